@@ -1,0 +1,126 @@
+"""`python -m explainerr [options] script.py [args]` / `-m module [args]`, and the helper commands.
+
+The script runs exactly as under `python script.py`: same argv, `sys.path[0]`, `__name__ == "__main__"`,
+`__file__`; exit status 1 on an uncaught exception, SystemExit codes passed through, Ctrl-C as Python does.
+Options end at the script name, so the script's own flags reach it untouched.
+
+    python -m explainerr check-knowledge [PATH ...]   check knowledge packs (exit 1 on any problem)
+    python -m explainerr explain [LOG]                diagnose a traceback pasted in a file or on stdin
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import runpy
+import sys
+import types
+from typing import Sequence
+
+_VALUE_OPTS = ("--format", "--report", "--width")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m explainerr",
+        description="Run a Python script and explain the PyTorch error it dies with.",
+        epilog="Commands: 'check-knowledge [PATH...]' checks knowledge packs; 'explain [LOG]' diagnoses a pasted "
+               "traceback. Environment: EXPLAINERR_FORMAT, EXPLAINERR_REPORT, EXPLAINERR_KNOWLEDGE, "
+               "EXPLAINERR_DEBUG, NO_COLOR, FORCE_COLOR.")
+    p.add_argument("--format", choices=("auto", "rich", "plain", "json"), help="output format (default: rich on a "
+                   "terminal, plain otherwise)")
+    p.add_argument("--report", metavar="PATH", help="also write the JSON report to PATH")
+    p.add_argument("--color", dest="color", action="store_const", const=True, help="force colour")
+    p.add_argument("--no-color", dest="color", action="store_const", const=False, help="no colour")
+    p.add_argument("--width", type=int, help="output width for the rich format")
+    p.add_argument("target", nargs="?", metavar="script.py | -m module", help="what to run, then its arguments")
+    return p
+
+
+def split_argv(argv: Sequence[str]) -> tuple[list[str], str | None, str | None, list[str]]:
+    """(explainerr options, 'script' | 'module' | None, target, target's argv)."""
+    opts: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "-m":
+            if i + 1 >= len(argv):
+                return opts + ["-m"], None, None, []
+            return opts, "module", argv[i + 1], list(argv[i + 2:])
+        if a in _VALUE_OPTS:
+            opts += list(argv[i:i + 2])
+            i += 2
+            continue
+        if a.startswith("-") and a != "-":
+            opts.append(a)
+            i += 1
+            continue
+        return opts, "script", a, list(argv[i + 1:])
+    return opts, None, None, []
+
+
+def _trim(tb: types.TracebackType | None, path: str | None) -> types.TracebackType | None:
+    """Drop the runner's own frames so the traceback starts where `python script.py` would start it."""
+    cur = tb
+    while cur is not None:
+        code = cur.tb_frame.f_code
+        if (path and os.path.abspath(code.co_filename) == path) or (
+                path is None and code.co_filename != __file__ and "runpy" not in code.co_filename):
+            return cur
+        cur = cur.tb_next
+    return tb
+
+
+def run_target(kind: str, target: str, args: list[str]) -> int:
+    from . import hook
+    hook.install()
+    path: str | None = None
+    try:
+        if kind == "script":
+            path = os.path.abspath(target)
+            if not os.path.exists(path):
+                sys.stderr.write(f"{sys.executable}: can't open file {target!r}: [Errno 2] No such file or directory\n")
+                return 2
+            sys.argv = [target, *args]
+            sys.path[0] = os.path.dirname(path)
+            runpy.run_path(path, run_name="__main__")
+        else:
+            sys.argv = [target, *args]
+            sys.path[0] = os.getcwd()
+            runpy.run_module(target, run_name="__main__", alter_sys=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # the user's uncaught exception: explain it, exit 1 like Python does
+        tb = _trim(exc.__traceback__, path)
+        try:
+            sys.stdout.flush()
+        except Exception:
+            pass
+        prev = hook._previous.get("sys") or sys.__excepthook__
+        hook.handle(exc, tb, lambda: prev(type(exc), exc, tb))
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "check-knowledge" and not os.path.exists(argv[0]):
+        from .cli_tools import check_knowledge
+        return check_knowledge(argv[1:])
+    if argv and argv[0] == "explain" and not os.path.exists(argv[0]):
+        from .cli_tools import explain_log
+        return explain_log(argv[1:])
+    opts, kind, target, rest = split_argv(argv)
+    ns = _parser().parse_args(opts)
+    if kind is None or target is None:
+        _parser().print_usage(sys.stderr)
+        sys.stderr.write("python -m explainerr: error: a script or -m module is required\n")
+        return 2
+    from . import hook
+    hook.configure(format=ns.format, report_path=ns.report, color=ns.color, width=ns.width)
+    return run_target(kind, target, rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Analyzers for tensors of the wrong kind: a mask that is not bool, tensors on different devices, and CUDA
+device-side asserts (where no value may be read at all)."""
+from __future__ import annotations
+
+import re
+
+from ..facts import Context
+from ..model import TensorFacts
+from . import Finding, analyzer, evidence, value_evidence
+
+
+@analyzer("non-bool-mask")
+def non_bool_mask(ctx: Context) -> Finding | None:
+    frame = ctx.user
+    if frame is None:
+        return None
+    mask: TensorFacts | None = None
+    lib = ctx.library_tensor("mask", "condition", "attn_mask")
+    if lib is not None and lib.dtype != "torch.bool":
+        mask = ctx.user_name(lib)
+    if mask is None:
+        node = frame.node or frame.statement or ""
+        m = re.search(r"(?:masked_fill_?|masked_select|masked_scatter_?|where)\s*\(\s*([\w.\[\]\"']+)", node)
+        if m:
+            mask = frame.tensor(m.group(1))
+        if mask is None:
+            mask = next((t for t in ctx.tensors_in_node(frame) if t.dtype != "torch.bool"
+                         and re.search(r"mask|cond", t.expr, re.I)), None)
+    if mask is None or mask.dtype == "torch.bool":
+        return None
+    op = re.search(r"(masked_fill_?|masked_select|masked_scatter_?|where|scaled_dot_product_attention)",
+                   (frame.node or "") + ctx.message)
+    f = Finding()
+    origin = ctx.origin(mask.expr, ctx.frames[mask.frame])
+    f.values.update(mask=mask.expr, dtype=mask.dtype.replace("torch.", ""), op=op.group(1) if op else "the call",
+                    origin=f" It was made by `{origin[1]}`." if origin and origin[1] != mask.expr else "")
+    e = evidence(mask)
+    if e:
+        f.evidence.append(e)
+    f.hints.update(mask=mask, origin=origin)
+    return f
+
+
+_DEVICES = re.compile(r"\b(cuda(?::\d+)?|cpu|meta|mps|xpu|npu)\b")
+
+
+@analyzer("tensors-on-two-devices")
+def two_devices(ctx: Context) -> Finding | None:
+    devs = []
+    for d in _DEVICES.findall(ctx.message):
+        if d not in devs:
+            devs.append(d)
+    for fr in ctx.user_frames():
+        modules = [m for m in fr.modules if m.device and "." not in m.expr and m.expr != "self"]
+        modules += [m for m in fr.modules if m.device and m.expr == "self"]
+        inputs = [t for t in ctx.tensors_in_node(fr) if not t.expr.startswith("self.")]
+        if not modules or not inputs:
+            continue
+        for m in modules:
+            stray = [t for t in inputs if t.device.split(":")[0] != m.device.split(":")[0]]
+            if not stray:
+                continue
+            f = Finding()
+            root = re.split(r"[\[.]", stray[0].expr, maxsplit=1)[0]
+            device_names = [k for k, v in fr.scalars.items() if isinstance(v, str) and v == m.device]
+            if not device_names:
+                device_names = [k for f2 in ctx.user_frames() for k, v in f2.scalars.items()
+                                if isinstance(v, str) and v == m.device]
+            target = device_names[0] if device_names else (
+                f"next({m.expr}.parameters()).device" if m.expr != "self" else "next(self.parameters()).device")
+            f.values.update(inputs=root, tensors=", ".join(f"`{t.expr}`" for t in stray[:4]),
+                            input_device=stray[0].device, model=m.expr, model_device=m.device, target=target)
+            for t in stray[:4]:
+                e = evidence(t)
+                if e:
+                    f.evidence.append(e)
+            f.evidence.append(value_evidence(f"{m.expr} parameters device", m.device))
+            f.hints.update(root=root, frame=fr, target=target, stray=stray)
+            return f
+    if len(devs) >= 2:
+        f = Finding(confidence="medium")
+        f.values.update(inputs="the inputs", tensors="some tensors", input_device=devs[0], model="the model",
+                        model_device=devs[1], target=repr(devs[1]))
+        return f
+    return None
+
+
+@analyzer("cuda-assert")
+def cuda_assert(ctx: Context) -> Finding | None:
+    f = Finding()
+    frames = ctx.raise_frames()
+    op = next((fr.function for fr in frames if fr.function not in ("_call_impl", "_wrapped_call_impl")), None)
+    f.values["op"] = op or (ctx.user.function if ctx.user else "a CUDA kernel")
+    likely = ""
+    if any(fr.function == "embedding" for fr in frames):
+        likely = (" The failing call is an embedding lookup, so the usual cause is a token id ≥ the table size "
+                  "(tokens added without resize_token_embeddings, token_type_ids ≥ type_vocab_size, or a "
+                  "sequence longer than max_position_embeddings).")
+    elif any(fr.function in ("cross_entropy", "nll_loss") for fr in frames):
+        likely = " The failing call is a loss, so the usual cause is a class label ≥ the number of classes."
+    f.values["likely"] = likely
+    f.evidence.append(value_evidence("failing operation", f.values["op"]))
+    return f

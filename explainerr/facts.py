@@ -1,0 +1,203 @@
+"""Questions the analyzers ask of a Report: which tensor broke, what the user calls it, where it came from.
+
+All answers are computed from the Report's plain data plus the user's source files (source.py).  The
+central trick is identity: a tensor seen in a library frame (the `input` of `F.embedding`) is followed to
+the user's frames by its capture-time id, which gives the user's own expression for it.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from . import source as src
+from .model import FrameFacts, ModuleFacts, Report, Scalar, TensorFacts
+
+
+@dataclass
+class Context:
+    """One Report under analysis, with the regex groups of the pattern being tried."""
+
+    report: Report
+    groups: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+    @property
+    def frames(self) -> tuple[FrameFacts, ...]:
+        return self.report.frames
+
+    @property
+    def user(self) -> FrameFacts | None:
+        """The last user frame: where the diagnosis is anchored."""
+        uf = self.report.user_frame
+        return self.frames[uf] if uf is not None else None
+
+    def user_frames(self) -> list[FrameFacts]:
+        """User frames, innermost first."""
+        return [f for f in reversed(self.frames) if not f.library]
+
+    def raise_frames(self) -> list[FrameFacts]:
+        """Library frames after the last user frame, innermost first (where torch/transformers raised)."""
+        uf = self.report.user_frame
+        start = uf + 1 if uf is not None else 0
+        return list(reversed(self.frames[start:]))
+
+    def int_group(self, name: str) -> int | None:
+        v = self.groups.get(name)
+        try:
+            return int(v) if v is not None else None
+        except ValueError:
+            return None
+
+    # --- tensors -------------------------------------------------------------------------------------
+
+    def library_tensor(self, *names: str) -> TensorFacts | None:
+        """A tensor local of the innermost raising library frame that has one of `names`."""
+        for f in self.raise_frames():
+            for n in names:
+                t = f.tensor(n)
+                if t is not None:
+                    return t
+        return None
+
+    def user_name(self, t: TensorFacts | None) -> TensorFacts | None:
+        """The user's own expression for tensor `t`: the same object seen in a user frame, innermost first,
+        preferring plain names over container items."""
+        if t is None:
+            return None
+        if not self.frames[t.frame].library:
+            return t
+        for f in self.user_frames():
+            hits = [u for u in f.tensors if u.ident == t.ident]
+            if hits:
+                return sorted(hits, key=lambda u: (not u.expr.isidentifier(), len(u.expr)))[0]
+        return None
+
+    def all_user_names(self, t: TensorFacts) -> list[TensorFacts]:
+        return [u for f in self.user_frames() for u in f.tensors if u.ident == t.ident]
+
+    def user_tensors(self, frame: FrameFacts | None = None) -> list[TensorFacts]:
+        f = frame or self.user
+        return list(f.tensors) if f else []
+
+    def tensors_in_node(self, frame: FrameFacts | None = None) -> list[TensorFacts]:
+        """Tensors of the frame whose expression appears in the failing expression, in order of appearance."""
+        f = frame or self.user
+        if f is None:
+            return []
+        text = f.node or f.statement or f.source
+        found = []
+        for t in f.tensors:
+            pos = _find_expr(text, t.expr)
+            if pos >= 0:
+                found.append((pos, t))
+        return [t for _, t in sorted(found, key=lambda p: p[0])]
+
+    # --- modules and configs -------------------------------------------------------------------------
+
+    def raising_modules(self) -> list[ModuleFacts]:
+        """`self` modules of the raising library frames, innermost first."""
+        return [m for f in self.raise_frames() for m in f.modules if m.expr == "self"]
+
+    def config(self) -> dict[str, Scalar]:
+        """Config values of the nearest transformers modules (library frames first, then user modules)."""
+        merged: dict[str, Scalar] = {}
+        for f in list(self.raise_frames()) + self.user_frames():
+            for m in f.modules:
+                for k, v in m.config.items():
+                    merged.setdefault(k, v)
+        return merged
+
+    # --- names and values ----------------------------------------------------------------------------
+
+    def scalar_names(self, value: int, frame: FrameFacts | None = None) -> list[str]:
+        """Names (constants first) holding exactly `value` in the user frames."""
+        out: list[str] = []
+        frames = [frame] if frame else self.user_frames()
+        for f in frames:
+            for k, v in f.scalars.items():
+                if type(v) is int and v == value and k not in out and k not in ("_",):
+                    out.append(k)
+        return sorted(out, key=lambda k: (not k.isupper(), len(k) <= 1))
+
+    def origin(self, expr: str, frame: FrameFacts) -> tuple[FrameFacts, str, ast.AST | None] | None:
+        """Where the value of `expr` (a plain name) in `frame` was made: the caller's argument text when it is
+        a parameter, else the nearest assignment before the line.  Returns (frame, text, node)."""
+        name = expr.split("[", 1)[0].split(".", 1)[0]
+        seen = 0
+        f: FrameFacts | None = frame
+        while f is not None and seen < 6:
+            seen += 1
+            tree = src.tree_of(f.file)
+            if name in f.params:
+                caller = self._caller(f)
+                arg = None
+                if caller is not None:
+                    for a in caller.call_args:
+                        if a.param == name:
+                            arg = a
+                            break
+                if caller is None or arg is None:
+                    return None
+                if arg.text.isidentifier():
+                    name, f = arg.text, caller
+                    continue
+                return caller, arg.text, _node_for(caller, arg.text)
+            if tree is None:
+                return None
+            a = src.last_assignment(tree, name, f.line)
+            if a is None:
+                return None
+            return f, src.segment(f.file, a.value), a.value
+        return None
+
+    def _caller(self, f: FrameFacts) -> FrameFacts | None:
+        for g in reversed(self.frames[: f.index]):
+            if not g.library:
+                return g
+        return None
+
+    def source_tree(self, frame: FrameFacts | None) -> ast.Module | None:
+        return src.tree_of(frame.file) if frame else None
+
+
+def _node_for(frame: FrameFacts, text: str) -> ast.AST | None:
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    stmt = src.statement_at(tree, frame.line)
+    if stmt is None:
+        return None
+    for n in ast.walk(stmt):
+        try:
+            if src.segment(frame.file, n) == text:
+                return n
+        except Exception:
+            continue
+    return None
+
+
+def _find_expr(text: str, expr: str) -> int:
+    """Position of `expr` in `text` as a whole expression (not part of a longer name), or -1."""
+    variants = [expr]
+    m = re.fullmatch(r'(\w+)\["(\w+)"\]', expr)
+    if m:
+        variants += [f"{m.group(1)}['{m.group(2)}']", f"{m.group(1)}.{m.group(2)}"]
+    for v in variants:
+        for mm in re.finditer(re.escape(v), text):
+            a, b = mm.start(), mm.end()
+            if (a == 0 or not (text[a - 1].isalnum() or text[a - 1] in "_.")) and (
+                    b == len(text) or not (text[b].isalnum() or text[b] == "_")):
+                return a
+    return -1
+
+
+def iter_nodes(tree: ast.AST, kind: type) -> Iterator[Any]:
+    for n in ast.walk(tree):
+        if isinstance(n, kind):
+            yield n
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"

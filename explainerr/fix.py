@@ -1,0 +1,352 @@
+"""Turns a diagnosis into corrected code: fills the pattern's fix template with the user's names and numbers,
+and locates the line that must change in the user's source (often not the line that raised: the tokenizer
+call that built the batch, the `for` header, the `nn.Linear(...)` in `__init__`, the mask construction).
+
+Each locator is registered by name with `@locator("name")` and named by a pattern's `fix.locate`.  A
+locator returns Edits made with source.LineEditor; an edit whose result does not parse is dropped.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any, Callable
+
+from . import source as src
+from .analyzers import Finding
+from .diagnose import fill
+from .facts import Context
+from .model import Edit, Fix, FrameFacts, Pattern, Report
+
+Located = tuple[list[Edit], str | None]
+LOCATORS: dict[str, Callable[[Context, Finding], Located]] = {}
+
+_TOKENIZER_CALL = re.compile(r"(tokeni[sz]er|tokenize|encode_plus|batch_encode_plus)$", re.I)
+
+
+def locator(name: str) -> Callable[[Callable[[Context, Finding], Located]], Callable[[Context, Finding], Located]]:
+    def register(fn: Callable[[Context, Finding], Located]) -> Callable[[Context, Finding], Located]:
+        LOCATORS[name] = fn
+        return fn
+    return register
+
+
+def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -> Fix:
+    values = finding.values
+    description = fill(pattern.fix_description, values)
+    code = fill(pattern.fix_code, values)
+    edits: list[Edit] = []
+    if pattern.locate and report.user_frame is not None:
+        edits, located_code = LOCATORS[pattern.locate](ctx, finding)
+        edits = [e for e in edits if e is not None]
+        if edits:
+            code = "\n".join(_dedent(e.replacement) for e in edits)
+        elif located_code:
+            code = located_code
+    return Fix(description=description, code=_dedent(code), edits=tuple(edits))
+
+
+def _dedent(code: str) -> str:
+    import textwrap
+    return textwrap.dedent(code).strip("\n")
+
+
+def _edit(e: src.LineEditor) -> list[Edit]:
+    made = e.edit()
+    return [made] if made else []
+
+
+def _frame(ctx: Context, index: Any) -> FrameFacts | None:
+    if isinstance(index, int) and 0 <= index < len(ctx.frames):
+        return ctx.frames[index]
+    return ctx.user
+
+
+def _stmt(frame: FrameFacts) -> tuple[ast.Module, ast.stmt] | None:
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    stmt = src.statement_at(tree, frame.line)
+    return (tree, stmt) if stmt is not None else None
+
+
+def _find(file: str, within: ast.AST, text: str) -> ast.AST | None:
+    for n in ast.walk(within):
+        if isinstance(n, ast.expr) and src.segment(file, n) == text:
+            return n
+    return None
+
+
+def _is_tokenizer_call(call: ast.Call) -> bool:
+    name = src.call_name(call)
+    return bool(_TOKENIZER_CALL.search(name)) and "." not in name.split("tokenizer")[-1]
+
+
+def _tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None) -> tuple[str, ast.Call] | None:
+    """The tokenizer call that built `root` (via its assignment), else the only such call in the user's files."""
+    files: list[str] = []
+    if frame is not None and root:
+        origin = ctx.origin(root, frame)
+        if origin is not None:
+            f, _, node = origin
+            if isinstance(node, ast.Call) and _is_tokenizer_call(node):
+                return f.file, node
+            if node is not None:
+                for c in src.calls(node):
+                    if _is_tokenizer_call(c):
+                        return f.file, c
+    for fr in ctx.user_frames():
+        if fr.file not in files:
+            files.append(fr.file)
+    for file in files:
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        found = [c for c in src.calls(tree) if _is_tokenizer_call(c)]
+        if found:
+            return file, found[-1]
+    return None
+
+
+@locator("truncate")
+def truncate(ctx: Context, f: Finding) -> Located:
+    limit = f.values.get("max_positions")
+    hit = _tokenizer_call_for(ctx, f.hints.get("ids_root"), _frame(ctx, f.hints.get("ids_frame")))
+    if hit is None or not isinstance(limit, int):
+        return [], None
+    file, call = hit
+    e = src.LineEditor.for_node(file, call)
+    trunc, maxlen = src.keyword(call, "truncation"), src.keyword(call, "max_length")
+    if trunc is not None:
+        e.replace(trunc.value, "True")
+    if maxlen is not None:
+        e.replace(maxlen.value, str(limit))
+    add = ([] if trunc is not None else ["truncation=True"]) + ([] if maxlen is not None else [f"max_length={limit}"])
+    if add:
+        e.add_keywords(call, ", ".join(add))
+    return _edit(e), None
+
+
+@locator("pad")
+def pad(ctx: Context, f: Finding) -> Located:
+    hit = _tokenizer_call_for(ctx, f.hints.get("items") and None, ctx.user)
+    if hit is not None:
+        file, call = hit
+        if src.keyword(call, "padding") is None:
+            e = src.LineEditor.for_node(file, call)
+            tree = src.tree_of(file)
+            scope = src.enclosing_scope(tree, call.lineno) if tree else None
+            per_sample = isinstance(scope, ast.FunctionDef) and scope.name in ("__getitem__", "encode", "tokenize",
+                                                                               "preprocess", "convert_example")
+            if src.keyword(call, "max_length") is not None:
+                e.add_keywords(call, 'padding="max_length"')
+            elif per_sample or src.keyword(call, "return_tensors") is None:
+                width = max(int(x) for x in re.findall(r"\d+", f"{f.values.get('len_a')} {f.values.get('len_b')}") or [0])
+                e.add_keywords(call, f'padding="max_length", truncation=True, max_length={max(width, 8)}')
+            else:
+                e.add_keywords(call, "padding=True")
+            return _edit(e), None
+    frame = ctx.user
+    found = _stmt(frame) if frame else None
+    if frame is None or found is None:
+        return [], None
+    _, stmt = found
+    for call in src.calls(stmt):
+        name = src.call_name(call)
+        if name.endswith(("stack", ".tensor", "LongTensor")) and call.args:
+            arg = src.segment(frame.file, call.args[0])
+            if name.endswith("stack"):
+                new = f"torch.nn.utils.rnn.pad_sequence({arg}, batch_first=True)"
+            elif isinstance(call.args[0], ast.ListComp):
+                inner = src.segment(frame.file, call.args[0].elt)
+                comp = arg[1:-1].replace(inner, f"torch.tensor({inner})", 1)
+                new = f"torch.nn.utils.rnn.pad_sequence([{comp}], batch_first=True)"
+            else:
+                new = f"torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in {arg}], batch_first=True)"
+            return _edit(src.LineEditor.for_node(frame.file, stmt).replace(call, new)), None
+    return [], None
+
+
+@locator("loop-bound")
+def loop_bound(ctx: Context, f: Finding) -> Located:
+    frame, bound = f.hints.get("frame"), f.hints.get("bound")
+    if frame is None or bound is None:
+        return [], None
+    new = f"{f.hints['tensor']}.size({f.hints['dim']})"
+    return _edit(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+def _model_with_config(ctx: Context) -> str | None:
+    for fr in ctx.user_frames():
+        for m in sorted(fr.modules, key=lambda m: m.expr.count(".")):
+            if m.config and not m.expr.startswith("self"):
+                return m.expr
+    return None
+
+
+@locator("vocab")
+def vocab(ctx: Context, f: Finding) -> Located:
+    files = list(dict.fromkeys(fr.file for fr in ctx.user_frames()))
+    for file in files:
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        added = [c for c in src.calls(tree) if src.call_name(c).endswith((".add_tokens", ".add_special_tokens"))]
+        tok = src.call_name(added[0]).rsplit(".", 1)[0] if added else None
+        for call in src.calls(tree):
+            kw = src.keyword(call, "vocab_size")
+            if kw is not None and src.call_name(call).endswith("Config"):
+                text = src.segment(file, kw.value)
+                m = re.fullmatch(r"(.+)\.vocab_size", text)
+                if m:
+                    return _edit(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
+        if added and not any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
+            target = _model_with_config(ctx)
+            if target:
+                root = target.split(".", 1)[0]
+                a = src.last_assignment(tree, root, 10 ** 9)
+                line = f"{target}.resize_token_embeddings(len({tok}))"
+                if a is not None:
+                    e = src.insert_after(file, a.stmt, line)
+                    return ([e] if e else []), line
+    return [], None
+
+
+@locator("token-type")
+def token_type(ctx: Context, f: Finding) -> Located:
+    n = f.values.get("type_vocab_size")
+    needed = f.values.get("needed")
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Assign, ast.AugAssign)):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [x for t in targets for x in src.names_in(t)]
+            if not any(re.search(r"seg|type", x, re.I) for x in names):
+                continue
+            for loop in src.enclosing_loops(tree, node.lineno):
+                if isinstance(loop.iter, ast.Call) and src.call_name(loop.iter) == "enumerate":
+                    idx = loop.target.elts[0] if isinstance(loop.target, ast.Tuple) else None
+                    if isinstance(idx, ast.Name):
+                        uses = [u for u in ast.walk(node.value) if isinstance(u, ast.Name) and u.id == idx.id]
+                        if uses and isinstance(n, int):
+                            e = src.LineEditor.for_node(file, node)
+                            for u in uses:
+                                e.replace(u, f"{idx.id} % {n}")
+                            return _edit(e), None
+        for call in src.calls(tree):
+            if src.call_name(call).endswith("Config") and src.keyword(call, "type_vocab_size") is None \
+                    and isinstance(needed, int):
+                return _edit(src.LineEditor.for_node(file, call).add_keywords(call, f"type_vocab_size={needed}")), None
+    return [], None
+
+
+@locator("mask-length")
+def mask_length(ctx: Context, f: Finding) -> Located:
+    outer = f.hints.get("mask_outer")
+    other_len, mask_len = f.hints.get("other_len"), f.hints.get("mask_len")
+    if outer is None:
+        return [], None
+    frame = ctx.frames[outer.frame]
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return [], None
+    name = re.split(r"[\[.]", outer.expr, maxsplit=1)[0]
+    a = src.last_assignment(tree, name, frame.line)
+    if a is None:
+        return [], None
+    sized = [t for t in frame.tensors if other_len in t.shape and t.expr.isidentifier() and t.ident != outer.ident]
+    sized.sort(key=lambda t: (not t.is_integer, len(t.shape)))
+    if not sized:
+        return [], None
+    length = f"{sized[0].expr}.size({sized[0].shape.index(other_len)})"
+    consts = set(f.hints.get("consts") or [])
+    e = src.LineEditor.for_node(frame.file, a.stmt)
+    hits = [n for n in ast.walk(a.value) if (isinstance(n, ast.Name) and n.id in consts)
+            or (isinstance(n, ast.Constant) and n.value == mask_len and type(n.value) is int)]
+    if hits:
+        for h in hits:
+            e.replace(h, length)
+        return _edit(e), None
+    if isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Name):
+        fn = next((d for d in ast.walk(tree) if isinstance(d, ast.FunctionDef) and d.name == a.value.func.id), None)
+        if fn is not None:
+            params = fn.args.args
+            defaults = dict(zip([p.arg for p in params][len(params) - len(fn.args.defaults):], fn.args.defaults))
+            for p, d in defaults.items():
+                if (isinstance(d, ast.Name) and d.id in consts) or (isinstance(d, ast.Constant) and d.value == mask_len):
+                    if src.keyword(a.value, p) is None:
+                        e.add_keywords(a.value, f"{p}={length}")
+                        return _edit(e), None
+    return [], None
+
+
+def _strip_cast(file: str, node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "long", "int", "float", "to", "type", "byte", "half", "double") and not node.keywords:
+        return src.segment(file, node.func.value)
+    return None
+
+
+@locator("mask-bool")
+def mask_bool(ctx: Context, f: Finding) -> Located:
+    origin, mask = f.hints.get("origin"), f.hints.get("mask")
+    if origin is not None and origin[2] is not None:
+        frame, _, node = origin
+        inner = _strip_cast(frame.file, node)
+        found = _stmt(frame)
+        if found is not None:
+            _, stmt = found
+            new = inner if inner is not None else f"({src.segment(frame.file, node)}).bool()"
+            return _edit(src.LineEditor.for_node(frame.file, stmt).replace(node, new)), None
+    return _use_site(ctx, mask, "{}.bool()")
+
+
+def _use_site(ctx: Context, tensor: Any, template: str) -> Located:
+    frame = ctx.frames[tensor.frame] if tensor is not None else None
+    found = _stmt(frame) if frame else None
+    if frame is None or found is None:
+        return [], None
+    _, stmt = found
+    e = src.LineEditor.for_node(frame.file, stmt)
+    hits = [n for n in ast.walk(stmt) if isinstance(n, ast.expr) and src.segment(frame.file, n) == tensor.expr]
+    for h in hits:
+        e.replace(h, template.format(tensor.expr))
+    return _edit(e) if hits else [], None
+
+
+@locator("index-long")
+def index_long(ctx: Context, f: Finding) -> Located:
+    origin = f.hints.get("origin")
+    tensors = f.hints.get("tensors") or []
+    if origin is not None and origin[2] is not None and len(tensors) == 1:
+        frame, _, node = origin
+        found = _stmt(frame)
+        if found is not None:
+            text = src.segment(frame.file, node)
+            new = f"{text}.long()" if isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call)) else f"({text}).long()"
+            return _edit(src.LineEditor.for_node(frame.file, found[1]).replace(node, new)), None
+    if not tensors:
+        return [], None
+    frame = ctx.frames[tensors[0].frame]
+    found = _stmt(frame)
+    if found is None:
+        return [], None
+    e = src.LineEditor.for_node(frame.file, found[1])
+    names = {t.expr for t in tensors} | {t.expr for t in frame.tensors if t.is_float and len(t.shape) <= 1}
+    for sub in ast.walk(found[1]):
+        if isinstance(sub, ast.Subscript):
+            for n in ast.walk(sub.slice):
+                if isinstance(n, ast.Name) and n.id in names:
+                    e.replace(n, f"{n.id}.long()")
+    for t in tensors:
+        for n in ast.walk(found[1]):
+            if isinstance(n, ast.Call) and n.args and src.segment(frame.file, n.args[0]) == t.expr and not any(
+                    isinstance(s, ast.Subscript) for s in ast.walk(found[1])):
+                e.replace(n.args[0], f"{t.expr}.long()")
+    return _edit(e), None
+
+
+from . import fix_more  # noqa: E402,F401  (registers the remaining locators)

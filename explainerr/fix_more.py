@@ -1,0 +1,184 @@
+"""Locators for labels, layer sizes and devices (the rest of fix.py's registry)."""
+from __future__ import annotations
+
+import ast
+import re
+
+from . import source as src
+from .analyzers import Finding
+from .facts import Context
+from .fix import Located, _edit, _find, _stmt, locator
+from .model import FrameFacts
+
+
+def _loss_frame(ctx: Context, expr: str | None) -> FrameFacts | None:
+    """The innermost user frame whose failing statement mentions `expr`."""
+    for fr in ctx.user_frames():
+        if expr and expr in (fr.statement or fr.source):
+            return fr
+    return ctx.user
+
+
+@locator("label-length")
+def label_length(ctx: Context, f: Finding) -> Located:
+    labels = f.hints.get("labels")
+    if "one-hot" in f.variants and labels is not None:
+        fr = _loss_frame(ctx, labels.expr)
+        found = _stmt(fr) if fr else None
+        if fr is None or found is None:
+            return [], None
+        _, stmt = found
+        e = src.LineEditor.for_node(fr.file, stmt)
+        for n in ast.walk(stmt):
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("view", "reshape",
+                                                                                                 "flatten")
+                    and src.segment(fr.file, n.func.value) == labels.expr):
+                e.replace(n, f"{labels.expr}.argmax(dim=-1)")
+                return _edit(e), None
+        return [], None
+    if "sequence" in f.variants:
+        return _align_word_labels(ctx, f)
+    return [], None
+
+
+def _align_word_labels(ctx: Context, f: Finding) -> Located:
+    """Word-level labels wrapped for [CLS]/[SEP]: rebuild them from the encoding's word_ids()."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        for call in src.calls(tree):
+            kw = src.keyword(call, "is_split_into_words")
+            if kw is None:
+                continue
+            scope = src.enclosing_scope(tree, call.lineno)
+            enc = None
+            for a in src.walk_scope(scope):
+                if isinstance(a, ast.Assign) and a.value is call and isinstance(a.targets[0], ast.Name):
+                    enc = a.targets[0].id
+            if enc is None:
+                continue
+            for a in src.walk_scope(scope):
+                if not (isinstance(a, ast.Assign) and isinstance(a.targets[0], ast.Name)
+                        and re.search(r"label|tag", a.targets[0].id, re.I) and a.lineno > call.lineno):
+                    continue
+                words = [n.id for n in ast.walk(a.value) if isinstance(n, ast.Name)]
+                fills = [n.value for n in ast.walk(a.value) if isinstance(n, ast.Constant)]
+                if not words:
+                    continue
+                filler = repr(fills[0]) if fills else "-100"
+                new = f"[{filler} if w is None else {words[0]}[w] for w in {enc}.word_ids()]"
+                return _edit(src.LineEditor.for_node(file, a).replace(a.value, new)), None
+    return [], None
+
+
+@locator("class-dim")
+def class_dim(ctx: Context, f: Finding) -> Located:
+    logits = f.hints.get("logits")
+    if logits is None:
+        return [], None
+    fr = _loss_frame(ctx, logits.expr)
+    found = _stmt(fr) if fr else None
+    if fr is None or found is None:
+        return [], None
+    node = _find(fr.file, found[1], logits.expr)
+    if node is None:
+        return [], None
+    return _edit(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{logits.expr}.transpose(1, 2)")), None
+
+
+@locator("label-range")
+def label_range(ctx: Context, f: Finding) -> Located:
+    labels = f.hints.get("labels")
+    variants = f.variants
+    if "one-based" in variants and labels is not None:
+        fr = _loss_frame(ctx, labels.expr)
+        found = _stmt(fr) if fr else None
+        if fr is not None and found is not None:
+            node = _find(fr.file, found[1], labels.expr)
+            if node is not None:
+                return _edit(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{labels.expr} - 1")), None
+    if "negative" in variants:
+        target = f.hints.get("target")
+        for fr in ctx.user_frames():
+            found = _stmt(fr)
+            if found is None:
+                continue
+            for call in src.calls(found[1]):
+                name = src.call_name(call)
+                if re.search(r"cross_entropy|nll_loss|loss", name, re.I) and src.keyword(call, "ignore_index") is None:
+                    return _edit(src.LineEditor.for_node(fr.file, found[1]).add_keywords(
+                        call, f"ignore_index={target}")), None
+    if "too-few-classes" in variants:
+        need = (f.hints.get("max_label") or 0) + 1
+        n = f.hints.get("n_classes")
+        for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+            tree = src.tree_of(file)
+            if tree is None:
+                continue
+            for call in src.calls(tree):
+                kw = src.keyword(call, "num_labels")
+                if kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value == n:
+                    return _edit(src.LineEditor.for_node(file, call).replace(kw.value, str(need))), None
+            for a in tree.body:
+                if (isinstance(a, ast.Assign) and isinstance(a.value, ast.Constant) and a.value.value == n
+                        and isinstance(a.targets[0], ast.Name) and re.search(r"class|label", a.targets[0].id, re.I)):
+                    return _edit(src.LineEditor.for_node(file, a).replace(a.value, str(need))), None
+    return [], None
+
+
+@locator("linear-in")
+def linear_in(ctx: Context, f: Finding) -> Located:
+    name, want, hidden = f.hints.get("layer_name"), f.hints.get("in_features"), f.hints.get("hidden")
+    if not name:
+        return [], None
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                    and src.call_name(node.value).endswith("Linear") and node.value.args):
+                continue
+            if not any(src.segment(fr.file, t) == f"self.{name}" for t in node.targets):
+                continue
+            init = src.enclosing_scope(tree, node.lineno)
+            replacement = str(hidden)
+            # the encoder handed to __init__: `self.bert = bert` whose config has the real hidden size
+            cfg_owner = _config_source(fr, init, hidden)
+            if cfg_owner:
+                replacement = cfg_owner
+            return _edit(src.LineEditor.for_node(fr.file, node).replace(node.value.args[0], replacement)), None
+    return [], None
+
+
+def _config_source(fr: FrameFacts, init: ast.AST, hidden: object) -> str | None:
+    if not isinstance(init, ast.FunctionDef):
+        return None
+    params = {a.arg for a in init.args.args}
+    for n in ast.walk(init):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id in params:
+            for t in n.targets:
+                if isinstance(t, ast.Attribute):
+                    m = next((m for m in fr.modules if m.expr == f"self.{t.attr}"), None)
+                    if m is not None and m.config.get("hidden_size") == hidden:
+                        return f"{n.value.id}.config.hidden_size"
+    if "config" in params:
+        return "config.hidden_size"
+    return None
+
+
+@locator("to-device")
+def to_device(ctx: Context, f: Finding) -> Located:
+    root, frame, target = f.hints.get("root"), f.hints.get("frame"), f.hints.get("target")
+    if not root or frame is None:
+        return [], None
+    stray = f.hints.get("stray") or []
+    is_mapping = any(t.expr.startswith(f'{root}["') for t in stray)
+    tree = src.tree_of(frame.file)
+    a = src.last_assignment(tree, root, frame.line) if tree else None
+    if a is not None and isinstance(a.stmt, ast.Assign) and a.value is a.stmt.value:
+        rhs = src.segment(frame.file, a.value)
+        new = (f"{{k: v.to({target}) for k, v in {rhs}.items()}}" if is_mapping else f"{rhs}.to({target})")
+        return _edit(src.LineEditor.for_node(frame.file, a.stmt).replace(a.value, new)), None
+    return [], None

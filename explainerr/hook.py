@@ -1,0 +1,132 @@
+"""The guarded exception hooks: sys.excepthook and threading.excepthook, chained and restorable.
+
+`handle()` is the single guarded path every entry point uses.  Whatever happens inside explainerr, the user
+gets either its explanation or Python's own traceback (through the hook that was there before) plus one line
+saying the analysis failed; `EXPLAINERR_DEBUG=1` raises explainerr's own error instead.  This module imports
+only the standard library at import time, so `install()` stays cheap.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import types
+from typing import IO, Any, Callable
+
+FAILED_LINE = "explainerr: the analysis failed; the traceback above is Python's own (set EXPLAINERR_DEBUG=1 to see why)\n"
+
+_lock = threading.RLock()
+_previous: dict[str, Any] = {}
+_overrides: dict[str, Any] = {}
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("EXPLAINERR_DEBUG", "") not in ("", "0", "false", "no")
+
+
+def configure(**overrides: Any) -> None:
+    """Set options (format, report_path, color, width) for every later explanation in this process."""
+    _overrides.update({k: v for k, v in overrides.items() if v is not None})
+
+
+def current_config() -> Any:
+    from .model import Config
+    return Config.from_env(**_overrides)
+
+
+def write_report(report: Any, path: str, stream: IO[str]) -> None:
+    """Write the JSON report atomically; an unwritable path costs one line, nothing else."""
+    import json
+    import tempfile
+    target = os.path.abspath(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".explainerr-", suffix=".json", dir=os.path.dirname(target) or ".")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(report.to_dict(), f, indent=2)
+        os.replace(tmp, target)
+    except OSError as e:
+        stream.write(f"explainerr: could not write the report to {path}: {e.strerror or e}\n")
+
+
+def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callable[[], None],
+           stream: IO[str] | None = None, header: str = "") -> Any:
+    """Explain `exc` on `stream` (default stderr); on any internal failure call `fallback` (the native
+    traceback) and print one line.  Returns the Report, or None."""
+    out = stream if stream is not None else sys.stderr
+    if not isinstance(exc, Exception) or type(exc).__name__ in ("ExceptionGroup", "BaseExceptionGroup"):
+        fallback()
+        return None
+    try:
+        import io
+
+        from .analysis import analyze
+        from .render import choose_format, render
+        config = current_config()
+        report = analyze(exc, tb)
+        buf = io.StringIO()
+        fmt = choose_format(config, out)
+        color = config.color if config.color is not None else (fmt == "rich")
+        from dataclasses import replace
+        render(report, replace(config, format=fmt, color=color), buf)
+        with _lock:
+            if header:
+                out.write(header)
+            out.write(buf.getvalue())
+            out.flush()
+            if config.report_path:
+                write_report(report, config.report_path, out)
+        return report
+    except KeyboardInterrupt:
+        fallback()
+        return None
+    except Exception:
+        if debug_enabled():
+            raise
+        with _lock:
+            fallback()
+            try:
+                out.write(FAILED_LINE)
+                out.flush()
+            except Exception:
+                pass
+        return None
+
+
+def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:
+    prev = _previous.get("sys") or sys.__excepthook__
+    handle(exc, tb, lambda: prev(exc_type, exc, tb))
+
+
+def _threading_hook(args: Any) -> None:
+    prev = _previous.get("threading") or threading.__excepthook__
+    if args.exc_type is SystemExit or args.exc_value is None:
+        prev(args)
+        return
+    name = args.thread.name if args.thread is not None else threading.get_ident()
+    handle(args.exc_value, args.exc_traceback, lambda: prev(args), header=f"Exception in thread {name}:\n")
+
+
+def install() -> Callable[..., Any]:
+    """Chain explainerr in front of sys.excepthook and threading.excepthook.  Idempotent; returns the
+    previous sys.excepthook."""
+    with _lock:
+        if sys.excepthook is not _excepthook:
+            _previous["sys"] = sys.excepthook
+            sys.excepthook = _excepthook
+        if threading.excepthook is not _threading_hook:
+            _previous["threading"] = threading.excepthook
+            threading.excepthook = _threading_hook
+        return _previous["sys"]
+
+
+def uninstall() -> None:
+    """Put back exactly the hooks that were there before install()."""
+    with _lock:
+        if sys.excepthook is _excepthook and "sys" in _previous:
+            sys.excepthook = _previous.pop("sys")
+        if threading.excepthook is _threading_hook and "threading" in _previous:
+            threading.excepthook = _previous.pop("threading")
+
+
+def installed() -> bool:
+    return sys.excepthook is _excepthook

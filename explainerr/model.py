@@ -1,0 +1,281 @@
+"""Plain, frozen data carried through the pipeline: capture → diagnose → fix → render.
+
+Nothing here holds a live frame, traceback or tensor: a Report can outlive the failure without pinning
+memory (GPU memory included), and every later stage is a pure function of it.  This module imports
+nothing of explainerr.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+Scalar = int | float | bool | str | None
+
+FORMATS = ("rich", "plain", "json")
+
+
+@dataclass(frozen=True)
+class Config:
+    """How explainerr renders; read once from flags and the environment (see `Config.from_env`)."""
+
+    format: Literal["auto", "rich", "plain", "json"] = "auto"
+    report_path: str | None = None
+    color: bool | None = None  # None: decide from NO_COLOR / FORCE_COLOR / TERM / the stream
+    debug: bool = False
+    width: int | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Config":
+        env = os.environ if environ is None else environ
+        fmt = env.get("EXPLAINERR_FORMAT", "auto").strip().lower() or "auto"
+        if fmt not in FORMATS + ("auto",):
+            fmt = "auto"
+        color: bool | None = None
+        if env.get("NO_COLOR"):
+            color = False
+        elif env.get("FORCE_COLOR"):
+            color = True
+        elif env.get("TERM") == "dumb":
+            color = False
+        values: dict[str, Any] = dict(
+            format=fmt,
+            report_path=env.get("EXPLAINERR_REPORT") or None,
+            color=color,
+            debug=env.get("EXPLAINERR_DEBUG", "") not in ("", "0", "false", "no"),
+        )
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class TensorFacts:
+    """Metadata of one tensor seen in a frame, under the expression that reaches it there.
+
+    `ident` is `id()` of the tensor at capture time: it lets one tensor be followed from a library frame
+    to the user's name for it, and is meaningless once the Report is built.  `min`/`max` are only read
+    for small integer CPU tensors.
+    """
+
+    expr: str
+    shape: tuple[int, ...]
+    dtype: str
+    device: str
+    frame: int
+    requires_grad: bool = False
+    numel: int = 0
+    min: int | float | None = None
+    max: int | float | None = None
+    ident: int = 0
+
+    @property
+    def is_integer(self) -> bool:
+        return self.dtype in ("torch.int64", "torch.int32", "torch.int16", "torch.int8", "torch.uint8")
+
+    @property
+    def is_float(self) -> bool:
+        return self.dtype in ("torch.float32", "torch.float64", "torch.float16", "torch.bfloat16")
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"expr": self.expr, "shape": list(self.shape), "dtype": self.dtype,
+                             "device": self.device, "frame": self.frame}
+        if self.min is not None:
+            d["min"], d["max"] = self.min, self.max
+        return d
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """An nn.Module seen in a frame: its class, where it sits in its parent, and its size attributes."""
+
+    expr: str
+    cls: str
+    frame: int
+    attrs: Mapping[str, Scalar] = field(default_factory=dict)
+    config: Mapping[str, Scalar] = field(default_factory=dict)
+    device: str | None = None
+    ident: int = 0
+
+
+@dataclass(frozen=True)
+class CallArg:
+    """One argument of the call the frame was executing: its parameter (when known) and its source text."""
+
+    param: str | None
+    text: str
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class FrameFacts:
+    """One traceback entry as plain data.
+
+    `node` is the source text of the expression that was executing (found with `executing`), `statement`
+    the text of its whole statement, `call_args` the arguments when that expression is a call.  `scalars`
+    holds small plain values (int, float, bool, short str) of the names the statement and its enclosing
+    loops use, read without running code.
+    """
+
+    index: int
+    file: str
+    line: int
+    function: str
+    library: bool
+    source: str = ""
+    node: str | None = None
+    node_lines: tuple[int, int] | None = None
+    statement: str | None = None
+    statement_lines: tuple[int, int] | None = None
+    call_args: tuple[CallArg, ...] = ()
+    params: tuple[str, ...] = ()
+    tensors: tuple[TensorFacts, ...] = ()
+    modules: tuple[ModuleFacts, ...] = ()
+    scalars: Mapping[str, Scalar] = field(default_factory=dict)
+    self_class: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "function": self.function, "library": self.library}
+
+    def tensor(self, expr: str) -> TensorFacts | None:
+        for t in self.tensors:
+            if t.expr == expr:
+                return t
+        return None
+
+
+@dataclass(frozen=True)
+class ExceptionFacts:
+    type: str
+    message: str
+    mro: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything known about one failure.  `diagnosis` and `alternatives` are filled by `with_diagnoses`."""
+
+    exception: ExceptionFacts
+    chain: tuple[ExceptionFacts, ...] = ()
+    frames: tuple[FrameFacts, ...] = ()
+    user_frame: int | None = None
+    notes: tuple[str, ...] = ()
+    diagnosis: "Diagnosis | None" = None
+    alternatives: tuple["Diagnosis", ...] = ()
+    analysis_ms: float = 0.0
+
+    @property
+    def location(self) -> FrameFacts | None:
+        if self.user_frame is not None:
+            return self.frames[self.user_frame]
+        return self.frames[-1] if self.frames else None
+
+    def user_frames(self) -> list[FrameFacts]:
+        return [f for f in self.frames if not f.library]
+
+    def all_tensors(self) -> list[TensorFacts]:
+        return [t for f in self.frames for t in f.tensors]
+
+    def to_dict(self) -> dict[str, Any]:
+        loc = self.location
+        return {
+            "version": 1,
+            "exception": {**self.exception.to_dict(), "chain": [c.to_dict() for c in self.chain]},
+            "location": None if loc is None else {
+                "file": loc.file, "line": loc.line, "function": loc.function, "source": loc.source.strip()},
+            "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
+            "alternatives": [d.to_dict() for d in self.alternatives],
+            "frames": [f.to_dict() for f in self.frames],
+            "tensors": [t.to_dict() for f in self.frames if not f.library for t in f.tensors],
+            "notes": list(self.notes),
+            "timing": {"analysis_ms": round(self.analysis_ms, 2)},
+        }
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace lines start_line..end_line (1-based, inclusive) of file with replacement."""
+
+    file: str
+    start_line: int
+    end_line: int
+    replacement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "start_line": self.start_line, "end_line": self.end_line,
+                "replacement": self.replacement}
+
+
+@dataclass(frozen=True)
+class Fix:
+    description: str
+    code: str
+    edits: tuple[Edit, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"description": self.description, "code": self.code, "edits": [e.to_dict() for e in self.edits]}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    expr: str
+    shape: tuple[int, ...] | None = None
+    dtype: str | None = None
+    device: str | None = None
+    value: Scalar = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"expr": self.expr}
+        if self.shape is not None:
+            d.update(shape=list(self.shape), dtype=self.dtype, device=self.device)
+        if self.value is not None:
+            d["value"] = self.value
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One knowledge-base rule, as loaded and checked by knowledge.py."""
+
+    id: str
+    exceptions: tuple[str, ...]
+    message: str
+    title: str
+    explain: str
+    summary: str
+    fix_description: str
+    fix_code: str
+    when: tuple[str, ...] = ()
+    locate: str | None = None
+    priority: int = 50
+    confidence: str = "high"
+    source: str = ""
+    samples: tuple[Mapping[str, Any], ...] = ()
+    examples: tuple[Mapping[str, Any], ...] = ()
+    see_also: tuple[str, ...] = ()
+    variants: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    pattern: str
+    title: str
+    confidence: str
+    summary: str
+    explanation: str
+    evidence: tuple[Evidence, ...] = ()
+    fix: Fix | None = None
+    rank: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pattern": self.pattern, "title": self.title, "confidence": self.confidence,
+            "summary": self.summary, "explanation": self.explanation,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "fix": self.fix.to_dict() if self.fix else None,
+        }

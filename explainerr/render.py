@@ -1,0 +1,212 @@
+"""Renders a Report: rich (panels, tables, a diff of the user's lines), plain text, or JSON.
+
+Rendering is a pure function of the Report plus the user's source lines (linecache): no live frame or
+tensor is seen here.  rich is imported only when the rich format is used.
+"""
+from __future__ import annotations
+
+import json
+import linecache
+import os
+from typing import IO, Any
+
+from .facts import shape_text
+from .model import Config, Diagnosis, Report
+
+LIBRARY_GROUPS = ("torch", "transformers", "explainerr")
+
+
+def choose_format(config: Config, stream: IO[str]) -> str:
+    if config.format != "auto":
+        return config.format
+    if config.color is True:
+        return "rich"
+    try:
+        tty = stream.isatty()
+    except Exception:
+        tty = False
+    return "rich" if tty and config.color is not False and os.environ.get("TERM") != "dumb" else "plain"
+
+
+def render(report: Report, config: Config, stream: IO[str]) -> None:
+    fmt = choose_format(config, stream)
+    if fmt == "json":
+        stream.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    elif fmt == "rich":
+        render_rich(report, config, stream)
+    else:
+        stream.write(render_plain(report))
+    stream.flush()
+
+
+def _short(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+        return rel if not rel.startswith("..") else path
+    except ValueError:
+        return path
+
+
+def _library_name(path: str) -> str:
+    parts = path.replace("\\", "/").split("/")
+    for key in ("site-packages", "dist-packages"):
+        if key in parts:
+            i = parts.index(key)
+            return parts[i + 1] if i + 1 < len(parts) else "library"
+    return "python"
+
+
+def traceback_lines(report: Report) -> list[tuple[str, str | None, bool]]:
+    """(location line, source line, is_user) for a compact traceback: library runs collapsed to one line."""
+    out: list[tuple[str, str | None, bool]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            names = sorted(set(run))
+            out.append((f"  … {len(run)} frame{'s' if len(run) > 1 else ''} in {', '.join(names)}", None, False))
+            run.clear()
+
+    frames = report.frames
+    last = len(frames) - 1
+    for f in frames:
+        if f.library and f.index != last:
+            run.append(_library_name(f.file))
+            continue
+        flush()
+        out.append((f'  File "{_short(f.file)}", line {f.line}, in {f.function}', f.source.strip() or None,
+                    not f.library))
+    flush()
+    return out
+
+
+def exception_line(report: Report) -> str:
+    e = report.exception
+    return f"{e.type}: {e.message}" if e.message else e.type
+
+
+def _edit_diff(d: Diagnosis) -> list[tuple[str, str]]:
+    """(kind, text) rows of a diff for the fix's edits: kind is '-', '+' or '@'."""
+    rows: list[tuple[str, str]] = []
+    if not d.fix:
+        return rows
+    for e in d.fix.edits:
+        rows.append(("@", f"{_short(e.file)}, line {e.start_line}" + (
+            f"-{e.end_line}" if e.end_line != e.start_line else "")))
+        for n in range(e.start_line, e.end_line + 1):
+            rows.append(("-", linecache.getline(e.file, n).rstrip("\n")))
+        for line in e.replacement.split("\n"):
+            rows.append(("+", line))
+    return rows
+
+
+def render_plain(report: Report) -> str:
+    lines = ["Traceback (most recent call last, library frames folded):"]
+    for loc, code, _ in traceback_lines(report):
+        lines.append(loc)
+        if code:
+            lines.append("    " + code)
+    lines.append(exception_line(report))
+    lines.append("")
+    d = report.diagnosis
+    if d is None:
+        lines.append("explainerr: no known mistake matches this error.")
+        loc = report.location
+        if loc is not None and loc.tensors:
+            lines.append(f"Tensors in {loc.function} (line {loc.line}):")
+            for t in loc.tensors[:20]:
+                lines.append(f"  {t.expr:<28} {shape_text(t.shape):<16} {t.dtype.replace('torch.', ''):<9} {t.device}")
+    else:
+        lines.append(f"explainerr [{d.pattern}, {d.confidence} confidence]: {d.title}")
+        lines.append(f"  {d.summary}")
+        lines.append("")
+        lines.append(_wrap(d.explanation, "  "))
+        if d.evidence:
+            lines.append("")
+            lines.append("  Evidence:")
+            for ev in d.evidence:
+                if ev.shape is not None:
+                    detail = f"{shape_text(ev.shape)} {str(ev.dtype).replace('torch.', '')} {ev.device}"
+                else:
+                    detail = str(ev.value)
+                lines.append(f"    {ev.expr:<32} {detail}" + (f"  ({ev.note})" if ev.note else ""))
+        if d.fix:
+            lines.append("")
+            lines.append(f"  Fix: {d.fix.description}")
+            diff = _edit_diff(d)
+            if diff:
+                for kind, text in diff:
+                    lines.append(f"    {kind} {text}" if kind != "@" else f"    @ {text}")
+            else:
+                for c in d.fix.code.splitlines():
+                    lines.append("    " + c)
+        for alt in report.alternatives[:3]:
+            lines.append(f"  Also possible [{alt.pattern}, {alt.confidence}]: {alt.summary}")
+    for note in report.notes:
+        lines.append("")
+        lines.append(_wrap("Note: " + note, "  "))
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, indent: str, width: int = 100) -> str:
+    import textwrap
+    return textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent, subsequent_indent=indent)
+
+
+def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=config.color if config.color is not None else None,
+                      no_color=config.color is False, width=config.width, highlight=False, soft_wrap=False)
+    tb = Text("Traceback (most recent call last, library frames folded):\n", style="bold")
+    for loc, code, is_user in traceback_lines(report):
+        tb.append(loc + "\n", style="" if is_user else "dim")
+        if code:
+            tb.append("    " + code + "\n", style="bold" if is_user else "dim")
+    tb.append(exception_line(report), style="bold red")
+    console.print(tb)
+    d = report.diagnosis
+    parts: list[Any] = []
+    if d is None:
+        parts.append(Text("No known mistake matches this error.", style="italic"))
+        loc = report.location
+        if loc is not None and loc.tensors:
+            parts.append(_tensor_table(Table, [(t.expr, t.shape, t.dtype, t.device, None) for t in loc.tensors[:20]],
+                                       f"Tensors in {loc.function} (line {loc.line})"))
+        title = "explainerr"
+    else:
+        parts.append(Text(d.summary, style="bold"))
+        parts.append(Text(" ".join(d.explanation.split())))
+        rows = [(ev.expr, ev.shape, ev.dtype, ev.device, ev.note if ev.shape is not None else
+                 f"{ev.value}" + (f" ({ev.note})" if ev.note else "")) for ev in d.evidence]
+        if rows:
+            parts.append(_tensor_table(Table, rows, "Evidence"))
+        if d.fix:
+            fix_text = Text(f"Fix: {d.fix.description}\n", style="bold green")
+            diff = _edit_diff(d)
+            if diff:
+                for kind, text in diff:
+                    style = {"-": "red", "+": "green", "@": "cyan"}[kind]
+                    fix_text.append(f"{kind} {text}\n", style=style)
+            else:
+                fix_text.append(d.fix.code + "\n", style="green")
+            parts.append(fix_text)
+        for alt in report.alternatives[:3]:
+            parts.append(Text(f"Also possible [{alt.pattern}, {alt.confidence}]: {alt.summary}", style="dim"))
+        title = f"explainerr · {d.pattern} · {d.confidence} confidence · {d.title}"
+    for note in report.notes:
+        parts.append(Text("Note: " + note, style="yellow"))
+    console.print(Panel(Group(*parts), title=title, title_align="left", border_style="red" if d else "dim"))
+
+
+def _tensor_table(table_cls: Any, rows: list[tuple[Any, ...]], title: str) -> Any:
+    table = table_cls(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for col in ("expression", "shape", "dtype", "device", "note"):
+        table.add_column(col)
+    for expr, shape, dtype, device, note in rows:
+        table.add_row(str(expr), shape_text(shape) if shape is not None else "",
+                      str(dtype or "").replace("torch.", ""), str(device or ""), str(note or ""))
+    return table

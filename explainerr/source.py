@@ -1,0 +1,222 @@
+"""Reads the user's source files as text and AST: scopes, loops, assignments, calls, and line edits.
+
+Used by the analyzers (to name where a value came from) and by fix.py (to locate and rewrite the line that
+must change).  Works from files only (linecache, so notebook cells work too), never from live frames.
+"""
+from __future__ import annotations
+
+import ast
+import linecache
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from .model import Edit
+
+
+@lru_cache(maxsize=64)
+def _parse(file: str, text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text, filename=file)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def text_of(file: str) -> str:
+    return "".join(linecache.getlines(file))
+
+
+def tree_of(file: str) -> ast.Module | None:
+    text = text_of(file)
+    return _parse(file, text) if text else None
+
+
+def segment(file: str, node: ast.AST) -> str:
+    return ast.get_source_segment(text_of(file), node) or ast.unparse(node)
+
+
+def walk_scope(scope: ast.AST) -> Iterator[ast.AST]:
+    """Nodes of a function or module body, not descending into nested functions or classes."""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        n = stack.pop()
+        yield n
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(n))
+
+
+def contains(node: ast.AST, line: int) -> bool:
+    return node.lineno <= line <= (getattr(node, "end_lineno", None) or node.lineno)  # type: ignore[attr-defined]
+
+
+def enclosing_scope(tree: ast.Module, line: int) -> ast.AST:
+    """The innermost function containing `line`, or the module."""
+    best: ast.AST = tree
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and contains(n, line):
+            if best is tree or n.lineno >= best.lineno:  # type: ignore[attr-defined]
+                best = n
+    return best
+
+
+def enclosing_class(tree: ast.Module, line: int) -> ast.ClassDef | None:
+    best = None
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ClassDef) and contains(n, line):
+            if best is None or n.lineno >= best.lineno:
+                best = n
+    return best
+
+
+def enclosing_loops(tree: ast.Module, line: int) -> list[ast.For]:
+    """`for` statements whose body contains `line`, innermost first."""
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For) and contains(n, line) and n.lineno < line]
+    return sorted(loops, key=lambda n: -n.lineno)
+
+
+def statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
+    best = None
+    for n in ast.walk(tree):
+        if isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While,
+                                                          ast.If, ast.With, ast.Try, ast.AsyncFunctionDef)):
+            if contains(n, line) and (best is None or n.lineno >= best.lineno):
+                best = n
+    return best
+
+
+def names_in(node: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
+
+
+def _target_value(target: ast.AST, value: ast.AST, name: str) -> ast.AST | None:
+    if isinstance(target, ast.Name) and target.id == name:
+        return value
+    if isinstance(target, (ast.Tuple, ast.List)):
+        if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
+            for t, v in zip(target.elts, value.elts):
+                found = _target_value(t, v, name)
+                if found is not None:
+                    return found
+        elif any(isinstance(t, ast.Name) and t.id == name for t in target.elts):
+            return value
+    return None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    stmt: ast.stmt
+    value: ast.AST
+    augmented: bool = False
+
+
+def assignments(tree: ast.Module, name: str, scope: ast.AST | None = None,
+                before: int | None = None) -> list[Assignment]:
+    """Assignments to `name` in `scope` (default: the whole file), in source order."""
+    out: list[Assignment] = []
+    nodes: Iterable[ast.AST] = walk_scope(scope) if scope is not None else ast.walk(tree)
+    for n in nodes:
+        if before is not None and getattr(n, "lineno", 0) > before:
+            continue
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                v = _target_value(t, n.value, name)
+                if v is not None:
+                    out.append(Assignment(n, v))
+        elif isinstance(n, (ast.AnnAssign, ast.AugAssign)) and n.value is not None:
+            if isinstance(n.target, ast.Name) and n.target.id == name:
+                out.append(Assignment(n, n.value, isinstance(n, ast.AugAssign)))
+    return sorted(out, key=lambda a: a.stmt.lineno)
+
+
+def last_assignment(tree: ast.Module, name: str, line: int) -> Assignment | None:
+    """The nearest assignment to `name` before `line` in the scope enclosing `line` (then the module)."""
+    scope = enclosing_scope(tree, line)
+    found = assignments(tree, name, scope, before=line)
+    if not found and scope is not tree:
+        found = assignments(tree, name, tree, before=None)
+    return found[-1] if found else None
+
+
+def calls(tree: ast.AST) -> Iterator[ast.Call]:
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call):
+            yield n
+
+
+def call_name(call: ast.Call) -> str:
+    """Dotted text of the called function: `tokenizer`, `self.tokenizer`, `nn.Linear`."""
+    try:
+        return ast.unparse(call.func)
+    except Exception:
+        return ""
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+class LineEditor:
+    """Rewrites pieces of one statement of a file and returns whole-line Edits (DESIGN.md §4)."""
+
+    def __init__(self, file: str, first: int, last: int) -> None:
+        self.file, self.first, self.last = file, first, last
+        self.lines = [linecache.getline(file, n) for n in range(first, last + 1)]
+        self.changes: list[tuple[int, int, int, int, str]] = []
+
+    @classmethod
+    def for_node(cls, file: str, node: ast.AST) -> "LineEditor":
+        return cls(file, node.lineno, getattr(node, "end_lineno", None) or node.lineno)  # type: ignore[attr-defined]
+
+    def replace(self, node: ast.AST, text: str) -> "LineEditor":
+        self.changes.append((node.lineno, node.col_offset, node.end_lineno or node.lineno,  # type: ignore[attr-defined]
+                             node.end_col_offset or 0, text))  # type: ignore[attr-defined]
+        return self
+
+    def add_keywords(self, call: ast.Call, text: str) -> "LineEditor":
+        """Append `text` (e.g. `truncation=True`) as the last arguments of `call`."""
+        end_line, end_col = call.end_lineno or call.lineno, (call.end_col_offset or 1) - 1
+        sep = ", " if (call.args or call.keywords) else ""
+        self.changes.append((end_line, end_col, end_line, end_col, sep + text))
+        return self
+
+    def _offset(self, line: int, col: int) -> int:
+        pre = "".join(self.lines[: line - self.first])
+        # ast columns are UTF-8 byte offsets
+        return len(pre) + len(self.lines[line - self.first].encode()[:col].decode(errors="ignore"))
+
+    def edit(self) -> Edit | None:
+        text = "".join(self.lines)
+        for l1, c1, l2, c2, new in sorted(self.changes, key=lambda c: (c[0], c[1]), reverse=True):
+            a, b = self._offset(l1, c1), self._offset(l2, c2)
+            text = text[:a] + new + text[b:]
+        new_text = text.rstrip("\n")
+        if not self.changes or not parses_in_file(self.file, self.first, self.last, new_text):
+            return None
+        return Edit(file=self.file, start_line=self.first, end_line=self.last, replacement=new_text)
+
+
+def parses_in_file(file: str, first: int, last: int, replacement: str) -> bool:
+    """True if the file still parses with lines first..last replaced."""
+    lines = linecache.getlines(file)
+    if not lines:
+        return False
+    new = lines[: first - 1] + [replacement + "\n"] + lines[last:]
+    try:
+        ast.parse("".join(new))
+        return True
+    except SyntaxError:
+        return False
+
+
+def insert_after(file: str, stmt: ast.stmt, text: str) -> Edit | None:
+    """An edit that keeps statement `stmt` and adds `text` (same indentation) after it."""
+    first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
+    lines = [linecache.getline(file, n) for n in range(first, last + 1)]
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+    replacement = "".join(lines).rstrip("\n") + "\n" + indent + text
+    if not parses_in_file(file, first, last, replacement):
+        return None
+    return Edit(file=file, start_line=first, end_line=last, replacement=replacement)

@@ -1,0 +1,151 @@
+"""Reads tensor and module metadata from live values, and nothing else.
+
+This module owns every read of a torch object.  It acts only when torch is already imported by the user
+(it never imports torch itself), only on exact `torch.Tensor` / `nn.Parameter` types (a subclass's
+getters may dispatch `__torch_function__`, i.e. run user code), and only through an allowlist: shape,
+dtype, device, requires_grad, numel, and min/max of small integer CPU tensors.  It never calls repr(),
+bool() or `.item()` on a CUDA tensor, and never reads values of a non-CPU tensor at all, so a poisoned
+CUDA context after a device-side assert is not touched.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .model import ModuleFacts, Scalar, TensorFacts
+
+#: Integer tensors up to this many elements get a min/max scan (bounded work whatever the tensor size).
+VALUE_SCAN_LIMIT = 1 << 20
+
+_INT_DTYPES = ("torch.int64", "torch.int32", "torch.int16", "torch.int8", "torch.uint8")
+
+#: Size attributes worth reporting for common modules (all plain ints in torch).
+MODULE_ATTRS = ("num_embeddings", "embedding_dim", "padding_idx", "in_features", "out_features",
+                "normalized_shape", "num_heads", "embed_dim", "hidden_size", "input_size", "in_channels",
+                "out_channels", "ignore_index")
+
+#: Config fields that decide the mistakes explainerr knows about.
+CONFIG_ATTRS = ("vocab_size", "max_position_embeddings", "type_vocab_size", "num_labels", "hidden_size",
+                "pad_token_id", "model_type", "n_positions", "max_length", "dim", "d_model")
+
+
+def _torch() -> Any:
+    return sys.modules.get("torch")
+
+
+def is_tensor(value: object) -> bool:
+    """True for exact torch.Tensor / nn.Parameter instances (subclasses are left alone)."""
+    torch = _torch()
+    if torch is None:
+        return False
+    t = type(value)
+    return t is torch.Tensor or t is getattr(torch.nn, "Parameter", None)
+
+
+def is_module(value: object) -> bool:
+    torch = _torch()
+    if torch is None:
+        return False
+    try:
+        return isinstance(value, torch.nn.Module)
+    except Exception:
+        return False
+
+
+def tensor_facts(value: object, expr: str, frame: int) -> TensorFacts | None:
+    """Metadata of `value` if it is a plain tensor, else None.  Never raises."""
+    if not is_tensor(value):
+        return None
+    torch = _torch()
+    try:
+        t: Any = value
+        layout = t.layout
+        shape = tuple(int(s) for s in t.shape) if layout == torch.strided else ()
+        dtype = str(t.dtype)
+        device = str(t.device)
+        numel = int(t.numel()) if layout == torch.strided else 0
+        lo = hi = None
+        if (layout == torch.strided and device == "cpu" and dtype in _INT_DTYPES
+                and 0 < numel <= VALUE_SCAN_LIMIT and not t.is_quantized):
+            with torch.no_grad():
+                lo_t, hi_t = torch.aminmax(t.detach())
+                lo, hi = int(lo_t), int(hi_t)
+        return TensorFacts(expr=expr, shape=shape, dtype=dtype, device=device, frame=frame,
+                           requires_grad=bool(t.requires_grad), numel=numel, min=lo, max=hi, ident=id(value))
+    except Exception:
+        return None
+
+
+def _plain(value: object) -> Scalar:
+    if type(value) in (int, float, bool):
+        return value  # type: ignore[return-value]
+    if type(value) is str and len(value) <= 40:
+        return value  # type: ignore[return-value]
+    return None
+
+
+def config_facts(config: object) -> dict[str, Scalar]:
+    """Size fields of a transformers-style config, read from its instance __dict__ only."""
+    try:
+        d = object.__getattribute__(config, "__dict__")
+    except Exception:
+        return {}
+    out: dict[str, Scalar] = {}
+    for name in CONFIG_ATTRS:
+        v = d.get(name)
+        if v is not None and _plain(v) is not None:
+            out[name] = _plain(v)
+    return out
+
+
+def module_device(module: object) -> str | None:
+    """Device of the first parameter, read from `_parameters` dicts without calling module methods."""
+    stack, seen = [module], 0
+    while stack and seen < 200:
+        m = stack.pop()
+        seen += 1
+        try:
+            d = object.__getattribute__(m, "__dict__")
+        except Exception:
+            continue
+        for p in (d.get("_parameters") or {}).values():
+            if is_tensor(p):
+                try:
+                    return str(p.device)  # type: ignore[attr-defined]
+                except Exception:
+                    return None
+        stack.extend(reversed(list((d.get("_modules") or {}).values())))
+    return None
+
+
+def module_facts(value: object, expr: str, frame: int) -> ModuleFacts | None:
+    """Class name, size attributes, config and device of an nn.Module; reads instance __dict__ only."""
+    if not is_module(value):
+        return None
+    try:
+        d = object.__getattribute__(value, "__dict__")
+    except Exception:
+        return None
+    attrs = {k: _plain(d[k]) for k in MODULE_ATTRS if k in d and _plain(d[k]) is not None}
+    weight = (d.get("_parameters") or {}).get("weight")
+    if is_tensor(weight):
+        try:
+            attrs["weight_shape"] = "x".join(str(int(s)) for s in weight.shape)  # type: ignore[attr-defined]
+        except Exception:
+            pass
+    config = d.get("config")
+    return ModuleFacts(expr=expr, cls=type(value).__name__, frame=frame, attrs=attrs,
+                       config=config_facts(config) if config is not None else {},
+                       device=module_device(value), ident=id(value))
+
+
+def child_name(parent: object, child: object) -> str | None:
+    """The attribute name under which `child` is registered in `parent._modules`, if any."""
+    try:
+        mods = object.__getattribute__(parent, "__dict__").get("_modules") or {}
+    except Exception:
+        return None
+    for name, m in mods.items():
+        if m is child:
+            return str(name)
+    return None
