@@ -90,6 +90,8 @@ class Context:
         found = []
         for t in f.tensors:
             pos = _find_expr(text, t.expr)
+            if pos < 0 and ("[" in t.expr or "." in t.expr):
+                pos = _find_expr(text, re.split(r"[\[.]", t.expr, maxsplit=1)[0])
             if pos >= 0:
                 found.append((pos, t))
         return [t for _, t in sorted(found, key=lambda p: p[0])]

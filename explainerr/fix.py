@@ -69,6 +69,12 @@ def _stmt(frame: FrameFacts) -> tuple[ast.Module, ast.stmt] | None:
     return (tree, stmt) if stmt is not None else None
 
 
+def _stmt_of(frame: FrameFacts, node: ast.AST) -> ast.stmt | None:
+    """The statement holding `node` (an origin found by facts.Context.origin)."""
+    tree = src.tree_of(frame.file)
+    return src.statement_at(tree, node.lineno) if tree is not None else None  # type: ignore[attr-defined]
+
+
 def _find(file: str, within: ast.AST, text: str) -> ast.AST | None:
     for n in ast.walk(within):
         if isinstance(n, ast.expr) and src.segment(file, n) == text:
@@ -296,9 +302,8 @@ def mask_bool(ctx: Context, f: Finding) -> Located:
     if origin is not None and origin[2] is not None:
         frame, _, node = origin
         inner = _strip_cast(frame.file, node)
-        found = _stmt(frame)
-        if found is not None:
-            _, stmt = found
+        stmt = _stmt_of(frame, node)
+        if stmt is not None:
             new = inner if inner is not None else f"({src.segment(frame.file, node)}).bool()"
             return _edit(src.LineEditor.for_node(frame.file, stmt).replace(node, new)), None
     return _use_site(ctx, mask, "{}.bool()")
@@ -319,34 +324,24 @@ def _use_site(ctx: Context, tensor: Any, template: str) -> Located:
 
 @locator("index-long")
 def index_long(ctx: Context, f: Finding) -> Located:
-    origin = f.hints.get("origin")
-    tensors = f.hints.get("tensors") or []
-    if origin is not None and origin[2] is not None and len(tensors) == 1:
-        frame, _, node = origin
-        found = _stmt(frame)
-        if found is not None:
-            text = src.segment(frame.file, node)
-            new = f"{text}.long()" if isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call)) else f"({text}).long()"
-            return _edit(src.LineEditor.for_node(frame.file, found[1]).replace(node, new)), None
-    if not tensors:
-        return [], None
-    frame = ctx.frames[tensors[0].frame]
-    found = _stmt(frame)
-    if found is None:
-        return [], None
-    e = src.LineEditor.for_node(frame.file, found[1])
-    names = {t.expr for t in tensors} | {t.expr for t in frame.tensors if t.is_float and len(t.shape) <= 1}
-    for sub in ast.walk(found[1]):
-        if isinstance(sub, ast.Subscript):
-            for n in ast.walk(sub.slice):
-                if isinstance(n, ast.Name) and n.id in names:
-                    e.replace(n, f"{n.id}.long()")
-    for t in tensors:
-        for n in ast.walk(found[1]):
-            if isinstance(n, ast.Call) and n.args and src.segment(frame.file, n.args[0]) == t.expr and not any(
-                    isinstance(s, ast.Subscript) for s in ast.walk(found[1])):
-                e.replace(n.args[0], f"{t.expr}.long()")
-    return _edit(e), None
+    """Append .long() where each float index was made (its assignment), else where it is used."""
+    editors: dict[tuple[str, int], src.LineEditor] = {}
+    use_site: list[Any] = []
+    for t in f.hints.get("tensors") or []:
+        origin = ctx.origin(t.expr, ctx.frames[t.frame])
+        stmt = _stmt_of(origin[0], origin[2]) if origin is not None and origin[2] is not None else None
+        if origin is None or stmt is None or not isinstance(stmt, ast.Assign):
+            use_site.append(t)
+            continue
+        frame, text, node = origin
+        key = (frame.file, stmt.lineno)
+        editor = editors.setdefault(key, src.LineEditor.for_node(frame.file, stmt))
+        simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+        editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
+    edits = [e for ed in editors.values() for e in _edit(ed)]
+    for t in use_site:
+        edits += _use_site(ctx, t, "{}.long()")[0]
+    return edits, None
 
 
 from . import fix_more  # noqa: E402,F401  (registers the remaining locators)

@@ -196,12 +196,11 @@ def float_index(ctx: Context) -> Finding | None:
     for fr in frames:
         if fr is None:
             continue
-        for t in ctx.tensors_in_node(fr):
-            if t.is_float and t not in candidates and (len(t.shape) <= 1 or "[" in (fr.node or "")):
-                node = fr.node or ""
-                if re.search(r"\[[^\]]*\b" + re.escape(t.expr) + r"\b", node) or re.search(
-                        r"(emb\w*|embedding)\w*\(\s*" + re.escape(t.expr), node, re.I):
-                    candidates.append(t)
+        text = fr.statement or fr.node or ""
+        index_names = _names_used_as_index(text)
+        for t in fr.tensors:
+            if t.is_float and t not in candidates and t.expr in index_names:
+                candidates.append(t)
     if not candidates:
         return None
     bad = candidates[0]
@@ -217,3 +216,22 @@ def float_index(ctx: Context) -> Finding | None:
             f.evidence.append(e)
     f.hints.update(tensors=candidates, origin=origin)
     return f
+
+
+def _names_used_as_index(text: str) -> set[str]:
+    """Names inside subscript slices, or given as ids to embedding / index_select / gather calls."""
+    import ast
+    try:
+        tree = ast.parse(text.strip())
+    except SyntaxError:
+        return set()
+    out: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Subscript):
+            out.update(x.id for x in ast.walk(n.slice) if isinstance(x, ast.Name))
+        elif isinstance(n, ast.Call):
+            name = ast.unparse(n.func)
+            if re.search(r"emb|index_select|gather|take", name, re.I) and n.args:
+                arg = n.args[-1] if re.search(r"index_select|gather", name) else n.args[0]
+                out.update(x.id for x in ast.walk(arg) if isinstance(x, ast.Name))
+    return out

@@ -50,9 +50,12 @@ def two_devices(ctx: Context) -> Finding | None:
     for d in _DEVICES.findall(ctx.message):
         if d not in devs:
             devs.append(d)
-    for fr in ctx.user_frames():
-        modules = [m for m in fr.modules if m.device and "." not in m.expr and m.expr != "self"]
-        modules += [m for m in fr.modules if m.device and m.expr == "self"]
+    frames = ctx.user_frames()
+    # where data enters a model held in a local (outermost first), then a module's own forward
+    passes = [(fr, [m for m in fr.modules if m.device and "." not in m.expr and m.expr != "self"])
+              for fr in reversed(frames)]
+    passes += [(fr, [m for m in fr.modules if m.device and m.expr == "self"]) for fr in frames]
+    for fr, modules in passes:
         inputs = [t for t in ctx.tensors_in_node(fr) if not t.expr.startswith("self.")]
         if not modules or not inputs:
             continue
@@ -64,7 +67,7 @@ def two_devices(ctx: Context) -> Finding | None:
             root = re.split(r"[\[.]", stray[0].expr, maxsplit=1)[0]
             device_names = [k for k, v in fr.scalars.items() if isinstance(v, str) and v == m.device]
             if not device_names:
-                device_names = [k for f2 in ctx.user_frames() for k, v in f2.scalars.items()
+                device_names = [k for f2 in frames for k, v in f2.scalars.items()
                                 if isinstance(v, str) and v == m.device]
             target = device_names[0] if device_names else (
                 f"next({m.expr}.parameters()).device" if m.expr != "self" else "next(self.parameters()).device")
