@@ -191,29 +191,34 @@ def _model_with_config(ctx: Context) -> str | None:
 
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
-    files = list(dict.fromkeys(fr.file for fr in ctx.user_frames()))
-    for file in files:
+    """Size the model from len(tokenizer), or resize its embeddings once both model and added tokens exist."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
             continue
         added = [c for c in src.calls(tree) if src.call_name(c).endswith((".add_tokens", ".add_special_tokens"))]
-        tok = src.call_name(added[0]).rsplit(".", 1)[0] if added else None
+        last_add = max(added, key=lambda c: c.lineno) if added else None
         for call in src.calls(tree):
             kw = src.keyword(call, "vocab_size")
             if kw is not None and src.call_name(call).endswith("Config"):
-                text = src.segment(file, kw.value)
-                m = re.fullmatch(r"(.+)\.vocab_size", text)
-                if m:
+                m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value))
+                if m and (last_add is None or call.lineno > last_add.lineno):
                     return _edit(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
-        if added and not any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
-            target = _model_with_config(ctx)
-            if target:
-                root = target.split(".", 1)[0]
-                a = src.last_assignment(tree, root, 10 ** 9)
-                line = f"{target}.resize_token_embeddings(len({tok}))"
-                if a is not None:
-                    e = src.insert_after(file, a.stmt, line)
-                    return ([e] if e else []), line
+        if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
+            continue
+        target = _model_with_config(ctx)
+        if not target:
+            continue
+        tok = src.call_name(last_add).rsplit(".", 1)[0]
+        line = f"{target}.resize_token_embeddings(len({tok}))"
+        model_def = src.last_assignment(tree, target.split(".", 1)[0], 10 ** 9)
+        add_stmt = src.statement_at(tree, last_add.lineno)
+        anchors = [s for s in (model_def.stmt if model_def else None, add_stmt) if s is not None]
+        if not anchors:
+            continue
+        anchor = max(anchors, key=lambda s: s.lineno)
+        e = src.insert_after(file, anchor, line)
+        return ([e] if e else []), line
     return [], None
 
 

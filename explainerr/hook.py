@@ -49,7 +49,7 @@ def write_report(report: Any, path: str, stream: IO[str]) -> None:
 
 
 def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callable[[], None],
-           stream: IO[str] | None = None, header: str = "") -> Any:
+           stream: IO[str] | None = None, header: str = "", show_traceback: bool = True) -> Any:
     """Explain `exc` on `stream` (default stderr); on any internal failure call `fallback` (the native
     traceback) and print one line.  Returns the Report, or None."""
     out = stream if stream is not None else sys.stderr
@@ -67,7 +67,7 @@ def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callabl
         fmt = choose_format(config, out)
         color = config.color if config.color is not None else (fmt == "rich")
         from dataclasses import replace
-        render(report, replace(config, format=fmt, color=color), buf)
+        render(report, replace(config, format=fmt, color=color, traceback=show_traceback), buf)
         with _lock:
             if header:
                 out.write(header)

@@ -24,6 +24,7 @@ class Config:
     color: bool | None = None  # None: decide from NO_COLOR / FORCE_COLOR / TERM / the stream
     debug: bool = False
     width: int | None = None
+    traceback: bool = True  # False where the host already showed one (IPython)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Config":

@@ -35,7 +35,7 @@ def render(report: Report, config: Config, stream: IO[str]) -> None:
     elif fmt == "rich":
         render_rich(report, config, stream)
     else:
-        stream.write(render_plain(report))
+        stream.write(render_plain(report, config.traceback))
     stream.flush()
 
 
@@ -100,14 +100,16 @@ def _edit_diff(d: Diagnosis) -> list[tuple[str, str]]:
     return rows
 
 
-def render_plain(report: Report) -> str:
-    lines = ["Traceback (most recent call last, library frames folded):"]
-    for loc, code, _ in traceback_lines(report):
-        lines.append(loc)
-        if code:
-            lines.append("    " + code)
-    lines.append(exception_line(report))
-    lines.append("")
+def render_plain(report: Report, with_traceback: bool = True) -> str:
+    lines: list[str] = []
+    if with_traceback:
+        lines.append("Traceback (most recent call last, library frames folded):")
+        for loc, code, _ in traceback_lines(report):
+            lines.append(loc)
+            if code:
+                lines.append("    " + code)
+        lines.append(exception_line(report))
+        lines.append("")
     d = report.diagnosis
     if d is None:
         lines.append("explainerr: no known mistake matches this error.")
@@ -161,13 +163,14 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
 
     console = Console(file=stream, force_terminal=config.color if config.color is not None else None,
                       no_color=config.color is False, width=config.width, highlight=False, soft_wrap=False)
-    tb = Text("Traceback (most recent call last, library frames folded):\n", style="bold")
-    for loc, code, is_user in traceback_lines(report):
-        tb.append(loc + "\n", style="" if is_user else "dim")
-        if code:
-            tb.append("    " + code + "\n", style="bold" if is_user else "dim")
-    tb.append(exception_line(report), style="bold red")
-    console.print(tb)
+    if config.traceback:
+        tb = Text("Traceback (most recent call last, library frames folded):\n", style="bold")
+        for loc, code, is_user in traceback_lines(report):
+            tb.append(loc + "\n", style="" if is_user else "dim")
+            if code:
+                tb.append("    " + code + "\n", style="bold" if is_user else "dim")
+        tb.append(exception_line(report), style="bold red")
+        console.print(tb)
     d = report.diagnosis
     parts: list[Any] = []
     if d is None:
