@@ -34,7 +34,7 @@ def builtin_patterns():
 
 @pytest.mark.parametrize("path", sorted(KB.glob("*.yaml")), ids=lambda p: p.name)
 def test_builtin_file_validates_against_schema(path):
-    jsonschema.validate(yaml.safe_load(path.read_text()), SCHEMA)
+    jsonschema.validate(yaml.safe_load(path.read_text()), SCHEMA, format_checker=jsonschema.FormatChecker())
 
 
 def test_every_design_id_is_covered_and_no_other():
@@ -65,7 +65,7 @@ def test_invalid_files_are_rejected_by_loader_and_schema(path):
     data = yaml.safe_load(path.read_text()) if "!!python" not in path.read_text() else None
     if data is not None:
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(data, SCHEMA)
+            jsonschema.validate(data, SCHEMA, format_checker=jsonschema.FormatChecker())
 
 
 def test_errors_name_file_pattern_and_key(tmp_path):
