@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from .analyzers import Finding, load_all
 from .facts import Context
-from .model import Diagnosis, ExceptionFacts, Pattern, Report
+from .model import Diagnosis, Evidence, ExceptionFacts, Pattern, Report
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)\}(?!\})")
 
@@ -70,7 +70,25 @@ def build(report: Report, pattern: Pattern, finding: Finding, message: str) -> D
     return Diagnosis(pattern=pattern.id, title=fill(pattern.title, values),
                      confidence=finding.confidence or pattern.confidence,
                      summary=fill(pattern.summary, values), explanation=explanation,
-                     evidence=tuple(finding.evidence), fix=fix, rank=float(pattern.priority))
+                     evidence=tuple(finding.evidence) + _constants(report, finding), fix=fix,
+                     rank=float(pattern.priority))
+
+
+def _constants(report: Report, finding: Finding) -> tuple[Evidence, ...]:
+    """The user's UPPER_CASE constants that hold one of the finding's numbers: where a fixed size came from."""
+    numbers = {v for v in finding.values.values() if type(v) is int and v >= 2}
+    numbers |= {int(v) for v in finding.values.values() if isinstance(v, str) and v.isdigit() and int(v) >= 2}
+    shown = {e.expr for e in finding.evidence}
+    out: list[Evidence] = []
+    for f in reversed(report.frames):
+        if f.library:
+            continue
+        for name, value in f.scalars.items():
+            if (type(value) is int and value in numbers and name.isupper() and len(name) > 1
+                    and name not in shown):
+                shown.add(name)
+                out.append(Evidence(expr=name, value=value, note="constant with the same value"))
+    return tuple(out[:4])
 
 
 def diagnose(report: Report, patterns: Iterable[Pattern]) -> list[Diagnosis]:

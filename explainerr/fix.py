@@ -175,6 +175,15 @@ def pad(ctx: Context, f: Finding) -> Located:
 @locator("loop-bound")
 def loop_bound(ctx: Context, f: Finding) -> Located:
     frame, bound = f.hints.get("frame"), f.hints.get("bound")
+    values = f.hints.get("values")
+    if frame is not None and values is not None:
+        if not isinstance(f.hints["loop"].target, ast.Name):
+            return [], None
+        text = src.segment(frame.file, values)
+        var, limit = f.hints["var"], f"{f.hints['tensor']}.size({f.hints['dim']})"
+        new = f"[{var} for {var} in {text} if {var} < {limit}]"
+        return _edit(src.LineEditor(frame.file, values.lineno, values.end_lineno or values.lineno)
+                     .replace(values, new)), None
     if frame is None or bound is None:
         return [], None
     new = f"{f.hints['tensor']}.size({f.hints['dim']})"

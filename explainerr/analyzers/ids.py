@@ -30,13 +30,13 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
     for f in ctx.raise_frames() or ([ctx.user] if ctx.user else []):
         if f is None:
             continue
-        if f.function == "embedding" and f.tensor("input") is not None:
+        if f.function in ("embedding", "embedding_bag") and f.tensor("input") is not None:
             ids = ids or f.tensor("input")
             w = f.tensor("weight")
             if w is not None and w.shape:
                 num = num or w.shape[0]
         for m in f.modules:
-            if m.expr == "self" and m.cls == "Embedding" and module is None:
+            if m.expr == "self" and m.cls in ("Embedding", "EmbeddingBag") and module is None:
                 module = m
     if module is not None:
         num = num or module.attrs.get("num_embeddings")  # type: ignore[assignment]

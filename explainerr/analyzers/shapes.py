@@ -39,6 +39,11 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     tables = [m.attrs.get("num_embeddings") for f in ctx.frames for m in f.modules
               if m.cls == "Embedding" and re.search(r"pos", str(m.attrs.get("name", m.expr)), re.I)]
     limits = {v for v in [max_pos, *tables] if isinstance(v, int)}
+    # a hand-made position table (sinusoidal or learned) sliced by the sequence length in the user's code
+    pos_tables = [t for f in ctx.user_frames()[:1] for t in ctx.tensors_in_node(f)
+                  if re.search(r"pos|\bpe\b", t.expr, re.I) and t.shape]
+    for t in pos_tables:
+        limits.update(d for d in t.shape if d in sizes)
     hit = [s for s in sizes if s in limits]
     if not hit:
         return None
@@ -49,8 +54,10 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     lib = ctx.library_tensor("input_ids")
     ids = ctx.user_name(lib) if lib is not None else None
     if ids is None:
-        cands = [t for f in ctx.user_frames() for t in f.tensors if t.shape and t.shape[-1] == seq and t.is_integer]
+        cands = [t for f in ctx.user_frames() for t in f.tensors if t.shape and seq in t.shape and t.is_integer]
         ids = cands[0] if cands else None
+    if ids is None and not (max_pos or tables):
+        return None
     f = Finding()
     f.values.update(seq_len=seq, max_positions=limit, ids=ids.expr if ids else "input_ids",
                     batch=_root(ids.expr) if ids else "the batch")
@@ -244,10 +251,20 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     for loop in src.enclosing_loops(tree, frame.line):
         targets = src.names_in(loop.target)
         hit = [n for n in targets if n in index_names]
-        if not hit or not (isinstance(loop.iter, ast.Call) and ast.unparse(loop.iter.func) == "range"):
+        if not hit:
             continue
-        if not loop.iter.args:
-            continue
+        if not (isinstance(loop.iter, ast.Call) and ast.unparse(loop.iter.func) == "range" and loop.iter.args):
+            # the loop walks over stored positions (e.g. word starts from the untruncated text)
+            values = src.segment(frame.file, loop.iter)
+            f = Finding()
+            f.values.update(var=hit[0], bound=values, bound_value=f"values up to at least {index}", tensor=base,
+                            size=size, dim=dim, index=index)
+            f.variants.append("values")
+            e = evidence(tensor)
+            if e:
+                f.evidence.append(e)
+            f.hints.update(loop=loop, values=loop.iter, tensor=base, dim=dim, frame=frame, var=hit[0])
+            return f
         bound = loop.iter.args[-1] if len(loop.iter.args) <= 2 else loop.iter.args[1]
         bound_text = src.segment(frame.file, bound)
         value = frame.scalars.get(bound_text) if isinstance(bound, ast.Name) else (
