@@ -126,7 +126,9 @@ class Context:
     def origin(self, expr: str, frame: FrameFacts) -> tuple[FrameFacts, str, ast.AST | None] | None:
         """Where the value of `expr` (a plain name) in `frame` was made: the caller's argument text when it is
         a parameter, else the nearest assignment before the line.  Returns (frame, text, node)."""
-        name = expr.split("[", 1)[0].split(".", 1)[0]
+        if not expr.isidentifier():
+            return None  # an item of a container: its container's assignment is not its origin
+        name = expr
         seen = 0
         f: FrameFacts | None = frame
         while f is not None and seen < 6:

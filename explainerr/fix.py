@@ -117,8 +117,10 @@ def _tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None
 def truncate(ctx: Context, f: Finding) -> Located:
     limit = f.values.get("max_positions")
     hit = _tokenizer_call_for(ctx, f.hints.get("ids_root"), _frame(ctx, f.hints.get("ids_frame")))
-    if hit is None or not isinstance(limit, int):
+    if not isinstance(limit, int):
         return [], None
+    if hit is None:
+        return _slice_ids(ctx, f, limit)
     file, call = hit
     e = src.LineEditor.for_node(file, call)
     trunc, maxlen = src.keyword(call, "truncation"), src.keyword(call, "max_length")
@@ -130,6 +132,28 @@ def truncate(ctx: Context, f: Finding) -> Located:
     if add:
         e.add_keywords(call, ", ".join(add))
     return _edit(e), None
+
+
+def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
+    """No tokenizer call: cut the ids where they are made, to the model's number of positions."""
+    ids = f.values.get("ids")
+    frame = _frame(ctx, f.hints.get("ids_frame"))
+    if not isinstance(ids, str) or not ids.isidentifier() or frame is None:
+        return [], None
+    tensor = frame.tensor(ids)
+    origin = ctx.origin(ids, frame)
+    if origin is None or origin[2] is None:
+        return [], None
+    oframe, text, node = origin
+    stmt = _stmt_of(oframe, node)
+    if stmt is None:
+        return [], None
+    consts = ctx.scalar_names(limit)
+    bound = consts[0] if consts and consts[0].isupper() else str(limit)
+    cut = f"[:{bound}]" if tensor is None or len(tensor.shape) <= 1 else f"[:, :{bound}]"
+    simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+    new = f"{text}{cut}" if simple else f"({text}){cut}"
+    return _edit(src.LineEditor.for_node(oframe.file, stmt).replace(node, new)), None
 
 
 @locator("pad")

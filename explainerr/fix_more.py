@@ -181,4 +181,18 @@ def to_device(ctx: Context, f: Finding) -> Located:
         rhs = src.segment(frame.file, a.value)
         new = (f"{{k: v.to({target}) for k, v in {rhs}.items()}}" if is_mapping else f"{rhs}.to({target})")
         return _edit(src.LineEditor.for_node(frame.file, a.stmt).replace(a.value, new)), None
-    return [], None
+    # a loop variable or a parameter: move it right before the failing call
+    found = _stmt(frame)
+    if found is None or not root.isidentifier():
+        return [], None
+    names = [root] + [t.expr for t in stray if t.expr.isidentifier() and t.expr != root]
+    if tree is not None:  # the rest of the batch unpacked by the same loop goes along (labels too)
+        device = stray[0].device if stray else None
+        for loop in src.enclosing_loops(tree, frame.line):
+            targets = src.names_in(loop.target)
+            if root in targets:
+                names += [t.expr for t in frame.tensors if t.expr in targets and t.device == device]
+    moves = [f"{n} = {{k: v.to({target}) for k, v in {n}.items()}}" if any(
+        t.expr.startswith(f'{n}["') for t in stray) else f"{n} = {n}.to({target})" for n in dict.fromkeys(names)]
+    e = src.insert_before(frame.file, found[1], "; ".join(moves))
+    return ([e] if e else []), None

@@ -220,3 +220,14 @@ def insert_after(file: str, stmt: ast.stmt, text: str) -> Edit | None:
     if not parses_in_file(file, first, last, replacement):
         return None
     return Edit(file=file, start_line=first, end_line=last, replacement=replacement)
+
+
+def insert_before(file: str, stmt: ast.stmt, text: str) -> Edit | None:
+    """An edit that adds `text` (same indentation) before statement `stmt`, keeping it."""
+    first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
+    lines = [linecache.getline(file, n) for n in range(first, last + 1)]
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+    replacement = indent + text + "\n" + "".join(lines).rstrip("\n")
+    if not parses_in_file(file, first, last, replacement):
+        return None
+    return Edit(file=file, start_line=first, end_line=last, replacement=replacement)

@@ -48,15 +48,22 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
         name = m.group(1) if m else None
     cfg = ctx.config()
     role = "vocab"
-    if name and _POSITION.search(name):
+    if name and _POSITION.search(name.rsplit(".", 1)[-1]):
         role = "position"
-    elif name and _TOKEN_TYPE.search(name):
+    elif name and _TOKEN_TYPE.search(name.rsplit(".", 1)[-1]):
         role = "token_type"
     elif num is not None and num == cfg.get("max_position_embeddings") and num != cfg.get("vocab_size"):
         role = "position"
     elif num is not None and num == cfg.get("type_vocab_size") and num != cfg.get("vocab_size"):
         role = "token_type"
     user_ids = ctx.user_name(ids) if ids is not None else None
+    if name:  # the user's own expression for the table, e.g. `self.char_emb`
+        for f in ctx.user_frames():
+            hit = next((m.expr for m in f.modules if m.expr.endswith("." + name) and m.cls.startswith("Embedding")),
+                       None)
+            if hit:
+                name = hit
+                break
     return EmbeddingFailure(ids=ids, user_ids=user_ids, num_embeddings=int(num) if num else None,
                             name=name, role=role)
 
