@@ -9,7 +9,9 @@ Importing this package imports neither torch, rich, yaml nor stack_data.
 """
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 from .hook import configure, install, installed, uninstall
 

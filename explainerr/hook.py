@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import types
-from typing import IO, Any, Callable
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: install() must stay cheap
+    import types
+    from typing import IO, Any, Callable
 
 FAILED_LINE = "explainerr: the analysis failed; the traceback above is Python's own (set EXPLAINERR_DEBUG=1 to see why)\n"
 
