@@ -158,7 +158,7 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
 
 @locator("pad")
 def pad(ctx: Context, f: Finding) -> Located:
-    hit = _tokenizer_call_for(ctx, f.hints.get("items") and None, ctx.user)
+    hit = _tokenizer_call_for(ctx, None, ctx.user)
     if hit is not None:
         file, call = hit
         if src.keyword(call, "padding") is None:
