@@ -1,119 +1,219 @@
-"""`python -m bench [--corpus DIR] [--quick]`: explainerr's cost and accuracy, side by side in one run.
+"""`python -m bench [--corpus DIR] [--quick] [--runs N]`: explainerr's costs and accuracy against their budgets.
 
-Prints a table (median of several runs, and ratios against the references measured in the same run) and
-writes bench/results.json.  Figures, not tests: nothing here asserts a budget.
-  install   import + install in a fresh interpreter: explainerr vs nothing vs rich.traceback.install()
-  explain   time from the exception to the last byte written, cold (first in the process) and warm, for a
-            mask-length error in a Module.forward: explainerr vs traceback.print_exception vs rich show_locals
-  accuracy  the case corpus (DESIGN.md §5 format) through the CLI: pattern, mentions, working fixes, false alarms
+Runs each part below (one module each), prints one table (every figure, its budget, PASS/FAIL) and writes
+bench/results.json (`figures`: value, unit, budget, pass per key; then every raw measurement).  A full run
+exits 1 when a budget fails; `--quick` (the CI smoke run: few iterations, a handful of corpus cases, the
+largest scaling points skipped) asserts nothing.
+  install    import + install in a fresh interpreter, bare and after `import torch`     (bench/install.py)
+  steady     a ~2 s tensor workload under `python -m explainerr` vs plain python      (bench/steady.py)
+  explain    time to explanation, cold and warm, one case per pattern id + no match  (bench/explain_time.py)
+  scaling    tensor size, stack depth, number of locals: time, output, peak memory    (bench/scaling.py)
+  accuracy   the case corpus through the CLI                                          (bench/corpus.py)
+  profile    cProfile of the slowest paths, before/after the proposed fixes          (bench/profiling.py)
 """
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-INSTALL = {
-    "nothing": "pass",
-    "explainerr": "import explainerr; explainerr.install()",
-    "rich.traceback": "import rich.traceback; rich.traceback.install()",
+from bench._util import PY, env  # noqa: E402
+
+COLD_MS, WARM_MS = 150.0, 20.0
+QUICK_ACCURACY = ["c01-mean-pool-fixed-max-len", "n15-view-after-transpose-heads"]
+
+#: key -> (label, unit, budget text, check(value, results) -> bool); the keys are what tests/test_bench.py expects
+Check = Callable[[Any, dict[str, Any]], bool]
+FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
+    "install.explainerr_ms": ("install: import + install() - nothing", "ms", "<= 3", lambda v, r: v <= 3),
+    "install.explainerr_after_threading_ms": ("install, threading already imported", "ms", "<= 3", lambda v, r: v <= 3),
+    "install.explainerr_after_torch_ms": ("install, torch already imported", "ms", "<= 3", lambda v, r: v <= 3),
+    "install.rich_traceback_ms": ("install: rich.traceback.install() (ref)", "ms", "", None),
+    "steady.plain_s": ("steady: python script.py", "s", "", None),
+    "steady.explainerr_s": ("steady: python -m explainerr script.py", "s", "", None),
+    "steady.overhead_pct": ("steady: wall-time overhead", "%", "<= 2 or noise",
+                            lambda v, r: v <= max(2.0, r["steady.noise_pct"])),
+    "steady.noise_pct": ("steady: noise (spread of plain runs)", "%", "", None),
+    "steady.script_overhead_pct": ("steady: in-script time overhead", "%", "", None),
+    "steady.extra_threads": ("steady: extra threads at exit", "", "0", lambda v, r: v == 0),
+    "steady.trace_hooks_set": ("steady: trace/profile hooks set", "", "0", lambda v, r: v == 0),
+    "explain.explainerr.cold_ms": ("explain cold, explainerr (median of cases)", "ms", f"<= {COLD_MS:.0f}",
+                                   lambda v, r: v <= COLD_MS),
+    "explain.explainerr.warm_ms": ("explain warm, explainerr", "ms", f"<= {WARM_MS:.0f}", lambda v, r: v <= WARM_MS),
+    "explain.explainerr.cold_max_ms": ("explain cold, explainerr, worst case", "ms", "", None),
+    "explain.explainerr.warm_max_ms": ("explain warm, explainerr, worst case", "ms", "", None),
+    "explain.explainerr-rich.cold_ms": ("explain cold, explainerr rich format (tty)", "ms", f"<= {COLD_MS:.0f}",
+                                        lambda v, r: v <= COLD_MS),
+    "explain.explainerr-rich.warm_ms": ("explain warm, explainerr rich format (tty)", "ms", f"<= {WARM_MS:.0f}",
+                                        lambda v, r: v <= WARM_MS),
+    "explain.no_match.cold_ms": ("explain cold, error no pattern matches", "ms", f"<= {COLD_MS:.0f}",
+                                 lambda v, r: v <= COLD_MS),
+    "explain.no_match.warm_ms": ("explain warm, error no pattern matches", "ms", f"<= {WARM_MS:.0f}",
+                                 lambda v, r: v <= WARM_MS),
+    "explain.traceback.cold_ms": ("explain cold, traceback (ref)", "ms", "", None),
+    "explain.traceback.warm_ms": ("explain warm, traceback (ref)", "ms", "", None),
+    "explain.rich-show-locals.cold_ms": ("explain cold, rich show_locals (ref)", "ms", "", None),
+    "explain.rich-show-locals.warm_ms": ("explain warm, rich show_locals (ref)", "ms", "", None),
+    "explain.better-exceptions.cold_ms": ("explain cold, better-exceptions (ref)", "ms", "", None),
+    "explain.better-exceptions.warm_ms": ("explain warm, better-exceptions (ref)", "ms", "", None),
+    "explain.stackprinter.cold_ms": ("explain cold, stackprinter (ref)", "ms", "", None),
+    "explain.stackprinter.warm_ms": ("explain warm, stackprinter (ref)", "ms", "", None),
+    "scaling.size_time_ratio": ("scaling: time, largest / smallest tensor", "x", "<= 2 or +5 ms",
+                                lambda v, r: v <= 2 or r["scaling.size_time_extra_ms"] <= 5),
+    "scaling.size_time_extra_ms": ("scaling: time, largest - smallest tensor", "ms", "", None),
+    "scaling.depth_time_ratio": ("scaling: time, deepest / shallowest stack", "x", "<= frames ratio",
+                                 lambda v, r: v <= r["scaling.depth_frames_ratio"]),
+    "scaling.depth_frames_ratio": ("scaling: frames, deepest / shallowest stack", "x", "", None),
+    "scaling.depth_max_lines": ("scaling: output lines, deepest stack", "lines", "<= 100", lambda v, r: v <= 100),
+    "scaling.recursion_ms": ("scaling: RecursionError, warm", "ms", f"<= {COLD_MS:.0f}", lambda v, r: v <= COLD_MS),
+    "scaling.locals_max_ms": ("scaling: 10,000 locals, warm", "ms", f"<= {WARM_MS:.0f}", lambda v, r: v <= WARM_MS),
+    "scaling.source_max_ms": ("scaling: 2,000-line user file, warm", "ms", f"<= {WARM_MS:.0f}",
+                              lambda v, r: v <= WARM_MS),
+    "scaling.peak_extra_mb": ("scaling: peak extra memory (RSS or Python)", "MB", "<= 20", lambda v, r: v <= 20),
+    "accuracy.cases": ("accuracy: cases", "", "", None),
+    "accuracy.pattern_ok": ("accuracy: right pattern id", "", "", None),
+    "accuracy.mentions_ok": ("accuracy: right id + every must_mention", "", "", None),
+    "accuracy.fixes_ok": ("accuracy: edits that make the script pass", "", "", None),
+    "accuracy.false_alarms": ("accuracy: false alarms (pattern: none)", "", "0", lambda v, r: v == 0),
+    "accuracy.median_analysis_ms": ("accuracy: median analysis time (CLI)", "ms", "", None),
+    "profile.cold_ms": ("profile: cold explanation, now", "ms", "", None),
+    "profile.cold_patched_ms": ("profile: cold, with the proposed fixes", "ms", "", None),
+    "profile.cold_rich_ms": ("profile: cold rich format, now", "ms", "", None),
+    "profile.cold_rich_patched_ms": ("profile: cold rich format, proposed fixes", "ms", "", None),
+    "profile.worst_point_ms": ("profile: worst scaling point, now", "ms", "", None),
+    "profile.worst_point_patched_ms": ("profile: worst scaling point, proposed fixes", "ms", "", None),
 }
 
-EXPLAIN_SNIPPET = r'''
-import io, sys, time, traceback, json
-import torch
-class Pool(torch.nn.Module):
-    def forward(self, hidden, attention_mask):
-        return (hidden * attention_mask.unsqueeze(-1)).sum(1)
-def fail():
-    try:
-        Pool()(torch.randn(4, 9, 8), torch.ones(4, 7))
-    except RuntimeError as e:
-        return e
-tool = sys.argv[1]
-times = []
-for i in range(int(sys.argv[2])):
-    exc = fail()
-    buf = io.StringIO()
-    t = time.perf_counter()
-    if tool == "explainerr":
-        from explainerr import hook
-        hook.handle(exc, exc.__traceback__, lambda: None, stream=buf)
-    elif tool == "traceback":
-        traceback.print_exception(type(exc), exc, exc.__traceback__, file=buf)
-    else:
-        from rich.console import Console
-        from rich.traceback import Traceback
-        Console(file=buf, width=100).print(Traceback.from_exception(type(exc), exc, exc.__traceback__, show_locals=True))
-    times.append((time.perf_counter() - t) * 1000)
-print(json.dumps(times))
-'''
+
+def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
+    """The FIGURES values out of the raw measurements (None where a part was not measured)."""
+    v: dict[str, Any] = {k: None for k in FIGURES}
+    ins = raw.get("install", {}).get("median_ms", {})
+    if ins:
+        v["install.explainerr_ms"] = ins["explainerr"] - ins["nothing"]
+        v["install.explainerr_after_threading_ms"] = ins["explainerr after threading"] - ins["nothing"]
+        v["install.explainerr_after_torch_ms"] = ins["explainerr after torch"] - ins["nothing"]
+        v["install.rich_traceback_ms"] = ins["rich.traceback"] - ins["nothing"]
+    for k, x in raw.get("steady", {}).items():
+        if f"steady.{k}" in v:
+            v[f"steady.{k}"] = x
+    for tool, s in raw.get("explain", {}).get("summary", {}).items():
+        for k, x in s.items():
+            if f"explain.{tool}.{k}" in v:
+                v[f"explain.{tool}.{k}"] = x
+    nm = raw.get("explain", {}).get("no_match") or {}
+    v["explain.no_match.cold_ms"], v["explain.no_match.warm_ms"] = nm.get("cold_ms"), nm.get("warm_ms")
+    for part in ("scaling", "accuracy"):
+        for k, x in raw.get(part, {}).items():
+            if f"{part}.{k}" in v:
+                v[f"{part}.{k}"] = x
+    prof = raw.get("profile", {})
+    for label, key in (("cold (plain)", "cold"), ("cold (rich format)", "cold_rich"),
+                       ("worst scaling point", "worst_point")):
+        if label in prof:
+            v[f"profile.{key}_ms"] = prof[label]["before_ms"]
+            v[f"profile.{key}_patched_ms"] = prof[label]["after_ms"]
+    return v
 
 
-def _timed_import(code: str, runs: int) -> float:
-    stmt = f"import time; t = time.perf_counter(); {code}; print((time.perf_counter() - t) * 1000)"
-    vals = [float(subprocess.run([sys.executable, "-c", stmt], capture_output=True, text=True, check=True,
-                                 cwd=ROOT).stdout) for _ in range(runs)]
-    return statistics.median(vals)
-
-
-def bench_install(runs: int) -> dict[str, float]:
-    return {name: _timed_import(code, runs) for name, code in INSTALL.items()}
-
-
-def bench_explain(runs: int, per_process: int = 5) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = {}
-    for tool in ("explainerr", "traceback", "rich show_locals"):
-        cold, warm = [], []
-        for _ in range(runs):
-            p = subprocess.run([sys.executable, "-c", EXPLAIN_SNIPPET, tool.split()[0], str(per_process)],
-                               capture_output=True, text=True, cwd=ROOT, env={"NO_COLOR": "1", "PATH": ""})
-            if p.returncode != 0:
-                raise RuntimeError(p.stderr[-2000:])
-            times = json.loads(p.stdout.strip().splitlines()[-1])
-            cold.append(times[0])
-            warm.extend(times[1:])
-        out[tool] = {"cold_ms": statistics.median(cold), "warm_ms": statistics.median(warm)}
+def figures(raw: dict[str, Any], assert_budgets: bool) -> dict[str, dict[str, Any]]:
+    values = _flatten(raw)
+    out = {}
+    for key, (label, unit, budget, check) in FIGURES.items():
+        value = values[key]
+        ok = None
+        if check is not None and value is not None and assert_budgets:
+            try:
+                ok = bool(check(value, values))
+            except TypeError:  # a figure the check needs was not measured
+                ok = None
+        out[key] = {"label": label, "value": value, "unit": unit, "budget": budget, "pass": ok}
     return out
 
 
-def main() -> None:
+def print_table(figs: dict[str, dict[str, Any]], quick: bool) -> None:
+    print(f"\n{'figure':46} {'value':>12}  {'budget':16} status")
+    print("-" * 84)
+    for f in figs.values():
+        v = f["value"]
+        text = "n/a" if v is None else f"{v:.3g}" if isinstance(v, float) and abs(v) < 10 else \
+            f"{v:.1f}" if isinstance(v, float) else str(v)
+        status = "" if not f["budget"] else "not asserted" if quick else \
+            "n/a" if f["pass"] is None else "PASS" if f["pass"] else "FAIL"
+        print(f"{f['label']:46} {text + ' ' + f['unit']:>12}  {f['budget']:16} {status}")
+
+
+def _step(name: str, fn: Callable[[], Any], raw: dict[str, Any]) -> None:
+    t = time.perf_counter()
+    print(f"[bench] {name} ...", flush=True)
+    raw[name] = fn()
+    print(f"[bench] {name} done in {time.perf_counter() - t:.1f} s", flush=True)
+
+
+def main() -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus")
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--quick", action="store_true", help="few iterations, no corpus (a smoke run)")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus", help="a case-corpus folder")
+    ap.add_argument("--runs", type=int, default=7, help="runs per figure where runs are repeated")
+    ap.add_argument("--quick", action="store_true", help="smoke run: few iterations, no budgets asserted")
+    ap.add_argument("--only", nargs="*", help="run only these parts (install steady explain scaling accuracy profile)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     a = ap.parse_args()
+    parts = set(a.only or ("install", "steady", "explain", "scaling", "accuracy", "profile"))
+    corpus = a.corpus.resolve()
+    # installed packages carry their bytecode: compile ours too, or cold figures would include compiling
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "explainerr"), str(ROOT / "bench")], env=env(),
+                   check=False, capture_output=True)
+    from bench import corpus as corpus_mod
+    from bench import explain_time, install, profiling, scaling, steady
+    raw: dict[str, Any] = {"quick": a.quick, "corpus": str(corpus), "python": sys.version.split()[0]}
     runs = 2 if a.quick else a.runs
-    results: dict[str, object] = {}
-    inst = bench_install(runs)
-    results["install_ms"] = inst
-    print(f"{'install (import + install), median ms':48} "
-          + "  ".join(f"{k} {v:.1f}" for k, v in inst.items())
-          + f"   explainerr - nothing = {inst['explainerr'] - inst['nothing']:.1f} ms (budget 3)")
-    exp = bench_explain(runs)
-    results["explain_ms"] = exp
-    base = exp["traceback"]
-    for tool, v in exp.items():
-        print(f"{'time to explanation ' + tool:48} cold {v['cold_ms']:7.1f} ms  warm {v['warm_ms']:7.1f} ms  "
-              f"(x{v['warm_ms'] / max(base['warm_ms'], 1e-6):.0f} of traceback warm)")
-    print(f"{'budgets':48} explainerr cold <= 150 ms, warm <= 20 ms")
-    if not a.quick:
-        sys.path.insert(0, str(ROOT))
-        from bench.corpus import run_corpus, summary
-        s = summary(run_corpus(a.corpus, python=sys.executable))
-        results["accuracy"] = s
-        print(f"{'accuracy on ' + a.corpus.name:48} pattern {s['pattern_ok']}/{s['cases']}  mentions "
-              f"{s['mentions_ok']}/{s['positives']}  fixes {s['fixes_ok']}/{s['positives']}  false alarms "
-              f"{s['false_alarms']}/{s['negatives']}  median analysis {s['median_analysis_ms']} ms")
-    out = ROOT / "bench" / "results.json"
-    out.write_text(json.dumps(results, indent=2))
-    print(f"figures written to {out}")
+    if "install" in parts:
+        _step("install", lambda: install.bench_install(runs), raw)
+    if "steady" in parts:
+        _step("steady", lambda: steady.bench_steady(1 if a.quick else a.runs, 0.1 if a.quick else 1.0), raw)
+    if "explain" in parts:
+        tools = ("explainerr", "traceback", "rich-show-locals") if a.quick else explain_time.TOOLS
+        _step("explain", lambda: explain_time.bench_explain(corpus, 1 if a.quick else None, tools,
+                                                           no_match_repeats=1 if a.quick else 3), raw)
+    if "scaling" in parts:
+        _step("scaling", lambda: scaling.bench_scaling(a.quick), raw)
+    if "accuracy" in parts:
+        names = QUICK_ACCURACY if a.quick else None
+
+        def accuracy() -> dict[str, Any]:
+            results = corpus_mod.run_corpus(corpus, python=PY, names=names)
+            if names and not results:  # another corpus: its first two cases
+                results = corpus_mod.run_corpus(corpus, python=PY, names=[c.name for c in corpus_mod.cases_in(corpus)[:2]])
+            s = corpus_mod.summary(results)
+            s["misses"] = [f"{r.name}: want {r.want}, got {r.got}" for r in results if r.got != r.want]
+            return s
+        _step("accuracy", accuracy, raw)
+    if "profile" in parts:
+        cases = raw.get("explain", {}).get("cases", {})
+        slowest = max(cases.values(), key=lambda c: c.get("explainerr", {}).get("cold_ms", 0), default=None)
+        cold_case = corpus / slowest["case"] / "case.py" if slowest else \
+            explain_time.pick_cases(corpus, 1)[next(iter(explain_time.pick_cases(corpus, 1)))] / "case.py"
+        worst = raw.get("scaling", {}).get("worst") or {"kind": "source", "n": 2000}
+        _step("profile", lambda: profiling.bench_profile(cold_case, f"{worst['kind']}:{worst['n']}",
+                                                        0 if a.quick else max(3, runs // 2), quick=a.quick), raw)
+    figs = figures(raw, assert_budgets=not a.quick)
+    print_table(figs, a.quick)
+    failed = [k for k, f in figs.items() if f["pass"] is False]
+    a.out.write_text(json.dumps({"figures": figs, "failed": failed, **raw}, indent=2, default=str))
+    print(f"\nfigures written to {a.out}")
+    if failed:
+        print("budgets failed: " + ", ".join(failed))
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -94,9 +94,12 @@ def run_case(case: Path, python: str = sys.executable, timeout: float = 120, che
     return res
 
 
-def run_corpus(folder: Path, python: str = sys.executable, jobs: int = 2, check_fix: bool = True) -> list[CaseResult]:
+def run_corpus(folder: Path, python: str = sys.executable, jobs: int = 2, check_fix: bool = True,
+               names: list[str] | None = None) -> list[CaseResult]:
+    """Every case of `folder` (only those in `names`, when given), `jobs` at a time."""
+    cases = [c for c in cases_in(folder) if names is None or c.name in names]
     with cf.ThreadPoolExecutor(jobs) as ex:
-        return list(ex.map(lambda c: run_case(c, python, check_fix=check_fix), cases_in(folder)))
+        return list(ex.map(lambda c: run_case(c, python, check_fix=check_fix), cases))
 
 
 def summary(results: list[CaseResult]) -> dict[str, Any]:

@@ -15,14 +15,15 @@ if TYPE_CHECKING:
 
 from .hook import configure, install, installed, uninstall
 
-__all__ = ["install", "uninstall", "installed", "configure", "explain", "format_report"]
+__all__ = ["install", "uninstall", "installed", "configure", "explain", "format_report", "ExplainFormatter"]
 __version__ = "0.1.0"
 
 
 def explain(exc: BaseException) -> Any:
-    """Analyse a caught exception and return its Report (`report.to_dict()` gives the JSON contract)."""
-    from .analysis import analyze
-    return analyze(exc)
+    """Analyse a caught exception and return its Report (`report.to_dict()` gives the JSON contract).  Never
+    raises: if explainerr itself fails or runs past its deadline, the Report holds the exception and a note."""
+    from .analysis import explain_safely
+    return explain_safely(exc)
 
 
 def format_report(report: Any, format: str = "plain") -> str:
@@ -34,6 +35,15 @@ def format_report(report: Any, format: str = "plain") -> str:
     buf = io.StringIO()
     render(report, Config(format=format, color=False), buf)  # type: ignore[arg-type]
     return buf.getvalue()
+
+
+def __getattr__(name: str) -> Any:
+    """`explainerr.ExplainFormatter` (the logging formatter), imported on first use so that importing
+    explainerr does not import logging."""
+    if name == "ExplainFormatter":
+        from .log import ExplainFormatter
+        return ExplainFormatter
+    raise AttributeError(f"module 'explainerr' has no attribute {name!r}")
 
 
 def load_ipython_extension(ipython: Any) -> None:

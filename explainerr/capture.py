@@ -5,7 +5,9 @@ executing expression of user frames (and of the frame that raised) with `executi
 and module facts from the frames that matter: every user frame (the last ones first, bounded) and the
 library frames after the last user frame, where torch or transformers raised.  Values are read through
 tensors.py only; no user code runs here (dicts and instance `__dict__`s are read directly, never through
-`__getattr__`, properties or `__repr__`).
+`__getattr__`, properties or `__repr__`; see safety.py).  Work is bounded (frames analysed in detail, names per
+frame, items per container, container depth) and the analysis deadline is checked in every loop.  Plain
+values named like secrets, or shaped like credentials, are left out of the Report.
 """
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ import types
 from dataclasses import replace
 from typing import Any, Iterator
 
+from . import safety
 from . import tensors as tf
+from . import textlog
 from .model import CallArg, ExceptionFacts, FrameFacts, ModuleFacts, Report, Scalar, TensorFacts
 
 #: Bounds that keep capture flat on deep stacks and huge scopes.
@@ -27,6 +31,9 @@ MAX_LIBRARY_FRAMES = 16
 MAX_NAMES_PER_FRAME = 400
 MAX_ITEMS_PER_CONTAINER = 24
 MAX_SOURCE_LINES = 20_000
+MAX_CHAIN = 20
+#: The user's message is kept whole up to this size (only its start is matched against the knowledge base).
+MAX_MESSAGE_CHARS = 1_000_000
 
 _LIB_DIRS = tuple({os.path.realpath(p) + os.sep for k, p in sysconfig.get_paths().items()
                    if k in ("stdlib", "platstdlib", "purelib", "platlib") and p})
@@ -55,26 +62,39 @@ def exception_chain(exc: BaseException) -> list[BaseException]:
     out: list[BaseException] = []
     seen: set[int] = set()
     cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen and len(out) < 20:
+    while cur is not None and id(cur) not in seen and len(out) < MAX_CHAIN:
         seen.add(id(cur))
         out.append(cur)
-        cur = cur.__cause__ if cur.__cause__ is not None else (
-            None if cur.__suppress_context__ else cur.__context__)
+        cause = _CAUSE(cur)  # BaseException's own slots: a hostile __getattribute__ is not consulted
+        cur = cause if cause is not None else (None if _SUPPRESS(cur) else _CONTEXT(cur))
+        if cur is not None and not safety.is_subclass(cur, BaseException):
+            break
     return out
 
 
-def safe_text(obj: object, limit: int = 2000) -> str:
+_CAUSE = BaseException.__dict__["__cause__"].__get__
+_CONTEXT = BaseException.__dict__["__context__"].__get__
+_SUPPRESS = BaseException.__dict__["__suppress_context__"].__get__
+_TRACEBACK = BaseException.__dict__["__traceback__"].__get__
+
+
+def safe_text(obj: object, limit: int = MAX_MESSAGE_CHARS) -> str:
     """str() of an exception, never raising; user-defined __str__ is only trusted on exception objects."""
     try:
         text = str(obj)
-    except Exception:
-        text = f"<unprintable {type(obj).__name__}>"
+        if type(text) is not str:
+            raise TypeError
+    except BaseException:  # as Python's own traceback does: a failing __str__ is shown, never raised
+        text = "<exception str() failed>"
     return text if len(text) <= limit else text[:limit] + "…"
 
 
 def exception_facts(exc: BaseException) -> ExceptionFacts:
-    mro = tuple(c.__name__ for c in type(exc).__mro__)
-    return ExceptionFacts(type=type(exc).__name__, message=safe_text(exc), mro=mro)
+    try:
+        mro = tuple(str(safety._type_name(c)) for c in safety._type_mro(type(exc)))
+    except Exception:
+        mro = ()
+    return ExceptionFacts(type=safety.type_name(exc), message=safe_text(exc), mro=mro)
 
 
 def worker_exception(facts: ExceptionFacts) -> ExceptionFacts | None:
@@ -95,17 +115,13 @@ def _entries(tb: types.TracebackType | None) -> Iterator[types.TracebackType]:
 
 
 def _dict_of(obj: object) -> dict[str, Any] | None:
-    try:
-        d = object.__getattribute__(obj, "__dict__")
-    except Exception:
-        return None
-    return d if type(d) is dict else None
+    return safety.instance_dict(obj)
 
 
 def _mapping_items(value: object) -> dict[Any, Any] | None:
     """The items of a dict or a UserDict-style container (BatchEncoding), read without calling its methods."""
-    if isinstance(value, dict):
-        return value
+    if safety.is_subclass(value, dict):
+        return value  # type: ignore[return-value]
     d = _dict_of(value)
     if d is not None and type(d.get("data")) is dict:
         return d["data"]
@@ -122,6 +138,7 @@ class _Collector:
         self.seen: set[tuple[int, str]] = set()
 
     def add(self, expr: str, value: object, depth: int = 0) -> None:
+        safety.check_deadline()
         if len(self.tensors) > 200:
             return
         t = tf.tensor_facts(value, expr, self.index)
@@ -137,42 +154,51 @@ class _Collector:
                 self.modules.append(m)
             if depth == 0:
                 d = _dict_of(value) or {}
-                for name, child in list((d.get("_modules") or {}).items())[:MAX_ITEMS_PER_CONTAINER]:
-                    if child is not None:
+                for name, child in safety.dict_items(safety.sub_dict(d, "_modules"), MAX_ITEMS_PER_CONTAINER):
+                    if child is not None and type(name) is str:
                         cm = tf.module_facts(child, f"{expr}.{name}", self.index)
                         if cm is not None:
                             self.modules.append(cm)
-                for name, v in list(d.items())[:MAX_ITEMS_PER_CONTAINER * 4]:
-                    if not name.startswith("_") and tf.is_tensor(v):
+                for name, v in safety.dict_items(d, MAX_ITEMS_PER_CONTAINER * 4):
+                    if type(name) is str and not name.startswith("_") and tf.is_tensor(v):
                         self.add(f"{expr}.{name}", v, depth + 1)
+                # the module's own parameters and buffers (a learned position table, a registered buffer)
+                for store in ("_parameters", "_buffers"):
+                    held = d.get(store)
+                    for name, v in safety.dict_items(held if type(held) is dict else {}, MAX_ITEMS_PER_CONTAINER):
+                        if type(name) is str and tf.is_tensor(v):
+                            self.add(f"{expr}.{name}", v, depth + 1)
             return
         items = _mapping_items(value)
         if items is not None:
-            for k, v in list(items.items())[:MAX_ITEMS_PER_CONTAINER]:
-                if type(k) is str:
+            for k, v in safety.dict_items(items, MAX_ITEMS_PER_CONTAINER):
+                if safety.showable_key(k):
                     self.add(f'{expr}["{k}"]', v, depth + 1)
             return
-        if type(value) in (list, tuple):
+        if type(value) is list or type(value) is tuple:
             seq: Any = value
             for i, v in enumerate(seq[:8]):
                 if tf.is_tensor(v) or _mapping_items(v) is not None:
                     self.add(f"{expr}[{i}]", v, depth + 1)
             return
-        if depth == 0 and not isinstance(value, (type, types.ModuleType, types.FunctionType)):
+        if depth == 0 and not safety.is_subclass(value, (type, types.ModuleType, types.FunctionType)):
             d = _dict_of(value)
             if d:
-                for name, v in list(d.items())[:MAX_ITEMS_PER_CONTAINER * 2]:
-                    if type(name) is str and not name.startswith("__") and (
+                for name, v in safety.dict_items(d, MAX_ITEMS_PER_CONTAINER * 2):
+                    if type(name) is str and name.isidentifier() and not name.startswith("__") and (
                             tf.is_tensor(v) or _mapping_items(v) is not None or tf.is_module(v)):
                         self.add(f"{expr}.{name}", v, depth + 1)
 
 
-def _scalar(value: object) -> Scalar:
+def _scalar(name: str, value: object) -> Scalar:
+    """The value of a plain local worth reporting (int, float, bool, a short non-secret str, a torch.device);
+    None for anything else, and for every value whose name marks a secret (`api_key`, `password`, a string
+    `hf_token`) or whose text looks like a credential."""
     t = type(value)
-    if t in (int, float, bool):
-        return value  # type: ignore[return-value]
-    if t is str and len(value) <= 40:  # type: ignore[arg-type]
-        return value  # type: ignore[return-value]
+    if t is int or t is float or t is bool:
+        return None if safety.is_secret_name(name, value) else value  # type: ignore[return-value]
+    if t is str:
+        return value if safety.showable_string(name, value) else None  # type: ignore[return-value,arg-type]
     torch = sys.modules.get("torch")
     if torch is not None and t is getattr(torch, "device", None):
         return str(value)
@@ -268,23 +294,27 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
     scalars: dict[str, Scalar] = {}
     self_class = None
     if deep:
-        f_locals = frame.f_locals
-        for name, value in list(f_locals.items())[:MAX_NAMES_PER_FRAME]:
+        f_locals = safety.frame_locals(frame)
+        for name, value in safety.dict_items(f_locals, MAX_NAMES_PER_FRAME):
+            if type(name) is not str:
+                continue
             col.add(name, value)
-            s = _scalar(value)
+            s = _scalar(name, value)
             if s is not None:
                 scalars[name] = s
-        if "self" in f_locals:
-            self_class = type(f_locals["self"]).__name__
-        if not library:
-            g = frame.f_globals
+        if dict.__contains__(f_locals, "self"):
+            self_class = safety.type_name(dict.get(f_locals, "self"))
+        g = safety.frame_globals(frame)
+        if not library and g is not None:
             for name in code.co_names[:MAX_NAMES_PER_FRAME]:
-                if name in g and name not in f_locals:
-                    s = _scalar(g[name])
+                safety.check_deadline()
+                if dict.__contains__(g, name) and not dict.__contains__(f_locals, name):
+                    value = dict.get(g, name)
+                    s = _scalar(name, value)
                     if s is not None:
                         scalars[name] = s
-                    elif tf.is_tensor(g[name]) or tf.is_module(g[name]):
-                        col.add(name, g[name])
+                    elif tf.is_tensor(value) or tf.is_module(value):
+                        col.add(name, value)
     return FrameFacts(index=i, file=code.co_filename, line=lineno, function=code.co_name, library=library,
                       source=source.rstrip("\n"), node=node_text, node_lines=node_lines, statement=statement,
                       statement_lines=statement_lines, call_args=call_args,
@@ -297,7 +327,8 @@ def _name_modules(frames: list[FrameFacts], tbs: list[types.TracebackType]) -> l
     """Give each library `self` module the attribute name it has in an outer frame's module."""
     selves: list[tuple[int, object]] = []
     for i, tb in enumerate(tbs):
-        s = tb.tb_frame.f_locals.get("self")
+        safety.check_deadline()
+        s = dict.get(safety.frame_locals(tb.tb_frame), "self")
         if s is not None and tf.is_module(s):
             selves.append((i, s))
     out = list(frames)
@@ -327,19 +358,27 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None) -> Report
         notes.append("The error happened in a DataLoader worker process: only its traceback text survived, "
                       "so the live tensors of the failing frame were not available. Re-run with "
                       "num_workers=0 to get them.")
-    tbs = list(_entries(tb if tb is not None else exc.__traceback__))
+    compiled = next((c for c in (textlog.compiled_user_line(f.message) for f in [top, *chain_facts]) if c), None)
+    if compiled:
+        notes.append(f"Raised while torch.compile traced {compiled} with fake tensors; the same mistake fails "
+                     "without torch.compile too (run uncompiled, or with torch.compiler.set_stance(\"force_eager\"), "
+                     "to see it in place).")
+    tbs = list(_entries(tb if tb is not None else _TRACEBACK(exc)))
     hidden = set()
     for i, tb in enumerate(tbs):
+        safety.check_deadline()
         try:
-            if tb.tb_frame.f_locals.get("__tracebackhide__"):
+            hide = dict.get(safety.frame_locals(tb.tb_frame), "__tracebackhide__")
+            if hide is True or (type(hide) is int and hide != 0):
                 hidden.add(i)
         except Exception:
             pass
     library = []
     for tb in tbs:
         code = tb.tb_frame.f_code
-        mod = tb.tb_frame.f_globals.get("__name__")
-        library.append(is_library_file(code.co_filename, mod if isinstance(mod, str) else None))
+        g = safety.frame_globals(tb.tb_frame)
+        mod = dict.get(g, "__name__") if g is not None else None
+        library.append(is_library_file(code.co_filename, mod if type(mod) is str else None))
     user_idx = [i for i, lib in enumerate(library) if not lib and i not in hidden]
     last_user = user_idx[-1] if user_idx else None
     deep_set = set(user_idx[-MAX_USER_FRAMES:])
@@ -352,6 +391,7 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None) -> Report
         if i in hidden:
             continue
         nxt = codes[i + 1] if i + 1 < len(codes) else None
+        safety.check_deadline()
         try:
             frames.append(_frame_facts(len(frames), tb, library[i], i in deep_set, nxt, codes[i + 1:i + 8]))
         except Exception:

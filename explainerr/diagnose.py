@@ -13,7 +13,11 @@ from typing import Any, Iterable
 
 from .analyzers import Finding, load_all
 from .facts import Context
-from .model import Diagnosis, Evidence, ExceptionFacts, Pattern, Report
+from .model import Diagnosis, Evidence, ExceptionFacts, Fix, Pattern, Report
+from .safety import check_deadline
+
+#: Only this much of a message is fed to the knowledge base's regexes (vetted at load time, see safe_regex.py).
+MAX_MATCH_CHARS = 2000
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)\}(?!\})")
 
@@ -31,23 +35,43 @@ def _candidates(report: Report) -> list[ExceptionFacts]:
 def _message_match(pattern: Pattern, exc: ExceptionFacts) -> dict[str, str] | None:
     if not any(name in pattern.exceptions for name in (exc.mro or (exc.type,))) and exc.type not in pattern.exceptions:
         return None
+    message = exc.message[:MAX_MATCH_CHARS]
     for rx in pattern.message.split("\n"):
-        m = re.search(rx, exc.message)
+        m = re.search(rx, message)
         if m:
-            return {k: v for k, v in m.groupdict().items() if v is not None}
+            return _derived({k: v for k, v in m.groupdict().items() if v is not None})
     return None
 
 
-def match(report: Report, pattern: Pattern) -> tuple[Finding, dict[str, Any], str] | None:
+def _derived(groups: dict[str, str]) -> dict[str, str]:
+    """Fill `a` and a non-negative `dim` from an expected `shape` (torch.compile's broadcast message names one
+    size and the shape the other must broadcast to), so size analyzers see the same two numbers as eager's."""
+    if "shape" in groups and "a" not in groups and "dim" in groups:
+        try:
+            dims = [int(x) for x in groups["shape"].split(",") if x.strip()]
+            d = int(groups["dim"])
+            d = d + len(dims) if d < 0 else d
+            groups = {**groups, "a": str(dims[d]), "dim": str(d)}
+        except (ValueError, IndexError):
+            pass
+    return groups
+
+
+def match(report: Report, pattern: Pattern, from_text: bool = False) -> tuple[Finding, dict[str, Any], str] | None:
     analyzers = load_all()
+    if from_text and pattern.text is None:
+        return None
+    when = tuple(pattern.text.get("when", ())) if from_text and pattern.text is not None else pattern.when
     for exc in _candidates(report):
+        check_deadline()
         groups = _message_match(pattern, exc)
         if groups is None:
             continue
         ctx = Context(report=report, groups=groups, message=exc.message)
         finding = Finding(values=dict(groups))
         ok = True
-        for name in pattern.when:
+        for name in when:
+            check_deadline()
             found = analyzers[name](ctx)
             if found is None:
                 ok = False
@@ -74,6 +98,21 @@ def build(report: Report, pattern: Pattern, finding: Finding, message: str) -> D
                      rank=float(pattern.priority))
 
 
+def build_from_text(pattern: Pattern, finding: Finding) -> Diagnosis:
+    """A diagnosis from a traceback's text: the pattern's `text:` templates, no edits, what was not checked."""
+    text = pattern.text or {}
+    values = finding.values
+    fix = text.get("fix") or {"description": pattern.fix_description, "code": pattern.fix_code}
+    description, code = fill(fix["description"], values), fill(fix["code"], values)
+    unresolved = _PLACEHOLDER.search(description + code)
+    return Diagnosis(pattern=pattern.id, title=fill(pattern.title, values),
+                     confidence=finding.confidence or text.get("confidence", "medium"),
+                     summary=fill(text["summary"], values), explanation=fill(text["explain"], values),
+                     evidence=tuple(finding.evidence),
+                     fix=None if unresolved else Fix(description=description, code=code),
+                     rank=float(pattern.priority), unchecked=tuple(text.get("unchecked", ())))
+
+
 def _constants(report: Report, finding: Finding) -> tuple[Evidence, ...]:
     """The user's UPPER_CASE constants that hold one of the finding's numbers: where a fixed size came from."""
     numbers = {v for v in finding.values.values() if type(v) is int and v >= 2}
@@ -91,14 +130,16 @@ def _constants(report: Report, finding: Finding) -> tuple[Evidence, ...]:
     return tuple(out[:4])
 
 
-def diagnose(report: Report, patterns: Iterable[Pattern]) -> list[Diagnosis]:
-    """All diagnoses for `report`, best first."""
+def diagnose(report: Report, patterns: Iterable[Pattern], from_text: bool = False) -> list[Diagnosis]:
+    """All diagnoses for `report`, best first.  `from_text`: the report was read from a traceback's text,
+    so the patterns' `text:` conditions and templates are used instead of the live-fact ones."""
     found: list[tuple[tuple[int, int, str], Pattern, Finding, str]] = []
     for p in patterns:
-        m = match(report, p)
+        m = match(report, p, from_text)
         if m is not None:
             finding, _, message = m
-            found.append(((-p.priority, -len(p.when), p.id), p, finding, message))
+            n_when = len((p.text or {}).get("when", ())) if from_text else len(p.when)
+            found.append(((-p.priority, -n_when, p.id), p, finding, message))
     found.sort(key=lambda x: x[0])
     out: list[Diagnosis] = []
     seen: set[str] = set()
@@ -106,7 +147,8 @@ def diagnose(report: Report, patterns: Iterable[Pattern]) -> list[Diagnosis]:
         if p.id in seen:
             continue
         seen.add(p.id)
-        d = build(report, p, finding, message)
+        check_deadline()
+        d = build_from_text(p, finding) if from_text else build(report, p, finding, message)
         if i > 0 and d.confidence == "high":
             d = Diagnosis(**{**d.__dict__, "confidence": "medium"})
         out.append(d)

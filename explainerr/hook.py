@@ -2,8 +2,10 @@
 
 `handle()` is the single guarded path every entry point uses.  Whatever happens inside explainerr, the user
 gets either its explanation or Python's own traceback (through the hook that was there before) plus one line
-saying the analysis failed; `EXPLAINERR_DEBUG=1` raises explainerr's own error instead.  This module imports
-only the standard library at import time, so `install()` stays cheap.
+saying the analysis failed; `EXPLAINERR_DEBUG=1` raises explainerr's own error instead.  A timeout of the
+analysis (EXPLAINERR_DEADLINE_MS) or a Ctrl-C during it gives the same fall-back with its own line; a closed or
+broken stderr is written to quietly.  This module imports only the standard library at import time, so
+`install()` stays cheap.
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ if TYPE_CHECKING:  # typing is not imported at run time: install() must stay che
     from typing import IO, Any, Callable
 
 FAILED_LINE = "explainerr: the analysis failed; the traceback above is Python's own (set EXPLAINERR_DEBUG=1 to see why)\n"
+TIMEOUT_LINE = ("explainerr: the analysis took longer than {ms:.0f} ms and was stopped; the traceback above is "
+                "Python's own (set EXPLAINERR_DEADLINE_MS to allow more)\n")
+INTERRUPTED_LINE = "explainerr: the analysis was interrupted; the traceback above is Python's own\n"
 
 _lock = threading.RLock()
 _previous: dict[str, Any] = {}
@@ -36,27 +41,52 @@ def current_config() -> Any:
     return Config.from_env(**_overrides)
 
 
-def write_report(report: Any, path: str, stream: IO[str]) -> None:
-    """Write the JSON report atomically; an unwritable path costs one line, nothing else."""
+def write_report(report: Any, path: str, stream: IO[str] | None) -> None:
+    """Write the JSON report atomically (a temporary file renamed over the target); an unwritable path costs
+    one line on `stream`, nothing else, and leaves no temporary file behind."""
     import json
     import tempfile
-    target = os.path.abspath(path)
+    tmp = None
     try:
+        target = os.path.abspath(path)
         fd, tmp = tempfile.mkstemp(prefix=".explainerr-", suffix=".json", dir=os.path.dirname(target) or ".")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(report.to_dict(), f, indent=2)
         os.replace(tmp, target)
-    except OSError as e:
-        stream.write(f"explainerr: could not write the report to {path}: {e.strerror or e}\n")
+        tmp = None
+    except (OSError, ValueError) as e:
+        why = (e.strerror if isinstance(e, OSError) else None) or str(e)
+        _write_quietly(stream, f"explainerr: could not write the report to {path}: {why}\n")
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _write_quietly(stream: IO[str] | None, text: str) -> bool:
+    """Write to a stream that may be closed or broken (`2>&-`, `| head -1`); False when it could not."""
+    try:
+        if stream is None:
+            return False
+        stream.write(text)
+        stream.flush()
+        return True
+    except Exception:
+        return False
 
 
 def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callable[[], None],
            stream: IO[str] | None = None, header: str = "", show_traceback: bool = True) -> Any:
-    """Explain `exc` on `stream` (default stderr); on any internal failure call `fallback` (the native
-    traceback) and print one line.  Returns the Report, or None."""
+    """Explain `exc` on `stream` (default stderr); on any internal failure, a timeout or a Ctrl-C during the
+    analysis, call `fallback` (the native traceback) and print one line.  Never raises (except explainerr's
+    own errors under EXPLAINERR_DEBUG=1).  Returns the Report, or None."""
+    from . import safety
     out = stream if stream is not None else sys.stderr
-    if not isinstance(exc, Exception) or type(exc).__name__ in ("ExceptionGroup", "BaseExceptionGroup"):
-        fallback()
+    if out is None or not safety.is_subclass(exc, Exception) or safety.type_name(exc) in (
+            "ExceptionGroup", "BaseExceptionGroup"):
+        fallback()  # no stderr at all (`2>&-`), or not an error explainerr explains: Python's own behaviour
         return None
     try:
         import io
@@ -70,28 +100,29 @@ def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callabl
         color = config.color if config.color is not None else (fmt == "rich")
         from dataclasses import replace
         render(report, replace(config, format=fmt, color=color, traceback=show_traceback), buf)
+        text = header + buf.getvalue()
+        if fmt != "json":
+            from .ranks import rank_prefix
+            text = rank_prefix(text)  # `[rankN]: ` per line under torchrun, unless torch adds it
+    except safety.AnalysisTimeout:
+        line = TIMEOUT_LINE.format(ms=safety.deadline_ms() or 0)
+    except KeyboardInterrupt:
+        line = INTERRUPTED_LINE
+    except BaseException:
+        if debug_enabled():
+            raise
+        line = FAILED_LINE
+    else:
         with _lock:
-            if header:
-                out.write(header)
-            out.write(buf.getvalue())
-            out.flush()
+            # a closed or broken stream is the environment's doing, not explainerr's: nothing more to show
+            _write_quietly(out, text)
             if config.report_path:
                 write_report(report, config.report_path, out)
         return report
-    except KeyboardInterrupt:
+    with _lock:
         fallback()
-        return None
-    except Exception:
-        if debug_enabled():
-            raise
-        with _lock:
-            fallback()
-            try:
-                out.write(FAILED_LINE)
-                out.flush()
-            except Exception:
-                pass
-        return None
+        _write_quietly(out, line)
+    return None
 
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:

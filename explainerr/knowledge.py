@@ -3,7 +3,9 @@
 Sources, in order: the built-in `knowledge/` folder shipped inside the package (`explainerr.knowledge`),
 folders or files named in `EXPLAINERR_KNOWLEDGE` (os.pathsep-separated), and installed packs registered under
 the entry-point group `explainerr.knowledge` (each entry point names a folder, or a callable returning one).
-Files are read with `yaml.safe_load` only.  Every problem is reported as a KnowledgeError naming the file,
+Files are read with `yaml.safe_load` only (no tag constructs an object), are at most 1 MB and 500 patterns each,
+and every message regex must be in the vetted subset of safe_regex.py (no backreferences, no ambiguous
+repeats), so a user pack cannot run code or make the hook hang; a user pattern may not reuse a built-in id.  Every problem is reported as a KnowledgeError naming the file,
 the pattern id and the key; `load_knowledge` keeps the built-in patterns working when a user pack is broken.
 """
 from __future__ import annotations
@@ -19,10 +21,12 @@ from .model import Pattern
 ENV_VAR = "EXPLAINERR_KNOWLEDGE"
 ENTRY_POINT_GROUP = "explainerr.knowledge"
 MAX_FILE_BYTES = 1 << 20
+MAX_PATTERNS_PER_FILE = 500
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 _KEYS = {"id", "pattern_id", "exception", "message", "when", "priority", "confidence", "title", "summary",
-         "explain", "variants", "fix", "samples", "examples", "see_also"}
+         "explain", "variants", "fix", "samples", "examples", "see_also", "text"}
+_TEXT_KEYS = {"when", "summary", "explain", "confidence", "fix", "unchecked"}
 _REQUIRED = ("id", "exception", "message", "title", "summary", "explain", "fix", "samples")
 
 
@@ -54,10 +58,11 @@ def builtin_dir() -> Path:
 
 
 def _yaml_files(path: Path) -> list[Path]:
+    # regular files only: a FIFO or device named *.yaml would block or never end
     if path.is_file():
         return [path]
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     return []
 
 
@@ -112,21 +117,17 @@ def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Itera
     if not (isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages)):
         errors.append(KnowledgeError(file, pid, "message", "must be a regex or a list of regexes"))
         messages = []
+    from .safe_regex import regex_problem
     for m in messages:
-        try:
-            rx = re.compile(m)
-            if rx.groups != len(rx.groupindex) and re.search(r"\((?!\?)", m.replace(r"\(", "")):
-                errors.append(KnowledgeError(file, pid, "message", f"regex {m!r} has unnamed groups"))
-        except re.error as e:
-            errors.append(KnowledgeError(file, pid, "message", f"regex {m!r} does not compile: {e}"))
-    when = raw.get("when", [])
+        problem = regex_problem(m)
+        if problem is not None:
+            errors.append(KnowledgeError(file, pid, "message", f"regex {m[:200]!r} {problem}"))
+            continue
+        rx = re.compile(m)
+        if rx.groups != len(rx.groupindex) and re.search(r"\((?!\?)", m.replace(r"\(", "")):
+            errors.append(KnowledgeError(file, pid, "message", f"regex {m!r} has unnamed groups"))
     known = set(analyzers)
-    if not (isinstance(when, list) and all(isinstance(w, str) for w in when)):
-        errors.append(KnowledgeError(file, pid, "when", "must be a list of names"))
-        when = []
-    for w in when:
-        if w not in known:
-            errors.append(KnowledgeError(file, pid, "when", f"unknown condition {w!r}; known: {sorted(known)}"))
+    when = _check_when(errors, file, pid, "when", raw.get("when", []), known)
     priority = raw.get("priority", 50)
     if type(priority) is not int:
         errors.append(KnowledgeError(file, pid, "priority", "must be an integer"))
@@ -158,6 +159,8 @@ def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Itera
             isinstance(s, dict) and isinstance(s.get("message"), str) for s in samples)):
         errors.append(KnowledgeError(file, pid, "samples", "must be a non-empty list of {message, torch}"))
         samples = []
+    _check_examples(errors, file, pid, raw.get("examples", []))
+    text = _check_text(errors, file, pid, raw.get("text"), known)
     if errors:
         return None, errors
     return Pattern(
@@ -165,7 +168,76 @@ def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Itera
         summary=raw["summary"], explain=raw["explain"], fix_description=fix["description"],
         fix_code=fix["code"], when=tuple(when), locate=locate, priority=priority, confidence=confidence,
         source=f"{file}#{pid}", samples=tuple(samples), examples=tuple(raw.get("examples") or ()),
-        see_also=tuple(raw.get("see_also") or ()), variants=dict(variants)), []
+        see_also=tuple(raw.get("see_also") or ()), variants=dict(variants), text=text), []
+
+
+def _check_when(errors: list[KnowledgeError], file: str, pid: str | None, key: str, when: Any,
+                known: set[str]) -> list[str]:
+    """A list of condition names, each from explainerr's vocabulary."""
+    if not (isinstance(when, list) and all(isinstance(w, str) for w in when)):
+        errors.append(KnowledgeError(file, pid, key, "must be a list of names"))
+        return []
+    for w in when:
+        if w not in known:
+            errors.append(KnowledgeError(file, pid, key, f"unknown condition {w!r}; known: {sorted(known)}"))
+    return when
+
+
+def _check_examples(errors: list[KnowledgeError], file: str, pid: str | None, examples: Any) -> None:
+    """`examples:` a list of {name, code, fixed, requires}: code that fails with this pattern, and its fix."""
+    if not isinstance(examples, list):
+        errors.append(KnowledgeError(file, pid, "examples", "must be a list of {name, code, fixed}"))
+        return
+    for i, ex in enumerate(examples):
+        key = f"examples[{i}]"
+        if not isinstance(ex, dict):
+            errors.append(KnowledgeError(file, pid, key, "must be a mapping with code and fixed"))
+            continue
+        for k in ex:
+            if k not in ("name", "code", "fixed", "requires"):
+                errors.append(KnowledgeError(file, pid, f"{key}.{k}", "is not a known key"))
+        for k in ("code", "fixed"):
+            if not isinstance(ex.get(k), str):
+                errors.append(KnowledgeError(file, pid, f"{key}.{k}", "is required and must be Python source"))
+            else:
+                try:
+                    compile(ex[k], f"{file}#{pid}.{key}.{k}", "exec")
+                except SyntaxError as e:
+                    errors.append(KnowledgeError(file, pid, f"{key}.{k}", f"does not parse: {e.msg} (line {e.lineno})"))
+        if ex.get("requires") not in (None, "cuda"):
+            errors.append(KnowledgeError(file, pid, f"{key}.requires", "must be 'cuda' when given"))
+
+
+def _check_text(errors: list[KnowledgeError], file: str, pid: str | None, text: Any,
+                known: set[str]) -> dict[str, Any] | None:
+    """The optional `text:` block: how to explain the error from a pasted traceback alone."""
+    if text is None:
+        return None
+    if not isinstance(text, dict):
+        errors.append(KnowledgeError(file, pid, "text", "must be a mapping"))
+        return None
+    for key in text:
+        if key not in _TEXT_KEYS:
+            errors.append(KnowledgeError(file, pid, f"text.{key}", "is not a known key"))
+    for key in ("summary", "explain"):
+        if key not in text:
+            errors.append(KnowledgeError(file, pid, f"text.{key}", "is required"))
+        else:
+            _check_template(errors, file, pid or "?", f"text.{key}", text[key])
+    _check_when(errors, file, pid, "text.when", text.get("when", []), known)
+    if text.get("confidence", "medium") not in ("high", "medium", "low"):
+        errors.append(KnowledgeError(file, pid, "text.confidence", "must be high, medium or low"))
+    fix = text.get("fix")
+    if fix is not None:
+        if not isinstance(fix, dict) or not {"description", "code"} <= set(fix):
+            errors.append(KnowledgeError(file, pid, "text.fix", "must be a mapping with description and code"))
+        else:
+            _check_template(errors, file, pid or "?", "text.fix.description", fix["description"])
+            _check_template(errors, file, pid or "?", "text.fix.code", fix["code"])
+    unchecked = text.get("unchecked", [])
+    if not (isinstance(unchecked, list) and all(isinstance(u, str) for u in unchecked)):
+        errors.append(KnowledgeError(file, pid, "text.unchecked", "must be a list of strings"))
+    return dict(text)
 
 
 def load_file(path: Path) -> tuple[list[Pattern], list[KnowledgeError]]:
@@ -174,16 +246,31 @@ def load_file(path: Path) -> tuple[list[Pattern], list[KnowledgeError]]:
     from .analyzers import load_all
     from .fix import LOCATORS
     file = str(path)
+    too_big = [KnowledgeError(file, None, None, f"file is larger than {MAX_FILE_BYTES} bytes")]
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return [], [KnowledgeError(file, None, None, f"file is larger than {MAX_FILE_BYTES} bytes")]
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            return [], too_big
+        with open(path, "rb") as f:
+            raw_bytes = f.read(MAX_FILE_BYTES + 1)
+        if len(raw_bytes) > MAX_FILE_BYTES:
+            return [], too_big
+        text = raw_bytes.decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
         return [], [KnowledgeError(file, None, None, f"cannot read: {e}")]
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe_load, in C if it can
+    except yaml.constructor.ConstructorError as e:
+        return [], [KnowledgeError(file, None, None, f"refused: YAML tags that construct objects are not allowed "
+                                                     f"(only plain YAML is read, with yaml.safe_load): {e}")]
     except yaml.YAMLError as e:
         return [], [KnowledgeError(file, None, None, f"not valid YAML: {e}")]
+    except (RecursionError, MemoryError, ValueError) as e:
+        return [], [KnowledgeError(file, None, None, f"not usable YAML: {type(e).__name__}: {e}")]
     if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
         return [], [KnowledgeError(file, None, "patterns", "the file must be a mapping with a 'patterns' list")]
+    if len(data["patterns"]) > MAX_PATTERNS_PER_FILE:
+        return [], [KnowledgeError(file, None, "patterns", f"has {len(data['patterns'])} patterns; at most "
+                                                            f"{MAX_PATTERNS_PER_FILE} are allowed per file")]
     out, errors = [], []
     analyzers, locators = load_all(), LOCATORS
     for raw in data["patterns"]:
@@ -196,15 +283,22 @@ def load_file(path: Path) -> tuple[list[Pattern], list[KnowledgeError]]:
 
 def check_sources(paths: Iterable[Path], seen_ids: dict[str, str] | None = None) -> tuple[
         list[Pattern], list[KnowledgeError]]:
-    """Load every YAML file under `paths`; rule ids must be unique across all of them."""
+    """Load every YAML file under `paths`; rule ids must be unique across all of them, and (unless `paths`
+    holds the built-in folder, or `seen_ids` is given) must not reuse a built-in id."""
+    from .safety import check_deadline
     patterns: list[Pattern] = []
     errors: list[KnowledgeError] = []
+    paths = list(paths)
+    if seen_ids is None and not any(_same_path(p, builtin_dir()) for p in paths):
+        builtin, _ = check_sources([builtin_dir()], {})
+        seen_ids = {p.source.rsplit("#", 1)[-1]: f"the built-in {p.source.split('#')[0]}" for p in builtin}
     ids = dict(seen_ids or {})
     for root in paths:
         files = _yaml_files(root)
         if not files:
             errors.append(KnowledgeError(str(root), None, None, "no such knowledge file or folder"))
         for f in files:
+            check_deadline()
             ps, errs = load_file(f)
             errors.extend(errs)
             for p in ps:
@@ -217,6 +311,20 @@ def check_sources(paths: Iterable[Path], seen_ids: dict[str, str] | None = None)
     return patterns, errors
 
 
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return 0
+
+
 _CACHE: dict[tuple[Any, ...], tuple[list[Pattern], list[KnowledgeError]]] = {}
 
 
@@ -225,7 +333,7 @@ def load_knowledge() -> tuple[list[Pattern], list[KnowledgeError]]:
     an error of explainerr itself and raises; a broken user pack is returned as errors and skipped."""
     builtin = _yaml_files(builtin_dir())
     users = user_sources()
-    key = tuple((str(p), p.stat().st_mtime if p.exists() else 0) for p in builtin + users)
+    key = tuple((str(p), _mtime(p)) for p in builtin + users)
     if key in _CACHE:
         return _CACHE[key]
     patterns, errors = check_sources([builtin_dir()])

@@ -260,6 +260,8 @@ class Pattern:
     examples: tuple[Mapping[str, Any], ...] = ()
     see_also: tuple[str, ...] = ()
     variants: Mapping[str, str] = field(default_factory=dict)
+    #: How to explain the error from a traceback's text alone: when, summary, explain, fix, unchecked.
+    text: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -272,11 +274,16 @@ class Diagnosis:
     evidence: tuple[Evidence, ...] = ()
     fix: Fix | None = None
     rank: float = 0.0
+    #: Facts the pattern relies on that could not be checked (a diagnosis made from traceback text).
+    unchecked: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "pattern": self.pattern, "title": self.title, "confidence": self.confidence,
             "summary": self.summary, "explanation": self.explanation,
             "evidence": [e.to_dict() for e in self.evidence],
             "fix": self.fix.to_dict() if self.fix else None,
         }
+        if self.unchecked:
+            out["unchecked"] = list(self.unchecked)
+        return out

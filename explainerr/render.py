@@ -77,6 +77,22 @@ def traceback_lines(report: Report) -> list[tuple[str, str | None, bool]]:
         out.append((f'  File "{_short(f.file)}", line {f.line}, in {f.function}', f.source.strip() or None,
                     not f.library))
     flush()
+    return _fold_repeats(out)
+
+
+def _fold_repeats(rows: list[tuple[str, str | None, bool]]) -> list[tuple[str, str | None, bool]]:
+    """A recursion's identical entries after the third become one line, as in Python's own traceback."""
+    out: list[tuple[str, str | None, bool]] = []
+    i = 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and rows[j] == rows[i]:
+            j += 1
+        out.extend(rows[i:min(j, i + 3)])
+        if j - i > 3:
+            n = j - i - 3
+            out.append((f"  [Previous line repeated {n} more time{'s' if n > 1 else ''}]", None, False))
+        i = j
     return out
 
 
@@ -142,6 +158,9 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
             else:
                 for c in d.fix.code.splitlines():
                     lines.append("    " + c)
+        if d.unchecked:
+            lines.append("")
+            lines.append("  Not checked (needs the live tensors): " + "; ".join(d.unchecked))
         for alt in report.alternatives[:3]:
             lines.append(f"  Also possible [{alt.pattern}, {alt.confidence}]: {alt.summary}")
     for note in report.notes:
@@ -197,6 +216,8 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
             else:
                 fix_text.append(d.fix.code + "\n", style="green")
             parts.append(fix_text)
+        if d.unchecked:
+            parts.append(Text("Not checked (needs the live tensors): " + "; ".join(d.unchecked), style="yellow"))
         for alt in report.alternatives[:3]:
             parts.append(Text(f"Also possible [{alt.pattern}, {alt.confidence}]: {alt.summary}", style="dim"))
         title = f"explainerr · {d.pattern} · {d.confidence} confidence · {d.title}"

@@ -5,13 +5,15 @@ This module owns every read of a torch object.  It acts only when torch is alrea
 getters may dispatch `__torch_function__`, i.e. run user code), and only through an allowlist: shape,
 dtype, device, requires_grad, numel, and min/max of small integer CPU tensors.  It never calls repr(),
 bool() or `.item()` on a CUDA tensor, and never reads values of a non-CPU tensor at all, so a poisoned
-CUDA context after a device-side assert is not touched.
+CUDA context after a device-side assert is not touched.  Reads happen with torch-function handling off (a
+user's TorchFunctionMode is not called) and values are not scanned while a TorchDispatchMode is active.
 """
 from __future__ import annotations
 
 import sys
 from typing import Any
 
+from . import safety
 from .model import ModuleFacts, Scalar, TensorFacts
 
 #: Integer tensors up to this many elements get a min/max scan (bounded work whatever the tensor size).
@@ -47,9 +49,25 @@ def is_module(value: object) -> bool:
     if torch is None:
         return False
     try:
-        return isinstance(value, torch.nn.Module)
+        return safety.is_subclass(value, torch.nn.Module)
     except Exception:
         return False
+
+
+def _quiet(torch: Any) -> Any:
+    """A context in which reading a plain tensor cannot reach a user's TorchFunctionMode."""
+    try:
+        return torch._C.DisableTorchFunction()
+    except Exception:
+        import contextlib
+        return contextlib.nullcontext()
+
+
+def _dispatch_mode_active(torch: Any) -> bool:
+    try:
+        return bool(torch._C._len_torch_dispatch_stack())
+    except Exception:
+        return True
 
 
 def tensor_facts(value: object, expr: str, frame: int) -> TensorFacts | None:
@@ -58,41 +76,46 @@ def tensor_facts(value: object, expr: str, frame: int) -> TensorFacts | None:
         return None
     torch = _torch()
     try:
-        t: Any = value
-        layout = t.layout
-        shape = tuple(int(s) for s in t.shape) if layout == torch.strided else ()
-        dtype = str(t.dtype)
-        device = str(t.device)
-        numel = int(t.numel()) if layout == torch.strided else 0
-        lo = hi = None
-        if (layout == torch.strided and device == "cpu" and dtype in _INT_DTYPES
-                and 0 < numel <= VALUE_SCAN_LIMIT and not t.is_quantized):
-            with torch.no_grad():
-                lo_t, hi_t = torch.aminmax(t.detach())
-                lo, hi = int(lo_t), int(hi_t)
-        return TensorFacts(expr=expr, shape=shape, dtype=dtype, device=device, frame=frame,
-                           requires_grad=bool(t.requires_grad), numel=numel, min=lo, max=hi, ident=id(value))
+        with _quiet(torch):
+            return _read_tensor(torch, value, expr, frame)
     except Exception:
         return None
 
 
+def _read_tensor(torch: Any, value: object, expr: str, frame: int) -> TensorFacts:
+    t: Any = value
+    layout = t.layout
+    shape = tuple(int(s) for s in t.shape) if layout == torch.strided else ()
+    dtype = str(t.dtype)
+    device = str(t.device)
+    numel = int(t.numel()) if layout == torch.strided else 0
+    lo = hi = None
+    if (layout == torch.strided and device == "cpu" and dtype in _INT_DTYPES
+            and 0 < numel <= VALUE_SCAN_LIMIT and not t.is_quantized and not _dispatch_mode_active(torch)):
+        with torch.no_grad():
+            lo_t, hi_t = torch.aminmax(t.detach())
+            lo, hi = int(lo_t), int(hi_t)
+    return TensorFacts(expr=expr, shape=shape, dtype=dtype, device=device, frame=frame,
+                       requires_grad=bool(t.requires_grad), numel=numel, min=lo, max=hi, ident=id(value))
+
+
 def _plain(value: object) -> Scalar:
-    if type(value) in (int, float, bool):
+    t = type(value)
+    if t is int or t is float or t is bool:  # `is`, not `in`: a metaclass __eq__ must not run
         return value  # type: ignore[return-value]
-    if type(value) is str and len(value) <= 40:
+    if t is str and len(value) <= 40 and not safety.looks_secret(value):  # type: ignore[arg-type]
         return value  # type: ignore[return-value]
     return None
 
 
 def config_facts(config: object) -> dict[str, Scalar]:
     """Size fields of a transformers-style config, read from its instance __dict__ only."""
-    try:
-        d = object.__getattribute__(config, "__dict__")
-    except Exception:
+    d = safety.instance_dict(config)
+    if d is None:
         return {}
     out: dict[str, Scalar] = {}
     for name in CONFIG_ATTRS:
-        v = d.get(name)
+        v = dict.get(d, name)
         if v is not None and _plain(v) is not None:
             out[name] = _plain(v)
     return out
@@ -104,17 +127,17 @@ def module_device(module: object) -> str | None:
     while stack and seen < 200:
         m = stack.pop()
         seen += 1
-        try:
-            d = object.__getattribute__(m, "__dict__")
-        except Exception:
+        d = safety.instance_dict(m)
+        if d is None:
             continue
-        for p in (d.get("_parameters") or {}).values():
+        for p in safety.sub_dict(d, "_parameters").values():
             if is_tensor(p):
                 try:
-                    return str(p.device)  # type: ignore[attr-defined]
+                    with _quiet(_torch()):
+                        return str(p.device)  # type: ignore[attr-defined]
                 except Exception:
                     return None
-        stack.extend(reversed(list((d.get("_modules") or {}).values())))
+        stack.extend(reversed(list(safety.sub_dict(d, "_modules").values())[:200]))
     return None
 
 
@@ -122,30 +145,29 @@ def module_facts(value: object, expr: str, frame: int) -> ModuleFacts | None:
     """Class name, size attributes, config and device of an nn.Module; reads instance __dict__ only."""
     if not is_module(value):
         return None
-    try:
-        d = object.__getattribute__(value, "__dict__")
-    except Exception:
+    d = safety.instance_dict(value)
+    if d is None:
         return None
     attrs = {k: _plain(d[k]) for k in MODULE_ATTRS if k in d and _plain(d[k]) is not None}
-    weight = (d.get("_parameters") or {}).get("weight")
+    weight = safety.sub_dict(d, "_parameters").get("weight")
     if is_tensor(weight):
         try:
-            attrs["weight_shape"] = "x".join(str(int(s)) for s in weight.shape)  # type: ignore[attr-defined]
+            with _quiet(_torch()):
+                attrs["weight_shape"] = "x".join(str(int(s)) for s in weight.shape)  # type: ignore[attr-defined]
         except Exception:
             pass
     config = d.get("config")
-    return ModuleFacts(expr=expr, cls=type(value).__name__, frame=frame, attrs=attrs,
+    return ModuleFacts(expr=expr, cls=safety.type_name(value), frame=frame, attrs=attrs,
                        config=config_facts(config) if config is not None else {},
                        device=module_device(value), ident=id(value))
 
 
 def child_name(parent: object, child: object) -> str | None:
     """The attribute name under which `child` is registered in `parent._modules`, if any."""
-    try:
-        mods = object.__getattribute__(parent, "__dict__").get("_modules") or {}
-    except Exception:
+    d = safety.instance_dict(parent)
+    if d is None:
         return None
-    for name, m in mods.items():
+    for name, m in safety.sub_dict(d, "_modules").items():
         if m is child:
             return str(name)
     return None

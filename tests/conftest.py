@@ -34,3 +34,13 @@ def corpus_results():
     from bench.corpus import run_corpus
     results = run_corpus(ROOT / "tests" / "corpus", python=sys.executable, jobs=2)
     return {r.name: r for r in results}
+
+
+def ipython_shell():
+    """The global test IPython shell, started so that other modules' `start_ipython()` fixtures still get it."""
+    from IPython.testing import globalipapp
+    shell = globalipapp.start_ipython()
+    if shell is None:
+        return globalipapp.get_ipython()
+    del globalipapp.start_ipython.already_called
+    return shell

@@ -114,3 +114,80 @@ def test_user_pack_pattern_is_used(tmp_path):
     data = json.loads(p.stderr)
     assert data["diagnosis"]["title"] == "Team rule"
     assert data["diagnosis"]["summary"] == "ids up to 12 vs 10 rows"
+
+
+def test_every_builtin_pattern_has_an_example_and_a_text_explanation():
+    for p in builtin_patterns():
+        assert p.examples, f"{p.source} has no runnable example"
+        assert p.text and p.text.get("summary") and p.text.get("unchecked"), f"{p.source} has no text block"
+
+
+def test_every_example_is_diagnosed_as_its_own_pattern_and_its_fix_runs():
+    """Run through the whole pipeline (capture, every pattern ranked): no other pattern shadows an example."""
+    p = run_py(["-m", "explainerr", "check-knowledge", "--run-examples"], timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("example ")]
+    ids = {p.id for p in builtin_patterns()}
+    assert {ln.split()[1].split("/")[0] for ln in lines} == ids
+    for ln in lines:
+        assert ln.endswith(": OK") or ("cuda-device-side-assert" in ln and ln.endswith("(needs CUDA)")), ln
+
+
+def test_example_problems_name_file_pattern_and_key(tmp_path):
+    pack = tmp_path / "team.yaml"
+    pack.write_text(yaml.safe_dump({"patterns": [{
+        "id": "team-shard", "exception": ["ValueError"], "message": r"shard (?P<shard>\d+) is missing",
+        "title": "Missing shard", "summary": "shard {shard}", "explain": "e", "fix": {"description": "d", "code": "c"},
+        "samples": [{"message": "shard 3 is missing", "torch": "2.13.0"}],
+        "examples": [{"name": "wrong-error", "code": "raise KeyError('x')\n", "fixed": "pass\n"},
+                     {"name": "no-parse", "code": "def (:\n", "fixed": "pass\n"}]}]}))
+    p = run_py(["-m", "explainerr", "check-knowledge", "--run-examples", str(pack)])
+    assert p.returncode == 1
+    assert f"{pack}: pattern 'team-shard': key 'examples[1].code': does not parse" in p.stdout
+    pack.write_text(pack.read_text().replace("def (:", "pass"))
+    p = run_py(["-m", "explainerr", "check-knowledge", "--run-examples", str(pack)])
+    assert p.returncode == 1
+    assert "example 'wrong-error': its error (KeyError: 'x') was diagnosed as nothing" in p.stdout
+    assert "example 'no-parse': its code ran without raising" in p.stdout
+
+
+def test_installed_pack_found_through_its_entry_point(tmp_path):
+    """A pack installed as a distribution (dist-info with an `explainerr.knowledge` entry point) is loaded,
+    validated, its examples run, and its pattern explains a user's script."""
+    site = tmp_path / "site"
+    (site / "team_knowledge").mkdir(parents=True)
+    (site / "team_knowledge" / "__init__.py").write_text(
+        "from pathlib import Path\nFOLDER = str(Path(__file__).parent / 'patterns')\n")
+    (site / "team_knowledge" / "patterns").mkdir()
+    (site / "team_knowledge" / "patterns" / "data.yaml").write_text(yaml.safe_dump({"patterns": [{
+        "id": "team-missing-shard", "exception": ["ValueError"], "message": r"shard (?P<shard>\d+) is missing",
+        "title": "A data shard was not downloaded", "summary": "shard {shard} is not on this machine",
+        "explain": "Run `make fetch-shards` first; shard {shard} is listed in the manifest but absent.",
+        "fix": {"description": "Fetch the shards", "code": "make fetch-shards"},
+        "samples": [{"message": "shard 3 is missing", "torch": "2.13.0"}],
+        "examples": [{"name": "missing", "code": "def load(i):\n    raise ValueError(f'shard {i} is missing')\n\nload(3)\n",
+                      "fixed": "def load(i):\n    return i\n\nload(3)\n"}]}]}))
+    dist = site / "team_knowledge-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: team-knowledge\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[explainerr.knowledge]\nteam = team_knowledge:FOLDER\n")
+    env = {"PYTHONPATH": str(site)}
+    p = run_py(["-m", "explainerr", "check-knowledge", "--run-examples"], env=env, timeout=300)
+    assert p.returncode == 0, p.stdout
+    assert "example team-missing-shard/missing: OK" in p.stdout
+    script = tmp_path / "train.py"
+    script.write_text("raise ValueError('shard 7 is missing')\n")
+    p = run_py(["-m", "explainerr", "--format", "json", str(script)], env=env)
+    assert p.returncode == 1
+    assert json.loads(p.stderr)["diagnosis"]["summary"] == "shard 7 is not on this machine"
+
+
+def test_readme_worked_example_is_a_valid_pack_whose_example_passes(tmp_path):
+    text = (ROOT / "README.md").read_text()
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if b.startswith("patterns:"))
+    (tmp_path / "team.yaml").write_text(block)
+    patterns, errors = knowledge.check_sources([tmp_path])
+    assert errors == [] and [p.id for p in patterns] == ["token-id-out-of-vocab"]
+    from explainerr.examples import run_examples
+    results = run_examples(patterns)
+    assert results and all(r.ok for r in results), [r.problem() for r in results]

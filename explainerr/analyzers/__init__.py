@@ -54,5 +54,5 @@ def value_evidence(expr: str, value: Any, note: str | None = None) -> Evidence:
 
 
 def load_all() -> dict[str, Callable[[Context], Finding | None]]:
-    from . import ids, shapes, kinds  # noqa: F401  (registration side effect)
+    from . import ids, kinds, shapes, text  # noqa: F401  (registration side effect)
     return ANALYZERS

@@ -42,8 +42,12 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     # a hand-made position table (sinusoidal or learned) sliced by the sequence length in the user's code
     pos_tables = [t for f in ctx.user_frames()[:1] for t in ctx.tensors_in_node(f)
                   if re.search(r"pos|\bpe\b", t.expr, re.I) and t.shape]
+    table_of: dict[int, TensorFacts] = {}
     for t in pos_tables:
-        limits.update(d for d in t.shape if d in sizes)
+        for d in t.shape:
+            if d in sizes:
+                limits.add(d)
+                table_of.setdefault(d, t)
     hit = [s for s in sizes if s in limits]
     if not hit:
         return None
@@ -64,7 +68,10 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     e = evidence(ids)
     if e:
         f.evidence.append(e)
-    f.evidence.append(value_evidence("config.max_position_embeddings", limit))
+    if max_pos == limit or limit not in table_of:
+        f.evidence.append(value_evidence("config.max_position_embeddings", limit))
+    else:
+        f.evidence.append(evidence(table_of[limit], note=f"position table: {limit} positions"))
     f.hints.update(ids_root=_root(ids.expr) if ids else None, ids_frame=ids.frame if ids else None)
     return f
 

@@ -1,0 +1,226 @@
+"""Analyzers for a traceback known only as text (`python -m explainerr explain LOG`).
+
+No tensors are available, so these decide from what a log keeps: the numbers in the message, the function
+names of the frames and the source line printed under each.  Where the user's file is readable on this
+machine and still holds the logged line, its AST is used too (the `for` loop around an index).  Each one
+returns None when the text does not support its mistake, so a pasted log stays undiagnosed rather than
+guessed.  Names are prefixed `text-`; the knowledge base lists them under a pattern's `text.when`.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from .. import source as src
+from ..facts import Context
+from ..model import FrameFacts
+from . import Finding, analyzer, value_evidence
+
+_EMBED_CALL = re.compile(r"(?P<table>[\w.]*(?:embed|emb|wte|wpe|lookup|table)[\w]*)\s*\(\s*(?P<ids>[\w.\[\]\"']+)",
+                         re.I)
+_F_EMBED = re.compile(r"\b(?:F|functional|nn\.functional)\.embedding\s*\(\s*(?P<ids>[\w.\[\]\"']+)\s*,\s*"
+                      r"(?P<table>[\w.\[\]\"']+)")
+_NAME = re.compile(r"[A-Za-z_][\w.]*(?:\[[\"']?\w+[\"']?\])?")
+
+
+def _operands(text: str) -> list[str]:
+    """Names and attribute chains used as values in a line (`mask.unsqueeze(-1)` gives `mask`; calls of
+    plain functions give nothing)."""
+    out = []
+    for m in _NAME.finditer(text):
+        name = m.group(0)
+        if text[m.end():m.end() + 1] == "(":
+            if "." not in name:
+                continue
+            name = name.rsplit(".", 1)[0]
+        if name not in out and not name[0].isdigit():
+            out.append(name)
+    return out
+
+
+def _frames_inside_out(ctx: Context) -> list[FrameFacts]:
+    """Frames that printed a source line, innermost first (where it raised, then the callers)."""
+    return [f for f in reversed(ctx.frames) if f.source]
+
+
+def _where(f: FrameFacts) -> str:
+    return f"{f.file.rsplit('/', 1)[-1]}:{f.line} in {f.function}"
+
+
+def _embedding_call(ctx: Context) -> tuple[FrameFacts, str, str] | None:
+    """The innermost embedding lookup in the logged source lines: (frame, table, ids).  When a line holds
+    several lookups (`self.tok(ids) + self.pos(positions)`), the part the log underlined decides; without
+    that underline, lookups of different kinds on one line are ambiguous and give None."""
+    for f in _frames_inside_out(ctx):
+        if "torch/nn/functional.py" in f.file or f.function == "embedding":
+            continue
+        text = f.node or f.source
+        m = _F_EMBED.search(text)
+        if m:
+            return f, m["table"], m["ids"]
+        calls = [c for c in _EMBED_CALL.finditer(text)
+                 if not c["table"].lower().startswith(("nn.", "torch.nn.")) and "Embedding(" not in text]
+        if not calls:
+            calls = [c for c in re.finditer(r"(?P<table>[\w.]+)\s*\(\s*(?P<ids>[\w.\[\]\"']+)\s*\)", text)
+                     if f.node and not c["table"].startswith(("torch", "F."))] if f.node else []
+        if not calls:
+            continue
+        if len({_role(c["table"], c["ids"]) for c in calls}) > 1:
+            return None
+        return f, calls[0]["table"], calls[0]["ids"]
+    return None
+
+
+def _role(table: str, ids: str) -> str:
+    text = f"{table} {ids}".lower()
+    if "token_type" in text or "segment" in text or "type_emb" in text:
+        return "token-type"
+    if re.search(r"pos|wpe", text):
+        return "position"
+    return "vocab"
+
+
+def _embedding_finding(ctx: Context, role: str) -> Finding | None:
+    found = _embedding_call(ctx)
+    if found is None:
+        return None
+    frame, table, ids = found
+    if _role(table, ids) != role:
+        return None
+    f = Finding()
+    f.values.update(table=table.removeprefix("self."), ids=ids, where=_where(frame))
+    if "value" in ctx.groups and "limit" in ctx.groups:
+        f.values.update(max_id=ctx.groups["value"], num_embeddings=ctx.groups["limit"])
+        f.evidence.append(value_evidence("id in the message", int(ctx.groups["value"]),
+                                         f"table has {ctx.groups['limit']} rows"))
+    f.evidence.append(value_evidence("lookup that failed", f"{table}({ids})", _where(frame)))
+    return f
+
+
+@analyzer("text-word-embedding")
+def word_embedding(ctx: Context) -> Finding | None:
+    return _embedding_finding(ctx, "vocab")
+
+
+@analyzer("text-position-embedding")
+def position_embedding(ctx: Context) -> Finding | None:
+    f = _embedding_finding(ctx, "position")
+    if f is not None:
+        return f
+    # RoBERTa-style: positions past the end of a buffer sliced by the sequence length
+    for fr in _frames_inside_out(ctx):
+        if re.search(r"buffered_token_type_ids|position_ids\[|self\.position_ids", fr.source):
+            g = Finding()
+            g.values.update(table="position_ids", ids="input_ids", where=_where(fr))
+            g.evidence.append(value_evidence("raised in", fr.function, _where(fr)))
+            return g
+    return None
+
+
+@analyzer("text-token-type-embedding")
+def token_type_embedding(ctx: Context) -> Finding | None:
+    return _embedding_finding(ctx, "token-type")
+
+
+@analyzer("text-position-add")
+def position_add(ctx: Context) -> Finding | None:
+    """A size mismatch on a line that adds or expands position embeddings / a positional table."""
+    for fr in _frames_inside_out(ctx)[:3]:
+        m = re.search(r"[\w.\[\]]*(?:position|pos_emb|pos_enc|positional|\bpe\b|token_type)[\w.\[\]]*",
+                      fr.source, re.I)
+        if m:
+            f = Finding()
+            f.values.update(table=m.group(0).removeprefix("self."), where=_where(fr))
+            f.evidence.append(value_evidence("line that failed", fr.source, _where(fr)))
+            return f
+    return None
+
+
+@analyzer("text-mask-operand")
+def mask_operand(ctx: Context) -> Finding | None:
+    """A size mismatch on a line that combines something named like a mask; when it was raised inside a
+    library's attention, the mask the user's call passed in."""
+    frames = _frames_inside_out(ctx)
+    near = frames[:3]
+    if any(re.search(r"attention|attn|sdpa", f.function + f.source, re.I) for f in frames if f.library):
+        near += [f for f in frames if not f.library]
+    for fr in near:
+        names = [n for n in _operands(fr.node or fr.source) if re.search(r"mask", n, re.I)]
+        if names:
+            f = Finding()
+            mask = names[0].removeprefix("self.")
+            others = [n for n in _operands(fr.node or fr.source) if n != names[0] and "mask" not in n.lower()
+                      and not n.startswith(("torch", "F.", "self.", "math")) and "." not in n.split("[")[0]]
+            other = others[0] if others else "the input"
+            f.values.update(mask=mask, other=other, where=_where(fr),
+                            sizes=_sides(fr.node or fr.source, mask, other, ctx.groups))
+            f.evidence.append(value_evidence("line that failed", fr.source, _where(fr)))
+            return f
+    return None
+
+
+def _sides(text: str, mask: str, other: str, groups: dict[str, str]) -> str:
+    """For `a * b`-style lines torch calls the left operand tensor a and the right one tensor b."""
+    a, b = groups.get("a", "?"), groups.get("b", "?")
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        node = None
+    if isinstance(node, ast.BinOp):
+        left, right = ast.unparse(node.left), ast.unparse(node.right)
+        if mask in right and mask not in left:
+            return f"`{mask}` has {b}, `{other}` has {a}"
+        if mask in left and mask not in right:
+            return f"`{mask}` has {a}, `{other}` has {b}"
+    return f"{a} vs {b}"
+
+
+def _loop_for(frame: FrameFacts) -> tuple[str, str] | None:
+    """(loop variable, iterable text) of a `for` around the logged line whose variable indexes on that line;
+    only when the file on this machine still holds the logged source line."""
+    lines = src.text_of(frame.file).splitlines()
+    if not (0 < frame.line <= len(lines)) or lines[frame.line - 1].strip() != frame.source.strip():
+        return None
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    used = {n.id for s in ast.walk(tree) if isinstance(s, ast.Subscript) and s.lineno <= frame.line <= (
+        s.end_lineno or s.lineno) for n in ast.walk(s.slice) if isinstance(n, ast.Name)}
+    for loop in src.enclosing_loops(tree, frame.line):  # innermost first
+        targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        hit = sorted(targets & used)
+        if hit:
+            return hit[0], src.segment(frame.file, loop.iter)
+    return None
+
+
+@analyzer("text-loop-index")
+def loop_index(ctx: Context) -> Finding | None:
+    user = ctx.user
+    if user is None or not user.source:
+        return None
+    found = _loop_for(user)
+    if found is None:
+        return None
+    var, bound = found
+    f = Finding()
+    f.values.update(var=var, bound=bound, where=_where(user))
+    f.evidence.append(value_evidence("loop", f"for {var} in {bound}", _where(user)))
+    return f
+
+
+@analyzer("text-linear-layer")
+def linear_layer(ctx: Context) -> Finding | None:
+    """The layer call on the failing line (`self.classifier(x)`); always succeeds, naming it if it can."""
+    f = Finding()
+    layer = "the linear layer"
+    for fr in _frames_inside_out(ctx):
+        if fr.library:
+            continue
+        m = re.search(r"([\w.]+)\s*\(\s*([\w.\[\]]+)", fr.source)
+        if m and not m.group(1).startswith(("torch", "F.")):
+            layer = f"`{m.group(1)}`"
+            f.evidence.append(value_evidence("line that failed", fr.source, _where(fr)))
+            break
+    f.values["layer"] = layer
+    return f

@@ -1,0 +1,130 @@
+"""`python -m explainerr explain LOG`: tracebacks pasted as text, diagnosed with no live tensors.
+
+tests/logs holds real tracebacks: the stderr of every corpus case run with plain `python` (paths rewritten
+to another machine's: /home/user/project and /opt/conda), plus an IPython cell, a DataLoader worker and a
+torchrun job with interleaved `[rankN]:` prefixes.  Without the user's file, every log must get its own
+pattern or nothing (a pattern whose text conditions need the source, such as the loop around an index, stays
+silent); with the file readable at the logged path, every log must get its own pattern.  Negatives never
+get a diagnosis.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from explainerr.diagnose import diagnose
+from explainerr.knowledge import load_knowledge
+from explainerr.textlog import report_from_text
+
+from conftest import ROOT, run_py
+
+LOGS = ROOT / "tests" / "logs"
+CORPUS = ROOT / "tests" / "corpus"
+CORPUS_LOGS = sorted(p for p in LOGS.glob("*.txt") if (CORPUS / p.stem).is_dir())
+EXTRA = {"x-ipython-word-embedding": "token-id-out-of-vocab", "x-dataloader-worker-collate": "unpadded-batch",
+         "x-torchrun-two-ranks-mask": "mask-length-mismatch"}
+NEEDS_SOURCE = {"text-loop-index"}
+
+
+def _diagnose(text: str):
+    report = report_from_text(text)
+    assert report is not None
+    found = diagnose(report, load_knowledge()[0], from_text=True)
+    return report, found
+
+
+def _expected(log: Path) -> str:
+    return yaml.safe_load((CORPUS / log.stem / "meta.yaml").read_text())["pattern"]
+
+
+def test_every_corpus_case_has_a_log():
+    assert {p.stem for p in CORPUS_LOGS} == {p.name for p in CORPUS.iterdir() if p.is_dir()}
+
+
+def _text_gap(logs):
+    """Logs whose case lists `text` under known_gaps (the text alone cannot place them): strict xfails."""
+    return [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="known gap: text"))
+            if "text" in (yaml.safe_load((CORPUS / p.stem / "meta.yaml").read_text()).get("known_gaps") or [])
+            else p for p in logs]
+
+
+@pytest.mark.parametrize("log", _text_gap(CORPUS_LOGS), ids=lambda p: p.stem)
+def test_log_without_source_gets_its_pattern_or_nothing(log):
+    expected = _expected(log)
+    report, found = _diagnose(log.read_text())
+    got = found[0].pattern if found else "none"
+    patterns = {p.id: p for p in load_knowledge()[0]}
+    needs_source = expected != "none" and all(
+        set((p.text or {}).get("when", ())) & NEEDS_SOURCE for p in patterns.values() if p.id == expected)
+    assert got == ("none" if needs_source else expected), report.exception.message
+    if found:
+        d = found[0]
+        assert d.unchecked and d.confidence in ("medium", "low")
+        assert not d.fix or not d.fix.edits
+        assert "{" not in d.summary.replace("{{", "") and "{" not in d.explanation
+
+
+@pytest.mark.parametrize("log", _text_gap([p for p in CORPUS_LOGS if _expected(p) != "none"]), ids=lambda p: p.stem)
+def test_log_with_the_source_on_this_machine_gets_its_pattern(log):
+    text = log.read_text().replace("/home/user/project", str(CORPUS / log.stem))
+    _, found = _diagnose(text)
+    assert found and found[0].pattern == _expected(log)
+
+
+@pytest.mark.parametrize("name", sorted(EXTRA))
+def test_notebook_worker_and_torchrun_logs(name):
+    report, found = _diagnose((LOGS / f"{name}.txt").read_text())
+    assert found and found[0].pattern == EXTRA[name]
+    if "dataloader" in name:
+        assert any("num_workers=0" in n for n in report.notes)
+        assert report.chain[0].message.startswith("stack expects each tensor to be equal size")
+        assert any(f.function == "collate_fn" for f in report.frames)
+    if "ipython" in name:
+        assert "`word_embeddings`" in found[0].summary and "`input_ids`" in found[0].summary
+    if "torchrun" in name:  # the other rank's interleaved lines are dropped, not mixed into the message
+        assert "[rank" not in report.exception.message
+        assert "`mask`" in found[0].summary and "`hidden`" in found[0].summary
+
+
+def test_text_edge_cases():
+    # a bare exception line, ANSI colours, a chained cause, a line prefix from a logger
+    assert report_from_text("no traceback here") is None
+    r = report_from_text("RuntimeError: Expected input batch_size (8) to match target batch_size (32).")
+    assert r is not None and r.exception.type == "RuntimeError"
+    colored = ('\x1b[0;31mTraceback (most recent call last):\x1b[0m\n  File "/x/t.py", line 3, in <module>\n'
+               '    loss = F.cross_entropy(out, y)\n\x1b[1;31mValueError\x1b[0m: Expected input batch_size (8) '
+               'to match target batch_size (32).\n')
+    _, found = _diagnose(colored)
+    assert found and found[0].pattern == "label-length-mismatch" and "8" in found[0].summary
+    chained = ('Traceback (most recent call last):\n  File "/x/t.py", line 3, in <module>\n    t = torch.tensor(ids)\n'
+               'ValueError: expected sequence of length 7 at dim 1 (got 5)\n\nThe above exception was the direct '
+               'cause of the following exception:\n\nTraceback (most recent call last):\n  File "/x/t.py", line 9, '
+               'in <module>\n    enc = tok(texts, return_tensors="pt")\nValueError: Unable to create tensor, you '
+               'should probably activate truncation and/or padding\n')
+    r, found = _diagnose(chained)
+    assert r.chain[0].message.startswith("expected sequence of length 7")
+    assert found and found[0].pattern == "unpadded-batch"
+    logged = "\n".join("2026-11-25 10:00:00,001 ERROR " + ln for ln in chained.splitlines()[-4:])
+    r, found = _diagnose(logged)
+    assert r.exception.message.startswith("Unable to create tensor") and found[0].pattern == "unpadded-batch"
+
+
+def test_cli_explains_a_file_and_stdin_with_the_report_format(tmp_path):
+    schema = json.loads((ROOT / "tests" / "report_schema.json").read_text())
+    log = LOGS / "c21-bert-mlm-added-tokens-no-resize.txt"
+    report_path = tmp_path / "r.json"
+    p = run_py(["-m", "explainerr", "explain", str(log), "--format", "json", "--report", str(report_path)])
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    jsonschema.validate(data, schema)
+    assert json.loads(report_path.read_text()) == data
+    assert data["diagnosis"]["pattern"] == "token-id-out-of-vocab"
+    assert data["diagnosis"]["unchecked"] and "no live tensors" in data["notes"][0]
+    p = run_py(["-m", "explainerr", "explain", "--format", "plain"], input=log.read_text())
+    assert p.returncode == 0 and "token-id-out-of-vocab" in p.stdout and "Not checked" in p.stdout
+    p = run_py(["-m", "explainerr", "explain", "-"], input="all good\n")
+    assert p.returncode == 2 and "no Python traceback" in p.stderr
