@@ -191,7 +191,8 @@ def main() -> int:
         def accuracy() -> dict[str, Any]:
             results = corpus_mod.run_corpus(corpus, python=PY, names=names)
             if names and not results:  # another corpus: its first two cases
-                results = corpus_mod.run_corpus(corpus, python=PY, names=[c.name for c in corpus_mod.cases_in(corpus)[:2]])
+                first_two = [c.name for c in corpus_mod.cases_in(corpus)[:2]]
+                results = corpus_mod.run_corpus(corpus, python=PY, names=first_two)
             s = corpus_mod.summary(results)
             s["misses"] = [f"{r.name}: want {r.want}, got {r.got}" for r in results if r.got != r.want]
             return s

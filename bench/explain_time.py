@@ -75,7 +75,8 @@ def bench_explain(corpus: Path, limit: int | None = None, tools: tuple[str, ...]
             summary[tool] = {"cold_ms": None, "warm_ms": None, "cold_max_ms": None, "warm_max_ms": None,
                              "lines": None, "installed": tool in tools_here}
             continue
-        summary[tool] = {"cold_ms": median([r["cold_ms"] for r in runs]), "warm_ms": median([r["warm_ms"] for r in runs]),
+        summary[tool] = {"cold_ms": median([r["cold_ms"] for r in runs]),
+                         "warm_ms": median([r["warm_ms"] for r in runs]),
                          "cold_max_ms": max(r["cold_ms"] for r in runs), "warm_max_ms": max(r["warm_ms"] for r in runs),
                          "lines": median([r["warm_lines"] for r in runs]), "installed": True,
                          "failed": sum("failed" in r.get(tool, {}) for r in per_case.values())}  # type: ignore

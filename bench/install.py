@@ -32,8 +32,9 @@ def importtime_top(stmt: str = EXPLAINERR, n: int = 6) -> list[tuple[str, int]]:
         rows = {}
         for line in p.stderr.splitlines():
             parts = line.split("|")
-            if len(parts) == 3 and parts[0].strip().startswith("import time:") and parts[0].split(":")[1].strip().isdigit():
-                rows[parts[2].strip()] = int(parts[0].split(":")[1])
+            self_us = parts[0].split(":")[-1].strip()
+            if len(parts) == 3 and parts[0].startswith("import time:") and self_us.isdigit():
+                rows[parts[2].strip()] = int(self_us)
         return rows
     base, full = table("pass"), table(stmt)
     extra = {k: v for k, v in full.items() if k not in base}

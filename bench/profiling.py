@@ -203,7 +203,8 @@ def _patch_share_tree() -> None:
 
 PATCHES: dict[str, Callable[[], None]] = {
     "segment-cache": _patch_segment_cache, "prune-scope-walks": _patch_prune_scope_walks,
-    "parse-block-only": _patch_parse_block_only, "share-tree": _patch_share_tree, "entry-points-once": _patch_entry_points_once,
+    "parse-block-only": _patch_parse_block_only, "share-tree": _patch_share_tree,
+    "entry-points-once": _patch_entry_points_once,
     "scan-one-thread": _patch_scan_one_thread, "libyaml": _patch_libyaml, "fold-repeats": _patch_fold_repeats}
 
 

@@ -1,5 +1,6 @@
 """Scaling: warm analysis time, output lines and peak extra memory of explainerr against the size of the tensor
-in the failing frame, the stack depth (a RecursionError included), the number of locals and the length of the user's source file.
+in the failing frame, the stack depth (a RecursionError included), the number of locals and the length of the
+user's source file.
 
 Each point runs in a fresh child (`python -m bench.scaling KIND:N ...`) that first explains one small error
 (imports and the knowledge base loaded), then builds the point's exception and measures: the process RSS
@@ -73,8 +74,9 @@ def _source_error(n: int) -> Callable[[], Any]:
     path = Path(tempfile.gettempdir()) / "explainerr-bench-src" / f"train_{n}.py"  # same path in every child
     path.parent.mkdir(exist_ok=True)
     filler = "".join(f"SETTING_{i} = {{'lr': {i} * 1e-5, 'name': 'setting number {i}'}}\n" for i in range(n))
-    path.write_text(f"import torch\n{filler}\n\ndef pool(hidden, mask):\n    return (hidden * mask.unsqueeze(-1)).sum(1)\n"
-                    "\n\ndef run():\n    hidden = torch.zeros(2, 5, 4)\n    mask = torch.ones(2, 7)\n"
+    path.write_text(f"import torch\n{filler}\n\n"
+                    "def pool(hidden, mask):\n    return (hidden * mask.unsqueeze(-1)).sum(1)\n\n\n"
+                    "def run():\n    hidden = torch.zeros(2, 5, 4)\n    mask = torch.ones(2, 7)\n"
                     "    return pool(hidden, mask)\n")
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None

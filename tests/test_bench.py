@@ -15,7 +15,7 @@ BUDGETED = {
     "explain.explainerr.cold_ms", "explain.explainerr.warm_ms", "explain.explainerr-rich.cold_ms",
     "explain.explainerr-rich.warm_ms", "explain.no_match.cold_ms", "explain.no_match.warm_ms",
     "scaling.size_time_ratio", "scaling.depth_time_ratio", "scaling.depth_max_lines", "scaling.recursion_ms",
-    "scaling.locals_max_ms", "scaling.peak_extra_mb", "accuracy.false_alarms",
+    "scaling.locals_max_ms", "scaling.source_max_ms", "scaling.peak_extra_mb", "accuracy.false_alarms",
 }
 #: figures the quick run measures (the others are null there)
 MEASURED_IN_QUICK = {
