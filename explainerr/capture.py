@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any, Iterator
 
 from . import safety
+from . import source as src
 from . import tensors as tf
 from . import textlog
 from .model import CallArg, ExceptionFacts, FrameFacts, ModuleFacts, Report, Scalar, TensorFacts
@@ -211,11 +212,11 @@ def _call_args(node: ast.Call, text: str, callee_params: tuple[str, ...]) -> tup
         params = params[1:]
     out: list[CallArg] = []
     for i, a in enumerate(node.args):
-        seg = ast.get_source_segment(text, a) or ast.unparse(a)
+        seg = src.segment_text(text, a) or ast.unparse(a)
         out.append(CallArg(param=params[i] if i < len(params) and not isinstance(a, ast.Starred) else None,
                            text=seg, position=i))
     for kw in node.keywords:
-        seg = ast.get_source_segment(text, kw.value) or ast.unparse(kw.value)
+        seg = src.segment_text(text, kw.value) or ast.unparse(kw.value)
         out.append(CallArg(param=kw.arg, text=seg if kw.arg else "**" + seg))
     return tuple(out)
 
@@ -228,7 +229,7 @@ def _called_name(node: ast.Call) -> str | None:
 def _node_text(ex: Any, node: ast.AST) -> tuple[str, tuple[int, int]] | None:
     try:
         text = ex.source.text
-        seg = ast.get_source_segment(text, node)
+        seg = src.segment_text(text, node)
         if seg is None:
             return None
         return seg, (node.lineno, getattr(node, "end_lineno", node.lineno) or node.lineno)

@@ -6,6 +6,7 @@ must change).  Works from files only (linecache, so notebook cells work too), ne
 from __future__ import annotations
 
 import ast
+import io
 import linecache
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,12 +28,64 @@ def text_of(file: str) -> str:
 
 
 def tree_of(file: str) -> ast.Module | None:
+    """The file's AST: the one `executing` already built for the same text when there is one (a second
+    full tree of a long file costs ~10 MB), else parsed here (cached)."""
     text = text_of(file)
-    return _parse(file, text) if text else None
+    if not text:
+        return None
+    try:
+        import executing
+        known = executing.Source.for_filename(file)
+        if known.tree is not None and known.text == text:
+            return known.tree  # type: ignore[no-any-return]
+    except Exception:
+        pass
+    return _parse(file, text)
+
+
+@lru_cache(maxsize=32)
+def _lines(text: str) -> list[str]:
+    return io.StringIO(text, newline="").readlines()  # the split ast.get_source_segment uses
+
+
+def segment_text(text: str, node: ast.AST) -> str | None:
+    """ast.get_source_segment without re-splitting the whole text on every call (it loops over the file
+    in Python each time; explanations ask for dozens of segments)."""
+    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    if end_line is None or end_col is None or not hasattr(node, "lineno"):
+        return None
+    lines = _lines(text)
+    first, last, col = node.lineno - 1, end_line - 1, node.col_offset  # type: ignore[attr-defined]
+    if last >= len(lines):
+        return None
+    if first == last:
+        return lines[first].encode()[col:end_col].decode()
+    return "".join([lines[first].encode()[col:].decode(), *lines[first + 1:last],
+                    lines[last].encode()[:end_col].decode()])
 
 
 def segment(file: str, node: ast.AST) -> str:
-    return ast.get_source_segment(text_of(file), node) or ast.unparse(node)
+    return segment_text(text_of(file), node) or ast.unparse(node)
+
+
+def _start(n: ast.AST) -> int:
+    return min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", ()))])  # type: ignore[attr-defined]
+
+
+def path_to(tree: ast.AST, line: int) -> list[ast.AST]:
+    """The nodes whose lines contain `line`, outermost first: a walk that never enters unrelated code."""
+    out: list[ast.AST] = []
+    level = list(ast.iter_child_nodes(tree))
+    while level:
+        nxt: list[ast.AST] = []
+        for n in level:
+            if not hasattr(n, "lineno"):
+                nxt.extend(ast.iter_child_nodes(n))
+            elif _start(n) <= line <= (getattr(n, "end_lineno", None) or n.lineno):  # type: ignore[attr-defined]
+                out.append(n)
+                nxt.extend(ast.iter_child_nodes(n))
+        level = nxt
+    return out
 
 
 def walk_scope(scope: ast.AST) -> Iterator[ast.AST]:
@@ -52,7 +105,7 @@ def contains(node: ast.AST, line: int) -> bool:
 def enclosing_scope(tree: ast.Module, line: int) -> ast.AST:
     """The innermost function containing `line`, or the module."""
     best: ast.AST = tree
-    for n in ast.walk(tree):
+    for n in path_to(tree, line):
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and contains(n, line):
             if best is tree or n.lineno >= best.lineno:  # type: ignore[attr-defined]
                 best = n
@@ -61,7 +114,7 @@ def enclosing_scope(tree: ast.Module, line: int) -> ast.AST:
 
 def enclosing_class(tree: ast.Module, line: int) -> ast.ClassDef | None:
     best = None
-    for n in ast.walk(tree):
+    for n in path_to(tree, line):
         if isinstance(n, ast.ClassDef) and contains(n, line):
             if best is None or n.lineno >= best.lineno:
                 best = n
@@ -70,13 +123,13 @@ def enclosing_class(tree: ast.Module, line: int) -> ast.ClassDef | None:
 
 def enclosing_loops(tree: ast.Module, line: int) -> list[ast.For]:
     """`for` statements whose body contains `line`, innermost first."""
-    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For) and contains(n, line) and n.lineno < line]
+    loops = [n for n in path_to(tree, line) if isinstance(n, ast.For) and contains(n, line) and n.lineno < line]
     return sorted(loops, key=lambda n: -n.lineno)
 
 
 def statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
     best = None
-    for n in ast.walk(tree):
+    for n in path_to(tree, line):
         if isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While,
                                                           ast.If, ast.With, ast.Try, ast.AsyncFunctionDef)):
             if contains(n, line) and (best is None or n.lineno >= best.lineno):
@@ -199,10 +252,21 @@ class LineEditor:
 
 
 def parses_in_file(file: str, first: int, last: int, replacement: str) -> bool:
-    """True if the file still parses with lines first..last replaced."""
+    """True if the file still parses with lines first..last replaced.  Only the top-level statement holding
+    those lines is re-parsed (a long file is not parsed twice per edit); else the whole file."""
     lines = linecache.getlines(file)
     if not lines:
         return False
+    tree = tree_of(file)
+    for stmt in getattr(tree, "body", ()):
+        lo, hi = _start(stmt), stmt.end_lineno or stmt.lineno
+        if lo <= first and last <= hi:
+            block = lines[lo - 1:first - 1] + [replacement + "\n"] + lines[last:hi]
+            try:
+                ast.parse("".join(block))
+                return True
+            except SyntaxError:
+                return False
     new = lines[: first - 1] + [replacement + "\n"] + lines[last:]
     try:
         ast.parse("".join(new))
