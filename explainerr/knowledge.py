@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -72,14 +73,10 @@ def user_sources(environ: dict[str, str] | None = None) -> list[Path]:
     return out + list(_installed_packs())
 
 
-_PACKS: list[tuple[Path, ...]] = []
-
-
+@lru_cache(maxsize=1)
 def _installed_packs() -> tuple[Path, ...]:
     """Folders registered under the entry-point group, looked up once per process (scanning every installed
     distribution's metadata costs ~10 ms)."""
-    if _PACKS:
-        return _PACKS[0]
     out: list[Path] = []
     try:
         from importlib.metadata import entry_points
@@ -91,8 +88,7 @@ def _installed_packs() -> tuple[Path, ...]:
                 out.append(Path(f"<entry point {ep.name}: {e}>"))
     except Exception:
         pass
-    _PACKS.append(tuple(out))
-    return _PACKS[0]
+    return tuple(out)
 
 
 def _check_template(errors: list[KnowledgeError], file: str, pid: str, key: str, text: Any) -> None:

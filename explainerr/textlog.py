@@ -214,13 +214,8 @@ def _compiled_frames(message: str) -> list[dict[str, object]]:
 def compiled_user_line(message: str) -> str | None:
     """`file:line in function: source` of the user code torch.compile was tracing, read from the "from user
     code:" section Dynamo appends to its errors."""
-    _, sep, rest = message.partition("from user code:")
-    if not sep:
+    frames = _compiled_frames(message)
+    if not frames:
         return None
-    lines = rest.splitlines()
-    for i, line in enumerate(lines):
-        m = _FRAME.match(line)
-        if m:
-            src = lines[i + 1].strip() if i + 1 < len(lines) else ""
-            return f"{m['file']}:{m['line']} in {m['function']}" + (f": `{src}`" if src else "")
-    return None
+    f = frames[-1]
+    return f"{f['file']}:{f['line']} in {f['function']}" + (f": `{f['source']}`" if f["source"] else "")

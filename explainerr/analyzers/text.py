@@ -60,9 +60,9 @@ def _embedding_call(ctx: Context) -> tuple[FrameFacts, str, str] | None:
             return f, m["table"], m["ids"]
         calls = [c for c in _EMBED_CALL.finditer(text)
                  if not c["table"].lower().startswith(("nn.", "torch.nn.")) and "Embedding(" not in text]
-        if not calls:
+        if not calls and f.node:  # the underlined part is one call: any callee name is the table
             calls = [c for c in re.finditer(r"(?P<table>[\w.]+)\s*\(\s*(?P<ids>[\w.\[\]\"']+)\s*\)", text)
-                     if f.node and not c["table"].startswith(("torch", "F."))] if f.node else []
+                     if not c["table"].startswith(("torch", "F."))]
         if not calls:
             continue
         if len({_role(c["table"], c["ids"]) for c in calls}) > 1:
