@@ -9,11 +9,12 @@ gets no diagnosis.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Iterable
 
 from .analyzers import Finding, load_all
 from .facts import Context
-from .model import Diagnosis, Evidence, ExceptionFacts, Fix, Pattern, Report
+from .model import Diagnosis, Evidence, ExceptionFacts, Fix, Origin, Pattern, Report, TensorFacts
 from .safety import check_deadline
 
 #: Only this much of a message is fed to the knowledge base's regexes (vetted at load time, see safe_regex.py).
@@ -90,12 +91,34 @@ def build(report: Report, pattern: Pattern, finding: Finding, message: str) -> D
     for v in finding.variants:
         if v in pattern.variants:
             explanation += " " + fill(pattern.variants[v], values).strip()
-    fix = make_fix(report, pattern, finding, Context(report=report, groups={}, message=message))
+    ctx = Context(report=report, groups={}, message=message)
+    fix = make_fix(report, pattern, finding, ctx)
     return Diagnosis(pattern=pattern.id, title=fill(pattern.title, values),
                      confidence=finding.confidence or pattern.confidence,
                      summary=fill(pattern.summary, values), explanation=explanation,
                      evidence=tuple(finding.evidence) + _constants(report, finding), fix=fix,
-                     rank=float(pattern.priority))
+                     rank=float(pattern.priority), origins=_origins(ctx, finding))
+
+
+def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
+    """Where the user's tensors named in the evidence were made (provenance.py)."""
+    from .provenance import origins
+
+    traced: list[TensorFacts] = []
+    for ev in finding.evidence:
+        if ev.shape is None:
+            continue
+        users = [t for f in ctx.user_frames() for t in f.tensors]
+        t = next((t for t in users if t.expr == ev.expr), None)
+        if t is None:  # an argument's text such as `full.attention_mask[a:b]`: traced from its root name
+            root = re.match(r"[A-Za-z_]\w*", ev.expr)
+            t = next((replace(t, expr=ev.expr) for t in users
+                      if root and re.match(r"[A-Za-z_]\w*", t.expr).group(0) == root.group(0)), None)
+        if t is not None:
+            traced.append(t)
+    for index, name in finding.hints.get("trace") or []:  # names an analyzer asks to follow (a loader, a list)
+        traced.append(TensorFacts(expr=name, shape=(), dtype="", device="", frame=index))
+    return origins(ctx, traced)
 
 
 def build_from_text(pattern: Pattern, finding: Finding) -> Diagnosis:

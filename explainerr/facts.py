@@ -74,6 +74,23 @@ class Context:
                 return sorted(hits, key=lambda u: (not u.expr.isidentifier(), len(u.expr)))[0]
         return None
 
+    def call_arg_tensor(self, frame: FrameFacts, params: tuple[str, ...]) -> tuple[Any, TensorFacts | None]:
+        """The argument the frame's call passes for one of `params` (in that order of preference), and the
+        frame's tensor its text reaches (`enc.input_ids` is captured as `enc["input_ids"]`; a trailing
+        slice `[a:b]` is looked through)."""
+        for p in params:
+            arg = next((a for a in frame.call_args if a.param == p), None)
+            if arg is None:
+                continue
+            text = arg.text.strip()
+            candidates = [text, re.sub(r"\.(\w+)$", r'["\1"]', text)]
+            base = re.sub(r"\[[^\[\]]*:[^\[\]]*\]$", "", text)
+            if base != text:
+                candidates += [base, re.sub(r"\.(\w+)$", r'["\1"]', base)]
+            t = next((t for c in candidates for t in frame.tensors if t.expr == c), None)
+            return arg, t
+        return None, None
+
     def all_user_names(self, t: TensorFacts) -> list[TensorFacts]:
         return [u for f in self.user_frames() for u in f.tensors if u.ident == t.ident]
 

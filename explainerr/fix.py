@@ -8,6 +8,7 @@ locator returns Edits made with source.LineEditor; an edit whose result does not
 from __future__ import annotations
 
 import ast
+import linecache
 import re
 from typing import Any, Callable
 
@@ -156,8 +157,55 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     return _edit(src.LineEditor.for_node(oframe.file, stmt).replace(node, new)), None
 
 
+_PAD_COLLATE = """def pad_collate(examples):
+    \"\"\"Pad each field's variable-length tensors to the longest in the batch.\"\"\"
+    import torch
+
+    def pad(values):
+        if isinstance(values[0], torch.Tensor) and values[0].dim() > 0:
+            return torch.nn.utils.rnn.pad_sequence(list(values), batch_first=True{pad_value})
+        return torch.utils.data.default_collate(list(values))
+
+    if isinstance(examples[0], dict):
+        return {{key: pad([e[key] for e in examples]) for key in examples[0]}}
+    return [pad(field) for field in zip(*examples)]
+"""
+
+
+def _loader_collate(ctx: Context, f: Finding) -> Located:
+    """A DataLoader whose default collate met examples of different lengths: a padding collate_fn."""
+    frame = ctx.user
+    tree = src.tree_of(frame.file) if frame else None
+    loader = f.hints.get("loader")
+    if tree is None or not loader:
+        return [], None
+    a = src.last_assignment(tree, loader, frame.line)
+    if a is None or not isinstance(a.value, ast.Call) or not src.call_name(a.value).endswith("DataLoader"):
+        return [], None
+    if src.keyword(a.value, "collate_fn") is not None:
+        return [], None
+    helper = _PAD_COLLATE.format(pad_value=f.values.get("pad_value", ""))
+    e = src.LineEditor.for_node(frame.file, a.stmt).add_keywords(a.value, "collate_fn=pad_collate")
+    made = e.edit()
+    if made is None:
+        return [], None
+    first = linecache.getline(frame.file, a.stmt.lineno)
+    indent = first[: len(first) - len(first.lstrip())]
+    block = "".join(indent + line if line.strip() else line for line in (helper + "\n").splitlines(True))
+    from .model import Edit
+    edit = Edit(file=made.file, start_line=made.start_line, end_line=made.end_line,
+                replacement=block + made.replacement)
+    if not src.parses_in_file(edit.file, edit.start_line, edit.end_line, edit.replacement):
+        return [], None
+    return [edit], None
+
+
 @locator("pad")
 def pad(ctx: Context, f: Finding) -> Located:
+    if f.hints.get("loader"):
+        found = _loader_collate(ctx, f)
+        if found[0]:
+            return found
     hit = _tokenizer_call_for(ctx, None, ctx.user)
     if hit is not None:
         file, call = hit
@@ -184,14 +232,15 @@ def pad(ctx: Context, f: Finding) -> Located:
         name = src.call_name(call)
         if name.endswith(("stack", ".tensor", "LongTensor")) and call.args:
             arg = src.segment(frame.file, call.args[0])
+            pv = f.values.get("pad_value", "")
             if name.endswith("stack"):
-                new = f"torch.nn.utils.rnn.pad_sequence({arg}, batch_first=True)"
+                new = f"torch.nn.utils.rnn.pad_sequence({arg}, batch_first=True{pv})"
             elif isinstance(call.args[0], ast.ListComp):
                 inner = src.segment(frame.file, call.args[0].elt)
                 comp = arg[1:-1].replace(inner, f"torch.tensor({inner})", 1)
-                new = f"torch.nn.utils.rnn.pad_sequence([{comp}], batch_first=True)"
+                new = f"torch.nn.utils.rnn.pad_sequence([{comp}], batch_first=True{pv})"
             else:
-                new = f"torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in {arg}], batch_first=True)"
+                new = f"torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in {arg}], batch_first=True{pv})"
             return _edit(src.LineEditor.for_node(frame.file, stmt).replace(call, new)), None
     return [], None
 
@@ -289,22 +338,78 @@ def token_type(ctx: Context, f: Finding) -> Located:
 
 @locator("mask-length")
 def mask_length(ctx: Context, f: Finding) -> Located:
+    """The batch's own mask in the call, else the constant that sized the mask, else a slice of the (longer)
+    mask to the inputs' length where it is used."""
+    if f.hints.get("mask_arg") is not None:
+        found = _same_batch_mask(ctx, f)
+        if found:
+            return found, None
+    found = _mask_construction(ctx, f)
+    return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+def _same_batch_mask(ctx: Context, f: Finding) -> list[Edit]:
+    """`model(input_ids=enc.input_ids, attention_mask=full.attention_mask[i:j])` → `enc.attention_mask`."""
+    mask, oarg = f.hints["mask"], f.hints.get("other_arg")
+    frame = ctx.frames[mask.frame]
+    if oarg is None:
+        return []
+    m = re.fullmatch(r"(.+?)(\.input_ids|\[[\"']input_ids[\"']\])", oarg.text.strip())
+    if m is None:
+        return []
+    root = m.group(1)
+    own = frame.tensor(f'{root}["attention_mask"]') or frame.tensor(f"{root}.attention_mask")
+    if own is None or not own.shape or own.shape[-1] != f.hints.get("other_len"):
+        return []
+    text = f"{root}.attention_mask" if m.group(2).startswith(".") else f'{root}["attention_mask"]'
+    found = _stmt(frame)
+    node = _find(frame.file, found[1], f.hints["mask_arg"].text) if found else None
+    if node is None:
+        return []
+    return _edit(src.LineEditor.for_node(frame.file, found[1]).replace(node, text))
+
+
+def _mask_slice(ctx: Context, f: Finding) -> list[Edit]:
+    """A mask longer than the inputs (padded to a fixed or a dataset-wide length) cut to their length
+    where it is used: its extra columns are padding."""
+    mask, other = f.hints.get("mask"), f.hints.get("other")
+    other_len, mask_len = f.hints.get("other_len"), f.hints.get("mask_len")
+    if mask is None or other is None or not isinstance(mask_len, int) or not isinstance(other_len, int):
+        return []
+    if mask_len <= other_len or other_len not in other.shape or mask.shape[-1:] != (mask_len,):
+        return []
+    frame = ctx.frames[mask.frame]
+    found = _stmt(frame)
+    if found is None:
+        return []
+    stmt = found[1]
+    length = f"{other.expr}.size({other.shape.index(other_len)})"
+    if mask.expr.isidentifier() and frame.index == ctx.report.user_frame and frame.tensor(other.expr) is not None:
+        made = src.insert_before(frame.file, stmt, f"{mask.expr} = {mask.expr}[..., :{length}]")
+        return [made] if made else []
+    node = _find(frame.file, stmt, mask.expr)
+    if node is None:
+        return []
+    return _edit(src.LineEditor.for_node(frame.file, stmt).replace(node, f"{mask.expr}[..., :{length}]"))
+
+
+def _mask_construction(ctx: Context, f: Finding) -> list[Edit]:
     outer = f.hints.get("mask_outer")
     other_len, mask_len = f.hints.get("other_len"), f.hints.get("mask_len")
     if outer is None:
-        return [], None
+        return []
     frame = ctx.frames[outer.frame]
     tree = src.tree_of(frame.file)
     if tree is None:
-        return [], None
+        return []
     name = re.split(r"[\[.]", outer.expr, maxsplit=1)[0]
     a = src.last_assignment(tree, name, frame.line)
     if a is None:
-        return [], None
+        return []
     sized = [t for t in frame.tensors if other_len in t.shape and t.expr.isidentifier() and t.ident != outer.ident]
     sized.sort(key=lambda t: (not t.is_integer, len(t.shape)))
     if not sized:
-        return [], None
+        return []
     length = f"{sized[0].expr}.size({sized[0].shape.index(other_len)})"
     consts = set(f.hints.get("consts") or [])
     e = src.LineEditor.for_node(frame.file, a.stmt)
@@ -313,7 +418,7 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     if hits:
         for h in hits:
             e.replace(h, length)
-        return _edit(e), None
+        return _edit(e)
     if isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Name):
         fn = next((d for d in ast.walk(tree) if isinstance(d, ast.FunctionDef) and d.name == a.value.func.id), None)
         if fn is not None:
@@ -323,8 +428,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
                 if (isinstance(d, ast.Name) and d.id in consts) or (isinstance(d, ast.Constant) and d.value == mask_len):
                     if src.keyword(a.value, p) is None:
                         e.add_keywords(a.value, f"{p}={length}")
-                        return _edit(e), None
-    return [], None
+                        return _edit(e)
+    return []
 
 
 def _strip_cast(file: str, node: ast.AST) -> str | None:

@@ -36,9 +36,53 @@ def label_length(ctx: Context, f: Finding) -> Located:
                 e.replace(n, f"{labels.expr}.argmax(dim=-1)")
                 return _edit(e), None
         return [], None
+    if labels is not None and len(labels.shape) == 2:
+        for make in (_shifted_targets, _padded_labels):
+            edits = make(ctx, f)
+            if edits:
+                return edits, None
     if "sequence" in f.variants:
         return _align_word_labels(ctx, f)
     return [], None
+
+
+def _replace_labels(ctx: Context, labels, text: str) -> list:
+    """Rewrite `labels` in the loss statement as `text`; a following `.view(...)` becomes `.reshape(...)`
+    because a slice is not contiguous."""
+    fr = _loss_frame(ctx, labels.expr)
+    found = _stmt(fr) if fr else None
+    if fr is None or found is None:
+        return []
+    stmt = found[1]
+    e = src.LineEditor.for_node(fr.file, stmt)
+    for n in ast.walk(stmt):
+        if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "view"
+                and src.segment(fr.file, n.func.value) == labels.expr):
+            args = ", ".join(src.segment(fr.file, a) for a in n.args)
+            e.replace(n, f"{text}.reshape({args})")
+            return _edit(e)
+    node = _find(fr.file, stmt, labels.expr)
+    if node is None:
+        return []
+    e.replace(node, text)
+    return _edit(e)
+
+
+def _shifted_targets(ctx: Context, f: Finding) -> list:
+    """Teacher forcing: the decoder was fed `tgt[:, :-1]`, so the loss must compare with `tgt[:, 1:]`."""
+    if "shifted" not in f.variants:
+        return []
+    labels = f.hints["labels"]
+    return _replace_labels(ctx, labels, f"{labels.expr}[:, 1:]")
+
+
+def _padded_labels(ctx: Context, f: Finding) -> list:
+    """Labels padded (with a negative ignore index) to a fixed length longer than the batch's sequence:
+    cut them to the logits' length; the cut columns are padding."""
+    labels, logits = f.hints.get("labels"), f.hints.get("logits")
+    if "padded" not in f.variants:
+        return []
+    return _replace_labels(ctx, labels, f"{labels.expr}[:, :{logits.expr}.size(1)]")
 
 
 def _align_word_labels(ctx: Context, f: Finding) -> Located:
@@ -170,6 +214,8 @@ def _config_source(fr: FrameFacts, init: ast.AST, hidden: object) -> str | None:
 
 @locator("to-device")
 def to_device(ctx: Context, f: Finding) -> Located:
+    if "attribute" in f.variants:
+        return _register_buffer(ctx, f), None
     root, frame, target = f.hints.get("root"), f.hints.get("frame"), f.hints.get("target")
     if not root or frame is None:
         return [], None
@@ -196,3 +242,19 @@ def to_device(ctx: Context, f: Finding) -> Located:
         t.expr.startswith(f'{n}["') for t in stray) else f"{n} = {n}.to({target})" for n in dict.fromkeys(names)]
     e = src.insert_before(frame.file, found[1], "; ".join(moves))
     return ([e] if e else []), None
+
+
+def _register_buffer(ctx: Context, f: Finding) -> list:
+    """`self.pe = pe` in the module's class → `self.register_buffer("pe", pe)`."""
+    frame, attr = f.hints.get("frame"), f.hints.get("attribute")
+    tree = src.tree_of(frame.file) if frame is not None else None
+    cls = src.enclosing_class(tree, frame.line) if tree is not None else None
+    if cls is None:
+        return []
+    for n in ast.walk(cls):
+        if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute)
+                and n.targets[0].attr == attr and isinstance(n.targets[0].value, ast.Name)
+                and n.targets[0].value.id == "self"):
+            value = src.segment(frame.file, n.value)
+            return _edit(src.LineEditor.for_node(frame.file, n).replace(n, f'self.register_buffer("{attr}", {value})'))
+    return []

@@ -265,6 +265,21 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """One step of where a tensor's value was made: a line of the user's code (see provenance.py)."""
+
+    expr: str
+    file: str
+    line: int
+    function: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"expr": self.expr, "file": self.file, "line": self.line, "function": self.function,
+                "source": self.source}
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     pattern: str
     title: str
@@ -276,6 +291,8 @@ class Diagnosis:
     rank: float = 0.0
     #: Facts the pattern relies on that could not be checked (a diagnosis made from traceback text).
     unchecked: tuple[str, ...] = ()
+    #: Where the tensors in the evidence were made, in the user's code.
+    origins: tuple[Origin, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -286,4 +303,6 @@ class Diagnosis:
         }
         if self.unchecked:
             out["unchecked"] = list(self.unchecked)
+        if self.origins:
+            out["origins"] = [o.to_dict() for o in self.origins]
         return out

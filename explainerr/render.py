@@ -148,6 +148,13 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
                 else:
                     detail = str(ev.value)
                 lines.append(f"    {ev.expr:<32} {detail}" + (f"  ({ev.note})" if ev.note else ""))
+        if d.origins:
+            lines.append("")
+            lines.append("  Where the values come from:")
+            for expr, rows in _origin_groups(d):
+                lines.append(f"    {expr}")
+                for o in rows:
+                    lines.append(f"      {_short(o.file)}:{o.line} in {o.function}:  {o.source}")
         if d.fix:
             lines.append("")
             lines.append(f"  Fix: {d.fix.description}")
@@ -167,6 +174,13 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
         lines.append("")
         lines.append(_wrap("Note: " + note, "  "))
     return "\n".join(lines) + "\n"
+
+
+def _origin_groups(d: Diagnosis) -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for o in d.origins:
+        groups.setdefault(o.expr, []).append(o)
+    return list(groups.items())
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> str:
@@ -206,6 +220,14 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
                  f"{ev.value}" + (f" ({ev.note})" if ev.note else "")) for ev in d.evidence]
         if rows:
             parts.append(_tensor_table(Table, rows, "Evidence"))
+        if d.origins:
+            origin_text = Text("Where the values come from\n", style="bold")
+            for expr, rows in _origin_groups(d):
+                origin_text.append(f"{expr}\n", style="cyan")
+                for o in rows:
+                    origin_text.append(f"  {_short(o.file)}:{o.line} in {o.function}:  ", style="dim")
+                    origin_text.append(o.source + "\n")
+            parts.append(origin_text)
         if d.fix:
             fix_text = Text(f"Fix: {d.fix.description}\n", style="bold green")
             diff = _edit_diff(d)

@@ -113,7 +113,7 @@ def test_dataloader_worker_error_is_explained_from_its_traceback_text(loader_scr
         "type": "RuntimeError",
         "message": "stack expects each tensor to be equal size, but got [3] at entry 0 and [5] at entry 1"}
     d = report["diagnosis"]
-    assert d["pattern"] == "unpadded-batch" and "3 and 5" in d["summary"]
+    assert d["pattern"] == "unpadded-batch" and "([3] and [5])" in d["summary"] and "`loader`" in d["summary"]
     assert "explainerr [unpadded-batch" in p.stderr
     assert any("num_workers=0" in n for n in report["notes"])
     assert "Re-run with num_workers=0" in " ".join(p.stderr.split())

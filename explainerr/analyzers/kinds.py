@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, value_evidence
@@ -78,13 +79,50 @@ def two_devices(ctx: Context) -> Finding | None:
                 if e:
                     f.evidence.append(e)
             f.evidence.append(value_evidence(f"{m.expr} parameters device", m.device))
+            f.variants.append("inputs")
             f.hints.update(root=root, frame=fr, target=target, stray=stray)
             return f
+    left = _attribute_left_behind(ctx)
+    if left is not None:
+        return left
     if len(devs) >= 2:
         f = Finding(confidence="medium")
         f.values.update(inputs="the inputs", tensors="some tensors", input_device=devs[0], model="the model",
                         model_device=devs[1], target=repr(devs[1]))
+        f.variants.append("inputs")
         return f
+    return None
+
+
+_MOVE = re.compile(r"\.to\(\s*([A-Za-z_]\w*)\s*\)")
+
+
+def _attribute_left_behind(ctx: Context) -> Finding | None:
+    """A tensor kept as a plain attribute of a module (`self.pe = pe`, not `register_buffer`) stays where it
+    was made when the model is moved with `.to(device)`, and meets the moved inputs in `forward`."""
+    for fr in ctx.user_frames():
+        node = ctx.tensors_in_node(fr)
+        attrs = [t for t in node if re.fullmatch(r"self\.\w+", t.expr)]
+        others = [t for t in node if not t.expr.startswith("self.")]
+        for a in attrs:
+            odd = [o for o in others if o.device.split(":")[0] != a.device.split(":")[0]]
+            if not odd:
+                continue
+            tree = src.tree_of(fr.file)
+            moved = _MOVE.findall(src.text_of(fr.file)) if tree is not None else []
+            target = next((m for m in moved if m.isupper() or "device" in m.lower()), None)
+            f = Finding()
+            cls = fr.self_class or "the module"
+            f.values.update(inputs=a.expr, tensors=f"`{a.expr}`", input_device=a.device, model=cls,
+                            model_device=odd[0].device, target=target or f"{odd[0].expr}.device",
+                            attribute=a.expr.split(".", 1)[1], moved=f"`.to({target})`" if target else "`.to(device)`")
+            f.variants.append("attribute")
+            for t in (a, odd[0]):
+                e = evidence(t)
+                if e:
+                    f.evidence.append(e)
+            f.hints.update(attribute=f.values["attribute"], frame=fr, target=f.values["target"])
+            return f
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 
 from .. import source as src
 from ..facts import Context, shape_text
@@ -14,9 +15,18 @@ _MASKY = re.compile(r"mask", re.I)
 _LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
 
 
+_NOT_MASK = re.compile(r"type|ids\b|label|target|position", re.I)
+MASK_PARAMS = ("attention_mask", "mask", "attn_mask", "key_padding_mask", "src_key_padding_mask",
+               "padding_mask", "encoder_attention_mask")
+INPUT_PARAMS = ("input_ids", "inputs_embeds", "hidden_states", "input", "x", "src", "query", "inputs")
+
+
 def _is_mask(t: TensorFacts) -> bool:
-    return bool(_MASKY.search(t.expr)) or t.dtype == "torch.bool" or (
-        t.is_integer and t.min is not None and t.min >= 0 and t.max is not None and t.max <= 1 and t.numel > 1)
+    if _MASKY.search(t.expr):
+        return True
+    return t.dtype == "torch.bool" or (
+        t.is_integer and t.min is not None and t.min >= 0 and t.max is not None and t.max <= 1 and t.numel > 1
+        and not _NOT_MASK.search(t.expr))
 
 
 def _sizes(ctx: Context) -> tuple[int, int] | None:
@@ -71,7 +81,11 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     if max_pos == limit or limit not in table_of:
         f.evidence.append(value_evidence("config.max_position_embeddings", limit))
     else:
-        f.evidence.append(evidence(table_of[limit], note=f"position table: {limit} positions"))
+        table = table_of[limit]
+        node = ctx.user_frames()[0].node or "" if ctx.user_frames() else ""
+        sliced = re.search(re.escape(table.expr) + r"\[[^\[\]]*\]", node)
+        f.evidence.append(evidence(table, expr=sliced.group(0) if sliced else table.expr,
+                                   note=f"position table: {limit} positions"))
     f.hints.update(ids_root=_root(ids.expr) if ids else None, ids_frame=ids.frame if ids else None)
     return f
 
@@ -85,6 +99,9 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     frame = ctx.user
     if frame is None:
         return None
+    passed = _mask_passed_to_library(ctx, frame, sizes)
+    if passed is not None:
+        return passed
     in_node = ctx.tensors_in_node(frame) or list(frame.tensors)
     masks = [t for t in in_node if _is_mask(t) and t.shape and (a in t.shape or b in t.shape)]
     if not masks:
@@ -120,27 +137,129 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     return None
 
 
+def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Finding | None:
+    """The user's call passed a mask (`attention_mask=...`) that a library combined with inputs of another
+    length: the mask and the inputs are named by the call's own argument text."""
+    if not ctx.raise_frames() or not frame.call_args:
+        return None
+    lib_mask = ctx.library_tensor(*MASK_PARAMS)
+    if lib_mask is None or not lib_mask.shape or lib_mask.shape[-1] not in sizes:
+        return None
+    arg, base = ctx.call_arg_tensor(frame, MASK_PARAMS)
+    if arg is None:
+        return None
+    mask_len = lib_mask.shape[-1]
+    other_len = sizes[1] if mask_len == sizes[0] else sizes[0]
+    oarg, obase = ctx.call_arg_tensor(frame, INPUT_PARAMS)
+    if obase is None or other_len not in obase.shape:
+        obase = next((t for t in frame.tensors if t.shape and t.shape[-1] == other_len and not _is_mask(t)
+                      and t.is_integer), None)
+        oarg = None
+    if obase is None:
+        return None
+    mask = replace(base or lib_mask, expr=arg.text, frame=frame.index)
+    other = replace(obase, expr=oarg.text, frame=frame.index) if oarg is not None else obase
+    f = Finding()
+    f.values.update(mask=mask.expr, mask_len=mask_len, other=other.expr, other_len=other_len,
+                    dim=ctx.groups.get("dim", "?"), mask_outer=mask.expr, also="", const="")
+    consts = [c for c in ctx.scalar_names(mask_len) if c.isupper() or "len" in c.lower()]
+    if consts:
+        f.values["const"] = f" `{mask.expr}` has the fixed width {mask_len} = `{consts[0]}`."
+    for t in (mask, other):
+        e = evidence(t)
+        if e:
+            f.evidence.append(e)
+    f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other_len, mask_len=mask_len,
+                   consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
+    return f
+
+
+_COLLATE_FILE = re.compile(r"torch[/\\]utils[/\\]data[/\\]_utils[/\\]collate\.py$")
+_MAKES_TENSOR = re.compile(r"(^|\.)(stack|tensor|as_tensor|LongTensor|FloatTensor|cat)$")
+
+
 @analyzer("ragged-sequences")
 def ragged_sequences(ctx: Context) -> Finding | None:
+    """Rows of different lengths made into one tensor: by the user's own `torch.tensor`/`torch.stack`, by a
+    DataLoader's default collate, or by a tokenizer call without padding.  Names what was being built and
+    where (the function, the DataLoader and its dataset)."""
     frame = ctx.user
     g = ctx.groups
-    lens = [g.get(k) for k in ("expected", "got", "a", "b") if g.get(k)]
+    if g.get("a") and g.get("b"):
+        len_a, len_b = f"[{g['a']}]", f"[{g['b']}]"
+    else:
+        lens = [g.get(k) for k in ("expected", "got") if g.get(k)]
+        len_a, len_b = (lens + ["?", "?"])[:2]
     f = Finding()
-    f.values.update(len_a=lens[0] if lens else "?", len_b=lens[1] if len(lens) > 1 else "?")
-    target = items = None
+    f.values.update(len_a=len_a, len_b=len_b, lengths=f" ({len_a} and {len_b})" if len_a != "?" else "")
+    target = items = call = arg = loader = None
     if frame is not None and frame.statement:
         try:
             stmt = ast.parse(frame.statement.strip()).body[0]
-            if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
-                target = stmt.targets[0].id
         except (SyntaxError, IndexError):
-            pass
+            stmt = None
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
+            target = stmt.targets[0].id
+        if isinstance(stmt, ast.For) or (frame.node or "").startswith("next("):
+            loader = _iterated(stmt.iter if isinstance(stmt, ast.For) else None, frame.node)
         keys = re.findall(r"""\[\s*["'](\w+)["']\s*\]""", frame.node or frame.statement or "")
         items = keys[0] if keys else None
-    f.values["target"] = target or "the batch"
-    f.values["items"] = items or "the token lists"
-    f.hints.update(target=target, items=items)
+        try:
+            node = ast.parse((frame.node or "").strip(), mode="eval").body
+        except SyntaxError:
+            node = None
+        if isinstance(node, ast.Call) and _MAKES_TENSOR.search(ast.unparse(node.func)) and node.args:
+            call, arg = ast.unparse(node.func), ast.unparse(node.args[0])
+    collated = loader is not None and any(_COLLATE_FILE.search(fr.file) for fr in ctx.raise_frames())
+    where = f" in `{frame.function}`" if frame is not None and frame.function != "<module>" else ""
+    if collated:
+        subject = f"the DataLoader `{loader}` (default collate)"
+        f.variants.append("collate")
+    elif loader is not None:
+        subject = f"the batches of `{loader}`"
+    elif call:
+        subject = f"`{call}({arg})`{where}"
+    else:
+        subject = f"`{target or 'the batch'}`{where}"
+    f.values.update(target=target or arg or "the batch", items=items or "the token lists", subject=subject)
+    pad = _pad_constant(ctx)
+    f.values["pad_value"] = f", padding_value={pad}" if pad else ""
+    trace = []
+    if frame is not None:
+        for name in (arg, loader):
+            if name and re.fullmatch(r"[A-Za-z_]\w*", name):
+                trace.append((frame.index, name))
+    f.hints.update(target=target, items=items, loader=loader if collated else None, pad=pad, trace=trace)
     return f
+
+
+def _iterated(node: ast.AST | None, text: str | None) -> str | None:
+    """`loader` in `for b in loader`, `for i, b in enumerate(loader)`, `next(iter(loader))`."""
+    if node is None and text:
+        m = re.search(r"iter\((\w+)\)", text)
+        return m.group(1) if m else None
+    while isinstance(node, ast.Call) and node.args:
+        node = node.args[0]
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _pad_constant(ctx: Context) -> str | None:
+    """A module-level constant the user pads with (`PAD_ID = 0`, `PAD_IDX = 1`, `pad_id = 0`)."""
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        if tree is None:
+            continue
+        for n in tree.body:
+            if not isinstance(n, ast.Assign) or len(n.targets) != 1:
+                continue
+            target, value = n.targets[0], n.value
+            pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(
+                value, ast.Tuple) and len(target.elts) == len(value.elts) else [(target, value)]
+            for t, v in pairs:
+                if (isinstance(t, ast.Name) and re.fullmatch(r"(?i)pad(_?(id|idx|index|token_id|value))?", t.id)
+                        and isinstance(v, ast.Constant) and type(v.value) is int):
+                    return t.id
+    return None
 
 
 @analyzer("labels-vs-logits")
@@ -152,6 +271,14 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     users = [t for fr in ctx.user_frames() for t in fr.tensors]
     logits = ctx.user_name(lib_input) if lib_input is not None else None
     labels = ctx.user_name(lib_target) if lib_target is not None else None
+    if (logits is None or labels is None) and ctx.user is not None and len(ctx.user.call_args) >= 2:
+        # the loss call's own arguments, seen through `.view(-1)`, `.reshape(...)`, `.flatten()`
+        a_in, a_tg = (_tensor_before_reshape(ctx.user, a.text) for a in ctx.user.call_args[:2])
+        if logits is None and a_in is not None and a_in.is_float and a_in.numel and a_in.shape[-1] and (
+                a_in.numel // a_in.shape[-1] == a):
+            logits = a_in
+        if labels is None and a_tg is not None and a_tg.numel == b:
+            labels = a_tg
     if labels is None:
         cands = [t for t in users if _LABELY.search(t.expr) and t.numel in (b,) or (
             _LABELY.search(t.expr) and t.shape and t.shape[0] * (t.shape[1] if len(t.shape) > 1 else 1) == b)]
@@ -181,8 +308,47 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
             e = evidence(ids)
             if e:
                 f.evidence.append(e)
+    if (labels is not None and logits is not None and len(labels.shape) == 2 and len(logits.shape) == 3
+            and labels.shape[0] == logits.shape[0] and labels.shape[1] != logits.shape[1]):
+        kind = None
+        if labels.shape[1] == logits.shape[1] + 1 and _fed_without_last(ctx, labels.expr):
+            kind = "shifted"
+        elif labels.shape[1] > logits.shape[1] and labels.min is not None and labels.min < 0:
+            kind = "padded"
+        if kind:
+            f.variants[:] = [kind]
+            f.values.update(seq_logits=logits.shape[1], seq_labels=labels.shape[1], pad_label=labels.min)
     f.hints.update(labels=labels, logits=logits)
     return f
+
+
+def _fed_without_last(ctx: Context, expr: str) -> bool:
+    """Whether a user function that the error passed through feeds `expr[:, :-1]` (a decoder's input)."""
+    fed = re.compile(rf"(?<![\w.]){re.escape(expr)}\s*\[\s*:\s*,\s*:\s*-\s*1\s*\]")
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        scope = src.enclosing_scope(tree, fr.line) if tree is not None else None
+        if scope is not None and scope is not tree and fed.search(src.segment(fr.file, scope)):
+            return True
+    return False
+
+
+_RESHAPE = re.compile(r"\s*\.\s*(view|reshape|flatten|contiguous|long|float)\s*\([^()]*(\([^()]*\)[^()]*)*\)\s*$")
+
+
+def _tensor_before_reshape(frame, text: str) -> TensorFacts | None:
+    """The frame's tensor behind an argument such as `tgt.reshape(-1)` or `batch["labels"].view(-1)`."""
+    base = text.strip()
+    while True:
+        stripped = _RESHAPE.sub("", base)
+        if stripped == base:
+            break
+        base = stripped
+    for variant in (base, base.replace("'", '"'), re.sub(r"\.(\w+)$", r'["\1"]', base)):
+        t = frame.tensor(variant)
+        if t is not None:
+            return t
+    return None
 
 
 @analyzer("classes-not-in-dim-1")

@@ -1,0 +1,262 @@
+"""Where a tensor's value was made in the user's code: the chain of assignments, renaming call arguments,
+`for` headers, DataLoaders, helper functions and `self.` attributes that led to it.
+
+Read from the user's source files only (source.py) along the frames of the Report: nothing is run.  The
+steps are shown under a diagnosis ("Where the values come from") because the line that raised is rarely
+the line to change: the mask was built by a helper, the ids were clipped two frames up, the batch came from
+a collate function.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from . import source as src
+from .facts import Context
+from .model import FrameFacts, Origin, TensorFacts
+from .safety import looks_secret
+
+MAX_STEPS = 5
+MAX_TRACED = 3
+MAX_SOURCE = 160
+_ROOT = re.compile(r"[A-Za-z_]\w*")
+_FACTORY = re.compile(r"(torch|np|numpy)\.\w+$")
+
+
+def origins(ctx: Context, tensors: list[TensorFacts]) -> tuple[Origin, ...]:
+    """The steps behind each of `tensors` (user-frame tensors), at most MAX_TRACED tensors, deduplicated."""
+    out: list[Origin] = []
+    seen_roots: set[tuple[int, str]] = set()
+    seen_lines: set[tuple[str, int]] = set()
+    for t in tensors:
+        if len(seen_roots) >= MAX_TRACED:
+            break
+        if ctx.frames[t.frame].library:
+            continue
+        root = _root(t.expr)
+        if root is None or (t.frame, t.expr) in seen_roots:
+            continue
+        seen_roots.add((t.frame, t.expr))
+        for o in trace(ctx, t):
+            if (o.file, o.line) not in seen_lines:
+                seen_lines.add((o.file, o.line))
+                out.append(o)
+    return tuple(out)
+
+
+def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return []
+    steps: list[Origin] = []
+    if t.expr.startswith("self."):
+        attr = t.expr.split(".")[1].split("[")[0]
+        _self_attribute(frame, tree, attr, t.expr, steps)
+        return steps
+    name = _root(t.expr)
+    line = frame.line
+    while name and len(steps) < MAX_STEPS:
+        tree = src.tree_of(frame.file)
+        if tree is None:
+            break
+        scope = src.enclosing_scope(tree, line)
+        found = src.assignments(tree, name, scope, before=line)
+        found = [a for a in found if a.stmt.lineno < line or (a.stmt.lineno == line and line != frame.line)]
+        loop = _loop_over(tree, name, line, scope)
+        if found and (loop is None or found[-1].stmt.lineno > loop.lineno):
+            a = found[-1]
+            _add(steps, frame, a.stmt, t.expr)
+            name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps), a.stmt.lineno
+            continue
+        if loop is not None:
+            _add(steps, frame, loop, t.expr, header=True)
+            name, line = _iterated_name(loop.iter), loop.lineno
+            continue
+        if name in frame.params and name != "self":
+            caller = ctx._caller(frame)
+            arg = next((a for a in caller.call_args if a.param == name), None) if caller else None
+            if caller is None or arg is None:
+                break
+            if arg.text != name:
+                _add_text(steps, caller, f"{caller.node or arg.text}", t.expr)
+            name, frame, line = _root(arg.text), caller, caller.line
+            continue
+        if scope is not tree:
+            found = src.assignments(tree, name, tree, before=None)
+            if found:
+                _add(steps, frame, found[-1].stmt, t.expr)
+        break
+    return steps
+
+
+def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt, expr: str,
+            steps: list[Origin]) -> str | None:
+    """After an assignment: the name to keep following, having added a helper's or a DataLoader's lines."""
+    if isinstance(value, ast.Call):
+        helper = _user_function(tree, value, stmt.lineno)
+        if helper is not None:
+            _helper_lines(frame, helper, expr, steps)
+            return None
+        if src.call_name(value).split(".")[-1] == "DataLoader":
+            _loader_lines(frame, tree, value, expr, steps)
+            return None
+        if _FACTORY.match(src.call_name(value)):
+            return None  # made here (torch.zeros, torch.tensor, np.array): the line itself is the origin
+    elif isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+        return _root(ast.unparse(value))
+    return _tensor_operand(frame, value, stmt)
+
+
+def _tensor_operand(frame: FrameFacts, value: ast.AST, stmt: ast.stmt) -> str | None:
+    """In a computed value (`q @ k.T`, `self.embed(ids)`), the tensor it was computed from: a name that
+    holds a tensor in the frame, integer tensors (ids) first."""
+    targets = {n for t in getattr(stmt, "targets", [getattr(stmt, "target", None)]) if t is not None
+               for n in src.names_in(t)}
+    live = [frame.tensor(n) for n in dict.fromkeys(src.names_in(value)) if n not in targets or
+            isinstance(stmt, ast.AugAssign)]
+    live = [t for t in live if t is not None]
+    if not live:
+        return None
+    return sorted(live, key=lambda t: not t.is_integer)[0].expr
+
+
+def _user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionDef | None:
+    """The definition in the same file of a plain `helper(...)` or `self.helper(...)` call."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == func.id]
+        return defs[-1] if defs else None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+        cls = src.enclosing_class(tree, line)
+        if cls is not None:
+            defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == func.attr]
+            return defs[-1] if defs else None
+    return None
+
+
+def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list[Origin],
+                  name: str | None = None) -> None:
+    """A helper's return statement, preceded by the assignment of the first local its return uses."""
+    returns = [n for n in src.walk_scope(fn) if isinstance(n, ast.Return) and n.value is not None]
+    if not returns:
+        return
+    ret = max(returns, key=lambda n: n.lineno)
+    locals_used = [n for n in src.names_in(ret.value) if n not in {a.arg for a in fn.args.args}]
+    for local in locals_used[:1]:
+        found = src.assignments(frame_tree(frame), local, fn, before=ret.lineno)
+        if found:
+            _add(steps, frame, found[-1].stmt, expr, function=name or fn.name)
+    _add(steps, frame, ret, expr, function=name or fn.name)
+
+
+def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str, steps: list[Origin]) -> None:
+    """A DataLoader's collate function's return, else its dataset class's `__getitem__` return."""
+    kw = src.keyword(call, "collate_fn")
+    if kw is not None and isinstance(kw.value, ast.Name):
+        fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == kw.value.id), None)
+        if fn is not None:
+            _helper_lines(frame, fn, expr, steps)
+        return
+    dataset = call.args[0] if call.args else (src.keyword(call, "dataset").value if src.keyword(call, "dataset")
+                                             else None)
+    if isinstance(dataset, ast.Name):
+        made = src.assignments(tree, dataset.id, src.enclosing_scope(tree, call.lineno), before=call.lineno)
+        if made and isinstance(made[-1].value, ast.Call) and isinstance(made[-1].value.func, ast.Name):
+            dataset = made[-1].value
+    if isinstance(dataset, ast.Call) and isinstance(dataset.func, ast.Name):
+        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == dataset.func.id), None)
+        item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None) \
+            if cls is not None else None
+        if item is not None:
+            _helper_lines(frame, item, expr, steps, name=f"{cls.name}.__getitem__")
+
+
+def _self_attribute(frame: FrameFacts, tree: ast.Module, attr: str, expr: str, steps: list[Origin]) -> None:
+    """Where `self.<attr>` was set in the class of the failing method (usually `__init__`)."""
+    cls = src.enclosing_class(tree, frame.line)
+    if cls is None:
+        return
+    for n in ast.walk(cls):
+        if isinstance(n, (ast.Assign, ast.AnnAssign)):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            if any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
+                   and t.value.id == "self" for t in targets):
+                _add(steps, frame, n, expr, function=f"{cls.name}.{_function_at(cls, n.lineno)}")
+                return
+        if (isinstance(n, ast.Call) and src.call_name(n).endswith("register_buffer") and n.args
+                and isinstance(n.args[0], ast.Constant) and n.args[0].value == attr):
+            stmt = src.statement_at(tree, n.lineno)
+            if stmt is not None:
+                _add(steps, frame, stmt, expr, function=f"{cls.name}.{_function_at(cls, n.lineno)}")
+                return
+
+
+def _function_at(cls: ast.ClassDef, line: int) -> str:
+    for n in cls.body:
+        if isinstance(n, ast.FunctionDef) and src.contains(n, line):
+            return n.name
+    return cls.name
+
+
+def _loop_over(tree: ast.Module, name: str, line: int, scope: ast.AST) -> ast.For | None:
+    for loop in src.enclosing_loops(tree, line):
+        if scope is not tree and not src.contains(scope, loop.lineno):
+            break
+        if name in src.names_in(loop.target):
+            return loop
+    return None
+
+
+def _iterated_name(node: ast.AST) -> str | None:
+    """`loader` in `for b in loader`, `enumerate(loader)`, `tqdm(loader, ...)`, `zip(loader, ...)`."""
+    if isinstance(node, ast.Call) and node.args:
+        node = node.args[0]
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        return _root(ast.unparse(node))
+    return None
+
+
+def frame_tree(frame: FrameFacts) -> ast.Module:
+    tree = src.tree_of(frame.file)
+    assert tree is not None
+    return tree
+
+
+def _root(expr: str | None) -> str | None:
+    m = _ROOT.match(expr or "")
+    return m.group(0) if m else None
+
+
+def _function_name(frame: FrameFacts, line: int) -> str:
+    tree = src.tree_of(frame.file)
+    scope = src.enclosing_scope(tree, line) if tree is not None else None
+    return getattr(scope, "name", "<module>")
+
+
+def _add(steps: list[Origin], frame: FrameFacts, stmt: ast.AST, expr: str, header: bool = False,
+         function: str | None = None) -> None:
+    text = src.segment(frame.file, stmt)
+    if header and isinstance(stmt, ast.For):
+        text = f"for {src.segment(frame.file, stmt.target)} in {src.segment(frame.file, stmt.iter)}:"
+    if _has_secret(stmt):
+        return
+    steps.append(Origin(expr=expr, file=frame.file, line=stmt.lineno,  # type: ignore[attr-defined]
+                        function=function or _function_name(frame, stmt.lineno), source=_one_line(text)))
+
+
+def _add_text(steps: list[Origin], frame: FrameFacts, text: str, expr: str) -> None:
+    steps.append(Origin(expr=expr, file=frame.file, line=frame.line, function=frame.function,
+                        source=_one_line(text)))
+
+
+def _has_secret(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and looks_secret(n.value)
+               for n in ast.walk(node))
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"([(\[{]) ", r"\1", text)
+    text = re.sub(r",? ([)\]}])", r"\1", text)
+    return text if len(text) <= MAX_SOURCE else text[:MAX_SOURCE - 1] + "…"
