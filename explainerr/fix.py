@@ -273,6 +273,89 @@ def _model_with_config(ctx: Context) -> str | None:
 
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
+    """Negative ids: the input padding value; else size the model from the tokenizer; else grow a table that
+    is short by one or two rows (an unknown/padding id equal to the vocabulary's length)."""
+    if f.hints.get("negative"):
+        made = _input_padding_value(ctx, f)
+        if made:
+            return made, None
+    found = _tokenizer_vocab(ctx, f)
+    if found[0] or found[1]:
+        return found
+    grown = _grow_table(ctx, f)
+    ids, num = f.values.get("ids"), f.hints.get("num_embeddings")
+    if grown or "tokenizer" in f.variants or not ids or not isinstance(num, int):
+        return grown, None
+    return [], (f"# ids must be below {num}: map the others to an id the table has (an unknown-token id)\n"
+                f"{ids} = {ids}.masked_fill({ids} >= {num}, 0)")
+
+
+def _input_padding_value(ctx: Context, f: Finding) -> list[Edit]:
+    """`pad_sequence(..., padding_value=IGNORE_INDEX)` where the input ids were made → the pad id (0)."""
+    from .analyzers.shapes import _pad_constant
+    from .provenance import trace
+
+    ids = f.hints.get("user_ids")
+    if ids is None:
+        return []
+    key = re.fullmatch(r'\w+\["(\w+)"\]', ids.expr)
+    pad = _pad_constant(ctx) or "0"
+    for step in trace(ctx, ids):
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        if stmt is None:
+            continue
+        scope: ast.AST = stmt
+        if key:
+            for d in ast.walk(stmt):
+                if isinstance(d, ast.Dict):
+                    for k, v in zip(d.keys, d.values):
+                        if isinstance(k, ast.Constant) and k.value == key.group(1):
+                            scope = v
+        for call in src.calls(scope):
+            kw = src.keyword(call, "padding_value")
+            if kw is not None and _negative(tree, kw.value):
+                return _edit(src.LineEditor.for_node(step.file, stmt).replace(kw.value, pad))
+    return []
+
+
+def _negative(tree: ast.Module, node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return True
+    if isinstance(node, ast.Name):
+        for a in src.assignments(tree, node.id, tree):
+            v = a.value
+            if isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.USub):
+                return True
+    return False
+
+
+def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
+    """`nn.Embedding(len(vocab), dim)` one row short of the largest id → `nn.Embedding(len(vocab) + 1, dim)`."""
+    table, num, top = f.hints.get("table"), f.hints.get("num_embeddings"), f.hints.get("max_id")
+    if not table or not isinstance(num, int) or not isinstance(top, int) or not 0 < top - num + 1 <= 2:
+        return []
+    attr = table.split(".")[-1]
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, ast.Call)
+                    and src.call_name(n.value).endswith(("Embedding", "EmbeddingBag")) and n.value.args):
+                continue
+            t = n.targets[0]
+            name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
+            if name != attr:
+                continue
+            size = n.value.args[0]
+            text = src.segment(file, size)
+            new = f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)
+            return _edit(src.LineEditor.for_node(file, n).replace(size, new))
+    return []
+
+
+def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
     """Size the model from len(tokenizer), or resize its embeddings once both model and added tokens exist."""
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)

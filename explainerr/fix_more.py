@@ -86,7 +86,8 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
 
 
 def _align_word_labels(ctx: Context, f: Finding) -> Located:
-    """Word-level labels wrapped for [CLS]/[SEP]: rebuild them from the encoding's word_ids()."""
+    """Word-level labels beside an `is_split_into_words` encoding: rebuild them per token from the
+    encoding's `word_ids(i)` (-100 for special tokens and padding, which the loss ignores)."""
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
@@ -106,12 +107,29 @@ def _align_word_labels(ctx: Context, f: Finding) -> Located:
                 if not (isinstance(a, ast.Assign) and isinstance(a.targets[0], ast.Name)
                         and re.search(r"label|tag", a.targets[0].id, re.I) and a.lineno > call.lineno):
                     continue
-                words = [n.id for n in ast.walk(a.value) if isinstance(n, ast.Name)]
-                fills = [n.value for n in ast.walk(a.value) if isinstance(n, ast.Constant)]
-                if not words:
+                called = {id(c.func) for c in ast.walk(a.value) if isinstance(c, ast.Call)}
+                words = [n.id for n in ast.walk(a.value) if isinstance(n, ast.Name) and id(n) not in called
+                         and n.id != a.targets[0].id]
+                words.sort(key=lambda w: not re.search(r"label|tag", w, re.I))
+                if not words or not re.search(r"label|tag", words[0], re.I):
                     continue
-                filler = repr(fills[0]) if fills else "-100"
-                new = f"[{filler} if w is None else {words[0]}[w] for w in {enc}.word_ids()]"
+                tags = words[0]
+                fills = [n for n in ast.walk(a.value) if isinstance(n, ast.Constant) and not isinstance(n.value, bool)
+                         and (isinstance(n.value, str) or (isinstance(n.value, int) and n.value < 0))]
+                filler = repr(fills[0].value) if fills else "-100"
+                ids = next((t for fr in ctx.user_frames() for t in fr.tensors
+                            if t.expr in (f'{enc}["input_ids"]', f"{enc}.input_ids")), None)
+                batched = (ids.shape[0] > 1) if ids is not None and ids.shape else (
+                    src.keyword(call, "padding") is not None)
+                if not batched:  # one sentence: one label per word piece
+                    new = f"[{filler} if w is None else {tags}[w] for w in {enc}.word_ids()]"
+                else:
+                    new = (f"[[{filler} if w is None else {tags}[i][w] for w in {enc}.word_ids(i)] "
+                           f"for i in range(len({tags}))]")
+                    makes_tensor = any(isinstance(c, ast.Call) and re.search(r"torch|pad_sequence|tensor",
+                                                                            src.call_name(c)) for c in ast.walk(a.value))
+                    if makes_tensor and re.search(r"^\s*import torch\b", src.text_of(file), re.M):
+                        new = f"torch.tensor({new})"
                 return _edit(src.LineEditor.for_node(file, a).replace(a.value, new)), None
     return [], None
 

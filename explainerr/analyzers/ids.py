@@ -103,10 +103,26 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     if "vocab_size" in cfg:
         f.values["vocab_size"] = cfg["vocab_size"]
         f.evidence.append(value_evidence("config.vocab_size", cfg["vocab_size"]))
-    if fail.ids and fail.ids.min is not None and fail.ids.min < 0:
+    negative = fail.ids is not None and fail.ids.min is not None and fail.ids.min < 0
+    too_big = fail.ids is not None and fail.ids.max is not None and fail.num_embeddings is not None and (
+        fail.ids.max >= fail.num_embeddings)
+    f.values["bad_ids"] = (f"token ids up to {f.values['max_id']}" if too_big or not negative
+                           else f"negative token ids ({f.values['min_id']})")
+    if too_big or not negative:
+        f.variants.append("tokenizer" if cfg or _uses_tokenizer(ctx) else "own-vocab")
+    if negative:
         f.variants.append("negative")
+    f.hints.update(table=fail.name, num_embeddings=fail.num_embeddings, user_ids=fail.user_ids,
+                   max_id=fail.ids.max if fail.ids else None, negative=negative)
     f.confidence = "high" if _ids_exceed(fail) else "medium"
     return f
+
+
+def _uses_tokenizer(ctx: Context) -> bool:
+    """Whether the user's files make or call a tokenizer (the added-tokens story applies)."""
+    from .. import source as src
+    return any(re.search(r"[Tt]okenizer\b|\.add_tokens\(|\.add_special_tokens\(", src.text_of(f))
+               for f in dict.fromkeys(fr.file for fr in ctx.user_frames()))
 
 
 @analyzer("position-ids-exceed-table")

@@ -217,6 +217,8 @@ def ragged_sequences(ctx: Context) -> Finding | None:
         f.variants.append("collate")
     elif loader is not None:
         subject = f"the batches of `{loader}`"
+    elif call and target:
+        subject = f"`{target} = {call}({arg if len(arg or '') <= 30 else '...'})`{where}"
     elif call:
         subject = f"`{call}({arg})`{where}"
     else:
