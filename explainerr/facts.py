@@ -220,5 +220,16 @@ def iter_nodes(tree: ast.AST, kind: type) -> Iterator[Any]:
             yield n
 
 
+#: The names torch's own messages use for dtypes ("Found dtype Long but expected Float").
+DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def dtype_text(dtype: str) -> str:
+    """`torch.int64` → `int64 (Long)`: the dtype as the user writes it and as torch's messages name it."""
+    short = dtype.replace("torch.", "")
+    return f"{short} ({DTYPE_NAMES[short]})" if short in DTYPE_NAMES else short
+
+
 def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"

@@ -250,10 +250,15 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     frame, bound = f.hints.get("frame"), f.hints.get("bound")
     values = f.hints.get("values")
     if frame is not None and values is not None:
-        if not isinstance(f.hints["loop"].target, ast.Name):
+        target, var = f.hints["loop"].target, f.hints["var"]
+        if (isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name)
+                and target.elts[1].id == var and isinstance(values, ast.Call)
+                and src.call_name(values) == "enumerate" and values.args):
+            values = values.args[0]  # `for i, start in enumerate(starts)`: filter what is enumerated
+        elif not isinstance(target, ast.Name):
             return [], None
         text = src.segment(frame.file, values)
-        var, limit = f.hints["var"], f"{f.hints['tensor']}.size({f.hints['dim']})"
+        limit = f"{f.hints['tensor']}.size({f.hints['dim']})"
         new = f"[{var} for {var} in {text} if {var} < {limit}]"
         return _edit(src.LineEditor(frame.file, values.lineno, values.end_lineno or values.lineno)
                      .replace(values, new)), None
@@ -389,8 +394,15 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
 
 @locator("token-type")
 def token_type(ctx: Context, f: Finding) -> Located:
+    """A model without segments (type_vocab_size 1): the tokenizer stops returning token_type_ids; ids made
+    from an enumerate index: wrapped into the table; a Config built here: sized for the ids."""
     n = f.values.get("type_vocab_size")
     needed = f.values.get("needed")
+    if n == 1:
+        hit = _tokenizer_call_for(ctx, f.hints.get("ids_root"), _frame(ctx, f.hints.get("ids_frame")))
+        if hit is not None and src.keyword(hit[1], "return_token_type_ids") is None:
+            return _edit(src.LineEditor.for_node(hit[0], hit[1]).add_keywords(
+                hit[1], "return_token_type_ids=False")), None
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
@@ -413,10 +425,14 @@ def token_type(ctx: Context, f: Finding) -> Located:
                                 e.replace(u, f"{idx.id} % {n}")
                             return _edit(e), None
         for call in src.calls(tree):
-            if src.call_name(call).endswith("Config") and src.keyword(call, "type_vocab_size") is None \
-                    and isinstance(needed, int):
-                return _edit(src.LineEditor.for_node(file, call).add_keywords(call, f"type_vocab_size={needed}")), None
-    return [], None
+            if not (src.call_name(call).endswith("Config") and isinstance(needed, int)):
+                continue
+            kw = src.keyword(call, "type_vocab_size")
+            e = src.LineEditor.for_node(file, call)
+            if kw is None:
+                return _edit(e.add_keywords(call, f"type_vocab_size={needed}")), None
+            return _edit(e.replace(kw.value, str(needed))), None
+    return _grow_table(ctx, f), None
 
 
 @locator("mask-length")

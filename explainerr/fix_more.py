@@ -171,6 +171,14 @@ def label_range(ctx: Context, f: Finding) -> Located:
                 if re.search(r"cross_entropy|nll_loss|loss", name, re.I) and src.keyword(call, "ignore_index") is None:
                     return _edit(src.LineEditor.for_node(fr.file, found[1]).add_keywords(
                         call, f"ignore_index={target}")), None
+        # the loss is inside the library (a transformers model given `labels=`): the marker constant → -100
+        for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+            tree = src.tree_of(file)
+            for a in tree.body if tree is not None else []:
+                if (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                        and isinstance(a.value, ast.UnaryOp) and isinstance(a.value.op, ast.USub)
+                        and isinstance(a.value.operand, ast.Constant) and -a.value.operand.value == target):
+                    return _edit(src.LineEditor.for_node(file, a).replace(a.value, "-100")), None
     if "too-few-classes" in variants:
         need = (f.hints.get("max_label") or 0) + 1
         n = f.hints.get("n_classes")

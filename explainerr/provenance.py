@@ -71,6 +71,12 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             continue
         if loop is not None:
             _add(steps, frame, loop, t.expr, header=True)
+            it = loop.iter
+            while isinstance(it, ast.Call) and src.call_name(it) in ("enumerate", "tqdm", "tqdm.tqdm") and it.args:
+                it = it.args[0]
+            if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "DataLoader":
+                _loader_lines(frame, tree, it, t.expr, steps)  # `for batch in DataLoader(...)`
+                break
             name, line = _iterated_name(loop.iter), loop.lineno
             continue
         if name in frame.params and name != "self":
@@ -137,12 +143,18 @@ def _user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionD
 
 def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list[Origin],
                   name: str | None = None) -> None:
-    """A helper's return statement, preceded by the assignment of the first local its return uses."""
+    """A helper's return statement, preceded by the assignment of the first local its return uses (for
+    `batch["labels"]` and a returned dict, the local behind the "labels" entry)."""
     returns = [n for n in src.walk_scope(fn) if isinstance(n, ast.Return) and n.value is not None]
     if not returns:
         return
     ret = max(returns, key=lambda n: n.lineno)
-    locals_used = [n for n in src.names_in(ret.value) if n not in {a.arg for a in fn.args.args}]
+    value: ast.AST = ret.value
+    key = re.fullmatch(r'\w+\["(\w+)"\]', expr)
+    if key and isinstance(value, ast.Dict):
+        value = next((v for k, v in zip(value.keys, value.values)
+                      if isinstance(k, ast.Constant) and k.value == key.group(1)), value)
+    locals_used = [n for n in src.names_in(value) if n not in {a.arg for a in fn.args.args}]
     for local in locals_used[:1]:
         found = src.assignments(frame_tree(frame), local, fn, before=ret.lineno)
         if found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..facts import Context
+from ..facts import Context, dtype_text
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, value_evidence
 
@@ -90,6 +90,8 @@ def _table_finding(fail: EmbeddingFailure, default_ids: str) -> Finding:
     f.evidence.append(value_evidence(f"{fail.name or 'embedding'}.num_embeddings", fail.num_embeddings))
     f.hints["ids_root"] = re.split(r"[\[.]", ids_expr, maxsplit=1)[0]
     f.hints["ids_frame"] = fail.user_ids.frame if fail.user_ids else None
+    f.hints.update(table=fail.name, num_embeddings=fail.num_embeddings,
+                   max_id=fail.ids.max if fail.ids else None)
     return f
 
 
@@ -191,6 +193,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                     labels=labels.expr if labels else "the labels",
                     min_label=lo if lo is not None else "?", max_label=hi if hi is not None else "?")
     consts = ctx.scalar_names(n_classes)
+    if not consts and ctx.config().get("num_labels") == n_classes:
+        consts = ["num_labels"]  # a transformers model: the config's count of classes
     f.values["classes_name"] = consts[0] if consts else str(n_classes)
     f.values["classes_ref"] = f" (`{consts[0]}` = {n_classes})" if consts else ""
     e = evidence(labels, note=f"labels {lo}..{hi}" if lo is not None else None)
@@ -228,7 +232,7 @@ def float_index(ctx: Context) -> Finding | None:
         return None
     bad = candidates[0]
     f = Finding()
-    f.values.update(index=bad.expr, dtype=bad.dtype.replace("torch.", ""),
+    f.values.update(index=bad.expr, dtype=dtype_text(bad.dtype),
                     others=", ".join(f"`{c.expr}`" for c in candidates[1:]))
     fr = ctx.frames[bad.frame]
     origin = ctx.origin(bad.expr, fr)

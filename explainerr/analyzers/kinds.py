@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import source as src
-from ..facts import Context
+from ..facts import Context, dtype_text
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, value_evidence
 
@@ -33,7 +33,7 @@ def non_bool_mask(ctx: Context) -> Finding | None:
                    (frame.node or "") + ctx.message)
     f = Finding()
     origin = ctx.origin(mask.expr, ctx.frames[mask.frame])
-    f.values.update(mask=mask.expr, dtype=mask.dtype.replace("torch.", ""), op=op.group(1) if op else "the call",
+    f.values.update(mask=mask.expr, dtype=dtype_text(mask.dtype), op=op.group(1) if op else "the call",
                     origin=f" It was made by `{origin[1]}`." if origin and origin[1] != mask.expr else "")
     e = evidence(mask)
     if e:
