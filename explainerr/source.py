@@ -6,6 +6,7 @@ must change).  Works from files only (linecache, so notebook cells work too), ne
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import linecache
 from dataclasses import dataclass
@@ -72,10 +73,27 @@ def _start(n: ast.AST) -> int:
     return min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", ()))])  # type: ignore[attr-defined]
 
 
+def top_statement(tree: ast.Module, line: int) -> ast.stmt | None:
+    """The top-level statement that can hold `line` (the last one starting at or before it), by bisection."""
+    starts = tree.__dict__.get("_explainerr_starts")
+    if starts is None:
+        starts = tree.__dict__["_explainerr_starts"] = [_start(n) for n in tree.body]
+    i = bisect.bisect_right(starts, line) - 1
+    return tree.body[i] if i >= 0 else None
+
+
 def path_to(tree: ast.AST, line: int) -> list[ast.AST]:
-    """The nodes whose lines contain `line`, outermost first: a walk that never enters unrelated code."""
+    """The nodes whose lines contain `line`, outermost first: a walk that never enters unrelated code.
+    In a module, the one top-level statement that can hold the line is found by bisection (a long script
+    has thousands of them), and results are kept on the tree per line."""
+    memo = tree.__dict__.setdefault("_explainerr_paths", {})
+    if line in memo:
+        return list(memo[line])
     out: list[ast.AST] = []
     level = list(ast.iter_child_nodes(tree))
+    if isinstance(tree, ast.Module) and tree.body:
+        top = top_statement(tree, line)
+        level = [top] if top is not None else []
     while level:
         nxt: list[ast.AST] = []
         for n in level:
@@ -85,6 +103,7 @@ def path_to(tree: ast.AST, line: int) -> list[ast.AST]:
                 out.append(n)
                 nxt.extend(ast.iter_child_nodes(n))
         level = nxt
+    memo[line] = tuple(out)
     return out
 
 
@@ -258,7 +277,8 @@ def parses_in_file(file: str, first: int, last: int, replacement: str) -> bool:
     if not lines:
         return False
     tree = tree_of(file)
-    for stmt in getattr(tree, "body", ()):
+    stmt = top_statement(tree, first) if isinstance(tree, ast.Module) and tree.body else None
+    if stmt is not None:
         lo, hi = _start(stmt), stmt.end_lineno or stmt.lineno
         if lo <= first and last <= hi:
             block = lines[lo - 1:first - 1] + [replacement + "\n"] + lines[last:hi]
