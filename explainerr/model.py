@@ -7,7 +7,7 @@ nothing of explainerr.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping
 
 Scalar = int | float | bool | str | None
@@ -138,9 +138,17 @@ class FrameFacts:
         return {"file": self.file, "line": self.line, "function": self.function, "library": self.library}
 
     def tensor(self, expr: str) -> TensorFacts | None:
+        """The frame's tensor reached by `expr`; `enc.input_ids` also finds the captured `enc["input_ids"]`
+        (a tokenizer's BatchEncoding is read as a mapping) and keeps the user's spelling."""
         for t in self.tensors:
             if t.expr == expr:
                 return t
+        head, dot, attr = expr.rpartition(".")
+        if dot and head and attr.isidentifier():
+            keyed = f'{head}["{attr}"]'
+            for t in self.tensors:
+                if t.expr == keyed:
+                    return replace(t, expr=expr)
         return None
 
 
