@@ -102,18 +102,17 @@ def build(report: Report, pattern: Pattern, finding: Finding, message: str) -> D
 
 def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
     """Where the user's tensors named in the evidence were made (provenance.py)."""
-    from .provenance import origins
+    from .provenance import origins, root_name
 
     traced: list[TensorFacts] = []
+    users = [t for f in ctx.user_frames() for t in f.tensors]
     for ev in finding.evidence:
         if ev.shape is None:
             continue
-        users = [t for f in ctx.user_frames() for t in f.tensors]
         t = next((t for t in users if t.expr == ev.expr), None)
         if t is None:  # an argument's text such as `full.attention_mask[a:b]`: traced from its root name
-            root = re.match(r"[A-Za-z_]\w*", ev.expr)
-            t = next((replace(t, expr=ev.expr) for t in users
-                      if root and re.match(r"[A-Za-z_]\w*", t.expr).group(0) == root.group(0)), None)
+            root = root_name(ev.expr)
+            t = next((replace(t, expr=ev.expr) for t in users if root and root_name(t.expr) == root), None)
         if t is not None:
             traced.append(t)
     for index, name in finding.hints.get("trace") or []:  # names an analyzer asks to follow (a loader, a list)

@@ -83,12 +83,8 @@ class Context:
             if arg is None:
                 continue
             text = arg.text.strip()
-            candidates = [text, re.sub(r"\.(\w+)$", r'["\1"]', text)]
             base = re.sub(r"\[[^\[\]]*:[^\[\]]*\]$", "", text)
-            if base != text:
-                candidates += [base, re.sub(r"\.(\w+)$", r'["\1"]', base)]
-            t = next((t for c in candidates for t in frame.tensors if t.expr == c), None)
-            return arg, t
+            return arg, frame.tensor(text) or (frame.tensor(base) if base != text else None)
         return None, None
 
     def all_user_names(self, t: TensorFacts) -> list[TensorFacts]:

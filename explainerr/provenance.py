@@ -33,7 +33,7 @@ def origins(ctx: Context, tensors: list[TensorFacts]) -> tuple[Origin, ...]:
             break
         if ctx.frames[t.frame].library:
             continue
-        root = _root(t.expr)
+        root = root_name(t.expr)
         if root is None or (t.frame, t.expr) in seen_roots:
             continue
         seen_roots.add((t.frame, t.expr))
@@ -54,7 +54,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
         attr = t.expr.split(".")[1].split("[")[0]
         _self_attribute(frame, tree, attr, t.expr, steps)
         return steps
-    name = _root(t.expr)
+    name = root_name(t.expr)
     line = frame.line
     while name and len(steps) < MAX_STEPS:
         tree = src.tree_of(frame.file)
@@ -86,7 +86,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 break
             if arg.text != name:
                 _add_text(steps, caller, f"{caller.node or arg.text}", t.expr)
-            name, frame, line = _root(arg.text), caller, caller.line
+            name, frame, line = root_name(arg.text), caller, caller.line
             continue
         if scope is not tree:
             found = src.assignments(tree, name, tree, before=None)
@@ -110,7 +110,7 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
         if _FACTORY.match(src.call_name(value)):
             return None  # made here (torch.zeros, torch.tensor, np.array): the line itself is the origin
     elif isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
-        return _root(ast.unparse(value))
+        return root_name(ast.unparse(value))
     return _tensor_operand(frame, value, stmt)
 
 
@@ -225,7 +225,7 @@ def _iterated_name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Call) and node.args:
         node = node.args[0]
     if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
-        return _root(ast.unparse(node))
+        return root_name(ast.unparse(node))
     return None
 
 
@@ -235,7 +235,8 @@ def frame_tree(frame: FrameFacts) -> ast.Module:
     return tree
 
 
-def _root(expr: str | None) -> str | None:
+def root_name(expr: str | None) -> str | None:
+    """`batch` of `batch["input_ids"]`, `enc` of `enc.input_ids`."""
     m = _ROOT.match(expr or "")
     return m.group(0) if m else None
 

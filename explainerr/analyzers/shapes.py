@@ -346,11 +346,7 @@ def _tensor_before_reshape(frame, text: str) -> TensorFacts | None:
         if stripped == base:
             break
         base = stripped
-    for variant in (base, base.replace("'", '"'), re.sub(r"\.(\w+)$", r'["\1"]', base)):
-        t = frame.tensor(variant)
-        if t is not None:
-            return t
-    return None
+    return frame.tensor(base) or frame.tensor(base.replace("'", '"'))  # `enc.labels` finds `enc["labels"]`
 
 
 @analyzer("classes-not-in-dim-1")
