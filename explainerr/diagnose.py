@@ -17,7 +17,7 @@ from .facts import Context
 from .model import Diagnosis, Evidence, ExceptionFacts, Fix, Origin, Pattern, Report, TensorFacts
 from .safety import check_deadline
 
-#: Only this much of a message is fed to the knowledge base's regexes (vetted at load time, see safe_regex.py).
+#: Only this much of a message is fed to the knowledge base's regexes (RE2, linear time: see knowledge.py).
 MAX_MATCH_CHARS = 2000
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)\}(?!\})")
@@ -36,9 +36,10 @@ def _candidates(report: Report) -> list[ExceptionFacts]:
 def _message_match(pattern: Pattern, exc: ExceptionFacts) -> dict[str, str] | None:
     if not any(name in pattern.exceptions for name in (exc.mro or (exc.type,))) and exc.type not in pattern.exceptions:
         return None
+    from .knowledge import message_regexes
     message = exc.message[:MAX_MATCH_CHARS]
-    for rx in pattern.message.split("\n"):
-        m = re.search(rx, message)
+    for rx in message_regexes(pattern):
+        m = rx.search(message)
         if m:
             return _derived({k: v for k, v in m.groupdict().items() if v is not None})
     return None

@@ -4,9 +4,11 @@ Sources, in order: the built-in `knowledge/` folder shipped inside the package (
 folders or files named in `EXPLAINERR_KNOWLEDGE` (os.pathsep-separated), and installed packs registered under
 the entry-point group `explainerr.knowledge` (each entry point names a folder, or a callable returning one).
 Files are read with `yaml.safe_load` only (no tag constructs an object), are at most 1 MB and 500 patterns each,
-and every message regex must be in the vetted subset of safe_regex.py (no backreferences, no ambiguous
-repeats), so a user pack cannot run code or make the hook hang; a user pattern may not reuse a built-in id.  Every problem is reported as a KnowledgeError naming the file,
-the pattern id and the key; `load_knowledge` keeps the built-in patterns working when a user pack is broken.
+and every message regex is compiled by `compile_message_regex` with RE2 (google-re2), an engine whose matching
+time is linear in the message (no backtracking: `(a|aa)*b` cannot hang), so a user pack cannot run code or make
+the hook hang; a regex RE2 refuses (a backreference, a lookaround) is a pack error.  A user pattern may not reuse
+a built-in id.  Every problem is reported as a KnowledgeError naming the file, the pattern id and the key;
+`load_knowledge` keeps the built-in patterns working when a user pack is broken.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ ENV_VAR = "EXPLAINERR_KNOWLEDGE"
 ENTRY_POINT_GROUP = "explainerr.knowledge"
 MAX_FILE_BYTES = 1 << 20
 MAX_PATTERNS_PER_FILE = 500
+MAX_REGEX_CHARS = 1000
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 _KEYS = {"id", "pattern_id", "exception", "message", "when", "priority", "confidence", "title", "summary",
@@ -91,6 +94,36 @@ def _installed_packs() -> tuple[Path, ...]:
     return tuple(out)
 
 
+class RegexRefused(ValueError):
+    """A message regex the linear-time engine does not accept (the text says why)."""
+
+
+@lru_cache(maxsize=1024)
+def compile_message_regex(regex: str) -> Any:
+    """The one place knowledge regexes are compiled: RE2 (google-re2), built-in and pack regexes alike.
+
+    RE2 matches in time linear in the text, whatever the pattern, which Python's backtracking `re` cannot
+    promise.  It has no backreferences and no lookarounds; named groups `(?P<name>...)` work as in `re`.
+    Raises RegexRefused with the engine's reason."""
+    if len(regex) > MAX_REGEX_CHARS:
+        raise RegexRefused(f"is longer than {MAX_REGEX_CHARS} characters")
+    import re2  # lazy: only once knowledge is loaded
+    options = re2.Options()
+    options.log_errors = False  # the refusal is reported as a pack error, not logged on stderr
+    try:
+        return re2.compile(regex, options)
+    except re2.error as e:
+        why = e.args[0] if e.args else e
+        why = why.decode("utf-8", "replace") if isinstance(why, bytes) else str(why)
+        raise RegexRefused(f"is not accepted by the linear-time regex engine (RE2: {why}); backreferences and "
+                           "lookarounds are not available") from None
+
+
+def message_regexes(pattern: Pattern) -> tuple[Any, ...]:
+    """The compiled message regexes of a loaded pattern (each one was compiled once when it was checked)."""
+    return tuple(compile_message_regex(rx) for rx in pattern.message.split("\n"))
+
+
 def _check_template(errors: list[KnowledgeError], file: str, pid: str, key: str, text: Any) -> None:
     if not isinstance(text, str):
         errors.append(KnowledgeError(file, pid, key, "must be a string"))
@@ -126,15 +159,16 @@ def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Itera
     if not (isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages)):
         errors.append(KnowledgeError(file, pid, "message", "must be a regex or a list of regexes"))
         messages = []
-    from .safe_regex import regex_problem
     for m in messages:
-        problem = regex_problem(m)
-        if problem is not None:
-            errors.append(KnowledgeError(file, pid, "message", f"regex {m[:200]!r} {problem}"))
+        try:
+            rx = compile_message_regex(m)
+        except RegexRefused as e:
+            errors.append(KnowledgeError(file, pid, "message", f"regex {m[:200]!r} {e}"))
             continue
-        rx = re.compile(m)
-        if rx.groups != len(rx.groupindex) and re.search(r"\((?!\?)", m.replace(r"\(", "")):
-            errors.append(KnowledgeError(file, pid, "message", f"regex {m!r} has unnamed groups"))
+        if rx.groups != len(rx.groupindex):
+            errors.append(KnowledgeError(file, pid, "message", f"regex {m[:200]!r} has unnamed groups"))
+        if "\n" in m:
+            errors.append(KnowledgeError(file, pid, "message", f"regex {m[:200]!r} holds a line break; use \\n"))
     known = set(analyzers)
     when = _check_when(errors, file, pid, "when", raw.get("when", []), known)
     priority = raw.get("priority", 50)

