@@ -24,7 +24,7 @@ from . import safety
 from . import source as src
 from . import tensors as tf
 from . import textlog
-from .model import CallArg, ExceptionFacts, FrameFacts, ModuleFacts, Report, Scalar, TensorFacts
+from .model import CallArg, ExceptionFacts, FrameFacts, ModuleFacts, ObjectFacts, Report, Scalar, TensorFacts
 
 #: Bounds that keep capture flat on deep stacks and huge scopes.
 MAX_USER_FRAMES = 12
@@ -136,6 +136,7 @@ class _Collector:
         self.index = index
         self.tensors: list[TensorFacts] = []
         self.modules: list[ModuleFacts] = []
+        self.objects: list[ObjectFacts] = []
         self.seen: set[tuple[int, str]] = set()
 
     def add(self, expr: str, value: object, depth: int = 0) -> None:
@@ -170,6 +171,11 @@ class _Collector:
                         if type(name) is str and tf.is_tensor(v):
                             self.add(f"{expr}.{name}", v, depth + 1)
             return
+        kind = tf.object_kind(value) if len(self.objects) < MAX_ITEMS_PER_CONTAINER else None
+        if kind is not None:
+            self.objects.append(ObjectFacts(expr=expr, kind=kind[0], cls=kind[1], frame=self.index))
+            if kind[0] in ("tokenizer", "config", "collator"):
+                return
         items = _mapping_items(value)
         if items is not None:
             for k, v in safety.dict_items(items, MAX_ITEMS_PER_CONTAINER):
@@ -187,7 +193,8 @@ class _Collector:
             if d:
                 for name, v in safety.dict_items(d, MAX_ITEMS_PER_CONTAINER * 2):
                     if type(name) is str and name.isidentifier() and not name.startswith("__") and (
-                            tf.is_tensor(v) or _mapping_items(v) is not None or tf.is_module(v)):
+                            tf.is_tensor(v) or _mapping_items(v) is not None or tf.is_module(v)
+                            or tf.object_kind(v) is not None):
                         self.add(f"{expr}.{name}", v, depth + 1)
 
 
@@ -314,14 +321,14 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                     s = _scalar(name, value)
                     if s is not None:
                         scalars[name] = s
-                    elif tf.is_tensor(value) or tf.is_module(value):
+                    elif tf.is_tensor(value) or tf.is_module(value) or tf.object_kind(value) is not None:
                         col.add(name, value)
     return FrameFacts(index=i, file=code.co_filename, line=lineno, function=code.co_name, library=library,
                       source=source.rstrip("\n"), node=node_text, node_lines=node_lines, statement=statement,
                       statement_lines=statement_lines, call_args=call_args,
                       params=tuple(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]),
                       tensors=tuple(col.tensors), modules=tuple(col.modules), scalars=scalars,
-                      self_class=self_class)
+                      self_class=self_class, objects=tuple(col.objects))
 
 
 def _name_modules(frames: list[FrameFacts], tbs: list[types.TracebackType]) -> list[FrameFacts]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable
 
+from . import wording
 from .analyzers import Finding, load_all
 from .facts import Context
 from .model import Diagnosis, Evidence, ExceptionFacts, Fix, Origin, Pattern, Report, TensorFacts
@@ -20,13 +21,7 @@ from .safety import check_deadline
 #: Only this much of a message is fed to the knowledge base's regexes (RE2, linear time: see knowledge.py).
 MAX_MATCH_CHARS = 2000
 
-_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)\}(?!\})")
 
-
-def fill(template: str, values: dict[str, Any]) -> str:
-    """Replace {name} with values[name]; unknown names stay visible as {name}; {{ and }} are literal braces."""
-    out = _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
-    return out.replace("{{", "{").replace("}}", "}")
 
 
 def _candidates(report: Report) -> list[ExceptionFacts]:
@@ -85,18 +80,17 @@ def match(report: Report, pattern: Pattern, from_text: bool = False) -> tuple[Fi
 
 
 def build(report: Report, pattern: Pattern, finding: Finding, message: str) -> Diagnosis:
-    from .fix import make_fix  # fix needs the user's source; kept apart from matching
+    from .analyzers.scene import scene_facts
+    from .fixes import make_fix  # fix needs the user's source; kept apart from matching
 
-    values = finding.values
-    explanation = fill(pattern.explain, values)
-    for v in finding.variants:
-        if v in pattern.variants:
-            explanation += " " + fill(pattern.variants[v], values).strip()
     ctx = Context(report=report, groups={}, message=message)
+    finding.facts |= scene_facts(ctx)
+    facts, values = finding.facts, finding.values
     fix = make_fix(report, pattern, finding, ctx)
-    return Diagnosis(pattern=pattern.id, title=fill(pattern.title, values),
+    return Diagnosis(pattern=pattern.id, title=wording.first(pattern.title, facts, values) or pattern.id,
                      confidence=finding.confidence or pattern.confidence,
-                     summary=fill(pattern.summary, values), explanation=explanation,
+                     summary=wording.first(pattern.summary, facts, values) or "",
+                     explanation=wording.joined(pattern.explain, facts, values),
                      evidence=tuple(finding.evidence) + _constants(report, finding), fix=fix,
                      rank=float(pattern.priority), origins=_origins(ctx, finding))
 
@@ -124,15 +118,15 @@ def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
 def build_from_text(pattern: Pattern, finding: Finding) -> Diagnosis:
     """A diagnosis from a traceback's text: the pattern's `text:` templates, no edits, what was not checked."""
     text = pattern.text or {}
-    values = finding.values
+    facts, values = finding.facts, finding.values
     fix = text.get("fix") or {"description": pattern.fix_description, "code": pattern.fix_code}
-    description, code = fill(fix["description"], values), fill(fix["code"], values)
-    unresolved = _PLACEHOLDER.search(description + code)
-    return Diagnosis(pattern=pattern.id, title=fill(pattern.title, values),
+    description, code = wording.first(fix["description"], facts, values), wording.first(fix["code"], facts, values)
+    return Diagnosis(pattern=pattern.id, title=wording.first(pattern.title, facts, values) or pattern.id,
                      confidence=finding.confidence or text.get("confidence", "medium"),
-                     summary=fill(text["summary"], values), explanation=fill(text["explain"], values),
+                     summary=wording.first(text["summary"], facts, values) or "",
+                     explanation=wording.joined(text["explain"], facts, values),
                      evidence=tuple(finding.evidence),
-                     fix=None if unresolved else Fix(description=description, code=code),
+                     fix=None if description is None or code is None else Fix(description=description, code=code),
                      rank=float(pattern.priority), unchecked=tuple(text.get("unchecked", ())))
 
 

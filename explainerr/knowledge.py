@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .model import Pattern
+from .model import Pattern, Sentence, Text
 
 ENV_VAR = "EXPLAINERR_KNOWLEDGE"
 ENTRY_POINT_GROUP = "explainerr.knowledge"
@@ -124,17 +124,27 @@ def message_regexes(pattern: Pattern) -> tuple[Any, ...]:
     return tuple(compile_message_regex(rx) for rx in pattern.message.split("\n"))
 
 
-def _check_template(errors: list[KnowledgeError], file: str, pid: str, key: str, text: Any) -> None:
-    if not isinstance(text, str):
-        errors.append(KnowledgeError(file, pid, key, "must be a string"))
-        return
-    for name in _PLACEHOLDER.findall(text):
-        if not re.fullmatch(r"[A-Za-z_]\w*", name):
-            errors.append(KnowledgeError(file, pid, key, f"placeholder {{{name}}} is not a plain name"))
+def _check_template(errors: list[KnowledgeError], file: str, pid: str, key: str, text: Any,
+                    facts: set[str] | None = None) -> Text:
+    """A template (wording.py): a string or a list of sentences with `if`/`unless` fact names."""
+    from .wording import conditions, parse
+    parsed, problem = parse(text)
+    if parsed is None:
+        errors.append(KnowledgeError(file, pid, key, problem or "is not a template"))
+        return ()
+    for s in parsed:
+        for name in _PLACEHOLDER.findall(s.say):
+            if not re.fullmatch(r"[A-Za-z_]\w*", name):
+                errors.append(KnowledgeError(file, pid, key, f"placeholder {{{name}}} is not a plain name"))
+    if facts is not None:
+        for name in sorted(conditions(parsed) - facts):
+            errors.append(KnowledgeError(file, pid, key, f"unknown fact {name!r} in if/unless; known: "
+                                                          f"{sorted(facts)}"))
+    return parsed
 
 
-def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Iterable[str]) -> tuple[
-        Pattern | None, list[KnowledgeError]]:
+def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Iterable[str],
+                  known_facts: Iterable[str] = ()) -> tuple[Pattern | None, list[KnowledgeError]]:
     """Validate one pattern mapping; return the Pattern (None if unusable) and every problem found."""
     errors: list[KnowledgeError] = []
     if not isinstance(raw, dict):
@@ -177,23 +187,28 @@ def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Itera
     confidence = raw.get("confidence", "high")
     if confidence not in ("high", "medium", "low"):
         errors.append(KnowledgeError(file, pid, "confidence", "must be high, medium or low"))
-    for key in ("title", "summary", "explain"):
-        if key in raw:
-            _check_template(errors, file, pid or "?", key, raw[key])
     variants = raw.get("variants", {})
-    if not isinstance(variants, dict):
+    if not isinstance(variants, dict) or not all(isinstance(k, str) for k in variants):
         errors.append(KnowledgeError(file, pid, "variants", "must be a mapping of name to text"))
         variants = {}
-    for k, v in variants.items():
-        _check_template(errors, file, pid or "?", f"variants.{k}", v)
+    facts = set(known_facts) | set(variants)
+    texts: dict[str, Text] = {}
+    for key in ("title", "summary", "explain"):
+        if key in raw:
+            texts[key] = _check_template(errors, file, pid or "?", key, raw[key], facts)
+    for k, v in variants.items():  # a variant is a sentence that needs the finding named k
+        if not isinstance(v, str):
+            errors.append(KnowledgeError(file, pid, f"variants.{k}", "must be a string"))
+            continue
+        texts["explain"] = texts.get("explain", ()) + (Sentence(say=v.strip(), needs=(k,)),)
     fix = raw.get("fix", {})
     locate = None
     if not isinstance(fix, dict) or not {"description", "code"} <= set(fix):
         errors.append(KnowledgeError(file, pid, "fix", "must be a mapping with description and code"))
         fix = {}
     else:
-        _check_template(errors, file, pid or "?", "fix.description", fix["description"])
-        _check_template(errors, file, pid or "?", "fix.code", fix["code"])
+        for key in ("description", "code"):
+            texts[f"fix.{key}"] = _check_template(errors, file, pid or "?", f"fix.{key}", fix[key], facts)
         locate = fix.get("locate")
         if locate is not None and locate not in set(locators):
             errors.append(KnowledgeError(file, pid, "fix.locate", f"unknown locator {locate!r}"))
@@ -203,15 +218,15 @@ def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Itera
         errors.append(KnowledgeError(file, pid, "samples", "must be a non-empty list of {message, torch}"))
         samples = []
     _check_examples(errors, file, pid, raw.get("examples", []))
-    text = _check_text(errors, file, pid, raw.get("text"), known)
+    text = _check_text(errors, file, pid, raw.get("text"), known, facts)
     if errors:
         return None, errors
     return Pattern(
-        id=pattern_id, exceptions=tuple(exc), message="\n".join(messages), title=raw["title"],
-        summary=raw["summary"], explain=raw["explain"], fix_description=fix["description"],
-        fix_code=fix["code"], when=tuple(when), locate=locate, priority=priority, confidence=confidence,
+        id=pattern_id, exceptions=tuple(exc), message="\n".join(messages), title=texts["title"],
+        summary=texts["summary"], explain=texts["explain"], fix_description=texts["fix.description"],
+        fix_code=texts["fix.code"], when=tuple(when), locate=locate, priority=priority, confidence=confidence,
         source=f"{file}#{pid}", samples=tuple(samples), examples=tuple(raw.get("examples") or ()),
-        see_also=tuple(raw.get("see_also") or ()), variants=dict(variants), text=text), []
+        see_also=tuple(raw.get("see_also") or ()), text=text), []
 
 
 def _check_when(errors: list[KnowledgeError], file: str, pid: str | None, key: str, when: Any,
@@ -252,7 +267,7 @@ def _check_examples(errors: list[KnowledgeError], file: str, pid: str | None, ex
 
 
 def _check_text(errors: list[KnowledgeError], file: str, pid: str | None, text: Any,
-                known: set[str]) -> dict[str, Any] | None:
+                known: set[str], facts: set[str]) -> dict[str, Any] | None:
     """The optional `text:` block: how to explain the error from a pasted traceback alone."""
     if text is None:
         return None
@@ -262,11 +277,12 @@ def _check_text(errors: list[KnowledgeError], file: str, pid: str | None, text: 
     for key in text:
         if key not in _TEXT_KEYS:
             errors.append(KnowledgeError(file, pid, f"text.{key}", "is not a known key"))
+    out = dict(text)
     for key in ("summary", "explain"):
         if key not in text:
             errors.append(KnowledgeError(file, pid, f"text.{key}", "is required"))
         else:
-            _check_template(errors, file, pid or "?", f"text.{key}", text[key])
+            out[key] = _check_template(errors, file, pid or "?", f"text.{key}", text[key], facts)
     _check_when(errors, file, pid, "text.when", text.get("when", []), known)
     if text.get("confidence", "medium") not in ("high", "medium", "low"):
         errors.append(KnowledgeError(file, pid, "text.confidence", "must be high, medium or low"))
@@ -275,19 +291,19 @@ def _check_text(errors: list[KnowledgeError], file: str, pid: str | None, text: 
         if not isinstance(fix, dict) or not {"description", "code"} <= set(fix):
             errors.append(KnowledgeError(file, pid, "text.fix", "must be a mapping with description and code"))
         else:
-            _check_template(errors, file, pid or "?", "text.fix.description", fix["description"])
-            _check_template(errors, file, pid or "?", "text.fix.code", fix["code"])
+            out["fix"] = {k: _check_template(errors, file, pid or "?", f"text.fix.{k}", fix[k], facts)
+                          for k in ("description", "code")}
     unchecked = text.get("unchecked", [])
     if not (isinstance(unchecked, list) and all(isinstance(u, str) for u in unchecked)):
         errors.append(KnowledgeError(file, pid, "text.unchecked", "must be a list of strings"))
-    return dict(text)
+    return out
 
 
 def load_file(path: Path) -> tuple[list[Pattern], list[KnowledgeError]]:
     import yaml  # lazy: only when knowledge is needed
 
-    from .analyzers import load_all
-    from .fix import LOCATORS
+    from .analyzers import FACTS, load_all
+    from .fixes import load_all as load_locators
     file = str(path)
     too_big = [KnowledgeError(file, None, None, f"file is larger than {MAX_FILE_BYTES} bytes")]
     try:
@@ -315,9 +331,9 @@ def load_file(path: Path) -> tuple[list[Pattern], list[KnowledgeError]]:
         return [], [KnowledgeError(file, None, "patterns", f"has {len(data['patterns'])} patterns; at most "
                                                             f"{MAX_PATTERNS_PER_FILE} are allowed per file")]
     out, errors = [], []
-    analyzers, locators = load_all(), LOCATORS
+    analyzers, locators = load_all(), load_locators()
     for raw in data["patterns"]:
-        p, errs = check_pattern(raw, file, analyzers, locators)
+        p, errs = check_pattern(raw, file, analyzers, locators, FACTS)
         errors.extend(errs)
         if p is not None:
             out.append(p)

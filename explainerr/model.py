@@ -7,12 +7,16 @@ nothing of explainerr.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Mapping
+from typing import Any, Iterable, Literal, Mapping
 
 Scalar = int | float | bool | str | None
 
 FORMATS = ("rich", "plain", "json")
+
+#: A `{name}` placeholder in knowledge text (`{{`/`}}` are literal braces).
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)\}(?!\})")
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,17 @@ class ModuleFacts:
 
 
 @dataclass(frozen=True)
+class ObjectFacts:
+    """A library object seen in a frame (see tensors.OBJECT_KINDS): `kind` is tokenizer, dataloader,
+    dataset, config or collator; `cls` the object's own class name."""
+
+    expr: str
+    kind: str
+    cls: str
+    frame: int
+
+
+@dataclass(frozen=True)
 class CallArg:
     """One argument of the call the frame was executing: its parameter (when known) and its source text."""
 
@@ -133,6 +148,7 @@ class FrameFacts:
     modules: tuple[ModuleFacts, ...] = ()
     scalars: Mapping[str, Scalar] = field(default_factory=dict)
     self_class: str | None = None
+    objects: tuple[ObjectFacts, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "function": self.function, "library": self.library}
@@ -248,17 +264,42 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One item of a template: its text and the facts it needs (`needs`) or must not have (`unless`)."""
+
+    say: str
+    needs: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        return tuple(PLACEHOLDER.findall(self.say))
+
+    def applies(self, facts: Iterable[str], values: Mapping[str, Any]) -> bool:
+        held = set(facts)
+        return (all(n in held for n in self.needs) and not any(n in held for n in self.unless)
+                and all(values.get(p) is not None for p in self.placeholders))
+
+    def fill(self, values: Mapping[str, Any]) -> str:
+        out = PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), self.say)
+        return out.replace("{{", "{").replace("}}", "}")
+
+
+Text = tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
 class Pattern:
     """One knowledge-base rule, as loaded and checked by knowledge.py."""
 
     id: str
     exceptions: tuple[str, ...]
     message: str
-    title: str
-    explain: str
-    summary: str
-    fix_description: str
-    fix_code: str
+    title: Text
+    explain: Text
+    summary: Text
+    fix_description: Text
+    fix_code: Text
     when: tuple[str, ...] = ()
     locate: str | None = None
     priority: int = 50
@@ -267,7 +308,6 @@ class Pattern:
     samples: tuple[Mapping[str, Any], ...] = ()
     examples: tuple[Mapping[str, Any], ...] = ()
     see_also: tuple[str, ...] = ()
-    variants: Mapping[str, str] = field(default_factory=dict)
     #: How to explain the error from a traceback's text alone: when, summary, explain, fix, unchecked.
     text: Mapping[str, Any] | None = None
 

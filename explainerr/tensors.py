@@ -5,7 +5,11 @@ This module owns every read of a torch object.  It acts only when torch is alrea
 getters may dispatch `__torch_function__`, i.e. run user code), and only through an allowlist: shape,
 dtype, device, requires_grad, numel, and min/max of small integer CPU tensors.  It never calls repr(),
 bool() or `.item()` on a CUDA tensor, and never reads values of a non-CPU tensor at all, so a poisoned
-CUDA context after a device-side assert is not touched.  Reads happen with torch-function handling off (a
+CUDA context after a device-side assert is not touched.
+
+It also names the kind of a few library objects found beside the tensors (a tokenizer, a DataLoader, a
+Dataset, a transformers config or data collator) from the names and modules of their classes, read from the
+types' own namespaces: the facts that decide which sentences of an explanation hold.  Reads happen with torch-function handling off (a
 user's TorchFunctionMode is not called) and values are not scanned while a TorchDispatchMode is active.
 """
 from __future__ import annotations
@@ -109,7 +113,8 @@ def _plain(value: object) -> Scalar:
 
 
 def config_facts(config: object) -> dict[str, Scalar]:
-    """Size fields of a transformers-style config, read from its instance __dict__ only."""
+    """Size fields of a transformers-style config, read from its instance __dict__ only (`num_labels` is a
+    property over `id2label` there, so it is counted from that dict)."""
     d = safety.instance_dict(config)
     if d is None:
         return {}
@@ -118,7 +123,43 @@ def config_facts(config: object) -> dict[str, Scalar]:
         v = dict.get(d, name)
         if v is not None and _plain(v) is not None:
             out[name] = _plain(v)
+    labels = dict.get(d, "id2label")
+    if "num_labels" not in out and type(labels) is dict:
+        out["num_labels"] = len(labels)
+    problem = dict.get(d, "problem_type")
+    if type(problem) is str:
+        out["problem_type"] = problem
     return out
+
+
+#: Library base classes (module, class name) that mark an object's kind.
+OBJECT_KINDS = {
+    ("transformers.tokenization_utils_base", "PreTrainedTokenizerBase"): "tokenizer",
+    ("tokenizers", "Tokenizer"): "tokenizer",
+    ("torch.utils.data.dataloader", "DataLoader"): "dataloader",
+    ("torch.utils.data.dataset", "Dataset"): "dataset",
+    ("transformers.configuration_utils", "PreTrainedConfig"): "config",
+    ("transformers.configuration_utils", "PretrainedConfig"): "config",
+    ("transformers.data.data_collator", "DataCollatorMixin"): "collator",
+}
+
+
+def object_kind(value: object) -> tuple[str, str] | None:
+    """(kind, class name) of a tokenizer, DataLoader, Dataset, config or data collator; None otherwise.
+    Reads only `__name__`/`__module__` from each class's own namespace (no metaclass, no property)."""
+    try:
+        mro = safety._type_mro(type(value))
+        for klass in mro[:-1]:
+            ns = safety._type_ns(klass)
+            module = ns.get("__module__")
+            if type(module) is not str:
+                continue
+            kind = OBJECT_KINDS.get((module, str(safety._type_name(klass))))
+            if kind is not None:
+                return kind, str(safety._type_name(mro[0]))
+    except Exception:
+        return None
+    return None
 
 
 def module_device(module: object) -> str | None:

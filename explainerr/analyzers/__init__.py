@@ -1,9 +1,11 @@
-"""The vocabulary of `when:` names a knowledge pattern may use, and the Finding they return.
+"""The vocabulary a knowledge pattern may use: `when:` conditions (analyzers) and `if:`/`unless:` facts.
 
 An analyzer is a pure function of a `facts.Context` (a Report plus the regex groups of the message) that
 returns a Finding when the facts support its mistake, or None when they contradict it or are missing.  The
-Finding's values fill the pattern's templates; its `hints` tell the pattern's locator (fix.py) where to look.
-Analyzers are registered by name with `@analyzer("name")`; the knowledge loader rejects unknown names.
+Finding's values fill the pattern's templates; its `facts` decide which sentences of them hold (wording.py);
+its `hints` tell the pattern's fix builder where to look.  Analyzers are registered by name with
+`@analyzer("name")`, facts with `fact("name", "what it means")`; the knowledge loader rejects unknown names.
+`confidence` is what the facts support: "high" only when numbers tie the culprit to the cause.
 """
 from __future__ import annotations
 
@@ -14,23 +16,38 @@ from ..facts import Context
 from ..model import Evidence, TensorFacts
 
 ANALYZERS: dict[str, Callable[[Context], "Finding | None"]] = {}
+#: Every fact name a sentence may require, with what it means (filled by `fact`).
+FACTS: dict[str, str] = {}
+
+
+def fact(name: str, meaning: str) -> str:
+    """Declare a fact name (an analyzer's finding or a property of the scene) that sentences may require."""
+    FACTS[name] = meaning
+    return name
 
 
 @dataclass
 class Finding:
     values: dict[str, Any] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
-    variants: list[str] = field(default_factory=list)
+    facts: set[str] = field(default_factory=set)
     hints: dict[str, Any] = field(default_factory=dict)
     confidence: str | None = None
     score: float = 0.0
+    #: Other readings of the same facts: (fact names that replace this finding's, values, confidence).
+    alternatives: list["Finding"] = field(default_factory=list)
+
+    @property
+    def variants(self) -> set[str]:  # the name packs know these by
+        return self.facts
 
     def merge(self, other: "Finding") -> "Finding":
         self.values.update(other.values)
         self.evidence.extend(e for e in other.evidence if e not in self.evidence)
-        self.variants.extend(v for v in other.variants if v not in self.variants)
+        self.facts |= other.facts
         self.hints.update(other.hints)
         self.score += other.score
+        self.alternatives.extend(other.alternatives)
         if other.confidence:
             self.confidence = other.confidence
         return self
@@ -54,5 +71,5 @@ def value_evidence(expr: str, value: Any, note: str | None = None) -> Evidence:
 
 
 def load_all() -> dict[str, Callable[[Context], Finding | None]]:
-    from . import ids, kinds, shapes, text  # noqa: F401  (registration side effect)
+    from . import ids, kinds, scene, shapes, text  # noqa: F401  (registration side effect)
     return ANALYZERS

@@ -111,9 +111,9 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     f.values["bad_ids"] = (f"token ids up to {f.values['max_id']}" if too_big or not negative
                            else f"negative token ids ({f.values['min_id']})")
     if too_big or not negative:
-        f.variants.append("tokenizer" if cfg or _uses_tokenizer(ctx) else "own-vocab")
+        f.facts.add("tokenizer" if cfg or _uses_tokenizer(ctx) else "own-vocab")
     if negative:
-        f.variants.append("negative")
+        f.facts.add("negative")
     f.hints.update(table=fail.name, num_embeddings=fail.num_embeddings, user_ids=fail.user_ids,
                    max_id=fail.ids.max if fail.ids else None, negative=negative)
     f.confidence = "high" if _ids_exceed(fail) else "medium"
@@ -202,11 +202,11 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.evidence.append(e)
     f.evidence.append(value_evidence("number of classes (logits.shape[1])", n_classes))
     if target is not None and target < 0:
-        f.variants.append("negative")
+        f.facts.add("negative")
     elif lo is not None and lo >= 1 and hi == n_classes:
-        f.variants.append("one-based")
+        f.facts.add("one-based")
     else:
-        f.variants.append("too-few-classes")
+        f.facts.add("too-few-classes")
     f.hints.update(labels=labels, n_classes=n_classes, max_label=hi, target=target)
     return f
 

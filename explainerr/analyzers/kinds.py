@@ -79,7 +79,7 @@ def two_devices(ctx: Context) -> Finding | None:
                 if e:
                     f.evidence.append(e)
             f.evidence.append(value_evidence(f"{m.expr} parameters device", m.device))
-            f.variants.append("inputs")
+            f.facts.add("inputs")
             f.hints.update(root=root, frame=fr, target=target, stray=stray)
             return f
     left = _attribute_left_behind(ctx)
@@ -89,7 +89,7 @@ def two_devices(ctx: Context) -> Finding | None:
         f = Finding(confidence="medium")
         f.values.update(inputs="the inputs", tensors="some tensors", input_device=devs[0], model="the model",
                         model_device=devs[1], target=repr(devs[1]))
-        f.variants.append("inputs")
+        f.facts.add("inputs")
         return f
     return None
 
@@ -116,7 +116,7 @@ def _attribute_left_behind(ctx: Context) -> Finding | None:
             f.values.update(inputs=a.expr, tensors=f"`{a.expr}`", input_device=a.device, model=cls,
                             model_device=odd[0].device, target=target or f"{odd[0].expr}.device",
                             attribute=a.expr.split(".", 1)[1], moved=f"`.to({target})`" if target else "`.to(device)`")
-            f.variants.append("attribute")
+            f.facts.add("attribute")
             for t in (a, odd[0]):
                 e = evidence(t)
                 if e:

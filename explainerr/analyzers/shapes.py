@@ -214,7 +214,7 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     where = f" in `{frame.function}`" if frame is not None and frame.function != "<module>" else ""
     if collated:
         subject = f"the DataLoader `{loader}` (default collate)"
-        f.variants.append("collate")
+        f.facts.add("collate")
     elif loader is not None:
         subject = f"the batches of `{loader}`"
     elif call and target:
@@ -299,13 +299,13 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     n_classes = lib_input.shape[-1] if lib_input is not None and lib_input.shape else None
     if (labels is not None and len(labels.shape) == 2 and n_classes and labels.shape[-1] == n_classes
             and labels.shape[0] == a and labels.min is not None and labels.min >= 0 and (labels.max or 0) <= 1):
-        f.variants.append("one-hot")
+        f.facts.add("one-hot")
         f.values["n_classes"] = n_classes
     elif labels is not None and len(labels.shape) == 2 and a != b:
         ids = next((t for t in users if re.search(r"input_ids|ids\b", t.expr) and len(t.shape) == 2
                     and t.shape[0] == labels.shape[0]), None)
         if ids is not None and ids.shape[1] != labels.shape[1]:
-            f.variants.append("sequence")
+            f.facts.add("sequence")
             f.values.update(ids=ids.expr, seq_ids=ids.shape[1], seq_labels=labels.shape[1])
             e = evidence(ids)
             if e:
@@ -430,7 +430,7 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
             f = Finding()
             f.values.update(var=hit[0], bound=values, bound_value=f"values up to at least {index}", tensor=base,
                             size=size, dim=dim, index=index)
-            f.variants.append("values")
+            f.facts.add("values")
             e = evidence(tensor)
             if e:
                 f.evidence.append(e)

@@ -1,30 +1,22 @@
-"""Locators for labels, layer sizes and devices (the rest of fix.py's registry)."""
+"""Fixes for labels: label and logit lengths that differ, class scores in the wrong dimension, class ids
+that the classifier does not have."""
 from __future__ import annotations
 
 import ast
 import re
 
-from . import source as src
-from .analyzers import Finding
-from .facts import Context
-from .fix import Located, _edit, _find, _stmt, locator
-from .model import FrameFacts
-
-
-def _loss_frame(ctx: Context, expr: str | None) -> FrameFacts | None:
-    """The innermost user frame whose failing statement mentions `expr`."""
-    for fr in ctx.user_frames():
-        if expr and expr in (fr.statement or fr.source):
-            return fr
-    return ctx.user
+from .. import source as src
+from ..analyzers import Finding
+from ..facts import Context
+from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 
 
 @locator("label-length")
 def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
     if "one-hot" in f.variants and labels is not None:
-        fr = _loss_frame(ctx, labels.expr)
-        found = _stmt(fr) if fr else None
+        fr = loss_frame(ctx, labels.expr)
+        found = failing_statement(fr) if fr else None
         if fr is None or found is None:
             return [], None
         _, stmt = found
@@ -34,7 +26,7 @@ def label_length(ctx: Context, f: Finding) -> Located:
                                                                                                  "flatten")
                     and src.segment(fr.file, n.func.value) == labels.expr):
                 e.replace(n, f"{labels.expr}.argmax(dim=-1)")
-                return _edit(e), None
+                return edits_of(e), None
         return [], None
     if labels is not None and len(labels.shape) == 2:
         for make in (_shifted_targets, _padded_labels):
@@ -49,8 +41,8 @@ def label_length(ctx: Context, f: Finding) -> Located:
 def _replace_labels(ctx: Context, labels, text: str) -> list:
     """Rewrite `labels` in the loss statement as `text`; a following `.view(...)` becomes `.reshape(...)`
     because a slice is not contiguous."""
-    fr = _loss_frame(ctx, labels.expr)
-    found = _stmt(fr) if fr else None
+    fr = loss_frame(ctx, labels.expr)
+    found = failing_statement(fr) if fr else None
     if fr is None or found is None:
         return []
     stmt = found[1]
@@ -60,12 +52,12 @@ def _replace_labels(ctx: Context, labels, text: str) -> list:
                 and src.segment(fr.file, n.func.value) == labels.expr):
             args = ", ".join(src.segment(fr.file, a) for a in n.args)
             e.replace(n, f"{text}.reshape({args})")
-            return _edit(e)
-    node = _find(fr.file, stmt, labels.expr)
+            return edits_of(e)
+    node = find_expr(fr.file, stmt, labels.expr)
     if node is None:
         return []
     e.replace(node, text)
-    return _edit(e)
+    return edits_of(e)
 
 
 def _shifted_targets(ctx: Context, f: Finding) -> list:
@@ -130,7 +122,7 @@ def _align_word_labels(ctx: Context, f: Finding) -> Located:
                                                                             src.call_name(c)) for c in ast.walk(a.value))
                     if makes_tensor and re.search(r"^\s*import torch\b", src.text_of(file), re.M):
                         new = f"torch.tensor({new})"
-                return _edit(src.LineEditor.for_node(file, a).replace(a.value, new)), None
+                return edits_of(src.LineEditor.for_node(file, a).replace(a.value, new)), None
     return [], None
 
 
@@ -139,14 +131,14 @@ def class_dim(ctx: Context, f: Finding) -> Located:
     logits = f.hints.get("logits")
     if logits is None:
         return [], None
-    fr = _loss_frame(ctx, logits.expr)
-    found = _stmt(fr) if fr else None
+    fr = loss_frame(ctx, logits.expr)
+    found = failing_statement(fr) if fr else None
     if fr is None or found is None:
         return [], None
-    node = _find(fr.file, found[1], logits.expr)
+    node = find_expr(fr.file, found[1], logits.expr)
     if node is None:
         return [], None
-    return _edit(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{logits.expr}.transpose(1, 2)")), None
+    return edits_of(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{logits.expr}.transpose(1, 2)")), None
 
 
 @locator("label-range")
@@ -154,22 +146,22 @@ def label_range(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
     variants = f.variants
     if "one-based" in variants and labels is not None:
-        fr = _loss_frame(ctx, labels.expr)
-        found = _stmt(fr) if fr else None
+        fr = loss_frame(ctx, labels.expr)
+        found = failing_statement(fr) if fr else None
         if fr is not None and found is not None:
-            node = _find(fr.file, found[1], labels.expr)
+            node = find_expr(fr.file, found[1], labels.expr)
             if node is not None:
-                return _edit(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{labels.expr} - 1")), None
+                return edits_of(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{labels.expr} - 1")), None
     if "negative" in variants:
         target = f.hints.get("target")
         for fr in ctx.user_frames():
-            found = _stmt(fr)
+            found = failing_statement(fr)
             if found is None:
                 continue
             for call in src.calls(found[1]):
                 name = src.call_name(call)
                 if re.search(r"cross_entropy|nll_loss|loss", name, re.I) and src.keyword(call, "ignore_index") is None:
-                    return _edit(src.LineEditor.for_node(fr.file, found[1]).add_keywords(
+                    return edits_of(src.LineEditor.for_node(fr.file, found[1]).add_keywords(
                         call, f"ignore_index={target}")), None
         # the loss is inside the library (a transformers model given `labels=`): the marker constant → -100
         for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
@@ -178,7 +170,7 @@ def label_range(ctx: Context, f: Finding) -> Located:
                 if (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
                         and isinstance(a.value, ast.UnaryOp) and isinstance(a.value.op, ast.USub)
                         and isinstance(a.value.operand, ast.Constant) and -a.value.operand.value == target):
-                    return _edit(src.LineEditor.for_node(file, a).replace(a.value, "-100")), None
+                    return edits_of(src.LineEditor.for_node(file, a).replace(a.value, "-100")), None
     if "too-few-classes" in variants:
         need = (f.hints.get("max_label") or 0) + 1
         n = f.hints.get("n_classes")
@@ -189,98 +181,9 @@ def label_range(ctx: Context, f: Finding) -> Located:
             for call in src.calls(tree):
                 kw = src.keyword(call, "num_labels")
                 if kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value == n:
-                    return _edit(src.LineEditor.for_node(file, call).replace(kw.value, str(need))), None
+                    return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, str(need))), None
             for a in tree.body:
                 if (isinstance(a, ast.Assign) and isinstance(a.value, ast.Constant) and a.value.value == n
                         and isinstance(a.targets[0], ast.Name) and re.search(r"class|label", a.targets[0].id, re.I)):
-                    return _edit(src.LineEditor.for_node(file, a).replace(a.value, str(need))), None
+                    return edits_of(src.LineEditor.for_node(file, a).replace(a.value, str(need))), None
     return [], None
-
-
-@locator("linear-in")
-def linear_in(ctx: Context, f: Finding) -> Located:
-    name, want, hidden = f.hints.get("layer_name"), f.hints.get("in_features"), f.hints.get("hidden")
-    if not name:
-        return [], None
-    for fr in ctx.user_frames():
-        tree = src.tree_of(fr.file)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
-                    and src.call_name(node.value).endswith("Linear") and node.value.args):
-                continue
-            if not any(src.segment(fr.file, t) == f"self.{name}" for t in node.targets):
-                continue
-            init = src.enclosing_scope(tree, node.lineno)
-            replacement = str(hidden)
-            # the encoder handed to __init__: `self.bert = bert` whose config has the real hidden size
-            cfg_owner = _config_source(fr, init, hidden)
-            if cfg_owner:
-                replacement = cfg_owner
-            return _edit(src.LineEditor.for_node(fr.file, node).replace(node.value.args[0], replacement)), None
-    return [], None
-
-
-def _config_source(fr: FrameFacts, init: ast.AST, hidden: object) -> str | None:
-    if not isinstance(init, ast.FunctionDef):
-        return None
-    params = {a.arg for a in init.args.args}
-    for n in ast.walk(init):
-        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id in params:
-            for t in n.targets:
-                if isinstance(t, ast.Attribute):
-                    m = next((m for m in fr.modules if m.expr == f"self.{t.attr}"), None)
-                    if m is not None and m.config.get("hidden_size") == hidden:
-                        return f"{n.value.id}.config.hidden_size"
-    if "config" in params:
-        return "config.hidden_size"
-    return None
-
-
-@locator("to-device")
-def to_device(ctx: Context, f: Finding) -> Located:
-    if "attribute" in f.variants:
-        return _register_buffer(ctx, f), None
-    root, frame, target = f.hints.get("root"), f.hints.get("frame"), f.hints.get("target")
-    if not root or frame is None:
-        return [], None
-    stray = f.hints.get("stray") or []
-    is_mapping = any(t.expr.startswith(f'{root}["') for t in stray)
-    tree = src.tree_of(frame.file)
-    a = src.last_assignment(tree, root, frame.line) if tree else None
-    if a is not None and isinstance(a.stmt, ast.Assign) and a.value is a.stmt.value:
-        rhs = src.segment(frame.file, a.value)
-        new = (f"{{k: v.to({target}) for k, v in {rhs}.items()}}" if is_mapping else f"{rhs}.to({target})")
-        return _edit(src.LineEditor.for_node(frame.file, a.stmt).replace(a.value, new)), None
-    # a loop variable or a parameter: move it right before the failing call
-    found = _stmt(frame)
-    if found is None or not root.isidentifier():
-        return [], None
-    names = [root] + [t.expr for t in stray if t.expr.isidentifier() and t.expr != root]
-    if tree is not None:  # the rest of the batch unpacked by the same loop goes along (labels too)
-        device = stray[0].device if stray else None
-        for loop in src.enclosing_loops(tree, frame.line):
-            targets = src.names_in(loop.target)
-            if root in targets:
-                names += [t.expr for t in frame.tensors if t.expr in targets and t.device == device]
-    moves = [f"{n} = {{k: v.to({target}) for k, v in {n}.items()}}" if any(
-        t.expr.startswith(f'{n}["') for t in stray) else f"{n} = {n}.to({target})" for n in dict.fromkeys(names)]
-    e = src.insert_before(frame.file, found[1], "; ".join(moves))
-    return ([e] if e else []), None
-
-
-def _register_buffer(ctx: Context, f: Finding) -> list:
-    """`self.pe = pe` in the module's class → `self.register_buffer("pe", pe)`."""
-    frame, attr = f.hints.get("frame"), f.hints.get("attribute")
-    tree = src.tree_of(frame.file) if frame is not None else None
-    cls = src.enclosing_class(tree, frame.line) if tree is not None else None
-    if cls is None:
-        return []
-    for n in ast.walk(cls):
-        if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute)
-                and n.targets[0].attr == attr and isinstance(n.targets[0].value, ast.Name)
-                and n.targets[0].value.id == "self"):
-            value = src.segment(frame.file, n.value)
-            return _edit(src.LineEditor.for_node(frame.file, n).replace(n, f'self.register_buffer("{attr}", {value})'))
-    return []

@@ -1,0 +1,157 @@
+"""What every fix builder shares: the registry of builders by name, `make_fix`, and small readers of the
+user's source (the failing statement, the tokenizer call that built a batch, an expression in a statement).
+
+A builder is registered with `@locator("name")` and named by a pattern's `fix.locate`; it returns the Edits it
+made with source.LineEditor (an edit whose result does not parse is dropped) and, when no edit could be
+placed, optional code that shows the idea with the user's own names.  The builders live with their family:
+lengths.py, masks.py, labels.py, vocab.py, dtypes.py, devices.py, layers.py.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from typing import Any, Callable
+
+from .. import source as src
+from .. import wording
+from ..analyzers import Finding
+from ..facts import Context
+from ..model import Edit, Fix, FrameFacts, Pattern, Report
+
+Located = tuple[list[Edit], str | None]
+LOCATORS: dict[str, Callable[[Context, Finding], Located]] = {}
+
+_TOKENIZER_CALL = re.compile(r"(tokeni[sz]er|tokenize|encode_plus|batch_encode_plus)$", re.I)
+
+
+
+def locator(name: str) -> Callable[[Callable[[Context, Finding], Located]], Callable[[Context, Finding], Located]]:
+    def register(fn: Callable[[Context, Finding], Located]) -> Callable[[Context, Finding], Located]:
+        LOCATORS[name] = fn
+        return fn
+    return register
+
+
+def load_all() -> dict[str, Callable[[Context, Finding], Located]]:
+    """Every builder, by name (importing the family modules registers them)."""
+    from . import devices, dtypes, labels, layers, lengths, masks, vocab  # noqa: F401
+    return LOCATORS
+
+
+def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -> Fix:
+    values, facts = finding.values, finding.facts
+    description = wording.first(pattern.fix_description, facts, values) or ""
+    code = wording.first(pattern.fix_code, facts, values) or ""
+    edits: list[Edit] = []
+    if pattern.locate and report.user_frame is not None:
+        edits, located_code = load_all()[pattern.locate](ctx, finding)
+        edits = [e for e in edits if e is not None]
+        if edits:
+            code = "\n".join(dedent(e.replacement) for e in edits)
+        elif located_code:
+            code = located_code
+    return Fix(description=description, code=dedent(code), edits=tuple(edits))
+
+
+def dedent(code: str) -> str:
+    return textwrap.dedent(code).strip("\n")
+
+
+def edits_of(e: src.LineEditor) -> list[Edit]:
+    made = e.edit()
+    return [made] if made else []
+
+
+def frame_at(ctx: Context, index: Any) -> FrameFacts | None:
+    if isinstance(index, int) and 0 <= index < len(ctx.frames):
+        return ctx.frames[index]
+    return ctx.user
+
+
+def failing_statement(frame: FrameFacts) -> tuple[ast.Module, ast.stmt] | None:
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    stmt = src.statement_at(tree, frame.line)
+    return (tree, stmt) if stmt is not None else None
+
+
+def statement_of(frame: FrameFacts, node: ast.AST) -> ast.stmt | None:
+    """The statement holding `node` (an origin found by facts.Context.origin)."""
+    tree = src.tree_of(frame.file)
+    return src.statement_at(tree, node.lineno) if tree is not None else None  # type: ignore[attr-defined]
+
+
+def find_expr(file: str, within: ast.AST, text: str) -> ast.AST | None:
+    for n in ast.walk(within):
+        if isinstance(n, ast.expr) and src.segment(file, n) == text:
+            return n
+    return None
+
+
+def is_tokenizer_call(call: ast.Call) -> bool:
+    name = src.call_name(call)
+    return bool(_TOKENIZER_CALL.search(name)) and "." not in name.split("tokenizer")[-1]
+
+
+def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None) -> tuple[str, ast.Call] | None:
+    """The tokenizer call that built `root` (via its assignment), else the only such call in the user's files."""
+    files: list[str] = []
+    if frame is not None and root:
+        origin = ctx.origin(root, frame)
+        if origin is not None:
+            f, _, node = origin
+            if isinstance(node, ast.Call) and is_tokenizer_call(node):
+                return f.file, node
+            if node is not None:
+                for c in src.calls(node):
+                    if is_tokenizer_call(c):
+                        return f.file, c
+    for fr in ctx.user_frames():
+        if fr.file not in files:
+            files.append(fr.file)
+    for file in files:
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        found = [c for c in src.calls(tree) if is_tokenizer_call(c)]
+        if found:
+            return file, found[-1]
+    return None
+
+
+def strip_cast(file: str, node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "long", "int", "float", "to", "type", "byte", "half", "double") and not node.keywords:
+        return src.segment(file, node.func.value)
+    return None
+
+
+def at_use_site(ctx: Context, tensor: Any, template: str) -> Located:
+    frame = ctx.frames[tensor.frame] if tensor is not None else None
+    found = failing_statement(frame) if frame else None
+    if frame is None or found is None:
+        return [], None
+    _, stmt = found
+    e = src.LineEditor.for_node(frame.file, stmt)
+    hits = [n for n in ast.walk(stmt) if isinstance(n, ast.expr) and src.segment(frame.file, n) == tensor.expr]
+    for h in hits:
+        e.replace(h, template.format(tensor.expr))
+    return edits_of(e) if hits else [], None
+
+
+def model_with_config(ctx: Context) -> str | None:
+    for fr in ctx.user_frames():
+        for m in sorted(fr.modules, key=lambda m: m.expr.count(".")):
+            if m.config and not m.expr.startswith("self"):
+                return m.expr
+    return None
+
+
+def loss_frame(ctx: Context, expr: str | None) -> FrameFacts | None:
+    """The innermost user frame whose failing statement mentions `expr`."""
+    for fr in ctx.user_frames():
+        if expr and expr in (fr.statement or fr.source):
+            return fr
+    return ctx.user
