@@ -11,7 +11,13 @@ import types
 from dataclasses import replace
 
 from .model import ExceptionFacts, Report
-from .safety import AnalysisTimeout, check_deadline, deadline_ms, end_deadline, start_deadline
+from .safety import (
+    AnalysisTimeout,
+    check_deadline,
+    deadline_ms,
+    end_deadline,
+    start_deadline,
+)
 
 __all__ = ["AnalysisTimeout", "analyze", "explain_safely"]
 

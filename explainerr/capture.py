@@ -20,11 +20,19 @@ import types
 from dataclasses import replace
 from typing import Any, Iterator
 
-from . import safety
+from . import safety, textlog
 from . import source as src
 from . import tensors as tf
-from . import textlog
-from .model import CallArg, ExceptionFacts, FrameFacts, ModuleFacts, ObjectFacts, Report, Scalar, TensorFacts
+from .model import (
+    CallArg,
+    ExceptionFacts,
+    FrameFacts,
+    ModuleFacts,
+    ObjectFacts,
+    Report,
+    Scalar,
+    TensorFacts,
+)
 
 #: Bounds that keep capture flat on deep stacks and huge scopes.
 MAX_USER_FRAMES = 12

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Sequence
 
 
-
 def check_knowledge(argv: Sequence[str]) -> int:
     """Check knowledge packs (default: the built-in files and those in EXPLAINERR_KNOWLEDGE); with
     --run-examples also run each pattern's examples through the whole pipeline."""

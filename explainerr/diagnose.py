@@ -8,14 +8,22 @@ gets no diagnosis.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any, Iterable
 
 from . import wording
 from .analyzers import Finding, load_all
 from .facts import Context
-from .model import Diagnosis, Evidence, ExceptionFacts, Fix, Origin, Pattern, Report, TensorFacts
+from .model import (
+    Diagnosis,
+    Evidence,
+    ExceptionFacts,
+    Fix,
+    Origin,
+    Pattern,
+    Report,
+    TensorFacts,
+)
 from .safety import check_deadline
 
 #: Only this much of a message is fed to the knowledge base's regexes (RE2, linear time: see knowledge.py).
@@ -88,7 +96,7 @@ def build(report: Report, pattern: Pattern, finding: Finding, message: str) -> D
     facts, values = finding.facts, finding.values
     fix = make_fix(report, pattern, finding, ctx)
     return Diagnosis(pattern=pattern.id, title=wording.first(pattern.title, facts, values) or pattern.id,
-                     confidence=finding.confidence or pattern.confidence,
+                     confidence=finding.confidence or pattern.confidence or "medium",
                      summary=wording.first(pattern.summary, facts, values) or "",
                      explanation=wording.joined(pattern.explain, facts, values),
                      evidence=tuple(finding.evidence) + _constants(report, finding), fix=fix,
@@ -160,13 +168,23 @@ def diagnose(report: Report, patterns: Iterable[Pattern], from_text: bool = Fals
     found.sort(key=lambda x: x[0])
     out: list[Diagnosis] = []
     seen: set[str] = set()
-    for i, (_, p, finding, message) in enumerate(found):
+    for _, p, finding, message in found:
         if p.id in seen:
             continue
         seen.add(p.id)
         check_deadline()
-        d = build_from_text(p, finding) if from_text else build(report, p, finding, message)
-        if i > 0 and d.confidence == "high":
-            d = Diagnosis(**{**d.__dict__, "confidence": "medium"})
-        out.append(d)
+        readings = [finding] + [_reading(finding, alt) for alt in finding.alternatives]
+        for reading in readings:
+            d = build_from_text(p, reading) if from_text else build(report, p, reading, message)
+            if out and d.confidence == "high":  # an alternative is never as sure as the first reading
+                d = replace(d, confidence="medium")
+            out.append(d)
     return out
+
+
+def _reading(main: Finding, alt: Finding) -> Finding:
+    """Another reading of the same facts: the main finding's evidence and values, with the alternative's own
+    values, facts and hints on top (its facts replace the main's, so its sentences are its own)."""
+    return Finding(values={**main.values, **alt.values}, evidence=list(main.evidence) + [
+        e for e in alt.evidence if e not in main.evidence], facts=set(alt.facts), hints={**main.hints, **alt.hints},
+        confidence=alt.confidence or "low")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time: install() must stay cheap
     import types

@@ -184,7 +184,7 @@ def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Itera
     priority = raw.get("priority", 50)
     if type(priority) is not int:
         errors.append(KnowledgeError(file, pid, "priority", "must be an integer"))
-    confidence = raw.get("confidence", "high")
+    confidence = raw.get("confidence", "medium")
     if confidence not in ("high", "medium", "low"):
         errors.append(KnowledgeError(file, pid, "confidence", "must be high, medium or low"))
     variants = raw.get("variants", {})

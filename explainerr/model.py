@@ -235,12 +235,21 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """What to change: in words, as code (empty when no code could be derived from the case), and as edits
+    to the user's files.  `band_aid` marks a fix that hides the symptom where the cause could not be
+    reached (clamping ids, slicing where used)."""
+
     description: str
     code: str
     edits: tuple[Edit, ...] = ()
+    band_aid: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"description": self.description, "code": self.code, "edits": [e.to_dict() for e in self.edits]}
+        out: dict[str, Any] = {"description": self.description, "code": self.code,
+                               "edits": [e.to_dict() for e in self.edits]}
+        if self.band_aid:
+            out["band_aid"] = True
+        return out
 
 
 @dataclass(frozen=True)
@@ -303,7 +312,7 @@ class Pattern:
     when: tuple[str, ...] = ()
     locate: str | None = None
     priority: int = 50
-    confidence: str = "high"
+    confidence: str = "medium"
     source: str = ""
     samples: tuple[Mapping[str, Any], ...] = ()
     examples: tuple[Mapping[str, Any], ...] = ()

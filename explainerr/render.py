@@ -157,7 +157,7 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
                     lines.append(f"      {_short(o.file)}:{o.line} in {o.function}:  {o.source}")
         if d.fix:
             lines.append("")
-            lines.append(f"  Fix: {d.fix.description}")
+            lines.append(f"  Fix{' (a band-aid)' if d.fix.band_aid else ''}: {d.fix.description}")
             diff = _edit_diff(d)
             if diff:
                 for kind, text in diff:
@@ -169,7 +169,7 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
             lines.append("")
             lines.append("  Not checked (needs the live tensors): " + "; ".join(d.unchecked))
         for alt in report.alternatives[:3]:
-            lines.append(f"  Also possible [{alt.pattern}, {alt.confidence}]: {alt.summary}")
+            lines.append(_wrap(f"Also possible [{alt.pattern}, {alt.confidence}]: {_alternative(alt)}", "  "))
     for note in report.notes:
         lines.append("")
         lines.append(_wrap("Note: " + note, "  "))
@@ -229,19 +229,20 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
                     origin_text.append(o.source + "\n")
             parts.append(origin_text)
         if d.fix:
-            fix_text = Text(f"Fix: {d.fix.description}\n", style="bold green")
+            band = " (a band-aid)" if d.fix.band_aid else ""
+            fix_text = Text(f"Fix{band}: {d.fix.description}\n", style="bold green")
             diff = _edit_diff(d)
             if diff:
                 for kind, text in diff:
                     style = {"-": "red", "+": "green", "@": "cyan"}[kind]
                     fix_text.append(f"{kind} {text}\n", style=style)
-            else:
+            elif d.fix.code:
                 fix_text.append(d.fix.code + "\n", style="green")
             parts.append(fix_text)
         if d.unchecked:
             parts.append(Text("Not checked (needs the live tensors): " + "; ".join(d.unchecked), style="yellow"))
         for alt in report.alternatives[:3]:
-            parts.append(Text(f"Also possible [{alt.pattern}, {alt.confidence}]: {alt.summary}", style="dim"))
+            parts.append(Text(f"Also possible [{alt.pattern}, {alt.confidence}]: {_alternative(alt)}", style="dim"))
         title = f"explainerr · {d.pattern} · {d.confidence} confidence · {d.title}"
     for note in report.notes:
         parts.append(Text("Note: " + note, style="yellow"))
@@ -256,3 +257,8 @@ def _tensor_table(table_cls: Any, rows: list[tuple[Any, ...]], title: str) -> An
         table.add_row(str(expr), shape_text(shape) if shape is not None else "",
                       str(dtype or "").replace("torch.", ""), str(device or ""), str(note or ""))
     return table
+
+
+def _alternative(d: Diagnosis) -> str:
+    """One line for another reading of the facts: its summary, and its fix in words."""
+    return d.summary + (f" Fix: {d.fix.description}" if d.fix else "")

@@ -71,5 +71,9 @@ def value_evidence(expr: str, value: Any, note: str | None = None) -> Evidence:
 
 
 def load_all() -> dict[str, Callable[[Context], Finding | None]]:
-    from . import ids, kinds, scene, shapes, text  # noqa: F401  (registration side effect)
+    from . import devices, dtypes, labels, layers, lengths, masks, scene, text, vocab  # noqa: F401  (registration)
     return ANALYZERS
+
+
+BAND_AID = fact("band-aid", "the fix hides the symptom where it shows (clamping, slicing where used): the cause "
+                            "could not be reached")

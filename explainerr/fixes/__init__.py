@@ -39,19 +39,31 @@ def load_all() -> dict[str, Callable[[Context, Finding], Located]]:
     return LOCATORS
 
 
-def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -> Fix:
-    values, facts = finding.values, finding.facts
-    description = wording.first(pattern.fix_description, facts, values) or ""
-    code = wording.first(pattern.fix_code, facts, values) or ""
+def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -> Fix | None:
+    """The fix for one diagnosis: the builder's edits when they pass the checks (checks.py), else code the
+    builder derived, else the pattern's code template when every name in it is the user's and bound where
+    the error happened; else no code (the description says the fix in words).  A builder marks a band-aid
+    (clamping, slicing where used) with the `band-aid` fact; the description's sentences can name it."""
+    from .checks import accepted, undefined_in_code
     edits: list[Edit] = []
+    located_code = None
     if pattern.locate and report.user_frame is not None:
         edits, located_code = load_all()[pattern.locate](ctx, finding)
-        edits = [e for e in edits if e is not None]
-        if edits:
-            code = "\n".join(dedent(e.replacement) for e in edits)
-        elif located_code:
-            code = located_code
-    return Fix(description=description, code=dedent(code), edits=tuple(edits))
+        edits, _ = accepted([e for e in edits if e is not None])
+    values, facts = finding.values, finding.facts
+    if edits:
+        code = "\n".join(dedent(e.replacement) for e in edits)
+    elif located_code:
+        code = located_code
+    else:
+        code = wording.first(pattern.fix_code, facts, values) or ""
+        user = ctx.user
+        if code and user is not None and undefined_in_code(code, user.file, user.line):
+            code = ""
+    description = wording.first(pattern.fix_description, facts, values)
+    if description is None:
+        return None
+    return Fix(description=description, code=dedent(code), edits=tuple(edits), band_aid="band-aid" in facts)
 
 
 def dedent(code: str) -> str:

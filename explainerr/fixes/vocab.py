@@ -40,7 +40,7 @@ def vocab(ctx: Context, f: Finding) -> Located:
 
 def _input_padding_value(ctx: Context, f: Finding) -> list[Edit]:
     """`pad_sequence(..., padding_value=IGNORE_INDEX)` where the input ids were made → the pad id (0)."""
-    from ..analyzers.shapes import _pad_constant
+    from ..analyzers.lengths import _pad_constant
     from ..provenance import trace
 
     ids = f.hints.get("user_ids")

@@ -1,46 +1,12 @@
-"""Analyzers for tensors of the wrong kind: a mask that is not bool, tensors on different devices, and CUDA
-device-side asserts (where no value may be read at all)."""
+"""Analyzers for devices: tensors of one operation on different devices, and CUDA device-side asserts
+(where no value may be read at all)."""
 from __future__ import annotations
 
 import re
 
 from .. import source as src
-from ..facts import Context, dtype_text
-from ..model import TensorFacts
+from ..facts import Context
 from . import Finding, analyzer, evidence, value_evidence
-
-
-@analyzer("non-bool-mask")
-def non_bool_mask(ctx: Context) -> Finding | None:
-    frame = ctx.user
-    if frame is None:
-        return None
-    mask: TensorFacts | None = None
-    lib = ctx.library_tensor("mask", "condition", "attn_mask")
-    if lib is not None and lib.dtype != "torch.bool":
-        mask = ctx.user_name(lib)
-    if mask is None:
-        node = frame.node or frame.statement or ""
-        m = re.search(r"(?:masked_fill_?|masked_select|masked_scatter_?|where)\s*\(\s*([\w.\[\]\"']+)", node)
-        if m:
-            mask = frame.tensor(m.group(1))
-        if mask is None:
-            mask = next((t for t in ctx.tensors_in_node(frame) if t.dtype != "torch.bool"
-                         and re.search(r"mask|cond", t.expr, re.I)), None)
-    if mask is None or mask.dtype == "torch.bool":
-        return None
-    op = re.search(r"(masked_fill_?|masked_select|masked_scatter_?|where|scaled_dot_product_attention)",
-                   (frame.node or "") + ctx.message)
-    f = Finding()
-    origin = ctx.origin(mask.expr, ctx.frames[mask.frame])
-    f.values.update(mask=mask.expr, dtype=dtype_text(mask.dtype), op=op.group(1) if op else "the call",
-                    origin=f" It was made by `{origin[1]}`." if origin and origin[1] != mask.expr else "")
-    e = evidence(mask)
-    if e:
-        f.evidence.append(e)
-    f.hints.update(mask=mask, origin=origin)
-    return f
-
 
 _DEVICES = re.compile(r"\b(cuda(?::\d+)?|cpu|meta|mps|xpu|npu)\b")
 

@@ -1,11 +1,13 @@
-"""Analyzers for ids that exceed a table: embedding lookups (vocabulary, positions, token types) and class
-labels beyond the classifier's outputs, plus ids of the wrong dtype."""
+"""Analyzers for ids that exceed an embedding table: token ids past the vocabulary (added tokens, a
+config sized apart from the tokenizer, negative padding fed as ids) and token type ids past the segment table.
+`embedding_failure` finds the lookup that raised; lengths.py uses it for position tables."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..facts import Context, dtype_text
+from .. import source as src
+from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, value_evidence
 
@@ -122,32 +124,8 @@ def vocab_overflow(ctx: Context) -> Finding | None:
 
 def _uses_tokenizer(ctx: Context) -> bool:
     """Whether the user's files make or call a tokenizer (the added-tokens story applies)."""
-    from .. import source as src
     return any(re.search(r"[Tt]okenizer\b|\.add_tokens\(|\.add_special_tokens\(", src.text_of(f))
                for f in dict.fromkeys(fr.file for fr in ctx.user_frames()))
-
-
-@analyzer("position-ids-exceed-table")
-def position_overflow(ctx: Context) -> Finding | None:
-    fail = embedding_failure(ctx)
-    if fail is None or fail.role != "position" or _ids_exceed(fail) is False:
-        return None
-    f = _table_finding(fail, "position_ids")
-    cfg = ctx.config()
-    max_pos = cfg.get("max_position_embeddings", fail.num_embeddings)
-    seq = (fail.ids.max + 1) if fail.ids and fail.ids.max is not None else None
-    # the user's token ids: the longest sequence among user tensors named like ids
-    user_ids = _user_token_ids(ctx)
-    if user_ids is not None and user_ids.shape:
-        seq = user_ids.shape[-1]
-        f.values["ids"] = user_ids.expr
-        f.hints["ids_root"] = re.split(r"[\[.]", user_ids.expr, maxsplit=1)[0]
-        f.hints["ids_frame"] = user_ids.frame
-        e = evidence(user_ids)
-        if e:
-            f.evidence.insert(0, e)
-    f.values.update(seq_len=seq if seq is not None else "?", max_positions=max_pos)
-    return f
 
 
 def _user_token_ids(ctx: Context) -> TensorFacts | None:
@@ -170,95 +148,3 @@ def token_type_overflow(ctx: Context) -> Finding | None:
     f.values["type_vocab_size"] = cfg.get("type_vocab_size", fail.num_embeddings)
     f.values["needed"] = (fail.ids.max + 1) if fail.ids and fail.ids.max is not None else "?"
     return f
-
-
-@analyzer("label-exceeds-classes")
-def label_out_of_range(ctx: Context) -> Finding | None:
-    target = ctx.int_group("target")
-    logits = ctx.library_tensor("input")
-    lib_target = ctx.library_tensor("target")
-    if logits is None or len(logits.shape) < 2:
-        return None
-    n_classes = logits.shape[1]
-    labels = ctx.user_name(lib_target) if lib_target is not None else None
-    if labels is None:
-        cands = [t for f in ctx.user_frames() for t in f.tensors
-                 if t.is_integer and t.max is not None and (t.max == target or t.min == target)
-                 and re.search(r"label|target|tag|class|y\b", t.expr, re.I)]
-        labels = cands[0] if cands else None
-    lo = labels.min if labels else (lib_target.min if lib_target else None)
-    hi = labels.max if labels else (lib_target.max if lib_target else None)
-    f = Finding()
-    f.values.update(target=target, n_classes=n_classes, last_class=n_classes - 1,
-                    labels=labels.expr if labels else "the labels",
-                    min_label=lo if lo is not None else "?", max_label=hi if hi is not None else "?")
-    consts = ctx.scalar_names(n_classes)
-    if not consts and ctx.config().get("num_labels") == n_classes:
-        consts = ["num_labels"]  # a transformers model: the config's count of classes
-    f.values["classes_name"] = consts[0] if consts else str(n_classes)
-    f.values["classes_ref"] = f" (`{consts[0]}` = {n_classes})" if consts else ""
-    e = evidence(labels, note=f"labels {lo}..{hi}" if lo is not None else None)
-    if e:
-        f.evidence.append(e)
-    f.evidence.append(value_evidence("number of classes (logits.shape[1])", n_classes))
-    if target is not None and target < 0:
-        f.facts.add("negative")
-    elif lo is not None and lo >= 1 and hi == n_classes:
-        f.facts.add("one-based")
-    else:
-        f.facts.add("too-few-classes")
-    f.hints.update(labels=labels, n_classes=n_classes, max_label=hi, target=target)
-    return f
-
-
-@analyzer("float-index")
-def float_index(ctx: Context) -> Finding | None:
-    frames = [ctx.user] if ctx.user else []
-    lib = ctx.library_tensor("input", "indices", "index")
-    candidates: list[TensorFacts] = []
-    if lib is not None and not lib.is_integer and lib.dtype != "torch.bool":
-        u = ctx.user_name(lib)
-        if u is not None:
-            candidates.append(u)
-    for fr in frames:
-        if fr is None:
-            continue
-        text = fr.statement or fr.node or ""
-        index_names = _names_used_as_index(text)
-        for t in fr.tensors:
-            if t.is_float and t not in candidates and t.expr in index_names:
-                candidates.append(t)
-    if not candidates:
-        return None
-    bad = candidates[0]
-    f = Finding()
-    f.values.update(index=bad.expr, dtype=dtype_text(bad.dtype),
-                    others=", ".join(f"`{c.expr}`" for c in candidates[1:]))
-    fr = ctx.frames[bad.frame]
-    origin = ctx.origin(bad.expr, fr)
-    f.values["origin"] = f" It comes from `{origin[1]}`, which is {bad.dtype.replace('torch.', '')}." if origin else ""
-    for c in candidates:
-        e = evidence(c)
-        if e:
-            f.evidence.append(e)
-    f.hints.update(tensors=candidates, origin=origin)
-    return f
-
-
-def _names_used_as_index(text: str) -> set[str]:
-    """Names inside subscript slices, or given as ids to embedding / index_select / gather calls."""
-    import ast
-    try:
-        tree = ast.parse(text.strip())
-    except SyntaxError:
-        return set()
-    out: set[str] = set()
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Subscript):
-            out.update(x.id for x in ast.walk(n.slice) if isinstance(x, ast.Name))
-        elif isinstance(n, ast.Call):
-            name = ast.unparse(n.func)
-            if re.search(r"emb|index_select|gather|take", name, re.I) and n.args:
-                arg = n.args[-1] if re.search(r"index_select|gather", name) else n.args[0]
-                out.update(x.id for x in ast.walk(arg) if isinstance(x, ast.Name))
-    return out

@@ -1,0 +1,171 @@
+"""Checks an edit against the code around it before it is shown: it must parse, every name it reads must be
+bound where it runs, it must not be a band-aid when a root-cause edit exists, and a later line of the same scope
+must not contradict it (a tensor cut to a shorter width where it is created, then written past that width).
+
+All of it is static: the user's file is read as text and AST, nothing is run.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import linecache
+
+from .. import source as src
+from ..model import Edit
+
+_BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__builtins__", "__spec__"}
+
+
+def bound_names(file: str, line: int) -> set[str] | None:
+    """Names a statement at `line` of `file` can read: builtins, the module's names bound before that line
+    (or anywhere, for code inside a function), and the enclosing functions' parameters and locals.
+    None when the file cannot be read (no check is possible)."""
+    tree = src.tree_of(file)
+    if tree is None:
+        return None
+    path = src.path_to(tree, line)
+    functions = [n for n in path if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+    out = set(_BUILTINS)
+    out |= _bound_in(tree, before=None if functions else line)
+    for fn in functions:
+        out |= _bound_in(fn, before=None)
+        args = fn.args
+        for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if a is not None:
+                out.add(a.arg)
+    for n in path:  # names bound by the statements holding the line: `for i, x in ...`, `with ... as f`
+        if isinstance(n, (ast.For, ast.AsyncFor)):
+            out |= _target_names(n.target)
+        elif isinstance(n, (ast.With, ast.AsyncWith)):
+            for item in n.items:
+                if item.optional_vars is not None:
+                    out |= _target_names(item.optional_vars)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            out.add(n.name)
+    return out
+
+
+def _bound_in(scope: ast.AST, before: int | None) -> set[str]:
+    out: set[str] = set()
+    for n in src.walk_scope(scope):
+        if before is not None and getattr(n, "lineno", 0) >= before and not isinstance(n, ast.arguments):
+            continue
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            for a in n.names:
+                out.add((a.asname or a.name).split(".")[0])
+        elif isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            out.add(n.id)
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            out.update(n.names)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            out.add(n.name)
+        elif isinstance(n, ast.arg):
+            out.add(n.arg)
+    return out
+
+
+def _target_names(target: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+def read_names(code: str) -> set[str] | None:
+    """Names `code` reads that it does not bind itself (comprehension variables, its own assignments, the
+    parameters of a function it defines); None when it does not parse."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    bound: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            bound.add(n.id)
+        elif isinstance(n, ast.arg):
+            bound.add(n.arg)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in n.names)
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
+
+
+def undefined_names(edit: Edit) -> set[str]:
+    """Names the edit's replacement reads that are bound neither by it nor where it runs.  The replaced lines
+    are read inside the statement that holds them, so a `for` header or one argument line can be checked."""
+    lines = linecache.getlines(edit.file)
+    tree = src.tree_of(edit.file)
+    if not lines or tree is None:
+        return set()
+    top = src.top_statement(tree, edit.start_line) if tree.body else None
+    lo, hi = (top.lineno, top.end_lineno or top.lineno) if top is not None else (1, len(lines))
+    if not (lo <= edit.start_line and edit.end_line <= hi):
+        lo, hi = 1, len(lines)
+    new_lines = (edit.replacement + "\n").splitlines(True)
+    block = lines[lo - 1:edit.start_line - 1] + new_lines + lines[edit.end_line:hi]
+    try:
+        parsed = ast.parse("".join(block))
+    except SyntaxError:
+        return {"<does not parse>"}
+    first = edit.start_line - lo + 1
+    last = first + len(new_lines) - 1
+    reads: set[str] = set()
+    binds: set[str] = set()
+    for n in ast.walk(parsed):
+        if isinstance(n, ast.Name) and first <= n.lineno <= last:
+            (reads if isinstance(n.ctx, ast.Load) else binds).add(n.id)
+        elif isinstance(n, ast.arg) and first <= n.lineno <= last:
+            binds.add(n.arg)
+        elif isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) and first <= n.lineno <= last:
+            binds |= {n.name} if isinstance(n, (ast.FunctionDef, ast.ClassDef)) else {
+                (a.asname or a.name).split(".")[0] for a in n.names}
+    known = bound_names(edit.file, edit.start_line)
+    if known is None:
+        return set()
+    return reads - binds - known
+
+
+def undefined_in_code(code: str, file: str, line: int) -> set[str]:
+    """Names a code suggestion (not an edit) reads that the user's scope at file:line does not bind."""
+    import textwrap
+    reads = read_names(textwrap.dedent(code))
+    if reads is None:
+        return {"<does not parse>"}
+    known = bound_names(file, line)
+    return set() if known is None else reads - known
+
+
+def later_writes(file: str, name: str, after_line: int) -> list[int]:
+    """Lines after `after_line`, in the scope holding it, that write into `name` through an index
+    (`name[i, :n] = ...`, `name[..., k] += ...`): they depend on the width `name` was created with."""
+    tree = src.tree_of(file)
+    if tree is None:
+        return []
+    scope = src.enclosing_scope(tree, after_line)
+    out: list[int] = []
+    for n in src.walk_scope(scope):
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
+        for t in targets:
+            if (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
+                    and n.lineno > after_line):
+                out.append(n.lineno)
+    return sorted(out)
+
+
+def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
+    """The edits that pass every check, and one line per edit dropped (why)."""
+    kept: list[Edit] = []
+    dropped: list[str] = []
+    for e in edits:
+        if not linecache.getlines(e.file):
+            dropped.append(f"{e.file}:{e.start_line}: the file cannot be read")
+            continue
+        if not src.parses_in_file(e.file, e.start_line, e.end_line, e.replacement):
+            dropped.append(f"{e.file}:{e.start_line}: the edited file would not parse")
+            continue
+        missing = undefined_names(e)
+        if missing:
+            dropped.append(f"{e.file}:{e.start_line}: uses {', '.join(sorted(missing))}, not defined there")
+            continue
+        kept.append(e)
+    return kept, dropped

@@ -1,0 +1,60 @@
+"""The code of every fix shown on the corpus is real code for the script at hand: no `{placeholder}`, no
+placeholder words standing in for the user's names, it parses, and every name it reads is bound where it
+goes (the edit's line, or the failing line when the code is not an edit).  Alternatives are held to the
+same rule as the first diagnosis."""
+from __future__ import annotations
+
+import linecache
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from explainerr.fixes.checks import undefined_in_code, undefined_names
+from explainerr.model import Edit
+
+from test_corpus import CORPUS, POSITIVE
+
+_PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*\}(?!\})")
+
+
+def _diagnoses(report):
+    return [d for d in [report.get("diagnosis"), *report.get("alternatives", [])] if d]
+
+
+def _problems(name: str, report: dict) -> list[str]:
+    script = CORPUS / name / "case.py"
+    linecache.checkcache(str(script))
+    out = []
+    for d in _diagnoses(report):
+        fix = d.get("fix")
+        if not fix:
+            continue
+        code = fix["code"]
+        if _PLACEHOLDER.search(code):
+            out.append(f"{d['pattern']}: placeholder in {code!r}")
+        if code.strip():
+            try:
+                compile(textwrap.dedent(code), "<fix>", "exec")
+            except SyntaxError:
+                out.append(f"{d['pattern']}: code does not parse: {code!r}")
+        for e in fix["edits"]:
+            if Path(e["file"]).name != script.name:
+                continue
+            missing = undefined_names(Edit(str(script), e["start_line"], e["end_line"], e["replacement"]))
+            if missing:
+                out.append(f"{d['pattern']}: edit at line {e['start_line']} reads undefined {sorted(missing)}")
+        loc = report.get("location") or {}
+        if code.strip() and not fix["edits"] and Path(loc.get("file") or "").name == script.name:
+            missing = undefined_in_code(code, str(script), loc["line"])
+            if missing:
+                out.append(f"{d['pattern']}: code reads undefined {sorted(missing)}: {code!r}")
+    return out
+
+
+@pytest.mark.parametrize("name", POSITIVE)
+def test_fix_code_is_the_scripts_own(corpus_results, name):
+    report = corpus_results[name].report
+    assert report is not None
+    assert not _problems(name, report)
