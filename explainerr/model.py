@@ -330,10 +330,15 @@ class Origin:
     line: int
     function: str
     source: str
+    #: A fact about the step that the line does not show (`np.zeros(...)` without dtype= gives float64).
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"expr": self.expr, "file": self.file, "line": self.line, "function": self.function,
-                "source": self.source}
+        out = {"expr": self.expr, "file": self.file, "line": self.line, "function": self.function,
+               "source": self.source}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True)

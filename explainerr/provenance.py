@@ -21,6 +21,9 @@ MAX_TRACED = 3
 MAX_SOURCE = 160
 _ROOT = re.compile(r"[A-Za-z_]\w*")
 _FACTORY = re.compile(r"(torch|np|numpy)\.\w+$")
+#: Calls that convert their first argument without making new values: followed into that argument.
+_CONVERSIONS = re.compile(r"^(torch\.(from_numpy|as_tensor|tensor|LongTensor|FloatTensor|stack|cat)|"
+                          r"(np|numpy)\.(array|asarray|stack|concatenate))$")
 
 
 def origins(ctx: Context, tensors: list[TensorFacts]) -> tuple[Origin, ...]:
@@ -66,6 +69,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
         loop = _loop_over(tree, name, line, scope)
         if found and (loop is None or found[-1].stmt.lineno > loop.lineno):
             a = found[-1]
+            _writes_since(frame, tree, scope, name, a.stmt.lineno, line, t.expr, steps)
             _add(steps, frame, a.stmt, t.expr)
             name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps), a.stmt.lineno
             continue
@@ -96,9 +100,28 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
     return steps
 
 
+def _writes_since(frame: FrameFacts, tree: ast.Module, scope: ast.AST, name: str, after: int, before: int,
+                  expr: str, steps: list[Origin]) -> None:
+    """The lines between `name`'s assignment and its use that changed its values without assigning it: in-place
+    writes to it or to a name sharing its storage (`labels = input_ids` then `labels[~m] = -100`), most recent
+    first, each followed by the line that made the alias."""
+    shared = src.aliases(tree, scope, name, before)
+    names = [name] + [n for n, _ in shared]
+    for w in reversed(src.inplace_writes(scope, names, after, before)):
+        _add(steps, frame, w, expr)
+    for _, stmt in reversed(shared):
+        if after < stmt.lineno < before:
+            _add(steps, frame, stmt, expr)
+
+
 def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt, expr: str,
             steps: list[Origin]) -> str | None:
     """After an assignment: the name to keep following, having added a helper's or a DataLoader's lines."""
+    while (isinstance(value, ast.Call) and _CONVERSIONS.match(src.call_name(value)) and value.args
+           and isinstance(value.args[0], (ast.Call, ast.Name))):
+        value = value.args[0]  # `torch.from_numpy(build(...))`: the values were made by `build`
+    if isinstance(value, ast.Name):
+        return value.id
     if isinstance(value, ast.Call):
         helper = _user_function(tree, value, stmt.lineno)
         if helper is not None:
@@ -110,7 +133,15 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
         if _FACTORY.match(src.call_name(value)):
             return None  # made here (torch.zeros, torch.tensor, np.array): the line itself is the origin
     elif isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
-        return root_name(ast.unparse(value))
+        base = value
+        while isinstance(base, (ast.Attribute, ast.Subscript)):
+            base = base.value
+        if isinstance(base, ast.Call):  # `model(x).logits`, `out[0]`: what the call was computed from
+            return _tensor_operand(frame, base, stmt)
+        name = root_name(ast.unparse(value))
+        if name and any(m.expr == name for m in frame.modules):
+            return None  # a module (`model`), not a tensor: its construction is not where values come from
+        return name
     return _tensor_operand(frame, value, stmt)
 
 
@@ -150,16 +181,36 @@ def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list
         return
     ret = max(returns, key=lambda n: n.lineno)
     value: ast.AST = ret.value
+    function = name or fn.name
     key = re.fullmatch(r'\w+\["(\w+)"\]', expr)
+    tree = frame_tree(frame)
+    set_item = None
     if key and isinstance(value, ast.Dict):
         value = next((v for k, v in zip(value.keys, value.values)
                       if isinstance(k, ast.Constant) and k.value == key.group(1)), value)
-    locals_used = [n for n in src.names_in(value) if n not in {a.arg for a in fn.args.args}]
+    elif key and isinstance(value, ast.Name):  # `batch["labels"] = labels ... return batch`
+        sets = src.key_assignments(fn, value.id, key.group(1), before=ret.lineno)
+        if sets:
+            set_item = sets[-1]
+            value = src.key_value(set_item, key.group(1)) or value
+    params = {a.arg for a in fn.args.args}
+    locals_used = [n for n in src.names_in(value) if n not in params]
+    inside: list[Origin] = []
+    _add(inside, frame, ret, expr, function=function)
+    if set_item is not None:
+        _add(inside, frame, set_item, expr, function=function)
+    end = set_item.lineno if set_item is not None else ret.lineno
     for local in locals_used[:1]:
-        found = src.assignments(frame_tree(frame), local, fn, before=ret.lineno)
+        found = src.assignments(tree, local, fn, before=end)
         if found:
-            _add(steps, frame, found[-1].stmt, expr, function=name or fn.name)
-    _add(steps, frame, ret, expr, function=name or fn.name)
+            _writes_since(frame, tree, fn, local, found[-1].stmt.lineno, end, expr, inside)
+            _add(inside, frame, found[-1].stmt, expr, function=function)
+    steps.extend(sorted((_in_function(o, function) for o in inside), key=lambda o: o.line))
+
+
+def _in_function(o: Origin, function: str) -> Origin:
+    from dataclasses import replace
+    return replace(o, function=function)
 
 
 def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str, steps: list[Origin]) -> None:
@@ -255,7 +306,18 @@ def _add(steps: list[Origin], frame: FrameFacts, stmt: ast.AST, expr: str, heade
     if _has_secret(stmt):
         return
     steps.append(Origin(expr=expr, file=frame.file, line=stmt.lineno,  # type: ignore[attr-defined]
-                        function=function or _function_name(frame, stmt.lineno), source=_one_line(text)))
+                        function=function or _function_name(frame, stmt.lineno), source=_one_line(text),
+                        note=_dtype_note(stmt)))
+
+
+def _dtype_note(stmt: ast.AST) -> str | None:
+    """`np.zeros(...)` without `dtype=` makes float64 values (torch's constructors float32): said on the step."""
+    value = getattr(stmt, "value", None)
+    if isinstance(value, ast.Call):
+        dtype = src.default_dtype(value)
+        if dtype is not None:
+            return f"{src.call_name(value)} without dtype= gives {dtype}"
+    return None
 
 
 def _add_text(steps: list[Origin], frame: FrameFacts, text: str, expr: str) -> None:

@@ -154,7 +154,8 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
             for expr, rows in _origin_groups(d):
                 lines.append(f"    {expr}")
                 for o in rows:
-                    lines.append(f"      {_short(o.file)}:{o.line} in {o.function}:  {o.source}")
+                    lines.append(f"      {_short(o.file)}:{o.line} in {o.function}:  {o.source}"
+                                 + (f"  ({o.note})" if o.note else ""))
         if d.fix:
             lines.append("")
             lines.append(f"  Fix{' (a band-aid)' if d.fix.band_aid else ''}: {d.fix.description}")
@@ -226,7 +227,7 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
                 origin_text.append(f"{expr}\n", style="cyan")
                 for o in rows:
                     origin_text.append(f"  {_short(o.file)}:{o.line} in {o.function}:  ", style="dim")
-                    origin_text.append(o.source + "\n")
+                    origin_text.append(o.source + (f"  ({o.note})" if o.note else "") + "\n")
             parts.append(origin_text)
         if d.fix:
             band = " (a band-aid)" if d.fix.band_aid else ""
