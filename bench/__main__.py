@@ -10,6 +10,8 @@ largest scaling points skipped) asserts nothing.
   scaling    tensor size, stack depth, number of locals: time, output, peak memory    (bench/scaling.py)
   accuracy   the case corpus through the CLI                                          (bench/corpus.py)
   profile    cProfile of the slowest paths, before/after the proposed fixes          (bench/profiling.py)
+  catalogue  the message catalogue: messages recognised by a pattern, proposed, left (bench/catalogue.py)
+             (not part of --quick unless named in --only)
 """
 from __future__ import annotations
 
@@ -90,6 +92,11 @@ FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
     "profile.cold_rich_patched_ms": ("profile: cold rich format, proposed fixes", "ms", "", None),
     "profile.worst_point_ms": ("profile: worst scaling point, now", "ms", "", None),
     "profile.worst_point_patched_ms": ("profile: worst scaling point, proposed fixes", "ms", "", None),
+    "catalogue.messages": ("catalogue: messages in scope", "", "", None),
+    "catalogue.recognised": ("catalogue: recognised by a pattern", "", "", None),
+    "catalogue.proposed": ("catalogue: proposed regex, not yet recognised", "", "", None),
+    "catalogue.left": ("catalogue: left without a pattern (reasons)", "", "", None),
+    "catalogue.entries_with_problems": ("catalogue: entries with problems (drift)", "", "0", lambda v, r: v == 0),
 }
 
 
@@ -111,7 +118,7 @@ def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
                 v[f"explain.{tool}.{k}"] = x
     nm = raw.get("explain", {}).get("no_match") or {}
     v["explain.no_match.cold_ms"], v["explain.no_match.warm_ms"] = nm.get("cold_ms"), nm.get("warm_ms")
-    for part in ("scaling", "accuracy"):
+    for part in ("scaling", "accuracy", "catalogue"):
         for k, x in raw.get(part, {}).items():
             if f"{part}.{k}" in v:
                 v[f"{part}.{k}"] = x
@@ -163,16 +170,18 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus", help="a case-corpus folder")
     ap.add_argument("--runs", type=int, default=7, help="runs per figure where runs are repeated")
     ap.add_argument("--quick", action="store_true", help="smoke run: few iterations, no budgets asserted")
-    ap.add_argument("--only", nargs="*", help="run only these parts (install steady explain scaling accuracy profile)")
+    ap.add_argument("--only", nargs="*",
+                    help="run only these parts (install steady explain scaling accuracy profile catalogue)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     a = ap.parse_args()
-    parts = set(a.only or ("install", "steady", "explain", "scaling", "accuracy", "profile"))
+    parts = set(a.only or ("install", "steady", "explain", "scaling", "accuracy", "profile",
+                           *(() if a.quick else ("catalogue",))))
     corpus = a.corpus.resolve()
     # installed packages carry their bytecode: compile ours too, or cold figures would include compiling
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "explainerr"), str(ROOT / "bench")], env=env(),
                    check=False, capture_output=True)
+    from bench import catalogue, explain_time, install, profiling, scaling, steady
     from bench import corpus as corpus_mod
-    from bench import explain_time, install, profiling, scaling, steady
     raw: dict[str, Any] = {"quick": a.quick, "corpus": str(corpus), "python": sys.version.split()[0]}
     runs = 2 if a.quick else a.runs
     if "install" in parts:
@@ -205,6 +214,8 @@ def main() -> int:
         worst = raw.get("scaling", {}).get("worst") or {"kind": "source", "n": 2000}
         _step("profile", lambda: profiling.bench_profile(cold_case, f"{worst['kind']}:{worst['n']}",
                                                         0 if a.quick else max(3, runs // 2), quick=a.quick), raw)
+    if "catalogue" in parts:
+        _step("catalogue", catalogue.bench_catalogue, raw)
     figs = figures(raw, assert_budgets=not a.quick)
     print_table(figs, a.quick)
     failed = [k for k, f in figs.items() if f["pass"] is False]
