@@ -86,6 +86,10 @@ FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
     "accuracy.fixes_ok": ("accuracy: edits that make the script pass", "", "", None),
     "accuracy.false_alarms": ("accuracy: false alarms (pattern: none)", "", "0", lambda v, r: v == 0),
     "accuracy.median_analysis_ms": ("accuracy: median analysis time (CLI)", "ms", "", None),
+    "accuracy.high_precision": ("accuracy: high confidence right (right / given)", "", "≥ 0.95",
+                                lambda v, r: v is None or v >= 0.95),
+    "accuracy.medium_precision": ("accuracy: medium confidence right (right / given)", "", "", None),
+    "accuracy.low_precision": ("accuracy: low confidence right (right / given)", "", "", None),
     "profile.cold_ms": ("profile: cold explanation, now", "ms", "", None),
     "profile.cold_patched_ms": ("profile: cold, with the proposed fixes", "ms", "", None),
     "profile.cold_rich_ms": ("profile: cold rich format, now", "ms", "", None),
@@ -122,6 +126,9 @@ def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
         for k, x in raw.get(part, {}).items():
             if f"{part}.{k}" in v:
                 v[f"{part}.{k}"] = x
+    for level, c in (raw.get("accuracy", {}).get("confidence") or {}).items():
+        if c.get("given"):
+            v[f"accuracy.{level}_precision"] = round(c["right"] / c["given"], 3)
     prof = raw.get("profile", {})
     for label, key in (("cold (plain)", "cold"), ("cold (rich format)", "cold_rich"),
                        ("worst scaling point", "worst_point")):

@@ -116,4 +116,23 @@ def summary(results: list[CaseResult]) -> dict[str, Any]:
         "negatives": len(neg),
         "exit_kept": sum(r.exit_code == 1 for r in results),
         "median_analysis_ms": ms[len(ms) // 2] if ms else None,
+        "confidence": confidence_precision(results),
     }
+
+
+def confidence_precision(results: list[CaseResult]) -> dict[str, dict[str, int]]:
+    """Per confidence level of the diagnoses given: how many, and how many were right (the expected pattern
+    with every must_mention string; on a negative case any diagnosis is wrong).  Alternatives count at their
+    own level, right when their pattern is the expected one."""
+    out: dict[str, dict[str, int]] = {lvl: {"given": 0, "right": 0} for lvl in ("high", "medium", "low")}
+    for r in results:
+        diag = (r.report or {}).get("diagnosis")
+        if diag and diag.get("confidence") in out:
+            lvl = out[diag["confidence"]]
+            lvl["given"] += 1
+            lvl["right"] += int(r.got == r.want and not r.mentions_missing)
+        for alt in (r.report or {}).get("alternatives") or []:
+            if alt.get("confidence") in out:
+                out[alt["confidence"]]["given"] += 1
+                out[alt["confidence"]]["right"] += int(alt.get("pattern") == r.want)
+    return out

@@ -123,9 +123,11 @@ def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
     return origins(ctx, traced)
 
 
-def build_from_text(pattern: Pattern, finding: Finding) -> Diagnosis:
+def build_from_text(report: Report, pattern: Pattern, finding: Finding) -> Diagnosis:
     """A diagnosis from a traceback's text: the pattern's `text:` templates, no edits, what was not checked."""
+    from .analyzers.scene import scene_facts
     text = pattern.text or {}
+    finding.facts |= scene_facts(Context(report=report, groups={}, message=""))
     facts, values = finding.facts, finding.values
     fix = text.get("fix") or {"description": pattern.fix_description, "code": pattern.fix_code}
     description, code = wording.first(fix["description"], facts, values), wording.first(fix["code"], facts, values)
@@ -175,7 +177,7 @@ def diagnose(report: Report, patterns: Iterable[Pattern], from_text: bool = Fals
         check_deadline()
         readings = [finding] + [_reading(finding, alt) for alt in finding.alternatives]
         for reading in readings:
-            d = build_from_text(p, reading) if from_text else build(report, p, reading, message)
+            d = build_from_text(report, p, reading) if from_text else build(report, p, reading, message)
             if out and d.confidence == "high":  # an alternative is never as sure as the first reading
                 d = replace(d, confidence="medium")
             out.append(d)

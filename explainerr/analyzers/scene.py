@@ -42,7 +42,10 @@ def _in_package(file: str, package: str) -> bool:
 
 
 def _tokenizer_in_source(ctx: Context) -> bool:
-    """The user's files name a tokenizer class or call a tokenizer (`tokenizer(texts, ...)`)."""
+    """The user's files name a tokenizer class or call a tokenizer (`tokenizer(texts, ...)`); for a pasted log
+    whose files are not on this machine, the source lines it shows."""
+    if any(_TOKENIZER_SOURCE.search(f.statement or f.source or "") for f in ctx.user_frames()):
+        return True
     for file in dict.fromkeys(f.file for f in ctx.user_frames()):
         text = src.text_of(file)
         if text and _TOKENIZER_SOURCE.search(text):
