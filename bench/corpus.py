@@ -51,6 +51,19 @@ def apply_edits(script: Path, edits: list[dict[str, Any]]) -> None:
     script.write_text("".join(lines))
 
 
+def score_report(res: CaseResult, meta: dict[str, Any], report: dict[str, Any]) -> dict[str, Any] | None:
+    """Fill `res` from a JSON report (pattern, must_mention strings missing, edits, analysis time); returns
+    the report's diagnosis."""
+    res.report = report
+    diag = report.get("diagnosis")
+    res.got = (diag or {}).get("pattern") or "none"
+    res.analysis_ms = (report.get("timing") or {}).get("analysis_ms")
+    text = json.dumps(diag, ensure_ascii=False).replace('\\"', '"') if diag else ""
+    res.mentions_missing = [str(m) for m in meta.get("must_mention") or [] if diag and str(m) not in text]
+    res.edits = ((diag or {}).get("fix") or {}).get("edits") or []
+    return diag
+
+
 def run_case(case: Path, python: str = sys.executable, timeout: float = 120, check_fix: bool = True) -> CaseResult:
     import yaml
     meta = yaml.safe_load((case / "meta.yaml").read_text()) or {}
@@ -68,15 +81,7 @@ def run_case(case: Path, python: str = sys.executable, timeout: float = 120, che
             res.exit_code = 124
         if not report_path.exists():
             return res
-        report = json.loads(report_path.read_text())
-        res.report = report
-        diag = report.get("diagnosis")
-        res.got = (diag or {}).get("pattern") or "none"
-        res.analysis_ms = (report.get("timing") or {}).get("analysis_ms")
-        text = json.dumps(diag, ensure_ascii=False) if diag else ""
-        text = text.replace('\\"', '"')
-        res.mentions_missing = [str(m) for m in meta.get("must_mention") or [] if diag and str(m) not in text]
-        res.edits = ((diag or {}).get("fix") or {}).get("edits") or []
+        diag = score_report(res, meta, json.loads(report_path.read_text()))
         if check_fix and diag and res.edits:
             fixdir = Path(tmp) / "fixed"
             fixdir.mkdir()

@@ -1,8 +1,11 @@
 """Shared fixtures.  Every test runs with EXPLAINERR_DEBUG=1 (inherited by subprocesses), so an internal
-error that production would swallow fails the test instead."""
+error that production would swallow fails the test instead, and with no analysis deadline
+(EXPLAINERR_DEADLINE_MS=0), so no result depends on how fast the machine is; a test of the deadline sets its
+own and makes a step slow on purpose."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,11 +13,23 @@ from pathlib import Path
 import pytest
 
 os.environ["EXPLAINERR_DEBUG"] = "1"
+os.environ["EXPLAINERR_DEADLINE_MS"] = "0"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.pop("EXPLAINERR_KNOWLEDGE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+#: The word explainerr as explainerr's own output shows it (`explainerr [pattern, …]`, `explainerr: the analysis
+#: failed`, the rich panel's `explainerr ·` title), not inside a path: the project may be cloned into a folder
+#: named explainerr, and tracebacks show that path.
+_OWN_WORD = re.compile(r"(?<![\w/\\.-])explainerr(?![\w/\\.-])")
+
+
+def shows_explainerr(text: str) -> bool:
+    """True when `text` holds output of explainerr's (any line naming it outside a file path)."""
+    return bool(_OWN_WORD.search(text))
 
 
 def run_py(args: list[str], cwd: Path | str | None = None, env: dict[str, str] | None = None,
@@ -30,10 +45,10 @@ def run_py(args: list[str], cwd: Path | str | None = None, env: dict[str, str] |
 
 @pytest.fixture(scope="session")
 def corpus_results():
-    """Every case of tests/corpus run once through `python -m explainerr --report`, edits applied and re-run."""
-    from bench.corpus import run_corpus
-    results = run_corpus(ROOT / "tests" / "corpus", python=sys.executable, jobs=2)
-    return {r.name: r for r in results}
+    """Every case of tests/corpus run once, analysed, its edits applied and the fixed copy re-run, in two
+    interpreters (tests/corpus_runner.py)."""
+    from corpus_runner import cases_in, run_cases_batched
+    return {r.name: r for r in run_cases_batched(cases_in(ROOT / "tests" / "corpus"), jobs=2)}
 
 
 def ipython_shell():

