@@ -17,7 +17,8 @@ The pieces, from the smallest:
                                         # share with run_case; a crashed interpreter costs only its unfinished cases
 
 `python tests/corpus_runner.py [--no-fix] CASE_DIR...` runs cases in this process and prints one JSON object
-per case (what run_cases_batched reads).
+per case (what run_cases_batched reads); a case whose analysis raised gets exit_code None and the traceback in
+`stderr`.
 
 What a script run in-process changes is put back afterwards: the working directory (the script runs in its
 own folder), `sys.argv`, `sys.path` and the modules imported from the script's folder.  Global state of the
@@ -36,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -186,7 +188,10 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     stdout = sys.stdout
     for arg in (a for a in argv if a != "--no-fix"):
-        result = run_case(Path(arg), check_fix=check_fix)
+        try:
+            result = run_case(Path(arg), check_fix=check_fix)
+        except Exception:  # explainerr's own error (EXPLAINERR_DEBUG=1): this case fails, the others still run
+            result = CaseResult(name=Path(arg).name, want="?", stderr=traceback.format_exc())
         stdout.write(json.dumps(dataclasses.asdict(result)) + "\n")
         stdout.flush()
     return 0
