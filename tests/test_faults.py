@@ -27,7 +27,7 @@ from explainerr import safety
 explainerr.install()
 
 TARGETS = {"capture": ("explainerr.capture", "capture"), "knowledge": ("explainerr.knowledge", "load_knowledge"),
-           "diagnosis": ("explainerr.diagnose", "diagnose"), "fix": ("explainerr.fix", "make_fix"),
+           "diagnosis": ("explainerr.diagnose", "diagnose"), "fix": ("explainerr.fixes", "make_fix"),
            "render": ("explainerr.render", "render")}
 FAULT = os.environ["FAULT"]
 STAGES = os.environ["STAGES"].split(",")
@@ -134,7 +134,7 @@ def test_ipython_stage_failure_keeps_ipythons_traceback(stage, monkeypatch, caps
     import importlib
 
     targets = {"capture": ("explainerr.capture", "capture"), "knowledge": ("explainerr.knowledge", "load_knowledge"),
-               "diagnosis": ("explainerr.diagnose", "diagnose"), "fix": ("explainerr.fix", "make_fix"),
+               "diagnosis": ("explainerr.diagnose", "diagnose"), "fix": ("explainerr.fixes", "make_fix"),
                "render": ("explainerr.render", "render")}
     module = importlib.import_module(targets[stage][0])
 
