@@ -98,7 +98,7 @@ def run_target(kind: str, target: str, args: list[str]) -> int:
         except Exception:
             pass
         prev = hook._previous.get("sys") or sys.__excepthook__
-        hook.handle(exc, tb, lambda: prev(type(exc), exc, tb))
+        hook.handle(exc, tb, lambda: prev(type(exc), exc, tb), process_ending=True)
         return 1
     return 0
 

@@ -181,7 +181,7 @@ class _Collector:
             return
         kind = tf.object_kind(value) if len(self.objects) < MAX_ITEMS_PER_CONTAINER else None
         if kind is not None:
-            self.objects.append(ObjectFacts(expr=expr, kind=kind[0], cls=kind[1], frame=self.index))
+            self.objects.append(ObjectFacts(expr=expr, kind=kind[0], cls=kind[1], frame=self.index, file=kind[2]))
             if kind[0] in ("tokenizer", "config", "collator"):
                 return
         items = _mapping_items(value)

@@ -8,6 +8,7 @@ gets no diagnosis.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Iterable
 
@@ -105,9 +106,10 @@ def build(report: Report, pattern: Pattern, finding: Finding, message: str) -> D
 
 def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
     """Where the user's tensors named in the evidence were made (provenance.py)."""
-    from .provenance import origins, root_name
+    from .provenance import dataset_origin, origins, root_name
 
     traced: list[TensorFacts] = []
+    from_library: list[str] = []
     users = [t for f in ctx.user_frames() for t in f.tensors]
     for ev in finding.evidence:
         if ev.shape is None:
@@ -118,9 +120,23 @@ def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
             t = next((replace(t, expr=ev.expr) for t in users if root and root_name(t.expr) == root), None)
         if t is not None:
             traced.append(t)
+        else:
+            from_library.append(ev.expr)
     for index, name in finding.hints.get("trace") or []:  # names an analyzer asks to follow (a loader, a list)
         traced.append(TensorFacts(expr=name, shape=(), dtype="", device="", frame=index))
-    return origins(ctx, traced)
+    found = list(origins(ctx, traced))
+    for expr in from_library:  # a batch entry built by a library (Trainer, collate) from the user's Dataset
+        key = _batch_key(expr)
+        if key:
+            found += [o for o in dataset_origin(ctx, key, expr) if (o.file, o.line) not in
+                      {(x.file, x.line) for x in found}]
+    return tuple(found)
+
+
+def _batch_key(expr: str) -> str | None:
+    """The batch key an expression names: `kwargs["labels"]` → labels, `inputs.input_ids` → input_ids."""
+    m = re.search(r"""\[\s*["'](\w+)["']\s*\]\s*$|\.(\w+)$|^(\w+)$""", expr.strip())
+    return next((g for g in m.groups() if g), None) if m else None
 
 
 def build_from_text(report: Report, pattern: Pattern, finding: Finding) -> Diagnosis:

@@ -79,11 +79,15 @@ def _write_quietly(stream: IO[str] | None, text: str) -> bool:
 
 
 def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callable[[], None],
-           stream: IO[str] | None = None, header: str = "", show_traceback: bool = True) -> Any:
+           stream: IO[str] | None = None, header: str = "", show_traceback: bool = True,
+           process_ending: bool = False) -> Any:
     """Explain `exc` on `stream` (default stderr); on any internal failure, a timeout or a Ctrl-C during the
     analysis, call `fallback` (the native traceback) and print one line.  Never raises (except explainerr's
     own errors under EXPLAINERR_DEBUG=1).  Returns the Report, or None."""
     from . import safety
+    if process_ending:
+        from .progress import settle
+        settle()  # open progress bars end their line first, and do not redraw after the explanation
     out = stream if stream is not None else sys.stderr
     if out is None or not safety.is_subclass(exc, Exception) or safety.type_name(exc) in (
             "ExceptionGroup", "BaseExceptionGroup"):
@@ -128,7 +132,7 @@ def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callabl
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:
     prev = _previous.get("sys") or sys.__excepthook__
-    handle(exc, tb, lambda: prev(exc_type, exc, tb))
+    handle(exc, tb, lambda: prev(exc_type, exc, tb), process_ending=True)
 
 
 def _threading_hook(args: Any) -> None:

@@ -105,12 +105,13 @@ class ModuleFacts:
 @dataclass(frozen=True)
 class ObjectFacts:
     """A library object seen in a frame (see tensors.OBJECT_KINDS): `kind` is tokenizer, dataloader,
-    dataset, config or collator; `cls` the object's own class name."""
+    dataset, config or collator; `cls` the object's own class name; `file` where that class is defined."""
 
     expr: str
     kind: str
     cls: str
     frame: int
+    file: str | None = None
 
 
 @dataclass(frozen=True)

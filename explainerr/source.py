@@ -277,8 +277,9 @@ def inplace_writes(scope: ast.AST, names: Iterable[str], after: int, before: int
         if not isinstance(n, ast.stmt) or not after < n.lineno < before:
             continue
         targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
-        if any(isinstance(t, ast.Subscript) and aliased_name(t.value) in wanted for t in targets):
-            out.append(n)
+        if any(isinstance(t, ast.Subscript) and aliased_name(t.value) in wanted and not (
+                isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str)) for t in targets):
+            out.append(n)  # `item["labels"] = ...` sets a dict entry: not a write into a tensor
         elif (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
               and _writes_in_place(n.value.func.attr) and aliased_name(n.value.func.value) in wanted):
             out.append(n)

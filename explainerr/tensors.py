@@ -144,9 +144,10 @@ OBJECT_KINDS = {
 }
 
 
-def object_kind(value: object) -> tuple[str, str] | None:
-    """(kind, class name) of a tokenizer, DataLoader, Dataset, config or data collator; None otherwise.
-    Reads only `__name__`/`__module__` from each class's own namespace (no metaclass, no property)."""
+def object_kind(value: object) -> tuple[str, str, str | None] | None:
+    """(kind, class name, file defining the class) of a tokenizer, DataLoader, Dataset, config or data
+    collator; None otherwise.  Reads only `__name__`/`__module__` from each class's own namespace (no
+    metaclass, no property) and the defining module's `__file__` from its dict."""
     try:
         mro = safety._type_mro(type(value))
         for klass in mro[:-1]:
@@ -156,10 +157,20 @@ def object_kind(value: object) -> tuple[str, str] | None:
                 continue
             kind = OBJECT_KINDS.get((module, str(safety._type_name(klass))))
             if kind is not None:
-                return kind, str(safety._type_name(mro[0]))
+                return kind, str(safety._type_name(mro[0])), _class_file(mro[0])
     except Exception:
         return None
     return None
+
+
+def _class_file(cls: type) -> str | None:
+    """The file of the module that defines `cls`; None for `__main__` (a runner such as runpy swaps that
+    module, so the script's classes are looked up in the user's frames' files instead)."""
+    module = safety._type_ns(cls).get("__module__")
+    mod = sys.modules.get(module) if type(module) is str and module != "__main__" else None
+    d = safety.instance_dict(mod) if mod is not None else None
+    f = dict.get(d, "__file__") if d is not None else None
+    return f if type(f) is str else None
 
 
 def module_device(module: object) -> str | None:

@@ -1,5 +1,5 @@
-"""Checks an edit against the code around it before it is shown: it must parse, every name it reads must be
-bound where it runs, it must not be a band-aid when a root-cause edit exists, and a later line of the same scope
+"""Checks an edit against the code around it before it is shown: it must be in the user's own code (never a
+library's), it must parse, every name it reads must be bound where it runs, it must not be a band-aid when a root-cause edit exists, and a later line of the same scope
 must not contradict it (a tensor cut to a shorter width where it is created, then written past that width).
 
 All of it is static: the user's file is read as text and AST, nothing is run.
@@ -156,7 +156,11 @@ def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
     """The edits that pass every check, and one line per edit dropped (why)."""
     kept: list[Edit] = []
     dropped: list[str] = []
+    from ..capture import is_library_file
     for e in edits:
+        if is_library_file(e.file):
+            dropped.append(f"{e.file}:{e.start_line}: library code is never edited")
+            continue
         if not linecache.getlines(e.file):
             dropped.append(f"{e.file}:{e.start_line}: the file cannot be read")
             continue
