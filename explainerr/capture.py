@@ -44,26 +44,39 @@ MAX_CHAIN = 20
 #: The user's message is kept whole up to this size (only its start is matched against the knowledge base).
 MAX_MESSAGE_CHARS = 1_000_000
 
-_LIB_DIRS = tuple({os.path.realpath(p) + os.sep for k, p in sysconfig.get_paths().items()
-                   if k in ("stdlib", "platstdlib", "purelib", "platlib") and p})
+
+def _library_dirs() -> tuple[str, ...]:
+    """Where installed code lives on this machine: the standard library and every site-packages folder."""
+    dirs = [p for k, p in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib") and p]
+    try:
+        import site
+        dirs += [*site.getsitepackages(), site.getusersitepackages()]
+    except Exception:  # an embedded interpreter without a full site module
+        pass
+    return tuple({os.path.realpath(p) + os.sep for p in dirs if p})
+
+
+_LIB_DIRS = _library_dirs()
 _OWN_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
-_LIBRARY_MODULES = ("torch", "transformers", "explainerr", "runpy", "IPython", "ipykernel", "tokenizers",
-                    "accelerate", "datasets", "numpy", "_pytest", "pytest", "pluggy", "importlib", "threading")
+#: A library path in a log from another machine: a site-packages or dist-packages folder, or a Python
+#: installation's standard library (`/usr/lib/python3.10/`, `C:\Python311\Lib\`).
+_FOREIGN_LIBRARY = re.compile(r"[/\\](?:site-packages|dist-packages)[/\\]|[/\\]lib[/\\]python\d+(?:\.\d+)?t?[/\\]"
+                              r"|^[A-Za-z]:\\.*\\Lib\\")
 _WORKER_RE = re.compile(r"Caught (\w+) in DataLoader worker process (\d+)\.\s*Original Traceback")
 
 
-def is_library_file(filename: str, module: str | None = None) -> bool:
-    """True for code the user did not write: the stdlib, site-packages, frozen modules and explainerr."""
-    if module and module.split(".", 1)[0] in _LIBRARY_MODULES:
-        return True
+def is_library_file(filename: str) -> bool:
+    """True for code the user did not write, decided by where the file lives (never by a module's name, so a
+    user's own `datasets.py` or `threading.py` is user code): the standard library, site-packages (here, or
+    in a path logged on another machine), frozen modules and explainerr itself."""
     if not filename or filename.startswith("<frozen") or filename.startswith("<string"):
         return filename.startswith("<frozen")
     if filename.startswith("<"):
         return False  # notebook cells, exec of user code
     real = os.path.realpath(filename)
-    if real.startswith(_OWN_DIR):
+    if real.startswith(_OWN_DIR) or any(real.startswith(d) for d in _LIB_DIRS):
         return True
-    return any(real.startswith(d) for d in _LIB_DIRS) or "site-packages" + os.sep in real
+    return bool(_FOREIGN_LIBRARY.search(filename))
 
 
 def exception_chain(exc: BaseException) -> list[BaseException]:
@@ -391,10 +404,7 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None) -> Report
             pass
     library = []
     for tb in tbs:
-        code = tb.tb_frame.f_code
-        g = safety.frame_globals(tb.tb_frame)
-        mod = dict.get(g, "__name__") if g is not None else None
-        library.append(is_library_file(code.co_filename, mod if type(mod) is str else None))
+        library.append(is_library_file(tb.tb_frame.f_code.co_filename))
     user_idx = [i for i, lib in enumerate(library) if not lib and i not in hidden]
     last_user = user_idx[-1] if user_idx else None
     deep_set = set(user_idx[-MAX_USER_FRAMES:])

@@ -97,12 +97,13 @@ def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callabl
         import io
 
         from .analysis import analyze
-        from .render import choose_format, render
+        from .render import choose_format, is_terminal, render
         config = current_config()
         report = analyze(exc, tb)
         buf = io.StringIO()
         fmt = choose_format(config, out)
-        color = config.color if config.color is not None else (fmt == "rich")
+        # colour on a terminal, or where asked for (--color, FORCE_COLOR); never into a pipe by default
+        color = config.color if config.color is not None else (fmt == "rich" and is_terminal(out))
         from dataclasses import replace
         render(report, replace(config, format=fmt, color=color, traceback=show_traceback), buf)
         text = header + buf.getvalue()

@@ -5,11 +5,10 @@ installed; without `--explain` the plugin does nothing at all (no analysis, no i
 The section holds the plain-text explanation without a traceback (pytest shows its own) and appears in
 pytest's failure output like captured output does (`--show-capture=no` hides it too).
 
-Only real errors are explained: pytest's own outcomes (`pytest.fail`, `pytest.skip`, `pytest.exit`),
-expected failures (`xfail`) and the test's own failed `assert`s that match no known mistake are left alone;
-any other error that matches nothing gets the short "no known mistake" section with the failing frame's
-tensor shapes.  The plugin never breaks a run: if explainerr fails, the section
-says so in one line (with `EXPLAINERR_DEBUG=1`, followed by explainerr's own traceback).
+Only errors that match a known mistake get a section: pytest's own outcomes (`pytest.fail`, `pytest.skip`,
+`pytest.exit`), expected failures (`xfail`) and every failure no pattern explains are left as pytest shows
+them.  The plugin never breaks a run: if explainerr fails, the section says so in one line (with
+`EXPLAINERR_DEBUG=1`, followed by explainerr's own traceback).
 
 Importing this module imports neither torch nor rich.
 """
@@ -42,6 +41,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         return
     from .log import explain_plain
     found, text = explain_plain(exc, call.excinfo.tb)
-    if found is not None and found.diagnosis is None and isinstance(exc, AssertionError):
-        return  # the test's own assertion: pytest's introspection already says everything explainerr could
+    if found is not None and found.diagnosis is None:
+        return  # nothing explainerr knows: pytest's own report already says everything it could
     report.sections.append((SECTION, text))

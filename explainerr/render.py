@@ -8,24 +8,33 @@ from __future__ import annotations
 import json
 import linecache
 import os
+import re
 from typing import IO, Any
 
 from .facts import shape_text
-from .model import Config, Diagnosis, Report
+from .model import Config, Diagnosis, Report, TensorFacts
 
 LIBRARY_GROUPS = ("torch", "transformers", "explainerr")
+#: At most this many tensors are listed when no known mistake matches; the rest are counted ("… N more").
+TENSOR_CAP = 20
+NO_MATCH = "explainerr: no known mistake matches this error."
+
+
+def is_terminal(stream: IO[str] | None) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except Exception:
+        return False
 
 
 def choose_format(config: Config, stream: IO[str]) -> str:
+    """The format to write on `stream`: rich on a terminal (NO_COLOR drops its colour, not its layout),
+    plain into a pipe or a file or under TERM=dumb, unless a format was asked for (or colour forced)."""
     if config.format != "auto":
         return config.format
     if config.color is True:
         return "rich"
-    try:
-        tty = stream.isatty()
-    except Exception:
-        tty = False
-    return "rich" if tty and config.color is not False and os.environ.get("TERM") != "dumb" else "plain"
+    return "rich" if is_terminal(stream) and os.environ.get("TERM") != "dumb" else "plain"
 
 
 def render(report: Report, config: Config, stream: IO[str]) -> None:
@@ -128,12 +137,16 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
         lines.append("")
     d = report.diagnosis
     if d is None:
-        lines.append("explainerr: no known mistake matches this error.")
-        loc = report.location
-        if loc is not None and loc.tensors:
+        lines.append(NO_MATCH)
+        shown, more = _capped(involved_tensors(report))
+        if shown:
+            loc = report.location
+            assert loc is not None
             lines.append(f"Tensors in {loc.function} (line {loc.line}):")
-            for t in loc.tensors[:20]:
+            for t in shown:
                 lines.append(f"  {t.expr:<28} {shape_text(t.shape):<16} {t.dtype.replace('torch.', ''):<9} {t.device}")
+            if more:
+                lines.append(f"  … {more} more")
     else:
         lines.append(f"explainerr [{d.pattern}, {d.confidence} confidence]: {d.title}")
         lines.append(f"  {d.summary}")
@@ -207,47 +220,80 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
         console.print(tb)
     d = report.diagnosis
     parts: list[Any] = []
-    if d is None:
-        parts.append(Text("No known mistake matches this error.", style="italic"))
-        loc = report.location
-        if loc is not None and loc.tensors:
-            parts.append(_tensor_table(Table, [(t.expr, t.shape, t.dtype, t.device, None) for t in loc.tensors[:20]],
-                                       f"Tensors in {loc.function} (line {loc.line})"))
-        title = "explainerr"
-    else:
-        parts.append(Text(d.summary, style="bold"))
-        parts.append(Text(" ".join(d.explanation.split())))
-        rows = [(ev.expr, ev.shape, ev.dtype, ev.device, ev.note if ev.shape is not None else
-                 f"{ev.value}" + (f" ({ev.note})" if ev.note else "")) for ev in d.evidence]
-        if rows:
-            parts.append(_tensor_table(Table, rows, "Evidence"))
-        if d.origins:
-            origin_text = Text("Where the values come from\n", style="bold")
-            for expr, rows in _origin_groups(d):
-                origin_text.append(f"{expr}\n", style="cyan")
-                for o in rows:
-                    origin_text.append(f"  {_short(o.file)}:{o.line} in {o.function}:  ", style="dim")
-                    origin_text.append(o.source + (f"  ({o.note})" if o.note else "") + "\n")
-            parts.append(origin_text)
-        if d.fix:
-            band = " (a band-aid)" if d.fix.band_aid else ""
-            fix_text = Text(f"Fix{band}: {d.fix.description}\n", style="bold green")
-            diff = _edit_diff(d)
-            if diff:
-                for kind, text in diff:
-                    style = {"-": "red", "+": "green", "@": "cyan"}[kind]
-                    fix_text.append(f"{kind} {text}\n", style=style)
-            elif d.fix.code:
-                fix_text.append(d.fix.code + "\n", style="green")
-            parts.append(fix_text)
-        if d.unchecked:
-            parts.append(Text("Not checked (needs the live tensors): " + "; ".join(d.unchecked), style="yellow"))
-        for alt in report.alternatives[:3]:
-            parts.append(Text(f"Also possible [{alt.pattern}, {alt.confidence}]: {_alternative(alt)}", style="dim"))
-        title = f"explainerr · {d.pattern} · {d.confidence} confidence · {d.title}"
+    if d is None:  # one line, the tensors of the failing line if any, the notes: no panel
+        console.print(Text(NO_MATCH, style="dim"))
+        shown, more = _capped(involved_tensors(report))
+        if shown:
+            loc = report.location
+            assert loc is not None
+            rows = [(t.expr, t.shape, t.dtype, t.device, None) for t in shown]
+            if more:
+                rows.append((f"… {more} more", None, None, None, None))
+            console.print(_tensor_table(Table, rows, f"Tensors in {loc.function} (line {loc.line})"))
+        for note in report.notes:
+            console.print(Text("Note: " + note, style="yellow"))
+        return
+    parts.append(Text(d.summary, style="bold"))
+    parts.append(Text(" ".join(d.explanation.split())))
+    rows = [(ev.expr, ev.shape, ev.dtype, ev.device, ev.note if ev.shape is not None else
+             f"{ev.value}" + (f" ({ev.note})" if ev.note else "")) for ev in d.evidence]
+    if rows:
+        parts.append(_tensor_table(Table, rows, "Evidence"))
+    if d.origins:
+        origin_text = Text("Where the values come from\n", style="bold")
+        for expr, rows in _origin_groups(d):
+            origin_text.append(f"{expr}\n", style="cyan")
+            for o in rows:
+                origin_text.append(f"  {_short(o.file)}:{o.line} in {o.function}:  ", style="dim")
+                origin_text.append(o.source + (f"  ({o.note})" if o.note else "") + "\n")
+        parts.append(origin_text)
+    if d.fix:
+        band = " (a band-aid)" if d.fix.band_aid else ""
+        fix_text = Text(f"Fix{band}: {d.fix.description}\n", style="bold green")
+        diff = _edit_diff(d)
+        if diff:
+            for kind, text in diff:
+                style = {"-": "red", "+": "green", "@": "cyan"}[kind]
+                fix_text.append(f"{kind} {text}\n", style=style)
+        elif d.fix.code:
+            fix_text.append(d.fix.code + "\n", style="green")
+        parts.append(fix_text)
+    if d.unchecked:
+        parts.append(Text("Not checked (needs the live tensors): " + "; ".join(d.unchecked), style="yellow"))
+    for alt in report.alternatives[:3]:
+        parts.append(Text(f"Also possible [{alt.pattern}, {alt.confidence}]: {_alternative(alt)}", style="dim"))
+    title, rest = _panel_title(d, console.width)
+    if rest:
+        parts.insert(0, Text(rest, style="bold red"))
     for note in report.notes:
         parts.append(Text("Note: " + note, style="yellow"))
-    console.print(Panel(Group(*parts), title=title, title_align="left", border_style="red" if d else "dim"))
+    console.print(Panel(Group(*parts), title=title, title_align="left", border_style="red"))
+
+
+def _panel_title(d: Diagnosis, width: int) -> tuple[str, str]:
+    """(the panel's title, the words that did not fit in it): the title is never cut inside a word; what
+    does not fit on the panel's top border opens the panel's text instead."""
+    parts = ["explainerr", d.pattern, f"{d.confidence} confidence", d.title]
+    for k in range(len(parts), 1, -1):
+        title = " · ".join(parts[:k])
+        if len(title) <= width - 6:  # the corners and the spaces rich puts around a title
+            return title, " · ".join(parts[k:])
+    return "explainerr", " · ".join(parts[1:])
+
+
+def involved_tensors(report: Report) -> list[TensorFacts]:
+    """The failing frame's tensors that its failing statement names (every name of the tensor's expression
+    appears in the statement); none for an error no tensor took part in, such as a KeyError or 1/0."""
+    loc = report.location
+    if loc is None or not loc.tensors:
+        return []
+    names = set(re.findall(r"[A-Za-z_]\w*", loc.statement or loc.source or ""))
+    return [t for t in loc.tensors
+            if set(re.findall(r"[A-Za-z_]\w*", re.sub(r"\[[^\]]*\]", "", t.expr))) <= names]
+
+
+def _capped(tensors: list[TensorFacts]) -> tuple[list[TensorFacts], int]:
+    return tensors[:TENSOR_CAP], max(0, len(tensors) - TENSOR_CAP)
 
 
 def _tensor_table(table_cls: Any, rows: list[tuple[Any, ...]], title: str) -> Any:
