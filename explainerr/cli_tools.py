@@ -57,7 +57,11 @@ def explain_log(argv: Sequence[str]) -> int:
     p.add_argument("--format", choices=("auto", "rich", "plain", "json"))
     p.add_argument("--report", metavar="PATH", help="also write the JSON report to PATH")
     ns = p.parse_args(argv)
-    text = Path(ns.log).read_text(errors="replace") if ns.log and ns.log != "-" else sys.stdin.read()
+    try:
+        text = Path(ns.log).read_text(errors="replace") if ns.log and ns.log != "-" else sys.stdin.read()
+    except OSError as e:  # a missing or unreadable log: one line, like any command-line tool
+        print(f"explainerr: cannot read {ns.log}: {e.strerror or e}", file=sys.stderr)
+        return 2
     report = report_from_text(text)
     if report is None:
         print("explainerr: no Python traceback found in the input", file=sys.stderr)

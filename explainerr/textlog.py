@@ -8,15 +8,16 @@ the user's process.
 """
 from __future__ import annotations
 
+import ast
 import re
 
 from .model import ExceptionFacts, FrameFacts, Report
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_TB_HEADER = re.compile(r"(?:Original )?Traceback \(most recent call last\):?")
+_TB_HEADER = re.compile(r"(?:Original )?Traceback \(most recent call last(?:, library frames folded)?\):?")
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>.+?)\s*$')
 _IPY_FRAME = re.compile(r"^\s*File (?P<file>[^\s\"].*?):(?P<line>\d+), in (?P<function>[\w.<>]+)")
-_IPY_CELL = re.compile(r"^\s*(?:Cell|Input) In ?\[(?P<cell>\d*)\],? line:? (?P<line>\d+)")
+_IPY_CELL = re.compile(r"^\s*(?:Cell|Input) In ?\[(?P<cell>\d*)\],? line:? (?P<line>\d+)(?:, in (?P<function>[\w.<>]+))?")
 _IPY_ARROW = re.compile(r"^\s*-*>\s*(?P<no>\d+)\s(?P<src>.*)$")
 _EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*):(?: (?P<message>.*))?$")
 _EXC_BARE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?P<message>)$")
@@ -24,6 +25,8 @@ _EXC_NAME = re.compile(r"(Error|Exception|Interrupt|Exit|Warning|Failed|Failure|
 _MARKERS = re.compile(r"^\s*[~^\s]+$")
 _LOG_RECORD = re.compile(r"^(?:[IWEF]\d{4} \d\d:\d\d|\d{4}-\d\d-\d\d[ T]\d\d:|\[[\w-]*\d+\]:)")
 _CHAINED = ("The above exception was the direct cause", "During handling of the above exception")
+#: explainerr's own output after a traceback (a pasted run that was already explained): never the message
+_OWN_OUTPUT = re.compile(r"^\s*(?:╭─+ )?explainerr(?: \[| ·|:)")
 
 # Bases of exception classes a log may name, so patterns listing the base still apply.
 _BASES = {
@@ -83,9 +86,10 @@ def _exception_type(name: str) -> str | None:
 
 
 class _Block:
-    def __init__(self) -> None:
+    def __init__(self, from_cause: bool = False) -> None:
         self.frames: list[dict[str, object]] = []
         self.exc: ExceptionFacts | None = None
+        self.from_cause = from_cause  # raised with `raise … from` the previous block's exception
 
 
 def _facts(name: str, message: str) -> ExceptionFacts:
@@ -96,25 +100,31 @@ def _facts(name: str, message: str) -> ExceptionFacts:
 def _parse_blocks(lines: list[str]) -> list[_Block]:
     blocks: list[_Block] = []
     cur: _Block | None = None
+    from_cause = False
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line.startswith(_CHAINED[0]):
+            from_cause = True
         if _is_header(line):
-            cur = _Block()
+            cur = _Block(from_cause)
             blocks.append(cur)
+            from_cause = False
             i += 1
             continue
         m = _FRAME.match(line) or _IPY_FRAME.match(line)
         cell = _IPY_CELL.match(line)
         if (m or cell) and (cur is None or cur.exc is not None):
-            cur = _Block()  # IPython prints no "Traceback" header
+            cur = _Block(from_cause)  # IPython prints no "Traceback" header
             blocks.append(cur)
+            from_cause = False
         if m or cell:
             assert cur is not None
             if m:
-                frame = {"file": m["file"], "line": int(m["line"]), "function": m["function"].split("(")[0]}
+                frame = {"file": m["file"], "line": int(m["line"]), "function": _function(m["function"])}
             else:
-                frame = {"file": f"<cell In[{cell['cell']}]>", "line": int(cell["line"]), "function": "<cell>"}
+                frame = {"file": f"<cell In[{cell['cell']}]>", "line": int(cell["line"]),
+                         "function": _function(cell["function"] or "<module>")}
             src = ""
             j = i + 1
             while j < len(lines) and not (_FRAME.match(lines[j]) or _IPY_FRAME.match(lines[j])
@@ -130,6 +140,8 @@ def _parse_blocks(lines: list[str]) -> list[_Block]:
                     break
                 j += 1
             frame["source"] = src
+            if "node" not in frame and src:
+                frame["node"] = _computed_part(src)
             cur.frames.append(frame)
             i += 1
             continue
@@ -138,7 +150,8 @@ def _parse_blocks(lines: list[str]) -> list[_Block]:
             msg = [e["message"] or ""]
             j = i + 1
             while j < len(lines) and not _is_header(lines[j]) and not any(
-                    lines[j].startswith(c) for c in _CHAINED) and not _LOG_RECORD.match(lines[j]):
+                    lines[j].startswith(c) for c in _CHAINED) and not _LOG_RECORD.match(lines[j]) \
+                    and not _OWN_OUTPUT.match(lines[j]):
                 if not lines[j].strip() and not _continues(lines, j):
                     break
                 msg.append(lines[j])
@@ -157,6 +170,26 @@ def _parse_blocks(lines: list[str]) -> list[_Block]:
                 blocks.append(b)
                 break
     return [b for b in blocks if b.exc is not None]
+
+
+def _function(logged: str) -> str:
+    """The function's name as CPython logs it: IPython writes `Module._call_impl(self, *args)` where CPython
+    writes `_call_impl`."""
+    return logged.split("(")[0].rsplit(".", 1)[-1] or logged
+
+
+def _computed_part(source: str) -> str | None:
+    """What an assignment, augmented assignment or return computes: the part of a logged line that can have
+    failed, when the log underlined nothing (IPython, older Pythons)."""
+    text = source.strip()
+    try:
+        body = ast.parse(text).body
+    except SyntaxError:
+        return None
+    stmt = body[0] if len(body) == 1 else None
+    if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)) and stmt.value is not None:
+        return ast.get_source_segment(text, stmt.value)
+    return None
 
 
 def _worker_block(exc: ExceptionFacts) -> _Block | None:
@@ -183,9 +216,11 @@ def report_from_text(text: str) -> Report | None:
     assert main.exc is not None
     worker = _worker_block(main.exc)
     frames_src = main.frames
+    if main.from_cause and len(blocks) > 1:  # `raise … from err`: the cause failed deeper, below these frames
+        frames_src = frames_src + blocks[-2].frames
     if worker is not None and worker.exc is not None:
         chain.insert(0, worker.exc)
-        frames_src = main.frames + worker.frames
+        frames_src = frames_src + worker.frames
         notes.append("The error happened in a DataLoader worker process; its traceback was read from the "
                      "re-raised message. Run with num_workers=0 to get the error, and its tensors, in the "
                      "main process.")

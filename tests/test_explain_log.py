@@ -10,6 +10,7 @@ get a diagnosis.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -128,3 +129,95 @@ def test_cli_explains_a_file_and_stdin_with_the_report_format(tmp_path):
     assert p.returncode == 0 and "token-id-out-of-vocab" in p.stdout and "Not checked" in p.stdout
     p = run_py(["-m", "explainerr", "explain", "-"], input="all good\n")
     assert p.returncode == 2 and "no Python traceback" in p.stderr
+
+
+def test_a_missing_log_is_one_line_and_status_2(tmp_path):
+    for target in (tmp_path / "job-1234.err", tmp_path):
+        p = run_py(["-m", "explainerr", "explain", str(target)])
+        assert p.returncode == 2
+        assert p.stderr.strip().splitlines() == [p.stderr.strip()] and str(target) in p.stderr, p.stderr
+        assert "Traceback" not in p.stderr
+
+
+IPYTHON_LOGS = sorted((LOGS / "ipython").glob("*.txt"))
+
+
+def _names(summary: str) -> set[str]:
+    return set(re.findall(r"`([^`]+)`", summary))
+
+
+@pytest.mark.parametrize("log", IPYTHON_LOGS, ids=lambda p: p.stem)
+def test_ipython_log_is_read_like_the_cpython_log_of_the_same_error(log):
+    """tests/logs/ipython: the same corpus cases run as one notebook cell (IPython's `Cell In[1], line N, in f`
+    frames, no `^^^` markers): the same frames, pattern and names as the plain-Python log."""
+    cpython, cpython_found = _diagnose((LOGS / log.name).read_text())
+    ipython, ipython_found = _diagnose(log.read_text())
+    user = [f.function for f in ipython.frames if not f.library]
+    assert user == [f.function for f in cpython.frames if not f.library]
+    assert [f.function for f in ipython.frames] == [f.function for f in cpython.frames]
+    assert ipython.exception.message == cpython.exception.message
+    assert cpython_found and ipython_found and ipython_found[0].pattern == cpython_found[0].pattern
+    assert _names(ipython_found[0].summary) == _names(cpython_found[0].summary)
+
+
+def _mask_error():
+    import torch
+    token_states = torch.ones(2, 5, 8)
+    padding_mask = torch.ones(2, 4)
+    return token_states * padding_mask.unsqueeze(-1)
+
+
+@pytest.mark.parametrize("fmt", ["plain", "rich"])
+def test_a_pasted_output_that_was_already_explained_is_read_without_the_explanation(fmt):
+    import io
+
+    from explainerr.analysis import analyze
+    from explainerr.model import Config
+    from explainerr.render import render
+    try:
+        _mask_error()
+    except RuntimeError as e:
+        live = analyze(e, e.__traceback__)
+        message = str(e)
+    out = io.StringIO()
+    render(live, Config(format=fmt, color=False, width=200), out)
+    report, found = _diagnose(out.getvalue())
+    assert report.exception.message == message
+    assert found and found[0].pattern == live.diagnosis.pattern == "mask-length-mismatch"
+
+
+CHAINED = '''Traceback (most recent call last):
+  File "/home/user/project/train.py", line 10, in step
+    return pool(batch["states"], batch["mask"])
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "/home/user/project/train.py", line 5, in pool
+    return (token_states * padding_mask.unsqueeze(-1)).sum(1)
+            ~~~~~~~~~~~~~^~~~~~~~~~~~~~~~~~~~~~~~~~~~
+RuntimeError: The size of tensor a (5) must match the size of tensor b (4) at non-singleton dimension 1
+
+{link}
+
+Traceback (most recent call last):
+  File "/home/user/project/train.py", line 16, in <module>
+    result = step(batch)
+             ^^^^^^^^^^^
+  File "/home/user/project/train.py", line 12, in step
+    {line}
+{last}
+'''
+
+
+def test_a_chained_traceback_is_read_with_the_names_of_the_line_that_failed():
+    text = CHAINED.format(link="The above exception was the direct cause of the following exception:",
+                          line='raise RuntimeError(f"step failed for batch of {len(batch)}") from err',
+                          last="RuntimeError: step failed for batch of 2")
+    report, found = _diagnose(text)
+    assert report.exception.message == "step failed for batch of 2"
+    assert report.location.function == "pool"
+    assert found and found[0].pattern == "mask-length-mismatch"
+    assert _names(found[0].summary) == {"padding_mask", "token_states"}
+    # an error raised while handling another is the one to explain: its own frames, not the first error's
+    text = CHAINED.format(link="During handling of the above exception, another exception occurred:",
+                          line='log.write(batch["name"])', last="KeyError: 'name'")
+    report, found = _diagnose(text)
+    assert report.exception.type == "KeyError" and report.location.line == 12 and not found
