@@ -33,9 +33,10 @@ def check_knowledge(argv: Sequence[str]) -> int:
                 os.pathsep) if x and x not in extra])
         for r in run_examples(patterns):
             status = "skipped (" + r.skipped + ")" if r.skipped else ("OK" if r.ok else "FAILED")
-            print(f"example {r.pattern}/{r.name}: {status}")
+            file, _, rule = r.source.rpartition("#")  # the rule's own id, as its file names it
+            print(f"example {rule or r.pattern}/{r.name}: {status}")
             if not r.ok:
-                problems.append(f"{r.source.split('#')[0]}: pattern {r.pattern!r}: key 'examples': "
+                problems.append(f"{file or r.source}: pattern {rule or r.pattern!r}: key 'examples': "
                                 f"example {r.name!r}: {r.problem()}")
     for line in problems:
         print(line)

@@ -204,7 +204,8 @@ def check_pattern(raw: Any, file: str, analyzers: Iterable[str], locators: Itera
     fix = raw.get("fix", {})
     locate = None
     if not isinstance(fix, dict) or not {"description", "code"} <= set(fix):
-        errors.append(KnowledgeError(file, pid, "fix", "must be a mapping with description and code"))
+        if "fix" in raw:  # a missing fix is already reported as a required key
+            errors.append(KnowledgeError(file, pid, "fix", "must be a mapping with description and code"))
         fix = {}
     else:
         for key in ("description", "code"):

@@ -1,8 +1,8 @@
 """Which rank of a torch.distributed job this process is, and the `[rankN]: ` prefix for its output.
 
 Under torchrun every rank explains its own error, and the explanations of several ranks interleave on one
-terminal, so each line is prefixed the way torch prefixes its own tracebacks (`[rank0]: ...`, empty lines
-left empty).  torch's `init_process_group` wraps `sys.excepthook` in a hook that already prefixes what it
+terminal, so each line is prefixed the way torch prefixes its own tracebacks (`[rank0]: ...`); empty lines
+get `[rank0]:` too, so that `grep '^\[rank0\]'` keeps one rank's explanation whole.  torch's `init_process_group` wraps `sys.excepthook` in a hook that already prefixes what it
 writes; when explainerr is called from inside that wrapper the text is left alone, so no line gets two
 prefixes.  Imports only the standard library.
 """
@@ -38,9 +38,11 @@ def inside_torch_excepthook() -> bool:
 
 
 def rank_prefix(text: str) -> str:
-    """`text` with `[rankN]: ` before each non-empty line when this process is one rank of several and
-    torch's own excepthook wrapper is not already prefixing it; otherwise `text` unchanged."""
+    """`text` with `[rankN]: ` before each line (`[rankN]:` before an empty one) when this process is one
+    rank of several and torch's own excepthook wrapper is not already prefixing it; otherwise `text`
+    unchanged."""
     rank = current_rank()
-    if rank is None or inside_torch_excepthook():
+    if rank is None or not text or inside_torch_excepthook():
         return text
-    return "\n".join(f"[rank{rank}]: {line}" if line else line for line in text.split("\n"))
+    body, newline, _ = text.rpartition("\n") if text.endswith("\n") else (text, "", "")
+    return "\n".join(f"[rank{rank}]: {line}" if line else f"[rank{rank}]:" for line in body.split("\n")) + newline

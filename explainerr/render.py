@@ -9,6 +9,7 @@ import json
 import linecache
 import os
 import re
+import sys
 from typing import IO, Any
 
 from .facts import shape_text
@@ -48,6 +49,29 @@ def render(report: Report, config: Config, stream: IO[str]) -> None:
     stream.flush()
 
 
+def cell_name(path: str) -> str | None:
+    """`Cell In[3]` for the code of an IPython or Jupyter cell, as IPython itself names it (its own file
+    names are `<ipython-input-3-…>` or a temporary file of the kernel's), else None."""
+    ipython = sys.modules.get("IPython")
+    try:
+        shell = ipython.get_ipython() if ipython is not None else None
+        named = shell.compile.format_code_name(path) if shell is not None else None
+        if named:
+            return " ".join(named)
+    except Exception:  # another IPython version, or no shell: fall back on the file name
+        pass
+    m = re.fullmatch(r"<ipython-input-(\d+)-\w+>|<cell (In\[\d*\])>", path)
+    if m is None:
+        return None
+    return f"Cell In[{m.group(1)}]" if m.group(1) else f"Cell {m.group(2)}"
+
+
+def _where(path: str, line: int) -> str:
+    """`file:line`, or `Cell In[3], line 5` for a notebook cell."""
+    cell = cell_name(path)
+    return f"{cell}, line {line}" if cell else f"{_short(path)}:{line}"
+
+
 def _short(path: str) -> str:
     try:
         rel = os.path.relpath(path)
@@ -83,7 +107,9 @@ def traceback_lines(report: Report) -> list[tuple[str, str | None, bool]]:
             run.append(_library_name(f.file))
             continue
         flush()
-        out.append((f'  File "{_short(f.file)}", line {f.line}, in {f.function}', f.source.strip() or None,
+        cell = cell_name(f.file)
+        where = f"{cell}, line {f.line}" if cell else f'File "{_short(f.file)}", line {f.line}'
+        out.append((f'  {where}, in {f.function}', f.source.strip() or None,
                     not f.library))
     flush()
     return _fold_repeats(out)
@@ -116,7 +142,7 @@ def _edit_diff(d: Diagnosis) -> list[tuple[str, str]]:
     if not d.fix:
         return rows
     for e in d.fix.edits:
-        rows.append(("@", f"{_short(e.file)}, line {e.start_line}" + (
+        rows.append(("@", f"{cell_name(e.file) or _short(e.file)}, line {e.start_line}" + (
             f"-{e.end_line}" if e.end_line != e.start_line else "")))
         for n in range(e.start_line, e.end_line + 1):
             rows.append(("-", linecache.getline(e.file, n).rstrip("\n")))
@@ -167,7 +193,7 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
             for expr, rows in _origin_groups(d):
                 lines.append(f"    {expr}")
                 for o in rows:
-                    lines.append(f"      {_short(o.file)}:{o.line} in {o.function}:  {o.source}"
+                    lines.append(f"      {_where(o.file, o.line)} in {o.function}:  {o.source}"
                                  + (f"  ({o.note})" if o.note else ""))
         if d.fix:
             lines.append("")
@@ -244,7 +270,7 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
         for expr, rows in _origin_groups(d):
             origin_text.append(f"{expr}\n", style="cyan")
             for o in rows:
-                origin_text.append(f"  {_short(o.file)}:{o.line} in {o.function}:  ", style="dim")
+                origin_text.append(f"  {_where(o.file, o.line)} in {o.function}:  ", style="dim")
                 origin_text.append(o.source + (f"  ({o.note})" if o.note else "") + "\n")
         parts.append(origin_text)
     if d.fix:

@@ -169,7 +169,8 @@ def test_rank_prefix(monkeypatch):
     monkeypatch.setenv("WORLD_SIZE", "1")
     assert ranks.rank_prefix("a\n") == "a\n"
     monkeypatch.setenv("WORLD_SIZE", "2")
-    assert ranks.rank_prefix("a\n\nb\n") == "[rank1]: a\n\n[rank1]: b\n"
+    assert ranks.rank_prefix("a\n\nb\n") == "[rank1]: a\n[rank1]:\n[rank1]: b\n"   # blank lines keep the prefix
+    assert ranks.rank_prefix("a\n\nb") == "[rank1]: a\n[rank1]:\n[rank1]: b"
     # inside torch.distributed's own prefixing excepthook wrapper: left alone (no double prefix)
     ns: dict = {}
     exec(compile("def _distributed_excepthook(f):\n    return f()\n",

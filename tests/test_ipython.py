@@ -2,6 +2,7 @@
 traceback, sys.last_* are set, and `%unload_ext` restores the custom-exception setting."""
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -42,3 +43,18 @@ def test_no_match_in_a_cell_gives_no_explanation(shell, capsys):
         assert "KeyError" in out and "no known mistake" in out
     finally:
         shell.run_line_magic("unload_ext", "explainerr")
+
+
+def test_cells_are_named_as_ipython_names_them(shell, capsys):
+    shell.run_line_magic("load_ext", "explainerr")
+    try:
+        shell.run_cell("import torch\ndef build_mask(width):\n    return torch.ones(2, width)\n"
+                       "hidden = torch.zeros(2, 5, 3)\nattention_mask = build_mask(4)\n"
+                       "pooled = hidden * attention_mask.unsqueeze(-1)\n")
+        out = capsys.readouterr().out
+    finally:
+        shell.run_line_magic("unload_ext", "explainerr")
+    explanation = out[out.index("explainerr ["):]
+    assert "Where the values come from" in explanation
+    assert re.search(r"Cell In\[\d+\], line 5 in <module>:  attention_mask = build_mask\(4\)", explanation)
+    assert "<ipython-input" not in explanation

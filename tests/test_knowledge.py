@@ -127,7 +127,7 @@ def test_every_example_is_diagnosed_as_its_own_pattern_and_its_fix_runs():
     p = run_py(["-m", "explainerr", "check-knowledge", "--run-examples"], timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr
     lines = [ln for ln in p.stdout.splitlines() if ln.startswith("example ")]
-    ids = {p.id for p in builtin_patterns()}
+    ids = {p.source.rsplit("#", 1)[-1] for p in builtin_patterns()}   # each rule's own id, as its file names it
     assert {ln.split()[1].split("/")[0] for ln in lines} == ids
     for ln in lines:
         assert ln.endswith(": OK") or ("cuda-device-side-assert" in ln and ln.endswith("(needs CUDA)")), ln
@@ -191,3 +191,21 @@ def test_readme_worked_example_is_a_valid_pack_whose_example_passes(tmp_path):
     from explainerr.examples import run_examples
     results = run_examples(patterns)
     assert results and all(r.ok for r in results), [r.problem() for r in results]
+
+
+def test_a_missing_key_is_reported_once_and_examples_are_labelled_by_their_rule(tmp_path, capsys):
+    from explainerr.cli_tools import check_knowledge
+    rule = {"id": "team-vocab-overflow", "pattern_id": "token-id-out-of-vocab", "exception": ["IndexError"],
+            "message": "index out of range in self", "title": "t", "summary": "s", "explain": "e",
+            "samples": [{"message": "index out of range in self", "torch": "2.13.0"}]}
+    pack = tmp_path / "team.yaml"
+    pack.write_text(yaml.safe_dump({"patterns": [rule]}))
+    _, errors = knowledge.check_sources([pack])
+    assert [(e.pattern, e.key) for e in errors] == [("team-vocab-overflow", "fix")], errors
+    rule["fix"] = {"description": "d", "code": "c"}
+    rule["examples"] = [{"name": "added-tokens", "code": "import torch\ntorch.nn.Embedding(3, 2)(torch.tensor([5]))\n",
+                         "fixed": "import torch\ntorch.nn.Embedding(6, 2)(torch.tensor([5]))\n"}]
+    pack.write_text(yaml.safe_dump({"patterns": [rule]}))
+    check_knowledge([str(pack), "--run-examples"])
+    out = capsys.readouterr().out
+    assert "example team-vocab-overflow/added-tokens: " in out and "example token-id-out-of-vocab/" not in out
