@@ -1,4 +1,4 @@
-"""Runs explainerr over a case corpus (DESIGN.md §5: case.py, fixed.py, meta.yaml per folder) and scores it.
+"""Runs explainerr over a case corpus (docs/corpus.md: case.py, fixed.py, meta.yaml per folder) and scores it.
 
 For each case: `python -m explainerr --report R case.py` in a scratch copy holding only the script, then
 the pattern, the must_mention strings, the exit status, and whether the report's edits, applied to a

@@ -1,4 +1,4 @@
-"""Runs case-corpus scripts (DESIGN format: `case.py`, `fixed.py`, `meta.yaml` per folder) inside one
+"""Runs case-corpus scripts (docs/corpus.md: `case.py`, `fixed.py`, `meta.yaml` per folder) inside one
 Python process: run the script, catch its uncaught exception, analyse it with explainerr's pipeline, apply
 the report's edits to a copy and run that copy.  No interpreter is started per case, so torch and
 transformers are imported once for a whole corpus.
