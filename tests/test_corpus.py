@@ -12,11 +12,13 @@ import pytest
 import yaml
 
 from bench.corpus import cases_in, run_case
-from conftest import ROOT
+from conftest import ROOT, missing_requirements
 
 CORPUS = Path(__file__).parent / "corpus"
-CASES = [c.name for c in cases_in(CORPUS)]
-META = {c: yaml.safe_load((CORPUS / c / "meta.yaml").read_text()) for c in CASES}
+ALL_CASES = [c.name for c in cases_in(CORPUS)]
+META = {c: yaml.safe_load((CORPUS / c / "meta.yaml").read_text()) for c in ALL_CASES}
+MISSING = {c: missing_requirements(META[c]) for c in ALL_CASES}
+CASES = [c for c in ALL_CASES if not MISSING[c]]
 POSITIVE = [c for c in CASES if META[c]["pattern"] != "none"]
 NEGATIVE = [c for c in CASES if META[c]["pattern"] == "none"]
 
@@ -26,6 +28,13 @@ def _params(names, gap):
     test fails as soon as the gap closes, so the list cannot go stale."""
     return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=f"known gap: {gap}"))
             if gap in (META[n].get("known_gaps") or []) else n for n in names]
+
+
+@pytest.mark.parametrize("name", [c for c in ALL_CASES if MISSING[c]])
+def test_cases_whose_libraries_are_missing_are_skipped(name):
+    """Cases for Trainer, Accelerate, Lightning or sentence-transformers need those packages (the test extra
+    `integrations`): where one is not installed its cases are skipped, with the reason."""
+    pytest.skip(f"{name} needs {', '.join(MISSING[name])} (pip install -e '.[test,integrations]')")
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -19,6 +19,18 @@ from test_corpus import CORPUS, POSITIVE
 _PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*\}(?!\})")
 
 
+def _parses(code: str) -> bool:
+    """Code parses on its own, or is the header of a block (`for i in range(n):`) that parses with a body."""
+    code = textwrap.dedent(code)
+    for text in (code, code.rstrip() + "\n    pass\n"):
+        try:
+            compile(text, "<fix>", "exec")
+            return True
+        except SyntaxError:
+            continue
+    return False
+
+
 def _diagnoses(report):
     return [d for d in [report.get("diagnosis"), *report.get("alternatives", [])] if d]
 
@@ -34,11 +46,8 @@ def _problems(name: str, report: dict) -> list[str]:
         code = fix["code"]
         if _PLACEHOLDER.search(code):
             out.append(f"{d['pattern']}: placeholder in {code!r}")
-        if code.strip():
-            try:
-                compile(textwrap.dedent(code), "<fix>", "exec")
-            except SyntaxError:
-                out.append(f"{d['pattern']}: code does not parse: {code!r}")
+        if code.strip() and not _parses(code):
+            out.append(f"{d['pattern']}: code does not parse: {code!r}")
         for e in fix["edits"]:
             if Path(e["file"]).name != script.name:
                 continue

@@ -45,9 +45,24 @@ def bound_names(file: str, line: int) -> set[str] | None:
     return out
 
 
+_OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+               ast.DictComp, ast.GeneratorExp)
+
+
+def _scope_nodes(scope: ast.AST):
+    """Nodes of a scope's body, not descending into nested functions, classes or comprehensions (whose
+    variables are their own: `for _, tags in batch` inside a list comprehension binds no `tags` outside)."""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        n = stack.pop()
+        yield n
+        if not isinstance(n, _OWN_SCOPES):
+            stack.extend(ast.iter_child_nodes(n))
+
+
 def _bound_in(scope: ast.AST, before: int | None) -> set[str]:
     out: set[str] = set()
-    for n in src.walk_scope(scope):
+    for n in _scope_nodes(scope):
         if before is not None and getattr(n, "lineno", 0) >= before and not isinstance(n, ast.arguments):
             continue
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
