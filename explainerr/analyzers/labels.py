@@ -1,75 +1,267 @@
-"""Analyzers for labels: labels and logits of different lengths, class scores outside dimension 1, class ids
-the classifier does not have."""
+"""Analyzers for labels whose shape does not fit the predictions: a different count of labels and prediction
+rows (one-hot labels flattened, targets not shifted, labels padded longer or made per word, inputs and labels
+padded apart, token labels for a sequence classifier, a label width other than the number of outputs), and
+class scores outside dimension 1.  The culprit is the side that disagrees with the rest of its batch; each
+reading adds its fact, which picks the sentences of the pattern (knowledge/labels.yaml)."""
 from __future__ import annotations
 
+import ast
 import re
 
 from .. import source as src
 from ..facts import Context, shape_text
 from ..model import TensorFacts
-from . import Finding, analyzer, evidence, value_evidence
+from . import Finding, analyzer, evidence, fact, value_evidence
+from . import label_range, label_text  # noqa: F401  (register label-exceeds-classes, text-loss-labels)
+from .classes import config_site, label_set, linear_site
+from .label_range import CONFIG_FIELD, LABEL_SET, LABELY, SIZE_LEFT_DEFAULT, SIZE_SET_AT
+from .operands import Operand, describe_library_loss, loss_model, loss_operands, user_model_name
+from .scene import TOKENIZER, scene_facts
 
-_LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
+ONE_HOT = fact("one-hot", "the labels are one-hot rows (0/1, one column per class)")
+SHIFTED = fact("shifted", "the decoder was fed the targets without their last step, the loss got them unshifted")
+PADDED = fact("padded", "the labels were padded (with a negative value) longer than the batch's sequences")
+WORD_LABELS = fact("word-labels", "labels made per word beside a tokenizer that splits words into pieces")
+POSITIONS = fact("positions-differ", "the labels have another number of positions per row than the inputs")
+PADDED_APART = fact("padded-apart", "the inputs and the labels are padded to lengths computed separately "
+                                    "(`len_inputs`, `len_labels` in `pad_function`)")
+TOKEN_LABELS = fact("token-labels", "one label per token given to a model that predicts one row per sequence")
+LM_COLLATOR = fact("lm-collator", "the labels come from a language-modeling data collator (`collator`)")
+LABEL_WIDTH = fact("label-width", "multi-label targets with another number of columns than the outputs")
+ELEMENTWISE = fact("elementwise-loss", "the loss compares predictions and labels element by element (binary "
+                                       "cross-entropy): their shapes must be equal")
+IGNORE_INDEX = fact("ignore-index", "the failing loss skips label -100 (its ignore_index, the default of PyTorch's "
+                                     "cross-entropy and of transformers' heads)")
+EXTRA_DIM = fact("extra-dim", "the labels have a trailing dimension of 1, or the predictions do")
+_SHAPE = re.compile(r"\d+")
+
+
+def _shape(text: str | None) -> tuple[int, ...] | None:
+    return None if text is None else tuple(int(x) for x in _SHAPE.findall(text))
 
 
 @analyzer("labels-vs-logits")
 def labels_vs_logits(ctx: Context) -> Finding | None:
     a, b = ctx.int_group("a"), ctx.int_group("b")
-    if a is None or b is None or a == b:
+    in_shape, tg_shape = _shape(ctx.groups.get("input_shape")), _shape(ctx.groups.get("target_shape"))
+    if in_shape is not None and tg_shape is not None:
+        if in_shape == tg_shape:
+            return None
+        a, b = (in_shape[0] if in_shape else 1), (tg_shape[0] if tg_shape else 1)
+    elif a is None or b is None or a == b:
         return None
-    lib_input, lib_target = ctx.library_tensor("input"), ctx.library_tensor("target")
-    users = [t for fr in ctx.user_frames() for t in fr.tensors]
-    logits = ctx.user_name(lib_input) if lib_input is not None else None
-    labels = ctx.user_name(lib_target) if lib_target is not None else None
+    logits_op, labels_op = loss_operands(ctx)
+    logits, labels = _user_operands(ctx, logits_op, labels_op, a, b)
+    f = Finding()
+    f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else None,
+                    logits=logits.expr if logits else None)
+    for t in (logits, labels):
+        e = evidence(t)
+        if e:
+            f.evidence.append(e)
+    describe_library_loss(ctx, f, labels_op)
+    if ignores_minus_100(ctx):
+        f.facts.add(IGNORE_INDEX)
+    if in_shape is not None and tg_shape is not None:
+        f.facts.add(ELEMENTWISE)
+        f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
+        reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
+    else:
+        reading = (_one_hot(logits_op, labels, a) or _decoder(ctx, logits, labels)
+                   or _token_labels(ctx, logits_op, labels, a, b) or _positions(ctx, labels, logits))
+    if reading is not None:
+        f.merge(reading)
+    f.hints.update(labels=labels, logits=logits, seen_logits=logits_op.seen)
+    return f
+
+
+def ignores_minus_100(ctx: Context) -> bool:
+    """The raising loss has ignore_index -100: a loss module's attribute, or the functional's argument."""
+    for fr in ctx.raise_frames():
+        if fr.scalars.get("ignore_index") == -100:
+            return True
+        if any(m.expr == "self" and m.attrs.get("ignore_index") == -100 for m in fr.modules):
+            return True
+    return False
+
+
+def _user_operands(ctx: Context, logits_op: Operand, labels_op: Operand, a: int, b: int) -> tuple[
+        TensorFacts | None, TensorFacts | None]:
+    """The user's tensors behind the loss's two operands: followed through the frames, else the loss call's
+    own arguments seen through `.view(-1)`/`.reshape(...)`, else tensors of the right size (labels named
+    like labels)."""
+    logits, labels = logits_op.user, labels_op.user
     if (logits is None or labels is None) and ctx.user is not None and len(ctx.user.call_args) >= 2:
-        # the loss call's own arguments, seen through `.view(-1)`, `.reshape(...)`, `.flatten()`
-        a_in, a_tg = (_tensor_before_reshape(ctx.user, a.text) for a in ctx.user.call_args[:2])
+        a_in, a_tg = (tensor_before_reshape(ctx.user, arg.text) for arg in ctx.user.call_args[:2])
         if logits is None and a_in is not None and a_in.is_float and a_in.numel and a_in.shape[-1] and (
                 a_in.numel // a_in.shape[-1] == a):
             logits = a_in
         if labels is None and a_tg is not None and a_tg.numel == b:
             labels = a_tg
-    if labels is None:
-        cands = [t for t in users if _LABELY.search(t.expr) and t.numel in (b,) or (
-            _LABELY.search(t.expr) and t.shape and t.shape[0] * (t.shape[1] if len(t.shape) > 1 else 1) == b)]
+    users = [t for fr in ctx.user_frames() for t in fr.tensors]
+    if labels is None and labels_op.seen is None:
+        cands = [t for t in users if LABELY.search(t.expr) and t.shape and (
+            t.numel == b or t.shape[0] * (t.shape[1] if len(t.shape) > 1 else 1) == b)]
         labels = cands[0] if cands else None
-    if logits is None:
-        cands = [t for t in users if t.is_float and t.shape and (t.shape[0] == a or
-                                                                  (len(t.shape) == 3 and t.shape[0] * t.shape[1] == a))]
+    if logits is None and logits_op.seen is None:
+        cands = [t for t in users if t.is_float and t.shape and (
+            t.shape[0] == a or (len(t.shape) == 3 and t.shape[0] * t.shape[1] == a))]
         logits = cands[0] if cands else None
-    f = Finding()
-    f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else "the labels",
-                    logits=logits.expr if logits else "the logits")
-    for t in (logits, labels):
-        e = evidence(t)
-        if e:
-            f.evidence.append(e)
-    n_classes = lib_input.shape[-1] if lib_input is not None and lib_input.shape else None
+    return logits, labels
+
+
+def _one_hot(logits_op: Operand, labels: TensorFacts | None, a: int) -> Finding | None:
+    seen = logits_op.seen
+    n_classes = seen.shape[-1] if seen is not None and seen.shape else None
     if (labels is not None and len(labels.shape) == 2 and n_classes and labels.shape[-1] == n_classes
             and labels.shape[0] == a and labels.min is not None and labels.min >= 0 and (labels.max or 0) <= 1):
-        f.facts.add("one-hot")
-        f.values["n_classes"] = n_classes
-    elif labels is not None and len(labels.shape) == 2 and a != b:
-        ids = next((t for t in users if re.search(r"input_ids|ids\b", t.expr) and len(t.shape) == 2
-                    and t.shape[0] == labels.shape[0]), None)
-        if ids is not None and ids.shape[1] != labels.shape[1]:
-            f.facts.add("sequence")
-            f.values.update(ids=ids.expr, seq_ids=ids.shape[1], seq_labels=labels.shape[1])
-            e = evidence(ids)
-            if e:
-                f.evidence.append(e)
-    if (labels is not None and logits is not None and len(labels.shape) == 2 and len(logits.shape) == 3
+        return Finding(facts={ONE_HOT}, values={"n_classes": n_classes})
+    return None
+
+
+def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | None) -> Finding | None:
+    """Targets one step longer than a decoder fed `labels[:, :-1]`, or padded longer with a negative value."""
+    if not (labels is not None and logits is not None and len(labels.shape) == 2 and len(logits.shape) == 3
             and labels.shape[0] == logits.shape[0] and labels.shape[1] != logits.shape[1]):
-        kind = None
-        if labels.shape[1] == logits.shape[1] + 1 and _fed_without_last(ctx, labels.expr):
-            kind = "shifted"
-        elif labels.shape[1] > logits.shape[1] and labels.min is not None and labels.min < 0:
-            kind = "padded"
-        if kind:
-            f.variants[:] = [kind]
-            f.values.update(seq_logits=logits.shape[1], seq_labels=labels.shape[1], pad_label=labels.min)
-    f.hints.update(labels=labels, logits=logits)
+        return None
+    kind = None
+    if labels.shape[1] == logits.shape[1] + 1 and _fed_without_last(ctx, labels.expr):
+        kind = SHIFTED
+    elif labels.shape[1] > logits.shape[1] and labels.min is not None and labels.min < 0:
+        kind = PADDED
+    if kind is None:
+        return None
+    f = Finding(facts={kind}, values={"seq_logits": logits.shape[1], "seq_labels": labels.shape[1],
+                                      "pad_label": labels.min})
+    ids = _ids_beside(ctx, labels, logits.shape[1])
+    e = evidence(ids) if kind == PADDED else None
+    if e:  # where the inputs were padded, the labels should be too
+        f.evidence.append(e)
     return f
+
+
+def _ids_beside(ctx: Context, labels: TensorFacts, width: int | None) -> TensorFacts | None:
+    """The integer inputs of the labels' batch: same rows, another number of positions (`width` when the
+    logits tell it), not named like labels."""
+    users = [t for fr in ctx.user_frames() for t in fr.tensors]
+    return next((t for t in users if t.is_integer and len(t.shape) == 2 and t.shape[0] == labels.shape[0]
+                 and t.shape[1] != labels.shape[1] and (width is None or t.shape[1] == width)
+                 and t.ident != labels.ident and not LABELY.search(t.expr)), None)
+
+
+def _token_labels(ctx: Context, logits_op: Operand, labels: TensorFacts | None, a: int, b: int) -> Finding | None:
+    """(batch, tokens) labels against one prediction row per example: a sequence classifier given token
+    labels (from a language-modeling collator, or a token-classification data set)."""
+    seen = logits_op.seen
+    if labels is None or len(labels.shape) != 2 or labels.shape[0] != a or b != labels.numel:
+        return None
+    if seen is not None and len(seen.shape) != 2:
+        return None
+    f = Finding(facts={TOKEN_LABELS}, values={"seq_labels": labels.shape[1]})
+    collator = next((o for fr in ctx.user_frames() for o in fr.objects if o.kind == "collator"), None)
+    if collator is not None and re.search(r"LanguageModeling|WholeWordMask|MLM", collator.cls):
+        f.facts.add(LM_COLLATOR)
+        f.values["collator"] = collator.cls
+    model = loss_model(ctx)
+    if model is not None and "ForSequenceClassification" in model.cls:
+        f.values["mlm_cls"] = model.cls.replace("ForSequenceClassification", "ForMaskedLM")
+        f.values["token_cls"] = model.cls.replace("ForSequenceClassification", "ForTokenClassification")
+    f.hints["model"] = model
+    return f
+
+
+def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | None) -> Finding | None:
+    """Labels with another number of positions per row than the input ids of the same batch: padded apart
+    in one function (two max-length variables), or made per word beside a tokenizer."""
+    if labels is None or len(labels.shape) != 2:
+        return None
+    ids = _ids_beside(ctx, labels, logits.shape[1] if logits is not None and len(logits.shape) == 3 else None)
+    if ids is None:
+        return None
+    f = Finding(facts={POSITIONS}, values={"ids": ids.expr, "seq_ids": ids.shape[1], "seq_labels": labels.shape[1]})
+    e = evidence(ids)
+    if e:
+        f.evidence.append(e)
+    apart = padded_apart(ctx, ids.expr, labels.expr)
+    if apart is not None:
+        fn, n_ids, n_labels, stmts = apart
+        f.facts.add(PADDED_APART)
+        f.values.update(pad_function=fn, len_inputs=n_ids, len_labels=n_labels)
+        f.hints["padded_apart"] = stmts
+    elif TOKENIZER in scene_facts(ctx):
+        f.facts.add(WORD_LABELS)
+    return f
+
+
+def _leaf(expr: str) -> str:
+    """`target_ids` of `batch.target_ids` or `batch["target_ids"]`."""
+    return re.split(r"[.\[\]\"']+", expr.strip("]\"'"))[-1]
+
+
+def padded_apart(ctx: Context, ids: str, labels: str) -> tuple[str, str, str, tuple[str, list[ast.stmt]]] | None:
+    """A user function that pads the inputs and the labels to two lengths computed apart
+    (`src_len = max(len(s) for s in srcs)`, `tgt_len = max(...)`): (function, the inputs' length name, the
+    labels' length name, (file, the two assignments))."""
+    want = {_leaf(ids), _leaf(labels)}
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else []:
+            lengths = {a.targets[0].id: a for a in src.walk_scope(fn) if isinstance(a, ast.Assign) and len(
+                a.targets) == 1 and isinstance(a.targets[0], ast.Name) and _is_max_len(a.value)}
+            if len(lengths) < 2:
+                continue
+            made: dict[str, str] = {}  # tensor name → the length name its padding uses
+            for a in src.walk_scope(fn):
+                if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name):
+                    used = [n for n in src.names_in(a.value) if n in lengths]
+                    if used and a.targets[0].id not in lengths:
+                        made[a.targets[0].id] = used[0]
+            if want <= set(made) and made[_leaf(ids)] != made[_leaf(labels)]:
+                n_ids, n_labels = made[_leaf(ids)], made[_leaf(labels)]
+                return fn.name, n_ids, n_labels, (file, [lengths[n_ids], lengths[n_labels]])
+    return None
+
+
+def _is_max_len(node: ast.AST) -> bool:
+    """`max(len(x) for x in xs)`, `max(map(len, xs))`, `max([len(x) for x in xs])`."""
+    return (isinstance(node, ast.Call) and src.call_name(node) == "max" and len(node.args) == 1 and any(
+        isinstance(n, (ast.Call, ast.Name)) and (src.call_name(n) == "len" if isinstance(n, ast.Call) else n.id == "len")
+        for n in ast.walk(node.args[0])))
+
+
+def _width(ctx: Context, in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -> Finding | None:
+    """Multi-label targets with another number of columns than the model's outputs (same batch)."""
+    if len(in_shape) != 2 or len(tg_shape) != 2 or in_shape[0] != tg_shape[0]:
+        return None
+    outputs, columns = in_shape[1], tg_shape[1]
+    f = Finding(facts={LABEL_WIDTH}, values={"n_outputs": outputs, "n_columns": columns, "need": columns})
+    found = label_set(ctx, exactly=columns)
+    if found is not None:
+        f.facts.add(LABEL_SET)
+        f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
+    model = loss_model(ctx)
+    site = None
+    if model is not None and model.config.get("num_labels") == outputs:
+        f.facts.add(CONFIG_FIELD)
+        f.values["size_field"] = "num_labels"
+        site = config_site(ctx, model, user_model_name(ctx, model))
+    if site is None:
+        site = linear_site(ctx, outputs)
+    if site is not None:
+        f.values.update(site=site.text, site_line=site.line)
+        f.facts.add(SIZE_LEFT_DEFAULT if site.kind == "default" else SIZE_SET_AT)
+    f.hints.update(site=site, label_set=found, need=columns)
+    f.confidence = "high" if found is not None and site is not None and site.kind != "default" else "medium"
+    f.evidence.append(value_evidence("outputs of the model", outputs))
+    return f
+
+
+def _extra_dim(in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -> Finding | None:
+    """(N,) against (N, 1), or the reverse: one side keeps a trailing dimension of 1."""
+    if in_shape[:1] == tg_shape[:1] and {len(in_shape), len(tg_shape)} == {1, 2} and (
+            (in_shape + tg_shape)[-1] == 1 or max(in_shape, tg_shape, key=len)[-1] == 1):
+        return Finding(facts={EXTRA_DIM}, values={"extra_side": "predictions" if len(in_shape) == 2 else "labels"})
+    return None
 
 
 def _fed_without_last(ctx: Context, expr: str) -> bool:
@@ -86,7 +278,7 @@ def _fed_without_last(ctx: Context, expr: str) -> bool:
 _RESHAPE = re.compile(r"\s*\.\s*(view|reshape|flatten|contiguous|long|float)\s*\([^()]*(\([^()]*\)[^()]*)*\)\s*$")
 
 
-def _tensor_before_reshape(frame, text: str) -> TensorFacts | None:
+def tensor_before_reshape(frame, text: str) -> TensorFacts | None:
     """The frame's tensor behind an argument such as `tgt.reshape(-1)` or `batch["labels"].view(-1)`."""
     base = text.strip()
     while True:
@@ -99,59 +291,45 @@ def _tensor_before_reshape(frame, text: str) -> TensorFacts | None:
 
 @analyzer("classes-not-in-dim-1")
 def classes_not_in_dim_1(ctx: Context) -> Finding | None:
-    logits = ctx.library_tensor("input")
-    target = ctx.library_tensor("target")
+    logits_op, labels_op = loss_operands(ctx)
+    logits, target = logits_op.seen, labels_op.seen
     if logits is None or len(logits.shape) != 3 or target is None or len(target.shape) != 2:
         return None
     if logits.shape[:2] != target.shape:
         return None
-    ul, ut = ctx.user_name(logits), ctx.user_name(target)
+    ul, ut = logits_op.user, labels_op.user
+    n_classes = logits.shape[2]
     f = Finding()
-    f.values.update(logits=ul.expr if ul else "logits", labels=ut.expr if ut else "labels",
+    f.values.update(logits=ul.expr if ul else None, labels=ut.expr if ut else None,
                     logits_shape=shape_text(logits.shape), labels_shape=shape_text(target.shape),
-                    n_classes=logits.shape[2])
+                    n_classes=n_classes)
     for t in (ul or logits, ut or target):
         e = evidence(t)
         if e:
             f.evidence.append(e)
+    field = _class_count_name(ctx, n_classes)
+    if field:
+        f.values["classes_expr"] = field
+        if "config." in field:
+            f.facts.add(CONFIG_FIELD)
     f.hints.update(logits=ul, labels=ut)
     return f
 
 
-@analyzer("label-exceeds-classes")
-def label_out_of_range(ctx: Context) -> Finding | None:
-    target = ctx.int_group("target")
-    logits = ctx.library_tensor("input")
-    lib_target = ctx.library_tensor("target")
-    if logits is None or len(logits.shape) < 2:
+def _class_count_name(ctx: Context, n: int) -> str | None:
+    """How the user's code names the number of classes `n` at the loss: a field of their model's config
+    (`config.vocab_size`, `model.config.num_labels`), or an UPPER_CASE constant."""
+    frame = ctx.user
+    if frame is None:
         return None
-    n_classes = logits.shape[1]
-    labels = ctx.user_name(lib_target) if lib_target is not None else None
-    if labels is None:
-        cands = [t for f in ctx.user_frames() for t in f.tensors
-                 if t.is_integer and t.max is not None and (t.max == target or t.min == target)
-                 and re.search(r"label|target|tag|class|y\b", t.expr, re.I)]
-        labels = cands[0] if cands else None
-    lo = labels.min if labels else (lib_target.min if lib_target else None)
-    hi = labels.max if labels else (lib_target.max if lib_target else None)
-    f = Finding()
-    f.values.update(target=target, n_classes=n_classes, last_class=n_classes - 1,
-                    labels=labels.expr if labels else "the labels",
-                    min_label=lo if lo is not None else "?", max_label=hi if hi is not None else "?")
-    consts = ctx.scalar_names(n_classes)
-    if not consts and ctx.config().get("num_labels") == n_classes:
-        consts = ["num_labels"]  # a transformers model: the config's count of classes
-    f.values["classes_name"] = consts[0] if consts else str(n_classes)
-    f.values["classes_ref"] = f" (`{consts[0]}` = {n_classes})" if consts else ""
-    e = evidence(labels, note=f"labels {lo}..{hi}" if lo is not None else None)
-    if e:
-        f.evidence.append(e)
-    f.evidence.append(value_evidence("number of classes (logits.shape[1])", n_classes))
-    if target is not None and target < 0:
-        f.facts.add("negative")
-    elif lo is not None and lo >= 1 and hi == n_classes:
-        f.facts.add("one-based")
-    else:
-        f.facts.add("too-few-classes")
-    f.hints.update(labels=labels, n_classes=n_classes, max_label=hi, target=target)
-    return f
+    for key in ("vocab_size", "num_labels"):
+        if not any(m.config.get(key) == n for fr in ctx.frames for m in fr.modules):
+            continue
+        cfg = next((o.expr for o in frame.objects if o.kind == "config" and o.expr.isidentifier()), None)
+        if cfg is not None:
+            return f"{cfg}.{key}"
+        model = next((m.expr for m in frame.modules if m.config.get(key) == n and m.expr.isidentifier()), None)
+        if model is not None:
+            return f"{model}.config.{key}"
+    consts = ctx.scalar_names(n, frame)
+    return consts[0] if consts and consts[0].isupper() else None

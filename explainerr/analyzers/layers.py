@@ -1,38 +1,138 @@
-"""Analyzers for layer sizes: a Linear whose in_features differs from the hidden size fed to it."""
+"""Analyzers for layer sizes: a layer built for another feature size than the tensor fed to it (a Linear's
+in_features, a Conv's in_channels, an RNN's input_size, a LayerNorm's shape, an attention's embed_dim).
+
+The width the input really has is explained by what made it: an encoder whose config has that hidden size,
+or a concatenation of several vectors.  Where the layer's size was written is found in the user's source:
+the layer's own call, a constant, or (for a reusable class) the call site that passed the size.
+"""
 from __future__ import annotations
 
+import ast
 import re
 
+from .. import source as src
 from ..facts import Context
-from . import Finding, analyzer, evidence, value_evidence
+from ..model import FrameFacts, ModuleFacts, TensorFacts
+from . import Finding, analyzer, evidence, fact, value_evidence
+from .classes import SizeSite, layer_site, module_defs, static_int
+from .label_range import CONFIG_FIELD
+
+ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames has hidden_size equal to the input's "
+                                        "width (`encoder`)")
+CONCATENATED = fact("concatenated", "the input was made by concatenating `n_parts` vectors (`concat`)")
+SIZE_FROM_CALL = fact("size-from-call-site", "a reusable class got the wrong size from the call that builds it")
+SIZE_WRITTEN = fact("size-written", "the layer's size is written in the user's code (`site`, `site_line`)")
+
+#: layer class → (its size attribute, the constructor argument that sets it, its position)
+LAYERS = {"Linear": ("in_features", "in_features", 0), "LazyLinear": ("in_features", "in_features", 0),
+          "Conv1d": ("in_channels", "in_channels", 0), "Conv2d": ("in_channels", "in_channels", 0),
+          "LSTM": ("input_size", "input_size", 0), "GRU": ("input_size", "input_size", 0),
+          "RNN": ("input_size", "input_size", 0), "LayerNorm": ("normalized_shape", "normalized_shape", 0),
+          "MultiheadAttention": ("embed_dim", "embed_dim", 0), "Bilinear": ("in1_features", "in1_features", 0)}
 
 
 @analyzer("linear-in-features-differ")
-def linear_in_features(ctx: Context) -> Finding | None:
-    g = ctx.groups
-    try:
-        _, got, want, out = int(g["m1r"]), int(g["m1c"]), int(g["m2r"]), int(g["m2c"])
-    except (KeyError, ValueError):
+def layer_input_width(ctx: Context) -> Finding | None:
+    got, want = ctx.int_group("m1c"), ctx.int_group("m2r")
+    if got is None or want is None or got == want:
         return None
-    linear = next((m for m in ctx.raising_modules() if m.cls == "Linear"), None)
-    if linear is not None and linear.attrs.get("in_features") not in (None, want):
+    layer = next((m for m in ctx.raising_modules() if m.cls in LAYERS), None)
+    if layer is not None and _size_of(layer) not in (None, want):
         return None
-    name = str(linear.attrs.get("name")) if linear and linear.attrs.get("name") else None
+    cls = layer.cls if layer is not None else "Linear"
+    attr, param, position = LAYERS.get(cls, LAYERS["Linear"])
+    name = str(layer.attrs["name"]) if layer is not None and layer.attrs.get("name") else None
     frame = ctx.user
-    inp = None
-    if frame is not None and frame.call_args:
-        arg = frame.call_args[0].text
-        inp = frame.tensor(arg) or next((t for t in frame.tensors if t.expr == arg), None)
-        if name is None:
-            m = re.search(r"(\w+)\s*\($", (frame.node or "").split("(")[0] + "(")
-            name = m.group(1) if m else None
+    inp = _input(frame)
+    if name is None and frame is not None:
+        m = re.search(r"(?:self\.)?(\w+)\s*\($", (frame.node or "").split("(")[0] + "(")
+        name = m.group(1) if m else None
     f = Finding()
-    f.values.update(layer=f"self.{name}" if name else "the Linear layer", layer_name=name or "linear",
-                    in_features=want, hidden=got, out_features=out,
-                    input=inp.expr if inp else (frame.call_args[0].text if frame and frame.call_args else "its input"))
+    out = ctx.int_group("m2c")
+    f.values.update(layer=f"self.{name}" if name else f"the {cls} layer", layer_name=name or cls.lower(),
+                    layer_cls=cls, size_attr=attr, in_features=want, hidden=got,
+                    input=inp.expr if inp is not None else (frame.call_args[0].text if frame and frame.call_args
+                                                            else None),
+                    built_as=f"{cls}({want}, {out})" if out is not None else f"{cls}({want}, ...)")
     e = evidence(inp)
     if e:
         f.evidence.append(e)
-    f.evidence.append(value_evidence(f"{f.values['layer']}.in_features", want))
-    f.hints.update(layer_name=name, in_features=want, hidden=got)
+    f.evidence.append(value_evidence(f"{f.values['layer']}.{attr}", want))
+    _explain_width(ctx, f, frame, inp, got)
+    site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name)
+    if site is not None:
+        f.facts.add(SIZE_FROM_CALL if site.kind == "argument" else SIZE_WRITTEN)
+        f.values.update(site=site.text, site_line=site.line)
+    f.hints.update(layer_name=name, in_features=want, hidden=got, site=site, encoder=f.values.get("encoder"))
+    concat_of_hidden = want % got == 0 and want // got in (2, 3, 4)  # the input may be one part of a concatenation
+    if site is not None and (CONCATENATED in f.facts or (ENCODER_HIDDEN in f.facts and not concat_of_hidden)):
+        f.confidence = "high"
     return f
+
+
+def _size_of(m: ModuleFacts) -> object:
+    attr = LAYERS[m.cls][0]
+    v = m.attrs.get(attr)
+    if attr == "normalized_shape" and isinstance(v, str):
+        nums = re.findall(r"\d+", v)
+        return int(nums[-1]) if nums else None
+    return v
+
+
+def _input(frame: FrameFacts | None) -> TensorFacts | None:
+    if frame is None or not frame.call_args:
+        return None
+    arg = frame.call_args[0].text
+    return frame.tensor(arg)
+
+
+def _explain_width(ctx: Context, f: Finding, frame: FrameFacts | None, inp: TensorFacts | None, got: int) -> None:
+    """Why the input has `got` features: a concatenation of parts, or an encoder of that hidden size."""
+    if frame is not None and inp is not None and inp.expr.isidentifier():
+        tree = src.tree_of(frame.file)
+        made = src.last_assignment(tree, inp.expr, frame.line) if tree is not None else None
+        if made is not None and isinstance(made.value, ast.Call) and src.call_name(made.value).split(".")[-1] in (
+                "cat", "concat", "hstack") and made.value.args and isinstance(made.value.args[0], (ast.List, ast.Tuple)):
+            n = len(made.value.args[0].elts)
+            if n > 1 and got % n == 0:
+                f.facts.add(CONCATENATED)
+                f.values.update(n_parts=n, part=got // n, concat=src.segment(frame.file, made.value))
+    encoder = _encoder(ctx, got)
+    if encoder is not None:
+        f.facts |= {ENCODER_HIDDEN, CONFIG_FIELD}
+        f.values.update(encoder=encoder.expr, encoder_cls=encoder.cls)
+
+
+def _encoder(ctx: Context, hidden: int) -> ModuleFacts | None:
+    """A transformers model in the user's frames whose config has hidden_size `hidden`."""
+    for fr in ctx.user_frames():
+        for m in sorted(fr.modules, key=lambda m: m.expr.count(".")):
+            if m.config.get("hidden_size") == hidden:
+                return m
+    return None
+
+
+def encoder_size_expr(ctx: Context, site: SizeSite, hidden: int) -> str | None:
+    """An expression for the encoder's hidden size that is bound where `site` is: `<name>.config.hidden_size`
+    for a name there that holds the encoder (a parameter assigned to `self.<attr>`, a module-level model),
+    `config.hidden_size` for a config parameter."""
+    from ..fixes.checks import bound_names
+    bound = bound_names(site.file, site.line) or set()
+    tree = src.tree_of(site.file)
+    holders = {m.expr for fr in ctx.user_frames() for m in fr.modules if m.config.get("hidden_size") == hidden}
+    for h in sorted(holders, key=len):
+        if h.isidentifier() and h in bound:
+            return f"{h}.config.hidden_size"
+    scope = src.enclosing_scope(tree, site.line) if tree is not None else None
+    if isinstance(scope, ast.FunctionDef):
+        params = [a.arg for a in scope.args.args]
+        for n in ast.walk(scope):
+            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id in params:
+                if any(isinstance(t, ast.Attribute) and f"self.{t.attr}" in holders for t in n.targets):
+                    return f"{n.value.id}.config.hidden_size"
+        if "config" in params:
+            return "config.hidden_size"
+    return None
+
+
+__all__ = ["encoder_size_expr", "module_defs", "static_int"]

@@ -8,7 +8,10 @@ import re
 from .. import source as src
 from ..analyzers import Finding
 from ..facts import Context
+from ..analyzers.classes import assigned_call
+from ..analyzers.operands import user_model_name
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
+from .checks import bound_names
 
 
 @locator("label-length")
@@ -33,9 +36,59 @@ def label_length(ctx: Context, f: Finding) -> Located:
             edits = make(ctx, f)
             if edits:
                 return edits, None
-    if "sequence" in f.variants:
+    if "padded-apart" in f.facts:
+        return _pad_together(f), None
+    if "word-labels" in f.facts:
         return _align_word_labels(ctx, f)
+    if "token-labels" in f.facts and "lm-collator" in f.facts and f.values.get("mlm_cls"):
+        return _swap_model_class(ctx, f.hints.get("model"), f.values["mlm_cls"]), None
+    if "label-width" in f.facts:
+        return size_edit(f), None
+    if "extra-dim" in f.facts:
+        side = f.hints.get("labels") if f.values.get("extra_side") == "labels" else f.hints.get("logits")
+        if side is not None:
+            return _replace_labels(ctx, side, f"{side.expr}.squeeze(-1)"), None
     return [], None
+
+
+def _pad_together(f: Finding) -> list:
+    """Inputs and labels padded to `a = max(...)` and `b = max(...)` in one function: the later of the two
+    assignments becomes `b = a = max(a, <its own value>)`, so both are padded to the common length."""
+    file, stmts = f.hints["padded_apart"]
+    first, second = sorted(stmts, key=lambda a: a.lineno)
+    a, b = first.targets[0].id, second.targets[0].id
+    text = f"{b} = {a} = max({a}, {src.segment(file, second.value)})"
+    return edits_of(src.LineEditor.for_node(file, second).replace(second, text))
+
+
+def _swap_model_class(ctx: Context, model, new_cls: str) -> list:
+    """Build the user's model with another head class of the same family (`BertForSequenceClassification`
+    → `BertForMaskedLM`, `AutoModelForSequenceClassification` → `AutoModelForMaskedLM`); the new name is
+    added to the `from transformers import ...` line when it is not imported yet."""
+    if model is None:
+        return []
+    name = user_model_name(ctx, model)
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        made = assigned_call(tree, name, 10 ** 9) if tree is not None and name else None
+        if made is None:
+            continue
+        stmt, call = made
+        cls_node = call.func.value if isinstance(call.func, ast.Attribute) else call.func
+        old = src.segment(file, cls_node)
+        if "ForSequenceClassification" not in old:
+            return []
+        new = old.replace("ForSequenceClassification", "For" + new_cls.split("For", 1)[1])
+        edits = edits_of(src.LineEditor.for_node(file, stmt).replace(cls_node, new))
+        root = new.split(".")[0]
+        if edits and root not in (bound_names(file, stmt.lineno) or set()):
+            imp = next((n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "transformers"), None)
+            if imp is None:
+                return []
+            edits += edits_of(src.LineEditor.for_node(file, imp).replace(imp, ast.unparse(ast.ImportFrom(
+                module="transformers", names=imp.names + [ast.alias(name=root)], level=0))))
+        return edits
+    return []
 
 
 def _replace_labels(ctx: Context, labels, text: str) -> list:
@@ -128,17 +181,32 @@ def _align_word_labels(ctx: Context, f: Finding) -> Located:
 
 @locator("class-dim")
 def class_dim(ctx: Context, f: Finding) -> Located:
-    logits = f.hints.get("logits")
+    """Flatten (batch, sequence, classes) logits and (batch, sequence) labels where the loss is called:
+    `logits.view(-1, <classes>)`, `labels.view(-1)` (`reshape` for a sliced expression, which may not be
+    contiguous); the number of classes named as the user's code names it, else `logits.size(-1)`."""
+    logits, labels = f.hints.get("logits"), f.hints.get("labels")
     if logits is None:
         return [], None
     fr = loss_frame(ctx, logits.expr)
     found = failing_statement(fr) if fr else None
     if fr is None or found is None:
         return [], None
-    node = find_expr(fr.file, found[1], logits.expr)
+    stmt = found[1]
+    node = find_expr(fr.file, stmt, logits.expr)
+    target = find_expr(fr.file, stmt, labels.expr) if labels is not None else None
     if node is None:
         return [], None
-    return edits_of(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{logits.expr}.transpose(1, 2)")), None
+    e = src.LineEditor.for_node(fr.file, stmt)
+    if target is None:
+        return edits_of(e.replace(node, f"{logits.expr}.transpose(1, 2)")), None
+    classes = f.values.get("classes_expr") or f"{logits.expr}.size(-1)"
+    e.replace(node, f"{logits.expr}.{_flat(logits.expr)}(-1, {classes})")
+    e.replace(target, f"{labels.expr}.{_flat(labels.expr)}(-1)")
+    return edits_of(e), None
+
+
+def _flat(expr: str) -> str:
+    return "reshape" if re.search(r"\[[^\]]*:", expr) else "view"
 
 
 @locator("label-range")
@@ -172,18 +240,23 @@ def label_range(ctx: Context, f: Finding) -> Located:
                         and isinstance(a.value.operand, ast.Constant) and -a.value.operand.value == target):
                     return edits_of(src.LineEditor.for_node(file, a).replace(a.value, "-100")), None
     if "too-few-classes" in variants:
-        need = (f.hints.get("max_label") or 0) + 1
-        n = f.hints.get("n_classes")
-        for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
-            tree = src.tree_of(file)
-            if tree is None:
-                continue
-            for call in src.calls(tree):
-                kw = src.keyword(call, "num_labels")
-                if kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value == n:
-                    return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, str(need))), None
-            for a in tree.body:
-                if (isinstance(a, ast.Assign) and isinstance(a.value, ast.Constant) and a.value.value == n
-                        and isinstance(a.targets[0], ast.Name) and re.search(r"class|label", a.targets[0].id, re.I)):
-                    return edits_of(src.LineEditor.for_node(file, a).replace(a.value, str(need))), None
+        return size_edit(f), None
     return [], None
+
+
+def size_edit(f: Finding) -> list:
+    """Set the classifier's number of outputs where it is decided (analyzers/classes.py `SizeSite`): to
+    `len(<label set>)` when that collection is bound there, else to the number the data needs."""
+    site = f.hints.get("site")
+    if site is None:
+        return []
+    found, need = f.hints.get("label_set"), f.hints.get("need")
+    value = str(need)
+    if found is not None and found.name in (bound_names(site.file, site.line) or set()):
+        value = f"len({found.name})"
+    e = src.LineEditor.for_node(site.file, site.stmt)
+    if site.node is None and site.call is not None:
+        e.add_keywords(site.call, f"{site.keyword}={value}")
+    elif site.node is not None:
+        e.replace(site.node, value)
+    return edits_of(e)

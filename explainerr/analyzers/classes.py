@@ -1,0 +1,332 @@
+"""Where a classifier's number of outputs is decided in the user's code, and the label set it should match.
+
+Two static questions, answered from the user's source files (source.py), nothing run:
+
+- `label_set(ctx, ...)`: the collection that names the classes (`TOPICS = [...]`, `LABEL_LIST`,
+  `LABEL_COLUMNS`, `label2id = {t: i for i, t in enumerate(TAGS)}`), with its length as written.  A
+  collection counts when the code maps labels through it (`TOPICS.index(t)`, `label2id[tag]`) or builds
+  labels by iterating it and is named like a label set; one derived from another (`label2id` from
+  `LABEL_LIST`) gives way to its source.
+- `size_site(ctx, n)`: the argument that gave the classifier its `n` outputs: the `num_labels=` of the
+  config or `from_pretrained` call the user's model was built from (or that call itself, when it leaves
+  num_labels at its default), a name passed there followed to the assignment that computed it, a
+  `config.num_labels = ...` line, or a `Linear(..., n)`'s out_features (a constant, or the argument a
+  reusable class was given at its call site).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from .. import source as src
+from ..facts import Context
+from ..model import ModuleFacts
+
+_LABEL_NAME = re.compile(r"label|tag|class|topic|categor|intent|target|column|sentiment|emotion|genre|cls\b", re.I)
+_CONFIG_CALL = re.compile(r"(^|\.)\w*Config(\.from_pretrained)?$")
+
+
+@dataclass
+class LabelSet:
+    name: str
+    length: int
+    file: str
+    line: int
+
+
+@dataclass
+class SizeSite:
+    """Where the number of outputs is set.  `node` is the expression to replace; when None, `keyword` is
+    to be added to `call` (the value was left at its default)."""
+
+    file: str
+    stmt: ast.stmt
+    kind: str  # "default", "keyword", "assignment", "layer", "constant", "argument"
+    text: str  # the current code, for sentences (`num_labels=6`, `BertConfig(...)`, `NUM_CLASSES = 5`)
+    node: ast.AST | None = None
+    call: ast.Call | None = None
+    keyword: str | None = None
+
+    @property
+    def line(self) -> int:
+        return self.stmt.lineno
+
+
+def user_files(ctx: Context) -> list[str]:
+    return list(dict.fromkeys(f.file for f in ctx.user_frames()))
+
+
+# --- label sets ----------------------------------------------------------------------------------------
+
+def module_defs(tree: ast.Module) -> dict[str, ast.Assign]:
+    out: dict[str, ast.Assign] = {}
+    for n in tree.body:
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            out[n.targets[0].id] = n
+    return out
+
+
+def static_len(node: ast.AST, defs: dict[str, ast.Assign], depth: int = 0) -> tuple[int | None, str | None]:
+    """(length as written, the collection it is derived from) of a collection expression; (None, None)
+    when the length is not plain from the text."""
+    if depth > 4:
+        return None, None
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            return None, None
+        consts = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+        if len(consts) == len(node.elts) and len(set(map(repr, consts))) != len(consts):
+            return None, None  # repeated items: data, not a set of classes
+        return len(node.elts), None
+    if isinstance(node, ast.Dict):
+        return (len(node.keys), None) if all(k is not None for k in node.keys) else (None, None)
+    if isinstance(node, ast.Call):
+        name = src.call_name(node)
+        if (isinstance(node.func, ast.Attribute) and node.func.attr == "split" and not node.args
+                and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
+            return len(node.func.value.value.split()), None
+        if name in ("list", "tuple", "sorted", "dict") and len(node.args) == 1:
+            return static_len(node.args[0], defs, depth + 1)
+    if isinstance(node, (ast.DictComp, ast.ListComp)) and len(node.generators) == 1 and not node.generators[0].ifs:
+        it = node.generators[0].iter
+        if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args:
+            it = it.args[0]
+        if isinstance(it, ast.Name) and it.id in defs:
+            n, base = static_len(defs[it.id].value, defs, depth + 1)
+            return n, base or it.id
+    if isinstance(node, ast.Name) and node.id in defs:
+        n, base = static_len(defs[node.id].value, defs, depth + 1)
+        return n, base or node.id
+    return None, None
+
+
+def _uses(tree: ast.Module, name: str) -> set[str]:
+    """How the code uses `name`: "maps" (`name.index(x)`, `name[x]`, `name.get(x)`), "iterates" (a `for` over
+    it), "counts" (`len(name)`)."""
+    out: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and isinstance(
+                n.ctx, ast.Load):
+            out.add("maps")
+        elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("index", "get")
+              and isinstance(n.func.value, ast.Name) and n.func.value.id == name):
+            out.add("maps")
+        elif isinstance(n, ast.Call) and src.call_name(n) == "len" and n.args and isinstance(
+                n.args[0], ast.Name) and n.args[0].id == name:
+            out.add("counts")
+        elif isinstance(n, (ast.comprehension, ast.For)):
+            it = n.iter
+            if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args:
+                it = it.args[0]
+            if isinstance(it, ast.Name) and it.id == name:
+                out.add("iterates")
+    return out
+
+
+def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> LabelSet | None:
+    """The collection naming the classes (see the module docstring), with at least `at_least` items (or
+    exactly `exactly`); None when there is none, or two that fit equally well."""
+    scored: dict[str, tuple[int, LabelSet]] = {}
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        defs = module_defs(tree)
+        for name, a in defs.items():
+            length, base = static_len(a.value, defs)
+            if length is None or length < at_least or (exactly is not None and length != exactly):
+                continue
+            uses = _uses(tree, name)
+            named = bool(_LABEL_NAME.search(name))
+            if not ("maps" in uses or (named and uses & {"iterates", "counts"})):
+                continue
+            score = 2 * ("maps" in uses) + named + (length == at_least)
+            if base is not None and base in defs:
+                name, a = base, defs[base]
+            best = scored.get(name)
+            if best is None or best[0] < score:
+                scored[name] = (score, LabelSet(name=name, length=length, file=file, line=a.lineno))
+    if not scored:
+        return None
+    ranked = sorted(scored.values(), key=lambda s: -s[0])
+    if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+        return None
+    return ranked[0][1]
+
+
+# --- where the number of outputs is set ----------------------------------------------------------------
+
+def assigned_call(tree: ast.Module, name: str, before: int) -> tuple[ast.stmt, ast.Call] | None:
+    """The call assigned to `name` last before line `before` (`model = X.from_pretrained(...).to(dev)` gives
+    the from_pretrained call)."""
+    found = [a for a in src.assignments(tree, name, None, before=before) if isinstance(a.value, ast.Call)]
+    if not found:
+        return None
+    call = found[-1].value
+    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in (
+            "to", "cuda", "cpu", "train", "eval", "half", "float") and isinstance(call.func.value, ast.Call):
+        call = call.func.value
+    return (found[-1].stmt, call) if isinstance(call, ast.Call) else None
+
+
+def _keyword_site(file: str, tree: ast.Module, stmt: ast.stmt, kw: ast.keyword) -> SizeSite:
+    """`num_labels=<value>`: a plain name is followed to the assignment that computed it."""
+    if isinstance(kw.value, ast.Name):
+        made = src.assignments(tree, kw.value.id, src.enclosing_scope(tree, stmt.lineno), before=stmt.lineno)
+        if made and not made[-1].augmented:
+            a = made[-1]
+            return SizeSite(file=file, stmt=a.stmt, kind="assignment", node=a.value,
+                            text=src.segment(file, a.stmt))
+    return SizeSite(file=file, stmt=stmt, kind="keyword", node=kw.value,
+                    text=f"{kw.arg}={src.segment(file, kw.value)}")
+
+
+def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field: str = "num_labels") -> \
+        SizeSite | None:
+    """Where `field` of the user's transformers model was set: a keyword of the model's or its config's
+    construction, an assignment `config.<field> = ...`, or (left at its default) the construction call."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        made = assigned_call(tree, model_name, 10 ** 9) if model_name else None
+        if made is None:
+            calls = [c for c in src.calls(tree) if model.cls in src.call_name(c)]
+            if not calls:
+                continue
+            made = (src.statement_at(tree, calls[-1].lineno), calls[-1])
+        stmt, call = made
+        if stmt is None:
+            continue
+        kw = src.keyword(call, field)
+        if kw is not None:
+            return _keyword_site(file, tree, stmt, kw)
+        cfg = src.keyword(call, "config")
+        cfg_node = cfg.value if cfg is not None else (call.args[0] if call.args and not src.call_name(
+            call).endswith("from_pretrained") else None)
+        if isinstance(cfg_node, ast.Name):
+            for n in ast.walk(tree):  # `config.num_labels = 4` before the model is built
+                if (isinstance(n, ast.Assign) and n.lineno < stmt.lineno and any(
+                        isinstance(t, ast.Attribute) and t.attr == field and isinstance(t.value, ast.Name)
+                        and t.value.id == cfg_node.id for t in n.targets)):
+                    return SizeSite(file=file, stmt=n, kind="assignment", node=n.value, text=src.segment(file, n))
+            made_cfg = assigned_call(tree, cfg_node.id, stmt.lineno)
+            if made_cfg is not None and _CONFIG_CALL.search(src.call_name(made_cfg[1])):
+                cstmt, ccall = made_cfg
+                ckw = src.keyword(ccall, field)
+                if ckw is not None:
+                    return _keyword_site(file, tree, cstmt, ckw)
+                return SizeSite(file=file, stmt=cstmt, kind="default", call=ccall, keyword=field,
+                                text=src.call_name(ccall) + "(...)")
+        elif isinstance(cfg_node, ast.Call) and _CONFIG_CALL.search(src.call_name(cfg_node)):
+            ckw = src.keyword(cfg_node, field)
+            if ckw is not None:
+                return _keyword_site(file, tree, stmt, ckw)
+            return SizeSite(file=file, stmt=stmt, kind="default", call=cfg_node, keyword=field,
+                            text=src.call_name(cfg_node) + "(...)")
+        elif cfg_node is None and src.call_name(call).endswith("from_pretrained"):
+            return SizeSite(file=file, stmt=stmt, kind="default", call=call, keyword=field,
+                            text=src.call_name(call) + "(...)")
+    return None
+
+
+def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
+    """The int an expression plainly holds: a literal, a module constant (or a plain int local of a user
+    frame), `len(<collection>)`, or + - * // of those."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+        a, b = static_int(ctx, tree, node.left), static_int(ctx, tree, node.right)
+        if a is None or b is None or (isinstance(node.op, ast.FloorDiv) and b == 0):
+            return None
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a // b if b else 0)
+    if isinstance(node, ast.Name):
+        defs = module_defs(tree)
+        if node.id in defs and isinstance(defs[node.id].value, ast.Constant) and type(
+                defs[node.id].value.value) is int:
+            return defs[node.id].value.value
+        for f in ctx.user_frames():
+            v = f.scalars.get(node.id)
+            if type(v) is int:
+                return v
+    if isinstance(node, ast.Call) and src.call_name(node) == "len" and node.args:
+        return static_len(node.args[0], module_defs(tree))[0]
+    return None
+
+
+def linear_site(ctx: Context, n: int) -> SizeSite | None:
+    """The out_features argument of the classifier `Linear` that is `n`."""
+    return layer_site(ctx, ("Linear",), n, 1, "out_features")
+
+
+def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, param: str,
+               attr: str | None = None) -> SizeSite | None:
+    """The argument (position `argument`, keyword `param`) of a layer constructor (`classes`: Linear, Conv1d,
+    ...) that is `n`, preferring the layer assigned to `self.<attr>`: a literal or an expression where it is
+    written, a constant's assignment when the argument is a plain constant; an `__init__` parameter is
+    followed to the call sites of its class (the call that passes it, or the one that leaves it at its
+    default)."""
+    hits: list[tuple[str, ast.Module, ast.Call, ast.AST, bool]] = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        for call in src.calls(tree):
+            if src.call_name(call).split(".")[-1] not in classes:
+                continue
+            kw = src.keyword(call, param)
+            arg = kw.value if kw is not None else (call.args[argument] if len(call.args) > argument else None)
+            if arg is None:
+                continue
+            stmt = src.statement_at(tree, call.lineno)
+            named = attr is not None and isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr == attr for t in stmt.targets)
+            hits.append((file, tree, call, arg, named))
+    hits.sort(key=lambda h: not h[4])
+    for file, tree, call, arg, _ in hits:
+        if static_int(ctx, tree, arg) != n:
+            continue
+        stmt = src.statement_at(tree, call.lineno)
+        if stmt is None:
+            continue
+        defs = module_defs(tree)
+        if isinstance(arg, ast.Name) and arg.id in defs:
+            a = defs[arg.id]
+            return SizeSite(file=file, stmt=a, kind="constant", node=a.value, text=src.segment(file, a))
+        return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
+    for file, tree, call, arg, _ in hits:  # `nn.Linear(hidden, num_classes)` with num_classes an __init__ parameter
+        if not isinstance(arg, ast.Name):
+            continue
+        site = _argument_site(ctx, file, tree, call, arg.id, n)
+        if site is not None:
+            return site
+    return None
+
+
+def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, param: str, n: int) -> \
+        SizeSite | None:
+    cls = src.enclosing_class(tree, call.lineno)
+    init = next((f for f in (cls.body if cls else []) if isinstance(f, ast.FunctionDef) and f.name == "__init__"),
+                None)
+    if cls is None or init is None:
+        return None
+    names = [a.arg for a in init.args.args][1:]
+    if param not in names:
+        return None
+    pos = names.index(param)
+    defaults = dict(zip(names[len(names) - len(init.args.defaults):], init.args.defaults))
+    for use in src.calls(tree):
+        if src.call_name(use).split(".")[-1] != cls.name:
+            continue
+        stmt = src.statement_at(tree, use.lineno)
+        if stmt is None:
+            continue
+        kw = src.keyword(use, param)
+        given = kw.value if kw is not None else (use.args[pos] if len(use.args) > pos else None)
+        if given is not None and static_int(ctx, tree, given) in (n, None):
+            return SizeSite(file=file, stmt=stmt, kind="argument", node=given, text=src.segment(file, use))
+        if given is None and param in defaults and static_int(ctx, tree, defaults[param]) == n:
+            return SizeSite(file=file, stmt=stmt, kind="default", call=use, keyword=param,
+                            text=src.segment(file, use))
+    return None

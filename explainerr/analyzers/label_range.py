@@ -1,0 +1,114 @@
+"""Analyzer for class labels the classifier does not have: a label at or past the number of outputs (the
+model built with too few classes, or 1-based labels), or a negative one (an "unlabeled" marker that is not the
+ignore index)."""
+from __future__ import annotations
+
+import re
+
+from ..facts import Context
+from ..model import ModuleFacts, TensorFacts
+from . import Finding, analyzer, evidence, fact, value_evidence
+from .classes import config_site, label_set, linear_site
+from .operands import describe_library_loss, loss_model, loss_operands, user_model_name
+
+NEGATIVE = fact("negative", "the bad values are negative (a label or an id below 0)")
+ONE_BASED = fact("one-based", "the labels run from 1 to the number of classes: they are 1-based")
+TOO_FEW = fact("too-few-classes", "the data has more classes than the classifier has outputs")
+LABEL_SET = fact("label-set", "a collection in the user's code names the classes (`label_set`, `label_set_len`)")
+CONFIG_FIELD = fact("config-field", "the size at fault is a field of a transformers config (num_labels, vocab_size)")
+SIZE_LEFT_DEFAULT = fact("size-left-default", "the call that builds the model or config leaves the size at its "
+                                              "default (`site`, `site_line`)")
+SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was found (`site`, `site_line`)")
+LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
+
+
+@analyzer("label-exceeds-classes")
+def label_out_of_range(ctx: Context) -> Finding | None:
+    target = ctx.int_group("target")
+    logits_op, labels_op = loss_operands(ctx)
+    logits = logits_op.seen
+    if logits is None or len(logits.shape) < 2 or target is None:
+        return None
+    n_classes = logits.shape[1]
+    labels = labels_op.user or _labels_holding(ctx, target)
+    seen = labels_op.seen
+    lo = labels.min if labels is not None and labels.min is not None else (seen.min if seen else None)
+    hi = labels.max if labels is not None and labels.max is not None else (seen.max if seen else None)
+    f = Finding()
+    f.values.update(target=target, n_classes=n_classes, last_class=n_classes - 1,
+                    labels=labels.expr if labels else None, min_label=lo, max_label=hi)
+    f.values["holds"] = (f"`{labels.expr}` holds labels {lo}..{hi}" if labels is not None and lo is not None
+                         else f"the labels run from {lo} to {hi}" if lo is not None else f"the loss got label {target}")
+    describe_library_loss(ctx, f, labels_op)
+    model = loss_model(ctx) or _user_model(ctx, n_classes)
+    config = model is not None and model.config.get("num_labels") == n_classes
+    consts = [] if config else ctx.scalar_names(n_classes)
+    if config:
+        f.facts.add(CONFIG_FIELD)
+        f.values.update(size_field="num_labels", classes_name="num_labels")
+    elif consts:
+        f.values["classes_name"] = consts[0]
+    f.values["classes_ref"] = f" (`{f.values['classes_name']}` = {n_classes})" if f.values.get("classes_name") else ""
+    e = evidence(labels, note=f"labels {lo}..{hi}" if lo is not None else None)
+    if e:
+        f.evidence.append(e)
+    f.evidence.append(value_evidence("number of classes (the logits' dimension 1)", n_classes))
+    need = (hi or target) + 1
+    if target < 0:
+        f.facts.add(NEGATIVE)
+    elif lo is not None and lo >= 1 and hi == n_classes:
+        f.facts.add(ONE_BASED)
+        f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
+    else:
+        f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
+    f.hints.update(labels=labels, n_classes=n_classes, max_label=hi, target=target)
+    return f
+
+
+def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: int, need: int,
+             primary: bool) -> Finding:
+    """The reading "the classifier has too few outputs": where its size is set, the label set it should
+    count, and how sure the numbers make it (high when a deciding fact ties them: the config left at its
+    default, or a label set with exactly one more class than the largest label)."""
+    f = Finding(facts={TOO_FEW})
+    found = label_set(ctx, at_least=need)
+    if found is not None:
+        f.facts.add(LABEL_SET)
+        f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
+        need = found.length
+    f.values["need"] = need
+    site = None
+    if model is not None and model.config:
+        site = config_site(ctx, model, user_model_name(ctx, model) or main.values.get("model_name"))
+        f.values.update(size_field="num_labels")
+    if site is None:
+        site = linear_site(ctx, n_classes)
+        if site is not None:
+            f.values.setdefault("size_field", "out_features")
+    if site is not None:
+        f.values.update(site=site.text, site_line=site.line)
+        f.facts.add(SIZE_LEFT_DEFAULT if site.kind == "default" else SIZE_SET_AT)
+    f.hints.update(site=site, label_set=found, need=need)
+    tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
+        site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels")
+    f.confidence = "high" if tied and primary else "medium" if primary else "low"
+    return f
+
+
+def _user_model(ctx: Context, n_classes: int) -> ModuleFacts | None:
+    """A transformers model in the user's frames whose config has `n_classes` labels."""
+    for fr in ctx.user_frames():
+        for m in fr.modules:
+            if m.config.get("num_labels") == n_classes and "." not in m.expr:
+                return m
+    return None
+
+
+def _labels_holding(ctx: Context, value: int) -> TensorFacts | None:
+    """An integer tensor of the user's frames whose range ends at `value` (the label the loss refused),
+    preferring one named on the failing line, then one named like labels."""
+    cands = [t for fr in ctx.user_frames() for t in fr.tensors
+             if t.is_integer and t.max is not None and value in (t.max, t.min)]
+    named = set(id(t) for t in ctx.tensors_in_node())
+    cands.sort(key=lambda t: (id(t) not in named, not LABELY.search(t.expr)))
+    return cands[0] if cands else None

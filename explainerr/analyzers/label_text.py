@@ -1,0 +1,51 @@
+"""Text analyzer for the labels family (`explain LOG`): which of the user's names carried the labels into
+the loss, read from the logged source lines alone (`labels=b_labels` in a model call, the second argument
+of a loss call), and whether the loss ran inside a library model.  It always succeeds, so a pasted loss
+error keeps its pattern; its facts only add sentences that the log supports."""
+from __future__ import annotations
+
+import ast
+import re
+
+from ..facts import Context
+from . import Finding, analyzer
+from .label_range import NEGATIVE
+from .operands import LOSS_IN_MODEL
+
+_LOSS_CALL = re.compile(r"(?i)(loss|criterion|cross_entropy|nll|bce)\w*$")
+
+
+def _call_args(source: str) -> list[ast.Call]:
+    try:
+        tree = ast.parse(source.strip())
+    except SyntaxError:
+        try:
+            tree = ast.parse(source.strip().rstrip("(,") + ")")
+        except SyntaxError:
+            return []
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+
+
+@analyzer("text-loss-labels")
+def loss_labels(ctx: Context) -> Finding:
+    f = Finding()
+    target = ctx.int_group("target")
+    if target is not None and target < 0:
+        f.facts.add(NEGATIVE)
+    user = ctx.user
+    in_model = any(f_.library and "/transformers/models/" in f_.file.replace("\\", "/") for f_ in ctx.frames)
+    if user is None or not user.source:
+        return f
+    for call in _call_args(user.node or user.source):
+        name = ast.unparse(call.func)
+        kw = next((k for k in call.keywords if k.arg == "labels"), None)
+        if kw is not None:
+            f.values.update(labels=ast.unparse(kw.value),
+                            carried=f"through `labels={ast.unparse(kw.value)}` on line {user.line}")
+            if in_model:
+                f.facts.add(LOSS_IN_MODEL)
+            return f
+        if _LOSS_CALL.search(name.split(".")[-1]) and len(call.args) >= 2:
+            f.values["labels"] = ast.unparse(call.args[1])
+            return f
+    return f

@@ -1,0 +1,145 @@
+"""The operands of a failing loss (predictions and labels) in the user's own names, through library calls.
+
+A loss often fails where the user never named its tensors: a transformers model computes it from
+`labels=b_labels`, a loss module flattens its arguments first (`labels.view(-1)`), a `**batch` call hands a
+dict over.  Each operand torch checked is followed outward through the frames, by identity and then as a
+reshaped view (same number of elements, dtype and value range), to the user's expression; the argument of
+the user's call that carried it into the library is kept too, so a sentence can say both
+(`b_labels`, passed as `labels=b_labels` on line 41).  Read from the Report only; nothing is run.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..facts import Context, _find_expr
+from ..model import CallArg, FrameFacts, ModuleFacts, TensorFacts
+from . import Finding, fact
+
+LOSS_IN_MODEL = fact("loss-in-model", "the loss ran inside a library model (`model_cls`), from the user's argument "
+                                      "(`carried`: how it got there)")
+
+#: The parameter names torch's losses give their two operands, innermost frame first.
+INPUT_NAMES = ("input", "logits", "self")
+TARGET_NAMES = ("target", "labels")
+
+
+@dataclass
+class Operand:
+    """One operand of the failing op: as torch saw it (`seen`), as the user names it (`user`), and the
+    argument of the user's call that carried it into the library (`arg`, in frame `call`)."""
+
+    seen: TensorFacts | None = None
+    user: TensorFacts | None = None
+    arg: CallArg | None = None
+    call: FrameFacts | None = None
+
+    @property
+    def name(self) -> str | None:
+        return self.user.expr if self.user is not None else None
+
+    @property
+    def passed_as(self) -> str | None:
+        """`labels=b_labels`, `**batch`, or the positional argument's text, when a library call carried it."""
+        if self.arg is None:
+            return None
+        if self.arg.text.startswith("**") or self.arg.param is None:
+            return self.arg.text
+        return f"{self.arg.param}={self.arg.text}"
+
+
+def same_values(a: TensorFacts, b: TensorFacts) -> bool:
+    """`b` could be a reshaped view of `a`: the same number of elements, dtype and (when read) value range."""
+    if a.numel != b.numel or a.dtype != b.dtype or not a.numel:
+        return False
+    if a.min is not None and b.min is not None:
+        return a.min == b.min and a.max == b.max
+    return True
+
+
+def _mentioned(frame: FrameFacts, t: TensorFacts) -> bool:
+    text = " ".join(x for x in (frame.statement, frame.node, frame.source) if x)
+    return _find_expr(text, t.expr) >= 0 or _find_expr(text, re.split(r"[\[.]", t.expr, maxsplit=1)[0]) >= 0
+
+
+def follow(ctx: Context, t: TensorFacts | None) -> TensorFacts | None:
+    """The user's tensor holding the values of `t`: the same object seen in a user frame, else a tensor of
+    an outer frame that `t` is a reshaped view of (named on that frame's line, or with the same integer
+    value range), followed to the user's name in turn."""
+    if t is None:
+        return None
+    found = ctx.user_name(t)
+    if found is not None:
+        return found
+    for f in reversed(ctx.frames[: t.frame + 1]):
+        cands = [c for c in f.tensors if c.ident != t.ident and same_values(c, t)]
+        cands = [c for c in cands if _mentioned(f, c) or (c.min is not None and c.min != c.max)]
+        for c in sorted(cands, key=lambda c: not _mentioned(f, c)):
+            found = c if not f.library else ctx.user_name(c)
+            if found is not None:
+                return found
+    return None
+
+
+def carrying_arg(frame: FrameFacts | None, user: TensorFacts | None) -> CallArg | None:
+    """The argument of `frame`'s call whose text reaches `user` (`labels=b_labels`, `**batch` for
+    `batch["labels"]`, `y.view(-1)` for `y`)."""
+    if frame is None or user is None:
+        return None
+    for a in frame.call_args:
+        text = a.text.strip()
+        if text.startswith("**"):
+            base = text[2:].strip()
+            if user.expr.startswith((base + "[", base + ".")):
+                return a
+        elif text == user.expr or re.match(re.escape(user.expr) + r"\s*[.\[]", text):
+            return a
+    return None
+
+
+def operand(ctx: Context, names: tuple[str, ...]) -> Operand:
+    seen = ctx.library_tensor(*names)
+    user = follow(ctx, seen)
+    call = ctx.user
+    arg = carrying_arg(call, user) if seen is not None and call is not None else None
+    return Operand(seen=seen, user=user, arg=arg, call=call if arg is not None else None)
+
+
+def loss_operands(ctx: Context) -> tuple[Operand, Operand]:
+    """(predictions, labels) of the failing loss, each followed to the user's names."""
+    return operand(ctx, INPUT_NAMES), operand(ctx, TARGET_NAMES)
+
+
+def loss_model(ctx: Context) -> ModuleFacts | None:
+    """The library model whose forward computed the failing loss (the outermost raising module with a
+    config, e.g. BertForSequenceClassification); None when the loss ran in the user's code."""
+    found = None
+    for m in ctx.raising_modules():
+        if m.config:
+            found = m
+    return found
+
+
+def user_model_name(ctx: Context, model: ModuleFacts | None) -> str | None:
+    """The user's name for a library model (`model`), found by identity in the user frames."""
+    if model is None:
+        return None
+    for f in ctx.user_frames():
+        for m in f.modules:
+            if m.ident == model.ident:
+                return m.expr
+    return None
+
+
+def describe_library_loss(ctx: Context, f: Finding, op: Operand) -> None:
+    """Values and facts for "the loss runs inside `model_cls`, which got `labels` through `labels=b_labels`
+    on line 41": `model_cls`, `model_name`, `carried` (the call's argument and line, or "from your call")."""
+    model = loss_model(ctx)
+    if model is None:
+        return
+    f.facts.add(LOSS_IN_MODEL)
+    f.values.update(model_cls=model.cls, model_name=user_model_name(ctx, model))
+    if op.passed_as and op.call is not None:
+        f.values["carried"] = f"through `{op.passed_as}` on line {op.call.line}"
+    else:
+        f.values["carried"] = "from your call"
