@@ -106,7 +106,8 @@ def build(report: Report, pattern: Pattern, finding: Finding, message: str) -> D
 
 def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
     """Where the user's tensors named in the evidence were made (provenance.py)."""
-    from .provenance import dataset_origin, origins, root_name
+    from .batches import dataset_origin
+    from .provenance import origins, root_name
 
     traced: list[TensorFacts] = []
     from_library: list[str] = []

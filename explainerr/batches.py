@@ -1,0 +1,125 @@
+"""Where a batch entry came from when a library built the batch (a Trainer, a DataLoader's collate, a Lightning
+loop) out of the user's own Dataset: that Dataset's `__getitem__` lines for the entry, the `__init__` line of
+the `self.` attribute they read, the call that built the dataset and the line that made its argument.
+
+Read from the user's source files only; the Dataset classes are found from the objects seen in the frames.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import replace
+
+from . import source as src
+from .facts import Context
+from .model import FrameFacts, Origin
+from .provenance import _add, _helper_lines
+
+
+def user_datasets(ctx: Context) -> list[tuple[str, ast.ClassDef]]:
+    """The user's own Dataset classes behind the failing batch: each Dataset object seen in the frames (a
+    DataLoader's or a Trainer's dataset included) whose class is defined in a user file, with that file."""
+    from .capture import is_library_file
+    out: list[tuple[str, ast.ClassDef]] = []
+    seen: set[str] = set()
+    user_files = list(dict.fromkeys(f.file for f in ctx.user_frames()))
+    for f in [*ctx.user_frames(), *ctx.raise_frames()]:
+        for o in f.objects:
+            if o.kind != "dataset" or o.cls in seen or (o.file and is_library_file(o.file)):
+                continue
+            seen.add(o.cls)
+            for file in ([o.file] if o.file else []) + user_files:
+                tree = src.tree_of(file)
+                cls = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == o.cls),
+                           None) if tree is not None else None
+                if cls is not None:
+                    out.append((file, cls))
+                    break
+    return out
+
+
+def dataset_origin(ctx: Context, key: str, expr: str | None = None) -> list[Origin]:
+    """Where the batch entry `key` ("labels", "input_ids") came from when the batch was built by a library
+    (a Trainer, a DataLoader's collate) out of the user's Dataset: its `__getitem__` lines for that key, then
+    the `__init__` line that set the `self.` attribute they read, then the call that built the dataset."""
+    for file, cls in user_datasets(ctx):
+        item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
+        if item is None:
+            continue
+        if not _makes_key(item, key):
+            continue
+        frame = FrameFacts(index=-1, file=file, line=item.lineno, function="__getitem__", library=False)
+        steps: list[Origin] = []
+        shown = expr or f'batch["{key}"]'
+        _helper_lines(frame, item, f'batch["{key}"]', steps, name=f"{cls.name}.__getitem__")
+        if not steps:
+            continue
+        steps = [replace(o, expr=shown) for o in steps]
+        attrs = [a for o in steps for a in re.findall(r"\bself\.(\w+)", o.source)]
+        tree = src.tree_of(file)
+        init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        params: list[str] = []
+        for attr in dict.fromkeys(attrs):
+            if init is None or tree is None:
+                break
+            for n in src.walk_scope(init):
+                if isinstance(n, ast.Assign) and any(
+                        isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
+                        and t.value.id == "self" for t in n.targets):
+                    _add(steps, frame, n, shown, function=f"{cls.name}.__init__")
+                    params += [x for x in src.names_in(n.value) if x in {a.arg for a in init.args.args[1:]}]
+                    break
+        built = _constructed(tree, cls.name) if tree is not None else None
+        if built is not None and tree is not None:
+            _add(steps, frame, built[0], shown)
+            if init is not None:
+                _constructor_args(frame, tree, init, built, params, shown, steps)
+        return steps
+    return []
+
+
+#: Keys a tokenizer's encoding holds: an item built from one (`{k: v[i] for k, v in enc.items()}`) has them.
+_ENCODING_KEYS = frozenset({"input_ids", "attention_mask", "token_type_ids", "special_tokens_mask", "offset_mapping"})
+
+
+def _makes_key(fn: ast.FunctionDef, key: str) -> bool:
+    """Whether `__getitem__` puts `key` in what it returns: a dict literal or item assignment with that key, or
+    (for a tokenizer's keys) a dict built from an encoding."""
+    for n in src.walk_scope(fn):
+        if isinstance(n, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == key for k in n.keys):
+            return True
+        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.slice, ast.Constant) and (
+                n.slice.value == key):
+            return True
+        if isinstance(n, ast.DictComp) and key in _ENCODING_KEYS:
+            return True
+        if isinstance(n, ast.keyword) and n.arg == key:
+            return True
+    return False
+
+
+def _constructed(tree: ast.Module, name: str) -> tuple[ast.stmt, ast.Call] | None:
+    """The last statement of the file that calls `name(...)` (where a Dataset was built), and that call."""
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+             and n.func.id == name]
+    if not found:
+        return None
+    call = max(found, key=lambda c: c.lineno)
+    stmt = src.statement_at(tree, call.lineno)
+    return (stmt, call) if stmt is not None else None
+
+
+def _constructor_args(frame: FrameFacts, tree: ast.Module, init: ast.FunctionDef, built: tuple[ast.stmt, ast.Call],
+                      params: list[str], shown: str, steps: list[Origin]) -> None:
+    """For each `__init__` parameter the values came through, the line that made the argument passed for it
+    at the call that built the object (`labels = [...]` for `NewsDataset(texts, labels)`)."""
+    stmt, call = built
+    names = [a.arg for a in init.args.args[1:]]
+    passed = {names[i]: a for i, a in enumerate(call.args) if i < len(names)}
+    passed.update({k.arg: k.value for k in call.keywords if k.arg})
+    for p in dict.fromkeys(params):
+        arg = passed.get(p)
+        if isinstance(arg, ast.Name):
+            made = src.assignments(tree, arg.id, src.enclosing_scope(tree, stmt.lineno), before=stmt.lineno)
+            if made:
+                _add(steps, frame, made[-1].stmt, shown)
