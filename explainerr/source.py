@@ -271,8 +271,9 @@ class LineEditor:
 
 
 def parses_in_file(file: str, first: int, last: int, replacement: str) -> bool:
-    """True if the file still parses with lines first..last replaced.  Only the top-level statement holding
-    those lines is re-parsed (a long file is not parsed twice per edit); else the whole file."""
+    """True if the file still compiles with lines first..last replaced (compiled, not only parsed: a repeated
+    keyword argument parses but does not compile).  Only the top-level statement holding those lines is
+    re-compiled (a long file is not compiled twice per edit); else the whole file."""
     lines = linecache.getlines(file)
     if not lines:
         return False
@@ -281,17 +282,15 @@ def parses_in_file(file: str, first: int, last: int, replacement: str) -> bool:
     if stmt is not None:
         lo, hi = _start(stmt), stmt.end_lineno or stmt.lineno
         if lo <= first and last <= hi:
-            block = lines[lo - 1:first - 1] + [replacement + "\n"] + lines[last:hi]
-            try:
-                ast.parse("".join(block))
-                return True
-            except SyntaxError:
-                return False
-    new = lines[: first - 1] + [replacement + "\n"] + lines[last:]
+            return _compiles(lines[lo - 1:first - 1] + [replacement + "\n"] + lines[last:hi])
+    return _compiles(lines[: first - 1] + [replacement + "\n"] + lines[last:])
+
+
+def _compiles(lines: list[str]) -> bool:
     try:
-        ast.parse("".join(new))
+        compile("".join(lines), "<edit>", "exec", dont_inherit=True)
         return True
-    except SyntaxError:
+    except (SyntaxError, ValueError):
         return False
 
 
