@@ -12,6 +12,8 @@ largest scaling points skipped) asserts nothing.
   profile    cProfile of the slowest paths, before/after the proposed fixes          (bench/profiling.py)
   catalogue  the message catalogue: messages recognised by a pattern, proposed, left (bench/catalogue.py)
              (not part of --quick unless named in --only)
+  metamorphic  the corpus under renamed names, main(), methods, sizes, split lines  (bench/metamorphic.py)
+               (only when named in --only: a few minutes)
 """
 from __future__ import annotations
 
@@ -101,6 +103,8 @@ FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
     "catalogue.proposed": ("catalogue: proposed regex, not yet recognised", "", "", None),
     "catalogue.left": ("catalogue: left without a pattern (reasons)", "", "", None),
     "catalogue.entries_with_problems": ("catalogue: entries with problems (drift)", "", "0", lambda v, r: v == 0),
+    **{f"metamorphic.{t}_rate": (f"metamorphic: {t}, passed / applicable", "", "", None)
+       for t in ("original", "rename", "main", "method", "sizes", "split")},
 }
 
 
@@ -129,6 +133,9 @@ def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
     for level, c in (raw.get("accuracy", {}).get("confidence") or {}).items():
         if c.get("given"):
             v[f"accuracy.{level}_precision"] = round(c["right"] / c["given"], 3)
+    for t, r in raw.get("metamorphic", {}).get("rates", {}).items():
+        if f"metamorphic.{t}_rate" in v:
+            v[f"metamorphic.{t}_rate"] = r["rate"]
     prof = raw.get("profile", {})
     for label, key in (("cold (plain)", "cold"), ("cold (rich format)", "cold_rich"),
                        ("worst scaling point", "worst_point")):
@@ -178,7 +185,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7, help="runs per figure where runs are repeated")
     ap.add_argument("--quick", action="store_true", help="smoke run: few iterations, no budgets asserted")
     ap.add_argument("--only", nargs="*",
-                    help="run only these parts (install steady explain scaling accuracy profile catalogue)")
+                    help="run only these parts (install steady explain scaling accuracy profile catalogue "
+                         "metamorphic)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     a = ap.parse_args()
     parts = set(a.only or ("install", "steady", "explain", "scaling", "accuracy", "profile",
@@ -213,6 +221,9 @@ def main() -> int:
             s["misses"] = [f"{r.name}: want {r.want}, got {r.got}" for r in results if r.got != r.want]
             return s
         _step("accuracy", accuracy, raw)
+    if "metamorphic" in parts:
+        from bench import metamorphic
+        _step("metamorphic", lambda: metamorphic.bench_metamorphic(corpus, quick=a.quick), raw)
     if "profile" in parts:
         cases = raw.get("explain", {}).get("cases", {})
         slowest = max(cases.values(), key=lambda c: c.get("explainerr", {}).get("cold_ms", 0), default=None)
