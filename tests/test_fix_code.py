@@ -20,9 +20,10 @@ _PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*\}(?!\})")
 
 
 def _parses(code: str) -> bool:
-    """Code parses on its own, or is the header of a block (`for i in range(n):`) that parses with a body."""
+    """Code parses on its own, or is the header of a block (`for i in range(n):`) that parses with a body, or
+    lines of a function body (`return ...`) that parse inside a function."""
     code = textwrap.dedent(code)
-    for text in (code, code.rstrip() + "\n    pass\n"):
+    for text in (code, code.rstrip() + "\n    pass\n", "def _body():\n" + textwrap.indent(code, "    ")):
         try:
             compile(text, "<fix>", "exec")
             return True

@@ -255,6 +255,30 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
     return None
 
 
+#: Keywords by which library constructors take a number of classes.
+SIZE_KEYWORDS = ("num_labels", "num_classes", "n_classes", "n_labels", "num_class", "nclass", "nclasses",
+                 "out_features", "output_dim", "out_dim", "n_out", "num_outputs")
+
+
+def keyword_site(ctx: Context, n: int) -> SizeSite | None:
+    """A call in the user's code that passes `n` as a number of classes by keyword (`SoftmaxLoss(...,
+    num_labels=2)`), the constructor of a module that raised first."""
+    raising = {m.cls for m in ctx.raising_modules()}
+    found: list[tuple[bool, str, ast.Module, ast.stmt, ast.keyword]] = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            for kw in call.keywords:
+                if kw.arg in SIZE_KEYWORDS and static_int(ctx, tree, kw.value) == n:
+                    stmt = src.statement_at(tree, call.lineno)
+                    if stmt is not None:
+                        found.append((src.call_name(call).split(".")[-1] not in raising, file, tree, stmt, kw))
+    if not found:
+        return None
+    _, file, tree, stmt, kw = sorted(found, key=lambda x: x[0])[0]
+    return _keyword_site(file, tree, stmt, kw)
+
+
 def linear_site(ctx: Context, n: int) -> SizeSite | None:
     """The out_features argument of the classifier `Linear` that is `n`."""
     return layer_site(ctx, ("Linear",), n, 1, "out_features")
@@ -291,8 +315,8 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         if stmt is None:
             continue
         defs = module_defs(tree)
-        if isinstance(arg, ast.Name) and arg.id in defs:
-            a = defs[arg.id]
+        if isinstance(arg, ast.Name) and arg.id in defs and (argument > 0 or _uses_of(tree, arg.id) == 1):
+            a = defs[arg.id]  # a number of classes is edited where it is defined; a width only if used once
             return SizeSite(file=file, stmt=a, kind="constant", node=a.value, text=src.segment(file, a))
         return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
     for file, tree, call, arg, _ in hits:  # `nn.Linear(hidden, num_classes)` with num_classes an __init__ parameter
@@ -302,6 +326,10 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         if site is not None:
             return site
     return None
+
+
+def _uses_of(tree: ast.Module, name: str) -> int:
+    return sum(1 for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load))
 
 
 def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, param: str, n: int) -> \

@@ -8,8 +8,8 @@ import re
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import config_site, label_set, linear_site
-from .operands import describe_library_loss, loss_model, loss_operands, user_model_name
+from .classes import config_site, keyword_site, label_set, linear_site
+from .operands import describe_library_loss, loss_model, loss_operands, passed_in, user_model_name
 
 NEGATIVE = fact("negative", "the bad values are negative (a label or an id below 0)")
 ONE_BASED = fact("one-based", "the labels run from 1 to the number of classes: they are 1-based")
@@ -40,6 +40,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     f.values["holds"] = (f"`{labels.expr}` holds labels {lo}..{hi}" if labels is not None and lo is not None
                          else f"the labels run from {lo} to {hi}" if lo is not None else f"the loss got label {target}")
     describe_library_loss(ctx, f, labels_op)
+    given = passed_in(ctx, labels)
+    if given is not None:
+        f.values.update(labels_arg=given[0], labels_arg_line=given[1])
     model = loss_model(ctx) or _user_model(ctx, n_classes)
     config = model is not None and model.config.get("num_labels") == n_classes
     consts = [] if config else ctx.scalar_names(n_classes)
@@ -85,6 +88,8 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         site = linear_site(ctx, n_classes)
         if site is not None:
             f.values.setdefault("size_field", "out_features")
+    if site is None:
+        site = keyword_site(ctx, n_classes)
     if site is not None:
         f.values.update(site=site.text, site_line=site.line)
         f.facts.add(SIZE_LEFT_DEFAULT if site.kind == "default" else SIZE_SET_AT)

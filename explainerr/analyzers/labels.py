@@ -13,9 +13,9 @@ from ..facts import Context, shape_text
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from . import label_range, label_text  # noqa: F401  (register label-exceeds-classes, text-loss-labels)
-from .classes import config_site, label_set, linear_site
+from .classes import config_site, keyword_site, label_set, linear_site
 from .label_range import CONFIG_FIELD, LABEL_SET, LABELY, SIZE_LEFT_DEFAULT, SIZE_SET_AT
-from .operands import Operand, describe_library_loss, loss_model, loss_operands, user_model_name
+from .operands import Operand, describe_library_loss, loss_model, loss_operands, passed_in, user_model_name
 from .scene import TOKENIZER, scene_facts
 
 ONE_HOT = fact("one-hot", "the labels are one-hot rows (0/1, one column per class)")
@@ -32,6 +32,10 @@ ELEMENTWISE = fact("elementwise-loss", "the loss compares predictions and labels
                                        "cross-entropy): their shapes must be equal")
 IGNORE_INDEX = fact("ignore-index", "the failing loss skips label -100 (its ignore_index, the default of PyTorch's "
                                      "cross-entropy and of transformers' heads)")
+MULTI_TARGET = fact("multi-target", "the labels have a second dimension where cross-entropy wants one class index "
+                                     "per row")
+TOKEN_LOGITS = fact("token-logits", "the predictions have one row per token (batch, tokens, classes) but the labels "
+                                    "one per example")
 EXTRA_DIM = fact("extra-dim", "the labels have a trailing dimension of 1, or the predictions do")
 _SHAPE = re.compile(r"\d+")
 
@@ -44,13 +48,19 @@ def _shape(text: str | None) -> tuple[int, ...] | None:
 def labels_vs_logits(ctx: Context) -> Finding | None:
     a, b = ctx.int_group("a"), ctx.int_group("b")
     in_shape, tg_shape = _shape(ctx.groups.get("input_shape")), _shape(ctx.groups.get("target_shape"))
-    if in_shape is not None and tg_shape is not None:
+    logits_op, labels_op = loss_operands(ctx)
+    multi = "multi-target" in ctx.message or ("tn" in ctx.groups and "tt" not in ctx.groups)
+    if multi:  # the loss's own operands tell the shapes: (N, k) labels, or (N, T, C) logits against (N,)
+        if logits_op.seen is None or labels_op.seen is None:
+            return None
+        in_shape, tg_shape = logits_op.seen.shape, labels_op.seen.shape
+        a, b = in_shape[0], tg_shape[0]
+    elif in_shape is not None and tg_shape is not None:
         if in_shape == tg_shape:
             return None
         a, b = (in_shape[0] if in_shape else 1), (tg_shape[0] if tg_shape else 1)
     elif a is None or b is None or a == b:
         return None
-    logits_op, labels_op = loss_operands(ctx)
     logits, labels = _user_operands(ctx, logits_op, labels_op, a, b)
     f = Finding()
     f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else None,
@@ -60,9 +70,15 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         if e:
             f.evidence.append(e)
     describe_library_loss(ctx, f, labels_op)
+    given = passed_in(ctx, labels)
+    if given is not None:
+        f.values.update(labels_arg=given[0], labels_arg_line=given[1])
     if ignores_minus_100(ctx):
         f.facts.add(IGNORE_INDEX)
-    if in_shape is not None and tg_shape is not None:
+    if multi:
+        f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
+        reading = _class_ids_shape(logits_op, labels, in_shape, tg_shape)
+    elif in_shape is not None and tg_shape is not None:
         f.facts.add(ELEMENTWISE)
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
@@ -71,6 +87,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
                    or _token_labels(ctx, logits_op, labels, a, b) or _positions(ctx, labels, logits))
     if reading is not None:
         f.merge(reading)
+    side = labels if f.values.get("extra_side") == "labels" else logits
+    if EXTRA_DIM in f.facts and side is not None:
+        f.values["squeeze_expr"] = f"{side.expr}.squeeze(-1)"
     f.hints.update(labels=labels, logits=logits, seen_logits=logits_op.seen)
     return f
 
@@ -108,6 +127,32 @@ def _user_operands(ctx: Context, logits_op: Operand, labels_op: Operand, a: int,
             t.shape[0] == a or (len(t.shape) == 3 and t.shape[0] * t.shape[1] == a))]
         logits = cands[0] if cands else None
     return logits, labels
+
+
+def _class_ids_shape(logits_op: Operand, labels: TensorFacts | None, in_shape: tuple[int, ...],
+                     tg_shape: tuple[int, ...]) -> Finding | None:
+    """Cross-entropy wants one class index per prediction row: labels of shape (N, 1) keep a dimension too
+    many, one-hot rows (N, C) hold the classes as columns, and (N, T, C) logits against (N,) labels give
+    one prediction per token for one label per example."""
+    if len(in_shape) == 3 and len(tg_shape) == 1:
+        return Finding(facts={TOKEN_LOGITS}, values={"seq_logits": in_shape[1], "n_classes": in_shape[2]})
+    if len(tg_shape) != 2 or tg_shape[0] != in_shape[0]:
+        return None
+    f = Finding(facts={MULTI_TARGET})
+    if tg_shape[1] == 1:
+        f.facts.add(EXTRA_DIM)
+        f.values["extra_side"] = "labels"
+        return f
+    seen = labels_op_range(logits_op, labels)
+    if seen and len(in_shape) == 2 and tg_shape[1] == in_shape[1]:
+        f.facts.add(ONE_HOT)
+        f.values["n_classes"] = in_shape[1]
+    return f
+
+
+def labels_op_range(logits_op: Operand, labels: TensorFacts | None) -> bool:
+    """The labels hold only 0 and 1 (when their values were read)."""
+    return labels is not None and labels.min is not None and labels.min >= 0 and (labels.max or 0) <= 1
 
 
 def _one_hot(logits_op: Operand, labels: TensorFacts | None, a: int) -> Finding | None:
@@ -246,7 +291,7 @@ def _width(ctx: Context, in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -
         f.values["size_field"] = "num_labels"
         site = config_site(ctx, model, user_model_name(ctx, model))
     if site is None:
-        site = linear_site(ctx, outputs)
+        site = linear_site(ctx, outputs) or keyword_site(ctx, outputs)
     if site is not None:
         f.values.update(site=site.text, site_line=site.line)
         f.facts.add(SIZE_LEFT_DEFAULT if site.kind == "default" else SIZE_SET_AT)
@@ -331,5 +376,5 @@ def _class_count_name(ctx: Context, n: int) -> str | None:
         model = next((m.expr for m in frame.modules if m.config.get(key) == n and m.expr.isidentifier()), None)
         if model is not None:
             return f"{model}.config.{key}"
-    consts = ctx.scalar_names(n, frame)
-    return consts[0] if consts and consts[0].isupper() else None
+    consts = [c for c in ctx.scalar_names(n) if c.isupper() and len(c) > 1]
+    return consts[0] if consts else None

@@ -143,3 +143,19 @@ def describe_library_loss(ctx: Context, f: Finding, op: Operand) -> None:
         f.values["carried"] = f"through `{op.passed_as}` on line {op.call.line}"
     else:
         f.values["carried"] = "from your call"
+
+
+def passed_in(ctx: Context, t: TensorFacts | None) -> tuple[str, int] | None:
+    """When the user's name for `t` is a parameter of its frame (`labels` in `forward(self, ids, mask,
+    labels)`), the caller's argument that filled it (`y`) and the caller's line; positional arguments
+    are mapped to the parameters they fill."""
+    if t is None or not t.expr.isidentifier():
+        return None
+    frame = ctx.frames[t.frame]
+    if t.expr not in frame.params:
+        return None
+    caller = next((g for g in reversed(ctx.frames[: frame.index]) if not g.library), None)
+    arg = next((a for a in caller.call_args if a.param == t.expr), None) if caller is not None else None
+    if arg is None or arg.text == t.expr:
+        return None
+    return arg.text, caller.line

@@ -12,6 +12,7 @@ from ..analyzers.classes import assigned_call
 from ..analyzers.operands import user_model_name
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 from .checks import bound_names
+from .word_labels import align_word_labels
 
 
 @locator("label-length")
@@ -30,7 +31,7 @@ def label_length(ctx: Context, f: Finding) -> Located:
                     and src.segment(fr.file, n.func.value) == labels.expr):
                 e.replace(n, f"{labels.expr}.argmax(dim=-1)")
                 return edits_of(e), None
-        return [], None
+        return _replace_labels(ctx, labels, f"{labels.expr}.argmax(dim=-1)"), None
     if labels is not None and len(labels.shape) == 2:
         for make in (_shifted_targets, _padded_labels):
             edits = make(ctx, f)
@@ -39,16 +40,44 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "padded-apart" in f.facts:
         return _pad_together(f), None
     if "word-labels" in f.facts:
-        return _align_word_labels(ctx, f)
+        return align_word_labels(ctx, f)
     if "token-labels" in f.facts and "lm-collator" in f.facts and f.values.get("mlm_cls"):
         return _swap_model_class(ctx, f.hints.get("model"), f.values["mlm_cls"]), None
     if "label-width" in f.facts:
         return size_edit(f), None
+    if "token-logits" in f.facts:
+        return _pool_first_token(ctx), None
     if "extra-dim" in f.facts:
         side = f.hints.get("labels") if f.values.get("extra_side") == "labels" else f.hints.get("logits")
         if side is not None:
             return _replace_labels(ctx, side, f"{side.expr}.squeeze(-1)"), None
     return [], None
+
+
+def _pool_first_token(ctx: Context) -> list:
+    """A head applied to a transformers encoder's `last_hidden_state` (one row per token) for labels made
+    one per example: the head gets the first token's state (`[:, 0]`, the [CLS] position) instead.  Only
+    when the user's code applies exactly one call to such a state."""
+    hits = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            if len(call.args) != 1 or call.keywords:
+                continue
+            arg = call.args[0]
+            if isinstance(arg, ast.Attribute) and arg.attr == "last_hidden_state":
+                hits.append((file, call, arg))
+            elif isinstance(arg, ast.Name):
+                made = src.last_assignment(tree, arg.id, call.lineno)
+                if made is not None and isinstance(made.value, ast.Attribute) and made.value.attr == "last_hidden_state":
+                    hits.append((file, call, arg))
+    if len(hits) != 1:
+        return []
+    file, call, arg = hits[0]
+    stmt = src.statement_at(src.tree_of(file), call.lineno)
+    if stmt is None:
+        return []
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(arg, f"{src.segment(file, arg)}[:, 0]"))
 
 
 def _pad_together(f: Finding) -> list:
@@ -130,55 +159,6 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
     return _replace_labels(ctx, labels, f"{labels.expr}[:, :{logits.expr}.size(1)]")
 
 
-def _align_word_labels(ctx: Context, f: Finding) -> Located:
-    """Word-level labels beside an `is_split_into_words` encoding: rebuild them per token from the
-    encoding's `word_ids(i)` (-100 for special tokens and padding, which the loss ignores)."""
-    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
-        tree = src.tree_of(file)
-        if tree is None:
-            continue
-        for call in src.calls(tree):
-            kw = src.keyword(call, "is_split_into_words")
-            if kw is None:
-                continue
-            scope = src.enclosing_scope(tree, call.lineno)
-            enc = None
-            for a in src.walk_scope(scope):
-                if isinstance(a, ast.Assign) and a.value is call and isinstance(a.targets[0], ast.Name):
-                    enc = a.targets[0].id
-            if enc is None:
-                continue
-            for a in src.walk_scope(scope):
-                if not (isinstance(a, ast.Assign) and isinstance(a.targets[0], ast.Name)
-                        and re.search(r"label|tag", a.targets[0].id, re.I) and a.lineno > call.lineno):
-                    continue
-                called = {id(c.func) for c in ast.walk(a.value) if isinstance(c, ast.Call)}
-                words = [n.id for n in ast.walk(a.value) if isinstance(n, ast.Name) and id(n) not in called
-                         and n.id != a.targets[0].id]
-                words.sort(key=lambda w: not re.search(r"label|tag", w, re.I))
-                if not words or not re.search(r"label|tag", words[0], re.I):
-                    continue
-                tags = words[0]
-                fills = [n for n in ast.walk(a.value) if isinstance(n, ast.Constant) and not isinstance(n.value, bool)
-                         and (isinstance(n.value, str) or (isinstance(n.value, int) and n.value < 0))]
-                filler = repr(fills[0].value) if fills else "-100"
-                ids = next((t for fr in ctx.user_frames() for t in fr.tensors
-                            if t.expr in (f'{enc}["input_ids"]', f"{enc}.input_ids")), None)
-                batched = (ids.shape[0] > 1) if ids is not None and ids.shape else (
-                    src.keyword(call, "padding") is not None)
-                if not batched:  # one sentence: one label per word piece
-                    new = f"[{filler} if w is None else {tags}[w] for w in {enc}.word_ids()]"
-                else:
-                    new = (f"[[{filler} if w is None else {tags}[i][w] for w in {enc}.word_ids(i)] "
-                           f"for i in range(len({tags}))]")
-                    makes_tensor = any(isinstance(c, ast.Call) and re.search(r"torch|pad_sequence|tensor",
-                                                                            src.call_name(c)) for c in ast.walk(a.value))
-                    if makes_tensor and re.search(r"^\s*import torch\b", src.text_of(file), re.M):
-                        new = f"torch.tensor({new})"
-                return edits_of(src.LineEditor.for_node(file, a).replace(a.value, new)), None
-    return [], None
-
-
 @locator("class-dim")
 def class_dim(ctx: Context, f: Finding) -> Located:
     """Flatten (batch, sequence, classes) logits and (batch, sequence) labels where the loss is called:
@@ -199,7 +179,9 @@ def class_dim(ctx: Context, f: Finding) -> Located:
     e = src.LineEditor.for_node(fr.file, stmt)
     if target is None:
         return edits_of(e.replace(node, f"{logits.expr}.transpose(1, 2)")), None
-    classes = f.values.get("classes_expr") or f"{logits.expr}.size(-1)"
+    classes = f.values.get("classes_expr")
+    if not classes or classes.split(".")[0] not in (bound_names(fr.file, fr.line) or set()):
+        classes = f"{logits.expr}.size(-1)"
     e.replace(node, f"{logits.expr}.{_flat(logits.expr)}(-1, {classes})")
     e.replace(target, f"{labels.expr}.{_flat(labels.expr)}(-1)")
     return edits_of(e), None

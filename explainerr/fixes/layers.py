@@ -26,10 +26,16 @@ def linear_in(ctx: Context, f: Finding) -> Located:
 
 
 def _scaled(ctx: Context, site, hidden: int) -> str | None:
-    """`2 * HIDDEN_SIZE` written for a width of 3 * HIDDEN_SIZE: the factor changed, the name kept."""
+    """`2 * HIDDEN_SIZE` written for a width of 3 * HIDDEN_SIZE, or `HID` for 2 * HID: the factor changed,
+    the name kept."""
     node = site.node
     tree = src.tree_of(site.file)
-    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)) or tree is None:
+    if tree is None:
+        return None
+    if isinstance(node, ast.Name):  # `HID` for a width of 2 * HID
+        unit = static_int(ctx, tree, node)
+        return f"{hidden // unit} * {node.id}" if unit and unit != hidden and hidden % unit == 0 else None
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
         return None
     for const, other in ((node.left, node.right), (node.right, node.left)):
         if isinstance(const, ast.Constant) and type(const.value) is int:
