@@ -65,10 +65,11 @@ def test_install_steps_are_the_ones_ci_runs():
     assert torch_line.group(2).endswith("/whl/cpu")
     assert f"pip install -q torch=={torch_line.group(1)} --index-url {torch_line.group(2)}" in CI
     assert re.search(r"^git clone .* explainerr && cd explainerr$", README, re.M)
-    assert 'pip install -e ".[test]"' in README and 'pip install -q -e ".[test]"' in CI
+    assert re.search(r'^pip install -e "\.\[test,integrations\]"', README, re.M)
+    assert 'pip install -q -e ".[test,integrations]"' in CI
     assert "```bash\npython -m pytest -q\n```" in README and re.search(r"^python -m pytest -q\b", CI, re.M)
-    extra = re.search(r"^test = \[(.*)\]$", PYPROJECT, re.M).group(1)
-    for package in re.findall(r'"([A-Za-z][\w-]*)', extra):
+    extras = [re.search(rf"^{name} = \[(.*)\]$", PYPROJECT, re.M).group(1) for name in ("test", "integrations")]
+    for package in re.findall(r'"([A-Za-z][\w-]*)', " ".join(extras)):
         name = {"ipython": "IPython"}.get(package, package)
         assert name in README.split("## Tests")[0], package
     for package in re.findall(r'^\s+"([A-Za-z][\w-]*)', PYPROJECT.split("dependencies = [")[1].split("]")[0], re.M):
