@@ -10,6 +10,7 @@ largest scaling points skipped) asserts nothing.
   scaling    tensor size, stack depth, number of locals: time, output, peak memory    (bench/scaling.py)
   accuracy   the case corpus through the CLI                                          (bench/corpus.py)
   profile    cProfile of the slowest paths, before/after the proposed fixes          (bench/profiling.py)
+  verify     --verify on every positive case: failure-to-verified time, agreement     (bench/verify_time.py)
   catalogue  the message catalogue: messages recognised by a pattern, proposed, left (bench/catalogue.py)
              (not part of --quick unless named in --only)
   metamorphic  the corpus under renamed names, main(), methods, sizes, split lines  (bench/metamorphic.py)
@@ -92,6 +93,10 @@ FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
                                 lambda v, r: v is None or v >= 0.95),
     "accuracy.medium_precision": ("accuracy: medium confidence right (right / given)", "", "", None),
     "accuracy.low_precision": ("accuracy: low confidence right (right / given)", "", "", None),
+    "verify.cases_with_edits": ("verify: cases with edits", "", "", None),
+    "verify.agree": ("verify: verdict = edits make the script run", "", "", None),
+    "verify.disagreements": ("verify: verdicts that disagree with a real run", "", "0", lambda v, r: v == 0),
+    "verify.median_failure_to_verified_s": ("verify: failure to verified fix (median)", "s", "", None),
     "profile.cold_ms": ("profile: cold explanation, now", "ms", "", None),
     "profile.cold_patched_ms": ("profile: cold, with the proposed fixes", "ms", "", None),
     "profile.cold_rich_ms": ("profile: cold rich format, now", "ms", "", None),
@@ -126,7 +131,7 @@ def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
                 v[f"explain.{tool}.{k}"] = x
     nm = raw.get("explain", {}).get("no_match") or {}
     v["explain.no_match.cold_ms"], v["explain.no_match.warm_ms"] = nm.get("cold_ms"), nm.get("warm_ms")
-    for part in ("scaling", "accuracy", "catalogue"):
+    for part in ("scaling", "accuracy", "catalogue", "verify"):
         for k, x in raw.get(part, {}).items():
             if f"{part}.{k}" in v:
                 v[f"{part}.{k}"] = x
@@ -185,17 +190,17 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7, help="runs per figure where runs are repeated")
     ap.add_argument("--quick", action="store_true", help="smoke run: few iterations, no budgets asserted")
     ap.add_argument("--only", nargs="*",
-                    help="run only these parts (install steady explain scaling accuracy profile catalogue "
-                         "metamorphic)")
+                    help="run only these parts (install steady explain scaling accuracy verify profile "
+                         "catalogue metamorphic)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     a = ap.parse_args()
-    parts = set(a.only or ("install", "steady", "explain", "scaling", "accuracy", "profile",
+    parts = set(a.only or ("install", "steady", "explain", "scaling", "accuracy", "verify", "profile",
                            *(() if a.quick else ("catalogue",))))
     corpus = a.corpus.resolve()
     # installed packages carry their bytecode: compile ours too, or cold figures would include compiling
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "explainerr"), str(ROOT / "bench")], env=env(),
                    check=False, capture_output=True)
-    from bench import catalogue, explain_time, install, profiling, scaling, steady
+    from bench import catalogue, explain_time, install, profiling, scaling, steady, verify_time
     from bench import corpus as corpus_mod
     raw: dict[str, Any] = {"quick": a.quick, "corpus": str(corpus), "python": sys.version.split()[0]}
     runs = 2 if a.quick else a.runs
@@ -224,6 +229,15 @@ def main() -> int:
     if "metamorphic" in parts:
         from bench import metamorphic
         _step("metamorphic", lambda: metamorphic.bench_metamorphic(corpus, quick=a.quick), raw)
+    if "verify" in parts:
+        def verify() -> dict[str, Any]:
+            names = QUICK_ACCURACY[:1] if a.quick else None
+            out = verify_time.bench_verify(corpus, python=PY, names=names)
+            if names and not out["results"]:  # another corpus: its first positive case
+                first = [c.name for c in corpus_mod.cases_in(corpus)][:3]
+                out = verify_time.bench_verify(corpus, python=PY, names=first)
+            return out
+        _step("verify", verify, raw)
     if "profile" in parts:
         cases = raw.get("explain", {}).get("cases", {})
         slowest = max(cases.values(), key=lambda c: c.get("explainerr", {}).get("cold_ms", 0), default=None)

@@ -6,6 +6,8 @@ Options end at the script name, so the script's own flags reach it untouched.
 
     python -m explainerr check-knowledge [PATH ...]   check knowledge packs (exit 1 on any problem)
     python -m explainerr explain [LOG]                diagnose a traceback pasted in a file or on stdin
+
+After the explanation, `--diff`, `--verify[=SECONDS]` and `--apply` act on the fix (fix_actions.py).
 """
 from __future__ import annotations
 
@@ -32,6 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--color", dest="color", action="store_const", const=True, help="force colour")
     p.add_argument("--no-color", dest="color", action="store_const", const=False, help="no colour")
     p.add_argument("--width", type=int, help="output width for the rich format")
+    p.add_argument("--diff", nargs="?", const="-", metavar="PATH", help="print the fix as a unified diff "
+                   "(git apply / patch -p1); --diff=PATH writes it to PATH")
+    p.add_argument("--apply", action="store_true", help="write the fix into your files (with --verify: only a "
+                   "verified fix)")
+    p.add_argument("--verify", nargs="?", const=60.0, type=float, metavar="SECONDS", help="run the command again "
+                   "with the fix in temporary copies and say whether it gets past the failing line "
+                   "(--verify=SECONDS: time limit, default 60)")
     p.add_argument("target", nargs="?", metavar="script.py | -m module", help="what to run, then its arguments")
     return p
 
@@ -82,10 +91,12 @@ def run_target(kind: str, target: str, args: list[str]) -> int:
                 return 2
             sys.argv = [target, *args]
             sys.path[0] = os.path.dirname(path)
+            _remember(kind, target, args)
             runpy.run_path(path, run_name="__main__")
         else:
             sys.argv = [target, *args]
             sys.path[0] = os.getcwd()
+            _remember(kind, target, args)
             runpy.run_module(target, run_name="__main__", alter_sys=True)
     except SystemExit:
         raise
@@ -98,9 +109,17 @@ def run_target(kind: str, target: str, args: list[str]) -> int:
         except Exception:
             pass
         prev = hook._previous.get("sys") or sys.__excepthook__
-        hook.handle(exc, tb, lambda: prev(type(exc), exc, tb), process_ending=True)
+        from .fix_actions import pending
+        hook.handle(exc, tb, lambda: prev(type(exc), exc, tb), process_ending=True, followup=pending(exc))
         return 1
     return 0
+
+
+def _remember(kind: str, target: str, args: list[str]) -> None:
+    """For --diff/--verify/--apply: how the run starts (argv, environment, folder, time), before it starts."""
+    from . import fix_actions
+    if fix_actions.requested():
+        fix_actions.remember_run(kind, target, args, sys.path[0])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from . import hook
     hook.configure(format=ns.format, report_path=ns.report, color=ns.color, width=ns.width)
+    if ns.diff or ns.apply or ns.verify is not None:
+        from . import fix_actions
+        fix_actions.configure(diff=ns.diff, apply=ns.apply, verify=ns.verify)
     return run_target(kind, target, rest)
 
 

@@ -36,6 +36,9 @@ def analyze(exc: BaseException, tb: types.TracebackType | None = None) -> Report
         check_deadline()
         found = diagnose(report, patterns)
         check_deadline()
+        from .patching import with_diffs
+        found = with_diffs(found)  # fix.diff and the edited files' hashes, read now
+        check_deadline()
     finally:
         end_deadline(token)
     notes = list(report.notes)

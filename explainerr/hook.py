@@ -80,10 +80,15 @@ def _write_quietly(stream: IO[str] | None, text: str) -> bool:
 
 def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callable[[], None],
            stream: IO[str] | None = None, header: str = "", show_traceback: bool = True,
-           process_ending: bool = False) -> Any:
+           process_ending: bool = False,
+           followup: Callable[[Any, IO[str] | None], Any] | None = None) -> Any:
     """Explain `exc` on `stream` (default stderr); on any internal failure, a timeout or a Ctrl-C during the
     analysis, call `fallback` (the native traceback) and print one line.  Never raises (except explainerr's
-    own errors under EXPLAINERR_DEBUG=1).  Returns the Report, or None."""
+    own errors under EXPLAINERR_DEBUG=1).  Returns the Report, or None.
+
+    `followup(report, stream)` (the command line's --diff/--verify/--apply) runs after the explanation is
+    written and returns the report to save with --report; in the json format it runs first, silently
+    (stream None), so that the one JSON document holds its outcome."""
     from . import safety
     if process_ending:
         from .progress import settle
@@ -104,6 +109,8 @@ def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callabl
         fmt = choose_format(config, out)
         # colour on a terminal, or where asked for (--color, FORCE_COLOR); never into a pipe by default
         color = config.color if config.color is not None else (fmt == "rich" and is_terminal(out))
+        if followup is not None and fmt == "json":
+            report, followup = followup(report, None), None
         from dataclasses import replace
         render(report, replace(config, format=fmt, color=color, traceback=show_traceback), buf)
         text = header + buf.getvalue()
@@ -122,6 +129,9 @@ def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callabl
         with _lock:
             # a closed or broken stream is the environment's doing, not explainerr's: nothing more to show
             _write_quietly(out, text)
+        if followup is not None:
+            report = followup(report, out)
+        with _lock:
             if config.report_path:
                 write_report(report, config.report_path, out)
         return report

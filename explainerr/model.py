@@ -238,18 +238,31 @@ class Edit:
 class Fix:
     """What to change: in words, as code (empty when no code could be derived from the case), and as edits
     to the user's files.  `band_aid` marks a fix that hides the symptom where the cause could not be
-    reached (clamping ids, slicing where used)."""
+    reached (clamping ids, slicing where used).  `diff` is the edits as a unified diff (patching.py),
+    `sources` the (file, SHA-256) of each edited file when the diff was made; `verified` is the outcome of
+    re-running the command with the edits (True, False, or None when not run or undecided; verify.py),
+    `verification` its details, `applied` what `--apply` did."""
 
     description: str
     code: str
     edits: tuple[Edit, ...] = ()
     band_aid: bool = False
+    diff: str | None = None
+    sources: tuple[tuple[str, str], ...] = ()
+    verified: bool | None = None
+    verification: Mapping[str, Any] | None = None
+    applied: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"description": self.description, "code": self.code,
-                               "edits": [e.to_dict() for e in self.edits]}
+                               "edits": [e.to_dict() for e in self.edits], "diff": self.diff,
+                               "verified": self.verified}
         if self.band_aid:
             out["band_aid"] = True
+        if self.verification is not None:
+            out["verification"] = dict(self.verification)
+        if self.applied is not None:
+            out["applied"] = dict(self.applied)
         return out
 
 

@@ -16,6 +16,7 @@ BUDGETED = {
     "explain.explainerr-rich.warm_ms", "explain.no_match.cold_ms", "explain.no_match.warm_ms",
     "scaling.size_time_ratio", "scaling.depth_time_ratio", "scaling.depth_max_lines", "scaling.recursion_ms",
     "scaling.locals_max_ms", "scaling.source_max_ms", "scaling.peak_extra_mb", "accuracy.false_alarms",
+    "verify.disagreements",
 }
 #: figures the quick run measures (the others are null there)
 MEASURED_IN_QUICK = {
@@ -23,7 +24,7 @@ MEASURED_IN_QUICK = {
     "steady.plain_s", "steady.explainerr_s", "explain.explainerr.cold_ms", "explain.explainerr.warm_ms",
     "explain.traceback.cold_ms", "explain.rich-show-locals.warm_ms", "scaling.size_time_ratio",
     "scaling.depth_time_ratio", "scaling.recursion_ms", "scaling.locals_max_ms", "scaling.peak_extra_mb",
-    "accuracy.median_analysis_ms",
+    "accuracy.median_analysis_ms", "verify.cases_with_edits", "verify.median_failure_to_verified_s",
 }
 
 
@@ -50,5 +51,6 @@ def test_bench_quick_run_writes_every_figure():
     assert figs["scaling.peak_extra_mb"]["value"] <= 20
     assert figs["accuracy.false_alarms"]["value"] == 0
     assert data["accuracy"]["cases"] >= 2
+    assert figs["verify.disagreements"]["value"] == 0 and figs["verify.cases_with_edits"]["value"] >= 1
     assert data["profile"]["cold (plain)"]["profile"]["by_cumtime"]
     assert "explain cold, explainerr" in p.stdout and "budget" in p.stdout and "not asserted" in p.stdout

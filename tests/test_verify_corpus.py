@@ -1,0 +1,83 @@
+"""--verify against the truth on every positive case of tests/corpus and tests/verify_cases: it says verified exactly
+when explainerr's edits, applied to a copy, make the script run (the corpus runner's independent check), and says
+nothing (not run) where there is no edit.  tests/verify_cases holds cases whose edits are right but not enough,
+so both answers are tested.  The failing run happens in this process and each re-run forks it (verify_support.py),
+so that torch and transformers are not imported again per case."""
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from verify_support import exit_status_forked, failing_run, fork_launch
+
+from bench.corpus import apply_edits, cases_in
+from explainerr.patching import plan
+from explainerr.verify import verify
+
+HERE = Path(__file__).parent
+CASES = [c for folder in (HERE / "corpus", HERE / "verify_cases") for c in cases_in(folder)
+         if (yaml.safe_load((c / "meta.yaml").read_text()) or {}).get("pattern", "none") != "none"]
+
+
+@pytest.fixture(scope="session")
+def verdicts(tmp_path_factory):
+    """name -> (edits as dicts, Verification), each case failing once in a scratch copy holding only case.py."""
+    out: dict[str, Any] = {}
+    for case in CASES:
+        folder = tmp_path_factory.mktemp(case.name)
+        shutil.copy2(case / "case.py", folder / "case.py")
+        try:
+            report, ctx = failing_run(folder, "case.py")
+        except Exception as exc:  # explainerr's own error (EXPLAINERR_DEBUG=1): that case's test fails with it
+            out[case.name] = exc
+            continue
+        fix = report.diagnosis.fix if report.diagnosis else None
+        v = verify(report, plan(fix, ctx.cwd), ctx, 60, render={"format": "plain", "color": False, "width": None},
+                   failed_at=time.perf_counter(), launch=fork_launch)
+        out[case.name] = ([e.to_dict() for e in fix.edits] if fix else [], v, folder)
+    return out
+
+
+def _edits_run(case: Path, edits: list[dict]) -> bool:
+    """The truth for a case outside tests/corpus: its edits applied to a fresh copy, run to the end."""
+    folder = Path(__import__("tempfile").mkdtemp(prefix="explainerr-truth-"))
+    try:
+        shutil.copy2(case / "case.py", folder / "case.py")
+        apply_edits(folder / "case.py", edits)
+        return exit_status_forked(folder, "case.py") == 0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_verify_agrees_with_running_the_edited_script(verdicts, corpus_results, case):
+    if isinstance(verdicts[case.name], Exception):
+        raise verdicts[case.name]
+    edits, v, _ = verdicts[case.name]
+    if not edits:
+        assert (v.verified, v.status) == (None, "not-run"), v.summary
+        assert v.summary == "not verified: the fix has no edit to apply (it is shown as code only)"
+        return
+    if case.parent.name == "corpus":
+        r = corpus_results[case.name]
+        same = [(e["start_line"], e["end_line"], e["replacement"]) for e in r.edits]
+        assert same == [(e["start_line"], e["end_line"], e["replacement"]) for e in edits]  # the same edits
+        truth = bool(r.fixed)
+    else:
+        truth = _edits_run(case, edits)
+        meta = yaml.safe_load((case / "meta.yaml").read_text())
+        assert truth is meta.get("edits_suffice", True), "the case no longer shows what it is here for"
+    assert v.verified is truth, v.summary + "\n" + v.detail
+    assert v.status == ("verified" if truth else "still-fails")
+
+
+def test_the_user_file_is_never_written(verdicts):
+    for case in CASES:
+        if isinstance(verdicts[case.name], Exception):
+            continue  # that case failed before its re-run
+        _, _, folder = verdicts[case.name]
+        assert (folder / "case.py").read_bytes() == (case / "case.py").read_bytes(), case.name

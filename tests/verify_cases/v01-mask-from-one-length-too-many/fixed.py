@@ -1,0 +1,30 @@
+"""Mean pooling with the mask built from this batch's lengths, at the batch's width."""
+import torch
+import torch.nn as nn
+
+MAX_LEN = 12
+
+
+def build_mask(lengths, width=MAX_LEN):
+    return (torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)).long()
+
+
+class MeanPooler(nn.Module):
+    def __init__(self, vocab_size=100, dim=16):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, dim, padding_idx=0)
+
+    def forward(self, input_ids, attention_mask):
+        hidden = self.embed(input_ids)
+        weights = attention_mask.unsqueeze(-1).float()
+        return (hidden * weights).sum(1) / weights.sum(1)
+
+
+torch.manual_seed(0)
+lengths = torch.tensor([5, 9, 15])
+input_ids = torch.zeros(3, int(lengths.max()), dtype=torch.long)
+for row, n in enumerate(lengths.tolist()):
+    input_ids[row, :n] = torch.randint(1, 100, (n,))
+attention_mask = build_mask(lengths, width=input_ids.size(1))
+sentence_vectors = MeanPooler()(input_ids, attention_mask)
+print("sentence vectors", tuple(sentence_vectors.shape))
