@@ -62,6 +62,18 @@ def test_diff_and_verify_leave_the_file_alone(runs):
     assert fix["verification"]["status"] == "verified" and fix["verification"]["line"] == f"{NAME}:23"
 
 
+def test_the_readme_shows_what_diff_and_verify_print(runs):
+    readme = (ROOT / "README.md").read_text()
+    _, p, _ = runs["verify"]
+    block = readme.split("$ python -m explainerr --diff examples/mean_pool_mask.py 2>/dev/null\n")[1].split("```")[0]
+    assert block == p.stdout.replace(f"/{NAME}", f"/examples/{NAME}")
+    verified = [ln for ln in p.stderr.splitlines() if ln.startswith("explainerr: verified")][0]
+    assert verified.split(" (")[0].replace(NAME, f"examples/{NAME}") in readme
+    _, p, _ = runs["not-enough"]
+    still = [ln for ln in p.stderr.splitlines() if ln.startswith("explainerr: still fails")][0]
+    assert still.rsplit(" (", 1)[0] in readme
+
+
 def test_git_apply_of_the_diff_gives_the_file_apply_writes(runs, tmp_path):
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
