@@ -260,22 +260,28 @@ SIZE_KEYWORDS = ("num_labels", "num_classes", "n_classes", "n_labels", "num_clas
                  "out_features", "output_dim", "out_dim", "n_out", "num_outputs")
 
 
-def keyword_site(ctx: Context, n: int) -> SizeSite | None:
-    """A call in the user's code that passes `n` as a number of classes by keyword (`SoftmaxLoss(...,
-    num_labels=2)`), the constructor of a module that raised first."""
+def keyword_site(ctx: Context, n: int, keywords: tuple[str, ...] = SIZE_KEYWORDS,
+                 follow_names: bool = True) -> SizeSite | None:
+    """A call in the user's code that passes `n` by one of `keywords` (by default those of a number of
+    classes: `SoftmaxLoss(..., num_labels=2)`), the constructor of a module that raised first.  A name passed
+    there is followed to the assignment that computed it unless `follow_names` is False (a width written as
+    a named constant is changed where it is passed, not where the constant is defined)."""
     raising = {m.cls for m in ctx.raising_modules()}
     found: list[tuple[bool, str, ast.Module, ast.stmt, ast.keyword]] = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for call in src.calls(tree) if tree is not None else ():
             for kw in call.keywords:
-                if kw.arg in SIZE_KEYWORDS and static_int(ctx, tree, kw.value) == n:
+                if kw.arg in keywords and static_int(ctx, tree, kw.value) == n:
                     stmt = src.statement_at(tree, call.lineno)
                     if stmt is not None:
                         found.append((src.call_name(call).split(".")[-1] not in raising, file, tree, stmt, kw))
     if not found:
         return None
     _, file, tree, stmt, kw = sorted(found, key=lambda x: x[0])[0]
+    if not follow_names:
+        return SizeSite(file=file, stmt=stmt, kind="keyword", node=kw.value,
+                        text=f"{kw.arg}={src.segment(file, kw.value)}")
     return _keyword_site(file, tree, stmt, kw)
 
 

@@ -36,6 +36,8 @@ MULTI_TARGET = fact("multi-target", "the labels have a second dimension where cr
                                      "per row")
 TOKEN_LOGITS = fact("token-logits", "the predictions have one row per token (batch, tokens, classes) but the labels "
                                     "one per example")
+FILTERED_APART = fact("filtered-apart", "a function filters the inputs (`kept` from `source` if `condition`) but "
+                                         "returns the labels `unfiltered` as they were")
 EXTRA_DIM = fact("extra-dim", "the labels have a trailing dimension of 1, or the predictions do")
 _SHAPE = re.compile(r"\d+")
 
@@ -61,7 +63,7 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         a, b = (in_shape[0] if in_shape else 1), (tg_shape[0] if tg_shape else 1)
     elif a is None or b is None or a == b:
         return None
-    logits, labels = _user_operands(ctx, logits_op, labels_op, a, b)
+    logits, labels = (unreshaped(ctx, t) for t in _user_operands(ctx, logits_op, labels_op, a, b))
     f = Finding()
     f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else None,
                     logits=logits.expr if logits else None)
@@ -84,7 +86,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
     else:
         reading = (_one_hot(logits_op, labels, a) or _decoder(ctx, logits, labels)
-                   or _token_labels(ctx, logits_op, labels, a, b) or _positions(ctx, labels, logits))
+                   or _token_labels(ctx, logits_op, labels, a, b) or _positions(ctx, labels, logits)
+                   or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None))
     if reading is not None:
         f.merge(reading)
     side = labels if f.values.get("extra_side") == "labels" else logits
@@ -92,6 +95,20 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         f.values["squeeze_expr"] = f"{side.expr}.squeeze(-1)"
     f.hints.update(labels=labels, logits=logits, seen_logits=logits_op.seen)
     return f
+
+
+def unreshaped(ctx: Context, t: TensorFacts | None) -> TensorFacts | None:
+    """For a name assigned a flattened view (`tmp = labels.reshape(-1)`) just before the loss, the tensor it
+    was flattened from (its shape tells the rows and positions apart)."""
+    if t is None or not t.expr.isidentifier():
+        return t
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, t.expr, frame.line) if tree is not None else None
+    if made is None or made.augmented:
+        return t
+    base = tensor_before_reshape(frame, src.segment(frame.file, made.value))
+    return base if base is not None and base.ident != t.ident and base.numel == t.numel else t
 
 
 def ignores_minus_100(ctx: Context) -> bool:
@@ -227,15 +244,48 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
     e = evidence(ids)
     if e:
         f.evidence.append(e)
-    apart = padded_apart(ctx, ids.expr, labels.expr)
+    apart = padded_apart(ctx, ids.expr, labels)
     if apart is not None:
         fn, n_ids, n_labels, stmts = apart
         f.facts.add(PADDED_APART)
         f.values.update(pad_function=fn, len_inputs=n_ids, len_labels=n_labels)
+        if n_ids is None:
+            f.values["len_names"] = " and ".join(f"`{a.targets[0].id}`" for a in stmts[1])
         f.hints["padded_apart"] = stmts
     elif TOKENIZER in scene_facts(ctx):
         f.facts.add(WORD_LABELS)
     return f
+
+
+def filtered_apart(ctx: Context) -> Finding | None:
+    """Inputs filtered, labels not: a function keeps `kept = [t for t in texts if cond]` and builds the inputs
+    from `kept`, but the labels it returns from the unfiltered `labels`, so fewer prediction rows than labels
+    come out.  The labels must be filtered by the same condition, zipped with the inputs they belong to."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else ():
+            params = {a.arg for a in fn.args.args}
+            for a in src.walk_scope(fn):
+                comp = a.value if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(
+                    a.targets[0], ast.Name) else None
+                if not (isinstance(comp, ast.ListComp) and len(comp.generators) == 1 and comp.generators[0].ifs
+                        and isinstance(comp.elt, ast.Name) and isinstance(comp.generators[0].target, ast.Name)
+                        and comp.elt.id == comp.generators[0].target.id
+                        and isinstance(comp.generators[0].iter, ast.Name) and comp.generators[0].iter.id in params):
+                    continue
+                kept, source = a.targets[0].id, comp.generators[0].iter.id
+                derived = {kept} | {t.targets[0].id for t in src.walk_scope(fn) if isinstance(t, ast.Assign) and len(
+                    t.targets) == 1 and isinstance(t.targets[0], ast.Name) and kept in src.names_in(t.value)}
+                for ret in (r for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None):
+                    names = src.names_in(ret.value)
+                    others = [n for n in params - {source, "self"} if n in names]
+                    if derived & set(names) and others:
+                        g = comp.generators[0]
+                        return Finding(facts={FILTERED_APART}, values={
+                            "filter_fn": fn.name, "kept": kept, "source": source, "unfiltered": others[0],
+                            "condition": " and ".join(src.segment(file, c) for c in g.ifs)},
+                            hints={"filtered_apart": (file, ret, others[0], g)})
+    return None
 
 
 def _leaf(expr: str) -> str:
@@ -243,11 +293,15 @@ def _leaf(expr: str) -> str:
     return re.split(r"[.\[\]\"']+", expr.strip("]\"'"))[-1]
 
 
-def padded_apart(ctx: Context, ids: str, labels: str) -> tuple[str, str, str, tuple[str, list[ast.stmt]]] | None:
+def padded_apart(ctx: Context, ids: str, labels: TensorFacts) -> tuple[str, str | None, str | None, tuple[
+        str, list[ast.stmt]]] | None:
     """A user function that pads the inputs and the labels to two lengths computed apart
-    (`src_len = max(len(s) for s in srcs)`, `tgt_len = max(...)`): (function, the inputs' length name, the
-    labels' length name, (file, the two assignments))."""
-    want = {_leaf(ids), _leaf(labels)}
+    (`src_len = max(len(s) for s in srcs)`, `tgt_len = max(...)`), and returns both padded tensors: the
+    function named like the tensors' keys, or the one whose call made the labels' container.  Returns
+    (function, the inputs' length name, the labels' length name (both None when the names do not tell
+    which is which), (file, the two assignments))."""
+    want = {_leaf(ids), _leaf(labels.expr)}
+    maker = _making_function(ctx, labels)
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else []:
@@ -261,9 +315,28 @@ def padded_apart(ctx: Context, ids: str, labels: str) -> tuple[str, str, str, tu
                     used = [n for n in src.names_in(a.value) if n in lengths]
                     if used and a.targets[0].id not in lengths:
                         made[a.targets[0].id] = used[0]
-            if want <= set(made) and made[_leaf(ids)] != made[_leaf(labels)]:
-                n_ids, n_labels = made[_leaf(ids)], made[_leaf(labels)]
+            if want <= set(made) and made[_leaf(ids)] != made[_leaf(labels.expr)]:
+                n_ids, n_labels = made[_leaf(ids)], made[_leaf(labels.expr)]
                 return fn.name, n_ids, n_labels, (file, [lengths[n_ids], lengths[n_labels]])
+            if fn.name != maker:
+                continue
+            returned = [n for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None
+                        for n in src.names_in(r.value) if n in made]
+            pads = list(dict.fromkeys(made[n] for n in returned))
+            if len(pads) == 2:
+                return fn.name, None, None, (file, [lengths[pads[0]], lengths[pads[1]]])
+    return None
+
+
+def _making_function(ctx: Context, t: TensorFacts) -> str | None:
+    """The user function whose call made the container `t` is read from (`batch = collate(pairs)` for
+    `batch.target_ids`)."""
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file)
+    root = re.match(r"[A-Za-z_]\w*", t.expr)
+    made = src.last_assignment(tree, root.group(0), frame.line) if tree is not None and root else None
+    if made is not None and isinstance(made.value, ast.Call) and isinstance(made.value.func, ast.Name):
+        return made.value.func.id
     return None
 
 

@@ -14,7 +14,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import SizeSite, layer_site, module_defs, static_int
+from .classes import SizeSite, keyword_site, layer_site, module_defs, static_int
 from .label_range import CONFIG_FIELD
 
 ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames has hidden_size equal to the input's "
@@ -43,7 +43,9 @@ def layer_input_width(ctx: Context) -> Finding | None:
     attr, param, position = LAYERS.get(cls, LAYERS["Linear"])
     name = str(layer.attrs["name"]) if layer is not None and layer.attrs.get("name") else None
     frame = ctx.user
-    inp = _input(frame)
+    # the user's call is the layer's own only when nothing but torch's module plumbing lies between them
+    direct = all(_in_torch_nn(fr.file) for fr in ctx.raise_frames())
+    inp = _input(frame) if direct else None
     if name is None and frame is not None:
         m = re.search(r"(?:self\.)?(\w+)\s*\($", (frame.node or "").split("(")[0] + "(")
         name = m.group(1) if m else None
@@ -51,15 +53,17 @@ def layer_input_width(ctx: Context) -> Finding | None:
     out = ctx.int_group("m2c")
     f.values.update(layer=f"self.{name}" if name else f"the {cls} layer", layer_name=name or cls.lower(),
                     layer_cls=cls, size_attr=attr, in_features=want, hidden=got,
-                    input=inp.expr if inp is not None else (frame.call_args[0].text if frame and frame.call_args
-                                                            else None),
+                    input=inp.expr if inp is not None else (frame.call_args[0].text if direct and frame and
+                                                            frame.call_args else None),
                     built_as=f"{cls}({want}, {out})" if out is not None else f"{cls}({want}, ...)")
     e = evidence(inp)
     if e:
         f.evidence.append(e)
     f.evidence.append(value_evidence(f"{f.values['layer']}.{attr}", want))
     _explain_width(ctx, f, frame, inp, got)
-    site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name)
+    site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name) or \
+        keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
+                     follow_names=False)
     if site is not None:
         f.facts.add(SIZE_FROM_CALL if site.kind == "argument" else SIZE_WRITTEN)
         f.values.update(site=site.text, site_line=site.line)
@@ -68,6 +72,10 @@ def layer_input_width(ctx: Context) -> Finding | None:
     if site is not None and (CONCATENATED in f.facts or (ENCODER_HIDDEN in f.facts and not concat_of_hidden)):
         f.confidence = "high"
     return f
+
+
+def _in_torch_nn(file: str) -> bool:
+    return "/torch/nn/" in file.replace("\\", "/")
 
 
 def _size_of(m: ModuleFacts) -> object:
@@ -117,11 +125,12 @@ def encoder_size_expr(ctx: Context, site: SizeSite, hidden: int) -> str | None:
     for a name there that holds the encoder (a parameter assigned to `self.<attr>`, a module-level model),
     `config.hidden_size` for a config parameter."""
     from ..fixes.checks import bound_names
-    bound = bound_names(site.file, site.line) or set()
     tree = src.tree_of(site.file)
+    bound = _own_names(tree, site.line) if tree is not None else set()
+    bound &= bound_names(site.file, site.line) or set()
     holders = {m.expr for fr in ctx.user_frames() for m in fr.modules if m.config.get("hidden_size") == hidden}
-    for h in sorted(holders, key=len):
-        if h.isidentifier() and h in bound:
+    for h in sorted(holders, key=len):  # a name bound there, or an attribute path from one (`word.model`)
+        if h.split(".")[0] in bound and all(p.isidentifier() for p in h.split(".")) and not h.startswith("self."):
             return f"{h}.config.hidden_size"
     scope = src.enclosing_scope(tree, site.line) if tree is not None else None
     if isinstance(scope, ast.FunctionDef):
@@ -133,6 +142,18 @@ def encoder_size_expr(ctx: Context, site: SizeSite, hidden: int) -> str | None:
         if "config" in params:
             return "config.hidden_size"
     return None
+
+
+def _own_names(tree: ast.Module, line: int) -> set[str]:
+    """Names the code at `line` can read from its own scope: a function's parameters and locals, or at
+    module level every module name (bound before the line, which bound_names checks).  A module name read
+    inside a function may not exist yet when that function runs (the model is built inside `__init__`)."""
+    scope = src.enclosing_scope(tree, line)
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        names = {a.arg for a in scope.args.args + scope.args.kwonlyargs}
+        names |= {n.id for n in src.walk_scope(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        return names
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 __all__ = ["encoder_size_expr", "module_defs", "static_int"]

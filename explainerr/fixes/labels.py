@@ -8,6 +8,7 @@ import re
 from .. import source as src
 from ..analyzers import Finding
 from ..facts import Context
+from ..model import FrameFacts
 from ..analyzers.classes import assigned_call
 from ..analyzers.operands import user_model_name
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
@@ -18,12 +19,11 @@ from .word_labels import align_word_labels
 @locator("label-length")
 def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
-    if "one-hot" in f.variants and labels is not None:
-        fr = loss_frame(ctx, labels.expr)
-        found = failing_statement(fr) if fr else None
-        if fr is None or found is None:
+    if "one-hot" in f.facts and labels is not None:
+        found = statement_using(ctx, labels.expr)
+        if found is None:
             return [], None
-        _, stmt = found
+        fr, stmt = found
         e = src.LineEditor.for_node(fr.file, stmt)
         for n in ast.walk(stmt):
             if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("view", "reshape",
@@ -37,6 +37,8 @@ def label_length(ctx: Context, f: Finding) -> Located:
             edits = make(ctx, f)
             if edits:
                 return edits, None
+    if "filtered-apart" in f.facts:
+        return _filter_labels_too(f), None
     if "padded-apart" in f.facts:
         return _pad_together(f), None
     if "word-labels" in f.facts:
@@ -52,6 +54,21 @@ def label_length(ctx: Context, f: Finding) -> Located:
         if side is not None:
             return _replace_labels(ctx, side, f"{side.expr}.squeeze(-1)"), None
     return [], None
+
+
+def _filter_labels_too(f: Finding) -> list:
+    """`labels` returned next to inputs built from `[t for t in texts if cond]`: the labels are filtered by
+    the same condition, zipped with the items they belong to."""
+    file, ret, name, gen = f.hints["filtered_apart"]
+    used = set(src.names_in(ret.value)) | {n for c in gen.ifs for n in src.names_in(c)}
+    item = next(n for n in ("label", "y", "lab", "item_label") if n not in used)
+    var = src.segment(file, gen.target)
+    cond = " and ".join(src.segment(file, c) for c in gen.ifs)
+    node = next((n for n in ast.walk(ret.value) if isinstance(n, ast.Name) and n.id == name), None)
+    if node is None:
+        return []
+    new = f"[{item} for {var}, {item} in zip({src.segment(file, gen.iter)}, {name}) if {cond}]"
+    return edits_of(src.LineEditor.for_node(file, ret).replace(node, new))
 
 
 def _pool_first_token(ctx: Context) -> list:
@@ -120,14 +137,32 @@ def _swap_model_class(ctx: Context, model, new_cls: str) -> list:
     return []
 
 
+def statement_using(ctx: Context, expr: str) -> tuple[FrameFacts, ast.stmt] | None:
+    """The statement that hands `expr` to the loss: in the innermost user frame that has it, the failing
+    statement when it names `expr`, else the assignment before the failing line that does
+    (`tmp = labels.reshape(-1)`)."""
+    for fr in ctx.user_frames():
+        found = failing_statement(fr)
+        if found is None:
+            continue
+        tree, stmt = found
+        if find_expr(fr.file, stmt, expr) is not None:
+            return fr, stmt
+        scope = src.enclosing_scope(tree, fr.line)
+        before = [n for n in src.walk_scope(scope) if isinstance(n, ast.Assign) and n.lineno < stmt.lineno
+                  and find_expr(fr.file, n.value, expr) is not None]
+        if before:
+            return fr, before[-1]
+    return None
+
+
 def _replace_labels(ctx: Context, labels, text: str) -> list:
-    """Rewrite `labels` in the loss statement as `text`; a following `.view(...)` becomes `.reshape(...)`
-    because a slice is not contiguous."""
-    fr = loss_frame(ctx, labels.expr)
-    found = failing_statement(fr) if fr else None
-    if fr is None or found is None:
+    """Rewrite `labels` in the statement that hands it to the loss as `text`; a following `.view(...)`
+    becomes `.reshape(...)` because a slice is not contiguous."""
+    found = statement_using(ctx, labels.expr)
+    if found is None:
         return []
-    stmt = found[1]
+    fr, stmt = found
     e = src.LineEditor.for_node(fr.file, stmt)
     for n in ast.walk(stmt):
         if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "view"

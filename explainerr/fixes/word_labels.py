@@ -41,16 +41,17 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
 
 
 def _label_assignments(scope: ast.AST, after: int) -> list[ast.Assign]:
-    """Assignments after line `after` to a name like labels/tags or to a `["labels"]` item."""
+    """Assignments after line `after`, those to a name like labels/tags or to a `["labels"]` item first."""
     out = []
     for a in src.walk_scope(scope):
-        if not isinstance(a, ast.Assign) or a.lineno <= after:
-            continue
-        t = a.targets[0]
-        if (isinstance(t, ast.Name) and _LABEL_NAME.search(t.id)) or (
-                isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "labels"):
+        if isinstance(a, ast.Assign) and a.lineno > after and len(a.targets) == 1:
             out.append(a)
-    return out
+
+    def named(a: ast.Assign) -> bool:
+        t = a.targets[0]
+        return bool((isinstance(t, ast.Name) and _LABEL_NAME.search(t.id)) or (
+            isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "labels"))
+    return sorted(out, key=lambda a: not named(a))
 
 
 class _Subst(ast.NodeTransformer):
@@ -90,23 +91,40 @@ def _per_word_comprehension(file: str, scope: ast.AST, call: ast.Call, enc: str,
     return []
 
 
+def _tags_of(a: ast.Assign, enc: str) -> tuple[str, str] | None:
+    """(the per-sentence tags, the label to give special tokens) that an assignment makes labels from:
+    `["O"] + tags + ["O"]` (tags wrapped for [CLS]/[SEP]), or a comprehension over the sentences' tags
+    (`pad_sequence([torch.tensor(t) for t in word_tags], ...)`)."""
+    value = a.value
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        parts, stack = [], [value]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+                stack += [n.right, n.left]
+            else:
+                parts.append(n)
+        names = [p.id for p in parts if isinstance(p, ast.Name)]
+        consts = [e.value for p in parts if isinstance(p, ast.List) for e in p.elts if isinstance(e, ast.Constant)]
+        if len(names) == 1 and consts and len(names) + sum(isinstance(p, ast.List) for p in parts) == len(parts):
+            return names[0], repr(consts[0])
+    for comp in (n for n in ast.walk(value) if isinstance(n, (ast.ListComp, ast.GeneratorExp))):
+        it = comp.generators[0].iter
+        if isinstance(it, ast.Name) and it.id != enc:
+            fills = [c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and type(c.value) is int
+                     and c.value < 0]
+            return it.id, repr(fills[0]) if fills else "-100"
+    return None
+
+
 def _from_tag_list(ctx: Context, file: str, scope: ast.AST, call: ast.Call, enc: str) -> list:
     """Labels assigned from a per-sentence list of tags: one label per word piece from `word_ids()`
     (`word_ids(i)` row by row for a batch)."""
-    for a in src.walk_scope(scope):
-        if not (isinstance(a, ast.Assign) and isinstance(a.targets[0], ast.Name)
-                and _LABEL_NAME.search(a.targets[0].id) and a.lineno > call.lineno):
+    for a in _label_assignments(scope, call.lineno):
+        found = _tags_of(a, enc)
+        if found is None:
             continue
-        called = {id(c.func) for c in ast.walk(a.value) if isinstance(c, ast.Call)}
-        words = [n.id for n in ast.walk(a.value) if isinstance(n, ast.Name) and id(n) not in called
-                 and n.id != a.targets[0].id]
-        words.sort(key=lambda w: not _LABEL_NAME.search(w))
-        if not words or not _LABEL_NAME.search(words[0]):
-            continue
-        tags = words[0]
-        fills = [n for n in ast.walk(a.value) if isinstance(n, ast.Constant) and not isinstance(n.value, bool)
-                 and (isinstance(n.value, str) or (isinstance(n.value, int) and n.value < 0))]
-        filler = repr(fills[0].value) if fills else "-100"
+        tags, filler = found
         ids = next((t for fr in ctx.user_frames() for t in fr.tensors
                     if t.expr in (f'{enc}["input_ids"]', f"{enc}.input_ids")), None)
         batched = (ids.shape[0] > 1) if ids is not None and ids.shape else (
