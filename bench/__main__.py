@@ -15,6 +15,8 @@ largest scaling points skipped) asserts nothing.
              (not part of --quick unless named in --only)
   metamorphic  the corpus under renamed names, main(), methods, sizes, split lines  (bench/metamorphic.py)
                (only when named in --only: a few minutes)
+  worst      the inputs that once hung the hook: huge files, messages, a backtracking pack
+             (bench/worst_case.py; not part of --quick unless named in --only)
 """
 from __future__ import annotations
 
@@ -110,6 +112,10 @@ FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
     "catalogue.entries_with_problems": ("catalogue: entries with problems (drift)", "", "0", lambda v, r: v == 0),
     **{f"metamorphic.{t}_rate": (f"metamorphic: {t}, passed / applicable", "", "", None)
        for t in ("original", "rename", "main", "method", "sizes", "split")},
+    "worst.max_extra_cpu_ms": ("worst case: largest added CPU time", "ms", "<= deadline + 10%",
+                               lambda v, r: v <= 2200),
+    "worst.max_extra_rss_mb": ("worst case: largest added peak RSS", "MB", "<= 50", lambda v, r: v <= 50),
+    "worst.missing_tracebacks": ("worst case: inputs without their traceback", "", "0", lambda v, r: v == 0),
 }
 
 
@@ -131,7 +137,7 @@ def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
                 v[f"explain.{tool}.{k}"] = x
     nm = raw.get("explain", {}).get("no_match") or {}
     v["explain.no_match.cold_ms"], v["explain.no_match.warm_ms"] = nm.get("cold_ms"), nm.get("warm_ms")
-    for part in ("scaling", "accuracy", "catalogue", "verify"):
+    for part in ("scaling", "accuracy", "catalogue", "verify", "worst"):
         for k, x in raw.get(part, {}).items():
             if f"{part}.{k}" in v:
                 v[f"{part}.{k}"] = x
@@ -191,16 +197,16 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: few iterations, no budgets asserted")
     ap.add_argument("--only", nargs="*",
                     help="run only these parts (install steady explain scaling accuracy verify profile "
-                         "catalogue metamorphic)")
+                         "catalogue metamorphic worst)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     a = ap.parse_args()
     parts = set(a.only or ("install", "steady", "explain", "scaling", "accuracy", "verify", "profile",
-                           *(() if a.quick else ("catalogue",))))
+                           *(() if a.quick else ("catalogue", "worst"))))
     corpus = a.corpus.resolve()
     # installed packages carry their bytecode: compile ours too, or cold figures would include compiling
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "explainerr"), str(ROOT / "bench")], env=env(),
                    check=False, capture_output=True)
-    from bench import catalogue, explain_time, install, profiling, scaling, steady, verify_time
+    from bench import catalogue, explain_time, install, profiling, scaling, steady, verify_time, worst_case
     from bench import corpus as corpus_mod
     raw: dict[str, Any] = {"quick": a.quick, "corpus": str(corpus), "python": sys.version.split()[0]}
     runs = 2 if a.quick else a.runs
@@ -248,6 +254,8 @@ def main() -> int:
                                                         0 if a.quick else max(3, runs // 2), quick=a.quick), raw)
     if "catalogue" in parts:
         _step("catalogue", catalogue.bench_catalogue, raw)
+    if "worst" in parts:
+        _step("worst", lambda: worst_case.bench_worst(a.quick), raw)
     figs = figures(raw, assert_budgets=not a.quick)
     print_table(figs, a.quick)
     failed = [k for k, f in figs.items() if f["pass"] is False]

@@ -16,7 +16,7 @@ import os
 import runpy
 import sys
 import types
-from typing import Sequence
+from typing import Any, Sequence
 
 _VALUE_OPTS = ("--format", "--report", "--width")
 
@@ -68,15 +68,66 @@ def split_argv(argv: Sequence[str]) -> tuple[list[str], str | None, str | None, 
 
 
 def _trim(tb: types.TracebackType | None, path: str | None) -> types.TracebackType | None:
-    """Drop the runner's own frames so the traceback starts where `python script.py` would start it."""
+    """Drop the runner's own frames so the traceback starts where `python script.py` would start it; None
+    when no frame is the user's (the script did not compile, the module was not found)."""
     cur = tb
     while cur is not None:
-        code = cur.tb_frame.f_code
-        if (path and os.path.abspath(code.co_filename) == path) or (
-                path is None and code.co_filename != __file__ and "runpy" not in code.co_filename):
+        name = cur.tb_frame.f_code.co_filename
+        if (path and name == path) or (path is None and name != __file__ and "runpy" not in name):
             return cur
         cur = cur.tb_next
-    return tb
+    return None
+
+
+def _run_file(path: str) -> None:
+    """Run a script file as `python script.py` does: in a fresh `__main__` module, compiled under its
+    absolute path, with `__file__` absolute and `sys.argv[0]` left as given."""
+    import importlib.machinery
+    import io
+    with io.open_code(path) as f:
+        source = f.read()
+    code = compile(source, path, "exec", dont_inherit=True)
+    main_module = types.ModuleType("__main__")
+    main_module.__dict__.update(__file__=path, __cached__=None, __builtins__=__builtins__,
+                                __loader__=importlib.machinery.SourceFileLoader("__main__", path))
+    sys.modules["__main__"] = main_module
+    exec(code, main_module.__dict__)
+
+
+def _silence(exc: BaseException) -> None:
+    """Let `exc` reach Python's top level without being printed a second time (a Ctrl-C must end the
+    process the way Python ends it: after finalisation, by SIGINT)."""
+    hook_then = sys.excepthook
+
+    def silent(t: type[BaseException], value: BaseException, tb: types.TracebackType | None) -> None:
+        if value is not exc:
+            hook_then(t, value, tb)
+    sys.excepthook = silent
+
+
+def report_uncaught(exc: BaseException, tb: types.TracebackType | None, followup: Any = None) -> None:
+    """Show an uncaught exception as Python would through the hook in place now: explainerr's own, or one
+    the script installed (called first, then explainerr's explanation without a second traceback)."""
+    from . import hook
+    try:
+        sys.stdout.flush()
+    except Exception:
+        pass
+    current = sys.excepthook
+    if tb is not None and isinstance(exc, Exception):
+        from .progress import settle
+        settle()  # open progress bars end their line before any hook writes
+    if tb is None:  # nothing of the user's ran: Python's own message (a SyntaxError with its caret)
+        prev = hook._previous.get("sys") or sys.__excepthook__
+        (current if current is not hook._excepthook else prev)(type(exc), exc, None)
+        return
+    if current is hook._excepthook:
+        hook.through_hooks(type(exc), exc, tb, followup)
+        return
+    explained = hook.explained_count()
+    current(type(exc), exc, tb)
+    if isinstance(exc, Exception) and hook.explained_count() == explained:
+        hook.handle(exc, tb, show_traceback=False, followup=followup)
 
 
 def run_target(kind: str, target: str, args: list[str]) -> int:
@@ -87,12 +138,15 @@ def run_target(kind: str, target: str, args: list[str]) -> int:
         if kind == "script":
             path = os.path.abspath(target)
             if not os.path.exists(path):
-                sys.stderr.write(f"{sys.executable}: can't open file {target!r}: [Errno 2] No such file or directory\n")
+                sys.stderr.write(f"{sys.executable}: can't open file {path!r}: [Errno 2] No such file or directory\n")
                 return 2
             sys.argv = [target, *args]
             sys.path[0] = os.path.dirname(path)
             _remember(kind, target, args)
-            runpy.run_path(path, run_name="__main__")
+            if os.path.isfile(path):
+                _run_file(path)
+            else:  # a directory or a zip file with a __main__.py
+                runpy.run_path(target, run_name="__main__")
         else:
             sys.argv = [target, *args]
             sys.path[0] = os.getcwd()
@@ -100,17 +154,18 @@ def run_target(kind: str, target: str, args: list[str]) -> int:
             runpy.run_module(target, run_name="__main__", alter_sys=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:  # the user's uncaught exception: explain it, exit 1 like Python does
+    except BaseException as exc:  # the user's uncaught exception: shown as Python would, explained, exit 1
         tb = _trim(exc.__traceback__, path)
-        try:
-            sys.stdout.flush()
-        except Exception:
-            pass
-        prev = hook._previous.get("sys") or sys.__excepthook__
-        from .fix_actions import pending
-        hook.handle(exc, tb, lambda: prev(type(exc), exc, tb), process_ending=True, followup=pending(exc))
+        # the traceback Python would have given it: hooks (the script's own too) see no runner frame
+        BaseException.__dict__["__traceback__"].__set__(exc, tb)
+        followup = None
+        if isinstance(exc, Exception):
+            from .fix_actions import pending
+            followup = pending(exc)
+        report_uncaught(exc, tb, followup)
+        if type(exc) is KeyboardInterrupt:
+            _silence(exc)
+            raise
         return 1
     return 0
 
@@ -141,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.diff or ns.apply or ns.verify is not None:
         from . import fix_actions
         fix_actions.configure(diff=ns.diff, apply=ns.apply, verify=ns.verify)
+    report_path = hook.current_config().report_path
+    if report_path:
+        hook.clear_stale_report(report_path)  # after this run it describes this run's failure, or is absent
     return run_target(kind, target, rest)
 
 

@@ -1,12 +1,13 @@
 """Turns a live exception into a Report of plain data, then lets go of every frame.
 
-It walks the exception chain with a seen-set, marks each traceback entry as user or library code, finds the
-executing expression of user frames (and of the frame that raised) with `executing`, and collects tensor
+It starts from what exceptions.py read of the exception and its chain (the messages, read once), marks each
+traceback entry as user or library code, finds the executing expression of user frames (and of the frame that raised) with `executing`, and collects tensor
 and module facts from the frames that matter: every user frame (the last ones first, bounded) and the
 library frames after the last user frame, where torch or transformers raised.  Values are read through
 tensors.py only; no user code runs here (dicts and instance `__dict__`s are read directly, never through
 `__getattr__`, properties or `__repr__`; see safety.py).  Work is bounded (frames analysed in detail, names per
-frame, items per container, container depth) and the analysis deadline is checked in every loop.  Plain
+frame, items per container, container depth, the part of a message scanned, the size of a file parsed: see
+files.py) and the analysis deadline is checked in every loop.  Plain
 values named like secrets, or shaped like credentials, are left out of the Report.
 """
 from __future__ import annotations
@@ -15,116 +16,40 @@ import ast
 import os
 import re
 import sys
-import sysconfig
 import types
 from dataclasses import replace
 from typing import Any, Iterator
 
-from . import safety, textlog
+from . import files, safety
 from . import source as src
 from . import tensors as tf
-from .model import (
-    CallArg,
-    ExceptionFacts,
-    FrameFacts,
-    ModuleFacts,
-    ObjectFacts,
-    Report,
-    Scalar,
-    TensorFacts,
-)
+from . import textlog
+from .exceptions import exception_chain, exception_facts, is_library_file, read_exception
+from .exceptions import safe_text  # noqa: F401  (the one str() of an exception, re-exported)
+from .model import CallArg, ExceptionFacts, FrameFacts, ModuleFacts, ObjectFacts, Report, Scalar, TensorFacts
+
+__all__ = ["capture", "exception_chain", "exception_facts", "is_library_file", "worker_exception"]
 
 #: Bounds that keep capture flat on deep stacks and huge scopes.
 MAX_USER_FRAMES = 12
 MAX_LIBRARY_FRAMES = 16
+#: Names read per frame: the first ones (parameters) and the last ones (assigned just before the failure).
 MAX_NAMES_PER_FRAME = 400
+MAX_LAST_NAMES = 100
 MAX_ITEMS_PER_CONTAINER = 24
-MAX_SOURCE_LINES = 20_000
-MAX_CHAIN = 20
-#: The user's message is kept whole up to this size (only its start is matched against the knowledge base).
-MAX_MESSAGE_CHARS = 1_000_000
+#: Only this much of a message is read for the text it embeds (DataLoader worker, torch.compile sections).
+MAX_SCANNED_MESSAGE = 64_000
 
-
-def _library_dirs() -> tuple[str, ...]:
-    """Where installed code lives on this machine: the standard library and every site-packages folder."""
-    dirs = [p for k, p in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib") and p]
-    try:
-        import site
-        dirs += [*site.getsitepackages(), site.getusersitepackages()]
-    except Exception:  # an embedded interpreter without a full site module
-        pass
-    return tuple({os.path.realpath(p) + os.sep for p in dirs if p})
-
-
-_LIB_DIRS = _library_dirs()
-_OWN_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
-#: A library path in a log from another machine: a site-packages or dist-packages folder, or a Python
-#: installation's standard library (`/usr/lib/python3.10/`, `C:\Python311\Lib\`).
-_FOREIGN_LIBRARY = re.compile(r"[/\\](?:site-packages|dist-packages)[/\\]|[/\\]lib[/\\]python\d+(?:\.\d+)?t?[/\\]"
-                              r"|^[A-Za-z]:\\.*\\Lib\\")
 _WORKER_RE = re.compile(r"Caught (\w+) in DataLoader worker process (\d+)\.\s*Original Traceback")
-
-
-def is_library_file(filename: str) -> bool:
-    """True for code the user did not write, decided by where the file lives (never by a module's name, so a
-    user's own `datasets.py` or `threading.py` is user code): the standard library, site-packages (here, or
-    in a path logged on another machine), frozen modules and explainerr itself."""
-    if not filename or filename.startswith("<frozen") or filename.startswith("<string"):
-        return filename.startswith("<frozen")
-    if filename.startswith("<"):
-        return False  # notebook cells, exec of user code
-    real = os.path.realpath(filename)
-    if real.startswith(_OWN_DIR) or any(real.startswith(d) for d in _LIB_DIRS):
-        return True
-    return bool(_FOREIGN_LIBRARY.search(filename))
-
-
-def exception_chain(exc: BaseException) -> list[BaseException]:
-    """exc, then its causes and contexts, each once (cycles such as `raise e from e` are cut)."""
-    out: list[BaseException] = []
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen and len(out) < MAX_CHAIN:
-        seen.add(id(cur))
-        out.append(cur)
-        cause = _CAUSE(cur)  # BaseException's own slots: a hostile __getattribute__ is not consulted
-        cur = cause if cause is not None else (None if _SUPPRESS(cur) else _CONTEXT(cur))
-        if cur is not None and not safety.is_subclass(cur, BaseException):
-            break
-    return out
-
-
-_CAUSE = BaseException.__dict__["__cause__"].__get__
-_CONTEXT = BaseException.__dict__["__context__"].__get__
-_SUPPRESS = BaseException.__dict__["__suppress_context__"].__get__
-_TRACEBACK = BaseException.__dict__["__traceback__"].__get__
-
-
-def safe_text(obj: object, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """str() of an exception, never raising; user-defined __str__ is only trusted on exception objects."""
-    try:
-        text = str(obj)
-        if type(text) is not str:
-            raise TypeError
-    except BaseException:  # as Python's own traceback does: a failing __str__ is shown, never raised
-        text = "<exception str() failed>"
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def exception_facts(exc: BaseException) -> ExceptionFacts:
-    try:
-        mro = tuple(str(safety._type_name(c)) for c in safety._type_mro(type(exc)))
-    except Exception:
-        mro = ()
-    return ExceptionFacts(type=safety.type_name(exc), message=safe_text(exc), mro=mro)
 
 
 def worker_exception(facts: ExceptionFacts) -> ExceptionFacts | None:
     """The original error embedded in a DataLoader worker's re-raised message, if there is one."""
-    m = _WORKER_RE.search(facts.message)
+    text = facts.message[:MAX_SCANNED_MESSAGE]
+    m = _WORKER_RE.search(text)
     if not m:
         return None
-    lines = [ln for ln in facts.message.splitlines() if ln.strip()]
+    lines = [ln for ln in text.splitlines() if ln.strip()]
     last = lines[-1] if lines else ""
     typ, _, msg = last.partition(": ")
     return ExceptionFacts(type=typ.strip() or m.group(1), message=msg.strip(), mro=facts.mro)
@@ -136,6 +61,9 @@ def _entries(tb: types.TracebackType | None) -> Iterator[types.TracebackType]:
         tb = tb.tb_next
 
 
+_TRACEBACK = BaseException.__dict__["__traceback__"].__get__
+
+
 def _dict_of(obj: object) -> dict[str, Any] | None:
     return safety.instance_dict(obj)
 
@@ -145,9 +73,8 @@ def _mapping_items(value: object) -> dict[Any, Any] | None:
     if safety.is_subclass(value, dict):
         return value  # type: ignore[return-value]
     d = _dict_of(value)
-    if d is not None and type(d.get("data")) is dict:
-        return d["data"]
-    return None
+    data = safety.dict_get(d, "data") if d is not None else None
+    return data if type(data) is dict else None
 
 
 class _Collector:
@@ -187,8 +114,7 @@ class _Collector:
                         self.add(f"{expr}.{name}", v, depth + 1)
                 # the module's own parameters and buffers (a learned position table, a registered buffer)
                 for store in ("_parameters", "_buffers"):
-                    held = d.get(store)
-                    for name, v in safety.dict_items(held if type(held) is dict else {}, MAX_ITEMS_PER_CONTAINER):
+                    for name, v in safety.dict_items(safety.sub_dict(d, store), MAX_ITEMS_PER_CONTAINER):
                         if type(name) is str and tf.is_tensor(v):
                             self.add(f"{expr}.{name}", v, depth + 1)
             return
@@ -268,13 +194,10 @@ def _node_text(ex: Any, node: ast.AST) -> tuple[str, tuple[int, int]] | None:
 def _locate(tb: types.TracebackType) -> tuple[Any, ast.AST | None]:
     import executing  # lazy: only once an exception is being explained
 
-    code = tb.tb_frame.f_code
-    try:
-        import linecache
-        if len(linecache.getlines(code.co_filename)) > MAX_SOURCE_LINES:
-            return None, None
-    except Exception:
-        pass
+    # executing reads the file through linecache with the frame's globals, which for a file that is not on
+    # disk calls the module's loader (user code): only files.py's trusted, parsable sources go to it
+    if not files.parsable(tb.tb_frame.f_code.co_filename):
+        return None, None
     try:
         ex = executing.Source.executing(tb)
         return ex, ex.node
@@ -287,8 +210,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
     frame = tb.tb_frame
     code = frame.f_code
     lineno = tb.tb_lineno
-    import linecache
-    source = linecache.getline(code.co_filename, lineno)
+    source = files.line(code.co_filename, lineno)
     node_text = statement = None
     node_lines = statement_lines = None
     call_args: tuple[CallArg, ...] = ()
@@ -324,21 +246,21 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
     self_class = None
     if deep:
         f_locals = safety.frame_locals(frame)
-        for name, value in safety.dict_items(f_locals, MAX_NAMES_PER_FRAME):
+        for name, value in safety.dict_items_ends(f_locals, MAX_NAMES_PER_FRAME - MAX_LAST_NAMES, MAX_LAST_NAMES):
             if type(name) is not str:
                 continue
             col.add(name, value)
             s = _scalar(name, value)
             if s is not None:
                 scalars[name] = s
-        if dict.__contains__(f_locals, "self"):
-            self_class = safety.type_name(dict.get(f_locals, "self"))
+        if safety.dict_has(f_locals, "self"):
+            self_class = safety.type_name(safety.dict_get(f_locals, "self"))
         g = safety.frame_globals(frame)
         if not library and g is not None:
             for name in code.co_names[:MAX_NAMES_PER_FRAME]:
                 safety.check_deadline()
-                if dict.__contains__(g, name) and not dict.__contains__(f_locals, name):
-                    value = dict.get(g, name)
+                if safety.dict_has(g, name) and not safety.dict_has(f_locals, name):
+                    value = safety.dict_get(g, name)
                     s = _scalar(name, value)
                     if s is not None:
                         scalars[name] = s
@@ -357,7 +279,7 @@ def _name_modules(frames: list[FrameFacts], tbs: list[types.TracebackType]) -> l
     selves: list[tuple[int, object]] = []
     for i, tb in enumerate(tbs):
         safety.check_deadline()
-        s = dict.get(safety.frame_locals(tb.tb_frame), "self")
+        s = safety.dict_get(safety.frame_locals(tb.tb_frame), "self")
         if s is not None and tf.is_module(s):
             selves.append((i, s))
     out = list(frames)
@@ -374,12 +296,13 @@ def _name_modules(frames: list[FrameFacts], tbs: list[types.TracebackType]) -> l
     return out
 
 
-def capture(exc: BaseException, tb: types.TracebackType | None = None) -> Report:
-    """Build the Report for `exc` (with traceback `tb`, default its own).  Frames are only borrowed:
-    nothing live is kept in the result."""
-    chain = exception_chain(exc)
-    top = exception_facts(exc)
-    chain_facts = [exception_facts(e) for e in chain[1:]]
+def capture(exc: BaseException, tb: types.TracebackType | None = None,
+            facts: tuple[ExceptionFacts, tuple[ExceptionFacts, ...]] | None = None) -> Report:
+    """Build the Report for `exc` (with traceback `tb`, default its own).  `facts`: what
+    `exceptions.read_exception` already read of it (so its `__str__` is not called again).  Frames are only
+    borrowed: nothing live is kept in the result."""
+    top, links = facts if facts is not None else read_exception(exc, tb)
+    chain_facts = list(links)
     notes: list[str] = []
     worker = worker_exception(top)
     if worker is not None:
@@ -387,7 +310,8 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None) -> Report
         notes.append("The error happened in a DataLoader worker process: only its traceback text survived, "
                       "so the live tensors of the failing frame were not available. Re-run with "
                       "num_workers=0 to get them.")
-    compiled = next((c for c in (textlog.compiled_user_line(f.message) for f in [top, *chain_facts]) if c), None)
+    compiled = next((c for c in (textlog.compiled_user_line(f.message[:MAX_SCANNED_MESSAGE])
+                                 for f in [top, *chain_facts]) if c), None)
     if compiled:
         notes.append(f"Raised while torch.compile traced {compiled} with fake tensors; the same mistake fails "
                      "without torch.compile too (run uncompiled, or with torch.compiler.set_stance(\"force_eager\"), "
@@ -397,14 +321,12 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None) -> Report
     for i, tb in enumerate(tbs):
         safety.check_deadline()
         try:
-            hide = dict.get(safety.frame_locals(tb.tb_frame), "__tracebackhide__")
+            hide = safety.dict_get(safety.frame_locals(tb.tb_frame), "__tracebackhide__")
             if hide is True or (type(hide) is int and hide != 0):
                 hidden.add(i)
         except Exception:
             pass
-    library = []
-    for tb in tbs:
-        library.append(is_library_file(tb.tb_frame.f_code.co_filename))
+    library = [is_library_file(tb.tb_frame.f_code.co_filename) for tb in tbs]
     user_idx = [i for i, lib in enumerate(library) if not lib and i not in hidden]
     last_user = user_idx[-1] if user_idx else None
     deep_set = set(user_idx[-MAX_USER_FRAMES:])
@@ -433,6 +355,10 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None) -> Report
         if not f.library:
             user_frame = f.index
             break
+    if user_frame is not None:
+        f = frames[user_frame]
+        if files.lines(f.file) and not files.parsable(f.file):
+            notes.append(files.too_large_note(f.file, os.path.basename(f.file)))
     del tbs, kept
     return Report(exception=top, chain=tuple(chain_facts), frames=tuple(frames), user_frame=user_frame,
                   notes=tuple(notes))

@@ -7,9 +7,10 @@ be done (no error explained yet, no edit, edits in a file on disk or in more tha
 """
 from __future__ import annotations
 
-import linecache
 import os
 from typing import Any
+
+from . import files as sources  # trusted sources only: a cell registered whole, never a module's loader
 
 USAGE = "usage: %explainerr fix   (puts the last error's corrected cell into the next input)"
 
@@ -17,7 +18,7 @@ USAGE = "usage: %explainerr fix   (puts the last error's corrected cell into the
 def _is_cell(path: str) -> bool:
     """Code typed in the shell: known to linecache but not a file on disk (`<ipython-input-…>`, ipykernel's
     per-cell names)."""
-    return not os.path.isfile(path) and bool(linecache.getlines(path))
+    return not os.path.isfile(path) and bool(sources.lines(path))
 
 
 def corrected_cell(report: Any) -> tuple[str | None, str]:
@@ -35,7 +36,7 @@ def corrected_cell(report: Any) -> tuple[str | None, str]:
     if len(files) > 1:
         return None, f"the fix edits {len(files)} cells; apply it by hand from the explanation above"
     try:
-        lines = apply_to_lines(linecache.getlines(files[0]), fix.edits)
+        lines = apply_to_lines(list(sources.lines(files[0])), fix.edits)
     except ValueError as exc:
         return None, f"the edits do not fit the cell any more: {exc}"
     return "".join(lines).rstrip("\n"), "the corrected cell is in the next input; check it, then run it"

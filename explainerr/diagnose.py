@@ -41,7 +41,8 @@ def _message_match(pattern: Pattern, exc: ExceptionFacts) -> dict[str, str] | No
     if not any(name in pattern.exceptions for name in (exc.mro or (exc.type,))) and exc.type not in pattern.exceptions:
         return None
     from .knowledge import message_regexes
-    message = exc.message[:MAX_MATCH_CHARS]
+    # RE2 reads UTF-8: a lone surrogate (from an undecodable file name) is matched as "?"
+    message = exc.message[:MAX_MATCH_CHARS].encode("utf-8", "replace").decode("utf-8")
     for rx in message_regexes(pattern):
         m = rx.search(message)
         if m:

@@ -150,6 +150,8 @@ class FrameFacts:
     scalars: Mapping[str, Scalar] = field(default_factory=dict)
     self_class: str | None = None
     objects: tuple[ObjectFacts, ...] = ()
+    #: (lineno, end_lineno, col, end_col) of the failing instruction: what Python's traceback underlines.
+    position: tuple[Any, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "function": self.function, "library": self.library}
@@ -171,12 +173,33 @@ class FrameFacts:
 
 @dataclass(frozen=True)
 class ExceptionFacts:
+    """One exception as Python shows it.  `display` is the class as Python's traceback names it
+    (`torch.OutOfMemoryError`), `relation` how it is linked to the exception before it in a chain ("cause":
+    `raise ... from`, "context": raised while handling it, "" otherwise), `frames` its traceback's entries
+    (shallow: no values), `syntax` SyntaxError's (filename, lineno, offset, text, end_lineno, end_offset,
+    msg)."""
+
     type: str
     message: str
     mro: tuple[str, ...] = ()
+    display: str = ""
+    notes: tuple[str, ...] = ()
+    relation: str = ""
+    frames: tuple[FrameFacts, ...] = ()
+    syntax: tuple[Any, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "message": self.message}
+        out: dict[str, Any] = {"type": self.type, "message": self.message}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+    def link_dict(self) -> dict[str, Any]:
+        """A chain entry of the JSON report: also how it is linked, and its traceback's entries (text read
+        from a message, such as a DataLoader worker's error, is no link: type and message only)."""
+        if not self.relation:
+            return self.to_dict()
+        return {**self.to_dict(), "relation": self.relation, "frames": [f.to_dict() for f in self.frames]}
 
 
 @dataclass(frozen=True)
@@ -208,7 +231,7 @@ class Report:
         loc = self.location
         return {
             "version": 1,
-            "exception": {**self.exception.to_dict(), "chain": [c.to_dict() for c in self.chain]},
+            "exception": {**self.exception.to_dict(), "chain": [c.link_dict() for c in self.chain]},
             "location": None if loc is None else {
                 "file": loc.file, "line": loc.line, "function": loc.function, "source": loc.source.strip()},
             "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,

@@ -1,19 +1,22 @@
 """Renders a Report: rich (panels, tables, a diff of the user's lines), plain text, or JSON.
 
-Rendering is a pure function of the Report plus the user's source lines (linecache): no live frame or
-tensor is seen here.  rich is imported only when the rich format is used.
+Rendering is a pure function of the Report plus the user's source lines (files.py): no live frame or
+tensor is seen here.  Every text that quotes the user's code beyond the traceback is masked for secrets
+(masking.py), in every format.  rich is imported only when the rich format is used.
 """
 from __future__ import annotations
 
 import json
-import linecache
 import os
 import re
 import sys
-from typing import IO, Any
+from typing import IO, Any, Sequence
 
+from . import files
 from .facts import shape_text
-from .model import Config, Diagnosis, Report, TensorFacts
+from .masking import mask_secrets, shown_report
+from .model import Config, Diagnosis, ExceptionFacts, FrameFacts, Report, TensorFacts
+from .pyformat import SEPARATORS, links, syntax_lines
 
 LIBRARY_GROUPS = ("torch", "transformers", "explainerr")
 #: At most this many tensors are listed when no known mistake matches; the rest are counted ("… N more").
@@ -41,7 +44,7 @@ def choose_format(config: Config, stream: IO[str]) -> str:
 def render(report: Report, config: Config, stream: IO[str]) -> None:
     fmt = choose_format(config, stream)
     if fmt == "json":
-        stream.write(json.dumps(report.to_dict(), indent=2) + "\n")
+        stream.write(json.dumps(report_dict(report), indent=2) + "\n")
     elif fmt == "rich":
         render_rich(report, config, stream)
     else:
@@ -72,6 +75,11 @@ def _where(path: str, line: int) -> str:
     return f"{cell}, line {line}" if cell else f"{_short(path)}:{line}"
 
 
+def report_dict(report: Report) -> dict[str, Any]:
+    """The JSON report (DESIGN.md §4) as explainerr writes it: secrets masked (masking.py)."""
+    return shown_report(report, for_json=True).to_dict()
+
+
 def _short(path: str) -> str:
     try:
         rel = os.path.relpath(path)
@@ -91,6 +99,10 @@ def _library_name(path: str) -> str:
 
 def traceback_lines(report: Report) -> list[tuple[str, str | None, bool]]:
     """(location line, source line, is_user) for a compact traceback: library runs collapsed to one line."""
+    return fold_frames(report.frames)
+
+
+def fold_frames(frames: Sequence[FrameFacts]) -> list[tuple[str, str | None, bool]]:
     out: list[tuple[str, str | None, bool]] = []
     run: list[str] = []
 
@@ -100,10 +112,9 @@ def traceback_lines(report: Report) -> list[tuple[str, str | None, bool]]:
             out.append((f"  … {len(run)} frame{'s' if len(run) > 1 else ''} in {', '.join(names)}", None, False))
             run.clear()
 
-    frames = report.frames
     last = len(frames) - 1
-    for f in frames:
-        if f.library and f.index != last:
+    for i, f in enumerate(frames):
+        if f.library and i != last:
             run.append(_library_name(f.file))
             continue
         flush()
@@ -136,6 +147,36 @@ def exception_line(report: Report) -> str:
     return f"{e.type}: {e.message}" if e.message else e.type
 
 
+def _exception_rows(e: ExceptionFacts) -> list[tuple[str, str]]:
+    """("exc" | "note", text) rows after an exception's frames: its line (a SyntaxError's location and caret)
+    and its notes, as Python prints them."""
+    if e.syntax is not None:
+        rows = [("exc", line.rstrip("\n")) for line in syntax_lines(e.type, e.syntax)]
+    else:
+        rows = [("exc", f"{e.type}: {e.message}" if e.message else e.type)]
+    return rows + [("note", part) for note in e.notes for part in note.split("\n")]
+
+
+def traceback_rows(report: Report) -> list[tuple[str, str]]:
+    """The traceback explainerr prints, as (kind, text) rows: every link of the chain, oldest first, with
+    Python's separators, each with its frames folded and its notes.  Kinds: header, user, lib, user-code,
+    lib-code, exc, note, sep."""
+    rows: list[tuple[str, str]] = []
+    blocks = [(link.frames, link) for link in reversed(links(report.chain))]
+    blocks.append((report.frames, report.exception))
+    for k, (frames, e) in enumerate(blocks):
+        if frames:
+            rows.append(("header", "Traceback (most recent call last, library frames folded):"))
+            for loc, code, is_user in fold_frames(frames):
+                rows.append(("user" if is_user else "lib", loc))
+                if code:
+                    rows.append(("user-code" if is_user else "lib-code", "    " + code))
+        rows += _exception_rows(e)
+        if k < len(blocks) - 1:
+            rows += [("sep", line) for line in SEPARATORS[e.relation].split("\n")[:-1]]
+    return rows
+
+
 def _edit_diff(d: Diagnosis) -> list[tuple[str, str]]:
     """(kind, text) rows of a diff for the fix's edits: kind is '-', '+' or '@'."""
     rows: list[tuple[str, str]] = []
@@ -145,21 +186,17 @@ def _edit_diff(d: Diagnosis) -> list[tuple[str, str]]:
         rows.append(("@", f"{cell_name(e.file) or _short(e.file)}, line {e.start_line}" + (
             f"-{e.end_line}" if e.end_line != e.start_line else "")))
         for n in range(e.start_line, e.end_line + 1):
-            rows.append(("-", linecache.getline(e.file, n).rstrip("\n")))
+            rows.append(("-", mask_secrets(files.line(e.file, n).rstrip("\n"))))
         for line in e.replacement.split("\n"):
             rows.append(("+", line))
     return rows
 
 
 def render_plain(report: Report, with_traceback: bool = True) -> str:
+    report = shown_report(report)
     lines: list[str] = []
     if with_traceback:
-        lines.append("Traceback (most recent call last, library frames folded):")
-        for loc, code, _ in traceback_lines(report):
-            lines.append(loc)
-            if code:
-                lines.append("    " + code)
-        lines.append(exception_line(report))
+        lines += [text for _, text in traceback_rows(report)]
         lines.append("")
     d = report.diagnosis
     if d is None:
@@ -229,6 +266,7 @@ def _wrap(text: str, indent: str, width: int = 100) -> str:
 
 
 def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
+    report = shown_report(report)
     from rich.console import Console, Group
     from rich.panel import Panel
     from rich.table import Table
@@ -237,13 +275,12 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
     console = Console(file=stream, force_terminal=config.color if config.color is not None else None,
                       no_color=config.color is False, width=config.width, highlight=False, soft_wrap=False)
     if config.traceback:
-        tb = Text("Traceback (most recent call last, library frames folded):\n", style="bold")
-        for loc, code, is_user in traceback_lines(report):
-            tb.append(loc + "\n", style="" if is_user else "dim")
-            if code:
-                tb.append("    " + code + "\n", style="bold" if is_user else "dim")
-        tb.append(exception_line(report), style="bold red")
-        console.print(tb)
+        styles = {"header": "bold", "lib": "dim", "lib-code": "dim", "user-code": "bold", "exc": "bold red"}
+        rows = traceback_rows(report)
+        tb = Text()
+        for i, (kind, text) in enumerate(rows):
+            tb.append(text + ("\n" if i < len(rows) - 1 else ""), style=styles.get(kind, ""))
+        console.print(tb, soft_wrap=True)  # as Python prints it: long lines are not cut
     d = report.diagnosis
     parts: list[Any] = []
     if d is None:  # one line, the tensors of the failing line if any, the notes: no panel

@@ -8,9 +8,13 @@ subclass's overridden methods are never called.
 What may be shown: `is_secret_name` / `looks_secret` decide which plain values (strings above all) stay out of
 the Report, so no token, password or key reaches any output format or `--report` file.
 
-How long: the analysis deadline (`EXPLAINERR_DEADLINE_MS`, default 2000) is a monotonic-clock budget per
-thread, checked cooperatively in the capture, knowledge and diagnosis loops; `check_deadline` raises
-`AnalysisTimeout` (a BaseException, so no broad `except Exception` in an analyzer swallows it).
+How long: the analysis deadline (`EXPLAINERR_DEADLINE_MS`, default 2000) is a budget of explainerr's own CPU
+time (the analysing thread's `time.thread_time`), so a machine loaded by other work does not cut explanations
+short; a wall-clock cap `WALL_FACTOR` times larger stops an analysis that waits instead of computing.  It is
+checked cooperatively in every loop whose length depends on the input (the work between two checks is bounded
+by the size caps of each stage); `check_deadline` raises `AnalysisTimeout` (a BaseException, so no broad
+`except Exception` in an analyzer swallows it).  The clocks are `cpu_clock` and `wall_clock`, looked up at
+each check so tests can replace them.
 This module imports only the standard library.
 """
 from __future__ import annotations
@@ -24,6 +28,8 @@ import types
 from typing import Any, Iterator
 
 DEFAULT_DEADLINE_MS = 2000.0
+#: The wall-clock cap is this many times the CPU budget.
+WALL_FACTOR = 5.0
 
 _local = threading.local()
 _type_mro = type.__dict__["__mro__"].__get__
@@ -31,13 +37,16 @@ _type_ns = type.__dict__["__dict__"].__get__
 _type_name = type.__dict__["__name__"].__get__
 _DICT_DESCRIPTORS = (types.GetSetDescriptorType, types.MemberDescriptorType)
 
+cpu_clock = time.thread_time
+wall_clock = time.monotonic
+
 
 class AnalysisTimeout(BaseException):
     """The analysis ran past its deadline (raised by `check_deadline`)."""
 
 
 def deadline_ms(environ: Any = None) -> float | None:
-    """The configured budget in ms (EXPLAINERR_DEADLINE_MS); None when it is 0 or negative (no deadline)."""
+    """The configured CPU budget in ms (EXPLAINERR_DEADLINE_MS); None when it is 0 or negative (no deadline)."""
     raw = (os.environ if environ is None else environ).get("EXPLAINERR_DEADLINE_MS", "")
     try:
         ms = float(raw) if raw.strip() else DEFAULT_DEADLINE_MS
@@ -47,20 +56,32 @@ def deadline_ms(environ: Any = None) -> float | None:
 
 
 def start_deadline(ms: float | None) -> Any:
-    """Start a budget for this thread's analysis; returns a token for `end_deadline` (budgets may nest)."""
+    """Start a budget of `ms` of this thread's CPU time (and WALL_FACTOR times that of wall time) for an
+    analysis; returns a token for `end_deadline`.  A budget started inside another one never ends later
+    than the outer one."""
     previous = getattr(_local, "end", None)
-    _local.end = None if ms is None else time.monotonic() + ms / 1000.0
+    if previous is None:
+        _local.exact_keys = {}  # dicts whose keys were checked, for the length of this analysis
+    if ms is None:
+        end = previous
+    else:
+        end = (cpu_clock() + ms / 1000.0, wall_clock() + WALL_FACTOR * ms / 1000.0)
+        if previous is not None:
+            end = (min(end[0], previous[0]), min(end[1], previous[1]))
+    _local.end = end
     return previous
 
 
 def end_deadline(token: Any) -> None:
     _local.end = token
+    if token is None:
+        _local.exact_keys = None
 
 
 def check_deadline() -> None:
     """Raise AnalysisTimeout when this thread's analysis budget is spent (a no-op outside an analysis)."""
     end = getattr(_local, "end", None)
-    if end is not None and time.monotonic() > end:
+    if end is not None and (cpu_clock() > end[0] or wall_clock() > end[1]):
         raise AnalysisTimeout()
 
 
@@ -110,8 +131,57 @@ def dict_items(d: dict[Any, Any], limit: int) -> Iterator[tuple[Any, Any]]:
     return itertools.islice(dict.items(d), limit)
 
 
+def dict_items_ends(d: dict[Any, Any], first: int, last: int) -> Iterator[tuple[Any, Any]]:
+    """The first `first` and the last `last` items of a dict, in order (a frame with 100,000 locals is read
+    at both ends: its parameters, and the names assigned just before the failure)."""
+    n = dict.__len__(d)
+    if n <= first + last:
+        return itertools.islice(dict.items(d), n)
+    tail = list(itertools.islice(reversed(dict.items(d)), last))
+    return itertools.chain(itertools.islice(dict.items(d), first), reversed(tail))
+
+
+#: Dicts larger than this are not checked key by key; lookups in them scan the first MAX_SCANNED_ITEMS.
+MAX_CHECKED_KEYS = 200_000
+MAX_SCANNED_ITEMS = 2_000
+
+
+def _exact_str_keys(d: dict[Any, Any]) -> bool:
+    """Whether every key of `d` is an exact str.  Only then is `dict.get(d, "name")` free of user code: a
+    stored key of a str subclass with the same hash would have its own `__eq__` called by the lookup."""
+    memo = getattr(_local, "exact_keys", None)
+    n = dict.__len__(d)
+    if memo is not None:
+        known = memo.get(id(d))
+        if known is not None and known[0] == n:
+            return known[1]
+    result = n <= MAX_CHECKED_KEYS
+    if result:
+        for k in dict.keys(d):
+            if type(k) is not str:
+                result = False
+                break
+    if memo is not None:
+        memo[id(d)] = (n, result)
+    return result
+
+
 def dict_get(d: dict[Any, Any], key: str, default: Any = None) -> Any:
-    return dict.get(d, key, default)
+    """d[key] (or `default`) for a dict or dict subclass, without running any user code: no overridden
+    method of the dict, no `__eq__` of a key."""
+    if _exact_str_keys(d):
+        return dict.get(d, key, default)
+    for k, v in itertools.islice(dict.items(d), MAX_SCANNED_ITEMS):
+        if type(k) is str and k == key:
+            return v
+    return default
+
+
+_MISSING = object()
+
+
+def dict_has(d: dict[Any, Any], key: str) -> bool:
+    return dict_get(d, key, _MISSING) is not _MISSING
 
 
 def frame_locals(frame: types.FrameType) -> dict[str, Any]:
@@ -131,7 +201,7 @@ def frame_globals(frame: types.FrameType) -> dict[str, Any] | None:
 
 def sub_dict(d: dict[str, Any], key: str) -> dict[Any, Any]:
     """d[key] when it is an exact dict (a module's `_modules` / `_parameters`), else an empty dict."""
-    v = dict.get(d, key)
+    v = dict_get(d, key)
     return v if type(v) is dict else {}
 
 

@@ -1,18 +1,19 @@
 """Reads the user's source files as text and AST: scopes, loops, assignments, calls, and line edits.
 
 Used by the analyzers (to name where a value came from) and by fix.py (to locate and rewrite the line that
-must change).  Works from files only (linecache, so notebook cells work too), never from live frames.
+must change).  Works from files only (read through files.py, so notebook cells work too, and only files small
+enough to parse), never from live frames.
 """
 from __future__ import annotations
 
 import ast
 import bisect
 import io
-import linecache
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+from . import files
 from .model import Edit
 
 
@@ -25,7 +26,8 @@ def _parse(file: str, text: str) -> ast.Module | None:
 
 
 def text_of(file: str) -> str:
-    return "".join(linecache.getlines(file))
+    """The file's text when it may be parsed (files.py: a trusted source, not too large), else ""."""
+    return "".join(files.lines(file)) if files.parsable(file) else ""
 
 
 def tree_of(file: str) -> ast.Module | None:
@@ -235,7 +237,7 @@ class LineEditor:
 
     def __init__(self, file: str, first: int, last: int) -> None:
         self.file, self.first, self.last = file, first, last
-        self.lines = [linecache.getline(file, n) for n in range(first, last + 1)]
+        self.lines = [files.line(file, n) for n in range(first, last + 1)]
         self.changes: list[tuple[int, int, int, int, str]] = []
 
     @classmethod
@@ -274,7 +276,7 @@ def parses_in_file(file: str, first: int, last: int, replacement: str) -> bool:
     """True if the file still compiles with lines first..last replaced (compiled, not only parsed: a repeated
     keyword argument parses but does not compile).  Only the top-level statement holding those lines is
     re-compiled (a long file is not compiled twice per edit); else the whole file."""
-    lines = linecache.getlines(file)
+    lines = files.lines(file)
     if not lines:
         return False
     tree = tree_of(file)
@@ -297,7 +299,7 @@ def _compiles(lines: list[str]) -> bool:
 def insert_after(file: str, stmt: ast.stmt, text: str) -> Edit | None:
     """An edit that keeps statement `stmt` and adds `text` (same indentation) after it."""
     first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
-    lines = [linecache.getline(file, n) for n in range(first, last + 1)]
+    lines = [files.line(file, n) for n in range(first, last + 1)]
     indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
     replacement = "".join(lines).rstrip("\n") + "\n" + indent + text
     if not parses_in_file(file, first, last, replacement):
@@ -308,7 +310,7 @@ def insert_after(file: str, stmt: ast.stmt, text: str) -> Edit | None:
 def insert_before(file: str, stmt: ast.stmt, text: str) -> Edit | None:
     """An edit that adds `text` (same indentation) before statement `stmt`, keeping it."""
     first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
-    lines = [linecache.getline(file, n) for n in range(first, last + 1)]
+    lines = [files.line(file, n) for n in range(first, last + 1)]
     indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
     replacement = indent + text + "\n" + "".join(lines).rstrip("\n")
     if not parses_in_file(file, first, last, replacement):

@@ -120,13 +120,13 @@ def config_facts(config: object) -> dict[str, Scalar]:
         return {}
     out: dict[str, Scalar] = {}
     for name in CONFIG_ATTRS:
-        v = dict.get(d, name)
+        v = safety.dict_get(d, name)
         if v is not None and _plain(v) is not None:
             out[name] = _plain(v)
-    labels = dict.get(d, "id2label")
+    labels = safety.dict_get(d, "id2label")
     if "num_labels" not in out and type(labels) is dict:
         out["num_labels"] = len(labels)
-    problem = dict.get(d, "problem_type")
+    problem = safety.dict_get(d, "problem_type")
     if type(problem) is str:
         out["problem_type"] = problem
     return out
@@ -169,7 +169,7 @@ def _class_file(cls: type) -> str | None:
     module = safety._type_ns(cls).get("__module__")
     mod = sys.modules.get(module) if type(module) is str and module != "__main__" else None
     d = safety.instance_dict(mod) if mod is not None else None
-    f = dict.get(d, "__file__") if d is not None else None
+    f = safety.dict_get(d, "__file__") if d is not None else None
     return f if type(f) is str else None
 
 
@@ -200,15 +200,16 @@ def module_facts(value: object, expr: str, frame: int) -> ModuleFacts | None:
     d = safety.instance_dict(value)
     if d is None:
         return None
-    attrs = {k: _plain(d[k]) for k in MODULE_ATTRS if k in d and _plain(d[k]) is not None}
-    weight = safety.sub_dict(d, "_parameters").get("weight")
+    values = {k: _plain(safety.dict_get(d, k)) for k in MODULE_ATTRS}
+    attrs = {k: v for k, v in values.items() if v is not None}
+    weight = safety.dict_get(safety.sub_dict(d, "_parameters"), "weight")
     if is_tensor(weight):
         try:
             with _quiet(_torch()):
                 attrs["weight_shape"] = "x".join(str(int(s)) for s in weight.shape)  # type: ignore[attr-defined]
         except Exception:
             pass
-    config = d.get("config")
+    config = safety.dict_get(d, "config")
     return ModuleFacts(expr=expr, cls=safety.type_name(value), frame=frame, attrs=attrs,
                        config=config_facts(config) if config is not None else {},
                        device=module_device(value), ident=id(value))
@@ -221,5 +222,5 @@ def child_name(parent: object, child: object) -> str | None:
         return None
     for name, m in safety.sub_dict(d, "_modules").items():
         if m is child:
-            return str(name)
+            return name if type(name) is str else None
     return None

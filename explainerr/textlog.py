@@ -9,20 +9,21 @@ the user's process.
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 
 from .model import ExceptionFacts, FrameFacts, Report
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _TB_HEADER = re.compile(r"(?:Original )?Traceback \(most recent call last(?:, library frames folded)?\):?")
-_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>.+?)\s*$')
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<function>.*\S|\s)\s*$')
 _IPY_FRAME = re.compile(r"^\s*File (?P<file>[^\s\"].*?):(?P<line>\d+), in (?P<function>[\w.<>]+)")
 _IPY_CELL = re.compile(r"^\s*(?:Cell|Input) In ?\[(?P<cell>\d*)\],? line:? (?P<line>\d+)(?:, in (?P<function>[\w.<>]+))?")
 _IPY_ARROW = re.compile(r"^\s*-*>\s*(?P<no>\d+)\s(?P<src>.*)$")
 _EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*):(?: (?P<message>.*))?$")
 _EXC_BARE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?P<message>)$")
 _EXC_NAME = re.compile(r"(Error|Exception|Interrupt|Exit|Warning|Failed|Failure|Iteration)$")
-_MARKERS = re.compile(r"^\s*[~^\s]+$")
+_MARKERS = re.compile(r"^[~^\s]+$")
 _LOG_RECORD = re.compile(r"^(?:[IWEF]\d{4} \d\d:\d\d|\d{4}-\d\d-\d\d[ T]\d\d:|\[[\w-]*\d+\]:)")
 _CHAINED = ("The above exception was the direct cause", "During handling of the above exception")
 #: explainerr's own output after a traceback (a pasted run that was already explained): never the message
@@ -67,7 +68,7 @@ def _is_header(line: str) -> bool:
 def _continues(lines: list[str], j: int) -> bool:
     """A blank line inside a multi-paragraph message (torch.compile's): the next text is indented or is one
     of Dynamo's trailing sections."""
-    nxt = next((ln for ln in lines[j:] if ln.strip()), "")
+    nxt = next((ln for ln in itertools.islice(lines, j, None) if ln.strip()), "")
     return bool(nxt) and (nxt[0].isspace() or nxt.startswith(("from user code:", "Set TORCHDYNAMO", "You can suppress")))
 
 

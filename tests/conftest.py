@@ -32,6 +32,15 @@ def shows_explainerr(text: str) -> bool:
     return bool(_OWN_WORD.search(text))
 
 
+def caught(fn) -> BaseException:
+    """The exception `fn()` raises (with its traceback), for tests that explain it in-process."""
+    try:
+        fn()
+    except BaseException as e:
+        return e
+    raise AssertionError("did not raise")
+
+
 def run_py(args: list[str], cwd: Path | str | None = None, env: dict[str, str] | None = None,
            timeout: float = 120, input: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the test interpreter in a subprocess with plain, uncoloured output."""

@@ -31,7 +31,7 @@ def test_chains_the_previous_hook_on_failure(monkeypatch, capsys):
     explainerr.install()
     try:
         import explainerr.analysis as analysis
-        monkeypatch.setattr(analysis, "analyze", lambda exc, tb=None: 1 / 0)
+        monkeypatch.setattr(analysis, "analyze", lambda exc, tb=None, facts=None: 1 / 0)
         try:
             raise KeyError("k")
         except KeyError as e:
@@ -52,7 +52,7 @@ def test_injected_failure_shows_native_traceback_and_keeps_exit(tmp_path):
     script = tmp_path / "s.py"
     script.write_text(textwrap.dedent("""
         import explainerr, explainerr.analysis as a
-        a.analyze = lambda exc, tb=None: 1 / 0
+        a.analyze = lambda exc, tb=None, facts=None: 1 / 0
         explainerr.install()
         def f():
             raise RuntimeError("boom in user code")
@@ -67,7 +67,7 @@ def test_injected_failure_shows_native_traceback_and_keeps_exit(tmp_path):
 
 def test_debug_switch_raises_internal_errors(tmp_path):
     script = tmp_path / "s.py"
-    script.write_text("import explainerr, explainerr.analysis as a\na.analyze = lambda exc, tb=None: 1 / 0\n"
+    script.write_text("import explainerr, explainerr.analysis as a\na.analyze = lambda exc, tb=None, facts=None: 1 / 0\n"
                       "explainerr.install()\nraise RuntimeError('x')\n")
     p = run_py([str(script)], env={"EXPLAINERR_DEBUG": "1"})
     assert p.returncode == 1

@@ -92,7 +92,7 @@ def test_records_without_exceptions_and_non_errors_are_plain(logger):
 @pytest.mark.parametrize("debug", ["0", "1"])
 def test_internal_failure_keeps_the_traceback_and_adds_one_line(logger, monkeypatch, debug):
     monkeypatch.setenv("EXPLAINERR_DEBUG", debug)
-    monkeypatch.setattr(explainerr.analysis, "analyze", lambda exc, tb=None: 1 / 0)
+    monkeypatch.setattr(explainerr.analysis, "analyze", lambda exc, tb=None, facts=None: 1 / 0)
     ours = logger.add(explainerr.ExplainFormatter("%(message)s"))
     failing_step(logger)
     text = ours.getvalue()

@@ -42,13 +42,13 @@ TESTS = textwrap.dedent('''
 
     def test_internal_failure(monkeypatch):
         import explainerr.analysis
-        monkeypatch.setattr(explainerr.analysis, "analyze", lambda exc, tb=None: 1 / 0)
+        monkeypatch.setattr(explainerr.analysis, "analyze", lambda exc, tb=None, facts=None: 1 / 0)
         monkeypatch.setenv("EXPLAINERR_DEBUG", "0")
         raise KeyError("user error")
 
     def test_internal_failure_debug(monkeypatch):
         import explainerr.analysis
-        monkeypatch.setattr(explainerr.analysis, "analyze", lambda exc, tb=None: 1 / 0)
+        monkeypatch.setattr(explainerr.analysis, "analyze", lambda exc, tb=None, facts=None: 1 / 0)
         raise KeyError("user error 2")
 ''')
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ast
 import builtins
-import linecache
 
+from .. import files
 from .. import source as src
 from ..model import Edit
 
@@ -108,7 +108,7 @@ def read_names(code: str) -> set[str] | None:
 def undefined_names(edit: Edit) -> set[str]:
     """Names the edit's replacement reads that are bound neither by it nor where it runs.  The replaced lines
     are read inside the statement that holds them, so a `for` header or one argument line can be checked."""
-    lines = linecache.getlines(edit.file)
+    lines = files.lines(edit.file)
     tree = src.tree_of(edit.file)
     if not lines or tree is None:
         return set()
@@ -176,7 +176,7 @@ def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
         if is_library_file(e.file):
             dropped.append(f"{e.file}:{e.start_line}: library code is never edited")
             continue
-        if not linecache.getlines(e.file):
+        if not files.lines(e.file):
             dropped.append(f"{e.file}:{e.start_line}: the file cannot be read")
             continue
         if not src.parses_in_file(e.file, e.start_line, e.end_line, e.replacement):

@@ -3,9 +3,9 @@ bound a loop by the tensor it indexes."""
 from __future__ import annotations
 
 import ast
-import linecache
 import re
 
+from .. import files
 from .. import source as src
 from ..analyzers import Finding
 from ..facts import Context
@@ -95,7 +95,7 @@ def _loader_collate(ctx: Context, f: Finding) -> Located:
     made = e.edit()
     if made is None:
         return [], None
-    first = linecache.getline(frame.file, a.stmt.lineno)
+    first = files.line(frame.file, a.stmt.lineno)
     indent = first[: len(first) - len(first.lstrip())]
     block = "".join(indent + line if line.strip() else line for line in (helper + "\n").splitlines(True))
     from ..model import Edit
