@@ -9,7 +9,14 @@ from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import config_site, keyword_site, label_set, linear_site
-from .operands import describe_library_loss, loss_model, loss_operands, passed_in, user_model_name
+from .label_sources import dataset_column
+from .operands import (
+    describe_library_loss,
+    loss_model,
+    loss_operands,
+    passed_in,
+    user_model_name,
+)
 
 NEGATIVE = fact("negative", "the bad values are negative (a label or an id below 0)")
 ONE_BASED = fact("one-based", "the labels run from 1 to the number of classes: they are 1-based")
@@ -64,7 +71,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
     else:
         f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
-    f.hints.update(labels=labels, n_classes=n_classes, max_label=hi, target=target)
+    column = dataset_column(ctx, labels)
+    f.hints.update(labels=labels, n_classes=n_classes, max_label=hi, target=target,
+                   trace=[column] if column is not None else [])
     return f
 
 

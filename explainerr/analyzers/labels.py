@@ -5,17 +5,23 @@ class scores outside dimension 1.  The culprit is the side that disagrees with t
 reading adds its fact, which picks the sentences of the pattern (knowledge/labels.yaml)."""
 from __future__ import annotations
 
-import ast
 import re
 
 from .. import source as src
 from ..facts import Context, shape_text
 from ..model import TensorFacts
-from . import Finding, analyzer, evidence, fact, value_evidence
-from . import label_range, label_text  # noqa: F401  (register label-exceeds-classes, text-loss-labels)
+from . import Finding, analyzer, evidence, fact, label_range, label_text, value_evidence  # noqa: F401  (register label-exceeds-classes, text-loss-labels)
 from .classes import config_site, keyword_site, label_set, linear_site
 from .label_range import CONFIG_FIELD, LABEL_SET, LABELY, SIZE_LEFT_DEFAULT, SIZE_SET_AT
-from .operands import Operand, describe_library_loss, loss_model, loss_operands, passed_in, user_model_name
+from .label_sources import filtered_apart, padded_apart
+from .operands import (
+    Operand,
+    describe_library_loss,
+    loss_model,
+    loss_operands,
+    passed_in,
+    user_model_name,
+)
 from .scene import TOKENIZER, scene_facts
 
 ONE_HOT = fact("one-hot", "the labels are one-hot rows (0/1, one column per class)")
@@ -36,8 +42,6 @@ MULTI_TARGET = fact("multi-target", "the labels have a second dimension where cr
                                      "per row")
 TOKEN_LOGITS = fact("token-logits", "the predictions have one row per token (batch, tokens, classes) but the labels "
                                     "one per example")
-FILTERED_APART = fact("filtered-apart", "a function filters the inputs (`kept` from `source` if `condition`) but "
-                                         "returns the labels `unfiltered` as they were")
 EXTRA_DIM = fact("extra-dim", "the labels have a trailing dimension of 1, or the predictions do")
 _SHAPE = re.compile(r"\d+")
 
@@ -255,96 +259,6 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
     elif TOKENIZER in scene_facts(ctx):
         f.facts.add(WORD_LABELS)
     return f
-
-
-def filtered_apart(ctx: Context) -> Finding | None:
-    """Inputs filtered, labels not: a function keeps `kept = [t for t in texts if cond]` and builds the inputs
-    from `kept`, but the labels it returns from the unfiltered `labels`, so fewer prediction rows than labels
-    come out.  The labels must be filtered by the same condition, zipped with the inputs they belong to."""
-    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
-        tree = src.tree_of(file)
-        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else ():
-            params = {a.arg for a in fn.args.args}
-            for a in src.walk_scope(fn):
-                comp = a.value if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(
-                    a.targets[0], ast.Name) else None
-                if not (isinstance(comp, ast.ListComp) and len(comp.generators) == 1 and comp.generators[0].ifs
-                        and isinstance(comp.elt, ast.Name) and isinstance(comp.generators[0].target, ast.Name)
-                        and comp.elt.id == comp.generators[0].target.id
-                        and isinstance(comp.generators[0].iter, ast.Name) and comp.generators[0].iter.id in params):
-                    continue
-                kept, source = a.targets[0].id, comp.generators[0].iter.id
-                derived = {kept} | {t.targets[0].id for t in src.walk_scope(fn) if isinstance(t, ast.Assign) and len(
-                    t.targets) == 1 and isinstance(t.targets[0], ast.Name) and kept in src.names_in(t.value)}
-                for ret in (r for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None):
-                    names = src.names_in(ret.value)
-                    others = [n for n in params - {source, "self"} if n in names]
-                    if derived & set(names) and others:
-                        g = comp.generators[0]
-                        return Finding(facts={FILTERED_APART}, values={
-                            "filter_fn": fn.name, "kept": kept, "source": source, "unfiltered": others[0],
-                            "condition": " and ".join(src.segment(file, c) for c in g.ifs)},
-                            hints={"filtered_apart": (file, ret, others[0], g)})
-    return None
-
-
-def _leaf(expr: str) -> str:
-    """`target_ids` of `batch.target_ids` or `batch["target_ids"]`."""
-    return re.split(r"[.\[\]\"']+", expr.strip("]\"'"))[-1]
-
-
-def padded_apart(ctx: Context, ids: str, labels: TensorFacts) -> tuple[str, str | None, str | None, tuple[
-        str, list[ast.stmt]]] | None:
-    """A user function that pads the inputs and the labels to two lengths computed apart
-    (`src_len = max(len(s) for s in srcs)`, `tgt_len = max(...)`), and returns both padded tensors: the
-    function named like the tensors' keys, or the one whose call made the labels' container.  Returns
-    (function, the inputs' length name, the labels' length name (both None when the names do not tell
-    which is which), (file, the two assignments))."""
-    want = {_leaf(ids), _leaf(labels.expr)}
-    maker = _making_function(ctx, labels)
-    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
-        tree = src.tree_of(file)
-        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else []:
-            lengths = {a.targets[0].id: a for a in src.walk_scope(fn) if isinstance(a, ast.Assign) and len(
-                a.targets) == 1 and isinstance(a.targets[0], ast.Name) and _is_max_len(a.value)}
-            if len(lengths) < 2:
-                continue
-            made: dict[str, str] = {}  # tensor name → the length name its padding uses
-            for a in src.walk_scope(fn):
-                if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name):
-                    used = [n for n in src.names_in(a.value) if n in lengths]
-                    if used and a.targets[0].id not in lengths:
-                        made[a.targets[0].id] = used[0]
-            if want <= set(made) and made[_leaf(ids)] != made[_leaf(labels.expr)]:
-                n_ids, n_labels = made[_leaf(ids)], made[_leaf(labels.expr)]
-                return fn.name, n_ids, n_labels, (file, [lengths[n_ids], lengths[n_labels]])
-            if fn.name != maker:
-                continue
-            returned = [n for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None
-                        for n in src.names_in(r.value) if n in made]
-            pads = list(dict.fromkeys(made[n] for n in returned))
-            if len(pads) == 2:
-                return fn.name, None, None, (file, [lengths[pads[0]], lengths[pads[1]]])
-    return None
-
-
-def _making_function(ctx: Context, t: TensorFacts) -> str | None:
-    """The user function whose call made the container `t` is read from (`batch = collate(pairs)` for
-    `batch.target_ids`)."""
-    frame = ctx.frames[t.frame]
-    tree = src.tree_of(frame.file)
-    root = re.match(r"[A-Za-z_]\w*", t.expr)
-    made = src.last_assignment(tree, root.group(0), frame.line) if tree is not None and root else None
-    if made is not None and isinstance(made.value, ast.Call) and isinstance(made.value.func, ast.Name):
-        return made.value.func.id
-    return None
-
-
-def _is_max_len(node: ast.AST) -> bool:
-    """`max(len(x) for x in xs)`, `max(map(len, xs))`, `max([len(x) for x in xs])`."""
-    return (isinstance(node, ast.Call) and src.call_name(node) == "max" and len(node.args) == 1 and any(
-        isinstance(n, (ast.Call, ast.Name)) and (src.call_name(n) == "len" if isinstance(n, ast.Call) else n.id == "len")
-        for n in ast.walk(node.args[0])))
 
 
 def _width(ctx: Context, in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -> Finding | None:

@@ -21,6 +21,9 @@ ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames ha
                                         "width (`encoder`)")
 CONCATENATED = fact("concatenated", "the input was made by concatenating `n_parts` vectors (`concat`)")
 SIZE_FROM_CALL = fact("size-from-call-site", "a reusable class got the wrong size from the call that builds it")
+LINEAR_LAYER = fact("linear-layer", "the layer that refused its input is a Linear")
+CHANNELS_LAST = fact("channels-last", "a convolution got (batch, length, channels): its channels are the input's last "
+                                      "dimension (`moved`: the input with them in dimension 1)")
 SIZE_WRITTEN = fact("size-written", "the layer's size is written in the user's code (`site`, `site_line`)")
 
 #: layer class → (its size attribute, the constructor argument that sets it, its position)
@@ -60,6 +63,16 @@ def layer_input_width(ctx: Context) -> Finding | None:
     if e:
         f.evidence.append(e)
     f.evidence.append(value_evidence(f"{f.values['layer']}.{attr}", want))
+    if cls in ("Linear", "LazyLinear"):
+        f.facts.add(LINEAR_LAYER)
+    shape = tuple(int(x) for x in re.findall(r"\d+", ctx.groups.get("input_shape", "")))
+    if cls.startswith("Conv") and len(shape) in (3, 4) and shape[-1] == want and inp is not None:
+        f.facts.add(CHANNELS_LAST)
+        moved = f"{inp.expr}.transpose(1, 2)" if len(shape) == 3 else f"{inp.expr}.permute(0, 3, 1, 2)"
+        f.values.update(input_shape="(" + ", ".join(map(str, shape)) + ")", moved=moved)
+        f.hints.update(channels_last=(inp, moved))
+        f.confidence = "high"
+        return f
     _explain_width(ctx, f, frame, inp, got)
     site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),

@@ -7,10 +7,10 @@ import re
 
 from .. import source as src
 from ..analyzers import Finding
-from ..facts import Context
-from ..model import FrameFacts
 from ..analyzers.classes import assigned_call
 from ..analyzers.operands import user_model_name
+from ..facts import Context
+from ..model import FrameFacts
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 from .checks import bound_names
 from .word_labels import align_word_labels

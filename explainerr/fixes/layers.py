@@ -11,11 +11,13 @@ from ..analyzers import Finding
 from ..analyzers.classes import static_int
 from ..analyzers.layers import encoder_size_expr
 from ..facts import Context
-from . import Located, edits_of, locator
+from . import Located, edits_of, failing_statement, find_expr, locator
 
 
 @locator("linear-in")
 def linear_in(ctx: Context, f: Finding) -> Located:
+    if "channels-last" in f.facts:
+        return _channels_first(ctx, *f.hints["channels_last"]), None
     site, hidden = f.hints.get("site"), f.hints.get("hidden")
     if site is None or site.node is None or not isinstance(hidden, int):
         return [], None
@@ -43,3 +45,15 @@ def _scaled(ctx: Context, site, hidden: int) -> str | None:
             if unit and hidden % unit == 0:
                 return f"{hidden // unit} * {src.segment(site.file, other)}"
     return None
+
+
+def _channels_first(ctx: Context, inp, moved: str) -> list:
+    """The convolution's input moved to (batch, channels, ...) where the layer is called."""
+    frame = ctx.frames[inp.frame]
+    found = failing_statement(frame)
+    if found is None:
+        return []
+    node = find_expr(frame.file, found[1], inp.expr)
+    if node is None:
+        return []
+    return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(node, moved))

@@ -1,0 +1,166 @@
+"""Where the labels' shape was made in the user's code, read from the source (nothing runs): a function that
+pads the inputs and the labels to two lengths computed apart, one that filters the inputs but not their
+labels, and the data set a DataLoader's batch of labels was taken from (`TensorDataset(ids, labels)`)."""
+from __future__ import annotations
+
+import ast
+import re
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+from . import Finding, fact
+
+FILTERED_APART = fact("filtered-apart", "a function filters the inputs (`kept` from `source` if `condition`) but "
+                                         "returns the labels `unfiltered` as they were")
+
+
+def filtered_apart(ctx: Context) -> Finding | None:
+    """Inputs filtered, labels not: a function keeps `kept = [t for t in texts if cond]` and builds the inputs
+    from `kept`, but the labels it returns from the unfiltered `labels`, so fewer prediction rows than labels
+    come out.  The labels must be filtered by the same condition, zipped with the inputs they belong to."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else ():
+            params = {a.arg for a in fn.args.args}
+            for a in src.walk_scope(fn):
+                comp = a.value if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(
+                    a.targets[0], ast.Name) else None
+                if not (isinstance(comp, ast.ListComp) and len(comp.generators) == 1 and comp.generators[0].ifs
+                        and isinstance(comp.elt, ast.Name) and isinstance(comp.generators[0].target, ast.Name)
+                        and comp.elt.id == comp.generators[0].target.id
+                        and isinstance(comp.generators[0].iter, ast.Name) and comp.generators[0].iter.id in params):
+                    continue
+                kept, source = a.targets[0].id, comp.generators[0].iter.id
+                derived = {kept} | {t.targets[0].id for t in src.walk_scope(fn) if isinstance(t, ast.Assign) and len(
+                    t.targets) == 1 and isinstance(t.targets[0], ast.Name) and kept in src.names_in(t.value)}
+                for ret in (r for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None):
+                    names = src.names_in(ret.value)
+                    others = [n for n in params - {source, "self"} if n in names]
+                    if derived & set(names) and others:
+                        g = comp.generators[0]
+                        return Finding(facts={FILTERED_APART}, values={
+                            "filter_fn": fn.name, "kept": kept, "source": source, "unfiltered": others[0],
+                            "condition": " and ".join(src.segment(file, c) for c in g.ifs)},
+                            hints={"filtered_apart": (file, ret, others[0], g)})
+    return None
+
+
+def leaf(expr: str) -> str:
+    """`target_ids` of `batch.target_ids` or `batch["target_ids"]`."""
+    return re.split(r"[.\[\]\"']+", expr.strip("]\"'"))[-1]
+
+
+def padded_apart(ctx: Context, ids: str, labels: TensorFacts) -> tuple[str, str | None, str | None, tuple[
+        str, list[ast.stmt]]] | None:
+    """A user function that pads the inputs and the labels to two lengths computed apart
+    (`src_len = max(len(s) for s in srcs)`, `tgt_len = max(...)`), and returns both padded tensors: the
+    function named like the tensors' keys, or the one whose call made the labels' container.  Returns
+    (function, the inputs' length name, the labels' length name (both None when the names do not tell
+    which is which), (file, the two assignments))."""
+    want = {leaf(ids), leaf(labels.expr)}
+    maker = _making_function(ctx, labels)
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else []:
+            lengths = {a.targets[0].id: a for a in src.walk_scope(fn) if isinstance(a, ast.Assign) and len(
+                a.targets) == 1 and isinstance(a.targets[0], ast.Name) and is_max_len(a.value)}
+            if len(lengths) < 2:
+                continue
+            made: dict[str, str] = {}  # tensor name → the length name its padding uses
+            for a in src.walk_scope(fn):
+                if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name):
+                    used = [n for n in src.names_in(a.value) if n in lengths]
+                    if used and a.targets[0].id not in lengths:
+                        made[a.targets[0].id] = used[0]
+            if want <= set(made) and made[leaf(ids)] != made[leaf(labels.expr)]:
+                n_ids, n_labels = made[leaf(ids)], made[leaf(labels.expr)]
+                return fn.name, n_ids, n_labels, (file, [lengths[n_ids], lengths[n_labels]])
+            if fn.name != maker:
+                continue
+            returned = [n for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None
+                        for n in src.names_in(r.value) if n in made]
+            pads = list(dict.fromkeys(made[n] for n in returned))
+            if len(pads) == 2:
+                return fn.name, None, None, (file, [lengths[pads[0]], lengths[pads[1]]])
+    return None
+
+
+def _making_function(ctx: Context, t: TensorFacts) -> str | None:
+    """The user function whose call made the container `t` is read from (`batch = collate(pairs)` for
+    `batch.target_ids`)."""
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file)
+    root = re.match(r"[A-Za-z_]\w*", t.expr)
+    made = src.last_assignment(tree, root.group(0), frame.line) if tree is not None and root else None
+    if made is not None and isinstance(made.value, ast.Call) and isinstance(made.value.func, ast.Name):
+        return made.value.func.id
+    return None
+
+
+def is_max_len(node: ast.AST) -> bool:
+    """`max(len(x) for x in xs)`, `max(map(len, xs))`, `max([len(x) for x in xs])`."""
+    return (isinstance(node, ast.Call) and src.call_name(node) == "max" and len(node.args) == 1 and any(
+        isinstance(n, (ast.Call, ast.Name)) and (src.call_name(n) == "len" if isinstance(n, ast.Call) else n.id == "len")
+        for n in ast.walk(node.args[0])))
+
+
+
+
+def dataset_column(ctx: Context, t: TensorFacts | None) -> tuple[int, str] | None:
+    """For a batch tensor unpacked from a DataLoader over `TensorDataset(a, b, c)` (`for x, y in loader`, or
+    `x, m, y = batch` inside `for batch in loader`), the frame and name of the tensor given at its position
+    (`y` → `c`), so where the values come from can be followed past the DataLoader."""
+    if t is None or not t.expr.isidentifier():
+        return None
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    name, position = t.expr, None
+    for _ in range(2):  # `y` in the for header, or unpacked from the batch the for header bound
+        loop = next((lp for lp in src.enclosing_loops(tree, frame.line) if name in src.names_in(lp.target)), None)
+        if loop is not None:
+            target = loop.target
+            if isinstance(target, ast.Tuple) and isinstance(loop.iter, ast.Call) and src.call_name(
+                    loop.iter) == "enumerate" and len(target.elts) == 2:
+                target = target.elts[1]
+            if position is None:
+                position = _position(target, name)
+            elif not (isinstance(target, ast.Name) and target.id == name):
+                return None
+            return _tensor_dataset_arg(ctx, frame, tree, loop, position)
+        made = src.last_assignment(tree, name, frame.line)
+        if made is None or not isinstance(made.stmt, ast.Assign) or not isinstance(made.value, ast.Name):
+            return None
+        position = _position(made.stmt.targets[0], name)
+        name = made.value.id
+    return None
+
+
+def _position(target: ast.AST, name: str) -> int | None:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return next((i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name), None)
+    return None
+
+
+def _tensor_dataset_arg(ctx: Context, frame, tree: ast.Module, loop: ast.For, position: int | None) -> tuple[
+        int, str] | None:
+    if position is None:
+        return None
+    it = loop.iter
+    while isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] in ("enumerate", "tqdm") and it.args:
+        it = it.args[0]
+    for _ in range(3):  # loader name → DataLoader(...) → dataset name → TensorDataset(...)
+        if isinstance(it, ast.Name):
+            made = src.last_assignment(tree, it.id, loop.lineno)
+            it = made.value if made is not None else None
+        if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "DataLoader":
+            kw = src.keyword(it, "dataset")
+            it = kw.value if kw is not None else (it.args[0] if it.args else None)
+            continue
+        if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "TensorDataset":
+            if position < len(it.args) and isinstance(it.args[position], ast.Name):
+                return frame.index, it.args[position].id
+            return None
+    return None
