@@ -110,11 +110,17 @@ def run_script(path: Path | str, argv: Iterable[str] = (), cwd: Path | str | Non
 
 
 def analyse(outcome: ScriptOutcome) -> Any:
-    """explainerr's Report for the outcome's uncaught exception (the pipeline `python -m explainerr` runs)."""
+    """explainerr's Report for the outcome's uncaught exception (the pipeline `python -m explainerr` runs),
+    analysed from the script's folder as `python -m explainerr` is (paths in a fix's diff are relative to it)."""
     from explainerr.analysis import analyze
     if outcome.exc is None:
         raise ValueError(f"{outcome.path} did not fail (exit status {outcome.exit_code})")
-    return analyze(outcome.exc, outcome.tb)
+    here = os.getcwd()
+    os.chdir(Path(outcome.path).parent)
+    try:
+        return analyze(outcome.exc, outcome.tb)
+    finally:
+        os.chdir(here)
 
 
 def run_case(case: Path | str, script: str | None = None, check_fix: bool = True,
