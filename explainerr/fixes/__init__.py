@@ -102,8 +102,25 @@ def find_expr(file: str, within: ast.AST, text: str) -> ast.AST | None:
     return None
 
 
-def is_tokenizer_call(call: ast.Call) -> bool:
+#: Keywords only a Hugging Face tokenizer call takes: a call with one of them tokenizes, whatever it is named.
+_TOKENIZER_KEYWORDS = frozenset({"return_tensors", "truncation", "padding", "is_split_into_words",
+                                 "return_attention_mask", "return_token_type_ids", "add_special_tokens",
+                                 "return_offsets_mapping", "return_special_tokens_mask"})
+_TOKENIZER_METHODS = ("encode", "encode_plus", "batch_encode_plus", "__call__")
+
+
+def is_tokenizer_call(call: ast.Call, ctx: Context | None = None) -> bool:
+    """A call that tokenizes text: it calls a tokenizer object seen in the frames (by its expression, or one
+    of its encode methods), or passes a keyword only tokenizers take; its name alone decides only when
+    nothing else is known (`tokenizer(...)`)."""
     name = src.call_name(call)
+    if ctx is not None:
+        tokenizers = {o.expr for f in ctx.frames for o in f.objects if o.kind == "tokenizer"}
+        base, _, method = name.rpartition(".")
+        if name in tokenizers or (base in tokenizers and method in _TOKENIZER_METHODS):
+            return True
+    if any(k.arg in _TOKENIZER_KEYWORDS for k in call.keywords):
+        return True
     return bool(_TOKENIZER_CALL.search(name)) and "." not in name.split("tokenizer")[-1]
 
 
@@ -114,11 +131,11 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
         origin = ctx.origin(root, frame)
         if origin is not None:
             f, _, node = origin
-            if isinstance(node, ast.Call) and is_tokenizer_call(node):
+            if isinstance(node, ast.Call) and is_tokenizer_call(node, ctx):
                 return f.file, node
             if node is not None:
                 for c in src.calls(node):
-                    if is_tokenizer_call(c):
+                    if is_tokenizer_call(c, ctx):
                         return f.file, c
     for fr in ctx.user_frames():
         if fr.file not in files:
@@ -127,7 +144,7 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
         tree = src.tree_of(file)
         if tree is None:
             continue
-        found = [c for c in src.calls(tree) if is_tokenizer_call(c)]
+        found = [c for c in src.calls(tree) if is_tokenizer_call(c, ctx)]
         if found:
             return file, found[-1]
     return None
