@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from . import source as src
-from .model import FrameFacts, ModuleFacts, Report, Scalar, TensorFacts
+from .model import CallArg, FrameFacts, ModuleFacts, Report, Scalar, TensorFacts
 
 
 @dataclass
@@ -86,6 +86,46 @@ class Context:
             base = re.sub(r"\[[^\[\]]*:[^\[\]]*\]$", "", text)
             return arg, frame.tensor(text) or (frame.tensor(base) if base != text else None)
         return None, None
+
+    def library_names(self, t: TensorFacts) -> list[str]:
+        """The parameter names tensor `t` has in the raising library frames, innermost first, each once:
+        `kwargs["input_ids"]` counts as `input_ids`; positional slots (`args[0]`), attributes and torch's
+        generic `input` name say nothing of its role and are left out."""
+        out: list[str] = []
+        for f in self.raise_frames():
+            for u in f.tensors:
+                if u.ident != t.ident:
+                    continue
+                m = re.fullmatch(r'kwargs\["(\w+)"\]', u.expr)
+                name = m.group(1) if m else u.expr
+                if name.isidentifier() and name not in ("input", "args", "self") and name not in out:
+                    out.append(name)
+        return out
+
+    def passed_as(self, t: TensorFacts) -> tuple[FrameFacts, CallArg, TensorFacts] | None:
+        """The argument of a user call through which tensor `t` entered the library: the innermost user
+        frame whose call passes it (by identity), with the user's tensor for it.  When one call passes the
+        same tensor for several parameters (`decoder_input_ids=batch["labels"], labels=batch["labels"]`),
+        the parameter named like the one `t` had where the library failed wins (`decoder_input_ids` for an
+        `input_ids` lookup), then any `*ids` parameter; `**batch` gives the key of that name."""
+        names = self.library_names(t)
+        for f in self.user_frames():
+            hits: list[tuple[int, CallArg, TensorFacts]] = []
+            for a in f.call_args:
+                text = a.text.strip()
+                if text.startswith("**"):
+                    for u in f.tensors:
+                        key = re.fullmatch(re.escape(text[2:]) + r'\["(\w+)"\]', u.expr)
+                        if key and u.ident == t.ident:
+                            hits.append((_param_score(key.group(1), names), CallArg(key.group(1), u.expr), u))
+                    continue
+                u = f.tensor(text)
+                if u is not None and u.ident == t.ident:
+                    hits.append((_param_score(a.param, names), a, u))
+            if hits:
+                _, arg, u = max(hits, key=lambda h: h[0])
+                return f, arg, u
+        return None
 
     def all_user_names(self, t: TensorFacts) -> list[TensorFacts]:
         return [u for f in self.user_frames() for u in f.tensors if u.ident == t.ident]
@@ -177,6 +217,23 @@ class Context:
 
     def source_tree(self, frame: FrameFacts | None) -> ast.Module | None:
         return src.tree_of(frame.file) if frame else None
+
+
+def _param_score(param: str | None, names: list[str]) -> int:
+    """How well a call's parameter name matches the names a tensor had inside the library (innermost
+    first): the same name, a name ending in it (`decoder_input_ids` for `input_ids`), any `*ids`; labels
+    last (a library reads them for its loss, not for a lookup)."""
+    if not param:
+        return 0
+    score = 0
+    for i, n in enumerate(names[:3]):
+        if param == n:
+            score = max(score, 40 - i)
+        elif param.endswith("_" + n):
+            score = max(score, 30 - i)
+    if score == 0 and param.endswith("ids"):
+        score = 10
+    return score - (5 if "label" in param else 0)
 
 
 def _node_for(frame: FrameFacts, text: str) -> ast.AST | None:

@@ -92,6 +92,11 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 break
             if arg.text != name:
                 _add_text(steps, caller, f"{caller.node or arg.text}", t.expr)
+            made = _argument_call(caller, arg.text)
+            if made is not None:  # `model(titles_to_tensor(titles))`: into the helper that made the value
+                name = _follow(caller, made[0], made[1], made[2], t.expr, steps)
+                frame, line = caller, caller.line
+                continue
             name, frame, line = root_name(arg.text), caller, caller.line
             continue
         if scope is not tree:
@@ -100,6 +105,19 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 _add(steps, frame, found[-1].stmt, t.expr)
         break
     return steps
+
+
+def _argument_call(frame: FrameFacts, text: str) -> tuple[ast.Module, ast.Call, ast.stmt] | None:
+    """The call expression a caller passed as an argument (`titles_to_tensor(titles)`), found in the
+    caller's statement, with the file's tree and that statement; None for a name or an item."""
+    tree = src.tree_of(frame.file)
+    stmt = src.statement_at(tree, frame.line) if tree is not None else None
+    if tree is None or stmt is None:
+        return None
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Call) and src.segment(frame.file, n) == text:
+            return tree, n, stmt
+    return None
 
 
 def _writes_since(frame: FrameFacts, tree: ast.Module, scope: ast.AST, name: str, after: int, before: int,

@@ -1,61 +1,147 @@
-"""Analyzers for dtypes: float tensors used as indices."""
+"""Analyzers for dtypes: float tensors used as indices (embedding ids, advanced indexing, gather, scatter,
+index_select, one_hot), with where the float dtype came from: a constructor's default (`np.zeros` gives
+float64, `torch.zeros` float32), arithmetic on a float tensor (a float mask's `sum() - 1`), or a column of a
+tensor that also holds float values (ids packed with weights)."""
 from __future__ import annotations
 
 import ast
 import re
 
+from .. import source as src
 from ..facts import Context, dtype_text
-from ..model import TensorFacts
-from . import Finding, analyzer, evidence
+from ..model import FrameFacts, TensorFacts
+from . import Finding, analyzer, evidence, fact
+from .idsource import _traced_statements, one_line, where
+
+DEFAULT_DTYPE = fact("default-dtype", "the index was made by a constructor called without dtype=, whose default is "
+                                      "a float dtype")
+FLOAT_OPERAND = fact("float-operand", "the index is computed from a float tensor (arithmetic keeps its dtype)")
+PACKED = fact("packed-with-floats", "the index is a column or item of a float tensor that also holds float values")
+EDIT_DTYPE = fact("edit-dtype", "the fix gives the constructor that made the index an integer dtype")
+INDEXES = fact("indexes", "the tensor the float index indexes is known")
+
+#: Where the index is among the arguments of index-taking calls, in method form (`x.gather(1, idx)`); the
+#: function form (`torch.gather(x, 1, idx)`) has it one place later.
+_INDEX_ARG = {"gather": 1, "index_select": 1, "scatter": 1, "scatter_": 1, "scatter_add": 1, "scatter_add_": 1,
+              "index_add": 1, "index_add_": 1, "index_fill": 1, "index_fill_": 1, "index_copy": 1, "index_copy_": 1,
+              "take": 0, "take_along_dim": 1}
+_FUNCTIONS_FIRST = ("one_hot", "embedding", "embedding_bag")
 
 
 @analyzer("float-index")
 def float_index(ctx: Context) -> Finding | None:
-    frames = [ctx.user] if ctx.user else []
     lib = ctx.library_tensor("input", "indices", "index")
     candidates: list[TensorFacts] = []
+    indexed: dict[str, str] = {}
     if lib is not None and not lib.is_integer and lib.dtype != "torch.bool":
-        u = ctx.user_name(lib)
+        passed = ctx.passed_as(lib)
+        u = passed[2] if passed is not None else ctx.user_name(lib)
         if u is not None:
             candidates.append(u)
-    for fr in frames:
-        if fr is None:
-            continue
-        text = fr.statement or fr.node or ""
-        index_names = _names_used_as_index(text)
-        for t in fr.tensors:
-            if t.is_float and t not in candidates and t.expr in index_names:
+            from .vocab import embedding_failure
+            fail = embedding_failure(ctx)
+            if fail is not None and fail.name:
+                indexed[u.expr] = fail.name
+    user = ctx.user
+    if user is not None:
+        names = _names_used_as_index(user.node or "")
+        names.update({k: v for k, v in _names_used_as_index(user.statement or "").items() if k not in names})
+        for name, target in names.items():
+            t = user.tensor(name)
+            if t is not None and t.is_float and t not in candidates:
                 candidates.append(t)
+                indexed[name] = target
     if not candidates:
         return None
     bad = candidates[0]
     f = Finding()
     f.values.update(index=bad.expr, dtype=dtype_text(bad.dtype),
-                    others=", ".join(f"`{c.expr}`" for c in candidates[1:]))
+                    others=", ".join(f"`{c.expr}`" for c in candidates[1:]) or None)
+    if indexed.get(bad.expr):
+        f.values["indexed"] = indexed[bad.expr]
+        f.facts.add(INDEXES)
     fr = ctx.frames[bad.frame]
     origin = ctx.origin(bad.expr, fr)
-    f.values["origin"] = f" It comes from `{origin[1]}`, which is {bad.dtype.replace('torch.', '')}." if origin else ""
+    if origin is not None:
+        f.values["origin"] = origin[1]
     for c in candidates:
         e = evidence(c)
         if e:
             f.evidence.append(e)
+    _float_story(ctx, f, bad, fr, origin)
     f.hints.update(tensors=candidates, origin=origin)
+    f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED} else "medium"
     return f
 
 
-def _names_used_as_index(text: str) -> set[str]:
-    """Names inside subscript slices, or given as ids to embedding / index_select / gather calls."""
+def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
+                 origin: tuple[FrameFacts, str, ast.AST | None] | None) -> None:
+    """Why the index is float: a constructor's default dtype along its provenance, else a float tensor it was
+    computed from or taken out of."""
+    for file, stmt in _traced_statements(ctx, [bad]):
+        for call in src.calls(stmt):
+            dtype = src.default_dtype(call)
+            if dtype is not None:
+                module = src.call_name(call).rpartition(".")[0]
+                f.values.update(made=one_line(file, call), made_where=where(file, stmt), made_dtype=dtype,
+                                int_dtype=f"{module}.int64" if module in ("np", "numpy") else "torch.long")
+                f.facts.add(DEFAULT_DTYPE)
+                if module in ("np", "numpy"):
+                    f.facts.add("numpy")
+                f.hints["made"] = (file, stmt, call)
+                return
+    if origin is None or origin[2] is None:
+        return
+    frame, text, node = origin
+    floats = [t for t in frame.tensors if t.is_float and t.expr.isidentifier()]
+    base = node
+    while isinstance(base, ast.Subscript):
+        base = base.value
+    if isinstance(base, ast.Name) and base is not node and any(t.expr == base.id for t in floats):
+        f.values["container"] = base.id
+        f.facts.add(PACKED)
+        return
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    source = next((t for t in floats if t.expr in used and t.expr != bad.expr), None)
+    if source is not None:
+        f.values.update(float_source=source.expr, float_source_dtype=dtype_text(source.dtype))
+        f.facts.add(FLOAT_OPERAND)
+
+
+def _names_used_as_index(text: str) -> dict[str, str]:
+    """Names inside subscript slices (→ the subscripted expression), or given as the index of an embedding,
+    gather, scatter, index_select, one_hot call (→ the call's table or tensor)."""
     try:
         tree = ast.parse(text.strip())
     except SyntaxError:
-        return set()
-    out: set[str] = set()
+        return {}
+    out: dict[str, str] = {}
     for n in ast.walk(tree):
         if isinstance(n, ast.Subscript):
-            out.update(x.id for x in ast.walk(n.slice) if isinstance(x, ast.Name))
+            for x in ast.walk(n.slice):
+                if isinstance(x, ast.Name):
+                    out.setdefault(x.id, ast.unparse(n.value))
         elif isinstance(n, ast.Call):
-            name = ast.unparse(n.func)
-            if re.search(r"emb|index_select|gather|take", name, re.I) and n.args:
-                arg = n.args[-1] if re.search(r"index_select|gather", name) else n.args[0]
-                out.update(x.id for x in ast.walk(arg) if isinstance(x, ast.Name))
+            arg, target = _index_argument(n)
+            if arg is not None:
+                for x in ast.walk(arg):
+                    if isinstance(x, ast.Name):
+                        out.setdefault(x.id, target)
     return out
+
+
+def _index_argument(call: ast.Call) -> tuple[ast.AST | None, str]:
+    name = ast.unparse(call.func)
+    method = name.rsplit(".", 1)[-1]
+    kw = next((k.value for k in call.keywords if k.arg in ("index", "indices")), None)
+    if kw is not None:
+        return kw, name
+    if method in _FUNCTIONS_FIRST or re.search(r"emb", method, re.I):
+        return (call.args[0] if call.args else None), name
+    if method in _INDEX_ARG:
+        is_function = isinstance(call.func, ast.Attribute) and ast.unparse(call.func.value) in ("torch", "F")
+        at = _INDEX_ARG[method] + (1 if is_function else 0)
+        target = ast.unparse(call.args[0]) if is_function and call.args else (
+            ast.unparse(call.func.value) if isinstance(call.func, ast.Attribute) else name)
+        return (call.args[at] if len(call.args) > at else None), target
+    return None, name

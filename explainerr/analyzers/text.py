@@ -99,7 +99,11 @@ def _embedding_finding(ctx: Context, role: str) -> Finding | None:
 
 @analyzer("text-word-embedding")
 def word_embedding(ctx: Context) -> Finding | None:
-    return _embedding_finding(ctx, "vocab")
+    f = _embedding_finding(ctx, "vocab")
+    if f is not None:
+        from .vocab import text_facts
+        text_facts(ctx, f)
+    return f
 
 
 @analyzer("text-position-embedding")

@@ -1,6 +1,12 @@
 """Analyzers for ids that exceed an embedding table: token ids past the vocabulary (added tokens, a
-config sized apart from the tokenizer, negative padding fed as ids) and token type ids past the segment table.
-`embedding_failure` finds the lookup that raised; lengths.py uses it for position tables."""
+config sized apart from the tokenizer, an unknown id equal to the table's size, code points), negative ids
+(-100 label padding fed as ids, labels sharing storage with the ids), and token type ids past the segment
+table (a third segment, pairs for a model without segments, labels passed positionally into the segment slot).
+
+Each finding names the tensor as the user wrote it and, when it entered the library under another
+parameter (`decoder_input_ids=batch["labels"]`), that parameter too.  `embedding_failure` finds the lookup
+that raised; lengths.py uses it for position tables.
+"""
 from __future__ import annotations
 
 import re
@@ -9,10 +15,48 @@ from dataclasses import dataclass
 from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
-from . import Finding, analyzer, evidence, value_evidence
+from . import Finding, analyzer, evidence, fact, value_evidence
+from .idsource import (
+    labels_twin,
+    negative_source,
+    one_short_source,
+    tokenizer_story,
+    unbounded_maker,
+)
 
 _POSITION = re.compile(r"pos|wpe", re.I)
 _TOKEN_TYPE = re.compile(r"type|seg", re.I)
+
+TOO_LARGE = fact("too-large", "some ids are at or above the table's number of rows")
+NEGATIVE = fact("negative", "some ids are negative")
+IGNORE_INDEX = fact("ignore-index", "the negative ids are -100, the loss functions' ignore index")
+CONFIG_FIELD = fact("config-field", "the table's size is a field of a transformers config (vocab_size, "
+                                    "type_vocab_size, max_position_embeddings)")
+PASSED_AS = fact("passed-as", "the ids reached the lookup through a parameter named otherwise than the "
+                              "user's tensor (`decoder_input_ids=batch[\"labels\"]`)")
+DECODER_INPUTS = fact("decoder-inputs", "the ids reached the lookup as decoder inputs (decoder_input_ids)")
+LABELS_AS_IDS = fact("labels-as-ids", "the tensor fed as ids is the labels (named so, or passed as labels "
+                                      "in the same call)")
+LABELS_IN_CALL = fact("labels-in-call", "the same call passes the same tensor as `labels` too")
+SAME_AS_LABELS = fact("same-as-labels", "the ids tensor is the very object the labels are (one tensor, two "
+                                        "names)")
+OWN_VOCAB = fact("own-vocab", "no tokenizer, config or other cause explains the ids: the user numbers tokens "
+                              "themselves")
+WRITTEN = fact("written-here", "the user's code writes the negative value into the ids (or a name sharing "
+                               "their storage) in place")
+ALIASED_WRITE = fact("aliased-write", "the negative value was written through a second name bound to the "
+                                      "ids without a copy (`labels = input_ids`)")
+NEGATIVE_PADDING = fact("negative-padding", "the ids were padded with a negative value (padding_value=-100)")
+SINGLE_SEGMENT = fact("single-segment", "the model's type_vocab_size is 1: it knows only segment 0")
+TWO_SEGMENTS = fact("two-segments", "the model's type_vocab_size is 2: segments 0 and 1")
+EDIT_NO_SEGMENTS = fact("edit-no-segments", "the fix stops the tokenizer from returning token_type_ids")
+EDIT_WRAP_SEGMENTS = fact("edit-wrap-segments", "the fix wraps a running segment index into the model's segments")
+EDIT_SIZE_SEGMENTS = fact("edit-size-segments", "the fix sizes the config or the table for every segment id")
+SEGMENT_SLOT = fact("positional-slot", "the tensor filled the token_type_ids parameter by position although "
+                                       "it is not segment ids")
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
 @dataclass
@@ -97,33 +141,133 @@ def _table_finding(fail: EmbeddingFailure, default_ids: str) -> Finding:
     return f
 
 
+def _named_finding(ctx: Context, fail: EmbeddingFailure, default_ids: str) -> Finding:
+    """The table finding with the ids named by the user call that passed them (`passed_as`), the parameter
+    they filled when it is not the user's own name for them, and no `?` for a number that was not read."""
+    passed = ctx.passed_as(fail.ids) if fail.ids is not None else None
+    if passed is not None:
+        fail.user_ids = passed[2]
+    f = _table_finding(fail, default_ids)
+    for k in ("last_valid", "max_id", "min_id"):
+        if f.values.get(k) == "?":
+            f.values[k] = None
+    if fail.ids is not None and fail.ids.max is not None:
+        f.values["needed"] = int(fail.ids.max) + 1
+    if passed is not None:
+        frame, arg, user = passed
+        param = arg.param or ""
+        f.hints.update(passed_frame=frame.index, passed_param=param, passed_text=arg.text,
+                       passed_position=arg.position)
+        if param and param != "input" and not re.search(rf'(^|\.|\["){re.escape(param)}"?\]?$', user.expr):
+            f.values["passed_as"] = param
+            f.facts.add(PASSED_AS)
+        f.values["callee"] = _callee(frame.node)
+    f.hints["user_ids"] = fail.user_ids
+    return f
+
+
+def _callee(node: str | None) -> str | None:
+    m = re.match(r"\s*([\w.]+)\s*\(", node or "")
+    return m.group(1) if m else None
+
+
 @analyzer("vocab-ids-exceed-table")
 def vocab_overflow(ctx: Context) -> Finding | None:
     fail = embedding_failure(ctx)
     if fail is None or fail.role != "vocab" or _ids_exceed(fail) is False:
         return None
-    f = _table_finding(fail, "input_ids")
+    f = _named_finding(ctx, fail, "input_ids")
     cfg = ctx.config()
     if "vocab_size" in cfg:
         f.values["vocab_size"] = cfg["vocab_size"]
         f.evidence.append(value_evidence("config.vocab_size", cfg["vocab_size"]))
-    negative = fail.ids is not None and fail.ids.min is not None and fail.ids.min < 0
-    too_big = fail.ids is not None and fail.ids.max is not None and fail.num_embeddings is not None and (
-        fail.ids.max >= fail.num_embeddings)
-    f.values["bad_ids"] = (f"token ids up to {f.values['max_id']}" if too_big or not negative
-                           else f"negative token ids ({f.values['min_id']})")
-    if too_big or not negative:
-        f.facts.add("tokenizer" if cfg or _uses_tokenizer(ctx) else "own-vocab")
+        f.facts.add(CONFIG_FIELD)
+    ids = fail.ids
+    negative = ids is not None and ids.min is not None and ids.min < 0
+    too_big = ids is not None and ids.max is not None and fail.num_embeddings is not None and (
+        ids.max >= fail.num_embeddings)
+    f.hints.update(table=fail.name, num_embeddings=fail.num_embeddings, negative=negative)
+    decided = False
     if negative:
-        f.facts.add("negative")
-    f.hints.update(table=fail.name, num_embeddings=fail.num_embeddings, user_ids=fail.user_ids,
-                   max_id=fail.ids.max if fail.ids else None, negative=negative)
-    f.confidence = "high" if _ids_exceed(fail) else "medium"
+        f.facts.add(NEGATIVE)
+        if ids is not None and ids.min == -100:
+            f.facts.add(IGNORE_INDEX)
+        decided = _negative_story(ctx, f, fail)
+    elif too_big:
+        f.facts.add(TOO_LARGE)
+        decided = _too_large_story(ctx, f, fail)
+    f.confidence = "high" if _ids_exceed(fail) and decided else "medium"
     return f
 
 
+def _negative_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:
+    """Why the ids are negative: the labels fed as ids, one tensor under two names, a negative written in
+    place or used as padding.  True when a line of the user's code is found that put the value there."""
+    user = fail.user_ids
+    if user is not None:
+        twin = labels_twin(ctx, user)
+        if twin is not None:
+            f.values["labels_name"] = twin.expr
+            f.facts.add(SAME_AS_LABELS)
+            e = evidence(twin, note="the same tensor")
+            if e:
+                f.evidence.append(e)
+        if re.search(r"label|target", user.expr.rsplit("[", 1)[-1], re.I):
+            f.facts.add(LABELS_AS_IDS)
+    frame_index, text = f.hints.get("passed_frame"), f.hints.get("passed_text")
+    if isinstance(frame_index, int) and text:
+        frame = ctx.frames[frame_index]
+        if any(a.param == "labels" and a.text.strip() == text.strip() for a in frame.call_args):
+            f.facts |= {LABELS_IN_CALL, LABELS_AS_IDS}
+    if "decoder" in str(f.values.get("passed_as", "")):
+        f.facts.add(DECODER_INPUTS)
+    found = negative_source(ctx, [t for t in [user, *ctx.all_user_names(fail.ids)] if t is not None]
+                            if fail.ids is not None else [])
+    if found is not None:
+        f.values.update(found.values)
+        f.facts |= found.facts
+        f.hints.update(found.hints)
+        return True
+    return LABELS_IN_CALL in f.facts or SAME_AS_LABELS in f.facts
+
+
+def _too_large_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:
+    """Why the ids are too large: tokens added to the tokenizer, a config sized from `tokenizer.vocab_size`,
+    an unknown id equal to the table's size, ids from `ord()`; else the user's own numbering."""
+    story = tokenizer_story(ctx, f.values.get("max_id"), fail.num_embeddings)
+    if story is None:
+        story = one_short_source(ctx, fail.name, fail.num_embeddings, f.values.get("max_id"))
+    if story is None and f.hints.get("user_ids") is not None:
+        story = unbounded_maker(ctx, f.hints["user_ids"])
+    if story is not None:
+        f.values.update(story.values)
+        f.facts |= story.facts
+        f.hints.update(story.hints)
+        return True
+    if not (ctx.config() or _uses_tokenizer(ctx)):
+        f.facts.add(OWN_VOCAB)
+    return False
+
+
+def text_facts(ctx: Context, f: Finding) -> None:
+    """What a pasted traceback still tells about a word-embedding failure: the id the message names (negative,
+    -100, or past the table) and, when the user's file is readable here, a tokenizer and the tokens it adds."""
+    value = ctx.int_group("value")
+    if value is not None:
+        f.facts.add(NEGATIVE if value < 0 else TOO_LARGE)
+        if value == -100:
+            f.facts.add(IGNORE_INDEX)
+    story = tokenizer_story(ctx, None, None)
+    if story is not None:
+        f.values.update(story.values)
+        f.facts |= story.facts & {"added-tokens", "tokenizer"}
+    from .scene import _tokenizer_in_source
+    if _tokenizer_in_source(ctx):
+        f.facts.add("tokenizer")
+
+
 def _uses_tokenizer(ctx: Context) -> bool:
-    """Whether the user's files make or call a tokenizer (the added-tokens story applies)."""
+    """Whether the user's files make or call a tokenizer."""
     return any(re.search(r"[Tt]okenizer\b|\.add_tokens\(|\.add_special_tokens\(", src.text_of(f))
                for f in dict.fromkeys(fr.file for fr in ctx.user_frames()))
 
@@ -143,8 +287,47 @@ def token_type_overflow(ctx: Context) -> Finding | None:
     fail = embedding_failure(ctx)
     if fail is None or fail.role != "token_type" or _ids_exceed(fail) is False:
         return None
-    f = _table_finding(fail, "token_type_ids")
+    f = _named_finding(ctx, fail, "token_type_ids")
     cfg = ctx.config()
-    f.values["type_vocab_size"] = cfg.get("type_vocab_size", fail.num_embeddings)
-    f.values["needed"] = (fail.ids.max + 1) if fail.ids and fail.ids.max is not None else "?"
+    if "type_vocab_size" in cfg:
+        f.values["type_vocab_size"] = cfg["type_vocab_size"]
+        f.facts.add(CONFIG_FIELD)
+        f.facts |= {1: {SINGLE_SEGMENT}, 2: {TWO_SEGMENTS}}.get(cfg["type_vocab_size"], set())  # type: ignore[call-overload]
+    ids = fail.ids
+    if ids is not None and ids.min is not None and ids.min < 0:
+        f.facts.add(NEGATIVE)
+    elif ids is not None and ids.max is not None:
+        f.facts.add(TOO_LARGE)
+    slot = _positional_slot(ctx, f)
+    f.confidence = "high" if _ids_exceed(fail) else "medium"
+    if slot and "labels" not in str(f.values.get("ids")) and f.values.get("intended") is None:
+        f.confidence = "medium"
     return f
+
+
+def _positional_slot(ctx: Context, f: Finding) -> bool:
+    """A tensor given by position that filled `token_type_ids` although it is not segment ids: its shape
+    differs from the input ids' of the same call (labels are one value per example), or its name says what
+    it is.  Sets `intended` to the parameter the name matches (`b_labels` → `labels`)."""
+    position, param = f.hints.get("passed_position"), f.hints.get("passed_param")
+    frame_index = f.hints.get("passed_frame")
+    if position is None or param != "token_type_ids" or not isinstance(frame_index, int):
+        return False
+    frame = ctx.frames[frame_index]
+    user = f.hints.get("user_ids")
+    ids_arg = next((a for a in frame.call_args if a.param == "input_ids"), None)
+    ids_t = frame.tensor(ids_arg.text) if ids_arg is not None else None
+    odd_shape = user is not None and ids_t is not None and user.shape != ids_t.shape
+    named = re.search(r"label|target|\by\b|_y\b|class", f.hints.get("passed_text") or "", re.I)
+    if not (odd_shape or named):
+        return False
+    f.facts.add(SEGMENT_SLOT)
+    f.values["position"] = _ORDINALS[position] if position < len(_ORDINALS) else f"#{position + 1}"
+    f.values["slot_arg"] = f.hints.get("passed_text")
+    m = re.search(r"(labels?|targets?)", f.hints.get("passed_text") or "", re.I)
+    if m and any("labels" in fr.params for fr in ctx.raise_frames()):
+        f.values["intended"] = "labels"
+    if user is not None and ids_t is not None:
+        f.values["slot_shape"] = "(" + ", ".join(map(str, user.shape)) + ")"
+        f.values["ids_shape"] = "(" + ", ".join(map(str, ids_t.shape)) + ")"
+    return True

@@ -1,4 +1,7 @@
-"""Fixes for devices: tensors left on another device than the model or the rest of the operation."""
+"""Fixes for devices, at the line that left the odd operand behind (analyzers/placement.py): the inputs moved
+where they are made (or right before the call), a dropped `.to()` kept, the model moved where it is made,
+`device=` given to the constructor that made a tensor on the CPU, a plain tensor attribute registered as a
+buffer, layers kept in a Python list or dict wrapped in `nn.ModuleList` / `nn.ModuleDict`."""
 from __future__ import annotations
 
 import ast
@@ -6,16 +9,26 @@ import ast
 from .. import source as src
 from ..analyzers import Finding
 from ..facts import Context
+from ..model import Edit
 from . import Located, edits_of, failing_statement, locator
+from .checks import bound_names
 
 
 @locator("to-device")
 def to_device(ctx: Context, f: Finding) -> Located:
-    if "attribute" in f.variants:
-        return _register_buffer(ctx, f), None
+    for build in (_register_buffer, _module_container, _keep_move, _device_where_made, _move_model):
+        edits = build(ctx, f)
+        if edits:
+            return edits, None
+    if "inputs" in f.facts:
+        return _move_inputs(ctx, f), None
+    return [], None
+
+
+def _move_inputs(ctx: Context, f: Finding) -> list[Edit]:
     root, frame, target = f.hints.get("root"), f.hints.get("frame"), f.hints.get("target")
     if not root or frame is None:
-        return [], None
+        return []
     stray = f.hints.get("stray") or []
     is_mapping = any(t.expr.startswith(f'{root}["') for t in stray)
     tree = src.tree_of(frame.file)
@@ -23,11 +36,11 @@ def to_device(ctx: Context, f: Finding) -> Located:
     if a is not None and isinstance(a.stmt, ast.Assign) and a.value is a.stmt.value:
         rhs = src.segment(frame.file, a.value)
         new = (f"{{k: v.to({target}) for k, v in {rhs}.items()}}" if is_mapping else f"{rhs}.to({target})")
-        return edits_of(src.LineEditor.for_node(frame.file, a.stmt).replace(a.value, new)), None
+        return edits_of(src.LineEditor.for_node(frame.file, a.stmt).replace(a.value, new))
     # a loop variable or a parameter: move it right before the failing call
     found = failing_statement(frame)
     if found is None or not root.isidentifier():
-        return [], None
+        return []
     names = [root] + [t.expr for t in stray if t.expr.isidentifier() and t.expr != root]
     if tree is not None:  # the rest of the batch unpacked by the same loop goes along (labels too)
         device = stray[0].device if stray else None
@@ -38,11 +51,47 @@ def to_device(ctx: Context, f: Finding) -> Located:
     moves = [f"{n} = {{k: v.to({target}) for k, v in {n}.items()}}" if any(
         t.expr.startswith(f'{n}["') for t in stray) else f"{n} = {n}.to({target})" for n in dict.fromkeys(names)]
     e = src.insert_before(frame.file, found[1], "; ".join(moves))
-    return ([e] if e else []), None
+    return [e] if e else []
 
 
-def _register_buffer(ctx: Context, f: Finding) -> list:
+def _keep_move(ctx: Context, f: Finding) -> list[Edit]:
+    """`ids.to(device)` alone on its line → `ids = ids.to(device)`."""
+    hit = f.hints.get("dropped")
+    if not hit:
+        return []
+    file, stmt = hit
+    name = src.segment(file, stmt.value.func.value)
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, f"{name} = {src.segment(file, stmt.value)}"))
+
+
+def _move_model(ctx: Context, f: Finding) -> list[Edit]:
+    """`model = Net()` → `model = Net().to(DEVICE)` when the code moves the inputs there and not the model."""
+    hit, target = f.hints.get("model_stmt"), f.hints.get("target")
+    if not hit or not target or "model-not-moved" not in f.facts:
+        return []
+    file, stmt = hit
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, f"{src.segment(file, stmt.value)}.to({target})"))
+
+
+def _device_where_made(ctx: Context, f: Finding) -> list[Edit]:
+    """`torch.zeros(n, m)` → `torch.zeros(n, m, device=DEVICE)`; `torch.from_numpy(a)` → `torch.from_numpy(a).to(DEVICE)`."""
+    hit, target = f.hints.get("made"), f.hints.get("target")
+    if not hit or not target:
+        return []
+    file, stmt, call = hit
+    fn = src.call_name(call).rpartition(".")[2]
+    e = src.LineEditor.for_node(file, stmt)
+    if fn in ("from_numpy", "Tensor", "LongTensor", "FloatTensor", "BoolTensor", "IntTensor"):
+        e.replace(call, f"{src.segment(file, call)}.to({target})")
+    else:
+        e.add_keywords(call, f"device={target}")
+    return edits_of(e)
+
+
+def _register_buffer(ctx: Context, f: Finding) -> list[Edit]:
     """`self.pe = pe` in the module's class → `self.register_buffer("pe", pe)`."""
+    if "attribute" not in f.facts:
+        return []
     frame, attr = f.hints.get("frame"), f.hints.get("attribute")
     tree = src.tree_of(frame.file) if frame is not None else None
     cls = src.enclosing_class(tree, frame.line) if tree is not None else None
@@ -55,3 +104,21 @@ def _register_buffer(ctx: Context, f: Finding) -> list:
             value = src.segment(frame.file, n.value)
             return edits_of(src.LineEditor.for_node(frame.file, n).replace(n, f'self.register_buffer("{attr}", {value})'))
     return []
+
+
+def _module_container(ctx: Context, f: Finding) -> list[Edit]:
+    """`self.layers = [nn.Linear(...) for ...]` → `self.layers = nn.ModuleList([...])` (a dict: nn.ModuleDict)."""
+    hit = f.hints.get("container")
+    if not hit:
+        return []
+    file, stmt = hit
+    bound = bound_names(file, stmt.lineno) or set()
+    nn = "nn" if "nn" in bound else "torch.nn" if "torch" in bound else None
+    if nn is None:
+        return []
+    holder = "ModuleDict" if isinstance(stmt.value, (ast.Dict, ast.DictComp)) else "ModuleList"
+    empty = isinstance(stmt.value, (ast.List, ast.Dict)) and not getattr(stmt.value, "elts", None) and not getattr(
+        stmt.value, "keys", None)
+    inner = "" if empty else src.segment(file, stmt.value)
+    f.values["wrapped"] = f"{nn}.{holder}({inner})"
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, f.values["wrapped"]))

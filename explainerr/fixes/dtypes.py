@@ -1,4 +1,5 @@
-"""Fixes for dtypes: float tensors used as indices."""
+"""Fixes for dtypes: a float index made integer where its dtype was decided (the constructor that defaulted
+to a float dtype gets `dtype=`), else `.long()` where it was assigned, else where it is used."""
 from __future__ import annotations
 
 import ast
@@ -12,7 +13,13 @@ from . import Located, at_use_site, edits_of, locator, statement_of
 
 @locator("index-long")
 def index_long(ctx: Context, f: Finding) -> Located:
-    """Append .long() where each float index was made (its assignment), else where it is used."""
+    made = f.hints.get("made")
+    if made:
+        file, stmt, call = made
+        e = edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"dtype={f.values['int_dtype']}"))
+        if e:
+            f.facts.add("edit-dtype")
+            return e, None
     editors: dict[tuple[str, int], src.LineEditor] = {}
     use_site: list[Any] = []
     for t in f.hints.get("tensors") or []:

@@ -1,12 +1,18 @@
-"""Fixes for ids that do not fit their table: token ids past the vocabulary (added tokens, a config sized
-apart from the tokenizer, negative padding fed as ids) and token type ids past the segment table."""
+"""Fixes for ids that do not fit their table, derived from where the bad values were made
+(analyzers/idsource.py): a copy for labels that share the ids' storage, the pad id instead of a negative
+padding value, no decoder inputs when the model shifts the labels itself, the tokenizer's full length for the
+vocabulary, one more row for an unknown id equal to the table's size, code points mapped into the table; for
+token types, segments a model has, or the keyword a positional argument was meant for.  A clamp or a fill at
+the point of use is only offered, marked as a band-aid, when no line that made the values was found."""
 from __future__ import annotations
 
 import ast
 import re
+from types import SimpleNamespace
 
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import BAND_AID, Finding
+from ..analyzers.idsource import table_constructor
 from ..facts import Context
 from ..model import Edit
 from . import (
@@ -21,90 +27,117 @@ from . import (
 
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
-    """Negative ids: the input padding value; else size the model from the tokenizer; else grow a table that
-    is short by one or two rows (an unknown/padding id equal to the vocabulary's length)."""
-    if f.hints.get("negative"):
-        made = _input_padding_value(ctx, f)
-        if made:
-            return made, None
-    found = _tokenizer_vocab(ctx, f)
-    if found[0] or found[1]:
-        return found
-    grown = _grow_table(ctx, f)
-    ids, num = f.values.get("ids"), f.hints.get("num_embeddings")
-    if grown or "tokenizer" in f.variants or not ids or not isinstance(num, int):
-        return grown, None
-    return [], (f"# ids must be below {num}: map the others to an id the table has (an unknown-token id)\n"
-                f"{ids} = {ids}.masked_fill({ids} >= {num}, 0)")
+    """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
+    for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _tokenizer_vocab, _grow_table, _bound_maker):
+        made = build(ctx, f)
+        if made[0] or made[1]:
+            return made
+    ids, num, pad = f.values.get("ids"), f.hints.get("num_embeddings"), _pad_id(ctx)
+    if not ids or not re.fullmatch(r"[\w.]+", str(ids)):
+        return [], None
+    if "negative" in f.facts:
+        f.facts.add(BAND_AID)
+        return [], f"{ids} = {ids}.masked_fill({ids} < 0, {pad})  # hides the negative ids; find where they are made"
+    return [], None
 
 
-def _input_padding_value(ctx: Context, f: Finding) -> list[Edit]:
-    """`pad_sequence(..., padding_value=IGNORE_INDEX)` where the input ids were made → the pad id (0)."""
+def _pad_id(ctx: Context) -> str:
     from ..analyzers.lengths import _pad_constant
-    from ..provenance import trace
-
-    ids = f.hints.get("user_ids")
-    if ids is None:
-        return []
-    key = re.fullmatch(r'\w+\["(\w+)"\]', ids.expr)
-    pad = _pad_constant(ctx) or "0"
-    for step in trace(ctx, ids):
-        tree = src.tree_of(step.file)
-        stmt = src.statement_at(tree, step.line) if tree is not None else None
-        if stmt is None:
-            continue
-        scope: ast.AST = stmt
-        if key:
-            for d in ast.walk(stmt):
-                if isinstance(d, ast.Dict):
-                    for k, v in zip(d.keys, d.values):
-                        if isinstance(k, ast.Constant) and k.value == key.group(1):
-                            scope = v
-        for call in src.calls(scope):
-            kw = src.keyword(call, "padding_value")
-            if kw is not None and _negative(tree, kw.value):
-                return edits_of(src.LineEditor.for_node(step.file, stmt).replace(kw.value, pad))
-    return []
+    return _pad_constant(ctx) or "0"
 
 
-def _negative(tree: ast.Module, node: ast.AST) -> bool:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return True
-    if isinstance(node, ast.Name):
-        for a in src.assignments(tree, node.id, tree):
-            v = a.value
-            if isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.USub):
-                return True
-    return False
+def _clone_alias(ctx: Context, f: Finding) -> Located:
+    """`labels = input_ids` then `labels[~m] = -100`: the second name gets its own copy."""
+    hit = f.hints.get("alias")
+    if not hit:
+        return [], None
+    file, stmt = hit
+    if not isinstance(stmt, ast.Assign):
+        return [], None
+    value = src.segment(file, stmt.value)
+    simple = isinstance(stmt.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call))
+    new = f"{value}.clone()" if simple else f"({value}).clone()"
+    f.values["alias_fixed"] = " ".join(src.segment(file, stmt).replace(value, new, 1).split())
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, new)), None
 
 
-def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
-    """`nn.Embedding(len(vocab), dim)` one row short of the largest id → `nn.Embedding(len(vocab) + 1, dim)`."""
+def _drop_decoder_inputs(ctx: Context, f: Finding) -> Located:
+    """`model(..., decoder_input_ids=batch["labels"], labels=batch["labels"])` on a transformers model: the
+    model shifts the labels into decoder inputs itself (the pad id replacing -100), so the keyword goes."""
+    if not {"decoder-inputs", "labels-in-call"} <= f.facts or not ctx.config():
+        return [], None
+    frame = frame_at(ctx, f.hints.get("passed_frame"))
+    param = f.hints.get("passed_param")
+    tree = src.tree_of(frame.file) if frame is not None else None
+    stmt = src.statement_at(tree, frame.line) if tree is not None and frame is not None else None
+    if stmt is None or frame is None:
+        return [], None
+    for call in src.calls(stmt):
+        kws = call.keywords
+        for i, kw in enumerate(kws):
+            if kw.arg != param:
+                continue
+            if i + 1 < len(kws):  # up to the next argument
+                nxt = kws[i + 1]
+                span = SimpleNamespace(lineno=kw.lineno, col_offset=kw.col_offset, end_lineno=nxt.lineno,
+                                       end_col_offset=nxt.col_offset)
+            else:  # the last one: from the end of the previous argument
+                prev = (call.args + [k.value for k in kws[:i]])
+                if not prev:
+                    continue
+                last = max(prev, key=lambda n: (n.end_lineno, n.end_col_offset))
+                span = SimpleNamespace(lineno=last.end_lineno, col_offset=last.end_col_offset,
+                                       end_lineno=kw.end_lineno, end_col_offset=kw.end_col_offset)
+            e = src.LineEditor.for_node(frame.file, stmt).replace(span, "")  # type: ignore[arg-type]
+            return edits_of(e), None
+    return [], None
+
+
+def _pad_instead(ctx: Context, f: Finding) -> Located:
+    """`padding_value=IGNORE_INDEX` (or a negative fill) where the input ids were made → the pad id."""
+    hit = f.hints.get("pad_node")
+    if not hit:
+        return [], None
+    file, stmt, node = hit
+    pad = _pad_id(ctx)
+    f.values["pad_id"] = pad
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(node, pad)), None
+
+
+def _grow_table(ctx: Context, f: Finding) -> Located:
+    """`nn.Embedding(len(vocab), dim)` one or two rows short of the largest id → `len(vocab) + 1`."""
     table, num, top = f.hints.get("table"), f.hints.get("num_embeddings"), f.hints.get("max_id")
-    if not table or not isinstance(num, int) or not isinstance(top, int) or not 0 < top - num + 1 <= 2:
-        return []
-    attr = table.split(".")[-1]
-    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
-        tree = src.tree_of(file)
-        if tree is None:
-            continue
-        for n in ast.walk(tree):
-            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, ast.Call)
-                    and src.call_name(n.value).endswith(("Embedding", "EmbeddingBag")) and n.value.args):
-                continue
-            t = n.targets[0]
-            name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
-            if name != attr:
-                continue
-            size = n.value.args[0]
-            text = src.segment(file, size)
-            new = f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)
-            return edits_of(src.LineEditor.for_node(file, n).replace(size, new))
-    return []
+    if not isinstance(num, int) or not isinstance(top, int) or not 0 < top - num + 1 <= 2:
+        return [], None
+    made = table_constructor(ctx, table)
+    if made is None:
+        return [], None
+    file, n = made
+    size = n.value.args[0]  # type: ignore[attr-defined]
+    text = src.segment(file, size)
+    new = f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)
+    return edits_of(src.LineEditor.for_node(file, n).replace(size, new)), None
+
+
+def _bound_maker(ctx: Context, f: Finding) -> Located:
+    """`ord(ch)` where ids are made, for a table of N rows → `min(ord(ch), N - 1)`: characters past the
+    table share its last row (the table's size named as the user names it when that name is bound there)."""
+    hit, num = f.hints.get("maker"), f.hints.get("num_embeddings")
+    if not hit or not isinstance(num, int):
+        return [], None
+    file, stmt, call = hit
+    from .checks import bound_names
+    bound = bound_names(file, stmt.lineno) or set()
+    names = [n for n in ctx.scalar_names(num) if n in bound and n.isupper()]
+    limit = f"{names[0]} - 1" if names else str(num - 1)
+    f.values["bounded"] = f"min({src.segment(file, call)}, {limit})"
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["bounded"])), None
 
 
 def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
     """Size the model from len(tokenizer), or resize its embeddings once both model and added tokens exist."""
+    if "too-large" not in f.facts:
+        return [], None
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
@@ -137,13 +170,17 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
 
 @locator("token-type")
 def token_type(ctx: Context, f: Finding) -> Located:
-    """A model without segments (type_vocab_size 1): the tokenizer stops returning token_type_ids; ids made
-    from an enumerate index: wrapped into the table; a Config built here: sized for the ids."""
+    """A positional argument that filled token_type_ids: passed by keyword; a model without segments (type_vocab_size
+    1): the tokenizer stops returning token_type_ids; ids made from an enumerate index: wrapped into the table; a
+    Config built here: sized for the ids; else one more row for a table one short."""
+    if "positional-slot" in f.facts:
+        return _keyword_for_slot(ctx, f), None
     n = f.values.get("type_vocab_size")
     needed = f.values.get("needed")
     if n == 1:
         hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
         if hit is not None and src.keyword(hit[1], "return_token_type_ids") is None:
+            f.facts.add("edit-no-segments")
             return edits_of(src.LineEditor.for_node(hit[0], hit[1]).add_keywords(
                 hit[1], "return_token_type_ids=False")), None
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
@@ -166,13 +203,38 @@ def token_type(ctx: Context, f: Finding) -> Located:
                             e = src.LineEditor.for_node(file, node)
                             for u in uses:
                                 e.replace(u, f"{idx.id} % {n}")
+                            f.facts.add("edit-wrap-segments")
+                            f.values["wrapped"] = f"{idx.id} % {n}"
                             return edits_of(e), None
         for call in src.calls(tree):
             if not (src.call_name(call).endswith("Config") and isinstance(needed, int)):
                 continue
             kw = src.keyword(call, "type_vocab_size")
             e = src.LineEditor.for_node(file, call)
+            f.facts.add("edit-size-segments")
             if kw is None:
                 return edits_of(e.add_keywords(call, f"type_vocab_size={needed}")), None
             return edits_of(e.replace(kw.value, str(needed))), None
-    return _grow_table(ctx, f), None
+    grown = _grow_table(ctx, f)
+    if grown[0]:
+        f.facts.add("edit-size-segments")
+    return grown
+
+
+def _keyword_for_slot(ctx: Context, f: Finding) -> list[Edit]:
+    """`model(ids, mask, labels)` → `model(ids, mask, labels=labels)`: the argument that filled
+    token_type_ids by position is passed by the keyword its name says."""
+    frame = frame_at(ctx, f.hints.get("passed_frame"))
+    intended, text, position = f.values.get("intended"), f.hints.get("passed_text"), f.hints.get("passed_position")
+    tree = src.tree_of(frame.file) if frame is not None else None
+    stmt = src.statement_at(tree, frame.line) if tree is not None and frame is not None else None
+    if not intended or stmt is None or frame is None or not isinstance(position, int):
+        return []
+    for call in src.calls(stmt):
+        if len(call.args) > position and src.segment(frame.file, call.args[position]) == text \
+                and not any(isinstance(a, ast.Starred) for a in call.args):
+            e = src.LineEditor.for_node(frame.file, stmt)
+            if position == len(call.args) - 1:
+                e.replace(call.args[position], f"{intended}={text}")
+                return edits_of(e)
+    return []

@@ -1,0 +1,255 @@
+"""Where out-of-range ids were made in the user's code, read from the source along provenance.py's steps:
+a negative value written in place (through a second name that shares the ids' storage), a negative
+padding value, tokens added to a tokenizer after the model was sized, a config sized from
+`tokenizer.vocab_size`, an unknown-word id equal to the table's size, code points from `ord()`.
+
+Each finder returns a Story (values for the sentences, facts that license them, hints for the fix
+builders in fixes/vocab.py) or None.  Nothing is run: the user's files are read as AST.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+from . import fact
+
+ADDED_TOKENS = fact("added-tokens", "the user's code adds tokens to a tokenizer (add_tokens, add_special_tokens)")
+VOCAB_FROM_TOKENIZER = fact("vocab-from-tokenizer", "a config's vocab_size is set from `tokenizer.vocab_size`, "
+                                                    "which does not count added tokens")
+ONE_SHORT = fact("one-short", "the largest id equals the table's size (or one more): an id one past the last row")
+UNK_IS_SIZE = fact("unk-is-size", "a name in the user's code holds the table's size and is used as an id "
+                                  "(`unk_idx = len(vocab)`)")
+UNBOUNDED = fact("unbounded-ids", "the ids come from a function with no upper bound (ord, hash)")
+#: Functions whose results have no upper bound that a table could cover.
+_UNBOUNDED_CALLS = ("ord", "hash")
+
+
+@dataclass
+class Story:
+    values: dict[str, Any] = field(default_factory=dict)
+    facts: set[str] = field(default_factory=set)
+    hints: dict[str, Any] = field(default_factory=dict)
+
+
+def where(file: str, node: ast.AST) -> str:
+    tree = src.tree_of(file)
+    scope = src.enclosing_scope(tree, node.lineno) if tree is not None else None  # type: ignore[attr-defined]
+    name = getattr(scope, "name", None)
+    return f"line {node.lineno}" + (f", in {name}" if name else "")  # type: ignore[attr-defined]
+
+
+def one_line(file: str, node: ast.AST) -> str:
+    return " ".join(src.segment(file, node).split())
+
+
+def labels_twin(ctx: Context, ids: TensorFacts) -> TensorFacts | None:
+    """Another user name of the very tensor `ids` that names it as labels (`batch["labels"]` beside
+    `batch["input_ids"]`): one object under two names."""
+    for u in ctx.all_user_names(ids):
+        if u.expr != ids.expr and re.search(r"label|target", u.expr.rsplit("[", 1)[-1], re.I):
+            return u
+    return None
+
+
+def _traced_statements(ctx: Context, tensors: list[TensorFacts]) -> Iterator[tuple[str, ast.stmt]]:
+    """(file, statement) of every provenance step of `tensors`, each once."""
+    from ..provenance import trace
+    seen: set[tuple[str, int]] = set()
+    for t in tensors:
+        if ctx.frames[t.frame].library:
+            continue
+        for step in trace(ctx, t):
+            tree = src.tree_of(step.file)
+            stmt = src.statement_at(tree, step.line) if tree is not None else None
+            if stmt is not None and (step.file, stmt.lineno) not in seen:
+                seen.add((step.file, stmt.lineno))
+                yield step.file, stmt
+
+
+def negative_value(tree: ast.Module, node: ast.AST | None) -> int | None:
+    """The value of `-100` or of a name the file binds to a negative constant (`IGNORE_INDEX = -100`)."""
+    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) is int):
+        return -node.operand.value
+    if isinstance(node, ast.Name):
+        for a in src.assignments(tree, node.id):
+            v = negative_value(tree, a.value) if not isinstance(a.value, ast.Name) else None
+            if v is not None:
+                return v
+    return None
+
+
+def _negative_write(tree: ast.Module, stmt: ast.stmt) -> tuple[str, int] | None:
+    """(name written, value) for `x[m] = -100` or `x.masked_fill_(m, -100)` / `x.fill_(-100)`."""
+    if isinstance(stmt, ast.Assign):
+        value = negative_value(tree, stmt.value)
+        for t in stmt.targets:
+            if value is not None and isinstance(t, ast.Subscript):
+                name = src.aliased_name(t.value)
+                if name:
+                    return name, value
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute):
+        call = stmt.value
+        if call.func.attr in ("masked_fill_", "fill_", "index_fill_") and call.args:
+            value = negative_value(tree, call.args[-1])
+            name = src.aliased_name(call.func.value)  # type: ignore[union-attr]
+            if value is not None and name:
+                return name, value
+    return None
+
+
+def _negative_padding(file: str, tree: ast.Module, stmt: ast.stmt,
+                      key: str | None) -> tuple[ast.AST, int, ast.AST] | None:
+    """A negative fill in the statement that made the ids: `padding_value=-100`, `fill_value=-100`,
+    `torch.full(shape, -100)`, `[-100] * n`.  For `{"input_ids": ..., "labels": ...}` only the ids' entry.
+    Returns (the negative value's node, its value, the call or product holding it)."""
+    scope: ast.AST = stmt
+    if key:
+        for d in ast.walk(stmt):
+            if isinstance(d, ast.Dict):
+                for k, v in zip(d.keys, d.values):
+                    if isinstance(k, ast.Constant) and k.value == key:
+                        scope = v
+    for n in ast.walk(scope):
+        if isinstance(n, ast.Call):
+            for kw in ("padding_value", "fill_value", "value"):
+                k = src.keyword(n, kw)
+                v = negative_value(tree, k.value) if k is not None else None
+                if k is not None and v is not None:
+                    return k.value, v, n
+            if src.call_name(n).endswith(".full") and len(n.args) >= 2:
+                v = negative_value(tree, n.args[1])
+                if v is not None:
+                    return n.args[1], v, n
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult) and isinstance(n.left, ast.List) \
+                and len(n.left.elts) == 1:
+            v = negative_value(tree, n.left.elts[0])
+            if v is not None:
+                return n.left.elts[0], v, n
+    return None
+
+
+def negative_source(ctx: Context, tensors: list[TensorFacts]) -> Story | None:
+    """The line that put a negative value into the ids: an in-place write through a second name bound
+    without a copy (`labels = input_ids` ... `labels[~m] = -100`), an in-place write on the ids, or a
+    negative padding value where the ids were made."""
+    for t in tensors[:1]:
+        key = re.fullmatch(r'\w+\["(\w+)"\]', t.expr)
+        for file, stmt in _traced_statements(ctx, [t]):
+            tree = src.tree_of(file)
+            found = _negative_padding(file, tree, stmt, key.group(1) if key else None) if tree else None
+            if found is not None:
+                node, value, holder = found
+                return Story(values={"pad_stmt": one_line(file, holder), "pad_where": where(file, stmt),
+                                     "pad_value": value},
+                             facts={"negative-padding"}, hints={"pad_node": (file, stmt, node)})
+    for file, stmt in _traced_statements(ctx, tensors):
+        tree = src.tree_of(file)
+        written = _negative_write(tree, stmt) if tree is not None else None
+        if written is None or tree is None:
+            continue
+        name, value = written
+        story = Story(values={"write_stmt": one_line(file, stmt), "write_where": where(file, stmt),
+                              "written_value": value},
+                      facts={"written-here"}, hints={"write": (file, stmt)})
+        scope = src.enclosing_scope(tree, stmt.lineno)
+        shared = [s for _, s in src.aliases(tree, scope, name, stmt.lineno)]
+        if shared:
+            alias = max(shared, key=lambda s: s.lineno)
+            story.values.update(alias_stmt=one_line(file, alias), alias_where=where(file, alias))
+            story.facts.add("aliased-write")
+            story.hints["alias"] = (file, alias)
+        return story
+    return None
+
+
+def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
+    """Tokens added to a tokenizer (and no resize after), or a config sized from `tokenizer.vocab_size`."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        story = Story()
+        added = [c for c in src.calls(tree) if src.call_name(c).endswith((".add_tokens", ".add_special_tokens"))]
+        if added:
+            call = max(added, key=lambda c: c.lineno)
+            tok = src.call_name(call).rsplit(".", 1)[0]
+            story.values.update(add_call=one_line(file, call), add_where=where(file, call), tokenizer=tok)
+            story.facts |= {ADDED_TOKENS, "tokenizer"}
+        for call in src.calls(tree):
+            kw = src.keyword(call, "vocab_size")
+            m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
+            if m and src.call_name(call).endswith("Config"):
+                story.values.update(config_call=src.call_name(call), tokenizer=m.group(1),
+                                    vocab_arg=src.segment(file, kw.value))
+                story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
+        if story.facts:
+            return story
+    return None
+
+
+def table_constructor(ctx: Context, table: str | None) -> tuple[str, ast.Assign] | None:
+    """`X = nn.Embedding(size, dim)` / `self.X = nn.EmbeddingBag(...)` in the user's files for table `X`."""
+    if not table:
+        return None
+    attr = table.split(".")[-1]
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, ast.Call)
+                    and src.call_name(n.value).endswith(("Embedding", "EmbeddingBag")) and n.value.args):
+                continue
+            t = n.targets[0]
+            name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
+            if name == attr:
+                return file, n
+    return None
+
+
+def one_short_source(ctx: Context, table: str | None, num: int | None, max_id: Any) -> Story | None:
+    """The largest id equals the table's size (or one more): the table's size expression and a name the
+    user binds to the same expression (`unk_idx = len(word2idx)` beside `nn.EmbeddingBag(len(word2idx), ...)`)."""
+    if not isinstance(num, int) or not isinstance(max_id, int) or not 0 < max_id - num + 1 <= 2:
+        return None
+    made = table_constructor(ctx, table)
+    if made is None:
+        return None
+    file, stmt = made
+    size = src.segment(file, stmt.value.args[0])  # type: ignore[attr-defined]
+    story = Story(values={"size_expr": size}, facts={ONE_SHORT}, hints={"table_stmt": (file, stmt)})
+    for f in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(f)
+        for n in ast.walk(tree) if tree is not None else ():
+            if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                    and src.segment(f, n.value) == size and n is not stmt):
+                story.values.update(unk_stmt=one_line(f, n), unk_where=where(f, n), unk_name=n.targets[0].id)
+                story.facts.add(UNK_IS_SIZE)
+                return story
+    return story
+
+
+def unbounded_maker(ctx: Context, ids: TensorFacts) -> Story | None:
+    """`ord(ch)` / `hash(w)` where the ids were made (also one assignment behind an in-place write's value)."""
+    for file, stmt in _traced_statements(ctx, [ids]):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        scope = src.enclosing_scope(tree, stmt.lineno)
+        candidates = [stmt]
+        for name in dict.fromkeys(src.names_in(getattr(stmt, "value", stmt))):
+            made = src.assignments(tree, name, scope, before=stmt.lineno)
+            if made:
+                candidates.append(made[-1].stmt)
+        for s in candidates:
+            for call in src.calls(s):
+                if src.call_name(call) in _UNBOUNDED_CALLS:
+                    return Story(values={"maker": one_line(file, call), "maker_where": where(file, s)},
+                                 facts={UNBOUNDED}, hints={"maker": (file, s, call)})
+    return None
