@@ -107,8 +107,29 @@ class Context:
         frame whose call passes it (by identity), with the user's tensor for it.  When one call passes the
         same tensor for several parameters (`decoder_input_ids=batch["labels"], labels=batch["labels"]`),
         the parameter named like the one `t` had where the library failed wins (`decoder_input_ids` for an
-        `input_ids` lookup), then any `*ids` parameter; `**batch` gives the key of that name."""
+        `input_ids` lookup), then any `*ids` parameter; `**batch` gives the key of that name.  A library that
+        reshaped the tensor (`input_ids.view(-1, n)` makes a new object) is followed through the tensor of
+        the raising frames that has the same name, number of elements and values."""
         names = self.library_names(t)
+        for u in [t] + self._reshaped_from(t, names):
+            found = self._passed(u, names)
+            if found is not None:
+                return found
+        return None
+
+    def _reshaped_from(self, t: TensorFacts, names: list[str]) -> list[TensorFacts]:
+        if t.min is None or not names:
+            return []
+        out = []
+        for f in reversed(self.raise_frames()):  # outermost first
+            for u in f.tensors:
+                m = re.fullmatch(r'kwargs\["(\w+)"\]', u.expr)
+                if (u.ident != t.ident and (m.group(1) if m else u.expr) in names and u.numel == t.numel
+                        and u.dtype == t.dtype and (u.min, u.max) == (t.min, t.max)):
+                    out.append(u)
+        return out
+
+    def _passed(self, t: TensorFacts, names: list[str]) -> tuple[FrameFacts, CallArg, TensorFacts] | None:
         for f in self.user_frames():
             hits: list[tuple[int, CallArg, TensorFacts]] = []
             for a in f.call_args:

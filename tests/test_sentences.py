@@ -35,9 +35,8 @@ CLAIMS: list[tuple[str, set[str]]] = [
 
 #: Patterns whose sentences are still being given their preconditions: strict xfails (the test fails as
 #: soon as a pattern is done, so the list cannot go stale).
-PENDING = {"cuda-device-side-assert",
-           "sequence-too-long", "sequence-too-long-positions", "unpadded-batch", "loop-out-of-bounds", "mask-length-mismatch",
-           "token-id-out-of-vocab", "token-type-out-of-range"}
+PENDING = {"sequence-too-long", "sequence-too-long-positions", "unpadded-batch", "loop-out-of-bounds",
+           "mask-length-mismatch"}
 
 
 def _texts():

@@ -9,19 +9,22 @@ import os
 import re
 
 from ..facts import Context
-from . import Finding, fact, value_evidence
+from . import Finding, analyzer, fact, value_evidence
 
 CUDA = fact("cuda", "the devices involved include a CUDA device")
 EMBEDDING_CALL = fact("embedding-call", "the traceback ends in an embedding lookup (ids must be below its rows)")
 LOSS_CALL = fact("loss-call", "the traceback ends in a classification loss (labels must be below the classes)")
 INDEX_CALL = fact("index-call", "the traceback ends in indexing, gather or scatter (indices must fit the dimension)")
+TABLE_ROWS = fact("table-rows", "the number of rows of the embedding the traceback ends in is known")
 REPORTED_LATE = fact("reported-late", "the traceback ends in no kernel that checks indices: the assert was raised by "
                                       "an earlier call and reported here")
 _LOSSES = ("cross_entropy", "nll_loss")
 _INDEXING = ("gather", "scatter", "index_select", "take_along_dim", "__getitem__")
 
 
+@analyzer("text-cuda-assert")
 def device_assert(ctx: Context) -> Finding | None:
+    """Live or from a pasted log alike: only frames, shapes and module sizes are used."""
     f = Finding(confidence="medium")
     f.facts.add(CUDA)
     frames = ctx.raise_frames()
@@ -31,7 +34,8 @@ def device_assert(ctx: Context) -> Finding | None:
                           user.function if user else None)
     f.values["line"] = (user.node or user.source).strip() if user else None
     scripts = [fr.file for fr in ctx.frames if not fr.library and os.path.isfile(fr.file)]
-    f.values["script"] = os.path.basename(scripts[0]) if scripts else None
+    tops = [fr.file for fr in ctx.frames if not fr.library and fr.function == "<module>" and fr.file in scripts]
+    f.values["script"] = os.path.basename((tops or scripts)[0]) if scripts else None
     if "embedding" in functions or "embedding_bag" in functions:
         f.facts.add(EMBEDDING_CALL)
         _embedding_bound(ctx, f)
@@ -56,6 +60,7 @@ def _embedding_bound(ctx: Context, f: Finding) -> None:
     fail = embedding_failure(ctx)
     if fail is None or fail.num_embeddings is None:
         return
+    f.facts.add(TABLE_ROWS)
     f.values.update(table=fail.name, num_embeddings=fail.num_embeddings, last_valid=fail.num_embeddings - 1,
                     role={"vocab": "token", "position": "position", "token_type": "segment"}[fail.role])
     passed = ctx.passed_as(fail.ids) if fail.ids is not None else None

@@ -72,7 +72,7 @@ def two_devices(ctx: Context) -> Finding | None:
     if _TYPES.search(ctx.message) and not devs:
         return None  # the same device, other dtypes: not a device mistake
     meant = target_device(ctx)
-    for finder in (_model_inputs, _unregistered, _attribute, _odd_operand):
+    for finder in (_unregistered, _model_inputs, _attribute, _odd_operand):
         f = finder(ctx, meant, devs)
         if f is not None:
             if any(kind(d) == "cuda" for d in [*devs, f.values.get("main_device"), f.values.get("stray_device")]):

@@ -48,8 +48,13 @@ def one_line(file: str, node: ast.AST) -> str:
 
 
 def labels_twin(ctx: Context, ids: TensorFacts) -> TensorFacts | None:
-    """Another user name of the very tensor `ids` that names it as labels (`batch["labels"]` beside
-    `batch["input_ids"]`): one object under two names."""
+    """Another user name of the very tensor `ids` that is the labels: passed as `labels=` (or `targets=`) in
+    a call, or named so (`batch["labels"]` beside `batch["input_ids"]`): one object under two names."""
+    for f in ctx.user_frames():
+        for a in f.call_args:
+            u = f.tensor(a.text.strip()) if a.param and re.search(r"label|target", a.param, re.I) else None
+            if u is not None and u.ident == ids.ident and u.expr != ids.expr:
+                return u
     for u in ctx.all_user_names(ids):
         if u.expr != ids.expr and re.search(r"label|target", u.expr.rsplit("[", 1)[-1], re.I):
             return u

@@ -77,19 +77,22 @@ def target_device(ctx: Context) -> tuple[str, str] | None:
 
 
 def discarded_move(ctx: Context, frame: FrameFacts, root: str) -> Story | None:
-    """`ids.to(device)` as a statement of its own before the failing line: tensors are not moved in place."""
+    """`ids.to(device)` as a statement of its own before the failing line (tensors are not moved in place):
+    the one for `root`, and every other such statement of the same scope on a tensor of the frame."""
     tree = src.tree_of(frame.file)
-    t = frame.tensor(root)
-    if tree is None or t is None:
+    if tree is None or frame.tensor(root) is None:
         return None
     scope = src.enclosing_scope(tree, frame.line)
-    for n in src.walk_scope(scope):
-        if (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
-                and n.value.func.attr in ("to", "cuda") and isinstance(n.value.func.value, ast.Name)
-                and n.value.func.value.id == root and n.lineno < frame.line):
-            return Story(values={"dropped": one_line(frame.file, n), "dropped_where": where(frame.file, n)},
-                         facts={"move-discarded"}, hints={"dropped": (frame.file, n)})
-    return None
+    dropped = [n for n in src.walk_scope(scope)
+               if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
+               and n.value.func.attr in ("to", "cuda") and isinstance(n.value.func.value, ast.Name)
+               and frame.tensor(n.value.func.value.id) is not None and n.lineno < frame.line]
+    mine = [n for n in dropped if n.value.func.value.id == root]  # type: ignore[attr-defined]
+    if not mine:
+        return None
+    first = mine[-1]
+    return Story(values={"dropped": one_line(frame.file, first), "dropped_where": where(frame.file, first)},
+                 facts={"move-discarded"}, hints={"dropped": [(frame.file, n) for n in dropped]})
 
 
 def model_assignment(ctx: Context, frame: FrameFacts, model: str) -> Story | None:
@@ -150,7 +153,9 @@ def unregistered_layers(ctx: Context) -> Story | None:
                 s.values.update(attribute=f"self.{attr}", container_stmt=one_line(fr.file, stmt),
                                 container_where=where(fr.file, stmt), model=fr.self_class,
                                 stray_device=odd[0].device, main_device=me.device,
-                                container="dict" if isinstance(stmt.value, (ast.Dict, ast.DictComp)) else "list")
+                                container="dict" if isinstance(stmt.value, (ast.Dict, ast.DictComp)) else "list",
+                                holder="nn.ModuleDict" if isinstance(stmt.value, (ast.Dict, ast.DictComp))
+                                else "nn.ModuleList")
                 s.evidence.append(value_evidence(f"{odd[0].expr if odd[0].expr != 'self' else odd[0].cls} "
                                                  "parameters device", odd[0].device))
                 s.evidence.append(value_evidence(f"{fr.self_class} parameters device", me.device))
@@ -206,7 +211,14 @@ def made_without_device(ctx: Context, frame: FrameFacts, stray: list[TensorFacts
                         hits += [(frame.file, inner, c, src.segment(frame.file, call)) for c in _factories(inner)]
     if not hits:
         return None
-    file, stmt, call, operand = hits[-1] if stray else hits[0]
+    if stray:  # the constructor nearest to each odd tensor: the last one along its provenance
+        last: dict[int, tuple[str, ast.stmt, ast.Call, str | None]] = {}
+        for h in hits:
+            last[id(h[1])] = h
+        chosen = list(dict.fromkeys(last.values()))
+    else:
+        chosen = hits[:1]
+    file, stmt, call, operand = chosen[0]
     s = Story(facts={MADE_WITHOUT_DEVICE})
     name = src.call_name(call)
     s.values.update(made=one_line(file, call), made_where=where(file, stmt), factory=name,
@@ -218,7 +230,7 @@ def made_without_device(ctx: Context, frame: FrameFacts, stray: list[TensorFacts
         s.facts.add(NUMPY)
     target = _device_expr(ctx, frame, file, stmt, main_device, meant)
     s.values["target"] = target
-    s.hints.update(made=(file, stmt, call), target=target)
+    s.hints.update(made=[(f, st, c) for f, st, c, _ in chosen], target=target)
     return s
 
 
@@ -241,19 +253,23 @@ def _function(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | None
 
 def _device_expr(ctx: Context, frame: FrameFacts, file: str, stmt: ast.stmt, main_device: str,
                  meant: tuple[str, str] | None) -> str | None:
-    """How to name the main device where `stmt` runs: the user's device name when bound there, a tensor of the
-    failing line on that device (same statement only), else the module's own parameters' device."""
+    """How to name the main device where `stmt` runs: `x.device` of a tensor on that device that the
+    statement's function receives or made before it (a module's forward keeps working wherever the model
+    goes), else the user's device name when it is bound there, else the module's own parameters' device."""
     from ..fixes.checks import bound_names
+    tree = src.tree_of(file)
+    fn = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+    if frame.file == file and fn is not None and fn is not tree and src.contains(fn, frame.line):
+        params = {a.arg for a in fn.args.args}  # type: ignore[attr-defined]
+        made_before = {n for a in src.walk_scope(fn) if isinstance(a, ast.Assign) and a.lineno < stmt.lineno
+                       for t in a.targets for n in src.names_in(t)}
+        on_main = [t.expr for t in frame.tensors if kind(t.device) == kind(main_device) and t.expr.isidentifier()
+                   and (t.expr in params or t.expr in made_before)]
+        if on_main:
+            return f"{sorted(on_main, key=lambda n: n not in params)[0]}.device"
     bound = bound_names(file, stmt.lineno) or set()
     if meant and kind(meant[1]) == kind(main_device) and (meant[0] in bound or not meant[0].isidentifier()):
         return meant[0]
-    if frame.file == file and frame.line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
-        other = next((t.expr for t in ctx.tensors_in_node(frame)
-                      if kind(t.device) == kind(main_device) and t.expr.isidentifier()), None)
-        if other:
-            return f"{other}.device"
-    tree = src.tree_of(file)
-    fn = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
     if isinstance(fn, ast.FunctionDef) and fn.args.args and fn.args.args[0].arg == "self" \
             and src.enclosing_class(tree, stmt.lineno) is not None:  # type: ignore[arg-type]
         return "next(self.parameters()).device"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .. import source as src
-from ..facts import Context
+from ..facts import Context, shape_text
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .idsource import (
@@ -52,6 +52,7 @@ TWO_SEGMENTS = fact("two-segments", "the model's type_vocab_size is 2: segments 
 EDIT_NO_SEGMENTS = fact("edit-no-segments", "the fix stops the tokenizer from returning token_type_ids")
 EDIT_WRAP_SEGMENTS = fact("edit-wrap-segments", "the fix wraps a running segment index into the model's segments")
 EDIT_SIZE_SEGMENTS = fact("edit-size-segments", "the fix sizes the config or the table for every segment id")
+ODD_SLOT_SHAPE = fact("odd-slot-shape", "the tensor in the token_type_ids slot has another shape than the input ids")
 SEGMENT_SLOT = fact("positional-slot", "the tensor filled the token_type_ids parameter by position although "
                                        "it is not segment ids")
 
@@ -251,7 +252,7 @@ def _too_large_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:
 
 def text_facts(ctx: Context, f: Finding) -> None:
     """What a pasted traceback still tells about a word-embedding failure: the id the message names (negative,
-    -100, or past the table) and, when the user's file is readable here, a tokenizer and the tokens it adds."""
+    -100, or past the table) and, when the user's file is readable here, the tokens it adds to a tokenizer."""
     value = ctx.int_group("value")
     if value is not None:
         f.facts.add(NEGATIVE if value < 0 else TOO_LARGE)
@@ -261,9 +262,6 @@ def text_facts(ctx: Context, f: Finding) -> None:
     if story is not None:
         f.values.update(story.values)
         f.facts |= story.facts & {"added-tokens", "tokenizer"}
-    from .scene import _tokenizer_in_source
-    if _tokenizer_in_source(ctx):
-        f.facts.add("tokenizer")
 
 
 def _uses_tokenizer(ctx: Context) -> bool:
@@ -308,7 +306,8 @@ def token_type_overflow(ctx: Context) -> Finding | None:
 def _positional_slot(ctx: Context, f: Finding) -> bool:
     """A tensor given by position that filled `token_type_ids` although it is not segment ids: its shape
     differs from the input ids' of the same call (labels are one value per example), or its name says what
-    it is.  Sets `intended` to the parameter the name matches (`b_labels` → `labels`)."""
+    it is.  Sets `intended` to `labels` when the callee takes labels and the tensor holds one value per example
+    or is named so (`b_labels`)."""
     position, param = f.hints.get("passed_position"), f.hints.get("passed_param")
     frame_index = f.hints.get("passed_frame")
     if position is None or param != "token_type_ids" or not isinstance(frame_index, int):
@@ -324,10 +323,12 @@ def _positional_slot(ctx: Context, f: Finding) -> bool:
     f.facts.add(SEGMENT_SLOT)
     f.values["position"] = _ORDINALS[position] if position < len(_ORDINALS) else f"#{position + 1}"
     f.values["slot_arg"] = f.hints.get("passed_text")
-    m = re.search(r"(labels?|targets?)", f.hints.get("passed_text") or "", re.I)
-    if m and any("labels" in fr.params for fr in ctx.raise_frames()):
+    per_example = odd_shape and user is not None and ids_t is not None and len(user.shape) == 1 and (
+        user.shape[0] == ids_t.shape[0])  # one value per example, as labels are
+    named_label = re.search(r"(labels?|targets?)", f.hints.get("passed_text") or "", re.I)
+    if (per_example or named_label) and any("labels" in fr.params for fr in ctx.raise_frames()):
         f.values["intended"] = "labels"
-    if user is not None and ids_t is not None:
-        f.values["slot_shape"] = "(" + ", ".join(map(str, user.shape)) + ")"
-        f.values["ids_shape"] = "(" + ", ".join(map(str, ids_t.shape)) + ")"
+    if odd_shape and user is not None and ids_t is not None:
+        f.values.update(slot_shape=shape_text(user.shape), ids_shape=shape_text(ids_t.shape))
+        f.facts.add(ODD_SLOT_SHAPE)
     return True

@@ -55,13 +55,12 @@ def _move_inputs(ctx: Context, f: Finding) -> list[Edit]:
 
 
 def _keep_move(ctx: Context, f: Finding) -> list[Edit]:
-    """`ids.to(device)` alone on its line → `ids = ids.to(device)`."""
-    hit = f.hints.get("dropped")
-    if not hit:
-        return []
-    file, stmt = hit
-    name = src.segment(file, stmt.value.func.value)
-    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, f"{name} = {src.segment(file, stmt.value)}"))
+    """`ids.to(device)` alone on its line → `ids = ids.to(device)` (each such line of the scope)."""
+    out = []
+    for file, stmt in f.hints.get("dropped") or []:
+        name = src.segment(file, stmt.value.func.value)
+        out += edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, f"{name} = {src.segment(file, stmt.value)}"))
+    return out
 
 
 def _move_model(ctx: Context, f: Finding) -> list[Edit]:
@@ -74,18 +73,19 @@ def _move_model(ctx: Context, f: Finding) -> list[Edit]:
 
 
 def _device_where_made(ctx: Context, f: Finding) -> list[Edit]:
-    """`torch.zeros(n, m)` → `torch.zeros(n, m, device=DEVICE)`; `torch.from_numpy(a)` → `torch.from_numpy(a).to(DEVICE)`."""
-    hit, target = f.hints.get("made"), f.hints.get("target")
-    if not hit or not target:
+    """`torch.zeros(n, m)` → `torch.zeros(n, m, device=x.device)`; `torch.from_numpy(a)` → `torch.from_numpy(a).to(DEVICE)`."""
+    target = f.hints.get("target")
+    if not target:
         return []
-    file, stmt, call = hit
-    fn = src.call_name(call).rpartition(".")[2]
-    e = src.LineEditor.for_node(file, stmt)
-    if fn in ("from_numpy", "Tensor", "LongTensor", "FloatTensor", "BoolTensor", "IntTensor"):
-        e.replace(call, f"{src.segment(file, call)}.to({target})")
-    else:
-        e.add_keywords(call, f"device={target}")
-    return edits_of(e)
+    editors: dict[tuple[str, int], src.LineEditor] = {}
+    for file, stmt, call in f.hints.get("made") or []:
+        e = editors.setdefault((file, stmt.lineno), src.LineEditor.for_node(file, stmt))
+        fn = src.call_name(call).rpartition(".")[2]
+        if fn in ("from_numpy", "Tensor", "LongTensor", "FloatTensor", "BoolTensor", "IntTensor"):
+            e.replace(call, f"{src.segment(file, call)}.to({target})")
+        else:
+            e.add_keywords(call, f"device={target}")
+    return [made for e in editors.values() for made in edits_of(e)]
 
 
 def _register_buffer(ctx: Context, f: Finding) -> list[Edit]:

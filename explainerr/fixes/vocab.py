@@ -32,13 +32,16 @@ def vocab(ctx: Context, f: Finding) -> Located:
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
-    ids, num, pad = f.values.get("ids"), f.hints.get("num_embeddings"), _pad_id(ctx)
-    if not ids or not re.fullmatch(r"[\w.]+", str(ids)):
+    ids, pad = f.values.get("ids"), _pad_id(ctx)
+    frame = ctx.user  # the code is shown for the failing line: its names must be bound there
+    if "negative" not in f.facts or not ids or not re.fullmatch(r"[\w.]+", str(ids)) or frame is None:
         return [], None
-    if "negative" in f.facts:
-        f.facts.add(BAND_AID)
-        return [], f"{ids} = {ids}.masked_fill({ids} < 0, {pad})  # hides the negative ids; find where they are made"
-    return [], None
+    from .checks import undefined_in_code
+    code = f"{ids} = {ids}.masked_fill({ids} < 0, {pad})  # hides the negative ids; find where they are made"
+    if undefined_in_code(code, frame.file, frame.line):
+        return [], None
+    f.facts.add(BAND_AID)
+    return [], code
 
 
 def _pad_id(ctx: Context) -> str:
