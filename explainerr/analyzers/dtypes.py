@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
+from .. import dataflow
 from .. import source as src
 from ..facts import Context, dtype_text
 from ..model import FrameFacts, TensorFacts
@@ -80,7 +81,7 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
     computed from or taken out of."""
     for file, stmt in _traced_statements(ctx, [bad]):
         for call in src.calls(stmt):
-            dtype = src.default_dtype(call)
+            dtype = dataflow.default_dtype(call)
             if dtype is not None:
                 module = src.call_name(call).rpartition(".")[0]
                 f.values.update(made=one_line(file, call), made_where=where(file, stmt), made_dtype=dtype,

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .. import dataflow
 from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
@@ -95,14 +96,14 @@ def _negative_write(tree: ast.Module, stmt: ast.stmt) -> tuple[str, int] | None:
         value = negative_value(tree, stmt.value)
         for t in stmt.targets:
             if value is not None and isinstance(t, ast.Subscript):
-                name = src.aliased_name(t.value)
+                name = dataflow.aliased_name(t.value)
                 if name:
                     return name, value
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute):
         call = stmt.value
         if call.func.attr in ("masked_fill_", "fill_", "index_fill_") and call.args:
             value = negative_value(tree, call.args[-1])
-            name = src.aliased_name(call.func.value)  # type: ignore[union-attr]
+            name = dataflow.aliased_name(call.func.value)  # type: ignore[union-attr]
             if value is not None and name:
                 return name, value
     return None
@@ -163,7 +164,7 @@ def negative_source(ctx: Context, tensors: list[TensorFacts]) -> Story | None:
                               "written_value": value},
                       facts={"written-here"}, hints={"write": (file, stmt)})
         scope = src.enclosing_scope(tree, stmt.lineno)
-        shared = [s for _, s in src.aliases(tree, scope, name, stmt.lineno)]
+        shared = [s for _, s in dataflow.aliases(tree, scope, name, stmt.lineno)]
         if shared:
             alias = max(shared, key=lambda s: s.lineno)
             story.values.update(alias_stmt=one_line(file, alias), alias_where=where(file, alias))
