@@ -189,7 +189,22 @@ def _user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionD
         if cls is not None:
             defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == func.attr]
             return defs[-1] if defs else None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return _instance_method(tree, func.value.id, func.attr)
     return None
+
+
+def _instance_method(tree: ast.Module, instance: str, method: str) -> ast.FunctionDef | None:
+    """`helpers.build(...)` where the file makes `helpers = Helpers(...)` at module level and defines class
+    `Helpers` with a method `build`: that method's definition."""
+    made = [a for a in src.assignments(tree, instance, tree) if isinstance(a.value, ast.Call)
+            and isinstance(a.value.func, ast.Name)]
+    if not made:
+        return None
+    cls_name = made[-1].value.func.id  # type: ignore[attr-defined]
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls_name), None)
+    defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == method] if cls is not None else []
+    return defs[-1] if defs else None
 
 
 def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list[Origin],
@@ -235,8 +250,11 @@ def _in_function(o: Origin, function: str) -> Origin:
 def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str, steps: list[Origin]) -> None:
     """A DataLoader's collate function's return, else its dataset class's `__getitem__` return."""
     kw = src.keyword(call, "collate_fn")
-    if kw is not None and isinstance(kw.value, ast.Name):
-        fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == kw.value.id), None)
+    if kw is not None and isinstance(kw.value, (ast.Name, ast.Attribute)):
+        v = kw.value
+        fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == v.id), None) \
+            if isinstance(v, ast.Name) else _instance_method(tree, v.value.id, v.attr) \
+            if isinstance(v.value, ast.Name) else None
         if fn is not None:
             _helper_lines(frame, fn, expr, steps)
         return

@@ -199,11 +199,10 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
     return None
 
 
-def table_constructor(ctx: Context, table: str | None) -> tuple[str, ast.Assign] | None:
-    """`X = nn.Embedding(size, dim)` / `self.X = nn.EmbeddingBag(...)` in the user's files for table `X`."""
-    if not table:
-        return None
-    attr = table.split(".")[-1]
+def table_constructor(ctx: Context, names: list[str | None]) -> tuple[str, ast.Assign] | None:
+    """`X = nn.Embedding(size, dim)` / `self.X = nn.EmbeddingBag(...)` in the user's files, for any of the names
+    the table has (its attribute name, the user's variables holding the same object)."""
+    attrs = {n.split(".")[-1] for n in names if n}
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
@@ -214,17 +213,17 @@ def table_constructor(ctx: Context, table: str | None) -> tuple[str, ast.Assign]
                 continue
             t = n.targets[0]
             name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
-            if name == attr:
+            if name in attrs:
                 return file, n
     return None
 
 
-def one_short_source(ctx: Context, table: str | None, num: int | None, max_id: Any) -> Story | None:
+def one_short_source(ctx: Context, tables: list[str | None], num: int | None, max_id: Any) -> Story | None:
     """The largest id equals the table's size (or one more): the table's size expression and a name the
     user binds to the same expression (`unk_idx = len(word2idx)` beside `nn.EmbeddingBag(len(word2idx), ...)`)."""
     if not isinstance(num, int) or not isinstance(max_id, int) or not 0 < max_id - num + 1 <= 2:
         return None
-    made = table_constructor(ctx, table)
+    made = table_constructor(ctx, tables)
     if made is None:
         return None
     file, stmt = made

@@ -112,6 +112,13 @@ def attribute_left_behind(ctx: Context, meant: tuple[str, str] | None) -> Story 
         node = ctx.tensors_in_node(fr)
         attrs = [t for t in node if re.fullmatch(r"self\.\w+", t.expr)]
         others = [t for t in node if not t.expr.startswith("self.")]
+        for t in list(others):  # `pe = self.pe[:, :n]` then `x + pe`: the attribute behind the local
+            origin = ctx.origin(t.expr, fr)
+            m = re.match(r"self\.(\w+)", origin[1]) if origin is not None else None
+            held = fr.tensor(f"self.{m.group(1)}") if m else None
+            if held is not None and held.device == t.device and held not in attrs:
+                attrs.append(held)
+                others.remove(t)
         for a in attrs:
             odd = [o for o in others if kind(o.device) != kind(a.device)]
             if not odd or (meant and kind(meant[1]) == kind(a.device)):
@@ -194,6 +201,7 @@ def made_without_device(ctx: Context, frame: FrameFacts, stray: list[TensorFacts
     or, when the odd operand is not a named tensor (`mask & causal_mask(n)`), inside the helper or the
     constructor call of the failing line itself."""
     from .idsource import _traced_statements
+    stray = [_tuple_item(frame, t) for t in stray]
     hits: list[tuple[str, ast.stmt, ast.Call, str | None]] = []
     for file, stmt in _traced_statements(ctx, stray):
         hits += [(file, stmt, c, None) for c in _factories(stmt)]
@@ -232,6 +240,19 @@ def made_without_device(ctx: Context, frame: FrameFacts, stray: list[TensorFacts
     s.values["target"] = target
     s.hints.update(made=[(f, st, c) for f, st, c, _ in chosen], target=target)
     return s
+
+
+def _tuple_item(frame: FrameFacts, t: TensorFacts) -> TensorFacts:
+    """`state[1]` where the frame's code made `state = (h0, c0)`: the tensor `c0` (its own provenance)."""
+    m = re.fullmatch(r"(\w+)\[(\d+)\]", t.expr)
+    tree = src.tree_of(frame.file)
+    a = src.last_assignment(tree, m.group(1), frame.line) if m and tree is not None else None
+    if a is not None and isinstance(a.value, (ast.Tuple, ast.List)) and int(m.group(2)) < len(a.value.elts):
+        item = a.value.elts[int(m.group(2))]
+        named = frame.tensor(item.id) if isinstance(item, ast.Name) else None
+        if named is not None and named.ident == t.ident:
+            return named
+    return t
 
 
 def _is_factory(call: ast.Call) -> bool:

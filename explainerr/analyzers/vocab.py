@@ -67,6 +67,7 @@ class EmbeddingFailure:
     num_embeddings: int | None
     name: str | None                 # attribute name of the table in its parent module
     role: str                        # "vocab" | "position" | "token_type"
+    names: tuple[str, ...] = ()      # every user name of the table object (`embedding`, a parameter `emb`)
 
 
 def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
@@ -111,8 +112,10 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
             if hit:
                 name = hit
                 break
+    names = tuple(dict.fromkeys(m.expr for f in ctx.user_frames() for m in f.modules
+                                if module is not None and m.ident == module.ident))
     return EmbeddingFailure(ids=ids, user_ids=user_ids, num_embeddings=int(num) if num else None,
-                            name=name, role=role)
+                            name=name, role=role, names=names)
 
 
 def _ids_exceed(fail: EmbeddingFailure) -> bool | None:
@@ -138,7 +141,7 @@ def _table_finding(fail: EmbeddingFailure, default_ids: str) -> Finding:
     f.hints["ids_root"] = re.split(r"[\[.]", ids_expr, maxsplit=1)[0]
     f.hints["ids_frame"] = fail.user_ids.frame if fail.user_ids else None
     f.hints.update(table=fail.name, num_embeddings=fail.num_embeddings,
-                   max_id=fail.ids.max if fail.ids else None)
+                   max_id=fail.ids.max if fail.ids else None, table_names=[fail.name, *fail.names])
     return f
 
 
@@ -237,7 +240,7 @@ def _too_large_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:
     an unknown id equal to the table's size, ids from `ord()`; else the user's own numbering."""
     story = tokenizer_story(ctx, f.values.get("max_id"), fail.num_embeddings)
     if story is None:
-        story = one_short_source(ctx, fail.name, fail.num_embeddings, f.values.get("max_id"))
+        story = one_short_source(ctx, [fail.name, *fail.names], fail.num_embeddings, f.values.get("max_id"))
     if story is None and f.hints.get("user_ids") is not None:
         story = unbounded_maker(ctx, f.hints["user_ids"])
     if story is not None:

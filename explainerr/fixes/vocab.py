@@ -109,10 +109,10 @@ def _pad_instead(ctx: Context, f: Finding) -> Located:
 
 def _grow_table(ctx: Context, f: Finding) -> Located:
     """`nn.Embedding(len(vocab), dim)` one or two rows short of the largest id → `len(vocab) + 1`."""
-    table, num, top = f.hints.get("table"), f.hints.get("num_embeddings"), f.hints.get("max_id")
+    num, top = f.hints.get("num_embeddings"), f.hints.get("max_id")
     if not isinstance(num, int) or not isinstance(top, int) or not 0 < top - num + 1 <= 2:
         return [], None
-    made = table_constructor(ctx, table)
+    made = table_constructor(ctx, f.hints.get("table_names") or [f.hints.get("table")])
     if made is None:
         return [], None
     file, n = made
@@ -181,7 +181,10 @@ def token_type(ctx: Context, f: Finding) -> Located:
     n = f.values.get("type_vocab_size")
     needed = f.values.get("needed")
     if n == 1:
-        hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
+        hit = _tokenizer_call_made(ctx, f) or tokenizer_call_for(ctx, f.hints.get("ids_root"),
+                                                                 frame_at(ctx, f.hints.get("ids_frame")))
+        if hit is not None and src.call_name(hit[1]).rpartition(".")[2][:1].isupper():
+            hit = None  # a tokenizer class being built, not a tokenizer encoding text
         if hit is not None and src.keyword(hit[1], "return_token_type_ids") is None:
             f.facts.add("edit-no-segments")
             return edits_of(src.LineEditor.for_node(hit[0], hit[1]).add_keywords(
@@ -222,6 +225,19 @@ def token_type(ctx: Context, f: Finding) -> Located:
     if grown[0]:
         f.facts.add("edit-size-segments")
     return grown
+
+
+def _tokenizer_call_made(ctx: Context, f: Finding) -> tuple[str, ast.Call] | None:
+    """The tokenizer call along the provenance of the segment ids (`features = tok(q, p, ...)` behind
+    `**features`), the nearest one first."""
+    from ..analyzers.idsource import _traced_statements
+    from . import is_tokenizer_call
+    user = f.hints.get("user_ids")
+    for file, stmt in _traced_statements(ctx, [user] if user is not None else []):
+        for call in src.calls(stmt):
+            if is_tokenizer_call(call, ctx) and not src.call_name(call).rpartition(".")[2][:1].isupper():
+                return file, call
+    return None
 
 
 def _keyword_for_slot(ctx: Context, f: Finding) -> list[Edit]:
