@@ -19,6 +19,9 @@ DEFAULT_DTYPE = fact("default-dtype", "the index was made by a constructor calle
 FLOAT_OPERAND = fact("float-operand", "the index is computed from a float tensor (arithmetic keeps its dtype)")
 PACKED = fact("packed-with-floats", "the index is a column or item of a float tensor that also holds float values")
 EDIT_DTYPE = fact("edit-dtype", "the fix gives the constructor that made the index an integer dtype")
+DIVISION = fact("division", "the index is computed with `/`, which always gives floats")
+FLOAT_LITERALS = fact("float-literals", "the index is built from float numbers (`torch.tensor([0.0, 2.0])`)")
+USED_BY = fact("used-by", "the float tensor is given to a function that needs integer class ids (one_hot)")
 INDEXES = fact("indexes", "the tensor the float index indexes is known")
 
 #: Where the index is among the arguments of index-taking calls, in method form (`x.gather(1, idx)`); the
@@ -58,8 +61,12 @@ def float_index(ctx: Context) -> Finding | None:
     f = Finding()
     f.values.update(index=bad.expr, dtype=dtype_text(bad.dtype),
                     others=", ".join(f"`{c.expr}`" for c in candidates[1:]) or None)
-    if indexed.get(bad.expr):
-        f.values["indexed"] = indexed[bad.expr]
+    target = indexed.get(bad.expr)
+    if target and target.rsplit(".", 1)[-1] in ("one_hot",):
+        f.values["used_by"] = target
+        f.facts.add(USED_BY)
+    elif target:
+        f.values["indexed"] = target
         f.facts.add(INDEXES)
     fr = ctx.frames[bad.frame]
     origin = ctx.origin(bad.expr, fr)
@@ -71,7 +78,7 @@ def float_index(ctx: Context) -> Finding | None:
             f.evidence.append(e)
     _float_story(ctx, f, bad, fr, origin)
     f.hints.update(tensors=candidates, origin=origin)
-    f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED} else "medium"
+    f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED, DIVISION, FLOAT_LITERALS} else "medium"
     return f
 
 
@@ -102,11 +109,27 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
         f.values["container"] = base.id
         f.facts.add(PACKED)
         return
+    if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div) for n in ast.walk(node)):
+        f.facts.add(DIVISION)
+        return
+    if _float_literals(node):
+        f.facts.add(FLOAT_LITERALS)
+        return
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     source = next((t for t in floats if t.expr in used and t.expr != bad.expr), None)
     if source is not None:
         f.values.update(float_source=source.expr, float_source_dtype=dtype_text(source.dtype))
         f.facts.add(FLOAT_OPERAND)
+
+
+def _float_literals(node: ast.AST) -> bool:
+    """`torch.tensor([0.0, 2.0])` / `np.array([1, 2.5])`: a constructor given float numbers (or no dtype)."""
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        if src.keyword(call, "dtype") is None and call.args and re.search(r"(tensor|array|as_tensor|asarray)$",
+                                                                          src.call_name(call)):
+            if any(isinstance(c, ast.Constant) and type(c.value) is float for c in ast.walk(call.args[0])):
+                return True
+    return False
 
 
 def _names_used_as_index(text: str) -> dict[str, str]:

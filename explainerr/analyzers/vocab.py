@@ -91,6 +91,11 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
         name = module.attrs.get("name")  # type: ignore[assignment]
     if ids is None and module is None:
         return None
+    weight = next((f.tensor("weight") for f in ctx.raise_frames() if f.function in ("embedding", "embedding_bag")
+                   and f.tensor("weight") is not None), None)
+    if module is None and weight is not None:  # F.embedding(ids, W): the table is the weight the user passed
+        held = ctx.user_name(weight)
+        name = held.expr if held is not None else None
     if name is None and ctx.user is not None and ctx.user.node:
         m = re.search(r"(\w+)\s*\(", ctx.user.node)
         name = m.group(1) if m else None
