@@ -160,6 +160,13 @@ def _scalar(name: str, value: object) -> Scalar:
     return None
 
 
+def _length(value: object) -> int | None:
+    """len() of an exact list, tuple or dict (their len runs no user code); None for anything else.  Types are
+    compared with `is`: `in` would call a metaclass's `__eq__`."""
+    t = type(value)
+    return len(value) if t is list or t is tuple or t is dict else None  # type: ignore[arg-type]
+
+
 def _call_args(node: ast.Call, text: str, callee_params: tuple[str, ...]) -> tuple[CallArg, ...]:
     params = list(callee_params)
     if params and params[0] in ("self", "cls"):
@@ -243,6 +250,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                 pass
     col = _Collector(i)
     scalars: dict[str, Scalar] = {}
+    lengths: dict[str, int] = {}
     self_class = None
     if deep:
         f_locals = safety.frame_locals(frame)
@@ -253,6 +261,9 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
             s = _scalar(name, value)
             if s is not None:
                 scalars[name] = s
+            n = _length(value)
+            if n is not None:
+                lengths[name] = n
         if safety.dict_has(f_locals, "self"):
             self_class = safety.type_name(safety.dict_get(f_locals, "self"))
         g = safety.frame_globals(frame)
@@ -262,6 +273,9 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                 if safety.dict_has(g, name) and not safety.dict_has(f_locals, name):
                     value = safety.dict_get(g, name)
                     s = _scalar(name, value)
+                    n = _length(value)
+                    if n is not None:
+                        lengths[name] = n
                     if s is not None:
                         scalars[name] = s
                     elif tf.is_tensor(value) or tf.is_module(value) or tf.object_kind(value) is not None:
@@ -271,7 +285,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                       statement_lines=statement_lines, call_args=call_args,
                       params=tuple(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]),
                       tensors=tuple(col.tensors), modules=tuple(col.modules), scalars=scalars,
-                      self_class=self_class, objects=tuple(col.objects))
+                      self_class=self_class, objects=tuple(col.objects), lengths=lengths)
 
 
 def _name_modules(frames: list[FrameFacts], tbs: list[types.TracebackType]) -> list[FrameFacts]:

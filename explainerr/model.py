@@ -130,7 +130,8 @@ class FrameFacts:
     `node` is the source text of the expression that was executing (found with `executing`), `statement`
     the text of its whole statement, `call_args` the arguments when that expression is a call.  `scalars`
     holds small plain values (int, float, bool, short str) of the names the statement and its enclosing
-    loops use, read without running code.
+    loops use, read without running code.  `lengths` holds `len()` of the plain lists, tuples and dicts
+    among the same names (exact builtin types only, whose `len` runs no user code).
     """
 
     index: int
@@ -152,6 +153,7 @@ class FrameFacts:
     objects: tuple[ObjectFacts, ...] = ()
     #: (lineno, end_lineno, col, end_col) of the failing instruction: what Python's traceback underlines.
     position: tuple[Any, ...] | None = None
+    lengths: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "function": self.function, "library": self.library}

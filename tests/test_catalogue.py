@@ -84,17 +84,26 @@ def test_a_left_entry_that_a_pattern_recognises_fails(knowledge):
     assert _problems(entry, knowledge) == ["recognised by hidden-size-mismatch: name it under `pattern`"]
 
 
+def _proposal(**changes):
+    """A reworded boolean-index message that no pattern recognises, proposed for mask-length-mismatch, with
+    `changes`."""
+    base = dict(pattern=None, message="The shape of the mask [2, 4] at index 1 differs from the tensor's [2, 5]", proposed_pattern="mask-length-mismatch",
+                proposed_regex=r"The shape of the mask \[(?P<mask_shape>[\d, ]+)\] at index (?P<dim>\d+)")
+    return _entry("bool-index-shape", **{**base, **changes})
+
+
 def test_a_proposal_must_match_its_message_with_known_groups(knowledge):
-    wrong = _entry("bool-index-shape", proposed_regex=r"The shape of the mask \[(?P<mask_shape>[\d, ]+)\] at dim")
+    wrong = _proposal(proposed_regex=r"The shape of the mask \[(?P<mask_shape>[\d, ]+)\] at dim")
     assert any("does not recognise the message" in p for p in _problems(wrong, knowledge))
-    unnamed = _entry("bool-index-shape", proposed_regex=r"The shape of the (mask)")
+    unnamed = _proposal(proposed_regex=r"The shape of the (mask)")
     assert any("unnamed groups" in p for p in _problems(unnamed, knowledge))
-    odd_group = _entry("bool-index-shape", proposed_regex=r"The shape of the mask \[(?P<whatever>[\d, ]+)\]")
+    odd_group = _proposal(proposed_regex=r"The shape of the mask \[(?P<whatever>[\d, ]+)\]")
     assert any("'whatever'" in p for p in _problems(odd_group, knowledge))
-    refused = _entry("bool-index-shape", proposed_regex=r"(?P<a>mask)(?=\[)")
+    refused = _proposal(proposed_regex=r"(?P<a>mask)(?=\[)")
     assert any("RE2" in p for p in _problems(refused, knowledge))
-    no_type = _entry("bool-index-shape", proposed_exception=None)
+    no_type = _proposal(exception="ValueError")  # a type the pattern does not list, and no proposed_exception
     assert any("does not recognise the message" in p for p in _problems(no_type, knowledge))
+    assert _problems(_proposal(), knowledge) == []
 
 
 def test_message_drift_and_a_moved_raise_site_fail(knowledge):

@@ -33,12 +33,6 @@ CLAIMS: list[tuple[str, set[str]]] = [
 ]
 
 
-#: Patterns whose sentences are still being given their preconditions: strict xfails (the test fails as
-#: soon as a pattern is done, so the list cannot go stale).
-PENDING = {"sequence-too-long", "sequence-too-long-positions", "unpadded-batch", "loop-out-of-bounds",
-           "mask-length-mismatch"}
-
-
 def _texts():
     patterns, errors = load_knowledge()
     assert not errors
@@ -59,16 +53,13 @@ def _unlicensed(sentence) -> list[str]:
             for term, licenses in CLAIMS for m in [re.search(term, sentence.say)] if m and not needs & licenses]
 
 
-@pytest.mark.parametrize("pid,texts", [pytest.param(
-    pid, texts, id=pid, marks=[pytest.mark.xfail(strict=True, reason="sentences not yet conditioned")]
-    if pid in PENDING else []) for pid, texts in _texts()])
+@pytest.mark.parametrize("pid,texts", [pytest.param(pid, texts, id=pid) for pid, texts in _texts()])
 def test_every_claim_has_its_precondition(pid, texts):
     problems = [f"{key}[{i}]: {why}" for key, text in texts.items() for i, s in enumerate(text)
                 for why in _unlicensed(s)]
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="facts declared as the patterns are conditioned")
 def test_claim_facts_exist():
     load_all()
     for _, licenses in CLAIMS:

@@ -1,5 +1,8 @@
-"""Analyzers for lengths: a sequence longer than the position table, rows of different lengths made into one
-batch, a loop bound that runs past the tensor it indexes."""
+"""Analyzers for a sequence longer than the position table it meets: a transformers config's
+`max_position_embeddings` (RoBERTa-style models lose the positions up to the padding id), a table of the
+user's own module (grown where the module is built, unless weights are loaded into it), or a hand-made table
+cut to the input's length.  Ragged batches are read in ragged.py, loop bounds in loops.py; `_sizes` reads the
+two lengths a size message names for every analyzer of the family."""
 from __future__ import annotations
 
 import ast
@@ -8,13 +11,41 @@ import re
 from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
-from . import Finding, analyzer, evidence, value_evidence
+from . import Finding, analyzer, evidence, fact, value_evidence
+from . import loops  # noqa: F401  (registers loop-bound-exceeds)
+from .ragged import _pad_constant  # noqa: F401  (registers ragged-sequences; the padding constant reader)
+from .tables import table_size
 from .vocab import _ids_exceed, _table_finding, _user_token_ids, embedding_failure
+
+CONFIG_FIELD = fact("config-field", "the limit is a field of the model's config (max_position_embeddings, "
+                                    "type_vocab_size, vocab_size, num_labels)")
+OWN_TABLE = fact("own-table", "the table is built in the user's own module (not sized by a model config)")
+TABLE_PARAM = fact("table-param", "the table's size is a parameter of the user's module, set where it is built")
+TABLE_CONSTANT = fact("table-constant", "the table's size is a module-level constant of the user's")
+WEIGHTS_LOADED = fact("weights-loaded", "the user's code loads weights (a checkpoint or a pretrained model)")
+LENGTH_SETTING = fact("length-setting", "the user's code sets a maximum length above the model's limit")
+NAMED_BATCH = fact("named-batch", "the ids of the batch were found under the user's name")
+POSITION_OFFSET = fact("position-offset", "the model numbers positions from after the padding id, so fewer tokens "
+                                          "fit than max_position_embeddings")
+UNTRUNCATED = fact("untruncated-tokenizer", "the ids come from a tokenizer call without truncation")
+GROW_TABLE = fact("grow-table", "the fix makes the user's own table larger where it is built")
 
 
 def _sizes(ctx: Context) -> tuple[int, int] | None:
-    a, b = ctx.int_group("a"), ctx.int_group("b")
-    return (a, b) if a is not None and b is not None and a != b else None
+    """The two lengths a size message names: `a`/`b` (broadcast, expand), else the second pair `a2`/`b2` (a
+    2-D attention mask that differs in its last dimension), else the indexed tensor's and the mask's size at
+    the named dimension (boolean indexing)."""
+    for ka, kb in (("a", "b"), ("a2", "b2")):
+        a, b = ctx.int_group(ka), ctx.int_group(kb)
+        if a is not None and b is not None and a != b:
+            return a, b
+    dim, mask_shape = ctx.int_group("dim"), ctx.groups.get("mask_shape")
+    a = ctx.int_group("a")
+    if a is not None and dim is not None and mask_shape:
+        sizes = [int(x) for x in mask_shape.split(",") if x.strip()]
+        if 0 <= dim < len(sizes) and sizes[dim] != a:
+            return a, sizes[dim]
+    return None
 
 
 def _root(expr: str) -> str:
@@ -26,7 +57,7 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     """A size mismatch where one side is the model's position table and the other the input length."""
     sizes = _sizes(ctx)
     if sizes is None:
-        return None
+        return _gathered_positions(ctx)
     cfg = ctx.config()
     max_pos = cfg.get("max_position_embeddings") or cfg.get("n_positions")
     tables = [m.attrs.get("num_embeddings") for f in ctx.frames for m in f.modules
@@ -34,7 +65,7 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     limits = {v for v in [max_pos, *tables] if isinstance(v, int)}
     # a hand-made position table (sinusoidal or learned) sliced by the sequence length in the user's code
     pos_tables = [t for f in ctx.user_frames()[:1] for t in ctx.tensors_in_node(f)
-                  if re.search(r"pos|\bpe\b", t.expr, re.I) and t.shape]
+                  if t.shape and (re.search(r"pos|\bpe\b", t.expr, re.I) or _sliced_by_length(f.node or "", t.expr))]
     table_of: dict[int, TensorFacts] = {}
     for t in pos_tables:
         for d in t.shape:
@@ -61,16 +92,104 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     e = evidence(ids)
     if e:
         f.evidence.append(e)
-    if max_pos == limit or limit not in table_of:
+    if ids is not None and _untruncated_tokenizer_call(ctx, ids):
+        f.facts.add(UNTRUNCATED)
+    if ids is not None:
+        f.facts.add(NAMED_BATCH)
+    if max_pos == limit:
+        f.facts.add(CONFIG_FIELD)
         f.evidence.append(value_evidence("config.max_position_embeddings", limit))
+        _length_setting(ctx, f, limit)
+    elif limit not in table_of:
+        f.evidence.append(value_evidence("position table", limit))
     else:
         table = table_of[limit]
         node = ctx.user_frames()[0].node or "" if ctx.user_frames() else ""
         sliced = re.search(re.escape(table.expr) + r"\[[^\[\]]*\]", node)
         f.evidence.append(evidence(table, expr=sliced.group(0) if sliced else table.expr,
                                    note=f"position table: {limit} positions"))
+        if table.expr.startswith("self.") and table.expr.count(".") == 1:
+            _own_table(ctx, f, table.expr.split(".", 1)[1], seq, rows=limit)
     f.hints.update(ids_root=_root(ids.expr) if ids else None, ids_frame=ids.frame if ids else None)
     return f
+
+
+def _gathered_positions(ctx: Context) -> Finding | None:
+    """"index N is out of bounds for dimension 1 with size M" inside a transformers model whose
+    `max_position_embeddings` is M: positions past the table were gathered (RoBERTa-style embeddings gather
+    their buffers at the position ids, which start after the padding id)."""
+    index, size = ctx.int_group("index"), ctx.int_group("size")
+    cfg = ctx.config()
+    max_pos = cfg.get("max_position_embeddings")
+    if index is None or size is None or max_pos != size or not any(
+            "/transformers/" in f.file.replace("\\", "/") for f in ctx.raise_frames()):
+        return None
+    lib = ctx.library_tensor("input_ids")
+    ids = ctx.user_name(lib) if lib is not None else None
+    if ids is None or not ids.shape:
+        return None
+    pad = next((m.attrs.get("padding_idx") for m in ctx.raising_modules() if m.cls.endswith("Embeddings")
+                and isinstance(m.attrs.get("padding_idx"), int)), None)
+    usable = max_pos - (pad + 1) if isinstance(pad, int) else max_pos
+    if ids.shape[-1] <= usable:
+        return None
+    f = Finding(confidence="high")
+    f.facts.add(CONFIG_FIELD)
+    f.values.update(seq_len=ids.shape[-1], max_positions=usable, ids=ids.expr, batch=_root(ids.expr))
+    if usable != max_pos:
+        f.facts.add(POSITION_OFFSET)
+        f.values.update(config_positions=max_pos, first_position=pad + 1)
+    e = evidence(ids)
+    if e:
+        f.evidence.append(e)
+    f.evidence.append(value_evidence("config.max_position_embeddings", max_pos))
+    if _untruncated_tokenizer_call(ctx, ids):
+        f.facts.add(UNTRUNCATED)
+    f.facts.add(NAMED_BATCH)
+    _length_setting(ctx, f, usable)
+    f.hints.update(ids_root=_root(ids.expr), ids_frame=ids.frame)
+    return f
+
+
+_LENGTH_SETTING = re.compile(r"^(max_seq_length|max_length|model_max_length|max_len|max_seq_len|max_tokens)$")
+
+
+def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
+    """A length the user's code asks for (`max_seq_length=64` in a call, `model.max_seq_length = 64`) that is
+    above the model's limit: the truncation was requested, at a length the model cannot take."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for n in ast.walk(tree) if tree is not None else ():
+            found = None
+            if isinstance(n, ast.keyword) and n.arg and _LENGTH_SETTING.match(n.arg):
+                found = (n.arg, n.value)
+            elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute) \
+                    and _LENGTH_SETTING.match(n.targets[0].attr):
+                found = (src.segment(file, n.targets[0]), n.value)
+            if found is None or not (isinstance(found[1], ast.Constant) and type(found[1].value) is int):
+                continue
+            if found[1].value > limit:
+                tree_stmt = src.statement_at(tree, found[1].lineno)
+                f.facts.add(LENGTH_SETTING)
+                f.values.update(setting=found[0], setting_value=found[1].value)
+                f.hints["length_setting"] = (file, tree_stmt, found[1])
+                return
+
+
+def _sliced_by_length(node: str, expr: str) -> bool:
+    """`table[:seq_len]`, `self.pe[:, :x.size(1)]`: a tensor cut to a length on the failing line."""
+    return bool(re.search(re.escape(expr) + r"\[(\s*:\s*,)*\s*:\s*[\w.()\[\]]+\s*\]", node))
+
+
+def _untruncated_tokenizer_call(ctx: Context, ids: TensorFacts) -> bool:
+    """The ids come from a tokenizer call (followed through assignments) that does not truncate."""
+    found = ctx.origin(_root(ids.expr), ctx.frames[ids.frame])
+    node = found[2] if found else None
+    for call in src.calls(node) if node is not None else ():
+        if re.search(r"(?i)tokeni[sz]er$|encode_plus$|batch_encode_plus$|^encode$", src.call_name(call).split(".")[-1]):
+            kw = src.keyword(call, "truncation")
+            return kw is None or (isinstance(kw.value, ast.Constant) and kw.value.value in (False, None))
+    return False
 
 
 @analyzer("position-ids-exceed-table")
@@ -93,145 +212,38 @@ def position_overflow(ctx: Context) -> Finding | None:
         if e:
             f.evidence.insert(0, e)
     f.values.update(seq_len=seq if seq is not None else "?", max_positions=max_pos)
+    if "max_position_embeddings" in cfg:
+        f.facts.add(CONFIG_FIELD)
+        f.confidence = "high" if isinstance(seq, int) and seq > max_pos else f.confidence
+    elif fail.name:
+        _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], seq, rows=fail.num_embeddings)
     return f
 
 
-_COLLATE_FILE = re.compile(r"torch[/\\]utils[/\\]data[/\\]_utils[/\\]collate\.py$")
-_MAKES_TENSOR = re.compile(r"(^|\.)(stack|tensor|as_tensor|LongTensor|FloatTensor|cat)$")
-
-
-@analyzer("ragged-sequences")
-def ragged_sequences(ctx: Context) -> Finding | None:
-    """Rows of different lengths made into one tensor: by the user's own `torch.tensor`/`torch.stack`, by a
-    DataLoader's default collate, or by a tokenizer call without padding.  Names what was being built and
-    where (the function, the DataLoader and its dataset)."""
-    frame = ctx.user
-    g = ctx.groups
-    if g.get("a") and g.get("b"):
-        len_a, len_b = f"[{g['a']}]", f"[{g['b']}]"
-    else:
-        lens = [g.get(k) for k in ("expected", "got") if g.get(k)]
-        len_a, len_b = (lens + ["?", "?"])[:2]
-    f = Finding()
-    f.values.update(len_a=len_a, len_b=len_b, lengths=f" ({len_a} and {len_b})" if len_a != "?" else "")
-    target = items = call = arg = loader = None
-    if frame is not None and frame.statement:
-        try:
-            stmt = ast.parse(frame.statement.strip()).body[0]
-        except (SyntaxError, IndexError):
-            stmt = None
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
-            target = stmt.targets[0].id
-        if isinstance(stmt, ast.For) or (frame.node or "").startswith("next("):
-            loader = _iterated(stmt.iter if isinstance(stmt, ast.For) else None, frame.node)
-        keys = re.findall(r"""\[\s*["'](\w+)["']\s*\]""", frame.node or frame.statement or "")
-        items = keys[0] if keys else None
-        try:
-            node = ast.parse((frame.node or "").strip(), mode="eval").body
-        except SyntaxError:
-            node = None
-        if isinstance(node, ast.Call) and _MAKES_TENSOR.search(ast.unparse(node.func)) and node.args:
-            call, arg = ast.unparse(node.func), ast.unparse(node.args[0])
-    collated = loader is not None and any(_COLLATE_FILE.search(fr.file) for fr in ctx.raise_frames())
-    where = f" in `{frame.function}`" if frame is not None and frame.function != "<module>" else ""
-    if collated:
-        subject = f"the DataLoader `{loader}` (default collate)"
-        f.facts.add("collate")
-    elif loader is not None:
-        subject = f"the batches of `{loader}`"
-    elif call and target:
-        subject = f"`{target} = {call}({arg if len(arg or '') <= 30 else '...'})`{where}"
-    elif call:
-        subject = f"`{call}({arg})`{where}"
-    else:
-        subject = f"`{target or 'the batch'}`{where}"
-    f.values.update(target=target or arg or "the batch", items=items or "the token lists", subject=subject)
-    pad = _pad_constant(ctx)
-    f.values["pad_value"] = f", padding_value={pad}" if pad else ""
-    trace = []
-    if frame is not None:
-        for name in (arg, loader):
-            if name and re.fullmatch(r"[A-Za-z_]\w*", name):
-                trace.append((frame.index, name))
-    f.hints.update(target=target, items=items, loader=loader if collated else None, pad=pad, trace=trace)
-    return f
-
-
-def _iterated(node: ast.AST | None, text: str | None) -> str | None:
-    """`loader` in `for b in loader`, `for i, b in enumerate(loader)`, `next(iter(loader))`."""
-    if node is None and text:
-        m = re.search(r"iter\((\w+)\)", text)
-        return m.group(1) if m else None
-    while isinstance(node, ast.Call) and node.args:
-        node = node.args[0]
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _pad_constant(ctx: Context) -> str | None:
-    """A module-level constant the user pads with (`PAD_ID = 0`, `PAD_IDX = 1`, `pad_id = 0`)."""
-    for fr in ctx.user_frames():
-        tree = src.tree_of(fr.file)
-        if tree is None:
-            continue
-        for n in tree.body:
-            if not isinstance(n, ast.Assign) or len(n.targets) != 1:
-                continue
-            target, value = n.targets[0], n.value
-            pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(
-                value, ast.Tuple) and len(target.elts) == len(value.elts) else [(target, value)]
-            for t, v in pairs:
-                if (isinstance(t, ast.Name) and re.fullmatch(r"(?i)pad(_?(id|idx|index|token_id|value))?", t.id)
-                        and isinstance(v, ast.Constant) and type(v.value) is int):
-                    return t.id
-    return None
-
-
-@analyzer("loop-bound-exceeds")
-def loop_bound_exceeds(ctx: Context) -> Finding | None:
-    frame = ctx.user
-    index, dim, size = ctx.int_group("index"), ctx.int_group("dim"), ctx.int_group("size")
-    if frame is None or index is None or size is None or frame.node is None or ctx.raise_frames():
-        return None
-    tree = src.tree_of(frame.file)
-    if tree is None:
-        return None
-    try:
-        node = ast.parse(frame.node.strip(), mode="eval").body
-    except SyntaxError:
-        return None
-    if not isinstance(node, ast.Subscript):
-        return None
-    index_names = set(src.names_in(node.slice))
-    base = ast.unparse(node.value)
-    tensor = frame.tensor(base)
-    for loop in src.enclosing_loops(tree, frame.line):
-        targets = src.names_in(loop.target)
-        hit = [n for n in targets if n in index_names]
-        if not hit:
-            continue
-        if not (isinstance(loop.iter, ast.Call) and ast.unparse(loop.iter.func) == "range" and loop.iter.args):
-            # the loop walks over stored positions (e.g. word starts from the untruncated text)
-            values = src.segment(frame.file, loop.iter)
-            f = Finding()
-            f.values.update(var=hit[0], bound=values, bound_value=f"values up to at least {index}", tensor=base,
-                            size=size, dim=dim, index=index)
-            f.facts.add("values")
-            e = evidence(tensor)
-            if e:
-                f.evidence.append(e)
-            f.hints.update(loop=loop, values=loop.iter, tensor=base, dim=dim, frame=frame, var=hit[0])
-            return f
-        bound = loop.iter.args[-1] if len(loop.iter.args) <= 2 else loop.iter.args[1]
-        bound_text = src.segment(frame.file, bound)
-        value = frame.scalars.get(bound_text) if isinstance(bound, ast.Name) else (
-            bound.value if isinstance(bound, ast.Constant) else None)
-        f = Finding()
-        f.values.update(var=hit[0], bound=bound_text, bound_value=value if value is not None else "?",
-                        tensor=base, size=size, dim=dim, index=index)
-        e = evidence(tensor)
-        if e:
-            f.evidence.append(e)
-        f.evidence.append(value_evidence(bound_text, value))
-        f.hints.update(loop=loop, bound=bound, tensor=base, dim=dim, frame=frame)
-        return f
-    return None
+def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int | None = None) -> None:
+    """A position table built in the user's module: name what sizes it, and plan to grow it where the module
+    is built (the root cause) unless weights are loaded into it, with truncation as the other reading."""
+    table = table_size(ctx, attr, rows)
+    if table is None:
+        return
+    f.facts.add(OWN_TABLE)
+    f.values.update(table_call=table.call_text, table_cls=table.cls.name, table=f"self.{attr}")
+    if table.name:
+        f.values["size_param"] = table.name
+    if table.kind == "param":
+        f.facts.add(TABLE_PARAM)
+        if table.default is not None:
+            f.values["size_default"] = src.segment(table.frame.file, table.default)
+    elif table.kind == "constant":
+        f.facts.add(TABLE_CONSTANT)
+    f.hints["table"] = table
+    if not isinstance(seq, int) or table.loads_weights or table.kind == "other":
+        if table.loads_weights:
+            f.facts.add(WEIGHTS_LOADED)
+        return
+    f.values["needed"] = seq
+    f.confidence = "high"
+    truncate = Finding(values=dict(f.values), facts=set(f.facts) - {GROW_TABLE}, hints=dict(f.hints),
+                       confidence="medium")
+    f.facts.add(GROW_TABLE)
+    f.alternatives.append(truncate)

@@ -1,76 +1,345 @@
 """Analyzers for masks: a mask whose length differs from the tensor it masks, a mask that is not bool."""
 from __future__ import annotations
 
+import ast
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from ..facts import Context, dtype_text
-from ..model import TensorFacts
-from . import Finding, analyzer, evidence
+from .. import source as src
+from ..facts import Context
+from ..model import FrameFacts, TensorFacts
+from . import Finding, analyzer, evidence, fact, maskroles
+from . import maskdtype  # noqa: F401  (registers non-bool-mask)
+from .consistency import batch_votes, changed_from, names, operand_shape, size_at
 from .lengths import _sizes
 
 _MASKY = re.compile(r"mask", re.I)
-
-
-_NOT_MASK = re.compile(r"type|ids\b|label|target|position", re.I)
 MASK_PARAMS = ("attention_mask", "mask", "attn_mask", "key_padding_mask", "src_key_padding_mask",
                "padding_mask", "encoder_attention_mask")
 INPUT_PARAMS = ("input_ids", "inputs_embeds", "hidden_states", "input", "x", "src", "query", "inputs")
 
+OTHER_IS_ODD = fact("other-is-odd", "the mask agrees with the rest of its batch; the tensor it meets has another length")
+MASK_IS_ODD = fact("mask-is-odd", "the tensor the mask meets agrees with the rest of its batch; the mask does not")
+ADDED_POSITIONS = fact("added-positions", "the longer tensor holds positions a module of the user's added (a "
+                                          "parameter of that size concatenated along the sequence)")
 
-def _is_mask(t: TensorFacts) -> bool:
-    if _MASKY.search(t.expr):
+
+def is_mask_valued(t: TensorFacts) -> bool:
+    """Bool, or integer with only 0 and 1 (read for small CPU tensors)."""
+    return t.dtype == "torch.bool" or (t.is_integer and t.min is not None and t.max is not None
+                                       and 0 <= t.min and t.max <= 1 and t.numel > 1)
+
+
+def mask_like(ctx: Context, frame: FrameFacts, t: TensorFacts, node: ast.AST, as_mask_arg: bool = False) -> bool:
+    """`t` (reached by `node` on the failing line) is used or built as a mask: passed as one, 0/1 or bool
+    values, built like one (`ids != pad`, `arange < lengths`, a cast of such a tensor), or named a mask and
+    spread over positions (`mask.unsqueeze(-1)`) as masks are."""
+    if as_mask_arg or is_mask_valued(t):
         return True
-    return t.dtype == "torch.bool" or (
-        t.is_integer and t.min is not None and t.min >= 0 and t.max is not None and t.max <= 1 and t.numel > 1
-        and not _NOT_MASK.search(t.expr))
+    base_node = maskroles.base(node)
+    if maskroles.polarity(ctx, frame, base_node) is not None:
+        return True
+    if t.expr.isidentifier():
+        found = ctx.origin(t.expr, frame)
+        if found is not None and found[2] is not None:
+            ofr, _, value = found
+            inner = maskroles.base(value)
+            u = ofr.tensor(src.segment(ofr.file, inner)) if hasattr(inner, "lineno") else None
+            if (u is not None and u.ident != t.ident and is_mask_valued(u)) or maskroles.is_boolean_expr(
+                    maskroles.strip_casts(value)):
+                return True
+    spread = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "unsqueeze"
+                 for n in ast.walk(node)) or "None" in ast.unparse(node)
+    return spread and (bool(_MASKY.search(t.expr)) or _summed_as_divisor(frame, t.expr))
+
+
+def _summed_as_divisor(frame: FrameFacts, expr: str) -> bool:
+    """The failing statement also divides by the tensor's sum: a mean over the positions it keeps
+    (`(h * keep.unsqueeze(-1)).sum(1) / keep.sum(1)`), which is how masks are used, whatever their name."""
+    try:
+        stmt = ast.parse((frame.statement or frame.source or "").strip())
+    except SyntaxError:
+        return False
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div):
+            for c in ast.walk(n.right):
+                if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "sum" and \
+                        ast.unparse(maskroles.base(c.func.value)) == expr:
+                    return True
+    return False
+
+
+@dataclass
+class Met:
+    """The two operands that disagreed: each tensor, its node on the failing line, its length there."""
+
+    mask: TensorFacts
+    mask_node: ast.AST
+    mask_len: int
+    other: TensorFacts
+    other_node: ast.AST
+    other_len: int
+
+
+def _operand_tensor(frame: FrameFacts, node: ast.AST) -> TensorFacts | None:
+    while isinstance(node, (ast.Compare, ast.UnaryOp)):
+        node = node.left if isinstance(node, ast.Compare) else node.operand
+    b = maskroles.base(node)
+    text = src.segment(frame.file, b) if hasattr(b, "lineno") else ast.unparse(b)
+    return frame.tensor(text)
+
+
+def _pairs(node: ast.AST) -> list[tuple[ast.AST, ast.AST, str]]:
+    """Operand pairs a size check compares on the failing expression: (x, y, how)."""
+    out: list[tuple[ast.AST, ast.AST, str]] = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.BinOp):
+            out.append((n.left, n.right, "binop"))
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            name = n.func.attr
+            if name in ("masked_fill", "masked_fill_") and n.args:
+                out.append((n.args[0], n.func.value, "mask-arg"))
+            elif name in ("expand", "expand_as") and n.args:
+                target = n.args[0]
+                if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "size":
+                    target = target.func.value
+                elif isinstance(target, ast.Attribute) and target.attr == "shape":
+                    target = target.value
+                out.append((n.func.value, target, "expand"))
+            elif name in ("mul", "add", "sub", "div") and n.args:
+                out.append((n.func.value, n.args[0], "binop"))
+        if isinstance(n, ast.Call) and src.call_name(n).split(".")[-1] == "where" and len(n.args) == 3:
+            out.append((n.args[0], n.args[1], "mask-arg"))
+        if isinstance(n, ast.Call) and n.args:  # `attention(q, k, v, attn_mask=m)`: the mask against the keys
+            for kw in n.keywords:
+                if kw.arg in MASK_PARAMS:
+                    out.append((kw.value, n.args[1] if len(n.args) > 1 else n.args[0], "mask-arg"))
+        if isinstance(n, ast.Subscript) and isinstance(n.slice, (ast.Name, ast.Attribute, ast.Compare)):
+            out.append((n.slice, n.value, "mask-arg"))  # `logits[active]`: a boolean mask as the index
+    return out
+
+
+def _met(ctx: Context, frame: FrameFacts, sizes: tuple[int, int]) -> Met | None:
+    node = maskroles.expression_in(frame, frame.node) if frame.node else None
+    dim = ctx.int_group("dim")
+    if node is None:
+        return None
+    for x, y, how in _pairs(node):
+        tx, ty = _operand_tensor(frame, x), _operand_tensor(frame, y)
+        if tx is None or ty is None or tx.ident == ty.ident:
+            continue
+        sx, sy = operand_shape(frame, x), operand_shape(frame, y)
+        ndim = max(len(sx or ()), len(sy or ()))
+        lx, ly = size_at(sx, dim, ndim), size_at(sy, dim, ndim)
+        if {lx, ly} != set(sizes):
+            lx = next((d for d in reversed(tx.shape) if d in sizes), None)
+            ly = next((d for d in reversed(ty.shape) if d in sizes and d != lx), None)
+            if lx is None or ly is None:
+                continue
+        mx = mask_like(ctx, frame, tx, x, as_mask_arg=how == "mask-arg")
+        my = mask_like(ctx, frame, ty, y) if how != "mask-arg" else False
+        if mx and not my:
+            return Met(tx, x, lx, ty, y, ly)
+        if my and not mx:
+            return Met(ty, y, ly, tx, x, lx)
+        if mx and my and how == "expand":
+            return Met(tx, x, lx, ty, y, ly)
+        if mx and my:  # both hold only 0/1 (`torch.ones` states): the one used and shaped as masks are
+            kx, ky = _mask_score(tx, x, ty), _mask_score(ty, y, tx)
+            if kx != ky:
+                return Met(tx, x, lx, ty, y, ly) if kx > ky else Met(ty, y, ly, tx, x, lx)
+    return None
+
+
+def _mask_score(t: TensorFacts, node: ast.AST, other: TensorFacts) -> int:
+    """How much `t`, reached by `node`, looks like the mask of the pair: named as one, spread over the other's
+    features (`mask.unsqueeze(-1)`, `mask[:, :, None]`), fewer dimensions than the other operand."""
+    spread = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "unsqueeze"
+                 for n in ast.walk(node)) or "None" in ast.unparse(node)
+    return 2 * bool(_MASKY.search(t.expr)) + spread + (len(t.shape) < len(other.shape))
 
 
 @analyzer("mask-length-differs")
 def mask_length_differs(ctx: Context) -> Finding | None:
-    sizes = _sizes(ctx)
-    if sizes is None:
-        return None
-    a, b = sizes
     frame = ctx.user
     if frame is None:
         return None
+    sizes = _sizes(ctx) or _passed_sizes(ctx, frame)
+    if sizes is None:
+        return _viewed_mask(ctx, frame)
     passed = _mask_passed_to_library(ctx, frame, sizes)
     if passed is not None:
         return passed
-    in_node = ctx.tensors_in_node(frame) or list(frame.tensors)
-    masks = [t for t in in_node if _is_mask(t) and t.shape and (a in t.shape or b in t.shape)]
-    if not masks:
-        # raised inside a library (e.g. a transformers attention): a mask the user passed with another length
-        lib_mask = ctx.library_tensor("attention_mask", "mask", "attn_mask", "key_padding_mask")
-        u = ctx.user_name(lib_mask) if lib_mask is not None else None
-        masks = [u] if u is not None else [t for t in frame.tensors if _MASKY.search(t.expr) and t.shape]
-    for mask in masks:
-        mask_len = mask.shape[-1]
-        if mask_len not in sizes:
+    met = _met(ctx, frame, sizes)
+    if met is None:
+        return _mask_from_library(ctx, frame, sizes)
+    return _finding(ctx, met)
+
+
+def _passed_sizes(ctx: Context, frame: FrameFacts) -> tuple[int, int] | None:
+    """For messages without numbers ("Mask size should match input size"): the length of the input the
+    user's call passed, and its mask's."""
+    if not ctx.raise_frames() or not frame.call_args:
+        return None
+    _, mask = ctx.call_arg_tensor(frame, MASK_PARAMS)
+    mask = mask or ctx.library_tensor(*MASK_PARAMS)
+    _, inputs = ctx.call_arg_tensor(frame, INPUT_PARAMS)
+    if mask is None or inputs is None or len(mask.shape) != 2 or len(inputs.shape) < 2:
+        return None
+    seq = inputs.shape[1] if inputs.shape[0] == mask.shape[0] else inputs.shape[0]
+    return (seq, mask.shape[-1]) if seq != mask.shape[-1] else None
+
+
+def _viewed_mask(ctx: Context, frame: FrameFacts) -> Finding | None:
+    """`mask.view(b, 1, 1, seq_len)` "is invalid for input of size N": the view asks for another length than
+    the mask has, when the numbers tie (N is the mask's size, and swapping one asked dimension for one of the
+    mask's own gives N) and another tensor of the frame has the asked length."""
+    numel, asked = ctx.int_group("numel"), ctx.groups.get("view")
+    node = maskroles.expression_in(frame, frame.node) if frame.node and asked and numel else None
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "view", "reshape")):
+        return None
+    dims = [int(x) for x in asked.split(",") if x.strip().lstrip("-").isdigit()]
+    mask = _operand_tensor(frame, node.func.value)
+    if mask is None or -1 in dims or not mask_like(ctx, frame, mask, node.func.value) or mask.numel != numel:
+        return None
+    for i, want in enumerate(dims):
+        rest = 1
+        for j, d in enumerate(dims):
+            rest *= d if j != i else 1
+        have = next((s for s in mask.shape if s != want and rest * s == numel), None)
+        if have is None or want == 1:
             continue
-        other_len = b if mask_len == a else a
-        others = [t for t in (in_node + list(frame.tensors)) if t is not mask and not _is_mask(t)
-                  and other_len in t.shape]
-        if not others:
-            continue
-        other = others[0]
-        f = Finding()
-        named = ctx.all_user_names(mask)
-        outer = named[-1] if named else mask
-        f.values.update(mask=mask.expr, mask_len=mask_len, other=other.expr, other_len=other_len,
-                        dim=ctx.groups.get("dim", "?"), mask_outer=outer.expr)
-        consts = [c for c in ctx.scalar_names(mask_len) if c.isupper() or "len" in c.lower()]
-        f.values["const"] = f" `{mask.expr}` has the fixed width {mask_len} = `{consts[0]}`." if consts else ""
-        f.values["also"] = f" (`{outer.expr}` where it was built)" if outer.expr != mask.expr else ""
-        for t in (mask, other):
-            e = evidence(t)
-            if e:
-                f.evidence.append(e)
-        f.hints.update(mask=mask, mask_outer=outer, other=other, other_len=other_len, mask_len=mask_len,
-                       consts=consts)
-        return f
+        others = [t for t in frame.tensors if t.ident != mask.ident and want in t.shape[1:] and not is_mask_valued(t)]
+        if others:
+            return _finding(ctx, Met(mask, node.func.value, have, others[0], ast.Name(id=others[0].expr), want))
     return None
+
+
+def _mask_from_library(ctx: Context, frame: FrameFacts, sizes: tuple[int, int]) -> Finding | None:
+    """Raised where the operands are not on the user's line (inside a library's attention, or in code
+    torch.compile traced): the mask the user passed, or a mask among the tensors of the failing call."""
+    lib_mask = ctx.library_tensor("attention_mask", "mask", "attn_mask", "key_padding_mask")
+    user = ctx.user_name(lib_mask) if lib_mask is not None else None
+    candidates = [user] if user is not None else [
+        t for t in ctx.tensors_in_node(frame) if mask_like(ctx, frame, t, ast.Name(id=t.expr))]
+    for mask in candidates:
+        mask_len = next((d for d in reversed(mask.shape) if d in sizes), None)
+        if mask_len is None:
+            continue
+        other_len = sizes[1] if mask_len == sizes[0] else sizes[0]
+        others = [t for t in ctx.tensors_in_node(frame) + list(frame.tensors) if t.ident != mask.ident
+                  and other_len in t.shape[1:] and not is_mask_valued(t)]
+        if others:
+            return _finding(ctx, Met(mask, ast.Name(id=mask.expr), mask_len, others[0],
+                                     ast.Name(id=others[0].expr), other_len))
+    return None
+
+
+def _finding(ctx: Context, met: Met) -> Finding:
+    mask, other, mask_len, other_len = met.mask, met.other, met.mask_len, met.other_len
+    f = Finding()
+    named = ctx.all_user_names(mask)
+    outer = named[-1] if named else mask
+    dim = ctx.groups.get("dim") or (other.shape.index(other_len) if other_len in other.shape else "?")
+    f.values.update(mask=mask.expr, mask_len=mask_len, other=other.expr, other_len=other_len, dim=dim,
+                    mask_outer=outer.expr)
+    consts = [c for c in ctx.scalar_names(mask_len) if c.isidentifier() and (c.isupper() or "len" in c.lower())]
+    f.values["const"] = f" `{mask.expr}` has the fixed width {mask_len} = `{consts[0]}`." if consts else ""
+    f.values["also"] = f" (`{outer.expr}` where it was built)" if outer.expr != mask.expr else ""
+    for t in (mask, other):
+        e = evidence(t)
+        if e:
+            f.evidence.append(e)
+    f.hints.update(mask=mask, mask_outer=outer, other=other, other_len=other_len, mask_len=mask_len,
+                   consts=consts, other_node=met.other_node)
+    batch = mask.shape[0] if len(mask.shape) >= 2 else None
+    votes = batch_votes(ctx, mask, mask_len, other, other_len, batch)
+    # a tensor made from tensors of the other length changed length on the way: it is the odd one
+    other_from = changed_from(ctx, other, other_len, mask_len)
+    mask_from = changed_from(ctx, mask, mask_len, other_len)
+    odd = 1 if other_from and not mask_from else 0 if mask_from and not other_from else votes.odd_one
+    if odd == 1:
+        agree = votes.first + [t for t in other_from if all(t.ident != v.ident for v in votes.first)]
+        f.facts.add(OTHER_IS_ODD)
+        k = abs(other_len - mask_len)
+        f.values.update(agree=names(agree), surplus=k, positions=f"{k} position{'s' if k != 1 else ''}",
+                        rows=f"{k} row{'s' if k != 1 else ''}",
+                        longer="longer" if other_len > mask_len else "shorter",
+                        more="more" if other_len > mask_len else "fewer")
+        f.evidence.extend(e for e in (evidence(t) for t in agree[:2]) if e)
+        _added_positions(ctx, f, other, other_len, other_len - mask_len)
+    else:
+        if odd == 0:
+            f.facts.add(MASK_IS_ODD)
+            f.values.update(agree=names(votes.second + [t for t in mask_from if t not in votes.second]))
+        if consts and not votes.first:  # the mask's width is a constant of the user's; nothing else has it
+            f.confidence = "high"
+    return f
+
+
+def _added_positions(ctx: Context, f: Finding, other: TensorFacts, other_len: int, surplus: int) -> None:
+    """The longer tensor came out of a user module that concatenates a parameter of `surplus` rows along the
+    sequence (prompt or prefix tokens): name it, and whether it is put before or after the tokens."""
+    if surplus <= 0:
+        return
+    for fr in ctx.user_frames():
+        for m in fr.modules:
+            if "." in m.expr:
+                continue
+            params = [t for t in fr.tensors if t.expr.startswith(m.expr + ".") and t.requires_grad
+                      and surplus in t.shape]
+            for p in params:
+                found = _concatenated(fr.file, m.cls, p.expr.split(".", 1)[1])
+                if found is None:
+                    continue
+                where, cat_dim = found
+                pdim = cat_dim if cat_dim is not None and -len(p.shape) <= cat_dim < len(p.shape) and \
+                    p.shape[cat_dim] == surplus else p.shape.index(surplus)
+                f.facts.add(ADDED_POSITIONS)
+                f.confidence = "high"
+                seq_dim = other.shape.index(other_len) if other_len in other.shape else 1
+                cut = f"{p.expr}.size({pdim})"
+                f.values.update(param=p.expr, module=m.expr, module_cls=m.cls, placed=where, other_fixed=(
+                    other.expr + "[" + ":, " * seq_dim + (f"{cut}:]" if where == "before" else f":-{cut}]")))
+                f.hints.update(param=p, placed=where, param_dim=pdim)
+                e = evidence(p, note=f"{f.values.get('positions')} added by `{m.cls}`")
+                if e:
+                    f.evidence.append(e)
+                return
+
+
+def _concatenated(file: str, cls_name: str, attr: str) -> tuple[str, int | None] | None:
+    """("before" or "after", the cat's dim) when class `cls_name` concatenates `self.<attr>` (or a local made
+    from it) with other tensors in a `torch.cat([...])`; None when it does not."""
+    tree = src.tree_of(file)
+    cls = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls_name), None) if tree else None
+    if cls is None:
+        return None
+    for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+        assigns = sorted((n for n in src.walk_scope(fn) if isinstance(n, ast.Assign)), key=lambda n: n.lineno)
+        for call in src.calls(fn):
+            if src.call_name(call).split(".")[-1] not in ("cat", "concat", "concatenate") or not call.args:
+                continue
+            items = call.args[0]
+            if not isinstance(items, (ast.List, ast.Tuple)) or len(items.elts) < 2:
+                continue
+            made_from = {f"self.{attr}"}  # the parameter, and locals made from it before the call
+            for n in assigns:
+                if n.lineno < call.lineno and any(ast.unparse(x) in made_from for x in _refs(n.value)):
+                    made_from |= {t.id for t in n.targets if isinstance(t, ast.Name)}
+            hits = [i for i, e in enumerate(items.elts) if any(ast.unparse(x) in made_from for x in _refs(e))]
+            dim_node = call.args[1] if len(call.args) > 1 else getattr(src.keyword(call, "dim"), "value", None)
+            dim = dim_node.value if isinstance(dim_node, ast.Constant) and type(dim_node.value) is int else None
+            if hits == [0]:
+                return "before", dim
+            if hits == [len(items.elts) - 1]:
+                return "after", dim
+    return None
+
+
+def _refs(node: ast.AST) -> list[ast.AST]:
+    return [n for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute))]
 
 
 def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Finding | None:
@@ -88,7 +357,7 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
     other_len = sizes[1] if mask_len == sizes[0] else sizes[0]
     oarg, obase = ctx.call_arg_tensor(frame, INPUT_PARAMS)
     if obase is None or other_len not in obase.shape:
-        obase = next((t for t in frame.tensors if t.shape and t.shape[-1] == other_len and not _is_mask(t)
+        obase = next((t for t in frame.tensors if t.shape and t.shape[-1] == other_len and not is_mask_valued(t)
                       and t.is_integer), None)
         oarg = None
     if obase is None:
@@ -96,8 +365,9 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
     mask = replace(base or lib_mask, expr=arg.text, frame=frame.index)
     other = replace(obase, expr=oarg.text, frame=frame.index) if oarg is not None else obase
     f = Finding()
+    dim = ctx.groups.get("dim") or (other.shape.index(other_len) if other_len in other.shape else "?")
     f.values.update(mask=mask.expr, mask_len=mask_len, other=other.expr, other_len=other_len,
-                    dim=ctx.groups.get("dim", "?"), mask_outer=mask.expr, also="", const="")
+                    dim=dim, mask_outer=mask.expr, also="", const="")
     consts = [c for c in ctx.scalar_names(mask_len) if c.isupper() or "len" in c.lower()]
     if consts:
         f.values["const"] = f" `{mask.expr}` has the fixed width {mask_len} = `{consts[0]}`."
@@ -107,36 +377,4 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
             f.evidence.append(e)
     f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
-    return f
-
-
-@analyzer("non-bool-mask")
-def non_bool_mask(ctx: Context) -> Finding | None:
-    frame = ctx.user
-    if frame is None:
-        return None
-    mask: TensorFacts | None = None
-    lib = ctx.library_tensor("mask", "condition", "attn_mask")
-    if lib is not None and lib.dtype != "torch.bool":
-        mask = ctx.user_name(lib)
-    if mask is None:
-        node = frame.node or frame.statement or ""
-        m = re.search(r"(?:masked_fill_?|masked_select|masked_scatter_?|where)\s*\(\s*([\w.\[\]\"']+)", node)
-        if m:
-            mask = frame.tensor(m.group(1))
-        if mask is None:
-            mask = next((t for t in ctx.tensors_in_node(frame) if t.dtype != "torch.bool"
-                         and re.search(r"mask|cond", t.expr, re.I)), None)
-    if mask is None or mask.dtype == "torch.bool":
-        return None
-    op = re.search(r"(masked_fill_?|masked_select|masked_scatter_?|where|scaled_dot_product_attention)",
-                   (frame.node or "") + ctx.message)
-    f = Finding()
-    origin = ctx.origin(mask.expr, ctx.frames[mask.frame])
-    f.values.update(mask=mask.expr, dtype=dtype_text(mask.dtype), op=op.group(1) if op else "the call",
-                    origin=f" It was made by `{origin[1]}`." if origin and origin[1] != mask.expr else "")
-    e = evidence(mask)
-    if e:
-        f.evidence.append(e)
-    f.hints.update(mask=mask, origin=origin)
     return f

@@ -7,7 +7,7 @@ import re
 
 from .. import source as src
 from ..facts import Context
-from . import fact
+from . import Finding, analyzer, fact
 
 TOKENIZER = fact("tokenizer", "a tokenizer object is live in the frames, or the user's code builds or calls one")
 TRANSFORMERS_MODEL = fact("transformers-model", "a transformers model (a module with a config) is in the frames")
@@ -51,3 +51,16 @@ def _tokenizer_in_source(ctx: Context) -> bool:
         if text and _TOKENIZER_SOURCE.search(text):
             return True
     return False
+
+
+@analyzer("text-scene")
+def text_scene(ctx: Context) -> Finding:
+    """The scene facts a traceback's text shows (for `text.when`): a tokenizer when transformers' tokenization
+    code raised or the user's readable files use one, a DataLoader when its code is in the frames.  Always
+    succeeds: it only licenses the sentences that need those facts."""
+    f = Finding(facts=scene_facts(ctx))
+    if any("/tokenization" in fr.file.replace("\\", "/") for fr in ctx.frames):
+        f.facts.add(TOKENIZER)
+    if any(_in_package(fr.file, "torch/utils/data") for fr in ctx.frames):
+        f.facts.add(DATALOADER)
+    return f

@@ -9,12 +9,14 @@ guessed.  Names are prefixed `text-`; the knowledge base lists them under a patt
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 
 from .. import source as src
 from ..facts import Context
 from ..model import FrameFacts
-from . import Finding, analyzer, value_evidence
+from . import Finding, analyzer, maskroles, value_evidence
 
 _EMBED_CALL = re.compile(r"(?P<table>[\w.]*(?:embed|emb|wte|wpe|lookup|table)[\w]*)\s*\(\s*(?P<ids>[\w.\[\]\"']+)",
                          re.I)
@@ -130,14 +132,95 @@ def token_type_embedding(ctx: Context) -> Finding | None:
 def position_add(ctx: Context) -> Finding | None:
     """A size mismatch on a line that adds or expands position embeddings / a positional table."""
     for fr in _frames_inside_out(ctx)[:3]:
-        m = re.search(r"[\w.\[\]]*(?:position|pos_emb|pos_enc|positional|\bpe\b|token_type)[\w.\[\]]*",
-                      fr.source, re.I)
-        if m:
+        names = [n for n in _operands(_code(fr.source))
+                 if re.search(r"position|pos_emb|pos_enc|positional|\bpe\b|token_type", n, re.I)]
+        names = names or _added_table_cut_to_length(_code(fr.source))
+        if names:
             f = Finding()
-            f.values.update(table=m.group(0).removeprefix("self."), where=_where(fr))
+            f.values.update(table=names[0].removeprefix("self."), where=_where(fr))
             f.evidence.append(value_evidence("line that failed", fr.source, _where(fr)))
             return f
     return None
+
+
+def _added_table_cut_to_length(code: str) -> list[str]:
+    """`x + self.table[:, :x.size(1)]`: a tensor cut to a length computed from another one, then added (what a
+    position table looks like, whatever its name)."""
+    try:
+        tree = ast.parse(code.strip().rstrip(":"), mode="exec")
+    except SyntaxError:
+        return []
+    found = []
+    for n in ast.walk(tree):
+        if not (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)):
+            continue
+        for side in (n.left, n.right):
+            if not isinstance(side, ast.Subscript):
+                continue
+            parts = side.slice.elts if isinstance(side.slice, ast.Tuple) else [side.slice]
+            cut = [p for p in parts if isinstance(p, ast.Slice) and p.lower is None and p.upper is not None]
+            if cut and re.search(r"\.shape|\.size\(|\blen\(|len\b|seq", ast.unparse(cut[-1].upper)):
+                found.append(ast.unparse(side.value))
+    return found
+
+
+def _masks_by_usage(code: str) -> list[str]:
+    """Operands a line uses as a mask: multiplied into another tensor and also summed as the divisor of a
+    mean (`(h * w).sum(1) / w.sum(1)`), or spread over the last dimension before multiplying
+    (`h * w.unsqueeze(-1)`, `h * w[..., None]`)."""
+    try:
+        tree = ast.parse(code.strip().rstrip(":"))
+    except SyntaxError:
+        return []
+    summed = {ast.unparse(n.func.value) for n in ast.walk(tree) if isinstance(n, ast.Call)
+              and isinstance(n.func, ast.Attribute) and n.func.attr in ("sum", "clamp")}
+    out = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult):
+            for side in (n.left, n.right):
+                spread = ((isinstance(side, ast.Call) and isinstance(side.func, ast.Attribute)
+                           and side.func.attr == "unsqueeze") or (isinstance(side, ast.Subscript)
+                                                                 and "None" in ast.unparse(side.slice)))
+                root = maskroles.base(side)
+                text = ast.unparse(root)
+                if (spread or text in summed) and isinstance(root, (ast.Name, ast.Attribute)) and text not in out:
+                    out.append(text)
+    return out
+
+
+def _masks_by_construction(fr: FrameFacts, names: list[str]) -> list[str]:
+    """Operands whose assignments in the user's readable file build a mask: a comparison, a cast or reshape
+    of one, or of a name that is itself built that way (`w = m.unsqueeze(-1).float()`, `m = (x != 0).long()`)."""
+    tree = src.tree_of(fr.file) if fr.file else None
+    if tree is None:
+        return []
+    made: dict[str, list[ast.AST]] = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    made.setdefault(t.id, []).append(n.value)
+
+    def masky(name: str, depth: int) -> bool:
+        for value in made.get(name, []):
+            inner = maskroles.base(value)
+            if maskroles.is_boolean_expr(maskroles.strip_casts(inner)) or maskroles.is_boolean_expr(inner):
+                return True
+            if depth < 3 and isinstance(inner, ast.Name) and inner.id != name and masky(inner.id, depth + 1):
+                return True
+        return False
+
+    return [n for n in names if n.isidentifier() and masky(n, 0)]
+
+
+def _code(line: str) -> str:
+    """The code of a logged source line, without its trailing comment."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line.strip() + "\n").readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return line.split("#", 1)[0]
+    comment = next((t for t in tokens if t.type == tokenize.COMMENT), None)
+    return line.strip()[:comment.start[1]] if comment else line.strip()
 
 
 @analyzer("text-mask-operand")
@@ -149,27 +232,34 @@ def mask_operand(ctx: Context) -> Finding | None:
     if any(re.search(r"attention|attn|sdpa", f.function + f.source, re.I) for f in frames if f.library):
         near += [f for f in frames if not f.library]
     for fr in near:
-        names = [n for n in _operands(fr.node or fr.source) if re.search(r"mask", n, re.I)]
+        operands = _operands(fr.node or fr.source)
+        names = [n for n in operands if re.search(r"mask", n, re.I)] or _masks_by_usage(
+            _code(fr.source)) or _masks_by_construction(fr, operands)
         if names:
             f = Finding()
             mask = names[0].removeprefix("self.")
-            others = [n for n in _operands(fr.node or fr.source) if n != names[0] and "mask" not in n.lower()
+            others = [n for n in operands if n != names[0] and "mask" not in n.lower()
                       and not n.startswith(("torch", "F.", "self.", "math")) and "." not in n.split("[")[0]]
             other = others[0] if others else "the input"
             f.values.update(mask=mask, other=other, where=_where(fr),
-                            sizes=_sides(fr.node or fr.source, mask, other, ctx.groups))
+                            sizes=_sides(fr.node or fr.source, mask, other, ctx.groups, ctx.message))
             f.evidence.append(value_evidence("line that failed", fr.source, _where(fr)))
             return f
     return None
 
 
-def _sides(text: str, mask: str, other: str, groups: dict[str, str]) -> str:
+def _sides(text: str, mask: str, other: str, groups: dict[str, str], message: str = "") -> str:
     """For `a * b`-style lines torch calls the left operand tensor a and the right one tensor b."""
     a, b = groups.get("a", "?"), groups.get("b", "?")
     try:
         node = ast.parse(text.strip(), mode="eval").body
     except SyntaxError:
         node = None
+    expand = next((n for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                   and n.func.attr in ("expand", "expand_as")), None) if node is not None else None
+    if expand is not None and "expanded size" in message and mask in ast.unparse(expand.func.value) \
+            and other in ast.unparse(expand):
+        return f"`{mask}` has {b}, `{other}` has {a}"  # expand: a is the target size, b the existing one
     if isinstance(node, ast.BinOp):
         left, right = ast.unparse(node.left), ast.unparse(node.right)
         if mask in right and mask not in left:

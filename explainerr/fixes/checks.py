@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import textwrap
 
 from .. import files
 from .. import source as src
@@ -167,6 +168,17 @@ def later_writes(file: str, name: str, after_line: int) -> list[int]:
     return sorted(out)
 
 
+def _holds_secret(code: str) -> bool:
+    """A string constant in the code looks like a credential: such a line is never shown, so never edited."""
+    from ..safety import looks_secret
+    try:
+        tree = ast.parse(textwrap.dedent(code))
+    except SyntaxError:
+        return False
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and looks_secret(n.value)
+               for n in ast.walk(tree))
+
+
 def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
     """The edits that pass every check, and one line per edit dropped (why)."""
     kept: list[Edit] = []
@@ -181,6 +193,9 @@ def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
             continue
         if not src.parses_in_file(e.file, e.start_line, e.end_line, e.replacement):
             dropped.append(f"{e.file}:{e.start_line}: the edited file would not parse")
+            continue
+        if _holds_secret(e.replacement):
+            dropped.append(f"{e.file}:{e.start_line}: the line holds a string that looks like a credential")
             continue
         missing = undefined_names(e)
         if missing:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from .. import files
 from .. import source as src
 from ..analyzers import Finding
+from ..analyzers.tables import param_position
 from ..facts import Context
+from ..model import Edit, FrameFacts
 from . import (
     Located,
     edits_of,
@@ -18,14 +21,21 @@ from . import (
     statement_of,
     tokenizer_call_for,
 )
+from .checks import later_writes
 
 
 @locator("truncate")
 def truncate(ctx: Context, f: Finding) -> Located:
     limit = f.values.get("max_positions")
-    hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
     if not isinstance(limit, int):
         return [], None
+    setting = f.hints.get("length_setting")
+    if setting is not None:  # a length the user asked for (`max_seq_length=64`) above the model's limit
+        file, stmt, node = setting
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, str(limit))), None
+    hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
+    if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
+        hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
     if hit is None:
         return _slice_ids(ctx, f, limit)
     file, call = hit
@@ -41,8 +51,69 @@ def truncate(ctx: Context, f: Finding) -> Located:
     return edits_of(e), None
 
 
+def _pad_before_cat(frame: FrameFacts, stmt: ast.stmt, call: ast.Call, dim: int) -> src.LineEditor:
+    """`torch.cat(outs)` → `torch.cat([F.pad(t, (..., 0, longest - t.size(dim))) for t in outs])`."""
+    items = src.segment(frame.file, call.args[0])
+    first = frame.tensor(f"{items}[0]")
+    ndim = len(first.shape) if first is not None else dim + 1
+    zeros = "0, 0, " * (ndim - 1 - dim)
+    longest = f"max(x.size({dim}) for x in {items})"
+    padded = f"[torch.nn.functional.pad(t, ({zeros}0, {longest} - t.size({dim}))) for t in {items}]"
+    return src.LineEditor.for_node(frame.file, stmt).replace(call.args[0], padded)
+
+
+@locator("positions")
+def positions(ctx: Context, f: Finding) -> Located:
+    """A table of the user's own grown where its module is built; else the input truncated to it."""
+    if "grow-table" in f.facts:
+        return _grow_table(ctx, f), None
+    return truncate(ctx, f)
+
+
+def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
+    """`Encoder(vocab)` → `Encoder(vocab, max_length=40)` for a table sized by an `__init__` parameter; the
+    constant or the number itself when the table is sized by one."""
+    table, needed = f.hints.get("table"), f.values.get("needed")
+    if table is None or not isinstance(needed, int):
+        return []
+    if table.kind == "param":
+        edits: list[Edit] = []
+        pos = param_position(table.cls, table.name)
+        for file, call in table.builds:
+            stmt = statement_of_file(file, call)
+            if stmt is None:
+                continue
+            e = src.LineEditor.for_node(file, stmt)
+            kw = src.keyword(call, table.name)
+            if kw is not None:
+                e.replace(kw.value, str(needed))
+            elif pos is not None and len(call.args) > pos and not any(isinstance(a, ast.Starred) for a in call.args):
+                e.replace(call.args[pos], str(needed))
+            else:
+                e.add_keywords(call, f"{table.name}={needed}")
+            edits += edits_of(e)
+        return edits
+    if table.kind == "constant":
+        tree = src.tree_of(table.frame.file)
+        made = [n for n in (tree.body if tree else []) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Name) and n.targets[0].id == table.name
+                and isinstance(n.value, ast.Constant)]
+        if made:
+            return edits_of(src.LineEditor.for_node(table.frame.file, made[-1]).replace(made[-1].value, str(needed)))
+        return []
+    if table.kind == "literal":
+        return edits_of(src.LineEditor.for_node(table.frame.file, table.stmt).replace(table.size, str(needed)))
+    return []
+
+
+def statement_of_file(file: str, node: ast.AST) -> ast.stmt | None:
+    tree = src.tree_of(file)
+    return src.statement_at(tree, node.lineno) if tree is not None else None  # type: ignore[attr-defined]
+
+
 def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
-    """No tokenizer call: cut the ids where they are made, to the model's number of positions."""
+    """No tokenizer call: cut the ids where they are made, to the model's number of positions; when later
+    lines write into them past that width (`ids[i, :n] = ...`), cut them after the last such line."""
     ids = f.values.get("ids")
     frame = frame_at(ctx, f.hints.get("ids_frame"))
     if not isinstance(ids, str) or not ids.isidentifier() or frame is None:
@@ -58,6 +129,16 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     consts = ctx.scalar_names(limit)
     bound = consts[0] if consts and consts[0].isupper() else str(limit)
     cut = f"[:{bound}]" if tensor is None or len(tensor.shape) <= 1 else f"[:, :{bound}]"
+    writes = later_writes(oframe.file, ids, stmt.lineno)
+    if writes:
+        tree = src.tree_of(oframe.file)
+        scope = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+        body = getattr(scope, "body", [])
+        last = next((n for n in body if src.contains(n, writes[-1])), None)
+        if last is None:
+            return [], None
+        made = src.insert_after(oframe.file, last, f"{ids} = {ids}{cut}")
+        return ([made] if made else []), None
     simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
     new = f"{text}{cut}" if simple else f"({text}){cut}"
     return edits_of(src.LineEditor.for_node(oframe.file, stmt).replace(node, new)), None
@@ -82,20 +163,25 @@ def _loader_collate(ctx: Context, f: Finding) -> Located:
     """A DataLoader whose default collate met examples of different lengths: a padding collate_fn."""
     frame = ctx.user
     tree = src.tree_of(frame.file) if frame else None
-    loader = f.hints.get("loader")
-    if tree is None or not loader:
+    loader, built = f.hints.get("loader"), f.hints.get("loader_call")
+    if built is not None:  # the DataLoader a library iterated: its call in the user's file
+        file, call = built
+        stmt = src.statement_at(src.tree_of(file), call.lineno)
+    elif tree is not None and loader:
+        a = src.last_assignment(tree, loader, frame.line)
+        if a is None or not isinstance(a.value, ast.Call) or not src.call_name(a.value).endswith("DataLoader"):
+            return [], None
+        file, call, stmt = frame.file, a.value, a.stmt
+    else:
         return [], None
-    a = src.last_assignment(tree, loader, frame.line)
-    if a is None or not isinstance(a.value, ast.Call) or not src.call_name(a.value).endswith("DataLoader"):
-        return [], None
-    if src.keyword(a.value, "collate_fn") is not None:
+    if stmt is None or src.keyword(call, "collate_fn") is not None:
         return [], None
     helper = _PAD_COLLATE.format(pad_value=f.values.get("pad_value", ""))
-    e = src.LineEditor.for_node(frame.file, a.stmt).add_keywords(a.value, "collate_fn=pad_collate")
+    e = src.LineEditor.for_node(file, stmt).add_keywords(call, "collate_fn=pad_collate")
     made = e.edit()
     if made is None:
         return [], None
-    first = files.line(frame.file, a.stmt.lineno)
+    first = files.line(file, stmt.lineno)
     indent = first[: len(first) - len(first.lstrip())]
     block = "".join(indent + line if line.strip() else line for line in (helper + "\n").splitlines(True))
     from ..model import Edit
@@ -106,9 +192,30 @@ def _loader_collate(ctx: Context, f: Finding) -> Located:
     return [edit], None
 
 
+def _token_classification_collator(f: Finding) -> list[Edit]:
+    """`DataCollatorWithPadding(tokenizer)` → `DataCollatorForTokenClassification(tokenizer)`, imported on
+    the edited statement's first line."""
+    file, call, _ = f.hints["collator"]
+    stmt = statement_of_file(file, call)
+    if stmt is None:
+        return []
+    e = src.LineEditor.for_node(file, stmt).replace(call.func, "DataCollatorForTokenClassification")
+    made = e.edit()
+    if made is None:
+        return []
+    first = files.line(file, stmt.lineno)
+    indent = first[: len(first) - len(first.lstrip())]
+    text = f"{indent}from transformers import DataCollatorForTokenClassification\n{made.replacement}"
+    return [Edit(file=made.file, start_line=made.start_line, end_line=made.end_line, replacement=text)]
+
+
 @locator("pad")
 def pad(ctx: Context, f: Finding) -> Located:
-    if f.hints.get("loader"):
+    if f.hints.get("collator") is not None:
+        found = _token_classification_collator(f)
+        if found:
+            return found, None
+    if f.hints.get("loader") or f.hints.get("loader_call"):
         found = _loader_collate(ctx, f)
         if found[0]:
             return found
@@ -136,6 +243,8 @@ def pad(ctx: Context, f: Finding) -> Located:
     _, stmt = found
     for call in src.calls(stmt):
         name = src.call_name(call)
+        if name.endswith(".cat") and call.args and isinstance(f.hints.get("pad_dim"), int):
+            return edits_of(_pad_before_cat(frame, stmt, call, f.hints["pad_dim"])), None
         if name.endswith(("stack", ".tensor", "LongTensor")) and call.args:
             arg = src.segment(frame.file, call.args[0])
             pv = f.values.get("pad_value", "")
@@ -153,22 +262,102 @@ def pad(ctx: Context, f: Finding) -> Located:
 
 @locator("loop-bound")
 def loop_bound(ctx: Context, f: Finding) -> Located:
-    frame, bound = f.hints.get("frame"), f.hints.get("bound")
-    values = f.hints.get("values")
+    """Stored positions filtered to the tensor's length; a tensor that disagrees with its batch rebuilt from
+    the batch; else the loop bounded by the tensor's own size, less the index's offset."""
+    frame, bound, values = f.hints.get("frame"), f.hints.get("bound"), f.hints.get("values")
     if frame is not None and values is not None:
-        target, var = f.hints["loop"].target, f.hints["var"]
-        if (isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name)
-                and target.elts[1].id == var and isinstance(values, ast.Call)
-                and src.call_name(values) == "enumerate" and values.args):
-            values = values.args[0]  # `for i, start in enumerate(starts)`: filter what is enumerated
-        elif not isinstance(target, ast.Name):
-            return [], None
-        text = src.segment(frame.file, values)
-        limit = f"{f.hints['tensor']}.size({f.hints['dim']})"
-        new = f"[{var} for {var} in {text} if {var} < {limit}]"
-        return edits_of(src.LineEditor(frame.file, values.lineno, values.end_lineno or values.lineno)
-                     .replace(values, new)), None
+        return _filter_values(frame, f, values), None
+    if "indexed-is-odd" in f.facts:
+        return (_mask_from_ids(ctx, f) or _computed_from_loop_sequence(ctx, f)), None
     if frame is None or bound is None:
         return [], None
-    new = f"{f.hints['tensor']}.size({f.hints['dim']})"
+    offset = f.hints.get("offset") or 0
+    new = f"{f.hints['tensor']}.size({f.hints['dim']})" + (f" - {offset}" if offset > 0 else "")
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+def _filter_values(frame: FrameFacts, f: Finding, values: ast.AST) -> list[Edit]:
+    target, var = f.hints["loop"].target, f.hints["var"]
+    if (isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name)
+            and target.elts[1].id == var and isinstance(values, ast.Call)
+            and src.call_name(values) == "enumerate" and values.args):
+        values = values.args[0]  # `for i, start in enumerate(starts)`: filter what is enumerated
+    elif not isinstance(target, ast.Name):
+        return []
+    text = src.segment(frame.file, values)
+    limit = f"{f.hints['tensor']}.size({f.hints['dim']})"
+    offset = f.hints.get("offset") or 0
+    keep = f"{var} < {limit}" if offset <= 0 else f"{var} + {offset} < {limit}"
+    new = f"[{var} for {var} in {text} if {keep}]"
+    return edits_of(src.LineEditor(frame.file, values.lineno, values.end_lineno or values.lineno).replace(values, new))
+
+
+_CASTS = {"torch.int64": ".long()", "torch.int32": ".int()", "torch.float32": ".float()", "torch.bool": "",
+          "torch.uint8": ".byte()", "torch.float16": ".half()", "torch.float64": ".double()"}
+
+
+def _outer_assignment(ctx: Context, f: Finding) -> tuple[FrameFacts, Any, Any] | None:
+    """(frame, assignment, tensor) where the indexed tensor got its outermost user name."""
+    frame = f.hints.get("frame")
+    t = frame.tensor(f.hints.get("tensor") or "") if frame is not None else None
+    if t is None:
+        return None
+    named = [u for u in ctx.all_user_names(t) if u.expr.isidentifier()]
+    outer = named[-1] if named else t
+    oframe = ctx.frames[outer.frame]
+    tree = src.tree_of(oframe.file)
+    a = src.last_assignment(tree, outer.expr, oframe.line) if tree is not None and outer.expr.isidentifier() else None
+    return (oframe, a, t) if a is not None else None
+
+
+def _mask_from_ids(ctx: Context, f: Finding) -> list[Edit]:
+    """A 0/1 mask of another length than its batch: made again from the batch's ids and the padding id,
+    where it was made (`src_mask = make_mask(raw)` → `src_mask = (input_ids != PAD_ID).long()`)."""
+    from ..analyzers.lengths import _pad_constant
+    from ..analyzers.masks import is_mask_valued
+    found = _outer_assignment(ctx, f)
+    if found is None:
+        return []
+    oframe, a, t = found
+    if not is_mask_valued(t) or len(t.shape) != 2:
+        return []
+    want = (t.shape[0], f.hints.get("bound_value"))
+    ids = [u for u in oframe.tensors if u.is_integer and not is_mask_valued(u) and u.shape == want
+           and u.expr.isidentifier()]
+    if not ids:
+        return []
+    pad = _pad_constant(ctx) or ("0" if ids[0].min == 0 else None)
+    if pad is None:
+        return []
+    new = f"({ids[0].expr} != {pad}){_CASTS.get(t.dtype, '')}"
+    return edits_of(src.LineEditor.for_node(oframe.file, a.stmt).replace(a.value, new))
+
+
+def _computed_from_loop_sequence(ctx: Context, f: Finding) -> list[Edit]:
+    """A tensor computed from a list `words` while the loop walks `token_ids = [CLS] + words + [SEP]`: compute
+    it from `token_ids` (`saliency = score(model, words)` → `score(model, token_ids)`)."""
+    found = _outer_assignment(ctx, f)
+    source, frame = f.hints.get("bound_source"), f.hints.get("frame")
+    if found is None or not source or frame is None:
+        return []
+    oframe, a, _ = found
+    if not isinstance(a.value, ast.Call):
+        return []
+    name, at = source, frame
+    while name in at.params and at.index != oframe.index:  # the loop's sequence, named where the tensor is made
+        caller = ctx._caller(at)
+        arg = next((x for x in caller.call_args if x.param == name), None) if caller else None
+        if arg is None or not arg.text.isidentifier():
+            return []
+        name, at = arg.text, caller
+    if at.index != oframe.index:
+        return []
+    tree = src.tree_of(oframe.file)
+    made = src.last_assignment(tree, name, a.stmt.lineno) if tree is not None else None
+    if made is None:
+        return []
+    read = set(src.names_in(made.value))
+    args = [x for x in [*a.value.args, *(k.value for k in a.value.keywords)] if isinstance(x, ast.Name) and x.id in read]
+    if len(args) != 1:
+        return []
+    return edits_of(src.LineEditor.for_node(oframe.file, a.stmt).replace(args[0], name))

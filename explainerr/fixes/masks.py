@@ -3,33 +3,59 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
+from .. import provenance
 from .. import source as src
 from ..analyzers import Finding
 from ..facts import Context
-from ..model import Edit
+from ..model import Edit, FrameFacts
 from . import (
     Located,
-    at_use_site,
     edits_of,
     failing_statement,
     find_expr,
     locator,
     statement_of,
-    strip_cast,
 )
 
 
 @locator("mask-length")
 def mask_length(ctx: Context, f: Finding) -> Located:
-    """The batch's own mask in the call, else the constant that sized the mask, else a slice of the (longer)
-    mask to the inputs' length where it is used."""
+    """When the mask fits its batch and the other tensor does not: the other tensor without the positions a
+    module added.  Else the batch's own mask in the call, else the constant that sized the mask, else a slice
+    of the (longer) mask to the inputs' length where it is used."""
+    if "other-is-odd" in f.facts:
+        return _drop_added_positions(ctx, f), None
     if f.hints.get("mask_arg") is not None:
         found = _same_batch_mask(ctx, f)
         if found:
             return found, None
     found = _mask_construction(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+def _drop_added_positions(ctx: Context, f: Finding) -> list[Edit]:
+    """`token_embeddings` → `token_embeddings[:, encoder.prompt.size(0):]`: where the failing function is
+    called with it (a reusable function keeps its code), else on the failing line."""
+    other, fixed = f.hints.get("other"), f.values.get("other_fixed")
+    if other is None or not fixed:
+        return []
+    frame = ctx.frames[other.frame]
+    if other.expr in frame.params:
+        caller = ctx._caller(frame)
+        arg = next((a for a in caller.call_args if a.param == other.expr), None) if caller else None
+        found = failing_statement(caller) if caller is not None and arg is not None else None
+        node = find_expr(caller.file, found[1], arg.text) if found else None
+        if node is not None and arg.text.isidentifier():
+            fixed = arg.text + fixed[len(other.expr):]
+            return edits_of(src.LineEditor.for_node(caller.file, found[1]).replace(node, fixed))
+    found = failing_statement(frame)
+    node = f.hints.get("other_node")
+    if found is None or node is None or not hasattr(node, "lineno"):
+        return []
+    base = find_expr(frame.file, found[1], other.expr)
+    return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(base, fixed)) if base is not None else []
 
 
 def _same_batch_mask(ctx: Context, f: Finding) -> list[Edit]:
@@ -87,15 +113,53 @@ def _mask_construction(ctx: Context, f: Finding) -> list[Edit]:
     if tree is None:
         return []
     name = re.split(r"[\[.]", outer.expr, maxsplit=1)[0]
-    a = src.last_assignment(tree, name, frame.line)
-    if a is None:
+    a = src.last_assignment(tree, name, frame.line) if name.isidentifier() and name == outer.expr.split("[")[0] \
+        .split(".")[0] else None
+    if a is None:  # a mask built right in the call (`encoder(x, src_key_padding_mask=torch.zeros(2, 4))`)
+        found = failing_statement(frame)
+        made = find_expr(frame.file, found[1], outer.expr) if found else None
+        if made is None or not isinstance(made, ast.Call):
+            return []
+        a = src.Assignment(found[1], made)
+    consts = set(f.hints.get("consts") or [])
+    made = _construct_at(ctx, frame, tree, a, name, consts, mask_len, other_len, outer)
+    return made or _construction_upstream(ctx, f, consts, mask_len, other_len)
+
+
+def _construction_upstream(ctx: Context, f: Finding, consts: set[str], mask_len: Any, other_len: Any) -> list[Edit]:
+    """The mask at the failing line derived from one made earlier (`weights = attention_mask.unsqueeze(-1)`,
+    a parameter the caller passed): the construction edited where the provenance reaches it, in a frame of
+    the stack whose tensors give the batch's length."""
+    mask = f.hints.get("mask")
+    if mask is None:
         return []
-    sized = [t for t in frame.tensors if other_len in t.shape and t.expr.isidentifier() and t.ident != outer.ident]
+    for o in provenance.trace(ctx, mask)[1:]:
+        frame = next((fr for fr in ctx.user_frames() if fr.file == o.file and fr.function == o.function
+                      and not fr.library), None)
+        tree = src.tree_of(o.file) if frame is not None else None
+        stmt = src.statement_at(tree, o.line) if tree is not None else None
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        name = stmt.targets[0].id
+        made = _construct_at(ctx, frame, tree, src.Assignment(stmt, stmt.value), name, consts, mask_len,
+                             other_len, frame.tensor(name))
+        if made:
+            return made
+    return []
+
+
+def _construct_at(ctx: Context, frame: FrameFacts, tree: ast.Module, a: Any, name: str, consts: set[str],
+                  mask_len: Any, other_len: Any, outer: Any) -> list[Edit]:
+    """Edit the assignment `a` that built the mask `name` in `frame`, sizing it by a tensor of the frame with
+    the batch's length."""
+    if isinstance(a.stmt, ast.Assign) and isinstance(a.stmt.targets[0], ast.Tuple) and a.value is a.stmt.value:
+        return _through_collate(ctx, frame, a.stmt, name, consts, mask_len, other_len)
+    sized = [t for t in frame.tensors if other_len in t.shape and t.expr.isidentifier()
+             and (outer is None or t.ident != outer.ident)]
     sized.sort(key=lambda t: (not t.is_integer, len(t.shape)))
     if not sized:
         return []
     length = f"{sized[0].expr}.size({sized[0].shape.index(other_len)})"
-    consts = set(f.hints.get("consts") or [])
     e = src.LineEditor.for_node(frame.file, a.stmt)
     hits = [n for n in ast.walk(a.value) if (isinstance(n, ast.Name) and n.id in consts)
             or (isinstance(n, ast.Constant) and n.value == mask_len and type(n.value) is int)]
@@ -109,21 +173,118 @@ def _mask_construction(ctx: Context, f: Finding) -> list[Edit]:
             params = fn.args.args
             defaults = dict(zip([p.arg for p in params][len(params) - len(fn.args.defaults):], fn.args.defaults))
             for p, d in defaults.items():
-                if (isinstance(d, ast.Name) and d.id in consts) or (isinstance(d, ast.Constant) and d.value == mask_len):
+                if (isinstance(d, ast.Name) and d.id in consts) or _static_int(d, tree) == mask_len:
                     if src.keyword(a.value, p) is None:
                         e.add_keywords(a.value, f"{p}={length}")
                         return edits_of(e)
+            return _width_parameter(frame.file, fn, a, consts, mask_len, length)
     return []
+
+
+def _width_parameter(file: str, fn: ast.FunctionDef, a: src.Assignment, consts: set[str], mask_len: Any,
+                     length: str) -> list[Edit]:
+    """A helper whose body sizes the mask with a constant (`torch.arange(MAX_TOKENS)`): the constant becomes
+    the default of a new parameter (other callers keep it), and the call passes the batch's width."""
+    uses = [n for n in src.walk_scope(fn) if (isinstance(n, ast.Name) and n.id in consts)
+            or (isinstance(n, ast.Constant) and n.value == mask_len and type(n.value) is int)]
+    stmts = {id(src.statement_at(src.tree_of(file), n.lineno)): src.statement_at(src.tree_of(file), n.lineno)
+             for n in uses}
+    args = fn.args
+    taken = {x.arg for x in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+    param = next((p for p in ("width", "length", "seq_len", "max_len") if p not in taken), None)
+    if (len(stmts) != 1 or None in stmts.values() or not args.args or args.vararg or args.kwarg
+            or args.kwonlyargs or param is None or fn.body[0].lineno == fn.lineno):
+        return []
+    default = src.segment(file, uses[0])
+    last = args.defaults[-1] if args.defaults else args.args[-1]
+    body_stmt = next(iter(stmts.values()))
+    # one edit from the signature to the statement that uses the new parameter: checked as one block
+    helper = src.LineEditor(file, fn.lineno, body_stmt.end_lineno or body_stmt.lineno)
+    helper.replace(last, f"{src.segment(file, last)}, {param}={default}")
+    for n in uses:
+        helper.replace(n, param)
+    call = src.LineEditor.for_node(file, a.stmt).add_keywords(a.value, f"{param}={length}")
+    made = [helper.edit(), call.edit()]
+    lines = [(m.start_line, m.end_line) for m in made if m is not None]
+    overlap = any(x[1] >= y[0] for x, y in zip(sorted(lines), sorted(lines)[1:]))
+    return [] if None in made or overlap else made  # type: ignore[return-value]
+
+
+def _through_collate(ctx: Context, frame: FrameFacts, unpack: ast.Assign, name: str, consts: set[str],
+                     mask_len: Any, other_len: Any) -> list[Edit]:
+    """`ids, keep, y = batch` where the batch comes from a DataLoader's `collate_fn` that returns
+    `ids, keep, ...`: the mask's width is fixed in the collate function; size it by the ids it returns."""
+    targets = [t.id if isinstance(t, ast.Name) else None for t in unpack.targets[0].elts]
+    sized = [(i, frame.tensor(n)) for i, n in enumerate(targets) if n and n != name and frame.tensor(n) is not None]
+    sized = [(i, t) for i, t in sized if t is not None and other_len in t.shape[1:] and t.is_integer]
+    if name not in targets or not sized:
+        return []
+    pos, ids = sized[0]
+    for fr in dict.fromkeys(x.file for x in ctx.user_frames()):
+        tree = src.tree_of(fr)
+        for call in src.calls(tree) if tree is not None else ():
+            kw = src.keyword(call, "collate_fn")
+            if not (src.call_name(call).endswith("DataLoader") and kw is not None and isinstance(kw.value, ast.Name)):
+                continue
+            fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == kw.value.id), None)
+            returns = [n for n in src.walk_scope(fn) if isinstance(n, ast.Return)] if fn is not None else []
+            ret = returns[-1].value if returns else None
+            if not (isinstance(ret, ast.Tuple) and len(ret.elts) == len(targets)):
+                continue
+            made, ids_made = ret.elts[targets.index(name)], ret.elts[pos]
+            if not (isinstance(made, ast.Name) and isinstance(ids_made, ast.Name)):
+                continue
+            built = [a for a in src.assignments(tree, made.id, fn) if a.stmt.lineno > fn.lineno]
+            if not built:
+                continue
+            length = f"{ids_made.id}.size({ids.shape.index(other_len, 1)})"
+            hits = [n for n in ast.walk(built[0].value) if (isinstance(n, ast.Name) and n.id in consts)
+                    or (isinstance(n, ast.Constant) and n.value == mask_len and type(n.value) is int)]
+            if hits:
+                e = src.LineEditor.for_node(fr, built[0].stmt)
+                for h in hits:
+                    e.replace(h, length)
+                return edits_of(e)
+    return []
+
+
+def _static_int(node: ast.AST, tree: ast.Module) -> int | None:
+    """The int a default stands for, read without running anything: a number, a module-level constant, or
+    an item of a module-level dict literal (`CFG["max_len"]`)."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    key = None
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        key, node = node.slice.value, node.value
+    if not isinstance(node, ast.Name):
+        return None
+    made = [n.value for n in tree.body if isinstance(n, ast.Assign) and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Name) and n.targets[0].id == node.id]
+    value = made[-1] if made else None
+    if key is not None and isinstance(value, ast.Dict):
+        value = next((v for k, v in zip(value.keys, value.values) if isinstance(k, ast.Constant) and k.value == key),
+                     None)
+    return value.value if isinstance(value, ast.Constant) and type(value.value) is int else None
 
 
 @locator("mask-bool")
 def mask_bool(ctx: Context, f: Finding) -> Located:
-    origin, mask = f.hints.get("origin"), f.hints.get("mask")
-    if origin is not None and origin[2] is not None:
-        frame, _, node = origin
-        inner = strip_cast(frame.file, node)
+    """The rewrite the analyzer planned (analyzers/maskdtype.py): a cast dropped where the mask was made,
+    `1 - mask` → `~mask`, or the mask turned bool (or inverted, when the op wants True on the padding)
+    where it is handed over."""
+    plan = f.hints.get("rewrite")
+    if not plan:
+        return [], None
+    index, text, new, node = plan
+    frame = ctx.frames[index] if isinstance(index, int) and 0 <= index < len(ctx.frames) else None
+    if frame is None or frame.library:
+        return [], None
+    if node is not None and hasattr(node, "lineno"):
         stmt = statement_of(frame, node)
-        if stmt is not None:
-            new = inner if inner is not None else f"({src.segment(frame.file, node)}).bool()"
-            return edits_of(src.LineEditor.for_node(frame.file, stmt).replace(node, new)), None
-    return at_use_site(ctx, mask, "{}.bool()")
+    else:
+        found = failing_statement(frame)
+        stmt = found[1] if found else None
+        node = find_expr(frame.file, stmt, text) if stmt is not None and text else None
+    if stmt is None or node is None:
+        return [], None
+    return edits_of(src.LineEditor.for_node(frame.file, stmt).replace(node, new)), None

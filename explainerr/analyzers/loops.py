@@ -1,0 +1,347 @@
+"""Analyzer for an index past the end of a tensor inside a loop: what bounds the loop, what the index adds
+to the loop variable, and which of the sequences the loop walks has the wrong length.
+
+The loop bound is read as a value (`range(len(token_ids))` is 9 when `token_ids` holds 9 items, `seq_len`
+unpacked from `hidden.shape` is that size) and classified: a fixed number (a configured batch size or
+maximum length: bound the loop by the tensor's own size), the tensor's own size (then an offset such as
+`i + 1` runs past its end: stop the loop that much earlier), or the size of another sequence of the same
+batch.  In the last case narrowing the loop would silently skip positions of the other sequence; the
+tensor that disagrees with the rest of its batch is blamed instead, and rebuilt from the batch where the
+code shows how (a 0/1 mask from the ids and the padding id; a value computed from a list the loop's
+sequence was built from).
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from .. import source as src
+from ..facts import Context
+from ..model import FrameFacts, TensorFacts
+from . import BAND_AID, Finding, analyzer, evidence, fact, value_evidence
+from . import maskroles
+from .consistency import batch_votes, names
+from .scene import DATALOADER
+
+CONSTANT_BOUND = fact("constant-bound", "the loop is bounded by a fixed number (a literal or a constant)")
+PARTIAL_BATCH = fact("partial-batch", "the fixed bound is the DataLoader's batch size and the indexed tensor is a "
+                                      "batch's first dimension: the last batch is smaller")
+OWN_SIZE = fact("own-size", "the loop is bounded by the indexed tensor's own size; an offset runs past it")
+OTHER_SIZE = fact("other-size", "the loop is bounded by the size of another sequence than the one indexed")
+INDEXED_IS_ODD = fact("indexed-is-odd", "the indexed tensor disagrees with the rest of its batch; the loop's "
+                                        "length is the batch's")
+DATASET_SIZE = fact("dataset-size", "the number of examples the DataLoader batches is known")
+OFFSET = fact("offset", "the index adds a constant to the loop variable (`i + 1`)")
+GATHERED = fact("gathered", "positions gathered from a tensor (gather / index_select) point past its end")
+VALUES = fact("values", "the loop variable takes stored values (positions), not a range")
+
+
+@dataclass
+class Bound:
+    text: str                      # `len(token_ids)`
+    value: int | None              # 9
+    kind: str                      # "constant" | "size" | "other"
+    source: str | None = None      # `token_ids`: the sequence whose size it is
+    source_frame: FrameFacts | None = None
+
+
+@analyzer("loop-bound-exceeds")
+def loop_bound_exceeds(ctx: Context) -> Finding | None:
+    frame = ctx.user
+    index, dim, size = ctx.int_group("index"), ctx.int_group("dim"), ctx.int_group("size")
+    if frame is None or index is None or size is None or frame.node is None or ctx.raise_frames():
+        return None
+    tree = src.tree_of(frame.file)
+    try:
+        node = ast.parse(frame.node.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if isinstance(node, ast.Call):
+        return _gathered(ctx, frame, node, index, dim, size)
+    if tree is None or not isinstance(node, ast.Subscript):
+        return None
+    base = ast.unparse(node.value)
+    tensor = frame.tensor(base)
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    for loop in src.enclosing_loops(tree, frame.line):
+        targets = src.names_in(loop.target)
+        for part in parts:
+            var, offset = _var_and_offset(part, targets, frame)
+            if var is not None:
+                return _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
+    return None
+
+
+def _gathered(ctx: Context, frame: FrameFacts, node: ast.Call, index: int, dim: int | None,
+              size: int) -> Finding | None:
+    """`x.gather(1, positions)` / `x.index_select(1, positions)` along a sequence dimension (not the last,
+    where classes or features are): the positions were computed for a longer sequence than `x`."""
+    name = src.call_name(node).split(".")[-1]
+    if name not in ("gather", "index_select") or dim is None:
+        return None
+    is_method = isinstance(node.func, ast.Attribute) and not src.call_name(node).startswith("torch.")
+    args = list(node.args)
+    source = node.func.value if is_method else (args.pop(0) if args else None)
+    if source is None or len(args) < 2:
+        return None
+    x = frame.tensor(ast.unparse(source))
+    positions_node = maskroles.base(args[1])
+    positions = frame.tensor(ast.unparse(positions_node))
+    if x is None or positions is None or dim >= len(x.shape) - 1 or not positions.is_integer:
+        return None
+    f = Finding()
+    f.facts |= {VALUES, GATHERED}
+    text = ast.unparse(positions_node)
+    f.values.update(var=text, bound=text, tensor=ast.unparse(source), size=size, dim=dim, index=index,
+                    bound_value=f"values up to at least {index}")
+    f.evidence.extend(e for e in (evidence(x), evidence(positions)) if e)
+    f.hints.update(tensor=ast.unparse(source), dim=dim, frame=frame)
+    return f
+
+
+def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts) -> tuple[str | None, int]:
+    """`i` → (i, 0); `i + 1` / `1 + i` → (i, 1); `i - 1` → (i, -1); anything else with the variable → (i, 0)."""
+    if isinstance(part, ast.Name) and part.id in targets:
+        return part.id, 0
+    if isinstance(part, ast.BinOp) and isinstance(part.op, (ast.Add, ast.Sub)):
+        for var_side, k_side in ((part.left, part.right), (part.right, part.left)):
+            if isinstance(var_side, ast.Name) and var_side.id in targets:
+                k = _int_value(k_side, frame)
+                if k is not None and not (isinstance(part.op, ast.Sub) and var_side is part.right):
+                    return var_side.id, k if isinstance(part.op, ast.Add) else -k
+    hit = [n for n in src.names_in(part) if n in targets]
+    return (hit[0], 0) if hit else (None, 0)
+
+
+def _int_value(node: ast.AST, frame: FrameFacts) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name) and type(frame.scalars.get(node.id)) is int:
+        return frame.scalars[node.id]  # type: ignore[return-value]
+    return None
+
+
+def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: int, index_expr: str, base: str,
+             tensor: TensorFacts | None, index: int, dim: int | None, size: int) -> Finding:
+    f = Finding()
+    f.values.update(var=var, tensor=base, size=size, dim=dim if dim is not None else "?", index=index,
+                    index_expr=index_expr, offset=offset)
+    e = evidence(tensor)
+    if e:
+        f.evidence.append(e)
+    f.hints.update(loop=loop, tensor=base, dim=dim, frame=frame, var=var, offset=offset)
+    if offset > 0:
+        f.facts.add(OFFSET)
+    it = loop.iter
+    if not (isinstance(it, ast.Call) and src.call_name(it) == "range" and it.args):
+        # the loop walks over stored values (e.g. word starts from the untruncated text)
+        f.facts.add(VALUES)
+        f.values.update(bound=src.segment(frame.file, it), bound_value=f"values up to at least {index - offset}")
+        f.hints["values"] = it
+        return f
+    stop = it.args[0] if len(it.args) == 1 else it.args[1]
+    bound = read_bound(ctx, frame, stop)
+    f.values.update(bound=bound.text, loop_header=f"for {var} in {src.segment(frame.file, it)}")
+    if bound.value is not None:
+        f.values.update(bound_value=bound.value, last=bound.value - 1 + offset)
+    else:
+        f.values["at_least"] = index - offset + 1
+    walked = [t for t in _walked_with(frame, loop, var, tensor) if t.shape[dim:dim + 1] == (size,)] \
+        if tensor is not None and dim is not None else []
+    if walked:
+        f.values["walked"] = names(walked)
+    if bound.value is not None:
+        f.evidence.append(value_evidence(bound.text, bound.value,
+                                         note=f"the length of `{bound.source}`" if bound.source else None))
+    f.hints["bound"] = stop
+    if bound.kind == "constant":
+        f.facts.add(CONSTANT_BOUND)
+        f.confidence = "high" if bound.value is not None and bound.value > size else f.confidence
+        loader = _loader_with_batch_size(ctx, bound) if dim == 0 else None
+        if loader is not None:
+            f.facts |= {PARTIAL_BATCH, DATALOADER}
+            n = _dataset_size(ctx, loader)
+            if n is not None and bound.value and n % bound.value == size:
+                f.values["examples"] = n
+                f.facts.add(DATASET_SIZE)
+        return f
+    if bound.kind == "size" and tensor is not None and bound.source in _names_of(ctx, tensor):
+        f.facts.add(OWN_SIZE)
+        if offset > 0:
+            f.confidence = "high"
+        return f
+    if bound.kind == "size" and bound.value is not None and bound.value > size - offset and tensor is not None:
+        f.facts.add(OTHER_SIZE)
+        f.values["bound_source"] = bound.source
+        _other_size(ctx, f, frame, loop, tensor, size, bound, dim)
+    return f
+
+
+def read_bound(ctx: Context, frame: FrameFacts, node: ast.AST) -> Bound:
+    """The loop bound `node` as a value, and what it is: a fixed number, the size of a sequence, or other."""
+    text = src.segment(frame.file, node)
+    value, source, kind = _evaluate(ctx, frame, node)
+    return Bound(text=text, value=value, kind=kind, source=source, source_frame=frame)
+
+
+def _evaluate(ctx: Context, frame: FrameFacts, node: ast.AST, depth: int = 0) -> tuple[int | None, str | None, str]:
+    """(value, the sequence whose size it is, kind)."""
+    if depth > 4:
+        return None, None, "other"
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value, None, "constant"
+    if isinstance(node, ast.Call) and src.call_name(node) == "len" and node.args:
+        target = ast.unparse(node.args[0])
+        t = frame.tensor(target)
+        if t is not None and t.shape:
+            return t.shape[0], target, "size"
+        return frame.lengths.get(target), target, "size"
+    size = _size_call(frame, node)
+    if size is not None:
+        return size
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+        lv, ls, lk = _evaluate(ctx, frame, node.left, depth + 1)
+        rv, rs, rk = _evaluate(ctx, frame, node.right, depth + 1)
+        value = None
+        if lv is not None and rv is not None:
+            value = {ast.Add: lv + rv, ast.Sub: lv - rv, ast.Mult: lv * rv,
+                     ast.FloorDiv: lv // rv if rv else None}[type(node.op)]
+        kind = "constant" if lk == rk == "constant" else "size" if "size" in (lk, rk) else "other"
+        return value, ls or rs, kind
+    if isinstance(node, ast.Attribute) and not _size_call(frame, node):
+        # `self.hparams.batch_size`, `args.max_len`, `config.seq_len`: a configured number, not a size
+        t = frame.tensor(ast.unparse(node))
+        return (None, None, "constant") if t is None else (None, None, "other")
+    if isinstance(node, ast.Name):
+        value = frame.scalars.get(node.id)
+        value = value if type(value) is int else None
+        origin = _origin_of(ctx, frame, node.id)
+        if origin is not None:
+            oframe, onode = origin
+            v, source, kind = _evaluate(ctx, oframe, onode, depth + 1)
+            return (value if value is not None else v), source, kind
+        if node.id.isupper() and value is not None:
+            return value, None, "constant"
+        return value, None, "other"
+    return None, None, "other"
+
+
+def _size_call(frame: FrameFacts, node: ast.AST) -> tuple[int | None, str, str] | None:
+    """`x.size(d)`, `x.shape[d]`, `x.size()[d]`, `x.size(dim=d)`."""
+    owner = d = None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "size":
+        owner = node.func.value
+        arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dim"), None)
+        d = arg.value if isinstance(arg, ast.Constant) and type(arg.value) is int else None
+    elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and type(node.slice.value) is int:
+        v = node.value
+        if isinstance(v, ast.Attribute) and v.attr == "shape":
+            owner, d = v.value, node.slice.value
+        elif isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "size" and not v.args:
+            owner, d = v.func.value, node.slice.value
+    if owner is None or d is None:
+        return None
+    text = ast.unparse(owner)
+    t = frame.tensor(text)
+    value = t.shape[d] if t is not None and -len(t.shape) <= d < len(t.shape) else None
+    return value, text, "size"
+
+
+def _origin_of(ctx: Context, frame: FrameFacts, name: str) -> tuple[FrameFacts, ast.AST] | None:
+    """The expression a plain name was assigned from; for `b, n, d = x.shape` the matching `x.shape[k]`;
+    for a parameter, the caller's argument."""
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    if name in frame.params:
+        found = ctx.origin(name, frame)
+        return (found[0], found[2]) if found is not None and found[2] is not None else None
+    scope = src.enclosing_scope(tree, frame.line)
+    for n in reversed(list(src.walk_scope(scope))):
+        if not isinstance(n, ast.Assign) or n.lineno > frame.line:
+            continue
+        for target in n.targets:
+            if isinstance(target, ast.Name) and target.id == name:
+                return frame, n.value
+            if isinstance(target, ast.Tuple) and any(isinstance(e, ast.Name) and e.id == name for e in target.elts):
+                k = next(i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name)
+                if isinstance(n.value, ast.Tuple) and len(n.value.elts) == len(target.elts):
+                    return frame, n.value.elts[k]
+                return frame, ast.Subscript(value=n.value, slice=ast.Constant(k), ctx=ast.Load())
+    return None
+
+
+def _names_of(ctx: Context, t: TensorFacts) -> set[str]:
+    """Every expression the user's frames reach the tensor `t` by."""
+    return {u.expr for u in ctx.all_user_names(t)} | {t.expr}
+
+
+def _loader_with_batch_size(ctx: Context, bound: Bound) -> ast.Call | None:
+    """A DataLoader call in the user's files built with `batch_size=` the bound (same text or same value)."""
+    for file in dict.fromkeys(f.file for f in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            if not src.call_name(call).endswith("DataLoader"):
+                continue
+            kw = src.keyword(call, "batch_size")
+            if kw is None:
+                continue
+            if ast.unparse(kw.value) == bound.text or (
+                    isinstance(kw.value, ast.Constant) and kw.value.value == bound.value):
+                return call
+    return None
+
+
+def _dataset_size(ctx: Context, loader: ast.Call) -> int | None:
+    """The number of examples of `DataLoader(TensorDataset(x, ...))` or `DataLoader(items)`, when one of the
+    user's frames holds `x` (its first dimension) or `items` (its length)."""
+    data = loader.args[0] if loader.args else getattr(src.keyword(loader, "dataset"), "value", None)
+    if isinstance(data, ast.Call) and src.call_name(data).endswith("TensorDataset") and data.args:
+        data = data.args[0]
+    if not isinstance(data, (ast.Name, ast.Attribute, ast.Subscript)):
+        return None
+    text = ast.unparse(data)
+    for fr in ctx.user_frames():
+        t = fr.tensor(text)
+        if t is not None and t.shape:
+            return t.shape[0]
+        if text in fr.lengths:
+            return fr.lengths[text]
+    return None
+
+
+def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tensor: TensorFacts, size: int,
+                bound: Bound, dim: int | None) -> None:
+    """The loop runs over another sequence's length.  When that sequence is walked by the loop too (indexed
+    with the same variable), or other tensors of the batch have its length, the loop is right and the indexed
+    tensor is the odd one out; else the bound only counts something else, and the tensor's own size bounds
+    the loop."""
+    var = f.values["var"]
+    walked = _walked_with(frame, loop, var, tensor)
+    agree = [t for t in walked if bound.value in t.shape and size not in t.shape]
+    source_walked = any(isinstance(n, ast.Subscript) and var in src.names_in(n.slice)
+                        and ast.unparse(n.value) == bound.source for n in ast.walk(loop))
+    batch = tensor.shape[0] if dim and len(tensor.shape) >= 2 else None
+    if batch is not None and bound.value is not None:
+        votes = batch_votes(ctx, tensor, size, agree[0] if agree else tensor, bound.value, batch)
+        if votes.first:
+            return  # other tensors of the batch have the indexed tensor's length: no side wins
+        agree += [t for t in votes.second if all(t.ident != a.ident for a in agree)]
+    if not agree and not source_walked:
+        return
+    f.facts.add(INDEXED_IS_ODD)
+    f.values["agree"] = names(agree) if agree else f"`{bound.source}`"
+    f.values["diff"] = (bound.value or 0) - size
+    f.hints.update(bound_source=bound.source, bound_value=bound.value)
+    f.alternatives.append(Finding(facts={OTHER_SIZE, BAND_AID}, confidence="low"))
+
+
+def _walked_with(frame: FrameFacts, loop: ast.For, var: str, tensor: TensorFacts) -> list[TensorFacts]:
+    """Other tensors the loop body indexes with the same variable (`hidden[:, pos]` next to `mask[:, pos]`)."""
+    out: list[TensorFacts] = []
+    for n in ast.walk(loop):
+        if isinstance(n, ast.Subscript) and var in src.names_in(n.slice):
+            t = frame.tensor(ast.unparse(n.value))
+            if t is not None and t.ident != tensor.ident and all(t.ident != o.ident for o in out):
+                out.append(t)
+    return out

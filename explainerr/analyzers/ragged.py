@@ -1,0 +1,210 @@
+"""Analyzer for rows of different lengths made into one tensor (unpadded-batch): by the user's own
+`torch.tensor` / `torch.stack` / `torch.cat`, by a DataLoader's default collate (also when a library's loop
+iterates it), by a tokenizer call without padding, or by a collator that pads some keys and not the labels.
+Names what was being built and where: the function, the DataLoader and its Dataset's `__getitem__`."""
+from __future__ import annotations
+
+import ast
+import re
+
+from .. import source as src
+from ..facts import Context
+from ..model import FrameFacts
+from . import Finding, analyzer, fact
+
+LABELS_NOT_PADDED = fact("labels-not-padded", "a DataCollatorWithPadding pads the tokenizer's keys but not the "
+                                              "examples' per-token labels")
+CONCATENATED = fact("concatenated", "per-batch outputs of different lengths were concatenated with torch.cat")
+COLLATE = fact("collate", "a DataLoader's default collate stacked examples of different lengths")
+
+_HF_COLLATOR = re.compile(r"transformers[/\\]data[/\\]data_collator\.py$")
+_COLLATE_FILE = re.compile(r"torch[/\\]utils[/\\]data[/\\]_utils[/\\]collate\.py$")
+_MAKES_TENSOR = re.compile(r"(^|\.)(stack|tensor|as_tensor|LongTensor|FloatTensor|cat)$")
+
+
+@analyzer("ragged-sequences")
+def ragged_sequences(ctx: Context) -> Finding | None:
+    """Rows of different lengths made into one tensor: by the user's own `torch.tensor`/`torch.stack`, by a
+    DataLoader's default collate, or by a tokenizer call without padding.  Names what was being built and
+    where (the function, the DataLoader and its dataset)."""
+    frame = ctx.user
+    g = ctx.groups
+    if g.get("a") and g.get("b"):
+        len_a, len_b = f"[{g['a']}]", f"[{g['b']}]"
+    else:
+        lens = [g.get(k) for k in ("expected", "got") if g.get(k)]
+        len_a, len_b = (lens + ["?", "?"])[:2]
+    f = Finding()
+    f.values.update(len_a=len_a, len_b=len_b, lengths=f" ({len_a} and {len_b})" if len_a != "?" else "")
+    target = items = call = arg = loader = None
+    if frame is not None and frame.statement:
+        try:
+            stmt = ast.parse(frame.statement.strip()).body[0]
+        except (SyntaxError, IndexError):
+            stmt = None
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
+            target = stmt.targets[0].id
+        if isinstance(stmt, ast.For) or (frame.node or "").startswith("next("):
+            loader = _iterated(stmt.iter if isinstance(stmt, ast.For) else None, frame.node)
+        keys = re.findall(r"""\[\s*["'](\w+)["']\s*\]""", frame.node or frame.statement or "")
+        items = keys[0] if keys else g.get("key")
+        try:
+            node = ast.parse((frame.node or "").strip(), mode="eval").body
+        except SyntaxError:
+            node = None
+        if isinstance(node, ast.Call) and _MAKES_TENSOR.search(ast.unparse(node.func)) and node.args:
+            call, arg = ast.unparse(node.func), ast.unparse(node.args[0])
+    in_collate = any(_COLLATE_FILE.search(fr.file) or _HF_COLLATOR.search(fr.file) for fr in ctx.raise_frames())
+    collated = loader is not None and in_collate
+    built = dataset = None
+    if in_collate and not collated:  # the batch was made by a library's loop (Trainer, Lightning, Accelerate)
+        built = _default_collate_loader(ctx)
+        dataset = (built[2] if built else None) or _only_dataset(ctx)
+        if built is not None:
+            f.facts.add(COLLATE)
+            f.hints["loader_call"] = built[:2]
+        if dataset:
+            f.values["dataset"] = dataset
+    where = f" in `{frame.function}`" if frame is not None and frame.function != "<module>" else ""
+    collator = _collator_without_label_padding(ctx)
+    if collator is not None:
+        subject = f"`{collator[2]}`"
+    elif collated:
+        subject = f"the DataLoader `{loader}` (default collate)"
+        f.facts.add(COLLATE)
+    elif in_collate and dataset:
+        subject = f"the default collate of `{dataset.split('.')[0]}`'s examples"
+    elif in_collate:
+        subject = "the default collate of the batch"
+    elif loader is not None:
+        subject = f"the batches of `{loader}`"
+    elif call and target:
+        subject = f"`{target} = {call}({arg if len(arg or '') <= 30 else '...'})`{where}"
+    elif call:
+        subject = f"`{call}({arg})`{where}"
+    else:
+        subject = f"`{target or 'the batch'}`{where}"
+    if collator is not None:
+        f.facts.add(LABELS_NOT_PADDED)
+        f.values.update(collator=collator[2])
+        f.hints["collator"] = collator
+    if ctx.groups.get("cat_dim") is not None:  # torch.cat: only lists of outputs collected batch by batch
+        collected = _collected_outputs(ctx, frame, arg)
+        if collected is None:
+            return None
+        f.facts.add(CONCATENATED)
+        items = f"the tensors collected in `{arg}`"
+        f.values["pad_dim"] = collected
+        f.hints["pad_dim"] = collected
+    f.values.update(target=target or arg or "the batch", items=items or "the token lists", subject=subject)
+    pad = _pad_constant(ctx)
+    f.values["pad_value"] = f", padding_value={pad}" if pad else ""
+    trace = []
+    if frame is not None:
+        for name in (arg, loader):
+            if name and re.fullmatch(r"[A-Za-z_]\w*", name):
+                trace.append((frame.index, name))
+    f.hints.update(target=target, items=items, loader=loader if collated else None, pad=pad, trace=trace)
+    return f
+
+
+def _collected_outputs(ctx: Context, frame: FrameFacts | None, name: str | None) -> int | None:
+    """`torch.cat(outputs)` where `outputs` was appended to in a loop (one tensor per batch) and its items
+    differ in a length dimension (not in the last dimension of float features): that dimension."""
+    if frame is None or not name or not name.isidentifier():
+        return None
+    tree = src.tree_of(frame.file)
+    scope = src.enclosing_scope(tree, frame.line) if tree is not None else None
+    appended = scope is not None and any(
+        isinstance(n, ast.For) and any(isinstance(c, ast.Call) and src.call_name(c) in (f"{name}.append", f"{name}.extend")
+                                       for c in ast.walk(n)) for n in src.walk_scope(scope))
+    items = [t for t in frame.tensors if t.expr.startswith(name + "[")]
+    if not appended or len(items) < 2 or len({len(t.shape) for t in items}) != 1:
+        return None
+    cat_dim = ctx.int_group("cat_dim") or 0
+    for d in range(len(items[0].shape)):
+        if d != cat_dim and len({t.shape[d] for t in items}) > 1:
+            last_float = d == len(items[0].shape) - 1 and items[0].is_float and len(items[0].shape) > 2
+            return None if last_float else d
+    return None
+
+
+def _default_collate_loader(ctx: Context) -> tuple[str, ast.Call, str | None] | None:
+    """The one `DataLoader(...)` call in the user's files without a `collate_fn` (file, call), and the
+    `Dataset.__getitem__` its dataset is built with, when the code shows it."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            if src.call_name(call).endswith("DataLoader") and src.keyword(call, "collate_fn") is None:
+                found.append((file, call, tree))
+    if len(found) != 1:
+        return None
+    file, call, tree = found[0]
+    data = call.args[0] if call.args else getattr(src.keyword(call, "dataset"), "value", None)
+    text = ast.unparse(data) if data is not None else None
+    made = None
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign) and any(ast.unparse(t) == text for t in n.targets) and isinstance(n.value, ast.Call):
+            made = n.value
+    cls = next((c for c in tree.body if isinstance(c, ast.ClassDef) and made is not None
+                and src.call_name(made) == c.name and any(isinstance(m, ast.FunctionDef) and m.name == "__getitem__"
+                                                          for m in c.body)), None)
+    return file, call, f"{cls.name}.__getitem__" if cls is not None else None
+
+
+def _collator_without_label_padding(ctx: Context) -> tuple[str, ast.Call, str] | None:
+    """`data_collator=DataCollatorWithPadding(tokenizer)` while the examples carry a per-token `labels` list
+    (`enc["labels"] = [...]`): that collator pads the tokenizer's keys only, not the labels."""
+    if not any(_HF_COLLATOR.search(fr.file) or "/tokenization_utils" in fr.file.replace("\\", "/")
+               for fr in ctx.raise_frames()):
+        return None
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        per_token = any(isinstance(n, ast.Assign) and any(
+            isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "labels"
+            for t in n.targets) and isinstance(n.value, (ast.List, ast.ListComp)) for n in ast.walk(tree))
+        calls = [c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == "DataCollatorWithPadding"]
+        if per_token and len(calls) == 1:
+            return file, calls[0], src.segment(file, calls[0])
+    return None
+
+
+def _only_dataset(ctx: Context) -> str | None:
+    """`Cls.__getitem__` of the one class in the user's files that defines `__getitem__` (their Dataset)."""
+    found = [f"{c.name}.__getitem__" for file in dict.fromkeys(fr.file for fr in ctx.user_frames())
+             for c in (src.tree_of(file).body if src.tree_of(file) is not None else [])
+             if isinstance(c, ast.ClassDef) and any(isinstance(m, ast.FunctionDef) and m.name == "__getitem__"
+                                                    for m in c.body)]
+    return found[0] if len(found) == 1 else None
+
+
+def _iterated(node: ast.AST | None, text: str | None) -> str | None:
+    """`loader` in `for b in loader`, `for i, b in enumerate(loader)`, `next(iter(loader))`."""
+    if node is None and text:
+        m = re.search(r"iter\((\w+)\)", text)
+        return m.group(1) if m else None
+    while isinstance(node, ast.Call) and node.args:
+        node = node.args[0]
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _pad_constant(ctx: Context) -> str | None:
+    """A module-level constant the user pads with (`PAD_ID = 0`, `PAD_IDX = 1`, `pad_id = 0`)."""
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        if tree is None:
+            continue
+        for n in tree.body:
+            if not isinstance(n, ast.Assign) or len(n.targets) != 1:
+                continue
+            target, value = n.targets[0], n.value
+            pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(
+                value, ast.Tuple) and len(target.elts) == len(value.elts) else [(target, value)]
+            for t, v in pairs:
+                if (isinstance(t, ast.Name) and re.fullmatch(r"(?i)pad(_?(id|idx|index|token_id|value))?", t.id)
+                        and isinstance(v, ast.Constant) and type(v.value) is int):
+                    return t.id
+    return None
