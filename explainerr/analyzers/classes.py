@@ -42,7 +42,7 @@ class SizeSite:
 
     file: str
     stmt: ast.stmt
-    kind: str  # "default", "keyword", "assignment", "layer", "constant", "argument"
+    kind: str  # "default", "checkpoint", "keyword", "label-map", "assignment", "layer", "constant", "argument"
     text: str  # the current code, for sentences (`num_labels=6`, `BertConfig(...)`, `NUM_CLASSES = 5`)
     node: ast.AST | None = None
     call: ast.Call | None = None
@@ -182,6 +182,26 @@ def _keyword_site(file: str, tree: ast.Module, stmt: ast.stmt, kw: ast.keyword) 
                     text=f"{kw.arg}={src.segment(file, kw.value)}")
 
 
+def _call_sets(file: str, tree: ast.Module, stmt: ast.stmt, call: ast.Call, field: str) -> SizeSite | None:
+    """The call's own keyword for `field`; for num_labels, a label map (`id2label=`, `label2id=`) sets it
+    too (its length), and is not rewritten."""
+    kw = src.keyword(call, field)
+    if kw is not None:
+        return _keyword_site(file, tree, stmt, kw)
+    for other in ("id2label", "label2id") if field == "num_labels" else ():
+        kw = src.keyword(call, other)
+        if kw is not None:
+            return SizeSite(file=file, stmt=stmt, kind="label-map", text=f"{other}={src.segment(file, kw.value)}")
+    return None
+
+
+def _left_default(file: str, stmt: ast.stmt, call: ast.Call, field: str) -> SizeSite:
+    """A config built without `field` keeps the class default (num_labels=2); `from_pretrained` without it
+    keeps the checkpoint's value."""
+    kind = "checkpoint" if src.call_name(call).endswith("from_pretrained") else "default"
+    return SizeSite(file=file, stmt=stmt, kind=kind, call=call, keyword=field, text=src.call_name(call) + "(...)")
+
+
 def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field: str = "num_labels") -> \
         SizeSite | None:
     """Where `field` of the user's transformers model was set: a keyword of the model's or its config's
@@ -199,9 +219,9 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
         stmt, call = made
         if stmt is None:
             continue
-        kw = src.keyword(call, field)
-        if kw is not None:
-            return _keyword_site(file, tree, stmt, kw)
+        found = _call_sets(file, tree, stmt, call, field)
+        if found is not None:
+            return found
         cfg = src.keyword(call, "config")
         cfg_node = cfg.value if cfg is not None else (call.args[0] if call.args and not src.call_name(
             call).endswith("from_pretrained") else None)
@@ -214,20 +234,11 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
             made_cfg = assigned_call(tree, cfg_node.id, stmt.lineno)
             if made_cfg is not None and _CONFIG_CALL.search(src.call_name(made_cfg[1])):
                 cstmt, ccall = made_cfg
-                ckw = src.keyword(ccall, field)
-                if ckw is not None:
-                    return _keyword_site(file, tree, cstmt, ckw)
-                return SizeSite(file=file, stmt=cstmt, kind="default", call=ccall, keyword=field,
-                                text=src.call_name(ccall) + "(...)")
+                return _call_sets(file, tree, cstmt, ccall, field) or _left_default(file, cstmt, ccall, field)
         elif isinstance(cfg_node, ast.Call) and _CONFIG_CALL.search(src.call_name(cfg_node)):
-            ckw = src.keyword(cfg_node, field)
-            if ckw is not None:
-                return _keyword_site(file, tree, stmt, ckw)
-            return SizeSite(file=file, stmt=stmt, kind="default", call=cfg_node, keyword=field,
-                            text=src.call_name(cfg_node) + "(...)")
+            return _call_sets(file, tree, stmt, cfg_node, field) or _left_default(file, stmt, cfg_node, field)
         elif cfg_node is None and src.call_name(call).endswith("from_pretrained"):
-            return SizeSite(file=file, stmt=stmt, kind="default", call=call, keyword=field,
-                            text=src.call_name(call) + "(...)")
+            return _left_default(file, stmt, call, field)
     return None
 
 

@@ -25,6 +25,8 @@ LABEL_SET = fact("label-set", "a collection in the user's code names the classes
 CONFIG_FIELD = fact("config-field", "the size at fault is a field of a transformers config (num_labels, vocab_size)")
 SIZE_LEFT_DEFAULT = fact("size-left-default", "the call that builds the model or config leaves the size at its "
                                               "default (`site`, `site_line`)")
+SIZE_FROM_CHECKPOINT = fact("size-from-checkpoint", "from_pretrained is called without the size: the model keeps "
+                                                     "the checkpoint's value (`site`, `site_line`)")
 SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was found (`site`, `site_line`)")
 LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
 
@@ -101,7 +103,7 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         site = keyword_site(ctx, n_classes)
     if site is not None:
         f.values.update(site=site.text, site_line=site.line)
-        f.facts.add(SIZE_LEFT_DEFAULT if site.kind == "default" else SIZE_SET_AT)
+        f.facts.add({"default": SIZE_LEFT_DEFAULT, "checkpoint": SIZE_FROM_CHECKPOINT}.get(site.kind, SIZE_SET_AT))
     f.hints.update(site=site, label_set=found, need=need)
     tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
         site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels")

@@ -12,7 +12,14 @@ from ..facts import Context, shape_text
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact, label_range, label_text, value_evidence  # noqa: F401  (register label-exceeds-classes, text-loss-labels)
 from .classes import config_site, keyword_site, label_set, linear_site
-from .label_range import CONFIG_FIELD, LABEL_SET, LABELY, SIZE_LEFT_DEFAULT, SIZE_SET_AT
+from .label_range import (
+    CONFIG_FIELD,
+    LABEL_SET,
+    LABELY,
+    SIZE_FROM_CHECKPOINT,
+    SIZE_LEFT_DEFAULT,
+    SIZE_SET_AT,
+)
 from .label_sources import filtered_apart, padded_apart
 from .operands import (
     Operand,
@@ -281,9 +288,10 @@ def _width(ctx: Context, in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -
         site = linear_site(ctx, outputs) or keyword_site(ctx, outputs)
     if site is not None:
         f.values.update(site=site.text, site_line=site.line)
-        f.facts.add(SIZE_LEFT_DEFAULT if site.kind == "default" else SIZE_SET_AT)
+        f.facts.add({"default": SIZE_LEFT_DEFAULT, "checkpoint": SIZE_FROM_CHECKPOINT}.get(site.kind, SIZE_SET_AT))
     f.hints.update(site=site, label_set=found, need=columns)
-    f.confidence = "high" if found is not None and site is not None and site.kind != "default" else "medium"
+    f.confidence = "high" if found is not None and site is not None and site.kind in (
+        "keyword", "assignment", "layer", "constant", "argument") else "medium"
     f.evidence.append(value_evidence("outputs of the model", outputs))
     return f
 

@@ -272,7 +272,11 @@ def size_edit(f: Finding) -> list:
     if found is not None and found.name in (bound_names(site.file, site.line) or set()):
         value = f"len({found.name})"
     e = src.LineEditor.for_node(site.file, site.stmt)
-    if site.node is None and site.call is not None:
+    if site.node is None and site.call is not None and site.kind == "checkpoint":
+        # a checkpoint's classifier of another size is replaced, not loaded
+        extra = "" if src.keyword(site.call, "ignore_mismatched_sizes") else ", ignore_mismatched_sizes=True"
+        e.add_keywords(site.call, f"{site.keyword}={value}{extra}")
+    elif site.node is None and site.call is not None:
         e.add_keywords(site.call, f"{site.keyword}={value}")
     elif site.node is not None:
         e.replace(site.node, value)
