@@ -97,7 +97,10 @@ class Watch:
             return previous
         return _FrameWatch(self, entry[1], bool(code.co_flags & _GENERATOR_FLAGS)).trace
 
+    installed = False
+
     def install(self) -> None:
+        self.installed = True
         sys.settrace(self.global_trace)
         threading.settrace(self.global_trace)
         os.register_at_fork(after_in_child=self.uninstall)  # DataLoader workers are not watched
@@ -178,18 +181,34 @@ def _patched_sources(copies: dict[str, str]) -> dict[str, str]:
     return sources
 
 
-def _run_script(path: str, text: str | None) -> None:
-    """What runpy.run_path does for a plain script, from `text` when the script itself was edited."""
+def _run_script(path: str, text: str | None, watch: Watch) -> None:
+    """What runpy.run_path does for a plain script (from `text` when the script itself was edited), one
+    top-level statement at a time: the statements before the first one the failure went through (imports,
+    setup) run untraced, which keeps the re-run close to the speed of the original."""
+    import __future__
+    import ast
     if text is None:
         with open(path, "rb") as f:
-            code = compile(f.read(), path, "exec", dont_inherit=True)
+            source: str | bytes = f.read()
     else:
-        code = compile(text, path, "exec", dont_inherit=True)
+        source = text
+    tree = ast.parse(source, path)
     main = types.ModuleType("__main__")
     main.__dict__.update(__file__=path, __cached__=None, __loader__=None, __package__="", __spec__=None,
                          __builtins__=__builtins__)
     sys.modules["__main__"] = main
-    exec(code, main.__dict__)
+    first = min((a["first"] for a in watch.anchors if a["file"] == path and a["function"] == "<module>"), default=0)
+    flags = 0
+    for n, stmt in enumerate(tree.body):
+        if n and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(
+                stmt.value.value, str):
+            continue  # a bare string: compiled alone it would become the module's docstring
+        if not watch.installed and (stmt.end_lineno or stmt.lineno) >= first:
+            watch.install()
+        exec(compile(ast.Module([stmt], []), path, "exec", flags=flags, dont_inherit=True), main.__dict__)
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
+            for alias in stmt.names:
+                flags |= getattr(__future__, alias.name).compiler_flag
 
 
 def _where(exc: BaseException) -> dict[str, Any] | None:
@@ -244,12 +263,12 @@ def main(manifest_path: str) -> None:
     events.send(event="start", pid=os.getpid())
     code = 0
     try:
-        watch.install()
         try:
             if m["kind"] == "script":
-                _run_script(m["path"], sources.get(m["path"]))
+                _run_script(m["path"], sources.get(m["path"]), watch)
             else:
                 import runpy
+                watch.install()
                 runpy.run_module(m["target"], run_name="__main__", alter_sys=True)
         finally:
             watch.uninstall()

@@ -15,7 +15,7 @@ from verify_support import failing_run
 
 from explainerr.model import Edit, Fix, Report
 from explainerr.patching import plan
-from explainerr.verify import RunContext, Verification, verify
+from explainerr.verify import RunContext, Verification, interpreter_options, verify
 
 TRAINING = textwrap.dedent('''\
     import time
@@ -163,3 +163,30 @@ def test_a_module_level_failure_needs_no_second_run(tmp_path):
     v = check(report, ctx, [Edit(str(tmp_path / "flat.py"), 2, 2, "sizes = [1, 2, 3]")])
     assert (v.verified, v.summary) == (True, "verified: the fixed script gets past flat.py:3")
     assert v.data["baseline"] == "not needed"
+
+
+def test_the_re_run_keeps_the_interpreters_options():
+    import sys
+    assert interpreter_options(["python3", "-X", "dev", "-W", "error", "-m", "explainerr", "--verify", "t.py"]) == (
+        sys.executable, "-X", "dev", "-W", "error")
+    assert interpreter_options(["python3", "-c", "pass"]) == (sys.executable,)  # not run by the CLI
+
+
+def test_the_script_keeps_future_imports_and_docstring_in_the_re_run(tmp_path):
+    (tmp_path / "doc.py").write_text(textwrap.dedent('''\
+        """Doc."""
+        from __future__ import annotations
+
+
+        def pick(i: Undefined) -> int:  # valid only with postponed annotations
+            return [1, 2][i]
+
+
+        "a bare string, not a docstring"
+        assert __doc__ == "Doc."
+        pick(2)
+        '''))
+    report, ctx = failing_run(tmp_path, "doc.py")
+    assert report.exception.type == "IndexError"
+    v = check(report, ctx, [Edit(str(tmp_path / "doc.py"), 6, 6, "    return [1, 2, 3][i]")])
+    assert (v.verified, v.summary) == (True, "verified: the fixed script gets past doc.py:6"), v.detail
