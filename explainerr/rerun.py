@@ -8,7 +8,9 @@ from `__file__`, data files opened from the working folder and tracebacks all st
 user's files are never opened for writing.  An edited module other than the script is served by a meta-path
 finder placed first.
 
-A trace function limited to the anchor code objects (anchors.py) counts each anchor's starts and completions.
+A script runs one top-level statement at a time, untraced until the statement the failure went through; from
+there a trace function limited to the anchor code objects (anchors.py) counts each anchor's starts and
+completions.
 As soon as an anchor has completed as often as the original run had started it (its threshold, from the
 manifest or sent later on the threshold pipe by the parent), the child reports `passed` and exits at once:
 it does not run a whole training to the end.  Otherwise it reports the uncaught exception (explained the
