@@ -26,11 +26,12 @@ def analyze(exc: BaseException, tb: types.TracebackType | None = None, facts: Fa
     try:
         from .capture import capture
         from .diagnose import diagnose
-        from .knowledge import load_knowledge
+        from .knowledge import knowledge
 
         report = capture(exc, tb, facts)
         check_deadline()
-        patterns, pack_errors = load_knowledge()
+        kb = knowledge()  # compiled: only the patterns that may match this exception are decoded
+        patterns, pack_errors = kb.candidates([report.exception, *report.chain]), kb.errors
         check_deadline()
         found = diagnose(report, patterns)
         check_deadline()

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, Iterable
 
 from . import wording
-from .analyzers import Finding, load_all
+from .analyzers import Finding, named
 from .facts import Context
 from .model import (
     Diagnosis,
@@ -25,10 +25,8 @@ from .model import (
     Report,
     TensorFacts,
 )
+from .prefilter import MAX_MATCH_CHARS, match_text  # noqa: F401  (the start of a message the regexes see)
 from .safety import check_deadline
-
-#: Only this much of a message is fed to the knowledge base's regexes (RE2, linear time: see knowledge.py).
-MAX_MATCH_CHARS = 2000
 
 
 
@@ -41,8 +39,7 @@ def _message_match(pattern: Pattern, exc: ExceptionFacts) -> dict[str, str] | No
     if not any(name in pattern.exceptions for name in (exc.mro or (exc.type,))) and exc.type not in pattern.exceptions:
         return None
     from .knowledge import message_regexes
-    # RE2 reads UTF-8: a lone surrogate (from an undecodable file name) is matched as "?"
-    message = exc.message[:MAX_MATCH_CHARS].encode("utf-8", "replace").decode("utf-8")
+    message = match_text(exc.message)
     for rx in message_regexes(pattern):
         m = rx.search(message)
         if m:
@@ -65,7 +62,6 @@ def _derived(groups: dict[str, str]) -> dict[str, str]:
 
 
 def match(report: Report, pattern: Pattern, from_text: bool = False) -> tuple[Finding, dict[str, Any], str] | None:
-    analyzers = load_all()
     if from_text and pattern.text is None:
         return None
     when = tuple(pattern.text.get("when", ())) if from_text and pattern.text is not None else pattern.when
@@ -79,7 +75,7 @@ def match(report: Report, pattern: Pattern, from_text: bool = False) -> tuple[Fi
         ok = True
         for name in when:
             check_deadline()
-            found = analyzers[name](ctx)
+            found = named(name)(ctx)
             if found is None:
                 ok = False
                 break

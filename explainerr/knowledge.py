@@ -9,6 +9,10 @@ time is linear in the message (no backtracking: `(a|aa)*b` cannot hang), so a us
 the hook hang; a regex RE2 refuses (a backreference, a lookaround) is a pack error.  A user pattern may not reuse
 a built-in id.  Every problem is reported as a KnowledgeError naming the file, the pattern id and the key;
 `load_knowledge` keeps the built-in patterns working when a user pack is broken.
+
+Each file is checked once: `knowledge()` loads the built-in knowledge and every pack from their compiled form
+(compiled.py) when it is still valid, checks what changed, and keeps the result for the process;
+`check_sources` always checks in full (check-knowledge, tests).
 """
 from __future__ import annotations
 
@@ -54,10 +58,12 @@ class KnowledgeFileError(ValueError):
 
 
 def builtin_dir() -> Path:
-    from importlib import resources
+    """The built-in YAML folder: the `explainerr.builtin_knowledge` package of an installed wheel (the source
+    tree's top-level `knowledge/`, mapped by an editable install), else `knowledge/` beside the package."""
     try:
-        return Path(str(resources.files("explainerr.knowledge")))
-    except (ModuleNotFoundError, TypeError):
+        from . import builtin_knowledge  # type: ignore[attr-defined]
+        return Path(list(builtin_knowledge.__path__)[0])
+    except (ImportError, AttributeError, IndexError):
         return Path(__file__).resolve().parent.parent / "knowledge"
 
 
@@ -78,12 +84,12 @@ def user_sources(environ: dict[str, str] | None = None) -> list[Path]:
 
 @lru_cache(maxsize=1)
 def _installed_packs() -> tuple[Path, ...]:
-    """Folders registered under the entry-point group, looked up once per process (scanning every installed
-    distribution's metadata costs ~10 ms)."""
+    """Folders registered under the entry-point group, looked up once per process (the entry points
+    themselves come from knowledge_cache.entry_points: scanning every installed distribution costs ~10 ms)."""
     out: list[Path] = []
     try:
-        from importlib.metadata import entry_points
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
+        from .knowledge_cache import entry_points
+        for ep in entry_points(ENTRY_POINT_GROUP):
             try:
                 target = ep.load()
                 out.append(Path(target() if callable(target) else target))
@@ -300,22 +306,34 @@ def _check_text(errors: list[KnowledgeError], file: str, pid: str | None, text: 
     return out
 
 
-def load_file(path: Path) -> tuple[list[Pattern], list[KnowledgeError]]:
-    import yaml  # lazy: only when knowledge is needed
-
-    from .analyzers import FACTS, load_all
-    from .fixes import load_all as load_locators
+def read_file(path: Path) -> tuple[bytes | None, list[KnowledgeError]]:
+    """The file's bytes (at most MAX_FILE_BYTES), or None and the problem."""
     file = str(path)
     too_big = [KnowledgeError(file, None, None, f"file is larger than {MAX_FILE_BYTES} bytes")]
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return [], too_big
+            return None, too_big
         with open(path, "rb") as f:
             raw_bytes = f.read(MAX_FILE_BYTES + 1)
-        if len(raw_bytes) > MAX_FILE_BYTES:
-            return [], too_big
+    except OSError as e:
+        return None, [KnowledgeError(file, None, None, f"cannot read: {e}")]
+    return (None, too_big) if len(raw_bytes) > MAX_FILE_BYTES else (raw_bytes, [])
+
+
+def load_file(path: Path) -> tuple[list[Pattern], list[KnowledgeError]]:
+    raw, errors = read_file(path)
+    return ([], errors) if raw is None else check_bytes(str(path), raw)
+
+
+def check_bytes(file: str, raw_bytes: bytes) -> tuple[list[Pattern], list[KnowledgeError]]:
+    """Check the YAML text of `file` (its bytes as read)."""
+    import yaml  # lazy: only when knowledge is checked
+
+    from .analyzers import FACTS, load_all
+    from .fixes import load_all as load_locators
+    try:
         text = raw_bytes.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError as e:
         return [], [KnowledgeError(file, None, None, f"cannot read: {e}")]
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe_load, in C if it can
@@ -345,30 +363,34 @@ def check_sources(paths: Iterable[Path], seen_ids: dict[str, str] | None = None)
         list[Pattern], list[KnowledgeError]]:
     """Load every YAML file under `paths`; rule ids must be unique across all of them, and (unless `paths`
     holds the built-in folder, or `seen_ids` is given) must not reuse a built-in id."""
+    kb = gather(paths, seen_ids, checked_unit)
+    return kb.patterns(), kb.errors
+
+
+def checked_unit(path: Path) -> Any:
+    """One file checked in full, as a compiled.Unit."""
+    from .compiled import unit_of
+    patterns, errors = load_file(path)
+    return unit_of(patterns, errors, [str(path)])
+
+
+def gather(paths: Iterable[Path], seen_ids: dict[str, str] | None, read: Any) -> Any:
+    """The compiled.Knowledge of every YAML file under `paths`, each read into a unit by `read(path)`."""
+    from .compiled import Knowledge
     from .safety import check_deadline
-    patterns: list[Pattern] = []
-    errors: list[KnowledgeError] = []
     paths = list(paths)
     if seen_ids is None and not any(_same_path(p, builtin_dir()) for p in paths):
         builtin, _ = check_sources([builtin_dir()], {})
         seen_ids = {p.source.rsplit("#", 1)[-1]: f"the built-in {p.source.split('#')[0]}" for p in builtin}
-    ids = dict(seen_ids or {})
+    kb = Knowledge(seen_ids)
     for root in paths:
         files = _yaml_files(root)
         if not files:
-            errors.append(KnowledgeError(str(root), None, None, "no such knowledge file or folder"))
+            kb.errors.append(KnowledgeError(str(root), None, None, "no such knowledge file or folder"))
         for f in files:
             check_deadline()
-            ps, errs = load_file(f)
-            errors.extend(errs)
-            for p in ps:
-                rule = p.source.rsplit("#", 1)[-1]
-                if rule in ids:
-                    errors.append(KnowledgeError(str(f), rule, "id", f"duplicate id, also in {ids[rule]}"))
-                    continue
-                ids[rule] = str(f)
-                patterns.append(p)
-    return patterns, errors
+            kb.add(read(f), [str(f)])
+    return kb
 
 
 def _same_path(a: Path, b: Path) -> bool:
@@ -378,29 +400,44 @@ def _same_path(a: Path, b: Path) -> bool:
         return False
 
 
-def _mtime(p: Path) -> float:
+def _stamp(p: Path) -> tuple[int, int]:
     try:
-        return p.stat().st_mtime
+        st = p.stat()
+        return st.st_mtime_ns, st.st_size
     except OSError:
-        return 0
+        return 0, 0
 
 
-_CACHE: dict[tuple[Any, ...], tuple[list[Pattern], list[KnowledgeError]]] = {}
+_CACHE: dict[tuple[Any, ...], Any] = {}
+
+
+def knowledge() -> Any:
+    """The compiled.Knowledge of this process: the built-in patterns, then the user packs' (each file loaded
+    from its compiled form when that is still valid, else checked and cached: knowledge_cache.py).  Kept
+    while no file changes.  A broken built-in file raises KnowledgeFileError; a broken pack's problems are
+    the knowledge's `errors`, and its broken patterns are skipped."""
+    from .knowledge_cache import builtin_unit, pack_unit
+    folder = builtin_dir()
+    builtin = _yaml_files(folder)
+    users = user_sources()
+    user_files = [f for root in users for f in [root, *_yaml_files(root)]]
+    key = tuple((str(p), _stamp(p)) for p in builtin + user_files)
+    if key in _CACHE:
+        return _CACHE[key]
+    from .compiled import Knowledge
+    unit = builtin_unit(folder, builtin)
+    base = Knowledge({})
+    base.add(unit, [str(folder / name) for name in unit.files])
+    if base.errors:
+        raise KnowledgeFileError(base.errors)
+    kb = gather(users, dict(base.ids), pack_unit)
+    kb.entries += base.entries
+    _CACHE.clear()
+    _CACHE[key] = kb
+    return kb
 
 
 def load_knowledge() -> tuple[list[Pattern], list[KnowledgeError]]:
-    """Built-in patterns plus user packs (cached on the files' paths and mtimes).  A broken built-in file is
-    an error of explainerr itself and raises; a broken user pack is returned as errors and skipped."""
-    builtin = _yaml_files(builtin_dir())
-    users = user_sources()
-    key = tuple((str(p), _mtime(p)) for p in builtin + users)
-    if key in _CACHE:
-        return _CACHE[key]
-    patterns, errors = check_sources([builtin_dir()])
-    if errors:
-        raise KnowledgeFileError(errors)
-    seen = {p.source.rsplit("#", 1)[-1]: p.source.split("#")[0] for p in patterns}
-    extra, user_errors = check_sources(users, seen) if users else ([], [])
-    result = (extra + patterns, user_errors)
-    _CACHE[key] = result
-    return result
+    """Built-in patterns plus user packs: every pattern (user packs' first) and the packs' problems."""
+    kb = knowledge()
+    return kb.patterns(), kb.errors

@@ -4,10 +4,13 @@ error that production would swallow fails the test instead, and with no analysis
 own and makes a step slow on purpose."""
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,9 @@ os.environ["EXPLAINERR_DEBUG"] = "1"
 os.environ["EXPLAINERR_DEADLINE_MS"] = "0"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.pop("EXPLAINERR_KNOWLEDGE", None)
+# the compiled knowledge of this run goes to a fresh folder (inherited by subprocesses), never the user's cache
+os.environ["EXPLAINERR_CACHE_DIR"] = tempfile.mkdtemp(prefix="explainerr-test-cache-")
+atexit.register(shutil.rmtree, os.environ["EXPLAINERR_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -26,7 +26,7 @@ import explainerr
 from explainerr import safety
 explainerr.install()
 
-TARGETS = {"capture": ("explainerr.capture", "capture"), "knowledge": ("explainerr.knowledge", "load_knowledge"),
+TARGETS = {"capture": ("explainerr.capture", "capture"), "knowledge": ("explainerr.knowledge", "knowledge"),
            "diagnosis": ("explainerr.diagnose", "diagnose"), "fix": ("explainerr.fixes", "make_fix"),
            "render": ("explainerr.render", "render")}
 FAULT = os.environ["FAULT"]
@@ -133,7 +133,7 @@ def test_ipython_stage_failure_keeps_ipythons_traceback(stage, monkeypatch, caps
     pytest.importorskip("IPython")
     import importlib
 
-    targets = {"capture": ("explainerr.capture", "capture"), "knowledge": ("explainerr.knowledge", "load_knowledge"),
+    targets = {"capture": ("explainerr.capture", "capture"), "knowledge": ("explainerr.knowledge", "knowledge"),
                "diagnosis": ("explainerr.diagnose", "diagnose"), "fix": ("explainerr.fixes", "make_fix"),
                "render": ("explainerr.render", "render")}
     module = importlib.import_module(targets[stage][0])

@@ -5,6 +5,8 @@ returns a Finding when the facts support its mistake, or None when they contradi
 Finding's values fill the pattern's templates; its `facts` decide which sentences of them hold (wording.py);
 its `hints` tell the pattern's fix builder where to look.  Analyzers are registered by name with
 `@analyzer("name")`, facts with `fact("name", "what it means")`; the knowledge loader rejects unknown names.
+`named(name)` imports only the module that defines an analyzer (known from the compiled knowledge, see
+compiled.py), so an explanation imports the analyzers its patterns name and no others.
 `confidence` is what the facts support: "high" only when numbers tie the culprit to the cause.
 """
 from __future__ import annotations
@@ -16,6 +18,8 @@ from ..facts import Context
 from ..model import Evidence, TensorFacts
 
 ANALYZERS: dict[str, Callable[[Context], "Finding | None"]] = {}
+#: The module of this package that defines each analyzer, as recorded when the knowledge was checked.
+HOMES: dict[str, str] = {}
 #: Every fact name a sentence may require, with what it means (filled by `fact`).
 FACTS: dict[str, str] = {}
 
@@ -73,6 +77,18 @@ def value_evidence(expr: str, value: Any, note: str | None = None) -> Evidence:
 def load_all() -> dict[str, Callable[[Context], Finding | None]]:
     from . import devices, dtypes, labels, layers, lengths, masks, scene, text, vocab  # noqa: F401  (registration)
     return ANALYZERS
+
+
+def named(name: str) -> Callable[[Context], Finding | None]:
+    """The analyzer `name`: its module alone is imported when its home is known, else every module."""
+    from ..registry import lookup
+    return lookup(ANALYZERS, HOMES, __name__, name, load_all)
+
+
+def homes() -> dict[str, str]:
+    """name -> module (within this package) of every analyzer."""
+    from ..registry import homes_of
+    return homes_of(load_all(), __name__)
 
 
 BAND_AID = fact("band-aid", "the fix hides the symptom where it shows (clamping, slicing where used): the cause "

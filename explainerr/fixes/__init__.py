@@ -3,7 +3,8 @@ user's source (the failing statement, the tokenizer call that built a batch, an 
 
 A builder is registered with `@locator("name")` and named by a pattern's `fix.locate`; it returns the Edits it
 made with source.LineEditor (an edit whose result does not parse is dropped) and, when no edit could be
-placed, optional code that shows the idea with the user's own names.  The builders live with their family:
+placed, optional code that shows the idea with the user's own names.  `named(name)` imports only the module
+that defines a builder (known from the compiled knowledge, see compiled.py).  The builders live with their family:
 lengths.py, masks.py, labels.py, vocab.py, dtypes.py, devices.py, layers.py.
 """
 from __future__ import annotations
@@ -21,6 +22,8 @@ from ..model import Edit, Fix, FrameFacts, Pattern, Report
 
 Located = tuple[list[Edit], str | None]
 LOCATORS: dict[str, Callable[[Context, Finding], Located]] = {}
+#: The module of this package that defines each builder, as recorded when the knowledge was checked.
+HOMES: dict[str, str] = {}
 
 _TOKENIZER_CALL = re.compile(r"(tokeni[sz]er|tokenize|encode_plus|batch_encode_plus)$", re.I)
 
@@ -39,6 +42,18 @@ def load_all() -> dict[str, Callable[[Context, Finding], Located]]:
     return LOCATORS
 
 
+def named(name: str) -> Callable[[Context, Finding], Located]:
+    """The builder `name`: its module alone is imported when its home is known, else every module."""
+    from ..registry import lookup
+    return lookup(LOCATORS, HOMES, __name__, name, load_all)
+
+
+def homes() -> dict[str, str]:
+    """name -> module (within this package) of every builder."""
+    from ..registry import homes_of
+    return homes_of(load_all(), __name__)
+
+
 def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -> Fix | None:
     """The fix for one diagnosis: the builder's edits when they pass the checks (checks.py), else code the
     builder derived, else the pattern's code template when every name in it is the user's and bound where
@@ -48,7 +63,7 @@ def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -
     edits: list[Edit] = []
     located_code = None
     if pattern.locate and report.user_frame is not None:
-        edits, located_code = load_all()[pattern.locate](ctx, finding)
+        edits, located_code = named(pattern.locate)(ctx, finding)
         edits, _ = accepted([e for e in edits if e is not None])
     values, facts = finding.values, finding.facts
     if edits:
