@@ -79,8 +79,9 @@ def test_loaded_patterns_equal_the_full_check_and_come_from_the_cache(cache, che
 def test_a_changed_file_is_checked_again(tmp_path, cache, checks):
     folder, files = builtin_copy(tmp_path)
     before = decoded(knowledge_cache.builtin_unit(folder, files), folder)
-    path = folder / "masks.yaml"
-    path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    path = folder / "lengths.yaml"
+    assert "    title: Sequence" in path.read_text()
+    path.write_text(path.read_text().replace("    title: Sequence", "    title: Edited Sequence", 1))
     checks.clear()
     after = decoded(knowledge_cache.builtin_unit(folder, files), folder)
     assert checks  # checked again, not served from the stale unit
@@ -305,9 +306,11 @@ print(json.dumps({"pattern": report.diagnosis.pattern,
 
 def test_an_explanation_imports_only_what_its_patterns_name(tmp_path):
     env = {"EXPLAINERR_CACHE_DIR": str(tmp_path / "cache")}
-    first = run_py(["-c", ONLY_NEEDED], env=env)  # checks the knowledge (everything imported) and caches it
+    probe = tmp_path / "probe.py"  # a file, as a script is: the analyzers read the failing line
+    probe.write_text(ONLY_NEEDED)
+    first = run_py([str(probe)], env=env)  # checks the knowledge (everything imported) and caches it
     assert first.returncode == 0, first.stderr
-    p = run_py(["-c", ONLY_NEEDED], env=env)
+    p = run_py([str(probe)], env=env)
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert out["pattern"] == "mask-length-mismatch"
