@@ -1,4 +1,4 @@
-"""Which rank of a torch.distributed job this process is, and the `[rankN]: ` prefix for its output.
+r"""Which rank of a torch.distributed job this process is, and the `[rankN]: ` prefix for its output.
 
 Under torchrun every rank explains its own error, and the explanations of several ranks interleave on one
 terminal, so each line is prefixed the way torch prefixes its own tracebacks (`[rank0]: ...`); empty lines
