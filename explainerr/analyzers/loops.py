@@ -33,6 +33,10 @@ INDEXED_IS_ODD = fact("indexed-is-odd", "the indexed tensor disagrees with the r
 DATASET_SIZE = fact("dataset-size", "the number of examples the DataLoader batches is known")
 OFFSET = fact("offset", "the index adds a constant to the loop variable (`i + 1`)")
 GATHERED = fact("gathered", "positions gathered from a tensor (gather / index_select) point past its end")
+OFFSET_TWICE = fact("offset-twice", "the indexed tensor was sliced to drop its first entries and the index adds "
+                                   "the same offset again")
+ROWS_DEDUPLICATED = fact("rows-deduplicated", "the indexed tensor has one row per distinct item of the sequence "
+                                             "the loop walks (a list made with dict.fromkeys or set)")
 VALUES = fact("values", "the loop variable takes stored values (positions), not a range")
 
 
@@ -63,13 +67,33 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     base = ast.unparse(node.value)
     tensor = frame.tensor(base)
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    for loop in src.enclosing_loops(tree, frame.line):
+    for loop in loops_around(tree, frame.line, ast.unparse(node)):
         targets = src.names_in(loop.target)
         for part in parts:
             var, offset = _var_and_offset(part, targets, frame)
             if var is not None:
                 return _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
     return None
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def loops_around(tree: ast.Module, line: int, failing: str | None) -> list[ast.For]:
+    """The loops that run the failing expression, innermost first: the generators of the comprehensions on
+    its line that hold it (each read as a `for` over its element; all of them when the expression is not
+    known), then the enclosing `for` statements."""
+    out: list[ast.For] = []
+    comps = [n for n in src.path_to(tree, line) if isinstance(n, _COMPREHENSIONS)
+             and (failing is None or any(ast.unparse(x) == failing for x in ast.walk(n)))]
+    for comp in reversed(comps):  # deeper comprehensions come later in the walk
+        body = ast.Tuple(elts=[comp.key, comp.value], ctx=ast.Load()) if isinstance(comp, ast.DictComp) else comp.elt
+        for gen in reversed(comp.generators):
+            loop = ast.For(target=gen.target, iter=gen.iter, body=[ast.Expr(value=body)], orelse=[])
+            ast.copy_location(loop, comp)
+            loop.end_lineno, loop.end_col_offset = comp.end_lineno, comp.end_col_offset
+            out.append(loop)
+    return out + src.enclosing_loops(tree, line)
 
 
 def _gathered(ctx: Context, frame: FrameFacts, node: ast.Call, index: int, dim: int | None,
@@ -132,16 +156,24 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
     f.hints.update(loop=loop, tensor=base, dim=dim, frame=frame, var=var, offset=offset)
     if offset > 0:
         f.facts.add(OFFSET)
+    if offset > 0:
+        _offset_applied_twice(ctx, f, frame, base, dim, offset)
     it = loop.iter
-    if not (isinstance(it, ast.Call) and src.call_name(it) == "range" and it.args):
+    counted = _enumerated(loop, var)
+    if counted is not None:  # `for i, x in enumerate(seq)`: `i` runs over range(len(seq))
+        stop = ast.Call(func=ast.Name(id="len", ctx=ast.Load()), args=[counted], keywords=[])
+        f.hints["enumerated"] = True
+    elif not (isinstance(it, ast.Call) and src.call_name(it) == "range" and it.args):
         # the loop walks over stored values (e.g. word starts from the untruncated text)
         f.facts.add(VALUES)
         f.values.update(bound=src.segment(frame.file, it), bound_value=f"values up to at least {index - offset}")
         f.hints["values"] = it
         return f
-    stop = it.args[0] if len(it.args) == 1 else it.args[1]
+    else:
+        stop = it.args[0] if len(it.args) == 1 else it.args[1]
     bound = read_bound(ctx, frame, stop)
-    f.values.update(bound=bound.text, loop_header=f"for {var} in {src.segment(frame.file, it)}")
+    f.values.update(bound=bound.text,
+                    loop_header=f"for {src.segment(frame.file, loop.target)} in {src.segment(frame.file, it)}")
     if bound.value is not None:
         f.values.update(bound_value=bound.value, last=bound.value - 1 + offset)
     else:
@@ -175,6 +207,40 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         f.values["bound_source"] = bound.source
         _other_size(ctx, f, frame, loop, tensor, size, bound, dim)
     return f
+
+
+def _enumerated(loop: ast.For, var: str) -> ast.AST | None:
+    """`seq` when the loop is `for var, item in enumerate(seq)` (no start): `var` counts the items of `seq`."""
+    it, target = loop.iter, loop.target
+    if (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1 and not it.keywords
+            and isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name)
+            and target.elts[0].id == var):
+        return it.args[0]
+    return None
+
+
+def _offset_applied_twice(ctx: Context, f: Finding, frame: FrameFacts, base: str, dim: int | None,
+                          offset: int) -> None:
+    """The indexed tensor was made by slicing off the first `offset` entries of dimension `dim`
+    (`scores = saliency[:, 1:-1]`), and the index adds `offset` again (`scores[b, i + 1]`): the shift is
+    applied twice, so the index must use the loop variable alone."""
+    if dim is None or not base.isidentifier():
+        return
+    found = ctx.origin(base, frame)
+    if found is None or not isinstance(found[2], ast.Subscript):
+        return
+    made = found[2]
+    parts = made.slice.elts if isinstance(made.slice, ast.Tuple) else [made.slice]
+    if any(isinstance(p, ast.Constant) and p.value is Ellipsis for p in parts) or dim >= len(parts):
+        return
+    cut = parts[dim]
+    if not (isinstance(cut, ast.Slice) and isinstance(cut.lower, ast.Constant) and cut.lower.value == offset
+            and cut.step is None):
+        return
+    f.facts.add(OFFSET_TWICE)
+    f.confidence = "high" if f.values.get("index") == f.values.get("size") else f.confidence
+    f.values.update(made=src.segment(found[0].file, made), made_from=ast.unparse(made.value))
+    f.hints["offset_twice"] = True
 
 
 def read_bound(ctx: Context, frame: FrameFacts, node: ast.AST) -> Bound:
@@ -333,7 +399,40 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     f.values["agree"] = names(agree) if agree else f"`{bound.source}`"
     f.values["diff"] = (bound.value or 0) - size
     f.hints.update(bound_source=bound.source, bound_value=bound.value)
+    if source_walked and bound.source and _deduplicated_rows(f, frame, tensor, bound.source, var, size):
+        return  # the rows map to the items: no narrower loop is an other reading
     f.alternatives.append(Finding(facts={OTHER_SIZE, BAND_AID}, confidence="low"))
+
+
+_DISTINCT = ("dict.fromkeys", "OrderedDict.fromkeys", "collections.OrderedDict.fromkeys", "set")
+_AS_LIST = ("list", "sorted", "tuple")
+
+
+def _deduplicated_rows(f: Finding, frame: FrameFacts, tensor: TensorFacts, seq: str, var: str, size: int) -> bool:
+    """The indexed tensor was computed from `unique`, a list of the distinct items of the sequence the loop
+    walks (`unique = list(dict.fromkeys(texts))`, `sorted(set(texts))`): its rows follow `unique`, so row
+    `i` is not item `i` even before the end.  Each item's row is `unique.index(texts[i])`."""
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, tensor.expr, frame.line) if tree is not None and tensor.expr.isidentifier() \
+        else None
+    if made is None:
+        return False
+    for name in dict.fromkeys(src.names_in(made.value)):
+        a = src.last_assignment(tree, name, made.stmt.lineno)
+        if a is None or not isinstance(a.value, ast.Call) or src.call_name(a.value) not in _AS_LIST:
+            continue
+        inner = a.value.args[0] if len(a.value.args) == 1 else None
+        if not (isinstance(inner, ast.Call) and src.call_name(inner) in _DISTINCT and len(inner.args) == 1
+                and ast.unparse(inner.args[0]) == seq):
+            continue
+        f.facts.add(ROWS_DEDUPLICATED)
+        row = f"{name}.index({seq}[{var}])"
+        f.values.update(unique=name, unique_made=src.segment(frame.file, a.value), row_expr=row)
+        f.hints.update(row_expr=row)
+        if frame.lengths.get(name) == size:  # as many rows as distinct items
+            f.confidence = "high"
+        return True
+    return False
 
 
 def _walked_with(frame: FrameFacts, loop: ast.For, var: str, tensor: TensorFacts) -> list[TensorFacts]:

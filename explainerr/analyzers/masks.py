@@ -12,6 +12,7 @@ from . import Finding, analyzer, evidence, fact, maskroles
 from . import maskdtype  # noqa: F401  (registers non-bool-mask)
 from .consistency import batch_votes, changed_from, names, operand_shape, size_at
 from .lengths import _sizes
+from .reshaped import mask_follows
 
 _MASKY = re.compile(r"mask", re.I)
 MASK_PARAMS = ("attention_mask", "mask", "attn_mask", "key_padding_mask", "src_key_padding_mask",
@@ -268,7 +269,8 @@ def _finding(ctx: Context, met: Met) -> Finding:
                         longer="longer" if other_len > mask_len else "shorter",
                         more="more" if other_len > mask_len else "fewer")
         f.evidence.extend(e for e in (evidence(t) for t in agree[:2]) if e)
-        _added_positions(ctx, f, other, other_len, other_len - mask_len)
+        if not mask_follows(ctx, f, mask, other, mask_len, other_len):
+            _added_positions(ctx, f, other, other_len, other_len - mask_len)
     else:
         if odd == 0:
             f.facts.add(MASK_IS_ODD)
@@ -377,4 +379,5 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
             f.evidence.append(e)
     f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
+    mask_follows(ctx, f, mask, other, mask_len, other_len)
     return f

@@ -188,6 +188,44 @@ def _masks_by_usage(code: str) -> list[str]:
     return out
 
 
+def _parsed(code: str) -> ast.AST | None:
+    try:
+        return ast.parse(code.strip().rstrip(":"))
+    except SyntaxError:
+        return None
+
+
+def _keywords(code: str) -> set[str]:
+    """The keyword names of the calls on a line (`attn_mask` in `f(x, attn_mask=m)`): names, not values."""
+    tree = _parsed(code)
+    return {k.arg for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords if k.arg} if tree else set()
+
+
+def _masks_passed(code: str) -> list[str]:
+    """Values a line passes where a mask goes, whatever they are called: a mask keyword of a call
+    (`src_key_padding_mask=pad`, `attention_mask=m`), the first argument of `masked_fill`, the condition of
+    `torch.where`."""
+    from .masks import MASK_PARAMS
+    tree = _parsed(code)
+    out: list[str] = []
+    for n in ast.walk(tree) if tree is not None else ():
+        if not isinstance(n, ast.Call):
+            continue
+        found = [k.value for k in n.keywords if k.arg in MASK_PARAMS]
+        name = src.call_name(n).split(".")[-1]
+        if name in ("masked_fill", "masked_fill_") and n.args:
+            found.append(n.args[0])
+        if name == "where" and len(n.args) == 3:
+            found.append(n.args[0])
+        for v in found:
+            while isinstance(v, (ast.Compare, ast.UnaryOp)):
+                v = v.left if isinstance(v, ast.Compare) else v.operand
+            root = maskroles.base(v)
+            if isinstance(root, (ast.Name, ast.Attribute, ast.Subscript)) and ast.unparse(root) not in out:
+                out.append(ast.unparse(root))
+    return out
+
+
 def _masks_by_construction(fr: FrameFacts, names: list[str]) -> list[str]:
     """Operands whose assignments in the user's readable file build a mask: a comparison, a cast or reshape
     of one, or of a name that is itself built that way (`w = m.unsqueeze(-1).float()`, `m = (x != 0).long()`)."""
@@ -229,17 +267,21 @@ def mask_operand(ctx: Context) -> Finding | None:
     library's attention, the mask the user's call passed in."""
     frames = _frames_inside_out(ctx)
     near = frames[:3]
-    if any(re.search(r"attention|attn|sdpa", f.function + f.source, re.I) for f in frames if f.library):
-        near += [f for f in frames if not f.library]
+    if any(re.search(r"attention|attn|sdpa", f.function + f.source, re.I) for f in frames if f.library) or \
+            re.search(r"\bmask", ctx.message, re.I):  # raised in an attention, or the message is about a mask
+        near += [f for f in frames if not f.library and f not in near]
     for fr in near:
-        operands = _operands(fr.node or fr.source)
-        names = [n for n in operands if re.search(r"mask", n, re.I)] or _masks_by_usage(
+        operands = _operands(_code(fr.node or fr.source))
+        passed = _masks_passed(_code(fr.source))
+        operands = [n for n in operands if n not in _keywords(_code(fr.source))]
+        names = passed or [n for n in operands if re.search(r"mask", n, re.I)] or _masks_by_usage(
             _code(fr.source)) or _masks_by_construction(fr, operands)
         if names:
             f = Finding()
             mask = names[0].removeprefix("self.")
             others = [n for n in operands if n != names[0] and "mask" not in n.lower()
-                      and not n.startswith(("torch", "F.", "self.", "math")) and "." not in n.split("[")[0]]
+                      and n != "self" and not n.startswith(("torch", "F.", "self.", "math"))
+                      and "." not in n.split("[")[0]]
             other = others[0] if others else "the input"
             f.values.update(mask=mask, other=other, where=_where(fr),
                             sizes=_sides(fr.node or fr.source, mask, other, ctx.groups, ctx.message))
@@ -280,7 +322,12 @@ def _loop_for(frame: FrameFacts) -> tuple[str, str] | None:
         return None
     used = {n.id for s in ast.walk(tree) if isinstance(s, ast.Subscript) and s.lineno <= frame.line <= (
         s.end_lineno or s.lineno) for n in ast.walk(s.slice) if isinstance(n, ast.Name)}
-    for loop in src.enclosing_loops(tree, frame.line):  # innermost first
+    from .loops import loops_around
+    try:
+        failing = ast.unparse(ast.parse(frame.node.strip(), mode="eval")) if frame.node else None
+    except SyntaxError:
+        failing = None
+    for loop in loops_around(tree, frame.line, failing):  # innermost first
         targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
         hit = sorted(targets & used)
         if hit:

@@ -265,15 +265,55 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     """Stored positions filtered to the tensor's length; a tensor that disagrees with its batch rebuilt from
     the batch; else the loop bounded by the tensor's own size, less the index's offset."""
     frame, bound, values = f.hints.get("frame"), f.hints.get("bound"), f.hints.get("values")
+    if frame is not None and f.hints.get("offset_twice"):
+        return _index_without_offset(frame, f), None
     if frame is not None and values is not None:
         return _filter_values(frame, f, values), None
+    if "rows-deduplicated" in f.facts and frame is not None:
+        return _row_of_each_item(frame, f), None
     if "indexed-is-odd" in f.facts:
         return (_mask_from_ids(ctx, f) or _computed_from_loop_sequence(ctx, f)), None
     if frame is None or bound is None:
         return [], None
+    if f.hints.get("enumerated"):
+        return [], None  # `enumerate(seq)` counts the items of `seq`: its bound is not a number to rewrite
     offset = f.hints.get("offset") or 0
     new = f"{f.hints['tensor']}.size({f.hints['dim']})" + (f" - {offset}" if offset > 0 else "")
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+def _row_of_each_item(frame: FrameFacts, f: Finding) -> list[Edit]:
+    """`probs[i]` → `probs[unique.index(texts[i])]`: the row of item `i` in a tensor made per distinct item."""
+    found = failing_statement(frame)
+    var, tensor = f.hints.get("var"), f.hints.get("tensor")
+    if found is None or not var:
+        return []
+    sub = next((n for n in ast.walk(found[1]) if isinstance(n, ast.Subscript) and ast.unparse(n.value) == tensor
+                and var in src.names_in(n.slice)), None)
+    if sub is None:
+        return []
+    parts = sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]
+    part = next((p for p in parts if isinstance(p, ast.Name) and p.id == var), None)
+    if part is None:
+        return []
+    return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(part, f.hints["row_expr"]))
+
+
+def _index_without_offset(frame: FrameFacts, f: Finding) -> list[Edit]:
+    """`scores[b, i + 1]` → `scores[b, i]` where `scores` already dropped its first entry: one shift, not two."""
+    found = failing_statement(frame)
+    var = f.hints.get("var")
+    if found is None or not var:
+        return []
+    sub = next((n for n in ast.walk(found[1]) if isinstance(n, ast.Subscript)
+                and ast.unparse(n) == f.values.get("index_expr")), None)
+    if sub is None:
+        return []
+    parts = sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]
+    part = next((p for p in parts if isinstance(p, ast.BinOp) and var in src.names_in(p)), None)
+    if part is None:
+        return []
+    return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(part, var))
 
 
 def _filter_values(frame: FrameFacts, f: Finding, values: ast.AST) -> list[Edit]:

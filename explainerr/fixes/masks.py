@@ -25,6 +25,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     """When the mask fits its batch and the other tensor does not: the other tensor without the positions a
     module added.  Else the batch's own mask in the call, else the constant that sized the mask, else a slice
     of the (longer) mask to the inputs' length where it is used."""
+    if "mask-follows" in f.facts:
+        return _mask_changed_with_other(ctx, f), None
     if "other-is-odd" in f.facts:
         return _drop_added_positions(ctx, f), None
     if f.hints.get("mask_arg") is not None:
@@ -33,6 +35,13 @@ def mask_length(ctx: Context, f: Finding) -> Located:
             return found, None
     found = _mask_construction(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+def _mask_changed_with_other(ctx: Context, f: Finding) -> list[Edit]:
+    """`attention_mask = attention_mask[:, 1:-1]` right after `token_embeddings = out[0][:, 1:-1]`."""
+    frame = ctx.frames[f.hints["follow_frame"]]
+    made = src.insert_after(frame.file, f.hints["follow_stmt"], f.hints["mask_fixed"])
+    return [made] if made else []
 
 
 def _drop_added_positions(ctx: Context, f: Finding) -> list[Edit]:

@@ -1,0 +1,107 @@
+"""A tensor whose sequence was changed on purpose next to the mask that was not: the user's own function
+cuts positions off the states (`h = out[0][:, 1:-1]`, leaving out [CLS] and [SEP]) or concatenates positions
+to them (`x = torch.cat([cls, x], dim=1)`, a learned summary token) and then combines them with the mask of
+the original length.  The change is deliberate (written in the same function, from a tensor of the mask's
+length), so the mask must get the same change there: the same cut, or entries for the added positions that
+keep them (0 in a padding mask, 1 in a keep mask), rather than another mask."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+from . import Finding, fact, maskroles
+
+MASK_FOLLOWS = fact("mask-follows", "the other tensor was cut or lengthened along the sequence in the same "
+                                    "function, from a tensor of the mask's length: the mask must get the same change")
+_CATS = ("cat", "concat", "concatenate")
+
+
+def mask_follows(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, mask_len: int,
+                 other_len: int) -> bool:
+    """Adds MASK_FOLLOWS with `change` (the statement that changed `other`) and `mask_fixed` (the line that
+    gives the mask the same change) when `other` is a plain name assigned in the mask's own frame from a slice
+    or a `torch.cat` of a tensor of the mask's length along the dimension that differs."""
+    if mask.frame != other.frame or not mask.expr.isidentifier() or not other.expr.isidentifier():
+        return False
+    frame = ctx.frames[other.frame]
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, other.expr, frame.line) if tree is not None else None
+    if made is None or other_len not in other.shape or mask_len not in mask.shape:
+        return False
+    dim, mdim = other.shape.index(other_len), mask.shape.index(mask_len)
+    value = made.value
+    new = None
+    if isinstance(value, ast.Subscript) and other_len < mask_len:
+        new = _same_cut(mask.expr, value, dim, mdim)
+    elif isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _CATS and other_len > mask_len:
+        new = _same_cat(ctx, frame, mask, value, other, dim, mdim, other_len - mask_len)
+    if new is None:
+        return False
+    f.facts.add(MASK_FOLLOWS)
+    f.values.update(change=src.segment(frame.file, made.stmt).strip(), mask_fixed=f"{mask.expr} = {new}")
+    f.hints.update(follow_stmt=made.stmt, follow_frame=frame.index, mask_fixed=f"{mask.expr} = {new}")
+    return True
+
+
+def _same_cut(mask: str, value: ast.Subscript, dim: int, mdim: int) -> str | None:
+    """`out[0][:, 1:-1]` cut at `dim` → `mask[:, 1:-1]` when the mask's sequence is at the same dimension."""
+    parts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
+    if dim != mdim or len(parts) != dim + 1 or not all(_whole(p) for p in parts[:dim]):
+        return None
+    cut = parts[dim]
+    if not isinstance(cut, ast.Slice) or _whole(cut) or not all(
+            b is None or _constant_int(b) for b in (cut.lower, cut.upper, cut.step)):
+        return None
+    return f"{mask}[{', '.join(ast.unparse(p) for p in parts)}]"
+
+
+def _same_cat(ctx: Context, frame, mask: TensorFacts, call: ast.Call, other: TensorFacts, dim: int, mdim: int,
+              added: int) -> str | None:
+    """`torch.cat([cls, x], dim=1)` → `torch.cat([mask.new_zeros(mask.size(0), 1), mask], dim=1)` (zeros in a
+    padding mask, ones in a keep mask) when the other items add `added` positions before or after `x`."""
+    items = call.args[0] if call.args else None
+    dim_node = call.args[1] if len(call.args) > 1 else getattr(src.keyword(call, "dim"), "value", None)
+    if not isinstance(items, (ast.List, ast.Tuple)) or len(items.elts) != 2 or dim_node is None:
+        return None
+    cat_dim = dim_node.value if isinstance(dim_node, ast.Constant) and type(dim_node.value) is int else None
+    if cat_dim is None or cat_dim % len(other.shape) != dim or len(mask.shape) != 2 or mdim != 1:
+        return None
+    kept = [i for i, e in enumerate(items.elts) if isinstance(e, ast.Name) and e.id == other.expr]
+    if len(kept) != 1:
+        return None
+    pol = _polarity(ctx, frame, mask)
+    if pol is None:
+        return None
+    fill = "new_zeros" if pol == maskroles.PAD else "new_ones"
+    block = f"{mask.expr}.{fill}({mask.expr}.size(0), {added})"
+    order = [block, mask.expr] if kept[0] == 1 else [mask.expr, block]
+    return f"torch.cat([{', '.join(order)}], dim={mdim})"
+
+
+def _polarity(ctx: Context, frame, mask: TensorFacts) -> str | None:
+    """PAD when the mask is True on the padding (by construction, or given where a padding mask goes), KEEP
+    when it is True on the real tokens."""
+    p = maskroles.polarity(ctx, frame, ast.Name(id=mask.expr, ctx=ast.Load()))
+    if p is not None:
+        return p[0]
+    tree = src.tree_of(frame.file)
+    stmt = src.statement_at(tree, frame.line) if tree is not None else None
+    for n in ast.walk(stmt) if stmt is not None else ():
+        if isinstance(n, ast.keyword) and isinstance(n.value, ast.Name) and n.value.id == mask.expr and n.arg:
+            if "padding" in n.arg:
+                return maskroles.PAD
+            if n.arg in ("attention_mask",):
+                return maskroles.KEEP
+    return None
+
+
+def _whole(p: ast.AST) -> bool:
+    return isinstance(p, ast.Slice) and p.lower is None and p.upper is None and p.step is None
+
+
+def _constant_int(n: ast.AST) -> bool:
+    if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
+        n = n.operand
+    return isinstance(n, ast.Constant) and type(n.value) is int
