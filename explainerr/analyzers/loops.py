@@ -417,9 +417,16 @@ def _deduplicated_rows(f: Finding, frame: FrameFacts, tensor: TensorFacts, seq: 
         else None
     if made is None:
         return False
-    for name in dict.fromkeys(src.names_in(made.value)):
-        a = src.last_assignment(tree, name, made.stmt.lineno)
-        if a is None or not isinstance(a.value, ast.Call) or src.call_name(a.value) not in _AS_LIST:
+    todo, seen = [(n, made.stmt.lineno, 0) for n in dict.fromkeys(src.names_in(made.value))], {tensor.expr}
+    while todo:  # the names the tensor was computed from, and theirs (a few steps back)
+        name, line, depth = todo.pop(0)
+        a = src.last_assignment(tree, name, line) if name not in seen else None
+        seen.add(name)
+        if a is None:
+            continue
+        if depth < 3:
+            todo += [(n, a.stmt.lineno, depth + 1) for n in dict.fromkeys(src.names_in(a.value)) if n not in seen]
+        if not isinstance(a.value, ast.Call) or src.call_name(a.value) not in _AS_LIST:
             continue
         inner = a.value.args[0] if len(a.value.args) == 1 else None
         if not (isinstance(inner, ast.Call) and src.call_name(inner) in _DISTINCT and len(inner.args) == 1
