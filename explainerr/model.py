@@ -313,11 +313,13 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One item of a template: its text and the facts it needs (`needs`) or must not have (`unless`)."""
+    """One item of a template: its text and the facts it needs (`needs`) or must not have (`unless`); a
+    `fallback` sentence of an explanation is said only when the sentence just before it was not."""
 
     say: str
     needs: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    fallback: bool = False
 
     @property
     def placeholders(self) -> tuple[str, ...]:

@@ -1,10 +1,11 @@
 """Knowledge text with preconditions: every sentence says which facts it needs, and is left out without them.
 
 A template in the knowledge base is a string or a list of items; an item is a string or a mapping
-`{say: "...", if: [facts], unless: [facts]}`.  An item applies when every fact of `if` holds, none of
-`unless` does, and every `{placeholder}` it uses has a value: a sentence never prints a `{name}` or a
-value that was not found.  Titles, summaries and fix descriptions take the first item that applies;
-explanations join all of them.  Facts are names from the analyzers' vocabulary (see
+`{say: "...", if: [facts], unless: [facts], fallback: true}`.  An item applies when every fact of `if`
+holds, none of `unless` does, and every `{placeholder}` it uses has a value: a sentence never prints a
+`{name}` or a value that was not found.  Titles, summaries and fix descriptions take the first item that
+applies; explanations join all of them, except that a `fallback` item is said only in place of the item
+just before it (the same statement with fewer values: "its input has size 48" where the input has no name).  Facts are names from the analyzers' vocabulary (see
 `explainerr.analyzers.FACTS`): what an analyzer found in this case (`negative`, `tokenizer-call`, ...)
 and what the scene holds (`tokenizer`, `transformers-model`, `dataloader`, ...).
 
@@ -34,9 +35,11 @@ def parse(raw: Any) -> tuple[Text | None, str | None]:
             continue
         if not isinstance(item, dict) or not isinstance(item.get("say"), str):
             return None, f"item {i} must be a string or a mapping with a `say` string"
-        extra = set(item) - {"say", "if", "unless"}
+        extra = set(item) - {"say", "if", "unless", "fallback"}
         if extra:
-            return None, f"item {i} has unknown keys {sorted(extra)} (known: say, if, unless)"
+            return None, f"item {i} has unknown keys {sorted(extra)} (known: say, if, unless, fallback)"
+        if not isinstance(item.get("fallback", False), bool) or (item.get("fallback") and i == 0):
+            return None, f"item {i}: `fallback` must be true or false, and the first item has nothing to replace"
         conds: dict[str, tuple[str, ...]] = {}
         for key in ("if", "unless"):
             names = item.get(key, [])
@@ -44,7 +47,8 @@ def parse(raw: Any) -> tuple[Text | None, str | None]:
             if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
                 return None, f"item {i}: `{key}` must be a list of fact names"
             conds[key] = tuple(names)
-        out.append(Sentence(say=item["say"], needs=conds["if"], unless=conds["unless"]))
+        out.append(Sentence(say=item["say"], needs=conds["if"], unless=conds["unless"],
+                            fallback=item.get("fallback", False)))
     return tuple(out), None
 
 
@@ -58,9 +62,17 @@ def first(text: Text, facts: Iterable[str], values: Mapping[str, Any]) -> str | 
 
 
 def joined(text: Text, facts: Iterable[str], values: Mapping[str, Any]) -> str:
-    """Every sentence that applies, filled and joined with single spaces."""
+    """Every sentence that applies, filled and joined with single spaces; a fallback sentence only when the
+    one before it did not apply."""
     held = set(facts)
-    parts = [s.fill(values).strip() for s in text if s.applies(held, values)]
+    parts: list[str] = []
+    said = False
+    for s in text:
+        if s.fallback and said:
+            continue  # the sentence it stands in for was said
+        said = s.applies(held, values)
+        if said:
+            parts.append(s.fill(values).strip())
     return " ".join(p for p in parts if p)
 
 
