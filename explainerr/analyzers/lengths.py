@@ -28,6 +28,9 @@ NAMED_BATCH = fact("named-batch", "the ids of the batch were found under the use
 POSITION_OFFSET = fact("position-offset", "the model numbers positions from after the padding id, so fewer tokens "
                                           "fit than max_position_embeddings")
 UNTRUNCATED = fact("untruncated-tokenizer", "the ids come from a tokenizer call without truncation")
+GROWS_IN_LOOP = fact("grows-in-loop", "the sequence is lengthened with new tokens on every step of a loop around "
+                                     "the failing call (decoding by hand)")
+_POSITION_FIELDS = ("max_position_embeddings", "n_positions")
 GROW_TABLE = fact("grow-table", "the fix makes the user's own table larger where it is built")
 
 
@@ -202,7 +205,7 @@ def position_overflow(ctx: Context) -> Finding | None:
     max_pos = cfg.get("max_position_embeddings", fail.num_embeddings)
     seq = (fail.ids.max + 1) if fail.ids and fail.ids.max is not None else None
     # the user's token ids: the longest sequence among user tensors named like ids
-    user_ids = _user_token_ids(ctx)
+    user_ids = _passed_ids(ctx) or _user_token_ids(ctx)
     if user_ids is not None and user_ids.shape:
         seq = user_ids.shape[-1]
         f.values["ids"] = user_ids.expr
@@ -211,13 +214,125 @@ def position_overflow(ctx: Context) -> Finding | None:
         e = evidence(user_ids)
         if e:
             f.evidence.insert(0, e)
+    field = next((k for k in _POSITION_FIELDS if k in cfg), None)
+    max_pos = cfg[field] if field else max_pos
     f.values.update(seq_len=seq if seq is not None else "?", max_positions=max_pos)
-    if "max_position_embeddings" in cfg:
+    if field is not None:
         f.facts.add(CONFIG_FIELD)
+        f.values["config_field"] = field
         f.confidence = "high" if isinstance(seq, int) and seq > max_pos else f.confidence
+        if user_ids is not None and isinstance(max_pos, int):
+            grows_in_loop(ctx, f, user_ids, max_pos, field)
     elif fail.name:
         _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], seq, rows=fail.num_embeddings)
+        looked_up = user_ids or fail.user_ids
+        if looked_up is not None and isinstance(fail.num_embeddings, int) and \
+                grows_in_loop(ctx, f, looked_up, fail.num_embeddings, None):
+            f.facts.discard(GROW_TABLE)  # a longer table only moves the failure a few steps later
+            f.alternatives.clear()
     return f
+
+
+def _passed_ids(ctx: Context) -> TensorFacts | None:
+    """The tensor the innermost user call passed as the model's `input_ids` (by keyword or position),
+    whatever the user named it."""
+    for frame in reversed(ctx.user_frames()):
+        _, t = ctx.call_arg_tensor(frame, ("input_ids",))
+        if t is not None and t.is_integer and t.shape:
+            return t
+    return None
+
+
+def grows_in_loop(ctx: Context, f: Finding, ids: TensorFacts, limit: int, field: str | None) -> bool:
+    """The sequence grows inside a loop (`ids = torch.cat([ids, next_id], dim=1)`, decoding written by hand):
+    every step adds tokens until it is longer than the model's positions, so truncating the prompt cannot
+    help; the window of the last `limit` tokens is what the model can read.  The sequence is the ids, or
+    what their positions count (`torch.arange(codes.size(0))`), followed up through the callers' arguments."""
+    frame, name = ctx.frames[ids.frame], ids.expr
+    counted = _counted_sequence(ctx, frame, name)
+    if counted is not None:
+        name = counted
+    for _ in range(4):
+        if not name.isidentifier():
+            return False
+        found = _growth(frame, name)
+        if found is not None:
+            stmt, cat_dim = found
+            t = frame.tensor(name)
+            ndim = len(t.shape) if t is not None and t.shape else len(ids.shape)
+            d = cat_dim % ndim if ndim else 0
+            f.facts.add(GROWS_IN_LOOP)
+            f.values.update(grow_line=src.segment(frame.file, stmt), grown=name,
+                            limit_expr=_limit_expr(ctx, frame, field, limit))
+            f.values["window"] = f"{name}[{':, ' * d}-{f.values['limit_expr']}:]"
+            f.hints.update(window=(frame.index, name, f.values["window"]))
+            return True
+        if name not in frame.params:
+            return False
+        caller = ctx._caller(frame)
+        arg = next((a for a in caller.call_args if a.param == name), None) if caller is not None else None
+        if arg is None:
+            return False
+        frame, name = caller, arg.text.strip()
+    return False
+
+
+def _counted_sequence(ctx: Context, frame, name: str) -> str | None:
+    """`codes` when `name` was made as `torch.arange(codes.size(0))` (or `len(codes)`, `codes.shape[0]`)."""
+    found = ctx.origin(name, frame) if name.isidentifier() else None
+    value = found[2] if found is not None else None
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+            value.func.attr in ("unsqueeze", "expand", "expand_as", "view", "to", "repeat"):
+        value = value.func.value
+    if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "arange" and value.args):
+        return None
+    n = value.args[-1] if len(value.args) <= 2 else value.args[1]
+    if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "size":
+        n = n.func.value
+    elif isinstance(n, ast.Call) and src.call_name(n) == "len" and n.args:
+        n = n.args[0]
+    elif isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and n.value.attr == "shape":
+        n = n.value.value
+    return n.id if isinstance(n, ast.Name) else None
+
+
+def _growth(frame, name: str) -> tuple[ast.stmt, int] | None:
+    """The assignment `name = torch.cat([name, new], dim)` in a loop around the frame's line, with its dim."""
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    loops = [n for n in src.path_to(tree, frame.line) if isinstance(n, (ast.For, ast.While)) and n.lineno < frame.line]
+    for loop in reversed(loops):
+        for n in ast.walk(loop):
+            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                    and n.targets[0].id == name and isinstance(n.value, ast.Call)):
+                continue
+            call = n.value
+            items = call.args[0] if call.args else None
+            if src.call_name(call).split(".")[-1] not in ("cat", "concat", "concatenate", "hstack") or not (
+                    isinstance(items, (ast.List, ast.Tuple)) and any(
+                        isinstance(e, ast.Name) and e.id == name for e in items.elts)):
+                continue
+            dim = call.args[1] if len(call.args) > 1 else getattr(src.keyword(call, "dim"), "value", None)
+            if isinstance(dim, ast.UnaryOp) and isinstance(dim.op, ast.USub) and isinstance(dim.operand, ast.Constant):
+                return n, -dim.operand.value
+            return n, dim.value if isinstance(dim, ast.Constant) and type(dim.value) is int else (
+                -1 if src.call_name(call).endswith("hstack") else 0)
+    return None
+
+
+def _limit_expr(ctx: Context, frame, field: str | None, limit: int) -> str:
+    """`config.n_positions` when the frame holds the model's config object, `model.config.n_positions` when it
+    holds the transformers model, else the number."""
+    if field is None:
+        return str(limit)
+    for o in frame.objects:
+        if o.kind == "config" and o.expr.isidentifier():
+            return f"{o.expr}.{field}"
+    for m in frame.modules:
+        if m.expr.isidentifier() and m.config.get(field) == limit:
+            return f"{m.expr}.config.{field}"
+    return str(limit)
 
 
 def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int | None = None) -> None:

@@ -73,6 +73,15 @@ def _embedding_call(ctx: Context) -> tuple[FrameFacts, str, str] | None:
     return None
 
 
+def _counted_in_file(frame: FrameFacts, ids: str) -> bool:
+    """The ids were made with `torch.arange` in the user's file readable here (`steps = torch.arange(n)`):
+    positions, whatever the table and the ids are called."""
+    tree = src.tree_of(frame.file) if frame.file and ids.isidentifier() else None
+    a = src.last_assignment(tree, ids, frame.line) if tree is not None else None
+    value = maskroles.base(a.value) if a is not None else None
+    return isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "arange"
+
+
 def _role(table: str, ids: str) -> str:
     text = f"{table} {ids}".lower()
     if "token_type" in text or "segment" in text or "type_emb" in text:
@@ -87,7 +96,7 @@ def _embedding_finding(ctx: Context, role: str) -> Finding | None:
     if found is None:
         return None
     frame, table, ids = found
-    if _role(table, ids) != role:
+    if _role(table, ids) != role and not (role == "position" and _counted_in_file(frame, ids)):
         return None
     f = Finding()
     f.values.update(table=table.removeprefix("self."), ids=ids, where=_where(frame))
@@ -101,6 +110,9 @@ def _embedding_finding(ctx: Context, role: str) -> Finding | None:
 
 @analyzer("text-word-embedding")
 def word_embedding(ctx: Context) -> Finding | None:
+    found = _embedding_call(ctx)
+    if found is not None and _counted_in_file(found[0], found[2]):
+        return None  # positions, not token ids
     f = _embedding_finding(ctx, "vocab")
     if f is not None:
         from .vocab import text_facts

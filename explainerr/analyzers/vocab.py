@@ -70,6 +70,20 @@ class EmbeddingFailure:
     names: tuple[str, ...] = ()      # every user name of the table object (`embedding`, a parameter `emb`)
 
 
+def _counted_positions(ctx: Context, ids: TensorFacts) -> bool:
+    """The looked-up ids are positions whatever the table is called: the user made them with `torch.arange`
+    (`steps = torch.arange(x.size(0))`, also reshaped or expanded), or passed such a call directly."""
+    import ast
+    from .maskroles import base
+    user = ctx.user_name(ids)
+    if user is None or not user.expr.isidentifier():
+        node = ctx.user.node if ctx.user is not None else None
+        return bool(node and re.search(r"\(\s*torch\.arange\(", node))
+    found = ctx.origin(user.expr, ctx.frames[user.frame])
+    value = base(found[2]) if found is not None and found[2] is not None else None
+    return isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "arange"
+
+
 def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
     """The embedding lookup that raised, from the raising frames (F.embedding or nn.Embedding.forward)."""
     ids = num = None
@@ -101,7 +115,9 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
         name = m.group(1) if m else None
     cfg = ctx.config()
     role = "vocab"
-    if name and _POSITION.search(name.rsplit(".", 1)[-1]):
+    if ids is not None and _counted_positions(ctx, ids):
+        role = "position"
+    elif name and _POSITION.search(name.rsplit(".", 1)[-1]):
         role = "position"
     elif name and _TOKEN_TYPE.search(name.rsplit(".", 1)[-1]):
         role = "token_type"

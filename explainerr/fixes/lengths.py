@@ -22,6 +22,7 @@ from . import (
     tokenizer_call_for,
 )
 from .checks import later_writes
+from .collate import loader_collate
 
 
 @locator("truncate")
@@ -67,6 +68,9 @@ def positions(ctx: Context, f: Finding) -> Located:
     """A table of the user's own grown where its module is built; else the input truncated to it."""
     if "grow-table" in f.facts:
         return _grow_table(ctx, f), None
+    if "grows-in-loop" in f.facts:
+        from .windows import last_positions
+        return last_positions(ctx, f), None
     return truncate(ctx, f)
 
 
@@ -144,54 +148,6 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     return edits_of(src.LineEditor.for_node(oframe.file, stmt).replace(node, new)), None
 
 
-_PAD_COLLATE = """def pad_collate(examples):
-    \"\"\"Pad each field's variable-length tensors to the longest in the batch.\"\"\"
-    import torch
-
-    def pad(values):
-        if isinstance(values[0], torch.Tensor) and values[0].dim() > 0:
-            return torch.nn.utils.rnn.pad_sequence(list(values), batch_first=True{pad_value})
-        return torch.utils.data.default_collate(list(values))
-
-    if isinstance(examples[0], dict):
-        return {{key: pad([e[key] for e in examples]) for key in examples[0]}}
-    return [pad(field) for field in zip(*examples)]
-"""
-
-
-def _loader_collate(ctx: Context, f: Finding) -> Located:
-    """A DataLoader whose default collate met examples of different lengths: a padding collate_fn."""
-    frame = ctx.user
-    tree = src.tree_of(frame.file) if frame else None
-    loader, built = f.hints.get("loader"), f.hints.get("loader_call")
-    if built is not None:  # the DataLoader a library iterated: its call in the user's file
-        file, call = built
-        stmt = src.statement_at(src.tree_of(file), call.lineno)
-    elif tree is not None and loader:
-        a = src.last_assignment(tree, loader, frame.line)
-        if a is None or not isinstance(a.value, ast.Call) or not src.call_name(a.value).endswith("DataLoader"):
-            return [], None
-        file, call, stmt = frame.file, a.value, a.stmt
-    else:
-        return [], None
-    if stmt is None or src.keyword(call, "collate_fn") is not None:
-        return [], None
-    helper = _PAD_COLLATE.format(pad_value=f.values.get("pad_value", ""))
-    e = src.LineEditor.for_node(file, stmt).add_keywords(call, "collate_fn=pad_collate")
-    made = e.edit()
-    if made is None:
-        return [], None
-    first = files.line(file, stmt.lineno)
-    indent = first[: len(first) - len(first.lstrip())]
-    block = "".join(indent + line if line.strip() else line for line in (helper + "\n").splitlines(True))
-    from ..model import Edit
-    edit = Edit(file=made.file, start_line=made.start_line, end_line=made.end_line,
-                replacement=block + made.replacement)
-    if not src.parses_in_file(edit.file, edit.start_line, edit.end_line, edit.replacement):
-        return [], None
-    return [edit], None
-
-
 def _token_classification_collator(f: Finding) -> list[Edit]:
     """`DataCollatorWithPadding(tokenizer)` → `DataCollatorForTokenClassification(tokenizer)`, imported on
     the edited statement's first line."""
@@ -216,7 +172,7 @@ def pad(ctx: Context, f: Finding) -> Located:
         if found:
             return found, None
     if f.hints.get("loader") or f.hints.get("loader_call"):
-        found = _loader_collate(ctx, f)
+        found = loader_collate(ctx, f)
         if found[0]:
             return found
     hit = tokenizer_call_for(ctx, None, ctx.user)

@@ -1,0 +1,135 @@
+"""Fix for a DataLoader whose default collate met examples of different lengths: a padding `collate_fn`,
+written into the user's file before the DataLoader.  Sequences given as Python lists are made tensors first;
+the fields the script gives a classification loss as its target are padded with that loss's ignore index
+(-100 unless the loss sets another), so padding never counts as a class."""
+from __future__ import annotations
+
+import ast
+
+from .. import files
+from .. import source as src
+from ..analyzers import Finding
+from ..facts import Context
+from ..model import Edit
+from . import Located
+
+_PAD_COLLATE = """def pad_collate(examples):
+    \"\"\"Pad each field's variable-length sequences to the longest in the batch{doc}.\"\"\"
+    import torch
+
+    def pad(values, value{pad_default}):
+        if isinstance(values[0], (list, tuple)):
+            values = [torch.tensor(v) for v in values]
+        if isinstance(values[0], torch.Tensor) and values[0].dim() > 0:
+            return torch.nn.utils.rnn.pad_sequence(list(values), batch_first=True, padding_value=value)
+        return torch.utils.data.default_collate(list(values))
+
+    if isinstance(examples[0], dict):
+        return {{name: pad([e[name] for e in examples]{by_key}) for name in examples[0]}}
+    return [pad(list(field){by_position}) for i, field in enumerate(zip(*examples))]
+"""
+_LOSSES = {"CrossEntropyLoss": "cross_entropy", "NLLLoss": "nll_loss"}
+_TARGET_WRAPPERS = ("reshape", "view", "flatten", "long", "to", "contiguous", "squeeze")
+
+
+def loader_collate(ctx: Context, f: Finding) -> Located:
+    """The DataLoader's call gets `collate_fn=pad_collate`, the helper written just before its statement."""
+    frame = ctx.user
+    tree = src.tree_of(frame.file) if frame else None
+    loader, built = f.hints.get("loader"), f.hints.get("loader_call")
+    if built is not None:  # the DataLoader a library iterated: its call in the user's file
+        file, call = built
+        stmt = src.statement_at(src.tree_of(file), call.lineno)
+    elif tree is not None and loader:
+        a = src.last_assignment(tree, loader, frame.line)
+        if a is None or not isinstance(a.value, ast.Call) or not src.call_name(a.value).endswith("DataLoader"):
+            return [], None
+        file, call, stmt = frame.file, a.value, a.stmt
+    else:
+        return [], None
+    if stmt is None or src.keyword(call, "collate_fn") is not None:
+        return [], None
+    pad = f.values.get("pad_value", "").replace(", padding_value=", "") or "0"
+    name = ast.unparse(stmt.targets[0]) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    targets = target_keys(src.tree_of(file), name)
+    keyed = {k: v for k, v in targets.items() if isinstance(k, str)}
+    placed = {k: v for k, v in targets.items() if isinstance(k, int)}
+    by_key = f", {_choice('name', keyed)} else {pad}" if keyed else ""
+    by_position = f", {_choice('i', placed)} else {pad}" if placed else ""
+    doc = "; the loss targets with the loss's ignore index" if targets else ""
+    helper = _PAD_COLLATE.format(pad_default=f"={pad}", by_key=by_key, by_position=by_position, doc=doc)
+    e = src.LineEditor.for_node(file, stmt).add_keywords(call, "collate_fn=pad_collate")
+    made = e.edit()
+    if made is None:
+        return [], None
+    first = files.line(file, stmt.lineno)
+    indent = first[: len(first) - len(first.lstrip())]
+    block = "".join(indent + line if line.strip() else line for line in (helper + "\n").splitlines(True))
+    edit = Edit(file=made.file, start_line=made.start_line, end_line=made.end_line,
+                replacement=block + made.replacement)
+    if not src.parses_in_file(edit.file, edit.start_line, edit.end_line, edit.replacement):
+        return [], None
+    return [edit], None
+
+
+def _choice(var: str, values: dict) -> str:
+    """`-100 if name == 'tags'` (several joined with `else`)."""
+    return " else ".join(f"{v} if {var} == {k!r}" for k, v in sorted(values.items()))
+
+
+def target_keys(tree: ast.Module | None, loader: str | None = None) -> dict[str | int, str]:
+    """Batch fields the file gives a classification loss as its target, each with the loss's ignore index:
+    keys of a dict batch (`loss_fn(out, batch["tags"].view(-1))` with `loss_fn = nn.CrossEntropyLoss(...)`,
+    `F.cross_entropy(out, batch["labels"])`), and positions of a tuple batch (`for x, y in loader:` then
+    `F.nll_loss(out, y)`: position 1)."""
+    if tree is None:
+        return {}
+    losses: dict[str, str] = {}  # the names bound to loss modules, with their ignore index
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, ast.Call) and \
+                src.call_name(n.value).split(".")[-1] in _LOSSES:
+            losses[ast.unparse(n.targets[0])] = _ignore_index(n.value)
+    out: dict[str, str] = {}
+    for call in src.calls(tree):
+        name = src.call_name(call)
+        if name in losses:
+            ignore = losses[name]
+        elif name.split(".")[-1] in _LOSSES.values() and name.split(".")[0] in ("F", "functional", "torch", "nn"):
+            ignore = _ignore_index(call)
+        else:
+            continue
+        target = call.args[1] if len(call.args) > 1 else getattr(src.keyword(call, "target"), "value", None)
+        while isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and \
+                target.func.attr in _TARGET_WRAPPERS:
+            target = target.func.value
+        if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and \
+                isinstance(target.slice.value, str):
+            out[target.slice.value] = ignore
+        elif isinstance(target, ast.Name) and loader:
+            k = _unpacked_at(tree, loader, target.id)
+            if k is not None:
+                out[k] = ignore
+    return out
+
+
+def _unpacked_at(tree: ast.Module, loader: str, name: str) -> int | None:
+    """k when a loop unpacks the loader's batches with `name` at position k (`for x, y in loader`,
+    `for step, (x, y) in enumerate(loader)`)."""
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.For):
+            continue
+        it, target = n.iter, n.target
+        if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args and \
+                isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            it, target = it.args[0], target.elts[1]
+        if ast.unparse(it) == loader and isinstance(target, ast.Tuple):
+            hits = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name]
+            if hits:
+                return hits[0]
+    return None
+
+
+def _ignore_index(call: ast.Call) -> str:
+    """The loss's `ignore_index=` as written (a number or a name), else PyTorch's default -100."""
+    kw = src.keyword(call, "ignore_index")
+    return ast.unparse(kw.value) if kw is not None else "-100"
