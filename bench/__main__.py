@@ -5,6 +5,7 @@ bench/results.json (`figures`: value, unit, budget, pass per key; then every raw
 exits 1 when a budget fails; `--quick` (the CI smoke run: few iterations, a handful of corpus cases, the
 largest scaling points skipped) asserts nothing.
   install    import + install in a fresh interpreter, bare and after `import torch`     (bench/install.py)
+  startup    a script that fails at once: the whole process with and without explainerr  (bench/startup.py)
   steady     a ~2 s tensor workload under `python -m explainerr` vs plain python      (bench/steady.py)
   explain    time to explanation, cold and warm, one case per pattern id + no match  (bench/explain_time.py)
   scaling    tensor size, stack depth, number of locals: time, output, peak memory    (bench/scaling.py)
@@ -35,6 +36,10 @@ if str(ROOT) not in sys.path:
 from bench._util import PY, env  # noqa: E402
 
 COLD_MS, WARM_MS = 150.0, 20.0
+#: explainerr against rich.traceback (show_locals for an explanation), measured side by side in one run
+COLD_RATIO, WARM_RATIO, INSTALL_RATIO = 0.1, 0.02, 0.05
+#: what explainerr may add to a process that fails at once
+STARTUP_ADDED_MS = 80.0
 QUICK_ACCURACY = ["c01-mean-pool-fixed-max-len", "n15-view-after-transpose-heads"]
 
 #: key -> (label, unit, budget text, check(value, results) -> bool); the keys are what tests/test_bench.py expects
@@ -44,6 +49,18 @@ FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
     "install.explainerr_after_threading_ms": ("install, threading already imported", "ms", "<= 3", lambda v, r: v <= 3),
     "install.explainerr_after_torch_ms": ("install, torch already imported", "ms", "<= 3", lambda v, r: v <= 3),
     "install.rich_traceback_ms": ("install: rich.traceback.install() (ref)", "ms", "", None),
+    "install.ratio_to_rich": ("install: explainerr / rich.traceback.install()", "x", f"<= {INSTALL_RATIO}",
+                              lambda v, r: v <= INSTALL_RATIO),
+    "startup.cli_plain_ms": ("startup: python failing.py (ref)", "ms", "", None),
+    "startup.cli_explainerr_ms": ("startup: python -m explainerr failing.py", "ms", "", None),
+    "startup.cli_added_ms": ("startup: added by python -m explainerr", "ms", f"<= {STARTUP_ADDED_MS:.0f}",
+                             lambda v, r: v <= STARTUP_ADDED_MS),
+    "startup.install_plain_ms": ("startup: python -c CODE (ref)", "ms", "", None),
+    "startup.install_explainerr_ms": ("startup: python -c 'explainerr.install(); CODE'", "ms", "", None),
+    "startup.install_added_ms": ("startup: added by explainerr.install()", "ms", f"<= {STARTUP_ADDED_MS:.0f}",
+                                 lambda v, r: v <= STARTUP_ADDED_MS),
+    "startup.cli_added_cpu_ms": ("startup: CPU time added by python -m explainerr", "ms", "", None),
+    "startup.install_added_cpu_ms": ("startup: CPU time added by install()", "ms", "", None),
     "steady.plain_s": ("steady: python script.py", "s", "", None),
     "steady.explainerr_s": ("steady: python -m explainerr script.py", "s", "", None),
     "steady.overhead_pct": ("steady: wall-time overhead", "%", "<= 2 or noise",
@@ -52,19 +69,25 @@ FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
     "steady.script_overhead_pct": ("steady: in-script time overhead", "%", "", None),
     "steady.extra_threads": ("steady: extra threads at exit", "", "0", lambda v, r: v == 0),
     "steady.trace_hooks_set": ("steady: trace/profile hooks set", "", "0", lambda v, r: v == 0),
-    "explain.explainerr.cold_ms": ("explain cold, explainerr (median of cases)", "ms", f"<= {COLD_MS:.0f}",
-                                   lambda v, r: v <= COLD_MS),
-    "explain.explainerr.warm_ms": ("explain warm, explainerr", "ms", f"<= {WARM_MS:.0f}", lambda v, r: v <= WARM_MS),
+    "explain.explainerr.cold_ratio": ("explain cold, explainerr / rich show_locals", "x", f"<= {COLD_RATIO}",
+                                      lambda v, r: v <= COLD_RATIO),
+    "explain.explainerr.warm_ratio": ("explain warm, explainerr / rich show_locals", "x", f"<= {WARM_RATIO}",
+                                      lambda v, r: v <= WARM_RATIO),
+    "explain.no_match.cold_ratio": ("explain cold, no pattern matches / rich", "x", f"<= {COLD_RATIO}",
+                                    lambda v, r: v <= COLD_RATIO),
+    "explain.no_match.warm_ratio": ("explain warm, no pattern matches / rich", "x", f"<= {WARM_RATIO}",
+                                    lambda v, r: v <= WARM_RATIO),
+    "explain.explainerr-rich.cold_ratio": ("explain cold, rich format (tty) / rich", "x", "", None),
+    "explain.explainerr-rich.warm_ratio": ("explain warm, rich format (tty) / rich", "x", f"<= {WARM_RATIO}",
+                                           lambda v, r: v <= WARM_RATIO),
+    "explain.explainerr.cold_ms": ("explain cold, explainerr (median of cases)", "ms", "", None),
+    "explain.explainerr.warm_ms": ("explain warm, explainerr", "ms", "", None),
     "explain.explainerr.cold_max_ms": ("explain cold, explainerr, worst case", "ms", "", None),
     "explain.explainerr.warm_max_ms": ("explain warm, explainerr, worst case", "ms", "", None),
-    "explain.explainerr-rich.cold_ms": ("explain cold, explainerr rich format (tty)", "ms", f"<= {COLD_MS:.0f}",
-                                        lambda v, r: v <= COLD_MS),
-    "explain.explainerr-rich.warm_ms": ("explain warm, explainerr rich format (tty)", "ms", f"<= {WARM_MS:.0f}",
-                                        lambda v, r: v <= WARM_MS),
-    "explain.no_match.cold_ms": ("explain cold, error no pattern matches", "ms", f"<= {COLD_MS:.0f}",
-                                 lambda v, r: v <= COLD_MS),
-    "explain.no_match.warm_ms": ("explain warm, error no pattern matches", "ms", f"<= {WARM_MS:.0f}",
-                                 lambda v, r: v <= WARM_MS),
+    "explain.explainerr-rich.cold_ms": ("explain cold, explainerr rich format (tty)", "ms", "", None),
+    "explain.explainerr-rich.warm_ms": ("explain warm, explainerr rich format (tty)", "ms", "", None),
+    "explain.no_match.cold_ms": ("explain cold, error no pattern matches", "ms", "", None),
+    "explain.no_match.warm_ms": ("explain warm, error no pattern matches", "ms", "", None),
     "explain.traceback.cold_ms": ("explain cold, traceback (ref)", "ms", "", None),
     "explain.traceback.warm_ms": ("explain warm, traceback (ref)", "ms", "", None),
     "explain.rich-show-locals.cold_ms": ("explain cold, rich show_locals (ref)", "ms", "", None),
@@ -118,6 +141,15 @@ FIGURES: dict[str, tuple[str, str, str, Check | None]] = {
     "worst.missing_tracebacks": ("worst case: inputs without their traceback", "", "0", lambda v, r: v == 0),
 }
 
+#: figure -> (explainerr's figure, the reference's) printed beside it
+BESIDE: dict[str, tuple[str, str]] = {
+    "install.ratio_to_rich": ("install.explainerr_ms", "install.rich_traceback_ms"),
+    "startup.cli_added_ms": ("startup.cli_explainerr_ms", "startup.cli_plain_ms"),
+    "startup.install_added_ms": ("startup.install_explainerr_ms", "startup.install_plain_ms"),
+    **{f"explain.{tool}.{kind}_ratio": (f"explain.{tool}.{kind}_ms", f"explain.rich-show-locals.{kind}_ms")
+       for tool in ("explainerr", "explainerr-rich", "no_match") for kind in ("cold", "warm")},
+}
+
 
 def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
     """The FIGURES values out of the raw measurements (None where a part was not measured)."""
@@ -128,6 +160,10 @@ def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
         v["install.explainerr_after_threading_ms"] = ins["explainerr after threading"] - ins["nothing"]
         v["install.explainerr_after_torch_ms"] = ins["explainerr after torch"] - ins["nothing"]
         v["install.rich_traceback_ms"] = ins["rich.traceback"] - ins["nothing"]
+        v["install.ratio_to_rich"] = raw["install"].get("ratio_to_rich")
+    for pair, s in raw.get("startup", {}).items():
+        for k in ("plain_ms", "explainerr_ms", "added_ms", "added_cpu_ms"):
+            v[f"startup.{pair}_{k}"] = s[k]
     for k, x in raw.get("steady", {}).items():
         if f"steady.{k}" in v:
             v[f"steady.{k}"] = x
@@ -136,7 +172,8 @@ def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
             if f"explain.{tool}.{k}" in v:
                 v[f"explain.{tool}.{k}"] = x
     nm = raw.get("explain", {}).get("no_match") or {}
-    v["explain.no_match.cold_ms"], v["explain.no_match.warm_ms"] = nm.get("cold_ms"), nm.get("warm_ms")
+    for k in ("cold_ms", "warm_ms", "cold_ratio", "warm_ratio"):
+        v[f"explain.no_match.{k}"] = nm.get(k)
     for part in ("scaling", "accuracy", "catalogue", "verify", "worst"):
         for k, x in raw.get(part, {}).items():
             if f"{part}.{k}" in v:
@@ -171,16 +208,21 @@ def figures(raw: dict[str, Any], assert_budgets: bool) -> dict[str, dict[str, An
     return out
 
 
+def _text(v: Any) -> str:
+    return "n/a" if v is None else f"{v:.3g}" if isinstance(v, float) and abs(v) < 10 else \
+        f"{v:.1f}" if isinstance(v, float) else str(v)
+
+
 def print_table(figs: dict[str, dict[str, Any]], quick: bool) -> None:
-    print(f"\n{'figure':46} {'value':>12}  {'budget':16} status")
-    print("-" * 84)
-    for f in figs.values():
-        v = f["value"]
-        text = "n/a" if v is None else f"{v:.3g}" if isinstance(v, float) and abs(v) < 10 else \
-            f"{v:.1f}" if isinstance(v, float) else str(v)
+    """One row per figure; a figure measured against a reference shows both beside it (medians, ms)."""
+    print(f"\n{'figure':46} {'value':>12}  {'explainerr / reference':>24}  {'budget':16} status")
+    print("-" * 112)
+    for key, f in figs.items():
         status = "" if not f["budget"] else "not asserted" if quick else \
             "n/a" if f["pass"] is None else "PASS" if f["pass"] else "FAIL"
-        print(f"{f['label']:46} {text + ' ' + f['unit']:>12}  {f['budget']:16} {status}")
+        mine, ref = BESIDE.get(key, (None, None))
+        beside = f"{_text(figs[mine]['value'])} / {_text(figs[ref]['value'])} ms" if mine and ref else ""
+        print(f"{f['label']:46} {_text(f['value']) + ' ' + f['unit']:>12}  {beside:>24}  {f['budget']:16} {status}")
 
 
 def _step(name: str, fn: Callable[[], Any], raw: dict[str, Any]) -> None:
@@ -194,30 +236,35 @@ def main() -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus", help="a case-corpus folder")
     ap.add_argument("--runs", type=int, default=7, help="runs per figure where runs are repeated")
+    ap.add_argument("--explain-rounds", type=int, default=1,
+                    help="rounds of paired explainerr / rich runs per case in the explain part")
     ap.add_argument("--quick", action="store_true", help="smoke run: few iterations, no budgets asserted")
     ap.add_argument("--only", nargs="*",
-                    help="run only these parts (install steady explain scaling accuracy verify profile "
+                    help="run only these parts (install startup steady explain scaling accuracy verify profile "
                          "catalogue metamorphic worst)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     a = ap.parse_args()
-    parts = set(a.only or ("install", "steady", "explain", "scaling", "accuracy", "verify", "profile",
+    parts = set(a.only or ("install", "startup", "steady", "explain", "scaling", "accuracy", "verify", "profile",
                            *(() if a.quick else ("catalogue", "worst"))))
     corpus = a.corpus.resolve()
     # installed packages carry their bytecode: compile ours too, or cold figures would include compiling
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "explainerr"), str(ROOT / "bench")], env=env(),
                    check=False, capture_output=True)
-    from bench import catalogue, explain_time, install, profiling, scaling, steady, verify_time, worst_case
+    from bench import catalogue, explain_time, install, profiling, scaling, startup, steady, verify_time, worst_case
     from bench import corpus as corpus_mod
     raw: dict[str, Any] = {"quick": a.quick, "corpus": str(corpus), "python": sys.version.split()[0]}
     runs = 2 if a.quick else a.runs
     if "install" in parts:
         _step("install", lambda: install.bench_install(runs), raw)
+    if "startup" in parts:
+        _step("startup", lambda: startup.bench_startup(1 if a.quick else 2 * a.runs), raw)
     if "steady" in parts:
         _step("steady", lambda: steady.bench_steady(1 if a.quick else a.runs, 0.1 if a.quick else 1.0), raw)
     if "explain" in parts:
         tools = ("explainerr", "traceback", "rich-show-locals") if a.quick else explain_time.TOOLS
         _step("explain", lambda: explain_time.bench_explain(corpus, 1 if a.quick else None, tools,
-                                                           no_match_repeats=1 if a.quick else 3), raw)
+                                                           no_match_repeats=1 if a.quick else 3,
+                                                           rounds=a.explain_rounds), raw)
     if "scaling" in parts:
         _step("scaling", lambda: scaling.bench_scaling(a.quick), raw)
     if "accuracy" in parts:

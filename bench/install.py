@@ -1,6 +1,6 @@
 """Install cost: `import explainerr; explainerr.install()` timed inside a fresh interpreter, against nothing and
 against `rich.traceback.install()`, bare and after the imports a real program has already done (threading,
-torch); runs interleaved, medians.  Plus what dominates, from `-X importtime`."""
+torch); runs interleaved, medians; the ratio to rich is the median of each round's ratio.  Plus what dominates, from `-X importtime`."""
 from __future__ import annotations
 
 import subprocess
@@ -47,4 +47,8 @@ def bench_install(runs: int) -> dict[str, object]:
         for name, (pre, stmt) in VARIANTS.items():
             samples[name].append(_once(pre, stmt))
     med = {k: median(v) for k, v in samples.items()}
-    return {"median_ms": med, "samples_ms": samples, "importtime_top_us": importtime_top()}
+    # paired: each round's explainerr install against the same round's rich.traceback.install()
+    ratios = [(e - n) / (r - n) for e, r, n in zip(samples["explainerr"], samples["rich.traceback"],
+                                                   samples["nothing"]) if r - n > 0]
+    return {"median_ms": med, "samples_ms": samples, "ratio_to_rich": median(ratios), "ratios": ratios,
+            "importtime_top_us": importtime_top()}

@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.diff or ns.apply or ns.verify is not None:
         from . import fix_actions
         fix_actions.configure(diff=ns.diff, apply=ns.apply, verify=ns.verify)
-    report_path = hook.current_config().report_path
+    report_path = hook.report_path()
     if report_path:
         hook.clear_stale_report(report_path)  # after this run it describes this run's failure, or is absent
     return run_target(kind, target, rest)

@@ -39,8 +39,9 @@ def analyze(exc: BaseException, tb: types.TracebackType | None = None, facts: Fa
         if not found:
             found, note = _diagnose_links(exc, report, patterns)
             notes += [note] if note else []
-        from .patching import with_diffs
-        found = with_diffs(found)  # fix.diff and the edited files' hashes, read now
+        if any(d.fix is not None and d.fix.edits for d in found):
+            from .patching import with_diffs
+            found = with_diffs(found)  # fix.diff and the edited files' hashes, read now
         check_deadline()
     finally:
         end_deadline(token)

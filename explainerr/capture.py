@@ -23,7 +23,6 @@ from typing import Any, Iterator
 from . import files, safety
 from . import source as src
 from . import tensors as tf
-from . import textlog
 from .exceptions import exception_chain, exception_facts, is_library_file, read_exception
 from .exceptions import safe_text  # noqa: F401  (the one str() of an exception, re-exported)
 from .model import CallArg, ExceptionFacts, FrameFacts, ModuleFacts, ObjectFacts, Report, Scalar, TensorFacts
@@ -53,6 +52,15 @@ def worker_exception(facts: ExceptionFacts) -> ExceptionFacts | None:
     last = lines[-1] if lines else ""
     typ, _, msg = last.partition(": ")
     return ExceptionFacts(type=typ.strip() or m.group(1), message=msg.strip(), mro=facts.mro)
+
+
+def _compiled_user_line(message: str) -> str | None:
+    """textlog.compiled_user_line: the traceback-text reader is imported only for a message that holds the
+    section torch.compile appends to its errors."""
+    if "from user code:" not in message:
+        return None
+    from .textlog import compiled_user_line
+    return compiled_user_line(message)
 
 
 def _entries(tb: types.TracebackType | None) -> Iterator[types.TracebackType]:
@@ -324,7 +332,7 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None,
         notes.append("The error happened in a DataLoader worker process: only its traceback text survived, "
                       "so the live tensors of the failing frame were not available. Re-run with "
                       "num_workers=0 to get them.")
-    compiled = next((c for c in (textlog.compiled_user_line(f.message[:MAX_SCANNED_MESSAGE])
+    compiled = next((c for c in (_compiled_user_line(f.message[:MAX_SCANNED_MESSAGE])
                                  for f in [top, *chain_facts]) if c), None)
     if compiled:
         notes.append(f"Raised while torch.compile traced {compiled} with fake tensors; the same mistake fails "

@@ -11,10 +11,10 @@ through safety.py, so no `__getattribute__`, property or `__eq__` of the user's 
 from __future__ import annotations
 
 import builtins
+import functools
 import itertools
 import os
 import re
-import sysconfig
 import types
 from typing import Any
 
@@ -38,8 +38,11 @@ _type_module = type.__dict__["__module__"].__get__
 
 
 
+@functools.lru_cache(maxsize=1)
 def _library_dirs() -> tuple[str, ...]:
-    """Where installed code lives on this machine: the standard library and every site-packages folder."""
+    """Where installed code lives on this machine: the standard library and every site-packages folder
+    (found on first use, not when explainerr is imported)."""
+    import sysconfig
     dirs = [p for k, p in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib") and p]
     try:
         import site
@@ -49,7 +52,6 @@ def _library_dirs() -> tuple[str, ...]:
     return tuple({os.path.realpath(p) + os.sep for p in dirs if p})
 
 
-_LIB_DIRS = _library_dirs()
 _OWN_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
 #: A library path in a log from another machine: a site-packages or dist-packages folder, or a Python
 #: installation's standard library (`/usr/lib/python3.10/`, `C:\Python311\Lib\`).
@@ -66,7 +68,7 @@ def is_library_file(filename: str) -> bool:
     if filename.startswith("<"):
         return False  # notebook cells, exec of user code
     real = os.path.realpath(filename)
-    if real.startswith(_OWN_DIR) or any(real.startswith(d) for d in _LIB_DIRS):
+    if real.startswith(_OWN_DIR) or any(real.startswith(d) for d in _library_dirs()):
         return True
     return bool(_FOREIGN_LIBRARY.search(filename))
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import replace
 from typing import IO, Any, Callable
 
-from .model import Report
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the runner imports this module before the script starts: nothing beyond the stdlib
+    from .model import Report
 
 _options: dict[str, Any] = {}
 _context: list[Any] = []  # [RunContext] once remembered
@@ -89,6 +90,8 @@ def followup(report: Report, stream: IO[str] | None) -> Report:
 
 
 def _followup(report: Report, stream: IO[str] | None) -> Report:
+    from dataclasses import replace
+
     from .patching import Refused, apply, plan, report_diff
     d = report.diagnosis
     if d is None or d.fix is None:

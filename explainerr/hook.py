@@ -53,6 +53,12 @@ def current_config() -> Any:
     return Config.from_env(**_overrides)
 
 
+def report_path() -> str | None:
+    """`current_config().report_path`, read without building the configuration (the runner asks before the
+    script starts)."""
+    return _overrides.get("report_path") or os.environ.get("EXPLAINERR_REPORT") or None
+
+
 def write_report(report: Any, path: str, stream: IO[str] | None) -> None:
     """Write the JSON report to `path`.  A regular file (or a symlink to one, which is followed) is replaced
     atomically (a temporary file renamed over the target, with the mode the target had, or the umask's);
@@ -317,7 +323,7 @@ def _not_analysed(exc_type: Any, tb: types.TracebackType | None) -> bool:
 
 def _plain_report(exc_type: Any, exc: BaseException) -> None:
     """The minimal report of an exception that is not analysed, written with the standard library only."""
-    path = _overrides.get("report_path") or os.environ.get("EXPLAINERR_REPORT")
+    path = report_path()
     if not path:
         return
     import json

@@ -12,7 +12,7 @@
 Cache files are read only from a folder this user owns and no one else can write to (created with mode 0700),
 and written atomically; a unit that is missing, stale or corrupt is checked again and rewritten; when the folder
 cannot be written (a read-only home), the knowledge is checked in every process and nothing is written.
-Entry points of installed packs are cached too, keyed by the stamps of the folders on `sys.path`.
+Entry points of installed packs are cached too, keyed by the distributions found on `sys.path`.
 """
 from __future__ import annotations
 
@@ -221,18 +221,11 @@ def _prune(folder: str, kind: str) -> None:
 
 
 def entry_points(group: str) -> list[Any]:
-    """The installed entry points of `group`, from the cache while no folder on sys.path has changed (a
-    distribution installed or removed changes its folder's stamp)."""
+    """The installed entry points of `group`, from the cache while the distributions on `sys.path` stay the
+    same (see `distribution_stamps`)."""
     import json
-    import sys
     from importlib.metadata import EntryPoint
-    stamps = []
-    for p in sys.path:
-        try:
-            stamps.append(f"{p}:{os.stat(p or '.').st_mtime_ns}")
-        except OSError:
-            stamps.append(f"{p}:-")
-    key = key_of([(group, "\n".join(stamps).encode("utf-8", "replace"))], code=False)
+    key = key_of([(group, "\n".join(distribution_stamps()).encode("utf-8", "replace"))], code=False)
     try:
         found = json.loads(_load("entry-points", key) or b"null")
         if type(found) is dict and found["key"] == key and all(
@@ -244,3 +237,30 @@ def entry_points(group: str) -> list[Any]:
     points = list(scan(group=group))
     _store("entry-points", key, json.dumps({"key": key, "points": [[p.name, p.value] for p in points]}).encode())
     return points
+
+
+_DIST_SUFFIXES = (".dist-info", ".egg-info")
+
+
+def distribution_stamps() -> list[str]:
+    """What the installed entry points depend on, in `sys.path` order: the modification time of each folder
+    that holds a distribution (installing or removing one changes it) and of each zip or egg file.  A folder
+    without any distribution counts for nothing, so the script's own folder (first on sys.path, different for
+    every project, changed by every file a run writes) does not make the installed packs be looked up again."""
+    import sys
+    out = []
+    for p in sys.path:
+        folder = p or "."
+        try:
+            with os.scandir(folder) as it:
+                if not any(e.name.lower().endswith(_DIST_SUFFIXES) for e in it):
+                    continue
+        except NotADirectoryError:
+            pass
+        except OSError:
+            continue
+        try:
+            out.append(f"{p}:{os.stat(folder).st_mtime_ns}")
+        except OSError:
+            pass
+    return out

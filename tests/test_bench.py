@@ -11,9 +11,10 @@ from conftest import ROOT, run_py
 #: figures with a budget: the JSON must always carry them (tools outside the project read them)
 BUDGETED = {
     "install.explainerr_ms", "install.explainerr_after_threading_ms", "install.explainerr_after_torch_ms",
+    "install.ratio_to_rich", "startup.cli_added_ms", "startup.install_added_ms",
     "steady.overhead_pct", "steady.extra_threads", "steady.trace_hooks_set",
-    "explain.explainerr.cold_ms", "explain.explainerr.warm_ms", "explain.explainerr-rich.cold_ms",
-    "explain.explainerr-rich.warm_ms", "explain.no_match.cold_ms", "explain.no_match.warm_ms",
+    "explain.explainerr.cold_ratio", "explain.explainerr.warm_ratio", "explain.explainerr-rich.warm_ratio",
+    "explain.no_match.cold_ratio", "explain.no_match.warm_ratio",
     "scaling.size_time_ratio", "scaling.depth_time_ratio", "scaling.depth_max_lines", "scaling.recursion_ms",
     "scaling.locals_max_ms", "scaling.source_max_ms", "scaling.peak_extra_mb", "accuracy.false_alarms",
     "verify.disagreements",
@@ -21,6 +22,8 @@ BUDGETED = {
 #: figures the quick run measures (the others are null there)
 MEASURED_IN_QUICK = {
     "install.explainerr_ms", "install.explainerr_after_torch_ms", "install.rich_traceback_ms",
+    "install.ratio_to_rich", "startup.cli_plain_ms", "startup.cli_explainerr_ms", "startup.install_plain_ms",
+    "startup.install_explainerr_ms", "explain.explainerr.cold_ratio", "explain.explainerr.warm_ratio",
     "steady.plain_s", "steady.explainerr_s", "explain.explainerr.cold_ms", "explain.explainerr.warm_ms",
     "explain.traceback.cold_ms", "explain.rich-show-locals.warm_ms", "scaling.size_time_ratio",
     "scaling.depth_time_ratio", "scaling.recursion_ms", "scaling.locals_max_ms", "scaling.peak_extra_mb",
@@ -42,6 +45,10 @@ def test_bench_quick_run_writes_every_figure():
     for key in MEASURED_IN_QUICK:
         assert isinstance(figs[key]["value"], (int, float)) and figs[key]["value"] >= 0, key
     assert figs["explain.explainerr.cold_ms"]["value"] > figs["explain.explainerr.warm_ms"]["value"] > 0
+    # a ratio is explainerr's time over rich's, paired in one run; the whole process includes the explanation
+    assert data["explain"]["summary"]["explainerr"]["pairs"] >= 1
+    assert len(data["startup"]["cli"]["added_runs_ms"]) == len(data["startup"]["install"]["added_runs_ms"]) >= 1
+    assert "explainerr / reference" in p.stdout
     assert all(f["pass"] is None for f in figs.values())  # quick mode asserts no budget
     assert data["failed"] == []
     # facts, not timings: they hold on any machine

@@ -322,16 +322,32 @@ def test_an_explanation_imports_only_what_its_patterns_name(tmp_path):
     assert "yaml" in json.loads(first.stdout)["modules"]
 
 
-def test_installed_entry_points_are_cached_until_sys_path_changes(tmp_path, cache, monkeypatch):
+def test_installed_entry_points_are_cached_until_the_distributions_on_sys_path_change(tmp_path, cache,
+                                                                                       monkeypatch):
     calls = []
     import importlib.metadata as md
     original = md.entry_points
     monkeypatch.setattr(md, "entry_points", lambda **kw: calls.append(kw) or original(**kw))
     first = knowledge_cache.entry_points("explainerr.knowledge")
     assert knowledge_cache.entry_points("explainerr.knowledge") == first and len(calls) == 1
-    monkeypatch.setattr(sys, "path", [*sys.path, str(tmp_path)])
-    knowledge_cache.entry_points("explainerr.knowledge")
-    assert len(calls) == 2
+    # a script's own folder, first on sys.path and written to by the run: no distribution, no new look-up
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.setattr(sys, "path", [str(project), *sys.path])
+    (project / "checkpoint.pt").write_bytes(b"x")
+    assert knowledge_cache.entry_points("explainerr.knowledge") == first and len(calls) == 1
+    # a distribution installed into a folder on sys.path: looked up again, and found
+    site = tmp_path / "site"
+    (site / "team_pack-1.0.dist-info").mkdir(parents=True)
+    (site / "team_pack-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: team-pack\nVersion: 1.0\n")
+    (site / "team_pack-1.0.dist-info" / "entry_points.txt").write_text("[explainerr.knowledge]\nteam = team_pack:FOLDER\n")
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    found = knowledge_cache.entry_points("explainerr.knowledge")
+    assert len(calls) == 2 and ("team", "team_pack:FOLDER") in [(p.name, p.value) for p in found]
+    # ... and removed again: the distributions are those of the first look-up, whose answer is still kept
+    import shutil
+    shutil.rmtree(site / "team_pack-1.0.dist-info")
+    assert knowledge_cache.entry_points("explainerr.knowledge") == first and len(calls) == 2
 
 
 SHIPPED_PROBE = r"""
