@@ -52,6 +52,7 @@ TWO_SEGMENTS = fact("two-segments", "the model's type_vocab_size is 2: segments 
 EDIT_NO_SEGMENTS = fact("edit-no-segments", "the fix stops the tokenizer from returning token_type_ids")
 EDIT_WRAP_SEGMENTS = fact("edit-wrap-segments", "the fix wraps a running segment index into the model's segments")
 EDIT_SIZE_SEGMENTS = fact("edit-size-segments", "the fix sizes the config or the table for every segment id")
+EDIT_CAP_SEGMENTS = fact("edit-cap-segments", "the fix caps a running count of separators at the model's last segment")
 ODD_SLOT_SHAPE = fact("odd-slot-shape", "the tensor in the token_type_ids slot has another shape than the input ids")
 SEGMENT_SLOT = fact("positional-slot", "the tensor filled the token_type_ids parameter by position although "
                                        "it is not segment ids")

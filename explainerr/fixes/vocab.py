@@ -189,6 +189,9 @@ def token_type(ctx: Context, f: Finding) -> Located:
             f.facts.add("edit-no-segments")
             return edits_of(src.LineEditor.for_node(hit[0], hit[1]).add_keywords(
                 hit[1], "return_token_type_ids=False")), None
+    counted = _counted_segments(ctx, f, n if isinstance(n, int) else f.values.get("num_embeddings"))
+    if counted:
+        return counted, None
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
@@ -218,6 +221,7 @@ def token_type(ctx: Context, f: Finding) -> Located:
             kw = src.keyword(call, "type_vocab_size")
             e = src.LineEditor.for_node(file, call)
             f.facts.add("edit-size-segments")
+            f.confidence = "medium"  # more segments is a guess at what the ids were meant to be
             if kw is None:
                 return edits_of(e.add_keywords(call, f"type_vocab_size={needed}")), None
             return edits_of(e.replace(kw.value, str(needed))), None
@@ -225,6 +229,27 @@ def token_type(ctx: Context, f: Finding) -> Located:
     if grown[0]:
         f.facts.add("edit-size-segments")
     return grown
+
+
+def _counted_segments(ctx: Context, f: Finding, n: object) -> list[Edit]:
+    """Segment ids made as a running count of separators (`(ids == sep_id).cumsum(1)`): every separator starts
+    a new segment, so a closing separator (and the padding after it) counts one past the model's segments.
+    The count is capped at the model's last segment where it is made."""
+    from ..provenance import trace
+    user = f.hints.get("user_ids")
+    if user is None or not isinstance(n, int) or n < 2 or ctx.frames[user.frame].library:
+        return []
+    for o in trace(ctx, user)[:4]:
+        tree = src.tree_of(o.file)
+        stmt = src.statement_at(tree, o.line) if tree is not None else None
+        counts = [c for c in src.calls(stmt) if isinstance(c.func, ast.Attribute) and c.func.attr == "cumsum"] \
+            if stmt is not None else []
+        if len(counts) == 1:
+            f.facts.add("edit-cap-segments")
+            f.values["capped"] = f".clamp(max={n - 1})"
+            e = src.LineEditor.for_node(o.file, stmt)
+            return edits_of(e.replace(counts[0], f"{src.segment(o.file, counts[0])}.clamp(max={n - 1})"))
+    return []
 
 
 def _tokenizer_call_made(ctx: Context, f: Finding) -> tuple[str, ast.Call] | None:
