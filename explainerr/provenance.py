@@ -352,6 +352,8 @@ def _dtype_note(stmt: ast.AST) -> str | None:
     value = getattr(stmt, "value", None)
     if isinstance(value, ast.Call):
         dtype = flow.default_dtype(value)
+        if dtype is not None and src.call_name(value) == "torch.Tensor":
+            return f"torch.Tensor(...) makes {dtype} values, whatever the data"
         if dtype is not None:
             return f"{src.call_name(value)} without dtype= gives {dtype}"
     return None

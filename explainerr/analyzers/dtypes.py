@@ -18,6 +18,8 @@ DEFAULT_DTYPE = fact("default-dtype", "the index was made by a constructor calle
                                       "a float dtype")
 FLOAT_OPERAND = fact("float-operand", "the index is computed from a float tensor (arithmetic keeps its dtype)")
 PACKED = fact("packed-with-floats", "the index is a column or item of a float tensor that also holds float values")
+LEGACY_CONSTRUCTOR = fact("legacy-constructor", "the index was made by `torch.Tensor(data)`, which always makes "
+                          "the default float dtype and takes no dtype=")
 EDIT_DTYPE = fact("edit-dtype", "the fix gives the constructor that made the index an integer dtype")
 DIVISION = fact("division", "the index is computed with `/`, which always gives floats")
 FLOAT_LITERALS = fact("float-literals", "the index is built from float numbers (`torch.tensor([0.0, 2.0])`)")
@@ -47,6 +49,17 @@ def float_index(ctx: Context) -> Finding | None:
             if fail is not None and fail.name:
                 indexed[u.expr] = fail.name
     user = ctx.user
+    if lib is not None and not candidates and user is not None:
+        # the library reshaped the index before it failed (`embedding_bag` flattens 2-D input): the float
+        # tensor the user's failing call passed in
+        passed = [t for a in user.call_args for t in [user.tensor(a.text)] if t is not None and t.is_float
+                  and t.numel == lib.numel]
+        if len(passed) == 1:
+            candidates.append(passed[0])
+            from .vocab import embedding_failure
+            fail = embedding_failure(ctx)
+            if fail is not None and fail.name:
+                indexed[passed[0].expr] = fail.name
     if user is not None:
         names = _names_used_as_index(user.node or "")
         names.update({k: v for k, v in _names_used_as_index(user.statement or "").items() if k not in names})
@@ -94,6 +107,8 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
                 f.values.update(made=one_line(file, call), made_where=where(file, stmt), made_dtype=dtype,
                                 int_dtype=f"{module}.int64" if module in ("np", "numpy") else "torch.long")
                 f.facts.add(DEFAULT_DTYPE)
+                if src.call_name(call) == "torch.Tensor":
+                    f.facts.add(LEGACY_CONSTRUCTOR)
                 if module in ("np", "numpy"):
                     f.facts.add("numpy")
                 f.hints["made"] = (file, stmt, call)

@@ -1,5 +1,5 @@
 """Fixes for dtypes: a float index made integer where its dtype was decided (the constructor that defaulted
-to a float dtype gets `dtype=`), else `.long()` where it was assigned, else where it is used."""
+to a float dtype gets `dtype=`; the legacy `torch.Tensor(data)` becomes `torch.tensor(data, dtype=...)`), else `.long()` where it was assigned, else where it is used."""
 from __future__ import annotations
 
 import ast
@@ -16,7 +16,14 @@ def index_long(ctx: Context, f: Finding) -> Located:
     made = f.hints.get("made")
     if made:
         file, stmt, call = made
-        e = edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"dtype={f.values['int_dtype']}"))
+        editor = src.LineEditor.for_node(file, stmt)
+        if "legacy-constructor" in f.facts:  # torch.Tensor takes no dtype=: torch.tensor does
+            if len(call.args) != 1 or call.keywords or isinstance(call.args[0], ast.Constant):
+                return [], None
+            editor.replace(call, f"torch.tensor({src.segment(file, call.args[0])}, dtype={f.values['int_dtype']})")
+        else:
+            editor.add_keywords(call, f"dtype={f.values['int_dtype']}")
+        e = edits_of(editor)
         if e:
             f.facts.add("edit-dtype")
             return e, None
