@@ -61,6 +61,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
         return steps
     name = root_name(t.expr)
     line = frame.line
+    position = None  # the place of the name in the tuple a `for` unpacked it from (a batch's fields)
     while name and len(steps) < MAX_STEPS:
         tree = src.tree_of(frame.file)
         if tree is None:
@@ -73,15 +74,17 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             a = found[-1]
             _writes_since(frame, tree, scope, name, a.stmt.lineno, line, t.expr, steps)
             _add(steps, frame, a.stmt, t.expr)
-            name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps), a.stmt.lineno
+            name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps, position), a.stmt.lineno
+            position = None
             continue
         if loop is not None:
             _add(steps, frame, loop, t.expr, header=True)
+            position = _unpacked_position(loop.target, name)
             it = loop.iter
             while isinstance(it, ast.Call) and src.call_name(it) in ("enumerate", "tqdm", "tqdm.tqdm") and it.args:
                 it = it.args[0]
             if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "DataLoader":
-                _loader_lines(frame, tree, it, t.expr, steps)  # `for batch in DataLoader(...)`
+                _loader_lines(frame, tree, it, t.expr, steps, position)  # `for batch in DataLoader(...)`
                 break
             name, line = _iterated_name(loop.iter), loop.lineno
             continue
@@ -134,8 +137,20 @@ def _writes_since(frame: FrameFacts, tree: ast.Module, scope: ast.AST, name: str
             _add(steps, frame, stmt, expr)
 
 
+def _unpacked_position(target: ast.AST, name: str) -> int | None:
+    """k when a `for` target unpacks `name` at place k (`for ids, mask, y in loader` gives mask 1; also
+    `for i, (ids, mask) in enumerate(loader)`)."""
+    if isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Tuple) and \
+            any(isinstance(e, ast.Name) and e.id == name for e in target.elts[1].elts):
+        target = target.elts[1]
+    if isinstance(target, ast.Tuple):
+        hits = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name]
+        return hits[0] if hits else None
+    return None
+
+
 def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt, expr: str,
-            steps: list[Origin]) -> str | None:
+            steps: list[Origin], position: int | None = None) -> str | None:
     """After an assignment: the name to keep following, having added a helper's or a DataLoader's lines."""
     while (isinstance(value, ast.Call) and _CONVERSIONS.match(src.call_name(value)) and value.args
            and isinstance(value.args[0], (ast.Call, ast.Name))):
@@ -148,7 +163,7 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
             _helper_lines(frame, helper, expr, steps)
             return None
         if src.call_name(value).split(".")[-1] == "DataLoader":
-            _loader_lines(frame, tree, value, expr, steps)
+            _loader_lines(frame, tree, value, expr, steps, position)
             return None
         if _FACTORY.match(src.call_name(value)):
             return None  # made here (torch.zeros, torch.tensor, np.array): the line itself is the origin
@@ -194,6 +209,13 @@ def _user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionD
     return None
 
 
+def _own_method(tree: ast.Module, node: ast.AST, method: str) -> ast.FunctionDef | None:
+    """`self.<method>` read at `node`: that method of the class around it."""
+    cls = src.enclosing_class(tree, node.lineno)  # type: ignore[attr-defined]
+    defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == method] if cls is not None else []
+    return defs[-1] if defs else None
+
+
 def _instance_method(tree: ast.Module, instance: str, method: str) -> ast.FunctionDef | None:
     """`helpers.build(...)` where the file makes `helpers = Helpers(...)` at module level and defines class
     `Helpers` with a method `build`: that method's definition."""
@@ -208,15 +230,18 @@ def _instance_method(tree: ast.Module, instance: str, method: str) -> ast.Functi
 
 
 def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list[Origin],
-                  name: str | None = None) -> None:
+                  name: str | None = None, position: int | None = None) -> None:
     """A helper's return statement, preceded by the assignment of the first local its return uses (for
-    `batch["labels"]` and a returned dict, the local behind the "labels" entry)."""
+    `batch["labels"]` and a returned dict, the local behind the "labels" entry; for a returned tuple unpacked
+    by a loop, the item at the unpacked place)."""
     returns = [n for n in src.walk_scope(fn) if isinstance(n, ast.Return) and n.value is not None]
     if not returns:
         return
     ret = max(returns, key=lambda n: n.lineno)
     value: ast.AST = ret.value
     function = name or fn.name
+    if position is not None and isinstance(value, ast.Tuple) and position < len(value.elts):
+        value = value.elts[position]
     key = re.fullmatch(r'\w+\["(\w+)"\]', expr)
     tree = frame_tree(frame)
     set_item = None
@@ -247,16 +272,19 @@ def _in_function(o: Origin, function: str) -> Origin:
     return replace(o, function=function)
 
 
-def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str, steps: list[Origin]) -> None:
-    """A DataLoader's collate function's return, else its dataset class's `__getitem__` return."""
+def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str, steps: list[Origin],
+                  position: int | None = None) -> None:
+    """A DataLoader's collate function's return (a function, a method of a helper object, or `self.<method>`
+    of the class that builds the DataLoader), else its dataset class's `__getitem__` return."""
     kw = src.keyword(call, "collate_fn")
     if kw is not None and isinstance(kw.value, (ast.Name, ast.Attribute)):
         v = kw.value
         fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == v.id), None) \
-            if isinstance(v, ast.Name) else _instance_method(tree, v.value.id, v.attr) \
+            if isinstance(v, ast.Name) else _own_method(tree, call, v.attr) \
+            if isinstance(v.value, ast.Name) and v.value.id == "self" else _instance_method(tree, v.value.id, v.attr) \
             if isinstance(v.value, ast.Name) else None
         if fn is not None:
-            _helper_lines(frame, fn, expr, steps)
+            _helper_lines(frame, fn, expr, steps, position=position)
         return
     dataset = call.args[0] if call.args else (src.keyword(call, "dataset").value if src.keyword(call, "dataset")
                                              else None)

@@ -127,8 +127,8 @@ def _mask_construction(ctx: Context, f: Finding) -> list[Edit]:
     if a is None:  # a mask built right in the call (`encoder(x, src_key_padding_mask=torch.zeros(2, 4))`)
         found = failing_statement(frame)
         made = find_expr(frame.file, found[1], outer.expr) if found else None
-        if made is None or not isinstance(made, ast.Call):
-            return []
+        if made is None or not isinstance(made, ast.Call):  # a name made elsewhere: where the provenance goes
+            return _construction_upstream(ctx, f, set(f.hints.get("consts") or []), mask_len, other_len)
         a = src.Assignment(found[1], made)
     consts = set(f.hints.get("consts") or [])
     made = _construct_at(ctx, frame, tree, a, name, consts, mask_len, other_len, outer)
@@ -145,6 +145,11 @@ def _construction_upstream(ctx: Context, f: Finding, consts: set[str], mask_len:
     for o in provenance.trace(ctx, mask)[1:]:
         frame = next((fr for fr in ctx.user_frames() if fr.file == o.file and fr.function == o.function
                       and not fr.library), None)
+        if frame is None:  # a function that ran earlier (a collate): only its source is known
+            made = _width_beside(ctx, f, o)
+            if made:
+                return made
+            continue
         tree = src.tree_of(o.file) if frame is not None else None
         stmt = src.statement_at(tree, o.line) if tree is not None else None
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
@@ -154,6 +159,30 @@ def _construction_upstream(ctx: Context, f: Finding, consts: set[str], mask_len:
                              other_len, frame.tensor(name))
         if made:
             return made
+    return []
+
+
+def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
+    """A mask built as `torch.arange(W) >= lengths[:, None]` in a function that ran before the failure (a
+    collate), next to the tensor it must fit (`tokens = pad_sequence(ids, ...)`, found by that tensor's own
+    provenance in the same function): W, whatever it is, becomes that tensor's length."""
+    other, other_len = f.hints.get("other"), f.hints.get("other_len")
+    tree = src.tree_of(o.file)
+    stmt = src.statement_at(tree, o.line) if tree is not None else None
+    if other is None or other_len not in other.shape or not (
+            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return []
+    ranges = [c for n in ast.walk(stmt.value) if isinstance(n, ast.Compare) for c in ast.walk(n)
+              if isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] == "arange" and len(c.args) in (1, 2)]
+    if len(ranges) != 1:
+        return []
+    width = ranges[0].args[-1]
+    for p in provenance.trace(ctx, other):
+        made = src.statement_at(tree, p.line) if p.file == o.file and p.function == o.function else None
+        if isinstance(made, ast.Assign) and len(made.targets) == 1 and isinstance(made.targets[0], ast.Name) \
+                and made.lineno < stmt.lineno:
+            length = f"{made.targets[0].id}.size({other.shape.index(other_len)})"
+            return edits_of(src.LineEditor.for_node(o.file, stmt).replace(width, length))
     return []
 
 
