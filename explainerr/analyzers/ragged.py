@@ -22,6 +22,19 @@ _COLLATE_FILE = re.compile(r"torch[/\\]utils[/\\]data[/\\]_utils[/\\]collate\.py
 _MAKES_TENSOR = re.compile(r"(^|\.)(stack|tensor|as_tensor|LongTensor|FloatTensor|cat)$")
 
 
+_CHAINED = re.compile(r"expected sequence of length (\d+) at dim \d+ \(got (\d+)\)")
+
+
+def _chained_lengths(ctx: Context) -> list[str]:
+    """The two lengths a chained exception names when the last message has none (a tokenizer's "Unable to
+    create tensor" is raised from torch's "expected sequence of length 6 at dim 1 (got 4)")."""
+    for c in ctx.report.chain:
+        m = _CHAINED.search(c.message)
+        if m:
+            return [m.group(1), m.group(2)]
+    return []
+
+
 @analyzer("ragged-sequences")
 def ragged_sequences(ctx: Context) -> Finding | None:
     """Rows of different lengths made into one tensor: by the user's own `torch.tensor`/`torch.stack`, by a
@@ -32,7 +45,7 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     if g.get("a") and g.get("b"):
         len_a, len_b = f"[{g['a']}]", f"[{g['b']}]"
     else:
-        lens = [g.get(k) for k in ("expected", "got") if g.get(k)]
+        lens = [g.get(k) for k in ("expected", "got") if g.get(k)] or _chained_lengths(ctx)
         len_a, len_b = (lens + ["?", "?"])[:2]
     f = Finding()
     f.values.update(len_a=len_a, len_b=len_b, lengths=f" ({len_a} and {len_b})" if len_a != "?" else "")
