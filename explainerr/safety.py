@@ -14,11 +14,15 @@ short; a wall-clock cap `WALL_FACTOR` times larger stops an analysis that waits 
 checked cooperatively in every loop whose length depends on the input (the work between two checks is bounded
 by the size caps of each stage); `check_deadline` raises `AnalysisTimeout` (a BaseException, so no broad
 `except Exception` in an analyzer swallows it).  The clocks are `cpu_clock` and `wall_clock`, looked up at
-each check so tests can replace them.
+each check so tests can replace them.  While an analysis runs, Python's cyclic garbage collector is paused
+(and resumed when the outermost one ends, unless it was off already): a collection in the middle would run
+the `__del__` methods and weakref callbacks of the user's objects, and the first explanation in a process,
+which imports explainerr's modules, would spend part of its time collecting.
 This module imports only the standard library.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import re
@@ -62,6 +66,7 @@ def start_deadline(ms: float | None) -> Any:
     previous = getattr(_local, "end", None)
     if previous is None:
         _local.exact_keys = {}  # dicts whose keys were checked, for the length of this analysis
+    _pause_collection()
     if ms is None:
         end = previous
     else:
@@ -76,6 +81,26 @@ def end_deadline(token: Any) -> None:
     _local.end = token
     if token is None:
         _local.exact_keys = None
+    _resume_collection()
+
+
+def _pause_collection() -> None:
+    """Pause the cyclic garbage collector for an analysis (nested ones count: see the module docstring)."""
+    depth = getattr(_local, "gc_depth", 0)
+    if depth == 0:
+        _local.gc_was_on = gc.isenabled()
+        gc.disable()
+    _local.gc_depth = depth + 1
+
+
+def _resume_collection() -> None:
+    """End one `_pause_collection`; the outermost turns the collector back on if it was on before."""
+    depth = getattr(_local, "gc_depth", 0)
+    if depth <= 0:
+        return
+    _local.gc_depth = depth - 1
+    if depth == 1 and _local.gc_was_on:
+        gc.enable()
 
 
 def check_deadline() -> None:

@@ -186,20 +186,36 @@ class Assignment:
 def assignments(tree: ast.Module, name: str, scope: ast.AST | None = None,
                 before: int | None = None) -> list[Assignment]:
     """Assignments to `name` in `scope` (default: the whole file), in source order."""
-    out: list[Assignment] = []
+    found = _assignments_by_name(tree, scope).get(name, ())
+    return [a for a in found if before is None or a.stmt.lineno <= before]
+
+
+@lru_cache(maxsize=16)
+def _assignments_by_name(tree: ast.Module, scope: ast.AST | None) -> dict[str, tuple[Assignment, ...]]:
+    """Every assignment of `scope` (default: the whole file) by the name it assigns, each list in source
+    order: one walk of the scope answers every later question about it."""
+    out: dict[str, list[Assignment]] = {}
     nodes: Iterable[ast.AST] = walk_scope(scope) if scope is not None else ast.walk(tree)
     for n in nodes:
-        if before is not None and getattr(n, "lineno", 0) > before:
-            continue
         if isinstance(n, ast.Assign):
             for t in n.targets:
-                v = _target_value(t, n.value, name)
-                if v is not None:
-                    out.append(Assignment(n, v))
+                for name in _target_names(t):
+                    v = _target_value(t, n.value, name)
+                    if v is not None:
+                        out.setdefault(name, []).append(Assignment(n, v))
         elif isinstance(n, (ast.AnnAssign, ast.AugAssign)) and n.value is not None:
-            if isinstance(n.target, ast.Name) and n.target.id == name:
-                out.append(Assignment(n, n.value, isinstance(n, ast.AugAssign)))
-    return sorted(out, key=lambda a: a.stmt.lineno)
+            if isinstance(n.target, ast.Name):
+                out.setdefault(n.target.id, []).append(Assignment(n, n.value, isinstance(n, ast.AugAssign)))
+    return {k: tuple(sorted(v, key=lambda a: a.stmt.lineno)) for k, v in out.items()}
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    """The names `_target_value` may find in an assignment target, each once, in order."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return list(dict.fromkeys(n for t in target.elts for n in _target_names(t)))
+    return []
 
 
 def last_assignment(tree: ast.Module, name: str, line: int) -> Assignment | None:

@@ -100,6 +100,41 @@ def test_a_slow_step_stops_the_analysis_and_python_traceback_is_shown(clocks, mo
     assert text == python + hook.TIMEOUT_LINE.format(ms=2000)
 
 
+@pytest.mark.parametrize("outcome", ["explained", "timed out", "failed"])
+@pytest.mark.parametrize("collecting", [True, False])
+def test_the_garbage_collector_is_paused_while_analysing_and_left_as_it_was(collecting, outcome, clocks,
+                                                                            monkeypatch):
+    """A collection during the analysis would run user objects' __del__ methods: the collector is off while
+    explainerr analyses, and afterwards exactly as the program had it, whatever the outcome."""
+    import gc
+    cpu, _ = clocks
+    exc = caught(_fail_with_mask_error)
+    real = diagnose_mod.diagnose
+    during = []
+
+    def watched_diagnose(*args, **kwargs):
+        during.append(gc.isenabled())
+        if outcome == "timed out":
+            cpu.now += 5.0
+        if outcome == "failed":
+            raise ValueError("explainerr's own bug")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(diagnose_mod, "diagnose", watched_diagnose)
+    monkeypatch.setenv("EXPLAINERR_DEBUG", "0")
+    monkeypatch.setenv("EXPLAINERR_DEADLINE_MS", "2000")
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        report = hook.handle(exc, exc.__traceback__, stream=io.StringIO())
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert during == [False]
+    assert after is collecting
+    assert (report is not None) is (outcome == "explained")
+
+
 def test_wall_time_alone_does_not_drop_an_explanation(clocks, monkeypatch):
     _, wall = clocks
     exc = caught(_fail_with_mask_error)
