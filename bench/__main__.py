@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench._util import PY, env  # noqa: E402
+from bench._util import PY, env, prime_cache  # noqa: E402
 
 COLD_MS, WARM_MS = 150.0, 20.0
 #: explainerr against rich.traceback (show_locals for an explanation), measured side by side in one run
@@ -250,6 +250,7 @@ def main() -> int:
     # installed packages carry their bytecode: compile ours too, or cold figures would include compiling
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "explainerr"), str(ROOT / "bench")], env=env(),
                    check=False, capture_output=True)
+    prime_cache()
     from bench import catalogue, explain_time, install, profiling, scaling, startup, steady, verify_time, worst_case
     from bench import corpus as corpus_mod
     raw: dict[str, Any] = {"quick": a.quick, "corpus": str(corpus), "python": sys.version.split()[0]}
