@@ -324,7 +324,8 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
             named = attr is not None and isinstance(stmt, ast.Assign) and any(
                 isinstance(t, ast.Attribute) and t.attr == attr for t in stmt.targets)
             hits.append((file, tree, call, arg, named))
-    hits.sort(key=lambda h: not h[4])
+    if any(h[4] for h in hits):  # the layer that raised is known by its attribute: only its own constructor
+        hits = [h for h in hits if h[4]]
     for file, tree, call, arg, _ in hits:
         if static_int(ctx, tree, arg) != n:
             continue

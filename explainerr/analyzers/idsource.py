@@ -258,3 +258,99 @@ def unbounded_maker(ctx: Context, ids: TensorFacts) -> Story | None:
                     return Story(values={"maker": one_line(file, call), "maker_where": where(file, s)},
                                  facts={UNBOUNDED}, hints={"maker": (file, s, call)})
     return None
+
+
+GROWING_VOCAB = fact("growing-vocab", "the vocabulary is a defaultdict whose factory numbers every unseen word "
+                                      "(`factory`), and the table was sized with `len(vocab)` (`sized_at`) before "
+                                      "later lookups added words")
+UNK_NAMED = fact("unk-named", "a name of the user's code holds the vocabulary's unknown-word id (`unk`)")
+
+
+def growing_vocab(ctx: Context, tables: list[str | None]) -> Story | None:
+    """`vocab = defaultdict(lambda: len(vocab))` and the table sized with `len(vocab)` (where it is built, or
+    at the call that builds the module holding it): every word looked up after that gets a new id past the
+    table's last row.  The vocabulary is closed where the table is sized (`vocab.default_factory = ...`)."""
+    made = table_constructor(ctx, tables)
+    if made is None:
+        return None
+    file, stmt = made
+    sized = _sized_with_len(ctx, file, stmt)
+    if sized is None:
+        return None
+    sfile, sstmt, vocab = sized
+    tree = src.tree_of(sfile)
+    factory = next((n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == vocab for t in n.targets) and _numbers_unseen(n.value, vocab)), None)
+    if factory is None:
+        return None
+    story = Story(values={"vocab": vocab, "factory": one_line(sfile, factory), "sized_at": where(sfile, sstmt),
+                          "sized_stmt": one_line(sfile, sstmt)},
+                  facts={GROWING_VOCAB}, hints={"growing": (sfile, sstmt, vocab)})
+    unk = _unk_name(tree, vocab)
+    if unk is not None:
+        story.facts.add(UNK_NAMED)
+        story.values["unk"] = unk
+        story.hints["unk"] = unk
+    return story
+
+
+def _sized_with_len(ctx: Context, file: str, stmt: ast.Assign) -> tuple[str, ast.stmt, str] | None:
+    """(file, statement, vocabulary name) of `len(<vocab>)` that gave the table its size: the table's own size
+    argument, or, for an `__init__` parameter, the argument the module's construction passes for it."""
+    size = stmt.value.args[0]  # type: ignore[attr-defined]
+    if _len_of(size):
+        return file, stmt, _len_of(size)  # type: ignore[return-value]
+    tree = src.tree_of(file)
+    cls = src.enclosing_class(tree, stmt.lineno) if tree is not None else None
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) if cls else None
+    if init is None or not isinstance(size, ast.Name):
+        return None
+    names = [a.arg for a in init.args.args][1:]
+    if size.id not in names:
+        return None
+    pos = names.index(size.id)
+    for f in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        t = src.tree_of(f)
+        for call in src.calls(t) if t is not None else ():
+            if src.call_name(call).split(".")[-1] != cls.name:  # type: ignore[union-attr]
+                continue
+            kw = src.keyword(call, size.id)
+            given = kw.value if kw is not None else (call.args[pos] if len(call.args) > pos else None)
+            vocab = _len_of(given) if given is not None else None
+            built = src.statement_at(t, call.lineno)
+            if vocab and built is not None:
+                return f, built, vocab
+    return None
+
+
+def _len_of(node: ast.AST) -> str | None:
+    if (isinstance(node, ast.Call) and src.call_name(node) == "len" and len(node.args) == 1
+            and isinstance(node.args[0], ast.Name)):
+        return node.args[0].id
+    return None
+
+
+def _numbers_unseen(value: ast.AST, vocab: str) -> bool:
+    """`defaultdict(lambda: len(vocab))` or `defaultdict(vocab.__len__)`: a lookup of an unseen word adds it."""
+    if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "defaultdict" and value.args):
+        return False
+    fn = value.args[0]
+    if isinstance(fn, ast.Lambda):
+        return _len_of(fn.body) == vocab
+    return (isinstance(fn, ast.Attribute) and fn.attr == "__len__" and isinstance(fn.value, ast.Name)
+            and fn.value.id == vocab)
+
+
+def _unk_name(tree: ast.Module, vocab: str) -> str | None:
+    """A name bound to `vocab["<unk>"]` (alone or in a tuple assignment)."""
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.Assign) or len(n.targets) != 1:
+            continue
+        t, v = n.targets[0], n.value
+        pairs = list(zip(t.elts, v.elts)) if isinstance(t, ast.Tuple) and isinstance(v, ast.Tuple) else [(t, v)]
+        for target, value in pairs:
+            if (isinstance(target, ast.Name) and isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
+                    and value.value.id == vocab and isinstance(value.slice, ast.Constant)
+                    and isinstance(value.slice.value, str) and "unk" in value.slice.value.lower()):
+                return target.id
+    return None

@@ -28,6 +28,8 @@ SIZE_LEFT_DEFAULT = fact("size-left-default", "the call that builds the model or
 SIZE_FROM_CHECKPOINT = fact("size-from-checkpoint", "from_pretrained is called without the size: the model keeps "
                                                      "the checkpoint's value (`site`, `site_line`)")
 SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was found (`site`, `site_line`)")
+MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
+SKIP_MARKER = fact("skip-marker", "the fix tells the user's own loss call to skip the marker label (`ignore`)")
 LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
 
 
@@ -68,6 +70,10 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     need = (hi or target) + 1
     if target < 0:
         f.facts.add(NEGATIVE)
+        markers = [n for n in ctx.scalar_names(target) if n.isupper() and len(n) > 1]
+        if markers:
+            f.facts.add(MARKER_NAMED)
+            f.values["marker"] = markers[0]
     elif lo is not None and lo >= 1 and hi == n_classes:
         f.facts.add(ONE_BASED)
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))

@@ -164,3 +164,108 @@ def _tensor_dataset_arg(ctx: Context, frame, tree: ast.Module, loop: ast.For, po
                 return frame.index, it.args[position].id
             return None
     return None
+
+
+#: Calls that make a tensor or an array of the values they are given (their result takes `- 1`).
+_MAKERS = re.compile(r"^(torch\.(tensor|as_tensor|from_numpy|LongTensor|IntTensor)|(np|numpy)\.(array|asarray))$")
+
+
+def labels_maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.AST] | None:
+    """(file, statement, expression) of the call that made the labels `t` from plain values, found along
+    provenance.py's steps: the first assignment there whose value (or, for a dict, the value under the
+    labels' own key) is a tensor or array constructor (`torch.tensor([...])`, `np.array(...)`)."""
+    if t is None:
+        return None
+    from ..provenance import trace
+    key = leaf(t.expr)
+    for step in trace(ctx, t):
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        if not isinstance(stmt, (ast.Assign, ast.Return)) or stmt.value is None:
+            continue
+        value = stmt.value
+        if isinstance(value, ast.Dict):
+            value = next((v for k, v in zip(value.keys, value.values)
+                          if isinstance(k, ast.Constant) and k.value == key), None)
+        if isinstance(value, ast.Call) and _MAKERS.match(src.call_name(value)):
+            return step.file, stmt, value
+    return None
+
+
+STACKED_PARTS = fact("stacked-parts", "the predictions were made from `n_parts` tensors of `n_labels` rows each, "
+                                      "concatenated along dimension 0 (`concat`, line `concat_line`): `n_parts` "
+                                      "times the examples")
+
+
+def stacked_parts(ctx: Context, logits: TensorFacts | None, n_logits: int, n_labels: int) -> Finding | None:
+    """Predictions with k times as many rows as labels, made (along provenance.py's steps, and into the
+    `forward` of a user module called there) from `torch.cat([a, b, ...])` of k tensors with one row per label
+    each, joined along dimension 0 (no `dim=`): the parts of each example were stacked as extra examples.
+    Joined along dimension 1 they stay one example each (`joined`)."""
+    if logits is None or not n_labels or n_logits % n_labels or n_logits // n_labels < 2:
+        return None
+    from ..provenance import trace
+    k = n_logits // n_labels
+    for step in trace(ctx, logits):
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        if stmt is None:
+            continue
+        found = [(step.file, stmt, call, {}) for call in src.calls(stmt)] + _forward_calls(ctx, step.file, stmt)
+        for file, where, call, args in found:
+            if not _cat_along_batch(call, k):
+                continue
+            parts = [_frame_tensor(ctx, step.file, args.get(src.segment(file, e), src.segment(file, e)))
+                     for e in call.args[0].elts]
+            if any(p is None or len(p.shape) < 2 or p.shape[0] != n_labels for p in parts):
+                continue
+            joined = ast.unparse(ast.Call(func=call.func, args=call.args, keywords=[
+                kw for kw in call.keywords if kw.arg not in ("dim", "axis")] + [ast.keyword(arg="dim", value=ast.Constant(1))]))
+            return Finding(facts={STACKED_PARTS}, values={
+                "n_parts": k, "concat": " ".join(src.segment(file, call).split()), "concat_line": where.lineno,
+                "joined": joined, "part_rows": n_labels}, hints={"stacked": (file, where, call)})
+    return None
+
+
+def _cat_along_batch(call: ast.Call, k: int) -> bool:
+    """`torch.cat([a, b])` / `torch.cat((a, b), dim=0)` of `k` tensors."""
+    if not (src.call_name(call).split(".")[-1] in ("cat", "concat", "concatenate") and len(call.args) == 1
+            and isinstance(call.args[0], (ast.List, ast.Tuple)) and len(call.args[0].elts) == k):
+        return False
+    dim = src.keyword(call, "dim") or src.keyword(call, "axis")
+    return dim is None or (isinstance(dim.value, ast.Constant) and dim.value.value == 0)
+
+
+def _forward_calls(ctx: Context, file: str, stmt: ast.stmt) -> list[tuple[str, ast.stmt, ast.Call, dict[str, str]]]:
+    """For `out = model(a, b)` with `model` a module of a user class: the calls of that class's `forward`,
+    each with its statement and the caller's argument text for each forward parameter (`q1` → `a`)."""
+    out: list[tuple[str, ast.stmt, ast.Call, dict[str, str]]] = []
+    modules = {m.expr: m.cls for fr in ctx.user_frames() if fr.file == file for m in fr.modules}
+    for call in src.calls(stmt):
+        cls = modules.get(src.segment(file, call.func))
+        if cls is None:
+            continue
+        for f in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+            tree = src.tree_of(f)
+            found = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls), None) \
+                if tree is not None else None
+            fwd = next((n for n in found.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None) \
+                if found is not None else None
+            if fwd is None:
+                continue
+            params = [a.arg for a in fwd.args.args][1:]
+            args = {p: src.segment(file, a) for p, a in zip(params, call.args) if not isinstance(a, ast.Starred)}
+            args.update({kw.arg: src.segment(file, kw.value) for kw in call.keywords if kw.arg in params})
+            for inner in src.calls(fwd):
+                where = src.statement_at(tree, inner.lineno)
+                if where is not None:
+                    out.append((f, where, inner, args))
+    return out
+
+
+def _frame_tensor(ctx: Context, file: str, expr: str) -> TensorFacts | None:
+    for fr in ctx.user_frames():
+        t = fr.tensor(expr) if fr.file == file else None
+        if t is not None:
+            return t
+    return None

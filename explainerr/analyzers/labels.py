@@ -20,7 +20,7 @@ from .label_range import (
     SIZE_LEFT_DEFAULT,
     SIZE_SET_AT,
 )
-from .label_sources import filtered_apart, padded_apart
+from .label_sources import filtered_apart, padded_apart, stacked_parts
 from .operands import (
     Operand,
     describe_library_loss,
@@ -98,7 +98,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     else:
         reading = (_one_hot(logits_op, labels, a) or _decoder(ctx, logits, labels)
                    or _token_labels(ctx, logits_op, labels, a, b) or _positions(ctx, labels, logits)
-                   or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None))
+                   or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
+                   or stacked_parts(ctx, logits, a, b))
     if reading is not None:
         f.merge(reading)
     side = labels if f.values.get("extra_side") == "labels" else logits

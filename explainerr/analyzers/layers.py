@@ -16,6 +16,7 @@ from ..model import FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import SizeSite, keyword_site, layer_site, module_defs, static_int
 from .label_range import CONFIG_FIELD
+from .layer_parts import count_expr, joined_parts, layer_path, own_layer_site, path_expr, static_count
 
 ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames has hidden_size equal to the input's "
                                         "width (`encoder`)")
@@ -25,6 +26,12 @@ LINEAR_LAYER = fact("linear-layer", "the layer that refused its input is a Linea
 CHANNELS_LAST = fact("channels-last", "a convolution got (batch, length, channels): its channels are the input's last "
                                       "dimension (`moved`: the input with them in dimension 1)")
 SIZE_WRITTEN = fact("size-written", "the layer's size is written in the user's code (`site`, `site_line`)")
+PARTS_PER_ITEM = fact("parts-per-item", "the input joins one part per item of a collection of the user's code "
+                                        "(`parts_of`), each part as wide as the layer's size")
+OTHER_FIELD = fact("other-config-field", "the layer's size is read from another field of the encoder's config "
+                                         "(`size_expr`) than the hidden size it outputs (`hidden_field`)")
+#: Config fields that hold the width of a transformers encoder's output, by model family.
+HIDDEN_FIELDS = ("hidden_size", "dim", "d_model", "n_embd")
 
 #: layer class → (its size attribute, the constructor argument that sets it, its position)
 LAYERS = {"Linear": ("in_features", "in_features", 0), "LazyLinear": ("in_features", "in_features", 0),
@@ -45,6 +52,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
     cls = layer.cls if layer is not None else "Linear"
     attr, param, position = LAYERS.get(cls, LAYERS["Linear"])
     name = str(layer.attrs["name"]) if layer is not None and layer.attrs.get("name") else None
+    path = layer_path(ctx) if name else []
     frame = ctx.user
     # the user's call is the layer's own only when nothing but torch's module plumbing lies between them
     direct = all(_in_torch_nn(fr.file) for fr in ctx.raise_frames())
@@ -54,7 +62,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
         name = m.group(1) if m else None
     f = Finding()
     out = ctx.int_group("m2c")
-    f.values.update(layer=f"self.{name}" if name else f"the {cls} layer", layer_name=name or cls.lower(),
+    f.values.update(layer=path_expr(path) or (f"self.{name}" if name else f"the {cls} layer"),
+                    layer_name=name or cls.lower(),
                     layer_cls=cls, size_attr=attr, in_features=want, hidden=got,
                     input=inp.expr if inp is not None else (frame.call_args[0].text if direct and frame and
                                                             frame.call_args else None),
@@ -76,13 +85,17 @@ def layer_input_width(ctx: Context) -> Finding | None:
     _explain_width(ctx, f, frame, inp, got)
     site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
-                     follow_names=False)
+                     follow_names=False) or own_layer_site(ctx, path, tuple(LAYERS), position, param)
+    if site is not None and ENCODER_HIDDEN in f.facts:
+        _other_field(ctx, f, site)
     if site is not None:
         f.facts.add(SIZE_FROM_CALL if site.kind == "argument" else SIZE_WRITTEN)
         f.values.update(site=site.text, site_line=site.line)
     f.hints.update(layer_name=name, in_features=want, hidden=got, site=site, encoder=f.values.get("encoder"))
     concat_of_hidden = want % got == 0 and want // got in (2, 3, 4)  # the input may be one part of a concatenation
-    if site is not None and (CONCATENATED in f.facts or (ENCODER_HIDDEN in f.facts and not concat_of_hidden)):
+    counted = PARTS_PER_ITEM not in f.facts or f.hints.get("parts_counted")  # the parts' number read, not inferred
+    if site is not None and ((CONCATENATED in f.facts and counted) or OTHER_FIELD in f.facts
+                             or (ENCODER_HIDDEN in f.facts and not concat_of_hidden)):
         f.confidence = "high"
     return f
 
@@ -108,52 +121,84 @@ def _input(frame: FrameFacts | None) -> TensorFacts | None:
 
 
 def _explain_width(ctx: Context, f: Finding, frame: FrameFacts | None, inp: TensorFacts | None, got: int) -> None:
-    """Why the input has `got` features: a concatenation of parts, or an encoder of that hidden size."""
+    """Why the input has `got` features: a concatenation of parts (a list written out, or one part per item
+    of a collection), or an encoder of that hidden size."""
+    want = f.values["in_features"]
     if frame is not None and inp is not None and inp.expr.isidentifier():
         tree = src.tree_of(frame.file)
         made = src.last_assignment(tree, inp.expr, frame.line) if tree is not None else None
-        if made is not None and isinstance(made.value, ast.Call) and src.call_name(made.value).split(".")[-1] in (
-                "cat", "concat", "hstack") and made.value.args and isinstance(made.value.args[0], (ast.List, ast.Tuple)):
-            n = len(made.value.args[0].elts)
-            if n > 1 and got % n == 0:
+        joined = joined_parts(frame.file, tree, made.value, made.stmt.lineno) if made is not None else None
+        if joined is not None:
+            cat, root = joined
+            n = len(cat.args[0].elts) if root is None else (got // want if want and got % want == 0 else 0)
+            count = static_count(tree, root) if root is not None else None
+            if n > 1 and got % n == 0 and count in (None, n):
                 f.facts.add(CONCATENATED)
-                f.values.update(n_parts=n, part=got // n, concat=src.segment(frame.file, made.value))
+                f.values.update(n_parts=n, part=got // n, concat=" ".join(src.segment(frame.file, cat).split()))
+                if root is not None:
+                    f.facts.add(PARTS_PER_ITEM)
+                    f.values.update(parts_of=ast.unparse(root), parts_count=count_expr(root))
+                    f.hints["parts_counted"] = count is not None
     encoder = _encoder(ctx, got)
     if encoder is not None:
+        m, field = encoder
         f.facts |= {ENCODER_HIDDEN, CONFIG_FIELD}
-        f.values.update(encoder=encoder.expr, encoder_cls=encoder.cls)
+        f.values.update(encoder=m.expr, encoder_cls=m.cls, hidden_field=field)
 
 
-def _encoder(ctx: Context, hidden: int) -> ModuleFacts | None:
-    """A transformers model in the user's frames whose config has hidden_size `hidden`."""
+def _other_field(ctx: Context, f: Finding, site: SizeSite) -> None:
+    """The layer sized with `<encoder>.config.<field>` of another field than the one holding the hidden size
+    (`config.hidden_dim`, the feed-forward width, for DistilBERT's `dim`); the config is named `config`, read
+    as `<model>.config`, or is a name that holds a transformers config in the user's frames."""
+    node = site.node
+    if not isinstance(node, ast.Attribute) or node.attr == f.values.get("hidden_field"):
+        return
+    base = ast.unparse(node.value)
+    configs = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "config"}
+    if base == "config" or base.endswith(".config") or base in configs:
+        f.facts.add(OTHER_FIELD)
+        f.values["size_expr"] = ast.unparse(node)
+
+
+def _encoder(ctx: Context, hidden: int) -> tuple[ModuleFacts, str] | None:
+    """A transformers model in the user's frames whose config's hidden size (under its family's field name)
+    is `hidden`, with that field's name."""
     for fr in ctx.user_frames():
         for m in sorted(fr.modules, key=lambda m: m.expr.count(".")):
-            if m.config.get("hidden_size") == hidden:
-                return m
+            field = next((k for k in HIDDEN_FIELDS if m.config.get(k) == hidden), None)
+            if field is not None:
+                return m, field
     return None
 
 
-def encoder_size_expr(ctx: Context, site: SizeSite, hidden: int) -> str | None:
-    """An expression for the encoder's hidden size that is bound where `site` is: `<name>.config.hidden_size`
-    for a name there that holds the encoder (a parameter assigned to `self.<attr>`, a module-level model),
-    `config.hidden_size` for a config parameter."""
+def encoder_size_expr(ctx: Context, site: SizeSite, hidden: int, field: str = "hidden_size") -> str | None:
+    """An expression for the encoder's hidden size (its config's `field`) that is bound where `site` is:
+    `<name>.config.<field>` for a name there that holds the encoder (a parameter assigned to `self.<attr>`, a
+    module-level model, a `self.<attr>` assigned earlier in the same function), `config.<field>` for a
+    config parameter."""
     from ..fixes.checks import bound_names
     tree = src.tree_of(site.file)
     bound = _own_names(tree, site.line) if tree is not None else set()
     bound &= bound_names(site.file, site.line) or set()
-    holders = {m.expr for fr in ctx.user_frames() for m in fr.modules if m.config.get("hidden_size") == hidden}
+    holders = {m.expr for fr in ctx.user_frames() for m in fr.modules if m.config.get(field) == hidden}
     for h in sorted(holders, key=len):  # a name bound there, or an attribute path from one (`word.model`)
         if h.split(".")[0] in bound and all(p.isidentifier() for p in h.split(".")) and not h.startswith("self."):
-            return f"{h}.config.hidden_size"
+            return f"{h}.config.{field}"
     scope = src.enclosing_scope(tree, site.line) if tree is not None else None
     if isinstance(scope, ast.FunctionDef):
         params = [a.arg for a in scope.args.args]
         for n in ast.walk(scope):
             if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id in params:
                 if any(isinstance(t, ast.Attribute) and f"self.{t.attr}" in holders for t in n.targets):
-                    return f"{n.value.id}.config.hidden_size"
+                    return f"{n.value.id}.config.{field}"
+        for n in src.walk_scope(scope):  # `self.encoder = AutoModel...(...)` before the head is built
+            if isinstance(n, ast.Assign) and n.lineno < site.line and any(
+                    isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                    and f"self.{t.attr}" in holders for t in n.targets):
+                attr = next(t.attr for t in n.targets if isinstance(t, ast.Attribute))
+                return f"self.{attr}.config.{field}"
         if "config" in params:
-            return "config.hidden_size"
+            return f"config.{field}"
     return None
 
 

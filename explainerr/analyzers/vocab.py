@@ -17,6 +17,7 @@ from ..facts import Context, shape_text
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .idsource import (
+    growing_vocab,
     labels_twin,
     negative_source,
     one_short_source,
@@ -261,6 +262,8 @@ def _too_large_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:
     """Why the ids are too large: tokens added to the tokenizer, a config sized from `tokenizer.vocab_size`,
     an unknown id equal to the table's size, ids from `ord()`; else the user's own numbering."""
     story = tokenizer_story(ctx, f.values.get("max_id"), fail.num_embeddings)
+    if story is None:
+        story = growing_vocab(ctx, [fail.name, *fail.names])
     if story is None:
         story = one_short_source(ctx, [fail.name, *fail.names], fail.num_embeddings, f.values.get("max_id"))
     if story is None and f.hints.get("user_ids") is not None:

@@ -8,6 +8,7 @@ import re
 from .. import source as src
 from ..analyzers import Finding
 from ..analyzers.classes import assigned_call
+from ..analyzers.label_sources import labels_maker
 from ..analyzers.operands import user_model_name
 from ..facts import Context
 from ..model import FrameFacts
@@ -37,6 +38,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
             edits = make(ctx, f)
             if edits:
                 return edits, None
+    if "stacked-parts" in f.facts:
+        file, stmt, call = f.hints["stacked"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["joined"])), None
     if "filtered-apart" in f.facts:
         return _filter_labels_too(f), None
     if "padded-apart" in f.facts:
@@ -197,8 +201,9 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
 @locator("class-dim")
 def class_dim(ctx: Context, f: Finding) -> Located:
     """Flatten (batch, sequence, classes) logits and (batch, sequence) labels where the loss is called:
-    `logits.view(-1, <classes>)`, `labels.view(-1)` (`reshape` for a sliced expression, which may not be
-    contiguous); the number of classes named as the user's code names it, else `logits.size(-1)`."""
+    `logits.reshape(-1, <classes>)`, `labels.reshape(-1)` (not `view`: a slice, a transpose or an argument
+    the caller sliced is not contiguous, and `view` refuses it); the number of classes named as the user's
+    code names it, else `logits.size(-1)`."""
     logits, labels = f.hints.get("logits"), f.hints.get("labels")
     if logits is None:
         return [], None
@@ -217,13 +222,9 @@ def class_dim(ctx: Context, f: Finding) -> Located:
     classes = f.values.get("classes_expr")
     if not classes or classes.split(".")[0] not in (bound_names(fr.file, fr.line) or set()):
         classes = f"{logits.expr}.size(-1)"
-    e.replace(node, f"{logits.expr}.{_flat(logits.expr)}(-1, {classes})")
-    e.replace(target, f"{labels.expr}.{_flat(labels.expr)}(-1)")
+    e.replace(node, f"{logits.expr}.reshape(-1, {classes})")
+    e.replace(target, f"{labels.expr}.reshape(-1)")
     return edits_of(e), None
-
-
-def _flat(expr: str) -> str:
-    return "reshape" if re.search(r"\[[^\]]*:", expr) else "view"
 
 
 @locator("label-range")
@@ -237,6 +238,10 @@ def label_range(ctx: Context, f: Finding) -> Located:
             node = find_expr(fr.file, found[1], labels.expr)
             if node is not None:
                 return edits_of(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{labels.expr} - 1")), None
+        made = labels_maker(ctx, labels)  # the labels reach a library's loss: 0-based where they are made
+        if made is not None:
+            file, stmt, call = made
+            return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f"{src.segment(file, call)} - 1")), None
     if "negative" in variants:
         target = f.hints.get("target")
         for fr in ctx.user_frames():
@@ -246,8 +251,12 @@ def label_range(ctx: Context, f: Finding) -> Located:
             for call in src.calls(found[1]):
                 name = src.call_name(call)
                 if re.search(r"cross_entropy|nll_loss|loss", name, re.I) and src.keyword(call, "ignore_index") is None:
+                    marker = f.values.get("marker")
+                    ignore = marker if marker in (bound_names(fr.file, fr.line) or set()) else str(target)
+                    f.facts.add("skip-marker")
+                    f.values["ignore"] = ignore
                     return edits_of(src.LineEditor.for_node(fr.file, found[1]).add_keywords(
-                        call, f"ignore_index={target}")), None
+                        call, f"ignore_index={ignore}")), None
         # the loss is inside the library (a transformers model given `labels=`): the marker constant → -100
         for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
             tree = src.tree_of(file)

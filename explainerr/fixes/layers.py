@@ -5,10 +5,12 @@ concatenation of k parts, else the number."""
 from __future__ import annotations
 
 import ast
+import re
 
 from .. import source as src
 from ..analyzers import Finding
 from ..analyzers.classes import static_int
+from ..analyzers.layer_parts import readable_at
 from ..analyzers.layers import encoder_size_expr
 from ..facts import Context
 from . import Located, edits_of, failing_statement, find_expr, locator
@@ -21,10 +23,26 @@ def linear_in(ctx: Context, f: Finding) -> Located:
     site, hidden = f.hints.get("site"), f.hints.get("hidden")
     if site is None or site.node is None or not isinstance(hidden, int):
         return [], None
-    value = encoder_size_expr(ctx, site, hidden) if "encoder-hidden" in f.facts else None
+    value = encoder_size_expr(ctx, site, hidden, f.values.get("hidden_field", "hidden_size")) \
+        if "encoder-hidden" in f.facts else None
     if value is None:
-        value = _scaled(ctx, site, hidden) or str(hidden)
+        value = _per_item(f, site) or _scaled(ctx, site, hidden) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
+
+
+def _per_item(f: Finding, site) -> str | None:
+    """`len(filter_sizes) * n_filters` (`n_pool * width` for `range(n_pool)`) for an input joined from one part
+    per item of a collection, each part as wide as the layer's current size: when that count can be read
+    where the layer is built."""
+    count = f.values.get("parts_count")
+    if "parts-per-item" not in f.facts or not count or f.values.get("part") != f.values.get("in_features"):
+        return None
+    if not readable_at(site.file, site.line, count):
+        return None
+    size = src.segment(site.file, site.node)
+    if not re.fullmatch(r"[\w.]+", size):
+        size = f"({size})"
+    return f"{count} * {size}"
 
 
 def _scaled(ctx: Context, site, hidden: int) -> str | None:

@@ -28,7 +28,8 @@ from . import (
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _tokenizer_vocab, _grow_table, _bound_maker):
+    for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _tokenizer_vocab, _close_vocab, _grow_table,
+                  _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
@@ -105,6 +106,17 @@ def _pad_instead(ctx: Context, f: Finding) -> Located:
     pad = _pad_id(ctx)
     f.values["pad_id"] = pad
     return edits_of(src.LineEditor.for_node(file, stmt).replace(node, pad)), None
+
+
+def _close_vocab(ctx: Context, f: Finding) -> Located:
+    """A defaultdict vocabulary that numbers unseen words, and a table sized with its length: right after the
+    line that sizes the table, unseen words get the unknown-word id from then on."""
+    hit, unk = f.hints.get("growing"), f.hints.get("unk")
+    if not hit or not unk:
+        return [], None
+    file, stmt, vocab = hit
+    edit = src.insert_after(file, stmt, f"{vocab}.default_factory = lambda: {unk}  # words seen from now on map to {unk}")
+    return ([edit] if edit else []), None
 
 
 def _grow_table(ctx: Context, f: Finding) -> Located:

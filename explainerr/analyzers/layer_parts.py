@@ -1,0 +1,152 @@
+"""A layer and its input, read from the user's source (nothing runs): the attribute path of a layer held in a
+container (`self.head[1]` for the Linear inside `self.head = nn.Sequential(...)`), the constructor call that
+built it wherever its size argument is written, and the collection an input joined with `torch.cat` has one
+part per item of (`torch.cat([pool(c) for c in convs])` with `self.convs` made over `filter_sizes`)."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from .classes import SizeSite, static_len, module_defs, user_files
+
+#: Containers whose items are reached by index.
+_INDEXED = ("Sequential", "ModuleList")
+#: Calls that wrap a collection without changing its number of items.
+_SAME_ITEMS = ("list", "tuple", "ModuleList", "Sequential", "enumerate", "zip")
+
+
+def layer_path(ctx: Context) -> list[str]:
+    """Attribute names from the user's module down to the innermost raising module (`["head", "1"]`)."""
+    path: list[str] = []
+    seen: set[int] = set()
+    for m in ctx.raising_modules():
+        if m.ident in seen:  # one module in several frames (its __call__, its forward)
+            continue
+        seen.add(m.ident)
+        name = m.attrs.get("name")
+        if not name:
+            break
+        path.insert(0, str(name))
+    return path
+
+
+def path_expr(path: list[str]) -> str | None:
+    """`self.head[1]` for ["head", "1"]; None for an empty path."""
+    if not path:
+        return None
+    out = f"self.{path[0]}"
+    for p in path[1:]:
+        out += f"[{p}]" if p.isdigit() else f".{p}"
+    return out
+
+
+def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], position: int, param: str) -> \
+        SizeSite | None:
+    """The size argument (position `position`, keyword `param`) of the constructor that built the layer at
+    `path` in the user's class: `self.<path[0]> = Layer(...)`, or an item of a Sequential / ModuleList
+    assigned there; whatever the argument is (a parameter, a config field)."""
+    if not path:
+        return None
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for n in ast.walk(tree) if tree is not None else ():
+            if not (isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == path[0] and isinstance(
+                    t.value, ast.Name) and t.value.id == "self" for t in n.targets)):
+                continue
+            call = _item(n.value, path[1:])
+            if not isinstance(call, ast.Call) or src.call_name(call).split(".")[-1] not in classes:
+                continue
+            kw = src.keyword(call, param)
+            arg = kw.value if kw is not None else (call.args[position] if len(call.args) > position else None)
+            if arg is not None:
+                return SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call))
+    return None
+
+
+def _item(value: ast.AST, rest: list[str]) -> ast.AST | None:
+    for p in rest:
+        if not (p.isdigit() and isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _INDEXED):
+            return None
+        items = value.args[0].elts if (len(value.args) == 1 and isinstance(value.args[0], (ast.List, ast.Tuple))) \
+            else value.args
+        if any(isinstance(i, ast.Starred) for i in items) or int(p) >= len(items):
+            return None
+        value = items[int(p)]
+    return value
+
+
+def joined_parts(file: str, tree: ast.Module, value: ast.AST, line: int) -> tuple[ast.Call, ast.AST | None] | None:
+    """The `torch.cat(...)` inside `value` (an assignment's value, wrappers such as dropout allowed) and,
+    when its parts are a comprehension rather than a literal list, the collection the comprehension has one
+    item per element of, followed through names, `self.` attributes and ModuleList/list wrappers to where
+    it is first named (a parameter such as `filter_sizes`)."""
+    cat = next((c for c in ast.walk(value) if isinstance(c, ast.Call) and c.args and src.call_name(c).split(".")[-1]
+                in ("cat", "concat", "hstack")), None)
+    if cat is None:
+        return None
+    parts = cat.args[0]
+    if isinstance(parts, (ast.List, ast.Tuple)):
+        return cat, None
+    return cat, _root(tree, parts, line, 0)
+
+
+def _root(tree: ast.Module, node: ast.AST, line: int, depth: int) -> ast.AST | None:
+    if depth > 12:
+        return None
+    if isinstance(node, ast.Call) and src.call_name(node) == "range" and len(node.args) == 1:
+        return node  # `range(n_pool)`: n_pool items
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
+        return _root(tree, node.generators[0].iter, line, depth + 1)
+    if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in _SAME_ITEMS and len(node.args) == 1:
+        return _root(tree, node.args[0], line, depth + 1)
+    if isinstance(node, ast.Name):
+        made = src.last_assignment(tree, node.id, line)
+        if made is None or made.augmented or made.stmt.lineno >= line:
+            return node  # a parameter, or a name made elsewhere: where the collection is first named
+        return _root(tree, made.value, made.stmt.lineno, depth + 1) or node
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        cls = src.enclosing_class(tree, line)
+        made = [n for n in ast.walk(cls) if isinstance(n, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and t.attr == node.attr for t in n.targets)] if cls is not None else []
+        if len(made) != 1:
+            return node
+        return _root(tree, made[0].value, made[0].lineno, depth + 1) or node
+    return None
+
+
+def static_count(tree: ast.Module, node: ast.AST) -> int | None:
+    """The number of items of a module-level collection named `node` (or of `range(<int>)`), when the source
+    says it."""
+    if isinstance(node, ast.Call):  # range(...)
+        arg = node.args[0]
+        return arg.value if isinstance(arg, ast.Constant) and type(arg.value) is int else None
+    return static_len(node, module_defs(tree))[0] if isinstance(node, ast.Name) else None
+
+
+def count_expr(root: ast.AST) -> str:
+    """The code for the number of items of `root`: `n_pool` for `range(n_pool)`, else `len(<root>)`."""
+    if isinstance(root, ast.Call):
+        arg = ast.unparse(root.args[0])
+        return arg if isinstance(root.args[0], (ast.Name, ast.Attribute, ast.Constant)) else f"({arg})"
+    return f"len({ast.unparse(root)})"
+
+
+def readable_at(file: str, line: int, code: str) -> bool:
+    """Whether `code` can run at `line`: its names are bound there and each `self.<attr>` it reads was
+    assigned earlier in the same function (a layer built in `__init__` before the ModuleList it counts)."""
+    from ..fixes.checks import bound_names
+    tree = src.tree_of(file)
+    try:
+        expr = ast.parse(code, mode="eval")
+    except SyntaxError:
+        return False
+    names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+    if tree is None or not names <= (bound_names(file, line) or set()):
+        return False
+    attrs = {n.attr for n in ast.walk(expr) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+             and n.value.id == "self"}
+    scope = src.enclosing_scope(tree, line)
+    set_before = {t.attr for n in src.walk_scope(scope) if isinstance(n, ast.Assign) and n.lineno < line
+                  for t in n.targets if isinstance(t, ast.Attribute)}
+    return attrs <= set_before
