@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 
 from .. import source as src
 from ..facts import Context
@@ -69,6 +70,8 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     # a hand-made position table (sinusoidal or learned) sliced by the sequence length in the user's code
     pos_tables = [t for f in ctx.user_frames()[:1] for t in ctx.tensors_in_node(f)
                   if t.shape and (re.search(r"pos|\bpe\b", t.expr, re.I) or _sliced_by_length(f.node or "", t.expr))]
+    pos_tables += [cut for f in ctx.user_frames()[:1] for t in ctx.tensors_in_node(f)
+                   if t not in pos_tables and (cut := _cut_before(ctx, f, t)) is not None]
     table_of: dict[int, TensorFacts] = {}
     for t in pos_tables:
         for d in t.shape:
@@ -177,6 +180,16 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
                 f.values.update(setting=found[0], setting_value=found[1].value)
                 f.hints["length_setting"] = (file, tree_stmt, found[1])
                 return
+
+
+def _cut_before(ctx: Context, frame, t: TensorFacts) -> TensorFacts | None:
+    """`part = table[:, :x.size(1)]` on an earlier line, `part` used on the failing one: the table it was cut
+    from, under the table's own expression."""
+    found = ctx.origin(t.expr, frame) if t.expr.isidentifier() and t.shape else None
+    value = found[2] if found is not None and found[0] is frame else None
+    if isinstance(value, ast.Subscript) and _sliced_by_length(ast.unparse(value), ast.unparse(value.value)):
+        return replace(t, expr=ast.unparse(value.value))
+    return None
 
 
 def _sliced_by_length(node: str, expr: str) -> bool:

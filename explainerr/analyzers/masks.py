@@ -49,25 +49,43 @@ def mask_like(ctx: Context, frame: FrameFacts, t: TensorFacts, node: ast.AST, as
             if (u is not None and u.ident != t.ident and is_mask_valued(u)) or maskroles.is_boolean_expr(
                     maskroles.strip_casts(value)):
                 return True
-    spread = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "unsqueeze"
-                 for n in ast.walk(node)) or "None" in ast.unparse(node)
-    return spread and (bool(_MASKY.search(t.expr)) or _summed_as_divisor(frame, t.expr))
+            if u is not None and u.ident != t.ident and _spread(value) and ofr is frame and \
+                    _summed_as_divisor(frame, u.expr):  # `w = keep.unsqueeze(-1)`, keep divides a mean
+                return True
+    return _spread(node) and (bool(_MASKY.search(t.expr)) or _summed_as_divisor(frame, t.expr))
+
+
+def _spread(node: ast.AST) -> bool:
+    """`m.unsqueeze(-1)`, `m[:, :, None]`: a tensor given a dimension to broadcast over features."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "unsqueeze"
+               for n in ast.walk(node)) or "None" in ast.unparse(node)
 
 
 def _summed_as_divisor(frame: FrameFacts, expr: str) -> bool:
-    """The failing statement also divides by the tensor's sum: a mean over the positions it keeps
-    (`(h * keep.unsqueeze(-1)).sum(1) / keep.sum(1)`), which is how masks are used, whatever their name."""
+    """The failing statement, or another of its function, divides by the tensor's sum: a mean over the
+    positions it keeps (`(h * keep.unsqueeze(-1)).sum(1) / keep.sum(1)`, also with the sum kept in a local
+    first: `n = keep.sum(1).clamp(min=1)` ... `/ n`), which is how masks are used, whatever their name."""
     try:
-        stmt = ast.parse((frame.statement or frame.source or "").strip())
+        code: ast.AST = ast.parse((frame.statement or frame.source or "").strip())
     except SyntaxError:
         return False
-    for n in ast.walk(stmt):
-        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div):
-            for c in ast.walk(n.right):
-                if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "sum" and \
-                        ast.unparse(maskroles.base(c.func.value)) == expr:
-                    return True
-    return False
+    tree = src.tree_of(frame.file) if expr.isidentifier() else None
+    if tree is not None:
+        scope = src.enclosing_scope(tree, frame.line)
+        code = ast.Module(body=[code, *(n for n in src.walk_scope(scope) if isinstance(n, ast.stmt))],
+                          type_ignores=[])
+    nodes = list(ast.walk(code))
+    counts = {n.targets[0].id for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
+              and isinstance(n.targets[0], ast.Name) and _sums(n.value, expr)}
+    return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div) and (
+        _sums(n.right, expr) or any(isinstance(c, ast.Name) and c.id in counts for c in ast.walk(n.right)))
+        for n in nodes)
+
+
+def _sums(node: ast.AST, expr: str) -> bool:
+    """`node` holds `expr.sum(...)` (under casts and reshapes)."""
+    return any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "sum"
+               and ast.unparse(maskroles.base(c.func.value)) == expr for c in ast.walk(node))
 
 
 @dataclass
