@@ -56,7 +56,15 @@ def _edits_run(case: Path, edits: list[dict]) -> bool:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def _verify_gap(case: Path):
+    """A case whose meta.yaml lists `verify` under known_gaps (--verify's answer disagrees with running the
+    edited script to the end) is a strict xfail, so the entry goes as soon as the two agree."""
+    if "verify" in (META[case].get("known_gaps") or []):
+        return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason="known gap: verify"), id=case.name)
+    return pytest.param(case, id=case.name)
+
+
+@pytest.mark.parametrize("case", [_verify_gap(c) for c in CASES])
 def test_verify_agrees_with_running_the_edited_script(verdicts, corpus_results, case):
     if isinstance(verdicts[case.name], Exception):
         raise verdicts[case.name]
