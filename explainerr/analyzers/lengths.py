@@ -29,6 +29,7 @@ NAMED_BATCH = fact("named-batch", "the ids of the batch were found under the use
 POSITION_OFFSET = fact("position-offset", "the model numbers positions from after the padding id, so fewer tokens "
                                           "fit than max_position_embeddings")
 UNTRUNCATED = fact("untruncated-tokenizer", "the ids come from a tokenizer call without truncation")
+TABLE_CUT = fact("table-cut", "an earlier line cuts the position table to the sequence's length")
 GROWS_IN_LOOP = fact("grows-in-loop", "the sequence is lengthened with new tokens on every step of a loop around "
                                      "the failing call (decoding by hand)")
 _POSITION_FIELDS = ("max_position_embeddings", "n_positions")
@@ -114,6 +115,7 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
         sliced = re.search(re.escape(table.expr) + r"\[[^\[\]]*\]", node)
         f.evidence.append(evidence(table, expr=sliced.group(0) if sliced else table.expr,
                                    note=f"position table: {limit} positions"))
+        _cut_line(ctx, f, table)
         if table.expr.startswith("self.") and table.expr.count(".") == 1:
             _own_table(ctx, f, table.expr.split(".", 1)[1], seq, rows=limit)
     f.hints.update(ids_root=_root(ids.expr) if ids else None, ids_frame=ids.frame if ids else None)
@@ -180,6 +182,20 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
                 f.values.update(setting=found[0], setting_value=found[1].value)
                 f.hints["length_setting"] = (file, tree_stmt, found[1])
                 return
+
+
+def _cut_line(ctx: Context, f: Finding, table: TensorFacts) -> None:
+    """Names the earlier line that cut the table to the sequence's length (`position_ids =
+    self.position_ids[:, :seq_length]`): a cut cannot make the table longer."""
+    frame = ctx.user_frames()[0]
+    for t in ctx.tensors_in_node(frame):
+        found = ctx.origin(t.expr, frame) if t.expr.isidentifier() else None
+        value = found[2] if found is not None and found[0] is frame else None
+        if isinstance(value, ast.Subscript) and ast.unparse(value.value) in (table.expr, t.expr) and \
+                _sliced_by_length(ast.unparse(value), ast.unparse(value.value)):
+            f.facts.add(TABLE_CUT)
+            f.values["table_cut"] = f"{t.expr} = {src.segment(frame.file, value)}"
+            return
 
 
 def _cut_before(ctx: Context, frame, t: TensorFacts) -> TensorFacts | None:
