@@ -22,7 +22,8 @@ SCHEMA = json.loads((Path(__file__).parent / "kb_schema.json").read_text())
 INVALID = sorted((Path(__file__).parent / "kb_invalid").glob("*.yaml"))
 DESIGN_IDS = {"mask-length-mismatch", "sequence-too-long", "unpadded-batch", "label-length-mismatch",
               "class-dim-misplaced", "loop-out-of-bounds", "token-id-out-of-vocab", "token-type-out-of-range",
-              "label-out-of-range", "index-dtype", "mask-dtype", "hidden-size-mismatch", "device-mismatch",
+              "label-out-of-range", "label-dtype", "index-dtype", "mask-dtype", "hidden-size-mismatch",
+              "device-mismatch",
               "cuda-device-side-assert"}
 
 

@@ -11,7 +11,7 @@ from .. import dataflow
 from .. import source as src
 from ..facts import Context, dtype_text
 from ..model import FrameFacts, TensorFacts
-from . import Finding, analyzer, evidence, fact
+from . import Finding, analyzer, evidence, fact, label_dtype  # noqa: F401  (registers label-dtype)
 from .idsource import _traced_statements, one_line, where
 
 DEFAULT_DTYPE = fact("default-dtype", "the index was made by a constructor called without dtype=, whose default is "

@@ -44,3 +44,33 @@ def index_long(ctx: Context, f: Finding) -> Located:
     for t in use_site:
         edits += at_use_site(ctx, t, "{}.long()")[0]
     return edits, None
+
+
+@locator("label-dtype")
+def label_dtype(ctx: Context, f: Finding) -> Located:
+    """The labels get the loss's dtype where they are made: the maker's `dtype=` changed or added (for the
+    constructors that take it), else its result cast (`.float()`, `.long()`); else cast where the loss is
+    called."""
+    from ..analyzers.label_dtype import takes_dtype
+    want, cast = f.hints.get("want"), f.values.get("cast")
+    made = f.hints.get("maker")
+    if made and want:
+        file, stmt, call = made
+        e = src.LineEditor.for_node(file, stmt)
+        kw = src.keyword(call, "dtype")
+        if kw is not None:
+            e.replace(kw.value, want)
+        elif takes_dtype(call):
+            e.add_keywords(call, f"dtype={want}")
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in ("long", "float", "int", "double") \
+                and not call.args:
+            e.replace(call, f"{src.segment(file, call.func.value)}{cast}")
+        else:
+            e.replace(call, f"{src.segment(file, call)}{cast}")
+        edits = edits_of(e)
+        if edits:
+            return edits, None
+    labels = f.hints.get("labels")
+    if labels is not None and cast:
+        return at_use_site(ctx, labels, "{}" + cast)
+    return [], None

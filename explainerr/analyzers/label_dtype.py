@@ -1,0 +1,175 @@
+"""Analyzer for labels of the wrong dtype for their loss: class indices that are floats (or int32) for
+cross-entropy / NLL, and integer targets for the losses that compare probabilities (binary cross-entropy,
+BCEWithLogitsLoss, cross-entropy with class-probability rows).  The labels are followed to the call that made
+them (provenance.py's steps, or the TensorDataset column a DataLoader read), where the dtype is decided."""
+from __future__ import annotations
+
+import ast
+import re
+
+from .. import source as src
+from ..facts import Context, dtype_text
+from ..model import TensorFacts
+from . import Finding, analyzer, evidence, fact
+from .label_sources import dataset_column, leaf
+from .operands import describe_library_loss, loss_model, loss_operands
+
+WANTS_LONG = fact("wants-long", "the loss takes class indices, an integer tensor (int64)")
+WANTS_FLOAT = fact("wants-float", "the loss compares the predictions with float targets (probabilities, 0/1 floats)")
+PROBABILITY_ROWS = fact("probability-rows", "the labels have one row of class probabilities per example (the "
+                                            "predictions' shape), which cross-entropy reads as soft targets")
+MAKER_FOUND = fact("maker-found", "the call that made the labels was found (`maker`, `maker_line`)")
+LOSS_MODULE = fact("loss-module", "the loss is a module object of the user's code (`criterion`, `loss_cls`)")
+MULTI_LABEL = fact("multi-label-model", "the model's config has problem_type multi_label_classification")
+
+#: Calls that make a tensor and take `dtype=`.
+_TAKES_DTYPE = re.compile(r"^(torch\.)?(tensor|as_tensor|zeros|ones|full|empty|randint|arange|zeros_like|ones_like"
+                          r"|full_like)$")
+_MAKES = re.compile(r"(^|\.)(tensor|as_tensor|from_numpy|zeros|ones|full|empty|randint|arange|one_hot|LongTensor"
+                    r"|FloatTensor|IntTensor|Tensor|stack|array|asarray|loadtxt)$")
+
+
+@analyzer("label-dtype")
+def label_dtype(ctx: Context) -> Finding | None:
+    _, labels_op = loss_operands(ctx)
+    seen = labels_op.seen
+    if seen is None:
+        return None
+    wants_long = bool(re.search(r"expected target dtype to be Long|expected scalar type Long|nll_loss", ctx.message))
+    if wants_long == seen.is_integer and seen.dtype != "torch.int32":
+        return None  # the message and the labels disagree: not the labels' dtype
+    labels = labels_op.user or seen
+    f = Finding(facts={WANTS_LONG if wants_long else WANTS_FLOAT})
+    want = "torch.long" if wants_long else "torch.float"
+    f.values.update(labels=labels.expr if labels_op.user else None, dtype=dtype_text(seen.dtype), want=want,
+                    cast=".long()" if wants_long else ".float()")
+    fn = next((fr.function for fr in ctx.frames if fr.library and fr.function in _LOSS_FUNCTIONS), None)
+    if fn is not None:
+        f.values["loss_fn"] = fn
+    if "class probabilities" in ctx.message:
+        f.facts.add(PROBABILITY_ROWS)
+    e = evidence(labels)
+    if e:
+        f.evidence.append(e)
+    describe_library_loss(ctx, f, labels_op)
+    model = loss_model(ctx)
+    if model is not None and model.config.get("problem_type") == "multi_label_classification":
+        f.facts.add(MULTI_LABEL)
+    loss = _loss_module(ctx)
+    if loss is not None:
+        f.facts.add(LOSS_MODULE)
+        f.values.update(criterion=loss[0], loss_cls=loss[1])
+    made = maker(ctx, labels_op.user)
+    if made is not None:
+        file, stmt, call = made
+        f.facts.add(MAKER_FOUND)
+        f.values.update(maker=" ".join(src.segment(file, call).split()), maker_line=stmt.lineno)
+        f.hints["maker"] = made
+    f.hints.update(labels=labels_op.user, want=want)
+    f.confidence = "high" if labels_op.user is not None else "medium"
+    return f
+
+
+def _loss_module(ctx: Context) -> tuple[str, str] | None:
+    """(the user's name, class) of a torch loss module called on the failing line (`criterion`, BCELoss)."""
+    user = ctx.user
+    if user is None:
+        return None
+    for m in user.modules:
+        if m.cls.endswith("Loss") and m.expr.isidentifier() and re.search(
+                rf"(?<![\w.]){re.escape(m.expr)}\s*\(", user.statement or user.node or ""):
+            return m.expr, m.cls
+    return None
+
+
+def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call] | None:
+    """(file, statement, call) that made the labels `t`: along their provenance, the assignment to a name that
+    carries them (the labels' own name, a name a function returned at the labels' place in an unpacking such
+    as `xs, ys = batch`, or a dict value under the labels' key) whose value is a call that makes a tensor; for
+    labels a DataLoader read from a TensorDataset, the tensor given at their column."""
+    if t is None:
+        return None
+    targets = [t]
+    column = dataset_column(ctx, t)
+    if column is not None:
+        col = ctx.frames[column[0]].tensor(column[1])
+        if col is not None:
+            targets.append(col)
+    for target in targets:
+        found = _made_along(ctx, target)
+        if found is not None:
+            return found
+    return None
+
+
+def _made_along(ctx: Context, t: TensorFacts) -> tuple[str, ast.stmt, ast.Call] | None:
+    from ..provenance import trace
+    key = leaf(t.expr)
+    steps = []
+    for step in trace(ctx, t):
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        if stmt is not None:
+            steps.append((step.file, tree, stmt))
+    names, place = {key}, None
+    for _, _, stmt in steps:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Tuple):
+            ids = [e.id if isinstance(e, ast.Name) else None for e in stmt.targets[0].elts]
+            place = ids.index(key) if key in ids else place
+    for file, tree, stmt in steps:
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            value = stmt.value
+            if isinstance(value, ast.Tuple) and place is not None and place < len(value.elts):
+                value = value.elts[place]
+            if isinstance(value, ast.Name):
+                names.add(value.id)
+                made = src.last_assignment(tree, value.id, stmt.lineno)
+                if made is not None and isinstance(made.value, ast.Call) and _makes(made.value):
+                    return file, made.stmt, made.value
+        if not isinstance(stmt, (ast.Assign, ast.Return)) or stmt.value is None:
+            continue
+        value = stmt.value
+        if isinstance(value, ast.Dict):
+            value = next((v for k, v in zip(value.keys, value.values)
+                          if isinstance(k, ast.Constant) and k.value == key), None)
+        elif isinstance(stmt, ast.Assign) and not _binds(stmt, names):
+            continue
+        if isinstance(value, ast.Call) and _makes(value):
+            return file, stmt, value
+    return None
+
+
+def _binds(stmt: ast.Assign, names: set[str]) -> bool:
+    """Whether the assignment gives a value to one of `names` (a plain name, or a key of a container)."""
+    for t in stmt.targets:
+        if isinstance(t, ast.Name) and t.id in names:
+            return True
+        if isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value in names:
+            return True
+    return False
+
+
+def _makes(call: ast.Call) -> bool:
+    return bool(_MAKES.search(src.call_name(call))) or _cast(call)
+
+
+def _cast(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr in ("long", "float", "int", "double", "to")
+
+
+def takes_dtype(call: ast.Call) -> bool:
+    return bool(_TAKES_DTYPE.match(src.call_name(call)))
+
+
+_LOSS_FUNCTIONS = ("cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits")
+
+
+@analyzer("text-loss-dtype")
+def text_loss_dtype(ctx: Context) -> Finding | None:
+    """A pasted log: the message came out of one of torch's losses (its frame is in the traceback), so it is
+    about the loss's target, not some other operation with the same wording."""
+    if not any(fr.library and fr.function in _LOSS_FUNCTIONS for fr in ctx.frames):
+        return None
+    wants_long = bool(re.search(r"expected target dtype to be Long|expected scalar type Long|nll_loss", ctx.message))
+    return Finding(facts={WANTS_LONG if wants_long else WANTS_FLOAT},
+                   values={"cast": ".long()" if wants_long else ".float()"})
