@@ -47,6 +47,8 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     else:
         lens = [g.get(k) for k in ("expected", "got") if g.get(k)] or _chained_lengths(ctx)
         len_a, len_b = (lens + ["?", "?"])[:2]
+    if _feature_widths(ctx, g.get("a"), g.get("b")):
+        return None
     f = Finding()
     f.values.update(len_a=len_a, len_b=len_b, lengths=f" ({len_a} and {len_b})" if len_a != "?" else "")
     target = items = call = arg = loader = None
@@ -119,6 +121,22 @@ def ragged_sequences(ctx: Context) -> Finding | None:
                 trace.append((frame.index, name))
     f.hints.update(target=target, items=items, loader=loader if collated else None, pad=pad, trace=trace)
     return f
+
+
+def _feature_widths(ctx: Context, a: str | None, b: str | None) -> bool:
+    """The shapes differ only in their last dimension, and those two sizes are the widths of models or
+    layers in the frames (two encoders' hidden sizes): outputs of different widths, not sequences of
+    different lengths that padding would make equal."""
+    try:
+        sa, sb = [int(x) for x in (a or "").split(",")], [int(x) for x in (b or "").split(",")]
+    except ValueError:
+        return False
+    if len(sa) != len(sb) or len(sa) < 2 or sa[:-1] != sb[:-1] or sa[-1] == sb[-1]:
+        return False
+    widths = {v for fr in ctx.report.frames for m in fr.modules
+              for k, v in (*m.config.items(), *m.attrs.items())
+              if k in ("hidden_size", "d_model", "n_embd", "dim", "out_features", "embedding_dim")}
+    return {sa[-1], sb[-1]} <= widths
 
 
 def _collected_outputs(ctx: Context, frame: FrameFacts | None, name: str | None) -> int | None:
