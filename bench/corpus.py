@@ -51,6 +51,15 @@ def apply_edits(script: Path, edits: list[dict[str, Any]]) -> None:
     script.write_text("".join(lines))
 
 
+def _without_paths(value: Any) -> Any:
+    """The diagnosis without its file paths (`file` fields, the diff's headers)."""
+    if isinstance(value, dict):
+        return {k: _without_paths(v) for k, v in value.items() if k not in ("file", "diff")}
+    if isinstance(value, list):
+        return [_without_paths(v) for v in value]
+    return value
+
+
 def score_report(res: CaseResult, meta: dict[str, Any], report: dict[str, Any]) -> dict[str, Any] | None:
     """Fill `res` from a JSON report (pattern, must_mention strings missing, edits, analysis time); returns
     the report's diagnosis."""
@@ -58,7 +67,8 @@ def score_report(res: CaseResult, meta: dict[str, Any], report: dict[str, Any]) 
     diag = report.get("diagnosis")
     res.got = (diag or {}).get("pattern") or "none"
     res.analysis_ms = (report.get("timing") or {}).get("analysis_ms")
-    text = json.dumps(diag, ensure_ascii=False).replace('\\"', '"') if diag else ""
+    # file paths hold the folder the case ran in (a temporary one, with any digits): never a mention
+    text = json.dumps(_without_paths(diag), ensure_ascii=False).replace('\\"', '"') if diag else ""
     res.mentions_missing = [str(m) for m in meta.get("must_mention") or [] if diag and str(m) not in text]
     res.edits = ((diag or {}).get("fix") or {}).get("edits") or []
     return diag
