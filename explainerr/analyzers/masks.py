@@ -173,9 +173,7 @@ def _met(ctx: Context, frame: FrameFacts, sizes: tuple[int, int]) -> Met | None:
 def _mask_score(t: TensorFacts, node: ast.AST, other: TensorFacts) -> int:
     """How much `t`, reached by `node`, looks like the mask of the pair: named as one, spread over the other's
     features (`mask.unsqueeze(-1)`, `mask[:, :, None]`), fewer dimensions than the other operand."""
-    spread = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "unsqueeze"
-                 for n in ast.walk(node)) or "None" in ast.unparse(node)
-    return 2 * bool(_MASKY.search(t.expr)) + spread + (len(t.shape) < len(other.shape))
+    return 2 * bool(_MASKY.search(t.expr)) + _spread(node) + (len(t.shape) < len(other.shape))
 
 
 @analyzer("mask-length-differs")
