@@ -21,7 +21,7 @@ import os
 import re
 import tempfile
 import tokenize
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from .model import Diagnosis, Edit, Fix
@@ -30,7 +30,7 @@ from .model import Diagnosis, Edit, Fix
 @dataclass(frozen=True)
 class FilePatch:
     """One file's change: `old` is its text on disk, `new` the text with the edits, both with the file's own
-    line endings; `sha256` is of the bytes read."""
+    line endings (and split into lines as Python numbers them); `sha256` is of the bytes read."""
 
     path: str
     rel: str
@@ -39,6 +39,8 @@ class FilePatch:
     sha256: str
     encoding: str
     edits: tuple[Edit, ...]
+    old_lines: tuple[str, ...] = field(repr=False, compare=False)  # split_lines(old)
+    new_lines: tuple[str, ...] = field(repr=False, compare=False)  # split_lines(new)
 
     def lines_changed(self) -> str:
         """'line 31' / 'lines 31-33, 40' in the original numbering."""
@@ -88,8 +90,26 @@ def read_source(path: str) -> tuple[bytes, str, str]:
 
 def _as_linecache_reads(text: str) -> str:
     """The text as linecache holds it: universal newlines, and a final newline added."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _lines_as_read(text: str, compiled: list[str]) -> list[str]:
+    """split_lines(text), given linecache's lines of the same text (or []): where the text has no \\r to
+    translate they are the same lines (but for the newline linecache adds at the end), and are not split again."""
+    if not compiled or "\r" in text:
+        return split_lines(text)
+    lines = list(compiled)
+    if not text.endswith("\n"):
+        lines[-1] = lines[-1][:-1]
+    return lines
+
+
+def _replacement_lines(e: Edit) -> list[str]:
+    """The lines an edit puts in place of its own, without endings: none for an empty replacement (a deletion)."""
+    text = e.replacement[:-1] if e.replacement.endswith("\n") else e.replacement
+    return text.split("\n") if e.replacement else []
 
 
 def apply_to_lines(lines: Sequence[str], edits: Iterable[Edit]) -> list[str]:
@@ -107,8 +127,7 @@ def apply_to_lines(lines: Sequence[str], edits: Iterable[Edit]) -> list[str]:
         last = out[e.end_line - 1]
         ending = last[len(last.rstrip("\r\n")):]
         newline = ending or next((ln[len(ln.rstrip("\r\n")):] for ln in out if ln.endswith(("\n", "\r"))), "\n")
-        text = e.replacement[:-1] if e.replacement.endswith("\n") else e.replacement
-        body = text.split("\n") if e.replacement else []  # an empty replacement deletes the lines
+        body = _replacement_lines(e)
         new = [b + newline for b in body]
         if new and not ending:  # the replaced lines ended the file without a newline: so does the replacement
             new[-1] = body[-1]
@@ -146,24 +165,64 @@ def plan(fix: Fix | None, base: str | None = None) -> Plan:
         compiled = linecache.getlines(path)
         if compiled and "".join(compiled) != _as_linecache_reads(text):
             return Plan(problem=f"{rel} changed after the failing code was loaded; run it again first")
-        lines = split_lines(text)
+        lines = _lines_as_read(text, compiled)
         try:
-            new = "".join(apply_to_lines(lines, edits))
+            new_lines = apply_to_lines(lines, edits)
         except ValueError as exc:
             return Plan(problem=f"the edits do not fit {rel}: {exc}")
-        files.append(FilePatch(path=path, rel=rel, old=text, new=new, sha256=hashlib.sha256(data).hexdigest(),
-                               encoding=encoding, edits=tuple(edits)))
+        files.append(FilePatch(path=path, rel=rel, old=text, new="".join(new_lines),
+                               sha256=hashlib.sha256(data).hexdigest(), encoding=encoding, edits=tuple(edits),
+                               old_lines=tuple(lines), new_lines=tuple(new_lines)))
     return Plan(files=tuple(files))
 
 
+CONTEXT = 3  # lines of context around each change, as `diff -u`
+
+
+def _windows(edits: Iterable[Edit], old_count: int, new_count: int) -> list[tuple[int, int, int, int]]:
+    """(old_lo, old_hi, new_lo, new_hi), 0-based and half-open: the stretches of the file that the edits change,
+    each with CONTEXT lines either side, merged where they touch (as diff joins hunks CONTEXT * 2 lines apart
+    or closer).  Lines outside them are the same on both sides, so a long file's diff compares only these."""
+    out: list[tuple[int, int, int, int]] = []
+    shift = 0  # new line number minus old, past the edits seen so far
+    for e in sorted(edits, key=lambda e: e.start_line):
+        lo, hi = e.start_line - 1, e.end_line
+        added = len(_replacement_lines(e))
+        old_lo, new_lo = max(lo - CONTEXT, 0), max(lo + shift - CONTEXT, 0)
+        shift += added - (hi - lo)
+        old_hi, new_hi = min(hi + CONTEXT, old_count), min(hi + shift + CONTEXT, new_count)
+        if out and old_lo <= out[-1][1]:
+            old_lo, new_lo = out[-1][0], out[-1][2]
+            out.pop()
+        out.append((old_lo, old_hi, new_lo, new_hi))
+    return out
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk header's range, as difflib writes it."""
+    length = stop - start
+    return f"{start + 1}" if length == 1 else f"{start if not length else start + 1},{length}"
+
+
 def _file_diff(f: FilePatch) -> str:
+    old, new = f.old_lines, f.new_lines
     out: list[str] = []
-    for line in difflib.unified_diff(split_lines(f.old), split_lines(f.new), f"a/{f.rel}", f"b/{f.rel}", n=3):
-        if line.endswith(("\n", "\r")):
-            out.append(line)
-        else:  # the last line of the file has no newline: say so, as diff does
-            out.append(line + "\n\\ No newline at end of file\n")
-    return "".join(out)
+    for old_lo, old_hi, new_lo, new_hi in _windows(f.edits, len(old), len(new)):
+        matcher = difflib.SequenceMatcher(None, old[old_lo:old_hi], new[new_lo:new_hi])
+        for group in matcher.get_grouped_opcodes(CONTEXT):
+            if not out:
+                out += [f"--- a/{f.rel}\n", f"+++ b/{f.rel}\n"]
+            (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
+            out.append(f"@@ -{_range(old_lo + i1, old_lo + i2)} +{_range(new_lo + j1, new_lo + j2)} @@\n")
+            for tag, i1, i2, j1, j2 in group:
+                if tag == "equal":
+                    out += [" " + line for line in old[old_lo + i1:old_lo + i2]]
+                    continue
+                out += ["-" + line for line in old[old_lo + i1:old_lo + i2]]
+                out += ["+" + line for line in new[new_lo + j1:new_lo + j2]]
+    # the last line of the file has no newline: say so, as diff does
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+                   for line in out)
 
 
 def unified_diff(p: Plan) -> str:

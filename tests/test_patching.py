@@ -186,3 +186,25 @@ def test_python_still_compiles_the_edited_file(project, monkeypatch):
     monkeypatch.chdir(root)
     for f in plan(fix).files:
         compile(f.new, f.path, "exec")  # raises if an edit broke the file
+
+
+LONG = "".join(f"line_{i} = {i}\n" for i in range(1, 2001))  # every line different: one way to diff it
+
+
+@pytest.mark.parametrize("spans, hunks", [
+    ([(5, 5, "line_5 = 50")], 1),                                     # near the start: context cut at line 1
+    ([(1999, 2000, "")], 1),                                          # the last lines deleted
+    ([(3, 3, "import os"), (1990, 1990, "line_1990 = 0\nx = 1")], 2),  # far apart
+    ([(100, 100, "a = 1"), (107, 107, "b = 2")], 1),                  # six lines between: one hunk, as diff -u
+    ([(100, 100, "a = 1"), (108, 108, "b = 2")], 2),                  # seven lines between
+    ([(500, 502, "line_500 = 500\nline_501 = 501\nnew = 1\nline_502 = 502")], 1),  # kept lines around an insertion
+    ([(2000, 2000, "line_2000 = 2000\nend = 1")], 1),                # the last line kept, one added after it
+])
+def test_the_diff_of_a_long_file_is_diff_u_of_the_whole_file(tmp_path, monkeypatch, spans, hunks):
+    import difflib
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "long.py").write_text(LONG)
+    p = plan(Fix("d", "c", tuple(Edit(str(tmp_path / "long.py"), a, b, text) for a, b, text in spans)))
+    new = p.files[0].new.splitlines(True)
+    whole = "".join(difflib.unified_diff(LONG.splitlines(True), new, "a/long.py", "b/long.py"))
+    assert unified_diff(p) == whole and whole.count("\n@@ -") == hunks

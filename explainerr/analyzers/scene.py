@@ -46,11 +46,12 @@ def _tokenizer_in_source(ctx: Context) -> bool:
     whose files are not on this machine, the source lines it shows."""
     if any(_TOKENIZER_SOURCE.search(f.statement or f.source or "") for f in ctx.user_frames()):
         return True
-    for file in dict.fromkeys(f.file for f in ctx.user_frames()):
-        text = src.text_of(file)
-        if text and _TOKENIZER_SOURCE.search(text):
-            return True
-    return False
+    return any(src.per_version(file, _TOKENIZER_SOURCE, _names_tokenizer)
+               for file in dict.fromkeys(f.file for f in ctx.user_frames()))
+
+
+def _names_tokenizer(text: str) -> bool:
+    return "okeni" in text and _TOKENIZER_SOURCE.search(text) is not None  # the literal every match holds
 
 
 @analyzer("text-scene")

@@ -10,6 +10,7 @@ import ast
 import builtins
 import textwrap
 from functools import lru_cache
+from typing import AbstractSet
 
 from .. import files
 from .. import source as src
@@ -62,8 +63,15 @@ def _scope_nodes(scope: ast.AST):
             stack.extend(ast.iter_child_nodes(n))
 
 
-def _bound_in(scope: ast.AST, before: int | None) -> set[str]:
-    return {name for line, name in _bindings(scope) if before is None or line < before}
+def _bound_in(scope: ast.AST, before: int | None) -> AbstractSet[str]:
+    if before is None:
+        return _bound_anywhere(scope)
+    return {name for line, name in _bindings(scope) if line < before}
+
+
+@lru_cache(maxsize=16)
+def _bound_anywhere(scope: ast.AST) -> frozenset[str]:
+    return frozenset(name for _, name in _bindings(scope))
 
 
 @lru_cache(maxsize=16)
