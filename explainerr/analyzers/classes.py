@@ -103,9 +103,13 @@ def static_len(node: ast.AST, defs: dict[str, ast.Assign], depth: int = 0) -> tu
 
 def _uses(tree: ast.Module, name: str) -> set[str]:
     """How the code uses `name`: "maps" (`name.index(x)`, `name[x]`, `name.get(x)`), "iterates" (a `for` over
-    it), "counts" (`len(name)`)."""
+    it), "counts" (`len(name)`).  A lookup whose result is itself a position in another array
+    (`counts[WORDS.index(w)] += 1`) makes features, not labels: it does not count as "maps"."""
     out: set[str] = set()
+    positions = {id(n.slice) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
     for n in ast.walk(tree):
+        if id(n) in positions:
+            continue
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and isinstance(
                 n.ctx, ast.Load):
             out.add("maps")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import config_site, keyword_site, label_set, linear_site
-from .label_sources import dataset_column
+from .label_sources import dataset_column, one_based_map
 from .operands import (
+    TARGET_NAMES,
     describe_library_loss,
     loss_model,
     loss_operands,
@@ -29,6 +31,8 @@ SIZE_FROM_CHECKPOINT = fact("size-from-checkpoint", "from_pretrained is called w
                                                      "the checkpoint's value (`site`, `site_line`)")
 SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was found (`site`, `site_line`)")
 MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
+ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers the classes from 1 (`id_map`, line "
+                                       "`id_map_line`, by `id_map_start`)")
 SKIP_MARKER = fact("skip-marker", "the fix tells the user's own loss call to skip the marker label (`ignore`)")
 LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
 
@@ -42,13 +46,14 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         return None
     n_classes = logits.shape[1]
     labels = labels_op.user or _labels_holding(ctx, target)
+    written = None if labels is not None or labels_op.seen is None else _argument_text(ctx)
     seen = labels_op.seen
     lo = labels.min if labels is not None and labels.min is not None else (seen.min if seen else None)
     hi = labels.max if labels is not None and labels.max is not None else (seen.max if seen else None)
     f = Finding()
     f.values.update(target=target, n_classes=n_classes, last_class=n_classes - 1,
-                    labels=labels.expr if labels else None, min_label=lo, max_label=hi)
-    f.values["holds"] = (f"`{labels.expr}` holds labels {lo}..{hi}" if labels is not None and lo is not None
+                    labels=labels.expr if labels else written, min_label=lo, max_label=hi)
+    f.values["holds"] = (f"`{f.values['labels']}` holds labels {lo}..{hi}" if f.values["labels"] and lo is not None
                          else f"the labels run from {lo} to {hi}" if lo is not None else f"the loss got label {target}")
     describe_library_loss(ctx, f, labels_op)
     given = passed_in(ctx, labels)
@@ -74,8 +79,14 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         if markers:
             f.facts.add(MARKER_NAMED)
             f.values["marker"] = markers[0]
-    elif lo is not None and lo >= 1 and hi == n_classes:
+    elif lo is not None and lo >= 1 and hi == n_classes and label_set(ctx, exactly=hi + 1) is None:
         f.facts.add(ONE_BASED)
+        made = one_based_map(ctx, n_classes)
+        if made is not None:
+            f.facts.add(ONE_BASED_MAP)
+            f.values.update(id_map=made.name, id_map_line=made.line,
+                            id_map_start=src.segment(made.file, made.start))
+            f.hints["one_based_map"] = made
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
     else:
         f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
@@ -134,3 +145,11 @@ def _labels_holding(ctx: Context, value: int) -> TensorFacts | None:
     named = set(id(t) for t in ctx.tensors_in_node())
     cands.sort(key=lambda t: (id(t) not in named, not LABELY.search(t.expr)))
     return cands[0] if cands else None
+
+
+def _argument_text(ctx: Context) -> str | None:
+    """The text the user's call passed as the labels when they reached the library unnamed
+    (`labels=to_targets(routes)`)."""
+    call = ctx.user
+    arg = next((a for a in call.call_args if a.param in TARGET_NAMES), None) if call is not None else None
+    return arg.text if arg is not None and not arg.text.startswith("*") else None

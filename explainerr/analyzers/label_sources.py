@@ -1,15 +1,18 @@
 """Where the labels' shape was made in the user's code, read from the source (nothing runs): a function that
 pads the inputs and the labels to two lengths computed apart, one that filters the inputs but not their
-labels, and the data set a DataLoader's batch of labels was taken from (`TensorDataset(ids, labels)`)."""
+labels, the data set a DataLoader's batch of labels was taken from (`TensorDataset(ids, labels)`), and a label
+map that numbers the classes from 1."""
 from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 
 from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
 from . import Finding, fact
+from .classes import module_defs, static_len, user_files
 
 FILTERED_APART = fact("filtered-apart", "a function filters the inputs (`kept` from `source` if `condition`) but "
                                          "returns the labels `unfiltered` as they were")
@@ -268,4 +271,64 @@ def _frame_tensor(ctx: Context, file: str, expr: str) -> TensorFacts | None:
         t = fr.tensor(expr) if fr.file == file else None
         if t is not None:
             return t
+    return None
+
+
+@dataclass
+class OneBasedMap:
+    """A label map in the user's code that numbers `count` classes from 1: `name` (assigned on `line` of
+    `file`), and the expression that starts it at 1 (`start`: `enumerate(ROUTES, start=1)`, `i + 1`) with
+    the text it becomes when it counts from 0 (`zero_based`; None for a literal written out)."""
+
+    name: str
+    file: str
+    line: int
+    stmt: ast.stmt
+    count: int
+    start: ast.AST
+    zero_based: str | None
+
+
+def one_based_map(ctx: Context, count: int) -> OneBasedMap | None:
+    """The one label map of the user's files that gives `count` classes the ids 1..count: a comprehension
+    over `enumerate(xs, start=1)` (or `enumerate(xs, 1)`), one whose id is `i + 1`, or a dict literal whose
+    values are exactly 1..count.  None when there is none or more than one."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        defs = module_defs(tree)
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)):
+                continue
+            hit = _counts_from_one(file, n.value, defs, count)
+            if hit is not None:
+                found.append(OneBasedMap(n.targets[0].id, file, n.lineno, n, count, *hit))
+    return found[0] if len(found) == 1 else None
+
+
+def _counts_from_one(file: str, value: ast.AST, defs: dict, count: int) -> tuple[ast.AST, str | None] | None:
+    if isinstance(value, ast.Dict):
+        ids = [v.value for v in value.values if isinstance(v, ast.Constant) and type(v.value) is int]
+        return (value, None) if len(ids) == len(value.values) and sorted(ids) == list(range(1, count + 1)) else None
+    if not (isinstance(value, (ast.DictComp, ast.ListComp)) and len(value.generators) == 1
+            and not value.generators[0].ifs):
+        return None
+    gen = value.generators[0]
+    it = gen.iter
+    if not (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args
+            and static_len(it.args[0], defs)[0] == count and isinstance(gen.target, ast.Tuple)
+            and isinstance(gen.target.elts[0], ast.Name)):
+        return None
+    index = gen.target.elts[0].id
+    start = src.keyword(it, "start")
+    first = start.value if start is not None else it.args[1] if len(it.args) > 1 else None
+    if isinstance(first, ast.Constant) and first.value == 1:
+        return it, f"enumerate({src.segment(file, it.args[0])})"
+    made = [value.key, value.value] if isinstance(value, ast.DictComp) else [value.elt]
+    for m in made:
+        if (isinstance(m, ast.BinOp) and isinstance(m.op, ast.Add) and isinstance(m.left, ast.Name)
+                and m.left.id == index and isinstance(m.right, ast.Constant) and m.right.value == 1):
+            return m, index
     return None

@@ -15,6 +15,7 @@ from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from . import loops  # noqa: F401  (registers loop-bound-exceeds)
 from .ragged import _pad_constant  # noqa: F401  (registers ragged-sequences; the padding constant reader)
+from .relative import relative_distances
 from .tables import table_size
 from .vocab import _ids_exceed, _table_finding, _user_token_ids, embedding_failure
 
@@ -253,7 +254,8 @@ def position_overflow(ctx: Context) -> Finding | None:
         if user_ids is not None and isinstance(max_pos, int):
             grows_in_loop(ctx, f, user_ids, max_pos, field)
     elif fail.name:
-        _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], seq, rows=fail.num_embeddings)
+        relative = relative_distances(ctx, fail, f)
+        _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], None if relative else seq, rows=fail.num_embeddings)
         looked_up = user_ids or fail.user_ids
         if looked_up is not None and isinstance(fail.num_embeddings, int) and \
                 grows_in_loop(ctx, f, looked_up, fail.num_embeddings, None):

@@ -80,10 +80,28 @@ def _counted_positions(ctx: Context, ids: TensorFacts) -> bool:
     user = ctx.user_name(ids)
     if user is None or not user.expr.isidentifier():
         node = ctx.user.node if ctx.user is not None else None
-        return bool(node and re.search(r"\(\s*torch\.arange\(", node))
-    found = ctx.origin(user.expr, ctx.frames[user.frame])
+        if node and re.search(r"\(\s*torch\.arange\(", node):
+            return True
+        from .relative import distances
+        return distances(ctx, ids) is not None
+    return from_arange(ctx, ctx.frames[user.frame], user.expr, base, 0)
+
+
+def from_arange(ctx: Context, frame, name: str, base, depth: int) -> bool:
+    """`name` was made from `torch.arange` in `frame`: directly, or by arithmetic and indexing over names
+    made from it (`rel = pos[None, :] - pos[:, None] + offset`, relative positions)."""
+    import ast
+    found = ctx.origin(name, frame) if depth < 3 else None
     value = base(found[2]) if found is not None and found[2] is not None else None
-    return isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "arange"
+    if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "arange":
+        return True
+    if not isinstance(value, (ast.BinOp, ast.Subscript)):
+        return False
+    while isinstance(value, ast.Subscript):
+        value = value.value
+    leaves = [n for n in ast.walk(value) if isinstance(n, ast.Name)] if isinstance(value, ast.BinOp) else (
+        [value] if isinstance(value, ast.Name) else [])
+    return any(n.id != name and from_arange(ctx, frame, n.id, base, depth + 1) for n in leaves)
 
 
 def embedding_failure(ctx: Context) -> EmbeddingFailure | None:

@@ -231,6 +231,11 @@ def class_dim(ctx: Context, f: Finding) -> Located:
 def label_range(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
     variants = f.variants
+    made = f.hints.get("one_based_map")
+    if "one-based" in variants and made is not None:
+        if made.zero_based is None:
+            return [], None
+        return edits_of(src.LineEditor.for_node(made.file, made.stmt).replace(made.start, made.zero_based)), None
     if "one-based" in variants and labels is not None:
         fr = loss_frame(ctx, labels.expr)
         found = failing_statement(fr) if fr else None
