@@ -74,6 +74,8 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             a = found[-1]
             _writes_since(frame, tree, scope, name, a.stmt.lineno, line, t.expr, steps)
             _add(steps, frame, a.stmt, t.expr)
+            if position is None and isinstance(a.stmt, ast.Assign) and len(a.stmt.targets) == 1:
+                position = _unpacked_position(a.stmt.targets[0], name)  # `codes, flags = prepare(rows)`
             name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps, position), a.stmt.lineno
             position = None
             continue
@@ -160,7 +162,7 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
     if isinstance(value, ast.Call):
         helper = _user_function(tree, value, stmt.lineno)
         if helper is not None:
-            _helper_lines(frame, helper, expr, steps)
+            _helper_lines(frame, helper, expr, steps, position=position)
             return None
         if src.call_name(value).split(".")[-1] == "DataLoader":
             _loader_lines(frame, tree, value, expr, steps, position)

@@ -20,6 +20,7 @@ from .label_range import (
     SIZE_LEFT_DEFAULT,
     SIZE_SET_AT,
 )
+from .filtered import filtered_sibling
 from .label_sources import filtered_apart, padded_apart, stacked_parts
 from .operands import (
     Operand,
@@ -100,6 +101,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
                    or _token_labels(ctx, logits_op, labels, a, b) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
                    or stacked_parts(ctx, logits, a, b))
+    if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
+        reading = filtered_sibling(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
     if reading is not None:
         f.merge(reading)
     side = labels if f.values.get("extra_side") == "labels" else logits

@@ -8,6 +8,7 @@ import re
 from .. import source as src
 from ..analyzers import Finding
 from ..analyzers.classes import assigned_call
+from ..analyzers.filtered import filter_like
 from ..analyzers.label_sources import labels_maker
 from ..analyzers.operands import user_model_name
 from ..facts import Context
@@ -43,6 +44,10 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["joined"])), None
     if "filtered-apart" in f.facts:
         return _filter_labels_too(f), None
+    if "filtered-sibling" in f.facts:
+        file, kept, plain = f.hints["filtered_sibling"]
+        text = filter_like(file, kept, plain)
+        return (edits_of(src.LineEditor.for_node(file, plain.stmt).replace(plain.comp, text)) if text else []), None
     if "padded-apart" in f.facts:
         return _pad_together(f), None
     if "word-labels" in f.facts:
