@@ -355,6 +355,10 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None,
     start = (last_user + 1) if last_user is not None else 0
     lib_after = [i for i in range(start, len(tbs))]
     deep_set.update(lib_after[-MAX_LIBRARY_FRAMES:])
+    # the outermost model forward a library loop called (Trainer, Lightning): the batch as the model got it
+    entry = next((i for i in lib_after if tbs[i].tb_frame.f_code.co_name == "forward"), None)
+    if entry is not None and last_user is not None:
+        deep_set.add(entry)
     frames: list[FrameFacts] = []
     codes = [tb.tb_frame.f_code for tb in tbs]
     for i, tb in enumerate(tbs):

@@ -10,6 +10,7 @@ from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, maskroles
 from . import maskdtype  # noqa: F401  (registers non-bool-mask)
+from .collators import collator_width
 from .consistency import batch_votes, changed_from, names, operand_shape, size_at
 from .lengths import _sizes
 from .reshaped import mask_follows
@@ -240,6 +241,13 @@ def _mask_from_library(ctx: Context, frame: FrameFacts, sizes: tuple[int, int]) 
     user = ctx.user_name(lib_mask) if lib_mask is not None else None
     candidates = [user] if user is not None else [
         t for t in ctx.tensors_in_node(frame) if mask_like(ctx, frame, t, ast.Name(id=t.expr))]
+    if not candidates:
+        entry = _batch_at_model_entry(ctx, sizes)
+        if entry is not None:
+            f = _finding(ctx, entry)
+            f.values["dim"] = 1
+            collator_width(ctx, f, entry.mask.expr, entry.other.expr)
+            return f
     for mask in candidates:
         mask_len = next((d for d in reversed(mask.shape) if d in sizes), None)
         if mask_len is None:
@@ -250,6 +258,18 @@ def _mask_from_library(ctx: Context, frame: FrameFacts, sizes: tuple[int, int]) 
         if others:
             return _finding(ctx, Met(mask, ast.Name(id=mask.expr), mask_len, others[0],
                                      ast.Name(id=others[0].expr), other_len))
+    return None
+
+
+def _batch_at_model_entry(ctx: Context, sizes: tuple[int, int]) -> Met | None:
+    """A batch no user frame holds (a library loop such as Trainer's collated it and called the model): the
+    `attention_mask` and `input_ids` the model's outermost forward got, one row per example, of the two
+    lengths of the message."""
+    for fr in ctx.frames[(ctx.user.index + 1) if ctx.user is not None else 0:]:
+        mask, ids = fr.tensor("attention_mask"), fr.tensor("input_ids")
+        if (fr.library and mask is not None and ids is not None and len(mask.shape) == 2 and len(ids.shape) == 2
+                and mask.shape[0] == ids.shape[0] and {mask.shape[1], ids.shape[1]} == set(sizes)):
+            return Met(mask, ast.Name(id=mask.expr), mask.shape[1], ids, ast.Name(id=ids.expr), ids.shape[1])
     return None
 
 

@@ -27,6 +27,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     of the (longer) mask to the inputs' length where it is used."""
     if "mask-follows" in f.facts:
         return _mask_changed_with_other(ctx, f), None
+    if "collator-width" in f.facts:
+        entry, width, new = f.hints["collator_width"]
+        return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
     if "other-is-odd" in f.facts:
         return _drop_added_positions(ctx, f), None
     if f.hints.get("mask_arg") is not None:
