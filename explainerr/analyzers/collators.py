@@ -29,31 +29,68 @@ class Entry:
 
 
 def collator_entry(ctx: Context, key: str, other_key: str) -> tuple[Entry, str, ast.AST] | None:
-    """The one collate function of the user's files returning `{key: a, other_key: b, ...}` where `a` was
-    made by a tensor factory (`torch.zeros(len(ids), self.max_length)`) after `b`: (the entry, `b`'s local,
-    the factory's width argument)."""
+    """The one collate function of the user's files whose returned mapping holds `key` and `other_key`
+    (a dict literal, or `batch[key] = a` on the mapping it returns), where `key`'s local `a` was made by a
+    tensor factory (`torch.zeros(len(ids), self.max_length)`) after a local holding `other_key`'s tensor:
+    (the entry, that local, the factory's width argument)."""
     found = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else ():
-            for ret in (r for r in src.walk_scope(fn) if isinstance(r, ast.Return) and isinstance(r.value, ast.Dict)):
-                items = {k.value: v for k, v in zip(ret.value.keys, ret.value.values)
-                         if isinstance(k, ast.Constant) and isinstance(v, ast.Name)}
-                if key not in items or other_key not in items:
+            for ret in (r for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None):
+                items = _returned_items(fn, ret)
+                if not isinstance(items.get(key), ast.Name):
                     continue
                 made = src.assignments(tree, items[key].id, fn, before=ret.lineno)
-                other = src.assignments(tree, items[other_key].id, fn, before=ret.lineno)
-                if not made or not other or other[-1].stmt.lineno > made[-1].stmt.lineno:
-                    continue
-                call = made[-1].value
+                call = made[-1].value if made else None
                 if not (isinstance(call, ast.Call) and src.call_name(call).split(".")[-1] in _FACTORIES):
                     continue
-                sizes = list(call.args[0].elts) if len(call.args) == 1 and isinstance(
-                    call.args[0], (ast.Tuple, ast.List)) else list(call.args)
-                if len(sizes) != 2 or src.call_name(call).endswith("full") and len(call.args) < 2:
+                other = _local_holding(file, tree, fn, items, other_key, made[-1].stmt.lineno)
+                sizes = list(call.args[0].elts) if call.args and isinstance(call.args[0], (ast.Tuple, ast.List)) \
+                    else list(call.args[:2])
+                if other is None or len(sizes) != 2:
                     continue
-                found.append((Entry(file, fn, items[key].id, made[-1].stmt, call), items[other_key].id, sizes[1]))
+                found.append((Entry(file, fn, items[key].id, made[-1].stmt, call), other, sizes[1]))
     return found[0] if len(found) == 1 else None
+
+
+def _returned_items(fn: ast.FunctionDef, ret: ast.Return) -> dict[str, ast.AST]:
+    """key → expression of the mapping `ret` returns: a dict literal's items, or the `name[key] = value`
+    writes into the returned name (which is kept under "__mapping__")."""
+    if isinstance(ret.value, ast.Dict):
+        return {k.value: v for k, v in zip(ret.value.keys, ret.value.values) if isinstance(k, ast.Constant)}
+    if not isinstance(ret.value, ast.Name):
+        return {}
+    out: dict[str, ast.AST] = {}
+    for a in src.walk_scope(fn):
+        if (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Subscript)
+                and isinstance(a.targets[0].value, ast.Name) and a.targets[0].value.id == ret.value.id
+                and isinstance(a.targets[0].slice, ast.Constant) and a.lineno < ret.lineno):
+            out[a.targets[0].slice.value] = a.value
+    out["__mapping__"] = ret.value
+    return out
+
+
+def _local_holding(file: str, tree: ast.Module, fn: ast.FunctionDef, items: dict[str, ast.AST], key: str,
+                   before: int) -> str | None:
+    """An expression, readable at line `before`, for `key`'s tensor: the returned item when it is a name (or
+    an item of a name, `enc["input_ids"]`) bound before that line, or a name read from the returned mapping
+    (`input_ids = batch["input_ids"]`)."""
+    node = items.get(key)
+    root = node
+    while isinstance(root, (ast.Subscript, ast.Attribute)):
+        root = root.value
+    if isinstance(root, ast.Name) and any(a.stmt.lineno < before for a in src.assignments(tree, root.id, fn,
+                                                                                          before=before)):
+        return src.segment(file, node)
+    mapping = items.get("__mapping__")
+    for a in src.walk_scope(fn):
+        if (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                and a.lineno < before and isinstance(a.value, ast.Subscript) and isinstance(a.value.value, ast.Name)
+                and isinstance(mapping, ast.Name) and a.value.value.id == mapping.id
+                and isinstance(a.value.slice, ast.Constant) and a.value.slice.value == key):
+            return a.targets[0].id
+    return None
 
 
 def collator_width(ctx: Context, f: Finding, key: str, other_key: str) -> bool:

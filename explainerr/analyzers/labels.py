@@ -20,6 +20,7 @@ from .label_range import (
     SIZE_LEFT_DEFAULT,
     SIZE_SET_AT,
 )
+from .collators import collator_width
 from .filtered import filtered_sibling
 from .label_sources import filtered_apart, padded_apart, stacked_parts
 from .operands import (
@@ -267,6 +268,13 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         if n_ids is None:
             f.values["len_names"] = " and ".join(f"`{a.targets[0].id}`" for a in stmts[1])
         f.hints["padded_apart"] = stmts
+    elif labels.shape[1] > ids.shape[1] and labels.min is not None and labels.min < 0:
+        # wider than the batch and padded with a negative label: padded to a fixed length, not made per word
+        f.facts.add(PADDED)
+        f.values.update(seq_logits=ids.shape[1], pad_label=labels.min)
+        keys = [re.fullmatch(r'\w+\["(\w+)"\]', t.expr) for t in (labels, ids)]
+        if all(keys):
+            collator_width(ctx, f, keys[0].group(1), keys[1].group(1))
     elif TOKENIZER in scene_facts(ctx):
         f.facts.add(WORD_LABELS)
     return f

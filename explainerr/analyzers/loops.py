@@ -20,6 +20,7 @@ from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import BAND_AID, Finding, analyzer, evidence, fact, value_evidence
 from . import maskroles
+from .batchwalk import whole_per_batch
 from .consistency import batch_votes, names
 from .scene import DATALOADER
 
@@ -383,6 +384,8 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     tensor is the odd one out; else the bound only counts something else, and the tensor's own size bounds
     the loop."""
     var = f.values["var"]
+    if whole_per_batch(frame, f, loop, bound.source):
+        return
     walked = _walked_with(frame, loop, var, tensor)
     agree = [t for t in walked if bound.value in t.shape and size not in t.shape]
     source_walked = any(isinstance(n, ast.Subscript) and var in src.names_in(n.slice)

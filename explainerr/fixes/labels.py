@@ -200,6 +200,11 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
     labels, logits = f.hints.get("labels"), f.hints.get("logits")
     if "padded" not in f.variants:
         return []
+    if "collator-width" in f.facts:
+        entry, width, new = f.hints["collator_width"]
+        return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new))
+    if logits is None:
+        return []
     return _replace_labels(ctx, labels, f"{labels.expr}[:, :{logits.expr}.size(1)]")
 
 

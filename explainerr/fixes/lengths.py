@@ -227,6 +227,8 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return _filter_values(frame, f, values), None
     if "rows-deduplicated" in f.facts and frame is not None:
         return _row_of_each_item(frame, f), None
+    if "whole-per-batch" in f.facts:
+        return _this_batch_only(f), None
     if "indexed-is-odd" in f.facts:
         return (_mask_from_ids(ctx, f) or _computed_from_loop_sequence(ctx, f)), None
     if frame is None or bound is None:
@@ -236,6 +238,30 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     offset = f.hints.get("offset") or 0
     new = f"{f.hints['tensor']}.size({f.hints['dim']})" + (f" - {offset}" if offset > 0 else "")
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+def _this_batch_only(f: Finding) -> list[Edit]:
+    """`for i, text in enumerate(texts)` inside `for batch in loader` (a loader of `texts`): the inner loop
+    walks `texts[seen:seen + len(preds)]`, `seen` set to 0 before the outer loop and counted up after the
+    inner one (one edit over the outer loop's lines)."""
+    walk, tensor = f.hints.get("batch_walk"), f.hints.get("tensor")
+    if walk is None or not tensor:
+        return []
+    counter = next(n for n in ("seen", "n_seen", "done_items") if n not in src.text_of(walk.file))
+    first, last = walk.outer.lineno, walk.outer.end_lineno or walk.outer.lineno
+    lines = [files.line(walk.file, n) for n in range(first, last + 1)]
+    k = walk.seq.lineno - first
+    row = lines[k]
+    lines[k] = (row[:walk.seq.col_offset] + f"{walk.seq.id}[{counter}:{counter} + len({tensor})]"
+                + row[walk.seq.end_col_offset:])
+    inner_indent = re.match(r"\s*", lines[walk.inner.lineno - first]).group(0)
+    end = (walk.inner.end_lineno or walk.inner.lineno) - first
+    lines.insert(end + 1, f"{inner_indent}{counter} += len({tensor})\n")
+    outer_indent = re.match(r"\s*", lines[0]).group(0)
+    text = f"{outer_indent}{counter} = 0\n" + "".join(lines).rstrip("\n")
+    if not src.parses_in_file(walk.file, first, last, text):
+        return []
+    return [Edit(file=walk.file, start_line=first, end_line=last, replacement=text)]
 
 
 def _row_of_each_item(frame: FrameFacts, f: Finding) -> list[Edit]:

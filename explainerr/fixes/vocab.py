@@ -11,7 +11,7 @@ import re
 from types import SimpleNamespace
 
 from .. import source as src
-from ..analyzers import BAND_AID, Finding
+from ..analyzers import BAND_AID, Finding, fact
 from ..analyzers.idsource import table_constructor
 from ..facts import Context
 from ..model import Edit
@@ -23,6 +23,9 @@ from . import (
     model_with_config,
     tokenizer_call_for,
 )
+
+CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's config with `len(tokenizer)`, the "
+                                                      "one tokenizer in the frames (`tokenizer`)")
 
 
 @locator("vocab")
@@ -165,6 +168,10 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                 m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value))
                 if m and (last_add is None or call.lineno > last_add.lineno):
                     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
+        if last_add is None:
+            sized = _config_sized_apart(ctx, f, file, tree)
+            if sized:
+                return sized, None
         if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
             continue
         target = model_with_config(ctx)
@@ -178,9 +185,29 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         if not anchors:
             continue
         anchor = max(anchors, key=lambda s: s.lineno)
+        from .checks import undefined_in_code
+        if undefined_in_code(line, file, anchor.lineno + 1):
+            return [], None  # the tokens are added where the model is not in reach: said in words only
         e = src.insert_after(file, anchor, line)
         return ([e] if e else []), line
     return [], None
+
+
+def _config_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:
+    """No tokens added, and a `...Config(vocab_size=<a number or constant>)` built in the user's file while
+    exactly one tokenizer is in the frames under a name bound there: the config takes `len(tokenizer)`."""
+    toks = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "tokenizer" and o.expr.isidentifier()}
+    calls = [c for c in src.calls(tree) if src.call_name(c).endswith("Config") and src.keyword(c, "vocab_size")]
+    if len(toks) != 1 or len(calls) != 1:
+        return []
+    tok, call = toks.pop(), calls[0]
+    kw = src.keyword(call, "vocab_size")
+    from .checks import bound_names
+    if tok in src.names_in(kw.value) or tok not in (bound_names(file, call.lineno) or set()):
+        return []
+    f.facts.add(CONFIG_FROM_TOKENIZER)
+    f.values["tokenizer"] = tok
+    return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({tok})"))
 
 
 @locator("token-type")
