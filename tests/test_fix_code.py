@@ -19,6 +19,18 @@ from test_corpus import CORPUS, POSITIVE
 _PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*\}(?!\})")
 
 
+def _outside_strings(code: str) -> str:
+    """The code without its string literals (the user's own f-strings hold `{name}` legitimately); the whole
+    code when it does not tokenize."""
+    import io
+    import tokenize
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(textwrap.dedent(code)).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return code
+    return "".join(t.string for t in tokens if t.type != tokenize.STRING)
+
+
 def _parses(code: str) -> bool:
     """Code parses on its own, or is the header of a block (`for i in range(n):`) that parses with a body, or
     lines of a function body (`return ...`) that parse inside a function."""
@@ -45,7 +57,7 @@ def _problems(name: str, report: dict) -> list[str]:
         if not fix:
             continue
         code = fix["code"]
-        if _PLACEHOLDER.search(code):
+        if _PLACEHOLDER.search(_outside_strings(code)):
             out.append(f"{d['pattern']}: placeholder in {code!r}")
         if code.strip() and not _parses(code):
             out.append(f"{d['pattern']}: code does not parse: {code!r}")

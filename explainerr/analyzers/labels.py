@@ -20,6 +20,7 @@ from .label_range import (
     SIZE_LEFT_DEFAULT,
     SIZE_SET_AT,
 )
+from .batch_sized import fixed_batch_labels
 from .collators import collator_width
 from .filtered import filtered_sibling
 from .label_sources import filtered_apart, padded_apart, stacked_parts
@@ -104,6 +105,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
                    or stacked_parts(ctx, logits, a, b))
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
         reading = filtered_sibling(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
+    if reading is None and a < b:
+        reading = fixed_batch_labels(ctx, labels, logits, a)
     if reading is not None:
         f.merge(reading)
     side = labels if f.values.get("extra_side") == "labels" else logits

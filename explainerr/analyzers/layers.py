@@ -30,6 +30,10 @@ PARTS_PER_ITEM = fact("parts-per-item", "the input joins one part per item of a 
                                         "(`parts_of`), each part as wide as the layer's size")
 OTHER_FIELD = fact("other-config-field", "the layer's size is read from another field of the encoder's config "
                                          "(`size_expr`) than the hidden size it outputs (`hidden_field`)")
+FED_OUTPUT = fact("fed-output", "the input already has the layer's output width (`out_features`): the layer maps "
+                                 "`in_features` to `out_features` and was given a tensor of the output side")
+SWAPPED_OPERAND = fact("swapped-operand", "the call that gets the layer's result has another operand (`partner`) of "
+                                          "the layer's input width: the two operands look swapped")
 #: Config fields that hold the width of a transformers encoder's output, by model family.
 HIDDEN_FIELDS = ("hidden_size", "dim", "d_model", "n_embd")
 
@@ -83,6 +87,10 @@ def layer_input_width(ctx: Context) -> Finding | None:
         f.confidence = "high"
         return f
     _explain_width(ctx, f, frame, inp, got)
+    if out == got and cls in ("Linear", "LazyLinear"):
+        f.facts.add(FED_OUTPUT)
+        f.values["out_features"] = out
+        swapped_operand(ctx, f, name, want, got)
     site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
                      follow_names=False) or own_layer_site(ctx, path, tuple(LAYERS), position, param)
@@ -95,9 +103,40 @@ def layer_input_width(ctx: Context) -> Finding | None:
     concat_of_hidden = want % got == 0 and want // got in (2, 3, 4)  # the input may be one part of a concatenation
     counted = PARTS_PER_ITEM not in f.facts or f.hints.get("parts_counted")  # the parts' number read, not inferred
     if site is not None and ((CONCATENATED in f.facts and counted) or OTHER_FIELD in f.facts
-                             or (ENCODER_HIDDEN in f.facts and not concat_of_hidden)):
+                             or (ENCODER_HIDDEN in f.facts and not concat_of_hidden)) and FED_OUTPUT not in f.facts:
         f.confidence = "high"
     return f
+
+
+def swapped_operand(ctx: Context, f: Finding, name: str | None, want: int, got: int) -> None:
+    """`loss(self.proj(a), b)` where `a` has the layer's output width and `b` its input width: the layer
+    belongs on `b` (hints `swap`: file, statement, the layer's argument, the partner)."""
+    frame = ctx.user
+    tree = src.tree_of(frame.file) if frame is not None and name else None
+    stmt = src.statement_at(tree, frame.line) if tree is not None else None
+    for call in src.calls(stmt) if stmt is not None else ():
+        layer = next((a for a in call.args if isinstance(a, ast.Call) and len(a.args) == 1
+                      and src.segment(frame.file, a.func).split(".")[-1] == name), None)
+        others = [a for a in call.args if a is not layer]
+        if layer is None or len(others) != 1:
+            continue
+        arg, partner = layer.args[0], others[0]
+        if _width(frame, src.segment(frame.file, arg)) == got and _width(frame, src.segment(frame.file, partner)) == want:
+            f.facts.add(SWAPPED_OPERAND)
+            f.values["partner"] = src.segment(frame.file, partner)
+            f.hints["swap"] = (frame.file, stmt, arg, partner)
+            return
+
+
+def _width(frame: FrameFacts, text: str) -> int | None:
+    """The last size of the tensor `text` names in `frame`, also for an item `xs[i]` of a sequence of
+    tensors that all have one width."""
+    t = frame.tensor(text)
+    if t is not None and t.shape:
+        return t.shape[-1]
+    m = re.fullmatch(r"([\w.]+)\[[^\[\]]+\]", text)
+    widths = {t.shape[-1] for t in frame.tensors if m and t.shape and t.expr.startswith(m.group(1) + "[")}
+    return widths.pop() if len(widths) == 1 else None
 
 
 def _in_torch_nn(file: str) -> bool:

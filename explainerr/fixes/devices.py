@@ -34,6 +34,12 @@ def _move_inputs(ctx: Context, f: Finding) -> list[Edit]:
     tree = src.tree_of(frame.file)
     a = src.last_assignment(tree, root, frame.line) if tree else None
     if a is not None and isinstance(a.stmt, ast.Assign) and a.value is a.stmt.value:
+        later = _after_target_is_bound(frame.file, tree, a.stmt, target, frame.line)
+        if later is not None:  # `device` or the model is made after `root`: move it once both exist
+            move = (f"{root} = {{k: v.to({target}) for k, v in {root}.items()}}" if is_mapping
+                    else f"{root} = {root}.to({target})")
+            e = src.insert_after(frame.file, later, move)
+            return [e] if e else []
         rhs = src.segment(frame.file, a.value)
         new = (f"{{k: v.to({target}) for k, v in {rhs}.items()}}" if is_mapping else f"{rhs}.to({target})")
         return edits_of(src.LineEditor.for_node(frame.file, a.stmt).replace(a.value, new))
@@ -52,6 +58,24 @@ def _move_inputs(ctx: Context, f: Finding) -> list[Edit]:
         t.expr.startswith(f'{n}["') for t in stray) else f"{n} = {n}.to({target})" for n in dict.fromkeys(names)]
     e = src.insert_before(frame.file, found[1], "; ".join(moves))
     return [e] if e else []
+
+
+def _after_target_is_bound(file: str, tree: ast.Module, made: ast.stmt, target: str, before: int) -> ast.stmt | None:
+    """When `target` (`device`, `next(model.parameters()).device`) reads a name bound only after `made`, the
+    last statement of `made`'s scope, before line `before`, that binds one of those names; else None."""
+    try:
+        reads = set(src.names_in(ast.parse(target, mode="eval")))
+    except SyntaxError:
+        return None
+    missing = reads - (bound_names(file, made.lineno) or reads)
+    if not missing:
+        return None
+    scope = src.enclosing_scope(tree, made.lineno)
+    found = [a.stmt for n in missing for a in src.assignments(tree, n, scope, before=before)
+             if made.lineno < a.stmt.lineno]
+    body = getattr(scope, "body", [])
+    found = [stmt for stmt in found if stmt in body]  # a statement of the scope itself, not inside a loop
+    return max(found, key=lambda stmt: stmt.lineno) if found else None
 
 
 def _keep_move(ctx: Context, f: Finding) -> list[Edit]:

@@ -44,6 +44,12 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["joined"])), None
     if "filtered-apart" in f.facts:
         return _filter_labels_too(f), None
+    if "labels-per-batch-size" in f.facts and f.hints.get("per_batch"):
+        file, stmt, swaps = f.hints["per_batch"]
+        e = src.LineEditor.for_node(file, stmt)
+        for node, text in swaps:
+            e.replace(node, text)
+        return edits_of(e), None
     if "filtered-sibling" in f.facts:
         file, kept, plain = f.hints["filtered_sibling"]
         text = filter_like(file, kept, plain)

@@ -20,6 +20,14 @@ from . import Located, edits_of, failing_statement, find_expr, locator
 def linear_in(ctx: Context, f: Finding) -> Located:
     if "channels-last" in f.facts:
         return _channels_first(ctx, *f.hints["channels_last"]), None
+    if "swapped-operand" in f.facts:
+        file, stmt, arg, partner = f.hints["swap"]
+        e = src.LineEditor.for_node(file, stmt)
+        e.replace(arg, src.segment(file, partner))
+        e.replace(partner, src.segment(file, arg))
+        return edits_of(e), None
+    if "fed-output" in f.facts:
+        return [], None  # the layer's size is not what is wrong: said in words
     site, hidden = f.hints.get("site"), f.hints.get("hidden")
     if site is None or site.node is None or not isinstance(hidden, int):
         return [], None
