@@ -12,6 +12,10 @@ from .. import source as src
 from ..model import FrameFacts
 from . import Finding, fact
 
+COLLECTED_FEWER = fact("collected-fewer", "the indexed tensor joins rows collected over the batches that ran "
+                                          "(`collected`), fewer than the items of `bound_source` the loop walks")
+SANITY_CHECK = fact("sanity-check", "the error came during Lightning's sanity check, which runs validation on its "
+                                    "first few batches only (num_sanity_val_steps, 2 by default)")
 WHOLE_PER_BATCH = fact("whole-per-batch", "the loop walks all of `bound_source` inside the loop over the batches of "
                                           "`loader` (line `outer_line`), a DataLoader built from `bound_source`")
 
@@ -64,3 +68,25 @@ def _loader_of(tree: ast.Module, name: str, seq: str, before: int) -> bool:
         if name not in [n.id for arg in value.args for n in ast.walk(arg) if isinstance(n, ast.Name)]:
             return False  # made by something else than a pass-through of the loader
     return False
+
+
+def collected_fewer(ctx, frame: FrameFacts, f: Finding, inner: ast.For, seq: str | None, tensor: str) -> bool:
+    """`for i, x in enumerate(items)` indexing `rows = torch.cat(collected)`, the rows gathered over the
+    batches that ran (an epoch-end hook, a loop stopped early): the items without a row are not walked
+    (hints `collected`: the loop's iterated node, its new text)."""
+    tree = src.tree_of(frame.file)
+    it = inner.iter
+    if not (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args and seq
+            and src.segment(frame.file, it.args[0]) == seq) or tree is None or not tensor.isidentifier():
+        return False
+    made = src.last_assignment(tree, tensor, frame.line)
+    value = made.value if made is not None else None
+    if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in ("cat", "concatenate", "stack")
+            and value.args and isinstance(value.args[0], (ast.Name, ast.Attribute))):
+        return False
+    f.facts.add(COLLECTED_FEWER)
+    f.values["collected"] = src.segment(frame.file, value)
+    if any(fr.function == "_run_sanity_check" for fr in ctx.frames):
+        f.facts.add(SANITY_CHECK)
+    f.hints["collected"] = (frame.file, it.args[0], f"{seq}[:len({tensor})]")
+    return True

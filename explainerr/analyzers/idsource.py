@@ -237,6 +237,18 @@ def one_short_source(ctx: Context, tables: list[str | None], num: int | None, ma
                 story.values.update(unk_stmt=one_line(f, n), unk_where=where(f, n), unk_name=n.targets[0].id)
                 story.facts.add(UNK_IS_SIZE)
                 return story
+    # a constant holding the table's size as the length of a collection (`MASK_ID = len(itos)`), the table
+    # being sized through a parameter elsewhere
+    for name in ctx.scalar_names(num):
+        for f in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+            tree = src.tree_of(f)
+            for n in tree.body if tree is not None else ():
+                if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                        and n.targets[0].id == name and isinstance(n.value, ast.Call)
+                        and src.call_name(n.value) == "len" and name not in src.segment(file, stmt)):
+                    story.values.update(unk_stmt=one_line(f, n), unk_where=where(f, n), unk_name=name)
+                    story.facts.add(UNK_IS_SIZE)
+                    return story
     return story
 
 

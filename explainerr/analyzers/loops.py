@@ -20,7 +20,7 @@ from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import BAND_AID, Finding, analyzer, evidence, fact, value_evidence
 from . import maskroles
-from .batchwalk import whole_per_batch
+from .batchwalk import collected_fewer, whole_per_batch
 from .consistency import batch_votes, names
 from .scene import DATALOADER
 
@@ -203,6 +203,10 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         if offset > 0:
             f.confidence = "high"
         return f
+    if bound.kind == "size" and bound.value is None and tensor is not None and bound.source and \
+            collected_fewer(ctx, frame, f, loop, bound.source, base):
+        f.values["bound_source"] = bound.source
+        return f
     if bound.kind == "size" and bound.value is not None and bound.value > size - offset and tensor is not None:
         f.facts.add(OTHER_SIZE)
         f.values["bound_source"] = bound.source
@@ -384,7 +388,8 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     tensor is the odd one out; else the bound only counts something else, and the tensor's own size bounds
     the loop."""
     var = f.values["var"]
-    if whole_per_batch(frame, f, loop, bound.source):
+    if whole_per_batch(frame, f, loop, bound.source) or collected_fewer(ctx, frame, f, loop, bound.source,
+                                                                          f.values["tensor"]):
         return
     walked = _walked_with(frame, loop, var, tensor)
     agree = [t for t in walked if bound.value in t.shape and size not in t.shape]

@@ -36,6 +36,19 @@ def index_long(ctx: Context, f: Finding) -> Located:
             use_site.append(t)
             continue
         frame, text, node = origin
+        if isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value and isinstance(node, ast.Call):
+            # unpacked from a helper's result: cast where it was made
+            made = _made_in_helper(ctx, t)
+            if made is None:
+                use_site.append(t)
+                continue
+            file, stmt = made
+            node, text = stmt.value, src.segment(file, stmt.value)
+            key = (file, stmt.lineno)
+            editor = editors.setdefault(key, src.LineEditor.for_node(file, stmt))
+            simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+            editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
+            continue
         key = (frame.file, stmt.lineno)
         editor = editors.setdefault(key, src.LineEditor.for_node(frame.file, stmt))
         simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
@@ -44,6 +57,19 @@ def index_long(ctx: Context, f: Finding) -> Located:
     for t in use_site:
         edits += at_use_site(ctx, t, "{}.long()")[0]
     return edits, None
+
+
+def _made_in_helper(ctx: Context, t) -> tuple[str, ast.Assign] | None:
+    """The assignment of a plain name along `t`'s provenance (into the helper whose returned tuple was
+    unpacked): where the value was computed."""
+    from ..provenance import trace
+    for step in trace(ctx, t):
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and step.line != ctx.frames[t.frame].line):
+            return step.file, stmt
+    return None
 
 
 @locator("label-dtype")

@@ -229,6 +229,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return _row_of_each_item(frame, f), None
     if "whole-per-batch" in f.facts:
         return _this_batch_only(f), None
+    if "collected-fewer" in f.facts:
+        file, node, text = f.hints["collected"]
+        return edits_of(src.LineEditor(file, node.lineno, node.end_lineno or node.lineno).replace(node, text)), None
     if "indexed-is-odd" in f.facts:
         return (_mask_from_ids(ctx, f) or _computed_from_loop_sequence(ctx, f)), None
     if frame is None or bound is None:
