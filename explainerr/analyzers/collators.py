@@ -34,24 +34,32 @@ def collator_entry(ctx: Context, key: str, other_key: str) -> tuple[Entry, str, 
     tensor factory (`torch.zeros(len(ids), self.max_length)`) after a local holding `other_key`'s tensor:
     (the entry, that local, the factory's width argument)."""
     found = []
+    for file, tree, fn, ret, items in _returned_mappings(ctx):
+        if not isinstance(items.get(key), ast.Name):
+            continue
+        made = src.assignments(tree, items[key].id, fn, before=ret.lineno)
+        call = made[-1].value if made else None
+        if not (isinstance(call, ast.Call) and src.call_name(call).split(".")[-1] in _FACTORIES):
+            continue
+        other = _local_holding(file, tree, fn, items, other_key, made[-1].stmt.lineno)
+        sizes = list(call.args[0].elts) if call.args and isinstance(call.args[0], (ast.Tuple, ast.List)) \
+            else list(call.args[:2])
+        if other is None or len(sizes) != 2:
+            continue
+        found.append((Entry(file, fn, items[key].id, made[-1].stmt, call), other, sizes[1]))
+    return found[0] if len(found) == 1 else None
+
+
+def _returned_mappings(ctx: Context):
+    """(file, tree, function, return statement, its items) for every function of the user's files that
+    returns a mapping (see `_returned_items`)."""
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else ():
             for ret in (r for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None):
                 items = _returned_items(fn, ret)
-                if not isinstance(items.get(key), ast.Name):
-                    continue
-                made = src.assignments(tree, items[key].id, fn, before=ret.lineno)
-                call = made[-1].value if made else None
-                if not (isinstance(call, ast.Call) and src.call_name(call).split(".")[-1] in _FACTORIES):
-                    continue
-                other = _local_holding(file, tree, fn, items, other_key, made[-1].stmt.lineno)
-                sizes = list(call.args[0].elts) if call.args and isinstance(call.args[0], (ast.Tuple, ast.List)) \
-                    else list(call.args[:2])
-                if other is None or len(sizes) != 2:
-                    continue
-                found.append((Entry(file, fn, items[key].id, made[-1].stmt, call), other, sizes[1]))
-    return found[0] if len(found) == 1 else None
+                if items:
+                    yield file, tree, fn, ret, items
 
 
 def _returned_items(fn: ast.FunctionDef, ret: ast.Return) -> dict[str, ast.AST]:
@@ -106,3 +114,62 @@ def collator_width(ctx: Context, f: Finding, key: str, other_key: str) -> bool:
                     width=src.segment(entry.file, width), made=src.segment(entry.file, entry.stmt))
     f.hints["collator_width"] = (entry, width, f"{other}.size(1)")
     return True
+
+
+COLLATOR_SHIFT = fact("collator-shift", "the user's collate function `collator` feeds the decoder the targets "
+                                        "without their last step (`dec_made`) but makes the labels from every step "
+                                        "(`labels_made`)")
+
+
+def entry_tensor(ctx: Context, name: str):
+    """`name` as the model's outermost forward got it, in the library frames after the last user frame."""
+    start = (ctx.user.index + 1) if ctx.user is not None else 0
+    return next((fr.tensor(name) for fr in ctx.frames[start:] if fr.library and fr.function == "forward"
+                 and fr.tensor(name) is not None), None)
+
+
+def collator_shift(ctx: Context) -> Finding | None:
+    """Labels one step longer than the decoder inputs the model got, both made in one collate function from
+    the same targets: `decoder_input_ids = targets[:, :-1]` and `labels = targets.clone()`.  The labels get
+    the targets shifted by one (hints `collator_shift`: file, statement, node, new text)."""
+    labels, dec = entry_tensor(ctx, "labels"), entry_tensor(ctx, "decoder_input_ids")
+    if labels is None or dec is None or len(labels.shape) != 2 or len(dec.shape) != 2 or \
+            labels.shape[1] != dec.shape[1] + 1:
+        return None
+    found = []
+    for file, tree, fn, ret, items in _returned_mappings(ctx):
+        fed, made = items.get("decoder_input_ids"), items.get("labels")
+        if not (isinstance(fed, ast.Subscript) and isinstance(fed.value, ast.Name)
+                and " ".join(src.segment(file, fed.slice).split()) in (":, :-1", ":, : -1")):
+            continue
+        base = fed.value.id
+        stmt = made
+        if isinstance(made, ast.Name) and made.id == base:  # `"labels": targets` in the returned dict
+            found.append((file, fn, fed, ret, made, base, f"{base}[:, 1:].contiguous()"))
+            continue
+        if isinstance(made, ast.Name):
+            a = src.assignments(tree, made.id, fn, before=ret.lineno)
+            stmt = a[-1].value if a and not a[-1].augmented else None
+        node = next((n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == base), None) \
+            if stmt is not None else None
+        if node is not None:
+            found.append((file, fn, fed, src.statement_at(tree, node.lineno), node, base, f"{base}[:, 1:]"))
+    if len(found) != 1:
+        return None
+    file, fn, fed, whole, node, base, shifted = found[0]
+    cls = src.enclosing_class(src.tree_of(file), fn.lineno)
+    f = Finding(facts={COLLATOR_SHIFT, "shifted"}, values={
+        "collator": f"{cls.name}.{fn.name}" if cls is not None else fn.name, "collator_line": fn.lineno,
+        "dec_made": _item_text(file, fed, "decoder_input_ids"), "labels_made": _item_text(file, node, "labels")
+        if isinstance(whole, ast.Return) else " ".join(src.segment(file, whole).split()), "shifted_labels": shifted,
+        "seq_logits": dec.shape[1], "seq_labels": labels.shape[1]})
+    f.hints["collator_shift"] = (file, whole, node, shifted)
+    return f
+
+
+def _item_text(file: str, node: ast.AST, key: str) -> str:
+    """`key: <node>` as the batch holds it, or the statement that assigned it when it is not in a return."""
+    stmt = src.statement_at(src.tree_of(file), node.lineno)
+    if stmt is None or isinstance(stmt, ast.Return):
+        return f'"{key}": {src.segment(file, node)}'
+    return " ".join(src.segment(file, stmt).split())

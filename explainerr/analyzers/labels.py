@@ -21,7 +21,7 @@ from .label_range import (
     SIZE_SET_AT,
 )
 from .batch_sized import fixed_batch_labels
-from .collators import collator_width
+from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling
 from .label_sources import filtered_apart, padded_apart, stacked_parts
 from .operands import (
@@ -99,7 +99,7 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
     else:
-        reading = (_one_hot(logits_op, labels, a) or _decoder(ctx, logits, labels)
+        reading = (_one_hot(logits_op, labels, a) or _decoder(ctx, logits, labels) or collator_shift(ctx)
                    or _token_labels(ctx, logits_op, labels, a, b) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
                    or stacked_parts(ctx, logits, a, b))

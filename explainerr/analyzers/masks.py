@@ -279,6 +279,8 @@ def _finding(ctx: Context, met: Met) -> Finding:
     named = ctx.all_user_names(mask)
     outer = named[-1] if named else mask
     dim = ctx.groups.get("dim") or (other.shape.index(other_len) if other_len in other.shape else "?")
+    if str(dim).isdigit() and int(dim) >= len(other.shape) and other_len in other.shape:
+        dim = other.shape.index(other_len)  # the message counts the dimensions of a tensor made inside the op
     f.values.update(mask=mask.expr, mask_len=mask_len, other=other.expr, other_len=other_len, dim=dim,
                     mask_outer=outer.expr)
     consts = [c for c in ctx.scalar_names(mask_len) if c.isidentifier() and (c.isupper() or "len" in c.lower())]
@@ -404,6 +406,8 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
     other = replace(obase, expr=oarg.text, frame=frame.index) if oarg is not None else obase
     f = Finding()
     dim = ctx.groups.get("dim") or (other.shape.index(other_len) if other_len in other.shape else "?")
+    if str(dim).isdigit() and int(dim) >= len(other.shape) and other_len in other.shape:
+        dim = other.shape.index(other_len)  # the message counts the dimensions of a tensor made inside the op
     f.values.update(mask=mask.expr, mask_len=mask_len, other=other.expr, other_len=other_len,
                     dim=dim, mask_outer=mask.expr, also="", const="")
     consts = [c for c in ctx.scalar_names(mask_len) if c.isupper() or "len" in c.lower()]

@@ -44,6 +44,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["joined"])), None
     if "filtered-apart" in f.facts:
         return _filter_labels_too(f), None
+    if "collator-shift" in f.facts:
+        file, stmt, node, text = f.hints["collator_shift"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "labels-per-batch-size" in f.facts and f.hints.get("per_batch"):
         file, stmt, swaps = f.hints["per_batch"]
         e = src.LineEditor.for_node(file, stmt)
