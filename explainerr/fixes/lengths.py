@@ -176,6 +176,8 @@ def pad(ctx: Context, f: Finding) -> Located:
         if found[0]:
             return found
     hit = tokenizer_call_for(ctx, None, ctx.user)
+    if hit is not None and _made_elsewhere(ctx, hit[1]):
+        hit = None  # the sequences joined on the failing line were not made by that tokenizer call
     if hit is not None:
         file, call = hit
         if src.keyword(call, "padding") is None:
@@ -214,6 +216,28 @@ def pad(ctx: Context, f: Finding) -> Located:
                 new = f"torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in {arg}], batch_first=True{pv})"
             return edits_of(src.LineEditor.for_node(frame.file, stmt).replace(call, new)), None
     return [], None
+
+
+def _made_elsewhere(ctx: Context, tok_call: ast.Call) -> bool:
+    """The failing line joins a name assigned from a call that neither is `tok_call` nor runs it (a user
+    function whose body holds it): padding that tokenizer call would not change what is joined."""
+    frame = ctx.user
+    found = failing_statement(frame) if frame else None
+    if found is None:
+        return False
+    tree = src.tree_of(frame.file)
+    for call in src.calls(found[1]):
+        if not (src.call_name(call).endswith(("stack", ".cat", ".tensor")) and call.args
+                and isinstance(call.args[0], ast.Name)):
+            continue
+        origin = ctx.origin(call.args[0].id, frame)
+        made = origin[2] if origin is not None else None
+        if not isinstance(made, ast.Call) or made is tok_call:
+            return False
+        helper = next((n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)
+                       and n.name == src.call_name(made).split(".")[-1]), None) if tree is not None else None
+        return not (helper is not None and src.contains(helper, tok_call.lineno))
+    return False
 
 
 @locator("loop-bound")
