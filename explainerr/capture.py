@@ -88,8 +88,9 @@ def _mapping_items(value: object) -> dict[Any, Any] | None:
 class _Collector:
     """Gathers tensor/module facts of one frame under readable expressions."""
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, arrays: bool = False) -> None:
         self.index = index
+        self.arrays = arrays  # numpy arrays are read too (the error is numpy's own)
         self.tensors: list[TensorFacts] = []
         self.modules: list[ModuleFacts] = []
         self.objects: list[ObjectFacts] = []
@@ -99,7 +100,8 @@ class _Collector:
         safety.check_deadline()
         if len(self.tensors) > 200:
             return
-        t = tf.tensor_facts(value, expr, self.index)
+        t = tf.tensor_facts(value, expr, self.index) or (tf.array_facts(value, expr, self.index) if self.arrays
+                                                           else None)
         if t is not None:
             self.tensors.append(t)
             return
@@ -221,7 +223,8 @@ def _locate(tb: types.TracebackType) -> tuple[Any, ast.AST | None]:
 
 
 def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
-                 next_code: types.CodeType | None, next_codes: list[types.CodeType]) -> FrameFacts:
+                 next_code: types.CodeType | None, next_codes: list[types.CodeType],
+                 arrays: bool = False) -> FrameFacts:
     frame = tb.tb_frame
     code = frame.f_code
     lineno = tb.tb_lineno
@@ -256,7 +259,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                         statement, statement_lines = st
             except Exception:
                 pass
-    col = _Collector(i)
+    col = _Collector(i, arrays)
     scalars: dict[str, Scalar] = {}
     lengths: dict[str, int] = {}
     self_class = None
@@ -339,6 +342,7 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None,
                      "without torch.compile too (run uncompiled, or with torch.compiler.set_stance(\"force_eager\"), "
                      "to see it in place).")
     tbs = list(_entries(tb if tb is not None else _TRACEBACK(exc)))
+    arrays = any(m in top.message[:MAX_SCANNED_MESSAGE] for m in tf.NUMPY_MESSAGES)
     hidden = set()
     for i, tb in enumerate(tbs):
         safety.check_deadline()
@@ -367,7 +371,8 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None,
         nxt = codes[i + 1] if i + 1 < len(codes) else None
         safety.check_deadline()
         try:
-            frames.append(_frame_facts(len(frames), tb, library[i], i in deep_set, nxt, codes[i + 1:i + 8]))
+            frames.append(_frame_facts(len(frames), tb, library[i], i in deep_set, nxt, codes[i + 1:i + 8],
+                                       arrays))
         except Exception:
             if os.environ.get("EXPLAINERR_DEBUG", "") not in ("", "0"):
                 raise

@@ -75,11 +75,16 @@ class TensorFacts:
 
     @property
     def is_integer(self) -> bool:
-        return self.dtype in ("torch.int64", "torch.int32", "torch.int16", "torch.int8", "torch.uint8")
+        return self.dtype.split(".")[-1] in ("int64", "int32", "int16", "int8", "uint8")
 
     @property
     def is_float(self) -> bool:
-        return self.dtype in ("torch.float32", "torch.float64", "torch.float16", "torch.bfloat16")
+        return self.dtype.split(".")[-1] in ("float32", "float64", "float16", "bfloat16")
+
+    @property
+    def is_array(self) -> bool:
+        """A numpy array (read beside the tensors for numpy's own errors), not a torch tensor."""
+        return self.dtype.startswith("numpy.")
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"expr": self.expr, "shape": list(self.shape), "dtype": self.dtype,

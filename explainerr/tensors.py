@@ -86,6 +86,29 @@ def tensor_facts(value: object, expr: str, frame: int) -> TensorFacts | None:
         return None
 
 
+#: numpy's own wording for the errors whose operands are arrays (an index past the end of an axis): only then
+#: are plain numpy arrays read beside the tensors.
+NUMPY_MESSAGES = ("is out of bounds for axis",)
+
+
+def array_facts(value: object, expr: str, frame: int) -> TensorFacts | None:
+    """Metadata of an exact `numpy.ndarray` (shape, dtype, min/max of a small integer array), read only when
+    numpy is already imported; its dtype is written `numpy.<dtype>`.  Never raises."""
+    np = sys.modules.get("numpy")
+    if np is None or type(value) is not np.ndarray:
+        return None
+    try:
+        a: Any = value
+        dtype = f"numpy.{a.dtype}"
+        lo = hi = None
+        if a.dtype.kind in "iu" and 0 < a.size <= VALUE_SCAN_LIMIT:
+            lo, hi = int(np.min(a)), int(np.max(a))
+        return TensorFacts(expr=expr, shape=tuple(int(s) for s in a.shape), dtype=dtype, device="cpu",
+                           frame=frame, numel=int(a.size), min=lo, max=hi, ident=id(value))
+    except Exception:
+        return None
+
+
 def _read_tensor(torch: Any, value: object, expr: str, frame: int) -> TensorFacts:
     t: Any = value
     layout = t.layout

@@ -64,3 +64,35 @@ def test_module_facts_read_sizes_config_and_device():
     m = tf.module_facts(emb, "emb", 0)
     assert m.cls == "Embedding" and m.attrs["num_embeddings"] == 30 and m.device == "cpu"
     assert m.config == {"vocab_size": 30, "max_position_embeddings": 64}
+
+
+def test_numpy_arrays_read_only_as_exact_arrays():
+    import numpy as np
+    a = tf.array_facts(np.array([[3, 7], [1, 9]]), "labels", 2)
+    assert (a.shape, a.dtype, a.min, a.max, a.numel, a.is_array, a.is_integer) == (
+        (2, 2), "numpy.int64", 1, 9, 4, True, True)
+    assert tf.array_facts(np.ones(3), "p", 0).max is None
+
+    class Mine(np.ndarray):
+        pass
+
+    assert tf.array_facts(np.zeros(2).view(Mine), "m", 0) is None
+    assert tf.array_facts([1, 2], "xs", 0) is None
+
+
+def test_numpy_arrays_are_captured_only_for_numpy_errors():
+    import numpy as np
+    from explainerr.capture import capture
+
+    def fails(exc_type, message):
+        scores = np.zeros((2, 3))  # noqa: F841 (read by the capture)
+        raise exc_type(message)
+
+    def names(message):
+        try:
+            fails(IndexError, message)
+        except IndexError as exc:
+            return {t.expr for f in capture(exc).frames for t in f.tensors}
+
+    assert "scores" in names("index 3 is out of bounds for axis 1 with size 3")
+    assert "scores" not in names("index out of range in self")

@@ -155,6 +155,8 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
     if e:
         f.evidence.append(e)
     f.hints.update(loop=loop, tensor=base, dim=dim, frame=frame, var=var, offset=offset)
+    # how the script reads the indexed thing's size: a numpy array has `.shape[d]`, a tensor `.size(d)`
+    f.values["size_expr"] = f"{base}.shape[{dim}]" if tensor is not None and tensor.is_array else f"{base}.size({dim})"
     if offset > 0:
         f.facts.add(OFFSET)
     if offset > 0:

@@ -263,7 +263,8 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if f.hints.get("enumerated"):
         return [], None  # `enumerate(seq)` counts the items of `seq`: its bound is not a number to rewrite
     offset = f.hints.get("offset") or 0
-    new = f"{f.hints['tensor']}.size({f.hints['dim']})" + (f" - {offset}" if offset > 0 else "")
+    new = f.values.get("size_expr", f"{f.hints['tensor']}.size({f.hints['dim']})") + (
+        f" - {offset}" if offset > 0 else "")
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
 
 
@@ -334,7 +335,7 @@ def _filter_values(frame: FrameFacts, f: Finding, values: ast.AST) -> list[Edit]
     elif not isinstance(target, ast.Name):
         return []
     text = src.segment(frame.file, values)
-    limit = f"{f.hints['tensor']}.size({f.hints['dim']})"
+    limit = f.values.get("size_expr", f"{f.hints['tensor']}.size({f.hints['dim']})")
     offset = f.hints.get("offset") or 0
     keep = f"{var} < {limit}" if offset <= 0 else f"{var} + {offset} < {limit}"
     new = f"[{var} for {var} in {text} if {keep}]"
