@@ -7,6 +7,7 @@ keep them (0 in a padding mask, 1 in a keep mask), rather than another mask."""
 from __future__ import annotations
 
 import ast
+import re
 
 from .. import source as src
 from ..facts import Context
@@ -23,7 +24,7 @@ def mask_follows(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts
     """Adds MASK_FOLLOWS with `change` (the statement that changed `other`) and `mask_fixed` (the line that
     gives the mask the same change) when `other` is a plain name assigned in the mask's own frame from a slice
     or a `torch.cat` of a tensor of the mask's length along the dimension that differs."""
-    if mask.frame != other.frame or not mask.expr.isidentifier() or not other.expr.isidentifier():
+    if mask.frame != other.frame or not _assignable(mask.expr) or not other.expr.isidentifier():
         return False
     frame = ctx.frames[other.frame]
     tree = src.tree_of(frame.file)
@@ -43,6 +44,11 @@ def mask_follows(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts
     f.values.update(change=src.segment(frame.file, made.stmt).strip(), mask_fixed=f"{mask.expr} = {new}")
     f.hints.update(follow_stmt=made.stmt, follow_frame=frame.index, mask_fixed=f"{mask.expr} = {new}")
     return True
+
+
+def _assignable(expr: str) -> bool:
+    """A name, or an item of a name (`enc["attention_mask"]`): something a statement can assign to."""
+    return expr.isidentifier() or bool(re.fullmatch(r'\w+\[("\w+"|\'\w+\')\]', expr))
 
 
 def _same_cut(mask: str, value: ast.Subscript, dim: int, mdim: int) -> str | None:
@@ -68,14 +74,16 @@ def _same_cat(ctx: Context, frame, mask: TensorFacts, call: ast.Call, other: Ten
     cat_dim = dim_node.value if isinstance(dim_node, ast.Constant) and type(dim_node.value) is int else None
     if cat_dim is None or cat_dim % len(other.shape) != dim or len(mask.shape) != 2 or mdim != 1:
         return None
-    kept = [i for i, e in enumerate(items.elts) if isinstance(e, ast.Name) and e.id == other.expr]
+    kept = [i for i, e in enumerate(items.elts) if isinstance(e, ast.Name) and (e.id == other.expr or (
+        (t := frame.tensor(e.id)) is not None and len(t.shape) > dim and t.shape[dim] == mask.shape[mdim]))]
     if len(kept) != 1:
         return None
     pol = _polarity(ctx, frame, mask)
     if pol is None:
         return None
     fill = "new_zeros" if pol == maskroles.PAD else "new_ones"
-    block = f"{mask.expr}.{fill}({mask.expr}.size(0), {added})"
+    named = [n for n in ctx.scalar_names(added) if n.isidentifier() and n in frame.scalars]
+    block = f"{mask.expr}.{fill}({mask.expr}.size(0), {named[0] if len(named) == 1 else added})"
     order = [block, mask.expr] if kept[0] == 1 else [mask.expr, block]
     return f"torch.cat([{', '.join(order)}], dim={mdim})"
 
@@ -89,7 +97,7 @@ def _polarity(ctx: Context, frame, mask: TensorFacts) -> str | None:
     tree = src.tree_of(frame.file)
     stmt = src.statement_at(tree, frame.line) if tree is not None else None
     for n in ast.walk(stmt) if stmt is not None else ():
-        if isinstance(n, ast.keyword) and isinstance(n.value, ast.Name) and n.value.id == mask.expr and n.arg:
+        if isinstance(n, ast.keyword) and n.arg and " ".join(src.segment(frame.file, n.value).split()) == mask.expr:
             if "padding" in n.arg:
                 return maskroles.PAD
             if n.arg in ("attention_mask",):
