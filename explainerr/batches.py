@@ -30,7 +30,7 @@ def user_datasets(ctx: Context) -> list[tuple[str, ast.ClassDef]]:
             seen.add(o.cls)
             for file in ([o.file] if o.file else []) + user_files:
                 tree = src.tree_of(file)
-                cls = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == o.cls),
+                cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == o.cls),
                            None) if tree is not None else None
                 if cls is not None:
                     out.append((file, cls))
@@ -62,7 +62,7 @@ def dataset_origin(ctx: Context, key: str, expr: str | None = None) -> list[Orig
         for attr in dict.fromkeys(attrs):
             if init is None or tree is None:
                 break
-            for n in src.walk_scope(init):
+            for n in src.statements(init):
                 if isinstance(n, ast.Assign) and any(
                         isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
                         and t.value.id == "self" for t in n.targets):
@@ -100,7 +100,7 @@ def _makes_key(fn: ast.FunctionDef, key: str) -> bool:
 
 def _constructed(tree: ast.Module, name: str) -> tuple[ast.stmt, ast.Call] | None:
     """The last statement of the file that calls `name(...)` (where a Dataset was built), and that call."""
-    found = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    found = [n for n in src.nodes(tree, ast.Call) if isinstance(n.func, ast.Name)
              and n.func.id == name]
     if not found:
         return None

@@ -8,9 +8,10 @@ Used by provenance.py (where the values come from) and by the fix builders (wher
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from typing import Iterable
 
-from .source import call_name, keyword, walk_scope
+from .source import call_name, keyword, statements
 
 #: Tensor methods whose result shares storage with the tensor they are called on (an in-place write through
 #: the result changes the original).
@@ -47,13 +48,7 @@ def aliases(tree: ast.Module, scope: ast.AST, name: str, before: int) -> list[tu
     out: list[tuple[str, ast.stmt]] = []
     known = {name}
     changed = True
-    pairs: list[tuple[str, str, ast.stmt]] = []
-    for n in walk_scope(scope):
-        if isinstance(n, ast.Assign) and n.lineno < before and len(n.targets) == 1 and isinstance(
-                n.targets[0], ast.Name):
-            src_name = aliased_name(n.value)
-            if src_name is not None and src_name != n.targets[0].id:
-                pairs.append((n.targets[0].id, src_name, n))
+    pairs = [p for p in _alias_pairs(scope) if p[2].lineno < before]
     while changed:
         changed = False
         for target, source, stmt in pairs:
@@ -63,6 +58,19 @@ def aliases(tree: ast.Module, scope: ast.AST, name: str, before: int) -> list[tu
                 out.append((other, stmt))
                 changed = True
     return out
+
+
+@lru_cache(maxsize=64)
+def _alias_pairs(scope: ast.AST) -> tuple[tuple[str, str, ast.stmt], ...]:
+    """(alias, name, statement) for every `alias = <name or a view of it>` of the scope, in walk order: read
+    once per scope, however many names are followed through it."""
+    pairs: list[tuple[str, str, ast.stmt]] = []
+    for n in statements(scope):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            src_name = aliased_name(n.value)
+            if src_name is not None and src_name != n.targets[0].id:
+                pairs.append((n.targets[0].id, src_name, n))
+    return tuple(pairs)
 
 
 #: Methods that write into the tensor they are called on.
@@ -76,8 +84,8 @@ def inplace_writes(scope: ast.AST, names: Iterable[str], after: int, before: int
     (`ids.masked_fill_(...)`, `x.clamp_(...)`).  In source order."""
     wanted = set(names)
     out: list[ast.stmt] = []
-    for n in walk_scope(scope):
-        if not isinstance(n, ast.stmt) or not after < n.lineno < before:
+    for n in statements(scope):
+        if not after < n.lineno < before:
             continue
         targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
         if any(isinstance(t, ast.Subscript) and aliased_name(t.value) in wanted and not (
@@ -93,8 +101,8 @@ def key_assignments(scope: ast.AST, container: str, key: str, before: int | None
     """`container["key"] = value` and `container.update(key=value)` / `container.update({"key": value})`
     statements of `scope`, in source order."""
     out: list[ast.stmt] = []
-    for n in walk_scope(scope):
-        if not isinstance(n, ast.stmt) or (before is not None and n.lineno >= before):
+    for n in statements(scope):
+        if before is not None and n.lineno >= before:
             continue
         if isinstance(n, ast.Assign):
             for t in n.targets:

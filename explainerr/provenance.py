@@ -236,7 +236,7 @@ def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list
     """A helper's return statement, preceded by the assignment of the first local its return uses (for
     `batch["labels"]` and a returned dict, the local behind the "labels" entry; for a returned tuple unpacked
     by a loop, the item at the unpacked place)."""
-    returns = [n for n in src.walk_scope(fn) if isinstance(n, ast.Return) and n.value is not None]
+    returns = [n for n in src.statements(fn) if isinstance(n, ast.Return) and n.value is not None]
     if not returns:
         return
     ret = max(returns, key=lambda n: n.lineno)

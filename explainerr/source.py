@@ -2,99 +2,24 @@
 
 Used by the analyzers (to name where a value came from) and by fix.py (to locate and rewrite the line that
 must change).  Works from files only (read through files.py, so notebook cells work too, and only files small
-enough to parse), never from live frames.
+enough to parse; each file's text and AST are made once per version of it, in source_cache.py), never from
+live frames.  Questions about a whole module or scope are answered from indexes made once per tree: a module's
+nodes by type (`nodes`, `calls`) and a scope's statements (`statements`), so that a long script is walked once,
+not once per question.
 """
 from __future__ import annotations
 
 import ast
 import bisect
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Iterator
 
 from . import files
 from .model import Edit
-
-T = TypeVar("T")
-
-
-@lru_cache(maxsize=64)
-def _parse(file: str, text: str) -> ast.Module | None:
-    try:
-        return ast.parse(text, filename=file)
-    except (SyntaxError, ValueError):
-        return None
-
-
-class _Version:
-    """What is known of one version of a file: linecache's list of its lines (held, so that a new reading of the
-    file is a new list), its text (one string object, so that caches keyed by it hash it once) and its AST."""
-
-    __slots__ = ("lines", "text", "tree", "memo")
-
-    def __init__(self, lines: list[str], text: str) -> None:
-        self.lines, self.text = lines, text
-        self.tree: ast.Module | None | bool = False  # False: not looked up yet
-        self.memo: dict[object, object] = {}
-
-
-_versions: dict[str, _Version] = {}
-
-
-def _version(file: str) -> _Version | None:
-    """The file's current version when it may be parsed (files.py: a trusted source, not too large)."""
-    if not files.parsable(file):
-        return None
-    found = files.lines(file)
-    known = _versions.get(file)
-    if known is None or known.lines is not found:
-        if len(_versions) >= 64:
-            _versions.pop(next(iter(_versions)))
-        known = _versions[file] = _Version(found, "".join(found))
-    return known
-
-
-def text_of(file: str) -> str:
-    """The file's text when it may be parsed (files.py: a trusted source, not too large), else "".  The same
-    string object for as long as linecache holds the same reading of the file."""
-    v = _version(file)
-    return v.text if v is not None else ""
-
-
-def tree_of(file: str) -> ast.Module | None:
-    """The file's AST: the one `executing` built for the same text (a second full tree of a long file costs
-    ~10 MB), else parsed here; looked up once per reading of the file."""
-    v = _version(file)
-    if v is None:
-        return None
-    if v.tree is False:
-        v.tree = _executing_tree(file, v.text)
-        if v.tree is None:
-            v.tree = _parse(file, v.text)
-    return v.tree  # type: ignore[return-value]
-
-
-def _executing_tree(file: str, text: str) -> ast.Module | None:
-    try:
-        import executing
-        known = executing.Source.for_filename(file)
-        if known.tree is not None and known.text == text:
-            return known.tree  # type: ignore[no-any-return]
-    except Exception:
-        pass
-    return None
-
-
-def per_version(file: str, key: object, compute: Callable[[str], T]) -> T | None:
-    """`compute(text)` of the file's current text, computed once per reading of the file (None when the file
-    may not be parsed): for questions asked of a whole file, such as a scan of every line."""
-    v = _version(file)
-    if v is None:
-        return None
-    if key not in v.memo:
-        v.memo[key] = compute(v.text)
-    return v.memo[key]  # type: ignore[return-value]
+from .source_cache import per_version, text_of, tree_of  # noqa: F401  (read through this module)
 
 
 @lru_cache(maxsize=32)
@@ -116,6 +41,12 @@ def segment_text(text: str, node: ast.AST) -> str | None:
         return lines[first].encode()[col:end_col].decode()
     return "".join([lines[first].encode()[col:].decode(), *lines[first + 1:last],
                     lines[last].encode()[:end_col].decode()])
+
+
+def mentions(file: str, pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` matches anywhere in the file's text (when it may be parsed): searched once per
+    version of the file."""
+    return bool(per_version(file, pattern, lambda text: pattern.search(text) is not None))
 
 
 def segment(file: str, node: ast.AST) -> str:
@@ -168,6 +99,36 @@ def walk_scope(scope: ast.AST) -> Iterator[ast.AST]:
         yield n
         if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             stack.extend(ast.iter_child_nodes(n))
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_BLOCK_ITEMS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _block_items(node: ast.AST) -> Iterator[ast.AST]:
+    """The statements, except clauses and match cases right under `node`, in ast.iter_child_nodes' order."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            yield from (v for v in value if isinstance(v, _BLOCK_ITEMS))
+
+
+def block_nodes(scope: ast.AST, nested: bool = False) -> Iterator[ast.AST]:
+    """The statements, except clauses and match cases that walk_scope(scope) yields, in its order (with
+    `nested`, those inside nested functions and classes too), found without walking a single expression:
+    statements live only in blocks."""
+    stack = list(_block_items(scope))
+    while stack:
+        n = stack.pop()
+        yield n
+        if nested or not isinstance(n, _SCOPES):
+            stack.extend(_block_items(n))
+
+
+@lru_cache(maxsize=64)
+def statements(scope: ast.AST, nested: bool = False) -> tuple[ast.stmt, ...]:
+    """The statements of block_nodes(scope, nested), kept per scope."""
+    return tuple(n for n in block_nodes(scope, nested) if isinstance(n, ast.stmt))
 
 
 def contains(node: ast.AST, line: int) -> bool:
@@ -246,8 +207,7 @@ def _assignments_by_name(tree: ast.Module, scope: ast.AST | None) -> dict[str, t
     """Every assignment of `scope` (default: the whole file) by the name it assigns, each list in source
     order: one walk of the scope answers every later question about it."""
     out: dict[str, list[Assignment]] = {}
-    nodes: Iterable[ast.AST] = walk_scope(scope) if scope is not None else ast.walk(tree)
-    for n in nodes:
+    for n in statements(scope) if scope is not None else statements(tree, nested=True):
         if isinstance(n, ast.Assign):
             for t in n.targets:
                 for name in _target_names(t):
@@ -257,7 +217,7 @@ def _assignments_by_name(tree: ast.Module, scope: ast.AST | None) -> dict[str, t
         elif isinstance(n, (ast.AnnAssign, ast.AugAssign)) and n.value is not None:
             if isinstance(n.target, ast.Name):
                 out.setdefault(n.target.id, []).append(Assignment(n, n.value, isinstance(n, ast.AugAssign)))
-    return {k: tuple(sorted(v, key=lambda a: a.stmt.lineno)) for k, v in out.items()}
+    return {k: tuple(sorted(v, key=lambda a: (a.stmt.lineno, a.stmt.col_offset))) for k, v in out.items()}
 
 
 def _target_names(target: ast.AST) -> list[str]:
@@ -278,10 +238,44 @@ def last_assignment(tree: ast.Module, name: str, line: int) -> Assignment | None
     return found[-1] if found else None
 
 
+def nodes(tree: ast.AST, *types: type) -> tuple[Any, ...]:
+    """The nodes of `tree` (itself included) that are instances of one of `types`, in ast.walk's order.  A
+    module's are found in an index of its nodes by type, built once per tree: a long file is walked once,
+    not once per question."""
+    if not isinstance(tree, ast.Module):
+        return tuple(n for n in ast.walk(tree) if isinstance(n, types))
+    return _module_nodes(tree, types)
+
+
+@lru_cache(maxsize=256)
+def _module_nodes(tree: ast.Module, types: tuple[type, ...]) -> tuple[ast.AST, ...]:
+    order, by_type = _walk_index(tree)
+    return tuple(order[i] for i in sorted(i for cls, at in by_type.items() if issubclass(cls, types) for i in at))
+
+
+@lru_cache(maxsize=8)
+def _walk_index(tree: ast.Module) -> tuple[tuple[ast.AST, ...], dict[type, list[int]]]:
+    """ast.walk(tree)'s nodes as a tuple, and the positions in it of the nodes of each type.  The same
+    breadth-first walk, written without ast.walk's nested generators (less than half its time)."""
+    order: list[ast.AST] = [tree]
+    i = 0
+    while i < len(order):
+        node = order[i]
+        i += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                order.append(value)
+            elif type(value) is list:
+                order.extend([v for v in value if isinstance(v, ast.AST)])
+    by_type: dict[type, list[int]] = {}
+    for i, n in enumerate(order):
+        by_type.setdefault(type(n), []).append(i)
+    return tuple(order), by_type
+
+
 def calls(tree: ast.AST) -> Iterator[ast.Call]:
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Call):
-            yield n
+    return iter(nodes(tree, ast.Call))
 
 
 def call_name(call: ast.Call) -> str:

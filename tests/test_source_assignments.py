@@ -1,8 +1,11 @@
-"""source.assignments: the assignments to a name in a scope, in source order, as every analyzer reads them."""
+"""source.assignments: the assignments to a name in a scope, in source order, as every analyzer reads them; and
+the indexes they and the analyzers read a module through (a scope's statements, a module's nodes by type)."""
 from __future__ import annotations
 
 import ast
 import textwrap
+
+import pytest
 
 from explainerr import source
 
@@ -48,3 +51,47 @@ def test_each_answer_is_a_new_list():
     f = tree.body[1]
     source.assignments(tree, "mask", f).clear()
     assert len(source.assignments(tree, "mask", f)) == 4
+
+
+BLOCKS = textwrap.dedent("""
+    x = 0; x = 1
+    try:
+        x = 2
+    except ValueError:
+        x = 3
+    else:
+        x = 4
+    finally:
+        x = 5
+    match x:
+        case 1:
+            x = 6
+    with open(p) as f:
+        while x:
+            if x:
+                x = 7
+    class C:
+        x = 8
+    def g():
+        x = 9
+    y = [x := 10 for _ in ()]
+""")
+
+
+def test_assignments_are_found_in_every_block_of_a_scope_and_in_source_order():
+    tree = ast.parse(BLOCKS)
+    assert [value for _, value, _ in _found(tree, "x", tree)] == [str(v) for v in range(8)]
+    assert [value for _, value, _ in _found(tree, "x")] == [str(v) for v in range(10)]  # every scope
+    assert source.last_assignment(tree, "x", 3).value.value == 1  # the later of two on one line
+    assert [type(s).__name__ for s in source.statements(tree.body[-2])] == ["Assign"]
+    assert {type(s).__name__ for s in source.statements(tree)} >= {"Try", "Match", "With", "While", "If",
+                                                                  "ClassDef", "FunctionDef"}
+
+
+@pytest.mark.parametrize("types", [(ast.Call,), (ast.Assign, ast.AugAssign), (ast.stmt,), (ast.expr, ast.keyword)])
+def test_nodes_of_a_tree_are_those_of_ast_walk_in_its_order(types):
+    tree = ast.parse(CODE + BLOCKS + "print(len(x), key=f(y))\n")
+    assert list(source.nodes(tree, *types)) == [n for n in ast.walk(tree) if isinstance(n, types)]
+    assert source.nodes(tree, *types) is source.nodes(tree, *types)  # a module's: indexed once
+    f = tree.body[1]
+    assert list(source.nodes(f, *types)) == [n for n in ast.walk(f) if isinstance(n, types)]

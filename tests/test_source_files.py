@@ -1,9 +1,10 @@
-"""source.py's readings of a whole file: its text, its AST and the answers about every line of it (such as
-whether it uses a tokenizer) are made once per reading of the file, and made again once the file changes."""
+"""source_cache.py's readings of a whole file: its text, its AST and the answers about every line of it (such
+as whether it uses a tokenizer) are made once per reading of the file, and made again once the file changes."""
 from __future__ import annotations
 
 import linecache
 import os
+import re
 
 import executing
 
@@ -38,12 +39,21 @@ def test_text_tree_and_answers_are_made_once_per_reading_and_again_after_a_chang
     assert source.per_version(path, "lines", count_lines) == 3 and len(seen) == 2
 
 
+def test_a_pattern_anywhere_in_the_file_is_found_until_the_file_no_longer_has_it(tmp_path):
+    loads = re.compile(r"\.load_state_dict\(")
+    path = _write(tmp_path / "script.py", "x = 1\n" * 500 + "model.load_state_dict(state)\n", 10**18)
+    assert source.mentions(path, loads) and source.mentions(path, loads)
+    _write(tmp_path / "script.py", "x = 1\n" * 500 + "model.train()\n", 2 * 10**18)
+    assert not source.mentions(path, loads)
+
+
 def test_a_file_too_large_to_parse_has_no_text_tree_or_answer(tmp_path, monkeypatch):
     path = _write(tmp_path / "big.py", "x = 1\n" * 100, 10**18)
     monkeypatch.setattr(files, "MAX_PARSED_BYTES", 100)
     calls: list[str] = []
     assert source.text_of(path) == "" and source.tree_of(path) is None
     assert source.per_version(path, "k", calls.append) is None and calls == []
+    assert not source.mentions(path, re.compile("x"))
 
 
 SCRIPT = '''\

@@ -106,8 +106,8 @@ def _uses(tree: ast.Module, name: str) -> set[str]:
     it), "counts" (`len(name)`).  A lookup whose result is itself a position in another array
     (`counts[WORDS.index(w)] += 1`) makes features, not labels: it does not count as "maps"."""
     out: set[str] = set()
-    positions = {id(n.slice) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
-    for n in ast.walk(tree):
+    positions = {id(n.slice) for n in src.nodes(tree, ast.Subscript)}
+    for n in src.nodes(tree, ast.Subscript, ast.Call, ast.comprehension, ast.For):
         if id(n) in positions:
             continue
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and isinstance(
@@ -230,7 +230,7 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
         cfg_node = cfg.value if cfg is not None else (call.args[0] if call.args and not src.call_name(
             call).endswith("from_pretrained") else None)
         if isinstance(cfg_node, ast.Name):
-            for n in ast.walk(tree):  # `config.num_labels = 4` before the model is built
+            for n in src.nodes(tree, ast.Assign):  # `config.num_labels = 4` before the model is built
                 if (isinstance(n, ast.Assign) and n.lineno < stmt.lineno and any(
                         isinstance(t, ast.Attribute) and t.attr == field and isinstance(t.value, ast.Name)
                         and t.value.id == cfg_node.id for t in n.targets)):
@@ -351,7 +351,7 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
 
 
 def _uses_of(tree: ast.Module, name: str) -> int:
-    return sum(1 for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load))
+    return sum(1 for n in src.nodes(tree, ast.Name) if n.id == name and isinstance(n.ctx, ast.Load))
 
 
 def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, param: str, n: int) -> \

@@ -55,8 +55,8 @@ def _returned_mappings(ctx: Context):
     returns a mapping (see `_returned_items`)."""
     for file in user_files(ctx):
         tree = src.tree_of(file)
-        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else ():
-            for ret in (r for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None):
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            for ret in (r for r in src.statements(fn) if isinstance(r, ast.Return) and r.value is not None):
                 items = _returned_items(fn, ret)
                 if items:
                     yield file, tree, fn, ret, items
@@ -70,7 +70,7 @@ def _returned_items(fn: ast.FunctionDef, ret: ast.Return) -> dict[str, ast.AST]:
     if not isinstance(ret.value, ast.Name):
         return {}
     out: dict[str, ast.AST] = {}
-    for a in src.walk_scope(fn):
+    for a in src.statements(fn):
         if (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Subscript)
                 and isinstance(a.targets[0].value, ast.Name) and a.targets[0].value.id == ret.value.id
                 and isinstance(a.targets[0].slice, ast.Constant) and a.lineno < ret.lineno):
@@ -92,7 +92,7 @@ def _local_holding(file: str, tree: ast.Module, fn: ast.FunctionDef, items: dict
                                                                                           before=before)):
         return src.segment(file, node)
     mapping = items.get("__mapping__")
-    for a in src.walk_scope(fn):
+    for a in src.statements(fn):
         if (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
                 and a.lineno < before and isinstance(a.value, ast.Subscript) and isinstance(a.value.value, ast.Name)
                 and isinstance(mapping, ast.Name) and a.value.value.id == mapping.id

@@ -37,11 +37,11 @@ def filtered_sibling(ctx: Context, labels: str | None) -> Finding | None:
     found = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
-        scopes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))] \
+        scopes = [tree, *src.nodes(tree, ast.FunctionDef, ast.AsyncFunctionDef)] \
             if tree is not None else []
         for scope in scopes:
             by_source: dict[str, list[Sibling]] = {}
-            for a in src.walk_scope(scope):
+            for a in src.statements(scope):
                 if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
                     continue
                 comps = [c for c in ast.walk(a.value) if isinstance(c, _COMPS) and len(c.generators) == 1

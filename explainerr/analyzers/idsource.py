@@ -207,7 +207,7 @@ def table_constructor(ctx: Context, names: list[str | None]) -> tuple[str, ast.A
         tree = src.tree_of(file)
         if tree is None:
             continue
-        for n in ast.walk(tree):
+        for n in src.nodes(tree, ast.Assign):
             if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, ast.Call)
                     and src.call_name(n.value).endswith(("Embedding", "EmbeddingBag")) and n.value.args):
                 continue
@@ -231,7 +231,7 @@ def one_short_source(ctx: Context, tables: list[str | None], num: int | None, ma
     story = Story(values={"size_expr": size}, facts={ONE_SHORT}, hints={"table_stmt": (file, stmt)})
     for f in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(f)
-        for n in ast.walk(tree) if tree is not None else ():
+        for n in src.nodes(tree, ast.Assign) if tree is not None else ():
             if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
                     and src.segment(f, n.value) == size and n is not stmt):
                 story.values.update(unk_stmt=one_line(f, n), unk_where=where(f, n), unk_name=n.targets[0].id)
@@ -291,7 +291,7 @@ def growing_vocab(ctx: Context, tables: list[str | None]) -> Story | None:
         return None
     sfile, sstmt, vocab = sized
     tree = src.tree_of(sfile)
-    factory = next((n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and any(
+    factory = next((n.value for n in src.nodes(tree, ast.Assign) if any(
         isinstance(t, ast.Name) and t.id == vocab for t in n.targets) and _numbers_unseen(n.value, vocab)), None)
     if factory is None:
         return None
@@ -355,7 +355,7 @@ def _numbers_unseen(value: ast.AST, vocab: str) -> bool:
 
 def _unk_name(tree: ast.Module, vocab: str) -> str | None:
     """A name bound to `vocab["<unk>"]` (alone or in a tuple assignment)."""
-    for n in ast.walk(tree):
+    for n in src.nodes(tree, ast.Assign):
         if not isinstance(n, ast.Assign) or len(n.targets) != 1:
             continue
         t, v = n.targets[0], n.value

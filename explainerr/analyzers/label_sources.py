@@ -24,9 +24,9 @@ def filtered_apart(ctx: Context) -> Finding | None:
     come out.  The labels must be filtered by the same condition, zipped with the inputs they belong to."""
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
-        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else ():
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
             params = {a.arg for a in fn.args.args}
-            for a in src.walk_scope(fn):
+            for a in src.statements(fn):
                 comp = a.value if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(
                     a.targets[0], ast.Name) else None
                 if not (isinstance(comp, ast.ListComp) and len(comp.generators) == 1 and comp.generators[0].ifs
@@ -35,9 +35,9 @@ def filtered_apart(ctx: Context) -> Finding | None:
                         and isinstance(comp.generators[0].iter, ast.Name) and comp.generators[0].iter.id in params):
                     continue
                 kept, source = a.targets[0].id, comp.generators[0].iter.id
-                derived = {kept} | {t.targets[0].id for t in src.walk_scope(fn) if isinstance(t, ast.Assign) and len(
+                derived = {kept} | {t.targets[0].id for t in src.statements(fn) if isinstance(t, ast.Assign) and len(
                     t.targets) == 1 and isinstance(t.targets[0], ast.Name) and kept in src.names_in(t.value)}
-                for ret in (r for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None):
+                for ret in (r for r in src.statements(fn) if isinstance(r, ast.Return) and r.value is not None):
                     names = src.names_in(ret.value)
                     others = [n for n in params - {source, "self"} if n in names]
                     if derived & set(names) and others:
@@ -65,13 +65,13 @@ def padded_apart(ctx: Context, ids: str, labels: TensorFacts) -> tuple[str, str 
     maker = _making_function(ctx, labels)
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
-        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)) if tree is not None else []:
-            lengths = {a.targets[0].id: a for a in src.walk_scope(fn) if isinstance(a, ast.Assign) and len(
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else []:
+            lengths = {a.targets[0].id: a for a in src.statements(fn) if isinstance(a, ast.Assign) and len(
                 a.targets) == 1 and isinstance(a.targets[0], ast.Name) and is_max_len(a.value)}
             if len(lengths) < 2:
                 continue
             made: dict[str, str] = {}  # tensor name → the length name its padding uses
-            for a in src.walk_scope(fn):
+            for a in src.statements(fn):
                 if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name):
                     used = [n for n in src.names_in(a.value) if n in lengths]
                     if used and a.targets[0].id not in lengths:
@@ -81,7 +81,7 @@ def padded_apart(ctx: Context, ids: str, labels: TensorFacts) -> tuple[str, str 
                 return fn.name, n_ids, n_labels, (file, [lengths[n_ids], lengths[n_labels]])
             if fn.name != maker:
                 continue
-            returned = [n for r in src.walk_scope(fn) if isinstance(r, ast.Return) and r.value is not None
+            returned = [n for r in src.statements(fn) if isinstance(r, ast.Return) and r.value is not None
                         for n in src.names_in(r.value) if n in made]
             pads = list(dict.fromkeys(made[n] for n in returned))
             if len(pads) == 2:
@@ -250,7 +250,7 @@ def _forward_calls(ctx: Context, file: str, stmt: ast.stmt) -> list[tuple[str, a
             continue
         for f in dict.fromkeys(fr.file for fr in ctx.user_frames()):
             tree = src.tree_of(f)
-            found = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls), None) \
+            found = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == cls), None) \
                 if tree is not None else None
             fwd = next((n for n in found.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None) \
                 if found is not None else None
@@ -299,7 +299,7 @@ def one_based_map(ctx: Context, count: int) -> OneBasedMap | None:
         if tree is None:
             continue
         defs = module_defs(tree)
-        for n in ast.walk(tree):
+        for n in src.nodes(tree, ast.Assign):
             if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)):
                 continue
             hit = _counts_from_one(file, n.value, defs, count)

@@ -50,7 +50,7 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
         return None
     for file in user_files(ctx):
         tree = src.tree_of(file)
-        for n in ast.walk(tree) if tree is not None else ():
+        for n in src.nodes(tree, ast.Assign) if tree is not None else ():
             if not (isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == path[0] and isinstance(
                     t.value, ast.Name) and t.value.id == "self" for t in n.targets)):
                 continue
@@ -147,6 +147,6 @@ def readable_at(file: str, line: int, code: str) -> bool:
     attrs = {n.attr for n in ast.walk(expr) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
              and n.value.id == "self"}
     scope = src.enclosing_scope(tree, line)
-    set_before = {t.attr for n in src.walk_scope(scope) if isinstance(n, ast.Assign) and n.lineno < line
+    set_before = {t.attr for n in src.statements(scope) if isinstance(n, ast.Assign) and n.lineno < line
                   for t in n.targets if isinstance(t, ast.Attribute)}
     return attrs <= set_before

@@ -230,7 +230,7 @@ def encoder_size_expr(ctx: Context, site: SizeSite, hidden: int, field: str = "h
             if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id in params:
                 if any(isinstance(t, ast.Attribute) and f"self.{t.attr}" in holders for t in n.targets):
                     return f"{n.value.id}.config.{field}"
-        for n in src.walk_scope(scope):  # `self.encoder = AutoModel...(...)` before the head is built
+        for n in src.statements(scope):  # `self.encoder = AutoModel...(...)` before the head is built
             if isinstance(n, ast.Assign) and n.lineno < site.line and any(
                     isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
                     and f"self.{t.attr}" in holders for t in n.targets):
@@ -250,7 +250,7 @@ def _own_names(tree: ast.Module, line: int) -> set[str]:
         names = {a.arg for a in scope.args.args + scope.args.kwonlyargs}
         names |= {n.id for n in src.walk_scope(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         return names
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {n.id for n in src.nodes(tree, ast.Name) if isinstance(n.ctx, ast.Store)}
 
 
 __all__ = ["encoder_size_expr", "module_defs", "static_int"]

@@ -168,7 +168,7 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
     above the model's limit: the truncation was requested, at a length the model cannot take."""
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
-        for n in ast.walk(tree) if tree is not None else ():
+        for n in src.nodes(tree, ast.keyword, ast.Assign) if tree is not None else ():
             found = None
             if isinstance(n, ast.keyword) and n.arg and _LENGTH_SETTING.match(n.arg):
                 found = (n.arg, n.value)

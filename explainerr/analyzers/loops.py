@@ -330,7 +330,7 @@ def _origin_of(ctx: Context, frame: FrameFacts, name: str) -> tuple[FrameFacts, 
         found = ctx.origin(name, frame)
         return (found[0], found[2]) if found is not None and found[2] is not None else None
     scope = src.enclosing_scope(tree, frame.line)
-    for n in reversed(list(src.walk_scope(scope))):
+    for n in reversed(src.statements(scope)):
         if not isinstance(n, ast.Assign) or n.lineno > frame.line:
             continue
         for target in n.targets:

@@ -73,7 +73,7 @@ def _summed_as_divisor(frame: FrameFacts, expr: str) -> bool:
     tree = src.tree_of(frame.file) if expr.isidentifier() else None
     if tree is not None:
         scope = src.enclosing_scope(tree, frame.line)
-        code = ast.Module(body=[code, *(n for n in src.walk_scope(scope) if isinstance(n, ast.stmt))],
+        code = ast.Module(body=[code, *(n for n in src.statements(scope) if isinstance(n, ast.stmt))],
                           type_ignores=[])
     nodes = list(ast.walk(code))
     counts = {n.targets[0].id for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
@@ -353,11 +353,11 @@ def _concatenated(file: str, cls_name: str, attr: str) -> tuple[str, int | None]
     """("before" or "after", the cat's dim) when class `cls_name` concatenates `self.<attr>` (or a local made
     from it) with other tensors in a `torch.cat([...])`; None when it does not."""
     tree = src.tree_of(file)
-    cls = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls_name), None) if tree else None
+    cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == cls_name), None) if tree else None
     if cls is None:
         return None
     for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
-        assigns = sorted((n for n in src.walk_scope(fn) if isinstance(n, ast.Assign)), key=lambda n: n.lineno)
+        assigns = sorted((n for n in src.statements(fn) if isinstance(n, ast.Assign)), key=lambda n: n.lineno)
         for call in src.calls(fn):
             if src.call_name(call).split(".")[-1] not in ("cat", "concat", "concatenate") or not call.args:
                 continue

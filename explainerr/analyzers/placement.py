@@ -83,7 +83,7 @@ def discarded_move(ctx: Context, frame: FrameFacts, root: str) -> Story | None:
     if tree is None or frame.tensor(root) is None:
         return None
     scope = src.enclosing_scope(tree, frame.line)
-    dropped = [n for n in src.walk_scope(scope)
+    dropped = [n for n in src.statements(scope)
                if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
                and n.value.func.attr in ("to", "cuda") and isinstance(n.value.func.value, ast.Name)
                and frame.tensor(n.value.func.value.id) is not None and n.lineno < frame.line]
@@ -214,7 +214,7 @@ def made_without_device(ctx: Context, frame: FrameFacts, stray: list[TensorFacts
                 continue
             helper = _function(tree, call)
             if helper is not None:
-                for inner in src.walk_scope(helper):
+                for inner in src.statements(helper):
                     if isinstance(inner, ast.stmt):
                         hits += [(frame.file, inner, c, src.segment(frame.file, call)) for c in _factories(inner)]
     if not hits:
@@ -282,7 +282,7 @@ def _device_expr(ctx: Context, frame: FrameFacts, file: str, stmt: ast.stmt, mai
     fn = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
     if frame.file == file and fn is not None and fn is not tree and src.contains(fn, frame.line):
         params = {a.arg for a in fn.args.args}  # type: ignore[attr-defined]
-        made_before = {n for a in src.walk_scope(fn) if isinstance(a, ast.Assign) and a.lineno < stmt.lineno
+        made_before = {n for a in src.statements(fn) if isinstance(a, ast.Assign) and a.lineno < stmt.lineno
                        for t in a.targets for n in src.names_in(t)}
         on_main = [t.expr for t in frame.tensors if kind(t.device) == kind(main_device) and t.expr.isidentifier()
                    and (t.expr in params or t.expr in made_before)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from .. import source as src
 from ..facts import Context
@@ -148,7 +149,7 @@ def _collected_outputs(ctx: Context, frame: FrameFacts | None, name: str | None)
     scope = src.enclosing_scope(tree, frame.line) if tree is not None else None
     appended = scope is not None and any(
         isinstance(n, ast.For) and any(isinstance(c, ast.Call) and src.call_name(c) in (f"{name}.append", f"{name}.extend")
-                                       for c in ast.walk(n)) for n in src.walk_scope(scope))
+                                       for c in ast.walk(n)) for n in src.statements(scope))
     items = [t for t in frame.tensors if t.expr.startswith(name + "[")]
     if not appended or len(items) < 2 or len({len(t.shape) for t in items}) != 1:
         return None
@@ -175,7 +176,7 @@ def _default_collate_loader(ctx: Context) -> tuple[str, ast.Call, str | None] | 
     data = call.args[0] if call.args else getattr(src.keyword(call, "dataset"), "value", None)
     text = ast.unparse(data) if data is not None else None
     made = None
-    for n in ast.walk(tree):
+    for n in src.nodes(tree, ast.Assign):
         if isinstance(n, ast.Assign) and any(ast.unparse(t) == text for t in n.targets) and isinstance(n.value, ast.Call):
             made = n.value
     cls = next((c for c in tree.body if isinstance(c, ast.ClassDef) and made is not None
@@ -196,7 +197,7 @@ def _collator_without_label_padding(ctx: Context) -> tuple[str, ast.Call, str] |
             continue
         per_token = any(isinstance(n, ast.Assign) and any(
             isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "labels"
-            for t in n.targets) and isinstance(n.value, (ast.List, ast.ListComp)) for n in ast.walk(tree))
+            for t in n.targets) and isinstance(n.value, (ast.List, ast.ListComp)) for n in src.nodes(tree, ast.Assign))
         calls = [c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == "DataCollatorWithPadding"]
         if per_token and len(calls) == 1:
             return file, calls[0], src.segment(file, calls[0])
@@ -224,18 +225,27 @@ def _iterated(node: ast.AST | None, text: str | None) -> str | None:
 
 def _pad_constant(ctx: Context) -> str | None:
     """A module-level constant the user pads with (`PAD_ID = 0`, `PAD_IDX = 1`, `pad_id = 0`)."""
-    for fr in ctx.user_frames():
-        tree = src.tree_of(fr.file)
-        if tree is None:
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        found = _module_pad_constant(tree) if tree is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+_PAD_NAME = re.compile(r"(?i)pad(_?(id|idx|index|token_id|value))?")
+
+
+@lru_cache(maxsize=16)
+def _module_pad_constant(tree: ast.Module) -> str | None:
+    for n in tree.body:
+        if not isinstance(n, ast.Assign) or len(n.targets) != 1:
             continue
-        for n in tree.body:
-            if not isinstance(n, ast.Assign) or len(n.targets) != 1:
-                continue
-            target, value = n.targets[0], n.value
-            pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(
-                value, ast.Tuple) and len(target.elts) == len(value.elts) else [(target, value)]
-            for t, v in pairs:
-                if (isinstance(t, ast.Name) and re.fullmatch(r"(?i)pad(_?(id|idx|index|token_id|value))?", t.id)
-                        and isinstance(v, ast.Constant) and type(v.value) is int):
-                    return t.id
+        target, value = n.targets[0], n.value
+        pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(
+            value, ast.Tuple) and len(target.elts) == len(value.elts) else [(target, value)]
+        for t, v in pairs:
+            if (isinstance(t, ast.Name) and _PAD_NAME.fullmatch(t.id)
+                    and isinstance(v, ast.Constant) and type(v.value) is int):
+                return t.id
     return None

@@ -48,7 +48,7 @@ def table_size(ctx: Context, attr: str, rows: int | None = None) -> TableSize | 
         if cls is None:
             continue
         for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
-            for n in src.walk_scope(fn):
+            for n in src.statements(fn):
                 if not (isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and any(
                         isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
                         and t.value.id == "self" for t in n.targets)):
@@ -72,7 +72,7 @@ def table_size(ctx: Context, attr: str, rows: int | None = None) -> TableSize | 
                                   kind="literal")
                 _size_kind(found, fn, tree)
                 found.builds = _builds(ctx, cls.name)
-                found.loads_weights = any(_LOADS_WEIGHTS.search(src.text_of(f)) for f in
+                found.loads_weights = any(src.mentions(f, _LOADS_WEIGHTS) for f in
                                           dict.fromkeys(x.file for x in ctx.user_frames()))
                 return found
     return None

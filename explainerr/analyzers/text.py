@@ -245,7 +245,7 @@ def _masks_by_construction(fr: FrameFacts, names: list[str]) -> list[str]:
     if tree is None:
         return []
     made: dict[str, list[ast.AST]] = {}
-    for n in ast.walk(tree):
+    for n in src.nodes(tree, ast.Assign):
         if isinstance(n, ast.Assign):
             for t in n.targets:
                 if isinstance(t, ast.Name):
@@ -326,13 +326,13 @@ def _sides(text: str, mask: str, other: str, groups: dict[str, str], message: st
 def _loop_for(frame: FrameFacts) -> tuple[str, str] | None:
     """(loop variable, iterable text) of a `for` around the logged line whose variable indexes on that line;
     only when the file on this machine still holds the logged source line."""
-    lines = src.text_of(frame.file).splitlines()
+    lines = src.per_version(frame.file, str.splitlines, str.splitlines) or []
     if not (0 < frame.line <= len(lines)) or lines[frame.line - 1].strip() != frame.source.strip():
         return None
     tree = src.tree_of(frame.file)
     if tree is None:
         return None
-    used = {n.id for s in ast.walk(tree) if isinstance(s, ast.Subscript) and s.lineno <= frame.line <= (
+    used = {n.id for s in src.nodes(tree, ast.Subscript) if s.lineno <= frame.line <= (
         s.end_lineno or s.lineno) for n in ast.walk(s.slice) if isinstance(n, ast.Name)}
     from .loops import loops_around
     try:

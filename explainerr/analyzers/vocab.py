@@ -27,6 +27,7 @@ from .idsource import (
 
 _POSITION = re.compile(r"pos|wpe", re.I)
 _TOKEN_TYPE = re.compile(r"type|seg", re.I)
+_NAMES_TOKENIZER = re.compile(r"[Tt]okenizer\b|\.add_tokens\(|\.add_special_tokens\(")
 
 TOO_LARGE = fact("too-large", "some ids are at or above the table's number of rows")
 NEGATIVE = fact("negative", "some ids are negative")
@@ -312,8 +313,7 @@ def text_facts(ctx: Context, f: Finding) -> None:
 
 def _uses_tokenizer(ctx: Context) -> bool:
     """Whether the user's files make or call a tokenizer."""
-    return any(re.search(r"[Tt]okenizer\b|\.add_tokens\(|\.add_special_tokens\(", src.text_of(f))
-               for f in dict.fromkeys(fr.file for fr in ctx.user_frames()))
+    return any(src.mentions(f, _NAMES_TOKENIZER) for f in dict.fromkeys(fr.file for fr in ctx.user_frames()))
 
 
 def _user_token_ids(ctx: Context) -> TensorFacts | None:

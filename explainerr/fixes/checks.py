@@ -10,7 +10,7 @@ import ast
 import builtins
 import textwrap
 from functools import lru_cache
-from typing import AbstractSet
+from typing import AbstractSet, Iterator
 
 from .. import files
 from .. import source as src
@@ -28,10 +28,11 @@ def bound_names(file: str, line: int) -> set[str] | None:
         return None
     path = src.path_to(tree, line)
     functions = [n for n in path if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+    walrus = bool(src.per_version(file, ":=", _has_walrus))
     out = set(_BUILTINS)
-    out |= _bound_in(tree, before=None if functions else line)
+    out |= _bound_in(tree, None if functions else line, walrus)
     for fn in functions:
-        out |= _bound_in(fn, before=None)
+        out |= _bound_in(fn, None, walrus)
         args = fn.args
         for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if a is not None:
@@ -63,23 +64,29 @@ def _scope_nodes(scope: ast.AST):
             stack.extend(ast.iter_child_nodes(n))
 
 
-def _bound_in(scope: ast.AST, before: int | None) -> AbstractSet[str]:
+def _has_walrus(text: str) -> bool:
+    return ":=" in text
+
+
+def _bound_in(scope: ast.AST, before: int | None, walrus: bool) -> AbstractSet[str]:
     if before is None:
-        return _bound_anywhere(scope)
-    return {name for line, name in _bindings(scope) if line < before}
+        return _bound_anywhere(scope, walrus)
+    return {name for line, name in _bindings(scope, walrus) if line < before}
 
 
 @lru_cache(maxsize=16)
-def _bound_anywhere(scope: ast.AST) -> frozenset[str]:
-    return frozenset(name for _, name in _bindings(scope))
+def _bound_anywhere(scope: ast.AST, walrus: bool) -> frozenset[str]:
+    return frozenset(name for _, name in _bindings(scope, walrus))
 
 
 @lru_cache(maxsize=16)
-def _bindings(scope: ast.AST) -> tuple[tuple[int, str], ...]:
+def _bindings(scope: ast.AST, walrus: bool) -> tuple[tuple[int, str], ...]:
     """(line, name) of every name a scope's body binds (line 0 where the binding node has none): one walk of
-    the scope answers every later question about it (a 2,000-line module is walked once, not per fix)."""
+    the scope answers every later question about it (a 2,000-line module is walked once, not per fix).  In a
+    file without `:=` (`walrus` false) an expression binds a name only as an assignment target, so only the
+    scope's statements, their targets and its parameters are read, not every expression of the scope."""
     out: list[tuple[int, str]] = []
-    for n in _scope_nodes(scope):
+    for n in _scope_nodes(scope) if walrus else _binding_nodes(scope):
         line = getattr(n, "lineno", 0)
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             out.append((line, n.name))
@@ -95,6 +102,31 @@ def _bindings(scope: ast.AST) -> tuple[tuple[int, str], ...]:
         elif isinstance(n, ast.arg):
             out.append((line, n.arg))
     return tuple(out)
+
+
+def _binding_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of _scope_nodes(scope) that can bind a name when no expression holds a `:=`: the scope's
+    parameters, its statements and except clauses, and their assignment targets."""
+    args = getattr(scope, "args", None)
+    if isinstance(args, ast.arguments):
+        yield from (a for a in [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg] if a)
+    for n in src.block_nodes(scope):
+        yield n
+        for target in _assignment_targets(n):
+            yield target
+            if not isinstance(target, ast.Name):  # a name's only child is its context
+                yield from _scope_nodes(target)
+
+
+def _assignment_targets(stmt: ast.AST) -> list[ast.expr]:
+    if isinstance(stmt, (ast.Assign, ast.Delete)):
+        return stmt.targets
+    if isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+        return [stmt.target]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [item.optional_vars for item in stmt.items if item.optional_vars is not None]
+    name = getattr(stmt, "name", None)  # `type Alias = ...` (Python 3.12) binds a Name
+    return [name] if isinstance(name, ast.expr) else []
 
 
 def _target_names(target: ast.AST) -> set[str]:
@@ -174,7 +206,7 @@ def later_writes(file: str, name: str, after_line: int) -> list[int]:
         return []
     scope = src.enclosing_scope(tree, after_line)
     out: list[int] = []
-    for n in src.walk_scope(scope):
+    for n in src.statements(scope):
         targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
         for t in targets:
             if (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name

@@ -85,7 +85,7 @@ def target_keys(tree: ast.Module | None, loader: str | None = None) -> dict[str 
     if tree is None:
         return {}
     losses: dict[str, str] = {}  # the names bound to loss modules, with their ignore index
-    for n in ast.walk(tree):
+    for n in src.nodes(tree, ast.Assign):
         if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, ast.Call) and \
                 src.call_name(n.value).split(".")[-1] in _LOSSES:
             losses[ast.unparse(n.targets[0])] = _ignore_index(n.value)
@@ -115,7 +115,7 @@ def target_keys(tree: ast.Module | None, loader: str | None = None) -> dict[str 
 def _unpacked_at(tree: ast.Module, loader: str, name: str) -> int | None:
     """k when a loop unpacks the loader's batches with `name` at position k (`for x, y in loader`,
     `for step, (x, y) in enumerate(loader)`)."""
-    for n in ast.walk(tree):
+    for n in src.nodes(tree, ast.For):
         if not isinstance(n, ast.For):
             continue
         it, target = n.iter, n.target

@@ -167,7 +167,7 @@ def statement_using(ctx: Context, expr: str) -> tuple[FrameFacts, ast.stmt] | No
         if find_expr(fr.file, stmt, expr) is not None:
             return fr, stmt
         scope = src.enclosing_scope(tree, fr.line)
-        before = [n for n in src.walk_scope(scope) if isinstance(n, ast.Assign) and n.lineno < stmt.lineno
+        before = [n for n in src.statements(scope) if isinstance(n, ast.Assign) and n.lineno < stmt.lineno
                   and find_expr(fr.file, n.value, expr) is not None]
         if before:
             return fr, before[-1]

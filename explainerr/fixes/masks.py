@@ -209,7 +209,7 @@ def _construct_at(ctx: Context, frame: FrameFacts, tree: ast.Module, a: Any, nam
             e.replace(h, length)
         return edits_of(e)
     if isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Name):
-        fn = next((d for d in ast.walk(tree) if isinstance(d, ast.FunctionDef) and d.name == a.value.func.id), None)
+        fn = next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == a.value.func.id), None)
         if fn is not None:
             params = fn.args.args
             defaults = dict(zip([p.arg for p in params][len(params) - len(fn.args.defaults):], fn.args.defaults))
@@ -268,7 +268,7 @@ def _through_collate(ctx: Context, frame: FrameFacts, unpack: ast.Assign, name: 
             if not (src.call_name(call).endswith("DataLoader") and kw is not None and isinstance(kw.value, ast.Name)):
                 continue
             fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == kw.value.id), None)
-            returns = [n for n in src.walk_scope(fn) if isinstance(n, ast.Return)] if fn is not None else []
+            returns = [n for n in src.statements(fn) if isinstance(n, ast.Return)] if fn is not None else []
             ret = returns[-1].value if returns else None
             if not (isinstance(ret, ast.Tuple) and len(ret.elts) == len(targets)):
                 continue

@@ -235,7 +235,7 @@ def token_type(ctx: Context, f: Finding) -> Located:
         tree = src.tree_of(file)
         if tree is None:
             continue
-        for node in ast.walk(tree):
+        for node in src.nodes(tree, ast.Assign, ast.AugAssign):
             if not isinstance(node, (ast.Assign, ast.AugAssign)):
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -18,6 +18,7 @@ from ..facts import Context
 from . import Located, edits_of
 
 _LABEL_NAME = re.compile(r"label|tag", re.I)
+_IMPORTS_TORCH = re.compile(r"^\s*import torch\b", re.M)
 
 
 def align_word_labels(ctx: Context, f: Finding) -> Located:
@@ -29,7 +30,7 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
             if src.keyword(call, "is_split_into_words") is None:
                 continue
             scope = src.enclosing_scope(tree, call.lineno)
-            enc = next((a.targets[0].id for a in src.walk_scope(scope) if isinstance(a, ast.Assign)
+            enc = next((a.targets[0].id for a in src.statements(scope) if isinstance(a, ast.Assign)
                         and a.value is call and isinstance(a.targets[0], ast.Name)), None)
             if enc is None:
                 continue
@@ -43,7 +44,7 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
 def _label_assignments(scope: ast.AST, after: int) -> list[ast.Assign]:
     """Assignments after line `after`, those to a name like labels/tags or to a `["labels"]` item first."""
     out = []
-    for a in src.walk_scope(scope):
+    for a in src.statements(scope):
         if isinstance(a, ast.Assign) and a.lineno > after and len(a.targets) == 1:
             out.append(a)
 
@@ -136,7 +137,7 @@ def _from_tag_list(ctx: Context, file: str, scope: ast.AST, call: ast.Call, enc:
                    f"for i in range(len({tags}))]")
             makes_tensor = any(isinstance(c, ast.Call) and re.search(r"torch|pad_sequence|tensor",
                                                                     src.call_name(c)) for c in ast.walk(a.value))
-            if makes_tensor and re.search(r"^\s*import torch\b", src.text_of(file), re.M):
+            if makes_tensor and src.mentions(file, _IMPORTS_TORCH):
                 new = f"torch.tensor({new})"
         return edits_of(src.LineEditor.for_node(file, a).replace(a.value, new))
     return []
