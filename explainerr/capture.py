@@ -72,6 +72,21 @@ def _entries(tb: types.TracebackType | None) -> Iterator[types.TracebackType]:
 _TRACEBACK = BaseException.__dict__["__traceback__"].__get__
 
 
+def _hparams(module: object) -> dict[str, Scalar]:
+    """`self.hparams.<name>` numbers of a Lightning module, read from its saved `_hparams` mapping (a dict
+    subclass, read without calling its methods): the configured sizes a hook's loop may be bounded by."""
+    d = _dict_of(module) if tf.is_module(module) else None
+    saved = safety.dict_get(d, "_hparams") if d is not None and safety.dict_has(d, "_hparams") else None
+    if saved is None or not safety.is_subclass(saved, dict):
+        return {}
+    out: dict[str, Scalar] = {}
+    for name, value in safety.dict_items(saved, MAX_ITEMS_PER_CONTAINER):
+        s = _scalar(name, value) if type(name) is str else None
+        if s is not None:
+            out[f"self.hparams.{name}"] = s
+    return out
+
+
 def _dict_of(obj: object) -> dict[str, Any] | None:
     return safety.instance_dict(obj)
 
@@ -277,6 +292,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                 lengths[name] = n
         if safety.dict_has(f_locals, "self"):
             self_class = safety.type_name(safety.dict_get(f_locals, "self"))
+            scalars.update(_hparams(safety.dict_get(f_locals, "self")))
         g = safety.frame_globals(frame)
         if not library and g is not None:
             for name in code.co_names[:MAX_NAMES_PER_FRAME]:

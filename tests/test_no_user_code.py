@@ -133,3 +133,37 @@ def test_a_module_level_frame_with_str_subclass_globals_keys():
     exc = caught(lambda: exec(code, g))
     _, text = _explain_armed(exc)
     assert CALLS == [] and "ValueError: raised at module level" in text
+
+
+def test_saved_hyperparameters_are_read_without_calling_their_mapping():
+    import torch.nn as nn
+    from explainerr.capture import capture
+
+    class Saved(dict):
+        def __getitem__(self, key):
+            hit(f"Saved.__getitem__({key})")
+            return dict.__getitem__(self, key)
+
+        def items(self):
+            hit("Saved.items")
+            return dict.items(self)
+
+    class Module(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self._hparams = Saved(batch_size=8, api_key=12345)
+
+        def step(self):
+            raise IndexError("index 4 is out of bounds for dimension 0 with size 4")
+
+    CALLS.clear()
+    ARMED[0] = True
+    try:
+        Module().step()
+    except IndexError as exc:
+        scalars = capture(exc).frames[-1].scalars
+    finally:
+        ARMED[0] = False
+    assert CALLS == []
+    assert scalars.get("self.hparams.batch_size") == 8
+    assert "self.hparams.api_key" not in scalars

@@ -90,3 +90,44 @@ def collected_fewer(ctx, frame: FrameFacts, f: Finding, inner: ast.For, seq: str
         f.facts.add(SANITY_CHECK)
     f.hints["collected"] = (frame.file, it.args[0], f"{seq}[:len({tensor})]")
     return True
+
+
+TRANSPOSED = fact("transposed", "the loop bound is the size of the indexed matrix's other dimension "
+                                "(`other_dim`): its rows and columns are the other way round")
+
+
+def transposed(ctx, frame: FrameFacts, f: Finding, tensor, dim: int | None, bound_value: int | None) -> bool:
+    """A (rows, cols) matrix indexed along `dim` by a loop that counts the other dimension: the matrix was
+    made the other way round.  Hints `transposed`: (file, statement, node, new text) — the two arguments of
+    the call that made it swapped when their row counts are the matrix's two sizes, else `.T` added."""
+    if tensor is None or dim is None or len(tensor.shape) != 2 or bound_value is None:
+        return False
+    other = 1 - dim
+    if tensor.shape[other] != bound_value or tensor.shape[dim] == bound_value:
+        return False
+    f.facts.add(TRANSPOSED)
+    f.values.update(other_dim=other, other_size=tensor.shape[other])
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, tensor.expr, frame.line) if tree is not None and tensor.expr.isidentifier() \
+        else None
+    if made is None or not isinstance(made.stmt, ast.Assign):
+        return True
+    call = made.value
+    args = call.args if isinstance(call, ast.Call) else []
+    module = [fr for fr in ctx.user_frames() if fr.file == frame.file and fr.function == "<module>"]
+    rows = [frame.tensor(src.segment(frame.file, a)) or next(
+        (t for fr in module if (t := fr.tensor(src.segment(frame.file, a))) is not None), None) for a in args]
+    if len(args) == 2 and not call.keywords and all(r is not None and r.shape for r in rows) and \
+            (rows[0].shape[0], rows[1].shape[0]) == tensor.shape:
+        a, b = (src.segment(frame.file, x) for x in args)
+        text = src.segment(frame.file, call)
+        new = text[: args[0].col_offset - call.col_offset] + f"{b}, {a}" + text[args[1].end_col_offset - call.col_offset:] \
+            if args[0].lineno == args[1].end_lineno == call.lineno else None
+        if new is not None:
+            f.values["swapped_call"] = new
+            f.hints["transposed"] = (frame.file, made.stmt, call, new)
+            return True
+    value = src.segment(frame.file, made.value)
+    new = f"{value}.T" if isinstance(made.value, (ast.Call, ast.Name, ast.Attribute, ast.Subscript)) else f"({value}).T"
+    f.hints["transposed"] = (frame.file, made.stmt, made.value, new)
+    return True

@@ -20,7 +20,7 @@ from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import BAND_AID, Finding, analyzer, evidence, fact, value_evidence
 from . import maskroles
-from .batchwalk import collected_fewer, whole_per_batch
+from .batchwalk import collected_fewer, transposed, whole_per_batch
 from .consistency import batch_votes, names
 from .scene import DATALOADER
 
@@ -268,7 +268,11 @@ def _evaluate(ctx: Context, frame: FrameFacts, node: ast.AST, depth: int = 0) ->
         t = frame.tensor(target)
         if t is not None and t.shape:
             return t.shape[0], target, "size"
-        return frame.lengths.get(target), target, "size"
+        n = frame.lengths.get(target)
+        if n is None and target.isidentifier():  # a module-level list read inside a comprehension's frame
+            n = next((fr.lengths[target] for fr in ctx.user_frames() if fr.file == frame.file
+                      and fr.function == "<module>" and target in fr.lengths), None)
+        return n, target, "size"
     size = _size_call(frame, node)
     if size is not None:
         return size
@@ -284,7 +288,8 @@ def _evaluate(ctx: Context, frame: FrameFacts, node: ast.AST, depth: int = 0) ->
     if isinstance(node, ast.Attribute) and not _size_call(frame, node):
         # `self.hparams.batch_size`, `args.max_len`, `config.seq_len`: a configured number, not a size
         t = frame.tensor(ast.unparse(node))
-        return (None, None, "constant") if t is None else (None, None, "other")
+        value = frame.scalars.get(ast.unparse(node))
+        return (value if type(value) is int else None, None, "constant") if t is None else (None, None, "other")
     if isinstance(node, ast.Name):
         value = frame.scalars.get(node.id)
         value = value if type(value) is int else None
@@ -391,7 +396,8 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     the loop."""
     var = f.values["var"]
     if whole_per_batch(frame, f, loop, bound.source) or collected_fewer(ctx, frame, f, loop, bound.source,
-                                                                          f.values["tensor"]):
+                                                                          f.values["tensor"]) or \
+            transposed(ctx, frame, f, tensor, dim, bound.value):
         return
     walked = _walked_with(frame, loop, var, tensor)
     agree = [t for t in walked if bound.value in t.shape and size not in t.shape]

@@ -253,6 +253,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return _row_of_each_item(frame, f), None
     if "whole-per-batch" in f.facts:
         return _this_batch_only(f), None
+    if "transposed" in f.facts and f.hints.get("transposed"):
+        file, stmt, node, text = f.hints["transposed"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "collected-fewer" in f.facts:
         file, node, text = f.hints["collected"]
         return edits_of(src.LineEditor(file, node.lineno, node.end_lineno or node.lineno).replace(node, text)), None
