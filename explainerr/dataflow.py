@@ -139,7 +139,8 @@ def key_value(stmt: ast.stmt, key: str) -> ast.AST | None:
 #: Default dtypes of constructors called without `dtype=`: numpy's are float64, torch's float32.
 _DEFAULT_DTYPES = {"zeros": "float", "ones": "float", "empty": "float", "full": None, "rand": "float",
                    "randn": "float", "zeros_like": None, "ones_like": None, "tensor": None, "array": None,
-                   "Tensor": "float"}  # the legacy `torch.Tensor(data)` constructor: float32 whatever the data
+                   "Tensor": "float",  # the legacy `torch.Tensor(data)` constructor: float32 whatever the data
+                   "loadtxt": "float", "genfromtxt": "float"}  # numpy's text readers: float64 whatever the text
 
 
 def default_dtype(call: ast.Call) -> str | None:

@@ -155,8 +155,10 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
             steps: list[Origin], position: int | None = None) -> str | None:
     """After an assignment: the name to keep following, having added a helper's or a DataLoader's lines."""
     while (isinstance(value, ast.Call) and _CONVERSIONS.match(src.call_name(value)) and value.args
-           and isinstance(value.args[0], (ast.Call, ast.Name))):
+           and isinstance(value.args[0], (ast.Call, ast.Name, ast.Subscript))):
         value = value.args[0]  # `torch.from_numpy(build(...))`: the values were made by `build`
+    while isinstance(value, ast.Subscript) and isinstance(value.value, (ast.Name, ast.Subscript)):
+        value = value.value  # `torch.from_numpy(table[:, -1])`: a column of `table`, made where `table` was
     if isinstance(value, ast.Name):
         return value.id
     if isinstance(value, ast.Call):

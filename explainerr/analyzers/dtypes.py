@@ -95,11 +95,20 @@ def float_index(ctx: Context) -> Finding | None:
     return f
 
 
+def _column_taken(traced: list, made: ast.stmt) -> bool:
+    """A later traced statement takes part of what `made` assigned (`table[:, -1]`): the constructor made a
+    table of other values too, so its dtype is not the index's to change."""
+    names = {t.id for t in getattr(made, "targets", []) if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in names
+               for _, stmt in traced if stmt is not made for n in ast.walk(stmt))
+
+
 def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
                  origin: tuple[FrameFacts, str, ast.AST | None] | None) -> None:
     """Why the index is float: a constructor's default dtype along its provenance, else a float tensor it was
     computed from or taken out of."""
-    for file, stmt in _traced_statements(ctx, [bad]):
+    traced = list(_traced_statements(ctx, [bad]))
+    for file, stmt in traced:
         for call in src.calls(stmt):
             dtype = dataflow.default_dtype(call)
             if dtype is not None:
@@ -111,7 +120,8 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
                     f.facts.add(LEGACY_CONSTRUCTOR)
                 if module in ("np", "numpy"):
                     f.facts.add("numpy")
-                f.hints["made"] = (file, stmt, call)
+                if not _column_taken(traced, stmt):  # the whole result is the index: give it an integer dtype
+                    f.hints["made"] = (file, stmt, call)
                 return
     if origin is None or origin[2] is None:
         return
