@@ -58,6 +58,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
     name = str(layer.attrs["name"]) if layer is not None and layer.attrs.get("name") else None
     path = layer_path(ctx) if name else []
     frame = ctx.user
+    if layer is None and _matmul_of_data(ctx, frame):
+        return None  # `torch.mm(a, b)` / `a @ b` between two data tensors: no layer has a size to blame
     # the user's call is the layer's own only when nothing but torch's module plumbing lies between them
     direct = all(_in_torch_nn(fr.file) for fr in ctx.raise_frames())
     inp = _input(frame) if direct else None
@@ -137,6 +139,29 @@ def _width(frame: FrameFacts, text: str) -> int | None:
     m = re.fullmatch(r"([\w.]+)\[[^\[\]]+\]", text)
     widths = {t.shape[-1] for t in frame.tensors if m and t.shape and t.expr.startswith(m.group(1) + "[")}
     return widths.pop() if len(widths) == 1 else None
+
+
+def _matmul_of_data(ctx: Context, frame: FrameFacts | None) -> bool:
+    """The failing expression multiplies two tensors itself (`torch.mm`, `torch.matmul`, `x @ y`, `F.linear`
+    with a weight that is no layer's), with no layer between them and the error."""
+    if frame is None or not frame.node or ctx.raise_frames() and not all(
+            _in_torch_nn(fr.file) or fr.function in ("mm", "matmul", "linear") for fr in ctx.raise_frames()):
+        return False
+    try:
+        node = ast.parse(frame.node.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+        return True
+    if not isinstance(node, ast.Call):
+        return False
+    name = src.call_name(node).split(".")[-1]
+    if name in ("mm", "matmul", "bmm", "mv"):
+        return True
+    if name == "linear" and len(node.args) >= 2:
+        weight = src.segment_text(frame.node.strip(), node.args[1]) or ""
+        return not any(m.expr and weight.startswith(m.expr + ".") for m in frame.modules)
+    return False
 
 
 def _in_torch_nn(file: str) -> bool:

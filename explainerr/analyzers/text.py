@@ -362,11 +362,31 @@ def loop_index(ctx: Context) -> Finding | None:
     return f
 
 
+_MATMUL = re.compile(r"(?:\btorch\.(?:mm|matmul|bmm)|\.(?:mm|matmul|bmm))\s*\(\s*(?P<a>[\w.\[\]]+)\s*,?\s*(?P<b>[\w.\[\]]*)"
+                     r"|(?P<c>[\w.\[\]]+)\s*@\s*(?P<d>[\w.\[\]]+)")
+
+
+def _multiplies_data(ctx: Context) -> bool:
+    """The innermost logged line multiplies two tensors itself (`torch.mm(q, d)`, `q @ d`) and no module of
+    torch.nn lies below it: no layer was called, so none has a size to blame.  An operand that is a weight
+    (`self.W`, `weight`) keeps the layer reading."""
+    frames = _frames_inside_out(ctx)
+    if not frames or any("/torch/nn/" in f.file.replace("\\", "/") for f in frames[:1]):
+        return False
+    m = _MATMUL.search(frames[0].node or frames[0].source)
+    if m is None:
+        return False
+    operands = [o for o in m.group("a", "b", "c", "d") if o]
+    return not any(o.startswith("self.") or "weight" in o.lower() or o[:1].isupper() for o in operands)
+
+
 @analyzer("text-linear-layer")
 def linear_layer(ctx: Context) -> Finding | None:
     """The layer call on the failing line (`self.classifier(x)`); always succeeds, naming it if it can."""
     f = Finding()
     layer = "the linear layer"
+    if _multiplies_data(ctx):
+        return None
     for fr in _frames_inside_out(ctx):
         if fr.library:
             continue
