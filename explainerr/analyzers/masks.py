@@ -189,9 +189,10 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     if passed is not None:
         return passed
     met = _met(ctx, frame, sizes)
-    if met is None:
+    if met is None and ctx.raise_frames():
         return _mask_from_library(ctx, frame, sizes)
-    return _finding(ctx, met)
+    # raised by the user's own operator: the operands on the line are the tensors that met, and none is a mask
+    return _finding(ctx, met) if met is not None else None
 
 
 def _passed_sizes(ctx: Context, frame: FrameFacts) -> tuple[int, int] | None:
