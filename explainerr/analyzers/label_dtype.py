@@ -21,6 +21,10 @@ PROBABILITY_ROWS = fact("probability-rows", "the labels have one row of class pr
 MAKER_FOUND = fact("maker-found", "the call that made the labels was found (`maker`, `maker_line`)")
 LOSS_MODULE = fact("loss-module", "the loss is a module object of the user's code (`criterion`, `loss_cls`)")
 MULTI_LABEL = fact("multi-label-model", "the model's config has problem_type multi_label_classification")
+PICKED_BY_DTYPE = fact("problem-type-from-dtype", "the model chose multi-label classification (BCEWithLogitsLoss) "
+                                                  "itself because the class-index labels are floats: the script "
+                                                  "never sets problem_type")
+_BCE_SHAPES = re.compile(r"Target size \(torch\.Size\(\[(?P<t>[\d, ]*)\]\)\) must be the same as input size")
 
 #: Calls that make a tensor and take `dtype=`.
 _TAKES_DTYPE = re.compile(r"^(torch\.)?(tensor|as_tensor|zeros|ones|full|empty|randint|arange|zeros_like|ones_like"
@@ -35,7 +39,11 @@ def label_dtype(ctx: Context) -> Finding | None:
     seen = labels_op.seen
     if seen is None:
         return None
-    wants_long = bool(re.search(r"expected target dtype to be Long|expected scalar type Long|nll_loss", ctx.message))
+    picked = picked_multi_label(ctx, seen)
+    if _BCE_SHAPES.search(ctx.message) and not picked:
+        return None  # a shape message: the labels' dtype is what the loss wanted
+    wants_long = picked or bool(re.search(r"expected target dtype to be Long|expected scalar type Long|nll_loss",
+                                          ctx.message))
     if wants_long == seen.is_integer and seen.dtype != "torch.int32":
         return None  # the message and the labels disagree: not the labels' dtype
     labels = labels_op.user or seen
@@ -55,6 +63,9 @@ def label_dtype(ctx: Context) -> Finding | None:
     model = loss_model(ctx)
     if model is not None and model.config.get("problem_type") == "multi_label_classification":
         f.facts.add(MULTI_LABEL)
+    if picked:
+        f.facts.add(PICKED_BY_DTYPE)
+        f.values.update(num_labels=model.config.get("num_labels"))
     loss = _loss_module(ctx)
     if loss is not None:
         f.facts.add(LOSS_MODULE)
@@ -64,10 +75,29 @@ def label_dtype(ctx: Context) -> Finding | None:
         file, stmt, call = made
         f.facts.add(MAKER_FOUND)
         f.values.update(maker=" ".join(src.segment(file, call).split()), maker_line=stmt.lineno)
+        if f.values.get("labels") is None and isinstance(stmt, ast.Assign):
+            f.values["labels"] = src.segment(file, stmt.targets[0])  # named where made: `item["labels"]`
         f.hints["maker"] = made
     f.hints.update(labels=labels_op.user, want=want)
-    f.confidence = "high" if labels_op.user is not None else "medium"
+    f.confidence = "high" if labels_op.user is not None and not picked else "medium"
     return f
+
+
+def picked_multi_label(ctx: Context, seen: TensorFacts | None) -> bool:
+    """A transformers classifier with num_labels > 1 picks its loss from the labels' dtype when no
+    problem_type is set: float labels make it multi-label (BCEWithLogitsLoss), which then rejects one class index
+    per example.  True when the message is that loss's shape check, the labels are one float per example of the
+    logits' rows, and no file of the script sets problem_type (float values are not read: whether they are class
+    indices or scores for a regression head is left open, so the finding is of medium confidence)."""
+    m = _BCE_SHAPES.search(ctx.message)
+    model = loss_model(ctx)
+    if m is None or model is None or seen is None or seen.is_integer or len(seen.shape) != 1:
+        return False
+    num_labels = model.config.get("num_labels")
+    if model.config.get("problem_type") != "multi_label_classification" or not isinstance(num_labels, int) \
+            or num_labels < 2 or [int(x) for x in re.findall(r"\d+", m.group("t"))] != list(seen.shape):
+        return False
+    return not any("problem_type" in src.text_of(f.file) for f in ctx.user_frames())
 
 
 def _loss_module(ctx: Context) -> tuple[str, str] | None:
@@ -88,7 +118,7 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
     as `xs, ys = batch`, or a dict value under the labels' key) whose value is a call that makes a tensor; for
     labels a DataLoader read from a TensorDataset, the tensor given at their column."""
     if t is None:
-        return None
+        return _made_in_dataset(ctx)
     targets = [t]
     column = dataset_column(ctx, t)
     if column is not None:
@@ -99,6 +129,27 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
         found = _made_along(ctx, target)
         if found is not None:
             return found
+    return None
+
+
+def _made_in_dataset(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:
+    """For labels no user frame holds (a Trainer collated them): the tensor-making call under the "labels" key
+    in the user's Dataset `__getitem__` (`item["labels"] = torch.tensor(label, dtype=torch.float)`)."""
+    from ..batches import dataset_origin
+    for step in dataset_origin(ctx, "labels"):
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        if not isinstance(stmt, ast.Assign):
+            continue
+        value = stmt.value
+        if isinstance(value, ast.Dict):
+            value = next((v for k, v in zip(value.keys, value.values)
+                          if isinstance(k, ast.Constant) and k.value == "labels"), None)
+        elif not any(isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "labels"
+                     for t in stmt.targets):
+            continue
+        if isinstance(value, ast.Call) and _makes(value):
+            return step.file, stmt, value
     return None
 
 
@@ -168,8 +219,26 @@ _LOSS_FUNCTIONS = ("cross_entropy", "nll_loss", "binary_cross_entropy", "binary_
 def text_loss_dtype(ctx: Context) -> Finding | None:
     """A pasted log: the message came out of one of torch's losses (its frame is in the traceback), so it is
     about the loss's target, not some other operation with the same wording."""
-    if not any(fr.library and fr.function in _LOSS_FUNCTIONS for fr in ctx.frames):
-        return None
+    if logged_multi_label(ctx):
+        return Finding(facts={WANTS_LONG, PICKED_BY_DTYPE}, values={"cast": ".long()"})
+    if _BCE_SHAPES.search(ctx.message) or not any(fr.library and fr.function in _LOSS_FUNCTIONS for fr in ctx.frames):
+        return None  # a shape message says nothing of the dtype without the labels themselves
     wants_long = bool(re.search(r"expected target dtype to be Long|expected scalar type Long|nll_loss", ctx.message))
     return Finding(facts={WANTS_LONG if wants_long else WANTS_FLOAT},
                    values={"cast": ".long()" if wants_long else ".float()"})
+
+
+def logged_multi_label(ctx: Context) -> bool:
+    """A pasted log of the same mistake as `picked_multi_label`: the BCE shape check raised inside a transformers
+    model's forward, with one target per prediction row against two or more columns, and no readable file of the
+    script setting problem_type (a multi-label model the user asked for wants multi-hot rows instead)."""
+    m = _BCE_SHAPES.search(ctx.message)
+    if m is None or not any(fr.library and fr.function == "forward" and "/transformers/models/" in
+                            fr.file.replace("\\", "/") for fr in ctx.frames):
+        return False
+    target = [int(x) for x in re.findall(r"\d+", m.group("t"))]
+    wanted = re.search(r"input size \(torch\.Size\(\[(?P<i>[\d, ]*)\]\)\)", ctx.message)
+    given = [int(x) for x in re.findall(r"\d+", wanted.group("i"))] if wanted else []
+    if len(target) != 1 or len(given) != 2 or given[0] != target[0] or given[1] < 2:
+        return False
+    return not any("problem_type" in src.text_of(f.file) for f in ctx.user_frames())

@@ -9,6 +9,7 @@ import re
 
 from ..facts import Context
 from . import Finding, analyzer
+from .label_dtype import logged_multi_label
 from .label_range import NEGATIVE
 from .operands import LOSS_IN_MODEL
 
@@ -27,7 +28,9 @@ def _call_args(source: str) -> list[ast.Call]:
 
 
 @analyzer("text-loss-labels")
-def loss_labels(ctx: Context) -> Finding:
+def loss_labels(ctx: Context) -> Finding | None:
+    if logged_multi_label(ctx):
+        return None  # float class indices made the model multi-label: the labels' dtype (label_dtype.py)
     f = Finding()
     target = ctx.int_group("target")
     if target is not None and target < 0:

@@ -23,6 +23,7 @@ from .label_range import (
 from .batch_sized import fixed_batch_labels
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling
+from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, padded_apart, stacked_parts
 from .operands import (
     Operand,
@@ -65,6 +66,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     a, b = ctx.int_group("a"), ctx.int_group("b")
     in_shape, tg_shape = _shape(ctx.groups.get("input_shape")), _shape(ctx.groups.get("target_shape"))
     logits_op, labels_op = loss_operands(ctx)
+    if picked_multi_label(ctx, labels_op.seen):
+        return None  # float class indices made the model multi-label: their dtype is the mistake (label_dtype.py)
     multi = "multi-target" in ctx.message or ("tn" in ctx.groups and "tt" not in ctx.groups)
     if multi:  # the loss's own operands tell the shapes: (N, k) labels, or (N, T, C) logits against (N,)
         if logits_op.seen is None or labels_op.seen is None:
