@@ -24,6 +24,8 @@ MULTI_LABEL = fact("multi-label-model", "the model's config has problem_type mul
 PICKED_BY_DTYPE = fact("problem-type-from-dtype", "the model chose multi-label classification (BCEWithLogitsLoss) "
                                                   "itself because the class-index labels are floats: the script "
                                                   "never sets problem_type")
+SHARED_LOSS = fact("shared-loss", "the failing call runs each loss of a collection in turn (`loss_var`, now "
+                                     "`loss_cls`): the others may want the labels as they are")
 _BCE_SHAPES = re.compile(r"Target size \(torch\.Size\(\[(?P<t>[\d, ]*)\]\)\) must be the same as input size")
 
 #: Calls that make a tensor and take `dtype=`.
@@ -70,7 +72,12 @@ def label_dtype(ctx: Context) -> Finding | None:
     if loss is not None:
         f.facts.add(LOSS_MODULE)
         f.values.update(criterion=loss[0], loss_cls=loss[1])
-    made = maker(ctx, labels_op.user)
+    shared = shared_loss(ctx, labels_op.user)
+    if shared is not None:
+        f.facts.add(SHARED_LOSS)
+        f.values.update(loss_var=shared[0], loss_cls=shared[1])
+        f.hints["shared_loss"] = shared
+    made = maker(ctx, labels_op.user) if shared is None else None  # a shared maker serves the other losses too
     if made is not None:
         file, stmt, call = made
         f.facts.add(MAKER_FOUND)
@@ -79,7 +86,7 @@ def label_dtype(ctx: Context) -> Finding | None:
             f.values["labels"] = src.segment(file, stmt.targets[0])  # named where made: `item["labels"]`
         f.hints["maker"] = made
     f.hints.update(labels=labels_op.user, want=want)
-    f.confidence = "high" if labels_op.user is not None and not picked else "medium"
+    f.confidence = "high" if labels_op.user is not None and not picked and shared is None else "medium"
     return f
 
 
@@ -98,6 +105,29 @@ def picked_multi_label(ctx: Context, seen: TensorFacts | None) -> bool:
             or num_labels < 2 or [int(x) for x in re.findall(r"\d+", m.group("t"))] != list(seen.shape):
         return False
     return not any("problem_type" in src.text_of(f.file) for f in ctx.user_frames())
+
+
+def shared_loss(ctx: Context, labels: TensorFacts | None) -> tuple[str, str] | None:
+    """(name, class) of the loss called on the failing line when that name is a target of a loop around it
+    (`for name, (rows, loss_fn) in objectives.items(): loss_fn(features, labels)`): the line calls one loss
+    after another, so a dtype fixed for all of them breaks the others."""
+    from .loops import loops_around
+    if labels is None:
+        return None
+    frame = ctx.frames[labels.frame]
+    tree = src.tree_of(frame.file)
+    stmt = src.statement_at(tree, frame.line) if tree is not None else None
+    if stmt is None:
+        return None
+    callees = {n.func.id for n in ast.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+               and any(labels.expr == ast.unparse(a) for a in n.args + [k.value for k in n.keywords])}
+    for loop in loops_around(tree, frame.line, None):
+        bound = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} & callees
+        for name in bound:
+            m = next((m for m in frame.modules if m.expr == name), None)
+            if m is not None:
+                return name, m.cls
+    return None
 
 
 def _loss_module(ctx: Context) -> tuple[str, str] | None:

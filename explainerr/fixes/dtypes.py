@@ -97,6 +97,10 @@ def label_dtype(ctx: Context, f: Finding) -> Located:
         if edits:
             return edits, None
     labels = f.hints.get("labels")
+    shared = f.hints.get("shared_loss")
+    if labels is not None and cast and shared:  # cast for this loss only: the loop's other losses keep theirs
+        var, cls = shared
+        return at_use_site(ctx, labels, f"{{0}}{cast} if type({var}).__name__ == {cls!r} else {{0}}")
     if labels is not None and cast:
         return at_use_site(ctx, labels, "{}" + cast)
     return [], None
