@@ -54,6 +54,8 @@ TWO_SEGMENTS = fact("two-segments", "the model's type_vocab_size is 2: segments 
 EDIT_NO_SEGMENTS = fact("edit-no-segments", "the fix stops the tokenizer from returning token_type_ids")
 EDIT_WRAP_SEGMENTS = fact("edit-wrap-segments", "the fix wraps a running segment index into the model's segments")
 EDIT_SIZE_SEGMENTS = fact("edit-size-segments", "the fix sizes the config or the table for every segment id")
+PADDED_WITH_PAD_ID = fact("padded-with-pad-id", "the segment ids were padded with the token pad id (`pad_id`) by the "
+                                               "padding call at `pad_call` (line `pad_line`), which pads every key alike")
 EDIT_CAP_SEGMENTS = fact("edit-cap-segments", "the fix caps a running count of separators at the model's last segment")
 ODD_SLOT_SHAPE = fact("odd-slot-shape", "the tensor in the token_type_ids slot has another shape than the input ids")
 SEGMENT_SLOT = fact("positional-slot", "the tensor filled the token_type_ids parameter by position although "
@@ -342,11 +344,30 @@ def token_type_overflow(ctx: Context) -> Finding | None:
         f.facts.add(NEGATIVE)
     elif ids is not None and ids.max is not None:
         f.facts.add(TOO_LARGE)
-    slot = _positional_slot(ctx, f)
+    padded = _padded_with_pad_id(ctx, f, ids, cfg.get("type_vocab_size"), cfg.get("pad_token_id"))
+    slot = _positional_slot(ctx, f) if not padded else False
     f.confidence = "high" if _ids_exceed(fail) else "medium"
     if slot and "labels" not in str(f.values.get("ids")) and f.values.get("intended") is None:
         f.confidence = "medium"
     return f
+
+
+def _padded_with_pad_id(ctx: Context, f: Finding, ids: TensorFacts | None, types: object, pad_id: object) -> bool:
+    """The largest segment id is the token pad id (the config's, or a pad-named number of the script), at least
+    the number of segments, and a padding call of the script pads the segment ids with a value other than 0."""
+    from .pad_values import pad_site
+    if ids is None or ids.max is None or not isinstance(types, int) or ids.max < types:
+        return False
+    if ids.max != pad_id and not any("pad" in n.lower() for n in ctx.scalar_names(int(ids.max))):
+        return False
+    site = pad_site(ctx, "token_type_ids")
+    if site is None:
+        return False
+    f.facts.add(PADDED_WITH_PAD_ID)
+    f.values.update(pad_id=int(ids.max), pad_value=src.segment(site.file, site.value), pad_line=site.stmt.lineno,
+                    pad_call=" ".join(src.segment(site.file, site.call).split()))
+    f.hints["pad_site"] = site
+    return True
 
 
 def _positional_slot(ctx: Context, f: Finding) -> bool:

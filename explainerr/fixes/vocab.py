@@ -217,6 +217,9 @@ def token_type(ctx: Context, f: Finding) -> Located:
     Config built here: sized for the ids; else one more row for a table one short."""
     if "positional-slot" in f.facts:
         return _keyword_for_slot(ctx, f), None
+    site = f.hints.get("pad_site")
+    if site is not None:
+        return _pad_segments_with_zero(site), None
     n = f.values.get("type_vocab_size")
     needed = f.values.get("needed")
     if n == 1:
@@ -268,6 +271,20 @@ def token_type(ctx: Context, f: Finding) -> Located:
     if grown[0]:
         f.facts.add("edit-size-segments")
     return grown
+
+
+def _pad_segments_with_zero(site) -> list[Edit]:
+    """Only the token ids are padded with the pad id: in a call made per key of the batch, the padding value
+    becomes `pad if key == "input_ids" else 0` (the mask and the segment ids pad with 0); a call for the segment
+    ids alone pads with 0."""
+    value = src.segment(site.file, site.value)
+    per_key = f'{value} if {site.key} == "input_ids" else 0' if site.key else "0"
+    e = src.LineEditor.for_node(site.file, site.stmt)
+    if site.own:
+        e.replace(site.value, per_key)
+    else:
+        e.add_keywords(site.call, f"padding_value={per_key}")
+    return edits_of(e)
 
 
 def _counted_segments(ctx: Context, f: Finding, n: object) -> list[Edit]:
