@@ -25,6 +25,8 @@ DIVISION = fact("division", "the index is computed with `/`, which always gives 
 FLOAT_LITERALS = fact("float-literals", "the index is built from float numbers (`torch.tensor([0.0, 2.0])`)")
 USED_BY = fact("used-by", "the float tensor is given to a function that needs integer class ids (one_hot)")
 INDEXES = fact("indexes", "the tensor the float index indexes is known")
+CAST_EVERY_ENTRY = fact("cast-every-entry", "a comprehension over the batch's entries casts every one of them to a "
+                                            "float dtype (`cast_all`, line `cast_line`), the ids too")
 
 #: Where the index is among the arguments of index-taking calls, in method form (`x.gather(1, idx)`); the
 #: function form (`torch.gather(x, 1, idx)`) has it one place later.
@@ -91,8 +93,38 @@ def float_index(ctx: Context) -> Finding | None:
             f.evidence.append(e)
     _float_story(ctx, f, bad, fr, origin)
     f.hints.update(tensors=candidates, origin=origin)
-    f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED, DIVISION, FLOAT_LITERALS} else "medium"
+    f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED, DIVISION, FLOAT_LITERALS,
+                                        CAST_EVERY_ENTRY} else "medium"
     return f
+
+
+#: Methods that cast a tensor to a float dtype by their name alone.
+_FLOAT_CASTS = ("float", "half", "bfloat16", "double")
+
+
+def every_entry_cast(stmt: ast.stmt) -> tuple[ast.DictComp, ast.Call] | None:
+    """A dict comprehension over a batch's items that casts each value to a dtype (`{k: v.to(device,
+    dtype=weight_dtype) for k, v in batch.items()}`, `v.half()`, `v.type(dtype)`): the comprehension and the
+    casting call on the value."""
+    for comp in ast.walk(stmt):
+        if not isinstance(comp, ast.DictComp) or len(comp.generators) != 1:
+            continue
+        names = src.names_in(comp.generators[0].target)
+        value = names[-1] if names else None
+        for call in ast.walk(comp.value):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and isinstance(call.func.value, ast.Name) and call.func.value.id == value):
+                continue
+            attr = call.func.attr
+            if attr in _FLOAT_CASTS and not call.args or attr == "type" and call.args or attr == "to" and (
+                    src.keyword(call, "dtype") is not None or any(_dtype_like(a) for a in call.args)):
+                return comp, call
+    return None
+
+
+def _dtype_like(node: ast.expr) -> bool:
+    text = ast.unparse(node)
+    return bool(re.search(r"dtype|torch\.(float|half|bfloat|double)", text, re.I))
 
 
 def _column_taken(traced: list, made: ast.stmt) -> bool:
@@ -108,6 +140,14 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
     """Why the index is float: a constructor's default dtype along its provenance, else a float tensor it was
     computed from or taken out of."""
     traced = list(_traced_statements(ctx, [bad]))
+    for file, stmt in traced:
+        cast = every_entry_cast(stmt)
+        if cast is not None:
+            comp, call = cast
+            f.values.update(cast_all=one_line(file, comp.value), cast_line=stmt.lineno)
+            f.facts.add(CAST_EVERY_ENTRY)
+            f.hints["cast_all"] = (file, stmt, comp, call)
+            return
     for file, stmt in traced:
         for call in src.calls(stmt):
             dtype = dataflow.default_dtype(call)
