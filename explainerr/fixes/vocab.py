@@ -169,7 +169,7 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                 if m and (last_add is None or call.lineno > last_add.lineno):
                     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
         if last_add is None:
-            sized = _config_sized_apart(ctx, f, file, tree)
+            sized = _config_sized_apart(ctx, f, file, tree) or _factory_sized_apart(ctx, f, file, tree)
             if sized:
                 return sized, None
         if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
@@ -191,6 +191,39 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         e = src.insert_after(file, anchor, line)
         return ([e] if e else []), line
     return [], None
+
+
+def _factory_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:
+    """The config takes its vocab_size from a parameter of the function that builds the model (`def
+    gpt2_nano(vocab_size=22): ... Config(vocab_size=vocab_size)`), and the failing function builds the model by
+    calling such a function (by name, or looked up in a registry: every such function has the same parameter)
+    while a tokenizer is in reach there: the call passes `vocab_size=len(tokenizer)`."""
+    params: dict[str, str] = {}
+    for call in src.calls(tree):
+        kw = src.keyword(call, "vocab_size") if src.call_name(call).endswith("Config") else None
+        if kw is None or not isinstance(kw.value, ast.Name):
+            continue
+        fn = next((n for n in reversed(src.path_to(tree, call.lineno)) if isinstance(n, ast.FunctionDef)), None)
+        if fn is None or kw.value.id not in {a.arg for a in fn.args.args + fn.args.kwonlyargs}:
+            return []  # a config sized from a local value: not the factory's parameter
+        params[fn.name] = kw.value.id
+    if not params or len(set(params.values())) != 1:
+        return []
+    param = next(iter(params.values()))
+    model = model_with_config(ctx)
+    frame = next((fr for fr in ctx.user_frames() if fr.file == file and any(m.expr == model for m in fr.modules)), None)
+    toks = [o.expr for o in frame.objects if o.kind == "tokenizer" and o.expr.isidentifier()] if frame else []
+    made = src.last_assignment(tree, model, frame.line) if frame and model and model.isidentifier() else None
+    if made is None or len(toks) != 1:
+        return []
+    for call in src.calls(made.stmt):
+        by_name = isinstance(call.func, ast.Name) and call.func.id in params
+        looked_up = isinstance(call.func, ast.Subscript) and len(params) > 1
+        if (by_name or looked_up) and src.keyword(call, param) is None:
+            f.facts.add(CONFIG_FROM_TOKENIZER)
+            f.values["tokenizer"] = toks[0]
+            return edits_of(src.LineEditor.for_node(file, made.stmt).add_keywords(call, f"{param}=len({toks[0]})"))
+    return []
 
 
 def _config_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:
