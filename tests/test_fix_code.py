@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from explainerr.fixes.checks import undefined_in_code, undefined_names
+from explainerr.fixes.checks import names_bound_by, undefined_in_code, undefined_names
 from explainerr.model import Edit
 
 from test_corpus import CORPUS, POSITIVE
@@ -61,12 +61,13 @@ def _problems(name: str, report: dict) -> list[str]:
             out.append(f"{d['pattern']}: placeholder in {code!r}")
         if code.strip() and not _parses(code):
             out.append(f"{d['pattern']}: code does not parse: {code!r}")
-        for e in fix["edits"]:
-            if Path(e["file"]).name != script.name:
-                continue
-            missing = undefined_names(Edit(str(script), e["start_line"], e["end_line"], e["replacement"]))
+        edits = [Edit(str(script), e["start_line"], e["end_line"], e["replacement"]) for e in fix["edits"]
+                 if Path(e["file"]).name == script.name]
+        for e in edits:  # a name an earlier edit of the same fix binds (a loop's new target) is defined
+            earlier = frozenset().union(*(names_bound_by(o) for o in edits if o.end_line < e.start_line))
+            missing = undefined_names(e, earlier)
             if missing:
-                out.append(f"{d['pattern']}: edit at line {e['start_line']} reads undefined {sorted(missing)}")
+                out.append(f"{d['pattern']}: edit at line {e.start_line} reads undefined {sorted(missing)}")
         loc = report.get("location") or {}
         if code.strip() and not fix["edits"] and Path(loc.get("file") or "").name == script.name:
             missing = undefined_in_code(code, str(script), loc["line"])
@@ -80,3 +81,20 @@ def test_fix_code_is_the_scripts_own(corpus_results, name):
     report = corpus_results[name].report
     assert report is not None
     assert not _problems(name, report)
+
+
+def test_a_name_bound_by_an_earlier_edit_of_the_fix_is_defined_and_a_later_ones_is_not(tmp_path):
+    from explainerr.fixes.checks import accepted
+    script = tmp_path / "loop.py"
+    script.write_text("import torch\nx, y = torch.randn(8, 2), torch.zeros(8)\nfor part in x.chunk(4):\n"
+                      "    print(part.shape, y.shape)\n")
+    header = Edit(str(script), 3, 3, "for part, part_y in zip(x.chunk(4), y.chunk(4)):")
+    body = Edit(str(script), 4, 4, "    print(part.shape, part_y.shape)")
+    kept, dropped = accepted([header, body])
+    assert kept == [header, body] and dropped == []
+    kept, dropped = accepted([body])  # alone, the body reads a name nothing binds
+    assert kept == [] and "part_y" in dropped[0]
+    late = Edit(str(script), 4, 4, "    print(part.shape, part_y.shape); part_y = y")
+    early = Edit(str(script), 2, 2, "x, y = torch.randn(8, 2), part_y")
+    kept, dropped = accepted([early, late])
+    assert early not in kept and "part_y" in dropped[0]

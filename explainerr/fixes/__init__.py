@@ -67,7 +67,7 @@ def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -
         edits, _ = accepted([e for e in edits if e is not None])
     values, facts = finding.values, finding.facts
     if edits:
-        code = "\n".join(dedent(e.replacement) for e in edits)
+        code = joined_code(edits)
     elif located_code:
         code = located_code
     else:
@@ -79,6 +79,21 @@ def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -
     if description is None:
         return None
     return Fix(description=description, code=dedent(code), edits=tuple(edits), band_aid="band-aid" in facts)
+
+
+def joined_code(edits: list[Edit]) -> str:
+    """The edits' replacements as one piece of code: in the file's order with their indentation relative to
+    each other (a loop header, then the line of its body it changes), when that parses; else each dedented."""
+    import ast
+    ordered = sorted(edits, key=lambda e: (e.file, e.start_line))
+    together = dedent("\n".join(e.replacement.rstrip("\n") for e in ordered))
+    for text in (together, together + "\n    pass"):
+        try:
+            ast.parse(text)
+            return together
+        except SyntaxError:
+            continue
+    return "\n".join(dedent(e.replacement) for e in edits)
 
 
 def dedent(code: str) -> str:

@@ -153,13 +153,29 @@ def read_names(code: str) -> set[str] | None:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
 
 
-def undefined_names(edit: Edit) -> set[str]:
-    """Names the edit's replacement reads that are bound neither by it nor where it runs.  The replaced lines
-    are read inside the statement that holds them, so a `for` header or one argument line can be checked."""
+def undefined_names(edit: Edit, bound_elsewhere: frozenset[str] = frozenset()) -> set[str]:
+    """Names the edit's replacement reads that are bound neither by it, nor where it runs, nor by another edit
+    of the same fix (`bound_elsewhere`: a loop header that now binds `micro_labels` for the line that reads
+    it).  The replaced lines are read inside the statement that holds them, so a `for` header or one argument
+    line can be checked."""
+    found = _reads_and_binds(edit)
+    if found is None:
+        return set()
+    reads, binds = found
+    if reads == {"<does not parse>"}:
+        return reads
+    known = bound_names(edit.file, edit.start_line)
+    if known is None:
+        return set()
+    return reads - binds - known - bound_elsewhere
+
+
+def _reads_and_binds(edit: Edit) -> tuple[set[str], set[str]] | None:
+    """The names the edit's replacement reads and binds, read inside the statement that holds it."""
     lines = files.lines(edit.file)
     tree = src.tree_of(edit.file)
     if not lines or tree is None:
-        return set()
+        return None
     top = src.top_statement(tree, edit.start_line) if tree.body else None
     lo, hi = (top.lineno, top.end_lineno or top.lineno) if top is not None else (1, len(lines))
     if not (lo <= edit.start_line and edit.end_line <= hi):
@@ -169,7 +185,7 @@ def undefined_names(edit: Edit) -> set[str]:
     try:
         parsed = ast.parse("".join(block))
     except SyntaxError:
-        return {"<does not parse>"}
+        return {"<does not parse>"}, set()
     first = edit.start_line - lo + 1
     last = first + len(new_lines) - 1
     reads: set[str] = set()
@@ -182,10 +198,7 @@ def undefined_names(edit: Edit) -> set[str]:
         elif isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) and first <= n.lineno <= last:
             binds |= {n.name} if isinstance(n, (ast.FunctionDef, ast.ClassDef)) else {
                 (a.asname or a.name).split(".")[0] for a in n.names}
-    known = bound_names(edit.file, edit.start_line)
-    if known is None:
-        return set()
-    return reads - binds - known
+    return reads, binds
 
 
 def undefined_in_code(code: str, file: str, line: int) -> set[str]:
@@ -226,6 +239,12 @@ def _holds_secret(code: str) -> bool:
                for n in ast.walk(tree))
 
 
+def names_bound_by(e: Edit) -> frozenset[str]:
+    """The names an edit's replacement binds (a loop header's new target)."""
+    found = _reads_and_binds(e)
+    return frozenset(found[1]) if found else frozenset()
+
+
 def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
     """The edits that pass every check, and one line per edit dropped (why)."""
     kept: list[Edit] = []
@@ -244,7 +263,8 @@ def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
         if _holds_secret(e.replacement):
             dropped.append(f"{e.file}:{e.start_line}: the line holds a string that looks like a credential")
             continue
-        missing = undefined_names(e)
+        earlier = frozenset().union(*(names_bound_by(o) for o in edits if o.file == e.file and o.end_line < e.start_line))
+        missing = undefined_names(e, earlier)
         if missing:
             dropped.append(f"{e.file}:{e.start_line}: uses {', '.join(sorted(missing))}, not defined there")
             continue

@@ -44,6 +44,8 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["joined"])), None
     if "filtered-apart" in f.facts:
         return _filter_labels_too(f), None
+    if "chunked-apart" in f.facts:
+        return _chunk_labels_too(f), None
     if "collator-shift" in f.facts:
         file, stmt, node, text = f.hints["collator_shift"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
@@ -72,6 +74,35 @@ def label_length(ctx: Context, f: Finding) -> Located:
         if side is not None:
             return _replace_labels(ctx, side, f"{side.expr}.squeeze(-1)"), None
     return [], None
+
+
+def _chunk_labels_too(f: Finding) -> list:
+    """The loop over the inputs' parts iterates the labels' parts beside them (`zip(x.chunk(4),
+    labels.chunk(4))`), and the loop's body uses that part of the labels."""
+    file, loop, call, target, labels = f.hints["chunked"]
+    part = f"{target}_{labels}"
+    tree = src.tree_of(file)
+    if tree is None or part in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
+        return []
+    split = src.segment(file, call)
+    whole = src.segment(file, call.func.value)
+    if whole == "torch":
+        label_split = split.replace(src.segment(file, call.args[0]), labels, 1)
+    else:
+        label_split = f"{labels}{split[len(whole):]}"
+    head = src.LineEditor.for_node(file, loop.target)
+    head.replace(loop.target, f"{target}, {part}")
+    head.replace(loop.iter, f"zip({split}, {label_split})")
+    edits = edits_of(head)
+    for stmt in loop.body:
+        uses = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == labels and isinstance(n.ctx, ast.Load)]
+        if uses:
+            e = src.LineEditor.for_node(file, stmt)
+            for u in uses:
+                e.replace(u, part)
+            edits += edits_of(e)
+    f.values["part"] = part
+    return edits
 
 
 def _filter_labels_too(f: Finding) -> list:
