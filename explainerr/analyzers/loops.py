@@ -22,6 +22,7 @@ from . import BAND_AID, Finding, analyzer, evidence, fact, value_evidence
 from . import maskroles
 from .batchwalk import collected_fewer, transposed, whole_per_batch
 from .consistency import batch_votes, names
+from .ctor_bound import given_to_constructor
 from .scene import DATALOADER
 
 CONSTANT_BOUND = fact("constant-bound", "the loop is bounded by a fixed number (a literal or a constant)")
@@ -208,6 +209,10 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
     if bound.kind == "size" and bound.value is None and tensor is not None and bound.source and \
             collected_fewer(ctx, frame, f, loop, bound.source, base):
         f.values["bound_source"] = bound.source
+        return f
+    if bound.kind == "size" and tensor is not None and given_to_constructor(frame, f, bound.source, size):
+        f.values["bound_source"] = bound.source
+        f.confidence = "high" if "fits-instead" in f.facts else f.confidence
         return f
     if bound.kind == "size" and bound.value is not None and bound.value > size - offset and tensor is not None:
         f.facts.add(OTHER_SIZE)

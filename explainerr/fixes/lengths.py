@@ -251,6 +251,11 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return _filter_values(frame, f, values), None
     if "rows-deduplicated" in f.facts and frame is not None:
         return _row_of_each_item(frame, f), None
+    if "fits-instead" in f.facts:
+        file, stmt, arg, fits = f.hints["fits_edit"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(arg, fits)), None
+    if "given-to-constructor" in f.facts:
+        return [], None  # which list the object should get is the user's to say
     if "whole-per-batch" in f.facts:
         return _this_batch_only(f), None
     if "transposed" in f.facts and f.hints.get("transposed"):
