@@ -246,6 +246,14 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
     return None
 
 
+def _holds_layer(ctx: Context, file: str, stmt: ast.stmt, ident: int) -> bool:
+    """`stmt` assigns a plain name that a user frame of `file`, at or after the statement, holds the module
+    `ident` under."""
+    names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)]
+    return any(fr.file == file and fr.line >= stmt.lineno and m.expr in names and m.ident == ident
+               for fr in ctx.user_frames() for m in fr.modules)
+
+
 def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
     """The int an expression plainly holds: a literal, a module constant (or a plain int local of a user
     frame), `len(<collection>)`, or + - * // of those."""
@@ -306,12 +314,13 @@ def linear_site(ctx: Context, n: int) -> SizeSite | None:
 
 
 def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, param: str,
-               attr: str | None = None) -> SizeSite | None:
+               attr: str | None = None, ident: int | None = None) -> SizeSite | None:
     """The argument (position `argument`, keyword `param`) of a layer constructor (`classes`: Linear, Conv1d,
     ...) that is `n`, preferring the layer assigned to `self.<attr>`: a literal or an expression where it is
     written, a constant's assignment when the argument is a plain constant; an `__init__` parameter is
     followed to the call sites of its class (the call that passes it, or the one that leaves it at its
-    default)."""
+    default).  With `ident`, a constructor whose size is not plain from the text (`cfg.hidden_size`) is the
+    layer's when it is assigned to a name under which a user frame holds that very layer."""
     hits: list[tuple[str, ast.Module, ast.Call, ast.AST, bool]] = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
@@ -331,10 +340,13 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
     if any(h[4] for h in hits):  # the layer that raised is known by its attribute: only its own constructor
         hits = [h for h in hits if h[4]]
     for file, tree, call, arg, _ in hits:
-        if static_int(ctx, tree, arg) != n:
-            continue
         stmt = src.statement_at(tree, call.lineno)
         if stmt is None:
+            continue
+        value = static_int(ctx, tree, arg)
+        if value is None and ident is not None and _holds_layer(ctx, file, stmt, ident):
+            return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
+        if value != n:
             continue
         defs = module_defs(tree)
         if isinstance(arg, ast.Name) and arg.id in defs and (argument > 0 or _uses_of(tree, arg.id) == 1):

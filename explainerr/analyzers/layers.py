@@ -17,6 +17,7 @@ from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import SizeSite, keyword_site, layer_site, module_defs, static_int
 from .label_range import CONFIG_FIELD
 from .layer_parts import count_expr, joined_parts, layer_path, own_layer_site, path_expr, static_count
+from .sentence_width import sentence_width
 
 ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames has hidden_size equal to the input's "
                                         "width (`encoder`)")
@@ -68,7 +69,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
         name = m.group(1) if m else None
     f = Finding()
     out = ctx.int_group("m2c")
-    f.values.update(layer=path_expr(path) or (f"self.{name}" if name else f"the {cls} layer"),
+    local = name is not None and frame is not None and any(m.expr == name for m in frame.modules)
+    f.values.update(layer=path_expr(path) or (name if local else f"self.{name}" if name else f"the {cls} layer"),
                     layer_name=name or cls.lower(),
                     layer_cls=cls, size_attr=attr, in_features=want, hidden=got,
                     input=inp.expr if inp is not None else (frame.call_args[0].text if direct and frame and
@@ -93,7 +95,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
         f.facts.add(FED_OUTPUT)
         f.values["out_features"] = out
         swapped_operand(ctx, f, name, want, got)
-    site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name) or \
+    site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name,
+                      ident=layer.ident if layer is not None else None) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
                      follow_names=False) or own_layer_site(ctx, path, tuple(LAYERS), position, param)
     if site is not None and ENCODER_HIDDEN in f.facts:
@@ -101,6 +104,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
     if site is not None:
         f.facts.add(SIZE_FROM_CALL if site.kind == "argument" else SIZE_WRITTEN)
         f.values.update(site=site.text, site_line=site.line)
+        sentence_width(ctx, f, site, got)
     f.hints.update(layer_name=name, in_features=want, hidden=got, site=site, encoder=f.values.get("encoder"))
     concat_of_hidden = want % got == 0 and want // got in (2, 3, 4)  # the input may be one part of a concatenation
     counted = PARTS_PER_ITEM not in f.facts or f.hints.get("parts_counted")  # the parts' number read, not inferred

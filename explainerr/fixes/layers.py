@@ -33,6 +33,8 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         return [], None
     value = encoder_size_expr(ctx, site, hidden, f.values.get("hidden_field", "hidden_size")) \
         if "encoder-hidden" in f.facts else None
+    if value is None and f.values.get("st_width_expr") and readable_at(site.file, site.line, f.values["st_encoder"]):
+        value = f.values["st_width_expr"]
     if value is None:
         value = _per_item(f, site) or _scaled(ctx, site, hidden) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
