@@ -14,6 +14,7 @@ from .collators import collator_width
 from .consistency import batch_votes, changed_from, names, operand_shape, size_at
 from .lengths import _sizes
 from .reshaped import mask_follows
+from .stale_encoding import stale_encoding
 
 _MASKY = re.compile(r"mask", re.I)
 MASK_PARAMS = ("attention_mask", "mask", "attn_mask", "key_padding_mask", "src_key_padding_mask",
@@ -293,6 +294,8 @@ def _finding(ctx: Context, met: Met) -> Finding:
             f.evidence.append(e)
     f.hints.update(mask=mask, mask_outer=outer, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, other_node=met.other_node)
+    if stale_encoding(ctx, f, mask, other):
+        return f
     batch = mask.shape[0] if len(mask.shape) >= 2 else None
     votes = batch_votes(ctx, mask, mask_len, other, other_len, batch)
     # a tensor made from tensors of the other length changed length on the way: it is the odd one
@@ -420,5 +423,6 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
             f.evidence.append(e)
     f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
-    mask_follows(ctx, f, mask, other, mask_len, other_len)
+    if not stale_encoding(ctx, f, mask, other):
+        mask_follows(ctx, f, mask, other, mask_len, other_len)
     return f

@@ -27,6 +27,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     of the (longer) mask to the inputs' length where it is used."""
     if "mask-follows" in f.facts:
         return _mask_changed_with_other(ctx, f), None
+    if "stale-encoding" in f.facts:
+        return _keep_whole_encoding(f), None
     if "collator-width" in f.facts:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
@@ -38,6 +40,16 @@ def mask_length(ctx: Context, f: Finding) -> Located:
             return found, None
     found = _mask_construction(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+def _keep_whole_encoding(f: Finding) -> list[Edit]:
+    """`src_ids = tok(...).input_ids` becomes `src = tok(...)` then `src_ids = src.input_ids`: the mask read
+    from `src` afterwards is the one made with these ids."""
+    file, stmt, call, container, ids, value = f.hints["stale"]
+    indent = " " * stmt.col_offset
+    tail = src.segment(file, value)[len(src.segment(file, call)):]  # `.input_ids` or `["input_ids"]`
+    text = f"{container} = {src.segment(file, call)}\n{indent}{ids} = {container}{tail}"
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, text))
 
 
 def _mask_changed_with_other(ctx: Context, f: Finding) -> list[Edit]:
