@@ -11,6 +11,7 @@ from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import config_site, keyword_site, label_set, linear_site
 from .label_sources import dataset_column, one_based_map
+from .zipped import zipped_key_order
 from .operands import (
     TARGET_NAMES,
     describe_library_loss,
@@ -89,7 +90,12 @@ def label_out_of_range(ctx: Context) -> Finding | None:
             f.hints["one_based_map"] = made
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
     else:
-        f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
+        zipped = zipped_key_order(ctx)
+        if zipped is not None:  # each head got another task's labels: the sizes are right
+            f.merge(zipped)
+            f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
+        else:
+            f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
     column = dataset_column(ctx, labels)
     f.hints.update(labels=labels, n_classes=n_classes, max_label=hi, target=target,
                    trace=[column] if column is not None else [])

@@ -282,6 +282,9 @@ def label_range(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
     variants = f.variants
     made = f.hints.get("one_based_map")
+    if "zipped-key-order" in f.facts:
+        file, loop, keys_node, source = f.hints["zipped"]
+        return edits_of(src.LineEditor.for_node(file, loop.iter).replace(keys_node, source)), None
     if "one-based" in variants and made is not None:
         if made.zero_based is None:
             return [], None
