@@ -214,8 +214,47 @@ def pad(ctx: Context, f: Finding) -> Located:
                 new = f"torch.nn.utils.rnn.pad_sequence([{comp}], batch_first=True{pv})"
             else:
                 new = f"torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in {arg}], batch_first=True{pv})"
-            return edits_of(src.LineEditor.for_node(frame.file, stmt).replace(call, new)), None
+            edits = edits_of(src.LineEditor.for_node(frame.file, stmt).replace(call, new))
+            if name.endswith("stack"):
+                edits += _sibling_stacks(ctx, frame, stmt, call, pv)
+            return edits, None
     return [], None
+
+
+def _items_of(ctx: Context, frame, node: ast.AST, tree: ast.Module, line: int) -> set[str]:
+    """The names of the collections a list of per-item tensors is made from: a comprehension's iterables, or the
+    arguments of the call that made a plain name (`encoder.encode(abstracts, ...)`)."""
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        return {n for g in node.generators for n in src.names_in(g.iter)}
+    if isinstance(node, ast.Name):
+        made = src.last_assignment(tree, node.id, line)
+        if made is not None and isinstance(made.value, ast.Call) and made.value.args:
+            return set(src.names_in(made.value.args[0]))
+        if made is not None and isinstance(made.value, (ast.ListComp, ast.GeneratorExp)):
+            return _items_of(ctx, frame, made.value, tree, line)
+    return set()
+
+
+def _sibling_stacks(ctx: Context, frame, stmt: ast.stmt, call: ast.Call, pv: str) -> list[Edit]:
+    """The next statements of the scope that stack per-item tensors of the same items (`targets =
+    torch.stack([token_targets(a) for a in abstracts])` after `torch.stack(token_vectors)` of `abstracts`):
+    padded too, or the script fails on them next."""
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return []
+    items = _items_of(ctx, frame, call.args[0], tree, stmt.lineno)
+    if not items:
+        return []
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    later = sorted((s for s in src.statements(scope) if s.lineno > stmt.lineno), key=lambda s: s.lineno)[:3]
+    out: list[Edit] = []
+    for s in later:
+        for c in src.calls(s):
+            if src.call_name(c).endswith("stack") and c.args and _items_of(ctx, frame, c.args[0], tree, s.lineno) & items:
+                arg = src.segment(frame.file, c.args[0])
+                out += edits_of(src.LineEditor.for_node(frame.file, s).replace(
+                    c, f"torch.nn.utils.rnn.pad_sequence({arg}, batch_first=True{pv})"))
+    return out
 
 
 def _made_elsewhere(ctx: Context, tok_call: ast.Call) -> bool:
