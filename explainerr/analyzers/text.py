@@ -82,11 +82,18 @@ def _counted_in_file(frame: FrameFacts, ids: str) -> bool:
     return isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "arange"
 
 
+#: Words of a table's or its ids' name that say what the ids count (a log keeps only names).
+_SEGMENT_WORDS = frozenset({"seg", "segs", "segment", "segments", "type", "types", "tt"})
+_POSITION_WORDS = frozenset({"step", "steps", "timestep", "timesteps", "rel", "relative", "dist", "distance",
+                             "distances", "offset", "offsets", "where"})
+
+
 def _role(table: str, ids: str) -> str:
     text = f"{table} {ids}".lower()
-    if "token_type" in text or "segment" in text or "type_emb" in text:
+    words = set(re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", f"{table} {ids}").lower()))
+    if "token_type" in text or "segment" in text or "type_emb" in text or words & _SEGMENT_WORDS:
         return "token-type"
-    if re.search(r"pos|wpe", text):
+    if re.search(r"pos|wpe", text) or words & _POSITION_WORDS:
         return "position"
     return "vocab"
 
