@@ -306,7 +306,23 @@ def mask_operand(ctx: Context) -> Finding | None:
                             sizes=_sides(fr.node or fr.source, mask, other, ctx.groups, ctx.message))
             f.evidence.append(value_evidence("line that failed", fr.source, _where(fr)))
             return f
-    return None
+    return _attention_key_length(ctx, frames)
+
+
+def _attention_key_length(ctx: Context, frames: list[FrameFacts]) -> Finding | None:
+    """No mask on any logged line (a Trainer or a pipeline called the model): a size mismatch at dimension 3
+    raised in a transformers attention function (scores are batch x heads x queries x keys) is the batch's
+    `attention_mask` against the keys' length."""
+    inner = next((f for f in frames if f.library), None)
+    if inner is None or ctx.groups.get("dim") not in ("3", "-1") or not re.search(
+            r"attention|sdpa", inner.function + " " + inner.file.replace("\\", "/").rsplit("/", 1)[-1], re.I) \
+            or not any("/transformers/" in f.file.replace("\\", "/") for f in frames if f.library):
+        return None
+    f = Finding()
+    f.values.update(mask="attention_mask", other="input_ids", where=_where(inner),
+                    sizes=_sides(inner.node or inner.source, "attention_mask", "input_ids", ctx.groups, ctx.message))
+    f.evidence.append(value_evidence("raised in", inner.function, _where(inner)))
+    return f
 
 
 def _sides(text: str, mask: str, other: str, groups: dict[str, str], message: str = "") -> str:
