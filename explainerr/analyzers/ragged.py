@@ -48,7 +48,7 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     else:
         lens = [g.get(k) for k in ("expected", "got") if g.get(k)] or _chained_lengths(ctx)
         len_a, len_b = (lens + ["?", "?"])[:2]
-    if _feature_widths(ctx, g.get("a"), g.get("b")):
+    if _feature_widths(ctx, g.get("a"), g.get("b")) or _batch_outputs(ctx, g.get("a"), g.get("b")):
         return None
     f = Finding()
     f.values.update(len_a=len_a, len_b=len_b, lengths=f" ({len_a} and {len_b})" if len_a != "?" else "")
@@ -138,6 +138,35 @@ def _feature_widths(ctx: Context, a: str | None, b: str | None) -> bool:
               for k, v in (*m.config.items(), *m.attrs.items())
               if k in ("hidden_size", "d_model", "n_embd", "dim", "out_features", "embedding_dim")}
     return {sa[-1], sb[-1]} <= widths
+
+
+def _batch_outputs(ctx: Context, a: str | None, b: str | None) -> bool:
+    """The stacked tensors differ only in dimension 0 and were appended one per batch of a DataLoader (`for xb,
+    _ in DataLoader(...): outs.append(model(xb))`): batches of different sizes, whose rows join with
+    `torch.cat`; no padding makes them equal."""
+    try:
+        sa, sb = [int(x) for x in (a or "").split(",")], [int(x) for x in (b or "").split(",")]
+    except ValueError:
+        return False
+    frame = ctx.user
+    if len(sa) != len(sb) or len(sa) < 2 or sa[1:] != sb[1:] or sa[0] == sb[0] or frame is None:
+        return False
+    tree = src.tree_of(frame.file)
+    stmt = src.statement_at(tree, frame.line) if tree is not None else None
+    names = {c.args[0].id for c in src.calls(stmt) if src.call_name(c).endswith("stack") and c.args
+             and isinstance(c.args[0], ast.Name)} if stmt is not None else set()
+    loaders = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "dataloader"}
+    for loop in src.nodes(tree, ast.For) if names else ():
+        it = src.segment(frame.file, loop.iter)
+        if not ("DataLoader(" in it or it in loaders or _LOADER_NAME.search(it)):
+            continue
+        if any(isinstance(c, ast.Call) and src.call_name(c) in {f"{n}.append" for n in names}
+               for c in ast.walk(loop)):
+            return True
+    return False
+
+
+_LOADER_NAME = re.compile(r"(?i)^[\w.]*(loader|dl)\b")
 
 
 def _collected_outputs(ctx: Context, frame: FrameFacts | None, name: str | None) -> int | None:
