@@ -29,6 +29,8 @@ INVERT_FLOAT = fact("invert-float", "`~` was applied to a float mask")
 BITWISE_FLOAT = fact("bitwise-float", "`&`, `|` or `^` was applied to a float mask")
 LITERAL = fact("literal-mask", "the op takes the mask's values as they are (True where it is 1): `.bool()` keeps "
                                 "the meaning")
+INVERT_INT = fact("invert-int", "`~` was applied to an integer 0/1 mask: a bitwise not (0 -> -1, 1 -> -2), nonzero "
+                                 "everywhere, not a logical one")
 MASK_ARGUMENT = fact("mask-argument", "a mask of another dtype than bool was passed where a bool mask is required")
 
 _BOOL_ARITH = re.compile(r"Subtraction, the `-` operator, with (?:a|two) bool tensors?")
@@ -142,7 +144,31 @@ def _wrap_text(text: str, node: ast.AST) -> str:
 
 # --- an integer or float mask passed where bool is required ----------------------------------------------
 
+def _inverted_int(ctx: Context, frame: FrameFacts) -> Finding | None:
+    """`x.masked_fill(~mask, v)` with an integer 0/1 `mask`: `~` flips its bits (giving -1 and -2, an integer
+    tensor again), so the op refuses it; what `~mask` meant is `mask == 0`."""
+    call = _mask_call(frame)
+    if call is None or not (isinstance(call[1], ast.UnaryOp) and isinstance(call[1].op, ast.Invert)):
+        return None
+    operand = src.segment(frame.file, call[1].operand)
+    t = frame.tensor(operand) or frame.tensor(src.segment(frame.file, base(call[1].operand)))
+    if t is None or not t.is_integer or t.dtype == "torch.bool":
+        return None
+    f = Finding(facts={MASK_ARGUMENT, INVERT_INT})
+    f.values.update(mask=src.segment(frame.file, call[1]), inverted=operand, dtype=dtype_text(t.dtype),
+                    op=f"`{call[0]}`", origin="")
+    e = evidence(t)
+    if e:
+        f.evidence.append(e)
+    f.confidence = "high"
+    return _rewrite(f, frame.index, src.segment(frame.file, call[1]),
+                    f"{_wrap_text(operand, call[1].operand)} == 0", call[1])
+
+
 def _mask_argument(ctx: Context, frame: FrameFacts) -> Finding | None:
+    inverted = _inverted_int(ctx, frame)
+    if inverted is not None:
+        return inverted
     mask, op, use = _find_mask(ctx, frame)
     if mask is None or mask.dtype == "torch.bool" or use is None:
         return None
