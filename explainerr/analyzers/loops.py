@@ -23,6 +23,7 @@ from . import maskroles
 from .batchwalk import collected_fewer, transposed, whole_per_batch
 from .consistency import batch_votes, names
 from .ctor_bound import given_to_constructor
+from .span_sum import span_past_end
 from .scene import DATALOADER
 
 CONSTANT_BOUND = fact("constant-bound", "the loop is bounded by a fixed number (a literal or a constant)")
@@ -69,13 +70,14 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     base = ast.unparse(node.value)
     tensor = frame.tensor(base)
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    for loop in loops_around(tree, frame.line, ast.unparse(node)):
+    loops = loops_around(tree, frame.line, ast.unparse(node))
+    for loop in loops:
         targets = src.names_in(loop.target)
         for part in parts:
             var, offset = _var_and_offset(part, targets, frame)
             if var is not None:
                 return _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
-    return None
+    return span_past_end(frame, tree, loops, parts, base, tensor, index, dim, size)
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)

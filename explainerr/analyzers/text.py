@@ -362,11 +362,18 @@ def _loop_for(frame: FrameFacts) -> tuple[str, str] | None:
         failing = ast.unparse(ast.parse(frame.node.strip(), mode="eval")) if frame.node else None
     except SyntaxError:
         failing = None
-    for loop in loops_around(tree, frame.line, failing):  # innermost first
+    loops = loops_around(tree, frame.line, failing)
+    for loop in loops:  # innermost first
         targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
         hit = sorted(targets & used)
         if hit:
             return hit[0], src.segment(frame.file, loop.iter)
+    if loops:  # an index computed in the innermost loop from its variable (`pos = first + k`)
+        targets = {n.id for n in ast.walk(loops[0].target) if isinstance(n, ast.Name)}
+        for name in sorted(used):
+            made = src.last_assignment(tree, name, frame.line)
+            if made is not None and src.contains(loops[0], made.stmt.lineno) and targets & set(src.names_in(made.value)):
+                return name, src.segment(frame.file, loops[0].iter)
     return None
 
 

@@ -290,6 +290,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return _filter_values(frame, f, values), None
     if "rows-deduplicated" in f.facts and frame is not None:
         return _row_of_each_item(frame, f), None
+    if "span-past-end" in f.facts:
+        file, loop, bound, bounded = f.hints["span"]
+        return edits_of(src.LineEditor.for_node(file, loop.iter).replace(bound, bounded)), None
     if "fits-instead" in f.facts:
         file, stmt, arg, fits = f.hints["fits_edit"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(arg, fits)), None
