@@ -11,7 +11,7 @@ from .. import source as src
 from ..facts import Context, dtype_text
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact
-from .label_sources import dataset_column, leaf
+from .label_sources import dataset_column, dataset_column_call, leaf
 from .operands import describe_library_loss, loss_model, loss_operands
 
 WANTS_LONG = fact("wants-long", "the loss takes class indices, an integer tensor (int64)")
@@ -21,6 +21,7 @@ PROBABILITY_ROWS = fact("probability-rows", "the labels have one row of class pr
 MAKER_FOUND = fact("maker-found", "the call that made the labels was found (`maker`, `maker_line`)")
 LOSS_MODULE = fact("loss-module", "the loss is a module object of the user's code (`criterion`, `loss_cls`)")
 MULTI_LABEL = fact("multi-label-model", "the model's config has problem_type multi_label_classification")
+INT32_LABELS = fact("int32-labels", "the labels are int32 integers, while the loss takes int64 class indices")
 PICKED_BY_DTYPE = fact("problem-type-from-dtype", "the model chose multi-label classification (BCEWithLogitsLoss) "
                                                   "itself because the class-index labels are floats: the script "
                                                   "never sets problem_type")
@@ -44,12 +45,13 @@ def label_dtype(ctx: Context) -> Finding | None:
     picked = picked_multi_label(ctx, seen)
     if _BCE_SHAPES.search(ctx.message) and not picked:
         return None  # a shape message: the labels' dtype is what the loss wanted
+    int32 = seen.dtype == "torch.int32"
     wants_long = picked or bool(re.search(r"expected target dtype to be Long|expected scalar type Long|nll_loss",
                                           ctx.message))
     if wants_long == seen.is_integer and seen.dtype != "torch.int32":
         return None  # the message and the labels disagree: not the labels' dtype
     labels = labels_op.user or seen
-    f = Finding(facts={WANTS_LONG if wants_long else WANTS_FLOAT})
+    f = Finding(facts={WANTS_LONG if wants_long else WANTS_FLOAT} | ({INT32_LABELS} if int32 and wants_long else set()))
     want = "torch.long" if wants_long else "torch.float"
     f.values.update(labels=labels.expr if labels_op.user else None, dtype=dtype_text(seen.dtype), want=want,
                     cast=".long()" if wants_long else ".float()")
@@ -159,7 +161,7 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
         found = _made_along(ctx, target)
         if found is not None:
             return found
-    return None
+    return dataset_column_call(ctx, t)
 
 
 def _made_in_dataset(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:

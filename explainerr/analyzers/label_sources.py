@@ -111,6 +111,12 @@ def is_max_len(node: ast.AST) -> bool:
 
 
 def dataset_column(ctx: Context, t: TensorFacts | None) -> tuple[int, str] | None:
+    """The column's name (see `_column`); None when the column is written as a call."""
+    found = _column(ctx, t)
+    return found if found is not None and isinstance(found[1], str) else None
+
+
+def _column(ctx: Context, t: TensorFacts | None) -> tuple[int, str | ast.Call] | None:
     """For a batch tensor unpacked from a DataLoader over `TensorDataset(a, b, c)` (`for x, y in loader`, or
     `x, m, y = batch` inside `for batch in loader`), the frame and name of the tensor given at its position
     (`y` → `c`), so where the values come from can be followed past the DataLoader."""
@@ -165,8 +171,22 @@ def _tensor_dataset_arg(ctx: Context, frame, tree: ast.Module, loop: ast.For, po
         if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "TensorDataset":
             if position < len(it.args) and isinstance(it.args[position], ast.Name):
                 return frame.index, it.args[position].id
+            if position < len(it.args) and isinstance(it.args[position], ast.Call):
+                return frame.index, it.args[position]
             return None
     return None
+
+
+def dataset_column_call(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call] | None:
+    """(file, statement, call) when the TensorDataset column behind `t` is written as a call in place
+    (`TensorDataset(ids, torch.from_numpy(cache["labels"]))`)."""
+    found = _column(ctx, t)
+    if found is None or not isinstance(found[1], ast.Call):
+        return None
+    frame = ctx.frames[found[0]]
+    tree = src.tree_of(frame.file)
+    stmt = src.statement_at(tree, found[1].lineno) if tree is not None else None
+    return (frame.file, stmt, found[1]) if stmt is not None else None
 
 
 #: Calls that make a tensor or an array of the values they are given (their result takes `- 1`).
