@@ -26,6 +26,7 @@ from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, padded_apart, stacked_parts
+from .parallel_lists import part_left_out
 from .operands import (
     Operand,
     describe_library_loss,
@@ -282,6 +283,8 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         keys = [re.fullmatch(r'\w+\["(\w+)"\]', t.expr) for t in (labels, ids)]
         if all(keys):
             collator_width(ctx, f, keys[0].group(1), keys[1].group(1))
+    elif labels.shape[1] < ids.shape[1] and (left := part_left_out(ctx, ids.shape[1] - labels.shape[1])):
+        f.merge(left)  # the labels' list leaves out a part the inputs' list has (an end-of-sequence id)
     elif TOKENIZER in scene_facts(ctx):
         f.facts.add(WORD_LABELS)
     return f

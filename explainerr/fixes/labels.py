@@ -44,6 +44,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["joined"])), None
     if "filtered-apart" in f.facts:
         return _filter_labels_too(f), None
+    if "part-left-out" in f.facts:
+        file, stmt, fixed = f.hints["part_left_out"]
+        return edits_of(src.LineEditor.for_node(file, stmt.value).replace(stmt.value, fixed)), None
     if "chunked-apart" in f.facts:
         return _chunk_labels_too(f), None
     if "collator-shift" in f.facts:

@@ -1,0 +1,98 @@
+"""Labels built as a list parallel to the input ids but missing one of its parts: `input_ids = prompt_ids +
+answer_ids + [eos_id]` beside `labels = [-100] * len(prompt_ids) + answer_ids`, so every row of labels is
+shorter than its inputs by the part left out.  Read from the user's source: two `+` chains of lists in one
+scope, the labels' holding a masked stand-in (`[-100] * len(part)`) for a part of the inputs'."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from .. import source as src
+from ..facts import Context
+from . import Finding, fact
+
+PART_LEFT_OUT = fact("part-left-out", "`labels_made` (line `labels_line`) is built like `ids_made` (line `ids_line`) "
+                                      "but without `missing`")
+
+
+@dataclass(frozen=True)
+class Chain:
+    stmt: ast.Assign
+    name: str
+    parts: list[ast.expr]
+
+
+def part_left_out(ctx: Context, surplus: int) -> Finding | None:
+    """The one pair of chains in a scope of the user's files where the labels' chain stands in for a part of the
+    ids' chain with `[c] * len(part)`, has every other part of its own in the ids' chain, and leaves out list
+    literals of the ids' chain holding `surplus` items in all."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        for scope in [tree, *src.nodes(tree, ast.FunctionDef)]:
+            chains = [c for c in (_chain(s) for s in src.statements(scope)) if c is not None]
+            for lab in chains:
+                masked = [_masked_of(p) for p in lab.parts]
+                if not any(masked):
+                    continue
+                for ids in chains:
+                    if ids is lab:
+                        continue
+                    extra = _left_out(lab, ids, {ast.dump(m) for m in masked if m is not None})
+                    if extra and sum(len(e.elts) for e in extra) == surplus:
+                        found.append((file, lab, ids, extra))
+    if len(found) != 1:
+        return None
+    file, lab, ids, extra = found[0]
+    missing = " + ".join(src.segment(file, e) for e in extra)
+    # the labels' parts in the order of the ids' parts: a part left out goes where the ids have it
+    own = {ast.dump(p): p for p in lab.parts if _masked_of(p) is None}
+    stand_ins = {ast.dump(_masked_of(p)): p for p in lab.parts if _masked_of(p) is not None}
+    ordered = [stand_ins.get(ast.dump(p)) or own.get(ast.dump(p)) or p for p in ids.parts]
+    fixed = " + ".join(src.segment(file, p) for p in ordered)
+    f = Finding(facts={PART_LEFT_OUT})
+    f.values.update(labels_made=" ".join(src.segment(file, lab.stmt).split()), labels_line=lab.stmt.lineno,
+                    ids_made=" ".join(src.segment(file, ids.stmt).split()), ids_line=ids.stmt.lineno,
+                    missing=missing, labels_fixed=fixed)
+    f.hints["part_left_out"] = (file, lab.stmt, f.values["labels_fixed"])
+    f.confidence = "high"
+    return f
+
+
+def _chain(stmt: ast.stmt) -> Chain | None:
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, ast.Add)):
+        return None
+    parts: list[ast.expr] = []
+
+    def walk(n: ast.expr) -> None:
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+            walk(n.left)
+            walk(n.right)
+        else:
+            parts.append(n)
+    walk(stmt.value)
+    return Chain(stmt, stmt.targets[0].id, parts)
+
+
+def _masked_of(part: ast.expr) -> ast.expr | None:
+    """`P` for `[c] * len(P)` (or `len(P) * [c]`)."""
+    if not (isinstance(part, ast.BinOp) and isinstance(part.op, ast.Mult)):
+        return None
+    for lst, n in ((part.left, part.right), (part.right, part.left)):
+        if (isinstance(lst, ast.List) and len(lst.elts) == 1 and isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1):
+            return n.args[0]
+    return None
+
+
+def _left_out(lab: Chain, ids: Chain, masked: set[str]) -> list[ast.List]:
+    """The list literals of the ids' chain the labels' chain leaves out, when all its other parts are there."""
+    lab_parts = {ast.dump(p) for p in lab.parts if _masked_of(p) is None}
+    ids_parts = [ast.dump(p) for p in ids.parts]
+    if not masked <= set(ids_parts) or not lab_parts <= set(ids_parts):
+        return []
+    rest = [p for p in ids.parts if ast.dump(p) not in masked | lab_parts]
+    return rest if rest and all(isinstance(p, ast.List) for p in rest) else []
