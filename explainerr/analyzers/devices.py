@@ -16,6 +16,7 @@ from ..facts import Context
 from ..model import FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .cuda import CUDA
+from .device_kw import device_named_apart
 from .placement import (
     Story,
     attribute_left_behind,
@@ -227,6 +228,10 @@ def _odd_operand(ctx: Context, meant: tuple[str, str] | None, devs: list[str]) -
         else:
             f.facts.add("odd-operand")
             f.confidence = "medium"
+            apart = device_named_apart(fr, [o.tensor for o in stray if o.tensor is not None],
+                                       [o.tensor for o in ops if o not in stray and o.tensor is not None])
+            if apart is not None:
+                f.merge(apart)
         f.hints.update(frame=fr, stray=[o.tensor for o in stray if o.tensor is not None])
         return f
     return None

@@ -16,6 +16,10 @@ from .checks import bound_names
 
 @locator("to-device")
 def to_device(ctx: Context, f: Finding) -> Located:
+    hit = f.hints.get("device_kw")
+    if hit:  # the device named apart is read from the operand it meets
+        file, stmt, node, new = hit
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
     for build in (_register_buffer, _module_container, _keep_move, _device_where_made, _move_model):
         edits = build(ctx, f)
         if edits:
