@@ -10,7 +10,7 @@ from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import config_site, keyword_site, label_set, linear_site
-from .label_sources import dataset_column, one_based_map
+from .label_sources import dataset_column, inverse_map, one_based_map
 from .zipped import zipped_key_order
 from .operands import (
     TARGET_NAMES,
@@ -88,6 +88,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
             f.values.update(id_map=made.name, id_map_line=made.line,
                             id_map_start=src.segment(made.file, made.start))
             f.hints["one_based_map"] = made
+            inverse = inverse_map(made)
+            if inverse is not None:
+                f.values.update(inverse=inverse[0], inverse_line=inverse[1])
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
     else:
         zipped = zipped_key_order(ctx)

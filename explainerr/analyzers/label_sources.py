@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import source as src
 from ..facts import Context
@@ -325,7 +325,34 @@ def one_based_map(ctx: Context, count: int) -> OneBasedMap | None:
             hit = _counts_from_one(file, n.value, defs, count)
             if hit is not None:
                 found.append(OneBasedMap(n.targets[0].id, file, n.lineno, n, count, *hit))
+    if not found:  # ids read from the data's keys: where the numbering comes in, when the labels say 1-based
+        found = [m for m in (_ids_from_keys(file, n) for file in user_files(ctx) for tree in [src.tree_of(file)]
+                             if tree is not None for n in src.nodes(tree, ast.Assign)) if m is not None]
+        found = [replace(m, count=count) for m in found]
     return found[0] if len(found) == 1 else None
+
+
+def inverse_map(made: OneBasedMap) -> tuple[str, int] | None:
+    """(name, line) of a map built by inverting `made` (`label2id = {v: k for k, v in id2label.items()}`)."""
+    tree = src.tree_of(made.file)
+    for n in src.nodes(tree, ast.Assign) if tree is not None else ():
+        if (len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.DictComp)
+                and n.value.generators and made.name in src.names_in(n.value.generators[0].iter)):
+            return n.targets[0].id, n.lineno
+    return None
+
+
+def _ids_from_keys(file: str, n: ast.Assign) -> OneBasedMap | None:
+    """`id2label = {int(number): name for number, name in schema["classes"].items()}`: an id map whose ids are
+    the data's keys read as numbers; counting from 0 is `int(number) - 1`."""
+    if not (len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.DictComp)
+            and re.search(r"(?i)id", n.targets[0].id)):
+        return None
+    key = n.value.key
+    if not (isinstance(key, ast.Call) and src.call_name(key) == "int" and len(key.args) == 1
+            and isinstance(key.args[0], ast.Name) and key.args[0].id in src.names_in(n.value.generators[0].target)):
+        return None
+    return OneBasedMap(n.targets[0].id, file, n.lineno, n, 0, key, f"{src.segment(file, key)} - 1")
 
 
 def _counts_from_one(file: str, value: ast.AST, defs: dict, count: int) -> tuple[ast.AST, str | None] | None:
