@@ -117,14 +117,14 @@ def every_entry_cast(stmt: ast.stmt) -> tuple[ast.DictComp, ast.Call] | None:
                 continue
             attr = call.func.attr
             if attr in _FLOAT_CASTS and not call.args or attr == "type" and call.args or attr == "to" and (
-                    src.keyword(call, "dtype") is not None or any(_dtype_like(a) for a in call.args)):
+                    src.keyword(call, "dtype") is not None or any(dtype_like(a) for a in call.args)):
                 return comp, call
     return None
 
 
-def _dtype_like(node: ast.expr) -> bool:
-    text = ast.unparse(node)
-    return bool(re.search(r"dtype|torch\.(float|half|bfloat|double)", text, re.I))
+def dtype_like(node: ast.expr) -> bool:
+    """An argument that names a dtype (`weight_dtype`, `DTYPE`, `torch.float16`)."""
+    return bool(re.search(r"dtype|torch\.(float|half|bfloat|double)", ast.unparse(node), re.I))
 
 
 def _column_taken(traced: list, made: ast.stmt) -> bool:

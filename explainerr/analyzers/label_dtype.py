@@ -106,7 +106,7 @@ def picked_multi_label(ctx: Context, seen: TensorFacts | None) -> bool:
     if model.config.get("problem_type") != "multi_label_classification" or not isinstance(num_labels, int) \
             or num_labels < 2 or [int(x) for x in re.findall(r"\d+", m.group("t"))] != list(seen.shape):
         return False
-    return not any("problem_type" in src.text_of(f.file) for f in ctx.user_frames())
+    return not _sets_problem_type(ctx)
 
 
 def shared_loss(ctx: Context, labels: TensorFacts | None) -> tuple[str, str] | None:
@@ -273,4 +273,9 @@ def logged_multi_label(ctx: Context) -> bool:
     given = [int(x) for x in re.findall(r"\d+", wanted.group("i"))] if wanted else []
     if len(target) != 1 or len(given) != 2 or given[0] != target[0] or given[1] < 2:
         return False
-    return not any("problem_type" in src.text_of(f.file) for f in ctx.user_frames())
+    return not _sets_problem_type(ctx)
+
+
+def _sets_problem_type(ctx: Context) -> bool:
+    """Some file of the script names problem_type: the model's loss may be the one the user asked for."""
+    return any("problem_type" in src.text_of(f.file) for f in ctx.user_frames())

@@ -65,21 +65,18 @@ def index_long(ctx: Context, f: Finding) -> Located:
 def _cast_floating_only(file: str, stmt: ast.stmt, comp: ast.DictComp, call: ast.Call) -> list:
     """The comprehension casts only the floating-point entries; the others keep their dtype (and still move
     where `.to(device, dtype=...)` moved them): `v.to(dev, dtype=d) if v.is_floating_point() else v.to(dev)`."""
+    from ..analyzers.dtypes import dtype_like
     value = src.segment(file, call.func.value)
-    kept = [src.segment(file, a) for a in call.args if not _dtype_arg(a)] if call.func.attr == "to" else []
-    kept += [f"{k.arg}={src.segment(file, k.value)}" for k in call.keywords if k.arg not in ("dtype", None)] \
-        if call.func.attr == "to" else []
+    kept: list[str] = []
+    if call.func.attr == "to":  # `.to(device, dtype)` keeps its device; `.half()` and the like keep nothing
+        kept = [src.segment(file, a) for a in call.args if not dtype_like(a)]
+        kept += [f"{k.arg}={src.segment(file, k.value)}" for k in call.keywords if k.arg not in ("dtype", None)]
     uncast = f"{value}.to({', '.join(kept)})" if kept else value
     whole = src.segment(file, comp.value)
     plain = whole.replace(src.segment(file, call), uncast, 1)
     e = src.LineEditor.for_node(file, stmt)
     e.replace(comp.value, f"{whole} if {value}.is_floating_point() else {plain}")
     return edits_of(e)
-
-
-def _dtype_arg(node: ast.expr) -> bool:
-    import re
-    return bool(re.search(r"dtype|torch\.(float|half|bfloat|double)", ast.unparse(node), re.I))
 
 
 def _made_in_helper(ctx: Context, t) -> tuple[str, ast.Assign] | None:
