@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from verify_support import exit_status_forked, failing_run, fork_launch
+from verify_support import exit_status_forked, failing_run, fork_launch, split_between_two_processes
 
 from bench.corpus import apply_edits, cases_in
 from conftest import missing_requirements
@@ -28,21 +28,21 @@ CASES = [c for c, meta in META.items() if meta.get("pattern", "none") != "none" 
 
 @pytest.fixture(scope="session")
 def verdicts(tmp_path_factory):
-    """name -> (edits as dicts, Verification), each case failing once in a scratch copy holding only case.py."""
-    out: dict[str, Any] = {}
-    for case in CASES:
-        folder = tmp_path_factory.mktemp(case.name)
+    """name -> (edits as dicts, Verification, folder), each case failing once in a scratch copy holding only case.py
+    (or the exception explainerr raised on it); half the cases in a fork of this process."""
+    folders = {case: tmp_path_factory.mktemp(case.name) for case in CASES}
+
+    def one(case: Path) -> Any:
+        folder = folders[case]
         shutil.copy2(case / "case.py", folder / "case.py")
-        try:
-            report, ctx = failing_run(folder, "case.py")
-        except Exception as exc:  # explainerr's own error (EXPLAINERR_DEBUG=1): that case's test fails with it
-            out[case.name] = exc
-            continue
+        report, ctx = failing_run(folder, "case.py")
         fix = report.diagnosis.fix if report.diagnosis else None
         v = verify(report, plan(fix, ctx.cwd), ctx, 60, render={"format": "plain", "color": False, "width": None},
                    failed_at=time.perf_counter(), launch=fork_launch)
-        out[case.name] = ([e.to_dict() for e in fix.edits] if fix else [], v, folder)
-    return out
+        return ([e.to_dict() for e in fix.edits] if fix else [], v, folder)
+
+    # an exception is that case's result (explainerr's own error, EXPLAINERR_DEBUG=1): its test fails with it
+    return {case.name: r for case, r in zip(CASES, split_between_two_processes(one, CASES))}
 
 
 def _edits_run(case: Path, edits: list[dict]) -> bool:

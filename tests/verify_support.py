@@ -2,6 +2,9 @@
 explanation), and a launcher that forks this warm process for each re-run instead of starting a fresh
 interpreter, so that checking many corpus cases does not import torch and transformers once per re-run.
 
+`split_between_two_processes` runs a per-case function over a list with half the list in a fork of this process,
+for the two cores a whole-corpus check has.
+
 The forked re-run executes the same code as the CLI's (explainerr.rerun.main with the same manifest, working
 folder and environment); only the process start differs.  The CLI's own start is tested in test_fix_cli.py and
 test_verify.py.
@@ -16,7 +19,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from explainerr.analysis import analyze
 from explainerr.model import Report
@@ -132,3 +135,43 @@ def exit_status_forked(folder: Path, script: str, timeout: float = 120) -> int:
         except subprocess.TimeoutExpired:
             child.kill()
             return 124
+
+
+def split_between_two_processes(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """[fn(item) for item in items], the second half computed in a fork of this process (the results pickled
+    back through a file).  An exception fn raises is its item's result, in either process; one raised in the
+    fork comes back as a RuntimeError holding its traceback."""
+    import pickle
+    import tempfile
+
+    def guarded(item: Any) -> Any:
+        try:
+            return fn(item)
+        except Exception as exc:  # the item's result: the caller's test for that item raises it
+            return exc
+
+    cut = (len(items) + 1) // 2
+    with tempfile.TemporaryFile() as out:
+        pid = os.fork()
+        if pid == 0:  # the child: computes items[cut:], never returns
+            code = 70
+            try:
+                if "torch" in sys.modules:
+                    sys.modules["torch"].set_num_threads(1)
+                results = []
+                for item in items[cut:]:
+                    r = guarded(item)
+                    if isinstance(r, Exception):
+                        r = RuntimeError("".join(traceback.format_exception(r)))
+                    results.append(r)
+                pickle.dump(results, out)
+                out.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        mine = [guarded(item) for item in items[:cut]]
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        if status != 0:
+            raise RuntimeError(f"the forked half of the cases exited with status {status}")
+        out.seek(0)
+        return mine + pickle.load(out)

@@ -8,6 +8,7 @@ concrete syntax tree, so comments and layout outside the changed lines are kept.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Iterator
@@ -30,16 +31,25 @@ class NotApplicable(Exception):
     """The script offers nothing this transform could change (the message says why)."""
 
 
+@functools.lru_cache(maxsize=4)
 def parse(source: str) -> MetadataWrapper:
-    """The script's tree wrapped for metadata (use `wrapper.module`: node identities are the wrapper's)."""
+    """The script's tree wrapped for metadata (use `wrapper.module`: node identities are the wrapper's).
+    The trees are immutable and a wrapper keeps the metadata it resolved, so the transforms of one script share
+    one wrapper: parsing and scope analysis happen once per script, not once per transform."""
     try:
-        return MetadataWrapper(cst.parse_module(source))
+        return MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)  # a fresh tree: no copy needed
     except cst.ParserSyntaxError as e:
         raise NotApplicable(f"the script does not parse: {e}") from None
 
 
 def identifiers(module: cst.CSTNode) -> set[str]:
-    """Every identifier spelled in the script (names, attributes, keywords): fresh names avoid them all."""
+    """Every identifier spelled in the script (names, attributes, keywords): fresh names avoid them all.
+    A new set each call (callers add the names they hand out); the walk is done once per tree."""
+    return set(_identifiers(module))
+
+
+@functools.lru_cache(maxsize=16)
+def _identifiers(module: cst.CSTNode) -> frozenset[str]:
     found: set[str] = set()
 
     class Collect(cst.CSTVisitor):
@@ -47,7 +57,7 @@ def identifiers(module: cst.CSTNode) -> set[str]:
             found.add(node.value)
 
     module.visit(Collect())
-    return found
+    return frozenset(found)
 
 
 def fresh_names(stem: str, taken: set[str]) -> Iterator[str]:
