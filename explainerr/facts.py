@@ -50,6 +50,22 @@ class Context:
         except ValueError:
             return None
 
+    def message_sizes(self) -> tuple[int, int] | None:
+        """The two lengths a size message names: `a`/`b` (broadcast, expand), else the second pair `a2`/`b2` (a
+        2-D attention mask that differs in its last dimension), else the indexed tensor's and the mask's size at
+        the named dimension (boolean indexing)."""
+        for ka, kb in (("a", "b"), ("a2", "b2")):
+            a, b = self.int_group(ka), self.int_group(kb)
+            if a is not None and b is not None and a != b:
+                return a, b
+        dim, mask_shape = self.int_group("dim"), self.groups.get("mask_shape")
+        a = self.int_group("a")
+        if a is not None and dim is not None and mask_shape:
+            sizes = [int(x) for x in mask_shape.split(",") if x.strip()]
+            if 0 <= dim < len(sizes) and sizes[dim] != a:
+                return a, sizes[dim]
+        return None
+
     # --- tensors -------------------------------------------------------------------------------------
 
     def library_tensor(self, *names: str) -> TensorFacts | None:

@@ -75,7 +75,11 @@ def value_evidence(expr: str, value: Any, note: str | None = None) -> Evidence:
 
 
 def load_all() -> dict[str, Callable[[Context], Finding | None]]:
-    from . import devices, dtypes, labels, layers, lengths, masks, scene, text, vocab  # noqa: F401  (registration)
+    """Every analyzer, and every fact, of the package: all its modules imported (they register on import)."""
+    import importlib
+    import pkgutil
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
     return ANALYZERS
 
 

@@ -1,8 +1,8 @@
 """Analyzers for a sequence longer than the position table it meets: a transformers config's
 `max_position_embeddings` (RoBERTa-style models lose the positions up to the padding id), a table of the
 user's own module (grown where the module is built, unless weights are loaded into it), or a hand-made table
-cut to the input's length.  Ragged batches are read in ragged.py, loop bounds in loops.py; `_sizes` reads the
-two lengths a size message names for every analyzer of the family."""
+cut to the input's length.  Ragged batches are read in ragged.py, loop bounds in loops.py.  The modules only some
+cases need (relative distances, tables, embedding lookups) are imported where they are used."""
 from __future__ import annotations
 
 import ast
@@ -13,11 +13,6 @@ from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from . import loops  # noqa: F401  (registers loop-bound-exceeds)
-from .ragged import _pad_constant  # noqa: F401  (registers ragged-sequences; the padding constant reader)
-from .relative import relative_distances
-from .tables import table_size
-from .vocab import _ids_exceed, _table_finding, _user_token_ids, embedding_failure
 
 CONFIG_FIELD = fact("config-field", "the limit is a field of the model's config (max_position_embeddings, "
                                     "type_vocab_size, vocab_size, num_labels)")
@@ -37,23 +32,6 @@ _POSITION_FIELDS = ("max_position_embeddings", "n_positions")
 GROW_TABLE = fact("grow-table", "the fix makes the user's own table larger where it is built")
 
 
-def _sizes(ctx: Context) -> tuple[int, int] | None:
-    """The two lengths a size message names: `a`/`b` (broadcast, expand), else the second pair `a2`/`b2` (a
-    2-D attention mask that differs in its last dimension), else the indexed tensor's and the mask's size at
-    the named dimension (boolean indexing)."""
-    for ka, kb in (("a", "b"), ("a2", "b2")):
-        a, b = ctx.int_group(ka), ctx.int_group(kb)
-        if a is not None and b is not None and a != b:
-            return a, b
-    dim, mask_shape = ctx.int_group("dim"), ctx.groups.get("mask_shape")
-    a = ctx.int_group("a")
-    if a is not None and dim is not None and mask_shape:
-        sizes = [int(x) for x in mask_shape.split(",") if x.strip()]
-        if 0 <= dim < len(sizes) and sizes[dim] != a:
-            return a, sizes[dim]
-    return None
-
-
 def _root(expr: str) -> str:
     return re.split(r"[\[.(]", expr, maxsplit=1)[0]
 
@@ -61,7 +39,7 @@ def _root(expr: str) -> str:
 @analyzer("sequence-exceeds-positions")
 def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     """A size mismatch where one side is the model's position table and the other the input length."""
-    sizes = _sizes(ctx)
+    sizes = ctx.message_sizes()
     if sizes is None:
         return _gathered_positions(ctx)
     cfg = ctx.config()
@@ -227,6 +205,7 @@ def _untruncated_tokenizer_call(ctx: Context, ids: TensorFacts) -> bool:
 
 @analyzer("position-ids-exceed-table")
 def position_overflow(ctx: Context) -> Finding | None:
+    from .vocab import _ids_exceed, _table_finding, _user_token_ids, embedding_failure
     fail = embedding_failure(ctx)
     if fail is None or fail.role != "position" or _ids_exceed(fail) is False:
         return None
@@ -254,6 +233,7 @@ def position_overflow(ctx: Context) -> Finding | None:
         if user_ids is not None and isinstance(max_pos, int):
             grows_in_loop(ctx, f, user_ids, max_pos, field)
     elif fail.name:
+        from .relative import relative_distances
         relative = relative_distances(ctx, fail, f)
         _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], None if relative else seq, rows=fail.num_embeddings)
         looked_up = user_ids or fail.user_ids
@@ -369,6 +349,7 @@ def _limit_expr(ctx: Context, frame, field: str | None, limit: int) -> str:
 def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int | None = None) -> None:
     """A position table built in the user's module: name what sizes it, and plan to grow it where the module
     is built (the root cause) unless weights are loaded into it, with truncation as the other reading."""
+    from .tables import table_size
     table = table_size(ctx, attr, rows)
     if table is None:
         return

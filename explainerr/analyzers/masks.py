@@ -9,11 +9,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, maskroles
-from . import maskdtype  # noqa: F401  (registers non-bool-mask)
-from .collators import collator_width
 from .consistency import batch_votes, changed_from, names, operand_shape, size_at
-from .lengths import _sizes
-from .reshaped import mask_follows
 from .stale_encoding import stale_encoding
 
 _MASKY = re.compile(r"mask", re.I)
@@ -183,7 +179,7 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     frame = ctx.user
     if frame is None:
         return None
-    sizes = _sizes(ctx) or _passed_sizes(ctx, frame)
+    sizes = ctx.message_sizes() or _passed_sizes(ctx, frame)
     if sizes is None:
         return _viewed_mask(ctx, frame)
     passed = _mask_passed_to_library(ctx, frame, sizes)
@@ -248,6 +244,7 @@ def _mask_from_library(ctx: Context, frame: FrameFacts, sizes: tuple[int, int]) 
         if entry is not None:
             f = _finding(ctx, entry)
             f.values["dim"] = 1
+            from .collators import collator_width
             collator_width(ctx, f, entry.mask.expr, entry.other.expr)
             return f
     for mask in candidates:
@@ -311,6 +308,7 @@ def _finding(ctx: Context, met: Met) -> Finding:
                         longer="longer" if other_len > mask_len else "shorter",
                         more="more" if other_len > mask_len else "fewer")
         f.evidence.extend(e for e in (evidence(t) for t in agree[:2]) if e)
+        from .reshaped import mask_follows
         if not mask_follows(ctx, f, mask, other, mask_len, other_len):
             _added_positions(ctx, f, other, other_len, other_len - mask_len)
     else:
@@ -424,5 +422,6 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
     f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
     if not stale_encoding(ctx, f, mask, other):
+        from .reshaped import mask_follows
         mask_follows(ctx, f, mask, other, mask_len, other_len)
     return f

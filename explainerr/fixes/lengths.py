@@ -413,7 +413,7 @@ def _outer_assignment(ctx: Context, f: Finding) -> tuple[FrameFacts, Any, Any] |
 def _mask_from_ids(ctx: Context, f: Finding) -> list[Edit]:
     """A 0/1 mask of another length than its batch: made again from the batch's ids and the padding id,
     where it was made (`src_mask = make_mask(raw)` → `src_mask = (input_ids != PAD_ID).long()`)."""
-    from ..analyzers.lengths import _pad_constant
+    from ..analyzers.ragged import _pad_constant
     from ..analyzers.masks import is_mask_valued
     found = _outer_assignment(ctx, f)
     if found is None:

@@ -49,7 +49,7 @@ def vocab(ctx: Context, f: Finding) -> Located:
 
 
 def _pad_id(ctx: Context) -> str:
-    from ..analyzers.lengths import _pad_constant
+    from ..analyzers.ragged import _pad_constant
     return _pad_constant(ctx) or "0"
 
 
