@@ -29,6 +29,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _mask_changed_with_other(ctx, f), None
     if "stale-encoding" in f.facts:
         return _keep_whole_encoding(f), None
+    if "reordered-apart" in f.facts:
+        return _reorder_mask_too(f), None
     if "collator-width" in f.facts:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
@@ -50,6 +52,17 @@ def _keep_whole_encoding(f: Finding) -> list[Edit]:
     tail = src.segment(file, value)[len(src.segment(file, call)):]  # `.input_ids` or `["input_ids"]`
     text = f"{container} = {src.segment(file, call)}\n{indent}{ids} = {container}{tail}"
     return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, text))
+
+
+def _reorder_mask_too(f: Finding) -> list[Edit]:
+    """After the last `D["input_ids"] = [D["input_ids"][i] for i in order]` of its block, the same statement
+    for the mask's key."""
+    file, last, stmt, mask_key = f.hints["reordered"]
+    text = src.segment(file, stmt)
+    key = stmt.targets[0].slice.value
+    new = re.sub(r"""(["'])%s\1""" % re.escape(key), lambda m: m.group(1) + mask_key + m.group(1), text)
+    made = src.insert_after(file, last, new) if new != text else None
+    return [made] if made else []
 
 
 def _mask_changed_with_other(ctx: Context, f: Finding) -> list[Edit]:
