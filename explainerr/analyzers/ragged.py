@@ -86,7 +86,8 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     if collator is not None:
         subject = f"`{collator[2]}`"
     elif collated:
-        subject = f"the DataLoader `{loader}` (default collate)"
+        subject = (f"a DataLoader over `{loader}` (default collate)" if _loader_made_in_loop(frame)
+                   else f"the DataLoader `{loader}` (default collate)")
         f.facts.add(COLLATE)
     elif in_collate and dataset:
         subject = f"the default collate of `{dataset.split('.')[0]}`'s examples"
@@ -112,7 +113,13 @@ def ragged_sequences(ctx: Context) -> Finding | None:
         items = f"the tensors collected in `{arg}`"
         f.values["pad_dim"] = collected
         f.hints["pad_dim"] = collected
+    if items is None and in_collate:
+        items = _ragged_keys(ctx)
     f.values.update(target=target or arg or "the batch", items=items or "the token lists", subject=subject)
+    if in_collate:
+        from .padded_unlike import padded_unlike
+        both = str(g.get("a") or "").isdigit() and str(g.get("b") or "").isdigit()
+        padded_unlike(ctx, f, (int(g["a"]), int(g["b"])) if both else None)
     pad = _pad_constant(ctx)
     f.values["pad_value"] = f", padding_value={pad}" if pad else ""
     trace = []
@@ -122,6 +129,26 @@ def ragged_sequences(ctx: Context) -> Finding | None:
                 trace.append((frame.index, name))
     f.hints.update(target=target, items=items, loader=loader if collated else None, pad=pad, trace=trace)
     return f
+
+
+_BATCH_ITEM = re.compile(r"""^batch\[\d+\]\[["'](\w+)["']\]$""")
+
+
+def _ragged_keys(ctx: Context) -> str | None:
+    """The keys of the examples whose tensors differ in shape across the batch the default collate was given
+    (`batch[i]["input_ids"]` in its frame), as text: "`input_ids` and `attention_mask`"."""
+    for fr in reversed(ctx.raise_frames()):  # outermost collate frame first: it holds the whole examples
+        if not _COLLATE_FILE.search(fr.file):
+            continue
+        shapes: dict[str, set[tuple[int, ...]]] = {}
+        for t in fr.tensors:
+            m = _BATCH_ITEM.match(t.expr)
+            if m:
+                shapes.setdefault(m.group(1), set()).add(tuple(t.shape))
+        keys = [f"`{k}`" for k, seen in shapes.items() if len(seen) > 1]
+        if keys:
+            return " and ".join([", ".join(keys[:-1]), keys[-1]] if len(keys) > 1 else keys)
+    return None
 
 
 def _feature_widths(ctx: Context, a: str | None, b: str | None) -> bool:
@@ -240,6 +267,16 @@ def _only_dataset(ctx: Context) -> str | None:
              if isinstance(c, ast.ClassDef) and any(isinstance(m, ast.FunctionDef) and m.name == "__getitem__"
                                                     for m in c.body)]
     return found[0] if len(found) == 1 else None
+
+
+def _loader_made_in_loop(frame: FrameFacts | None) -> bool:
+    """`for batch in DataLoader(data, ...)`: the loop makes the loader from a name."""
+    try:
+        stmt = ast.parse((frame.statement or "").strip()).body[0] if frame is not None else None
+    except (SyntaxError, IndexError):
+        return False
+    return (isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call)
+            and src.call_name(stmt.iter).endswith("DataLoader"))
 
 
 def _iterated(node: ast.AST | None, text: str | None) -> str | None:

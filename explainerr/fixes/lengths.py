@@ -165,8 +165,24 @@ def _token_classification_collator(f: Finding) -> list[Edit]:
     return [Edit(file=made.file, start_line=made.start_line, end_line=made.end_line, replacement=text)]
 
 
+def _pad_like(f: Finding) -> list[Edit]:
+    """The call that does not pad gets the padding keywords of the one that pads to max_length (and its
+    max_length and truncation when it has none)."""
+    file, call, pfile, pcall = f.hints["padded_unlike"]
+    added = [f"padding={src.segment(pfile, src.keyword(pcall, 'padding').value)}"]
+    for name in ("max_length", "truncation"):
+        kw = src.keyword(pcall, name)
+        if kw is not None and src.keyword(call, name) is None:
+            added.append(f"{name}={src.segment(pfile, kw.value)}")
+    e = src.LineEditor.for_node(file, call)
+    e.add_keywords(call, ", ".join(added))
+    return edits_of(e)
+
+
 @locator("pad")
 def pad(ctx: Context, f: Finding) -> Located:
+    if "padded-unlike" in f.facts:
+        return _pad_like(f), None
     if f.hints.get("collator") is not None:
         found = _token_classification_collator(f)
         if found:
