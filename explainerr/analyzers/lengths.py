@@ -32,6 +32,17 @@ _POSITION_FIELDS = ("max_position_embeddings", "n_positions")
 GROW_TABLE = fact("grow-table", "the fix makes the user's own table larger where it is built")
 
 
+_POSITION_WORDS = {"pos", "position", "positions", "positional", "pe", "sinusoid", "sinusoidal"}
+_METRIC_WORDS = {"true", "false", "tp", "fp", "num", "n", "label", "labels"}
+
+
+def _position_name(expr: str) -> bool:
+    """A name of a position table (`pos_emb`, `self.pe`, `positions`), not of a count or weight that only
+    contains the letters (`true_pos`, `pos_weight`, `positive`)."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", expr))]
+    return bool(_POSITION_WORDS & set(words)) and not (_METRIC_WORDS & set(words))
+
+
 def _root(expr: str) -> str:
     return re.split(r"[\[.(]", expr, maxsplit=1)[0]
 
@@ -49,7 +60,7 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     limits = {v for v in [max_pos, *tables] if isinstance(v, int)}
     # a hand-made position table (sinusoidal or learned) sliced by the sequence length in the user's code
     pos_tables = [t for f in ctx.user_frames()[:1] for t in ctx.tensors_in_node(f)
-                  if t.shape and (re.search(r"pos|\bpe\b", t.expr, re.I) or _sliced_by_length(f.node or "", t.expr))]
+                  if len(t.shape) >= 2 and (_position_name(t.expr) or _sliced_by_length(f.node or "", t.expr))]
     pos_tables += [cut for f in ctx.user_frames()[:1] for t in ctx.tensors_in_node(f)
                    if t not in pos_tables and (cut := _cut_before(ctx, f, t)) is not None]
     table_of: dict[int, TensorFacts] = {}
