@@ -23,6 +23,8 @@ LEGACY_CONSTRUCTOR = fact("legacy-constructor", "the index was made by `torch.Te
 EDIT_DTYPE = fact("edit-dtype", "the fix gives the constructor that made the index an integer dtype")
 DIVISION = fact("division", "the index is computed with `/`, which always gives floats")
 FLOAT_LITERALS = fact("float-literals", "the index is built from float numbers (`torch.tensor([0.0, 2.0])`)")
+SPACED_POSITIONS = fact("spaced-positions", "the index is computed inline by linspace/logspace, whose values are "
+                                            "floats (fractions in general)")
 USED_BY = fact("used-by", "the float tensor is given to a function that needs integer class ids (one_hot)")
 INDEXES = fact("indexes", "the tensor the float index indexes is known")
 CAST_EVERY_ENTRY = fact("cast-every-entry", "a comprehension over the batch's entries casts every one of them to a "
@@ -70,8 +72,12 @@ def float_index(ctx: Context) -> Finding | None:
             if t is not None and t.is_float and t not in candidates:
                 candidates.append(t)
                 indexed[name] = target
+    if not candidates and user is not None:
+        found = _computed_positions(ctx, user)
+        if found is not None:
+            return found
     if not candidates:
-        return None
+        return _fed_by_library(ctx, lib) if lib is not None and lib.is_float else None
     bad = candidates[0]
     f = Finding()
     f.values.update(index=bad.expr, dtype=dtype_text(bad.dtype),
@@ -94,12 +100,80 @@ def float_index(ctx: Context) -> Finding | None:
     _float_story(ctx, f, bad, fr, origin)
     f.hints.update(tensors=candidates, origin=origin)
     f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED, DIVISION, FLOAT_LITERALS,
-                                        CAST_EVERY_ENTRY} else "medium"
+                                        SPACED_POSITIONS, CAST_EVERY_ENTRY} else "medium"
     return f
 
 
 #: Methods that cast a tensor to a float dtype by their name alone.
 _FLOAT_CASTS = ("float", "half", "bfloat16", "double")
+
+
+_SPACED = ("linspace", "logspace")
+
+
+def _computed_positions(ctx: Context, user: FrameFacts) -> Finding | None:
+    """`x[row, torch.linspace(0, n - 1, k)]`: evenly spaced positions computed inline as the index, which
+    torch makes float32 (numpy float64), fractions in general."""
+    tree = src.tree_of(user.file)
+    stmt = src.statement_at(tree, user.line) if tree is not None else None
+    if stmt is None:
+        return None
+    for n in ast.walk(stmt):
+        index = n.slice if isinstance(n, ast.Subscript) else _index_argument(n)[0] if isinstance(n, ast.Call) else None
+        for call in (c for c in ast.walk(index) if isinstance(c, ast.Call)) if index is not None else ():
+            module, _, fn = src.call_name(call).rpartition(".")
+            if fn in _SPACED and src.keyword(call, "dtype") is None:
+                f = Finding(confidence="high")
+                made = one_line(user.file, call)
+                f.values.update(index=made, dtype="float32" if module == "torch" else "float64", others=None,
+                                made=made, made_where=where(user.file, stmt),
+                                made_dtype="float32" if module == "torch" else "float64",
+                                indexed=one_line(user.file, n.value) if isinstance(n, ast.Subscript) else None)
+                f.facts.add(SPACED_POSITIONS)
+                if isinstance(n, ast.Subscript):
+                    f.facts.add(INDEXES)
+                f.hints.update(spaced=(user.file, stmt, call), tensors=[])
+                return f
+    return None
+
+
+def _fed_by_library(ctx: Context, lib: TensorFacts) -> Finding | None:
+    """Float ids a library loop passed to the model (no name of the user's holds them): the model's parameter
+    they came in as (`input_ids`), and the constructor without dtype= where the user's code makes that entry of
+    the batch (a Dataset's `{"input_ids": fixed_width(...)}` → `np.zeros(width)`)."""
+    entry = next((t for fr in ctx.frames if fr.library and fr.function == "forward" for t in fr.tensors
+                  if t.expr.isidentifier() and t.dtype == lib.dtype and t.shape == lib.shape), None)
+    if entry is None:
+        return None
+    f = Finding(confidence="high")
+    f.values.update(index=entry.expr, dtype=dtype_text(entry.dtype), others=None)
+    if not _made_for_key(ctx, f, entry.expr):
+        return None
+    e = evidence(entry)
+    if e:
+        f.evidence.append(e)
+    f.hints.setdefault("tensors", [])
+    return f
+
+
+def _made_for_key(ctx: Context, f: Finding, key: str) -> bool:
+    """Adds the default-dtype story when the user's code makes the batch entry `key` with a constructor called
+    without dtype= (key_makers.key_values)."""
+    from .key_makers import key_values
+    for file, stmt, value in key_values(ctx, key):
+        for call in src.calls(value):
+            dtype = dataflow.default_dtype(call)
+            if dtype is None:
+                continue
+            module = src.call_name(call).rpartition(".")[0]
+            f.values.update(made=one_line(file, call), made_where=where(file, stmt), made_dtype=dtype,
+                            int_dtype=f"{module}.int64" if module in ("np", "numpy") else "torch.long")
+            f.facts.add(DEFAULT_DTYPE)
+            if module in ("np", "numpy"):
+                f.facts.add("numpy")
+            f.hints["made"] = (file, stmt, call)
+            return True
+    return False
 
 
 def every_entry_cast(stmt: ast.stmt) -> tuple[ast.DictComp, ast.Call] | None:
@@ -164,6 +238,10 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
                     f.hints["made"] = (file, stmt, call)
                 return
     if origin is None or origin[2] is None:
+        from .reordered import entry_key
+        key = entry_key(bad.expr)
+        if key:  # an entry of a batch a library loop made: where the user's code makes that entry
+            _made_for_key(ctx, f, key)
         return
     frame, text, node = origin
     floats = [t for t in frame.tensors if t.is_float and t.expr.isidentifier()]
@@ -174,13 +252,28 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
         f.values["container"] = base.id
         f.facts.add(PACKED)
         return
+    spaced = next((c for c in ast.walk(node) if isinstance(c, ast.Call)
+                   and src.call_name(c).rpartition(".")[2] in _SPACED and src.keyword(c, "dtype") is None), None)
+    if spaced is not None:
+        tree = src.tree_of(frame.file)
+        stmt = src.statement_at(tree, spaced.lineno) if tree is not None and hasattr(spaced, "lineno") else None
+        if stmt is not None:
+            module = src.call_name(spaced).rpartition(".")[0]
+            f.values.update(made=one_line(frame.file, spaced), made_where=where(frame.file, stmt),
+                            made_dtype="float32" if module == "torch" else "float64")
+            f.facts.add(SPACED_POSITIONS)
+            f.hints["spaced"] = (frame.file, stmt, spaced)
+            return
     if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div) for n in ast.walk(node)):
         f.facts.add(DIVISION)
         return
     if _float_literals(node):
         f.facts.add(FLOAT_LITERALS)
         return
-    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    sized = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute)
+             and n.attr in ("size", "shape", "dim", "ndim", "numel", "device", "dtype")}
+    sized |= {id(a) for c in ast.walk(node) if isinstance(c, ast.Call) and src.call_name(c) == "len" for a in c.args}
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) not in sized}  # its values, not its size
     source = next((t for t in floats if t.expr in used and t.expr != bad.expr), None)
     if source is not None:
         f.values.update(float_source=source.expr, float_source_dtype=dtype_text(source.dtype))

@@ -16,6 +16,10 @@ def index_long(ctx: Context, f: Finding) -> Located:
     cast_all = f.hints.get("cast_all")
     if cast_all:
         return _cast_floating_only(*cast_all), None
+    spaced = f.hints.get("spaced")
+    if spaced:  # evenly spaced positions: rounded to the nearest whole position, then made integers
+        file, stmt, call = spaced
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f"{src.segment(file, call)}.round().long()")), None
     made = f.hints.get("made")
     if made:
         file, stmt, call = made

@@ -1,0 +1,55 @@
+"""Where the user's code makes the entry of a batch that a library loop (Trainer, Lightning, Accelerate) passed to
+the model: the value a dict literal (`{"input_ids": ...}`) or an item assignment (`enc["input_ids"] = ...`)
+gives the key, followed into the user's function that returns it (one level: `fixed_width(ids, WIDTH)` →
+`row = np.zeros(width)` ... `return row`).  Read from the user's source; no value is evaluated."""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from .. import source as src
+from ..facts import Context
+
+
+def _values_of_key(tree: ast.Module, key: str) -> Iterator[ast.expr]:
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Dict):
+            for k, v in zip(n.keys, n.values):
+                if isinstance(k, ast.Constant) and k.value == key:
+                    yield v
+        elif (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript)
+              and isinstance(n.targets[0].slice, ast.Constant) and n.targets[0].slice.value == key):
+            yield n.value
+
+
+def _returned_assignments(fn: ast.FunctionDef) -> Iterator[ast.Assign]:
+    """The assignments in `fn` of the names it returns."""
+    returned = {r.value.id for r in ast.walk(fn) if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)}
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id in returned for t in n.targets):
+            yield n
+
+
+def key_values(ctx: Context, key: str) -> Iterator[tuple[str, ast.stmt, ast.expr]]:
+    """(file, statement, value) of every place in the user's files that makes `key`'s value: the value itself,
+    the assignments of the names it uses (`buf` of `torch.from_numpy(buf)`, the element of a tuple assignment
+    that gives it) and of what a user function it calls returns."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        defs = {d.name: d for d in ast.walk(tree) if isinstance(d, ast.FunctionDef)}
+        for value in _values_of_key(tree, key):
+            stmt = src.statement_at(tree, value.lineno)
+            if stmt is None:
+                continue
+            yield file, stmt, value
+            for name in dict.fromkeys(n.id for n in ast.walk(value) if isinstance(n, ast.Name)):
+                a = src.last_assignment(tree, name, value.lineno)
+                if a is not None and a.stmt is not stmt:
+                    yield file, a.stmt, a.value
+            for call in (c for c in ast.walk(value) if isinstance(c, ast.Call)):
+                fn = defs.get(src.call_name(call))
+                if fn is not None:
+                    for a in _returned_assignments(fn):
+                        yield file, a, a.value
