@@ -145,7 +145,9 @@ class _Collector:
             return
         kind = tf.object_kind(value) if len(self.objects) < MAX_ITEMS_PER_CONTAINER else None
         if kind is not None:
-            self.objects.append(ObjectFacts(expr=expr, kind=kind[0], cls=kind[1], frame=self.index, file=kind[2]))
+            limit = safety.dict_get(_dict_of(value) or {}, "model_max_length") if kind[0] == "tokenizer" else None
+            self.objects.append(ObjectFacts(expr=expr, kind=kind[0], cls=kind[1], frame=self.index, file=kind[2],
+                                            max_length=limit if type(limit) is int else None))
             if kind[0] in ("tokenizer", "config", "collator"):
                 return
         items = _mapping_items(value)

@@ -110,13 +110,15 @@ class ModuleFacts:
 @dataclass(frozen=True)
 class ObjectFacts:
     """A library object seen in a frame (see tensors.OBJECT_KINDS): `kind` is tokenizer, dataloader,
-    dataset, config or collator; `cls` the object's own class name; `file` where that class is defined."""
+    dataset, config or collator; `cls` the object's own class name; `file` where that class is defined;
+    `max_length` a tokenizer's `model_max_length` (what `truncation=True` cuts to without `max_length=`)."""
 
     expr: str
     kind: str
     cls: str
     frame: int
     file: str | None = None
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ LENGTH_SETTING = fact("length-setting", "the user's code sets a maximum length a
 NAMED_BATCH = fact("named-batch", "the ids of the batch were found under the user's name")
 POSITION_OFFSET = fact("position-offset", "the model numbers positions from after the padding id, so fewer tokens "
                                           "fit than max_position_embeddings")
+TOKENIZER_LIMIT = fact("tokenizer-limit", "the tokenizer call truncates without max_length=, to the tokenizer's "
+                                          "model_max_length, which is above the model's limit")
 UNTRUNCATED = fact("untruncated-tokenizer", "the ids come from a tokenizer call without truncation")
 TABLE_CUT = fact("table-cut", "an earlier line cuts the position table to the sequence's length")
 GROWS_IN_LOOP = fact("grows-in-loop", "the sequence is lengthened with new tokens on every step of a loop around "
@@ -89,7 +91,7 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     e = evidence(ids)
     if e:
         f.evidence.append(e)
-    if ids is not None and _untruncated_tokenizer_call(ctx, ids):
+    if ids is not None and _untruncated_tokenizer_call(ctx, ids, f):
         f.facts.add(UNTRUNCATED)
     if ids is not None:
         f.facts.add(NAMED_BATCH)
@@ -203,14 +205,26 @@ def _sliced_by_length(node: str, expr: str) -> bool:
     return bool(re.search(re.escape(expr) + r"\[(\s*:\s*,)*\s*:\s*[\w.()\[\]]+\s*\]", node))
 
 
-def _untruncated_tokenizer_call(ctx: Context, ids: TensorFacts) -> bool:
-    """The ids come from a tokenizer call (followed through assignments) that does not truncate."""
-    found = ctx.origin(_root(ids.expr), ctx.frames[ids.frame])
-    node = found[2] if found else None
-    for call in src.calls(node) if node is not None else ():
-        if re.search(r"(?i)tokeni[sz]er$|encode_plus$|batch_encode_plus$|^encode$", src.call_name(call).split(".")[-1]):
-            kw = src.keyword(call, "truncation")
-            return kw is None or (isinstance(kw.value, ast.Constant) and kw.value.value in (False, None))
+def _untruncated_tokenizer_call(ctx: Context, ids: TensorFacts, f: Finding | None = None) -> bool:
+    """The ids come from a tokenizer call (followed through assignments and the user's helpers) that does not
+    truncate.  With `f`: when the call truncates without `max_length=` and the tokenizer's `model_max_length` is
+    above the model's limit, the fact that it cuts to that length instead."""
+    from ..fixes import tokenizer_call_for
+    hit = tokenizer_call_for(ctx, _root(ids.expr), ctx.frames[ids.frame])
+    if hit is None:
+        return False
+    file, call = hit
+    kw = src.keyword(call, "truncation")
+    if kw is None or (isinstance(kw.value, ast.Constant) and kw.value.value in (False, None, "do_not_truncate")):
+        return True
+    limit = f.values.get("max_positions") if f is not None else None
+    tok_max = next((o.max_length for fr in ctx.frames for o in fr.objects if o.kind == "tokenizer"
+                    and o.max_length is not None), None)
+    if (f is not None and src.keyword(call, "max_length") is None and isinstance(limit, int)
+            and tok_max is not None and tok_max > limit):
+        f.facts.add(TOKENIZER_LIMIT)
+        f.values.update(tok_call=" ".join(src.segment(file, call).split()), tok_line=call.lineno,
+                        tok_max=f"{tok_max}" if tok_max < 10**9 else "never set (a huge default)")
     return False
 
 

@@ -155,18 +155,24 @@ def is_tokenizer_call(call: ast.Call, ctx: Context | None = None) -> bool:
 
 
 def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None) -> tuple[str, ast.Call] | None:
-    """The tokenizer call that built `root` (via its assignment), else the only such call in the user's files."""
+    """The tokenizer call that built `root` (via its assignment, and into the user's function that returns it),
+    else the last such call in the user's files.  A call of a function the user defines (`encode(...)`,
+    `build_tokenizer(...)`) and a tokenizer's construction (`BertTokenizer(path)`) are not tokenizer calls."""
     files: list[str] = []
     if frame is not None and root:
         origin = ctx.origin(root, frame)
         if origin is not None:
             f, _, node = origin
-            if isinstance(node, ast.Call) and is_tokenizer_call(node, ctx):
-                return f.file, node
-            if node is not None:
-                for c in src.calls(node):
-                    if is_tokenizer_call(c, ctx):
-                        return f.file, c
+            tree = src.tree_of(f.file)
+            for c in ([node] if isinstance(node, ast.Call) else []) + list(src.calls(node) if node is not None else ()):
+                if _tokenizes(c, ctx, tree):
+                    return f.file, c
+                helper = _user_def(tree, c)
+                for ret in (r for r in ast.walk(helper) if isinstance(r, ast.Return) and r.value is not None) \
+                        if helper is not None else ():
+                    hit = next((x for x in src.calls(ret.value) if _tokenizes(x, ctx, tree)), None)
+                    if hit is not None:
+                        return f.file, hit
     for fr in ctx.user_frames():
         if fr.file not in files:
             files.append(fr.file)
@@ -174,10 +180,24 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
         tree = src.tree_of(file)
         if tree is None:
             continue
-        found = [c for c in src.calls(tree) if is_tokenizer_call(c, ctx)]
+        found = [c for c in src.calls(tree) if _tokenizes(c, ctx, tree)]
         if found:
             return file, found[-1]
     return None
+
+
+def _user_def(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | None:
+    name = src.call_name(call)
+    if tree is None or "." in name:
+        return None
+    return next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.name == name), None)
+
+
+def _tokenizes(call: ast.Call, ctx: Context, tree: ast.Module | None) -> bool:
+    """A tokenizer call, not the user's own function nor a tokenizer's construction."""
+    last = src.call_name(call).split(".")[-1]
+    return (is_tokenizer_call(call, ctx) and not last[:1].isupper() and last != "from_pretrained"
+            and _user_def(tree, call) is None)
 
 
 def strip_cast(file: str, node: ast.AST) -> str | None:
