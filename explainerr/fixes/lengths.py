@@ -326,12 +326,32 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return (_mask_from_ids(ctx, f) or _computed_from_loop_sequence(ctx, f)), None
     if frame is None or bound is None:
         return [], None
-    if f.hints.get("enumerated"):
-        return [], None  # `enumerate(seq)` counts the items of `seq`: its bound is not a number to rewrite
+    if f.hints.get("enumerated"):  # `enumerate(seq)` counts the items of `seq`: walk only those that fit
+        return _enumerate_fitting(ctx, frame, f), None
     offset = f.hints.get("offset") or 0
     new = f.values.get("size_expr", f"{f.hints['tensor']}.size({f.hints['dim']})") + (
         f" - {offset}" if offset > 0 else "")
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+def _enumerate_fitting(ctx: Context, frame: FrameFacts, f: Finding) -> list[Edit]:
+    """`enumerate(tags.split())` → `enumerate(tags.split()[:MAX_WORDS])`: the items that have a place in the
+    tensor, cut by the constant its size was built with (else by its size), less the index's offset."""
+    loop, tensor, size = f.hints.get("loop"), f.hints.get("tensor"), f.values.get("size")
+    it = loop.iter if loop is not None else None
+    if not (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args and tensor):
+        return []
+    limit = f.values.get("size_expr", f"{tensor}.size({f.hints['dim']})")
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, tensor, frame.line) if tree is not None and tensor.isidentifier() else None
+    if made is not None:
+        consts = [n.id for n in ast.walk(made.value) if isinstance(n, ast.Name) and n.id.isupper()
+                  and any(fr.scalars.get(n.id) == size for fr in ctx.frames)]
+        limit = consts[0] if consts else limit
+    offset = f.hints.get("offset") or 0
+    seq = it.args[0]
+    cut = f"{src.segment(frame.file, seq)}[:{limit}{f' - {offset}' if offset > 0 else ''}]"
+    return edits_of(src.LineEditor(frame.file, seq.lineno, seq.end_lineno or seq.lineno).replace(seq, cut))
 
 
 def _this_batch_only(f: Finding) -> list[Edit]:
