@@ -10,6 +10,7 @@ from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, maskroles
 from .consistency import batch_votes, changed_from, names, operand_shape, size_at
+from .padded_widths import padded_widths
 from .reordered import reordered_apart
 from .stale_encoding import stale_encoding
 
@@ -316,6 +317,8 @@ def _finding(ctx: Context, met: Met) -> Finding:
         if odd == 0:
             f.facts.add(MASK_IS_ODD)
             f.values.update(agree=names(votes.second + [t for t in mask_from if t not in votes.second]))
+        if other_len > mask_len:
+            padded_widths(ctx, f, mask)
         if consts and not votes.first:  # the mask's width is a constant of the user's; nothing else has it
             f.confidence = "high"
     return f
@@ -422,6 +425,8 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
             f.evidence.append(e)
     f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
+    if other_len > mask_len and padded_widths(ctx, f, mask):
+        return f
     if not stale_encoding(ctx, f, mask, other) and not reordered_apart(ctx, f, mask, other):
         from .reshaped import mask_follows
         mask_follows(ctx, f, mask, other, mask_len, other_len)

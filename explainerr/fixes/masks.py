@@ -31,6 +31,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _keep_whole_encoding(f), None
     if "reordered-apart" in f.facts:
         return _reorder_mask_too(f), None
+    if "padded-widths" in f.facts:
+        return _pad_mask_to_batch(f), None
     if "collator-width" in f.facts:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
@@ -52,6 +54,16 @@ def _keep_whole_encoding(f: Finding) -> list[Edit]:
     tail = src.segment(file, value)[len(src.segment(file, call)):]  # `.input_ids` or `["input_ids"]`
     text = f"{container} = {src.segment(file, call)}\n{indent}{ids} = {container}{tail}"
     return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, text))
+
+
+def _pad_mask_to_batch(f: Finding) -> list[Edit]:
+    """After `content = pad_sequence(...)` in the collate function: `content` padded on the right to the batch's
+    width, with the pad value the user gave pad_sequence."""
+    file, stmt, local, batch, pad = f.hints["padded_widths"]
+    text = (f'{local} = torch.nn.functional.pad({local}, (0, {batch}["input_ids"].size(1) - {local}.size(1)), '
+            f"value={pad})")
+    made = src.insert_after(file, stmt, text)
+    return [made] if made else []
 
 
 def _reorder_mask_too(f: Finding) -> list[Edit]:
