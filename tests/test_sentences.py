@@ -21,7 +21,7 @@ CLAIMS: list[tuple[str, set[str]]] = [
     (r"max_position_embeddings|\bconfig\b|Config\b|from_pretrained|type_vocab_size|\bvocab_size\b",
      {"transformers-model", "config-field"}),
     (r"resize_token_embeddings|add_tokens|added tokens", {"added-tokens"}),
-    (r"DataLoader|collate", {"dataloader", "collator-width", "labels-per-batch-size", "collator-shift"}),
+    (r"DataLoader|collate", {"dataloader", "collator-width", "labels-per-batch-size", "collator-shift", "padded-widths"}),
     (r"(?i)last(,)? (smaller |partial |shorter )?batch|final batch", {"partial-batch", "labels-per-batch-size"}),
     (r"-100|ignore[_ ]index", {"negative", "ignore-index"}),
     (r"(?i)one-hot", {"one-hot"}),
