@@ -36,6 +36,7 @@ from .operands import (
     user_model_name,
 )
 from .scene import TOKENIZER, scene_facts
+from .shifted_windows import shifted_window
 
 ONE_HOT = fact("one-hot", "the labels are one-hot rows (0/1, one column per class)")
 SHIFTED = fact("shifted", "the decoder was fed the targets without their last step, the loss got them unshifted")
@@ -105,7 +106,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
     else:
         reading = (_one_hot(logits_op, labels, a) or _decoder(ctx, logits, labels) or collator_shift(ctx)
-                   or _token_labels(ctx, logits_op, labels, a, b) or _positions(ctx, labels, logits)
+                   or _token_labels(ctx, logits_op, labels, a, b)
+                   or (shifted_window(ctx) if a > b else None) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
                    or stacked_parts(ctx, logits, a, b))
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):

@@ -12,15 +12,36 @@ from ..analyzers.filtered import filter_like
 from ..analyzers.label_sources import labels_maker
 from ..analyzers.operands import user_model_name
 from ..facts import Context
-from ..model import FrameFacts
+from ..model import Edit, FrameFacts
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 from .checks import bound_names
 from .word_labels import align_word_labels
 
 
+def _shorter_windows(f: Finding) -> list[Edit]:
+    """`yield x[i:i + L], x[i + 1:i + 1 + L]` → a line `n = min(L, x.size(d) - 1 - i)` before it and both
+    windows `n` long."""
+    file, first, last, dim, base, start, length, shift, na, nb = f.hints["shifted"]
+    name = next(n for n in ("win_len", "window_len", "steps_left") if n not in src.text_of(file))
+    e = src.LineEditor(file, first, last)
+    e.replace(na, name)
+    e.replace(nb, name)
+    made = edits_of(e)
+    if len(made) != 1:
+        return []
+    edit = made[0]
+    indent = edit.replacement[:len(edit.replacement) - len(edit.replacement.lstrip())]
+    text = f"{indent}{name} = min({length}, {base}.size({dim}) - {shift} - {start})\n" + edit.replacement
+    if not src.parses_in_file(file, edit.start_line, edit.end_line, text):
+        return []
+    return [Edit(file=edit.file, start_line=edit.start_line, end_line=edit.end_line, replacement=text)]
+
+
 @locator("label-length")
 def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
+    if "shifted-window" in f.facts:
+        return _shorter_windows(f), None
     if "one-hot" in f.facts and labels is not None:
         found = statement_using(ctx, labels.expr)
         if found is None:
