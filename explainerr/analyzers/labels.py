@@ -21,6 +21,7 @@ from .label_range import (
     SIZE_SET_AT,
 )
 from .batch_sized import fixed_batch_labels
+from .choice_flags import choice_flags
 from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling
@@ -113,7 +114,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
         reading = filtered_sibling(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
     if reading is None and a < b:
-        reading = chunked_apart(ctx, labels, a, b) or fixed_batch_labels(ctx, labels, logits, a)
+        reading = (choice_flags(ctx, a, b) or chunked_apart(ctx, labels, a, b)
+                   or fixed_batch_labels(ctx, labels, logits, a))
     if reading is not None:
         f.merge(reading)
     side = labels if f.values.get("extra_side") == "labels" else logits

@@ -18,6 +18,8 @@ _PAD_COLLATE = """def pad_collate(examples):
     import torch
 
     def pad(values, value{pad_default}):
+        if isinstance(values[0], dict):  # a dict per example: each key padded
+            return {{name: pad([v[name] for v in values], value) for name in values[0]}}
         if isinstance(values[0], (list, tuple)):
             values = [torch.tensor(v) for v in values]
         if isinstance(values[0], torch.Tensor) and values[0].dim() > 0:

@@ -42,6 +42,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
     if "shifted-window" in f.facts:
         return _shorter_windows(f), None
+    if "choice-flags" in f.facts:
+        file, comp, new = f.hints["choice_flags"]
+        return edits_of(src.LineEditor.for_node(file, comp).replace(comp, new)), None
     if "one-hot" in f.facts and labels is not None:
         found = statement_using(ctx, labels.expr)
         if found is None:
