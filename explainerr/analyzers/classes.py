@@ -274,8 +274,25 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
             if type(v) is int:
                 return v
     if isinstance(node, ast.Call) and src.call_name(node) == "len" and node.args:
+        if isinstance(node.args[0], ast.Name) and _mutated(tree, node.args[0].id):
+            return None  # filled after it was written (`word2id.setdefault(w, len(word2id))`): not plain
         return static_len(node.args[0], module_defs(tree))[0]
     return None
+
+
+_MUTATORS = ("append", "extend", "insert", "add", "update", "setdefault", "pop", "remove", "clear", "discard")
+
+
+def _mutated(tree: ast.Module, name: str) -> bool:
+    """`name` is changed in place somewhere in the file: a mutating method, an item written, `+=`."""
+    for n in src.nodes(tree, ast.Call):
+        if (isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name)
+                and n.func.value.id == name):
+            return True
+    for n in src.nodes(tree, ast.Subscript):
+        if isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) and n.value.id == name:
+            return True
+    return any(isinstance(n.target, ast.Name) and n.target.id == name for n in src.nodes(tree, ast.AugAssign))
 
 
 #: Keywords by which library constructors take a number of classes.

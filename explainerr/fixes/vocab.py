@@ -132,6 +132,13 @@ def _grow_table(ctx: Context, f: Finding) -> Located:
         return [], None
     file, n = made
     size = n.value.args[0]  # type: ignore[attr-defined]
+    if isinstance(size, ast.Name):  # a parameter of the class's __init__: grown where the class is built
+        from ..analyzers.classes import _argument_site
+        tree = src.tree_of(file)
+        site = _argument_site(ctx, file, tree, n.value, size.id, num) if tree is not None else None
+        if site is not None and site.kind == "argument" and site.node is not None:
+            grown = f"{src.segment(file, site.node)} + {top - num + 1}"
+            return edits_of(src.LineEditor.for_node(file, site.stmt).replace(site.node, grown)), None
     text = src.segment(file, size)
     new = f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)
     return edits_of(src.LineEditor.for_node(file, n).replace(size, new)), None
