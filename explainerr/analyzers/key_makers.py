@@ -12,7 +12,7 @@ from ..facts import Context
 
 
 def _values_of_key(tree: ast.Module, key: str) -> Iterator[ast.expr]:
-    for n in ast.walk(tree):
+    for n in src.nodes(tree, ast.Dict, ast.Assign):
         if isinstance(n, ast.Dict):
             for k, v in zip(n.keys, n.values):
                 if isinstance(k, ast.Constant) and k.value == key:
@@ -38,7 +38,7 @@ def key_values(ctx: Context, key: str) -> Iterator[tuple[str, ast.stmt, ast.expr
         tree = src.tree_of(file)
         if tree is None:
             continue
-        defs = {d.name: d for d in ast.walk(tree) if isinstance(d, ast.FunctionDef)}
+        defs = {d.name: d for d in src.nodes(tree, ast.FunctionDef)}
         for value in _values_of_key(tree, key):
             stmt = src.statement_at(tree, value.lineno)
             if stmt is None:

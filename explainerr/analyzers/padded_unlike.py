@@ -59,8 +59,8 @@ def padded_unlike(ctx: Context, f: Finding, lengths: tuple[int, int] | None) -> 
         return False
     file, call, tree = unpadded[0]
     pfile, pcall, n, _ = padded[0]
-    around = [d for d in ast.walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))
-              and d.lineno <= call.lineno <= (d.end_lineno or d.lineno)]
+    around = [d for d in src.nodes(tree, ast.FunctionDef, ast.AsyncFunctionDef)
+              if d.lineno <= call.lineno <= (d.end_lineno or d.lineno)]
     fn = max(around, key=lambda d: d.lineno, default=None)
     f.facts.add(PADDED_UNLIKE)
     f.values.update(unpadded_call=" ".join(src.segment(file, call).split()), unpadded_line=call.lineno,

@@ -24,7 +24,7 @@ def _collate_def(tree: ast.Module, loader_call: ast.Call) -> ast.FunctionDef | N
         fn = fn.args[0]
     if not isinstance(fn, ast.Name):
         return None
-    return next((d for d in ast.walk(tree) if isinstance(d, ast.FunctionDef) and d.name == fn.id), None)
+    return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == fn.id), None)
 
 
 def _loader_call(tree: ast.Module, loop: ast.For) -> ast.Call | None:
@@ -60,7 +60,7 @@ def padded_widths(ctx: Context, f: Finding, mask: TensorFacts) -> bool:
         tree = src.tree_of(file)
         if tree is None:
             continue
-        for loop in (n for n in ast.walk(tree) if isinstance(n, ast.For) and isinstance(n.target, ast.Tuple)):
+        for loop in (n for n in src.nodes(tree, ast.For) if isinstance(n.target, ast.Tuple)):
             slot = next((i for i, t in enumerate(loop.target.elts) if isinstance(t, ast.Name) and t.id in names), None)
             loader = _loader_call(tree, loop) if slot is not None else None
             fn = _collate_def(tree, loader) if loader is not None else None

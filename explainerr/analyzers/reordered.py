@@ -48,18 +48,23 @@ def _reorder(stmt: ast.stmt) -> tuple[str, str, str] | None:
     return None
 
 
-def _blocks(tree: ast.Module):
-    """Every statement list of the module (bodies of functions, loops, branches, the module itself)."""
-    for node in ast.walk(tree):
+_WITH_BODIES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While, ast.If,
+                ast.With, ast.AsyncWith, ast.Try)
+
+
+def _blocks(tree: ast.Module, lines: set[int]):
+    """The statement lists of the module (bodies of functions, loops, branches, the module itself) that hold a
+    statement starting on one of `lines`."""
+    for node in src.nodes(tree, *_WITH_BODIES):
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            if isinstance(block, list) and any(isinstance(st, ast.stmt) and st.lineno in lines for st in block):
                 yield node, block
 
 
 def _keys_read(owner: ast.AST, d: str) -> list[str]:
     """The constant keys of `d["key"]` anywhere in `owner`, in order of appearance."""
-    keys = [n.slice.value for n in ast.walk(owner) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+    keys = [n.slice.value for n in src.nodes(owner, ast.Subscript) if isinstance(n.value, ast.Name)
             and n.value.id == d and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)]
     return list(dict.fromkeys(keys))
 
@@ -78,8 +83,11 @@ def reordered_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFa
         tree = src.tree_of(file)
         if tree is None:
             continue
-        constants = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-        for owner, block in _blocks(tree):
+        reorders = {n.lineno for n in src.nodes(tree, ast.Assign) if _reorder(n) is not None}
+        if not reorders:  # the usual case: one pass over the file's assignments decides
+            continue
+        constants = {n.value for n in src.nodes(tree, ast.Constant) if isinstance(n.value, str)}
+        for owner, block in _blocks(tree, reorders):
             found = [(stmt, r) for stmt in block if (r := _reorder(stmt)) is not None]
             for d, order in dict.fromkeys((r[0], r[2]) for _, r in found):
                 same = [(s, r) for s, r in found if r[0] == d and r[2] == order]

@@ -55,14 +55,15 @@ def shifted_window(ctx: Context) -> Finding | None:
         tree = src.tree_of(file)
         if tree is None:
             continue
-        for scope in [tree, *src.nodes(tree, ast.FunctionDef)]:
-            body = [n for st in scope.body if not isinstance(st, (ast.FunctionDef, ast.ClassDef))
-                    for n in ast.walk(st) if isinstance(n, ast.Subscript)]
-            for i, a in enumerate(body):
-                for b in body[i + 1:]:
-                    hit = _pair(a, b) or _pair(b, a)
-                    if hit is not None and abs(a.lineno - b.lineno) <= 3:
-                        found.append((file, tree, scope, a, b, hit))
+        windows = [n for n in src.nodes(tree, ast.Subscript) if _window(n) is not None]  # few in any file
+        for i, a in enumerate(windows):
+            for b in windows[i + 1:]:
+                if abs(a.lineno - b.lineno) > 3:
+                    continue
+                hit = _pair(a, b) or _pair(b, a)
+                scope = _scope(tree, a)
+                if hit is not None and scope is _scope(tree, b):
+                    found.append((file, tree, scope, a, b, hit))
     if len(found) != 1:
         return None
     file, tree, scope, a, b, (dim, start, length, shift, na, nb) = found[0]
@@ -80,3 +81,10 @@ def shifted_window(ctx: Context) -> Finding | None:
     f.hints["shifted"] = (file, first.lineno, last.end_lineno or last.lineno, dim, src.segment(file, a.value),
                           src.segment(file, start), src.segment(file, length), shift, na, nb)
     return f
+
+
+def _scope(tree: ast.Module, node: ast.AST) -> ast.AST:
+    """The innermost function around `node`, else the module."""
+    around = [d for d in src.nodes(tree, ast.FunctionDef, ast.AsyncFunctionDef)
+              if d.lineno <= node.lineno <= (d.end_lineno or d.lineno)]
+    return max(around, key=lambda d: d.lineno, default=tree)
