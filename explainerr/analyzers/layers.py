@@ -22,6 +22,8 @@ from .sentence_width import sentence_width
 ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames has hidden_size equal to the input's "
                                         "width (`encoder`)")
 CONCATENATED = fact("concatenated", "the input was made by concatenating `n_parts` vectors (`concat`)")
+LAYERS_PLUS_EMBEDDINGS = fact("layers-plus-embeddings", "the input joins the model's `hidden_states`, one more "
+                                                        "than num_hidden_layers (the embeddings' output comes first)")
 SIZE_FROM_CALL = fact("size-from-call-site", "a reusable class got the wrong size from the call that builds it")
 LINEAR_LAYER = fact("linear-layer", "the layer that refused its input is a Linear")
 CHANNELS_LAST = fact("channels-last", "a convolution got (batch, length, channels): its channels are the input's last "
@@ -105,6 +107,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
         f.facts.add(SIZE_FROM_CALL if site.kind == "argument" else SIZE_WRITTEN)
         f.values.update(site=site.text, site_line=site.line)
         sentence_width(ctx, f, site, got)
+        _layers_plus_embeddings(ctx, f, site, want, got)
     f.hints.update(layer_name=name, in_features=want, hidden=got, site=site, encoder=f.values.get("encoder"))
     concat_of_hidden = want % got == 0 and want // got in (2, 3, 4)  # the input may be one part of a concatenation
     counted = PARTS_PER_ITEM not in f.facts or f.hints.get("parts_counted")  # the parts' number read, not inferred
@@ -212,6 +215,22 @@ def _explain_width(ctx: Context, f: Finding, frame: FrameFacts | None, inp: Tens
         m, field = encoder
         f.facts |= {ENCODER_HIDDEN, CONFIG_FIELD}
         f.values.update(encoder=m.expr, encoder_cls=m.cls, hidden_field=field)
+
+
+def _layers_plus_embeddings(ctx: Context, f: Finding, site, want: int, got: int) -> None:
+    """A width written as `hidden_size * num_hidden_layers` for a concatenation over a model's `hidden_states`,
+    which hold the embeddings' output too: num_hidden_layers + 1 entries."""
+    node = site.node
+    cfg = ctx.config()
+    layers, hidden = cfg.get("num_hidden_layers"), cfg.get("hidden_size")
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and type(layers) is int
+            and type(hidden) is int and want == hidden * layers and got == hidden * (layers + 1)):
+        return
+    if "num_hidden_layers" not in src.segment(site.file, node) or "hidden_states" not in src.text_of(site.file):
+        return
+    f.facts.add(LAYERS_PLUS_EMBEDDINGS)
+    f.values.update(n_layers=layers, n_states=layers + 1)
+    f.confidence = "high"
 
 
 def _other_field(ctx: Context, f: Finding, site: SizeSite) -> None:

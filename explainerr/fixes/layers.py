@@ -72,7 +72,23 @@ def _scaled(ctx: Context, site, hidden: int) -> str | None:
             unit = static_int(ctx, tree, other)
             if unit and hidden % unit == 0:
                 return f"{hidden // unit} * {src.segment(site.file, other)}"
+    for unit_node, count_node in ((node.left, node.right), (node.right, node.left)):
+        # `cfg.hidden_size * cfg.num_hidden_layers` for a width of hidden_size * (num_hidden_layers + 1):
+        # the count is one or two short, the unit kept
+        unit, count = _known_int(ctx, tree, unit_node), _known_int(ctx, tree, count_node)
+        if unit and count and hidden % unit == 0 and 0 < hidden // unit - count <= 2:
+            return (f"{src.segment(site.file, unit_node)} * "
+                    f"({src.segment(site.file, count_node)} + {hidden // unit - count})")
     return None
+
+
+def _known_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
+    """static_int, or a model config's field read as `config.<field>`."""
+    value = static_int(ctx, tree, node)
+    if value is None and isinstance(node, ast.Attribute):
+        field = ctx.config().get(node.attr)
+        value = field if type(field) is int else None
+    return value
 
 
 def _channels_first(ctx: Context, inp, moved: str) -> list:
