@@ -161,7 +161,30 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
         found = _made_along(ctx, target)
         if found is not None:
             return found
+    place = _unpacked_place(ctx, t)
+    if place is not None:  # a tuple batch a library loop made: the part of each example at that place
+        from .tuple_items import example_part
+        part = example_part(ctx, place)
+        if part is not None and isinstance(part[2], ast.Call) and _makes(part[2]):
+            return part  # type: ignore[return-value]
     return dataset_column_call(ctx, t)
+
+
+def _unpacked_place(ctx: Context, t: TensorFacts) -> int | None:
+    """The place of `t`'s name in the tuple it was unpacked from (`ids, labels = batch`, `for ids, labels in
+    loader`), along its provenance."""
+    from ..provenance import trace
+    key = leaf(t.expr)
+    for step in trace(ctx, t):
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target if isinstance(stmt, ast.For) \
+            else None
+        if isinstance(target, ast.Tuple):
+            names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+            if key in names:
+                return names.index(key)
+    return None
 
 
 def _made_in_dataset(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:
