@@ -25,6 +25,8 @@ DIVISION = fact("division", "the index is computed with `/`, which always gives 
 FLOAT_LITERALS = fact("float-literals", "the index is built from float numbers (`torch.tensor([0.0, 2.0])`)")
 SPACED_POSITIONS = fact("spaced-positions", "the index is computed inline by linspace/logspace, whose values are "
                                             "floats (fractions in general)")
+FLOAT_DRAW = fact("float-draw", "the float operand is made by a call whose result is floating point "
+                                "(`float_made`, line `float_made_line`)")
 USED_BY = fact("used-by", "the float tensor is given to a function that needs integer class ids (one_hot)")
 INDEXES = fact("indexes", "the tensor the float index indexes is known")
 CAST_EVERY_ENTRY = fact("cast-every-entry", "a comprehension over the batch's entries casts every one of them to a "
@@ -161,6 +163,8 @@ def _made_for_key(ctx: Context, f: Finding, key: str) -> bool:
     without dtype= (key_makers.key_values)."""
     from .key_makers import key_values
     for file, stmt, value in key_values(ctx, key):
+        if _float_arithmetic(f, file, stmt, value):
+            return True
         for call in src.calls(value):
             dtype = dataflow.default_dtype(call)
             if dtype is None:
@@ -173,6 +177,32 @@ def _made_for_key(ctx: Context, f: Finding, key: str) -> bool:
                 f.facts.add("numpy")
             f.hints["made"] = (file, stmt, call)
             return True
+    return False
+
+
+#: Calls whose result is floating point whatever they are given (random draws, probabilities).
+_FLOAT_DRAWS = ("bernoulli", "rand", "rand_like", "randn", "randn_like", "sigmoid", "softmax", "dropout")
+
+
+def _float_arithmetic(f: Finding, file: str, stmt: ast.stmt, value: ast.expr) -> bool:
+    """`input_ids * keep + unk_id * (1 - keep)` where `keep` was made by a float-valued call in the same scope
+    (`torch.bernoulli(...)`): the arithmetic makes the ids float.  Adds the float-operand story and the hint
+    `float_at` (file, statement, expression) for a cast where the ids become float."""
+    if not any(isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Mult, ast.Add, ast.Sub)) for n in ast.walk(value)):
+        return False
+    tree = src.tree_of(file)
+    for name in dict.fromkeys(n.id for n in ast.walk(value) if isinstance(n, ast.Name)):
+        made = src.last_assignment(tree, name, stmt.lineno) if tree is not None else None
+        calls = [c for c in ast.walk(made.value) if isinstance(c, ast.Call)] if made is not None else []
+        draw = next((c for c in calls if src.call_name(c).split(".")[-1] in _FLOAT_DRAWS
+                     or dataflow.default_dtype(c)), None)
+        if draw is None:
+            continue
+        f.values.update(float_source=name, float_source_dtype="float32", origin=one_line(file, value),
+                        float_made=one_line(file, made.value), float_made_line=made.stmt.lineno)
+        f.facts |= {FLOAT_OPERAND, FLOAT_DRAW}
+        f.hints["float_at"] = (file, stmt, value)
+        return True
     return False
 
 
@@ -225,6 +255,8 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
     for file, stmt in traced:
         for call in src.calls(stmt):
             dtype = dataflow.default_dtype(call)
+            if src.call_name(call).split(".")[-1] in _FLOAT_DRAWS:
+                dtype = None  # a random draw is fractional by nature: no integer dtype makes it ids
             if dtype is not None:
                 module = src.call_name(call).rpartition(".")[0]
                 f.values.update(made=one_line(file, call), made_where=where(file, stmt), made_dtype=dtype,
@@ -237,6 +269,9 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
                 if not _column_taken(traced, stmt):  # the whole result is the index: give it an integer dtype
                     f.hints["made"] = (file, stmt, call)
                 return
+    for file, stmt in traced:  # ids computed with a float tensor (`ids * (1 - chosen) + mask_id * chosen`)
+        if isinstance(stmt, ast.Assign) and _float_arithmetic(f, file, stmt, stmt.value):
+            return
     if origin is None or origin[2] is None:
         from .reordered import entry_key
         key = entry_key(bad.expr)

@@ -30,6 +30,21 @@ def _returned_assignments(fn: ast.FunctionDef) -> Iterator[ast.Assign]:
             yield n
 
 
+def _called_instance(tree: ast.Module, name: str) -> ast.FunctionDef | None:
+    """`__call__` of the user's class when `name` is bound in the file to an instance of it
+    (`noise = TokenNoise(...)` ... `noise(ids)`)."""
+    if not name.isidentifier():
+        return None
+    classes = {c.name: c for c in src.nodes(tree, ast.ClassDef)}
+    for a in src.assignments(tree, name):
+        cls = classes.get(src.call_name(a.value)) if isinstance(a.value, ast.Call) else None
+        call = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and m.name == "__call__"), None) \
+            if cls is not None else None
+        if call is not None:
+            return call
+    return None
+
+
 def key_values(ctx: Context, key: str) -> Iterator[tuple[str, ast.stmt, ast.expr]]:
     """(file, statement, value) of every place in the user's files that makes `key`'s value: the value itself,
     the assignments of the names it uses (`buf` of `torch.from_numpy(buf)`, the element of a tuple assignment
@@ -49,7 +64,10 @@ def key_values(ctx: Context, key: str) -> Iterator[tuple[str, ast.stmt, ast.expr
                 if a is not None and a.stmt is not stmt:
                     yield file, a.stmt, a.value
             for call in (c for c in ast.walk(value) if isinstance(c, ast.Call)):
-                fn = defs.get(src.call_name(call))
+                fn = defs.get(src.call_name(call)) or _called_instance(tree, src.call_name(call))
                 if fn is not None:
+                    for r in src.nodes(fn, ast.Return):
+                        if r.value is not None and not isinstance(r.value, ast.Name):
+                            yield file, r, r.value
                     for a in _returned_assignments(fn):
                         yield file, a, a.value
