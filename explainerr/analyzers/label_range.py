@@ -3,13 +3,14 @@ model built with too few classes, or 1-based labels), or a negative one (an "unl
 ignore index)."""
 from __future__ import annotations
 
+import ast
 import re
 
 from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import config_site, keyword_site, label_set, linear_site
+from .classes import _mutated, config_site, keyword_site, label_set, linear_site, user_files
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .zipped import zipped_key_order
 from .operands import (
@@ -30,6 +31,8 @@ SIZE_LEFT_DEFAULT = fact("size-left-default", "the call that builds the model or
                                               "default (`site`, `site_line`)")
 SIZE_FROM_CHECKPOINT = fact("size-from-checkpoint", "from_pretrained is called without the size: the model keeps "
                                                      "the checkpoint's value (`site`, `site_line`)")
+MAP_GREW = fact("map-grew", "the classifier's size was read as len() of a label map that holds more entries now "
+                            "(`grown_map`: `grown_len`): it was filled further after the model was built")
 SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was found (`site`, `site_line`)")
 MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
 ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers the classes from 1 (`id_map`, line "
@@ -131,10 +134,33 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         f.values.update(site=site.text, site_line=site.line)
         f.facts.add({"default": SIZE_LEFT_DEFAULT, "checkpoint": SIZE_FROM_CHECKPOINT}.get(site.kind, SIZE_SET_AT))
     f.hints.update(site=site, label_set=found, need=need)
+    _map_grew(ctx, f, n_classes)
     tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
-        site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels")
+        site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels") or (
+        MAP_GREW in f.facts)
     f.confidence = "high" if tied and primary else "medium" if primary else "low"
     return f
+
+
+def _map_grew(ctx: Context, f: Finding, n_classes: int) -> None:
+    """`num_labels=len(label2id)` read from a label map that is filled in place and holds more entries now than
+    the classifier has outputs: entries were added after the model was built."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for kw in (k for c in (src.calls(tree) if tree is not None else ()) for k in c.keywords
+                   if k.arg in ("num_labels", "num_classes", "n_classes", "out_features")):
+            v = kw.value
+            if not (isinstance(v, ast.Call) and src.call_name(v) == "len" and len(v.args) == 1
+                    and isinstance(v.args[0], ast.Name) and _mutated(tree, v.args[0].id)):
+                continue
+            name = v.args[0].id
+            now = max((fr.lengths.get(name, 0) for fr in ctx.frames if not fr.library), default=0)
+            if now > n_classes:
+                stmt = src.statement_at(tree, v.lineno)
+                f.facts.add(MAP_GREW)
+                f.values.update(grown_map=name, grown_len=now, read_as=f"{kw.arg}=len({name})",
+                                read_line=stmt.lineno if stmt is not None else v.lineno)
+                return
 
 
 def _user_model(ctx: Context, n_classes: int) -> ModuleFacts | None:
