@@ -28,6 +28,18 @@ class Entry:
     call: ast.Call
 
 
+def collate_def(tree: ast.Module, loader: ast.Call) -> ast.FunctionDef | None:
+    """The user's function a `DataLoader(...)` call is given as `collate_fn` (directly or bound with
+    `functools.partial`), defined in the same file."""
+    kw = src.keyword(loader, "collate_fn")
+    fn = kw.value if kw is not None else None
+    if isinstance(fn, ast.Call) and src.call_name(fn).split(".")[-1] == "partial" and fn.args:
+        fn = fn.args[0]
+    if not isinstance(fn, ast.Name):
+        return None
+    return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == fn.id), None)
+
+
 def collator_entry(ctx: Context, key: str, other_key: str) -> tuple[Entry, str, ast.AST] | None:
     """The one collate function of the user's files whose returned mapping holds `key` and `other_key`
     (a dict literal, or `batch[key] = a` on the mapping it returns), where `key`'s local `a` was made by a

@@ -40,14 +40,13 @@ def padded_unlike(ctx: Context, f: Finding, lengths: tuple[int, int] | None) -> 
     """Adds the fact, and the hint `padded_unlike` = (file, the unpadded call, the padded call), when the user's
     files hold a tokenizer call padding to max_length equal to one of `lengths` (when the message gives them) and
     exactly one tokenizer call without padding."""
-    from ..fixes import is_tokenizer_call
+    from ..fixes import tokenizes
     padded, unpadded = [], []
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         for call in src.calls(tree) if tree is not None else ():
-            last = src.call_name(call).split(".")[-1]
-            if not (call.args and is_tokenizer_call(call, ctx)) or last[:1].isupper() or last == "from_pretrained":
-                continue  # a tokenizer's construction is no tokenizer call
+            if not (call.args and tokenizes(call, ctx, tree)):
+                continue
             pad = _padding(call)
             if pad == "max_length":
                 n = _value(ctx, getattr(src.keyword(call, "max_length"), "value", None))
@@ -59,9 +58,8 @@ def padded_unlike(ctx: Context, f: Finding, lengths: tuple[int, int] | None) -> 
         return False
     file, call, tree = unpadded[0]
     pfile, pcall, n, _ = padded[0]
-    around = [d for d in src.nodes(tree, ast.FunctionDef, ast.AsyncFunctionDef)
-              if d.lineno <= call.lineno <= (d.end_lineno or d.lineno)]
-    fn = max(around, key=lambda d: d.lineno, default=None)
+    scope = src.enclosing_scope(tree, call.lineno)
+    fn = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
     f.facts.add(PADDED_UNLIKE)
     f.values.update(unpadded_call=" ".join(src.segment(file, call).split()), unpadded_line=call.lineno,
                     unpadded_where=f"`{fn.name}`" if fn is not None else f"line {call.lineno}",

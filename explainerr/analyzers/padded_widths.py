@@ -11,20 +11,11 @@ from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
 from . import Finding, fact
+from .collators import collate_def
 
 PADDED_WIDTHS = fact("padded-widths", "the collate function `collate` pads the batch `batch_name` with "
                                       "`batch_call` (`width_rule`) and the mask `mask_local` with pad_sequence, "
                                       "to the longest row")
-
-
-def _collate_def(tree: ast.Module, loader_call: ast.Call) -> ast.FunctionDef | None:
-    kw = src.keyword(loader_call, "collate_fn")
-    fn = kw.value if kw is not None else None
-    if isinstance(fn, ast.Call) and src.call_name(fn).split(".")[-1] == "partial" and fn.args:
-        fn = fn.args[0]
-    if not isinstance(fn, ast.Name):
-        return None
-    return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == fn.id), None)
 
 
 def _loader_call(tree: ast.Module, loop: ast.For) -> ast.Call | None:
@@ -63,7 +54,7 @@ def padded_widths(ctx: Context, f: Finding, mask: TensorFacts) -> bool:
         for loop in (n for n in src.nodes(tree, ast.For) if isinstance(n.target, ast.Tuple)):
             slot = next((i for i, t in enumerate(loop.target.elts) if isinstance(t, ast.Name) and t.id in names), None)
             loader = _loader_call(tree, loop) if slot is not None else None
-            fn = _collate_def(tree, loader) if loader is not None else None
+            fn = collate_def(tree, loader) if loader is not None else None
             rets = [r for r in ast.walk(fn) if isinstance(r, ast.Return) and isinstance(r.value, ast.Tuple)] \
                 if fn is not None else []
             if len(rets) != 1 or slot >= len(rets[0].value.elts) or not isinstance(rets[0].value.elts[slot], ast.Name):

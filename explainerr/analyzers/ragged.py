@@ -53,6 +53,7 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     f = Finding()
     f.values.update(len_a=len_a, len_b=len_b, lengths=f" ({len_a} and {len_b})" if len_a != "?" else "")
     target = items = call = arg = loader = None
+    loader_made_here = False  # `for batch in DataLoader(data, ...)`: the loop makes the loader from a name
     if frame is not None and frame.statement:
         try:
             stmt = ast.parse(frame.statement.strip()).body[0]
@@ -62,6 +63,8 @@ def ragged_sequences(ctx: Context) -> Finding | None:
             target = stmt.targets[0].id
         if isinstance(stmt, ast.For) or (frame.node or "").startswith("next("):
             loader = _iterated(stmt.iter if isinstance(stmt, ast.For) else None, frame.node)
+        loader_made_here = (isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call)
+                            and src.call_name(stmt.iter).endswith("DataLoader"))
         keys = re.findall(r"""\[\s*["'](\w+)["']\s*\]""", frame.node or frame.statement or "")
         items = keys[0] if keys else g.get("key")
         try:
@@ -86,7 +89,7 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     if collator is not None:
         subject = f"`{collator[2]}`"
     elif collated:
-        subject = (f"a DataLoader over `{loader}` (default collate)" if _loader_made_in_loop(frame)
+        subject = (f"a DataLoader over `{loader}` (default collate)" if loader_made_here
                    else f"the DataLoader `{loader}` (default collate)")
         f.facts.add(COLLATE)
     elif in_collate and dataset:
@@ -267,16 +270,6 @@ def _only_dataset(ctx: Context) -> str | None:
              if isinstance(c, ast.ClassDef) and any(isinstance(m, ast.FunctionDef) and m.name == "__getitem__"
                                                     for m in c.body)]
     return found[0] if len(found) == 1 else None
-
-
-def _loader_made_in_loop(frame: FrameFacts | None) -> bool:
-    """`for batch in DataLoader(data, ...)`: the loop makes the loader from a name."""
-    try:
-        stmt = ast.parse((frame.statement or "").strip()).body[0] if frame is not None else None
-    except (SyntaxError, IndexError):
-        return False
-    return (isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call)
-            and src.call_name(stmt.iter).endswith("DataLoader"))
 
 
 def _iterated(node: ast.AST | None, text: str | None) -> str | None:

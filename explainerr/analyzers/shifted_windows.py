@@ -61,8 +61,8 @@ def shifted_window(ctx: Context) -> Finding | None:
                 if abs(a.lineno - b.lineno) > 3:
                     continue
                 hit = _pair(a, b) or _pair(b, a)
-                scope = _scope(tree, a)
-                if hit is not None and scope is _scope(tree, b):
+                scope = src.enclosing_scope(tree, a.lineno)
+                if hit is not None and scope is src.enclosing_scope(tree, b.lineno):
                     found.append((file, tree, scope, a, b, hit))
     if len(found) != 1:
         return None
@@ -82,9 +82,3 @@ def shifted_window(ctx: Context) -> Finding | None:
                           src.segment(file, start), src.segment(file, length), shift, na, nb)
     return f
 
-
-def _scope(tree: ast.Module, node: ast.AST) -> ast.AST:
-    """The innermost function around `node`, else the module."""
-    around = [d for d in src.nodes(tree, ast.FunctionDef, ast.AsyncFunctionDef)
-              if d.lineno <= node.lineno <= (d.end_lineno or d.lineno)]
-    return max(around, key=lambda d: d.lineno, default=tree)

@@ -10,16 +10,7 @@ import ast
 from .. import source as src
 from ..facts import Context
 from .classes import user_files
-
-
-def _collate(tree: ast.Module, loader: ast.Call) -> ast.FunctionDef | None:
-    kw = src.keyword(loader, "collate_fn")
-    fn = kw.value if kw is not None else None
-    if isinstance(fn, ast.Call) and src.call_name(fn).split(".")[-1] == "partial" and fn.args:
-        fn = fn.args[0]
-    if not isinstance(fn, ast.Name):
-        return None
-    return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == fn.id), None)
+from .collators import collate_def
 
 
 def _returned(fn: ast.FunctionDef, place: int) -> ast.expr | None:
@@ -58,7 +49,7 @@ def example_part(ctx: Context, place: int) -> tuple[str, ast.stmt, ast.expr] | N
         if len(getitems) != 1 or not loaders:
             continue
         at = place
-        collates = {fn for fn in (_collate(tree, c) for c in loaders) if fn is not None}
+        collates = {fn for fn in (collate_def(tree, c) for c in loaders) if fn is not None}
         if len(collates) > 1:
             continue
         if collates:

@@ -165,12 +165,12 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
             f, _, node = origin
             tree = src.tree_of(f.file)
             for c in ([node] if isinstance(node, ast.Call) else []) + list(src.calls(node) if node is not None else ()):
-                if _tokenizes(c, ctx, tree):
+                if tokenizes(c, ctx, tree):
                     return f.file, c
                 helper = _user_def(tree, c)
                 for ret in (r for r in ast.walk(helper) if isinstance(r, ast.Return) and r.value is not None) \
                         if helper is not None else ():
-                    hit = next((x for x in src.calls(ret.value) if _tokenizes(x, ctx, tree)), None)
+                    hit = next((x for x in src.calls(ret.value) if tokenizes(x, ctx, tree)), None)
                     if hit is not None:
                         return f.file, hit
     for fr in ctx.user_frames():
@@ -180,7 +180,7 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
         tree = src.tree_of(file)
         if tree is None:
             continue
-        found = [c for c in src.calls(tree) if _tokenizes(c, ctx, tree)]
+        found = [c for c in src.calls(tree) if tokenizes(c, ctx, tree)]
         if found:
             return file, found[-1]
     return None
@@ -193,7 +193,7 @@ def _user_def(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | None
     return next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.name == name), None)
 
 
-def _tokenizes(call: ast.Call, ctx: Context, tree: ast.Module | None) -> bool:
+def tokenizes(call: ast.Call, ctx: Context, tree: ast.Module | None) -> bool:
     """A tokenizer call, not the user's own function nor a tokenizer's construction."""
     last = src.call_name(call).split(".")[-1]
     return (is_tokenizer_call(call, ctx) and not last[:1].isupper() and last != "from_pretrained"
