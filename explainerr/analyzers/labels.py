@@ -114,7 +114,7 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
         reading = filtered_sibling(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
     if reading is None and a < b:
-        reading = (choice_flags(ctx, a, b) or chunked_apart(ctx, labels, a, b)
+        reading = (choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
                    or fixed_batch_labels(ctx, labels, logits, a))
     if reading is not None:
         f.merge(reading)

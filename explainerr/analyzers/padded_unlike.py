@@ -39,7 +39,7 @@ def _value(ctx: Context, node: ast.AST | None) -> int | None:
 def padded_unlike(ctx: Context, f: Finding, lengths: tuple[int, int] | None) -> bool:
     """Adds the fact, and the hint `padded_unlike` = (file, the unpadded call, the padded call), when the user's
     files hold a tokenizer call padding to max_length equal to one of `lengths` (when the message gives them) and
-    exactly one tokenizer call without padding."""
+    exactly one tokenizer call without padding; high confidence only when the message's lengths tie them."""
     from ..fixes import tokenizes
     padded, unpadded = [], []
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
@@ -65,5 +65,7 @@ def padded_unlike(ctx: Context, f: Finding, lengths: tuple[int, int] | None) -> 
                     unpadded_where=f"`{fn.name}`" if fn is not None else f"line {call.lineno}",
                     padded_call=" ".join(src.segment(pfile, pcall).split()), padded_line=pcall.lineno, padded_len=n)
     f.hints["padded_unlike"] = (file, call, pfile, pcall)
-    f.confidence = "high"
+    # the message's lengths tie the padded call to the batch; without them the two calls are a likely reading
+    if lengths is not None:
+        f.confidence = "high"
     return True

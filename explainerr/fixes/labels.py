@@ -43,6 +43,8 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "shifted-window" in f.facts:
         return _shorter_windows(f), None
     if "choice-flags" in f.facts:
+        if "choice_flags" not in f.hints:
+            return [], None
         file, comp, new = f.hints["choice_flags"]
         return edits_of(src.LineEditor.for_node(file, comp).replace(comp, new)), None
     if "one-hot" in f.facts and labels is not None:
