@@ -55,7 +55,7 @@ def dataset_origin(ctx: Context, key: str, expr: str | None = None) -> list[Orig
         if not steps:
             continue
         steps = [replace(o, expr=shown) for o in steps]
-        attrs = [a for o in steps for a in re.findall(r"\bself\.(\w+)", o.source)]
+        attrs = [a for o in steps for a in re.findall(r"\bself\.(\w+)", _entry_text(o.source, key))]
         tree = src.tree_of(file)
         init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
         params: list[str] = []
@@ -74,8 +74,45 @@ def dataset_origin(ctx: Context, key: str, expr: str | None = None) -> list[Orig
             _add(steps, frame, built[0], shown)
             if init is not None:
                 _constructor_args(frame, tree, init, built, params, shown, steps)
-        return steps
+        return list({(o.file, o.line): o for o in steps}.values())
     return []
+
+
+def item_entry(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.expr] | None:
+    """(file, statement, value) where the user's Dataset's `__getitem__` gives `key` its value: a dict literal's
+    entry (`{..., "labels": self.stars[i]}`) or an item assignment (`item["labels"] = ...`)."""
+    for file, cls in user_datasets(ctx):
+        item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
+        tree = src.tree_of(file)
+        if item is None or tree is None:
+            continue
+        for n in src.walk_scope(item):
+            value = None
+            if isinstance(n, ast.Dict):
+                value = next((v for k, v in zip(n.keys, n.values) if isinstance(k, ast.Constant) and k.value == key),
+                             None)
+            elif (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript)
+                  and isinstance(n.targets[0].slice, ast.Constant) and n.targets[0].slice.value == key):
+                value = n.value
+            stmt = src.statement_at(tree, value.lineno) if value is not None else None
+            if stmt is not None:
+                return file, stmt, value
+    return None
+
+
+def _entry_text(line: str, key: str) -> str:
+    """Of a step's one-line source, the part that makes `key` when it is a dict literal holding other keys too
+    (`return {**self.enc[i], "labels": self.stars[i]}` → `self.stars[i]`); the whole line otherwise."""
+    try:
+        tree = ast.parse(line.strip())
+    except SyntaxError:
+        return line
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Dict):
+            for k, v in zip(n.keys, n.values):
+                if isinstance(k, ast.Constant) and k.value == key:
+                    return ast.unparse(v)
+    return line
 
 
 #: Keys a tokenizer's encoding holds: an item built from one (`{k: v[i] for k, v in enc.items()}`) has them.
@@ -123,3 +160,23 @@ def _constructor_args(frame: FrameFacts, tree: ast.Module, init: ast.FunctionDef
             made = src.assignments(tree, arg.id, src.enclosing_scope(tree, stmt.lineno), before=stmt.lineno)
             if made:
                 _add(steps, frame, made[-1].stmt, shown)
+                _returned_part(frame, tree, made[-1].stmt, arg.id, shown, steps)
+
+
+def _returned_part(frame: FrameFacts, tree: ast.Module, stmt: ast.stmt, name: str, shown: str,
+                   steps: list[Origin]) -> None:
+    """When `stmt` gets `name` from a function of the file (`texts, stars = load_reviews(path)`), that
+    function's return line (the part at `name`'s place of an unpacked tuple)."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Name)):
+        return
+    target = stmt.targets[0]
+    position = None
+    if isinstance(target, ast.Tuple):
+        hits = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name]
+        if not hits:
+            return
+        position = hits[0]
+    fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == stmt.value.func.id), None)
+    if fn is not None:
+        _helper_lines(frame, fn, shown, steps, position=position)

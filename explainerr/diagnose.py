@@ -123,7 +123,10 @@ def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
     for index, name in finding.hints.get("trace") or []:  # names an analyzer asks to follow (a loader, a list)
         traced.append(TensorFacts(expr=name, shape=(), dtype="", device="", frame=index))
     found = list(origins(ctx, traced))
-    for expr in from_library:  # a batch entry built by a library (Trainer, collate) from the user's Dataset
+    if not found:  # the tensors an analyzer named, seen only in a library's frames: their names there
+        from_library += [n for t in finding.hints.values() if isinstance(t, TensorFacts) and t.ident
+                         and ctx.frames[t.frame].library for n in ctx.entry_names(t)]
+    for expr in dict.fromkeys(from_library):  # a batch entry built by a library (Trainer, collate) from the user's Dataset
         key = _batch_key(expr)
         if key:
             found += [o for o in dataset_origin(ctx, key, expr) if (o.file, o.line) not in

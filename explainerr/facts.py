@@ -118,6 +118,21 @@ class Context:
                     out.append(name)
         return out
 
+    def entry_names(self, t: TensorFacts) -> list[str]:
+        """library_names of `t`, then the names of the tensors of the raising library frames it was reshaped
+        from (same number of elements, dtype and values: `labels` for the `target` that is `labels.view(-1)`)."""
+        names = self.library_names(t)
+        if t.min is None:
+            return names
+        for f in self.raise_frames():
+            for u in f.tensors:
+                m = re.fullmatch(r'kwargs\["(\w+)"\]', u.expr)
+                name = m.group(1) if m else u.expr
+                if (u.ident != t.ident and u.numel == t.numel and u.dtype == t.dtype and (u.min, u.max) == (t.min, t.max)
+                        and name.isidentifier() and name not in ("input", "args", "self") and name not in names):
+                    names.append(name)
+        return names
+
     def passed_as(self, t: TensorFacts) -> tuple[FrameFacts, CallArg, TensorFacts] | None:
         """The argument of a user call through which tensor `t` entered the library: the innermost user
         frame whose call passes it (by identity), with the user's tensor for it.  When one call passes the

@@ -187,7 +187,7 @@ def _edit_diff(d: Diagnosis) -> list[tuple[str, str]]:
             f"-{e.end_line}" if e.end_line != e.start_line else "")))
         for n in range(e.start_line, e.end_line + 1):
             rows.append(("-", mask_secrets(files.line(e.file, n).rstrip("\n"))))
-        for line in e.replacement.split("\n"):
+        for line in e.replacement.split("\n") if e.replacement else []:  # an empty replacement deletes
             rows.append(("+", line))
     return rows
 

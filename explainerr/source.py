@@ -368,6 +368,16 @@ def insert_after(file: str, stmt: ast.stmt, text: str) -> Edit | None:
     return Edit(file=file, start_line=first, end_line=last, replacement=replacement)
 
 
+def remove_statement(file: str, stmt: ast.stmt) -> Edit | None:
+    """An edit that deletes statement `stmt` (its whole lines), when the file still parses without it and no
+    other statement shares its lines."""
+    first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
+    text = "".join(files.line(file, n) for n in range(first, last + 1))
+    if text.strip() != (segment(file, stmt) or "").strip() or not parses_in_file(file, first, last, ""):
+        return None
+    return Edit(file=file, start_line=first, end_line=last, replacement="")
+
+
 def insert_before(file: str, stmt: ast.stmt, text: str) -> Edit | None:
     """An edit that adds `text` (same indentation) before statement `stmt`, keeping it."""
     first, last = stmt.lineno, stmt.end_lineno or stmt.lineno

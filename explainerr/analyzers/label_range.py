@@ -103,7 +103,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         else:
             f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
     column = dataset_column(ctx, labels)
-    f.hints.update(labels=labels, n_classes=n_classes, max_label=hi, target=target,
+    f.hints.update(labels=labels, seen_labels=seen, per_example=seen is not None and len(seen.shape) == 1
+                   and seen.shape[0] == logits.shape[0] and len(logits.shape) == 2,
+                   n_classes=n_classes, max_label=hi, target=target,
                    trace=[column] if column is not None else [])
     return f
 

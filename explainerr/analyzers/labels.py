@@ -37,6 +37,7 @@ from .operands import (
     user_model_name,
 )
 from .scene import TOKENIZER, scene_facts
+from .padded_items import padded_items
 from .shifted_windows import shifted_window
 
 ONE_HOT = fact("one-hot", "the labels are one-hot rows (0/1, one column per class)")
@@ -106,7 +107,7 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
     else:
-        reading = (_one_hot(logits_op, labels, a) or _decoder(ctx, logits, labels) or collator_shift(ctx)
+        reading = (_one_hot(logits_op, labels, a) or collator_shift(ctx) or _decoder(ctx, logits, labels)
                    or _token_labels(ctx, logits_op, labels, a, b)
                    or (shifted_window(ctx) if a > b else None) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
@@ -162,6 +163,10 @@ def _user_operands(ctx: Context, logits_op: Operand, labels_op: Operand, a: int,
             logits = a_in
         if labels is None and a_tg is not None and a_tg.numel == b:
             labels = a_tg
+    if labels is None and labels_op.seen is not None:
+        labels = _unflattened(ctx, labels_op.seen)
+    if logits is None and logits_op.seen is not None:
+        logits = _unflattened(ctx, logits_op.seen)
     users = [t for fr in ctx.user_frames() for t in fr.tensors]
     if labels is None and labels_op.seen is None:
         cands = [t for t in users if LABELY.search(t.expr) and t.shape and (
@@ -172,6 +177,19 @@ def _user_operands(ctx: Context, logits_op: Operand, labels_op: Operand, a: int,
             t.shape[0] == a or (len(t.shape) == 3 and t.shape[0] * t.shape[1] == a))]
         logits = cands[0] if cands else None
     return logits, labels
+
+
+def _unflattened(ctx: Context, seen: TensorFacts) -> TensorFacts | None:
+    """When a library model computes the loss from tensors no user frame holds (a Trainer's batch), the
+    tensor of its frames that the loss operand `seen` was flattened from: named (not a positional slot or a
+    loss's `input`/`target`), more dimensions, the same number of elements, dtype and values."""
+    for f in reversed(ctx.raise_frames()):  # outermost first: the model's forward
+        for u in f.tensors:
+            if (u.ident != seen.ident and u.expr.isidentifier() and u.expr not in ("input", "target", "self")
+                    and len(u.shape) > len(seen.shape) and u.numel == seen.numel and u.dtype == seen.dtype
+                    and (u.min, u.max) == (seen.min, seen.max)):
+                return u
+    return None
 
 
 def _class_ids_shape(logits_op: Operand, labels: TensorFacts | None, in_shape: tuple[int, ...],
@@ -227,13 +245,29 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
     e = evidence(ids) if kind == PADDED else None
     if e:  # where the inputs were padded, the labels should be too
         f.evidence.append(e)
+    if kind == PADDED and ids is not None:
+        _padded_where(ctx, f, labels, ids)
     return f
+
+
+def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> None:
+    """Where labels padded past the batch were padded: the user's collate function (both are its keys), or the
+    user's Dataset when a library's collator made the batch."""
+    keys = [re.fullmatch(r'\w+\["(\w+)"\]', t.expr) for t in (labels, ids)]
+    if all(keys):
+        collator_width(ctx, f, keys[0].group(1), keys[1].group(1))
+    elif ctx.frames[labels.frame].library and labels.min is not None:
+        items = padded_items(ctx, labels.min)
+        if items is not None:
+            f.merge(items)
 
 
 def _ids_beside(ctx: Context, labels: TensorFacts, width: int | None) -> TensorFacts | None:
     """The integer inputs of the labels' batch: same rows, another number of positions (`width` when the
     logits tell it), not named like labels."""
     users = [t for fr in ctx.user_frames() for t in fr.tensors]
+    if ctx.frames[labels.frame].library:  # a library's model got the batch: its other inputs are beside them there
+        users += [t for t in ctx.frames[labels.frame].tensors if not t.expr.startswith(("kwargs", "args"))]
     return next((t for t in users if t.is_integer and len(t.shape) == 2 and t.shape[0] == labels.shape[0]
                  and t.shape[1] != labels.shape[1] and (width is None or t.shape[1] == width)
                  and t.ident != labels.ident and not LABELY.search(t.expr)), None)
@@ -284,9 +318,7 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         # wider than the batch and padded with a negative label: padded to a fixed length, not made per word
         f.facts.add(PADDED)
         f.values.update(seq_logits=ids.shape[1], pad_label=labels.min)
-        keys = [re.fullmatch(r'\w+\["(\w+)"\]', t.expr) for t in (labels, ids)]
-        if all(keys):
-            collator_width(ctx, f, keys[0].group(1), keys[1].group(1))
+        _padded_where(ctx, f, labels, ids)
     elif labels.shape[1] < ids.shape[1] and (left := part_left_out(ctx, ids.shape[1] - labels.shape[1])):
         f.merge(left)  # the labels' list leaves out a part the inputs' list has (an end-of-sequence id)
     elif TOKENIZER in scene_facts(ctx):

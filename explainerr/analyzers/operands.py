@@ -141,6 +141,9 @@ def describe_library_loss(ctx: Context, f: Finding, op: Operand) -> None:
     f.values.update(model_cls=model.cls, model_name=user_model_name(ctx, model))
     if op.passed_as and op.call is not None:
         f.values["carried"] = f"through `{op.passed_as}` on line {op.call.line}"
+    elif ctx.user is not None and ctx.user.node and not ctx.user.tensors:
+        # no user frame holds the batch: a library's loop (`trainer.train()`) built it and called the model
+        f.values["carried"] = f"in a batch built inside `{' '.join(ctx.user.node.split())}` (line {ctx.user.line})"
     else:
         f.values["carried"] = "from your call"
 

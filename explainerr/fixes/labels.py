@@ -11,6 +11,7 @@ from ..analyzers.classes import assigned_call
 from ..analyzers.filtered import filter_like
 from ..analyzers.label_sources import labels_maker
 from ..analyzers.operands import user_model_name
+from ..batches import item_entry
 from ..facts import Context
 from ..model import Edit, FrameFacts
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
@@ -272,9 +273,30 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
     if "collator-width" in f.facts:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new))
+    if "padded-items" in f.facts:
+        return _items_unpadded(f)
     if logits is None:
         return []
     return _replace_labels(ctx, labels, f"{labels.expr}[:, :{logits.expr}.size(1)]")
+
+
+def _items_unpadded(f: Finding) -> list:
+    """The Dataset's own padding of the labels dropped, and the collator that pads the inputs replaced by
+    DataCollatorForTokenClassification, which pads the labels to each batch's width too (with the user's pad
+    label when it is not -100)."""
+    from .lengths import token_classification_collator
+    item = f.hints["padded_items"]
+    pad = f.values.get("pad_label")
+    collate = token_classification_collator(item.file, item.collator,
+                                            "" if pad in (None, -100) else f"label_pad_token_id={pad}")
+    if not collate:
+        return []
+    if item.padded is not None:
+        dropped = src.LineEditor.for_node(item.file, item.stmt).replace(item.padded,
+                                                                        src.segment(item.file, item.kept)).edit()
+    else:
+        dropped = src.remove_statement(item.file, item.stmt)
+    return [dropped, *collate] if dropped is not None else []
 
 
 @locator("class-dim")
@@ -331,6 +353,14 @@ def label_range(ctx: Context, f: Finding) -> Located:
         if made is not None:
             file, stmt, call = made
             return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f"{src.segment(file, call)} - 1")), None
+    if "one-based" in variants and labels is None and f.hints.get("per_example"):
+        entry = item_entry(ctx, "labels")  # a library loop's batch: 0-based where the Dataset gives each label
+        if entry is not None:
+            file, stmt, value = entry
+            text = src.segment(file, value)
+            simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+            return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{text} - 1" if simple
+                                                                             else f"({text}) - 1")), None
     if "negative" in variants:
         target = f.hints.get("target")
         for fr in ctx.user_frames():

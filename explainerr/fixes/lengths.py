@@ -149,13 +149,19 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
 
 
 def _token_classification_collator(f: Finding) -> list[Edit]:
-    """`DataCollatorWithPadding(tokenizer)` → `DataCollatorForTokenClassification(tokenizer)`, imported on
-    the edited statement's first line."""
     file, call, _ = f.hints["collator"]
+    return token_classification_collator(file, call)
+
+
+def token_classification_collator(file: str, call: ast.Call, keywords: str = "") -> list[Edit]:
+    """`DataCollatorWithPadding(tokenizer)` → `DataCollatorForTokenClassification(tokenizer)` (with `keywords`
+    added), imported on the edited statement's first line."""
     stmt = statement_of_file(file, call)
     if stmt is None:
         return []
     e = src.LineEditor.for_node(file, stmt).replace(call.func, "DataCollatorForTokenClassification")
+    if keywords:
+        e.add_keywords(call, keywords)
     made = e.edit()
     if made is None:
         return []
