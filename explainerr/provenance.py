@@ -88,6 +88,12 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "DataLoader":
                 _loader_lines(frame, tree, it, t.expr, steps, position)  # `for batch in DataLoader(...)`
                 break
+            helper = _user_function(tree, it, loop.lineno) if isinstance(it, ast.Call) else None
+            if helper is not None and any(isinstance(n, ast.Yield) for n in ast.walk(helper)):
+                _helper_lines(frame, helper, t.expr, steps, position=position)  # `for x, y in batches(rows)`
+                position = None
+                name, line = _iterated_name(loop.iter), loop.lineno  # then the data it was given
+                continue
             name, line = _iterated_name(loop.iter), loop.lineno
             continue
         if name in frame.params and name != "self":
@@ -238,11 +244,13 @@ def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list
     """A helper's return statement, preceded by the assignment of the first local its return uses (for
     `batch["labels"]` and a returned dict, the local behind the "labels" entry; for a returned tuple unpacked
     by a loop, the item at the unpacked place)."""
-    returns = [n for n in src.statements(fn) if isinstance(n, ast.Return) and n.value is not None]
+    returns = [n for n in src.statements(fn) if isinstance(n, ast.Return) and n.value is not None] or [
+        n for n in src.statements(fn) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Yield)
+        and n.value.value is not None]  # a generator's `yield`
     if not returns:
         return
     ret = max(returns, key=lambda n: n.lineno)
-    value: ast.AST = ret.value
+    value: ast.AST = ret.value.value if isinstance(ret, ast.Expr) else ret.value
     function = name or fn.name
     if position is not None and isinstance(value, ast.Tuple) and position < len(value.elts):
         value = value.elts[position]

@@ -373,10 +373,35 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
     for file, tree, call, arg, _ in hits:  # `nn.Linear(hidden, num_classes)` with num_classes an __init__ parameter
         if not isinstance(arg, ast.Name):
             continue
+        init = src.enclosing_scope(tree, call.lineno)
+        if isinstance(init, ast.FunctionDef) and _sizes_more(init, arg.id):
+            # the parameter sizes other layers too (an LSTM's hidden size and the head over it): changing it
+            # where the class is built changes them all, so the layer's own argument is the place
+            stmt = src.statement_at(tree, call.lineno)
+            if stmt is not None:
+                return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
+            continue
         site = _argument_site(ctx, file, tree, call, arg.id, n)
         if site is not None:
             return site
     return None
+
+
+def _sizes_more(fn: ast.FunctionDef, name: str) -> bool:
+    """Whether `fn` (an `__init__`) reads its parameter `name` in more than one call."""
+    if name not in {a.arg for a in fn.args.args}:
+        return False
+    return sum(1 for c in src.nodes(fn, ast.Call) if any(_reads(a, name) for a in [*c.args, *(k.value for k in
+                                                                                          c.keywords)])) > 1
+
+
+def _reads(node: ast.AST, name: str) -> bool:
+    """Whether `node` reads `name` outside any call nested in it (`2 * hidden`, not `nn.Linear(hidden, 3)`)."""
+    if isinstance(node, ast.Name):
+        return node.id == name
+    if isinstance(node, ast.Call):
+        return False
+    return any(_reads(child, name) for child in ast.iter_child_nodes(node))
 
 
 def _uses_of(tree: ast.Module, name: str) -> int:

@@ -204,9 +204,16 @@ def labels_maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, as
     for step in trace(ctx, t):
         tree = src.tree_of(step.file)
         stmt = src.statement_at(tree, step.line) if tree is not None else None
-        if not isinstance(stmt, (ast.Assign, ast.Return)) or stmt.value is None:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield) and stmt.value.value is not None:
+            value = stmt.value.value  # a generator's `yield`
+        elif not isinstance(stmt, (ast.Assign, ast.Return)) or stmt.value is None:
             continue
-        value = stmt.value
+        else:
+            value = stmt.value
+        if isinstance(value, ast.Tuple):  # `return ids, torch.tensor(labels)`: the one part made from values
+            made = [e for e in value.elts if isinstance(e, ast.Call) and _MAKERS.match(src.call_name(e))
+                    and re.search(r"label|target|tag|gold|\by\b", src.segment(step.file, e) or "", re.I)]
+            value = made[0] if len(made) == 1 else value
         if isinstance(value, ast.Dict):
             value = next((v for k, v in zip(value.keys, value.values)
                           if isinstance(k, ast.Constant) and k.value == key), None)

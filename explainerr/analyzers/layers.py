@@ -17,7 +17,7 @@ from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import SizeSite, keyword_site, layer_site, module_defs, static_int
 from .label_range import CONFIG_FIELD
 from .layer_parts import count_expr, joined_parts, layer_path, own_layer_site, path_expr, static_count
-from .sentence_width import sentence_width
+from .sentence_width import owner_site, previous_module, sentence_width
 
 ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames has hidden_size equal to the input's "
                                         "width (`encoder`)")
@@ -101,6 +101,11 @@ def layer_input_width(ctx: Context) -> Finding | None:
                       ident=layer.ident if layer is not None else None) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
                      follow_names=False) or own_layer_site(ctx, path, tuple(LAYERS), position, param)
+    if site is None:  # the layer is part of a library module the user built (a sentence-transformers Dense)
+        owned = owner_site(ctx, want)
+        if owned is not None:
+            site = owned[0]
+            previous_module(ctx, f, site, owned[1])
     if site is not None and ENCODER_HIDDEN in f.facts:
         _other_field(ctx, f, site)
     if site is not None:
@@ -195,17 +200,24 @@ def _explain_width(ctx: Context, f: Finding, frame: FrameFacts | None, inp: Tens
     """Why the input has `got` features: a concatenation of parts (a list written out, or one part per item
     of a collection), or an encoder of that hidden size."""
     want = f.values["in_features"]
-    if frame is not None and inp is not None and inp.expr.isidentifier():
+    # `self.dropout(sentence)`: a size-keeping layer around a name; the name's making tells the width
+    text = inp.expr if inp is not None else f.values.get("input") or ""
+    inner = re.fullmatch(r"[\w.]+\((\w+)\)", text)
+    name = inner.group(1) if inner else text
+    if frame is not None and name is not None and name.isidentifier():
         tree = src.tree_of(frame.file)
-        made = src.last_assignment(tree, inp.expr, frame.line) if tree is not None else None
+        made = src.last_assignment(tree, name, frame.line) if tree is not None else None
         joined = joined_parts(frame.file, tree, made.value, made.stmt.lineno) if made is not None else None
         if joined is not None:
             cat, root = joined
-            n = len(cat.args[0].elts) if root is None else (got // want if want and got % want == 0 else 0)
+            listed = cat.args[0] if isinstance(cat.args[0], (ast.List, ast.Tuple)) else None
+            n = (len(listed.elts) if listed is not None else 0) if root is None else (
+                got // want if want and got % want == 0 else 0)
             count = static_count(tree, root) if root is not None else None
             if n > 1 and got % n == 0 and count in (None, n):
                 f.facts.add(CONCATENATED)
-                f.values.update(n_parts=n, part=got // n, concat=" ".join(src.segment(frame.file, cat).split()))
+                f.values.update(n_parts=n, part=got // n, concat=" ".join(src.segment(frame.file, cat).split()),
+                                joined=name)
                 if root is not None:
                     f.facts.add(PARTS_PER_ITEM)
                     f.values.update(parts_of=ast.unparse(root), parts_count=count_expr(root))

@@ -23,6 +23,7 @@ from . import maskroles
 from .batchwalk import collected_fewer, transposed, whole_per_batch
 from .consistency import batch_votes, names
 from .ctor_bound import given_to_constructor
+from .overwritten import overwritten_per_batch
 from .span_sum import span_past_end
 from .scene import DATALOADER
 
@@ -160,6 +161,12 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
     f.hints.update(loop=loop, tensor=base, dim=dim, frame=frame, var=var, offset=offset)
     # how the script reads the indexed thing's size: a numpy array has `.shape[d]`, a tensor `.size(d)`
     f.values["size_expr"] = f"{base}.shape[{dim}]" if tensor is not None and tensor.is_array else f"{base}.size({dim})"
+    overwritten = overwritten_per_batch(ctx, frame, tensor)
+    if overwritten is not None:  # the indexed rows are another batch's: no bound on this loop is right
+        f.merge(overwritten)
+        f.values.setdefault("bound", src.segment(frame.file, loop.iter))
+        f.values["loop_header"] = f"for {src.segment(frame.file, loop.target)} in {src.segment(frame.file, loop.iter)}"
+        return f
     if offset > 0:
         f.facts.add(OFFSET)
     if offset > 0:

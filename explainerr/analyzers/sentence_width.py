@@ -3,8 +3,10 @@
 The encoder's output width is asked of the encoder itself, by the method its installed class has."""
 from __future__ import annotations
 
+import ast
 import sys
 
+from .. import source as src
 from ..facts import Context
 from . import Finding, fact
 from .classes import SizeSite
@@ -12,6 +14,8 @@ from .classes import SizeSite
 SENTENCE_WIDTH = fact("sentence-width", "the layer's size is read from inside `st_encoder` (a SentenceTransformer), "
                                         "whose last module `st_last` ({st_last_cls}) makes its output `hidden` wide")
 _WIDTH_METHODS = ("get_embedding_dimension", "get_sentence_embedding_dimension")
+_TORCH_LAYERS = ("Linear", "LazyLinear", "Bilinear", "Conv1d", "Conv2d", "Conv3d", "Dropout", "Sequential",
+                 "ModuleList", "Identity")
 
 
 def sentence_width(ctx: Context, f: Finding, site: SizeSite | None, got: int) -> None:
@@ -42,3 +46,72 @@ def _width_method() -> str | None:
     if not isinstance(cls, type):
         return None
     return next((name for name in _WIDTH_METHODS if any(name in vars(k) for k in cls.__mro__)), None)
+
+
+PREVIOUS_MODULE = fact("previous-module", "the layer belongs to `owner` ({owner_cls}), built with `{size_param}` = "
+                                          "`size_expr` while the module before it in `pipeline`, `prev` "
+                                          "({prev_cls}), outputs `hidden` features")
+
+
+def owner_site(ctx: Context, want: int) -> tuple[SizeSite, str] | None:
+    """When the layer that raised belongs to a library module the user built (a sentence-transformers `Dense`
+    around its `Linear`): the user's constructor call of that module whose input size (`in_features=`, or its
+    first argument) is `want` or not plain from the text, with the module's class; only when exactly one."""
+    from .classes import static_int, user_files
+    owners = [m for m in ctx.raising_modules() if m.cls not in _TORCH_LAYERS and not m.cls.startswith("Sentence")]
+    for owner in owners:
+        found = []
+        for file in user_files(ctx):
+            tree = src.tree_of(file)
+            for call in src.calls(tree) if tree is not None else ():
+                if src.call_name(call).split(".")[-1] != owner.cls:
+                    continue
+                kw = src.keyword(call, "in_features")
+                arg = kw.value if kw is not None else (call.args[0] if call.args else None)
+                stmt = src.statement_at(tree, call.lineno)
+                if arg is not None and stmt is not None and static_int(ctx, tree, arg) in (want, None):
+                    found.append(SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call)))
+        defined = any(n.name == owner.cls for file in user_files(ctx) for tree in [src.tree_of(file)]
+                      if tree is not None for n in src.nodes(tree, ast.ClassDef))
+        if len(found) == 1 and not defined:  # a class of the user's own is explained by its own code
+            return found[0], owner.cls
+    return None
+
+
+def previous_module(ctx: Context, f: Finding, site: SizeSite, owner_cls: str) -> None:
+    """When the module built at `site` is assigned to a name listed in a `modules=[...]` list after another
+    name whose module's installed class reports its output width: the fact, and `prev_width_expr`
+    (`pooling.get_sentence_embedding_dimension()`)."""
+    stmt = site.stmt
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return
+    name = stmt.targets[0].id
+    tree = src.tree_of(site.file)
+    scope = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+    for lst in (n for n in ast.walk(scope) if isinstance(n, ast.List)) if scope is not None else ():
+        names = [e.id if isinstance(e, ast.Name) else None for e in lst.elts]
+        if name not in names or names.index(name) == 0 or names[names.index(name) - 1] is None:
+            continue
+        prev = names[names.index(name) - 1]
+        made = src.last_assignment(tree, prev, stmt.lineno)
+        if made is None or not isinstance(made.value, ast.Call):
+            return
+        prev_cls = src.call_name(made.value).split(".")[-1]
+        method = _output_width_method(prev_cls)
+        if method is None:
+            return
+        f.facts.add(PREVIOUS_MODULE)
+        f.values.update(owner=name, owner_cls=owner_cls, size_param="in_features", prev=prev, prev_cls=prev_cls,
+                        prev_made=" ".join(src.segment(site.file, made.value).split()), prev_line=made.stmt.lineno,
+                        prev_width_expr=f"{prev}.{method}()", size_expr=src.segment(site.file, site.node))
+        f.confidence = "high"  # the pipeline's own order shows which module's output the layer gets
+        return
+
+
+def _output_width_method(cls_name: str) -> str | None:
+    """The output-width method of the installed sentence-transformers module class `cls_name`."""
+    cls = next((c for n, m in list(sys.modules.items()) if n.startswith("sentence_transformers") and m is not None
+                for c in [vars(m).get(cls_name)] if isinstance(c, type)), None)
+    if cls is None:
+        return None
+    return next((name for name in _WIDTH_METHODS[::-1] if any(name in vars(k) for k in cls.__mro__)), None)

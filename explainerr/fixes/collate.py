@@ -15,10 +15,12 @@ from . import Located
 
 _PAD_COLLATE = """def pad_collate(examples):
     \"\"\"Pad each field's variable-length sequences to the longest in the batch{doc}.\"\"\"
+    from collections.abc import Mapping
+
     import torch
 
     def pad(values, value{pad_default}):
-        if isinstance(values[0], dict):  # a dict per example: each key padded
+        if isinstance(values[0], Mapping):  # a dict (or a tokenizer's encoding) per example: each key padded
             return {{name: pad([v[name] for v in values], value) for name in values[0]}}
         if isinstance(values[0], (list, tuple)):
             values = [torch.tensor(v) for v in values]
@@ -26,7 +28,7 @@ _PAD_COLLATE = """def pad_collate(examples):
             return torch.nn.utils.rnn.pad_sequence(list(values), batch_first=True, padding_value=value)
         return torch.utils.data.default_collate(list(values))
 
-    if isinstance(examples[0], dict):
+    if isinstance(examples[0], Mapping):
         return {{name: pad([e[name] for e in examples]{by_key}) for name in examples[0]}}
     return [pad(list(field){by_position}) for i, field in enumerate(zip(*examples))]
 """
@@ -51,6 +53,9 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
         return [], None
     if stmt is None or src.keyword(call, "collate_fn") is not None:
         return [], None
+    tokenizer = _encodings_tokenizer(ctx, file, call, stmt)
+    if tokenizer is not None:  # the examples are a tokenizer's encodings: its own padding collator
+        return _padding_collator(file, call, stmt, tokenizer), None
     pad = f.values.get("pad_value", "").replace(", padding_value=", "") or "0"
     name = ast.unparse(stmt.targets[0]) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
     targets = target_keys(src.tree_of(file), name)
@@ -72,6 +77,62 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     if not src.parses_in_file(edit.file, edit.start_line, edit.end_line, edit.replacement):
         return [], None
     return [edit], None
+
+
+def _encodings_tokenizer(ctx: Context, file: str, call: ast.Call, stmt: ast.stmt) -> str | None:
+    """The name of a tokenizer bound at the DataLoader's line when the loader's dataset is an instance of a
+    user class whose `__getitem__` returns a tokenizer call's encoding as it is (no entry added to it)."""
+    from . import tokenizes
+    from .checks import bound_names
+    tree = src.tree_of(file)
+    if tree is None or "transformers" not in src.text_of(file):
+        return None
+    data = call.args[0] if call.args else getattr(src.keyword(call, "dataset"), "value", None)
+    if isinstance(data, ast.Name):
+        made = src.last_assignment(tree, data.id, stmt.lineno)
+        data = made.value if made is not None else None
+    if not (isinstance(data, ast.Call) and isinstance(data.func, ast.Name)):
+        return None
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == data.func.id), None)
+    item = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and m.name == "__getitem__"), None) \
+        if cls is not None else None
+    rets = [r for r in src.statements(item) if isinstance(r, ast.Return)] if item is not None else []
+    if len(rets) != 1 or rets[0].value is None:
+        return None
+    value = rets[0].value
+    if isinstance(value, ast.Name):
+        if any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                                                 and t.value.id == value.id for t in n.targets)
+               and _listy(tree, n.value, n.lineno) for n in ast.walk(item)):
+            return None  # a list per example is added to the encoding (per-token labels): not padded by it
+        made = src.last_assignment(tree, value.id, rets[0].lineno)
+        value = made.value if made is not None else None
+    if not (isinstance(value, ast.Call) and tokenizes(value, ctx, tree)):
+        return None
+    bound = bound_names(file, stmt.lineno) or set()
+    names = [o.expr for fr in ctx.frames for o in fr.objects if o.kind == "tokenizer" and o.expr in bound]
+    return names[0] if names else None
+
+
+def _listy(tree: ast.Module, value: ast.AST, line: int) -> bool:
+    """A list literal or comprehension, a list concatenation, or a name last assigned one."""
+    if isinstance(value, ast.Name):
+        made = src.last_assignment(tree, value.id, line)
+        value = made.value if made is not None else None
+    return isinstance(value, (ast.List, ast.ListComp)) or (
+        isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Mult)))
+
+
+def _padding_collator(file: str, call: ast.Call, stmt: ast.stmt, tokenizer: str) -> list[Edit]:
+    """`collate_fn=DataCollatorWithPadding(<tokenizer>)` on the DataLoader, imported on the line before."""
+    made = src.LineEditor.for_node(file, stmt).add_keywords(
+        call, f"collate_fn=DataCollatorWithPadding({tokenizer})").edit()
+    if made is None:
+        return []
+    first = files.line(file, stmt.lineno)
+    indent = first[: len(first) - len(first.lstrip())]
+    return [Edit(file=made.file, start_line=made.start_line, end_line=made.end_line,
+                 replacement=f"{indent}from transformers import DataCollatorWithPadding\n{made.replacement}")]
 
 
 def _choice(var: str, values: dict) -> str:

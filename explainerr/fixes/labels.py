@@ -384,9 +384,27 @@ def label_range(ctx: Context, f: Finding) -> Located:
                         and isinstance(a.value, ast.UnaryOp) and isinstance(a.value.op, ast.USub)
                         and isinstance(a.value.operand, ast.Constant) and -a.value.operand.value == target):
                     return edits_of(src.LineEditor.for_node(file, a).replace(a.value, "-100")), None
+        marked = _negative_marked_ignored(ctx, labels)
+        if marked:
+            return marked, None
     if "too-few-classes" in variants:
         return size_edit(f), None
     return [], None
+
+
+def _negative_marked_ignored(ctx: Context, labels) -> list:
+    """Negative labels reaching a loss that skips -100: where the user's code makes the labels from a list
+    comprehension (`torch.tensor([r["label"] for r in rows])`), each negative label becomes -100."""
+    from ..analyzers.labels import ignores_minus_100
+    made = labels_maker(ctx, labels) if labels is not None else None
+    if made is None or not ignores_minus_100(ctx):
+        return []
+    file, stmt, call = made
+    comp = call.args[0] if call.args else None
+    if not isinstance(comp, ast.ListComp):
+        return []
+    elt = src.segment(file, comp.elt)
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(comp.elt, f"-100 if {elt} < 0 else {elt}"))
 
 
 def size_edit(f: Finding) -> list:

@@ -35,8 +35,10 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         if "encoder-hidden" in f.facts else None
     if value is None and f.values.get("st_width_expr") and readable_at(site.file, site.line, f.values["st_encoder"]):
         value = f.values["st_width_expr"]
+    if value is None and f.values.get("prev_width_expr") and readable_at(site.file, site.line, f.values["prev"]):
+        value = f.values["prev_width_expr"]
     if value is None:
-        value = _per_item(f, site) or _scaled(ctx, site, hidden) or str(hidden)
+        value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features")) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
 
 
@@ -55,15 +57,16 @@ def _per_item(f: Finding, site) -> str | None:
     return f"{count} * {size}"
 
 
-def _scaled(ctx: Context, site, hidden: int) -> str | None:
+def _scaled(ctx: Context, site, hidden: int, current: int | None = None) -> str | None:
     """`2 * HIDDEN_SIZE` written for a width of 3 * HIDDEN_SIZE, or `HID` for 2 * HID: the factor changed,
-    the name kept."""
+    the name kept (a name whose value the text does not give, such as a parameter, is the layer's `current`
+    size)."""
     node = site.node
     tree = src.tree_of(site.file)
     if tree is None:
         return None
     if isinstance(node, ast.Name):  # `HID` for a width of 2 * HID
-        unit = static_int(ctx, tree, node)
+        unit = static_int(ctx, tree, node) or current
         return f"{hidden // unit} * {node.id}" if unit and unit != hidden and hidden % unit == 0 else None
     if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
         return None

@@ -301,11 +301,35 @@ def _made_elsewhere(ctx: Context, tok_call: ast.Call) -> bool:
     return False
 
 
+def _collected_over_batches(f: Finding) -> list[Edit]:
+    """`preds = <value>` in the batch loop → `preds.extend(<value>)`, with `preds = []` before the loop; none
+    when the loop itself reads the batch's result after that line."""
+    from ..analyzers.overwritten import read_in_loop
+    file, assign, loop = f.hints["overwritten"]
+    name = assign.targets[0].id
+    if read_in_loop(loop, assign, name):
+        return []
+    first = files.line(file, assign.lineno)
+    indent = first[: len(first) - len(first.lstrip())]
+    value = src.segment(file, assign.value)
+    if value is None:
+        return []
+    moved = Edit(file=file, start_line=assign.lineno, end_line=assign.end_lineno or assign.lineno,
+                 replacement=f"{indent}{name}.extend({value})")
+    header = files.line(file, loop.lineno).rstrip("\n")
+    lead = header[: len(header) - len(header.lstrip())]
+    made = Edit(file=file, start_line=loop.lineno, end_line=loop.lineno,
+                replacement=f"{lead}{name} = []\n{header}")  # the header line kept whole, a line put before it
+    return [made, moved]
+
+
 @locator("loop-bound")
 def loop_bound(ctx: Context, f: Finding) -> Located:
     """Stored positions filtered to the tensor's length; a tensor that disagrees with its batch rebuilt from
     the batch; else the loop bounded by the tensor's own size, less the index's offset."""
     frame, bound, values = f.hints.get("frame"), f.hints.get("bound"), f.hints.get("values")
+    if "overwritten-per-batch" in f.facts:
+        return _collected_over_batches(f), None
     if frame is not None and f.hints.get("offset_twice"):
         return _index_without_offset(frame, f), None
     if frame is not None and values is not None:

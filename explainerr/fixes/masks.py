@@ -31,6 +31,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _keep_whole_encoding(f), None
     if "reordered-apart" in f.facts:
         return _reorder_mask_too(f), None
+    if "mask-before-specials" in f.facts:
+        sized = f.hints["mask_before_specials"]
+        return edits_of(src.LineEditor.for_node(sized.file, sized.stmt).replace(sized.len_arg, sized.ids)), None
     if "padded-widths" in f.facts:
         return _pad_mask_to_batch(f), None
     if "collator-width" in f.facts:
