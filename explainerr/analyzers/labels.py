@@ -37,6 +37,7 @@ from .operands import (
     user_model_name,
 )
 from .scene import TOKENIZER, scene_facts
+from .folded import folded_by_model
 from .padded_items import padded_items
 from .shifted_windows import shifted_window
 
@@ -86,6 +87,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     elif a is None or b is None or a == b:
         return None
     logits, labels = (unreshaped(ctx, t) for t in _user_operands(ctx, logits_op, labels_op, a, b))
+    if not multi and folded_by_model(ctx, logits, labels, a, b):
+        return None  # the model folded a leftover dimension into its rows: the labels fit the batch
     f = Finding()
     f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else None,
                     logits=logits.expr if logits else None)
