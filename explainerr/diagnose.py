@@ -124,7 +124,8 @@ def _origins(ctx: Context, finding: Finding) -> tuple[Origin, ...]:
         traced.append(TensorFacts(expr=name, shape=(), dtype="", device="", frame=index))
     found = list(origins(ctx, traced))
     if not found:  # the tensors an analyzer named, seen only in a library's frames: their names there
-        from_library += [n for t in finding.hints.values() if isinstance(t, TensorFacts) and t.ident
+        seen = [t for fr in ctx.raise_frames() for t in fr.tensors if t.expr in from_library]
+        from_library += [n for t in [*finding.hints.values(), *seen] if isinstance(t, TensorFacts) and t.ident
                          and ctx.frames[t.frame].library for n in ctx.entry_names(t)]
     for expr in dict.fromkeys(from_library):  # a batch entry built by a library (Trainer, collate) from the user's Dataset
         key = _batch_key(expr)

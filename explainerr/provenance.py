@@ -62,18 +62,25 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
     name = root_name(t.expr)
     line = frame.line
     position = None  # the place of the name in the tuple a `for` unpacked it from (a batch's fields)
+    followed: set[int] = set()  # the assignments already followed (one is never followed twice)
     while name and len(steps) < MAX_STEPS:
         tree = src.tree_of(frame.file)
         if tree is None:
             break
         scope = src.enclosing_scope(tree, line)
         found = src.assignments(tree, name, scope, before=line)
-        found = [a for a in found if a.stmt.lineno < line or (a.stmt.lineno == line and line != frame.line)]
+        found = [a for a in found if (a.stmt.lineno < line or (a.stmt.lineno == line and line != frame.line))
+                 and id(a.stmt) not in followed]
         loop = _loop_over(tree, name, line, scope)
         if found and (loop is None or found[-1].stmt.lineno > loop.lineno):
             a = found[-1]
             _writes_since(frame, tree, scope, name, a.stmt.lineno, line, t.expr, steps)
             _add(steps, frame, a.stmt, t.expr)
+            followed.add(id(a.stmt))
+            passed = _prepared(a.stmt, name)
+            if passed is not None:  # `model, loader = accelerator.prepare(model, loader)`: the same object, wrapped
+                name, line = passed, a.stmt.lineno
+                continue
             if position is None and isinstance(a.stmt, ast.Assign) and len(a.stmt.targets) == 1:
                 position = _unpacked_position(a.stmt.targets[0], name)  # `codes, flags = prepare(rows)`
             name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps, position), a.stmt.lineno
@@ -116,6 +123,19 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 _add(steps, frame, found[-1].stmt, t.expr)
         break
     return steps
+
+
+def _prepared(stmt: ast.stmt, name: str) -> str | None:
+    """For `a, b = accelerator.prepare(a, b)` (a wrapper that returns its arguments in order), the name passed at
+    `name`'s place."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr == "prepare"):
+        return None
+    target, args = stmt.targets[0], stmt.value.args
+    place = 0 if isinstance(target, ast.Name) and target.id == name else _unpacked_position(target, name)
+    if place is None or place >= len(args) or not isinstance(args[place], ast.Name):
+        return None
+    return args[place].id
 
 
 def _argument_call(frame: FrameFacts, text: str) -> tuple[ast.Module, ast.Call, ast.stmt] | None:
