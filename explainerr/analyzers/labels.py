@@ -257,9 +257,10 @@ def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFact
     """Where labels padded past the batch were padded: the user's collate function (both are its keys), or the
     user's Dataset when a library's collator made the batch."""
     keys = [re.fullmatch(r'\w+\["(\w+)"\]', t.expr) for t in (labels, ids)]
-    if all(keys):
-        collator_width(ctx, f, keys[0].group(1), keys[1].group(1))
-    elif ctx.frames[labels.frame].library and labels.min is not None:
+    if all(keys) and collator_width(ctx, f, keys[0].group(1), keys[1].group(1)):
+        return
+    if (all(keys) or ctx.frames[labels.frame].library) and labels.min is not None:
+        # a library collator made the batch from the user's Dataset, which padded the labels itself
         items = padded_items(ctx, labels.min)
         if items is not None:
             f.merge(items)

@@ -161,7 +161,7 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
     f.hints.update(loop=loop, tensor=base, dim=dim, frame=frame, var=var, offset=offset)
     # how the script reads the indexed thing's size: a numpy array has `.shape[d]`, a tensor `.size(d)`
     f.values["size_expr"] = f"{base}.shape[{dim}]" if tensor is not None and tensor.is_array else f"{base}.size({dim})"
-    overwritten = overwritten_per_batch(ctx, frame, tensor)
+    overwritten = overwritten_per_batch(ctx, frame, tensor, index_expr)
     if overwritten is not None:  # the indexed rows are another batch's: no bound on this loop is right
         f.merge(overwritten)
         f.values.setdefault("bound", src.segment(frame.file, loop.iter))

@@ -35,13 +35,15 @@ def _filled_before(tree: ast.Module, loop: ast.For) -> str | None:
     return None
 
 
-def overwritten_per_batch(ctx: Context, frame: FrameFacts, tensor: TensorFacts | None) -> Finding | None:
-    """The finding when the indexed tensor is `name[i]` (in its frame, or as the argument its caller passed)
-    for a `name` last bound inside an earlier loop that also fills a list, the subscript being after that loop."""
+def overwritten_per_batch(ctx: Context, frame: FrameFacts, tensor: TensorFacts | None,
+                          index_expr: str) -> Finding | None:
+    """The finding when the indexed tensor is a `name` (indexed here by `index_expr`, or `name[i]` passed by the
+    caller) last bound inside an earlier loop that also fills a list, the use being after that loop."""
     from .operands import passed_in
     if tensor is None:
         return None
-    use_frame, text = frame, tensor.expr
+    use_frame = frame
+    text = index_expr if index_expr.startswith(tensor.expr + "[") else f"{tensor.expr}[{index_expr}]"
     given = passed_in(ctx, tensor)
     if given is not None:
         caller = ctx._caller(frame)

@@ -109,9 +109,41 @@ def _encodings_tokenizer(ctx: Context, file: str, call: ast.Call, stmt: ast.stmt
         value = made.value if made is not None else None
     if not (isinstance(value, ast.Call) and tokenizes(value, ctx, tree)):
         return None
+    given = _tokenizer_given(cls, value, data)
+    if given is not None:
+        from ..analyzers.layer_parts import readable_at
+        text = src.segment(file, given)
+        scope = src.enclosing_scope(tree, stmt.lineno)
+        in_method = isinstance(scope, ast.FunctionDef) and scope.args.args and scope.args.args[0].arg == "self"
+        if text and ((in_method and text.startswith("self.")) or readable_at(file, stmt.lineno, text)):
+            return text  # the tokenizer the dataset is given right there
     bound = bound_names(file, stmt.lineno) or set()
     names = [o.expr for fr in ctx.frames for o in fr.objects if o.kind == "tokenizer" and o.expr in bound]
     return names[0] if names else None
+
+
+def _tokenizer_given(cls: ast.ClassDef, call: ast.Call, built: ast.Call) -> ast.expr | None:
+    """The argument of the dataset's construction `built` that `__init__` stores as the `self.<attr>` the item
+    method calls as its tokenizer (`self.tok(text, ...)`)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
+        return None
+    init = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
+    if init is None:
+        return None
+    params = [a.arg for a in init.args.args[1:]]
+    for n in src.statements(init):
+        if not isinstance(n, ast.Assign) or len(n.targets) != 1:
+            continue
+        pairs = zip(n.targets[0].elts, n.value.elts) if isinstance(n.targets[0], ast.Tuple) and isinstance(
+            n.value, ast.Tuple) else [(n.targets[0], n.value)]
+        for target, value in pairs:
+            if (isinstance(target, ast.Attribute) and target.attr == func.attr and isinstance(value, ast.Name)
+                    and value.id in params):
+                kw = src.keyword(built, value.id)
+                place = params.index(value.id)
+                return kw.value if kw is not None else built.args[place] if place < len(built.args) else None
+    return None
 
 
 def _listy(tree: ast.Module, value: ast.AST, line: int) -> bool:
