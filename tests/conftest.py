@@ -18,6 +18,9 @@ import pytest
 os.environ["EXPLAINERR_DEBUG"] = "1"
 os.environ["EXPLAINERR_DEADLINE_MS"] = "0"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# the corpus runs in two worker processes on tiny models: torch's intra-op threads (one per core in each process)
+# only fight each other there, and made the corpus about five times slower; one thread each (inherited)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.pop("EXPLAINERR_KNOWLEDGE", None)
 # the compiled knowledge of this run goes to a fresh folder (inherited by subprocesses), never the user's cache
 os.environ["EXPLAINERR_CACHE_DIR"] = tempfile.mkdtemp(prefix="explainerr-test-cache-")

@@ -168,6 +168,7 @@ def run_cases_batched(cases: Iterable[Path | str], jobs: int = 2, check_fix: boo
     cases = [Path(c).resolve() for c in cases]
     shares = [cases[k::jobs] for k in range(jobs) if cases[k::jobs]]
     env = dict(os.environ, NO_COLOR="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"),  # `jobs` processes: one torch thread each
                PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     env.pop("FORCE_COLOR", None)
     args = [sys.executable, str(Path(__file__).resolve())] + ([] if check_fix else ["--no-fix"])

@@ -40,6 +40,7 @@ def missing_requirements(case: Path) -> list[str]:
 
 def _env() -> dict[str, str]:
     env = dict(os.environ, NO_COLOR="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", EXPLAINERR_DEBUG="1",
+               OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"),  # several workers: one torch thread each
                EXPLAINERR_DEADLINE_MS="0", PYTHONPATH=os.pathsep.join(
                    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
     env.pop("FORCE_COLOR", None)

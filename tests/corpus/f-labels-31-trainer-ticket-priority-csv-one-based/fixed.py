@@ -48,7 +48,7 @@ torch.manual_seed(0)
 model = ElectraForSequenceClassification(ElectraConfig(
     vocab_size=len(tokenizer), embedding_size=16, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
     intermediate_size=64, max_position_embeddings=32, num_labels=PRIORITIES))
-args = TrainingArguments(output_dir=workdir, per_device_train_batch_size=4, num_train_epochs=2, learning_rate=3e-4,
+args = TrainingArguments(output_dir=workdir, per_device_train_batch_size=4, num_train_epochs=1, learning_rate=3e-4,
                          report_to=[], use_cpu=True, save_strategy="no", disable_tqdm=True, seed=0)
 trainer = Trainer(model=model, args=args, train_dataset=TicketDataset(TICKETS, tokenizer))
 trainer.train()

@@ -28,7 +28,7 @@ def synthetic_windows(n):
     return base + 0.1 * torch.randn(n, WINDOW, CHANNELS), labels
 
 
-def fit(model, loader, epochs=3):
+def fit(model, loader, epochs=1):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     for epoch in range(epochs):
         correct = 0
@@ -43,6 +43,6 @@ def fit(model, loader, epochs=3):
 
 
 torch.manual_seed(0)
-X, Y = synthetic_windows(96)
+X, Y = synthetic_windows(32)
 net = ActivityNet(CHANNELS, len(ACTIVITIES))
 fit(net, DataLoader(TensorDataset(X, Y), batch_size=16, shuffle=True))

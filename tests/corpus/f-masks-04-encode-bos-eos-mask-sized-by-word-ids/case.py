@@ -43,7 +43,7 @@ optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
 encoded = [encode(text) for text, _ in REVIEWS]
 targets = torch.tensor([y for _, y in REVIEWS])
 
-for step in range(20):
+for step in range(2):
     for start in range(0, len(encoded), 3):
         rows = encoded[start:start + 3]
         ids = pad_sequence([r[0] for r in rows], batch_first=True, padding_value=PAD_ID)
