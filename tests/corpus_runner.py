@@ -49,7 +49,8 @@ if str(ROOT) not in sys.path:
 from bench._util import trim_traceback  # noqa: E402
 from bench.corpus import CaseResult, apply_edits, cases_in, score_report  # noqa: E402
 
-__all__ = ["ScriptOutcome", "run_script", "analyse", "run_case", "run_cases_batched", "cases_in", "CaseResult"]
+__all__ = ["ScriptOutcome", "run_script", "analyse", "run_case", "run_cases_batched", "cases_in", "CaseResult",
+           "settle_heap"]
 
 
 @dataclass
@@ -201,7 +202,17 @@ def main(argv: list[str]) -> int:
             result = CaseResult(name=Path(arg).name, want="?", stderr=traceback.format_exc())
         stdout.write(json.dumps(dataclasses.asdict(result)) + "\n")
         stdout.flush()
+        settle_heap()
     return 0
+
+
+def settle_heap() -> None:
+    """Collect what the last case left, then freeze the survivors (the libraries' modules and caches) out of
+    the collector's sight: a training loop that calls gc.collect() (the Trainer does, through accelerate, twice
+    per run) then scans only the objects of its own script, not the whole interpreter (about 4x faster)."""
+    import gc
+    gc.collect()
+    gc.freeze()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
+from corpus_runner import settle_heap
 from explainerr.analysis import analyze
 from explainerr.model import Report
 from explainerr.verify import RunContext
@@ -85,6 +86,8 @@ class Forked:
 
 def _child_setup(cwd: str, env: dict[str, str], out: Any, err: Any) -> None:
     os.setsid()
+    import gc
+    gc.freeze()  # the parent's objects are out of the collector's sight: a script's gc.collect() scans its own
     if "torch" in sys.modules:  # OpenMP's pool does not survive a fork: one thread, as DataLoader workers do
         sys.modules["torch"].set_num_threads(1)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
@@ -160,6 +163,7 @@ def split_between_two_processes(fn: Callable[[Any], Any], items: list[Any]) -> l
                     sys.modules["torch"].set_num_threads(1)
                 results = []
                 for item in items[cut:]:
+                    settle_heap()
                     r = guarded(item)
                     if isinstance(r, Exception):
                         r = RuntimeError("".join(traceback.format_exception(r)))
@@ -169,7 +173,10 @@ def split_between_two_processes(fn: Callable[[Any], Any], items: list[Any]) -> l
                 code = 0
             finally:
                 os._exit(code)
-        mine = [guarded(item) for item in items[:cut]]
+        mine = []
+        for item in items[:cut]:
+            settle_heap()
+            mine.append(guarded(item))
         status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         if status != 0:
             raise RuntimeError(f"the forked half of the cases exited with status {status}")

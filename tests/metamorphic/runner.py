@@ -214,6 +214,7 @@ def _worker() -> int:
             out.write("@@pair " + json.dumps(dataclasses.asdict(p)) + "\n")
         out.write(f"@@done {case.name}\n")
         out.flush()
+        corpus_runner.settle_heap()
     return 0
 
 
