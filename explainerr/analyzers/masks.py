@@ -12,7 +12,6 @@ from . import Finding, analyzer, evidence, fact, maskroles
 from .consistency import batch_votes, changed_from, names, operand_shape, size_at
 from .padded_widths import padded_widths
 from .reordered import reordered_apart
-from .special_tokens import mask_before_specials
 from .stale_encoding import stale_encoding
 
 _MASKY = re.compile(r"mask", re.I)
@@ -294,6 +293,7 @@ def _finding(ctx: Context, met: Met) -> Finding:
             f.evidence.append(e)
     f.hints.update(mask=mask, mask_outer=outer, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, other_node=met.other_node)
+    from .special_tokens import mask_before_specials
     if stale_encoding(ctx, f, mask, other) or reordered_apart(ctx, f, mask, other) or (
             mask_before_specials(ctx, f, mask_len, other_len)):
         return f
@@ -429,6 +429,7 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
     if other_len > mask_len and padded_widths(ctx, f, mask):
         return f
+    from .special_tokens import mask_before_specials
     if not stale_encoding(ctx, f, mask, other) and not reordered_apart(ctx, f, mask, other) and not (
             mask_before_specials(ctx, f, mask_len, other_len)):
         from .reshaped import mask_follows

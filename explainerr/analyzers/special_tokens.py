@@ -9,7 +9,6 @@ from typing import Iterator, NamedTuple
 from .. import source as src
 from ..facts import Context
 from . import Finding, fact
-from .classes import user_files
 
 MASK_BEFORE_SPECIALS = fact("mask-before-specials", "the mask is sized by `pieces` (`mask_made`, line `mask_line`) "
                                                     "while the ids add `n_added` special tokens around them "
@@ -66,6 +65,7 @@ def mask_before_specials(ctx: Context, f: Finding, mask_len: int, other_len: int
     """Adds the fact and the hint `mask_before_specials` (a Sized) when exactly one scope of the user's files
     makes a mask `[1] * len(pieces)` and, before it, ids from `pieces` plus `other_len - mask_len` literal
     tokens."""
+    from .classes import user_files
     k = other_len - mask_len
     if k < 1:
         return False
