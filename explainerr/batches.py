@@ -13,7 +13,7 @@ from dataclasses import replace
 from . import source as src
 from .facts import Context
 from .model import FrameFacts, Origin
-from .provenance import _add, _helper_lines
+from .provenance import _add, _helper_lines, _unpacked_position
 
 
 def user_datasets(ctx: Context) -> list[tuple[str, ast.ClassDef]]:
@@ -171,12 +171,9 @@ def _returned_part(frame: FrameFacts, tree: ast.Module, stmt: ast.stmt, name: st
             and isinstance(stmt.value.func, ast.Name)):
         return
     target = stmt.targets[0]
-    position = None
-    if isinstance(target, ast.Tuple):
-        hits = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name]
-        if not hits:
-            return
-        position = hits[0]
+    position = _unpacked_position(target, name) if isinstance(target, ast.Tuple) else None
+    if isinstance(target, ast.Tuple) and position is None:
+        return
     fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == stmt.value.func.id), None)
     if fn is not None:
         _helper_lines(frame, fn, shown, steps, position=position)

@@ -118,19 +118,27 @@ class Context:
                     out.append(name)
         return out
 
-    def entry_names(self, t: TensorFacts) -> list[str]:
-        """library_names of `t`, then the names of the tensors of the raising library frames it was reshaped
-        from (same number of elements, dtype and values: `labels` for the `target` that is `labels.view(-1)`)."""
-        names = self.library_names(t)
-        if t.min is None:
-            return names
-        for f in self.raise_frames():
+    def same_values(self, t: TensorFacts, outermost_first: bool = False) -> list[tuple[str, TensorFacts]]:
+        """(name, tensor) of the raising library frames' other tensors with the same number of elements, dtype
+        and values as `t` (its reshaped copies: `labels` for the `target` that is `labels.view(-1)`), each named
+        as library_names does (`kwargs["labels"]` is `labels`); for a tensor whose values were not read (floats),
+        those with the same number of elements and dtype."""
+        frames = self.raise_frames()
+        out = []
+        for f in (reversed(frames) if outermost_first else frames):
             for u in f.tensors:
                 m = re.fullmatch(r'kwargs\["(\w+)"\]', u.expr)
-                name = m.group(1) if m else u.expr
-                if (u.ident != t.ident and u.numel == t.numel and u.dtype == t.dtype and (u.min, u.max) == (t.min, t.max)
-                        and name.isidentifier() and name not in ("input", "args", "self") and name not in names):
-                    names.append(name)
+                if (u.ident != t.ident and u.numel == t.numel and u.dtype == t.dtype
+                        and (u.min, u.max) == (t.min, t.max)):
+                    out.append((m.group(1) if m else u.expr, u))
+        return out
+
+    def entry_names(self, t: TensorFacts) -> list[str]:
+        """library_names of `t`, then the names of its reshaped copies in the raising library frames."""
+        names = self.library_names(t)
+        for name, _ in self.same_values(t) if t.min is not None else ():
+            if name.isidentifier() and name not in ("input", "args", "self") and name not in names:
+                names.append(name)
         return names
 
     def passed_as(self, t: TensorFacts) -> tuple[FrameFacts, CallArg, TensorFacts] | None:
@@ -151,14 +159,7 @@ class Context:
     def _reshaped_from(self, t: TensorFacts, names: list[str]) -> list[TensorFacts]:
         if t.min is None or not names:
             return []
-        out = []
-        for f in reversed(self.raise_frames()):  # outermost first
-            for u in f.tensors:
-                m = re.fullmatch(r'kwargs\["(\w+)"\]', u.expr)
-                if (u.ident != t.ident and (m.group(1) if m else u.expr) in names and u.numel == t.numel
-                        and u.dtype == t.dtype and (u.min, u.max) == (t.min, t.max)):
-                    out.append(u)
-        return out
+        return [u for name, u in self.same_values(t, outermost_first=True) if name in names]
 
     def _passed(self, t: TensorFacts, names: list[str]) -> tuple[FrameFacts, CallArg, TensorFacts] | None:
         for f in self.user_frames():

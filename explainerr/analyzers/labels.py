@@ -186,13 +186,9 @@ def _unflattened(ctx: Context, seen: TensorFacts) -> TensorFacts | None:
     """When a library model computes the loss from tensors no user frame holds (a Trainer's batch), the
     tensor of its frames that the loss operand `seen` was flattened from: named (not a positional slot or a
     loss's `input`/`target`), more dimensions, the same number of elements, dtype and values."""
-    for f in reversed(ctx.raise_frames()):  # outermost first: the model's forward
-        for u in f.tensors:
-            if (u.ident != seen.ident and u.expr.isidentifier() and u.expr not in ("input", "target", "self")
-                    and len(u.shape) > len(seen.shape) and u.numel == seen.numel and u.dtype == seen.dtype
-                    and (u.min, u.max) == (seen.min, seen.max)):
-                return u
-    return None
+    return next((u for _, u in ctx.same_values(seen, outermost_first=True)  # outermost first: the model's forward
+                 if u.expr.isidentifier() and u.expr not in ("input", "target", "self")
+                 and len(u.shape) > len(seen.shape)), None)
 
 
 def _class_ids_shape(logits_op: Operand, labels: TensorFacts | None, in_shape: tuple[int, ...],

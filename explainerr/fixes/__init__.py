@@ -200,6 +200,18 @@ def tokenizes(call: ast.Call, ctx: Context, tree: ast.Module | None) -> bool:
             and _user_def(tree, call) is None)
 
 
+def imported_before(made: Edit | None, stmt: ast.stmt, name: str) -> list[Edit]:
+    """The edit `made` of statement `stmt` with `from transformers import <name>` put before it, at its
+    indentation (the edited line needs the name); none when there is no edit."""
+    if made is None:
+        return []
+    from .. import files
+    first = files.line(made.file, stmt.lineno)
+    indent = first[: len(first) - len(first.lstrip())]
+    return [Edit(file=made.file, start_line=made.start_line, end_line=made.end_line,
+                 replacement=f"{indent}from transformers import {name}\n{made.replacement}")]
+
+
 def strip_cast(file: str, node: ast.AST) -> str | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
             "long", "int", "float", "to", "type", "byte", "half", "double") and not node.keywords:

@@ -157,14 +157,9 @@ def _listy(tree: ast.Module, value: ast.AST, line: int) -> bool:
 
 def _padding_collator(file: str, call: ast.Call, stmt: ast.stmt, tokenizer: str) -> list[Edit]:
     """`collate_fn=DataCollatorWithPadding(<tokenizer>)` on the DataLoader, imported on the line before."""
-    made = src.LineEditor.for_node(file, stmt).add_keywords(
-        call, f"collate_fn=DataCollatorWithPadding({tokenizer})").edit()
-    if made is None:
-        return []
-    first = files.line(file, stmt.lineno)
-    indent = first[: len(first) - len(first.lstrip())]
-    return [Edit(file=made.file, start_line=made.start_line, end_line=made.end_line,
-                 replacement=f"{indent}from transformers import DataCollatorWithPadding\n{made.replacement}")]
+    from . import imported_before
+    made = src.LineEditor.for_node(file, stmt).add_keywords(call, f"collate_fn=DataCollatorWithPadding({tokenizer})")
+    return imported_before(made.edit(), stmt, "DataCollatorWithPadding")
 
 
 def _choice(var: str, values: dict) -> str:

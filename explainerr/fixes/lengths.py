@@ -17,6 +17,7 @@ from . import (
     edits_of,
     failing_statement,
     frame_at,
+    imported_before,
     locator,
     statement_of,
     tokenizer_call_for,
@@ -162,13 +163,7 @@ def token_classification_collator(file: str, call: ast.Call, keywords: str = "")
     e = src.LineEditor.for_node(file, stmt).replace(call.func, "DataCollatorForTokenClassification")
     if keywords:
         e.add_keywords(call, keywords)
-    made = e.edit()
-    if made is None:
-        return []
-    first = files.line(file, stmt.lineno)
-    indent = first[: len(first) - len(first.lstrip())]
-    text = f"{indent}from transformers import DataCollatorForTokenClassification\n{made.replacement}"
-    return [Edit(file=made.file, start_line=made.start_line, end_line=made.end_line, replacement=text)]
+    return imported_before(e.edit(), stmt, "DataCollatorForTokenClassification")
 
 
 def _pad_like(f: Finding) -> list[Edit]:
