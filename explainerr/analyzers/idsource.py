@@ -182,15 +182,17 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             continue
         story = Story()
         added = [c for c in src.calls(tree) if src.call_name(c).endswith((".add_tokens", ".add_special_tokens"))]
-        if added:
-            call = max(added, key=lambda c: c.lineno)
-            tok = src.call_name(call).rsplit(".", 1)[0]
-            story.values.update(add_call=one_line(file, call), add_where=where(file, call), tokenizer=tok)
+        last_add = max(added, key=lambda c: c.lineno) if added else None
+        if last_add is not None:
+            tok = src.call_name(last_add).rsplit(".", 1)[0]
+            story.values.update(add_call=one_line(file, last_add), add_where=where(file, last_add), tokenizer=tok)
             story.facts |= {ADDED_TOKENS, "tokenizer"}
         for call in src.calls(tree):
             kw = src.keyword(call, "vocab_size")
             m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
-            if m and src.call_name(call).endswith("Config"):
+            # `vocab_size` misses added tokens only when read from the tokenizer they were added to, after that
+            if m and src.call_name(call).endswith("Config") and (last_add is None or (
+                    m.group(1) == story.values["tokenizer"] and call.lineno > last_add.lineno)):
                 story.values.update(config_call=src.call_name(call), tokenizer=m.group(1),
                                     vocab_arg=src.segment(file, kw.value))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}

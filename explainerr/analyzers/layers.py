@@ -102,7 +102,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
                      follow_names=False) or own_layer_site(ctx, path, tuple(LAYERS), position, param)
     if site is None:  # the layer is part of a library module the user built (a sentence-transformers Dense)
-        owned = owner_site(ctx, want)
+        owned = owner_site(ctx, want, f)
         if owned is not None:
             site = owned[0]
             previous_module(ctx, f, site, owned[1])

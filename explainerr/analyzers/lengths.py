@@ -111,6 +111,9 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
         if table.expr.startswith("self.") and table.expr.count(".") == 1:
             _own_table(ctx, f, table.expr.split(".", 1)[1], seq, rows=limit)
     f.hints.update(ids_root=_root(ids.expr) if ids else None, ids_frame=ids.frame if ids else None)
+    if ids is not None:
+        from .prefixed_window import prefixed_window
+        prefixed_window(ctx, f, ids, limit)
     return f
 
 
@@ -255,8 +258,9 @@ def position_overflow(ctx: Context) -> Finding | None:
         f.facts.add(CONFIG_FIELD)
         f.values["config_field"] = field
         f.confidence = "high" if isinstance(seq, int) and seq > max_pos else f.confidence
-        if user_ids is not None and isinstance(max_pos, int):
-            grows_in_loop(ctx, f, user_ids, max_pos, field)
+        if user_ids is not None and isinstance(max_pos, int) and not grows_in_loop(ctx, f, user_ids, max_pos, field):
+            from .prefixed_window import prefixed_window
+            prefixed_window(ctx, f, user_ids, max_pos)
     elif fail.name:
         from .relative import relative_distances
         relative = relative_distances(ctx, fail, f)
@@ -266,6 +270,9 @@ def position_overflow(ctx: Context) -> Finding | None:
                 grows_in_loop(ctx, f, looked_up, fail.num_embeddings, None):
             f.facts.discard(GROW_TABLE)  # a longer table only moves the failure a few steps later
             f.alternatives.clear()
+        elif looked_up is not None and isinstance(fail.num_embeddings, int):
+            from .prefixed_window import prefixed_window
+            prefixed_window(ctx, f, looked_up, fail.num_embeddings)
     return f
 
 

@@ -415,7 +415,7 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
         return
     walked = _walked_with(frame, loop, var, tensor)
     agree = [t for t in walked if bound.value in t.shape and size not in t.shape]
-    source_walked = any(isinstance(n, ast.Subscript) and var in src.names_in(n.slice)
+    source_walked = any(isinstance(n, ast.Subscript) and _indexed_by(n.slice, var)
                         and ast.unparse(n.value) == bound.source for n in ast.walk(loop))
     batch = tensor.shape[0] if dim and len(tensor.shape) >= 2 else None
     if batch is not None and bound.value is not None:
@@ -432,6 +432,19 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     if source_walked and bound.source and _deduplicated_rows(f, frame, tensor, bound.source, var, size):
         return  # the rows map to the items: no narrower loop is an other reading
     f.alternatives.append(Finding(facts={OTHER_SIZE, BAND_AID}, confidence="low"))
+
+
+def _indexed_by(index: ast.AST, var: str) -> bool:
+    """`var` is the index itself or part of its arithmetic (`x[i]`, `x[i + 1]`, `x[:, i]`), not the index of a
+    lookup that gives the index (`names[ids[i]]` is indexed by the value of `ids[i]`, not by `i`)."""
+    todo = [index]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ast.Name) and n.id == var:
+            return True
+        if not isinstance(n, (ast.Subscript, ast.Call)):
+            todo.extend(ast.iter_child_nodes(n))
+    return False
 
 
 _DISTINCT = ("dict.fromkeys", "OrderedDict.fromkeys", "collections.OrderedDict.fromkeys", "set")

@@ -293,9 +293,7 @@ def _finding(ctx: Context, met: Met) -> Finding:
             f.evidence.append(e)
     f.hints.update(mask=mask, mask_outer=outer, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, other_node=met.other_node)
-    from .special_tokens import mask_before_specials
-    if stale_encoding(ctx, f, mask, other) or reordered_apart(ctx, f, mask, other) or (
-            mask_before_specials(ctx, f, mask_len, other_len)):
+    if _made_apart(ctx, f, mask, other, mask_len, other_len):
         return f
     batch = mask.shape[0] if len(mask.shape) >= 2 else None
     votes = batch_votes(ctx, mask, mask_len, other, other_len, batch)
@@ -324,6 +322,16 @@ def _finding(ctx: Context, met: Met) -> Finding:
         if consts and not votes.first:  # the mask's width is a constant of the user's; nothing else has it
             f.confidence = "high"
     return f
+
+
+def _made_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, mask_len: int,
+                other_len: int) -> bool:
+    """The user's code made the mask apart from the ids in a way its source shows: a stale encoding, rows
+    re-indexed without the mask, a mask sized before special tokens, a sequence-first pad."""
+    from .sequence_first import sequence_first
+    from .special_tokens import mask_before_specials
+    return (stale_encoding(ctx, f, mask, other) or reordered_apart(ctx, f, mask, other)
+            or mask_before_specials(ctx, f, mask_len, other_len) or sequence_first(ctx, f, mask, other))
 
 
 def _added_positions(ctx: Context, f: Finding, other: TensorFacts, other_len: int, surplus: int) -> None:
@@ -429,9 +437,7 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
     if other_len > mask_len and padded_widths(ctx, f, mask):
         return f
-    from .special_tokens import mask_before_specials
-    if not stale_encoding(ctx, f, mask, other) and not reordered_apart(ctx, f, mask, other) and not (
-            mask_before_specials(ctx, f, mask_len, other_len)):
+    if not _made_apart(ctx, f, mask, other, mask_len, other_len):
         from .reshaped import mask_follows
         mask_follows(ctx, f, mask, other, mask_len, other_len)
     return f

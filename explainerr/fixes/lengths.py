@@ -28,6 +28,8 @@ from .collate import loader_collate
 
 @locator("truncate")
 def truncate(ctx: Context, f: Finding) -> Located:
+    if "prefixed-window" in f.facts:
+        return _room_for_added(f), None
     limit = f.values.get("max_positions")
     if not isinstance(limit, int):
         return [], None
@@ -67,12 +69,20 @@ def _pad_before_cat(frame: FrameFacts, stmt: ast.stmt, call: ast.Call, dim: int)
 @locator("positions")
 def positions(ctx: Context, f: Finding) -> Located:
     """A table of the user's own grown where its module is built; else the input truncated to it."""
+    if "prefixed-window" in f.facts:
+        return _room_for_added(f), None
     if "grow-table" in f.facts:
         return _grow_table(ctx, f), None
     if "grows-in-loop" in f.facts:
         from .windows import last_positions
         return last_positions(ctx, f), None
     return truncate(ctx, f)
+
+
+def _room_for_added(f: Finding) -> list[Edit]:
+    """`max_length = model.config.n_positions` → `... - 1` when one token is added to every window."""
+    span, fixed = f.hints["prefixed_window"]
+    return edits_of(src.LineEditor.for_node(span.file, span.stmt).replace(span.value, fixed))
 
 
 def _grow_table(ctx: Context, f: Finding) -> list[Edit]:

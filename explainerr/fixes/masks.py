@@ -36,6 +36,12 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(sized.file, sized.stmt).replace(sized.len_arg, sized.ids)), None
     if "padded-widths" in f.facts:
         return _pad_mask_to_batch(f), None
+    if "sequence-first" in f.facts:
+        pad = f.hints["sequence_first"]
+        editor = src.LineEditor.for_node(pad.file, pad.stmt)
+        editor = editor.replace(pad.written.value, "True") if pad.written is not None else (
+            editor.add_keywords(pad.call, "batch_first=True"))
+        return edits_of(editor), None
     if "collator-width" in f.facts:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None

@@ -181,10 +181,10 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                 return sized, None
         if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
             continue
-        target = model_with_config(ctx)
+        tok = src.call_name(last_add).rsplit(".", 1)[0]
+        target = _tokenizer_owner_model(ctx, tree, tok, last_add.lineno) or model_with_config(ctx)
         if not target:
             continue
-        tok = src.call_name(last_add).rsplit(".", 1)[0]
         line = f"{target}.resize_token_embeddings(len({tok}))"
         model_def = src.last_assignment(tree, target.split(".", 1)[0], 10 ** 9)
         add_stmt = src.statement_at(tree, last_add.lineno)
@@ -198,6 +198,30 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         e = src.insert_after(file, anchor, line)
         return ([e] if e else []), line
     return [], None
+
+
+def _tokenizer_owner_model(ctx: Context, tree: ast.Module, tok: str, line: int) -> str | None:
+    """`word_model.auto_model` for tokens added to `word_model.tokenizer`, where `word_model` is built (before
+    `line`) by a library module class that holds both the tokenizer and the transformers model (a
+    sentence-transformers `Transformer`): its child with a config, seen on a module of that class in the frames."""
+    owner = tok.rsplit(".", 1)[0] if tok.endswith(".tokenizer") else None
+    if not owner:
+        return None
+    made = src.last_assignment(tree, owner, line) if owner.isidentifier() else None
+    if made is not None and isinstance(made.value, ast.Call):
+        cls = src.call_name(made.value).split(".")[-1]
+    else:  # `encoder[0].tokenizer`: the module the frames show under that path
+        path = re.sub(r"\[(\d+)\]", r".\1", owner)
+        cls = next((m.cls for fr in ctx.user_frames() for m in fr.modules if m.expr == path), None)
+        if cls is None:
+            return None
+    for fr in ctx.frames:  # a user frame's module, or the `self` of the library's own forward
+        for m in (m for m in fr.modules if m.cls == cls):
+            child = next((c.expr[len(m.expr) + 1:] for c in fr.modules if c.config and c.expr.startswith(m.expr + ".")
+                          and c.expr[len(m.expr) + 1:].isidentifier()), None)
+            if child is not None:
+                return f"{owner}.{child}"
+    return None
 
 
 def _factory_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:

@@ -1,0 +1,116 @@
+"""Tokens added to a window already as long as the position table: the ids fed to the model are made as
+`torch.cat([torch.tensor([bos]), ids[begin:end]])` (or `[bos] + ids[begin:end]`), k tokens added to a slice,
+while the slices are `span` long, where `span` is a name of the user's code holding the model's limit.  Each
+window is then k positions too long; truncating the text cannot help, the span must leave room for the k
+tokens.  Read from the user's source: the line that made the ids, and the name that sizes the slices."""
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+from . import Finding, fact
+
+PREFIXED_WINDOW = fact("prefixed-window", "`window` is made by adding `n_added` tokens to a slice of `sliced` "
+                                          "(`window_made`), and the slices are `span_name` = the model's limit long")
+#: Calls that keep a tensor's length along the sequence: followed to the tensor they are called on.
+_KEEPS_LENGTH = ("unsqueeze", "view", "reshape", "to", "long", "int", "clone", "contiguous")
+#: Calls whose arguments only read a size (never build a model or a table of it).
+_READS_ONLY = ("min", "max", "range", "len", "int", "print", "slice", "abs")
+
+
+class Span(NamedTuple):
+    """The assignment of the name that sizes the windows, and the edit of its value."""
+
+    file: str
+    stmt: ast.stmt
+    value: ast.AST
+    text: str
+
+
+def _parts(value: ast.AST) -> list[ast.AST] | None:
+    """The pieces joined along the sequence: `torch.cat([a, b])`'s list, `a + b`'s operands."""
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _KEEPS_LENGTH:
+        value = value.func.value
+    if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in ("cat", "concat", "concatenate") \
+            and value.args and isinstance(value.args[0], (ast.List, ast.Tuple)):
+        return list(value.args[0].elts)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return [*(_parts(value.left) or [value.left]), value.right]
+    return None
+
+
+def _static_len(node: ast.AST) -> int | None:
+    """`[bos]` → 1; `torch.tensor([a, b])` → 2; None when the length is not written."""
+    if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in ("tensor", "LongTensor", "as_tensor") \
+            and node.args:
+        node = node.args[0]
+    return len(node.elts) if isinstance(node, (ast.List, ast.Tuple)) and not any(
+        isinstance(e, ast.Starred) for e in node.elts) else None
+
+
+def _sizes_something(scope: ast.AST, name: str) -> bool:
+    """`name` is given to a call other than a reader of sizes (`Config(n_positions=name)`)."""
+    for call in (n for n in ast.walk(scope) if isinstance(n, ast.Call)):
+        if src.call_name(call).split(".")[-1] in _READS_ONLY:
+            continue
+        if any(isinstance(a, ast.Name) and a.id == name for a in [*call.args, *(k.value for k in call.keywords)]):
+            return True
+    return False
+
+
+def _span(ctx: Context, limit: int) -> Span | None:
+    """A name holding `limit` in a user frame, assigned in its function (or the module), added to a start
+    somewhere there (`begin + span`), and given to no call that could size the model."""
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        if tree is None:
+            continue
+        for name in ctx.scalar_names(limit, fr):
+            made = src.last_assignment(tree, name, fr.line)
+            if made is None or not isinstance(made.stmt, ast.Assign) or len(made.stmt.targets) != 1:
+                continue
+            scope = src.enclosing_scope(tree, made.stmt.lineno)
+            added = any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add) and any(
+                isinstance(o, ast.Name) and o.id == name for o in (n.left, n.right)) for n in ast.walk(scope))
+            if not added or _sizes_something(tree, name):
+                continue
+            return Span(fr.file, made.stmt, made.value, src.segment(fr.file, made.value))
+    return None
+
+
+def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts, limit: int) -> bool:
+    """Adds the fact, and the hint `prefixed_window` (a Span and the number of added tokens), when `ids` is
+    longer than `limit` by exactly the tokens its making line adds to one slice, and a name sizing the slices
+    holds `limit`."""
+    k = ids.shape[-1] - limit if ids.shape else 0
+    frame = ctx.frames[ids.frame]
+    tree = src.tree_of(frame.file)
+    if not 0 < k <= 4 or tree is None or not ids.expr.isidentifier():
+        return False
+    made = src.last_assignment(tree, ids.expr, frame.line)
+    parts = _parts(made.value) if made is not None else None
+    if not parts:
+        return False
+    slices = [p for p in parts if isinstance(p, ast.Subscript) and isinstance(p.slice, ast.Slice)]
+    lengths = [_static_len(p) for p in parts if p not in slices]
+    if len(slices) != 1 or None in lengths or sum(lengths) != k:  # type: ignore[arg-type]
+        return False
+    span = _span(ctx, limit)
+    if span is None:
+        return False
+    fixed = f"{span.text} - {k}" if isinstance(span.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
+        isinstance(span.value, ast.BinOp) and isinstance(span.value.op, (ast.Add, ast.Sub))) else (
+        str(limit - k) if isinstance(span.value, ast.Constant) else f"({span.text}) - {k}")
+    name = span.stmt.targets[0].id if isinstance(span.stmt.targets[0], ast.Name) else src.segment(span.file, span.stmt.targets[0])
+    f.facts.add(PREFIXED_WINDOW)
+    f.facts.discard("grow-table")  # a larger table would hold the windows, but the span is what was meant
+    f.values.update(window=ids.expr, window_made=" ".join(src.segment(frame.file, made.value).split()),
+                    window_line=made.stmt.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
+                    sliced=src.segment(frame.file, slices[0].value), span_name=name,
+                    span_fixed=f"{name} = {fixed}", span_line=span.stmt.lineno)
+    f.hints["prefixed_window"] = (span, fixed)
+    f.confidence = "high"
+    return True
