@@ -111,9 +111,8 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
         if table.expr.startswith("self.") and table.expr.count(".") == 1:
             _own_table(ctx, f, table.expr.split(".", 1)[1], seq, rows=limit)
     f.hints.update(ids_root=_root(ids.expr) if ids else None, ids_frame=ids.frame if ids else None)
-    if ids is not None:
-        from .prefixed_window import prefixed_window
-        prefixed_window(ctx, f, ids, limit)
+    from .prefixed_window import prefixed_window
+    prefixed_window(ctx, f, ids, limit, seq)
     return f
 
 

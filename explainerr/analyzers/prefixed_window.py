@@ -81,36 +81,63 @@ def _span(ctx: Context, limit: int) -> Span | None:
     return None
 
 
-def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts, limit: int) -> bool:
-    """Adds the fact, and the hint `prefixed_window` (a Span and the number of added tokens), when `ids` is
-    longer than `limit` by exactly the tokens its making line adds to one slice, and a name sizing the slices
-    holds `limit`."""
-    k = ids.shape[-1] - limit if ids.shape else 0
-    frame = ctx.frames[ids.frame]
-    tree = src.tree_of(frame.file)
-    if not 0 < k <= 4 or tree is None or not ids.expr.isidentifier():
-        return False
-    made = src.last_assignment(tree, ids.expr, frame.line)
-    parts = _parts(made.value) if made is not None else None
+def _made_by_parts(file: str, value: ast.AST) -> tuple[ast.Subscript, int] | None:
+    """The one slice among the pieces `value` joins, and the number of tokens the other pieces add."""
+    parts = _parts(value)
     if not parts:
-        return False
+        return None
     slices = [p for p in parts if isinstance(p, ast.Subscript) and isinstance(p.slice, ast.Slice)]
     lengths = [_static_len(p) for p in parts if p not in slices]
-    if len(slices) != 1 or None in lengths or sum(lengths) != k:  # type: ignore[arg-type]
+    if len(slices) != 1 or None in lengths:
+        return None
+    return slices[0], sum(lengths)  # type: ignore[arg-type]
+
+
+def _window_line(ctx: Context, ids: TensorFacts | None, span: Span, k: int) -> tuple[str, ast.stmt, ast.Subscript] | None:
+    """The line that made the windows: the ids' own assignment when the user's frame holds them; else (a batch
+    a library built from the user's Dataset) a line of the user's files that adds k tokens to a slice ending
+    at `start + span`."""
+    if ids is not None and ids.expr.isidentifier() and not ctx.frames[ids.frame].library:
+        frame = ctx.frames[ids.frame]
+        tree = src.tree_of(frame.file)
+        made = src.last_assignment(tree, ids.expr, frame.line) if tree is not None else None
+        found = _made_by_parts(frame.file, made.value) if made is not None else None
+        return (frame.file, made.stmt, found[0]) if found and found[1] == k else None
+    name = span.stmt.targets[0].id if isinstance(span.stmt.targets[0], ast.Name) else None
+    hits = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for stmt in (src.nodes(tree, ast.Assign) if tree is not None else ()):
+            found = _made_by_parts(file, stmt.value)
+            upper = found[0].slice.upper if found else None  # type: ignore[union-attr]
+            if found and found[1] == k and upper is not None and name in src.names_in(upper):
+                hits.append((file, stmt, found[0]))
+    return hits[0] if len(hits) == 1 else None
+
+
+def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: int, seq_len: int | None = None) -> bool:
+    """Adds the fact, and the hint `prefixed_window` (a Span and the number of added tokens), when the ids are
+    longer than `limit` by exactly the tokens the line that made them adds to one slice, and a name sizing the
+    slices holds `limit`."""
+    seq = seq_len if seq_len is not None else (ids.shape[-1] if ids is not None and ids.shape else None)
+    k = seq - limit if isinstance(seq, int) else 0
+    span = _span(ctx, limit) if 0 < k <= 4 else None
+    made = _window_line(ctx, ids, span, k) if span is not None else None
+    if made is None:
         return False
-    span = _span(ctx, limit)
-    if span is None:
-        return False
+    file, stmt, piece = made
     fixed = f"{span.text} - {k}" if isinstance(span.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
         isinstance(span.value, ast.BinOp) and isinstance(span.value.op, (ast.Add, ast.Sub))) else (
         str(limit - k) if isinstance(span.value, ast.Constant) else f"({span.text}) - {k}")
-    name = span.stmt.targets[0].id if isinstance(span.stmt.targets[0], ast.Name) else src.segment(span.file, span.stmt.targets[0])
+    target = span.stmt.targets[0]
+    name = target.id if isinstance(target, ast.Name) else src.segment(span.file, target)
+    window = src.segment(file, stmt.targets[0]) if len(stmt.targets) == 1 else "the windows"
     f.facts.add(PREFIXED_WINDOW)
     f.facts.discard("grow-table")  # a larger table would hold the windows, but the span is what was meant
-    f.values.update(window=ids.expr, window_made=" ".join(src.segment(frame.file, made.value).split()),
-                    window_line=made.stmt.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
-                    sliced=src.segment(frame.file, slices[0].value), span_name=name,
-                    span_fixed=f"{name} = {fixed}", span_line=span.stmt.lineno)
+    f.values.update(window=window, window_made=" ".join(src.segment(file, stmt.value).split()),
+                    window_line=stmt.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
+                    sliced=src.segment(file, piece.value), span_name=name,
+                    span_fixed=f"{name} = {fixed}", span_line=span.stmt.lineno, seq_len=seq)
     f.hints["prefixed_window"] = (span, fixed)
     f.confidence = "high"
     return True

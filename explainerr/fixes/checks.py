@@ -208,7 +208,71 @@ def undefined_in_code(code: str, file: str, line: int) -> set[str]:
     if reads is None:
         return {"<does not parse>"}
     known = bound_names(file, line)
-    return set() if known is None else reads - known
+    missing = set() if known is None else reads - known
+    return missing | {f"self.{a}" for a in _self_attributes(textwrap.dedent(code)) if not _has_attribute(file, line, a)}
+
+
+def _self_attributes(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+            and n.value.id == "self" and isinstance(n.ctx, ast.Load)}
+
+
+def _has_attribute(file: str, line: int, attr: str) -> bool:
+    """`self.<attr>` can exist at file:line: a method of the enclosing class (or of a base class defined in the
+    file) sets or defines it, or a base class that is not the user's has it in its source (read, never run).
+    True when that cannot be told (no class, a base not found)."""
+    tree = src.tree_of(file)
+    cls = src.enclosing_class(tree, line) if tree is not None else None
+    if cls is None:
+        return True
+    own = {c.name: c for c in src.nodes(tree, ast.ClassDef)}
+    todo, seen = [cls], set()
+    while todo:
+        c = todo.pop()
+        if c.name in seen:
+            continue
+        seen.add(c.name)
+        for n in ast.walk(c):
+            if (isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"
+                    and n.attr == attr and isinstance(n.ctx, ast.Store)) or (
+                    isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == attr):
+                return True
+        for base in c.bases:
+            name = ast.unparse(base).split(".")[-1]
+            if name in own:
+                todo.append(own[name])
+            elif name != "object" and not _library_class_has(name, attr):
+                continue
+            elif name != "object":
+                return True
+    return False
+
+
+def _library_class_has(cls_name: str, attr: str) -> bool:
+    """A loaded library class named `cls_name` (or one of its bases) sets `self.<attr>` or defines `attr`;
+    True when no such class is loaded (nothing to tell it by)."""
+    import inspect
+    import re
+    import sys
+    found = [c for m in list(sys.modules.values()) if m is not None
+             for c in [getattr(m, "__dict__", {}).get(cls_name)] if isinstance(c, type)]
+    if not found:
+        return True
+    pattern = re.compile(rf"self\.{re.escape(attr)}\s*[:=]|def {re.escape(attr)}\b")
+    for k in found[0].__mro__:
+        if attr in vars(k):
+            return True
+        try:
+            text = inspect.getsource(k)
+        except (OSError, TypeError):
+            continue
+        if pattern.search(text):
+            return True
+    return False
 
 
 def later_writes(file: str, name: str, after_line: int) -> list[int]:
