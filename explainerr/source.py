@@ -311,10 +311,27 @@ class LineEditor:
         return self
 
     def add_keywords(self, call: ast.Call, text: str) -> "LineEditor":
-        """Append `text` (e.g. `truncation=True`) as the last arguments of `call`."""
+        """Append `text` (e.g. `truncation=True`) as the last arguments of `call`: right after its last argument
+        (so a trailing comma or a closing parenthesis on its own line stays as it is), else inside `()`."""
+        parts = [*call.args, *call.keywords]
+        last = max(parts, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0), default=None)
+        if last is not None and last.end_lineno is not None and last.end_col_offset is not None:
+            line = self.lines[last.end_lineno - self.first] if self.first <= last.end_lineno <= self.last else ""
+            rest = line.encode()[last.end_col_offset:].decode(errors="ignore")
+            start = self.lines[last.lineno - self.first] if self.first <= last.lineno <= self.last else ""
+            own_line = (call.end_lineno or 0) > last.end_lineno and rest.strip() in (",", "") and \
+                not start.encode()[:last.col_offset].decode(errors="ignore").strip()
+            if own_line:  # one argument per line: the new one on a line of its own, like the others
+                col = last.end_col_offset + (len(rest[:rest.index(",") + 1].encode()) if "," in rest else 0)
+                sep = "" if rest.strip() == "," else ","
+                indent = " " * len(start.encode()[:last.col_offset].decode(errors="ignore"))
+                self.changes.append((last.end_lineno, col, last.end_lineno, col, f"{sep}\n{indent}{text},"))
+                return self
+            self.changes.append((last.end_lineno, last.end_col_offset, last.end_lineno, last.end_col_offset,
+                                 ", " + text))
+            return self
         end_line, end_col = call.end_lineno or call.lineno, (call.end_col_offset or 1) - 1
-        sep = ", " if (call.args or call.keywords) else ""
-        self.changes.append((end_line, end_col, end_line, end_col, sep + text))
+        self.changes.append((end_line, end_col, end_line, end_col, text))
         return self
 
     def _offset(self, line: int, col: int) -> int:

@@ -121,8 +121,10 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     f.values.update(target=target or arg or "the batch", items=items or "the token lists", subject=subject)
     if in_collate:
         from .padded_unlike import padded_unlike
+        from .trainer_collator import trainer_default_collator
         both = str(g.get("a") or "").isdigit() and str(g.get("b") or "").isdigit()
-        padded_unlike(ctx, f, (int(g["a"]), int(g["b"])) if both else None)
+        if not padded_unlike(ctx, f, (int(g["a"]), int(g["b"])) if both else None) and collator is None:
+            trainer_default_collator(ctx, f)
     pad = _pad_constant(ctx)
     f.values["pad_value"] = f", padding_value={pad}" if pad else ""
     trace = []
