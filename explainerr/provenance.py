@@ -309,6 +309,12 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
     """A DataLoader's collate function's return (a function, a method of a helper object, or `self.<method>`
     of the class that builds the DataLoader), else its dataset class's `__getitem__` return."""
     kw = src.keyword(call, "collate_fn")
+    if kw is not None and isinstance(kw.value, ast.Call):  # a factory's product, or a partial of a function
+        from .analyzers.collators import collate_def
+        fn = collate_def(tree, call)
+        if fn is not None:
+            _helper_lines(frame, fn, expr, steps, position=position)
+            return
     if kw is not None and isinstance(kw.value, (ast.Name, ast.Attribute)):
         v = kw.value
         fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == v.id), None) \

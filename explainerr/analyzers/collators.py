@@ -35,9 +35,23 @@ def collate_def(tree: ast.Module, loader: ast.Call) -> ast.FunctionDef | None:
     fn = kw.value if kw is not None else None
     if isinstance(fn, ast.Call) and src.call_name(fn).split(".")[-1] == "partial" and fn.args:
         fn = fn.args[0]
+    if isinstance(fn, ast.Call):
+        return made_function(tree, fn)
     if not isinstance(fn, ast.Name):
         return None
     return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == fn.id), None)
+
+
+def made_function(tree: ast.Module, call: ast.Call) -> ast.FunctionDef | None:
+    """`make_collate(pad_id)` where the user's `make_collate` defines a function inside and returns it: that
+    inner function."""
+    if not isinstance(call.func, ast.Name):
+        return None
+    outer = next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.name == call.func.id), None)
+    inner = {d.name: d for d in (outer.body if outer is not None else []) if isinstance(d, ast.FunctionDef)}
+    returned = [r.value.id for r in ast.walk(outer) if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)
+                and r.value.id in inner] if outer is not None else []
+    return inner[returned[0]] if len(set(returned)) == 1 else None
 
 
 def collator_entry(ctx: Context, key: str, other_key: str) -> tuple[Entry, str, ast.AST] | None:

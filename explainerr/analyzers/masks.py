@@ -181,6 +181,8 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     frame = ctx.user
     if frame is None:
         return None
+    if ctx.groups.get("index") is not None:  # an index past a dimension: only a mask laid out the other way
+        return _transposed_pair(ctx)
     sizes = ctx.message_sizes() or _passed_sizes(ctx, frame)
     if sizes is None:
         return _viewed_mask(ctx, frame)
@@ -322,6 +324,25 @@ def _finding(ctx: Context, met: Met) -> Finding:
         if consts and not votes.first:  # the mask's width is a constant of the user's; nothing else has it
             f.confidence = "high"
     return f
+
+
+def _transposed_pair(ctx: Context) -> Finding | None:
+    """An index past the end of a mask or of ids (a library indexing the mask by batch row): a 0/1 mask and
+    integer ids of the user's whose shapes are each other's reverse, one padded sequence-first."""
+    from .sequence_first import sequence_first
+    tensors = [t for fr in ctx.user_frames() for t in fr.tensors if len(t.shape) == 2 and t.shape[0] != t.shape[1]]
+    for mask in (t for t in tensors if is_mask_valued(t)):
+        for other in (t for t in tensors if t.is_integer and not is_mask_valued(t)
+                      and tuple(t.shape) == tuple(reversed(mask.shape))):
+            f = Finding()
+            f.values.update(mask=mask.expr, mask_len=mask.shape[1], other=other.expr, other_len=other.shape[1], dim=1,
+                            mask_outer=mask.expr, also="", const="")
+            f.evidence.extend(e for e in (evidence(mask), evidence(other)) if e)
+            f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other.shape[1],
+                           mask_len=mask.shape[1], consts=[])
+            if sequence_first(ctx, f, mask, other):
+                return f
+    return None
 
 
 def _made_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, mask_len: int,

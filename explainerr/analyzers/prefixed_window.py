@@ -32,8 +32,11 @@ class Span(NamedTuple):
 
 def _parts(value: ast.AST) -> list[ast.AST] | None:
     """The pieces joined along the sequence: `torch.cat([a, b])`'s list, `a + b`'s operands."""
-    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _KEEPS_LENGTH:
-        value = value.func.value
+    while isinstance(value, ast.Call) and (
+            (isinstance(value.func, ast.Attribute) and value.func.attr in _KEEPS_LENGTH) or (
+            src.call_name(value).split(".")[-1] in ("tensor", "LongTensor", "as_tensor") and len(value.args) == 1)):
+        value = value.func.value if value.func.attr in _KEEPS_LENGTH and isinstance(value.func, ast.Attribute) \
+            and src.call_name(value).split(".")[-1] not in ("tensor", "LongTensor", "as_tensor") else value.args[0]
     if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in ("cat", "concat", "concatenate") \
             and value.args and isinstance(value.args[0], (ast.List, ast.Tuple)):
         return list(value.args[0].elts)
@@ -53,9 +56,10 @@ def _static_len(node: ast.AST) -> int | None:
 
 def _sizes_something(scope: ast.AST, name: str) -> bool:
     """`name` is given to a call other than a reader of sizes (`Config(n_positions=name)`)."""
+    helpers = {n.name for n in getattr(scope, "body", []) if isinstance(n, ast.FunctionDef)}
     for call in (n for n in ast.walk(scope) if isinstance(n, ast.Call)):
-        if src.call_name(call).split(".")[-1] in _READS_ONLY:
-            continue
+        if src.call_name(call).split(".")[-1] in _READS_ONLY or src.call_name(call) in helpers:
+            continue  # a reader of sizes, or a function of the user's (followed through its parameter)
         if any(isinstance(a, ast.Name) and a.id == name for a in [*call.args, *(k.value for k in call.keywords)]):
             return True
     return False
@@ -72,13 +76,30 @@ def _span(ctx: Context, limit: int) -> Span | None:
             made = src.last_assignment(tree, name, fr.line)
             if made is None or not isinstance(made.stmt, ast.Assign) or len(made.stmt.targets) != 1:
                 continue
-            scope = src.enclosing_scope(tree, made.stmt.lineno)
-            added = any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add) and any(
-                isinstance(o, ast.Name) and o.id == name for o in (n.left, n.right)) for n in ast.walk(scope))
-            if not added or _sizes_something(tree, name):
+            if not _added_somewhere(tree, name) or _sizes_something(tree, name):
                 continue
             return Span(fr.file, made.stmt, made.value, src.segment(fr.file, made.value))
     return None
+
+
+def _added_somewhere(tree: ast.Module, name: str) -> bool:
+    """`begin + name` in the file, or `start + size` in a function of the user's that is called with `name`
+    for its parameter `size`."""
+    names = {name} | _parameters_given(tree, name)
+    return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add) and any(
+        isinstance(o, ast.Name) and o.id in names for o in (n.left, n.right)) for n in ast.walk(tree))
+
+
+def _parameters_given(tree: ast.Module, name: str) -> set[str]:
+    """The parameters of the user's functions that calls in the file give `name` to."""
+    out = set()
+    for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
+        params = [a.arg for a in fn.args.args]
+        for call in (c for c in src.calls(tree) if src.call_name(c) == fn.name):
+            out |= {params[i] for i, a in enumerate(call.args[:len(params)]) if isinstance(a, ast.Name) and a.id == name}
+            out |= {k.arg for k in call.keywords if k.arg in params and isinstance(k.value, ast.Name)
+                    and k.value.id == name}
+    return out
 
 
 def _made_by_parts(file: str, value: ast.AST) -> tuple[ast.Subscript, int] | None:
@@ -103,16 +124,38 @@ def _window_line(ctx: Context, ids: TensorFacts | None, span: Span, k: int) -> t
         made = src.last_assignment(tree, ids.expr, frame.line) if tree is not None else None
         found = _made_by_parts(frame.file, made.value) if made is not None else None
         return (frame.file, made.stmt, found[0]) if found and found[1] == k else None
-    name = span.stmt.targets[0].id if isinstance(span.stmt.targets[0], ast.Name) else None
+    return None
+
+
+def _joined_anywhere(ctx: Context, span: Span, k: int) -> tuple[str, ast.stmt, ast.AST, ast.Subscript] | None:
+    """A line of the user's files that adds k tokens to a slice ending at `start + span` (or at `start + size`
+    in a function called with `span` for `size`): an assignment's value or a call's argument
+    (`chunks.append(torch.tensor([cls] + ids[s:s + span] + [sep]))`); only when exactly one."""
+    target = span.stmt.targets[0]
+    name = target.id if isinstance(target, ast.Name) else None
     hits = []
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
-        for stmt in (src.nodes(tree, ast.Assign) if tree is not None else ()):
-            found = _made_by_parts(file, stmt.value)
+        if tree is None or name is None:
+            continue
+        names = {name} | _parameters_given(tree, name)
+        joined = []
+        for node in ast.walk(tree):
+            found = _made_by_parts(file, node) if isinstance(node, (ast.BinOp, ast.Call)) else None
             upper = found[0].slice.upper if found else None  # type: ignore[union-attr]
-            if found and found[1] == k and upper is not None and name in src.names_in(upper):
-                hits.append((file, stmt, found[0]))
+            if found and upper is not None and names & set(src.names_in(upper)):
+                joined.append((node, found))
+        outer = [(n, fd) for n, fd in joined if not any(o is not n and _inside(n, o) for o, _ in joined)]
+        for node, (piece, added) in outer:
+            stmt = src.statement_at(tree, node.lineno)
+            if added == k and stmt is not None:
+                hits.append((file, stmt, node, piece))
     return hits[0] if len(hits) == 1 else None
+
+
+def _inside(node: ast.AST, other: ast.AST) -> bool:
+    return (other.lineno, other.col_offset) <= (node.lineno, node.col_offset) and (  # type: ignore[attr-defined]
+        (node.end_lineno, node.end_col_offset) <= (other.end_lineno, other.end_col_offset))  # type: ignore[attr-defined]
 
 
 def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: int, seq_len: int | None = None) -> bool:
@@ -123,18 +166,26 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
     k = seq - limit if isinstance(seq, int) else 0
     span = _span(ctx, limit) if 0 < k <= 4 else None
     made = _window_line(ctx, ids, span, k) if span is not None else None
-    if made is None:
-        return False
-    file, stmt, piece = made
+    if made is not None:
+        file, stmt, piece = made
+        value = stmt.value
+    else:
+        anywhere = _joined_anywhere(ctx, span, k) if span is not None else None
+        if anywhere is None:
+            return False
+        file, stmt, value, piece = anywhere
     fixed = f"{span.text} - {k}" if isinstance(span.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
         isinstance(span.value, ast.BinOp) and isinstance(span.value.op, (ast.Add, ast.Sub))) else (
         str(limit - k) if isinstance(span.value, ast.Constant) else f"({span.text}) - {k}")
     target = span.stmt.targets[0]
     name = target.id if isinstance(target, ast.Name) else src.segment(span.file, target)
-    window = src.segment(file, stmt.targets[0]) if len(stmt.targets) == 1 else "the windows"
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is value:
+        window_is = f"`{src.segment(file, stmt.targets[0])}` is made as"
+    else:
+        window_is = "Each window is made as"
     f.facts.add(PREFIXED_WINDOW)
     f.facts.discard("grow-table")  # a larger table would hold the windows, but the span is what was meant
-    f.values.update(window=window, window_made=" ".join(src.segment(file, stmt.value).split()),
+    f.values.update(window_is=window_is, window_made=" ".join(src.segment(file, value).split()),
                     window_line=stmt.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
                     sliced=src.segment(file, piece.value), span_name=name,
                     span_fixed=f"{name} = {fixed}", span_line=span.stmt.lineno, seq_len=seq)

@@ -28,7 +28,9 @@ def sentence_width(ctx: Context, f: Finding, site: SizeSite | None, got: int) ->
     text = site.text if site is not None else ""
     for fr in ctx.user_frames():
         for m in fr.modules:
-            if m.cls != "SentenceTransformer" or not _reads_into(fr, m, text):
+            held = OWNER_SIZED in f.facts and any(o.cls == "SentenceTransformer" and o.ident == m.ident
+                                                  for lib in ctx.raise_frames() for o in lib.modules)
+            if m.cls != "SentenceTransformer" or not (_reads_into(fr, m, text) or held):
                 continue
             parts = [p for p in fr.modules if p.expr.startswith(m.expr + ".") and p.expr[len(m.expr) + 1:].isdigit()]
             last = max(parts, key=lambda p: int(p.expr.rsplit(".", 1)[1]), default=None)
@@ -41,7 +43,10 @@ def sentence_width(ctx: Context, f: Finding, site: SizeSite | None, got: int) ->
             if got % st_out == 0 and site is not None and site.node is not None:  # the owner joins k embeddings
                 want = f.values.get("in_features")
                 k = got // st_out
-                f.values.update(st_out=st_out, st_in=want // k if isinstance(want, int) and want % k == 0 else None)
+                st_in = want // k if isinstance(want, int) and want % k == 0 else None
+                if not _reads_into(fr, m, text) and last.attrs.get("in_features") != st_in:
+                    st_in = None  # the size is not read from the encoder: "the transformer's width" only when seen
+                f.values.update(st_out=st_out, st_in=st_in)
             f.confidence = "high"  # the encoder's own modules show where the width changes
             f.values.update(st_encoder=m.expr, st_last=f"{m.expr}[{last.expr.rsplit('.', 1)[1]}]", st_last_cls=last.cls,
                             st_width_expr=f"{m.expr}.{method}()" if method else None)
@@ -95,7 +100,9 @@ def owner_site(ctx: Context, want: int, f: Finding | None = None) -> tuple[SizeS
                     kw = src.keyword(call, "in_features")
                     arg = kw.value if kw is not None else (call.args[0] if call.args else None)
                 stmt = src.statement_at(tree, call.lineno)
-                if arg is not None and stmt is not None and static_int(ctx, tree, arg) in (want, None):
+                value = static_int(ctx, tree, arg) if arg is not None else None
+                scaled = sizing is not None and sizing.expr != sizing.name and bool(value) and want % value == 0
+                if arg is not None and stmt is not None and (value in (want, None) or scaled):
                     found.append(SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, arg),
                                           keyword=given_as))
         defined = any(n.name == owner.cls for file in user_files(ctx) for tree in [src.tree_of(file)]

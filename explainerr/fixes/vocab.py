@@ -211,8 +211,11 @@ def _tokenizer_owner_model(ctx: Context, tree: ast.Module, tok: str, line: int) 
     if made is not None and isinstance(made.value, ast.Call):
         cls = src.call_name(made.value).split(".")[-1]
     else:  # `encoder[0].tokenizer`: the module the frames show under that path
-        path = re.sub(r"\[(\d+)\]", r".\1", owner)
+        path = re.sub(r"\[(\d+)\]", r".\1", owner.replace("._first_module()", "[0]"))
         cls = next((m.cls for fr in ctx.user_frames() for m in fr.modules if m.expr == path), None)
+        if cls is None and path.endswith(".0") and any(
+                m.expr == path[:-2] and m.cls == "SentenceTransformer" for fr in ctx.user_frames() for m in fr.modules):
+            cls = "Transformer"  # a SentenceTransformer's first module, whose children the frames do not list
         if cls is None:
             return None
     for fr in ctx.frames:  # a user frame's module, or the `self` of the library's own forward
