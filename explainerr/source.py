@@ -313,6 +313,9 @@ class LineEditor:
     def add_keywords(self, call: ast.Call, text: str) -> "LineEditor":
         """Append `text` (e.g. `truncation=True`) as the last arguments of `call`: right after its last argument
         (so a trailing comma or a closing parenthesis on its own line stays as it is), else inside `()`."""
+        spread = [k for k in call.keywords if k.arg is None]
+        if spread and self._merge_into(spread[-1].value, text):  # `**cfg` may hold the key: merged after it
+            return self
         parts = [*call.args, *call.keywords]
         last = max(parts, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0), default=None)
         if last is not None and last.end_lineno is not None and last.end_col_offset is not None:
@@ -333,6 +336,25 @@ class LineEditor:
         end_line, end_col = call.end_lineno or call.lineno, (call.end_col_offset or 1) - 1
         self.changes.append((end_line, end_col, end_line, end_col, text))
         return self
+
+    def _merge_into(self, mapping: ast.expr, text: str) -> bool:
+        """`f(**{**a, **b})` + `k=v` → `f(**{**a, **b, "k": v})`; `f(**cfg)` → `f(**{**cfg, "k": v})`: the
+        keyword would repeat a key the mapping may hold (a TypeError), so the mapping is extended instead."""
+        try:
+            given = ast.parse(f"f({text})", mode="eval").body
+        except SyntaxError:
+            return False
+        if not isinstance(given, ast.Call) or given.args or any(k.arg is None for k in given.keywords):
+            return False
+        entries = ", ".join(f'"{k.arg}": {ast.unparse(k.value)}' for k in given.keywords)
+        if isinstance(mapping, ast.Dict) and mapping.end_lineno is not None and mapping.end_col_offset is not None:
+            sep = ", " if mapping.keys else ""
+            self.changes.append((mapping.end_lineno, mapping.end_col_offset - 1, mapping.end_lineno,
+                                 mapping.end_col_offset - 1, sep + entries))
+            return True
+        inner = ast.unparse(mapping)
+        self.replace(mapping, f"{{**{inner}, {entries}}}")
+        return True
 
     def _offset(self, line: int, col: int) -> int:
         pre = "".join(self.lines[: line - self.first])

@@ -27,7 +27,7 @@ from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, padded_apart, stacked_parts
-from .parallel_lists import part_left_out
+from .parallel_lists import labels_one_part, part_left_out
 from .operands import (
     Operand,
     describe_library_loss,
@@ -321,6 +321,8 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         _padded_where(ctx, f, labels, ids)
     elif labels.shape[1] < ids.shape[1] and (left := part_left_out(ctx, ids.shape[1] - labels.shape[1])):
         f.merge(left)  # the labels' list leaves out a part the inputs' list has (an end-of-sequence id)
+    elif labels.shape[1] < ids.shape[1] and (one := labels_one_part(ctx)):
+        f.merge(one)  # the labels are one part of the joined inputs (the answer of prompt + answer)
     elif TOKENIZER in scene_facts(ctx):
         f.facts.add(WORD_LABELS)
     return f

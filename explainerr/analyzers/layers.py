@@ -97,6 +97,10 @@ def layer_input_width(ctx: Context) -> Finding | None:
         f.facts.add(FED_OUTPUT)
         f.values["out_features"] = out
         swapped_operand(ctx, f, name, want, got)
+    from .replaced_layer import replaced_layer
+    if replaced_layer(ctx, f, layer):
+        f.hints.update(layer_name=name, in_features=want, hidden=got, site=None)
+        return f
     site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name,
                       ident=layer.ident if layer is not None else None) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),

@@ -178,6 +178,20 @@ def _mask_score(t: TensorFacts, node: ast.AST, other: TensorFacts) -> int:
 
 @analyzer("mask-length-differs")
 def mask_length_differs(ctx: Context) -> Finding | None:
+    f = _mask_length_differs(ctx)
+    mask, other = (f.hints.get("mask"), f.hints.get("other")) if f is not None else (None, None)
+    if mask is not None and other is not None and _flattened(mask, other):
+        return None  # one is the other's batch flattened: a reshape left out, not a mask of another length
+    return f
+
+
+def _flattened(a: TensorFacts, b: TensorFacts) -> bool:
+    """One of the two is 1-D and holds as many values as the other, which has more dimensions."""
+    one, many = (a, b) if len(a.shape) == 1 else (b, a)
+    return len(one.shape) == 1 and len(many.shape) >= 2 and one.shape[0] == many.numel
+
+
+def _mask_length_differs(ctx: Context) -> Finding | None:
     frame = ctx.user
     if frame is None:
         return None

@@ -96,3 +96,59 @@ def _left_out(lab: Chain, ids: Chain, masked: set[str]) -> list[ast.List]:
         return []
     rest = [p for p in ids.parts if ast.dump(p) not in masked | lab_parts]
     return rest if rest and all(isinstance(p, ast.List) for p in rest) else []
+
+
+LABELS_ONE_PART = fact("labels-one-part", "the labels entry is one part of the inputs entry (`input_ids`: `a + b`, "
+                                          "`labels`: `b`) in one mapping of the user's code")
+_LABEL_KEYS = ("labels", "label_ids", "targets", "target_ids")
+_IDS_KEYS = ("input_ids", "ids", "tokens", "token_ids")
+
+
+def labels_one_part(ctx: Context) -> Finding | None:
+    """The one mapping of the user's files (`{"input_ids": prompt + answer, "labels": answer}` or `dict(...)`)
+    whose labels are a part of its joined ids: the labels are as long as that part only.  They keep the ids'
+    length, the other parts marked -100 (what the losses skip)."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for node in (ast.walk(tree) if tree is not None else ()):
+            entries = _entries(node)
+            ids = next((entries[k] for k in _IDS_KEYS if k in entries), None)
+            lab_key = next((k for k in _LABEL_KEYS if k in entries), None)
+            if ids is None or lab_key is None or not isinstance(entries[lab_key], ast.Name):
+                continue
+            parts = _joined_names(ids)
+            kept = entries[lab_key].id
+            if parts is None or kept not in parts or len(parts) < 2:
+                continue
+            found.append((file, node, entries[lab_key], parts, kept, ids))
+    if len(found) != 1:
+        return None
+    file, node, lab, parts, kept, ids = found[0]
+    pieces = [kept if p == kept else f"[-100] * len({p})" for p in parts]
+    f = Finding(facts={LABELS_ONE_PART})
+    stmt = src.statement_at(src.tree_of(file), lab.lineno)
+    f.values.update(kept=kept, joined=src.segment(file, ids), dropped=" + ".join(p for p in parts if p != kept),
+                    one_part_line=lab.lineno, labels_fixed=" + ".join(pieces))
+    f.hints["labels_one_part"] = (file, stmt, lab, f.values["labels_fixed"])
+    f.confidence = "high"
+    return f
+
+
+def _entries(node: ast.AST) -> dict[str, ast.expr]:
+    if isinstance(node, ast.Dict):
+        return {k.value: v for k, v in zip(node.keys, node.values)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    if isinstance(node, ast.Call) and src.call_name(node) == "dict":
+        return {k.arg: k.value for k in node.keywords if k.arg}
+    return {}
+
+
+def _joined_names(node: ast.expr) -> list[str] | None:
+    """`a + b + c` of plain names: ["a", "b", "c"]."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _joined_names(node.left), _joined_names(node.right)
+        return left + right if left is not None and right is not None else None
+    return None

@@ -218,7 +218,9 @@ def _collected_outputs(ctx: Context, frame: FrameFacts | None, name: str | None)
     for d in range(len(items[0].shape)):
         if d != cat_dim and len({t.shape[d] for t in items}) > 1:
             last_float = d == len(items[0].shape) - 1 and items[0].is_float and len(items[0].shape) > 2
-            return None if last_float else d
+            # the batches' rows differ (a last, smaller batch) while joined along another dimension: the
+            # join's dimension is what is wrong, not a padding
+            return None if last_float or d == 0 else d
     return None
 
 

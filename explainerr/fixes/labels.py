@@ -71,6 +71,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["joined"])), None
     if "filtered-apart" in f.facts:
         return _filter_labels_too(f), None
+    if "labels-one-part" in f.facts:
+        file, stmt, node, fixed = f.hints["labels_one_part"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, fixed)), None
     if "part-left-out" in f.facts:
         file, stmt, fixed = f.hints["part_left_out"]
         return edits_of(src.LineEditor.for_node(file, stmt.value).replace(stmt.value, fixed)), None
@@ -312,6 +315,10 @@ def class_dim(ctx: Context, f: Finding) -> Located:
     found = failing_statement(fr) if fr else None
     if fr is None or found is None:
         return [], None
+    at_caller = _flatten_at_caller(ctx, fr, logits.expr, labels.expr if labels is not None else None,
+                                   f.values.get("classes_expr"))
+    if at_caller:
+        return at_caller, None
     stmt = found[1]
     node = find_expr(fr.file, stmt, logits.expr)
     target = find_expr(fr.file, stmt, labels.expr) if labels is not None else None
@@ -326,6 +333,29 @@ def class_dim(ctx: Context, f: Finding) -> Located:
     e.replace(node, f"{logits.expr}.reshape(-1, {classes})")
     e.replace(target, f"{labels.expr}.reshape(-1)")
     return edits_of(e), None
+
+
+def _flatten_at_caller(ctx: Context, fr, logits: str, labels: str | None, classes: str | None) -> list:
+    """Both operands are parameters of the user's loss helper (`focal_loss(logits, targets)`): flattened where
+    the helper is called, so that the helper's other lines keep one shape for all they compute."""
+    if labels is None or logits not in fr.params or labels not in fr.params or fr.function == "forward":
+        return []
+    caller = ctx._caller(fr)
+    args = {a.param: a.text for a in caller.call_args} if caller is not None else {}
+    found = failing_statement(caller) if caller is not None else None
+    if found is None or logits not in args or labels not in args:
+        return []
+    stmt = found[1]
+    node, target = find_expr(caller.file, stmt, args[logits]), find_expr(caller.file, stmt, args[labels])
+    if node is None or target is None:
+        return []
+    wrap = (lambda t: t) if all(c.isalnum() or c in "_.[]\"'" for c in args[logits]) else (lambda t: f"({t})")
+    if not classes or classes.split(".")[0] not in (bound_names(caller.file, caller.line) or set()):
+        classes = f"{wrap(args[logits])}.size(-1)"
+    e = src.LineEditor.for_node(caller.file, stmt)
+    e.replace(node, f"{wrap(args[logits])}.reshape(-1, {classes})")
+    e.replace(target, f"{wrap(args[labels])}.reshape(-1)")
+    return edits_of(e)
 
 
 @locator("label-range")

@@ -28,6 +28,9 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         return edits_of(e), None
     if "fed-output" in f.facts:
         return [], None  # the layer's size is not what is wrong: said in words
+    if "layer-replaced" in f.facts:
+        made = src.remove_statement(*f.hints["replaced"])
+        return ([made] if made else []), None
     site, hidden = f.hints.get("site"), f.hints.get("hidden")
     if site is None or site.node is None or not isinstance(hidden, int):
         return [], None

@@ -1,0 +1,45 @@
+"""A model's layer replaced by the user's code with another model's layer (`student.classifier =
+copy.deepcopy(teacher.classifier)`): the copy keeps the size it was built for, the width of the model it came
+from, while the model it is put into feeds it its own width.  The model's own layer had the right size, so
+the replacement is what goes.  Read from the user's source; the layer is tied to the one that raised by its
+identity in the frames."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from ..model import ModuleFacts
+from . import Finding, fact
+
+LAYER_REPLACED = fact("layer-replaced", "the layer that raised was put into `owner` by the user's code "
+                                        "(`replaced_stmt`, line `replaced_line`): a copy of `replaced_from`, "
+                                        "a layer of another model")
+_COPIES = ("deepcopy", "copy")
+
+
+def replaced_layer(ctx: Context, f: Finding, layer: ModuleFacts | None) -> bool:
+    """Adds the fact, and the hint `replaced` = (file, statement), when a statement of the user's files assigns
+    `X.attr = copy.deepcopy(Y.attr2)` (or `= Y.attr2`), `X.attr` being the very layer that raised."""
+    if layer is None or not layer.ident:
+        return False
+    names = {m.expr for fr in ctx.user_frames() for m in fr.modules if m.ident == layer.ident and "." in m.expr}
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for stmt in (src.nodes(tree, ast.Assign) if tree is not None else ()):
+            if len(stmt.targets) != 1 or ast.unparse(stmt.targets[0]) not in names:
+                continue
+            value = stmt.value
+            if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _COPIES and len(value.args) == 1:
+                value = value.args[0]
+            if not isinstance(value, ast.Attribute):
+                continue  # a layer built right there is sized right there (its own call is the site)
+            f.facts.add(LAYER_REPLACED)
+            target = ast.unparse(stmt.targets[0])
+            f.values.update(owner=target.rsplit(".", 1)[0], replaced_stmt=" ".join(src.segment(file, stmt).split()),
+                            replaced_line=stmt.lineno, replaced_from=ast.unparse(value),
+                            donor=ast.unparse(value.value))
+            f.hints["replaced"] = (file, stmt)
+            f.confidence = "high"
+            return True
+    return False
