@@ -167,7 +167,10 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
         part = example_part(ctx, place)
         if part is not None and isinstance(part[2], ast.Call) and _makes(part[2]):
             return part  # type: ignore[return-value]
-    return dataset_column_call(ctx, t)
+    found = dataset_column_call(ctx, t)
+    if found is None and leaf(t.expr) == "labels":  # `batch["labels"]` a library collated from the Dataset
+        return _made_in_dataset(ctx)
+    return found
 
 
 def _unpacked_place(ctx: Context, t: TensorFacts) -> int | None:
@@ -256,7 +259,10 @@ def _binds(stmt: ast.Assign, names: set[str]) -> bool:
 
 
 def _makes(call: ast.Call) -> bool:
-    return bool(_MAKES.search(src.call_name(call))) or _cast(call)
+    """A call that makes a tensor: a factory, a cast, or a method called on a factory's result
+    (`F.one_hot(ids, n).sum(0)`)."""
+    return bool(_MAKES.search(src.call_name(call))) or _cast(call) or (
+        isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call) and _makes(call.func.value))
 
 
 def _cast(call: ast.Call) -> bool:

@@ -123,7 +123,9 @@ def ragged_sequences(ctx: Context) -> Finding | None:
         from .padded_unlike import padded_unlike
         from .trainer_collator import trainer_default_collator
         both = str(g.get("a") or "").isdigit() and str(g.get("b") or "").isdigit()
-        if not padded_unlike(ctx, f, (int(g["a"]), int(g["b"])) if both else None) and collator is None:
+        from .item_padding import padding_per_item
+        if not padded_unlike(ctx, f, (int(g["a"]), int(g["b"])) if both else None) and collator is None and \
+                not padding_per_item(ctx, f):
             trainer_default_collator(ctx, f)
     pad = _pad_constant(ctx)
     f.values["pad_value"] = f", padding_value={pad}" if pad else ""

@@ -194,6 +194,9 @@ def _pad_like(f: Finding) -> list[Edit]:
 def pad(ctx: Context, f: Finding) -> Located:
     if "padded-unlike" in f.facts:
         return _pad_like(f), None
+    if "padding-per-item" in f.facts:
+        file, stmt, node = f.hints["padding_per_item"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, '"max_length"')), None
     if "trainer-default-collator" in f.facts:
         file, stmt, call, keyword = f.hints["trainer_collator"]
         return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, keyword)), None

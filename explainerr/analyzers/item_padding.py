@@ -1,0 +1,44 @@
+"""A Dataset that tokenizes one text per item with `padding=True` (or "longest"): that pads to the longest text
+of the same call, the text itself, so every item keeps its own length and a default collate cannot stack them.
+`padding="max_length"` pads each item to the `max_length` the call already gives.  Read from the user's
+Dataset's `__getitem__`."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from . import Finding, fact
+
+PADDING_PER_ITEM = fact("padding-per-item", "`item_call` in `dataset` tokenizes one text per item with "
+                                            "padding to the longest of the call: nothing is padded")
+
+
+def padding_per_item(ctx: Context, f: Finding) -> bool:
+    """Adds the fact, and the hint `padding_per_item` = (file, statement, padding value node), for the one
+    tokenizer call in the user's Datasets' `__getitem__` with `padding=True`/"longest" and a `max_length=`."""
+    from ..batches import user_datasets
+    from ..fixes import is_tokenizer_call
+    found = []
+    for file, cls in user_datasets(ctx):
+        item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
+        tree = src.tree_of(file)
+        for call in (c for c in src.walk_scope(item) if isinstance(c, ast.Call)) if item and tree else ():
+            pad, length = src.keyword(call, "padding"), src.keyword(call, "max_length")
+            if pad is None or length is None or not is_tokenizer_call(call, ctx):
+                continue
+            if isinstance(pad.value, ast.Constant) and pad.value.value in (True, "longest"):
+                found.append((file, cls.name, call, pad.value, length.value))
+    if len(found) != 1:
+        return False
+    file, cls_name, call, pad, length = found[0]
+    stmt = src.statement_at(src.tree_of(file), call.lineno)
+    if stmt is None:
+        return False
+    f.facts.add(PADDING_PER_ITEM)
+    f.values.update(item_call=" ".join(src.segment(file, call).split()), item_line=call.lineno,
+                    item_dataset=f"{cls_name}.__getitem__", item_padding=src.segment(file, pad),
+                    item_max_length=src.segment(file, length))
+    f.hints["padding_per_item"] = (file, stmt, pad)
+    f.confidence = "high"
+    return True
