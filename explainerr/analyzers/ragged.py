@@ -138,6 +138,15 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     return f
 
 
+@analyzer("text-ragged-join")
+def text_ragged_join(ctx: Context) -> Finding | None:
+    """From a traceback's text: a join of per-batch tensors along dimension 0 (or no join at all). Joined
+    along another dimension, the sizes that differ are those of dimension 0, the rows of each batch (a last,
+    smaller batch): the join's dimension is the mistake, not a padding."""
+    cat_dim = ctx.groups.get("cat_dim")
+    return None if cat_dim not in (None, "0") else Finding()
+
+
 _BATCH_ITEM = re.compile(r"""^batch\[\d+\]\[["'](\w+)["']\]$""")
 
 

@@ -284,6 +284,8 @@ def _code(line: str) -> str:
 def mask_operand(ctx: Context) -> Finding | None:
     """A size mismatch on a line that combines something named like a mask; when it was raised inside a
     library's attention, the mask the user's call passed in."""
+    if ctx.groups.get("index") is not None:
+        return None  # an index past a dimension: from the text alone, nothing ties it to a mask's length
     frames = _frames_inside_out(ctx)
     near = frames[:3]
     if any(re.search(r"attention|attn|sdpa", f.function + f.source, re.I) for f in frames if f.library) or \
