@@ -412,7 +412,8 @@ def remove_statement(file: str, stmt: ast.stmt) -> Edit | None:
     other statement shares its lines."""
     first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
     text = "".join(files.line(file, n) for n in range(first, last + 1))
-    if text.strip() != (segment(file, stmt) or "").strip() or not parses_in_file(file, first, last, ""):
+    code = re.sub(r"\s*#[^\n'\"]*$", "", text.rstrip())  # a comment after the statement goes with it
+    if code.strip() != (segment(file, stmt) or "").strip() or not parses_in_file(file, first, last, ""):
         return None
     return Edit(file=file, start_line=first, end_line=last, replacement="")
 

@@ -30,7 +30,8 @@ def replaced_layer(ctx: Context, f: Finding, layer: ModuleFacts | None) -> bool:
             if len(stmt.targets) != 1 or ast.unparse(stmt.targets[0]) not in names:
                 continue
             value = stmt.value
-            if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _COPIES and len(value.args) == 1:
+            copied = isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _COPIES and len(value.args) == 1
+            if copied:
                 value = value.args[0]
             if not isinstance(value, ast.Attribute):
                 continue  # a layer built right there is sized right there (its own call is the site)
@@ -38,7 +39,8 @@ def replaced_layer(ctx: Context, f: Finding, layer: ModuleFacts | None) -> bool:
             target = ast.unparse(stmt.targets[0])
             f.values.update(owner=target.rsplit(".", 1)[0], replaced_stmt=" ".join(src.segment(file, stmt).split()),
                             replaced_line=stmt.lineno, replaced_from=ast.unparse(value),
-                            donor=ast.unparse(value.value))
+                            donor=ast.unparse(value.value),
+                            puts="a copy of" if copied else "the very layer")
             f.hints["replaced"] = (file, stmt)
             f.confidence = "high"
             return True
