@@ -17,6 +17,8 @@ PREFIXED_WINDOW = fact("prefixed-window", "`window` is made by adding `n_added` 
                                           "(`window_made`), and the slices are `span_name` = the model's limit long")
 #: Calls that keep a tensor's length along the sequence: followed to the tensor they are called on.
 _KEEPS_LENGTH = ("unsqueeze", "view", "reshape", "to", "long", "int", "clone", "contiguous")
+#: Calls that make a tensor of the list they are given.
+_TENSOR_MAKERS = ("tensor", "LongTensor", "as_tensor")
 #: Calls whose arguments only read a size (never build a model or a table of it).
 _READS_ONLY = ("min", "max", "range", "len", "int", "print", "slice", "abs")
 
@@ -32,11 +34,14 @@ class Span(NamedTuple):
 
 def _parts(value: ast.AST) -> list[ast.AST] | None:
     """The pieces joined along the sequence: `torch.cat([a, b])`'s list, `a + b`'s operands."""
-    while isinstance(value, ast.Call) and (
-            (isinstance(value.func, ast.Attribute) and value.func.attr in _KEEPS_LENGTH) or (
-            src.call_name(value).split(".")[-1] in ("tensor", "LongTensor", "as_tensor") and len(value.args) == 1)):
-        value = value.func.value if value.func.attr in _KEEPS_LENGTH and isinstance(value.func, ast.Attribute) \
-            and src.call_name(value).split(".")[-1] not in ("tensor", "LongTensor", "as_tensor") else value.args[0]
+    while isinstance(value, ast.Call):  # `torch.tensor(x)`, `x.unsqueeze(0)`: the same pieces
+        last = src.call_name(value).split(".")[-1]
+        if last in _TENSOR_MAKERS and len(value.args) == 1:
+            value = value.args[0]
+        elif isinstance(value.func, ast.Attribute) and value.func.attr in _KEEPS_LENGTH:
+            value = value.func.value
+        else:
+            break
     if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in ("cat", "concat", "concatenate") \
             and value.args and isinstance(value.args[0], (ast.List, ast.Tuple)):
         return list(value.args[0].elts)
@@ -47,8 +52,7 @@ def _parts(value: ast.AST) -> list[ast.AST] | None:
 
 def _static_len(node: ast.AST) -> int | None:
     """`[bos]` → 1; `torch.tensor([a, b])` → 2; None when the length is not written."""
-    if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in ("tensor", "LongTensor", "as_tensor") \
-            and node.args:
+    if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in _TENSOR_MAKERS and node.args:
         node = node.args[0]
     return len(node.elts) if isinstance(node, (ast.List, ast.Tuple)) and not any(
         isinstance(e, ast.Starred) for e in node.elts) else None
@@ -102,7 +106,7 @@ def _parameters_given(tree: ast.Module, name: str) -> set[str]:
     return out
 
 
-def _made_by_parts(file: str, value: ast.AST) -> tuple[ast.Subscript, int] | None:
+def _made_by_parts(value: ast.AST) -> tuple[ast.Subscript, int] | None:
     """The one slice among the pieces `value` joins, and the number of tokens the other pieces add."""
     parts = _parts(value)
     if not parts:
@@ -122,7 +126,7 @@ def _window_line(ctx: Context, ids: TensorFacts | None, span: Span, k: int) -> t
         frame = ctx.frames[ids.frame]
         tree = src.tree_of(frame.file)
         made = src.last_assignment(tree, ids.expr, frame.line) if tree is not None else None
-        found = _made_by_parts(frame.file, made.value) if made is not None else None
+        found = _made_by_parts(made.value) if made is not None else None
         return (frame.file, made.stmt, found[0]) if found and found[1] == k else None
     return None
 
@@ -141,7 +145,7 @@ def _joined_anywhere(ctx: Context, span: Span, k: int) -> tuple[str, ast.stmt, a
         names = {name} | _parameters_given(tree, name)
         joined = []
         for node in ast.walk(tree):
-            found = _made_by_parts(file, node) if isinstance(node, (ast.BinOp, ast.Call)) else None
+            found = _made_by_parts(node) if isinstance(node, (ast.BinOp, ast.Call)) else None
             upper = found[0].slice.upper if found else None  # type: ignore[union-attr]
             if found and upper is not None and names & set(src.names_in(upper)):
                 joined.append((node, found))

@@ -11,11 +11,15 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts
 from . import Finding, fact
+from .scene import TRANSFORMERS_MODEL
 
 LAYER_REPLACED = fact("layer-replaced", "the layer that raised was put into `owner` by the user's code "
                                         "(`replaced_stmt`, line `replaced_line`): a copy of `replaced_from`, "
                                         "a layer of another model")
+OWN_WIDTH = fact("own-width", "the config of the model the layer was put into gives the width its input has "
+                                "(`width_field`)")
 _COPIES = ("deepcopy", "copy")
+_WIDTH_FIELDS = ("hidden_size", "dim", "d_model", "n_embd")
 
 
 def replaced_layer(ctx: Context, f: Finding, layer: ModuleFacts | None) -> bool:
@@ -42,6 +46,21 @@ def replaced_layer(ctx: Context, f: Finding, layer: ModuleFacts | None) -> bool:
                             donor=ast.unparse(value.value),
                             puts="a copy of" if copied else "the very layer")
             f.hints["replaced"] = (file, stmt)
-            f.confidence = "high"
+            _own_width(ctx, f, f.values["owner"])
             return True
     return False
+
+
+def _own_width(ctx: Context, f: Finding, owner: str) -> None:
+    """High confidence when the model the layer was put into has, in its config, the width the layer is fed:
+    the layer the model builds for itself takes that width.  Else the replacement is only the likely cause."""
+    got = f.values.get("hidden")
+    for fr in ctx.user_frames():
+        for m in (m for m in fr.modules if m.expr == owner):
+            field = next((k for k in _WIDTH_FIELDS if m.config.get(k) == got), None)
+            if field is not None:
+                f.facts |= {OWN_WIDTH, TRANSFORMERS_MODEL}  # the owner is a model with a config
+                f.values["width_field"] = field
+                f.confidence = "high"
+                return
+    f.confidence = "medium"

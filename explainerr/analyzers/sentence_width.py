@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import sys
 import textwrap
 from typing import NamedTuple
@@ -57,7 +58,6 @@ def _reads_into(frame, encoder, text: str) -> bool:
     """`text` reads into `encoder` (a SentenceTransformer): through its own name (`encoder[0]...`), or through
     the name of one of its modules (`word_model.get_word_embedding_dimension()` where `word_model` is
     `encoder[0]`)."""
-    import re
     parts = {p.ident for p in frame.modules if p.expr.startswith(encoder.expr + ".")}
     names = [encoder.expr] + [p.expr for p in frame.modules if p.ident in parts and p.expr.isidentifier()]
     return any(re.search(rf"(?<![\w.]){re.escape(n)}\s*[\[.]", text) for n in names)

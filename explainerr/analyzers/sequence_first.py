@@ -27,22 +27,23 @@ class PadCall(NamedTuple):
     written: ast.keyword | None
 
 
-def _pad_calls(ctx: Context, t: TensorFacts) -> tuple[list[PadCall], list[PadCall]]:
-    """The `pad_sequence` calls on the lines `t`'s values come from: (sequence-first ones, batch-first ones)."""
-    seq, batch = [], []
+def _pad_calls(ctx: Context, t: TensorFacts) -> list[PadCall]:
+    """The `pad_sequence` calls without `batch_first=True` on the lines `t`'s values come from."""
+    seq = []
     for o in provenance.trace(ctx, t):
         tree = src.tree_of(o.file)
         stmt = src.statement_at(tree, o.line) if tree is not None else None
-        if stmt is None or not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return, ast.Expr, ast.For)):
+        if stmt is None or not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return, ast.Expr)):
             continue
-        for call in src.calls(stmt.iter if isinstance(stmt, ast.For) else stmt):
+        for call in src.calls(stmt):
             if src.call_name(call).split(".")[-1] != "pad_sequence":
                 continue
             kw = src.keyword(call, "batch_first")
             flag = kw.value.value if kw is not None and isinstance(kw.value, ast.Constant) else False
             positional = len(call.args) > 1 and isinstance(call.args[1], ast.Constant) and call.args[1].value is True
-            (batch if flag is True or positional else seq).append(PadCall(o.file, stmt, call, kw))
-    return seq, batch
+            if flag is not True and not positional:
+                seq.append(PadCall(o.file, stmt, call, kw))
+    return seq
 
 
 def _user_2d(ctx: Context, t: TensorFacts) -> TensorFacts | None:
@@ -59,9 +60,8 @@ def sequence_first(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFac
         return False
     found = []
     for culprit, partner in ((m, o), (o, m)):
-        seq, _ = _pad_calls(ctx, culprit)
-        partner_seq, _ = _pad_calls(ctx, partner)
-        own = [p for p in seq if all(p.call is not q.call for q in partner_seq)]
+        partner_seq = _pad_calls(ctx, partner)
+        own = [p for p in _pad_calls(ctx, culprit) if all(p.call is not q.call for q in partner_seq)]
         if len(own) == 1:
             found.append((culprit, partner, own[0]))
     if len(found) != 1:

@@ -67,13 +67,11 @@ def trainer_default_collator(ctx: Context, f: Finding) -> bool:
 
 def _unpadded_call(ctx: Context, f: Finding) -> None:
     """The one tokenizer call of the user's files without `padding=`: where the examples got their lengths."""
-    from ..fixes import is_tokenizer_call
+    from ..fixes import tokenizes
     from .idsource import one_line, where
     found = [(file, call) for file in dict.fromkeys(fr.file for fr in ctx.user_frames())
              for tree in [src.tree_of(file)] if tree is not None for call in src.calls(tree)
-             if is_tokenizer_call(call, ctx) and src.keyword(call, "padding") is None and call.args
-             and not src.call_name(call).split(".")[-1][:1].isupper()
-             and src.call_name(call) not in {d.name for d in src.nodes(tree, ast.FunctionDef)}]
+             if call.args and src.keyword(call, "padding") is None and tokenizes(call, ctx, tree)]
     if len(found) == 1:
         file, call = found[0]
         f.values.update(unpadded_call=one_line(file, call), unpadded_at=where(file, call))

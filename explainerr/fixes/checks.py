@@ -245,9 +245,7 @@ def _has_attribute(file: str, line: int, attr: str) -> bool:
             name = ast.unparse(base).split(".")[-1]
             if name in own:
                 todo.append(own[name])
-            elif name != "object" and not _library_class_has(name, attr):
-                continue
-            elif name != "object":
+            elif name != "object" and _library_class_has(name, attr):
                 return True
     return False
 
