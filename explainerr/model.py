@@ -262,8 +262,14 @@ class Edit:
     replacement: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "start_line": self.start_line, "end_line": self.end_line,
-                "replacement": self.replacement}
+        """The edit, plus the function (`Class.method`) it lands in where it is inside one."""
+        from .source import scope_name
+        out: dict[str, Any] = {"file": self.file, "start_line": self.start_line, "end_line": self.end_line,
+                               "replacement": self.replacement}
+        scope = scope_name(self.file, self.start_line)
+        if scope:
+            out["function"] = scope
+        return out
 
 
 @dataclass(frozen=True)

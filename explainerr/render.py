@@ -182,9 +182,11 @@ def _edit_diff(d: Diagnosis) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if not d.fix:
         return rows
+    from .source import scope_name
     for e in d.fix.edits:
+        scope = scope_name(e.file, e.start_line)
         rows.append(("@", f"{cell_name(e.file) or _short(e.file)}, line {e.start_line}" + (
-            f"-{e.end_line}" if e.end_line != e.start_line else "")))
+            f"-{e.end_line}" if e.end_line != e.start_line else "") + (f", in {scope}" if scope else "")))
         for n in range(e.start_line, e.end_line + 1):
             rows.append(("-", mask_secrets(files.line(e.file, n).rstrip("\n"))))
         for line in e.replacement.split("\n") if e.replacement else []:  # an empty replacement deletes

@@ -145,6 +145,20 @@ def enclosing_scope(tree: ast.Module, line: int) -> ast.AST:
     return best
 
 
+def scope_name(file: str, line: int) -> str | None:
+    """`Class.method` or `function` for the innermost def around `line` in `file`; None at module level or
+    when the file does not parse."""
+    tree = tree_of(file)
+    if tree is None:
+        return None
+    scope = enclosing_scope(tree, line)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    owner = enclosing_class(tree, line)
+    inside = owner is not None and any(n is scope for n in ast.walk(owner))
+    return f"{owner.name}.{scope.name}" if inside and owner is not None else scope.name
+
+
 def enclosing_class(tree: ast.Module, line: int) -> ast.ClassDef | None:
     best = None
     for n in path_to(tree, line):

@@ -208,3 +208,18 @@ def test_the_diff_of_a_long_file_is_diff_u_of_the_whole_file(tmp_path, monkeypat
     new = p.files[0].new.splitlines(True)
     whole = "".join(difflib.unified_diff(LONG.splitlines(True), new, "a/long.py", "b/long.py"))
     assert unified_diff(p) == whole and whole.count("\n@@ -") == hunks
+
+
+def test_an_edit_names_the_function_or_method_it_lands_in(tmp_path):
+    """The report's edit and the shown diff say which function holds the changed line (none at module level)."""
+    from explainerr.render import _edit_diff
+    from types import SimpleNamespace
+    path = tmp_path / "train.py"
+    path.write_text("N = 3\n\nclass Data:\n    def __init__(self):\n        self.n = N\n\n"
+                    "def helper():\n    def inner():\n        return 1\n    return inner()\n")
+    f = str(path)
+    assert Edit(f, 5, 5, "        self.n = 4").to_dict()["function"] == "Data.__init__"
+    assert Edit(f, 9, 9, "        return 2").to_dict()["function"] == "inner"
+    assert "function" not in Edit(f, 1, 1, "N = 4").to_dict()
+    rows = _edit_diff(SimpleNamespace(fix=Fix("d", "c", (Edit(f, 10, 10, "    return 0"),))))
+    assert rows[0][0] == "@" and rows[0][1].endswith("train.py, line 10, in helper")

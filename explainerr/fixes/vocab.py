@@ -24,6 +24,13 @@ from . import (
     tokenizer_call_for,
 )
 
+HASHED_OFFSET = fact("hashed-offset", "the user's code makes ids as an offset plus a value modulo the expression that "
+                                      "sizes the table (`offset_made`, `offset`, `size`, `offset_where`)")
+FILTERED_ROWS = fact("filtered-rows", "the table's rows come from a comprehension over the vocabulary with an `if` filter "
+                                      "(`filtered`, `filter_cond`, `filtered_where`)")
+NUMBERING_VOCAB = fact("numbering-vocab", "a builtin dict/list on the ids' provenance lines holds more entries than the "
+                                          "table has rows (`vocab_name`, `vocab_len`)")
+VOCAB_MADE_BY = fact("vocab-made-by", "that vocabulary was assigned from a call (`vocab_maker`)")
 CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's config with `len(tokenizer)`, the "
                                                       "one tokenizer in the frames (`tokenizer`)")
 
@@ -31,8 +38,8 @@ CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _tokenizer_vocab, _close_vocab, _grow_table,
-                  _bound_maker):
+    for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _tokenizer_vocab, _filtered_rows, _close_vocab,
+                  _grow_table, _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
@@ -111,6 +118,78 @@ def _pad_instead(ctx: Context, f: Finding) -> Located:
     return edits_of(src.LineEditor.for_node(file, stmt).replace(node, pad)), None
 
 
+_TABLE_FROM_ROWS = re.compile(r"(Embedding|Embeddings|from_pretrained|Parameter|copy_)$")
+
+
+def _filtered_rows(ctx: Context, f: Finding) -> Located:
+    """The table's rows built by a filtered comprehension over the vocabulary (`[vectors[w] for w in vocab if w in
+    vectors]`) and handed to a table (`nn.Embedding.from_pretrained(...)`, `WordEmbeddings(tok, ...)`,
+    `.weight.data.copy_(...)`): every word the filter drops shifts the rows after it and leaves the table short.
+    One row per word, the dropped ones zero."""
+    num = f.hints.get("num_embeddings")
+    if "too-large" not in f.facts or not isinstance(num, int):
+        return [], None
+    width = next((m.attrs.get("embedding_dim") for fr in ctx.frames for m in fr.modules
+                  if m.attrs.get("num_embeddings") == num and isinstance(m.attrs.get("embedding_dim"), int)), None)
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for comp in src.nodes(tree, ast.ListComp, ast.GeneratorExp) if tree is not None else ():
+            gen = comp.generators[0] if len(comp.generators) == 1 else None
+            if gen is None or len(gen.ifs) != 1 or not _feeds_table(tree, comp):
+                continue
+            kept = _kept_row(file, tree, comp.elt, gen.ifs[0], width)
+            if kept is None:
+                continue
+            stmt = src.statement_at(tree, comp.lineno)
+            if stmt is None:
+                continue
+            loop = f"for {src.segment(file, gen.target)} in {src.segment(file, gen.iter)}"
+            new = f"[{kept} {loop}]" if isinstance(comp, ast.ListComp) else f"({kept} {loop})"
+            shown = src.segment(file, stmt) if isinstance(stmt, ast.Assign) else src.segment(file, comp)
+            f.values.update(filtered=" ".join(shown.split()), filter_cond=src.segment(file, gen.ifs[0]),
+                            filtered_where=_where_in(file, comp.lineno))
+            f.facts.add(FILTERED_ROWS)
+            return edits_of(src.LineEditor.for_node(file, stmt).replace(comp, new)), None
+    return [], None
+
+
+def _feeds_table(tree: ast.Module, comp: ast.AST) -> bool:
+    """The comprehension's value reaches a table-building call: directly, through a wrapping call
+    (`np.stack(...)`, `torch.tensor(...)`), or through the name it is assigned to."""
+    path = src.path_to(tree, comp.lineno)  # type: ignore[attr-defined]
+    stmt = next((n for n in reversed(path) if isinstance(n, ast.stmt) and src.contains(n, comp.lineno)), None)
+    calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)] if stmt is not None else []
+    if any(_TABLE_FROM_ROWS.search(src.call_name(c)) for c in calls):
+        return True
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    name = stmt.targets[0].id
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    for c in src.nodes(scope, ast.Call):
+        if c.lineno > stmt.lineno and _TABLE_FROM_ROWS.search(src.call_name(c)) and any(
+                isinstance(a, ast.Name) and a.id == name for arg in [*c.args, *(k.value for k in c.keywords)]
+                for a in ast.walk(arg)):
+            return True
+    return False
+
+
+def _kept_row(file: str, tree: ast.Module, elt: ast.AST, cond: ast.AST, width: int | None) -> str | None:
+    """The element with a zero row where the filter said no: `vectors.get(w, zero)` for `vectors[w] ... if w in
+    vectors`, else `elt if cond else zero`.  The zero row has the table's width, in the file's own array library."""
+    if width is None:
+        return None
+    text = src.segment(file, tree)
+    zero = (f"np.zeros({width}, dtype=np.float32)" if re.search(r"^import numpy as np\b", text, re.M)
+            else f"torch.zeros({width})" if re.search(r"^import torch\b", text, re.M) else None)
+    if zero is None:
+        return None
+    if (isinstance(elt, ast.Subscript) and isinstance(cond, ast.Compare) and len(cond.ops) == 1
+            and isinstance(cond.ops[0], ast.In) and ast.dump(cond.left) == ast.dump(elt.slice)
+            and ast.dump(cond.comparators[0]) == ast.dump(elt.value)):
+        return f"{src.segment(file, elt.value)}.get({src.segment(file, elt.slice)}, {zero})"
+    return f"{src.segment(file, elt)} if {src.segment(file, cond)} else {zero}"
+
+
 def _close_vocab(ctx: Context, f: Finding) -> Located:
     """A defaultdict vocabulary that numbers unseen words, and a table sized with its length: right after the
     line that sizes the table, unseen words get the unknown-word id from then on."""
@@ -137,11 +216,71 @@ def _grow_table(ctx: Context, f: Finding) -> Located:
         tree = src.tree_of(file)
         site = _argument_site(ctx, file, tree, n.value, size.id, num) if tree is not None else None
         if site is not None and site.kind == "argument" and site.node is not None:
-            grown = f"{src.segment(file, site.node)} + {top - num + 1}"
+            arg = src.segment(file, site.node)
+            grown = (_offset_size(ctx, f, arg, num) or _numbering_vocab(ctx, f, file, site.stmt.lineno, top, num)
+                     or f"{arg} + {top - num + 1}")
             return edits_of(src.LineEditor.for_node(file, site.stmt).replace(site.node, grown)), None
     text = src.segment(file, size)
-    new = f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)
+    new = (_offset_size(ctx, f, text, num) or _numbering_vocab(ctx, f, file, n.lineno, top, num)
+           or (f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)))
     return edits_of(src.LineEditor.for_node(file, n).replace(size, new)), None
+
+
+def _numbering_vocab(ctx: Context, f: Finding, file: str, line: int, top: int, num: int) -> str | None:
+    """A plain dict or list that numbered the ids (its name is on a line the ids were made by) and holds more
+    entries than the table has rows, at least one per id seen: the table is sized with its length.  Its
+    length is read from the frames (`len` of builtin containers only) and the name must be bound where the
+    table's size is given."""
+    from ..provenance import origins
+    from .checks import bound_names
+    ids = str(f.values.get("ids") or "")
+    tensors = [t for fr in ctx.user_frames() for t in fr.tensors if t.expr == ids]
+    steps = " ".join(o.source for o in origins(ctx, tensors[:1])) if tensors else ""
+    bound = bound_names(file, line) or set()
+    for fr in ctx.user_frames():
+        for name, length in fr.lengths.items():
+            if (num < length <= num + 8 and length >= top + 1 and name in bound
+                    and re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", steps)):
+                f.values.update(vocab_name=name, vocab_len=length)
+                made = src.last_assignment(src.tree_of(file), name, line) if src.tree_of(file) is not None else None
+                value = getattr(made, "value", None) if made is not None else None
+                if isinstance(value, ast.Call):
+                    f.values["vocab_maker"] = src.call_name(value)
+                    f.facts.add(VOCAB_MADE_BY)
+                f.facts.add(NUMBERING_VOCAB)
+                f.values["needed"] = length
+                return f"len({name})"
+    return None
+
+
+def _where_in(file: str, line: int) -> str:
+    scope = src.scope_name(file, line)
+    return f"line {line} in `{scope}`" if scope else f"line {line}"
+
+
+def _offset_size(ctx: Context, f: Finding, size: str, num: int) -> str | None:
+    """Ids made as `offset + h % size` (a hashing trick past reserved ids) reach `offset + size - 1`: the table
+    needs `offset + size` rows, not one more than the largest id seen."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for n in src.nodes(tree, ast.BinOp) if tree is not None else ():
+            if not isinstance(n.op, ast.Add):
+                continue
+            for mod, other in ((n.right, n.left), (n.left, n.right)):
+                if (isinstance(mod, ast.BinOp) and isinstance(mod.op, ast.Mod)
+                        and src.segment(file, mod.right) == size):
+                    offset = src.segment(file, other)
+                    value = next((fr.scalars[offset] for fr in ctx.user_frames()
+                                  if type(fr.scalars.get(offset)) is int), None)
+                    if isinstance(other, ast.Constant):
+                        value = other.value
+                    if isinstance(value, int) and value > 0:
+                        f.values["needed"] = num + value
+                    f.values.update(offset=offset, size=size, offset_made=src.segment(file, n),
+                                    offset_where=_where_in(file, n.lineno))
+                    f.facts.add(HASHED_OFFSET)
+                    return f"{offset} + {size}"
+    return None
 
 
 def _bound_maker(ctx: Context, f: Finding) -> Located:
