@@ -31,8 +31,9 @@ SIZE_LEFT_DEFAULT = fact("size-left-default", "the call that builds the model or
                                               "default (`site`, `site_line`)")
 SIZE_FROM_CHECKPOINT = fact("size-from-checkpoint", "from_pretrained is called without the size: the model keeps "
                                                      "the checkpoint's value (`site`, `site_line`)")
-MAP_GREW = fact("map-grew", "the classifier's size was read as len() of a label map that holds more entries now "
-                            "(`grown_map`: `grown_len`): it was filled further after the model was built")
+MAP_GREW = fact("map-grew", "the classifier's size was read as len() of a label map, or of the list a map was made "
+                            "from (`read_name`, `read_as`), and the map holds more entries now (`grown_map`: "
+                            "`grown_len`): it was filled further after the model was built")
 SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was found (`site`, `site_line`)")
 MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
 ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers the classes from 1 (`id_map`, line "
@@ -101,7 +102,13 @@ def label_out_of_range(ctx: Context) -> Finding | None:
             f.merge(zipped)
             f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
         else:
-            f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
+            from .label_shift import shifted_past_names
+            shifted = shifted_past_names(ctx, labels, n_classes, hi)
+            if shifted is not None:  # more outputs would train a class no name maps to
+                f.merge(shifted)
+                f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
+            else:
+                f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
     column = dataset_column(ctx, labels)
     f.hints.update(labels=labels, seen_labels=seen, per_example=seen is not None and len(seen.shape) == 1
                    and seen.shape[0] == logits.shape[0] and len(logits.shape) == 2,
@@ -153,16 +160,32 @@ def _map_grew(ctx: Context, f: Finding, n_classes: int) -> None:
                    if k.arg in ("num_labels", "num_classes", "n_classes", "out_features")):
             v = kw.value
             if not (isinstance(v, ast.Call) and src.call_name(v) == "len" and len(v.args) == 1
-                    and isinstance(v.args[0], ast.Name) and _mutated(tree, v.args[0].id)):
+                    and isinstance(v.args[0], ast.Name)):
                 continue
-            name = v.args[0].id
-            now = max((fr.lengths.get(name, 0) for fr in ctx.frames if not fr.library), default=0)
-            if now > n_classes:
-                stmt = src.statement_at(tree, v.lineno)
-                f.facts.add(MAP_GREW)
-                f.values.update(grown_map=name, grown_len=now, read_as=f"{kw.arg}=len({name})",
-                                read_line=stmt.lineno if stmt is not None else v.lineno)
-                return
+            read = v.args[0].id
+            for name in [read, *_maps_made_from(tree, read)]:
+                if not _mutated(tree, name):
+                    continue
+                now = max((fr.lengths.get(name, 0) for fr in ctx.frames if not fr.library), default=0)
+                if now > n_classes:
+                    stmt = src.statement_at(tree, v.lineno)
+                    f.facts.add(MAP_GREW)
+                    f.values.update(grown_map=name, grown_len=now, read_as=f"{kw.arg}=len({read})", read_name=read,
+                                    read_line=stmt.lineno if stmt is not None else v.lineno)
+                    return
+
+
+def _maps_made_from(tree: ast.Module, name: str) -> list[str]:
+    """Names assigned a dict made from `name` (`tag2id = {t: i for i, t in enumerate(label_list)}`,
+    `dict(zip(name, ...))`): a map that starts with one entry per item of `name`."""
+    out = []
+    for a in src.nodes(tree, ast.Assign):
+        if (len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                and (isinstance(a.value, ast.DictComp) or (isinstance(a.value, ast.Call)
+                                                           and src.call_name(a.value) == "dict"))
+                and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(a.value))):
+            out.append(a.targets[0].id)
+    return out
 
 
 def _user_model(ctx: Context, n_classes: int) -> ModuleFacts | None:

@@ -28,6 +28,8 @@ HASHED_OFFSET = fact("hashed-offset", "the user's code makes ids as an offset pl
                                       "sizes the table (`offset_made`, `offset`, `size`, `offset_where`)")
 FILTERED_ROWS = fact("filtered-rows", "the table's rows come from a comprehension over the vocabulary with an `if` filter "
                                       "(`filtered`, `filter_cond`, `filtered_where`)")
+FILTERED_OVER_LEN = fact("filtered-over-len", "the length of the collection the filtered comprehension walks is "
+                                              "known (`filtered_over`, `filtered_over_len`)")
 NUMBERING_VOCAB = fact("numbering-vocab", "a builtin dict/list on the ids' provenance lines holds more entries than the "
                                           "table has rows (`vocab_name`, `vocab_len`)")
 VOCAB_MADE_BY = fact("vocab-made-by", "that vocabulary was assigned from a call (`vocab_maker`)")
@@ -149,6 +151,11 @@ def _filtered_rows(ctx: Context, f: Finding) -> Located:
             f.values.update(filtered=" ".join(shown.split()), filter_cond=src.segment(file, gen.ifs[0]),
                             filtered_where=_where_in(file, comp.lineno))
             f.facts.add(FILTERED_ROWS)
+            over = src.segment(file, gen.iter)
+            length = next((fr.lengths[over] for fr in ctx.user_frames() if over in fr.lengths), None)
+            if length is not None:
+                f.values.update(filtered_over=over, filtered_over_len=length)
+                f.facts.add(FILTERED_OVER_LEN)
             return edits_of(src.LineEditor.for_node(file, stmt).replace(comp, new)), None
     return [], None
 
@@ -163,14 +170,38 @@ def _feeds_table(tree: ast.Module, comp: ast.AST) -> bool:
         return True
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return False
-    name = stmt.targets[0].id
-    scope = src.enclosing_scope(tree, stmt.lineno)
+    return _name_reaches_table(tree, stmt.targets[0].id, src.enclosing_scope(tree, stmt.lineno), stmt.lineno)
+
+
+def _name_reaches_table(tree: ast.Module, name: str, scope: ast.AST, after: int, depth: int = 0) -> bool:
+    """`name` is passed, after line `after` of `scope`, to a table-building call, or to one of the file's own
+    functions or classes whose parameter in that place reaches one (one call deep)."""
+    defs = {d.name: d for d in src.nodes(tree, ast.FunctionDef, ast.ClassDef)}
     for c in src.nodes(scope, ast.Call):
-        if c.lineno > stmt.lineno and _TABLE_FROM_ROWS.search(src.call_name(c)) and any(
-                isinstance(a, ast.Name) and a.id == name for arg in [*c.args, *(k.value for k in c.keywords)]
-                for a in ast.walk(arg)):
+        if getattr(c, "lineno", 0) <= after:
+            continue
+        places = [(i, None) for i, a in enumerate(c.args) if _uses(a, name)]
+        places += [(None, k.arg) for k in c.keywords if _uses(k.value, name)]
+        if not places:
+            continue
+        if _TABLE_FROM_ROWS.search(src.call_name(c)):
             return True
+        target = defs.get(src.call_name(c).split(".")[-1])
+        if isinstance(target, ast.ClassDef):
+            target = next((n for n in target.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        if not isinstance(target, ast.FunctionDef) or depth:
+            continue
+        params = [a.arg for a in target.args.args]
+        params = params[1:] if params[:1] == ["self"] else params
+        for index, keyword in places:
+            param = keyword if keyword else params[index] if index is not None and index < len(params) else None
+            if param and _name_reaches_table(tree, param, target, target.lineno, depth + 1):
+                return True
     return False
+
+
+def _uses(node: ast.AST, name: str) -> bool:
+    return any(isinstance(a, ast.Name) and a.id == name for a in ast.walk(node))
 
 
 def _kept_row(file: str, tree: ast.Module, elt: ast.AST, cond: ast.AST, width: int | None) -> str | None:
@@ -202,28 +233,30 @@ def _close_vocab(ctx: Context, f: Finding) -> Located:
 
 
 def _grow_table(ctx: Context, f: Finding) -> Located:
-    """`nn.Embedding(len(vocab), dim)` one or two rows short of the largest id → `len(vocab) + 1`."""
+    """The table's size where it is given (the constructor's argument, or the class's call site when that is a
+    parameter of `__init__`): `offset + size` for ids hashed past reserved ids, `len(vocab)` for the vocabulary
+    that numbered the ids, else, one or two rows short of the largest id, `+ 1` / `+ 2`."""
     num, top = f.hints.get("num_embeddings"), f.hints.get("max_id")
-    if not isinstance(num, int) or not isinstance(top, int) or not 0 < top - num + 1 <= 2:
+    if not isinstance(num, int) or not isinstance(top, int) or top < num:
         return [], None
     made = table_constructor(ctx, f.hints.get("table_names") or [f.hints.get("table")])
     if made is None:
         return [], None
     file, n = made
-    size = n.value.args[0]  # type: ignore[attr-defined]
+    stmt, size = n, n.value.args[0]  # type: ignore[attr-defined]
     if isinstance(size, ast.Name):  # a parameter of the class's __init__: grown where the class is built
         from ..analyzers.classes import _argument_site
         tree = src.tree_of(file)
         site = _argument_site(ctx, file, tree, n.value, size.id, num) if tree is not None else None
         if site is not None and site.kind == "argument" and site.node is not None:
-            arg = src.segment(file, site.node)
-            grown = (_offset_size(ctx, f, arg, num) or _numbering_vocab(ctx, f, file, site.stmt.lineno, top, num)
-                     or f"{arg} + {top - num + 1}")
-            return edits_of(src.LineEditor.for_node(file, site.stmt).replace(site.node, grown)), None
+            stmt, size = site.stmt, site.node
     text = src.segment(file, size)
-    new = (_offset_size(ctx, f, text, num) or _numbering_vocab(ctx, f, file, n.lineno, top, num)
-           or (f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)))
-    return edits_of(src.LineEditor.for_node(file, n).replace(size, new)), None
+    new = _offset_size(ctx, f, text, num) or _numbering_vocab(ctx, f, file, stmt.lineno, top, num)
+    if new is None and 0 < top - num + 1 <= 2:
+        new = f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)
+    if new is None:
+        return [], None
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(size, new)), None
 
 
 def _numbering_vocab(ctx: Context, f: Finding, file: str, line: int, top: int, num: int) -> str | None:
@@ -258,6 +291,35 @@ def _where_in(file: str, line: int) -> str:
     return f"line {line} in `{scope}`" if scope else f"line {line}"
 
 
+def _sized_alike(file: str, tree: ast.Module, node: ast.AST, size: str) -> bool:
+    """`node` is the table's size expression `size`: the same text, or `self.attr` set in `__init__` from a
+    parameter that the class is built with `size` for (`Hasher(NUM_BUCKETS)` ... `self.buckets = buckets`)."""
+    if src.segment(file, node) == size:
+        return True
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
+        return False
+    owner = src.enclosing_class(tree, node.lineno)
+    init = next((n for n in owner.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
+        if owner is not None else None
+    if init is None or owner is None:
+        return False
+    params = [a.arg for a in init.args.args][1:]
+    for a in src.nodes(init, ast.Assign):
+        t = a.targets[0]
+        if (isinstance(t, ast.Attribute) and t.attr == node.attr and isinstance(a.value, ast.Name)
+                and a.value.id in params):
+            param, index = a.value.id, params.index(a.value.id)
+            for call in src.calls(tree):
+                if src.call_name(call).split(".")[-1] != owner.name:
+                    continue
+                given = next((k.value for k in call.keywords if k.arg == param), None)
+                if given is None and index < len(call.args):
+                    given = call.args[index]
+                if given is not None and src.segment(file, given) == size:
+                    return True
+    return False
+
+
 def _offset_size(ctx: Context, f: Finding, size: str, num: int) -> str | None:
     """Ids made as `offset + h % size` (a hashing trick past reserved ids) reach `offset + size - 1`: the table
     needs `offset + size` rows, not one more than the largest id seen."""
@@ -268,12 +330,15 @@ def _offset_size(ctx: Context, f: Finding, size: str, num: int) -> str | None:
                 continue
             for mod, other in ((n.right, n.left), (n.left, n.right)):
                 if (isinstance(mod, ast.BinOp) and isinstance(mod.op, ast.Mod)
-                        and src.segment(file, mod.right) == size):
+                        and _sized_alike(file, tree, mod.right, size)):
                     offset = src.segment(file, other)
                     value = next((fr.scalars[offset] for fr in ctx.user_frames()
                                   if type(fr.scalars.get(offset)) is int), None)
                     if isinstance(other, ast.Constant):
                         value = other.value
+                    top = f.hints.get("max_id")
+                    if isinstance(value, int) and isinstance(top, int) and not num <= top < num + value:
+                        continue  # the offset does not account for the ids seen
                     if isinstance(value, int) and value > 0:
                         f.values["needed"] = num + value
                     f.values.update(offset=offset, size=size, offset_made=src.segment(file, n),

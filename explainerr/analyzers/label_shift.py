@@ -1,0 +1,122 @@
+"""A label moved past the classes a name list defines: the classifier is sized `len(NAMES)` from a list of class
+names, and the function that makes the labels adds a constant to a label (`tag += 1` to turn a B- tag into its
+I- tag).  The last names have no class after them, so the shift yields an id no name has; more outputs would
+train a class that does not exist, so the fix is said in words: keep the shift inside the names."""
+from __future__ import annotations
+
+import ast
+import re
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+from . import Finding, fact
+from .classes import SIZE_KEYWORDS, _mutated, user_files
+
+SHIFTED_PAST_NAMES = fact("shifted-past-names", "the classifier is sized by the length of a list of class names "
+                                                "and the labels' maker adds a constant to a label "
+                                                "(`names`, `names_len`, `last_name`, `shift_stmt`, `shift_where`)")
+
+
+def shifted_past_names(ctx: Context, labels: TensorFacts | None, n_classes: int, max_label: int | None) -> Finding | None:
+    """The reading, when the numbers tie: the shift by k moves the last named class (n_classes - 1) to at
+    least the largest label seen."""
+    if max_label is None or max_label < n_classes:
+        return None
+    names = _name_list_sizing(ctx, n_classes)
+    if names is None:
+        return None
+    name, last = names
+    makers = _maker_functions(ctx, labels)
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            if fn.name not in makers:
+                continue
+            for n in ast.walk(fn):
+                k = _added_constant(n)
+                if k is not None and n_classes - 1 + k >= max_label and _stored_as_value(fn, n):
+                    f = Finding(facts={SHIFTED_PAST_NAMES}, confidence="medium")
+                    f.values.update(names=name, names_len=n_classes, last_name=last, shift_by=k,
+                                    shift_stmt=" ".join(src.segment(file, n).split()),
+                                    shift_where=f"line {n.lineno} in `{fn.name}`")
+                    return f
+    return None
+
+
+def _added_constant(n: ast.AST) -> int | None:
+    """`v += k` or `v = v + k` with a positive int constant k."""
+    if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add) and isinstance(n.target, ast.Name):
+        value = n.value
+    elif (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+          and isinstance(n.value, ast.BinOp) and isinstance(n.value.op, ast.Add)
+          and isinstance(n.value.left, ast.Name) and n.value.left.id == n.targets[0].id):
+        value = n.value.right
+    else:
+        return None
+    if isinstance(value, ast.Constant) and type(value.value) is int and value.value > 0:
+        return value.value
+    return None
+
+
+def _stored_as_value(fn: ast.FunctionDef, shift: ast.AST) -> bool:
+    """The shifted name is kept as a value after the shift (appended, returned, written into an item, put in a
+    list), not only used to index something, as a running position (`word_idx += 1`) is."""
+    name = shift.targets[0].id if isinstance(shift, ast.Assign) else shift.target.id  # type: ignore[attr-defined]
+
+    def named(node: ast.AST | None) -> bool:
+        return isinstance(node, ast.Name) and node.id == name
+
+    for n in ast.walk(fn):
+        if getattr(n, "lineno", 0) < shift.lineno:  # type: ignore[attr-defined]
+            continue
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend",
+                                                                                             "insert"):
+            if any(named(a) for a in n.args):
+                return True
+        if isinstance(n, ast.Return) and named(n.value):
+            return True
+        if isinstance(n, ast.Assign) and named(n.value) and isinstance(n.targets[0], ast.Subscript):
+            return True
+        if isinstance(n, (ast.List, ast.Tuple)) and any(named(e) for e in n.elts):
+            return True
+    return False
+
+
+def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, str] | None:
+    """`num_labels=len(NAMES)` (another size keyword, or an argument by position) where NAMES is a literal list of
+    n_classes strings that nothing changes in place: (NAMES, its last name)."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        for call in src.calls(tree):
+            given = [k.value for k in call.keywords if k.arg in SIZE_KEYWORDS] + list(call.args)
+            for v in given:
+                if not (isinstance(v, ast.Call) and src.call_name(v) == "len" and len(v.args) == 1
+                        and isinstance(v.args[0], ast.Name)):
+                    continue
+                name = v.args[0].id
+                if _mutated(tree, name):
+                    continue
+                for a in src.assignments(tree, name):
+                    items = getattr(a.value, "elts", None)
+                    if (isinstance(a.value, (ast.List, ast.Tuple)) and items and len(items) == n_classes
+                            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in items)):
+                        return name, items[-1].value  # type: ignore[attr-defined]
+    return None
+
+
+def _maker_functions(ctx: Context, labels: TensorFacts | None) -> set[str]:
+    """Names of the user's functions called on the lines the labels were made by (provenance; a library
+    loop's batch entry through the Dataset)."""
+    from ..batches import dataset_origin
+    from ..provenance import origins
+    steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
+    if not steps:
+        steps = list(dataset_origin(ctx, "labels", "labels"))
+    called: set[str] = set()
+    for o in steps:
+        called.update(re.findall(r"([A-Za-z_]\w*)\s*\(", o.source))
+        called.add(o.function.split(".")[-1])  # the function whose lines made them (a Dataset's __getitem__)
+    return called - {"<module>"}
