@@ -63,7 +63,7 @@ def _embedding_call(ctx: Context) -> tuple[FrameFacts, str, str] | None:
         calls = [c for c in _EMBED_CALL.finditer(text)
                  if not c["table"].lower().startswith(("nn.", "torch.nn.")) and "Embedding(" not in text]
         if not calls and f.node:  # the underlined part is one call: any callee name is the table
-            calls = [c for c in re.finditer(r"(?P<table>[\w.]+)\s*\(\s*(?P<ids>[\w.\[\]\"']+)\s*\)", text)
+            calls = [c for c in re.finditer(r"(?P<table>[\w.]+)\s*\(\s*(?P<ids>[\w.\[\]\"']+)\s*(?:,[^()]*)?\)", text)
                      if not c["table"].startswith(("torch", "F."))]
         if not calls:
             continue

@@ -27,7 +27,7 @@ from . import (
 HASHED_OFFSET = fact("hashed-offset", "the user's code makes ids as an offset plus a value modulo the expression that "
                                       "sizes the table (`offset_made`, `offset`, `size`, `offset_where`)")
 FILTERED_ROWS = fact("filtered-rows", "the table's rows come from a comprehension over the vocabulary with an `if` filter "
-                                      "(`filtered`, `filter_cond`, `filtered_where`)")
+                                      "(`filtered`, `filter_cond`, `filtered_where`, `table_call`)")
 FILTERED_OVER_LEN = fact("filtered-over-len", "the length of the collection the filtered comprehension walks is "
                                               "known (`filtered_over`, `filtered_over_len`)")
 NUMBERING_VOCAB = fact("numbering-vocab", "a builtin dict/list on the ids' provenance lines holds more entries than the "
@@ -137,7 +137,8 @@ def _filtered_rows(ctx: Context, f: Finding) -> Located:
         tree = src.tree_of(file)
         for comp in src.nodes(tree, ast.ListComp, ast.GeneratorExp) if tree is not None else ():
             gen = comp.generators[0] if len(comp.generators) == 1 else None
-            if gen is None or len(gen.ifs) != 1 or not _feeds_table(tree, comp):
+            table_call = _feeds_table(tree, comp) if gen is not None and len(gen.ifs) == 1 else None
+            if gen is None or table_call is None:
                 continue
             kept = _kept_row(file, tree, comp.elt, gen.ifs[0], width)
             if kept is None:
@@ -148,7 +149,7 @@ def _filtered_rows(ctx: Context, f: Finding) -> Located:
             loop = f"for {src.segment(file, gen.target)} in {src.segment(file, gen.iter)}"
             new = f"[{kept} {loop}]" if isinstance(comp, ast.ListComp) else f"({kept} {loop})"
             shown = src.segment(file, stmt) if isinstance(stmt, ast.Assign) else src.segment(file, comp)
-            f.values.update(filtered=" ".join(shown.split()), filter_cond=src.segment(file, gen.ifs[0]),
+            f.values.update(table_call=table_call, filtered=" ".join(shown.split()), filter_cond=src.segment(file, gen.ifs[0]),
                             filtered_where=_where_in(file, comp.lineno))
             f.facts.add(FILTERED_ROWS)
             over = src.segment(file, gen.iter)
@@ -160,22 +161,23 @@ def _filtered_rows(ctx: Context, f: Finding) -> Located:
     return [], None
 
 
-def _feeds_table(tree: ast.Module, comp: ast.AST) -> bool:
+def _feeds_table(tree: ast.Module, comp: ast.AST) -> str | None:
     """The comprehension's value reaches a table-building call: directly, through a wrapping call
-    (`np.stack(...)`, `torch.tensor(...)`), or through the name it is assigned to."""
+    (`np.stack(...)`, `torch.tensor(...)`), or through the name it is assigned to: that call's name."""
     path = src.path_to(tree, comp.lineno)  # type: ignore[attr-defined]
     stmt = next((n for n in reversed(path) if isinstance(n, ast.stmt) and src.contains(n, comp.lineno)), None)
     calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)] if stmt is not None else []
-    if any(_TABLE_FROM_ROWS.search(src.call_name(c)) for c in calls):
-        return True
+    direct = next((src.call_name(c) for c in calls if _TABLE_FROM_ROWS.search(src.call_name(c))), None)
+    if direct is not None:
+        return direct
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-        return False
+        return None
     return _name_reaches_table(tree, stmt.targets[0].id, src.enclosing_scope(tree, stmt.lineno), stmt.lineno)
 
 
-def _name_reaches_table(tree: ast.Module, name: str, scope: ast.AST, after: int, depth: int = 0) -> bool:
+def _name_reaches_table(tree: ast.Module, name: str, scope: ast.AST, after: int, depth: int = 0) -> str | None:
     """`name` is passed, after line `after` of `scope`, to a table-building call, or to one of the file's own
-    functions or classes whose parameter in that place reaches one (one call deep)."""
+    functions or classes whose parameter in that place reaches one (one call deep): that call's name."""
     defs = {d.name: d for d in src.nodes(tree, ast.FunctionDef, ast.ClassDef)}
     for c in src.nodes(scope, ast.Call):
         if getattr(c, "lineno", 0) <= after:
@@ -185,7 +187,7 @@ def _name_reaches_table(tree: ast.Module, name: str, scope: ast.AST, after: int,
         if not places:
             continue
         if _TABLE_FROM_ROWS.search(src.call_name(c)):
-            return True
+            return src.call_name(c)
         target = defs.get(src.call_name(c).split(".")[-1])
         if isinstance(target, ast.ClassDef):
             target = next((n for n in target.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
@@ -195,9 +197,10 @@ def _name_reaches_table(tree: ast.Module, name: str, scope: ast.AST, after: int,
         params = params[1:] if params[:1] == ["self"] else params
         for index, keyword in places:
             param = keyword if keyword else params[index] if index is not None and index < len(params) else None
-            if param and _name_reaches_table(tree, param, target, target.lineno, depth + 1):
-                return True
-    return False
+            found = _name_reaches_table(tree, param, target, target.lineno, depth + 1) if param else None
+            if found:
+                return found
+    return None
 
 
 def _uses(node: ast.AST, name: str) -> bool:
