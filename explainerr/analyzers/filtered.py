@@ -89,3 +89,83 @@ def filter_like(file: str, kept: Sibling, plain: Sibling) -> str | None:
     old = src.segment(file, comp)
     opening, closing = (old[0], old[-1]) if old[:1] in "([{" else ("", "")
     return f"{opening}{head} for {target} in {src.segment(file, h.iter)} {cond}{closing}"
+
+
+REORDERED_SIBLING = fact("reordered-sibling", "`moved` and `kept_order` are made from the same rows of `source`, "
+                                              "and `moved` alone is reordered later (`reorder`, line "
+                                              "`reorder_line`)")
+_REORDERS = ("sorted", "reversed")
+
+
+def reordered_sibling(ctx: Context) -> Finding | None:
+    """The one pair of comprehensions over the same rows, in one scope of the user's files, of which one is
+    reordered afterwards (`a = sorted(a, key=...)`, `a.sort(...)`, `a = a[::-1]`) and the other not: the
+    lists no longer pair up item by item.  The fix reorders the two together."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        scopes = [tree, *src.nodes(tree, ast.FunctionDef, ast.AsyncFunctionDef)] if tree is not None else []
+        for scope in scopes:
+            by_source: dict[str, list[Sibling]] = {}
+            stmts = src.statements(scope)
+            for a in stmts:
+                if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
+                    continue
+                comps = [c for c in ast.walk(a.value) if isinstance(c, _COMPS) and len(c.generators) == 1
+                         and isinstance(c.generators[0].iter, ast.Name)]
+                if len(comps) == 1 and not comps[0].generators[0].ifs:
+                    by_source.setdefault(comps[0].generators[0].iter.id, []).append(
+                        Sibling(a.targets[0].id, a, comps[0]))
+            for source, made in by_source.items():
+                if len(made) != 2:
+                    continue
+                after = max(m.stmt.lineno for m in made)
+                moves = {m.name: _reorder(m.name, [s for s in stmts if s.lineno > after]) for m in made}
+                moved = [m for m in made if moves[m.name] is not None]
+                if len(moved) == 1:
+                    other = next(m for m in made if m is not moved[0])
+                    found.append((file, source, moved[0], other, moves[moved[0].name]))
+    if len(found) != 1:
+        return None
+    file, source, moved, other, stmt = found[0]
+    return Finding(facts={REORDERED_SIBLING}, values={
+        "moved": moved.name, "kept_order": other.name, "source": source,
+        "reorder": " ".join(src.segment(file, stmt).split()), "reorder_line": stmt.lineno},
+        hints={"reordered_sibling": (file, stmt, moved.name, other.name)}, confidence="high")
+
+
+def _reorder(name: str, stmts: tuple[ast.stmt, ...] | list[ast.stmt]) -> ast.stmt | None:
+    """The statement that reorders list `name` in place or into itself, if any."""
+    for s in stmts:
+        if (isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+                and s.targets[0].id == name):
+            v = s.value
+            if (isinstance(v, ast.Call) and src.call_name(v) in _REORDERS and v.args
+                    and isinstance(v.args[0], ast.Name) and v.args[0].id == name):
+                return s
+            if (isinstance(v, ast.Subscript) and isinstance(v.value, ast.Name) and v.value.id == name
+                    and isinstance(v.slice, ast.Slice) and v.slice.lower is None and v.slice.upper is None
+                    and v.slice.step is not None):
+                return s
+            return None  # rebound to something else: not the same list any more
+        if (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute)
+                and s.value.func.attr in ("sort", "reverse") and isinstance(s.value.func.value, ast.Name)
+                and s.value.func.value.id == name):
+            return s
+    return None
+
+
+def reorder_together(file: str, stmt: ast.stmt, moved: str, other: str) -> str | None:
+    """`a = sorted(a, key=k)` / `a.sort(key=k)` → both lists sorted by `a`'s key, as pairs."""
+    call = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr)) else None
+    if not isinstance(call, ast.Call):
+        return None
+    name = src.call_name(call)
+    if not (name == "sorted" or name.endswith(".sort")):
+        return None
+    key = src.keyword(call, "key")
+    rev = src.keyword(call, "reverse")
+    by = f"({src.segment(file, key.value)})(pair[0])" if key is not None else "pair[0]"
+    extra = f", reverse={src.segment(file, rev.value)}" if rev is not None else ""
+    return (f"{moved}, {other} = (list(t) for t in zip(*sorted(zip({moved}, {other}), "
+            f"key=lambda pair: {by}{extra})))")

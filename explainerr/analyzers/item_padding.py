@@ -42,3 +42,45 @@ def padding_per_item(ctx: Context, f: Finding) -> bool:
     f.hints["padding_per_item"] = (file, stmt, pad)
     f.confidence = "high"
     return True
+
+
+UNTRUNCATED = fact("pad-without-truncation", "`cut_call` (line `cut_line`) pads to max_length = `cut_length` "
+                                             "without truncation: one of the lengths is that max_length and "
+                                             "another is longer (`cut_long`)")
+
+
+def padded_not_truncated(ctx: Context, f: Finding, sizes: tuple[int, int] | None) -> bool:
+    """The two lengths that differ are a tokenizer call's `max_length` (with `padding="max_length"`) and a
+    longer one, and that call does not truncate: padding only lengthens, so a longer text keeps its length.
+    Adds the fact and the hint `untruncated` = (file, statement, call)."""
+    from ..fixes import is_tokenizer_call
+    if not sizes or sizes[0] == sizes[1]:
+        return False
+    short, long = min(sizes), max(sizes)
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            pad, length, cut = (src.keyword(call, k) for k in ("padding", "max_length", "truncation"))
+            if pad is None or length is None or not (isinstance(pad.value, ast.Constant)
+                                                      and pad.value.value == "max_length"):
+                continue
+            if cut is not None and not (isinstance(cut.value, ast.Constant) and cut.value.value in (False, None)):
+                continue
+            value = length.value.value if isinstance(length.value, ast.Constant) else next(
+                (fr.scalars.get(src.segment(file, length.value)) for fr in ctx.user_frames()
+                 if src.segment(file, length.value) in fr.scalars), None)
+            if value == short and is_tokenizer_call(call, ctx):
+                found.append((file, tree, call, length))
+    if len(found) != 1:
+        return False
+    file, tree, call, length = found[0]
+    stmt = src.statement_at(tree, call.lineno)
+    if stmt is None:
+        return False
+    f.facts.add(UNTRUNCATED)
+    f.values.update(cut_call=" ".join(src.segment(file, call).split()), cut_line=call.lineno,
+                    cut_length=src.segment(file, length.value), cut_long=long)
+    f.hints["untruncated"] = (file, stmt, call)
+    f.confidence = "high"
+    return True

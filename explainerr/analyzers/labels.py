@@ -24,7 +24,8 @@ from .batch_sized import fixed_batch_labels
 from .choice_flags import choice_flags
 from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
-from .filtered import filtered_sibling
+from .filtered import filtered_sibling, reordered_sibling
+from .reduction import pairwise_swapped
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, padded_apart, stacked_parts
 from .parallel_lists import labels_one_part, part_left_out
@@ -89,6 +90,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     logits, labels = (unreshaped(ctx, t) for t in _user_operands(ctx, logits_op, labels_op, a, b))
     if not multi and folded_by_model(ctx, logits, labels, a, b):
         return None  # the model folded a leftover dimension into its rows: the labels fit the batch
+    if not multi and pairwise_swapped(ctx, logits, b):
+        return None  # scores of a pairwise operation in the other order: transposed, not too few labels
     f = Finding()
     f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else None,
                     logits=logits.expr if logits else None)
@@ -110,7 +113,7 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
     else:
-        reading = (_one_hot(logits_op, labels, a) or collator_shift(ctx) or _decoder(ctx, logits, labels)
+        reading = (reordered_sibling(ctx) or _one_hot(logits_op, labels, a) or collator_shift(ctx) or _decoder(ctx, logits, labels)
                    or _token_labels(ctx, logits_op, labels, a, b)
                    or (shifted_window(ctx) if a > b else None) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)

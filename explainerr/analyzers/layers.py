@@ -11,6 +11,7 @@ import ast
 import re
 
 from .. import source as src
+from .reduction import reduced_over
 from ..facts import Context
 from ..model import FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
@@ -69,6 +70,9 @@ def layer_input_width(ctx: Context) -> Finding | None:
     if name is None and frame is not None:
         m = re.search(r"(?:self\.)?(\w+)\s*\($", (frame.node or "").split("(")[0] + "(")
         name = m.group(1) if m else None
+    fed = frame.call_args[0].text if direct and frame is not None and frame.call_args else None
+    if frame is not None and fed and reduced_over(ctx, frame, fed, want, got):
+        return None  # the features were reduced over the dimension the layer takes
     f = Finding()
     out = ctx.int_group("m2c")
     local = name is not None and frame is not None and any(m.expr == name for m in frame.modules)

@@ -16,6 +16,7 @@ import ast
 from dataclasses import dataclass
 
 from .. import source as src
+from .reduction import reduced_over
 from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import BAND_AID, Finding, analyzer, evidence, fact, value_evidence
@@ -77,7 +78,11 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
         for part in parts:
             var, offset = _var_and_offset(part, targets, frame)
             if var is not None:
-                return _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
+                found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
+                bound = found.values.get("bound_value") if found is not None else None
+                if isinstance(bound, int) and reduced_over(ctx, frame, base, bound, size):
+                    return None  # the indexed value was reduced over the dimension the loop walks
+                return found
     return span_past_end(frame, tree, loops, parts, base, tensor, index, dim, size)
 
 

@@ -127,6 +127,10 @@ def ragged_sequences(ctx: Context) -> Finding | None:
         if not padded_unlike(ctx, f, (int(g["a"]), int(g["b"])) if both else None) and collator is None and \
                 not padding_per_item(ctx, f):
             trainer_default_collator(ctx, f)
+    nums = [int(x) for x in re.findall(r"\d+", f"{f.values.get('len_a')} {f.values.get('len_b')}")]
+    if len(nums) == 2 and not {"padded-unlike", "padding-per-item"} & f.facts:
+        from .item_padding import padded_not_truncated
+        padded_not_truncated(ctx, f, (nums[0], nums[1]))
     pad = _pad_constant(ctx)
     f.values["pad_value"] = f", padding_value={pad}" if pad else ""
     trace = []

@@ -88,6 +88,11 @@ def label_length(ctx: Context, f: Finding) -> Located:
         for node, text in swaps:
             e.replace(node, text)
         return edits_of(e), None
+    if "reordered-sibling" in f.facts:
+        from ..analyzers.filtered import reorder_together
+        file, stmt, moved, other = f.hints["reordered_sibling"]
+        text = reorder_together(file, stmt, moved, other)
+        return (edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, text)) if text else []), None
     if "filtered-sibling" in f.facts:
         file, kept, plain = f.hints["filtered_sibling"]
         text = filter_like(file, kept, plain)

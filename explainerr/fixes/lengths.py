@@ -197,6 +197,9 @@ def pad(ctx: Context, f: Finding) -> Located:
     if "padding-per-item" in f.facts:
         file, stmt, node = f.hints["padding_per_item"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, '"max_length"')), None
+    if "pad-without-truncation" in f.facts:
+        file, stmt, call = f.hints["untruncated"]
+        return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "truncation=True")), None
     if "trainer-default-collator" in f.facts:
         file, stmt, call, keyword = f.hints["trainer_collator"]
         return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, keyword)), None

@@ -1,0 +1,115 @@
+"""A value reduced over the wrong dimension: `preds = np.argmax(logits, axis=0)` (over the examples, not the
+classes), `(states * mask).sum(dim=-1)` (over the features, not the tokens).  What is left has the size of the
+dimension that should have been reduced, and lacks the one that should have stayed.  Such a value then fails
+against a loop bound or a layer that are right, so the error is not theirs: the analyzers that would blame
+them ask this reader first, and give no diagnosis when it finds the reduction.  Read from source and the
+frames' shapes only."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from ..model import FrameFacts
+
+_REDUCERS = {"sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "logsumexp", "norm", "prod",
+             "std", "var", "nansum", "nanmean", "median"}
+_MODULES = {"torch", "np", "numpy", "F", "jnp"}
+
+
+def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, given: int) -> str | None:
+    """The text of the reduction that made `expr` (a name in `frame`, or a call of the user's function that
+    returns one) when it reduced a dimension of size `expected` of a tensor that also has a dimension of size
+    `given`, the size the value was left with; else None."""
+    tree = src.tree_of(frame.file)
+    if tree is None or expected == given:
+        return None
+    try:
+        node = ast.parse(expr.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    scope: ast.AST = src.enclosing_scope(tree, frame.line)
+    shapes = {t.expr: tuple(t.shape) for t in frame.tensors}
+    line = frame.line
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # the user's own function
+        fn = next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == node.func.id), None)
+        if fn is None:
+            return None
+        params = [a.arg for a in fn.args.args]
+        given_args = {p: ast.unparse(a) for p, a in zip(params, node.args)}
+        given_args.update({k.arg: ast.unparse(k.value) for k in node.keywords if k.arg})
+        shapes = {p: shapes[a] for p, a in given_args.items() if a in shapes}
+        returns = [r for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None]
+        if not returns:
+            return None
+        node, scope, line = returns[-1].value, fn, returns[-1].lineno
+    for value in _values(tree, scope, node, line):
+        found = _reduction(value)
+        if found is None:
+            continue
+        source, dim = found
+        shape = max((shapes[n] for n in src.names_in(source) if n in shapes), key=len, default=None)
+        if not shape or not -len(shape) <= dim < len(shape):
+            continue
+        if shape[dim] == expected and given in shape[:dim % len(shape)] + shape[dim % len(shape) + 1:]:
+            return " ".join(ast.unparse(value).split())
+    return None
+
+
+def _values(tree: ast.Module, scope: ast.AST, node: ast.AST, line: int, depth: int = 0) -> list[ast.AST]:
+    """`node`, and what its names were last assigned in `scope` (through arithmetic such as `summed / counts`),
+    two steps deep."""
+    out = [node]
+    if depth > 2:
+        return out
+    parts = [node.left, node.right] if isinstance(node, ast.BinOp) else [node] if isinstance(node, ast.Name) else []
+    for p in parts:
+        if isinstance(p, ast.Name):
+            a = src.last_assignment(tree, p.id, line)
+            if a is not None and src.contains(scope, a.stmt.lineno) and not a.augmented:
+                out += _values(tree, scope, a.value, a.stmt.lineno, depth + 1)
+        elif p is not node:
+            out += _values(tree, scope, p, line, depth + 1)
+    return out
+
+
+def _reduction(node: ast.AST) -> tuple[ast.AST, int] | None:
+    """(the reduced expression, the dimension) of `x.sum(dim=d)`, `torch.argmax(x, dim=d)`, `np.argmax(x, axis=d)`
+    with a constant dimension."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or node.func.attr not in _REDUCERS:
+        return None
+    module = isinstance(node.func.value, ast.Name) and node.func.value.id in _MODULES
+    args = list(node.args)
+    source = args.pop(0) if module and args else None if module else node.func.value
+    dim_node = next((k.value for k in node.keywords if k.arg in ("dim", "axis")), None) or (args[0] if args else None)
+    if source is None or dim_node is None:
+        return None
+    try:
+        dim = ast.literal_eval(dim_node)
+    except ValueError:
+        return None
+    return (source, dim) if type(dim) is int else None
+
+
+_PAIRWISE = {"cdist", "mm", "matmul", "cos_sim", "cosine_similarity", "dot_score", "pairwise_distance", "einsum"}
+
+
+def pairwise_swapped(ctx: Context, logits, n_labels: int) -> bool:
+    """2-D scores (A, B) made by a pairwise operation of two operands (`torch.cdist(protos, queries)`,
+    `a @ b.T`), met with B labels, A != B: the operands are in the other order (the scores are transposed),
+    not the labels of another length."""
+    if logits is None or len(logits.shape) != 2 or logits.shape[1] != n_labels or logits.shape[0] == n_labels:
+        return False
+    frame = ctx.frames[logits.frame]
+    tree = src.tree_of(frame.file)
+    name = logits.expr if logits.expr.isidentifier() else None
+    a = src.last_assignment(tree, name, frame.line) if tree is not None and name else None
+    if a is None:
+        return False
+    value = a.value
+    while isinstance(value, ast.UnaryOp) or (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Div, ast.Mult))
+                                             and isinstance(value.right, ast.Constant)):
+        value = value.operand if isinstance(value, ast.UnaryOp) else value.left
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult):
+        return True
+    return isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _PAIRWISE
