@@ -66,7 +66,7 @@ def _values(tree: ast.Module, scope: ast.AST, node: ast.AST, line: int, depth: i
     for p in parts:
         if isinstance(p, ast.Name):
             a = src.last_assignment(tree, p.id, line)
-            if a is not None and src.contains(scope, a.stmt.lineno) and not a.augmented:
+            if a is not None and (isinstance(scope, ast.Module) or src.contains(scope, a.stmt.lineno)) and not a.augmented:
                 out += _values(tree, scope, a.value, a.stmt.lineno, depth + 1)
         elif p is not node:
             out += _values(tree, scope, p, line, depth + 1)
