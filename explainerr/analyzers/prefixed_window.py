@@ -169,6 +169,9 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
     seq = seq_len if seq_len is not None else (ids.shape[-1] if ids is not None and ids.shape else None)
     k = seq - limit if isinstance(seq, int) else 0
     span = _span(ctx, limit) if 0 < k <= 4 else None
+    if span is None and 0 < k < limit:  # pieces of a floor-counted split are shorter than twice the size
+        from .chunk_count import floor_chunks
+        return floor_chunks(ctx, f)
     made = _window_line(ctx, ids, span, k) if span is not None else None
     if made is not None:
         file, stmt, piece = made

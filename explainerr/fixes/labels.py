@@ -6,7 +6,7 @@ import ast
 import re
 
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import Finding, fact
 from ..analyzers.classes import assigned_call
 from ..analyzers.filtered import filter_like
 from ..analyzers.label_sources import labels_maker
@@ -88,6 +88,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         for node, text in swaps:
             e.replace(node, text)
         return edits_of(e), None
+    if "retokenized-untruncated" in f.facts:
+        file, stmt, call, keywords = f.hints["retokenized"]
+        return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, keywords)), None
     if "reordered-sibling" in f.facts:
         from ..analyzers.filtered import reorder_together
         file, stmt, moved, other = f.hints["reordered_sibling"]
@@ -106,7 +109,7 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "label-width" in f.facts:
         return size_edit(f), None
     if "token-logits" in f.facts:
-        return _pool_first_token(ctx), None
+        return _kept_dim_slice(ctx, f) or _pool_first_token(ctx), None
     if "extra-dim" in f.facts:
         side = f.hints.get("labels") if f.values.get("extra_side") == "labels" else f.hints.get("logits")
         if side is not None:
@@ -156,6 +159,38 @@ def _filter_labels_too(f: Finding) -> list:
         return []
     new = f"[{item} for {var}, {item} in zip({src.segment(file, gen.iter)}, {name}) if {cond}]"
     return edits_of(src.LineEditor.for_node(file, ret).replace(node, new))
+
+
+KEPT_DIM = fact("kept-dim", "the user's code takes the first position with a slice that keeps its dimension "
+                            "(`kept_slice`, line `kept_line`; indexed: `kept_fixed`)")
+
+
+def _kept_dim_slice(ctx: Context, f: Finding) -> list:
+    """Logits (batch, 1, classes) for one label per example, and the user's code takes the first position with a
+    slice that keeps its dimension (`hidden[:, :1]`, `hidden[:, 0:1]`): index it instead (`hidden[:, 0]`)."""
+    logits = f.hints.get("seen_logits") or f.hints.get("logits")
+    if logits is None or len(logits.shape) != 3 or logits.shape[1] != 1:
+        return []
+    hits = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for n in src.nodes(tree, ast.Subscript) if tree is not None else ():
+            parts = n.slice.elts if isinstance(n.slice, ast.Tuple) else []
+            if (len(parts) == 2 and isinstance(parts[0], ast.Slice) and parts[0].lower is None
+                    and parts[0].upper is None and isinstance(parts[1], ast.Slice) and parts[1].step is None
+                    and (parts[1].lower is None or (isinstance(parts[1].lower, ast.Constant) and parts[1].lower.value == 0))
+                    and isinstance(parts[1].upper, ast.Constant) and parts[1].upper.value == 1):
+                hits.append((file, tree, n))
+    if len(hits) != 1:
+        return []
+    file, tree, n = hits[0]
+    stmt = src.statement_at(tree, n.lineno)
+    if stmt is None:
+        return []
+    fixed = f"{src.segment(file, n.value)}[:, 0]"
+    f.facts.add(KEPT_DIM)
+    f.values.update(kept_slice=src.segment(file, n), kept_fixed=fixed, kept_line=n.lineno)
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(n, fixed))
 
 
 def _pool_first_token(ctx: Context) -> list:

@@ -30,6 +30,9 @@ from .collate import loader_collate
 def truncate(ctx: Context, f: Finding) -> Located:
     if "prefixed-window" in f.facts:
         return _room_for_added(f), None
+    if "floor-chunks" in f.facts:
+        file, stmt, floor, ceiling = f.hints["floor_chunks"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(floor, ceiling)), None
     limit = f.values.get("max_positions")
     if not isinstance(limit, int):
         return [], None
@@ -71,6 +74,9 @@ def positions(ctx: Context, f: Finding) -> Located:
     """A table of the user's own grown where its module is built; else the input truncated to it."""
     if "prefixed-window" in f.facts:
         return _room_for_added(f), None
+    if "floor-chunks" in f.facts:
+        file, stmt, floor, ceiling = f.hints["floor_chunks"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(floor, ceiling)), None
     if "grow-table" in f.facts:
         return _grow_table(ctx, f), None
     if "grows-in-loop" in f.facts:
