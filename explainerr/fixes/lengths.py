@@ -348,6 +348,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     """Stored positions filtered to the tensor's length; a tensor that disagrees with its batch rebuilt from
     the batch; else the loop bounded by the tensor's own size, less the index's offset."""
     frame, bound, values = f.hints.get("frame"), f.hints.get("bound"), f.hints.get("values")
+    if "dropped-last" in f.facts:
+        file, stmt, call = f.hints["dropped_last"]
+        return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "drop_last=False")), None
     if "overwritten-per-batch" in f.facts:
         return _collected_over_batches(f), None
     if frame is not None and f.hints.get("offset_twice"):
