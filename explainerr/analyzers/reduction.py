@@ -76,6 +76,10 @@ def _values(tree: ast.Module, scope: ast.AST, node: ast.AST, line: int, depth: i
 def _reduction(node: ast.AST) -> tuple[ast.AST, int] | None:
     """(the reduced expression, the dimension) of `x.sum(dim=d)`, `torch.argmax(x, dim=d)`, `np.argmax(x, axis=d)`
     with a constant dimension."""
+    if isinstance(node, ast.Attribute) and node.attr in ("indices", "values"):  # `x.max(dim=0).indices`
+        node = node.value
+    elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):  # `x.max(0)[1]`
+        node = node.value
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or node.func.attr not in _REDUCERS:
         return None
     module = isinstance(node.func.value, ast.Name) and node.func.value.id in _MODULES
@@ -107,9 +111,13 @@ def pairwise_swapped(ctx: Context, logits, n_labels: int) -> bool:
     if a is None:
         return False
     value = a.value
+    scalar = (ast.Constant, ast.Name, ast.Attribute)
     while isinstance(value, ast.UnaryOp) or (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Div, ast.Mult))
-                                             and isinstance(value.right, ast.Constant)):
-        value = value.operand if isinstance(value, ast.UnaryOp) else value.left
+                                             and (isinstance(value.right, scalar) or isinstance(value.left, scalar))):
+        if isinstance(value, ast.UnaryOp):
+            value = value.operand
+        else:  # scaled by a temperature: the other operand made the scores
+            value = value.left if isinstance(value.right, scalar) else value.right
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult):
         return True
     return isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _PAIRWISE

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import provenance
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit, FrameFacts
 from . import (
@@ -51,8 +51,70 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         found = _same_batch_mask(ctx, f)
         if found:
             return found, None
-    found = _mask_construction(ctx, f)
+    found = _windowed_like_ids(ctx, f) or _mask_construction(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+_WINDOWING = ("unfold", "as_strided")
+MASK_WINDOWED_LIKE_IDS = fact("mask-windowed-like-ids", "the ids are cut into windows from a batch's input_ids "
+                                                        "(`windowed_ids`) and the mask from its attention_mask some "
+                                                        "other way (`mask_made`); `windowed_mask` cuts it alike")
+
+
+def _windowed_like_ids(ctx: Context, f: Finding) -> list[Edit]:
+    """In one function, the ids cut into windows from a batch's `input_ids` (`b["input_ids"].unfold(1, W, S)`,
+    reshaped after) and the mask taken from the same batch's `attention_mask` some other way: the mask is cut
+    with the ids' own chain of calls, its base swapped."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            assigns = [a for a in src.statements(fn, nested=True) if isinstance(a, ast.Assign)
+                       and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)]
+            ids = [a for a in assigns if _base_key(a.value) == "input_ids" and any(
+                isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr in _WINDOWING
+                for c in ast.walk(a.value))]
+            masks = [a for a in assigns if _base_key(a.value) == "attention_mask" and not any(
+                isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr in _WINDOWING
+                for c in ast.walk(a.value))]
+            if len(ids) != 1 or len(masks) != 1:
+                continue
+            chain = src.segment(file, ids[0].value)
+            name = ids[0].targets[0].id
+            for n in ast.walk(fn):  # calls applied to the windows afterwards (`windows.reshape(-1, W)`)
+                if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                        and n.func.value.id == name and n.func.attr in ("reshape", "view", "flatten", "contiguous")
+                        and n.lineno > ids[0].lineno):
+                    chain += src.segment(file, n)[len(name):]
+                    break
+            ids_base = src.segment(file, _base(ids[0].value))
+            mask_base = src.segment(file, _base(masks[0].value))
+            new = chain.replace(ids_base, mask_base, 1)
+            f.facts.add(MASK_WINDOWED_LIKE_IDS)
+            f.values.update(windowed_ids=chain, windowed_mask=new, mask_made=src.segment(file, masks[0].value))
+            return edits_of(src.LineEditor.for_node(file, masks[0]).replace(masks[0].value, new))
+    return []
+
+
+def _base(node: ast.AST) -> ast.AST:
+    """The innermost receiver of a chain of method calls and subscripts: `enc["input_ids"]` of
+    `enc["input_ids"].unfold(...).reshape(...)`."""
+    while True:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, ast.Subscript) and not (isinstance(node.slice, ast.Constant)
+                                                      and isinstance(node.slice.value, str)):
+            node = node.value
+        else:
+            return node
+
+
+def _base_key(node: ast.AST) -> str | None:
+    base = _base(node)
+    if isinstance(base, ast.Subscript) and isinstance(base.slice, ast.Constant) and isinstance(base.slice.value, str):
+        return base.slice.value
+    if isinstance(base, ast.Attribute):
+        return base.attr
+    return None
 
 
 def _keep_whole_encoding(f: Finding) -> list[Edit]:
@@ -151,7 +213,8 @@ def _mask_slice(ctx: Context, f: Finding) -> list[Edit]:
     if found is None:
         return []
     stmt = found[1]
-    length = f"{other.expr}.size({other.shape.index(other_len)})"
+    last = len(other.shape) - 1 - tuple(other.shape)[::-1].index(other_len)  # the sequence: the last such dim
+    length = f"{other.expr}.size({last})"
     if mask.expr.isidentifier() and frame.index == ctx.report.user_frame and frame.tensor(other.expr) is not None:
         made = src.insert_before(frame.file, stmt, f"{mask.expr} = {mask.expr}[..., :{length}]")
         return [made] if made else []

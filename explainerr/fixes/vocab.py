@@ -530,7 +530,8 @@ def token_type(ctx: Context, f: Finding) -> Located:
                             kept = [src.segment(file, a) for a in loop.iter.args] + [
                                 src.segment(file, k) for k in loop.iter.keywords if k.arg != "start"]
                             f.facts.add("edit-segments-from-zero")
-                            f.values.update(started=src.segment(file, loop.iter), counter=idx.id)
+                            f.values.update(started=src.segment(file, loop.iter), counter=idx.id,
+                                            seg_target=", ".join(names))
                             return edits_of(src.LineEditor.for_node(file, loop.iter).replace(
                                 loop.iter, f"enumerate({', '.join(kept)})")), None
                         if uses and isinstance(n, int):
