@@ -23,7 +23,7 @@ CLAIMS: list[tuple[str, set[str]]] = [
     (r"resize_token_embeddings|add_tokens|added tokens", {"added-tokens"}),
     (r"DataLoader|collate", {"dataloader", "collator-width", "labels-per-batch-size", "collator-shift", "padded-widths",
                              "padded-items"}),
-    (r"(?i)last(,)? (smaller |partial |shorter )?batch|final batch", {"partial-batch", "labels-per-batch-size"}),
+    (r"(?i)last(,)? (smaller |partial |shorter )?batch|final batch", {"partial-batch", "labels-per-batch-size", "dropped-last"}),
     (r"-100|ignore[_ ]index", {"negative", "ignore-index"}),
     (r"(?i)one-hot", {"one-hot"}),
     (r"(?i)teacher forcing|decoder", {"shifted", "decoder-inputs"}),
