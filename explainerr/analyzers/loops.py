@@ -82,9 +82,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 bound = found.values.get("bound_value") if found is not None else None
                 if isinstance(bound, int) and reduced_over(ctx, frame, base, bound, size):
                     return None  # the indexed value was reduced over the dimension the loop walks
-                if found is not None and isinstance(bound, int) and bound > size:
+                if found is not None and (not isinstance(bound, int) or bound > size):
                     from .drop_last import dropped_last
-                    if dropped_last(ctx, found, tensor, bound - size):
+                    if dropped_last(ctx, found, tensor, bound - size if isinstance(bound, int) else None):
                         found.alternatives.clear()
                         found.confidence = "high"
                 return found

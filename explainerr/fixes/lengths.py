@@ -343,13 +343,34 @@ def _collected_over_batches(f: Finding) -> list[Edit]:
     return [made, moved]
 
 
+def _helper_drop_last(file: str, stmt: ast.stmt, call: ast.Call, loader: ast.Call) -> list[Edit]:
+    """A helper that builds its DataLoader with `drop_last=True`: it gets a `drop_last=True` parameter, passes
+    it on, and the call that collects the outputs passes `drop_last=False`."""
+    tree = src.tree_of(file)
+    fn = next((d for d in src.nodes(tree, ast.FunctionDef) if src.contains(d, loader.lineno)), None) \
+        if tree is not None else None
+    kw = src.keyword(loader, "drop_last")
+    if fn is None or kw is None or fn.args.vararg or fn.args.kwarg or fn.args.kwonlyargs or not fn.args.args:
+        return []
+    last = fn.args.defaults[-1] if fn.args.defaults else fn.args.args[-1]
+    if last.lineno == loader.lineno or fn.lineno == stmt.lineno or src.contains(fn, call.lineno):
+        return []
+    header = src.LineEditor.for_node(file, last).replace(last, f"{src.segment(file, last)}, drop_last=True")
+    body = src.LineEditor.for_node(file, loader).replace(kw.value, "drop_last")
+    use = src.LineEditor.for_node(file, stmt.iter if isinstance(stmt, ast.For) else stmt).add_keywords(
+        call, "drop_last=False")
+    return edits_of(header) + edits_of(body) + edits_of(use)
+
+
 @locator("loop-bound")
 def loop_bound(ctx: Context, f: Finding) -> Located:
     """Stored positions filtered to the tensor's length; a tensor that disagrees with its batch rebuilt from
     the batch; else the loop bounded by the tensor's own size, less the index's offset."""
     frame, bound, values = f.hints.get("frame"), f.hints.get("bound"), f.hints.get("values")
     if "dropped-last" in f.facts:
-        file, stmt, call = f.hints["dropped_last"]
+        file, stmt, call, inner = f.hints["dropped_last"]
+        if inner is not None:
+            return _helper_drop_last(file, stmt, call, inner), None
         return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "drop_last=False")), None
     if "overwritten-per-batch" in f.facts:
         return _collected_over_batches(f), None

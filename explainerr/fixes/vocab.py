@@ -524,10 +524,11 @@ def token_type(ctx: Context, f: Finding) -> Located:
                     idx = loop.target.elts[0] if isinstance(loop.target, ast.Tuple) else None
                     if isinstance(idx, ast.Name):
                         uses = [u for u in ast.walk(node.value) if isinstance(u, ast.Name) and u.id == idx.id]
-                        start = src.keyword(loop.iter, "start")
-                        if uses and start is not None and isinstance(start.value, ast.Constant) \
-                                and start.value.value in (1, 2):  # numbered from 1: number from 0, as segments are
-                            kept = [src.segment(file, a) for a in loop.iter.args] + [
+                        kw = src.keyword(loop.iter, "start")
+                        start = kw.value if kw is not None else loop.iter.args[1] if len(loop.iter.args) > 1 else None
+                        if uses and isinstance(start, ast.Constant) and start.value in (1, 2):
+                            # numbered from 1: number from 0, as segments are
+                            kept = [src.segment(file, a) for a in loop.iter.args[:1]] + [
                                 src.segment(file, k) for k in loop.iter.keywords if k.arg != "start"]
                             f.facts.add("edit-segments-from-zero")
                             f.values.update(started=src.segment(file, loop.iter), counter=idx.id,
