@@ -35,7 +35,10 @@ def _parses(code: str) -> bool:
     """Code parses on its own, or is the header of a block (`for i in range(n):`) that parses with a body, or
     lines of a function body (`return ...`) that parse inside a function."""
     code = textwrap.dedent(code)
-    for text in (code, code.rstrip() + "\n    pass\n", "def _body():\n" + textwrap.indent(code, "    ")):
+    last = code.rstrip().rsplit("\n", 1)[-1]
+    body = " " * (len(last) - len(last.lstrip()) + 4) + "pass\n"  # the body of a block header, at any depth
+    for text in (code, code.rstrip() + "\n    pass\n", code.rstrip() + "\n" + body,
+                 "def _body():\n" + textwrap.indent(code, "    ")):
         try:
             compile(text, "<fix>", "exec")
             return True

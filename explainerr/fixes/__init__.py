@@ -87,7 +87,9 @@ def joined_code(edits: list[Edit]) -> str:
     import ast
     ordered = sorted(edits, key=lambda e: (e.file, e.start_line))
     together = dedent("\n".join(e.replacement.rstrip("\n") for e in ordered))
-    for text in (together, together + "\n    pass"):
+    last = together.rsplit("\n", 1)[-1]
+    deeper = " " * (len(last) - len(last.lstrip()) + 4)  # a block header last: its body one level in
+    for text in (together, together + "\n    pass", together + "\n" + deeper + "pass"):
         try:
             ast.parse(text)
             return together
