@@ -61,6 +61,7 @@ MULTI_TARGET = fact("multi-target", "the labels have a second dimension where cr
                                      "per row")
 TOKEN_LOGITS = fact("token-logits", "the predictions have one row per token (batch, tokens, classes) but the labels "
                                     "one per example")
+CLASSES_NAMED = fact("classes-named", "the classifier is sized `len(class_names)`, a literal list of the class names")
 EXTRA_DIM = fact("extra-dim", "the labels have a trailing dimension of 1, or the predictions do")
 _SHAPE = re.compile(r"\d+")
 
@@ -416,6 +417,11 @@ def classes_not_in_dim_1(ctx: Context) -> Finding | None:
         f.values["classes_expr"] = field
         if "config." in field:
             f.facts.add(CONFIG_FIELD)
+    from .label_shift import _name_list_sizing
+    named = _name_list_sizing(ctx, n_classes)
+    if named is not None:
+        f.facts.add(CLASSES_NAMED)
+        f.values["class_names"] = named[0]
     f.hints.update(logits=ul, labels=ut)
     return f
 
