@@ -31,6 +31,15 @@ def _params(names, gap):
             if gap in (META[n].get("known_gaps") or []) else n for n in names]
 
 
+def test_requirements_are_module_names():
+    """`requires:` lists importable module names (`sentence_transformers`, not the distribution's
+    `sentence-transformers`): a misspelt one would skip its case everywhere, silently."""
+    import re
+    wrong = {c: r for c in ALL_CASES for r in META[c].get("requires") or []
+             if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", str(r))}
+    assert not wrong, wrong
+
+
 @pytest.mark.parametrize("name", [c for c in ALL_CASES if MISSING[c]])
 def test_cases_whose_libraries_are_missing_are_skipped(name):
     """Cases for Trainer, Accelerate, Lightning or sentence-transformers need those packages (the test extra
