@@ -84,7 +84,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         if markers:
             f.facts.add(MARKER_NAMED)
             f.values["marker"] = markers[0]
-    elif lo is not None and lo >= 1 and hi == n_classes and label_set(ctx, exactly=hi + 1) is None:
+    elif lo is not None and lo >= 1 and hi == n_classes and label_set(ctx, exactly=hi + 1) is None \
+            and not _made_zero_based(ctx, labels):
         f.facts.add(ONE_BASED)
         made = one_based_map(ctx, n_classes)
         if made is not None:
@@ -149,6 +150,17 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         MAP_GREW in f.facts)
     f.confidence = "high" if tied and primary else "medium" if primary else "low"
     return f
+
+
+def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
+    """The labels are made by a position in a list (`names.index(x)`) on the lines that made them (their
+    provenance, or the user's Dataset's for a batch a library built): 0-based by construction, so labels
+    from 1 up are not a 1-based numbering, whatever this batch holds."""
+    from ..batches import dataset_origin
+    from ..provenance import origins
+    steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
+    steps += dataset_origin(ctx, "labels", "labels")
+    return any(re.search(r"\.index\(", o.source) for o in steps)
 
 
 def _map_grew(ctx: Context, f: Finding, n_classes: int) -> None:

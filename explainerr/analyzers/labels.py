@@ -25,7 +25,7 @@ from .choice_flags import choice_flags
 from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, reordered_sibling
-from .reduction import pairwise_swapped
+from .reduction import all_pairs, pairwise_swapped
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, padded_apart, stacked_parts
@@ -111,6 +111,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
         reading = _class_ids_shape(logits_op, labels, in_shape, tg_shape)
     elif in_shape is not None and tg_shape is not None:
+        if all_pairs(ctx, logits, tuple(tg_shape)):
+            return None  # every pair of the batch scored: the scoring, not the labels
         f.facts.add(ELEMENTWISE)
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)

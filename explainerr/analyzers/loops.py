@@ -128,6 +128,10 @@ def _gathered(ctx: Context, frame: FrameFacts, node: ast.Call, index: int, dim: 
     positions = frame.tensor(ast.unparse(positions_node))
     if x is None or positions is None or dim >= len(x.shape) - 1 or not positions.is_integer:
         return None
+    per_row = (len(positions.shape) == len(x.shape) and positions.shape[-1] == 1) or (
+        len(positions.shape) == 1 and positions.shape[0] == x.shape[0])
+    if per_row and positions.max is not None and positions.max < x.shape[-1] and x.shape[-1] > 1:
+        return None  # one value per row that fits the last dimension (a class per example): the wrong `dim`
     f = Finding()
     f.facts |= {VALUES, GATHERED}
     text = ast.unparse(positions_node)

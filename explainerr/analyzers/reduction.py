@@ -104,6 +104,19 @@ def pairwise_swapped(ctx: Context, logits, n_labels: int) -> bool:
     not the labels of another length."""
     if logits is None or len(logits.shape) != 2 or logits.shape[1] != n_labels or logits.shape[0] == n_labels:
         return False
+    return _made_pairwise(ctx, logits)
+
+
+def all_pairs(ctx: Context, logits, target_shape: tuple[int, ...] | None) -> bool:
+    """Square scores (N, N) made by a pairwise operation (`(a @ W) @ b.T`) against N targets of an element-wise
+    loss: every pair of the batch was scored, where one score per pair was meant (a row-wise product)."""
+    if (logits is None or target_shape is None or len(logits.shape) != 2 or len(target_shape) != 1
+            or logits.shape[0] != logits.shape[1] or logits.shape[0] != target_shape[0]):
+        return False
+    return _made_pairwise(ctx, logits)
+
+
+def _made_pairwise(ctx: Context, logits) -> bool:
     frame = ctx.frames[logits.frame]
     tree = src.tree_of(frame.file)
     name = logits.expr if logits.expr.isidentifier() else None

@@ -40,6 +40,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
             return e, None
     editors: dict[tuple[str, int], src.LineEditor] = {}
     use_site: list[Any] = []
+    inserted: list[Any] = []
     for t in f.hints.get("tensors") or []:
         origin = ctx.origin(t.expr, ctx.frames[t.frame])
         stmt = statement_of(origin[0], origin[2]) if origin is not None and origin[2] is not None else None
@@ -60,11 +61,20 @@ def index_long(ctx: Context, f: Finding) -> Located:
             simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
             editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
             continue
+        if isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value:
+            # unpacked from a batch: the one name is cast after the unpacking, not the whole batch
+            name = t.expr if t.expr.isidentifier() and t.expr in src.names_in(stmt.targets[0]) else None
+            cast = src.insert_after(frame.file, stmt, f"{name} = {name}.long()") if name else None
+            if cast is None:
+                use_site.append(t)
+            else:
+                inserted.append(cast)
+            continue
         key = (frame.file, stmt.lineno)
         editor = editors.setdefault(key, src.LineEditor.for_node(frame.file, stmt))
         simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
         editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
-    edits = [e for ed in editors.values() for e in edits_of(ed)]
+    edits = [e for ed in editors.values() for e in edits_of(ed)] + inserted
     for t in use_site:
         edits += at_use_site(ctx, t, "{}.long()")[0]
     return edits, None
