@@ -169,3 +169,64 @@ def reorder_together(file: str, stmt: ast.stmt, moved: str, other: str) -> str |
     extra = f", reverse={src.segment(file, rev.value)}" if rev is not None else ""
     return (f"{moved}, {other} = (list(t) for t in zip(*sorted(zip({moved}, {other}), "
             f"key=lambda pair: {by}{extra})))")
+
+
+SPLIT_UNLIKE = fact("split-unlike", "`split_one` and `split_other` split two parallel strings of one item on one line "
+                                    "(line `split_line`) with different separators")
+
+
+def split_unlike(ctx: Context) -> Finding | None:
+    """The one statement of the user's files that splits two strings of the same item, one with `.split()`
+    (runs of whitespace) and the other with `.split(" ")` (every single space, so a double space gives an
+    empty token): their lengths part wherever the text has extra spaces.  The fix splits both alike."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for stmt in src.nodes(tree, ast.Assign, ast.Expr, ast.Return) if tree is not None else ():
+            splits = [c for c in ast.walk(stmt) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                      and c.func.attr == "split" and not c.keywords]
+            bare = [c for c in splits if not c.args]
+            spaced = [c for c in splits if len(c.args) == 1 and isinstance(c.args[0], ast.Constant)
+                      and c.args[0].value == " "]
+            if bare and len(spaced) == 1:
+                found.append((file, stmt, spaced[0], bare[0]))
+    if len(found) != 1:
+        return None
+    file, stmt, spaced, bare = found[0]
+    return Finding(facts={SPLIT_UNLIKE}, confidence="medium", values={
+        "split_one": src.segment(file, spaced), "split_other": src.segment(file, bare), "split_line": stmt.lineno,
+        "split_fixed": src.segment(file, spaced.func.value) + ".split()"},
+        hints={"split_unlike": (file, stmt, spaced)})
+
+
+ISLICE_RESTARTS = fact("islice-restarts", "in `islice_fn`, `islice(restarted, ...)` takes a list, which starts again "
+                                          "at its first item on every call, beside `islice` over the iterator "
+                                          "`advancing` = `iter(advanced)`")
+
+
+def islice_restarts(ctx: Context) -> Finding | None:
+    """One function of the user's files slices two parallel sequences batch by batch with `itertools.islice`:
+    one through an iterator made with `iter(...)` (it advances), the other through the sequence itself, which
+    gives its first items again on every call.  The fix gives the second its own iterator."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            iters = {a.targets[0].id: a for a in src.nodes(fn, ast.Assign)
+                     if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Call)
+                     and src.call_name(a.value) == "iter" and len(a.value.args) == 1}
+            slices = [c for c in src.nodes(fn, ast.Call) if src.call_name(c).split(".")[-1] == "islice" and c.args
+                      and isinstance(c.args[0], ast.Name)]
+            advancing = [c for c in slices if c.args[0].id in iters]
+            restarted = [c for c in slices if c.args[0].id not in iters
+                         and c.args[0].id in [a.arg for a in fn.args.args]]
+            if len(advancing) == 1 and len(restarted) == 1:
+                found.append((file, fn, iters[advancing[0].args[0].id], restarted[0]))
+    if len(found) != 1:
+        return None
+    file, fn, made, call = found[0]
+    name = call.args[0].id
+    return Finding(facts={ISLICE_RESTARTS}, confidence="medium", values={
+        "islice_fn": fn.name, "restarted": name, "advancing": made.targets[0].id,
+        "advanced": src.segment(file, made.value.args[0]), "restarted_iter": f"{name}_iter"},
+        hints={"islice_restarts": (file, made, call, name)})

@@ -24,7 +24,7 @@ from .batch_sized import fixed_batch_labels
 from .choice_flags import choice_flags
 from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
-from .filtered import filtered_sibling, reordered_sibling
+from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
@@ -117,7 +117,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
     else:
-        reading = (reordered_sibling(ctx) or retokenized_untruncated(ctx, logits, labels) or _one_hot(logits_op, labels, a) or collator_shift(ctx) or _decoder(ctx, logits, labels)
+        reading = (reordered_sibling(ctx) or split_unlike(ctx) or islice_restarts(ctx)
+                   or retokenized_untruncated(ctx, logits, labels)
+                   or _one_hot(logits_op, labels, a) or collator_shift(ctx) or _decoder(ctx, logits, labels)
                    or _token_labels(ctx, logits_op, labels, a, b)
                    or (shifted_window(ctx) if a > b else None) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)

@@ -88,6 +88,15 @@ def label_length(ctx: Context, f: Finding) -> Located:
         for node, text in swaps:
             e.replace(node, text)
         return edits_of(e), None
+    if "islice-restarts" in f.facts:
+        file, made, call, name = f.hints["islice_restarts"]
+        own = f.values["restarted_iter"]
+        first = src.insert_after(file, made, f"{own} = iter({name})")
+        use = edits_of(src.LineEditor.for_node(file, call).replace(call.args[0], own))
+        return ([first] + use if first and use else []), None
+    if "split-unlike" in f.facts:
+        file, stmt, call = f.hints["split_unlike"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["split_fixed"])), None
     if "retokenized-untruncated" in f.facts:
         file, stmt, call, keywords = f.hints["retokenized"]
         return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, keywords)), None
