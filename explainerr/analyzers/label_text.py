@@ -27,8 +27,16 @@ def _call_args(source: str) -> list[ast.Call]:
     return [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
 
 
+#: Losses that compare predictions and targets element by element, after broadcasting them together.
+BROADCAST_LOSSES = {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "kl_div",
+                    "binary_cross_entropy", "binary_cross_entropy_with_logits", "poisson_nll_loss", "gaussian_nll_loss"}
+
+
 @analyzer("text-loss-labels")
 def loss_labels(ctx: Context) -> Finding | None:
+    if "must match the size of tensor b" in ctx.message and not any(
+            fr.function in BROADCAST_LOSSES for fr in ctx.frames):
+        return None  # a broadcast of predictions against targets is the labels' length only inside such a loss
     if logged_multi_label(ctx):
         return None  # float class indices made the model multi-label: the labels' dtype (label_dtype.py)
     f = Finding()

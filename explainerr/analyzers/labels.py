@@ -26,6 +26,7 @@ from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
+from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, padded_apart, stacked_parts
@@ -73,6 +74,9 @@ def _shape(text: str | None) -> tuple[int, ...] | None:
 @analyzer("labels-vs-logits")
 def labels_vs_logits(ctx: Context) -> Finding | None:
     a, b = ctx.int_group("a"), ctx.int_group("b")
+    if "must match the size of tensor b" in ctx.message and not any(
+            fr.function in BROADCAST_LOSSES for fr in ctx.raise_frames()):
+        return None  # a broadcast between two rows of predictions and targets only inside a loss
     in_shape, tg_shape = _shape(ctx.groups.get("input_shape")), _shape(ctx.groups.get("target_shape"))
     logits_op, labels_op = loss_operands(ctx)
     if picked_multi_label(ctx, labels_op.seen):

@@ -117,13 +117,28 @@ def all_pairs(ctx: Context, logits, target_shape: tuple[int, ...] | None) -> boo
 
 
 def _made_pairwise(ctx: Context, logits) -> bool:
+    """The scores were assigned a pairwise operation of two operands (scaled or negated, maybe), or the output
+    of the user's own module whose `forward` returns one."""
     frame = ctx.frames[logits.frame]
     tree = src.tree_of(frame.file)
     name = logits.expr if logits.expr.isidentifier() else None
     a = src.last_assignment(tree, name, frame.line) if tree is not None and name else None
-    if a is None:
+    if a is None or tree is None:
         return False
-    value = a.value
+    if _pairwise(a.value):
+        return True
+    if isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Name):  # `scores = model(q, c)`
+        module = next((m for m in frame.modules if m.expr == a.value.func.id), None)
+        cls = next((c for c in src.nodes(tree, ast.ClassDef) if module is not None and c.name == module.cls), None)
+        forward = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None) \
+            if cls is not None else None
+        returns = [r.value for r in ast.walk(forward) if isinstance(r, ast.Return) and r.value is not None] \
+            if forward is not None else []
+        return len(returns) == 1 and _pairwise(returns[0])
+    return False
+
+
+def _pairwise(value: ast.AST) -> bool:
     scalar = (ast.Constant, ast.Name, ast.Attribute)
     while isinstance(value, ast.UnaryOp) or (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Div, ast.Mult))
                                              and (isinstance(value.right, scalar) or isinstance(value.left, scalar))):
