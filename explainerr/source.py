@@ -184,6 +184,15 @@ def statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
     return best
 
 
+def sole_site(found: list[tuple[Any, ...]], node: int) -> tuple[tuple[Any, ...], ast.stmt] | None:
+    """The one candidate of a search over the user's files (each a tuple whose second item is the file's tree),
+    with the statement holding its item `node`: None when there are none or several, or no statement holds it."""
+    if len(found) != 1:
+        return None
+    stmt = statement_at(found[0][1], found[0][node].lineno)
+    return (found[0], stmt) if stmt is not None else None
+
+
 def names_in(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
 

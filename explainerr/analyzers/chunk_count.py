@@ -32,12 +32,10 @@ def floor_chunks(ctx: Context, f: Finding) -> bool:
             floor = _floor_of(tree, count, call.lineno) if count is not None else None
             if floor is not None:
                 found.append((file, tree, floor, src.call_name(call)))
-    if len(found) != 1:
+    site = src.sole_site(found, 2)
+    if site is None:
         return False
-    file, tree, floor, split = found[0]
-    stmt = src.statement_at(tree, floor.lineno)
-    if stmt is None:
-        return False
+    (file, _, floor, split), stmt = site
     a, b = src.segment(file, floor.left), src.segment(file, floor.right)
     size = b if isinstance(floor.right, (ast.Name, ast.Constant, ast.Attribute)) else f"({b})"
     ceiling = f"({a} + {size} - 1) // {size}"

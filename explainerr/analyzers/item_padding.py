@@ -72,12 +72,10 @@ def padded_not_truncated(ctx: Context, f: Finding, sizes: tuple[int, int] | None
                  if src.segment(file, length.value) in fr.scalars), None)
             if value == short and is_tokenizer_call(call, ctx):
                 found.append((file, tree, call, length))
-    if len(found) != 1:
+    site = src.sole_site(found, 2)
+    if site is None:
         return False
-    file, tree, call, length = found[0]
-    stmt = src.statement_at(tree, call.lineno)
-    if stmt is None:
-        return False
+    (file, _, call, length), stmt = site
     f.facts.add(UNTRUNCATED)
     f.values.update(cut_call=" ".join(src.segment(file, call).split()), cut_line=call.lineno,
                     cut_length=src.segment(file, length.value), cut_long=long)

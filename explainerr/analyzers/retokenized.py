@@ -34,12 +34,10 @@ def retokenized_untruncated(ctx: Context, logits, labels) -> Finding | None:
             for b in uncut:
                 if src.segment(file, a.args[0]) == src.segment(file, b.args[0]):
                     pairs.append((file, tree, a, b))
-    if len(pairs) != 1:
+    site = src.sole_site(pairs, 3)
+    if site is None:
         return None
-    file, tree, a, b = pairs[0]
-    stmt = src.statement_at(tree, b.lineno)
-    if stmt is None:
-        return None
+    (file, _, a, b), stmt = site
     keywords = ", ".join(src.segment(file, k) for k in a.keywords if k.arg in _CUT)
     return Finding(facts={RETOKENIZED}, confidence="high", values={
         "untruncated_call": " ".join(src.segment(file, b).split()), "untruncated_line": b.lineno,
