@@ -13,11 +13,12 @@ The pieces, from the smallest:
                                         # must_mention strings, edits applied to a copy that must then exit 0
     result = run_case(case_dir, script=text)   # the same checks on another script (e.g. a transformed
                                         # case.py) against the case's meta.yaml
-    results = run_cases_batched(case_dirs, jobs=2)  # many cases in `jobs` interpreters, each running its
-                                        # share with run_case; a crashed interpreter costs only its unfinished cases
+    results = run_cases_batched(case_dirs, jobs=2)  # many cases in `jobs` interpreters, each taking the next
+                                        # case when done; a crashed interpreter costs only its unfinished case
 
-`python tests/corpus_runner.py [--no-fix] CASE_DIR...` runs cases in this process and prints one JSON object
-per case (what run_cases_batched reads); a case whose analysis raised gets exit_code None and the traceback in
+`python tests/corpus_runner.py [--no-fix] [--queue] CASE_DIR...` runs cases in this process and prints one JSON
+object per case (what run_cases_batched reads; with `--queue` it also takes case folders from stdin, one per
+line, until stdin closes); a case whose analysis raised gets exit_code None and the traceback in
 `stderr`.
 
 What a script run in-process changes is put back afterwards: the working directory (the script runs in its
@@ -30,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import itertools
 import json
 import os
 import runpy
@@ -163,39 +165,90 @@ def run_case(case: Path | str, script: str | None = None, check_fix: bool = True
 
 def run_cases_batched(cases: Iterable[Path | str], jobs: int = 2, check_fix: bool = True,
                       timeout: float = 900) -> list[CaseResult]:
-    """run_case for every case, in `jobs` fresh interpreters (this file's command line) each running its share
-    of the cases; results in the order given.  A case whose interpreter died or ran out of `timeout` gets a
-    result with exit_code None and the interpreter's stderr."""
+    """run_case for every case, in `jobs` fresh interpreters (this file's command line) that take the next
+    case as soon as they finish one (a queue, so a worker with slow training loops does not hold up the
+    rest), the slow ones (library training loops) handed out first; results in the order given.  A case whose
+    interpreter died or ran out of `timeout` gets a result with exit_code None and the interpreter's stderr."""
+    import selectors
+    import time
     cases = [Path(c).resolve() for c in cases]
-    shares = [cases[k::jobs] for k in range(jobs) if cases[k::jobs]]
+    todo = sorted(cases, key=_slow_first)
     env = dict(os.environ, NO_COLOR="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"),  # `jobs` processes: one torch thread each
                PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     env.pop("FORCE_COLOR", None)
-    args = [sys.executable, str(Path(__file__).resolve())] + ([] if check_fix else ["--no-fix"])
-    procs = [subprocess.Popen([*args, *map(str, share)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL, text=True, cwd=ROOT) for share in shares]
+    args = [sys.executable, str(Path(__file__).resolve()), "--queue"] + ([] if check_fix else ["--no-fix"])
     found: dict[str, CaseResult] = {}
-    for share, proc in zip(shares, procs):
+    sel = selectors.DefaultSelector()
+    workers = []
+    for _ in range(min(jobs, len(todo))):
+        err = tempfile.TemporaryFile(mode="w+")
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.PIPE,
+                                cwd=ROOT, bufsize=0)
+        worker = {"proc": proc, "err": err, "case": None, "buf": b""}
+        workers.append(worker)
+        sel.register(proc.stdout, selectors.EVENT_READ, worker)
+
+    def hand_out(worker: dict[str, Any]) -> None:
+        worker["case"] = todo.pop(0) if todo else None
         try:
-            stdout, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            stdout, stderr = proc.communicate()
-        for line in stdout.splitlines():
-            if line.startswith("{"):
-                r = CaseResult(**json.loads(line))
-                found[r.name] = r
-        for case in share:
-            found.setdefault(case.name, CaseResult(name=case.name, want="?", stderr=stderr[-5000:]))
+            if worker["case"] is not None:
+                worker["proc"].stdin.write(f"{worker['case']}\n".encode())
+            else:
+                worker["proc"].stdin.close()
+        except (BrokenPipeError, OSError):
+            worker["case"] = None
+
+    for w in workers:
+        hand_out(w)
+    deadline = time.monotonic() + timeout
+    while sel.get_map() and time.monotonic() < deadline:
+        for key, _ in sel.select(timeout=max(0.0, deadline - time.monotonic())):
+            worker = key.data
+            chunk = os.read(key.fileobj.fileno(), 1 << 16)  # raw reads: no line left unseen in a buffer
+            if not chunk:  # the interpreter ended: its unfinished case gets its stderr
+                sel.unregister(key.fileobj)
+                continue
+            *lines, worker["buf"] = (worker["buf"] + chunk).split(b"\n")
+            for line in lines:
+                if line.startswith(b"{"):
+                    r = CaseResult(**json.loads(line))
+                    found[r.name] = r
+                    hand_out(worker)
+    for w in workers:
+        if w["proc"].poll() is None:
+            w["proc"].kill()
+        w["proc"].wait()
+        w["err"].seek(0)
+        stderr = w["err"].read()
+        w["err"].close()
+        for case in cases:
+            if case.name not in found and (case == w["case"] or w["proc"].returncode not in (0, None)):
+                found.setdefault(case.name, CaseResult(name=case.name, want="?", stderr=stderr[-5000:]))
+    for case in cases:
+        found.setdefault(case.name, CaseResult(name=case.name, want="?", stderr="not run: the interpreters ended"))
     return [found[c.name] for c in cases]
+
+
+def _slow_first(case: Path) -> int:
+    """Cases that train inside a library's loop (Trainer, Lightning, Accelerate, sentence-transformers) take
+    seconds each: they go first, so the short ones fill the end."""
+    try:
+        import yaml
+        meta = yaml.safe_load((case / "meta.yaml").read_text()) or {}
+    except (OSError, ValueError):
+        return 1
+    return 0 if set(meta.get("requires") or []) & {"lightning", "accelerate", "sentence_transformers"} \
+        or meta.get("library") == "trainer" else 1
 
 
 def main(argv: list[str]) -> int:
     check_fix = "--no-fix" not in argv
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     stdout = sys.stdout
-    for arg in (a for a in argv if a != "--no-fix"):
+    named = [a for a in argv if a not in ("--no-fix", "--queue")]
+    queue = (line.strip() for line in iter(sys.stdin.readline, "")) if "--queue" in argv else iter(())  # as sent
+    for arg in (a for a in itertools.chain(named, queue) if a):  # lazily: the next case is sent after this one
         try:
             result = run_case(Path(arg), check_fix=check_fix)
         except Exception:  # explainerr's own error (EXPLAINERR_DEBUG=1): this case fails, the others still run
