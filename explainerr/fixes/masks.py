@@ -29,6 +29,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _mask_changed_with_other(ctx, f), None
     if "stale-encoding" in f.facts:
         return _keep_whole_encoding(f), None
+    if "mask-captured" in f.facts:
+        return _pass_mask_along(f), None
     if "reordered-apart" in f.facts:
         return _reorder_mask_too(f), None
     if "mask-before-specials" in f.facts:
@@ -125,6 +127,27 @@ def _keep_whole_encoding(f: Finding) -> list[Edit]:
     tail = src.segment(file, value)[len(src.segment(file, call)):]  # `.input_ids` or `["input_ids"]`
     text = f"{container} = {src.segment(file, call)}\n{indent}{ids} = {container}{tail}"
     return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, text))
+
+
+def _pass_mask_along(f: Finding) -> list[Edit]:
+    """The helper takes the mask as a parameter right after the ids, and each call passes its batch's mask."""
+    along = f.hints.get("captured")
+    if along is None or along.fn.body[0].lineno == along.fn.lineno:
+        return []
+    fn, param = along.fn, along.param
+    header = src.LineEditor(along.file, fn.lineno, fn.body[0].lineno - 1)
+    header.changes.append((param.end_lineno, param.end_col_offset, param.end_lineno, param.end_col_offset,
+                           f", {along.mask}"))
+    edits = edits_of(header)
+    by_stmt: dict[int, src.LineEditor] = {}
+    for stmt, call, arg, mask, keyword in along.calls:
+        editor = by_stmt.setdefault(id(stmt), src.LineEditor.for_node(along.file, stmt))
+        if keyword:
+            editor.add_keywords(call, f"{along.mask}={mask}")
+        else:
+            editor.changes.append((arg.end_lineno, arg.end_col_offset, arg.end_lineno, arg.end_col_offset, f", {mask}"))
+    made = sorted((e for editor in by_stmt.values() for e in edits_of(editor)), key=lambda e: e.start_line)
+    return edits + made if edits and len(made) == len(by_stmt) else []
 
 
 def _pad_mask_to_batch(f: Finding) -> list[Edit]:
