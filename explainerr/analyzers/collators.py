@@ -60,7 +60,7 @@ def collator_entry(ctx: Context, key: str, other_key: str) -> tuple[Entry, str, 
     tensor factory (`torch.zeros(len(ids), self.max_length)`) after a local holding `other_key`'s tensor:
     (the entry, that local, the factory's width argument)."""
     found = []
-    for file, tree, fn, ret, items in _returned_mappings(ctx):
+    for file, tree, fn, ret, items in returned_mappings(ctx):
         if not isinstance(items.get(key), ast.Name):
             continue
         made = src.assignments(tree, items[key].id, fn, before=ret.lineno)
@@ -76,7 +76,7 @@ def collator_entry(ctx: Context, key: str, other_key: str) -> tuple[Entry, str, 
     return found[0] if len(found) == 1 else None
 
 
-def _returned_mappings(ctx: Context):
+def returned_mappings(ctx: Context):
     """(file, tree, function, return statement, its items) for every function of the user's files that
     returns a mapping (see `_returned_items`)."""
     for file in user_files(ctx):
@@ -163,7 +163,7 @@ def collator_shift(ctx: Context) -> Finding | None:
             labels.shape[1] != dec.shape[1] + 1:
         return None
     found = []
-    for file, tree, fn, ret, items in _returned_mappings(ctx):
+    for file, tree, fn, ret, items in returned_mappings(ctx):
         fed, made = items.get("decoder_input_ids"), items.get("labels")
         if not (isinstance(fed, ast.Subscript) and isinstance(fed.value, ast.Name)
                 and " ".join(src.segment(file, fed.slice).split()) in (":, :-1", ":, : -1")):

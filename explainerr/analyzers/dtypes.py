@@ -67,8 +67,9 @@ def float_index(ctx: Context) -> Finding | None:
             if fail is not None and fail.name:
                 indexed[passed[0].expr] = fail.name
     if user is not None:
-        names = _names_used_as_index(user.node or "")
-        names.update({k: v for k, v in _names_used_as_index(user.statement or "").items() if k not in names})
+        tables = {m.expr for m in user.modules if m.cls in ("Embedding", "EmbeddingBag")}
+        names = _names_used_as_index(user.node or "", tables)
+        names.update({k: v for k, v in _names_used_as_index(user.statement or "", tables).items() if k not in names})
         for name, target in names.items():
             t = user.tensor(name)
             if t is not None and t.is_float and t not in candidates:
@@ -325,9 +326,10 @@ def _float_literals(node: ast.AST) -> bool:
     return False
 
 
-def _names_used_as_index(text: str) -> dict[str, str]:
-    """Names inside subscript slices (→ the subscripted expression), or given as the index of an embedding,
-    gather, scatter, index_select, one_hot call (→ the call's table or tensor)."""
+def _names_used_as_index(text: str, tables: set[str] = frozenset()) -> dict[str, str]:  # type: ignore[assignment]
+    """Names inside subscript slices (→ the subscripted expression), or given as the index of an embedding
+    (by its name, or one of the frame's embedding modules `tables`), gather, scatter, index_select, one_hot
+    call (→ the call's table or tensor)."""
     try:
         tree = ast.parse(text.strip())
     except SyntaxError:
@@ -339,7 +341,8 @@ def _names_used_as_index(text: str) -> dict[str, str]:
                 if isinstance(x, ast.Name):
                     out.setdefault(x.id, ast.unparse(n.value))
         elif isinstance(n, ast.Call):
-            arg, target = _index_argument(n)
+            arg, target = (n.args[0], ast.unparse(n.func)) if n.args and ast.unparse(n.func) in tables else \
+                _index_argument(n)
             if arg is not None:
                 for x in ast.walk(arg):
                     if isinstance(x, ast.Name):

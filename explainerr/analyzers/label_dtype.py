@@ -150,7 +150,7 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
     as `xs, ys = batch`, or a dict value under the labels' key) whose value is a call that makes a tensor; for
     labels a DataLoader read from a TensorDataset, the tensor given at their column."""
     if t is None:
-        return _made_in_dataset(ctx)
+        return _made_in_dataset(ctx) or _made_in_collator(ctx)
     targets = [t]
     column = dataset_column(ctx, t)
     if column is not None:
@@ -169,7 +169,7 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
             return part  # type: ignore[return-value]
     found = dataset_column_call(ctx, t)
     if found is None and leaf(t.expr) == "labels":  # `batch["labels"]` a library collated from the Dataset
-        return _made_in_dataset(ctx)
+        return _made_in_dataset(ctx) or _made_in_collator(ctx)
     return found
 
 
@@ -209,6 +209,21 @@ def _made_in_dataset(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:
         if isinstance(value, ast.Call) and _makes(value):
             return step.file, stmt, value
     return None
+
+
+def _made_in_collator(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:
+    """For labels a library batched with the user's collate function (a Trainer's `data_collator`, a
+    DataLoader's `collate_fn`): the tensor-making call under the "labels" key of the one function of the user's
+    files (not a Dataset's `__getitem__`) that returns a mapping holding it."""
+    from .collators import returned_mappings
+    found = []
+    for file, tree, fn, _ret, items in returned_mappings(ctx):
+        value = items.get("labels")
+        if fn.name != "__getitem__" and isinstance(value, ast.Call) and _makes(value):
+            stmt = src.statement_at(tree, value.lineno)
+            if stmt is not None:
+                found.append((file, stmt, value))
+    return found[0] if len(found) == 1 else None
 
 
 def _made_along(ctx: Context, t: TensorFacts) -> tuple[str, ast.stmt, ast.Call] | None:

@@ -26,6 +26,7 @@ from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
+from .time_major import read_time_major
 from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
@@ -98,6 +99,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # the model folded a leftover dimension into its rows: the labels fit the batch
     if not multi and pairwise_swapped(ctx, logits, b):
         return None  # scores of a pairwise operation in the other order: transposed, not too few labels
+    if not multi and read_time_major(ctx, logits, a, b):
+        return None  # a sequence layer without batch_first took the time steps for the examples
     f = Finding()
     f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else None,
                     logits=logits.expr if logits else None)

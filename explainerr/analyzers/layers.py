@@ -11,7 +11,7 @@ import ast
 import re
 
 from .. import source as src
-from .reduction import reduced_over
+from .reduction import joined_along_other_dim, reduced_over
 from ..facts import Context
 from ..model import FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
@@ -73,6 +73,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
     fed = frame.call_args[0].text if direct and frame is not None and frame.call_args else None
     if frame is not None and fed and reduced_over(ctx, frame, fed, want, got):
         return None  # the features were reduced over the dimension the layer takes
+    if frame is not None and fed and joined_along_other_dim(ctx, frame, fed, want, got):
+        return None  # parts meant side by side along the features were joined along another dimension
     f = Finding()
     out = ctx.int_group("m2c")
     local = name is not None and frame is not None and any(m.expr == name for m in frame.modules)

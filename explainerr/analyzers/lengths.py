@@ -168,14 +168,38 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
             elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute) \
                     and _LENGTH_SETTING.match(n.targets[0].attr):
                 found = (src.segment(file, n.targets[0]), n.value)
-            if found is None or not (isinstance(found[1], ast.Constant) and type(found[1].value) is int):
-                continue
-            if found[1].value > limit:
-                tree_stmt = src.statement_at(tree, found[1].lineno)
+            value = _int_constant(tree, found[1]) if found is not None else None
+            if value is not None and value.value > limit:
                 f.facts.add(LENGTH_SETTING)
-                f.values.update(setting=found[0], setting_value=found[1].value)
-                f.hints["length_setting"] = (file, tree_stmt, found[1])
+                f.values.update(setting=found[0], setting_value=value.value)
+                f.hints["length_setting"] = (file, value, value)
                 return
+
+
+def _int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
+    """The int literal `node` is, or stands for: the default of the enclosing function's parameter it names
+    (when no call in the file passes that parameter), or the one module-level constant of that name."""
+    if isinstance(node, ast.Constant):
+        return node if type(node.value) is int else None
+    if not isinstance(node, ast.Name):
+        return None
+    fn = src.enclosing_scope(tree, node.lineno)  # type: ignore[attr-defined]
+    if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        params = fn.args.posonlyargs + fn.args.args
+        with_defaults = dict(zip([a.arg for a in params][len(params) - len(fn.args.defaults):], fn.args.defaults))
+        with_defaults.update({a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None})
+        default = with_defaults.get(node.id)
+        if default is not None:
+            position = [a.arg for a in params].index(node.id) if node.id in [a.arg for a in params] else None
+            passed = any(src.keyword(c, node.id) is not None or (position is not None and len(c.args) > position)
+                         or any(isinstance(a, ast.Starred) for a in c.args) or any(k.arg is None for k in c.keywords)
+                         for c in src.calls(tree) if src.call_name(c).split(".")[-1] == fn.name)
+            return None if passed else _int_constant(tree, default)
+        if any(a.arg == node.id for a in (*params, *fn.args.kwonlyargs)) or src.assignments(tree, node.id, fn):
+            return None
+    made = src.assignments(tree, node.id, tree)
+    return made[0].value if len(made) == 1 and isinstance(made[0].value, ast.Constant) and type(
+        made[0].value.value) is int else None
 
 
 def _cut_line(ctx: Context, f: Finding, table: TensorFacts) -> None:

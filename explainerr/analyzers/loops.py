@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass
 
 from .. import source as src
-from .reduction import reduced_over
+from .reduction import indices_reduced_over, reduced_over
 from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import BAND_AID, Finding, analyzer, evidence, fact, value_evidence
@@ -73,11 +73,16 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     tensor = frame.tensor(base)
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     loops = loops_around(tree, frame.line, ast.unparse(node))
+    if dim is not None and 0 <= dim < len(parts) and len(parts) > 1:  # the message names the failing position
+        parts = [parts[dim]] + [p for k, p in enumerate(parts) if k != dim]
     for loop in loops:
         targets = src.names_in(loop.target)
         for part in parts:
             var, offset = _var_and_offset(part, targets, frame)
             if var is not None:
+                source = _iterated_for(loop, var)
+                if offset == 0 and source is not None and indices_reduced_over(ctx, frame, source, size):
+                    return None  # the values are positions along another dimension (argmax over the batch)
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
                 bound = found.values.get("bound_value") if found is not None else None
                 if isinstance(bound, int) and reduced_over(ctx, frame, base, bound, size):
@@ -88,6 +93,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                         found.alternatives.clear()
                         found.confidence = "high"
                 return found
+    if not loops:
+        from .dataset_length import dataset_length
+        return dataset_length(frame, tree, parts, base, tensor, index, dim, size)
     return span_past_end(frame, tree, loops, parts, base, tensor, index, dim, size)
 
 
@@ -140,6 +148,25 @@ def _gathered(ctx: Context, frame: FrameFacts, node: ast.Call, index: int, dim: 
     f.evidence.extend(e for e in (evidence(x), evidence(positions)) if e)
     f.hints.update(tensor=ast.unparse(source), dim=dim, frame=frame)
     return f
+
+
+def _iterated_for(loop: ast.For, var: str) -> str | None:
+    """The expression whose items `var` takes: the loop's iterable for `for var in X`, the matching argument
+    for `for a, var in zip(X, Y)`, the iterable for `for i, var in enumerate(X)`."""
+    target, it = loop.target, loop.iter
+    if isinstance(target, ast.Name):
+        return ast.unparse(it) if target.id == var else None
+    if not isinstance(target, ast.Tuple) or not isinstance(it, ast.Call) or not isinstance(it.func, ast.Name):
+        return None
+    names = [t.id if isinstance(t, ast.Name) else None for t in target.elts]
+    if var not in names:
+        return None
+    k = names.index(var)
+    if it.func.id == "zip" and len(it.args) == len(names) and not it.keywords:
+        return ast.unparse(it.args[k])
+    if it.func.id == "enumerate" and len(names) == 2 and k == 1 and it.args:
+        return ast.unparse(it.args[0])
+    return None
 
 
 def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts) -> tuple[str | None, int]:

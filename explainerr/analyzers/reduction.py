@@ -56,6 +56,82 @@ def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, give
     return None
 
 
+_ARG_REDUCERS = {"argmax", "argmin", "max", "min", "topk", "argsort", "sort"}
+_CONVERSIONS = {"tolist", "numpy", "cpu", "detach", "long", "int", "item", "flatten", "squeeze"}
+
+
+def _unconverted(node: ast.AST) -> ast.AST:
+    """`x` of `x.tolist()`, `x.squeeze(0).cpu()` and the like."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CONVERSIONS:
+        node = node.func.value
+    return node
+
+
+def indices_reduced_over(ctx: Context, frame: FrameFacts, expr: str, size: int) -> str | None:
+    """The text of the arg-reduction (`torch.max(x, 0)`, `x.argmax(dim=0)`) that made the positions `expr`
+    (through `.tolist()` and the like) along a dimension of another size than `size`, of a tensor that has a
+    dimension of `size` elsewhere: positions along the wrong dimension, used to index one of `size`."""
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    try:
+        node = ast.parse(expr.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    scope: ast.AST = src.enclosing_scope(tree, frame.line)
+    shapes = {t.expr: tuple(t.shape) for t in frame.tensors}
+    for value in _values(tree, scope, _unconverted(node), frame.line):
+        value = _unconverted(value)
+        found = _reduction(value)
+        call = value.value if isinstance(value, (ast.Attribute, ast.Subscript)) else value
+        if found is None or not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or \
+                call.func.attr not in _ARG_REDUCERS:
+            continue
+        source, dim = found
+        shape = max((shapes[n] for n in src.names_in(source) if n in shapes), key=len, default=None)
+        if not shape or not -len(shape) <= dim < len(shape):
+            continue
+        rest = shape[:dim % len(shape)] + shape[dim % len(shape) + 1:]
+        if shape[dim] != size and size in rest:
+            return " ".join(ast.unparse(value).split())
+    return None
+
+
+_JOINS = {"cat", "concat", "concatenate", "vstack"}
+
+
+def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected: int, given: int) -> str | None:
+    """The text of the join (`torch.cat([u, v, u - v], dim=0)`) that made `expr` from k parts along a dimension
+    other than the last, when k x `given` (the last size the value has) is `expected` (the features a layer
+    takes): the parts were meant side by side along the features."""
+    tree = src.tree_of(frame.file)
+    if tree is None or given <= 0 or expected % given:
+        return None
+    try:
+        node = ast.parse(expr.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    scope: ast.AST = src.enclosing_scope(tree, frame.line)
+    for value in _values(tree, scope, node, frame.line):
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS
+                and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))):
+            continue
+        parts = value.args[0].elts
+        dim_node = next((k.value for k in value.keywords if k.arg in ("dim", "axis")), None) or (
+            value.args[1] if len(value.args) > 1 else None)
+        try:
+            dim = 0 if dim_node is None or value.func.attr == "vstack" else ast.literal_eval(dim_node)
+        except ValueError:
+            continue
+        fed = frame.tensor(expr)
+        rank = len(fed.shape) if fed is not None and fed.shape else None
+        last = dim == -1 or (rank is not None and type(dim) is int and dim % rank == rank - 1)
+        if type(dim) is int and not last and len(parts) * given == expected and not any(
+                isinstance(p, ast.Starred) for p in parts):
+            return " ".join(ast.unparse(value).split())
+    return None
+
+
 def _values(tree: ast.Module, scope: ast.AST, node: ast.AST, line: int, depth: int = 0) -> list[ast.AST]:
     """`node`, and what its names were last assigned in `scope` (through arithmetic such as `summed / counts`),
     two steps deep."""
@@ -80,11 +156,14 @@ def _reduction(node: ast.AST) -> tuple[ast.AST, int] | None:
         node = node.value
     elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):  # `x.max(0)[1]`
         node = node.value
-    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or node.func.attr not in _REDUCERS:
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or \
+            node.func.attr not in _REDUCERS | _ARG_REDUCERS:
         return None
     module = isinstance(node.func.value, ast.Name) and node.func.value.id in _MODULES
     args = list(node.args)
     source = args.pop(0) if module and args else None if module else node.func.value
+    if node.func.attr == "topk":
+        args = args[1:]  # `topk(x, k, dim)`: k comes first
     dim_node = next((k.value for k in node.keywords if k.arg in ("dim", "axis")), None) or (args[0] if args else None)
     if source is None or dim_node is None:
         return None

@@ -8,7 +8,7 @@ from typing import Any
 from .. import source as src
 from ..analyzers import Finding
 from ..facts import Context
-from . import Located, at_use_site, edits_of, locator, statement_of
+from . import Located, at_use_site, at_use_site_edits, edits_of, failing_statement, locator, statement_of
 
 
 @locator("index-long")
@@ -75,9 +75,31 @@ def index_long(ctx: Context, f: Finding) -> Located:
         simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
         editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
     edits = [e for ed in editors.values() for e in edits_of(ed)] + inserted
-    for t in use_site:
-        edits += at_use_site(ctx, t, "{}.long()")[0]
+    rebound = _cast_before(ctx, use_site)
+    edits += [rebound] if rebound is not None else at_use_site_edits(ctx, use_site, "{}.long()")
     return edits, None
+
+
+def _cast_before(ctx: Context, tensors: list[Any]) -> Any:
+    """`who, what = who.long(), what.long()` before the failing statement, when every tensor is a plain name of
+    one frame and a later statement of the same function uses one of them again (a cast inside the failing
+    line would leave the next lookup failing)."""
+    if not tensors or len({t.frame for t in tensors}) != 1 or not all(t.expr.isidentifier() for t in tensors):
+        return None
+    frame = ctx.frames[tensors[0].frame]
+    found = failing_statement(frame)
+    if found is None or not isinstance(found[1], (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)):
+        return None
+    tree, stmt = found
+    names = list(dict.fromkeys(t.expr for t in tensors))
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    later = any(isinstance(n, ast.Name) and n.id in names and n.lineno > (stmt.end_lineno or stmt.lineno)
+                for n in src.walk_scope(scope))
+    if not later:
+        return None
+    left = ", ".join(names)
+    right = ", ".join(f"{n}.long()" for n in names)
+    return src.insert_before(frame.file, stmt, f"{left} = {right}")
 
 
 def _cast_floating_only(file: str, stmt: ast.stmt, comp: ast.DictComp, call: ast.Call) -> list:

@@ -367,6 +367,12 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     """Stored positions filtered to the tensor's length; a tensor that disagrees with its batch rebuilt from
     the batch; else the loop bounded by the tensor's own size, less the index's offset."""
     frame, bound, values = f.hints.get("frame"), f.hints.get("bound"), f.hints.get("values")
+    if "dataset-length" in f.facts:
+        counted = f.hints.get("dataset_length")
+        if counted is None:
+            return [], None
+        file, value, fixed = counted
+        return edits_of(src.LineEditor.for_node(file, value).replace(value, fixed)), None
     if "dropped-last" in f.facts:
         file, stmt, call, inner = f.hints["dropped_last"]
         if inner is not None:

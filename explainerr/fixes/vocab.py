@@ -393,7 +393,9 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         if not target:
             continue
         line = f"{target}.resize_token_embeddings(len({tok}))"
-        model_def = src.last_assignment(tree, target.split(".", 1)[0], 10 ** 9)
+        holder = next((fr for fr in ctx.user_frames() if fr.file == file and any(
+            m.expr == target for m in fr.modules)), None)  # the frame that holds the model: its scope made it
+        model_def = src.last_assignment(tree, target.split(".", 1)[0], holder.line if holder else 10 ** 9)
         add_stmt = src.statement_at(tree, last_add.lineno)
         anchors = [s for s in (model_def.stmt if model_def else None, add_stmt) if s is not None]
         if not anchors:

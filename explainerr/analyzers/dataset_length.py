@@ -1,0 +1,81 @@
+"""A Dataset that counts more items than its `__getitem__` can read: `__getitem__(self, i)` reads
+`self.series[i + self.window]` (the target after a window), but `__len__` returns `len(self.series) -
+self.window + 1`, so the DataLoader's last index reads past the end.  `__len__` must leave room for the offset
+the read adds.  Read from the user's source and the frames' shapes only."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..model import FrameFacts, TensorFacts
+from . import Finding, evidence, fact
+
+LEN_FIXED = fact("len-fixed", "`len_fixed` is the count whose last index `index_expr` still fits `tensor`")
+DATASET_LENGTH = fact("dataset-length", "`cls`.__len__ (`len_expr`, line `len_line`) counts items up to an index whose "
+                                        "read `index_expr` passes the end of `tensor`")
+
+
+def dataset_length(frame: FrameFacts, tree: ast.Module, parts: list[ast.AST], base: str, tensor: TensorFacts | None,
+                   index: int, dim: int | None, size: int) -> Finding | None:
+    """The failing read is in `__getitem__`, an index part is its index parameter plus an offset, and the class's
+    `__len__` returns an expression that counts `len(base)` (or more): the finding, with the new `__len__`
+    return value `len(base) - offset` when `__len__` uses `len(base)`."""
+    if frame.function != "__getitem__" or dim not in (0, None) or index < size:
+        return None
+    owner = src.enclosing_class(tree, frame.line)
+    getitem = next((n for n in owner.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None) \
+        if owner is not None else None
+    length = next((n for n in owner.body if isinstance(n, ast.FunctionDef) and n.name == "__len__"), None) \
+        if owner is not None else None
+    if getitem is None or length is None or len(getitem.args.args) < 2:
+        return None
+    var = getitem.args.args[1].arg
+    returns = [r for r in ast.walk(length) if isinstance(r, ast.Return) and r.value is not None]
+    if len(returns) != 1:
+        return None
+    for part in parts:
+        offset = _offset(part, var)
+        if offset is None:
+            continue
+        counted = [c for c in ast.walk(returns[0].value) if isinstance(c, ast.Call) and src.call_name(c) == "len"
+                   and c.args and ast.unparse(c.args[0]) == base]
+        f = Finding(facts={DATASET_LENGTH})
+        offset_text = " ".join(ast.unparse(offset).split())
+        simple = isinstance(offset, (ast.Name, ast.Attribute, ast.Constant))
+        fixed = f"len({base}) - {offset_text if simple else f'({offset_text})'}" if counted else None
+        f.values.update(cls=owner.name, len_expr=src.segment(frame.file, returns[0].value),
+                        len_line=returns[0].lineno, index_expr=src.segment(frame.file, part), var=var,
+                        offset=offset_text, tensor=base, size=size, dim=dim if dim is not None else 0, index=index,
+                        len_fixed=fixed or "")
+        e = evidence(tensor) if tensor is not None else None
+        if e:
+            f.evidence.append(e)
+        if fixed:
+            f.facts.add(LEN_FIXED)
+            f.hints["dataset_length"] = (frame.file, returns[0].value, fixed)
+            f.confidence = "high"
+        return f
+    return None
+
+
+def _offset(part: ast.AST, var: str) -> ast.expr | None:
+    """What `part` adds to `var`: `start + self.window` → `self.window`; `i + self.ctx + self.h - 1` →
+    `self.ctx + self.h - 1` (a sum with `var` once, added, at its left end or as a plain term)."""
+    if var not in src.names_in(part) or src.names_in(part).count(var) != 1:
+        return None
+    chain: list[tuple[ast.operator, ast.expr]] = []
+    node = part
+    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        chain.append((node.op, node.right))
+        node = node.left
+    terms = [(ast.Add(), node)] + list(reversed(chain))
+    at = next((k for k, (_, t) in enumerate(terms) if isinstance(t, ast.Name) and t.id == var), None)
+    if at is None or not isinstance(terms[at][0], ast.Add) or len(terms) < 2:
+        return None
+    rest = [t for k, t in enumerate(terms) if k != at]
+    if not isinstance(rest[0][0], ast.Add):
+        return None
+    out = rest[0][1]
+    for op, term in rest[1:]:
+        out = ast.BinOp(left=out, op=op, right=term)
+    return out
