@@ -93,15 +93,19 @@ def _returned_items(fn: ast.FunctionDef, ret: ast.Return) -> dict[str, ast.AST]:
     writes into the returned name (which is kept under "__mapping__")."""
     if isinstance(ret.value, ast.Dict):
         return {k.value: v for k, v in zip(ret.value.keys, ret.value.values) if isinstance(k, ast.Constant)}
-    if not isinstance(ret.value, ast.Name):
+    returned = ret.value
+    if (isinstance(returned, ast.Call) and isinstance(returned.func, ast.Name) and returned.func.id == "dict"
+            and len(returned.args) == 1 and not returned.keywords):  # `return dict(batch)`: a copy of `batch`
+        returned = returned.args[0]
+    if not isinstance(returned, ast.Name):
         return {}
     out: dict[str, ast.AST] = {}
     for a in src.statements(fn):
         if (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Subscript)
-                and isinstance(a.targets[0].value, ast.Name) and a.targets[0].value.id == ret.value.id
+                and isinstance(a.targets[0].value, ast.Name) and a.targets[0].value.id == returned.id
                 and isinstance(a.targets[0].slice, ast.Constant) and a.lineno < ret.lineno):
             out[a.targets[0].slice.value] = a.value
-    out["__mapping__"] = ret.value
+    out["__mapping__"] = returned
     return out
 
 

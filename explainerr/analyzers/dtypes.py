@@ -75,6 +75,8 @@ def float_index(ctx: Context) -> Finding | None:
             if t is not None and t.is_float and t not in candidates:
                 candidates.append(t)
                 indexed[name] = target
+        if candidates and all(c.frame == user.index for c in candidates):
+            _also_indexing(user, tables, candidates, indexed)
     if not candidates and user is not None:
         found = _computed_positions(ctx, user)
         if found is not None:
@@ -326,6 +328,20 @@ def _float_literals(node: ast.AST) -> bool:
     return False
 
 
+def _also_indexing(user: FrameFacts, tables: set[str], candidates: list[TensorFacts], indexed: dict[str, str]) -> None:
+    """The failing function's other float tensors that it uses as indices on other lines (`self.items(item_ids)`
+    below `self.users(user_ids)`): they fail next, so they are cast with the first."""
+    tree = src.tree_of(user.file)
+    fn = src.enclosing_scope(tree, user.line) if tree is not None else None
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return
+    for name, target in _index_names(fn, tables).items():
+        t = user.tensor(name)
+        if t is not None and t.is_float and t not in candidates and name.isidentifier():
+            candidates.append(t)
+            indexed[name] = target
+
+
 def _names_used_as_index(text: str, tables: set[str] = frozenset()) -> dict[str, str]:  # type: ignore[assignment]
     """Names inside subscript slices (→ the subscripted expression), or given as the index of an embedding
     (by its name, or one of the frame's embedding modules `tables`), gather, scatter, index_select, one_hot
@@ -334,6 +350,11 @@ def _names_used_as_index(text: str, tables: set[str] = frozenset()) -> dict[str,
         tree = ast.parse(text.strip())
     except SyntaxError:
         return {}
+    return _index_names(tree, tables)
+
+
+def _index_names(tree: ast.AST, tables: set[str]) -> dict[str, str]:
+    """`_names_used_as_index` of a parsed tree."""
     out: dict[str, str] = {}
     for n in ast.walk(tree):
         if isinstance(n, ast.Subscript):

@@ -393,9 +393,7 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         if not target:
             continue
         line = f"{target}.resize_token_embeddings(len({tok}))"
-        holder = next((fr for fr in ctx.user_frames() if fr.file == file and any(
-            m.expr == target for m in fr.modules)), None)  # the frame that holds the model: its scope made it
-        model_def = src.last_assignment(tree, target.split(".", 1)[0], holder.line if holder else 10 ** 9)
+        model_def = _made_in_holder(ctx, tree, file, target)
         add_stmt = src.statement_at(tree, last_add.lineno)
         anchors = [s for s in (model_def.stmt if model_def else None, add_stmt) if s is not None]
         if not anchors:
@@ -407,6 +405,18 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         e = src.insert_after(file, anchor, line)
         return ([e] if e else []), line
     return [], None
+
+
+def _made_in_holder(ctx: Context, tree: ast.Module, file: str, target: str) -> src.Assignment | None:
+    """The assignment that made the model `target` in the scope of a user frame that holds it (the frame that
+    built it, not one it was passed to), else at module level."""
+    base = target.split(".", 1)[0]
+    for fr in ctx.user_frames():
+        if fr.file == file and any(m.expr == target for m in fr.modules):
+            made = src.assignments(tree, base, src.enclosing_scope(tree, fr.line), before=fr.line)
+            if made:
+                return made[-1]
+    return src.last_assignment(tree, base, 10 ** 9)
 
 
 def _tokenizer_owner_model(ctx: Context, tree: ast.Module, tok: str, line: int) -> str | None:
