@@ -139,6 +139,8 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
         defs = module_defs(tree)
         for name, a in defs.items():
             length, base = static_len(a.value, defs)
+            if length is None:
+                length = _module_len(ctx, tree, file, name)
             if length is None or length < at_least or (exactly is not None and length != exactly):
                 continue
             uses = _uses(tree, name)
@@ -157,6 +159,18 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         return None
     return ranked[0][1]
+
+
+def _module_len(ctx: Context, tree: ast.Module, file: str, name: str) -> int | None:
+    """The length the frames read of the module-level collection `name` of `file` (a plain list, tuple or dict,
+    whose len runs no user code): from a frame of that file whose scope does not bind the name itself."""
+    for fr in ctx.user_frames():
+        if fr.file != file or name not in fr.lengths:
+            continue
+        scope = src.enclosing_scope(tree, fr.line)
+        if scope is tree or not (src.assignments(tree, name, scope) or name in fr.params):
+            return fr.lengths[name]
+    return None
 
 
 # --- where the number of outputs is set ----------------------------------------------------------------

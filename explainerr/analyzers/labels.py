@@ -27,6 +27,7 @@ from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
 from .time_major import read_time_major
+from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
@@ -269,6 +270,8 @@ def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFact
     """Where labels padded past the batch were padded: the user's collate function (both are its keys), or the
     user's Dataset when a library's collator made the batch."""
     keys = [re.fullmatch(r'\w+\["(\w+)"\]', t.expr) for t in (labels, ids)]
+    if all(keys) and cut_apart(ctx, f, keys[0].group(1), keys[1].group(1)):
+        return
     if all(keys) and collator_width(ctx, f, keys[0].group(1), keys[1].group(1)):
         return
     if (all(keys) or ctx.frames[labels.frame].library) and labels.min is not None:

@@ -95,7 +95,26 @@ def joined_code(edits: list[Edit]) -> str:
             return together
         except SyntaxError:
             continue
-    return "\n".join(dedent(e.replacement) for e in edits)
+    elided = _bodies_elided(together)  # a changed `def` header, then lines after its body: `...` for the body
+    try:
+        ast.parse(elided)
+        return elided
+    except SyntaxError:
+        return "\n".join(dedent(e.replacement) for e in edits)
+
+
+def _bodies_elided(code: str) -> str:
+    """`...` one level in after each line that ends a block header (`def f(x, mask):`) and is not followed by a
+    deeper line: the block's unchanged body, left out."""
+    lines = code.split("\n")
+    out = []
+    for k, line in enumerate(lines):
+        out.append(line)
+        indent = len(line) - len(line.lstrip())
+        after = next((n for n in lines[k + 1:] if n.strip()), None)
+        if line.rstrip().endswith(":") and (after is None or len(after) - len(after.lstrip()) <= indent):
+            out.append(" " * (indent + 4) + "...")
+    return "\n".join(out)
 
 
 def dedent(code: str) -> str:

@@ -61,6 +61,11 @@ def label_length(ctx: Context, f: Finding) -> Located:
                 e.replace(n, f"{labels.expr}.argmax(dim=-1)")
                 return edits_of(e), None
         return _replace_labels(ctx, labels, f"{labels.expr}.argmax(dim=-1)"), None
+    if "cut-apart" in f.facts:
+        if "cut_apart" not in f.hints:
+            return [], None
+        file, stmt, node, new = f.hints["cut_apart"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
     if labels is not None and len(labels.shape) == 2:
         for make in (_shifted_targets, _padded_labels):
             edits = make(ctx, f)

@@ -1,0 +1,97 @@
+"""Inputs cut, labels not: a collate function builds the examples' inputs with a cut (`[...][:MAX_WORDS]`) and
+their labels the same way without it, so an example longer than the cut keeps all its labels and the padded
+labels come out wider than the inputs.  The labels get the same cut at the same place of their expression.
+Read from the user's source."""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from .. import source as src
+from ..facts import Context
+from . import Finding, fact
+
+CUT_APART = fact("cut-apart", "`cut_fn` cuts each example's `ids_list` with `[:limit]` (line `cut_line`) but builds "
+                              "`labels_list` (line `labels_line`) without the cut")
+LABELS_CUT = fact("labels-cut", "`labels_fixed` is the labels' expression with the inputs' cut")
+
+
+def cut_apart(ctx: Context, f: Finding, key: str, other_key: str) -> bool:
+    """`key` (the labels) and `other_key` (the inputs) are entries of the mapping one user function returns;
+    the inputs' list is built with a `[:N]` cut and the labels' list, otherwise alike, without one."""
+    from .collators import returned_mappings
+    for file, _tree, fn, _ret, items in returned_mappings(ctx):
+        if key not in items or other_key not in items:
+            continue
+        labels_made, ids_made = _built(fn, items[key]), _built(fn, items[other_key])
+        if labels_made is None or ids_made is None:
+            continue
+        cut = _cut(ids_made[1])
+        if cut is None or _cut(labels_made[1]) is not None:
+            continue
+        f.facts.add(CUT_APART)
+        limit = src.segment(file, cut.slice.upper)  # type: ignore[attr-defined]
+        f.values.update(cut_fn=fn.name, ids_list=ids_made[0], labels_list=labels_made[0], limit=limit,
+                        cut_line=cut.lineno, labels_line=labels_made[1].lineno)
+        counterpart = _follow(labels_made[1], _path(ids_made[1], cut))  # where the cut sits
+        if counterpart is not None:
+            wrapped = src.segment(file, counterpart)
+            if not isinstance(counterpart, (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.List, ast.ListComp)):
+                wrapped = f"({wrapped})"
+            f.facts.add(LABELS_CUT)
+            f.values["labels_fixed"] = f"{wrapped}[:{limit}]"
+            f.hints["cut_apart"] = (file, src.statement_at(_tree, counterpart.lineno), counterpart, f"{wrapped}[:{limit}]")
+        f.confidence = "high"
+        return True
+    return False
+
+
+def _built(fn: ast.FunctionDef, value: ast.AST) -> tuple[str, ast.AST] | None:
+    """(name, expression) of the list an entry is made from: the one local name among the entry's names that
+    `fn` assigns (`pad_sequence(tag_seqs, ...)` → `tag_seqs = [...]`), else the entry itself."""
+    names = [n for n in dict.fromkeys(src.names_in(value)) if any(
+        isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and a.targets[0].id == n
+        for a in src.statements(fn))]
+    if len(names) == 1:
+        made = [a for a in src.statements(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1
+                and isinstance(a.targets[0], ast.Name) and a.targets[0].id == names[0]]
+        return names[0], made[-1].value
+    return (ast.unparse(value), value) if not names else None
+
+
+def _cut(node: ast.AST) -> ast.Subscript | None:
+    """The one `x[:N]` cut (no start, no step) inside `node`."""
+    cuts = [n for n in ast.walk(node) if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice)
+            and n.slice.lower is None and n.slice.step is None and n.slice.upper is not None]
+    return cuts[0] if len(cuts) == 1 else None
+
+
+def _path(root: ast.AST, target: ast.AST) -> list[tuple[str, Any]] | None:
+    """The fields (and list positions) that lead from `root` to `target`."""
+    if root is target:
+        return []
+    for field, value in ast.iter_fields(root):
+        children = [(k, v) for k, v in enumerate(value)] if isinstance(value, list) else [(None, value)]
+        for k, child in children:
+            if isinstance(child, ast.AST):
+                rest = _path(child, target)
+                if rest is not None:
+                    return [(field, k), *rest]
+    return None
+
+
+def _follow(root: ast.AST, path: list[tuple[str, Any]] | None) -> ast.expr | None:
+    """The node at `path` in `root`, when the same fields exist there."""
+    if path is None:
+        return None
+    node: Any = root
+    for field, k in path:
+        value = getattr(node, field, None)
+        if k is not None:
+            if not isinstance(value, list) or k >= len(value):
+                return None
+            value = value[k]
+        if not isinstance(value, ast.AST):
+            return None
+        node = value
+    return node if isinstance(node, ast.expr) else None
