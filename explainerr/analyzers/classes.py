@@ -388,6 +388,8 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         if not isinstance(arg, ast.Name):
             continue
         init = src.enclosing_scope(tree, call.lineno)
+        if _given_other(ctx, tree, call, arg.id, n):
+            continue  # every place the class is built gives this parameter another size: not this layer
         if isinstance(init, ast.FunctionDef) and _sizes_more(init, arg.id):
             # the parameter sizes other layers too (an LSTM's hidden size and the head over it): changing it
             # where the class is built changes them all, so the layer's own argument is the place
@@ -399,6 +401,27 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         if site is not None:
             return site
     return None
+
+
+def _given_other(ctx: Context, tree: ast.Module, call: ast.Call, param: str, n: int) -> bool:
+    """The class around `call` is built somewhere, and every build gives its `__init__` parameter `param` (or
+    leaves it at a default) a plain int other than `n`."""
+    cls = src.enclosing_class(tree, call.lineno)
+    init = next((f for f in (cls.body if cls else []) if isinstance(f, ast.FunctionDef) and f.name == "__init__"),
+                None)
+    if cls is None or init is None:
+        return False
+    names = [a.arg for a in init.args.args][1:]
+    if param not in names:
+        return False
+    pos = names.index(param)
+    defaults = dict(zip(names[len(names) - len(init.args.defaults):], init.args.defaults))
+    values = []
+    for use in (c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == cls.name):
+        kw = src.keyword(use, param)
+        given = kw.value if kw is not None else (use.args[pos] if len(use.args) > pos else defaults.get(param))
+        values.append(static_int(ctx, tree, given) if given is not None else None)
+    return bool(values) and all(v is not None and v != n for v in values)
 
 
 def _sizes_more(fn: ast.FunctionDef, name: str) -> bool:
