@@ -29,6 +29,22 @@ atexit.register(shutil.rmtree, os.environ["EXPLAINERR_CACHE_DIR"], True)
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+#: Test files that read the session's corpus run (`corpus_results`): one pytest-xdist worker runs them all.
+_CORPUS_READERS = {"test_corpus.py", "test_verify_corpus.py", "test_fix_code.py"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """For pytest-xdist's `--dist loadgroup` (the default options, `-n 2`): the tests of one file go to one
+    worker, so its module and session fixtures are built once; the corpus readers share one worker, so the
+    corpus runs once, and first (it is the longest part: the other worker takes the rest meanwhile).  Without
+    xdist the marks do nothing."""
+    items.sort(key=lambda item: item.path.name not in _CORPUS_READERS)  # stable: each file keeps its order
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            name = item.path.name
+            item.add_marker(pytest.mark.xdist_group("corpus" if name in _CORPUS_READERS else name))
+
 
 #: The word explainerr as explainerr's own output shows it (`explainerr [pattern, …]`, `explainerr: the analysis
 #: failed`, the rich panel's `explainerr ·` title), not inside a path: the project may be cloned into a folder
