@@ -29,21 +29,16 @@ atexit.register(shutil.rmtree, os.environ["EXPLAINERR_CACHE_DIR"], True)
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-#: Test files that read the session's corpus run (`corpus_results`): one pytest-xdist worker runs them all.
-_CORPUS_READERS = {"test_corpus.py", "test_verify_corpus.py", "test_fix_code.py"}
+#: The test file that runs the corpus first, and the other files that read the same run (`corpus_results`).
+_CORPUS_FIRST, _CORPUS_LATER = "test_corpus.py", {"test_verify_corpus.py", "test_fix_code.py"}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """For pytest-xdist's `--dist loadgroup` (the default options, `-n 2`): the tests of one file go to one
-    worker, so its module and session fixtures are built once; the corpus readers share one worker, so the
-    corpus runs once, and first (it is the longest part: the other worker takes the rest meanwhile).  Without
-    xdist the marks do nothing."""
-    items.sort(key=lambda item: item.path.name not in _CORPUS_READERS)  # stable: each file keeps its order
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            name = item.path.name
-            item.add_marker(pytest.mark.xdist_group("corpus" if name in _CORPUS_READERS else name))
+    """Order for pytest-xdist's `--dist loadfile` (the default options, `-n 2`; each test file runs whole in one
+    worker): the corpus run first, the longest part, while the other worker takes the other files; the files
+    that read the same run last, when it is there to read (`corpus_results`)."""
+    items.sort(key=lambda item: 0 if item.path.name == _CORPUS_FIRST else 2 if item.path.name in _CORPUS_LATER else 1)
 
 
 #: The word explainerr as explainerr's own output shows it (`explainerr [pattern, …]`, `explainerr: the analysis
@@ -78,9 +73,26 @@ def run_py(args: list[str], cwd: Path | str | None = None, env: dict[str, str] |
 
 
 @pytest.fixture(scope="session")
-def corpus_results():
+def corpus_results(tmp_path_factory):
     """Every case of tests/corpus run once, analysed, its edits applied and the fixed copy re-run, in two
-    interpreters (tests/corpus_runner.py)."""
+    interpreters (tests/corpus_runner.py).  Under pytest-xdist the first worker that needs it runs it and
+    leaves it in the run's shared temporary folder; the other reads it there (waiting if it is still running)."""
+    import dataclasses
+    import json
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _run_corpus()
+    from filelock import FileLock
+    from corpus_runner import CaseResult
+    shared = tmp_path_factory.getbasetemp().parent / "corpus_results.json"
+    with FileLock(str(shared) + ".lock"):
+        if shared.is_file():
+            return {name: CaseResult(**r) for name, r in json.loads(shared.read_text()).items()}
+        results = _run_corpus()
+        shared.write_text(json.dumps({name: dataclasses.asdict(r) for name, r in results.items()}))
+        return results
+
+
+def _run_corpus():
     import yaml
     from corpus_runner import cases_in, run_cases_batched
     cases = [c for c in cases_in(ROOT / "tests" / "corpus")

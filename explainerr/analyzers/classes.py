@@ -403,23 +403,38 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
     return None
 
 
-def _given_other(ctx: Context, tree: ast.Module, call: ast.Call, param: str, n: int) -> bool:
-    """The class around `call` is built somewhere, and every build gives its `__init__` parameter `param` (or
-    leaves it at a default) a plain int other than `n`."""
+@dataclass(frozen=True)
+class InitParam:
+    """A parameter of the `__init__` of a user's class: the class, its place after `self`, its default."""
+    cls: ast.ClassDef
+    position: int
+    default: ast.expr | None
+
+
+def _init_param(tree: ast.Module, call: ast.Call, param: str) -> InitParam | None:
+    """`param` of the `__init__` of the class whose body holds `call`; None when there is none."""
     cls = src.enclosing_class(tree, call.lineno)
     init = next((f for f in (cls.body if cls else []) if isinstance(f, ast.FunctionDef) and f.name == "__init__"),
                 None)
     if cls is None or init is None:
-        return False
+        return None
     names = [a.arg for a in init.args.args][1:]
     if param not in names:
-        return False
-    pos = names.index(param)
+        return None
     defaults = dict(zip(names[len(names) - len(init.args.defaults):], init.args.defaults))
+    return InitParam(cls, names.index(param), defaults.get(param))
+
+
+def _given_other(ctx: Context, tree: ast.Module, call: ast.Call, param: str, n: int) -> bool:
+    """The class around `call` is built somewhere, and every build gives its `__init__` parameter `param` (or
+    leaves it at a default) a plain int other than `n`."""
+    p = _init_param(tree, call, param)
+    if p is None:
+        return False
     values = []
-    for use in (c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == cls.name):
+    for use in (c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == p.cls.name):
         kw = src.keyword(use, param)
-        given = kw.value if kw is not None else (use.args[pos] if len(use.args) > pos else defaults.get(param))
+        given = kw.value if kw is not None else (use.args[p.position] if len(use.args) > p.position else p.default)
         values.append(static_int(ctx, tree, given) if given is not None else None)
     return bool(values) and all(v is not None and v != n for v in values)
 
@@ -447,18 +462,12 @@ def _uses_of(tree: ast.Module, name: str) -> int:
 
 def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, param: str, n: int) -> \
         SizeSite | None:
-    cls = src.enclosing_class(tree, call.lineno)
-    init = next((f for f in (cls.body if cls else []) if isinstance(f, ast.FunctionDef) and f.name == "__init__"),
-                None)
-    if cls is None or init is None:
+    p = _init_param(tree, call, param)
+    if p is None:
         return None
-    names = [a.arg for a in init.args.args][1:]
-    if param not in names:
-        return None
-    pos = names.index(param)
-    defaults = dict(zip(names[len(names) - len(init.args.defaults):], init.args.defaults))
+    pos = p.position
     for use in src.calls(tree):
-        if src.call_name(use).split(".")[-1] != cls.name:
+        if src.call_name(use).split(".")[-1] != p.cls.name:
             continue
         stmt = src.statement_at(tree, use.lineno)
         if stmt is None:
@@ -467,7 +476,7 @@ def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, pa
         given = kw.value if kw is not None else (use.args[pos] if len(use.args) > pos else None)
         if given is not None and static_int(ctx, tree, given) in (n, None):
             return SizeSite(file=file, stmt=stmt, kind="argument", node=given, text=src.segment(file, use))
-        if given is None and param in defaults and static_int(ctx, tree, defaults[param]) == n:
+        if given is None and p.default is not None and static_int(ctx, tree, p.default) == n:
             return SizeSite(file=file, stmt=stmt, kind="default", call=use, keyword=param,
                             text=src.segment(file, use))
     return None

@@ -17,18 +17,26 @@ _REDUCERS = {"sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "l
 _MODULES = {"torch", "np", "numpy", "F", "jnp"}
 
 
-def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, given: int) -> str | None:
-    """The text of the reduction that made `expr` (a name in `frame`, or a call of the user's function that
-    returns one) when it reduced a dimension of size `expected` of a tensor that also has a dimension of size
-    `given`, the size the value was left with; else None."""
+def _read(frame: FrameFacts, expr: str) -> tuple[ast.Module, ast.expr, ast.AST] | None:
+    """(the frame's file tree, `expr` parsed, the scope of the frame's line), or None when either does not parse."""
     tree = src.tree_of(frame.file)
-    if tree is None or expected == given:
+    if tree is None:
         return None
     try:
         node = ast.parse(expr.strip(), mode="eval").body
     except SyntaxError:
         return None
-    scope: ast.AST = src.enclosing_scope(tree, frame.line)
+    return tree, node, src.enclosing_scope(tree, frame.line)
+
+
+def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, given: int) -> str | None:
+    """The text of the reduction that made `expr` (a name in `frame`, or a call of the user's function that
+    returns one) when it reduced a dimension of size `expected` of a tensor that also has a dimension of size
+    `given`, the size the value was left with; else None."""
+    parsed = _read(frame, expr) if expected != given else None
+    if parsed is None:
+        return None
+    tree, node, scope = parsed
     shapes = {t.expr: tuple(t.shape) for t in frame.tensors}
     line = frame.line
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # the user's own function
@@ -71,14 +79,10 @@ def indices_reduced_over(ctx: Context, frame: FrameFacts, expr: str, size: int) 
     """The text of the arg-reduction (`torch.max(x, 0)`, `x.argmax(dim=0)`) that made the positions `expr`
     (through `.tolist()` and the like) along a dimension of another size than `size`, of a tensor that has a
     dimension of `size` elsewhere: positions along the wrong dimension, used to index one of `size`."""
-    tree = src.tree_of(frame.file)
-    if tree is None:
+    parsed = _read(frame, expr)
+    if parsed is None:
         return None
-    try:
-        node = ast.parse(expr.strip(), mode="eval").body
-    except SyntaxError:
-        return None
-    scope: ast.AST = src.enclosing_scope(tree, frame.line)
+    tree, node, scope = parsed
     shapes = {t.expr: tuple(t.shape) for t in frame.tensors}
     for value in _values(tree, scope, _unconverted(node), frame.line):
         value = _unconverted(value)
@@ -104,14 +108,10 @@ def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected:
     """The text of the join (`torch.cat([u, v, u - v], dim=0)`) that made `expr` from k parts along a dimension
     other than the last, when k x `given` (the last size the value has) is `expected` (the features a layer
     takes): the parts were meant side by side along the features."""
-    tree = src.tree_of(frame.file)
-    if tree is None or given <= 0 or expected % given:
+    parsed = _read(frame, expr) if given > 0 and not expected % given else None
+    if parsed is None:
         return None
-    try:
-        node = ast.parse(expr.strip(), mode="eval").body
-    except SyntaxError:
-        return None
-    scope: ast.AST = src.enclosing_scope(tree, frame.line)
+    tree, node, scope = parsed
     for value in _values(tree, scope, node, frame.line):
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS
                 and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))):
