@@ -52,10 +52,10 @@ def captured_mask(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFact
     if len(free) != 1 or len(given) != 1:
         return False
     (captured, made), ids_param = free[0], given[0]
-    container = _entry(made.value) or ("", "")
+    container = str(_entry(made.value))  # an entry: `free` keeps only those
     mask_text = src.segment(frame.file, made.value)
     position = params.index(ids_param)
-    calls = _calls(frame.file, outer, fn, position, ids_param, container, mask_text)
+    calls = _calls(frame.file, tree, outer, fn, position, ids_param, container, mask_text)
     callers = [fr for fr in ctx.frames[:mask.frame] if not fr.library and fr.file == frame.file]
     failing = next((c for c in calls if callers and src.contains(c[0], callers[-1].line)), None)
     if failing is None or failing[3] == mask_text:  # the failing call's ids are not another batch's entry
@@ -116,21 +116,19 @@ def _call_count(scope: ast.AST, name: str) -> int:
     return sum(1 for n in src.walk_scope(scope) if isinstance(n, ast.Call) and src.call_name(n) == name)
 
 
-def _calls(file: str, scope: ast.AST, fn: ast.FunctionDef, position: int, param: str, base: str,
-           mask_text: str) -> list[tuple[ast.stmt, ast.Call, ast.expr, str, bool]]:
-    """Each call of `fn` in `scope` whose ids argument is an entry of a named batch (`X["input_ids"]`,
-    `X.input_ids`): the mask expression for it is the mask's own expression on `X`."""
+def _calls(file: str, tree: ast.Module, scope: ast.AST, fn: ast.FunctionDef, position: int, param: str,
+           base: str, mask_text: str) -> list[tuple[ast.stmt, ast.Call, ast.expr, str, bool]]:
+    """Each call of `fn` in `scope` (in any block of it) whose ids argument is an entry of a named batch
+    (`X["input_ids"]`, `X.input_ids`), with its own statement: the mask expression for it is the mask's own
+    expression on `X`."""
     found = []
-    bound = bool(fn.args.args) and fn.args.args[0].arg in ("self", "cls")
-    for stmt in src.statements(scope):
-        for call in (n for n in ast.walk(stmt) if isinstance(n, ast.Call) and src.call_name(n) == fn.name):
-            by_kw = src.keyword(call, param)
-            at = position - (1 if bound and isinstance(call.func, ast.Attribute) else 0)  # `self.fn(x)`
-            arg = by_kw.value if by_kw is not None else (call.args[at] if 0 <= at < len(call.args) else None)
-            if arg is None or any(isinstance(a, ast.Starred) for a in call.args):
-                continue
-            batch = arg.value if isinstance(arg, (ast.Subscript, ast.Attribute)) else None
-            if not isinstance(batch, ast.Name):
-                continue
+    for call in (n for n in src.walk_scope(scope) if isinstance(n, ast.Call) and src.call_name(n) == fn.name):
+        stmt = src.statement_at(tree, call.lineno)
+        by_kw = src.keyword(call, param)
+        arg = by_kw.value if by_kw is not None else (call.args[position] if position < len(call.args) else None)
+        if stmt is None or arg is None or any(isinstance(a, ast.Starred) for a in call.args):
+            continue
+        batch = arg.value if isinstance(arg, (ast.Subscript, ast.Attribute)) else None
+        if isinstance(batch, ast.Name):
             found.append((stmt, call, arg, batch.id + mask_text[len(base):], by_kw is not None))
     return found
