@@ -193,6 +193,14 @@ def sole_site(found: list[tuple[Any, ...]], node: int) -> tuple[tuple[Any, ...],
     return (found[0], stmt) if stmt is not None else None
 
 
+def param_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+    """Parameter name → its default expression, for the parameters of `fn` that have one."""
+    positional = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+    out = dict(zip(positional[len(positional) - len(fn.args.defaults):], fn.args.defaults))
+    out.update({a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None})
+    return out
+
+
 def names_in(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
 
@@ -331,6 +339,12 @@ class LineEditor:
     def replace(self, node: ast.AST, text: str) -> "LineEditor":
         self.changes.append((node.lineno, node.col_offset, node.end_lineno or node.lineno,  # type: ignore[attr-defined]
                              node.end_col_offset or 0, text))  # type: ignore[attr-defined]
+        return self
+
+    def insert_after(self, node: ast.AST, text: str) -> "LineEditor":
+        """`text` right after `node` (`, mask` after a parameter or an argument)."""
+        end, col = node.end_lineno or node.lineno, node.end_col_offset or 0  # type: ignore[attr-defined]
+        self.changes.append((end, col, end, col, text))
         return self
 
     def add_keywords(self, call: ast.Call, text: str) -> "LineEditor":

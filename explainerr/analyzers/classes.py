@@ -421,8 +421,7 @@ def _init_param(tree: ast.Module, call: ast.Call, param: str) -> InitParam | Non
     names = [a.arg for a in init.args.args][1:]
     if param not in names:
         return None
-    defaults = dict(zip(names[len(names) - len(init.args.defaults):], init.args.defaults))
-    return InitParam(cls, names.index(param), defaults.get(param))
+    return InitParam(cls, names.index(param), src.param_defaults(init).get(param))
 
 
 def _given_other(ctx: Context, tree: ast.Module, call: ast.Call, param: str, n: int) -> bool:

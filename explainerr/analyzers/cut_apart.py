@@ -18,12 +18,13 @@ LABELS_CUT = fact("labels-cut", "`labels_fixed` is the labels' expression with t
 
 def cut_apart(ctx: Context, f: Finding, key: str, other_key: str) -> bool:
     """`key` (the labels) and `other_key` (the inputs) are entries of the mapping one user function returns;
-    the inputs' list is built with a `[:N]` cut and the labels' list, otherwise alike, without one."""
+    the inputs' list is built with a `[:N]` cut and the labels' list without one.  The edit puts the same cut
+    where the inputs' expression has it, when the labels' expression has the same shape there."""
     from .collators import returned_mappings
-    for file, _tree, fn, _ret, items in returned_mappings(ctx):
+    for file, tree, fn, _ret, items in returned_mappings(ctx):
         if key not in items or other_key not in items:
             continue
-        labels_made, ids_made = _built(fn, items[key]), _built(fn, items[other_key])
+        labels_made, ids_made = _built(tree, fn, items[key]), _built(tree, fn, items[other_key])
         if labels_made is None or ids_made is None:
             continue
         cut = _cut(ids_made[1])
@@ -34,28 +35,25 @@ def cut_apart(ctx: Context, f: Finding, key: str, other_key: str) -> bool:
         f.values.update(cut_fn=fn.name, ids_list=ids_made[0], labels_list=labels_made[0], limit=limit,
                         cut_line=cut.lineno, labels_line=labels_made[1].lineno)
         counterpart = _follow(labels_made[1], _path(ids_made[1], cut))  # where the cut sits
-        if counterpart is not None:
+        stmt = src.statement_at(tree, counterpart.lineno) if counterpart is not None else None
+        if counterpart is not None and stmt is not None:
             wrapped = src.segment(file, counterpart)
             if not isinstance(counterpart, (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.List, ast.ListComp)):
                 wrapped = f"({wrapped})"
             f.facts.add(LABELS_CUT)
             f.values["labels_fixed"] = f"{wrapped}[:{limit}]"
-            f.hints["cut_apart"] = (file, src.statement_at(_tree, counterpart.lineno), counterpart, f"{wrapped}[:{limit}]")
+            f.hints["cut_apart"] = (file, stmt, counterpart, f"{wrapped}[:{limit}]")
         f.confidence = "high"
         return True
     return False
 
 
-def _built(fn: ast.FunctionDef, value: ast.AST) -> tuple[str, ast.AST] | None:
+def _built(tree: ast.Module, fn: ast.FunctionDef, value: ast.AST) -> tuple[str, ast.AST] | None:
     """(name, expression) of the list an entry is made from: the one local name among the entry's names that
     `fn` assigns (`pad_sequence(tag_seqs, ...)` → `tag_seqs = [...]`), else the entry itself."""
-    names = [n for n in dict.fromkeys(src.names_in(value)) if any(
-        isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and a.targets[0].id == n
-        for a in src.statements(fn))]
+    names = [n for n in dict.fromkeys(src.names_in(value)) if src.assignments(tree, n, fn)]
     if len(names) == 1:
-        made = [a for a in src.statements(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1
-                and isinstance(a.targets[0], ast.Name) and a.targets[0].id == names[0]]
-        return names[0], made[-1].value
+        return names[0], src.assignments(tree, names[0], fn)[-1].value
     return (ast.unparse(value), value) if not names else None
 
 

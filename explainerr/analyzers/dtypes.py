@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Collection
 
 from .. import dataflow
 from .. import source as src
@@ -328,7 +329,8 @@ def _float_literals(node: ast.AST) -> bool:
     return False
 
 
-def _also_indexing(user: FrameFacts, tables: set[str], candidates: list[TensorFacts], indexed: dict[str, str]) -> None:
+def _also_indexing(user: FrameFacts, tables: Collection[str], candidates: list[TensorFacts],
+                   indexed: dict[str, str]) -> None:
     """The failing function's other float tensors that it uses as indices on other lines (`self.items(item_ids)`
     below `self.users(user_ids)`): they fail next, so they are cast with the first."""
     tree = src.tree_of(user.file)
@@ -342,7 +344,7 @@ def _also_indexing(user: FrameFacts, tables: set[str], candidates: list[TensorFa
             indexed[name] = target
 
 
-def _names_used_as_index(text: str, tables: set[str] = frozenset()) -> dict[str, str]:  # type: ignore[assignment]
+def _names_used_as_index(text: str, tables: Collection[str] = ()) -> dict[str, str]:
     """Names inside subscript slices (→ the subscripted expression), or given as the index of an embedding
     (by its name, or one of the frame's embedding modules `tables`), gather, scatter, index_select, one_hot
     call (→ the call's table or tensor)."""
@@ -353,7 +355,7 @@ def _names_used_as_index(text: str, tables: set[str] = frozenset()) -> dict[str,
     return _index_names(tree, tables)
 
 
-def _index_names(tree: ast.AST, tables: set[str]) -> dict[str, str]:
+def _index_names(tree: ast.AST, tables: Collection[str]) -> dict[str, str]:
     """`_names_used_as_index` of a parsed tree."""
     out: dict[str, str] = {}
     for n in ast.walk(tree):

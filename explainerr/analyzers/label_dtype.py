@@ -216,14 +216,10 @@ def _made_in_collator(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:
     DataLoader's `collate_fn`): the tensor-making call under the "labels" key of the one function of the user's
     files (not a Dataset's `__getitem__`) that returns a mapping holding it."""
     from .collators import returned_mappings
-    found = []
-    for file, tree, fn, _ret, items in returned_mappings(ctx):
-        value = items.get("labels")
-        if fn.name != "__getitem__" and isinstance(value, ast.Call) and _makes(value):
-            stmt = src.statement_at(tree, value.lineno)
-            if stmt is not None:
-                found.append((file, stmt, value))
-    return found[0] if len(found) == 1 else None
+    found = [(file, tree, items["labels"]) for file, tree, fn, _ret, items in returned_mappings(ctx)
+             if fn.name != "__getitem__" and isinstance(items.get("labels"), ast.Call) and _makes(items["labels"])]
+    site = src.sole_site(found, 2)
+    return (site[0][0], site[1], site[0][2]) if site is not None else None
 
 
 def _made_along(ctx: Context, t: TensorFacts) -> tuple[str, ast.stmt, ast.Call] | None:

@@ -185,17 +185,16 @@ def _int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
         return None
     fn = src.enclosing_scope(tree, node.lineno)  # type: ignore[attr-defined]
     if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        params = fn.args.posonlyargs + fn.args.args
-        with_defaults = dict(zip([a.arg for a in params][len(params) - len(fn.args.defaults):], fn.args.defaults))
-        with_defaults.update({a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None})
-        default = with_defaults.get(node.id)
+        params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+        default = src.param_defaults(fn).get(node.id)
         if default is not None:
-            position = [a.arg for a in params].index(node.id) if node.id in [a.arg for a in params] else None
+            position = params.index(node.id) if node.id in params else None
             passed = any(src.keyword(c, node.id) is not None or (position is not None and len(c.args) > position)
                          or any(isinstance(a, ast.Starred) for a in c.args) or any(k.arg is None for k in c.keywords)
                          for c in src.calls(tree) if src.call_name(c).split(".")[-1] == fn.name)
             return None if passed else _int_constant(tree, default)
-        if any(a.arg == node.id for a in (*params, *fn.args.kwonlyargs)) or src.assignments(tree, node.id, fn):
+        if node.id in params or any(a.arg == node.id for a in fn.args.kwonlyargs) or src.assignments(
+                tree, node.id, fn):
             return None
     made = src.assignments(tree, node.id, tree)
     return made[0].value if len(made) == 1 and isinstance(made[0].value, ast.Constant) and type(

@@ -52,16 +52,25 @@ def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, give
             return None
         node, scope, line = returns[-1].value, fn, returns[-1].lineno
     for value in _values(tree, scope, node, line):
-        found = _reduction(value)
-        if found is None:
-            continue
-        source, dim = found
-        shape = max((shapes[n] for n in src.names_in(source) if n in shapes), key=len, default=None)
-        if not shape or not -len(shape) <= dim < len(shape):
-            continue
-        if shape[dim] == expected and given in shape[:dim % len(shape)] + shape[dim % len(shape) + 1:]:
+        sizes = _reduced_sizes(value, shapes, _REDUCERS)
+        if sizes is not None and sizes[0] == expected and given in sizes[1]:
             return " ".join(ast.unparse(value).split())
     return None
+
+
+def _reduced_sizes(value: ast.AST, shapes: dict[str, tuple[int, ...]],
+                   reducers: set[str]) -> tuple[int, tuple[int, ...]] | None:
+    """(the size of the dimension `value` reduces, the sizes of the other dimensions) when `value` is a reduction
+    (`reducers`) over a constant dimension of a tensor whose shape `shapes` knows by one of its names."""
+    found = _reduction(value, reducers)
+    if found is None:
+        return None
+    source, dim = found
+    shape = max((shapes[n] for n in src.names_in(source) if n in shapes), key=len, default=None)
+    if not shape or not -len(shape) <= dim < len(shape):
+        return None
+    k = dim % len(shape)
+    return shape[k], shape[:k] + shape[k + 1:]
 
 
 _ARG_REDUCERS = {"argmax", "argmin", "max", "min", "topk", "argsort", "sort"}
@@ -84,19 +93,9 @@ def indices_reduced_over(ctx: Context, frame: FrameFacts, expr: str, size: int) 
         return None
     tree, node, scope = parsed
     shapes = {t.expr: tuple(t.shape) for t in frame.tensors}
-    for value in _values(tree, scope, _unconverted(node), frame.line):
-        value = _unconverted(value)
-        found = _reduction(value)
-        call = value.value if isinstance(value, (ast.Attribute, ast.Subscript)) else value
-        if found is None or not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or \
-                call.func.attr not in _ARG_REDUCERS:
-            continue
-        source, dim = found
-        shape = max((shapes[n] for n in src.names_in(source) if n in shapes), key=len, default=None)
-        if not shape or not -len(shape) <= dim < len(shape):
-            continue
-        rest = shape[:dim % len(shape)] + shape[dim % len(shape) + 1:]
-        if shape[dim] != size and size in rest:
+    for value in map(_unconverted, _values(tree, scope, _unconverted(node), frame.line)):
+        sizes = _reduced_sizes(value, shapes, _ARG_REDUCERS)
+        if sizes is not None and sizes[0] != size and size in sizes[1]:
             return " ".join(ast.unparse(value).split())
     return None
 
@@ -112,6 +111,8 @@ def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected:
     if parsed is None:
         return None
     tree, node, scope = parsed
+    fed = frame.tensor(expr)
+    rank = len(fed.shape) if fed is not None and fed.shape else None
     for value in _values(tree, scope, node, frame.line):
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS
                 and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))):
@@ -123,8 +124,6 @@ def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected:
             dim = 0 if dim_node is None or value.func.attr == "vstack" else ast.literal_eval(dim_node)
         except ValueError:
             continue
-        fed = frame.tensor(expr)
-        rank = len(fed.shape) if fed is not None and fed.shape else None
         last = dim == -1 or (rank is not None and type(dim) is int and dim % rank == rank - 1)
         if type(dim) is int and not last and len(parts) * given == expected and not any(
                 isinstance(p, ast.Starred) for p in parts):
@@ -149,15 +148,14 @@ def _values(tree: ast.Module, scope: ast.AST, node: ast.AST, line: int, depth: i
     return out
 
 
-def _reduction(node: ast.AST) -> tuple[ast.AST, int] | None:
+def _reduction(node: ast.AST, reducers: set[str]) -> tuple[ast.AST, int] | None:
     """(the reduced expression, the dimension) of `x.sum(dim=d)`, `torch.argmax(x, dim=d)`, `np.argmax(x, axis=d)`
     with a constant dimension."""
     if isinstance(node, ast.Attribute) and node.attr in ("indices", "values"):  # `x.max(dim=0).indices`
         node = node.value
     elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):  # `x.max(0)[1]`
         node = node.value
-    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or \
-            node.func.attr not in _REDUCERS | _ARG_REDUCERS:
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or node.func.attr not in reducers:
         return None
     module = isinstance(node.func.value, ast.Name) and node.func.value.id in _MODULES
     args = list(node.args)

@@ -84,9 +84,7 @@ def _value(node: ast.AST, fn: ast.FunctionDef, tree: ast.Module) -> int | None:
         return node.value
     if not isinstance(node, ast.Name):
         return None
-    pos = fn.args.args
-    defaults = dict(zip([a.arg for a in pos][len(pos) - len(fn.args.defaults):], fn.args.defaults))
-    defaults.update({a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None})
+    defaults = src.param_defaults(fn)
     if node.id in defaults:
         return _value(defaults[node.id], fn, tree)
     for n in tree.body:
@@ -102,10 +100,7 @@ def _size_kind(found: TableSize, fn: ast.FunctionDef, tree: ast.Module) -> None:
         names = [a.arg for a in args]
         if size.id in names:
             found.kind, found.name = "param", size.id
-            pos = fn.args.args
-            defaults = dict(zip([a.arg for a in pos][len(pos) - len(fn.args.defaults):], fn.args.defaults))
-            defaults.update({a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None})
-            found.default = defaults.get(size.id)
+            found.default = src.param_defaults(fn).get(size.id)
             return
         if any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == size.id for t in n.targets)
                for n in tree.body):

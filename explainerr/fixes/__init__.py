@@ -241,36 +241,28 @@ def strip_cast(file: str, node: ast.AST) -> str | None:
 
 
 def at_use_site(ctx: Context, tensor: Any, template: str) -> Located:
-    return at_use_sites(ctx, [tensor] if tensor is not None else [], template)
+    return (at_use_sites(ctx, [tensor], template) if tensor is not None else []), None
 
 
-def at_use_site_edits(ctx: Context, tensors: list[Any], template: str) -> list[Edit]:
-    """`template` applied to each of `tensors` in its frame's failing statement: one edit per statement, so two
-    tensors of one line are changed together."""
+def at_use_sites(ctx: Context, tensors: list[Any], template: str) -> list[Edit]:
+    """`template` applied where each of `tensors` is used in its frame's failing statement: one edit per
+    statement, so two tensors of one line are changed together."""
     by_frame: dict[int, list[Any]] = {}
     for t in tensors:
         by_frame.setdefault(t.frame, []).append(t)
     edits: list[Edit] = []
-    for group in by_frame.values():
-        edits += at_use_sites(ctx, group, template)[0]
+    for index, group in by_frame.items():
+        frame = ctx.frames[index]
+        found = failing_statement(frame)
+        if found is None:
+            continue
+        e = src.LineEditor.for_node(frame.file, found[1])
+        hits = [(n, t) for t in group for n in ast.walk(found[1])
+                if isinstance(n, ast.expr) and src.segment(frame.file, n) == t.expr]
+        for node, t in hits:
+            e.replace(node, template.format(t.expr))
+        edits += edits_of(e) if hits else []
     return edits
-
-
-def at_use_sites(ctx: Context, tensors: list[Any], template: str) -> Located:
-    """`template` applied where each of `tensors` (all of one frame) is used in that frame's failing statement."""
-    frame = ctx.frames[tensors[0].frame] if tensors else None
-    found = failing_statement(frame) if frame else None
-    if frame is None or found is None:
-        return [], None
-    _, stmt = found
-    e = src.LineEditor.for_node(frame.file, stmt)
-    hit = False
-    for tensor in tensors:
-        hits = [n for n in ast.walk(stmt) if isinstance(n, ast.expr) and src.segment(frame.file, n) == tensor.expr]
-        for h in hits:
-            e.replace(h, template.format(tensor.expr))
-        hit = hit or bool(hits)
-    return edits_of(e) if hit else [], None
 
 
 def model_with_config(ctx: Context) -> str | None:

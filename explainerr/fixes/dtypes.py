@@ -8,7 +8,7 @@ from typing import Any
 from .. import source as src
 from ..analyzers import Finding
 from ..facts import Context
-from . import Located, at_use_site, at_use_site_edits, edits_of, failing_statement, locator, statement_of
+from . import Located, at_use_site, at_use_sites, edits_of, failing_statement, locator, statement_of
 
 
 @locator("index-long")
@@ -76,7 +76,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
         editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
     edits = [e for ed in editors.values() for e in edits_of(ed)] + inserted
     rebound = _cast_before(ctx, use_site)
-    edits += [rebound] if rebound is not None else at_use_site_edits(ctx, use_site, "{}.long()")
+    edits += [rebound] if rebound is not None else at_use_sites(ctx, use_site, "{}.long()")
     return edits, None
 
 

@@ -135,17 +135,15 @@ def _pass_mask_along(f: Finding) -> list[Edit]:
     if along is None or along.fn.body[0].lineno == along.fn.lineno:
         return []
     fn, param = along.fn, along.param
-    header = src.LineEditor(along.file, fn.lineno, fn.body[0].lineno - 1)
-    header.changes.append((param.end_lineno, param.end_col_offset, param.end_lineno, param.end_col_offset,
-                           f", {along.mask}"))
-    edits = edits_of(header)
+    header = src.LineEditor(along.file, fn.lineno, fn.body[0].lineno - 1)  # the def's own lines
+    edits = edits_of(header.insert_after(param, f", {along.mask}"))
     by_stmt: dict[int, src.LineEditor] = {}
     for stmt, call, arg, mask, keyword in along.calls:
         editor = by_stmt.setdefault(id(stmt), src.LineEditor.for_node(along.file, stmt))
         if keyword:
             editor.add_keywords(call, f"{along.mask}={mask}")
         else:
-            editor.changes.append((arg.end_lineno, arg.end_col_offset, arg.end_lineno, arg.end_col_offset, f", {mask}"))
+            editor.insert_after(arg, f", {mask}")
     made = sorted((e for editor in by_stmt.values() for e in edits_of(editor)), key=lambda e: e.start_line)
     return edits + made if edits and len(made) == len(by_stmt) else []
 
