@@ -3,7 +3,8 @@
 Two static questions, answered from the user's source files (source.py), nothing run:
 
 - `label_set(ctx, ...)`: the collection that names the classes (`TOPICS = [...]`, `LABEL_LIST`,
-  `LABEL_COLUMNS`, `label2id = {t: i for i, t in enumerate(TAGS)}`), with its length as written.  A
+  `LABEL_COLUMNS`, `label2id = {t: i for i, t in enumerate(TAGS)}`), with its length as written (or, for a
+  collection named like a label set whose length the text does not tell, as the frames read it).  A
   collection counts when the code maps labels through it (`TOPICS.index(t)`, `label2id[tag]`) or builds
   labels by iterating it and is named like a label set; one derived from another (`label2id` from
   `LABEL_LIST`) gives way to its source.
@@ -139,12 +140,12 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
         defs = module_defs(tree)
         for name, a in defs.items():
             length, base = static_len(a.value, defs)
-            if length is None:
+            named = bool(_LABEL_NAME.search(name))
+            if length is None and named:  # a length only the frames tell: the name must say it is classes
                 length = _module_len(ctx, tree, file, name)
             if length is None or length < at_least or (exactly is not None and length != exactly):
                 continue
             uses = _uses(tree, name)
-            named = bool(_LABEL_NAME.search(name))
             if not ("maps" in uses or (named and uses & {"iterates", "counts"})):
                 continue
             score = 2 * ("maps" in uses) + named + (length == at_least)
