@@ -26,6 +26,7 @@ from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
+from .layout import squeezed_batch, transposed_scores
 from .time_major import read_time_major
 from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
@@ -95,7 +96,11 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         a, b = (in_shape[0] if in_shape else 1), (tg_shape[0] if tg_shape else 1)
     elif a is None or b is None or a == b:
         return None
-    logits, labels = (unreshaped(ctx, t) for t in _user_operands(ctx, logits_op, labels_op, a, b))
+    raw_logits, raw_labels = _user_operands(ctx, logits_op, labels_op, a, b)
+    logits, labels = unreshaped(ctx, raw_logits), unreshaped(ctx, raw_labels)
+    if not multi and (transposed_scores(ctx, raw_logits, b) or (
+            in_shape is not None and tg_shape is not None and squeezed_batch(ctx, raw_logits, in_shape, tg_shape))):
+        return None  # the user's axis operation laid the scores out otherwise: their layout, not the labels
     if not multi and folded_by_model(ctx, logits, labels, a, b):
         return None  # the model folded a leftover dimension into its rows: the labels fit the batch
     if not multi and pairwise_swapped(ctx, logits, b):

@@ -182,7 +182,19 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     mask, other = (f.hints.get("mask"), f.hints.get("other")) if f is not None else (None, None)
     if mask is not None and other is not None and _flattened(mask, other):
         return None  # one is the other's batch flattened: a reshape left out, not a mask of another length
+    if mask is not None and other is not None and _laid_out_otherwise(ctx, f, mask, other):
+        return None  # the tensor the mask meets has the mask's length in another place: its axes, not a length
     return f
+
+
+def _laid_out_otherwise(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:
+    """The tensor the mask met has the mask's length at another dimension than the one that failed, and the
+    user's own axis operation made it (layout.py)."""
+    from .layout import displaced
+    dim = f.values.get("dim")
+    if not str(dim).isdigit() or other.shape.count(f.hints.get("other_len")) != 1:
+        return False
+    return displaced(ctx, other, int(dim), f.hints["mask_len"]) is not None
 
 
 def _flattened(a: TensorFacts, b: TensorFacts) -> bool:

@@ -1,0 +1,115 @@
+"""A tensor whose dimensions the user's own axis operation put in another order, or dropped: a second
+`x.permute(0, 3, 1, 2)` on tiles already channels-first, `scores.view(n_options, -1)` meant as
+`view(-1, n_options)`, an `einsum(...)` whose output subscripts are in another order, `logits.squeeze()` that
+also drops a batch of one.  The sizes that disagree are all in the tensor, in another place: the layer, the
+labels and the mask it meets are right, and the mistake is the axis operation, which no pattern of the
+catalogue names.  The analyzers that would blame a size ask this reader first and give no diagnosis when it
+finds one.  Read from the tensor's provenance (source lines) and the frames' shapes only.
+"""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+
+#: Calls that reorder (or regroup) a tensor's dimensions.
+_REORDERS = {"permute", "transpose", "movedim", "moveaxis", "swapaxes", "swapdims", "t", "einsum", "view",
+             "reshape", "rearrange"}
+#: Calls that keep the shape: looked through (`x.permute(...).contiguous()`).
+_KEEPS = {"contiguous", "float", "double", "half", "long", "int", "to", "cpu", "cuda", "detach", "clone"}
+#: How many provenance steps back an axis operation counts.
+_STEPS = 6
+
+
+def reordered_by(ctx: Context, t: TensorFacts | None) -> str | None:
+    """The text of the axis operation (see the module docstring) that made `t`, found among the first steps
+    of its provenance (its assignments, through the calls that passed it); None when none did."""
+    return _made_by(ctx, t, _reorder)
+
+
+def squeezed_by(ctx: Context, t: TensorFacts | None) -> str | None:
+    """The text of the `squeeze()` without a dimension that made `t` (it drops every dimension of size 1,
+    a batch of one too); None when none did."""
+    return _made_by(ctx, t, _squeeze_all)
+
+
+def transposed_scores(ctx: Context, logits: TensorFacts | None, n_labels: int) -> str | None:
+    """2-D scores (A, B) met with B labels, A != B, made by an axis operation: the scores were laid out
+    (classes, examples), not the labels of another length."""
+    if logits is None or len(logits.shape) != 2 or logits.shape[1] != n_labels or logits.shape[0] == n_labels:
+        return None
+    return reordered_by(ctx, logits)
+
+
+def squeezed_batch(ctx: Context, pred: TensorFacts | None, in_shape: tuple[int, ...],
+                   target_shape: tuple[int, ...]) -> str | None:
+    """Predictions with fewer dimensions than the targets, all the missing ones of size 1, made by a
+    `squeeze()` without a dimension: a batch of one was squeezed away with the rest."""
+    if pred is None or len(in_shape) >= len(target_shape):
+        return None
+    rest = list(target_shape)
+    for size in in_shape:  # the predictions' sizes, in order, must be the targets' with 1s left out
+        while rest and rest[0] != size:
+            if rest.pop(0) != 1:
+                return None
+        if not rest:
+            return None
+        rest.pop(0)
+    if any(s != 1 for s in rest):
+        return None
+    return squeezed_by(ctx, pred)
+
+
+def displaced(ctx: Context, t: TensorFacts | None, dim: int, want: int) -> str | None:
+    """`t` has another size than `want` at `dim` but `want` at another (not the first, the batch) dimension,
+    and an axis operation made it: its dimensions are in another order, not of another size."""
+    if t is None or not t.shape or not -len(t.shape) <= dim < len(t.shape):
+        return None
+    k = dim % len(t.shape)
+    if t.shape[k] == want or not any(s == want for i, s in enumerate(t.shape) if i not in (0, k)):
+        return None
+    return reordered_by(ctx, t)
+
+
+def _made_by(ctx: Context, t: TensorFacts | None, test) -> str | None:
+    if t is None:
+        return None
+    from ..provenance import trace
+    for step in trace(ctx, t)[:_STEPS]:
+        if step.source.startswith("for "):
+            break  # the data came from a loop: what made it is not a step of this batch's layout
+        try:
+            stmt = ast.parse(step.source).body[0]
+        except (SyntaxError, IndexError):
+            continue
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)) else None
+        if value is None:
+            continue
+        op = test(_kept(value))
+        if op is not None:
+            return " ".join(ast.unparse(op).split())
+    return None
+
+
+def _kept(node: ast.AST) -> ast.AST:
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _KEEPS:
+        node = node.func.value
+    return node
+
+
+def _reorder(node: ast.AST) -> ast.AST | None:
+    if isinstance(node, ast.Attribute) and node.attr in ("T", "mT"):
+        return node
+    if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in _REORDERS:
+        return node
+    return None
+
+
+def _squeeze_all(node: ast.AST) -> ast.AST | None:
+    if not isinstance(node, ast.Call) or node.keywords or src.call_name(node).split(".")[-1] != "squeeze":
+        return None
+    method = isinstance(node.func, ast.Attribute) and not (
+        isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "np", "numpy"))
+    return node if len(node.args) == (0 if method else 1) else None
