@@ -244,7 +244,14 @@ def child_name(parent: object, child: object) -> str | None:
     d = safety.instance_dict(parent)
     if d is None:
         return None
-    for name, m in safety.sub_dict(d, "_modules").items():
+    children = safety.sub_dict(d, "_modules")
+    for name, m in children.items():
         if m is child:
             return name if type(name) is str else None
+    for name, m in children.items():  # one level down, through a ModuleDict: `parts["classifier"]`
+        if type(name) is str and type(m).__name__ == "ModuleDict":
+            inner = safety.instance_dict(m)
+            for key, c in (safety.sub_dict(inner, "_modules").items() if inner is not None else ()):
+                if c is child and type(key) is str:
+                    return f"{name}[{key!r}]".replace("'", '"')
     return None

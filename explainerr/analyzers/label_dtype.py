@@ -27,6 +27,8 @@ PICKED_BY_DTYPE = fact("problem-type-from-dtype", "the model chose multi-label c
                                                   "never sets problem_type")
 SHARED_LOSS = fact("shared-loss", "the failing call runs each loss of a collection in turn (`loss_var`, now "
                                      "`loss_cls`): the others may want the labels as they are")
+LOSS_OBJECT = fact("loss-object", "the failing cross-entropy runs inside a loss object the user's code built "
+                                 "(`criterion`, a library's `loss_cls`)")
 _BCE_SHAPES = re.compile(r"Target size \(torch\.Size\(\[(?P<t>[\d, ]*)\]\)\) must be the same as input size")
 
 #: Calls that make a tensor and take `dtype=`.
@@ -74,12 +76,19 @@ def label_dtype(ctx: Context) -> Finding | None:
     if loss is not None:
         f.facts.add(LOSS_MODULE)
         f.values.update(criterion=loss[0], loss_cls=loss[1])
+    elif wants_long:
+        outer = _outer_loss_object(ctx)
+        if outer is not None:
+            f.facts.add(LOSS_OBJECT)
+            f.values.update(criterion=outer[0], loss_cls=outer[1])
     shared = shared_loss(ctx, labels_op.user)
     if shared is not None:
         f.facts.add(SHARED_LOSS)
         f.values.update(loss_var=shared[0], loss_cls=shared[1])
         f.hints["shared_loss"] = shared
     made = maker(ctx, labels_op.user) if shared is None else None  # a shared maker serves the other losses too
+    if made is None and shared is None:
+        made = cast_per_example(ctx, "float" if wants_long else "int")
     if made is not None:
         file, stmt, call = made
         f.facts.add(MAKER_FOUND)
@@ -144,6 +153,19 @@ def _loss_module(ctx: Context) -> tuple[str, str] | None:
     return None
 
 
+def _outer_loss_object(ctx: Context) -> tuple[str, str] | None:
+    """(the user's name, class) of the loss object whose `forward` runs the failing loss, outermost first
+    (`head = losses.SoftmaxLoss(...)` given to a library's training loop)."""
+    for fr in reversed(ctx.raise_frames()):
+        if fr.function == "forward" and fr.self_class and fr.self_class.endswith("Loss"):
+            for user in ctx.user_frames():
+                named = [m.expr for m in user.modules if m.cls == fr.self_class and m.expr.isidentifier()]
+                if len(named) == 1:
+                    return named[0], fr.self_class
+            return None
+    return None
+
+
 def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call] | None:
     """(file, statement, call) that made the labels `t`: along their provenance, the assignment to a name that
     carries them (the labels' own name, a name a function returned at the labels' place in an unpacking such
@@ -171,6 +193,28 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
     if found is None and leaf(t.expr) == "labels":  # `batch["labels"]` a library collated from the Dataset
         return _made_in_dataset(ctx) or _made_in_collator(ctx)
     return found
+
+
+_LABEL_KEYS = ("label", "labels", "target", "targets")
+
+
+def cast_per_example(ctx: Context, cast: str) -> tuple[str, ast.stmt, ast.Call] | None:
+    """(file, statement, call) of the one place in the user's files where each example's label is given
+    through the builtin `cast` (`InputExample(texts=[a, b], label=float(code[rel]))`, `{"label": float(y)}`):
+    a library's collation keeps the Python type, so float labels become a float tensor."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for n in src.nodes(tree, ast.keyword, ast.Dict) if tree is not None else ():
+            pairs = [(n.arg, n.value)] if isinstance(n, ast.keyword) else [
+                (k.value, v) for k, v in zip(n.keys, n.values) if isinstance(k, ast.Constant)]
+            for key, value in pairs:
+                if (key in _LABEL_KEYS and isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                        and value.func.id == cast and len(value.args) == 1 and not value.keywords):
+                    stmt = src.statement_at(tree, value.lineno)
+                    if stmt is not None:
+                        found.append((file, stmt, value))
+    return found[0] if len(found) == 1 else None
 
 
 def _unpacked_place(ctx: Context, t: TensorFacts) -> int | None:

@@ -133,7 +133,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         reading = (reordered_sibling(ctx) or split_unlike(ctx) or islice_restarts(ctx)
                    or retokenized_untruncated(ctx, logits, labels)
                    or _one_hot(logits_op, labels, a) or collator_shift(ctx) or _decoder(ctx, logits, labels)
-                   or _token_labels(ctx, logits_op, labels, a, b)
+                   or _token_labels(ctx, logits_op, labels, a, b, logits)
+                   or _pooled_for_flat_labels(ctx, logits, labels, labels_op, a, b)
                    or (shifted_window(ctx) if a > b else None) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
                    or stacked_parts(ctx, logits, a, b))
@@ -297,7 +298,8 @@ def _ids_beside(ctx: Context, labels: TensorFacts, width: int | None) -> TensorF
                  and t.ident != labels.ident and not LABELY.search(t.expr)), None)
 
 
-def _token_labels(ctx: Context, logits_op: Operand, labels: TensorFacts | None, a: int, b: int) -> Finding | None:
+def _token_labels(ctx: Context, logits_op: Operand, labels: TensorFacts | None, a: int, b: int,
+                  logits: TensorFacts | None = None) -> Finding | None:
     """(batch, tokens) labels against one prediction row per example: a sequence classifier given token
     labels (from a language-modeling collator, or a token-classification data set)."""
     seen = logits_op.seen
@@ -315,7 +317,30 @@ def _token_labels(ctx: Context, logits_op: Operand, labels: TensorFacts | None, 
         f.values["mlm_cls"] = model.cls.replace("ForSequenceClassification", "ForMaskedLM")
         f.values["token_cls"] = model.cls.replace("ForSequenceClassification", "ForTokenClassification")
     f.hints["model"] = model
+    from .pooled_head import pooled_head
+    pooled = pooled_head(ctx, logits)
+    if pooled is not None:
+        f.merge(pooled)
     return f
+
+
+def _pooled_for_flat_labels(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | None,
+                            labels_op: Operand, a: int, b: int) -> Finding | None:
+    """Flattened labels, a whole number of them per prediction row (`tags[idx].view(-1)`: no user tensor keeps
+    their rows), against predictions of the user's model that a per-position head made from a pooled value."""
+    if (labels is not None and len(labels.shape) != 1) or a <= 0 or b % a or b // a < 2:
+        return None
+    from .pooled_head import pooled_head
+    found = pooled_head(ctx, logits)
+    if found is None:
+        return None
+    found.facts.add(TOKEN_LABELS)
+    found.values["seq_labels"] = b // a
+    if labels is None and labels_op.arg is None and ctx.user is not None:
+        arg = next((x for x in ctx.user.call_args if x.param == "target"), None)
+        if arg is not None:
+            found.values["labels"] = re.sub(r"\.(view|reshape)\(-1\)$|\.flatten\(\)$", "", arg.text.strip())
+    return found
 
 
 def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | None) -> Finding | None:

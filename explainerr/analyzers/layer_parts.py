@@ -48,19 +48,35 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
     assigned there; whatever the argument is (a parameter, a config field)."""
     if not path:
         return None
+    attr, _, key = path[0].partition("[")  # `parts["classifier"]`: an entry of a ModuleDict
+    key = key.rstrip("]").strip("\"'")
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for n in src.nodes(tree, ast.Assign) if tree is not None else ():
-            if not (isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == path[0] and isinstance(
+            if not (isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(
                     t.value, ast.Name) and t.value.id == "self" for t in n.targets)):
                 continue
-            call = _item(n.value, path[1:])
+            value = _entry(n.value, key) if key else n.value
+            call = _item(value, path[1:]) if value is not None else None
             if not isinstance(call, ast.Call) or src.call_name(call).split(".")[-1] not in classes:
                 continue
             kw = src.keyword(call, param)
             arg = kw.value if kw is not None else (call.args[position] if len(call.args) > position else None)
             if arg is not None:
                 return SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call))
+    return None
+
+
+def _entry(value: ast.AST, key: str) -> ast.AST | None:
+    """The module under `key` in `nn.ModuleDict({...})` / `nn.ModuleDict(dict(key=...))`."""
+    if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "ModuleDict" and value.args):
+        return None
+    d = value.args[0]
+    if isinstance(d, ast.Dict):
+        return next((v for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == key), None)
+    if isinstance(d, ast.Call) and src.call_name(d) == "dict":
+        kw = src.keyword(d, key)
+        return kw.value if kw is not None else None
     return None
 
 

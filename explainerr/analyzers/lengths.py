@@ -168,7 +168,7 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
             elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute) \
                     and _LENGTH_SETTING.match(n.targets[0].attr):
                 found = (src.segment(file, n.targets[0]), n.value)
-            value = _int_constant(tree, found[1]) if found is not None else None
+            value = int_constant(tree, found[1]) if found is not None else None
             if value is not None and value.value > limit:
                 f.facts.add(LENGTH_SETTING)
                 f.values.update(setting=found[0], setting_value=value.value)
@@ -176,11 +176,13 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
                 return
 
 
-def _int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
+def int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
     """The int literal `node` is, or stands for: the default of the enclosing function's parameter it names
     (when no call in the file passes that parameter), or the one module-level constant of that name."""
     if isinstance(node, ast.Constant):
         return node if type(node.value) is int else None
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return _field_default(tree, node.value.id, node.attr)
     if not isinstance(node, ast.Name):
         return None
     fn = src.enclosing_scope(tree, node.lineno)  # type: ignore[attr-defined]
@@ -189,16 +191,42 @@ def _int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
         default = src.param_defaults(fn).get(node.id)
         if default is not None:
             position = params.index(node.id) if node.id in params else None
+            called = fn.name
+            if fn.name == "__init__" and src.enclosing_class(tree, fn.lineno) is not None:
+                called = src.enclosing_class(tree, fn.lineno).name  # built as `Cls(...)`: no `self` passed
+                position = position - 1 if position else position
             passed = any(src.keyword(c, node.id) is not None or (position is not None and len(c.args) > position)
                          or any(isinstance(a, ast.Starred) for a in c.args) or any(k.arg is None for k in c.keywords)
-                         for c in src.calls(tree) if src.call_name(c).split(".")[-1] == fn.name)
-            return None if passed else _int_constant(tree, default)
+                         for c in src.calls(tree) if src.call_name(c).split(".")[-1] == called)
+            return None if passed else int_constant(tree, default)
         if node.id in params or any(a.arg == node.id for a in fn.args.kwonlyargs) or src.assignments(
                 tree, node.id, fn):
             return None
     made = src.assignments(tree, node.id, tree)
     return made[0].value if len(made) == 1 and isinstance(made[0].value, ast.Constant) and type(
         made[0].value.value) is int else None
+
+
+def _field_default(tree: ast.Module, holder: str, field: str) -> ast.Constant | None:
+    """The int default of `field` written in the body of the file's class that `holder` is (`Spec.max_len`) or
+    the one instance of (`spec = Spec()`, no call passing `field`): `max_len: int = 128` / `max_len = 128`."""
+    classes = {c.name: c for c in src.nodes(tree, ast.ClassDef)}
+    cls = classes.get(holder)
+    if cls is None:
+        made = [a.value for a in src.assignments(tree, holder)]
+        if len(made) != 1 or not isinstance(made[0], ast.Call) or not isinstance(made[0].func, ast.Name):
+            return None
+        cls = classes.get(made[0].func.id)
+        if cls is None or made[0].args or src.keyword(made[0], field) is not None or any(
+                k.arg is None for k in made[0].keywords):
+            return None
+    for n in cls.body:
+        target = n.target if isinstance(n, ast.AnnAssign) else n.targets[0] if isinstance(
+            n, ast.Assign) and len(n.targets) == 1 else None
+        if isinstance(target, ast.Name) and target.id == field:
+            value = n.value
+            return value if isinstance(value, ast.Constant) and type(value.value) is int else None
+    return None
 
 
 def _cut_line(ctx: Context, f: Finding, table: TensorFacts) -> None:

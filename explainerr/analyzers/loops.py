@@ -42,6 +42,10 @@ OFFSET_TWICE = fact("offset-twice", "the indexed tensor was sliced to drop its f
                                    "the same offset again")
 ROWS_DEDUPLICATED = fact("rows-deduplicated", "the indexed tensor has one row per distinct item of the sequence "
                                              "the loop walks (a list made with dict.fromkeys or set)")
+IN_HELPER = fact("in-helper", "the index is read in a helper (`helper`, line `helper_line`) that the loop calls with "
+                             "its variable (`helper_call`); `index_expr` is the helper's `helper_index` in the "
+                             "loop's names")
+SHORT_OF_SIZE = fact("short-of-size", "the loop bound is computed from the indexed tensor's size, less something")
 VALUES = fact("values", "the loop variable takes stored values (positions), not a range")
 
 
@@ -69,10 +73,16 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
         return _gathered(ctx, frame, node, index, dim, size)
     if tree is None or not isinstance(node, ast.Subscript):
         return None
+    loops = loops_around(tree, frame.line, ast.unparse(node))
+    helper = None
+    if not loops:
+        inlined = _inlined_in_caller(ctx, frame, node)
+        if inlined is not None:  # a helper given the loop's variable: read its index in the caller's loop
+            helper = (frame, ast.unparse(node))
+            frame, tree, node, loops = inlined
     base = ast.unparse(node.value)
     tensor = frame.tensor(base)
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    loops = loops_around(tree, frame.line, ast.unparse(node))
     if dim is not None and 0 <= dim < len(parts) and len(parts) > 1:  # the message names the failing position
         parts = [parts[dim]] + [p for k, p in enumerate(parts) if k != dim]
     for loop in loops:
@@ -84,6 +94,12 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 if offset == 0 and source is not None and indices_reduced_over(ctx, frame, source, size):
                     return None  # the values are positions along another dimension (argmax over the batch)
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
+                if found is not None:
+                    found.hints["offset_terms"] = _offset_terms(part, var)
+                if found is not None and helper is not None:
+                    found.facts.add(IN_HELPER)
+                    found.values.update(helper=helper[0].function, helper_index=helper[1], helper_line=helper[0].line,
+                                        helper_call=frame.node or helper[0].function)
                 bound = found.values.get("bound_value") if found is not None else None
                 if isinstance(bound, int) and reduced_over(ctx, frame, base, bound, size):
                     return None  # the indexed value was reduced over the dimension the loop walks
@@ -170,17 +186,66 @@ def _iterated_for(loop: ast.For, var: str) -> str | None:
 
 
 def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts) -> tuple[str | None, int]:
-    """`i` → (i, 0); `i + 1` / `1 + i` → (i, 1); `i - 1` → (i, -1); anything else with the variable → (i, 0)."""
+    """`i` → (i, 0); `i + 1` / `1 + i` → (i, 1); `i - 1` → (i, -1); `i + ctx + h - 1` with known numbers →
+    (i, ctx + h - 1); anything else with the variable → (i, 0)."""
     if isinstance(part, ast.Name) and part.id in targets:
         return part.id, 0
-    if isinstance(part, ast.BinOp) and isinstance(part.op, (ast.Add, ast.Sub)):
-        for var_side, k_side in ((part.left, part.right), (part.right, part.left)):
-            if isinstance(var_side, ast.Name) and var_side.id in targets:
-                k = _int_value(k_side, frame)
-                if k is not None and not (isinstance(part.op, ast.Sub) and var_side is part.right):
-                    return var_side.id, k if isinstance(part.op, ast.Add) else -k
+    terms = _terms(part)
+    if terms is not None:
+        var = [(sign, t) for sign, t in terms if isinstance(t, ast.Name) and t.id in targets]
+        rest = [sign * _int_value(t, frame) for sign, t in terms if (sign, t) not in var
+                and _int_value(t, frame) is not None]
+        if len(var) == 1 and var[0][0] == 1 and len(rest) == len(terms) - 1:
+            return var[0][1].id, sum(rest)
     hit = [n for n in src.names_in(part) if n in targets]
     return (hit[0], 0) if hit else (None, 0)
+
+
+def _offset_terms(part: ast.AST, var: str) -> list[tuple[int, str]]:
+    """The signed terms the index adds to `var`, in the user's words (`i + ctx + h - 1` → [(1, "ctx"), (1, "h"),
+    (-1, "1")]); [] when the index is not such a sum."""
+    terms = _terms(part) or []
+    return [(sign, ast.unparse(t)) for sign, t in terms if not (isinstance(t, ast.Name) and t.id == var)]
+
+
+def _terms(node: ast.AST, sign: int = 1) -> list[tuple[int, ast.AST]] | None:
+    """The signed terms of a sum (`a + b - 1` → [(1, a), (1, b), (-1, 1)]); None for anything but a sum."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))):
+        return None
+    left = _terms(node.left, sign) or [(sign, node.left)]
+    right = _terms(node.right, -sign if isinstance(node.op, ast.Sub) else sign) or [
+        (-sign if isinstance(node.op, ast.Sub) else sign, node.right)]
+    return left + right
+
+
+def _inlined_in_caller(ctx: Context, frame: FrameFacts, node: ast.Subscript) -> tuple[
+        FrameFacts, ast.Module, ast.Subscript, list[ast.For]] | None:
+    """The failing subscript of a helper with no loop of its own (`series[:, start + lookback + lead - 1]` in
+    `cut_window(series, start, lookback, lead)`) written with the arguments its caller passed
+    (`temps[:, start + LOOKBACK + LEAD - 1]`), with the caller's frame, tree and the loops around its call;
+    None when the caller runs it in no loop or some parameter it uses was not passed by name or place."""
+    caller = ctx._caller(frame)
+    tree = src.tree_of(caller.file) if caller is not None else None
+    used = [n for n in src.names_in(node) if n in frame.params]
+    if caller is None or tree is None or not used:
+        return None
+    given = {a.param: a.text for a in caller.call_args if a.param}
+    if any(p not in given for p in used):
+        return None
+    try:
+        args = {p: ast.parse(given[p].strip(), mode="eval").body for p in used}
+    except SyntaxError:
+        return None
+
+    class _Inline(ast.NodeTransformer):
+        def visit_Name(self, n: ast.Name) -> ast.AST:
+            return args.get(n.id, n)
+
+    inlined = _Inline().visit(ast.parse(ast.unparse(node), mode="eval")).body
+    loops = loops_around(tree, caller.line, None)
+    if not loops or not isinstance(inlined, ast.Subscript):
+        return None
+    return caller, tree, inlined, loops
 
 
 def _int_value(node: ast.AST, frame: FrameFacts) -> int | None:
@@ -238,7 +303,8 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         f.values["walked"] = names(walked)
     if bound.value is not None:
         f.evidence.append(value_evidence(bound.text, bound.value,
-                                         note=f"the length of `{bound.source}`" if bound.source else None))
+                                         note=(f"from the length of `{bound.source}`" if isinstance(stop, ast.BinOp)
+                                               else f"the length of `{bound.source}`") if bound.source else None))
     f.hints["bound"] = stop
     if bound.kind == "constant":
         f.facts.add(CONSTANT_BOUND)
@@ -253,6 +319,8 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         return f
     if bound.kind == "size" and tensor is not None and bound.source in _names_of(ctx, tensor):
         f.facts.add(OWN_SIZE)
+        if isinstance(stop, ast.BinOp) and bound.value is not None and bound.value < size:
+            f.facts.add(SHORT_OF_SIZE)
         if offset > 0:
             f.confidence = "high"
         return f

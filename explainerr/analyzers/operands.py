@@ -9,6 +9,8 @@ the user's call that carried it into the library is kept too, so a sentence can 
 """
 from __future__ import annotations
 
+import ast
+
 import re
 from dataclasses import dataclass
 
@@ -81,6 +83,20 @@ def follow(ctx: Context, t: TensorFacts | None) -> TensorFacts | None:
     return None
 
 
+def _rows_taken(call: FrameFacts, seen: TensorFacts) -> TensorFacts | None:
+    """The user's tensor `x` when the call passed `x[rows]` (a copy, so no identity ties it) at the place
+    of the library's `seen`, and `x` has its dtype: the values were taken from `x`."""
+    arg = next((a for a in call.call_args if a.param == seen.expr), None)
+    try:
+        node = ast.parse(arg.text.strip(), mode="eval").body if arg is not None else None
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Subscript):
+        return None
+    base = call.tensor(ast.unparse(node.value))
+    return base if base is not None and base.dtype == seen.dtype else None
+
+
 def carrying_arg(frame: FrameFacts | None, user: TensorFacts | None) -> CallArg | None:
     """The argument of `frame`'s call whose text reaches `user` (`labels=b_labels`, `**batch` for
     `batch["labels"]`, `y.view(-1)` for `y`)."""
@@ -101,6 +117,8 @@ def operand(ctx: Context, names: tuple[str, ...]) -> Operand:
     seen = ctx.library_tensor(*names)
     user = follow(ctx, seen)
     call = ctx.user
+    if user is None and seen is not None and call is not None:
+        user = _rows_taken(call, seen)
     arg = carrying_arg(call, user) if seen is not None and call is not None else None
     return Operand(seen=seen, user=user, arg=arg, call=call if arg is not None else None)
 

@@ -207,15 +207,32 @@ def _made_pairwise(ctx: Context, logits) -> bool:
     if isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Name):  # `scores = model(q, c)`
         module = next((m for m in frame.modules if m.expr == a.value.func.id), None)
         cls = next((c for c in src.nodes(tree, ast.ClassDef) if module is not None and c.name == module.cls), None)
-        forward = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None) \
-            if cls is not None else None
-        returns = [r.value for r in ast.walk(forward) if isinstance(r, ast.Return) and r.value is not None] \
-            if forward is not None else []
-        return len(returns) == 1 and _pairwise(returns[0])
+        return cls is not None and _returns_pairwise(cls, "forward")
     return False
 
 
-def _pairwise(value: ast.AST) -> bool:
+def _returns_pairwise(cls: ast.ClassDef, method: str, depth: int = 0) -> bool:
+    """The class's `method` has one return, a pairwise operation, or a call of another of its methods
+    (`return self.class_scores(self.encoder(x))`) that returns one."""
+    fn = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == method), None)
+    returns = [r.value for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None] if fn else []
+    if len(returns) != 1 or depth > 2:
+        return False
+    value = _unscaled(returns[0])
+    if _pairwise(value):
+        return True
+    if isinstance(value, ast.Name):  # `sims = torch.mm(a, b.T)` then `return sims`
+        made = [s.value for s in src.statements(fn, nested=True) if isinstance(s, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == value.id for t in s.targets)]
+        return len(made) == 1 and _pairwise(made[0])
+    called = value
+    return (isinstance(called, ast.Call) and isinstance(called.func, ast.Attribute)
+            and isinstance(called.func.value, ast.Name) and called.func.value.id == "self"
+            and _returns_pairwise(cls, called.func.attr, depth + 1))
+
+
+def _unscaled(value: ast.AST) -> ast.AST:
+    """`x` of `-x`, `x / self.temperature`, `scale * x`."""
     scalar = (ast.Constant, ast.Name, ast.Attribute)
     while isinstance(value, ast.UnaryOp) or (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Div, ast.Mult))
                                              and (isinstance(value.right, scalar) or isinstance(value.left, scalar))):
@@ -223,6 +240,11 @@ def _pairwise(value: ast.AST) -> bool:
             value = value.operand
         else:  # scaled by a temperature: the other operand made the scores
             value = value.left if isinstance(value.right, scalar) else value.right
+    return value
+
+
+def _pairwise(value: ast.AST) -> bool:
+    value = _unscaled(value)
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult):
         return True
     return isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _PAIRWISE

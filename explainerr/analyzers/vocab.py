@@ -54,6 +54,8 @@ TWO_SEGMENTS = fact("two-segments", "the model's type_vocab_size is 2: segments 
 EDIT_NO_SEGMENTS = fact("edit-no-segments", "the fix stops the tokenizer from returning token_type_ids")
 EDIT_SEGMENTS_FROM_ZERO = fact("edit-segments-from-zero", "the segment ids are counted by `started` (numbered from 1): "
                                                           "the fix numbers `counter` from 0")
+EDIT_SIZE_PER_PART = fact("edit-size-per-part", "the fix sizes the segment table of a model built from a config for "
+                                                 "the parts the segment ids number (`size_expr`)")
 EDIT_WRAP_SEGMENTS = fact("edit-wrap-segments", "the fix wraps a running segment index into the model's segments")
 EDIT_SIZE_SEGMENTS = fact("edit-size-segments", "the fix sizes the config or the table for every segment id")
 PADDED_WITH_PAD_ID = fact("padded-with-pad-id", "the segment ids were padded with the token pad id (`pad_id`) by the "

@@ -148,6 +148,8 @@ def label_dtype(ctx: Context, f: Finding) -> Located:
             e.replace(kw.value, want)
         elif takes_dtype(call):
             e.add_keywords(call, f"dtype={want}")
+        elif isinstance(call.func, ast.Name) and call.func.id in ("float", "int") and len(call.args) == 1:
+            e.replace(call, f"{'int' if want == 'torch.long' else 'float'}({src.segment(file, call.args[0])})")
         elif isinstance(call.func, ast.Attribute) and call.func.attr in ("long", "float", "int", "double") \
                 and not call.args:
             e.replace(call, f"{src.segment(file, call.func.value)}{cast}")

@@ -66,6 +66,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
             return [], None
         file, stmt, node, new = f.hints["cut_apart"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
+    if "pooled-head" in f.facts and "pooled_head" in f.hints:
+        file, stmt, node, text = f.hints["pooled_head"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if labels is not None and len(labels.shape) == 2:
         for make in (_shifted_targets, _padded_labels):
             edits = make(ctx, f)

@@ -71,6 +71,8 @@ def _scaled(ctx: Context, site, hidden: int, current: int | None = None) -> str 
     if isinstance(node, ast.Name):  # `HID` for a width of 2 * HID
         unit = static_int(ctx, tree, node) or current
         return f"{hidden // unit} * {node.id}" if unit and unit != hidden and hidden % unit == 0 else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        return _sum_scaled(ctx, tree, site, node, hidden)
     if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
         return None
     for const, other in ((node.left, node.right), (node.right, node.left)):
@@ -86,6 +88,47 @@ def _scaled(ctx: Context, site, hidden: int, current: int | None = None) -> str 
             return (f"{src.segment(site.file, unit_node)} * "
                     f"({src.segment(site.file, count_node)} + {hidden // unit - count})")
     return None
+
+
+def _sum_scaled(ctx: Context, tree: ast.Module, site, node: ast.BinOp, hidden: int) -> str | None:
+    """`2 * hidden + 8` written `hidden + 8` for a width of 136 with hidden = 64: the one named term of a sum
+    whose multiple makes the width, the other terms kept (a bidirectional encoder's two directions joined)."""
+    terms: list[tuple[int, ast.AST]] = []
+
+    def flatten(n: ast.AST, sign: int) -> None:
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub)):
+            flatten(n.left, sign)
+            flatten(n.right, -sign if isinstance(n.op, ast.Sub) else sign)
+        else:
+            terms.append((sign, n))
+    flatten(node, 1)
+    values = [_term_int(ctx, tree, t) for _, t in terms]
+    if any(v is None for v in values):
+        return None
+    named = [k for k, (sign, t) in enumerate(terms) if sign > 0 and isinstance(t, (ast.Name, ast.Attribute))]
+    if len(named) != 1:
+        return None
+    k = named[0]
+    rest = sum(sign * v for j, ((sign, _), v) in enumerate(zip(terms, values)) if j != k)
+    unit = values[k]
+    if not unit or (hidden - rest) % unit or (hidden - rest) // unit < 2:
+        return None
+    text = src.segment(site.file, node)
+    term = terms[k][1]
+    start, end = term.col_offset - node.col_offset, term.end_col_offset - node.col_offset
+    if term.lineno != node.lineno or term.end_lineno != node.lineno:
+        return None
+    return f"{text[:start]}{(hidden - rest) // unit} * {text[start:end]}{text[end:]}"
+
+
+def _term_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
+    """static_int, or the default of the enclosing function's parameter it names when no call passes it."""
+    value = _known_int(ctx, tree, node)
+    if value is None and isinstance(node, ast.Name):
+        from ..analyzers.lengths import int_constant
+        const = int_constant(tree, node)
+        value = const.value if const is not None else None
+    return value
 
 
 def _known_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:

@@ -409,8 +409,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if f.hints.get("enumerated"):  # `enumerate(seq)` counts the items of `seq`: walk only those that fit
         return _enumerate_fitting(ctx, frame, f), None
     offset = f.hints.get("offset") or 0
-    new = f.values.get("size_expr", f"{f.hints['tensor']}.size({f.hints['dim']})") + (
-        f" - {offset}" if offset > 0 else "")
+    terms = f.hints.get("offset_terms") or []
+    less = "".join(f" {'-' if sign > 0 else '+'} {t}" for sign, t in terms) if terms else f" - {offset}"
+    new = f.values.get("size_expr", f"{f.hints['tensor']}.size({f.hints['dim']})") + (less if offset > 0 else "")
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
 
 

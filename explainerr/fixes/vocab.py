@@ -547,6 +547,13 @@ def token_type(ctx: Context, f: Finding) -> Located:
                                             seg_target=", ".join(names))
                             return edits_of(src.LineEditor.for_node(file, loop.iter).replace(
                                 loop.iter, f"enumerate({', '.join(kept)})")), None
+                        sized = _config_sized_per_part(tree, file, f, loop.iter.args[0] if loop.iter.args else None) \
+                            if uses else None
+                        if sized:  # a model built here from a config: one segment per part, as numbered
+                            f.values.update(seg_target=", ".join(names), counter=idx.id, numbering_line=node.lineno,
+                                            numbering_fn=src.scope_name(file, node.lineno) or "<module>",
+                                            wrapped=f"{idx.id} % {n}" if isinstance(n, int) else f"{idx.id} % 2")
+                            return sized, None
                         if uses and isinstance(n, int):
                             e = src.LineEditor.for_node(file, node)
                             for u in uses:
@@ -568,6 +575,34 @@ def token_type(ctx: Context, f: Finding) -> Located:
     if grown[0]:
         f.facts.add("edit-size-segments")
     return grown
+
+
+def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.AST | None) -> list[Edit]:
+    """Segment ids numbered per part (`enumerate(FIELDS)`) for a model this file builds from a `*Config(...)`
+    call and loads no weights for (no model `from_pretrained`): the table is sized for the parts there,
+    `type_vocab_size=len(FIELDS)`, when the parts are a collection of the module (a fixed number of them)."""
+    needed = f.values.get("needed")
+    if not isinstance(needed, int):
+        return []
+    configs = [c for c in src.calls(tree) if src.call_name(c).split(".")[-1].endswith("Config")]
+    if len(configs) != 1 or any(src.call_name(c).endswith("from_pretrained") and "Tokenizer" not in src.call_name(c)
+                                for c in src.calls(tree)):
+        return []
+    from ..analyzers.layer_parts import readable_at
+    call = configs[0]
+    name = src.segment(file, parts) if isinstance(parts, ast.Name) else None
+    if not (name and readable_at(file, call.lineno, name) and name in module_level_names(tree)):
+        return []  # the parts are each example's own (turns, sentences): how many is not fixed
+    value = f"len({name})"
+    kw = src.keyword(call, "type_vocab_size")
+    e = src.LineEditor.for_node(file, call)
+    f.facts |= {"edit-size-segments", "edit-size-per-part"}
+    f.values["size_expr"] = value
+    return edits_of(e.add_keywords(call, f"type_vocab_size={value}") if kw is None else e.replace(kw.value, value))
+
+
+def module_level_names(tree: ast.Module) -> set[str]:
+    return {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
 
 
 def _pad_segments_with_zero(site) -> list[Edit]:

@@ -1,0 +1,118 @@
+"""A per-position head fed a pooled value: the user's model computes the predictions that meet (batch,
+positions) labels with a layer applied to one vector per example (`feats = h_n[-1]`, `out[:, 0]`,
+`outputs.pooler_output`, `hidden.mean(dim=1)`), while the per-position tensor it was pooled from (`out` of
+`out, h_n = self.rnn(x)`, `outputs.last_hidden_state`) is at hand in the same `forward`.  The head gets the
+per-position tensor instead.  Read from the source of the model's class (found through the module the user's
+frame called) and the frames' shapes only.
+"""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+from . import Finding, fact
+
+POOLED_HEAD = fact("pooled-head", "the predictions come from `head` applied to `pooled` = `pooled_made` in "
+                                  "`cls`.forward, one vector per example, while `per_position` holds every position")
+#: Reductions over the positions that make one vector per example.
+_POOLS = {"mean", "sum", "max", "amax", "logsumexp"}
+
+
+def pooled_head(ctx: Context, logits: TensorFacts | None) -> Finding | None:
+    if logits is None or len(logits.shape) != 2 or not logits.expr.isidentifier():
+        return None
+    frame = ctx.frames[logits.frame]
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, logits.expr, frame.line) if tree is not None else None
+    if made is None or not isinstance(made.value, ast.Call):
+        return None
+    place = _place(made.stmt, logits.expr)
+    module = next((m for m in frame.modules if m.expr == ast.unparse(made.value.func)), None)
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if module is not None and c.name == module.cls), None)
+    forward = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None) \
+        if cls is not None else None
+    returns = [r.value for r in ast.walk(forward) if isinstance(r, ast.Return) and r.value is not None] \
+        if forward is not None else []
+    if len(returns) != 1:
+        return None
+    value = returns[0]
+    if place is not None:
+        if not isinstance(value, ast.Tuple) or place >= len(value.elts):
+            return None
+        value = value.elts[place]
+    if isinstance(value, ast.Name):
+        value = _assigned(forward, value.id)
+    head = value if _self_call(value) else None
+    if head is None or len(head.args) != 1:
+        return None
+    inner, parent = head.args[0], head
+    while _self_call(inner) and len(inner.args) == 1:  # `self.region_head(self.dropout(feats))`
+        inner, parent = inner.args[0], inner
+    if not isinstance(inner, ast.Name):
+        return None
+    pooled = _assigned(forward, inner.id)
+    per_position = _pooled_from(forward, pooled) if pooled is not None else None
+    if per_position is None:
+        return None
+    f = Finding(facts={POOLED_HEAD})
+    f.values.update(head=ast.unparse(head.func), pooled=inner.id, pooled_made=ast.unparse(pooled),
+                    per_position=per_position, cls=cls.name, forward_line=forward.lineno)
+    stmt = src.statement_at(tree, head.lineno)
+    if stmt is not None:
+        f.hints["pooled_head"] = (frame.file, stmt, inner, per_position)
+    return f
+
+
+def _place(stmt: ast.stmt, name: str) -> int | None:
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    if isinstance(target, ast.Tuple):
+        names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+        return names.index(name) if name in names else None
+    return None
+
+
+def _self_call(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "self")
+
+
+def _assigned(fn: ast.FunctionDef, name: str) -> ast.AST | None:
+    """The value of the one assignment to `name` in `fn`."""
+    found = [s.value for s in src.statements(fn, nested=True) if isinstance(s, ast.Assign) and len(s.targets) == 1
+             and isinstance(s.targets[0], ast.Name) and s.targets[0].id == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _pooled_from(fn: ast.FunctionDef, value: ast.AST) -> str | None:
+    """The per-position tensor `value` pools, in the user's words: `out` for `h_n[-1]` (of `out, h_n =
+    self.rnn(x)`), `out[:, 0]`, `out.mean(dim=1)`; `outputs.last_hidden_state` for `outputs.pooler_output`."""
+    if isinstance(value, ast.Attribute) and value.attr == "pooler_output":
+        return f"{ast.unparse(value.value)}.last_hidden_state"
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
+        base = value.value.id
+        if isinstance(value.slice, ast.Tuple) and len(value.slice.elts) == 2 and isinstance(
+                value.slice.elts[0], ast.Slice) and isinstance(value.slice.elts[1], (ast.Constant, ast.UnaryOp)):
+            return base  # `out[:, 0]`, `out[:, -1]`: one position of every row
+        return _rnn_output_beside(fn, base)  # `h_n[-1]`: the final state of each example
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _POOLS
+            and isinstance(value.func.value, ast.Name)):
+        dim = next((k.value for k in value.keywords if k.arg == "dim"), value.args[0] if value.args else None)
+        if isinstance(dim, ast.Constant) and dim.value == 1:
+            return value.func.value.id
+    return None
+
+
+def _rnn_output_beside(fn: ast.FunctionDef, state: str) -> str | None:
+    """`out` when `fn` unpacks `out, state = self.<layer>(...)` (a recurrent layer's outputs and final state)."""
+    for s in src.statements(fn, nested=True):
+        if (isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Tuple)
+                and len(s.targets[0].elts) == 2 and _self_call(s.value)):
+            first, second = s.targets[0].elts
+            if isinstance(first, ast.Name) and isinstance(second, ast.Name) and second.id == state:
+                return first.id
+            if isinstance(first, ast.Name) and isinstance(second, ast.Tuple) and any(
+                    isinstance(e, ast.Name) and e.id == state for e in second.elts):  # `out, (h, c) = self.lstm(x)`
+                return first.id
+    return None
