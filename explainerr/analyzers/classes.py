@@ -221,6 +221,19 @@ def _left_default(file: str, stmt: ast.stmt, call: ast.Call, field: str) -> Size
     return SizeSite(file=file, stmt=stmt, kind=kind, call=call, keyword=field, text=src.call_name(call) + "(...)")
 
 
+def _built_in_helper(tree: ast.Module, call: ast.Call, cls: str) -> tuple[ast.stmt, ast.Call] | None:
+    """(the return statement, the model's construction) of the user's function or method `call` names, when it
+    returns `cls(...)` (or `cls.from_pretrained(...)`) directly."""
+    name = src.call_name(call).split(".")[-1]
+    for fn in src.nodes(tree, ast.FunctionDef):
+        if fn.name != name:
+            continue
+        for r in ast.walk(fn):
+            if isinstance(r, ast.Return) and isinstance(r.value, ast.Call) and cls in src.call_name(r.value):
+                return r, r.value
+    return None
+
+
 def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field: str = "num_labels") -> \
         SizeSite | None:
     """Where `field` of the user's transformers model was set: a keyword of the model's or its config's
@@ -230,6 +243,8 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
         if tree is None:
             continue
         made = assigned_call(tree, model_name, 10 ** 9) if model_name else None
+        if made is not None and model.cls not in src.call_name(made[1]):
+            made = _built_in_helper(tree, made[1], model.cls) or made  # `model = builder.build_model(tok)`
         if made is None:
             calls = [c for c in src.calls(tree) if model.cls in src.call_name(c)]
             if not calls:

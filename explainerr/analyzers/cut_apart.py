@@ -93,3 +93,67 @@ def _follow(root: ast.AST, path: list[tuple[str, Any]] | None) -> ast.expr | Non
             return None
         node = value
     return node if isinstance(node, ast.expr) else None
+
+
+MASK_CUT_APART = fact("mask-cut-apart", "`cut_fn` cuts `cut_expr` with `[:limit]` for the inputs (line `cut_line`) "
+                                        "but reads it whole where the mask `mask_entry` is made (`uncut`, line "
+                                        "`uncut_line`)")
+
+
+def mask_cut_apart(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
+    """A function returning a batch mapping cuts an expression (`it["ids"][: self.max_tokens]`) for the inputs,
+    and the statements its mask entry is made from read the same expression whole (`len(it["ids"])`): the mask
+    keeps the uncut length.  The edit gives that reading the same cut.  Only when the mask is the longer one."""
+    from .collators import returned_mappings
+    if mask_len <= other_len:
+        return False
+    for file, tree, fn, _ret, items in returned_mappings(ctx):
+        made_of = {key: _made_from(tree, fn, entry) for key, entry in items.items()}
+        for key, made in made_of.items():
+            cuts = [n for other, stmts in made_of.items() if other != key for s in stmts for n in ast.walk(s)
+                    if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.slice, ast.Slice)
+                    and n.slice.lower is None and n.slice.step is None and n.slice.upper is not None]
+            for cut in cuts:  # a cut made for another entry (the inputs)
+                base = ast.unparse(cut.value)
+                if any(src.contains(s, cut.lineno) for s in made):
+                    continue  # the entry itself is made with the cut
+                uncut = [n for s in made for n in ast.walk(s) if isinstance(n, ast.expr) and ast.unparse(n) == base
+                         and isinstance(getattr(n, "ctx", ast.Load()), ast.Load) and not _under_cut(s, n)]
+                if len(uncut) != 1:
+                    continue
+                node = uncut[0]
+                stmt = next(s for s in made if any(x is node for x in ast.walk(s)))
+                limit = src.segment(file, cut.slice.upper)  # type: ignore[attr-defined]
+                text = f"{src.segment(file, node)}[:{limit}]"
+                f.facts.add(MASK_CUT_APART)
+                f.values.update(cut_fn=src.scope_name(file, fn.body[0].lineno) or fn.name,
+                                cut_expr=src.segment(file, cut.value), limit=limit, cut_line=cut.lineno, mask_entry=key,
+                                uncut=" ".join(src.segment(file, stmt).split()), uncut_line=stmt.lineno)
+                f.hints["mask_cut_apart"] = (file, stmt, node, text)
+                f.confidence = "high"
+                return True
+    return False
+
+
+def _made_from(tree: ast.Module, fn: ast.FunctionDef, entry: ast.AST) -> list[ast.stmt]:
+    """The assignments in `fn` that `entry` depends on, through the names they bind."""
+    out: list[ast.stmt] = []
+    todo = list(src.names_in(entry))
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for a in src.assignments(tree, name, fn):
+            if a.stmt not in out:
+                out.append(a.stmt)
+                todo += src.names_in(a.value)
+    return out
+
+
+def _under_cut(stmt: ast.stmt, node: ast.AST) -> bool:
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Subscript) and n.value is node and isinstance(n.slice, ast.Slice):
+            return True
+    return False

@@ -23,6 +23,8 @@ ADDED_TOKENS = fact("added-tokens", "the user's code adds tokens to a tokenizer 
 VOCAB_FROM_TOKENIZER = fact("vocab-from-tokenizer", "a config's vocab_size is set from `tokenizer.vocab_size`, "
                                                     "which does not count added tokens")
 ONE_SHORT = fact("one-short", "the largest id equals the table's size (or one more): an id one past the last row")
+DEFAULT_IS_LEN = fact("default-is-len", "the user's code gives a key missing from a map the map's length as its id "
+                                         "(`unk_default`, line `unk_default_line`, in `unk_default_in`)")
 UNK_IS_SIZE = fact("unk-is-size", "a name in the user's code holds the table's size and is used as an id "
                                   "(`unk_idx = len(vocab)`)")
 UNBOUNDED = fact("unbounded-ids", "the ids come from a function with no upper bound (ord, hash)")
@@ -239,6 +241,11 @@ def one_short_source(ctx: Context, tables: list[str | None], num: int | None, ma
                 story.values.update(unk_stmt=one_line(f, n), unk_where=where(f, n), unk_name=n.targets[0].id)
                 story.facts.add(UNK_IS_SIZE)
                 return story
+    default = _len_as_default(ctx)
+    if default is not None:  # `stoi.get(ch, len(stoi))`: a missing key gets the map's length as its id
+        story.values.update(default)
+        story.facts.add(DEFAULT_IS_LEN)
+        return story
     # a constant holding the table's size as the length of a collection (`MASK_ID = len(itos)`), the table
     # being sized through a parameter elsewhere
     for name in ctx.scalar_names(num):
@@ -252,6 +259,27 @@ def one_short_source(ctx: Context, tables: list[str | None], num: int | None, ma
                     story.facts.add(UNK_IS_SIZE)
                     return story
     return story
+
+
+def _len_as_default(ctx: Context) -> dict[str, Any] | None:
+    """The one place in the user's files that gives a key missing from a map the map's length as its id:
+    `m.get(k, len(m))`, `m[k] if k in m else len(m)`."""
+    found = []
+    for f in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(f)
+        for n in src.nodes(tree, ast.Call, ast.IfExp) if tree is not None else ():
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" \
+                    and len(n.args) == 2:
+                owner, fallback = src.segment(f, n.func.value), n.args[1]
+            elif isinstance(n, ast.IfExp) and isinstance(n.body, ast.Subscript):
+                owner, fallback = src.segment(f, n.body.value), n.orelse
+            else:
+                continue
+            if (isinstance(fallback, ast.Call) and src.call_name(fallback) == "len" and len(fallback.args) == 1
+                    and src.segment(f, fallback.args[0]) == owner):
+                found.append({"unk_default": " ".join(src.segment(f, n).split()), "unk_map": owner,
+                              "unk_default_line": n.lineno, "unk_default_in": src.scope_name(f, n.lineno) or "<module>"})
+    return found[0] if len(found) == 1 else None
 
 
 def unbounded_maker(ctx: Context, ids: TensorFacts) -> Story | None:

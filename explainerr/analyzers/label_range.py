@@ -38,6 +38,8 @@ SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was 
 MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
 ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers the classes from 1 (`id_map`, line "
                                        "`id_map_line`, by `id_map_start`)")
+RESERVED_FIRST = fact("reserved-first", "the label list is built with an entry before the class names "
+                                         "(`reserved_list` = `reserved_made`, line `reserved_line`) and numbered from 0")
 SKIP_MARKER = fact("skip-marker", "the fix tells the user's own loss call to skip the marker label (`ignore`)")
 LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
 
@@ -85,7 +87,7 @@ def label_out_of_range(ctx: Context) -> Finding | None:
             f.facts.add(MARKER_NAMED)
             f.values["marker"] = markers[0]
     elif lo is not None and lo >= 1 and hi == n_classes and label_set(ctx, exactly=hi + 1) is None \
-            and not _made_zero_based(ctx, labels):
+            and not _made_zero_based(ctx, labels) and not _reserved_first(ctx, f):
         f.facts.add(ONE_BASED)
         made = one_based_map(ctx, n_classes)
         if made is not None:
@@ -161,6 +163,39 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
     steps += dataset_origin(ctx, "labels", "labels")
     return any(re.search(r"\.index\(", o.source) for o in steps)
+
+
+def _reserved_first(ctx: Context, f: Finding) -> bool:
+    """The user's code builds its label list with an entry put before the class names (`[unknown] +
+    list(names)`, `["O", *tags]`) and numbers it from 0: the names get labels 1..N by construction, so labels
+    from 1 up are 0-based labels over N + 1 classes, not a 1-based numbering.  Sets `reserved`, `reserved_list`
+    and `reserved_line`."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for a in src.nodes(tree, ast.Assign) if tree is not None else ():
+            v = a.value
+            first = None
+            if isinstance(v, ast.BinOp) and isinstance(v.op, ast.Add) and isinstance(v.left, (ast.List, ast.Tuple)) \
+                    and len(v.left.elts) == 1 and not isinstance(v.right, (ast.List, ast.Tuple)):
+                first = v.left.elts[0]
+            elif isinstance(v, (ast.List, ast.Tuple)) and len(v.elts) == 2 and isinstance(v.elts[1], ast.Starred):
+                first = v.elts[0]
+            if first is None or isinstance(first, ast.Starred) or len(a.targets) != 1:
+                continue
+            name = src.segment(file, a.targets[0])
+            numbered = any(isinstance(c, ast.Call) and src.call_name(c) == "enumerate" and c.args
+                           and src.segment(file, c.args[0]) == name for c in src.calls(tree))
+            if numbered:
+                found.append((file, a, first, name))
+    if len(found) != 1:
+        return False
+    file, a, first, name = found[0]
+    f.facts.add(RESERVED_FIRST)
+    f.values.update(reserved=src.segment(file, first), reserved_list=name, reserved_line=a.lineno,
+                    reserved_made=" ".join(src.segment(file, a.value).split()),
+                    reserved_in=src.scope_name(file, a.lineno) or "<module>")
+    return True
 
 
 def _map_grew(ctx: Context, f: Finding, n_classes: int) -> None:

@@ -35,12 +35,61 @@ def shifted_past_names(ctx: Context, labels: TensorFacts | None, n_classes: int,
                 continue
             for n in ast.walk(fn):
                 k = _added_constant(n)
-                if k is not None and n_classes - 1 + k >= max_label and _stored_as_value(fn, n):
+                appended = _appended_shift(n)
+                if appended is not None:
+                    k = appended
+                if k is not None and n_classes - 1 + k >= max_label and (appended is not None
+                                                                         or _stored_as_value(fn, n)):
                     f = Finding(facts={SHIFTED_PAST_NAMES}, confidence="medium")
                     f.values.update(names=name, names_len=n_classes, last_name=last, shift_by=k,
                                     shift_stmt=" ".join(src.segment(file, n).split()),
                                     shift_where=f"line {n.lineno} in `{fn.name}`")
+                    if appended is not None and k == 1:
+                        _inside_tag(f, file, tree, n.args[0])  # type: ignore[attr-defined]
                     return f
+    return None
+
+
+BIO_INSIDE = fact("bio-inside", "the names are BIO tags (`B-X` and `I-X` pairs): the shift by one meant the `I-` tag of "
+                                 "the word's `B-` tag, which `inside_expr` looks up by name")
+
+
+def _inside_tag(f: Finding, file: str, tree: ast.Module, shifted: ast.BinOp) -> None:
+    """`tag2id[tag] + 1` over BIO names: the continuation piece of a `B-X` word was meant to get `I-X`, whose id is
+    not always one more (`I-X` words, and names not ordered in pairs): looked up by name,
+    `tag2id[tag.replace("B-", "I-")]`."""
+    names = f.values.get("names")
+    lookup = shifted.left
+    items = _field_list(tree, names.split(".")[-1]) if isinstance(names, str) and "." in names else None
+    if items is None and isinstance(names, str):
+        for a in src.assignments(tree, names):
+            if isinstance(a.value, (ast.List, ast.Tuple)):
+                items = [e.value for e in a.value.elts if isinstance(e, ast.Constant)]
+    if not items or not isinstance(lookup, ast.Subscript):
+        return
+    inside = {t[2:] for t in items if t.startswith("I-")}
+    begin = {t[2:] for t in items if t.startswith("B-")}
+    if not inside or not inside <= begin or any(not (t == "O" or t[:2] in ("B-", "I-")) for t in items):
+        return
+    key = src.segment(file, lookup.slice)
+    fixed = f'{src.segment(file, lookup.value)}[{key}.replace("B-", "I-")]'
+    stmt = src.statement_at(tree, shifted.lineno)
+    if stmt is None:
+        return
+    f.facts.add(BIO_INSIDE)
+    f.values["inside_expr"] = fixed
+    f.hints["bio_inside"] = (file, stmt, shifted, fixed)
+
+
+def _appended_shift(n: ast.AST) -> int | None:
+    """`out.append(tag2id[t] + k)`: a label looked up and shifted by a positive int constant k as it is stored."""
+    if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
+            and len(n.args) == 1):
+        return None
+    v = n.args[0]
+    if (isinstance(v, ast.BinOp) and isinstance(v.op, ast.Add) and isinstance(v.left, ast.Subscript)
+            and isinstance(v.right, ast.Constant) and type(v.right.value) is int and v.right.value > 0):
+        return v.right.value
     return None
 
 
@@ -93,8 +142,14 @@ def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, str] | None:
         for call in src.calls(tree):
             given = [k.value for k in call.keywords if k.arg in SIZE_KEYWORDS] + list(call.args)
             for v in given:
-                if not (isinstance(v, ast.Call) and src.call_name(v) == "len" and len(v.args) == 1
-                        and isinstance(v.args[0], ast.Name)):
+                if not (isinstance(v, ast.Call) and src.call_name(v) == "len" and len(v.args) == 1):
+                    continue
+                if isinstance(v.args[0], ast.Attribute):  # `len(cfg.tag_names)`: a config class's literal field
+                    items = _field_list(tree, v.args[0].attr)
+                    if items is not None and len(items) == n_classes:
+                        return src.segment(file, v.args[0]), items[-1]
+                    continue
+                if not isinstance(v.args[0], ast.Name):
                     continue
                 name = v.args[0].id
                 if _mutated(tree, name):
@@ -105,6 +160,28 @@ def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, str] | None:
                             and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in items)):
                         return name, items[-1].value  # type: ignore[attr-defined]
     return None
+
+
+def _field_list(tree: ast.Module, attr: str) -> list[str] | None:
+    """The literal string list a class body gives its field `attr` (`tag_names: list = field(default_factory=lambda:
+    [...])`, `TAGS = [...]`), when exactly one class does and nothing assigns the attribute elsewhere."""
+    found = []
+    for cls in src.nodes(tree, ast.ClassDef):
+        for n in cls.body:
+            target = n.target if isinstance(n, ast.AnnAssign) else n.targets[0] if isinstance(
+                n, ast.Assign) and len(n.targets) == 1 else None
+            if not (isinstance(target, ast.Name) and target.id == attr) or n.value is None:
+                continue
+            value = n.value
+            if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "field":
+                kw = src.keyword(value, "default_factory")
+                value = kw.value.body if kw is not None and isinstance(kw.value, ast.Lambda) else None
+            if isinstance(value, (ast.List, ast.Tuple)) and value.elts and all(
+                    isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+                found.append([e.value for e in value.elts])
+    writes = [t for a in src.nodes(tree, ast.Assign) for t in a.targets
+              if isinstance(t, ast.Attribute) and t.attr == attr]
+    return found[0] if len(found) == 1 and not writes else None
 
 
 def _maker_functions(ctx: Context, labels: TensorFacts | None) -> set[str]:
@@ -119,4 +196,29 @@ def _maker_functions(ctx: Context, labels: TensorFacts | None) -> set[str]:
     for o in steps:
         called.update(re.findall(r"([A-Za-z_]\w*)\s*\(", o.source))
         called.add(o.function.split(".")[-1])  # the function whose lines made them (a Dataset's __getitem__)
+    if not steps:
+        called |= _dataset_makers(ctx)
+    if labels is not None and labels.expr.isidentifier() and not ctx.frames[labels.frame].library:
+        frame = ctx.frames[labels.frame]  # every assignment of the labels' name before the loss, not only the last
+        tree = src.tree_of(frame.file)
+        scope = src.enclosing_scope(tree, frame.line) if tree is not None else None
+        for a in src.assignments(tree, labels.expr, scope, before=frame.line) if scope is not None else ():
+            called.update(src.call_name(c).split(".")[-1] for c in ast.walk(a.value) if isinstance(c, ast.Call))
     return called - {"<module>"}
+
+
+def _dataset_makers(ctx: Context) -> set[str]:
+    """The functions called where the dataset given to a library loop is made (`train_set = [encode(p) for p in
+    rows]` passed as `train_dataset=train_set`, or a DataLoader's first argument)."""
+    out: set[str] = set()
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            given = [k.value for k in call.keywords if k.arg in ("train_dataset", "dataset", "eval_dataset")]
+            if src.call_name(call).split(".")[-1] == "DataLoader" and call.args:
+                given.append(call.args[0])
+            for v in given:
+                if isinstance(v, ast.Name):
+                    for a in src.assignments(tree, v.id):
+                        out.update(src.call_name(c).split(".")[-1] for c in ast.walk(a.value) if isinstance(c, ast.Call))
+    return out

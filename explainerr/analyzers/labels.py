@@ -26,7 +26,7 @@ from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
-from .layout import squeezed_batch, transposed_scores
+from .layout import kept_dim, squeezed_batch, transposed_scores
 from .time_major import read_time_major
 from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
@@ -98,6 +98,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None
     raw_logits, raw_labels = _user_operands(ctx, logits_op, labels_op, a, b)
     logits, labels = unreshaped(ctx, raw_logits), unreshaped(ctx, raw_labels)
+    if kept_dim(ctx, raw_logits, tuple(tg_shape) if tg_shape is not None else (
+            tuple(labels_op.seen.shape) if labels_op.seen is not None else None)):
+        return None  # a reduction kept the dimension it reduced: the predictions' shape, not the labels
     if not multi and (transposed_scores(ctx, raw_logits, b) or (
             in_shape is not None and tg_shape is not None and squeezed_batch(ctx, raw_logits, in_shape, tg_shape))):
         return None  # the user's axis operation laid the scores out otherwise: their layout, not the labels

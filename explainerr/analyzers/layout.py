@@ -62,6 +62,62 @@ def squeezed_batch(ctx: Context, pred: TensorFacts | None, in_shape: tuple[int, 
     return squeezed_by(ctx, pred)
 
 
+def kept_dim(ctx: Context, pred: TensorFacts | None, target_shape: tuple[int, ...] | None) -> str | None:
+    """Predictions with an inner dimension of size 1 that the targets lack ((8, 1, 5) against 8 labels), made
+    by a reduction that kept the reduced dimension (`.sum(dim=1, keepdim=True)`): the kept dimension is the
+    mistake, not the labels."""
+    if pred is None or target_shape is None or len(pred.shape) < 3:
+        return None
+    inner = [k for k in range(1, len(pred.shape) - 1) if pred.shape[k] == 1]
+    if not inner or 1 in target_shape:
+        return None
+    rest = tuple(s for k, s in enumerate(pred.shape) if k != inner[0])
+    if tuple(target_shape) != rest[:len(target_shape)]:
+        return None
+    return _made_by(ctx, pred, _keepdim)
+
+
+def window_args_swapped(ctx: Context, want: int, got: int) -> str | None:
+    """An `x.unfold(dim, size, step)` of the user's whose size is `got` and whose step is `want`, the width the
+    layer takes: the windows came out `got` long because the size and the step were given in each other's
+    place (the layer is right).  Arguments read as numbers: literals, module constants, or a parameter of the
+    enclosing function given the same number at every call."""
+    if want == got:
+        return None
+    from .classes import user_files
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            if not (isinstance(call.func, ast.Attribute) and call.func.attr == "unfold" and len(call.args) == 3):
+                continue
+            size, step = (_number(ctx, tree, call, a) for a in call.args[1:])
+            if size == got and step == want:
+                return " ".join(src.segment(file, call).split())
+    return None
+
+
+def _number(ctx: Context, tree: ast.Module, at: ast.AST, node: ast.AST) -> int | None:
+    from .classes import static_int
+    value = static_int(ctx, tree, node)
+    if value is not None or not isinstance(node, ast.Name):
+        return value
+    fn = src.enclosing_scope(tree, at.lineno)  # type: ignore[attr-defined]
+    if not isinstance(fn, ast.FunctionDef):
+        return None
+    params = [a.arg for a in fn.args.args]
+    if node.id not in params:
+        return None
+    k = params.index(node.id)
+    given = set()
+    for c in src.calls(tree):
+        if src.call_name(c).split(".")[-1] != fn.name:
+            continue
+        kw = src.keyword(c, node.id)
+        arg = kw.value if kw is not None else c.args[k] if len(c.args) > k else None
+        given.add(static_int(ctx, tree, arg) if arg is not None else None)
+    return given.pop() if len(given) == 1 else None
+
+
 def displaced(ctx: Context, t: TensorFacts | None, dim: int, want: int) -> str | None:
     """`t` has another size than `want` at `dim` but `want` at another (not the first, the batch) dimension,
     and an axis operation made it: its dimensions are in another order, not of another size."""
@@ -90,7 +146,30 @@ def _made_by(ctx: Context, t: TensorFacts | None, test) -> str | None:
         op = test(_kept(value))
         if op is not None:
             return " ".join(ast.unparse(op).split())
+    for value in _forward_values(ctx, t):  # `logits = model(x)`: what the model's forward returned
+        op = test(_kept(value))
+        if op is not None:
+            return " ".join(ast.unparse(op).split())
     return None
+
+
+def _forward_values(ctx: Context, t: TensorFacts) -> list[ast.AST]:
+    """For `t` assigned the output of the user's own module (`logits = model(x)`), the value its class's
+    `forward` returns and what the names in it were assigned there, a few steps back."""
+    from .own_forward import own_forward
+    own = own_forward(ctx, t)
+    if own is None:
+        return []
+    tree, forward = own.tree, own.forward
+    out, todo = [own.returned], list(src.names_in(own.returned))
+    for _ in range(_STEPS):
+        if not todo:
+            break
+        name = todo.pop(0)
+        for a in src.assignments(tree, name, forward)[-1:]:
+            out.append(a.value)
+            todo += [n for n in src.names_in(a.value) if n != name]
+    return out
 
 
 def _kept(node: ast.AST) -> ast.AST:
@@ -104,6 +183,18 @@ def _reorder(node: ast.AST) -> ast.AST | None:
         return node
     if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in _REORDERS:
         return node
+    return None
+
+
+_REDUCERS = {"sum", "mean", "max", "min", "amax", "amin", "norm", "prod", "logsumexp", "std", "var"}
+
+
+def _keepdim(node: ast.AST) -> ast.AST | None:
+    """The reduction with `keepdim=True` inside `node` (`(h * w).sum(dim=1, keepdim=True) / n`)."""
+    for n in ast.walk(node):
+        if (isinstance(n, ast.Call) and src.call_name(n).split(".")[-1] in _REDUCERS and any(
+                k.arg == "keepdim" and isinstance(k.value, ast.Constant) and k.value.value is True for k in n.keywords)):
+            return n
     return None
 
 

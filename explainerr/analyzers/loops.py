@@ -324,8 +324,8 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         if offset > 0:
             f.confidence = "high"
         return f
-    if bound.kind == "size" and bound.value is None and tensor is not None and bound.source and \
-            collected_fewer(ctx, frame, f, loop, bound.source, base):
+    if bound.kind == "size" and (bound.value is None or bound.value > size) and tensor is not None and \
+            bound.source and collected_fewer(ctx, frame, f, loop, bound.source, base):
         f.values["bound_source"] = bound.source
         return f
     if bound.kind == "size" and tensor is not None and given_to_constructor(frame, f, bound.source, size):

@@ -23,21 +23,13 @@ _POOLS = {"mean", "sum", "max", "amax", "logsumexp"}
 def pooled_head(ctx: Context, logits: TensorFacts | None) -> Finding | None:
     if logits is None or len(logits.shape) != 2 or not logits.expr.isidentifier():
         return None
-    frame = ctx.frames[logits.frame]
-    tree = src.tree_of(frame.file)
-    made = src.last_assignment(tree, logits.expr, frame.line) if tree is not None else None
-    if made is None or not isinstance(made.value, ast.Call):
+    from .own_forward import own_forward
+    own = own_forward(ctx, logits)
+    if own is None:
         return None
-    place = _place(made.stmt, logits.expr)
-    module = next((m for m in frame.modules if m.expr == ast.unparse(made.value.func)), None)
-    cls = next((c for c in src.nodes(tree, ast.ClassDef) if module is not None and c.name == module.cls), None)
-    forward = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None) \
-        if cls is not None else None
-    returns = [r.value for r in ast.walk(forward) if isinstance(r, ast.Return) and r.value is not None] \
-        if forward is not None else []
-    if len(returns) != 1:
-        return None
-    value = returns[0]
+    frame, tree, forward, cls = ctx.frames[logits.frame], own.tree, own.forward, own.cls
+    place = _place(own.stmt, logits.expr)
+    value = own.returned
     if place is not None:
         if not isinstance(value, ast.Tuple) or place >= len(value.elts):
             return None

@@ -196,7 +196,7 @@ def _batch_outputs(ctx: Context, a: str | None, b: str | None) -> bool:
     except ValueError:
         return False
     frame = ctx.user
-    if len(sa) != len(sb) or len(sa) < 2 or sa[1:] != sb[1:] or sa[0] == sb[0] or frame is None:
+    if len(sa) != len(sb) or not sa or sa[1:] != sb[1:] or sa[0] == sb[0] or frame is None:
         return False
     tree = src.tree_of(frame.file)
     stmt = src.statement_at(tree, frame.line) if tree is not None else None

@@ -423,6 +423,9 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "zipped-key-order" in f.facts:
         file, loop, keys_node, source = f.hints["zipped"]
         return edits_of(src.LineEditor.for_node(file, loop.iter).replace(keys_node, source)), None
+    if "bio-inside" in f.facts and "bio_inside" in f.hints:
+        file, stmt, node, text = f.hints["bio_inside"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "map-grew" in f.facts or "shifted-past-names" in f.facts:
         return [], None  # a number written at the model would break again on the next new label: said in words
     if "one-based" in variants and made is not None:
@@ -475,7 +478,7 @@ def label_range(ctx: Context, f: Finding) -> Located:
         if marked:
             return marked, None
     if "too-few-classes" in variants:
-        return size_edit(f), None
+        return size_edit(f, reserved="reserved-first" in f.facts), None
     return [], None
 
 
@@ -494,14 +497,17 @@ def _negative_marked_ignored(ctx: Context, labels) -> list:
     return edits_of(src.LineEditor.for_node(file, stmt).replace(comp.elt, f"-100 if {elt} < 0 else {elt}"))
 
 
-def size_edit(f: Finding) -> list:
+def size_edit(f: Finding, reserved: bool = False) -> list:
     """Set the classifier's number of outputs where it is decided (analyzers/classes.py `SizeSite`): to
-    `len(<label set>)` when that collection is bound there, else to the number the data needs."""
+    `len(<label set>)` when that collection is bound there, `len(<names>) + 1` when the label list puts a
+    reserved entry before the names (`reserved`), else to the number the data needs."""
     site = f.hints.get("site")
     if site is None:
         return []
     found, need = f.hints.get("label_set"), f.hints.get("need")
     value = str(need)
+    if reserved and isinstance(site.node, ast.Call) and src.call_name(site.node) == "len":
+        value = f"{src.segment(site.file, site.node)} + 1"
     if found is not None and found.name in (bound_names(site.file, site.line) or set()):
         value = f"len({found.name})"
     e = src.LineEditor.for_node(site.file, site.stmt)

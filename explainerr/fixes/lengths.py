@@ -149,6 +149,10 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
         return [], None
     consts = ctx.scalar_names(limit)
     bound = consts[0] if consts and consts[0].isupper() else str(limit)
+    if any(isinstance(n, ast.Call) and src.call_name(n).split(".")[-1] == "arange" for n in ast.walk(node)):
+        # positions counted from the input's length: cutting them leaves the input as long; cut the token
+        # lists where the user's code encodes them
+        return _cut_where_encoded(ctx, bound), None
     cut = f"[:{bound}]" if tensor is None or len(tensor.shape) <= 1 else f"[:, :{bound}]"
     writes = later_writes(oframe.file, ids, stmt.lineno)
     if writes:
@@ -163,6 +167,28 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
     new = f"{text}{cut}" if simple else f"({text}){cut}"
     return edits_of(src.LineEditor.for_node(oframe.file, stmt).replace(node, new)), None
+
+
+def _cut_where_encoded(ctx: Context, bound: str) -> list[Edit]:
+    """The one function of the user's files that returns a list comprehension of vocabulary lookups
+    (`return [vocab[t] for t in tokens]`, `[stoi.get(w, unk) for w in words]`): its list cut to `bound` items."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            for r in ast.walk(fn):
+                if isinstance(r, ast.Return) and isinstance(r.value, ast.ListComp) and _vocab_lookup(r.value.elt):
+                    found.append((file, r))
+    if len(found) != 1:
+        return []
+    file, r = found[0]
+    return edits_of(src.LineEditor.for_node(file, r).replace(r.value, f"{src.segment(file, r.value)}[:{bound}]"))
+
+
+def _vocab_lookup(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name))
 
 
 def _token_classification_collator(f: Finding) -> list[Edit]:

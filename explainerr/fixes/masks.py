@@ -25,6 +25,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     """When the mask fits its batch and the other tensor does not: the other tensor without the positions a
     module added.  Else the batch's own mask in the call, else the constant that sized the mask, else a slice
     of the (longer) mask to the inputs' length where it is used."""
+    if "mask-cut-apart" in f.facts:
+        file, stmt, node, text = f.hints["mask_cut_apart"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "mask-follows" in f.facts:
         return _mask_changed_with_other(ctx, f), None
     if "stale-encoding" in f.facts:

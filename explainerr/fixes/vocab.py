@@ -33,6 +33,7 @@ FILTERED_OVER_LEN = fact("filtered-over-len", "the length of the collection the 
 NUMBERING_VOCAB = fact("numbering-vocab", "a builtin dict/list on the ids' provenance lines holds more entries than the "
                                           "table has rows (`vocab_name`, `vocab_len`)")
 VOCAB_MADE_BY = fact("vocab-made-by", "that vocabulary was assigned from a call (`vocab_maker`)")
+EDIT_UNK_ENTRY = fact("edit-unk-entry", "the fix makes the negative fallback id `unk_const` an entry of `unk_vocab`")
 CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's config with `len(tokenizer)`, the "
                                                       "one tokenizer in the frames (`tokenizer`)")
 
@@ -40,8 +41,8 @@ CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _tokenizer_vocab, _filtered_rows, _close_vocab,
-                  _grow_table, _bound_maker):
+    for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _negative_fallback, _tokenizer_vocab,
+                  _filtered_rows, _close_vocab, _grow_table, _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
@@ -55,6 +56,36 @@ def vocab(ctx: Context, f: Finding) -> Located:
         return [], None
     f.facts.add(BAND_AID)
     return [], code
+
+
+def _negative_fallback(ctx: Context, f: Finding) -> Located:
+    """A negative module constant used as the id of words a vocabulary lookup misses (`stoi.get(w, UNK)` with
+    `UNK = -1`), with the table sized `len(stoi)` after that constant is set: the constant becomes a real entry,
+    `UNK = stoi.setdefault("<unk>", len(stoi))`, so unknown words get a row."""
+    if "negative" not in f.facts:
+        return [], None
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        consts = {a.targets[0].id: a for a in (tree.body if tree is not None else []) if isinstance(a, ast.Assign)
+                  and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.UnaryOp)
+                  and isinstance(a.value.op, ast.USub) and isinstance(a.value.operand, ast.Constant)}
+        for call in src.calls(tree) if consts else ():
+            if not (isinstance(call.func, ast.Attribute) and call.func.attr == "get" and len(call.args) == 2
+                    and isinstance(call.func.value, ast.Name) and isinstance(call.args[1], ast.Name)
+                    and call.args[1].id in consts):
+                continue
+            vocab, stmt = call.func.value.id, consts[call.args[1].id]
+            sized_after = any(src.segment(file, a) == f"len({vocab})" and a.lineno > stmt.lineno
+                              for c in src.calls(tree) for a in c.args)
+            if sized_after:
+                found.append((file, stmt, vocab))
+    if len({(fl, st.lineno) for fl, st, _ in found}) != 1:
+        return [], None
+    file, stmt, vocab = found[0]
+    f.values.update(unk_const=stmt.targets[0].id, unk_vocab=vocab)
+    f.facts.add("edit-unk-entry")
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, f'{vocab}.setdefault("<unk>", len({vocab}))')), None
 
 
 def _pad_id(ctx: Context) -> str:
