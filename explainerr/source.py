@@ -205,6 +205,23 @@ def names_in(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
 
 
+def signed_terms(node: ast.AST, sign: int = 1) -> list[tuple[int, ast.AST]]:
+    """The signed terms of a sum (`a + b - 1` → [(1, a), (1, b), (-1, 1)]); [(sign, node)] for anything else."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))):
+        return [(sign, node)]
+    return signed_terms(node.left, sign) + signed_terms(node.right, -sign if isinstance(node.op, ast.Sub) else sign)
+
+
+def class_field(cls: ast.ClassDef, name: str) -> ast.expr | None:
+    """The value a class body gives its field `name` (`max_len: int = 128`, `TAGS = [...]`), as written."""
+    for n in cls.body:
+        target = n.target if isinstance(n, ast.AnnAssign) else n.targets[0] if isinstance(
+            n, ast.Assign) and len(n.targets) == 1 else None
+        if isinstance(target, ast.Name) and target.id == name:
+            return n.value
+    return None
+
+
 def _target_value(target: ast.AST, value: ast.AST, name: str) -> ast.AST | None:
     if isinstance(target, ast.Name) and target.id == name:
         return value

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 
 from .. import source as src
 from ..facts import Context, dtype_text
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact
 from .label_sources import dataset_column, dataset_column_call, leaf
-from .operands import describe_library_loss, loss_model, loss_operands
+from .operands import describe_library_loss, loss_model, loss_operands, rows_taken
 
 WANTS_LONG = fact("wants-long", "the loss takes class indices, an integer tensor (int64)")
 WANTS_FLOAT = fact("wants-float", "the loss compares the predictions with float targets (probabilities, 0/1 floats)")
@@ -41,6 +42,8 @@ _MAKES = re.compile(r"(^|\.)(tensor|as_tensor|from_numpy|zeros|ones|full|empty|r
 @analyzer("label-dtype")
 def label_dtype(ctx: Context) -> Finding | None:
     _, labels_op = loss_operands(ctx)
+    if labels_op.user is None:  # `loss(out, y[idx])`: the dtype and the maker are those of `y`
+        labels_op = replace(labels_op, user=rows_taken(ctx.user, labels_op.seen))
     seen = labels_op.seen
     if seen is None:
         return None

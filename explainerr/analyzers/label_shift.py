@@ -26,7 +26,8 @@ def shifted_past_names(ctx: Context, labels: TensorFacts | None, n_classes: int,
     names = _name_list_sizing(ctx, n_classes)
     if names is None:
         return None
-    name, last = names
+    name, items = names
+    last = items[-1]
     makers = _maker_functions(ctx, labels)
     for file in user_files(ctx):
         tree = src.tree_of(file)
@@ -45,7 +46,7 @@ def shifted_past_names(ctx: Context, labels: TensorFacts | None, n_classes: int,
                                     shift_stmt=" ".join(src.segment(file, n).split()),
                                     shift_where=f"line {n.lineno} in `{fn.name}`")
                     if appended is not None and k == 1:
-                        _inside_tag(f, file, tree, n.args[0])  # type: ignore[attr-defined]
+                        _inside_tag(f, file, tree, n.args[0], items)  # type: ignore[attr-defined]
                     return f
     return None
 
@@ -54,18 +55,12 @@ BIO_INSIDE = fact("bio-inside", "the names are BIO tags (`B-X` and `I-X` pairs):
                                  "the word's `B-` tag, which `inside_expr` looks up by name")
 
 
-def _inside_tag(f: Finding, file: str, tree: ast.Module, shifted: ast.BinOp) -> None:
-    """`tag2id[tag] + 1` over BIO names: the continuation piece of a `B-X` word was meant to get `I-X`, whose id is
-    not always one more (`I-X` words, and names not ordered in pairs): looked up by name,
+def _inside_tag(f: Finding, file: str, tree: ast.Module, shifted: ast.BinOp, items: list[str]) -> None:
+    """`tag2id[tag] + 1` over BIO names (`items`): the continuation piece of a `B-X` word was meant to get `I-X`,
+    whose id is not always one more (`I-X` words, and names not ordered in pairs): looked up by name,
     `tag2id[tag.replace("B-", "I-")]`."""
-    names = f.values.get("names")
     lookup = shifted.left
-    items = _field_list(tree, names.split(".")[-1]) if isinstance(names, str) and "." in names else None
-    if items is None and isinstance(names, str):
-        for a in src.assignments(tree, names):
-            if isinstance(a.value, (ast.List, ast.Tuple)):
-                items = [e.value for e in a.value.elts if isinstance(e, ast.Constant)]
-    if not items or not isinstance(lookup, ast.Subscript):
+    if not isinstance(lookup, ast.Subscript):
         return
     inside = {t[2:] for t in items if t.startswith("I-")}
     begin = {t[2:] for t in items if t.startswith("B-")}
@@ -132,7 +127,7 @@ def _stored_as_value(fn: ast.FunctionDef, shift: ast.AST) -> bool:
     return False
 
 
-def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, str] | None:
+def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, list[str]] | None:
     """`num_labels=len(NAMES)` (another size keyword, or an argument by position) where NAMES is a literal list of
     n_classes strings that nothing changes in place: (NAMES, its last name)."""
     for file in user_files(ctx):
@@ -147,7 +142,7 @@ def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, str] | None:
                 if isinstance(v.args[0], ast.Attribute):  # `len(cfg.tag_names)`: a config class's literal field
                     items = _field_list(tree, v.args[0].attr)
                     if items is not None and len(items) == n_classes:
-                        return src.segment(file, v.args[0]), items[-1]
+                        return src.segment(file, v.args[0]), items
                     continue
                 if not isinstance(v.args[0], ast.Name):
                     continue
@@ -158,7 +153,7 @@ def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, str] | None:
                     items = getattr(a.value, "elts", None)
                     if (isinstance(a.value, (ast.List, ast.Tuple)) and items and len(items) == n_classes
                             and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in items)):
-                        return name, items[-1].value  # type: ignore[attr-defined]
+                        return name, [e.value for e in items]  # type: ignore[attr-defined]
     return None
 
 
@@ -167,12 +162,8 @@ def _field_list(tree: ast.Module, attr: str) -> list[str] | None:
     [...])`, `TAGS = [...]`), when exactly one class does and nothing assigns the attribute elsewhere."""
     found = []
     for cls in src.nodes(tree, ast.ClassDef):
-        for n in cls.body:
-            target = n.target if isinstance(n, ast.AnnAssign) else n.targets[0] if isinstance(
-                n, ast.Assign) and len(n.targets) == 1 else None
-            if not (isinstance(target, ast.Name) and target.id == attr) or n.value is None:
-                continue
-            value = n.value
+        value = src.class_field(cls, attr)
+        if value is not None:
             if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "field":
                 kw = src.keyword(value, "default_factory")
                 value = kw.value.body if kw is not None and isinstance(kw.value, ast.Lambda) else None

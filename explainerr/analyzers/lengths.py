@@ -220,13 +220,8 @@ def _field_default(tree: ast.Module, holder: str, field: str) -> ast.Constant | 
         if cls is None or made[0].args or src.keyword(made[0], field) is not None or any(
                 k.arg is None for k in made[0].keywords):
             return None
-    for n in cls.body:
-        target = n.target if isinstance(n, ast.AnnAssign) else n.targets[0] if isinstance(
-            n, ast.Assign) and len(n.targets) == 1 else None
-        if isinstance(target, ast.Name) and target.id == field:
-            value = n.value
-            return value if isinstance(value, ast.Constant) and type(value.value) is int else None
-    return None
+    value = src.class_field(cls, field)
+    return value if isinstance(value, ast.Constant) and type(value.value) is int else None
 
 
 def _cut_line(ctx: Context, f: Finding, table: TensorFacts) -> None:

@@ -190,13 +190,12 @@ def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts) -> tup
     (i, ctx + h - 1); anything else with the variable → (i, 0)."""
     if isinstance(part, ast.Name) and part.id in targets:
         return part.id, 0
-    terms = _terms(part)
-    if terms is not None:
+    terms = src.signed_terms(part)
+    if len(terms) > 1:
         var = [(sign, t) for sign, t in terms if isinstance(t, ast.Name) and t.id in targets]
-        rest = [sign * _int_value(t, frame) for sign, t in terms if (sign, t) not in var
-                and _int_value(t, frame) is not None]
-        if len(var) == 1 and var[0][0] == 1 and len(rest) == len(terms) - 1:
-            return var[0][1].id, sum(rest)
+        known = [(sign, _int_value(t, frame)) for sign, t in terms if (sign, t) not in var]
+        if len(var) == 1 and var[0][0] == 1 and all(k is not None for _, k in known):
+            return var[0][1].id, sum(sign * k for sign, k in known)  # type: ignore[operator]
     hit = [n for n in src.names_in(part) if n in targets]
     return (hit[0], 0) if hit else (None, 0)
 
@@ -204,18 +203,9 @@ def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts) -> tup
 def _offset_terms(part: ast.AST, var: str) -> list[tuple[int, str]]:
     """The signed terms the index adds to `var`, in the user's words (`i + ctx + h - 1` → [(1, "ctx"), (1, "h"),
     (-1, "1")]); [] when the index is not such a sum."""
-    terms = _terms(part) or []
-    return [(sign, ast.unparse(t)) for sign, t in terms if not (isinstance(t, ast.Name) and t.id == var)]
-
-
-def _terms(node: ast.AST, sign: int = 1) -> list[tuple[int, ast.AST]] | None:
-    """The signed terms of a sum (`a + b - 1` → [(1, a), (1, b), (-1, 1)]); None for anything but a sum."""
-    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))):
-        return None
-    left = _terms(node.left, sign) or [(sign, node.left)]
-    right = _terms(node.right, -sign if isinstance(node.op, ast.Sub) else sign) or [
-        (-sign if isinstance(node.op, ast.Sub) else sign, node.right)]
-    return left + right
+    terms = src.signed_terms(part)
+    return [] if len(terms) < 2 else [(sign, ast.unparse(t)) for sign, t in terms
+                                      if not (isinstance(t, ast.Name) and t.id == var)]
 
 
 def _inlined_in_caller(ctx: Context, frame: FrameFacts, node: ast.Subscript) -> tuple[

@@ -10,7 +10,6 @@ the user's call that carried it into the library is kept too, so a sentence can 
 from __future__ import annotations
 
 import ast
-
 import re
 from dataclasses import dataclass
 
@@ -83,9 +82,12 @@ def follow(ctx: Context, t: TensorFacts | None) -> TensorFacts | None:
     return None
 
 
-def _rows_taken(call: FrameFacts, seen: TensorFacts) -> TensorFacts | None:
+def rows_taken(call: FrameFacts | None, seen: TensorFacts | None) -> TensorFacts | None:
     """The user's tensor `x` when the call passed `x[rows]` (a copy, so no identity ties it) at the place
-    of the library's `seen`, and `x` has its dtype: the values were taken from `x`."""
+    of the library's `seen`, and `x` has its dtype: the values were taken from `x` (its dtype and where it was
+    made are theirs; its shape is not the batch's)."""
+    if call is None or seen is None:
+        return None
     arg = next((a for a in call.call_args if a.param == seen.expr), None)
     try:
         node = ast.parse(arg.text.strip(), mode="eval").body if arg is not None else None
@@ -117,8 +119,6 @@ def operand(ctx: Context, names: tuple[str, ...]) -> Operand:
     seen = ctx.library_tensor(*names)
     user = follow(ctx, seen)
     call = ctx.user
-    if user is None and seen is not None and call is not None:
-        user = _rows_taken(call, seen)
     arg = carrying_arg(call, user) if seen is not None and call is not None else None
     return Operand(seen=seen, user=user, arg=arg, call=call if arg is not None else None)
 

@@ -37,3 +37,10 @@ def own_forward(ctx: Context, t: TensorFacts | None) -> OwnForward | None:
     if cls is None or forward is None or len(returns) != 1:
         return None
     return OwnForward(tree=tree, stmt=made.stmt, cls=cls, forward=forward, returned=returns[0])
+
+
+def assigned_once(fn: ast.FunctionDef, name: str) -> ast.expr | None:
+    """The value of the one assignment to `name` in `fn` (nested blocks included); None when there are more."""
+    found = [s.value for s in src.statements(fn, nested=True) if isinstance(s, ast.Assign) and len(s.targets) == 1
+             and isinstance(s.targets[0], ast.Name) and s.targets[0].id == name]
+    return found[0] if len(found) == 1 else None

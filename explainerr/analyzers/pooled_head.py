@@ -23,7 +23,7 @@ _POOLS = {"mean", "sum", "max", "amax", "logsumexp"}
 def pooled_head(ctx: Context, logits: TensorFacts | None) -> Finding | None:
     if logits is None or len(logits.shape) != 2 or not logits.expr.isidentifier():
         return None
-    from .own_forward import own_forward
+    from .own_forward import assigned_once, own_forward
     own = own_forward(ctx, logits)
     if own is None:
         return None
@@ -35,7 +35,7 @@ def pooled_head(ctx: Context, logits: TensorFacts | None) -> Finding | None:
             return None
         value = value.elts[place]
     if isinstance(value, ast.Name):
-        value = _assigned(forward, value.id)
+        value = assigned_once(forward, value.id)
     head = value if _self_call(value) else None
     if head is None or len(head.args) != 1:
         return None
@@ -44,7 +44,7 @@ def pooled_head(ctx: Context, logits: TensorFacts | None) -> Finding | None:
         inner, parent = inner.args[0], inner
     if not isinstance(inner, ast.Name):
         return None
-    pooled = _assigned(forward, inner.id)
+    pooled = assigned_once(forward, inner.id)
     per_position = _pooled_from(forward, pooled) if pooled is not None else None
     if per_position is None:
         return None
@@ -68,13 +68,6 @@ def _place(stmt: ast.stmt, name: str) -> int | None:
 def _self_call(node: ast.AST) -> bool:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
             and isinstance(node.func.value, ast.Name) and node.func.value.id == "self")
-
-
-def _assigned(fn: ast.FunctionDef, name: str) -> ast.AST | None:
-    """The value of the one assignment to `name` in `fn`."""
-    found = [s.value for s in src.statements(fn, nested=True) if isinstance(s, ast.Assign) and len(s.targets) == 1
-             and isinstance(s.targets[0], ast.Name) and s.targets[0].id == name]
-    return found[0] if len(found) == 1 else None
 
 
 def _pooled_from(fn: ast.FunctionDef, value: ast.AST) -> str | None:

@@ -205,9 +205,9 @@ def _made_pairwise(ctx: Context, logits) -> bool:
     if _pairwise(a.value):
         return True
     if isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Name):  # `scores = model(q, c)`
-        module = next((m for m in frame.modules if m.expr == a.value.func.id), None)
-        cls = next((c for c in src.nodes(tree, ast.ClassDef) if module is not None and c.name == module.cls), None)
-        return cls is not None and _returns_pairwise(cls, "forward")
+        from .own_forward import own_forward
+        own = own_forward(ctx, logits)
+        return own is not None and _returns_pairwise(own.cls, "forward")
     return False
 
 
@@ -222,9 +222,9 @@ def _returns_pairwise(cls: ast.ClassDef, method: str, depth: int = 0) -> bool:
     if _pairwise(value):
         return True
     if isinstance(value, ast.Name):  # `sims = torch.mm(a, b.T)` then `return sims`
-        made = [s.value for s in src.statements(fn, nested=True) if isinstance(s, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == value.id for t in s.targets)]
-        return len(made) == 1 and _pairwise(made[0])
+        from .own_forward import assigned_once
+        made = assigned_once(fn, value.id)
+        return made is not None and _pairwise(made)
     called = value
     return (isinstance(called, ast.Call) and isinstance(called.func, ast.Attribute)
             and isinstance(called.func.value, ast.Name) and called.func.value.id == "self"

@@ -93,15 +93,7 @@ def _scaled(ctx: Context, site, hidden: int, current: int | None = None) -> str 
 def _sum_scaled(ctx: Context, tree: ast.Module, site, node: ast.BinOp, hidden: int) -> str | None:
     """`2 * hidden + 8` written `hidden + 8` for a width of 136 with hidden = 64: the one named term of a sum
     whose multiple makes the width, the other terms kept (a bidirectional encoder's two directions joined)."""
-    terms: list[tuple[int, ast.AST]] = []
-
-    def flatten(n: ast.AST, sign: int) -> None:
-        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub)):
-            flatten(n.left, sign)
-            flatten(n.right, -sign if isinstance(n.op, ast.Sub) else sign)
-        else:
-            terms.append((sign, n))
-    flatten(node, 1)
+    terms = src.signed_terms(node)
     values = [_term_int(ctx, tree, t) for _, t in terms]
     if any(v is None for v in values):
         return None

@@ -619,10 +619,11 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
     if len(configs) != 1 or any(src.call_name(c).endswith("from_pretrained") and "Tokenizer" not in src.call_name(c)
                                 for c in src.calls(tree)):
         return []
+    from ..analyzers.classes import module_defs
     from ..analyzers.layer_parts import readable_at
     call = configs[0]
     name = src.segment(file, parts) if isinstance(parts, ast.Name) else None
-    if not (name and readable_at(file, call.lineno, name) and name in module_level_names(tree)):
+    if not (name and readable_at(file, call.lineno, name) and name in module_defs(tree)):
         return []  # the parts are each example's own (turns, sentences): how many is not fixed
     value = f"len({name})"
     kw = src.keyword(call, "type_vocab_size")
@@ -630,10 +631,6 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
     f.facts |= {"edit-size-segments", "edit-size-per-part"}
     f.values["size_expr"] = value
     return edits_of(e.add_keywords(call, f"type_vocab_size={value}") if kw is None else e.replace(kw.value, value))
-
-
-def module_level_names(tree: ast.Module) -> set[str]:
-    return {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
 
 
 def _pad_segments_with_zero(site) -> list[Edit]:
