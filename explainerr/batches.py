@@ -79,24 +79,40 @@ def dataset_origin(ctx: Context, key: str, expr: str | None = None) -> list[Orig
 
 
 def item_entry(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.expr] | None:
-    """(file, statement, value) where the user's Dataset's `__getitem__` gives `key` its value: a dict literal's
-    entry (`{..., "labels": self.stars[i]}`) or an item assignment (`item["labels"] = ...`)."""
+    """(file, statement, value) where the user's Dataset gives `key` its value: a dict literal's entry
+    (`{..., "labels": self.stars[i]}`) or an item assignment (`item["labels"] = ...`) in its `__getitem__`, or
+    else in a function of the same file its methods call (`self.items = [encode_note(t, y) for ...]` with
+    `enc["labels"] = level` inside `encode_note`)."""
     for file, cls in user_datasets(ctx):
         item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
         tree = src.tree_of(file)
         if item is None or tree is None:
             continue
-        for n in src.walk_scope(item):
-            value = None
-            if isinstance(n, ast.Dict):
-                value = next((v for k, v in zip(n.keys, n.values) if isinstance(k, ast.Constant) and k.value == key),
-                             None)
-            elif (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript)
-                  and isinstance(n.targets[0].slice, ast.Constant) and n.targets[0].slice.value == key):
-                value = n.value
-            stmt = src.statement_at(tree, value.lineno) if value is not None else None
-            if stmt is not None:
-                return file, stmt, value
+        found = _entry_in(tree, item, key)
+        if found is not None:
+            return (file, *found)
+        defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        called = [defs[c.func.id] for m in cls.body if isinstance(m, ast.FunctionDef) for c in src.walk_scope(m)
+                  if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in defs]
+        for fn in dict.fromkeys(called):
+            found = _entry_in(tree, fn, key)
+            if found is not None:
+                return (file, *found)
+    return None
+
+
+def _entry_in(tree: ast.Module, fn: ast.FunctionDef, key: str) -> tuple[ast.stmt, ast.expr] | None:
+    """The statement of `fn` that gives `key` its value (a dict literal's entry or an item assignment), and it."""
+    for n in src.walk_scope(fn):
+        value = None
+        if isinstance(n, ast.Dict):
+            value = src.dict_item(n, key)
+        elif (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript)
+              and isinstance(n.targets[0].slice, ast.Constant) and n.targets[0].slice.value == key):
+            value = n.value
+        stmt = src.statement_at(tree, value.lineno) if value is not None else None
+        if stmt is not None:
+            return stmt, value
     return None
 
 

@@ -211,10 +211,13 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
 
 
 def _tensor_operand(frame: FrameFacts, value: ast.AST, stmt: ast.stmt) -> str | None:
-    """In a computed value (`q @ k.T`, `self.embed(ids)`), the tensor it was computed from: a name that
-    holds a tensor in the frame, integer tensors (ids) first."""
+    """In a computed value (`q @ k.T`, `self.embed(ids)`), the tensor it was computed from: the assigned name
+    itself when the value updates it, else a name that holds a tensor in the frame, integer tensors (ids) first."""
     targets = {n for t in getattr(stmt, "targets", [getattr(stmt, "target", None)]) if t is not None
                for n in src.names_in(t)}
+    updated = [n for n in dict.fromkeys(src.names_in(value)) if n in targets and frame.tensor(n) is not None]
+    if updated:  # `x = (x - mu) / sigma`: the values are `x`'s, updated; they were made where `x` was before
+        return updated[0]
     live = [frame.tensor(n) for n in dict.fromkeys(src.names_in(value)) if n not in targets or
             isinstance(stmt, ast.AugAssign)]
     live = [t for t in live if t is not None]
@@ -278,8 +281,7 @@ def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list
     tree = frame_tree(frame)
     set_item = None
     if key and isinstance(value, ast.Dict):
-        value = next((v for k, v in zip(value.keys, value.values)
-                      if isinstance(k, ast.Constant) and k.value == key.group(1)), value)
+        value = src.dict_item(value, key.group(1)) or value
     elif key and isinstance(value, ast.Name):  # `batch["labels"] = labels ... return batch`
         sets = flow.key_assignments(fn, value.id, key.group(1), before=ret.lineno)
         if sets:

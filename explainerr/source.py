@@ -184,6 +184,11 @@ def statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
     return best
 
 
+def dict_item(d: ast.Dict, key: str) -> ast.expr | None:
+    """The value a dict literal gives the constant key `key` (`{"labels": y}` → `y`), or None."""
+    return next((v for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == key), None)
+
+
 def sole_site(found: list[tuple[Any, ...]], node: int) -> tuple[tuple[Any, ...], ast.stmt] | None:
     """The one candidate of a search over the user's files (each a tuple whose second item is the file's tree),
     with the statement holding its item `node`: None when there are none or several, or no statement holds it."""

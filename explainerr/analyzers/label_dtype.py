@@ -13,6 +13,7 @@ from ..facts import Context, dtype_text
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact
 from .label_sources import dataset_column, dataset_column_call, leaf
+from .classes import user_files
 from .operands import describe_library_loss, loss_model, loss_operands, rows_taken
 
 WANTS_LONG = fact("wants-long", "the loss takes class indices, an integer tensor (int64)")
@@ -150,7 +151,7 @@ def _loss_module(ctx: Context) -> tuple[str, str] | None:
     if user is None:
         return None
     for m in user.modules:
-        if m.cls.endswith("Loss") and m.expr.isidentifier() and re.search(
+        if m.cls.endswith("Loss") and re.fullmatch(r"(self\.)?[A-Za-z_]\w*", m.expr) and re.search(
                 rf"(?<![\w.]){re.escape(m.expr)}\s*\(", user.statement or user.node or ""):
             return m.expr, m.cls
     return None
@@ -193,8 +194,10 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
         if part is not None and isinstance(part[2], ast.Call) and _makes(part[2]):
             return part  # type: ignore[return-value]
     found = dataset_column_call(ctx, t)
-    if found is None and leaf(t.expr) == "labels":  # `batch["labels"]` a library collated from the Dataset
-        return _made_in_dataset(ctx) or _made_in_collator(ctx)
+    key = leaf(t.expr)
+    if found is None and (key == "labels" or re.search(r"\[[\"']\w+[\"']\]$", t.expr)):
+        # `batch["target"]` a library collated from the Dataset
+        return _made_in_dataset(ctx, key) or _made_in_collator(ctx, key)
     return found
 
 
@@ -237,20 +240,19 @@ def _unpacked_place(ctx: Context, t: TensorFacts) -> int | None:
     return None
 
 
-def _made_in_dataset(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:
-    """For labels no user frame holds (a Trainer collated them): the tensor-making call under the "labels" key
+def _made_in_dataset(ctx: Context, key: str = "labels") -> tuple[str, ast.stmt, ast.Call] | None:
+    """For labels no user frame holds (a Trainer collated them): the tensor-making call under the `key` key
     in the user's Dataset `__getitem__` (`item["labels"] = torch.tensor(label, dtype=torch.float)`)."""
     from ..batches import dataset_origin
-    for step in dataset_origin(ctx, "labels"):
+    for step in dataset_origin(ctx, key):
         tree = src.tree_of(step.file)
         stmt = src.statement_at(tree, step.line) if tree is not None else None
         if not isinstance(stmt, ast.Assign):
             continue
         value = stmt.value
         if isinstance(value, ast.Dict):
-            value = next((v for k, v in zip(value.keys, value.values)
-                          if isinstance(k, ast.Constant) and k.value == "labels"), None)
-        elif not any(isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "labels"
+            value = src.dict_item(value, key)
+        elif not any(isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == key
                      for t in stmt.targets):
             continue
         if isinstance(value, ast.Call) and _makes(value):
@@ -258,13 +260,49 @@ def _made_in_dataset(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:
     return None
 
 
-def _made_in_collator(ctx: Context) -> tuple[str, ast.stmt, ast.Call] | None:
+def _made_in_collator(ctx: Context, key: str = "labels") -> tuple[str, ast.stmt, ast.Call] | None:
     """For labels a library batched with the user's collate function (a Trainer's `data_collator`, a
-    DataLoader's `collate_fn`): the tensor-making call under the "labels" key of the one function of the user's
-    files (not a Dataset's `__getitem__`) that returns a mapping holding it."""
+    DataLoader's `collate_fn`): the tensor-making call under the `key` key of the one function of the user's
+    files (not a Dataset's `__getitem__`) that returns a mapping holding it.  When that call only joins the
+    items' own `key` entries (`torch.stack([r["target"] for r in rows])`), the one call that makes each item's
+    entry instead, where it is made (`target = torch.tensor([...])` put in `{"target": target}`)."""
     from .collators import returned_mappings
-    found = [(file, tree, items["labels"]) for file, tree, fn, _ret, items in returned_mappings(ctx)
-             if fn.name != "__getitem__" and isinstance(items.get("labels"), ast.Call) and _makes(items["labels"])]
+    found = []
+    for file, tree, fn, ret, items in returned_mappings(ctx):
+        value = items.get(key)
+        if isinstance(value, ast.Name):  # `multi_hot = torch.tensor(...)` then `return {"targets": multi_hot}`
+            made = src.assignments(tree, value.id, fn, before=ret.lineno)
+            value = made[-1].value if made else None
+        if fn.name != "__getitem__" and isinstance(value, ast.Call) and _makes(value):
+            found.append((file, tree, value))
+    site = src.sole_site(found, 2)
+    if site is not None and _joins_items(site[0][2], key):
+        return _made_per_item(ctx, key) or (site[0][0], site[1], site[0][2])
+    return (site[0][0], site[1], site[0][2]) if site is not None else None
+
+
+def _joins_items(call: ast.Call, key: str) -> bool:
+    """`torch.stack([r[key] for r in rows])`: a join of each item's `key` entry."""
+    return src.call_name(call).split(".")[-1] in ("stack", "cat", "tensor", "as_tensor") and any(
+        isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant) and n.slice.value == key
+        for n in ast.walk(call))
+
+
+def _made_per_item(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.Call] | None:
+    """The one tensor-making call of the user's files given to a dict literal under `key`, directly or through
+    a name assigned it in the same function (`target = torch.tensor(...)` then `{"ids": ids, "target":
+    target}`), not itself a join of items' entries."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            for d in (n for n in src.walk_scope(fn) if isinstance(n, ast.Dict)):
+                value = src.dict_item(d, key)
+                if isinstance(value, ast.Name):
+                    made = src.assignments(tree, value.id, fn, before=d.lineno)
+                    value = made[-1].value if made else None
+                if isinstance(value, ast.Call) and _makes(value) and not _joins_items(value, key):
+                    found.append((file, tree, value))
     site = src.sole_site(found, 2)
     return (site[0][0], site[1], site[0][2]) if site is not None else None
 
@@ -297,8 +335,7 @@ def _made_along(ctx: Context, t: TensorFacts) -> tuple[str, ast.stmt, ast.Call] 
             continue
         value = stmt.value
         if isinstance(value, ast.Dict):
-            value = next((v for k, v in zip(value.keys, value.values)
-                          if isinstance(k, ast.Constant) and k.value == key), None)
+            value = src.dict_item(value, key)
         elif isinstance(stmt, ast.Assign) and not _binds(stmt, names):
             continue
         if isinstance(value, ast.Call) and _makes(value):

@@ -47,6 +47,8 @@ def shifted_past_names(ctx: Context, labels: TensorFacts | None, n_classes: int,
                                     shift_where=f"line {n.lineno} in `{fn.name}`")
                     if appended is not None and k == 1:
                         _inside_tag(f, file, tree, n.args[0], items)  # type: ignore[attr-defined]
+                    elif k == 1:
+                        _inside_tag_of_id(f, file, tree, fn, n, name, items)
                     return f
     return None
 
@@ -62,9 +64,7 @@ def _inside_tag(f: Finding, file: str, tree: ast.Module, shifted: ast.BinOp, ite
     lookup = shifted.left
     if not isinstance(lookup, ast.Subscript):
         return
-    inside = {t[2:] for t in items if t.startswith("I-")}
-    begin = {t[2:] for t in items if t.startswith("B-")}
-    if not inside or not inside <= begin or any(not (t == "O" or t[:2] in ("B-", "I-")) for t in items):
+    if not _bio(items):
         return
     key = src.segment(file, lookup.slice)
     fixed = f'{src.segment(file, lookup.value)}[{key}.replace("B-", "I-")]'
@@ -74,6 +74,52 @@ def _inside_tag(f: Finding, file: str, tree: ast.Module, shifted: ast.BinOp, ite
     f.facts.add(BIO_INSIDE)
     f.values["inside_expr"] = fixed
     f.hints["bio_inside"] = (file, stmt, shifted, fixed)
+
+
+def _inside_tag_of_id(f: Finding, file: str, tree: ast.Module, fn: ast.FunctionDef, shift: ast.stmt, names: str,
+                      items: list[str]) -> None:
+    """`tag = tag2id[...]` then `tag += 1` (or `tag = tag + 1`) over BIO names: the id is turned back into its name
+    (`names[tag]`, the map being `{t: i for i, t in enumerate(names)}`) and the `I-` tag looked up by name,
+    `tag = tag2id[names[tag].replace("B-", "I-")]`."""
+    if not _bio(items) or not names.isidentifier():
+        return
+    var = shift.target.id if isinstance(shift, ast.AugAssign) else shift.targets[0].id  # type: ignore[attr-defined]
+    before = [a for a in src.assignments(tree, var, fn, before=shift.lineno - 1)
+              if isinstance(a.value, ast.Subscript) and isinstance(a.value.value, ast.Name)]
+    if not before or not _numbers_names(tree, before[-1].value.value.id, names):  # type: ignore[attr-defined]
+        return
+    table = before[-1].value.value.id  # type: ignore[attr-defined]
+    fixed = f'{table}[{names}[{var}].replace("B-", "I-")]'
+    f.facts.add(BIO_INSIDE)
+    f.values["inside_expr"] = fixed
+    if isinstance(shift, ast.AugAssign):
+        f.hints["bio_inside"] = (file, shift, shift, f"{var} = {fixed}")
+    else:
+        f.hints["bio_inside"] = (file, shift, shift.value, fixed)  # type: ignore[attr-defined]
+
+
+def _bio(items: list[str]) -> bool:
+    """Names that are BIO tags: `O` and `B-X`/`I-X`, every `I-X` with its `B-X`."""
+    inside = {t[2:] for t in items if t.startswith("I-")}
+    begin = {t[2:] for t in items if t.startswith("B-")}
+    return bool(inside) and inside <= begin and all(t == "O" or t[:2] in ("B-", "I-") for t in items)
+
+
+def _numbers_names(tree: ast.Module, table: str, names: str) -> bool:
+    """`table` maps each of `names` to its position: `{t: i for i, t in enumerate(names)}` (or `{n: i ...}` with
+    the pair in either order), assigned once."""
+    found = src.assignments(tree, table)
+    if len(found) != 1 or not isinstance(found[0].value, ast.DictComp):
+        return False
+    comp = found[0].value
+    gen = comp.generators[0] if len(comp.generators) == 1 else None
+    if (gen is None or not isinstance(gen.iter, ast.Call) or src.call_name(gen.iter) != "enumerate"
+            or not gen.iter.args or not (isinstance(gen.iter.args[0], ast.Name) and gen.iter.args[0].id == names)
+            or not isinstance(gen.target, ast.Tuple) or len(gen.target.elts) != 2):
+        return False
+    index, item = (e.id if isinstance(e, ast.Name) else None for e in gen.target.elts)
+    return (isinstance(comp.key, ast.Name) and comp.key.id == item and isinstance(comp.value, ast.Name)
+            and comp.value.id == index)
 
 
 def _appended_shift(n: ast.AST) -> int | None:
@@ -127,9 +173,10 @@ def _stored_as_value(fn: ast.FunctionDef, shift: ast.AST) -> bool:
     return False
 
 
-def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, list[str]] | None:
+def _name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str, list] | None:
     """`num_labels=len(NAMES)` (another size keyword, or an argument by position) where NAMES is a literal list of
-    n_classes strings that nothing changes in place: (NAMES, its last name)."""
+    n_classes constants of type `of` (names; `int` for a list of the label values) that nothing changes in place:
+    (NAMES, its items)."""
     for file in user_files(ctx):
         tree = src.tree_of(file)
         if tree is None:
@@ -140,7 +187,7 @@ def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, list[str]] | N
                 if not (isinstance(v, ast.Call) and src.call_name(v) == "len" and len(v.args) == 1):
                     continue
                 if isinstance(v.args[0], ast.Attribute):  # `len(cfg.tag_names)`: a config class's literal field
-                    items = _field_list(tree, v.args[0].attr)
+                    items = _field_list(tree, v.args[0].attr) if of is str else None
                     if items is not None and len(items) == n_classes:
                         return src.segment(file, v.args[0]), items
                     continue
@@ -152,7 +199,7 @@ def _name_list_sizing(ctx: Context, n_classes: int) -> tuple[str, list[str]] | N
                 for a in src.assignments(tree, name):
                     items = getattr(a.value, "elts", None)
                     if (isinstance(a.value, (ast.List, ast.Tuple)) and items and len(items) == n_classes
-                            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in items)):
+                            and all(isinstance(e, ast.Constant) and type(e.value) is of for e in items)):
                         return name, [e.value for e in items]  # type: ignore[attr-defined]
     return None
 

@@ -215,8 +215,7 @@ def labels_maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, as
                     and re.search(r"label|target|tag|gold|\by\b", src.segment(step.file, e) or "", re.I)]
             value = made[0] if len(made) == 1 else value
         if isinstance(value, ast.Dict):
-            value = next((v for k, v in zip(value.keys, value.values)
-                          if isinstance(k, ast.Constant) and k.value == key), None)
+            value = src.dict_item(value, key)
         if isinstance(value, ast.Call) and _MAKERS.match(src.call_name(value)):
             return step.file, stmt, value
     return None

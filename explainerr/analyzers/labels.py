@@ -27,6 +27,7 @@ from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
 from .layout import kept_dim, squeezed_batch, transposed_scores
+from .stale_loop import left_from_loop
 from .time_major import read_time_major
 from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
@@ -110,6 +111,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # scores of a pairwise operation in the other order: transposed, not too few labels
     if not multi and read_time_major(ctx, logits, a, b):
         return None  # a sequence layer without batch_first took the time steps for the examples
+    if left_from_loop(ctx, labels):
+        return None  # the labels are another loop's last batch: stale, not made with the wrong length
     f = Finding()
     f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else None,
                     logits=logits.expr if logits else None)

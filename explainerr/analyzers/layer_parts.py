@@ -73,7 +73,7 @@ def _entry(value: ast.AST, key: str) -> ast.AST | None:
         return None
     d = value.args[0]
     if isinstance(d, ast.Dict):
-        return next((v for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == key), None)
+        return src.dict_item(d, key)
     if isinstance(d, ast.Call) and src.call_name(d) == "dict":
         kw = src.keyword(d, key)
         return kw.value if kw is not None else None

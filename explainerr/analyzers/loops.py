@@ -85,17 +85,18 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     if dim is not None and 0 <= dim < len(parts) and len(parts) > 1:  # the message names the failing position
         parts = [parts[dim]] + [p for k, p in enumerate(parts) if k != dim]
+    loops, spans = _sized_loop_first(ctx, frame, loops, parts)
     for loop in loops:
         targets = src.names_in(loop.target)
         for part in parts:
-            var, offset = _var_and_offset(part, targets, frame)
+            var, offset = _var_and_offset(part, targets, frame, spans)
             if var is not None:
                 source = _iterated_for(loop, var)
                 if offset == 0 and source is not None and indices_reduced_over(ctx, frame, source, size):
                     return None  # the values are positions along another dimension (argmax over the batch)
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
                 if found is not None:
-                    found.hints["offset_terms"] = _offset_terms(part, var)
+                    found.hints["offset_terms"] = _offset_terms(part, var, spans)
                 if found is not None and helper is not None:
                     found.facts.add(IN_HELPER)
                     found.values.update(helper=helper[0].function, helper_index=helper[1], helper_line=helper[0].line,
@@ -185,27 +186,70 @@ def _iterated_for(loop: ast.For, var: str) -> str | None:
     return None
 
 
-def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts) -> tuple[str | None, int]:
+def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts,
+                    spans: dict[str, tuple[int, str]] | None = None) -> tuple[str | None, int]:
     """`i` → (i, 0); `i + 1` / `1 + i` → (i, 1); `i - 1` → (i, -1); `i + ctx + h - 1` with known numbers →
-    (i, ctx + h - 1); anything else with the variable → (i, 0)."""
+    (i, ctx + h - 1), a fixed span's variable (`spans`: `h` of `for h in range(K)`) at its last value K - 1;
+    anything else with the variable → (i, 0)."""
+    spans = spans or {}
     if isinstance(part, ast.Name) and part.id in targets:
         return part.id, 0
     terms = src.signed_terms(part)
     if len(terms) > 1:
         var = [(sign, t) for sign, t in terms if isinstance(t, ast.Name) and t.id in targets]
-        known = [(sign, _int_value(t, frame)) for sign, t in terms if (sign, t) not in var]
+        known = [(sign, spans[t.id][0] - 1 if isinstance(t, ast.Name) and t.id in spans else _int_value(t, frame))
+                 for sign, t in terms if (sign, t) not in var]
         if len(var) == 1 and var[0][0] == 1 and all(k is not None for _, k in known):
             return var[0][1].id, sum(sign * k for sign, k in known)  # type: ignore[operator]
     hit = [n for n in src.names_in(part) if n in targets]
     return (hit[0], 0) if hit else (None, 0)
 
 
-def _offset_terms(part: ast.AST, var: str) -> list[tuple[int, str]]:
+def _offset_terms(part: ast.AST, var: str, spans: dict[str, tuple[int, str]] | None = None) -> list[tuple[int, str]]:
     """The signed terms the index adds to `var`, in the user's words (`i + ctx + h - 1` → [(1, "ctx"), (1, "h"),
-    (-1, "1")]); [] when the index is not such a sum."""
+    (-1, "1")]; a fixed span's variable `h` of `for h in range(HORIZON)` as its last value, `HORIZON - 1`);
+    [] when the index is not such a sum."""
+    spans = spans or {}
     terms = src.signed_terms(part)
-    return [] if len(terms) < 2 else [(sign, ast.unparse(t)) for sign, t in terms
-                                      if not (isinstance(t, ast.Name) and t.id == var)]
+    out: list[tuple[int, str]] = []
+    for sign, t in terms if len(terms) > 1 else ():
+        if isinstance(t, ast.Name) and t.id == var:
+            continue
+        if isinstance(t, ast.Name) and t.id in spans:
+            out += [(sign, spans[t.id][1]), (-sign, "1")]
+        else:
+            out.append((sign, ast.unparse(t)))
+    return out
+
+
+def _sized_loop_first(ctx: Context, frame: FrameFacts, loops: list[ast.For], parts: list[ast.AST]) -> tuple[
+        list[ast.For], dict[str, tuple[int, str]]]:
+    """An index that adds the variables of several enclosing loops (`series[:, start + WINDOW + h]`), where one
+    loop is bounded by a size (`for start in range(0, T - WINDOW, STRIDE)`) and the others walk a fixed span
+    (`for h in range(HORIZON)`): the sized loop is the one that must stop before the end, the span being read
+    whole from each start.  The loops with the sized one first, and the spans' variables with their bound
+    (value and text); the loops unchanged and no spans otherwise."""
+    for part in parts:
+        added = {t.id for sign, t in src.signed_terms(part) if sign == 1 and isinstance(t, ast.Name)}
+        hit = [lp for lp in loops if set(src.names_in(lp.target)) & added]
+        if len(hit) < 2:
+            continue
+        spans: dict[str, tuple[int, str]] = {}
+        sized = []
+        for lp in hit:
+            it = lp.iter
+            if not (isinstance(it, ast.Call) and src.call_name(it) == "range" and it.args):
+                break
+            stop = it.args[0] if len(it.args) == 1 else it.args[1]
+            bound = read_bound(ctx, frame, stop)
+            if bound.kind == "constant" and len(it.args) == 1 and bound.value and isinstance(lp.target, ast.Name):
+                spans[lp.target.id] = (bound.value, src.segment(frame.file, stop))
+            elif bound.kind == "size":
+                sized.append(lp)
+        else:
+            if len(sized) == 1 and len(spans) == len(hit) - 1:
+                return [sized[0]] + [lp for lp in loops if lp is not sized[0]], spans
+    return loops, {}
 
 
 def _inlined_in_caller(ctx: Context, frame: FrameFacts, node: ast.Subscript) -> tuple[

@@ -39,6 +39,13 @@ def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, give
     tree, node, scope = parsed
     shapes = {t.expr: tuple(t.shape) for t in frame.tensors}
     line = frame.line
+    node = _shape_kept(frame, node)
+    if isinstance(node, ast.Name):  # `sentence = masked_mean(states, attn)`: the call that made it
+        made = src.last_assignment(tree, node.id, line)
+        if (made is not None and not made.augmented and isinstance(made.value, ast.Call)
+                and isinstance(made.value.func, ast.Name) and (isinstance(scope, ast.Module)
+                                                               or src.contains(scope, made.stmt.lineno))):
+            node = made.value
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # the user's own function
         fn = next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == node.func.id), None)
         if fn is None:
@@ -56,6 +63,23 @@ def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, give
         if sizes is not None and sizes[0] == expected and given in sizes[1]:
             return " ".join(ast.unparse(value).split())
     return None
+
+
+#: Modules and functions whose output has their input's shape: looked through to the value they were given.
+_SHAPE_KEEPING = {"Dropout", "ReLU", "GELU", "Tanh", "Sigmoid", "SiLU", "LeakyReLU", "ELU", "Identity", "LayerNorm",
+                  "dropout", "relu", "gelu", "tanh", "sigmoid", "silu", "leaky_relu", "elu", "layer_norm"}
+
+
+def _shape_kept(frame: FrameFacts, node: ast.AST) -> ast.AST:
+    """`x` of `self.dropout(x)` (a module of the frame whose class keeps the shape), `F.relu(x)`, `torch.tanh(x)`."""
+    while isinstance(node, ast.Call) and len(node.args) == 1:
+        name = ast.unparse(node.func)
+        module = next((m for m in frame.modules if m.expr == name), None)
+        kept = module.cls in _SHAPE_KEEPING if module is not None else name.split(".")[-1] in _SHAPE_KEEPING
+        if not kept:
+            break
+        node = node.args[0]
+    return node
 
 
 def _reduced_sizes(value: ast.AST, shapes: dict[str, tuple[int, ...]],

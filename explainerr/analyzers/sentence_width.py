@@ -35,6 +35,9 @@ def sentence_width(ctx: Context, f: Finding, site: SizeSite | None, got: int) ->
                 continue
             parts = [p for p in fr.modules if p.expr.startswith(m.expr + ".") and p.expr[len(m.expr) + 1:].isdigit()]
             last = max(parts, key=lambda p: int(p.expr.rsplit(".", 1)[1]), default=None)
+            if last is not None and last.cls == "Pooling" and held:
+                _pooled_width(ctx, f, site, m, last, got)
+                return
             if last is None or last.cls in ("Transformer", "Pooling", "Normalize"):
                 return
             method = _width_method()
@@ -52,6 +55,34 @@ def sentence_width(ctx: Context, f: Finding, site: SizeSite | None, got: int) ->
             f.values.update(st_encoder=m.expr, st_last=f"{m.expr}[{last.expr.rsplit('.', 1)[1]}]", st_last_cls=last.cls,
                             st_width_expr=f"{m.expr}.{method}()" if method else None)
             return
+
+
+POOLED_WIDTH = fact("sentence-pooled-width", "the library module that owns the layer joins `k` embeddings of "
+                                            "`st_encoder`, whose last module `st_last` (Pooling) makes them `st_out` "
+                                            "wide, while the size given is `size_value`")
+
+
+def _pooled_width(ctx: Context, f: Finding, site: SizeSite | None, encoder, last, got: int) -> None:
+    """A library module (`SoftmaxLoss`) sizes its layer as k times the embedding width it is given, holds the
+    SentenceTransformer `encoder` ending with a Pooling module, and the width given is not the embeddings' (a
+    pooling of several modes, `["mean", "max"]`, joins them): the fact, and the encoder's own width call."""
+    from .classes import static_int
+    want = f.values.get("in_features")
+    tree = src.tree_of(site.file) if site is not None and site.node is not None else None
+    value = static_int(ctx, tree, site.node) if tree is not None else None
+    if not (value and isinstance(want, int) and want % value == 0):
+        return
+    k = want // value
+    if got % k or got // k == value:
+        return
+    method = _width_method()
+    if method is None:
+        return
+    f.facts.update({SENTENCE_WIDTH, POOLED_WIDTH})
+    f.confidence = "high"  # the module's own sizing and the encoder's modules tie the numbers
+    f.values.update(st_encoder=encoder.expr, st_last=f"{encoder.expr}[{last.expr.rsplit('.', 1)[1]}]",
+                    st_last_cls=last.cls, st_out=got // k, k=k, size_value=value,
+                    st_width_expr=f"{encoder.expr}.{method}()")
 
 
 def _reads_into(frame, encoder, text: str) -> bool:

@@ -436,8 +436,7 @@ def _static_int(node: ast.AST, tree: ast.Module) -> int | None:
             and isinstance(n.targets[0], ast.Name) and n.targets[0].id == node.id]
     value = made[-1] if made else None
     if key is not None and isinstance(value, ast.Dict):
-        value = next((v for k, v in zip(value.keys, value.values) if isinstance(k, ast.Constant) and k.value == key),
-                     None)
+        value = src.dict_item(value, key)
     return value.value if isinstance(value, ast.Constant) and type(value.value) is int else None
 
 
