@@ -275,8 +275,9 @@ def _made_in_collator(ctx: Context, key: str = "labels") -> tuple[str, ast.stmt,
             value = made[-1].value if made else None
         if fn.name != "__getitem__" and isinstance(value, ast.Call) and _makes(value):
             found.append((file, tree, value))
-    site = src.sole_site(found, 2)
-    if site is not None and _joins_items(site[0][2], key):
+    joins = [c for c in found if _joins_items(c[2], key)]
+    site = src.sole_site(joins, 2) if joins else src.sole_site(found, 2)
+    if site is not None and joins:
         return _made_per_item(ctx, key) or (site[0][0], site[1], site[0][2])
     return (site[0][0], site[1], site[0][2]) if site is not None else None
 
