@@ -299,6 +299,15 @@ def unbounded_maker(ctx: Context, ids: TensorFacts) -> Story | None:
                 if src.call_name(call) in _UNBOUNDED_CALLS:
                     return Story(values={"maker": one_line(file, call), "maker_where": where(file, s)},
                                  facts={UNBOUNDED}, hints={"maker": (file, s, call)})
+    if ids.max is not None and ids.max >= 128:  # a code point past ASCII: the one `ord()` of the user's files
+        from .classes import user_files
+        found = [(file, tree, call) for file in user_files(ctx) for tree in [src.tree_of(file)] if tree is not None
+                 for call in src.calls(tree) if src.call_name(call) == "ord"]
+        site = src.sole_site(found, 2)
+        if site is not None:
+            (file, _, call), stmt = site
+            return Story(values={"maker": one_line(file, call), "maker_where": where(file, stmt)},
+                         facts={UNBOUNDED}, hints={"maker": (file, stmt, call)})
     return None
 
 

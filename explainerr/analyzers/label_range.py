@@ -40,7 +40,7 @@ ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers th
                                        "`id_map_line`, by `id_map_start`)")
 RESERVED_FIRST = fact("reserved-first", "the label list is built with an entry before the class names "
                                          "(`reserved_list` = `reserved_made`, line `reserved_line`) and numbered from 0")
-VALUE_LIST = fact("value-list", "the classifier is sized `len(value_list)`, a literal list of the label values "
+VALUE_LIST = fact("value-list", "the classifier is sized `len(value_list)`, a literal collection of the label values "
                                 "themselves (`value_list_items`), which run from 1")
 SKIP_MARKER = fact("skip-marker", "the fix tells the user's own loss call to skip the marker label (`ignore`)")
 LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
@@ -104,7 +104,7 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         values = _name_list_sizing(ctx, n_classes, of=int)
         if values is not None and sorted(values[1]) == list(range(1, n_classes + 1)):
             f.facts.add(VALUE_LIST)
-            f.values.update(value_list=values[0], value_list_items=", ".join(map(str, values[1])))
+            f.values.update(value_list=values[0], value_list_items=f"1..{n_classes}")
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
     else:
         zipped = zipped_key_order(ctx)

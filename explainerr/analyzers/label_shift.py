@@ -176,13 +176,17 @@ def _stored_as_value(fn: ast.FunctionDef, shift: ast.AST) -> bool:
 def _name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str, list] | None:
     """`num_labels=len(NAMES)` (another size keyword, or an argument by position) where NAMES is a literal list of
     n_classes constants of type `of` (names; `int` for a list of the label values) that nothing changes in place:
-    (NAMES, its items)."""
+    (NAMES, its items).  For `int`, a dict literal whose keys are the values counts too (`{1: "walking", ...}`),
+    and so does a size parameter's default (`def __init__(self, n_classes=len(CODES))`)."""
     for file in user_files(ctx):
         tree = src.tree_of(file)
         if tree is None:
             continue
-        for call in src.calls(tree):
-            given = [k.value for k in call.keywords if k.arg in SIZE_KEYWORDS] + list(call.args)
+        defaults = [v for fn in src.nodes(tree, ast.FunctionDef) for k, v in src.param_defaults(fn).items()
+                    if k in SIZE_KEYWORDS] if of is int else []
+        for call in [None, *src.calls(tree)]:
+            given = defaults if call is None else [k.value for k in call.keywords if k.arg in SIZE_KEYWORDS] + list(
+                call.args)
             for v in given:
                 if not (isinstance(v, ast.Call) and src.call_name(v) == "len" and len(v.args) == 1):
                     continue
@@ -197,8 +201,8 @@ def _name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str
                 if _mutated(tree, name):
                     continue
                 for a in src.assignments(tree, name):
-                    items = getattr(a.value, "elts", None)
-                    if (isinstance(a.value, (ast.List, ast.Tuple)) and items and len(items) == n_classes
+                    items = a.value.keys if isinstance(a.value, ast.Dict) and of is int else getattr(a.value, "elts", None)
+                    if (isinstance(a.value, (ast.List, ast.Tuple, ast.Dict)) and items and len(items) == n_classes
                             and all(isinstance(e, ast.Constant) and type(e.value) is of for e in items)):
                         return name, [e.value for e in items]  # type: ignore[attr-defined]
     return None

@@ -350,11 +350,22 @@ def inverse_map(made: OneBasedMap) -> tuple[str, int] | None:
 
 def _ids_from_keys(file: str, n: ast.Assign) -> OneBasedMap | None:
     """`id2label = {int(number): name for number, name in schema["classes"].items()}`: an id map whose ids are
-    the data's keys read as numbers; counting from 0 is `int(number) - 1`."""
+    the data's keys read as numbers; counting from 0 is `int(number) - 1`.  `{lvl: name for lvl in levels}`:
+    the values themselves are the ids; counting from 0 numbers their places, `enumerate(levels)`."""
     if not (len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.DictComp)
             and re.search(r"(?i)id", n.targets[0].id)):
         return None
     key = n.value.key
+    gen = n.value.generators[0]
+    if (isinstance(key, ast.Name) and isinstance(gen.target, ast.Name) and key.id == gen.target.id
+            and len(n.value.generators) == 1 and not gen.ifs and not (
+                isinstance(gen.iter, ast.Call) and src.call_name(gen.iter) in ("enumerate", "range"))):
+        # `{lvl: f"sev{lvl}" for lvl in levels}`: the data's values themselves are the ids; number their places
+        used = {x.id for x in ast.walk(n.value) if isinstance(x, ast.Name)}
+        i = next(c for c in ("i", "idx", "k", "pos") if c not in used)
+        zero = (f"{{{i}: {src.segment(file, n.value.value)} for {i}, {key.id} in "
+                f"enumerate({src.segment(file, gen.iter)})}}")
+        return OneBasedMap(n.targets[0].id, file, n.lineno, n, 0, n.value, zero)
     if not (isinstance(key, ast.Call) and src.call_name(key) == "int" and len(key.args) == 1
             and isinstance(key.args[0], ast.Name) and key.args[0].id in src.names_in(n.value.generators[0].target)):
         return None

@@ -184,9 +184,12 @@ def mask_length_differs(ctx: Context) -> Finding | None:
         return None  # one is the other's batch flattened: a reshape left out, not a mask of another length
     if mask is not None and other is not None and _laid_out_otherwise(ctx, f, mask, other):
         return None  # the tensor the mask meets has the mask's length in another place: its axes, not a length
-    from .stale_loop import left_from_loop
+    from .not_this_batch import left_from_loop
     if mask is not None and other is not None and (left_from_loop(ctx, mask) or left_from_loop(ctx, other)):
         return None  # one of them is another loop's last batch: stale, not made with the wrong length
+    from .swapped_args import mask_in_other_parameter
+    if mask_in_other_parameter(ctx, mask):
+        return None  # the mask and the states were passed to the user's function in each other's places
     if f is not None and isinstance(f.hints.get("mask_len"), int) and isinstance(f.hints.get("other_len"), int):
         from .cut_apart import mask_cut_apart
         mask_cut_apart(ctx, f, f.hints["mask_len"], f.hints["other_len"])

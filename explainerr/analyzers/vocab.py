@@ -229,6 +229,11 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     if fail is None or fail.role != "vocab" or _ids_exceed(fail) is False:
         return None
     f = _named_finding(ctx, fail, "input_ids")
+    from .label_sources import leaf
+    from .not_this_batch import entry_copied_from
+    shown = f.values.get("ids")
+    if isinstance(shown, str) and shown.endswith('"]') and entry_copied_from(ctx, leaf(shown)):
+        return None  # the batch's entry repeats another key's value: it reads another field, not a wrong id
     cfg = ctx.config()
     if "vocab_size" in cfg:
         f.values["vocab_size"] = cfg["vocab_size"]

@@ -301,6 +301,18 @@ def _holds_secret(code: str) -> bool:
                for n in ast.walk(tree))
 
 
+def _constant_applied(code: str) -> bool:
+    """A number indexed, called or asked for an attribute (`y - 1[idx]`, `2(x)`): what an edit that put an
+    arithmetic expression where an operand stood, without parentheses, leaves; it always fails when it runs."""
+    try:
+        tree = ast.parse(textwrap.dedent(code))
+    except SyntaxError:
+        return False
+    return any(isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.value, ast.Constant)
+               and isinstance(n.value.value, (int, float)) and not isinstance(n.value.value, bool)
+               or isinstance(n, ast.Call) and isinstance(n.func, ast.Constant) for n in ast.walk(tree))
+
+
 def names_bound_by(e: Edit) -> frozenset[str]:
     """The names an edit's replacement binds (a loop header's new target)."""
     found = _reads_and_binds(e)
@@ -321,6 +333,9 @@ def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
             continue
         if not src.parses_in_file(e.file, e.start_line, e.end_line, e.replacement):
             dropped.append(f"{e.file}:{e.start_line}: the edited file would not parse")
+            continue
+        if _constant_applied(e.replacement):
+            dropped.append(f"{e.file}:{e.start_line}: the edit indexes, calls or reads an attribute of a number")
             continue
         if _holds_secret(e.replacement):
             dropped.append(f"{e.file}:{e.start_line}: the line holds a string that looks like a credential")

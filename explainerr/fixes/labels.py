@@ -415,6 +415,32 @@ def _flatten_at_caller(ctx: Context, fr, logits: str, labels: str | None, classe
     return edits_of(e)
 
 
+def _made_once_read_again(fr, stmt: ast.stmt, name: str) -> ast.Assign | None:
+    """The one assignment of the plain name `name` in the failing line's scope, when its value is a call that
+    makes a tensor (`y_t = torch.from_numpy(y)`) and another statement than the failing one reads the name."""
+    from ..analyzers.label_dtype import _makes
+    tree = src.tree_of(fr.file)
+    if tree is None or not name.isidentifier():
+        return None
+    scope = src.enclosing_scope(tree, fr.line)
+    made = src.assignments(tree, name, scope)
+    if len(made) != 1 or not isinstance(made[0].stmt, ast.Assign) or not isinstance(made[0].value, ast.Call) \
+            or made[0].stmt.value is not made[0].value or not _makes(made[0].value):
+        return None
+    reads = {src.statement_at(tree, n.lineno) for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name
+             and isinstance(n.ctx, ast.Load) and n.lineno > made[0].stmt.lineno}
+    return made[0].stmt if reads - {stmt, None} else None
+
+
+def _rows_of(stmt: ast.AST, node: ast.AST) -> ast.AST:
+    """The subscript that takes rows of `node` in `stmt` (`y_t[bi]` for `y_t`), outermost; `node` otherwise."""
+    while True:
+        parent = next((n for n in ast.walk(stmt) if isinstance(n, ast.Subscript) and n.value is node), None)
+        if parent is None:
+            return node
+        node = parent
+
+
 @locator("label-range")
 def label_range(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
@@ -435,10 +461,16 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "one-based" in variants and labels is not None:
         fr = loss_frame(ctx, labels.expr)
         found = failing_statement(fr) if fr else None
+        once = _made_once_read_again(fr, found[1], labels.expr) if fr is not None and found is not None else None
+        if once is not None:  # the other reads (an accuracy, a report) need the labels 0-based too
+            return edits_of(src.LineEditor.for_node(fr.file, once).replace(
+                once.value, f"{src.segment(fr.file, once.value)} - 1")), None
         if fr is not None and found is not None:
             node = find_expr(fr.file, found[1], labels.expr)
             if node is not None:
-                return edits_of(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{labels.expr} - 1")), None
+                node = _rows_of(found[1], node)  # `y[idx]`: the rows the loss gets, shifted
+                text = src.segment(fr.file, node)
+                return edits_of(src.LineEditor.for_node(fr.file, found[1]).replace(node, f"{text} - 1")), None
         made = labels_maker(ctx, labels)  # the labels reach a library's loss: 0-based where they are made
         if made is not None:
             file, stmt, call = made

@@ -290,6 +290,8 @@ def _construction_upstream(ctx: Context, f: Finding, consts: set[str], mask_len:
         stmt = src.statement_at(tree, o.line) if tree is not None else None
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             continue
+        if isinstance(stmt.value, ast.Call) and src.call_name(stmt.value).split(".")[-1] == "DataLoader":
+            continue  # the loader the batches come from: the mask is made further on, in its collate function
         name = stmt.targets[0].id
         made = _construct_at(ctx, frame, tree, src.Assignment(stmt, stmt.value), name, consts, mask_len,
                              other_len, frame.tensor(name))
@@ -319,7 +321,24 @@ def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
                 and made.lineno < stmt.lineno:
             length = f"{made.targets[0].id}.size({other.shape.index(other_len)})"
             return edits_of(src.LineEditor.for_node(o.file, stmt).replace(width, length))
-    return []
+    padded = _padded_beside(tree, stmt)
+    return edits_of(src.LineEditor.for_node(o.file, stmt).replace(width, padded)) if padded else []
+
+
+def _padded_beside(tree: ast.Module, stmt: ast.stmt) -> str | None:
+    """`tokens.size(1)` for the one batch padded with `pad_sequence` in the function that builds the mask at
+    `stmt`, before it (`tokens = pad_sequence(seqs, batch_first=True, ...)`): the width the mask must have."""
+    fn = src.enclosing_scope(tree, stmt.lineno)
+    if not isinstance(fn, ast.FunctionDef):
+        return None
+    found = [a for a in src.statements(fn, nested=True) if isinstance(a, ast.Assign) and a.lineno < stmt.lineno
+             and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Call)
+             and src.call_name(a.value).split(".")[-1] == "pad_sequence"]
+    if len(found) != 1:
+        return None
+    first = src.keyword(found[0].value, "batch_first")
+    batch_first = first is not None and isinstance(first.value, ast.Constant) and first.value.value is True
+    return f"{found[0].targets[0].id}.size({1 if batch_first else 0})"
 
 
 def _construct_at(ctx: Context, frame: FrameFacts, tree: ast.Module, a: Any, name: str, consts: set[str],

@@ -34,6 +34,8 @@ NUMBERING_VOCAB = fact("numbering-vocab", "a builtin dict/list on the ids' prove
                                           "table has rows (`vocab_name`, `vocab_len`)")
 VOCAB_MADE_BY = fact("vocab-made-by", "that vocabulary was assigned from a call (`vocab_maker`)")
 EDIT_UNK_ENTRY = fact("edit-unk-entry", "the fix makes the negative fallback id `unk_const` an entry of `unk_vocab`")
+EDIT_UTF8_BYTES = fact("edit-utf8-bytes", "the fix gives a byte table the text's UTF-8 bytes (`bounded`) where the ids were "
+                                          "made with `ord()`")
 CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's config with `len(tokenizer)`, the "
                                                       "one tokenizer in the frames (`tokenizer`)")
 
@@ -389,12 +391,27 @@ def _bound_maker(ctx: Context, f: Finding) -> Located:
     if not hit or not isinstance(num, int):
         return [], None
     file, stmt, call = hit
+    comp = _code_points_of(stmt, call) if 256 <= num <= 264 else None
+    if comp is not None:  # a byte table: the text's UTF-8 bytes, every one of them a row
+        f.facts.add(EDIT_UTF8_BYTES)
+        f.values["bounded"] = f'list({src.segment(file, comp.generators[0].iter)}.encode("utf-8"))'
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(comp, f.values["bounded"])), None
     from .checks import bound_names
     bound = bound_names(file, stmt.lineno) or set()
     names = [n for n in ctx.scalar_names(num) if n in bound and n.isupper()]
     limit = f"{names[0]} - 1" if names else str(num - 1)
     f.values["bounded"] = f"min({src.segment(file, call)}, {limit})"
     return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["bounded"])), None
+
+
+def _code_points_of(stmt: ast.stmt, call: ast.Call) -> ast.ListComp | None:
+    """`[ord(ch) for ch in text]` holding `call` as its element: every character of a text, by code point."""
+    for n in ast.walk(stmt):
+        if (isinstance(n, ast.ListComp) and n.elt is call and len(n.generators) == 1 and not n.generators[0].ifs
+                and isinstance(n.generators[0].target, ast.Name) and len(call.args) == 1
+                and isinstance(call.args[0], ast.Name) and call.args[0].id == n.generators[0].target.id):
+            return n
+    return None
 
 
 def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:

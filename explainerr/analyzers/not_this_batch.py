@@ -1,0 +1,90 @@
+"""A value that is not the batch at hand: one left over from another loop (`tags = batch["tag_ids"]` set in the
+training loop and read again in the evaluation loop, where it holds the last training batch), or a module's
+global read inside a function that was given the right tensor as a parameter (`def evaluate(net, feats, ys):
+... F.cross_entropy(logits, y_train)`).  Its size disagrees with the batch because it is another value, not
+because it was made with the wrong length.  Also a batch entry that repeats another key's value (it reads
+another field) and a collate function that returns from inside its loop over the examples (a batch of one
+example's labels).  The analyzers that would blame a length or an id ask this reader first and give no
+diagnosis when it finds one.  Read from the user's source and the frames' tensors."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+
+
+def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
+    """The assignment (its text) that gave the plain name `t` the value it holds at the failing line, when that
+    assignment reads the variable of a `for` loop that ended before the line, and the line itself runs in
+    another `for` loop: the value is the other loop's last item."""
+    if t is None or not t.expr.isidentifier():
+        return None
+    frame = ctx.frames[t.frame]
+    if frame.library:
+        return None
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    here = src.enclosing_loops(tree, frame.line)
+    made = src.last_assignment(tree, t.expr, frame.line)
+    if not here or made is None or made.stmt.lineno >= frame.line:
+        return None
+    for loop in src.enclosing_loops(tree, made.stmt.lineno):
+        if src.contains(loop, frame.line):
+            return None  # the loop that made it runs the failing line too: the value is this iteration's
+        if set(src.names_in(loop.target)) & set(src.names_in(made.value)):
+            return " ".join(src.segment(frame.file, made.stmt).split())
+    return None
+
+
+def global_for_parameter(ctx: Context, t: TensorFacts | None, length: int) -> str | None:
+    """The parameter (its name) of the function running the failing line that holds a tensor shaped like `t`
+    but `length` long, of `t`'s dtype, when `t` is a name the function does not bind (a module's global): the
+    global was read where the parameter was meant."""
+    if t is None or not t.expr.isidentifier() or not t.shape:
+        return None
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file) if not frame.library else None
+    fn = src.enclosing_scope(tree, frame.line) if tree is not None else None
+    if not isinstance(fn, ast.FunctionDef) or t.expr in frame.params or src.assignments(tree, t.expr, fn):
+        return None
+    for p in frame.params:
+        given = frame.tensor(p)
+        if (given is not None and p != t.expr and given.dtype == t.dtype and len(given.shape) == len(t.shape)
+                and given.shape[0] == length and tuple(given.shape[1:]) == tuple(t.shape[1:])):
+            return p
+    return None
+
+
+def entry_copied_from(ctx: Context, key: str) -> str | None:
+    """The other key of the dict literal that gives the batch's `key` its value (in the user's Dataset or the
+    functions it calls, batches.item_entry) when both are given the same expression (`"movie":
+    torch.tensor(r["movie_id"]), "genre": torch.tensor(r["movie_id"])`): the entry reads another field."""
+    from ..batches import item_entry
+    entry = item_entry(ctx, key)
+    if entry is None:
+        return None
+    file, stmt, value = entry
+    text = src.segment(file, value)
+    for d in (n for n in ast.walk(stmt) if isinstance(n, ast.Dict) and any(v is value for v in n.values)):
+        for k, v in zip(d.keys, d.values):
+            if (v is not value and isinstance(k, ast.Constant) and isinstance(k.value, str)
+                    and src.segment(file, v) == text):
+                return k.value
+    return None
+
+
+def returned_in_loop(ctx: Context, n_labels: int) -> str | None:
+    """The name of the user's function that returns a batch mapping (a collate function) from inside its loop
+    over the examples, unconditionally (the `return` is a statement of the `for` body itself): it returns after
+    the first example, so the labels hold one (`n_labels` is 1) while the inputs were made for all."""
+    if n_labels != 1:
+        return None
+    from .collators import returned_mappings
+    for _file, _tree, fn, ret, _items in returned_mappings(ctx):
+        for loop in (n for n in ast.walk(fn) if isinstance(n, (ast.For, ast.AsyncFor))):
+            if ret in loop.body:
+                return fn.name
+    return None
