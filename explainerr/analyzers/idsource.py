@@ -302,7 +302,8 @@ def unbounded_maker(ctx: Context, ids: TensorFacts) -> Story | None:
     if ids.max is not None and ids.max >= 128:  # a code point past ASCII: the one `ord()` of the user's files
         from .classes import user_files
         found = [(file, tree, call) for file in user_files(ctx) for tree in [src.tree_of(file)] if tree is not None
-                 for call in src.calls(tree) if src.call_name(call) == "ord"]
+                 for call in src.calls(tree) if src.call_name(call) == "ord"
+                 and not (call.args and isinstance(call.args[0], ast.Constant))]  # `ord("\n")`: one known id
         site = src.sole_site(found, 2)
         if site is not None:
             (file, _, call), stmt = site

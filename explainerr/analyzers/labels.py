@@ -27,7 +27,7 @@ from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
 from .layout import kept_dim, squeezed_batch, transposed_scores
-from .not_this_batch import global_for_parameter, left_from_loop, returned_in_loop
+from .not_this_batch import drawn_before_loop, global_for_parameter, left_from_loop, returned_in_loop
 from .time_major import read_time_major
 from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
@@ -117,6 +117,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # a global read where the function's own labels parameter was meant
     if not multi and returned_in_loop(ctx, b):
         return None  # the collate function returns from inside its loop, after the first example
+    if drawn_before_loop(ctx, logits, labels):
+        return None  # one side was computed from a batch drawn before the loop, the other from the loop's
     f = Finding()
     f.values.update(n_logits=a, n_labels=b, labels=labels.expr if labels else None,
                     logits=logits.expr if logits else None)

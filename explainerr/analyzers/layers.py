@@ -11,7 +11,7 @@ import ast
 import re
 
 from .. import source as src
-from .layout import displaced, window_args_swapped
+from .layout import displaced, fixed_rows_flatten, window_args_swapped
 from .reduction import joined_along_other_dim, reduced_over
 from ..facts import Context
 from ..model import FrameFacts, ModuleFacts, TensorFacts
@@ -80,6 +80,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
         return None  # the features are in the input, in another place: the user's axis operation put them there
     if window_args_swapped(ctx, want, got):
         return None  # windows cut with their size and step swapped: as long as the step, the layer is right
+    if inp is not None and fixed_rows_flatten(ctx, inp, want):
+        return None  # flattened into a fixed number of rows: a smaller batch was folded, the layer is right
     f = Finding()
     out = ctx.int_group("m2c")
     local = name is not None and frame is not None and any(m.expr == name for m in frame.modules)

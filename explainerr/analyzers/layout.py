@@ -77,6 +77,31 @@ def kept_dim(ctx: Context, pred: TensorFacts | None, target_shape: tuple[int, ..
     return _made_by(ctx, pred, _keepdim)
 
 
+def fixed_rows_flatten(ctx: Context, t: TensorFacts | None, want: int) -> str | None:
+    """`x.view(BATCH_SIZE, -1)` (or `reshape`) that made the layer's input `t` with a fixed number of rows,
+    when `t` holds that many rows and its elements fill whole rows of the `want` features the layer takes: a
+    smaller batch (the last one) was folded into the fixed rows; the layer is right."""
+    if t is None or len(t.shape) != 2 or not want:
+        return None
+    rows, got = t.shape
+    if rows * got % want or got == want:
+        return None
+
+    def test(node: ast.AST) -> ast.AST | None:
+        for n in ast.walk(node):
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("view", "reshape")
+                    and len(n.args) == 2 and isinstance(n.args[1], ast.UnaryOp)
+                    and isinstance(n.args[0], (ast.Name, ast.Constant, ast.Attribute))
+                    and not (isinstance(n.args[0], ast.Attribute) and n.args[0].attr == "shape")):
+                first = n.args[0]
+                value = first.value if isinstance(first, ast.Constant) else ctx.frames[t.frame].scalars.get(
+                    first.id) if isinstance(first, ast.Name) else None
+                if value == rows:
+                    return n
+        return None
+    return _made_by(ctx, t, test)
+
+
 def window_args_swapped(ctx: Context, want: int, got: int) -> str | None:
     """An `x.unfold(dim, size, step)` of the user's whose size is `got` and whose step is `want`, the width the
     layer takes: the windows came out `got` long because the size and the step were given in each other's

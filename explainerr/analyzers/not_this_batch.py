@@ -1,5 +1,6 @@
 """A value that is not the batch at hand: one left over from another loop (`tags = batch["tag_ids"]` set in the
-training loop and read again in the evaluation loop, where it holds the last training batch), or a module's
+training loop and read again in the evaluation loop, where it holds the last training batch), one computed
+from a batch drawn before the loop (`next(iter(loader))`) beside the loop's own batch, or a module's
 global read inside a function that was given the right tensor as a parameter (`def evaluate(net, feats, ys):
 ... F.cross_entropy(logits, y_train)`).  Its size disagrees with the batch because it is another value, not
 because it was made with the wrong length.  Also a batch entry that repeats another key's value (it reads
@@ -9,6 +10,7 @@ diagnosis when it finds one.  Read from the user's source and the frames' tensor
 from __future__ import annotations
 
 import ast
+import re
 
 from .. import source as src
 from ..facts import Context
@@ -77,14 +79,63 @@ def entry_copied_from(ctx: Context, key: str) -> str | None:
 
 
 def returned_in_loop(ctx: Context, n_labels: int) -> str | None:
-    """The name of the user's function that returns a batch mapping (a collate function) from inside its loop
-    over the examples, unconditionally (the `return` is a statement of the `for` body itself): it returns after
-    the first example, so the labels hold one (`n_labels` is 1) while the inputs were made for all."""
+    """The name of a user function that returns from inside its loop over one of its parameters (`for ex in
+    examples: ... return batch`, the `return` a statement of the `for` body itself): it returns after the first
+    example (a collate function's batch of one), so the labels hold one (`n_labels` is 1) while the inputs were
+    made for all."""
     if n_labels != 1:
         return None
-    from .collators import returned_mappings
-    for _file, _tree, fn, ret, _items in returned_mappings(ctx):
-        for loop in (n for n in ast.walk(fn) if isinstance(n, (ast.For, ast.AsyncFor))):
-            if ret in loop.body:
-                return fn.name
+    from .classes import user_files
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            params = {a.arg for a in fn.args.args}
+            for loop in (n for n in src.walk_scope(fn) if isinstance(n, ast.For)):
+                if (isinstance(loop.iter, ast.Name) and loop.iter.id in params
+                        and any(isinstance(b, ast.Return) and b.value is not None for b in loop.body)):
+                    return fn.name
+    return None
+
+
+_KEYED = re.compile(r"""^[A-Za-z_][\w.]*\[["'](\w+)["']\]$""")
+
+
+def batch_key(ctx: Context, t: TensorFacts | None) -> str | None:
+    """The batch key `t` was read from (`shop` of `batch["shop"]`), following a parameter to the argument its
+    callers passed (`model(batch["shop"], ...)` into `forward(self, shop, ...)`), a few calls up."""
+    if t is None:
+        return None
+    frame, text = ctx.frames[t.frame], t.expr
+    for _ in range(4):
+        m = _KEYED.match(text)
+        if m:
+            return m.group(1)
+        caller = ctx._caller(frame) if text.isidentifier() and text in frame.params else None
+        arg = next((a for a in caller.call_args if a.param == text), None) if caller is not None else None
+        if arg is None:
+            return None
+        frame, text = caller, arg.text.strip()
+    return None
+
+
+def drawn_before_loop(ctx: Context, one: TensorFacts | None, other: TensorFacts | None) -> str | None:
+    """The line that drew a batch before the loop (`probe_x, probe_y = next(iter(loader))`) when one operand
+    comes from the loop's batch (`for xb, yb in loader:` in its provenance) and the other was computed from that
+    earlier batch instead (its provenance reads the same loader outside the loop, never the loop's batch)."""
+    from ..provenance import trace
+    if one is None or other is None:
+        return None
+    for a, b in ((one, other), (other, one)):
+        steps_a, steps_b = trace(ctx, a), trace(ctx, b)
+        loops = [s.source.strip() for s in steps_a if s.source.lstrip().startswith("for ")]
+        if not loops or any(s.source.lstrip().startswith("for ") for s in steps_b):
+            continue
+        for header in loops:
+            m = re.match(r"for .+ in\s+([A-Za-z_][\w.]*)\s*:", header)
+            if m is None:
+                continue
+            loader = re.escape(m.group(1))
+            for s in steps_b:
+                if re.search(rf"\bnext\(\s*iter\(\s*{loader}\s*\)\s*\)", s.source):
+                    return " ".join(s.source.split())
     return None

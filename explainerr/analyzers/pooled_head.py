@@ -72,7 +72,8 @@ def _self_call(node: ast.AST) -> bool:
 
 def _pooled_from(fn: ast.FunctionDef, value: ast.AST) -> str | None:
     """The per-position tensor `value` pools, in the user's words: `out` for `h_n[-1]` (of `out, h_n =
-    self.rnn(x)`), `out[:, 0]`, `out.mean(dim=1)`; `outputs.last_hidden_state` for `outputs.pooler_output`."""
+    self.rnn(x)`), `out[:, 0]`, `out.mean(dim=1)`; `outputs.last_hidden_state` for `outputs.pooler_output` (`outputs[0]` for
+    `outputs[1]` with `return_dict=False`)."""
     if isinstance(value, ast.Attribute) and value.attr == "pooler_output":
         return f"{ast.unparse(value.value)}.last_hidden_state"
     if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
@@ -80,6 +81,8 @@ def _pooled_from(fn: ast.FunctionDef, value: ast.AST) -> str | None:
         if isinstance(value.slice, ast.Tuple) and len(value.slice.elts) == 2 and isinstance(
                 value.slice.elts[0], ast.Slice) and isinstance(value.slice.elts[1], (ast.Constant, ast.UnaryOp)):
             return base  # `out[:, 0]`, `out[:, -1]`: one position of every row
+        if isinstance(value.slice, ast.Constant) and value.slice.value == 1 and _tuple_outputs(fn, base):
+            return f"{base}[0]"  # `outputs[1]` of a model called with `return_dict=False`: its pooled output
         return _rnn_output_beside(fn, base)  # `h_n[-1]`: the final state of each example
     if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _POOLS
             and isinstance(value.func.value, ast.Name)):
@@ -87,6 +90,15 @@ def _pooled_from(fn: ast.FunctionDef, value: ast.AST) -> str | None:
         if isinstance(dim, ast.Constant) and dim.value == 1:
             return value.func.value.id
     return None
+
+
+def _tuple_outputs(fn: ast.FunctionDef, name: str) -> bool:
+    """`name = self.<encoder>(..., return_dict=False)`: a transformers model's outputs as a tuple, the hidden
+    states of every position first and the pooled output second."""
+    from .own_forward import assigned_once
+    value = assigned_once(fn, name)
+    kw = src.keyword(value, "return_dict") if isinstance(value, ast.Call) and _self_call(value) else None
+    return kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value is False
 
 
 def _rnn_output_beside(fn: ast.FunctionDef, state: str) -> str | None:

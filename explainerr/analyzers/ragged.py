@@ -203,6 +203,8 @@ def _batch_outputs(ctx: Context, a: str | None, b: str | None) -> bool:
     names = {c.args[0].id for c in src.calls(stmt) if src.call_name(c).endswith("stack") and c.args
              and isinstance(c.args[0], ast.Name)} if stmt is not None else set()
     loaders = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "dataloader"}
+    if stmt is not None and _yielded_per_batch(tree, stmt, loaders):
+        return True
     for loop in src.nodes(tree, ast.For) if names else ():
         it = src.segment(frame.file, loop.iter)
         if not ("DataLoader(" in it or it in loaders or _LOADER_NAME.search(it)):
@@ -210,6 +212,25 @@ def _batch_outputs(ctx: Context, a: str | None, b: str | None) -> bool:
         if any(isinstance(c, ast.Call) and src.call_name(c) in {f"{n}.append" for n in names}
                for c in ast.walk(loop)):
             return True
+    return False
+
+
+def _yielded_per_batch(tree: ast.Module, stmt: ast.stmt, loaders: set[str]) -> bool:
+    """`torch.stack(list(batched_logits(model, loader)))` where the user's generator yields one output per
+    batch of a loop over a DataLoader (a loader seen in the frames, or one named like one)."""
+    defs = {d.name: d for d in src.nodes(tree, ast.FunctionDef)}
+    for c in src.calls(stmt):
+        if not (src.call_name(c).endswith("stack") and c.args):
+            continue
+        arg = c.args[0]
+        if isinstance(arg, ast.Call) and src.call_name(arg) in ("list", "tuple") and arg.args:
+            arg = arg.args[0]
+        fn = defs.get(src.call_name(arg)) if isinstance(arg, ast.Call) else None
+        for loop in (n for n in ast.walk(fn) if isinstance(n, ast.For)) if fn is not None else ():
+            it = ast.unparse(loop.iter)
+            if (it in loaders or _LOADER_NAME.search(it)) and any(
+                    isinstance(n, ast.Yield) for n in ast.walk(loop)):
+                return True
     return False
 
 

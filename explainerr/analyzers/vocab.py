@@ -229,10 +229,9 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     if fail is None or fail.role != "vocab" or _ids_exceed(fail) is False:
         return None
     f = _named_finding(ctx, fail, "input_ids")
-    from .label_sources import leaf
-    from .not_this_batch import entry_copied_from
-    shown = f.values.get("ids")
-    if isinstance(shown, str) and shown.endswith('"]') and entry_copied_from(ctx, leaf(shown)):
+    from .not_this_batch import batch_key, entry_copied_from
+    key = batch_key(ctx, fail.user_ids or fail.ids)
+    if key is not None and entry_copied_from(ctx, key):
         return None  # the batch's entry repeats another key's value: it reads another field, not a wrong id
     cfg = ctx.config()
     if "vocab_size" in cfg:

@@ -147,9 +147,16 @@ def statement_of(frame: FrameFacts, node: ast.AST) -> ast.stmt | None:
 
 
 def find_expr(file: str, within: ast.AST, text: str) -> ast.AST | None:
-    for n in ast.walk(within):
-        if isinstance(n, ast.expr) and src.segment(file, n) == text:
-            return n
+    """The expression of `within` written `text`; a model output's item is found under either spelling
+    (`out["logits"]` is written `out.logits`, and the other way round)."""
+    spellings = [text]
+    m = re.fullmatch(r"(.+)\[[\"'](\w+)[\"']\]", text)
+    if m:
+        spellings.append(f"{m.group(1)}.{m.group(2)}")
+    for t in spellings:
+        for n in ast.walk(within):
+            if isinstance(n, ast.expr) and src.segment(file, n) == t:
+                return n
     return None
 
 

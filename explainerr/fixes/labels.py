@@ -382,13 +382,14 @@ def class_dim(ctx: Context, f: Finding) -> Located:
     if node is None:
         return [], None
     e = src.LineEditor.for_node(fr.file, stmt)
+    written = src.segment(fr.file, node)  # as the user spells it (`out.logits` for `out["logits"]`)
     if target is None:
-        return edits_of(e.replace(node, f"{logits.expr}.transpose(1, 2)")), None
+        return edits_of(e.replace(node, f"{written}.transpose(1, 2)")), None
     classes = f.values.get("classes_expr")
     if not classes or classes.split(".")[0] not in (bound_names(fr.file, fr.line) or set()):
-        classes = f"{logits.expr}.size(-1)"
-    e.replace(node, f"{logits.expr}.reshape(-1, {classes})")
-    e.replace(target, f"{labels.expr}.reshape(-1)")
+        classes = f"{written}.size(-1)"
+    e.replace(node, f"{written}.reshape(-1, {classes})")
+    e.replace(target, f"{src.segment(fr.file, target)}.reshape(-1)")
     return edits_of(e), None
 
 
@@ -407,11 +408,12 @@ def _flatten_at_caller(ctx: Context, fr, logits: str, labels: str | None, classe
     if node is None or target is None:
         return []
     wrap = (lambda t: t) if all(c.isalnum() or c in "_.[]\"'" for c in args[logits]) else (lambda t: f"({t})")
+    written, gold = src.segment(caller.file, node), src.segment(caller.file, target)  # as the user spells them
     if not classes or classes.split(".")[0] not in (bound_names(caller.file, caller.line) or set()):
-        classes = f"{wrap(args[logits])}.size(-1)"
+        classes = f"{wrap(written)}.size(-1)"
     e = src.LineEditor.for_node(caller.file, stmt)
-    e.replace(node, f"{wrap(args[logits])}.reshape(-1, {classes})")
-    e.replace(target, f"{wrap(args[labels])}.reshape(-1)")
+    e.replace(node, f"{wrap(written)}.reshape(-1, {classes})")
+    e.replace(target, f"{wrap(gold)}.reshape(-1)")
     return edits_of(e)
 
 
@@ -427,9 +429,10 @@ def _made_once_read_again(fr, stmt: ast.stmt, name: str) -> ast.Assign | None:
     if len(made) != 1 or not isinstance(made[0].stmt, ast.Assign) or not isinstance(made[0].value, ast.Call) \
             or made[0].stmt.value is not made[0].value or not _makes(made[0].value):
         return None
-    reads = {src.statement_at(tree, n.lineno) for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name
-             and isinstance(n.ctx, ast.Load) and n.lineno > made[0].stmt.lineno}
-    return made[0].stmt if reads - {stmt, None} else None
+    failing = range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
+    reads = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+             and n.lineno > made[0].stmt.lineno and n.lineno not in failing]
+    return made[0].stmt if reads else None
 
 
 def _rows_of(stmt: ast.AST, node: ast.AST) -> ast.AST:

@@ -319,10 +319,29 @@ def _sibling_stacks(ctx: Context, frame, stmt: ast.stmt, call: ast.Call, pv: str
     for s in later:
         for c in src.calls(s):
             if src.call_name(c).endswith("stack") and c.args and _items_of(ctx, frame, c.args[0], tree, s.lineno) & items:
+                if _per_item_entry(ctx, c.args[0]) is False:
+                    continue  # one value per example (a label): stacked as it is
                 arg = src.segment(frame.file, c.args[0])
                 out += edits_of(src.LineEditor.for_node(frame.file, s).replace(
                     c, f"torch.nn.utils.rnn.pad_sequence({arg}, batch_first=True{pv})"))
     return out
+
+
+def _per_item_entry(ctx: Context, items: ast.AST) -> bool | None:
+    """For `[s["flag"] for s in samples]`: whether the Dataset gives each example's `flag` as a sequence (a tensor
+    made from a list or a comprehension: True), as one value (made from anything else: False); None when the
+    entry is not found."""
+    from ..batches import item_entry
+    elt = items.elt if isinstance(items, (ast.ListComp, ast.GeneratorExp)) else None
+    if not (isinstance(elt, ast.Subscript) and isinstance(elt.slice, ast.Constant) and isinstance(elt.slice.value, str)):
+        return None
+    entry = item_entry(ctx, elt.slice.value)
+    value = entry[2] if entry is not None else None
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and not value.args:
+        value = value.func.value  # `torch.tensor([...]).log1p()`
+    if not (isinstance(value, ast.Call) and value.args):
+        return None
+    return isinstance(value.args[0], (ast.List, ast.ListComp, ast.GeneratorExp, ast.Tuple))
 
 
 def _made_elsewhere(ctx: Context, tok_call: ast.Call) -> bool:

@@ -52,12 +52,59 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
     if "other-is-odd" in f.facts:
         return _drop_added_positions(ctx, f), None
+    prepended = _mask_for_prepended(ctx, f)
+    if prepended:
+        return prepended, None
     if f.hints.get("mask_arg") is not None:
         found = _same_batch_mask(ctx, f)
         if found:
             return found, None
     found = _windowed_like_ids(ctx, f) or _mask_construction(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+MASK_FOR_PREPENDED = fact("mask-for-prepended", "the function that uses the mask put `prepended` position(s) in "
+                                                "front of `other` (`prepend_stmt`, line `prepend_line`); the fix gives "
+                                                "the mask as many columns for them (`extended_mask`)")
+
+
+def _mask_for_prepended(ctx: Context, f: Finding) -> list[Edit]:
+    """`x = torch.cat([token, x], dim=1)` in the function that then passes the mask for `x`, the mask k
+    columns short: k columns for the added positions go in front of the mask there, attended (False in a
+    padding mask passed as `*key_padding_mask`)."""
+    mask, other = f.hints.get("mask"), f.hints.get("other")
+    mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
+    if mask is None or other is None or not isinstance(mask_len, int) or not isinstance(other_len, int) \
+            or other_len <= mask_len or not mask.expr.isidentifier() or not other.expr.isidentifier():
+        return []
+    frame = ctx.frames[mask.frame]
+    tree = src.tree_of(frame.file)
+    found = failing_statement(frame) if tree is not None else None
+    if found is None or mask.frame != other.frame:
+        return []
+    stmt = found[1]
+    kw = next((k for c in src.calls(stmt) for k in c.keywords
+               if isinstance(k.value, ast.Name) and k.value.id == mask.expr), None)
+    if kw is None or not (kw.arg or "").endswith("key_padding_mask") or mask.dtype != "torch.bool":
+        return []  # which value an added position takes is known for a padding mask (False: attended)
+    scope = src.enclosing_scope(tree, frame.line)
+    k = other_len - mask_len
+    for a in src.assignments(tree, other.expr, scope, before=frame.line):
+        v = a.value
+        if not (isinstance(v, ast.Call) and src.call_name(v).split(".")[-1] in ("cat", "concat") and v.args
+                and isinstance(v.args[0], (ast.List, ast.Tuple)) and len(v.args[0].elts) == 2):
+            continue
+        first, last = v.args[0].elts
+        if not (isinstance(last, ast.Name) and last.id == other.expr):
+            continue
+        m = mask.expr
+        extended = f"{m} = torch.cat([{m}.new_zeros({m}.size(0), {k}), {m}], dim=1)"
+        f.facts.add(MASK_FOR_PREPENDED)
+        f.values.update(prepended=k, prepend_stmt=" ".join(src.segment(frame.file, a.stmt).split()),
+                        prepend_line=a.stmt.lineno, extended_mask=extended)
+        made = src.insert_before(frame.file, stmt, extended)
+        return [made] if made is not None else []
+    return []
 
 
 _WINDOWING = ("unfold", "as_strided")

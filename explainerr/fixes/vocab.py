@@ -44,7 +44,7 @@ CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
     for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _negative_fallback, _tokenizer_vocab,
-                  _filtered_rows, _close_vocab, _grow_table, _bound_maker):
+                  _filtered_rows, _close_vocab, _grow_table, _config_numbering, _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
@@ -295,6 +295,26 @@ def _grow_table(ctx: Context, f: Finding) -> Located:
     return edits_of(src.LineEditor.for_node(file, stmt).replace(size, new)), None
 
 
+def _config_numbering(ctx: Context, f: Finding) -> Located:
+    """A model built here from a `*Config(vocab_size=...)` call whose table is smaller than the user's own
+    vocabulary that numbered the ids (`_numbering_vocab`): `vocab_size=len(vocab)` at that call."""
+    num, top = f.hints.get("num_embeddings"), f.hints.get("max_id")
+    if "config-field" not in f.facts or not isinstance(num, int) or not isinstance(top, int) or top < num:
+        return [], None
+    found = [(file, tree, kw.value) for file in dict.fromkeys(fr.file for fr in ctx.user_frames())
+             for tree in [src.tree_of(file)] if tree is not None for call in src.calls(tree)
+             if src.call_name(call).split(".")[-1].endswith("Config")
+             for kw in [src.keyword(call, "vocab_size")] if kw is not None]
+    site = src.sole_site(found, 2)
+    if site is None:
+        return [], None
+    (file, _, value), stmt = site
+    new = _numbering_vocab(ctx, f, file, stmt.lineno, top, num)
+    if new is None:
+        return [], None
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(value, new)), None
+
+
 def _numbering_vocab(ctx: Context, f: Finding, file: str, line: int, top: int, num: int) -> str | None:
     """A plain dict or list that numbered the ids (its name is on a line the ids were made by) and holds more
     entries than the table has rows, at least one per id seen: the table is sized with its length.  Its
@@ -303,8 +323,13 @@ def _numbering_vocab(ctx: Context, f: Finding, file: str, line: int, top: int, n
     from ..provenance import origins
     from .checks import bound_names
     ids = str(f.values.get("ids") or "")
-    tensors = [t for fr in ctx.user_frames() for t in fr.tensors if t.expr == ids]
-    steps = " ".join(o.source for o in origins(ctx, tensors[:1])) if tensors else ""
+    tensors = [t for fr in ctx.user_frames() for t in fr.tensors if t.expr == ids] or [
+        t for fr in ctx.frames for t in fr.tensors if t.expr == ids]  # a batch a library collated
+    found = list(origins(ctx, tensors[:1])) if tensors else []
+    if not found and re.fullmatch(r"\w+", ids):  # a batch a library collated: the Dataset's lines for that key
+        from ..batches import dataset_origin
+        found = dataset_origin(ctx, ids)
+    steps = " ".join(o.source for o in found)
     bound = bound_names(file, line) or set()
     for fr in ctx.user_frames():
         for name, length in fr.lengths.items():
