@@ -231,7 +231,7 @@ def _explain_width(ctx: Context, f: Finding, frame: FrameFacts | None, inp: Tens
             n = (len(listed.elts) if listed is not None else 0) if root is None else (
                 got // want if want and got % want == 0 else 0)
             count = static_count(tree, root) if root is not None else None
-            if n > 1 and got % n == 0 and count in (None, n):
+            if n > 1 and got % n == 0 and count in (None, n) and not _unequal_parts(frame, listed, got // n):
                 f.facts.add(CONCATENATED)
                 f.values.update(n_parts=n, part=got // n, concat=" ".join(src.segment(frame.file, cat).split()),
                                 joined=name)
@@ -244,6 +244,19 @@ def _explain_width(ctx: Context, f: Finding, frame: FrameFacts | None, inp: Tens
         m, field = encoder
         f.facts |= {ENCODER_HIDDEN, CONFIG_FIELD}
         f.values.update(encoder=m.expr, encoder_cls=m.cls, hidden_field=field)
+
+
+def _unequal_parts(frame: FrameFacts, listed: ast.AST | None, part: int) -> bool:
+    """Whether a part of the written-out list `torch.cat([b, r, b - r, ...])` is known (a tensor of the frame,
+    or arithmetic of such tensors) to have another last size than `part`: then the parts are not equal."""
+    for e in listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else ():
+        names = [n.id for n in ast.walk(e) if isinstance(n, ast.Name)]
+        if not isinstance(e, (ast.Name, ast.BinOp, ast.UnaryOp)) or not names:
+            continue
+        widths = {t.shape[-1] for t in (frame.tensor(n) for n in names) if t is not None and t.shape}
+        if widths and part not in widths:
+            return True
+    return False
 
 
 def _layers_plus_embeddings(ctx: Context, f: Finding, site, want: int, got: int) -> None:

@@ -328,20 +328,49 @@ def _sibling_stacks(ctx: Context, frame, stmt: ast.stmt, call: ast.Call, pv: str
 
 
 def _per_item_entry(ctx: Context, items: ast.AST) -> bool | None:
-    """For `[s["flag"] for s in samples]`: whether the Dataset gives each example's `flag` as a sequence (a tensor
-    made from a list or a comprehension: True), as one value (made from anything else: False); None when the
-    entry is not found."""
+    """For `[s["flag"] for s in samples]`: whether the Dataset gives each example's `flag` as a sequence (True: a
+    tensor made from a list or a comprehension, or drawn with a size), as one value (False: a tensor of a
+    plain value, a reduction, arithmetic of such); None when the entry is not found or not plain."""
     from ..batches import item_entry
     elt = items.elt if isinstance(items, (ast.ListComp, ast.GeneratorExp)) else None
     if not (isinstance(elt, ast.Subscript) and isinstance(elt.slice, ast.Constant) and isinstance(elt.slice.value, str)):
         return None
     entry = item_entry(ctx, elt.slice.value)
-    value = entry[2] if entry is not None else None
-    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and not value.args:
-        value = value.func.value  # `torch.tensor([...]).log1p()`
-    if not (isinstance(value, ast.Call) and value.args):
+    if entry is None:
         return None
-    return isinstance(value.args[0], (ast.List, ast.ListComp, ast.GeneratorExp, ast.Tuple))
+    file, stmt, value = entry
+    if isinstance(value, ast.Name):  # `{"helpful": helpful}`: what the name was given there
+        tree = src.tree_of(file)
+        made = src.assignments(tree, value.id, src.enclosing_scope(tree, stmt.lineno), before=stmt.lineno) \
+            if tree is not None else []
+        value = made[-1].value if made else value
+    return _sequence_value(value)
+
+
+_ONE_VALUE_CALLS = {"mean", "sum", "max", "min", "item", "float", "int", "norm", "std", "prod"}
+_DRAWN = {"rand", "randn", "randint", "zeros", "ones", "arange", "full", "empty"}
+
+
+def _sequence_value(value: ast.AST) -> bool | None:
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and not value.args \
+            and value.func.attr not in _ONE_VALUE_CALLS:
+        value = value.func.value  # `torch.tensor([...]).log1p()`
+    if isinstance(value, ast.Constant):
+        return False
+    if isinstance(value, (ast.BinOp, ast.UnaryOp)):
+        parts = [value.left, value.right] if isinstance(value, ast.BinOp) else [value.operand]
+        kinds = {_sequence_value(p) for p in parts}
+        return True if True in kinds else False if kinds <= {False} else None
+    if not isinstance(value, ast.Call):
+        return None
+    name = src.call_name(value).split(".")[-1]
+    if name in _ONE_VALUE_CALLS:
+        return False
+    if name in _DRAWN:  # drawn with a size: a sequence, unless the size is `()`
+        return not (value.args and isinstance(value.args[0], ast.Tuple) and not value.args[0].elts)
+    if value.args:
+        return isinstance(value.args[0], (ast.List, ast.ListComp, ast.GeneratorExp, ast.Tuple))
+    return None
 
 
 def _made_elsewhere(ctx: Context, tok_call: ast.Call) -> bool:
