@@ -81,24 +81,18 @@ def dataset_origin(ctx: Context, key: str, expr: str | None = None) -> list[Orig
 def item_entry(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.expr] | None:
     """(file, statement, value) where the user's Dataset gives `key` its value: a dict literal's entry
     (`{..., "labels": self.stars[i]}`) or an item assignment (`item["labels"] = ...`) in its `__getitem__`, else
-    in its other methods (items built whole in `__init__`), or else in a function of the same file its methods call (`self.items = [encode_note(t, y) for ...]` with
-    `enc["labels"] = level` inside `encode_note`)."""
+    in its other methods (items built whole in `__init__`), else in a function of the same file its methods call
+    (`self.items = [encode_note(t, y) for ...]` with `enc["labels"] = level` inside `encode_note`)."""
     for file, cls in user_datasets(ctx):
-        item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
+        methods = [n for n in cls.body if isinstance(n, ast.FunctionDef)]
         tree = src.tree_of(file)
-        if item is None or tree is None:
+        if tree is None or not any(m.name == "__getitem__" for m in methods):
             continue
-        found = _entry_in(tree, item, key)
-        if found is not None:
-            return (file, *found)
-        for method in (n for n in cls.body if isinstance(n, ast.FunctionDef) and n is not item):
-            found = _entry_in(tree, method, key)  # items built whole in `__init__`, returned as they are
-            if found is not None:
-                return (file, *found)
         defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-        called = [defs[c.func.id] for m in cls.body if isinstance(m, ast.FunctionDef) for c in src.walk_scope(m)
+        called = [defs[c.func.id] for m in methods for c in src.walk_scope(m)
                   if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in defs]
-        for fn in dict.fromkeys(called):
+        ordered = sorted(methods, key=lambda m: m.name != "__getitem__") + list(dict.fromkeys(called))
+        for fn in ordered:
             found = _entry_in(tree, fn, key)
             if found is not None:
                 return (file, *found)

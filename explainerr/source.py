@@ -189,6 +189,15 @@ def dict_item(d: ast.Dict, key: str) -> ast.expr | None:
     return next((v for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == key), None)
 
 
+def assigned_value(tree: ast.Module, scope: ast.AST, name: ast.AST, before: int) -> ast.expr | None:
+    """The value the last assignment of the plain name `name` in `scope` gave it, on or before line `before`
+    (`multi_hot` of `return {"targets": multi_hot}` → its `torch.tensor(...)`); None for anything else."""
+    if not isinstance(name, ast.Name):
+        return None
+    made = assignments(tree, name.id, scope, before=before)
+    return made[-1].value if made else None
+
+
 def sole_site(found: list[tuple[Any, ...]], node: int) -> tuple[tuple[Any, ...], ast.stmt] | None:
     """The one candidate of a search over the user's files (each a tuple whose second item is the file's tree),
     with the statement holding its item `node`: None when there are none or several, or no statement holds it."""

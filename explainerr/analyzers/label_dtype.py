@@ -191,7 +191,7 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
     if place is not None:  # a tuple batch a library loop made: the part of each example at that place
         from .tuple_items import example_part
         part = example_part(ctx, place)
-        if part is not None and isinstance(part[2], ast.Call) and _makes(part[2]):
+        if part is not None and isinstance(part[2], ast.Call) and makes_tensor(part[2]):
             return part  # type: ignore[return-value]
     found = dataset_column_call(ctx, t)
     key = leaf(t.expr)
@@ -255,7 +255,7 @@ def _made_in_dataset(ctx: Context, key: str = "labels") -> tuple[str, ast.stmt, 
         elif not any(isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == key
                      for t in stmt.targets):
             continue
-        if isinstance(value, ast.Call) and _makes(value):
+        if isinstance(value, ast.Call) and makes_tensor(value):
             return step.file, stmt, value
     return None
 
@@ -271,9 +271,8 @@ def _made_in_collator(ctx: Context, key: str = "labels") -> tuple[str, ast.stmt,
     for file, tree, fn, ret, items in returned_mappings(ctx):
         value = items.get(key)
         if isinstance(value, ast.Name):  # `multi_hot = torch.tensor(...)` then `return {"targets": multi_hot}`
-            made = src.assignments(tree, value.id, fn, before=ret.lineno)
-            value = made[-1].value if made else None
-        if fn.name != "__getitem__" and isinstance(value, ast.Call) and _makes(value):
+            value = src.assigned_value(tree, fn, value, ret.lineno)
+        if fn.name != "__getitem__" and isinstance(value, ast.Call) and makes_tensor(value):
             found.append((file, tree, value))
     joins = [c for c in found if _joins_items(c[2], key)]
     site = src.sole_site(joins, 2) if joins else src.sole_site(found, 2)
@@ -300,9 +299,8 @@ def _made_per_item(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.Call] | N
             for d in (n for n in src.walk_scope(fn) if isinstance(n, ast.Dict)):
                 value = src.dict_item(d, key)
                 if isinstance(value, ast.Name):
-                    made = src.assignments(tree, value.id, fn, before=d.lineno)
-                    value = made[-1].value if made else None
-                if isinstance(value, ast.Call) and _makes(value) and not _joins_items(value, key):
+                    value = src.assigned_value(tree, fn, value, d.lineno)
+                if isinstance(value, ast.Call) and makes_tensor(value) and not _joins_items(value, key):
                     found.append((file, tree, value))
     site = src.sole_site(found, 2)
     return (site[0][0], site[1], site[0][2]) if site is not None else None
@@ -330,7 +328,7 @@ def _made_along(ctx: Context, t: TensorFacts) -> tuple[str, ast.stmt, ast.Call] 
             if isinstance(value, ast.Name):
                 names.add(value.id)
                 made = src.last_assignment(tree, value.id, stmt.lineno)
-                if made is not None and isinstance(made.value, ast.Call) and _makes(made.value):
+                if made is not None and isinstance(made.value, ast.Call) and makes_tensor(made.value):
                     return file, made.stmt, made.value
         if not isinstance(stmt, (ast.Assign, ast.Return)) or stmt.value is None:
             continue
@@ -339,7 +337,7 @@ def _made_along(ctx: Context, t: TensorFacts) -> tuple[str, ast.stmt, ast.Call] 
             value = src.dict_item(value, key)
         elif isinstance(stmt, ast.Assign) and not _binds(stmt, names):
             continue
-        if isinstance(value, ast.Call) and _makes(value):
+        if isinstance(value, ast.Call) and makes_tensor(value):
             return file, stmt, value
     return None
 
@@ -354,11 +352,11 @@ def _binds(stmt: ast.Assign, names: set[str]) -> bool:
     return False
 
 
-def _makes(call: ast.Call) -> bool:
+def makes_tensor(call: ast.Call) -> bool:
     """A call that makes a tensor: a factory, a cast, or a method called on a factory's result
     (`F.one_hot(ids, n).sum(0)`)."""
     return bool(_MAKES.search(src.call_name(call))) or _cast(call) or (
-        isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call) and _makes(call.func.value))
+        isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call) and makes_tensor(call.func.value))
 
 
 def _cast(call: ast.Call) -> bool:

@@ -100,8 +100,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
             inverse = inverse_map(made)
             if inverse is not None:
                 f.values.update(inverse=inverse[0], inverse_line=inverse[1])
-        from .label_shift import _name_list_sizing
-        values = _name_list_sizing(ctx, n_classes, of=int)
+        from .label_shift import name_list_sizing
+        values = name_list_sizing(ctx, n_classes, of=int)
         if values is not None and sorted(values[1]) == list(range(1, n_classes + 1)):
             f.facts.add(VALUE_LIST)
             f.values.update(value_list=values[0], value_list_items=f"1..{n_classes}")

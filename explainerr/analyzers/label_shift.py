@@ -23,7 +23,7 @@ def shifted_past_names(ctx: Context, labels: TensorFacts | None, n_classes: int,
     least the largest label seen."""
     if max_label is None or max_label < n_classes:
         return None
-    names = _name_list_sizing(ctx, n_classes)
+    names = name_list_sizing(ctx, n_classes)
     if names is None:
         return None
     name, items = names
@@ -173,7 +173,7 @@ def _stored_as_value(fn: ast.FunctionDef, shift: ast.AST) -> bool:
     return False
 
 
-def _name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str, list] | None:
+def name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str, list] | None:
     """`num_labels=len(NAMES)` (another size keyword, or an argument by position) where NAMES is a literal list of
     n_classes constants of type `of` (names; `int` for a list of the label values) that nothing changes in place:
     (NAMES, its items).  For `int`, a dict literal whose keys are the values counts too (`{1: "walking", ...}`),

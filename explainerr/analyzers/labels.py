@@ -473,8 +473,8 @@ def classes_not_in_dim_1(ctx: Context) -> Finding | None:
         f.values["classes_expr"] = field
         if "config." in field:
             f.facts.add(CONFIG_FIELD)
-    from .label_shift import _name_list_sizing
-    named = _name_list_sizing(ctx, n_classes)
+    from .label_shift import name_list_sizing
+    named = name_list_sizing(ctx, n_classes)
     if named is not None:
         f.facts.add(CLASSES_NAMED)
         f.values["class_names"] = named[0]

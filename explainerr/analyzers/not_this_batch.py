@@ -125,8 +125,8 @@ def drawn_before_loop(ctx: Context, one: TensorFacts | None, other: TensorFacts 
     from ..provenance import trace
     if one is None or other is None:
         return None
-    for a, b in ((one, other), (other, one)):
-        steps_a, steps_b = trace(ctx, a), trace(ctx, b)
+    traced = (trace(ctx, one), trace(ctx, other))
+    for steps_a, steps_b in (traced, traced[::-1]):
         loops = [s.source.strip() for s in steps_a if s.source.lstrip().startswith("for ")]
         if not loops or any(s.source.lstrip().startswith("for ") for s in steps_b):
             continue

@@ -22,9 +22,8 @@ def mask_in_other_parameter(ctx: Context, mask: TensorFacts | None) -> str | Non
     frame = ctx.frames[mask.frame]
     if frame.library or mask.expr not in frame.params:
         return None
-    binary = mask.dtype == "torch.bool" or (mask.is_integer and mask.min is not None and mask.max is not None
-                                            and 0 <= mask.min and mask.max <= 1)
-    if not binary:
+    from .masks import is_mask_valued
+    if not is_mask_valued(mask):
         return None
     for p in frame.params:
         t = frame.tensor(p)

@@ -420,14 +420,14 @@ def _flatten_at_caller(ctx: Context, fr, logits: str, labels: str | None, classe
 def _made_once_read_again(fr, stmt: ast.stmt, name: str) -> ast.Assign | None:
     """The one assignment of the plain name `name` in the failing line's scope, when its value is a call that
     makes a tensor (`y_t = torch.from_numpy(y)`) and another statement than the failing one reads the name."""
-    from ..analyzers.label_dtype import _makes
+    from ..analyzers.label_dtype import makes_tensor
     tree = src.tree_of(fr.file)
     if tree is None or not name.isidentifier():
         return None
     scope = src.enclosing_scope(tree, fr.line)
     made = src.assignments(tree, name, scope)
     if len(made) != 1 or not isinstance(made[0].stmt, ast.Assign) or not isinstance(made[0].value, ast.Call) \
-            or made[0].stmt.value is not made[0].value or not _makes(made[0].value):
+            or made[0].stmt.value is not made[0].value or not makes_tensor(made[0].value):
         return None
     failing = range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
     reads = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)

@@ -339,11 +339,9 @@ def _per_item_entry(ctx: Context, items: ast.AST) -> bool | None:
     if entry is None:
         return None
     file, stmt, value = entry
-    if isinstance(value, ast.Name):  # `{"helpful": helpful}`: what the name was given there
-        tree = src.tree_of(file)
-        made = src.assignments(tree, value.id, src.enclosing_scope(tree, stmt.lineno), before=stmt.lineno) \
-            if tree is not None else []
-        value = made[-1].value if made else value
+    tree = src.tree_of(file)
+    if isinstance(value, ast.Name) and tree is not None:  # `{"helpful": helpful}`: what the name was given there
+        value = src.assigned_value(tree, src.enclosing_scope(tree, stmt.lineno), value, stmt.lineno) or value
     return _sequence_value(value)
 
 
