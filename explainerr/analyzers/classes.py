@@ -303,11 +303,56 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
             v = f.scalars.get(node.id)
             if type(v) is int:
                 return v
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        table = config_dict(tree, node.value)
+        item = src.dict_item(table, node.slice.value) if table is not None else None
+        return static_int(ctx, tree, item) if item is not None and item is not node else None
     if isinstance(node, ast.Call) and src.call_name(node) == "len" and node.args:
         if isinstance(node.args[0], ast.Name) and _mutated(tree, node.args[0].id):
             return None  # filled after it was written (`word2id.setdefault(w, len(word2id))`): not plain
         return static_len(node.args[0], module_defs(tree))[0]
     return None
+
+
+def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
+    """The dict literal a configuration expression plainly names: a module-level `CFG = {...}` never changed in
+    place, or `self.cfg` of a class whose methods set `self.cfg = cfg` from a parameter that every construction
+    of the class in the file (`Trainer(CFG)`, `Trainer(cfg=CFG)`) is given such a dict for."""
+    if isinstance(node, ast.Name):
+        made = module_defs(tree).get(node.id)
+        return made.value if made is not None and isinstance(made.value, ast.Dict) and not _mutated(tree, node.id) \
+            else None
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
+        return None
+    cls = src.enclosing_class(tree, node.lineno) if hasattr(node, "lineno") else None
+    if cls is None:
+        return None
+    found = []
+    for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+        params = [a.arg for a in fn.args.args]
+        for n in src.statements(fn, nested=True):
+            if isinstance(n, ast.Assign) and any(ast.unparse(t) == ast.unparse(node) for t in n.targets):
+                if isinstance(n.value, ast.Dict):
+                    found.append(n.value)
+                elif isinstance(n.value, ast.Name) and n.value.id in params[1:] and fn.name == "__init__":
+                    given = [_given(call, params.index(n.value.id) - 1, n.value.id) for call in src.calls(tree)
+                             if src.call_name(call).split(".")[-1] == cls.name]
+                    tables = [config_dict(tree, g) if g is not None else None for g in given]
+                    if tables and all(t is not None and t is tables[0] for t in tables):
+                        found.append(tables[0])
+                    else:
+                        return None
+                else:
+                    return None
+    return found[0] if len(found) == 1 else None
+
+
+def _given(call: ast.Call, index: int, name: str) -> ast.expr | None:
+    kw = src.keyword(call, name)
+    if kw is not None:
+        return kw.value
+    return call.args[index] if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args) \
+        else None
 
 
 _MUTATORS = ("append", "extend", "insert", "add", "update", "setdefault", "pop", "remove", "clear", "discard")

@@ -34,7 +34,7 @@ def dataset_length(frame: FrameFacts, tree: ast.Module, parts: list[ast.AST], ba
     if len(returns) != 1:
         return None
     for part in parts:
-        offset = _offset(part, var)
+        offset = added_to(part, var)
         if offset is None:
             continue
         counted = [c for c in ast.walk(returns[0].value) if isinstance(c, ast.Call) and src.call_name(c) == "len"
@@ -58,7 +58,7 @@ def dataset_length(frame: FrameFacts, tree: ast.Module, parts: list[ast.AST], ba
     return None
 
 
-def _offset(part: ast.AST, var: str) -> ast.expr | None:
+def added_to(part: ast.AST, var: str) -> ast.expr | None:
     """What `part` adds to `var`: `start + self.window` → `self.window`; `i + self.ctx + self.h - 1` →
     `self.ctx + self.h - 1` (a sum with `var` once, added, at its left end or as a plain term)."""
     if var not in src.names_in(part) or src.names_in(part).count(var) != 1:

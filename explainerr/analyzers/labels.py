@@ -297,6 +297,12 @@ def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFact
         items = padded_items(ctx, labels.min)
         if items is not None:
             f.merge(items)
+            return
+    if labels.min is not None:
+        from .padded_to_max import padded_to_max
+        widest = padded_to_max(ctx, labels.min)
+        if widest is not None:
+            f.merge(widest)
 
 
 def _ids_beside(ctx: Context, labels: TensorFacts, width: int | None) -> TensorFacts | None:

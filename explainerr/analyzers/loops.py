@@ -112,7 +112,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 return found
     if not loops:
         from .dataset_length import dataset_length
-        return dataset_length(frame, tree, parts, base, tensor, index, dim, size)
+        from .stored_positions import stored_positions
+        return stored_positions(frame, tree, parts, base, tensor, index, dim, size) or \
+            dataset_length(frame, tree, parts, base, tensor, index, dim, size)
     return span_past_end(frame, tree, loops, parts, base, tensor, index, dim, size)
 
 

@@ -28,23 +28,25 @@ class ItemPadding(NamedTuple):
     collator: ast.Call
 
 
-def _pad_list(node: ast.AST, pad: int) -> bool:
-    """`[pad] * n` or `n * [pad]`."""
+def pad_list(node: ast.AST, pad: int) -> ast.expr | None:
+    """`n` of `[pad] * n` or `n * [pad]` (the padding value written as a number or a constant's name)."""
     if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
-        return False
+        return None
     lst = next((s for s in (node.left, node.right) if isinstance(s, ast.List)), None)
     if lst is None or len(lst.elts) != 1:
-        return False
+        return None
     e = lst.elts[0]
     value = -e.operand.value if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub) and isinstance(
         e.operand, ast.Constant) else getattr(e, "value", None) if isinstance(e, ast.Constant) else None
-    return value == pad or (isinstance(e, ast.Name) and e.id.isupper())
+    if not (value == pad or (isinstance(e, ast.Name) and e.id.isupper())):
+        return None
+    return node.right if lst is node.left else node.left
 
 
 def _padding(fn: ast.FunctionDef, value: ast.expr, pad: int) -> tuple[ast.stmt | None, ast.expr | None] | None:
     """The statement of `fn` that pads the labels' value: `value` itself (`tags + [-100] * (...)`, giving the
     kept part), or an assignment, `+=` or `.extend(...)` of the name it reads."""
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and _pad_list(value.right, pad):
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and pad_list(value.right, pad):
         return (None, value.left) if isinstance(value.left, (ast.Name, ast.Subscript, ast.Attribute)) else None
     if not isinstance(value, ast.Name):
         return None
@@ -54,14 +56,14 @@ def _padding(fn: ast.FunctionDef, value: ast.expr, pad: int) -> tuple[ast.stmt |
             continue
         if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
                 and n.targets[0].id == name and isinstance(n.value, ast.BinOp) and isinstance(n.value.op, ast.Add)
-                and isinstance(n.value.left, ast.Name) and n.value.left.id == name and _pad_list(n.value.right, pad)):
+                and isinstance(n.value.left, ast.Name) and n.value.left.id == name and pad_list(n.value.right, pad)):
             return n, None
         if (isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == name
-                and isinstance(n.op, ast.Add) and _pad_list(n.value, pad)):
+                and isinstance(n.op, ast.Add) and pad_list(n.value, pad)):
             return n, None
         if (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
                 and n.value.func.attr == "extend" and isinstance(n.value.func.value, ast.Name)
-                and n.value.func.value.id == name and len(n.value.args) == 1 and _pad_list(n.value.args[0], pad)):
+                and n.value.func.value.id == name and len(n.value.args) == 1 and pad_list(n.value.args[0], pad)):
             return n, None
     return None
 

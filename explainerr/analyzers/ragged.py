@@ -75,6 +75,9 @@ def ragged_sequences(ctx: Context) -> Finding | None:
             call, arg = ast.unparse(node.func), ast.unparse(node.args[0])
     in_collate = any(_COLLATE_FILE.search(fr.file) or _HF_COLLATOR.search(fr.file) for fr in ctx.raise_frames())
     collated = loader is not None and in_collate
+    from .fixed_spans import clipped_windows
+    if in_collate and clipped_windows(ctx):
+        return None  # fixed-width windows that ran past the end of their series: no padding is the cure
     built = dataset = None
     if in_collate and not collated:  # the batch was made by a library's loop (Trainer, Lightning, Accelerate)
         built = _default_collate_loader(ctx)

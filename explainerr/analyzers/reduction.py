@@ -7,6 +7,7 @@ frames' shapes only."""
 from __future__ import annotations
 
 import ast
+import re
 
 from .. import source as src
 from ..facts import Context
@@ -38,19 +39,28 @@ def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, give
         return None
     tree, node, scope = parsed
     shapes = {t.expr: tuple(t.shape) for t in frame.tensors}
+    shapes.update({f"{m.group(1)}.{m.group(2)}": shape for e, shape in list(shapes.items())
+                   for m in [re.fullmatch(r"(\w+)\[[\"'](\w+)[\"']\]", e)] if m})  # `out.x` for `out["x"]`
     line = frame.line
     node = _shape_kept(frame, node)
-    if isinstance(node, ast.Name):  # `sentence = masked_mean(states, attn)`: the call that made it
-        made = src.last_assignment(tree, node.id, line)
-        if (made is not None and not made.augmented and isinstance(made.value, ast.Call)
-                and isinstance(made.value.func, ast.Name) and (isinstance(scope, ast.Module)
-                                                               or src.contains(scope, made.stmt.lineno))):
-            node = made.value
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # the user's own function
-        fn = next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == node.func.id), None)
-        if fn is None:
-            return None
+    at = line
+    while isinstance(node, ast.Name):  # `sentence = masked_mean(states, attn)`: the call that made it
+        made = src.last_assignment(tree, node.id, at)
+        if made is None or made.augmented or not (isinstance(scope, ast.Module)
+                                                  or src.contains(scope, made.stmt.lineno)):
+            break
+        value = _shape_kept(frame, made.value)
+        if isinstance(value, ast.Name) and value.id == node.id and made.stmt.lineno < at:
+            at = made.stmt.lineno - 1  # `pooled = torch.tanh(self.drop(pooled))`: the value before it
+            continue
+        if _own_function(tree, frame, value) is not None:
+            node = value
+        break
+    if isinstance(node, ast.Call) and _own_function(tree, frame, node) is not None:  # the user's own function
+        fn = _own_function(tree, frame, node)
         params = [a.arg for a in fn.args.args]
+        if params[:1] == ["self"] and isinstance(node.func, ast.Attribute):
+            params = params[1:]
         given_args = {p: ast.unparse(a) for p, a in zip(params, node.args)}
         given_args.update({k.arg: ast.unparse(k.value) for k in node.keywords if k.arg})
         shapes = {p: shapes[a] for p, a in given_args.items() if a in shapes}
@@ -62,6 +72,20 @@ def reduced_over(ctx: Context, frame: FrameFacts, expr: str, expected: int, give
         sizes = _reduced_sizes(value, shapes, _REDUCERS)
         if sizes is not None and sizes[0] == expected and given in sizes[1]:
             return " ".join(ast.unparse(value).split())
+    return None
+
+
+def _own_function(tree: ast.Module, frame: FrameFacts, call: ast.AST) -> ast.FunctionDef | None:
+    """The user's function a call runs: `helper(...)` defined in the file, or `self.helper(...)`, a method of
+    the class around the frame's line."""
+    if not isinstance(call, ast.Call):
+        return None
+    if isinstance(call.func, ast.Name):
+        return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == call.func.id), None)
+    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
+        cls = src.enclosing_class(tree, frame.line)
+        return next((d for d in cls.body if isinstance(d, ast.FunctionDef) and d.name == call.func.attr), None) \
+            if cls is not None else None
     return None
 
 

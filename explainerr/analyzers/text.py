@@ -370,6 +370,11 @@ def _loop_for(frame: FrameFacts) -> tuple[str, str] | None:
         hit = sorted(targets & used)
         if hit:
             return hit[0], src.segment(frame.file, loop.iter)
+    from .stored_positions import stored_range
+    for name in sorted(used) if not loops else ():  # a position a Dataset stored when it was built
+        stored = stored_range(tree, frame.line, name)
+        if stored is not None:
+            return name, src.segment(frame.file, stored[2])
     if loops:  # an index computed in the innermost loop from its variable (`pos = first + k`)
         targets = {n.id for n in ast.walk(loops[0].target) if isinstance(n, ast.Name)}
         for name in sorted(used):

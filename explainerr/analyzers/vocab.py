@@ -233,6 +233,9 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     key = batch_key(ctx, fail.user_ids or fail.ids)
     if key is not None and entry_copied_from(ctx, key):
         return None  # the batch's entry repeats another key's value: it reads another field, not a wrong id
+    from .swapped_args import ids_for_another_table
+    if ids_for_another_table(ctx, fail.ids, fail.name, fail.num_embeddings):
+        return None  # two id tensors, each fitting the other's table: given in each other's places
     cfg = ctx.config()
     if "vocab_size" in cfg:
         f.values["vocab_size"] = cfg["vocab_size"]

@@ -3,10 +3,11 @@ to a float dtype gets `dtype=`; the legacy `torch.Tensor(data)` becomes `torch.t
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import Finding, fact
 from ..facts import Context
 from . import Located, at_use_site, at_use_sites, edits_of, failing_statement, locator, statement_of
 
@@ -38,6 +39,12 @@ def index_long(ctx: Context, f: Finding) -> Located:
         if e:
             f.facts.add("edit-dtype")
             return e, None
+    filled = next((hit for t in f.hints.get("tensors") or [] for hit in [_nan_filled(ctx, t)] if hit), None)
+    if filled is not None:  # ids that are float because missing values were filled in: integers right there
+        file, stmt, value, cast = filled
+        f.facts.add(NAN_FILLED)
+        f.values.update(filled=" ".join(src.segment(file, value).split()), filled_line=stmt.lineno)
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{src.segment(file, value)}{cast}")), None
     editors: dict[tuple[str, int], src.LineEditor] = {}
     use_site: list[Any] = []
     inserted: list[Any] = []
@@ -78,6 +85,87 @@ def index_long(ctx: Context, f: Finding) -> Located:
     rebound = _cast_before(ctx, use_site)
     edits += [rebound] if rebound is not None else at_use_sites(ctx, use_site, "{}.long()")
     return edits, None
+
+
+NAN_FILLED = fact("nan-filled", "the ids were float because missing values were filled in (`filled`, line "
+                                "`filled_line`): a float array stays float after the fill")
+_FILLS = ("fillna", "nan_to_num")
+
+
+def _fill_cast(node: ast.AST) -> str | None:
+    """The cast that makes a fill of missing values integer: `np.where(np.isnan(a), 0, a)`, `np.nan_to_num(a)`,
+    `a.fillna(0)` (numpy / pandas: `.astype("int64")`), `torch.nan_to_num(a)` (`.long()`); None for other values."""
+    if not isinstance(node, ast.Call):
+        return None
+    name = src.call_name(node)
+    last = name.split(".")[-1]
+    if last == "where" and len(node.args) == 3 and isinstance(node.args[0], ast.Call) \
+            and src.call_name(node.args[0]).split(".")[-1] in ("isnan", "isna", "isnull"):
+        return ".long()" if name.startswith("torch.") else ".astype(\"int64\")"
+    if last in _FILLS:
+        return ".long()" if name.startswith("torch.") else ".astype(\"int64\")"
+    return None
+
+
+def _nan_filled(ctx: Context, t: Any) -> tuple[str, ast.Assign, ast.expr, str] | None:
+    """The one assignment, among those the float ids were computed from in their file, whose value fills in
+    missing values of a float array: (file, statement, value, the cast that makes it integer).  The walk goes
+    back through names' assignments, a dict's item by its key (a literal, `d[key] = v`, `{k: f(v) for k, v in
+    d.items()}`) and the return values of the file's functions."""
+    from ..provenance import trace
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    given = ctx.origin(t.expr, frame)  # a parameter: the caller's argument, as written there
+    exprs = [t.expr, *(u.expr for u in ctx.all_user_names(t)), *(o.expr for o in trace(ctx, t))]
+    todo: list[tuple[ast.AST, str | None, int]] = []
+    for expr in dict.fromkeys(exprs + ([given[1]] if given is not None and given[1] else [])):
+        try:
+            todo.append((ast.parse(expr.strip(), mode="eval").body, None, 0))
+        except SyntaxError:
+            continue
+    functions = {d.name: d for d in src.nodes(tree, ast.FunctionDef)}
+    assigns = [n for n in src.statements(tree, nested=True) if isinstance(n, ast.Assign) and len(n.targets) == 1]
+    seen: set[tuple[str, str | None]] = set()
+    found: dict[int, ast.Assign] = {}
+    while todo:
+        node, key, depth = todo.pop(0)
+        if depth > 8 or (ast.dump(node), key) in seen:
+            continue
+        seen.add((ast.dump(node), key))
+        if isinstance(node, ast.Name):
+            for n in assigns:
+                target = n.targets[0]
+                if isinstance(target, ast.Name) and target.id == node.id:
+                    if _fill_cast(n.value):
+                        found[id(n)] = n
+                    else:
+                        todo.append((n.value, key, depth + 1))
+                elif (key is not None and isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                      and target.value.id == node.id and isinstance(target.slice, ast.Constant)
+                      and target.slice.value == key):
+                    todo.append((n.value, None, depth + 1))
+        elif isinstance(node, ast.Subscript):
+            const = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+            todo.append((node.value, node.slice.value if const and key is None else key, depth + 1))
+        elif isinstance(node, ast.Dict):
+            item = src.dict_item(node, key) if key is not None else None
+            if item is not None:
+                todo.append((item, None, depth + 1))
+        elif isinstance(node, ast.DictComp):
+            it = node.generators[0].iter if len(node.generators) == 1 else None
+            if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items":
+                todo.append((it.func.value, key, depth + 1))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+            todo += [(r.value, key, depth + 1) for r in ast.walk(functions[node.func.id])
+                     if isinstance(r, ast.Return) and r.value is not None]
+        else:
+            todo += [(n, None, depth + 1) for n in ast.walk(node) if isinstance(n, ast.Name) and n is not node]
+    if len(found) != 1:
+        return None
+    stmt = next(iter(found.values()))
+    return frame.file, stmt, stmt.value, _fill_cast(stmt.value)  # type: ignore[return-value]
 
 
 def _cast_before(ctx: Context, tensors: list[Any]) -> Any:

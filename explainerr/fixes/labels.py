@@ -335,6 +335,9 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new))
     if "padded-items" in f.facts:
         return _items_unpadded(f)
+    if "padded-to-max" in f.facts:
+        file, padding = f.hints["padded_to_max"]
+        return edits_of(src.LineEditor.for_node(file, padding).replace(padding, '"max_length"'))
     if logits is None:
         return []
     return _replace_labels(ctx, labels, f"{labels.expr}[:, :{logits.expr}.size(1)]")

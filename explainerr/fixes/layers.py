@@ -68,9 +68,10 @@ def _scaled(ctx: Context, site, hidden: int, current: int | None = None) -> str 
     tree = src.tree_of(site.file)
     if tree is None:
         return None
-    if isinstance(node, ast.Name):  # `HID` for a width of 2 * HID
-        unit = static_int(ctx, tree, node) or current
-        return f"{hidden // unit} * {node.id}" if unit and unit != hidden and hidden % unit == 0 else None
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):  # `HID` / `cfg.hidden` for a width of 2 * HID
+        unit = _known_int(ctx, tree, node) or current
+        text = src.segment(site.file, node)
+        return f"{hidden // unit} * {text}" if unit and unit != hidden and hidden % unit == 0 else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
         return _sum_scaled(ctx, tree, site, node, hidden)
     if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):

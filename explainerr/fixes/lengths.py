@@ -445,6 +445,11 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
             return [], None
         file, value, fixed = counted
         return edits_of(src.LineEditor.for_node(file, value).replace(value, fixed)), None
+    if "stored-positions" in f.facts:
+        if "stored_stop" not in f.hints:
+            return [], None
+        file, stop, new_stop = f.hints["stored_stop"]
+        return edits_of(src.LineEditor.for_node(file, stop).replace(stop, new_stop)), None
     if "dropped-last" in f.facts:
         file, stmt, call, inner = f.hints["dropped_last"]
         if inner is not None:

@@ -344,7 +344,49 @@ def _construction_upstream(ctx: Context, f: Finding, consts: set[str], mask_len:
                              other_len, frame.tensor(name))
         if made:
             return made
-    return []
+    return _collated_width(ctx, f, mask)
+
+
+MASK_COLLATED = fact("mask-collated", "the batch's `mask_key` is made in the user's collate function `collator` as "
+                                      "`mask_made` (line `mask_line`), `width` wide, beside a batch padded to its own "
+                                      "width `padded_width`")
+
+
+def _collated_width(ctx: Context, f: Finding, mask: Any) -> list[Edit]:
+    """A mask that reached the model as a batch's item (`batch["frame_mask"]`, a batch a library loop or a
+    DataLoader handed over): the one collate function of the user's files that returns that key, where the
+    mask is `torch.arange(W) < lengths[:, None]` beside a `pad_sequence` batch; W becomes that batch's width."""
+    from ..analyzers.collators import returned_mappings
+    width = mask.shape[-2] if len(mask.shape) == 3 and mask.shape[-1] == 1 else mask.shape[-1] if mask.shape else None
+    items = [u for fr in ctx.user_frames() for u in fr.tensors if u.shape[-1:] == (width,) and len(u.shape) == 2]
+    keys = {m.group(1) for u in [mask, *items] for m in [re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", u.expr)] if m}
+    keys |= {u.expr for u in items if u.expr in ctx.frames[u.frame].params}  # `forward(**batch)`: named by key
+    found = []
+    for file, tree, fn, ret, items in returned_mappings(ctx):
+        for key in keys:
+            value = items.get(key)
+            made = src.assignments(tree, value.id, fn, before=ret.lineno) if isinstance(value, ast.Name) else []
+            stmt = made[-1].stmt if made else None
+            width = _arange_width(stmt) if stmt is not None else None
+            padded = _padded_beside(tree, stmt) if width is not None else None
+            if padded:
+                found.append((edits_of(src.LineEditor.for_node(file, stmt).replace(width, padded)),
+                              dict(mask_key=key, collator=fn.name, mask_made=" ".join(src.segment(file, stmt).split()),
+                                   mask_line=stmt.lineno, width=src.segment(file, width), padded_width=padded)))
+    if len(found) != 1 or not found[0][0]:
+        return []
+    f.facts.add(MASK_COLLATED)
+    f.values.update(found[0][1])
+    return found[0][0]
+
+
+def _arange_width(stmt: ast.stmt) -> ast.expr | None:
+    """W of the one `torch.arange(W)` compared in a mask's assignment (`torch.arange(W)[None] < lengths[:, None]`)."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    ranges = [c for n in ast.walk(stmt.value) if isinstance(n, ast.Compare) for c in ast.walk(n)
+              if isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] == "arange" and len(c.args) in (1, 2)]
+    return ranges[0].args[-1] if len(ranges) == 1 else None
 
 
 def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
@@ -354,14 +396,9 @@ def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
     other, other_len = f.hints.get("other"), f.hints.get("other_len")
     tree = src.tree_of(o.file)
     stmt = src.statement_at(tree, o.line) if tree is not None else None
-    if other is None or other_len not in other.shape or not (
-            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+    width = _arange_width(stmt) if stmt is not None else None
+    if other is None or other_len not in other.shape or width is None:
         return []
-    ranges = [c for n in ast.walk(stmt.value) if isinstance(n, ast.Compare) for c in ast.walk(n)
-              if isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] == "arange" and len(c.args) in (1, 2)]
-    if len(ranges) != 1:
-        return []
-    width = ranges[0].args[-1]
     for p in provenance.trace(ctx, other):
         made = src.statement_at(tree, p.line) if p.file == o.file and p.function == o.function else None
         if isinstance(made, ast.Assign) and len(made.targets) == 1 and isinstance(made.targets[0], ast.Name) \

@@ -663,15 +663,30 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
         return []
     from ..analyzers.classes import module_defs
     from ..analyzers.layer_parts import readable_at
+    from ..analyzers.classes import config_dict
     call = configs[0]
-    name = src.segment(file, parts) if isinstance(parts, ast.Name) else None
-    if not (name and readable_at(file, call.lineno, name) and name in module_defs(tree)):
+    value = None
+    for part in (parts.args if isinstance(parts, ast.Call) and src.call_name(parts) == "zip" else [parts]):
+        name = src.segment(file, part) if isinstance(part, ast.Name) else None
+        if name and readable_at(file, call.lineno, name) and name in module_defs(tree):
+            value = f"len({name})"
+        elif isinstance(part, (ast.Tuple, ast.List)) and len(part.elts) == needed and \
+                not any(isinstance(x, ast.Starred) for x in part.elts):
+            value = str(needed)  # the parts written out: a fixed number of them
+        if value:
+            break
+    if value is None:
         return []  # the parts are each example's own (turns, sentences): how many is not fixed
-    value = f"len({name})"
     kw = src.keyword(call, "type_vocab_size")
-    e = src.LineEditor.for_node(file, call)
     f.facts |= {"edit-size-segments", "edit-size-per-part"}
     f.values["size_expr"] = value
+    table = config_dict(tree, kw.value.value) if kw is not None and isinstance(kw.value, ast.Subscript) \
+        and isinstance(kw.value.slice, ast.Constant) else None
+    item = src.dict_item(table, kw.value.slice.value) if table is not None else None
+    if item is not None and value.isdigit():  # `type_vocab_size=CFG["n_segments"]`: the setting itself
+        f.values["size_expr"] = src.segment(file, kw.value)  # set to the count where it is defined
+        return edits_of(src.LineEditor.for_node(file, item).replace(item, value))
+    e = src.LineEditor.for_node(file, call)
     return edits_of(e.add_keywords(call, f"type_vocab_size={value}") if kw is None else e.replace(kw.value, value))
 
 
