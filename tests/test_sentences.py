@@ -17,12 +17,12 @@ from explainerr.knowledge import load_knowledge
 
 #: term (regex) → facts any one of which licenses a sentence that uses it.
 CLAIMS: list[tuple[str, set[str]]] = [
-    (r"(?i)tokeni[sz]|word ?pieces?|sub-?words?|word_ids|special tokens|\[CLS\]|\[SEP\]", {"tokenizer", "stale-encoding", "padded-unlike", "tokenizer-limit", "retokenized-untruncated"}),
+    (r"(?i)tokeni[sz]|word ?pieces?|sub-?words?|word_ids|special tokens|\[CLS\]|\[SEP\]", {"tokenizer", "stale-encoding", "padded-unlike", "tokenizer-limit", "retokenized-untruncated", "padded-to-max"}),
     (r"max_position_embeddings|\bconfig\b|Config\b|from_pretrained|type_vocab_size|\bvocab_size\b",
      {"transformers-model", "config-field"}),
     (r"resize_token_embeddings|add_tokens|added tokens", {"added-tokens"}),
     (r"DataLoader|collate", {"dataloader", "collator-width", "labels-per-batch-size", "collator-shift", "padded-widths",
-                             "padded-items", "dropped-last"}),
+                             "padded-items", "dropped-last", "mask-collated"}),
     (r"(?i)last(,)? (smaller |partial |shorter )?batch|final batch", {"partial-batch", "labels-per-batch-size", "dropped-last"}),
     (r"-100|ignore[_ ]index", {"negative", "ignore-index"}),
     (r"(?i)one-hot", {"one-hot"}),

@@ -449,7 +449,10 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         if "stored_stop" not in f.hints:
             return [], None
         file, stop, new_stop = f.hints["stored_stop"]
-        return edits_of(src.LineEditor.for_node(file, stop).replace(stop, new_stop)), None
+        stmt = src.statement_at(src.tree_of(file), stop.lineno)
+        whole = stmt is not None and not (isinstance(stmt, ast.For) and stmt.lineno == stop.lineno)
+        editor = src.LineEditor.for_node(file, stmt) if whole else src.LineEditor.for_node(file, stop)
+        return edits_of(editor.replace(stop, new_stop)), None  # a comprehension's line: its whole statement
     if "dropped-last" in f.facts:
         file, stmt, call, inner = f.hints["dropped_last"]
         if inner is not None:

@@ -685,7 +685,7 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
     item = src.dict_item(table, kw.value.slice.value) if table is not None else None
     if item is not None and value.isdigit():  # `type_vocab_size=CFG["n_segments"]`: the setting itself
         f.values["size_expr"] = src.segment(file, kw.value)  # set to the count where it is defined
-        return edits_of(src.LineEditor.for_node(file, item).replace(item, value))
+        return edits_of(src.LineEditor.for_node(file, src.statement_at(tree, item.lineno)).replace(item, value))
     e = src.LineEditor.for_node(file, call)
     return edits_of(e.add_keywords(call, f"type_vocab_size={value}") if kw is None else e.replace(kw.value, value))
 
