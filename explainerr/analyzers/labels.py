@@ -27,7 +27,8 @@ from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
 from .layout import kept_dim, squeezed_batch, transposed_scores
-from .not_this_batch import drawn_before_loop, global_for_parameter, left_from_loop, returned_in_loop
+from .not_this_batch import (computed_from_stale, drawn_before_loop, global_for_parameter, left_from_loop,
+                             returned_in_loop)
 from .time_major import read_time_major
 from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
@@ -111,8 +112,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # scores of a pairwise operation in the other order: transposed, not too few labels
     if not multi and read_time_major(ctx, logits, a, b):
         return None  # a sequence layer without batch_first took the time steps for the examples
-    if left_from_loop(ctx, labels):
-        return None  # the labels are another loop's last batch: stale, not made with the wrong length
+    if left_from_loop(ctx, labels) or computed_from_stale(ctx, logits):
+        return None  # another loop's last batch (the labels, or the inputs of the predictions): stale, not short
     if not multi and global_for_parameter(ctx, labels, a):
         return None  # a global read where the function's own labels parameter was meant
     if not multi and returned_in_loop(ctx, b):

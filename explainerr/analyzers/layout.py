@@ -151,7 +151,28 @@ def displaced(ctx: Context, t: TensorFacts | None, dim: int, want: int) -> str |
     k = dim % len(t.shape)
     if t.shape[k] == want or not any(s == want for i, s in enumerate(t.shape) if i not in (0, k)):
         return None
-    return reordered_by(ctx, t)
+    return reordered_by(ctx, t) or _made_by(ctx, t, lambda v: _conv_of_moved(ctx, v))
+
+
+_CONVS = ("Conv1d", "Conv2d", "Conv3d")
+
+
+def _conv_of_moved(ctx: Context, node: ast.AST) -> ast.AST | None:
+    """`self.encoder(x.permute(0, 2, 1))` where `self.encoder` is built from convolutions: the input was moved
+    channels-first for them, so their output is channels-first too, and moving it back was left out."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and _reorder(_kept(node.args[0])) is not None):
+        return None
+    name = ast.unparse(node.func)
+    if any(m.expr == name and m.cls in _CONVS for fr in ctx.user_frames() for m in fr.modules):
+        return node
+    attr = node.func.attr if isinstance(node.func, ast.Attribute) and ast.unparse(node.func.value) == "self" else None
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()) if attr else ():
+        tree = src.tree_of(file)
+        for a in src.nodes(tree, ast.Assign) if tree is not None else ():
+            if any(ast.unparse(t) == name for t in a.targets) and any(
+                    src.call_name(c).split(".")[-1] in _CONVS for c in src.calls(a.value)):
+                return node
+    return None
 
 
 def _made_by(ctx: Context, t: TensorFacts | None, test) -> str | None:
@@ -163,8 +184,9 @@ def _made_by(ctx: Context, t: TensorFacts | None, test) -> str | None:
             break  # the data came from a loop: what made it is not a step of this batch's layout
         try:
             stmt = ast.parse(step.source).body[0]
-        except (SyntaxError, IndexError):
-            continue
+        except (SyntaxError, IndexError):  # a long statement shown shortened: read it from the file
+            tree = src.tree_of(step.file)
+            stmt = src.statement_at(tree, step.line) if tree is not None else None
         value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)) else None
         if value is None:
             continue
@@ -229,3 +251,56 @@ def _squeeze_all(node: ast.AST) -> ast.AST | None:
     method = isinstance(node.func, ast.Attribute) and not (
         isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "np", "numpy"))
     return node if len(node.args) == (0 if method else 1) else None
+
+
+_JOINS = {"cat", "concat", "concatenate", "hstack", "column_stack"}
+
+
+def examples_joined_along_sequence(ctx: Context, t: TensorFacts | None) -> str | None:
+    """The join that made `t` (`torch.cat([s["input_ids"] for s in samples], dim=-1)`), found among the first
+    steps of its provenance, when it joins the examples of a batch (a comprehension over them) along their last
+    dimension, the comprehension walking the function's last parameter (the examples a collate function is
+    given): they were put end to end, one long row, instead of one row each."""
+    def along_sequence(node: ast.AST) -> ast.AST | None:
+        if not (isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in _JOINS and node.args
+                and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp))):
+            return None
+        if src.call_name(node).split(".")[-1] in ("hstack", "column_stack"):
+            return node
+        dim = next((k.value for k in node.keywords if k.arg in ("dim", "axis")), None) or (
+            node.args[1] if len(node.args) > 1 else None)
+        value = dim.value if isinstance(dim, ast.Constant) else -dim.operand.value if isinstance(
+            dim, ast.UnaryOp) and isinstance(dim.op, ast.USub) and isinstance(dim.operand, ast.Constant) else None
+        rank = len(t.shape) if t is not None else 0
+        return node if type(value) is int and rank >= 2 and value % rank == rank - 1 else None
+
+    from ..provenance import trace
+    from .collators import collate_def
+
+    def of_examples(tree: ast.Module, stmt: ast.AST | None) -> str | None:
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)) else None
+        hit = next((n for n in ast.walk(value) if along_sequence(n) is not None), None) if value is not None else None
+        fn = src.enclosing_scope(tree, hit.lineno) if hit is not None else None
+        over = hit.args[0].generators[0].iter if hit is not None else None
+        if not (isinstance(fn, ast.FunctionDef) and fn.args.args and isinstance(over, ast.Name)
+                and over.id == fn.args.args[-1].arg):
+            return None  # only the examples a collate function is given: joined, not one long text
+        return " ".join(ast.unparse(hit).split())
+
+    steps = trace(ctx, t)[:_STEPS] if t is not None else []
+    for step in steps:  # through the loader to its collate function
+        tree = src.tree_of(step.file)
+        found = of_examples(tree, src.statement_at(tree, step.line)) if tree is not None else None
+        if found:
+            return found
+    if steps or t is None:
+        return None
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):  # a batch spread into a call (`**batch`)
+        tree = src.tree_of(file)
+        for call in (c for c in src.calls(tree) if src.call_name(c).endswith("DataLoader")) if tree else ():
+            fn = collate_def(tree, call)
+            for stmt in src.statements(fn, nested=True) if fn is not None else ():
+                found = of_examples(tree, stmt)
+                if found:
+                    return found
+    return None

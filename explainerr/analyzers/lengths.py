@@ -85,6 +85,9 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
         ids = cands[0] if cands else None
     if ids is None and not (max_pos or tables):
         return None
+    from .layout import examples_joined_along_sequence
+    if examples_joined_along_sequence(ctx, ids):
+        return None  # the batch's examples were joined end to end into one long row: not one long text
     f = Finding()
     f.values.update(seq_len=seq, max_positions=limit, ids=ids.expr if ids else "input_ids",
                     batch=_root(ids.expr) if ids else "the batch")

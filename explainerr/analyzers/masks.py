@@ -49,9 +49,9 @@ def mask_like(ctx: Context, frame: FrameFacts, t: TensorFacts, node: ast.AST, as
             if (u is not None and u.ident != t.ident and is_mask_valued(u)) or maskroles.is_boolean_expr(
                     maskroles.strip_casts(value)):
                 return True
-            if u is not None and u.ident != t.ident and _spread(value) and ofr is frame and \
-                    _summed_as_divisor(frame, u.expr):  # `w = keep.unsqueeze(-1)`, keep divides a mean
-                return True
+            if u is not None and u.ident != t.ident and _spread(value) and ofr is frame and (
+                    _summed_as_divisor(frame, u.expr) or _summed_as_divisor(frame, t.expr)):
+                return True  # `w = keep.unsqueeze(-1)`, keep (or w) summed divides a mean
     return _spread(node) and (bool(_MASKY.search(t.expr)) or _summed_as_divisor(frame, t.expr))
 
 

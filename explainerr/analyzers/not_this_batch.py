@@ -41,6 +41,31 @@ def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
     return None
 
 
+def computed_from_stale(ctx: Context, t: TensorFacts | None) -> str | None:
+    """The header of the loop whose variable `t`'s own assignment reads (`logits = net(feats)`), when that loop
+    ended before and the failing line runs in another loop: `feats` is the training loop's last batch, read in
+    the validation loop."""
+    if t is None or not t.expr.isidentifier() or ctx.frames[t.frame].library:
+        return None
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, t.expr, frame.line) if tree is not None else None
+    here = src.enclosing_loops(tree, frame.line) if tree is not None else []
+    if made is None or not here:
+        return None
+    fresh = {n for loop in here for n in src.names_in(loop.target)}
+    scope = src.enclosing_scope(tree, frame.line)
+    for name in dict.fromkeys(src.names_in(made.value)):
+        if name in fresh:
+            continue
+        later = src.last_assignment(tree, name, made.stmt.lineno)
+        for loop in (n for n in src.walk_scope(scope) if isinstance(n, ast.For) and name in src.names_in(n.target)):
+            ended = (loop.end_lineno or loop.lineno) < made.stmt.lineno
+            if ended and not src.contains(loop, frame.line) and (later is None or later.stmt.lineno < loop.lineno):
+                return f"for {src.segment(frame.file, loop.target)} in {src.segment(frame.file, loop.iter)}"
+    return None
+
+
 def global_for_parameter(ctx: Context, t: TensorFacts | None, length: int) -> str | None:
     """The parameter (its name) of the function running the failing line that holds a tensor shaped like `t`
     but `length` long, of `t`'s dtype, when `t` is a name the function does not bind (a module's global): the

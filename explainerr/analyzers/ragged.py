@@ -82,7 +82,10 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     if in_collate and not collated:  # the batch was made by a library's loop (Trainer, Lightning, Accelerate)
         built = _default_collate_loader(ctx)
         dataset = (built[2] if built else None) or _only_dataset(ctx)
-        if built is not None:
+        if built is not None and built[1] is None:  # several loaders of the file, none with a collate_fn
+            f.facts.add(COLLATE)
+            f.hints["loader_calls"] = loaders_without_collate(built[0])
+        elif built is not None:
             f.facts.add(COLLATE)
             f.hints["loader_call"] = built[:2]
         if dataset:
@@ -265,7 +268,8 @@ def _collected_outputs(ctx: Context, frame: FrameFacts | None, name: str | None)
 
 def _default_collate_loader(ctx: Context) -> tuple[str, ast.Call, str | None] | None:
     """The one `DataLoader(...)` call in the user's files without a `collate_fn` (file, call), and the
-    `Dataset.__getitem__` its dataset is built with, when the code shows it."""
+    `Dataset.__getitem__` its dataset is built with, when the code shows it; (file, None, the one Dataset's
+    `__getitem__`) when one file holds several such calls (a data module's train and val loaders)."""
     found = []
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
@@ -273,7 +277,7 @@ def _default_collate_loader(ctx: Context) -> tuple[str, ast.Call, str | None] | 
             if src.call_name(call).endswith("DataLoader") and src.keyword(call, "collate_fn") is None:
                 found.append((file, call, tree))
     if len(found) != 1:
-        return None
+        return None if len(found) < 2 or len({f[0] for f in found}) != 1 else (found[0][0], None, _only_dataset(ctx))
     file, call, tree = found[0]
     data = call.args[0] if call.args else getattr(src.keyword(call, "dataset"), "value", None)
     text = ast.unparse(data) if data is not None else None
@@ -285,6 +289,13 @@ def _default_collate_loader(ctx: Context) -> tuple[str, ast.Call, str | None] | 
                 and src.call_name(made) == c.name and any(isinstance(m, ast.FunctionDef) and m.name == "__getitem__"
                                                           for m in c.body)), None)
     return file, call, f"{cls.name}.__getitem__" if cls is not None else None
+
+
+def loaders_without_collate(file: str) -> list[tuple[str, ast.Call]]:
+    """(file, call) of every `DataLoader(...)` call of `file` without a `collate_fn`."""
+    tree = src.tree_of(file)
+    return [(file, c) for c in (src.calls(tree) if tree is not None else ())
+            if src.call_name(c).endswith("DataLoader") and src.keyword(c, "collate_fn") is None]
 
 
 def _collator_without_label_padding(ctx: Context) -> tuple[str, ast.Call, str] | None:

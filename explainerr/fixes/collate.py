@@ -41,6 +41,8 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     frame = ctx.user
     tree = src.tree_of(frame.file) if frame else None
     loader, built = f.hints.get("loader"), f.hints.get("loader_call")
+    if f.hints.get("loader_calls"):
+        return _every_loader(f, f.hints["loader_calls"]), None
     if built is not None:  # the DataLoader a library iterated: its call in the user's file
         file, call = built
         stmt = src.statement_at(src.tree_of(file), call.lineno)
@@ -77,6 +79,33 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     if not src.parses_in_file(edit.file, edit.start_line, edit.end_line, edit.replacement):
         return [], None
     return [edit], None
+
+
+def _every_loader(f: Finding, calls: list[tuple[str, ast.Call]]) -> list[Edit]:
+    """Several DataLoaders of one file without a `collate_fn` (a data module's train and val loaders): one
+    `pad_collate` written at the top level before the first of them, and each call given it."""
+    file = calls[0][0]
+    tree = src.tree_of(file)
+    first = src.top_statement(tree, min(c.lineno for _, c in calls)) if tree is not None else None
+    if first is None:
+        return []
+    pad = f.values.get("pad_value", "").replace(", padding_value=", "") or "0"
+    helper = _PAD_COLLATE.format(pad_default=f"={pad}", by_key="", by_position="", doc="")
+    at = min([first.lineno] + [d.lineno for d in getattr(first, "decorator_list", [])])
+    if at > 1 and not files.line(file, at - 1).strip():  # into the blank line before it: the helper alone
+        at, text = at - 1, helper + "\n"
+    else:
+        text = helper + "\n\n" + files.line(file, at).rstrip("\n")  # the helper, then that first line
+    edits = [Edit(file=file, start_line=at, end_line=at, replacement=text)] \
+        if src.parses_in_file(file, at, at, text) else []
+    for _, call in calls:
+        stmt = src.statement_at(tree, call.lineno)
+        e = src.LineEditor.for_node(file, stmt).add_keywords(call, "collate_fn=pad_collate") if stmt else None
+        edit = e.edit() if e is not None else None
+        if edit is None:
+            return []
+        edits.append(edit)
+    return edits if len(edits) == len(calls) + 1 else []
 
 
 def _encodings_tokenizer(ctx: Context, file: str, call: ast.Call, stmt: ast.stmt) -> str | None:

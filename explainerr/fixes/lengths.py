@@ -239,7 +239,7 @@ def pad(ctx: Context, f: Finding) -> Located:
         found = _token_classification_collator(f)
         if found:
             return found, None
-    if f.hints.get("loader") or f.hints.get("loader_call"):
+    if f.hints.get("loader") or f.hints.get("loader_call") or f.hints.get("loader_calls"):
         found = loader_collate(ctx, f)
         if found[0]:
             return found
@@ -492,6 +492,11 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     terms = f.hints.get("offset_terms") or []
     less = "".join(f" {'-' if sign > 0 else '+'} {t}" for sign, t in terms) if terms else f" - {offset}"
     new = f.values.get("size_expr", f"{f.hints['tensor']}.size({f.hints['dim']})") + (less if offset > 0 else "")
+    loop, var = f.hints.get("loop"), f.hints.get("var")
+    others = {ast.unparse(n.value) for n in ast.walk(loop) if isinstance(n, ast.Subscript) and var in
+              src.names_in(n.slice) and ast.unparse(n.value) != f.hints.get("tensor")} if loop is not None else set()
+    if others and "constant-bound" not in f.facts:  # the loop walks other sequences too: stop at the shorter
+        new = f"min({src.segment(frame.file, bound)}, {new})"
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
 
 

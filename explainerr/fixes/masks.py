@@ -51,7 +51,7 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
     if "other-is-odd" in f.facts:
-        return _drop_added_positions(ctx, f), None
+        return (_drop_added_positions(ctx, f) or _downsampled_mask(ctx, f)), None
     prepended = _mask_for_prepended(ctx, f)
     if prepended:
         return prepended, None
@@ -247,6 +247,64 @@ def _drop_added_positions(ctx: Context, f: Finding) -> list[Edit]:
         return []
     base = find_expr(frame.file, found[1], other.expr)
     return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(base, fixed)) if base is not None else []
+
+
+MASK_DOWNSAMPLED = fact("mask-downsampled", "`strided` (built with `stride_text`) shortens the sequence `every` "
+                                            "times before the mask meets it; the mask is taken every `every`-th "
+                                            "position where it is passed (`mask_arg`)")
+_POOLS = ("MaxPool1d", "AvgPool1d", "MaxPool2d", "AvgPool2d")
+
+
+def _downsampled_mask(ctx: Context, f: Finding) -> list[Edit]:
+    """A mask `k` times as long as the sequence it meets, that sequence made by the user's module built with a
+    stride (a strided convolution, a pooling): where a user frame passes the mask along beside that module's
+    output, the mask is taken at every k-th position and cut to the output's length
+    (`self.pool(frames, sample_mask)` → `self.pool(frames, sample_mask[:, ::4][:, :frames.size(1)])`)."""
+    mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
+    if not (isinstance(mask_len, int) and isinstance(other_len, int) and other_len > 1
+            and mask_len % other_len == 0 and mask_len // other_len >= 2):
+        return []
+    k = mask_len // other_len
+    for frame in ctx.user_frames():
+        found = failing_statement(frame)
+        tree = src.tree_of(frame.file)
+        if found is None or tree is None:
+            continue
+        passed = [a for a in frame.call_args if (t := frame.tensor(a.text)) is not None and t.shape[-1:] == (mask_len,)]
+        short = [t for t in frame.tensors if t.expr.isidentifier() and len(t.shape) >= 2 and t.shape[1] == other_len]
+        scope = src.enclosing_scope(tree, frame.line)
+        for t in short:
+            made = src.assignments(tree, t.expr, scope, before=frame.line)  # `frames = self.rnn(frames)` too
+            modules = [c for a in made for c in src.calls(a.value) if isinstance(c.func, ast.Attribute)
+                       and isinstance(c.func.value, ast.Name)]
+            strided = [(c, s) for c in modules for s in [_stride_of(tree, src.segment(frame.file, c.func))] if s]
+            if len(strided) != 1 or len(passed) != 1:
+                continue
+            module, stride = strided[0]
+            node = find_expr(frame.file, found[1], passed[0].text)
+            if node is None:
+                continue
+            f.facts.add(MASK_DOWNSAMPLED)
+            f.values.update(strided=src.segment(frame.file, module.func), stride_text=stride, every=k,
+                            mask_arg=passed[0].text)
+            text = f"{src.segment(frame.file, node)}[:, ::{k}][:, :{t.expr}.size(1)]"
+            return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(node, text))
+    return []
+
+
+def _stride_of(tree: ast.Module, name: str) -> str | None:
+    """How the module assigned to `name` (`self.frontend = nn.Sequential(nn.Conv1d(..., stride=4), ...)`) is
+    built with a stride: the `stride=` keyword's text, or the pooling class; None when it has none."""
+    for a in src.nodes(tree, ast.Assign):
+        if not any(ast.unparse(t) == name for t in a.targets):
+            continue
+        for c in src.calls(a.value):
+            kw = src.keyword(c, "stride")
+            if kw is not None and not (isinstance(kw.value, ast.Constant) and kw.value.value == 1):
+                return f"stride={ast.unparse(kw.value)}"
+            if src.call_name(c).split(".")[-1] in _POOLS:
+                return src.call_name(c).split(".")[-1]
+    return None
 
 
 def _same_batch_mask(ctx: Context, f: Finding) -> list[Edit]:
