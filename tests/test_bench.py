@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import ROOT, run_py
+
+#: The smoke run takes a minute or more on 2 cores: run apart (`python -m pytest -m bench`; .ci/run does).
+pytestmark = pytest.mark.bench
 
 #: figures with a budget: the JSON must always carry them (tools outside the project read them)
 BUDGETED = {
