@@ -233,10 +233,38 @@ def module_facts(value: object, expr: str, frame: int) -> ModuleFacts | None:
                 attrs["weight_shape"] = "x".join(str(int(s)) for s in weight.shape)  # type: ignore[attr-defined]
         except Exception:
             pass
+    bi = _bidirectional_rnn(value)
+    if bi is not None:
+        attrs.update(birnn=bi[0], birnn_cls=bi[1], birnn_hidden=bi[2])
     config = safety.dict_get(d, "config")
     return ModuleFacts(expr=expr, cls=safety.type_name(value), frame=frame, attrs=attrs,
                        config=config_facts(config) if config is not None else {},
                        device=module_device(value), ident=id(value))
+
+
+RECURRENT = ("GRU", "LSTM", "RNN")
+
+
+def _bidirectional_rnn(module: object, limit: int = 100) -> tuple[str, str, int] | None:
+    """The last bidirectional GRU / LSTM / RNN inside `module` (itself included), in registration order: its
+    path below `module` ("" for itself, `rnn`, `encoder.rnn`), class and hidden size; read from `_modules`
+    and instance dicts only, at most `limit` modules visited."""
+    found, stack, seen = None, [("", module)], 0
+    while stack and seen < limit:
+        path, m = stack.pop()
+        seen += 1
+        d = safety.instance_dict(m)
+        if d is None:
+            continue
+        if safety.type_name(m) in RECURRENT and safety.dict_get(d, "bidirectional") is True:
+            hidden = safety.dict_get(d, "hidden_size")
+            proj = safety.dict_get(d, "proj_size")
+            if type(hidden) is int and not (type(proj) is int and proj > 0):
+                found = (path, safety.type_name(m), hidden)
+        children = [(f"{path}.{k}" if path else k, c) for k, c in
+                    list(safety.sub_dict(d, "_modules").items())[:limit] if type(k) is str and c is not None]
+        stack.extend(reversed(children))
+    return found
 
 
 def child_name(parent: object, child: object) -> str | None:

@@ -406,13 +406,14 @@ def linear_site(ctx: Context, n: int) -> SizeSite | None:
 
 
 def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, param: str,
-               attr: str | None = None, ident: int | None = None) -> SizeSite | None:
+               attr: str | None = None, ident: int | None = None, built: ast.Call | None = None) -> SizeSite | None:
     """The argument (position `argument`, keyword `param`) of a layer constructor (`classes`: Linear, Conv1d,
     ...) that is `n`, preferring the layer assigned to `self.<attr>`: a literal or an expression where it is
     written, a constant's assignment when the argument is a plain constant; an `__init__` parameter is
     followed to the call sites of its class (the call that passes it, or the one that leaves it at its
     default).  With `ident`, a constructor whose size is not plain from the text (`cfg.hidden_size`) is the
-    layer's when it is assigned to a name under which a user frame holds that very layer."""
+    layer's when it is assigned to a name under which a user frame holds that very layer.  With `built` (the
+    constructor known from the layer's place in the user's module, an item of a Sequential), only that one."""
     hits: list[tuple[str, ast.Module, ast.Call, ast.AST, bool]] = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
@@ -429,7 +430,9 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
             named = attr is not None and isinstance(stmt, ast.Assign) and any(
                 isinstance(t, ast.Attribute) and t.attr == attr for t in stmt.targets)
             hits.append((file, tree, call, arg, named))
-    if any(h[4] for h in hits):  # the layer that raised is known by its attribute: only its own constructor
+    if built is not None and any(h[2] is built for h in hits):  # known by its place: only its constructor
+        hits = [h for h in hits if h[2] is built]
+    elif any(h[4] for h in hits):  # the layer that raised is known by its attribute: only its own constructor
         hits = [h for h in hits if h[4]]
     for file, tree, call, arg, _ in hits:
         stmt = src.statement_at(tree, call.lineno)

@@ -20,21 +20,17 @@ def dataset_length(frame: FrameFacts, tree: ast.Module, parts: list[ast.AST], ba
     """The failing read is in `__getitem__`, an index part is its index parameter plus an offset, and the class's
     `__len__` returns an expression that counts `len(base)` (or more): the finding, with the new `__len__`
     return value `len(base) - offset` when `__len__` uses `len(base)`."""
-    if frame.function != "__getitem__" or dim not in (0, None) or index < size:
+    found = dataset_methods(tree, frame) if dim in (0, None) and index >= size else None
+    if found is None:
         return None
-    owner = src.enclosing_class(tree, frame.line)
-    getitem = next((n for n in owner.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None) \
-        if owner is not None else None
-    length = next((n for n in owner.body if isinstance(n, ast.FunctionDef) and n.name == "__len__"), None) \
-        if owner is not None else None
-    if getitem is None or length is None or len(getitem.args.args) < 2:
-        return None
-    var = getitem.args.args[1].arg
-    returns = [r for r in ast.walk(length) if isinstance(r, ast.Return) and r.value is not None]
-    if len(returns) != 1:
-        return None
+    owner, getitem, var, returned = found
+    returns = [returned]
     for part in parts:
-        offset = added_to(part, var)
+        offset, read = added_to(part, var), src.segment(frame.file, part)
+        if offset is None and isinstance(part, ast.Name):  # `end = start + self.window` read as `x[end]`
+            value = src.assigned_value(tree, getitem, part, frame.line)
+            offset = added_to(value, var) if value is not None else None
+            read = " ".join(ast.unparse(value).split()) if value is not None else read
         if offset is None:
             continue
         counted = [c for c in ast.walk(returns[0].value) if isinstance(c, ast.Call) and src.call_name(c) == "len"
@@ -42,9 +38,10 @@ def dataset_length(frame: FrameFacts, tree: ast.Module, parts: list[ast.AST], ba
         f = Finding(facts={DATASET_LENGTH})
         offset_text = " ".join(ast.unparse(offset).split())
         simple = isinstance(offset, (ast.Name, ast.Attribute, ast.Constant))
-        fixed = f"len({base}) - {offset_text if simple else f'({offset_text})'}" if counted else None
+        fixed = f"len({base}) - {offset_text if simple else f'({offset_text})'}" if counted else \
+            _without_extra(frame, returns[0].value, offset_text, size)
         f.values.update(cls=owner.name, len_expr=src.segment(frame.file, returns[0].value),
-                        len_line=returns[0].lineno, index_expr=src.segment(frame.file, part), var=var,
+                        len_line=returns[0].lineno, index_expr=read, var=var,
                         offset=offset_text, tensor=base, size=size, dim=dim if dim is not None else 0, index=index,
                         len_fixed=fixed or "")
         e = evidence(tensor) if tensor is not None else None
@@ -55,6 +52,52 @@ def dataset_length(frame: FrameFacts, tree: ast.Module, parts: list[ast.AST], ba
             f.hints["dataset_length"] = (frame.file, returns[0].value, fixed)
             f.confidence = "high"
         return f
+    return None
+
+
+def dataset_methods(tree: ast.Module, frame: FrameFacts) -> tuple[ast.ClassDef, ast.FunctionDef, str, ast.Return] \
+        | None:
+    """For a frame in a Dataset's `__getitem__`: (the class, its `__getitem__`, the index parameter's name, the
+    one `return <value>` of its `__len__`)."""
+    if frame.function != "__getitem__":
+        return None
+    owner = src.enclosing_class(tree, frame.line)
+    methods = {n.name: n for n in (owner.body if owner is not None else []) if isinstance(n, ast.FunctionDef)}
+    getitem, length = methods.get("__getitem__"), methods.get("__len__")
+    if getitem is None or length is None or len(getitem.args.args) < 2:
+        return None
+    returns = [r for r in ast.walk(length) if isinstance(r, ast.Return) and r.value is not None]
+    return (owner, getitem, getitem.args.args[1].arg, returns[0]) if len(returns) == 1 else None
+
+
+def _without_extra(frame: FrameFacts, value: ast.expr, offset: str, size: int) -> str | None:
+    """`X - offset` for a `__len__` written `X - offset + 1` (the window's last start counted one past the
+    end), when `X` is the length of a tensor of the frame with `size` items (`self.load.numel()`,
+    `len(self.series)`, `self.x.shape[0]`)."""
+    terms = src.signed_terms(value)
+    minus = [t for sign, t in terms if sign < 0 and " ".join(ast.unparse(t).split()) == offset]
+    extra = [t for sign, t in terms if sign > 0 and isinstance(t, ast.Constant) and type(t.value) is int]
+    rest = [t for sign, t in terms if sign > 0 and not isinstance(t, ast.Constant)]
+    if len(minus) != 1 or not extra or len(rest) != 1 or len(terms) != 2 + len(extra):
+        return None
+    held = _length_of(rest[0])
+    t = frame.tensor(held[0]) if held is not None else None
+    if t is None or not t.shape or t.shape[0] != size or (held[1] and len(t.shape) != 1):
+        return None
+    return f"{ast.unparse(rest[0])} - {offset}"
+
+
+def _length_of(node: ast.AST) -> tuple[str, bool] | None:
+    """(`t`, whether it counts every element) of `len(t)`, `t.shape[0]`, `t.size(0)`, `t.numel()`."""
+    if isinstance(node, ast.Call) and src.call_name(node) == "len" and len(node.args) == 1:
+        return ast.unparse(node.args[0]), False
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords and (
+            (node.func.attr == "numel" and not node.args) or (node.func.attr == "size" and len(node.args) == 1
+                                                              and ast.unparse(node.args[0]) == "0")):
+        return ast.unparse(node.func.value), node.func.attr == "numel"
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape" \
+            and ast.unparse(node.slice) == "0":
+        return ast.unparse(node.value.value), False
     return None
 
 

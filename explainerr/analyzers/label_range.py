@@ -82,6 +82,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.evidence.append(e)
     f.evidence.append(value_evidence("number of classes (the logits' dimension 1)", n_classes))
     need = (hi or target) + 1
+    from .field_order import unpacked_out_of_order
+    if unpacked_out_of_order(ctx, labels):
+        return None  # the batch's fields were unpacked in another order than the Dataset returns them
     from .label_shift import name_list_sizing
     if lo is not None and lo >= n_classes and name_list_sizing(ctx, n_classes) is not None:
         return None  # the classes are the items of a names list, and no label is a position in it: another field

@@ -35,6 +35,7 @@ from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, padded_apart, stacked_parts
+from .pad_targets import pad_targets
 from .parallel_lists import labels_one_part, part_left_out
 from .operands import (
     Operand,
@@ -293,6 +294,8 @@ def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFact
         return
     if all(keys) and collator_width(ctx, f, keys[0].group(1), keys[1].group(1)):
         return
+    if pad_targets(ctx, f, labels, ids):
+        return  # the user's collate function pads the labels to another target than the inputs
     if (all(keys) or ctx.frames[labels.frame].library) and labels.min is not None:
         # a library collator made the batch from the user's Dataset, which padded the labels itself
         items = padded_items(ctx, labels.min)

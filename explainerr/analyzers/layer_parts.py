@@ -45,7 +45,8 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
         SizeSite | None:
     """The size argument (position `position`, keyword `param`) of the constructor that built the layer at
     `path` in the user's class: `self.<path[0]> = Layer(...)`, or an item of a Sequential / ModuleList
-    assigned there; whatever the argument is (a parameter, a config field)."""
+    assigned there; whatever the argument is (a parameter, a config field).  The site's `call` is that
+    constructor."""
     if not path:
         return None
     attr, _, key = path[0].partition("[")  # `parts["classifier"]`: an entry of a ModuleDict
@@ -63,7 +64,7 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
             kw = src.keyword(call, param)
             arg = kw.value if kw is not None else (call.args[position] if len(call.args) > position else None)
             if arg is not None:
-                return SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call))
+                return SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call), call=call)
     return None
 
 

@@ -39,6 +39,9 @@ FED_OUTPUT = fact("fed-output", "the input already has the layer's output width 
                                  "`in_features` to `out_features` and was given a tensor of the output side")
 SWAPPED_OPERAND = fact("swapped-operand", "the call that gets the layer's result has another operand (`partner`) of "
                                           "the layer's input width: the two operands look swapped")
+BIDIRECTIONAL = fact("bidirectional-rnn", "the input comes from a bidirectional RNN (`rnn`) whose hidden size "
+                                         "(`rnn_hidden`) the layer was built for: its two directions side by side "
+                                         "are twice as wide")
 #: Config fields that hold the width of a transformers encoder's output, by model family.
 HIDDEN_FIELDS = ("hidden_size", "dim", "d_model", "n_embd")
 
@@ -114,15 +117,20 @@ def layer_input_width(ctx: Context) -> Finding | None:
     if replaced_layer(ctx, f, layer):
         f.hints.update(layer_name=name, in_features=want, hidden=got, site=None)
         return f
+    own = own_layer_site(ctx, path, tuple(LAYERS), position, param)
     site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name,
-                      ident=layer.ident if layer is not None else None) or \
+                      ident=layer.ident if layer is not None else None,
+                      built=own.call if own is not None and len(path) > 1 else None) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
-                     follow_names=False) or own_layer_site(ctx, path, tuple(LAYERS), position, param)
+                     follow_names=False) or own
     if site is None:  # the layer is part of a library module the user built (a sentence-transformers Dense)
         owned = owner_site(ctx, want, f)
         if owned is not None:
             site = owned[0]
             previous_module(ctx, f, site, owned[1])
+    if site is not None and site.node is not None and not f.facts & {ENCODER_HIDDEN, CONCATENATED, BIDIRECTIONAL} \
+            and _read_from_data(site.node):
+        return None  # sized by the width of the data it was built with: this input has other columns
     if site is not None and ENCODER_HIDDEN in f.facts:
         _other_field(ctx, f, site)
     if site is not None:
@@ -133,7 +141,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
     f.hints.update(layer_name=name, in_features=want, hidden=got, site=site, encoder=f.values.get("encoder"))
     concat_of_hidden = want % got == 0 and want // got in (2, 3, 4)  # the input may be one part of a concatenation
     counted = PARTS_PER_ITEM not in f.facts or f.hints.get("parts_counted")  # the parts' number read, not inferred
-    if site is not None and ((CONCATENATED in f.facts and counted) or OTHER_FIELD in f.facts
+    if site is not None and ((CONCATENATED in f.facts and counted) or OTHER_FIELD in f.facts or BIDIRECTIONAL in f.facts
                              or (ENCODER_HIDDEN in f.facts and not concat_of_hidden)) and FED_OUTPUT not in f.facts:
         f.confidence = "high"
     return f
@@ -244,6 +252,34 @@ def _explain_width(ctx: Context, f: Finding, frame: FrameFacts | None, inp: Tens
         m, field = encoder
         f.facts |= {ENCODER_HIDDEN, CONFIG_FIELD}
         f.values.update(encoder=m.expr, encoder_cls=m.cls, hidden_field=field)
+    elif CONCATENATED not in f.facts:
+        _bidirectional(ctx, f, got)
+
+
+def _bidirectional(ctx: Context, f: Finding, got: int) -> None:
+    """The input is a bidirectional RNN's output, both directions side by side: a recurrent module of the
+    frames (or one inside a module of theirs) has bidirectional=True and hidden size half the width, the size
+    the layer was built for."""
+    want = f.values["in_features"]
+    for fr in ctx.user_frames():
+        for m in fr.modules:
+            hidden = m.attrs.get("birnn_hidden")
+            if type(hidden) is int and 2 * hidden == got and hidden == want:
+                path = m.attrs.get("birnn")
+                f.facts.add(BIDIRECTIONAL)
+                f.values.update(rnn=f"{m.expr}.{path}" if path else m.expr, rnn_cls=m.attrs.get("birnn_cls"),
+                                rnn_hidden=hidden)
+                return
+
+
+def _read_from_data(node: ast.AST) -> bool:
+    """The size is a dimension of a data tensor (`x.shape[1]`, `X_train.size(-1)`): the layer fits the data it
+    was built with, so an input of another width carries other features than that data (another feature list,
+    columns made otherwise at prediction time), not a layer built with the wrong number."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
+        return True
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "size"
+            and len(node.args) == 1)
 
 
 def _unequal_parts(frame: FrameFacts, listed: ast.AST | None, part: int) -> bool:

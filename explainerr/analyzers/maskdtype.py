@@ -195,7 +195,8 @@ def _mask_argument(ctx: Context, frame: FrameFacts) -> Finding | None:
     if invert:  # the values mean the opposite of what the op wants True to be: invert where it is used
         f.facts.add(INVERTED_FOR_OP)
         return _rewrite(f, use_frame, text, f"{_wrap_text(text, mask_node)} == 0")
-    if onode is not None and strip_casts(onode) is not onode and is_boolean_expr(strip_casts(onode)):
+    if onode is not None and strip_casts(onode) is not onode and is_boolean_expr(strip_casts(onode)) and \
+            _complement(mask_node) is None:
         # a comparison cast to another dtype: drop the cast where it was made (the values keep their meaning)
         f.facts.add(CAST_FROM_BOOL)
         f.confidence = "high"
@@ -206,7 +207,14 @@ def _mask_argument(ctx: Context, frame: FrameFacts) -> Finding | None:
         f.confidence = "high"
     elif pol is None:
         f.facts.add(POLARITY_UNKNOWN)
-    if (onode is not None and isinstance(onode, ast.BinOp) and isinstance(onode.op, ast.Sub)
+        complement = _complement(mask_node)
+        f.values["other_fixed"] = f"{_wrap_text(ast.unparse(complement), complement)}.bool()" \
+            if complement is not None else f"{_wrap_text(text, mask_node)} == 0"
+    if mask_node is not None and _complement(mask_node) is not None:
+        # `1 - keep` handed over as it is: the same values as a bool are `keep == 0`
+        right = _complement(mask_node)
+        _rewrite(f, use_frame, text, f"{_wrap_text(ast.unparse(right), right)} == 0")
+    elif (onode is not None and isinstance(onode, ast.BinOp) and isinstance(onode.op, ast.Sub)
             and isinstance(onode.left, ast.Constant) and onode.left.value == 1):
         # `padding = 1 - keep`: the same values as a bool, made where they are made
         right = src.segment(origin[0].file, onode.right)
@@ -214,11 +222,19 @@ def _mask_argument(ctx: Context, frame: FrameFacts) -> Finding | None:
     else:
         _rewrite(f, use_frame, text, f"{_wrap_text(text, mask_node)}.bool()")
     if pol is None and means in ("fill", "ignore"):
-        other = f"{_wrap_text(text, mask_node)} == 0"
+        other = f.values["other_fixed"]
         f.alternatives.append(Finding(
             values={"fixed": other, "why": f"if `{text}` is 1 for the real tokens"}, confidence="low",
             facts={MASK_ARGUMENT, KEEP_MASK, INVERTED_FOR_OP}, hints={"rewrite": (use_frame, text, other, None)}))
     return f
+
+
+def _complement(node: ast.AST | None) -> ast.AST | None:
+    """`keep` of `1 - keep` (`1.0 - keep`)."""
+    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Constant)
+            and node.left.value == 1):
+        return node.right
+    return None
 
 
 def _rewrite(f: Finding, frame_index: int, text: str, new: str, node: ast.AST | None = None) -> Finding:
@@ -245,6 +261,8 @@ def _find_mask(ctx: Context, frame: FrameFacts) -> tuple[TensorFacts | None, str
         opname, arg = call
         text = src.segment(frame.file, arg)
         t = frame.tensor(text) or frame.tensor(src.segment(frame.file, base(arg)))
+        if t is None and _complement(arg) is not None:  # `1 - keep`: arithmetic keeps the operand's dtype
+            t = frame.tensor(src.segment(frame.file, base(_complement(arg))))
         if t is not None:
             return t, opname, (frame.index, text)
     op = _OP_IN_MESSAGE.search(ctx.message)

@@ -178,6 +178,8 @@ def _mask_score(t: TensorFacts, node: ast.AST, other: TensorFacts) -> int:
 
 @analyzer("mask-length-differs")
 def mask_length_differs(ctx: Context) -> Finding | None:
+    if padding_mask_as_attn_mask(ctx):
+        return None  # a (batch, seq) padding mask in the square (seq, seq) slot: its length is right
     f = _mask_length_differs(ctx)
     mask, other = (f.hints.get("mask"), f.hints.get("other")) if f is not None else (None, None)
     if mask is not None and other is not None and _flattened(mask, other):
@@ -194,6 +196,15 @@ def mask_length_differs(ctx: Context) -> Finding | None:
         from .cut_apart import mask_cut_apart
         mask_cut_apart(ctx, f, f.hints["mask_len"], f.hints["other_len"])
     return f
+
+
+def padding_mask_as_attn_mask(ctx: Context) -> bool:
+    """"The shape of the 2D attn_mask is torch.Size([B, S]), but should be (S, S)": the mask has one entry per
+    position of each of B rows, a padding mask (`src_key_padding_mask`), handed to the (S, S) attention mask's
+    parameter (positionally, or as `mask=`): the right length in the wrong slot."""
+    rows, cols = ctx.int_group("b"), ctx.int_group("b2")
+    want, want2 = ctx.int_group("a"), ctx.int_group("a2")
+    return None not in (rows, cols, want, want2) and want == want2 == cols and rows != cols
 
 
 def _laid_out_otherwise(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:

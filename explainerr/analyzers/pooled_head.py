@@ -25,11 +25,20 @@ def pooled_head(ctx: Context, logits: TensorFacts | None) -> Finding | None:
         return None
     from .own_forward import assigned_once, own_forward
     own = own_forward(ctx, logits)
-    if own is None:
-        return None
-    frame, tree, forward, cls = ctx.frames[logits.frame], own.tree, own.forward, own.cls
-    place = _place(own.stmt, logits.expr)
-    value = own.returned
+    frame = ctx.frames[logits.frame]
+    if own is not None:
+        tree, forward, cls = own.tree, own.forward, own.cls
+        place = _place(own.stmt, logits.expr)
+        value = own.returned
+    else:  # the loss is computed in the model's own `forward`, where the predictions are made
+        tree = src.tree_of(frame.file)
+        cls = src.enclosing_class(tree, frame.line) if tree is not None and frame.function == "forward" else None
+        forward = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None) \
+            if cls is not None else None
+        value = assigned_once(forward, logits.expr) if forward is not None else None
+        place = None
+        if value is None:
+            return None
     if place is not None:
         if not isinstance(value, ast.Tuple) or place >= len(value.elts):
             return None
@@ -45,15 +54,19 @@ def pooled_head(ctx: Context, logits: TensorFacts | None) -> Finding | None:
     if not isinstance(inner, ast.Name):
         return None
     pooled = assigned_once(forward, inner.id)
+    wrapped = _self_call(pooled)
+    while _self_call(pooled) and len(pooled.args) == 1:  # `hidden = self.dropout(out[1])`: edited there
+        pooled = pooled.args[0]
     per_position = _pooled_from(forward, pooled) if pooled is not None else None
     if per_position is None:
         return None
     f = Finding(facts={POOLED_HEAD})
     f.values.update(head=ast.unparse(head.func), pooled=inner.id, pooled_made=ast.unparse(pooled),
                     per_position=per_position, cls=cls.name, forward_line=forward.lineno)
-    stmt = src.statement_at(tree, head.lineno)
+    at, node = (pooled, pooled) if wrapped else (head, inner)
+    stmt = src.statement_at(tree, at.lineno)
     if stmt is not None:
-        f.hints["pooled_head"] = (frame.file, stmt, inner, per_position)
+        f.hints["pooled_head"] = (frame.file, stmt, node, per_position)
     return f
 
 
@@ -73,7 +86,7 @@ def _self_call(node: ast.AST) -> bool:
 def _pooled_from(fn: ast.FunctionDef, value: ast.AST) -> str | None:
     """The per-position tensor `value` pools, in the user's words: `out` for `h_n[-1]` (of `out, h_n =
     self.rnn(x)`), `out[:, 0]`, `out.mean(dim=1)`; `outputs.last_hidden_state` for `outputs.pooler_output` (`outputs[0]` for
-    `outputs[1]` with `return_dict=False`)."""
+    `outputs[1]`)."""
     if isinstance(value, ast.Attribute) and value.attr == "pooler_output":
         return f"{ast.unparse(value.value)}.last_hidden_state"
     if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
@@ -93,12 +106,15 @@ def _pooled_from(fn: ast.FunctionDef, value: ast.AST) -> str | None:
 
 
 def _tuple_outputs(fn: ast.FunctionDef, name: str) -> bool:
-    """`name = self.<encoder>(..., return_dict=False)`: a transformers model's outputs as a tuple, the hidden
-    states of every position first and the pooled output second."""
+    """`name = self.<encoder>(...)` without `return_dict=True`: a transformers model's outputs (a tuple, or a
+    ModelOutput indexed by position) hold the hidden states of every position first and the pooled output
+    second; a recurrent layer's, its outputs at every step first and its final state second."""
     from .own_forward import assigned_once
     value = assigned_once(fn, name)
-    kw = src.keyword(value, "return_dict") if isinstance(value, ast.Call) and _self_call(value) else None
-    return kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value is False
+    if not (isinstance(value, ast.Call) and _self_call(value)):
+        return False
+    kw = src.keyword(value, "return_dict")
+    return kw is None or (isinstance(kw.value, ast.Constant) and kw.value.value is False)
 
 
 def _rnn_output_beside(fn: ast.FunctionDef, state: str) -> str | None:

@@ -286,6 +286,9 @@ def mask_operand(ctx: Context) -> Finding | None:
     library's attention, the mask the user's call passed in."""
     if ctx.groups.get("index") is not None:
         return None  # an index past a dimension: from the text alone, nothing ties it to a mask's length
+    from .masks import padding_mask_as_attn_mask
+    if padding_mask_as_attn_mask(ctx):
+        return None  # a (batch, seq) padding mask in the (seq, seq) slot: the right length, the wrong parameter
     frames = _frames_inside_out(ctx)
     near = frames[:3]
     if any(re.search(r"attention|attn|sdpa", f.function + f.source, re.I) for f in frames if f.library) or \
@@ -375,12 +378,35 @@ def _loop_for(frame: FrameFacts) -> tuple[str, str] | None:
         stored = stored_range(tree, frame.line, name)
         if stored is not None:
             return name, src.segment(frame.file, stored[2])
+    walked = _dataset_walk(tree, frame, used) if not loops else None
+    if walked is not None:  # `__getitem__`'s index (or a position computed from it): the loader walks `__len__`
+        return walked
     if loops:  # an index computed in the innermost loop from its variable (`pos = first + k`)
         targets = {n.id for n in ast.walk(loops[0].target) if isinstance(n, ast.Name)}
         for name in sorted(used):
             made = src.last_assignment(tree, name, frame.line)
             if made is not None and src.contains(loops[0], made.stmt.lineno) and targets & set(src.names_in(made.value)):
                 return name, src.segment(frame.file, loops[0].iter)
+    return None
+
+
+def _dataset_walk(tree: ast.Module, frame: FrameFacts, used: set[str]) -> tuple[str, str] | None:
+    """(the index parameter, `range(<what __len__ returns>)`) when the logged line is in a Dataset's
+    `__getitem__` and indexes with that parameter plus an offset (`x[i + self.lookback]`, or a local made so):
+    a DataLoader asks for every index below `__len__`."""
+    from .dataset_length import added_to, dataset_methods
+    found = dataset_methods(tree, frame)
+    if found is None:
+        return None
+    _, getitem, var, returned = found
+    for s in src.nodes(getitem, ast.Subscript):
+        if not s.lineno <= frame.line <= (s.end_lineno or s.lineno):
+            continue
+        parts = s.slice.elts if isinstance(s.slice, ast.Tuple) else [s.slice]
+        for part in parts:
+            value = src.assigned_value(tree, getitem, part, frame.line) if isinstance(part, ast.Name) else part
+            if value is not None and added_to(value, var) is not None:
+                return var, f"range({src.segment(frame.file, returned.value)})"
     return None
 
 

@@ -333,6 +333,9 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
     if "collator-width" in f.facts:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new))
+    if "pad-targets" in f.facts:
+        file, stmt, count, new = f.hints["pad_targets"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(count, new))
     if "padded-items" in f.facts:
         return _items_unpadded(f)
     if "padded-to-max" in f.facts:

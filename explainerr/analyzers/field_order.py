@@ -1,0 +1,91 @@
+"""Batch fields unpacked in another order than the Dataset returns them: `__getitem__` returns `self.feats[i],
+self.stations[i], self.labels[i]` and the loop reads `for feats, label, station in loader`, so the names hold
+each other's values.  A station id read as a label is "out of range" for the classifier, an id read as a mask
+has "the wrong length"; the mistake is the order, which no pattern of the catalogue names.  Read from the
+user's source: the loop's target names and the items the user's Datasets' `__getitem__` return, matched by
+their names (`station` ~ `self.stations[i]`)."""
+from __future__ import annotations
+
+import ast
+import re
+
+from .. import source as src
+from ..facts import Context
+from ..model import TensorFacts
+from .classes import user_files
+
+
+def unpacked_out_of_order(ctx: Context, t: TensorFacts | None) -> bool:
+    """`t` is a name unpacked by a `for` header from a batch of a user Dataset whose `__getitem__` returns a
+    tuple of as many items, and the name matches the item returned at another position while the item at its
+    own position matches another name of the header: the two were unpacked in each other's places."""
+    names = unpacked_names(ctx, t)
+    if names is None:
+        return False
+    at = names.index(t.expr)
+    for returned in _returned_tuples(ctx, len(names)):
+        own = returned[at]
+        if _same(t.expr, own):
+            continue
+        elsewhere = [k for k, item in enumerate(returned) if k != at and _same(t.expr, item)]
+        if elsewhere and any(_same(names[k], own) for k in range(len(names)) if k != at):
+            return True
+    return False
+
+
+def unpacked_names(ctx: Context, t: TensorFacts | None) -> list[str] | None:
+    """The names a `for` header around `t`'s line unpacks a batch into (`for x, y in loader`, `for step, (x, y) in
+    enumerate(loader)`), `t` among them; None when `t` is not unpacked so."""
+    if t is None or not t.expr.isidentifier():
+        return None
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file)
+    loop = next((lp for lp in src.enclosing_loops(tree, frame.line) if t.expr in src.names_in(lp.target)), None) \
+        if tree is not None else None
+    target = loop.target if loop is not None else None
+    if isinstance(target, ast.Tuple) and isinstance(loop.iter, ast.Call) and src.call_name(loop.iter) == "enumerate" \
+            and len(target.elts) == 2:
+        target = target.elts[1]
+    if not isinstance(target, ast.Tuple) or not all(isinstance(e, ast.Name) for e in target.elts):
+        return None
+    names = [e.id for e in target.elts]
+    return names if t.expr in names else None
+
+
+def _returned_tuples(ctx: Context, n: int) -> list[list[str]]:
+    """The item names (`stations` of `self.stations[i]`) of every n-tuple a `__getitem__` of the user's files
+    returns."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            if fn.name != "__getitem__":
+                continue
+            for ret in (r for r in ast.walk(fn) if isinstance(r, ast.Return)):
+                if isinstance(ret.value, ast.Tuple) and len(ret.value.elts) == n:
+                    found.append([_item_name(e) for e in ret.value.elts])
+    return found
+
+
+def _item_name(node: ast.AST) -> str:
+    """`stations` of `self.stations[i]`, `torch.tensor(self.stations[i])`, `station`."""
+    while isinstance(node, ast.Call) and node.args:
+        node = node.args[0]
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _same(name: str, item: str) -> bool:
+    """`label` ~ `labels`, `station` ~ `station_ids`: one word stem, singular or plural, ignoring `_id(s)`."""
+    a, b = _stem(name), _stem(item)
+    return bool(a) and a == b
+
+
+def _stem(name: str) -> str:
+    s = re.sub(r"_?(ids?|idx)$", "", name.lower())
+    if re.search(r"(s|x|ch|sh)es$", s):
+        return s[:-2]
+    return s[:-1] if s.endswith("s") and not s.endswith("ss") and len(s) > 3 else s

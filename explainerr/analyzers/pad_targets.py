@@ -1,0 +1,155 @@
+"""Inputs and labels padded to two different targets by one collate function: each example's ids are padded
+to the batch's own longest (`ids + [pad_id] * (longest - len(ids))`) and its labels to a fixed maximum
+(`lab + [-100] * (self.max_len - len(lab))`), so a batch of short examples gets more labels than token
+predictions.  The labels are padded to the inputs' target instead.  Read from the user's source: the
+function returning the batch mapping, the lists its entries are made from, the padding appended to each."""
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from .. import source as src
+from ..facts import Context
+from . import Finding, fact
+from ..model import TensorFacts
+from .classes import user_files
+from .collators import returned_mappings
+from .field_order import unpacked_names
+from .label_sources import leaf
+
+PAD_TARGETS = fact("pad-targets", "the collate function `collator` pads the inputs to `ids_target` (`ids_pad`) but "
+                                  "the labels to `labels_target` (`labels_pad`, line `labels_pad_line`)")
+
+
+class Padding(NamedTuple):
+    """`kept + [value] * count` appended to one of the batch's lists; `target` is count's `T` of `T - len(x)`
+    (a local count name followed to its assignment)."""
+
+    stmt: ast.stmt
+    padded: ast.expr
+    count: ast.expr
+    target: ast.expr
+
+
+def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> bool:
+    """Adds the fact, with hint `pad_targets` = (file, statement, count node, new count text), when exactly one
+    function of the user's files returns the labels and the inputs (a mapping with their keys, or a tuple with
+    them where a `for` header unpacks them) made from lists whose items are padded to two targets that read
+    differently."""
+    found = []
+    for file, tree, fn, mine_item, their_item in _returned_pairs(ctx, labels, ids):
+        pads = [_padding(file, tree, fn, item) for item in (mine_item, their_item)]
+        if None in pads:
+            continue
+        mine, theirs = pads
+        if src.segment(file, mine.target) == src.segment(file, theirs.target) or not _bound(tree, fn, theirs.target,
+                                                                                         mine.stmt.lineno):
+            continue
+        found.append((file, fn, mine, theirs))
+    if len(found) != 1:
+        return False
+    file, fn, mine, theirs = found[0]
+    if not isinstance(mine.count, ast.BinOp):  # the labels' count is a name: its value is edited elsewhere
+        return False
+    cls = src.enclosing_class(src.tree_of(file), fn.lineno)
+    f.facts.add(PAD_TARGETS)
+    length = mine.count.right
+    new = f"{src.segment(file, theirs.target)} - {src.segment(file, length)}"
+    f.values.update(collator=f"{cls.name}.{fn.name}" if cls is not None else fn.name, collator_line=fn.lineno,
+                    ids_target=src.segment(file, theirs.target), labels_target=src.segment(file, mine.target),
+                    ids_pad=" ".join(src.segment(file, theirs.padded).split()),
+                    labels_pad=" ".join(src.segment(file, mine.padded).split()), labels_pad_line=mine.stmt.lineno)
+    f.hints["pad_targets"] = (file, mine.stmt, mine.count, new)
+    return True
+
+
+def _returned_pairs(ctx: Context, labels: TensorFacts, ids: TensorFacts):
+    """(file, tree, function, the labels' item, the inputs' item) of the user's functions that return both."""
+    keys = leaf(labels.expr), leaf(ids.expr)
+    for file, tree, fn, ret, items in returned_mappings(ctx):
+        if keys[0] in items and keys[1] in items:
+            yield file, tree, fn, items[keys[0]], items[keys[1]]
+    names = unpacked_names(ctx, labels)
+    if names is None or ids.expr not in names:
+        return
+    at, other = names.index(labels.expr), names.index(ids.expr)
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            for ret in (r for r in src.statements(fn) if isinstance(r, ast.Return)):
+                if isinstance(ret.value, ast.Tuple) and len(ret.value.elts) == len(names):
+                    yield file, tree, fn, ret.value.elts[at], ret.value.elts[other]
+
+
+def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | None) -> Padding | None:
+    """The padding of the list an entry is made from (`torch.tensor(labels, ...)`, `labels`): the one
+    `labels.append(...)` (or `+= [...]`) of the function whose item is `kept + [value] * (T - len(x))`."""
+    while isinstance(item, ast.Call) and item.args:
+        item = item.args[0]
+    if not isinstance(item, ast.Name):
+        return None
+    found = []
+    for node in src.walk_scope(fn):
+        added = None
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == item.id and len(node.args) == 1):
+            added = node.args[0]
+        if added is None:
+            continue
+        stmt = src.statement_at(tree, node.lineno)
+        if isinstance(added, ast.Name):  # `labels.append(row)` after `row = lab + [-100] * (...)`
+            value = src.assigned_value(tree, fn, added, node.lineno)
+            made = src.last_assignment(tree, added.id, node.lineno)
+            added, stmt = value, made.stmt if made is not None else None
+        padding = _padded(added) if added is not None else None
+        if padding is None or stmt is None:
+            return None
+        count = padding[1]
+        target = _target(tree, fn, count, stmt.lineno)
+        if target is None:
+            return None
+        found.append(Padding(stmt, added, count, target))
+    return found[0] if len(found) == 1 else None
+
+
+def _padded(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
+    """(kept, count) of `kept + [value] * count` / `kept + count * [value]`."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
+        return None
+    rep = node.right
+    if not (isinstance(rep, ast.BinOp) and isinstance(rep.op, ast.Mult)):
+        return None
+    for lst, count in ((rep.left, rep.right), (rep.right, rep.left)):
+        if isinstance(lst, ast.List) and len(lst.elts) == 1:
+            return node.left, count
+    return None
+
+
+def _target(tree: ast.Module, fn: ast.FunctionDef, count: ast.expr, line: int) -> ast.expr | None:
+    """`T` of a count `T - len(x)`, or of the local name's value it reads (`gap = longest - len(ids)`)."""
+    if isinstance(count, ast.Name):
+        count = src.assigned_value(tree, fn, count, line)
+    if (isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub) and isinstance(count.right, ast.Call)
+            and src.call_name(count.right) == "len"):
+        return count.left
+    return None
+
+
+def _bound(tree: ast.Module, fn: ast.FunctionDef, target: ast.expr, line: int) -> bool:
+    """Whether every name `target` reads is bound at `line` of `fn`: `self`, a parameter, a local assigned
+    before that line, or a name of the module."""
+    params = {a.arg for a in fn.args.args + fn.args.kwonlyargs}
+    module = set()
+    for s in tree.body:
+        if isinstance(s, ast.Assign):
+            module.update(n for t in s.targets for n in src.names_in(t))
+        elif isinstance(s, (ast.FunctionDef, ast.ClassDef)):
+            module.add(s.name)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            module.update((a.asname or a.name).split(".")[0] for a in s.names)
+    for name in src.names_in(target):
+        if name in params or name in module or name in ("len", "max", "min"):
+            continue
+        if not any(a.stmt.lineno < line for a in src.assignments(tree, name, fn, before=line)):
+            return False
+    return True
