@@ -320,6 +320,8 @@ def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
     of the class in the file (`Trainer(CFG)`, `Trainer(cfg=CFG)`) is given such a dict for."""
     if isinstance(node, ast.Name):
         made = module_defs(tree).get(node.id)
+        if made is None and hasattr(node, "lineno"):
+            return _param_dict(tree, node)
         return made.value if made is not None and isinstance(made.value, ast.Dict) and not _mutated(tree, node.id) \
             else None
     if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
@@ -345,6 +347,22 @@ def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
                 else:
                     return None
     return found[0] if len(found) == 1 else None
+
+
+def _param_dict(tree: ast.Module, node: ast.Name) -> ast.Dict | None:
+    """The dict literal an `__init__` parameter read as `hp["k"]` holds: every construction of the class in the
+    file (`Model(cfg, HPARAMS)`) passes the same module-level dict for it."""
+    cls = src.enclosing_class(tree, node.lineno)
+    fn = src.enclosing_scope(tree, node.lineno)
+    if cls is None or not isinstance(fn, ast.FunctionDef) or fn.name != "__init__":
+        return None
+    params = [a.arg for a in fn.args.args]
+    if node.id not in params[1:]:
+        return None
+    given = [_given(call, params.index(node.id) - 1, node.id) for call in src.calls(tree)
+             if src.call_name(call).split(".")[-1] == cls.name]
+    tables = [config_dict(tree, g) if isinstance(g, ast.Name) and g.id != node.id else None for g in given]
+    return tables[0] if tables and all(t is not None and t is tables[0] for t in tables) else None
 
 
 def _given(call: ast.Call, index: int, name: str) -> ast.expr | None:

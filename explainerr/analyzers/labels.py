@@ -26,7 +26,7 @@ from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, pairwise_swapped
-from .layout import kept_dim, squeezed_batch, transposed_scores
+from .layout import fixed_rows_fold, kept_dim, squeezed_batch, transposed_scores
 from .not_this_batch import (computed_from_stale, drawn_before_loop, global_for_parameter, left_from_loop,
                              returned_in_loop)
 from .time_major import read_time_major
@@ -47,6 +47,7 @@ from .operands import (
 )
 from .scene import TOKENIZER, scene_facts
 from .folded import folded_by_model
+from .one_hot_twice import encoded_twice
 from .padded_items import padded_items
 from .shifted_windows import shifted_window
 
@@ -107,6 +108,10 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     if not multi and (transposed_scores(ctx, raw_logits, b) or (
             in_shape is not None and tg_shape is not None and squeezed_batch(ctx, raw_logits, in_shape, tg_shape))):
         return None  # the user's axis operation laid the scores out otherwise: their layout, not the labels
+    if encoded_twice(ctx, raw_labels):
+        return None  # one-hot rows encoded once more: the encoding is the mistake, not the labels' length
+    if not multi and fixed_rows_fold(ctx, raw_logits, b):
+        return None  # flattened into the configured number of rows: a smaller batch was folded, the labels fit
     if not multi and folded_by_model(ctx, logits, labels, a, b):
         return None  # the model folded a leftover dimension into its rows: the labels fit the batch
     if not multi and pairwise_swapped(ctx, logits, b):

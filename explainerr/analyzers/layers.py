@@ -11,7 +11,7 @@ import ast
 import re
 
 from .. import source as src
-from .layout import displaced, fixed_rows_flatten, window_args_swapped
+from .layout import displaced, examples_joined_along_sequence, fixed_rows_flatten, window_args_swapped
 from .reduction import joined_along_other_dim, reduced_over
 from ..facts import Context
 from ..model import FrameFacts, ModuleFacts, TensorFacts
@@ -79,6 +79,9 @@ def layer_input_width(ctx: Context) -> Finding | None:
         return None  # the features were reduced over the dimension the layer takes
     if frame is not None and fed and joined_along_other_dim(ctx, frame, fed, want, got):
         return None  # parts meant side by side along the features were joined along another dimension
+    given = inp or (frame.tensor(frame.call_args[0].text) if frame is not None and frame.call_args else None)
+    if given is not None and got % want == 0 and got > want and examples_joined_along_sequence(ctx, given, first=True):
+        return None  # the collate function piled the examples' rows up (`cat`): the batch dimension is missing
     if inp is not None and displaced(ctx, inp, 1 if cls.startswith("Conv") else -1, want):
         return None  # the features are in the input, in another place: the user's axis operation put them there
     if window_args_swapped(ctx, want, got):
@@ -257,18 +260,20 @@ def _explain_width(ctx: Context, f: Finding, frame: FrameFacts | None, inp: Tens
 
 
 def _bidirectional(ctx: Context, f: Finding, got: int) -> None:
-    """The input is a bidirectional RNN's output, both directions side by side: a recurrent module of the
-    frames (or one inside a module of theirs) has bidirectional=True and hidden size half the width, the size
-    the layer was built for."""
+    """The input is (or joins) a bidirectional RNN's output, both directions side by side: a recurrent module
+    of the frames (or one inside a module of theirs) has bidirectional=True and a hidden size that is half the
+    width while the layer was built for it, or that is just what the layer's size lacks."""
     want = f.values["in_features"]
     for fr in ctx.user_frames():
         for m in fr.modules:
             hidden = m.attrs.get("birnn_hidden")
-            if type(hidden) is int and 2 * hidden == got and hidden == want:
+            # the whole input (2 x hidden fed to a layer of hidden), or one part of a join one hidden short
+            if type(hidden) is int and hidden > 1 and ((2 * hidden == got and hidden == want) or (
+                    got - want == hidden and got > 2 * hidden)):
                 path = m.attrs.get("birnn")
                 f.facts.add(BIDIRECTIONAL)
                 f.values.update(rnn=f"{m.expr}.{path}" if path else m.expr, rnn_cls=m.attrs.get("birnn_cls"),
-                                rnn_hidden=hidden)
+                                rnn_hidden=hidden, rnn_width=2 * hidden)
                 return
 
 

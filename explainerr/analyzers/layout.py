@@ -102,6 +102,31 @@ def fixed_rows_flatten(ctx: Context, t: TensorFacts | None, want: int) -> str | 
     return _made_by(ctx, t, test)
 
 
+def fixed_rows_fold(ctx: Context, t: TensorFacts | None, labels: int) -> str | None:
+    """`logits.reshape(args.batch_size * args.seq_len, -1)`: predictions flattened into a number of rows written
+    from settings (names, attributes, numbers; no size of the tensor), when the flattened tensor holds exactly
+    `labels` rows of its own last dimension: a smaller batch was folded into the configured rows, and the labels
+    fit the batch."""
+    if t is None or len(t.shape) != 2 or t.shape[0] == labels:
+        return None
+    frame = ctx.frames[t.frame]
+
+    def fixed(node: ast.AST) -> bool:
+        return all(isinstance(n, (ast.Name, ast.Attribute, ast.Constant, ast.BinOp, ast.Load, ast.Mult, ast.Add,
+                                  ast.Sub, ast.FloorDiv)) for n in ast.walk(node)) and not any(
+            isinstance(n, ast.Attribute) and n.attr == "shape" for n in ast.walk(node))
+
+    def test(node: ast.AST) -> ast.AST | None:
+        for n in ast.walk(node):
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("view", "reshape")
+                    and len(n.args) == 2 and isinstance(n.args[1], ast.UnaryOp) and fixed(n.args[0])):
+                whole = frame.tensor(ast.unparse(n.func.value))
+                if whole is not None and len(whole.shape) >= 3 and whole.numel == labels * whole.shape[-1]:
+                    return n
+        return None
+    return _made_by(ctx, t, test)
+
+
 def window_args_swapped(ctx: Context, want: int, got: int) -> str | None:
     """An `x.unfold(dim, size, step)` of the user's whose size is `got` and whose step is `want`, the width the
     layer takes: the windows came out `got` long because the size and the step were given in each other's
@@ -256,21 +281,25 @@ def _squeeze_all(node: ast.AST) -> ast.AST | None:
 _JOINS = {"cat", "concat", "concatenate", "hstack", "column_stack"}
 
 
-def examples_joined_along_sequence(ctx: Context, t: TensorFacts | None) -> str | None:
+def examples_joined_along_sequence(ctx: Context, t: TensorFacts | None, first: bool = False) -> str | None:
     """The join that made `t` (`torch.cat([s["input_ids"] for s in samples], dim=-1)`), found among the first
     steps of its provenance, when it joins the examples of a batch (a comprehension over them) along their last
     dimension, the comprehension walking the function's last parameter (the examples a collate function is
-    given): they were put end to end, one long row, instead of one row each."""
+    given): they were put end to end, one long row, instead of one row each.  With `first`, a `cat` along
+    their first dimension (the default): the examples' rows piled up, with no batch dimension of their own
+    (`stack` was meant)."""
     def along_sequence(node: ast.AST) -> ast.AST | None:
         if not (isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in _JOINS and node.args
                 and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp))):
             return None
         if src.call_name(node).split(".")[-1] in ("hstack", "column_stack"):
-            return node
+            return None if first else node
         dim = next((k.value for k in node.keywords if k.arg in ("dim", "axis")), None) or (
             node.args[1] if len(node.args) > 1 else None)
         value = dim.value if isinstance(dim, ast.Constant) else -dim.operand.value if isinstance(
             dim, ast.UnaryOp) and isinstance(dim.op, ast.USub) and isinstance(dim.operand, ast.Constant) else None
+        if first:
+            return node if dim is None or value == 0 else None
         rank = len(t.shape) if t is not None else 0
         return node if type(value) is int and rank >= 2 and value % rank == rank - 1 else None
 
@@ -293,9 +322,10 @@ def examples_joined_along_sequence(ctx: Context, t: TensorFacts | None) -> str |
         found = of_examples(tree, src.statement_at(tree, step.line)) if tree is not None else None
         if found:
             return found
-    if steps or t is None:
+    if (steps and not first) or t is None:
         return None
-    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):  # a batch spread into a call (`**batch`)
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):  # a batch spread into a call (`**batch`),
+        # or one a library loop took from the loader (its collate function is not among the steps)
         tree = src.tree_of(file)
         for call in (c for c in src.calls(tree) if src.call_name(c).endswith("DataLoader")) if tree else ():
             fn = collate_def(tree, call)

@@ -186,6 +186,8 @@ def mask_length_differs(ctx: Context) -> Finding | None:
         return None  # one is the other's batch flattened: a reshape left out, not a mask of another length
     if mask is not None and other is not None and _laid_out_otherwise(ctx, f, mask, other):
         return None  # the tensor the mask meets has the mask's length in another place: its axes, not a length
+    if mask is not None and other is not None and _read_sequence_first(ctx, mask, other):
+        return None  # the mask fits the inputs as laid out; the layer reads them time-major (batch_first off)
     from .not_this_batch import left_from_loop
     if mask is not None and other is not None and (left_from_loop(ctx, mask) or left_from_loop(ctx, other)):
         return None  # one of them is another loop's last batch: stale, not made with the wrong length
@@ -205,6 +207,15 @@ def padding_mask_as_attn_mask(ctx: Context) -> bool:
     rows, cols = ctx.int_group("b"), ctx.int_group("b2")
     want, want2 = ctx.int_group("a"), ctx.int_group("a2")
     return None not in (rows, cols, want, want2) and want == want2 == cols and rows != cols
+
+
+def _read_sequence_first(ctx: Context, mask: TensorFacts, other: TensorFacts) -> bool:
+    """The mask is (batch, seq) exactly as the inputs it goes with are laid out (batch, seq, features), but a
+    library's attention took the inputs' dimension 1 for the batch (it expected the mask to have
+    `other.shape[1]` rows): the layer reads its input sequence-first, the mask's length is right."""
+    expected = ctx.int_group("a")
+    return (len(mask.shape) == 2 and len(other.shape) == 3 and tuple(mask.shape) == tuple(other.shape[:2])
+            and mask.shape[0] != mask.shape[1] and expected == other.shape[1] and bool(ctx.raise_frames()))
 
 
 def _laid_out_otherwise(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:

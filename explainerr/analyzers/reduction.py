@@ -161,6 +161,7 @@ def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected:
     tree, node, scope = parsed
     fed = frame.tensor(expr)
     rank = len(fed.shape) if fed is not None and fed.shape else None
+    node = _shape_kept(frame, node)  # `self.dropout(pooled)`: the join that made `pooled`
     for value in _values(tree, scope, node, frame.line):
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS
                 and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))):

@@ -40,9 +40,28 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         value = f.values["st_width_expr"]
     if value is None and f.values.get("prev_width_expr") and readable_at(site.file, site.line, f.values["prev"]):
         value = f.values["prev_width_expr"]
+    if value is None and isinstance(site.node, ast.Name):  # `nn.Linear(fused, 2)`: the sum `fused` was made of
+        made = _local_sum(site)
+        scaled = _sum_scaled(ctx, src.tree_of(site.file), site, made.value, hidden) if made is not None else None
+        if scaled is not None:
+            return edits_of(src.LineEditor.for_node(site.file, made).replace(made.value, scaled)), None
     if value is None:
         value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features")) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
+
+
+def _local_sum(site) -> ast.Assign | None:
+    """The one assignment of the local name `site.node` in the function around the site, before it, when its
+    value is a sum (`fused = cfg.hidden_size + hp["extra"]`)."""
+    tree = src.tree_of(site.file)
+    scope = src.enclosing_scope(tree, site.line) if tree is not None else None
+    if scope is None or isinstance(scope, ast.Module):
+        return None
+    made = [a for a in src.assignments(tree, site.node.id, scope, before=site.line)]
+    if len(made) != 1 or made[0].augmented or not isinstance(made[0].stmt, ast.Assign):
+        return None
+    value = made[0].stmt.value
+    return made[0].stmt if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Sub)) else None
 
 
 def _per_item(f: Finding, site) -> str | None:
@@ -98,14 +117,18 @@ def _sum_scaled(ctx: Context, tree: ast.Module, site, node: ast.BinOp, hidden: i
     values = [_term_int(ctx, tree, t) for _, t in terms]
     if any(v is None for v in values):
         return None
-    named = [k for k, (sign, t) in enumerate(terms) if sign > 0 and isinstance(t, (ast.Name, ast.Attribute))]
-    if len(named) != 1:
+    named = [k for k, (sign, t) in enumerate(terms) if sign > 0 and isinstance(t, (ast.Name, ast.Attribute,
+                                                                                     ast.Subscript))]
+
+    def multiple(k: int) -> bool:
+        rest = sum(sign * v for j, ((sign, _), v) in enumerate(zip(terms, values)) if j != k)
+        return bool(values[k]) and not (hidden - rest) % values[k] and (hidden - rest) // values[k] >= 2
+    fits = [k for k in named if multiple(k)]
+    if len(fits) != 1:  # one named term whose multiple makes the width, and only one
         return None
-    k = named[0]
+    k = fits[0]
     rest = sum(sign * v for j, ((sign, _), v) in enumerate(zip(terms, values)) if j != k)
     unit = values[k]
-    if not unit or (hidden - rest) % unit or (hidden - rest) // unit < 2:
-        return None
     text = src.segment(site.file, node)
     term = terms[k][1]
     start, end = term.col_offset - node.col_offset, term.end_col_offset - node.col_offset
