@@ -25,7 +25,7 @@ from .choice_flags import choice_flags
 from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
-from .reduction import all_pairs, pairwise_swapped
+from .reduction import all_pairs, labels_reduced_over_batch, pairwise_swapped
 from .layout import fixed_rows_fold, kept_dim, squeezed_batch, transposed_scores
 from .not_this_batch import (computed_from_stale, drawn_before_loop, global_for_parameter, left_from_loop,
                              returned_in_loop)
@@ -48,6 +48,7 @@ from .operands import (
 from .scene import TOKENIZER, scene_facts
 from .folded import folded_by_model
 from .one_hot_twice import encoded_twice
+from .shift_source import SHIFT_AT_SOURCE, unshifted_source
 from .padded_items import padded_items
 from .shifted_windows import shifted_window
 
@@ -108,6 +109,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     if not multi and (transposed_scores(ctx, raw_logits, b) or (
             in_shape is not None and tg_shape is not None and squeezed_batch(ctx, raw_logits, in_shape, tg_shape))):
         return None  # the user's axis operation laid the scores out otherwise: their layout, not the labels
+    if not multi and labels_reduced_over_batch(ctx, labels, a, logits_op.seen.shape[-1] if logits_op.seen is not None
+                                               and len(logits_op.seen.shape) == 2 else None):
+        return None  # class ids taken by an argmax over the examples: the reduction's dimension, not the labels
     if encoded_twice(ctx, raw_labels):
         return None  # one-hot rows encoded once more: the encoding is the mistake, not the labels' length
     if not multi and fixed_rows_fold(ctx, raw_logits, b):
@@ -274,7 +278,8 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
             and labels.shape[0] == logits.shape[0] and labels.shape[1] != logits.shape[1]):
         return None
     kind = None
-    if labels.shape[1] == logits.shape[1] + 1 and _fed_without_last(ctx, labels.expr):
+    source = unshifted_source(ctx, labels) if labels.shape[1] == logits.shape[1] + 1 else None
+    if labels.shape[1] == logits.shape[1] + 1 and (source is not None or _fed_without_last(ctx, labels.expr)):
         kind = SHIFTED
     elif labels.shape[1] > logits.shape[1] and labels.min is not None and labels.min < 0:
         kind = PADDED
@@ -282,6 +287,10 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
         return None
     f = Finding(facts={kind}, values={"seq_logits": logits.shape[1], "seq_labels": labels.shape[1],
                                       "pad_label": labels.min})
+    if source is not None:  # shifted where the batch is made: every loss reading the targets gets them right
+        f.hints["shift_source"] = source[0]
+        f.facts.add(SHIFT_AT_SOURCE)
+        f.values.update(source[1])
     ids = _ids_beside(ctx, labels, logits.shape[1])
     e = evidence(ids) if kind == PADDED else None
     if e:  # where the inputs were padded, the labels should be too

@@ -11,7 +11,8 @@ import ast
 import re
 
 from .. import source as src
-from .layout import displaced, examples_joined_along_sequence, fixed_rows_flatten, window_args_swapped
+from .layout import (displaced, examples_joined_along_sequence, fixed_rows_flatten, squeezed_by,
+                     window_args_swapped)
 from .reduction import joined_along_other_dim, reduced_over
 from ..facts import Context
 from ..model import FrameFacts, ModuleFacts, TensorFacts
@@ -80,6 +81,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
     if frame is not None and fed and joined_along_other_dim(ctx, frame, fed, want, got):
         return None  # parts meant side by side along the features were joined along another dimension
     given = inp or (frame.tensor(frame.call_args[0].text) if frame is not None and frame.call_args else None)
+    if given is not None and len(given.shape) == 1 and want == 1 and squeezed_by(ctx, given):
+        return None  # one feature per example squeezed away with `squeeze()`: the batch became the features
     if given is not None and got % want == 0 and got > want and examples_joined_along_sequence(ctx, given, first=True):
         return None  # the collate function piled the examples' rows up (`cat`): the batch dimension is missing
     if inp is not None and displaced(ctx, inp, 1 if cls.startswith("Conv") else -1, want):

@@ -213,6 +213,10 @@ def _made_by(ctx: Context, t: TensorFacts | None, test) -> str | None:
             tree = src.tree_of(step.file)
             stmt = src.statement_at(tree, step.line) if tree is not None else None
         value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Return)) else None
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Tuple) and isinstance(value, ast.Tuple) \
+                and len(stmt.targets[0].elts) == len(value.elts):  # `x, y = x.squeeze(), y.squeeze()`: x's part
+            value = next((v for k, v in zip(stmt.targets[0].elts, value.elts)
+                          if isinstance(k, ast.Name) and k.id == t.expr), None)
         if value is None:
             continue
         op = test(_kept(value))

@@ -11,7 +11,7 @@ import re
 
 from .. import source as src
 from ..facts import Context
-from ..model import FrameFacts
+from ..model import FrameFacts, TensorFacts
 
 _REDUCERS = {"sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "logsumexp", "norm", "prod",
              "std", "var", "nansum", "nanmean", "median"}
@@ -146,6 +146,55 @@ def indices_reduced_over(ctx: Context, frame: FrameFacts, expr: str, size: int) 
         if sizes is not None and sizes[0] != size and size in sizes[1]:
             return " ".join(ast.unparse(value).split())
     return None
+
+
+def labels_reduced_over_batch(ctx: Context, labels: TensorFacts | None, n_rows: int,
+                              n_classes: int | None = None) -> str | None:
+    """The arg-reduction (`probs.argmax(0)`) that made the class ids `labels` over the dimension of the `n_rows`
+    examples, of a tensor whose other dimension is as long as `labels`: one id per class came out, not one per
+    example (the reduction's dimension is the mistake, not the labels' length).  Followed into the user's
+    function that returned them (`hard, conf = pseudo_label(...)`), where the reduced tensor's shape is no
+    longer known: there an argmax over dimension 0 giving as many ids as the predictions have classes."""
+    if labels is None or len(labels.shape) != 1 or labels.shape[0] == n_rows:
+        return None
+    frame = ctx.frames[labels.frame]
+    parsed = _read(frame, labels.expr)
+    if parsed is None:
+        return None
+    tree, node, scope = parsed
+    shapes = {t.expr: tuple(t.shape) for t in frame.tensors}
+    line = frame.line
+    returned = _returned_part(tree, frame, labels.expr)
+    if returned is not None:
+        node, scope, line = returned
+    for value in map(_unconverted, _values(tree, scope, _unconverted(node), line)):
+        sizes = _reduced_sizes(value, shapes, _ARG_REDUCERS)
+        if sizes is not None and sizes[0] == n_rows and sizes[1] == (labels.shape[0],):
+            return " ".join(ast.unparse(value).split())
+        found = _reduction(value, _ARG_REDUCERS) if sizes is None and returned is not None else None
+        if found is not None and found[1] == 0 and n_classes == labels.shape[0]:
+            return " ".join(ast.unparse(value).split())
+    return None
+
+
+def _returned_part(tree: ast.Module, frame: FrameFacts, name: str) -> tuple[ast.AST, ast.AST, int] | None:
+    """(the returned expression, the function, its line) for `name` unpacked from (or assigned) the call of a
+    user function of the frame's file: `hard, conf = pseudo_label(...)` gives `hard` of `return hard, conf`."""
+    made = src.last_assignment(tree, name, frame.line)
+    stmt = made.stmt if made is not None else None
+    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+        return None
+    fn = _own_function(tree, frame, stmt.value)
+    rets = [r for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None] if fn is not None else []
+    if len(rets) != 1:
+        return None
+    target, value = stmt.targets[0], rets[0].value
+    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+        names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+        value = value.elts[names.index(name)] if name in names else None
+    elif not isinstance(target, ast.Name):
+        return None
+    return (value, fn, rets[0].lineno) if value is not None else None
 
 
 _JOINS = {"cat", "concat", "concatenate", "vstack"}

@@ -78,7 +78,25 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
                 replacement=block + made.replacement)
     if not src.parses_in_file(edit.file, edit.start_line, edit.end_line, edit.replacement):
         return [], None
-    return [edit], None
+    return [edit] + _later_loaders(file, stmt), None
+
+
+def _later_loaders(file: str, stmt: ast.stmt) -> list[Edit]:
+    """`collate_fn=pad_collate` for the other DataLoaders without one in the same scope after `stmt` (the
+    validation loader beside the training one: its batches are as ragged), where the helper is in scope."""
+    tree = src.tree_of(file)
+    scope = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+    edits = []
+    for call in src.calls(scope) if scope is not None else ():
+        if (call.lineno <= (stmt.end_lineno or stmt.lineno) or not src.call_name(call).endswith("DataLoader")
+                or src.keyword(call, "collate_fn") is not None or src.enclosing_scope(tree, call.lineno) is not scope):
+            continue
+        later = src.statement_at(tree, call.lineno)
+        made = src.LineEditor.for_node(file, later).add_keywords(call, "collate_fn=pad_collate").edit() \
+            if later is not None else None
+        if made is not None:
+            edits.append(made)
+    return edits
 
 
 def _every_loader(f: Finding, calls: list[tuple[str, ast.Call]]) -> list[Edit]:

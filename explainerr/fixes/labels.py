@@ -320,6 +320,9 @@ def _shifted_targets(ctx: Context, f: Finding) -> list:
     """Teacher forcing: the decoder was fed `tgt[:, :-1]`, so the loss must compare with `tgt[:, 1:]`."""
     if "shifted" not in f.variants:
         return []
+    if f.hints.get("shift_source"):
+        file, stmt, value, text = f.hints["shift_source"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, text))
     labels = f.hints["labels"]
     return _replace_labels(ctx, labels, f"{labels.expr}[:, 1:]")
 
