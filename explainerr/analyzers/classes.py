@@ -349,19 +349,24 @@ def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
     return found[0] if len(found) == 1 else None
 
 
-def _param_dict(tree: ast.Module, node: ast.Name) -> ast.Dict | None:
-    """The dict literal an `__init__` parameter read as `hp["k"]` holds: every construction of the class in the
-    file (`Model(cfg, HPARAMS)`) passes the same module-level dict for it."""
+def _param_dict(tree: ast.Module, node: ast.Name, depth: int = 0) -> ast.Dict | None:
+    """The dict literal a parameter read as `hp["k"]` holds: every construction of the class in the file
+    (`Model(cfg, HPARAMS)`, for an `__init__`), or every call of the plain function (`make_model(CFG)`),
+    passes the same module-level dict for it."""
     cls = src.enclosing_class(tree, node.lineno)
     fn = src.enclosing_scope(tree, node.lineno)
-    if cls is None or not isinstance(fn, ast.FunctionDef) or fn.name != "__init__":
+    if not isinstance(fn, ast.FunctionDef) or (cls is not None and fn.name != "__init__"):
         return None
     params = [a.arg for a in fn.args.args]
-    if node.id not in params[1:]:
+    skip = 1 if cls is not None else 0  # `self`; a plain function (`make_model(cfg)`) is called by its name
+    if node.id not in params[skip:]:
         return None
-    given = [_given(call, params.index(node.id) - 1, node.id) for call in src.calls(tree)
-             if src.call_name(call).split(".")[-1] == cls.name]
-    tables = [config_dict(tree, g) if isinstance(g, ast.Name) and g.id != node.id else None for g in given]
+    called = cls.name if cls is not None else fn.name
+    given = [_given(call, params.index(node.id) - skip, node.id) for call in src.calls(tree)
+             if src.call_name(call).split(".")[-1] == called]
+    # `run(CFG)` → `make_model(cfg)`: a parameter handed on under its own name is followed one call up
+    tables = [(_param_dict(tree, g, depth + 1) if depth < 3 and module_defs(tree).get(g.id) is None
+               else config_dict(tree, g)) if isinstance(g, ast.Name) and g is not node else None for g in given]
     return tables[0] if tables and all(t is not None and t is tables[0] for t in tables) else None
 
 

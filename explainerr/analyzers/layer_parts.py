@@ -33,7 +33,7 @@ def layer_path(ctx: Context) -> list[str]:
 
 def path_expr(path: list[str]) -> str | None:
     """`self.head[1]` for ["head", "1"]; None for an empty path."""
-    if not path:
+    if not path or path[0].isdigit():  # an item of a container no frame names: no expression for it
         return None
     out = f"self.{path[0]}"
     for p in path[1:]:

@@ -94,7 +94,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
     f = Finding()
     out = ctx.int_group("m2c")
     local = name is not None and frame is not None and any(m.expr == name for m in frame.modules)
-    f.values.update(layer=path_expr(path) or (name if local else f"self.{name}" if name else f"the {cls} layer"),
+    f.values.update(layer=path_expr(path) or (name if local else f"self.{name}" if name and not name.isdigit()
+                                              else f"the {cls} layer"),
                     layer_name=name or cls.lower(),
                     layer_cls=cls, size_attr=attr, in_features=want, hidden=got,
                     input=inp.expr if inp is not None else (frame.call_args[0].text if direct and frame and

@@ -26,6 +26,8 @@ from . import (
 
 HASHED_OFFSET = fact("hashed-offset", "the user's code makes ids as an offset plus a value modulo the expression that "
                                       "sizes the table (`offset_made`, `offset`, `size`, `offset_where`)")
+LOOKUP_OFFSET = fact("lookup-offset", "the user's code makes ids as an entry of the map whose length sizes the table "
+                                      "plus an offset of reserved ids (`offset_made`, `offset`, `size`, `offset_where`)")
 FILTERED_ROWS = fact("filtered-rows", "the table's rows come from a comprehension over the vocabulary with an `if` filter "
                                       "(`filtered`, `filter_cond`, `filtered_where`, `table_call`)")
 FILTERED_OVER_LEN = fact("filtered-over-len", "the length of the collection the filtered comprehension walks is "
@@ -309,7 +311,8 @@ def _config_numbering(ctx: Context, f: Finding) -> Located:
     if site is None:
         return [], None
     (file, _, value), stmt = site
-    new = _numbering_vocab(ctx, f, file, stmt.lineno, top, num)
+    new = _offset_size(ctx, f, src.segment(file, value), num, (file, stmt.lineno)) or \
+        _numbering_vocab(ctx, f, file, stmt.lineno, top, num)
     if new is None:
         return [], None
     return edits_of(src.LineEditor.for_node(file, stmt).replace(value, new)), None
@@ -381,18 +384,27 @@ def _sized_alike(file: str, tree: ast.Module, node: ast.AST, size: str) -> bool:
     return False
 
 
-def _offset_size(ctx: Context, f: Finding, size: str, num: int) -> str | None:
+def _offset_size(ctx: Context, f: Finding, size: str, num: int, at: tuple[str, int] | None = None) -> str | None:
     """Ids made as `offset + h % size` (a hashing trick past reserved ids) reach `offset + size - 1`: the table
-    needs `offset + size` rows, not one more than the largest id seen."""
+    needs `offset + size` rows, not one more than the largest id seen.  Likewise ids looked up in the map whose
+    length sizes the table and shifted past reserved ids (`KMER_TO_ID[k] + offset` for `len(KMER_TO_ID)`); a
+    local offset is written as its value (`len(SPECIAL)`) when only that is readable where the size is (`at`)."""
+    lookup = re.fullmatch(r"len\((\w+)\)", size)
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         for n in src.nodes(tree, ast.BinOp) if tree is not None else ():
             if not isinstance(n.op, ast.Add):
                 continue
             for mod, other in ((n.right, n.left), (n.left, n.right)):
-                if (isinstance(mod, ast.BinOp) and isinstance(mod.op, ast.Mod)
-                        and _sized_alike(file, tree, mod.right, size)):
+                looked_up = lookup is not None and isinstance(mod, ast.Subscript) and isinstance(mod.value, ast.Name) \
+                    and mod.value.id == lookup.group(1)
+                if looked_up or (isinstance(mod, ast.BinOp) and isinstance(mod.op, ast.Mod)
+                                 and _sized_alike(file, tree, mod.right, size)):
                     offset = src.segment(file, other)
+                    if looked_up and at is not None:
+                        offset = _readable_offset(tree, other, n.lineno, at)
+                        if offset is None:
+                            continue
                     value = next((fr.scalars[offset] for fr in ctx.user_frames()
                                   if type(fr.scalars.get(offset)) is int), None)
                     if isinstance(other, ast.Constant):
@@ -404,9 +416,25 @@ def _offset_size(ctx: Context, f: Finding, size: str, num: int) -> str | None:
                         f.values["needed"] = num + value
                     f.values.update(offset=offset, size=size, offset_made=src.segment(file, n),
                                     offset_where=_where_in(file, n.lineno))
-                    f.facts.add(HASHED_OFFSET)
+                    f.facts.add(LOOKUP_OFFSET if looked_up else HASHED_OFFSET)
                     return f"{offset} + {size}"
     return None
+
+
+def _readable_offset(tree: ast.Module, other: ast.AST, line: int, at: tuple[str, int]) -> str | None:
+    """The offset's text where the table's size is given (`at`): a number, a name bound there, or the value a
+    local name was given (`offset = len(SPECIAL)`) when every name of that value is bound there."""
+    from .checks import bound_names
+    bound = bound_names(*at) or set()
+    if isinstance(other, ast.Constant) and type(other.value) is int:
+        return str(other.value)
+    if isinstance(other, ast.Name) and other.id not in bound:
+        made = src.assignments(tree, other.id, src.enclosing_scope(tree, line), before=line)
+        if len(made) != 1 or made[0].augmented:
+            return None
+        other = made[0].value
+    names = {n.id for n in ast.walk(other) if isinstance(n, ast.Name)} - {"len", "max", "min"}
+    return ast.unparse(other) if names <= bound else None
 
 
 def _bound_maker(ctx: Context, f: Finding) -> Located:
