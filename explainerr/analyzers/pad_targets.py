@@ -42,7 +42,8 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
         if None in pads:
             continue
         mine, theirs = pads
-        if src.segment(file, mine.target) == src.segment(file, theirs.target) or not _bound(tree, fn, theirs.target,
+        if src.segment(file, mine.target) == src.segment(file, theirs.target) or not _bound(file, tree, fn,
+                                                                                         theirs.target,
                                                                                          mine.stmt.lineno):
             continue
         found.append((file, fn, mine, theirs))
@@ -135,21 +136,15 @@ def _target(tree: ast.Module, fn: ast.FunctionDef, count: ast.expr, line: int) -
     return None
 
 
-def _bound(tree: ast.Module, fn: ast.FunctionDef, target: ast.expr, line: int) -> bool:
-    """Whether every name `target` reads is bound at `line` of `fn`: `self`, a parameter, a local assigned
-    before that line, or a name of the module."""
-    params = {a.arg for a in fn.args.args + fn.args.kwonlyargs}
-    module = set()
-    for s in tree.body:
-        if isinstance(s, ast.Assign):
-            module.update(n for t in s.targets for n in src.names_in(t))
-        elif isinstance(s, (ast.FunctionDef, ast.ClassDef)):
-            module.add(s.name)
-        elif isinstance(s, (ast.Import, ast.ImportFrom)):
-            module.update((a.asname or a.name).split(".")[0] for a in s.names)
+def _bound(file: str, tree: ast.Module, fn: ast.FunctionDef, target: ast.expr, line: int) -> bool:
+    """Whether every name `target` reads can be read at `line` of `fn` (checks.bound_names), a local of `fn`
+    only when it is assigned before that line."""
+    from ..fixes.checks import bound_names
+    bound = bound_names(file, line) or set()
     for name in src.names_in(target):
-        if name in params or name in module or name in ("len", "max", "min"):
-            continue
-        if not any(a.stmt.lineno < line for a in src.assignments(tree, name, fn, before=line)):
+        if name not in bound:
+            return False
+        made = src.assignments(tree, name, fn)
+        if made and not any(a.stmt.lineno < line for a in made):
             return False
     return True
