@@ -55,12 +55,14 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
     if tree is None:
         return []
     steps: list[Origin] = []
+    name, line = root_name(t.expr), frame.line
     if t.expr.startswith("self."):
         attr = t.expr.split(".")[1].split("[")[0]
-        _self_attribute(frame, tree, attr, t.expr, steps)
-        return steps
-    name = root_name(t.expr)
-    line = frame.line
+        stored = _self_attribute(frame, tree, attr, t.expr, steps)
+        passed = _constructor_argument(ctx, frame, tree, stored, t.expr, steps) if stored is not None else None
+        if passed is None:
+            return steps
+        name, frame, line = passed  # `EpisodeTower(cfg, emb, pop_bucket)`: on to where `pop_bucket` was made
     position = None  # the place of the name in the tuple a `for` unpacked it from (a batch's fields)
     followed: set[int] = set()  # the assignments already followed (one is never followed twice)
     while name and len(steps) < MAX_STEPS:
@@ -340,24 +342,60 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
             _helper_lines(frame, item, expr, steps, name=f"{cls.name}.__getitem__")
 
 
-def _self_attribute(frame: FrameFacts, tree: ast.Module, attr: str, expr: str, steps: list[Origin]) -> None:
-    """Where `self.<attr>` was set in the class of the failing method (usually `__init__`)."""
+def _self_attribute(frame: FrameFacts, tree: ast.Module, attr: str, expr: str,
+                    steps: list[Origin]) -> tuple[ast.ClassDef, ast.AST | None] | None:
+    """Where `self.<attr>` was set in the class of the failing method (usually `__init__`): adds that line and
+    returns (the class, the value stored there)."""
     cls = src.enclosing_class(tree, frame.line)
     if cls is None:
-        return
+        return None
     for n in ast.walk(cls):
         if isinstance(n, (ast.Assign, ast.AnnAssign)):
             targets = n.targets if isinstance(n, ast.Assign) else [n.target]
             if any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
                    and t.value.id == "self" for t in targets):
                 _add(steps, frame, n, expr, function=f"{cls.name}.{_function_at(cls, n.lineno)}")
-                return
+                return cls, n.value
         if (isinstance(n, ast.Call) and src.call_name(n).endswith("register_buffer") and n.args
                 and isinstance(n.args[0], ast.Constant) and n.args[0].value == attr):
             stmt = src.statement_at(tree, n.lineno)
             if stmt is not None:
                 _add(steps, frame, stmt, expr, function=f"{cls.name}.{_function_at(cls, n.lineno)}")
-                return
+                return cls, n.args[1] if len(n.args) > 1 else None
+    return None
+
+
+def _constructor_argument(ctx: Context, frame: FrameFacts, tree: ast.Module,
+                          stored: tuple[ast.ClassDef, ast.AST | None], expr: str,
+                          steps: list[Origin]) -> tuple[str, FrameFacts, int] | None:
+    """A stored attribute that is a parameter of `__init__` (`self.register_buffer("pop_bucket", pop_bucket)`):
+    the plain name a running caller gave the class's constructor for it (`EpisodeTower(cfg, emb, pop_bucket)`),
+    with that frame and the constructor's line (the constructor's line is added to the steps)."""
+    cls, value = stored
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    if init is None or not isinstance(value, ast.Name):
+        return None
+    params = [a.arg for a in init.args.args][1:]
+    if value.id not in params or src.assignments(tree, value.id, init):
+        return None  # not a parameter, or one reassigned inside `__init__`
+    at = params.index(value.id)
+    for caller in reversed(ctx.frames[: frame.index]):
+        caller_tree = src.tree_of(caller.file) if not caller.library else None
+        if caller_tree is None:
+            continue
+        scope = src.enclosing_scope(caller_tree, caller.line)
+        for call in src.calls(scope):
+            if src.call_name(call).split(".")[-1] != cls.name or call.lineno > caller.line:
+                continue
+            kw = src.keyword(call, value.id)
+            arg = kw.value if kw is not None else call.args[at] if at < len(call.args) and not any(
+                isinstance(a, ast.Starred) for a in call.args[: at + 1]) else None
+            if isinstance(arg, ast.Name):
+                stmt = src.statement_at(caller_tree, call.lineno)
+                if stmt is not None:
+                    _add(steps, caller, stmt, expr)
+                return arg.id, caller, call.lineno
+    return None
 
 
 def _function_at(cls: ast.ClassDef, line: int) -> str:

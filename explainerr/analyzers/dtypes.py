@@ -370,7 +370,16 @@ def _index_names(tree: ast.AST, tables: Collection[str]) -> dict[str, str]:
                 for x in ast.walk(arg):
                     if isinstance(x, ast.Name):
                         out.setdefault(x.id, target)
+                    elif isinstance(x, ast.Attribute) and _dotted(x):  # `self.pop_bucket[ids]`: a stored table
+                        out.setdefault(ast.unparse(x), target)
     return out
+
+
+def _dotted(node: ast.AST) -> bool:
+    """`self.pop_bucket`, `model.table`: attributes of a name, no call or subscript in between."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
 
 
 def _index_argument(call: ast.Call) -> tuple[ast.AST | None, str]:

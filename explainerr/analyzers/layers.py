@@ -11,7 +11,7 @@ import ast
 import re
 
 from .. import source as src
-from .layout import (displaced, examples_joined_along_sequence, fixed_rows_flatten, squeezed_by,
+from .layout import (displaced, examples_joined_along_sequence, features_first, fixed_rows_flatten, squeezed_by,
                      window_args_swapped)
 from .reduction import joined_along_other_dim, reduced_over
 from ..facts import Context
@@ -87,6 +87,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
         return None  # the collate function piled the examples' rows up (`cat`): the batch dimension is missing
     if inp is not None and displaced(ctx, inp, 1 if cls.startswith("Conv") else -1, want):
         return None  # the features are in the input, in another place: the user's axis operation put them there
+    if inp is not None and not cls.startswith("Conv") and features_first(ctx, inp, want):
+        return None  # each example was stacked features-first: the layer gets the steps, its size is right
     if window_args_swapped(ctx, want, got):
         return None  # windows cut with their size and step swapped: as long as the step, the layer is right
     if inp is not None and fixed_rows_flatten(ctx, inp, want):

@@ -179,6 +179,77 @@ def displaced(ctx: Context, t: TensorFacts | None, dim: int, want: int) -> str |
     return reordered_by(ctx, t) or _made_by(ctx, t, lambda v: _conv_of_moved(ctx, v))
 
 
+def features_first(ctx: Context, t: TensorFacts | None, want: int) -> str | None:
+    """`t` is (batch, `want`, steps) with something else than `want` last, and a Dataset stacked `want` series
+    along the first axis of each example (`stacked_first`): the features sit before the steps."""
+    if t is None or len(t.shape) != 3 or t.shape[1] != want or t.shape[2] == want:
+        return None
+    return stacked_first(ctx, want)
+
+
+_STACKS = {"np.stack", "numpy.stack", "torch.stack", "np.array", "numpy.array", "torch.tensor"}
+
+
+def stacked_first(ctx: Context, count: int) -> str | None:
+    """The text of a stack in a Dataset's `__getitem__` of the user's files that puts `count` per-feature
+    series along the first axis of each example (`np.stack([self.axes[a][i] for a in AXES])`, no `axis=`):
+    each example comes out (features, steps), so a batch is (batch, features, steps), and a layer that reads
+    the features from the last dimension gets the steps."""
+    from .classes import user_files
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            if fn.name != "__getitem__":
+                continue
+            for call in src.calls(fn):
+                if src.call_name(call) not in _STACKS or len(call.args) != 1 or call.keywords:
+                    continue
+                items = call.args[0]
+                n = _item_count(tree, items)
+                if n == count or (n is None and _counted_elsewhere(ctx, items)):
+                    return " ".join(src.segment(file, call).split())
+    return None
+
+
+def _counted_elsewhere(ctx: Context, items: ast.AST) -> bool:
+    """A comprehension over `X.channels` (or `CHANNELS`) whose length the user's files also take, `len(cfg.channels)`
+    (a layer sized by it): the stacked axis has one entry per item of the same collection."""
+    if not isinstance(items, (ast.ListComp, ast.GeneratorExp)) or len(items.generators) != 1:
+        return False
+    it = items.generators[0].iter
+    tail = it.attr if isinstance(it, ast.Attribute) else it.id if isinstance(it, ast.Name) else None
+    if tail is None:
+        return False
+    from .classes import user_files
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for c in src.calls(tree) if tree is not None else ():
+            arg = c.args[0] if src.call_name(c) == "len" and len(c.args) == 1 else None
+            if isinstance(arg, (ast.Attribute, ast.Name)) and (arg.attr if isinstance(arg, ast.Attribute)
+                                                               else arg.id) == tail:
+                return True
+    return False
+
+
+def _item_count(tree: ast.Module, node: ast.AST) -> int | None:
+    """How many items a list display has, or a comprehension over a module-level list or tuple display (or
+    over `range(n)` with a constant n)."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return None if any(isinstance(e, ast.Starred) for e in node.elts) else len(node.elts)
+    if not isinstance(node, (ast.ListComp, ast.GeneratorExp)) or len(node.generators) != 1:
+        return None
+    it = node.generators[0].iter
+    if isinstance(it, ast.Call) and src.call_name(it) == "range" and len(it.args) == 1 and \
+            isinstance(it.args[0], ast.Constant) and type(it.args[0].value) is int:
+        return it.args[0].value
+    if isinstance(it, ast.Name):
+        made = [n for n in tree.body if isinstance(n, ast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Name) and n.targets[0].id == it.id]
+        if len(made) == 1 and isinstance(made[0].value, (ast.List, ast.Tuple)):
+            return _item_count(tree, made[0].value)
+    return None
+
+
 _CONVS = ("Conv1d", "Conv2d", "Conv3d")
 
 

@@ -312,6 +312,8 @@ def position_overflow(ctx: Context) -> Finding | None:
     elif fail.name:
         from .relative import relative_distances
         relative = relative_distances(ctx, fail, f)
+        if not relative and _not_positions(fail, seq):
+            return None
         _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], None if relative else seq, rows=fail.num_embeddings)
         looked_up = user_ids or fail.user_ids
         if looked_up is not None and isinstance(fail.num_embeddings, int) and \
@@ -322,6 +324,16 @@ def position_overflow(ctx: Context) -> Finding | None:
             from .prefixed_window import prefixed_window
             prefixed_window(ctx, f, looked_up, fail.num_embeddings)
     return f
+
+
+def _not_positions(fail, seq: int | None) -> bool:
+    """The values looked up in a position table of the user's are not positions of the sequence: they have the
+    sequence's length `seq` in their last dimension, the table has rows for every one of its positions, and yet
+    they go past it (two or more beyond the last position, which leaves room for a padding offset): other ids
+    (token ids) in the position table's place, not a sequence too long for it."""
+    ids, rows = fail.ids, fail.num_embeddings
+    return (isinstance(seq, int) and isinstance(rows, int) and seq <= rows and ids is not None and bool(ids.shape)
+            and ids.shape[-1] == seq and ids.max is not None and ids.max >= seq + 2)
 
 
 def _passed_ids(ctx: Context) -> TensorFacts | None:

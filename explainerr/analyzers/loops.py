@@ -155,8 +155,9 @@ def _gathered(ctx: Context, frame: FrameFacts, node: ast.Call, index: int, dim: 
     positions = frame.tensor(ast.unparse(positions_node))
     if x is None or positions is None or dim >= len(x.shape) - 1 or not positions.is_integer:
         return None
-    per_row = (len(positions.shape) == len(x.shape) and positions.shape[-1] == 1) or (
-        len(positions.shape) == 1 and positions.shape[0] == x.shape[0])
+    shape = tuple(positions.shape) + ((1,) if _adds_last_axis(args[1]) else ())
+    per_row = (len(shape) == len(x.shape) and shape[-1] == 1) or (
+        len(shape) == 1 and shape[0] == x.shape[0])
     if per_row and positions.max is not None and positions.max < x.shape[-1] and x.shape[-1] > 1:
         return None  # one value per row that fits the last dimension (a class per example): the wrong `dim`
     f = Finding()
@@ -167,6 +168,19 @@ def _gathered(ctx: Context, frame: FrameFacts, node: ast.Call, index: int, dim: 
     f.evidence.extend(e for e in (evidence(x), evidence(positions)) if e)
     f.hints.update(tensor=ast.unparse(source), dim=dim, frame=frame)
     return f
+
+
+def _adds_last_axis(node: ast.AST) -> bool:
+    """`targets.unsqueeze(-1)` / `targets[..., None]` / `targets[:, :, None]`: one value per position, put in a
+    trailing axis of size 1 (the shape `gather` wants when it picks one entry of the last dimension)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "unsqueeze" \
+            and len(node.args) == 1 and isinstance(node.args[0], ast.UnaryOp) and isinstance(node.args[0].op, ast.USub) \
+            and isinstance(node.args[0].operand, ast.Constant) and node.args[0].operand.value == 1:
+        return True
+    if isinstance(node, ast.Subscript):
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return bool(parts) and isinstance(parts[-1], ast.Constant) and parts[-1].value is None
+    return False
 
 
 def _iterated_for(loop: ast.For, var: str) -> str | None:

@@ -73,6 +73,9 @@ def ragged_sequences(ctx: Context) -> Finding | None:
             node = None
         if isinstance(node, ast.Call) and _MAKES_TENSOR.search(ast.unparse(node.func)) and node.args:
             call, arg = ast.unparse(node.func), ast.unparse(node.args[0])
+            from .uneven_pieces import uneven_pieces
+            if call.endswith("stack") and uneven_pieces(ctx, frame, arg):
+                return None  # the pieces of one tensor cut unevenly, not examples of different lengths
     in_collate = any(_COLLATE_FILE.search(fr.file) or _HF_COLLATOR.search(fr.file) for fr in ctx.raise_frames())
     collated = loader is not None and in_collate
     from .fixed_spans import clipped_windows

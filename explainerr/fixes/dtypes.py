@@ -49,6 +49,14 @@ def index_long(ctx: Context, f: Finding) -> Located:
     use_site: list[Any] = []
     inserted: list[Any] = []
     for t in f.hints.get("tensors") or []:
+        stored = _stored_from_caller(ctx, t)
+        if stored is not None:  # `self.table[ids]` whose table a caller computed and handed to the constructor
+            file, stmt = stored
+            editor = editors.setdefault((file, stmt.lineno), src.LineEditor.for_node(file, stmt))
+            text = src.segment(file, stmt.value)
+            simple = isinstance(stmt.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+            editor.replace(stmt.value, f"{text}.long()" if simple else f"({text}).long()")
+            continue
         origin = ctx.origin(t.expr, ctx.frames[t.frame])
         stmt = statement_of(origin[0], origin[2]) if origin is not None and origin[2] is not None else None
         if origin is None or stmt is None or not isinstance(stmt, ast.Assign):
@@ -216,6 +224,25 @@ def _made_in_helper(ctx: Context, t) -> tuple[str, ast.Assign] | None:
         stmt = src.statement_at(tree, step.line) if tree is not None else None
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and step.line != ctx.frames[t.frame].line):
+            return step.file, stmt
+    return None
+
+
+def _stored_from_caller(ctx: Context, t) -> tuple[str, ast.Assign] | None:
+    """For an attribute `self.<name>` that `__init__` stored from a parameter, the first assignment of a plain name,
+    past the constructor's call, along its provenance (`pop_bucket = torch.floor(...)` in the helper that made
+    it); None for other tensors or when the value was not followed there."""
+    if not t.expr.startswith("self."):
+        return None
+    from ..provenance import trace
+    steps = trace(ctx, t)
+    if len(steps) < 3 or steps[1].function == steps[0].function:
+        return None  # not followed past the class
+    for step in steps[2:]:
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and not isinstance(stmt.value, ast.Name):
             return step.file, stmt
     return None
 

@@ -439,12 +439,33 @@ def _collated_width(ctx: Context, f: Finding, mask: Any) -> list[Edit]:
 
 
 def _arange_width(stmt: ast.stmt) -> ast.expr | None:
-    """W of the one `torch.arange(W)` compared in a mask's assignment (`torch.arange(W)[None] < lengths[:, None]`)."""
+    """W of the one `torch.arange(W)` compared in a mask's assignment (`torch.arange(W)[None] < lengths[:, None]`),
+    or of a (rows, W) mask made empty to be filled row by row (`torch.zeros(len(seqs), W)`, `torch.ones((B, W))`)."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return None
     ranges = [c for n in ast.walk(stmt.value) if isinstance(n, ast.Compare) for c in ast.walk(n)
               if isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] == "arange" and len(c.args) in (1, 2)]
-    return ranges[0].args[-1] if len(ranges) == 1 else None
+    if len(ranges) == 1:
+        return ranges[0].args[-1]
+    return _filled_width(stmt.value)
+
+
+_EMPTY_MAKERS = {"torch.zeros", "torch.ones", "torch.full", "torch.empty"}
+
+
+def _filled_width(value: ast.expr) -> ast.expr | None:
+    """W of `torch.zeros(B, W)` / `torch.zeros((B, W))` / `torch.full((B, W), v)` (a 2-D tensor made empty), when W
+    is not itself read off a tensor's size (that width already follows the batch)."""
+    if not (isinstance(value, ast.Call) and src.call_name(value) in _EMPTY_MAKERS and value.args):
+        return None
+    sizes = value.args[0].elts if isinstance(value.args[0], (ast.Tuple, ast.List)) else \
+        value.args if src.call_name(value) != "torch.full" else []
+    if len(sizes) != 2 or any(isinstance(x, ast.Starred) for x in sizes):
+        return None
+    width = sizes[1]
+    follows = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "size"
+                  or isinstance(n, ast.Attribute) and n.attr == "shape" for n in ast.walk(width))
+    return None if follows else width
 
 
 def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:

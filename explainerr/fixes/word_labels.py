@@ -13,7 +13,7 @@ import ast
 import re
 
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import Finding, fact
 from ..facts import Context
 from . import Located, edits_of
 
@@ -35,7 +35,7 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
             if enc is None:
                 continue
             found = _per_word_comprehension(file, scope, call, enc, f) or _from_tag_list(
-                ctx, file, scope, call, enc)
+                ctx, f, file, scope, call, enc)
             if found:
                 return found, None
     return [], None
@@ -92,10 +92,11 @@ def _per_word_comprehension(file: str, scope: ast.AST, call: ast.Call, enc: str,
     return []
 
 
-def _tags_of(a: ast.Assign, enc: str) -> tuple[str, str] | None:
-    """(the per-sentence tags, the label to give special tokens) that an assignment makes labels from:
-    `["O"] + tags + ["O"]` (tags wrapped for [CLS]/[SEP]), or a comprehension over the sentences' tags
-    (`pad_sequence([torch.tensor(t) for t in word_tags], ...)`)."""
+def _tags_of(a: ast.Assign, enc: str, file: str) -> tuple[str, str, str | None] | None:
+    """(the per-sentence tags, the label to give special tokens, the per-word label with the word written
+    `TAG`) that an assignment makes labels from: `["O"] + tags + ["O"]` (tags wrapped for [CLS]/[SEP]), a
+    comprehension over the sentences' tags (`pad_sequence([torch.tensor(t) for t in word_tags], ...)`), or one
+    mapping each word's tag (`[tag2id[t] for t in tags]`: `tag2id[TAG]`)."""
     value = a.value
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         parts, stack = [], [value]
@@ -108,36 +109,110 @@ def _tags_of(a: ast.Assign, enc: str) -> tuple[str, str] | None:
         names = [p.id for p in parts if isinstance(p, ast.Name)]
         consts = [e.value for p in parts if isinstance(p, ast.List) for e in p.elts if isinstance(e, ast.Constant)]
         if len(names) == 1 and consts and len(names) + sum(isinstance(p, ast.List) for p in parts) == len(parts):
-            return names[0], repr(consts[0])
+            return names[0], repr(consts[0]), None
     for comp in (n for n in ast.walk(value) if isinstance(n, (ast.ListComp, ast.GeneratorExp))):
         it = comp.generators[0].iter
-        if isinstance(it, ast.Name) and it.id != enc:
+        if _plain_value(it) and enc not in src.names_in(it):  # `tags`, `row["tags"]`, `ex.tags`
             fills = [c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and type(c.value) is int
                      and c.value < 0]
-            return it.id, repr(fills[0]) if fills else "-100"
+            return src.segment(file, it), repr(fills[0]) if fills else "-100", _per_word(file, comp)
     return None
 
 
-def _from_tag_list(ctx: Context, file: str, scope: ast.AST, call: ast.Call, enc: str) -> list:
+def _plain_value(node: ast.AST) -> bool:
+    """A name, an attribute of one, or an item of one under a constant key: `tags`, `ex.tags`, `row["tags"]`."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant):
+            return False
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
+def _per_word(file: str, comp: ast.ListComp | ast.GeneratorExp) -> str | None:
+    """`tag2id[{}]` for `[tag2id[t] for t in tags]`, `TAGS.index({})` for `[TAGS.index(t) for t in tags]`: a
+    comprehension that maps each word's tag to an id (a lookup or a plain call of the one tag, not a tensor
+    made of a whole sentence), as the user wrote it with the tag left as `{}`; None otherwise."""
+    var = comp.generators[0].target
+    elt = comp.elt
+    if not isinstance(var, ast.Name) or len(comp.generators) != 1 or elt.lineno != elt.end_lineno:
+        return None
+    lookup = isinstance(elt, ast.Subscript) and isinstance(elt.slice, ast.Name) and elt.slice.id == var.id
+    call = (isinstance(elt, ast.Call) and len(elt.args) == 1 and isinstance(elt.args[0], ast.Name)
+            and elt.args[0].id == var.id and not re.search(r"torch|tensor|array", src.call_name(elt)))
+    if not (lookup or call):
+        return None
+    text = src.segment(file, elt).replace("{", "{{").replace("}", "}}")
+    uses = sorted((n.col_offset - elt.col_offset, n.end_col_offset - elt.col_offset) for n in ast.walk(elt)
+                  if isinstance(n, ast.Name) and n.id == var.id)
+    for start, end in reversed(uses):
+        text = text[:start] + "{}" + text[end:]
+    return text
+
+
+def _one_sentence(tree: ast.Module, call: ast.Call) -> bool:
+    """The tokenizer call encodes one sentence at a time: it sits in a `for` loop whose target binds the words
+    it is given (`for words, tags in entries: tokenizer(words, is_split_into_words=True, ...)`)."""
+    given = set(src.names_in(call.args[0])) if call.args else set()
+    return bool(given) and any(given & set(src.names_in(loop.target)) for loop in src.enclosing_loops(tree, call.lineno))
+
+
+WORD_PADDING = fact("word-padding", "the word labels are padded to a number of words, `word_padding` (line "
+                                    "`word_padding_line`), not to the tokens")
+
+
+def _padding_after(f: Finding, file: str, scope: ast.AST, a: ast.Assign) -> list:
+    """Removals of the statements after `a` in its block that pad the labels it makes to a fixed number of words
+    (`labels += [-100] * (max_words - len(labels))`, `labels.extend([-100] * ...)`): the labels now come one per
+    token, already as long as the encoding.  The first one is named in the fix (`word-padding`)."""
+    if not isinstance(a.targets[0], ast.Name):
+        return []
+    name, out = a.targets[0].id, []
+    for stmt in src.statements(scope, nested=True):
+        if stmt.lineno <= a.lineno:
+            continue
+        value = None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name \
+                and isinstance(stmt.op, ast.Add):
+            value = stmt.value
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and src.call_name(stmt.value) == \
+                f"{name}.extend" and stmt.value.args:
+            value = stmt.value.args[0]
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult) and any(
+                isinstance(x, ast.List) for x in (value.left, value.right)):
+            removal = src.remove_statement(file, stmt)
+            if removal is not None:
+                if not out:
+                    f.facts.add(WORD_PADDING)
+                    f.values.update(word_padding=" ".join(src.segment(file, stmt).split()),
+                                    word_padding_line=stmt.lineno)
+                out.append(removal)
+    return out
+
+
+def _from_tag_list(ctx: Context, f: Finding, file: str, scope: ast.AST, call: ast.Call, enc: str) -> list:
     """Labels assigned from a per-sentence list of tags: one label per word piece from `word_ids()`
     (`word_ids(i)` row by row for a batch)."""
     for a in _label_assignments(scope, call.lineno):
-        found = _tags_of(a, enc)
+        found = _tags_of(a, enc, file)
         if found is None:
             continue
-        tags, filler = found
+        tags, filler, per_word = found
         ids = next((t for fr in ctx.user_frames() for t in fr.tensors
                     if t.expr in (f'{enc}["input_ids"]', f"{enc}.input_ids")), None)
+        tree = src.tree_of(file)
         batched = (ids.shape[0] > 1) if ids is not None and ids.shape else (
-            src.keyword(call, "padding") is not None)
+            src.keyword(call, "padding") is not None and not (tree is not None and _one_sentence(tree, call)))
+
+        def label(word: str) -> str:
+            return per_word.replace("{}", word).replace("{{", "{").replace("}}", "}") if per_word is not None else word
         if not batched:  # one sentence: one label per word piece
-            new = f"[{filler} if w is None else {tags}[w] for w in {enc}.word_ids()]"
+            new = f"[{filler} if w is None else {label(f'{tags}[w]')} for w in {enc}.word_ids()]"
         else:
-            new = (f"[[{filler} if w is None else {tags}[i][w] for w in {enc}.word_ids(i)] "
+            new = (f"[[{filler} if w is None else {label(f'{tags}[i][w]')} for w in {enc}.word_ids(i)] "
                    f"for i in range(len({tags}))]")
             makes_tensor = any(isinstance(c, ast.Call) and re.search(r"torch|pad_sequence|tensor",
                                                                     src.call_name(c)) for c in ast.walk(a.value))
             if makes_tensor and src.mentions(file, _IMPORTS_TORCH):
                 new = f"torch.tensor({new})"
-        return edits_of(src.LineEditor.for_node(file, a).replace(a.value, new))
+        return edits_of(src.LineEditor.for_node(file, a).replace(a.value, new)) + _padding_after(f, file, scope, a)
     return []
