@@ -24,7 +24,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts
 
-_LABEL_NAME = re.compile(r"label|tag|class|topic|categor|intent|target|column|sentiment|emotion|genre|cls\b", re.I)
+_LABEL_NAME = re.compile(r"label|tag|class|topic|categor|intent|target|column|sentiment|emotion|genre|type|kind|cls\b", re.I)
 _CONFIG_CALL = re.compile(r"(^|\.)\w*Config(\.from_pretrained)?$")
 
 
@@ -103,7 +103,7 @@ def static_len(node: ast.AST, defs: dict[str, ast.Assign], depth: int = 0) -> tu
 
 
 def _uses(tree: ast.Module, name: str) -> set[str]:
-    """How the code uses `name`: "maps" (`name.index(x)`, `name[x]`, `name.get(x)`), "iterates" (a `for` over
+    """How the code uses `name`: "maps" (`name.index(x)`, `name[x]` but for a written key, `name.get(x)`), "iterates" (a `for` over
     it), "counts" (`len(name)`).  A lookup whose result is itself a position in another array
     (`counts[WORDS.index(w)] += 1`) makes features, not labels: it does not count as "maps"."""
     out: set[str] = set()
@@ -112,8 +112,8 @@ def _uses(tree: ast.Module, name: str) -> set[str]:
         if id(n) in positions:
             continue
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and isinstance(
-                n.ctx, ast.Load):
-            out.add("maps")
+                n.ctx, ast.Load) and not (isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
+            out.add("maps")  # `label2id[tag]`; `CFG["seed"]` reads a setting, it maps nothing
         elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("index", "get")
               and isinstance(n.func.value, ast.Name) and n.func.value.id == name):
             out.add("maps")
@@ -424,8 +424,12 @@ def keyword_site(ctx: Context, n: int, keywords: tuple[str, ...] = SIZE_KEYWORDS
 
 
 def linear_site(ctx: Context, n: int) -> SizeSite | None:
-    """The out_features argument of the classifier `Linear` that is `n`."""
-    return layer_site(ctx, ("Linear",), n, 1, "out_features")
+    """The out_features argument of the classifier `Linear` that is `n`; when the frames hold one such layer by an
+    attribute name (`model.sub_head`, `Linear(..., out_features=4)`), that attribute's constructor first."""
+    names = {m.expr.rsplit(".", 1)[-1] for fr in ctx.user_frames() for m in fr.modules
+             if m.cls == "Linear" and m.attrs.get("out_features") == n and "." in m.expr}
+    attr = names.pop() if len(names) == 1 and not next(iter(names)).isdigit() else None
+    return layer_site(ctx, ("Linear",), n, 1, "out_features", attr=attr)
 
 
 def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, param: str,
@@ -457,13 +461,16 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         hits = [h for h in hits if h[2] is built]
     elif any(h[4] for h in hits):  # the layer that raised is known by its attribute: only its own constructor
         hits = [h for h in hits if h[4]]
-    for file, tree, call, arg, _ in hits:
+    for file, tree, call, arg, named in hits:
         stmt = src.statement_at(tree, call.lineno)
         if stmt is None:
             continue
         value = static_int(ctx, tree, arg)
         if value is None and ident is not None and _holds_layer(ctx, file, stmt, ident):
             return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
+        field = _field_default(tree, arg) if value is None and named and argument > 0 else None
+        if field is not None:  # `cfg.n_subgenres` of the raising layer: the config class's default, never overridden
+            return SizeSite(file=file, stmt=field, kind="constant", node=field.value, text=src.segment(file, field))
         if value != n:
             continue
         defs = module_defs(tree)
@@ -488,6 +495,26 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         if site is not None:
             return site
     return None
+
+
+def _field_default(tree: ast.Module, node: ast.AST) -> ast.AnnAssign | None:
+    """For `cfg.n_subgenres`, the field `n_subgenres: int = <default>` of the one class of the file that declares
+    it, when no call of that class in the file gives the field (by keyword or by position): the value the
+    instance holds is that default, whatever the expression."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute))):
+        return None
+    found = [(cls, n) for cls in src.nodes(tree, ast.ClassDef) for n in cls.body if isinstance(n, ast.AnnAssign)
+             and isinstance(n.target, ast.Name) and n.target.id == node.attr and n.value is not None]
+    if len(found) != 1:
+        return None
+    cls, field = found[0]
+    for call in src.calls(tree):
+        if src.call_name(call).split(".")[-1] == cls.name and (call.args or any(
+                k.arg in (node.attr, None) for k in call.keywords)):
+            return None  # built with arguments: the field may be given another value
+        if isinstance(call.func, ast.Name) and call.func.id in ("replace", "dataclasses.replace"):
+            return None
+    return field
 
 
 @dataclass(frozen=True)

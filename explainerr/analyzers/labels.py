@@ -27,7 +27,7 @@ from .collators import collator_shift, collator_width
 from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, labels_reduced_over_batch, pairwise_swapped
 from .layout import fixed_rows_fold, kept_dim, squeezed_batch, transposed_scores
-from .not_this_batch import (computed_from_stale, drawn_before_loop, global_for_parameter, left_from_loop,
+from .not_this_batch import (computed_from_stale, drawn_before_loop, drawn_twice, global_for_parameter, left_from_loop,
                              returned_in_loop)
 from .time_major import read_time_major
 from .cut_apart import cut_apart
@@ -128,6 +128,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # a global read where the function's own labels parameter was meant
     if not multi and returned_in_loop(ctx, b):
         return None  # the collate function returns from inside its loop, after the first example
+    if drawn_twice(ctx, logits, labels):
+        return None  # inputs and labels read off two draws of one iterator: two batches
     if drawn_before_loop(ctx, logits, labels):
         return None  # one side was computed from a batch drawn before the loop, the other from the loop's
     f = Finding()

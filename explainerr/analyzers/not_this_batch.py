@@ -164,3 +164,32 @@ def drawn_before_loop(ctx: Context, one: TensorFacts | None, other: TensorFacts 
                 if re.search(rf"\bnext\(\s*iter\(\s*{loader}\s*\)\s*\)", s.source):
                     return " ".join(s.source.split())
     return None
+
+
+def drawn_twice(ctx: Context, one: TensorFacts | None, other: TensorFacts | None) -> str | None:
+    """The two operands were read off two different draws of one iterator (`x = next(stream)["x"]`, then
+    `y = next(stream)["y"]`): each `next` hands over a new batch, so they belong to two batches (and the last,
+    shorter one shows it).  The second draw's line."""
+    from ..provenance import trace
+    if one is None or other is None:
+        return None
+    draws = []
+    for t in (one, other):
+        found = None
+        for step in trace(ctx, t):
+            m = re.search(r"\bnext\(\s*([A-Za-z_][\w.]*)\s*\)", step.source)
+            if m is not None:
+                found = (step.file, step.line, m.group(1), step.source)
+                break
+        if found is None:
+            return None
+        draws.append(found)
+    (file_a, line_a, it_a, _), (file_b, line_b, it_b, text_b) = draws
+    if file_a != file_b or it_a != it_b or line_a == line_b:
+        return None
+    tree = src.tree_of(file_a)
+    if tree is None or src.enclosing_scope(tree, line_a) is not src.enclosing_scope(tree, line_b):
+        return None
+    if {id(lp) for lp in src.enclosing_loops(tree, line_a)} != {id(lp) for lp in src.enclosing_loops(tree, line_b)}:
+        return None  # a batch drawn once before the loop and one per step: `drawn_before_loop`'s case
+    return " ".join(text_b.split())

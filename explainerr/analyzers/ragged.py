@@ -76,6 +76,9 @@ def ragged_sequences(ctx: Context) -> Finding | None:
             from .uneven_pieces import uneven_pieces
             if call.endswith("stack") and uneven_pieces(ctx, frame, arg):
                 return None  # the pieces of one tensor cut unevenly, not examples of different lengths
+            from .padded_axis import padded_other_axis
+            if call.endswith("stack") and padded_other_axis(frame, arg, (g.get("a"), g.get("b"))):
+                return None  # padded, but along the last axis by a length measured on the first
     in_collate = any(_COLLATE_FILE.search(fr.file) or _HF_COLLATOR.search(fr.file) for fr in ctx.raise_frames())
     collated = loader is not None and in_collate
     from .fixed_spans import clipped_windows
@@ -127,7 +130,8 @@ def ragged_sequences(ctx: Context) -> Finding | None:
         f.hints["pad_dim"] = collected
     if items is None and in_collate:
         items = _ragged_keys(ctx)
-    f.values.update(target=target or arg or "the batch", items=items or "the token lists", subject=subject)
+    f.values.update(target=target or arg or "the batch", items=items or "the rows", subject=subject,
+                    items_named=f" ({items})" if items else "")
     if in_collate:
         from .padded_unlike import padded_unlike
         from .trainer_collator import trainer_default_collator

@@ -471,6 +471,9 @@ def label_range(ctx: Context, f: Finding) -> Located:
             return [], None
         return edits_of(src.LineEditor.for_node(made.file, made.stmt).replace(made.start, made.zero_based)), None
     if "one-based" in variants and labels is not None:
+        entry = _library_batch_entry(ctx, labels)
+        if entry is not None:  # read off a batch a library's loop built: 0-based where the Dataset gives them
+            return _minus_one(*entry), None
         fr = loss_frame(ctx, labels.expr)
         found = failing_statement(fr) if fr else None
         once = _made_once_read_again(fr, found[1], labels.expr) if fr is not None and found is not None else None
@@ -490,11 +493,7 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "one-based" in variants and labels is None and f.hints.get("per_example"):
         entry = item_entry(ctx, "labels")  # a library loop's batch: 0-based where the Dataset gives each label
         if entry is not None:
-            file, stmt, value = entry
-            text = src.segment(file, value)
-            simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-            return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{text} - 1" if simple
-                                                                             else f"({text}) - 1")), None
+            return _minus_one(*entry), None
     if "negative" in variants:
         target = f.hints.get("target")
         for fr in ctx.user_frames():
@@ -524,6 +523,42 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "too-few-classes" in variants:
         return size_edit(f, reserved="reserved-first" in f.facts), None
     return [], None
+
+
+def _minus_one(file: str, stmt: ast.stmt, value: ast.expr) -> list:
+    """`value - 1` in `stmt`; inside a tensor maker's data (`torch.tensor(row["severity"] - 1, dtype=...)`)."""
+    if isinstance(value, ast.Call) and src.call_name(value) in ("torch.tensor", "torch.as_tensor", "torch.LongTensor") \
+            and len(value.args) == 1 and not isinstance(value.args[0], (ast.List, ast.ListComp, ast.Tuple)):
+        value = value.args[0]
+    text = src.segment(file, value)
+    simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{text} - 1" if simple else f"({text}) - 1"))
+
+
+def _library_batch_entry(ctx: Context, labels) -> tuple[str, ast.stmt, ast.expr] | None:
+    """Labels a user method reads off the batch a library's loop handed it (`labels = inputs.pop("labels")` in a
+    Trainer's `compute_loss`, `batch["labels"]` in a `training_step`): where the user's Dataset gives that key."""
+    fr = ctx.frames[labels.frame]
+    if fr.index == 0 or not ctx.frames[fr.index - 1].library:
+        return None
+    key = None
+    m = re.fullmatch(r"(\w+)\[[\"'](\w+)[\"']\]", labels.expr)
+    if m and m.group(1) in fr.params:
+        key = m.group(2)
+    elif labels.expr.isidentifier():
+        tree = src.tree_of(fr.file)
+        made = src.last_assignment(tree, labels.expr, fr.line) if tree is not None else None
+        value = made.value if made is not None else None
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("pop", "get") \
+                and value.args and isinstance(value.args[0], ast.Constant):
+            holder, key = value.func.value, value.args[0].value
+        elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+            holder, key = value.value, value.slice.value
+        else:
+            holder = None
+        if not (isinstance(holder, ast.Name) and holder.id in fr.params):
+            key = None
+    return item_entry(ctx, key) if isinstance(key, str) else None
 
 
 def _negative_marked_ignored(ctx: Context, labels) -> list:
