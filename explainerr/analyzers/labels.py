@@ -48,7 +48,8 @@ from .operands import (
 from .scene import TOKENIZER, scene_facts
 from .folded import folded_by_model
 from .one_hot_twice import encoded_twice
-from .shift_source import SHIFT_AT_SOURCE, unshifted_source
+from .output_place import batch_repeated, other_output_taken
+from .shift_source import SHIFT_AT_SOURCE, unshifted_in_mapping, unshifted_source
 from .padded_items import padded_items
 from .shifted_windows import shifted_window
 
@@ -87,6 +88,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # a broadcast between two rows of predictions and targets only inside a loss
     in_shape, tg_shape = _shape(ctx.groups.get("input_shape")), _shape(ctx.groups.get("target_shape"))
     logits_op, labels_op = loss_operands(ctx)
+    if other_output_taken(ctx, logits_op.user):
+        return None  # another element of the model's output tuple than its head's: not the labels' length
     if picked_multi_label(ctx, labels_op.seen):
         return None  # float class indices made the model multi-label: their dtype is the mistake (label_dtype.py)
     multi = "multi-target" in ctx.message or ("tn" in ctx.groups and "tt" not in ctx.groups)
@@ -128,6 +131,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # a global read where the function's own labels parameter was meant
     if not multi and returned_in_loop(ctx, b):
         return None  # the collate function returns from inside its loop, after the first example
+    if not multi and isinstance(a, int) and isinstance(b, int) and batch_repeated(ctx, logits, a, b):
+        return None  # the model's forward repeated the batch once per example (`repeat` where `expand` was meant)
     if drawn_twice(ctx, logits, labels):
         return None  # inputs and labels read off two draws of one iterator: two batches
     if drawn_before_loop(ctx, logits, labels):
@@ -280,7 +285,8 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
             and labels.shape[0] == logits.shape[0] and labels.shape[1] != logits.shape[1]):
         return None
     kind = None
-    source = unshifted_source(ctx, labels) if labels.shape[1] == logits.shape[1] + 1 else None
+    source = (unshifted_source(ctx, labels) or unshifted_in_mapping(ctx)) if labels.shape[1] == logits.shape[1] + 1 \
+        else None
     if labels.shape[1] == logits.shape[1] + 1 and (source is not None or _fed_without_last(ctx, labels.expr)):
         kind = SHIFTED
     elif labels.shape[1] > logits.shape[1] and labels.min is not None and labels.min < 0:
@@ -482,6 +488,8 @@ def classes_not_in_dim_1(ctx: Context) -> Finding | None:
     logits, target = logits_op.seen, labels_op.seen
     if logits is None or len(logits.shape) != 3 or target is None or len(target.shape) != 2:
         return None
+    if other_output_taken(ctx, logits_op.user):
+        return None  # another element of the model's output tuple than its head's
     if logits.shape[:2] != target.shape:
         return None
     ul, ut = logits_op.user, labels_op.user

@@ -89,6 +89,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
         return None  # the features are in the input, in another place: the user's axis operation put them there
     if inp is not None and not cls.startswith("Conv") and features_first(ctx, inp, want):
         return None  # each example was stacked features-first: the layer gets the steps, its size is right
+    if ctx.int_group("m1r") == 1 and _batch_flattened(ctx, want, got):
+        return None  # one row as wide as a batch of inputs: the batch was flattened into the features
     if window_args_swapped(ctx, want, got):
         return None  # windows cut with their size and step swapped: as long as the step, the layer is right
     if inp is not None and fixed_rows_flatten(ctx, inp, want):
@@ -174,6 +176,16 @@ def swapped_operand(ctx: Context, f: Finding, name: str | None, want: int, got: 
             f.values["partner"] = src.segment(frame.file, partner)
             f.hints["swap"] = (frame.file, stmt, arg, partner)
             return
+
+
+def _batch_flattened(ctx: Context, want: int, got: int) -> bool:
+    """The layer got a single row `got` wide, `got` = k x `want`, and the inputs of the user's frames hold a batch
+    of k examples (a tensor of two or more dimensions with k rows, k > 1): `torch.flatten(x)` or `x.view(-1)`
+    made one row of the whole batch, whose examples each have the `want` features the layer takes."""
+    if want <= 0 or got % want or got // want < 2:
+        return False
+    k = got // want
+    return any(len(t.shape) >= 2 and t.shape[0] == k for fr in ctx.user_frames() for t in fr.tensors)
 
 
 def _width(frame: FrameFacts, text: str) -> int | None:

@@ -1,6 +1,8 @@
 """Teacher-forcing targets left unshifted where the batch is made: a user function builds the decoder's input
 as `tgt[:, :-1]` and returns the targets as `tgt` itself (`dec_in = tgt[:, :-1]`, `dec_target = tgt`,
-`return src, dec_in, dec_target`), and the loop unpacks its result.  The targets are one step longer than the
+`return src, dec_in, dec_target`), and the loop unpacks its result; or a collate function (a collator's
+`__call__`) returns a mapping whose `labels` is `tgt` (`labels = tgt.clone()`) beside `tgt[:, :-1]` for the
+decoder's input, which a library's loop hands to the model.  The targets are one step longer than the
 predictions; shifted by one where they are made (`tgt[:, 1:]`), every loss that reads them gets the right
 steps.  Read from the user's source: the unpacking assignment, the function's returned tuple, its assignments."""
 from __future__ import annotations
@@ -56,3 +58,42 @@ def _without_last(node: ast.AST | None, base: str) -> bool:
     """`base[:, :-1]`."""
     return (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == base
             and ast.unparse(node).replace(" ", "").endswith("[:,:-1]"))
+
+
+_COPIES = ("clone", "contiguous", "long", "to", "detach")
+
+
+def _uncopied(node: ast.AST | None) -> ast.AST | None:
+    """`tgt` of `tgt.clone()`, `tgt.long().contiguous()`: the value under copies and casts."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _COPIES:
+        node = node.func.value
+    return node
+
+
+def unshifted_in_mapping(ctx: Context) -> tuple[tuple[str, ast.stmt, ast.expr, str], dict[str, object]] | None:
+    """The same mistake in a function of the user's files returning a mapping (a collator): its `labels` entry is
+    `base` (through a local and copies) while another entry is `base[:, :-1]`; the edit shifts `base` where the
+    labels' local is assigned.  None unless exactly one such function."""
+    from .collators import returned_mappings
+    found = []
+    for file, tree, fn, ret, items in returned_mappings(ctx):
+        value = items.get("labels")
+        if not isinstance(value, ast.Name):
+            continue
+        assigned = src.last_assignment(tree, value.id, ret.lineno)
+        if assigned is None or assigned.augmented or not isinstance(assigned.stmt, ast.Assign) \
+                or not src.contains(fn, assigned.stmt.lineno):
+            continue
+        base = _uncopied(assigned.stmt.value)
+        if not isinstance(base, ast.Name):
+            continue
+        for key, other in items.items():
+            if key in ("labels", "__mapping__"):
+                continue
+            made = src.assigned_value(tree, fn, other, ret.lineno) if isinstance(other, ast.Name) else other
+            if _without_last(_uncopied(made), base.id):
+                said = {"maker": fn.name, "maker_line": fn.lineno, "fed": key, "base": base.id, "returned": value.id,
+                        "shifted_labels": f"{base.id}[:, 1:]"}
+                found.append(((file, assigned.stmt, base, f"{base.id}[:, 1:]"), said))
+                break
+    return found[0] if len(found) == 1 else None

@@ -47,7 +47,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{src.segment(file, value)}{cast}")), None
     editors: dict[tuple[str, int], src.LineEditor] = {}
     use_site: list[Any] = []
-    inserted: list[Any] = []
+    inserted: dict[tuple[str, int], tuple[str, ast.stmt, list[tuple[str, Any]]]] = {}
     for t in f.hints.get("tensors") or []:
         stored = _stored_from_caller(ctx, t)
         if stored is not None:  # `self.table[ids]` whose table a caller computed and handed to the constructor
@@ -79,17 +79,25 @@ def index_long(ctx: Context, f: Finding) -> Located:
         if isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value:
             # unpacked from a batch: the one name is cast after the unpacking, not the whole batch
             name = t.expr if t.expr.isidentifier() and t.expr in src.names_in(stmt.targets[0]) else None
-            cast = src.insert_after(frame.file, stmt, f"{name} = {name}.long()") if name else None
-            if cast is None:
+            if name is None:
                 use_site.append(t)
-            else:
-                inserted.append(cast)
+            else:  # the names of one unpacking are cast on one added line: `row, col = row.long(), col.long()`
+                inserted.setdefault((frame.file, stmt.lineno), (frame.file, stmt, []))[2].append((name, t))
             continue
         key = (frame.file, stmt.lineno)
         editor = editors.setdefault(key, src.LineEditor.for_node(frame.file, stmt))
         simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
         editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
-    edits = [e for ed in editors.values() for e in edits_of(ed)] + inserted
+    edits = [e for ed in editors.values() for e in edits_of(ed)]
+    for file, stmt, named in inserted.values():
+        order = src.names_in(stmt.targets[0])  # as the unpacking lists them
+        named.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        names = [n for n, _ in named]
+        cast = src.insert_after(file, stmt, f"{', '.join(names)} = {', '.join(f'{n}.long()' for n in names)}")
+        if cast is not None:
+            edits.append(cast)
+        else:
+            use_site.extend(t for _, t in named)
     rebound = _cast_before(ctx, use_site)
     edits += [rebound] if rebound is not None else at_use_sites(ctx, use_site, "{}.long()")
     return edits, None
