@@ -24,7 +24,7 @@ CLAIMS: list[tuple[str, set[str]]] = [
     (r"DataLoader|collate", {"dataloader", "collator-width", "labels-per-batch-size", "collator-shift", "padded-widths",
                              "padded-items", "dropped-last", "mask-collated", "pad-targets"}),
     (r"(?i)last(,)? (smaller |partial |shorter )?batch|final batch", {"partial-batch", "labels-per-batch-size", "dropped-last"}),
-    (r"-100|ignore[_ ]index", {"negative", "ignore-index"}),
+    (r"-100|ignore[_ ]index", {"negative", "ignore-index", "sentinel"}),
     (r"(?i)one-hot", {"one-hot"}),
     (r"(?i)teacher forcing|decoder", {"shifted", "decoder-inputs"}),
     (r"(?i)per word|word-level|word labels", {"word-labels"}),

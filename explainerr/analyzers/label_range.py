@@ -42,6 +42,7 @@ RESERVED_FIRST = fact("reserved-first", "the label list is built with an entry b
                                          "(`reserved_list` = `reserved_made`, line `reserved_line`) and numbered from 0")
 VALUE_LIST = fact("value-list", "the classifier is sized `len(value_list)`, a literal collection of the label values "
                                 "themselves (`value_list_items`), which run from 1")
+SENTINEL = fact("sentinel", "the label value is a constant the user's code names as no class (`marker`)")
 SKIP_MARKER = fact("skip-marker", "the fix tells the user's own loss call to skip the marker label (`ignore`)")
 LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
 
@@ -94,6 +95,10 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         if markers:
             f.facts.add(MARKER_NAMED)
             f.values["marker"] = markers[0]
+    elif target >= n_classes and (marker := sentinel_marker(ctx, target)) is not None:
+        f.facts.add(SENTINEL)  # a value the code names as "not a class" (`CONFIG["nodata_label"]` = 255)
+        f.values["marker"] = marker
+        f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
     elif lo is not None and lo >= 1 and hi == n_classes and label_set(ctx, exactly=hi + 1) is None \
             and not _made_zero_based(ctx, labels) and not _reserved_first(ctx, f):
         f.facts.add(ONE_BASED)
@@ -273,3 +278,42 @@ def _argument_text(ctx: Context) -> str | None:
     call = ctx.user
     arg = next((a for a in call.call_args if a.param in TARGET_NAMES), None) if call is not None else None
     return arg.text if arg is not None and not arg.text.startswith("*") else None
+
+
+_NO_CLASS = re.compile(r"ignore|void|nodata|no_data|unlabel|nolabel|no_label|invalid|missing|skip|sentinel", re.I)
+
+
+def sentinel_marker(ctx: Context, value: int) -> str | None:
+    """How the user's code names the label `value` when it names it as no class: a module constant
+    (`IGNORE_LABEL = 255`) or an entry of a module-level dict (`CONFIG["nodata_label"]`) holding that number, named
+    like a marker of pixels or examples to skip; or a module constant of that value the code uses to fill what has
+    no class (`tags.append(NO_ANNOTATION)`, `tags + [NO_ANNOTATION] * pad`).  None when there is none, or more
+    than one."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for a in tree.body if tree is not None else []:
+            if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
+                continue
+            name = a.targets[0].id
+            if isinstance(a.value, ast.Constant) and a.value.value == value and type(a.value.value) is int \
+                    and (_NO_CLASS.search(name) or (name.isupper() and _fills_with(tree, name))):
+                found.append(name)
+            elif isinstance(a.value, ast.Dict):
+                found += [f'{name}["{k.value}"]' for k, v in zip(a.value.keys, a.value.values)
+                          if isinstance(k, ast.Constant) and isinstance(k.value, str) and _NO_CLASS.search(k.value)
+                          and isinstance(v, ast.Constant) and type(v.value) is int and v.value == value]
+    return found[0] if len(found) == 1 else None
+
+
+def _fills_with(tree: ast.Module, name: str) -> bool:
+    """`name` is appended to a list (`tags.append(NAME)`) or repeated to pad one (`[NAME] * n`) somewhere in the file."""
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" and \
+                len(n.args) == 1 and isinstance(n.args[0], ast.Name) and n.args[0].id == name:
+            return True
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult) and any(
+                isinstance(x, ast.List) and len(x.elts) == 1 and isinstance(x.elts[0], ast.Name) and x.elts[0].id == name
+                for x in (n.left, n.right)):
+            return True
+    return False

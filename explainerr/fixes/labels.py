@@ -520,9 +520,46 @@ def label_range(ctx: Context, f: Finding) -> Located:
         marked = _negative_marked_ignored(ctx, labels)
         if marked:
             return marked, None
+    if "sentinel" in f.facts:
+        return _skip_sentinel(ctx, f), None
     if "too-few-classes" in variants:
         return size_edit(f, reserved="reserved-first" in f.facts), None
     return [], None
+
+
+def _skip_sentinel(ctx: Context, f: Finding) -> list:
+    """`ignore_index=<marker>` for the loss that failed: a functional loss called on the failing line
+    (`F.cross_entropy(...)`), or the constructor of the loss object called there (`criterion =
+    nn.CrossEntropyLoss()` for `criterion(logits, y)`), in the user's frames from the innermost out."""
+    marker, target = f.values.get("marker"), f.hints.get("target")
+    for fr in ctx.user_frames():
+        found = failing_statement(fr)
+        tree = src.tree_of(fr.file)
+        if found is None or tree is None:
+            continue
+        for call in src.calls(found[1]):
+            name = src.call_name(call)
+            site = None
+            if re.search(r"cross_entropy|nll_loss", name):
+                site = (found[1], call)
+            elif isinstance(call.func, (ast.Name, ast.Attribute)):
+                made = src.last_assignment(tree, name, fr.line) if isinstance(call.func, ast.Name) else None
+                if made is None and isinstance(call.func, ast.Attribute):
+                    made = next((a for a in src.nodes(tree, ast.Assign) if any(ast.unparse(t) == name for t in a.targets)
+                                 and isinstance(a.value, ast.Call)), None)
+                    made = src.Assignment(made, made.value) if made is not None else None
+                value = made.value if made is not None else None
+                if isinstance(value, ast.Call) and src.call_name(value).endswith("Loss"):
+                    site = (made.stmt, value)
+            if site is None or src.keyword(site[1], "ignore_index") is not None:
+                continue
+            stmt, loss = site
+            bound = bound_names(fr.file, stmt.lineno) or set()
+            ignore = marker if marker and set(re.findall(r"[A-Za-z_]\w*", marker.split("[")[0])) <= bound else str(target)
+            f.facts.add("skip-marker")
+            f.values["ignore"] = ignore
+            return edits_of(src.LineEditor.for_node(fr.file, stmt).add_keywords(loss, f"ignore_index={ignore}"))
+    return []
 
 
 def _minus_one(file: str, stmt: ast.stmt, value: ast.expr) -> list:
