@@ -35,7 +35,22 @@ def user_datasets(ctx: Context) -> list[tuple[str, ast.ClassDef]]:
                 if cls is not None:
                     out.append((file, cls))
                     break
+    if not out and not any(o.kind == "dataset" for f in ctx.user_frames() for o in f.objects):
+        out = _only_dataset_class(user_files)  # no Dataset object in sight (a wrapped, prepared loader)
     return out
+
+
+def _only_dataset_class(files: list[str]) -> list[tuple[str, ast.ClassDef]]:
+    """The one class of the user's files that subclasses a `...Dataset` and defines `__getitem__`; none when
+    there are several."""
+    found = []
+    for file in files:
+        tree = src.tree_of(file)
+        for cls in src.nodes(tree, ast.ClassDef) if tree is not None else ():
+            if any(ast.unparse(b).split(".")[-1].endswith("Dataset") for b in cls.bases) and any(
+                    isinstance(n, ast.FunctionDef) and n.name == "__getitem__" for n in cls.body):
+                found.append((file, cls))
+    return found if len(found) == 1 else []
 
 
 def dataset_origin(ctx: Context, key: str, expr: str | None = None) -> list[Origin]:

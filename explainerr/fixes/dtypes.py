@@ -59,6 +59,14 @@ def index_long(ctx: Context, f: Finding) -> Located:
             continue
         origin = ctx.origin(t.expr, ctx.frames[t.frame])
         stmt = statement_of(origin[0], origin[2]) if origin is not None and origin[2] is not None else None
+        entry = _dataset_entry(ctx, origin[1] if origin is not None else t.expr)
+        if entry is not None:  # `batch["pages"]`: long where the Dataset gives that entry, for every loop reading it
+            file, stmt, value = entry
+            editor = editors.setdefault((file, stmt.lineno), src.LineEditor.for_node(file, stmt))
+            text = src.segment(file, value)
+            simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+            editor.replace(value, f"{text}.long()" if simple else f"({text}).long()")
+            continue
         if origin is None or stmt is None or not isinstance(stmt, ast.Assign):
             use_site.append(t)
             continue
@@ -234,6 +242,19 @@ def _made_in_helper(ctx: Context, t) -> tuple[str, ast.Assign] | None:
                 and step.line != ctx.frames[t.frame].line):
             return step.file, stmt
     return None
+
+
+def _dataset_entry(ctx: Context, text: str) -> tuple[str, ast.stmt, ast.expr] | None:
+    """For a batch's entry `batch["pages"]` (the tensor's text, or the argument it was passed as), where the user's
+    Dataset gives "pages" its value, when that value is not a tensor made with a dtype of its own."""
+    m = re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", text.strip())
+    if m is None:
+        return None
+    from ..batches import item_entry
+    entry = item_entry(ctx, m.group(1))
+    if entry is None or (isinstance(entry[2], ast.Call) and src.keyword(entry[2], "dtype") is not None):
+        return None
+    return entry
 
 
 def _stored_from_caller(ctx: Context, t) -> tuple[str, ast.Assign] | None:

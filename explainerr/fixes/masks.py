@@ -59,8 +59,57 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         found = _same_batch_mask(ctx, f)
         if found:
             return found, None
-    found = _windowed_like_ids(ctx, f) or _mask_construction(ctx, f)
+    found = _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or _mask_construction(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+def _padded_row(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
+    """(ROW, W) of `ROW + [pad] * (W - len(ROW))`."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.BinOp)
+            and isinstance(node.right.op, ast.Mult) and isinstance(node.right.left, ast.List)):
+        return None
+    count = node.right.right
+    if isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub) and isinstance(count.right, ast.Call) \
+            and src.call_name(count.right) == "len" and count.right.args \
+            and ast.unparse(count.right.args[0]) == ast.unparse(node.left):
+        return node.left, count.left
+    return None
+
+
+def _ones_then_zeros(node: ast.AST) -> bool:
+    """`[1] * A + [0] * B` (a row of a 1-keep / 0-pad mask)."""
+    return (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and all(
+        isinstance(p, ast.BinOp) and isinstance(p.op, ast.Mult) and isinstance(p.left, ast.List)
+        and len(p.left.elts) == 1 and isinstance(p.left.elts[0], ast.Constant) for p in (node.left, node.right))
+        and [p.left.elts[0].value for p in (node.left, node.right)] in ([1, 0], [True, False]))
+
+
+def _mask_rows_like_ids(ctx: Context) -> list[Edit]:
+    """A collate function that builds each row of the ids as `ROW + [pad] * (W - len(ROW))` and, in the same
+    loop, each row of the mask as `[1] * A + [0] * (B - A)` from other counts (the words before `[CLS]`/`[SEP]`
+    were added): the mask row is made from the ids row, `[1] * len(ROW) + [0] * (W - len(ROW))`."""
+    from ..analyzers.collators import returned_mappings
+    found = []
+    for file, tree, fn, ret, items in returned_mappings(ctx):
+        for loop in (n for n in ast.walk(fn) if isinstance(n, ast.For)):
+            rows = {}
+            for call in src.calls(loop):
+                if isinstance(call.func, ast.Attribute) and call.func.attr == "append" and len(call.args) == 1:
+                    rows[ast.unparse(call.func.value)] = call
+            ids = [(k, _padded_row(c.args[0])) for k, c in rows.items() if _padded_row(c.args[0]) is not None]
+            masks = [(k, c) for k, c in rows.items() if _ones_then_zeros(c.args[0])]
+            if len(ids) != 1 or len(masks) != 1:
+                continue
+            row, width = ids[0][1]
+            mask_call = masks[0][1]
+            if ast.unparse(mask_call.args[0]).replace(" ", "").startswith(f"[1]*len({ast.unparse(row)})"):
+                continue  # already made from the ids row
+            stmt = src.statement_at(tree, mask_call.lineno)
+            r, w = src.segment(file, row), src.segment(file, width)
+            w = f"({w})" if isinstance(width, (ast.IfExp, ast.BoolOp, ast.Compare, ast.Lambda)) else w
+            new = f"[1] * len({r}) + [0] * ({w} - len({r}))"
+            found.append(edits_of(src.LineEditor.for_node(file, stmt).replace(mask_call.args[0], new)))
+    return found[0] if len(found) == 1 else []
 
 
 MASK_FOR_PREPENDED = fact("mask-for-prepended", "the function that uses the mask put `prepended` position(s) in "
