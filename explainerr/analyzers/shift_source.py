@@ -13,6 +13,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
 from . import fact
+from .layout import _kept
 
 SHIFT_AT_SOURCE = fact("shift-at-source", "`maker` feeds the decoder `fed` = `base[:, :-1]` and returns the targets "
                                             "`returned` = `base`, unshifted")
@@ -60,16 +61,6 @@ def _without_last(node: ast.AST | None, base: str) -> bool:
             and ast.unparse(node).replace(" ", "").endswith("[:,:-1]"))
 
 
-_COPIES = ("clone", "contiguous", "long", "to", "detach")
-
-
-def _uncopied(node: ast.AST | None) -> ast.AST | None:
-    """`tgt` of `tgt.clone()`, `tgt.long().contiguous()`: the value under copies and casts."""
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _COPIES:
-        node = node.func.value
-    return node
-
-
 def unshifted_in_mapping(ctx: Context) -> tuple[tuple[str, ast.stmt, ast.expr, str], dict[str, object]] | None:
     """The same mistake in a function of the user's files returning a mapping (a collator): its `labels` entry is
     `base` (through a local and copies) while another entry is `base[:, :-1]`; the edit shifts `base` where the
@@ -84,14 +75,14 @@ def unshifted_in_mapping(ctx: Context) -> tuple[tuple[str, ast.stmt, ast.expr, s
         if assigned is None or assigned.augmented or not isinstance(assigned.stmt, ast.Assign) \
                 or not src.contains(fn, assigned.stmt.lineno):
             continue
-        base = _uncopied(assigned.stmt.value)
+        base = _kept(assigned.stmt.value)
         if not isinstance(base, ast.Name):
             continue
         for key, other in items.items():
             if key in ("labels", "__mapping__"):
                 continue
             made = src.assigned_value(tree, fn, other, ret.lineno) if isinstance(other, ast.Name) else other
-            if _without_last(_uncopied(made), base.id):
+            if _without_last(_kept(made), base.id):
                 said = {"maker": fn.name, "maker_line": fn.lineno, "fed": key, "base": base.id, "returned": value.id,
                         "shifted_labels": f"{base.id}[:, 1:]"}
                 found.append(((file, assigned.stmt, base, f"{base.id}[:, 1:]"), said))
