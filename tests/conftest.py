@@ -30,15 +30,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 #: The test file that runs the corpus first, and the other files that read the same run (`corpus_results`).
-_CORPUS_FIRST, _CORPUS_LATER = "test_corpus.py", {"test_verify_corpus.py", "test_fix_code.py"}
+_CORPUS_FIRST, _CORPUS_LATER = "test_corpus.py", ("test_fix_code.py", "test_verify_corpus.py")
+#: The files that take longest after the corpus (tens of seconds each: they start interpreters, or draw many
+#: examples), longest first, as measured on two cores.
+_LONG = ("test_integrations.py", "test_hostile.py", "test_faults.py", "test_pytest_plugin.py", "test_fix_cli.py",
+         "test_knowledge.py", "test_prefilter.py", "test_explain_log.py", "test_knowledge_cache.py",
+         "test_secrets.py")
+
+
+def _file_order(name: str) -> tuple[int, int]:
+    if name == _CORPUS_FIRST:
+        return (0, 0)
+    if name in _LONG:
+        return (1, _LONG.index(name))
+    if name in _CORPUS_LATER:
+        return (2, _CORPUS_LATER.index(name))
+    return (3, 0)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Order for pytest-xdist's `--dist loadfile` (the default options, `-n 2`; each test file runs whole in one
-    worker): the corpus run first, the longest part, while the other worker takes the other files; the files
-    that read the same run last, when it is there to read (`corpus_results`)."""
-    items.sort(key=lambda item: 0 if item.path.name == _CORPUS_FIRST else 2 if item.path.name in _CORPUS_LATER else 1)
+    """Order for pytest-xdist's `--dist loadfile` (the default options, `-n 2 --no-loadscope-reorder`; each test
+    file runs whole in one worker, the files handed out in this order to whichever worker is free): the corpus
+    run first, the longest part, while the other worker takes the long files, longest first; then the files
+    that read the same run (`corpus_results`, waiting for it if need be); the short files last, so that the two
+    workers end together."""
+    items.sort(key=lambda item: _file_order(item.path.name))
 
 
 #: The word explainerr as explainerr's own output shows it (`explainerr [pattern, …]`, `explainerr: the analysis
