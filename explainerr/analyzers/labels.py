@@ -305,6 +305,8 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
         f.evidence.append(e)
     if kind == PADDED and ids is not None:
         _padded_where(ctx, f, labels, ids)
+    elif kind == PADDED:  # no integer ids beside them (audio frames, features): the collate function may tell
+        _cut_in_collate(ctx, f, labels, logits.shape[1])
     return f
 
 
@@ -329,6 +331,15 @@ def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFact
         widest = padded_to_max(ctx, labels.min)
         if widest is not None:
             f.merge(widest)
+            return
+    _cut_in_collate(ctx, f, labels, ids.shape[1])
+
+
+def _cut_in_collate(ctx: Context, f: Finding, labels: TensorFacts, width: int) -> None:
+    from .collate_cut import cut_in_collate
+    cut = cut_in_collate(ctx, labels, width)
+    if cut is not None:
+        f.merge(cut)
 
 
 def _ids_beside(ctx: Context, labels: TensorFacts, width: int | None) -> TensorFacts | None:

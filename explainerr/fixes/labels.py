@@ -344,6 +344,9 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
     if "padded-to-max" in f.facts:
         file, padding = f.hints["padded_to_max"]
         return edits_of(src.LineEditor.for_node(file, padding).replace(padding, '"max_length"'))
+    if "labels-cut-in-collate" in f.facts:
+        file, ret, item, new = f.hints["cut_in_collate"]
+        return edits_of(src.LineEditor.for_node(file, ret).replace(item, new))
     if logits is None:
         return []
     return _replace_labels(ctx, labels, f"{labels.expr}[:, :{logits.expr}.size(1)]")
