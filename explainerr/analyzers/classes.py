@@ -303,6 +303,9 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
             v = f.scalars.get(node.id)
             if type(v) is int:
                 return v
+    option = argument_default(tree, node)
+    if option is not None:
+        return static_int(ctx, tree, option[1])
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
         table = config_dict(tree, node.value)
         item = src.dict_item(table, node.slice.value) if table is not None else None
@@ -312,6 +315,29 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
             return None  # filled after it was written (`word2id.setdefault(w, len(word2id))`): not plain
         return static_len(node.args[0], module_defs(tree))[0]
     return None
+
+
+def argument_default(tree: ast.Module, node: ast.AST) -> tuple[ast.stmt, ast.expr] | None:
+    """(the statement, its `default=` value) of the one `add_argument(...)` of the file whose destination is
+    the attribute `node` reads off a name (`args.num_labels` for `add_argument("--num-labels", default=2)` or
+    `dest="num_labels"`): what the option holds when the script is run without it."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+        return None
+    found = []
+    for call in src.calls(tree):
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument"):
+            continue
+        dest = src.keyword(call, "dest")
+        names = [dest.value.value] if dest is not None and isinstance(dest.value, ast.Constant) else [
+            a.value.lstrip("-").replace("-", "_") for a in call.args
+            if isinstance(a, ast.Constant) and isinstance(a.value, str) and (a.value.startswith("--") or len(
+                call.args) == 1)]
+        default = src.keyword(call, "default")
+        if node.attr in names[:1] and default is not None:
+            stmt = src.statement_at(tree, call.lineno)
+            if stmt is not None:
+                found.append((stmt, default.value))
+    return found[0] if len(found) == 1 else None
 
 
 def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:

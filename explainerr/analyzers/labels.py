@@ -29,7 +29,7 @@ from .reduction import all_pairs, labels_reduced_over_batch, pairwise_swapped
 from .layout import fixed_rows_fold, kept_dim, squeezed_batch, transposed_scores
 from .not_this_batch import (computed_from_stale, drawn_before_loop, drawn_twice, global_for_parameter, left_from_loop,
                              returned_in_loop)
-from .time_major import read_time_major
+from .time_major import padded_time_first, read_time_major
 from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
@@ -125,6 +125,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # scores of a pairwise operation in the other order: transposed, not too few labels
     if not multi and read_time_major(ctx, logits, a, b):
         return None  # a sequence layer without batch_first took the time steps for the examples
+    if not multi and isinstance(a, int) and isinstance(b, int) and padded_time_first(ctx, a, b):
+        return None  # pad_sequence without batch_first made the batch (steps, examples): read the other way round
     if left_from_loop(ctx, labels) or computed_from_stale(ctx, logits):
         return None  # another loop's last batch (the labels, or the inputs of the predictions): stale, not short
     if not multi and global_for_parameter(ctx, labels, a):

@@ -20,7 +20,9 @@ from ..model import TensorFacts
 def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
     """The assignment (its text) that gave the plain name `t` the value it holds at the failing line, when that
     assignment reads the variable of a `for` loop that ended before the line, and the line itself runs in
-    another `for` loop: the value is the other loop's last item."""
+    another `for` loop: the value is the other loop's last item.  Also a name bound by the header of such a
+    loop (`for feats, labels in train_loader`) and read in a later loop that binds other names (the header,
+    `for feats, labels in train_loader`, is returned)."""
     if t is None or not t.expr.isidentifier():
         return None
     frame = ctx.frames[t.frame]
@@ -31,6 +33,10 @@ def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
         return None
     here = src.enclosing_loops(tree, frame.line)
     made = src.last_assignment(tree, t.expr, frame.line)
+    if here and not any(t.expr in src.names_in(lp.target) for lp in here):
+        ended = _ended_loop_binding(tree, t.expr, frame.line)
+        if ended is not None and (made is None or made.stmt.lineno < ended.lineno):
+            return f"for {src.segment(frame.file, ended.target)} in {src.segment(frame.file, ended.iter)}"
     if not here or made is None or made.stmt.lineno >= frame.line:
         return None
     for loop in src.enclosing_loops(tree, made.stmt.lineno):
@@ -39,6 +45,15 @@ def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
         if set(src.names_in(loop.target)) & set(src.names_in(made.value)):
             return " ".join(src.segment(frame.file, made.stmt).split())
     return None
+
+
+def _ended_loop_binding(tree: ast.Module, name: str, line: int) -> ast.For | None:
+    """The last `for` loop of the scope around `line` that ended before it and binds `name` in its header
+    (`for feats, labels in train_loader`), with no loop around `line` binding it again."""
+    scope = src.enclosing_scope(tree, line)
+    loops = [n for n in ast.walk(scope) if isinstance(n, ast.For) and (n.end_lineno or n.lineno) < line
+             and name in src.names_in(n.target) and src.enclosing_scope(tree, n.lineno) is scope]
+    return max(loops, key=lambda n: n.lineno) if loops else None
 
 
 def computed_from_stale(ctx: Context, t: TensorFacts | None) -> str | None:

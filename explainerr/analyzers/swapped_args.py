@@ -61,3 +61,80 @@ def ids_for_another_table(ctx: Context, ids: TensorFacts | None, table: str | No
                     re.search(rf"{re.escape(table)}\s*\(\s*{re.escape(user.expr)}\b", text):
                 return m.expr
     return None
+
+
+#: Words a size's name adds to what it counts (`vocab_size`, `num_labels`, `n_tokens`): left out when names
+#: are compared.
+_GENERIC = {"size", "num", "n", "count", "len", "of", "the", "args", "cfg", "config", "self", "hparams", "opt"}
+
+
+def table_sized_by_swapped_argument(ctx: Context, table: str | None, ids_max: int | None = None,
+                                    rows: int | None = None, width: int | None = None) -> str | None:
+    """The call (its text) that builds the user's module owning `table` (`self.emb`) with the argument named
+    for one of its parameters in the place of another, and the reverse (`BagOfEmbeddings(args.embed_dim,
+    len(vocab))` for `def __init__(self, vocab_size, embed_dim)`), when the parameter in the first place is
+    the one `table` was sized with (`nn.Embedding(vocab_size, ...)`): the table got the other size.  Also,
+    whatever the names, a table built from two parameters (`nn.Embedding(n_words, emb_dim)`) both given by
+    place at the call, whose `rows` the ids (up to `ids_max`) overflow while they all fit its `width`: the
+    numbers say the two were swapped.  The mistake is the order at the call, which no pattern of the
+    catalogue names."""
+    import ast
+    if not table or not table.startswith("self."):
+        return None
+    from .classes import user_files
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file) if fr.self_class else None
+        cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == fr.self_class), None) if tree else None
+        init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
+            if cls is not None else None
+        if init is None:
+            continue
+        params = [a.arg for a in init.args.args[1:]]
+        made = [a.value for a in src.statements(init, nested=True)
+                if isinstance(a, ast.Assign) and len(a.targets) == 1 and ast.unparse(a.targets[0]) == table
+                and isinstance(a.value, ast.Call) and len(a.value.args) >= 2
+                and all(isinstance(x, ast.Name) and x.id in params for x in a.value.args[:2])]
+        sized = {m.args[0].id for m in made}
+        # the ids all fit the table's width: the rows and the width were given in each other's places
+        width_fits = ids_max is not None and rows is not None and width is not None and rows <= ids_max < width
+        pairs = {(params.index(m.args[0].id), params.index(m.args[1].id)) for m in made} if width_fits else set()
+        for file in user_files(ctx):
+            for call in src.calls(src.tree_of(file) or ast.Module([], [])):
+                if src.call_name(call).split(".")[-1] != cls.name:
+                    continue
+                given = [_words(a) for a in call.args[:len(params)]]
+                if any(i < len(given) and j < len(given) and _reads_as(call.args[i], call.args[j])
+                       for i, j in pairs):
+                    return " ".join(src.segment(file, call).split())
+                for i, j in ((i, j) for i in range(len(given)) for j in range(len(given)) if i != j):
+                    if params[i] in sized and _fits(given[i], params[j]) and _fits(given[j], params[i]) \
+                            and not _fits(given[i], params[i]) and not _fits(given[j], params[j]):
+                        return " ".join(src.segment(file, call).split())
+    return None
+
+
+def _words(node) -> set[str]:
+    """The words of the names an argument reads (`len(vocab)` → {vocab}, `args.embed_dim` → {embed, dim})."""
+    import ast
+    names = [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(node)
+             if isinstance(n, (ast.Name, ast.Attribute)) and not (isinstance(n, ast.Name) and n.id == "len")]
+    leaf = names[:1]  # the outermost name or attribute: `embed_dim` of `args.embed_dim`
+    return {w for name in leaf for w in name.lower().split("_") if w and w not in _GENERIC}
+
+
+def _fits(words: set[str], param: str) -> bool:
+    own = {w for w in param.lower().split("_") if w and w not in _GENERIC}
+    return bool(words) and bool(own) and words <= own
+
+
+_WIDTH_WORDS = re.compile(r"(?i)emb|dim|hidden|d_model|width|feat")
+_COUNT_WORDS = re.compile(r"(?i)vocab|words|tokens|stoi|itos|2id|2idx|idx|items|chars")
+
+
+def _reads_as(in_rows, in_width) -> bool:
+    """The argument given in the rows' place reads as a width (`EMB_DIM`, `args.hidden`), or the one in the
+    width's place as a count of words (`len(word2idx)`, `vocab_size`)."""
+    import ast
+    text_rows, text_width = ast.unparse(in_rows), ast.unparse(in_width)
+    return bool(_WIDTH_WORDS.search(text_rows)) or (
+        "len(" in text_width or bool(_COUNT_WORDS.search(text_width)))

@@ -1,8 +1,9 @@
 """A model that reads its batch sequence-first: the user's recurrent or attention layer (`nn.LSTM`, `nn.GRU`,
 `nn.RNN`, `nn.MultiheadAttention`, `nn.Transformer*`) is built without `batch_first=True` and given a
 (batch, time, ...) tensor, so it takes the time steps for the examples; the predictions then come out with
-one row per time step.  Not a label-length mistake: the labels fit the batch.  Read from the user's source
-and the frames' shapes only."""
+one row per time step.  Also a batch padded with `pad_sequence` without `batch_first=True`, (longest, batch),
+read as batch-first.  Not a label-length mistake: the labels fit the batch.  Read from the user's source and
+the frames' shapes only."""
 from __future__ import annotations
 
 import ast
@@ -36,5 +37,23 @@ def _time_major_layer(call: ast.Call) -> bool:
         call.func, ast.Name) else None
     if name not in _SEQUENCE_LAYERS:
         return False
+    given = src.keyword(call, "batch_first")
+    return given is None or (isinstance(given.value, ast.Constant) and given.value.value is False)
+
+
+def padded_time_first(ctx: Context, n_logits: int, n_labels: int) -> bool:
+    """True when the user's files pad with `pad_sequence(...)` without `batch_first=True` (its result is
+    (longest, batch)) and a tensor of the frames is shaped (n_logits, n_labels, ...): a batch padded time-first
+    and read as batch-first, so its steps count as examples."""
+    if n_logits == n_labels:
+        return False
+    from .classes import user_files
+    padded = any(src.call_name(call).split(".")[-1] == "pad_sequence" and _time_first(call)
+                 for file in user_files(ctx) for call in src.calls(src.tree_of(file) or ast.Module([], [])))
+    return padded and any(len(t.shape) >= 2 and tuple(t.shape[:2]) == (n_logits, n_labels)
+                          for fr in ctx.frames for t in fr.tensors)
+
+
+def _time_first(call: ast.Call) -> bool:
     given = src.keyword(call, "batch_first")
     return given is None or (isinstance(given.value, ast.Constant) and given.value.value is False)

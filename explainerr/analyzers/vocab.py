@@ -236,6 +236,12 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     from .swapped_args import ids_for_another_table
     if ids_for_another_table(ctx, fail.ids, fail.name, fail.num_embeddings):
         return None  # two id tensors, each fitting the other's table: given in each other's places
+    from .swapped_args import table_sized_by_swapped_argument
+    width = next((m.attrs.get("embedding_dim") for fr in ctx.frames for m in fr.modules if m.expr == fail.name
+                  and m.cls.startswith("Embedding")), None)
+    if table_sized_by_swapped_argument(ctx, fail.name, fail.ids.max if fail.ids is not None else None,
+                                       fail.num_embeddings, width if isinstance(width, int) else None):
+        return None  # the module was built with its size arguments in each other's places
     cfg = ctx.config()
     if "vocab_size" in cfg:
         f.values["vocab_size"] = cfg["vocab_size"]

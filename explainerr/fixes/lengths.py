@@ -495,7 +495,7 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     loop, var = f.hints.get("loop"), f.hints.get("var")
     others = {ast.unparse(n.value) for n in ast.walk(loop) if isinstance(n, ast.Subscript) and var in
               src.names_in(n.slice) and ast.unparse(n.value) != f.hints.get("tensor")} if loop is not None else set()
-    if others and "constant-bound" not in f.facts:  # the loop walks other sequences too: stop at the shorter
+    if others and "constant-bound" not in f.facts and "padded-row" not in f.facts:  # the loop walks other sequences too: stop at the shorter
         new = f"min({src.segment(frame.file, bound)}, {new})"
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
 

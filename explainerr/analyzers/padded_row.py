@@ -1,0 +1,67 @@
+"""A loop over the padded width of a batch tensor that reads one example's own, unpadded sequence beside that
+example's row (`for b, ref in enumerate(refs): for t in range(preds.size(1)): preds[b, t] == ref[t]`): the
+batch is as wide as its longest example, so for every shorter one the loop runs on into the row's padding and
+past the end of the example.  The example's own length is the right bound; the positions it leaves out are
+padding.  Read from the loop's source and the shapes in the frame."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..model import FrameFacts, TensorFacts
+from . import Finding, fact
+
+PADDED_ROW = fact("padded-row", "the loop walks row `row` of the batch tensor `bound_source` (padded to "
+                                "`bound_value` positions) beside that example's own sequence `tensor` (`size`)")
+
+
+def padded_row(frame: FrameFacts, f: Finding, loop: ast.For, tensor: TensorFacts, size: int, source: str,
+               width: int | None) -> bool:
+    """Adds the fact when `tensor` (one dimension, `size` < `width`) is the item of an enclosing
+    `for row, item in enumerate(items)` (or `items[row]`), and the loop body indexes `source` (a tensor of the
+    frame at least two dimensions, `width` wide in dimension 1, one row per item) as `source[row, var]`."""
+    var = f.values.get("var")
+    batch = frame.tensor(source)
+    if (len(tensor.shape) != 1 or width is None or size >= width or batch is None or len(batch.shape) < 2
+            or batch.shape[1] != width or not var):
+        return False
+    row = _row_of(frame, loop, tensor.expr)
+    if row is None:
+        return False
+    row_var, items = row
+    if items in frame.lengths and frame.lengths[items] != batch.shape[0]:
+        return False
+    if not any(isinstance(n, ast.Subscript) and ast.unparse(n.value) == source and isinstance(n.slice, ast.Tuple)
+               and len(n.slice.elts) >= 2 and ast.unparse(n.slice.elts[0]) == row_var
+               and var in src.names_in(n.slice.elts[1]) for n in ast.walk(loop)):
+        return False
+    f.facts.add(PADDED_ROW)
+    f.values.update(row=row_var, items=items)
+    return True
+
+
+def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | None:
+    """(the row variable, the items) when `expr` is `items[row]` (or a name assigned so), or the item of an
+    enclosing `for row, expr in enumerate(items)`."""
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return None
+    if isinstance(node, ast.Name):  # `ref = refs[b]` in the loop over the rows
+        made = src.last_assignment(tree, node.id, frame.line)
+        if made is not None and isinstance(made.value, ast.Subscript):
+            node = made.value
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):
+        return node.slice.id, ast.unparse(node.value)
+    for outer in src.enclosing_loops(tree, frame.line):
+        if outer is loop or not (isinstance(outer.target, ast.Tuple) and len(outer.target.elts) == 2):
+            continue
+        index, item = outer.target.elts
+        if (isinstance(index, ast.Name) and isinstance(item, ast.Name) and item.id == expr
+                and isinstance(outer.iter, ast.Call) and src.call_name(outer.iter) == "enumerate"
+                and outer.iter.args):
+            return index.id, ast.unparse(outer.iter.args[0])
+    return None
