@@ -162,6 +162,24 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
     return ranked[0][1]
 
 
+def class_name(found: LabelSet, label: int) -> str | None:
+    """The name the label set gives class `label`: the key mapped to it by a dict display of str keys and int
+    values (`{"contradiction": 0, ..., "neutral": 2}`), or the item at that place of a list or tuple of
+    strings."""
+    tree = src.tree_of(found.file)
+    a = module_defs(tree).get(found.name) if tree is not None else None
+    value = a.value if a is not None else None
+    if isinstance(value, ast.Dict):
+        keys = [k.value for k, v in zip(value.keys, value.values) if isinstance(k, ast.Constant)
+                and isinstance(k.value, str) and isinstance(v, ast.Constant) and type(v.value) is int
+                and v.value == label]
+        return keys[0] if len(keys) == 1 else None
+    if isinstance(value, (ast.List, ast.Tuple)) and 0 <= label < len(value.elts):
+        item = value.elts[label]
+        return item.value if isinstance(item, ast.Constant) and isinstance(item.value, str) else None
+    return None
+
+
 def _module_len(ctx: Context, tree: ast.Module, file: str, name: str) -> int | None:
     """The length the frames read of the module-level collection `name` of `file` (a plain list, tuple or dict,
     whose len runs no user code): from a frame of that file whose scope does not bind the name itself."""

@@ -10,7 +10,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import _mutated, config_site, keyword_site, label_set, linear_site, user_files
+from .classes import _mutated, class_name, config_site, keyword_site, label_set, linear_site, user_files
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .zipped import zipped_key_order
 from .operands import (
@@ -35,6 +35,7 @@ MAP_GREW = fact("map-grew", "the classifier's size was read as len() of a label 
                             "from (`read_name`, `read_as`), and the map holds more entries now (`grown_map`: "
                             "`grown_len`): it was filled further after the model was built")
 SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was found (`site`, `site_line`)")
+CLASS_NAMED_IN_SET = fact("class-named-in-set", "the label set names the largest label `max_label` (`max_label_name`)")
 MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
 ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers the classes from 1 (`id_map`, line "
                                        "`id_map_line`, by `id_map_start`)")
@@ -149,6 +150,11 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         f.facts.add(LABEL_SET)
         f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
         need = found.length
+        named = class_name(found, main.values["max_label"]) if isinstance(main.values.get("max_label"), int) \
+            else None
+        if named:
+            f.facts.add(CLASS_NAMED_IN_SET)
+            f.values["max_label_name"] = named
     f.values["need"] = need
     site = None
     if model is not None and model.config:

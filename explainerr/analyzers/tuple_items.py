@@ -21,6 +21,20 @@ def _returned(fn: ast.FunctionDef, place: int) -> ast.expr | None:
     return rets[0].value.elts[place]
 
 
+def _made_in_collate(tree: ast.Module, fn: ast.FunctionDef, expr: ast.expr) -> tuple[ast.stmt, ast.Call] | None:
+    """(statement, call) when the collate function's returned `expr` is a name it assigned from a call that
+    makes a tensor out of the examples' plain values (`labels = torch.Tensor([b["label"] for b in batch])`)."""
+    from .label_dtype import makes_tensor
+    if not isinstance(expr, ast.Name):
+        return None
+    made = [a for a in src.assignments(tree, expr.id, fn) if not a.augmented]
+    value = made[-1].value if len(made) == 1 else None
+    if not (isinstance(value, ast.Call) and makes_tensor(value) and value.args
+            and isinstance(value.args[0], (ast.List, ast.ListComp, ast.GeneratorExp))):
+        return None
+    return made[-1].stmt, value
+
+
 def _place_in_examples(fn: ast.FunctionDef, expr: ast.expr) -> int | None:
     """`labels` of `torch.stack(labels)` unpacked as `ids, labels = zip(*items)` in the collate: its place."""
     used = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
@@ -55,6 +69,9 @@ def example_part(ctx: Context, place: int) -> tuple[str, ast.stmt, ast.expr] | N
         if collates:
             fn = next(iter(collates))
             expr = _returned(fn, place)
+            made = _made_in_collate(tree, fn, expr) if expr is not None else None
+            if made is not None:  # the collate function makes that part itself, from the examples' values
+                return (file, *made)
             at = _place_in_examples(fn, expr) if expr is not None else None
         part = _returned(getitems[0], at) if at is not None else None
         if part is None:

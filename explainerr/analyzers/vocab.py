@@ -58,6 +58,9 @@ EDIT_SIZE_PER_PART = fact("edit-size-per-part", "the fix sizes the segment table
                                                  "the parts the segment ids number (`size_expr`)")
 EDIT_WRAP_SEGMENTS = fact("edit-wrap-segments", "the fix wraps a running segment index into the model's segments")
 EDIT_SIZE_SEGMENTS = fact("edit-size-segments", "the fix sizes the config or the table for every segment id")
+EDIT_SEGMENTS_WRITTEN = fact("edit-segments-written", "sentence pairs are encoded for a model built from the user's "
+                                                       "own config: its written `type_vocab_size` (in `seg_owner`, "
+                                                       "line `seg_line`) is sized for them")
 PADDED_WITH_PAD_ID = fact("padded-with-pad-id", "the segment ids were padded with the token pad id (`pad_id`) by the "
                                                "padding call at `pad_call` (line `pad_line`), which pads every key alike")
 EDIT_CAP_SEGMENTS = fact("edit-cap-segments", "the fix caps a running count of separators at the model's last segment")

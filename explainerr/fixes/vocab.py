@@ -614,6 +614,14 @@ def token_type(ctx: Context, f: Finding) -> Located:
                                                                  frame_at(ctx, f.hints.get("ids_frame")))
         if hit is not None and src.call_name(hit[1]).rpartition(".")[2][:1].isupper():
             hit = None  # a tokenizer class being built, not a tokenizer encoding text
+        written = _segments_written(ctx) if hit is not None and _pair_call(hit[1]) else None
+        if written is not None and isinstance(needed, int):  # pairs encoded for a model built here: size it
+            file, node = written
+            f.facts |= {"edit-size-segments", "edit-segments-written"}
+            owner = src.statement_at(src.tree_of(file), node.lineno)
+            f.values.update(seg_line=node.lineno, seg_owner=ast.unparse(owner.targets[0]) if isinstance(
+                owner, ast.Assign) and len(owner.targets) == 1 else src.scope_name(file, node.lineno) or "<module>")
+            return edits_of(src.LineEditor.for_node(file, owner or node).replace(node, str(needed))), None
         if hit is not None and src.keyword(hit[1], "return_token_type_ids") is None:
             f.facts.add("edit-no-segments")
             return edits_of(src.LineEditor.for_node(hit[0], hit[1]).add_keywords(
@@ -676,6 +684,37 @@ def token_type(ctx: Context, f: Finding) -> Located:
     if grown[0]:
         f.facts.add("edit-size-segments")
     return grown
+
+
+def _pair_call(call: ast.Call) -> bool:
+    """A tokenizer call given sentence pairs: two texts by position, or `text_pair=`."""
+    return len(call.args) >= 2 or src.keyword(call, "text_pair") is not None
+
+
+def _segments_written(ctx: Context) -> tuple[str, ast.expr] | None:
+    """(file, value) of the one `type_vocab_size=<literal>` the user's files write (a `*Config(...)` keyword, a
+    `dict(...)` keyword or a dict display's item), when no model is loaded there with `from_pretrained` (a
+    pretrained table cannot grow): a model built from the user's own config, sized where it is written."""
+    from ..analyzers.classes import user_files
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        if any(src.call_name(c).endswith("from_pretrained") and "Tokenizer" not in src.call_name(c)
+               for c in src.calls(tree)):
+            return None
+        if any(re.search(r"Roberta|XLMR|Camembert|Longformer", src.call_name(c)) for c in src.calls(tree)):
+            return None  # a RoBERTa-style model has one segment by design: it is not given segment ids
+        for c in src.calls(tree):
+            kw = src.keyword(c, "type_vocab_size")
+            if kw is not None and (src.call_name(c).endswith("Config") or src.call_name(c) == "dict"):
+                found.append((file, kw.value))
+        for d in src.nodes(tree, ast.Dict):
+            found += [(file, v) for k, v in zip(d.keys, d.values)
+                      if isinstance(k, ast.Constant) and k.value == "type_vocab_size"]
+    found = [(file, v) for file, v in found if isinstance(v, ast.Constant) and type(v.value) is int]
+    return found[0] if len(found) == 1 else None
 
 
 def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.AST | None) -> list[Edit]:
