@@ -314,6 +314,8 @@ def position_overflow(ctx: Context) -> Finding | None:
         relative = relative_distances(ctx, fail, f)
         if not relative and _not_positions(fail, seq):
             return None
+        if not relative and _batch_counted(fail, user_ids):
+            return None  # positions counted along the batch axis: the sequence fits, the axis is the mistake
         _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], None if relative else seq, rows=fail.num_embeddings)
         looked_up = user_ids or fail.user_ids
         if looked_up is not None and isinstance(fail.num_embeddings, int) and \
@@ -334,6 +336,18 @@ def _not_positions(fail, seq: int | None) -> bool:
     ids, rows = fail.ids, fail.num_embeddings
     return (isinstance(seq, int) and isinstance(rows, int) and seq <= rows and ids is not None and bool(ids.shape)
             and ids.shape[-1] == seq and ids.max is not None and ids.max >= seq + 2)
+
+
+def _batch_counted(fail, user_ids: TensorFacts | None) -> bool:
+    """The positions looked up run over the batch axis, not the sequence: the user's ids are (batch, seq) with
+    a sequence that fits the table, while the positions are one per example (`torch.arange(x.size(0))` on a
+    batch-first tensor), 0 up to the batch size less one, past the table.  An axis read in another order, not a
+    sequence too long for the table."""
+    ids, rows = fail.ids, fail.num_embeddings
+    if user_ids is None or len(user_ids.shape) != 2 or ids is None or ids.max is None or not isinstance(rows, int):
+        return False
+    batch, seq = user_ids.shape
+    return seq <= rows < batch and batch != seq and ids.max + 1 == batch and batch in ids.shape
 
 
 def _passed_ids(ctx: Context) -> TensorFacts | None:

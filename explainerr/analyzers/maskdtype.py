@@ -255,6 +255,13 @@ def _find_mask(ctx: Context, frame: FrameFacts) -> tuple[TensorFacts | None, str
             arg, t = ctx.call_arg_tensor(fr, (param,))
             if arg is not None and t is not None:
                 return t, f"`{param}`", (fr.index, arg.text)
+        for fr in ctx.user_frames():  # the layer's own `key_padding_mask`: fed from one of the call's *_key_padding_mask
+            for a in fr.call_args:
+                if not (a.param and a.param != param and a.param.endswith(param)):
+                    continue
+                arg, t = ctx.call_arg_tensor(fr, (a.param,))
+                if t is not None and t.dtype != "torch.bool" and not t.dtype.startswith("torch.float"):
+                    return t, f"`{a.param}`", (fr.index, arg.text)
         return None, None, None
     call = _mask_call(frame)
     if call is not None:

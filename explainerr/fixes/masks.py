@@ -691,4 +691,22 @@ def mask_bool(ctx: Context, f: Finding) -> Located:
         node = find_expr(frame.file, stmt, text) if stmt is not None and text else None
     if stmt is None or node is None:
         return [], None
-    return edits_of(src.LineEditor.for_node(frame.file, stmt).replace(node, new)), None
+    e = src.LineEditor.for_node(frame.file, stmt).replace(node, new)
+    if text and new == f"{text}.bool()":
+        _cast_sibling_masks(frame, stmt, node, e)
+    return edits_of(e), None
+
+
+def _cast_sibling_masks(frame, stmt: ast.stmt, node: ast.AST, e) -> None:
+    """The other masks the same call is given by keyword (`tgt_key_padding_mask=tgt_pad`,
+    `memory_key_padding_mask=src_pad`), integer tensors of the frame like the one that failed, are made bool
+    too: the call checks each of them in turn, so casting only the first would fail on the next."""
+    failed = frame.tensor(src.segment(frame.file, node))
+    call = next((c for c in src.calls(stmt) if any(k.value is node for k in c.keywords)), None)
+    if failed is None or call is None:
+        return
+    for kw in call.keywords:
+        t = frame.tensor(src.segment(frame.file, kw.value)) if kw.value is not node else None
+        if (kw.arg and kw.arg.endswith("mask") and t is not None and t.dtype == failed.dtype
+                and isinstance(kw.value, (ast.Name, ast.Attribute, ast.Subscript))):
+            e.replace(kw.value, f"{src.segment(frame.file, kw.value)}.bool()")
