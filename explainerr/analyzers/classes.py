@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .. import source as src
 from ..facts import Context
-from ..model import ModuleFacts
+from ..model import ModuleFacts, TensorFacts
 
 _LABEL_NAME = re.compile(r"label|tag|class|topic|categor|intent|target|column|sentiment|emotion|genre|type|kind|cls\b", re.I)
 _CONFIG_CALL = re.compile(r"(^|\.)\w*Config(\.from_pretrained)?$")
@@ -467,13 +467,56 @@ def keyword_site(ctx: Context, n: int, keywords: tuple[str, ...] = SIZE_KEYWORDS
     return _keyword_site(file, tree, stmt, kw)
 
 
-def linear_site(ctx: Context, n: int) -> SizeSite | None:
+def linear_site(ctx: Context, n: int, logits: TensorFacts | None = None) -> SizeSite | None:
     """The out_features argument of the classifier `Linear` that is `n`; when the frames hold one such layer by an
-    attribute name (`model.sub_head`, `Linear(..., out_features=4)`), that attribute's constructor first."""
+    attribute name (`model.sub_head`, `Linear(..., out_features=4)`), that attribute's constructor first.  Of
+    several such layers, the one whose output a user module's `forward` returns where the loss's `logits` come
+    from: under their name (`sub_logits = self.sub_head(...)`, `return shelf_logits, sub_logits`), or at the
+    place of the tuple they were unpacked from (`topic, mood = net(x)`)."""
     names = {m.expr.rsplit(".", 1)[-1] for fr in ctx.user_frames() for m in fr.modules
              if m.cls == "Linear" and m.attrs.get("out_features") == n and "." in m.expr}
+    if len(names) > 1 and logits is not None:
+        names = {a for a in names if a in _heads_returned_as(ctx, logits.expr, _unpacked_at(ctx, logits))} or names
     attr = names.pop() if len(names) == 1 and not next(iter(names)).isdigit() else None
     return layer_site(ctx, ("Linear",), n, 1, "out_features", attr=attr)
+
+
+def _unpacked_at(ctx: Context, t: TensorFacts) -> int | None:
+    """k when `t`'s name was last assigned by unpacking a call's result (`topic, mood = net(x)`) at place k."""
+    frame = ctx.frames[t.frame]
+    tree = src.tree_of(frame.file) if t.expr.isidentifier() else None
+    made = src.last_assignment(tree, t.expr, frame.line) if tree is not None else None
+    target = made.stmt.targets[0] if made is not None and isinstance(made.stmt, ast.Assign) else None
+    if isinstance(target, ast.Tuple) and isinstance(made.stmt.value, ast.Call):
+        names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+        return names.index(t.expr) if t.expr in names else None
+    return None
+
+
+def _heads_returned_as(ctx: Context, name: str, place: int | None = None) -> set[str]:
+    """The attributes `X` of `v = self.X(...)` in a user `forward` that returns `v` where `name` is (`v` is
+    `name`, alone or in the returned tuple, or the item at `place` of the returned tuple)."""
+    out: set[str] = set()
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            if fn.name != "forward":
+                continue
+            items = [r.value.elts if isinstance(r.value, ast.Tuple) else [r.value] for r in src.nodes(fn, ast.Return)
+                     if r.value is not None]
+            returned = {n.id for elts in items for n in elts if isinstance(n, ast.Name)}
+            at = {elts[place].id for elts in items if place is not None and len(elts) > 1 and place < len(elts)
+                  and isinstance(elts[place], ast.Name)}
+            for v in ({name} & returned) | at:
+                out |= _head_of(tree, fn, v)
+    return out
+
+
+def _head_of(tree: ast.Module, fn: ast.FunctionDef, name: str) -> set[str]:
+    """`X` of each `name = self.X(...)` in `fn`."""
+    return {a.value.func.attr for a in src.assignments(tree, name, fn)
+            if isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Attribute)
+            and isinstance(a.value.func.value, ast.Name) and a.value.func.value.id == "self"}
 
 
 def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, param: str,

@@ -62,6 +62,7 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     lo = labels.min if labels is not None and labels.min is not None else (seen.min if seen else None)
     hi = labels.max if labels is not None and labels.max is not None else (seen.max if seen else None)
     f = Finding()
+    f.hints["logits_seen"] = logits_op.user or logits
     f.values.update(target=target, n_classes=n_classes, last_class=n_classes - 1,
                     labels=labels.expr if labels else written, min_label=lo, max_label=hi)
     f.values["holds"] = (f"`{f.values['labels']}` holds labels {lo}..{hi}" if f.values["labels"] and lo is not None
@@ -161,7 +162,7 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         site = config_site(ctx, model, user_model_name(ctx, model) or main.values.get("model_name"))
         f.values.update(size_field="num_labels")
     if site is None:
-        site = linear_site(ctx, n_classes)
+        site = linear_site(ctx, n_classes, main.hints.get("logits_seen"))
         if site is not None:
             f.values.setdefault("size_field", "out_features")
     if site is None:
