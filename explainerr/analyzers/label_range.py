@@ -88,6 +88,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     from .field_order import unpacked_out_of_order
     if unpacked_out_of_order(ctx, labels):
         return None  # the batch's fields were unpacked in another order than the Dataset returns them
+    if target >= n_classes and _labels_of_another_loss(ctx, logits_op):
+        return None  # the same labels go to another head's loss just before: they are that head's labels
     from .label_shift import name_list_sizing
     if lo is not None and lo >= n_classes and name_list_sizing(ctx, n_classes) is not None:
         return None  # the classes are the items of a names list, and no label is a position in it: another field
@@ -138,6 +140,28 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                    n_classes=n_classes, max_label=hi, target=target,
                    trace=[column] if column is not None else [])
     return f
+
+
+def _labels_of_another_loss(ctx: Context, logits_op) -> bool:
+    """The failing loss call (`ce(action_logits, batch["device"])`) has the very target text of another call of
+    the same loss earlier in the same function, given other predictions (`ce(device_logits, batch["device"])`,
+    which ran): one label tensor for two heads, the second head's own labels left unread.  The head is not too
+    small; the labels are another head's."""
+    seen = logits_op.user or logits_op.seen
+    frame = ctx.frames[seen.frame] if seen is not None else None
+    tree = src.tree_of(frame.file) if frame is not None and not frame.library else None
+    if tree is None:
+        return False
+    here = [c for c in src.calls(tree) if c.lineno <= frame.line <= (c.end_lineno or c.lineno) and len(c.args) == 2
+            and src.segment(frame.file, c.args[0]) == seen.expr]
+    if len(here) != 1:
+        return False
+    call = here[0]
+    name, target = src.call_name(call), src.segment(frame.file, call.args[1])
+    scope = src.enclosing_scope(tree, frame.line)
+    return any(c is not call and src.call_name(c) == name and len(c.args) == 2 and c.lineno < call.lineno
+               and src.segment(frame.file, c.args[1]) == target and src.segment(frame.file, c.args[0]) != seen.expr
+               for c in src.calls(scope))
 
 
 def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: int, need: int,

@@ -25,7 +25,7 @@ from .batchwalk import collected_fewer, transposed, whole_per_batch
 from .consistency import batch_votes, names
 from .ctor_bound import given_to_constructor
 from .overwritten import overwritten_per_batch
-from .padded_row import padded_row
+from .padded_row import padded_row, padded_row_passed
 from .span_sum import span_past_end
 from .scene import DATALOADER
 
@@ -573,7 +573,8 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
                                                                           f.values["tensor"]) or \
             transposed(ctx, frame, f, tensor, dim, bound.value):
         return
-    if padded_row(frame, f, loop, tensor, size, bound.source, bound.value):
+    if padded_row(frame, f, loop, tensor, size, bound.source, bound.value) or \
+            padded_row_passed(ctx, frame, f, tensor, size, bound.source, bound.value):
         return  # the example's own length is the bound: what the loop skips is padding
     walked = _walked_with(frame, loop, var, tensor)
     agree = [t for t in walked if bound.value in t.shape and size not in t.shape]

@@ -65,3 +65,41 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
                 and outer.iter.args):
             return index.id, ast.unparse(outer.iter.args[0])
     return None
+
+
+PADDED_ROW_PASSED = fact("padded-row-passed", "`bound_source` is one row of the padded batch `batch` (zipped with "
+                                              "`items`, the examples' own sequences), handed to the function "
+                                              "beside `tensor`")
+
+
+def padded_row_passed(ctx, frame: FrameFacts, f: Finding, tensor: TensorFacts, size: int, source: str,
+                      width: int | None) -> bool:
+    """Adds the fact when `source` and `tensor` are parameters of the frame's function, and its caller passes
+    them from one `for a, b in zip(..., batch, items)` loop: `batch` a tensor of the caller whose rows are
+    `width` wide (dimension 1), `items` not such a tensor (a list of the examples' own sequences); `tensor`
+    (`size` < `width`) is then one example's own sequence, and `source` its padded row."""
+    if width is None or size >= width or source not in frame.params or tensor.expr not in frame.params:
+        return False
+    caller = ctx._caller(frame)
+    args = {a.param: a.text.strip() for a in caller.call_args} if caller is not None else {}
+    row, item = args.get(source), args.get(tensor.expr)
+    tree = src.tree_of(caller.file) if caller is not None else None
+    if tree is None or not row or not item:
+        return False
+    for loop in src.enclosing_loops(tree, caller.line):
+        target, it = loop.target, loop.iter
+        if not (isinstance(target, ast.Tuple) and isinstance(it, ast.Call) and src.call_name(it) == "zip"):
+            continue
+        names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+        if row not in names or item not in names or len(it.args) != len(names):
+            continue
+        batch_text, items_text = (ast.unparse(it.args[names.index(n)]) for n in (row, item))
+        batch, items = caller.tensor(batch_text), caller.tensor(items_text)
+        if batch is None or len(batch.shape) < 2 or batch.shape[1] != width:
+            return False
+        if items is not None and len(items.shape) >= 2 and items.shape[1] == width:
+            return False  # the examples' side is padded the same: not their own lengths
+        f.facts.add(PADDED_ROW_PASSED)
+        f.values.update(batch=batch_text, items=items_text, row=row)
+        return True
+    return False

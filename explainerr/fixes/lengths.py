@@ -44,7 +44,8 @@ def truncate(ctx: Context, f: Finding) -> Located:
     if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
     if hit is None:
-        return _slice_ids(ctx, f, limit)
+        collated = _collator_length(ctx, limit)
+        return (collated, None) if collated else _slice_ids(ctx, f, limit)
     file, call = hit
     e = src.LineEditor.for_node(file, call)
     trunc, maxlen = src.keyword(call, "truncation"), src.keyword(call, "max_length")
@@ -56,6 +57,40 @@ def truncate(ctx: Context, f: Finding) -> Located:
     if add:
         e.add_keywords(call, ", ".join(add))
     return edits_of(e), None
+
+
+_LENGTH_PARAM = re.compile(r"(?i)^max_?(len|length|seq_len|seq_length|tokens|positions)$")
+
+
+def _collator_length(ctx: Context, limit: int) -> list[Edit]:
+    """A DataLoader's `collate_fn` that is an object of the user's class (`collate = LyricsCollator(tok)`) whose
+    `__init__` takes a maximum length (`max_length=None`) the construction leaves out: the construction
+    passes the model's limit, so the collator truncates every batch to it."""
+    from ..analyzers.classes import user_files
+    from ..analyzers.collators import collate_def
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for loader in (c for c in src.calls(tree) if src.call_name(c).endswith("DataLoader")) if tree else ():
+            kw = src.keyword(loader, "collate_fn")
+            if kw is None or not isinstance(kw.value, ast.Name) or collate_def(tree, loader) is not None:
+                continue
+            made = src.last_assignment(tree, kw.value.id, loader.lineno)
+            call = made.value if made is not None else None
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+                continue
+            cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == call.func.id), None)
+            init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
+                if cls is not None else None
+            params = [a.arg for a in init.args.args[1:]] if init is not None else []
+            length = [q for q in params if _LENGTH_PARAM.match(q)]
+            if len(length) != 1 or src.keyword(call, length[0]) is not None or len(call.args) > params.index(length[0]):
+                continue
+            found.append((file, made.stmt, call, length[0]))
+    if len(found) != 1:
+        return []
+    file, stmt, call, param = found[0]
+    return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={limit}"))
 
 
 def _pad_before_cat(frame: FrameFacts, stmt: ast.stmt, call: ast.Call, dim: int) -> src.LineEditor:
@@ -495,7 +530,7 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     loop, var = f.hints.get("loop"), f.hints.get("var")
     others = {ast.unparse(n.value) for n in ast.walk(loop) if isinstance(n, ast.Subscript) and var in
               src.names_in(n.slice) and ast.unparse(n.value) != f.hints.get("tensor")} if loop is not None else set()
-    if others and "constant-bound" not in f.facts and "padded-row" not in f.facts:  # the loop walks other sequences too: stop at the shorter
+    if others and "constant-bound" not in f.facts and not {"padded-row", "padded-row-passed"} & f.facts:  # the loop walks other sequences too: stop at the shorter
         new = f"min({src.segment(frame.file, bound)}, {new})"
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
 

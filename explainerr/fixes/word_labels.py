@@ -115,8 +115,29 @@ def _tags_of(a: ast.Assign, enc: str, file: str) -> tuple[str, str, str | None] 
         if _plain_value(it) and enc not in src.names_in(it):  # `tags`, `row["tags"]`, `ex.tags`
             fills = [c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and type(c.value) is int
                      and c.value < 0]
-            return src.segment(file, it), repr(fills[0]) if fills else "-100", _per_word(file, comp)
+            filler = repr(fills[0]) if fills else "-100"
+            padded = _padded_item(file, comp)
+            if padded is not None:  # `[ex["tag_ids"] + [-100] * (...) for ex in batch]`: sentence i's tags
+                return padded.replace("{var}", f"{src.segment(file, it)}[{{i}}]"), filler, None
+            return src.segment(file, it), filler, _per_word(file, comp)
     return None
+
+
+def _padded_item(file: str, comp: ast.ListComp | ast.GeneratorExp) -> str | None:
+    """`{var}["tag_ids"]` for `[ex["tag_ids"] + [-100] * (n - len(ex["tag_ids"])) for ex in batch]`: the
+    sentence's own tags that each item pads, the loop variable written `{var}`; None for other items."""
+    var, elt = comp.generators[0].target, comp.elt
+    if len(comp.generators) != 1 or not isinstance(var, ast.Name) or not (
+            isinstance(elt, ast.BinOp) and isinstance(elt.op, ast.Add) and isinstance(elt.right, (ast.BinOp, ast.List))):
+        return None
+    kept = elt.left
+    root = kept
+    while isinstance(root, (ast.Subscript, ast.Attribute)):
+        root = root.value
+    if not (isinstance(root, ast.Name) and root.id == var.id and _plain_value(kept)):
+        return None
+    text = src.segment(file, kept)
+    return "{var}" + text[len(var.id):] if text.startswith(var.id) else None
 
 
 def _plain_value(node: ast.AST) -> bool:
@@ -205,11 +226,15 @@ def _from_tag_list(ctx: Context, f: Finding, file: str, scope: ast.AST, call: as
 
         def label(word: str) -> str:
             return per_word.replace("{}", word).replace("{{", "{").replace("}}", "}") if per_word is not None else word
+        row = tags.replace("{i}", "i") if "{i}" in tags else f"{tags}[i]"
+        count = tags.split("[{i}]")[0] if "{i}" in tags else tags
+        if not batched and "{i}" in tags:
+            continue
         if not batched:  # one sentence: one label per word piece
             new = f"[{filler} if w is None else {label(f'{tags}[w]')} for w in {enc}.word_ids()]"
         else:
-            new = (f"[[{filler} if w is None else {label(f'{tags}[i][w]')} for w in {enc}.word_ids(i)] "
-                   f"for i in range(len({tags}))]")
+            new = (f"[[{filler} if w is None else {label(f'{row}[w]')} for w in {enc}.word_ids(i)] "
+                   f"for i in range(len({count}))]")
             makes_tensor = any(isinstance(c, ast.Call) and re.search(r"torch|pad_sequence|tensor",
                                                                     src.call_name(c)) for c in ast.walk(a.value))
             if makes_tensor and src.mentions(file, _IMPORTS_TORCH):
