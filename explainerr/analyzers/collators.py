@@ -29,14 +29,18 @@ class Entry:
 
 
 def collate_def(tree: ast.Module, loader: ast.Call) -> ast.FunctionDef | None:
-    """The user's function a `DataLoader(...)` call is given as `collate_fn` (directly or bound with
-    `functools.partial`), defined in the same file."""
+    """The user's function a `DataLoader(...)` call is given as `collate_fn` (directly, bound with
+    `functools.partial`, or a method of the class the call is in: `self.collate`), defined in the same file."""
     kw = src.keyword(loader, "collate_fn")
     fn = kw.value if kw is not None else None
     if isinstance(fn, ast.Call) and src.call_name(fn).split(".")[-1] == "partial" and fn.args:
         fn = fn.args[0]
     if isinstance(fn, ast.Call):
         return made_function(tree, fn)
+    if isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and fn.value.id == "self":
+        cls = src.enclosing_class(tree, loader.lineno)  # `collate_fn=self.collate`: that method of the class
+        return next((d for d in cls.body if isinstance(d, ast.FunctionDef) and d.name == fn.attr), None) \
+            if cls is not None else None
     if not isinstance(fn, ast.Name):
         return None
     return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == fn.id), None)

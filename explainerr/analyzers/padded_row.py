@@ -75,7 +75,7 @@ PADDED_ROW_PASSED = fact("padded-row-passed", "`bound_source` is one row of the 
 def padded_row_passed(ctx, frame: FrameFacts, f: Finding, tensor: TensorFacts, size: int, source: str,
                       width: int | None) -> bool:
     """Adds the fact when `source` and `tensor` are parameters of the frame's function, and its caller passes
-    them from one `for a, b in zip(..., batch, items)` loop: `batch` a tensor of the caller whose rows are
+    them from one `for a, b in zip(..., batch, items)` loop (or comprehension): `batch` a tensor of the caller whose rows are
     `width` wide (dimension 1), `items` not such a tensor (a list of the examples' own sequences); `tensor`
     (`size` < `width`) is then one example's own sequence, and `source` its padded row."""
     if width is None or size >= width or source not in frame.params or tensor.expr not in frame.params:
@@ -86,7 +86,9 @@ def padded_row_passed(ctx, frame: FrameFacts, f: Finding, tensor: TensorFacts, s
     tree = src.tree_of(caller.file) if caller is not None else None
     if tree is None or not row or not item:
         return False
-    for loop in src.enclosing_loops(tree, caller.line):
+    stmt = src.statement_at(tree, caller.line)
+    comps = [n for n in ast.walk(stmt) if isinstance(n, ast.comprehension)] if stmt is not None else []
+    for loop in [*src.enclosing_loops(tree, caller.line), *comps]:  # `for` statements and comprehensions
         target, it = loop.target, loop.iter
         if not (isinstance(target, ast.Tuple) and isinstance(it, ast.Call) and src.call_name(it) == "zip"):
             continue
@@ -94,7 +96,9 @@ def padded_row_passed(ctx, frame: FrameFacts, f: Finding, tensor: TensorFacts, s
         if row not in names or item not in names or len(it.args) != len(names):
             continue
         batch_text, items_text = (ast.unparse(it.args[names.index(n)]) for n in (row, item))
-        batch, items = caller.tensor(batch_text), caller.tensor(items_text)
+        outer = ctx._caller(caller) if caller.function.startswith("<") else None  # a comprehension's own frame
+        batch = caller.tensor(batch_text) or (outer.tensor(batch_text) if outer is not None else None)
+        items = caller.tensor(items_text) or (outer.tensor(items_text) if outer is not None else None)
         if batch is None or len(batch.shape) < 2 or batch.shape[1] != width:
             return False
         if items is not None and len(items.shape) >= 2 and items.shape[1] == width:

@@ -47,8 +47,13 @@ def truncate(ctx: Context, f: Finding) -> Located:
         collated = _collator_length(ctx, limit)
         return (collated, None) if collated else _slice_ids(ctx, f, limit)
     file, call = hit
-    e = src.LineEditor.for_node(file, call)
     trunc, maxlen = src.keyword(call, "truncation"), src.keyword(call, "max_length")
+    if maxlen is not None and isinstance(maxlen.value, ast.Attribute) and isinstance(maxlen.value.value, ast.Name) \
+            and maxlen.value.value.id == "self":  # the collator's own setting: given where the collator is built
+        collated = _collator_length(ctx, limit)
+        if collated:
+            return collated, None
+    e = src.LineEditor.for_node(file, call)
     if trunc is not None:
         e.replace(trunc.value, "True")
     if maxlen is not None:
@@ -63,7 +68,8 @@ _LENGTH_PARAM = re.compile(r"(?i)^max_?(len|length|seq_len|seq_length|tokens|pos
 
 
 def _collator_length(ctx: Context, limit: int) -> list[Edit]:
-    """A DataLoader's `collate_fn` that is an object of the user's class (`collate = LyricsCollator(tok)`) whose
+    """A DataLoader's `collate_fn` that is an object of the user's class (`collate = LyricsCollator(tok)`, or
+    `collate_fn=TicketCollator(tok)`) whose
     `__init__` takes a maximum length (`max_length=None`) the construction leaves out: the construction
     passes the model's limit, so the collator truncates every batch to it."""
     from ..analyzers.classes import user_files
@@ -73,11 +79,16 @@ def _collator_length(ctx: Context, limit: int) -> list[Edit]:
         tree = src.tree_of(file)
         for loader in (c for c in src.calls(tree) if src.call_name(c).endswith("DataLoader")) if tree else ():
             kw = src.keyword(loader, "collate_fn")
-            if kw is None or not isinstance(kw.value, ast.Name) or collate_def(tree, loader) is not None:
+            if kw is None or collate_def(tree, loader) is not None:
                 continue
-            made = src.last_assignment(tree, kw.value.id, loader.lineno)
-            call = made.value if made is not None else None
-            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            if isinstance(kw.value, ast.Call):  # `collate_fn=TicketCollator(tok)`: built right there
+                call, stmt = kw.value, src.statement_at(tree, loader.lineno)
+            elif isinstance(kw.value, ast.Name):  # `collate = LyricsCollator(tok)` before the loader
+                made = src.last_assignment(tree, kw.value.id, loader.lineno)
+                call, stmt = (made.value, made.stmt) if made is not None else (None, None)
+            else:
+                continue
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)) or stmt is None:
                 continue
             cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == call.func.id), None)
             init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
@@ -86,7 +97,7 @@ def _collator_length(ctx: Context, limit: int) -> list[Edit]:
             length = [q for q in params if _LENGTH_PARAM.match(q)]
             if len(length) != 1 or src.keyword(call, length[0]) is not None or len(call.args) > params.index(length[0]):
                 continue
-            found.append((file, made.stmt, call, length[0]))
+            found.append((file, stmt, call, length[0]))
     if len(found) != 1:
         return []
     file, stmt, call, param = found[0]
