@@ -176,6 +176,30 @@ def _mask_score(t: TensorFacts, node: ast.AST, other: TensorFacts) -> int:
     return 2 * bool(_MASKY.search(t.expr)) + _spread(node) + (len(t.shape) < len(other.shape))
 
 
+def _unsqueezed_elsewhere(ctx: Context, mask: TensorFacts, other: TensorFacts) -> bool:
+    """`m = mask.unsqueeze(k)` (then cast, or not) on the line that made the mask, where `mask`, a tensor of the
+    frame, has the leading sizes of `other` (`(8, 12)` for hidden states `(8, 12, 32)`) while `m` does not:
+    the mask is as long as the states, and the axis `unsqueeze` added is not where the states have their
+    features.  Read from the assignment of the mask's name in its frame."""
+    frame = ctx.frames[mask.frame]
+    tree = src.tree_of(frame.file) if mask.expr.isidentifier() and not frame.library else None
+    made = src.last_assignment(tree, mask.expr, frame.line) if tree is not None else None
+    if made is None or len(other.shape) <= len(mask.shape) - 1 or \
+            tuple(mask.shape) == tuple(other.shape[:len(mask.shape)]):
+        return False
+    n = made.value
+    while isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _CASTS:
+        n = n.func.value  # `mask.unsqueeze(1).to(hidden.dtype)`: the cast keeps the shape
+    if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "unsqueeze"):
+        return False
+    base = frame.tensor(src.segment(frame.file, n.func.value))
+    return base is not None and len(base.shape) == len(mask.shape) - 1 and len(base.shape) < len(other.shape) \
+        and tuple(base.shape) == tuple(other.shape[:len(base.shape)])
+
+
+_CASTS = {"to", "float", "double", "half", "long", "int", "bool", "type", "type_as", "contiguous"}
+
+
 @analyzer("mask-length-differs")
 def mask_length_differs(ctx: Context) -> Finding | None:
     if padding_mask_as_attn_mask(ctx):
@@ -188,6 +212,8 @@ def mask_length_differs(ctx: Context) -> Finding | None:
         return None  # the tensor the mask meets has the mask's length in another place: its axes, not a length
     if mask is not None and other is not None and _read_sequence_first(ctx, mask, other):
         return None  # the mask fits the inputs as laid out; the layer reads them time-major (batch_first off)
+    if mask is not None and other is not None and _unsqueezed_elsewhere(ctx, mask, other):
+        return None  # the mask fits the states; its new axis went in another place than theirs (unsqueeze(1))
     from .not_this_batch import left_from_loop
     if mask is not None and other is not None and (left_from_loop(ctx, mask) or left_from_loop(ctx, other)):
         return None  # one of them is another loop's last batch: stale, not made with the wrong length
