@@ -52,7 +52,7 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
     if "other-is-odd" in f.facts:
         return (_drop_added_positions(ctx, f) or _downsampled_mask(ctx, f)), None
-    prepended = _mask_for_prepended(ctx, f)
+    prepended = _mask_for_prepended(ctx, f) or _mask_joined_like_ids(ctx, f)
     if prepended:
         return prepended, None
     if f.hints.get("mask_arg") is not None:
@@ -154,6 +154,71 @@ def _mask_for_prepended(ctx: Context, f: Finding) -> list[Edit]:
         made = src.insert_before(frame.file, stmt, extended)
         return [made] if made is not None else []
     return []
+
+
+MASK_JOINED_LIKE_IDS = fact("mask-joined-like-ids", "the collate function `collator` joins `ids_made` along the "
+                                                    "positions, inserted tokens included, but returns the "
+                                                    "encoding's mask as it was")
+
+
+def _as_given(ctx: Context, t: Any) -> str:
+    """`t`'s text, or for a parameter of its frame (also compared: `mask == 0`) the argument its caller passed
+    (`batch["mask"]`)."""
+    frame = ctx.frames[t.frame]
+    lead = re.match(r"(\w+)(\s*[=!]=\s*\w+)?$", t.expr)
+    name = lead.group(1) if lead else t.expr
+    if name in frame.params:
+        caller = ctx._caller(frame)
+        arg = next((a for a in caller.call_args if a.param == name), None) if caller is not None else None
+        if arg is not None:
+            return arg.text.strip()
+    return t.expr
+
+
+def _mask_joined_like_ids(ctx: Context, f: Finding) -> list[Edit]:
+    """A collate function returning `{"input_ids": ids, "attention_mask": enc["attention_mask"], ...}` where `ids`
+    was joined along the positions from pieces of `enc["input_ids"]` and inserted tokens (`torch.cat([ids[:, :1],
+    marker[:, None], ids[:, 1:]], dim=1)`): the mask is joined the same way, its own pieces where the ids took
+    theirs and ones (attended) for each inserted piece."""
+    from ..analyzers.collators import returned_mappings
+    mask, other = f.hints.get("mask"), f.hints.get("other")
+    keys = [re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", _as_given(ctx, t)) if t is not None else None
+            for t in (mask, other)]
+    if not all(keys):
+        return []
+    mask_key, ids_key = keys[0].group(1), keys[1].group(1)
+    found = []
+    for file, tree, fn, ret, items in returned_mappings(ctx):
+        ids, given = items.get(ids_key), items.get(mask_key)
+        made = src.assignments(tree, ids.id, fn, before=ret.lineno) if isinstance(ids, ast.Name) else []
+        joined = made[-1].value if len(made) == 1 else None
+        if not (isinstance(joined, ast.Call) and src.call_name(joined).split(".")[-1] in ("cat", "concat")
+                and joined.args and isinstance(joined.args[0], (ast.List, ast.Tuple)) and given is not None):
+            continue
+        dim = src.keyword(joined, "dim")
+        dim = dim.value if dim is not None else (joined.args[1] if len(joined.args) > 1 else None)
+        if not (isinstance(dim, ast.Constant) and dim.value in (1, -1)):
+            continue
+        if not (isinstance(given, ast.Subscript) and isinstance(given.slice, ast.Constant)):
+            continue
+        parts = [src.segment(file, e) for e in joined.args[0].elts]
+        base = src.segment(file, given.value)  # `enc` of `enc["attention_mask"]`: the ids' pieces read `enc[...]`
+        read = {m.group(0) for part in parts for m in re.finditer(re.escape(base) + r"\[[\"'](\w+)[\"']\]", part)}
+        if len(read) != 1 or next(iter(read)) == src.segment(file, given):
+            continue  # the mask is not read off the encoding the ids' pieces come from
+        source = next(iter(read))
+        own = [source in part for part in parts]
+        if not any(own) or all(own):
+            continue
+        pieces = [part.replace(source, src.segment(file, given)) if mine else f"torch.ones_like({part})"
+                  for part, mine in zip(parts, own)]
+        found.append((file, ret, given, f"torch.cat([{', '.join(pieces)}], dim={dim.value})", fn, made[-1]))
+    if len(found) != 1:
+        return []
+    file, ret, given, text, fn, made = found[0]
+    f.facts.add(MASK_JOINED_LIKE_IDS)
+    f.values.update(collator=fn.name, ids_made=" ".join(src.segment(file, made.stmt).split()))
+    return edits_of(src.LineEditor.for_node(file, ret).replace(given, text))
 
 
 _WINDOWING = ("unfold", "as_strided")
