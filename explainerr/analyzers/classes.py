@@ -58,6 +58,14 @@ def user_files(ctx: Context) -> list[str]:
     return list(dict.fromkeys(f.file for f in ctx.user_frames()))
 
 
+def user_calls(ctx: Context):
+    """(file, call) for every call in the user's files that parse."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            yield file, call
+
+
 # --- label sets ----------------------------------------------------------------------------------------
 
 def module_defs(tree: ast.Module) -> dict[str, ast.Assign]:

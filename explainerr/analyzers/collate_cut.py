@@ -12,7 +12,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
 from . import Finding, fact
-from .classes import user_files
+from .classes import user_calls, user_files
 from .collators import collate_def
 
 CUT_IN_COLLATE = fact("labels-cut-in-collate", "the collate function `collator` (line `collator_line`) returns "
@@ -87,5 +87,4 @@ def _collate_returns(ctx: Context, n: int):
 
 def _views(ctx: Context) -> bool:
     """True when the user's files call `.view(...)` on some tensor."""
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "view"
-               for file in user_files(ctx) for n in src.calls(src.tree_of(file) or ast.Module(body=[], type_ignores=[])))
+    return any(isinstance(n.func, ast.Attribute) and n.func.attr == "view" for _, n in user_calls(ctx))

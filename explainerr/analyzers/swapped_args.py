@@ -5,6 +5,7 @@ wrong length would; the mistake is the order at the call, which no pattern of th
 the parameters' names and the tensors they hold (the frame's, never the user's objects)."""
 from __future__ import annotations
 
+import ast
 import re
 
 from .. import source as src
@@ -78,10 +79,9 @@ def table_sized_by_swapped_argument(ctx: Context, table: str | None, ids_max: in
     place at the call, whose `rows` the ids (up to `ids_max`) overflow while they all fit its `width`: the
     numbers say the two were swapped.  The mistake is the order at the call, which no pattern of the
     catalogue names."""
-    import ast
     if not table or not table.startswith("self."):
         return None
-    from .classes import user_files
+    from .classes import user_calls
     for fr in ctx.user_frames():
         tree = src.tree_of(fr.file) if fr.self_class else None
         cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == fr.self_class), None) if tree else None
@@ -98,24 +98,21 @@ def table_sized_by_swapped_argument(ctx: Context, table: str | None, ids_max: in
         # the ids all fit the table's width: the rows and the width were given in each other's places
         width_fits = ids_max is not None and rows is not None and width is not None and rows <= ids_max < width
         pairs = {(params.index(m.args[0].id), params.index(m.args[1].id)) for m in made} if width_fits else set()
-        for file in user_files(ctx):
-            for call in src.calls(src.tree_of(file) or ast.Module([], [])):
-                if src.call_name(call).split(".")[-1] != cls.name:
-                    continue
-                given = [_words(a) for a in call.args[:len(params)]]
-                if any(i < len(given) and j < len(given) and _reads_as(call.args[i], call.args[j])
-                       for i, j in pairs):
+        for file, call in user_calls(ctx):
+            if src.call_name(call).split(".")[-1] != cls.name:
+                continue
+            given = [_words(a) for a in call.args[:len(params)]]
+            if any(i < len(given) and j < len(given) and _reads_as(call.args[i], call.args[j]) for i, j in pairs):
+                return " ".join(src.segment(file, call).split())
+            for i, j in ((i, j) for i in range(len(given)) for j in range(len(given)) if i != j):
+                if params[i] in sized and _fits(given[i], params[j]) and _fits(given[j], params[i]) \
+                        and not _fits(given[i], params[i]) and not _fits(given[j], params[j]):
                     return " ".join(src.segment(file, call).split())
-                for i, j in ((i, j) for i in range(len(given)) for j in range(len(given)) if i != j):
-                    if params[i] in sized and _fits(given[i], params[j]) and _fits(given[j], params[i]) \
-                            and not _fits(given[i], params[i]) and not _fits(given[j], params[j]):
-                        return " ".join(src.segment(file, call).split())
     return None
 
 
 def _words(node) -> set[str]:
     """The words of the names an argument reads (`len(vocab)` → {vocab}, `args.embed_dim` → {embed, dim})."""
-    import ast
     names = [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(node)
              if isinstance(n, (ast.Name, ast.Attribute)) and not (isinstance(n, ast.Name) and n.id == "len")]
     leaf = names[:1]  # the outermost name or attribute: `embed_dim` of `args.embed_dim`
@@ -134,7 +131,6 @@ _COUNT_WORDS = re.compile(r"(?i)vocab|words|tokens|stoi|itos|2id|2idx|idx|items|
 def _reads_as(in_rows, in_width) -> bool:
     """The argument given in the rows' place reads as a width (`EMB_DIM`, `args.hidden`), or the one in the
     width's place as a count of words (`len(word2idx)`, `vocab_size`)."""
-    import ast
     text_rows, text_width = ast.unparse(in_rows), ast.unparse(in_width)
     return bool(_WIDTH_WORDS.search(text_rows)) or (
         "len(" in text_width or bool(_COUNT_WORDS.search(text_width)))

@@ -47,9 +47,9 @@ def padded_time_first(ctx: Context, n_logits: int, n_labels: int) -> bool:
     and read as batch-first, so its steps count as examples."""
     if n_logits == n_labels:
         return False
-    from .classes import user_files
+    from .classes import user_calls
     padded = any(src.call_name(call).split(".")[-1] == "pad_sequence" and _time_first(call)
-                 for file in user_files(ctx) for call in src.calls(src.tree_of(file) or ast.Module([], [])))
+                 for _, call in user_calls(ctx))
     return padded and any(len(t.shape) >= 2 and tuple(t.shape[:2]) == (n_logits, n_labels)
                           for fr in ctx.frames for t in fr.tensors)
 
