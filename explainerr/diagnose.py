@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable
 
+from . import source as src
 from . import wording
 from .analyzers import Finding, named
 from .facts import Context
@@ -167,9 +168,11 @@ def _constants(report: Report, finding: Finding) -> tuple[Evidence, ...]:
     for f in reversed(report.frames):
         if f.library:
             continue
+        tree = src.tree_of(f.file)
+        seeds = src.seed_names(tree) if tree is not None else frozenset()
         for name, value in f.scalars.items():
             if (type(value) is int and value in numbers and name.isupper() and len(name) > 1
-                    and name not in shown):
+                    and name not in shown and name not in seeds):
                 shown.add(name)
                 out.append(Evidence(expr=name, value=value, note="constant with the same value"))
     return tuple(out[:4])

@@ -220,12 +220,14 @@ class Context:
     # --- names and values ----------------------------------------------------------------------------
 
     def scalar_names(self, value: int, frame: FrameFacts | None = None) -> list[str]:
-        """Names (constants first) holding exactly `value` in the user frames."""
+        """Names (constants first) holding exactly `value` in the user frames; a random seed is not one."""
         out: list[str] = []
         frames = [frame] if frame else self.user_frames()
         for f in frames:
+            tree = src.tree_of(f.file)
+            seeds = src.seed_names(tree) if tree is not None else frozenset()
             for k, v in f.scalars.items():
-                if type(v) is int and v == value and k not in out and k not in ("_",):
+                if type(v) is int and v == value and k not in out and k not in ("_",) and k not in seeds:
                     out.append(k)
         return sorted(out, key=lambda k: (not k.isupper(), len(k) <= 1))
 

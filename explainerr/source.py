@@ -348,6 +348,23 @@ def call_name(call: ast.Call) -> str:
         return ""
 
 
+@lru_cache(maxsize=16)
+def seed_names(tree: ast.Module) -> frozenset[str]:
+    """Names whose every read in the module is an argument of a seeding call (`torch.manual_seed(SEED)`,
+    `random.seed(seed)`, `set_seed(SEED)`, `seed_everything(...)`): a random seed, never a size."""
+    in_seed: dict[str, int] = {}
+    loads: dict[str, int] = {}
+    for call in calls(tree):
+        if "seed" in call_name(call).rsplit(".", 1)[-1].lower():
+            for n in (x for a in [*call.args, *call.keywords] for x in ast.walk(a)):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                    in_seed[n.id] = in_seed.get(n.id, 0) + 1
+    for n in nodes(tree, ast.Name):
+        if isinstance(n.ctx, ast.Load):
+            loads[n.id] = loads.get(n.id, 0) + 1
+    return frozenset(k for k, c in in_seed.items() if loads.get(k) == c)
+
+
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     for kw in call.keywords:
         if kw.arg == name:

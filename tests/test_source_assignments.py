@@ -95,3 +95,19 @@ def test_nodes_of_a_tree_are_those_of_ast_walk_in_its_order(types):
     assert source.nodes(tree, *types) is source.nodes(tree, *types)  # a module's: indexed once
     f = tree.body[1]
     assert list(source.nodes(f, *types)) == [n for n in ast.walk(f) if isinstance(n, types)]
+
+
+def test_a_name_read_only_by_seeding_calls_is_a_seed():
+    """A constant that equals a width by chance (SEED = 11 beside an 11-wide mask) is not offered as where the
+    width came from: every read of it seeds a generator.  A name also read elsewhere is not a seed."""
+    tree = ast.parse(textwrap.dedent("""
+        SEED = 11
+        WIDTH = 11
+        random.seed(SEED)
+        torch.manual_seed(SEED)
+        set_seed(WIDTH)
+        mask = torch.zeros(4, WIDTH)
+        def fit(seed=0):
+            seed_everything(seed)
+    """))
+    assert source.seed_names(tree) == frozenset({"SEED", "seed"})

@@ -135,6 +135,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # the collate function returns from inside its loop, after the first example
     if not multi and isinstance(a, int) and isinstance(b, int) and batch_repeated(ctx, logits, a, b):
         return None  # the model's forward repeated the batch once per example (`repeat` where `expand` was meant)
+    from .overwritten import labels_from_predictions
+    if labels_from_predictions(ctx, raw_labels, raw_logits):
+        return None  # the labels' name was rebound to a value of the predictions: the batch's labels are gone
     if drawn_twice(ctx, logits, labels):
         return None  # inputs and labels read off two draws of one iterator: two batches
     if drawn_before_loop(ctx, logits, labels):

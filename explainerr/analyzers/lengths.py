@@ -300,6 +300,9 @@ def position_overflow(ctx: Context) -> Finding | None:
         if e:
             f.evidence.insert(0, e)
     field = next((k for k in _POSITION_FIELDS if k in cfg), None)
+    if field is not None and fail.name and isinstance(fail.num_embeddings, int) and isinstance(cfg[field], int) \
+            and abs(fail.num_embeddings - cfg[field]) > 2:
+        field = None  # a table of the user's own beside the model (sentence positions), not the model's positions
     max_pos = cfg[field] if field else max_pos
     f.values.update(seq_len=seq if seq is not None else "?", max_positions=max_pos)
     if field is not None:
@@ -341,11 +344,17 @@ def _not_positions(fail, seq: int | None) -> bool:
 def _batch_counted(fail, user_ids: TensorFacts | None) -> bool:
     """The positions looked up run over the batch axis, not the sequence: the user's ids are (batch, seq) with
     a sequence that fits the table, while the positions are one per example (`torch.arange(x.size(0))` on a
-    batch-first tensor), 0 up to the batch size less one, past the table.  An axis read in another order, not a
-    sequence too long for the table."""
+    batch-first tensor), 0 up to the batch size less one, past the table; or ids of three or more axes (documents,
+    sentences, tokens) one of whose inner axes has exactly the table's rows while the positions count another,
+    longer one.  An axis read in another order, not a sequence too long for the table."""
     ids, rows = fail.ids, fail.num_embeddings
-    if user_ids is None or len(user_ids.shape) != 2 or ids is None or ids.max is None or not isinstance(rows, int):
+    if user_ids is None or len(user_ids.shape) < 2 or ids is None or ids.max is None or not isinstance(rows, int):
         return False
+    if len(user_ids.shape) > 2:  # (docs, sentences, tokens): a table with a row per sentence given token positions
+        counted = ids.max + 1
+        axes = list(user_ids.shape)
+        return counted > rows and counted in axes[1:] and counted in ids.shape and any(
+            n == rows for i, n in enumerate(axes[1:], 1) if n != counted)
     batch, seq = user_ids.shape
     return seq <= rows < batch and batch != seq and ids.max + 1 == batch and batch in ids.shape
 

@@ -82,3 +82,44 @@ def read_in_loop(loop: ast.For, assign: ast.Assign, name: str) -> bool:
     """Whether the loop reads `name` after `assign` (the batch's own result used there)."""
     return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
                and n.lineno > (assign.end_lineno or assign.lineno) for n in ast.walk(loop))
+
+
+def labels_from_predictions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | None) -> str | None:
+    """The labels' name rebound to a value computed from the predictions the loss is given (`labels =
+    logits.argmax(dim=-1)` between the forward pass and the loss): the loss compares the predictions with
+    themselves, the batch's labels overwritten, which no pattern of the catalogue names.  The rebinding's
+    text, or None."""
+    if labels is None or logits is None or not labels.expr.isidentifier() or labels.frame != logits.frame:
+        return None
+    frame = ctx.frames[labels.frame]
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return None
+    scope = src.enclosing_scope(tree, frame.line)
+    found = src.assignments(tree, labels.expr, scope, before=frame.line)
+    made = found[-1] if found else None
+    root = logits.expr.split(".")[0].split("[")[0]
+    if made is None or made.augmented or not root.isidentifier() or root == labels.expr:
+        return None
+    if not src.assignments(tree, root, scope, before=made.stmt.lineno) or not _values_read(made.value, root):
+        return None
+    return " ".join(src.segment(frame.file, made.stmt).split())
+
+
+_NOT_VALUES = {"size", "shape", "device", "dtype", "ndim", "dim", "numel"}
+
+
+def _values_read(value: ast.AST, name: str) -> bool:
+    """Whether `value` reads the values of `name` (`name.argmax(-1)`, `name > 0`), not only its shape, device
+    or dtype (`name.size(0)`, `name.new_zeros(...)`, `torch.zeros_like(name)`)."""
+    parents = {id(c): p for p in ast.walk(value) for c in ast.iter_child_nodes(p)}
+    for n in ast.walk(value):
+        if not (isinstance(n, ast.Name) and n.id == name):
+            continue
+        up = parents.get(id(n))
+        if isinstance(up, ast.Attribute) and (up.attr in _NOT_VALUES or up.attr.startswith("new_")):
+            continue
+        if isinstance(up, ast.Call) and src.call_name(up).split(".")[-1].endswith("_like"):
+            continue
+        return True
+    return False

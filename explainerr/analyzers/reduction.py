@@ -197,7 +197,7 @@ def _returned_part(tree: ast.Module, frame: FrameFacts, name: str) -> tuple[ast.
     return (value, fn, rets[0].lineno) if value is not None else None
 
 
-_JOINS = {"cat", "concat", "concatenate", "vstack"}
+_JOINS = {"cat", "concat", "concatenate", "vstack", "stack"}
 
 
 def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected: int, given: int) -> str | None:
@@ -211,7 +211,7 @@ def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected:
     fed = frame.tensor(expr)
     rank = len(fed.shape) if fed is not None and fed.shape else None
     node = _shape_kept(frame, node)  # `self.dropout(pooled)`: the join that made `pooled`
-    for value in _values(tree, scope, node, frame.line):
+    for value in _with_helper_returns(tree, _values(tree, scope, node, frame.line)):
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS
                 and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))):
             continue
@@ -227,6 +227,18 @@ def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected:
                 isinstance(p, ast.Starred) for p in parts):
             return " ".join(ast.unparse(value).split())
     return None
+
+
+def _with_helper_returns(tree: ast.Module, values: list[ast.AST]) -> list[ast.AST]:
+    """`values`, each call of a function the file defines at module level (`fuse(a, b)`) followed by what
+    that function returns."""
+    out = list(values)
+    for v in values:
+        if isinstance(v, ast.Call) and isinstance(v.func, ast.Name):
+            fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == v.func.id), None)
+            out += [r.value for r in src.statements(fn) if isinstance(r, ast.Return) and r.value is not None] \
+                if fn is not None else []
+    return out
 
 
 def _values(tree: ast.Module, scope: ast.AST, node: ast.AST, line: int, depth: int = 0) -> list[ast.AST]:

@@ -64,6 +64,33 @@ def ids_for_another_table(ctx: Context, ids: TensorFacts | None, table: str | No
     return None
 
 
+def ids_fill_sibling_table(ctx: Context, ids: TensorFacts | None, table: str | None, rows: int | None) -> str | None:
+    """Ids of one entity read from another's column (`season, member, variety = zip(*rows)` over rows that hold
+    the variety first): the ids that overflow `table` (`rows` rows) by more than one fill most of another
+    embedding table looked up in the same function with another parameter (up to `other`'s last row, past
+    half of it), in a model with no tokenizer and no transformers config (entity tables, not a vocabulary).
+    The numbers are the other entity's: which column went where is no pattern of the catalogue.  That other
+    table's expression, or None."""
+    if ids is None or ids.max is None or ids.min is None or ids.min < 0 or rows is None or not table:
+        return None
+    if ids.max <= rows or ctx.config() or any(o.kind == "tokenizer" for f in ctx.frames for o in f.objects):
+        return None
+    user = ctx.user_name(ids) or ids
+    frame = ctx.frames[user.frame]
+    tree = src.tree_of(frame.file) if not frame.library else None
+    text = src.segment(frame.file, src.enclosing_scope(tree, frame.line)) if tree is not None else ""
+    if not re.search(rf"{re.escape(table)}\s*\(\s*{re.escape(user.expr)}\b", text):
+        return None
+    for m in frame.modules:
+        n = m.attrs.get("num_embeddings")
+        if not m.cls.startswith("Embedding") or m.expr == table or not isinstance(n, int) or not (n // 2 <= ids.max < n):
+            continue
+        if any(re.search(rf"{re.escape(m.expr)}\s*\(\s*{re.escape(p)}\b", text) for p in frame.params
+               if p != user.expr and frame.tensor(p) is not None and frame.tensor(p).is_integer):
+            return m.expr
+    return None
+
+
 #: Words a size's name adds to what it counts (`vocab_size`, `num_labels`, `n_tokens`): left out when names
 #: are compared.
 _GENERIC = {"size", "num", "n", "count", "len", "of", "the", "args", "cfg", "config", "self", "hparams", "opt"}

@@ -239,6 +239,9 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     from .swapped_args import ids_for_another_table
     if ids_for_another_table(ctx, fail.ids, fail.name, fail.num_embeddings):
         return None  # two id tensors, each fitting the other's table: given in each other's places
+    from .swapped_args import ids_fill_sibling_table
+    if ids_fill_sibling_table(ctx, fail.ids, fail.name, fail.num_embeddings):
+        return None  # the ids are another entity's, read from its column
     from .swapped_args import table_sized_by_swapped_argument
     width = next((m.attrs.get("embedding_dim") for fr in ctx.frames for m in fr.modules if m.expr == fail.name
                   and m.cls.startswith("Embedding")), None)

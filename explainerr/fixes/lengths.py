@@ -53,6 +53,11 @@ def truncate(ctx: Context, f: Finding) -> Located:
         collated = _collator_length(ctx, limit)
         if collated:
             return collated, None
+    if trunc is not None and isinstance(trunc.value, ast.Constant) and trunc.value.value is True and maxlen is not None:
+        from ..analyzers.classes import static_int
+        given = static_int(ctx, src.tree_of(file), maxlen.value)
+        if isinstance(given, int) and given <= limit:
+            return [], None  # the call already truncates within the limit: rewriting it would change nothing
     e = src.LineEditor.for_node(file, call)
     if trunc is not None:
         e.replace(trunc.value, "True")

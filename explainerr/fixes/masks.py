@@ -41,6 +41,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(sized.file, sized.stmt).replace(sized.len_arg, sized.ids)), None
     if "padded-widths" in f.facts:
         return _pad_mask_to_batch(f), None
+    if "mask-counts-words" in f.facts:
+        return _mask_from_encoding(ctx, f), None
     if "sequence-first" in f.facts:
         pad = f.hints["sequence_first"]
         editor = src.LineEditor.for_node(pad.file, pad.stmt)
@@ -310,6 +312,32 @@ def _pass_mask_along(f: Finding) -> list[Edit]:
             editor.insert_after(arg, f", {mask}")
     made = sorted((e for editor in by_stmt.values() for e in edits_of(editor)), key=lambda e: e.start_line)
     return edits + made if edits and len(made) == len(by_stmt) else []
+
+
+def _mask_from_encoding(ctx: Context, f: Finding) -> list[Edit]:
+    """The word-counted mask becomes the tokenizer call's `attention_mask`, cast to the dtype the mask had; the
+    call's encoding is kept whole first when the ids line took only its `input_ids` (`enc = CALL` then
+    `ids = enc["input_ids"]`).  Nothing when the call does not return tensors (its mask would be lists)."""
+    made = f.hints["mask_counts_words"]
+    tensors = src.keyword(made.call, "return_tensors")
+    if tensors is None or not (isinstance(tensors.value, ast.Constant) and tensors.value.value == "pt"):
+        return []
+    fn = src.enclosing_scope(src.tree_of(made.file), made.ids_stmt.lineno)
+    used = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(fn) if isinstance(a, ast.arg)}
+    edits: list[Edit] = []
+    enc = made.encoding
+    if enc is None:
+        enc = next(n for n in ("enc", "encoding", "encoded", "tokenized", "enc_batch") if n not in used)
+        ids = made.ids_stmt.targets[0].id
+        indent = " " * made.ids_stmt.col_offset
+        edits += edits_of(src.LineEditor.for_node(made.file, made.ids_stmt).replace(
+            made.ids_stmt, f'{enc} = {src.segment(made.file, made.call)}\n{indent}{ids} = {enc}["input_ids"]'))
+    mask = f.hints.get("mask")
+    dtype = mask.dtype.split(".")[-1] if mask is not None else "int64"
+    cast = ".bool()" if dtype == "bool" else ".float()" if dtype.startswith("float") else ""
+    edits += edits_of(src.LineEditor.for_node(made.file, made.mask_stmt).replace(
+        made.mask_stmt.value, f'{enc}["attention_mask"]{cast}'))
+    return edits
 
 
 def _pad_mask_to_batch(f: Finding) -> list[Edit]:

@@ -490,17 +490,24 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
             continue
         tok = src.call_name(last_add).rsplit(".", 1)[0]
-        target = _tokenizer_owner_model(ctx, tree, tok, last_add.lineno) or model_with_config(ctx)
+        alias = src.last_assignment(tree, tok, last_add.lineno) if tok.isidentifier() else None
+        owned = f"{src.segment(file, alias.value.value)}.tokenizer" if alias is not None and isinstance(
+            alias.value, ast.Attribute) and alias.value.attr == "tokenizer" else tok  # `tok = encoder.tokenizer`
+        target = _tokenizer_owner_model(ctx, tree, owned, last_add.lineno) or model_with_config(ctx)
         if not target:
             continue
         line = f"{target}.resize_token_embeddings(len({tok}))"
         model_def = _made_in_holder(ctx, tree, file, target)
         add_stmt = src.statement_at(tree, last_add.lineno)
-        anchors = [s for s in (model_def.stmt if model_def else None, add_stmt) if s is not None]
-        if not anchors:
-            continue
-        anchor = max(anchors, key=lambda s: s.lineno)
         from .checks import undefined_in_code
+        if add_stmt is not None and model_def is not None and src.enclosing_scope(tree, add_stmt.lineno) is not \
+                src.enclosing_scope(tree, model_def.stmt.lineno) and not undefined_in_code(line, file, add_stmt.lineno + 1):
+            anchor = add_stmt  # added in a helper that reaches the model: resized right there, whenever it runs
+        else:
+            anchors = [s for s in (model_def.stmt if model_def else None, add_stmt) if s is not None]
+            anchor = max(anchors, key=lambda s: s.lineno) if anchors else None
+        if anchor is None:
+            continue
         if undefined_in_code(line, file, anchor.lineno + 1):
             return [], None  # the tokens are added where the model is not in reach: said in words only
         e = src.insert_after(file, anchor, line)
@@ -633,9 +640,15 @@ def token_type(ctx: Context, f: Finding) -> Located:
         tree = src.tree_of(file)
         if tree is None:
             continue
-        for node in src.nodes(tree, ast.Assign, ast.AugAssign):
-            if not isinstance(node, (ast.Assign, ast.AugAssign)):
-                continue
+        for node in src.nodes(tree, ast.Assign, ast.AugAssign, ast.Expr):
+            if isinstance(node, ast.Expr):  # `segments.extend([seg] * len(piece))`: written into `segments`
+                call = node.value
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                        and call.func.attr in ("append", "extend") and isinstance(call.func.value, ast.Name)):
+                    continue
+                node = ast.AugAssign(target=call.func.value, op=ast.Add(), value=ast.List(elts=call.args),
+                                     lineno=node.lineno, col_offset=node.col_offset, end_lineno=node.end_lineno,
+                                     end_col_offset=node.end_col_offset)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = [x for t in targets for x in src.names_in(t)]
             if not any(re.search(r"seg|type", x, re.I) for x in names):
@@ -753,6 +766,13 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
     if item is not None and value.isdigit():  # `type_vocab_size=CFG["n_segments"]`: the setting itself
         f.values["size_expr"] = src.segment(file, kw.value)  # set to the count where it is defined
         return edits_of(src.LineEditor.for_node(file, src.statement_at(tree, item.lineno)).replace(item, value))
+    items = [v for d in src.nodes(tree, ast.Dict) for k, v in zip(d.keys, d.values)
+             if isinstance(k, ast.Constant) and k.value == "type_vocab_size"]
+    if kw is None and any(k.arg is None for k in call.keywords) and len(items) == 1 and (
+            value.isdigit() or readable_at(file, items[0].lineno, value[4:-1])):
+        # `BertConfig(**{k: hp[k] ...})` of settings that write `"type_vocab_size": 2`: set where it is written
+        return edits_of(src.LineEditor.for_node(file, src.statement_at(tree, items[0].lineno) or items[0])
+                        .replace(items[0], value))
     e = src.LineEditor.for_node(file, call)
     return edits_of(e.add_keywords(call, f"type_vocab_size={value}") if kw is None else e.replace(kw.value, value))
 

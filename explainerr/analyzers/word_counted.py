@@ -1,0 +1,133 @@
+"""A mask that counts words beside ids that count word pieces: one function of the user's makes the ids with a
+tokenizer call (`tokenizer(texts, padding=True, ...)["input_ids"]`) and the mask from the texts' word counts
+(`len(t.split())`), so the mask is as wide as the longest text in words while the ids are as wide as it is in
+word pieces plus special tokens.  Read from the user's source: both assignments, in one function."""
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from .. import source as src
+from ..facts import Context
+from . import Finding, fact
+
+MASK_COUNTS_WORDS = fact("mask-counts-words", "the mask is sized by word counts (`word_count`, line `mask_line`) "
+                                              "while the ids are word pieces of `ids_call` (line `ids_line`)")
+
+
+class WordCounted(NamedTuple):
+    """The function's two assignments: the ids' (`ids = CALL["input_ids"]`, or `enc = CALL` read as
+    `enc["input_ids"]`) and the mask's, with the tokenizer call and the encoding's name when it is kept whole."""
+
+    file: str
+    ids_stmt: ast.Assign
+    call: ast.Call
+    encoding: str | None
+    mask_stmt: ast.Assign
+    mask_name: str
+
+
+def _word_count(node: ast.AST, split_names: set[str]) -> ast.Call | None:
+    """`len(x.split())` / `len(words)` with `words = x.split()` in the function: the len call."""
+    for n in ast.walk(node):
+        if not (isinstance(n, ast.Call) and src.call_name(n) == "len" and len(n.args) == 1):
+            continue
+        arg = n.args[0]
+        if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "split":
+            return n
+        if isinstance(arg, ast.Name) and arg.id in split_names:
+            return n
+    return None
+
+
+def _in_order(fn: ast.AST) -> list[ast.stmt]:
+    """The statements of `fn`'s own body (not of functions inside it), in the order of the source."""
+    return sorted(src.statements(fn), key=lambda n: (n.lineno, n.col_offset))
+
+
+def _split_names(fn: ast.AST) -> set[str]:
+    return {t.id for a in _in_order(fn) if isinstance(a, ast.Assign)
+            for t in a.targets if isinstance(t, ast.Name) and isinstance(a.value, ast.Call)
+            and isinstance(a.value.func, ast.Attribute) and a.value.func.attr == "split"}
+
+
+def _counted_names(fn: ast.AST, split_names: set[str]) -> dict[str, ast.Call]:
+    """Locals of `fn` whose value is computed from word counts (`lengths = [len(t.split()) for t in texts]`,
+    `width = max(lengths)`), each with the word-count call it goes back to."""
+    out: dict[str, ast.Call] = {}
+    for a in _in_order(fn):
+        if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
+            continue
+        counted = _word_count(a.value, split_names)
+        if counted is None:
+            counted = next((out[n] for n in src.names_in(a.value) if n in out), None)
+        if counted is not None:
+            out.setdefault(a.targets[0].id, counted)
+    return out
+
+
+def _ids_of_tokenizer(ctx: Context, fn: ast.AST) -> tuple[ast.Assign, ast.Call, str | None] | None:
+    """The one assignment of `fn` that takes `input_ids` of a tokenizer call: `ids = CALL["input_ids"]` /
+    `CALL.input_ids` (encoding None), or `enc = CALL` later read as `enc["input_ids"]`."""
+    from ..fixes import is_tokenizer_call
+    found = []
+    kept = {}
+    for a in _in_order(fn):
+        if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
+            continue
+        v = a.value
+        if isinstance(v, ast.Call) and is_tokenizer_call(v, ctx):
+            kept[a.targets[0].id] = (a, v)
+            continue
+        key = v.slice.value if isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Constant) else \
+            v.attr if isinstance(v, ast.Attribute) else None
+        base = v.value if isinstance(v, (ast.Subscript, ast.Attribute)) else None
+        if key != "input_ids":
+            continue
+        if isinstance(base, ast.Call) and is_tokenizer_call(base, ctx):
+            found.append((a, base, None))
+        elif isinstance(base, ast.Name) and base.id in kept:
+            found.append((kept[base.id][0], kept[base.id][1], base.id))
+    return found[0] if len(found) == 1 else None
+
+
+def _specials(call: ast.Call) -> str:
+    kw = src.keyword(call, "add_special_tokens")
+    if kw is not None and not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
+        return ""
+    return " and adds special tokens around the text"
+
+
+def mask_counts_words(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
+    """Adds the fact and the hint `mask_counts_words` (a WordCounted) when exactly one function of the user's
+    files makes ids with a tokenizer call and, after it, a mask from the texts' word counts, and the mask is
+    the shorter of the two."""
+    from .classes import user_files
+    if other_len <= mask_len:
+        return False
+    found: list[tuple[WordCounted, ast.Call]] = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            ids = _ids_of_tokenizer(ctx, fn)
+            if ids is None:
+                continue
+            counted = _counted_names(fn, _split_names(fn))
+            for a in _in_order(fn):
+                if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                        and a.lineno > ids[0].lineno and "mask" in a.targets[0].id.lower()):
+                    continue
+                count = _word_count(a.value, _split_names(fn)) or next(
+                    (counted[n] for n in src.names_in(a.value) if n in counted), None)
+                if count is not None:
+                    found.append((WordCounted(file, ids[0], ids[1], ids[2], a, a.targets[0].id), count))
+    if len(found) != 1:
+        return False
+    made, count = found[0]
+    f.facts.add(MASK_COUNTS_WORDS)
+    f.values.update(word_count=" ".join(src.segment(made.file, count).split()), mask_line=made.mask_stmt.lineno,
+                    ids_call=" ".join(src.segment(made.file, made.call).split()), ids_line=made.ids_stmt.lineno,
+                    counted_mask=made.mask_name, specials=_specials(made.call))
+    f.hints["mask_counts_words"] = made
+    f.confidence = "high"
+    return True
