@@ -332,12 +332,19 @@ def _mask_from_encoding(ctx: Context, f: Finding) -> list[Edit]:
         indent = " " * made.ids_stmt.col_offset
         edits += edits_of(src.LineEditor.for_node(made.file, made.ids_stmt).replace(
             made.ids_stmt, f'{enc} = {src.segment(made.file, made.call)}\n{indent}{ids} = {enc}["input_ids"]'))
-    mask = f.hints.get("mask")
-    dtype = mask.dtype.split(".")[-1] if mask is not None else "int64"
-    cast = ".bool()" if dtype == "bool" else ".float()" if dtype.startswith("float") else ""
+    cast = _cast_like(made.mask_stmt.value, f.hints.get("mask"))
     edits += edits_of(src.LineEditor.for_node(made.file, made.mask_stmt).replace(
         made.mask_stmt.value, f'{enc}["attention_mask"]{cast}'))
     return edits
+
+
+def _cast_like(value: ast.expr, seen: Any) -> str:
+    """The cast that gives a tokenizer's 0/1 mask the dtype of the mask `value` made: bool for a comparison or
+    `dtype=torch.bool`, float for a float dtype, none for integers; else the dtype of the mask as it failed."""
+    kw = next((k for c in ast.walk(value) if isinstance(c, ast.Call) for k in c.keywords if k.arg == "dtype"), None)
+    dtype = ast.unparse(kw.value).split(".")[-1] if kw is not None else "bool" if isinstance(value, ast.Compare) \
+        else seen.dtype.split(".")[-1] if seen is not None else "int64"
+    return ".bool()" if dtype == "bool" else ".float()" if dtype.startswith(("float", "half", "double")) else ""
 
 
 def _pad_mask_to_batch(f: Finding) -> list[Edit]:
