@@ -247,14 +247,10 @@ def _user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionD
 def _made_by_factory(tree: ast.Module, name: str, line: int) -> ast.FunctionDef | None:
     """`collate = make_collate(tok)` (or `partial(collate_rows, pad_id=0)`) before `line` in its scope, where the
     user's `make_collate` returns a function it defines: that inner function (or `collate_rows`)."""
-    from .analyzers.collators import made_function
+    from .analyzers.collators import function_of
     made = src.assignments(tree, name, src.enclosing_scope(tree, line), before=line)
     value = made[-1].value if made else None
-    if not isinstance(value, ast.Call):
-        return None
-    if src.call_name(value).split(".")[-1] == "partial" and value.args and isinstance(value.args[0], ast.Name):
-        return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == value.args[0].id), None)
-    return made_function(tree, value)
+    return function_of(tree, value) if isinstance(value, ast.Call) else None
 
 
 def _own_method(tree: ast.Module, node: ast.AST, method: str) -> ast.FunctionDef | None:

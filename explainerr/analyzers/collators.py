@@ -32,18 +32,30 @@ def collate_def(tree: ast.Module, loader: ast.Call) -> ast.FunctionDef | None:
     """The user's function a `DataLoader(...)` call is given as `collate_fn` (directly, bound with
     `functools.partial`, or a method of the class the call is in: `self.collate`), defined in the same file."""
     kw = src.keyword(loader, "collate_fn")
-    fn = kw.value if kw is not None else None
-    if isinstance(fn, ast.Call) and src.call_name(fn).split(".")[-1] == "partial" and fn.args:
-        fn = fn.args[0]
-    if isinstance(fn, ast.Call):
-        return made_function(tree, fn)
+    fn = _unbound(kw.value) if kw is not None else None
     if isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and fn.value.id == "self":
         cls = src.enclosing_class(tree, loader.lineno)  # `collate_fn=self.collate`: that method of the class
         return next((d for d in cls.body if isinstance(d, ast.FunctionDef) and d.name == fn.attr), None) \
             if cls is not None else None
-    if not isinstance(fn, ast.Name):
+    return function_of(tree, fn) if fn is not None else None
+
+
+def _unbound(node: ast.expr) -> ast.expr:
+    """`f` of `functools.partial(f, ...)`; any other expression as it is."""
+    if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] == "partial" and node.args:
+        return node.args[0]
+    return node
+
+
+def function_of(tree: ast.Module, node: ast.expr) -> ast.FunctionDef | None:
+    """The user's function an expression stands for: a name the file defines (`collate_rows`), the function a
+    factory call returns (`make_collate(tok)`), either bound with `functools.partial`."""
+    node = _unbound(node)
+    if isinstance(node, ast.Call):
+        return made_function(tree, node)
+    if not isinstance(node, ast.Name):
         return None
-    return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == fn.id), None)
+    return next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == node.id), None)
 
 
 def made_function(tree: ast.Module, call: ast.Call) -> ast.FunctionDef | None:

@@ -112,12 +112,13 @@ def mask_counts_words(ctx: Context, f: Finding, mask_len: int, other_len: int) -
             ids = _ids_of_tokenizer(ctx, fn)
             if ids is None:
                 continue
-            counted = _counted_names(fn, _split_names(fn))
+            splits = _split_names(fn)
+            counted = _counted_names(fn, splits)
             for a in _in_order(fn):
                 if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
                         and a.lineno > ids[0].lineno and "mask" in a.targets[0].id.lower()):
                     continue
-                count = _word_count(a.value, _split_names(fn)) or next(
+                count = _word_count(a.value, splits) or next(
                     (counted[n] for n in src.names_in(a.value) if n in counted), None)
                 if count is not None:
                     found.append((WordCounted(file, ids[0], ids[1], ids[2], a, a.targets[0].id), count))

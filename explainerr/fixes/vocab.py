@@ -640,24 +640,14 @@ def token_type(ctx: Context, f: Finding) -> Located:
         tree = src.tree_of(file)
         if tree is None:
             continue
-        for node in src.nodes(tree, ast.Assign, ast.AugAssign, ast.Expr):
-            if isinstance(node, ast.Expr):  # `segments.extend([seg] * len(piece))`: written into `segments`
-                call = node.value
-                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                        and call.func.attr in ("append", "extend") and isinstance(call.func.value, ast.Name)):
-                    continue
-                node = ast.AugAssign(target=call.func.value, op=ast.Add(), value=ast.List(elts=call.args),
-                                     lineno=node.lineno, col_offset=node.col_offset, end_lineno=node.end_lineno,
-                                     end_col_offset=node.end_col_offset)
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names = [x for t in targets for x in src.names_in(t)]
+        for node, names, value in _writes(tree):
             if not any(re.search(r"seg|type", x, re.I) for x in names):
                 continue
             for loop in src.enclosing_loops(tree, node.lineno):
                 if isinstance(loop.iter, ast.Call) and src.call_name(loop.iter) == "enumerate":
                     idx = loop.target.elts[0] if isinstance(loop.target, ast.Tuple) else None
                     if isinstance(idx, ast.Name):
-                        uses = [u for u in ast.walk(node.value) if isinstance(u, ast.Name) and u.id == idx.id]
+                        uses = [u for u in ast.walk(value) if isinstance(u, ast.Name) and u.id == idx.id]
                         kw = src.keyword(loop.iter, "start")
                         start = kw.value if kw is not None else loop.iter.args[1] if len(loop.iter.args) > 1 else None
                         if uses and isinstance(start, ast.Constant) and start.value in (1, 2):
@@ -697,6 +687,20 @@ def token_type(ctx: Context, f: Finding) -> Located:
     if grown[0]:
         f.facts.add("edit-size-segments")
     return grown
+
+
+def _writes(tree: ast.Module):
+    """(statement, the names it writes, the value written) for each assignment of the file and each
+    `name.append(v)` / `name.extend(v)` (`segments.extend([seg] * len(piece))` writes `segments`)."""
+    for node in src.nodes(tree, ast.Assign, ast.AugAssign, ast.Expr):
+        if isinstance(node, ast.Expr):
+            call = node.value
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.args
+                    and call.func.attr in ("append", "extend") and isinstance(call.func.value, ast.Name)):
+                yield node, [call.func.value.id], call.args[0]
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        yield node, [x for t in targets for x in src.names_in(t)], node.value
 
 
 def _pair_call(call: ast.Call) -> bool:
