@@ -64,6 +64,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             return steps
         name, frame, line = passed  # `EpisodeTower(cfg, emb, pop_bucket)`: on to where `pop_bucket` was made
     position = None  # the place of the name in the tuple a `for` unpacked it from (a batch's fields)
+    entry = None  # the key of the mapping a `**mapping` argument gave the parameter traced
     followed: set[int] = set()  # the assignments already followed (one is never followed twice)
     while name and len(steps) < MAX_STEPS:
         tree = src.tree_of(frame.file)
@@ -85,6 +86,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 continue
             if position is None and isinstance(a.stmt, ast.Assign) and len(a.stmt.targets) == 1:
                 position = _unpacked_position(a.stmt.targets[0], name)  # `codes, flags = prepare(rows)`
+            entry = _entry_read(a.value) or entry  # `gold = inputs.pop("labels")`: the batch's "labels"
             name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps, position), a.stmt.lineno
             position = None
             continue
@@ -99,7 +101,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 break
             helper = _user_function(tree, it, loop.lineno) if isinstance(it, ast.Call) else None
             if helper is not None and any(isinstance(n, ast.Yield) for n in ast.walk(helper)):
-                _helper_lines(frame, helper, t.expr, steps, position=position)  # `for x, y in batches(rows)`
+                _helper_lines(frame, helper, t.expr, steps, position=position, entry=entry)  # `for x, y in batches(rows)`
                 position = None
                 name, line = _iterated_name(loop.iter), loop.lineno  # then the data it was given
                 continue
@@ -108,7 +110,16 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
         if name in frame.params and name != "self":
             caller = ctx._caller(frame)
             arg = next((a for a in caller.call_args if a.param == name), None) if caller else None
-            if caller is None or arg is None:
+            if caller is not None and arg is None:  # `model(**batch)`: the parameter is one of the mapping's keys
+                arg = next((a for a in caller.call_args if a.param is None and a.text.startswith("**")
+                            and a.text[2:].isidentifier()), None)
+                if arg is not None:
+                    _add_text(steps, caller, f"{caller.node or arg.text}", t.expr)
+                    name, frame, line, entry = arg.text[2:], caller, caller.line, name
+                    continue
+            if caller is None or arg is None or (caller.library and entry is not None):
+                if entry is not None:  # `inputs.pop("labels")` of a batch a library's loop collated
+                    _collated_entry(frame, tree, entry, t.expr, steps)
                 break
             if arg.text != name:
                 _add_text(steps, caller, f"{caller.node or arg.text}", t.expr)
@@ -119,12 +130,64 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 continue
             name, frame, line = root_name(arg.text), caller, caller.line
             continue
+        outer = _closure_frame(ctx, frame, tree, scope, name)
+        if outer is not None:  # a nested function's free variable: on in the frame of the function around it
+            frame, line = outer, outer.line
+            continue
         if scope is not tree:
             found = src.assignments(tree, name, tree, before=None)
             if found:
                 _add(steps, frame, found[-1].stmt, t.expr)
         break
     return steps
+
+
+def _entry_read(value: ast.AST) -> str | None:
+    """"labels" for `inputs["labels"]`, `inputs.pop("labels")`, `inputs.get("labels")`."""
+    if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, str):
+        return value.slice.value
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("pop", "get")
+            and value.args and isinstance(value.args[0], ast.Constant) and isinstance(value.args[0].value, str)):
+        return value.args[0].value
+    return None
+
+
+def _collated_entry(frame: FrameFacts, tree: ast.Module, key: str, expr: str, steps: list[Origin]) -> None:
+    """The lines of the user's collator that write the batch's `key`, for a batch a library's loop hands to the
+    user's hook (`compute_loss(self, model, inputs)`): the collator given as `data_collator=` / `collate_fn=`
+    in the file (a class with `__call__`, a function, a factory's or partial's function)."""
+    from .analyzers.collators import function_of
+    classes = {c.name: c for c in src.nodes(tree, ast.ClassDef)}
+    for call in src.calls(tree):
+        kw = src.keyword(call, "data_collator") or src.keyword(call, "collate_fn")
+        if kw is None:
+            continue
+        value = kw.value
+        if isinstance(value, ast.Name):  # `collator = LogLineCollator(...)` then `data_collator=collator`
+            made = src.assignments(tree, value.id, src.enclosing_scope(tree, call.lineno), before=call.lineno)
+            value = made[-1].value if made else value
+        cls = classes.get(value.func.id) if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None
+        fn = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__call__"), None) \
+            if cls is not None else function_of(tree, kw.value)
+        if fn is None or not any(isinstance(n, ast.Constant) and n.value == key for n in ast.walk(fn)):
+            continue
+        name = f"{cls.name}.__call__" if cls is not None else fn.name
+        site = FrameFacts(index=-1, file=frame.file, line=fn.lineno, function=name, library=False)
+        _helper_lines(site, fn, expr, steps, name=name, entry=key)
+        return
+
+
+def _closure_frame(ctx: Context, frame: FrameFacts, tree: ast.Module, scope: ast.AST, name: str) -> FrameFacts | None:
+    """The running frame of the function that `scope` is defined in, when `name` is its parameter or local (a
+    closure handed to a library, `opt.step(closure)`, reads it from there)."""
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    parent = next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and any(c is scope for c in src.statements(n))), None)
+    if parent is None or not (name in [a.arg for a in parent.args.args] or src.assignments(tree, name, parent)):
+        return None
+    return next((fr for fr in ctx.frames if fr is not frame and fr.file == frame.file and fr.function == parent.name
+                 and parent.lineno <= fr.line <= (parent.end_lineno or fr.line)), None)
 
 
 def _prepared(stmt: ast.stmt, name: str) -> str | None:
@@ -199,6 +262,8 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
             return None
         if _FACTORY.match(src.call_name(value)):
             return None  # made here (torch.zeros, torch.tensor, np.array): the line itself is the origin
+        if _entry_read(value) is not None and isinstance(value.func.value, ast.Name):  # type: ignore[attr-defined]
+            return value.func.value.id  # type: ignore[attr-defined]  # `inputs.pop("labels")`: an entry of `inputs`
     elif isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
         base = value
         while isinstance(base, (ast.Attribute, ast.Subscript)):
@@ -240,7 +305,7 @@ def _user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionD
             defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == func.attr]
             return defs[-1] if defs else None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        return _instance_method(tree, func.value.id, func.attr)
+        return _instance_method(tree, func.value.id, func.attr, line)
     return None
 
 
@@ -260,11 +325,14 @@ def _own_method(tree: ast.Module, node: ast.AST, method: str) -> ast.FunctionDef
     return defs[-1] if defs else None
 
 
-def _instance_method(tree: ast.Module, instance: str, method: str) -> ast.FunctionDef | None:
-    """`helpers.build(...)` where the file makes `helpers = Helpers(...)` at module level and defines class
-    `Helpers` with a method `build`: that method's definition."""
-    made = [a for a in src.assignments(tree, instance, tree) if isinstance(a.value, ast.Call)
-            and isinstance(a.value.func, ast.Name)]
+def _instance_method(tree: ast.Module, instance: str, method: str, line: int | None = None) -> ast.FunctionDef | None:
+    """`helpers.build(...)` where the file makes `helpers = Helpers(...)` (in the function around `line`, else at
+    module level) and defines class `Helpers` with a method `build`: that method's definition."""
+    scope = src.enclosing_scope(tree, line) if line is not None else tree
+    made = [a for a in src.assignments(tree, instance, scope, before=line) if isinstance(a.value, ast.Call)
+            and isinstance(a.value.func, ast.Name)] if scope is not tree else []
+    made = made or [a for a in src.assignments(tree, instance, tree) if isinstance(a.value, ast.Call)
+                    and isinstance(a.value.func, ast.Name)]
     if not made:
         return None
     cls_name = made[-1].value.func.id  # type: ignore[attr-defined]
@@ -274,10 +342,10 @@ def _instance_method(tree: ast.Module, instance: str, method: str) -> ast.Functi
 
 
 def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list[Origin],
-                  name: str | None = None, position: int | None = None) -> None:
+                  name: str | None = None, position: int | None = None, entry: str | None = None) -> None:
     """A helper's return statement, preceded by the assignment of the first local its return uses (for
     `batch["labels"]` and a returned dict, the local behind the "labels" entry; for a returned tuple unpacked
-    by a loop, the item at the unpacked place)."""
+    by a loop, the item at the unpacked place; `entry` names the dict's key when `expr` does not)."""
     returns = [n for n in src.statements(fn) if isinstance(n, ast.Return) and n.value is not None] or [
         n for n in src.statements(fn) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Yield)
         and n.value.value is not None]  # a generator's `yield`
@@ -288,16 +356,17 @@ def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list
     function = name or fn.name
     if position is not None and isinstance(value, ast.Tuple) and position < len(value.elts):
         value = value.elts[position]
-    key = re.fullmatch(r'\w+\["(\w+)"\]', expr)
+    read = re.fullmatch(r'\w+\["(\w+)"\]', expr)
+    key = read.group(1) if read else entry
     tree = frame_tree(frame)
     set_item = None
     if key and isinstance(value, ast.Dict):
-        value = src.dict_item(value, key.group(1)) or value
+        value = src.dict_item(value, key) or value
     elif key and isinstance(value, ast.Name):  # `batch["labels"] = labels ... return batch`
-        sets = flow.key_assignments(fn, value.id, key.group(1), before=ret.lineno)
+        sets = flow.key_assignments(fn, value.id, key, before=ret.lineno)
         if sets:
             set_item = sets[-1]
-            value = flow.key_value(set_item, key.group(1)) or value
+            value = flow.key_value(set_item, key) or value
     params = {a.arg for a in fn.args.args}
     locals_used = [n for n in src.names_in(value) if n not in params]
     inside: list[Origin] = []
@@ -305,7 +374,8 @@ def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list
     if set_item is not None:
         _add(inside, frame, set_item, expr, function=function)
     end = set_item.lineno if set_item is not None else ret.lineno
-    for local in locals_used[:1]:
+    made_here = [n for n in locals_used if src.assignments(tree, n, fn, before=end)]  # not `torch` of `torch.floor`
+    for local in made_here[:1]:
         found = src.assignments(tree, local, fn, before=end)
         if found:
             _writes_since(frame, tree, fn, local, found[-1].stmt.lineno, end, expr, inside)

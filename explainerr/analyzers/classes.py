@@ -24,7 +24,8 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 
-_LABEL_NAME = re.compile(r"label|tag|class|topic|categor|intent|target|column|sentiment|emotion|genre|type|kind|cls\b", re.I)
+_LABEL_NAME = re.compile(r"label|tag|class|topic|categor|intent|target|column|sentiment|emotion|genre|type|kind|cls\b|"
+                         r"relation|stance|severity|verdict", re.I)
 _CONFIG_CALL = re.compile(r"(^|\.)\w*Config(\.from_pretrained)?$")
 
 
@@ -139,7 +140,8 @@ def _uses(tree: ast.Module, name: str) -> set[str]:
 
 def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> LabelSet | None:
     """The collection naming the classes (see the module docstring), with at least `at_least` items (or
-    exactly `exactly`); None when there is none, or two that fit equally well."""
+    exactly `exactly`): a module-level one, or a map a user frame made and holds, used to map and named as classes
+    (or exactly `at_least` long); None when there is none, or two that fit equally well."""
     scored: dict[str, tuple[int, LabelSet]] = {}
     for file in user_files(ctx):
         tree = src.tree_of(file)
@@ -162,6 +164,21 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
             best = scored.get(name)
             if best is None or best[0] < score:
                 scored[name] = (score, LabelSet(name=name, length=length, file=file, line=a.lineno))
+    for fr in ctx.user_frames():  # a map made inside a function from the data (`cat2id = index(rows)`)
+        tree = src.tree_of(fr.file)
+        scope = src.enclosing_scope(tree, fr.line) if tree is not None else None
+        if scope is None or scope is tree:
+            continue
+        for name, length in fr.lengths.items():
+            made = src.assignments(tree, name, scope, before=fr.line)
+            if (name in scored or name in fr.params or not made or length < at_least
+                    or (exactly is not None and length != exactly)
+                    or not (_LABEL_NAME.search(name) or length == at_least)):  # else any lookup table would do
+                continue
+            uses = _uses(tree, name)
+            if "maps" in uses:
+                scored[name] = (2 + 1 + (length == at_least), LabelSet(name=name, length=length, file=fr.file,
+                                                                       line=made[-1].stmt.lineno))
     if not scored:
         return None
     ranked = sorted(scored.values(), key=lambda s: -s[0])
@@ -216,13 +233,23 @@ def assigned_call(tree: ast.Module, name: str, before: int) -> tuple[ast.stmt, a
 
 
 def _keyword_site(file: str, tree: ast.Module, stmt: ast.stmt, kw: ast.keyword) -> SizeSite:
-    """`num_labels=<value>`: a plain name is followed to the assignment that computed it."""
+    """`num_labels=<value>`: a plain name is followed to the assignment that computed it, an item of a settings
+    dict (`cfg["num_labels"]`) to the dict's item."""
     if isinstance(kw.value, ast.Name):
         made = src.assignments(tree, kw.value.id, src.enclosing_scope(tree, stmt.lineno), before=stmt.lineno)
         if made and not made[-1].augmented:
             a = made[-1]
             return SizeSite(file=file, stmt=a.stmt, kind="assignment", node=a.value,
                             text=src.segment(file, a.stmt))
+    if isinstance(kw.value, ast.Subscript) and isinstance(kw.value.slice, ast.Constant) and isinstance(
+            kw.value.slice.value, str):  # `num_labels=cfg["num_labels"]`: the settings dict's item
+        table = config_dict(tree, kw.value.value)
+        item = src.dict_item(table, kw.value.slice.value) if table is not None else None
+        held = src.statement_at(tree, table.lineno) if item is not None else None
+        if held is not None:
+            key = src.segment(file, table.keys[table.values.index(item)])  # read in a sentence as `{site}`
+            return SizeSite(file=file, stmt=held, kind="assignment", node=item,
+                            text=f"{kw.arg}={src.segment(file, kw.value)}`, set by `{key}: {src.segment(file, item)}")
     return SizeSite(file=file, stmt=stmt, kind="keyword", node=kw.value,
                     text=f"{kw.arg}={src.segment(file, kw.value)}")
 
@@ -404,7 +431,7 @@ def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
 def _param_dict(tree: ast.Module, node: ast.Name, depth: int = 0) -> ast.Dict | None:
     """The dict literal a parameter read as `hp["k"]` holds: every construction of the class in the file
     (`Model(cfg, HPARAMS)`, for an `__init__`), or every call of the plain function (`make_model(CFG)`),
-    passes the same module-level dict for it."""
+    passes the same module-level dict for it, or leaves it at a default that names one."""
     cls = src.enclosing_class(tree, node.lineno)
     fn = src.enclosing_scope(tree, node.lineno)
     if not isinstance(fn, ast.FunctionDef) or (cls is not None and fn.name != "__init__"):
@@ -414,7 +441,8 @@ def _param_dict(tree: ast.Module, node: ast.Name, depth: int = 0) -> ast.Dict | 
     if node.id not in params[skip:]:
         return None
     called = cls.name if cls is not None else fn.name
-    given = [_given(call, params.index(node.id) - skip, node.id) for call in src.calls(tree)
+    default = src.param_defaults(fn).get(node.id)  # `def main(cfg=TRAIN_CFG)` called as `main()`
+    given = [_given(call, params.index(node.id) - skip, node.id) or default for call in src.calls(tree)
              if src.call_name(call).split(".")[-1] == called]
     # `run(CFG)` → `make_model(cfg)`: a parameter handed on under its own name is followed one call up
     tables = [(_param_dict(tree, g, depth + 1) if depth < 3 and module_defs(tree).get(g.id) is None

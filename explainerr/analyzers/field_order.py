@@ -3,7 +3,8 @@ self.stations[i], self.labels[i]` and the loop reads `for feats, label, station 
 each other's values.  A station id read as a label is "out of range" for the classifier, an id read as a mask
 has "the wrong length"; the mistake is the order, which no pattern of the catalogue names.  Read from the
 user's source: the loop's target names and the items the user's Datasets' `__getitem__` return, matched by
-their names (`station` ~ `self.stations[i]`)."""
+their names (`station` ~ `self.stations[i]`).  Also the fields of a data line unpacked in another order than the
+header of the file's own text table names them (`qid, did, grade = ...` under `doc_id\tquery_id\tgrade`)."""
 from __future__ import annotations
 
 import ast
@@ -89,3 +90,41 @@ def _stem(name: str) -> str:
     if re.search(r"(s|x|ch|sh)es$", s):
         return s[:-2]
     return s[:-1] if s.endswith("s") and not s.endswith("ss") and len(s) > 3 else s
+
+
+def _abbreviates(name: str, column: str) -> bool:
+    """`qid` / `query` / `query_id` for the column `query_id`: the name, its first word, or the first word's
+    initial joined to the rest (`q` + `id`)."""
+    name, words = name.lower(), [w for w in column.lower().split("_") if w]
+    return bool(words) and name in (column.lower(), words[0], words[0][0] + "".join(words[1:]),
+                                    "".join(words))
+
+
+def columns_read_out_of_order(ctx: Context, var: str) -> str | None:
+    """The unpacking (its text) that reads the fields of a data line (`qid, did, grade = ...line.split("\\t")`)
+    in another order than the header of a text constant of the same file names them (`doc_id\\tquery_id\\tgrade`),
+    `var` being one of the names read from another column's place."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        headers = [c.value.strip().splitlines()[0] for c in ast.walk(tree) if isinstance(c, ast.Constant)
+                   and isinstance(c.value, str) and "\n" in c.value.strip()]
+        for a in src.nodes(tree, ast.Assign):
+            t = a.targets[0] if len(a.targets) == 1 else None
+            seps = [c.args[0].value for c in ast.walk(a.value) if isinstance(c, ast.Call) and isinstance(
+                c.func, ast.Attribute) and c.func.attr == "split" and c.args and isinstance(c.args[0], ast.Constant)]
+            if not (isinstance(t, ast.Tuple) and all(isinstance(e, ast.Name) for e in t.elts) and len(seps) == 1):
+                continue
+            names = [e.id for e in t.elts]
+            if var not in names:
+                continue
+            for header in headers:
+                cols = header.split(seps[0])
+                if len(cols) != len(names):
+                    continue
+                i = names.index(var)
+                j = next((k for k, c in enumerate(cols) if k != i and _abbreviates(var, c)), None)
+                if j is not None and not _abbreviates(var, cols[i]) and _abbreviates(names[j], cols[i]):
+                    return " ".join(src.segment(file, a).split())
+    return None

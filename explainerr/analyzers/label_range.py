@@ -10,7 +10,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import _mutated, class_name, config_site, keyword_site, label_set, linear_site, user_files
+from .classes import _field_default, _mutated, class_name, config_site, keyword_site, label_set, linear_site, user_files
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .zipped import zipped_key_order
 from .operands import (
@@ -35,6 +35,8 @@ MAP_GREW = fact("map-grew", "the classifier's size was read as len() of a label 
                             "from (`read_name`, `read_as`), and the map holds more entries now (`grown_map`: "
                             "`grown_len`): it was filled further after the model was built")
 SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was found (`site`, `site_line`)")
+SIZE_FROM_FIELD = fact("size-from-field", "the size is read off a settings object (`field_read`) that keeps its "
+                                          "class's default (`field_of` = `field_default`, line `field_line`)")
 CLASS_NAMED_IN_SET = fact("class-named-in-set", "the label set names the largest label `max_label` (`max_label_name`)")
 MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
 ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers the classes from 1 (`id_map`, line "
@@ -133,6 +135,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                 f.merge(shifted)
                 f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
             else:
+                from .label_scheme import labels_from_other_scheme
+                if labels_from_other_scheme(ctx, n_classes, need):
+                    return None  # labelled by the other of two label functions: the model fits the one it was built for
                 f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
     column = dataset_column(ctx, labels)
     f.hints.update(labels=labels, seen_labels=seen, per_example=seen is not None and len(seen.shape) == 1
@@ -194,6 +199,10 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
     if site is not None:
         f.values.update(site=site.text, site_line=site.line)
         f.facts.add({"default": SIZE_LEFT_DEFAULT, "checkpoint": SIZE_FROM_CHECKPOINT}.get(site.kind, SIZE_SET_AT))
+        _field_of_settings(f, site)
+        from ..fixes.checks import bound_names
+        if found is not None and found.name not in (bound_names(site.file, site.line) or {found.name}):
+            f.values["label_set_fix"] = str(found.length)  # the map is not in reach where the size is set
     f.hints.update(site=site, label_set=found, need=need)
     _map_grew(ctx, f, n_classes)
     tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
@@ -201,6 +210,19 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         MAP_GREW in f.facts)
     f.confidence = "high" if tied and primary else "medium" if primary else "low"
     return f
+
+
+def _field_of_settings(f: Finding, site) -> None:
+    """`num_labels=cfg.n_classes` where `cfg` is an instance of a settings class whose field default no call
+    changes (`n_classes: int = len(FAULT_CLASSES)`): that default is where the number comes from."""
+    tree = src.tree_of(site.file)
+    field = _field_default(tree, site.node) if tree is not None and site.node is not None else None
+    cls = src.enclosing_class(tree, field.lineno) if field is not None else None
+    if cls is None:
+        return
+    f.facts.add(SIZE_FROM_FIELD)
+    f.values.update(field_read=src.segment(site.file, site.node), field_of=f"{cls.name}.{field.target.id}",
+                    field_default=" ".join(src.segment(site.file, field.value).split()), field_line=field.lineno)
 
 
 def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:

@@ -34,7 +34,7 @@ from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
-from .label_sources import filtered_apart, padded_apart, stacked_parts
+from .label_sources import filtered_apart, leaf, padded_apart, stacked_parts
 from .pad_targets import pad_targets
 from .parallel_lists import labels_one_part, part_left_out
 from .operands import (
@@ -135,6 +135,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # the collate function returns from inside its loop, after the first example
     if not multi and isinstance(a, int) and isinstance(b, int) and batch_repeated(ctx, logits, a, b):
         return None  # the model's forward repeated the batch once per example (`repeat` where `expand` was meant)
+    from .split_mismatch import from_other_splits
+    if not multi and from_other_splits(ctx, raw_logits, raw_labels):
+        return None  # predictions of one split against the labels of another: other examples, not too few labels
     from .overwritten import labels_from_predictions
     if labels_from_predictions(ctx, raw_labels, raw_logits):
         return None  # the labels' name was rebound to a value of the predictions: the batch's labels are gone
@@ -315,6 +318,16 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
     return f
 
 
+def _batch_key(ctx: Context, labels: TensorFacts) -> str:
+    """The batch key the labels were read under: `batch["labels"]`, or `gold = inputs.pop("labels")` in their
+    frame; else their own name."""
+    from ..provenance import _entry_read
+    frame = ctx.frames[labels.frame]
+    tree = src.tree_of(frame.file) if labels.expr.isidentifier() and not frame.library else None
+    made = src.last_assignment(tree, labels.expr, frame.line) if tree is not None else None
+    return (_entry_read(made.value) if made is not None else None) or leaf(labels.expr)
+
+
 def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> None:
     """Where labels padded past the batch were padded: the user's collate function (both are its keys), or the
     user's Dataset when a library's collator made the batch."""
@@ -325,6 +338,9 @@ def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFact
         return
     if pad_targets(ctx, f, labels, ids):
         return  # the user's collate function pads the labels to another target than the inputs
+    from .pad_targets import labels_padded_past_tokenizer
+    if labels_padded_past_tokenizer(ctx, f, _batch_key(ctx, labels)):
+        return  # the tokenizer pads the inputs to the batch's longest, the collate function the labels further
     if (all(keys) or ctx.frames[labels.frame].library) and labels.min is not None:
         # a library collator made the batch from the user's Dataset, which padded the labels itself
         items = padded_items(ctx, labels.min)

@@ -27,6 +27,8 @@ POSITION_OFFSET = fact("position-offset", "the model numbers positions from afte
 TOKENIZER_LIMIT = fact("tokenizer-limit", "the tokenizer call truncates without max_length=, to the tokenizer's "
                                           "model_max_length, which is above the model's limit")
 UNTRUNCATED = fact("untruncated-tokenizer", "the ids come from a tokenizer call without truncation")
+POSITIONS_WRITTEN = fact("positions-written", "the config's max_position_embeddings is given by an expression of the "
+                                              "user's (`positions_site`, line `positions_line`)")
 TABLE_CUT = fact("table-cut", "an earlier line cuts the position table to the sequence's length")
 GROWS_IN_LOOP = fact("grows-in-loop", "the sequence is lengthened with new tokens on every step of a loop around "
                                      "the failing call (decoding by hand)")
@@ -102,6 +104,7 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
         f.facts.add(CONFIG_FIELD)
         f.evidence.append(value_evidence("config.max_position_embeddings", limit))
         _length_setting(ctx, f, limit)
+        _positions_written(ctx, f)
     elif limit not in table_of:
         f.evidence.append(value_evidence("position table", limit))
     else:
@@ -117,6 +120,23 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     from .prefixed_window import prefixed_window
     prefixed_window(ctx, f, ids, limit, seq)
     return f
+
+
+def _positions_written(ctx: Context, f: Finding) -> None:
+    """The one `max_position_embeddings=<expression>` (not a literal) of a `*Config(...)` call in the user's
+    files: where the number of positions was chosen (`cfg.max_positions`)."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            kw = src.keyword(call, "max_position_embeddings")
+            if kw is not None and src.call_name(call).endswith("Config") and not isinstance(kw.value, ast.Constant):
+                found.append((file, kw))
+    if len(found) == 1:
+        file, kw = found[0]
+        f.facts.add(POSITIONS_WRITTEN)
+        f.values.update(positions_site=f"max_position_embeddings={' '.join(src.segment(file, kw.value).split())}",
+                        positions_line=kw.value.lineno)
 
 
 def _gathered_positions(ctx: Context) -> Finding | None:
@@ -181,11 +201,17 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
 
 def int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
     """The int literal `node` is, or stands for: the default of the enclosing function's parameter it names
-    (when no call in the file passes that parameter), or the one module-level constant of that name."""
+    (when no call in the file passes that parameter), the one module-level constant of that name, or the item
+    of a settings dict it reads."""
     if isinstance(node, ast.Constant):
         return node if type(node.value) is int else None
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return _field_default(tree, node.value.id, node.attr)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        from .classes import config_dict  # `CFG["max_seq_length"]` of a settings dict never changed in place
+        table = config_dict(tree, node.value)
+        item = src.dict_item(table, node.slice.value) if table is not None else None
+        return item if isinstance(item, ast.Constant) and type(item.value) is int else None
     if not isinstance(node, ast.Name):
         return None
     fn = src.enclosing_scope(tree, node.lineno)  # type: ignore[attr-defined]

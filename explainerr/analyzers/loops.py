@@ -83,6 +83,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
             frame, tree, node, loops = inlined
     base = ast.unparse(node.value)
     tensor = frame.tensor(base)
+    from .swapped_args import made_by_swapped_call
+    if made_by_swapped_call(ctx, tensor):
+        return None  # made by the user's function given its arguments in each other's places: its axes are swapped
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     if dim is not None and 0 <= dim < len(parts) and len(parts) > 1:  # the message names the failing position
         parts = [parts[dim]] + [p for k, p in enumerate(parts) if k != dim]
@@ -95,6 +98,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 source = _iterated_for(loop, var)
                 if offset == 0 and source is not None and indices_reduced_over(ctx, frame, source, size):
                     return None  # the values are positions along another dimension (argmax over the batch)
+                from .field_order import columns_read_out_of_order
+                if columns_read_out_of_order(ctx, var):
+                    return None  # the index was read from another column of its data line than its name says
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
                 if found is not None:
                     found.hints["offset_terms"] = _offset_terms(part, var, spans)
@@ -387,6 +393,13 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         f.facts.add(OTHER_SIZE)
         f.values["bound_source"] = bound.source
         _other_size(ctx, f, frame, loop, tensor, size, bound, dim)
+        from .truncated_words import words_truncated
+        words_truncated(ctx, f, tensor)
+    elif bound.kind == "size" and bound.value is None and tensor is not None and bound.source:
+        from .truncated_words import words_truncated
+        if words_truncated(ctx, f, tensor):  # a count the frames do not hold, of the words a cut encoding lost
+            f.facts.add(OTHER_SIZE)
+            f.values["bound_source"] = bound.source
     return f
 
 

@@ -99,6 +99,13 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
             continue
         stmt = src.statement_at(tree, node.lineno)
         if isinstance(added, ast.Name):  # `labels.append(row)` after `row = lab + [-100] * (...)`
+            grown = _grown(fn, added.id, node.lineno)
+            if grown is not None:  # `row += [-100] * (width - len(row))` before it is appended
+                target = _target(tree, fn, grown[1], grown[0].lineno)
+                if target is None:
+                    return None
+                found.append(Padding(grown[0], grown[0].value, grown[1], target))
+                continue
             value = src.assigned_value(tree, fn, added, node.lineno)
             made = src.last_assignment(tree, added.id, node.lineno)
             added, stmt = value, made.stmt if made is not None else None
@@ -111,6 +118,54 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
             return None
         found.append(Padding(stmt, added, count, target))
     return found[0] if len(found) == 1 else None
+
+
+def _grown(fn: ast.FunctionDef, name: str, before: int) -> tuple[ast.AugAssign, ast.expr] | None:
+    """(the statement, count) of the last `name += [value] * count` of `fn` before line `before`."""
+    found = [n for n in src.walk_scope(fn) if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)
+             and isinstance(n.target, ast.Name) and n.target.id == name and n.lineno < before]
+    rep = found[-1].value if found else None
+    if not (isinstance(rep, ast.BinOp) and isinstance(rep.op, ast.Mult)):
+        return None
+    for lst, count in ((rep.left, rep.right), (rep.right, rep.left)):
+        if isinstance(lst, ast.List) and len(lst.elts) == 1:
+            return found[-1], count
+    return None
+
+
+def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
+    """The pad-targets reading for a collate function whose returned mapping is a tokenizer call's encoding,
+    padded to the batch's longest text (`batch = tok(texts, padding=True, ...)`), and whose `key` entry is made
+    from lists padded to another target (`row += [-100] * (self.label_width - len(row))`): the labels get the
+    encoding's width instead."""
+    from ..fixes import tokenizes
+    found = []
+    for file, tree, fn, ret, items in returned_mappings(ctx):
+        mapping = items.get("__mapping__")
+        if key not in items or not isinstance(mapping, ast.Name):
+            continue
+        made = src.assignments(tree, mapping.id, fn, before=ret.lineno)
+        call = made[0].value if made else None
+        padding = src.keyword(call, "padding") if isinstance(call, ast.Call) else None
+        if padding is None or not tokenizes(call, ctx, tree) or not (
+                isinstance(padding.value, ast.Constant) and padding.value.value in (True, "longest")):
+            continue
+        mine = _padding(file, tree, fn, items[key])
+        if mine is None or not isinstance(mine.count, ast.BinOp) or mine.stmt.lineno < made[0].stmt.lineno:
+            continue
+        found.append((file, fn, mine, mapping.id, call))
+    if len(found) != 1:
+        return False
+    file, fn, mine, enc, call = found[0]
+    cls = src.enclosing_class(src.tree_of(file), fn.lineno)
+    ids_target = f'{enc}["input_ids"].size(1)'
+    f.facts.add(PAD_TARGETS)
+    f.values.update(collator=f"{cls.name}.{fn.name}" if cls is not None else fn.name, collator_line=fn.lineno,
+                    ids_target=ids_target, labels_target=src.segment(file, mine.target),
+                    ids_pad=" ".join(src.segment(file, call).split()),
+                    labels_pad=" ".join(src.segment(file, mine.stmt).split()), labels_pad_line=mine.stmt.lineno)
+    f.hints["pad_targets"] = (file, mine.stmt, mine.count, f"{ids_target} - {src.segment(file, mine.count.right)}")
+    return True
 
 
 def _padded(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:

@@ -161,3 +161,47 @@ def _reads_as(in_rows, in_width) -> bool:
     text_rows, text_width = ast.unparse(in_rows), ast.unparse(in_width)
     return bool(_WIDTH_WORDS.search(text_rows)) or (
         "len(" in text_width or bool(_COUNT_WORDS.search(text_width)))
+
+
+_FILLER = {"vecs", "vec", "vectors", "vector", "emb", "embs", "embeddings", "embedding", "tensor", "tensors", "batch",
+           "all", "t", "x", "feats", "features", "reps"}
+
+
+def _stems(name: str) -> set[str]:
+    """The words of a name, singular (`query_vecs` → {query}, `queries` → {query}), without filler words."""
+    out = set()
+    for w in name.lower().split("_"):
+        if not w or w in _GENERIC or w in _FILLER:
+            continue
+        out.add(w[:-3] + "y" if w.endswith("ies") else w[:-1] if w.endswith("s") and len(w) > 3 else w)
+    return out
+
+
+def _leaf(node: ast.AST) -> str | None:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+
+
+def made_by_swapped_call(ctx: Context, t: TensorFacts | None) -> str | None:
+    """The call (its text) of the user's own function that made `t`, given two arguments each named for the
+    other's parameter (`sims = score_matrix(doc_vecs, query_vecs)` for `def score_matrix(queries, docs)`): the
+    result's axes are the other way round from what the code reading it expects, which no pattern names."""
+    from ..provenance import _user_function, trace
+    if t is None or ctx.frames[t.frame].library:
+        return None
+    for o in trace(ctx, t)[:3]:
+        tree = src.tree_of(o.file)
+        stmt = src.statement_at(tree, o.line) if tree is not None else None
+        for call in src.calls(stmt) if stmt is not None else ():
+            fn = _user_function(tree, call, o.line)
+            if fn is None or any(isinstance(a, ast.Starred) for a in call.args):
+                continue
+            params = [a.arg for a in fn.args.args]
+            params = params[1:] if params[:1] in (["self"], ["cls"]) else params
+            given = [_leaf(a) for a in call.args[:len(params)]]
+            for i in range(len(given)):
+                for j in range(i + 1, len(given)):
+                    gi, gj = _stems(given[i] or ""), _stems(given[j] or "")
+                    pi, pj = _stems(params[i]), _stems(params[j])
+                    if gi & pj and gj & pi and not gi & pi and not gj & pj:
+                        return " ".join(src.segment(o.file, call).split())
+    return None

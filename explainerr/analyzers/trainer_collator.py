@@ -66,12 +66,20 @@ def trainer_default_collator(ctx: Context, f: Finding) -> bool:
 
 
 def _unpadded_call(ctx: Context, f: Finding) -> None:
-    """The one tokenizer call of the user's files without `padding=`: where the examples got their lengths."""
+    """The one tokenizer call of the user's files without `padding=` (of several, the one in a Dataset class):
+    where the examples got their lengths."""
     from ..fixes import tokenizes
     from .idsource import one_line, where
     found = [(file, call) for file in dict.fromkeys(fr.file for fr in ctx.user_frames())
              for tree in [src.tree_of(file)] if tree is not None for call in src.calls(tree)
              if call.args and src.keyword(call, "padding") is None and tokenizes(call, ctx, tree)]
+    if len(found) > 1:  # the one in a Dataset class (the examples), not a probe tokenized on its own
+        found = [(file, call) for file, call in found if _in_dataset_class(src.tree_of(file), call)]
     if len(found) == 1:
         file, call = found[0]
         f.values.update(unpadded_call=one_line(file, call), unpadded_at=where(file, call))
+
+
+def _in_dataset_class(tree: ast.Module, call: ast.Call) -> bool:
+    cls = src.enclosing_class(tree, call.lineno)
+    return cls is not None and any(isinstance(n, ast.FunctionDef) and n.name == "__getitem__" for n in cls.body)

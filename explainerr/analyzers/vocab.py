@@ -242,6 +242,10 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     from .swapped_args import ids_fill_sibling_table
     if ids_fill_sibling_table(ctx, fail.ids, fail.name, fail.num_embeddings):
         return None  # the ids are another entity's, read from its column
+    from .offset_twice import offset_added_twice
+    twice = offset_added_twice(ctx) if fail.ids is not None and fail.ids.max is not None else None
+    if twice is not None and fail.ids.max - fail.num_embeddings + 1 == twice:
+        return None  # the offset past the table's last row: an id map numbered from it, read with it added again
     from .swapped_args import table_sized_by_swapped_argument
     width = next((m.attrs.get("embedding_dim") for fr in ctx.frames for m in fr.modules if m.expr == fail.name
                   and m.cls.startswith("Embedding")), None)

@@ -66,9 +66,23 @@ def _counted_names(fn: ast.AST, split_names: set[str]) -> dict[str, ast.Call]:
     return out
 
 
+def _counted_in_helper(tree: ast.Module, a: ast.Assign) -> ast.Call | None:
+    """`mask = helper(texts, ...)` where the user's `helper` returns a mask sized by word counts of its own:
+    the word-count call in the helper."""
+    from ..provenance import _user_function
+    if not isinstance(a.value, ast.Call):
+        return None
+    fn = _user_function(tree, a.value, a.lineno)
+    if fn is None:
+        return None
+    splits = _split_names(fn)
+    return next((c for stmt in _in_order(fn) if (c := _word_count(stmt, splits)) is not None), None)
+
+
 def _ids_of_tokenizer(ctx: Context, fn: ast.AST) -> tuple[ast.Assign, ast.Call, str | None] | None:
     """The one assignment of `fn` that takes `input_ids` of a tokenizer call: `ids = CALL["input_ids"]` /
-    `CALL.input_ids` (encoding None), or `enc = CALL` later read as `enc["input_ids"]`."""
+    `CALL.input_ids` (encoding None), or `enc = CALL` later read as `enc["input_ids"]` (assigned to a name, or
+    else read where it is used)."""
     from ..fixes import is_tokenizer_call
     found = []
     kept = {}
@@ -88,6 +102,10 @@ def _ids_of_tokenizer(ctx: Context, fn: ast.AST) -> tuple[ast.Assign, ast.Call, 
             found.append((a, base, None))
         elif isinstance(base, ast.Name) and base.id in kept:
             found.append((kept[base.id][0], kept[base.id][1], base.id))
+    if not found:  # `enc = CALL` read as `enc["input_ids"]` where it is used (`model(input_ids=enc["input_ids"])`)
+        read = {n.value.id for n in ast.walk(fn) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+                and n.value.id in kept and isinstance(n.slice, ast.Constant) and n.slice.value == "input_ids"}
+        found = [(kept[name][0], kept[name][1], name) for name in read]
     return found[0] if len(found) == 1 else None
 
 
@@ -100,11 +118,15 @@ def _specials(call: ast.Call) -> str:
 
 def mask_counts_words(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
     """Adds the fact and the hint `mask_counts_words` (a WordCounted) when exactly one function of the user's
-    files makes ids with a tokenizer call and, after it, a mask from the texts' word counts, and the mask is
-    the shorter of the two."""
+    files makes ids with a tokenizer call and, after it, a mask from the texts' word counts (a local named as a mask, or the one the failing mask traces back to; counted there or in
+    the user's helper that makes it), and the mask is the shorter of the two."""
+    from ..provenance import trace
     from .classes import user_files
     if other_len <= mask_len:
         return False
+    seen = f.hints.get("mask")
+    traced = {(o.file, o.line) for o in trace(ctx, seen)} if seen is not None and not ctx.frames[seen.frame].library \
+        else set()
     found: list[tuple[WordCounted, ast.Call]] = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
@@ -116,12 +138,14 @@ def mask_counts_words(ctx: Context, f: Finding, mask_len: int, other_len: int) -
             counted = _counted_names(fn, splits)
             for a in _in_order(fn):
                 if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
-                        and a.lineno > ids[0].lineno and "mask" in a.targets[0].id.lower()):
+                        and a.lineno > ids[0].lineno
+                        and ("mask" in a.targets[0].id.lower() or (file, a.lineno) in traced)):
                     continue
                 count = _word_count(a.value, splits) or next(
-                    (counted[n] for n in src.names_in(a.value) if n in counted), None)
-                if count is not None:
+                    (counted[n] for n in src.names_in(a.value) if n in counted), None) or _counted_in_helper(tree, a)
+                if count is not None:  # the first: later ones are made from it (`model(ids, keep)`)
                     found.append((WordCounted(file, ids[0], ids[1], ids[2], a, a.targets[0].id), count))
+                    break
     if len(found) != 1:
         return False
     made, count = found[0]

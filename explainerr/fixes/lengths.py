@@ -39,7 +39,9 @@ def truncate(ctx: Context, f: Finding) -> Located:
     setting = f.hints.get("length_setting")
     if setting is not None:  # a length the user asked for (`max_seq_length=64`) above the model's limit
         file, stmt, node = setting
-        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, str(limit))), None
+        tree = src.tree_of(file)
+        owner = (src.statement_at(tree, node.lineno) if tree is not None else None) or stmt  # a dict's item: whole
+        return edits_of(src.LineEditor.for_node(file, owner).replace(node, str(limit))), None
     hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
     if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize

@@ -545,12 +545,35 @@ def _tokenizer_owner_model(ctx: Context, tree: ast.Module, tok: str, line: int) 
             cls = "Transformer"  # a SentenceTransformer's first module, whose children the frames do not list
         if cls is None:
             return None
-    for fr in ctx.frames:  # a user frame's module, or the `self` of the library's own forward
+    child = _config_child(ctx, cls, depth=2)
+    return f"{owner}{child}" if child is not None else None
+
+
+def _config_child(ctx: Context, cls: str, depth: int) -> str | None:
+    """The code path (`.auto_model`, `[0].model`) from a module of class `cls` to its child that has a config,
+    read from the modules the frames show (a user frame's, or the `self` of the library's own forward); a
+    child listed without its own children (a SentenceTransformer's `0`) is followed through its class."""
+    for fr in ctx.frames:
         for m in (m for m in fr.modules if m.cls == cls):
-            child = next((c.expr[len(m.expr) + 1:] for c in fr.modules if c.config and c.expr.startswith(m.expr + ".")
-                          and c.expr[len(m.expr) + 1:].isidentifier()), None)
-            if child is not None:
-                return f"{owner}.{child}"
+            kids = [(c, _as_code_path(c.expr[len(m.expr) + 1:])) for c in fr.modules if c.expr.startswith(m.expr + ".")]
+            found = next((path for c, path in kids if c.config and path), None)
+            if found is not None:
+                return found
+            for c, path in kids:
+                deeper = _config_child(ctx, c.cls, depth - 1) if depth > 1 and path and "." not in path[1:] else None
+                if deeper is not None:
+                    return path + deeper
+    return None
+
+
+def _as_code_path(rel: str) -> str | None:
+    """`.auto_model` for the module path `auto_model`, `[0]` for `0`, `[0].auto_model` for `0.auto_model` (a
+    child of a Sequential-like container reached by index); None for anything deeper."""
+    parts = rel.split(".")
+    if len(parts) == 1:
+        return f".{parts[0]}" if parts[0].isidentifier() else f"[{parts[0]}]" if parts[0].isdigit() else None
+    if len(parts) == 2 and parts[0].isdigit() and parts[1].isidentifier():
+        return f"[{parts[0]}].{parts[1]}"
     return None
 
 
@@ -691,13 +714,14 @@ def token_type(ctx: Context, f: Finding) -> Located:
 
 def _writes(tree: ast.Module):
     """(statement, the names it writes, the value written) for each assignment of the file and each
-    `name.append(v)` / `name.extend(v)` (`segments.extend([seg] * len(piece))` writes `segments`)."""
+    `name.append(v)` / `name.extend(v)` (`segments.extend([seg] * len(piece))` writes `segments`, and
+    `ex.segment_ids.extend(...)` writes `ex.segment_ids`)."""
     for node in src.nodes(tree, ast.Assign, ast.AugAssign, ast.Expr):
         if isinstance(node, ast.Expr):
             call = node.value
             if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.args
-                    and call.func.attr in ("append", "extend") and isinstance(call.func.value, ast.Name)):
-                yield node, [call.func.value.id], call.args[0]
+                    and call.func.attr in ("append", "extend") and isinstance(call.func.value, (ast.Name, ast.Attribute))):
+                yield node, [ast.unparse(call.func.value)], call.args[0]  # `segs`, `ex.segment_ids`
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         yield node, [x for t in targets for x in src.names_in(t)], node.value

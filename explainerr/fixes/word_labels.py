@@ -183,8 +183,9 @@ WORD_PADDING = fact("word-padding", "the word labels are padded to a number of w
 
 def _padding_after(f: Finding, file: str, scope: ast.AST, a: ast.Assign) -> list:
     """Removals of the statements after `a` in its block that pad the labels it makes to a fixed number of words
-    (`labels += [-100] * (max_words - len(labels))`, `labels.extend([-100] * ...)`): the labels now come one per
-    token, already as long as the encoding.  The first one is named in the fix (`word-padding`)."""
+    (`labels += [-100] * (max_words - len(labels))`, `labels.extend([-100] * ...)`; `rows.append(labels + [-100]
+    * ...)` appends `labels` as they are): the labels now come one per token, already as long as the encoding.
+    The first one is named in the fix (`word-padding`)."""
     if not isinstance(a.targets[0], ast.Name):
         return []
     name, out = a.targets[0].id, []
@@ -198,6 +199,13 @@ def _padding_after(f: Finding, file: str, scope: ast.AST, a: ast.Assign) -> list
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and src.call_name(stmt.value) == \
                 f"{name}.extend" and stmt.value.args:
             value = stmt.value.args[0]
+        padded = _padded_append(stmt, name)
+        if padded is not None:  # `rows.append(labels + [-100] * (width - len(labels)))`: appended as they are
+            if not out:
+                f.facts.add(WORD_PADDING)
+                f.values.update(word_padding=" ".join(src.segment(file, stmt).split()), word_padding_line=stmt.lineno)
+            out += edits_of(src.LineEditor.for_node(file, stmt).replace(padded, name))
+            continue
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult) and any(
                 isinstance(x, ast.List) for x in (value.left, value.right)):
             removal = src.remove_statement(file, stmt)
@@ -208,6 +216,19 @@ def _padding_after(f: Finding, file: str, scope: ast.AST, a: ast.Assign) -> list
                                     word_padding_line=stmt.lineno)
                 out.append(removal)
     return out
+
+
+def _padded_append(stmt: ast.stmt, name: str) -> ast.BinOp | None:
+    """`name + [-100] * (...)` appended to a list of rows (`rows.append(name + [pad] * (width - len(name)))`)."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+            and stmt.value.func.attr == "append" and len(stmt.value.args) == 1):
+        return None
+    arg = stmt.value.args[0]
+    if (isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) and isinstance(arg.left, ast.Name)
+            and arg.left.id == name and isinstance(arg.right, ast.BinOp) and isinstance(arg.right.op, ast.Mult)
+            and any(isinstance(x, ast.List) for x in (arg.right.left, arg.right.right))):
+        return arg
+    return None
 
 
 def _from_tag_list(ctx: Context, f: Finding, file: str, scope: ast.AST, call: ast.Call, enc: str) -> list:
@@ -230,6 +251,12 @@ def _from_tag_list(ctx: Context, f: Finding, file: str, scope: ast.AST, call: as
         count = tags.split("[{i}]")[0] if "{i}" in tags else tags
         if not batched and "{i}" in tags:
             continue
+        per_row = _row_loop(file, tree, a, tags) if batched and tree is not None else None
+        if per_row is not None:  # inside the loop over the batch's sentences: this sentence's row of the encoding
+            index, header = per_row
+            new = f"[{filler} if w is None else {label(f'{tags}[w]')} for w in {enc}.word_ids({index})]"
+            return header + edits_of(src.LineEditor.for_node(file, a).replace(a.value, new)) + _padding_after(
+                f, file, scope, a)
         if not batched:  # one sentence: one label per word piece
             new = f"[{filler} if w is None else {label(f'{tags}[w]')} for w in {enc}.word_ids()]"
         else:
@@ -241,3 +268,31 @@ def _from_tag_list(ctx: Context, f: Finding, file: str, scope: ast.AST, call: as
                 new = f"torch.tensor({new})"
         return edits_of(src.LineEditor.for_node(file, a).replace(a.value, new)) + _padding_after(f, file, scope, a)
     return []
+
+
+def _row_loop(file: str, tree: ast.Module, a: ast.Assign, tags: str) -> tuple[str, list] | None:
+    """The loop over the batch's sentences that `a` sits in, binding the sentence whose `tags` it reads (`for s
+    in sheets:` ... `[TAG2ID[t] for t in s.tags]`): the name of its row index, and the edit of its header that
+    adds one (`for i, s in enumerate(sheets):`) unless it already counts the rows."""
+    if "{i}" in tags:
+        return None
+    try:
+        root = next((n.id for n in ast.walk(ast.parse(tags, mode="eval")) if isinstance(n, ast.Name)), None)
+    except SyntaxError:
+        return None
+    for loop in src.enclosing_loops(tree, a.lineno):
+        bound = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        if root not in bound:
+            continue
+        it = loop.iter
+        if (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and isinstance(loop.target, ast.Tuple)
+                and isinstance(loop.target.elts[0], ast.Name)):
+            return loop.target.elts[0].id, []
+        used = {n.id for n in ast.walk(src.enclosing_scope(tree, loop.lineno)) if isinstance(n, ast.Name)}
+        index = next(n for n in ("i", "row", "row_i", "idx", "k") if n not in used)
+        target = src.segment(file, loop.target)
+        target = f"({target})" if isinstance(loop.target, ast.Tuple) else target
+        header = src.LineEditor(file, loop.lineno, it.end_lineno or loop.lineno)
+        header.replace(loop.target, f"{index}, {target}").replace(it, f"enumerate({src.segment(file, it)})")
+        return index, edits_of(header)
+    return None
