@@ -45,6 +45,27 @@ def _labels_made(ctx: Context, labels: TensorFacts | None) -> Iterator[tuple[str
         yield file, value
 
 
+def _extended_per_choice(file: str, value: ast.AST) -> tuple[ast.Call, str] | None:
+    """`targets.extend(flag for i in choices)` inside a loop over the examples, for labels made from `targets`
+    (`torch.tensor(targets)`): the extend call, and the append of the index of each example's flag 1."""
+    while isinstance(value, ast.Call) and value.args:
+        value = value.args[0]
+    tree = src.tree_of(file)
+    if not isinstance(value, ast.Name) or tree is None:
+        return None
+    fn = src.enclosing_scope(tree, value.lineno)
+    for c in src.calls(fn):
+        if (isinstance(c.func, ast.Attribute) and c.func.attr == "extend" and isinstance(c.func.value, ast.Name)
+                and c.func.value.id == value.id and len(c.args) == 1
+                and isinstance(c.args[0], (ast.GeneratorExp, ast.ListComp)) and len(c.args[0].generators) == 1
+                and src.enclosing_loops(tree, c.lineno)):
+            gen = c.args[0]
+            seg = lambda n: src.segment(file, n)  # noqa: E731
+            one = gen.generators[0]
+            return c, (f"{value.id}.append([{seg(gen.elt)} for {seg(one.target)} in {seg(one.iter)}].index(1))")
+    return None
+
+
 def choice_flags(ctx: Context, labels: TensorFacts | None, n_examples: int, n_labels: int) -> Finding | None:
     """The finding when the loss runs in a multiple-choice model, there are k > 1 labels per example and the
     user's code makes `labels` with a comprehension over the examples and then their choices.  Its hint
@@ -55,13 +76,17 @@ def choice_flags(ctx: Context, labels: TensorFacts | None, n_examples: int, n_la
     if model is None or n_examples <= 0 or n_labels % n_examples or n_labels // n_examples < 2:
         return None
     for file, value in _labels_made(ctx, labels):
+        seg = lambda n: src.segment(file, n)  # noqa: E731
         comp = _nested(value)
         if comp is None:
-            continue
-        outer, inner = comp.generators
-        seg = lambda n: src.segment(file, n)  # noqa: E731
-        new = (f"[[{seg(comp.elt)} for {seg(inner.target)} in {seg(inner.iter)}].index(1) "
-               f"for {seg(outer.target)} in {seg(outer.iter)}]")
+            extended = _extended_per_choice(file, value)
+            if extended is None:
+                continue
+            comp, new = extended
+        else:
+            outer, inner = comp.generators
+            new = (f"[[{seg(comp.elt)} for {seg(inner.target)} in {seg(inner.iter)}].index(1) "
+                   f"for {seg(outer.target)} in {seg(outer.iter)}]")
         flags = _flags(labels)
         f = Finding(confidence="high" if flags else "medium")
         f.facts.add(CHOICE_FLAGS)

@@ -248,8 +248,9 @@ def _keyword_site(file: str, tree: ast.Module, stmt: ast.stmt, kw: ast.keyword) 
         held = src.statement_at(tree, table.lineno) if item is not None else None
         if held is not None:
             key = src.segment(file, table.keys[table.values.index(item)])  # read in a sentence as `{site}`
+            written = key if "=" in key else f"{key}: {src.segment(file, item)}"  # `dict(k=v)` or `{"k": v}`
             return SizeSite(file=file, stmt=held, kind="assignment", node=item,
-                            text=f"{kw.arg}={src.segment(file, kw.value)}`, set by `{key}: {src.segment(file, item)}")
+                            text=f"{kw.arg}={src.segment(file, kw.value)}`, set by `{written}")
     return SizeSite(file=file, stmt=stmt, kind="keyword", node=kw.value,
                     text=f"{kw.arg}={src.segment(file, kw.value)}")
 
@@ -401,8 +402,8 @@ def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
         made = module_defs(tree).get(node.id)
         if made is None and hasattr(node, "lineno"):
             return _param_dict(tree, node)
-        return made.value if made is not None and isinstance(made.value, ast.Dict) and not _mutated(tree, node.id) \
-            else None
+        value = _as_dict(made.value) if made is not None else None
+        return value if value is not None and not _mutated(tree, node.id) else None
     if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
         return None
     cls = src.enclosing_class(tree, node.lineno) if hasattr(node, "lineno") else None
@@ -426,6 +427,18 @@ def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
                 else:
                     return None
     return found[0] if len(found) == 1 else None
+
+
+def _as_dict(value: ast.AST) -> ast.Dict | None:
+    """A dict display, or `dict(a=1, b=2)` read as one (its keywords as the keys, the values as written)."""
+    if isinstance(value, ast.Dict):
+        return value
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args
+            and value.keywords and all(k.arg for k in value.keywords)):
+        made = ast.Dict(keys=[ast.copy_location(ast.Constant(k.arg), k) for k in value.keywords],
+                        values=[k.value for k in value.keywords])
+        return ast.copy_location(made, value)
+    return None
 
 
 def _param_dict(tree: ast.Module, node: ast.Name, depth: int = 0) -> ast.Dict | None:

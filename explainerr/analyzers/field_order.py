@@ -36,7 +36,8 @@ def unpacked_out_of_order(ctx: Context, t: TensorFacts | None) -> bool:
 
 def unpacked_names(ctx: Context, t: TensorFacts | None) -> list[str] | None:
     """The names a `for` header around `t`'s line unpacks a batch into (`for x, y in loader`, `for step, (x, y) in
-    enumerate(loader)`), `t` among them; None when `t` is not unpacked so."""
+    enumerate(loader)`), or an assignment unpacks the batch parameter into (`x, mask, y = batch` in a
+    `training_step`), `t` among them; None when `t` is not unpacked so."""
     if t is None or not t.expr.isidentifier():
         return None
     frame = ctx.frames[t.frame]
@@ -47,6 +48,12 @@ def unpacked_names(ctx: Context, t: TensorFacts | None) -> list[str] | None:
     if isinstance(target, ast.Tuple) and isinstance(loop.iter, ast.Call) and src.call_name(loop.iter) == "enumerate" \
             and len(target.elts) == 2:
         target = target.elts[1]
+    if target is None and tree is not None:  # `tokens, keep, target = batch`, the batch a parameter of the hook
+        made = src.last_assignment(tree, t.expr, frame.line)
+        stmt = made.stmt if made is not None else None
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.Name)
+                and stmt.value.id in frame.params):
+            target = stmt.targets[0]
     if not isinstance(target, ast.Tuple) or not all(isinstance(e, ast.Name) for e in target.elts):
         return None
     names = [e.id for e in target.elts]

@@ -316,6 +316,42 @@ GROWING_VOCAB = fact("growing-vocab", "the vocabulary is a defaultdict whose fac
                                       "(`factory`), and the table was sized with `len(vocab)` (`sized_at`) before "
                                       "later lookups added words")
 UNK_NAMED = fact("unk-named", "a name of the user's code holds the vocabulary's unknown-word id (`unk`)")
+CLOSER_METHOD = fact("closer-method", "the vocabulary's class has a method that stops it numbering new words "
+                                      "(`closer`)")
+
+
+def _growing_class(tree: ast.Module, file: str, vocab: str, line: int) -> tuple[ast.AST, str] | None:
+    """`vocab = Vocab()` of a user class whose method numbers unseen words (`self.stoi[w] = len(self.stoi)`)
+    unless a flag of the instance is set, and another method that sets it (`def freeze(self): self.frozen =
+    True`) that the file never calls on it: (the numbering statement, that method's name)."""
+    made = src.last_assignment(tree, vocab, line)
+    call = made.value if made is not None else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+        return None
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == call.func.id), None)
+    if cls is None:
+        return None
+    methods = [n for n in cls.body if isinstance(n, ast.FunctionDef)]
+    grows = None
+    for m in methods:
+        for a in (n for n in ast.walk(m) if isinstance(n, ast.Assign) and len(n.targets) == 1):
+            t = a.targets[0]
+            if (isinstance(t, ast.Subscript) and isinstance(a.value, ast.Call) and src.call_name(a.value) == "len"
+                    and a.value.args and ast.unparse(a.value.args[0]) == ast.unparse(t.value)):
+                grows = a
+    if grows is None:
+        return None
+    flags = {n.attr for n in ast.walk(cls) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+             and n.value.id == "self" and isinstance(n.ctx, ast.Load)}
+    for m in methods:
+        body = [b for b in m.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+        if (len(body) == 1 and isinstance(body[0], ast.Assign) and isinstance(body[0].value, ast.Constant)
+                and body[0].value.value is True and isinstance(body[0].targets[0], ast.Attribute)
+                and body[0].targets[0].attr in flags and len(m.args.args) == 1):
+            if any(src.call_name(c) == f"{vocab}.{m.name}" for c in src.calls(tree)):
+                return None  # closed somewhere: not this story
+            return grows, m.name
+    return None
 
 
 def growing_vocab(ctx: Context, tables: list[str | None]) -> Story | None:
@@ -333,11 +369,20 @@ def growing_vocab(ctx: Context, tables: list[str | None]) -> Story | None:
     tree = src.tree_of(sfile)
     factory = next((n.value for n in src.nodes(tree, ast.Assign) if any(
         isinstance(t, ast.Name) and t.id == vocab for t in n.targets) and _numbers_unseen(n.value, vocab)), None)
+    closer = None
     if factory is None:
-        return None
+        found = _growing_class(tree, sfile, vocab, sstmt.lineno)
+        if found is None:
+            return None
+        factory, closer = found
     story = Story(values={"vocab": vocab, "factory": one_line(sfile, factory), "sized_at": where(sfile, sstmt),
                           "sized_stmt": one_line(sfile, sstmt)},
                   facts={GROWING_VOCAB}, hints={"growing": (sfile, sstmt, vocab)})
+    if closer is not None:
+        story.facts.add(CLOSER_METHOD)
+        story.values["closer"] = f"{vocab}.{closer}()"
+        story.hints["closer"] = f"{vocab}.{closer}()"
+        return story
     unk = _unk_name(tree, vocab)
     if unk is not None:
         story.facts.add(UNK_NAMED)

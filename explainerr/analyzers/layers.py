@@ -32,6 +32,8 @@ LINEAR_LAYER = fact("linear-layer", "the layer that refused its input is a Linea
 CHANNELS_LAST = fact("channels-last", "a convolution got (batch, length, channels): its channels are the input's last "
                                       "dimension (`moved`: the input with them in dimension 1)")
 SIZE_WRITTEN = fact("size-written", "the layer's size is written in the user's code (`site`, `site_line`)")
+SIZE_NAMED = fact("size-named", "the layer's size is a local name computed in the same function (`size_name` = "
+                                "`size_made`, line `size_made_line`)")
 PARTS_PER_ITEM = fact("parts-per-item", "the input joins one part per item of a collection of the user's code "
                                         "(`parts_of`), each part as wide as the layer's size")
 OTHER_FIELD = fact("other-config-field", "the layer's size is read from another field of the encoder's config "
@@ -147,6 +149,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
     if site is not None:
         f.facts.add(SIZE_FROM_CALL if site.kind == "argument" else SIZE_WRITTEN)
         f.values.update(site=site.text, site_line=site.line)
+        _size_named(f, site)
         sentence_width(ctx, f, site, got)
         _layers_plus_embeddings(ctx, f, site, want, got)
     f.hints.update(layer_name=name, in_features=want, hidden=got, site=site, encoder=f.values.get("encoder"))
@@ -403,3 +406,18 @@ def _own_names(tree: ast.Module, line: int) -> set[str]:
 
 
 __all__ = ["encoder_size_expr", "module_defs", "static_int"]
+
+
+def _size_named(f: Finding, site) -> None:
+    """`nn.Linear(in_dim, ...)` with `in_dim = 2 * cfg.hidden_size` assigned once before it in the same function:
+    the expression the size was computed from."""
+    node = site.node
+    tree = src.tree_of(site.file)
+    if not isinstance(node, ast.Name) or tree is None:
+        return
+    made = src.assignments(tree, node.id, src.enclosing_scope(tree, site.line), before=site.line)
+    if len(made) != 1 or made[0].augmented or isinstance(made[0].value, ast.Constant):
+        return
+    f.facts.add(SIZE_NAMED)
+    f.values.update(size_name=node.id, size_made=" ".join(src.segment(site.file, made[0].value).split()),
+                    size_made_line=made[0].stmt.lineno)

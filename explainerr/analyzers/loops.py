@@ -13,6 +13,7 @@ sequence was built from).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from .. import source as src
@@ -102,6 +103,8 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 if columns_read_out_of_order(ctx, var):
                     return None  # the index was read from another column of its data line than its name says
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
+                if found is not None and VALUES in found.facts and _table_made_swapped(ctx, tensor, dim, index, parts):
+                    return None  # a table made (b, a) and filled [a, b]: its sizes are swapped, not the values
                 if found is not None:
                     found.hints["offset_terms"] = _offset_terms(part, var, spans)
                 if found is not None and helper is not None:
@@ -126,6 +129,20 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _table_made_swapped(ctx: Context, tensor: TensorFacts | None, dim: int | None, index: int, parts: list) -> bool:
+    """A 2-D table the user's code made with a tensor factory (`torch.zeros(len(A), len(B))`), read with two
+    indices, whose failing index fits its other dimension: the table's two sizes are the other way round from
+    the order it is indexed in (a confusion matrix `table[pred, gold]` made (golds, preds))."""
+    from ..provenance import trace
+    if tensor is None or len(tensor.shape) != 2 or len(parts) != 2 or dim not in (0, 1) \
+            or ctx.frames[tensor.frame].library:
+        return False
+    if not index < tensor.shape[1 - dim] or tensor.shape[0] == tensor.shape[1]:
+        return False
+    steps = trace(ctx, tensor)
+    return bool(steps) and bool(re.search(r"\btorch\.(zeros|ones|full|empty)\(", steps[-1].source))
 
 
 def loops_around(tree: ast.Module, line: int, failing: str | None) -> list[ast.For]:

@@ -61,6 +61,7 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
                     ids_pad=" ".join(src.segment(file, theirs.padded).split()),
                     labels_pad=" ".join(src.segment(file, mine.padded).split()), labels_pad_line=mine.stmt.lineno)
     f.hints["pad_targets"] = (file, mine.stmt, mine.count, new)
+    f.confidence = "high"  # one function pads the two to two targets: that is where the widths part
     return True
 
 
@@ -84,9 +85,22 @@ def _returned_pairs(ctx: Context, labels: TensorFacts, ids: TensorFacts):
 
 def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | None) -> Padding | None:
     """The padding of the list an entry is made from (`torch.tensor(labels, ...)`, `labels`): the one
-    `labels.append(...)` (or `+= [...]`) of the function whose item is `kept + [value] * (T - len(x))`."""
+    `labels.append(...)` (or `+= [...]`) of the function whose item is `kept + [value] * (T - len(x))`, or the
+    comprehension that makes the rows so (`torch.tensor([[1] * len(s) + [0] * (T - len(s)) for s in rows])`)."""
     while isinstance(item, ast.Call) and item.args:
         item = item.args[0]
+    if isinstance(item, ast.Name):  # `keep = torch.tensor([...])` then `return tokens, keep, target`
+        made = src.assignments(tree, item.id, fn)
+        value = made[-1].value if len(made) == 1 else None
+        while isinstance(value, ast.Call) and value.args:
+            value = value.args[0]
+        if isinstance(value, ast.ListComp):
+            item = value
+    if isinstance(item, ast.ListComp) and len(item.generators) == 1:  # `[row + [pad] * (T - len(row)) for ...]`
+        padding = next((p for n in ast.walk(item.elt) if (p := _padded(n)) is not None), None)
+        target = _target(tree, fn, padding[1], item.lineno) if padding is not None else None
+        stmt = src.statement_at(tree, item.lineno)
+        return Padding(stmt, item.elt, padding[1], target) if target is not None and stmt is not None else None
     if not isinstance(item, ast.Name):
         return None
     found = []
@@ -165,6 +179,7 @@ def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
                     ids_pad=" ".join(src.segment(file, call).split()),
                     labels_pad=" ".join(src.segment(file, mine.stmt).split()), labels_pad_line=mine.stmt.lineno)
     f.hints["pad_targets"] = (file, mine.stmt, mine.count, f"{ids_target} - {src.segment(file, mine.count.right)}")
+    f.confidence = "high"
     return True
 
 

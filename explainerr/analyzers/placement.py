@@ -30,6 +30,7 @@ IN_HELPER = fact("in-helper", "the odd tensor is made inside a user function the
 ATTRIBUTE = fact("attribute", "the odd tensor is a plain tensor attribute of a module (not a registered buffer)")
 UNREGISTERED = fact("unregistered", "the odd layer is kept in a plain Python list or dict, so the model does not "
                                     "register it and `.to()` does not move it")
+MOVED_BY = fact("moved-by", "the user's code moves the model with `moved_call` (line `moved_line`)")
 
 
 @dataclass
@@ -167,6 +168,7 @@ def unregistered_layers(ctx: Context) -> Story | None:
                                                  "parameters device", odd[0].device))
                 s.evidence.append(value_evidence(f"{fr.self_class} parameters device", me.device))
                 s.hints.update(container=(fr.file, stmt))
+                _moved_by(ctx, s)
                 return s
     return None
 
@@ -295,3 +297,20 @@ def _device_expr(ctx: Context, frame: FrameFacts, file: str, stmt: ast.stmt, mai
             and src.enclosing_class(tree, stmt.lineno) is not None:  # type: ignore[arg-type]
         return "next(self.parameters()).device"
     return None
+
+
+def _moved_by(ctx: Context, s: Story) -> None:
+    """The one call of the user's files that moves a model of the frames (`model.to(device)`,
+    `model.to_empty(device=...)`, `model.cuda()`): what moved the registered parameters only."""
+    modules = {m.expr for fr in ctx.user_frames() for m in fr.modules if "." not in m.expr}
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            if (isinstance(call.func, ast.Attribute) and call.func.attr in ("to", "to_empty", "cuda")
+                    and isinstance(call.func.value, ast.Name) and call.func.value.id in modules):
+                found.append((file, call))
+    if len(found) == 1:
+        file, call = found[0]
+        s.facts.add(MOVED_BY)
+        s.values.update(moved_call=one_line(file, call), moved_line=call.lineno)

@@ -3,7 +3,9 @@ cuts positions off the states (`h = out[0][:, 1:-1]`, leaving out [CLS] and [SEP
 to them (`x = torch.cat([cls, x], dim=1)`, a learned summary token) and then combines them with the mask of
 the original length.  The change is deliberate (written in the same function, from a tensor of the mask's
 length), so the mask must get the same change there: the same cut, or entries for the added positions that
-keep them (0 in a padding mask, 1 in a keep mask), rather than another mask."""
+keep them (0 in a padding mask, 1 in a keep mask), rather than another mask.  Also a batch entry lengthened in
+another function the batch passed through (`b["ids"] = torch.cat([b["ids"], codes], dim=1)` in a pipeline
+stage) where the mask's entry is not."""
 from __future__ import annotations
 
 import ast
@@ -24,6 +26,9 @@ def mask_follows(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts
     """Adds MASK_FOLLOWS with `change` (the statement that changed `other`) and `mask_fixed` (the line that
     gives the mask the same change) when `other` is a plain name assigned in the mask's own frame from a slice
     or a `torch.cat` of a tensor of the mask's length along the dimension that differs."""
+    if mask.frame == other.frame and _assignable(mask.expr) and _assignable(other.expr) and \
+            not other.expr.isidentifier() and other_len > mask_len:
+        return _entry_lengthened(ctx, f, mask, other, other_len - mask_len)
     if mask.frame != other.frame or not _assignable(mask.expr) or not other.expr.isidentifier():
         return False
     frame = ctx.frames[other.frame]
@@ -43,6 +48,46 @@ def mask_follows(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts
     f.facts.add(MASK_FOLLOWS)
     f.values.update(change=src.segment(frame.file, made.stmt).strip(), mask_fixed=f"{mask.expr} = {new}")
     f.hints.update(follow_stmt=made.stmt, follow_frame=frame.index, mask_fixed=f"{mask.expr} = {new}")
+    return True
+
+
+def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, added: int) -> bool:
+    """`b["ids"] = torch.cat([b["ids"], codes], dim=1)` in one function of the user's files (a stage of a
+    pipeline the batch went through) that never writes the mask's entry `b["attn"]`: the mask gets the same
+    positions there, kept (ones) in a keep mask."""
+    key, mkey = (re.fullmatch(r'\w+\[["\'](\w+)["\']\]', e).group(1) for e in (other.expr, mask.expr))
+    frame = ctx.frames[mask.frame]
+    pol = _polarity(ctx, frame, mask)
+    if pol is None or len(mask.shape) != 2:
+        return False
+    from .classes import user_files
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for a in src.nodes(tree, ast.Assign) if tree is not None else ():
+            t = a.targets[0] if len(a.targets) == 1 else None
+            if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)
+                    and t.slice.value == key and isinstance(a.value, ast.Call)
+                    and src.call_name(a.value).split(".")[-1] in _CATS and a.value.args
+                    and isinstance(a.value.args[0], (ast.List, ast.Tuple)) and len(a.value.args[0].elts) == 2):
+                continue
+            items = [ast.unparse(e) for e in a.value.args[0].elts]
+            own = ast.unparse(t)
+            scope = src.enclosing_scope(tree, a.lineno)
+            writes_mask = any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.slice, ast.Constant)
+                              and n.slice.value == mkey for n in ast.walk(scope))
+            if own in items and not writes_mask:
+                found.append((file, a, t.value.id, items.index(own)))
+    if len(found) != 1:
+        return False
+    file, a, holder, at = found[0]
+    m = f'{holder}["{mkey}"]'
+    fill = "new_zeros" if pol == maskroles.PAD else "new_ones"
+    block = f"{m}.{fill}({m}.size(0), {added})"
+    new = f"torch.cat([{m}, {block}], dim=1)" if at == 0 else f"torch.cat([{block}, {m}], dim=1)"
+    f.facts.add(MASK_FOLLOWS)
+    f.values.update(change=src.segment(file, a).strip(), mask_fixed=f"{m} = {new}")
+    f.hints.update(follow_stmt=a, follow_file=file, mask_fixed=f"{m} = {new}")
     return True
 
 

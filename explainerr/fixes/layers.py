@@ -45,6 +45,12 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         scaled = _sum_scaled(ctx, src.tree_of(site.file), site, made.value, hidden) if made is not None else None
         if scaled is not None:
             return edits_of(src.LineEditor.for_node(site.file, made).replace(made.value, scaled)), None
+    if value is None and "owner-sized" in f.facts:  # `k * embedding_dimension` in the library's module
+        from ..analyzers.classes import static_int
+        given, want = static_int(ctx, src.tree_of(site.file), site.node), f.hints.get("in_features")
+        factor = want // given if isinstance(given, int) and given and isinstance(want, int) and not want % given else None
+        if factor and hidden % factor == 0:
+            value = str(hidden // factor)  # the parameter is scaled by the module: give it the unscaled width
     if value is None:
         value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features")) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None

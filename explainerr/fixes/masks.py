@@ -43,6 +43,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _pad_mask_to_batch(f), None
     if "mask-counts-words" in f.facts:
         return _mask_from_encoding(ctx, f), None
+    if "pad-targets" in f.facts:
+        file, stmt, count, new = f.hints["pad_targets"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(count, new)), None
     if "sequence-first" in f.facts:
         pad = f.hints["sequence_first"]
         editor = src.LineEditor.for_node(pad.file, pad.stmt)
@@ -370,8 +373,8 @@ def _reorder_mask_too(f: Finding) -> list[Edit]:
 
 def _mask_changed_with_other(ctx: Context, f: Finding) -> list[Edit]:
     """`attention_mask = attention_mask[:, 1:-1]` right after `token_embeddings = out[0][:, 1:-1]`."""
-    frame = ctx.frames[f.hints["follow_frame"]]
-    made = src.insert_after(frame.file, f.hints["follow_stmt"], f.hints["mask_fixed"])
+    file = f.hints.get("follow_file") or ctx.frames[f.hints["follow_frame"]].file
+    made = src.insert_after(file, f.hints["follow_stmt"], f.hints["mask_fixed"])
     return [made] if made else []
 
 

@@ -40,6 +40,9 @@ EDIT_UTF8_BYTES = fact("edit-utf8-bytes", "the fix gives a byte table the text's
                                           "made with `ord()`")
 CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's config with `len(tokenizer)`, the "
                                                       "one tokenizer in the frames (`tokenizer`)")
+CONFIG_FROM_VOCAB_FILE = fact("config-from-vocab-file", "the fix sizes the model's config with `len(vocab_list)`, the list "
+                                                        "the same function writes to the tokenizer's vocabulary file "
+                                                        "(`vocab_size_was`, line `vocab_size_line`)")
 
 
 @locator("vocab")
@@ -263,6 +266,10 @@ def _close_vocab(ctx: Context, f: Finding) -> Located:
     """A defaultdict vocabulary that numbers unseen words, and a table sized with its length: right after the
     line that sizes the table, unseen words get the unknown-word id from then on."""
     hit, unk = f.hints.get("growing"), f.hints.get("unk")
+    if hit and f.hints.get("closer"):  # the vocabulary's own method that stops numbering new words
+        file, stmt, _ = hit
+        edit = src.insert_after(file, stmt, f.hints["closer"])
+        return ([edit] if edit else []), None
     if not hit or not unk:
         return [], None
     file, stmt, vocab = hit
@@ -484,7 +491,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                 if m and (last_add is None or call.lineno > last_add.lineno):
                     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
         if last_add is None:
-            sized = _config_sized_apart(ctx, f, file, tree) or _factory_sized_apart(ctx, f, file, tree)
+            sized = _config_sized_apart(ctx, f, file, tree) or _factory_sized_apart(ctx, f, file, tree) or \
+                _config_beside_vocab_file(f, file, tree)
             if sized:
                 return sized, None
         if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
@@ -575,6 +583,42 @@ def _as_code_path(rel: str) -> str | None:
     if len(parts) == 2 and parts[0].isdigit() and parts[1].isidentifier():
         return f"[{parts[0]}].{parts[1]}"
     return None
+
+
+def _written_list(fn: ast.AST) -> str | None:
+    """The list a function writes to a file one entry per line: `fh.write("\n".join(vocab) ...)`, or a `for w
+    in vocab:` loop around a `.write(...)`."""
+    found = set()
+    for c in src.calls(fn):
+        if not (isinstance(c.func, ast.Attribute) and c.func.attr == "write" and c.args):
+            continue
+        for j in ast.walk(c.args[0]):
+            if isinstance(j, ast.Call) and isinstance(j.func, ast.Attribute) and j.func.attr == "join" and j.args \
+                    and isinstance(j.args[0], ast.Name):
+                found.add(j.args[0].id)
+        for loop in (n for n in ast.walk(fn) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name)):
+            if any(w is c for w in ast.walk(loop)):
+                found.add(loop.iter.id)
+    return found.pop() if len(found) == 1 else None
+
+
+def _config_beside_vocab_file(f: Finding, file: str, tree: ast.Module) -> list:
+    """The one `...Config(vocab_size=<expr>)` of a function that also writes the tokenizer's vocabulary file
+    from a list (`fh.write("\n".join(vocab))`) and sizes the config otherwise than by that list: the model was
+    sized apart from the vocabulary its tokenizer reads; it takes `len(list)`."""
+    calls = [c for c in src.calls(tree) if src.call_name(c).endswith("Config") and src.keyword(c, "vocab_size")]
+    if len(calls) != 1:
+        return []
+    call = calls[0]
+    fn = src.enclosing_scope(tree, call.lineno)
+    listed = _written_list(fn) if fn is not tree else None
+    kw = src.keyword(call, "vocab_size")
+    if listed is None or listed in src.names_in(kw.value) or not src.assignments(tree, listed, fn, before=call.lineno):
+        return []
+    f.facts.add(CONFIG_FROM_VOCAB_FILE)
+    f.values.update(vocab_list=listed, vocab_size_was=" ".join(src.segment(file, kw.value).split()),
+                    vocab_size_line=kw.value.lineno)
+    return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({listed})"))
 
 
 def _factory_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:
