@@ -175,8 +175,9 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
                     or (exactly is not None and length != exactly)
                     or not (_LABEL_NAME.search(name) or length == at_least)):  # else any lookup table would do
                 continue
-            uses = _uses(tree, name)
-            if "maps" in uses:
+            held = any(isinstance(n.value, ast.Attribute) and n.value.attr == name and isinstance(n.ctx, ast.Load)
+                       for n in src.nodes(tree, ast.Subscript))  # `self.label_index[c]` once it is handed on
+            if "maps" in _uses(tree, name) or held:
                 scored[name] = (2 + 1 + (length == at_least), LabelSet(name=name, length=length, file=fr.file,
                                                                        line=made[-1].stmt.lineno))
     if not scored:
@@ -221,9 +222,10 @@ def _module_len(ctx: Context, tree: ast.Module, file: str, name: str) -> int | N
 
 def assigned_call(tree: ast.Module, name: str, before: int) -> tuple[ast.stmt, ast.Call] | None:
     """The call assigned to `name` last before line `before` (`model = X.from_pretrained(...).to(dev)` gives
-    the from_pretrained call)."""
-    found = [a for a in src.assignments(tree, name, None, before=before) if isinstance(a.value, ast.Call)]
-    if not found:
+    the from_pretrained call), passing over the calls that wrap the object itself (`accelerator.prepare(model)`)."""
+    found = [a for a in src.assignments(tree, name, None, before=before) if isinstance(a.value, ast.Call)
+             and not any(isinstance(x, ast.Name) and x.id == name for x in a.value.args)]  # not a re-wrapping:
+    if not found:                                    # `model, opt = accelerator.prepare(model, opt)`, `compile(model)`
         return None
     call = found[-1].value
     while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in (

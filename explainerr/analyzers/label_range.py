@@ -138,7 +138,11 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                 from .label_scheme import labels_from_other_scheme
                 if labels_from_other_scheme(ctx, n_classes, need):
                     return None  # labelled by the other of two label functions: the model fits the one it was built for
-                f.merge(_too_few(ctx, f, model, n_classes, need, primary=True))
+                few = _too_few(ctx, f, model, n_classes, need, primary=True)
+                from .argmax_labels import labels_from_argmax
+                if labels_from_argmax(ctx, few.hints.get("site"), few.hints.get("label_set")):
+                    return None  # argmax positions over another axis, for a head sized by the class names
+                f.merge(few)
     column = dataset_column(ctx, labels)
     f.hints.update(labels=labels, seen_labels=seen, per_example=seen is not None and len(seen.shape) == 1
                    and seen.shape[0] == logits.shape[0] and len(logits.shape) == 2,

@@ -5,6 +5,7 @@ class scores outside dimension 1.  The culprit is the side that disagrees with t
 reading adds its fact, which picks the sentences of the pattern (knowledge/labels.yaml)."""
 from __future__ import annotations
 
+import ast
 import re
 
 from .. import source as src
@@ -448,9 +449,51 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         f.merge(left)  # the labels' list leaves out a part the inputs' list has (an end-of-sequence id)
     elif labels.shape[1] < ids.shape[1] and (one := labels_one_part(ctx)):
         f.merge(one)  # the labels are one part of the joined inputs (the answer of prompt + answer)
+    elif labels.shape[1] < ids.shape[1] and _targets_shifted_alone(ctx, f, labels, ids, logits):
+        pass  # next-token targets cut from the inputs, while the model got every input step
     elif TOKENIZER in scene_facts(ctx):
         f.facts.add(WORD_LABELS)
     return f
+
+
+TARGETS_SHIFTED = fact("targets-shifted", "the targets are the inputs shifted ahead (`shifted_made`, line "
+                                          "`shifted_line`) while the model was given every input step")
+
+
+def _targets_shifted_alone(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts,
+                           logits: TensorFacts | None) -> bool:
+    """`tgt = seq[:, 1:]` made from the very ids the model was given whole (`lm(input_ids=seq)`): the next-token
+    targets are one step shorter than the predictions, the last of which has no target."""
+    from ..provenance import trace
+    if ctx.frames[labels.frame].library or logits is None:
+        return False
+    shift = ids.shape[1] - labels.shape[1]
+    root = ids.expr.split("[")[0].split(".")[0]
+    frame = ctx.frames[labels.frame]
+    names = {root} | {o.source.split("=")[0].strip() for t in (ids, logits) for o in trace(ctx, t)
+                      if "=" in o.source}  # the names the inputs went by on their way to the model
+    for o in trace(ctx, labels):
+        try:
+            stmt = ast.parse(o.source.strip()).body[0]
+        except (SyntaxError, IndexError):
+            continue
+        value = stmt.value if isinstance(stmt, ast.Assign) else None
+        while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in (
+                "clone", "contiguous", "long"):
+            value = value.func.value
+        if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id in names):
+            continue
+        parts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
+        cut = parts[-1] if len(parts) == 2 else None
+        if isinstance(cut, ast.Slice) and cut.upper is None and isinstance(cut.lower, ast.Constant) \
+                and cut.lower.value == shift:
+            f.facts.add(TARGETS_SHIFTED)
+            f.values.update(shifted_made=o.source.strip(), shifted_line=o.line, shift=shift,
+                            logits_expr=logits.expr, seq_logits=logits.shape[1])
+            f.hints["targets_shifted"] = (frame, logits.expr, shift)
+            f.confidence = "high"
+            return True
+    return False
 
 
 def _width(ctx: Context, in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -> Finding | None:

@@ -20,7 +20,9 @@ from .idsource import one_line, where
 _DEVICE_VALUE = re.compile(r"(cuda(:\d+)?|cpu|meta|mps|xpu|npu)")
 #: torch constructors that take `device=`; the others (from_numpy, the legacy typed constructors) get `.to()`.
 _WITH_DEVICE = {"zeros", "ones", "full", "arange", "tensor", "empty", "rand", "randn", "randint", "eye", "linspace",
-                "as_tensor", "tril_indices", "triu_indices", "randperm", "ones_like", "zeros_like", "full_like"}
+                "as_tensor", "tril_indices", "triu_indices", "randperm", "ones_like", "zeros_like", "full_like",
+                "logspace", "empty_like", "rand_like", "randn_like", "hann_window", "hamming_window",
+                "blackman_window", "bartlett_window", "kaiser_window"}
 _WITHOUT_DEVICE = {"from_numpy", "Tensor", "LongTensor", "FloatTensor", "BoolTensor", "IntTensor"}
 
 MADE_WITHOUT_DEVICE = fact("made-without-device", "the odd tensor is made by a constructor called without device= "

@@ -41,6 +41,13 @@ def _shorter_windows(f: Finding) -> list[Edit]:
 @locator("label-length")
 def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
+    if "targets-shifted" in f.facts:  # the last prediction has no next token: dropped where the loss reads them
+        frame, logits, shift = f.hints["targets_shifted"]
+        found = failing_statement(frame)
+        node = find_expr(frame.file, found[1], logits) if found is not None else None
+        if node is None:
+            return [], None
+        return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(node, f"{logits}[:, :-{shift}]")), None
     if "shifted-window" in f.facts:
         return _shorter_windows(f), None
     if "choice-flags" in f.facts:

@@ -308,13 +308,14 @@ def pad(ctx: Context, f: Finding) -> Located:
             per_sample = isinstance(scope, ast.FunctionDef) and scope.name in ("__getitem__", "encode", "tokenize",
                                                                                "preprocess", "convert_example")
             if src.keyword(call, "max_length") is not None:
-                e.add_keywords(call, 'padding="max_length"')
+                added = 'padding="max_length"'
             elif per_sample or src.keyword(call, "return_tensors") is None:
                 width = max(int(x) for x in re.findall(r"\d+", f"{f.values.get('len_a')} {f.values.get('len_b')}") or [0])
-                e.add_keywords(call, f'padding="max_length", truncation=True, max_length={max(width, 8)}')
+                added = f'padding="max_length", truncation=True, max_length={max(width, 8)}'
             else:
-                e.add_keywords(call, "padding=True")
-            return edits_of(e), None
+                added = "padding=True"
+            e.add_keywords(call, added)
+            return edits_of(e) + _same_calls_padded(file, tree, call, added), None
     frame = ctx.user
     found = failing_statement(frame) if frame else None
     if frame is None or found is None:
@@ -716,3 +717,24 @@ def _computed_from_loop_sequence(ctx: Context, f: Finding) -> list[Edit]:
     if len(args) != 1:
         return []
     return edits_of(src.LineEditor.for_node(oframe.file, a.stmt).replace(args[0], name))
+
+
+def _same_calls_padded(file: str, tree: ast.Module | None, call: ast.Call, added: str) -> list:
+    """The other calls of the same tokenizer in the file, with the same keywords and no padding nor
+    return_tensors (their lists are made into tensors by hand too): padded the same way, or the script fails
+    at the next of them."""
+    if tree is None:
+        return []
+    name = src.call_name(call)
+    kws = sorted((k.arg or "**", ast.unparse(k.value)) for k in call.keywords)
+    out = []
+    for other in src.calls(tree):
+        if other is call or src.call_name(other) != name or src.keyword(other, "padding") is not None \
+                or src.keyword(other, "return_tensors") is not None:
+            continue
+        if sorted((k.arg or "**", ast.unparse(k.value)) for k in other.keywords) != kws:
+            continue
+        held = src.statement_at(tree, other.lineno)
+        if held is not None:
+            out += edits_of(src.LineEditor.for_node(file, held).add_keywords(other, added))
+    return out

@@ -797,7 +797,27 @@ def mask_bool(ctx: Context, f: Finding) -> Located:
     e = src.LineEditor.for_node(frame.file, stmt).replace(node, new)
     if text and new == f"{text}.bool()":
         _cast_sibling_masks(frame, stmt, node, e)
-    return edits_of(e), None
+    return edits_of(e) + _same_hand_over(frame, stmt, node, new), None
+
+
+def _same_hand_over(frame, stmt: ast.stmt, node: ast.AST, new: str) -> list:
+    """The other statements of the same scope that hand the same mask text to the same keyword
+    (`encoder(x, src_key_padding_mask=b["keep"])` again for the evaluation batch): they get the same rewrite,
+    or the script fails there next."""
+    kw = next((k for c in src.calls(stmt) for k in c.keywords if k.value is node and k.arg), None)
+    tree = src.tree_of(frame.file)
+    if kw is None or tree is None:
+        return []
+    text = src.segment(frame.file, node)
+    out = []
+    for c in src.calls(src.enclosing_scope(tree, stmt.lineno)):
+        other = src.keyword(c, kw.arg)
+        held = src.statement_at(tree, c.lineno)
+        if other is None or other.value is node or held is None or held is stmt or \
+                src.segment(frame.file, other.value) != text:
+            continue
+        out += edits_of(src.LineEditor.for_node(frame.file, held).replace(other.value, new))
+    return out
 
 
 def _cast_sibling_masks(frame, stmt: ast.stmt, node: ast.AST, e) -> None:
