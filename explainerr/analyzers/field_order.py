@@ -4,7 +4,8 @@ each other's values.  A station id read as a label is "out of range" for the cla
 has "the wrong length"; the mistake is the order, which no pattern of the catalogue names.  Read from the
 user's source: the loop's target names and the items the user's Datasets' `__getitem__` return, matched by
 their names (`station` ~ `self.stations[i]`).  Also the fields of a data line unpacked in another order than the
-header of the file's own text table names them (`qid, did, grade = ...` under `doc_id\tquery_id\tgrade`)."""
+header of the file's own text table names them (`qid, did, grade = ...` under `doc_id\tquery_id\tgrade`), and a
+batch entry made from another field of the records than the one its key names (`"tool": [ln.member_id ...]`)."""
 from __future__ import annotations
 
 import ast
@@ -134,4 +135,27 @@ def columns_read_out_of_order(ctx: Context, var: str) -> str | None:
                 j = next((k for k, c in enumerate(cols) if k != i and _abbreviates(var, c)), None)
                 if j is not None and not _abbreviates(var, cols[i]) and _abbreviates(names[j], cols[i]):
                     return " ".join(src.segment(file, a).split())
+    return None
+
+
+def entry_read_from_other_field(ctx: Context, name: str) -> str | None:
+    """The batch entry `name` (`"tool": torch.tensor([ln.member_id for ln in chunk])`) made from a field of the
+    records (`member_id`) that does not match its key, while the records' class has a field that does
+    (`tool_id`): the entry reads another column.  Its text, or None."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        fields = {n.target.id for c in src.nodes(tree, ast.ClassDef) for n in c.body
+                  if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+        wanted = {f for f in fields if f == name or f.startswith(name + "_") or f.endswith("_" + name)}
+        if not wanted:
+            continue
+        for d in src.nodes(tree, ast.Dict):
+            for k, v in zip(d.keys, d.values):
+                if not (isinstance(k, ast.Constant) and k.value == name) or v is None:
+                    continue
+                read = {n.attr for n in ast.walk(v) if isinstance(n, ast.Attribute) and n.attr in fields}
+                if read and not read & wanted:
+                    return " ".join(src.segment(file, v).split())
     return None

@@ -136,6 +136,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # the collate function returns from inside its loop, after the first example
     if not multi and isinstance(a, int) and isinstance(b, int) and batch_repeated(ctx, logits, a, b):
         return None  # the model's forward repeated the batch once per example (`repeat` where `expand` was meant)
+    from .reduction import pooled_over_examples
+    if not multi and isinstance(a, int) and isinstance(b, int) and pooled_over_examples(ctx, a, b):
+        return None  # one prediction per position: a pooling reduced over the examples instead of the tokens
     from .split_mismatch import from_other_splits
     if not multi and from_other_splits(ctx, raw_logits, raw_labels):
         return None  # predictions of one split against the labels of another: other examples, not too few labels

@@ -358,3 +358,25 @@ def _pairwise(value: ast.AST) -> bool:
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult):
         return True
     return isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _PAIRWISE
+
+
+def pooled_over_examples(ctx: Context, rows: int, examples: int) -> str | None:
+    """The predictions have one row per position of the batch's ids (`rows` = their dimension 1) while the
+    labels have one per example (`examples` = their dimension 0), and the user's code reduces a tensor over
+    dimension 0 (`(hidden * weights).sum(dim=0)`, a masked mean over the examples instead of the tokens): the
+    reduction's text, else None."""
+    if rows == examples or not any(t.is_integer and len(t.shape) == 2 and tuple(t.shape) == (examples, rows)
+                                   for fr in ctx.user_frames() for t in fr.tensors):
+        return None
+    from .classes import user_files
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            name = src.call_name(call).split(".")[-1]
+            dim = src.keyword(call, "dim")
+            dim = dim.value if dim is not None else (call.args[0] if call.args and isinstance(call.func, ast.Attribute)
+                                                     and not src.call_name(call).startswith("torch.") else None)
+            if name in ("sum", "mean") and isinstance(dim, ast.Constant) and dim.value == 0 \
+                    and isinstance(call.func, ast.Attribute) and not isinstance(call.func.value, ast.Name):
+                return " ".join(src.segment(file, call).split())
+    return None

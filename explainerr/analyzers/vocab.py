@@ -239,6 +239,10 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     from .swapped_args import ids_for_another_table
     if ids_for_another_table(ctx, fail.ids, fail.name, fail.num_embeddings):
         return None  # two id tensors, each fitting the other's table: given in each other's places
+    from .field_order import entry_read_from_other_field
+    named = ctx.user_name(fail.ids) if fail.ids is not None else None
+    if named is not None and named.expr.isidentifier() and entry_read_from_other_field(ctx, named.expr):
+        return None  # the entry of that name is read from another field of the records than its own
     from .swapped_args import ids_fill_sibling_table
     if ids_fill_sibling_table(ctx, fail.ids, fail.name, fail.num_embeddings):
         return None  # the ids are another entity's, read from its column

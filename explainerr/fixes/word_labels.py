@@ -5,7 +5,7 @@ Two shapes of code are rewritten where the labels are made: a per-word comprehen
 the sentences (`[[TAGS.index(t) for t in tags] + [-100] * (width - len(tags)) for _, tags in batch]` becomes
 `[[-100 if w is None else TAGS.index(tags[w]) for w in enc.word_ids(i)] for i, (_, tags) in enumerate(batch)]`),
 and labels assigned from a per-sentence list of tags (`labels = ["O"] + tags + ["O"]`, a padded tensor of
-per-word tags).
+per-word tags); also through lambdas (`enc = encode(words)`, `labels = pad_tags(tags)`).
 """
 from __future__ import annotations
 
@@ -38,7 +38,49 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
                 ctx, f, file, scope, call, enc)
             if found:
                 return found, None
+        found = _through_lambdas(f, file, tree)
+        if found:
+            return found, None
     return [], None
+
+
+def _lambdas(tree: ast.Module) -> dict[str, ast.Lambda]:
+    return {a.targets[0].id: a.value for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1
+            and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Lambda)}
+
+
+def _through_lambdas(f: Finding, file: str, tree: ast.Module) -> list:
+    """`encode = lambda ws: tok(ws, is_split_into_words=True, ...)` and `pad_tags = lambda ts:
+    torch.tensor([[tag2id[t] for t in seq] + [-100] * (...) for seq in ts])`, called as `enc = encode(words)`,
+    `labels = pad_tags(tags)` in one scope: the labels call becomes one label per word piece from
+    `enc.word_ids(i)`, each word's label mapped as the lambda maps it."""
+    lambdas = _lambdas(tree)
+    encoders = {n for n, lam in lambdas.items() if isinstance(lam.body, ast.Call)
+                and src.keyword(lam.body, "is_split_into_words") is not None}
+    for a in src.nodes(tree, ast.Assign):
+        v = a.value
+        if not (len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and isinstance(v, ast.Call)
+                and isinstance(v.func, ast.Name) and v.func.id in encoders):
+            continue
+        enc, scope = a.targets[0].id, src.enclosing_scope(tree, a.lineno)
+        for b in src.statements(scope, nested=True):
+            if not (isinstance(b, ast.Assign) and b.lineno > a.lineno and isinstance(b.value, ast.Call)
+                    and isinstance(b.value.func, ast.Name) and b.value.func.id in lambdas
+                    and b.value.func.id not in encoders and len(b.value.args) == 1):
+                continue
+            lam = lambdas[b.value.func.id]
+            inner = next((c for c in ast.walk(lam.body) if isinstance(c, ast.ListComp) and len(c.generators) == 1
+                          and _per_word(file, c) is not None), None)
+            if inner is None or len(lam.args.args) != 1:
+                continue
+            per_word = _per_word(file, inner)
+            tags = src.segment(file, b.value.args[0])
+            word = per_word.replace("{}", f"{tags}[i][w]").replace("{{", "{").replace("}}", "}")
+            row = f"[-100 if w is None else {word} for w in {enc}.word_ids(i)]"
+            made = f"[{row} for i in range(len({tags}))]"
+            new = f"torch.tensor({made})" if "torch." in src.segment(file, lam.body) else made
+            return edits_of(src.LineEditor.for_node(file, b).replace(b.value, new))
+    return []
 
 
 def _label_assignments(scope: ast.AST, after: int) -> list[ast.Assign]:
