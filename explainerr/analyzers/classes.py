@@ -151,6 +151,8 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
         for name, a in defs.items():
             length, base = static_len(a.value, defs)
             named = bool(_LABEL_NAME.search(name))
+            if length is not None and _mutated(tree, name):
+                length = None  # filled after it was written (`ids.setdefault(c, len(ids))`): not its length
             if length is None and named:  # a length only the frames tell: the name must say it is classes
                 length = _module_len(ctx, tree, file, name)
             if length is None or length < at_least or (exactly is not None and length != exactly):

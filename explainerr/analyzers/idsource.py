@@ -193,14 +193,33 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             kw = src.keyword(call, "vocab_size")
             m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
             # `vocab_size` misses added tokens only when read from the tokenizer they were added to, after that
-            if m and src.call_name(call).endswith("Config") and (last_add is None or (
-                    m.group(1) == story.values["tokenizer"] and call.lineno > last_add.lineno)):
+            handed = (m is not None and last_add is not None and not src.call_name(call).endswith("Config")
+                      and re.search(r"(?i)tok", m.group(1).rsplit(".", 1)[-1]) is not None
+                      and src.enclosing_scope(tree, call.lineno) is not src.enclosing_scope(tree, last_add.lineno)
+                      and added_before(tree, last_add, call.lineno))
+            # `Model(vocab_size=dm.tokenizer.vocab_size)`: handed to the user's class, tokens added elsewhere
+            if m and (handed or src.call_name(call).endswith("Config") and (last_add is None or (
+                    m.group(1) == story.values["tokenizer"] and call.lineno > last_add.lineno))):
                 story.values.update(config_call=src.call_name(call), tokenizer=m.group(1),
                                     vocab_arg=src.segment(file, kw.value))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
         if story.facts:
             return story
     return None
+
+
+def added_before(tree: ast.Module, add: ast.Call, line: int) -> bool:
+    """The function that adds the tokens (`add`) is run by the file's own code before `line`: called by name
+    before it (`self._make_tokenizer()`, `make_tokenizer()`), or an `__init__` of a class built before it.  A hook
+    a library calls later (a LightningDataModule's `setup`) is not."""
+    fn = src.enclosing_scope(tree, add.lineno)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return add.lineno < line
+    if fn.name == "__init__":
+        cls = src.enclosing_class(tree, add.lineno)
+        return cls is not None and any(src.call_name(c).split(".")[-1] == cls.name and c.lineno < line
+                                       for c in src.calls(tree))
+    return any(src.call_name(c).split(".")[-1] == fn.name and c.lineno < line for c in src.calls(tree))
 
 
 def table_constructor(ctx: Context, names: list[str | None]) -> tuple[str, ast.Assign] | None:

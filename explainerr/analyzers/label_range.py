@@ -67,8 +67,10 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     f.hints["logits_seen"] = logits_op.user or logits
     f.values.update(target=target, n_classes=n_classes, last_class=n_classes - 1,
                     labels=labels.expr if labels else written, min_label=lo, max_label=hi)
-    f.values["holds"] = (f"`{f.values['labels']}` holds labels {lo}..{hi}" if f.values["labels"] and lo is not None
-                         else f"the labels run from {lo} to {hi}" if lo is not None else f"the loss got label {target}")
+    span = f"label {lo}" if lo == hi else f"labels {lo}..{hi}"
+    f.values["holds"] = (f"`{f.values['labels']}` holds {span}" if f.values["labels"] and lo is not None
+                         else (f"the labels run from {lo} to {hi}" if lo != hi else f"the loss got label {lo}")
+                         if lo is not None else f"the loss got label {target}")
     describe_library_loss(ctx, f, labels_op)
     given = passed_in(ctx, labels)
     if given is not None:
@@ -105,7 +107,7 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.facts.add(SENTINEL)  # a value the code names as "not a class" (`CONFIG["nodata_label"]` = 255)
         f.values["marker"] = marker
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
-    elif lo is not None and lo >= 1 and hi == n_classes and label_set(ctx, exactly=hi + 1) is None \
+    elif lo is not None and 1 <= lo < hi == n_classes and label_set(ctx, exactly=hi + 1) is None \
             and not _made_zero_based(ctx, labels) and not _reserved_first(ctx, f):
         f.facts.add(ONE_BASED)
         made = one_based_map(ctx, n_classes)

@@ -91,6 +91,34 @@ def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: Tensor
     return True
 
 
+def cut_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:
+    """A function of the user's returns the batch as a mapping whose ids entry is cut along the sequence
+    (`"input_ids": ids[:, :used]`) and whose mask entry is the uncut local (`"attention_mask": keep`): the mask
+    entry gets the same cut there."""
+    from .collators import returned_mappings
+    from .label_sources import leaf
+    mkey, okey = leaf(mask.expr), leaf(other.expr)
+    found = []
+    for file, _tree, _fn, _ret, items in returned_mappings(ctx):
+        m, o = items.get(mkey), items.get(okey)
+        if not (isinstance(m, ast.Name) and isinstance(o, ast.Subscript) and isinstance(o.value, ast.Name)):
+            continue
+        parts = o.slice.elts if isinstance(o.slice, ast.Tuple) else [o.slice]
+        if len(parts) == 2 and _whole(parts[0]) and isinstance(parts[1], ast.Slice) and not _whole(parts[1]):
+            found.append((file, m, f"{m.id}[{src.segment(file, o.slice)}]", o))
+    if len(found) != 1:
+        return False
+    file, node, new, cut = found[0]
+    tree = src.tree_of(file)
+    stmt = src.statement_at(tree, node.lineno) if tree is not None else None
+    if stmt is None:
+        return False
+    f.facts.add(MASK_FOLLOWS)
+    f.values.update(change=f"{okey}: {src.segment(file, cut)}", mask_fixed=f"{mkey}: {new}")
+    f.hints.update(mapping_cut=(file, stmt, node, new))
+    return True
+
+
 def _assignable(expr: str) -> bool:
     """A name, or an item of a name (`enc["attention_mask"]`): something a statement can assign to."""
     return expr.isidentifier() or bool(re.fullmatch(r'\w+\[("\w+"|\'\w+\')\]', expr))

@@ -28,6 +28,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     if "mask-cut-apart" in f.facts:
         file, stmt, node, text = f.hints["mask_cut_apart"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if "mask-follows" in f.facts and f.hints.get("mapping_cut"):
+        file, stmt, node, new = f.hints["mapping_cut"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
     if "mask-follows" in f.facts:
         return _mask_changed_with_other(ctx, f), None
     if "stale-encoding" in f.facts:
