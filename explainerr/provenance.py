@@ -86,7 +86,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 continue
             if position is None and isinstance(a.stmt, ast.Assign) and len(a.stmt.targets) == 1:
                 position = _unpacked_position(a.stmt.targets[0], name)  # `codes, flags = prepare(rows)`
-            entry = _entry_read(a.value) or entry  # `gold = inputs.pop("labels")`: the batch's "labels"
+            entry = entry_read(a.value) or entry  # `gold = inputs.pop("labels")`: the batch's "labels"
             name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps, position), a.stmt.lineno
             position = None
             continue
@@ -99,7 +99,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "DataLoader":
                 _loader_lines(frame, tree, it, t.expr, steps, position)  # `for batch in DataLoader(...)`
                 break
-            helper = _user_function(tree, it, loop.lineno) if isinstance(it, ast.Call) else None
+            helper = user_function(tree, it, loop.lineno) if isinstance(it, ast.Call) else None
             if helper is not None and any(isinstance(n, ast.Yield) for n in ast.walk(helper)):
                 _helper_lines(frame, helper, t.expr, steps, position=position, entry=entry)  # `for x, y in batches(rows)`
                 position = None
@@ -142,7 +142,14 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
     return steps
 
 
-def _entry_read(value: ast.AST) -> str | None:
+def origin_statement(o: Origin) -> ast.stmt | None:
+    """The statement of the user's source a step of the provenance stands for (its `source` is one line, cut
+    at MAX_SOURCE characters: for reading, the statement itself)."""
+    tree = src.tree_of(o.file)
+    return src.statement_at(tree, o.line) if tree is not None else None
+
+
+def entry_read(value: ast.AST) -> str | None:
     """"labels" for `inputs["labels"]`, `inputs.pop("labels")`, `inputs.get("labels")`."""
     if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, str):
         return value.slice.value
@@ -253,7 +260,7 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
     if isinstance(value, ast.Name):
         return value.id
     if isinstance(value, ast.Call):
-        helper = _user_function(tree, value, stmt.lineno)
+        helper = user_function(tree, value, stmt.lineno)
         if helper is not None:
             _helper_lines(frame, helper, expr, steps, position=position)
             return None
@@ -262,7 +269,7 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
             return None
         if _FACTORY.match(src.call_name(value)):
             return None  # made here (torch.zeros, torch.tensor, np.array): the line itself is the origin
-        if _entry_read(value) is not None and isinstance(value.func.value, ast.Name):  # type: ignore[attr-defined]
+        if entry_read(value) is not None and isinstance(value.func.value, ast.Name):  # type: ignore[attr-defined]
             return value.func.value.id  # type: ignore[attr-defined]  # `inputs.pop("labels")`: an entry of `inputs`
     elif isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
         base = value
@@ -293,7 +300,7 @@ def _tensor_operand(frame: FrameFacts, value: ast.AST, stmt: ast.stmt) -> str | 
     return sorted(live, key=lambda t: not t.is_integer)[0].expr
 
 
-def _user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionDef | None:
+def user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionDef | None:
     """The definition in the same file of a plain `helper(...)` or `self.helper(...)` call."""
     func = call.func
     if isinstance(func, ast.Name):

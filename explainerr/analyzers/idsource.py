@@ -193,11 +193,7 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             kw = src.keyword(call, "vocab_size")
             m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
             # `vocab_size` misses added tokens only when read from the tokenizer they were added to, after that
-            handed = (m is not None and last_add is not None and not src.call_name(call).endswith("Config")
-                      and re.search(r"(?i)tok", m.group(1).rsplit(".", 1)[-1]) is not None
-                      and src.enclosing_scope(tree, call.lineno) is not src.enclosing_scope(tree, last_add.lineno)
-                      and added_before(tree, last_add, call.lineno))
-            # `Model(vocab_size=dm.tokenizer.vocab_size)`: handed to the user's class, tokens added elsewhere
+            handed = last_add is not None and base_size_handed(tree, call, last_add) is not None
             if m and (handed or src.call_name(call).endswith("Config") and (last_add is None or (
                     m.group(1) == story.values["tokenizer"] and call.lineno > last_add.lineno))):
                 story.values.update(config_call=src.call_name(call), tokenizer=m.group(1),
@@ -206,6 +202,19 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
         if story.facts:
             return story
     return None
+
+
+def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[ast.keyword, str] | None:
+    """(the keyword, the tokenizer's expression) of `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`: a
+    tokenizer's base size handed to a call other than a config's, while the tokens were added (`add`) in another
+    function that the file's own code ran before it (the object holding the tokenizer already had them)."""
+    kw = src.keyword(call, "vocab_size")
+    m = re.fullmatch(r"(.+)\.vocab_size", ast.unparse(kw.value)) if kw is not None else None
+    if (m is None or src.call_name(call).endswith("Config") or not re.search(r"(?i)tok", m.group(1).rsplit(".", 1)[-1])
+            or src.enclosing_scope(tree, call.lineno) is src.enclosing_scope(tree, add.lineno)
+            or not added_before(tree, add, call.lineno)):
+        return None
+    return kw, m.group(1)
 
 
 def added_before(tree: ast.Module, add: ast.Call, line: int) -> bool:

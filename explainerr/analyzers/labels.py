@@ -325,11 +325,11 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
 def _batch_key(ctx: Context, labels: TensorFacts) -> str:
     """The batch key the labels were read under: `batch["labels"]`, or `gold = inputs.pop("labels")` in their
     frame; else their own name."""
-    from ..provenance import _entry_read
+    from ..provenance import entry_read
     frame = ctx.frames[labels.frame]
     tree = src.tree_of(frame.file) if labels.expr.isidentifier() and not frame.library else None
     made = src.last_assignment(tree, labels.expr, frame.line) if tree is not None else None
-    return (_entry_read(made.value) if made is not None else None) or leaf(labels.expr)
+    return (entry_read(made.value) if made is not None else None) or leaf(labels.expr)
 
 
 def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> None:
@@ -467,19 +467,17 @@ def _targets_shifted_alone(ctx: Context, f: Finding, labels: TensorFacts, ids: T
                            logits: TensorFacts | None) -> bool:
     """`tgt = seq[:, 1:]` made from the very ids the model was given whole (`lm(input_ids=seq)`): the next-token
     targets are one step shorter than the predictions, the last of which has no target."""
-    from ..provenance import trace
+    from ..provenance import origin_statement, trace
     if ctx.frames[labels.frame].library or logits is None:
         return False
     shift = ids.shape[1] - labels.shape[1]
     root = ids.expr.split("[")[0].split(".")[0]
     frame = ctx.frames[labels.frame]
-    names = {root} | {o.source.split("=")[0].strip() for t in (ids, logits) for o in trace(ctx, t)
-                      if "=" in o.source}  # the names the inputs went by on their way to the model
+    names = {root} | {n for t in (ids, logits) for o in trace(ctx, t) for stmt in [origin_statement(o)]
+                      if isinstance(stmt, ast.Assign) for n in src.names_in(stmt.targets[0])}
+    # the names the inputs went by on their way to the model
     for o in trace(ctx, labels):
-        try:
-            stmt = ast.parse(o.source.strip()).body[0]
-        except (SyntaxError, IndexError):
-            continue
+        stmt = origin_statement(o)
         value = stmt.value if isinstance(stmt, ast.Assign) else None
         while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in (
                 "clone", "contiguous", "long"):
@@ -491,7 +489,7 @@ def _targets_shifted_alone(ctx: Context, f: Finding, labels: TensorFacts, ids: T
         if isinstance(cut, ast.Slice) and cut.upper is None and isinstance(cut.lower, ast.Constant) \
                 and cut.lower.value == shift:
             f.facts.add(TARGETS_SHIFTED)
-            f.values.update(shifted_made=o.source.strip(), shifted_line=o.line, shift=shift,
+            f.values.update(shifted_made=" ".join(src.segment(o.file, stmt).split()), shifted_line=o.line, shift=shift,
                             logits_expr=logits.expr, seq_logits=logits.shape[1])
             f.hints["targets_shifted"] = (frame, logits.expr, shift)
             f.confidence = "high"

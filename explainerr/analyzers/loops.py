@@ -24,6 +24,7 @@ from . import BAND_AID, Finding, analyzer, evidence, fact, value_evidence
 from . import maskroles
 from .batchwalk import collected_fewer, transposed, whole_per_batch
 from .consistency import batch_votes, names
+from .truncated_words import words_truncated
 from .ctor_bound import given_to_constructor
 from .overwritten import overwritten_per_batch
 from .padded_row import padded_row, padded_row_passed
@@ -410,10 +411,8 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         f.facts.add(OTHER_SIZE)
         f.values["bound_source"] = bound.source
         _other_size(ctx, f, frame, loop, tensor, size, bound, dim)
-        from .truncated_words import words_truncated
         words_truncated(ctx, f, tensor)
     elif bound.kind == "size" and bound.value is None and tensor is not None and bound.source:
-        from .truncated_words import words_truncated
         if words_truncated(ctx, f, tensor):  # a count the frames do not hold, of the words a cut encoding lost
             f.facts.add(OTHER_SIZE)
             f.values["bound_source"] = bound.source

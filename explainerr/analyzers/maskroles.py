@@ -179,23 +179,20 @@ def polarity(ctx: Context, frame: FrameFacts, node: ast.AST, depth: int = 0) -> 
 def _filled_over_tokens(ctx: Context, frame: FrameFacts, node: ast.AST) -> tuple[str, str] | None:
     """KEEP for a mask whose making (its provenance) writes 1 over each row's own length: `keep[i, :len(ids)] = 1`
     on a tensor of zeros marks the real tokens."""
-    from ..provenance import trace
+    from ..provenance import origin_statement, trace
     text = ast.unparse(node) if isinstance(node, (ast.Name, ast.Subscript)) else None
     seen = (frame.tensor(text) or frame.tensor(text.replace("'", '"'))) if text else None  # `b["keep"]` as written
     if seen is None or frame.library:
         return None
     for o in trace(ctx, seen):
-        try:
-            stmt = ast.parse(o.source.strip()).body[0]
-        except (SyntaxError, IndexError):
-            continue
+        stmt = origin_statement(o)
         if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Subscript)
                 and isinstance(stmt.value, ast.Constant) and stmt.value.value in (1, True)):
             continue
         parts = stmt.targets[0].slice.elts if isinstance(stmt.targets[0].slice, ast.Tuple) else [stmt.targets[0].slice]
         if any(isinstance(p, ast.Slice) and p.lower is None and isinstance(p.upper, ast.Call)
                and src.call_name(p.upper) == "len" for p in parts):
-            return KEEP, f"`{o.source.strip()}` marks each row's real tokens with 1"
+            return KEEP, f"`{' '.join(src.segment(o.file, stmt).split())}` marks each row's real tokens with 1"
     return None
 
 

@@ -52,17 +52,22 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
     file, fn, mine, theirs = found[0]
     if not isinstance(mine.count, ast.BinOp):  # the labels' count is a name: its value is edited elsewhere
         return False
+    _found(f, file, fn, mine, src.segment(file, theirs.target), theirs.padded, mine.padded)
+    return True
+
+
+def _found(f: Finding, file: str, fn: ast.FunctionDef, mine: Padding, ids_target: str, ids_padded: ast.AST,
+           labels_padded: ast.AST) -> None:
+    """The fact, its values and the hint `pad_targets` = (file, statement, count node, `ids_target - length`)."""
     cls = src.enclosing_class(src.tree_of(file), fn.lineno)
     f.facts.add(PAD_TARGETS)
-    length = mine.count.right
-    new = f"{src.segment(file, theirs.target)} - {src.segment(file, length)}"
     f.values.update(collator=f"{cls.name}.{fn.name}" if cls is not None else fn.name, collator_line=fn.lineno,
-                    ids_target=src.segment(file, theirs.target), labels_target=src.segment(file, mine.target),
-                    ids_pad=" ".join(src.segment(file, theirs.padded).split()),
-                    labels_pad=" ".join(src.segment(file, mine.padded).split()), labels_pad_line=mine.stmt.lineno)
-    f.hints["pad_targets"] = (file, mine.stmt, mine.count, new)
+                    ids_target=ids_target, labels_target=src.segment(file, mine.target),
+                    ids_pad=" ".join(src.segment(file, ids_padded).split()),
+                    labels_pad=" ".join(src.segment(file, labels_padded).split()), labels_pad_line=mine.stmt.lineno)
+    f.hints["pad_targets"] = (file, mine.stmt, mine.count,
+                              f"{ids_target} - {src.segment(file, mine.count.right)}")  # type: ignore[attr-defined]
     f.confidence = "high"  # one function pads the two to two targets: that is where the widths part
-    return True
 
 
 def _returned_pairs(ctx: Context, labels: TensorFacts, ids: TensorFacts):
@@ -171,15 +176,7 @@ def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
     if len(found) != 1:
         return False
     file, fn, mine, enc, call = found[0]
-    cls = src.enclosing_class(src.tree_of(file), fn.lineno)
-    ids_target = f'{enc}["input_ids"].size(1)'
-    f.facts.add(PAD_TARGETS)
-    f.values.update(collator=f"{cls.name}.{fn.name}" if cls is not None else fn.name, collator_line=fn.lineno,
-                    ids_target=ids_target, labels_target=src.segment(file, mine.target),
-                    ids_pad=" ".join(src.segment(file, call).split()),
-                    labels_pad=" ".join(src.segment(file, mine.stmt).split()), labels_pad_line=mine.stmt.lineno)
-    f.hints["pad_targets"] = (file, mine.stmt, mine.count, f"{ids_target} - {src.segment(file, mine.count.right)}")
-    f.confidence = "high"
+    _found(f, file, fn, mine, f'{enc}["input_ids"].size(1)', call, mine.stmt)
     return True
 
 

@@ -25,20 +25,20 @@ def _splits_of(ctx: Context, t: TensorFacts | None) -> set[str]:
     """The split words of the statement that made `t` (the first assignment of its provenance that is not a
     running call passing it on) and of the string defaults that the user's functions it calls take for
     parameters the call leaves out."""
-    from ..provenance import _user_function, trace
+    from ..provenance import origin_statement, user_function, trace
     if t is None or ctx.frames[t.frame].library:
         return set()
     running = {(fr.file, fr.line) for fr in ctx.frames}
     for o in trace(ctx, t):
         if (o.file, o.line) in running:
             continue  # `temperature = fit_temperature(val_logits, gold)`: passes the value on, it made another
-        tree = src.tree_of(o.file)
-        stmt = src.statement_at(tree, o.line) if tree is not None else None
+        stmt = origin_statement(o)
         if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             continue
+        tree = src.tree_of(o.file)
         words = _words(src.segment(o.file, stmt))
         for call in src.calls(stmt):
-            fn = _user_function(tree, call, o.line)
+            fn = user_function(tree, call, o.line)
             if fn is None:
                 continue
             given = {k.arg for k in call.keywords}

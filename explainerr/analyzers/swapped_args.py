@@ -185,14 +185,14 @@ def made_by_swapped_call(ctx: Context, t: TensorFacts | None) -> str | None:
     """The call (its text) of the user's own function that made `t`, given two arguments each named for the
     other's parameter (`sims = score_matrix(doc_vecs, query_vecs)` for `def score_matrix(queries, docs)`): the
     result's axes are the other way round from what the code reading it expects, which no pattern names."""
-    from ..provenance import _user_function, trace
+    from ..provenance import origin_statement, user_function, trace
     if t is None or ctx.frames[t.frame].library:
         return None
     for o in trace(ctx, t)[:3]:
+        stmt = origin_statement(o)
         tree = src.tree_of(o.file)
-        stmt = src.statement_at(tree, o.line) if tree is not None else None
         for call in src.calls(stmt) if stmt is not None else ():
-            fn = _user_function(tree, call, o.line)
+            fn = user_function(tree, call, o.line)
             if fn is None or any(isinstance(a, ast.Starred) for a in call.args):
                 continue
             params = [a.arg for a in fn.args.args]

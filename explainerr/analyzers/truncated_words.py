@@ -17,13 +17,13 @@ WORDS_TRUNCATED = fact("words-truncated", "the indexed tensor is read off `word_
 
 def _reads_word_ids(ctx: Context, tensor: TensorFacts) -> bool:
     """The tensor's provenance calls `.word_ids(`, on its own lines or in a user function one of them calls."""
-    from ..provenance import _user_function, trace
+    from ..provenance import origin_statement, user_function, trace
     for o in trace(ctx, tensor):
-        tree = src.tree_of(o.file)
-        stmt = src.statement_at(tree, o.line) if tree is not None else None
+        stmt = origin_statement(o)
         if stmt is None:
             continue
-        bodies = [stmt] + [fn for c in src.calls(stmt) for fn in [_user_function(tree, c, o.line)] if fn is not None]
+        tree = src.tree_of(o.file)
+        bodies = [stmt] + [fn for c in src.calls(stmt) for fn in [user_function(tree, c, o.line)] if fn is not None]
         if any(isinstance(c.func, ast.Attribute) and c.func.attr == "word_ids" for b in bodies for c in src.calls(b)):
             return True
     return False

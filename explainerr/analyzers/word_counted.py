@@ -69,10 +69,10 @@ def _counted_names(fn: ast.AST, split_names: set[str]) -> dict[str, ast.Call]:
 def _counted_in_helper(tree: ast.Module, a: ast.Assign) -> ast.Call | None:
     """`mask = helper(texts, ...)` where the user's `helper` returns a mask sized by word counts of its own:
     the word-count call in the helper."""
-    from ..provenance import _user_function
+    from ..provenance import user_function
     if not isinstance(a.value, ast.Call):
         return None
-    fn = _user_function(tree, a.value, a.lineno)
+    fn = user_function(tree, a.value, a.lineno)
     if fn is None:
         return None
     splits = _split_names(fn)
@@ -118,8 +118,9 @@ def _specials(call: ast.Call) -> str:
 
 def mask_counts_words(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
     """Adds the fact and the hint `mask_counts_words` (a WordCounted) when exactly one function of the user's
-    files makes ids with a tokenizer call and, after it, a mask from the texts' word counts (a local named as a mask, or the one the failing mask traces back to; counted there or in
-    the user's helper that makes it), and the mask is the shorter of the two."""
+    files makes ids with a tokenizer call and, after it, a mask from the texts' word counts (a local named as a
+    mask, or the one the failing mask traces back to; counted there or in the user's helper that makes it), and
+    the mask is the shorter of the two."""
     from ..provenance import trace
     from .classes import user_files
     if other_len <= mask_len:

@@ -490,18 +490,13 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                 m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value))
                 if m and (last_add is None or call.lineno > last_add.lineno):
                     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
+        from ..analyzers.idsource import base_size_handed
         for call in src.calls(tree) if last_add is not None else ():
-            # `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`: the tokenizer's base size handed to the user's
-            # class, the tokens added in another function (the object holding the tokenizer already exists)
-            kw = src.keyword(call, "vocab_size")
-            m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
-            from ..analyzers.idsource import added_before
-            if m and re.search(r"(?i)tok", m.group(1).rsplit(".", 1)[-1]) and not src.call_name(call).endswith(
-                    "Config") and src.enclosing_scope(tree, call.lineno) is not src.enclosing_scope(
-                    tree, last_add.lineno) and added_before(tree, last_add, call.lineno):
-                stmt = src.statement_at(tree, call.lineno)
-                if stmt is not None:
-                    return edits_of(src.LineEditor.for_node(file, stmt).replace(kw.value, f"len({m.group(1)})")), None
+            handed = base_size_handed(tree, call, last_add)  # `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`
+            stmt = src.statement_at(tree, call.lineno) if handed is not None else None
+            if stmt is not None:
+                kw, tok = handed
+                return edits_of(src.LineEditor.for_node(file, stmt).replace(kw.value, f"len({tok})")), None
         if last_add is None:
             sized = _config_sized_apart(ctx, f, file, tree) or _factory_sized_apart(ctx, f, file, tree) or \
                 _config_beside_vocab_file(f, file, tree)
