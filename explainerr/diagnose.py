@@ -178,11 +178,22 @@ def _constants(report: Report, finding: Finding) -> tuple[Evidence, ...]:
     return tuple(out[:4])
 
 
+_PAIRED_VALUES = frozenset({"label-out-of-range", "loop-out-of-bounds",
+                            "token-id-out-of-vocab"})  # the patterns a value paired with another example's mimics
+
+
 def diagnose(report: Report, patterns: Iterable[Pattern], from_text: bool = False) -> list[Diagnosis]:
     """All diagnoses for `report`, best first.  `from_text`: the report was read from a traceback's text,
     so the patterns' `text:` conditions and templates are used instead of the live-fact ones."""
     found: list[tuple[tuple[int, int, str], Pattern, Finding, str]] = []
+    paired: bool | None = None
     for p in patterns:
+        if p.id in _PAIRED_VALUES:
+            if paired is None:
+                from .analyzers.paired_apart import paired_apart
+                paired = paired_apart(Context(report=report)) is not None
+            if paired:
+                continue  # each value is right for its own example, paired with another's: no size to change
         m = match(report, p, from_text)
         if m is not None:
             finding, _, message = m

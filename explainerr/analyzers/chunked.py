@@ -52,3 +52,29 @@ def _split_call(node: ast.expr) -> tuple[ast.expr, ast.Call] | None:
     if isinstance(node.func.value, ast.Name) and node.func.value.id == "torch":
         return (node.args[0], node) if node.args else None
     return node.func.value, node
+
+
+def halves_of_more_parts(ctx: Context, logits: TensorFacts | None, n_labels: int) -> bool:
+    """The predictions score one part of a tensor against another (`queries @ passages.T`), both unpacked from
+    `emb.chunk(k)`, while `emb` holds a whole number of groups of `n_labels` rows other than k (three groups
+    joined, split in two): the scoring takes rows of the wrong groups, and no label count mends that."""
+    frame = ctx.frames[logits.frame] if logits is not None else None
+    tree = src.tree_of(frame.file) if frame is not None and not frame.library else None
+    if tree is None or not logits.expr.isidentifier() or n_labels <= 0:
+        return False
+    made = src.last_assignment(tree, logits.expr, frame.line)
+    names = {n.id for n in ast.walk(made.value) if isinstance(n, ast.Name)} if made is not None else set()
+    for name in names:
+        parts = src.last_assignment(tree, name, made.stmt.lineno)
+        stmt = parts.stmt if parts is not None else None
+        if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Tuple)
+                and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+                and stmt.value.func.attr == "chunk" and len(stmt.value.args) == 1
+                and isinstance(stmt.value.args[0], ast.Constant) and type(stmt.value.args[0].value) is int):
+            continue
+        whole = frame.tensor(src.segment(frame.file, stmt.value.func.value))
+        k = stmt.value.args[0].value
+        rows = whole.shape[0] if whole is not None and whole.shape else None
+        if isinstance(rows, int) and rows % n_labels == 0 and rows // n_labels not in (k, 1):
+            return True
+    return False

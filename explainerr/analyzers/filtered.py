@@ -230,3 +230,35 @@ def islice_restarts(ctx: Context) -> Finding | None:
         "islice_fn": fn.name, "restarted": name, "advancing": made.targets[0].id,
         "advanced": src.segment(file, made.value.args[0]), "restarted_iter": f"{name}_iter"},
         hints={"islice_restarts": (file, made, call, name)})
+
+
+def indices_of_unfiltered(tree: ast.Module, loop: ast.For, base: str, line: int) -> bool:
+    """The loop walks positions made by a call over every row of `R` (`folds = group_kfold(vessel_ids, k=3)`
+    after `vessel_ids = [v for v, _, _ in REPORTS]`) and indexes `base`, made from a filtered subset of the same
+    rows (`pool_x = torch.tensor([... for ... in pool])` after `pool = [r for r in REPORTS if ...]`): positions
+    into the whole list read on the subset.  No bound is wrong; the positions were computed for other rows."""
+    it = loop.iter
+    if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args:
+        it = it.args[0]
+    if not isinstance(it, ast.Name) or not base.isidentifier():
+        return False
+
+    def rows_of(name: str, before: int, filtered: bool) -> str | None:
+        made = src.last_assignment(tree, name, before)
+        comp = made.value if made is not None else None
+        if not (isinstance(comp, _COMPS) and len(comp.generators) == 1
+                and isinstance(comp.generators[0].iter, ast.Name)):
+            return None
+        return comp.generators[0].iter.id if bool(comp.generators[0].ifs) == filtered else None
+
+    made = src.last_assignment(tree, it.id, loop.lineno)
+    if made is None or not isinstance(made.value, ast.Call):
+        return False
+    args = [a for a in [*made.value.args, *(k.value for k in made.value.keywords)] if isinstance(a, ast.Name)]
+    whole = {r for a in args if (r := rows_of(a.id, made.stmt.lineno, False)) is not None}
+    held = src.last_assignment(tree, base, line)
+    if held is None or not whole:
+        return False
+    subsets = {c.generators[0].iter.id for c in ast.walk(held.value) if isinstance(c, _COMPS)
+               and len(c.generators) == 1 and isinstance(c.generators[0].iter, ast.Name)}
+    return any(rows_of(p, held.stmt.lineno, True) in whole for p in subsets)

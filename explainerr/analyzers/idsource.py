@@ -196,7 +196,7 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             handed = last_add is not None and base_size_handed(tree, call, last_add) is not None
             if m and (handed or src.call_name(call).endswith("Config") and (last_add is None or (
                     m.group(1) == story.values["tokenizer"] and call.lineno > last_add.lineno))):
-                story.values.update(config_call=src.call_name(call), tokenizer=m.group(1),
+                story.values.update(config_call=src.segment(file, call.func), tokenizer=m.group(1),
                                     vocab_arg=src.segment(file, kw.value))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
         if story.facts:
@@ -212,9 +212,26 @@ def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[a
     m = re.fullmatch(r"(.+)\.vocab_size", ast.unparse(kw.value)) if kw is not None else None
     if (m is None or src.call_name(call).endswith("Config") or not re.search(r"(?i)tok", m.group(1).rsplit(".", 1)[-1])
             or src.enclosing_scope(tree, call.lineno) is src.enclosing_scope(tree, add.lineno)
-            or not added_before(tree, add, call.lineno)):
+            or not (added_before(tree, add, call.lineno) or _made_by_adder(tree, add, m.group(1), call.lineno))):
         return None
     return kw, m.group(1)
+
+
+def _made_by_adder(tree: ast.Module, add: ast.Call, tok: str, line: int) -> bool:
+    """`tok` is a local name made by a call before `line` (`tok = REGISTRY["tokenizer"](cfg)`, a factory reached
+    through a registry), and the function that adds the tokens returns the object it adds them to (`def
+    build_tokenizer(...): tok = BertTokenizer(path); tok.add_tokens(...); return tok`): a tokenizer factory,
+    whose tokenizers all hold the added tokens."""
+    fn = src.enclosing_scope(tree, add.lineno)
+    owner = add.func.value if isinstance(add.func, ast.Attribute) else None
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(owner, ast.Name) \
+            or not tok.isidentifier():
+        return False
+    returns = [r for r in src.statements(fn) if isinstance(r, ast.Return)]
+    if not returns or not all(isinstance(r.value, ast.Name) and r.value.id == owner.id for r in returns):
+        return False
+    made = src.last_assignment(tree, tok, line)
+    return made is not None and isinstance(made.value, ast.Call) and made.stmt.lineno < line
 
 
 def added_before(tree: ast.Module, add: ast.Call, line: int) -> bool:

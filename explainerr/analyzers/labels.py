@@ -147,6 +147,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # the labels' name was rebound to a value of the predictions: the batch's labels are gone
     if drawn_twice(ctx, logits, labels):
         return None  # inputs and labels read off two draws of one iterator: two batches
+    from .chunked import halves_of_more_parts
+    if not multi and isinstance(b, int) and halves_of_more_parts(ctx, raw_logits, b):
+        return None  # the scores pair parts of a joined tensor split into fewer parts than it holds groups
     if drawn_before_loop(ctx, logits, labels):
         return None  # one side was computed from a batch drawn before the loop, the other from the loop's
     f = Finding()

@@ -103,6 +103,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 from .field_order import columns_read_out_of_order
                 if columns_read_out_of_order(ctx, var):
                     return None  # the index was read from another column of its data line than its name says
+                from .filtered import indices_of_unfiltered
+                if indices_of_unfiltered(tree, loop, base, frame.line):
+                    return None  # positions into every row, read on a filtered subset of the rows
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
                 if found is not None and VALUES in found.facts and _table_made_swapped(ctx, tensor, dim, index, parts):
                     return None  # a table made (b, a) and filled [a, b]: its sizes are swapped, not the values

@@ -29,6 +29,7 @@ class Padding(NamedTuple):
     padded: ast.expr
     count: ast.expr
     target: ast.expr
+    by_helper: bool = False  # `count` is the argument a padding helper's width parameter gets: it is replaced whole
 
 
 def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> bool:
@@ -50,7 +51,7 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
     if len(found) != 1:
         return False
     file, fn, mine, theirs = found[0]
-    if not isinstance(mine.count, ast.BinOp):  # the labels' count is a name: its value is edited elsewhere
+    if not (isinstance(mine.count, ast.BinOp) or mine.by_helper):  # a count name: its value is edited elsewhere
         return False
     _found(f, file, fn, mine, src.segment(file, theirs.target), theirs.padded, mine.padded)
     return True
@@ -65,8 +66,8 @@ def _found(f: Finding, file: str, fn: ast.FunctionDef, mine: Padding, ids_target
                     ids_target=ids_target, labels_target=src.segment(file, mine.target),
                     ids_pad=" ".join(src.segment(file, ids_padded).split()),
                     labels_pad=" ".join(src.segment(file, labels_padded).split()), labels_pad_line=mine.stmt.lineno)
-    f.hints["pad_targets"] = (file, mine.stmt, mine.count,
-                              f"{ids_target} - {src.segment(file, mine.count.right)}")  # type: ignore[attr-defined]
+    new = ids_target if mine.by_helper else f"{ids_target} - {src.segment(file, mine.count.right)}"  # type: ignore
+    f.hints["pad_targets"] = (file, mine.stmt, mine.count, new)
     f.confidence = "high"  # one function pads the two to two targets: that is where the widths part
 
 
@@ -102,6 +103,8 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
         if isinstance(value, ast.ListComp):
             item = value
     if isinstance(item, ast.ListComp) and len(item.generators) == 1:  # `[row + [pad] * (T - len(row)) for ...]`
+        if isinstance(item.elt, ast.Call):  # `[tag_row(tags, MAX_TAGS) for ...]`
+            return _helper_padding(file, tree, item.elt)
         padding = next((p for n in ast.walk(item.elt) if (p := _padded(n)) is not None), None)
         target = _target(tree, fn, padding[1], item.lineno) if padding is not None else None
         stmt = src.statement_at(tree, item.lineno)
@@ -117,6 +120,12 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
         if added is None:
             continue
         stmt = src.statement_at(tree, node.lineno)
+        if isinstance(added, ast.Call) and _padded(added) is None:  # `labels.append(tag_row(tags, MAX_TAGS))`
+            helped = _helper_padding(file, tree, added)
+            if helped is None:
+                return None
+            found.append(helped)
+            continue
         if isinstance(added, ast.Name):  # `labels.append(row)` after `row = lab + [-100] * (...)`
             grown = _grown(fn, added.id, node.lineno)
             if grown is not None:  # `row += [-100] * (width - len(row))` before it is appended
@@ -139,6 +148,33 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
     return found[0] if len(found) == 1 else None
 
 
+def _helper_padding(file: str, tree: ast.Module, call: ast.Call) -> Padding | None:
+    """The padding a user function does to the width one of its parameters gets (`def tag_row(tags, width): ...
+    return ids + [IGNORE] * (width - len(ids))`), read at a call of it: the argument given for that parameter
+    is the target, replaced whole by the fix."""
+    from ..provenance import user_function
+    helper = user_function(tree, call, call.lineno)
+    stmt = src.statement_at(tree, call.lineno)
+    if helper is None or stmt is None:
+        return None
+    params = [a.arg for a in helper.args.args]
+    params = params[1:] if params[:1] in (["self"], ["cls"]) else params
+    def counted(count: ast.expr) -> ast.expr:  # `width - len(tags) - 2`: the constant is kept, the width replaced
+        while isinstance(count, ast.BinOp) and isinstance(count.op, (ast.Add, ast.Sub)) \
+                and isinstance(count.right, ast.Constant):
+            count = count.left
+        return count
+
+    targets = {t.id for n in src.walk_scope(helper) if (p := _padded(n)) is not None
+               and isinstance(t := _target(tree, helper, counted(p[1]), n.lineno), ast.Name)}
+    if len(targets) != 1 or (width := targets.pop()) not in params:
+        return None
+    at = params.index(width)
+    given = call.args[at] if at < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args) else (
+        next((k.value for k in call.keywords if k.arg == width), None))
+    return Padding(stmt, call, given, given, by_helper=True) if given is not None else None
+
+
 def _grown(fn: ast.FunctionDef, name: str, before: int) -> tuple[ast.AugAssign, ast.expr] | None:
     """(the statement, count) of the last `name += [value] * count` of `fn` before line `before`."""
     found = [n for n in src.walk_scope(fn) if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)
@@ -153,14 +189,14 @@ def _grown(fn: ast.FunctionDef, name: str, before: int) -> tuple[ast.AugAssign, 
 
 
 def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
-    """The pad-targets reading for a collate function whose returned mapping is a tokenizer call's encoding,
-    padded to the batch's longest text (`batch = tok(texts, padding=True, ...)`), and whose `key` entry is made
+    """The pad-targets reading for a collate function whose returned mapping is a tokenizer call's encoding
+    (or reads its input ids), padded to the batch's longest text (`batch = tok(texts, padding=True, ...)`), and whose `key` entry is made
     from lists padded to another target (`row += [-100] * (self.label_width - len(row))`): the labels get the
     encoding's width instead."""
     from ..fixes import tokenizes
     found = []
     for file, tree, fn, ret, items in returned_mappings(ctx):
-        mapping = items.get("__mapping__")
+        mapping = items.get("__mapping__") or _encoding_read(items)
         if key not in items or not isinstance(mapping, ast.Name):
             continue
         made = src.assignments(tree, mapping.id, fn, before=ret.lineno)
@@ -170,7 +206,8 @@ def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
                 isinstance(padding.value, ast.Constant) and padding.value.value in (True, "longest")):
             continue
         mine = _padding(file, tree, fn, items[key])
-        if mine is None or not isinstance(mine.count, ast.BinOp) or mine.stmt.lineno < made[0].stmt.lineno:
+        if mine is None or not (isinstance(mine.count, ast.BinOp) or mine.by_helper) \
+                or mine.stmt.lineno < made[0].stmt.lineno:
             continue
         found.append((file, fn, mine, mapping.id, call))
     if len(found) != 1:
@@ -178,6 +215,17 @@ def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
     file, fn, mine, enc, call = found[0]
     _found(f, file, fn, mine, f'{enc}["input_ids"].size(1)', call, mine.stmt)
     return True
+
+
+def _encoding_read(items: dict[str, ast.AST]) -> ast.Name | None:
+    """The encoding a returned dict reads its input ids from (`"input_ids": enc["input_ids"]`)."""
+    for value in items.values():
+        if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) \
+                and isinstance(value.slice, ast.Constant) and value.slice.value == "input_ids":
+            return value.value
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.attr == "input_ids":
+            return value.value
+    return None
 
 
 def _padded(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:

@@ -93,8 +93,9 @@ def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: Tensor
 
 def cut_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:
     """A function of the user's returns the batch as a mapping whose ids entry is cut along the sequence
-    (`"input_ids": ids[:, :used]`) and whose mask entry is the uncut local (`"attention_mask": keep`): the mask
-    entry gets the same cut there."""
+    (`"input_ids": ids[:, :used]`) and whose mask entry is the uncut local (`"attention_mask": keep`), or pads
+    the two from rows of which only the ids' are cut (`r["input_ids"][: self.max_tokens]`): the mask gets the
+    same cut there."""
     from .collators import returned_mappings
     from .label_sources import leaf
     mkey, okey = leaf(mask.expr), leaf(other.expr)
@@ -106,6 +107,12 @@ def cut_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFac
         parts = o.slice.elts if isinstance(o.slice, ast.Tuple) else [o.slice]
         if len(parts) == 2 and _whole(parts[0]) and isinstance(parts[1], ast.Slice) and not _whole(parts[1]):
             found.append((file, m, f"{m.id}[{src.segment(file, o.slice)}]", o))
+    for file, tree, fn, _ret, items in returned_mappings(ctx):
+        rows = [_row_list(tree, fn, items.get(k)) for k in (mkey, okey)]
+        if None not in rows:
+            cut = _rows_cut_apart(file, *rows)
+            if cut is not None:
+                found.append((file, *cut))
     if len(found) != 1:
         return False
     file, node, new, cut = found[0]
@@ -117,6 +124,41 @@ def cut_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFac
     f.values.update(change=f"{okey}: {src.segment(file, cut)}", mask_fixed=f"{mkey}: {new}")
     f.hints.update(mapping_cut=(file, stmt, node, new))
     return True
+
+
+def _row_list(tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | None) -> ast.ListComp | None:
+    """The one-generator comprehension of rows a returned entry is padded or stacked from
+    (`pad_sequence(keep_rows, ...)` after `keep_rows = [torch.tensor(r["attention_mask"]) for r in rows]`)."""
+    while isinstance(item, ast.Call) and item.args:
+        item = item.args[0]
+    if isinstance(item, ast.Name):
+        made = src.assignments(tree, item.id, fn)
+        item = made[-1].value if len(made) == 1 else None
+    return item if isinstance(item, ast.ListComp) and len(item.generators) == 1 else None
+
+
+def _rows_cut_apart(file: str, mask_rows: ast.ListComp, id_rows: ast.ListComp):
+    """(the mask's row read, its new text, the ids' cut) when both comprehensions run over the same examples,
+    the ids' cuts each example's field (`r["input_ids"][: self.max_tokens]`) and the mask's reads its field
+    whole (`r["attention_mask"]`): the mask's read gets the same cut."""
+    (mg,), (ig,) = mask_rows.generators, id_rows.generators
+    if not (isinstance(mg.target, ast.Name) and isinstance(ig.target, ast.Name)) \
+            or src.segment(file, mg.iter) != src.segment(file, ig.iter):
+        return None
+
+    def field(node: ast.AST, row: str) -> bool:
+        return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == row \
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+
+    cuts = [n for n in ast.walk(id_rows.elt) if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice)
+            and not _whole(n.slice) and field(n.value, ig.target.id) and ig.target.id not in src.names_in(n.slice)]
+    cut_reads = {id(n.value) for n in ast.walk(mask_rows.elt) if isinstance(n, ast.Subscript)
+                 and isinstance(n.slice, ast.Slice)}
+    reads = [n for n in ast.walk(mask_rows.elt) if field(n, mg.target.id) and id(n) not in cut_reads]
+    if len(cuts) != 1 or len(reads) != 1:
+        return None
+    new = f"{src.segment(file, reads[0])}[{src.segment(file, cuts[0].slice)}]"
+    return reads[0], new, cuts[0]
 
 
 def _assignable(expr: str) -> bool:

@@ -9,6 +9,7 @@ that raised; lengths.py uses it for position tables.
 """
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
@@ -226,6 +227,29 @@ def _callee(node: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+def _difference_looked_up(ctx: Context, table: str | None) -> bool:
+    """The innermost user frame looks the failing table up with the difference of two tensors
+    (`self.width_emb(span_ends - span_starts)`): the rows are widths or distances, not token ids, and a
+    negative one is a pair taken in the other order, which no vocabulary size or resize mends."""
+    from ..fixes import failing_statement
+    frame = ctx.user
+    found = failing_statement(frame) if frame is not None and table else None
+    if found is None:
+        return False
+    tree, stmt = found
+
+    def difference(node: ast.AST) -> bool:
+        while isinstance(node, ast.Call) and (  # `torch.tensor(b - a)`, `(b - a).long()`
+                src.call_name(node).split(".")[-1] in ("tensor", "as_tensor", "LongTensor") and len(node.args) == 1
+                or isinstance(node.func, ast.Attribute) and node.func.attr in ("long", "int", "to") and not node.args):
+            node = node.args[0] if node.args else node.func.value  # type: ignore[attr-defined]
+        return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) \
+            and not isinstance(node.left, ast.Constant) and not isinstance(node.right, ast.Constant)
+
+    return any(src.segment(frame.file, c.func) == table and len(c.args) == 1 and difference(c.args[0])
+               for c in src.calls(stmt))
+
+
 @analyzer("vocab-ids-exceed-table")
 def vocab_overflow(ctx: Context) -> Finding | None:
     fail = embedding_failure(ctx)
@@ -256,6 +280,8 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     if table_sized_by_swapped_argument(ctx, fail.name, fail.ids.max if fail.ids is not None else None,
                                        fail.num_embeddings, width if isinstance(width, int) else None):
         return None  # the module was built with its size arguments in each other's places
+    if fail.ids is not None and fail.ids.min is not None and fail.ids.min < 0 and _difference_looked_up(ctx, fail.name):
+        return None  # a width or distance between two positions, negative where the pair is in the other order
     cfg = ctx.config()
     if "vocab_size" in cfg:
         f.values["vocab_size"] = cfg["vocab_size"]

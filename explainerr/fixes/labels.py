@@ -409,7 +409,39 @@ def class_dim(ctx: Context, f: Finding) -> Located:
         classes = f"{written}.size(-1)"
     e.replace(node, f"{written}.reshape(-1, {classes})")
     e.replace(target, f"{src.segment(fr.file, target)}.reshape(-1)")
-    return edits_of(e), None
+    return edits_of(e) + _same_loss_flattened(fr, stmt, node), None
+
+
+def _same_loss_flattened(fr, stmt: ast.stmt, node: ast.AST) -> list:
+    """The other calls of the failing loss callable (`self.loss_fn(scores, y)` in `evaluate` beside the failing
+    one in `fit`), in the same class (or file), whose predictions are made by the same call as the failing
+    one's (`scores = self.net(x)`): they get the same (batch, sequence, classes) logits and would raise next,
+    so they are flattened too."""
+    tree = src.tree_of(fr.file)
+    call = next((c for c in src.calls(stmt) if any(a is node for a in c.args)), None)
+    if tree is None or call is None or not isinstance(node, ast.Name) or len(call.args) < 2:
+        return []
+    made = src.last_assignment(tree, node.id, fr.line)
+    if made is None or not isinstance(made.value, ast.Call):
+        return []
+    callee, maker = src.segment(fr.file, call.func), src.segment(fr.file, made.value.func)
+    owner = src.enclosing_class(tree, fr.line) or tree
+    out = []
+    for other in src.calls(owner):
+        if other is call or src.segment(fr.file, other.func) != callee or len(other.args) < 2 \
+                or not all(isinstance(a, ast.Name) for a in other.args[:2]):
+            continue
+        pred, gold = other.args[0].id, other.args[1].id  # type: ignore[attr-defined]
+        theirs = src.last_assignment(tree, pred, other.lineno)
+        there = src.statement_at(tree, other.lineno)
+        if theirs is None or there is None or not isinstance(theirs.value, ast.Call) \
+                or src.segment(fr.file, theirs.value.func) != maker:
+            continue
+        e = src.LineEditor.for_node(fr.file, there)
+        e.replace(other.args[0], f"{pred}.reshape(-1, {pred}.size(-1))")
+        e.replace(other.args[1], f"{gold}.reshape(-1)")
+        out += edits_of(e)
+    return out
 
 
 def _flatten_at_caller(ctx: Context, fr, logits: str, labels: str | None, classes: str | None) -> list:

@@ -797,10 +797,27 @@ def mask_bool(ctx: Context, f: Finding) -> Located:
         node = find_expr(frame.file, stmt, text) if stmt is not None and text else None
     if stmt is None or node is None:
         return [], None
+    if text and new == f"{text}.bool()" and _read_again(frame, stmt, text):
+        cast = src.insert_before(frame.file, stmt, f"{text} = {text}.bool()")
+        if cast is not None:
+            return [cast], None
     e = src.LineEditor.for_node(frame.file, stmt).replace(node, new)
     if text and new == f"{text}.bool()":
         _cast_sibling_masks(frame, stmt, node, e)
     return edits_of(e) + _same_hand_over(frame, stmt, node, new), None
+
+
+def _read_again(frame, stmt: ast.stmt, name: str) -> bool:
+    """The failing statement hands over a plain name (`src_key_padding_mask=pad_positions`) that later lines of
+    the same scope read again (`h.masked_fill(pad_positions.unsqueeze(-1), 0.0)`, `~pad_positions`): the
+    name itself is made bool before the statement, so that every use gets the bool mask."""
+    tree = src.tree_of(frame.file)
+    if tree is None or not name.isidentifier():
+        return False
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    end = stmt.end_lineno or stmt.lineno
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and n.lineno > end
+               for n in src.walk_scope(scope))
 
 
 def _same_hand_over(frame, stmt: ast.stmt, node: ast.AST, new: str) -> list:
