@@ -364,6 +364,9 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
     option = argument_default(tree, node)
     if option is not None:
         return static_int(ctx, tree, option[1])
+    setting = class_constant(tree, node)
+    if setting is not None:
+        return setting
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
         table = config_dict(tree, node.value)
         item = src.dict_item(table, node.slice.value) if table is not None else None
@@ -373,6 +376,23 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
             return None  # filled after it was written (`word2id.setdefault(w, len(word2id))`): not plain
         return static_len(node.args[0], module_defs(tree))[0]
     return None
+
+
+def class_constant(tree: ast.Module, node: ast.AST) -> int | None:
+    """The int literal a settings class sets in its body (`class CFG: hidden = 32`) for `CFG.hidden`, when no
+    statement of the file assigns `CFG.hidden` afterwards."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+        return None
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == node.value.id), None)
+    made = [st for st in (cls.body if cls is not None else []) if isinstance(st, ast.Assign) and len(st.targets) == 1
+            and isinstance(st.targets[0], ast.Name) and st.targets[0].id == node.attr]
+    if len(made) != 1 or not (isinstance(made[0].value, ast.Constant) and type(made[0].value.value) is int):
+        return None
+    if any(isinstance(t, ast.Attribute) and t.attr == node.attr and isinstance(t.value, ast.Name)
+           and t.value.id == node.value.id for a in src.nodes(tree, ast.Assign, ast.AugAssign)
+           for t in (a.targets if isinstance(a, ast.Assign) else [a.target])):
+        return None  # set again by the script (`CFG.vocab_size = len(tok)`): not the literal
+    return made[0].value.value
 
 
 def argument_default(tree: ast.Module, node: ast.AST) -> tuple[ast.stmt, ast.expr] | None:

@@ -116,8 +116,8 @@ def _model_inputs(ctx: Context, meant: tuple[str, str] | None, devs: list[str]) 
         models = [m for m in fr.modules if m.device and "." not in m.expr and m.expr != "self"
                   and re.search(rf"(?<![\w.]){re.escape(m.expr)}\s*\(", fr.node or fr.statement or "")]
         inputs = [t for t in ctx.tensors_in_node(fr) if not t.expr.startswith("self.")]
-        for m in models:
-            stray = [t for t in inputs if kind(t.device) != kind(m.device)]
+        for m in models:  # a tensor the model holds (`ghost.alibi`) is not an input: the attribute reading says it
+            stray = [t for t in inputs if kind(t.device) != kind(m.device) and not t.expr.startswith(f"{m.expr}.")]
             if not stray:
                 continue
             wanted = meant[1] if meant else m.device

@@ -194,8 +194,17 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
             # `vocab_size` misses added tokens only when read from the tokenizer they were added to, after that
             handed = last_add is not None and base_size_handed(tree, call, last_add) is not None
-            if m and (handed or src.call_name(call).endswith("Config") and (last_add is None or (
-                    m.group(1) == story.values["tokenizer"] and call.lineno > last_add.lineno))):
+            copied = setting_copied(tree, file, src.segment(file, kw.value)) if m and not tokenizer_like(
+                m.group(1)) and src.call_name(call).endswith("Config") else None
+            if copied is not None:  # `CFG.vocab_size = tokenizer.vocab_size`, read by the config
+                stmt, value, tok = copied
+                story.values.update(config_call=src.segment(file, stmt.targets[0]), tokenizer=tok,
+                                    vocab_arg=src.segment(file, value))
+                story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
+            elif m and (handed or src.call_name(call).endswith("Config") and (
+                    (last_add is None and not _built_bare(tree, m.group(1), call.lineno)) or (
+                    last_add is not None and m.group(1) == story.values["tokenizer"]
+                    and call.lineno > last_add.lineno))):
                 story.values.update(config_call=src.segment(file, call.func), tokenizer=m.group(1),
                                     vocab_arg=src.segment(file, kw.value))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
@@ -204,13 +213,39 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
     return None
 
 
+def _built_bare(tree: ast.Module, tok: str, line: int) -> bool:
+    """`tok = BertTokenizer(path)`: a tokenizer constructed from a vocabulary file with no tokens added at
+    construction, and none added later (the caller found no add call): its `vocab_size` is its length."""
+    made = src.last_assignment(tree, tok, line) if tok.isidentifier() else None
+    call = made.value if made is not None else None
+    return isinstance(call, ast.Call) and src.call_name(call).split(".")[-1].endswith(("Tokenizer", "TokenizerFast")) \
+        and not any(k.arg is None or "special" in k.arg for k in call.keywords)
+
+
+def tokenizer_like(expr: str) -> bool:
+    """`tokenizer`, `self.tok`, `dm.tokenizer`: a name that holds a tokenizer, not a settings object."""
+    return bool(re.search(r"(?i)tok", expr.rsplit(".", 1)[-1]))
+
+
+def setting_copied(tree: ast.Module, file: str, setting: str) -> tuple[ast.stmt, ast.expr, str] | None:
+    """(the statement, its value, the tokenizer) of the one `CFG.vocab_size = tokenizer.vocab_size` that sets
+    the setting the config reads from a tokenizer's base size."""
+    found = []
+    for a in src.nodes(tree, ast.Assign):
+        if len(a.targets) == 1 and src.segment(file, a.targets[0]) == setting:
+            m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, a.value))
+            if m and tokenizer_like(m.group(1)):
+                found.append((a, a.value, m.group(1)))
+    return found[0] if len(found) == 1 else None
+
+
 def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[ast.keyword, str] | None:
     """(the keyword, the tokenizer's expression) of `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`: a
     tokenizer's base size handed to a call other than a config's, while the tokens were added (`add`) in another
     function that the file's own code ran before it (the object holding the tokenizer already had them)."""
     kw = src.keyword(call, "vocab_size")
     m = re.fullmatch(r"(.+)\.vocab_size", ast.unparse(kw.value)) if kw is not None else None
-    if (m is None or src.call_name(call).endswith("Config") or not re.search(r"(?i)tok", m.group(1).rsplit(".", 1)[-1])
+    if (m is None or src.call_name(call).endswith("Config") or not tokenizer_like(m.group(1))
             or src.enclosing_scope(tree, call.lineno) is src.enclosing_scope(tree, add.lineno)
             or not (added_before(tree, add, call.lineno) or _made_by_adder(tree, add, m.group(1), call.lineno))):
         return None

@@ -89,6 +89,14 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.evidence.append(e)
     f.evidence.append(value_evidence("number of classes (the logits' dimension 1)", n_classes))
     need = (hi or target) + 1
+    from .reduction import made_pairwise
+    scores = logits_op.user or logits
+    if len(scores.shape) == 2 and scores.shape[0] == scores.shape[1] and target >= n_classes \
+            and made_pairwise(ctx, scores):
+        return None  # in-batch scores (`q @ d.T`): the classes are the batch's candidates, the labels are ids of another kind
+    from .numbered_orders import heads_numbered_apart
+    if target >= n_classes and heads_numbered_apart(ctx):
+        return None  # the head was picked by an id numbered in another order than the heads were built
     from .field_order import unpacked_out_of_order
     if unpacked_out_of_order(ctx, labels):
         return None  # the batch's fields were unpacked in another order than the Dataset returns them
@@ -124,7 +132,11 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         if values is not None and sorted(values[1]) == list(range(1, n_classes + 1)):
             f.facts.add(VALUE_LIST)
             f.values.update(value_list=values[0], value_list_items=f"1..{n_classes}")
-        f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
+        few = _too_few(ctx, f, model, n_classes, need, primary=False)
+        if SIZE_SET_AT in few.facts and VALUE_LIST not in f.facts:  # where the classes are counted, from 0
+            f.facts.add(SIZE_SET_AT)
+            f.values.update(site=few.values["site"], site_line=few.values["site_line"])
+        f.alternatives.append(few)
     else:
         zipped = zipped_key_order(ctx)
         if zipped is not None:  # each head got another task's labels: the sizes are right
@@ -144,6 +156,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                 from .argmax_labels import labels_from_argmax
                 if labels_from_argmax(ctx, few.hints.get("site"), few.hints.get("label_set")):
                     return None  # argmax positions over another axis, for a head sized by the class names
+                from .reduced_classes import counted_after_reducing
+                if isinstance(hi, int) and counted_after_reducing(ctx, few.hints.get("site"), hi, n_classes):
+                    return None  # positions in the class list before it was reduced, for a head sized after
                 f.merge(few)
     column = dataset_column(ctx, labels)
     f.hints.update(labels=labels, seen_labels=seen, per_example=seen is not None and len(seen.shape) == 1

@@ -37,7 +37,7 @@ from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, leaf, padded_apart, stacked_parts
 from .pad_targets import pad_targets
-from .parallel_lists import labels_one_part, part_left_out
+from .parallel_lists import labels_one_part, part_left_out, specials_left_out
 from .operands import (
     Operand,
     describe_library_loss,
@@ -438,8 +438,11 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
     e = evidence(ids)
     if e:
         f.evidence.append(e)
-    apart = padded_apart(ctx, ids.expr, labels)
-    if apart is not None:
+    specials = specials_left_out(ctx, ids.shape[1] - labels.shape[1]) if labels.shape[1] < ids.shape[1] else None
+    apart = padded_apart(ctx, ids.expr, labels) if specials is None else None
+    if specials is not None:
+        f.merge(specials)  # the inputs' special tokens have no label (each side then padded to its own longest)
+    elif apart is not None:
         fn, n_ids, n_labels, stmts = apart
         f.facts.add(PADDED_APART)
         f.values.update(pad_function=fn, len_inputs=n_ids, len_labels=n_labels)

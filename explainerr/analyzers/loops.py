@@ -106,6 +106,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 from .filtered import indices_of_unfiltered
                 if indices_of_unfiltered(tree, loop, base, frame.line):
                     return None  # positions into every row, read on a filtered subset of the rows
+                from .swapped_args import one_of_sibling_tables
+                if offset == 0 and one_of_sibling_tables(tree, base, frame.line):
+                    return None  # keys of a sibling table's list, looked up in this one
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
                 if found is not None and VALUES in found.facts and _table_made_swapped(ctx, tensor, dim, index, parts):
                     return None  # a table made (b, a) and filled [a, b]: its sizes are swapped, not the values

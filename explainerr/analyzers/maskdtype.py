@@ -253,6 +253,9 @@ def _find_mask(ctx: Context, frame: FrameFacts) -> tuple[TensorFacts | None, str
         param = named.group(1)
         for fr in ctx.user_frames():
             arg, t = ctx.call_arg_tensor(fr, (param,))
+            kept = _complement(_node_of(arg.text)) if arg is not None and t is None else None
+            if kept is not None:  # `src_key_padding_mask=1 - valid`: arithmetic keeps the operand's dtype
+                t = fr.tensor(ast.unparse(base(kept)))
             if arg is not None and t is not None:
                 return t, f"`{param}`", (fr.index, arg.text)
         for fr in ctx.user_frames():  # the layer's own `key_padding_mask`: fed from one of the call's *_key_padding_mask

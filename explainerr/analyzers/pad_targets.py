@@ -29,7 +29,7 @@ class Padding(NamedTuple):
     padded: ast.expr
     count: ast.expr
     target: ast.expr
-    by_helper: bool = False  # `count` is the argument a padding helper's width parameter gets: it is replaced whole
+    whole: bool = False  # `count` is a width itself (a helper's width argument, a preallocated tensor's): replaced whole
 
 
 def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> bool:
@@ -51,7 +51,7 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
     if len(found) != 1:
         return False
     file, fn, mine, theirs = found[0]
-    if not (isinstance(mine.count, ast.BinOp) or mine.by_helper):  # a count name: its value is edited elsewhere
+    if not (isinstance(mine.count, ast.BinOp) or mine.whole):  # a count name: its value is edited elsewhere
         return False
     _found(f, file, fn, mine, src.segment(file, theirs.target), theirs.padded, mine.padded)
     return True
@@ -66,7 +66,7 @@ def _found(f: Finding, file: str, fn: ast.FunctionDef, mine: Padding, ids_target
                     ids_target=ids_target, labels_target=src.segment(file, mine.target),
                     ids_pad=" ".join(src.segment(file, ids_padded).split()),
                     labels_pad=" ".join(src.segment(file, labels_padded).split()), labels_pad_line=mine.stmt.lineno)
-    new = ids_target if mine.by_helper else f"{ids_target} - {src.segment(file, mine.count.right)}"  # type: ignore
+    new = ids_target if mine.whole else f"{ids_target} - {src.segment(file, mine.count.right)}"  # type: ignore
     f.hints["pad_targets"] = (file, mine.stmt, mine.count, new)
     f.confidence = "high"  # one function pads the two to two targets: that is where the widths part
 
@@ -98,6 +98,9 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
     if isinstance(item, ast.Name):  # `keep = torch.tensor([...])` then `return tokens, keep, target`
         made = src.assignments(tree, item.id, fn)
         value = made[-1].value if len(made) == 1 else None
+        width = _allocated_width(value)
+        if width is not None:  # `tags = torch.full((len(items), CFG.max_len), -100)`, filled row by row
+            return Padding(made[-1].stmt, value, width, width, whole=True)
         while isinstance(value, ast.Call) and value.args:
             value = value.args[0]
         if isinstance(value, ast.ListComp):
@@ -148,6 +151,17 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
     return found[0] if len(found) == 1 else None
 
 
+def _allocated_width(value: ast.AST | None) -> ast.expr | None:
+    """`W` of `torch.full((rows, W), fill)`, `torch.zeros(rows, W)`, `torch.ones((rows, W), ...)`: a tensor
+    preallocated at its padded width."""
+    if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in ("full", "zeros", "ones", "empty")
+            and value.args):
+        return None
+    dims = value.args[0].elts if isinstance(value.args[0], (ast.Tuple, ast.List)) else value.args[
+        :2 if src.call_name(value).split(".")[-1] != "full" else 0]
+    return dims[1] if len(dims) == 2 else None
+
+
 def _helper_padding(file: str, tree: ast.Module, call: ast.Call) -> Padding | None:
     """The padding a user function does to the width one of its parameters gets (`def tag_row(tags, width): ...
     return ids + [IGNORE] * (width - len(ids))`), read at a call of it: the argument given for that parameter
@@ -172,7 +186,7 @@ def _helper_padding(file: str, tree: ast.Module, call: ast.Call) -> Padding | No
     at = params.index(width)
     given = call.args[at] if at < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args) else (
         next((k.value for k in call.keywords if k.arg == width), None))
-    return Padding(stmt, call, given, given, by_helper=True) if given is not None else None
+    return Padding(stmt, call, given, given, whole=True) if given is not None else None
 
 
 def _grown(fn: ast.FunctionDef, name: str, before: int) -> tuple[ast.AugAssign, ast.expr] | None:
@@ -206,7 +220,7 @@ def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
                 isinstance(padding.value, ast.Constant) and padding.value.value in (True, "longest")):
             continue
         mine = _padding(file, tree, fn, items[key])
-        if mine is None or not (isinstance(mine.count, ast.BinOp) or mine.by_helper) \
+        if mine is None or not (isinstance(mine.count, ast.BinOp) or mine.whole) \
                 or mine.stmt.lineno < made[0].stmt.lineno:
             continue
         found.append((file, fn, mine, mapping.id, call))

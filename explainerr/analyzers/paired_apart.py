@@ -4,7 +4,8 @@ same records, then `features = [features[i] for i in order]` (or `sorted(feature
 spans.  Every value is right for its own record, so an index that falls outside its table downstream is not a
 vocabulary, a class count or a loop bound to change: the pairing is wrong, and no pattern names it.  (Lengths
 that part, labels against predictions, are the label-length reading of analyzers/filtered.py, which reorders
-the two together.)  Read from the source of the scopes the user frames run in."""
+the two together.)  Also a mapping's values listed in sorted-key order zipped with records in their own order.
+Read from the user's source: the scopes the user frames run in (the mapping's values: every function)."""
 from __future__ import annotations
 
 import ast
@@ -112,4 +113,40 @@ def paired_apart(ctx: Context) -> tuple[str, int] | None:
                     continue
                 if _in_step(frame.file, stmts, a, b, moved[0]):
                     return frame.file, call.lineno
+    return None
+
+
+def _sorted_values(value: ast.AST | None) -> str | None:
+    """`M` of `[M[k] for k in sorted(M)]` or `[v for _, v in sorted(M.items())]`: a mapping's values listed in
+    the order of its sorted keys."""
+    if not (isinstance(value, ast.ListComp) and len(value.generators) == 1):
+        return None
+    it = value.generators[0].iter
+    if not (isinstance(it, ast.Call) and src.call_name(it) == "sorted" and len(it.args) == 1 and not it.keywords):
+        return None
+    inner = it.args[0]
+    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "items":
+        inner = inner.func.value
+    return inner.id if isinstance(inner, ast.Name) else None
+
+
+def sorted_values_zipped(ctx: Context) -> tuple[str, int] | None:
+    """(file, line of the `zip`) when a function of the user's files zips a sequence in its own order with a
+    mapping's values listed in sorted-key order (`zip(sentences, [relations[k] for k in sorted(relations)])`,
+    through a local name): the i-th record meets the values of the i-th smallest key, not its own."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for scope in [tree, *src.nodes(tree, ast.FunctionDef)] if tree is not None else ():
+            for call in src.calls(scope):
+                if src.call_name(call) != "zip" or len(call.args) != 2:
+                    continue
+                made = []
+                for a in call.args:
+                    held = src.last_assignment(tree, a.id, call.lineno) if isinstance(a, ast.Name) else None
+                    made.append(_sorted_values(held.value if held is not None else a))
+                if sum(m is not None for m in made) == 1:
+                    other = call.args[made.index(None)]
+                    held = src.last_assignment(tree, other.id, call.lineno) if isinstance(other, ast.Name) else None
+                    if not (held is not None and "sorted" in src.segment(file, held.value)):
+                        return file, call.lineno
     return None

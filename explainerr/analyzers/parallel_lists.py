@@ -98,6 +98,67 @@ def _left_out(lab: Chain, ids: Chain, masked: set[str]) -> list[ast.List]:
     return rest if rest and all(isinstance(p, ast.List) for p in rest) else []
 
 
+SPECIALS_LEFT_OUT = fact("specials-left-out", "`ids_made` (line `ids_line`) puts `missing` around the items, and "
+                                              "`labels_made` (line `labels_line`) has one label per item only")
+_COMPS = (ast.ListComp, ast.GeneratorExp)
+
+
+def specials_left_out(ctx: Context, surplus: int) -> Finding | None:
+    """The one pair in a scope of the user's files of an ids chain made of one comprehension and list literals
+    (`[vocab[BOS]] + [vocab[w] for w in line.words] + [vocab[EOS]]`) and labels made by one comprehension over
+    a field of the same record (`[TAG_ID[t] for t in line.tags]`), the literals holding `surplus` items: the
+    labels get a skipped label at each of those places."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for scope in [tree, *src.nodes(tree, ast.FunctionDef)] if tree is not None else ():
+            stmts = src.statements(scope)
+            comps = [s for s in stmts if isinstance(s, ast.Assign) and len(s.targets) == 1
+                     and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.ListComp)]
+            for ids in (c for c in (_chain(s) for s in stmts) if c is not None):
+                inner = [p for p in ids.parts if isinstance(p, ast.ListComp)]
+                rest = [p for p in ids.parts if not isinstance(p, ast.ListComp)]
+                if len(inner) != 1 or not rest or not all(isinstance(p, ast.List) for p in rest) \
+                        or sum(len(p.elts) for p in rest) != surplus:
+                    continue
+                for lab in comps:
+                    if lab is not ids.stmt and _same_record(inner[0], lab.value):
+                        found.append((file, ids, lab))
+    if len(found) != 1:
+        return None
+    file, ids, lab = found[0]
+    skip = _ignore_name(src.tree_of(file))
+    pieces = [src.segment(file, lab.value) if isinstance(p, ast.ListComp) else f"[{', '.join([skip] * len(p.elts))}]"
+              for p in ids.parts]
+    f = Finding(facts={SPECIALS_LEFT_OUT})
+    f.values.update(labels_made=" ".join(src.segment(file, lab).split()), labels_line=lab.lineno,
+                    ids_made=" ".join(src.segment(file, ids.stmt).split()), ids_line=ids.stmt.lineno,
+                    missing=" and ".join(f"`{src.segment(file, p)}`" for p in ids.parts if isinstance(p, ast.List)),
+                    labels_fixed=" + ".join(pieces), surplus=surplus)
+    f.hints["part_left_out"] = (file, lab, f.values["labels_fixed"])
+    f.confidence = "high"
+    return f
+
+
+def _same_record(a: ast.ListComp, b: ast.ListComp) -> bool:
+    """Two comprehensions over fields of one record (`line.words`, `line.tags`; `ex["tokens"]`, `ex["tags"]`)."""
+    def root(n: ast.AST) -> str | None:
+        it = n.generators[0].iter if len(n.generators) == 1 else None
+        return ast.dump(it.value) if isinstance(it, (ast.Attribute, ast.Subscript)) else None
+    ra, rb = root(a), root(b)
+    return ra is not None and ra == rb and ast.dump(a.generators[0].iter) != ast.dump(b.generators[0].iter)
+
+
+def _ignore_name(tree: ast.Module | None) -> str:
+    """The module constant the file names -100 with (`IGNORE = -100`), else -100."""
+    for st in tree.body if tree is not None else ():
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
+                and isinstance(st.value, ast.UnaryOp) and isinstance(st.value.op, ast.USub) \
+                and isinstance(st.value.operand, ast.Constant) and st.value.operand.value == 100:
+            return st.targets[0].id
+    return "-100"
+
+
 LABELS_ONE_PART = fact("labels-one-part", "the labels entry is one part of the inputs entry (`input_ids`: `a + b`, "
                                           "`labels`: `b`) in one mapping of the user's code")
 _LABEL_KEYS = ("labels", "label_ids", "targets", "target_ids")

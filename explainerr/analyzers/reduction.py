@@ -291,7 +291,7 @@ def pairwise_swapped(ctx: Context, logits, n_labels: int) -> bool:
     not the labels of another length."""
     if logits is None or len(logits.shape) != 2 or logits.shape[1] != n_labels or logits.shape[0] == n_labels:
         return False
-    return _made_pairwise(ctx, logits)
+    return made_pairwise(ctx, logits)
 
 
 def all_pairs(ctx: Context, logits, target_shape: tuple[int, ...] | None) -> bool:
@@ -300,10 +300,10 @@ def all_pairs(ctx: Context, logits, target_shape: tuple[int, ...] | None) -> boo
     if (logits is None or target_shape is None or len(logits.shape) != 2 or len(target_shape) != 1
             or logits.shape[0] != logits.shape[1] or logits.shape[0] != target_shape[0]):
         return False
-    return _made_pairwise(ctx, logits)
+    return made_pairwise(ctx, logits)
 
 
-def _made_pairwise(ctx: Context, logits) -> bool:
+def made_pairwise(ctx: Context, logits) -> bool:
     """The scores were assigned a pairwise operation of two operands (scaled or negated, maybe), or the output
     of the user's own module whose `forward` returns one."""
     frame = ctx.frames[logits.frame]

@@ -184,23 +184,53 @@ def _same_cat(ctx: Context, frame, mask: TensorFacts, call: ast.Call, other: Ten
     padding mask, ones in a keep mask) when the other items add `added` positions before or after `x`."""
     items = call.args[0] if call.args else None
     dim_node = call.args[1] if len(call.args) > 1 else getattr(src.keyword(call, "dim"), "value", None)
-    if not isinstance(items, (ast.List, ast.Tuple)) or len(items.elts) != 2 or dim_node is None:
+    if not isinstance(items, (ast.List, ast.Tuple)) or len(items.elts) < 2 or dim_node is None:
         return None
     cat_dim = dim_node.value if isinstance(dim_node, ast.Constant) and type(dim_node.value) is int else None
     if cat_dim is None or cat_dim % len(other.shape) != dim or len(mask.shape) != 2 or mdim != 1:
         return None
-    kept = [i for i, e in enumerate(items.elts) if isinstance(e, ast.Name) and (e.id == other.expr or (
-        (t := frame.tensor(e.id)) is not None and len(t.shape) > dim and t.shape[dim] == mask.shape[mdim]))]
-    if len(kept) != 1:
+
+    def as_mask(e: ast.AST) -> str | None:
+        """The mask's own part for an item made from the sequence the mask covers: `token_ids` → the mask,
+        `token_ids[:, 1:]` → `mask[:, 1:]`."""
+        base = e.value if isinstance(e, ast.Subscript) else e
+        t = frame.tensor(base.id) if isinstance(base, ast.Name) else None
+        if not (isinstance(base, ast.Name) and (base.id == other.expr or (
+                t is not None and len(t.shape) > dim and t.shape[dim] == mask.shape[mdim]))):
+            return None
+        return mask.expr if e is base else _same_cut(mask.expr, e, dim, mdim)
+
+    parts = [as_mask(e) for e in items.elts]
+    inserted = [e for e, p in zip(items.elts, parts) if p is None]
+    if not inserted or len(inserted) == len(parts):
         return None
     pol = _polarity(ctx, frame, mask)
     if pol is None:
         return None
     fill = "new_zeros" if pol == maskroles.PAD else "new_ones"
     named = [n for n in ctx.scalar_names(added) if n.isidentifier() and n in frame.scalars]
-    block = f"{mask.expr}.{fill}({mask.expr}.size(0), {named[0] if len(named) == 1 else added})"
-    order = [block, mask.expr] if kept[0] == 1 else [mask.expr, block]
-    return f"torch.cat([{', '.join(order)}], dim={mdim})"
+    kept = [e for e, p in zip(items.elts, parts) if p is not None]
+    one = (named[0] if len(named) == 1 else added) if _tiles(kept, dim) else None
+    blocks = [p if p is not None else f"{mask.expr}.{fill}({mask.expr}.size(0), "
+              f"{one if len(inserted) == 1 and one is not None else f'{src.segment(frame.file, e)}.size({dim})'})"
+              for e, p in zip(items.elts, parts)]
+    return f"torch.cat([{', '.join(blocks)}], dim={mdim})"
+
+
+def _tiles(kept: list[ast.AST], dim: int) -> bool:
+    """The kept items are the whole sequence: one plain name, or slices of one name at `dim` that follow each
+    other from its start to its end (`x[:, :1]`, `x[:, 1:]`)."""
+    if len(kept) == 1 and isinstance(kept[0], ast.Name):
+        return True
+    bounds = []
+    for e in kept:
+        cut = e.slice.elts[dim] if isinstance(e, ast.Subscript) and isinstance(e.slice, ast.Tuple) and len(
+            e.slice.elts) > dim else None
+        if not isinstance(cut, ast.Slice) or cut.step is not None:
+            return False
+        bounds.append((ast.unparse(cut.lower) if cut.lower else None, ast.unparse(cut.upper) if cut.upper else None))
+    return bool(bounds) and bounds[0][0] is None and bounds[-1][1] is None and all(
+        a[1] is not None and a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
 
 
 def _polarity(ctx: Context, frame, mask: TensorFacts) -> str | None:

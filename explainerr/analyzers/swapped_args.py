@@ -205,3 +205,27 @@ def made_by_swapped_call(ctx: Context, t: TensorFacts | None) -> str | None:
                     if gi & pj and gj & pi and not gi & pi and not gj & pj:
                         return " ".join(src.segment(o.file, call).split())
     return None
+
+
+def one_of_sibling_tables(tree: ast.Module, table: str, line: int) -> bool:
+    """The indexed lookup table is one of two or more that one call builds for different key lists in the same
+    scope (`self.q_row = self._dense_rows(self.qids)` beside `self.d_row = self._dense_rows(self.dids)`):
+    positions past its end are keys of the sibling's list, read through the wrong table."""
+    if table.startswith("self.") and table[5:].isidentifier():  # set in a method of the class: `self.q_row = ...`
+        cls = src.enclosing_class(tree, line)
+        made = [st for st in src.statements(cls, nested=True) if isinstance(st, ast.Assign) and len(st.targets) == 1
+                and ast.unparse(st.targets[0]) == table] if cls is not None else []
+        stmt = made[-1] if len(made) == 1 else None
+    else:
+        found = src.last_assignment(tree, table, line)
+        stmt = found.stmt if found is not None else None
+    if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Call) or not stmt.value.args:
+        return False
+    name, args = src.call_name(stmt.value), ast.dump(stmt.value.args[0])
+    if not any(f.name == name.split(".")[-1] for f in src.nodes(tree, ast.FunctionDef)):
+        return False  # a table-building function of the user's (`torch.randint` makes no lookup tables)
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    return any(isinstance(st, ast.Assign) and st is not stmt and len(st.targets) == 1
+               and isinstance(st.value, ast.Call) and src.call_name(st.value) == name and st.value.args
+               and ast.dump(st.value.args[0]) != args and ast.dump(st.targets[0]) != ast.dump(stmt.targets[0])
+               for st in src.statements(scope))

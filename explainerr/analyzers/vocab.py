@@ -227,6 +227,57 @@ def _callee(node: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+def _bucketed_by_user(ctx: Context, ids: str) -> bool:
+    """The ids' name (`hour`, `batch["hour"]`) is filled from a user function that returns a number bucketed by
+    arithmetic (`return (epoch_s % 86400) // 60`): the rows looked up are buckets of a quantity, and one past
+    the table is a unit or a modulus of the user's, not a vocabulary that is too small."""
+    key = re.split(r"[\[\].\"']+", ids.strip("]\"'"))[-1]
+    if not key.isidentifier():
+        return False
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        buckets = {fn.name for fn in src.nodes(tree, ast.FunctionDef) if any(
+            isinstance(r, ast.Return) and isinstance(r.value, ast.BinOp) and isinstance(r.value.op, (ast.FloorDiv, ast.Mod))
+            for r in src.statements(fn))} if tree is not None else set()
+        if not buckets:
+            continue
+        for d in src.nodes(tree, ast.Dict):
+            for k, v in zip(d.keys, d.values):
+                if isinstance(k, ast.Constant) and k.value == key and isinstance(v, ast.Call) \
+                        and src.call_name(v).split(".")[-1] in buckets:
+                    return True
+        for a in src.nodes(tree, ast.Assign):
+            if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and a.targets[0].id == key \
+                    and isinstance(a.value, ast.Call) and src.call_name(a.value).split(".")[-1] in buckets:
+                return True
+    return False
+
+
+_DRAWS = ("randrange", "randint", "choice")
+
+
+def _drawn_over_other_size(ctx: Context) -> bool:
+    """The user's code writes random ids into a sequence item by item (`out[pos] = rng.randrange(len(
+    self.char_vocab))`, `ids[i] = torch.randint(len(symbols), ())`) drawn up to the length of a collection that
+    is not a tokenizer: the replacement ids count another inventory, which no vocabulary size mends."""
+    from .idsource import tokenizer_like
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        for st in src.nodes(tree, ast.Assign) if tree is not None else ():
+            if not (len(st.targets) == 1 and isinstance(st.targets[0], ast.Subscript) and isinstance(st.value, ast.Call)
+                    and src.call_name(st.value).split(".")[-1] in _DRAWS and st.value.args):
+                continue
+            args = st.value.args
+            torch_randint = src.call_name(st.value) == "torch.randint"
+            bound = (args[1] if len(args) >= 3 else args[0]) if torch_randint else args[-1]
+            if isinstance(bound, ast.BinOp) and isinstance(bound.op, ast.Sub) and isinstance(bound.right, ast.Constant):
+                bound = bound.left  # `randint(0, len(symbols) - 1)`
+            if isinstance(bound, ast.Call) and src.call_name(bound) == "len" and bound.args and not tokenizer_like(
+                    src.segment(fr.file, bound.args[0])):
+                return True
+    return False
+
+
 def _difference_looked_up(ctx: Context, table: str | None) -> bool:
     """The innermost user frame looks the failing table up with the difference of two tensors
     (`self.width_emb(span_ends - span_starts)`): the rows are widths or distances, not token ids, and a
@@ -282,6 +333,11 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         return None  # the module was built with its size arguments in each other's places
     if fail.ids is not None and fail.ids.min is not None and fail.ids.min < 0 and _difference_looked_up(ctx, fail.name):
         return None  # a width or distance between two positions, negative where the pair is in the other order
+    if _drawn_over_other_size(ctx):
+        return None  # random replacement ids drawn up to the size of another collection than the tokenizer
+    named_ids = ctx.user_name(fail.ids) if fail.ids is not None else None
+    if named_ids is not None and _bucketed_by_user(ctx, named_ids.expr):
+        return None  # a number the user's code buckets (`(t % 86400) // 60`): its units, not a vocabulary
     cfg = ctx.config()
     if "vocab_size" in cfg:
         f.values["vocab_size"] = cfg["vocab_size"]

@@ -184,7 +184,7 @@ def is_tokenizer_call(call: ast.Call, ctx: Context | None = None) -> bool:
 
 def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None) -> tuple[str, ast.Call] | None:
     """The tokenizer call that built `root` (via its assignment, and into the user's function that returns it),
-    else the last such call in the user's files.  A call of a function the user defines (`encode(...)`,
+    else the last such call in the user's files that is not given one literal text.  A call of a function the user defines (`encode(...)`,
     `build_tokenizer(...)`) and a tokenizer's construction (`BertTokenizer(path)`) are not tokenizer calls."""
     files: list[str] = []
     if frame is not None and root:
@@ -208,7 +208,8 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
         tree = src.tree_of(file)
         if tree is None:
             continue
-        found = [c for c in src.calls(tree) if tokenizes(c, ctx, tree)]
+        found = [c for c in src.calls(tree) if tokenizes(c, ctx, tree) and not (  # a literal text: a probe
+            c.args and isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str))]
         if found:
             return file, found[-1]
     return None

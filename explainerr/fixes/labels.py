@@ -89,7 +89,7 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "labels-one-part" in f.facts:
         file, stmt, node, fixed = f.hints["labels_one_part"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, fixed)), None
-    if "part-left-out" in f.facts:
+    if "part-left-out" in f.facts or "specials-left-out" in f.facts:
         file, stmt, fixed = f.hints["part_left_out"]
         return edits_of(src.LineEditor.for_node(file, stmt.value).replace(stmt.value, fixed)), None
     if "chunked-apart" in f.facts:
@@ -655,6 +655,22 @@ def _negative_marked_ignored(ctx: Context, labels) -> list:
     return edits_of(src.LineEditor.for_node(file, stmt).replace(comp.elt, f"-100 if {elt} < 0 else {elt}"))
 
 
+def _class_setting(site) -> ast.Assign | None:
+    """The class-body assignment `num_classes = 4` of `class CFG:` when the site passes `CFG.num_classes` and
+    the file reads `CFG.num_classes` at another place too: the setting is changed, not the one place."""
+    node = site.node
+    tree = src.tree_of(site.file)
+    if tree is None or not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+        return None
+    owner, attr = node.value.id, node.attr
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == owner), None)
+    made = [st for st in cls.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+            and isinstance(st.targets[0], ast.Name) and st.targets[0].id == attr] if cls is not None else []
+    reads = [n for n in src.nodes(tree, ast.Attribute) if n is not node and n.attr == attr
+             and isinstance(n.value, ast.Name) and n.value.id == owner and isinstance(n.ctx, ast.Load)]
+    return made[0] if len(made) == 1 and reads else None
+
+
 def size_edit(f: Finding, reserved: bool = False) -> list:
     """Set the classifier's number of outputs where it is decided (analyzers/classes.py `SizeSite`): to
     `len(<label set>)` when that collection is bound there, `len(<names>) + 1` when the label list puts a
@@ -668,6 +684,11 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
         value = f"{src.segment(site.file, site.node)} + 1"
     if found is not None and found.name in (bound_names(site.file, site.line) or set()):
         value = f"len({found.name})"
+    shared = _class_setting(site)
+    if shared is not None:  # `CFG.num_classes`, read elsewhere too (an out-of-fold table): set where it is defined
+        bound = found is not None and found.name in (bound_names(site.file, shared.lineno) or set())
+        value = f"len({found.name})" if bound else str(need)
+        return edits_of(src.LineEditor.for_node(site.file, shared).replace(shared.value, value))
     e = src.LineEditor.for_node(site.file, site.stmt)
     if site.node is None and site.call is not None and site.kind == "checkpoint":
         # a checkpoint's classifier of another size is replaced, not loaded

@@ -476,6 +476,7 @@ def _code_points_of(stmt: ast.stmt, call: ast.Call) -> ast.ListComp | None:
 
 def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
     """Size the model from len(tokenizer), or resize its embeddings once both model and added tokens exist."""
+    from ..analyzers.idsource import base_size_handed, setting_copied, tokenizer_like
     if "too-large" not in f.facts:
         return [], None
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
@@ -488,9 +489,13 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
             kw = src.keyword(call, "vocab_size")
             if kw is not None and src.call_name(call).endswith("Config"):
                 m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value))
-                if m and (last_add is None or call.lineno > last_add.lineno):
+                if m and not tokenizer_like(m.group(1)):  # `CFG.vocab_size`: a setting, set from the tokenizer
+                    copied = setting_copied(tree, file, src.segment(file, kw.value))
+                    if copied is not None:
+                        stmt, value, tok = copied
+                        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"len({tok})")), None
+                elif m and (last_add is None or call.lineno > last_add.lineno):
                     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
-        from ..analyzers.idsource import base_size_handed
         for call in src.calls(tree) if last_add is not None else ():
             handed = base_size_handed(tree, call, last_add)  # `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`
             stmt = src.statement_at(tree, call.lineno) if handed is not None else None
