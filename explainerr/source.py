@@ -340,6 +340,12 @@ def calls(tree: ast.AST) -> Iterator[ast.Call]:
     return iter(nodes(tree, ast.Call))
 
 
+def is_config_call(call: ast.Call) -> bool:
+    """`BertConfig(...)`, `transformers.AutoConfig(...)`: a config class built, not `logging.basicConfig(...)`."""
+    last = call_name(call).split(".")[-1]
+    return last.endswith("Config") and last[:1].isupper()
+
+
 def call_name(call: ast.Call) -> str:
     """Dotted text of the called function: `tokenizer`, `self.tokenizer`, `nn.Linear`."""
     try:

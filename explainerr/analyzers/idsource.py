@@ -195,19 +195,26 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             # `vocab_size` misses added tokens only when read from the tokenizer they were added to, after that
             handed = last_add is not None and base_size_handed(tree, call, last_add) is not None
             copied = setting_copied(tree, file, src.segment(file, kw.value)) if m and not tokenizer_like(
-                m.group(1)) and src.call_name(call).endswith("Config") else None
+                m.group(1)) and src.is_config_call(call) else None
             if copied is not None:  # `CFG.vocab_size = tokenizer.vocab_size`, read by the config
                 stmt, value, tok = copied
                 story.values.update(config_call=src.segment(file, stmt.targets[0]), tokenizer=tok,
                                     vocab_arg=src.segment(file, value))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
-            elif m and (handed or src.call_name(call).endswith("Config") and (
+            elif m and (handed or src.is_config_call(call) and (
                     (last_add is None and not _built_bare(tree, m.group(1), call.lineno)) or (
                     last_add is not None and m.group(1) == story.values["tokenizer"]
                     and call.lineno > last_add.lineno))):
                 story.values.update(config_call=src.segment(file, call.func), tokenizer=m.group(1),
                                     vocab_arg=src.segment(file, kw.value))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
+        returned = [r for r in src.nodes(tree, ast.Return) if last_add is not None and r.value is not None
+                    and src.segment(file, r.value) == f"{story.values.get('tokenizer')}.vocab_size"]
+        if VOCAB_FROM_TOKENIZER not in story.facts and len(returned) == 1:  # a property handing the base size on
+            fn = src.enclosing_scope(tree, returned[0].lineno)
+            story.values.update(config_call=getattr(fn, "name", "the module"),
+                                vocab_arg=src.segment(file, returned[0].value))
+            story.facts |= {VOCAB_FROM_TOKENIZER, "config-field"}
         if story.facts:
             return story
     return None
@@ -245,7 +252,7 @@ def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[a
     function that the file's own code ran before it (the object holding the tokenizer already had them)."""
     kw = src.keyword(call, "vocab_size")
     m = re.fullmatch(r"(.+)\.vocab_size", ast.unparse(kw.value)) if kw is not None else None
-    if (m is None or src.call_name(call).endswith("Config") or not tokenizer_like(m.group(1))
+    if (m is None or src.is_config_call(call) or not tokenizer_like(m.group(1))
             or src.enclosing_scope(tree, call.lineno) is src.enclosing_scope(tree, add.lineno)
             or not (added_before(tree, add, call.lineno) or _made_by_adder(tree, add, m.group(1), call.lineno))):
         return None

@@ -130,7 +130,7 @@ def _positions_written(ctx: Context, f: Finding) -> None:
         tree = src.tree_of(file)
         for call in src.calls(tree) if tree is not None else ():
             kw = src.keyword(call, "max_position_embeddings")
-            if kw is not None and src.call_name(call).endswith("Config") and not isinstance(kw.value, ast.Constant):
+            if kw is not None and src.is_config_call(call) and not isinstance(kw.value, ast.Constant):
                 found.append((file, kw))
     if len(found) == 1:
         file, kw = found[0]

@@ -14,10 +14,24 @@ from .collators import collate_def
 
 
 def _item_name(node: ast.AST) -> str | None:
-    """`fine` of `fine`, `enc` of `dict(enc)` or `enc.data`: the name a returned item carries."""
-    while isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+    """The name a returned item carries: `fine`, `enc` of `dict(enc)`, the key of `enc["input_ids"]`, the
+    field of `torch.tensor([p.listener for p in rows])`."""
+    while isinstance(node, ast.Call) and len(node.args) == 1:
         node = node.args[0]
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        node = node.elt
+        if isinstance(node, ast.Name):
+            return None  # `[x for x in rows]`: the loop's own name says nothing
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    if isinstance(node, ast.Attribute):
+        return node.attr
     return node.id if isinstance(node, ast.Name) else None
+
+
+def _related(a: str | None, b: str) -> bool:
+    """`phones` and `padded_phones`, `utt_phones`: one name holds the other (the same thing, reworked)."""
+    return a is not None and (a.lower() in b.lower() or b.lower() in a.lower())
 
 
 def _returned_orders(ctx: Context) -> list[list[str | None]]:
@@ -35,8 +49,8 @@ def _returned_orders(ctx: Context) -> list[list[str | None]]:
 
 
 def collated_out_of_order(ctx: Context) -> bool:
-    """A scope a user frame runs in unpacks a tuple into plain names (`enc, coarse, fine = batch`) of which two
-    or more are names a collate function returns in a tuple of the same length, at other places there."""
+    """A scope a user frame runs in unpacks a tuple into plain names (`enc, coarse, fine = batch`) of which one
+    is the name of an item a collate function returns in a tuple of the same length, at another place there."""
     orders = _returned_orders(ctx)
     if not orders:
         return False
@@ -52,8 +66,8 @@ def collated_out_of_order(ctx: Context) -> bool:
             for order in orders:
                 if len(order) != len(names):
                     continue
-                shared = [n for n in names if n in order]
-                if len(shared) >= 2 and sorted(order.index(n) for n in shared) == sorted(
-                        names.index(n) for n in shared) and any(order.index(n) != names.index(n) for n in shared):
-                    return True
+                for n in (n for n in names if n in order):
+                    i, j = order.index(n), names.index(n)
+                    if i != j and not _related(order[j], n) and not _related(names[i], n):
+                        return True  # a name the collate function gives one item, unpacked at another's place
     return False

@@ -312,7 +312,7 @@ def _config_numbering(ctx: Context, f: Finding) -> Located:
         return [], None
     found = [(file, tree, kw.value) for file in dict.fromkeys(fr.file for fr in ctx.user_frames())
              for tree in [src.tree_of(file)] if tree is not None for call in src.calls(tree)
-             if src.call_name(call).split(".")[-1].endswith("Config")
+             if src.is_config_call(call)
              for kw in [src.keyword(call, "vocab_size")] if kw is not None]
     site = src.sole_site(found, 2)
     if site is None:
@@ -487,7 +487,7 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         last_add = max(added, key=lambda c: c.lineno) if added else None
         for call in src.calls(tree):
             kw = src.keyword(call, "vocab_size")
-            if kw is not None and src.call_name(call).endswith("Config"):
+            if kw is not None and src.is_config_call(call):
                 m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value))
                 if m and not tokenizer_like(m.group(1)):  # `CFG.vocab_size`: a setting, set from the tokenizer
                     copied = setting_copied(tree, file, src.segment(file, kw.value))
@@ -510,6 +510,11 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
             continue
         tok = src.call_name(last_add).rsplit(".", 1)[0]
+        returned = [r for r in src.nodes(tree, ast.Return) if r.value is not None
+                    and src.segment(file, r.value) == f"{tok}.vocab_size"]
+        if len(returned) == 1:  # `def vocab_size(self): return self.tokenizer.vocab_size`: the size handed on
+            r = returned[0]
+            return edits_of(src.LineEditor.for_node(file, r).replace(r.value, f"len({tok})")), None
         alias = src.last_assignment(tree, tok, last_add.lineno) if tok.isidentifier() else None
         owned = f"{src.segment(file, alias.value.value)}.tokenizer" if alias is not None and isinstance(
             alias.value, ast.Attribute) and alias.value.attr == "tokenizer" else tok  # `tok = encoder.tokenizer`
@@ -618,7 +623,7 @@ def _config_beside_vocab_file(f: Finding, file: str, tree: ast.Module) -> list:
     """The one `...Config(vocab_size=<expr>)` of a function that also writes the tokenizer's vocabulary file
     from a list (`fh.write("\n".join(vocab))`) and sizes the config otherwise than by that list: the model was
     sized apart from the vocabulary its tokenizer reads; it takes `len(list)`."""
-    calls = [c for c in src.calls(tree) if src.call_name(c).endswith("Config") and src.keyword(c, "vocab_size")]
+    calls = [c for c in src.calls(tree) if src.is_config_call(c) and src.keyword(c, "vocab_size")]
     if len(calls) != 1:
         return []
     call = calls[0]
@@ -640,7 +645,7 @@ def _factory_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) 
     while a tokenizer is in reach there: the call passes `vocab_size=len(tokenizer)`."""
     params: dict[str, str] = {}
     for call in src.calls(tree):
-        kw = src.keyword(call, "vocab_size") if src.call_name(call).endswith("Config") else None
+        kw = src.keyword(call, "vocab_size") if src.is_config_call(call) else None
         if kw is None or not isinstance(kw.value, ast.Name):
             continue
         fn = next((n for n in reversed(src.path_to(tree, call.lineno)) if isinstance(n, ast.FunctionDef)), None)
@@ -670,7 +675,7 @@ def _config_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -
     """No tokens added, and a `...Config(vocab_size=<a number or constant>)` built in the user's file while
     exactly one tokenizer is in the frames under a name bound there: the config takes `len(tokenizer)`."""
     toks = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "tokenizer" and o.expr.isidentifier()}
-    calls = [c for c in src.calls(tree) if src.call_name(c).endswith("Config") and src.keyword(c, "vocab_size")]
+    calls = [c for c in src.calls(tree) if src.is_config_call(c) and src.keyword(c, "vocab_size")]
     if len(toks) != 1 or len(calls) != 1:
         return []
     tok, call = toks.pop(), calls[0]
@@ -753,7 +758,7 @@ def token_type(ctx: Context, f: Finding) -> Located:
                             f.values["wrapped"] = f"{idx.id} % {n}"
                             return edits_of(e), None
         for call in src.calls(tree):
-            if not (src.call_name(call).endswith("Config") and isinstance(needed, int)):
+            if not (src.is_config_call(call) and isinstance(needed, int)):
                 continue
             kw = src.keyword(call, "type_vocab_size")
             e = src.LineEditor.for_node(file, call)
@@ -805,7 +810,7 @@ def _segments_written(ctx: Context) -> tuple[str, ast.expr] | None:
             return None  # a RoBERTa-style model has one segment by design: it is not given segment ids
         for c in src.calls(tree):
             kw = src.keyword(c, "type_vocab_size")
-            if kw is not None and (src.call_name(c).endswith("Config") or src.call_name(c) == "dict"):
+            if kw is not None and (src.is_config_call(c) or src.call_name(c) == "dict"):
                 found.append((file, kw.value))
         for d in src.nodes(tree, ast.Dict):
             found += [(file, v) for k, v in zip(d.keys, d.values)
@@ -821,7 +826,7 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
     needed = f.values.get("needed")
     if not isinstance(needed, int):
         return []
-    configs = [c for c in src.calls(tree) if src.call_name(c).split(".")[-1].endswith("Config")]
+    configs = [c for c in src.calls(tree) if src.is_config_call(c)]
     if len(configs) != 1 or any(src.call_name(c).endswith("from_pretrained") and "Tokenizer" not in src.call_name(c)
                                 for c in src.calls(tree)):
         return []
