@@ -186,23 +186,25 @@ def diagnose(report: Report, patterns: Iterable[Pattern], from_text: bool = Fals
     """All diagnoses for `report`, best first.  `from_text`: the report was read from a traceback's text,
     so the patterns' `text:` conditions and templates are used instead of the live-fact ones."""
     found: list[tuple[tuple[int, int, str], Pattern, Finding, str]] = []
-    from .analyzers.unpack_order import collated_out_of_order
-    if not from_text and collated_out_of_order(Context(report=report)):
-        return []  # the batch's tensors were given each other's names: every one is right for its own place
     paired: bool | None = None
     for p in patterns:
-        if p.id in _PAIRED_VALUES:
+        m = match(report, p, from_text)
+        if m is None:
+            continue
+        if p.id in _PAIRED_VALUES:  # read from the source once, only when such a pattern matched
             if paired is None:
                 from .analyzers.paired_apart import paired_apart, sorted_values_zipped
                 ctx = Context(report=report)
                 paired = paired_apart(ctx) is not None or sorted_values_zipped(ctx) is not None
             if paired:
                 continue  # each value is right for its own example, paired with another's: no size to change
-        m = match(report, p, from_text)
-        if m is not None:
-            finding, _, message = m
-            n_when = len((p.text or {}).get("when", ())) if from_text else len(p.when)
-            found.append(((-p.priority, -n_when, p.id), p, finding, message))
+        finding, _, message = m
+        n_when = len((p.text or {}).get("when", ())) if from_text else len(p.when)
+        found.append(((-p.priority, -n_when, p.id), p, finding, message))
+    if found and not from_text:
+        from .analyzers.unpack_order import collated_out_of_order
+        if collated_out_of_order(Context(report=report)):
+            return []  # the batch's tensors were given each other's names: every one is right for its own place
     found.sort(key=lambda x: x[0])
     out: list[Diagnosis] = []
     seen: set[str] = set()
