@@ -236,6 +236,13 @@ def class_field(cls: ast.ClassDef, name: str) -> ast.expr | None:
     return None
 
 
+def self_assignments(cls: ast.ClassDef, attr: str) -> list[ast.Assign]:
+    """The plain `self.<attr> = value` statements of the class's methods, in order."""
+    return [st for st in statements(cls, nested=True) if isinstance(st, ast.Assign) and len(st.targets) == 1
+            and isinstance(st.targets[0], ast.Attribute) and st.targets[0].attr == attr
+            and isinstance(st.targets[0].value, ast.Name) and st.targets[0].value.id == "self"]
+
+
 def _target_value(target: ast.AST, value: ast.AST, name: str) -> ast.AST | None:
     if isinstance(target, ast.Name) and target.id == name:
         return value

@@ -378,21 +378,28 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
     return None
 
 
-def class_constant(tree: ast.Module, node: ast.AST) -> int | None:
-    """The int literal a settings class sets in its body (`class CFG: hidden = 32`) for `CFG.hidden`, when no
-    statement of the file assigns `CFG.hidden` afterwards."""
+def class_setting(tree: ast.Module, node: ast.AST) -> ast.Assign | None:
+    """The one class-body assignment `hidden = 32` of `class CFG:` (a class of the file) that `CFG.hidden`
+    reads."""
     if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
         return None
     cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == node.value.id), None)
     made = [st for st in (cls.body if cls is not None else []) if isinstance(st, ast.Assign) and len(st.targets) == 1
             and isinstance(st.targets[0], ast.Name) and st.targets[0].id == node.attr]
-    if len(made) != 1 or not (isinstance(made[0].value, ast.Constant) and type(made[0].value.value) is int):
+    return made[0] if len(made) == 1 else None
+
+
+def class_constant(tree: ast.Module, node: ast.AST) -> int | None:
+    """The int literal a settings class sets in its body (`class CFG: hidden = 32`) for `CFG.hidden`, when no
+    statement of the file assigns `CFG.hidden` afterwards."""
+    made = class_setting(tree, node)
+    if made is None or not (isinstance(made.value, ast.Constant) and type(made.value.value) is int):
         return None
     if any(isinstance(t, ast.Attribute) and t.attr == node.attr and isinstance(t.value, ast.Name)
            and t.value.id == node.value.id for a in src.nodes(tree, ast.Assign, ast.AugAssign)
            for t in (a.targets if isinstance(a, ast.Assign) else [a.target])):
         return None  # set again by the script (`CFG.vocab_size = len(tok)`): not the literal
-    return made[0].value.value
+    return made.value.value
 
 
 def argument_default(tree: ast.Module, node: ast.AST) -> tuple[ast.stmt, ast.expr] | None:

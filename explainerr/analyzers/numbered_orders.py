@@ -16,9 +16,8 @@ def _order_of(tree: ast.Module, cls: ast.ClassDef | None, node: ast.AST) -> tupl
     """(sorted?, the collection's name) of what a comprehension iterates: `sorted(label_sets)`, `label_sets`,
     `self.domain_names` holding either (set in the class)."""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" and cls:
-        made = [st.value for st in src.statements(cls, nested=True) if isinstance(st, ast.Assign)
-                and len(st.targets) == 1 and ast.unparse(st.targets[0]) == f"self.{node.attr}"]
-        return _order_of(tree, cls, made[0]) if len(made) == 1 else None
+        made = src.self_assignments(cls, node.attr)
+        return _order_of(tree, cls, made[0].value) if len(made) == 1 else None
     if isinstance(node, ast.Call) and src.call_name(node) == "sorted" and len(node.args) == 1 \
             and isinstance(node.args[0], ast.Name):
         return True, node.args[0].id
@@ -55,8 +54,7 @@ def heads_numbered_apart(ctx: Context) -> bool:
 
 
 def _numbered_apart(tree: ast.Module, cls: ast.ClassDef, attr: str) -> bool:
-    built = [st.value for st in src.statements(cls, nested=True) if isinstance(st, ast.Assign)
-             and len(st.targets) == 1 and ast.unparse(st.targets[0]) == f"self.{attr}"]
+    built = [st.value for st in src.self_assignments(cls, attr)]
     comps = [c for v in built for c in ast.walk(v) if isinstance(c, ast.ListComp) and len(c.generators) == 1]
     order = _order_of(tree, cls, comps[0].generators[0].iter) if len(comps) == 1 else None
     if order is None:

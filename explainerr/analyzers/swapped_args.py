@@ -213,8 +213,7 @@ def one_of_sibling_tables(tree: ast.Module, table: str, line: int) -> bool:
     positions past its end are keys of the sibling's list, read through the wrong table."""
     if table.startswith("self.") and table[5:].isidentifier():  # set in a method of the class: `self.q_row = ...`
         cls = src.enclosing_class(tree, line)
-        made = [st for st in src.statements(cls, nested=True) if isinstance(st, ast.Assign) and len(st.targets) == 1
-                and ast.unparse(st.targets[0]) == table] if cls is not None else []
+        made = src.self_assignments(cls, table[5:]) if cls is not None else []
         stmt = made[-1] if len(made) == 1 else None
     else:
         found = src.last_assignment(tree, table, line)

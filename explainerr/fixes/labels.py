@@ -658,17 +658,15 @@ def _negative_marked_ignored(ctx: Context, labels) -> list:
 def _class_setting(site) -> ast.Assign | None:
     """The class-body assignment `num_classes = 4` of `class CFG:` when the site passes `CFG.num_classes` and
     the file reads `CFG.num_classes` at another place too: the setting is changed, not the one place."""
-    node = site.node
-    tree = src.tree_of(site.file)
-    if tree is None or not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+    from ..analyzers.classes import class_setting
+    node, tree = site.node, src.tree_of(site.file)
+    made = class_setting(tree, node) if tree is not None else None
+    if made is None:
         return None
     owner, attr = node.value.id, node.attr
-    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == owner), None)
-    made = [st for st in cls.body if isinstance(st, ast.Assign) and len(st.targets) == 1
-            and isinstance(st.targets[0], ast.Name) and st.targets[0].id == attr] if cls is not None else []
     reads = [n for n in src.nodes(tree, ast.Attribute) if n is not node and n.attr == attr
              and isinstance(n.value, ast.Name) and n.value.id == owner and isinstance(n.ctx, ast.Load)]
-    return made[0] if len(made) == 1 and reads else None
+    return made if reads else None
 
 
 def size_edit(f: Finding, reserved: bool = False) -> list:
