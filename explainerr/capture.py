@@ -103,9 +103,10 @@ def _mapping_items(value: object) -> dict[Any, Any] | None:
 class _Collector:
     """Gathers tensor/module facts of one frame under readable expressions."""
 
-    def __init__(self, index: int, arrays: bool = False) -> None:
+    def __init__(self, index: int, arrays: bool = False, split: bool = False) -> None:
         self.index = index
         self.arrays = arrays  # numpy arrays are read too (the error is numpy's own)
+        self.split = split  # a device error: a model's parts on two devices are read too
         self.tensors: list[TensorFacts] = []
         self.modules: list[ModuleFacts] = []
         self.objects: list[ObjectFacts] = []
@@ -126,6 +127,9 @@ class _Collector:
         if tf.is_module(value):
             m = tf.module_facts(value, expr, self.index)
             if m is not None:
+                part = tf.module_split(value) if self.split and depth == 0 else None
+                if part is not None:
+                    m = replace(m, attrs={**m.attrs, "part": part[0], "part_device": part[1], "main_device": part[2]})
                 self.modules.append(m)
             if depth == 0:
                 d = _dict_of(value) or {}
@@ -241,7 +245,7 @@ def _locate(tb: types.TracebackType) -> tuple[Any, ast.AST | None]:
 
 def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                  next_code: types.CodeType | None, next_codes: list[types.CodeType],
-                 arrays: bool = False) -> FrameFacts:
+                 arrays: bool = False, devices: bool = False) -> FrameFacts:
     frame = tb.tb_frame
     code = frame.f_code
     lineno = tb.tb_lineno
@@ -276,7 +280,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                         statement, statement_lines = st
             except Exception:
                 pass
-    col = _Collector(i, arrays)
+    col = _Collector(i, arrays, split=devices and not library)
     scalars: dict[str, Scalar] = {}
     lengths: dict[str, int] = {}
     self_class = None
@@ -361,6 +365,7 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None,
                      "to see it in place).")
     tbs = list(_entries(tb if tb is not None else _TRACEBACK(exc)))
     arrays = any(m in top.message[:MAX_SCANNED_MESSAGE] for m in tf.NUMPY_MESSAGES)
+    devices = "device" in top.message[:MAX_SCANNED_MESSAGE]
     hidden = set()
     for i, tb in enumerate(tbs):
         safety.check_deadline()
@@ -390,7 +395,7 @@ def capture(exc: BaseException, tb: types.TracebackType | None = None,
         safety.check_deadline()
         try:
             frames.append(_frame_facts(len(frames), tb, library[i], i in deep_set, nxt, codes[i + 1:i + 8],
-                                       arrays))
+                                       arrays, devices))
         except Exception:
             if os.environ.get("EXPLAINERR_DEBUG", "") not in ("", "0"):
                 raise

@@ -195,9 +195,12 @@ def diagnose(report: Report, patterns: Iterable[Pattern], from_text: bool = Fals
             if paired is None:
                 from .analyzers.paired_apart import paired_apart, sorted_values_zipped
                 ctx = Context(report=report)
-                paired = paired_apart(ctx) is not None or sorted_values_zipped(ctx) is not None
+                from .analyzers.first_record import first_record_setting
+                paired = paired_apart(ctx) is not None or sorted_values_zipped(ctx) is not None \
+                    or first_record_setting(ctx)
             if paired:
-                continue  # each value is right for its own example, paired with another's: no size to change
+                continue  # each value is right where it was made (paired with another example's, or in the
+                # unit of the first record's setting): no size to change
         finding, _, message = m
         n_when = len((p.text or {}).get("when", ())) if from_text else len(p.when)
         found.append(((-p.priority, -n_when, p.id), p, finding, message))

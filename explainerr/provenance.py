@@ -63,6 +63,10 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
         if passed is None:
             return steps
         name, frame, line = passed  # `EpisodeTower(cfg, emb, pop_bucket)`: on to where `pop_bucket` was made
+    elif re.fullmatch(r"\w+\.\w+", t.expr):
+        _instance_attribute(tree, frame, t.expr, steps)  # `train_ds.targets`: set in the class's `__init__`
+    elif re.fullmatch(r'\w+\["\w+"\]', t.expr):
+        _item_written(frame, tree, t.expr, steps)  # `batch["labels"] = encode(tags)` after `batch` was made
     position = None  # the place of the name in the tuple a `for` unpacked it from (a batch's fields)
     entry = None  # the key of the mapping a `**mapping` argument gave the parameter traced
     followed: set[int] = set()  # the assignments already followed (one is never followed twice)
@@ -97,8 +101,11 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             while isinstance(it, ast.Call) and src.call_name(it) in ("enumerate", "tqdm", "tqdm.tqdm") and it.args:
                 it = it.args[0]
             if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "DataLoader":
-                _loader_lines(frame, tree, it, t.expr, steps, position)  # `for batch in DataLoader(...)`
-                break
+                stored = _loader_lines(frame, tree, it, t.expr, steps, position)  # `for batch in DataLoader(...)`
+                if stored is None:
+                    break
+                name, line = stored, loop.lineno  # `LogDataset(token_matrix[idx], ...)`: on to `token_matrix`
+                continue
             helper = user_function(tree, it, loop.lineno) if isinstance(it, ast.Call) else None
             if helper is not None and any(isinstance(n, ast.Yield) for n in ast.walk(helper)):
                 _helper_lines(frame, helper, t.expr, steps, position=position, entry=entry)  # `for x, y in batches(rows)`
@@ -138,6 +145,8 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             found = src.assignments(tree, name, tree, before=None)
             if found:
                 _add(steps, frame, found[-1].stmt, t.expr)
+                if isinstance(found[-1].value, ast.Call):  # a module-level `table = encode(rows)`: into the helper
+                    _follow(frame, tree, found[-1].value, found[-1].stmt, t.expr, steps)
         break
     return steps
 
@@ -265,8 +274,7 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
             _helper_lines(frame, helper, expr, steps, position=position)
             return None
         if src.call_name(value).split(".")[-1] == "DataLoader":
-            _loader_lines(frame, tree, value, expr, steps, position)
-            return None
+            return _loader_lines(frame, tree, value, expr, steps, position)
         if _FACTORY.match(src.call_name(value)):
             return None  # made here (torch.zeros, torch.tensor, np.array): the line itself is the origin
         if entry_read(value) is not None and isinstance(value.func.value, ast.Name):  # type: ignore[attr-defined]
@@ -301,7 +309,8 @@ def _tensor_operand(frame: FrameFacts, value: ast.AST, stmt: ast.stmt) -> str | 
 
 
 def user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionDef | None:
-    """The definition in the same file of a plain `helper(...)` or `self.helper(...)` call."""
+    """The definition in the same file of a plain `helper(...)` or `self.helper(...)` call, of a method of an
+    instance the file makes, or of the one method of the file's classes with that name."""
     func = call.func
     if isinstance(func, ast.Name):
         defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == func.id]
@@ -311,9 +320,13 @@ def user_function(tree: ast.Module, call: ast.Call, line: int) -> ast.FunctionDe
         if cls is not None:
             defs = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == func.attr]
             return defs[-1] if defs else None
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        return _instance_method(tree, func.value.id, func.attr, line)
-    return None
+    found = _instance_method(tree, func.value.id, func.attr, line) if isinstance(func, ast.Attribute) and isinstance(
+        func.value, ast.Name) else None
+    if found is None and isinstance(func, ast.Attribute):  # `self._encoder.to_targets(...)`: the one class method
+        methods = [n for c in src.nodes(tree, ast.ClassDef) for n in c.body
+                   if isinstance(n, ast.FunctionDef) and n.name == func.attr]
+        found = methods[0] if len(methods) == 1 else None
+    return found
 
 
 def _made_by_factory(tree: ast.Module, name: str, line: int) -> ast.FunctionDef | None:
@@ -395,16 +408,18 @@ def _in_function(o: Origin, function: str) -> Origin:
 
 
 def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str, steps: list[Origin],
-                  position: int | None = None) -> None:
+                  position: int | None = None) -> str | None:
     """A DataLoader's collate function's return (a function, a method of a helper object, or `self.<method>`
-    of the class that builds the DataLoader), else its dataset class's `__getitem__` return."""
+    of the class that builds the DataLoader), else its dataset class's `__getitem__` return; then, when that
+    return reads one array the constructor stored from an argument, the name that argument reads (returned, to
+    follow on where the DataLoader is made)."""
     kw = src.keyword(call, "collate_fn")
     if kw is not None and isinstance(kw.value, ast.Call):  # a factory's product, or a partial of a function
         from .analyzers.collators import collate_def
         fn = collate_def(tree, call)
         if fn is not None:
             _helper_lines(frame, fn, expr, steps, position=position)
-            return
+            return None
     if kw is not None and isinstance(kw.value, (ast.Name, ast.Attribute)):
         v = kw.value
         fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == v.id), None) \
@@ -413,7 +428,7 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
             if isinstance(v.value, ast.Name) else None
         if fn is not None:
             _helper_lines(frame, fn, expr, steps, position=position)
-        return
+        return None
     dataset = call.args[0] if call.args else (src.keyword(call, "dataset").value if src.keyword(call, "dataset")
                                              else None)
     if isinstance(dataset, ast.Name):
@@ -426,6 +441,36 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
             if cls is not None else None
         if item is not None:
             _helper_lines(frame, item, expr, steps, name=f"{cls.name}.__getitem__")
+            return _stored_argument(cls, item, dataset, expr)
+    return None
+
+
+def _stored_argument(cls: ast.ClassDef, item: ast.FunctionDef, made: ast.Call, expr: str) -> str | None:
+    """`__getitem__` returns (for the entry `expr` reads) a row of the one attribute `self.tok` that `__init__`
+    stores from its parameter `tok`: the name the construction `made` passes there (`token_matrix` of
+    `LogDataset(token_matrix[idx], ...)`)."""
+    returns = [n.value for n in src.statements(item) if isinstance(n, ast.Return) and n.value is not None]
+    if len(returns) != 1:
+        return None
+    value = returns[0]
+    read = re.fullmatch(r'\w+\["(\w+)"\]', expr)
+    if isinstance(value, ast.Dict):  # the entry `batch["tok"]` reads, or the one the parameter `tok` is named after
+        value = src.dict_item(value, read.group(1) if read else expr)
+    attrs = {n.attr for n in ast.walk(value) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+             and n.value.id == "self"} if value is not None else set()
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    if len(attrs) != 1 or init is None:
+        return None
+    stored = src.self_assignments(cls, attrs.pop())
+    params = [a.arg for a in init.args.args][1:]
+    if len(stored) != 1 or not isinstance(stored[0].value, ast.Name) or stored[0].value.id not in params:
+        return None
+    name = stored[0].value.id
+    kw = src.keyword(made, name)
+    at = params.index(name)
+    arg = kw.value if kw is not None else made.args[at] if at < len(made.args) and not any(
+        isinstance(a, ast.Starred) for a in made.args) else None
+    return root_name(ast.unparse(arg)) if arg is not None else None
 
 
 def _self_attribute(frame: FrameFacts, tree: ast.Module, attr: str, expr: str,
@@ -449,6 +494,33 @@ def _self_attribute(frame: FrameFacts, tree: ast.Module, attr: str, expr: str,
                 _add(steps, frame, stmt, expr, function=f"{cls.name}.{_function_at(cls, n.lineno)}")
                 return cls, n.args[1] if len(n.args) > 1 else None
     return None
+
+
+def _item_written(frame: FrameFacts, tree: ast.Module, expr: str, steps: list[Origin]) -> None:
+    """`inputs["labels"] = <value>` in the failing scope before the line (the item set after the mapping was
+    made): that line, and the helper that computed the value."""
+    obj, key = expr.split("[")[0], expr.split('"')[1]
+    scope = src.enclosing_scope(tree, frame.line)
+    written = [n for n in src.statements(scope, nested=True) if isinstance(n, ast.Assign) and len(n.targets) == 1
+               and n.lineno < frame.line and isinstance(n.targets[0], ast.Subscript)
+               and isinstance(n.targets[0].value, ast.Name) and n.targets[0].value.id == obj
+               and isinstance(n.targets[0].slice, ast.Constant) and n.targets[0].slice.value == key]
+    if written:
+        _add(steps, frame, written[-1], expr)
+        _follow(frame, tree, written[-1].value, written[-1], expr, steps)
+
+
+def _instance_attribute(tree: ast.Module, frame: FrameFacts, expr: str, steps: list[Origin]) -> None:
+    """`ds.targets` of an instance of a class of the file (`ds = Incidents(rows)` before the line): the one
+    `self.targets = ...` of that class, added as a step."""
+    obj, attr = expr.split(".")
+    made = src.last_assignment(tree, obj, frame.line)
+    if made is None or not isinstance(made.value, ast.Call) or not isinstance(made.value.func, ast.Name):
+        return
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == made.value.func.id), None)
+    stored = src.self_assignments(cls, attr) if cls is not None else []
+    if len(stored) == 1:
+        _add(steps, frame, stored[0], expr, function=f"{cls.name}.{_function_at(cls, stored[0].lineno)}")
 
 
 def _constructor_argument(ctx: Context, frame: FrameFacts, tree: ast.Module,

@@ -215,8 +215,9 @@ def render_plain(report: Report, with_traceback: bool = True) -> str:
     else:
         lines.append(f"explainerr [{d.pattern}, {d.confidence} confidence]: {d.title}")
         lines.append(f"  {d.summary}")
-        lines.append("")
-        lines.append(_wrap(d.explanation, "  "))
+        if d.explanation.strip():
+            lines.append("")
+            lines.append(_wrap(d.explanation, "  "))
         if d.evidence:
             lines.append("")
             lines.append("  Evidence:")
@@ -299,7 +300,8 @@ def render_rich(report: Report, config: Config, stream: IO[str]) -> None:
             console.print(Text("Note: " + note, style="yellow"))
         return
     parts.append(Text(d.summary, style="bold"))
-    parts.append(Text(" ".join(d.explanation.split())))
+    if d.explanation.strip():
+        parts.append(Text(" ".join(d.explanation.split())))
     rows = [(ev.expr, ev.shape, ev.dtype, ev.device, ev.note if ev.shape is not None else
              f"{ev.value}" + (f" ({ev.note})" if ev.note else "")) for ev in d.evidence]
     if rows:

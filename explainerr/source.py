@@ -361,6 +361,19 @@ def call_name(call: ast.Call) -> str:
         return ""
 
 
+def called_functions(tree: ast.Module, call: ast.Call) -> list[ast.FunctionDef]:
+    """The functions of the file a call may run: those named like the callee's last part (`build_model`,
+    `builder.build_model`), or, for a lookup in a module-level dict of functions (`BUILDERS[name](...)`),
+    every function the dict's values name."""
+    func = call.func
+    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
+        table = next((a.value for a in assignments(tree, func.value.id, tree) if isinstance(a.value, ast.Dict)), None)
+        names = {v.id for v in table.values if isinstance(v, ast.Name)} if table is not None else set()
+    else:
+        names = {call_name(call).rpartition(".")[2]}
+    return [n for n in nodes(tree, ast.FunctionDef) if n.name in names]
+
+
 @lru_cache(maxsize=16)
 def seed_names(tree: ast.Module) -> frozenset[str]:
     """Names whose every read in the module is an argument of a seeding call (`torch.manual_seed(SEED)`,
@@ -514,6 +527,27 @@ def remove_statement(file: str, stmt: ast.stmt) -> Edit | None:
     if code.strip() != (segment(file, stmt) or "").strip() or not parses_in_file(file, first, last, ""):
         return None
     return Edit(file=file, start_line=first, end_line=last, replacement="")
+
+
+def hoist_before(file: str, block: ast.stmt, inner: ast.stmt) -> Edit | None:
+    """An edit that moves statement `inner` out of the body of compound statement `block` to just before it,
+    at the block's indentation, when `inner` has its lines to itself and the file still compiles."""
+    first, last = block.lineno, block.end_lineno or block.lineno
+    a, b = inner.lineno - first, (inner.end_lineno or inner.lineno) - first
+    lines = [files.line(file, n) for n in range(first, last + 1)]
+    if not (0 < a <= b < len(lines)) or lines[a][inner.col_offset:].rstrip() == "":
+        return None
+    if lines[a][:inner.col_offset].strip() or inner.end_col_offset != len(lines[b].rstrip("\n").split("#")[0].rstrip()):
+        return None  # another statement shares its lines
+    outer = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+    cut = inner.col_offset - len(outer)
+    if cut <= 0:
+        return None
+    moved = [ln[cut:] if not ln[:cut].strip() else ln for ln in lines[a:b + 1]]
+    replacement = "".join(moved + lines[:a] + lines[b + 1:]).rstrip("\n")
+    if not parses_in_file(file, first, last, replacement):
+        return None
+    return Edit(file=file, start_line=first, end_line=last, replacement=replacement)
 
 
 def insert_before(file: str, stmt: ast.stmt, text: str) -> Edit | None:

@@ -217,6 +217,47 @@ def module_device(module: object) -> str | None:
     return None
 
 
+def module_split(module: object, limit: int = 400) -> tuple[str, str, str] | None:
+    """A model whose parameters sit on two devices: (path of the outermost submodule whose parameters are all on
+    the rarer device, that device, the device most parameters are on); None when all are on one device.  Reads
+    `_parameters` / `_modules` dicts only, at most `limit` modules."""
+    counts: dict[str, int] = {}
+    found: list[tuple[str, str]] = []
+    seen = [0]
+    torch = _torch()
+
+    def walk(path: str, m: object, depth: int) -> set[str]:
+        seen[0] += 1
+        d = safety.instance_dict(m)
+        if d is None or seen[0] > limit or depth > 12:
+            return set()
+        devices: set[str] = set()
+        for p in safety.sub_dict(d, "_parameters").values():
+            if is_tensor(p):
+                try:
+                    with _quiet(torch):
+                        dev = str(p.device)  # type: ignore[attr-defined]
+                except Exception:
+                    continue
+                devices.add(dev)
+                counts[dev] = counts.get(dev, 0) + 1
+        kids = []
+        for name, child in list(safety.sub_dict(d, "_modules").items())[:200]:
+            if type(name) is str and child is not None:
+                sub = walk(f"{path}.{name}" if path else name, child, depth + 1)
+                kids.append((f"{path}.{name}" if path else name, sub))
+                devices |= sub
+        if len(devices) > 1:
+            found.extend((p, next(iter(s))) for p, s in kids if len(s) == 1)
+        return devices
+
+    if len(walk("", module, 0)) < 2 or not counts:
+        return None
+    main = max(counts, key=lambda k: counts[k])
+    odd = [(p, dev) for p, dev in found if dev != main]
+    return (odd[0][0], odd[0][1], main) if odd else None
+
+
 def module_facts(value: object, expr: str, frame: int) -> ModuleFacts | None:
     """Class name, size attributes, config and device of an nn.Module; reads instance __dict__ only."""
     if not is_module(value):

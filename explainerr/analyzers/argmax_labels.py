@@ -11,10 +11,26 @@ from .. import source as src
 from ..facts import Context
 
 
+def _is_argmax(node: ast.AST | None) -> bool:
+    """`x.argmax(1)`, `np.argmax(x)`, also as `int(...)`, `.item()`, `.tolist()`, `.long()` of one, or one item
+    of a returned tuple; not an argmax compared or put in a dict (a metric)."""
+    if isinstance(node, ast.Tuple):
+        return any(_is_argmax(e) for e in node.elts)
+    while isinstance(node, ast.Call):
+        name = src.call_name(node).split(".")[-1]
+        if name == "argmax":
+            return True
+        if name == "int" and node.args:
+            node = node.args[0]
+        elif name in ("item", "tolist", "long", "numpy", "cpu") and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        else:
+            return False
+    return False
+
+
 def _returns_argmax(fn: ast.FunctionDef) -> bool:
-    return any(isinstance(r, ast.Return) and r.value is not None and any(
-        isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] == "argmax" for c in ast.walk(r.value))
-        for r in ast.walk(fn))
+    return any(isinstance(r, ast.Return) and _is_argmax(r.value) for r in ast.walk(fn))
 
 
 def labels_from_argmax(ctx: Context, site, label_set) -> bool:

@@ -121,8 +121,9 @@ def _uses(tree: ast.Module, name: str) -> set[str]:
         if id(n) in positions:
             continue
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and isinstance(
-                n.ctx, ast.Load) and not (isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
-            out.add("maps")  # `label2id[tag]`; `CFG["seed"]` reads a setting, it maps nothing
+                n.ctx, ast.Load) and not (isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)) \
+                and not isinstance(n.slice, ast.Slice):
+            out.add("maps")  # `label2id[tag]`; `CFG["seed"]` reads a setting, `rows[i:j]` takes a batch: no map
         elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("index", "get")
               and isinstance(n.func.value, ast.Name) and n.func.value.id == name):
             out.add("maps")
@@ -175,7 +176,7 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
             made = src.assignments(tree, name, scope, before=fr.line)
             if (name in scored or name in fr.params or not made or length < at_least
                     or (exactly is not None and length != exactly)
-                    or not (_LABEL_NAME.search(name) or length == at_least)):  # else any lookup table would do
+                    or not (_LABEL_NAME.search(name) or length in (at_least, exactly))):  # else any lookup table
                 continue
             held = any(isinstance(n.value, ast.Attribute) and n.value.attr == name and isinstance(n.ctx, ast.Load)
                        for n in src.nodes(tree, ast.Subscript))  # `self.label_index[c]` once it is handed on
@@ -280,16 +281,12 @@ def _left_default(file: str, stmt: ast.stmt, call: ast.Call, field: str) -> Size
 
 
 def _built_in_helper(tree: ast.Module, call: ast.Call, cls: str) -> tuple[ast.stmt, ast.Call] | None:
-    """(the return statement, the model's construction) of the user's function or method `call` names, when it
-    returns `cls(...)` (or `cls.from_pretrained(...)`) directly."""
-    name = src.call_name(call).split(".")[-1]
-    for fn in src.nodes(tree, ast.FunctionDef):
-        if fn.name != name:
-            continue
-        for r in ast.walk(fn):
-            if isinstance(r, ast.Return) and isinstance(r.value, ast.Call) and cls in src.call_name(r.value):
-                return r, r.value
-    return None
+    """(the return statement, the model's construction) of the user's function or method `call` names (or one
+    looked up in a dict of builders, when only one of them returns it), when it returns `cls(...)` (or
+    `cls.from_pretrained(...)`) directly."""
+    found = [(r, r.value) for fn in src.called_functions(tree, call) for r in ast.walk(fn)
+             if isinstance(r, ast.Return) and isinstance(r.value, ast.Call) and cls in src.call_name(r.value)]
+    return found[0] if len(found) == 1 or (found and len(src.called_functions(tree, call)) == 1) else None
 
 
 def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field: str = "num_labels") -> \
@@ -303,6 +300,9 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
         made = assigned_call(tree, model_name, 10 ** 9) if model_name else None
         if made is not None and model.cls not in src.call_name(made[1]):
             made = _built_in_helper(tree, made[1], model.cls) or made  # `model = builder.build_model(tok)`
+        if made is not None and model.cls not in src.call_name(made[1]) and not re.search(
+                r"from_pretrained|Auto", src.call_name(made[1])):
+            made = None  # `model = train_fold(...)` returns a model built elsewhere: find its construction
         if made is None:
             calls = [c for c in src.calls(tree) if model.cls in src.call_name(c)]
             if not calls:
@@ -334,12 +334,52 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
     return None
 
 
+def looped_setting(ctx: Context, tree: ast.Module, call: ast.Call, arg: ast.AST, n: int) -> \
+        tuple[ast.Assign, ast.expr] | None:
+    """(the table's statement, the item) for a size `v["num_labels"]` read off the loop variable of a `for` (or a
+    comprehension) over a module-level dict of settings dicts (`for k, v in TASKS.items()`): the one task's
+    `"num_labels"` item that is `n`."""
+    if not (isinstance(arg, ast.Subscript) and isinstance(arg.value, ast.Name) and isinstance(arg.slice, ast.Constant)
+            and isinstance(arg.slice.value, str)):
+        return None
+    var = arg.value.id
+    around = [n for n in src.path_to(tree, call.lineno)
+              if isinstance(n, (ast.For, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp))
+              and any(c is call for c in ast.walk(n))]
+    loops = [g for n in around for g in ([n] if isinstance(n, ast.For) else n.generators)
+             if var in src.names_in(g.target)]
+    if not loops:
+        return None
+    it = loops[-1].iter
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr in ("items", "values")
+            and isinstance(it.func.value, ast.Name)):
+        return None
+    table = module_defs(tree).get(it.func.value.id)
+    if table is None or not isinstance(table.value, ast.Dict):
+        return None
+    found = [item for inner in table.value.values if isinstance(inner, ast.Dict)
+             for item in [src.dict_item(inner, arg.slice.value)] if item is not None
+             and static_int(ctx, tree, item) == n]
+    return (table, found[0]) if len(found) == 1 else None
+
+
 def _holds_layer(ctx: Context, file: str, stmt: ast.stmt, ident: int) -> bool:
-    """`stmt` assigns a plain name that a user frame of `file`, at or after the statement, holds the module
-    `ident` under."""
+    """`stmt` assigns a plain name (or returns the value of a builder function whose call is assigned to one)
+    that a user frame of `file`, at or after the statement, holds the module `ident` under (or under the same name
+    as an attribute of `self`: the layer handed to a model's constructor, which stores it)."""
     names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)]
-    return any(fr.file == file and fr.line >= stmt.lineno and m.expr in names and m.ident == ident
-               for fr in ctx.user_frames() for m in fr.modules)
+    if isinstance(stmt, ast.Return):  # `return nn.Linear(...)` of a builder: the names its calls are assigned to
+        tree = src.tree_of(file)
+        fn = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+        if isinstance(fn, ast.FunctionDef):
+            names = [a.targets[0].id for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1
+                     and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Call)
+                     and fn in src.called_functions(tree, a.value)]
+            return any(fr.file == file and m.expr in names and m.ident == ident
+                       for fr in ctx.user_frames() for m in fr.modules)
+    return any(fr.file == file and m.ident == ident and (
+        (fr.line >= stmt.lineno and m.expr in names) or m.expr in {f"self.{n}" for n in names})
+        for fr in ctx.user_frames() for m in fr.modules)
 
 
 def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
@@ -632,6 +672,10 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         stmt = src.statement_at(tree, call.lineno)
         if stmt is None:
             continue
+        item = looped_setting(ctx, tree, call, arg, n)
+        if item is not None:  # `nn.Linear(h, v["num_labels"]) for k, v in TASKS.items()`: the one task's item
+            table, node = item
+            return SizeSite(file=file, stmt=table, kind="assignment", node=node, text=src.segment(file, node))
         value = static_int(ctx, tree, arg)
         if value is None and ident is not None and _holds_layer(ctx, file, stmt, ident):
             return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))

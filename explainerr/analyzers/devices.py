@@ -17,6 +17,7 @@ from ..model import FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .cuda import CUDA
 from .device_kw import device_named_apart
+from .part_devices import part_left_apart
 from .placement import (
     Story,
     attribute_left_behind,
@@ -73,7 +74,7 @@ def two_devices(ctx: Context) -> Finding | None:
     if _TYPES.search(ctx.message) and not devs:
         return None  # the same device, other dtypes: not a device mistake
     meant = target_device(ctx)
-    for finder in (_unregistered, _model_inputs, _attribute, _odd_operand):
+    for finder in (_unregistered, _part, _model_inputs, _attribute, _odd_operand):
         f = finder(ctx, meant, devs)
         if f is not None:
             if any(kind(d) == "cuda" for d in [*devs, f.values.get("main_device"), f.values.get("stray_device")]):
@@ -176,6 +177,13 @@ def _unregistered(ctx: Context, meant: tuple[str, str] | None, devs: list[str]) 
     return _story_finding(unregistered_layers(ctx))
 
 
+def _part(ctx: Context, meant: tuple[str, str] | None, devs: list[str]) -> Finding | None:
+    f = _story_finding(part_left_apart(ctx, meant, devs))
+    if f is not None and not f.facts & {"device-block", "attached-after-move"}:
+        f.confidence = "medium"  # which part is elsewhere is known, not the line that put it there
+    return f
+
+
 def _attribute(ctx: Context, meant: tuple[str, str] | None, devs: list[str]) -> Finding | None:
     return _story_finding(attribute_left_behind(ctx, meant))
 
@@ -227,6 +235,10 @@ def _odd_operand(ctx: Context, meant: tuple[str, str] | None, devs: list[str]) -
             f.confidence = "high" if stray or story.hints.get("made") else "medium"
         else:
             f.facts.add("odd-operand")
+            if not stray:  # only the message names the other device: say what it means in general
+                f.facts.add(TWO_DEVICES)
+                if len(devs) >= 2:
+                    f.values.update(dev_a=devs[0], dev_b=devs[1])
             f.confidence = "medium"
             apart = device_named_apart(fr, [o.tensor for o in stray if o.tensor is not None],
                                        [o.tensor for o in ops if o not in stray and o.tensor is not None])

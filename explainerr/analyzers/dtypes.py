@@ -237,10 +237,11 @@ def dtype_like(node: ast.expr) -> bool:
 
 def _column_taken(traced: list, made: ast.stmt) -> bool:
     """A later traced statement takes part of what `made` assigned (`table[:, -1]`): the constructor made a
-    table of other values too, so its dtype is not the index's to change."""
+    table of other values too, so its dtype is not the index's to change.  A write into it (`out[i, :n] = ids`)
+    fills it; it takes nothing."""
     names = {t.id for t in getattr(made, "targets", []) if isinstance(t, ast.Name)}
     return any(isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in names
-               for _, stmt in traced if stmt is not made for n in ast.walk(stmt))
+               and isinstance(n.ctx, ast.Load) for _, stmt in traced if stmt is not made for n in ast.walk(stmt))
 
 
 def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,

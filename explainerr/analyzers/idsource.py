@@ -191,9 +191,12 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             story.facts |= {ADDED_TOKENS, "tokenizer"}
         for call in src.calls(tree):
             kw = src.keyword(call, "vocab_size")
-            m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
             # `vocab_size` misses added tokens only when read from the tokenizer they were added to, after that
-            handed = last_add is not None and base_size_handed(tree, call, last_add) is not None
+            handed_arg = base_size_handed(tree, call, last_add) if last_add is not None else None
+            handed = handed_arg is not None
+            if kw is None and handed_arg is not None:  # handed by position: `Classifier(tok.vocab_size, cfg)`
+                kw = ast.keyword(arg="vocab_size", value=handed_arg[0])
+            m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
             copied = setting_copied(tree, file, src.segment(file, kw.value)) if m and not tokenizer_like(
                 m.group(1)) and src.is_config_call(call) else None
             if copied is not None:  # `CFG.vocab_size = tokenizer.vocab_size`, read by the config
@@ -246,17 +249,21 @@ def setting_copied(tree: ast.Module, file: str, setting: str) -> tuple[ast.stmt,
     return found[0] if len(found) == 1 else None
 
 
-def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[ast.keyword, str] | None:
-    """(the keyword, the tokenizer's expression) of `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`: a
-    tokenizer's base size handed to a call other than a config's, while the tokens were added (`add`) in another
-    function that the file's own code ran before it (the object holding the tokenizer already had them)."""
+def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[ast.expr, str] | None:
+    """(the argument, the tokenizer's expression) of `Model(cfg, vocab_size=dm.tokenizer.vocab_size)` (or
+    `Model(tok.vocab_size, cfg)`): a tokenizer's base size handed to a call other than a config's, while the
+    tokens were added (`add`) in another function that the file's own code ran before it (the object holding the
+    tokenizer already had them)."""
     kw = src.keyword(call, "vocab_size")
-    m = re.fullmatch(r"(.+)\.vocab_size", ast.unparse(kw.value)) if kw is not None else None
+    given = [kw.value] if kw is not None else [a for a in call.args if isinstance(a, ast.Attribute)
+                                                  and a.attr == "vocab_size"]
+    value = given[0] if len(given) == 1 else None
+    m = re.fullmatch(r"(.+)\.vocab_size", ast.unparse(value)) if value is not None else None
     if (m is None or src.is_config_call(call) or not tokenizer_like(m.group(1))
             or src.enclosing_scope(tree, call.lineno) is src.enclosing_scope(tree, add.lineno)
             or not (added_before(tree, add, call.lineno) or _made_by_adder(tree, add, m.group(1), call.lineno))):
         return None
-    return kw, m.group(1)
+    return value, m.group(1)
 
 
 def _made_by_adder(tree: ast.Module, add: ast.Call, tok: str, line: int) -> bool:

@@ -10,7 +10,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import _field_default, _mutated, class_name, config_site, keyword_site, label_set, linear_site, user_files
+from .classes import _field_default, _mutated, class_name, config_site, keyword_site, label_set, linear_site, static_int, user_files
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .zipped import zipped_key_order
 from .operands import (
@@ -94,6 +94,12 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     if len(scores.shape) == 2 and scores.shape[0] == scores.shape[1] and target >= n_classes \
             and made_pairwise(ctx, scores):
         return None  # in-batch scores (`q @ d.T`): the classes are the batch's candidates, the labels are ids of another kind
+    from .position_targets import scores_per_position
+    if scores_per_position(ctx, scores, target):
+        return None  # one score per token of the window: the targets are positions counted elsewhere
+    from .reduction import scored_against_computed
+    if target >= n_classes and len(scores.shape) == 2 and scored_against_computed(ctx, scores):
+        return None  # scores against rows this function computed (prototypes, centroids): no classifier to size
     from .numbered_orders import heads_numbered_apart
     if target >= n_classes and heads_numbered_apart(ctx):
         return None  # the head was picked by an id numbered in another order than the heads were built
@@ -102,6 +108,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         return None  # the batch's fields were unpacked in another order than the Dataset returns them
     if target >= n_classes and _labels_of_another_loss(ctx, logits_op):
         return None  # the same labels go to another head's loss just before: they are that head's labels
+    if target >= n_classes and _one_target_for_every_head(ctx, logits_op, hi if isinstance(hi, int) else target):
+        return None  # a loop gives each head of a mapping the same labels: they are the wider head's
     from .label_shift import name_list_sizing
     if lo is not None and lo >= n_classes and name_list_sizing(ctx, n_classes) is not None:
         return None  # the classes are the items of a names list, and no label is a position in it: another field
@@ -116,8 +124,16 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.values["marker"] = marker
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
     elif lo is not None and 1 <= lo < hi == n_classes and label_set(ctx, exactly=hi + 1) is None \
-            and not _made_zero_based(ctx, labels) and not _reserved_first(ctx, f):
+            and not _made_zero_based(ctx, labels) and not _reserved_first(ctx, f) \
+            and not _fallback_past_list(ctx, f, hi):
         f.facts.add(ONE_BASED)
+        from .enum_labels import ENUM_FROM_ONE, enum_from_one
+        numbered = enum_from_one(ctx, n_classes)
+        if numbered is not None:  # the labels are an Enum's values, numbered from 1: the facts decide
+            f.facts.add(ENUM_FROM_ONE)
+            f.values.update(enum=numbered[0], enum_how="`enum.auto()` starts at 1" if numbered[1] == "auto()"
+                            else "its members are written 1, 2, ...")
+            f.confidence = "high"
         made = one_based_map(ctx, n_classes)
         if made is not None:
             f.facts.add(ONE_BASED_MAP)
@@ -190,6 +206,30 @@ def _labels_of_another_loss(ctx: Context, logits_op) -> bool:
                for c in src.calls(scope))
 
 
+def _one_target_for_every_head(ctx: Context, logits_op, top: int) -> bool:
+    """The failing loss takes `logits[<loop variable>]` (seen as `logits["family"]`) inside a `for` over the heads, with a target that does
+    not depend on the loop (`ce(logits[lv.name], batch["target"])`), and another head of that mapping, of
+    another width, fits every label: one label tensor for heads of different sizes, the other head's labels."""
+    seen = logits_op.user or logits_op.seen
+    frame = ctx.frames[seen.frame] if seen is not None else None
+    tree = src.tree_of(frame.file) if frame is not None and not frame.library else None
+    m = re.fullmatch(r"(\w+)\[(.+)\]", seen.expr) if tree is not None else None
+    if m is None:
+        return False
+    here = [c for c in src.calls(tree) if c.lineno <= frame.line <= (c.end_lineno or c.lineno) and len(c.args) >= 2
+            and isinstance(c.args[0], ast.Subscript) and src.segment(frame.file, c.args[0].value) == m.group(1)]
+    if len(here) != 1:
+        return False
+    keyed = set(src.names_in(here[0].args[0].slice))  # the loop over the heads: the one whose target picks the head
+    loops = [lp for lp in src.enclosing_loops(tree, frame.line) if keyed & set(src.names_in(lp.target))]
+    looped = {n for loop in loops[-1:] for n in src.names_in(loop.target)}
+    if not looped or looped & set(src.names_in(here[0].args[1])):
+        return False
+    width = seen.shape[1] if len(seen.shape) == 2 else None
+    return any(t.expr.startswith(f"{m.group(1)}[") and len(t.shape) == 2 and t.shape[1] != width
+               and t.shape[1] > top for t in frame.tensors)
+
+
 def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: int, need: int,
              primary: bool) -> Finding:
     """The reading "the classifier has too few outputs": where its size is set, the label set it should
@@ -255,6 +295,32 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
     steps += dataset_origin(ctx, "labels", "labels")
     return any(re.search(r"\.index\(", o.source) for o in steps)
+
+
+FALLBACK_CLASS = fact("fallback-class", "the label map's default for what it does not hold (`fallback`, line "
+                                        "`fallback_line`) is the label one past the named classes")
+
+
+def _fallback_past_list(ctx: Context, f: Finding, hi: int) -> bool:
+    """The one `table.get(tag, D)` of the user's files whose default `D` is the largest label `hi` (written
+    `len(NAMES)` or as the number): a catch-all class numbered after the named ones, so the labels are 0-based
+    over one class more than the names (like an entry put before them).  Sets `fallback` and `fallback_line`,
+    and the reserved-entry values the fix reads."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            if not (isinstance(call.func, ast.Attribute) and call.func.attr == "get" and len(call.args) == 2):
+                continue
+            if static_int(ctx, tree, call.args[1]) == hi:
+                found.append((file, call))
+    if len(found) != 1:
+        return False
+    file, call = found[0]
+    f.facts.add(FALLBACK_CLASS)
+    f.values.update(fallback=src.segment(file, call), fallback_line=call.lineno,
+                    reserved=f"the catch-all label {hi}")
+    return True
 
 
 def _reserved_first(ctx: Context, f: Finding) -> bool:

@@ -147,6 +147,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # the labels' name was rebound to a value of the predictions: the batch's labels are gone
     if drawn_twice(ctx, logits, labels):
         return None  # inputs and labels read off two draws of one iterator: two batches
+    from .first_example import first_example_read
+    if not multi and first_example_read(ctx):
+        return None  # every example of the batch read with the first one's word ids (`word_ids()` without an index)
     from .chunked import halves_of_more_parts
     if not multi and isinstance(b, int) and halves_of_more_parts(ctx, raw_logits, b):
         return None  # the scores pair parts of a joined tensor split into fewer parts than it holds groups
@@ -327,10 +330,16 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
 
 def _batch_key(ctx: Context, labels: TensorFacts) -> str:
     """The batch key the labels were read under: `batch["labels"]`, or `gold = inputs.pop("labels")` in their
-    frame; else their own name."""
+    frame, or the parameter a dict of the frame holds them as (`{"slot": slot_labels}`); else their own name."""
     from ..provenance import entry_read
     frame = ctx.frames[labels.frame]
-    tree = src.tree_of(frame.file) if labels.expr.isidentifier() and not frame.library else None
+    keyed = re.fullmatch(r'(\w+)\["(\w+)"\]', labels.expr)
+    tree = src.tree_of(frame.file) if (labels.expr.isidentifier() or keyed) and not frame.library else None
+    if tree is not None and keyed:  # `targets["slot"]` of `targets = {"slot": slot_labels}`: the parameter's key
+        made = src.last_assignment(tree, keyed.group(1), frame.line)
+        item = src.dict_item(made.value, keyed.group(2)) if made is not None and isinstance(
+            made.value, ast.Dict) else None
+        return item.id if isinstance(item, ast.Name) and item.id in frame.params else keyed.group(2)
     made = src.last_assignment(tree, labels.expr, frame.line) if tree is not None else None
     return (entry_read(made.value) if made is not None else None) or leaf(labels.expr)
 

@@ -197,15 +197,32 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
                 f.values.update(setting=found[0], setting_value=value.value)
                 f.hints["length_setting"] = (file, value, value)
                 return
+        fields = [(cls.name, st) for cls in (src.nodes(tree, ast.ClassDef) if tree is not None else ())
+                  for st in cls.body if isinstance(st, (ast.AnnAssign, ast.Assign)) and isinstance(
+                      st.targets[0] if isinstance(st, ast.Assign) else st.target, ast.Name)
+                  and _LENGTH_SETTING.match((st.targets[0] if isinstance(st, ast.Assign) else st.target).id)
+                  and isinstance(st.value, ast.Constant) and type(st.value.value) is int and st.value.value > limit]
+        if len(fields) == 1:  # a settings class's field (`max_seq_length: int = 128`), read where the length is set
+            owner, st = fields[0]
+            name = (st.targets[0] if isinstance(st, ast.Assign) else st.target).id
+            f.facts.add(LENGTH_SETTING)
+            f.values.update(setting=f"{owner}.{name}", setting_value=st.value.value)
+            f.hints["length_setting"] = (file, st, st.value)
+            return
 
 
 def int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
-    """The int literal `node` is, or stands for: the default of the enclosing function's parameter it names
+    """The int literal `node` is, or stands for: an option's `default=` (`args.max_len`), the default of the
+    enclosing function's parameter it names
     (when no call in the file passes that parameter), the one module-level constant of that name, or the item
     of a settings dict it reads."""
     if isinstance(node, ast.Constant):
         return node if type(node.value) is int else None
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        from .classes import argument_default
+        option = argument_default(tree, node)  # `args.max_seq_len` of `add_argument("--max-seq-len", default=128)`
+        if option is not None:
+            return option[1] if isinstance(option[1], ast.Constant) and type(option[1].value) is int else None
         return _field_default(tree, node.value.id, node.attr)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
         from .classes import config_dict  # `CFG["max_seq_length"]` of a settings dict never changed in place

@@ -78,15 +78,37 @@ def _returned_pairs(ctx: Context, labels: TensorFacts, ids: TensorFacts):
         if keys[0] in items and keys[1] in items:
             yield file, tree, fn, items[keys[0]], items[keys[1]]
     names = unpacked_names(ctx, labels)
+    called = None
+    if names is None:  # `ii, am, y = make_batch(rows)`: the names a call of the user's function is unpacked into
+        names, called = _unpacked_call(ctx, labels)
     if names is None or ids.expr not in names:
         return
     at, other = names.index(labels.expr), names.index(ids.expr)
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            if called is not None and fn.name != called:
+                continue
             for ret in (r for r in src.statements(fn) if isinstance(r, ast.Return)):
                 if isinstance(ret.value, ast.Tuple) and len(ret.value.elts) == len(names):
                     yield file, tree, fn, ret.value.elts[at], ret.value.elts[other]
+
+
+def _unpacked_call(ctx: Context, t: TensorFacts) -> tuple[list[str] | None, str | None]:
+    """(the names, the function's name) of `a, b, c = helper(...)` that last assigned `t` (or the very tensor
+    under its name in a caller's frame, the one that unpacked it and passed it on)."""
+    for frame in [ctx.frames[t.frame], *ctx.user_frames()]:
+        if frame.library or not t.expr.isidentifier() or not any(
+                u.ident == t.ident and u.expr == t.expr for u in frame.tensors):
+            continue
+        tree = src.tree_of(frame.file)
+        made = src.last_assignment(tree, t.expr, frame.line) if tree is not None else None
+        stmt = made.stmt if made is not None else None
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
+                and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)
+                and all(isinstance(e, ast.Name) for e in stmt.targets[0].elts)):
+            return [e.id for e in stmt.targets[0].elts], stmt.value.func.id
+    return None, None
 
 
 def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | None) -> Padding | None:
@@ -165,9 +187,12 @@ def _allocated_width(value: ast.AST | None) -> ast.expr | None:
 def _helper_padding(file: str, tree: ast.Module, call: ast.Call) -> Padding | None:
     """The padding a user function does to the width one of its parameters gets (`def tag_row(tags, width): ...
     return ids + [IGNORE] * (width - len(ids))`), read at a call of it: the argument given for that parameter
-    is the target, replaced whole by the fix."""
+    is the target, replaced whole by the fix.  A lambda bound to a name pads so too."""
     from ..provenance import user_function
     helper = user_function(tree, call, call.lineno)
+    if helper is None and isinstance(call.func, ast.Name):  # `pad = lambda row, n, v: row + [v] * (n - len(row))`
+        made = [a.value for a in src.assignments(tree, call.func.id) if isinstance(a.value, ast.Lambda)]
+        helper = made[0] if len(made) == 1 else None  # bound in the scope around (a closure's helper too)
     stmt = src.statement_at(tree, call.lineno)
     if helper is None or stmt is None:
         return None
@@ -204,7 +229,8 @@ def _grown(fn: ast.FunctionDef, name: str, before: int) -> tuple[ast.AugAssign, 
 
 def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
     """The pad-targets reading for a collate function whose returned mapping is a tokenizer call's encoding
-    (or reads its input ids), padded to the batch's longest text (`batch = tok(texts, padding=True, ...)`), and whose `key` entry is made
+    (or reads its input ids), padded to the batch's longest text (`batch = tok(texts, padding=True, ...)`,
+    `tok.pad(features)`), and whose `key` entry is made
     from lists padded to another target (`row += [-100] * (self.label_width - len(row))`): the labels get the
     encoding's width instead."""
     from ..fixes import tokenizes
@@ -216,8 +242,11 @@ def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
         made = src.assignments(tree, mapping.id, fn, before=ret.lineno)
         call = made[0].value if made else None
         padding = src.keyword(call, "padding") if isinstance(call, ast.Call) else None
-        if padding is None or not tokenizes(call, ctx, tree) or not (
-                isinstance(padding.value, ast.Constant) and padding.value.value in (True, "longest")):
+        padded = padding is not None and tokenizes(call, ctx, tree) and (
+            isinstance(padding.value, ast.Constant) and padding.value.value in (True, "longest"))
+        pads = isinstance(call, ast.Call) and padding is None and src.call_name(call).endswith(".pad") and not \
+            src.keyword(call, "max_length")  # `tok.pad(features)`: to the batch's longest by default
+        if not (padded or pads):
             continue
         mine = _padding(file, tree, fn, items[key])
         if mine is None or not (isinstance(mine.count, ast.BinOp) or mine.whole) \
@@ -227,7 +256,10 @@ def labels_padded_past_tokenizer(ctx: Context, f: Finding, key: str) -> bool:
     if len(found) != 1:
         return False
     file, fn, mine, enc, call = found[0]
-    _found(f, file, fn, mine, f'{enc}["input_ids"].size(1)', call, mine.stmt)
+    tensors = src.keyword(call, "return_tensors")
+    width = f'{enc}["input_ids"].size(1)' if tensors is not None and isinstance(tensors.value, ast.Constant) and \
+        tensors.value.value == "pt" else f'len({enc}["input_ids"][0])'  # lists (or arrays) of ids otherwise
+    _found(f, file, fn, mine, width, call, mine.stmt)
     return True
 
 

@@ -321,6 +321,33 @@ def made_pairwise(ctx: Context, logits) -> bool:
     return False
 
 
+def scored_against_computed(ctx: Context, logits) -> bool:
+    """The scores were assigned a pairwise operation (`-torch.cdist(q, prototypes) ** 2`, `q @ centroids.T`)
+    whose second operand is a local computed in the same function (prototypes of this episode, centroids of
+    this batch), not a layer's weights: its rows are the classes, and no classifier has a size to change."""
+    frame = ctx.frames[logits.frame]
+    tree = src.tree_of(frame.file) if not frame.library else None
+    name = logits.expr if logits.expr.isidentifier() else None
+    a = src.last_assignment(tree, name, frame.line) if tree is not None and name else None
+    value = _unscaled(a.value) if a is not None else None
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult):
+        other = value.right
+    elif isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _PAIRWISE and len(value.args) >= 2:
+        other = value.args[-1]  # the second operand (an einsum's last)
+    else:
+        return False
+    while isinstance(other, ast.Attribute) and other.attr in ("T", "mT"):
+        other = other.value
+    while isinstance(other, ast.Call) and isinstance(other.func, ast.Attribute) and other.func.attr in (
+            "t", "transpose", "permute"):
+        other = other.func.value
+    if not isinstance(other, ast.Name):
+        return False
+    scope = src.enclosing_scope(tree, frame.line)
+    made = src.assignments(tree, other.id, scope, before=frame.line)
+    return bool(made) and scope is not tree
+
+
 def _returns_pairwise(cls: ast.ClassDef, method: str, depth: int = 0) -> bool:
     """The class's `method` has one return, a pairwise operation, or a call of another of its methods
     (`return self.class_scores(self.encoder(x))`) that returns one."""
@@ -342,12 +369,15 @@ def _returns_pairwise(cls: ast.ClassDef, method: str, depth: int = 0) -> bool:
 
 
 def _unscaled(value: ast.AST) -> ast.AST:
-    """`x` of `-x`, `x / self.temperature`, `scale * x`."""
+    """`x` of `-x`, `x / self.temperature`, `scale * x`, `x ** 2`."""
     scalar = (ast.Constant, ast.Name, ast.Attribute)
     while isinstance(value, ast.UnaryOp) or (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Div, ast.Mult))
-                                             and (isinstance(value.right, scalar) or isinstance(value.left, scalar))):
+                                             and (isinstance(value.right, scalar) or isinstance(value.left, scalar))) \
+            or (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Pow) and isinstance(value.right, ast.Constant)):
         if isinstance(value, ast.UnaryOp):
             value = value.operand
+        elif isinstance(value.op, ast.Pow):  # `cdist(q, p) ** 2`
+            value = value.left
         else:  # scaled by a temperature: the other operand made the scores
             value = value.left if isinstance(value.right, scalar) else value.right
     return value

@@ -93,3 +93,86 @@ def mask_before_specials(ctx: Context, f: Finding, mask_len: int, other_len: int
     f.hints["mask_before_specials"] = sized
     f.confidence = "high"  # the two lines differ by exactly the positions the message says
     return True
+
+
+IDS_FRAMED_ALONE = fact("ids-framed-alone", "a record's ids get `n_added` tokens around them (`framed`, line "
+                                            "`framed_line`) while its mask field `mask_field` is left as it was")
+_MASKY = ("mask", "keep", "attn", "attention", "valid")
+
+
+def _record_fields(tree: ast.Module) -> set[str]:
+    """Field names of the file's NamedTuple / dataclass records."""
+    return {n.target.id for c in src.nodes(tree, ast.ClassDef) for n in c.body
+            if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+
+
+def _record_keys(tree: ast.Module) -> set[str]:
+    """The string keys the file's code reads (`rec["attention_mask"]`) or writes in dict displays."""
+    out = {n.slice.value for n in src.nodes(tree, ast.Subscript) if isinstance(n.slice, ast.Constant)
+           and isinstance(n.slice.value, str)}
+    return out | {k.value for d in src.nodes(tree, ast.Dict) for k in d.keys if isinstance(k, ast.Constant)
+                  and isinstance(k.value, str)}
+
+
+def _framed(file: str, value: ast.AST, field: str, record: str) -> list[ast.AST] | None:
+    """The terms of `[cls] + rec.ids + [sep]` (or `rec["ids"]`) when exactly one reads the record's field and
+    the rest are list displays."""
+    terms = list(_terms(value))
+    own = {f"{record}.{field}", f'{record}["{field}"]', f"{record}['{field}']"}
+    reading = [t for t in terms if src.segment(file, t) in own]
+    if len(terms) < 2 or len(reading) != 1 or not all(isinstance(t, ast.List) for t in terms if t is not reading[0]):
+        return None
+    return terms
+
+
+def ids_framed_alone(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
+    """`item._replace(ids=[cls] + item.ids + [sep])` (or `item["input_ids"] = [cls] + item["input_ids"] +
+    [sep]`) adding `other_len - mask_len` tokens around a record's ids, where the record also holds a mask field
+    (a name like mask/keep/attention) that the same update does not touch: the edit frames the mask too, with 1s."""
+    from .classes import user_files
+    k = other_len - mask_len
+    found = []
+    for file in user_files(ctx) if k >= 1 else ():
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        fields = _record_fields(tree)
+        for call in src.calls(tree):  # `rec._replace(ids=...)`, `dataclasses.replace(rec, ids=...)`
+            name = src.call_name(call).rpartition(".")[2]
+            record = call.func.value if name == "_replace" and isinstance(call.func, ast.Attribute) else \
+                call.args[0] if name == "replace" and len(call.args) == 1 else None
+            if not isinstance(record, ast.Name):
+                continue
+            given = {kw.arg for kw in call.keywords}
+            for kw in call.keywords:
+                terms = _framed(file, kw.value, kw.arg, record.id) if kw.arg else None
+                masks = [m for m in fields if m != kw.arg and m not in given and any(w in m.lower() for w in _MASKY)]
+                if terms and sum(len(t.elts) for t in terms if isinstance(t, ast.List)) == k and len(masks) == 1:
+                    stmt = src.statement_at(tree, call.lineno)
+                    found.append((file, stmt, call, kw, terms, masks[0], record.id, "keyword"))
+        for a in src.nodes(tree, ast.Assign):  # `rec["input_ids"] = [cls] + rec["input_ids"] + [sep]`
+            t = a.targets[0] if len(a.targets) == 1 else None
+            if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)
+                    and isinstance(t.slice.value, str)):
+                continue
+            terms = _framed(file, a.value, t.slice.value, t.value.id)
+            scope = src.enclosing_scope(tree, a.lineno)
+            written = {n.targets[0].slice.value for n in src.statements(scope, nested=True)
+                       if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript)
+                       and isinstance(n.targets[0].slice, ast.Constant)}
+            masks = [m for m in _record_keys(tree) if m != t.slice.value and m not in written
+                     and any(w in m.lower() for w in _MASKY)]
+            if terms and sum(len(x.elts) for x in terms if isinstance(x, ast.List)) == k and len(masks) == 1:
+                found.append((file, a, None, None, terms, masks[0], t.value.id, "item"))
+    if len(found) != 1:
+        return False
+    file, stmt, call, kw, terms, mask, record, kind = found[0]
+    ids_term = next(t for t in terms if not isinstance(t, ast.List))
+    read = f"{record}.{mask}" if kind == "keyword" and "." in src.segment(file, ids_term) else f'{record}["{mask}"]'
+    framed = " + ".join(read if t is ids_term else "[" + ", ".join("1" for _ in t.elts) + "]" for t in terms)
+    f.facts.add(IDS_FRAMED_ALONE)
+    f.values.update(framed=" ".join(src.segment(file, stmt).split()), framed_line=stmt.lineno, n_added=k,
+                    mask_field=mask, mask_framed=framed)
+    f.hints["ids_framed_alone"] = (file, stmt, call, f"{mask}={framed}" if kind == "keyword" else f"{read} = {framed}")
+    f.confidence = "high"  # the update adds exactly the positions the message says to the ids alone
+    return True

@@ -339,7 +339,7 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     if named_ids is not None and _bucketed_by_user(ctx, named_ids.expr):
         return None  # a number the user's code buckets (`(t % 86400) // 60`): its units, not a vocabulary
     cfg = ctx.config()
-    if "vocab_size" in cfg:
+    if "vocab_size" in cfg and fail.num_embeddings in (None, cfg["vocab_size"]):  # the config sizes this table
         f.values["vocab_size"] = cfg["vocab_size"]
         f.evidence.append(value_evidence("config.vocab_size", cfg["vocab_size"]))
         f.facts.add(CONFIG_FIELD)

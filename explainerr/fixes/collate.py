@@ -58,6 +58,9 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     tokenizer = _encodings_tokenizer(ctx, file, call, stmt)
     if tokenizer is not None:  # the examples are a tokenizer's encodings: its own padding collator
         return _padding_collator(file, call, stmt, tokenizer), None
+    earlier = _earlier_loaders(file, stmt)
+    if earlier:  # a training loader before the validation one that failed: one helper before both
+        return _every_loader(f, [(file, c) for c in earlier] + [(file, call)]), None
     pad = f.values.get("pad_value", "").replace(", padding_value=", "") or "0"
     name = ast.unparse(stmt.targets[0]) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
     targets = target_keys(src.tree_of(file), name)
@@ -79,6 +82,16 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     if not src.parses_in_file(edit.file, edit.start_line, edit.end_line, edit.replacement):
         return [], None
     return [edit] + _later_loaders(file, stmt), None
+
+
+def _earlier_loaders(file: str, stmt: ast.stmt) -> list[ast.Call]:
+    """The DataLoader calls without a `collate_fn` of the same scope before `stmt` (the training loader made
+    before the validation one whose batch failed first): their batches are as ragged."""
+    tree = src.tree_of(file)
+    scope = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+    return [c for c in (src.calls(scope) if scope is not None else ()) if c.lineno < stmt.lineno
+            and src.call_name(c).endswith("DataLoader") and src.keyword(c, "collate_fn") is None
+            and src.enclosing_scope(tree, c.lineno) is scope]
 
 
 def _later_loaders(file: str, stmt: ast.stmt) -> list[Edit]:
@@ -122,8 +135,14 @@ def _every_loader(f: Finding, calls: list[tuple[str, ast.Call]]) -> list[Edit]:
         edit = e.edit() if e is not None else None
         if edit is None:
             return []
+        if edits and edit.start_line == at:  # the first loader's own line: the helper goes before its new text
+            edit = Edit(file=file, start_line=at, end_line=edit.end_line,
+                        replacement=text[:-len(files.line(file, at).rstrip("\n"))] + edit.replacement)
+            edits[0] = edit
+            continue
         edits.append(edit)
-    return edits if len(edits) == len(calls) + 1 else []
+    return edits if len(edits) == len(calls) + 1 or (edits and edits[0].start_line == at and len(edits) == len(
+        calls)) else []
 
 
 def _encodings_tokenizer(ctx: Context, file: str, call: ast.Call, stmt: ast.stmt) -> str | None:

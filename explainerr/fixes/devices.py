@@ -20,13 +20,71 @@ def to_device(ctx: Context, f: Finding) -> Located:
     if hit:  # the device named apart is read from the operand it meets
         file, stmt, node, new = hit
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
-    for build in (_register_buffer, _module_container, _keep_move, _device_where_made, _move_model):
+    for build in (_hoist_part, _attach_moved, _register_buffer, _module_container, _keep_move, _device_where_made,
+                  _move_model):
         edits = build(ctx, f)
         if edits:
             return edits, None
     if "inputs" in f.facts:
         return _move_inputs(ctx, f), None
+    if "odd-operand" in f.facts:
+        return _move_where_assigned(ctx, f), None
     return [], None
+
+
+def _move_where_assigned(ctx: Context, f: Finding) -> list[Edit]:
+    """The odd operand is a local computed on the failing frame's scope (`cw = ct.sum() / ct`): moved where it
+    is assigned, to the device the code moves things to (`.to(dv)`) when that is the rest's device, else to the
+    device of an operand it meets."""
+    from ..analyzers.placement import kind, target_device
+    frame, stray = f.hints.get("frame"), f.hints.get("stray") or []
+    tree = src.tree_of(frame.file) if frame is not None else None
+    names = [t for t in stray if t.expr.isidentifier()]
+    if tree is None or len(names) != 1:
+        return []
+    meant = target_device(ctx)
+    main = f.values.get("main_device")
+    partners = [t.expr for t in ctx.tensors_in_node(frame) if t.expr.isidentifier() and kind(t.device) == kind(main)]
+    target = meant[0] if meant and kind(meant[1]) == kind(main) else f"{partners[0]}.device" if partners else None
+    a = src.last_assignment(tree, names[0].expr, frame.line)
+    if target is None or a is None or not isinstance(a.stmt, ast.Assign) or a.value is not a.stmt.value:
+        return []
+    if any(n not in (bound_names(frame.file, a.stmt.lineno) or set()) for n in src.names_in(
+            ast.parse(target, mode="eval"))):
+        return []  # the device's name is not bound yet where the operand is made
+    value = src.segment(frame.file, a.value)
+    simple = isinstance(a.value, (ast.Name, ast.Call, ast.Attribute, ast.Subscript))
+    return edits_of(src.LineEditor.for_node(frame.file, a.stmt).replace(
+        a.value, f"{value}.to({target})" if simple else f"({value}).to({target})"))
+
+
+def _hoist_part(ctx: Context, f: Finding) -> list[Edit]:
+    """A layer made inside `with torch.device("meta"):` → made just before the block, unless it reads a name
+    the block binds before it."""
+    hit = f.hints.get("hoist")
+    if not hit:
+        return []
+    file, block, made = hit
+    reads = set(src.names_in(made.value)) if isinstance(made, ast.Assign) else set()
+    bound = {n for stmt in block.body[:block.body.index(made)] for t in getattr(stmt, "targets", [])
+             for n in src.names_in(t)}
+    bound |= {n for i in block.items if i.optional_vars is not None for n in src.names_in(i.optional_vars)}
+    if reads & bound:
+        return []
+    e = src.hoist_before(file, block, made)
+    return [e] if e else []
+
+
+def _attach_moved(ctx: Context, f: Finding) -> list[Edit]:
+    """`model.head = nn.Linear(...)` after `model.to(device)` → `model.head = nn.Linear(...).to(device)`."""
+    hit, target = f.hints.get("attach"), f.hints.get("target")
+    if not hit or not target:
+        return []
+    file, stmt = hit
+    value = src.segment(file, stmt.value)
+    if not isinstance(stmt.value, (ast.Name, ast.Call, ast.Attribute, ast.Subscript)):
+        value = f"({value})"
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, f"{value}.to({target})"))
 
 
 def _move_inputs(ctx: Context, f: Finding) -> list[Edit]:

@@ -14,6 +14,7 @@ from ..analyzers.operands import user_model_name
 from ..batches import item_entry
 from ..facts import Context
 from ..model import Edit, FrameFacts
+from ..settings_text import setting_edit
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 from .checks import bound_names
 from .word_labels import align_word_labels
@@ -536,6 +537,10 @@ def label_range(ctx: Context, f: Finding) -> Located:
         entry = item_entry(ctx, "labels")  # a library loop's batch: 0-based where the Dataset gives each label
         if entry is not None:
             return _minus_one(*entry), None
+    if "one-based" in variants and labels is None:
+        example = _example_label(ctx)  # sentence-transformers' `InputExample(texts=..., label=...)`
+        if example is not None:
+            return _minus_one(*example), None
     if "negative" in variants:
         target = f.hints.get("target")
         for fr in ctx.user_frames():
@@ -565,7 +570,7 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "sentinel" in f.facts:
         return _skip_sentinel(ctx, f), None
     if "too-few-classes" in variants:
-        return size_edit(f, reserved="reserved-first" in f.facts), None
+        return size_edit(f, reserved=bool(f.facts & {"reserved-first", "fallback-class"})), None
     return [], None
 
 
@@ -602,6 +607,22 @@ def _skip_sentinel(ctx: Context, f: Finding) -> list:
             f.values["ignore"] = ignore
             return edits_of(src.LineEditor.for_node(fr.file, stmt).add_keywords(loss, f"ignore_index={ignore}"))
     return []
+
+
+def _example_label(ctx: Context) -> tuple[str, ast.stmt, ast.expr] | None:
+    """The one `InputExample(..., label=<value>)` of the user's files (the examples a sentence-transformers loss
+    gets its labels from), when its label is computed (not a literal)."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            kw = src.keyword(call, "label")
+            if src.call_name(call).rpartition(".")[2] == "InputExample" and kw is not None \
+                    and not isinstance(kw.value, ast.Constant):
+                stmt = src.statement_at(tree, call.lineno)
+                if stmt is not None:
+                    found.append((file, stmt, kw.value))
+    return found[0] if len(found) == 1 else None
 
 
 def _minus_one(file: str, stmt: ast.stmt, value: ast.expr) -> list:
@@ -657,16 +678,32 @@ def _negative_marked_ignored(ctx: Context, labels) -> list:
 
 def _class_setting(site) -> ast.Assign | None:
     """The class-body assignment `num_classes = 4` of `class CFG:` when the site passes `CFG.num_classes` and
-    the file reads `CFG.num_classes` at another place too: the setting is changed, not the one place."""
+    the file reads `CFG.num_classes` at another place too: the setting is changed, not the one place; the last
+    `CFG.num_classes = ...` of the script instead, when it sets it."""
     from ..analyzers.classes import class_setting
     node, tree = site.node, src.tree_of(site.file)
     made = class_setting(tree, node) if tree is not None else None
     if made is None:
         return None
     owner, attr = node.value.id, node.attr
+    written = sorted((a for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1
+                      and isinstance(a.targets[0], ast.Attribute) and a.targets[0].attr == attr
+                      and isinstance(a.targets[0].value, ast.Name) and a.targets[0].value.id == owner),
+                     key=lambda a: a.lineno)
+    if written:  # `CFG.num_labels = len(...)` set by the script: that line decides, not the class body
+        return written[-1]
     reads = [n for n in src.nodes(tree, ast.Attribute) if n is not node and n.attr == attr
              and isinstance(n.value, ast.Name) and n.value.id == owner and isinstance(n.ctx, ast.Load)]
     return made if reads else None
+
+
+def _written_setting(f: Finding, site, need: int | None) -> Edit | None:
+    """The line of a settings text parsed by the script that sets the key the size is read from."""
+    node, current = site.node, f.values.get("n_classes")
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(
+            node.slice.value, str)) or type(current) is not int or type(need) is not int:
+        return None
+    return setting_edit(site.file, node.slice.value, current, need)
 
 
 def size_edit(f: Finding, reserved: bool = False) -> list:
@@ -687,6 +724,9 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
         bound = found is not None and found.name in (bound_names(site.file, shared.lineno) or set())
         value = f"len({found.name})" if bound else str(need)
         return edits_of(src.LineEditor.for_node(site.file, shared).replace(shared.value, value))
+    written = _written_setting(f, site, need)
+    if written is not None:  # `num_labels=cfg["num_labels"]` from `yaml.safe_load(SETTINGS)`: set in the text
+        return [written]
     e = src.LineEditor.for_node(site.file, site.stmt)
     if site.node is None and site.call is not None and site.kind == "checkpoint":
         # a checkpoint's classifier of another size is replaced, not loaded

@@ -42,6 +42,12 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     if "mask-before-specials" in f.facts:
         sized = f.hints["mask_before_specials"]
         return edits_of(src.LineEditor.for_node(sized.file, sized.stmt).replace(sized.len_arg, sized.ids)), None
+    if "ids-framed-alone" in f.facts:  # the record's mask framed like its ids, in the same update
+        file, stmt, call, text = f.hints["ids_framed_alone"]
+        if call is not None:
+            return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, text)), None
+        e = src.insert_after(file, stmt, text)
+        return ([e] if e else []), None
     if "padded-widths" in f.facts:
         return _pad_mask_to_batch(f), None
     if "mask-counts-words" in f.facts:

@@ -500,8 +500,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
             handed = base_size_handed(tree, call, last_add)  # `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`
             stmt = src.statement_at(tree, call.lineno) if handed is not None else None
             if stmt is not None:
-                kw, tok = handed
-                return edits_of(src.LineEditor.for_node(file, stmt).replace(kw.value, f"len({tok})")), None
+                value, tok = handed
+                return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"len({tok})")), None
         if last_add is None:
             sized = _config_sized_apart(ctx, f, file, tree) or _factory_sized_apart(ctx, f, file, tree) or \
                 _config_beside_vocab_file(f, file, tree)
@@ -518,7 +518,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         alias = src.last_assignment(tree, tok, last_add.lineno) if tok.isidentifier() else None
         owned = f"{src.segment(file, alias.value.value)}.tokenizer" if alias is not None and isinstance(
             alias.value, ast.Attribute) and alias.value.attr == "tokenizer" else tok  # `tok = encoder.tokenizer`
-        target = _tokenizer_owner_model(ctx, tree, owned, last_add.lineno) or model_with_config(ctx)
+        target = _tokenizer_owner_model(ctx, tree, owned, last_add.lineno) or _model_made_beside(
+            tree, file, last_add) or model_with_config(ctx)
         if not target:
             continue
         line = f"{target}.resize_token_embeddings(len({tok}))"
@@ -538,6 +539,19 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         e = src.insert_after(file, anchor, line)
         return ([e] if e else []), line
     return [], None
+
+
+def _model_made_beside(tree: ast.Module, file: str, added: ast.Call) -> str | None:
+    """The one model the function that adds the tokens builds itself (`encoder = BertModel(BertConfig(...))`,
+    `model = AutoModel.from_pretrained(...)`), under a plain name: resized there, in the same scope."""
+    scope = src.enclosing_scope(tree, added.lineno)
+    if scope is tree:
+        return None
+    made = [n for n in src.statements(scope, nested=True) if isinstance(n, ast.Assign) and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.Call)
+            and re.search(r"(Model|For[A-Z]\w*|\.from_pretrained)$", src.call_name(n.value))
+            and not re.search(r"Tokenizer|Config", src.call_name(n.value))]
+    return made[0].targets[0].id if len(made) == 1 else None
 
 
 def _made_in_holder(ctx: Context, tree: ast.Module, file: str, target: str) -> src.Assignment | None:
@@ -713,6 +727,12 @@ def token_type(ctx: Context, f: Finding) -> Located:
             f.values.update(seg_line=node.lineno, seg_owner=ast.unparse(owner.targets[0]) if isinstance(
                 owner, ast.Assign) and len(owner.targets) == 1 else src.scope_name(file, node.lineno) or "<module>")
             return edits_of(src.LineEditor.for_node(file, owner or node).replace(node, str(needed))), None
+        text = _segments_in_settings_text(ctx, n, needed) if hit is not None and _pair_call(hit[1]) else None
+        if text is not None:  # `type_vocab_size=cfg["segments"]` from `yaml.safe_load(SETTINGS)`: set there
+            edit, owner = text
+            f.facts |= {"edit-size-segments", "edit-segments-written"}
+            f.values.update(seg_line=edit.start_line, seg_owner=owner)
+            return [edit], None
         if hit is not None and src.keyword(hit[1], "return_token_type_ids") is None:
             f.facts.add("edit-no-segments")
             return edits_of(src.LineEditor.for_node(hit[0], hit[1]).add_keywords(
@@ -817,6 +837,33 @@ def _segments_written(ctx: Context) -> tuple[str, ast.expr] | None:
                       if isinstance(k, ast.Constant) and k.value == "type_vocab_size"]
     found = [(file, v) for file, v in found if isinstance(v, ast.Constant) and type(v.value) is int]
     return found[0] if len(found) == 1 else None
+
+
+def _segments_in_settings_text(ctx: Context, n: int, needed: object) -> tuple[Edit, str] | None:
+    """(the edit, the settings text's name) for a `type_vocab_size=<settings>["key"]` keyword whose key is set to
+    `n` on one line of a settings text the script parses (`yaml.safe_load(SETTINGS)`), for a model built from
+    the user's own config (no model `from_pretrained`)."""
+    from ..analyzers.classes import user_files
+    from ..settings_text import setting_edit, setting_line
+    if not isinstance(needed, int):
+        return None
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None or any(src.call_name(c).endswith("from_pretrained") and "Tokenizer" not in src.call_name(c)
+                               for c in src.calls(tree)):
+            continue
+        for c in src.calls(tree):
+            kw = src.keyword(c, "type_vocab_size")
+            v = kw.value if kw is not None else None
+            if isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Constant) and isinstance(v.slice.value, str):
+                edit = setting_edit(file, v.slice.value, n, needed)
+                line = setting_line(file, v.slice.value, n)
+                if edit is not None and line is not None:
+                    owner = next((a for a in src.nodes(tree, ast.Assign)
+                                  if a.lineno <= line[0] <= (a.end_lineno or a.lineno)), None)
+                    name = ast.unparse(owner.targets[0]) if isinstance(owner, ast.Assign) else "the settings"
+                    return edit, name
+    return None
 
 
 def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.AST | None) -> list[Edit]:

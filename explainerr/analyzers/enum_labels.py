@@ -1,0 +1,36 @@
+"""Labels that are an Enum's values: `enum.auto()` (and members written 1, 2, ...) number the members from 1,
+while a class index counts from 0.  Read from the source: an Enum class of the user's files with as many
+members as the classifier has outputs, numbered from 1, whose `.value` the code reads."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..facts import Context
+from . import fact
+from .classes import user_files
+
+ENUM_FROM_ONE = fact("enum-from-one", "the labels are the `.value` of an Enum whose members are numbered from 1 "
+                                      "(`enum.auto()` starts at 1)")
+
+
+def enum_from_one(ctx: Context, n_classes: int) -> tuple[str, str] | None:
+    """(the Enum's name, how it numbers: "auto()" or "1") of the one Enum class with `n_classes` members
+    numbered 1..n, in a file that reads some `.value`."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None or not any(n.attr == "value" for n in src.nodes(tree, ast.Attribute)):
+            continue
+        for cls in src.nodes(tree, ast.ClassDef):
+            if not any(src.segment(file, b).rpartition(".")[2] in ("Enum", "IntEnum") for b in cls.bases):
+                continue
+            members = [st.value for st in cls.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+                       and isinstance(st.targets[0], ast.Name)]
+            if len(members) != n_classes:
+                continue
+            if all(isinstance(v, ast.Call) and src.call_name(v).rpartition(".")[2] == "auto" for v in members):
+                found.append((cls.name, "auto()"))
+            elif [v.value if isinstance(v, ast.Constant) else None for v in members] == list(range(1, n_classes + 1)):
+                found.append((cls.name, "1"))
+    return found[0] if len(found) == 1 else None
