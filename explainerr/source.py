@@ -361,6 +361,30 @@ def call_name(call: ast.Call) -> str:
         return ""
 
 
+def passed_to_constructor(tree: ast.Module, assign: ast.Assign) -> ast.stmt | None:
+    """For `self.X = param` in a class's `__init__`: the statement that made the name the file's one construction
+    of the class passes for `param` (`proj = nn.Linear(...)` before `Wrapper(bert, proj)`)."""
+    init = enclosing_scope(tree, assign.lineno)
+    cls = enclosing_class(tree, assign.lineno)
+    if not isinstance(init, ast.FunctionDef) or init.name != "__init__" or cls is None \
+            or not isinstance(assign.value, ast.Name):
+        return None
+    params = [a.arg for a in init.args.args][1:]
+    name = assign.value.id
+    if name not in params:
+        return None
+    found = [c for c in calls(tree) if call_name(c).rpartition(".")[2] == cls.name]
+    if len(found) != 1:
+        return None
+    call, at = found[0], params.index(name)
+    kw = keyword(call, name)
+    arg = kw.value if kw is not None else call.args[at] if at < len(call.args) else None
+    if not isinstance(arg, ast.Name):
+        return None
+    a = last_assignment(tree, arg.id, call.lineno)
+    return a.stmt if a is not None and a.stmt.lineno < call.lineno else None
+
+
 def called_functions(tree: ast.Module, call: ast.Call) -> list[ast.FunctionDef]:
     """The functions of the file a call may run: those named like the callee's last part (`build_model`,
     `builder.build_model`), or, for a lookup in a module-level dict of functions (`BUILDERS[name](...)`),

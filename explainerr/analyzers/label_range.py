@@ -168,6 +168,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                 from .label_scheme import labels_from_other_scheme
                 if labels_from_other_scheme(ctx, n_classes, need):
                     return None  # labelled by the other of two label functions: the model fits the one it was built for
+                from .label_scheme import fitting_map_beside
+                if isinstance(hi, int) and fitting_map_beside(ctx, n_classes, hi):
+                    return None  # mapped with another task's label map, beside one that fits the head
                 few = _too_few(ctx, f, model, n_classes, need, primary=True)
                 from .argmax_labels import labels_from_argmax
                 if labels_from_argmax(ctx, few.hints.get("site"), few.hints.get("label_set")):

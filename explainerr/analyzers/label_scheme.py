@@ -50,3 +50,32 @@ def labels_from_other_scheme(ctx: Context, n_classes: int, need: int) -> tuple[s
             if len(fits) == 1 and len(past) == 1:
                 return past[0], fits[0]
     return None
+
+
+def _int_map(node: ast.AST) -> dict[str, int] | None:
+    """`{"entailment": 0, ...}`: a dict display of str keys and int values."""
+    if not isinstance(node, ast.Dict) or not node.keys:
+        return None
+    out = {}
+    for k, v in zip(node.keys, node.values):
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Constant)
+                and type(v.value) is int):
+            return None
+        out[k.value] = v.value
+    return out
+
+
+def fitting_map_beside(ctx: Context, n_classes: int, top: int) -> bool:
+    """Two module-level label maps over the same keys: one numbers them up to the largest label `top` (past the
+    outputs), the other fits the classifier's `n_classes` outputs (`DUPLICATE_FROM_VERDICT` beside
+    `NLI_LABEL2ID`): the labels were mapped with the map of another task."""
+    from .classes import module_defs, user_files
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        maps = [m for a in (module_defs(tree).values() if tree is not None else ()) if (m := _int_map(a.value))]
+        for big in maps:
+            if max(big.values()) != top:
+                continue
+            if any(set(small) == set(big) and max(small.values()) == n_classes - 1 for small in maps if small != big):
+                return True
+    return False

@@ -58,6 +58,8 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
                     t.value, ast.Name) and t.value.id == "self" for t in n.targets)):
                 continue
             value = _entry(n.value, key) if key else n.value
+            if isinstance(value, ast.Name):  # `self.head = head`, handed to the constructor: where it was built
+                n, value = _built_elsewhere(tree, n)
             call = _item(value, path[1:]) if value is not None else None
             if not isinstance(call, ast.Call) or src.call_name(call).split(".")[-1] not in classes:
                 continue
@@ -66,6 +68,20 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
             if arg is not None:
                 return SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call), call=call)
     return None
+
+
+def _built_elsewhere(tree: ast.Module, stored: ast.Assign) -> tuple[ast.stmt, ast.AST | None]:
+    """For `self.head = head` from `__init__`'s parameter: the statement that built what the construction passes
+    (`head = nn.Sequential(...)`), or the one return of the user's builder it calls (`head = build_head(...)`),
+    with the built value."""
+    made = src.passed_to_constructor(tree, stored)
+    value = getattr(made, "value", None)
+    if isinstance(value, ast.Call):
+        fns = src.called_functions(tree, value)
+        returns = [r for fn in fns for r in src.statements(fn) if isinstance(r, ast.Return) and r.value is not None]
+        if len(fns) == 1 and len(returns) == 1:
+            return returns[0], returns[0].value
+    return (made, value) if made is not None else (stored, None)
 
 
 def _entry(value: ast.AST, key: str) -> ast.AST | None:

@@ -27,6 +27,8 @@ ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames ha
 CONCATENATED = fact("concatenated", "the input was made by concatenating `n_parts` vectors (`concat`)")
 LAYERS_PLUS_EMBEDDINGS = fact("layers-plus-embeddings", "the input joins the model's `hidden_states`, one more "
                                                         "than num_hidden_layers (the embeddings' output comes first)")
+EDIT_DEFAULTED_TERM = fact("edit-defaulted-term", "the fix passes the builder's parameter `term` (left at its default "
+                                                  "0) the `missing` features the layer's size `size_name` lacks")
 SIZE_FROM_CALL = fact("size-from-call-site", "a reusable class got the wrong size from the call that builds it")
 LINEAR_LAYER = fact("linear-layer", "the layer that refused its input is a Linear")
 CHANNELS_LAST = fact("channels-last", "a convolution got (batch, length, channels): its channels are the input's last "

@@ -220,10 +220,23 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     from .swapped_args import mask_in_other_parameter
     if mask_in_other_parameter(ctx, mask):
         return None  # the mask and the states were passed to the user's function in each other's places
+    if f is not None and _over_classes(ctx, f.hints.get("other_len")):
+        return None  # the other tensor's length there is the head's classes, not a sequence: no mask of tokens
     if f is not None and isinstance(f.hints.get("mask_len"), int) and isinstance(f.hints.get("other_len"), int):
         from .cut_apart import mask_cut_apart
         mask_cut_apart(ctx, f, f.hints["mask_len"], f.hints["other_len"])
     return f
+
+
+def _over_classes(ctx: Context, length: object) -> bool:
+    """`length` is the number of outputs of a layer or a config (`nn.Linear(h, 6)`, `num_labels=6`) and no token
+    tensor of the frames (2-D integers: ids, a mask) is that long: the dimension is classes, not positions."""
+    if not isinstance(length, int):
+        return False
+    heads = any(m.attrs.get("out_features") == length or m.config.get("num_labels") == length
+                for fr in ctx.frames for m in fr.modules)
+    tokens = any(t.is_integer and len(t.shape) == 2 and t.shape[1] == length for fr in ctx.frames for t in fr.tensors)
+    return heads and not tokens
 
 
 def padding_mask_as_attn_mask(ctx: Context) -> bool:

@@ -53,7 +53,7 @@ def _story(ctx: Context, fr: FrameFacts, m: ModuleFacts, meant: tuple[str, str] 
         if a is not None and a.stmt.lineno < assign.lineno and a.value is getattr(a.stmt, "value", None):
             made = a.stmt
         else:  # `self.proj = proj` from `__init__`'s parameter: the value the construction of the class passes
-            made = _passed_in(tree, assign) or assign
+            made = src.passed_to_constructor(tree, assign) or assign
     block = _device_block(tree, made)
     if block is not None:
         s.facts.add(DEVICE_BLOCK)
@@ -86,29 +86,6 @@ def _part_assignment(ctx: Context, part: str) -> tuple[str, ast.Module, ast.Assi
             moved = [n for n in hits if _earlier_move(tree, n) is not None]
             return file, tree, (moved or hits)[-1]
     return None
-
-
-def _passed_in(tree: ast.Module, assign: ast.Assign) -> ast.stmt | None:
-    """For `self.X = param` in a class's `__init__`: the statement that made the name the file's one construction
-    of the class passes for `param` (`proj = nn.Linear(...)` before `Wrapper(bert, proj)`)."""
-    init = src.enclosing_scope(tree, assign.lineno)
-    cls = src.enclosing_class(tree, assign.lineno)
-    if not isinstance(init, ast.FunctionDef) or init.name != "__init__" or cls is None:
-        return None
-    params = [a.arg for a in init.args.args][1:]
-    name = assign.value.id  # type: ignore[attr-defined]
-    if name not in params:
-        return None
-    calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == cls.name]
-    if len(calls) != 1:
-        return None
-    call, at = calls[0], params.index(name)
-    kw = src.keyword(call, name)
-    arg = kw.value if kw is not None else call.args[at] if at < len(call.args) else None
-    if not isinstance(arg, ast.Name):
-        return None
-    a = src.last_assignment(tree, arg.id, call.lineno)
-    return a.stmt if a is not None and a.stmt.lineno < call.lineno else None
 
 
 def _brief(file: str, stmt: ast.stmt) -> str:

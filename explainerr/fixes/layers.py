@@ -45,6 +45,10 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         scaled = _sum_scaled(ctx, src.tree_of(site.file), site, made.value, hidden) if made is not None else None
         if scaled is not None:
             return edits_of(src.LineEditor.for_node(site.file, made).replace(made.value, scaled)), None
+    if value is None and isinstance(site.node, ast.Name):  # `dim_in = 2 * h + n_aux`, `n_aux` left at its 0
+        passed = _defaulted_term(f, site, hidden, f.hints.get("in_features"))
+        if passed:
+            return passed, None
     if value is None and "owner-sized" in f.facts:  # `k * embedding_dimension` in the library's module
         from ..analyzers.classes import static_int
         given, want = static_int(ctx, src.tree_of(site.file), site.node), f.hints.get("in_features")
@@ -54,6 +58,38 @@ def linear_in(ctx: Context, f: Finding) -> Located:
     if value is None:
         value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features")) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
+
+
+def _defaulted_term(f: Finding, site, hidden: int, current: object) -> list:
+    """The layer's size is a local sum (`dim_in = 2 * dim_hidden + n_aux`) with a term that is a parameter of the
+    builder left at its default 0 by the builder's one call in the file: that call passes the missing width
+    (`build_head(..., n_aux=3)`)."""
+    if not isinstance(current, int) or hidden <= current:
+        return []
+    tree = src.tree_of(site.file)
+    fn = src.enclosing_scope(tree, site.line) if tree is not None else None
+    if not isinstance(fn, ast.FunctionDef):
+        return []
+    made = src.assignments(tree, site.node.id, fn, before=site.line)
+    value = made[-1].value if len(made) == 1 and not made[0].augmented else None
+    if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)):
+        return []
+    defaults = src.param_defaults(fn)
+    terms = [t for sign, t in src.signed_terms(value) if sign > 0 and isinstance(t, ast.Name)
+             and isinstance(defaults.get(t.id), ast.Constant) and defaults[t.id].value == 0]
+    calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == fn.name]
+    if len(terms) != 1 or len(calls) != 1 or src.keyword(calls[0], terms[0].id) is not None \
+            or any(k.arg is None for k in calls[0].keywords):
+        return []
+    params = [a.arg for a in fn.args.args]
+    if terms[0].id in params and params.index(terms[0].id) < len(calls[0].args):
+        return []  # given by position
+    stmt = src.statement_at(tree, calls[0].lineno)
+    if stmt is None:
+        return []
+    f.facts.add("edit-defaulted-term")
+    f.values.update(term=terms[0].id, missing=hidden - current, builder=fn.name, size_name=site.node.id)
+    return edits_of(src.LineEditor.for_node(site.file, stmt).add_keywords(calls[0], f"{terms[0].id}={hidden - current}"))
 
 
 def _local_sum(site) -> ast.Assign | None:

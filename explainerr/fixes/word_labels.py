@@ -84,7 +84,8 @@ def _through_lambdas(f: Finding, file: str, tree: ast.Module) -> list:
 
 
 def _label_assignments(scope: ast.AST, after: int) -> list[ast.Assign]:
-    """Assignments after line `after`, those to a name like labels/tags or to a `["labels"]` item first."""
+    """Assignments after line `after`, those to a name like labels/tags or to a `["labels"]` item first; not a
+    width or a count computed beside them (`max(...)`, `len(...)`)."""
     out = []
     for a in src.statements(scope):
         if isinstance(a, ast.Assign) and a.lineno > after and len(a.targets) == 1:
@@ -94,7 +95,9 @@ def _label_assignments(scope: ast.AST, after: int) -> list[ast.Assign]:
         t = a.targets[0]
         return bool((isinstance(t, ast.Name) and _LABEL_NAME.search(t.id)) or (
             isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "labels"))
-    return sorted(out, key=lambda a: not named(a))
+    def count(a: ast.Assign) -> bool:  # `width = max(len(t) for t in tags)`: a number, not labels
+        return isinstance(a.value, ast.Call) and src.call_name(a.value) in ("max", "min", "len", "sum", "int")
+    return sorted((a for a in out if not count(a)), key=lambda a: not named(a))
 
 
 class _Subst(ast.NodeTransformer):
