@@ -606,7 +606,8 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     var = f.values["var"]
     if whole_per_batch(frame, f, loop, bound.source) or collected_fewer(ctx, frame, f, loop, bound.source,
                                                                           f.values["tensor"]) or \
-            transposed(ctx, frame, f, tensor, dim, bound.value):
+            (not _walks_other_items(loop, var, tensor.expr if tensor is not None else "", bound.source)
+             and transposed(ctx, frame, f, tensor, dim, bound.value)):
         return
     if padded_row(frame, f, loop, tensor, size, bound.source, bound.value) or \
             padded_row_passed(ctx, frame, f, tensor, size, bound.source, bound.value):
@@ -630,6 +631,15 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     if source_walked and bound.source and _deduplicated_rows(f, frame, tensor, bound.source, var, size):
         return  # the rows map to the items: no narrower loop is an other reading
     f.alternatives.append(Finding(facts={OTHER_SIZE, BAND_AID}, confidence="low"))
+
+
+def _walks_other_items(loop: ast.For, var: str, tensor: str, source: str | None) -> bool:
+    """The loop's body indexes, with the loop variable, another sequence than the indexed tensor and never the
+    sequence the bound counts (`q_topics[qi]` in `for qi in range(len(d_emb))`): the loop walks the items the
+    tensor's rows are, and the bound counts something else; not a matrix laid out the other way round."""
+    indexed = {ast.unparse(n.value) for st in loop.body for n in ast.walk(st)
+               if isinstance(n, ast.Subscript) and _indexed_by(n.slice, var)}
+    return bool(indexed - {tensor, source}) and source not in indexed
 
 
 def _indexed_by(index: ast.AST, var: str) -> bool:
