@@ -297,7 +297,24 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     from ..provenance import origins
     steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
     steps += dataset_origin(ctx, "labels", "labels")
-    return any(re.search(r"\.index\(", o.source) for o in steps)
+    return any(re.search(r"\.index\(", o.source) for o in steps) or _indexed_in_class_list(ctx)
+
+
+_CLASS_LIST = re.compile(r"label|class|categor|names|tags?\b|materials?|kinds?|types?", re.I)
+
+
+def _indexed_in_class_list(ctx: Context) -> bool:
+    """The user's files number examples by their place in a list of class names (`label_names.index(mat)`, not
+    shifted by `+ 1`): the labels are 0-based by construction, even where the traced lines do not show it."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        shifted = {id(n.left) for n in src.nodes(tree, ast.BinOp) if isinstance(n.op, ast.Add)} if tree else set()
+        for call in src.calls(tree) if tree is not None else ():
+            if (isinstance(call.func, ast.Attribute) and call.func.attr == "index" and len(call.args) == 1
+                    and isinstance(call.func.value, ast.Name) and _CLASS_LIST.search(call.func.value.id)
+                    and id(call) not in shifted):
+                return True
+    return False
 
 
 FALLBACK_CLASS = fact("fallback-class", "the label map's default for what it does not hold (`fallback`, line "
