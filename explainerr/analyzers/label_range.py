@@ -10,7 +10,8 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import _field_default, _mutated, class_name, config_site, keyword_site, label_set, linear_site, static_int, user_files
+from .classes import (_field_default, _mutated, class_name, config_site, keyword_site, label_set, linear_site,
+                      static_int, user_files)
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .zipped import zipped_key_order
 from .operands import (
@@ -210,9 +211,10 @@ def _labels_of_another_loss(ctx: Context, logits_op) -> bool:
 
 
 def _one_target_for_every_head(ctx: Context, logits_op, top: int) -> bool:
-    """The failing loss takes `logits[<loop variable>]` (seen as `logits["family"]`) inside a `for` over the heads, with a target that does
-    not depend on the loop (`ce(logits[lv.name], batch["target"])`), and another head of that mapping, of
-    another width, fits every label: one label tensor for heads of different sizes, the other head's labels."""
+    """The failing loss takes `logits[<loop variable>]` (seen as `logits["family"]`) inside a `for` over the
+    heads, with a target that does not depend on the loop (`ce(logits[lv.name], batch["target"])`), and another
+    head of that mapping, of another width, fits every label: one label tensor for heads of different sizes, the
+    other head's labels."""
     seen = logits_op.user or logits_op.seen
     frame = ctx.frames[seen.frame] if seen is not None else None
     tree = src.tree_of(frame.file) if frame is not None and not frame.library else None

@@ -373,7 +373,8 @@ def _unscaled(value: ast.AST) -> ast.AST:
     scalar = (ast.Constant, ast.Name, ast.Attribute)
     while isinstance(value, ast.UnaryOp) or (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Div, ast.Mult))
                                              and (isinstance(value.right, scalar) or isinstance(value.left, scalar))) \
-            or (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Pow) and isinstance(value.right, ast.Constant)):
+            or (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Pow)
+                and isinstance(value.right, ast.Constant)):
         if isinstance(value, ast.UnaryOp):
             value = value.operand
         elif isinstance(value.op, ast.Pow):  # `cdist(q, p) ** 2`

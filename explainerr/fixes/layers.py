@@ -89,7 +89,8 @@ def _defaulted_term(f: Finding, site, hidden: int, current: object) -> list:
         return []
     f.facts.add("edit-defaulted-term")
     f.values.update(term=terms[0].id, missing=hidden - current, builder=fn.name, size_name=site.node.id)
-    return edits_of(src.LineEditor.for_node(site.file, stmt).add_keywords(calls[0], f"{terms[0].id}={hidden - current}"))
+    editor = src.LineEditor.for_node(site.file, stmt)
+    return edits_of(editor.add_keywords(calls[0], f"{terms[0].id}={hidden - current}"))
 
 
 def _local_sum(site) -> ast.Assign | None:
