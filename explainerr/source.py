@@ -559,7 +559,7 @@ def hoist_before(file: str, block: ast.stmt, inner: ast.stmt) -> Edit | None:
     first, last = block.lineno, block.end_lineno or block.lineno
     a, b = inner.lineno - first, (inner.end_lineno or inner.lineno) - first
     lines = [files.line(file, n) for n in range(first, last + 1)]
-    if not (0 < a <= b < len(lines)) or lines[a][inner.col_offset:].rstrip() == "":
+    if not 0 < a <= b < len(lines):
         return None
     if lines[a][:inner.col_offset].strip() or inner.end_col_offset != len(lines[b].rstrip("\n").split("#")[0].rstrip()):
         return None  # another statement shares its lines

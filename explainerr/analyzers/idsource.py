@@ -194,10 +194,10 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             # `vocab_size` misses added tokens only when read from the tokenizer they were added to, after that
             handed_arg = base_size_handed(tree, call, last_add) if last_add is not None else None
             handed = handed_arg is not None
-            if kw is None and handed_arg is not None:  # handed by position: `Classifier(tok.vocab_size, cfg)`
-                kw = ast.keyword(arg="vocab_size", value=handed_arg[0])
-            m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value)) if kw is not None else None
-            copied = setting_copied(tree, file, src.segment(file, kw.value)) if m and not tokenizer_like(
+            # the size given: the keyword, or the argument handed by position (`Classifier(tok.vocab_size, cfg)`)
+            size = kw.value if kw is not None else handed_arg[0] if handed_arg is not None else None
+            m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, size)) if size is not None else None
+            copied = setting_copied(tree, file, src.segment(file, size)) if m and not tokenizer_like(
                 m.group(1)) and src.is_config_call(call) else None
             if copied is not None:  # `CFG.vocab_size = tokenizer.vocab_size`, read by the config
                 stmt, value, tok = copied
@@ -209,7 +209,7 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
                     last_add is not None and m.group(1) == story.values["tokenizer"]
                     and call.lineno > last_add.lineno))):
                 story.values.update(config_call=src.segment(file, call.func), tokenizer=m.group(1),
-                                    vocab_arg=src.segment(file, kw.value))
+                                    vocab_arg=src.segment(file, size))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
         returned = [r for r in src.nodes(tree, ast.Return) if last_add is not None and r.value is not None
                     and src.segment(file, r.value) == f"{story.values.get('tokenizer')}.vocab_size"]

@@ -303,14 +303,19 @@ def all_pairs(ctx: Context, logits, target_shape: tuple[int, ...] | None) -> boo
     return made_pairwise(ctx, logits)
 
 
-def made_pairwise(ctx: Context, logits) -> bool:
-    """The scores were assigned a pairwise operation of two operands (scaled or negated, maybe), or the output
-    of the user's own module whose `forward` returns one."""
+def _scores_assignment(ctx: Context, logits):
+    """(the scores' frame, its file's tree, the last assignment of the scores' plain name there, or None)."""
     frame = ctx.frames[logits.frame]
     tree = src.tree_of(frame.file)
     name = logits.expr if logits.expr.isidentifier() else None
-    a = src.last_assignment(tree, name, frame.line) if tree is not None and name else None
-    if a is None or tree is None:
+    return frame, tree, src.last_assignment(tree, name, frame.line) if tree is not None and name else None
+
+
+def made_pairwise(ctx: Context, logits) -> bool:
+    """The scores were assigned a pairwise operation of two operands (scaled or negated, maybe), or the output
+    of the user's own module whose `forward` returns one."""
+    _, _, a = _scores_assignment(ctx, logits)
+    if a is None:
         return False
     if _pairwise(a.value):
         return True
@@ -325,11 +330,8 @@ def scored_against_computed(ctx: Context, logits) -> bool:
     """The scores were assigned a pairwise operation (`-torch.cdist(q, prototypes) ** 2`, `q @ centroids.T`)
     whose second operand is a local computed in the same function (prototypes of this episode, centroids of
     this batch), not a layer's weights: its rows are the classes, and no classifier has a size to change."""
-    frame = ctx.frames[logits.frame]
-    tree = src.tree_of(frame.file) if not frame.library else None
-    name = logits.expr if logits.expr.isidentifier() else None
-    a = src.last_assignment(tree, name, frame.line) if tree is not None and name else None
-    value = _unscaled(a.value) if a is not None else None
+    frame, tree, a = _scores_assignment(ctx, logits)
+    value = _unscaled(a.value) if a is not None and not frame.library else None
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult):
         other = value.right
     elif isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _PAIRWISE and len(value.args) >= 2:

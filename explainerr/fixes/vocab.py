@@ -844,7 +844,7 @@ def _segments_in_settings_text(ctx: Context, n: int, needed: object) -> tuple[Ed
     `n` on one line of a settings text the script parses (`yaml.safe_load(SETTINGS)`), for a model built from
     the user's own config (no model `from_pretrained`)."""
     from ..analyzers.classes import user_files
-    from ..settings_text import setting_edit, setting_line
+    from ..settings_text import setting_edit
     if not isinstance(needed, int):
         return None
     for file in user_files(ctx):
@@ -857,10 +857,9 @@ def _segments_in_settings_text(ctx: Context, n: int, needed: object) -> tuple[Ed
             v = kw.value if kw is not None else None
             if isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Constant) and isinstance(v.slice.value, str):
                 edit = setting_edit(file, v.slice.value, n, needed)
-                line = setting_line(file, v.slice.value, n)
-                if edit is not None and line is not None:
+                if edit is not None:
                     owner = next((a for a in src.nodes(tree, ast.Assign)
-                                  if a.lineno <= line[0] <= (a.end_lineno or a.lineno)), None)
+                                  if a.lineno <= edit.start_line <= (a.end_lineno or a.lineno)), None)
                     name = ast.unparse(owner.targets[0]) if isinstance(owner, ast.Assign) else "the settings"
                     return edit, name
     return None
