@@ -112,6 +112,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
                 if found is not None and VALUES in found.facts and _table_made_swapped(ctx, tensor, dim, index, parts):
                     return None  # a table made (b, a) and filled [a, b]: its sizes are swapped, not the values
+                from .binned_values import values_binned
+                if found is not None and VALUES in found.facts and values_binned(tree, loop.iter):
+                    return None  # bins of a scaled, rounded score: not positions of any sequence
                 if found is not None:
                     found.hints["offset_terms"] = _offset_terms(part, var, spans)
                 if found is not None and helper is not None:

@@ -51,10 +51,22 @@ def mask_follows(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts
     return True
 
 
+def entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, mask_len: int,
+                     other_len: int) -> bool:
+    """The ids' entry of a batch was lengthened by a `torch.cat` in a function of the user's that never writes
+    the mask's entry (decided by the source alone, whichever tensor the batch's other members agree with)."""
+    if mask.frame != other.frame or other_len <= mask_len or other.expr.isidentifier() or \
+            not (_assignable(mask.expr) and _assignable(other.expr)) or mask.expr.isidentifier():
+        return False
+    return _entry_lengthened(ctx, f, mask, other, other_len - mask_len)
+
+
 def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, added: int) -> bool:
     """`b["ids"] = torch.cat([b["ids"], codes], dim=1)` in one function of the user's files (a stage of a
     pipeline the batch went through) that never writes the mask's entry `b["attn"]`: the mask gets the same
-    positions there, kept (ones) in a keep mask."""
+    positions there, kept (ones) in a keep mask.  The entry may be read through a local first
+    (`ids = b["ids"]`) and cut around the added block (`[ids[:, :1], marker, ids[:, 1:]]`): the mask is cut the
+    same way around its block."""
     key, mkey = (re.fullmatch(r'\w+\[["\'](\w+)["\']\]', e).group(1) for e in (other.expr, mask.expr))
     frame = ctx.frames[mask.frame]
     pol = _polarity(ctx, frame, mask)
@@ -69,26 +81,44 @@ def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: Tensor
             if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)
                     and t.slice.value == key and isinstance(a.value, ast.Call)
                     and src.call_name(a.value).split(".")[-1] in _CATS and a.value.args
-                    and isinstance(a.value.args[0], (ast.List, ast.Tuple)) and len(a.value.args[0].elts) == 2):
+                    and isinstance(a.value.args[0], (ast.List, ast.Tuple)) and len(a.value.args[0].elts) >= 2):
                 continue
-            items = [ast.unparse(e) for e in a.value.args[0].elts]
-            own = ast.unparse(t)
             scope = src.enclosing_scope(tree, a.lineno)
             writes_mask = any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.slice, ast.Constant)
                               and n.slice.value == mkey for n in ast.walk(scope))
-            if own in items and not writes_mask:
-                found.append((file, a, t.value.id, items.index(own)))
+            own = ast.unparse(t)
+            aliases = {own} | {n for n in _aliases_of(scope, own, a.lineno)}
+            parts = [_entry_part(e, aliases) for e in a.value.args[0].elts]
+            if not writes_mask and sum(p is None for p in parts) == 1 and any(p is not None for p in parts):
+                found.append((file, a, t.value.id, parts))
     if len(found) != 1:
         return False
-    file, a, holder, at = found[0]
+    file, a, holder, parts = found[0]
     m = f'{holder}["{mkey}"]'
     fill = "new_zeros" if pol == maskroles.PAD else "new_ones"
     block = f"{m}.{fill}({m}.size(0), {added})"
-    new = f"torch.cat([{m}, {block}], dim=1)" if at == 0 else f"torch.cat([{block}, {m}], dim=1)"
+    new = f"torch.cat([{', '.join(block if p is None else m + p for p in parts)}], dim=1)"
     f.facts.add(MASK_FOLLOWS)
     f.values.update(change=src.segment(file, a).strip(), mask_fixed=f"{m} = {new}")
     f.hints.update(follow_stmt=a, follow_file=file, mask_fixed=f"{m} = {new}")
     return True
+
+
+def _aliases_of(scope: ast.AST, entry: str, before: int) -> list[str]:
+    """Locals assigned the entry itself (`ids = b["ids"]`) in `scope` before line `before`."""
+    return [n.targets[0].id for n in ast.walk(scope) if isinstance(n, ast.Assign) and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Name) and n.lineno < before and ast.unparse(n.value) == entry]
+
+
+def _entry_part(item: ast.expr, aliases: set[str]) -> str | None:
+    """What `item` takes of the entry: "" for the entry itself, the slice text for a cut along the sequence only
+    (`ids[:, 1:]` gives "[:, 1:]"); None for a tensor that is not the entry's."""
+    if ast.unparse(item) in aliases:
+        return ""
+    if isinstance(item, ast.Subscript) and ast.unparse(item.value) in aliases and isinstance(item.slice, ast.Tuple) \
+            and len(item.slice.elts) == 2 and _whole(item.slice.elts[0]) and isinstance(item.slice.elts[1], ast.Slice):
+        return f"[{', '.join(ast.unparse(e) for e in item.slice.elts)}]"
+    return None
 
 
 def cut_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:
@@ -247,6 +277,8 @@ def _polarity(ctx: Context, frame, mask: TensorFacts) -> str | None:
                 return maskroles.PAD
             if n.arg in ("attention_mask",):
                 return maskroles.KEEP
+        if isinstance(n, ast.keyword) and n.arg is None and mask.expr == f'{src.segment(frame.file, n.value)}["attention_mask"]':
+            return maskroles.KEEP  # the entry is handed over as the keyword `attention_mask` by `**batch`
     return None
 
 

@@ -477,8 +477,8 @@ def _code_points_of(stmt: ast.stmt, call: ast.Call) -> ast.ListComp | None:
 def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
     """Size the model from len(tokenizer), or resize its embeddings once both model and added tokens exist."""
     from ..analyzers.idsource import base_size_handed, setting_copied, tokenizer_like
-    if "too-large" not in f.facts:
-        return [], None
+    if "too-large" not in f.facts or ("vocab_size" in ctx.config() and "config-field" not in f.facts):
+        return [], None  # (the failing table is the user's own, not the one the model's config sizes)
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:

@@ -1,0 +1,49 @@
+"""Values that are bins of a score, read from the user's source (nothing runs): a loop walks numbers made by
+scaling a score and rounding it to an integer (`torch.round(p * 100).long()`, `int(score * n_bins)`), written
+in the loop's iterable or in a function of the user's it calls.  Such numbers are not positions of a sequence
+(no truncation, no loop bound made them): their range is set by the scale and the rounding, so a table they
+index past its end is sized for another binning, which no pattern of lengths describes."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+
+_ROUNDING_CALLS = frozenset({"round", "floor", "ceil", "int", "trunc"})
+_ROUNDING_METHODS = frozenset({"round", "floor", "ceil", "long", "int", "trunc"})
+
+
+def values_binned(tree: ast.Module, iterable: ast.AST) -> bool:
+    """True when `iterable`, or a function of the file it calls, rounds a scaled value to an integer."""
+    if _rounds_scaled(iterable):
+        return True
+    for call in (n for n in ast.walk(iterable) if isinstance(n, ast.Call)):
+        for fn in src.called_functions(tree, call):
+            returned = [r.value for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None]
+            if returned and all(_rounds_scaled(r) for r in returned):
+                return True
+    return False
+
+
+def _rounds_scaled(node: ast.AST) -> bool:
+    """`round(x * k)`, `torch.floor(x * k)`, `(x * k).long()`, `(x * k).round().long()` anywhere in `node`."""
+    for n in ast.walk(node):
+        if not isinstance(n, ast.Call):
+            continue
+        name = src.call_name(n).rpartition(".")[2]
+        if isinstance(n.func, ast.Attribute) and name in _ROUNDING_METHODS and not n.args and _scaled(n.func.value):
+            return True
+        if name in _ROUNDING_CALLS and n.args and _scaled(n.args[0]):
+            return True
+    return False
+
+
+def _scaled(node: ast.AST) -> bool:
+    """A product with a number written in the source (`p * 100`, `score * 10.0`), possibly already rounded."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _ROUNDING_METHODS:
+        node = node.func.value
+    if isinstance(node, ast.Call) and src.call_name(node).rpartition(".")[2] in _ROUNDING_CALLS and node.args:
+        node = node.args[0]
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and any(
+        isinstance(s, ast.Constant) and isinstance(s.value, (int, float)) and not isinstance(s.value, bool)
+        and s.value > 1 for s in (node.left, node.right))
