@@ -111,7 +111,20 @@ def item_entry(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.expr] | None:
             found = _entry_in(tree, fn, key)
             if found is not None:
                 return (file, *found)
-    return None
+    return _sole_entry(ctx, key)
+
+
+def _sole_entry(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.expr] | None:
+    """The Dataset only hands out items made elsewhere (`return self.rows[i]`): the one function of the user's
+    files that gives `key` a value (a featurizer's `feats["labels"] = ...`), when exactly one does."""
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            entry = _entry_in(tree, fn, key)
+            if entry is not None:
+                found.append((file, *entry))
+    return found[0] if len(found) == 1 else None
 
 
 def _entry_in(tree: ast.Module, fn: ast.FunctionDef, key: str) -> tuple[ast.stmt, ast.expr] | None:

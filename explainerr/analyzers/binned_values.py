@@ -14,7 +14,15 @@ _ROUNDING_METHODS = frozenset({"round", "floor", "ceil", "long", "int", "trunc"}
 
 
 def values_binned(tree: ast.Module, iterable: ast.AST) -> bool:
-    """True when `iterable`, or a function of the file it calls, rounds a scaled value to an integer."""
+    """True when `iterable`, or a function of the file it calls, rounds a scaled value to an integer; a local the
+    iterable names (`bins = [bucket(p) for p in probs]`) is read where it was made."""
+    scope = src.enclosing_scope(tree, iterable.lineno) if hasattr(iterable, "lineno") else tree
+    made = [a.value for n in ast.walk(iterable) if isinstance(n, ast.Name)
+            for a in src.assignments(tree, n.id, scope)[-1:] if a.stmt.lineno < iterable.lineno]
+    return any(_binned(tree, node) for node in (iterable, *made))
+
+
+def _binned(tree: ast.Module, iterable: ast.AST) -> bool:
     if _rounds_scaled(iterable):
         return True
     for call in (n for n in ast.walk(iterable) if isinstance(n, ast.Call)):
@@ -39,11 +47,12 @@ def _rounds_scaled(node: ast.AST) -> bool:
 
 
 def _scaled(node: ast.AST) -> bool:
-    """A product with a number written in the source (`p * 100`, `score * 10.0`), possibly already rounded."""
+    """A product with a number written in the source or a constant's name (`p * 100`, `score * N_BINS`), possibly
+    already rounded."""
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _ROUNDING_METHODS:
         node = node.func.value
     if isinstance(node, ast.Call) and src.call_name(node).rpartition(".")[2] in _ROUNDING_CALLS and node.args:
         node = node.args[0]
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and any(
         isinstance(s, ast.Constant) and isinstance(s.value, (int, float)) and not isinstance(s.value, bool)
-        and s.value > 1 for s in (node.left, node.right))
+        and s.value > 1 or isinstance(s, ast.Name) and s.id.isupper() for s in (node.left, node.right))

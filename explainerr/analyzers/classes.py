@@ -467,8 +467,12 @@ def argument_default(tree: ast.Module, node: ast.AST) -> tuple[ast.stmt, ast.exp
 
 def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
     """The dict literal a configuration expression plainly names: a module-level `CFG = {...}` never changed in
-    place, or `self.cfg` of a class whose methods set `self.cfg = cfg` from a parameter that every construction
+    place (or one of its sections, `CFG["data"]`), or `self.cfg` of a class whose methods set `self.cfg = cfg` from a parameter that every construction
     of the class in the file (`Trainer(CFG)`, `Trainer(cfg=CFG)`) is given such a dict for."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        outer = config_dict(tree, node.value)  # `SETTINGS["data"]`: a section of a nested settings dict
+        inner = src.dict_item(outer, node.slice.value) if outer is not None else None
+        return inner if isinstance(inner, ast.Dict) else None
     if isinstance(node, ast.Name):
         made = module_defs(tree).get(node.id)
         if made is None and hasattr(node, "lineno"):

@@ -452,12 +452,13 @@ def _made_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts,
     from .special_tokens import ids_framed_alone, mask_before_specials
     from .word_counted import mask_counts_words
     from .pad_targets import pad_targets
-    from .reshaped import cut_in_mapping, entry_lengthened
+    from .reshaped import cut_in_mapping, entry_lengthened, lengthened_in_mapping
     return (stale_encoding(ctx, f, mask, other) or captured_mask(ctx, f, mask, other) or reordered_apart(ctx, f, mask, other)
             or mask_before_specials(ctx, f, mask_len, other_len) or ids_framed_alone(ctx, f, mask_len, other_len)
             or sequence_first(ctx, f, mask, other)
             or mask_counts_words(ctx, f, mask_len, other_len) or pad_targets(ctx, f, mask, other)
-            or cut_in_mapping(ctx, f, mask, other) or entry_lengthened(ctx, f, mask, other, mask_len, other_len))
+            or cut_in_mapping(ctx, f, mask, other) or entry_lengthened(ctx, f, mask, other, mask_len, other_len)
+            or lengthened_in_mapping(ctx, f, mask, other, mask_len, other_len))
 
 
 def _added_positions(ctx: Context, f: Finding, other: TensorFacts, other_len: int, surplus: int) -> None:

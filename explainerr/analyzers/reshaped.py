@@ -156,6 +156,83 @@ def cut_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFac
     return True
 
 
+def lengthened_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, mask_len: int,
+                          other_len: int) -> bool:
+    """A function of the user's returns an example as a mapping whose ids entry is a local joined from the
+    encoding's ids cut around an added block (`ids = enc["input_ids"][:1] + [tag_id] + enc["input_ids"][1:]`, or a
+    `torch.cat` of the same) and whose mask entry is the encoding's mask as it came: the mask gets the same join
+    there, with entries that keep the added positions."""
+    from .collators import returned_mappings
+    from .label_sources import leaf
+    if other_len <= mask_len:
+        return False
+    pol = _polarity(ctx, ctx.frames[mask.frame], mask)
+    mkey, okey = leaf(mask.expr), leaf(other.expr)
+    found = []
+    for file, tree, fn, _ret, items in returned_mappings(ctx):
+        m, o = items.get(mkey), items.get(okey)
+        made = src.assignments(tree, o.id, fn) if isinstance(o, ast.Name) and m is not None else []
+        if len(made) != 1:
+            continue
+        new = _joined_like(made[0].value, src.segment(file, m), pol)
+        stmt = src.statement_at(tree, m.lineno)
+        if new is not None and stmt is not None:
+            found.append((file, stmt, m, new, made[0].stmt))
+    if len(found) != 1 or pol is None:
+        return False
+    file, stmt, m, new, change = found[0]
+    f.facts.add(MASK_FOLLOWS)
+    f.values.update(change=src.segment(file, change).strip(), mask_fixed=f"{mkey}: {new}")
+    f.hints.update(mapping_cut=(file, stmt, m, new))
+    return True
+
+
+def _joined_like(value: ast.expr, mask: str, pol: str | None) -> str | None:
+    """The mask joined the way `value` joins the ids: each cut of the ids' source becomes the same cut of `mask`,
+    the one added block becomes entries of the mask's keep value; None unless `value` is such a join."""
+    keep = "0" if pol == maskroles.PAD else "1"
+    if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _CATS and value.args and \
+            isinstance(value.args[0], (ast.List, ast.Tuple)):
+        parts, listed = list(value.args[0].elts), False
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        parts, listed = _summands(value), True
+    else:
+        return None
+    sources = {ast.unparse(p.value) for p in parts if isinstance(p, ast.Subscript) and isinstance(p.slice, ast.Slice)}
+    if len(sources) != 1:
+        return None
+    source = sources.pop()
+    out, added = [], 0
+    for p in parts:
+        if ast.unparse(p) == source:
+            out.append(mask)
+        elif isinstance(p, ast.Subscript) and isinstance(p.slice, ast.Slice) and ast.unparse(p.value) == source:
+            out.append(f"{mask}[{ast.unparse(p.slice)}]")
+        elif listed and isinstance(p, ast.List):
+            added += 1
+            out.append(f"[{', '.join([keep] * len(p.elts))}]")
+        elif listed:
+            added += 1
+            out.append(f"[{keep}] * len({ast.unparse(p)})")
+        else:
+            added += 1
+            out.append(f"torch.{'zeros' if keep == '0' else 'ones'}_like({ast.unparse(p)})")
+    if added != 1 or mask == source:
+        return None
+    return " + ".join(out) if listed else f"torch.cat([{', '.join(out)}], dim={_cat_dim(value)})"
+
+
+def _summands(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _summands(node.left) + _summands(node.right)
+    return [node]
+
+
+def _cat_dim(call: ast.Call) -> str:
+    kw = src.keyword(call, "dim")
+    return ast.unparse(kw.value) if kw is not None else ast.unparse(call.args[1]) if len(call.args) > 1 else "0"
+
+
 def _row_list(tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | None) -> ast.ListComp | None:
     """The one-generator comprehension of rows a returned entry is padded or stacked from
     (`pad_sequence(keep_rows, ...)` after `keep_rows = [torch.tensor(r["attention_mask"]) for r in rows]`)."""

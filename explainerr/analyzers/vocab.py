@@ -229,28 +229,38 @@ def _callee(node: str | None) -> str | None:
 
 def _bucketed_by_user(ctx: Context, ids: str) -> bool:
     """The ids' name (`hour`, `batch["hour"]`) is filled from a user function that returns a number bucketed by
-    arithmetic (`return (epoch_s % 86400) // 60`): the rows looked up are buckets of a quantity, and one past
-    the table is a unit or a modulus of the user's, not a vocabulary that is too small."""
+    arithmetic (`return (epoch_s % 86400) // 60`) or converted to units (`/ 3600.0`): the rows looked up are
+    buckets of a quantity, and one past the table is a unit or a modulus of the user's, not a vocabulary that is
+    too small."""
     key = re.split(r"[\[\].\"']+", ids.strip("]\"'"))[-1]
     if not key.isidentifier():
         return False
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         buckets = {fn.name for fn in src.nodes(tree, ast.FunctionDef) if any(
-            isinstance(r, ast.Return) and isinstance(r.value, ast.BinOp) and isinstance(r.value.op, (ast.FloorDiv, ast.Mod))
+            isinstance(r, ast.Return) and isinstance(r.value, ast.BinOp) and (
+                isinstance(r.value.op, (ast.FloorDiv, ast.Mod)) or _unit_conversion(r.value))
             for r in src.statements(fn))} if tree is not None else set()
         if not buckets:
             continue
+        def bucketed(v: ast.AST) -> bool:  # the value, or each element it is made of (`torch.tensor([f(r) for r in rows])`)
+            return any(isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] in buckets for c in ast.walk(v))
         for d in src.nodes(tree, ast.Dict):
             for k, v in zip(d.keys, d.values):
-                if isinstance(k, ast.Constant) and k.value == key and isinstance(v, ast.Call) \
-                        and src.call_name(v).split(".")[-1] in buckets:
+                if isinstance(k, ast.Constant) and k.value == key and bucketed(v):
                     return True
         for a in src.nodes(tree, ast.Assign):
             if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and a.targets[0].id == key \
-                    and isinstance(a.value, ast.Call) and src.call_name(a.value).split(".")[-1] in buckets:
+                    and bucketed(a.value):
                 return True
     return False
+
+
+def _unit_conversion(value: ast.BinOp) -> bool:
+    """`(now - opened).total_seconds() / 3600.0`: a quantity divided by a number written in the source, a
+    measurement converted to units (hours, kilobytes), whose integer part is a count of those units."""
+    return isinstance(value.op, ast.Div) and isinstance(value.right, ast.Constant) and \
+        isinstance(value.right.value, (int, float)) and not isinstance(value.right.value, bool) and value.right.value > 1
 
 
 _DRAWS = ("randrange", "randint", "choice")
@@ -395,7 +405,8 @@ def _negative_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:
 def _too_large_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:
     """Why the ids are too large: tokens added to the tokenizer, a config sized from `tokenizer.vocab_size`,
     an unknown id equal to the table's size, ids from `ord()`; else the user's own numbering."""
-    story = tokenizer_story(ctx, f.values.get("max_id"), fail.num_embeddings)
+    own_table = "vocab_size" in ctx.config() and CONFIG_FIELD not in f.facts  # not the table the config sizes
+    story = tokenizer_story(ctx, f.values.get("max_id"), fail.num_embeddings) if not own_table else None
     if story is None:
         story = growing_vocab(ctx, [fail.name, *fail.names])
     if story is None:

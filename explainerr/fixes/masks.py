@@ -505,8 +505,10 @@ def _mask_slice(ctx: Context, f: Finding) -> list[Edit]:
     stmt = found[1]
     last = len(other.shape) - 1 - tuple(other.shape)[::-1].index(other_len)  # the sequence: the last such dim
     length = f"{other.expr}.size({last})"
-    if mask.expr.isidentifier() and frame.index == ctx.report.user_frame and frame.tensor(other.expr) is not None:
-        made = src.insert_before(frame.file, stmt, f"{mask.expr} = {mask.expr}[..., :{length}]")
+    held = mask.expr.lstrip("~")  # a batch's attribute read again later (`batch.keep` in a pooling step); not `self.`'s
+    if (mask.expr.isidentifier() or re.fullmatch(r"(?!self\.)\w+(\.\w+)+", held)) and frame.index == ctx.report.user_frame \
+            and frame.tensor(other.expr) is not None:
+        made = src.insert_before(frame.file, stmt, f"{held} = {held}[..., :{length}]")
         return [made] if made else []
     node = find_expr(frame.file, stmt, mask.expr)
     if node is None:
@@ -563,7 +565,61 @@ def _construction_upstream(ctx: Context, f: Finding, consts: set[str], mask_len:
                              other_len, frame.tensor(name))
         if made:
             return made
-    return _collated_width(ctx, f, mask)
+    return _collated_width(ctx, f, mask) or _stage_width(ctx, f, mask, consts, mask_len, other_len)
+
+
+def _stage_width(ctx: Context, f: Finding, mask: Any, consts: set[str], mask_len: Any, other_len: Any) -> list[Edit]:
+    """A mask kept as an attribute of a batch object (`batch.pad_mask`) and built by the one statement of the user's
+    files that sets that attribute, as positions `torch.arange(W)` compared with the rows' lengths
+    (`positions < lengths[:, None]`), W a constant wider than the batch: the mask is as wide as the longest row,
+    which is how wide a batch padded to its longest row is."""
+    from ..analyzers.classes import user_files
+    expr = mask.expr.lstrip("~")  # `~batch.keep`: the attribute's mask, inverted where it is given
+    attr = expr.rpartition(".")[2] if re.fullmatch(r"\w+(\.\w+)+", expr) else None
+    if attr is None or not isinstance(mask_len, int) or not isinstance(other_len, int) or other_len >= mask_len:
+        return []
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for a in src.nodes(tree, ast.Assign) if tree is not None else ():
+            if len(a.targets) == 1 and isinstance(a.targets[0], ast.Attribute) and a.targets[0].attr == attr:
+                found.append((file, tree, a))
+    if len(found) != 1:
+        return []
+    file, tree, a = found[0]
+    fn = src.enclosing_scope(tree, a.lineno)
+    compared = [c for c in ast.walk(a.value) if isinstance(c, ast.Compare) and len(c.comparators) == 1]
+    if len(compared) != 1:
+        return []
+    sides = [compared[0].left, compared[0].comparators[0]]
+    for k, side in enumerate(sides):
+        width = _positions_width(tree, fn, side, a.lineno, consts, mask_len)
+        lengths = [n for n in ast.walk(sides[1 - k]) if isinstance(n, ast.Name)]
+        if width is not None and len(lengths) == 1:
+            stmt, node = width
+            return edits_of(src.LineEditor.for_node(file, stmt).replace(node, f"int({lengths[0].id}.max())"))
+    return []
+
+
+def _positions_width(tree: ast.Module, fn: ast.AST, side: ast.expr, before: int, consts: set[str],
+                     mask_len: int) -> tuple[ast.stmt, ast.expr] | None:
+    """(statement, W) of the `torch.arange(W)` that `side` is, or that the local `side` names was made from, when W
+    is one of the mask's constants or its width written as a number."""
+    stmt = src.statement_at(tree, side.lineno)
+    base = side
+    while isinstance(base, (ast.Call, ast.Subscript, ast.Attribute)):
+        base = base.func if isinstance(base, ast.Call) else base.value
+    if isinstance(base, ast.Name) and not (isinstance(side, ast.Call) and "arange" in src.call_name(side)):
+        made = src.assignments(tree, base.id, fn)
+        made = [m for m in made if m.stmt.lineno < before]
+        if len(made) == 1:
+            stmt, side = made[0].stmt, made[0].value
+    for c in ast.walk(side):
+        if isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] == "arange" and len(c.args) == 1:
+            w = c.args[0]
+            if (isinstance(w, ast.Name) and w.id in consts) or (isinstance(w, ast.Constant) and w.value == mask_len):
+                return stmt, w
+    return None
 
 
 MASK_COLLATED = fact("mask-collated", "the batch's `mask_key` is made in the user's collate function `collator` as "

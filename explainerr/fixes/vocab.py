@@ -326,10 +326,10 @@ def _config_numbering(ctx: Context, f: Finding) -> Located:
 
 
 def _numbering_vocab(ctx: Context, f: Finding, file: str, line: int, top: int, num: int) -> str | None:
-    """A plain dict or list that numbered the ids (its name is on a line the ids were made by) and holds more
-    entries than the table has rows, at least one per id seen: the table is sized with its length.  Its
-    length is read from the frames (`len` of builtin containers only) and the name must be bound where the
-    table's size is given."""
+    """A plain dict or list that numbered the ids (its name is on a line the ids were made by, not one that only
+    hands a dataset to a loader) and holds more entries than the table has rows, at least one per id seen: the
+    table is sized with its length.  Its length is read from the frames (`len` of builtin containers only) and
+    the name must be bound where the table's size is given."""
     from ..provenance import origins
     from .checks import bound_names
     ids = str(f.values.get("ids") or "")
@@ -339,7 +339,7 @@ def _numbering_vocab(ctx: Context, f: Finding, file: str, line: int, top: int, n
     if not found and re.fullmatch(r"\w+", ids):  # a batch a library collated: the Dataset's lines for that key
         from ..batches import dataset_origin
         found = dataset_origin(ctx, ids)
-    steps = " ".join(o.source for o in found)
+    steps = " ".join(o.source for o in found if not re.search(r"\bDataLoader\(|\.prepare\(", o.source))
     bound = bound_names(file, line) or set()
     for fr in ctx.user_frames():
         for name, length in fr.lengths.items():
