@@ -10,8 +10,8 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import (_field_default, _mutated, class_name, config_site, keyword_site, label_set, linear_site,
-                      static_int, user_files)
+from .classes import (LabelSet, _field_default, _mutated, class_name, config_site, keyword_site, label_set,
+                      linear_site, module_defs, static_int, static_len, user_files)
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .zipped import zipped_key_order
 from .operands import (
@@ -242,6 +242,9 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
     default, or a label set with exactly one more class than the largest label)."""
     f = Finding(facts={TOO_FEW})
     found = label_set(ctx, at_least=need)
+    if found is None:  # the sequence the labels' map enumerates, when no collection is named as the classes
+        found = enumerated_labels(ctx)
+        found = found if found is not None and found.length >= need else None
     if found is not None:
         f.facts.add(LABEL_SET)
         f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
@@ -299,7 +302,56 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     from ..provenance import origins
     steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
     steps += dataset_origin(ctx, "labels", "labels")
-    return any(re.search(r"\.index\(", o.source) for o in steps) or _indexed_in_class_list(ctx)
+    return any(re.search(r"\.index\(", o.source) for o in steps) or _indexed_in_class_list(ctx) or \
+        enumerated_labels(ctx) is not None
+
+
+def enumerated_labels(ctx: Context) -> LabelSet | None:
+    """Every `"labels": ids[name]` entry of the user's files (a dict literal's or an item written) looks its value up
+    in a map numbered by `enumerate` from 0 (`ids = {name: i for i, name in enumerate(NAMES)}`): 0-based, and the
+    sequence enumerated (a module-level one of known length) names the classes."""
+    looked = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for n in src.nodes(tree, ast.Dict, ast.Assign) if tree is not None else ():
+            if isinstance(n, ast.Dict):
+                looked += [(tree, v) for k, v in zip(n.keys, n.values)
+                           if isinstance(k, ast.Constant) and k.value in ("labels", "label")]
+            elif len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript) and isinstance(
+                    n.targets[0].slice, ast.Constant) and n.targets[0].slice.value in ("labels", "label"):
+                looked.append((tree, n.value))
+    seqs = {_enumeration_lookup(tree, v) for tree, v in looked}
+    if not looked or None in seqs or len(seqs) != 1:
+        return None
+    seq = seqs.pop()
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        defs = module_defs(tree) if tree is not None else {}
+        length = static_len(defs[seq].value, defs)[0] if seq in defs else None
+        if length is not None:
+            return LabelSet(name=seq, length=length, file=file, line=defs[seq].lineno)
+    return LabelSet(name=seq, length=0, file="", line=0)
+
+
+def _enumeration_lookup(tree: ast.Module, value: ast.expr) -> str | None:
+    """`seq` of `ids[x]` or `ids.get(x, ...)` where `ids` is assigned only `{x: i for i, x in enumerate(seq)}`."""
+    if isinstance(value, ast.Subscript):
+        table = value.value
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
+        table = value.func.value
+    else:
+        return None
+    made = src.assignments(tree, table.id, None) if isinstance(table, ast.Name) else []
+    comp = made[0].value if len(made) == 1 else None
+    if not (isinstance(comp, ast.DictComp) and len(comp.generators) == 1):
+        return None
+    gen = comp.generators[0]
+    it, target = gen.iter, gen.target
+    if (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1 and not it.keywords
+            and isinstance(target, ast.Tuple) and len(target.elts) == 2
+            and ast.unparse(comp.value) == ast.unparse(target.elts[0]) and not gen.ifs):
+        return ast.unparse(it.args[0])
+    return None
 
 
 _CLASS_LIST = re.compile(r"label|class|categor|names|tags?\b|materials?|kinds?|types?", re.I)

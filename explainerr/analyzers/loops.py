@@ -236,14 +236,19 @@ def _iterated_for(loop: ast.For, var: str) -> str | None:
     return None
 
 
+_ARITHMETIC = frozenset({"int", "min", "max", "abs", "round"})
+
+
 def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts,
                     spans: dict[str, tuple[int, str]] | None = None) -> tuple[str | None, int]:
     """`i` → (i, 0); `i + 1` / `1 + i` → (i, 1); `i - 1` → (i, -1); `i + ctx + h - 1` with known numbers →
     (i, ctx + h - 1), a fixed span's variable (`spans`: `h` of `for h in range(K)`) at its last value K - 1;
-    anything else with the variable → (i, 0)."""
+    a call of the user's given the variable (a lookup) → (None, 0); anything else with the variable → (i, 0)."""
     spans = spans or {}
     if isinstance(part, ast.Name) and part.id in targets:
         return part.id, 0
+    if isinstance(part, ast.Call) and src.call_name(part) not in _ARITHMETIC:
+        return None, 0  # `vec[vocab.lookup(term)]`: a value the call maps the variable to, not a position it walks
     terms = src.signed_terms(part)
     if len(terms) > 1:
         var = [(sign, t) for sign, t in terms if isinstance(t, ast.Name) and t.id in targets]

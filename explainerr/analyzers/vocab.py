@@ -256,6 +256,37 @@ def _bucketed_by_user(ctx: Context, ids: str) -> bool:
     return False
 
 
+def _map_built_per_split(ctx: Context, rows: int | None) -> bool:
+    """A function of the user's that builds a map from rows is called on two sets of rows: once kept as a name
+    whose length sizes the table (`unit_index = build_unit_index(TRAIN_ROWS)`, `len(unit_index)` of `rows` entries)
+    and once more on other rows, its result handed on directly (`encode(TEST_ROWS, build_unit_index(TEST_ROWS))`):
+    the second split's ids follow their own numbering, not the table's."""
+    if rows is None:
+        return False
+    lengths = {k: v for fr in ctx.user_frames() for k, v in fr.lengths.items()}
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        defs = {fn.name for fn in src.nodes(tree, ast.FunctionDef)}
+        sized = {n.args[0].id for n in src.calls(tree) if src.call_name(n) == "len" and n.args
+                 and isinstance(n.args[0], ast.Name)}
+        kept: dict[str, tuple[str, str]] = {}
+        for a in src.nodes(tree, ast.Assign):
+            if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Call) \
+                    and isinstance(a.value.func, ast.Name) and a.value.func.id in defs and a.value.args:
+                kept[a.value.func.id] = (a.targets[0].id, ast.unparse(a.value))
+        for call in src.calls(tree):
+            name = call.func.id if isinstance(call.func, ast.Name) else None
+            if name not in kept or ast.unparse(call) == kept[name][1] or not call.args:
+                continue
+            held, _ = kept[name]
+            passed = any(isinstance(c, ast.Call) and call in c.args for c in src.calls(tree))
+            if passed and held in sized and lengths.get(held) == rows:
+                return True
+    return False
+
+
 def _unit_conversion(value: ast.BinOp) -> bool:
     """`(now - opened).total_seconds() / 3600.0`: a quantity divided by a number written in the source, a
     measurement converted to units (hours, kilobytes), whose integer part is a count of those units."""
@@ -345,6 +376,8 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         return None  # a width or distance between two positions, negative where the pair is in the other order
     if _drawn_over_other_size(ctx):
         return None  # random replacement ids drawn up to the size of another collection than the tokenizer
+    if _map_built_per_split(ctx, fail.num_embeddings):
+        return None  # ids of one split numbered by a map built again on that split, the table sized by another
     named_ids = ctx.user_name(fail.ids) if fail.ids is not None else None
     if named_ids is not None and _bucketed_by_user(ctx, named_ids.expr):
         return None  # a number the user's code buckets (`(t % 86400) // 60`): its units, not a vocabulary

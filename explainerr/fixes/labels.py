@@ -533,6 +533,10 @@ def label_range(ctx: Context, f: Finding) -> Located:
         if made is not None:
             file, stmt, call = made
             return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f"{src.segment(file, call)} - 1")), None
+        key = re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", labels.expr)
+        entry = item_entry(ctx, key.group(1)) if key else None
+        if entry is not None:  # a batch's item: 0-based where the user's files give that key its value
+            return _minus_one(*entry), None
     if "one-based" in variants and labels is None and f.hints.get("per_example"):
         entry = item_entry(ctx, "labels")  # a library loop's batch: 0-based where the Dataset gives each label
         if entry is not None:

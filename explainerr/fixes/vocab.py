@@ -719,7 +719,8 @@ def token_type(ctx: Context, f: Finding) -> Located:
                                                                  frame_at(ctx, f.hints.get("ids_frame")))
         if hit is not None and src.call_name(hit[1]).rpartition(".")[2][:1].isupper():
             hit = None  # a tokenizer class being built, not a tokenizer encoding text
-        written = _segments_written(ctx) if hit is not None and _pair_call(hit[1]) else None
+        pairs = hit is not None and _pairs_encoded(hit[0], hit[1])
+        written = _segments_written(ctx) if pairs else None
         if written is not None and isinstance(needed, int):  # pairs encoded for a model built here: size it
             file, node = written
             f.facts |= {"edit-size-segments", "edit-segments-written"}
@@ -727,13 +728,13 @@ def token_type(ctx: Context, f: Finding) -> Located:
             f.values.update(seg_line=node.lineno, seg_owner=ast.unparse(owner.targets[0]) if isinstance(
                 owner, ast.Assign) and len(owner.targets) == 1 else src.scope_name(file, node.lineno) or "<module>")
             return edits_of(src.LineEditor.for_node(file, owner or node).replace(node, str(needed))), None
-        text = _segments_in_settings_text(ctx, n, needed) if hit is not None and _pair_call(hit[1]) else None
+        text = _segments_in_settings_text(ctx, n, needed) if pairs else None
         if text is not None:  # `type_vocab_size=cfg["segments"]` from `yaml.safe_load(SETTINGS)`: set there
             edit, owner = text
             f.facts |= {"edit-size-segments", "edit-segments-written"}
             f.values.update(seg_line=edit.start_line, seg_owner=owner)
             return [edit], None
-        if hit is not None and src.keyword(hit[1], "return_token_type_ids") is None:
+        if hit is not None and src.keyword(hit[1], "return_token_type_ids") is None and not _segments_read(ctx):
             f.facts.add("edit-no-segments")
             return edits_of(src.LineEditor.for_node(hit[0], hit[1]).add_keywords(
                 hit[1], "return_token_type_ids=False")), None
@@ -806,6 +807,30 @@ def _writes(tree: ast.Module):
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         yield node, [x for t in targets for x in src.names_in(t)], node.value
+
+
+def _pairs_encoded(file: str, call: ast.Call) -> bool:
+    """The tokenizer call encodes sentence pairs, or is a `functools.partial` of one whose name is called with
+    pairs (`tok = partial(tokenizer, padding=True)` and later `tok(firsts, seconds)`)."""
+    if _pair_call(call):
+        return True
+    tree = src.tree_of(file)
+    if tree is None or src.call_name(call).rpartition(".")[2] != "partial":
+        return False
+    owner = src.statement_at(tree, call.lineno)
+    if not (isinstance(owner, ast.Assign) and len(owner.targets) == 1 and isinstance(owner.targets[0], ast.Name)):
+        return False
+    name = owner.targets[0].id
+    return any(isinstance(c.func, ast.Name) and c.func.id == name and _pair_call(c) for c in src.calls(tree))
+
+
+def _segments_read(ctx: Context) -> bool:
+    """The user's code reads the batch's `token_type_ids` itself (`batch["token_type_ids"]`): a tokenizer that
+    stops returning them would break that line."""
+    from ..analyzers.classes import user_files
+    return any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant) and n.slice.value == "token_type_ids"
+               and isinstance(n.ctx, ast.Load) for file in user_files(ctx) for tree in [src.tree_of(file)]
+               if tree is not None for n in src.nodes(tree, ast.Subscript))
 
 
 def _pair_call(call: ast.Call) -> bool:
