@@ -480,13 +480,21 @@ def _self_attribute(frame: FrameFacts, tree: ast.Module, attr: str, expr: str,
     cls = src.enclosing_class(tree, frame.line)
     if cls is None:
         return None
+    stored = [n for n in ast.walk(cls) if isinstance(n, (ast.Assign, ast.AnnAssign)) and any(
+        isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+        for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    given = [n for n in stored if not (isinstance(n.value, ast.Constant) and n.value.value is None)]
+    if len(given) == 1 and given[0] is not stored[0]:  # `self._targets = None` first, the value set later
+        setter = _setter_call(cls, given[0])
+        if setter is not None:  # `def set_targets(self, t): self._targets = t`, called as `self.set_targets(...)`
+            stmt, value = setter
+            _add(steps, frame, stmt, expr, function=f"{cls.name}.{_function_at(cls, stmt.lineno)}")
+            return cls, value
+        stored = given
     for n in ast.walk(cls):
-        if isinstance(n, (ast.Assign, ast.AnnAssign)):
-            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-            if any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
-                   and t.value.id == "self" for t in targets):
-                _add(steps, frame, n, expr, function=f"{cls.name}.{_function_at(cls, n.lineno)}")
-                return cls, n.value
+        if stored and n is stored[0]:
+            _add(steps, frame, n, expr, function=f"{cls.name}.{_function_at(cls, n.lineno)}")
+            return cls, n.value
         if (isinstance(n, ast.Call) and src.call_name(n).endswith("register_buffer") and n.args
                 and isinstance(n.args[0], ast.Constant) and n.args[0].value == attr):
             stmt = src.statement_at(tree, n.lineno)
@@ -494,6 +502,25 @@ def _self_attribute(frame: FrameFacts, tree: ast.Module, attr: str, expr: str,
                 _add(steps, frame, stmt, expr, function=f"{cls.name}.{_function_at(cls, n.lineno)}")
                 return cls, n.args[1] if len(n.args) > 1 else None
     return None
+
+
+def _setter_call(cls: ast.ClassDef, assign: ast.Assign | ast.AnnAssign) -> tuple[ast.stmt, ast.expr] | None:
+    """(statement, argument) of the one `self.<setter>(value)` call in the class when `assign` stores a parameter of
+    the method `<setter>` (`def set_targets(self, targets): self._targets = targets`)."""
+    method = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and src.contains(m, assign.lineno)), None)
+    params = [a.arg for a in method.args.args[1:]] if method is not None else []
+    if method is None or method.name == "__init__" or not (isinstance(assign.value, ast.Name) and assign.value.id in params):
+        return None
+    at = params.index(assign.value.id)
+    calls = [c for c in ast.walk(cls) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+             and c.func.attr == method.name and isinstance(c.func.value, ast.Name) and c.func.value.id == "self"
+             and len(c.args) > at]
+    if len(calls) != 1:
+        return None
+    inner = [s for s in ast.walk(cls) if isinstance(s, ast.stmt) and not isinstance(s, (ast.FunctionDef, ast.ClassDef))
+             and any(c is calls[0] for c in ast.walk(s))]
+    stmt = min(inner, key=lambda s: len(list(ast.walk(s))), default=None)  # the innermost statement holding it
+    return (stmt, calls[0].args[at]) if stmt is not None else None
 
 
 def _item_written(frame: FrameFacts, tree: ast.Module, expr: str, steps: list[Origin]) -> None:

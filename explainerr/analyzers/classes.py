@@ -242,7 +242,10 @@ def _keyword_site(file: str, tree: ast.Module, stmt: ast.stmt, kw: ast.keyword) 
     dict (`cfg["num_labels"]`) to the dict's item."""
     if isinstance(kw.value, ast.Name):
         made = src.assignments(tree, kw.value.id, src.enclosing_scope(tree, stmt.lineno), before=stmt.lineno)
-        if made and not made[-1].augmented:
+        counted = made[-1].value.args[0] if made and isinstance(made[-1].value, ast.Call) and src.call_name(
+            made[-1].value) == "len" and len(made[-1].value.args) == 1 else None
+        grown = isinstance(counted, ast.Name) and _mutated_between(tree, counted.id, made[-1].stmt.lineno, stmt.lineno)
+        if made and not made[-1].augmented and not grown:  # (a count taken before the collection grew: edited where used)
             a = made[-1]
             return SizeSite(file=file, stmt=a.stmt, kind="assignment", node=a.value,
                             text=src.segment(file, a.stmt))
@@ -266,11 +269,29 @@ def _call_sets(file: str, tree: ast.Module, stmt: ast.stmt, call: ast.Call, fiel
     kw = src.keyword(call, field)
     if kw is not None:
         return _keyword_site(file, tree, stmt, kw)
+    forwarded = _forwarded_keyword(tree, call, field)
+    if forwarded is not None:  # `BertConfig(**overrides)` in `def build(..., **overrides)`, called `build(num_labels=k)`
+        return _keyword_site(file, tree, *forwarded)
     for other in ("id2label", "label2id") if field == "num_labels" else ():
         kw = src.keyword(call, other)
         if kw is not None:
             return SizeSite(file=file, stmt=stmt, kind="label-map", text=f"{other}={src.segment(file, kw.value)}")
     return None
+
+
+def _forwarded_keyword(tree: ast.Module, call: ast.Call, field: str) -> tuple[ast.stmt, ast.keyword] | None:
+    """(statement, keyword) of the one call of the enclosing function that passes `field` to it, when `call`
+    unpacks that function's `**kwargs` (directly or inside a dict display, `**{**base, **kwargs}`)."""
+    fn = src.enclosing_scope(tree, call.lineno)
+    extra = fn.args.kwarg.arg if isinstance(fn, ast.FunctionDef) and fn.args.kwarg is not None else None
+    unpacked = [k.value for k in call.keywords if k.arg is None]
+    unpacked += [v for d in unpacked if isinstance(d, ast.Dict) for k, v in zip(d.keys, d.values) if k is None]
+    if extra is None or not any(isinstance(u, ast.Name) and u.id == extra for u in unpacked):
+        return None
+    found = [(c, kw) for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == fn.name
+             for kw in [src.keyword(c, field)] if kw is not None]
+    stmt = src.statement_at(tree, found[0][0].lineno) if len(found) == 1 else None
+    return (stmt, found[0][1]) if stmt is not None else None
 
 
 def _left_default(file: str, stmt: ast.stmt, call: ast.Call, field: str) -> SizeSite:
@@ -407,6 +428,11 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
     setting = class_constant(tree, node)
     if setting is not None:
         return setting
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        from .lengths import _field_default  # `SETTINGS.n_classes` of `SETTINGS = Settings()`, `n_classes: int = 3`
+        field = _field_default(tree, node.value.id, node.attr)
+        if field is not None:
+            return field.value
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
         table = config_dict(tree, node.value)
         item = src.dict_item(table, node.slice.value) if table is not None else None
@@ -547,6 +573,16 @@ def _given(call: ast.Call, index: int, name: str) -> ast.expr | None:
 
 
 _MUTATORS = ("append", "extend", "insert", "add", "update", "setdefault", "pop", "remove", "clear", "discard")
+
+
+def _mutated_between(tree: ast.Module, name: str, after: int, before: int) -> bool:
+    """`name` is changed in place (a mutating method, an item written, `+=`) on a line between the two."""
+    def inside(n: ast.AST) -> bool:
+        return after < getattr(n, "lineno", 0) < before
+    return any(inside(n) for n in src.nodes(tree, ast.Call) if isinstance(n.func, ast.Attribute)
+               and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name) and n.func.value.id == name) or \
+        any(inside(n) for n in src.nodes(tree, ast.Subscript) if isinstance(n.ctx, ast.Store)
+            and isinstance(n.value, ast.Name) and n.value.id == name)
 
 
 def _mutated(tree: ast.Module, name: str) -> bool:

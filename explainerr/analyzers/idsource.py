@@ -197,8 +197,8 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             # the size given: the keyword, or the argument handed by position (`Classifier(tok.vocab_size, cfg)`)
             size = kw.value if kw is not None else handed_arg[0] if handed_arg is not None else None
             m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, size)) if size is not None else None
-            copied = setting_copied(tree, file, src.segment(file, size)) if m and not tokenizer_like(
-                m.group(1)) and src.is_config_call(call) else None
+            copied = setting_copied(tree, file, src.segment(file, size)) if (m and not tokenizer_like(
+                m.group(1)) or isinstance(size, ast.Name)) and src.is_config_call(call) else None
             if copied is not None:  # `CFG.vocab_size = tokenizer.vocab_size`, read by the config
                 stmt, value, tok = copied
                 story.values.update(config_call=src.segment(file, stmt.targets[0]), tokenizer=tok,

@@ -469,6 +469,8 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         f.merge(one)  # the labels are one part of the joined inputs (the answer of prompt + answer)
     elif labels.shape[1] < ids.shape[1] and _targets_shifted_alone(ctx, f, labels, ids, logits):
         pass  # next-token targets cut from the inputs, while the model got every input step
+    elif pad_targets(ctx, f, labels, ids):
+        pass  # one function of the user's pads the labels to another target than the inputs
     elif TOKENIZER in scene_facts(ctx):
         f.facts.add(WORD_LABELS)
     return f

@@ -197,6 +197,13 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
                 f.values.update(setting=found[0], setting_value=value.value)
                 f.hints["length_setting"] = (file, value, value)
                 return
+            computed = _computed_length(ctx, file, found[1]) if found is not None and value is None else None
+            if computed is not None and computed > limit:  # `max_seq_length=longest`, measured on the data
+                f.facts.add(LENGTH_SETTING)
+                f.values.update(setting=found[0], setting_value=computed)
+                f.hints["length_setting"] = (file, found[1], found[1])
+                f.hints["length_setting_capped"] = True
+                return
         fields = [(cls.name, st) for cls in (src.nodes(tree, ast.ClassDef) if tree is not None else ())
                   for st in cls.body if isinstance(st, (ast.AnnAssign, ast.Assign)) and isinstance(
                       st.targets[0] if isinstance(st, ast.Assign) else st.target, ast.Name)
@@ -209,6 +216,20 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
             f.values.update(setting=f"{owner}.{name}", setting_value=st.value.value)
             f.hints["length_setting"] = (file, st, st.value)
             return
+
+
+def _computed_length(ctx: Context, file: str, node: ast.AST) -> int | None:
+    """The int a plain name given as a length holds in a frame of the same file, when the name is computed in the
+    scope that gives it (`longest`, measured on the data before the model was built), not a parameter."""
+    tree = src.tree_of(file)
+    if not isinstance(node, ast.Name) or tree is None:
+        return None
+    scope = src.enclosing_scope(tree, node.lineno)
+    if not src.assignments(tree, node.id, scope):
+        return None  # a parameter: the value is decided where the function is called
+    held = [fr.scalars.get(node.id) for fr in ctx.user_frames() if fr.file == file]
+    held = [v for v in held if type(v) is int]
+    return held[0] if len(set(held)) == 1 else None
 
 
 def int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:

@@ -115,6 +115,8 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
     """The padding of the list an entry is made from (`torch.tensor(labels, ...)`, `labels`): the one
     `labels.append(...)` (or `+= [...]`) of the function whose item is `kept + [value] * (T - len(x))`, or the
     comprehension that makes the rows so (`torch.tensor([[1] * len(s) + [0] * (T - len(s)) for s in rows])`)."""
+    if isinstance(item, ast.Call) and not (item.args and isinstance(item.args[0], (ast.Name, ast.ListComp, ast.Call))):
+        return _helper_padding(file, tree, item)  # `pad_to(values=row, target_length=W, padding_value=v)` returned
     while isinstance(item, ast.Call) and item.args:
         item = item.args[0]
     if isinstance(item, ast.Name):  # `keep = torch.tensor([...])` then `return tokens, keep, target`
@@ -198,6 +200,7 @@ def _helper_padding(file: str, tree: ast.Module, call: ast.Call) -> Padding | No
         return None
     params = [a.arg for a in helper.args.args]
     params = params[1:] if params[:1] in (["self"], ["cls"]) else params
+    params += [a.arg for a in helper.args.kwonlyargs]  # `def pad_to(*, values, target_length, padding_value)`
     def counted(count: ast.expr) -> ast.expr:  # `width - len(tags) - 2`: the constant is kept, the width replaced
         while isinstance(count, ast.BinOp) and isinstance(count.op, (ast.Add, ast.Sub)) \
                 and isinstance(count.right, ast.Constant):

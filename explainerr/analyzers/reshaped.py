@@ -170,11 +170,12 @@ def lengthened_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: Te
     mkey, okey = leaf(mask.expr), leaf(other.expr)
     found = []
     for file, tree, fn, _ret, items in returned_mappings(ctx):
-        m, o = items.get(mkey), items.get(okey)
+        m, o = (_tensor_of(items.get(k)) for k in (mkey, okey))  # `torch.tensor(ids)`: the list it is made of
         made = src.assignments(tree, o.id, fn) if isinstance(o, ast.Name) and m is not None else []
         if len(made) != 1:
             continue
-        new = _joined_like(made[0].value, src.segment(file, m), pol)
+        new = _joined_like(made[0].value, src.segment(file, m), pol) or \
+            _padded_like(tree, fn, made[0].value, m, src.segment(file, m), pol)
         stmt = src.statement_at(tree, m.lineno)
         if new is not None and stmt is not None:
             found.append((file, stmt, m, new, made[0].stmt))
@@ -189,7 +190,7 @@ def lengthened_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: Te
 
 def _joined_like(value: ast.expr, mask: str, pol: str | None) -> str | None:
     """The mask joined the way `value` joins the ids: each cut of the ids' source becomes the same cut of `mask`,
-    the one added block becomes entries of the mask's keep value; None unless `value` is such a join."""
+    each added block becomes entries of the mask's keep value; None unless `value` is such a join."""
     keep = "0" if pol == maskroles.PAD else "1"
     if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _CATS and value.args and \
             isinstance(value.args[0], (ast.List, ast.Tuple)):
@@ -217,9 +218,42 @@ def _joined_like(value: ast.expr, mask: str, pol: str | None) -> str | None:
         else:
             added += 1
             out.append(f"torch.{'zeros' if keep == '0' else 'ones'}_like({ast.unparse(p)})")
-    if added != 1 or mask == source:
+    if not added or mask == source:
         return None
     return " + ".join(out) if listed else f"torch.cat([{', '.join(out)}], dim={_cat_dim(value)})"
+
+
+def _padded_like(tree: ast.Module, fn: ast.AST, value: ast.expr, m: ast.expr, mask: str, pol: str | None) -> str | None:
+    """`pad_to(enc["input_ids"], WIDTH, tok.pad_token_id)`, a helper of the user's that pads the encoding's ids,
+    beside the encoding's mask left as it came (`enc["attention_mask"]`, or a local given it): the mask through
+    the same helper, padded with the value that marks padding in it."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.args
+            and isinstance(value.args[0], ast.Subscript) and isinstance(value.args[0].slice, ast.Constant)):
+        return None
+    if not any(isinstance(d, ast.FunctionDef) and d.name == value.func.id for d in tree.body):
+        return None
+    origin = m
+    if isinstance(m, ast.Name):
+        made = src.assignments(tree, m.id, fn)
+        origin = made[0].value if len(made) == 1 else None
+    if not (isinstance(origin, ast.Subscript) and ast.unparse(origin.value) == ast.unparse(value.args[0].value)
+            and ast.unparse(origin) != ast.unparse(value.args[0])):
+        return None
+    fill = "1" if pol == maskroles.PAD else "0"
+    pads = [a for a in [*value.args[1:], *(k.value for k in value.keywords)] if re.search(r"pad", ast.unparse(a), re.I)]
+    if len(pads) != 1:
+        return None
+    args = [mask] + [fill if a is pads[0] else ast.unparse(a) for a in value.args[1:]]
+    args += [f"{k.arg}={fill if k.value is pads[0] else ast.unparse(k.value)}" for k in value.keywords]
+    return f"{value.func.id}({', '.join(args)})"
+
+
+def _tensor_of(node: ast.AST | None) -> ast.AST | None:
+    """The data a returned entry is made of when it is `torch.tensor(data)` (or `as_tensor`, `LongTensor`)."""
+    if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in ("tensor", "as_tensor", "LongTensor") \
+            and len(node.args) == 1:
+        return node.args[0]
+    return node
 
 
 def _summands(node: ast.expr) -> list[ast.expr]:

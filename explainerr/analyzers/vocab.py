@@ -330,11 +330,18 @@ def _difference_looked_up(ctx: Context, table: str | None) -> bool:
         return False
     tree, stmt = found
 
-    def difference(node: ast.AST) -> bool:
-        while isinstance(node, ast.Call) and (  # `torch.tensor(b - a)`, `(b - a).long()`
+    scope = src.enclosing_scope(tree, frame.line)
+
+    def difference(node: ast.AST, depth: int = 0) -> bool:
+        while isinstance(node, ast.Call) and (  # `torch.tensor(b - a)`, `(b - a).long()`, `d.clamp(-k, k)`
                 src.call_name(node).split(".")[-1] in ("tensor", "as_tensor", "LongTensor") and len(node.args) == 1
-                or isinstance(node.func, ast.Attribute) and node.func.attr in ("long", "int", "to") and not node.args):
-            node = node.args[0] if node.args else node.func.value  # type: ignore[attr-defined]
+                or isinstance(node.func, ast.Attribute) and node.func.attr in ("long", "int", "to") and not node.args
+                or isinstance(node.func, ast.Attribute) and node.func.attr == "clamp"):
+            made = src.call_name(node).split(".")[-1] in ("tensor", "as_tensor", "LongTensor")
+            node = node.args[0] if made else node.func.value  # type: ignore[attr-defined]
+        if isinstance(node, ast.Name) and depth < 3:  # a local made as such a difference before the line
+            made = src.assignments(tree, node.id, scope, before=frame.line - 1)
+            return any(difference(a.value, depth + 1) for a in made)
         return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) \
             and not isinstance(node.left, ast.Constant) and not isinstance(node.right, ast.Constant)
 

@@ -51,6 +51,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(node, f"{logits}[:, :-{shift}]")), None
     if "shifted-window" in f.facts:
         return _shorter_windows(f), None
+    if "pad-targets" in f.facts and "padded" not in f.variants:  # labels padded short of the inputs' target
+        file, stmt, count, new = f.hints["pad_targets"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(count, new)), None
     if "choice-flags" in f.facts:
         if "choice_flags" not in f.hints:
             return [], None

@@ -41,7 +41,8 @@ def truncate(ctx: Context, f: Finding) -> Located:
         file, stmt, node = setting
         tree = src.tree_of(file)
         owner = (src.statement_at(tree, node.lineno) if tree is not None else None) or stmt  # a dict's item: whole
-        return edits_of(src.LineEditor.for_node(file, owner).replace(node, str(limit))), None
+        value = f"min({src.segment(file, node)}, {limit})" if f.hints.get("length_setting_capped") else str(limit)
+        return edits_of(src.LineEditor.for_node(file, owner).replace(node, value)), None
     hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
     if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
@@ -219,7 +220,27 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
         return ([made] if made else []), None
     simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
     new = f"{text}{cut}" if simple else f"({text}){cut}"
-    return edits_of(src.LineEditor.for_node(oframe.file, stmt).replace(node, new)), None
+    e = src.LineEditor.for_node(oframe.file, stmt).replace(node, new)
+    for other in _given_beside(oframe, stmt, node, tensor.shape[-1] if tensor is not None and tensor.shape else None):
+        e.replace(other, f"{src.segment(oframe.file, other)}{cut}")  # the mask handed with the ids: cut the same
+    return edits_of(e), None
+
+
+def _given_beside(frame, stmt: ast.stmt, node: ast.AST, length: int | None) -> list[ast.expr]:
+    """The other arguments of the call that is given `node` whose tensor (or the tensor they index, `att[idx]`)
+    has the ids' sequence length: a mask handed along with the ids, which must be cut with them."""
+    call = next((c for c in ast.walk(stmt) if isinstance(c, ast.Call) and any(a is node for a in c.args)), None)
+    if call is None or length is None:
+        return []
+    out = []
+    for a in [*call.args, *(k.value for k in call.keywords)]:
+        if a is node:
+            continue
+        root = a.value if isinstance(a, ast.Subscript) else a
+        t = frame.tensor(src.segment(frame.file, root)) if isinstance(root, (ast.Name, ast.Attribute)) else None
+        if t is not None and len(t.shape) >= 2 and t.shape[-1] == length and isinstance(a, (ast.Name, ast.Subscript)):
+            out.append(a)
+    return out
 
 
 def _cut_where_encoded(ctx: Context, bound: str) -> list[Edit]:

@@ -489,6 +489,10 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
             kw = src.keyword(call, "vocab_size")
             if kw is not None and src.is_config_call(call):
                 m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value))
+                named = setting_copied(tree, file, kw.value.id) if isinstance(kw.value, ast.Name) else None
+                if named is not None:  # `vocab = tokenizer.vocab_size` read by the config: set from the tokenizer there
+                    stmt, value, tok = named
+                    return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"len({tok})")), None
                 if m and not tokenizer_like(m.group(1)):  # `CFG.vocab_size`: a setting, set from the tokenizer
                     copied = setting_copied(tree, file, src.segment(file, kw.value))
                     if copied is not None:
