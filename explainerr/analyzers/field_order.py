@@ -63,12 +63,17 @@ def unpacked_names(ctx: Context, t: TensorFacts | None) -> list[str] | None:
 
 def _returned_tuples(ctx: Context, n: int) -> list[list[str]]:
     """The item names (`stations` of `self.stations[i]`) of every n-tuple a `__getitem__` of the user's files
-    returns."""
+    returns, or a collate function (one given as `collate_fn=`, or the `__call__` of a class built there)."""
     found = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
+        collators = {src.call_name(k.value) if isinstance(k.value, ast.Call) else ast.unparse(k.value)
+                     for c in (src.calls(tree) if tree is not None else ()) for k in c.keywords if k.arg == "collate_fn"}
+        classes = {c.name for c in src.nodes(tree, ast.ClassDef) if c.name in collators} if tree is not None else set()
         for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
-            if fn.name != "__getitem__":
+            owner = src.enclosing_class(tree, fn.lineno)
+            if not (fn.name == "__getitem__" or fn.name in collators
+                    or fn.name == "__call__" and owner is not None and owner.name in classes):
                 continue
             for ret in (r for r in ast.walk(fn) if isinstance(r, ast.Return)):
                 if isinstance(ret.value, ast.Tuple) and len(ret.value.elts) == n:

@@ -637,6 +637,8 @@ def _minus_one(file: str, stmt: ast.stmt, value: ast.expr) -> list:
     if isinstance(value, ast.Call) and src.call_name(value) in ("torch.tensor", "torch.as_tensor", "torch.LongTensor") \
             and len(value.args) == 1 and not isinstance(value.args[0], (ast.List, ast.ListComp, ast.Tuple)):
         value = value.args[0]
+    if isinstance(value, ast.ListComp):  # a list of labels: each one shifted (a list has no `- 1`)
+        value = value.elt
     text = src.segment(file, value)
     simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
     return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{text} - 1" if simple else f"({text}) - 1"))
