@@ -453,7 +453,9 @@ def _made_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts,
     from .word_counted import mask_counts_words
     from .pad_targets import pad_targets
     from .reshaped import cut_in_mapping, entry_lengthened, lengthened_in_mapping
-    return (stale_encoding(ctx, f, mask, other) or captured_mask(ctx, f, mask, other) or reordered_apart(ctx, f, mask, other)
+    from .stale_encoding import mask_of_other_encoding
+    return (stale_encoding(ctx, f, mask, other) or mask_of_other_encoding(ctx, f, mask, other)
+            or captured_mask(ctx, f, mask, other) or reordered_apart(ctx, f, mask, other)
             or mask_before_specials(ctx, f, mask_len, other_len) or ids_framed_alone(ctx, f, mask_len, other_len)
             or sequence_first(ctx, f, mask, other)
             or mask_counts_words(ctx, f, mask_len, other_len) or pad_targets(ctx, f, mask, other)

@@ -57,3 +57,54 @@ def _ids_of_call(value: ast.AST | None) -> ast.Call | None:
             and isinstance(value.value, ast.Call)):
         return value.value
     return None
+
+
+MASK_OF_OTHER_ENCODING = fact("mask-of-other-encoding", "the mask is read from the encoding `container` (line "
+                                                        "`mask_line`), the ids from `ids_encoding` (line "
+                                                        "`ids_line`), two tokenizer calls on the same texts")
+_IDS = re.compile(r"^(?P<e>[A-Za-z_]\w*)(?:\.input_ids|\[[\"']input_ids[\"']\])(?P<rest>.*)$")
+
+
+def mask_of_other_encoding(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:
+    """Adds the fact, and the hint `own_mask` = the mask's text to use, when `other` is `E2["input_ids"]...` and
+    `mask` is `E1["attention_mask"]` (directly or through a local given it, rows selected or not), `E1` and `E2`
+    both assigned whole from tokenizer calls on the same texts."""
+    from ..fixes import is_tokenizer_call
+    if mask.frame != other.frame:
+        return False
+    frame = ctx.frames[mask.frame]
+    mask_text, other_text = mask.expr, other.expr
+    if mask.expr in frame.params and other.expr in frame.params:  # a module's `forward(input_ids, attention_mask)`
+        given = [ctx.origin(e, frame) for e in (mask.expr, other.expr)]
+        if None in given or given[0][0] is not given[1][0] or given[0][0] is frame:
+            return False
+        frame, mask_text, other_text = given[0][0], given[0][1].strip(), given[1][1].strip()
+    ids = _IDS.match(other_text)
+    sel = re.match(r"^(?P<head>[A-Za-z_]\w*(?:\.attention_mask|\[[\"']attention_mask[\"']\])?)(?P<rest>(\[[^\]]*\])*)$",
+                   mask_text)
+    if ids is None or sel is None:
+        return False
+    tree = src.tree_of(frame.file)
+    head = sel.group("head")  # `am` of `am[rows]`: the rows selected are selected from the own mask too
+    m = _ITEM.match(head)
+    read_at = frame.line
+    if m is None and head.isidentifier() and tree is not None:  # `am = first["attention_mask"]`
+        made = src.last_assignment(tree, head, frame.line)
+        m = _ITEM.match(src.segment(frame.file, made.value)) if made is not None else None
+        read_at = made.stmt.lineno if made is not None else read_at  # the encoding as it was there
+    if m is None or tree is None or m.group("c") == ids.group("e"):
+        return False
+    made = [src.last_assignment(tree, name, line)
+            for name, line in ((m.group("c"), read_at), (ids.group("e"), frame.line))]
+    calls = [a.value if a is not None else None for a in made]
+    if not all(isinstance(c, ast.Call) and is_tokenizer_call(c, ctx) and c.args for c in calls) or \
+            ast.dump(calls[0].args[0]) != ast.dump(calls[1].args[0]):
+        return False
+    key = ".attention_mask" if other_text.startswith(f"{ids.group('e')}.input_ids") else '["attention_mask"]'
+    own = f"{ids.group('e')}{key}{sel.group('rest')}"  # read the way the ids are read, rows selected alike
+    f.facts.add(MASK_OF_OTHER_ENCODING)
+    f.values.update(container=m.group("c"), mask_line=made[0].stmt.lineno, ids_encoding=ids.group("e"),
+                    ids_line=made[1].stmt.lineno, own_mask=own)
+    f.hints["own_mask"] = (frame.index, mask_text, own)
+    f.confidence = "high"
+    return True

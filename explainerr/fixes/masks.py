@@ -35,6 +35,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _mask_changed_with_other(ctx, f), None
     if "stale-encoding" in f.facts:
         return _keep_whole_encoding(f), None
+    if "mask-of-other-encoding" in f.facts:
+        return _own_mask(ctx, f), None
     if "mask-captured" in f.facts:
         return _pass_mask_along(f), None
     if "reordered-apart" in f.facts:
@@ -295,6 +297,17 @@ def _base_key(node: ast.AST) -> str | None:
     if isinstance(base, ast.Attribute):
         return base.attr
     return None
+
+
+def _own_mask(ctx: Context, f: Finding) -> list[Edit]:
+    """The mask read from another encoding replaced, where it is given, by the ids' own encoding's mask."""
+    at, text, own = f.hints["own_mask"]
+    frame = ctx.frames[at]
+    found = failing_statement(frame)
+    node = find_expr(frame.file, found[1], text) if found else None
+    if node is None:
+        return []
+    return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(node, own))
 
 
 def _keep_whole_encoding(f: Finding) -> list[Edit]:
