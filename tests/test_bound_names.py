@@ -66,3 +66,29 @@ def test_every_kind_of_binding_is_found_and_nothing_else(tmp_path, walrus):
     at_z = bound_names(str(path), lines.index("Z = 0") + 1)
     assert at_z - _BUILTINS == MODULE  # module-level code: only what is bound before its line
     assert in_f - _BUILTINS == IN_F | ({"w_f", "w_module"} if walrus else set())
+
+
+CALLED_EARLY = """\
+def build_tokenizer(words):
+    tok = sorted(words)
+    return tok
+
+def train(data):
+    return len(data)
+
+tok = build_tokenizer(["b", "a"])
+model = object()
+if __name__ == "__main__":
+    train([model])
+"""
+
+
+def test_a_function_the_script_calls_early_reads_only_the_names_bound_by_then(tmp_path):
+    path = tmp_path / "early.py"
+    path.write_text(CALLED_EARLY)
+    linecache.checkcache(str(path))
+    lines = CALLED_EARLY.splitlines()
+    in_build = bound_names(str(path), lines.index("    return tok") + 1)
+    in_train = bound_names(str(path), lines.index("    return len(data)") + 1)
+    assert "model" not in in_build and "tok" in in_build  # its own local; `model` is made after the call
+    assert "model" in in_train  # called only once everything above the `__main__` block is bound

@@ -21,7 +21,8 @@ _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__bu
 
 def bound_names(file: str, line: int) -> set[str] | None:
     """Names a statement at `line` of `file` can read: builtins, the module's names bound before that line
-    (or anywhere, for code inside a function), and the enclosing functions' parameters and locals.
+    (or anywhere, for code inside a function; before the first module-level statement that calls it, for a
+    module-level function the script calls directly), and the enclosing functions' parameters and locals.
     None when the file cannot be read (no check is possible)."""
     tree = src.tree_of(file)
     if tree is None:
@@ -30,7 +31,7 @@ def bound_names(file: str, line: int) -> set[str] | None:
     functions = [n for n in path if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
     walrus = bool(src.per_version(file, ":=", _has_walrus))
     out = set(_BUILTINS)
-    out |= _bound_in(tree, None if functions else line, walrus)
+    out |= _bound_in(tree, _first_module_call(tree, functions[0]) if functions else line, walrus)
     for fn in functions:
         out |= _bound_in(fn, None, walrus)
         args = fn.args
@@ -47,6 +48,17 @@ def bound_names(file: str, line: int) -> set[str] | None:
         elif isinstance(n, ast.ExceptHandler) and n.name:
             out.add(n.name)
     return out
+
+
+def _first_module_call(tree: ast.Module, fn: ast.AST) -> int | None:
+    """The line of the first module-level statement that calls the module-level function `fn` by name (the
+    module's names it can read are those bound by then); None when the module does not call it directly."""
+    if not (isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and fn in tree.body):
+        return None
+    lines = [st.lineno for st in tree.body if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+             and any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == fn.name
+                     for c in ast.walk(st))]
+    return min(lines) if lines else None
 
 
 _OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
