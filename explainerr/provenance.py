@@ -509,7 +509,8 @@ def _setter_call(cls: ast.ClassDef, assign: ast.Assign | ast.AnnAssign) -> tuple
     the method `<setter>` (`def set_targets(self, targets): self._targets = targets`)."""
     method = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and src.contains(m, assign.lineno)), None)
     params = [a.arg for a in method.args.args[1:]] if method is not None else []
-    if method is None or method.name == "__init__" or not (isinstance(assign.value, ast.Name) and assign.value.id in params):
+    if method is None or method.name == "__init__" or not (
+            isinstance(assign.value, ast.Name) and assign.value.id in params):
         return None
     at = params.index(assign.value.id)
     calls = [c for c in ast.walk(cls) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)

@@ -353,6 +353,14 @@ def is_config_call(call: ast.Call) -> bool:
     return last.endswith("Config") and last[:1].isupper()
 
 
+def tensor_data(node: ast.AST | None) -> ast.expr | None:
+    """The data of `torch.tensor(data)` (or `as_tensor`, `LongTensor`, any module prefix); None for anything else."""
+    if isinstance(node, ast.Call) and call_name(node).split(".")[-1] in ("tensor", "as_tensor", "LongTensor") \
+            and len(node.args) == 1:
+        return node.args[0]
+    return None
+
+
 def call_name(call: ast.Call) -> str:
     """Dotted text of the called function: `tokenizer`, `self.tokenizer`, `nn.Linear`."""
     try:

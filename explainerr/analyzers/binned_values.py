@@ -54,5 +54,10 @@ def _scaled(node: ast.AST) -> bool:
     if isinstance(node, ast.Call) and src.call_name(node).rpartition(".")[2] in _ROUNDING_CALLS and node.args:
         node = node.args[0]
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and any(
-        isinstance(s, ast.Constant) and isinstance(s.value, (int, float)) and not isinstance(s.value, bool)
-        and s.value > 1 or isinstance(s, ast.Name) and s.id.isupper() for s in (node.left, node.right))
+        number_over_one(s) or isinstance(s, ast.Name) and s.id.isupper() for s in (node.left, node.right))
+
+
+def number_over_one(node: ast.AST) -> bool:
+    """A number written in the source that is larger than 1 (`100`, `3600.0`): a scale or a unit."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+        and not isinstance(node.value, bool) and node.value > 1

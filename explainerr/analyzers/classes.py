@@ -245,7 +245,7 @@ def _keyword_site(file: str, tree: ast.Module, stmt: ast.stmt, kw: ast.keyword) 
         counted = made[-1].value.args[0] if made and isinstance(made[-1].value, ast.Call) and src.call_name(
             made[-1].value) == "len" and len(made[-1].value.args) == 1 else None
         grown = isinstance(counted, ast.Name) and _mutated_between(tree, counted.id, made[-1].stmt.lineno, stmt.lineno)
-        if made and not made[-1].augmented and not grown:  # (a count taken before the collection grew: edited where used)
+        if made and not made[-1].augmented and not grown:  # (a count taken before the list grew: edited where used)
             a = made[-1]
             return SizeSite(file=file, stmt=a.stmt, kind="assignment", node=a.value,
                             text=src.segment(file, a.stmt))
@@ -270,7 +270,7 @@ def _call_sets(file: str, tree: ast.Module, stmt: ast.stmt, call: ast.Call, fiel
     if kw is not None:
         return _keyword_site(file, tree, stmt, kw)
     forwarded = _forwarded_keyword(tree, call, field)
-    if forwarded is not None:  # `BertConfig(**overrides)` in `def build(..., **overrides)`, called `build(num_labels=k)`
+    if forwarded is not None:  # `BertConfig(**overrides)` in `def build(..., **overrides)`, called `build(k=...)`
         return _keyword_site(file, tree, *forwarded)
     for other in ("id2label", "label2id") if field == "num_labels" else ():
         kw = src.keyword(call, other)
@@ -493,8 +493,9 @@ def argument_default(tree: ast.Module, node: ast.AST) -> tuple[ast.stmt, ast.exp
 
 def config_dict(tree: ast.Module, node: ast.AST) -> ast.Dict | None:
     """The dict literal a configuration expression plainly names: a module-level `CFG = {...}` never changed in
-    place (or one of its sections, `CFG["data"]`), or `self.cfg` of a class whose methods set `self.cfg = cfg` from a parameter that every construction
-    of the class in the file (`Trainer(CFG)`, `Trainer(cfg=CFG)`) is given such a dict for."""
+    place (or one of its sections, `CFG["data"]`), or `self.cfg` of a class whose methods set `self.cfg = cfg` from a
+    parameter that every construction of the class in the file (`Trainer(CFG)`, `Trainer(cfg=CFG)`) is given such
+    a dict for."""
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
         outer = config_dict(tree, node.value)  # `SETTINGS["data"]`: a section of a nested settings dict
         inner = src.dict_item(outer, node.slice.value) if outer is not None else None
@@ -575,26 +576,23 @@ def _given(call: ast.Call, index: int, name: str) -> ast.expr | None:
 _MUTATORS = ("append", "extend", "insert", "add", "update", "setdefault", "pop", "remove", "clear", "discard")
 
 
+def _changed_in_place(tree: ast.Module, name: str) -> list[ast.AST]:
+    """The nodes that change `name` in place: a mutating method's call (`name.append(x)`), an item written."""
+    return [n for n in src.nodes(tree, ast.Call) if isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS
+            and isinstance(n.func.value, ast.Name) and n.func.value.id == name] + \
+        [n for n in src.nodes(tree, ast.Subscript) if isinstance(n.ctx, ast.Store)
+         and isinstance(n.value, ast.Name) and n.value.id == name]
+
+
 def _mutated_between(tree: ast.Module, name: str, after: int, before: int) -> bool:
-    """`name` is changed in place (a mutating method, an item written, `+=`) on a line between the two."""
-    def inside(n: ast.AST) -> bool:
-        return after < getattr(n, "lineno", 0) < before
-    return any(inside(n) for n in src.nodes(tree, ast.Call) if isinstance(n.func, ast.Attribute)
-               and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name) and n.func.value.id == name) or \
-        any(inside(n) for n in src.nodes(tree, ast.Subscript) if isinstance(n.ctx, ast.Store)
-            and isinstance(n.value, ast.Name) and n.value.id == name)
+    """`name` is changed in place (a mutating method, an item written) on a line between the two."""
+    return any(after < n.lineno < before for n in _changed_in_place(tree, name))
 
 
 def _mutated(tree: ast.Module, name: str) -> bool:
     """`name` is changed in place somewhere in the file: a mutating method, an item written, `+=`."""
-    for n in src.nodes(tree, ast.Call):
-        if (isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name)
-                and n.func.value.id == name):
-            return True
-    for n in src.nodes(tree, ast.Subscript):
-        if isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) and n.value.id == name:
-            return True
-    return any(isinstance(n.target, ast.Name) and n.target.id == name for n in src.nodes(tree, ast.AugAssign))
+    return bool(_changed_in_place(tree, name)) or any(
+        isinstance(n.target, ast.Name) and n.target.id == name for n in src.nodes(tree, ast.AugAssign))
 
 
 #: Keywords by which library constructors take a number of classes.

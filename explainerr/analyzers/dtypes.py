@@ -64,7 +64,8 @@ def float_index(ctx: Context) -> Finding | None:
         if not passed:  # a slice of the user's float tensor passed in (`table(codes[..., i])`): that tensor
             roots = [re.match(r"([\w.]+)\[", a.text) for a in user.call_args]
             passed = [t for m in roots if m for t in [user.tensor(m.group(1))] if t is not None and t.is_float
-                      and lib.numel and t.numel % lib.numel == 0 and tuple(t.shape[:len(lib.shape)]) == tuple(lib.shape)]
+                      and lib.numel and t.numel % lib.numel == 0
+                      and tuple(t.shape[:len(lib.shape)]) == tuple(lib.shape)]
         if len(passed) == 1:
             candidates.append(passed[0])
             from .vocab import embedding_failure

@@ -67,8 +67,9 @@ def _returned_tuples(ctx: Context, n: int) -> list[list[str]]:
     found = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
-        collators = {src.call_name(k.value) if isinstance(k.value, ast.Call) else ast.unparse(k.value)
-                     for c in (src.calls(tree) if tree is not None else ()) for k in c.keywords if k.arg == "collate_fn"}
+        given = [k.value for c in (src.calls(tree) if tree is not None else ()) for k in c.keywords
+                 if k.arg == "collate_fn"]
+        collators = {src.call_name(v) if isinstance(v, ast.Call) else ast.unparse(v) for v in given}
         classes = {c.name for c in src.nodes(tree, ast.ClassDef) if c.name in collators} if tree is not None else set()
         for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
             owner = src.enclosing_class(tree, fn.lineno)

@@ -187,7 +187,8 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
         for n in src.nodes(tree, ast.keyword, ast.Assign) if tree is not None else ():
             found = None
             if isinstance(n, ast.keyword) and n.arg and _LENGTH_SETTING.match(n.arg):  # named by what decides it
-                found = (n.arg if isinstance(n.value, ast.Constant) else f"{n.arg}={src.segment(file, n.value)}", n.value)
+                said = n.arg if isinstance(n.value, ast.Constant) else f"{n.arg}={src.segment(file, n.value)}"
+                found = (said, n.value)
             elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute) \
                     and _LENGTH_SETTING.match(n.targets[0].attr):
                 found = (src.segment(file, n.targets[0]), n.value)

@@ -87,7 +87,7 @@ def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: Tensor
             writes_mask = any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.slice, ast.Constant)
                               and n.slice.value == mkey for n in ast.walk(scope))
             own = ast.unparse(t)
-            aliases = {own} | {n for n in _aliases_of(scope, own, a.lineno)}
+            aliases = {own, *_aliases_of(scope, own, a.lineno)}
             parts = [_entry_part(e, aliases) for e in a.value.args[0].elts]
             if not writes_mask and sum(p is None for p in parts) == 1 and any(p is not None for p in parts):
                 found.append((file, a, t.value.id, parts))
@@ -164,13 +164,13 @@ def lengthened_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: Te
     there, with entries that keep the added positions."""
     from .collators import returned_mappings
     from .label_sources import leaf
-    if other_len <= mask_len:
+    pol = _polarity(ctx, ctx.frames[mask.frame], mask) if other_len > mask_len else None
+    if pol is None:
         return False
-    pol = _polarity(ctx, ctx.frames[mask.frame], mask)
     mkey, okey = leaf(mask.expr), leaf(other.expr)
     found = []
     for file, tree, fn, _ret, items in returned_mappings(ctx):
-        m, o = (_tensor_of(items.get(k)) for k in (mkey, okey))  # `torch.tensor(ids)`: the list it is made of
+        m, o = (src.tensor_data(items.get(k)) or items.get(k) for k in (mkey, okey))  # `torch.tensor(ids)`: the list
         made = src.assignments(tree, o.id, fn) if isinstance(o, ast.Name) and m is not None else []
         if len(made) != 1:
             continue
@@ -179,7 +179,7 @@ def lengthened_in_mapping(ctx: Context, f: Finding, mask: TensorFacts, other: Te
         stmt = src.statement_at(tree, m.lineno)
         if new is not None and stmt is not None:
             found.append((file, stmt, m, new, made[0].stmt))
-    if len(found) != 1 or pol is None:
+    if len(found) != 1:
         return False
     file, stmt, m, new, change = found[0]
     f.facts.add(MASK_FOLLOWS)
@@ -223,7 +223,8 @@ def _joined_like(value: ast.expr, mask: str, pol: str | None) -> str | None:
     return " + ".join(out) if listed else f"torch.cat([{', '.join(out)}], dim={_cat_dim(value)})"
 
 
-def _padded_like(tree: ast.Module, fn: ast.AST, value: ast.expr, m: ast.expr, mask: str, pol: str | None) -> str | None:
+def _padded_like(tree: ast.Module, fn: ast.AST, value: ast.expr, m: ast.expr, mask: str,
+                 pol: str | None) -> str | None:
     """`pad_to(enc["input_ids"], WIDTH, tok.pad_token_id)`, a helper of the user's that pads the encoding's ids,
     beside the encoding's mask left as it came (`enc["attention_mask"]`, or a local given it): the mask through
     the same helper, padded with the value that marks padding in it."""
@@ -240,20 +241,13 @@ def _padded_like(tree: ast.Module, fn: ast.AST, value: ast.expr, m: ast.expr, ma
             and ast.unparse(origin) != ast.unparse(value.args[0])):
         return None
     fill = "1" if pol == maskroles.PAD else "0"
-    pads = [a for a in [*value.args[1:], *(k.value for k in value.keywords)] if re.search(r"pad", ast.unparse(a), re.I)]
+    pads = [a for a in [*value.args[1:], *(k.value for k in value.keywords)]
+            if re.search(r"pad", ast.unparse(a), re.I)]
     if len(pads) != 1:
         return None
     args = [mask] + [fill if a is pads[0] else ast.unparse(a) for a in value.args[1:]]
     args += [f"{k.arg}={fill if k.value is pads[0] else ast.unparse(k.value)}" for k in value.keywords]
     return f"{value.func.id}({', '.join(args)})"
-
-
-def _tensor_of(node: ast.AST | None) -> ast.AST | None:
-    """The data a returned entry is made of when it is `torch.tensor(data)` (or `as_tensor`, `LongTensor`)."""
-    if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in ("tensor", "as_tensor", "LongTensor") \
-            and len(node.args) == 1:
-        return node.args[0]
-    return node
 
 
 def _summands(node: ast.expr) -> list[ast.expr]:
@@ -388,7 +382,8 @@ def _polarity(ctx: Context, frame, mask: TensorFacts) -> str | None:
                 return maskroles.PAD
             if n.arg in ("attention_mask",):
                 return maskroles.KEEP
-        if isinstance(n, ast.keyword) and n.arg is None and mask.expr == f'{src.segment(frame.file, n.value)}["attention_mask"]':
+        if isinstance(n, ast.keyword) and n.arg is None and \
+                mask.expr == f'{src.segment(frame.file, n.value)}["attention_mask"]':
             return maskroles.KEEP  # the entry is handed over as the keyword `attention_mask` by `**batch`
     return None
 

@@ -243,7 +243,7 @@ def _bucketed_by_user(ctx: Context, ids: str) -> bool:
             for r in src.statements(fn))} if tree is not None else set()
         if not buckets:
             continue
-        def bucketed(v: ast.AST) -> bool:  # the value, or each element it is made of (`torch.tensor([f(r) for r in rows])`)
+        def bucketed(v: ast.AST) -> bool:  # the value or each element it is made of (`torch.tensor([f(r) ...])`)
             return any(isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] in buckets for c in ast.walk(v))
         for d in src.nodes(tree, ast.Dict):
             for k, v in zip(d.keys, d.values):
@@ -290,8 +290,8 @@ def _map_built_per_split(ctx: Context, rows: int | None) -> bool:
 def _unit_conversion(value: ast.BinOp) -> bool:
     """`(now - opened).total_seconds() / 3600.0`: a quantity divided by a number written in the source, a
     measurement converted to units (hours, kilobytes), whose integer part is a count of those units."""
-    return isinstance(value.op, ast.Div) and isinstance(value.right, ast.Constant) and \
-        isinstance(value.right.value, (int, float)) and not isinstance(value.right.value, bool) and value.right.value > 1
+    from .binned_values import number_over_one
+    return isinstance(value.op, ast.Div) and number_over_one(value.right)
 
 
 _DRAWS = ("randrange", "randint", "choice")
@@ -333,12 +333,15 @@ def _difference_looked_up(ctx: Context, table: str | None) -> bool:
     scope = src.enclosing_scope(tree, frame.line)
 
     def difference(node: ast.AST, depth: int = 0) -> bool:
-        while isinstance(node, ast.Call) and (  # `torch.tensor(b - a)`, `(b - a).long()`, `d.clamp(-k, k)`
-                src.call_name(node).split(".")[-1] in ("tensor", "as_tensor", "LongTensor") and len(node.args) == 1
-                or isinstance(node.func, ast.Attribute) and node.func.attr in ("long", "int", "to") and not node.args
-                or isinstance(node.func, ast.Attribute) and node.func.attr == "clamp"):
-            made = src.call_name(node).split(".")[-1] in ("tensor", "as_tensor", "LongTensor")
-            node = node.args[0] if made else node.func.value  # type: ignore[attr-defined]
+        while isinstance(node, ast.Call):  # `torch.tensor(b - a)`, `(b - a).long()`, `d.clamp(-k, k)`
+            data = src.tensor_data(node)
+            if data is not None:
+                node = data
+            elif isinstance(node.func, ast.Attribute) and (
+                    node.func.attr in ("long", "int", "to") and not node.args or node.func.attr == "clamp"):
+                node = node.func.value
+            else:
+                break
         if isinstance(node, ast.Name) and depth < 3:  # a local made as such a difference before the line
             made = src.assignments(tree, node.id, scope, before=frame.line - 1)
             return any(difference(a.value, depth + 1) for a in made)

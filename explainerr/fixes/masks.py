@@ -519,7 +519,8 @@ def _mask_slice(ctx: Context, f: Finding) -> list[Edit]:
     last = len(other.shape) - 1 - tuple(other.shape)[::-1].index(other_len)  # the sequence: the last such dim
     length = f"{other.expr}.size({last})"
     held = mask.expr.lstrip("~")  # a batch's attribute read again later (`batch.keep` in a pooling step); not `self.`'s
-    if (mask.expr.isidentifier() or re.fullmatch(r"(?!self\.)\w+(\.\w+)+", held)) and frame.index == ctx.report.user_frame \
+    own_frame = frame.index == ctx.report.user_frame
+    if (mask.expr.isidentifier() or re.fullmatch(r"(?!self\.)\w+(\.\w+)+", held)) and own_frame \
             and frame.tensor(other.expr) is not None:
         made = src.insert_before(frame.file, stmt, f"{held} = {held}[..., :{length}]")
         return [made] if made else []
