@@ -91,6 +91,18 @@ def _dict_of(obj: object) -> dict[str, Any] | None:
     return safety.instance_dict(obj)
 
 
+def _named_fields(value: object) -> tuple[str, ...] | None:
+    """The field names of a namedtuple (`typing.NamedTuple` or `collections.namedtuple`), read from its class's
+    own namespace when the class is a plain `type` (no metaclass of the user's): no attribute lookup runs."""
+    cls = type(value)
+    if type(cls) is not type or cls is tuple or not safety.is_subclass(value, tuple):
+        return None
+    fields = cls.__dict__.get("_fields")
+    if type(fields) is not tuple or not all(type(f) is str and f.isidentifier() for f in fields):
+        return None
+    return fields if len(fields) <= tuple.__len__(value) else None  # type: ignore[arg-type]
+
+
 def _mapping_items(value: object) -> dict[Any, Any] | None:
     """The items of a dict or a UserDict-style container (BatchEncoding), read without calling its methods."""
     if safety.is_subclass(value, dict):
@@ -138,6 +150,8 @@ class _Collector:
                         cm = tf.module_facts(child, f"{expr}.{name}", self.index)
                         if cm is not None:
                             self.modules.append(cm)
+                            if cm.cls in _CONTAINERS:  # `self.heads = nn.ModuleList([...])`: its items too
+                                self._add_items(child, f"{expr}.{name}")
                 for name, v in safety.dict_items(d, MAX_ITEMS_PER_CONTAINER * 4):
                     if type(name) is str and not name.startswith("_") and tf.is_tensor(v):
                         self.add(f"{expr}.{name}", v, depth + 1)
@@ -166,6 +180,13 @@ class _Collector:
                 if tf.is_tensor(v) or _mapping_items(v) is not None:
                     self.add(f"{expr}[{i}]", v, depth + 1)
             return
+        fields = _named_fields(value)
+        if fields:  # a namedtuple's items under their field names (`batch.start`), read as a plain tuple's
+            for i, name in enumerate(fields[:MAX_ITEMS_PER_CONTAINER]):
+                v = tuple.__getitem__(value, i)  # type: ignore[call-overload]
+                if tf.is_tensor(v) or _mapping_items(v) is not None:
+                    self.add(f"{expr}.{name}", v, depth + 1)
+            return
         if depth == 0 and not safety.is_subclass(value, (type, types.ModuleType, types.FunctionType)):
             d = _dict_of(value)
             if d:
@@ -174,6 +195,19 @@ class _Collector:
                             tf.is_tensor(v) or _mapping_items(v) is not None or tf.is_module(v)
                             or tf.object_kind(v) is not None):
                         self.add(f"{expr}.{name}", v, depth + 1)
+
+
+    def _add_items(self, container: object, expr: str) -> None:
+        """The modules a ModuleList / ModuleDict / Sequential holds, under `expr.<key>`."""
+        inner = safety.sub_dict(_dict_of(container) or {}, "_modules")
+        for key, item in safety.dict_items(inner, MAX_ITEMS_PER_CONTAINER):
+            if item is not None and type(key) is str:
+                im = tf.module_facts(item, f"{expr}.{key}", self.index)
+                if im is not None:
+                    self.modules.append(im)
+
+
+_CONTAINERS = frozenset({"ModuleList", "ModuleDict", "Sequential"})
 
 
 def _scalar(name: str, value: object) -> Scalar:

@@ -172,7 +172,7 @@ class Context:
                         if key and u.ident == t.ident:
                             hits.append((_param_score(key.group(1), names), CallArg(key.group(1), u.expr), u))
                     continue
-                u = f.tensor(text)
+                u = f.tensor(text) or f.tensor(getter_reads(f.file, text) or "")
                 if u is not None and u.ident == t.ident:
                     hits.append((_param_score(a.param, names), a, u))
             if hits:
@@ -341,3 +341,26 @@ def dtype_text(dtype: str) -> str:
 
 def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+_GETTER_CALL = re.compile(r"([\w.]+)\.(\w+)\(\)")
+
+
+def getter_reads(file: str, text: str) -> str | None:
+    """For an argument written as a getter call (`self.get_targets()`), the attribute it returns
+    (`self._targets`): the file's methods of that name all read `return self.ATTR` and nothing else."""
+    m = _GETTER_CALL.fullmatch(text)
+    tree = src.tree_of(file) if m else None
+    if tree is None:
+        return None
+    reads = set()
+    for fn in src.nodes(tree, ast.FunctionDef):
+        if fn.name != m.group(2):
+            continue
+        body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        ret = body[0].value if len(body) == 1 and isinstance(body[0], ast.Return) else None
+        if not (isinstance(ret, ast.Attribute) and isinstance(ret.value, ast.Name) and fn.args.args
+                and ret.value.id == fn.args.args[0].arg):
+            return None
+        reads.add(ret.attr)
+    return f"{m.group(1)}.{reads.pop()}" if len(reads) == 1 else None

@@ -167,3 +167,67 @@ def test_saved_hyperparameters_are_read_without_calling_their_mapping():
     assert CALLS == []
     assert scalars.get("self.hparams.batch_size") == 8
     assert "self.hparams.api_key" not in scalars
+
+
+def test_namedtuple_fields_are_read_as_a_plain_tuples_items():
+    """A batch kept in a NamedTuple shows its tensors under the field names, read with tuple's own item access:
+    the class's `__getitem__`, `__iter__` and a property named like a field never run."""
+    from typing import NamedTuple
+
+    import torch
+    from explainerr.capture import capture
+
+    class Batch(NamedTuple):
+        ids: torch.Tensor
+        start: torch.Tensor
+
+        def __getitem__(self, i):
+            hit(f"Batch.__getitem__({i})")
+            return tuple.__getitem__(self, i)
+
+        def __iter__(self):
+            hit("Batch.__iter__")
+            return tuple.__iter__(self)
+
+        @property
+        def width(self):
+            hit("Batch.width")
+            return 3
+
+    def step(batch):
+        raise IndexError("Target 37 is out of bounds.")
+
+    CALLS.clear()
+    ARMED[0] = True
+    try:
+        step(Batch(torch.zeros(4, 20, dtype=torch.long), torch.tensor([3, 37, 5, 9])))
+    except IndexError as exc:
+        frame = capture(exc).frames[-1]
+    finally:
+        ARMED[0] = False
+    assert CALLS == []
+    shapes = {t.expr: t.shape for t in frame.tensors}
+    assert shapes == {"batch.ids": (4, 20), "batch.start": (4,)}
+    assert next(t for t in frame.tensors if t.expr == "batch.start").max == 37
+
+
+def test_the_items_of_a_module_list_are_listed_with_their_sizes():
+    """The heads a model keeps in an `nn.ModuleList` are listed under `model.heads.<k>`, each with its size: an
+    example routed to the wrong head is told apart from a head that is too small."""
+    import torch.nn as nn
+    from explainerr.capture import capture
+
+    class Multi(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.heads = nn.ModuleList([nn.Linear(8, 4), nn.Linear(8, 2), nn.Linear(8, 7)])
+
+    def step(model):
+        raise IndexError("Target 6 is out of bounds.")
+
+    try:
+        step(Multi())
+    except IndexError as exc:
+        frame = capture(exc).frames[-1]
+    sizes = {m.expr: m.attrs.get("out_features") for m in frame.modules if m.cls == "Linear"}
+    assert sizes == {"model.heads.0": 4, "model.heads.1": 2, "model.heads.2": 7}

@@ -61,3 +61,21 @@ def number_over_one(node: ast.AST) -> bool:
     """A number written in the source that is larger than 1 (`100`, `3600.0`): a scale or a unit."""
     return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
         and not isinstance(node.value, bool) and node.value > 1
+
+
+_LOG_CALLS = frozenset({"log", "log2", "log10", "log1p", "sqrt"})
+
+
+def rounds_log(node: ast.AST) -> bool:
+    """`torch.floor(torch.log(x))`, `int(math.log10(n))`, `x.log2().long()` anywhere in `node`: a quantity put on
+    a logarithmic (or square-root) scale and cut to an integer, a bucket whose range the base decides."""
+    for n in ast.walk(node):
+        if not isinstance(n, ast.Call):
+            continue
+        name = src.call_name(n).rpartition(".")[2]
+        inner = n.func.value if isinstance(n.func, ast.Attribute) and name in _ROUNDING_METHODS and not n.args \
+            else n.args[0] if name in _ROUNDING_CALLS and n.args else None
+        if inner is not None and any(isinstance(c, ast.Call) and src.call_name(c).rpartition(".")[2] in _LOG_CALLS
+                                     for c in ast.walk(inner)):
+            return True
+    return False

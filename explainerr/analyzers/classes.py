@@ -259,8 +259,25 @@ def _keyword_site(file: str, tree: ast.Module, stmt: ast.stmt, kw: ast.keyword) 
             written = key if "=" in key else f"{key}: {src.segment(file, item)}"  # `dict(k=v)` or `{"k": v}`
             return SizeSite(file=file, stmt=held, kind="assignment", node=item,
                             text=f"{kw.arg}={src.segment(file, kw.value)}`, set by `{written}")
-    return SizeSite(file=file, stmt=stmt, kind="keyword", node=kw.value,
-                    text=f"{kw.arg}={src.segment(file, kw.value)}")
+    return _held_site(file, tree, kw.value) or SizeSite(file=file, stmt=stmt, kind="keyword", node=kw.value,
+                                                        text=f"{kw.arg}={src.segment(file, kw.value)}")
+
+
+def _held_site(file: str, tree: ast.Module, node: ast.AST) -> SizeSite | None:
+    """A size read from a shared holder (`ctx["n_classes"]`, `state.n_classes`) that one statement of the file
+    writes (`ctx["n_classes"] = len(seen)`): that statement, where the size is decided."""
+    if not ((isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+             and isinstance(node.slice.value, str)) or isinstance(node, ast.Attribute)) \
+            or not isinstance(node.value, ast.Name) or node.value.id == "self":
+        return None
+    text = src.segment(file, node)
+    writes = [a for a in src.nodes(tree, ast.Assign, ast.AugAssign, ast.AnnAssign)
+              if any(src.segment(file, t) == text for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))]
+    if len(writes) != 1 or not isinstance(writes[0], ast.Assign) or len(writes[0].targets) != 1 \
+            or isinstance(writes[0].value, ast.Constant):
+        return None
+    a = writes[0]
+    return SizeSite(file=file, stmt=a, kind="assignment", node=a.value, text=src.segment(file, a))
 
 
 def _call_sets(file: str, tree: ast.Module, stmt: ast.stmt, call: ast.Call, field: str) -> SizeSite | None:
@@ -837,7 +854,8 @@ def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, pa
         kw = src.keyword(use, param)
         given = kw.value if kw is not None else (use.args[pos] if len(use.args) > pos else None)
         if given is not None and static_int(ctx, tree, given) in (n, None):
-            return SizeSite(file=file, stmt=stmt, kind="argument", node=given, text=src.segment(file, use))
+            return _held_site(file, tree, given) or SizeSite(
+                file=file, stmt=stmt, kind="argument", node=given, text=src.segment(file, use))
         if given is None and p.default is not None and static_int(ctx, tree, p.default) == n:
             return SizeSite(file=file, stmt=stmt, kind="default", call=use, keyword=param,
                             text=src.segment(file, use))

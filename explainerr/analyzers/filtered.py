@@ -1,7 +1,11 @@
 """Inputs filtered, labels not, read from the user's source (nothing runs): two comprehensions over the same
 rows in one scope, the inputs' with a condition (`[t for t, _ in rows if t.strip()]`) and the labels' without
 (`[y for _, y in rows]`), so every dropped row shifts the labels against the inputs.  The fix gives the
-labels' comprehension the same condition, binding the names it needs where the labels' loop ignored them."""
+labels' comprehension the same condition, binding the names it needs where the labels' loop ignored them.
+The rows may be an attribute (`self._records`), the labels handed to a setter (`self.set_targets([...])`), and the
+inputs' condition may sit in a helper of the user's that filters the list it is given
+(`cleaner.clean_all([r.text for r in rows])` with `return [t for t in texts if self.is_usable(t)]`): the helper's
+condition is read in the caller's names (`cleaner.is_usable(r.text)`)."""
 from __future__ import annotations
 
 import ast
@@ -13,6 +17,8 @@ from ..facts import Context
 from . import Finding, fact
 from .classes import user_files
 
+FILTERED_IN_HELPER = fact("filtered-in-helper", "the inputs' items are dropped inside the user's helper `helper`, "
+                                                "whose condition reads `condition` in the caller's names")
 FILTERED_SIBLING = fact("filtered-sibling", "`kept` (line `kept_line`) keeps the items of `source` where "
                                             "`condition`, but `unfiltered` (line `unfiltered_line`) is made from "
                                             "every item of `source`")
@@ -23,8 +29,97 @@ _COMPS = (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)
 @dataclass
 class Sibling:
     name: str
-    stmt: ast.Assign
+    stmt: ast.stmt
     comp: ast.AST
+    condition: str | None = None  # a helper's condition in the caller's names; None: the comprehension's own
+    helper: str | None = None  # the helper's name as called (`cleaner.clean_all`)
+
+
+def _made_name(stmt: ast.stmt, file: str) -> str | None:
+    """What `stmt` makes: the name or attribute it assigns alone, or the setter it calls (`self.set_y(...)`)."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], (ast.Name, ast.Attribute)):
+        return src.segment(file, stmt.targets[0])
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
+            and stmt.value.func.attr.startswith("set_"):
+        return src.segment(file, stmt.value.func)
+    return None
+
+
+def _rows(node: ast.expr) -> bool:
+    """A name or an attribute chain on a name (`rows`, `self._records`): rows a comprehension walks."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
+def _helper_condition(tree: ast.Module, file: str, call: ast.Call, elt: ast.expr, arg: int) -> str | None:
+    """The condition under which the user's helper `call` keeps the items of the list given as its `arg`-th
+    argument (its body returns `[... for t in PARAM if COND]`), written in the caller's names: `t` is the
+    caller's item `elt` and `self` the object the helper is called on.  None when the helper is not of the
+    file, not found once, or its condition reads any other local name."""
+    fns = src.called_functions(tree, call)
+    if len(fns) != 1:
+        return None
+    fn = fns[0]
+    params = [a.arg for a in fn.args.args]
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if receiver is not None and params[:1] == ["self"]:
+        params = params[1:]
+    if arg >= len(params):
+        return None
+    made = [r.value for r in src.nodes(fn, ast.Return) if isinstance(r.value, ast.ListComp)
+            and len(r.value.generators) == 1 and isinstance(r.value.generators[0].iter, ast.Name)
+            and r.value.generators[0].iter.id == params[arg] and r.value.generators[0].ifs
+            and isinstance(r.value.generators[0].target, ast.Name)]
+    if len(made) != 1:
+        return None
+    g = made[0].generators[0]
+    item = g.target.id
+    local = {a.arg for a in [*fn.args.args, *fn.args.kwonlyargs]} | {
+        n.id for n in src.nodes(fn, ast.Name) if isinstance(n.ctx, ast.Store)}
+    atom = isinstance(elt, (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant))
+    swap = {item: src.segment(file, elt) if atom else f"({src.segment(file, elt)})"}
+    if receiver is not None:
+        swap["self"] = src.segment(file, receiver)
+
+    marks = {name: f"__swap_{i}__" for i, name in enumerate(swap)}
+
+    class Rename(ast.NodeTransformer):  # placeholders, replaced by the caller's own text after unparsing
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return ast.Name(id=marks[node.id], ctx=ast.Load()) if node.id in marks else node
+
+    ifs = []
+    for c in g.ifs:
+        if any(n in local and n not in swap for n in src.names_in(c)):
+            return None
+        text = ast.unparse(Rename().visit(ast.parse(ast.unparse(c), mode="eval")).body)
+        for name, mark in marks.items():
+            text = text.replace(mark, swap[name])
+        ifs.append(text)
+    return " and ".join(ifs)
+
+
+def _siblings(tree: ast.Module, file: str, scope: ast.AST) -> dict[str, list[Sibling]]:
+    """The statements of `scope` that make one thing from one comprehension, by the rows it walks."""
+    by_source: dict[str, list[Sibling]] = {}
+    for a in src.statements(scope):
+        name = _made_name(a, file)
+        if name is None:
+            continue
+        comps = [c for c in ast.walk(a.value) if isinstance(c, _COMPS) and len(c.generators) == 1
+                 and _rows(c.generators[0].iter)]
+        if len(comps) != 1:
+            continue
+        comp, condition, helper = comps[0], None, None
+        g = comp.generators[0]
+        if not g.ifs and not isinstance(comp, ast.DictComp):
+            calls = [c for c in ast.walk(a.value) if isinstance(c, ast.Call) and comp in c.args]
+            if len(calls) == 1:
+                condition = _helper_condition(tree, file, calls[0], comp.elt, calls[0].args.index(comp))
+                helper = src.segment(file, calls[0].func) if condition is not None else None
+        by_source.setdefault(src.segment(file, g.iter), []).append(Sibling(name, a, comp, condition, helper))
+    return by_source
 
 
 def filtered_sibling(ctx: Context, labels: str | None) -> Finding | None:
@@ -32,7 +127,12 @@ def filtered_sibling(ctx: Context, labels: str | None) -> Finding | None:
     filtered one does not make labels and the unfiltered one does: it is assigned to `labels` (the user's
     name of the loss's labels), or, when that is not known, named like labels."""
     def labely(name: str) -> bool:
-        return name == labels or (labels is None and bool(_LABELY.search(name)))
+        if labels is None or labels == "self":  # not known, or an attribute of an object: by its name
+            return bool(_LABELY.search(name.rpartition(".")[2]))
+        return name == labels
+
+    def filtered(m: Sibling) -> bool:
+        return bool(m.comp.generators[0].ifs) or m.condition is not None
 
     found = []
     for file in user_files(ctx):
@@ -40,27 +140,20 @@ def filtered_sibling(ctx: Context, labels: str | None) -> Finding | None:
         scopes = [tree, *src.nodes(tree, ast.FunctionDef, ast.AsyncFunctionDef)] \
             if tree is not None else []
         for scope in scopes:
-            by_source: dict[str, list[Sibling]] = {}
-            for a in src.statements(scope):
-                if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
-                    continue
-                comps = [c for c in ast.walk(a.value) if isinstance(c, _COMPS) and len(c.generators) == 1
-                         and isinstance(c.generators[0].iter, ast.Name)]
-                if len(comps) == 1:
-                    by_source.setdefault(comps[0].generators[0].iter.id, []).append(
-                        Sibling(a.targets[0].id, a, comps[0]))
-            for source, made in by_source.items():
-                kept = [m for m in made if m.comp.generators[0].ifs and not labely(m.name)]
-                plain = [m for m in made if not m.comp.generators[0].ifs and labely(m.name)]
+            for source, made in _siblings(tree, file, scope).items():
+                kept = [m for m in made if filtered(m) and not labely(m.name)]
+                plain = [m for m in made if not filtered(m) and labely(m.name)]
                 if len(kept) == 1 and len(plain) == 1:
                     found.append((file, source, kept[0], plain[0]))
     if len(found) != 1:
         return None
     file, source, kept, plain = found[0]
     g = kept.comp.generators[0]
-    return Finding(facts={FILTERED_SIBLING}, values={
+    return Finding(facts={FILTERED_SIBLING} | ({FILTERED_IN_HELPER} if kept.helper else set()), values={
+        "helper": kept.helper or "",
         "kept": kept.name, "kept_line": kept.stmt.lineno, "source": source, "unfiltered": plain.name,
-        "unfiltered_line": plain.stmt.lineno, "condition": " and ".join(src.segment(file, c) for c in g.ifs)},
+        "unfiltered_line": plain.stmt.lineno,
+        "condition": kept.condition or " and ".join(src.segment(file, c) for c in g.ifs)},
         hints={"filtered_sibling": (file, kept, plain)})
 
 
@@ -68,7 +161,10 @@ def filter_like(file: str, kept: Sibling, plain: Sibling) -> str | None:
     """The text of `plain`'s comprehension with `kept`'s condition, binding in the labels' loop target the
     names the condition reads where that target ignored them (`_`); None when it cannot."""
     g, h = kept.comp.generators[0], plain.comp.generators[0]
-    needed = {n for c in g.ifs for n in src.names_in(c)} & set(src.names_in(g.target))
+    if kept.condition is not None:
+        needed = set(src.names_in(ast.parse(kept.condition, mode="eval"))) & set(src.names_in(g.target))
+    else:
+        needed = {n for c in g.ifs for n in src.names_in(c)} & set(src.names_in(g.target))
     bound = set(src.names_in(h.target))
     target = src.segment(file, h.target)
     if not needed <= bound:
@@ -82,7 +178,8 @@ def filter_like(file: str, kept: Sibling, plain: Sibling) -> str | None:
                 return None
             parts.append(src.segment(file, theirs) if want else src.segment(file, mine))
         target = ", ".join(parts)
-    cond = " ".join(f"if {src.segment(file, c)}" for c in g.ifs)
+    cond = f"if {kept.condition}" if kept.condition is not None \
+        else " ".join(f"if {src.segment(file, c)}" for c in g.ifs)
     comp = plain.comp
     head = f"{src.segment(file, comp.key)}: {src.segment(file, comp.value)}" if isinstance(comp, ast.DictComp) \
         else src.segment(file, comp.elt)
@@ -262,3 +359,48 @@ def indices_of_unfiltered(tree: ast.Module, loop: ast.For, base: str, line: int)
     subsets = {c.generators[0].iter.id for c in ast.walk(held.value) if isinstance(c, _COMPS)
                and len(c.generators) == 1 and isinstance(c.generators[0].iter, ast.Name)}
     return any(rows_of(p, held.stmt.lineno, True) in whole for p in subsets)
+
+
+def positions_of_whole_on_reduced(tree: ast.Module, frame, loop: ast.For, var: str, base: str, size: int) -> bool:
+    """The loop's stored values index both a list `S` (`answers[gold]`, longer than `size`) and the table `base`,
+    and `base` was computed from what a function of the user's that drops items (`uniq, inverse =
+    dedupe(answers)`: a membership test, a filtering comprehension, a set) or such an expression written in place
+    (`sorted(set(catalog))`) made of `S`: the values are
+    positions in the whole list, read on a table of its reduced copy.  No bound is wrong; the positions need
+    mapping (`inverse[gold]`)."""
+    whole = {ast.unparse(n.value) for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Subscript)
+             and isinstance(n.slice, ast.Name) and n.slice.id == var and isinstance(n.value, ast.Name)}
+    whole = {w for w in whole if w != base and (frame.lengths.get(w) or 0) > size}
+    if not whole or not base.isidentifier():
+        return False
+    todo, seen = [(base, loop.lineno)], set()
+    while todo:  # the names `base` was computed from, a few steps back
+        name, line = todo.pop(0)
+        if name in seen or len(seen) > 12:
+            continue
+        seen.add(name)
+        made = src.last_assignment(tree, name, line)
+        if made is None:
+            continue
+        value = made.value
+        if isinstance(value, ast.Call) and any(isinstance(a, ast.Name) and a.id in whole for a in value.args):
+            if any(_drops_items(fn) for fn in src.called_functions(tree, value)):
+                return True
+            continue
+        if _drops_items(value) and any(n in whole for n in src.names_in(value)):
+            return True  # `unique = sorted(set(catalog))`, `[d for d in docs if d]` written in place
+        todo += [(n, made.stmt.lineno) for n in dict.fromkeys(src.names_in(value))]
+    return False
+
+
+def _drops_items(fn: ast.AST) -> bool:
+    """The function (or expression) keeps only some of the items it walks: a membership test (`if t not in
+    seen`), a filtering comprehension, or a set of them."""
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in n.ops):
+            return True
+        if isinstance(n, _COMPS) and any(g.ifs for g in n.generators):
+            return True
+        if isinstance(n, ast.Call) and src.call_name(n) in ("set", "dict.fromkeys"):
+            return True
+    return False

@@ -206,11 +206,18 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
             elif m and (handed or src.is_config_call(call) and (
                     (last_add is None and not _built_bare(tree, m.group(1), call.lineno)) or (
-                    last_add is not None and m.group(1) == story.values["tokenizer"]
-                    and call.lineno > last_add.lineno))):
+                    last_add is not None and _same_tokenizer(tree, m.group(1), story.values["tokenizer"], last_add)
+                    and (call.lineno > last_add.lineno or m.group(1) != story.values["tokenizer"])))):
                 story.values.update(config_call=src.segment(file, call.func), tokenizer=m.group(1),
                                     vocab_arg=src.segment(file, size))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
+        held = config_reads_holder(tree, file, last_add, story.values["tokenizer"]) \
+            if last_add is not None and VOCAB_FROM_TOKENIZER not in story.facts else None
+        if held is not None:
+            call, value, kept = held
+            story.values.update(config_call=src.segment(file, call.func), tokenizer=kept,
+                                vocab_arg=src.segment(file, value))
+            story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
         returned = [r for r in src.nodes(tree, ast.Return) if last_add is not None and r.value is not None
                     and src.segment(file, r.value) == f"{story.values.get('tokenizer')}.vocab_size"]
         if VOCAB_FROM_TOKENIZER not in story.facts and len(returned) == 1:  # a property handing the base size on
@@ -221,6 +228,42 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
         if story.facts:
             return story
     return None
+
+
+def _same_tokenizer(tree: ast.Module, name: str, tok: str, added: ast.Call) -> bool:
+    """`name` is the tokenizer the tokens were added to: the same name, or the result of a call of the function
+    that added them and returns it (`tokenizer = make_tokenizer(...)` of `tok.add_tokens(...); return tok`)."""
+    if name == tok:
+        return True
+    fn = src.enclosing_scope(tree, added.lineno)
+    if not isinstance(fn, ast.FunctionDef) or not name.isidentifier():
+        return False
+    returns = {ast.unparse(r.value) for r in src.nodes(fn, ast.Return) if r.value is not None}
+    made = src.assignments(tree, name)
+    return returns == {tok} and bool(made) and all(
+        isinstance(a.value, ast.Call) and src.call_name(a.value).rpartition(".")[2] == fn.name for a in made)
+
+
+def config_reads_holder(tree: ast.Module, file: str, added: ast.Call, tok: str) -> tuple[ast.Call, ast.expr, str] | None:
+    """(the config call, its vocab_size value, the holder's entry for the tokenizer) when the tokenizer that got
+    the tokens is kept in a shared holder after the addition (`ctx["tokenizer"] = tok`, `state.tok = tok`) and the
+    one config sized in the file, in another function, takes its vocab_size from that same holder
+    (`vocab_size=ctx["base_vocab_size"]`, a count kept apart from the tokenizer): `len(ctx["tokenizer"])` is
+    in reach wherever the holder's count is read."""
+    scope = src.enclosing_scope(tree, added.lineno)
+    kept = [src.segment(file, a.targets[0]) for a in src.statements(scope, nested=True)
+            if isinstance(a, ast.Assign) and a.lineno > added.lineno and len(a.targets) == 1
+            and isinstance(a.targets[0], (ast.Subscript, ast.Attribute)) and isinstance(a.targets[0].value, ast.Name)
+            and isinstance(a.value, ast.Name) and a.value.id == tok]
+    calls = [c for c in src.calls(tree) if src.is_config_call(c) and src.keyword(c, "vocab_size")]
+    if len(kept) != 1 or len(calls) != 1 or src.enclosing_scope(tree, calls[0].lineno) is scope:
+        return None
+    holder = kept[0].split("[", 1)[0].split(".", 1)[0]
+    value = src.keyword(calls[0], "vocab_size").value
+    if not (isinstance(value, (ast.Subscript, ast.Attribute)) and isinstance(value.value, ast.Name)
+            and value.value.id == holder):
+        return None
+    return calls[0], value, kept[0]
 
 
 def _built_bare(tree: ast.Module, tok: str, line: int) -> bool:

@@ -104,6 +104,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     from .numbered_orders import heads_numbered_apart
     if target >= n_classes and heads_numbered_apart(ctx):
         return None  # the head was picked by an id numbered in another order than the heads were built
+    from .numbered_orders import label_fits_sibling_head
+    if target >= n_classes and label_fits_sibling_head(ctx, n_classes, need):
+        return None  # the labels fit another head of the list the example's head was picked from
     from .field_order import unpacked_out_of_order
     if unpacked_out_of_order(ctx, labels):
         return None  # the batch's fields were unpacked in another order than the Dataset returns them
@@ -116,7 +119,7 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         return None  # the classes are the items of a names list, and no label is a position in it: another field
     if target < 0:
         f.facts.add(NEGATIVE)
-        markers = [n for n in ctx.scalar_names(target) if n.isupper() and len(n) > 1]
+        markers = [n for n in ctx.scalar_names(target) if n.isupper() and len(n) > 1] or class_markers(ctx, target)
         if markers:
             f.facts.add(MARKER_NAMED)
             f.values["marker"] = markers[0]
@@ -531,3 +534,31 @@ def _fills_with(tree: ast.Module, name: str) -> bool:
                 for x in (n.left, n.right)):
             return True
     return False
+
+
+def marker_constants(tree: ast.Module, value: int) -> list[tuple[str, ast.Assign]]:
+    """(`NAME` or `Cls.NAME`, its assignment) of the upper-case constants set to `value` at module level or in a
+    class body of the file (`MISSING = -1` of `class StatusEncoder`) and read somewhere in it."""
+    def equals(node: ast.AST) -> bool:
+        return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(
+            node.operand, ast.Constant) and type(node.operand.value) is int and -node.operand.value == value \
+            or isinstance(node, ast.Constant) and type(node.value) is int and node.value == value
+
+    found = []
+    for owner, body in [(None, tree.body), *((c.name, c.body) for c in tree.body if isinstance(c, ast.ClassDef))]:
+        for a in body:
+            if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) \
+                    and a.targets[0].id.isupper() and len(a.targets[0].id) > 1 and equals(a.value):
+                name = a.targets[0].id
+                read = any(isinstance(n, ast.Attribute) and n.attr == name or isinstance(n, ast.Name)
+                           and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(tree))
+                if read:
+                    found.append((f"{owner}.{name}" if owner else name, a))
+    return found
+
+
+def class_markers(ctx: Context, value: int) -> list[str]:
+    """The one class-body constant of the user's files set to `value` (`StatusEncoder.MISSING`), as a marker."""
+    found = [name for file in user_files(ctx) if (tree := src.tree_of(file)) is not None
+             for name, _ in marker_constants(tree, value) if "." in name]
+    return found if len(found) == 1 else []

@@ -77,6 +77,21 @@ EXTRA_DIM = fact("extra-dim", "the labels have a trailing dimension of 1, or the
 _SHAPE = re.compile(r"\d+")
 
 
+def _class_ids_for_rows(in_shape: tuple[int, ...] | None, tg_shape: tuple[int, ...] | None,
+                        seen: TensorFacts | None) -> bool:
+    """An elementwise loss (BCE) compared (N, C) scores with (N,) targets whose values are class ids of those C
+    columns (0..C-1, a class above 1 among them; float targets, whose values are not read, by the shapes alone):
+    each example has one class id where the loss wants one 0/1 target per class.  The number of labels is right; the targets' encoding is not (multi-hot rows, or a
+    single-label loss), which no pattern of lengths describes."""
+    if in_shape is None or tg_shape is None or len(in_shape) != 2 or in_shape[1] < 3 or tg_shape != in_shape[:1]:
+        return False
+    if seen is None:
+        return False
+    if seen.min is None or seen.max is None:  # float targets: their values are not read, the shapes decide
+        return seen.dtype.startswith("torch.float") and in_shape[0] > 1
+    return seen.min >= 0 and 1 < seen.max < in_shape[1] and float(seen.max).is_integer()
+
+
 def _shape(text: str | None) -> tuple[int, ...] | None:
     return None if text is None else tuple(int(x) for x in _SHAPE.findall(text))
 
@@ -105,6 +120,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         a, b = (in_shape[0] if in_shape else 1), (tg_shape[0] if tg_shape else 1)
     elif a is None or b is None or a == b:
         return None
+    if not multi and _class_ids_for_rows(in_shape, tg_shape, labels_op.seen):
+        return None  # one class id per example where an elementwise loss wants a row of 0/1 per class
     raw_logits, raw_labels = _user_operands(ctx, logits_op, labels_op, a, b)
     logits, labels = unreshaped(ctx, raw_logits), unreshaped(ctx, raw_labels)
     if kept_dim(ctx, raw_logits, tuple(tg_shape) if tg_shape is not None else (
@@ -354,6 +371,9 @@ def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFact
         return
     if pad_targets(ctx, f, labels, ids):
         return  # the user's collate function pads the labels to another target than the inputs
+    from .pad_targets import helper_width
+    if helper_width(ctx, f, labels, ids):
+        return  # the user's helper pads the labels to a width it was given, another than the inputs'
     from .pad_targets import labels_padded_past_tokenizer
     if labels_padded_past_tokenizer(ctx, f, _batch_key(ctx, labels)):
         return  # the tokenizer pads the inputs to the batch's longest, the collate function the labels further

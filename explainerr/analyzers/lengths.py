@@ -21,6 +21,8 @@ TABLE_PARAM = fact("table-param", "the table's size is a parameter of the user's
 TABLE_CONSTANT = fact("table-constant", "the table's size is a module-level constant of the user's")
 WEIGHTS_LOADED = fact("weights-loaded", "the user's code loads weights (a checkpoint or a pretrained model)")
 LENGTH_SETTING = fact("length-setting", "the user's code sets a maximum length above the model's limit")
+LENGTH_SETTING_READ = fact("length-setting-read", "the user's length setting is read at run time, and the batch "
+                                                  "shows it let longer sequences through")
 NAMED_BATCH = fact("named-batch", "the ids of the batch were found under the user's name")
 POSITION_OFFSET = fact("position-offset", "the model numbers positions from after the padding id, so fewer tokens "
                                           "fit than max_position_embeddings")
@@ -103,7 +105,7 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     if max_pos == limit:
         f.facts.add(CONFIG_FIELD)
         f.evidence.append(value_evidence("config.max_position_embeddings", limit))
-        _length_setting(ctx, f, limit)
+        _length_setting(ctx, f, limit, ids)
         _positions_written(ctx, f)
     elif limit not in table_of:
         f.evidence.append(value_evidence("position table", limit))
@@ -171,7 +173,7 @@ def _gathered_positions(ctx: Context) -> Finding | None:
     if _untruncated_tokenizer_call(ctx, ids):
         f.facts.add(UNTRUNCATED)
     f.facts.add(NAMED_BATCH)
-    _length_setting(ctx, f, usable)
+    _length_setting(ctx, f, usable, ids)
     f.hints.update(ids_root=_root(ids.expr), ids_frame=ids.frame)
     return f
 
@@ -179,9 +181,10 @@ def _gathered_positions(ctx: Context) -> Finding | None:
 _LENGTH_SETTING = re.compile(r"^(max_seq_length|max_length|model_max_length|max_len|max_seq_len|max_tokens)$")
 
 
-def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
+def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | None = None) -> None:
     """A length the user's code asks for (`max_seq_length=64` in a call, `model.max_seq_length = 64`) that is
     above the model's limit: the truncation was requested, at a length the model cannot take."""
+    unread: list[tuple[str, tuple[str, ast.expr]]] = []
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         for n in src.nodes(tree, ast.keyword, ast.Assign) if tree is not None else ():
@@ -199,12 +202,23 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
                 f.hints["length_setting"] = (file, value, value)
                 return
             computed = _computed_length(ctx, file, found[1]) if found is not None and value is None else None
+            handed = _handed_length(ctx, tree, file, found[1]) if found is not None and value is None \
+                and computed is None else None
+            if handed is not None and handed[1] > limit:  # a parameter filled by the caller's measured length
+                f.facts.add(LENGTH_SETTING)
+                f.values.update(setting=handed[0].targets[0].id, setting_value=handed[1])
+                f.hints["length_setting"] = (file, handed[0].value, handed[0].value)
+                f.hints["length_setting_capped"] = True
+                return
             if computed is not None and computed > limit:  # `max_seq_length=longest`, measured on the data
                 f.facts.add(LENGTH_SETTING)
                 f.values.update(setting=found[0], setting_value=computed)
                 f.hints["length_setting"] = (file, found[1], found[1])
                 f.hints["length_setting_capped"] = True
                 return
+            if found is not None and value is None and computed is None and _truncates_at(tree, n) \
+                    and _made_the_ids(ctx, tree, file, n, ids):
+                unread.append((file, found))
         fields = [(cls.name, st) for cls in (src.nodes(tree, ast.ClassDef) if tree is not None else ())
                   for st in cls.body if isinstance(st, (ast.AnnAssign, ast.Assign)) and isinstance(
                       st.targets[0] if isinstance(st, ast.Assign) else st.target, ast.Name)
@@ -217,6 +231,86 @@ def _length_setting(ctx: Context, f: Finding, limit: int) -> None:
             f.values.update(setting=f"{owner}.{name}", setting_value=st.value.value)
             f.hints["length_setting"] = (file, st, st.value)
             return
+    seq_len = f.values.get("seq_len")
+    if len(unread) == 1 and isinstance(seq_len, int) and seq_len > limit:
+        # read at run time (`stats["max_tokens"]` from a file): the batch shows it let `seq_len` tokens through
+        file, (said, node) = unread[0]
+        f.facts.update({LENGTH_SETTING, LENGTH_SETTING_READ})
+        f.values.update(setting=said)
+        f.hints["length_setting"] = (file, node, node)
+        f.hints["length_setting_capped"] = True
+
+
+def _handed_length(ctx: Context, tree: ast.Module, file: str, node: ast.AST) -> tuple[ast.Assign, int] | None:
+    """For a length read from a parameter (`max_length=max_len` in `__init__(self, rows, tokenizer, max_len)`), the
+    caller's assignment of the name the one call of that function (or class) passes for it (`max_len =
+    longest_in_tokens(...)`), with the int a frame holds under that name, when it was computed there."""
+    if not isinstance(node, ast.Name):
+        return None
+    fn = src.enclosing_scope(tree, node.lineno)
+    if not isinstance(fn, ast.FunctionDef):
+        return None
+    params = [a.arg for a in fn.args.args]
+    if node.id not in params:
+        return None
+    cls = src.enclosing_class(tree, fn.lineno)
+    callee = cls.name if cls is not None and fn.name == "__init__" else fn.name
+    offset = 1 if params[:1] == ["self"] else 0
+    calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == callee]
+    if len(calls) != 1:
+        return None
+    call, at = calls[0], params.index(node.id) - offset
+    kw = src.keyword(call, node.id)
+    given = kw.value if kw is not None else call.args[at] if 0 <= at < len(call.args) else None
+    if not isinstance(given, ast.Name):
+        return None
+    made = src.last_assignment(tree, given.id, call.lineno)
+    value = _computed_length(ctx, file, given)
+    if made is None or value is None or not isinstance(made.stmt, ast.Assign) or made.value is not made.stmt.value \
+            or len(made.stmt.targets) != 1 or not isinstance(made.stmt.targets[0], ast.Name):
+        return None
+    return made.stmt, value
+
+
+def _made_the_ids(ctx: Context, tree: ast.Module, file: str, node: ast.AST, ids: TensorFacts | None) -> bool:
+    """The length keyword `node` belongs to what cut the failing ids: the tokenizer call that made them, or a
+    sentence-transformers module's construction (`models.Transformer(..., max_seq_length=...)`, which tokenizes
+    every batch); an assignment to a length attribute counts too."""
+    if isinstance(node, ast.Assign):
+        return True
+    call = next((c for c in src.calls(tree) if node in c.keywords), None)
+    if call is None:
+        return False
+    if src.call_name(call).endswith("Transformer"):
+        return True
+    from ..fixes import tokenizer_call_for
+    hit = tokenizer_call_for(ctx, _root(ids.expr), ctx.frames[ids.frame]) if ids is not None else None
+    return hit is not None and hit[0] == file and hit[1] is call
+
+
+def _truncates_at(tree: ast.Module, node: ast.AST) -> bool:
+    """`node` is a length keyword of a call that cuts the text at it (a tokenizer call, an encoder's or a
+    sentence-transformers module's constructor), or an assignment to such a length attribute; a call that
+    asks for no truncation (`truncation=False`) does not cut."""
+    if not isinstance(node.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call)):
+        return False
+    root = node.value
+    while isinstance(root, (ast.Subscript, ast.Attribute)):
+        root = root.value
+    scope = src.enclosing_scope(tree, node.value.lineno)
+    if isinstance(root, ast.Name) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and root.id in {a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]}:
+        return False  # read from a parameter: the value is decided where the function is called
+    if isinstance(node, ast.Assign):
+        return True
+    call = next((c for c in src.calls(tree) if node in c.keywords), None)
+    if call is None:
+        return False
+    trunc = src.keyword(call, "truncation")
+    if trunc is not None and isinstance(trunc.value, ast.Constant) and trunc.value.value in (False, None):
+        return False
+    name = src.call_name(call).lower()
+    return bool(re.search(r"tok|encode|transformer$", name))
 
 
 def _computed_length(ctx: Context, file: str, node: ast.AST) -> int | None:

@@ -115,6 +115,10 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 from .binned_values import values_binned
                 if found is not None and VALUES in found.facts and values_binned(tree, loop.iter):
                     return None  # bins of a scaled, rounded score: not positions of any sequence
+                from .filtered import positions_of_whole_on_reduced
+                if found is not None and VALUES in found.facts and positions_of_whole_on_reduced(
+                        tree, frame, loop, var, base, size):
+                    return None  # positions into a whole list, read on a table made from its reduced copy
                 if found is not None:
                     found.hints["offset_terms"] = _offset_terms(part, var, spans)
                 if found is not None and helper is not None:

@@ -7,6 +7,7 @@ name that holds it, the constructor argument), and the id maps enumerating the s
 from __future__ import annotations
 
 import ast
+import re
 
 from .. import source as src
 from ..facts import Context
@@ -67,4 +68,25 @@ def _numbered_apart(tree: ast.Module, cls: ast.ClassDef, attr: str) -> bool:
             numbered = _order_of(tree, None, it.args[0])
             if numbered is not None and numbered[1] in (outer, name) and numbered[0] != is_sorted:
                 return True
+    return False
+
+
+def label_fits_sibling_head(ctx: Context, n_classes: int, need: int) -> bool:
+    """A class of the user's files picks one of a list of heads by an id (`self.heads[tid](h)`, or `head =
+    self.heads[k]` called later), the frames show
+    that list's heads with different numbers of outputs, and the labels (`need` classes) fit one of the others
+    while the picked one has `n_classes`: the example went to another task's head.  Its labels are that task's;
+    no head is too small."""
+    picked = set()
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        picked |= {n.value.attr for n in (src.nodes(tree, ast.Subscript) if tree is not None else ())
+                   if isinstance(n.value, ast.Attribute) and isinstance(n.value.value, ast.Name)
+                   and n.value.value.id == "self" and not isinstance(n.slice, ast.Constant)}
+    for attr in picked:
+        sizes = {m.attrs.get("out_features") for fr in ctx.frames for m in fr.modules if m.cls == "Linear"
+                 and re.search(rf"(^|\.){re.escape(attr)}\.\d+(\.|$)", m.expr)}
+        sizes.discard(None)
+        if n_classes in sizes and len(sizes) > 1 and any(s >= need for s in sizes):
+            return True
     return False

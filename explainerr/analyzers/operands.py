@@ -13,7 +13,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from ..facts import Context, _find_expr
+from ..facts import Context, _find_expr, getter_reads
 from ..model import CallArg, FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, fact
 
@@ -110,7 +110,8 @@ def carrying_arg(frame: FrameFacts | None, user: TensorFacts | None) -> CallArg 
             base = text[2:].strip()
             if user.expr.startswith((base + "[", base + ".")):
                 return a
-        elif text == user.expr or re.match(re.escape(user.expr) + r"\s*[.\[]", text):
+        elif text == user.expr or re.match(re.escape(user.expr) + r"\s*[.\[]", text) \
+                or getter_reads(frame.file, text) == user.expr:
             return a
     return None
 

@@ -6,6 +6,7 @@ function returning the batch mapping, the lists its entries are made from, the p
 from __future__ import annotations
 
 import ast
+import re
 from typing import NamedTuple
 
 from .. import source as src
@@ -278,15 +279,18 @@ def _encoding_read(items: dict[str, ast.AST]) -> ast.Name | None:
 
 
 def _padded(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
-    """(kept, count) of `kept + [value] * count` / `kept + count * [value]`."""
-    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
+    """(kept, count) of `kept + [value] * count` / `kept + count * [value]`, or of `kept += [value] * count`."""
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+        rep, kept = node.value, node.target
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        rep, kept = node.right, node.left
+    else:
         return None
-    rep = node.right
     if not (isinstance(rep, ast.BinOp) and isinstance(rep.op, ast.Mult)):
         return None
     for lst, count in ((rep.left, rep.right), (rep.right, rep.left)):
         if isinstance(lst, ast.List) and len(lst.elts) == 1:
-            return node.left, count
+            return kept, count
     return None
 
 
@@ -311,4 +315,36 @@ def _bound(file: str, tree: ast.Module, fn: ast.FunctionDef, target: ast.expr, l
         made = src.assignments(tree, name, fn)
         if made and not any(a.stmt.lineno < line for a in made):
             return False
+    return True
+
+
+HELPER_WIDTH = fact("helper-width", "`labels` is made by the user's helper `helper` (line `helper_line`), which pads "
+                                    "each row to the width it is given, `width`, while the inputs `ids` are "
+                                    "`ids_width` wide")
+
+
+def helper_width(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> bool:
+    """The labels' name was last assigned by a call of the user's helper that pads each row to a width parameter
+    (`tag_ids = tag_rows(NOTES, settings["max_tags"])` of `def tag_rows(notes, width): ... row += [-100] *
+    (width - len(row))`), given another width than the inputs have: the helper gets the inputs' width instead
+    (`enc["input_ids"].shape[1]`), when their name is bound there."""
+    from ..fixes.checks import bound_names
+    frame = ctx.frames[labels.frame]
+    tree = src.tree_of(frame.file) if not frame.library and labels.expr.isidentifier() else None
+    made = src.last_assignment(tree, labels.expr, frame.line) if tree is not None else None
+    call = made.value if made is not None and isinstance(made.value, ast.Call) else None
+    padding = _helper_padding(frame.file, tree, call) if call is not None else None
+    if padding is None or padding.target is None or not padding.whole:
+        return False
+    root = re.split(r"[\[.]", ids.expr, maxsplit=1)[0]
+    if root not in (bound_names(frame.file, made.stmt.lineno) or set()) or ids.frame != labels.frame:
+        return False
+    width = src.segment(frame.file, padding.target)
+    if width == f"{ids.expr}.shape[1]":
+        return False
+    f.facts.add(HELPER_WIDTH)
+    f.values.update(helper=src.call_name(call), helper_line=made.stmt.lineno, width=width, ids=ids.expr,
+                    ids_width=ids.shape[1] if ids.shape else "?")
+    f.hints["helper_width"] = (frame.file, made.stmt, padding.target, f"{ids.expr}.shape[1]")
+    f.confidence = "high"
     return True

@@ -42,7 +42,7 @@ def padded_row(frame: FrameFacts, f: Finding, loop: ast.For, tensor: TensorFacts
 
 def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | None:
     """(the row variable, the items) when `expr` is `items[row]` (or a name assigned so), or the item of an
-    enclosing `for row, expr in enumerate(items)`."""
+    enclosing `for row, expr in enumerate(items)` (or a field of it: `note.tag_ids`)."""
     tree = src.tree_of(frame.file)
     if tree is None:
         return None
@@ -56,6 +56,9 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
             node = made.value
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):
         return node.slice.id, ast.unparse(node.value)
+    while isinstance(node, ast.Attribute) or (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)):
+        node = node.value  # `note.tag_ids`, `ex["tags"]`: a field of the item
+    expr = node.id if isinstance(node, ast.Name) else expr
     for outer in src.enclosing_loops(tree, frame.line):
         if outer is loop or not (isinstance(outer.target, ast.Tuple) and len(outer.target.elts) == 2):
             continue
@@ -63,7 +66,7 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
         if (isinstance(index, ast.Name) and isinstance(item, ast.Name) and item.id == expr
                 and isinstance(outer.iter, ast.Call) and src.call_name(outer.iter) == "enumerate"
                 and outer.iter.args):
-            return index.id, ast.unparse(outer.iter.args[0])
+            return index.id, src.segment(frame.file, outer.iter.args[0])
     return None
 
 

@@ -352,6 +352,27 @@ def _difference_looked_up(ctx: Context, table: str | None) -> bool:
                for c in src.calls(stmt))
 
 
+def _log_bucketed(ctx: Context, table: str | None) -> bool:
+    """The innermost user frame looks the failing table up with what a function of the user's returns, and every
+    return of it cuts a logarithm to an integer (`torch.floor(torch.log(gaps)).long()`): the rows are buckets of a
+    log scale, whose count the base and the range decide, not ids of a vocabulary."""
+    from ..fixes import failing_statement
+    from .binned_values import rounds_log
+    frame = ctx.user
+    found = failing_statement(frame) if frame is not None and table else None
+    if found is None:
+        return False
+    tree, stmt = found
+    for c in src.calls(stmt):
+        if src.segment(frame.file, c.func) != table or len(c.args) != 1 or not isinstance(c.args[0], ast.Call):
+            continue
+        for fn in src.called_functions(tree, c.args[0]):
+            returned = [r.value for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None]
+            if returned and all(rounds_log(r) for r in returned):
+                return True
+    return False
+
+
 @analyzer("vocab-ids-exceed-table")
 def vocab_overflow(ctx: Context) -> Finding | None:
     fail = embedding_failure(ctx)
@@ -384,6 +405,8 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         return None  # the module was built with its size arguments in each other's places
     if fail.ids is not None and fail.ids.min is not None and fail.ids.min < 0 and _difference_looked_up(ctx, fail.name):
         return None  # a width or distance between two positions, negative where the pair is in the other order
+    if _log_bucketed(ctx, fail.name):
+        return None  # buckets of a log scale cut to integers: the base and range decide them, not a vocabulary
     if _drawn_over_other_size(ctx):
         return None  # random replacement ids drawn up to the size of another collection than the tokenizer
     if _map_built_per_split(ctx, fail.num_embeddings):
@@ -392,6 +415,8 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     if named_ids is not None and _bucketed_by_user(ctx, named_ids.expr):
         return None  # a number the user's code buckets (`(t % 86400) // 60`): its units, not a vocabulary
     cfg = ctx.config()
+    if _no_id_a_row(fail, cfg):
+        return None  # raw values (a year, a database id), none of them a row of the user's table: not a vocabulary
     if "vocab_size" in cfg and fail.num_embeddings in (None, cfg["vocab_size"]):  # the config sizes this table
         f.values["vocab_size"] = cfg["vocab_size"]
         f.evidence.append(value_evidence("config.vocab_size", cfg["vocab_size"]))
@@ -412,6 +437,19 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         decided = _too_large_story(ctx, f, fail)
     f.confidence = "high" if _ids_exceed(fail) and decided else "medium"
     return f
+
+
+def _no_id_a_row(fail: EmbeddingFailure, cfg: dict) -> bool:
+    """Every id looked up in a table of the user's own (not the one a model's config sizes) is past its last
+    row: `speaker_emb` of 4 rows given 3107..5021, `year_emb` of 25 rows given 1996..2011.  Ids numbered by a
+    vocabulary that is too small or another tokenizer's still hit rows of the table (the padding id, the
+    common words); values none of which is a row are raw quantities or identifiers of the user's data, whose
+    mapping to rows is missing: no size of the table is the mistake."""
+    ids, rows = fail.ids, fail.num_embeddings
+    if ids is None or ids.min is None or rows is None or ids.numel < 2:
+        return False
+    own = not ("vocab_size" in cfg and rows == cfg["vocab_size"])
+    return own and ids.min >= rows
 
 
 def _negative_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:

@@ -201,6 +201,10 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
                     hit = next((x for x in src.calls(ret.value) if tokenizes(x, ctx, tree)), None)
                     if hit is not None:
                         return f.file, hit
+                made = _class_init(tree, c)  # `PaddedReviews(rows, tokenizer, n)`: its `__init__` tokenizes
+                hits = [x for x in src.calls(made) if tokenizes(x, ctx, tree)] if made is not None else []
+                if len(hits) == 1:
+                    return f.file, hits[0]
     for fr in ctx.user_frames():
         if fr.file not in files:
             files.append(fr.file)
@@ -220,6 +224,15 @@ def _user_def(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | None
     if tree is None or "." in name:
         return None
     return next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.name == name), None)
+
+
+def _class_init(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | None:
+    """The `__init__` of the module-level class `call` constructs, if the file defines it."""
+    name = src.call_name(call)
+    cls = next((d for d in tree.body if isinstance(d, ast.ClassDef) and d.name == name), None) \
+        if tree is not None and "." not in name else None
+    return next((d for d in cls.body if isinstance(d, ast.FunctionDef) and d.name == "__init__"), None) \
+        if cls is not None else None
 
 
 def tokenizes(call: ast.Call, ctx: Context, tree: ast.Module | None) -> bool:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import ast
 
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit
 from . import Located, edits_of, failing_statement, locator
 from .checks import bound_names
+
+MOVED_WHERE_HANDED = fact("moved-where-handed", "the fix moves the tensor where the module holding it is handed it "
+                                                "(`handed`, line `handed_line`), to `target`")
 
 
 @locator("to-device")
@@ -20,8 +23,8 @@ def to_device(ctx: Context, f: Finding) -> Located:
     if hit:  # the device named apart is read from the operand it meets
         file, stmt, node, new = hit
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
-    for build in (_hoist_part, _attach_moved, _register_buffer, _module_container, _keep_move, _device_where_made,
-                  _move_model):
+    for build in (_hoist_part, _attach_moved, _register_buffer, _module_container, _keep_move, _move_where_handed,
+                  _device_where_made, _move_model):
         edits = build(ctx, f)
         if edits:
             return edits, None
@@ -156,6 +159,31 @@ def _move_model(ctx: Context, f: Finding) -> list[Edit]:
         return []
     file, stmt = hit
     return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, f"{src.segment(file, stmt.value)}.to({target})"))
+
+
+def _move_where_handed(ctx: Context, f: Finding) -> list[Edit]:
+    """The odd operand is a tensor a module holds because its construction was handed it
+    (`criterion.weight` of `criterion = nn.CrossEntropyLoss(weight=weights)`): moved where it is handed, to the
+    device the code moves things to (`weight=weights.to(device)`), when that name is bound there: the helper that
+    made it stays device-free, and reads of it as plain numbers before the hand-over stay on the CPU."""
+    from ..analyzers.placement import kind, target_device
+    frame, stray = f.hints.get("frame"), f.hints.get("stray") or []
+    tree = src.tree_of(frame.file) if frame is not None else None
+    meant = target_device(ctx)
+    if tree is None or len(stray) != 1 or not meant or kind(meant[1]) != kind(f.values.get("main_device")):
+        return []
+    owner, _, attr = stray[0].expr.rpartition(".")
+    a = src.last_assignment(tree, owner, frame.line) if owner.isidentifier() and attr else None
+    call = a.value if a is not None else None
+    kw = src.keyword(call, attr) if isinstance(call, ast.Call) else None
+    if kw is None or meant[0] not in (bound_names(frame.file, a.stmt.lineno) or set()):
+        return []
+    value = src.segment(frame.file, kw.value)
+    simple = isinstance(kw.value, (ast.Name, ast.Call, ast.Attribute, ast.Subscript))
+    f.facts.add(MOVED_WHERE_HANDED)
+    f.values.update(handed=f"{attr}={value}", handed_line=a.stmt.lineno, target=meant[0])
+    return edits_of(src.LineEditor.for_node(frame.file, a.stmt).replace(
+        kw.value, f"{value}.to({meant[0]})" if simple else f"({value}).to({meant[0]})"))
 
 
 def _device_where_made(ctx: Context, f: Finding) -> list[Edit]:

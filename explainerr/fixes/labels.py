@@ -350,6 +350,9 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
     if "pad-targets" in f.facts:
         file, stmt, count, new = f.hints["pad_targets"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(count, new))
+    if "helper-width" in f.facts:
+        file, stmt, width, new = f.hints["helper_width"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(width, new))
     if "padded-items" in f.facts:
         return _items_unpadded(f)
     if "padded-to-max" in f.facts:
@@ -564,13 +567,13 @@ def label_range(ctx: Context, f: Finding) -> Located:
                     return edits_of(src.LineEditor.for_node(fr.file, found[1]).add_keywords(
                         call, f"ignore_index={ignore}")), None
         # the loss is inside the library (a transformers model given `labels=`): the marker constant → -100
+        from ..analyzers.label_range import marker_constants
         for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
             tree = src.tree_of(file)
-            for a in tree.body if tree is not None else []:
-                if (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
-                        and isinstance(a.value, ast.UnaryOp) and isinstance(a.value.op, ast.USub)
-                        and isinstance(a.value.operand, ast.Constant) and -a.value.operand.value == target):
-                    return edits_of(src.LineEditor.for_node(file, a).replace(a.value, "-100")), None
+            found = marker_constants(tree, target) if tree is not None and isinstance(target, int) else []
+            if len(found) == 1:  # `MISSING = -1` at module level or in a class body
+                a = found[0][1]
+                return edits_of(src.LineEditor.for_node(file, a).replace(a.value, "-100")), None
         marked = _negative_marked_ignored(ctx, labels)
         if marked:
             return marked, None
@@ -715,6 +718,20 @@ def _written_setting(f: Finding, site, need: int | None) -> Edit | None:
     return setting_edit(site.file, node.slice.value, current, need)
 
 
+def _numbered_from(found) -> str | None:
+    """The text of the sequence a label map was numbered from (`cfg.data.label_names` of `label_to_id = {name: i
+    for i, name in enumerate(cfg.data.label_names)}`), when the label set is such a map."""
+    tree = src.tree_of(found.file)
+    made = src.assignments(tree, found.name) if tree is not None and found.name.isidentifier() else []
+    value = made[-1].value if len(made) == 1 else None
+    if not (isinstance(value, ast.DictComp) and len(value.generators) == 1):
+        return None
+    it = value.generators[0].iter
+    if not (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1):
+        return None
+    return src.segment(found.file, it.args[0])
+
+
 def size_edit(f: Finding, reserved: bool = False) -> list:
     """Set the classifier's number of outputs where it is decided (analyzers/classes.py `SizeSite`): to
     `len(<label set>)` when that collection is bound there, `len(<names>) + 1` when the label list puts a
@@ -728,6 +745,9 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
         value = f"{src.segment(site.file, site.node)} + 1"
     if found is not None and found.name in (bound_names(site.file, site.line) or set()):
         value = f"len({found.name})"
+    elif found is not None and (numbered := _numbered_from(found)) is not None and all(
+            n in (bound_names(site.file, site.line) or set()) for n in src.names_in(ast.parse(numbered, mode="eval"))):
+        value = f"len({numbered})"  # `label_to_id` made later from `cfg.data.label_names`: that list is in reach
     shared = _class_setting(site)
     if shared is not None:  # `CFG.num_classes`, read elsewhere too (an out-of-fold table): set where it is defined
         bound = found is not None and found.name in (bound_names(site.file, shared.lineno) or set())

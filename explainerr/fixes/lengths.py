@@ -47,7 +47,7 @@ def truncate(ctx: Context, f: Finding) -> Located:
     if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
     if hit is None:
-        collated = _collator_length(ctx, limit)
+        collated = _collator_length(ctx, limit) or _constructed_without_length(ctx, limit)
         return (collated, None) if collated else _slice_ids(ctx, f, limit)
     file, call = hit
     trunc, maxlen = src.keyword(call, "truncation"), src.keyword(call, "max_length")
@@ -99,13 +99,49 @@ def _collator_length(ctx: Context, limit: int) -> list[Edit]:
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)) or stmt is None:
                 continue
             cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == call.func.id), None)
-            init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
-                if cls is not None else None
-            params = [a.arg for a in init.args.args[1:]] if init is not None else []
-            length = [q for q in params if _LENGTH_PARAM.match(q)]
-            if len(length) != 1 or src.keyword(call, length[0]) is not None or len(call.args) > params.index(length[0]):
-                continue
-            found.append((file, stmt, call, length[0]))
+            param = _length_left_out(cls, call) if cls is not None else None
+            if param is not None:
+                found.append((file, stmt, call, param))
+    if len(found) != 1:
+        return []
+    file, stmt, call, param = found[0]
+    return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={limit}"))
+
+
+def _length_left_out(cls: ast.ClassDef, call: ast.Call, unset: bool = False) -> str | None:
+    """The one maximum-length parameter of `cls.__init__` (`max_length`, `max_len`, ...) that `call` leaves out
+    (by keyword and by position); with `unset`, only one that defaults to None."""
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    if init is None:
+        return None
+    params = [a.arg for a in init.args.args[1:]]
+    defaults = src.param_defaults(init)
+    length = [q for q in params if _LENGTH_PARAM.match(q) and (not unset or (
+        isinstance(defaults.get(q), ast.Constant) and defaults[q].value is None))]
+    if len(length) != 1 or src.keyword(call, length[0]) is not None or len(call.args) > params.index(length[0]):
+        return None
+    return length[0]
+
+
+def _constructed_without_length(ctx: Context, limit: int) -> list[Edit]:
+    """The one construction in the user's files of a user class whose `__init__` takes a maximum length that
+    defaults to None (`TextVectorizer(lowercase=True)` of `def __init__(self, lowercase=True, max_length=None)`),
+    read by its methods, and left out there: with no length the class keeps every token (or pads to the longest
+    text), so the construction passes the model's limit."""
+    from ..analyzers.classes import user_files
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        classes = {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)} if tree is not None else {}
+        for call in src.calls(tree) if tree is not None else ():
+            cls = classes.get(call.func.id) if isinstance(call.func, ast.Name) else None
+            param = _length_left_out(cls, call, unset=True) if cls is not None else None
+            read = param is not None and any(
+                isinstance(n, ast.Attribute) and n.attr.startswith(param) and isinstance(n.value, ast.Name)
+                and n.value.id == "self" and isinstance(n.ctx, ast.Load) for n in ast.walk(cls))
+            stmt = src.statement_at(tree, call.lineno)
+            if read and stmt is not None:
+                found.append((file, stmt, call, param))
     if len(found) != 1:
         return []
     file, stmt, call, param = found[0]

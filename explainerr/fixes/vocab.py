@@ -43,6 +43,9 @@ CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's
 CONFIG_FROM_VOCAB_FILE = fact("config-from-vocab-file", "the fix sizes the model's config with `len(vocab_list)`, the list "
                                                         "the same function writes to the tokenizer's vocabulary file "
                                                         "(`vocab_size_was`, line `vocab_size_line`)")
+CONFIG_FROM_ID_MAP = fact("config-from-id-map", "the fix sizes the model's config with `len(id_map)`, the map of the "
+                                                "object whose other attribute sized it (`vocab_size_was`, line "
+                                                "`vocab_size_line`) that numbers the ids")
 
 
 @locator("vocab")
@@ -508,12 +511,17 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                 return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"len({tok})")), None
         if last_add is None:
             sized = _config_sized_apart(ctx, f, file, tree) or _factory_sized_apart(ctx, f, file, tree) or \
-                _config_beside_vocab_file(f, file, tree)
+                _config_beside_vocab_file(f, file, tree) or _config_by_other_attribute(f, file, tree)
             if sized:
                 return sized, None
         if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
             continue
         tok = src.call_name(last_add).rsplit(".", 1)[0]
+        from ..analyzers.idsource import config_reads_holder
+        held = config_reads_holder(tree, file, last_add, tok)
+        if held is not None:  # `vocab_size=ctx["base_vocab_size"]` beside `ctx["tokenizer"] = tok`
+            call, value, kept = held
+            return edits_of(src.LineEditor.for_node(file, call).replace(value, f"len({kept})")), None
         returned = [r for r in src.nodes(tree, ast.Return) if r.value is not None
                     and src.segment(file, r.value) == f"{tok}.vocab_size"]
         if len(returned) == 1:  # `def vocab_size(self): return self.tokenizer.vocab_size`: the size handed on
@@ -654,6 +662,49 @@ def _config_beside_vocab_file(f: Finding, file: str, tree: ast.Module) -> list:
     f.values.update(vocab_list=listed, vocab_size_was=" ".join(src.segment(file, kw.value).split()),
                     vocab_size_line=kw.value.lineno)
     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({listed})"))
+
+
+def _config_by_other_attribute(f: Finding, file: str, tree: ast.Module) -> list:
+    """The one `...Config(vocab_size=X.attr)` of the file reads a setting of an object of a user class
+    (`vec.max_features`, a cap on the words kept) whose class numbers the ids itself in one map attribute
+    (`self.vocab_ = {tok: i for i, tok in enumerate(...)}`): the table takes `len(X.<map>)`, every id the map
+    gives (special tokens included)."""
+    calls = [c for c in src.calls(tree) if src.is_config_call(c) and src.keyword(c, "vocab_size")]
+    if len(calls) != 1:
+        return []
+    kw = src.keyword(calls[0], "vocab_size")
+    node = kw.value
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+        return []
+    made = src.last_assignment(tree, node.value.id, calls[0].lineno)
+    made_all = [made] if made is not None else src.assignments(tree, node.value.id)  # a parameter: every binding
+    built = set()
+    for m in made_all:
+        call = m.value
+        while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value,
+                                                                                                  ast.Call):
+            call = call.func.value  # `TextVectorizer(...).fit(texts)`: the constructor
+        built.add(src.call_name(call) if isinstance(call, ast.Call) else None)
+    cls = next((c for c in tree.body if isinstance(c, ast.ClassDef) and built == {c.name}), None)
+    if cls is None:
+        return []
+    maps = {t.attr for a in src.nodes(cls, ast.Assign) for t in a.targets if isinstance(t, ast.Attribute)
+            and isinstance(t.value, ast.Name) and t.value.id == "self" and _numbers_items(a.value)}
+    if len(maps) != 1 or node.attr in maps:
+        return []
+    id_map = f"{node.value.id}.{maps.pop()}"
+    f.facts.add(CONFIG_FROM_ID_MAP)
+    f.values.update(id_map=id_map, vocab_size_was=src.segment(file, node), vocab_size_line=node.lineno)
+    return edits_of(src.LineEditor.for_node(file, calls[0]).replace(node, f"len({id_map})"))
+
+
+def _numbers_items(value: ast.AST) -> bool:
+    """`{tok: i for i, tok in enumerate(words)}`: a dict comprehension numbering items by their place."""
+    if not (isinstance(value, ast.DictComp) and len(value.generators) == 1):
+        return False
+    g = value.generators[0]
+    return isinstance(g.iter, ast.Call) and src.call_name(g.iter) == "enumerate" and isinstance(g.target, ast.Tuple) \
+        and isinstance(value.value, ast.Name) and value.value.id == ast.unparse(g.target.elts[0])
 
 
 def _factory_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:
