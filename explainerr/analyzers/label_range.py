@@ -98,6 +98,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     from .position_targets import scores_per_position
     if scores_per_position(ctx, scores, target):
         return None  # one score per token of the window: the targets are positions counted elsewhere
+    if n_classes > 1 and _scores_of_one_output_model(ctx):
+        return None  # a one-score model's outputs laid side by side: the columns are candidates, not classes
     from .reduction import scored_against_computed
     if target >= n_classes and len(scores.shape) == 2 and scored_against_computed(ctx, scores):
         return None  # scores against rows this function computed (prototypes, centroids): no classifier to size
@@ -129,7 +131,7 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
     elif lo is not None and 1 <= lo < hi == n_classes and label_set(ctx, exactly=hi + 1) is None \
             and not _made_zero_based(ctx, labels) and not _reserved_first(ctx, f) \
-            and not _fallback_past_list(ctx, f, hi):
+            and not _fallback_past_list(ctx, f, hi) and not _enum_from_zero(ctx, hi + 1):
         f.facts.add(ONE_BASED)
         from .enum_labels import ENUM_FROM_ONE, enum_from_one
         numbered = enum_from_one(ctx, n_classes)
@@ -562,3 +564,19 @@ def class_markers(ctx: Context, value: int) -> list[str]:
     found = [name for file in user_files(ctx) if (tree := src.tree_of(file)) is not None
              for name, _ in marker_constants(tree, value) if "." in name]
     return found if len(found) == 1 else []
+
+
+def _scores_of_one_output_model(ctx: Context) -> bool:
+    """Every model with a config in the frames gives one score per input (`num_labels=1`, a cross-encoder or a
+    regressor), yet the loss got several columns: the user laid the scores of several inputs side by side
+    (a query's candidates), so the columns count candidates, not classes, and a target past them was numbered
+    for other candidates; no classifier has a size to change."""
+    sizes = {m.config.get("num_labels") for fr in ctx.frames for m in fr.modules if m.config}
+    sizes.discard(None)
+    return sizes == {1}
+
+
+def _enum_from_zero(ctx: Context, n_members: int) -> bool:
+    """An Enum of the user's files numbers its members 0..n-1 (the labels are their `.value`): 0-based labels."""
+    from .enum_labels import enum_from_zero
+    return enum_from_zero(ctx, n_members) is not None

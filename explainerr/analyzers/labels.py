@@ -77,6 +77,55 @@ EXTRA_DIM = fact("extra-dim", "the labels have a trailing dimension of 1, or the
 _SHAPE = re.compile(r"\d+")
 
 
+def _positives_of_square_scores(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | None) -> bool:
+    """The scores are a square matrix of every item of the batch against every item (a pairwise product,
+    `z @ z.t()`), and the targets were made by `torch.arange` in the user's code: they are the positions of
+    each row's positive among the batch's own items, and their count follows how the items were put together
+    (two views concatenated) -- a contrastive bookkeeping, not labels of the data."""
+    from .reduction import made_pairwise
+    if logits is None or labels is None or len(logits.shape) != 2 or logits.shape[0] != logits.shape[1]:
+        return False
+    frame = ctx.frames[labels.frame]
+    tree = src.tree_of(frame.file) if not frame.library and labels.expr.isidentifier() else None
+    made = src.last_assignment(tree, labels.expr, frame.line) if tree is not None else None
+    value = made.value if made is not None else None
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("to", "long"):
+        value = value.func.value
+    if not (isinstance(value, ast.Call) and src.call_name(value).rpartition(".")[2] == "arange" and value.args):
+        return False
+    if not _batch_measured(tree, value.args[-1], made.stmt.lineno):
+        return False  # `arange(BATCH_SIZE)`: a fixed count, which a smaller last batch does not have
+    if made_pairwise(ctx, logits):
+        return True
+    from .reduction import _pairwise
+    lframe = ctx.frames[logits.frame]
+    ltree = src.tree_of(lframe.file) if not lframe.library and logits.expr.isidentifier() else None
+    line = lframe.line
+    for _ in range(4):  # `s = z @ z.t() / t` then `s = s.masked_fill(eye, -inf)`: the pairwise product before
+        made = src.last_assignment(ltree, logits.expr, line) if ltree is not None else None
+        if made is None:
+            return False
+        if _pairwise(made.value):
+            return True
+        v = made.value
+        if not (isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and isinstance(v.func.value, ast.Name)
+                and v.func.value.id == logits.expr):
+            return False
+        line = made.stmt.lineno - 1
+    return False
+
+
+def _batch_measured(tree: ast.Module, node: ast.AST, line: int) -> bool:
+    """`node` measures a tensor of the batch itself: `x.size(0)`, `x.shape[0]`, `len(x)`, or a local name
+    assigned such a measure before `line`."""
+    if isinstance(node, ast.Name):
+        made = src.last_assignment(tree, node.id, line)
+        node = made.value if made is not None else None
+    if isinstance(node, ast.Call):
+        return src.call_name(node) == "len" or (isinstance(node.func, ast.Attribute) and node.func.attr == "size")
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape"
+
+
 def _class_ids_for_rows(in_shape: tuple[int, ...] | None, tg_shape: tuple[int, ...] | None,
                         seen: TensorFacts | None) -> bool:
     """An elementwise loss (BCE) compared (N, C) scores with (N,) targets whose values are class ids of those C
@@ -124,6 +173,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # one class id per example where an elementwise loss wants a row of 0/1 per class
     raw_logits, raw_labels = _user_operands(ctx, logits_op, labels_op, a, b)
     logits, labels = unreshaped(ctx, raw_logits), unreshaped(ctx, raw_labels)
+    if not multi and _positives_of_square_scores(ctx, raw_logits, raw_labels):
+        return None  # in-batch targets (`arange`) for a square score matrix: how the pairs are numbered, not labels
     if kept_dim(ctx, raw_logits, tuple(tg_shape) if tg_shape is not None else (
             tuple(labels_op.seen.shape) if labels_op.seen is not None else None)):
         return None  # a reduction kept the dimension it reduced: the predictions' shape, not the labels

@@ -206,7 +206,7 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
                 and computed is None else None
             if handed is not None and handed[1] > limit:  # a parameter filled by the caller's measured length
                 f.facts.add(LENGTH_SETTING)
-                f.values.update(setting=handed[0].targets[0].id, setting_value=handed[1])
+                f.values.update(setting=found[0], setting_value=handed[1])
                 f.hints["length_setting"] = (file, handed[0].value, handed[0].value)
                 f.hints["length_setting_capped"] = True
                 return

@@ -228,3 +228,67 @@ def one_of_sibling_tables(tree: ast.Module, table: str, line: int) -> bool:
                and isinstance(st.value, ast.Call) and src.call_name(st.value) == name and st.value.args
                and ast.dump(st.value.args[0]) != args and ast.dump(st.targets[0]) != ast.dump(stmt.targets[0])
                for st in src.statements(scope))
+
+
+def positions_in_other_list(ctx: Context, ids_expr: str | None, table: str | None, rows: int | None) -> bool:
+    """The ids are positions in one list (`staff_roster.index(c.annotator)`, the batch entry or name that holds
+    them made so in the user's code) while the table was built with `len()` of another list (`n_annotators=
+    len(team)`), each followed through a function's parameter to the one call that fills it: every id names an
+    item of the first list, and the table has rows for the second.  The lookup uses the wrong list; no size is
+    wrong."""
+    from .classes import layer_site
+    from .collators import returned_mappings
+    from .label_sources import leaf
+    if not ids_expr or rows is None:
+        return False
+    key = leaf(ids_expr)
+    made = [(file, tree, fn, items[key]) for file, tree, fn, _, items in returned_mappings(ctx) if key in items]
+    for file in (dict.fromkeys(fr.file for fr in ctx.user_frames()) if not made else ()):
+        tree = src.tree_of(file)
+        for a in src.assignments(tree, key) if tree is not None and key.isidentifier() else ():
+            made.append((file, tree, src.enclosing_scope(tree, a.stmt.lineno), a.value))
+    listed = set()
+    for file, tree, fn, value in made:
+        shifted = {id(n.left) for n in ast.walk(value) if isinstance(n, ast.BinOp)} | {
+            id(n.right) for n in ast.walk(value) if isinstance(n, ast.BinOp)}
+        for c in (n for n in ast.walk(value) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                  and n.func.attr == "index" and len(n.args) == 1):
+            if id(c) in shifted:
+                return False  # `ALPHABET.index(ch) + 1`: positions with an offset, the table's size is the question
+            listed.add(_filled(tree, file, fn, c.func.value))
+    site = layer_site(ctx, ("Embedding",), rows, 0, "num_embeddings", attr=(table or "").rpartition(".")[2] or None)
+    node = site.node if site is not None else None
+    if not (isinstance(node, ast.Call) and src.call_name(node) == "len" and len(node.args) == 1) or len(listed) != 1:
+        return False
+    tree = src.tree_of(site.file)
+    sized = _filled(tree, site.file, src.enclosing_scope(tree, site.line), node.args[0]) if tree is not None else None
+    which = listed.pop()
+    return sized is not None and which is not None and _last_part(sized) != _last_part(which)
+
+
+def _last_part(text: str) -> str:
+    """The last name or string key of an expression's text: `ALPHABET` of `HostnameCodec.ALPHABET` and of
+    `self.ALPHABET`, `labelling_team` of `event["labelling_team"]`: one list, however it is reached."""
+    parts = re.findall(r"\w+", text)
+    return parts[-1] if parts else text
+
+
+def _filled(tree: ast.Module, file: str, fn: ast.AST, node: ast.AST) -> str | None:
+    """The text of what `node` holds: a parameter of `fn` followed to the argument of the one call of `fn` (`make_
+    collate(tok, event["staff_roster"])`), a local name to the value it was last assigned from when that is a
+    subscript or an attribute (`team = event["labelling_team"]`), else its own text."""
+    if isinstance(node, ast.Name) and isinstance(fn, ast.FunctionDef):
+        params = [a.arg for a in fn.args.args]
+        if node.id in params:
+            calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == fn.name]
+            at = params.index(node.id) - (1 if params[:1] == ["self"] else 0)
+            if len(calls) != 1:
+                return None
+            kw = src.keyword(calls[0], node.id)
+            given = kw.value if kw is not None else calls[0].args[at] if 0 <= at < len(calls[0].args) else None
+            return src.segment(file, given) if given is not None else None
+    if isinstance(node, ast.Name):
+        made = src.last_assignment(tree, node.id, node.lineno)
+        if made is not None and isinstance(made.value, (ast.Subscript, ast.Attribute)):
+            return src.segment(file, made.value)
+    return src.segment(file, node)

@@ -414,6 +414,9 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     named_ids = ctx.user_name(fail.ids) if fail.ids is not None else None
     if named_ids is not None and _bucketed_by_user(ctx, named_ids.expr):
         return None  # a number the user's code buckets (`(t % 86400) // 60`): its units, not a vocabulary
+    from .swapped_args import positions_in_other_list
+    if positions_in_other_list(ctx, named.expr if named is not None else None, fail.name, fail.num_embeddings):
+        return None  # positions in one list looked up in a table with a row per item of another list
     cfg = ctx.config()
     if _no_id_a_row(fail, cfg):
         return None  # raw values (a year, a database id), none of them a row of the user's table: not a vocabulary

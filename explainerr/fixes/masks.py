@@ -10,6 +10,7 @@ from .. import source as src
 from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit, FrameFacts
+from .checks import bound_names
 from . import (
     Located,
     edits_of,
@@ -75,8 +76,81 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         found = _same_batch_mask(ctx, f)
         if found:
             return found, None
-    found = _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or _mask_construction(ctx, f)
+    found = _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or _mask_construction(ctx, f) \
+        or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:
+    """A function returning the batch mapping preallocates the ids at a width (`tokens = torch.full((n, width),
+    pad_id)`) and makes the mask entry from positions `torch.arange(X)` of another width (`int(lens.max())`):
+    the mask's positions run to the ids' width instead."""
+    from ..analyzers.collators import returned_mappings
+    from ..analyzers.label_sources import leaf
+    from ..analyzers.pad_targets import _allocated_width
+    mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
+    keys = {leaf(t.expr) for t in (f.hints.get("mask"), f.hints.get("mask_outer")) if t is not None}
+    if not isinstance(mask_len, int) or not isinstance(other_len, int) or mask_len >= other_len:
+        return []
+    found = []
+    for file, tree, fn, _, items in returned_mappings(ctx):
+        key = next((k for k in keys if k in items), None)
+        if key is None:
+            continue
+        widths = []
+        for k, v in items.items():
+            made = src.assignments(tree, v.id, fn) if isinstance(v, ast.Name) and k != key else []
+            width = _allocated_width(made[-1].value) if len(made) == 1 else None
+            if width is not None:
+                widths.append(width)
+        item = items[key]
+        made = src.assignments(tree, item.id, fn) if isinstance(item, ast.Name) else []
+        value = made[-1].value if len(made) == 1 else item
+        ranges = [c for c in ast.walk(value) if isinstance(c, ast.Call)
+                  and src.call_name(c).rpartition(".")[2] == "arange" and len(c.args) == 1]
+        if len(widths) != 1 or len(ranges) != 1:
+            continue
+        w = src.segment(file, widths[0])
+        if src.segment(file, ranges[0].args[0]) == w:
+            continue
+        stmt = src.statement_at(tree, ranges[0].lineno)
+        if stmt is not None:
+            found.append(edits_of(src.LineEditor.for_node(file, stmt).replace(ranges[0].args[0], w)))
+    return found[0] if len(found) == 1 else []
+
+
+def _width_constant_swapped(ctx: Context, f: Finding) -> list[Edit]:
+    """The mask is as wide as one upper-case constant (`P_MASK_WIDTH` = 32) and the inputs as another
+    (`P_MAX_LEN` = 24), each the only such constant of its value (or the only one named like a length), and
+    the mask's constant is read by one
+    statement of the user's files: that statement builds the mask, and reads the inputs' constant instead."""
+    from ..analyzers.classes import user_files
+    mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
+    if not isinstance(mask_len, int) or not isinstance(other_len, int) or mask_len == other_len:
+        return []
+    lengthy = re.compile(r"(?i)mask|width|len|pad|seq|max|tok")  # of several constants of one value, a length's
+    mine = [c for c in ctx.scalar_names(mask_len) if c.isidentifier() and c.isupper()]
+    theirs = [c for c in ctx.scalar_names(other_len) if c.isidentifier() and c.isupper()]
+    mine = [c for c in mine if lengthy.search(c)] if len(mine) > 1 else mine
+    theirs = [c for c in theirs if lengthy.search(c)] if len(theirs) > 1 else theirs
+    if len(mine) != 1 or len(theirs) != 1:
+        return []
+    reads = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for n in src.nodes(tree, ast.Name) if tree is not None else ():
+            if n.id == mine[0] and isinstance(n.ctx, ast.Load):
+                reads.append((file, tree, n))
+    stmts = {(file, src.statement_at(tree, n.lineno)) for file, tree, n in reads}
+    if len(stmts) != 1:
+        return []
+    file, stmt = stmts.pop()
+    if stmt is None or theirs[0] not in (bound_names(file, stmt.lineno) or set()):
+        return []
+    e = src.LineEditor.for_node(file, stmt)
+    for _, _, n in reads:
+        e.replace(n, theirs[0])
+    return edits_of(e)
 
 
 def _padded_row(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
