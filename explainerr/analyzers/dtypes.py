@@ -62,10 +62,16 @@ def float_index(ctx: Context) -> Finding | None:
         passed = [t for a in user.call_args for t in [user.tensor(a.text)] if t is not None and t.is_float
                   and t.numel == lib.numel]
         if not passed:  # a slice of the user's float tensor passed in (`table(codes[..., i])`): that tensor
-            roots = [re.match(r"([\w.]+)\[", a.text) for a in user.call_args]
-            passed = [t for m in roots if m for t in [user.tensor(m.group(1))] if t is not None and t.is_float
+            roots = [(a, re.match(r"([\w.]+)\[", a.text)) for a in user.call_args]
+            passed = [t for _, m in roots if m for t in [user.tensor(m.group(1))] if t is not None and t.is_float
                       and lib.numel and t.numel % lib.numel == 0
                       and tuple(t.shape[:len(lib.shape)]) == tuple(lib.shape)]
+            if not passed:  # rows of it selected (`model(input_ids=all_ids[pick], ...)`): same dtype, same rows' shape
+                rows = [(a, t) for a, m in roots if m for t in [user.tensor(m.group(1))] if t is not None
+                        and t.dtype == lib.dtype and len(t.shape) == len(lib.shape) >= 2
+                        and tuple(t.shape[1:]) == tuple(lib.shape[1:])]
+                named = [t for a, t in rows if a.param and (a.param.endswith("ids") or a.param in ("input", "indices"))]
+                passed = named if len(named) == 1 else [t for _, t in rows]
         if len(passed) == 1:
             candidates.append(passed[0])
             from .vocab import embedding_failure

@@ -207,7 +207,8 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
             elif m and (handed or src.is_config_call(call) and (
                     (last_add is None and not _built_bare(tree, m.group(1), call.lineno)) or (
                     last_add is not None and _same_tokenizer(tree, m.group(1), story.values["tokenizer"], last_add)
-                    and (call.lineno > last_add.lineno or m.group(1) != story.values["tokenizer"])))):
+                    and (call.lineno > last_add.lineno or m.group(1) != story.values["tokenizer"]
+                         or handed_in(tree, call, m.group(1), last_add))))):
                 story.values.update(config_call=src.segment(file, call.func), tokenizer=m.group(1),
                                     vocab_arg=src.segment(file, size))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
@@ -228,6 +229,35 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
         if story.facts:
             return story
     return None
+
+
+def handed_in(tree: ast.Module, call: ast.Call, name: str, added: ast.Call | None = None) -> bool:
+    """`name` is a parameter of the function around `call` (`def fresh_model(tokenizer): BertConfig(
+    vocab_size=tokenizer.vocab_size)`), and that function is only called after the tokens were added (`added`):
+    followed through its callers up to the function that adds them, every call there comes after the
+    addition."""
+    fn = src.enclosing_scope(tree, call.lineno)
+    if not (isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and name in {
+            a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}):
+        return False
+    if added is None:
+        return False
+    home = src.enclosing_scope(tree, added.lineno)
+    verdicts, todo, seen = [], [fn], set()
+    while todo and len(seen) < 8:
+        f = todo.pop()
+        if f.name in seen:
+            continue
+        seen.add(f.name)
+        for c in src.calls(tree):
+            if src.call_name(c).rpartition(".")[2] != f.name:
+                continue
+            where = src.enclosing_scope(tree, c.lineno)
+            if where is home:
+                verdicts.append(c.lineno > added.lineno)
+            elif isinstance(where, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                todo.append(where)
+    return bool(verdicts) and all(verdicts)
 
 
 def _same_tokenizer(tree: ast.Module, name: str, tok: str, added: ast.Call) -> bool:

@@ -18,17 +18,20 @@ _SAME = {"training": "train", "valid": "val", "validation": "val", "dev": "val",
 
 
 def _words(text: str) -> set[str]:
-    return {_SAME.get(w.lower(), w.lower()) for w in _SPLIT.findall(text.replace("_", " "))}
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text.replace("_", " "))  # `devSet`, `testRows`: camelCase parts
+    return {_SAME.get(w.lower(), w.lower()) for w in _SPLIT.findall(spaced)}
 
 
 def _splits_of(ctx: Context, t: TensorFacts | None) -> set[str]:
     """The split words of the statement that made `t` (the first assignment of its provenance that is not a
-    running call passing it on) and of the string defaults that the user's functions it calls take for
+    running call passing it on; when it names no split, up to two more steps back: `logits =
+    torch.tensor(out.predictions)` after `out = trainer.predict(devSet)`) and of the string defaults that the user's functions it calls take for
     parameters the call leaves out."""
     from ..provenance import origin_statement, user_function, trace
     if t is None or ctx.frames[t.frame].library:
         return set()
     running = {(fr.file, fr.line) for fr in ctx.frames}
+    seen = 0
     for o in trace(ctx, t):
         if (o.file, o.line) in running:
             continue  # `temperature = fit_temperature(val_logits, gold)`: passes the value on, it made another
@@ -47,7 +50,9 @@ def _splits_of(ctx: Context, t: TensorFacts | None) -> set[str]:
             given |= set(params[:len(call.args)])
             words |= {w for p, d in src.param_defaults(fn).items() if p not in given and isinstance(d, ast.Constant)
                       and isinstance(d.value, str) for w in _words(d.value)}
-        return words
+        if words or seen >= 2:
+            return words
+        seen += 1  # `logits = torch.tensor(out.predictions)` names no split: the statement that made `out` may
     return set()
 
 

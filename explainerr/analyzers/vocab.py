@@ -321,7 +321,8 @@ def _drawn_over_other_size(ctx: Context) -> bool:
 
 def _difference_looked_up(ctx: Context, table: str | None) -> bool:
     """The innermost user frame looks the failing table up with the difference of two tensors
-    (`self.width_emb(span_ends - span_starts)`): the rows are widths or distances, not token ids, and a
+    (`self.width_emb(span_ends - span_starts)`, or a local made so, also through a helper of the user's that
+    buckets it: `self.dist_emb(bucket(b - a))`): the rows are widths or distances, not token ids, and a
     negative one is a pair taken in the other order, which no vocabulary size or resize mends."""
     from ..fixes import failing_statement
     frame = ctx.user
@@ -340,6 +341,8 @@ def _difference_looked_up(ctx: Context, table: str | None) -> bool:
             elif isinstance(node.func, ast.Attribute) and (
                     node.func.attr in ("long", "int", "to") and not node.args or node.func.attr == "clamp"):
                 node = node.func.value
+            elif node.args and src.called_functions(tree, node) and depth < 3:
+                node, depth = node.args[0], depth + 1  # `bucket(dist)`: the user's helper keeps the sign it is given
             else:
                 break
         if isinstance(node, ast.Name) and depth < 3:  # a local made as such a difference before the line

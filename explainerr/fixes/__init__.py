@@ -193,16 +193,16 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
             f, _, node = origin
             tree = src.tree_of(f.file)
             for c in ([node] if isinstance(node, ast.Call) else []) + list(src.calls(node) if node is not None else ()):
-                if tokenizes(c, ctx, tree):
+                if _cuts_text(c, ctx, tree):
                     return f.file, c
                 helper = _user_def(tree, c)
                 for ret in (r for r in ast.walk(helper) if isinstance(r, ast.Return) and r.value is not None) \
                         if helper is not None else ():
-                    hit = next((x for x in src.calls(ret.value) if tokenizes(x, ctx, tree)), None)
+                    hit = next((x for x in src.calls(ret.value) if _cuts_text(x, ctx, tree)), None)
                     if hit is not None:
                         return f.file, hit
                 made = _class_init(tree, c)  # `PaddedReviews(rows, tokenizer, n)`: its `__init__` tokenizes
-                hits = [x for x in src.calls(made) if tokenizes(x, ctx, tree)] if made is not None else []
+                hits = [x for x in src.calls(made) if _cuts_text(x, ctx, tree)] if made is not None else []
                 if len(hits) == 1:
                     return f.file, hits[0]
     for fr in ctx.user_frames():
@@ -212,7 +212,7 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
         tree = src.tree_of(file)
         if tree is None:
             continue
-        found = [c for c in src.calls(tree) if tokenizes(c, ctx, tree) and not (  # a literal text: a probe
+        found = [c for c in src.calls(tree) if _cuts_text(c, ctx, tree) and not (  # a literal text: a probe
             c.args and isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str))]
         if found:
             return file, found[-1]
@@ -238,8 +238,19 @@ def _class_init(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | No
 def tokenizes(call: ast.Call, ctx: Context, tree: ast.Module | None) -> bool:
     """A tokenizer call, not the user's own function nor a tokenizer's construction."""
     last = src.call_name(call).split(".")[-1]
-    return (is_tokenizer_call(call, ctx) and not last[:1].isupper() and last != "from_pretrained"
+    return (is_tokenizer_call(call, ctx) and not last[:1].isupper() and last not in _NOT_TOKENIZING
             and _user_def(tree, call) is None)
+
+
+#: Tokenizer methods that make no encoding of text.
+_NOT_TOKENIZING = frozenset({"from_pretrained", "decode", "batch_decode", "save_pretrained", "add_tokens",
+                             "add_special_tokens", "convert_ids_to_tokens", "convert_tokens_to_ids"})
+
+
+def _cuts_text(call: ast.Call, ctx: Context, tree: ast.Module | None) -> bool:
+    """A tokenizer call that encodes text, so `truncation=` applies: not `tok.pad(features)`, which pads
+    encodings already made (and rejects `truncation=`)."""
+    return tokenizes(call, ctx, tree) and src.call_name(call).split(".")[-1] != "pad"
 
 
 def imported_before(made: Edit | None, stmt: ast.stmt, name: str) -> list[Edit]:

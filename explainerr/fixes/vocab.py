@@ -479,7 +479,7 @@ def _code_points_of(stmt: ast.stmt, call: ast.Call) -> ast.ListComp | None:
 
 def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
     """Size the model from len(tokenizer), or resize its embeddings once both model and added tokens exist."""
-    from ..analyzers.idsource import base_size_handed, setting_copied, tokenizer_like
+    from ..analyzers.idsource import base_size_handed, handed_in, setting_copied, tokenizer_like
     if "too-large" not in f.facts or ("vocab_size" in ctx.config() and "config-field" not in f.facts):
         return [], None  # (the failing table is the user's own, not the one the model's config sizes)
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
@@ -501,7 +501,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                     if copied is not None:
                         stmt, value, tok = copied
                         return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"len({tok})")), None
-                elif m and (last_add is None or call.lineno > last_add.lineno):
+                elif m and (last_add is None or call.lineno > last_add.lineno
+                            or handed_in(tree, call, m.group(1), last_add)):
                     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
         for call in src.calls(tree) if last_add is not None else ():
             handed = base_size_handed(tree, call, last_add)  # `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`

@@ -157,7 +157,7 @@ def _tags_of(a: ast.Assign, enc: str, file: str) -> tuple[str, str, str | None] 
             return names[0], repr(consts[0]), None
     for comp in (n for n in ast.walk(value) if isinstance(n, (ast.ListComp, ast.GeneratorExp))):
         it = comp.generators[0].iter
-        if _plain_value(it) and enc not in src.names_in(it):  # `tags`, `row["tags"]`, `ex.tags`
+        if (_plain_value(it) or _split_text(it)) and enc not in src.names_in(it):  # `tags`, `ex.tags`, `t.split()`
             fills = [c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and type(c.value) is int
                      and c.value < 0]
             filler = repr(fills[0]) if fills else "-100"
@@ -183,6 +183,12 @@ def _padded_item(file: str, comp: ast.ListComp | ast.GeneratorExp) -> str | None
         return None
     text = src.segment(file, kept)
     return "{var}" + text[len(var.id):] if text.startswith(var.id) else None
+
+
+def _split_text(node: ast.AST) -> bool:
+    """`t.split()` / `row["tags"].split(" ")`: the words (or tags) of a plain value's text."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" \
+        and not node.keywords and all(isinstance(a, ast.Constant) for a in node.args) and _plain_value(node.func.value)
 
 
 def _plain_value(node: ast.AST) -> bool:
