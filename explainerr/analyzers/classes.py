@@ -351,7 +351,7 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
             continue
         found = _call_sets(file, tree, stmt, call, field)
         if found is not None:
-            return found
+            return _from_caller(ctx, file, tree, found, model.config.get(field)) or found
         cfg = src.keyword(call, "config")
         cfg_node = cfg.value if cfg is not None else (call.args[0] if call.args and not src.call_name(
             call).endswith("from_pretrained") else None)
@@ -364,12 +364,27 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
             made_cfg = assigned_call(tree, cfg_node.id, stmt.lineno)
             if made_cfg is not None and _CONFIG_CALL.search(src.call_name(made_cfg[1])):
                 cstmt, ccall = made_cfg
-                return _call_sets(file, tree, cstmt, ccall, field) or _left_default(file, cstmt, ccall, field)
+                found = _call_sets(file, tree, cstmt, ccall, field)
+                return (_from_caller(ctx, file, tree, found, model.config.get(field)) or found) if found \
+                    else _left_default(file, cstmt, ccall, field)
         elif isinstance(cfg_node, ast.Call) and _CONFIG_CALL.search(src.call_name(cfg_node)):
-            return _call_sets(file, tree, stmt, cfg_node, field) or _left_default(file, stmt, cfg_node, field)
+            found = _call_sets(file, tree, stmt, cfg_node, field)
+            return (_from_caller(ctx, file, tree, found, model.config.get(field)) or found) if found \
+                else _left_default(file, stmt, cfg_node, field)
         elif cfg_node is None and src.call_name(call).endswith("from_pretrained"):
             return _left_default(file, stmt, call, field)
     return None
+
+
+def _from_caller(ctx: Context, file: str, tree: ast.Module, site: SizeSite, n: object) -> SizeSite | None:
+    """A config keyword given a parameter of the `__init__` around it (`num_labels=num_reasons` in
+    `DelayTagger.__init__(self, tok, num_reasons)`): the argument the class's construction passes for it
+    (`DelayTagger(tok, num_reasons=len(seen_reasons))`), where the size is decided."""
+    if site.kind != "keyword" or not isinstance(site.node, ast.Name) or not isinstance(n, int):
+        return None
+    if _init_param(tree, site.node, site.node.id) is None:  # type: ignore[arg-type]
+        return None
+    return _argument_site(ctx, file, tree, site.node, site.node.id, n)  # type: ignore[arg-type]
 
 
 def looped_setting(ctx: Context, tree: ast.Module, call: ast.Call, arg: ast.AST, n: int) -> \
