@@ -393,6 +393,25 @@ def passed_to_constructor(tree: ast.Module, assign: ast.Assign) -> ast.stmt | No
     return a.stmt if a is not None and a.stmt.lineno < call.lineno else None
 
 
+def sole_argument(tree: ast.Module, fn: ast.AST, param: str) -> ast.expr | None:
+    """What the one call of `fn` in the file passes for its parameter `param` (by keyword or by place, `self`
+    skipped); for an `__init__`, the one construction of its class.  None when `param` is not `fn`'s, or the
+    file calls it other than once."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    params = [a.arg for a in fn.args.args]
+    if param not in params:
+        return None
+    cls = enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
+    callee = cls.name if cls is not None else fn.name
+    found = [c for c in calls(tree) if call_name(c).rpartition(".")[2] == callee]
+    if len(found) != 1:
+        return None
+    kw = keyword(found[0], param)
+    at = params.index(param) - (1 if params[:1] == ["self"] else 0)
+    return kw.value if kw is not None else found[0].args[at] if 0 <= at < len(found[0].args) else None
+
+
 def called_functions(tree: ast.Module, call: ast.Call) -> list[ast.FunctionDef]:
     """The functions of the file a call may run: those named like the callee's last part (`build_model`,
     `builder.build_model`), or, for a lookup in a module-level dict of functions (`BUILDERS[name](...)`),

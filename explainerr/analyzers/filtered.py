@@ -161,10 +161,8 @@ def filter_like(file: str, kept: Sibling, plain: Sibling) -> str | None:
     """The text of `plain`'s comprehension with `kept`'s condition, binding in the labels' loop target the
     names the condition reads where that target ignored them (`_`); None when it cannot."""
     g, h = kept.comp.generators[0], plain.comp.generators[0]
-    if kept.condition is not None:
-        needed = set(src.names_in(ast.parse(kept.condition, mode="eval"))) & set(src.names_in(g.target))
-    else:
-        needed = {n for c in g.ifs for n in src.names_in(c)} & set(src.names_in(g.target))
+    conditions = [ast.parse(kept.condition, mode="eval")] if kept.condition is not None else g.ifs
+    needed = {n for c in conditions for n in src.names_in(c)} & set(src.names_in(g.target))
     bound = set(src.names_in(h.target))
     target = src.segment(file, h.target)
     if not needed <= bound:

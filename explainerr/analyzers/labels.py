@@ -130,8 +130,8 @@ def _class_ids_for_rows(in_shape: tuple[int, ...] | None, tg_shape: tuple[int, .
                         seen: TensorFacts | None) -> bool:
     """An elementwise loss (BCE) compared (N, C) scores with (N,) targets whose values are class ids of those C
     columns (0..C-1, a class above 1 among them; float targets, whose values are not read, by the shapes alone):
-    each example has one class id where the loss wants one 0/1 target per class.  The number of labels is right; the targets' encoding is not (multi-hot rows, or a
-    single-label loss), which no pattern of lengths describes."""
+    each example has one class id where the loss wants one 0/1 target per class.  The number of labels is right;
+    the targets' encoding is not (multi-hot rows, or a single-label loss), which no pattern of lengths describes."""
     if in_shape is None or tg_shape is None or len(in_shape) != 2 or in_shape[1] < 3 or tg_shape != in_shape[:1]:
         return False
     if seen is None:

@@ -205,19 +205,12 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
             handed = _handed_length(ctx, tree, file, found[1]) if found is not None and value is None \
                 and computed is None else None
             if handed is not None and handed[1] > limit:  # a parameter filled by the caller's measured length
-                f.facts.add(LENGTH_SETTING)
-                f.values.update(setting=found[0], setting_value=handed[1])
-                f.hints["length_setting"] = (file, handed[0].value, handed[0].value)
-                f.hints["length_setting_capped"] = True
+                _capped(f, file, found[0], handed[0].value, handed[1])
                 return
             if computed is not None and computed > limit:  # `max_seq_length=longest`, measured on the data
-                f.facts.add(LENGTH_SETTING)
-                f.values.update(setting=found[0], setting_value=computed)
-                f.hints["length_setting"] = (file, found[1], found[1])
-                f.hints["length_setting_capped"] = True
+                _capped(f, file, found[0], found[1], computed)
                 return
-            if found is not None and value is None and computed is None and _truncates_at(tree, n) \
-                    and _made_the_ids(ctx, tree, file, n, ids):
+            if found is not None and value is None and computed is None and _cuts_the_ids(ctx, tree, file, n, ids):
                 unread.append((file, found))
         fields = [(cls.name, st) for cls in (src.nodes(tree, ast.ClassDef) if tree is not None else ())
                   for st in cls.body if isinstance(st, (ast.AnnAssign, ast.Assign)) and isinstance(
@@ -235,10 +228,19 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
     if len(unread) == 1 and isinstance(seq_len, int) and seq_len > limit:
         # read at run time (`stats["max_tokens"]` from a file): the batch shows it let `seq_len` tokens through
         file, (said, node) = unread[0]
-        f.facts.update({LENGTH_SETTING, LENGTH_SETTING_READ})
-        f.values.update(setting=said)
-        f.hints["length_setting"] = (file, node, node)
-        f.hints["length_setting_capped"] = True
+        f.facts.add(LENGTH_SETTING_READ)
+        _capped(f, file, said, node, None)
+
+
+def _capped(f: Finding, file: str, setting: str, node: ast.expr, value: int | None) -> None:
+    """The length setting `setting`, worth `value` when known, to be capped at the model's limit where `node`
+    gives it (`min(node, limit)`)."""
+    f.facts.add(LENGTH_SETTING)
+    f.values["setting"] = setting
+    if value is not None:
+        f.values["setting_value"] = value
+    f.hints["length_setting"] = (file, node, node)
+    f.hints["length_setting_capped"] = True
 
 
 def _handed_length(ctx: Context, tree: ast.Module, file: str, node: ast.AST) -> tuple[ast.Assign, int] | None:
@@ -247,24 +249,10 @@ def _handed_length(ctx: Context, tree: ast.Module, file: str, node: ast.AST) -> 
     longest_in_tokens(...)`), with the int a frame holds under that name, when it was computed there."""
     if not isinstance(node, ast.Name):
         return None
-    fn = src.enclosing_scope(tree, node.lineno)
-    if not isinstance(fn, ast.FunctionDef):
-        return None
-    params = [a.arg for a in fn.args.args]
-    if node.id not in params:
-        return None
-    cls = src.enclosing_class(tree, fn.lineno)
-    callee = cls.name if cls is not None and fn.name == "__init__" else fn.name
-    offset = 1 if params[:1] == ["self"] else 0
-    calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == callee]
-    if len(calls) != 1:
-        return None
-    call, at = calls[0], params.index(node.id) - offset
-    kw = src.keyword(call, node.id)
-    given = kw.value if kw is not None else call.args[at] if 0 <= at < len(call.args) else None
+    given = src.sole_argument(tree, src.enclosing_scope(tree, node.lineno), node.id)
     if not isinstance(given, ast.Name):
         return None
-    made = src.last_assignment(tree, given.id, call.lineno)
+    made = src.last_assignment(tree, given.id, given.lineno)
     value = _computed_length(ctx, file, given)
     if made is None or value is None or not isinstance(made.stmt, ast.Assign) or made.value is not made.stmt.value \
             or len(made.stmt.targets) != 1 or not isinstance(made.stmt.targets[0], ast.Name):
@@ -272,26 +260,11 @@ def _handed_length(ctx: Context, tree: ast.Module, file: str, node: ast.AST) -> 
     return made.stmt, value
 
 
-def _made_the_ids(ctx: Context, tree: ast.Module, file: str, node: ast.AST, ids: TensorFacts | None) -> bool:
-    """The length keyword `node` belongs to what cut the failing ids: the tokenizer call that made them, or a
-    sentence-transformers module's construction (`models.Transformer(..., max_seq_length=...)`, which tokenizes
-    every batch); an assignment to a length attribute counts too."""
-    if isinstance(node, ast.Assign):
-        return True
-    call = next((c for c in src.calls(tree) if node in c.keywords), None)
-    if call is None:
-        return False
-    if src.call_name(call).endswith("Transformer"):
-        return True
-    from ..fixes import tokenizer_call_for
-    hit = tokenizer_call_for(ctx, _root(ids.expr), ctx.frames[ids.frame]) if ids is not None else None
-    return hit is not None and hit[0] == file and hit[1] is call
-
-
-def _truncates_at(tree: ast.Module, node: ast.AST) -> bool:
-    """`node` is a length keyword of a call that cuts the text at it (a tokenizer call, an encoder's or a
-    sentence-transformers module's constructor), or an assignment to such a length attribute; a call that
-    asks for no truncation (`truncation=False`) does not cut."""
+def _cuts_the_ids(ctx: Context, tree: ast.Module, file: str, node: ast.AST, ids: TensorFacts | None) -> bool:
+    """The length `node` sets (a keyword, or an assignment to a length attribute) cut the failing ids: it is
+    not read from a parameter (that value is decided where the function is called), and its call is the
+    tokenizer call that made the ids (one that asks for no truncation does not cut) or a sentence-transformers
+    module's construction (`models.Transformer(..., max_seq_length=...)`, which tokenizes every batch)."""
     if not isinstance(node.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call)):
         return False
     root = node.value
@@ -300,7 +273,7 @@ def _truncates_at(tree: ast.Module, node: ast.AST) -> bool:
     scope = src.enclosing_scope(tree, node.value.lineno)
     if isinstance(root, ast.Name) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) \
             and root.id in {a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]}:
-        return False  # read from a parameter: the value is decided where the function is called
+        return False
     if isinstance(node, ast.Assign):
         return True
     call = next((c for c in src.calls(tree) if node in c.keywords), None)
@@ -309,8 +282,14 @@ def _truncates_at(tree: ast.Module, node: ast.AST) -> bool:
     trunc = src.keyword(call, "truncation")
     if trunc is not None and isinstance(trunc.value, ast.Constant) and trunc.value.value in (False, None):
         return False
-    name = src.call_name(call).lower()
-    return bool(re.search(r"tok|encode|transformer$", name))
+    name = src.call_name(call)
+    if not re.search(r"tok|encode|transformer$", name.lower()):
+        return False
+    if name.endswith("Transformer"):
+        return True
+    from ..fixes import tokenizer_call_for
+    hit = tokenizer_call_for(ctx, _root(ids.expr), ctx.frames[ids.frame]) if ids is not None else None
+    return hit is not None and hit[0] == file and hit[1] is call
 
 
 def _computed_length(ctx: Context, file: str, node: ast.AST) -> int | None:

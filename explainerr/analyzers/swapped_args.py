@@ -277,16 +277,9 @@ def _filled(tree: ast.Module, file: str, fn: ast.AST, node: ast.AST) -> str | No
     """The text of what `node` holds: a parameter of `fn` followed to the argument of the one call of `fn` (`make_
     collate(tok, event["staff_roster"])`), a local name to the value it was last assigned from when that is a
     subscript or an attribute (`team = event["labelling_team"]`), else its own text."""
-    if isinstance(node, ast.Name) and isinstance(fn, ast.FunctionDef):
-        params = [a.arg for a in fn.args.args]
-        if node.id in params:
-            calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == fn.name]
-            at = params.index(node.id) - (1 if params[:1] == ["self"] else 0)
-            if len(calls) != 1:
-                return None
-            kw = src.keyword(calls[0], node.id)
-            given = kw.value if kw is not None else calls[0].args[at] if 0 <= at < len(calls[0].args) else None
-            return src.segment(file, given) if given is not None else None
+    if isinstance(node, ast.Name) and isinstance(fn, ast.FunctionDef) and node.id in {a.arg for a in fn.args.args}:
+        given = src.sole_argument(tree, fn, node.id)
+        return src.segment(file, given) if given is not None else None
     if isinstance(node, ast.Name):
         made = src.last_assignment(tree, node.id, node.lineno)
         if made is not None and isinstance(made.value, (ast.Subscript, ast.Attribute)):
