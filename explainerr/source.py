@@ -393,6 +393,13 @@ def passed_to_constructor(tree: ast.Module, assign: ast.Assign) -> ast.stmt | No
     return a.stmt if a is not None and a.stmt.lineno < call.lineno else None
 
 
+def callers_of(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
+    """The calls of `fn` in the file, by its name; for an `__init__`, the constructions of its class."""
+    cls = enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
+    callee = cls.name if cls is not None else fn.name
+    return [c for c in calls(tree) if call_name(c).rpartition(".")[2] == callee]
+
+
 def sole_argument(tree: ast.Module, fn: ast.AST, param: str) -> ast.expr | None:
     """What the one call of `fn` in the file passes for its parameter `param` (by keyword or by place, `self`
     skipped); for an `__init__`, the one construction of its class.  None when `param` is not `fn`'s, or the
@@ -402,14 +409,73 @@ def sole_argument(tree: ast.Module, fn: ast.AST, param: str) -> ast.expr | None:
     params = [a.arg for a in fn.args.args]
     if param not in params:
         return None
-    cls = enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
-    callee = cls.name if cls is not None else fn.name
-    found = [c for c in calls(tree) if call_name(c).rpartition(".")[2] == callee]
+    found = callers_of(tree, fn)
     if len(found) != 1:
         return None
     kw = keyword(found[0], param)
     at = params.index(param) - (1 if params[:1] == ["self"] else 0)
     return kw.value if kw is not None else found[0].args[at] if 0 <= at < len(found[0].args) else None
+
+
+def splatted_keyword(tree: ast.Module, call: ast.Call, param: str, depth: int = 0) -> ast.expr | None:
+    """What a call that passes `**kw` (and not `param` itself) hands its callee for `param`, followed through the
+    user's plumbing: `kw` a dict written in the caller (`{"n_classes": ...}`, `dict(n_classes=...)`, or
+    `kw["n_classes"] = ...` before the call), or the caller's own `**kw` parameter, given by the one call of the
+    caller in the file (by keyword, or splatted again).  None when no single value is found."""
+    if depth > 5 or keyword(call, param) is not None:
+        return None
+    splats = [k.value for k in call.keywords if k.arg is None]
+    if len(splats) != 1 or not isinstance(splats[0], ast.Name):
+        return None
+    name = splats[0].id
+    scope = enclosing_scope(tree, call.lineno)
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and scope.args.kwarg is not None and \
+            scope.args.kwarg.arg == name:
+        if any(a.arg == param for a in [*scope.args.args, *scope.args.kwonlyargs]):
+            return None  # taken out as a parameter of its own on the way
+        callers = callers_of(tree, scope)
+        if len(callers) != 1:
+            return None
+        given = keyword(callers[0], param)
+        return given.value if given is not None else splatted_keyword(tree, callers[0], param, depth + 1)
+    made = assignments(tree, name, scope, before=call.lineno)
+    if not made:
+        return None
+    set_later = [s for s in nodes(scope, ast.Assign) if s.lineno < call.lineno and any(
+        isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name and
+        isinstance(t.slice, ast.Constant) and t.slice.value == param for t in s.targets)]
+    if set_later:
+        return set_later[-1].value
+    value = made[-1].value
+    if isinstance(value, ast.Dict):
+        return dict_item(value, param)
+    if isinstance(value, ast.Call) and call_name(value) == "dict" and not value.args:
+        given = keyword(value, param)
+        return given.value if given is not None else None
+    return None
+
+
+def kwargs_item(tree: ast.Module, node: ast.AST) -> ast.expr | None:
+    """For `kw["p"]` or `kw.get("p", default)` read off the `**kw` parameter of the function around it, what the
+    function's one caller hands it for `p` (by keyword, or through a dict it splats: `splatted_keyword`)."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        holder, key = node.value, node.slice.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+            node.args and isinstance(node.args[0], ast.Constant):
+        holder, key = node.func.value, node.args[0].value
+    else:
+        return None
+    if not isinstance(holder, ast.Name) or not isinstance(key, str):
+        return None
+    fn = enclosing_scope(tree, node.lineno)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.args.kwarg is None or \
+            fn.args.kwarg.arg != holder.id:
+        return None
+    callers = callers_of(tree, fn)
+    if len(callers) != 1:
+        return None
+    given = keyword(callers[0], key)
+    return given.value if given is not None else splatted_keyword(tree, callers[0], key)
 
 
 def called_functions(tree: ast.Module, call: ast.Call) -> list[ast.FunctionDef]:

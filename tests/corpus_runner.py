@@ -84,11 +84,11 @@ def _exit_code(e: SystemExit) -> int:
 
 def run_script(path: Path | str, argv: Iterable[str] = (), cwd: Path | str | None = None) -> ScriptOutcome:
     """Run `path` as `__main__` in this process, from its own folder (or `cwd`), and catch what it raises.
-    KeyboardInterrupt is passed on.  The caller should drop the outcome once analysed: its traceback keeps
+    KeyboardInterrupt is passed on; the environment variables it sets are undone after it.  The caller should drop the outcome once analysed: its traceback keeps
     the script's frames, and their tensors, alive."""
     path = Path(path).resolve()
     saved_cwd, saved_argv, saved_path = os.getcwd(), sys.argv[:], sys.path[:]
-    saved_modules = set(sys.modules)
+    saved_modules, saved_env = set(sys.modules), dict(os.environ)
     out, err = io.StringIO(), io.StringIO()
     outcome = ScriptOutcome(path=path, exit_code=0)
     try:
@@ -104,6 +104,9 @@ def run_script(path: Path | str, argv: Iterable[str] = (), cwd: Path | str | Non
     finally:
         os.chdir(saved_cwd)
         sys.argv, sys.path[:] = saved_argv, saved_path
+        if dict(os.environ) != saved_env:  # a script's `os.environ.setdefault(...)` is its own run's, as in a process
+            os.environ.clear()
+            os.environ.update(saved_env)
         for name in set(sys.modules) - saved_modules:
             file = getattr(sys.modules[name], "__file__", None) or ""
             if file and Path(file).resolve().is_relative_to(path.parent):

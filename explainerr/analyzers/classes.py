@@ -96,8 +96,14 @@ def static_len(node: ast.AST, defs: dict[str, ast.Assign], depth: int = 0) -> tu
         if (isinstance(node.func, ast.Attribute) and node.func.attr == "split" and not node.args
                 and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
             return len(node.func.value.value.split()), None
-        if name in ("list", "tuple", "sorted", "dict") and len(node.args) == 1:
+        if name in ("list", "tuple", "sorted", "dict", "enumerate") and len(node.args) == 1:
             return static_len(node.args[0], defs, depth + 1)
+        if name == "map" and len(node.args) == 2:  # `map(reversed, enumerate(NAMES))`: one item per name
+            return static_len(node.args[1], defs, depth + 1)
+        if name == "zip" and len(node.args) == 2 and isinstance(node.args[1], ast.Call) and \
+                src.call_name(node.args[1]) == "range" and len(node.args[1].args) == 1 and \
+                ast.dump(node.args[1].args[0]) == ast.dump(ast.Call(ast.Name("len", ast.Load()), [node.args[0]], [])):
+            return static_len(node.args[0], defs, depth + 1)  # `zip(NAMES, range(len(NAMES)))`
     if isinstance(node, (ast.DictComp, ast.ListComp)) and len(node.generators) == 1 and not node.generators[0].ifs:
         it = node.generators[0].iter
         if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args:
@@ -380,6 +386,12 @@ def _from_caller(ctx: Context, file: str, tree: ast.Module, site: SizeSite, n: o
     """A config keyword given a parameter of the `__init__` around it (`num_labels=num_reasons` in
     `DelayTagger.__init__(self, tok, num_reasons)`): the argument the class's construction passes for it
     (`DelayTagger(tok, num_reasons=len(seen_reasons))`), where the size is decided."""
+    if site.kind == "keyword" and isinstance(n, int) and site.node is not None:
+        given = src.kwargs_item(tree, site.node)  # `type_vocab_size=kw.get("segments", 2)` of `make_config(**kw)`
+        stmt = src.statement_at(tree, given.lineno) if given is not None else None
+        if stmt is not None and static_int(ctx, tree, given) in (n, None):
+            key = site.node.slice.value if isinstance(site.node, ast.Subscript) else site.node.args[0].value
+            return SizeSite(file=file, stmt=stmt, kind="argument", node=given, text=f"{key}={src.segment(file, given)}")
     if site.kind != "keyword" or not isinstance(site.node, ast.Name) or not isinstance(n, int):
         return None
     if _init_param(tree, site.node, site.node.id) is None:  # type: ignore[arg-type]
@@ -762,6 +774,8 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
     for file, tree, call, arg, _ in hits:  # `nn.Linear(hidden, num_classes)` with num_classes an __init__ parameter
         if not isinstance(arg, ast.Name):
             continue
+        if argument > 0 and _feeds_next_layer(tree, call, arg.id, classes):
+            continue  # `Linear(emb, mlp_dim), GELU(), Linear(mlp_dim, n)`: a width inside the stack, not its outputs
         init = src.enclosing_scope(tree, call.lineno)
         if _given_other(ctx, tree, call, arg.id, n):
             continue  # every place the class is built gives this parameter another size: not this layer
@@ -776,6 +790,13 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         if site is not None:
             return site
     return None
+
+
+def _feeds_next_layer(tree: ast.Module, call: ast.Call, name: str, classes: tuple[str, ...]) -> bool:
+    """Whether another layer built in the same function takes `name` as its input size (its first argument)."""
+    scope = src.enclosing_scope(tree, call.lineno)
+    return any(c is not call and src.call_name(c).split(".")[-1] in classes and c.args and isinstance(c.args[0], ast.Name)
+               and c.args[0].id == name for c in src.nodes(scope, ast.Call))
 
 
 def _field_default(tree: ast.Module, node: ast.AST) -> ast.AnnAssign | None:
@@ -868,9 +889,16 @@ def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, pa
             continue
         kw = src.keyword(use, param)
         given = kw.value if kw is not None else (use.args[pos] if len(use.args) > pos else None)
+        text = src.segment(file, use)
+        if given is None:  # `BulletinClassifier(**cfg)`: the value the dict (or the caller's caller) holds
+            given = src.splatted_keyword(tree, use, param)
+            stmt = src.statement_at(tree, given.lineno) if given is not None else stmt
+            if stmt is None:
+                continue
+            text = f"{param}={src.segment(file, given)}" if given is not None else text
         if given is not None and static_int(ctx, tree, given) in (n, None):
             return _held_site(file, tree, given) or SizeSite(
-                file=file, stmt=stmt, kind="argument", node=given, text=src.segment(file, use))
+                file=file, stmt=stmt, kind="argument", node=given, text=text)
         if given is None and p.default is not None and static_int(ctx, tree, p.default) == n:
             return SizeSite(file=file, stmt=stmt, kind="default", call=use, keyword=param,
                             text=src.segment(file, use))

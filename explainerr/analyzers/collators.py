@@ -99,16 +99,24 @@ def returned_mappings(ctx: Context):
         tree = src.tree_of(file)
         for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
             for ret in (r for r in src.statements(fn) if isinstance(r, ast.Return) and r.value is not None):
-                items = _returned_items(fn, ret)
+                items = _returned_items(fn, ret, tree)
                 if items:
                     yield file, tree, fn, ret, items
 
 
-def _returned_items(fn: ast.FunctionDef, ret: ast.Return) -> dict[str, ast.AST]:
-    """key → expression of the mapping `ret` returns: a dict literal's items, or the `name[key] = value`
-    writes into the returned name (which is kept under "__mapping__")."""
+def _returned_items(fn: ast.FunctionDef, ret: ast.Return, tree: ast.Module | None = None) -> dict[str, ast.AST]:
+    """key → expression of the mapping `ret` returns: a dict literal's items, the `name[key] = value`
+    writes into the returned name (which is kept under "__mapping__"), or the fields of a construction of the
+    file's own dataclass or NamedTuple (`return HiveBatch(ids, keep, status)`: field → argument)."""
     if isinstance(ret.value, ast.Dict):
         return {k.value: v for k, v in zip(ret.value.keys, ret.value.values) if isinstance(k, ast.Constant)}
+    if isinstance(ret.value, ast.Call) and isinstance(ret.value.func, ast.Name) and tree is not None:
+        fields = record_fields(tree, ret.value.func.id)
+        if fields and len(ret.value.args) <= len(fields) and not any(
+                isinstance(a, ast.Starred) for a in ret.value.args) and all(k.arg for k in ret.value.keywords):
+            out = dict(zip(fields, ret.value.args))
+            out.update({k.arg: k.value for k in ret.value.keywords if k.arg in fields})
+            return out
     returned = ret.value
     if (isinstance(returned, ast.Call) and isinstance(returned.func, ast.Name) and returned.func.id == "dict"
             and len(returned.args) == 1 and not returned.keywords):  # `return dict(batch)`: a copy of `batch`
@@ -219,3 +227,17 @@ def _item_text(file: str, node: ast.AST, key: str) -> str:
     if stmt is None or isinstance(stmt, ast.Return):
         return f'"{key}": {src.segment(file, node)}'
     return " ".join(src.segment(file, stmt).split())
+
+
+def record_fields(tree: ast.Module, name: str) -> list[str]:
+    """The fields, in order, of the file's class `name` when it is a record: a `@dataclass` or a `NamedTuple`
+    subclass whose body declares them (`token_ids: torch.Tensor`); [] for any other class."""
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == name), None)
+    if cls is None:
+        return []
+    marked = any("dataclass" in ast.unparse(d) for d in cls.decorator_list) or any(
+        "NamedTuple" in ast.unparse(b) for b in cls.bases)
+    if not marked:
+        return []
+    return [n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+            and "ClassVar" not in ast.unparse(n.annotation)]

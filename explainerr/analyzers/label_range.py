@@ -178,6 +178,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                 if isinstance(hi, int) and fitting_map_beside(ctx, n_classes, hi):
                     return None  # mapped with another task's label map, beside one that fits the head
                 few = _too_few(ctx, f, model, n_classes, need, primary=True)
+                if _no_label_a_class(few, lo, hi, n_classes, labels):
+                    return None  # raw values (a count, a code) none of which is a class, and nothing counts that many
                 from .argmax_labels import labels_from_argmax
                 if labels_from_argmax(ctx, few.hints.get("site"), few.hints.get("label_set")):
                     return None  # argmax positions over another axis, for a head sized by the class names
@@ -191,6 +193,18 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                    n_classes=n_classes, max_label=hi, target=target,
                    trace=[column] if column is not None else [])
     return f
+
+
+def _no_label_a_class(few: Finding, lo: object, hi: object, n_classes: int, labels) -> bool:
+    """Every label of the batch is past the head's classes, the largest two or more past, and no collection of
+    the user's code (a label list, a map, the sequence a map numbers) has as many items as the labels need:
+    the values are raw quantities or codes of the data (a token count, a year), not class ids a larger head
+    would fit; the mapping to classes is what is missing."""
+    if not (isinstance(lo, int) and isinstance(hi, int)) or lo < n_classes or hi < n_classes + 2:
+        return False
+    if labels is None or labels.numel < 2 or few.hints.get("label_set") is not None:
+        return False
+    return SIZE_LEFT_DEFAULT not in few.facts  # a head left at its default size may simply be too small
 
 
 def _labels_of_another_loss(ctx: Context, logits_op) -> bool:
@@ -308,7 +322,23 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
     steps += dataset_origin(ctx, "labels", "labels")
     return any(re.search(r"\.index\(", o.source) for o in steps) or _indexed_in_class_list(ctx) or \
-        enumerated_labels(ctx) is not None
+        enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, [o.source for o in steps])
+
+
+def _looked_up_in_map_from_zero(ctx: Context, lines: list[str]) -> bool:
+    """The labels are read from a module-level map of the user's whose values are numbers from 0
+    (`FAULT_CODES[r[1]]` with `{"leak": 0, "corrosion": 1, ...}`): 0-based by construction."""
+    read = {m.group(1) for line in lines for m in re.finditer(r"\b([A-Za-z_]\w*)\[", line)}
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        defs = module_defs(tree) if tree is not None else {}
+        for name in read & set(defs):
+            value = defs[name].value
+            numbers = [v.value for v in value.values if isinstance(v, ast.Constant) and type(v.value) is int] \
+                if isinstance(value, ast.Dict) else []
+            if numbers and len(numbers) == len(value.values) and min(numbers) == 0:
+                return True
+    return False
 
 
 def enumerated_labels(ctx: Context) -> LabelSet | None:

@@ -19,6 +19,7 @@ from ..model import FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import SizeSite, keyword_site, layer_site, module_defs, static_int
 from .label_range import CONFIG_FIELD
+from .mode_width import mode_width
 from .layer_parts import count_expr, joined_parts, layer_path, own_layer_site, path_expr, static_count
 from .sentence_width import owner_site, previous_module, sentence_width
 
@@ -29,6 +30,9 @@ LAYERS_PLUS_EMBEDDINGS = fact("layers-plus-embeddings", "the input joins the mod
                                                         "than num_hidden_layers (the embeddings' output comes first)")
 EDIT_DEFAULTED_TERM = fact("edit-defaulted-term", "the fix passes the builder's parameter `term` (left at its default "
                                                   "0) the `missing` features the layer's size `size_name` lacks")
+SIBLING_FIELD = fact("sibling-field", "the fix sizes the layer with another field of the same settings object "
+                                      "(`sibling_field`), which sizes the modules its input comes from, in place of "
+                                      "`site_field`")
 SIZE_FROM_CALL = fact("size-from-call-site", "a reusable class got the wrong size from the call that builds it")
 LINEAR_LAYER = fact("linear-layer", "the layer that refused its input is a Linear")
 CHANNELS_LAST = fact("channels-last", "a convolution got (batch, length, channels): its channels are the input's last "
@@ -154,6 +158,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
         _size_named(f, site)
         sentence_width(ctx, f, site, got)
         _layers_plus_embeddings(ctx, f, site, want, got)
+        if frame is not None:
+            mode_width(f, frame, site, want, got)
     f.hints.update(layer_name=name, in_features=want, hidden=got, site=site, encoder=f.values.get("encoder"))
     concat_of_hidden = want % got == 0 and want // got in (2, 3, 4)  # the input may be one part of a concatenation
     counted = PARTS_PER_ITEM not in f.facts or f.hints.get("parts_counted")  # the parts' number read, not inferred

@@ -139,6 +139,11 @@ def _positions_written(ctx: Context, f: Finding) -> None:
         f.facts.add(POSITIONS_WRITTEN)
         f.values.update(positions_site=f"max_position_embeddings={' '.join(src.segment(file, kw.value).split())}",
                         positions_line=kw.value.lineno)
+        given = src.kwargs_item(src.tree_of(file), kw.value)
+        if given is not None:  # `kwargs.get("positions", 512)`: what the caller hands for it
+            key = kw.value.slice.value if isinstance(kw.value, ast.Subscript) else kw.value.args[0].value
+            f.values.update(positions_site=f"{key}={' '.join(src.segment(file, given).split())}",
+                            positions_line=given.lineno)
 
 
 def _gathered_positions(ctx: Context) -> Finding | None:
@@ -455,6 +460,8 @@ def position_overflow(ctx: Context) -> Finding | None:
         relative = relative_distances(ctx, fail, f)
         if not relative and _not_positions(fail, seq):
             return None
+        if not relative and _past_own_axis(ctx, fail):
+            return None  # values beyond their own axis's length, not counted from arange: not positions of it
         if not relative and _batch_counted(fail, user_ids):
             return None  # positions counted along the batch axis: the sequence fits, the axis is the mistake
         _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], None if relative else seq, rows=fail.num_embeddings)
@@ -477,6 +484,18 @@ def _not_positions(fail, seq: int | None) -> bool:
     ids, rows = fail.ids, fail.num_embeddings
     return (isinstance(seq, int) and isinstance(rows, int) and seq <= rows and ids is not None and bool(ids.shape)
             and ids.shape[-1] == seq and ids.max is not None and ids.max >= seq + 2)
+
+
+def _past_own_axis(ctx: Context, fail) -> bool:
+    """The values looked up in a position table of the user's reach two or more past the length of their own last
+    axis (a chunk's character offset, 286, among 16 chunks), and the user's code did not count them with
+    `torch.arange`: they number something else than the places of that axis, so no sequence is too long for the
+    table."""
+    from .vocab import _counted_positions
+    ids = fail.ids
+    if ids is None or not ids.shape or ids.max is None or ids.max < ids.shape[-1] + 2:
+        return False
+    return not _counted_positions(ctx, ids)
 
 
 def _batch_counted(fail, user_ids: TensorFacts | None) -> bool:

@@ -295,11 +295,16 @@ def _padded(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
 
 
 def _target(tree: ast.Module, fn: ast.FunctionDef, count: ast.expr, line: int) -> ast.expr | None:
-    """`T` of a count `T - len(x)`, or of the local name's value it reads (`gap = longest - len(ids)`)."""
+    """`T` of a count `T - len(x)`, or of the local name's value it reads (`gap = longest - len(ids)`); the length
+    may be a local name too (`n = len(ids)` then `longest - n`)."""
     if isinstance(count, ast.Name):
         count = src.assigned_value(tree, fn, count, line)
-    if (isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub) and isinstance(count.right, ast.Call)
-            and src.call_name(count.right) == "len"):
+    if not (isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub)):
+        return None
+    length = count.right
+    if isinstance(length, ast.Name):
+        length = src.assigned_value(tree, fn, length, line)
+    if isinstance(length, ast.Call) and src.call_name(length) == "len":
         return count.left
     return None
 

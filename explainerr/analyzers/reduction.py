@@ -211,7 +211,7 @@ def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected:
     fed = frame.tensor(expr)
     rank = len(fed.shape) if fed is not None and fed.shape else None
     node = _shape_kept(frame, node)  # `self.dropout(pooled)`: the join that made `pooled`
-    for value in _with_helper_returns(tree, _values(tree, scope, node, frame.line)):
+    for value in _with_helper_returns(tree, _values(tree, scope, node, frame.line), frame.line):
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _JOINS
                 and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))):
             continue
@@ -229,15 +229,21 @@ def joined_along_other_dim(ctx: Context, frame: FrameFacts, expr: str, expected:
     return None
 
 
-def _with_helper_returns(tree: ast.Module, values: list[ast.AST]) -> list[ast.AST]:
-    """`values`, each call of a function the file defines at module level (`fuse(a, b)`) followed by what
-    that function returns."""
+def _with_helper_returns(tree: ast.Module, values: list[ast.AST], line: int | None = None) -> list[ast.AST]:
+    """`values`, each call of a function the file defines at module level (`fuse(a, b)`), or of a method of the
+    class around `line` (`self.pool(h)`), followed by what that function returns."""
     out = list(values)
     for v in values:
+        fn = None
         if isinstance(v, ast.Call) and isinstance(v.func, ast.Name):
             fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == v.func.id), None)
-            out += [r.value for r in src.statements(fn) if isinstance(r, ast.Return) and r.value is not None] \
-                if fn is not None else []
+        elif isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and isinstance(v.func.value, ast.Name) \
+                and v.func.value.id == "self":  # `self.pool(h)`: the method of the class around the call
+            cls = src.enclosing_class(tree, line) if line is not None else None
+            fn = next((n for n in (cls.body if cls is not None else []) if isinstance(n, ast.FunctionDef)
+                       and n.name == v.func.attr), None)
+        out += [r.value for r in src.statements(fn) if isinstance(r, ast.Return) and r.value is not None] \
+            if fn is not None else []
     return out
 
 

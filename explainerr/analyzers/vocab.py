@@ -423,6 +423,8 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     cfg = ctx.config()
     if _no_id_a_row(fail, cfg):
         return None  # raw values (a year, a database id), none of them a row of the user's table: not a vocabulary
+    if _one_attribute_per_example(fail, named, cfg):
+        return None  # one value of an attribute per example (a task, a weekday, a rank) in its own table: not tokens
     if "vocab_size" in cfg and fail.num_embeddings in (None, cfg["vocab_size"]):  # the config sizes this table
         f.values["vocab_size"] = cfg["vocab_size"]
         f.evidence.append(value_evidence("config.vocab_size", cfg["vocab_size"]))
@@ -443,6 +445,27 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         decided = _too_large_story(ctx, f, fail)
     f.confidence = "high" if _ids_exceed(fail) and decided else "medium"
     return f
+
+
+_TOKENISH = re.compile(r"(?i)tok|word|char|piece|vocab|byte|residue|symbol|lexic|subword|^(input_?ids|ids|id|x|inp|"
+                       r"inputs?|src|tgt|seq|text|embed|emb|embedding|embeddings|lookup|table|bag|emb_layer|wte|"
+                       r"shared|encoder)$")
+
+
+def _one_attribute_per_example(fail: EmbeddingFailure, named, cfg: dict) -> bool:
+    """A table of the user's own (not the one a model's config sizes) looked up with one id per example (a 1-D
+    tensor), where neither the ids' name nor the table's speaks of tokens (`task_embedding[task_id]`,
+    `day_table[weekday]`, `reporter_emb[reporter_kind]`): an attribute of each example, numbered by the user's
+    code.  Which numbering was meant (an off-by-one weekday, a rank before a cut, an index into another list)
+    is decided there, not by the table's size, which the user chose for the attribute's values."""
+    ids, rows = fail.ids, fail.num_embeddings
+    if ids is None or rows is None or len(ids.shape) != 1 or ("vocab_size" in cfg and rows == cfg["vocab_size"]):
+        return False
+    id_name = (named.expr if named is not None else ids.expr) or ""
+    leaf = re.split(r"[.\[\]\"']+", id_name.strip("]\"'"))[-1] if id_name else ""
+    table = (fail.name or "").rpartition(".")[2]
+    return bool(leaf and table) and not _TOKENISH.search(leaf) and not _TOKENISH.search(table) and not any(
+        _TOKENISH.search(n.rpartition(".")[2]) for n in fail.names)
 
 
 def _no_id_a_row(fail: EmbeddingFailure, cfg: dict) -> bool:

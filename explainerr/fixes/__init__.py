@@ -5,7 +5,8 @@ A builder is registered with `@locator("name")` and named by a pattern's `fix.lo
 made with source.LineEditor (an edit whose result does not parse is dropped) and, when no edit could be
 placed, optional code that shows the idea with the user's own names.  `named(name)` imports only the module
 that defines a builder (known from the compiled knowledge, see compiled.py).  The builders live with their family:
-lengths.py, masks.py, labels.py, vocab.py, dtypes.py, devices.py, layers.py.
+lengths.py, masks.py, labels.py, vocab.py, dtypes.py, devices.py, layers.py; settings.py finds where a setting the
+edits change is really written (a `**kw` caller, an environment variable's defaults).
 """
 from __future__ import annotations
 

@@ -105,6 +105,12 @@ def _move_inputs(ctx: Context, f: Finding) -> list[Edit]:
                     else f"{root} = {root}.to({target})")
             e = src.insert_after(frame.file, later, move)
             return [e] if e else []
+        if not (len(a.stmt.targets) == 1 and isinstance(a.stmt.targets[0], ast.Name)):
+            # `batch, flags = prepare(...)`: the call returns more than `root`; move `root` once it is unpacked
+            move = (f"{root} = {{k: v.to({target}) for k, v in {root}.items()}}" if is_mapping
+                    else f"{root} = {root}.to({target})")
+            e = src.insert_after(frame.file, a.stmt, move)
+            return [e] if e else []
         rhs = src.segment(frame.file, a.value)
         new = (f"{{k: v.to({target}) for k, v in {rhs}.items()}}" if is_mapping else f"{rhs}.to({target})")
         return edits_of(src.LineEditor.for_node(frame.file, a.stmt).replace(a.value, new))

@@ -720,16 +720,35 @@ def _written_setting(f: Finding, site, need: int | None) -> Edit | None:
 
 def _numbered_from(found) -> str | None:
     """The text of the sequence a label map was numbered from (`cfg.data.label_names` of `label_to_id = {name: i
-    for i, name in enumerate(cfg.data.label_names)}`), when the label set is such a map."""
+    for i, name in enumerate(cfg.data.label_names)}`, `dict(map(reversed, enumerate(NAMES)))`,
+    `dict(zip(NAMES, range(len(NAMES))))`), when the label set is such a map."""
     tree = src.tree_of(found.file)
     made = src.assignments(tree, found.name) if tree is not None and found.name.isidentifier() else []
     value = made[-1].value if len(made) == 1 else None
-    if not (isinstance(value, ast.DictComp) and len(value.generators) == 1):
+    if isinstance(value, ast.DictComp) and len(value.generators) == 1:
+        it = value.generators[0].iter
+    elif isinstance(value, ast.Call) and src.call_name(value) == "dict" and len(value.args) == 1 and isinstance(
+            value.args[0], ast.Call):
+        inner = value.args[0]
+        if src.call_name(inner) == "map" and len(inner.args) == 2 and isinstance(inner.args[0], ast.Name) and \
+                inner.args[0].id == "reversed":
+            it = inner.args[1]
+        elif src.call_name(inner) == "zip" and len(inner.args) == 2 and _range_over(inner.args[1], inner.args[0]):
+            return src.segment(found.file, inner.args[0])
+        else:
+            return None
+    else:
         return None
-    it = value.generators[0].iter
     if not (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1):
         return None
     return src.segment(found.file, it.args[0])
+
+
+def _range_over(node: ast.AST, names: ast.AST) -> bool:
+    """`range(len(NAMES))`: one number per item of `names`, from 0."""
+    return isinstance(node, ast.Call) and src.call_name(node) == "range" and len(node.args) == 1 and isinstance(
+        node.args[0], ast.Call) and src.call_name(node.args[0]) == "len" and len(node.args[0].args) == 1 and \
+        ast.dump(node.args[0].args[0]) == ast.dump(names)
 
 
 def size_edit(f: Finding, reserved: bool = False) -> list:

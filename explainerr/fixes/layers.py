@@ -11,7 +11,7 @@ from .. import source as src
 from ..analyzers import Finding
 from ..analyzers.classes import static_int
 from ..analyzers.layer_parts import readable_at
-from ..analyzers.layers import encoder_size_expr
+from ..analyzers.layers import SIBLING_FIELD, encoder_size_expr
 from ..facts import Context
 from . import Located, edits_of, failing_statement, find_expr, locator
 
@@ -34,6 +34,8 @@ def linear_in(ctx: Context, f: Finding) -> Located:
     site, hidden = f.hints.get("site"), f.hints.get("hidden")
     if site is None or site.node is None or not isinstance(hidden, int):
         return [], None
+    if f.hints.get("mode_sized"):  # the width follows a mode: size the layer by the same choice
+        return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, f.hints["mode_sized"])), None
     value = encoder_size_expr(ctx, site, hidden, f.values.get("hidden_field", "hidden_size")) \
         if "encoder-hidden" in f.facts else None
     if value is None and f.values.get("st_width_expr") and readable_at(site.file, site.line, f.values["st_encoder"]):
@@ -56,8 +58,62 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         if factor and hidden % factor == 0:
             value = str(hidden // factor)  # the parameter is scaled by the module: give it the unscaled width
     if value is None:
-        value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features")) or str(hidden)
+        value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features"))
+    if value is None:
+        value = _sibling_field(ctx, f, site, hidden) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
+
+
+def _sibling_field(ctx: Context, f: Finding, site, hidden: int) -> str | None:
+    """`cfg.emb_dim` written where the input is `cfg.d_model` wide: another field of the same settings object,
+    which sizes a module built in the same function (`nn.Embedding(V, cfg.d_model)`), holds the input's width.
+    The field's value is read from the settings class the parameter is annotated with."""
+    node = site.node
+    tree = src.tree_of(site.file)
+    if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name) or tree is None:
+        return None
+    fn = src.enclosing_scope(tree, site.line)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    holder = _annotated_class(tree, fn, node.value.id)
+    if holder is None:
+        return None
+    found = set()
+    for call in (c for c in ast.walk(fn) if isinstance(c, ast.Call) and c is not site.node):
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) and arg.value.id == node.value.id \
+                    and arg.attr != node.attr and _class_field_int(tree, holder, arg.attr) == hidden:
+                found.add(arg.attr)
+    if len(found) != 1:
+        return None
+    field = found.pop()
+    f.facts.add(SIBLING_FIELD)
+    f.values.update(sibling_field=f"{node.value.id}.{field}", site_field=src.segment(site.file, node))
+    return f"{node.value.id}.{field}"
+
+
+def _annotated_class(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> ast.ClassDef | None:
+    """The file's class a parameter of `fn` is annotated with (`cfg: EncoderSettings`)."""
+    args = [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
+    ann = next((a.annotation for a in args if a.arg == param), None)
+    if not isinstance(ann, ast.Name):
+        return None
+    return next((c for c in src.nodes(tree, ast.ClassDef) if c.name == ann.id), None)
+
+
+def _class_field_int(tree: ast.Module, cls: ast.ClassDef, field: str) -> int | None:
+    """The int a settings class's field holds: its default when no construction of the class in the file
+    passes the field, else the one constant every construction passes for it."""
+    made = [c for c in src.calls(tree) if isinstance(c.func, ast.Name) and c.func.id == cls.name]
+    if any(c.args or any(k.arg is None for k in c.keywords) for c in made):
+        return None
+    passed = [src.keyword(c, field) for c in made]
+    if not any(passed):
+        value = src.class_field(cls, field)
+        return value.value if isinstance(value, ast.Constant) and type(value.value) is int else None
+    values = {k.value.value if k is not None and isinstance(k.value, ast.Constant) else None for k in passed}
+    value = values.pop() if len(values) == 1 else None
+    return value if type(value) is int else None
 
 
 def _defaulted_term(f: Finding, site, hidden: int, current: object) -> list:

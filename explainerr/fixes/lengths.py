@@ -23,6 +23,7 @@ from . import (
     tokenizer_call_for,
 )
 from .checks import later_writes
+from .settings import env_variable, set_edits
 from .collate import loader_collate
 
 
@@ -41,6 +42,9 @@ def truncate(ctx: Context, f: Finding) -> Located:
         file, stmt, node = setting
         tree = src.tree_of(file)
         owner = (src.statement_at(tree, node.lineno) if tree is not None else None) or stmt  # a dict's item: whole
+        read = _env_read(tree, node)
+        if read is not None:  # `max_len = int(os.getenv("MAX_LEN", "64"))`: its defaults set to the limit
+            return set_edits(file, tree, read, str(limit)), None
         value = f"min({src.segment(file, node)}, {limit})" if f.hints.get("length_setting_capped") else str(limit)
         return edits_of(src.LineEditor.for_node(file, owner).replace(node, value)), None
     hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
@@ -70,6 +74,20 @@ def truncate(ctx: Context, f: Finding) -> Located:
     if add:
         e.add_keywords(call, ", ".join(add))
     return edits_of(e), None
+
+
+def _env_read(tree: ast.Module | None, node: ast.AST) -> ast.expr | None:
+    """The environment read a length setting is (`int(os.getenv("MAX_LEN", "64"))`), itself or as the one
+    value its local name was given in the function."""
+    if tree is None:
+        return None
+    if env_variable(node) is not None:
+        return node  # type: ignore[return-value]
+    if isinstance(node, ast.Name):
+        made = src.assignments(tree, node.id, src.enclosing_scope(tree, node.lineno), before=node.lineno)
+        if len(made) == 1 and not made[0].augmented and env_variable(made[0].value) is not None:
+            return made[0].value
+    return None
 
 
 _LENGTH_PARAM = re.compile(r"(?i)^max_?(len|length|seq_len|seq_length|tokens|positions)$")

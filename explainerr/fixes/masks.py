@@ -11,6 +11,9 @@ from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit, FrameFacts
 from .checks import bound_names
+
+MASK_WIDTH_OF_IDS = fact("mask-width-of-ids", "the fix makes the mask's positions `arange(mask_width_new)`, the width "
+                                              "the ids of the same batch have, instead of `mask_width_old`")
 from . import (
     Located,
     edits_of,
@@ -90,6 +93,7 @@ def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:
     from ..analyzers.pad_targets import _allocated_width
     mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
     keys = {leaf(t.expr) for t in (f.hints.get("mask"), f.hints.get("mask_outer")) if t is not None}
+    other_keys = {leaf(t.expr) for t in (f.hints.get("other"),) if t is not None}
     if not isinstance(mask_len, int) or not isinstance(other_len, int) or mask_len >= other_len:
         return []
     found = []
@@ -106,17 +110,46 @@ def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:
         item = items[key]
         made = src.assignments(tree, item.id, fn) if isinstance(item, ast.Name) else []
         value = made[-1].value if len(made) == 1 else item
-        ranges = [c for c in ast.walk(value) if isinstance(c, ast.Call)
-                  and src.call_name(c).rpartition(".")[2] == "arange" and len(c.args) == 1]
+        ranges = _ranges(value)
+        if not ranges:  # `positions = torch.arange(width)` then `keep = positions < lengths[...]`
+            for name in dict.fromkeys(src.names_in(value)):
+                named = src.assignments(tree, name, fn)
+                ranges += _ranges(named[-1].value) if len(named) == 1 else []
+        if not widths and len(ranges) == 1:  # `HiveBatch(ids[idx], keep, ...)`: rows of the ids, read as they are
+            widths = [w for k, v in items.items() if k != key and k in other_keys
+                      for w in [_rows_width(file, tree, fn, v, ranges[0].lineno)] if w is not None]
         if len(widths) != 1 or len(ranges) != 1:
             continue
-        w = src.segment(file, widths[0])
+        w = widths[0] if isinstance(widths[0], str) else src.segment(file, widths[0])
         if src.segment(file, ranges[0].args[0]) == w:
             continue
         stmt = src.statement_at(tree, ranges[0].lineno)
         if stmt is not None:
-            found.append(edits_of(src.LineEditor.for_node(file, stmt).replace(ranges[0].args[0], w)))
-    return found[0] if len(found) == 1 else []
+            found.append((edits_of(src.LineEditor.for_node(file, stmt).replace(ranges[0].args[0], w)),
+                          src.segment(file, ranges[0].args[0]), w))
+    if len(found) != 1:
+        return []
+    f.facts.add(MASK_WIDTH_OF_IDS)
+    f.values.update(mask_width_old=found[0][1], mask_width_new=found[0][2])
+    return found[0][0]
+
+
+def _ranges(value: ast.AST | None) -> list[ast.Call]:
+    """The `arange(X)` calls (one argument) inside `value`."""
+    return [c for c in ast.walk(value) if isinstance(c, ast.Call) and src.call_name(c).rpartition(".")[2] == "arange"
+            and len(c.args) == 1] if value is not None else []
+
+
+def _rows_width(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST, line: int) -> str | None:
+    """`ids.shape[1]` for an item that is a name of the function, or rows of one (`ids[idx]`), bound before
+    `line`: the width the ids already have."""
+    base = item.value if isinstance(item, ast.Subscript) and not isinstance(item.slice, ast.Tuple) else item
+    if not isinstance(base, ast.Name):
+        return None
+    made = src.assignments(tree, base.id, fn)
+    if not made or not all(a.stmt.lineno < line for a in made):
+        return None
+    return f"{base.id}.shape[1]"
 
 
 def _width_constant_swapped(ctx: Context, f: Finding) -> list[Edit]:

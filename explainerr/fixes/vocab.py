@@ -15,6 +15,7 @@ from ..analyzers import BAND_AID, Finding, fact
 from ..analyzers.idsource import table_constructor
 from ..facts import Context
 from ..model import Edit
+from .settings import set_edits, written_at
 from . import (
     Located,
     edits_of,
@@ -43,6 +44,8 @@ CONFIG_FROM_TOKENIZER = fact("config-from-tokenizer", "the fix sizes the model's
 CONFIG_FROM_VOCAB_FILE = fact("config-from-vocab-file", "the fix sizes the model's config with `len(vocab_list)`, the list "
                                                         "the same function writes to the tokenizer's vocabulary file "
                                                         "(`vocab_size_was`, line `vocab_size_line`)")
+SEGMENTS_MAPPED = fact("segments-mapped", "the segment ids are written from a map of the module numbered 0..k-1: the "
+                                          "fix sizes the table for every entry of it (`size_expr`)")
 CONFIG_FROM_ID_MAP = fact("config-from-id-map", "the fix sizes the model's config with `len(id_map)`, the map of the "
                                                 "object whose other attribute sized it (`vocab_size_was`, line "
                                                 "`vocab_size_line`) that numbers the ids")
@@ -493,6 +496,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
             if kw is not None and src.is_config_call(call):
                 m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value))
                 named = setting_copied(tree, file, kw.value.id) if isinstance(kw.value, ast.Name) else None
+                if named is None and isinstance(kw.value, ast.Subscript):
+                    named = _stored_size(tree, file, kw.value)  # `meta["vocab_size"]` stored as `tok.vocab_size`
                 if named is not None:  # `vocab = tokenizer.vocab_size` read by the config: set from the tokenizer there
                     stmt, value, tok = named
                     return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"len({tok})")), None
@@ -552,6 +557,24 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         e = src.insert_after(file, anchor, line)
         return ([e] if e else []), line
     return [], None
+
+
+def _stored_size(tree: ast.Module, file: str, read: ast.Subscript) -> tuple[ast.stmt, ast.expr, str] | None:
+    """(statement, value, tokenizer) of the one dict literal of the file that gives the key a config reads
+    (`vocab_size=meta["vocab_size"]`) a tokenizer's `vocab_size` (`{"vocab_size": tok.vocab_size, ...}`, saved
+    with json.dump or kept in a settings dict): the count that leaves the added tokens out, set where it is
+    stored."""
+    from ..analyzers.idsource import tokenizer_like
+    if not (isinstance(read.slice, ast.Constant) and isinstance(read.slice.value, str)):
+        return None
+    found = []
+    for d in src.nodes(tree, ast.Dict):
+        value = src.dict_item(d, read.slice.value)
+        m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, value)) if value is not None else None
+        stmt = src.statement_at(tree, value.lineno) if m and tokenizer_like(m.group(1)) else None
+        if stmt is not None:
+            found.append((stmt, value, m.group(1)))
+    return found[0] if len(found) == 1 else None
 
 
 def _model_made_beside(tree: ast.Module, file: str, added: ast.Call) -> str | None:
@@ -841,13 +864,47 @@ def token_type(ctx: Context, f: Finding) -> Located:
             e = src.LineEditor.for_node(file, call)
             f.facts.add("edit-size-segments")
             f.confidence = "medium"  # more segments is a guess at what the ids were meant to be
+            mapped = _segment_map(tree, file, call.lineno, needed)
+            if mapped is not None:  # segment ids written from `ROLE_IDS[role]`: one row per entry of the map
+                f.values["size_expr"] = mapped
+                f.facts.add(SEGMENTS_MAPPED)
+                needed = mapped
             if kw is None:
                 return edits_of(e.add_keywords(call, f"type_vocab_size={needed}")), None
+            written = written_at(tree, kw.value)
+            if written is not kw.value:  # `type_vocab_size=kw.get("segments", 2)`: where the caller sets it
+                return set_edits(file, tree, written, str(needed)), None
             return edits_of(e.replace(kw.value, str(needed))), None
     grown = _grow_table(ctx, f)
     if grown[0]:
         f.facts.add("edit-size-segments")
     return grown
+
+
+def _segment_map(tree: ast.Module, file: str, line: int, needed: int) -> str | None:
+    """`len(ROLE_IDS)` when the segment ids are written from a module-level map of numbers 0..k-1
+    (`seg += [ROLE_IDS[role]] * n`) with at least `needed` entries: the segments the data can hold, not only
+    those of this batch.  The count itself when the map is not bound at `line`."""
+    from ..analyzers.classes import module_defs
+    from .checks import bound_names
+    defs = module_defs(tree)
+    found = set()
+    for node, names, value in _writes(tree):
+        if not any(re.search(r"seg|type", x, re.I) for x in names):
+            continue
+        for sub in (n for n in ast.walk(value) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)):
+            table = defs.get(sub.value.id)
+            if table is not None and isinstance(table.value, ast.Dict):
+                values = [v.value for v in table.value.values if isinstance(v, ast.Constant)]
+                if len(values) == len(table.value.values) and sorted(values) == list(range(len(values))):
+                    found.add(sub.value.id)
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    size = len(defs[name].value.values)  # type: ignore[union-attr]
+    if size < needed:
+        return None
+    return f"len({name})" if name in (bound_names(file, line) or set()) else str(size)
 
 
 def _writes(tree: ast.Module):
@@ -913,11 +970,23 @@ def _segments_written(ctx: Context) -> tuple[str, ast.expr] | None:
             kw = src.keyword(c, "type_vocab_size")
             if kw is not None and (src.is_config_call(c) or src.call_name(c) == "dict"):
                 found.append((file, kw.value))
+                keyed = _keyed_literal(tree, kw.value) if src.is_config_call(c) else None
+                if keyed is not None:  # `type_vocab_size=arch["type_vocab"]`: the one dict that writes that key
+                    found.append((file, keyed))
         for d in src.nodes(tree, ast.Dict):
             found += [(file, v) for k, v in zip(d.keys, d.values)
                       if isinstance(k, ast.Constant) and k.value == "type_vocab_size"]
     found = [(file, v) for file, v in found if isinstance(v, ast.Constant) and type(v.value) is int]
     return found[0] if len(found) == 1 else None
+
+
+def _keyed_literal(tree: ast.Module, read: ast.AST) -> ast.expr | None:
+    """For a setting read as `<anything>["key"]`, the int literal the file's one dict display with that key
+    gives it (`ARCH = {..., "type_vocab": 1}`)."""
+    if not (isinstance(read, ast.Subscript) and isinstance(read.slice, ast.Constant) and isinstance(read.slice.value, str)):
+        return None
+    items = [v for d in src.nodes(tree, ast.Dict) for v in [src.dict_item(d, read.slice.value)] if v is not None]
+    return items[0] if len(items) == 1 and isinstance(items[0], ast.Constant) and type(items[0].value) is int else None
 
 
 def _segments_in_settings_text(ctx: Context, n: int, needed: object) -> tuple[Edit, str] | None:
