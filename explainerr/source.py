@@ -438,20 +438,39 @@ def splatted_keyword(tree: ast.Module, call: ast.Call, param: str, depth: int = 
             return None
         given = keyword(callers[0], param)
         return given.value if given is not None else splatted_keyword(tree, callers[0], param, depth + 1)
-    made = assignments(tree, name, scope, before=call.lineno)
-    if not made:
-        return None
     set_later = [s for s in nodes(scope, ast.Assign) if s.lineno < call.lineno and any(
         isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name and
         isinstance(t.slice, ast.Constant) and t.slice.value == param for t in s.targets)]
     if set_later:
         return set_later[-1].value
-    value = made[-1].value
-    if isinstance(value, ast.Dict):
-        return dict_item(value, param)
-    if isinstance(value, ast.Call) and call_name(value) == "dict" and not value.args:
-        given = keyword(value, param)
-        return given.value if given is not None else None
+    return _dict_value(tree, splats[0], param, call.lineno, 0)
+
+
+def _dict_value(tree: ast.Module, node: ast.AST, key: str, line: int, depth: int) -> ast.expr | None:
+    """The value a dict expression gives `key`: a display's item or a `dict(...)` keyword, else the last dict it
+    unpacks that gives it (`{**DEFAULTS, **overrides}`), a name followed to its assignment before `line` (in its
+    scope, else at module level)."""
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Name):
+        made = assignments(tree, node.id, enclosing_scope(tree, line), before=line) or assignments(tree, node.id, tree)
+        return _dict_value(tree, made[-1].value, key, made[-1].stmt.lineno, depth + 1) if len(made) >= 1 and \
+            not made[-1].augmented else None
+    if isinstance(node, ast.Dict):
+        written = dict_item(node, key)
+        inner = [v for k, v in zip(node.keys, node.values) if k is None]
+    elif isinstance(node, ast.Call) and call_name(node) == "dict" and not node.args:
+        given = keyword(node, key)
+        written = given.value if given is not None else None
+        inner = [k.value for k in node.keywords if k.arg is None]
+    else:
+        return None
+    if written is not None:
+        return written
+    for unpacked in reversed(inner):  # a later dict's item wins
+        found = _dict_value(tree, unpacked, key, line, depth + 1)
+        if found is not None:
+            return found
     return None
 
 

@@ -295,6 +295,10 @@ def _call_sets(file: str, tree: ast.Module, stmt: ast.stmt, call: ast.Call, fiel
     forwarded = _forwarded_keyword(tree, call, field)
     if forwarded is not None:  # `BertConfig(**overrides)` in `def build(..., **overrides)`, called `build(k=...)`
         return _keyword_site(file, tree, *forwarded)
+    given = src.splatted_keyword(tree, call, field)
+    held = src.statement_at(tree, given.lineno) if given is not None else None
+    if held is not None:  # `BertConfig(**model_kwargs)` of `{**MODEL_DEFAULTS, ...}` that writes `num_labels=3`
+        return SizeSite(file=file, stmt=held, kind="keyword", node=given, text=f"{field}={src.segment(file, given)}")
     for other in ("id2label", "label2id") if field == "num_labels" else ():
         kw = src.keyword(call, other)
         if kw is not None:

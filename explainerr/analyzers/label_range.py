@@ -66,6 +66,7 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     hi = labels.max if labels is not None and labels.max is not None else (seen.max if seen else None)
     f = Finding()
     f.hints["logits_seen"] = logits_op.user or logits
+    f.hints["labels_made"] = labels
     f.values.update(target=target, n_classes=n_classes, last_class=n_classes - 1,
                     labels=labels.expr if labels else written, min_label=lo, max_label=hi)
     span = f"label {lo}" if lo == hi else f"labels {lo}..{hi}"
@@ -207,6 +208,42 @@ def _no_label_a_class(few: Finding, lo: object, hi: object, n_classes: int, labe
     return SIZE_LEFT_DEFAULT not in few.facts  # a head left at its default size may simply be too small
 
 
+def _map_looked_up(ctx: Context, labels: TensorFacts | None, need: int) -> LabelSet | None:
+    """The map a user frame holds that the lines making the labels look each label up in (`queue_index[q]`,
+    `queue_index = {name: i for i, name in enumerate(...)}`), when it has at least `need` entries: it names the
+    classes."""
+    from ..batches import dataset_origin
+    from ..provenance import origins
+    steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
+    steps += dataset_origin(ctx, "labels", "labels")
+    read = {m.group(1) for o in steps for m in re.finditer(r"\b([A-Za-z_]\w*)\[", o.source)}
+    found = []
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        for name in sorted(read & set(fr.lengths)):
+            made = src.assignments(tree, name, src.enclosing_scope(tree, fr.line), before=fr.line) if tree else []
+            if made and isinstance(made[-1].value, (ast.Dict, ast.DictComp)) and fr.lengths[name] >= need:
+                found.append(LabelSet(name=name, length=fr.lengths[name], file=fr.file, line=made[-1].stmt.lineno))
+    names = {s.name for s in found}
+    return found[0] if len(names) == 1 else None
+
+
+def _numbers_from_zero(line: str) -> bool:
+    """Whether a line of code makes a map numbering items from 0: `{x: i for i, x in enumerate(xs)}` (no start)."""
+    try:
+        tree = ast.parse(line.strip())
+    except SyntaxError:
+        return False
+    for comp in (n for n in ast.walk(tree) if isinstance(n, ast.DictComp) and len(n.generators) == 1):
+        gen = comp.generators[0]
+        if isinstance(gen.iter, ast.Call) and src.call_name(gen.iter) == "enumerate" and len(gen.iter.args) == 1 \
+                and not gen.iter.keywords and isinstance(gen.target, ast.Tuple) and len(gen.target.elts) == 2 \
+                and isinstance(comp.value, ast.Name) and isinstance(gen.target.elts[0], ast.Name) \
+                and comp.value.id == gen.target.elts[0].id:
+            return True
+    return False
+
+
 def _labels_of_another_loss(ctx: Context, logits_op) -> bool:
     """The failing loss call (`ce(action_logits, batch["device"])`) has the very target text of another call of
     the same loss earlier in the same function, given other predictions (`ce(device_logits, batch["device"])`,
@@ -264,6 +301,8 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
     if found is None:  # the sequence the labels' map enumerates, when no collection is named as the classes
         found = enumerated_labels(ctx)
         found = found if found is not None and found.length >= need else None
+    if found is None:  # the map of a user frame the labels were looked up in (`queue_index[q]`)
+        found = _map_looked_up(ctx, main.hints.get("labels_made"), need)
     if found is not None:
         f.facts.add(LABEL_SET)
         f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
@@ -326,8 +365,11 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
 
 
 def _looked_up_in_map_from_zero(ctx: Context, lines: list[str]) -> bool:
-    """The labels are read from a module-level map of the user's whose values are numbers from 0
-    (`FAULT_CODES[r[1]]` with `{"leak": 0, "corrosion": 1, ...}`): 0-based by construction."""
+    """The labels are read from a map of the user's whose values are numbers from 0: a module-level one
+    (`FAULT_CODES[r[1]]` with `{"leak": 0, "corrosion": 1, ...}`), or one made on the labels' lines by numbering
+    a list (`{name: i for i, name in enumerate(profile["queues"])}`): 0-based by construction."""
+    if any(_numbers_from_zero(line) for line in lines):
+        return True
     read = {m.group(1) for line in lines for m in re.finditer(r"\b([A-Za-z_]\w*)\[", line)}
     for file in user_files(ctx):
         tree = src.tree_of(file)

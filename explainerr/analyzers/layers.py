@@ -20,6 +20,7 @@ from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import SizeSite, keyword_site, layer_site, module_defs, static_int
 from .label_range import CONFIG_FIELD
 from .mode_width import mode_width
+from .raw_weights import trained_weight, weight_site
 from .layer_parts import count_expr, joined_parts, layer_path, own_layer_site, path_expr, static_count
 from .sentence_width import owner_site, previous_module, sentence_width
 
@@ -80,7 +81,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
     # the user's call is the layer's own only when nothing but torch's module plumbing lies between them
     direct = all(_in_torch_nn(fr.file) for fr in ctx.raise_frames())
     inp = _input(frame) if direct else None
-    if name is None and frame is not None:
+    weight = trained_weight(frame) if layer is None else None
+    if name is None and frame is not None and weight is None:
         m = re.search(r"(?:self\.)?(\w+)\s*\($", (frame.node or "").split("(")[0] + "(")
         name = m.group(1) if m else None
     fed = frame.call_args[0].text if direct and frame is not None and frame.call_args else None
@@ -106,17 +108,18 @@ def layer_input_width(ctx: Context) -> Finding | None:
     f = Finding()
     out = ctx.int_group("m2c")
     local = name is not None and frame is not None and any(m.expr == name for m in frame.modules)
-    f.values.update(layer=path_expr(path) or (name if local else f"self.{name}" if name and not name.isdigit()
-                                              else f"the {cls} layer"),
+    f.values.update(layer=weight or path_expr(path) or (name if local else f"self.{name}" if name and not name.isdigit()
+                                                        else f"the {cls} layer"),
                     layer_name=name or cls.lower(),
                     layer_cls=cls, size_attr=attr, in_features=want, hidden=got,
                     input=inp.expr if inp is not None else (frame.call_args[0].text if direct and frame and
                                                             frame.call_args else None),
-                    built_as=f"{cls}({want}, {out})" if out is not None else f"{cls}({want}, ...)")
+                    built_as=f"a ({out}, {want}) weight" if weight and out is not None else
+                    f"{cls}({want}, {out})" if out is not None else f"{cls}({want}, ...)")
     e = evidence(inp)
     if e:
         f.evidence.append(e)
-    f.evidence.append(value_evidence(f"{f.values['layer']}.{attr}", want))
+    f.evidence.append(value_evidence(f"{f.values['layer']}.{'shape[1]' if weight else attr}", want))
     if cls in ("Linear", "LazyLinear"):
         f.facts.add(LINEAR_LAYER)
     shape = tuple(int(x) for x in re.findall(r"\d+", ctx.groups.get("input_shape", "")))
@@ -142,6 +145,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
                       built=own.call if own is not None and len(path) > 1 else None) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
                      follow_names=False) or own
+    if site is None and weight is not None:  # `F.linear(h, params["W_out"])`: where that weight is made
+        site = weight_site(ctx, frame, weight, want)
     if site is None:  # the layer is part of a library module the user built (a sentence-transformers Dense)
         owned = owner_site(ctx, want, f)
         if owned is not None:
@@ -212,7 +217,7 @@ def _width(frame: FrameFacts, text: str) -> int | None:
 
 def _matmul_of_data(ctx: Context, frame: FrameFacts | None) -> bool:
     """The failing expression multiplies two tensors itself (`torch.mm`, `torch.matmul`, `x @ y`, `F.linear`
-    with a weight that is no layer's), with no layer between them and the error."""
+    with a weight that is no layer's and not trained), with no layer between them and the error."""
     if frame is None or not frame.node or ctx.raise_frames() and not all(
             _in_torch_nn(fr.file) or fr.function in ("mm", "matmul", "linear") for fr in ctx.raise_frames()):
         return False
@@ -229,6 +234,9 @@ def _matmul_of_data(ctx: Context, frame: FrameFacts | None) -> bool:
         return True
     if name == "linear" and len(node.args) >= 2:
         weight = src.segment_text(frame.node.strip(), node.args[1]) or ""
+        trained = frame.tensor(weight)
+        if trained is not None and trained.requires_grad and len(trained.shape) == 2:
+            return False  # a trained weight kept outside any module (`params["W_out"]`): a layer all the same
         return not any(m.expr and weight.startswith(m.expr + ".") for m in frame.modules)
     return False
 

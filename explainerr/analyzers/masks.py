@@ -210,6 +210,8 @@ def mask_length_differs(ctx: Context) -> Finding | None:
         return None  # one is the other's batch flattened: a reshape left out, not a mask of another length
     if mask is not None and other is not None and _laid_out_otherwise(ctx, f, mask, other):
         return None  # the tensor the mask meets has the mask's length in another place: its axes, not a length
+    if mask is not None and other is not None and _transposed_whole(f, mask, other):
+        return None  # the mask holds every position of the batch, its two axes the other way round: a layout
     if mask is not None and other is not None and _read_sequence_first(ctx, mask, other):
         return None  # the mask fits the inputs as laid out; the layer reads them time-major (batch_first off)
     if mask is not None and other is not None and _unsqueezed_elsewhere(ctx, mask, other):
@@ -255,6 +257,14 @@ def _read_sequence_first(ctx: Context, mask: TensorFacts, other: TensorFacts) ->
     expected = ctx.int_group("a")
     return (len(mask.shape) == 2 and len(other.shape) == 3 and tuple(mask.shape) == tuple(other.shape[:2])
             and mask.shape[0] != mask.shape[1] and expected == other.shape[1] and bool(ctx.raise_frames()))
+
+
+def _transposed_whole(f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:
+    """A 2-D mask whose shape is the reverse of the 2-D tensor it meets ((seq, batch) against (batch, seq)),
+    when no sequence-first reading explains it: the mask has the right length, kept in the other layout
+    (`keep = attention_mask.t()` returned unchanged), so no mask of another length is the mistake."""
+    return ("sequence-first" not in f.facts and len(mask.shape) == 2 and len(other.shape) == 2
+            and mask.shape[0] != mask.shape[1] and tuple(mask.shape) == tuple(reversed(other.shape)))
 
 
 def _laid_out_otherwise(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts) -> bool:

@@ -60,7 +60,8 @@ def linear_in(ctx: Context, f: Finding) -> Located:
     if value is None:
         value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features"))
     if value is None:
-        value = _sibling_field(ctx, f, site, hidden) or str(hidden)
+        from ..analyzers.raw_weights import width_constant
+        value = _sibling_field(ctx, f, site, hidden) or width_constant(ctx, site, hidden) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
 
 

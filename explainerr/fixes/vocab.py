@@ -798,6 +798,8 @@ def token_type(ctx: Context, f: Finding) -> Located:
                                                                  frame_at(ctx, f.hints.get("ids_frame")))
         if hit is not None and src.call_name(hit[1]).rpartition(".")[2][:1].isupper():
             hit = None  # a tokenizer class being built, not a tokenizer encoding text
+        if hit is not None and not _pairs_encoded(hit[0], hit[1]) and isinstance(needed, int) and needed >= 2:
+            hit = _pair_call_beside(hit) or hit  # segment 1 comes from a pair call: the single-text branch did not run
         pairs = hit is not None and _pairs_encoded(hit[0], hit[1])
         written = _segments_written(ctx) if pairs else None
         if written is not None and isinstance(needed, int):  # pairs encoded for a model built here: size it
@@ -944,6 +946,19 @@ def _segments_read(ctx: Context) -> bool:
     return any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant) and n.slice.value == "token_type_ids"
                and isinstance(n.ctx, ast.Load) for file in user_files(ctx) for tree in [src.tree_of(file)]
                if tree is not None for n in src.nodes(tree, ast.Subscript))
+
+
+def _pair_call_beside(hit: tuple[str, ast.Call]) -> tuple[str, ast.Call] | None:
+    """The one call of the same tokenizer, in the same function as the single-text call `hit`, that encodes
+    sentence pairs (the other branch of `if use_pairs: ... else: ...`)."""
+    file, call = hit
+    tree = src.tree_of(file)
+    scope = src.enclosing_scope(tree, call.lineno) if tree is not None else None
+    if scope is None:
+        return None
+    found = [c for c in src.nodes(scope, ast.Call) if c is not call and src.call_name(c) == src.call_name(call)
+             and _pair_call(c)]
+    return (file, found[0]) if len(found) == 1 else None
 
 
 def _pair_call(call: ast.Call) -> bool:
