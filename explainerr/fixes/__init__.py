@@ -214,10 +214,24 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
         if tree is None:
             continue
         found = [c for c in src.calls(tree) if _cuts_text(c, ctx, tree) and not (  # a literal text: a probe
-            c.args and isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str))]
+            c.args and isinstance(c.args[0], ast.Constant) and isinstance(c.args[0].value, str))
+            and not _only_measured(tree, c)]
         if found:
             return file, found[-1]
     return None
+
+
+def _only_measured(tree: ast.Module, call: ast.Call) -> bool:
+    """A tokenizer call whose result is only counted (`len(tokenizer(text)["input_ids"])`): it measures lengths,
+    it does not make the batch."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and src.call_name(node) == "len" and len(node.args) == 1:
+            inner = node.args[0]
+            while isinstance(inner, (ast.Subscript, ast.Attribute)):
+                inner = inner.value
+            if inner is call:
+                return True
+    return False
 
 
 def _user_def(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | None:

@@ -638,13 +638,31 @@ def _example_label(ctx: Context) -> tuple[str, ast.stmt, ast.expr] | None:
 def _minus_one(file: str, stmt: ast.stmt, value: ast.expr) -> list:
     """`value - 1` in `stmt`; inside a tensor maker's data (`torch.tensor(row["severity"] - 1, dtype=...)`)."""
     if isinstance(value, ast.Call) and src.call_name(value) in ("torch.tensor", "torch.as_tensor", "torch.LongTensor") \
-            and len(value.args) == 1 and not isinstance(value.args[0], (ast.List, ast.ListComp, ast.Tuple)):
+            and len(value.args) == 1 and not isinstance(value.args[0], (ast.List, ast.ListComp, ast.Tuple)) \
+            and not _names_a_list(file, stmt, value.args[0]):
         value = value.args[0]
     if isinstance(value, ast.ListComp):  # a list of labels: each one shifted (a list has no `- 1`)
         value = value.elt
     text = src.segment(file, value)
     simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
     return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{text} - 1" if simple else f"({text}) - 1"))
+
+
+def _names_a_list(file: str, stmt: ast.stmt, node: ast.expr) -> bool:
+    """Whether `node` is a name the function around `stmt` makes a list (a display, a comprehension, `list(...)`,
+    or one it appends to): `- 1` goes on the tensor made from it, not on the list."""
+    if not isinstance(node, ast.Name):
+        return False
+    tree = src.tree_of(file)
+    scope = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+    if scope is None:
+        return False
+    made = src.assignments(tree, node.id, scope)
+    if any(isinstance(a.value, (ast.List, ast.ListComp)) or (isinstance(a.value, ast.Call) and src.call_name(
+            a.value) in ("list", "sorted")) for a in made):
+        return True
+    return any(isinstance(c.func, ast.Attribute) and c.func.attr in ("append", "extend") and isinstance(
+        c.func.value, ast.Name) and c.func.value.id == node.id for c in src.nodes(scope, ast.Call))
 
 
 def _library_batch_entry(ctx: Context, labels) -> tuple[str, ast.stmt, ast.expr] | None:
