@@ -184,6 +184,12 @@ def statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
     return best
 
 
+def keyed_values(tree: ast.AST, key: str) -> list[ast.expr]:
+    """The values every dict display in `tree` gives the constant key `key`, in source order."""
+    return [v for d in nodes(tree, ast.Dict) for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant)
+            and k.value == key]
+
+
 def dict_item(d: ast.Dict, key: str) -> ast.expr | None:
     """The value a dict literal gives the constant key `key` (`{"labels": y}` → `y`), or None."""
     return next((v for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == key), None)
@@ -433,11 +439,7 @@ def splatted_keyword(tree: ast.Module, call: ast.Call, param: str, depth: int = 
             scope.args.kwarg.arg == name:
         if any(a.arg == param for a in [*scope.args.args, *scope.args.kwonlyargs]):
             return None  # taken out as a parameter of its own on the way
-        callers = callers_of(tree, scope)
-        if len(callers) != 1:
-            return None
-        given = keyword(callers[0], param)
-        return given.value if given is not None else splatted_keyword(tree, callers[0], param, depth + 1)
+        return _given_by_caller(tree, scope, param, depth + 1)
     set_later = [s for s in nodes(scope, ast.Assign) if s.lineno < call.lineno and any(
         isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name and
         isinstance(t.slice, ast.Constant) and t.slice.value == param for t in s.targets)]
@@ -454,7 +456,7 @@ def _dict_value(tree: ast.Module, node: ast.AST, key: str, line: int, depth: int
         return None
     if isinstance(node, ast.Name):
         made = assignments(tree, node.id, enclosing_scope(tree, line), before=line) or assignments(tree, node.id, tree)
-        return _dict_value(tree, made[-1].value, key, made[-1].stmt.lineno, depth + 1) if len(made) >= 1 and \
+        return _dict_value(tree, made[-1].value, key, made[-1].stmt.lineno, depth + 1) if made and \
             not made[-1].augmented else None
     if isinstance(node, ast.Dict):
         written = dict_item(node, key)
@@ -490,11 +492,17 @@ def kwargs_item(tree: ast.Module, node: ast.AST) -> ast.expr | None:
     if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.args.kwarg is None or \
             fn.args.kwarg.arg != holder.id:
         return None
+    return _given_by_caller(tree, fn, key, 0)
+
+
+def _given_by_caller(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef, key: str,
+                     depth: int) -> ast.expr | None:
+    """What the one call of `fn` in the file gives its `**kw` for `key`: by keyword, or through what it splats."""
     callers = callers_of(tree, fn)
     if len(callers) != 1:
         return None
     given = keyword(callers[0], key)
-    return given.value if given is not None else splatted_keyword(tree, callers[0], key)
+    return given.value if given is not None else splatted_keyword(tree, callers[0], key, depth)
 
 
 def called_functions(tree: ast.Module, call: ast.Call) -> list[ast.FunctionDef]:

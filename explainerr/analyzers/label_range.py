@@ -212,11 +212,7 @@ def _map_looked_up(ctx: Context, labels: TensorFacts | None, need: int) -> Label
     """The map a user frame holds that the lines making the labels look each label up in (`queue_index[q]`,
     `queue_index = {name: i for i, name in enumerate(...)}`), when it has at least `need` entries: it names the
     classes."""
-    from ..batches import dataset_origin
-    from ..provenance import origins
-    steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
-    steps += dataset_origin(ctx, "labels", "labels")
-    read = {m.group(1) for o in steps for m in re.finditer(r"\b([A-Za-z_]\w*)\[", o.source)}
+    read = _subscripted(_label_lines(ctx, labels))
     found = []
     for fr in ctx.user_frames():
         tree = src.tree_of(fr.file)
@@ -234,14 +230,21 @@ def _numbers_from_zero(line: str) -> bool:
         tree = ast.parse(line.strip())
     except SyntaxError:
         return False
-    for comp in (n for n in ast.walk(tree) if isinstance(n, ast.DictComp) and len(n.generators) == 1):
-        gen = comp.generators[0]
-        if isinstance(gen.iter, ast.Call) and src.call_name(gen.iter) == "enumerate" and len(gen.iter.args) == 1 \
-                and not gen.iter.keywords and isinstance(gen.target, ast.Tuple) and len(gen.target.elts) == 2 \
-                and isinstance(comp.value, ast.Name) and isinstance(gen.target.elts[0], ast.Name) \
-                and comp.value.id == gen.target.elts[0].id:
-            return True
-    return False
+    return any(isinstance(n, ast.DictComp) and isinstance(n.value, ast.Name) and _enumerated(n) is not None
+               for n in ast.walk(tree))
+
+
+def _enumerated(comp: ast.AST) -> ast.expr | None:
+    """`seq` of `{x: i for i, x in enumerate(seq)}`: a map numbering the items of `seq` from 0."""
+    if not (isinstance(comp, ast.DictComp) and len(comp.generators) == 1):
+        return None
+    gen = comp.generators[0]
+    it, target = gen.iter, gen.target
+    if (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1 and not it.keywords
+            and isinstance(target, ast.Tuple) and len(target.elts) == 2
+            and ast.unparse(comp.value) == ast.unparse(target.elts[0])):
+        return it.args[0]
+    return None
 
 
 def _labels_of_another_loss(ctx: Context, logits_op) -> bool:
@@ -356,12 +359,24 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     """The labels are made by a position in a list (`names.index(x)`) on the lines that made them (their
     provenance, or the user's Dataset's for a batch a library built): 0-based by construction, so labels
     from 1 up are not a 1-based numbering, whatever this batch holds."""
+    lines = _label_lines(ctx, labels)
+    return any(re.search(r"\.index\(", line) for line in lines) or _indexed_in_class_list(ctx) or \
+        enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, lines)
+
+
+def _label_lines(ctx: Context, labels: TensorFacts | None) -> list[str]:
+    """The source lines that made the labels: their provenance (unless a library frame holds them), and the
+    user's Dataset's for a batch a library built."""
     from ..batches import dataset_origin
     from ..provenance import origins
     steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
     steps += dataset_origin(ctx, "labels", "labels")
-    return any(re.search(r"\.index\(", o.source) for o in steps) or _indexed_in_class_list(ctx) or \
-        enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, [o.source for o in steps])
+    return [o.source for o in steps]
+
+
+def _subscripted(lines: list[str]) -> set[str]:
+    """The names the lines read an item of (`FAULT_CODES` of `FAULT_CODES[r[1]]`)."""
+    return {m.group(1) for line in lines for m in re.finditer(r"\b([A-Za-z_]\w*)\[", line)}
 
 
 def _looked_up_in_map_from_zero(ctx: Context, lines: list[str]) -> bool:
@@ -370,7 +385,7 @@ def _looked_up_in_map_from_zero(ctx: Context, lines: list[str]) -> bool:
     a list (`{name: i for i, name in enumerate(profile["queues"])}`): 0-based by construction."""
     if any(_numbers_from_zero(line) for line in lines):
         return True
-    read = {m.group(1) for line in lines for m in re.finditer(r"\b([A-Za-z_]\w*)\[", line)}
+    read = _subscripted(lines)
     for file in user_files(ctx):
         tree = src.tree_of(file)
         defs = module_defs(tree) if tree is not None else {}
@@ -420,15 +435,8 @@ def _enumeration_lookup(tree: ast.Module, value: ast.expr) -> str | None:
         return None
     made = src.assignments(tree, table.id, None) if isinstance(table, ast.Name) else []
     comp = made[0].value if len(made) == 1 else None
-    if not (isinstance(comp, ast.DictComp) and len(comp.generators) == 1):
-        return None
-    gen = comp.generators[0]
-    it, target = gen.iter, gen.target
-    if (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1 and not it.keywords
-            and isinstance(target, ast.Tuple) and len(target.elts) == 2
-            and ast.unparse(comp.value) == ast.unparse(target.elts[0]) and not gen.ifs):
-        return ast.unparse(it.args[0])
-    return None
+    seq = _enumerated(comp)
+    return ast.unparse(seq) if seq is not None and not comp.generators[0].ifs else None  # type: ignore[union-attr]
 
 
 _CLASS_LIST = re.compile(r"label|class|categor|names|tags?\b|materials?|kinds?|types?", re.I)

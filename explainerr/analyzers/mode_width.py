@@ -160,9 +160,7 @@ def _mode_at_site(tree: ast.Module, fn: ast.FunctionDef, mode: ast.expr, site) -
 
 def _sized(branches: _Branches, mode: str, unit: str) -> str | None:
     """`(2 if mode == "cls_mean" else 1) * unit`: the constants whose multiple differs from the others'."""
-    by_k: dict[int, list] = {}
-    for c, k in branches.widths.items():
-        by_k.setdefault(k, []).append(c)
+    by_k = _by_multiple(branches)
     other = branches.default
     if other is None:
         if len(by_k) != 2:
@@ -186,10 +184,16 @@ def _literal(value: object) -> str:
 
 def _widths_text(branches: _Branches) -> str:
     """`one vector for "cls" and "mean", 2 joined otherwise`."""
-    by_k: dict[int, list] = {}
-    for c, k in branches.widths.items():
-        by_k.setdefault(k, []).append(_literal(c))
-    said = [f"{'one vector' if k == 1 else f'{k} joined'} for {' and '.join(cs)}" for k, cs in by_k.items()]
+    said = [f"{'one vector' if k == 1 else f'{k} joined'} for {' and '.join(map(_literal, cs))}"
+            for k, cs in _by_multiple(branches).items()]
     if branches.default is not None:
         said.append(f"{'one vector' if branches.default == 1 else f'{branches.default} joined'} otherwise")
     return ", ".join(said)
+
+
+def _by_multiple(branches: _Branches) -> dict[int, list]:
+    """The mode's constants grouped by how many vectors their branch joins, in the order the function tests them."""
+    by_k: dict[int, list] = {}
+    for c, k in branches.widths.items():
+        by_k.setdefault(k, []).append(c)
+    return by_k

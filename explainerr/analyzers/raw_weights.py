@@ -38,8 +38,7 @@ def weight_site(ctx: Context, frame: FrameFacts, weight: str, in_features: int) 
             and isinstance(read.slice.value, str)):
         return None
     tree = src.tree_of(frame.file)
-    items = [v for d in src.nodes(tree, ast.Dict) for v in [src.dict_item(d, read.slice.value)] if v is not None] \
-        if tree is not None else []
+    items = src.keyed_values(tree, read.slice.value) if tree is not None else []
     if len(items) != 1 or not isinstance(items[0], ast.Call):
         return None
     made = items[0]

@@ -245,10 +245,8 @@ def _bucketed_by_user(ctx: Context, ids: str) -> bool:
             continue
         def bucketed(v: ast.AST) -> bool:  # the value or each element it is made of (`torch.tensor([f(r) ...])`)
             return any(isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] in buckets for c in ast.walk(v))
-        for d in src.nodes(tree, ast.Dict):
-            for k, v in zip(d.keys, d.values):
-                if isinstance(k, ast.Constant) and k.value == key and bucketed(v):
-                    return True
+        if any(bucketed(v) for v in src.keyed_values(tree, key)):
+            return True
         for a in src.nodes(tree, ast.Assign):
             if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and a.targets[0].id == key \
                     and bucketed(a.value):

@@ -23,8 +23,8 @@ from . import (
     tokenizer_call_for,
 )
 from .checks import later_writes
-from .settings import env_variable, set_edits
 from .collate import loader_collate
+from .settings import env_variable, set_edits
 
 
 @locator("truncate")

@@ -11,9 +11,6 @@ from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit, FrameFacts
 from .checks import bound_names
-
-MASK_WIDTH_OF_IDS = fact("mask-width-of-ids", "the fix makes the mask's positions `arange(mask_width_new)`, the width "
-                                              "the ids of the same batch have, instead of `mask_width_old`")
 from . import (
     Located,
     edits_of,
@@ -22,6 +19,9 @@ from . import (
     locator,
     statement_of,
 )
+
+MASK_WIDTH_OF_IDS = fact("mask-width-of-ids", "the fix makes the mask's positions `arange(mask_width_new)`, the width "
+                                              "the ids of the same batch have, instead of `mask_width_old`")
 
 
 @locator("mask-length")

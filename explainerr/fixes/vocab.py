@@ -568,9 +568,8 @@ def _stored_size(tree: ast.Module, file: str, read: ast.Subscript) -> tuple[ast.
     if not (isinstance(read.slice, ast.Constant) and isinstance(read.slice.value, str)):
         return None
     found = []
-    for d in src.nodes(tree, ast.Dict):
-        value = src.dict_item(d, read.slice.value)
-        m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, value)) if value is not None else None
+    for value in src.keyed_values(tree, read.slice.value):
+        m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, value))
         stmt = src.statement_at(tree, value.lineno) if m and tokenizer_like(m.group(1)) else None
         if stmt is not None:
             found.append((stmt, value, m.group(1)))
@@ -988,9 +987,7 @@ def _segments_written(ctx: Context) -> tuple[str, ast.expr] | None:
                 keyed = _keyed_literal(tree, kw.value) if src.is_config_call(c) else None
                 if keyed is not None:  # `type_vocab_size=arch["type_vocab"]`: the one dict that writes that key
                     found.append((file, keyed))
-        for d in src.nodes(tree, ast.Dict):
-            found += [(file, v) for k, v in zip(d.keys, d.values)
-                      if isinstance(k, ast.Constant) and k.value == "type_vocab_size"]
+        found += [(file, v) for v in src.keyed_values(tree, "type_vocab_size")]
     found = [(file, v) for file, v in found if isinstance(v, ast.Constant) and type(v.value) is int]
     return found[0] if len(found) == 1 else None
 
@@ -1000,7 +997,7 @@ def _keyed_literal(tree: ast.Module, read: ast.AST) -> ast.expr | None:
     gives it (`ARCH = {..., "type_vocab": 1}`)."""
     if not (isinstance(read, ast.Subscript) and isinstance(read.slice, ast.Constant) and isinstance(read.slice.value, str)):
         return None
-    items = [v for d in src.nodes(tree, ast.Dict) for v in [src.dict_item(d, read.slice.value)] if v is not None]
+    items = src.keyed_values(tree, read.slice.value)
     return items[0] if len(items) == 1 and isinstance(items[0], ast.Constant) and type(items[0].value) is int else None
 
 
@@ -1066,8 +1063,7 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
     if item is not None and value.isdigit():  # `type_vocab_size=CFG["n_segments"]`: the setting itself
         f.values["size_expr"] = src.segment(file, kw.value)  # set to the count where it is defined
         return edits_of(src.LineEditor.for_node(file, src.statement_at(tree, item.lineno)).replace(item, value))
-    items = [v for d in src.nodes(tree, ast.Dict) for k, v in zip(d.keys, d.values)
-             if isinstance(k, ast.Constant) and k.value == "type_vocab_size"]
+    items = src.keyed_values(tree, "type_vocab_size")
     if kw is None and any(k.arg is None for k in call.keywords) and len(items) == 1 and (
             value.isdigit() or readable_at(file, items[0].lineno, value[4:-1])):
         # `BertConfig(**{k: hp[k] ...})` of settings that write `"type_vocab_size": 2`: set where it is written
