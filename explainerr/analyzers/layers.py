@@ -32,8 +32,8 @@ LAYERS_PLUS_EMBEDDINGS = fact("layers-plus-embeddings", "the input joins the mod
 EDIT_DEFAULTED_TERM = fact("edit-defaulted-term", "the fix passes the builder's parameter `term` (left at its default "
                                                   "0) the `missing` features the layer's size `size_name` lacks")
 SIBLING_FIELD = fact("sibling-field", "the fix sizes the layer with another field of the same settings object "
-                                      "(`sibling_field`), which sizes the modules its input comes from, in place of "
-                                      "`site_field`")
+                                      "(`sibling_field`), which holds the input's width and sizes another module "
+                                      "built in the same function, in place of `site_field`")
 SIZE_FROM_CALL = fact("size-from-call-site", "a reusable class got the wrong size from the call that builds it")
 LINEAR_LAYER = fact("linear-layer", "the layer that refused its input is a Linear")
 CHANNELS_LAST = fact("channels-last", "a convolution got (batch, length, channels): its channels are the input's last "
