@@ -461,6 +461,9 @@ def _dict_value(tree: ast.Module, node: ast.AST, key: str, line: int, depth: int
     if isinstance(node, ast.Dict):
         written = dict_item(node, key)
         inner = [v for k, v in zip(node.keys, node.values) if k is None]
+    elif isinstance(node, ast.Call) and call_name(node) in ("dict", "copy.copy", "copy.deepcopy") and \
+            len(node.args) == 1 and not node.keywords:  # a copy: `dict(SETTINGS)`
+        return _dict_value(tree, node.args[0], key, line, depth + 1)
     elif isinstance(node, ast.Call) and call_name(node) == "dict" and not node.args:
         given = keyword(node, key)
         written = given.value if given is not None else None
@@ -493,6 +496,41 @@ def kwargs_item(tree: ast.Module, node: ast.AST) -> ast.expr | None:
             fn.args.kwarg.arg != holder.id:
         return None
     return _given_by_caller(tree, fn, key, 0)
+
+
+def stored_value(tree: ast.Module, node: ast.AST) -> ast.expr | None:
+    """For a read by key from a hand-written container, registry or tracker (`c.resolve("num_labels")`: a method
+    call whose one argument is a string), what the file's one call that stores under that key gives it, with a
+    method of another name (`c.register("num_labels", lambda c: ...)` → the lambda's body,
+    `tracker.log_param("vocab_size", n)` → `n`).  None when no single store is found."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1 and
+            not node.keywords and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        return None
+    key, reader = node.args[0].value, node.func.attr
+    stores = [c for c in calls(tree) if isinstance(c.func, ast.Attribute) and c.func.attr != reader and
+              len(c.args) == 2 and isinstance(c.args[0], ast.Constant) and c.args[0].value == key]
+    if len(stores) != 1:
+        return None
+    value = stores[0].args[1]
+    return value.body if isinstance(value, ast.Lambda) else value
+
+
+def handed_value(tree: ast.Module, node: ast.AST) -> ast.expr | None:
+    """Where the value read at `node` is written, followed through the user's plumbing: a `**kw` item
+    (kwargs_item), a container's stored value (stored_value), or an item of the dict a container stores
+    (`c.resolve("settings")["num_labels"]` → the display's `"num_labels"` item); None when `node` is none of those
+    or no single value is found."""
+    found = None
+    for _ in range(6):
+        step = kwargs_item(tree, node) or stored_value(tree, node)
+        if step is None and isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
+                isinstance(node.slice.value, str):
+            held = stored_value(tree, node.value)
+            step = _dict_value(tree, held, node.slice.value, node.lineno, 0) if held is not None else None
+        if step is None:
+            return found
+        found = node = step
+    return found
 
 
 def _given_by_caller(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef, key: str,

@@ -365,6 +365,9 @@ def config_site(ctx: Context, model: ModuleFacts, model_name: str | None, field:
         cfg = src.keyword(call, "config")
         cfg_node = cfg.value if cfg is not None else (call.args[0] if call.args and not src.call_name(
             call).endswith("from_pretrained") else None)
+        handed = src.handed_value(tree, cfg_node) if isinstance(cfg_node, ast.Call) else None
+        if isinstance(handed, ast.Call) and _CONFIG_CALL.search(src.call_name(handed)):
+            stmt, cfg_node = src.statement_at(tree, handed.lineno) or stmt, handed  # `c.resolve("config")`
         if isinstance(cfg_node, ast.Name):
             for n in src.nodes(tree, ast.Assign):  # `config.num_labels = 4` before the model is built
                 if (isinstance(n, ast.Assign) and n.lineno < stmt.lineno and any(
@@ -391,7 +394,7 @@ def _from_caller(ctx: Context, file: str, tree: ast.Module, site: SizeSite, n: o
     `DelayTagger.__init__(self, tok, num_reasons)`): the argument the class's construction passes for it
     (`DelayTagger(tok, num_reasons=len(seen_reasons))`), where the size is decided."""
     if site.kind == "keyword" and isinstance(n, int) and site.node is not None:
-        given = src.kwargs_item(tree, site.node)  # `type_vocab_size=kw.get("segments", 2)` of `make_config(**kw)`
+        given = src.handed_value(tree, site.node)  # `kw.get("segments", 2)` of `make_config(**kw)`, `c.resolve("n")`
         stmt = src.statement_at(tree, given.lineno) if given is not None else None
         if stmt is not None and static_int(ctx, tree, given) in (n, None):
             key = site.node.slice.value if isinstance(site.node, ast.Subscript) else site.node.args[0].value

@@ -36,7 +36,7 @@ from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, leaf, padded_apart, stacked_parts
-from .pad_targets import pad_targets
+from .pad_targets import pad_targets, padded_by_library
 from .parallel_lists import labels_one_part, part_left_out, specials_left_out
 from .operands import (
     Operand,
@@ -529,6 +529,8 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         if n_ids is None:
             f.values["len_names"] = " and ".join(f"`{a.targets[0].id}`" for a in stmts[1])
         f.hints["padded_apart"] = stmts
+    elif padded_by_library(ctx, f, labels, ids):
+        pass  # the inputs padded by a library call, the labels by hand to a width of their own
     elif labels.shape[1] > ids.shape[1] and labels.min is not None and labels.min < 0:
         # wider than the batch and padded with a negative label: padded to a fixed length, not made per word
         f.facts.add(PADDED)

@@ -220,9 +220,9 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
         fields = [(cls.name, st) for cls in (src.nodes(tree, ast.ClassDef) if tree is not None else ())
                   for st in cls.body if isinstance(st, (ast.AnnAssign, ast.Assign)) and isinstance(
                       st.targets[0] if isinstance(st, ast.Assign) else st.target, ast.Name)
-                  and _LENGTH_SETTING.match((st.targets[0] if isinstance(st, ast.Assign) else st.target).id)
+                  and _LENGTH_SETTING.match((st.targets[0] if isinstance(st, ast.Assign) else st.target).id.lower())
                   and isinstance(st.value, ast.Constant) and type(st.value.value) is int and st.value.value > limit]
-        if len(fields) == 1:  # a settings class's field (`max_seq_length: int = 128`), read where the length is set
+        if len(fields) == 1:  # a settings class's field (`max_seq_length: int = 128`, `MAX_LEN = 128`)
             owner, st = fields[0]
             name = (st.targets[0] if isinstance(st, ast.Assign) else st.target).id
             f.facts.add(LENGTH_SETTING)

@@ -115,6 +115,8 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 from .binned_values import values_binned
                 if found is not None and VALUES in found.facts and values_binned(tree, loop.iter):
                     return None  # bins of a scaled, rounded score: not positions of any sequence
+                if found is not None and VALUES in found.facts and _counted(tree, frame.line):
+                    return None  # `cm[g, p] += 1`: a table counting values, sized for other values than it meets
                 from .filtered import positions_of_whole_on_reduced
                 if found is not None and VALUES in found.facts and positions_of_whole_on_reduced(
                         tree, frame, loop, var, base, size):
@@ -243,6 +245,13 @@ def _iterated_for(loop: ast.For, var: str) -> str | None:
 _ARITHMETIC = frozenset({"int", "min", "max", "abs", "round"})
 
 
+def _counted(tree: ast.Module, line: int) -> bool:
+    """The failing statement counts into a table (`cm[g, p] += 1`): its indices are values being tallied."""
+    stmt = src.statement_at(tree, line)
+    return isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Subscript) and \
+        isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, (int, float))
+
+
 def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts,
                     spans: dict[str, tuple[int, str]] | None = None) -> tuple[str | None, int]:
     """`i` → (i, 0); `i + 1` / `1 + i` → (i, 1); `i - 1` → (i, -1); `i + ctx + h - 1` with known numbers →
@@ -253,6 +262,8 @@ def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts,
         return part.id, 0
     if isinstance(part, ast.Call) and src.call_name(part) not in _ARITHMETIC:
         return None, 0  # `vec[vocab.lookup(term)]`: a value the call maps the variable to, not a position it walks
+    if isinstance(part, ast.Subscript) and not (isinstance(part.value, ast.Name) and part.value.id in targets):
+        return None, 0  # `trans[path[i]]`: a value read from another sequence at the variable, not the variable
     terms = src.signed_terms(part)
     if len(terms) > 1:
         var = [(sign, t) for sign, t in terms if isinstance(t, ast.Name) and t.id in targets]

@@ -35,16 +35,22 @@ def mode_width(f: Finding, frame: FrameFacts, site, want: int, got: int) -> None
     if tree is None or site is None or site.node is None:
         return
     try:
-        called = [c for c in ast.walk(ast.parse(text, mode="eval")) if isinstance(c, ast.Call)]
+        parsed = ast.parse(text, mode="eval").body
     except SyntaxError:
         return
+    if isinstance(parsed, ast.Name):  # `pooled` of `pooled = POOLERS[mode](h, keep)` before the failing line
+        made = src.last_assignment(tree, parsed.id, frame.line)
+        parsed = made.value if made is not None and not made.augmented else parsed
+    called = [c for c in ast.walk(parsed) if isinstance(c, ast.Call)]
     cls = src.enclosing_class(tree, frame.line)
     for call in called:
         name = src.call_name(call).rpartition(".")[2]
         fn = _def_named(tree, cls, name)
-        branches = _branches(fn) if fn is not None else None
+        branches = _branches(fn) if fn is not None else _dispatched(tree, call)
         if branches is None:
             continue
+        if fn is None:
+            name = ast.unparse(call.func.value)  # type: ignore[attr-defined]
         unit, k_site = _unit(site.node)
         if unit is None or want % k_site or got % (want // k_site):
             return
@@ -107,6 +113,26 @@ def _branches(fn: ast.FunctionDef) -> _Branches | None:
     return _Branches(mode, widths, default)
 
 
+def _dispatched(tree: ast.Module, call: ast.Call) -> _Branches | None:
+    """`POOLERS[spec.pooling](h, keep)`: a module-level dict of the file's functions, picked by a mode; each
+    constant key gives as many vectors as its function's return joins."""
+    if not (isinstance(call.func, ast.Subscript) and isinstance(call.func.value, ast.Name)):
+        return None
+    table = [a.value for a in src.assignments(tree, call.func.value.id, tree)]
+    if len(table) != 1 or not isinstance(table[0], ast.Dict):
+        return None
+    widths = {}
+    for k, v in zip(table[0].keys, table[0].values):
+        fn = _def_named(tree, None, v.id) if isinstance(v, ast.Name) else None
+        last = fn.body[-1] if fn is not None else None
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, (str, int)) and isinstance(last, ast.Return)):
+            return None
+        widths[k.value] = _joined(fn, last.value)
+    if len(set(widths.values())) < 2:
+        return None
+    return _Branches(call.func.slice, widths, None)
+
+
 def _tested(test: ast.expr) -> tuple[ast.expr, list] | None:
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
@@ -149,12 +175,37 @@ def _mode_at_site(tree: ast.Module, fn: ast.FunctionDef, mode: ast.expr, site) -
     text = ast.unparse(mode)
     if readable_at(site.file, site.line, text):
         return text
+    looped = _mode_in_loop(tree, mode, site.line)
+    if looped is not None and (looped[1] or readable_at(site.file, site.line, looped[0])):
+        return looped[0]
     if isinstance(mode, ast.Attribute) and isinstance(mode.value, ast.Name) and mode.value.id == "self":
         scope = src.enclosing_scope(tree, site.line)
         set_from = [s.value for s in src.statements(scope) if isinstance(s, ast.Assign) and any(
             ast.dump(t) == ast.dump(mode) for t in s.targets)]
         if len(set_from) == 1 and readable_at(site.file, site.line, ast.unparse(set_from[0])):
             return ast.unparse(set_from[0])
+    return None
+
+
+def _mode_in_loop(tree: ast.Module, mode: ast.expr, line: int) -> tuple[str, bool] | None:
+    """`TASKS[task].pooling` read where the layers are made in `for name, spec in TASKS.items()`: `spec.pooling`
+    (or `TASKS[name].pooling` in `for name in TASKS`), and whether a comprehension around the line binds it."""
+    if not (isinstance(mode, ast.Attribute) and isinstance(mode.value, ast.Subscript) and
+            isinstance(mode.value.value, ast.Name)):
+        return None
+    table = mode.value.value.id
+    comprehended = [g for n in src.path_to(tree, line) if isinstance(n, (ast.ListComp, ast.DictComp, ast.SetComp,
+                                                                         ast.GeneratorExp)) for g in n.generators]
+    for loop in reversed([*src.enclosing_loops(tree, line), *comprehended]):
+        it, target = loop.iter, loop.target
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and isinstance(it.func.value, ast.Name) \
+                and it.func.value.id == table and it.func.attr == "items" and isinstance(target, ast.Tuple) and \
+                len(target.elts) == 2 and isinstance(target.elts[1], ast.Name):
+            return f"{target.elts[1].id}.{mode.attr}", loop in comprehended
+        keys = it.func.value if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and \
+            it.func.attr == "keys" else it
+        if isinstance(keys, ast.Name) and keys.id == table and isinstance(target, ast.Name):
+            return f"{table}[{target.id}].{mode.attr}", loop in comprehended
     return None
 
 

@@ -49,6 +49,8 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
                                                                                          mine.stmt.lineno):
             continue
         found.append((file, fn, mine, theirs))
+    if not found:
+        return padded_by_library(ctx, f, labels, ids)
     if len(found) != 1:
         return False
     file, fn, mine, theirs = found[0]
@@ -56,6 +58,66 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
         return False
     _found(f, file, fn, mine, src.segment(file, theirs.target), theirs.padded, mine.padded)
     return True
+
+
+def padded_by_library(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> bool:
+    """A collate function whose inputs come from a padding call of a library (`enc = tok(texts, padding=True)`,
+    `batch = self.tokenizer.pad(...)`, returned as the mapping itself or an item of it) and whose labels are
+    padded by hand, to their own longest (`max(len(t) for t in tags)`) or into a tensor preallocated at a
+    width of their own (`torch.full((n, spec.max_len), -100)`), the labels aligned to the word pieces
+    (`word_ids()` in the file): the labels take the width the library gave the inputs,
+    `enc["input_ids"].shape[1]`."""
+    keys = leaf(labels.expr), leaf(ids.expr)
+    found = []
+    for file, tree, fn, ret, items in returned_mappings(ctx):
+        if keys[0] not in items or keys[1] in items or not src.mentions(file, re.compile(r"\.word_ids\(")):
+            continue
+        mine = _padding(file, tree, fn, items[keys[0]])
+        if mine is None or not (mine.whole or _own_longest(tree, fn, mine)):
+            continue
+        splatted = [v for k, v in zip(ret.value.keys, ret.value.values) if k is None] if isinstance(
+            ret.value, ast.Dict) else []  # `{**enc, "labels": ...}`
+        holders = {h.id: made for v in [*items.values(), *splatted] for h in [_copied(v)] if isinstance(h, ast.Name)
+                   for made in [src.assignments(tree, h.id, fn)] if len(made) == 1 and
+                   _library_padding(made[0].value) and made[0].stmt.lineno < mine.stmt.lineno}
+        if len(holders) == 1:
+            (holder, made), = holders.items()
+            found.append((file, fn, mine, f'{holder}["{keys[1]}"].shape[1]', made[0].value))
+    if len(found) != 1:
+        return False
+    file, fn, mine, target, padded = found[0]
+    _found(f, file, fn, mine, target, padded, mine.padded)
+    return True
+
+
+def _copied(value: ast.AST) -> ast.AST:
+    """`enc` of `dict(enc)`, `{**enc}`, `enc.copy()` or `enc`."""
+    if isinstance(value, ast.Call) and src.call_name(value) == "dict" and len(value.args) == 1:
+        return value.args[0]
+    if isinstance(value, ast.Dict) and len(value.keys) == 1 and value.keys[0] is None:
+        return value.values[0]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "copy":
+        return value.func.value
+    return value
+
+
+def _library_padding(value: ast.AST) -> bool:
+    """`tok.pad(features, ...)`, `tokenizer(texts, padding=...)`, `DataCollatorWithPadding(tok)(features)`: a
+    library call that pads the inputs."""
+    if not isinstance(value, ast.Call):
+        return False
+    name = src.call_name(value).split(".")[-1]
+    return name == "pad" or src.keyword(value, "padding") is not None or (
+        isinstance(value.func, ast.Call) and "Collator" in src.call_name(value.func))
+
+
+def _own_longest(tree: ast.Module, fn: ast.FunctionDef, mine: Padding) -> bool:
+    """The labels are padded to the longest of their own lists (`max(len(t) for t in tags)`)."""
+    target = mine.target
+    if isinstance(target, ast.Name):
+        target = src.assigned_value(tree, fn, target, mine.stmt.lineno)
+    return isinstance(target, ast.Call) and src.call_name(target) == "max" and any(
+        isinstance(n, ast.Call) and src.call_name(n) == "len" for n in ast.walk(target))
 
 
 def _found(f: Finding, file: str, fn: ast.FunctionDef, mine: Padding, ids_target: str, ids_padded: ast.AST,
@@ -122,6 +184,9 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
         item = item.args[0]
     if isinstance(item, ast.Name):  # `keep = torch.tensor([...])` then `return tokens, keep, target`
         made = src.assignments(tree, item.id, fn)
+        allocated = [m for m in made if _allocated_width(m.value) is not None]
+        if len(made) > 1 and len(allocated) == 1:  # one branch preallocates the padded rows (another a 1-D target)
+            made = allocated
         value = made[-1].value if len(made) == 1 else None
         width = _allocated_width(value)
         if width is not None:  # `tags = torch.full((len(items), CFG.max_len), -100)`, filled row by row

@@ -11,6 +11,7 @@ from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit, FrameFacts
 from .checks import bound_names
+from .frozen_default import frozen_default
 from . import (
     Located,
     edits_of,
@@ -80,8 +81,16 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         if found:
             return found, None
     found = _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or _mask_construction(ctx, f) \
-        or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f)
+        or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+def _frozen_width(ctx: Context, f: Finding) -> list[Edit]:
+    """The mask's width is a method's default frozen at the base class's value (fixes/frozen_default.py)."""
+    mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
+    if not isinstance(mask_len, int) or not isinstance(other_len, int):
+        return []
+    return frozen_default(ctx, f, mask_len, other_len)
 
 
 def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:

@@ -15,8 +15,8 @@ _ENV_READS = ("os.environ.get", "os.getenv", "environ.get", "getenv")
 
 
 def written_at(tree: ast.Module, node: ast.AST) -> ast.expr:
-    """`node`, or what the caller hands for the `**kw` item it reads."""
-    return src.kwargs_item(tree, node) or node  # type: ignore[return-value]
+    """`node`, or what the caller hands for the `**kw` item it reads (or a container stores under its key)."""
+    return src.handed_value(tree, node) or node  # type: ignore[return-value]
 
 
 def env_variable(node: ast.AST) -> tuple[str, ast.Constant] | None:

@@ -1052,9 +1052,11 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
             value = str(needed)  # the parts written out: a fixed number of them
         if value:
             break
+    kw = src.keyword(call, "type_vocab_size")
+    if value is None and kw is not None:
+        return _class_sized_per_part(tree, file, f, parts, kw.value, needed)
     if value is None:
         return []  # the parts are each example's own (turns, sentences): how many is not fixed
-    kw = src.keyword(call, "type_vocab_size")
     f.facts |= {"edit-size-segments", "edit-size-per-part"}
     f.values["size_expr"] = value
     table = config_dict(tree, kw.value.value) if kw is not None and isinstance(kw.value, ast.Subscript) \
@@ -1071,6 +1073,31 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
                         .replace(items[0], value))
     e = src.LineEditor.for_node(file, call)
     return edits_of(e.add_keywords(call, f"type_vocab_size={value}") if kw is None else e.replace(kw.value, value))
+
+
+def _class_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.AST | None, size: ast.expr,
+                          needed: int) -> list[Edit]:
+    """Segment ids numbered per part of a class attribute (`enumerate(zip(self.SEGMENTS, ...))`) for a config
+    sized by another (`type_vocab_size=self.TYPE_VOCAB`): the class that writes the parts out sets the size
+    beside them, `TYPE_VOCAB = len(SEGMENTS)`, so it holds for the classes that use those parts."""
+    held = [p for p in (parts.args if isinstance(parts, ast.Call) and src.call_name(parts) == "zip" else [parts])
+            if isinstance(p, ast.Attribute) and isinstance(p.value, ast.Name) and p.value.id == "self"]
+    if len(held) != 1 or not (isinstance(size, ast.Attribute) and isinstance(size.value, ast.Name)
+                              and size.value.id == "self"):
+        return []
+    attr, field = held[0].attr, size.attr
+    owners = [c for c in src.nodes(tree, ast.ClassDef) for v in [src.class_field(c, attr)]
+              if isinstance(v, (ast.Tuple, ast.List)) and len(v.elts) >= needed]
+    if len(owners) != 1 or src.class_field(owners[0], field) is not None:
+        return []
+    stmt = next(n for n in owners[0].body if isinstance(n, (ast.Assign, ast.AnnAssign)) and attr in src.names_in(
+        n.target if isinstance(n, ast.AnnAssign) else n.targets[0]))
+    edit = src.insert_after(file, stmt, f"{field} = len({attr})")
+    if edit is None:
+        return []
+    f.facts |= {"edit-size-segments", "edit-size-per-part"}
+    f.values["size_expr"] = f"len(self.{attr})"
+    return [edit]
 
 
 def _pad_segments_with_zero(site) -> list[Edit]:
