@@ -515,14 +515,52 @@ def stored_value(tree: ast.Module, node: ast.AST) -> ast.expr | None:
     return value.body if isinstance(value, ast.Lambda) else value
 
 
+_SPEC_ARGS = ("args", "kwargs", "params", "options", "config", "init_args")
+
+
+def registered_args(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Dict | None:
+    """The arguments a settings dict gives a function (or, for an `__init__`, a class) the file only calls through
+    a registry: the one dict display that names it by a string value (`{"type": "mlp_cls", "args": {...}}`, the
+    name its decorator registers it under, `@register_head("mlp")`, or its own) and holds the arguments in a dict
+    under `args`, `kwargs`, `params`...  None when the file calls it by name or no single such dict is found."""
+    owner: ast.AST = fn
+    if fn.name == "__init__":
+        owner = enclosing_class(tree, fn.lineno) or fn
+    if callers_of(tree, fn):
+        return None
+    names = {owner.name} | {a.value for d in owner.decorator_list if isinstance(d, ast.Call)  # type: ignore[attr-defined]
+                            for a in d.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    found = []
+    for d in nodes(tree, ast.Dict):
+        if not any(isinstance(v, ast.Constant) and v.value in names for v in d.values):
+            continue
+        held = [v for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value in _SPEC_ARGS
+                and isinstance(v, ast.Dict)]
+        found += held[:1]
+    return found[0] if len(found) == 1 else None
+
+
+def registered_param(tree: ast.Module, node: ast.AST) -> ast.expr | None:
+    """For a parameter read in the function that takes it, the value a registry's settings dict gives it."""
+    if not isinstance(node, ast.Name):
+        return None
+    fn = enclosing_scope(tree, node.lineno)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.id not in [
+            a.arg for a in (*fn.args.args, *fn.args.kwonlyargs)]:
+        return None
+    args = registered_args(tree, fn)
+    return dict_item(args, node.id) if args is not None else None
+
+
 def handed_value(tree: ast.Module, node: ast.AST) -> ast.expr | None:
     """Where the value read at `node` is written, followed through the user's plumbing: a `**kw` item
-    (kwargs_item), a container's stored value (stored_value), or an item of the dict a container stores
+    (kwargs_item), a container's stored value (stored_value), a registered function's parameter given by a
+    settings dict (registered_args), or an item of the dict a container stores
     (`c.resolve("settings")["num_labels"]` → the display's `"num_labels"` item); None when `node` is none of those
     or no single value is found."""
     found = None
     for _ in range(6):
-        step = kwargs_item(tree, node) or stored_value(tree, node)
+        step = kwargs_item(tree, node) or stored_value(tree, node) or registered_param(tree, node)
         if step is None and isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
                 isinstance(node.slice.value, str):
             held = stored_value(tree, node.value)

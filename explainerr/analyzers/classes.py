@@ -786,6 +786,20 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
         init = src.enclosing_scope(tree, call.lineno)
         if _given_other(ctx, tree, call, arg.id, n):
             continue  # every place the class is built gives this parameter another size: not this layer
+        registered = src.handed_value(tree, arg)  # `{"type": "linear", "args": {"num_classes": 4}}` of a registry
+        if registered is not None and static_int(ctx, tree, registered) == n:
+            stmt = src.statement_at(tree, registered.lineno)
+            if stmt is not None:
+                return SizeSite(file=file, stmt=stmt, kind="assignment", node=registered,
+                                text=f"{arg.id}={src.segment(file, registered)}")
+        default = src.param_defaults(init).get(arg.id) if isinstance(init, ast.FunctionDef) else None
+        if default is not None and registered is None and static_int(ctx, tree, default) not in (n, None):
+            continue  # the parameter's default is another size, and nothing is seen passing this one
+        if default is not None and registered is None and static_int(ctx, tree, default) == n and \
+                src.registered_args(tree, init) is not None:  # type: ignore[arg-type]
+            # built only through a registry whose settings leave the parameter out: its default is the size
+            return SizeSite(file=file, stmt=default, kind="constant", node=default,  # type: ignore[arg-type]
+                            text=f"{arg.id}={src.segment(file, default)}")
         if isinstance(init, ast.FunctionDef) and _sizes_more(init, arg.id):
             # the parameter sizes other layers too (an LSTM's hidden size and the head over it): changing it
             # where the class is built changes them all, so the layer's own argument is the place

@@ -79,7 +79,7 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.values.update(labels_arg=given[0], labels_arg_line=given[1])
     model = loss_model(ctx) or _user_model(ctx, n_classes)
     config = model is not None and model.config.get("num_labels") == n_classes
-    consts = [] if config else ctx.scalar_names(n_classes)
+    consts = [] if config else [c for c in ctx.scalar_names(n_classes) if _sizes_a_layer(ctx, c)]
     if config:
         f.facts.add(CONFIG_FIELD)
         f.values.update(size_field="num_labels", classes_name="num_labels")
@@ -513,6 +513,25 @@ def _reserved_first(ctx: Context, f: Finding) -> bool:
                     reserved_made=" ".join(src.segment(file, a.value).split()),
                     reserved_in=src.scope_name(file, a.lineno) or "<module>")
     return True
+
+
+_SIZE_KEYWORDS = re.compile(r"(?i)^(num_|n_)?(labels|classes|outputs|out_features|out_dim|categories|tags)$")
+
+
+def _sizes_a_layer(ctx: Context, name: str) -> bool:
+    """Whether `name` is written where a layer or config is sized in the user's files (an argument of a
+    `Linear`/`*Config`/`*Classifier` call, or given to a keyword such as `num_labels=`): a frame's number that
+    merely equals the class count (a batch size) is not where the classes come from."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            last = src.call_name(call).rpartition(".")[2]
+            sized = last.endswith(("Linear", "Config", "Classifier", "Head", "Loss")) and any(
+                name in src.names_in(a) for a in call.args)
+            if sized or any(k.arg and _SIZE_KEYWORDS.match(k.arg) and name in src.names_in(k.value)
+                            for k in call.keywords):
+                return True
+    return False
 
 
 def _map_grew(ctx: Context, f: Finding, n_classes: int) -> None:

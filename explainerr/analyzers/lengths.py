@@ -331,6 +331,9 @@ def int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
         return item if isinstance(item, ast.Constant) and type(item.value) is int else None
     if not isinstance(node, ast.Name):
         return None
+    registered = src.registered_param(tree, node)  # a registry's settings dict gives the parameter
+    if registered is not None:
+        return int_constant(tree, registered)
     fn = src.enclosing_scope(tree, node.lineno)  # type: ignore[attr-defined]
     if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
         params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]

@@ -65,12 +65,12 @@ def padded_by_library(ctx: Context, f: Finding, labels: TensorFacts, ids: Tensor
     `batch = self.tokenizer.pad(...)`, returned as the mapping itself or an item of it) and whose labels are
     padded by hand, to their own longest (`max(len(t) for t in tags)`) or into a tensor preallocated at a
     width of their own (`torch.full((n, spec.max_len), -100)`), the labels aligned to the word pieces
-    (`word_ids()` in the file): the labels take the width the library gave the inputs,
+    (`_aligned_to_pieces`): the labels take the width the library gave the inputs,
     `enc["input_ids"].shape[1]`."""
     keys = leaf(labels.expr), leaf(ids.expr)
     found = []
     for file, tree, fn, ret, items in returned_mappings(ctx):
-        if keys[0] not in items or keys[1] in items or not src.mentions(file, re.compile(r"\.word_ids\(")):
+        if keys[0] not in items or keys[1] in items or not _aligned_to_pieces(file, fn):
             continue
         mine = _padding(file, tree, fn, items[keys[0]])
         if mine is None or not (mine.whole or _own_longest(tree, fn, mine)):
@@ -99,6 +99,23 @@ def _copied(value: ast.AST) -> ast.AST:
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "copy":
         return value.func.value
     return value
+
+
+def _aligned_to_pieces(file: str, fn: ast.FunctionDef) -> bool:
+    """The labels are made per token, not per word: `word_ids()` aligns them in the file, or the collate function
+    gives the special tokens a label of their own at both ends (`[-100] + ex.tags + [-100]`)."""
+    if src.mentions(file, re.compile(r"\.word_ids\(")):
+        return True
+    for node in src.walk_scope(fn):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.List) and \
+                len(node.right.elts) == 1:
+            first = node.left
+            while isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add):
+                first = first.left
+            if isinstance(first, ast.List) and len(first.elts) == 1 and \
+                    ast.dump(first.elts[0]) == ast.dump(node.right.elts[0]):
+                return True
+    return False
 
 
 def _library_padding(value: ast.AST) -> bool:
@@ -181,6 +198,10 @@ def _padding(file: str, tree: ast.Module, fn: ast.FunctionDef, item: ast.AST | N
     if isinstance(item, ast.Call) and not (item.args and isinstance(item.args[0], (ast.Name, ast.ListComp, ast.Call))):
         return _helper_padding(file, tree, item)  # `pad_to(values=row, target_length=W, padding_value=v)` returned
     while isinstance(item, ast.Call) and item.args:
+        if isinstance(item.func, ast.Name):  # `torch.tensor(pad_tags(rows, max_len))`: the user's padding helper
+            helped = _helper_padding(file, tree, item)
+            if helped is not None:
+                return helped
         item = item.args[0]
     if isinstance(item, ast.Name):  # `keep = torch.tensor([...])` then `return tokens, keep, target`
         made = src.assignments(tree, item.id, fn)

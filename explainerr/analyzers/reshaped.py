@@ -13,7 +13,7 @@ import re
 
 from .. import source as src
 from ..facts import Context
-from ..model import TensorFacts
+from ..model import TensorFacts, replace
 from . import Finding, fact, maskroles
 
 MASK_FOLLOWS = fact("mask-follows", "the other tensor was cut or lengthened along the sequence in the same "
@@ -55,13 +55,46 @@ def entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: TensorF
                      other_len: int) -> bool:
     """The ids' entry of a batch was lengthened by a `torch.cat` in a function of the user's that never writes
     the mask's entry (decided by the source alone, whichever tensor the batch's other members agree with)."""
+    pol = None
+    if mask.frame == other.frame and other_len > mask_len and mask.expr.isidentifier():
+        entries = _entries_of(ctx, mask, other, other_len)  # `forward(ids, pad_positions)` given a batch's entries
+        if entries is not None:
+            pol = _polarity(ctx, ctx.frames[mask.frame], mask)  # read where the parameter is used
+            mask, other = entries
     if mask.frame != other.frame or other_len <= mask_len or other.expr.isidentifier() or \
             not (_assignable(mask.expr) and _assignable(other.expr)) or mask.expr.isidentifier():
         return False
-    return _entry_lengthened(ctx, f, mask, other, other_len - mask_len)
+    found = _entry_lengthened(ctx, f, mask, other, other_len - mask_len, pol)
+    if found and pol is not None:  # said by the entries the parameters were given
+        f.values.update(mask=mask.expr, other=other.expr)
+    return found
 
 
-def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, added: int) -> bool:
+_ENTRY = re.compile(r'\w+\[["\'](\w+)["\']\]')
+
+
+def _entries_of(ctx: Context, mask: TensorFacts, other: TensorFacts,
+                other_len: int) -> tuple[TensorFacts, TensorFacts] | None:
+    """The batch entries (`batch["pad_positions"]`, `batch["ids"]`) a caller's frame holds the mask and the ids
+    of the frame under, for a mask and a tensor given as plain parameters: the ids are the one integer tensor of
+    the frame with the other's length (the tensor that met the mask may be computed from them)."""
+    def entry(t: TensorFacts) -> str | None:
+        found = {u.expr for fr in ctx.user_frames() for u in fr.tensors
+                 if u.ident == t.ident and _ENTRY.fullmatch(u.expr)}
+        return found.pop() if len(found) == 1 else None
+
+    frame = ctx.frames[mask.frame]
+    ids = [t for t in frame.tensors if t.is_integer and len(t.shape) == 2 and t.shape[1] == other_len
+           and t.shape[0] == mask.shape[0]]
+    m = entry(mask)
+    o = entry(ids[0]) if len(ids) == 1 else None
+    if m is None or o is None or m.split("[")[0] != o.split("[")[0]:
+        return None
+    return replace(mask, expr=m), replace(other, expr=o)
+
+
+def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, added: int,
+                      pol: str | None = None) -> bool:
     """`b["ids"] = torch.cat([b["ids"], codes], dim=1)` in one function of the user's files (a stage of a
     pipeline the batch went through) that never writes the mask's entry `b["attn"]`: the mask gets the same
     positions there, kept (ones) in a keep mask.  The entry may be read through a local first
@@ -69,7 +102,7 @@ def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: Tensor
     same way around its block."""
     key, mkey = (re.fullmatch(r'\w+\[["\'](\w+)["\']\]', e).group(1) for e in (other.expr, mask.expr))
     frame = ctx.frames[mask.frame]
-    pol = _polarity(ctx, frame, mask)
+    pol = pol or _polarity(ctx, frame, mask)
     if pol is None or len(mask.shape) != 2:
         return False
     from .classes import user_files
@@ -78,6 +111,10 @@ def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: Tensor
         tree = src.tree_of(file)
         for a in src.nodes(tree, ast.Assign) if tree is not None else ():
             t = a.targets[0] if len(a.targets) == 1 else None
+            padded = _padded_entry(file, tree, a, t, key, mkey)
+            if padded is not None:  # `b["tokens"] = F.pad(b["tokens"], (0, extra), value=pad_id)`
+                found.append((file, a, t.value.id, padded))  # type: ignore[union-attr]
+                continue
             if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)
                     and t.slice.value == key and isinstance(a.value, ast.Call)
                     and src.call_name(a.value).split(".")[-1] in _CATS and a.value.args
@@ -97,11 +134,31 @@ def _entry_lengthened(ctx: Context, f: Finding, mask: TensorFacts, other: Tensor
     m = f'{holder}["{mkey}"]'
     fill = "new_zeros" if pol == maskroles.PAD else "new_ones"
     block = f"{m}.{fill}({m}.size(0), {added})"
-    new = f"torch.cat([{', '.join(block if p is None else m + p for p in parts)}], dim=1)"
+    if isinstance(parts, tuple):  # padding positions added: the mask marks them as padding
+        fn, pads = parts
+        new = f"{fn}({m}, {pads}, value={'True' if pol == maskroles.PAD else '0'})"
+    else:
+        new = f"torch.cat([{', '.join(block if p is None else m + p for p in parts)}], dim=1)"
     f.facts.add(MASK_FOLLOWS)
     f.values.update(change=src.segment(file, a).strip(), mask_fixed=f"{m} = {new}")
     f.hints.update(follow_stmt=a, follow_file=file, mask_fixed=f"{m} = {new}")
     return True
+
+
+def _padded_entry(file: str, tree: ast.Module, a: ast.Assign, t: ast.AST | None, key: str,
+                  mkey: str) -> tuple[str, str] | None:
+    """(the pad function as written, its padding argument) for `b[key] = F.pad(b[key], (0, extra), value=pad)`
+    in a function that never writes `b[mkey]`."""
+    v = a.value
+    if not (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant)
+            and t.slice.value == key and isinstance(v, ast.Call) and src.call_name(v).split(".")[-1] == "pad"
+            and len(v.args) >= 2 and ast.unparse(v.args[0]) == ast.unparse(t)):
+        return None
+    scope = src.enclosing_scope(tree, a.lineno)
+    if any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.slice, ast.Constant)
+           and n.slice.value == mkey for n in ast.walk(scope)):
+        return None
+    return src.call_name(v), src.segment(file, v.args[1])
 
 
 def _aliases_of(scope: ast.AST, entry: str, before: int) -> list[str]:

@@ -154,8 +154,9 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
         role = "token_type"
     elif num is not None and num == cfg.get("max_position_embeddings") and num != cfg.get("vocab_size"):
         role = "position"
-    elif num is not None and num == cfg.get("type_vocab_size") and num != cfg.get("vocab_size"):
-        role = "token_type"
+    elif num is not None and num == cfg.get("type_vocab_size") and num != cfg.get("vocab_size") and not (
+            name and ids is not None and not _TOKEN_TYPE.search((ctx.user_name(ids) or ids).expr)):
+        role = "token_type"  # (a table of the user's own, `self.speaker`, given `speaker_ids`: not by its size)
     user_ids = ctx.user_name(ids) if ids is not None else None
     if name:  # the user's own expression for the table, e.g. `self.char_emb`
         for f in ctx.user_frames():

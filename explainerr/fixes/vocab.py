@@ -470,6 +470,39 @@ def _bound_maker(ctx: Context, f: Finding) -> Located:
     return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["bounded"])), None
 
 
+def _adds_after(tree: ast.Module, add: ast.Call, config: ast.Call) -> ast.stmt | None:
+    """The statement of the config's scope that adds the tokens after the config is built: the add sits in a
+    function (or a class's `__init__`) of the file that this scope calls only after the config's line."""
+    fn = src.enclosing_scope(tree, add.lineno)
+    scope = src.enclosing_scope(tree, config.lineno)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn is scope:
+        return None
+    calls = [c for c in src.callers_of(tree, fn) if src.enclosing_scope(tree, c.lineno) is scope]
+    if not calls or any(c.lineno <= config.lineno for c in calls):
+        return None
+    return src.statement_at(tree, min(c.lineno for c in calls))
+
+
+def _resize_after(file: str, tree: ast.Module, config: ast.Call, later: ast.stmt, tok: str) -> list[Edit]:
+    """`model.resize_token_embeddings(len(tok))` after `later`, for the one model built from the config's name
+    in the same scope."""
+    from .checks import undefined_in_code
+    cfg = src.statement_at(tree, config.lineno)
+    names = [t.id for t in getattr(cfg, "targets", []) if isinstance(t, ast.Name)]
+    scope = src.enclosing_scope(tree, config.lineno)
+    models = [
+        s.targets[0].id for s in src.statements(scope) if isinstance(s, ast.Assign) and len(s.targets) == 1
+        and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Call) and config.lineno < s.lineno
+        < later.lineno and any(isinstance(a, ast.Name) and a.id in names for a in s.value.args)]
+    if len(models) != 1:
+        return []
+    line = f"{models[0]}.resize_token_embeddings(len({tok}))"
+    if undefined_in_code(line, file, later.lineno + 1):
+        return []
+    e = src.insert_after(file, later, line)
+    return [e] if e else []
+
+
 def _code_points_of(stmt: ast.stmt, call: ast.Call) -> ast.ListComp | None:
     """`[ord(ch) for ch in text]` holding `call` as its element: every character of a text, by code point."""
     for n in ast.walk(stmt):
@@ -506,6 +539,10 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                     if copied is not None:
                         stmt, value, tok = copied
                         return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"len({tok})")), None
+                elif m and last_add is not None and (later := _adds_after(tree, last_add, call)) is not None:
+                    resized = _resize_after(file, tree, call, later, m.group(1))
+                    if resized:  # the tokens are added by a call made after the config is built
+                        return resized, None
                 elif m and (last_add is None or call.lineno > last_add.lineno
                             or handed_in(tree, call, m.group(1), last_add)):
                     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
