@@ -552,15 +552,52 @@ def registered_param(tree: ast.Module, node: ast.AST) -> ast.expr | None:
     return dict_item(args, node.id) if args is not None else None
 
 
+def key_path(node: ast.AST) -> list[str] | None:
+    """The keys an attribute or item chain reads under its root name: `cfg.model.n_classes` and
+    `cfg["model"]["n_classes"]` → ["model", "n_classes"]; None for anything else."""
+    path: list[str] = []
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            path.append(node.attr)
+        elif isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            path.append(node.slice.value)
+        else:
+            return None
+        node = node.value
+    return path[::-1] if isinstance(node, ast.Name) else None
+
+
+def nested_item(tree: ast.Module, node: ast.AST) -> ast.expr | None:
+    """For a settings tree read two or more levels deep (`cfg.model.n_classes` of an attribute dict made from a
+    nested dict display), the value the file's one display with that path of keys gives it; None when no single
+    display has the path, or an override written as a dotted string (`"model.n_classes=5"`) may set it."""
+    path = key_path(node)
+    if path is None or len(path) < 2 or path[0] == "self":
+        return None
+    dotted = ".".join(path)
+    if any(isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value.split("=")[0].strip() == dotted
+           for c in nodes(tree, ast.Constant)):
+        return None
+    found = []
+    for d in nodes(tree, ast.Dict):
+        value: ast.expr | None = d
+        for key in path:
+            value = dict_item(value, key) if isinstance(value, ast.Dict) else None
+        if value is not None:
+            found.append(value)
+    return found[0] if len(found) == 1 else None
+
+
 def handed_value(tree: ast.Module, node: ast.AST) -> ast.expr | None:
     """Where the value read at `node` is written, followed through the user's plumbing: a `**kw` item
     (kwargs_item), a container's stored value (stored_value), a registered function's parameter given by a
-    settings dict (registered_args), or an item of the dict a container stores
+    settings dict (registered_args), a nested settings tree's item (nested_item), or an item of the dict a container stores
     (`c.resolve("settings")["num_labels"]` → the display's `"num_labels"` item); None when `node` is none of those
     or no single value is found."""
     found = None
     for _ in range(6):
-        step = kwargs_item(tree, node) or stored_value(tree, node) or registered_param(tree, node)
+        step = kwargs_item(tree, node) or stored_value(tree, node) or registered_param(tree, node) or \
+            nested_item(tree, node)
         if step is None and isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
                 isinstance(node.slice.value, str):
             held = stored_value(tree, node.value)

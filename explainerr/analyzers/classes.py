@@ -397,7 +397,10 @@ def _from_caller(ctx: Context, file: str, tree: ast.Module, site: SizeSite, n: o
         given = src.handed_value(tree, site.node)  # `kw.get("segments", 2)` of `make_config(**kw)`, `c.resolve("n")`
         stmt = src.statement_at(tree, given.lineno) if given is not None else None
         if stmt is not None and static_int(ctx, tree, given) in (n, None):
-            key = site.node.slice.value if isinstance(site.node, ast.Subscript) else site.node.args[0].value
+            node = site.node
+            key = node.slice.value if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) else \
+                node.args[0].value if isinstance(node, ast.Call) and node.args and isinstance(
+                    node.args[0], ast.Constant) else src.segment(file, node)  # `cfg.model.num_labels`
             return SizeSite(file=file, stmt=stmt, kind="argument", node=given, text=f"{key}={src.segment(file, given)}")
     if site.kind != "keyword" or not isinstance(site.node, ast.Name) or not isinstance(n, int):
         return None
@@ -766,6 +769,12 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
             table, node = item
             return SizeSite(file=file, stmt=table, kind="assignment", node=node, text=src.segment(file, node))
         value = static_int(ctx, tree, arg)
+        nested = src.nested_item(tree, arg) if value is None else None  # `cfg.model.n_classes` of a settings tree
+        if nested is not None and static_int(ctx, tree, nested) == n:
+            nstmt = src.statement_at(tree, nested.lineno)
+            if nstmt is not None:
+                return SizeSite(file=file, stmt=nstmt, kind="assignment", node=nested,
+                                text=f"{src.segment(file, arg)}={src.segment(file, nested)}")
         if value is None and ident is not None and _holds_layer(ctx, file, stmt, ident):
             return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
         field = _field_default(tree, arg) if value is None and named and argument > 0 else None

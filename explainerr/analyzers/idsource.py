@@ -204,7 +204,7 @@ def tokenizer_story(ctx: Context, max_id: Any, num: int | None) -> Story | None:
                 story.values.update(config_call=src.segment(file, stmt.targets[0]), tokenizer=tok,
                                     vocab_arg=src.segment(file, value))
                 story.facts |= {VOCAB_FROM_TOKENIZER, "tokenizer", "config-field"}
-            elif m and (handed or src.is_config_call(call) and (
+            elif m and src.nested_item(tree, size) is None and (handed or src.is_config_call(call) and (
                     (last_add is None and not _built_bare(tree, m.group(1), call.lineno)) or (
                     last_add is not None and _same_tokenizer(tree, m.group(1), story.values["tokenizer"], last_add)
                     and (call.lineno > last_add.lineno or m.group(1) != story.values["tokenizer"]

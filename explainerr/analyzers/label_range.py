@@ -39,6 +39,8 @@ SIZE_SET_AT = fact("size-set-at", "the line that sets the classifier's size was 
 SIZE_FROM_FIELD = fact("size-from-field", "the size is read off a settings object (`field_read`) that keeps its "
                                           "class's default (`field_of` = `field_default`, line `field_line`)")
 CLASS_NAMED_IN_SET = fact("class-named-in-set", "the label set names the largest label `max_label` (`max_label_name`)")
+OFFSET_SUBTRACTED = fact("offset-subtracted", "the labels are made by subtracting a computed offset (`shift_made`, "
+                                               "line `shift_line`), and no negative marker is written in the code")
 MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
 ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers the classes from 1 (`id_map`, line "
                                        "`id_map_line`, by `id_map_start`)")
@@ -126,6 +128,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         if markers:
             f.facts.add(MARKER_NAMED)
             f.values["marker"] = markers[0]
+        elif not negative_written(ctx, target):
+            _offset_subtracted(ctx, f, labels.expr if labels is not None else None)
     elif target >= n_classes and (marker := sentinel_marker(ctx, target)) is not None:
         f.facts.add(SENTINEL)  # a value the code names as "not a class" (`CONFIG["nodata_label"]` = 255)
         f.values["marker"] = marker
@@ -516,6 +520,59 @@ def _reserved_first(ctx: Context, f: Finding) -> bool:
 
 
 _SIZE_KEYWORDS = re.compile(r"(?i)^(num_|n_)?(labels|classes|outputs|out_features|out_dim|categories|tags)$")
+
+
+def negative_written(ctx: Context, target: object) -> bool:
+    """Whether the user's files write the negative label as a literal (`-1`, a marker a label can be given)."""
+    if not isinstance(target, int) or target >= 0:
+        return True
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for parent in src.nodes(tree, ast.AST) if tree is not None else ():
+            for child in ast.iter_child_nodes(parent):
+                if isinstance(child, ast.UnaryOp) and isinstance(child.op, ast.USub) and isinstance(
+                        child.operand, ast.Constant) and child.operand.value == -target and not _an_axis(parent, child):
+                    return True
+    return False
+
+
+_AXIS_CALLS = frozenset({"view", "reshape", "argmax", "argmin", "size", "softmax", "log_softmax", "sum", "mean", "max",
+                         "min", "flatten", "unsqueeze", "squeeze", "transpose", "permute", "cat", "stack", "gather",
+                         "topk", "sort", "expand", "split", "chunk", "norm", "cumsum", "roll", "flip", "narrow"})
+
+
+def _an_axis(parent: ast.AST, child: ast.AST) -> bool:
+    """`-1` as a dimension or a position (`argmax(-1)`, `view(-1)`, `x[-1]`, `dim=-1`), not a value."""
+    if isinstance(parent, (ast.Subscript, ast.Slice, ast.Tuple)):
+        return True
+    if isinstance(parent, ast.keyword):
+        return parent.arg in ("dim", "axis", "dims")
+    return isinstance(parent, ast.Call) and src.call_name(parent).rpartition(".")[2] in _AXIS_CALLS
+
+
+def _offset_subtracted(ctx: Context, f: Finding, expr: str | None) -> None:
+    """The one statement of the user's files that makes the labels (by their name or batch key) as `a - b`, `b`
+    not a literal (`batch["target"] = batch["grade"] - state.grade_offset`): a label below 0 is a value below the
+    offset, not a marker."""
+    from .label_sources import leaf
+    if expr is None:
+        return
+    key = leaf(expr)
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for a in src.nodes(tree, ast.Assign) if tree is not None else ():
+            t = a.targets[0] if len(a.targets) == 1 else None
+            named = (isinstance(t, ast.Name) and t.id == expr) or (isinstance(t, ast.Subscript) and isinstance(
+                t.slice, ast.Constant) and t.slice.value == key)
+            v = a.value
+            if named and isinstance(v, ast.BinOp) and isinstance(v.op, ast.Sub) and not isinstance(v.right, ast.Constant):
+                found.append((file, a, v.right))
+    if len(found) == 1:
+        file, a, offset = found[0]
+        f.facts.add(OFFSET_SUBTRACTED)
+        f.values.update(shift_made=" ".join(src.segment(file, a).split()), shift_line=a.lineno,
+                        offset=src.segment(file, offset))
 
 
 def _sizes_a_layer(ctx: Context, name: str) -> bool:

@@ -36,7 +36,7 @@ from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, leaf, padded_apart, stacked_parts
-from .pad_targets import pad_targets, padded_by_library
+from .pad_targets import aligned_records_apart, pad_targets, padded_by_library
 from .parallel_lists import labels_one_part, part_left_out, specials_left_out
 from .operands import (
     Operand,
@@ -254,6 +254,10 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
                    or (shifted_window(ctx) if a > b else None) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
                    or stacked_parts(ctx, logits, a, b))
+    if reading is None and not multi and labels is not None and len(labels.shape) == 2 and logits is not None:
+        ids = _ids_beside(ctx, labels, logits.shape[1] if len(logits.shape) == 3 else None)
+        if ids is not None and aligned_records_apart(ctx, labels, ids):
+            return None  # labels made per piece, each side padded to its own longest: a record got another's labels
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
         reading = filtered_sibling(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
     if reading is None and a < b:
@@ -544,6 +548,8 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         pass  # next-token targets cut from the inputs, while the model got every input step
     elif pad_targets(ctx, f, labels, ids):
         pass  # one function of the user's pads the labels to another target than the inputs
+    elif aligned_records_apart(ctx, labels, ids):
+        return None  # (no reading: the analyzer gives no diagnosis, see labels_vs_logits)
     elif TOKENIZER in scene_facts(ctx):
         f.facts.add(WORD_LABELS)
     return f

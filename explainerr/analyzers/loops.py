@@ -115,6 +115,8 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 from .binned_values import values_binned
                 if found is not None and VALUES in found.facts and values_binned(tree, loop.iter):
                     return None  # bins of a scaled, rounded score: not positions of any sequence
+                if found is not None and VALUES in found.facts and _written_settings(tree, loop.iter):
+                    return None  # values written in the file's own settings tables, not positions computed for a text
                 if found is not None and VALUES in found.facts and _counted(tree, frame.line):
                     return None  # `cm[g, p] += 1`: a table counting values, sized for other values than it meets
                 from .filtered import positions_of_whole_on_reduced
@@ -243,6 +245,21 @@ def _iterated_for(loop: ast.For, var: str) -> str | None:
 
 
 _ARITHMETIC = frozenset({"int", "min", "max", "abs", "round"})
+
+
+def _written_settings(tree: ast.Module, iterable: ast.AST) -> bool:
+    """The loop walks a module-level table written out in the file (`SETTINGS.values()` of a dict display of
+    settings records): its values are settings someone typed, not positions computed for a sequence."""
+    from .classes import module_defs
+    defs = module_defs(tree)
+    for n in ast.walk(iterable):
+        made = defs.get(n.id) if isinstance(n, ast.Name) else None
+        value = made.value if made is not None else None
+        items = value.values if isinstance(value, ast.Dict) else value.elts if isinstance(
+            value, (ast.List, ast.Tuple)) else []
+        if items and all(isinstance(v, (ast.Dict, ast.Call)) for v in items):  # records: `dict(...)`, `Spec(...)`
+            return True
+    return False
 
 
 def _counted(tree: ast.Module, line: int) -> bool:

@@ -40,6 +40,11 @@ def mask_like(ctx: Context, frame: FrameFacts, t: TensorFacts, node: ast.AST, as
     base_node = maskroles.base(node)
     if maskroles.polarity(ctx, frame, base_node) is not None:
         return True
+    if t.expr.isidentifier() and not frame.library:  # `keep = keep.unsqueeze(-1).float()` on its way to a mean
+        tree = src.tree_of(frame.file)
+        made = src.last_assignment(tree, t.expr, frame.line) if tree is not None else None
+        if made is not None and not made.augmented and _spread(made.value) and _summed_as_divisor(frame, t.expr):
+            return True
     if t.expr.isidentifier():
         found = ctx.origin(t.expr, frame)
         if found is not None and found[2] is not None:
@@ -49,9 +54,9 @@ def mask_like(ctx: Context, frame: FrameFacts, t: TensorFacts, node: ast.AST, as
             if (u is not None and u.ident != t.ident and is_mask_valued(u)) or maskroles.is_boolean_expr(
                     maskroles.strip_casts(value)):
                 return True
-            if u is not None and u.ident != t.ident and _spread(value) and ofr is frame and (
-                    _summed_as_divisor(frame, u.expr) or _summed_as_divisor(frame, t.expr)):
-                return True  # `w = keep.unsqueeze(-1)`, keep (or w) summed divides a mean
+            if _spread(value) and ofr is frame and (_summed_as_divisor(frame, t.expr) or (
+                    u is not None and u.ident != t.ident and _summed_as_divisor(frame, u.expr))):
+                return True  # `w = keep.unsqueeze(-1)` (or `keep = keep.unsqueeze(-1)`), summed to divide a mean
     return _spread(node) and (bool(_MASKY.search(t.expr)) or _summed_as_divisor(frame, t.expr))
 
 

@@ -44,6 +44,8 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
         if None in pads:
             continue
         mine, theirs = pads
+        if _own_longest(tree, fn, mine) and _own_longest(tree, fn, theirs):
+            continue  # each padded to its own longest: the widths differ only if a record's labels and ids do
         if src.segment(file, mine.target) == src.segment(file, theirs.target) or not _bound(file, tree, fn,
                                                                                          theirs.target,
                                                                                          mine.stmt.lineno):
@@ -58,6 +60,20 @@ def pad_targets(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts)
         return False
     _found(f, file, fn, mine, src.segment(file, theirs.target), theirs.padded, mine.padded)
     return True
+
+
+def aligned_records_apart(ctx: Context, labels: TensorFacts, ids: TensorFacts) -> bool:
+    """The labels are aligned to the word pieces (`_aligned_to_pieces`) and one collate function pads the
+    labels and the ids each to its own longest: their widths differ only when some record's labels are not as
+    long as its own ids, i.e. a record got labels made for other tokens (paired with another record's), which no
+    padding or truncation mends."""
+    for file, tree, fn, mine_item, their_item in _returned_pairs(ctx, labels, ids):
+        if not _aligned_to_pieces(file, tree):
+            continue
+        pads = [_padding(file, tree, fn, item) for item in (mine_item, their_item)]
+        if None not in pads and all(_own_longest(tree, fn, p) for p in pads):  # type: ignore[arg-type]
+            return True
+    return False
 
 
 def padded_by_library(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> bool:
@@ -101,12 +117,18 @@ def _copied(value: ast.AST) -> ast.AST:
     return value
 
 
-def _aligned_to_pieces(file: str, fn: ast.FunctionDef) -> bool:
-    """The labels are made per token, not per word: `word_ids()` aligns them in the file, or the collate function
-    gives the special tokens a label of their own at both ends (`[-100] + ex.tags + [-100]`)."""
+def _aligned_to_pieces(file: str, fn: ast.AST) -> bool:
+    """The labels are made per token, not per word: `word_ids()` aligns them in the file, or the code (`fn`: a
+    function, or the whole module) gives the special tokens a label of their own at both ends (`[-100] +
+    ex.tags + [-100]`) or a word's other pieces an ignored label (`[tag] + [-100] * (n - 1)`)."""
     if src.mentions(file, re.compile(r"\.word_ids\(")):
         return True
-    for node in src.walk_scope(fn):
+    for node in (src.walk_scope(fn) if not isinstance(fn, ast.Module) else ast.walk(fn)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.left, ast.List) and \
+                len(node.left.elts) == 1 and isinstance(node.left.elts[0], ast.UnaryOp) and \
+                isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Sub) and \
+                isinstance(node.right.right, ast.Constant) and node.right.right.value == 1:
+            return True  # `[-100] * (n - 1)`: the pieces after a word's first
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.List) and \
                 len(node.right.elts) == 1:
             first = node.left

@@ -10,6 +10,7 @@ that raised; lengths.py uses it for position tables.
 from __future__ import annotations
 
 import ast
+from types import SimpleNamespace
 import re
 from dataclasses import dataclass
 
@@ -422,7 +423,7 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     cfg = ctx.config()
     if _no_id_a_row(fail, cfg):
         return None  # raw values (a year, a database id), none of them a row of the user's table: not a vocabulary
-    if _one_attribute_per_example(fail, named, cfg):
+    if _one_attribute_per_example(fail, named or _argument_of(ctx, fail.name), cfg):
         return None  # one value of an attribute per example (a task, a weekday, a rank) in its own table: not tokens
     if "vocab_size" in cfg and fail.num_embeddings in (None, cfg["vocab_size"]):  # the config sizes this table
         f.values["vocab_size"] = cfg["vocab_size"]
@@ -451,6 +452,21 @@ _TOKENISH = re.compile(r"(?i)tok|word|char|piece|vocab|byte|residue|symbol|lexic
                        r"shared|encoder)$")
 
 
+def _argument_of(ctx: Context, table: str | None):
+    """The ids as the user's failing line writes them, `triples[:, 0]` of `self.rel_table(triples[:, 0])`, for
+    ids no frame holds under a name of the user's (a slice made on the line), as an object with `.expr`."""
+    node = ctx.user.node if ctx.user is not None else None
+    if not node or not table:
+        return None
+    try:
+        parsed = ast.parse(node.strip(), mode="eval")
+    except SyntaxError:
+        return None
+    args = [c.args[0] for c in ast.walk(parsed) if isinstance(c, ast.Call) and c.args and
+            ast.unparse(c.func).endswith(table.rpartition(".")[2])]
+    return SimpleNamespace(expr=ast.unparse(args[0])) if len(args) == 1 else None
+
+
 def _one_attribute_per_example(fail: EmbeddingFailure, named, cfg: dict) -> bool:
     """A table of the user's own (not the one a model's config sizes) looked up with one id per example (a 1-D
     tensor), where neither the ids' name nor the table's speaks of tokens (`task_embedding[task_id]`,
@@ -460,7 +476,7 @@ def _one_attribute_per_example(fail: EmbeddingFailure, named, cfg: dict) -> bool
     ids, rows = fail.ids, fail.num_embeddings
     if ids is None or rows is None or len(ids.shape) != 1 or ("vocab_size" in cfg and rows == cfg["vocab_size"]):
         return False
-    id_name = (named.expr if named is not None else ids.expr) or ""
+    id_name = re.sub(r"\[[^\]\"']*\]$", "", (named.expr if named is not None else ids.expr) or "")  # `x[:, 0]` → x
     leaf = re.split(r"[.\[\]\"']+", id_name.strip("]\"'"))[-1] if id_name else ""
     table = (fail.name or "").rpartition(".")[2]
     return bool(leaf and table) and not _TOKENISH.search(leaf) and not _TOKENISH.search(table) and not any(

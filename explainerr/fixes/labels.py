@@ -551,7 +551,10 @@ def label_range(ctx: Context, f: Finding) -> Located:
         example = _example_label(ctx)  # sentence-transformers' `InputExample(texts=..., label=...)`
         if example is not None:
             return _minus_one(*example), None
-    if "negative" in variants:
+    from ..analyzers.label_range import negative_written
+    if "negative" in variants and not negative_written(ctx, f.hints.get("target")):
+        pass  # computed below 0 (`grade - offset`), never written as a marker: skipping it would drop real examples
+    elif "negative" in variants:
         target = f.hints.get("target")
         for fr in ctx.user_frames():
             found = failing_statement(fr)

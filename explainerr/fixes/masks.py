@@ -25,6 +25,10 @@ MASK_WIDTH_OF_IDS = fact("mask-width-of-ids", "the fix makes the mask's position
                                               "the ids of the same batch have, instead of `mask_width_old`")
 
 
+MASK_HELPER_WIDTH = fact("mask-helper-width", "the fix passes the ids' width `mask_width_new` to the mask helper "
+                                              "`mask_helper` as `width_param`, which it leaves out")
+
+
 @locator("mask-length")
 def mask_length(ctx: Context, f: Finding) -> Located:
     """When the mask fits its batch and the other tensor does not: the other tensor without the positions a
@@ -127,6 +131,15 @@ def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:
         if not widths and len(ranges) == 1:  # `HiveBatch(ids[idx], keep, ...)`: rows of the ids, read as they are
             widths = [w for k, v in items.items() if k != key and k in other_keys
                       for w in [_rows_width(file, tree, fn, v, ranges[0].lineno)] if w is not None]
+        helper = _width_left_out(tree, item) if len(widths) == 1 and not ranges else None
+        if helper is not None:  # `lengths_to_mask(lengths)` whose `max_len=None` falls back to the longest
+            call, param = helper
+            w = widths[0] if isinstance(widths[0], str) else src.segment(file, widths[0])
+            stmt = src.statement_at(tree, call.lineno)
+            if stmt is not None and src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={w}").edit():
+                found.append((edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={w}")),
+                              (src.call_name(call), param), w))
+            continue
         if len(widths) != 1 or len(ranges) != 1:
             continue
         w = widths[0] if isinstance(widths[0], str) else src.segment(file, widths[0])
@@ -138,9 +151,31 @@ def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:
                           src.segment(file, ranges[0].args[0]), w))
     if len(found) != 1:
         return []
+    if isinstance(found[0][1], tuple):
+        f.facts.add(MASK_HELPER_WIDTH)
+        f.values.update(mask_helper=found[0][1][0], width_param=found[0][1][1], mask_width_new=found[0][2])
+        return found[0][0]
     f.facts.add(MASK_WIDTH_OF_IDS)
     f.values.update(mask_width_old=found[0][1], mask_width_new=found[0][2])
     return found[0][0]
+
+
+_WIDTH_PARAM = re.compile(r"(?i)^(max_?len(gth)?|width|length|seq_?len|size|n_?positions)$")
+
+
+def _width_left_out(tree: ast.Module, item: ast.AST) -> tuple[ast.Call, str] | None:
+    """(the call, the parameter) for a mask made by a helper of the file (`lengths_to_mask(lengths)`) whose width
+    parameter defaults to None, which the call leaves out: the helper then takes a width of its own."""
+    if not isinstance(item, ast.Call):
+        return None
+    from ..provenance import user_function
+    fn = user_function(tree, item, item.lineno)
+    if not isinstance(fn, ast.FunctionDef):
+        return None
+    params = [a.arg for a in fn.args.args]
+    left = [p for p, d in src.param_defaults(fn).items() if _WIDTH_PARAM.match(p) and isinstance(d, ast.Constant)
+            and d.value is None and src.keyword(item, p) is None and params.index(p) >= len(item.args)]
+    return (item, left[0]) if len(left) == 1 else None
 
 
 def _ranges(value: ast.AST | None) -> list[ast.Call]:

@@ -805,6 +805,11 @@ def _config_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -
     exactly one tokenizer is in the frames under a name bound there: the config takes `len(tokenizer)`."""
     toks = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "tokenizer" and o.expr.isidentifier()}
     calls = [c for c in src.calls(tree) if src.is_config_call(c) and src.keyword(c, "vocab_size")]
+    if not toks and len(calls) == 1:  # the tokenizer is a local of a builder that has returned: made beside it
+        scope = src.enclosing_scope(tree, calls[0].lineno)
+        toks = {s.targets[0].id for s in src.statements(scope) if isinstance(s, ast.Assign) and len(s.targets) == 1
+                and isinstance(s.targets[0], ast.Name) and s.lineno < calls[0].lineno and isinstance(s.value, ast.Call)
+                and re.search(r"Tokenizer(Fast)?(\.from_pretrained)?$", src.call_name(s.value))}
     if len(toks) != 1 or len(calls) != 1:
         return []
     tok, call = toks.pop(), calls[0]
