@@ -15,13 +15,16 @@ ENUM_FROM_ONE = fact("enum-from-one", "the labels are the `.value` of an Enum wh
 
 
 def _enums(ctx: Context):
-    """(class name, member values) of every Enum class in the user's files that read some `.value`."""
+    """(class name, member values) of every IntEnum class in the user's files (its members are ints as they
+    are), and of every Enum class in a file that reads some `.value`."""
     for file in user_files(ctx):
         tree = src.tree_of(file)
-        if tree is None or not any(n.attr == "value" for n in src.nodes(tree, ast.Attribute)):
+        if tree is None:
             continue
+        values = any(n.attr == "value" for n in src.nodes(tree, ast.Attribute))
         for cls in src.nodes(tree, ast.ClassDef):
-            if any(src.segment(file, b).rpartition(".")[2] in ("Enum", "IntEnum") for b in cls.bases):
+            kinds = {src.segment(file, b).rpartition(".")[2] for b in cls.bases}
+            if "IntEnum" in kinds or ("Enum" in kinds and values):
                 yield cls.name, [st.value for st in cls.body if isinstance(st, ast.Assign) and len(st.targets) == 1
                                  and isinstance(st.targets[0], ast.Name)]
 

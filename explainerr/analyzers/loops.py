@@ -115,6 +115,8 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 from .binned_values import values_binned
                 if found is not None and VALUES in found.facts and values_binned(tree, loop.iter):
                     return None  # bins of a scaled, rounded score: not positions of any sequence
+                if found is not None and VALUES in found.facts and _queried(tree, loop.iter):
+                    return None  # rows of a database query: keys of the data, not positions computed for a sequence
                 if found is not None and VALUES in found.facts and _written_settings(tree, loop.iter):
                     return None  # values written in the file's own settings tables, not positions computed for a text
                 if found is not None and VALUES in found.facts and _counted(tree, frame.line):
@@ -245,6 +247,16 @@ def _iterated_for(loop: ast.For, var: str) -> str | None:
 
 
 _ARITHMETIC = frozenset({"int", "min", "max", "abs", "round"})
+
+
+def _queried(tree: ast.Module, iterable: ast.AST) -> bool:
+    """The loop walks the rows of a database query (`con.execute("SELECT ...")`, `cur.fetchall()`), directly or
+    through a local made from one."""
+    scope = src.enclosing_scope(tree, iterable.lineno) if hasattr(iterable, "lineno") else tree
+    made = [a.value for n in ast.walk(iterable) if isinstance(n, ast.Name)
+            for a in src.assignments(tree, n.id, scope)[-1:]]
+    return any(isinstance(c, ast.Call) and src.call_name(c).rpartition(".")[2] in ("execute", "fetchall", "fetchmany")
+               for node in (iterable, *made) for c in ast.walk(node))
 
 
 def _written_settings(tree: ast.Module, iterable: ast.AST) -> bool:

@@ -467,6 +467,7 @@ def _made_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts,
     from .special_tokens import ids_framed_alone, mask_before_specials
     from .word_counted import mask_counts_words
     from .pad_targets import pad_targets
+    from .record_length import record_length
     from .reshaped import cut_in_mapping, entry_lengthened, lengthened_in_mapping
     from .stale_encoding import mask_of_other_encoding
     return (stale_encoding(ctx, f, mask, other) or mask_of_other_encoding(ctx, f, mask, other)
@@ -475,7 +476,8 @@ def _made_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts,
             or sequence_first(ctx, f, mask, other)
             or mask_counts_words(ctx, f, mask_len, other_len) or pad_targets(ctx, f, mask, other)
             or cut_in_mapping(ctx, f, mask, other) or entry_lengthened(ctx, f, mask, other, mask_len, other_len)
-            or lengthened_in_mapping(ctx, f, mask, other, mask_len, other_len))
+            or lengthened_in_mapping(ctx, f, mask, other, mask_len, other_len)
+            or record_length(ctx, f, mask_len, other_len))
 
 
 def _added_positions(ctx: Context, f: Finding, other: TensorFacts, other_len: int, surplus: int) -> None:

@@ -185,19 +185,21 @@ def _ragged_keys(ctx: Context) -> str | None:
 
 
 def _feature_widths(ctx: Context, a: str | None, b: str | None) -> bool:
-    """The shapes differ only in their last dimension, and those two sizes are the widths of models or
-    layers in the frames (two encoders' hidden sizes): outputs of different widths, not sequences of
-    different lengths that padding would make equal."""
+    """The shapes differ only in their last dimension, and those two sizes are the widths of models or layers in
+    the frames (two encoders' hidden sizes), or one is the output of a head (`nn.Linear(h, 5)` beside a head of
+    3, which may sit inside a Sequential the capture did not open): outputs of different widths or scores over
+    different classes, not sequences of different lengths that padding would make equal."""
     try:
         sa, sb = [int(x) for x in (a or "").split(",")], [int(x) for x in (b or "").split(",")]
     except ValueError:
         return False
     if len(sa) != len(sb) or len(sa) < 2 or sa[:-1] != sb[:-1] or sa[-1] == sb[-1]:
         return False
-    widths = {v for fr in ctx.report.frames for m in fr.modules
-              for k, v in (*m.config.items(), *m.attrs.items())
+    modules = [m for fr in ctx.report.frames for m in fr.modules]
+    widths = {v for m in modules for k, v in (*m.config.items(), *m.attrs.items())
               if k in ("hidden_size", "d_model", "n_embd", "dim", "out_features", "embedding_dim")}
-    return {sa[-1], sb[-1]} <= widths
+    heads = {m.attrs.get("out_features") for m in modules} | {m.config.get("num_labels") for m in modules}
+    return {sa[-1], sb[-1]} <= widths or bool({sa[-1], sb[-1]} & heads)
 
 
 def _batch_outputs(ctx: Context, a: str | None, b: str | None) -> bool:

@@ -22,7 +22,8 @@ _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__bu
 def bound_names(file: str, line: int) -> set[str] | None:
     """Names a statement at `line` of `file` can read: builtins, the module's names bound before that line
     (or anywhere, for code inside a function; before the first module-level statement that calls it, for a
-    module-level function the script calls directly), and the enclosing functions' parameters and locals.
+    module-level function the script calls directly), the parameters of the enclosing functions, the locals
+    of the function running the line bound before it, and every local of the functions around that one.
     None when the file cannot be read (no check is possible)."""
     tree = src.tree_of(file)
     if tree is None:
@@ -32,8 +33,8 @@ def bound_names(file: str, line: int) -> set[str] | None:
     walrus = bool(src.per_version(file, ":=", _has_walrus))
     out = set(_BUILTINS)
     out |= _bound_in(tree, _first_module_call(tree, functions[0]) if functions else line, walrus)
-    for fn in functions:
-        out |= _bound_in(fn, None, walrus)
+    for fn in functions:  # the function running the line has bound only what comes before it; outer ones, all
+        out |= _bound_in(fn, line + 1 if fn is functions[-1] and not isinstance(fn, ast.Lambda) else None, walrus)
         args = fn.args
         for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if a is not None:

@@ -357,7 +357,9 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
         return _items_unpadded(f)
     if "padded-to-max" in f.facts:
         file, padding = f.hints["padded_to_max"]
-        return edits_of(src.LineEditor.for_node(file, padding).replace(padding, '"max_length"'))
+        tree = src.tree_of(file)
+        stmt = (src.statement_at(tree, padding.lineno) if tree is not None else None) or padding  # the whole call
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(padding, '"max_length"'))
     if "labels-cut-in-collate" in f.facts:
         file, ret, item, new = f.hints["cut_in_collate"]
         return edits_of(src.LineEditor.for_node(file, ret).replace(item, new))

@@ -63,6 +63,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _pad_mask_to_batch(f), None
     if "mask-counts-words" in f.facts:
         return _mask_from_encoding(ctx, f), None
+    if "record-length" in f.facts:
+        file, stmt, node, new = f.hints["record_length"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
     if "pad-targets" in f.facts:
         file, stmt, count, new = f.hints["pad_targets"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(count, new)), None
@@ -107,7 +110,7 @@ def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:
     mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
     keys = {leaf(t.expr) for t in (f.hints.get("mask"), f.hints.get("mask_outer")) if t is not None}
     other_keys = {leaf(t.expr) for t in (f.hints.get("other"),) if t is not None}
-    if not isinstance(mask_len, int) or not isinstance(other_len, int) or mask_len >= other_len:
+    if not isinstance(mask_len, int) or not isinstance(other_len, int) or mask_len == other_len:
         return []
     found = []
     for file, tree, fn, _, items in returned_mappings(ctx):
@@ -120,6 +123,9 @@ def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:
             width = _allocated_width(made[-1].value) if len(made) == 1 else None
             if width is not None:
                 widths.append(width)
+            elif k in other_keys and isinstance(v, ast.Call) and src.call_name(v).endswith("pad_sequence") and \
+                    v.args and isinstance(v.args[0], ast.Name):  # padded to the longest sequence of the batch
+                widths.append(f"max(len(s) for s in {v.args[0].id})")
         item = items[key]
         made = src.assignments(tree, item.id, fn) if isinstance(item, ast.Name) else []
         value = made[-1].value if len(made) == 1 else item
