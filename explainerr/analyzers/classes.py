@@ -412,8 +412,8 @@ def _from_caller(ctx: Context, file: str, tree: ast.Module, site: SizeSite, n: o
 def looped_setting(ctx: Context, tree: ast.Module, call: ast.Call, arg: ast.AST, n: int) -> \
         tuple[ast.Assign, ast.expr] | None:
     """(the table's statement, the item) for a size `v["num_labels"]` read off the loop variable of a `for` (or a
-    comprehension) over a module-level dict of settings dicts (`for k, v in TASKS.items()`): the one task's
-    `"num_labels"` item that is `n`."""
+    comprehension) over a module-level dict of settings dicts (`for k, v in TASKS.items()`) or list of them
+    (`for spec in ARCH`): the one entry's `"num_labels"` item that is `n`."""
     if not (isinstance(arg, ast.Subscript) and isinstance(arg.value, ast.Name) and isinstance(arg.slice, ast.Constant)
             and isinstance(arg.slice.value, str)):
         return None
@@ -426,13 +426,27 @@ def looped_setting(ctx: Context, tree: ast.Module, call: ast.Call, arg: ast.AST,
     if not loops:
         return None
     it = loops[-1].iter
-    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr in ("items", "values")
-            and isinstance(it.func.value, ast.Name)):
+    if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args:
+        it = it.args[0]  # `for i, spec in enumerate(ARCH)`
+    for _ in range(3):  # `for spec in arch`, given `assemble(ARCH)` (through the callers' own parameters)
+        if not isinstance(it, ast.Name) or it.id in module_defs(tree):
+            break
+        handed = src.sole_argument(tree, src.enclosing_scope(tree, it.lineno), it.id)
+        if not isinstance(handed, ast.Name):
+            break
+        it = handed
+    if isinstance(it, ast.Name):  # `for spec in ARCH`: a module-level list of settings dicts
+        table = module_defs(tree).get(it.id)
+        rows = table.value.elts if table is not None and isinstance(table.value, (ast.List, ast.Tuple)) else []
+    elif isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr in ("items", "values") \
+            and isinstance(it.func.value, ast.Name):
+        table = module_defs(tree).get(it.func.value.id)
+        rows = table.value.values if table is not None and isinstance(table.value, ast.Dict) else []
+    else:
         return None
-    table = module_defs(tree).get(it.func.value.id)
-    if table is None or not isinstance(table.value, ast.Dict):
+    if table is None or not rows:
         return None
-    found = [item for inner in table.value.values if isinstance(inner, ast.Dict)
+    found = [item for inner in rows if isinstance(inner, ast.Dict)
              for item in [src.dict_item(inner, arg.slice.value)] if item is not None
              and static_int(ctx, tree, item) == n]
     return (table, found[0]) if len(found) == 1 else None
