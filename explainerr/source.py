@@ -528,7 +528,8 @@ def registered_args(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef
         owner = enclosing_class(tree, fn.lineno) or fn
     if callers_of(tree, fn):
         return None
-    names = {owner.name} | {a.value for d in owner.decorator_list if isinstance(d, ast.Call)  # type: ignore[attr-defined]
+    decorators = getattr(owner, "decorator_list", [])
+    names = {owner.name} | {a.value for d in decorators if isinstance(d, ast.Call)  # type: ignore[attr-defined]
                             for a in d.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
     found = []
     for d in nodes(tree, ast.Dict):
@@ -591,9 +592,9 @@ def nested_item(tree: ast.Module, node: ast.AST) -> ast.expr | None:
 def handed_value(tree: ast.Module, node: ast.AST) -> ast.expr | None:
     """Where the value read at `node` is written, followed through the user's plumbing: a `**kw` item
     (kwargs_item), a container's stored value (stored_value), a registered function's parameter given by a
-    settings dict (registered_args), a nested settings tree's item (nested_item), or an item of the dict a container stores
-    (`c.resolve("settings")["num_labels"]` → the display's `"num_labels"` item); None when `node` is none of those
-    or no single value is found."""
+    settings dict (registered_args), a nested settings tree's item (nested_item), or an item of the dict a
+    container stores (`c.resolve("settings")["num_labels"]` → the display's `"num_labels"` item); None when
+    `node` is none of those or no single value is found."""
     found = None
     for _ in range(6):
         step = kwargs_item(tree, node) or stored_value(tree, node) or registered_param(tree, node) or \

@@ -566,7 +566,8 @@ def _offset_subtracted(ctx: Context, f: Finding, expr: str | None) -> None:
             named = (isinstance(t, ast.Name) and t.id == expr) or (isinstance(t, ast.Subscript) and isinstance(
                 t.slice, ast.Constant) and t.slice.value == key)
             v = a.value
-            if named and isinstance(v, ast.BinOp) and isinstance(v.op, ast.Sub) and not isinstance(v.right, ast.Constant):
+            if named and isinstance(v, ast.BinOp) and isinstance(v.op, ast.Sub) and \
+                    not isinstance(v.right, ast.Constant):
                 found.append((file, a, v.right))
     if len(found) == 1:
         file, a, offset = found[0]

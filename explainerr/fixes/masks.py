@@ -101,9 +101,10 @@ def _frozen_width(ctx: Context, f: Finding) -> list[Edit]:
 
 
 def _mask_like_allocated_ids(ctx: Context, f: Finding) -> list[Edit]:
-    """A function returning the batch mapping preallocates the ids at a width (`tokens = torch.full((n, width),
-    pad_id)`) and makes the mask entry from positions `torch.arange(X)` of another width (`int(lens.max())`):
-    the mask's positions run to the ids' width instead."""
+    """A function returning the batch mapping gives the ids a width (preallocated, `tokens = torch.full((n,
+    width), pad_id)`, or padded to their longest by `pad_sequence(seqs, ...)`) and makes the mask entry from
+    positions `torch.arange(X)` of another width (`int(lens.max())`, a setting), or by a helper of the file that
+    leaves its width parameter at None: the mask's positions run to the ids' width instead."""
     from ..analyzers.collators import returned_mappings
     from ..analyzers.label_sources import leaf
     from ..analyzers.pad_targets import _allocated_width
