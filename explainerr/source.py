@@ -204,6 +204,16 @@ def assigned_value(tree: ast.Module, scope: ast.AST, name: ast.AST, before: int)
     return made[-1].value if made else None
 
 
+def with_makers(tree: ast.Module, expr: ast.AST) -> tuple[ast.AST, ...]:
+    """`expr` and the values the locals it names were last given before it in its scope (`rows` of `for r in
+    rows` read where `rows = con.execute(...)` made it): what a question about an expression reads through."""
+    line = getattr(expr, "lineno", None)
+    scope = enclosing_scope(tree, line) if line is not None else tree
+    made = [a.value for n in ast.walk(expr) if isinstance(n, ast.Name)
+            for a in assignments(tree, n.id, scope)[-1:] if line is None or a.stmt.lineno < line]
+    return (expr, *made)
+
+
 def sole_site(found: list[tuple[Any, ...]], node: int) -> tuple[tuple[Any, ...], ast.stmt] | None:
     """The one candidate of a search over the user's files (each a tuple whose second item is the file's tree),
     with the statement holding its item `node`: None when there are none or several, or no statement holds it."""

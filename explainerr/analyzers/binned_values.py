@@ -16,10 +16,7 @@ _ROUNDING_METHODS = frozenset({"round", "floor", "ceil", "long", "int", "trunc"}
 def values_binned(tree: ast.Module, iterable: ast.AST) -> bool:
     """True when `iterable`, or a function of the file it calls, rounds a scaled value to an integer; a local the
     iterable names (`bins = [bucket(p) for p in probs]`) is read where it was made."""
-    scope = src.enclosing_scope(tree, iterable.lineno) if hasattr(iterable, "lineno") else tree
-    made = [a.value for n in ast.walk(iterable) if isinstance(n, ast.Name)
-            for a in src.assignments(tree, n.id, scope)[-1:] if a.stmt.lineno < iterable.lineno]
-    return any(_binned(tree, node) for node in (iterable, *made))
+    return any(_binned(tree, node) for node in src.with_makers(tree, iterable))
 
 
 def _binned(tree: ast.Module, iterable: ast.AST) -> bool:

@@ -252,11 +252,8 @@ _ARITHMETIC = frozenset({"int", "min", "max", "abs", "round"})
 def _queried(tree: ast.Module, iterable: ast.AST) -> bool:
     """The loop walks the rows of a database query (`con.execute("SELECT ...")`, `cur.fetchall()`), directly or
     through a local made from one."""
-    scope = src.enclosing_scope(tree, iterable.lineno) if hasattr(iterable, "lineno") else tree
-    made = [a.value for n in ast.walk(iterable) if isinstance(n, ast.Name)
-            for a in src.assignments(tree, n.id, scope)[-1:]]
     return any(isinstance(c, ast.Call) and src.call_name(c).rpartition(".")[2] in ("execute", "fetchall", "fetchmany")
-               for node in (iterable, *made) for c in ast.walk(node))
+               for node in src.with_makers(tree, iterable) for c in ast.walk(node))
 
 
 def _written_settings(tree: ast.Module, iterable: ast.AST) -> bool:

@@ -117,11 +117,14 @@ def _copied(value: ast.AST) -> ast.AST:
     return value
 
 
+_WORD_IDS = re.compile(r"\.word_ids\(")
+
+
 def _aligned_to_pieces(file: str, fn: ast.AST) -> bool:
     """The labels are made per token, not per word: `word_ids()` aligns them in the file, or the code (`fn`: a
     function, or the whole module) gives the special tokens a label of their own at both ends (`[-100] +
     ex.tags + [-100]`) or a word's other pieces an ignored label (`[tag] + [-100] * (n - 1)`)."""
-    if src.mentions(file, re.compile(r"\.word_ids\(")):
+    if src.mentions(file, _WORD_IDS):
         return True
     for node in (src.walk_scope(fn) if not isinstance(fn, ast.Module) else ast.walk(fn)):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.left, ast.List) and \

@@ -12,23 +12,11 @@ from .. import source as src
 from ..facts import Context
 from . import Finding, fact
 from .classes import user_files
+from .word_counted import counts_words
 
 RECORD_LENGTH = fact("record-length", "`record_fn` (line `record_line`) stores the record's length as `len_key` = "
                                       "`len_made`, a count of words, beside its word pieces `ids_name`; the mask is "
                                       "built from `len_key`")
-
-
-def _counts_words(fn: ast.FunctionDef, node: ast.AST) -> bool:
-    """`node` holds `len(x.split())`, or a local of `fn` assigned one (`n_words = len(text.split())`)."""
-    for n in ast.walk(node):
-        if isinstance(n, ast.Call) and src.call_name(n) == "len" and len(n.args) == 1 and isinstance(
-                n.args[0], ast.Call) and isinstance(n.args[0].func, ast.Attribute) and n.args[0].func.attr == "split":
-            return True
-        if isinstance(n, ast.Name):
-            made = [a for a in src.assignments(fn, n.id) if not a.augmented]
-            if len(made) == 1 and made[0].value is not node and _counts_words(fn, made[0].value):
-                return True
-    return False
 
 
 def _tokenized(fn: ast.FunctionDef, name: ast.Name) -> bool:
@@ -49,7 +37,7 @@ def record_length(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bo
                 items = {k.value: v for k, v in zip(ret.value.keys, ret.value.values)
                          if isinstance(k, ast.Constant) and isinstance(k.value, str)}
                 lists = [k for k, v in items.items() if isinstance(v, ast.Name) and src.assignments(fn, v.id)]
-                counted = [k for k, v in items.items() if k not in lists and _counts_words(fn, v)]
+                counted = [k for k, v in items.items() if k not in lists and counts_words(fn, v)]
                 if len(counted) != 1 or not lists:
                     continue
                 key = counted[0]

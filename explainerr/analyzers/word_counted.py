@@ -66,6 +66,12 @@ def _counted_names(fn: ast.AST, split_names: set[str]) -> dict[str, ast.Call]:
     return out
 
 
+def counts_words(fn: ast.AST, node: ast.AST) -> bool:
+    """`node` holds a word count (`len(text.split())`), or reads a local of `fn` computed from one (`n_words + 2`)."""
+    splits = _split_names(fn)
+    return _word_count(node, splits) is not None or any(n in _counted_names(fn, splits) for n in src.names_in(node))
+
+
 def _counted_in_helper(tree: ast.Module, a: ast.Assign) -> ast.Call | None:
     """`mask = helper(texts, ...)` where the user's `helper` returns a mask sized by word counts of its own:
     the word-count call in the helper."""
