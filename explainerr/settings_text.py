@@ -29,14 +29,19 @@ def _parsed_texts(tree: ast.Module) -> list[ast.Constant]:
 
 def setting_line(file: str, key: str, value: int) -> tuple[int, str] | None:
     """(line number, line) of the one line of a parsed settings text that sets `key` to `value`
-    (`  num_labels: 4`, `"num_labels": 4,`); None when there is no such line or more than one."""
+    (`  num_labels: 4`, `"num_labels": 4,`, or YAML's `num_labels: *n_kinds` with `&n_kinds 4` written in the same
+    text); None when there is no such line or more than one."""
     tree = src.tree_of(file)
     if tree is None:
         return None
-    pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*:\s*{value}\s*,?\s*(#.*)?$""")
     found = []
     for text in _parsed_texts(tree):
-        for n in range(text.lineno, (text.end_lineno or text.lineno) + 1):
+        numbers = range(text.lineno, (text.end_lineno or text.lineno) + 1)
+        anchors = {m.group(1) for n in numbers for m in [re.search(
+            rf"&(\w+)\s+{value}\s*(#.*)?$", files.line(file, n).rstrip("\n"))] if m}  # `&n_substrates 5`
+        written = "|".join([str(value)] + [rf"\*{re.escape(a)}" for a in sorted(anchors)])
+        pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*:\s*({written})\s*,?\s*(#.*)?$""")
+        for n in numbers:
             line = files.line(file, n).rstrip("\n")
             if pattern.match(line):
                 found.append((n, line))
@@ -49,7 +54,7 @@ def setting_edit(file: str, key: str, value: int, new: int) -> Edit | None:
     if found is None:
         return None
     n, line = found
-    m = re.search(rf"(:\s*){value}\b", line)
+    m = re.search(rf"(:\s*)({value}\b|\*\w+)", line)  # the number, or the alias that stands for it
     if m is None:
         return None
     return Edit(file=file, start_line=n, end_line=n, replacement=line[:m.start()] + m.group(1) + str(new)

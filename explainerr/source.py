@@ -364,8 +364,11 @@ def calls(tree: ast.AST) -> Iterator[ast.Call]:
 
 
 def is_config_call(call: ast.Call) -> bool:
-    """`BertConfig(...)`, `transformers.AutoConfig(...)`: a config class built, not `logging.basicConfig(...)`."""
+    """`BertConfig(...)`, `transformers.AutoConfig(...)`: a config class built, not `logging.basicConfig(...)`;
+    also `partial(BertConfig, type_vocab_size=2)`, whose keywords are those of every config it builds."""
     last = call_name(call).split(".")[-1]
+    if last == "partial" and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
+        last = (call.args[0].id if isinstance(call.args[0], ast.Name) else call.args[0].attr)
     return last.endswith("Config") and last[:1].isupper()
 
 
@@ -413,7 +416,18 @@ def callers_of(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> 
     """The calls of `fn` in the file, by its name; for an `__init__`, the constructions of its class."""
     cls = enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
     callee = cls.name if cls is not None else fn.name
-    return [c for c in calls(tree) if call_name(c).rpartition(".")[2] == callee]
+    return [c for c in calls(tree) if call_name(c).rpartition(".")[2] == callee] + _partials_of(tree, callee)
+
+
+def _partials_of(tree: ast.Module, callee: str) -> list[ast.Call]:
+    """`partial(make_head, width)` read as the call `make_head(width)` it prepares (the arguments it binds, at
+    the partial's place), when the partial is not called again with more arguments of the same names."""
+    out = []
+    for c in calls(tree):
+        if call_name(c).rpartition(".")[2] == "partial" and c.args and isinstance(c.args[0], (ast.Name, ast.Attribute)) \
+                and (c.args[0].id if isinstance(c.args[0], ast.Name) else c.args[0].attr) == callee:
+            out.append(ast.copy_location(ast.Call(func=c.args[0], args=c.args[1:], keywords=c.keywords), c))
+    return out
 
 
 def sole_argument(tree: ast.Module, fn: ast.AST, param: str) -> ast.expr | None:
@@ -430,7 +444,64 @@ def sole_argument(tree: ast.Module, fn: ast.AST, param: str) -> ast.expr | None:
         return None
     kw = keyword(found[0], param)
     at = params.index(param) - (1 if params[:1] == ["self"] else 0)
+    if kw is None and not 0 <= at < len(found[0].args) and any(k.arg is None for k in found[0].keywords):
+        return splatted_keyword(tree, found[0], param)  # `partial(make_encoder, **SETTINGS)`: the dict's item
     return kw.value if kw is not None else found[0].args[at] if 0 <= at < len(found[0].args) else None
+
+
+def binding_scope(tree: ast.Module, name: ast.Name) -> ast.AST:
+    """The innermost function around `name` that binds it (a parameter or an assignment), else the module: a
+    closure's `max_len` is bound by the factory around it (`def make_encoder(tok, max_len): def encode(...)`)."""
+    fns = [n for n in path_to(tree, name.lineno) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+    for fn in reversed(fns):
+        if name.id in [a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)] or (
+                not isinstance(fn, ast.Lambda) and assignments(tree, name.id, fn)):
+            return fn
+    return tree
+
+
+def set_again(tree: ast.Module, name: str, line: int) -> tuple[ast.Assign, ast.Assign] | None:
+    """(the module-level assignment of `name` in effect at `line`, the first one after it): a script or an
+    exported notebook that sets a global again after something was built from it (a cell re-run with another
+    value); also for a copy made before the name it copies was set again (`TYPE_VOCAB = N_SEGMENTS`, then
+    `N_SEGMENTS = 3`), as (the copy, the copied name's later assignment) when `line` reads the copy after that."""
+    def top(n: str) -> list[ast.Assign]:
+        return [s for s in tree.body if isinstance(s, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == n for t in s.targets)]
+    made = top(name)
+    before = [s for s in made if s.lineno < line]
+    after = [s for s in made if s.lineno > line]
+    if before and after:
+        return before[-1], after[0]
+    if len(made) == 1 and before and isinstance(before[0].value, ast.Name):
+        copied = [s for s in top(before[0].value.id) if before[0].lineno < s.lineno < line]
+        if copied:
+            return before[0], copied[0]
+    return None
+
+
+def name_source(tree: ast.Module, name: ast.AST) -> ast.expr | None:
+    """Where the plain name read at `name` got its value, followed through locals and the one call of the
+    function around it: `n_classes` of `nn.Linear(dim, n_classes)` in `__init__(self, dim, n_classes)` → the
+    `len(observed)` of `n_classes = len(observed)` before `Model(24, n_classes)`.  None when the name is not a
+    local, or a parameter given by more than one call."""
+    seen: set[int] = set()
+    found = None
+    while isinstance(name, ast.Name) and id(name) not in seen and len(seen) < 4:
+        seen.add(id(name))
+        scope = binding_scope(tree, name)
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and name.id in [
+                a.arg for a in (*scope.args.args, *scope.args.kwonlyargs)]:
+            step = sole_argument(tree, scope, name.id)
+        else:
+            made = [a for a in assignments(tree, name.id, scope, before=name.lineno)
+                    if a.stmt.lineno < name.lineno and not a.augmented]
+            step = made[-1].value if made and isinstance(made[-1].stmt, (ast.Assign, ast.AnnAssign)) and \
+                isinstance(made[-1].value, ast.expr) else None
+        if step is None:
+            break
+        found = name = step
+    return found
 
 
 def splatted_keyword(tree: ast.Module, call: ast.Call, param: str, depth: int = 0) -> ast.expr | None:
@@ -441,6 +512,8 @@ def splatted_keyword(tree: ast.Module, call: ast.Call, param: str, depth: int = 
     if depth > 5 or keyword(call, param) is not None:
         return None
     splats = [k.value for k in call.keywords if k.arg is None]
+    if len(splats) == 1 and isinstance(splats[0], ast.Call):  # `**asdict(tok_args)`: the instance's field
+        return _dict_value(tree, splats[0], param, call.lineno, 0)
     if len(splats) != 1 or not isinstance(splats[0], ast.Name):
         return None
     name = splats[0].id
@@ -474,6 +547,9 @@ def _dict_value(tree: ast.Module, node: ast.AST, key: str, line: int, depth: int
     elif isinstance(node, ast.Call) and call_name(node) in ("dict", "copy.copy", "copy.deepcopy") and \
             len(node.args) == 1 and not node.keywords:  # a copy: `dict(SETTINGS)`
         return _dict_value(tree, node.args[0], key, line, depth + 1)
+    elif isinstance(node, ast.Call) and call_name(node).rpartition(".")[2] in ("asdict", "vars") and \
+            len(node.args) == 1:
+        return instance_field(tree, node.args[0], key, depth + 1)
     elif isinstance(node, ast.Call) and call_name(node) == "dict" and not node.args:
         given = keyword(node, key)
         written = given.value if given is not None else None
@@ -487,6 +563,38 @@ def _dict_value(tree: ast.Module, node: ast.AST, key: str, line: int, depth: int
         if found is not None:
             return found
     return None
+
+
+def instance_field(tree: ast.Module, node: ast.AST, key: str, depth: int = 0) -> ast.expr | None:
+    """The value field `key` of a dataclass instance holds, read from the text: `node` is its construction
+    (`TokenizeArgs()`, `Spec(64, max_length=32)`) or a name followed to it (an assignment, or the argument the one
+    call of the function around gives); the construction's keyword or positional argument, else the field's
+    default in the class body (`max_length: int = 32`, `field(default=32)`).  None for anything else."""
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Name):
+        given = name_source(tree, node)
+        return instance_field(tree, given, key, depth + 1) if given is not None else None
+    if not isinstance(node, ast.Call):
+        return None
+    cls = next((c for c in nodes(tree, ast.ClassDef) if c.name == call_name(node).rpartition(".")[2]), None)
+    if cls is None:
+        return None
+    given = keyword(node, key)
+    if given is not None:
+        return given.value
+    fields = [s for s in cls.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+    at = next((i for i, s in enumerate(fields) if s.target.id == key), None)  # type: ignore[attr-defined]
+    if at is None:
+        return None
+    if at < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:at + 1]):
+        return node.args[at]
+    if any(k.arg is None for k in node.keywords):
+        return None
+    value = fields[at].value
+    if isinstance(value, ast.Call) and call_name(value).rpartition(".")[2] == "field":
+        value = getattr(keyword(value, "default"), "value", None)
+    return value
 
 
 def kwargs_item(tree: ast.Module, node: ast.AST) -> ast.expr | None:

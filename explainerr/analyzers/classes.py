@@ -35,6 +35,8 @@ class LabelSet:
     length: int
     file: str
     line: int
+    made_from: str | None = None  # the collection a map made in a function numbers (`{d: i for i, d in
+    # enumerate(departments)}`): where the classes are listed
 
 
 @dataclass
@@ -187,14 +189,33 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
             held = any(isinstance(n.value, ast.Attribute) and n.value.attr == name and isinstance(n.ctx, ast.Load)
                        for n in src.nodes(tree, ast.Subscript))  # `self.label_index[c]` once it is handed on
             if "maps" in _uses(tree, name) or held:
-                scored[name] = (2 + 1 + (length == at_least), LabelSet(name=name, length=length, file=fr.file,
-                                                                       line=made[-1].stmt.lineno))
+                scored[name] = (2 + 1 + (length == at_least), LabelSet(
+                    name=name, length=length, file=fr.file, line=made[-1].stmt.lineno,
+                    made_from=numbered_from(fr.file, made[-1].value)))
     if not scored:
         return None
     ranked = sorted(scored.values(), key=lambda s: -s[0])
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         return None
     return ranked[0][1]
+
+
+def numbered_from(file: str, value: ast.AST) -> str | None:
+    """The collection a map numbers, as written: `departments` of `{d: i for i, d in enumerate(departments)}`,
+    `cfg["data"]["statuses"]` of `dict(zip(cfg["data"]["statuses"], range(...)))`; None for a literal or a
+    call that reads the data."""
+    it = None
+    if isinstance(value, (ast.DictComp, ast.ListComp)) and len(value.generators) == 1:
+        it = value.generators[0].iter
+    elif isinstance(value, ast.Call) and src.call_name(value) in ("dict", "list", "sorted", "tuple") and value.args:
+        it = value.args[0]
+    for _ in range(3):
+        if isinstance(it, ast.Call) and src.call_name(it) in ("enumerate", "sorted", "zip", "list", "set") \
+                and it.args:
+            it = it.args[0]
+    if isinstance(it, (ast.Name, ast.Attribute, ast.Subscript)) and not isinstance(it, ast.Call):
+        return src.segment(file, it)
+    return None
 
 
 def class_name(found: LabelSet, label: int) -> str | None:
@@ -791,6 +812,8 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
                                 text=f"{src.segment(file, arg)}={src.segment(file, nested)}")
         if value is None and ident is not None and _holds_layer(ctx, file, stmt, ident):
             return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
+        if value is None and (named or len(hits) == 1) and _set_in_settings_text(file, arg, n):
+            return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
         field = _field_default(tree, arg) if value is None and named and argument > 0 else None
         if field is not None:  # `cfg.n_subgenres` of the raising layer: the config class's default, never overridden
             return SizeSite(file=file, stmt=field, kind="constant", node=field.value, text=src.segment(file, field))
@@ -836,6 +859,14 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
     return None
 
 
+def _set_in_settings_text(file: str, arg: ast.AST, n: int) -> bool:
+    """`settings.num_classes` (or `cfg["num_classes"]`) whose key a settings text the script parses sets to `n`."""
+    from ..settings_text import setting_line
+    key = arg.attr if isinstance(arg, ast.Attribute) else arg.slice.value if isinstance(arg, ast.Subscript) and \
+        isinstance(arg.slice, ast.Constant) and isinstance(arg.slice.value, str) else None
+    return key is not None and setting_line(file, key, n) is not None
+
+
 def _feeds_next_layer(tree: ast.Module, call: ast.Call, name: str, classes: tuple[str, ...]) -> bool:
     """Whether another layer built in the same function takes `name` as its input size (its first argument)."""
     scope = src.enclosing_scope(tree, call.lineno)
@@ -853,6 +884,10 @@ def _field_default(tree: ast.Module, node: ast.AST) -> ast.AnnAssign | None:
              and isinstance(n.target, ast.Name) and n.target.id == node.attr and n.value is not None]
     if len(found) != 1:
         return None
+    value = found[0][1].value
+    if isinstance(value, ast.Call) and src.call_name(value).rpartition(".")[2] == "field" and \
+            src.keyword(value, "default") is None:
+        return None  # `field(init=False)` (set in `__post_init__`) or `field(default_factory=...)`: no default here
     cls, field = found[0]
     for call in src.calls(tree):
         if src.call_name(call).split(".")[-1] == cls.name and (call.args or any(
@@ -919,11 +954,26 @@ def _uses_of(tree: ast.Module, name: str) -> int:
     return sum(1 for n in src.nodes(tree, ast.Name) if n.id == name and isinstance(n.ctx, ast.Load))
 
 
+def _function_argument(ctx: Context, file: str, tree: ast.Module, call: ast.Call, param: str, n: int) -> \
+        SizeSite | None:
+    """`in_dim` of `nn.Linear(in_dim, n_out)` in a plain function `make_head(in_dim, n_out)`: what its one call
+    (or the `partial(make_head, width)` that prepares it) gives for it, when that is `n` or not plain."""
+    fn = src.enclosing_scope(tree, call.lineno)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.name == "__init__":
+        return None
+    given = src.sole_argument(tree, fn, param)
+    stmt = src.statement_at(tree, given.lineno) if given is not None else None
+    if stmt is None or static_int(ctx, tree, given) not in (n, None):
+        return None
+    return _held_site(file, tree, given) or SizeSite(file=file, stmt=stmt, kind="argument", node=given,
+                                                     text=f"{param}={src.segment(file, given)}")
+
+
 def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, param: str, n: int) -> \
         SizeSite | None:
     p = _init_param(tree, call, param)
     if p is None:
-        return None
+        return _function_argument(ctx, file, tree, call, param, n)
     pos = p.position
     for use in src.calls(tree):
         if src.call_name(use).split(".")[-1] != p.cls.name:

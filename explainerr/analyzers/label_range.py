@@ -10,7 +10,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .classes import (LabelSet, _field_default, _mutated, class_name, config_site, keyword_site, label_set,
+from .classes import (_LABEL_NAME, LabelSet, _field_default, _mutated, class_name, config_site, keyword_site, label_set,
                       linear_site, module_defs, static_int, static_len, user_files)
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .zipped import zipped_key_order
@@ -27,6 +27,14 @@ NEGATIVE = fact("negative", "the bad values are negative (a label or an id below
 ONE_BASED = fact("one-based", "the labels run from 1 to the number of classes: they are 1-based")
 TOO_FEW = fact("too-few-classes", "the data has more classes than the classifier has outputs")
 LABEL_SET = fact("label-set", "a collection in the user's code names the classes (`label_set`, `label_set_len`)")
+SIZE_NAME_SOURCE = fact("size-name-source", "the name the number of outputs is set with holds a value written "
+                                           "elsewhere (`size_name` = `size_source`, line `size_source_line`)")
+SET_IN_TEXT = fact("set-in-text", "the number of outputs is read from a settings text the script parses, set on "
+                                  "line `text_line` (`text_setting`)")
+SET_AGAIN = fact("set-again", "the name the number of outputs is read from is set again after the model was built "
+                                "from it (`again_name`, read on line `read_line`, set again on line `again_line`)")
+LABEL_SET_FROM = fact("label-set-from", "the label map numbers the items of another collection "
+                                       "(`label_set_from`, line `label_set_line`)")
 CONFIG_FIELD = fact("config-field", "the size at fault is a field of a transformers config (num_labels, vocab_size)")
 SIZE_LEFT_DEFAULT = fact("size-left-default", "the call that builds the model or config leaves the size at its "
                                               "default (`site`, `site_line`)")
@@ -298,6 +306,18 @@ def _one_target_for_every_head(ctx: Context, logits_op, top: int) -> bool:
                and t.shape[1] > top for t in frame.tensors)
 
 
+def _name_source(f: Finding, site) -> None:
+    """`n_classes` of `nn.Linear(dim, n_classes)`: the value it holds where it was written (`len(observed)`)."""
+    tree = src.tree_of(site.file)
+    if tree is None or not isinstance(site.node, ast.Name):
+        return
+    given = src.name_source(tree, site.node)
+    if given is not None:
+        f.facts.add(SIZE_NAME_SOURCE)
+        f.values.update(size_name=site.node.id, size_source=src.segment(site.file, given),
+                        size_source_line=given.lineno)
+
+
 def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: int, need: int,
              primary: bool) -> Finding:
     """The reading "the classifier has too few outputs": where its size is set, the label set it should
@@ -314,6 +334,9 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         f.facts.add(LABEL_SET)
         f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
         need = found.length
+        if found.made_from and found.made_from != found.name:
+            f.facts.add(LABEL_SET_FROM)
+            f.values.update(label_set_from=found.made_from, label_set_line=found.line)
         named = class_name(found, main.values["max_label"]) if isinstance(main.values.get("max_label"), int) \
             else None
         if named:
@@ -334,16 +357,91 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         f.values.update(site=site.text, site_line=site.line)
         f.facts.add({"default": SIZE_LEFT_DEFAULT, "checkpoint": SIZE_FROM_CHECKPOINT}.get(site.kind, SIZE_SET_AT))
         _field_of_settings(f, site)
+        _name_source(f, site)
         from ..fixes.checks import bound_names
         if found is not None and found.name not in (bound_names(site.file, site.line) or {found.name}):
             f.values["label_set_fix"] = str(found.length)  # the map is not in reach where the size is set
     f.hints.update(site=site, label_set=found, need=need)
     _map_grew(ctx, f, n_classes)
+    if site is not None:
+        _set_again(f, site)
+        _set_in_text(f, site, n_classes)
+    kept = kept_size(ctx, lambda name: bool(_LABEL_NAME.search(name) or re.match(r"(num|n)_", name)))
+    if kept is not None:
+        f.merge(kept)
+    from .bucket_count import BINS_ONE_MORE, PER_EDGE, bins_counted_as_edges
+    bins = bins_counted_as_edges(ctx, n_classes) if need == n_classes + 1 else None
+    if bins is not None:  # `bucketize(x, edges)` gives len(edges) + 1 bins: the count is one short
+        f.facts.add(BINS_ONE_MORE)
+        f.values.update(bins_call=bins.binning, bins_line=bins.binning_line, edges=bins.edges,
+                        count_stmt=src.segment(bins.file, bins.stmt), count_line=bins.stmt.lineno,
+                        bins_fixed=f"len({bins.edges}) + 1")
+        f.hints["bins"] = bins
+        if bins.per_edge:
+            f.facts.add(PER_EDGE)
+            f.values["per_edge"] = bins.per_edge
     tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
         site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels") or (
-        MAP_GREW in f.facts)
+        MAP_GREW in f.facts) or (BINS_ONE_MORE in f.facts and PER_EDGE not in f.facts)
+    tied = tied and SET_AGAIN not in f.facts  # which value the model should have is the user's choice
     f.confidence = "high" if tied and primary else "medium" if primary else "low"
     return f
+
+
+def kept_size(ctx: Context, fits) -> Finding | None:
+    """The one derived field of the user's files (whose name `fits` the size's role) that a `replace(...)` copies
+    stale, read off an instance outside its class (`SoftmaxLoss(model, dim, task.num_labels)`)."""
+    from .kept_by_replace import KEPT_BY_REPLACE, kept_fields
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        read = {a.attr for a in src.nodes(tree, ast.Attribute) if isinstance(a.ctx, ast.Load) and not (
+            isinstance(a.value, ast.Name) and a.value.id == "self")} if tree is not None else set()
+        found += [k for k in kept_fields(file) if k.field in read and fits(k.field)]
+    if len({(k.field, k.call) for k in found}) != 1:
+        return None
+    k = found[0]
+    f = Finding(facts={KEPT_BY_REPLACE})
+    f.values.update(derived=k.field, derived_from=k.source, kept_cls=k.cls, guard_line=k.guard_line, unset=k.unset,
+                    replace_call=" ".join(src.segment(k.file, k.call).split()), replace_line=k.call.lineno,
+                    replace_where=f"line {k.call.lineno}" + (f", in `{scope}`" if (
+                        scope := src.scope_name(k.file, k.call.lineno)) else ""))
+    f.hints["kept"] = k
+    return f
+
+
+def _set_in_text(f: Finding, site, n_classes: int) -> None:
+    """`settings.num_classes` set by the settings text the script parses: the line that sets it
+    (`num_classes: *n_substrates`), where the number is decided."""
+    from ..settings_text import setting_line
+    node = site.node
+    key = node.attr if isinstance(node, ast.Attribute) else node.slice.value if isinstance(node, ast.Subscript) \
+        and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) else None
+    found = setting_line(site.file, key, n_classes) if key is not None else None
+    if found is not None:
+        f.facts.add(SET_IN_TEXT)
+        f.values.update(text_line=found[0], text_setting=found[1].strip())
+
+
+def _set_again(f: Finding, site) -> None:
+    """`num_labels=NUM_LABELS` read when the model was built, and `NUM_LABELS = len(CATEGORIES)` run again
+    later (a notebook's cell re-run after classes were added): the model keeps the outputs of the first value."""
+    tree = src.tree_of(site.file)
+    names = [t.id for t in getattr(site.stmt, "targets", ()) if isinstance(t, ast.Name)] if site.kind in (
+        "constant", "assignment") \
+        else [site.node.id] if isinstance(site.node, ast.Name) else []
+    if tree is None or len(names) != 1:
+        return
+    reads = [n for c in src.calls(tree) for n in [*c.args, *(k.value for k in c.keywords)]
+             if isinstance(n, ast.Name) and n.id == names[0] and (
+                 src.is_config_call(c) or re.search(r"(Linear|For\w+|from_pretrained)$", src.call_name(c)))]
+    for read in reads:
+        found = src.set_again(tree, names[0], read.lineno)
+        if found is not None and found[1].targets[0].id == names[0]:  # type: ignore[attr-defined]
+            f.facts.add(SET_AGAIN)
+            f.values.update(again_name=names[0], read_line=read.lineno, again_line=found[1].lineno,
+                            again_stmt=src.segment(site.file, found[1]))
+            return
 
 
 def _field_of_settings(f: Finding, site) -> None:
@@ -365,7 +463,24 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     from 1 up are not a 1-based numbering, whatever this batch holds."""
     lines = _label_lines(ctx, labels)
     return any(re.search(r"\.index\(", line) for line in lines) or _indexed_in_class_list(ctx) or \
-        enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, lines)
+        enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, lines) or _label_map_from_zero(ctx)
+
+
+def _label_map_from_zero(ctx: Context) -> bool:
+    """The one map of the user's files that numbers labels (`index = {name: i for i, name in
+    enumerate(sorted(set(findings)))}` in `make_label_encoder`, or assigned to a label-named variable) counts
+    from 0, and none counts from 1: the labels are 0-based by construction, whatever one batch holds."""
+    from .classes import _LABEL_NAME
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for comp in src.nodes(tree, ast.DictComp) if tree is not None else ():
+            stmt = src.statement_at(tree, comp.lineno)
+            scope = src.enclosing_scope(tree, comp.lineno)
+            names = [getattr(scope, "name", "")] + [src.segment(file, t) for t in getattr(stmt, "targets", ())]
+            if any(_LABEL_NAME.search(n) for n in names if n):
+                found.append(_enumerated(comp) is not None and isinstance(comp.value, ast.Name))
+    return len(found) == 1 and found[0]
 
 
 def _label_lines(ctx: Context, labels: TensorFacts | None) -> list[str]:

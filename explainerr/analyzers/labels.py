@@ -395,6 +395,7 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
         f.evidence.append(e)
     if kind == PADDED and ids is not None:
         _padded_where(ctx, f, labels, ids)
+        _kept_width(ctx, f)
     elif kind == PADDED:  # no integer ids beside them (audio frames, features): the collate function may tell
         _cut_in_collate(ctx, f, labels, logits.shape[1])
     return f
@@ -414,6 +415,14 @@ def _batch_key(ctx: Context, labels: TensorFacts) -> str:
         return item.id if isinstance(item, ast.Name) and item.id in frame.params else keyed.group(2)
     made = src.last_assignment(tree, labels.expr, frame.line) if tree is not None else None
     return (entry_read(made.value) if made is not None else None) or leaf(labels.expr)
+
+
+def _kept_width(ctx: Context, f: Finding) -> None:
+    """The labels' width is a settings field `replace(...)` copied from before the length it follows changed."""
+    from .label_range import kept_size
+    kept = kept_size(ctx, lambda name: bool(re.search(r"len|width|pad|size", name)))
+    if kept is not None:
+        f.merge(kept)
 
 
 def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> None:
@@ -540,6 +549,7 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         f.facts.add(PADDED)
         f.values.update(seq_logits=ids.shape[1], pad_label=labels.min)
         _padded_where(ctx, f, labels, ids)
+        _kept_width(ctx, f)
     elif labels.shape[1] < ids.shape[1] and (left := part_left_out(ctx, ids.shape[1] - labels.shape[1])):
         f.merge(left)  # the labels' list leaves out a part the inputs' list has (an end-of-sequence id)
     elif labels.shape[1] < ids.shape[1] and (one := labels_one_part(ctx)):

@@ -45,6 +45,8 @@ PARTS_PER_ITEM = fact("parts-per-item", "the input joins one part per item of a 
                                         "(`parts_of`), each part as wide as the layer's size")
 OTHER_FIELD = fact("other-config-field", "the layer's size is read from another field of the encoder's config "
                                          "(`size_expr`) than the hidden size it outputs (`hidden_field`)")
+SIZE_SET_AGAIN = fact("size-set-again", "the layer's size is a global set again (`again_name`, line `again_line`) "
+                                        "after the modules that make its input were built with its earlier value")
 FED_OUTPUT = fact("fed-output", "the input already has the layer's output width (`out_features`): the layer maps "
                                  "`in_features` to `out_features` and was given a tensor of the output side")
 SWAPPED_OPERAND = fact("swapped-operand", "the call that gets the layer's result has another operand (`partner`) of "
@@ -161,6 +163,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
         f.facts.add(SIZE_FROM_CALL if site.kind == "argument" else SIZE_WRITTEN)
         f.values.update(site=site.text, site_line=site.line)
         _size_named(f, site)
+        _size_set_again(f, site, want, got)
         sentence_width(ctx, f, site, got)
         _layers_plus_embeddings(ctx, f, site, want, got)
         if frame is not None:
@@ -422,6 +425,26 @@ def _own_names(tree: ast.Module, line: int) -> set[str]:
 
 
 __all__ = ["encoder_size_expr", "module_defs", "static_int"]
+
+
+def _size_set_again(f: Finding, site, want: int, got: int) -> None:
+    """`nn.Linear(EMB_DIM, 64)` built after the script set `EMB_DIM = 128` again, while the modules before it were
+    built when `EMB_DIM` was 64, the width the layer is given (a notebook's cell changed a global): the layer takes
+    the value its input was made with, not one applied to the wrong tensor."""
+    tree = src.tree_of(site.file)
+    if not isinstance(site.node, ast.Name) or tree is None:
+        return
+    sets = [(s, s.value.value) for s in tree.body if isinstance(s, ast.Assign) and s.lineno < site.line
+            and any(isinstance(t, ast.Name) and t.id == site.node.id for t in s.targets)
+            and isinstance(s.value, ast.Constant) and type(s.value.value) is int]
+    if len(sets) < 2 or sets[-1][1] != want:
+        return
+    first = next((s for s, v in sets if v == got), None)
+    if first is None:
+        return
+    f.facts.discard(FED_OUTPUT)
+    f.facts.add(SIZE_SET_AGAIN)
+    f.values.update(again_name=site.node.id, old_value=got, old_line=first.lineno, again_line=sets[-1][0].lineno)
 
 
 def _size_named(f: Finding, site) -> None:

@@ -190,9 +190,14 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
     """A length the user's code asks for (`max_seq_length=64` in a call, `model.max_seq_length = 64`) that is
     above the model's limit: the truncation was requested, at a length the model cannot take."""
     unread: list[tuple[str, tuple[str, ast.expr]]] = []
+    from ..fixes import tokenizer_call_for
+    hit = tokenizer_call_for(ctx, _root(ids.expr), ctx.frames[ids.frame]) if ids is not None else None
+    made_by = set(map(id, hit[1].keywords)) if hit is not None else set()
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
-        for n in src.nodes(tree, ast.keyword, ast.Assign) if tree is not None else ():
+        # the call that made the failing ids first: a name set twice (a notebook's cells) is read there
+        for n in sorted(src.nodes(tree, ast.keyword, ast.Assign) if tree is not None else (),
+                        key=lambda n: id(n) not in made_by):
             found = None
             if isinstance(n, ast.keyword) and n.arg and _LENGTH_SETTING.match(n.arg):  # named by what decides it
                 said = n.arg if isinstance(n.value, ast.Constant) else f"{n.arg}={src.segment(file, n.value)}"
@@ -229,12 +234,50 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
             f.values.update(setting=f"{owner}.{name}", setting_value=st.value.value)
             f.hints["length_setting"] = (file, st, st.value)
             return
+        if tree is not None and _sliced_length(f, tree, file, limit):
+            return
     seq_len = f.values.get("seq_len")
     if len(unread) == 1 and isinstance(seq_len, int) and seq_len > limit:
         # read at run time (`stats["max_tokens"]` from a file): the batch shows it let `seq_len` tokens through
         file, (said, node) = unread[0]
         f.facts.add(LENGTH_SETTING_READ)
         _capped(f, file, said, node, None)
+
+
+_PIECES_CALL = re.compile(r"(tokeni[sz]e|encode\w*|convert_tokens_to_ids|split)$")
+LENGTH_SLICED = fact("length-sliced", "the user's code cuts the pieces with a slice (`cut_expr` in `cut_fn`, line "
+                                      "`cut_line`) by a length set elsewhere (`setting`)")
+
+
+def _sliced_length(f: Finding, tree: ast.Module, file: str, limit: int) -> bool:
+    """A length the user's code cuts the pieces to with a slice (`tokenizer.tokenize(text)[: max_len - 2]`), the
+    name's value written elsewhere (`make_encoder(tok, PIPELINE["max_len"])` of `PIPELINE = {"max_len": 128}`)
+    and above the model's limit: the one such cut of the file."""
+    found = []
+    for sub in src.nodes(tree, ast.Subscript):
+        cut = sub.slice
+        if not (isinstance(cut, ast.Slice) and cut.lower is None and cut.step is None and cut.upper is not None
+                and isinstance(sub.value, ast.Call) and _PIECES_CALL.search(src.call_name(sub.value))):
+            continue
+        upper = cut.upper
+        less = 0
+        if isinstance(upper, ast.BinOp) and isinstance(upper.op, ast.Sub) and isinstance(upper.right, ast.Constant) \
+                and type(upper.right.value) is int:
+            upper, less = upper.left, upper.right.value
+        given = src.name_source(tree, upper) if isinstance(upper, ast.Name) else None
+        value = int_constant(tree, given if given is not None else upper)
+        if value is not None and value.value > limit:
+            found.append((sub, upper, given, value, less))
+    if len(found) != 1:
+        return False
+    sub, upper, given, value, less = found[0]
+    scope = src.binding_scope(tree, upper) if isinstance(upper, ast.Name) else src.enclosing_scope(tree, sub.lineno)
+    f.facts.update({LENGTH_SETTING, LENGTH_SLICED})
+    f.values.update(setting=src.segment(file, given if given is not None else upper), setting_value=value.value,
+                    cut_expr=src.segment(file, sub.slice), cut_line=sub.lineno,
+                    cut_fn=getattr(scope, "name", "the module"))
+    f.hints["length_setting"] = (file, value, value)
+    return True
 
 
 def _capped(f: Finding, file: str, setting: str, node: ast.expr, value: int | None) -> None:
@@ -303,7 +346,7 @@ def _computed_length(ctx: Context, file: str, node: ast.AST) -> int | None:
     tree = src.tree_of(file)
     if not isinstance(node, ast.Name) or tree is None:
         return None
-    scope = src.enclosing_scope(tree, node.lineno)
+    scope = src.binding_scope(tree, node)
     if not src.assignments(tree, node.id, scope):
         return None  # a parameter: the value is decided where the function is called
     held = [fr.scalars.get(node.id) for fr in ctx.user_frames() if fr.file == file]
@@ -348,6 +391,9 @@ def int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
                          or any(isinstance(a, ast.Starred) for a in c.args) or any(k.arg is None for k in c.keywords)
                          for c in src.calls(tree) if src.call_name(c).split(".")[-1] == called)
             return None if passed else int_constant(tree, default)
+        if node.id in params and default is None:  # given by the one call of the function, or a partial of it
+            given = src.name_source(tree, node)
+            return int_constant(tree, given) if given is not None and not isinstance(given, ast.Name) else None
         if node.id in params or any(a.arg == node.id for a in fn.args.kwonlyargs) or src.assignments(
                 tree, node.id, fn):
             return None
@@ -638,6 +684,11 @@ def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int |
             f.values["size_default"] = src.segment(table.frame.file, table.default)
     elif table.kind == "constant":
         f.facts.add(TABLE_CONSTANT)
+    if table.kind == "other" and isinstance(table.size, ast.Attribute) and isinstance(rows, int):
+        from ..settings_text import setting_line  # `nn.Embedding(m.max_positions, d)`, `max_positions: 64` in YAML
+        if setting_line(table.frame.file, table.size.attr, rows) is not None:
+            table.kind, table.name = "settings-text", table.size.attr
+            f.values["size_param"] = table.name
     f.hints["table"] = table
     if not isinstance(seq, int) or table.loads_weights or table.kind == "other":
         if table.loads_weights:

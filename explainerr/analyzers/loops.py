@@ -268,7 +268,29 @@ def _written_settings(tree: ast.Module, iterable: ast.AST) -> bool:
             value, (ast.List, ast.Tuple)) else []
         if items and all(isinstance(v, (ast.Dict, ast.Call)) for v in items):  # records: `dict(...)`, `Spec(...)`
             return True
-    return False
+    return _settings_variants(tree, iterable)
+
+
+def _settings_variants(tree: ast.Module, iterable: ast.AST) -> bool:
+    """The loop walks a list written in place of settings objects, each made by building a class of the file or
+    by `replace(...)` of one (`for name, s in [("quick", quick), ("deep", deep)]` with `deep = replace(quick,
+    top_k=10)`): its values are settings someone chose, not positions computed for a sequence."""
+    if not isinstance(iterable, (ast.List, ast.Tuple)) or not iterable.elts:
+        return False
+    classes = {c.name for c in src.nodes(tree, ast.ClassDef)}
+    scope = src.enclosing_scope(tree, iterable.lineno)
+
+    def record(node: ast.AST) -> bool:
+        if isinstance(node, ast.Name):
+            made = src.assignments(tree, node.id, scope, before=iterable.lineno)
+            node = made[-1].value if made else None
+        return isinstance(node, ast.Call) and (src.call_name(node).rpartition(".")[2] in classes | {"replace"})
+
+    for item in iterable.elts:
+        parts = item.elts if isinstance(item, ast.Tuple) else [item]
+        if not any(record(p) for p in parts) or not all(record(p) or isinstance(p, ast.Constant) for p in parts):
+            return False
+    return True
 
 
 def _counted(tree: ast.Module, line: int) -> bool:

@@ -58,6 +58,8 @@ EDIT_SEGMENTS_FROM_ZERO = fact("edit-segments-from-zero", "the segment ids are c
                                                           "the fix numbers `counter` from 0")
 EDIT_SIZE_PER_PART = fact("edit-size-per-part", "the fix sizes the segment table of a model built from a config for "
                                                  "the parts the segment ids number (`size_expr`)")
+EDIT_STALE_COPY = fact("edit-stale-copy", "the model's segments are given a copy (`copy_name`, line `copy_line`) made "
+                                          "before the copied name was set again (`copied_name`, line `copied_again_line`)")
 EDIT_WRAP_SEGMENTS = fact("edit-wrap-segments", "the fix wraps a running segment index into the model's segments")
 EDIT_SIZE_SEGMENTS = fact("edit-size-segments", "the fix sizes the config or the table for every segment id")
 EDIT_SEGMENTS_WRITTEN = fact("edit-segments-written", "sentence pairs are encoded for a model built from the user's "
@@ -376,11 +378,32 @@ def _log_bucketed(ctx: Context, table: str | None) -> bool:
     return False
 
 
+_ENCODES = re.compile(r"(^|\.)(encode\w*|embed\w*)$")
+
+
+def _encoded_items(ctx: Context, fail: EmbeddingFailure) -> bool:
+    """`F.embedding(ids, W)` where `W` is a tensor of the user's made by encoding a collection of items
+    (`clause_emb = encoder.encode(clauses, ...)`): one row per item, and the ids are item positions, not token ids
+    a vocabulary or a tokenizer gives."""
+    if fail.name is None or not fail.name.isidentifier():
+        return False
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        made = src.last_assignment(tree, fail.name, fr.line) if tree is not None else None
+        value = made.value if made is not None else None
+        if isinstance(value, ast.Call) and _ENCODES.search(src.call_name(value)) and value.args and not \
+                isinstance(value.args[0], (ast.Constant, ast.JoinedStr)):
+            return True
+    return False
+
+
 @analyzer("vocab-ids-exceed-table")
 def vocab_overflow(ctx: Context) -> Finding | None:
     fail = embedding_failure(ctx)
     if fail is None or fail.role != "vocab" or _ids_exceed(fail) is False:
         return None
+    if _encoded_items(ctx, fail):
+        return None  # a table of encoded items (`encoder.encode(docs)`), looked up by item positions: no vocabulary
     f = _named_finding(ctx, fail, "input_ids")
     from .not_this_batch import batch_key, entry_copied_from
     key = batch_key(ctx, fail.user_ids or fail.ids)

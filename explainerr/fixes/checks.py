@@ -344,6 +344,9 @@ def accepted(edits: list[Edit]) -> tuple[list[Edit], list[str]]:
         if not files.lines(e.file):
             dropped.append(f"{e.file}:{e.start_line}: the file cannot be read")
             continue
+        if "".join(files.lines(e.file)[e.start_line - 1:e.end_line]).rstrip() == e.replacement.rstrip():
+            dropped.append(f"{e.file}:{e.start_line}: the edit leaves the lines as they are")
+            continue
         if not src.parses_in_file(e.file, e.start_line, e.end_line, e.replacement):
             dropped.append(f"{e.file}:{e.start_line}: the edited file would not parse")
             continue

@@ -39,9 +39,17 @@ def _shorter_windows(f: Finding) -> list[Edit]:
     return [Edit(file=edit.file, start_line=edit.start_line, end_line=edit.end_line, replacement=text)]
 
 
+def _derive_again(kept) -> list[Edit]:
+    """`replace(base, relations=...)` → `replace(base, relations=..., num_labels=None)`: the derived field unset,
+    so `__post_init__` derives it from the new value."""
+    return edits_of(src.LineEditor.for_node(kept.file, kept.stmt).add_keywords(kept.call, f"{kept.field}={kept.unset}"))
+
+
 @locator("label-length")
 def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
+    if "kept-by-replace" in f.facts and "kept" in f.hints:
+        return _derive_again(f.hints["kept"]), None
     if "targets-shifted" in f.facts:  # the last prediction has no next token: dropped where the loss reads them
         frame, logits, shift = f.hints["targets_shifted"]
         found = failing_statement(frame)
@@ -515,7 +523,12 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "bio-inside" in f.facts and "bio_inside" in f.hints:
         file, stmt, node, text = f.hints["bio_inside"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
-    if "map-grew" in f.facts or "shifted-past-names" in f.facts:
+    if "kept-by-replace" in f.facts and "kept" in f.hints:  # `replace(base, relations=...)` keeps the count
+        return _derive_again(f.hints["kept"]), None
+    if "bins-one-more" in f.facts and "bins" in f.hints:  # `len(edges)` classes for len(edges) + 1 bins
+        bins = f.hints["bins"]
+        return edits_of(src.LineEditor.for_node(bins.file, bins.stmt).replace(bins.count, f.values["bins_fixed"])), None
+    if "map-grew" in f.facts or "shifted-past-names" in f.facts or "set-again" in f.facts:
         return [], None  # a number written at the model would break again on the next new label: said in words
     if "one-based" in variants and made is not None:
         if made.zero_based is None:
@@ -735,10 +748,11 @@ def _class_setting(site) -> ast.Assign | None:
 def _written_setting(f: Finding, site, need: int | None) -> Edit | None:
     """The line of a settings text parsed by the script that sets the key the size is read from."""
     node, current = site.node, f.values.get("n_classes")
-    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(
-            node.slice.value, str)) or type(current) is not int or type(need) is not int:
+    key = node.attr if isinstance(node, ast.Attribute) else node.slice.value if isinstance(
+        node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) else None
+    if key is None or type(current) is not int or type(need) is not int:
         return None
-    return setting_edit(site.file, node.slice.value, current, need)
+    return setting_edit(site.file, key, current, need)  # `settings.num_classes` of `num_classes: 5` in YAML
 
 
 def _numbered_from(found) -> str | None:

@@ -232,6 +232,10 @@ def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
         return []
     if table.kind == "literal":
         return edits_of(src.LineEditor.for_node(table.frame.file, table.stmt).replace(table.size, str(needed)))
+    if table.kind == "settings-text":  # `max_positions: 64` in the settings text the script parses
+        from ..settings_text import setting_edit
+        edit = setting_edit(table.frame.file, table.name, f.values.get("num_embeddings") or 0, needed)
+        return [edit] if edit is not None else []
     return []
 
 

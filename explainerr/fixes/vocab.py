@@ -860,6 +860,9 @@ def token_type(ctx: Context, f: Finding) -> Located:
             f.facts.add("edit-no-segments")
             return edits_of(src.LineEditor.for_node(hit[0], hit[1]).add_keywords(
                 hit[1], "return_token_type_ids=False")), None
+    stale = _stale_copy(ctx, f, needed)
+    if stale:
+        return stale, None
     counted = _counted_segments(ctx, f, n if isinstance(n, int) else f.values.get("num_embeddings"))
     if counted:
         return counted, None
@@ -922,6 +925,31 @@ def token_type(ctx: Context, f: Finding) -> Located:
     if grown[0]:
         f.facts.add("edit-size-segments")
     return grown
+
+
+def _stale_copy(ctx: Context, f: Finding, needed: object) -> list[Edit]:
+    """`type_vocab_size=TYPE_VOCAB` where `TYPE_VOCAB = N_SEGMENTS` was copied before the script set
+    `N_SEGMENTS = 3` (a notebook's later cell): the model is built from the copied name itself, which holds the
+    segments the ids use now."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            kw = src.keyword(call, "type_vocab_size")
+            if kw is None or not isinstance(kw.value, ast.Name):
+                continue
+            found = src.set_again(tree, kw.value.id, call.lineno)
+            if found is None or not isinstance(found[0].value, ast.Name) or \
+                    found[1].targets[0].id != found[0].value.id:  # type: ignore[attr-defined]
+                continue
+            held = {fr.scalars.get(found[0].value.id) for fr in ctx.user_frames() if fr.file == file} - {None}
+            if len(held) != 1 or not isinstance(needed, int) or not isinstance(next(iter(held)), int) or \
+                    next(iter(held)) < needed:
+                continue
+            f.facts.add("edit-stale-copy")
+            f.values.update(copy_name=kw.value.id, copied_name=found[0].value.id, copy_line=found[0].lineno,
+                            copied_again_line=found[1].lineno)
+            return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, found[0].value.id))
+    return []
 
 
 def _segment_map(tree: ast.Module, file: str, line: int, needed: int) -> str | None:

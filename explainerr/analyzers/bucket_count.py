@@ -1,0 +1,70 @@
+"""Classes counted as the boundaries of a binning: labels made by `torch.bucketize(x, edges)` (or
+`np.digitize`, `torch.searchsorted`) take len(edges) + 1 values, 0 below the first edge up to len(edges) past the
+last, so a class count written as `len(edges)` is one short.  Read from the user's source (nothing runs)."""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from .. import source as src
+from ..facts import Context
+from . import fact
+
+BINS_ONE_MORE = fact("bins-one-more", "the labels are bins of `bins_call` over the edges `edges`, one more than the "
+                                      "edges, and the classes are counted as `len(edges)` (`count_stmt`, line "
+                                      "`count_line`)")
+PER_EDGE = fact("per-edge", "another collection beside the count is made one item per edge (`per_edge`)")
+_BINNING = re.compile(r"(^|\.)(bucketize|digitize|searchsorted)$")
+
+
+@dataclass(frozen=True)
+class BinCount:
+    file: str
+    stmt: ast.stmt          # where the classes are counted
+    count: ast.Call         # `len(self.thresholds_min)`
+    edges: str              # `self.thresholds_min`
+    binning: str            # the binning call, as written
+    binning_line: int
+    per_edge: str | None = None  # another collection made one item per edge beside the count (`band_names`)
+
+
+def bins_counted_as_edges(ctx: Context, n_classes: int) -> BinCount | None:
+    """The one binning call of the user's files whose edges (`torch.tensor(self.thresholds_min)` or the list
+    itself) are counted with `len(...)` in an assignment elsewhere, the count being `n_classes`: the classes
+    counted as edges.  The count's value is read from a frame when it holds it; else trusted from the text."""
+    found = []
+    for file in dict.fromkeys(f.file for f in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            name = src.call_name(call)
+            if not _BINNING.search(name) or len(call.args) < 2:
+                continue
+            edges = call.args[0] if name.endswith("searchsorted") else call.args[1]
+            if isinstance(edges, ast.Call) and edges.args and src.call_name(edges).rpartition(".")[2] in (
+                    "tensor", "as_tensor", "array", "asarray", "list", "sorted"):
+                edges = edges.args[0]
+            text = src.segment(file, edges)
+            for stmt in src.nodes(tree, ast.Assign):
+                count = stmt.value
+                if isinstance(count, ast.Call) and src.call_name(count) == "len" and len(count.args) == 1 \
+                        and src.segment(file, count.args[0]) == text:
+                    found.append(BinCount(file=file, stmt=stmt, count=count, edges=text,
+                                          binning=src.segment(file, call), binning_line=call.lineno,
+                                          per_edge=_per_edge(tree, file, stmt, text)))
+    if len(found) != 1:
+        return None
+    held = [v for fr in ctx.user_frames() for k, v in fr.lengths.items() if k == found[0].edges.rpartition(".")[2]]
+    return found[0] if not held or held[0] == n_classes else None
+
+
+def _per_edge(tree: ast.Module, file: str, count: ast.stmt, edges: str) -> str | None:
+    """A collection assigned in the same scope as the count, one item per edge (`self.band_names = [f"<= {t}"
+    for t in self.thresholds_min]`): indexed by class, it needs an item for the last bin too."""
+    scope = src.enclosing_scope(tree, count.lineno)
+    for stmt in src.nodes(scope, ast.Assign):
+        comp = stmt.value
+        if stmt is not count and isinstance(comp, (ast.ListComp, ast.DictComp)) and len(comp.generators) == 1 \
+                and src.segment(file, comp.generators[0].iter) == edges and len(stmt.targets) == 1:
+            return src.segment(file, stmt.targets[0])
+    return None
