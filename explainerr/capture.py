@@ -13,6 +13,7 @@ values named like secrets, or shaped like credentials, are left out of the Repor
 from __future__ import annotations
 
 import ast
+import collections
 import os
 import re
 import sys
@@ -226,10 +227,14 @@ def _scalar(name: str, value: object) -> Scalar:
 
 
 def _length(value: object) -> int | None:
-    """len() of an exact list, tuple or dict (their len runs no user code); None for anything else.  Types are
-    compared with `is`: `in` would call a metaclass's `__eq__`."""
+    """len() of an exact list, tuple or dict, or of the standard library's `defaultdict`, `OrderedDict`, `Counter`
+    and `deque` (their len runs no user code); None for anything else, a subclass included.  Types are compared
+    with `is`: `in` would call a metaclass's `__eq__`."""
     t = type(value)
-    return len(value) if t is list or t is tuple or t is dict else None  # type: ignore[arg-type]
+    if t is list or t is tuple or t is dict or t is collections.defaultdict or t is collections.OrderedDict \
+            or t is collections.Counter or t is collections.deque:
+        return len(value)  # type: ignore[arg-type]
+    return None
 
 
 def _call_args(node: ast.Call, text: str, callee_params: tuple[str, ...]) -> tuple[CallArg, ...]:

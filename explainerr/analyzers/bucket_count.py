@@ -1,5 +1,5 @@
 """Classes counted as the boundaries of a binning: labels made by `torch.bucketize(x, edges)` (or
-`np.digitize`, `torch.searchsorted`) take len(edges) + 1 values, 0 below the first edge up to len(edges) past the
+`np.digitize`, `torch.searchsorted`, `bisect.bisect_right`) take len(edges) + 1 values, 0 below the first edge up to len(edges) past the
 last, so a class count written as `len(edges)` is one short.  Read from the user's source (nothing runs)."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ BINS_ONE_MORE = fact("bins-one-more", "the labels are bins of `bins_call` over t
                                       "edges, and the classes are counted as `len(edges)` (`count_stmt`, line "
                                       "`count_line`)")
 PER_EDGE = fact("per-edge", "another collection beside the count is made one item per edge (`per_edge`)")
-_BINNING = re.compile(r"(^|\.)(bucketize|digitize|searchsorted)$")
+_BINNING = re.compile(r"(^|\.)(bucketize|digitize|searchsorted|bisect|bisect_left|bisect_right)$")
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,11 @@ class BinCount:
     per_edge: str | None = None  # another collection made one item per edge beside the count (`band_names`)
 
 
-def bins_counted_as_edges(ctx: Context, n_classes: int) -> BinCount | None:
+def bins_counted_as_edges(ctx: Context, n_classes: int | None) -> BinCount | None:
     """The one binning call of the user's files whose edges (`torch.tensor(self.thresholds_min)` or the list
     itself) are counted with `len(...)` in an assignment elsewhere, the count being `n_classes`: the classes
-    counted as edges.  The count's value is read from a frame when it holds it; else trusted from the text."""
+    counted as edges.  The count's value is read from a frame when it holds it (and must then be `n_classes`,
+    unless that is None); else trusted from the text."""
     found = []
     for file in dict.fromkeys(f.file for f in ctx.user_frames()):
         tree = src.tree_of(file)
@@ -40,22 +41,30 @@ def bins_counted_as_edges(ctx: Context, n_classes: int) -> BinCount | None:
             name = src.call_name(call)
             if not _BINNING.search(name) or len(call.args) < 2:
                 continue
-            edges = call.args[0] if name.endswith("searchsorted") else call.args[1]
+            edges = call.args[0] if name.endswith(("searchsorted", "bisect", "bisect_left", "bisect_right")) \
+                else call.args[1]
             if isinstance(edges, ast.Call) and edges.args and src.call_name(edges).rpartition(".")[2] in (
                     "tensor", "as_tensor", "array", "asarray", "list", "sorted"):
                 edges = edges.args[0]
-            text = src.segment(file, edges)
-            for stmt in src.nodes(tree, ast.Assign):
-                count = stmt.value
-                if isinstance(count, ast.Call) and src.call_name(count) == "len" and len(count.args) == 1 \
-                        and src.segment(file, count.args[0]) == text:
+            texts = {src.segment(file, edges)}
+            if isinstance(edges, ast.Name):  # `bisect_right(boundaries, x)` with `boundaries=BOUNDS` the default
+                fn = src.enclosing_scope(tree, edges.lineno)
+                default = src.param_defaults(fn).get(edges.id) if isinstance(fn, ast.FunctionDef) else None
+                given = default if default is not None else src.name_source(tree, edges)
+                if given is not None:
+                    texts.add(src.segment(file, given))
+            for count in src.calls(tree):  # `n_bins = len(EDGES)`, `HP = {"n_bins": len(EDGES)}`
+                stmt = src.statement_at(tree, count.lineno)
+                text = src.segment(file, count.args[0]) if len(count.args) == 1 else None
+                if src.call_name(count) == "len" and isinstance(stmt, ast.Assign) and text in texts \
+                        and not src.contains(call, count.lineno):
                     found.append(BinCount(file=file, stmt=stmt, count=count, edges=text,
                                           binning=src.segment(file, call), binning_line=call.lineno,
                                           per_edge=_per_edge(tree, file, stmt, text)))
     if len(found) != 1:
         return None
     held = [v for fr in ctx.user_frames() for k, v in fr.lengths.items() if k == found[0].edges.rpartition(".")[2]]
-    return found[0] if not held or held[0] == n_classes else None
+    return found[0] if not held or n_classes is None or held[0] == n_classes else None
 
 
 def _per_edge(tree: ast.Module, file: str, count: ast.stmt, edges: str) -> str | None:

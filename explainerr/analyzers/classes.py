@@ -158,6 +158,9 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
             continue
         defs = module_defs(tree)
         for name, a in defs.items():
+            if isinstance(a.value, (ast.List, ast.Tuple)) and a.value.elts and all(
+                    isinstance(e, (ast.Tuple, ast.Dict, ast.List, ast.Call)) for e in a.value.elts):
+                continue  # records of the data (`REPORTS = [("text", "desk"), ...]`), not the class names
             length, base = static_len(a.value, defs)
             named = bool(_LABEL_NAME.search(name))
             if length is not None and _mutated(tree, name):

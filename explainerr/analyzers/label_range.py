@@ -69,6 +69,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     if logits is None or len(logits.shape) < 2 or target is None:
         return None
     n_classes = logits.shape[1]
+    if _similarity_scores(ctx, logits_op.user or logits):
+        return None  # scores of queries against candidates (`cos_sim(q, h)`): no classifier, no number of classes
     labels = labels_op.user or _labels_holding(ctx, target)
     written = None if labels is not None or labels_op.seen is None else _argument_text(ctx)
     seen = labels_op.seen
@@ -330,6 +332,8 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         found = found if found is not None and found.length >= need else None
     if found is None:  # the map of a user frame the labels were looked up in (`queue_index[q]`)
         found = _map_looked_up(ctx, main.hints.get("labels_made"), need)
+    if found is not None and _catch_all_map(found):
+        found = None  # `defaultdict(lambda: len(kept))` holds every key it met, most of them the one catch-all id
     if found is not None:
         f.facts.add(LABEL_SET)
         f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
@@ -366,6 +370,14 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
     if site is not None:
         _set_again(f, site)
         _set_in_text(f, site, n_classes)
+    from .class_attrs import ATTR_OVERRIDDEN, overridden_reads
+    over = overridden_reads(ctx, n_classes, need)
+    if over is not None:  # `len(EventBulletin.EVENT_TYPES)` while the data is a subclass that lists more
+        f.facts.add(ATTR_OVERRIDDEN)
+        f.values.update(attr_read=src.segment(over.file, over.read), attr_line=over.read.lineno,
+                        attr_instance=over.instance, attr_cls=over.cls, attr_len=over.length,
+                        attr_fixed=f"{over.instance}.{over.read.attr}", attr_name=over.read.attr)
+        f.hints["overridden"] = over
     kept = kept_size(ctx, lambda name: bool(_LABEL_NAME.search(name) or re.match(r"(num|n)_", name)))
     if kept is not None:
         f.merge(kept)
@@ -373,7 +385,9 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
     bins = bins_counted_as_edges(ctx, n_classes) if need == n_classes + 1 else None
     if bins is not None:  # `bucketize(x, edges)` gives len(edges) + 1 bins: the count is one short
         f.facts.add(BINS_ONE_MORE)
+        scope = src.scope_name(bins.file, bins.binning_line)
         f.values.update(bins_call=bins.binning, bins_line=bins.binning_line, edges=bins.edges,
+                        bins_where=f"line {bins.binning_line}" + (f", in `{scope}`" if scope else ""),
                         count_stmt=src.segment(bins.file, bins.stmt), count_line=bins.stmt.lineno,
                         bins_fixed=f"len({bins.edges}) + 1")
         f.hints["bins"] = bins
@@ -383,7 +397,7 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
     tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
         site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels") or (
         MAP_GREW in f.facts) or (BINS_ONE_MORE in f.facts and PER_EDGE not in f.facts)
-    tied = tied and SET_AGAIN not in f.facts  # which value the model should have is the user's choice
+    tied = (tied or ATTR_OVERRIDDEN in f.facts) and SET_AGAIN not in f.facts  # which value the model should have is the user's choice
     f.confidence = "high" if tied and primary else "medium" if primary else "low"
     return f
 
@@ -408,6 +422,46 @@ def kept_size(ctx: Context, fits) -> Finding | None:
                         scope := src.scope_name(k.file, k.call.lineno)) else ""))
     f.hints["kept"] = k
     return f
+
+
+_SIMILARITY = re.compile(r"(^|\.)(cos_sim|dot_score|cosine_similarity|pairwise_cosine_similarity|"
+                         r"pairwise_dot_score|semantic_search)$")
+
+
+def _similarity_scores(ctx: Context, logits: TensorFacts | None) -> bool:
+    """The scores the loss got were made by a similarity of two sets of encodings (`sim = util.cos_sim(q, h)`,
+    `q @ h.T` with `q = model.encode(...)`): each column is a candidate, not a class of a head, so a target past
+    the columns is an id of another list than the candidates."""
+    if logits is None:
+        return False
+    try:
+        names = [n.id for n in ast.walk(ast.parse(logits.expr, mode="eval")) if isinstance(n, ast.Name)]
+    except SyntaxError:
+        return False
+    for name in names[:1]:  # `sim` of `sim * scale`, in its frame or the caller's that passed it
+        for frame in ctx.user_frames():
+            tree = src.tree_of(frame.file)
+            made = src.last_assignment(tree, name, frame.line) if tree is not None else None
+            value = made.value if made is not None else None
+            if isinstance(value, ast.Call) and _SIMILARITY.search(src.call_name(value)):
+                return True
+            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult):
+                encoded = [src.assigned_value(tree, src.enclosing_scope(tree, made.stmt.lineno), n, made.stmt.lineno)
+                           for n in (value.left, getattr(value.right, "value", value.right))]
+                if all(isinstance(e, ast.Call) and src.call_name(e).rpartition(".")[2].startswith("encode")
+                       for e in encoded):
+                    return True
+    return False
+
+
+def _catch_all_map(found: LabelSet) -> bool:
+    """The label set is a `defaultdict` whose default is one id for every key it does not hold (`defaultdict(lambda:
+    len(kept))`): its length counts the keys it met, not the classes."""
+    tree = src.tree_of(found.file)
+    made = src.assignments(tree, found.name) if tree is not None and found.name.isidentifier() else []
+    return any(isinstance(v, ast.Call) and src.call_name(v).rpartition(".")[2] == "defaultdict" and bool(v.args)
+               and isinstance(v.args[0], ast.Lambda) and found.name not in src.names_in(v.args[0].body)
+               for v in (a.value for a in made))  # any function's map of that name (returned, then unpacked)
 
 
 def _set_in_text(f: Finding, site, n_classes: int) -> None:
@@ -463,7 +517,15 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     from 1 up are not a 1-based numbering, whatever this batch holds."""
     lines = _label_lines(ctx, labels)
     return any(re.search(r"\.index\(", line) for line in lines) or _indexed_in_class_list(ctx) or \
-        enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, lines) or _label_map_from_zero(ctx)
+        enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, lines) or _label_map_from_zero(ctx) \
+        or _binned_labels(ctx)
+
+
+def _binned_labels(ctx: Context) -> bool:
+    """The labels are bins of a `bucketize`/`digitize` whose count the code writes as its edges: bins count from
+    0 (below the first edge), so labels from 1 up are not a 1-based numbering."""
+    from .bucket_count import bins_counted_as_edges
+    return bins_counted_as_edges(ctx, None) is not None
 
 
 def _label_map_from_zero(ctx: Context) -> bool:
@@ -494,8 +556,9 @@ def _label_lines(ctx: Context, labels: TensorFacts | None) -> list[str]:
 
 
 def _subscripted(lines: list[str]) -> set[str]:
-    """The names the lines read an item of (`FAULT_CODES` of `FAULT_CODES[r[1]]`)."""
-    return {m.group(1) for line in lines for m in re.finditer(r"\b([A-Za-z_]\w*)\[", line)}
+    """The names the lines look an item up in (`FAULT_CODES` of `FAULT_CODES[r[1]]`), not those read with a
+    written key (`HP["hidden"]` reads a setting)."""
+    return {m.group(1) for line in lines for m in re.finditer(r"\b([A-Za-z_]\w*)\[(?![\"'])", line)}
 
 
 def _looked_up_in_map_from_zero(ctx: Context, lines: list[str]) -> bool:
@@ -591,6 +654,14 @@ def _fallback_past_list(ctx: Context, f: Finding, hi: int) -> bool:
             if not (isinstance(call.func, ast.Attribute) and call.func.attr == "get" and len(call.args) == 2):
                 continue
             if static_int(ctx, tree, call.args[1]) == hi:
+                found.append((file, call))
+        for call in src.calls(tree) if tree is not None else ():  # `defaultdict(lambda: len(kept))`
+            target = src.statement_at(tree, call.lineno)
+            names = {t.id for t in getattr(target, "targets", ()) if isinstance(t, ast.Name)}
+            if src.call_name(call).rpartition(".")[2] == "defaultdict" and call.args and isinstance(
+                    call.args[0], ast.Lambda) and not (set(src.names_in(call.args[0].body)) & names) and static_int(
+                    ctx, tree, call.args[0].body) in (hi, None) and isinstance(call.args[0].body, ast.Call) and \
+                    src.call_name(call.args[0].body) == "len":
                 found.append((file, call))
     if len(found) != 1:
         return False
@@ -719,8 +790,10 @@ def _map_grew(ctx: Context, f: Finding, n_classes: int) -> None:
                     and isinstance(v.args[0], ast.Name)):
                 continue
             read = v.args[0].id
-            for name in [read, *_maps_made_from(tree, read)]:
-                if not _mutated(tree, name):
+            from .growing_map import self_numbering_maps
+            growing = self_numbering_maps(tree)  # `defaultdict(lambda: len(ids))`: grows whenever it is read
+            for name in [read, *_maps_made_from(tree, read), *growing]:
+                if not (_mutated(tree, name) or name in growing):
                     continue
                 now = max((fr.lengths.get(name, 0) for fr in ctx.frames if not fr.library), default=0)
                 if now > n_classes:

@@ -258,6 +258,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         ids = _ids_beside(ctx, labels, logits.shape[1] if len(logits.shape) == 3 else None)
         if ids is not None and aligned_records_apart(ctx, labels, ids):
             return None  # labels made per piece, each side padded to its own longest: a record got another's labels
+    if reading is None and not multi and a > b:  # label rows transposed with `zip`, cut to the shortest row
+        reading = _zip_cut(ctx)
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
         reading = filtered_sibling(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
     if reading is None and a < b:
@@ -415,6 +417,18 @@ def _batch_key(ctx: Context, labels: TensorFacts) -> str:
         return item.id if isinstance(item, ast.Name) and item.id in frame.params else keyed.group(2)
     made = src.last_assignment(tree, labels.expr, frame.line) if tree is not None else None
     return (entry_read(made.value) if made is not None else None) or leaf(labels.expr)
+
+
+def _zip_cut(ctx: Context) -> Finding | None:
+    from .zip_cut import ZIP_CUT, ZIP_FILL, zip_cut
+    cut = zip_cut(ctx)
+    if cut is None:
+        return None
+    f = Finding(facts={ZIP_CUT} | ({ZIP_FILL} if cut.fill else set()), values={"zip_fill": cut.fill})
+    f.values.update(zip_call=src.segment(cut.file, cut.call), zip_line=cut.call.lineno,
+                    longest_call=src.segment(cut.file, cut.longest))
+    f.hints["zip_cut"] = cut
+    return f
 
 
 def _kept_width(ctx: Context, f: Finding) -> None:

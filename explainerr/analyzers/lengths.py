@@ -222,6 +222,8 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
                 return
             if found is not None and value is None and computed is None and _cuts_the_ids(ctx, tree, file, n, ids):
                 unread.append((file, found))
+        if tree is not None and _sliced_length(f, tree, file, limit):
+            return
         fields = [(cls.name, st) for cls in (src.nodes(tree, ast.ClassDef) if tree is not None else ())
                   for st in cls.body if isinstance(st, (ast.AnnAssign, ast.Assign)) and isinstance(
                       st.targets[0] if isinstance(st, ast.Assign) else st.target, ast.Name)
@@ -233,8 +235,6 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
             f.facts.add(LENGTH_SETTING)
             f.values.update(setting=f"{owner}.{name}", setting_value=st.value.value)
             f.hints["length_setting"] = (file, st, st.value)
-            return
-        if tree is not None and _sliced_length(f, tree, file, limit):
             return
     seq_len = f.values.get("seq_len")
     if len(unread) == 1 and isinstance(seq_len, int) and seq_len > limit:
@@ -256,10 +256,12 @@ def _sliced_length(f: Finding, tree: ast.Module, file: str, limit: int) -> bool:
     found = []
     for sub in src.nodes(tree, ast.Subscript):
         cut = sub.slice
-        if not (isinstance(cut, ast.Slice) and cut.lower is None and cut.step is None and cut.upper is not None
-                and isinstance(sub.value, ast.Call) and _PIECES_CALL.search(src.call_name(sub.value))):
+        window = _window_size(cut)  # `seq[start:start + size]`: a window `size` long, whatever it slices
+        if window is None and not (isinstance(cut, ast.Slice) and cut.lower is None and cut.step is None and
+                                   cut.upper is not None and isinstance(sub.value, ast.Call) and
+                                   _PIECES_CALL.search(src.call_name(sub.value))):
             continue
-        upper = cut.upper
+        upper = window if window is not None else cut.upper
         less = 0
         if isinstance(upper, ast.BinOp) and isinstance(upper.op, ast.Sub) and isinstance(upper.right, ast.Constant) \
                 and type(upper.right.value) is int:
@@ -271,13 +273,53 @@ def _sliced_length(f: Finding, tree: ast.Module, file: str, limit: int) -> bool:
     if len(found) != 1:
         return False
     sub, upper, given, value, less = found[0]
+    added = _added_around(tree, sub)
+    seq = f.values.get("seq_len")
+    if added is None and isinstance(seq, int) and 0 < seq - (value.value - less) <= 4:
+        added = seq - value.value + less  # the longest sequences hold the cut pieces and a few added tokens
     scope = src.binding_scope(tree, upper) if isinstance(upper, ast.Name) else src.enclosing_scope(tree, sub.lineno)
     f.facts.update({LENGTH_SETTING, LENGTH_SLICED})
     f.values.update(setting=src.segment(file, given if given is not None else upper), setting_value=value.value,
                     cut_expr=src.segment(file, sub.slice), cut_line=sub.lineno,
                     cut_fn=getattr(scope, "name", "the module"))
     f.hints["length_setting"] = (file, value, value)
+    if added is not None and added != less:  # `[: max_tokens]` then CLS and SEP: the setting leaves room for them
+        f.hints["length_setting_value"] = limit + less - added
     return True
+
+
+def _window_size(cut: ast.AST) -> ast.expr | None:
+    """`size` of a slice `[start:start + size]` (a window of `size` items), else None."""
+    if isinstance(cut, ast.Slice) and cut.lower is not None and cut.step is None and isinstance(cut.upper, ast.BinOp) \
+            and isinstance(cut.upper.op, ast.Add) and ast.dump(cut.upper.left) == ast.dump(cut.lower):
+        return cut.upper.right
+    return None
+
+
+def _added_around(tree: ast.Module, cut: ast.Subscript) -> int | None:
+    """How many items the code puts around the cut pieces: the list displays added to them, where they are cut
+    (`["[CLS]"] + tok.tokenize(t)[:n] + ["[SEP]"]`) or to the name they are cut into (`ids = ...[:n]`, then
+    `[cls_id] + ids + [sep_id]`); None when nothing is added."""
+    stmt = src.statement_at(tree, cut.lineno)
+    names = {t.id for t in getattr(stmt, "targets", ()) if isinstance(t, ast.Name)}
+    scope = src.enclosing_scope(tree, cut.lineno)
+
+    def around(chain: ast.AST) -> int | None:
+        terms, node = [], chain
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            terms.append(node.right)
+            node = node.left
+        terms.append(node)
+        if not any(t is cut or (isinstance(t, ast.Name) and t.id in names) for t in terms):
+            return None
+        return sum(len(t.elts) for t in terms if isinstance(t, ast.List))
+
+    for node in ast.walk(scope):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and node.lineno >= cut.lineno:
+            n = around(node)
+            if n:
+                return n
+    return None
 
 
 def _capped(f: Finding, file: str, setting: str, node: ast.expr, value: int | None) -> None:
@@ -310,7 +352,8 @@ def _handed_length(ctx: Context, tree: ast.Module, file: str, node: ast.AST) -> 
 
 def _cuts_the_ids(ctx: Context, tree: ast.Module, file: str, node: ast.AST, ids: TensorFacts | None) -> bool:
     """The length `node` sets (a keyword, or an assignment to a length attribute) cut the failing ids: it is
-    not read from a parameter (that value is decided where the function is called), and its call is the
+    not a plain parameter (that value is decided where the function is called; a setting read off a parameter,
+    `cfg.max_seq_length`, is capped where it is read), and its call is the
     tokenizer call that made the ids (one that asks for no truncation does not cut) or a sentence-transformers
     module's construction (`models.Transformer(..., max_seq_length=...)`, which tokenizes every batch)."""
     if not isinstance(node.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call)):
@@ -319,9 +362,10 @@ def _cuts_the_ids(ctx: Context, tree: ast.Module, file: str, node: ast.AST, ids:
     while isinstance(root, (ast.Subscript, ast.Attribute)):
         root = root.value
     scope = src.enclosing_scope(tree, node.value.lineno)
-    if isinstance(root, ast.Name) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-            and root.id in {a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]}:
-        return False
+    if (isinstance(node.value, ast.Name) or getattr(root, "id", None) == "self") and isinstance(
+            scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and root.id in {
+                a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]}:
+        return False  # a plain parameter, or the object's own attribute: decided where it is given (_handed_length)
     if isinstance(node, ast.Assign):
         return True
     call = next((c for c in src.calls(tree) if node in c.keywords), None)

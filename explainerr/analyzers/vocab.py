@@ -405,6 +405,21 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     if _encoded_items(ctx, fail):
         return None  # a table of encoded items (`encoder.encode(docs)`), looked up by item positions: no vocabulary
     f = _named_finding(ctx, fail, "input_ids")
+    from .growing_map import GROWS_ON_LOOKUP, UNK_KEY, growing_map
+    grows = growing_map(ctx)
+    if grows is not None:  # `vocab[w]` on a `defaultdict(lambda: len(vocab))` after the model was sized with it
+        tree = src.tree_of(grows.file)
+        f.facts.add(GROWS_ON_LOOKUP)
+        f.values.update(growing=grows.name, growing_line=grows.made.lineno, growing_made=src.segment(
+            grows.file, grows.made.value), sized_by=next((f"{k.arg}={src.segment(grows.file, k.value)}" for k in src.nodes(
+                tree, ast.keyword) if k.value is grows.sized and k.arg), src.segment(grows.file, grows.sized)),
+            sized_line=grows.sized.lineno,
+            lookup=src.segment(grows.file, grows.lookups[0]), lookup_line=grows.lookups[0].lineno,
+            lookup_in=getattr(src.enclosing_scope(tree, grows.lookups[0].lineno), "name", "a lambda"))
+        if grows.unk is not None:
+            f.facts.add(UNK_KEY)
+            f.values["unk_key"] = repr(grows.unk)
+        f.hints["growing_map"] = grows
     from .not_this_batch import batch_key, entry_copied_from
     key = batch_key(ctx, fail.user_ids or fail.ids)
     if key is not None and entry_copied_from(ctx, key):

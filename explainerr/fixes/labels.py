@@ -50,6 +50,12 @@ def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
     if "kept-by-replace" in f.facts and "kept" in f.hints:
         return _derive_again(f.hints["kept"]), None
+    if "zip-cut" in f.facts and f.hints.get("zip_cut") is not None and f.hints["zip_cut"].fill:
+        cut = f.hints["zip_cut"]  # `zip(*tag_rows)` → `itertools.zip_longest(*tag_rows, fillvalue=IGNORE)`
+        rows = src.segment(cut.file, cut.call.args[0])
+        name = src.call_name(cut.longest)
+        return edits_of(src.LineEditor.for_node(cut.file, cut.stmt).replace(
+            cut.call, f"{name}({rows}, fillvalue={cut.fill})")), None
     if "targets-shifted" in f.facts:  # the last prediction has no next token: dropped where the loss reads them
         frame, logits, shift = f.hints["targets_shifted"]
         found = failing_statement(frame)
@@ -523,6 +529,10 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "bio-inside" in f.facts and "bio_inside" in f.hints:
         file, stmt, node, text = f.hints["bio_inside"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if "attr-overridden" in f.facts and "overridden" in f.hints:  # the subclass's attribute, read off the data
+        over = f.hints["overridden"]
+        if over.instance in (bound_names(over.file, over.read.lineno) or set()):
+            return edits_of(src.LineEditor.for_node(over.file, over.stmt).replace(over.read, f.values["attr_fixed"])), None
     if "kept-by-replace" in f.facts and "kept" in f.hints:  # `replace(base, relations=...)` keeps the count
         return _derive_again(f.hints["kept"]), None
     if "bins-one-more" in f.facts and "bins" in f.hints:  # `len(edges)` classes for len(edges) + 1 bins

@@ -45,6 +45,7 @@ def truncate(ctx: Context, f: Finding) -> Located:
         read = _env_read(tree, node)
         if read is not None:  # `max_len = int(os.getenv("MAX_LEN", "64"))`: its defaults set to the limit
             return set_edits(file, tree, read, str(limit)), None
+        limit = f.hints.get("length_setting_value", limit)  # room left for the tokens added around the cut
         value = f"min({src.segment(file, node)}, {limit})" if f.hints.get("length_setting_capped") else str(limit)
         return edits_of(src.LineEditor.for_node(file, owner).replace(node, value)), None
     hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
@@ -259,8 +260,11 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     stmt = statement_of(oframe, node)
     if stmt is None:
         return [], None
-    consts = ctx.scalar_names(limit)
-    bound = consts[0] if consts and consts[0].isupper() else str(limit)
+    if isinstance(stmt, ast.Assign) and node is stmt.value and any(isinstance(t, (ast.Tuple, ast.List))
+                                                                   for t in stmt.targets):
+        return [], None  # `inputs, targets = mask_tokens(ids)`: the call's result is unpacked, not one tensor
+    consts = [c for c in ctx.scalar_names(limit) if c.isupper() and re.search(r"LEN|POS|MAX|SEQ|CONTEXT|TOKEN", c)]
+    bound = consts[0] if consts else str(limit)  # a constant that only equals the limit (`STRIDE`) is not named
     if any(isinstance(n, ast.Call) and src.call_name(n).split(".")[-1] == "arange" for n in ast.walk(node)):
         # positions counted from the input's length: cutting them leaves the input as long; cut the token
         # lists where the user's code encodes them

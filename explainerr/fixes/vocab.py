@@ -51,10 +51,27 @@ CONFIG_FROM_ID_MAP = fact("config-from-id-map", "the fix sizes the model's confi
                                                 "`vocab_size_line`) that numbers the ids")
 
 
+def _read_without_adding(ctx: Context, f: Finding) -> Located:
+    """`vocab[w]` read in a function after the model was sized with `len(vocab)` → `vocab.get(w, vocab["<unk>"])`,
+    when the code writes a key for unknown words; no edit otherwise (the words say what to do)."""
+    grows = f.hints.get("growing_map")
+    if grows is None or grows.unk is None:
+        return [], None
+    edits: list[Edit] = []
+    for sub in grows.lookups:
+        stmt = src.statement_at(src.tree_of(grows.file), sub.lineno)
+        if stmt is None:
+            continue
+        key = src.segment(grows.file, sub.slice)
+        edits += edits_of(src.LineEditor.for_node(grows.file, stmt).replace(
+            sub, f"{grows.name}.get({key}, {grows.name}[{grows.unk!r}])"))
+    return edits, None
+
+
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_clone_alias, _drop_decoder_inputs, _pad_instead, _negative_fallback, _tokenizer_vocab,
+    for build in (_read_without_adding, _clone_alias, _drop_decoder_inputs, _pad_instead, _negative_fallback, _tokenizer_vocab,
                   _filtered_rows, _close_vocab, _grow_table, _config_numbering, _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
@@ -863,6 +880,10 @@ def token_type(ctx: Context, f: Finding) -> Located:
     stale = _stale_copy(ctx, f, needed)
     if stale:
         return stale, None
+    text = _segments_in_settings_text(ctx, n, needed) if isinstance(n, int) and n > 1 else None
+    if text is not None:  # a model built from the settings text the script parses: sized there
+        f.facts.add("edit-size-segments")
+        return [text[0]], None
     counted = _counted_segments(ctx, f, n if isinstance(n, int) else f.values.get("num_embeddings"))
     if counted:
         return counted, None
@@ -1087,8 +1108,11 @@ def _segments_in_settings_text(ctx: Context, n: int, needed: object) -> tuple[Ed
         for c in src.calls(tree):
             kw = src.keyword(c, "type_vocab_size")
             v = kw.value if kw is not None else None
-            if isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Constant) and isinstance(v.slice.value, str):
-                edit = setting_edit(file, v.slice.value, n, needed)
+            key = v.slice.value if isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Constant) and \
+                isinstance(v.slice.value, str) else "type_vocab_size" if kw is None and src.is_config_call(c) and any(
+                    k.arg is None for k in c.keywords) else None  # `BertConfig(**vars(cfg.model))`: the text's own key
+            if key is not None:
+                edit = setting_edit(file, key, n, needed)
                 if edit is not None:
                     owner = next((a for a in src.nodes(tree, ast.Assign)
                                   if a.lineno <= edit.start_line <= (a.end_lineno or a.lineno)), None)
