@@ -45,6 +45,8 @@ PARTS_PER_ITEM = fact("parts-per-item", "the input joins one part per item of a 
                                         "(`parts_of`), each part as wide as the layer's size")
 OTHER_FIELD = fact("other-config-field", "the layer's size is read from another field of the encoder's config "
                                          "(`size_expr`) than the hidden size it outputs (`hidden_field`)")
+READ_BEFORE_MADE = fact("read-before-made", "the layer is built from a name the loop body assigns only after it "
+                                            "(`made_name`, line `made_line`): it reads the previous pass's value")
 SIZE_SET_AGAIN = fact("size-set-again", "the layer's size is a global set again (`again_name`, line `again_line`) "
                                         "after the modules that make its input were built with its earlier value")
 FED_OUTPUT = fact("fed-output", "the input already has the layer's output width (`out_features`): the layer maps "
@@ -164,6 +166,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
         f.values.update(site=site.text, site_line=site.line)
         _size_named(f, site)
         _size_set_again(f, site, want, got)
+        _read_before_made(f, site)
         sentence_width(ctx, f, site, got)
         _layers_plus_embeddings(ctx, f, site, want, got)
         if frame is not None:
@@ -425,6 +428,28 @@ def _own_names(tree: ast.Module, line: int) -> set[str]:
 
 
 __all__ = ["encoder_size_expr", "module_defs", "static_int"]
+
+
+def _read_before_made(f: Finding, site) -> None:
+    """`head = nn.Linear(encoder.d_model, k)` one line before `encoder = Encoder(..., d_model)` in the same loop
+    body: the layer reads the encoder of the previous pass (or of the code before the loop), built with another
+    width.  The fix moves the layer after the name it reads is made."""
+    tree = src.tree_of(site.file)
+    stmt = src.statement_at(tree, site.line) if tree is not None else None
+    loop = next((n for n in reversed(src.enclosing_loops(tree, site.line)) if stmt in n.body), None) \
+        if stmt is not None else None
+    if loop is None:
+        return
+    read = set(src.names_in(site.node)) if site.node is not None else set()
+    later = [s for s in loop.body[loop.body.index(stmt) + 1:] if isinstance(s, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id in read for t in s.targets)]
+    if not later:
+        return
+    made = later[0]
+    f.facts.add(READ_BEFORE_MADE)
+    f.values.update(made_name=next(t.id for t in made.targets if isinstance(t, ast.Name) and t.id in read),
+                    made_line=made.lineno, layer_line=stmt.lineno)
+    f.hints["read_before_made"] = (site.file, stmt, made)
 
 
 def _size_set_again(f: Finding, site, want: int, got: int) -> None:

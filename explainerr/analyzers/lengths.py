@@ -405,6 +405,8 @@ def int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
     of a settings dict it reads."""
     if isinstance(node, ast.Constant):
         return node if type(node.value) is int else None
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return _self_setting(tree, node)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         from .classes import argument_default
         option = argument_default(tree, node)  # `args.max_seq_len` of `add_argument("--max-seq-len", default=128)`
@@ -444,6 +446,33 @@ def int_constant(tree: ast.Module, node: ast.AST) -> ast.Constant | None:
     made = src.assignments(tree, node.id, tree)
     return made[0].value if len(made) == 1 and isinstance(made[0].value, ast.Constant) and type(
         made[0].value.value) is int else None
+
+
+def _self_setting(tree: ast.Module, node: ast.Attribute) -> ast.Constant | None:
+    """`self.max_length` set once in `__init__` from its parameter: the int literal the one construction of the
+    class gives it (`Predictor(...)`, or `cls(...)` in a classmethod such as `from_dir(cls, path, max_length=128)`,
+    followed to that method's default when no call passes it)."""
+    cls = src.enclosing_class(tree, node.lineno)
+    init = next((f for f in (cls.body if cls else []) if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+    if init is None:
+        return None
+    made = [s for s in src.statements(init, nested=True) if isinstance(s, ast.Assign) and len(s.targets) == 1
+            and isinstance(s.targets[0], ast.Attribute) and s.targets[0].attr == node.attr
+            and isinstance(s.targets[0].value, ast.Name) and s.targets[0].value.id == "self"]
+    if len(made) != 1:
+        return None
+    value = made[0].value
+    params = [a.arg for a in init.args.args][1:]
+    if not (isinstance(value, ast.Name) and value.id in params):
+        return int_constant(tree, value) if not isinstance(value, ast.Name) else None
+    builds = [c for c in src.calls(tree) if src.call_name(c) == cls.name or (
+        src.call_name(c) == "cls" and src.enclosing_class(tree, c.lineno) is cls)]
+    if len(builds) != 1:
+        return None
+    kw = src.keyword(builds[0], value.id)
+    at = params.index(value.id)
+    given = kw.value if kw is not None else builds[0].args[at] if at < len(builds[0].args) else None
+    return int_constant(tree, given) if given is not None else None
 
 
 def _field_default(tree: ast.Module, holder: str, field: str) -> ast.Constant | None:

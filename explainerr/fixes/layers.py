@@ -26,6 +26,10 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         e.replace(arg, src.segment(file, partner))
         e.replace(partner, src.segment(file, arg))
         return edits_of(e), None
+    if "read-before-made" in f.facts and "read_before_made" in f.hints:  # moved after the name it reads is made
+        file, stmt, made = f.hints["read_before_made"]
+        moved = [src.remove_statement(file, stmt), src.insert_after(file, made, src.segment(file, stmt))]
+        return [e for e in moved if e is not None] if all(moved) else [], None
     if "fed-output" in f.facts:
         return [], None  # the layer's size is not what is wrong: said in words
     if "layer-replaced" in f.facts:
