@@ -58,6 +58,13 @@ def growing_map(ctx: Context) -> GrowingMap | None:
     return found[0] if len(found) == 1 else None
 
 
+def catch_all_default(value: ast.AST, own: set[str]) -> bool:
+    """`defaultdict(lambda: len(kept))` assigned to a name of `own` (a map reading none of those names in its
+    factory): every key it does not hold gets the one catch-all id, so its length counts the keys it met."""
+    return isinstance(value, ast.Call) and src.call_name(value).rpartition(".")[2] == "defaultdict" and bool(
+        value.args) and isinstance(value.args[0], ast.Lambda) and not (set(src.names_in(value.args[0].body)) & own)
+
+
 def self_numbering_maps(tree: ast.Module) -> list[str]:
     """The names the file assigns a self-numbering `defaultdict(lambda: len(name))`."""
     return [name for stmt in src.nodes(tree, ast.Assign) if (name := _self_numbering(stmt)) is not None]

@@ -8,7 +8,9 @@ import ast
 from dataclasses import dataclass
 
 from .. import source as src
-from . import fact
+from ..facts import Context
+from . import Finding, fact
+from .classes import user_files
 
 KEPT_BY_REPLACE = fact("kept-by-replace", "the size is a field `__post_init__` derives only when unset (`derived`, "
                                           "from `derived_from`), and `replace(...)` (line `replace_line`) changes "
@@ -75,3 +77,24 @@ def _unset_test(test: ast.AST, field: str) -> str | None:
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _self_attr(test.operand) == field:
         return "0"
     return None
+
+
+def kept_size(ctx: Context, fits) -> Finding | None:
+    """The one derived field of the user's files (whose name `fits` the size's role) that a `replace(...)` copies
+    stale, read off an instance outside its class (`SoftmaxLoss(model, dim, task.num_labels)`)."""
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        read = {a.attr for a in src.nodes(tree, ast.Attribute) if isinstance(a.ctx, ast.Load) and not (
+            isinstance(a.value, ast.Name) and a.value.id == "self")} if tree is not None else set()
+        found += [k for k in kept_fields(file) if k.field in read and fits(k.field)]
+    if len({(k.field, k.call) for k in found}) != 1:
+        return None
+    k = found[0]
+    f = Finding(facts={KEPT_BY_REPLACE})
+    f.values.update(derived=k.field, derived_from=k.source, kept_cls=k.cls, guard_line=k.guard_line, unset=k.unset,
+                    replace_call=" ".join(src.segment(k.file, k.call).split()), replace_line=k.call.lineno,
+                    replace_where=f"line {k.call.lineno}" + (f", in `{scope}`" if (
+                        scope := src.scope_name(k.file, k.call.lineno)) else ""))
+    f.hints["kept"] = k
+    return f

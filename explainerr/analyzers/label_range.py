@@ -1,6 +1,9 @@
 """Analyzer for class labels the classifier does not have: a label at or past the number of outputs (the
 model built with too few classes, or 1-based labels), or a negative one (an "unlabeled" marker that is not the
-ignore index)."""
+ignore index).  Where the number of outputs is decided is read here and in the modules it calls: bins counted as
+their edges (bucket_count.py), a derived field `replace(...)` copied (kept_by_replace.py), a class attribute a
+subclass overrides (class_attrs.py), a global set again after the model was built, a settings text's line; scores
+of queries against candidates are no classifier (similarity_scores.py)."""
 from __future__ import annotations
 
 import ast
@@ -13,6 +16,7 @@ from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import (_LABEL_NAME, LabelSet, _field_default, _mutated, class_name, config_site, keyword_site, label_set,
                       linear_site, module_defs, static_int, static_len, user_files)
 from .label_sources import dataset_column, inverse_map, one_based_map
+from .growing_map import catch_all_default
 from .zipped import zipped_key_order
 from .operands import (
     TARGET_NAMES,
@@ -69,7 +73,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     if logits is None or len(logits.shape) < 2 or target is None:
         return None
     n_classes = logits.shape[1]
-    if _similarity_scores(ctx, logits_op.user or logits):
+    from .similarity_scores import similarity_scores
+    if similarity_scores(ctx, logits_op.user or logits):
         return None  # scores of queries against candidates (`cos_sim(q, h)`): no classifier, no number of classes
     labels = labels_op.user or _labels_holding(ctx, target)
     written = None if labels is not None or labels_op.seen is None else _argument_text(ctx)
@@ -378,6 +383,7 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
                         attr_instance=over.instance, attr_cls=over.cls, attr_len=over.length,
                         attr_fixed=f"{over.instance}.{over.read.attr}", attr_name=over.read.attr)
         f.hints["overridden"] = over
+    from .kept_by_replace import kept_size
     kept = kept_size(ctx, lambda name: bool(_LABEL_NAME.search(name) or re.match(r"(num|n)_", name)))
     if kept is not None:
         f.merge(kept)
@@ -402,66 +408,12 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
     return f
 
 
-def kept_size(ctx: Context, fits) -> Finding | None:
-    """The one derived field of the user's files (whose name `fits` the size's role) that a `replace(...)` copies
-    stale, read off an instance outside its class (`SoftmaxLoss(model, dim, task.num_labels)`)."""
-    from .kept_by_replace import KEPT_BY_REPLACE, kept_fields
-    found = []
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        read = {a.attr for a in src.nodes(tree, ast.Attribute) if isinstance(a.ctx, ast.Load) and not (
-            isinstance(a.value, ast.Name) and a.value.id == "self")} if tree is not None else set()
-        found += [k for k in kept_fields(file) if k.field in read and fits(k.field)]
-    if len({(k.field, k.call) for k in found}) != 1:
-        return None
-    k = found[0]
-    f = Finding(facts={KEPT_BY_REPLACE})
-    f.values.update(derived=k.field, derived_from=k.source, kept_cls=k.cls, guard_line=k.guard_line, unset=k.unset,
-                    replace_call=" ".join(src.segment(k.file, k.call).split()), replace_line=k.call.lineno,
-                    replace_where=f"line {k.call.lineno}" + (f", in `{scope}`" if (
-                        scope := src.scope_name(k.file, k.call.lineno)) else ""))
-    f.hints["kept"] = k
-    return f
-
-
-_SIMILARITY = re.compile(r"(^|\.)(cos_sim|dot_score|cosine_similarity|pairwise_cosine_similarity|"
-                         r"pairwise_dot_score|semantic_search)$")
-
-
-def _similarity_scores(ctx: Context, logits: TensorFacts | None) -> bool:
-    """The scores the loss got were made by a similarity of two sets of encodings (`sim = util.cos_sim(q, h)`,
-    `q @ h.T` with `q = model.encode(...)`): each column is a candidate, not a class of a head, so a target past
-    the columns is an id of another list than the candidates."""
-    if logits is None:
-        return False
-    try:
-        names = [n.id for n in ast.walk(ast.parse(logits.expr, mode="eval")) if isinstance(n, ast.Name)]
-    except SyntaxError:
-        return False
-    for name in names[:1]:  # `sim` of `sim * scale`, in its frame or the caller's that passed it
-        for frame in ctx.user_frames():
-            tree = src.tree_of(frame.file)
-            made = src.last_assignment(tree, name, frame.line) if tree is not None else None
-            value = made.value if made is not None else None
-            if isinstance(value, ast.Call) and _SIMILARITY.search(src.call_name(value)):
-                return True
-            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult):
-                encoded = [src.assigned_value(tree, src.enclosing_scope(tree, made.stmt.lineno), n, made.stmt.lineno)
-                           for n in (value.left, getattr(value.right, "value", value.right))]
-                if all(isinstance(e, ast.Call) and src.call_name(e).rpartition(".")[2].startswith("encode")
-                       for e in encoded):
-                    return True
-    return False
-
-
 def _catch_all_map(found: LabelSet) -> bool:
     """The label set is a `defaultdict` whose default is one id for every key it does not hold (`defaultdict(lambda:
     len(kept))`): its length counts the keys it met, not the classes."""
     tree = src.tree_of(found.file)
     made = src.assignments(tree, found.name) if tree is not None and found.name.isidentifier() else []
-    return any(isinstance(v, ast.Call) and src.call_name(v).rpartition(".")[2] == "defaultdict" and bool(v.args)
-               and isinstance(v.args[0], ast.Lambda) and found.name not in src.names_in(v.args[0].body)
-               for v in (a.value for a in made))  # any function's map of that name (returned, then unpacked)
+    return any(catch_all_default(a.value, {found.name}) for a in made)  # any function's map of that name
 
 
 def _set_in_text(f: Finding, site, n_classes: int) -> None:
@@ -658,10 +610,8 @@ def _fallback_past_list(ctx: Context, f: Finding, hi: int) -> bool:
         for call in src.calls(tree) if tree is not None else ():  # `defaultdict(lambda: len(kept))`
             target = src.statement_at(tree, call.lineno)
             names = {t.id for t in getattr(target, "targets", ()) if isinstance(t, ast.Name)}
-            if src.call_name(call).rpartition(".")[2] == "defaultdict" and call.args and isinstance(
-                    call.args[0], ast.Lambda) and not (set(src.names_in(call.args[0].body)) & names) and static_int(
-                    ctx, tree, call.args[0].body) in (hi, None) and isinstance(call.args[0].body, ast.Call) and \
-                    src.call_name(call.args[0].body) == "len":
+            if catch_all_default(call, names) and static_int(ctx, tree, call.args[0].body) in (hi, None) and \
+                    isinstance(call.args[0].body, ast.Call) and src.call_name(call.args[0].body) == "len":
                 found.append((file, call))
     if len(found) != 1:
         return False

@@ -433,7 +433,7 @@ def _zip_cut(ctx: Context) -> Finding | None:
 
 def _kept_width(ctx: Context, f: Finding) -> None:
     """The labels' width is a settings field `replace(...)` copied from before the length it follows changed."""
-    from .label_range import kept_size
+    from .kept_by_replace import kept_size
     kept = kept_size(ctx, lambda name: bool(re.search(r"len|width|pad|size", name)))
     if kept is not None:
         f.merge(kept)

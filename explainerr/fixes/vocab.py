@@ -1094,8 +1094,9 @@ def _keyed_literal(tree: ast.Module, read: ast.AST) -> ast.expr | None:
 
 def _segments_in_settings_text(ctx: Context, n: int, needed: object) -> tuple[Edit, str] | None:
     """(the edit, the settings text's name) for a `type_vocab_size=<settings>["key"]` keyword whose key is set to
-    `n` on one line of a settings text the script parses (`yaml.safe_load(SETTINGS)`), for a model built from
-    the user's own config (no model `from_pretrained`)."""
+    `n` on one line of a settings text the script parses (`yaml.safe_load(SETTINGS)`), or for a config built from a
+    splat of those settings (`BertConfig(**vars(cfg.model))`, the text's own `type_vocab_size` key), for a model
+    built from the user's own config (no model `from_pretrained`)."""
     from ..analyzers.classes import user_files
     from ..settings_text import setting_edit
     if not isinstance(needed, int):
