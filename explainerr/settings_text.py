@@ -27,6 +27,16 @@ def _parsed_texts(tree: ast.Module) -> list[ast.Constant]:
     return out
 
 
+def read_key(node: ast.AST | None) -> str | None:
+    """The key a settings read names last: `num_classes` of `settings.num_classes` or `cfg["num_classes"]`; None
+    for anything else."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
 def setting_line(file: str, key: str, value: int) -> tuple[int, str] | None:
     """(line number, line) of the one line of a parsed settings text that sets `key` to `value`
     (`  num_labels: 4`, `"num_labels": 4,`, or YAML's `num_labels: *n_kinds` with `&n_kinds 4` written in the same

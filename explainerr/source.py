@@ -413,21 +413,20 @@ def passed_to_constructor(tree: ast.Module, assign: ast.Assign) -> ast.stmt | No
 
 
 def callers_of(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
-    """The calls of `fn` in the file, by its name; for an `__init__`, the constructions of its class."""
+    """The calls of `fn` in the file, by its name; for an `__init__`, the constructions of its class.  A
+    `partial(make_head, width)` counts as the call `make_head(width)` it prepares (the arguments it binds, at the
+    partial's place)."""
     cls = enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
     callee = cls.name if cls is not None else fn.name
-    return [c for c in calls(tree) if call_name(c).rpartition(".")[2] == callee] + _partials_of(tree, callee)
-
-
-def _partials_of(tree: ast.Module, callee: str) -> list[ast.Call]:
-    """`partial(make_head, width)` read as the call `make_head(width)` it prepares (the arguments it binds, at
-    the partial's place), when the partial is not called again with more arguments of the same names."""
-    out = []
+    direct, prepared = [], []
     for c in calls(tree):
-        if call_name(c).rpartition(".")[2] == "partial" and c.args and isinstance(c.args[0], (ast.Name, ast.Attribute)) \
-                and (c.args[0].id if isinstance(c.args[0], ast.Name) else c.args[0].attr) == callee:
-            out.append(ast.copy_location(ast.Call(func=c.args[0], args=c.args[1:], keywords=c.keywords), c))
-    return out
+        name = call_name(c).rpartition(".")[2]
+        if name == callee:
+            direct.append(c)
+        elif name == "partial" and c.args and isinstance(c.args[0], (ast.Name, ast.Attribute)) and (
+                c.args[0].id if isinstance(c.args[0], ast.Name) else c.args[0].attr) == callee:
+            prepared.append(ast.copy_location(ast.Call(func=c.args[0], args=c.args[1:], keywords=c.keywords), c))
+    return direct + prepared
 
 
 def sole_argument(tree: ast.Module, fn: ast.AST, param: str) -> ast.expr | None:

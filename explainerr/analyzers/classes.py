@@ -864,9 +864,8 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
 
 def _set_in_settings_text(file: str, arg: ast.AST, n: int) -> bool:
     """`settings.num_classes` (or `cfg["num_classes"]`) whose key a settings text the script parses sets to `n`."""
-    from ..settings_text import setting_line
-    key = arg.attr if isinstance(arg, ast.Attribute) else arg.slice.value if isinstance(arg, ast.Subscript) and \
-        isinstance(arg.slice, ast.Constant) and isinstance(arg.slice.value, str) else None
+    from ..settings_text import read_key, setting_line
+    key = read_key(arg)
     return key is not None and setting_line(file, key, n) is not None
 
 

@@ -419,10 +419,8 @@ def _catch_all_map(found: LabelSet) -> bool:
 def _set_in_text(f: Finding, site, n_classes: int) -> None:
     """`settings.num_classes` set by the settings text the script parses: the line that sets it
     (`num_classes: *n_substrates`), where the number is decided."""
-    from ..settings_text import setting_line
-    node = site.node
-    key = node.attr if isinstance(node, ast.Attribute) else node.slice.value if isinstance(node, ast.Subscript) \
-        and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) else None
+    from ..settings_text import read_key, setting_line
+    key = read_key(site.node)
     found = setting_line(site.file, key, n_classes) if key is not None else None
     if found is not None:
         f.facts.add(SET_IN_TEXT)

@@ -36,6 +36,8 @@ GROWS_IN_LOOP = fact("grows-in-loop", "the sequence is lengthened with new token
                                      "the failing call (decoding by hand)")
 _POSITION_FIELDS = ("max_position_embeddings", "n_positions")
 GROW_TABLE = fact("grow-table", "the fix makes the user's own table larger where it is built")
+LENGTH_SLICED = fact("length-sliced", "the user's code cuts the pieces with a slice (`cut_expr` in `cut_fn`, line "
+                                      "`cut_line`) by a length set elsewhere (`setting`)")
 
 
 _POSITION_WORDS = {"pos", "position", "positions", "positional", "pe", "sinusoid", "sinusoidal"}
@@ -245,8 +247,6 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
 
 
 _PIECES_CALL = re.compile(r"(tokeni[sz]e|encode\w*|convert_tokens_to_ids|split)$")
-LENGTH_SLICED = fact("length-sliced", "the user's code cuts the pieces with a slice (`cut_expr` in `cut_fn`, line "
-                                      "`cut_line`) by a length set elsewhere (`setting`)")
 
 
 def _sliced_length(f: Finding, tree: ast.Module, file: str, limit: int) -> bool:

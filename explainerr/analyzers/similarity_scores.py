@@ -22,10 +22,10 @@ def similarity_scores(ctx: Context, logits: TensorFacts | None) -> bool:
     if logits is None:
         return False
     try:
-        names = [n.id for n in ast.walk(ast.parse(logits.expr, mode="eval")) if isinstance(n, ast.Name)]
+        name = next((n.id for n in ast.walk(ast.parse(logits.expr, mode="eval")) if isinstance(n, ast.Name)), None)
     except SyntaxError:
         return False
-    for name in names[:1]:  # `sim` of `sim * scale`, in its frame or the caller's that passed it
+    if name is not None:  # `sim` of `sim * scale`, in its frame or the caller's that passed it
         for frame in ctx.user_frames():
             tree = src.tree_of(frame.file)
             made = src.last_assignment(tree, name, frame.line) if tree is not None else None

@@ -14,7 +14,7 @@ from ..analyzers.operands import user_model_name
 from ..batches import item_entry
 from ..facts import Context
 from ..model import Edit, FrameFacts
-from ..settings_text import setting_edit
+from ..settings_text import read_key, setting_edit
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 from .checks import bound_names
 from .word_labels import align_word_labels
@@ -758,8 +758,7 @@ def _class_setting(site) -> ast.Assign | None:
 def _written_setting(f: Finding, site, need: int | None) -> Edit | None:
     """The line of a settings text parsed by the script that sets the key the size is read from."""
     node, current = site.node, f.values.get("n_classes")
-    key = node.attr if isinstance(node, ast.Attribute) else node.slice.value if isinstance(
-        node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) else None
+    key = read_key(node)
     if key is None or type(current) is not int or type(need) is not int:
         return None
     return setting_edit(site.file, key, current, need)  # `settings.num_classes` of `num_classes: 5` in YAML
