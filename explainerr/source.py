@@ -231,6 +231,18 @@ def param_defaults(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.
     return out
 
 
+def last_name(node: ast.AST) -> str:
+    """The name a reference ends in: `names`, `self.labels` → `labels`, `SPECS[task]["labels"]` → `labels`; ''
+    for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return ""
+
+
 def names_in(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
 

@@ -26,7 +26,7 @@ from ..model import ModuleFacts, TensorFacts
 
 _LABEL_NAME = re.compile(r"label|tag|class|topic|categor|intent|target|column|sentiment|emotion|genre|type|kind|cls\b|"
                          r"relation|stance|severity|verdict", re.I)
-_CONFIG_CALL = re.compile(r"(^|\.)\w*Config(\.from_pretrained)?$")
+_CONFIG_CALL = re.compile(r"(^|\.)\w*Config(\.from_pretrained|\.from_dict)?$")
 
 
 @dataclass
@@ -46,7 +46,7 @@ class SizeSite:
 
     file: str
     stmt: ast.stmt
-    kind: str  # "default", "checkpoint", "keyword", "label-map", "assignment", "layer", "constant", "argument"
+    kind: str  # "default", "checkpoint", "saved", "keyword", "label-map", "assignment", "layer", "constant", "argument"
     text: str  # the current code, for sentences (`num_labels=6`, `BertConfig(...)`, `NUM_CLASSES = 5`)
     node: ast.AST | None = None
     call: ast.Call | None = None
@@ -347,8 +347,9 @@ def _forwarded_keyword(tree: ast.Module, call: ast.Call, field: str) -> tuple[as
 
 def _left_default(file: str, stmt: ast.stmt, call: ast.Call, field: str) -> SizeSite:
     """A config built without `field` keeps the class default (num_labels=2); `from_pretrained` without it
-    keeps the checkpoint's value."""
-    kind = "checkpoint" if src.call_name(call).endswith("from_pretrained") else "default"
+    keeps the checkpoint's value, `from_dict` the saved dict's."""
+    name = src.call_name(call)
+    kind = "checkpoint" if name.endswith("from_pretrained") else "saved" if name.endswith("from_dict") else "default"
     return SizeSite(file=file, stmt=stmt, kind=kind, call=call, keyword=field, text=src.call_name(call) + "(...)")
 
 

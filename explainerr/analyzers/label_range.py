@@ -366,12 +366,23 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         f.values.update(site=site.text, site_line=site.line)
         f.facts.add({"default": SIZE_LEFT_DEFAULT, "checkpoint": SIZE_FROM_CHECKPOINT}.get(site.kind, SIZE_SET_AT))
         _field_of_settings(f, site)
+        from .env_setting import ENV_SETTING, env_setting, env_values
+        env = env_setting(src.tree_of(site.file), site.file, site.node) if site.node is not None else None
+        if env is not None and env.line:  # `num_labels=len(queues)` of `queues = env_list("TICKET_QUEUES")`
+            f.facts.add(ENV_SETTING)
+            f.values.update(env_values(env))
         _name_source(f, site)
         from ..fixes.checks import bound_names
         if found is not None and found.name not in (bound_names(site.file, site.line) or {found.name}):
             f.values["label_set_fix"] = str(found.length)  # the map is not in reach where the size is set
     f.hints.update(site=site, label_set=found, need=need)
     _map_grew(ctx, f, n_classes)
+    from .grown_after_model import GROWN_AFTER_MODEL, facts_of, grown_after_model
+    grown = grown_after_model(ctx) if MAP_GREW not in f.facts else None
+    if grown is not None:  # `sync_label_lists(SPECS, rows)` after `model = Model(..., SPECS)`
+        f.facts.add(GROWN_AFTER_MODEL)
+        f.values.update(facts_of(grown))
+        f.hints["grown_after"] = grown
     if site is not None:
         _set_again(f, site)
         _set_in_text(f, site, n_classes)
@@ -402,7 +413,7 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
             f.values["per_edge"] = bins.per_edge
     tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
         site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels") or (
-        MAP_GREW in f.facts) or (BINS_ONE_MORE in f.facts and PER_EDGE not in f.facts)
+        MAP_GREW in f.facts) or (BINS_ONE_MORE in f.facts and PER_EDGE not in f.facts) or GROWN_AFTER_MODEL in f.facts
     tied = (tied or ATTR_OVERRIDDEN in f.facts) and SET_AGAIN not in f.facts  # which value the model should have is the user's choice
     f.confidence = "high" if tied and primary else "medium" if primary else "low"
     return f
@@ -582,10 +593,10 @@ def _indexed_in_class_list(ctx: Context) -> bool:
         shifted = {id(n.left) for n in src.nodes(tree, ast.BinOp) if isinstance(n.op, ast.Add)} if tree else set()
         for call in src.calls(tree) if tree is not None else ():
             if (isinstance(call.func, ast.Attribute) and call.func.attr == "index" and len(call.args) == 1
-                    and isinstance(call.func.value, ast.Name) and _CLASS_LIST.search(call.func.value.id)
-                    and id(call) not in shifted):
+                    and _CLASS_LIST.search(src.last_name(call.func.value)) and id(call) not in shifted):
                 return True
     return False
+
 
 
 FALLBACK_CLASS = fact("fallback-class", "the label map's default for what it does not hold (`fallback`, line "

@@ -312,6 +312,8 @@ def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts,
         return None, 0  # `vec[vocab.lookup(term)]`: a value the call maps the variable to, not a position it walks
     if isinstance(part, ast.Subscript) and not (isinstance(part.value, ast.Name) and part.value.id in targets):
         return None, 0  # `trans[path[i]]`: a value read from another sequence at the variable, not the variable
+    if isinstance(part, ast.Subscript) and isinstance(part.slice, ast.Constant) and isinstance(part.slice.value, str):
+        return None, 0  # `w[batch["task_id"]]`: a field of the record the loop walks, an id of the data's
     terms = src.signed_terms(part)
     if len(terms) > 1:
         var = [(sign, t) for sign, t in terms if isinstance(t, ast.Name) and t.id in targets]

@@ -62,6 +62,9 @@ EDIT_STALE_COPY = fact("edit-stale-copy", "the model's segments are given a copy
                                           "before the copied name was set again (`copied_name`, line `copied_again_line`)")
 EDIT_WRAP_SEGMENTS = fact("edit-wrap-segments", "the fix wraps a running segment index into the model's segments")
 EDIT_SIZE_SEGMENTS = fact("edit-size-segments", "the fix sizes the config or the table for every segment id")
+SEGMENTS_CLASS_DEFAULT = fact("segments-class-default", "the model's type_vocab_size is read off a settings object "
+                                                        "that keeps its class's default (`seg_read`, `seg_class`, `seg_default`, "
+                                                        "line `seg_default_line`)")
 EDIT_SEGMENTS_WRITTEN = fact("edit-segments-written", "sentence pairs are encoded for a model built from the user's "
                                                        "own config: its written `type_vocab_size` (in `seg_owner`, "
                                                        "line `seg_line`) is sized for them")

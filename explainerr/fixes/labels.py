@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .. import source as src
+from .. import files, source as src
 from ..analyzers import Finding, fact
 from ..analyzers.classes import assigned_call
 from ..analyzers.filtered import filter_like
@@ -538,6 +538,10 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "bins-one-more" in f.facts and "bins" in f.hints:  # `len(edges)` classes for len(edges) + 1 bins
         bins = f.hints["bins"]
         return edits_of(src.LineEditor.for_node(bins.file, bins.stmt).replace(bins.count, f.values["bins_fixed"])), None
+    if "grown-after-model" in f.facts and "grown_after" in f.hints:
+        moved = _filled_first(f.hints["grown_after"])
+        if moved:
+            return moved, None
     if "map-grew" in f.facts or "shifted-past-names" in f.facts or "set-again" in f.facts:
         return [], None  # a number written at the model would break again on the next new label: said in words
     if "one-based" in variants and made is not None:
@@ -831,3 +835,16 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     elif site.node is not None:
         e.replace(site.node, value)
     return edits_of(e)
+
+
+def _filled_first(g) -> list[Edit]:
+    """The statement that fills the label lists moved to just before the model's construction (same body, same
+    indentation), when every name it reads is bound there: the heads are then sized for every class."""
+    own = {n.id for n in ast.walk(g.grows) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound = bound_names(g.file, g.model.lineno) or set()
+    if not set(src.names_in(g.grows)) - own <= bound or g.grows.col_offset != g.model.col_offset:
+        return []
+    lines = "".join(files.line(g.file, n) for n in range(g.grows.lineno, (g.grows.end_lineno or g.grows.lineno) + 1))
+    removed = src.remove_statement(g.file, g.grows)
+    added = src.insert_before(g.file, g.model, lines[g.grows.col_offset:].rstrip("\n"))
+    return [added, removed] if removed is not None and added is not None else []

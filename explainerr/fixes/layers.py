@@ -13,6 +13,7 @@ from ..analyzers.classes import static_int
 from ..analyzers.layer_parts import readable_at
 from ..analyzers.layers import SIBLING_FIELD, encoder_size_expr
 from ..facts import Context
+from ..model import Edit
 from . import Located, edits_of, failing_statement, find_expr, locator
 
 
@@ -46,6 +47,10 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         value = f.values["st_width_expr"]
     if value is None and f.values.get("prev_width_expr") and readable_at(site.file, site.line, f.values["prev"]):
         value = f.values["prev_width_expr"]
+    if value is None and isinstance(site.node, ast.Name):  # `partial(Head, **DEFAULTS)` gives the parameter
+        handed = _splatted_default(site, f.hints.get("in_features"), hidden)
+        if handed:
+            return handed, None
     if value is None and isinstance(site.node, ast.Name):  # `nn.Linear(fused, 2)`: the sum `fused` was made of
         made = _local_sum(site)
         scaled = _sum_scaled(ctx, src.tree_of(site.file), site, made.value, hidden) if made is not None else None
@@ -67,6 +72,27 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         from ..analyzers.raw_weights import width_constant
         value = _sibling_field(ctx, f, site, hidden) or width_constant(ctx, site, hidden) or str(hidden)
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
+
+
+def _splatted_default(site, want: object, hidden: int) -> list[Edit]:
+    """A layer sized by a parameter of a reusable class or function (`nn.Linear(in_features, n)` in
+    `TaskHead.__init__`) whose one construction hands it from a settings dict unpacked into it
+    (`partial(TaskHead, **HEAD_DEFAULTS)` of `HEAD_DEFAULTS = {"in_features": 128, ...}`): the dict's item is
+    where the wrong width is written, and the class keeps the width other constructions pass it."""
+    tree = src.tree_of(site.file)
+    fn = src.enclosing_scope(tree, site.line) if tree is not None else None
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or site.node.id not in [
+            a.arg for a in (*fn.args.args, *fn.args.kwonlyargs)]:
+        return []
+    reads = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == site.node.id and isinstance(n.ctx, ast.Load)]
+    if len(reads) != 1:
+        return []  # the parameter sizes other modules too (the encoder's width): not the head's own setting
+    callers = src.callers_of(tree, fn)
+    given = src.splatted_keyword(tree, callers[0], site.node.id) if len(callers) == 1 else None
+    if not (isinstance(given, ast.Constant) and type(given.value) is int and given.value == want):
+        return []
+    stmt = src.statement_at(tree, given.lineno)
+    return edits_of(src.LineEditor.for_node(site.file, stmt).replace(given, str(hidden))) if stmt is not None else []
 
 
 def _sibling_field(ctx: Context, f: Finding, site, hidden: int) -> str | None:

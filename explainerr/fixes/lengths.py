@@ -79,13 +79,14 @@ def truncate(ctx: Context, f: Finding) -> Located:
 
 def _env_read(tree: ast.Module | None, node: ast.AST) -> ast.expr | None:
     """The environment read a length setting is (`int(os.getenv("MAX_LEN", "64"))`), itself or as the one
-    value its local name was given in the function."""
+    value its name was given in the function, or in the module for a global read in a function."""
     if tree is None:
         return None
     if env_variable(node) is not None:
         return node  # type: ignore[return-value]
     if isinstance(node, ast.Name):
-        made = src.assignments(tree, node.id, src.enclosing_scope(tree, node.lineno), before=node.lineno)
+        scope = src.binding_scope(tree, node)  # a local, or the module's `MAX_LEN` read in a method
+        made = src.assignments(tree, node.id, scope, before=node.lineno if scope is not tree else None)
         if len(made) == 1 and not made[0].augmented and env_variable(made[0].value) is not None:
             return made[0].value
     return None

@@ -917,6 +917,12 @@ def token_type(ctx: Context, f: Finding) -> Located:
                                             numbering_fn=src.scope_name(file, node.lineno) or "<module>",
                                             wrapped=f"{idx.id} % {n}" if isinstance(n, int) else f"{idx.id} % 2")
                             return sized, None
+                        sized = _config_sized_per_field(tree, file, f, loop) if uses else None
+                        if sized:  # the parts are fields of every record (`rec[field]`): one segment each
+                            f.values.update(seg_target=", ".join(names), counter=idx.id, numbering_line=node.lineno,
+                                            numbering_fn=src.scope_name(file, node.lineno) or "<module>",
+                                            wrapped=f"{idx.id} % {n}" if isinstance(n, int) else f"{idx.id} % 2")
+                            return sized, None
                         if uses and isinstance(n, int):
                             e = src.LineEditor.for_node(file, node)
                             for u in uses:
@@ -931,7 +937,7 @@ def token_type(ctx: Context, f: Finding) -> Located:
             e = src.LineEditor.for_node(file, call)
             f.facts.add("edit-size-segments")
             f.confidence = "medium"  # more segments is a guess at what the ids were meant to be
-            mapped = _segment_map(tree, file, call.lineno, needed)
+            mapped = _segment_map(tree, file, call.lineno, needed) or _segment_enum(tree, needed)
             if mapped is not None:  # segment ids written from `ROLE_IDS[role]`: one row per entry of the map
                 f.values["size_expr"] = mapped
                 f.facts.add(SEGMENTS_MAPPED)
@@ -941,6 +947,14 @@ def token_type(ctx: Context, f: Finding) -> Located:
             written = written_at(tree, kw.value)
             if written is not kw.value:  # `type_vocab_size=kw.get("segments", 2)`: where the caller sets it
                 return set_edits(file, tree, written, str(needed)), None
+            default = _class_default(tree, kw.value)
+            if default is not None:  # `type_vocab_size=cfg.type_vocab_size` of a settings class left at its default
+                default, f.values["seg_class"] = default
+                stmt = src.statement_at(tree, default.lineno)
+                f.facts.add("segments-class-default")
+                f.values.update(seg_read=src.segment(file, kw.value), seg_default_line=default.lineno,
+                                seg_default=" ".join(src.segment(file, stmt).split()) if stmt is not None else "")
+                return edits_of(src.LineEditor.for_node(file, stmt).replace(default, str(needed))), None
             return edits_of(e.replace(kw.value, str(needed))), None
     grown = _grow_table(ctx, f)
     if grown[0]:
@@ -997,6 +1011,37 @@ def _segment_map(tree: ast.Module, file: str, line: int, needed: int) -> str | N
     if size < needed:
         return None
     return f"len({name})" if name in (bound_names(file, line) or set()) else str(size)
+
+
+def _segment_enum(tree: ast.Module, needed: int) -> str | None:
+    """`len(Segment)` for the one Enum class of the module that numbers its members 0..k-1 (k >= `needed`) and
+    whose members the code writes as segment ids (`(Segment.SENSOR, text)`, `int(Segment.TICKET)`)."""
+    found = []
+    for cls in src.nodes(tree, ast.ClassDef):
+        if not any("Enum" in ast.unparse(b) for b in cls.bases) or tree.body.count(cls) == 0:
+            continue
+        values = [n.value.value for n in cls.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+                  and type(n.value.value) is int]
+        if not values or sorted(values) != list(range(len(values))) or len(values) < needed:
+            continue
+        if re.search(r"seg|type|part|field|role", cls.name, re.I):
+            found.append(cls.name)
+    return f"len({found[0]})" if len(found) == 1 else None
+
+
+def _class_default(tree: ast.Module, node: ast.AST) -> tuple[ast.expr, str] | None:
+    """(the default, the class) a settings class writes for `holder.field` (`type_vocab_size: int = 2` of a NamedTuple or a
+    dataclass), when `holder` is the one instance the file makes of it without that field (`cfg =
+    EncoderSettings()`, passed to the function that reads it)."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+        return None
+    made = src.name_source(tree, node.value)
+    if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name)) or src.keyword(made, node.attr) is not None \
+            or made.args or any(k.arg is None for k in made.keywords):
+        return None
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == made.func.id), None)
+    value = src.class_field(cls, node.attr) if cls is not None else None
+    return (value, made.func.id) if isinstance(value, ast.Constant) and type(value.value) is int else None
 
 
 def _writes(tree: ast.Module):
@@ -1153,7 +1198,7 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
     if value is None:
         return []  # the parts are each example's own (turns, sentences): how many is not fixed
     f.facts |= {"edit-size-segments", "edit-size-per-part"}
-    f.values["size_expr"] = value
+    f.values.update(size_expr=value, parts=f"`{src.segment(file, parts)}`")
     table = config_dict(tree, kw.value.value) if kw is not None and isinstance(kw.value, ast.Subscript) \
         and isinstance(kw.value.slice, ast.Constant) else None
     item = src.dict_item(table, kw.value.slice.value) if table is not None else None
@@ -1168,6 +1213,95 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
                         .replace(items[0], value))
     e = src.LineEditor.for_node(file, call)
     return edits_of(e.add_keywords(call, f"type_vocab_size={value}") if kw is None else e.replace(kw.value, value))
+
+
+def _per_field(loop: ast.For) -> bool:
+    """Whether a segment loop numbers fields that every record has: its element is a key of another
+    collection (`rec[field]`, `getattr(rec, field)`) or the parts are a slice of fixed length (`row[:3]`), not
+    each example's own parts (turns, sentences), whose count differs from one example to the next."""
+    it = loop.iter.args[0] if isinstance(loop.iter, ast.Call) and loop.iter.args else None
+    if isinstance(it, ast.Subscript) and isinstance(it.slice, ast.Slice) and it.slice.lower is None \
+            and isinstance(it.slice.upper, ast.Constant) and isinstance(it.slice.upper.value, int):
+        return True
+    elt = loop.target.elts[1] if isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2 else None
+    if not isinstance(elt, ast.Name):
+        return False
+    keyed = [n for s in loop.body for n in ast.walk(s)
+             if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Name) and n.slice.id == elt.id
+             or isinstance(n, ast.Call) and src.call_name(n) == "getattr" and len(n.args) >= 2
+             and isinstance(n.args[1], ast.Name) and n.args[1].id == elt.id]
+    return bool(keyed)
+
+
+def _handed_collection(tree: ast.Module, node: ast.AST) -> ast.expr | None:
+    """What a parameter or a field of `self` holds, one step back: `fields` → the one call's argument for it (or
+    the parameter's default when that call leaves it out); `self.fields` → what `__init__` stores there, when
+    that is its own parameter, the one construction's argument."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        cls = src.enclosing_class(tree, node.lineno)
+        init = next((b for b in (cls.body if cls else []) if isinstance(b, ast.FunctionDef) and b.name == "__init__"),
+                    None)
+        stored = src.self_assignments(cls, node.attr) if cls is not None and init is not None else []
+        if len(stored) != 1 or not isinstance(stored[0].value, ast.Name):
+            return None
+        node = stored[0].value
+    if not isinstance(node, ast.Name):
+        return None
+    fn = src.binding_scope(tree, node)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    handed = src.sole_argument(tree, fn, node.id)
+    if handed is None and len(src.callers_of(tree, fn)) == 1:
+        handed = src.param_defaults(fn).get(node.id)
+    return handed
+
+
+def _config_sized_per_field(tree: ast.Module, file: str, f: Finding, loop: ast.For) -> list[Edit]:
+    """Segment ids numbered per field of each record (`for seg, field in enumerate(cfg.fields)`, then
+    `rec[field]`) for a model this file builds from its one `*Config(...)` call without loading weights: the
+    table is sized for the fields where the config is built, `type_vocab_size=len(FIELDS)` when the module's
+    collection is readable there, else the number of segments the ids use."""
+    needed = f.values.get("needed")
+    if not isinstance(needed, int) or not _per_field(loop):
+        return []
+    configs = [c for c in src.calls(tree) if src.is_config_call(c)]
+    if len(configs) != 1 or any(src.call_name(c).endswith("from_pretrained") and "Tokenizer" not in src.call_name(c)
+                                for c in src.calls(tree)):
+        return []
+    from ..analyzers.classes import module_defs
+    from ..analyzers.layer_parts import readable_at
+    call, parts = configs[0], loop.iter.args[0]
+    f.values["parts"] = f"`{src.segment(file, parts)}`"
+    for _ in range(3):  # `enumerate(fields)` of `encode(rec, fields)`, given `encode(r, SEGMENT_FIELDS)`
+        if isinstance(parts, ast.Name) and parts.id in module_defs(tree):
+            break
+        handed = _handed_collection(tree, parts)
+        if handed is None:
+            break
+        parts = handed
+    given = src.segment(file, parts)
+    if f"`{given}`" != f.values["parts"] and len(given) <= 40:  # and what it holds: `fields` (`SEGMENT_FIELDS`)
+        f.values["parts"] += f" (`{given}`)"
+    value = str(needed)
+    if isinstance(parts, ast.Name) and readable_at(file, call.lineno, parts.id):
+        value = f"len({parts.id})"  # the fields' collection is in reach where the model is built
+    from ..analyzers.env_setting import env_setting, env_values
+    env = env_setting(tree, file, parts)
+    if env is not None:  # `field_order = env_list("DECL_FIELDS")`
+        f.values["parts"] += f" (the environment variable `{env.var}`)"
+    f.facts |= {"edit-size-segments", "edit-size-per-part"}
+    f.values["size_expr"] = value
+    kw = src.keyword(call, "type_vocab_size")
+    env = env_setting(tree, file, kw.value) if kw is not None else None
+    if env is not None and env.line:  # `type_vocab_size=env_int("TYPE_VOCAB_SIZE", 2)`
+        f.facts.add("env-setting")
+        f.values.update(env_values(env))
+    if kw is None:
+        return edits_of(src.LineEditor.for_node(file, call).add_keywords(call, f"type_vocab_size={value}"))
+    written = written_at(tree, kw.value)
+    if written is not kw.value:  # `type_vocab_size=spec.get("segments", 2)`: where the caller sets it
+        return set_edits(file, tree, written, value if value.isdigit() else str(needed))
+    return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, value))
 
 
 def _class_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.AST | None, size: ast.expr,
@@ -1191,7 +1325,7 @@ def _class_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.AS
     if edit is None:
         return []
     f.facts |= {"edit-size-segments", "edit-size-per-part"}
-    f.values["size_expr"] = f"len(self.{attr})"
+    f.values.update(size_expr=f"len(self.{attr})", parts=f"`{src.segment(file, parts)}`")
     return [edit]
 
 
