@@ -220,7 +220,7 @@ def _batch_outputs(ctx: Context, a: str | None, b: str | None) -> bool:
     loaders = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "dataloader"}
     if stmt is not None and _yielded_per_batch(tree, stmt, loaders):
         return True
-    if stmt is not None and len(sa) >= 2 and _accumulated_per_call(tree, stmt):
+    if stmt is not None and _accumulated_per_call(tree, stmt, per_batch_only=len(sa) < 2):
         return True
     for loop in src.nodes(tree, ast.For) if names else ():
         it = src.segment(frame.file, loop.iter)
@@ -232,9 +232,11 @@ def _batch_outputs(ctx: Context, a: str | None, b: str | None) -> bool:
     return False
 
 
-def _accumulated_per_call(tree: ast.Module, stmt: ast.stmt) -> bool:
+def _accumulated_per_call(tree: ast.Module, stmt: ast.stmt, per_batch_only: bool = False) -> bool:
     """`torch.stack(self._probs)` in a method of a class whose other method appends to `self._probs` (a metric's
-    `update` called once per batch, `compute` joining): outputs of batches, not sequences of one batch."""
+    `update` called once per batch, `compute` joining): outputs of batches, not sequences of one batch.  For
+    vectors (`per_batch_only`), which could also be one example's ids, the appending method must take a batch
+    (a parameter named like one: `on_eval(self, trainer, batch, scores)`)."""
     cls = src.enclosing_class(tree, stmt.lineno)
     here = next((c.args[0] for c in src.calls(stmt) if src.call_name(c).endswith("stack") and c.args), None)
     if cls is None or not (isinstance(here, ast.Attribute) and isinstance(here.value, ast.Name)
@@ -242,7 +244,8 @@ def _accumulated_per_call(tree: ast.Module, stmt: ast.stmt) -> bool:
         return False
     appended = f"self.{here.attr}.append"
     return any(isinstance(fn, ast.FunctionDef) and not src.contains(fn, stmt.lineno) and any(
-        src.call_name(c) == appended for c in src.calls(fn)) for fn in cls.body)
+        src.call_name(c) == appended for c in src.calls(fn)) and not (
+        per_batch_only and not any(re.search(r"batch", a.arg, re.I) for a in fn.args.args)) for fn in cls.body)
 
 
 def _yielded_per_batch(tree: ast.Module, stmt: ast.stmt, loaders: set[str]) -> bool:

@@ -135,7 +135,8 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
             if w is not None and w.shape:
                 num = num or w.shape[0]
         for m in f.modules:
-            if m.expr == "self" and m.cls in ("Embedding", "EmbeddingBag") and module is None:
+            if m.expr == "self" and (m.cls in ("Embedding", "EmbeddingBag") or m.cls.endswith("PositionalEmbedding")) \
+                    and module is None:  # (a model's own subclass: BART's learned positions, offset by 2)
                 module = m
     if module is not None:
         num = num or module.attrs.get("num_embeddings")  # type: ignore[assignment]
@@ -158,7 +159,8 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
         role = "position"
     elif name and _TOKEN_TYPE.search(name.rsplit(".", 1)[-1]):
         role = "token_type"
-    elif num is not None and num == cfg.get("max_position_embeddings") and num != cfg.get("vocab_size"):
+    elif num is not None and isinstance(cfg.get("max_position_embeddings"), int) and num in (
+            cfg["max_position_embeddings"], cfg["max_position_embeddings"] + 2) and num != cfg.get("vocab_size"):
         role = "position"
     elif num is not None and num == cfg.get("type_vocab_size") and num != cfg.get("vocab_size") and not (
             name and ids is not None and not _TOKEN_TYPE.search((ctx.user_name(ids) or ids).expr)):

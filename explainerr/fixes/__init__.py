@@ -69,13 +69,11 @@ def make_fix(report: Report, pattern: Pattern, finding: Finding, ctx: Context) -
     values, facts = finding.values, finding.facts
     if edits:
         code = joined_code(edits)
-    elif located_code:
-        code = located_code
     else:
-        code = wording.first(pattern.fix_code, facts, values) or ""
+        code = located_code or wording.first(pattern.fix_code, facts, values) or ""
         user = ctx.user
         if code and user is not None and undefined_in_code(code, user.file, user.line):
-            code = ""
+            code = ""  # (code for a place whose edit was not accepted reads names the failing line lacks)
     description = wording.first(pattern.fix_description, facts, values)
     if description is None:
         return None
@@ -189,19 +187,16 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
     `build_tokenizer(...)`) and a tokenizer's construction (`BertTokenizer(path)`) are not tokenizer calls."""
     files: list[str] = []
     if frame is not None and root:
-        origin = ctx.origin(root, frame)
+        origin = ctx.origin(root, frame) or _loop_origin(ctx, root, frame)
         if origin is not None:
             f, _, node = origin
             tree = src.tree_of(f.file)
             for c in ([node] if isinstance(node, ast.Call) else []) + list(src.calls(node) if node is not None else ()):
                 if _cuts_text(c, ctx, tree):
                     return f.file, c
-                helper = _user_def(tree, c)
-                for ret in (r for r in ast.walk(helper) if isinstance(r, ast.Return) and r.value is not None) \
-                        if helper is not None else ():
-                    hit = next((x for x in src.calls(ret.value) if _cuts_text(x, ctx, tree)), None)
-                    if hit is not None:
-                        return f.file, hit
+                hit = _tokenized_in_helper(ctx, tree, _user_def(tree, c))
+                if hit is not None:
+                    return f.file, hit
                 made = _class_init(tree, c)  # `PaddedReviews(rows, tokenizer, n)`: its `__init__` tokenizes
                 hits = [x for x in src.calls(made) if _cuts_text(x, ctx, tree)] if made is not None else []
                 if len(hits) == 1:
@@ -221,6 +216,15 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
     return None
 
 
+def _loop_origin(ctx: Context, root: str, frame: FrameFacts) -> tuple[FrameFacts, None, ast.expr] | None:
+    """`(frame, None, self.batches(rows))` for a name the frame's loop takes from what a call yields
+    (`for batch in self.batches(rows)`), whose lines the provenance does not follow."""
+    tree = src.tree_of(frame.file)
+    loops = [lp for lp in src.enclosing_loops(tree, frame.line) if isinstance(lp.target, ast.Name)
+             and lp.target.id == root and isinstance(lp.iter, ast.Call)] if tree is not None else []
+    return (frame, None, loops[-1].iter) if loops else None
+
+
 def _only_measured(tree: ast.Module, call: ast.Call) -> bool:
     """A tokenizer call whose result is only counted (`len(tokenizer(text)["input_ids"])`): it measures lengths,
     it does not make the batch."""
@@ -235,10 +239,38 @@ def _only_measured(tree: ast.Module, call: ast.Call) -> bool:
 
 
 def _user_def(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | None:
+    """The module-level function `call` names, or the method of the class around the call for `self.name(...)`."""
     name = src.call_name(call)
-    if tree is None or "." in name:
+    if tree is None:
+        return None
+    if name.startswith("self.") and name.count(".") == 1:
+        cls = src.enclosing_class(tree, call.lineno)
+        return next((d for d in (cls.body if cls else []) if isinstance(d, ast.FunctionDef) and d.name == name[5:]),
+                    None)
+    if "." in name:
         return None
     return next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.name == name), None)
+
+
+def _tokenized_in_helper(ctx: Context, tree: ast.Module | None, helper: ast.FunctionDef | None,
+                         depth: int = 0) -> ast.Call | None:
+    """The tokenizer call behind what the user's function returns or yields: in the returned expression, in the
+    assignment of a returned name (`enc = self.encode_sources(...)`, then `yield enc`), or one function further."""
+    if helper is None or depth > 1:
+        return None
+    for out in (n.value for n in ast.walk(helper) if isinstance(n, (ast.Return, ast.Yield)) and n.value is not None):
+        values = [out]
+        if isinstance(out, ast.Name):
+            values += [a.value for a in src.assignments(tree, out.id, helper) if isinstance(a.value, ast.expr)]
+        for value in values:
+            hit = next((x for x in src.calls(value) if _cuts_text(x, ctx, tree)), None)
+            for x in src.calls(value) if hit is None else ():
+                hit = _tokenized_in_helper(ctx, tree, _user_def(tree, x), depth + 1)
+                if hit is not None:
+                    break
+            if hit is not None:
+                return hit
+    return None
 
 
 def _class_init(tree: ast.Module | None, call: ast.Call) -> ast.FunctionDef | None:

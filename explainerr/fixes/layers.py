@@ -71,7 +71,19 @@ def linear_in(ctx: Context, f: Finding) -> Located:
     if value is None:
         from ..analyzers.raw_weights import width_constant
         value = _sibling_field(ctx, f, site, hidden) or width_constant(ctx, site, hidden) or str(hidden)
+    if value.isdigit() and _varies_per_pass(site):
+        return [], None  # a width computed anew on each pass of a loop (per fold): one number would break the next
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
+
+
+def _varies_per_pass(site) -> bool:
+    """Whether the size written at the site is an expression (not a number) of a construction made on each pass
+    of a loop (a model per fold, per seed, per setting): the width seen on the failing pass need not be the next
+    pass's, so one number written there can break the next pass."""
+    tree = src.tree_of(site.file)
+    if tree is None or isinstance(site.node, ast.Constant):
+        return False
+    return bool(src.enclosing_loops(tree, site.line))
 
 
 def _splatted_default(site, want: object, hidden: int) -> list[Edit]:

@@ -49,6 +49,12 @@ SEGMENTS_MAPPED = fact("segments-mapped", "the segment ids are written from a ma
 CONFIG_FROM_ID_MAP = fact("config-from-id-map", "the fix sizes the model's config with `len(id_map)`, the map of the "
                                                 "object whose other attribute sized it (`vocab_size_was`, line "
                                                 "`vocab_size_line`) that numbers the ids")
+RESIZED_AFTER_LOAD = fact("resized-after-load", "the model is rebuilt from a saved config dict and its saved weights "
+                                                  "loaded: the fix resizes its embeddings to `len(tokenizer)` after that "
+                                                  "(`model_resized`, line `resize_line`)")
+EDIT_SHIFT_UNMASKED = fact("edit-shift-unmasked", "decoder inputs are shifted by hand from labels whose padding "
+                                                    "was set to -100 (`shifted`, line `shift_line`): the fix "
+                                                    "shifts the ids before that (`unmasked`)")
 
 
 def _read_without_adding(ctx: Context, f: Finding) -> Located:
@@ -71,7 +77,8 @@ def _read_without_adding(ctx: Context, f: Finding) -> Located:
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_read_without_adding, _clone_alias, _drop_decoder_inputs, _pad_instead, _negative_fallback, _tokenizer_vocab,
+    for build in (_read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_instead,
+                  _negative_fallback, _tokenizer_vocab,
                   _filtered_rows, _close_vocab, _grow_table, _config_numbering, _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
@@ -86,6 +93,43 @@ def vocab(ctx: Context, f: Finding) -> Located:
         return [], None
     f.facts.add(BAND_AID)
     return [], code
+
+
+def _shift_unmasked(ctx: Context, f: Finding) -> Located:
+    """Decoder inputs shifted by hand from labels whose padding was already replaced by -100
+    (`targets = ids.masked_fill(pad, -100)`, then `torch.cat([start, targets[:, :-1]], 1)`): the shift reads the
+    ids as they were before the -100s (`ids[:, :-1]`), so the decoder sees the pad id where the loss ignores."""
+    if "negative" not in f.facts:
+        return [], None
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for a in src.nodes(tree, ast.Assign) if tree is not None else ():
+            v = a.value
+            if not (len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) and isinstance(v, ast.Call)
+                    and isinstance(v.func, ast.Attribute) and v.func.attr == "masked_fill" and len(v.args) == 2
+                    and isinstance(v.args[1], ast.UnaryOp) and isinstance(v.args[1].operand, ast.Constant)
+                    and v.args[1].operand.value == 100):
+                continue
+            name, before = a.targets[0].id, src.segment(file, v.func.value)
+            scope = src.enclosing_scope(tree, a.lineno)
+            for sub in (n for n in ast.walk(scope) if isinstance(n, ast.Subscript) and n.lineno > a.lineno
+                        and isinstance(n.value, ast.Name) and n.value.id == name and _shift_slice(n.slice)):
+                found.append((file, sub, before))
+    if len(found) != 1:
+        return [], None
+    file, sub, before = found[0]
+    stmt = src.statement_at(src.tree_of(file), sub.lineno)
+    f.facts.add(EDIT_SHIFT_UNMASKED)
+    f.values.update(shifted=src.segment(file, sub.value), unmasked=before, shift_line=sub.lineno)
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(sub.value, before)), None
+
+
+def _shift_slice(node: ast.AST) -> bool:
+    """`:, :-1` or `:-1`: every position but the last, the shift of a sequence one step right."""
+    last = node.elts[-1] if isinstance(node, ast.Tuple) and node.elts else node
+    return isinstance(last, ast.Slice) and last.lower is None and isinstance(last.upper, ast.UnaryOp) and \
+        isinstance(last.upper.operand, ast.Constant) and last.upper.operand.value == 1
 
 
 def _negative_fallback(ctx: Context, f: Finding) -> Located:
@@ -570,7 +614,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                 value, tok = handed
                 return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"len({tok})")), None
         if last_add is None:
-            sized = _config_sized_apart(ctx, f, file, tree) or _factory_sized_apart(ctx, f, file, tree) or \
+            sized = _config_sized_apart(ctx, f, file, tree) or _saved_config_resized(ctx, f, file, tree) or \
+                _factory_sized_apart(ctx, f, file, tree) or \
                 _config_beside_vocab_file(f, file, tree) or _config_by_other_attribute(f, file, tree)
             if sized:
                 return sized, None
@@ -609,7 +654,7 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         if undefined_in_code(line, file, anchor.lineno + 1):
             return [], None  # the tokens are added where the model is not in reach: said in words only
         e = src.insert_after(file, anchor, line)
-        return ([e] if e else []), line
+        return ([e], line) if e else ([], None)  # (the line alone would be shown where its names are not bound)
     return [], None
 
 
@@ -837,6 +882,40 @@ def _config_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -
     f.facts.add(CONFIG_FROM_TOKENIZER)
     f.values["tokenizer"] = tok
     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({tok})"))
+
+
+def _saved_config_resized(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:
+    """No tokens added, and the model rebuilt from a saved config dict (`BertConfig.from_dict(ckpt["config"])`)
+    while one tokenizer is in the frames (a vocabulary grown since the checkpoint was saved): the rebuilt model's
+    embeddings are resized to `len(tok)` once its saved weights are loaded, since a config sized first would
+    make those weights not fit."""
+    from .checks import bound_names, undefined_in_code
+    toks = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "tokenizer" and o.expr.isidentifier()}
+    saved = [c for c in src.calls(tree) if src.call_name(c).endswith(".from_dict") and "Config" in src.call_name(c)]
+    if len(toks) != 1 or len(saved) != 1:
+        return []
+    tok, made = toks.pop(), src.statement_at(tree, saved[0].lineno)
+    held = {t.id for t in getattr(made, "targets", ()) if isinstance(t, ast.Name)} \
+        if getattr(made, "value", None) is saved[0] else set()  # `cfg = BertConfig.from_dict(...)`, then the model
+    scope = src.enclosing_scope(tree, saved[0].lineno)
+    models = [s for s in scope.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+              and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Call) and s.lineno >= made.lineno
+              and any(a is saved[0] or isinstance(a, ast.Name) and a.id in held for a in s.value.args)]
+    if len(models) != 1:
+        return []
+    model = models[0].targets[0].id
+    loads = [s for s in scope.body if s.lineno > models[0].lineno and any(
+        src.call_name(c) == f"{model}.load_state_dict" for c in src.calls(s))]
+    anchor = loads[0] if loads else models[0]
+    line = f"{model}.resize_token_embeddings(len({tok}))"
+    if tok not in (bound_names(file, anchor.lineno) or set()) or undefined_in_code(line, file, anchor.lineno + 1):
+        return []
+    e = src.insert_after(file, anchor, line)
+    if e is None:
+        return []
+    f.facts.add(RESIZED_AFTER_LOAD)
+    f.values.update(model_resized=model, tokenizer=tok, resize_line=anchor.lineno)
+    return [e]
 
 
 @locator("token-type")
