@@ -26,7 +26,7 @@ CLAIMS: list[tuple[str, set[str]]] = [
                              "padded-items", "dropped-last", "mask-collated", "pad-targets",
                              "labels-cut-in-collate"}),
     (r"(?i)last(,)? (smaller |partial |shorter )?batch|final batch", {"partial-batch", "labels-per-batch-size", "dropped-last"}),
-    (r"-100|ignore[_ ]index", {"negative", "ignore-index", "sentinel"}),
+    (r"-100|ignore[_ ]index", {"negative", "ignore-index", "sentinel", "skipped-pieces"}),
     (r"(?i)one-hot", {"one-hot"}),
     (r"(?i)teacher forcing|decoder", {"shifted", "decoder-inputs"}),
     (r"(?i)per word|word-level|word labels", {"word-labels"}),

@@ -29,6 +29,7 @@ class GrownAfter:
     grower: str        # `sync_label_lists`
     grown: str         # `specs[task]["labels"]`, as the grower writes it
     held: str          # `TASK_SPECS`, read by both statements
+    between: tuple[ast.stmt, ...] = ()  # the statements after the model's construction, up to `grows`
 
 
 
@@ -50,9 +51,9 @@ def grown_after_model(ctx: Context) -> GrownAfter | None:
     found = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
-        growers = _growers(tree, file) if tree is not None else {}
-        if not growers:
+        if tree is None:
             continue
+        growers = _growers(tree, file)
         for scope in [tree, *src.nodes(tree, ast.FunctionDef, ast.If, ast.With, ast.For)]:
             body = scope.body
             for i, stmt in enumerate(body):
@@ -61,14 +62,44 @@ def grown_after_model(ctx: Context) -> GrownAfter | None:
                     continue
                 read = set(src.names_in(stmt.value))
                 for later in body[i + 1:]:
+                    if stmt.targets[0].id in src.names_in(later):
+                        continue
                     calls = [c for c in src.calls(later) if src.call_name(c).rpartition(".")[2] in growers]
                     shared = sorted(read & set(src.names_in(later)) - {stmt.targets[0].id})
-                    if calls and shared and stmt.targets[0].id not in src.names_in(later):
+                    if calls and shared:
                         grower = src.call_name(calls[0]).rpartition(".")[2]
                         found.append(GrownAfter(file=file, model=stmt, grows=later, grower=grower,
-                                                grown=growers[grower], held=shared[0]))
+                                                grown=growers[grower], held=shared[0],
+                                                between=tuple(body[i + 1:body.index(later)])))
+                        break
+                    grown = _grown_in_place(file, later)
+                    if grown is not None and _sizes_from(tree, stmt, grown[1]):
+                        found.append(GrownAfter(file=file, model=stmt, grows=later, grower=grown[0],
+                                                grown=grown[1], held=grown[1],
+                                                between=tuple(body[i + 1:body.index(later)])))
                         break
     return found[0] if len(found) == 1 else None
+
+
+def _grown_in_place(file: str, stmt: ast.stmt) -> tuple[str, str] | None:
+    """(how, the label map) for a statement that numbers a new class into a label map itself
+    (`label_to_id[form] = len(label_to_id)`, in a loop's `except KeyError:` or an `if form not in ...`)."""
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript) and \
+                isinstance(n.targets[0].value, ast.Name) and _LABELY.search(n.targets[0].value.id) and \
+                isinstance(n.value, ast.Call) and src.call_name(n.value) == "len" and n.value.args and \
+                src.segment(file, n.value.args[0]) == n.targets[0].value.id:
+            return src.segment(file, n), n.targets[0].value.id
+    return None
+
+
+def _sizes_from(tree: ast.Module, model: ast.Assign, name: str) -> bool:
+    """Whether the model's construction reads `name`, or a name assigned from it before (`n_classes =
+    len(label_to_id)`)."""
+    read = set(src.names_in(model.value))
+    return name in read or any(a.targets[0].id in read and name in src.names_in(a.value)
+                               for a in src.nodes(tree, ast.Assign) if a.lineno < model.lineno
+                               and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name))
 
 
 def facts_of(g: GrownAfter) -> dict[str, object]:
@@ -76,5 +107,7 @@ def facts_of(g: GrownAfter) -> dict[str, object]:
     text = " ".join(src.segment(g.file, g.grows).split())
     if len(text) > 60 and isinstance(g.grows, ast.Assign):
         text = " = ".join(src.segment(g.file, t) for t in g.grows.targets) + " = ..."  # `examples = ...`
+    elif len(text) > 60:
+        text = src.segment(g.file, g.grows).splitlines()[0].rstrip(":") + ": ..."  # `for _, form in rows: ...`
     return dict(grows=text, grows_line=g.grows.lineno,
                 grower=g.grower, grown_list=g.grown, held=g.held, model_line=g.model.lineno)

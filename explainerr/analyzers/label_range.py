@@ -479,7 +479,25 @@ def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
     lines = _label_lines(ctx, labels)
     return any(re.search(r"\.index\(", line) for line in lines) or _indexed_in_class_list(ctx) or \
         enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, lines) or _label_map_from_zero(ctx) \
-        or _binned_labels(ctx)
+        or _binned_labels(ctx) or _label_dict_from_zero(ctx)
+
+
+def _label_dict_from_zero(ctx: Context) -> bool:
+    """The user's files write their label maps as dict displays of numbers (`LABEL2ID = {"queenright": 0, ...}`,
+    named like labels), and each numbers its classes 0..n-1: the labels are 0-based by construction, even when a
+    Dataset looks them up under another name (`self.label_map[cond]`)."""
+    from .classes import _LABEL_NAME
+    starts = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for name, a in (module_defs(tree) if tree is not None else {}).items():
+            value = a.value
+            if not (_LABEL_NAME.search(name) and isinstance(value, ast.Dict) and value.values):
+                continue
+            numbers = [v.value for v in value.values if isinstance(v, ast.Constant) and type(v.value) is int]
+            if len(numbers) == len(value.values):
+                starts.append(sorted(numbers) == list(range(len(numbers))))
+    return bool(starts) and all(starts)
 
 
 def _binned_labels(ctx: Context) -> bool:

@@ -39,7 +39,7 @@ def locator(name: str) -> Callable[[Callable[[Context, Finding], Located]], Call
 
 def load_all() -> dict[str, Callable[[Context, Finding], Located]]:
     """Every builder, by name (importing the family modules registers them)."""
-    from . import devices, dtypes, labels, layers, lengths, masks, vocab  # noqa: F401
+    from . import devices, dtypes, labels, layers, lengths, masks, segments, vocab  # noqa: F401
     return LOCATORS
 
 

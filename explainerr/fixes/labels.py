@@ -540,6 +540,10 @@ def label_range(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(bins.file, bins.stmt).replace(bins.count, f.values["bins_fixed"])), None
     if "grown-after-model" in f.facts and "grown_after" in f.hints:
         moved = _filled_first(f.hints["grown_after"])
+        if not moved:
+            moved = _built_after(f.hints["grown_after"])
+            if moved:
+                f.facts.add(BUILT_AFTER)
         if moved:
             return moved, None
     if "map-grew" in f.facts or "shifted-past-names" in f.facts or "set-again" in f.facts:
@@ -848,3 +852,25 @@ def _filled_first(g) -> list[Edit]:
     removed = src.remove_statement(g.file, g.grows)
     added = src.insert_before(g.file, g.model, lines[g.grows.col_offset:].rstrip("\n"))
     return [added, removed] if removed is not None and added is not None else []
+
+
+def _built_after(g) -> list[Edit]:
+    """The model's construction moved after the statement that fills the label map, when what fills it is made
+    only after the model and nothing in between uses the model; a size copied from the map before it grew
+    (`n_classes = len(label_to_id)`) is read off the map there (`len(label_to_id)`)."""
+    model = g.model.targets[0].id
+    if any(model in src.names_in(st) for st in g.between) or g.grows.col_offset != g.model.col_offset:
+        return []
+    tree = src.tree_of(g.file)
+    text = src.segment(g.file, g.model)
+    for name in dict.fromkeys(src.names_in(g.model.value)):
+        made = src.last_assignment(tree, name, g.model.lineno) if tree is not None else None
+        if made is not None and isinstance(made.value, ast.Call) and src.call_name(made.value) == "len" and \
+                src.names_in(made.value) == ["len", g.grown]:
+            text = re.sub(rf"\b{re.escape(name)}\b", f"len({g.grown})", text)
+    removed, added = src.remove_statement(g.file, g.model), src.insert_after(g.file, g.grows, text)
+    return [removed, added] if removed is not None and added is not None else []
+
+
+BUILT_AFTER = fact("built-after-growth", "the fix moves the model's construction after the statement that fills "
+                                         "the label map (its own inputs are made only after the model)")

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import files
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import Finding, fact
 from ..analyzers.tables import param_position
 from ..facts import Context
 from ..model import Edit, FrameFacts
@@ -26,6 +26,9 @@ from .checks import later_writes
 from .collate import loader_collate
 from .settings import env_variable, set_edits
 
+
+WALK_KEPT = fact("walk-kept", "the indexed tensor was made from a filtered copy (`kept`, line `kept_line`) of the "
+                              "sequence the loop walks (`whole`): the fix walks the kept items")
 
 @locator("truncate")
 def truncate(ctx: Context, f: Finding) -> Located:
@@ -621,7 +624,7 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         file, node, text = f.hints["collected"]
         return edits_of(src.LineEditor(file, node.lineno, node.end_lineno or node.lineno).replace(node, text)), None
     if "indexed-is-odd" in f.facts:
-        return (_mask_from_ids(ctx, f) or _computed_from_loop_sequence(ctx, f)), None
+        return (_mask_from_ids(ctx, f) or _computed_from_loop_sequence(ctx, f) or _walk_the_kept(f)), None
     if frame is None or bound is None:
         return [], None
     if f.hints.get("enumerated"):  # `enumerate(seq)` counts the items of `seq`: walk only those that fit
@@ -801,6 +804,47 @@ def _computed_from_loop_sequence(ctx: Context, f: Finding) -> list[Edit]:
     if len(args) != 1:
         return []
     return edits_of(src.LineEditor.for_node(oframe.file, a.stmt).replace(args[0], name))
+
+
+def _kept_from(value: ast.AST) -> str | None:
+    """`sheets` of `list(filter(pred, sheets))`, `filter(pred, sheets)` or `[s for s in sheets if ...]`: the
+    sequence a filtered copy keeps some items of."""
+    if isinstance(value, ast.Call) and src.call_name(value) in ("list", "tuple") and len(value.args) == 1:
+        value = value.args[0]
+    if isinstance(value, ast.Call) and src.call_name(value) == "filter" and len(value.args) == 2 and \
+            isinstance(value.args[1], ast.Name):
+        return value.args[1].id
+    if isinstance(value, ast.ListComp) and len(value.generators) == 1 and value.generators[0].ifs and \
+            isinstance(value.generators[0].iter, ast.Name):
+        return value.generators[0].iter.id
+    return None
+
+
+def _walk_the_kept(f: Finding) -> list[Edit]:
+    """A loop over every item of `sheets` (`for i in range(n_sheets)`, reading `sheets[i]`) that indexes a tensor
+    made from a filtered copy (`located = list(filter(..., sheets))`, `vecs = encode(... located)`): the loop walks
+    the kept items instead, `range(len(located))` and `located[i]`, the rows the tensor has."""
+    frame, loop, var, tensor = f.hints.get("frame"), f.hints.get("loop"), f.hints.get("var"), f.hints.get("tensor")
+    tree = src.tree_of(frame.file) if frame is not None else None
+    if tree is None or loop is None or not var or not tensor or not (
+            isinstance(loop.iter, ast.Call) and src.call_name(loop.iter) == "range" and len(loop.iter.args) == 1):
+        return []
+    made = src.last_assignment(tree, tensor, loop.lineno)
+    for name in dict.fromkeys(src.names_in(made.value)) if made is not None else ():
+        kept = src.last_assignment(tree, name, made.stmt.lineno)
+        whole = _kept_from(kept.value) if kept is not None else None
+        reads = [n for n in ast.walk(loop) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+                 and n.value.id == whole and isinstance(n.slice, ast.Name) and n.slice.id == var]
+        if not reads:
+            continue
+        e = src.LineEditor(frame.file, loop.lineno, max(r.end_lineno or r.lineno for r in reads))
+        e.replace(loop.iter.args[0], f"len({name})")
+        for r in reads:
+            e.replace(r.value, name)
+        f.facts.add(WALK_KEPT)
+        f.values.update(kept=name, whole=whole, kept_line=kept.stmt.lineno)
+        return edits_of(e)
+    return []
 
 
 def _same_calls_padded(file: str, tree: ast.Module | None, call: ast.Call, added: str) -> list:

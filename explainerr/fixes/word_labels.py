@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .. import source as src
+from .. import files, source as src
 from ..analyzers import Finding, fact
 from ..facts import Context
 from . import Located, edits_of
@@ -38,10 +38,35 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
                 ctx, f, file, scope, call, enc)
             if found:
                 return found, None
-        found = _through_lambdas(f, file, tree)
+        found = _through_lambdas(f, file, tree) or _skipped_pieces(f, file, tree)
         if found:
             return found, None
     return [], None
+
+
+def _skipped_pieces(f: Finding, file: str, tree: ast.Module) -> list:
+    """An alignment loop over word ids that skips the special tokens and a word's later pieces
+    (`if wid is None or wid == previous: continue`) before `aligned.append(TAG2ID[...])`: the labels get one entry
+    per word, not per piece; each skipped piece gets -100 (which the loss ignores) before the `continue`."""
+    for loop in src.nodes(tree, ast.For):
+        if "word_ids" not in src.segment(file, loop.iter) or not isinstance(loop.target, ast.Name):
+            continue
+        skips = [st for st in loop.body if isinstance(st, ast.If) and len(st.body) == 1
+                 and isinstance(st.body[0], ast.Continue) and not st.orelse
+                 and loop.target.id in src.names_in(st.test)]
+        appends = [c for st in loop.body for c in src.calls(st) if isinstance(c.func, ast.Attribute)
+                   and c.func.attr == "append" and isinstance(c.func.value, ast.Name)]
+        if len(skips) != 1 or len({c.func.value.id for c in appends}) != 1:
+            continue
+        skip = skips[0].body[0]
+        line = files.line(file, skip.lineno)
+        indent = line[: len(line) - len(line.lstrip())]
+        labels = appends[0].func.value.id
+        e = src.LineEditor.for_node(file, loop).replace(skip, f"{labels}.append(-100)\n{indent}continue")  # the loop
+        f.facts.add(SKIPPED_PIECES)
+        f.values.update(skipped_into=labels, skip_line=skip.lineno)
+        return edits_of(e)
+    return []
 
 
 def _lambdas(tree: ast.Module) -> dict[str, ast.Lambda]:
@@ -165,7 +190,23 @@ def _tags_of(a: ast.Assign, enc: str, file: str) -> tuple[str, str, str | None] 
             if padded is not None:  # `[ex["tag_ids"] + [-100] * (...) for ex in batch]`: sentence i's tags
                 return padded.replace("{var}", f"{src.segment(file, it)}[{{i}}]"), filler, None
             return src.segment(file, it), filler, _per_word(file, comp)
+    helper = _tagging_helper(file, value)
+    if helper is not None:  # `pad_tag_ids(tags)`, which maps each word's tag (`TAG2ID[t]`) and pads the rows
+        return value.args[0].id, "-100", helper  # type: ignore[attr-defined]
     return None
+
+
+def _tagging_helper(file: str, value: ast.AST) -> str | None:
+    """The per-word label (`TAG2ID[{}]`) of the user's function a batch's tag lists are given to
+    (`pad_tag_ids(tags)`), when it maps each word's tag in one comprehension."""
+    tree = src.tree_of(file)
+    if tree is None or not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and len(value.args) == 1
+                            and isinstance(value.args[0], ast.Name)):
+        return None
+    fn = next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.name == value.func.id), None)
+    per_word = [w for c in (ast.walk(fn) if fn is not None else ()) if isinstance(c, ast.ListComp)
+                for w in [_per_word(file, c)] if w is not None]
+    return per_word[0] if len(per_word) == 1 else None
 
 
 def _padded_item(file: str, comp: ast.ListComp | ast.GeneratorExp) -> str | None:
@@ -228,6 +269,8 @@ def _one_sentence(tree: ast.Module, call: ast.Call) -> bool:
     return bool(given) and any(given & set(src.names_in(loop.target)) for loop in src.enclosing_loops(tree, call.lineno))
 
 
+SKIPPED_PIECES = fact("skipped-pieces", "an alignment loop over word ids skips pieces (line `skip_line`) instead of "
+                                        "giving them -100 in `skipped_into`")
 WORD_PADDING = fact("word-padding", "the word labels are padded to a number of words, `word_padding` (line "
                                     "`word_padding_line`), not to the tokens")
 
@@ -313,8 +356,12 @@ def _from_tag_list(ctx: Context, f: Finding, file: str, scope: ast.AST, call: as
         else:
             new = (f"[[{filler} if w is None else {label(f'{row}[w]')} for w in {enc}.word_ids(i)] "
                    f"for i in range(len({count}))]")
+            made_in = [d for c in ast.walk(a.value) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                       for d in (tree.body if tree is not None else ()) if isinstance(d, ast.FunctionDef)
+                       and d.name == c.func.id]  # a helper of the user's that makes the tensor
             makes_tensor = any(isinstance(c, ast.Call) and re.search(r"torch|pad_sequence|tensor",
-                                                                    src.call_name(c)) for c in ast.walk(a.value))
+                                                                    src.call_name(c))
+                               for n in [a.value, *made_in] for c in ast.walk(n))
             if makes_tensor and src.mentions(file, _IMPORTS_TORCH):
                 new = f"torch.tensor({new})"
         return edits_of(src.LineEditor.for_node(file, a).replace(a.value, new)) + _padding_after(f, file, scope, a)
