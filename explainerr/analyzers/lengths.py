@@ -586,6 +586,8 @@ def position_overflow(ctx: Context) -> Finding | None:
             return None  # values beyond their own axis's length, not counted from arange: not positions of it
         if not relative and _batch_counted(fail, user_ids):
             return None  # positions counted along the batch axis: the sequence fits, the axis is the mistake
+        if not relative and _one_per_example(fail, user_ids):
+            return None  # one id per example (a window's or a segment's number), not a position of each token
         _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], None if relative else seq, rows=fail.num_embeddings)
         looked_up = user_ids or fail.user_ids
         if looked_up is not None and isinstance(fail.num_embeddings, int) and \
@@ -618,6 +620,17 @@ def _past_own_axis(ctx: Context, fail) -> bool:
     if ids is None or not ids.shape or ids.max is None or ids.max < ids.shape[-1] + 2:
         return False
     return not _counted_positions(ctx, ids)
+
+
+def _one_per_example(fail, user_ids: TensorFacts | None) -> bool:
+    """The ids looked up in a table of the user's are one per example of a (batch, seq) batch (`window_no` of shape
+    (batch,), values computed by the code, not counted with arange): numbers of something else than the token
+    places (a window's number in its document), so the sequence's length says nothing about that table."""
+    ids = fail.ids
+    if user_ids is None or len(user_ids.shape) != 2 or ids is None or len(ids.shape) != 1:
+        return False
+    batch, seq = user_ids.shape
+    return ids.shape[0] == batch != seq
 
 
 def _batch_counted(fail, user_ids: TensorFacts | None) -> bool:
