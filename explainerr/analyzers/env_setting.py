@@ -14,7 +14,8 @@ from . import fact
 
 ENV_SETTING = fact("env-setting", "the size is read from the environment variable `env_var` (`env_read`), whose "
                                   "default the script writes as `env_default` (line `env_line`)")
-_ENV_READS = ("os.environ.get", "os.getenv", "environ.get", "getenv", "os.environ.__getitem__")
+#: The calls that read one environment variable by name (`os.getenv("MAX_LEN", "64")`).
+ENV_READS = ("os.environ.get", "os.getenv", "environ.get", "getenv")
 _VAR = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
@@ -30,7 +31,7 @@ def _env_helpers(tree: ast.Module) -> set[str]:
     """The user's functions that read the environment (`def env_int(name, default): ... os.environ...`)."""
     return {fn.name for fn in src.nodes(tree, ast.FunctionDef)
             if any(isinstance(n, ast.Attribute) and n.attr == "environ" or isinstance(n, ast.Call) and
-                   src.call_name(n) in _ENV_READS for n in ast.walk(fn))}
+                   src.call_name(n) in ENV_READS for n in ast.walk(fn))}
 
 
 def _read_in(tree: ast.Module, expr: ast.AST, helpers: set[str]) -> ast.Call | None:
@@ -38,7 +39,7 @@ def _read_in(tree: ast.Module, expr: ast.AST, helpers: set[str]) -> ast.Call | N
     for n in ast.walk(expr):
         if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Constant) and \
                 isinstance(n.args[0].value, str) and _VAR.match(n.args[0].value) and (
-                src.call_name(n) in _ENV_READS or src.call_name(n) in helpers):
+                src.call_name(n) in ENV_READS or src.call_name(n) in helpers):
             return n
     return None
 

@@ -1,9 +1,10 @@
-"""A label list filled further after the model was built from it: `sync_label_lists(SPECS, rows)`, or a
-comprehension that calls `spec.label_id(name)` (a method that appends a name it has not seen), runs after
-`model = Model(..., SPECS)`, so the heads were sized before the list held every class and the new classes' ids
-are past their outputs.  The one fix that holds for every later class is to fill the list first: the statement
-that fills it is moved before the model's construction, when what it reads is already there.  Read from the
-user's source (nothing runs)."""
+"""A label list filled further after the model was built from it: `sync_label_lists(SPECS, rows)`, a
+comprehension that calls `spec.label_id(name)` (a method that appends a name it has not seen), or a loop that
+numbers a new class into the map itself (`label_to_id[x] = len(label_to_id)`), runs after `model = Model(...,
+SPECS)`, so the heads were sized before the list held every class and the new classes' ids are past their
+outputs.  The fix that holds for every later class fills the list first (fixes/labels.py: the statement moved
+before the model's construction, or the construction moved after it).  Read from the user's source (nothing
+runs)."""
 from __future__ import annotations
 
 import ast
@@ -32,7 +33,6 @@ class GrownAfter:
     between: tuple[ast.stmt, ...] = ()  # the statements after the model's construction, up to `grows`
 
 
-
 def _growers(tree: ast.Module, file: str) -> dict[str, str]:
     """Function or method name → the label list it appends to (`labels.append(x)`, `classes.add(x)`)."""
     out: dict[str, str] = {}
@@ -46,7 +46,8 @@ def _growers(tree: ast.Module, file: str) -> dict[str, str]:
 
 def grown_after_model(ctx: Context) -> GrownAfter | None:
     """The one statement that runs after the model's construction in the same body (the module's or a
-    function's) and calls a function of the user's that appends to a label list, both reading the same name."""
+    function's) and calls a function of the user's that appends to a label list, both reading the same name, or
+    numbers a new class into a label map the construction's size was read from."""
     models = {m.expr for fr in ctx.user_frames() for m in fr.modules if "." not in m.expr}
     found = []
     for file in user_files(ctx):

@@ -616,7 +616,6 @@ def _indexed_in_class_list(ctx: Context) -> bool:
     return False
 
 
-
 FALLBACK_CLASS = fact("fallback-class", "the label map's default for what it does not hold (`fallback`, line "
                                         "`fallback_line`) is the label one past the named classes")
 

@@ -854,6 +854,10 @@ def _filled_first(g) -> list[Edit]:
     return [added, removed] if removed is not None and added is not None else []
 
 
+BUILT_AFTER = fact("built-after-growth", "the fix moves the model's construction after the statement that fills "
+                                         "the label map (its own inputs are made only after the model)")
+
+
 def _built_after(g) -> list[Edit]:
     """The model's construction moved after the statement that fills the label map, when what fills it is made
     only after the model and nothing in between uses the model; a size copied from the map before it grew
@@ -871,6 +875,3 @@ def _built_after(g) -> list[Edit]:
     removed, added = src.remove_statement(g.file, g.model), src.insert_after(g.file, g.grows, text)
     return [removed, added] if removed is not None and added is not None else []
 
-
-BUILT_AFTER = fact("built-after-growth", "the fix moves the model's construction after the statement that fills "
-                                         "the label map (its own inputs are made only after the model)")

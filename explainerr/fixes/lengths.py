@@ -30,6 +30,7 @@ from .settings import env_variable, set_edits
 WALK_KEPT = fact("walk-kept", "the indexed tensor was made from a filtered copy (`kept`, line `kept_line`) of the "
                               "sequence the loop walks (`whole`): the fix walks the kept items")
 
+
 @locator("truncate")
 def truncate(ctx: Context, f: Finding) -> Located:
     if "prefixed-window" in f.facts:

@@ -8,10 +8,9 @@ from __future__ import annotations
 import ast
 
 from .. import source as src
+from ..analyzers.env_setting import ENV_READS
 from ..model import Edit
 from . import edits_of
-
-_ENV_READS = ("os.environ.get", "os.getenv", "environ.get", "getenv")
 
 
 def written_at(tree: ast.Module, node: ast.AST) -> ast.expr:
@@ -23,7 +22,7 @@ def env_variable(node: ast.AST) -> tuple[str, ast.Constant] | None:
     """(variable, its default's node) of `int(os.getenv("NAME", "4"))` (or `os.environ.get`)."""
     if isinstance(node, ast.Call) and src.call_name(node) == "int" and len(node.args) == 1:
         node = node.args[0]
-    if not (isinstance(node, ast.Call) and src.call_name(node) in _ENV_READS and len(node.args) == 2):
+    if not (isinstance(node, ast.Call) and src.call_name(node) in ENV_READS and len(node.args) == 2):
         return None
     name, default = node.args
     if isinstance(name, ast.Constant) and isinstance(name.value, str) and isinstance(default, ast.Constant) and \
