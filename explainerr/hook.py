@@ -212,7 +212,11 @@ def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callabl
     written and returns the report to save with --report; in the json format it runs first, silently
     (stream None), so that the one JSON document holds its outcome.  It is not part of the analysis budget."""
     from . import safety
-    from .exceptions import has_group, is_group
+    safety.pause_collection()  # the first explanation imports explainerr: no collection of torch's large heap
+    try:
+        from .exceptions import has_group, is_group
+    finally:
+        safety.resume_collection()
     if process_ending:
         from .progress import settle
         settle()  # open progress bars end their line first, and do not redraw after the explanation

@@ -66,7 +66,7 @@ def start_deadline(ms: float | None) -> Any:
     previous = getattr(_local, "end", None)
     if previous is None:
         _local.exact_keys = {}  # dicts whose keys were checked, for the length of this analysis
-    _pause_collection()
+    pause_collection()
     if ms is None:
         end = previous
     else:
@@ -81,10 +81,10 @@ def end_deadline(token: Any) -> None:
     _local.end = token
     if token is None:
         _local.exact_keys = None
-    _resume_collection()
+    resume_collection()
 
 
-def _pause_collection() -> None:
+def pause_collection() -> None:
     """Pause the cyclic garbage collector for an analysis (nested ones count: see the module docstring)."""
     depth = getattr(_local, "gc_depth", 0)
     if depth == 0:
@@ -93,8 +93,8 @@ def _pause_collection() -> None:
     _local.gc_depth = depth + 1
 
 
-def _resume_collection() -> None:
-    """End one `_pause_collection`; the outermost turns the collector back on if it was on before."""
+def resume_collection() -> None:
+    """End one `pause_collection`; the outermost turns the collector back on if it was on before."""
     depth = getattr(_local, "gc_depth", 0)
     if depth <= 0:
         return

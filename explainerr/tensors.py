@@ -274,6 +274,8 @@ def module_facts(value: object, expr: str, frame: int) -> ModuleFacts | None:
                 attrs["weight_shape"] = "x".join(str(int(s)) for s in weight.shape)  # type: ignore[attr-defined]
         except Exception:
             pass
+    if safety.type_name(value) in ("ModuleList", "Sequential", "ModuleDict"):
+        attrs["n_items"] = len(safety.sub_dict(d, "_modules"))  # an exact dict's length: no user code runs
     bi = _bidirectional_rnn(value)
     if bi is not None:
         attrs.update(birnn=bi[0], birnn_cls=bi[1], birnn_hidden=bi[2])

@@ -251,8 +251,30 @@ def _column_taken(traced: list, made: ast.stmt) -> bool:
     table of other values too, so its dtype is not the index's to change.  A write into it (`out[i, :n] = ids`)
     fills it; it takes nothing."""
     names = {t.id for t in getattr(made, "targets", []) if isinstance(t, ast.Name)}
+    later = [stmt for _, stmt in traced if stmt is not made]
+    for _ in range(len(later)):  # `table = torch.tensor(numeric, ...)`: what is made from it holds its columns too
+        grown = {t.id for stmt in later if isinstance(stmt, ast.Assign) and names & set(src.names_in(stmt.value))
+                 for t in stmt.targets if isinstance(t, ast.Name)} - names
+        if not grown:
+            break
+        names |= grown
     return any(isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in names
-               and isinstance(n.ctx, ast.Load) for _, stmt in traced if stmt is not made for n in ast.walk(stmt))
+               and isinstance(n.ctx, ast.Load) for stmt in later for n in ast.walk(stmt))
+
+
+def _cast_to_float_later(traced: list, made: ast.stmt) -> bool:
+    """Another traced statement casts to a floating dtype (`torch.tensor(numeric, dtype=torch.float32)`,
+    `.float()`): an integer dtype given where the values were made would not reach the index."""
+    for _, stmt in traced:
+        if stmt is made:
+            continue
+        for call in src.calls(stmt):
+            kw = src.keyword(call, "dtype")
+            if kw is not None and re.search(r"float|half|double|bfloat", ast.unparse(kw)):
+                return True
+            if isinstance(call.func, ast.Attribute) and call.func.attr in ("float", "double", "half") and not call.args:
+                return True
+    return False
 
 
 def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
@@ -269,6 +291,8 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
             f.hints["cast_all"] = (file, stmt, comp, call)
             return
     for file, stmt in traced:
+        if _cast_to_float_later(traced, stmt):
+            break  # made float on purpose after (`torch.tensor(numeric, dtype=torch.float32)`): no default's doing
         for call in src.calls(stmt):
             dtype = dataflow.default_dtype(call)
             if src.call_name(call).split(".")[-1] in _FLOAT_DRAWS:
@@ -375,6 +399,8 @@ def _index_names(tree: ast.AST, tables: Collection[str]) -> dict[str, str]:
             for x in ast.walk(n.slice):
                 if isinstance(x, ast.Name):
                     out.setdefault(x.id, ast.unparse(n.value))
+                elif isinstance(x, ast.Attribute) and _dotted(x):  # `t_hidden[self.layer_idx]`: a stored index
+                    out.setdefault(ast.unparse(x), ast.unparse(n.value))
         elif isinstance(n, ast.Call):
             arg, target = (n.args[0], ast.unparse(n.func)) if n.args and ast.unparse(n.func) in tables else \
                 _index_argument(n)

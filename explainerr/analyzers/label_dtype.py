@@ -99,6 +99,9 @@ def label_dtype(ctx: Context) -> Finding | None:
         f.values.update(maker=" ".join(src.segment(file, call).split()), maker_line=stmt.lineno)
         if f.values.get("labels") is None and isinstance(stmt, ast.Assign):
             f.values["labels"] = src.segment(file, stmt.targets[0])  # named where made: `item["labels"]`
+        if f.values.get("labels") is None and isinstance(stmt, ast.Return) and (
+                returned := _returned_by_helper(ctx)) is not None:
+            f.values["labels"] = returned[3]  # given inline: `labels=multi_hot(group)`
         f.hints["maker"] = made
     f.hints.update(labels=labels_op.user, want=want)
     f.confidence = "high" if labels_op.user is not None and not picked and shared is None else "medium"
@@ -176,7 +179,9 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
     as `xs, ys = batch`, or a dict value under the labels' key) whose value is a call that makes a tensor; for
     labels a DataLoader read from a TensorDataset, the tensor given at their column."""
     if t is None:
-        return _made_in_dataset(ctx) or _made_in_collator(ctx)
+        made = _made_in_dataset(ctx) or _made_in_collator(ctx)
+        returned = _returned_by_helper(ctx) if made is None else None
+        return returned[:3] if returned is not None else made
     targets = [t]
     column = dataset_column(ctx, t)
     if column is not None:
@@ -237,6 +242,22 @@ def _unpacked_place(ctx: Context, t: TensorFacts) -> int | None:
             names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
             if key in names:
                 return names.index(key)
+    return None
+
+
+def _returned_by_helper(ctx: Context) -> tuple[str, ast.stmt, ast.Call, str] | None:
+    """Labels handed to the model inline as a call of the user's own function (`labels=multi_hot(group)`): the
+    tensor-making call that function returns, when it has one return, and the call as written."""
+    from ..fixes import _user_def
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        stmt = src.statement_at(tree, fr.line) if tree is not None else None
+        for call in src.calls(stmt) if stmt is not None else ():
+            kw = next((k for k in call.keywords if k.arg in _LABEL_KEYS), None)
+            helper = _user_def(tree, kw.value) if kw is not None and isinstance(kw.value, ast.Call) else None
+            returns = [n for n in ast.walk(helper) if isinstance(n, ast.Return)] if helper is not None else []
+            if len(returns) == 1 and isinstance(returns[0].value, ast.Call) and makes_tensor(returns[0].value):
+                return fr.file, returns[0], returns[0].value, src.segment(fr.file, kw.value)
     return None
 
 

@@ -49,6 +49,75 @@ def filtered_apart(ctx: Context) -> Finding | None:
     return None
 
 
+SKIPPED_APART = fact("skipped-apart", "a loop over `source` skips items with `continue` where `condition` (line "
+                                       "`skip_line`) while collecting `kept`, but `unfiltered` is built from every "
+                                       "item of `source` (line `unfiltered_line`)")
+
+
+def skipped_apart(ctx: Context) -> Finding | None:
+    """Inputs collected by a loop that skips items, labels built from every item: a function walks `for s in
+    studies:`, `continue`s where a condition holds and appends the inputs, then builds the labels with a
+    comprehension over all of `studies` and returns both, so fewer input rows than labels come out.  The fix
+    skips the same items in the comprehension."""
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            returned = {n for r in src.nodes(fn, ast.Return) if r.value is not None for n in src.names_in(r.value)}
+            for loop in (st for st in src.statements(fn) if isinstance(st, ast.For) and isinstance(st.target, ast.Name)):
+                guard = next((st for st in loop.body if isinstance(st, ast.If) and not st.orelse
+                              and isinstance(st.body[-1], ast.Continue)), None)
+                kept = [c.func.value.id for st in loop.body if guard is not None and st.lineno > guard.lineno
+                        for c in src.calls(st) if isinstance(c.func, ast.Attribute) and c.func.attr == "append"
+                        and isinstance(c.func.value, ast.Name)]
+                if guard is None or not kept:
+                    continue
+                source = src.segment(file, loop.iter)
+                for st in src.statements(fn):
+                    if st.lineno <= (loop.end_lineno or loop.lineno) or not isinstance(st, (ast.Assign, ast.Return)):
+                        continue
+                    names = {t.id for t in getattr(st, "targets", []) if isinstance(t, ast.Name)}
+                    if isinstance(st, ast.Assign) and not names & returned:
+                        continue
+                    for comp in (n for n in ast.walk(st) if isinstance(n, (ast.ListComp, ast.GeneratorExp))):
+                        gen = comp.generators[-1] if len(comp.generators) == 1 else None
+                        if gen is None or gen.ifs or not isinstance(gen.target, ast.Name) \
+                                or src.segment(file, gen.iter) != source:
+                            continue
+                        cond = guard.test if loop.target.id == gen.target.id else _renamed(
+                            guard.test, loop.target.id, gen.target.id)
+                        return Finding(facts={SKIPPED_APART}, values={
+                            "filter_fn": fn.name, "kept": kept[0], "source": source, "skip_line": guard.lineno,
+                            "condition": " ".join(src.segment(file, guard.test).split()),
+                            "unfiltered": next(iter(sorted(names))) if names else source,
+                            "unfiltered_line": st.lineno},
+                            hints={"skipped_apart": (file, st, gen, _kept_if(file if cond is guard.test else None, cond))})
+    return None
+
+
+def _renamed(node: ast.expr, old: str, new: str) -> ast.expr:
+    """A copy of `node` with the name `old` written `new`."""
+    copy = ast.parse(ast.unparse(node), mode="eval").body
+    for n in ast.walk(copy):
+        if isinstance(n, ast.Name) and n.id == old:
+            n.id = new
+    return copy
+
+
+def _kept_if(file: str | None, cond: ast.expr) -> str:
+    """The condition that keeps what `cond` skips: `x is not None` for `x is None`, `x` for `not x`; written as
+    in `file` when the node is from it."""
+    def text(n: ast.AST) -> str:
+        return " ".join(src.segment(file, n).split()) if file is not None else ast.unparse(n)
+    if isinstance(cond, ast.UnaryOp) and isinstance(cond.op, ast.Not):
+        return text(cond.operand)
+    if isinstance(cond, ast.Compare) and len(cond.ops) == 1:
+        flipped = {ast.Is: "is not", ast.IsNot: "is", ast.In: "not in", ast.NotIn: "in", ast.Eq: "!=",
+                   ast.NotEq: "=="}.get(type(cond.ops[0]))
+        if flipped is not None:
+            return f"{text(cond.left)} {flipped} {text(cond.comparators[0])}"
+    return f"not ({text(cond)})"
+
+
 def leaf(expr: str) -> str:
     """`target_ids` of `batch.target_ids` or `batch["target_ids"]`."""
     return re.split(r"[.\[\]\"']+", expr.strip("]\"'"))[-1]

@@ -35,7 +35,7 @@ from .cut_apart import cut_apart
 from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
-from .label_sources import filtered_apart, leaf, padded_apart, stacked_parts
+from .label_sources import filtered_apart, leaf, padded_apart, skipped_apart, stacked_parts
 from .pad_targets import aligned_records_apart, pad_targets, padded_by_library
 from .parallel_lists import labels_one_part, part_left_out, specials_left_out
 from .operands import (
@@ -190,7 +190,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         return None  # flattened into the configured number of rows: a smaller batch was folded, the labels fit
     if not multi and folded_by_model(ctx, logits, labels, a, b):
         return None  # the model folded a leftover dimension into its rows: the labels fit the batch
-    if not multi and pairwise_swapped(ctx, logits, b):
+    from .column_targets import column_targets
+    counted = column_targets(ctx, raw_logits) if not multi else None
+    if not multi and counted is None and pairwise_swapped(ctx, logits, b):
         return None  # scores of a pairwise operation in the other order: transposed, not too few labels
     if not multi and read_time_major(ctx, logits, a, b):
         return None  # a sequence layer without batch_first took the time steps for the examples
@@ -244,15 +246,21 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
             return None  # every pair of the batch scored: the scoring, not the labels
         f.facts.add(ELEMENTWISE)
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
-        reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape)
+        reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape) or (
+            skipped_apart(ctx) if in_shape[0] < tg_shape[0] else None)
     else:
-        reading = (reordered_sibling(ctx) or split_unlike(ctx) or islice_restarts(ctx)
+        from .cut_by_helper import cut_by_helper
+        from .sliced_unlike import sliced_unlike
+        reading = ((sliced_unlike(ctx, labels) if labels is not None and len(labels.shape) == 1 else None)
+                   or (cut_by_helper(ctx, labels) if a < b else None)
+                   or reordered_sibling(ctx) or split_unlike(ctx) or islice_restarts(ctx)
                    or retokenized_untruncated(ctx, logits, labels)
                    or _one_hot(logits_op, labels, a) or collator_shift(ctx) or _decoder(ctx, logits, labels)
                    or _token_labels(ctx, logits_op, labels, a, b, logits)
                    or _pooled_for_flat_labels(ctx, logits, labels, labels_op, a, b)
                    or (shifted_window(ctx) if a > b else None) or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
+                   or (skipped_apart(ctx) if a < b else None)
                    or stacked_parts(ctx, logits, a, b))
     if reading is None and not multi and labels is not None and len(labels.shape) == 2 and logits is not None:
         ids = _ids_beside(ctx, labels, logits.shape[1] if len(logits.shape) == 3 else None)
@@ -265,6 +273,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     if reading is None and a < b:
         reading = (choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
                    or fixed_batch_labels(ctx, labels, logits, a))
+    if reading is None and counted is not None:
+        reading = counted
     if reading is not None:
         f.merge(reading)
     side = labels if f.values.get("extra_side") == "labels" else logits

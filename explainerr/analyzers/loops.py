@@ -36,6 +36,9 @@ PARTIAL_BATCH = fact("partial-batch", "the fixed bound is the DataLoader's batch
                                       "batch's first dimension: the last batch is smaller")
 OWN_SIZE = fact("own-size", "the loop is bounded by the indexed tensor's own size; an offset runs past it")
 OTHER_SIZE = fact("other-size", "the loop is bounded by the size of another sequence than the one indexed")
+COMPUTED_SHORTER = fact("computed-shorter", "the indexed tensor is computed (`computed_by`, line `computed_line`) "
+                                            "from a tensor of the loop's length (`computed_from`) and has a length "
+                                            "of its own")
 INDEXED_IS_ODD = fact("indexed-is-odd", "the indexed tensor disagrees with the rest of its batch; the loop's "
                                         "length is the batch's")
 DATASET_SIZE = fact("dataset-size", "the number of examples the DataLoader batches is known")
@@ -65,13 +68,22 @@ class Bound:
 def loop_bound_exceeds(ctx: Context) -> Finding | None:
     frame = ctx.user
     index, dim, size = ctx.int_group("index"), ctx.int_group("dim"), ctx.int_group("size")
-    if frame is None or index is None or size is None or frame.node is None or ctx.raise_frames():
+    listed = size is None and bool(_MODULE_LIST_INDEX.fullmatch(ctx.message.strip()))
+    if frame is None or index is None or (size is None and not listed) or frame.node is None or (
+            ctx.raise_frames() and not listed):
         return None
     tree = src.tree_of(frame.file)
     try:
         node = ast.parse(frame.node.strip(), mode="eval").body
     except SyntaxError:
         return None
+    if listed:  # `layers[i]` of an nn.ModuleList / Sequential: its number of modules is the size
+        held = next((m for m in frame.modules if isinstance(node, ast.Subscript)
+                     and m.expr == ast.unparse(node.value)), None)
+        size = held.attrs.get("n_items") if held is not None else None
+        if not isinstance(size, int):
+            return None
+        dim = 0
     if isinstance(node, ast.Call):
         return _gathered(ctx, frame, node, index, dim, size)
     if tree is None or not isinstance(node, ast.Subscript):
@@ -127,6 +139,8 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                     return None  # positions into a whole list, read on a table made from its reduced copy
                 if found is not None:
                     found.hints["offset_terms"] = _offset_terms(part, var, spans)
+                if found is not None and listed:
+                    found.values["size_expr"] = f"len({base})"
                 if found is not None and helper is not None:
                     found.facts.add(IN_HELPER)
                     found.values.update(helper=helper[0].function, helper_index=helper[1], helper_line=helper[0].line,
@@ -147,6 +161,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
             dataset_length(frame, tree, parts, base, tensor, index, dim, size)
     return span_past_end(frame, tree, loops, parts, base, tensor, index, dim, size)
 
+
+#: nn.ModuleList / Sequential's own message for an index past its modules.
+_MODULE_LIST_INDEX = re.compile(r"index -?\d+ is out of range")
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
@@ -697,6 +714,11 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
         agree += [t for t in votes.second if all(t.ident != a.ident for a in agree)]
     if not agree and not source_walked:
         return
+    computed = _computed_shorter(ctx, frame, tensor, size, bound.value)
+    if computed is not None:  # `forecast = model(past)`: the computation gives its own length, the loop follows it
+        f.facts.add(COMPUTED_SHORTER)
+        f.values.update(computed_by=computed[0], computed_from=computed[1], computed_line=computed[2])
+        return
     f.facts.add(INDEXED_IS_ODD)
     f.values["agree"] = names(agree) if agree else f"`{bound.source}`"
     f.values["diff"] = (bound.value or 0) - size
@@ -704,6 +726,28 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     if source_walked and bound.source and _deduplicated_rows(f, frame, tensor, bound.source, var, size):
         return  # the rows map to the items: no narrower loop is an other reading
     f.alternatives.append(Finding(facts={OTHER_SIZE, BAND_AID}, confidence="low"))
+
+
+def _computed_shorter(ctx: Context, frame: FrameFacts, tensor: TensorFacts, size: int,
+                      bound: int | None) -> tuple[str, str, int] | None:
+    """The indexed tensor is the result of a call (`forecast = model(past)`, `errs = window_errors(model,
+    trace)`) given a tensor of the loop's length, and its own length is not in that tensor's shape: the
+    computation makes a length of its own (a horizon, windows, a strided layer), so the loop walks its
+    result, not the input's length.  The call, the argument of the loop's length and its line."""
+    found = ctx.origin(tensor.expr, frame) if bound is not None else None
+    if found is None or found[2] is None:
+        return None
+    ofr, _, node = found
+    while isinstance(node, ast.Subscript):  # `reconstruction_error(...)[0]`
+        node = node.value
+    if not isinstance(node, ast.Call) or src.call_name(node) in ("torch.tensor", "torch.stack", "torch.cat"):
+        return None
+    args = list(node.args) + [k.value for k in node.keywords]
+    for name in dict.fromkeys(n for a in args for n in src.names_in(a)):
+        t = ofr.tensor(name)
+        if t is not None and bound in t.shape and size not in t.shape:
+            return " ".join(src.segment(ofr.file, node).split()), name, node.lineno
+    return None
 
 
 def _walks_other_items(loop: ast.For, var: str, tensor: str, source: str | None) -> bool:

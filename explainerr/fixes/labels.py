@@ -104,6 +104,26 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f.values["joined"])), None
     if "filtered-apart" in f.facts:
         return _filter_labels_too(f), None
+    if "sliced-unlike" in f.facts:  # the labels' slice written like the inputs'
+        file, stmt, node, name = f.hints["sliced_unlike"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, name)), None
+    if "cut-by-helper" in f.facts:  # the labels given to the cutting helper with the inputs
+        file, stmt, root = f.hints["cut_by_helper"]
+        call = stmt.value
+        if call.keywords:
+            return [], None
+        e = src.LineEditor.for_node(file, stmt)
+        e.replace(stmt.targets[0], f"{src.segment(file, stmt.targets[0])}, {root}")
+        e.replace(call.args[-1], f"{src.segment(file, call.args[-1])}, {root}")
+        return edits_of(e), None
+    if "column-targets" in f.facts:  # the targets count the rows of the scores
+        c = f.hints["column_targets"]
+        return edits_of(src.LineEditor.for_node(c.file, c.stmt).replace(c.node, c.rows)), None
+    if "skipped-apart" in f.facts:
+        file, stmt, gen, keep = f.hints["skipped_apart"]
+        e = src.LineEditor.for_node(file, stmt)
+        e.replace(gen.iter, f"{src.segment(file, gen.iter)} if {keep}")
+        return edits_of(e), None
     if "labels-one-part" in f.facts:
         file, stmt, node, fixed = f.hints["labels_one_part"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, fixed)), None

@@ -8,7 +8,7 @@ import ast
 import re
 
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import Finding, fact
 from ..analyzers.classes import static_int
 from ..analyzers.layer_parts import readable_at
 from ..analyzers.layers import SIBLING_FIELD, encoder_size_expr
@@ -70,7 +70,8 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features"))
     if value is None:
         from ..analyzers.raw_weights import width_constant
-        value = _sibling_field(ctx, f, site, hidden) or width_constant(ctx, site, hidden) or str(hidden)
+        value = _sibling_field(ctx, f, site, hidden) or _sum_field(f, site, hidden) or width_constant(
+            ctx, site, hidden) or str(hidden)
     if value.isdigit() and _varies_per_pass(site):
         return [], None  # a width computed anew on each pass of a loop (per fold): one number would break the next
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
@@ -133,6 +134,64 @@ def _sibling_field(ctx: Context, f: Finding, site, hidden: int) -> str | None:
     f.facts.add(SIBLING_FIELD)
     f.values.update(sibling_field=f"{node.value.id}.{field}", site_field=src.segment(site.file, node))
     return f"{node.value.id}.{field}"
+
+
+SUM_FIELD = fact("sum-field", "the layer's size is a sum of fields of one settings object, and exactly one field of "
+                              "its class holds what one term should be: `site_field` ({site_field_value}) is "
+                              "replaced by `sum_field` ({sum_field_value}), giving `sum_fixed`")
+
+
+def _sum_field(f: Finding, site, hidden: int) -> str | None:
+    """`cfg.text_hidden + cfg.n_numeric` written for an input that is `cfg.text_hidden + cfg.numeric_proj` wide:
+    the terms are fields of one settings class of the file (the only class defining them all); with the sum's
+    value (the layer's in_features) and the constant defaults of the other terms known, exactly one pair (a
+    term, another int field of the class) makes the input's width."""
+    node, tree, current = site.node, src.tree_of(site.file), f.hints.get("in_features")
+    terms = [t for _, t in src.signed_terms(node)] if isinstance(node, ast.BinOp) else []
+    if tree is None or type(current) is not int or len(terms) < 2 or any(
+            sign < 0 for sign, _ in src.signed_terms(node)) or not all(
+            isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) for t in terms):
+        return None
+    holder = {t.value.id for t in terms}
+    attrs = [t.attr for t in terms]
+    classes = [c for c in src.nodes(tree, ast.ClassDef) if all(src.class_field(c, a) is not None for a in attrs)]
+    if len(holder) != 1 or len(classes) != 1 or len(set(attrs)) != len(attrs):
+        return None
+    cls = classes[0]
+    values = [_class_field_int(tree, cls, a) for a in attrs]
+    if values.count(None) > 1:
+        return None
+    if None in values:  # the one term the text does not tell: what the layer's size leaves for it
+        values[values.index(None)] = current - sum(v for v in values if v is not None)
+    fields = [n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+              and n.target.id not in attrs]
+    pairs = [(i, g, v) for i, a in enumerate(attrs) for g in fields
+             if (v := _class_field_int(tree, cls, g)) is not None and v == hidden - (current - values[i])]
+    if len(pairs) > 1:  # several fields hold that number: the one that sizes a layer's output is a width
+        pairs = [p for p in pairs if p[1] in _output_widths(tree)]
+    if len(pairs) != 1:
+        return None
+    i, field, value = pairs[0]
+    name = next(iter(holder))
+    fixed = " + ".join(f"{name}.{field}" if k == i else f"{name}.{a}" for k, a in enumerate(attrs))
+    f.facts.add(SUM_FIELD)
+    f.values.update(site_field=f"{name}.{attrs[i]}", site_field_value=values[i], sum_field=f"{name}.{field}",
+                    sum_field_value=value, sum_fixed=fixed)
+    return fixed
+
+
+def _output_widths(tree: ast.Module) -> set[str]:
+    """The attribute names that give a layer of the file its output width: the second argument (or
+    `out_features=`) of an `nn.Linear(...)` call, as `cfg.numeric_proj` of `nn.Linear(cfg.n_numeric,
+    cfg.numeric_proj)`."""
+    out = set()
+    for call in src.calls(tree):
+        if not src.call_name(call).endswith("Linear"):
+            continue
+        width = call.args[1] if len(call.args) > 1 else getattr(src.keyword(call, "out_features"), "value", None)
+        if isinstance(width, ast.Attribute):
+            out.add(width.attr)
+    return out
 
 
 def _annotated_class(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> ast.ClassDef | None:

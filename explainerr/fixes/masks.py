@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from .. import provenance
@@ -79,7 +80,7 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
     if "other-is-odd" in f.facts:
-        return (_drop_added_positions(ctx, f) or _downsampled_mask(ctx, f)), None
+        return (_drop_added_positions(ctx, f) or _downsampled_mask(ctx, f) or _mask_for_prepended(ctx, f)), None
     prepended = _mask_for_prepended(ctx, f) or _mask_joined_like_ids(ctx, f)
     if prepended:
         return prepended, None
@@ -313,13 +314,10 @@ def _mask_for_prepended(ctx: Context, f: Finding) -> list[Edit]:
     scope = src.enclosing_scope(tree, frame.line)
     k = other_len - mask_len
     for a in src.assignments(tree, other.expr, scope, before=frame.line):
-        v = a.value
-        if not (isinstance(v, ast.Call) and src.call_name(v).split(".")[-1] in ("cat", "concat") and v.args
-                and isinstance(v.args[0], (ast.List, ast.Tuple)) and len(v.args[0].elts) == 2):
-            continue
-        first, last = v.args[0].elts
-        if not (isinstance(last, ast.Name) and last.id == other.expr):
-            continue
+        if not _prepends(a.stmt, other.expr):
+            a = _prepended_in_module(tree, a, frame.line)  # `photo = self.photo_encoder(tiles)` puts a token first
+            if a is None:
+                continue
         m = mask.expr
         extended = f"{m} = torch.cat([{m}.new_zeros({m}.size(0), {k}), {m}], dim=1)"
         f.facts.add(MASK_FOR_PREPENDED)
@@ -328,6 +326,41 @@ def _mask_for_prepended(ctx: Context, f: Finding) -> list[Edit]:
         made = src.insert_before(frame.file, stmt, extended)
         return [made] if made is not None else []
     return []
+
+
+def _prepends(stmt: ast.stmt, name: str) -> bool:
+    """`name = torch.cat([token, name], dim=1)`: positions put in front of what `name` held."""
+    v = getattr(stmt, "value", None)
+    if not (isinstance(v, ast.Call) and src.call_name(v).split(".")[-1] in ("cat", "concat") and v.args
+            and isinstance(v.args[0], (ast.List, ast.Tuple)) and len(v.args[0].elts) == 2):
+        return False
+    last = v.args[0].elts[1]
+    return isinstance(last, ast.Name) and last.id == name
+
+
+def _prepended_in_module(tree: ast.Module, a, line: int):
+    """For `other = self.encoder(x)` in a method, the `x = torch.cat([token, x], dim=1)` assignment of the
+    `forward` of the class `self.encoder` was built from in `__init__` (`self.encoder = PhotoEncoder(cfg)`),
+    in the same file; None otherwise."""
+    v = getattr(a, "value", None)
+    name = src.call_name(v) if isinstance(v, ast.Call) else ""
+    cls = src.enclosing_class(tree, line)
+    if not name.startswith("self.") or name.count(".") != 1 or cls is None:
+        return None
+    made = [src.call_name(n.value) for init in cls.body if isinstance(init, ast.FunctionDef) and init.name == "__init__"
+            for n in ast.walk(init) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+            and any(ast.unparse(t) == name for t in n.targets)]
+    defs = [d for d in src.nodes(tree, ast.ClassDef) if made and d.name == made[0]]
+    forward = next((f for d in defs[:1] for f in d.body if isinstance(f, ast.FunctionDef) and f.name == "forward"), None)
+    if len(made) != 1 or forward is None:
+        return None
+    returned = [r.value for r in src.nodes(forward, ast.Return) if r.value is not None]
+    for st in src.statements(forward):
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
+                and _prepends(st, st.targets[0].id) and len(returned) == 1 \
+                and st.targets[0].id in src.names_in(returned[0]):
+            return SimpleNamespace(stmt=st, value=st.value)
+    return None
 
 
 MASK_JOINED_LIKE_IDS = fact("mask-joined-like-ids", "the collate function `collator` joins `ids_made` along the "

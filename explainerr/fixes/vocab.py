@@ -45,6 +45,9 @@ CONFIG_FROM_VOCAB_FILE = fact("config-from-vocab-file", "the fix sizes the model
 CONFIG_FROM_ID_MAP = fact("config-from-id-map", "the fix sizes the model's config with `len(id_map)`, the map of the "
                                                 "object whose other attribute sized it (`vocab_size_was`, line "
                                                 "`vocab_size_line`) that numbers the ids")
+CONFIG_BEFORE_ADDS = fact("config-before-adds", "the config built after tokens were added is sized by a name that does "
+                                                "not count them (`vocab_size_was`, line `vocab_size_line`): the fix "
+                                                "sizes it with `len(tokenizer)`")
 RESIZED_AFTER_LOAD = fact("resized-after-load", "the model is rebuilt from a saved config dict and its saved weights "
                                                   "loaded: the fix resizes its embeddings to `len(tokenizer)` after that "
                                                   "(`model_resized`, line `resize_line`)")
@@ -583,6 +586,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         last_add = max(added, key=lambda c: c.lineno) if added else None
         for call in src.calls(tree):
             kw = src.keyword(call, "vocab_size")
+            if kw is not None and src.is_config_call(call) and _resized_later(tree, call):
+                continue  # that model's embeddings are resized after it is built: another model failed
             if kw is not None and src.is_config_call(call):
                 m = re.fullmatch(r"(.+)\.vocab_size", src.segment(file, kw.value))
                 named = setting_copied(tree, file, kw.value.id) if isinstance(kw.value, ast.Name) else None
@@ -603,6 +608,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                 elif m and (last_add is None or call.lineno > last_add.lineno
                             or handed_in(tree, call, m.group(1), last_add)):
                     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
+                elif not m and (counted := _counted_before_adds(f, file, tree, call, kw.value, last_add)):
+                    return counted, None
         for call in src.calls(tree) if last_add is not None else ():
             handed = base_size_handed(tree, call, last_add)  # `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`
             stmt = src.statement_at(tree, call.lineno) if handed is not None else None
@@ -856,6 +863,32 @@ def _factory_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) 
             f.values["tokenizer"] = toks[0]
             return edits_of(src.LineEditor.for_node(file, made.stmt).add_keywords(call, f"{param}=len({toks[0]})"))
     return []
+
+
+def _resized_later(tree: ast.Module, call: ast.Call) -> bool:
+    """The function that builds a config calls `resize_token_embeddings` after it (the teacher of a pair, resized
+    where it is built): the embeddings of the model made from it follow the tokenizer already."""
+    scope = src.enclosing_scope(tree, call.lineno)
+    return scope is not tree and any(src.call_name(c).endswith(".resize_token_embeddings") and c.lineno > call.lineno
+                                     for c in src.calls(scope))
+
+
+def _counted_before_adds(f: Finding, file: str, tree: ast.Module, call: ast.Call, value: ast.expr,
+                         last_add: ast.Call | None) -> list:
+    """Tokens added to a tokenizer, then, later in the same function, a `...Config(vocab_size=<a name>)` whose
+    size is not taken from that tokenizer (`vocab_size=n_vocab`, the lines of the vocabulary file): the count
+    leaves out the added tokens, so the config takes `len(tokenizer)`, which counts them."""
+    from .checks import bound_names
+    if last_add is None or not isinstance(value, ast.Name) or call.lineno <= last_add.lineno:
+        return []
+    tok = src.call_name(last_add).rsplit(".", 1)[0]
+    if not tok.isidentifier() or src.enclosing_scope(tree, call.lineno) is not src.enclosing_scope(tree, last_add.lineno):
+        return []
+    if tok in src.names_in(value) or tok not in (bound_names(file, call.lineno) or set()):
+        return []
+    f.facts.add(CONFIG_BEFORE_ADDS)
+    f.values.update(tokenizer=tok, vocab_size_was=value.id, vocab_size_line=call.lineno)
+    return edits_of(src.LineEditor.for_node(file, call).replace(value, f"len({tok})"))
 
 
 def _config_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:
