@@ -268,6 +268,9 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
         value = value.value  # `torch.from_numpy(table[:, -1])`: a column of `table`, made where `table` was
     if isinstance(value, ast.Name):
         return value.id
+    if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "train_test_split" and \
+            position is not None and position // 2 < len(value.args) and isinstance(value.args[position // 2], ast.Name):
+        return value.args[position // 2].id  # `a_tr, a_te, b_tr, b_te = train_test_split(a, b)`: a train/test part of b
     if isinstance(value, ast.Call):
         helper = user_function(tree, value, stmt.lineno)
         if helper is not None:

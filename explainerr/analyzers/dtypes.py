@@ -320,10 +320,11 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
         return
     frame, text, node = origin
     floats = [t for t in frame.tensors if t.is_float and t.expr.isidentifier()]
-    base = node
+    base, column = node, False
     while isinstance(base, ast.Subscript):
+        column = column or isinstance(base.slice, ast.Tuple)  # `table[:, 0]`; `rows[chunk]` takes whole rows
         base = base.value
-    if isinstance(base, ast.Name) and base is not node and any(t.expr == base.id for t in floats):
+    if isinstance(base, ast.Name) and base is not node and column and any(t.expr == base.id for t in floats):
         f.values["container"] = base.id
         f.facts.add(PACKED)
         return
@@ -349,7 +350,8 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
              and n.attr in ("size", "shape", "dim", "ndim", "numel", "device", "dtype")}
     sized |= {id(a) for c in ast.walk(node) if isinstance(c, ast.Call) and src.call_name(c) == "len" for a in c.args}
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) not in sized}  # its values, not its size
-    source = next((t for t in floats if t.expr in used and t.expr != bad.expr), None)
+    computed = any(isinstance(n, (ast.BinOp, ast.UnaryOp, ast.Call)) for n in ast.walk(node))
+    source = next((t for t in floats if t.expr in used and t.expr != bad.expr), None) if computed else None
     if source is not None:
         f.values.update(float_source=source.expr, float_source_dtype=dtype_text(source.dtype))
         f.facts.add(FLOAT_OPERAND)

@@ -141,6 +141,12 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                     found.hints["offset_terms"] = _offset_terms(part, var, spans)
                 if found is not None and listed:
                     found.values["size_expr"] = f"len({base})"
+                from .length_units import LENGTHS_OTHER_UNIT, lengths_other_unit
+                other_unit = lengths_other_unit(ctx, frame, loop, size) if found is not None else None
+                if other_unit is not None:  # the caller walks lengths counted in another unit than the tensor's
+                    found.facts.add(LENGTHS_OTHER_UNIT)
+                    found.values.update(other_unit[0])
+                    found.hints["other_unit"] = other_unit[1]
                 if found is not None and helper is not None:
                     found.facts.add(IN_HELPER)
                     found.values.update(helper=helper[0].function, helper_index=helper[1], helper_line=helper[0].line,

@@ -71,6 +71,18 @@ def index_long(ctx: Context, f: Finding) -> Located:
             use_site.append(t)
             continue
         frame, text, node = origin
+        rows_of = _rows_made_apart(ctx, frame, node)
+        if rows_of is not None:  # `train_b[chunk]`: rows of a float array made elsewhere, cast where it was made
+            file, made_stmt, cast = rows_of
+            f.facts.add(ROWS_MADE_APART)
+            f.values.update(made_name=src.segment(file, made_stmt.targets[0]), made_line=made_stmt.lineno,
+                            made_cast=cast, rows_read=text)
+            editor = editors.setdefault((file, made_stmt.lineno), src.LineEditor.for_node(file, made_stmt))
+            value = made_stmt.value
+            simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+            text = src.segment(file, value)
+            editor.replace(value, f"{text}{cast}" if simple else f"({text}){cast}")
+            continue
         if isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value and isinstance(node, ast.Call):
             # unpacked from a helper's result: cast where it was made
             made = _made_in_helper(ctx, t)
@@ -111,6 +123,9 @@ def index_long(ctx: Context, f: Finding) -> Located:
     return edits, None
 
 
+ROWS_MADE_APART = fact("rows-made-apart", "the index is rows (`rows_read`) of a float array a helper returned, made "
+                                           "from `made_name` (line `made_line`): the fix casts it there "
+                                           "(`made_cast`)")
 NAN_FILLED = fact("nan-filled", "the ids were float because missing values were filled in (`filled`, line "
                                 "`filled_line`): a float array stays float after the fill")
 _FILLS = ("fillna", "nan_to_num")
@@ -242,6 +257,70 @@ def _made_in_helper(ctx: Context, t) -> tuple[str, ast.Assign] | None:
                 and step.line != ctx.frames[t.frame].line):
             return step.file, stmt
     return None
+
+
+def _rows_made_apart(ctx: Context, frame: Any, node: ast.AST) -> tuple[str, ast.Assign, str] | None:
+    """For ids read as rows of a name (`train_b[chunk]`, no column taken) that a helper's returned tuple gave
+    (`train_m, train_b = to_tensors(tr)`), the plain assignment along its provenance where the values were made
+    (`book_idx = raw[:, 1]`), and the cast for it: `.astype(np.int64)` for a numpy array, `.long()` for a
+    tensor.  Casting there serves every split and loop that reads it."""
+    from .checks import bound_names
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)) or isinstance(node.slice, ast.Tuple):
+        return None
+    held = frame.tensor(node.value.id)
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, node.value.id, frame.line) if tree is not None else None
+    if held is None or made is None or not isinstance(made.stmt, ast.Assign) or not isinstance(
+            made.stmt.targets[0], ast.Tuple):
+        return None
+    found = _made_in_helper(ctx, held) or _global_returned(ctx, held, made.stmt, node.value.id)
+    if found is None:
+        return None
+    file, stmt = found
+    name = stmt.targets[0].id
+    array = next((t for fr in ctx.user_frames() for t in fr.tensors if t.expr == name), None)
+    if array is not None and array.is_integer:
+        return None
+    if array.is_array if array is not None else _numpy_made(src.tree_of(file), stmt):
+        return (file, stmt, ".astype(np.int64)") if "np" in (bound_names(file, stmt.lineno) or set()) else None
+    return file, stmt, ".long()"
+
+
+def _numpy_made(tree: ast.Module | None, stmt: ast.Assign) -> bool:
+    """The assigned value is numpy's: a `np.` call, or part of a name a `np.` call made (`raw[:, 1]` of
+    `raw = np.loadtxt(...)`)."""
+    value = stmt.value
+    while isinstance(value, ast.Subscript):
+        value = value.value
+    if isinstance(value, ast.Name) and tree is not None:
+        made = src.last_assignment(tree, value.id, stmt.lineno)
+        value = made.value if made is not None else None
+    return isinstance(value, ast.Call) and src.call_name(value).split(".")[0] in ("np", "numpy")
+
+
+def _global_returned(ctx: Context, held: Any, unpacked: ast.Assign, name: str) -> tuple[str, ast.Assign] | None:
+    """`a, b = to_tensors(rows)` where the helper returns `(torch.from_numpy(a_all[rows]), ...)`: the module-level
+    assignment of the global that the returned item at `name`'s place reads (`book_idx = raw[:, 1]`)."""
+    from ..provenance import trace
+    steps = trace(ctx, held)
+    place = next((i for i, e in enumerate(unpacked.targets[0].elts) if isinstance(e, ast.Name) and e.id == name), None)
+    last = steps[-1] if steps else None
+    tree = src.tree_of(last.file) if last is not None else None
+    ret = src.statement_at(tree, last.line) if tree is not None else None
+    if place is None or not isinstance(ret, ast.Return) or not isinstance(ret.value, ast.Tuple) \
+            or place >= len(ret.value.elts):
+        return None
+    item = ret.value.elts[place]
+    while isinstance(item, ast.Call) and len(item.args) == 1 and src.call_name(item) in (
+            "torch.from_numpy", "torch.as_tensor", "torch.tensor", "np.asarray", "np.array"):
+        item = item.args[0]
+    while isinstance(item, ast.Subscript):
+        item = item.value
+    if not isinstance(item, ast.Name):
+        return None
+    made = [a for a in src.assignments(tree, item.id, tree) if isinstance(a.stmt, ast.Assign)
+            and len(a.stmt.targets) == 1 and isinstance(a.stmt.targets[0], ast.Name)]
+    return (last.file, made[-1].stmt) if len(made) == 1 else None
 
 
 def _dataset_entry(ctx: Context, text: str) -> tuple[str, ast.stmt, ast.expr] | None:

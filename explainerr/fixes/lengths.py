@@ -581,6 +581,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     """Stored positions filtered to the tensor's length; a tensor that disagrees with its batch rebuilt from
     the batch; else the loop bounded by the tensor's own size, less the index's offset."""
     frame, bound, values = f.hints.get("frame"), f.hints.get("bound"), f.hints.get("values")
+    if "lengths-other-unit" in f.facts:  # the caller walks the lengths of the indexed tensor's unit
+        u = f.hints["other_unit"]
+        return edits_of(src.LineEditor.for_node(u.file, u.stmt).replace(u.node, u.meant)), None
     if "dataset-length" in f.facts:
         counted = f.hints.get("dataset_length")
         if counted is None:

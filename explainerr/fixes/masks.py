@@ -938,6 +938,11 @@ def _construct_at(ctx: Context, frame: FrameFacts, tree: ast.Module, a: Any, nam
     if not sized:
         return []
     length = f"{sized[0].expr}.size({sized[0].shape.index(other_len)})"
+    bound = bound_names(frame.file, a.stmt.lineno) or set()
+    if sized[0].expr not in bound:  # `ids_t = torch.from_numpy(note_ids)` made after the mask: its source then
+        source = _converted_from(tree, sized[0].expr, frame.line)
+        if source is not None and source in bound:
+            length = f"{source}.shape[{sized[0].shape.index(other_len)}]"
     e = src.LineEditor.for_node(frame.file, a.stmt)
     hits = [n for n in ast.walk(a.value) if (isinstance(n, ast.Name) and n.id in consts)
             or (isinstance(n, ast.Constant) and n.value == mask_len and type(n.value) is int)]
@@ -957,6 +962,17 @@ def _construct_at(ctx: Context, frame: FrameFacts, tree: ast.Module, a: Any, nam
                         return edits_of(e)
             return _width_parameter(frame.file, fn, a, consts, mask_len, length)
     return []
+
+
+def _converted_from(tree: ast.Module, name: str, line: int) -> str | None:
+    """`note_ids` of `ids_t = torch.from_numpy(note_ids)` (also torch.tensor / torch.as_tensor): the array the
+    tensor `name` holds the values of, with the same shape."""
+    made = src.last_assignment(tree, name, line)
+    value = made.value if made is not None else None
+    if isinstance(value, ast.Call) and src.call_name(value) in ("torch.from_numpy", "torch.as_tensor", "torch.tensor") \
+            and len(value.args) == 1 and isinstance(value.args[0], ast.Name):
+        return value.args[0].id
+    return None
 
 
 def _width_parameter(file: str, fn: ast.FunctionDef, a: src.Assignment, consts: set[str], mask_len: Any,
