@@ -322,12 +322,19 @@ def setting_copied(tree: ast.Module, file: str, setting: str) -> tuple[ast.stmt,
     return found[0] if len(found) == 1 else None
 
 
+#: Calls that show or record a value rather than build with it.
+_REPORTS = re.compile(r"(^|\.)(print|pprint|info|debug|warning|warn|error|log|write|format|set_postfix|add_scalar)$")
+
+
 def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[ast.expr, str] | None:
     """(the argument, the tokenizer's expression) of `Model(cfg, vocab_size=dm.tokenizer.vocab_size)` (or
     `Model(tok.vocab_size, cfg)`): a tokenizer's base size handed to a call other than a config's, while the
     tokens were added (`add`) in another function that the file's own code ran before it (the object holding the
     tokenizer already had them)."""
-    kw = src.keyword(call, "vocab_size")
+    if _REPORTS.search(src.call_name(call)):
+        return None  # `print("vocab:", tok.vocab_size)`: a size shown, not one anything is built with
+    kw = src.keyword(call, "vocab_size") or next((k for k in call.keywords if isinstance(k.value, ast.Attribute)
+                                                  and k.value.attr == "vocab_size"), None)  # `n_words=tok.vocab_size`
     given = [kw.value] if kw is not None else [a for a in call.args if isinstance(a, ast.Attribute)
                                                   and a.attr == "vocab_size"]
     value = given[0] if len(given) == 1 else None

@@ -150,7 +150,10 @@ def token_type_embedding(ctx: Context) -> Finding | None:
 @analyzer("text-position-add")
 def position_add(ctx: Context) -> Finding | None:
     """A size mismatch on a line that adds or expands position embeddings / a positional table."""
-    for fr in _frames_inside_out(ctx)[:3]:
+    frames = _frames_inside_out(ctx)[:3]
+    if ctx.int_group("index") is not None and frames and not frames[0].library:
+        return None  # an index past the end in the user's own line (`positions[:, slot]`): no table added
+    for fr in frames:
         names = [n for n in _operands(_code(fr.source))
                  if re.search(r"position|pos_emb|pos_enc|positional|\bpe\b|token_type", n, re.I)]
         names = names or _added_table_cut_to_length(_code(fr.source))

@@ -80,8 +80,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         entry, width, new = f.hints["collator_width"]
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
     if "other-is-odd" in f.facts:
-        return (_drop_added_positions(ctx, f) or _downsampled_mask(ctx, f) or _mask_for_prepended(ctx, f)), None
-    prepended = _mask_for_prepended(ctx, f) or _mask_joined_like_ids(ctx, f)
+        return (_drop_added_positions(ctx, f) or _downsampled_mask(ctx, f) or _mask_for_prepended(ctx, f)
+                or _prepended_by_caller(ctx, f)), None
+    prepended = _mask_for_prepended(ctx, f) or _prepended_by_caller(ctx, f) or _mask_joined_like_ids(ctx, f)
     if prepended:
         return prepended, None
     if f.hints.get("mask_arg") is not None:
@@ -361,6 +362,53 @@ def _prepended_in_module(tree: ast.Module, a, line: int):
                 and st.targets[0].id in src.names_in(returned[0]):
             return SimpleNamespace(stmt=st, value=st.value)
     return None
+
+
+def _prepended_by_caller(ctx: Context, f: Finding) -> list[Edit]:
+    """The mask is a parameter of the failing function, filled by a caller that put k positions in front of the
+    inputs it passes beside it (`h = torch.cat([summary, h], dim=1)`, then `block(h, residue_mask)`): k columns
+    go in front of the mask right after that line, attended (ones for a keep mask read as `~keep`, zeros for a
+    `*key_padding_mask`)."""
+    mask, mask_len, other_len = f.hints.get("mask"), f.hints.get("mask_len"), f.hints.get("other_len")
+    if mask is None or not isinstance(mask_len, int) or not isinstance(other_len, int) or other_len <= mask_len:
+        return []
+    frame = ctx.frames[mask.frame]
+    name = mask.expr.lstrip("~")
+    found = failing_statement(frame)
+    if found is None or name not in frame.params or mask.dtype != "torch.bool":
+        return []
+    text = src.segment(frame.file, found[1])
+    if re.search(rf"~\s*{re.escape(name)}\b|\b{re.escape(name)}\s*==\s*0|logical_not\(\s*{re.escape(name)}\b", text):
+        fill = "new_ones"  # a keep mask (True: attend), inverted where it is used
+    elif re.search(rf"key_padding_mask\s*=\s*{re.escape(name)}\b", text):
+        fill = "new_zeros"  # a padding mask (True: skip)
+    else:
+        return []
+    k = other_len - mask_len
+    for _ in range(4):  # up the callers that hand the mask on as it is (`block(h, keep)` inside `forward`)
+        caller = ctx._caller(frame)
+        tree = src.tree_of(caller.file) if caller is not None and not caller.library else None
+        passed = {a.param: a.text for a in caller.call_args} if tree is not None else {}
+        given = passed.get(name)
+        if tree is None or given is None or not given.isidentifier():
+            return []
+        scope = src.enclosing_scope(tree, caller.line)
+        for other in (t for p, t in passed.items() if p != name and t.isidentifier()):
+            for a in src.assignments(tree, other, scope, before=caller.line):
+                if not _prepends(a.stmt, other):
+                    continue
+                line = f"{given} = torch.cat([{given}.{fill}({given}.size(0), {k}), {given}], dim=1)"
+                e = src.insert_after(caller.file, a.stmt, line)
+                if e is None:
+                    return []
+                f.facts.add(MASK_FOR_PREPENDED)
+                f.values.update(prepended=k, prepend_stmt=" ".join(src.segment(caller.file, a.stmt).split()),
+                                prepend_line=a.stmt.lineno, extended_mask=line, other=other)
+                return [e]
+        if given not in caller.params:
+            return []
+        frame, name = caller, given
+    return []
 
 
 MASK_JOINED_LIKE_IDS = fact("mask-joined-like-ids", "the collate function `collator` joins `ids_made` along the "
