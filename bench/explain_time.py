@@ -25,11 +25,11 @@ NO_MATCH_PREFERRED = "n15-view-after-transpose-heads"
 
 def pick_cases(corpus: Path, limit: int | None = None) -> dict[str, Path]:
     """pattern id (or 'no-match') -> the first case folder of the corpus with that `pattern:`."""
-    import yaml
+    from .corpus import read_meta
     picked: dict[str, Path] = {}
     none_cases = []
     for d in sorted(p for p in corpus.iterdir() if (p / "meta.yaml").exists() and (p / "case.py").exists()):
-        pattern = str((yaml.safe_load((d / "meta.yaml").read_text()) or {}).get("pattern") or "none")
+        pattern = str(read_meta(d).get("pattern") or "none")
         if pattern == "none":
             none_cases.append(d)
         elif pattern not in picked:

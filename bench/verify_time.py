@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import _env, apply_edits, cases_in
+from bench.corpus import _env, apply_edits, cases_in, read_meta
 
 
 def _run(args: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str] | None:
@@ -29,8 +29,7 @@ def _run(args: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProc
 
 
 def verify_case(case: Path, python: str = sys.executable, seconds: float = 60, timeout: float = 300) -> dict[str, Any]:
-    import yaml
-    meta = yaml.safe_load((case / "meta.yaml").read_text()) or {}
+    meta = read_meta(case)
     out: dict[str, Any] = {"case": case.name, "want": str(meta.get("pattern") or "none"), "edits": 0,
                            "verified": None, "status": None, "since_failure_s": None, "fixed": None, "summary": ""}
     with tempfile.TemporaryDirectory(prefix="explainerr-verify-bench-") as tmp:
@@ -61,9 +60,8 @@ def verify_case(case: Path, python: str = sys.executable, seconds: float = 60, t
 
 def bench_verify(corpus: Path, python: str = sys.executable, names: list[str] | None = None) -> dict[str, Any]:
     """One case at a time (the times are the figure), every positive case of `corpus` or those in `names`."""
-    import yaml
     cases = [c for c in cases_in(corpus) if (names is None or c.name in names)
-             and str((yaml.safe_load((c / "meta.yaml").read_text()) or {}).get("pattern") or "none") != "none"]
+             and str(read_meta(c).get("pattern") or "none") != "none"]
     results = [verify_case(c, python) for c in cases]
     with_edits = [r for r in results if r["edits"]]
     times = [r["since_failure_s"] for r in with_edits if r["verified"] is True and r["since_failure_s"] is not None]

@@ -110,10 +110,10 @@ def corpus_results(tmp_path_factory):
 
 
 def _run_corpus():
-    import yaml
+    from bench.corpus import read_meta
     from corpus_runner import cases_in, run_cases_batched
     cases = [c for c in cases_in(ROOT / "tests" / "corpus")
-             if not missing_requirements(yaml.safe_load((c / "meta.yaml").read_text()))]
+             if not missing_requirements(read_meta(c))]
     return {r.name: r for r in run_cases_batched(cases, jobs=2)}
 
 

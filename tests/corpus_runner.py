@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench._util import trim_traceback  # noqa: E402
-from bench.corpus import CaseResult, apply_edits, cases_in, score_report  # noqa: E402
+from bench.corpus import CaseResult, apply_edits, cases_in, read_meta, score_report  # noqa: E402
 
 __all__ = ["ScriptOutcome", "run_script", "analyse", "run_case", "run_cases_batched", "cases_in", "CaseResult",
            "settle_heap"]
@@ -135,11 +135,9 @@ def run_case(case: Path | str, script: str | None = None, check_fix: bool = True
     is scored against meta.yaml (bench.corpus.score_report); with `check_fix`, the report's edits are applied
     to a fresh copy, which must then exit 0 (`fixed`; `fix_error` is its error line otherwise).  `stderr`
     holds the script's output and explainerr's plain-text explanation, for failure messages."""
-    import yaml
-
     from explainerr.render import render_plain
     case = Path(case)
-    meta = meta if meta is not None else (yaml.safe_load((case / "meta.yaml").read_text()) or {})
+    meta = meta if meta is not None else read_meta(case)
     res = CaseResult(name=case.name, want=str(meta.get("pattern") or "none"))
     source = script if script is not None else (case / "case.py").read_text()
     with tempfile.TemporaryDirectory(prefix="explainerr-case-") as tmp:
@@ -237,8 +235,7 @@ def _slow_first(case: Path) -> int:
     """Cases that train inside a library's loop (Trainer, Lightning, Accelerate, sentence-transformers) take
     seconds each: they go first, so the short ones fill the end."""
     try:
-        import yaml
-        meta = yaml.safe_load((case / "meta.yaml").read_text()) or {}
+        meta = read_meta(case)
     except (OSError, ValueError):
         return 1
     return 0 if set(meta.get("requires") or []) & {"lightning", "accelerate", "sentence_transformers"} \

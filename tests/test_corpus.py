@@ -9,14 +9,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
-
-from bench.corpus import cases_in, run_case
+from bench.corpus import cases_in, read_meta, run_case
 from conftest import ROOT, missing_requirements
 
 CORPUS = Path(__file__).parent / "corpus"
 ALL_CASES = [c.name for c in cases_in(CORPUS)]
-META = {c: yaml.safe_load((CORPUS / c / "meta.yaml").read_text()) for c in ALL_CASES}
+META = {c: read_meta(CORPUS / c) for c in ALL_CASES}
 MISSING = {c: missing_requirements(META[c]) for c in ALL_CASES}
 CASES = [c for c in ALL_CASES if not MISSING[c]]
 POSITIVE = [c for c in CASES if META[c]["pattern"] != "none"]

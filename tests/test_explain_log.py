@@ -15,8 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
-
+from bench.corpus import read_meta
 from explainerr.diagnose import diagnose
 from explainerr.knowledge import load_knowledge
 from explainerr.textlog import report_from_text
@@ -39,7 +38,7 @@ def _diagnose(text: str):
 
 
 def _expected(log: Path) -> str:
-    return yaml.safe_load((CORPUS / log.stem / "meta.yaml").read_text())["pattern"]
+    return read_meta(CORPUS / log.stem)["pattern"]
 
 
 def test_every_corpus_case_has_a_log():
@@ -57,7 +56,7 @@ def _text_gap(logs, source_readable=True):
     `source-text` when it cannot even with the script's source on this machine.  Without the source, a pattern
     that needs it is expected to give nothing, so its `text` gap does not apply there."""
     def gap(p):
-        gaps = yaml.safe_load((CORPUS / p.stem / "meta.yaml").read_text()).get("known_gaps") or []
+        gaps = read_meta(CORPUS / p.stem).get("known_gaps") or []
         if source_readable:
             return "source-text" if "source-text" in gaps else None
         return "text" if "text" in gaps and not _needs_source(_expected(p)) else None

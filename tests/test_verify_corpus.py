@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from verify_support import exit_status_forked, failing_run, fork_launch, split_between_two_processes
 
-from bench.corpus import apply_edits, cases_in
+from bench.corpus import apply_edits, cases_in, read_meta
 from conftest import missing_requirements
 from explainerr.patching import plan
 from explainerr.verify import verify
 
 HERE = Path(__file__).parent
-META = {c: yaml.safe_load((c / "meta.yaml").read_text()) or {}
+META = {c: read_meta(c)
         for folder in (HERE / "corpus", HERE / "verify_cases") for c in cases_in(folder)}
 # positive cases whose libraries are installed (test_corpus.py reports the others as skipped)
 CASES = [c for c, meta in META.items() if meta.get("pattern", "none") != "none" and not missing_requirements(meta)]

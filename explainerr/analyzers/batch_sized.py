@@ -1,7 +1,9 @@
 """Labels made once with the DataLoader's batch size (`targets = torch.arange(BATCH_SIZE)` before the loop,
-in-batch negatives, all-zero or all-one targets), used in every step: the last, partial batch has fewer
-predictions than labels.  Read from the source (nothing runs): the labels' assignment is a tensor factory
-whose size is the constant the DataLoader is given as `batch_size`, made outside the loop the loss runs in."""
+in-batch negatives, all-zero or all-one targets, or such factories joined: `torch.cat([torch.ones(BATCH),
+torch.zeros(BATCH * NEG)])` for positives and sampled negatives), used in every step: the last, partial batch
+has fewer predictions than labels.  Read from the source (nothing runs): the labels' assignment is a tensor
+factory (or a cat/stack of factories) sized by the constant the DataLoader is given as `batch_size`, made
+outside the loop the loss runs in."""
 from __future__ import annotations
 
 import ast
@@ -14,6 +16,7 @@ from . import Finding, fact
 FIXED_BATCH_LABELS = fact("labels-per-batch-size", "the labels are made once, before the loop, with the "
                                                    "DataLoader's batch size (`made`): the last batch is smaller")
 _FACTORIES = ("arange", "zeros", "ones", "full", "empty", "randint")
+_JOINS = ("cat", "concat", "concatenate", "stack", "hstack")
 
 
 def fixed_batch_labels(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | None,
@@ -31,28 +34,84 @@ def fixed_batch_labels(ctx: Context, labels: TensorFacts | None, logits: TensorF
     if made is None or not loops or any(src.contains(n, made[0].lineno) for n in loops):
         return None
     call, size = made[1], made[2]
-    sized = logits.expr if logits is not None and logits.expr.isidentifier() and frame.tensor(logits.expr) else next(
-        (t.expr for t in frame.tensors if t.expr in src.names_in(loops[0].target) and t.shape and t.shape[0] == rows),
-        None)
+    per_batch = _per_batch_count(frame, call, size.id, rows, loops[0], logits)
     stmt = src.statement_at(tree, frame.line)
     f = Finding(facts={FIXED_BATCH_LABELS}, values={"made": src.segment(frame.file, call), "batch_const": size.id})
-    if sized is None or stmt is None:
+    if per_batch is None or stmt is None:
         return f
     swaps = []
     for name in dict.fromkeys(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)):
         other = _made_with_batch_size(ctx, tree, frame, name)
         if other is None or other[2].id != size.id or any(src.contains(n, other[0].lineno) for n in loops):
             continue
-        text = src.segment(frame.file, other[1])
-        if not other[2].lineno == other[1].lineno == other[1].end_lineno:
+        new = _resized_text(frame.file, other[1], size.id, f"{per_batch}.size(0)")
+        if new is None:
             return f
-        cut = other[2].col_offset - other[1].col_offset, other[2].end_col_offset - other[1].col_offset
-        new = text[:cut[0]] + f"{sized}.size(0)" + text[cut[1]:]
         swaps += [(n, new) for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name
                   and isinstance(n.ctx, ast.Load)]
     if swaps:
         f.hints["per_batch"] = (frame.file, stmt, swaps)
     return f
+
+
+def _per_batch_count(frame, call: ast.Call, const: str, rows: int, loop: ast.For,
+                     logits: TensorFacts | None) -> str | None:
+    """The name whose first dimension is this batch's number of examples: a tensor the loop unpacked whose
+    rows, put for the constant, give the predictions' `rows` (`diners`, 65 rows: 65 + 65 * 4 = 325 labels for
+    one positive and four negatives each), else the predictions themselves when the labels are one per
+    example (one factory sized by the constant alone)."""
+    sizes = _factory_sizes(call)
+    if not sizes:
+        return None
+    if len(sizes) == 1 and isinstance(sizes[0], ast.Name) and logits is not None and logits.expr.isidentifier() \
+            and frame.tensor(logits.expr):
+        return logits.expr
+    return next((t.expr for t in frame.tensors if t.expr in src.names_in(loop.target) and t.shape
+                 and _total(frame, sizes, const, t.shape[0]) == rows), None)
+
+
+def _factory_sizes(call: ast.Call) -> list[ast.expr]:
+    """The size argument of each factory `call` is or joins (torch.cat([ones(n), zeros(n * k)]))."""
+    fn = src.call_name(call).split(".")[-1]
+    if fn in _JOINS and call.args and isinstance(call.args[0], (ast.List, ast.Tuple)):
+        parts = [_factory_sizes(e) if isinstance(e, ast.Call) else [] for e in call.args[0].elts]
+        return [s for p in parts for s in p] if parts and all(parts) else []
+    if fn not in _FACTORIES or not call.args:
+        return []
+    return [call.args[1] if fn == "randint" and len(call.args) > 2 else call.args[0]]
+
+
+def _total(frame, sizes: list[ast.expr], const: str, n: int) -> int | None:
+    """The labels' length with `n` put for the constant (other names: the frame's int values)."""
+    values = [_int_of(frame, s, {const: n}) for s in sizes]
+    return None if any(v is None for v in values) else sum(values)
+
+
+def _int_of(frame, node: ast.expr, given: dict[str, int]) -> int | None:
+    """The value of an int expression of literals and names (+, -, *, //), read, never run."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name):
+        v = given.get(node.id, frame.scalars.get(node.id))
+        return v if type(v) is int else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+        a, b = _int_of(frame, node.left, given), _int_of(frame, node.right, given)
+        if a is None or b is None or (isinstance(node.op, ast.FloorDiv) and b == 0):
+            return None
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a // b if b else 0)
+    return None
+
+
+def _resized_text(file: str, call: ast.Call, const: str, per_batch: str) -> str | None:
+    """The factory call's text with each use of the constant replaced by `per_batch` (one line only)."""
+    if call.lineno != call.end_lineno:
+        return None
+    text = src.segment(file, call)
+    uses = sorted((n.col_offset - call.col_offset, n.end_col_offset - call.col_offset) for n in ast.walk(call)
+                  if isinstance(n, ast.Name) and n.id == const)
+    for start, end in reversed(uses):
+        text = text[:start] + per_batch + text[end:]
+    return text
 
 
 def _made_with_batch_size(ctx: Context, tree, frame, name: str) -> tuple[ast.stmt, ast.Call, ast.Name] | None:
@@ -62,12 +121,12 @@ def _made_with_batch_size(ctx: Context, tree, frame, name: str) -> tuple[ast.stm
     if tree is None or found is None or found[0] is not frame or not isinstance(found[2], ast.Call):
         return None
     call = found[2]
-    fn = src.call_name(call).split(".")[-1]
-    size = (call.args[1] if fn == "randint" and len(call.args) > 2 else call.args[0]) if call.args else None
-    if fn not in _FACTORIES or not isinstance(size, ast.Name) or not _loader_batch_size(tree, size.id):
+    sizes = _factory_sizes(call)
+    named = [n for s in sizes for n in ast.walk(s) if isinstance(n, ast.Name) and _loader_batch_size(tree, n.id)]
+    if not named or any(n.id != named[0].id for n in named):
         return None
     stmt = src.statement_at(tree, call.lineno)
-    return (stmt, call, size) if stmt is not None else None
+    return (stmt, call, named[0]) if stmt is not None else None
 
 
 def _loader_batch_size(tree: ast.Module, name: str) -> bool:

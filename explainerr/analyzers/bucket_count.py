@@ -14,6 +14,10 @@ from . import fact
 BINS_ONE_MORE = fact("bins-one-more", "the labels are bins of `bins_call` over the edges `edges`, one more than the "
                                       "edges, and the classes are counted as `len(edges)` (`count_stmt`, line "
                                       "`count_line`)")
+EDGES_WITH_LIMITS = fact("edges-with-limits", "the labels are bins of `bins_call` over `edges`, which holds "
+                                              "`n_edges` values, the outer limits included, for `n_classes` classes: "
+                                              "a value at the upper limit gets bin `n_classes`; the inner edges "
+                                              "(`edges_fixed`) give one bin per class")
 PER_EDGE = fact("per-edge", "another collection beside the count is made one item per edge (`per_edge`)")
 _BINNING = re.compile(r"(^|\.)(bucketize|digitize|searchsorted|bisect|bisect_left|bisect_right)$")
 
@@ -77,3 +81,29 @@ def _per_edge(tree: ast.Module, file: str, count: ast.stmt, edges: str) -> str |
                 and src.segment(file, comp.generators[0].iter) == edges and len(stmt.targets) == 1:
             return src.segment(file, stmt.targets[0])
     return None
+
+
+def edges_with_limits(ctx: Context, n_classes: int | None) -> tuple[str, ast.stmt, ast.expr, str] | None:
+    """The one binning call of the user's files whose edges hold `n_classes + 1` values (`torch.linspace(lo, hi,
+    N + 1)`: both limits and the N - 1 boundaries between the classes), read from a frame: (file, statement,
+    the edges' node, the call as written).  Bucketized over all of them, a value at the upper limit falls in
+    bin N, past the N classes; the inner edges `edges[1:-1]` make exactly N bins."""
+    if not isinstance(n_classes, int):
+        return None
+    found = []
+    for file in dict.fromkeys(f.file for f in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            name = src.call_name(call)
+            if not re.search(r"(^|\.)(bucketize|digitize)$", name) or len(call.args) < 2:
+                continue
+            edges = call.args[1]
+            if not isinstance(edges, (ast.Name, ast.Attribute)):
+                continue
+            text = src.segment(file, edges)
+            sizes = {t.shape[0] for fr in ctx.user_frames() for t in fr.tensors if t.expr == text and len(t.shape) == 1}
+            sizes |= {v for fr in ctx.user_frames() for k, v in fr.lengths.items() if k == text}
+            stmt = src.statement_at(tree, call.lineno)
+            if sizes == {n_classes + 1} and stmt is not None:
+                found.append((file, stmt, edges, src.segment(file, call)))
+    return found[0] if len(found) == 1 else None

@@ -466,7 +466,13 @@ def vocab_overflow(ctx: Context) -> Finding | None:
     cfg = ctx.config()
     if _no_id_a_row(fail, cfg):
         return None  # raw values (a year, a database id), none of them a row of the user's table: not a vocabulary
-    if _one_attribute_per_example(fail, named or _argument_of(ctx, fail.name), cfg):
+    from .map_grew_after_table import MAP_GREW_AFTER_TABLE, facts_of, map_grew_after_table
+    grew = map_grew_after_table(ctx, fail.num_embeddings, fail.ids.max if fail.ids is not None else None)
+    if grew is not None:  # numbered by a map that met more keys after it sized the table: a vocabulary
+        f.facts.add(MAP_GREW_AFTER_TABLE)
+        f.values.update(facts_of(grew))
+        f.hints["map_grew_after_table"] = grew
+    elif _one_attribute_per_example(fail, named or _argument_of(ctx, fail.name), cfg):
         return None  # one value of an attribute per example (a task, a weekday, a rank) in its own table: not tokens
     if "vocab_size" in cfg and fail.num_embeddings in (None, cfg["vocab_size"]):  # the config sizes this table
         f.values["vocab_size"] = cfg["vocab_size"]

@@ -201,6 +201,9 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
                 hits = [x for x in src.calls(made) if _cuts_text(x, ctx, tree)] if made is not None else []
                 if len(hits) == 1:
                     return f.file, hits[0]
+    traced = _tokenized_on_the_way(ctx, root, frame)
+    if traced is not None:
+        return traced
     for fr in ctx.user_frames():
         if fr.file not in files:
             files.append(fr.file)
@@ -214,6 +217,21 @@ def tokenizer_call_for(ctx: Context, root: str | None, frame: FrameFacts | None)
         if found:
             return file, found[-1]
     return None
+
+
+def _tokenized_on_the_way(ctx: Context, root: str | None, frame: FrameFacts | None) -> tuple[str, ast.Call] | None:
+    """The one tokenizer call on the lines the provenance walks back from `root`'s tensors (a DataLoader's
+    `collate_fn` that tokenizes the texts beside another call for the targets): the call that made them."""
+    from ..provenance import origins, root_name
+    if frame is None or not root:
+        return None
+    tensors = [t for t in frame.tensors if root_name(t.expr) == root][:1]
+    found = []
+    for step in origins(ctx, tensors) if tensors else ():
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        found += [(step.file, c) for c in (src.calls(stmt) if stmt is not None else ()) if _cuts_text(c, ctx, tree)]
+    return found[0] if len(found) == 1 else None
 
 
 def _loop_origin(ctx: Context, root: str, frame: FrameFacts) -> tuple[FrameFacts, None, ast.expr] | None:

@@ -77,11 +77,13 @@ def index_long(ctx: Context, f: Finding) -> Located:
             f.facts.add(ROWS_MADE_APART)
             f.values.update(made_name=src.segment(file, made_stmt.targets[0]), made_line=made_stmt.lineno,
                             made_cast=cast, rows_read=text)
-            editor = editors.setdefault((file, made_stmt.lineno), src.LineEditor.for_node(file, made_stmt))
-            value = made_stmt.value
-            simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-            text = src.segment(file, value)
-            editor.replace(value, f"{text}{cast}" if simple else f"({text}){cast}")
+            siblings = _sibling_rows(ctx, frame, node, stmt) if isinstance(node, ast.Subscript) else []
+            for at, how in [(made_stmt, cast), *siblings]:
+                editor = editors.setdefault((file, at.lineno), src.LineEditor.for_node(file, at))
+                value = at.value
+                simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+                text = src.segment(file, value)
+                editor.replace(value, f"{text}{how}" if simple else f"({text}){how}")
             continue
         if isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value and isinstance(node, ast.Call):
             # unpacked from a helper's result: cast where it was made
@@ -95,6 +97,17 @@ def index_long(ctx: Context, f: Finding) -> Located:
             editor = editors.setdefault(key, src.LineEditor.for_node(file, stmt))
             simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
             editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
+            continue
+        column = _column_made(ctx, t) if isinstance(stmt.targets[0], ast.Tuple) and isinstance(node, ast.Name) \
+            else None
+        if column is not None:  # `src, dst = edge_index` of `edge_index = table[:, :2].t()`: long where it is cut
+            file, at, cast = column
+            if (file, at.lineno) in editors:
+                continue  # `src` and `dst` both come from it: cast once
+            editor = editors.setdefault((file, at.lineno), src.LineEditor.for_node(file, at))
+            simple = isinstance(at.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+            text = src.segment(file, at.value)
+            editor.replace(at.value, f"{text}{cast}" if simple else f"({text}){cast}")
             continue
         if isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value:
             # unpacked from a batch: the one name is cast after the unpacking, not the whole batch
@@ -259,6 +272,43 @@ def _made_in_helper(ctx: Context, t) -> tuple[str, ast.Assign] | None:
     return None
 
 
+def _column_made(ctx: Context, t) -> tuple[str, ast.Assign, str] | None:
+    """For ids unpacked from a tensor of index rows (`src, dst = edge_index`), the assignment along their
+    provenance that cut them as columns of a table (`edge_index = line_table[:, :2].t()`), passing over later
+    assignments that only rebuild the name from itself (`edge_index = torch.cat([edge_index, edge_index.flip(0)])`):
+    the float ids come from the table's columns there, and every later use reads them."""
+    from ..provenance import trace
+    steps = trace(ctx, t)
+    last = next((st for st in reversed(steps) for tree in [src.tree_of(st.file)] if tree is not None
+                 for stmt in [src.statement_at(tree, st.line)] if isinstance(stmt, ast.Assign)
+                 and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)), None)
+    if last is None:
+        return None
+    tree = src.tree_of(last.file)
+    stmt = src.statement_at(tree, last.line)
+    name = stmt.targets[0].id
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    for _ in range(4):
+        if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt.value)):
+            break
+        earlier = [a for a in src.assignments(tree, name, scope, before=stmt.lineno - 1)
+                   if isinstance(a.stmt, ast.Assign) and len(a.stmt.targets) == 1]
+        if not earlier:
+            return None
+        stmt = earlier[-1].stmt
+    columns = any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Tuple) and isinstance(n.value, ast.Name)
+                  for n in ast.walk(stmt.value))
+    reads_self = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt.value))
+    if not columns or reads_self:
+        return None
+    if _numpy_made(tree, stmt) or (isinstance(stmt.value, ast.Call) and src.call_name(stmt.value).split(".")[0] in (
+            "np", "numpy")):  # a numpy array: its own cast, where numpy is imported as np
+        from .checks import bound_names
+        return (last.file, stmt, ".astype(np.int64)") if "np" in (bound_names(last.file, stmt.lineno) or set()) \
+            else None
+    return last.file, stmt, ".long()"
+
+
 def _rows_made_apart(ctx: Context, frame: Any, node: ast.AST) -> tuple[str, ast.Assign, str] | None:
     """For ids read as rows of a name (`train_b[chunk]`, no column taken) that a helper's returned tuple gave
     (`train_m, train_b = to_tensors(tr)`), the plain assignment along its provenance where the values were made
@@ -270,6 +320,8 @@ def _rows_made_apart(ctx: Context, frame: Any, node: ast.AST) -> tuple[str, ast.
     held = frame.tensor(node.value.id)
     tree = src.tree_of(frame.file)
     made = src.last_assignment(tree, node.value.id, frame.line) if tree is not None else None
+    if held is not None and made is not None and _tensor_made_here(made.stmt, node.value.id):
+        return frame.file, made.stmt, ".long()"  # `pos = torch.from_numpy(table[:, 0])`: the rows' own tensor
     if held is None or made is None or not isinstance(made.stmt, ast.Assign) or not isinstance(
             made.stmt.targets[0], ast.Tuple):
         return None
@@ -284,6 +336,42 @@ def _rows_made_apart(ctx: Context, frame: Any, node: ast.AST) -> tuple[str, ast.
     if array.is_array if array is not None else _numpy_made(src.tree_of(file), stmt):
         return (file, stmt, ".astype(np.int64)") if "np" in (bound_names(file, stmt.lineno) or set()) else None
     return file, stmt, ".long()"
+
+
+_TENSOR_MAKERS = ("torch.from_numpy", "torch.as_tensor", "torch.tensor", "torch.Tensor", "torch.FloatTensor",
+                  "torch.DoubleTensor")
+
+
+def _tensor_made_here(stmt: ast.stmt, name: str) -> bool:
+    """`name = torch.from_numpy(...)` (or torch.tensor / as_tensor) with no dtype of its own: the one statement
+    that made the float tensor whose rows are read."""
+    return (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id == name and isinstance(stmt.value, ast.Call)
+            and src.call_name(stmt.value) in _TENSOR_MAKERS and src.keyword(stmt.value, "dtype") is None)
+
+
+def _sibling_rows(ctx: Context, frame: Any, node: ast.Subscript, stmt: ast.stmt) -> list[tuple[ast.Assign, str]]:
+    """The other arguments of the call that reads `node` (`pos_tracks[idx]` beside `pos_listeners[idx]`): rows,
+    by the same index, of float tensors made the same way from the same array; they are ids too and are cast
+    where they are made with it."""
+    tree = src.tree_of(frame.file)
+    call = next((c for c in ast.walk(stmt) if isinstance(c, ast.Call) and any(a is node for a in c.args)), None)
+    mine = src.last_assignment(tree, node.value.id, frame.line) if tree is not None else None
+    if call is None or mine is None:
+        return []
+    source = {n.id for n in ast.walk(mine.stmt.value) if isinstance(n, ast.Name)}
+    out = []
+    for a in call.args:
+        if a is node or not (isinstance(a, ast.Subscript) and isinstance(a.value, ast.Name)) \
+                or ast.dump(a.slice) != ast.dump(node.slice):
+            continue
+        t = frame.tensor(a.value.id)
+        made = src.last_assignment(tree, a.value.id, frame.line)
+        if t is None or t.is_integer or made is None or not _tensor_made_here(made.stmt, a.value.id):
+            continue
+        if source & {n.id for n in ast.walk(made.stmt.value) if isinstance(n, ast.Name)} - {"torch"}:
+            out.append((made.stmt, ".long()"))
+    return out
 
 
 def _numpy_made(tree: ast.Module | None, stmt: ast.Assign) -> bool:

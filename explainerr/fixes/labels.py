@@ -135,6 +135,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "collator-shift" in f.facts:
         file, stmt, node, text = f.hints["collator_shift"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if "part-count" in f.facts:  # the count of a block of labels set from the part it labels
+        file, stmt, value, new = f.hints["part_count"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, new)), None
     if "labels-per-batch-size" in f.facts and f.hints.get("per_batch"):
         file, stmt, swaps = f.hints["per_batch"]
         e = src.LineEditor.for_node(file, stmt)
@@ -421,6 +424,11 @@ def _items_unpadded(f: Finding) -> list:
     return [dropped, *collate] if dropped is not None else []
 
 
+PER_TOKEN_LOSS = fact("per-token-loss", "the loss is called with reduction='none': its result keeps the labels' "
+                                        "(batch, sequence) shape for the lines after it, so the fix moves the classes "
+                                        "to dimension 1 instead of flattening")
+
+
 @locator("class-dim")
 def class_dim(ctx: Context, f: Finding) -> Located:
     """Flatten (batch, sequence, classes) logits and (batch, sequence) labels where the loss is called:
@@ -445,7 +453,12 @@ def class_dim(ctx: Context, f: Finding) -> Located:
         return [], None
     e = src.LineEditor.for_node(fr.file, stmt)
     written = src.segment(fr.file, node)  # as the user spells it (`out.logits` for `out["logits"]`)
-    if target is None:
+    call = next((c for c in src.calls(stmt) if any(a is node for a in c.args)), None)
+    reduction = src.keyword(call, "reduction") if call is not None else None
+    per_token = reduction is not None and isinstance(reduction.value, ast.Constant) and reduction.value.value == "none"
+    if per_token:  # one loss per token, used as (batch, sequence) after the call: the classes moved, not flattened
+        f.facts.add(PER_TOKEN_LOSS)
+    if target is None or per_token:
         return edits_of(e.replace(node, f"{written}.transpose(1, 2)")), None
     classes = f.values.get("classes_expr")
     if not classes or classes.split(".")[0] not in (bound_names(fr.file, fr.line) or set()):
@@ -558,6 +571,9 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "bins-one-more" in f.facts and "bins" in f.hints:  # `len(edges)` classes for len(edges) + 1 bins
         bins = f.hints["bins"]
         return edits_of(src.LineEditor.for_node(bins.file, bins.stmt).replace(bins.count, f.values["bins_fixed"])), None
+    if "edges-with-limits" in f.facts and "edges_with_limits" in f.hints:  # the inner edges: one bin per class
+        file, stmt, edges, _ = f.hints["edges_with_limits"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(edges, f.values["edges_fixed"])), None
     if "grown-after-model" in f.facts and "grown_after" in f.hints:
         moved = _filled_first(f.hints["grown_after"])
         if not moved:

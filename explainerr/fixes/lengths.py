@@ -42,6 +42,8 @@ def truncate(ctx: Context, f: Finding) -> Located:
     if not isinstance(limit, int):
         return [], None
     setting = f.hints.get("length_setting")
+    if setting is not None and _within(ctx, setting, limit):
+        setting = None  # a cut already within the limit (`clip_words(t, 64)` in words): the tokens are not cut
     if setting is not None:  # a length the user asked for (`max_seq_length=64`) above the model's limit
         file, stmt, node = setting
         tree = src.tree_of(file)
@@ -79,6 +81,15 @@ def truncate(ctx: Context, f: Finding) -> Located:
     if add:
         e.add_keywords(call, ", ".join(add))
     return edits_of(e), None
+
+
+def _within(ctx: Context, setting: tuple, limit: int) -> bool:
+    """The length setting's own value is a plain int no larger than the model's limit."""
+    from ..analyzers.classes import static_int
+    file, _, node = setting
+    tree = src.tree_of(file)
+    value = static_int(ctx, tree, node) if tree is not None else None
+    return isinstance(value, int) and value <= limit
 
 
 def _env_read(tree: ast.Module | None, node: ast.AST) -> ast.expr | None:
@@ -267,7 +278,9 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
         return [], None
     if isinstance(stmt, ast.Assign) and node is stmt.value and any(isinstance(t, (ast.Tuple, ast.List))
                                                                    for t in stmt.targets):
-        return [], None  # `inputs, targets = mask_tokens(ids)`: the call's result is unpacked, not one tensor
+        # `inputs, targets = mask_tokens(ids)`: the call's result is unpacked, not one tensor; a helper that pads
+        # the rows to the longest of the sequences it is given gets its sequences cut, whatever it returns
+        return (_cut_in_padding_helper(ctx, oframe.file, node, limit) if isinstance(node, ast.Call) else []), None
     consts = [c for c in ctx.scalar_names(limit) if c.isupper() and re.search(r"LEN|POS|MAX|SEQ|CONTEXT|TOKEN", c)]
     bound = consts[0] if consts else str(limit)  # a constant that only equals the limit (`STRIDE`) is not named
     if any(isinstance(n, ast.Call) and src.call_name(n).split(".")[-1] == "arange" for n in ast.walk(node)):
@@ -291,6 +304,85 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     for other in _given_beside(oframe, stmt, node, tensor.shape[-1] if tensor is not None and tensor.shape else None):
         e.replace(other, f"{src.segment(oframe.file, other)}{cut}")  # the mask handed with the ids: cut the same
     return edits_of(e), None
+
+
+def _cut_in_padding_helper(ctx: Context, file: str, call: ast.Call, limit: int) -> list[Edit]:
+    """The helper `call` runs pads its rows to the longest of a list it is given (`longest = max(len(s) for s in
+    seqs)`): the list is cut to the model's number of positions where the helper starts (`seqs = [s[:WINDOW]
+    for s in seqs]`), so the ids and everything made beside them (labels, masks) keep one width."""
+    tree = src.tree_of(file)
+    fns = src.called_functions(tree, call) if tree is not None else []
+    if len(fns) != 1 or not fns[0].body:
+        return []
+    fn = fns[0]
+    params = {a.arg for a in fn.args.args + fn.args.posonlyargs + fn.args.kwonlyargs}
+    padded = {p for n in ast.walk(fn) if isinstance(n, ast.Call) and src.call_name(n) == "max"
+              for p in [_lengths_of(n)] if p in params}
+    if len(padded) != 1:
+        return []
+    seqs = padded.pop()
+    module_level = {t for st in tree.body if isinstance(st, (ast.Assign, ast.AnnAssign))
+                    for t in src.names_in(st.targets[0] if isinstance(st, ast.Assign) else st.target)}
+    bound = next((n for n in ctx.scalar_names(limit) if n in module_level and n not in params
+                  and not any(isinstance(x, ast.Name) and x.id == n and isinstance(x.ctx, ast.Store)
+                              for x in ast.walk(fn))), str(limit))
+    at_source = _cut_source_list(file, tree, fn, call, seqs, bound)
+    if at_source is not None:
+        return [at_source]
+    first = fn.body[1] if len(fn.body) > 1 and isinstance(fn.body[0], ast.Expr) and isinstance(
+        getattr(fn.body[0], "value", None), ast.Constant) else fn.body[0]
+    item = "s" if "s" not in {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)} | {seqs, bound} else "seq_"
+    made = src.insert_before(file, first, f"{seqs} = [{item}[:{bound}] for {item} in {seqs}]")
+    return [made] if made else []
+
+
+def _cut_source_list(file: str, tree: ast.Module, fn: ast.FunctionDef, call: ast.Call, seqs: str,
+                     bound: str) -> Edit | None:
+    """The module-level list the helper's sequences are taken from (`chunk = [encoded[i] for i in order[a:b]]`,
+    `encoded[a:b]`), cut once where it and the bound both exist (`encoded = [s[:history_window] for s in
+    encoded]`): every later batch of it, the helper's and any other, keeps within the table."""
+    names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+    if seqs not in names or call.keywords or len(call.args) != len(names) or any(
+            isinstance(a, ast.Starred) for a in call.args):
+        return None
+    arg = call.args[names.index(seqs)]
+    scope = src.enclosing_scope(tree, call.lineno)
+    value = src.assigned_value(tree, scope, arg, call.lineno) if isinstance(arg, ast.Name) else arg
+    if value is None:
+        return None
+    items = value.elt if isinstance(value, (ast.ListComp, ast.GeneratorExp)) else value  # not the indexes walked
+    roots = {n.value.id for n in ast.walk(items) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)}
+    top = {st: names_of for st in tree.body if isinstance(st, ast.Assign)
+           for names_of in [{t for tg in st.targets for t in src.names_in(tg)}]}
+    made = [st for st, targets in top.items() if roots & targets and st.lineno < call.lineno]
+    if len(roots) != 1 or not made:
+        return None
+    root = roots.pop()
+    after = max([made[-1]] + [st for st, targets in top.items() if bound in targets and st.lineno < call.lineno],
+                key=lambda st: st.lineno)
+    stmt_of_call = src.top_statement(tree, call.lineno)
+    if stmt_of_call is None or after.lineno >= stmt_of_call.lineno or not bound.isidentifier() and not bound.isdigit():
+        return None
+    item = "s" if root != "s" and bound != "s" else "seq_"
+    return src.insert_after(file, after, f"{root} = [{item}[:{bound}] for {item} in {root}]")
+
+
+def _lengths_of(call: ast.Call) -> str | None:
+    """P for `max(len(s) for s in P)`, `max([len(s) for s in P])` and `max(map(len, P))`."""
+    if len(call.args) != 1 or call.keywords:
+        return None
+    arg = call.args[0]
+    if isinstance(arg, (ast.GeneratorExp, ast.ListComp)) and len(arg.generators) == 1:
+        gen = arg.generators[0]
+        elt = arg.elt
+        if isinstance(elt, ast.Call) and src.call_name(elt) == "len" and len(elt.args) == 1 and isinstance(
+                elt.args[0], ast.Name) and isinstance(gen.target, ast.Name) and elt.args[0].id == gen.target.id \
+                and isinstance(gen.iter, ast.Name) and not gen.ifs:
+            return gen.iter.id
+    if isinstance(arg, ast.Call) and src.call_name(arg) == "map" and len(arg.args) == 2 and isinstance(
+            arg.args[0], ast.Name) and arg.args[0].id == "len" and isinstance(arg.args[1], ast.Name):
+        return arg.args[1].id
+    return None
 
 
 def _given_beside(frame, stmt: ast.stmt, node: ast.AST, length: int | None) -> list[ast.expr]:

@@ -51,6 +51,13 @@ CONFIG_BEFORE_ADDS = fact("config-before-adds", "the config built after tokens w
 RESIZED_AFTER_LOAD = fact("resized-after-load", "the model is rebuilt from a saved config dict and its saved weights "
                                                   "loaded: the fix resizes its embeddings to `len(tokenizer)` after that "
                                                   "(`model_resized`, line `resize_line`)")
+SPECIAL_PAST_SIZE = fact("special-past-size", "the largest id is `special`, an id the user's code writes into the ids "
+                                              "(`special_write`), numbered past the size the table was given "
+                                              "(`size_name`, line `size_line`, `size_was`): the fix sizes it "
+                                              "`special + 1`")
+EDIT_PAD_DECODER_INPUTS = fact("edit-pad-decoder-inputs", "the decoder inputs are made as `dec_made` (line "
+                                                          "`dec_line`) from labels padded with -100: the fix puts "
+                                                          "the pad id `dec_pad` there")
 EDIT_SHIFT_UNMASKED = fact("edit-shift-unmasked", "decoder inputs are shifted by hand from labels whose padding "
                                                     "was set to -100 (`shifted`, line `shift_line`): the fix "
                                                     "shifts the ids before that (`unmasked`)")
@@ -76,9 +83,10 @@ def _read_without_adding(ctx: Context, f: Finding) -> Located:
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_instead,
+    for build in (_read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_decoder_inputs,
+                  _pad_instead,
                   _negative_fallback, _tokenizer_vocab,
-                  _filtered_rows, _close_vocab, _grow_table, _config_numbering, _bound_maker):
+                  _filtered_rows, _close_vocab, _encode_before_table, _special_past_size, _grow_table, _config_numbering, _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
@@ -122,6 +130,31 @@ def _shift_unmasked(ctx: Context, f: Finding) -> Located:
     f.facts.add(EDIT_SHIFT_UNMASKED)
     f.values.update(shifted=src.segment(file, sub.value), unmasked=before, shift_line=sub.lineno)
     return edits_of(src.LineEditor.for_node(file, stmt).replace(sub.value, before)), None
+
+
+def _pad_decoder_inputs(ctx: Context, f: Finding) -> Located:
+    """Decoder inputs taken as a shift of labels whose padding is -100 (`dec_in = title_targets[:, :-1]`, the
+    -100s written in another function) and passed as `decoder_input_ids`: where they are made, the -100s become
+    the model's pad id (`.masked_fill(... == -100, model.config.pad_token_id)`), which the decoder can look up;
+    the labels keep -100 for the loss."""
+    if "ignore-index" not in f.facts or "decoder-inputs" not in f.facts:
+        return [], None
+    frame, text = frame_at(ctx, f.hints.get("passed_frame")), f.hints.get("passed_text")
+    if frame is None or not isinstance(text, str) or not text.isidentifier():
+        return [], None
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, text, frame.line) if tree is not None else None
+    value = made.value if made is not None else None
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and _shift_slice(value.slice)):
+        return [], None
+    callee = str(f.values.get("callee") or "")
+    model = next((m for m in frame.modules if m.expr == callee and m.config.get("pad_token_id") is not None), None)
+    pad = f"{callee}.config.pad_token_id" if model is not None else _pad_id(ctx)
+    shifted = src.segment(frame.file, value)
+    f.facts.add(EDIT_PAD_DECODER_INPUTS)
+    f.values.update(dec_made=shifted, dec_line=made.stmt.lineno, dec_pad=pad)
+    new = f"{shifted}.masked_fill({shifted} == -100, {pad})"
+    return edits_of(src.LineEditor.for_node(frame.file, made.stmt).replace(value, new)), None
 
 
 def _shift_slice(node: ast.AST) -> bool:
@@ -292,19 +325,26 @@ def _name_reaches_table(tree: ast.Module, name: str, scope: ast.AST, after: int,
             continue
         if _TABLE_FROM_ROWS.search(src.call_name(c)):
             return src.call_name(c)
-        target = defs.get(src.call_name(c).split(".")[-1])
-        if isinstance(target, ast.ClassDef):
-            target = next((n for n in target.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
-        if not isinstance(target, ast.FunctionDef) or depth:
+        target, params = _callee(defs, c)
+        if target is None or depth:
             continue
-        params = [a.arg for a in target.args.args]
-        params = params[1:] if params[:1] == ["self"] else params
         for index, keyword in places:
             param = keyword if keyword else params[index] if index is not None and index < len(params) else None
             found = _name_reaches_table(tree, param, target, target.lineno, depth + 1) if param else None
             if found:
                 return found
     return None
+
+
+def _callee(defs: dict[str, ast.AST], call: ast.Call) -> tuple[ast.FunctionDef | None, list[str]]:
+    """The file's own function (or class `__init__`) a call runs, and its parameters without `self`."""
+    target = defs.get(src.call_name(call).split(".")[-1])
+    if isinstance(target, ast.ClassDef):
+        target = next((n for n in target.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    if not isinstance(target, ast.FunctionDef):
+        return None, []
+    params = [a.arg for a in target.args.args]
+    return target, params[1:] if params[:1] == ["self"] else params
 
 
 def _uses(node: ast.AST, name: str) -> bool:
@@ -341,6 +381,78 @@ def _close_vocab(ctx: Context, f: Finding) -> Located:
     file, stmt, vocab = hit
     edit = src.insert_after(file, stmt, f"{vocab}.default_factory = lambda: {unk}  # words seen from now on map to {unk}")
     return ([edit] if edit else []), None
+
+
+def _encode_before_table(ctx: Context, f: Finding) -> Located:
+    """The statement that ran the self-numbering map over more data after the table was sized with its length
+    moved before the table's construction, when every name it reads is bound there."""
+    grew = f.hints.get("map_grew_after_table")
+    if grew is None:
+        return [], None
+    from .labels import _filled_first
+    return _filled_first(grew), None
+
+
+def _special_past_size(ctx: Context, f: Finding) -> Located:
+    """The largest id is a special id the user's code writes into the ids (`corrupted[hide] = MASK_ID`, a mask,
+    start or end marker numbered after the vocabulary) and the table was sized by a name set before that id was
+    counted (`item_vocab = n_skus + 1` handed on as `vocab_size=`/`num_embeddings`): that name is set to
+    `MASK_ID + 1`, so every id up to the special one has a row."""
+    from ..provenance import origins
+    from .checks import bound_names
+    num, top, ids = f.hints.get("num_embeddings"), f.hints.get("max_id"), str(f.values.get("ids") or "")
+    if "too-large" not in f.facts or not isinstance(num, int) or not isinstance(top, int) or top < num:
+        return [], None
+    tensors = [t for fr in ctx.user_frames() for t in fr.tensors if t.expr == ids]
+    steps = [o.source for o in origins(ctx, tensors[:1])] if tensors else []
+    writes = [(m.group(1), step) for step in steps for m in [re.search(r"\]\s*=\s*([A-Za-z_]\w*)\s*$", step)] if m]
+    specials = {name: step for name, step in writes
+                if any(fr.scalars.get(name) == top and type(fr.scalars.get(name)) is int for fr in ctx.user_frames())}
+    if len(specials) != 1:
+        return [], None
+    special, step = next(iter(specials.items()))
+    from ..analyzers.classes import static_int
+    found = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for a in src.nodes(tree, ast.Assign) if tree is not None else ():
+            if len(a.targets) != 1 or not isinstance(a.targets[0], ast.Name) or a.targets[0].id == special \
+                    or static_int(ctx, tree, a.value) != num or _uses(a.value, special):
+                continue
+            scope = src.enclosing_scope(tree, a.lineno)
+            if _name_sizes_table(tree, a.targets[0].id, scope, a.lineno) and special in (bound_names(file, a.lineno) or ()):
+                found.append((file, a))
+    if len(found) != 1:
+        return [], None
+    file, a = found[0]
+    f.values.update(special=special, special_write=step.strip(), size_name=a.targets[0].id, size_line=a.lineno,
+                    size_was=src.segment(file, a.value))
+    f.facts.add(SPECIAL_PAST_SIZE)
+    return edits_of(src.LineEditor.for_node(file, a).replace(a.value, f"{special} + 1")), None
+
+
+_SIZE_KEYWORDS = ("vocab_size", "num_embeddings", "n_vocab", "vocab", "num_tokens", "n_tokens", "num_items", "n_items")
+
+
+def _name_sizes_table(tree: ast.Module, name: str, scope: ast.AST, after: int, depth: int = 0) -> bool:
+    """`name` is given, after line `after` of `scope`, as a table's size: `nn.Embedding(name, ...)`, a
+    `vocab_size=`-like keyword, or a parameter of the file's own class or function that is (one call deep)."""
+    defs = {d.name: d for d in src.nodes(tree, ast.FunctionDef, ast.ClassDef)}
+    for c in src.nodes(scope, ast.Call):
+        if getattr(c, "lineno", 0) <= after:
+            continue
+        direct = any(isinstance(k.value, ast.Name) and k.value.id == name and k.arg in _SIZE_KEYWORDS for k in c.keywords)
+        if direct or (src.call_name(c).split(".")[-1] == "Embedding" and c.args and isinstance(c.args[0], ast.Name)
+                      and c.args[0].id == name):
+            return True
+        target, params = _callee(defs, c)
+        if target is None or depth:
+            continue
+        given = [params[i] for i, x in enumerate(c.args) if isinstance(x, ast.Name) and x.id == name and i < len(params)]
+        given += [k.arg for k in c.keywords if isinstance(k.value, ast.Name) and k.value.id == name and k.arg]
+        if any(_name_sizes_table(tree, p, target, target.lineno, depth + 1) for p in given):
+            return True
+    return False
 
 
 def _grow_table(ctx: Context, f: Finding) -> Located:
@@ -607,7 +719,7 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                         return resized, None
                 elif m and (last_add is None or call.lineno > last_add.lineno
                             or handed_in(tree, call, m.group(1), last_add)):
-                    return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({m.group(1)})")), None
+                    return edits_of(_sized_alike_too(file, call, kw, f"len({m.group(1)})")), None
                 elif not m and (counted := _counted_before_adds(f, file, tree, call, kw.value, last_add)):
                     return counted, None
         for call in src.calls(tree) if last_add is not None else ():
@@ -659,6 +771,17 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         e = src.insert_after(file, anchor, line)
         return ([e], line) if e else ([], None)  # (the line alone would be shown where its names are not bound)
     return [], None
+
+
+def _sized_alike_too(file: str, call: ast.Call, kw: ast.keyword, new: str) -> src.LineEditor:
+    """The config's `vocab_size` replaced by `new`, and every other vocabulary size of the same call given the
+    same value (`decoder_vocab_size=tok.vocab_size` of a MarianConfig): the tables it sizes take the same ids."""
+    e = src.LineEditor.for_node(file, call).replace(kw.value, new)
+    text = src.segment(file, kw.value)
+    for other in call.keywords:
+        if other is not kw and other.arg and "vocab" in other.arg and src.segment(file, other.value) == text:
+            e.replace(other.value, new)
+    return e
 
 
 def _stored_size(tree: ast.Module, file: str, read: ast.Subscript) -> tuple[ast.stmt, ast.expr, str] | None:

@@ -11,7 +11,7 @@ torch.manual_seed(3)
 
 DEVICE = torch.device("meta")
 FS = 100            # Hz
-WIN_S = 30          # seconds per window
+WIN_S = 1           # seconds per window
 N_SAMP = FS * WIN_S
 N_CH = 3            # Z, N, E
 N_CLS = 3           # noise, P, S
@@ -48,11 +48,11 @@ print(f"PickNet: {n_params:,} params, window {WIN_S}s @ {FS}Hz -> {N_SAMP} sampl
 
 # fake batch with the same shapes as the SeisBench loader output
 wave = torch.randn(BATCH, N_CH, N_SAMP, device=DEVICE)
-p_idx = torch.randint(500, 1500, (BATCH,), device=DEVICE)
+p_idx = torch.randint(10, 50, (BATCH,), device=DEVICE)
 target = torch.zeros(BATCH, N_SAMP, dtype=torch.long, device=DEVICE)
 rows = torch.arange(BATCH, device=DEVICE)
 target[rows, p_idx] = 1
-target[rows, p_idx + 400] = 2
+target[rows, p_idx + 40] = 2
 
 opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
 
