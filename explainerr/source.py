@@ -894,6 +894,21 @@ def _compiles(lines: list[str]) -> bool:
         return False
 
 
+def with_name_replaced(file: str, node: ast.AST, name: str, new: str) -> str | None:
+    """`node`'s text with every read of the plain name `name` replaced by `new`; None when `node` spans more
+    than one line or does not read `name`."""
+    if node.lineno != node.end_lineno:
+        return None
+    text = segment(file, node)
+    uses = sorted((n.col_offset - node.col_offset, n.end_col_offset - node.col_offset) for n in ast.walk(node)
+                  if isinstance(n, ast.Name) and n.id == name)
+    if not uses:
+        return None
+    for start, end in reversed(uses):
+        text = text[:start] + new + text[end:]
+    return text
+
+
 def insert_after(file: str, stmt: ast.stmt, text: str) -> Edit | None:
     """An edit that keeps statement `stmt` and adds `text` (same indentation) after it."""
     first, last = stmt.lineno, stmt.end_lineno or stmt.lineno

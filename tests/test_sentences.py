@@ -28,7 +28,7 @@ CLAIMS: list[tuple[str, set[str]]] = [
     (r"(?i)last(,)? (smaller |partial |shorter )?batch|final batch", {"partial-batch", "labels-per-batch-size", "dropped-last"}),
     (r"-100|ignore[_ ]index", {"negative", "ignore-index", "sentinel", "skipped-pieces"}),
     (r"(?i)one-hot", {"one-hot"}),
-    (r"(?i)teacher forcing|decoder", {"shifted", "decoder-inputs"}),
+    (r"(?i)teacher forcing|decoder", {"shifted", "decoder-inputs", "shifted-one-side"}),
     (r"(?i)per word|word-level|word labels", {"word-labels"}),
     (r"(?i)1-based|one-based|labels? - 1|labels? start at 1", {"one-based"}),
     (r"(?i)\bGPU\b|\bCUDA\b", {"cuda"}),

@@ -44,7 +44,7 @@ def fixed_batch_labels(ctx: Context, labels: TensorFacts | None, logits: TensorF
         other = _made_with_batch_size(ctx, tree, frame, name)
         if other is None or other[2].id != size.id or any(src.contains(n, other[0].lineno) for n in loops):
             continue
-        new = _resized_text(frame.file, other[1], size.id, f"{per_batch}.size(0)")
+        new = src.with_name_replaced(frame.file, other[1], size.id, f"{per_batch}.size(0)")
         if new is None:
             return f
         swaps += [(n, new) for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name
@@ -100,18 +100,6 @@ def _int_of(frame, node: ast.expr, given: dict[str, int]) -> int | None:
             return None
         return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a // b if b else 0)
     return None
-
-
-def _resized_text(file: str, call: ast.Call, const: str, per_batch: str) -> str | None:
-    """The factory call's text with each use of the constant replaced by `per_batch` (one line only)."""
-    if call.lineno != call.end_lineno:
-        return None
-    text = src.segment(file, call)
-    uses = sorted((n.col_offset - call.col_offset, n.end_col_offset - call.col_offset) for n in ast.walk(call)
-                  if isinstance(n, ast.Name) and n.id == const)
-    for start, end in reversed(uses):
-        text = text[:start] + per_batch + text[end:]
-    return text
 
 
 def _made_with_batch_size(ctx: Context, tree, frame, name: str) -> tuple[ast.stmt, ast.Call, ast.Name] | None:

@@ -273,6 +273,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     if reading is None and a < b:
         reading = (choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
                    or fixed_batch_labels(ctx, labels, logits, a))
+    if not multi:  # decoder inputs and labels from one tensor, shifted on one side only: read from the source
+        from .decoder_shift import decoder_shift
+        reading = decoder_shift(ctx, a, b) or reading
     if reading is None and not multi:
         from .part_counts import part_count
         reading = part_count(ctx, labels, a, b)

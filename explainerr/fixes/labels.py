@@ -135,6 +135,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "collator-shift" in f.facts:
         file, stmt, node, text = f.hints["collator_shift"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if "shifted-one-side" in f.facts:  # the side left unshifted shifted like the other
+        file, stmt, node, text = f.hints["shifted_one_side"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "part-count" in f.facts:  # the count of a block of labels set from the part it labels
         file, stmt, value, new = f.hints["part_count"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(value, new)), None
