@@ -69,7 +69,7 @@ def _later_growth(tree: ast.Module, model: ast.stmt, name: str) -> ast.stmt | No
     body = next((b for n in ast.walk(tree) for b in _bodies(n) if model in b), None)
     if body is None:
         return None
-    numbering = _numbering_functions(tree)
+    numbering = _functions_by_name(tree)
     for stmt in body[body.index(model) + 1:]:
         for call in (c for c in ast.walk(stmt) if isinstance(c, ast.Call)):
             fn = numbering.get(src.call_name(call).rpartition(".")[2])
@@ -93,7 +93,7 @@ def _bodies(node: ast.AST):
             yield value
 
 
-def _numbering_functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+def _functions_by_name(tree: ast.Module) -> dict[str, ast.FunctionDef]:
     return {fn.name: fn for fn in src.nodes(tree, ast.FunctionDef)}
 
 

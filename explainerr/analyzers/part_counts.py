@@ -16,7 +16,7 @@ from . import Finding, fact
 PART_COUNT = fact("part-count", "the labels `labels` are blocks per part (`labels_made`, line `labels_line`) of the "
                                 "pairs joined as `parts_made`; the block for `part` counts `count` = `count_was` "
                                 "(`count_value`), while `part` holds `part_size`")
-_FACTORIES = ("ones", "zeros", "full", "ones_like", "zeros_like")
+_FACTORIES = ("ones", "zeros", "full")
 
 
 def part_count(ctx: Context, labels, n_logits: int, n_labels: int) -> Finding | None:
