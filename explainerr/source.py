@@ -894,6 +894,13 @@ def _compiles(lines: list[str]) -> bool:
         return False
 
 
+def cuts_last_position(node: ast.AST) -> bool:
+    """A subscript's slice `:, :-1` or `:-1`: every position but the last, a sequence shifted one step right."""
+    last = node.elts[-1] if isinstance(node, ast.Tuple) and node.elts else node
+    return isinstance(last, ast.Slice) and last.lower is None and isinstance(last.upper, ast.UnaryOp) and \
+        isinstance(last.upper.operand, ast.Constant) and last.upper.operand.value == 1
+
+
 def with_name_replaced(file: str, node: ast.AST, name: str, new: str) -> str | None:
     """`node`'s text with every read of the plain name `name` replaced by `new`; None when `node` spans more
     than one line or does not read `name`."""

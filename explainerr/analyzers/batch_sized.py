@@ -34,7 +34,7 @@ def fixed_batch_labels(ctx: Context, labels: TensorFacts | None, logits: TensorF
     if made is None or not loops or any(src.contains(n, made[0].lineno) for n in loops):
         return None
     call, size = made[1], made[2]
-    per_batch = _per_batch_count(frame, call, size.id, rows, loops[0], logits)
+    per_batch = _per_batch_count(ctx, tree, frame, call, size.id, rows, loops[0], logits)
     stmt = src.statement_at(tree, frame.line)
     f = Finding(facts={FIXED_BATCH_LABELS}, values={"made": src.segment(frame.file, call), "batch_const": size.id})
     if per_batch is None or stmt is None:
@@ -54,7 +54,7 @@ def fixed_batch_labels(ctx: Context, labels: TensorFacts | None, logits: TensorF
     return f
 
 
-def _per_batch_count(frame, call: ast.Call, const: str, rows: int, loop: ast.For,
+def _per_batch_count(ctx: Context, tree: ast.Module, frame, call: ast.Call, const: str, rows: int, loop: ast.For,
                      logits: TensorFacts | None) -> str | None:
     """The name whose first dimension is this batch's number of examples: a tensor the loop unpacked whose
     rows, put for the constant, give the predictions' `rows` (`diners`, 65 rows: 65 + 65 * 4 = 325 labels for
@@ -67,7 +67,7 @@ def _per_batch_count(frame, call: ast.Call, const: str, rows: int, loop: ast.For
             and frame.tensor(logits.expr):
         return logits.expr
     return next((t.expr for t in frame.tensors if t.expr in src.names_in(loop.target) and t.shape
-                 and _total(frame, sizes, const, t.shape[0]) == rows), None)
+                 and _total(ctx, tree, sizes, const, t.shape[0]) == rows), None)
 
 
 def _factory_sizes(call: ast.Call) -> list[ast.expr]:
@@ -81,25 +81,11 @@ def _factory_sizes(call: ast.Call) -> list[ast.expr]:
     return [call.args[1] if fn == "randint" and len(call.args) > 2 else call.args[0]]
 
 
-def _total(frame, sizes: list[ast.expr], const: str, n: int) -> int | None:
-    """The labels' length with `n` put for the constant (other names: the frame's int values)."""
-    values = [_int_of(frame, s, {const: n}) for s in sizes]
+def _total(ctx: Context, tree: ast.Module, sizes: list[ast.expr], const: str, n: int) -> int | None:
+    """The labels' length with `n` put for the constant (other names: the ints the file and frames hold)."""
+    from .classes import static_int
+    values = [static_int(ctx, tree, s, {const: n}) for s in sizes]
     return None if any(v is None for v in values) else sum(values)
-
-
-def _int_of(frame, node: ast.expr, given: dict[str, int]) -> int | None:
-    """The value of an int expression of literals and names (+, -, *, //), read, never run."""
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if isinstance(node, ast.Name):
-        v = given.get(node.id, frame.scalars.get(node.id))
-        return v if type(v) is int else None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
-        a, b = _int_of(frame, node.left, given), _int_of(frame, node.right, given)
-        if a is None or b is None or (isinstance(node.op, ast.FloorDiv) and b == 0):
-            return None
-        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a // b if b else 0)
-    return None
 
 
 def _made_with_batch_size(ctx: Context, tree, frame, name: str) -> tuple[ast.stmt, ast.Call, ast.Name] | None:

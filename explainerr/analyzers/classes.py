@@ -496,13 +496,15 @@ def _holds_layer(ctx: Context, file: str, stmt: ast.stmt, ident: int) -> bool:
         for fr in ctx.user_frames() for m in fr.modules)
 
 
-def static_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
+def static_int(ctx: Context, tree: ast.Module, node: ast.AST, given: dict[str, int] | None = None) -> int | None:
     """The int an expression plainly holds: a literal, a module constant (or a plain int local of a user
-    frame), `len(<collection>)`, or + - * // of those."""
+    frame), `len(<collection>)`, or + - * // of those; a name in `given` holds the value given there."""
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return node.value
+    if given and isinstance(node, ast.Name) and node.id in given:
+        return given[node.id]
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
-        a, b = static_int(ctx, tree, node.left), static_int(ctx, tree, node.right)
+        a, b = static_int(ctx, tree, node.left, given), static_int(ctx, tree, node.right, given)
         if a is None or b is None or (isinstance(node.op, ast.FloorDiv) and b == 0):
             return None
         return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a // b if b else 0)

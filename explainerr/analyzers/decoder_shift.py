@@ -107,19 +107,13 @@ def _made(file: str, tree: ast.Module, node: ast.expr, line: int, depth: int = 0
 def _decoder_shift(dec: Made) -> tuple[str, str] | None:
     """("cut-last", S) for `S[:, :-1]`; ("prepend", S) for `torch.cat([start, S], dim=1)`."""
     node = dec.node
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and _cuts_last(node.slice):
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and src.cuts_last_position(node.slice):
         return "cut-last", node.value.id
     if isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] in ("cat", "concat") and node.args \
             and isinstance(node.args[0], (ast.List, ast.Tuple)) and len(node.args[0].elts) == 2 \
             and isinstance(node.args[0].elts[1], ast.Name):
         return "prepend", node.args[0].elts[1].id
     return None
-
-
-def _cuts_last(node: ast.AST) -> bool:
-    last = node.elts[-1] if isinstance(node, ast.Tuple) and node.elts else node
-    return isinstance(last, ast.Slice) and last.lower is None and isinstance(last.upper, ast.UnaryOp) \
-        and isinstance(last.upper.operand, ast.Constant) and last.upper.operand.value == 1
 
 
 def _local(made: Made, caller_name: str) -> str:

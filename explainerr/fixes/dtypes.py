@@ -301,12 +301,8 @@ def _column_made(ctx: Context, t) -> tuple[str, ast.Assign, str] | None:
     reads_self = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt.value))
     if not columns or reads_self:
         return None
-    if _numpy_made(tree, stmt) or (isinstance(stmt.value, ast.Call) and src.call_name(stmt.value).split(".")[0] in (
-            "np", "numpy")):  # a numpy array: its own cast, where numpy is imported as np
-        from .checks import bound_names
-        return (last.file, stmt, ".astype(np.int64)") if "np" in (bound_names(last.file, stmt.lineno) or set()) \
-            else None
-    return last.file, stmt, ".long()"
+    cast = _int_cast(last.file, stmt, _numpy_made(tree, stmt))
+    return (last.file, stmt, cast) if cast else None
 
 
 def _rows_made_apart(ctx: Context, frame: Any, node: ast.AST) -> tuple[str, ast.Assign, str] | None:
@@ -314,7 +310,6 @@ def _rows_made_apart(ctx: Context, frame: Any, node: ast.AST) -> tuple[str, ast.
     (`train_m, train_b = to_tensors(tr)`), the plain assignment along its provenance where the values were made
     (`book_idx = raw[:, 1]`), and the cast for it: `.astype(np.int64)` for a numpy array, `.long()` for a
     tensor.  Casting there serves every split and loop that reads it."""
-    from .checks import bound_names
     if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)) or isinstance(node.slice, ast.Tuple):
         return None
     held = frame.tensor(node.value.id)
@@ -333,9 +328,17 @@ def _rows_made_apart(ctx: Context, frame: Any, node: ast.AST) -> tuple[str, ast.
     array = next((t for fr in ctx.user_frames() for t in fr.tensors if t.expr == name), None)
     if array is not None and array.is_integer:
         return None
-    if array.is_array if array is not None else _numpy_made(src.tree_of(file), stmt):
-        return (file, stmt, ".astype(np.int64)") if "np" in (bound_names(file, stmt.lineno) or set()) else None
-    return file, stmt, ".long()"
+    cast = _int_cast(file, stmt, array.is_array if array is not None else _numpy_made(src.tree_of(file), stmt))
+    return (file, stmt, cast) if cast else None
+
+
+def _int_cast(file: str, stmt: ast.stmt, numpy: bool) -> str | None:
+    """The cast that makes the value `stmt` assigns integers: `.astype(np.int64)` for a numpy array (None
+    where numpy is not imported as np), `.long()` for a tensor."""
+    from .checks import bound_names
+    if not numpy:
+        return ".long()"
+    return ".astype(np.int64)" if "np" in (bound_names(file, stmt.lineno) or set()) else None
 
 
 _TENSOR_MAKERS = ("torch.from_numpy", "torch.as_tensor", "torch.tensor", "torch.Tensor", "torch.FloatTensor",

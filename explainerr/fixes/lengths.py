@@ -369,20 +369,18 @@ def _cut_source_list(file: str, tree: ast.Module, fn: ast.FunctionDef, call: ast
 
 def _lengths_of(call: ast.Call) -> str | None:
     """P for `max(len(s) for s in P)`, `max([len(s) for s in P])` and `max(map(len, P))`."""
-    if len(call.args) != 1 or call.keywords:
+    from ..analyzers.label_sources import is_max_len
+    if not is_max_len(call) or call.keywords:
         return None
     arg = call.args[0]
-    if isinstance(arg, (ast.GeneratorExp, ast.ListComp)) and len(arg.generators) == 1:
-        gen = arg.generators[0]
-        elt = arg.elt
-        if isinstance(elt, ast.Call) and src.call_name(elt) == "len" and len(elt.args) == 1 and isinstance(
-                elt.args[0], ast.Name) and isinstance(gen.target, ast.Name) and elt.args[0].id == gen.target.id \
-                and isinstance(gen.iter, ast.Name) and not gen.ifs:
-            return gen.iter.id
-    if isinstance(arg, ast.Call) and src.call_name(arg) == "map" and len(arg.args) == 2 and isinstance(
-            arg.args[0], ast.Name) and arg.args[0].id == "len" and isinstance(arg.args[1], ast.Name):
-        return arg.args[1].id
-    return None
+    if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):  # the length of each item itself, none left out
+        gen = arg.generators[0] if len(arg.generators) == 1 else None
+        whole = gen is not None and not gen.ifs and isinstance(gen.target, ast.Name) and isinstance(arg.elt, ast.Call) \
+            and len(arg.elt.args) == 1 and isinstance(arg.elt.args[0], ast.Name) and arg.elt.args[0].id == gen.target.id
+        walked = gen.iter if whole else None
+    else:
+        walked = arg.args[1] if isinstance(arg, ast.Call) and src.call_name(arg) == "map" and len(arg.args) == 2 else None
+    return walked.id if isinstance(walked, ast.Name) else None
 
 
 def _given_beside(frame, stmt: ast.stmt, node: ast.AST, length: int | None) -> list[ast.expr]:

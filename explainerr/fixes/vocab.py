@@ -121,7 +121,7 @@ def _shift_unmasked(ctx: Context, f: Finding) -> Located:
             name, before = a.targets[0].id, src.segment(file, v.func.value)
             scope = src.enclosing_scope(tree, a.lineno)
             for sub in (n for n in ast.walk(scope) if isinstance(n, ast.Subscript) and n.lineno > a.lineno
-                        and isinstance(n.value, ast.Name) and n.value.id == name and _shift_slice(n.slice)):
+                        and isinstance(n.value, ast.Name) and n.value.id == name and src.cuts_last_position(n.slice)):
                 found.append((file, sub, before))
     if len(found) != 1:
         return [], None
@@ -145,7 +145,7 @@ def _pad_decoder_inputs(ctx: Context, f: Finding) -> Located:
     tree = src.tree_of(frame.file)
     made = src.last_assignment(tree, text, frame.line) if tree is not None else None
     value = made.value if made is not None else None
-    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and _shift_slice(value.slice)):
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and src.cuts_last_position(value.slice)):
         return [], None
     callee = str(f.values.get("callee") or "")
     model = next((m for m in frame.modules if m.expr == callee and m.config.get("pad_token_id") is not None), None)
@@ -155,13 +155,6 @@ def _pad_decoder_inputs(ctx: Context, f: Finding) -> Located:
     f.values.update(dec_made=shifted, dec_line=made.stmt.lineno, dec_pad=pad)
     new = f"{shifted}.masked_fill({shifted} == -100, {pad})"
     return edits_of(src.LineEditor.for_node(frame.file, made.stmt).replace(value, new)), None
-
-
-def _shift_slice(node: ast.AST) -> bool:
-    """`:, :-1` or `:-1`: every position but the last, the shift of a sequence one step right."""
-    last = node.elts[-1] if isinstance(node, ast.Tuple) and node.elts else node
-    return isinstance(last, ast.Slice) and last.lower is None and isinstance(last.upper, ast.UnaryOp) and \
-        isinstance(last.upper.operand, ast.Constant) and last.upper.operand.value == 1
 
 
 def _negative_fallback(ctx: Context, f: Finding) -> Located:
