@@ -15,6 +15,9 @@ from . import Finding, fact
 
 FIXED_BATCH_LABELS = fact("labels-per-batch-size", "the labels are made once, before the loop, with the "
                                                    "DataLoader's batch size (`made`): the last batch is smaller")
+PER_EXAMPLE_COUNT = fact("labels-per-batch-joined", "the labels are joined blocks sized from the batch size (several "
+                                                   "labels per example): the fix sizes them from `per_batch`, the "
+                                                   "batch the loop unpacked, not from the predictions")
 _FACTORIES = ("arange", "zeros", "ones", "full", "empty", "randint")
 _JOINS = ("cat", "concat", "concatenate", "stack", "hstack")
 
@@ -39,6 +42,9 @@ def fixed_batch_labels(ctx: Context, labels: TensorFacts | None, logits: TensorF
     f = Finding(facts={FIXED_BATCH_LABELS}, values={"made": src.segment(frame.file, call), "batch_const": size.id})
     if per_batch is None or stmt is None:
         return f
+    if per_batch != (logits.expr if logits is not None else None):
+        f.facts.add(PER_EXAMPLE_COUNT)
+        f.values["per_batch"] = per_batch
     swaps = []
     for name in dict.fromkeys(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)):
         other = _made_with_batch_size(ctx, tree, frame, name)
