@@ -168,12 +168,17 @@ def run_cases_batched(cases: Iterable[Path | str], jobs: int = 2, check_fix: boo
                       timeout: float = 900) -> list[CaseResult]:
     """run_case for every case, in `jobs` fresh interpreters (this file's command line) that take the next
     case as soon as they finish one (a queue, so a worker with slow training loops does not hold up the
-    rest), the slow ones (library training loops) handed out first; results in the order given.  A case whose
+    rest); results in the order given.  The cases that train inside a library's loop (seconds each, and
+    seconds more to import Lightning or sentence-transformers) all go to the first interpreter, first, so
+    those libraries are imported once; the others take the rest, and help with those only once the rest is
+    done.  A case whose
     interpreter died or ran out of `timeout` gets a result with exit_code None and the interpreter's stderr."""
     import selectors
     import time
     cases = [Path(c).resolve() for c in cases]
-    todo = sorted(cases, key=_slow_first)
+    in_library = [_trains_in_a_library(c) for c in cases]
+    library_loops = [c for c, lib in zip(cases, in_library) if lib]
+    rest = [c for c, lib in zip(cases, in_library) if not lib]
     env = dict(os.environ, NO_COLOR="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"),  # `jobs` processes: one torch thread each
                PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
@@ -182,7 +187,7 @@ def run_cases_batched(cases: Iterable[Path | str], jobs: int = 2, check_fix: boo
     found: dict[str, CaseResult] = {}
     sel = selectors.DefaultSelector()
     workers = []
-    for _ in range(min(jobs, len(todo))):
+    for _ in range(min(jobs, len(cases))):
         err = tempfile.TemporaryFile(mode="w+")
         proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.PIPE,
                                 cwd=ROOT, bufsize=0)
@@ -191,7 +196,8 @@ def run_cases_batched(cases: Iterable[Path | str], jobs: int = 2, check_fix: boo
         sel.register(proc.stdout, selectors.EVENT_READ, worker)
 
     def hand_out(worker: dict[str, Any]) -> None:
-        worker["case"] = todo.pop(0) if todo else None
+        queues = (library_loops, rest) if worker is workers[0] else (rest, library_loops)
+        worker["case"] = next((q.pop(0) for q in queues if q), None)
         try:
             if worker["case"] is not None:
                 worker["proc"].stdin.write(f"{worker['case']}\n".encode())
@@ -231,15 +237,14 @@ def run_cases_batched(cases: Iterable[Path | str], jobs: int = 2, check_fix: boo
     return [found[c.name] for c in cases]
 
 
-def _slow_first(case: Path) -> int:
-    """Cases that train inside a library's loop (Trainer, Lightning, Accelerate, sentence-transformers) take
-    seconds each: they go first, so the short ones fill the end."""
+def _trains_in_a_library(case: Path) -> bool:
+    """A case that trains inside a library's loop (Trainer, Lightning, Accelerate, sentence-transformers)."""
     try:
         meta = read_meta(case)
     except (OSError, ValueError):
-        return 1
-    return 0 if set(meta.get("requires") or []) & {"lightning", "accelerate", "sentence_transformers"} \
-        or meta.get("library") == "trainer" else 1
+        return False
+    return bool(set(meta.get("requires") or []) & {"lightning", "accelerate", "sentence_transformers"}
+                or meta.get("library") == "trainer")
 
 
 def main(argv: list[str]) -> int:

@@ -34,10 +34,10 @@ class LineItemReader(nn.Module):
 
 def main():
     torch.manual_seed(0)
-    tokens, tags, kinds = synth_documents(256)
+    tokens, tags, kinds = synth_documents(64)
     model = LineItemReader(VOCAB, 64, len(FIELD_TAGS), len(DOC_KINDS))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    for epoch in range(3):
+    for epoch in range(1):
         perm = torch.randperm(len(tokens))
         for i in range(0, len(tokens), 32):
             idx = perm[i:i + 32]

@@ -41,10 +41,10 @@ class RhythmNet(nn.Module):
 def main():
     torch.manual_seed(0)
     hid = 48
-    leads, demo, rhythm = synth_recordings(320)
+    leads, demo, rhythm = synth_recordings(64)
     model = RhythmNet(N_LEADS, hid, N_DEMOGRAPHICS, len(RHYTHMS))
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-    for epoch in range(3):
+    for epoch in range(1):
         perm = torch.randperm(len(leads))
         for i in range(0, len(leads), 32):
             idx = perm[i:i + 32]

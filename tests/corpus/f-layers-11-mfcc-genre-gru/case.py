@@ -10,7 +10,7 @@ SETTINGS = {
     "hid": 48,
     "batch": 16,
     "lr": 2e-3,
-    "epochs": 2,
+    "epochs": 1,
 }
 
 
@@ -75,7 +75,7 @@ def run_epoch(model, loader, optim, loss_fn):
 def main():
     torch.manual_seed(7)
     cfg = SETTINGS
-    data = ClipBank(160, cfg["n_mfcc"], cfg["frames"])
+    data = ClipBank(32, cfg["n_mfcc"], cfg["frames"])
     loader = DataLoader(data, batch_size=cfg["batch"], shuffle=True)
     model = GenreNet(cfg["n_mfcc"], cfg["hid"], len(GENRES))
     optim = torch.optim.Adam(model.parameters(), lr=cfg["lr"])

@@ -25,7 +25,7 @@ def is_soluble(seq):
     return int(sum(aa in HYDROPHOBIC for aa in seq) / len(seq) < 0.35)
 
 
-peptides = [random_peptide() for _ in range(256)]
+peptides = [random_peptide() for _ in range(64)]
 dataset = [(torch.tensor([STOI[a] for a in p]), is_soluble(p)) for p in peptides]
 
 
@@ -57,7 +57,7 @@ loader = DataLoader(dataset, batch_size=32, shuffle=True, collate_fn=partial(col
 model = PeptideEncoder()
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-for epoch in range(4):
+for epoch in range(1):
     correct = 0
     for ids, pad_mask, labels in loader:
         logits = model(ids, pad_mask)

@@ -53,7 +53,7 @@ def sample_batch(batch_size=16):
 
 model = CharLM()
 opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-for step in range(120):
+for step in range(12):
     x, y = sample_batch()
     logits = model(x)
     loss = F.cross_entropy(logits.reshape(-1, BYTE_VOCAB), y.reshape(-1))

@@ -66,7 +66,7 @@ def make_batch(seqs):
     return grid
 
 
-def train(model, steps=120):
+def train(model, steps=12):
     grid = make_batch(encode(PHRASES))
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     loss_fn = nn.CrossEntropyLoss(ignore_index=0)

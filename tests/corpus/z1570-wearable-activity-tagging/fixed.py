@@ -76,7 +76,7 @@ step_loss = nn.CrossEntropyLoss()
 loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train, y_train),
                                      batch_size=16, shuffle=True)
 
-for epoch in range(3):
+for epoch in range(1):
     tagger.train()
     seen, acc_loss = 0, 0.0
     for xb, yb in loader:

@@ -29,7 +29,7 @@ def load_catalog_and_clicks():
         catalog[f"ST-{10000 + 7 * k}"] = {"brand": k % N_BRANDS}
     style_codes = list(catalog)
     clicks = []
-    for shopper in range(350):
+    for shopper in range(80):
         segment = shopper % N_SEGMENTS
         favourite = random.sample(style_codes, 12)
         n = random.randint(6, 30)
@@ -96,7 +96,7 @@ style_tower = StyleTower(style_table)
 params = list(shopper_tower.parameters()) + [p for n, p in style_tower.named_parameters() if not n.startswith("style_table")]
 optim = torch.optim.Adam(params, lr=2e-3)
 
-for epoch in range(3):
+for epoch in range(1):
     random.shuffle(examples)
     total, steps = 0.0, 0
     for b in range(0, len(examples), BATCH):

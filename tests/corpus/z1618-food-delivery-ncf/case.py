@@ -17,7 +17,7 @@ NEG_RATIO = 4
 BATCH_SIZE = 256
 GMF_DIM = 16
 MLP_DIM = 32
-EPOCHS = 2
+EPOCHS = 1
 
 # --- order log (stand-in for the orders table) -------------------------------
 cuisine_of_restaurant = rng.integers(0, 12, size=N_RESTAURANTS)

@@ -27,7 +27,7 @@ section_of_article = torch.randint(0, N_SECTIONS, (N_ARTICLES + 1,))
 section_of_article[0] = 0
 
 
-def make_impressions(n_readers=300, per_reader=6):
+def make_impressions(n_readers=40, per_reader=6):
     rows = []
     for _ in range(n_readers):
         fav = random.sample(range(N_SECTIONS), 3)
@@ -110,7 +110,7 @@ print(f"{len(train_rows)} train impressions, {len(valid_rows)} valid impressions
 model = NRMS()
 optim = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-for epoch in range(2):
+for epoch in range(1):
     model.train()
     random.shuffle(train_rows)
     total = 0.0

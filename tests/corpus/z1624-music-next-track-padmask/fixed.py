@@ -19,10 +19,10 @@ MAX_SESSION = 12
 D_MODEL = 32
 N_HEADS = 4
 BATCH = 16
-EPOCHS = 2
+EPOCHS = 1
 
 
-def fake_listening_log(n_sessions=120):
+def fake_listening_log(n_sessions=40):
     """Sessions drift around a 'genre' neighbourhood of track ids."""
     sessions = []
     for _ in range(n_sessions):

@@ -23,7 +23,7 @@ NEG_PER_POS = 4
 EMB = 16
 
 
-def simulate_orders(n_orders=900):
+def simulate_orders(n_orders=180):
     aisle_of = rng.integers(0, N_AISLES, size=N_PRODUCTS)
     popularity = rng.zipf(1.6, size=N_PRODUCTS).clip(max=200).astype(float)
     orders = []
@@ -96,7 +96,7 @@ def hit_rate(model, orders, k=10):
 
 def main():
     orders, aisle_of, popularity = simulate_orders()
-    train_orders, test_orders = orders[:800], orders[800:]
+    train_orders, test_orders = orders[:160], orders[160:]
     pairs = ImplicitPairs(train_orders, popularity)
     print(f"{len(pairs)} training pairs ({NEG_PER_POS} negatives per positive)")
     loader = DataLoader(pairs, batch_size=256, shuffle=True)
@@ -105,7 +105,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=5e-3)
     criterion = nn.BCEWithLogitsLoss()
 
-    for epoch in range(3):
+    for epoch in range(1):
         epoch_loss = 0.0
         for shopper, product, bought_flag in loader:
             logit = model(shopper, product)

@@ -94,7 +94,7 @@ def main():
 
     val_set = [(*encode_molecule(a, b, atom_to_idx), y) for a, b, y in VAL_MOLS]
 
-    for epoch in range(30):
+    for epoch in range(3):
         random.shuffle(train_set)
         total = 0.0
         for start in range(0, len(train_set), 4):

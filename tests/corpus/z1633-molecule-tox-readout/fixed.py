@@ -99,7 +99,7 @@ def main():
     model = ToxGIN(d_atom, HID)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
 
-    for epoch in range(1, 21):
+    for epoch in range(1, 6):
         random.shuffle(dataset)
         model.train()
         tot_loss, correct = 0.0, 0

@@ -108,7 +108,7 @@ def main():
     ac = ActorCritic()
     opt = torch.optim.Adam(ac.parameters(), lr=3e-4)
     obs = env.reset()
-    for it in range(10):
+    for it in range(2):
         batch, obs = collect_rollout(env, ac, obs)
         adv, ret = compute_gae(batch["rew"], batch["val"], batch["done"])
         loss = ppo_update(ac, opt, batch, adv, ret)

@@ -93,7 +93,7 @@ def main():
     opt = torch.optim.Adam(policy.parameters(), lr=3e-3)
     baseline = 0.0
 
-    for it in range(30):
+    for it in range(3):
         obs_seq, maneuvers, rewards = rollout(env, policy)
         returns = reward_to_go(rewards)
         baseline = 0.9 * baseline + 0.1 * returns.mean().item()

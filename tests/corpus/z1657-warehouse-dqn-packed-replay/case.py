@@ -97,7 +97,7 @@ def td_step():
     return loss.item()
 
 
-for episode in range(40):
+for episode in range(5):
     state = env.reset()
     done, ep_ret, losses = False, 0.0, []
     while not done:

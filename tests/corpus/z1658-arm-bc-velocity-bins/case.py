@@ -67,7 +67,7 @@ class BinnedPolicy(nn.Module):
         return self.head(self.body(o)).view(-1, N_LINKS, N_BINS)
 
 
-def evaluate(policy, n=20, horizon=60):
+def evaluate(policy, n=3, horizon=60):
     errs = []
     for _ in range(n):
         q = (torch.rand(N_LINKS) - 0.5) * math.pi
@@ -81,14 +81,14 @@ def evaluate(policy, n=20, horizon=60):
     return sum(errs) / len(errs)
 
 
-demo_obs, demo_qd = rollout_demos(150)
+demo_obs, demo_qd = rollout_demos(20)
 demo_bins = velocity_to_bin(demo_qd)
 print("demos:", demo_obs.shape, "bins:", demo_bins.shape)
 
 policy = BinnedPolicy(demo_obs.shape[1])
 opt = torch.optim.AdamW(policy.parameters(), lr=1e-3, weight_decay=1e-4)
 
-for epoch in range(8):
+for epoch in range(2):
     perm = torch.randperm(len(demo_obs))
     total = 0.0
     for i in range(0, len(perm), 128):

@@ -70,7 +70,7 @@ model = FraudEncoder(len(MCC))
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 loss_fn = nn.BCEWithLogitsLoss()
 
-for epoch in range(4):
+for epoch in range(1):
     model.train()
     seen, total = 0, 0.0
     for batch in train_loader:

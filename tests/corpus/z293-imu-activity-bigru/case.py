@@ -19,7 +19,7 @@ class HARConfig:
     dropout: float = 0.1
     activities: list = field(default_factory=lambda: ["walk", "run", "stairs", "sit", "cycle"])
     batch_size: int = 32
-    epochs: int = 2
+    epochs: int = 1
     lr: float = 2e-3
 
     @property
@@ -75,7 +75,7 @@ class ActivityClassifier(nn.Module):
 
 def run(cfg: HARConfig):
     torch.manual_seed(0)
-    x, y = make_windows(cfg, n_per_class=80)
+    x, y = make_windows(cfg, n_per_class=10)
     perm = torch.randperm(len(y))
     x, y = x[perm], y[perm]
     n_train = int(0.8 * len(y))

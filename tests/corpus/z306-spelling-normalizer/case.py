@@ -66,10 +66,10 @@ class Normaliser(nn.Module):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n-pairs", type=int, default=512)
+    parser.add_argument("--n-pairs", type=int, default=128)
     parser.add_argument("--max-len", type=int, default=14)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--lr", type=float, default=2e-3)
     args = parser.parse_args()
 

@@ -19,7 +19,7 @@ class TaggerConfig:
     max_residues: int = 64
     emb_dim: int = 24
     hidden: int = 32
-    epochs: int = 2
+    epochs: int = 1
     batch_size: int = 16
     lr: float = 3e-3
     seed: int = 7
@@ -95,7 +95,7 @@ def main():
     rng = random.Random(cfg.seed)
     torch.manual_seed(cfg.seed)
 
-    train_chains = [make_chain(rng, 20, 60) for _ in range(120)]
+    train_chains = [make_chain(rng, 20, 60) for _ in range(32)]
     # held-out chains from the second lab batch
     test_chains = [make_chain(rng, 30, 90) for _ in range(40)]
 

@@ -19,7 +19,7 @@ def parse_args():
     p.add_argument("--channels", type=int, default=6)
     p.add_argument("--hidden", type=int, default=48)
     p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--steps", type=int, default=30)
+    p.add_argument("--steps", type=int, default=3)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed", type=int, default=11)
     return p.parse_args()
@@ -58,7 +58,7 @@ class GaitTagger(nn.Module):
 
 def train(args):
     gen = torch.Generator().manual_seed(args.seed)
-    imu, phases = synth_walk(256, args.window, args.channels, gen)
+    imu, phases = synth_walk(64, args.window, args.channels, gen)
     model = GaitTagger(args.channels, args.hidden, len(PHASES))
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     criterion = nn.CrossEntropyLoss()

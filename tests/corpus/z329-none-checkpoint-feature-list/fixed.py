@@ -16,8 +16,8 @@ BASE_SIGNALS = ["wind_speed", "rotor_rpm", "gen_rpm", "active_power", "pitch_ang
 VIBRATION = ["vib_rms_main", "vib_kurtosis_main", "vib_rms_hss"]
 
 EXPERIMENTS = {
-    "gbx_temp_v3": {"features": BASE_SIGNALS, "hidden": 48, "epochs": 25, "lr": 3e-3},
-    "gbx_vib_v4": {"features": BASE_SIGNALS + VIBRATION, "hidden": 48, "epochs": 25, "lr": 3e-3},
+    "gbx_temp_v3": {"features": BASE_SIGNALS, "hidden": 48, "epochs": 3, "lr": 3e-3},
+    "gbx_vib_v4": {"features": BASE_SIGNALS + VIBRATION, "hidden": 48, "epochs": 3, "lr": 3e-3},
 }
 BASELINE = "gbx_temp_v3"
 ACTIVE_EXPERIMENT = "gbx_vib_v4"

@@ -11,11 +11,11 @@ import torch
 import torch.nn as nn
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--n-pairs", type=int, default=600)
+parser.add_argument("--n-pairs", type=int, default=128)
 parser.add_argument("--emb", type=int, default=32)
 parser.add_argument("--hid", type=int, default=64)
 parser.add_argument("--batch", type=int, default=32)
-parser.add_argument("--epochs", type=int, default=3)
+parser.add_argument("--epochs", type=int, default=1)
 parser.add_argument("--lr", type=float, default=2e-3)
 parser.add_argument("--seed", type=int, default=3)
 args = parser.parse_args()

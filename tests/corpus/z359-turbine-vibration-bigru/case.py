@@ -15,7 +15,7 @@ CFG = {
     "bidirectional": True,
     "fault_classes": ["healthy", "bearing_wear", "gear_tooth_crack", "misalignment"],
     "batch_size": 16,
-    "epochs": 2,
+    "epochs": 1,
     "lr": 2e-3,
     "seed": 7,
 }
@@ -92,8 +92,8 @@ def evaluate(model, loader):
 def run(cfg):
     gen = torch.Generator().manual_seed(cfg["seed"])
     torch.manual_seed(cfg["seed"])
-    x_train, y_train = synth_vibration(128, cfg, gen)
-    x_val, y_val = synth_vibration(32, cfg, gen)
+    x_train, y_train = synth_vibration(32, cfg, gen)
+    x_val, y_val = synth_vibration(16, cfg, gen)
     train_loader = DataLoader(TensorDataset(x_train, y_train), batch_size=cfg["batch_size"], shuffle=True)
     val_loader = DataLoader(TensorDataset(x_val, y_val), batch_size=cfg["batch_size"])
 

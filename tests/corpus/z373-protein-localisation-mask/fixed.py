@@ -85,9 +85,9 @@ class LocNet(nn.Module):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n-train", type=int, default=600)
+    parser.add_argument("--n-train", type=int, default=120)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--lr", type=float, default=2e-3)
     args = parser.parse_args()
 

@@ -12,7 +12,7 @@ MAX_LEN = 64
 CONFIG = {
     "n_molecules": 800,
     "batch_size": 32,
-    "epochs": 3,
+    "epochs": 1,
     "emb": 32,
     "hidden": 64,
     "lr": 1e-3,

@@ -20,10 +20,10 @@ N_EVENTS = SPEED_BINS * TURN_BINS + 1
 
 def parse_args():
     p = argparse.ArgumentParser()
-    p.add_argument("--n-tracks", type=int, default=400)
+    p.add_argument("--n-tracks", type=int, default=144)
     p.add_argument("--max-len", type=int, default=64)
     p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--dim", type=int, default=48)
     p.add_argument("--seed", type=int, default=11)

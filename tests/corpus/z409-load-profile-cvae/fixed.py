@@ -21,7 +21,7 @@ class CVAEConfig:
     latent_dim: int = 16
     beta: float = 0.5
     lr: float = 2e-3
-    epochs: int = 3
+    epochs: int = 1
     batch_size: int = 32
 
 
@@ -79,7 +79,7 @@ def elbo_loss(recon, x, mu, logvar, beta):
 
 def train(cfg: CVAEConfig):
     torch.manual_seed(0)
-    profiles, weekdays = synth_load_profiles(2000, cfg.n_readings)
+    profiles, weekdays = synth_load_profiles(320, cfg.n_readings)
     loader = DataLoader(TensorDataset(profiles, weekdays), batch_size=cfg.batch_size, shuffle=True)
     model = LoadCVAE(cfg)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)

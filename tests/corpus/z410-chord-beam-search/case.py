@@ -99,7 +99,7 @@ if __name__ == "__main__":
     parser.add_argument("--key", default="G")
     parser.add_argument("--num-beams", type=int, default=8)
     parser.add_argument("--max-len", type=int, default=8)
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=4)
     args = parser.parse_args()
 
     torch.manual_seed(0)

@@ -16,10 +16,10 @@ CONFIG = {
     "classes": ["sand", "gravel", "rock", "seagrass", "mud"],
     "nodata_label": 255,
     "tile": 64,
-    "n_tiles": 48,
+    "n_tiles": 16,
     "batch_size": 8,
     "lr": 1e-3,
-    "epochs": 2,
+    "epochs": 1,
     "seed": 11,
 }
 

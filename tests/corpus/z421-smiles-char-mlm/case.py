@@ -20,7 +20,7 @@ class PretrainConfig:
     max_len: int = 40
     batch_size: int = 16
     mask_prob: float = 0.15
-    steps: int = 30
+    steps: int = 3
     lr: float = 1e-3
     seed: int = 11
 

@@ -27,7 +27,7 @@ class PickerConfig:
     bidirectional: bool = True
     n_phases: int = 3
     lr: float = 2e-3
-    epochs: int = 6
+    epochs: int = 1
 
 cfg = PickerConfig()
 print(cfg)

@@ -59,7 +59,7 @@ def main():
     print(f"params={np_} ({np_ * 4 / 1024:.1f} KiB fp32)")
 
     ix, st = list(range(len(D))), 0
-    for ep in range(3):
+    for ep in range(1):
         random.shuffle(ix); m.train()
         for X, y in bt(ix, 4):
             z = m(X); l = lf(z, y)

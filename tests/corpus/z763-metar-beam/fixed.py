@@ -89,7 +89,7 @@ def main():
 
     model = Seq2Seq(len(src_stoi), len(tgt_stoi))
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for epoch in range(40):
+    for epoch in range(4):
         total = 0.0
         for src, tgt in PAIRS:
             s, t = encode_src(src), encode_tgt(tgt)

@@ -76,7 +76,7 @@ def make_batch(pairs):
     return src, tgt
 
 
-def quick_fit(model, epochs=80):
+def quick_fit(model, epochs=60):
     opt = torch.optim.Adam(model.parameters(), lr=4e-3)
     src, tgt = make_batch(PAIRS)
     for ep in range(epochs):
