@@ -32,7 +32,8 @@ MODULE_ATTRS = ("num_embeddings", "embedding_dim", "padding_idx", "in_features",
 
 #: Config fields that decide the mistakes explainerr knows about.
 CONFIG_ATTRS = ("vocab_size", "max_position_embeddings", "type_vocab_size", "num_labels", "hidden_size",
-                "pad_token_id", "model_type", "n_positions", "max_length", "dim", "d_model", "num_hidden_layers",
+                "pad_token_id", "bos_token_id", "eos_token_id", "decoder_start_token_id", "model_type", "n_positions",
+                "max_length", "dim", "d_model", "num_hidden_layers",
                 "n_layers")
 
 

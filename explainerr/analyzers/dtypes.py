@@ -108,6 +108,10 @@ def float_index(ctx: Context) -> Finding | None:
         f.facts.add(INDEXES)
     fr = ctx.frames[bad.frame]
     origin = ctx.origin(bad.expr, fr)
+    carried = _carried_float_part(fr, bad.expr)
+    if carried is not None:  # `seq = torch.cat([seq, picked])` later in the loop: the float part came in there
+        origin = carried[0]
+        _values_for_indices(f, fr, carried[1])
     if origin is not None:
         f.values["origin"] = origin[1]
     for c in candidates:
@@ -119,6 +123,59 @@ def float_index(ctx: Context) -> Finding | None:
     f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED, DIVISION, FLOAT_LITERALS,
                                         SPACED_POSITIONS, CAST_EVERY_ENTRY} else "medium"
     return f
+
+
+VALUES_NOT_INDICES = fact("values-not-indices", "the float ids take in `part`, made as `taken` (the values of a "
+                                                "max, min, sort or topk, not its indices)")
+_PAIRED = ("max", "min", "sort", "topk", "kthvalue", "mode", "median")
+
+
+def _carried_float_part(fr, name: str) -> tuple[tuple, str] | None:
+    """`seq = torch.cat([seq, picked], dim=-1)` after the failing line in the loop around it: on every pass after
+    the first, `seq` is that statement's value, and the float part it joined (`picked`, a float tensor of the
+    frame) made it float.  Returns ((frame, text, node), the part's name)."""
+    tree = src.tree_of(fr.file)
+    loops = [n for n in src.path_to(tree, fr.line) if isinstance(n, (ast.For, ast.While))] if tree is not None else []
+    for loop in reversed(loops):
+        for a in src.nodes(loop, ast.Assign):
+            v = a.value
+            if a.lineno <= fr.line or len(a.targets) != 1 or not isinstance(a.targets[0], ast.Name) \
+                    or a.targets[0].id != name or not isinstance(v, ast.Call) or not v.args \
+                    or src.call_name(v).split(".")[-1] not in ("cat", "concat", "stack", "hstack") \
+                    or not isinstance(v.args[0], (ast.List, ast.Tuple)):
+                continue
+            parts = [e.id for e in v.args[0].elts if isinstance(e, ast.Name)]
+            floats = [p for p in parts if p != name and (t := fr.tensor(p)) is not None and t.is_float]
+            if name in parts and len(floats) == 1:
+                return (fr, src.segment(fr.file, v), v), floats[0]
+        return None
+    return None
+
+
+def _values_for_indices(f: Finding, fr, part: str) -> None:
+    """`picked = probs.max(dim=-1, keepdim=True)[0]` (or `.values`): the values of a max/min/sort/topk where its
+    indices were meant; the hint turns `[0]` into `[1]` (`.values` into `.indices`)."""
+    tree = src.tree_of(fr.file)
+    made = src.assignments(tree, part, src.enclosing_scope(tree, fr.line)) if tree is not None else []
+    v = made[0].value if len(made) == 1 and not made[0].augmented else None
+    if isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Constant) and v.slice.value == 0:
+        taken, fixed = v.slice, "1"
+    elif isinstance(v, ast.Attribute) and v.attr == "values":
+        taken, fixed = v, f"{src.segment(fr.file, v.value)}.indices"
+    else:
+        return
+    call = v.value
+    if not (isinstance(call, ast.Call) and src.call_name(call).split(".")[-1] in _PAIRED and (
+            src.keyword(call, "dim") is not None or len(call.args) >= (2 if isinstance(call.func, ast.Name)
+                                                                       or src.call_name(call).startswith("torch.") else 1)
+            or src.call_name(call).split(".")[-1] in ("sort", "topk"))):
+        return
+    stmt = src.statement_at(tree, v.lineno)
+    if stmt is None:
+        return
+    f.facts.add(VALUES_NOT_INDICES)
+    f.values.update(part=part, taken=" ".join(src.segment(fr.file, v).split()), taken_line=v.lineno)
+    f.hints["values_taken"] = (fr.file, stmt, taken, fixed)
 
 
 #: Methods that cast a tensor to a float dtype by their name alone.

@@ -402,3 +402,118 @@ def _drops_items(fn: ast.AST) -> bool:
         if isinstance(n, ast.Call) and src.call_name(n) in ("set", "dict.fromkeys"):
             return True
     return False
+
+
+def filtered_in_builders(ctx: Context, labels: str | None) -> Finding | None:
+    """`x_cat, x_num = build_features(rows, ...)` beside `y = build_targets(rows)`, in one scope: the inputs'
+    builder drops items of the rows it is given (`if not is_premium_paying(r): continue` in its loop over them,
+    or a comprehension's condition), the labels' builder returns one label per item (`[f(r) for r in rows]`),
+    so the labels outnumber the inputs from the first dropped item on.  The labels' comprehension gets the
+    same condition, in its own loop variable's name."""
+    if labels in (None, "self") and ctx.user is not None:  # `criterion(scores, y_status[lo:hi])`: the call's names
+        passed = {re.split(r"[\[.(]", a.text.strip(), maxsplit=1)[0] for a in ctx.user.call_args}
+    else:
+        passed = set()
+
+    def labely(name: str) -> bool:
+        if labels not in (None, "self"):
+            return name == labels
+        return name in passed or bool(_LABELY.search(name))
+
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        defs = {fn.name: fn for fn in src.nodes(tree, ast.FunctionDef)}
+        drops = {n: d for n, fn in defs.items() if (d := _drops_items_of(file, fn)) is not None}
+        plain = {n: p for n, fn in defs.items() if (p := _one_per_item_of(fn)) is not None}
+        if not drops or not plain:
+            continue
+        for scope in [tree, *defs.values()]:
+            made = []  # (builder, rows text, statement, made text)
+            for st in src.statements(scope):
+                call = st.value if isinstance(st, ast.Assign) and len(st.targets) == 1 else None
+                name = src.call_name(call) if isinstance(call, ast.Call) else ""
+                param = (drops.get(name) or plain.get(name) or (None,))[0]
+                fn = defs.get(name)
+                if param is None or fn is None:
+                    continue
+                at = [a.arg for a in fn.args.args].index(param)
+                kw = src.keyword(call, param)
+                arg = kw.value if kw is not None else call.args[at] if at < len(call.args) else None
+                if arg is not None:
+                    made.append((name, src.segment(file, arg), st, src.segment(file, st.targets[0])))
+            for b_in, rows, st_in, x in made:
+                for b_lab, rows2, st_lab, y in made:
+                    if b_in in drops and b_lab in plain and b_in != b_lab and rows == rows2 and labely(y):
+                        found.append((file, b_in, b_lab, rows, st_in, x, st_lab, y))
+    if len({(f[1], f[2]) for f in found}) > 1 and ctx.user is not None and ctx.user.call_args:
+        fed = _fed_from(ctx.user, ctx.user.call_args[0].text.strip())  # the predictions' inputs: `net(x_cat, ...)`
+        found = [f for f in found if fed & {n.id for n in ast.walk(f[4].targets[0]) if isinstance(n, ast.Name)}]
+    pairs = {(f[1], f[2]) for f in found}
+    if len(pairs) != 1:
+        return None
+    file, b_in, b_lab, rows, st_in, x, st_lab, y = found[0]
+    tree = src.tree_of(file)
+    _, keep, var = _drops_items_of(file, next(fn for fn in src.nodes(tree, ast.FunctionDef) if fn.name == b_in))
+    _, ret, comp = _one_per_item_of(next(fn for fn in src.nodes(tree, ast.FunctionDef) if fn.name == b_lab))
+    target = comp.generators[0].target.id
+    cond = ast.parse(keep, mode="eval")
+    for n in ast.walk(cond):
+        if isinstance(n, ast.Name) and n.id == var:
+            n.id = target
+    condition = ast.unparse(cond)
+    g = ast.comprehension(target=ast.Name(id=target, ctx=ast.Store()), iter=comp.generators[0].iter, ifs=[], is_async=0)
+    kept = Sibling(x, st_in, ast.ListComp(elt=ast.Name(id=target, ctx=ast.Load()), generators=[g]), condition, b_in)
+    labels_made = Sibling(b_lab, ret, comp)
+    return Finding(facts={FILTERED_SIBLING, FILTERED_IN_HELPER}, values={
+        "helper": b_in, "kept": x, "kept_line": st_in.lineno, "source": rows, "unfiltered": y,
+        "unfiltered_line": st_lab.lineno, "condition": keep},
+        hints={"filtered_sibling": (file, kept, labels_made)})
+
+
+def _fed_from(frame, name: str) -> set[str]:
+    """The names read where `name` was last made before the frame's line (`scores = net(x_cat[lo:hi], ...)`)."""
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, name, frame.line) if tree is not None and name.isidentifier() else None
+    return set(src.names_in(made.value)) if made is not None else set()
+
+
+def _drops_items_of(file: str, fn: ast.FunctionDef) -> tuple[str, str, str] | None:
+    """(the parameter, the condition an item is kept on, the loop variable) when `fn` loops over a parameter of
+    its own and skips items (`if not keep(r): continue` first in the loop's body), or walks it with a filtering
+    comprehension (`[... for r in rows if keep(r)]`)."""
+    params = {a.arg for a in fn.args.args}
+    for loop in src.nodes(fn, ast.For):
+        if not (isinstance(loop.iter, ast.Name) and loop.iter.id in params and isinstance(loop.target, ast.Name)):
+            continue
+        first = loop.body[0]
+        if isinstance(first, ast.If) and len(first.body) == 1 and isinstance(first.body[0], ast.Continue) \
+                and not first.orelse:
+            test = first.test
+            keep = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else None
+            text = src.segment(file, keep) if keep is not None else f"not ({src.segment(file, test)})"
+            return loop.iter.id, text, loop.target.id
+    for comp in src.nodes(fn, ast.ListComp, ast.GeneratorExp):
+        g = comp.generators[0]
+        if len(comp.generators) == 1 and g.ifs and isinstance(g.iter, ast.Name) and g.iter.id in params \
+                and isinstance(g.target, ast.Name):
+            return g.iter.id, " and ".join(src.segment(file, c) for c in g.ifs), g.target.id
+    return None
+
+
+def _one_per_item_of(fn: ast.FunctionDef) -> tuple[str, ast.Return, ast.ListComp] | None:
+    """(the parameter, the return, its comprehension) when `fn` returns one value per item of a parameter: its
+    one `return` holds a single comprehension over it, with no condition (`torch.tensor([f(r) for r in rows])`)."""
+    params = {a.arg for a in fn.args.args}
+    returns = [r for r in src.nodes(fn, ast.Return) if r.value is not None]
+    if len(returns) != 1 or any(isinstance(n, ast.For) for n in ast.walk(fn)):
+        return None
+    comps = [c for c in ast.walk(returns[0].value) if isinstance(c, (ast.ListComp, ast.GeneratorExp))]
+    if len(comps) != 1 or len(comps[0].generators) != 1:
+        return None
+    g = comps[0].generators[0]
+    if g.ifs or not isinstance(g.iter, ast.Name) or g.iter.id not in params or not isinstance(g.target, ast.Name):
+        return None
+    return g.iter.id, returns[0], comps[0]

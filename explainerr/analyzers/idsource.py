@@ -381,19 +381,33 @@ def table_constructor(ctx: Context, names: list[str | None]) -> tuple[str, ast.A
     """`X = nn.Embedding(size, dim)` / `self.X = nn.EmbeddingBag(...)` in the user's files, for any of the names
     the table has (its attribute name, the user's variables holding the same object)."""
     attrs = {n.split(".")[-1] for n in names if n}
+    held = {n.split(".")[-2] for n in names if n and n.count(".") >= 2 and n.split(".")[-1].isdigit()}
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
             continue
         for n in src.nodes(tree, ast.Assign):
-            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, ast.Call)
-                    and src.call_name(n.value).endswith(("Embedding", "EmbeddingBag")) and n.value.args):
+            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, ast.Call)):
                 continue
             t = n.targets[0]
             name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
-            if name in attrs:
+            if src.call_name(n.value).endswith(("Embedding", "EmbeddingBag")) and n.value.args and name in attrs:
                 return file, n
+            item = _one_table_per_item(n.value) if name in held else None
+            if item is not None:  # `self.tables = nn.ModuleList([nn.Embedding(n, d) for n in sizes])`: each item's
+                return file, ast.copy_location(ast.Assign(targets=n.targets, value=item), n)
     return None
+
+
+def _one_table_per_item(value: ast.Call) -> ast.Call | None:
+    """The `nn.Embedding(...)` call a `ModuleList(...)` (or `list`) of one table per item makes: the element of
+    the comprehension it is given."""
+    if src.call_name(value).split(".")[-1] not in ("ModuleList", "list") or len(value.args) != 1:
+        return None
+    comp = value.args[0]
+    elt = comp.elt if isinstance(comp, (ast.ListComp, ast.GeneratorExp)) else None
+    return elt if isinstance(elt, ast.Call) and src.call_name(elt).endswith(("Embedding", "EmbeddingBag")) \
+        and elt.args else None
 
 
 def one_short_source(ctx: Context, tables: list[str | None], num: int | None, max_id: Any) -> Story | None:

@@ -14,7 +14,7 @@ from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import (_LABEL_NAME, LabelSet, _field_default, _mutated, class_name, config_site, keyword_site, label_set,
-                      linear_site, module_defs, static_int, static_len, user_files)
+                      layer_site, linear_site, module_defs, static_int, static_len, user_files)
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .growing_map import catch_all_default
 from .zipped import zipped_key_order
@@ -81,6 +81,9 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     seen = labels_op.seen
     lo = labels.min if labels is not None and labels.min is not None else (seen.min if seen else None)
     hi = labels.max if labels is not None and labels.max is not None else (seen.max if seen else None)
+    skipped = _ignore_index(ctx)
+    if skipped is not None and hi == skipped and target != skipped:
+        hi = None  # the largest value is the one the loss skips: of the labels it counts, only the target is known
     f = Finding()
     f.hints["logits_seen"] = logits_op.user or logits
     f.hints["labels_made"] = labels
@@ -90,6 +93,10 @@ def label_out_of_range(ctx: Context) -> Finding | None:
     f.values["holds"] = (f"`{f.values['labels']}` holds {span}" if f.values["labels"] and lo is not None
                          else (f"the labels run from {lo} to {hi}" if lo != hi else f"the loss got label {lo}")
                          if lo is not None else f"the loss got label {target}")
+    if skipped is not None and hi is None:
+        f.values["holds"] = (f"`{f.values['labels']}` holds label {target}" if f.values["labels"] else
+                             f"the loss got label {target}") + f" (beside {skipped}, the ignore_index the loss skips)"
+        lo = None
     describe_library_loss(ctx, f, labels_op)
     given = passed_in(ctx, labels)
     if given is not None:
@@ -360,6 +367,11 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         site = linear_site(ctx, n_classes, main.hints.get("logits_seen"))
         if site is not None:
             f.values.setdefault("size_field", "out_features")
+    scores = main.hints.get("logits_seen")
+    if site is None and scores is not None and len(scores.shape) >= 3:  # a segmentation head: a convolution
+        site = layer_site(ctx, ("Conv1d", "Conv2d", "Conv3d"), n_classes, 1, "out_channels")
+        if site is not None:
+            f.values.setdefault("size_field", "out_channels")
     if site is None:
         site = keyword_site(ctx, n_classes)
     if site is not None:
@@ -806,6 +818,18 @@ def _user_model(ctx: Context, n_classes: int) -> ModuleFacts | None:
         for m in fr.modules:
             if m.config.get("num_labels") == n_classes and "." not in m.expr:
                 return m
+    return None
+
+
+def _ignore_index(ctx: Context) -> int | None:
+    """The label the raising loss skips: the functional's `ignore_index` argument, or the loss module's."""
+    for fr in ctx.raise_frames():
+        v = fr.scalars.get("ignore_index")
+        if type(v) is int:
+            return v
+        v = next((m.attrs.get("ignore_index") for m in fr.modules if m.expr == "self"), None)
+        if type(v) is int:
+            return v
     return None
 
 

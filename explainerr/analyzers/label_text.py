@@ -60,3 +60,33 @@ def loss_labels(ctx: Context) -> Finding | None:
             f.values["labels"] = ast.unparse(call.args[1])
             return f
     return f
+
+
+_ASSIGNED_CALL = re.compile(r"^\s*(\w+)\s*=\s*(?:[\w.]+\.)?(\w+)\(")
+
+
+@analyzer("text-user-loss")
+def user_loss(ctx: Context) -> Finding | None:
+    """A broadcast past the batch dimension raised in a function of the user's (no library frame after it)
+    whose logged caller line stores its result under a loss's name (`loss = pinball(pred, target[idx], q)`)."""
+    dim = ctx.int_group("dim")
+    user = ctx.user
+    if user is None or ctx.frames[-1].library or not dim:
+        return None
+    caller = next((fr for fr in reversed(ctx.frames[: user.index]) if not fr.library), None)
+    m = _ASSIGNED_CALL.match(caller.source or "") if caller is not None else None
+    if m is None or m.group(2) != user.function or not _LOSS_CALL.search(m.group(1)):
+        return None
+    passed = {re.split(r"[\[.(]", ast.unparse(a), maxsplit=1)[0] for c in _call_args(caller.source) for a in c.args}
+    ops = [n for n in ast.walk(_parsed(user.node or "")) if isinstance(n, ast.BinOp)]
+    operands = {re.split(r"[\[.(]", ast.unparse(side), maxsplit=1)[0] for op in ops[:1] for side in (op.left, op.right)}
+    if len(operands) != 2 or not operands <= passed:
+        return None  # the two sides are not what the caller handed in (a one-hot row against log-probabilities)
+    return Finding(values={"loss_fn": user.function, "loss_name": m.group(1)})
+
+
+def _parsed(text: str) -> ast.AST:
+    try:
+        return ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[])

@@ -25,7 +25,7 @@ from .batch_sized import fixed_batch_labels
 from .choice_flags import choice_flags
 from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
-from .filtered import filtered_sibling, islice_restarts, reordered_sibling, split_unlike
+from .filtered import filtered_in_builders, filtered_sibling, islice_restarts, reordered_sibling, split_unlike
 from .reduction import all_pairs, labels_reduced_over_batch, pairwise_swapped
 from .layout import fixed_rows_fold, kept_dim, squeezed_batch, transposed_scores
 from .not_this_batch import (computed_from_stale, drawn_before_loop, drawn_twice, global_for_parameter, left_from_loop,
@@ -269,7 +269,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     if reading is None and not multi and a > b:  # label rows transposed with `zip`, cut to the shortest row
         reading = _zip_cut(ctx)
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
-        reading = filtered_sibling(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
+        name = re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None
+        reading = filtered_sibling(ctx, name) or filtered_in_builders(ctx, name)
     if reading is None and a < b:
         reading = (choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
                    or fixed_batch_labels(ctx, labels, logits, a))

@@ -55,6 +55,11 @@ def _root(expr: str) -> str:
     return re.split(r"[\[.(]", expr, maxsplit=1)[0]
 
 
+EMBEDDED_SEQUENCE = fact("embedded-sequence", "the sequence added to the position table is already embedded (float "
+                                              "features: an image's patches, a recording's frames), not token ids: its "
+                                              "length comes from the input's size")
+
+
 @analyzer("sequence-exceeds-positions")
 def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     """A size mismatch where one side is the model's position table and the other the input length."""
@@ -89,6 +94,11 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     if ids is None:
         cands = [t for f in ctx.user_frames() for t in f.tensors if t.shape and seq in t.shape and t.is_integer]
         ids = cands[0] if cands else None
+    if ids is None and limit in table_of:  # a hand-made table added to embedded positions (a ViT's patches)
+        table = table_of[limit]
+        ids = next((t for f in ctx.user_frames()[:1] for t in ctx.tensors_in_node(f)
+                    if t.ident != table.ident and len(t.shape) == len(table.shape)
+                    and t.shape[table.shape.index(limit)] == seq), None)
     if ids is None and not (max_pos or tables):
         return None
     from .layout import examples_joined_along_sequence
@@ -120,6 +130,9 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
         _cut_line(ctx, f, table)
         if table.expr.startswith("self.") and table.expr.count(".") == 1:
             _own_table(ctx, f, table.expr.split(".", 1)[1], seq, rows=limit)
+    if ids is not None and not ids.is_integer and limit in table_of:
+        f.facts.add(EMBEDDED_SEQUENCE)
+        f.values["pos_table"] = table_of[limit].expr
     f.hints.update(ids_root=_root(ids.expr) if ids else None, ids_frame=ids.frame if ids else None)
     from .prefixed_window import prefixed_window
     prefixed_window(ctx, f, ids, limit, seq)
@@ -705,6 +718,11 @@ def _counted_sequence(ctx: Context, frame, name: str) -> str | None:
     if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "arange" and value.args):
         return None
     n = value.args[-1] if len(value.args) <= 2 else value.args[1]
+    if isinstance(n, ast.Name):  # `n = obs.size(1)` before `torch.arange(n)`
+        tree = src.tree_of(frame.file)
+        made = src.last_assignment(tree, n.id, frame.line) if tree is not None else None
+        if made is not None and not made.augmented and isinstance(made.value, (ast.Call, ast.Subscript)):
+            n = made.value
     if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "size":
         n = n.func.value
     elif isinstance(n, ast.Call) and src.call_name(n) == "len" and n.args:

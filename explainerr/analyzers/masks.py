@@ -544,15 +544,27 @@ def _refs(node: ast.AST) -> list[ast.AST]:
     return [n for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute))]
 
 
+#: The mask a library's check names: "Expected key_padded_mask.shape[1] ...", "The shape of the 2D attn_mask ...".
+_NAMED_MASK = re.compile(r"key_padd(?:ed|ing)_mask|attn_mask")
+_KEY_PADDING = ("key_padding_mask", "src_key_padding_mask", "tgt_key_padding_mask", "memory_key_padding_mask")
+
+
 def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Finding | None:
     """The user's call passed a mask (`attention_mask=...`) that a library combined with inputs of another
     length: the mask and the inputs are named by the call's own argument text."""
     if not ctx.raise_frames() or not frame.call_args:
         return None
-    lib_mask = ctx.library_tensor(*MASK_PARAMS)
+    named = _NAMED_MASK.search(ctx.message)  # the message names which of the masks it checked
+    order = (*(_KEY_PADDING if named.group(0).startswith("key") else ("attn_mask", "mask")), *MASK_PARAMS) \
+        if named else MASK_PARAMS
+    lib_mask = ctx.library_tensor(*order)
     if lib_mask is None or not lib_mask.shape or lib_mask.shape[-1] not in sizes:
         return None
-    arg, base = ctx.call_arg_tensor(frame, MASK_PARAMS)
+    arg, base = next(((a, t) for p in order for a in frame.call_args if a.param == p
+                      for t in [frame.tensor(a.text.strip())] if t is not None and t.ident == lib_mask.ident),
+                     (None, None)) or (None, None)
+    if arg is None:
+        arg, base = ctx.call_arg_tensor(frame, order)
     if arg is None:
         return None
     mask_len = lib_mask.shape[-1]
@@ -570,8 +582,9 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
     dim = ctx.groups.get("dim") or (other.shape.index(other_len) if other_len in other.shape else "?")
     if str(dim).isdigit() and int(dim) >= len(other.shape) and other_len in other.shape:
         dim = other.shape.index(other_len)  # the message counts the dimensions of a tensor made inside the op
+    passed_as = f" (passed as `{arg.param}`)" if arg.param and arg.param != mask.expr else ""
     f.values.update(mask=mask.expr, mask_len=mask_len, other=other.expr, other_len=other_len,
-                    dim=dim, mask_outer=mask.expr, also="", const="")
+                    dim=dim, mask_outer=mask.expr, also=passed_as, const="")
     consts = [c for c in ctx.scalar_names(mask_len) if c.isupper() or "len" in c.lower()]
     if consts:
         f.values["const"] = f" `{mask.expr}` has the fixed width {mask_len} = `{consts[0]}`."

@@ -11,7 +11,7 @@ from .. import source as src
 from ..model import FrameFacts, TensorFacts
 from . import Finding, fact
 
-PADDED_ROW = fact("padded-row", "the loop walks row `row` of the batch tensor `bound_source` (padded to "
+PADDED_ROW = fact("padded-row", "the loop walks row `row` of the batch tensor `padded` (padded to "
                                 "`bound_value` positions) beside that example's own sequence `tensor` (`size`)")
 
 
@@ -21,14 +21,21 @@ def padded_row(frame: FrameFacts, f: Finding, loop: ast.For, tensor: TensorFacts
     `for row, item in enumerate(items)` (or `items[row]`), and the loop body indexes `source` (a tensor of the
     frame at least two dimensions, `width` wide in dimension 1, one row per item) as `source[row, var]`."""
     var = f.values.get("var")
-    batch = frame.tensor(source)
-    if (len(tensor.shape) != 1 or width is None or size >= width or batch is None or len(batch.shape) < 2
-            or batch.shape[1] != width or not var):
+    if len(tensor.shape) != 1 or width is None or size >= width or not var:
         return False
     row = _row_of(frame, loop, tensor.expr)
     if row is None:
         return False
     row_var, items = row
+    batch = frame.tensor(source)
+    if batch is None:  # the bound is a number (`width`): the padded tensor the loop fills row by row (`pos[r, t]`)
+        filled = {ast.unparse(n.value) for n in ast.walk(loop) if isinstance(n, ast.Subscript)
+                  and isinstance(n.slice, ast.Tuple) and len(n.slice.elts) >= 2
+                  and ast.unparse(n.slice.elts[0]) == row_var and var in src.names_in(n.slice.elts[1])}
+        found = [(name, t) for name in filled for t in [frame.tensor(name)] if t is not None]
+        source, batch = found[0] if len(found) == 1 else (source, None)
+    if batch is None or len(batch.shape) < 2 or batch.shape[1] != width:
+        return False
     if items in frame.lengths and frame.lengths[items] != batch.shape[0]:
         return False
     if not any(isinstance(n, ast.Subscript) and ast.unparse(n.value) == source and isinstance(n.slice, ast.Tuple)
@@ -36,7 +43,7 @@ def padded_row(frame: FrameFacts, f: Finding, loop: ast.For, tensor: TensorFacts
                and var in src.names_in(n.slice.elts[1]) for n in ast.walk(loop)):
         return False
     f.facts.add(PADDED_ROW)
-    f.values.update(row=row_var, items=items)
+    f.values.update(row=row_var, items=items, padded=source)
     return True
 
 

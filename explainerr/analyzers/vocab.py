@@ -212,6 +212,9 @@ def _named_finding(ctx: Context, fail: EmbeddingFailure, default_ids: str) -> Fi
     passed = ctx.passed_as(fail.ids) if fail.ids is not None else None
     if passed is not None:
         fail.user_ids = passed[2]
+    elif fail.user_ids is None and ctx.user is not None and fail.name and _callee(ctx.user.node) == fail.name \
+            and len(ctx.user.call_args) == 1 and not ctx.user.call_args[0].text.startswith("*"):
+        default_ids = ctx.user.call_args[0].text.strip()  # `emb(cats[:, j])`: a slice made in the call, unnamed
     f = _table_finding(fail, default_ids)
     for k in ("last_valid", "max_id", "min_id"):
         if f.values.get(k) == "?":

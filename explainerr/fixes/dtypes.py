@@ -14,6 +14,10 @@ from . import Located, at_use_site, at_use_sites, edits_of, failing_statement, l
 
 @locator("index-long")
 def index_long(ctx: Context, f: Finding) -> Located:
+    taken = f.hints.get("values_taken")
+    if taken:  # `x.max(dim)[0]` gives the largest values; its indices, `[1]`, are the ids
+        file, stmt, node, text = taken
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     cast_all = f.hints.get("cast_all")
     if cast_all:
         return _cast_floating_only(*cast_all), None

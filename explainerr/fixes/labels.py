@@ -432,6 +432,15 @@ PER_TOKEN_LOSS = fact("per-token-loss", "the loss is called with reduction='none
                                         "to dimension 1 instead of flattening")
 
 
+@locator("user-loss-size")
+def user_loss_size(ctx: Context, f: Finding) -> Located:
+    """`delivery_periods = fund.shape[1]` → `target_n.shape[1]`: the predictions' length read off the targets."""
+    if "size_read" not in f.hints:
+        return [], None
+    file, stmt, base, target = f.hints["size_read"]
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(base, target)), None
+
+
 @locator("class-dim")
 def class_dim(ctx: Context, f: Finding) -> Located:
     """Flatten (batch, sequence, classes) logits and (batch, sequence) labels where the loss is called:
@@ -508,6 +517,8 @@ def _flatten_at_caller(ctx: Context, fr, logits: str, labels: str | None, classe
     the helper is called, so that the helper's other lines keep one shape for all they compute."""
     if labels is None or logits not in fr.params or labels not in fr.params or fr.function == "forward":
         return []
+    if _called_again_read_once(fr, logits, labels):
+        return []  # the helper only hands them to the loss, and other places call it: flattened inside it, once
     caller = ctx._caller(fr)
     args = {a.param: a.text for a in caller.call_args} if caller is not None else {}
     found = failing_statement(caller) if caller is not None else None
@@ -525,6 +536,19 @@ def _flatten_at_caller(ctx: Context, fr, logits: str, labels: str | None, classe
     e.replace(node, f"{wrap(written)}.reshape(-1, {classes})")
     e.replace(target, f"{wrap(gold)}.reshape(-1)")
     return edits_of(e)
+
+
+def _called_again_read_once(fr, *params: str) -> bool:
+    """The function of frame `fr` is called from more than one place in its file, and reads each of `params`
+    in its failing statement only (`return F.cross_entropy(logits, labels, weight=w)`)."""
+    tree = src.tree_of(fr.file)
+    fn = src.enclosing_scope(tree, fr.line) if tree is not None else None
+    found = failing_statement(fr)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or found is None or len(src.callers_of(tree, fn)) < 2:
+        return False
+    stmt = found[1]
+    return all(all(src.contains(stmt, n.lineno) for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == p
+                   and isinstance(n.ctx, ast.Load)) for p in params)
 
 
 def _made_once_read_again(fr, stmt: ast.stmt, name: str) -> ast.Assign | None:
@@ -868,6 +892,9 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     written = _written_setting(f, site, need)
     if written is not None:  # `num_labels=cfg["num_labels"]` from `yaml.safe_load(SETTINGS)`: set in the text
         return [written]
+    chosen = _chosen_by_caller(f, site, need, found)
+    if chosen:
+        return chosen
     e = src.LineEditor.for_node(site.file, site.stmt)
     if site.node is None and site.call is not None and site.kind == "checkpoint":
         # a checkpoint's classifier of another size is replaced, not loaded
@@ -878,6 +905,41 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     elif site.node is not None:
         e.replace(site.node, value)
     return edits_of(e)
+
+
+def _chosen_by_caller(f: Finding, site, need: object, found) -> list:
+    """`nn.Conv2d(width, n_classes, 1)` inside a class the script builds once, as `Net(n_classes)` after
+    `n_classes = len(CLASS_TO_ID)`: the number is chosen at that assignment, which other lines may read too (a
+    metric over the classes), so it is set there: `len(CLASS_TO_ID) + 1` (the label set's `len(...)` when it is
+    in reach there), not a number written into the reusable class."""
+    tree = src.tree_of(site.file)
+    current = f.values.get("n_classes")
+    if tree is None or not isinstance(site.node, ast.Name) or type(need) is not int or type(current) is not int \
+            or need <= current:
+        return []
+    fn = src.binding_scope(tree, site.node)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or site.node.id not in [a.arg for a in fn.args.args]:
+        return []
+    given = src.name_source(tree, site.node)
+    stmt = src.statement_at(tree, given.lineno) if given is not None else None
+    if stmt is None or not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is not given \
+            or src.contains(fn, given.lineno):
+        return []
+    if found is not None and found.name in (bound_names(site.file, given.lineno) or set()) and found.length == need:
+        value = f"len({found.name})"
+    elif isinstance(given, ast.Call) and src.call_name(given) == "len":
+        value = f"{src.segment(site.file, given)} + {need - current}"
+    else:
+        return []
+    cls = src.enclosing_class(tree, site.line) if fn.name == "__init__" else None
+    f.facts.add(SIZE_CHOSEN_BY_CALLER)
+    f.values.update(size_name=site.node.id, chosen=value, given_to=cls.name if cls is not None else fn.name)
+    return edits_of(src.LineEditor.for_node(site.file, stmt).replace(given, value))
+
+
+SIZE_CHOSEN_BY_CALLER = fact("size-chosen-by-caller", "the classifier's size is a parameter (`size_name`) of the "
+                                                      "class or function that builds it (`given_to`), chosen where "
+                                                      "it is called: the edit sets it there (`chosen`)")
 
 
 def _filled_first(g) -> list[Edit]:

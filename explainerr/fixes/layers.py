@@ -9,7 +9,7 @@ import re
 
 from .. import source as src
 from ..analyzers import Finding, fact
-from ..analyzers.classes import static_int
+from ..analyzers.classes import module_defs, static_int
 from ..analyzers.layer_parts import readable_at
 from ..analyzers.layers import SIBLING_FIELD, encoder_size_expr
 from ..facts import Context
@@ -51,6 +51,12 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         handed = _splatted_default(site, f.hints.get("in_features"), hidden)
         if handed:
             return handed, None
+    if value is None and site.kind == "argument":  # `LoRALinear(getattr(parent, name), d_model)`: the wrapped layer's
+        value = _wrapped_width(ctx, f, site, hidden)
+    if value is None:  # `q_in = feat_dim + obs_dim` for an input that joins the features and the action
+        swapped = _swapped_term(ctx, f, site, hidden)
+        if swapped:
+            return swapped, None
     if value is None and isinstance(site.node, ast.Name):  # `nn.Linear(fused, 2)`: the sum `fused` was made of
         made = _local_sum(site)
         scaled = _sum_scaled(ctx, src.tree_of(site.file), site, made.value, hidden) if made is not None else None
@@ -178,6 +184,153 @@ def _sum_field(f: Finding, site, hidden: int) -> str | None:
     f.values.update(site_field=f"{name}.{attrs[i]}", site_field_value=values[i], sum_field=f"{name}.{field}",
                     sum_field_value=value, sum_fixed=fixed)
     return fixed
+
+
+SWAPPED_TERM = fact("swapped-term", "the layer's size is a sum whose terms are the widths of the parts its input joins "
+                                    "but one: that term (`term`, {term_value}) counts another width than the part left "
+                                    "(`part`, {part_width}), which `term_fixed`, the one name there holding it, gives")
+
+
+def _swapped_term(ctx: Context, f: Finding, site, hidden: int) -> list[Edit]:
+    """`q_in = encoder.feat_dim + obs_dim` for an input joined as `torch.cat([z, act], dim=-1)` (64 + 7 wide):
+    the sum's terms, valued as written (constants, the ints every call of the function around gives its
+    parameters; one term at most unknown, worth what the layer's size leaves for it), are the parts' widths
+    but one; that term is replaced, where the sum is written, by the one name readable there that holds the
+    part left over (`act_dim`, 7).  The sum is written once for every layer sized by it."""
+    tree = src.tree_of(site.file)
+    made = _local_sum(site) if isinstance(site.node, ast.Name) else None
+    stmt, node = (made, made.value) if made is not None else (site.stmt, site.node)
+    current, name = f.hints.get("in_features"), f.values.get("input")
+    signed = src.signed_terms(node) if isinstance(node, ast.BinOp) else []
+    if tree is None or type(current) is not int or len(signed) < 2 or any(sign < 0 for sign, _ in signed) \
+            or not isinstance(name, str) or not name.isidentifier():
+        return []
+    parts = _joined_widths(ctx, name)
+    terms = [t for _, t in signed]
+    if parts is None or len(parts) != len(terms) or sum(w for _, w in parts) != hidden:
+        return []
+    fn = src.enclosing_scope(tree, stmt.lineno)
+    given = _params_given(ctx, tree, fn) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) else {}
+    values = [static_int(ctx, tree, t, given) for t in terms]
+    if values.count(None) > 1:
+        return []
+    if None in values:
+        values[values.index(None)] = current - sum(v for v in values if v is not None)
+    if sum(values) != current:
+        return []
+    from collections import Counter
+    widths = Counter(w for _, w in parts)
+    swaps = []
+    for i, v in enumerate(values):
+        rest = Counter(values[:i] + values[i + 1:])
+        left = widths - rest
+        if not rest - widths and sum(left.values()) == 1 and next(iter(left)) != v:
+            swaps.append((i, next(iter(left))))
+    if len(swaps) != 1:
+        return []
+    i, width = swaps[0]
+    written = {ast.unparse(t) for t in terms}
+    names = [p for p, v in given.items() if v == width and p not in written] or [
+        n for n, a in module_defs(tree).items() if n not in written and isinstance(a.value, ast.Constant)
+        and type(a.value.value) is int and a.value.value == width]
+    part = next(p for p, w in parts if w == width and p not in {q for q, x in parts if x in values[:i] + values[i + 1:]})
+    if len(names) > 1:  # several hold that width: the one named after the part (`act_dim` for `act`)
+        names = [n for n in names if n.lower().startswith(part.split(".")[-1].lower())]
+    if len(names) != 1:
+        return []
+    f.facts.add(SWAPPED_TERM)
+    f.values.update(term=src.segment(site.file, terms[i]), term_value=values[i], term_fixed=names[0], part=part,
+                    part_width=width, sum_text=" ".join(src.segment(site.file, node).split()))
+    return edits_of(src.LineEditor.for_node(site.file, stmt).replace(terms[i], names[0]))
+
+
+WRAPPED_WIDTH = fact("wrapped-width", "the layer's module wraps another layer (`wrapped`, kept as `wrapped_attr`) "
+                                      "whose in_features is the input's width; the call site sizes the new layer "
+                                      "with a setting instead of the wrapped layer's own width")
+
+
+def _wrapped_width(ctx: Context, f: Finding, site, hidden: int) -> str | None:
+    """`LoRALinear(getattr(parent, name), d_model, rank=rank)` for a class that keeps its first argument as
+    `self.base` (a Linear taking the input's `hidden` features) and builds `nn.Linear(d_model, rank)` beside it:
+    the adapter takes the width of the layer it wraps, `getattr(parent, name).in_features`, whichever layer
+    that is (a wrapper applied to several layers: one number would break the others)."""
+    tree = src.tree_of(site.file)
+    layer = f.hints.get("layer_name")
+    for frame in ctx.user_frames():
+        if not any(m.expr == f"self.{layer}" for m in frame.modules):
+            continue
+        kept = [m.expr.split(".", 1)[1] for m in frame.modules if m.expr.count(".") == 1 and m.expr != f"self.{layer}"
+                and m.cls in ("Linear", "LazyLinear") and m.attrs.get("in_features") == hidden]
+        ftree = src.tree_of(frame.file)
+        cls = src.enclosing_class(ftree, frame.line) if ftree is not None and frame.file == site.file else None
+        init = next((n for n in (cls.body if cls else []) if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        if init is None or len(kept) != 1:
+            return None
+        params = [a.arg for a in init.args.args][1:]
+        given = next((st.value.id for st in init.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+                      and isinstance(st.targets[0], ast.Attribute) and st.targets[0].attr == kept[0]
+                      and isinstance(st.value, ast.Name) and st.value.id in params), None)
+        call = next((c for c in src.calls(site.stmt) if src.call_name(c).split(".")[-1] == cls.name), None)
+        if given is None or call is None:
+            return None
+        kw = src.keyword(call, given)
+        at = params.index(given)
+        arg = kw.value if kw is not None else call.args[at] if at < len(call.args) else None
+        if arg is None or isinstance(arg, ast.Starred):
+            return None
+        text = src.segment(site.file, arg)
+        f.facts.add(WRAPPED_WIDTH)
+        f.values.update(wrapped=text, wrapped_attr=f"self.{kept[0]}", wrapped_width=f"{text}.in_features")
+        return f"{text}.in_features"
+    return None
+
+
+def _joined_widths(ctx: Context, name: str) -> list[tuple[str, int]] | None:
+    """The parts `name` joins side by side (`torch.cat([z, act], dim=-1)` where it is made, in a user frame that
+    holds them) and their widths, the last dimension of each; None unless every part is a tensor there."""
+    from ..analyzers.layer_parts import joined_parts
+    for frame in ctx.user_frames():
+        tree = src.tree_of(frame.file)
+        made = src.last_assignment(tree, name, frame.line) if tree is not None else None
+        joined = joined_parts(frame.file, tree, made.value, made.stmt.lineno) if made is not None else None
+        if joined is None or joined[1] is not None or not isinstance(joined[0].args[0], (ast.List, ast.Tuple)):
+            continue
+        cat = joined[0]
+        dim = src.keyword(cat, "dim")
+        dim = dim.value if dim is not None else cat.args[1] if len(cat.args) > 1 else None
+        out = []
+        for elt in cat.args[0].elts:
+            text = src.segment(frame.file, elt)
+            t = frame.tensor(text)
+            if t is None or not t.shape:
+                return None
+            out.append((text, int(t.shape[-1])))
+        at = dim.value if isinstance(dim, ast.Constant) else -dim.operand.value if isinstance(
+            dim, ast.UnaryOp) and isinstance(dim.op, ast.USub) and isinstance(dim.operand, ast.Constant) else None
+        ndim = len(frame.tensor(src.segment(frame.file, cat.args[0].elts[0])).shape)
+        return out if at in (-1, ndim - 1) else None
+    return None
+
+
+def _params_given(ctx: Context, tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """The int each parameter of `fn` holds in every call of it in the file (the constructions of its class for
+    an `__init__`), when they all give the same one; a call that leaves a parameter out gives its default."""
+    params = [a.arg for a in fn.args.args]
+    params = params[1:] if params[:1] in (["self"], ["cls"]) else params
+    callers = src.callers_of(tree, fn)
+    if not callers or any(isinstance(a, ast.Starred) for c in callers for a in c.args) \
+            or any(k.arg is None for c in callers for k in c.keywords):
+        return {}
+    defaults, out = src.param_defaults(fn), {}
+    for at, p in enumerate(params):
+        held = set()
+        for c in callers:
+            kw = src.keyword(c, p)
+            arg = kw.value if kw is not None else c.args[at] if at < len(c.args) else defaults.get(p)
+            held.add(static_int(ctx, tree, arg) if arg is not None else None)
+        if len(held) == 1 and isinstance(v := held.pop(), int):
+            out[p] = v
+    return out
 
 
 def _output_widths(tree: ast.Module) -> set[str]:

@@ -207,6 +207,8 @@ def positions(ctx: Context, f: Finding) -> Located:
     if "grows-in-loop" in f.facts:
         from .windows import last_positions
         return last_positions(ctx, f), None
+    if "embedded-sequence" in f.facts:
+        return [], None  # patches or frames: cutting them drops part of the input; said in words
     return truncate(ctx, f)
 
 
@@ -723,6 +725,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return [], None
     if f.hints.get("enumerated"):  # `enumerate(seq)` counts the items of `seq`: walk only those that fit
         return _enumerate_fitting(ctx, frame, f), None
+    coarser = _coarser_steps(frame, f)
+    if coarser:
+        return coarser, None
     offset = f.hints.get("offset") or 0
     terms = f.hints.get("offset_terms") or []
     less = "".join(f" {'-' if sign > 0 else '+'} {t}" for sign, t in terms) if terms else f" - {offset}"
@@ -733,6 +738,44 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if others and "constant-bound" not in f.facts and not {"padded-row", "padded-row-passed"} & f.facts:  # the loop walks other sequences too: stop at the shorter
         new = f"min({src.segment(frame.file, bound)}, {new})"
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+COARSER_STEPS = fact("coarser-steps", "the loop's bound is an exact multiple k of the indexed tensor's size, and "
+                                      "the other tensors the loop indexes with the same variable have the bound's "
+                                      "length: the tensor holds one entry per k steps, read with `var // k`")
+
+
+def _coarser_steps(frame: FrameFacts, f: Finding) -> list[Edit]:
+    """`for t in range(cal_future.size(1))` (48 steps) reading `cal_emb[:, t]` (48 long) and `hdd_fc[:, t]` (2
+    long): 48 is exactly 24 × 2, so `hdd_fc` holds one entry per 24 steps (days against hours), and step `t`
+    reads its entry `t // 24`; bounding the loop at 2 would drop 46 of the steps the other tensors hold."""
+    loop, var, tensor = f.hints.get("loop"), f.hints.get("var"), f.hints.get("tensor")
+    steps, size, dim = f.values.get("bound_value"), f.values.get("size"), f.hints.get("dim")
+    if loop is None or not var or not tensor or f.hints.get("offset") or type(steps) is not int \
+            or type(size) is not int or size < 2 or steps % size or steps // size < 2:
+        return []
+    k = steps // size
+    read_alike = []  # the other tensors the loop indexes by `var`, at the place of `var` in their subscripts
+    for n in ast.walk(loop):
+        if not isinstance(n, ast.Subscript) or ast.unparse(n.value) == tensor:
+            continue
+        parts = n.slice.elts if isinstance(n.slice, ast.Tuple) else [n.slice]
+        at = next((i for i, p in enumerate(parts) if isinstance(p, ast.Name) and p.id == var), None)
+        t = frame.tensor(ast.unparse(n.value)) if at is not None else None
+        if t is not None and len(t.shape) > at:
+            read_alike.append(t.shape[at] == steps)
+    found = failing_statement(frame)
+    if not read_alike or not all(read_alike) or found is None:
+        return []
+    sub = next((n for n in ast.walk(found[1]) if isinstance(n, ast.Subscript) and ast.unparse(n.value) == tensor),
+               None)
+    parts = (sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]) if sub is not None else []
+    index = next((p for p in parts if isinstance(p, ast.Name) and p.id == var), None)
+    if index is None:
+        return []
+    f.facts.add(COARSER_STEPS)
+    f.values.update(per_entry=k, coarse_index=f"{var} // {k}")
+    return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(index, f"{var} // {k}"))
 
 
 def _enumerate_fitting(ctx: Context, frame: FrameFacts, f: Finding) -> list[Edit]:

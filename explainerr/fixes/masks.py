@@ -81,8 +81,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(entry.file, entry.stmt).replace(width, new)), None
     if "other-is-odd" in f.facts:
         return (_drop_added_positions(ctx, f) or _downsampled_mask(ctx, f) or _mask_for_prepended(ctx, f)
-                or _prepended_by_caller(ctx, f)), None
-    prepended = _mask_for_prepended(ctx, f) or _prepended_by_caller(ctx, f) or _mask_joined_like_ids(ctx, f)
+                or _prepended_by_caller(ctx, f) or _mask_per_token(ctx, f)), None
+    prepended = _mask_for_prepended(ctx, f) or _prepended_by_caller(ctx, f) or _mask_per_token(ctx, f) \
+        or _mask_joined_like_ids(ctx, f)
     if prepended:
         return prepended, None
     if f.hints.get("mask_arg") is not None:
@@ -315,7 +316,7 @@ def _mask_for_prepended(ctx: Context, f: Finding) -> list[Edit]:
     scope = src.enclosing_scope(tree, frame.line)
     k = other_len - mask_len
     for a in src.assignments(tree, other.expr, scope, before=frame.line):
-        if not _prepends(a.stmt, other.expr):
+        if not _prepends(a.stmt, other.expr) and not _prepends(a.stmt, other.expr, frame, mask_len):
             a = _prepended_in_module(tree, a, frame.line)  # `photo = self.photo_encoder(tiles)` puts a token first
             if a is None:
                 continue
@@ -329,14 +330,82 @@ def _mask_for_prepended(ctx: Context, f: Finding) -> list[Edit]:
     return []
 
 
-def _prepends(stmt: ast.stmt, name: str) -> bool:
-    """`name = torch.cat([token, name], dim=1)`: positions put in front of what `name` held."""
+MASK_PER_TOKEN = fact("mask-per-token", "the function that uses the mask made `other` from `per_step` tokens per "
+                                        "position of the mask (`tokens_stmt`, line `tokens_line`); the fix repeats each "
+                                        "entry of the mask as the tokens were laid out (`extended_mask`)")
+
+
+def _mask_per_token(ctx: Context, f: Finding) -> list[Edit]:
+    """`tokens = torch.stack([r_tok, s_tok, a_tok], dim=2).reshape(B, 3 * K, d)` (k tokens per step, side by
+    side) or `torch.cat([r_tok, s_tok, a_tok], dim=1)` (k blocks of steps) in the function that then passes the
+    per-step mask for `tokens`: the mask is k times too short, and each entry goes to the k tokens of its step,
+    `mask.repeat_interleave(k, dim=1)` or `mask.repeat(1, k)`, before the call."""
+    mask, other = f.hints.get("mask"), f.hints.get("other")
+    mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
+    if mask is None or other is None or not isinstance(mask_len, int) or not isinstance(other_len, int) \
+            or mask_len < 2 or other_len <= mask_len or other_len % mask_len or mask.frame != other.frame \
+            or not mask.expr.isidentifier() or not other.expr.isidentifier() or len(mask.shape) != 2:
+        return []
+    frame = ctx.frames[mask.frame]
+    tree = src.tree_of(frame.file)
+    found = failing_statement(frame) if tree is not None else None
+    if found is None:
+        return []
+    k = other_len // mask_len
+    for a in src.assignments(tree, other.expr, src.enclosing_scope(tree, frame.line), before=frame.line):
+        how = _tokens_per_step(frame, getattr(a.stmt, "value", None), k, mask_len)
+        if how is None:
+            continue
+        m = mask.expr
+        extended = f"{m} = {m}.repeat_interleave({k}, dim=1)" if how == "interleaved" else f"{m} = {m}.repeat(1, {k})"
+        f.facts.add(MASK_PER_TOKEN)
+        f.values.update(per_step=k, tokens_stmt=" ".join(src.segment(frame.file, a.stmt).split()),
+                        tokens_line=a.stmt.lineno, extended_mask=extended)
+        made = src.insert_before(frame.file, found[1], extended)
+        return [made] if made is not None else []
+    return []
+
+
+def _tokens_per_step(frame: Any, value: ast.AST | None, k: int, steps: int) -> str | None:
+    """"interleaved" for `torch.stack([a, b, c], dim=2).reshape(...)` / `.view(...)` / `.flatten(1, 2)`, "blocks"
+    for `torch.cat([a, b, c], dim=1)`: k parts, each a tensor of the frame with `steps` positions in dimension
+    1; None for anything else."""
+    inner = value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in (
+            "reshape", "view", "flatten"):
+        inner = value.func.value
+    if not (isinstance(inner, ast.Call) and src.call_name(inner).split(".")[-1] in ("stack", "cat", "concat")
+            and inner.args and isinstance(inner.args[0], (ast.List, ast.Tuple)) and len(inner.args[0].elts) == k):
+        return None
+    dim = src.keyword(inner, "dim")
+    dim = dim.value if dim is not None else inner.args[1] if len(inner.args) > 1 else None
+    parts = [frame.tensor(src.segment(frame.file, e)) for e in inner.args[0].elts]
+    if not isinstance(dim, ast.Constant) or any(p is None or len(p.shape) < 2 or p.shape[1] != steps for p in parts):
+        return None
+    stacked = src.call_name(inner).split(".")[-1] == "stack"
+    if stacked and inner is not value and dim.value == 2:
+        return "interleaved"
+    return "blocks" if not stacked and inner is value and dim.value == 1 else None
+
+
+def _prepends(stmt: ast.stmt, name: str, frame: Any = None, length: int | None = None) -> bool:
+    """`name = torch.cat([token, name], dim=1)`: positions put in front of what `name` held.  Given a frame and
+    the mask's length: `tokens = torch.cat([goal_tok, obs_tok], dim=1) + self.pos`, positions put in front of
+    a part that is a tensor of the frame as long as the mask (dimension 1)."""
     v = getattr(stmt, "value", None)
+    if frame is not None and isinstance(v, ast.BinOp) and isinstance(v.op, ast.Add):  # `+ self.pos` after it
+        v = next((side for side in (v.left, v.right) if isinstance(side, ast.Call)), v)
     if not (isinstance(v, ast.Call) and src.call_name(v).split(".")[-1] in ("cat", "concat") and v.args
-            and isinstance(v.args[0], (ast.List, ast.Tuple)) and len(v.args[0].elts) == 2):
+            and isinstance(v.args[0], (ast.List, ast.Tuple)) and len(v.args[0].elts) >= 2):
         return False
-    last = v.args[0].elts[1]
-    return isinstance(last, ast.Name) and last.id == name
+    last = v.args[0].elts[-1]
+    if frame is None:
+        return len(v.args[0].elts) == 2 and isinstance(last, ast.Name) and last.id == name
+    dim = src.keyword(v, "dim")
+    dim = dim.value if dim is not None else v.args[1] if len(v.args) > 1 else None
+    part = frame.tensor(src.segment(frame.file, last))
+    return isinstance(dim, ast.Constant) and dim.value == 1 and part is not None and len(part.shape) > 1 \
+        and part.shape[1] == length
 
 
 def _prepended_in_module(tree: ast.Module, a, line: int):

@@ -86,7 +86,8 @@ def vocab(ctx: Context, f: Finding) -> Located:
     for build in (_read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_decoder_inputs,
                   _pad_instead,
                   _negative_fallback, _tokenizer_vocab,
-                  _filtered_rows, _close_vocab, _encode_before_table, _special_past_size, _grow_table, _config_numbering, _bound_maker):
+                  _filtered_rows, _close_vocab, _encode_before_table, _special_past_size, _specials_past_config_size,
+                  _grow_table, _config_numbering, _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
@@ -422,6 +423,56 @@ def _special_past_size(ctx: Context, f: Finding) -> Located:
                     size_was=src.segment(file, a.value))
     f.facts.add(SPECIAL_PAST_SIZE)
     return edits_of(src.LineEditor.for_node(file, a).replace(a.value, f"{special} + 1")), None
+
+
+SPECIALS_PAST_CONFIG = fact("specials-past-config-size", "the config that sizes the table also names special "
+                                                        "token ids (`special_kw`) numbered at or past its "
+                                                        "`vocab_size`: the largest bad id is one of them")
+
+
+def _specials_past_config_size(ctx: Context, f: Finding) -> Located:
+    """`GPT2Config(vocab_size=quant.n_bins, eos_token_id=quant.eos_id, pad_token_id=quant.pad_id)` with the special
+    ids numbered after the bins (the largest bad id is the largest of them): `vocab_size` counts them too, as
+    `len(quant)` when the object's class defines `__len__` as the size plus that many, else `<largest> + 1`."""
+    num, top = f.hints.get("num_embeddings"), f.hints.get("max_id")
+    cfg = ctx.config()
+    if "too-large" not in f.facts or not isinstance(num, int) or not isinstance(top, int) or top < num \
+            or cfg.get("vocab_size") != num:
+        return [], None
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in (c for c in src.calls(tree) if src.is_config_call(c)) if tree is not None else ():
+            size = src.keyword(call, "vocab_size")
+            specials = {k.arg: k for k in call.keywords if k.arg and k.arg.endswith("_token_id")
+                        and type(cfg.get(k.arg)) is int and cfg[k.arg] >= num}
+            if size is None or not specials or max(cfg[k] for k in specials) != top:
+                continue
+            stmt = src.statement_at(tree, call.lineno)
+            largest = max(specials.values(), key=lambda k: cfg[k.arg])
+            value = _counted_by_len(tree, size.value, num, top) or f"{src.segment(file, largest.value)} + 1"
+            f.facts.add(SPECIALS_PAST_CONFIG)
+            f.values.update(special_kw=", ".join(f"{k}={src.segment(file, v.value)} ({cfg[k]})"
+                                                 for k, v in specials.items()),
+                            size_was=src.segment(file, size.value), size_fixed=value, size_line=size.value.lineno)
+            return edits_of(src.LineEditor.for_node(file, stmt).replace(size.value, value)), None
+    return [], None
+
+
+def _counted_by_len(tree: ast.Module, size: ast.AST, num: int, top: int) -> str | None:
+    """`len(quant)` for `quant.n_bins` when `quant`'s class (built by `quant = PriceQuantizer(...)` in the file)
+    defines `__len__` as `self.n_bins + k` with room for `top`."""
+    if not (isinstance(size, ast.Attribute) and isinstance(size.value, ast.Name)):
+        return None
+    made = [a for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+            and a.targets[0].id == size.value.id and isinstance(a.value, ast.Call)]
+    classes = {c.name: c for c in src.nodes(tree, ast.ClassDef)}
+    cls = classes.get(src.call_name(made[0].value)) if len(made) == 1 else None
+    fn = next((n for n in (cls.body if cls else []) if isinstance(n, ast.FunctionDef) and n.name == "__len__"), None)
+    ret = next((r.value for r in src.nodes(fn, ast.Return)), None) if fn is not None else None
+    if not (isinstance(ret, ast.BinOp) and isinstance(ret.op, ast.Add) and isinstance(ret.right, ast.Constant)
+            and type(ret.right.value) is int and isinstance(ret.left, ast.Attribute) and ret.left.attr == size.attr):
+        return None
+    return f"len({size.value.id})" if num + ret.right.value > top else None
 
 
 _SIZE_KEYWORDS = ("vocab_size", "num_embeddings", "n_vocab", "vocab", "num_tokens", "n_tokens", "num_items", "n_items")
