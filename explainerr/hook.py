@@ -201,6 +201,16 @@ def handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callabl
            stream: IO[str] | None = None, header: str = "", show_traceback: bool = True,
            process_ending: bool = False,
            followup: Callable[[Any, IO[str] | None], Any] | None = None) -> Any:
+    """`_handle` (below), one explanation at a time: threads that fail together are explained one after
+    another, each whole (the analysis imports its modules on first use, and a module half-imported by one
+    thread must not be read by another); the wait does not count against the analysis deadline."""
+    with _lock:
+        return _handle(exc, tb, fallback, stream, header, show_traceback, process_ending, followup)
+
+
+def _handle(exc: BaseException, tb: types.TracebackType | None, fallback: Callable[[], None] | None,
+            stream: IO[str] | None, header: str, show_traceback: bool, process_ending: bool,
+            followup: Callable[[Any, IO[str] | None], Any] | None) -> Any:
     """Explain `exc` on `stream` (default stderr).  With `show_traceback`, explainerr's traceback comes
     first, and on any internal failure, a timeout or a Ctrl-C during the analysis the user gets Python's own
     traceback instead (`header` first; `fallback()` when given, else written from what was read of the

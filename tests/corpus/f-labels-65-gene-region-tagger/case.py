@@ -19,7 +19,7 @@ class TaggerConfig:
     max_len: int = 60
     batch_size: int = 8
     lr: float = 3e-3
-    epochs: int = 2
+    epochs: int = 1
 
 
 def synth_reads(n, max_len, seed=7):
@@ -74,7 +74,7 @@ def tagging_loss(logits, tags):
 
 def train(cfg):
     torch.manual_seed(0)
-    reads = synth_reads(64, cfg.max_len)
+    reads = synth_reads(16, cfg.max_len)
     loader = DataLoader(ReadDataset(reads, cfg.max_len), batch_size=cfg.batch_size, shuffle=True)
     model = RegionTagger(cfg)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)

@@ -50,7 +50,7 @@ def mask_tokens(input_ids, tokenizer, prob=0.2):
     return masked, labels
 
 
-hp = SimpleNamespace(hidden=64, layers=2, heads=4, max_len=24, lr=5e-4, steps=20, batch=4)
+hp = SimpleNamespace(hidden=64, layers=2, heads=4, max_len=24, lr=5e-4, steps=5, batch=4)
 
 tokenizer = BertTokenizer(write_vocab(BASE_WORDS))
 added = tokenizer.add_tokens(["varroa", "nosema"])

@@ -17,9 +17,9 @@ class Config:
     emb_dim: int = 32
     hidden: int = 64
     batch_size: int = 32
-    epochs: int = 2
+    epochs: int = 1
     lr: float = 2e-3
-    n_pairs: int = 512
+    n_pairs: int = 128
 
 
 def random_date_pair(rng):

@@ -31,7 +31,7 @@ data:
 train:
   <<: *base
   batch_size: 4
-  epochs: 2
+  epochs: 1
   mine_top_k: &mine_k 6
   margin: 0.5
 eval:

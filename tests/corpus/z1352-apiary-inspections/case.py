@@ -74,7 +74,7 @@ def build_model(vocab_size):
     return BertForSequenceClassification(config)
 
 
-def run_one(vocab_path, settings, steps=6):
+def run_one(vocab_path, settings, steps=1):
     tok = BertTokenizer(vocab_path, do_lower_case=settings.lowercase)
     enc, targets = encode_notes(tok, settings)
     model = build_model(tok.vocab_size)

@@ -78,7 +78,7 @@ def run_one(model_dir, combo):
     train_examples = make_pairs(TRAIN_POS, combo["neg_ratio"], rng)
     dev_examples = make_pairs(DEV_POS, combo["neg_ratio"], rng)
     loader = DataLoader(train_examples, shuffle=True, batch_size=4)
-    model.old_fit(train_objectives=[(loader, CosineSimilarityLoss(model))], epochs=2,
+    model.old_fit(train_objectives=[(loader, CosineSimilarityLoss(model))], epochs=1,
                   warmup_steps=2, optimizer_params={"lr": combo["lr"]}, show_progress_bar=False)
 
     sims = score_pairs(model, dev_examples)

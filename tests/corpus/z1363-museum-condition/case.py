@@ -101,7 +101,7 @@ def main():
         model, opt, train_dl, dev_dl = accelerator.prepare(model, opt, train_dl, dev_dl)
 
         model.train()
-        for _ in range(6):
+        for _ in range(1):
             for b in train_dl:
                 out = model(input_ids=b["ids"], attention_mask=b["attn"], labels=b["y"])
                 accelerator.backward(out.loss)

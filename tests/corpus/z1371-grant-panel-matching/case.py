@@ -61,7 +61,7 @@ def train_and_save(out_dir, max_seq_length=96):
         for name, desc in PANELS.items():
             examples.append(InputExample(texts=[abstract, desc], label=1.0 if name == panel else 0.0))
     loader = DataLoader(examples, batch_size=6, shuffle=True)
-    model.old_fit(train_objectives=[(loader, losses.CosineSimilarityLoss(model))], epochs=2,
+    model.old_fit(train_objectives=[(loader, losses.CosineSimilarityLoss(model))], epochs=1,
                   warmup_steps=0, optimizer_params={"lr": 1e-3}, show_progress_bar=False)
 
     torch.save(model.state_dict(), os.path.join(out_dir, "router.pt"))

@@ -83,12 +83,12 @@ config = BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1,
                     num_attention_heads=2, intermediate_size=64,
                     max_position_embeddings=32, num_labels=len(TAGS))
 model = BertForTokenClassification(config)
-loss = train(model, encode_notes(tok, AUTUMN_NOTES, tag2id), epochs=15)
+loss = train(model, encode_notes(tok, AUTUMN_NOTES, tag2id), epochs=3)
 print(f"[run1] vocab={len(vocab)} final loss={loss:.4f}")
 
 ckpt_path = os.path.join(workdir, "tagger.pt")
 torch.save({"model": model.state_dict(), "config": config.to_dict(), "vocab": vocab,
-            "labels": TAGS, "epoch": 15}, ckpt_path)
+            "labels": TAGS, "epoch": 3}, ckpt_path)
 del model, tok
 
 # ---------------- run 2: resume on spring notes ----------------
@@ -110,8 +110,8 @@ model.resize_token_embeddings(len(tok))
 
 tag2id = {t: i for i, t in enumerate(ckpt["labels"])}
 spring_batch = encode_notes(tok, SPRING_NOTES, tag2id)
-loss = train(model, spring_batch, epochs=10)
+loss = train(model, spring_batch, epochs=2)
 print(f"[run2] spring loss={loss:.4f}")
 torch.save({"model": model.state_dict(), "config": model.config.to_dict(), "vocab": spring_vocab,
-            "labels": ckpt["labels"], "epoch": ckpt["epoch"] + 10}, ckpt_path)
+            "labels": ckpt["labels"], "epoch": ckpt["epoch"] + 2}, ckpt_path)
 print("done")

@@ -51,7 +51,7 @@ CATALOGUE = [
     ("mezzotint on paper after a landscape painting", "prints", "paper"),
 ]
 
-CONFIG = dict(hidden=32, layers=1, heads=2, ffn=64, max_len=24, epochs=6, batch_size=4, lr=3e-3)
+CONFIG = dict(hidden=32, layers=1, heads=2, ffn=64, max_len=24, epochs=1, batch_size=4, lr=3e-3)
 
 
 def build_tokenizer(texts):

@@ -21,7 +21,7 @@ ACTIVITIES = ["walking", "upstairs", "downstairs", "sitting", "standing", "lying
 DEFAULTS = {
     "sensor": {"axes": 3, "rate_hz": 25, "window": 50},
     "net": {"hidden": 48, "layers": 1, "bidirectional": True, "dropout": 0.0},
-    "fit": {"epochs": 2, "batch": 16, "lr": 2e-3, "seed": 0},
+    "fit": {"epochs": 1, "batch": 16, "lr": 2e-3, "seed": 0},
 }
 
 
@@ -98,7 +98,7 @@ def run_epoch(net, loader, optimiser=None):
 
 def fit(cfg):
     gen = torch.Generator().manual_seed(cfg["fit"]["seed"])
-    traces, tags = synth_windows(12, cfg["sensor"], gen)
+    traces, tags = synth_windows(3, cfg["sensor"], gen)
     loader = DataLoader(TensorDataset(traces, tags), batch_size=cfg["fit"]["batch"],
                         shuffle=True, generator=gen)
     net = make_net(cfg)

@@ -66,7 +66,7 @@ class EpisodeRetriever(nn.Module):
         return (F.cross_entropy(sims, targets) + F.cross_entropy(sims.T, targets)) / 2
 
 
-def train(model, vocab, steps=60):
+def train(model, vocab, steps=20):
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
     queries = [q for q, _ in PAIRS]
     blurbs = [b for _, b in PAIRS]

@@ -54,7 +54,7 @@ def build_student(smiles_tok, teacher_cfg):
     return BertForSequenceClassification(cfg)
 
 
-def fit_teacher(teacher, enc, solubility, steps=8):
+def fit_teacher(teacher, enc, solubility, steps=2):
     opt = torch.optim.Adam(teacher.parameters(), lr=1e-3)
     teacher.train()
     for _ in range(steps):
@@ -67,7 +67,7 @@ def fit_teacher(teacher, enc, solubility, steps=8):
     return loss.item()
 
 
-def distill(student, teacher, enc, solubility, epochs=6, mix=0.7):
+def distill(student, teacher, enc, solubility, epochs=2, mix=0.7):
     with torch.no_grad():
         soft_targets = teacher(**enc).logits.squeeze(-1)
     opt = torch.optim.Adam(student.parameters(), lr=2e-3)

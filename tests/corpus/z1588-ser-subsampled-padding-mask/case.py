@@ -90,12 +90,12 @@ class EmotionEncoder(nn.Module):
 
 
 def main():
-    corpus = synth_corpus(48)
+    corpus = synth_corpus(16)
     model = EmotionEncoder(N_MELS, n_classes=len(EMOTIONS))
     optim = torch.optim.AdamW(model.parameters(), lr=3e-4)
     batch_size = 8
 
-    for epoch in range(2):
+    for epoch in range(1):
         random.shuffle(corpus)
         model.train()
         total, correct, loss_sum = 0, 0, 0.0

@@ -106,7 +106,7 @@ def main():
     model = VoltageGNN(N_FEAT, HIDDEN)
     opt = torch.optim.Adam(model.parameters(), lr=5e-3)
 
-    for epoch in range(1, 151):
+    for epoch in range(1, 51):
         model.train()
         opt.zero_grad()
         v_pred = model(bus_feat, edge_index, w_norm)

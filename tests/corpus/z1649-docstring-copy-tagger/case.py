@@ -85,7 +85,7 @@ def main():
         optim = torch.optim.AdamW(writer.parameters(), lr=2e-3)
 
         writer.train()
-        for epoch in range(8):
+        for epoch in range(1):
             for start in range(0, len(FUNCTIONS), 3):
                 batch = make_batch(tokenizer, FUNCTIONS[start:start + 3])
                 loss, lm_loss, tag_loss = writer(*batch)

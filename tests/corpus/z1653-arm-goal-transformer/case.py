@@ -83,7 +83,7 @@ class HistoryPolicy(nn.Module):
 
 def main():
     episodes = []
-    for _ in range(24):
+    for _ in range(8):
         goal, obs, acts, rews = scripted_episode(random.randint(4, 30))
         episodes.append((goal, obs, acts, discounted_returns(rews)))
     goals, hist, pad, acts, rets = make_windows(episodes)
@@ -92,7 +92,7 @@ def main():
     policy = HistoryPolicy()
     opt = torch.optim.Adam(policy.parameters(), lr=1e-3)
     batch_size = 64
-    for epoch in range(5):
+    for epoch in range(1):
         perm = torch.randperm(len(goals))
         total = 0.0
         for i in range(0, len(perm), batch_size):

@@ -89,7 +89,7 @@ def fake_reach_step(obs, act):
     return nxt, -dist.item(), float(dist < 0.05)
 
 
-def collect(buffer, actor, n_steps=600):
+def collect(buffer, actor, n_steps=60):
     obs = torch.randn(OBS_DIM) * 0.3
     for t in range(n_steps):
         with torch.no_grad():
@@ -119,7 +119,7 @@ critic_opt = torch.optim.Adam(critic.parameters(), lr=3e-4)
 buf = RolloutBuffer(10_000, OBS_DIM, ACT_DIM)
 collect(buf, actor)
 
-for it in range(200):
+for it in range(20):
     o, a, r, o2, d = buf.sample(256)
     with torch.no_grad():
         noise = (torch.randn_like(a) * POLICY_NOISE).clamp(-NOISE_CLIP, NOISE_CLIP)

@@ -93,7 +93,7 @@ episodes = make_logged_episodes()
 model = GaitDT()
 opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
 
-for step in range(150):
+for step in range(15):
     S, A, R, ts, pad_mask = window_batch(episodes, batch_size=16)
     pred = model(S, A, R, ts, pad_mask)
     loss = masked_action_loss(pred, A, pad_mask)

@@ -82,7 +82,7 @@ def main():
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     pos_weight = torch.full((len(TAGS),), 2.0)
 
-    for epoch in range(5):
+    for epoch in range(1):
         model.train()
         x, y = build_crops(frames, tags, train_idx, train=True)
         for b in range(0, len(x), 8):

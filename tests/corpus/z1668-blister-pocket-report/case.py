@@ -85,12 +85,12 @@ def inspect_card(model, img, centers, states):
 
 
 def main():
-    train_x, train_y = build_pocket_set(60, max_shift=4)
+    train_x, train_y = build_pocket_set(11, max_shift=4)
     print(f"train pockets: {tuple(train_x.shape)}")
 
     model = PocketNet(len(POCKET_CLASSES))
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    for epoch in range(4):
+    for epoch in range(2):
         model.train()
         perm = torch.randperm(train_x.shape[0])
         running = 0.0

@@ -94,7 +94,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=5e-3)
     bs = 16
 
-    for epoch in range(4):
+    for epoch in range(1):
         model.train()
         order = torch.randperm(train_imgs.shape[0])
         total = 0.0

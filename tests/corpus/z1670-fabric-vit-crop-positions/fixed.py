@@ -76,13 +76,13 @@ def center_crop(frames):
 
 
 def main():
-    train_x, train_y = weave_frames(160)
+    train_x, train_y = weave_frames(64)
     val_x, val_y = weave_frames(48)
     model = FabricViT(len(TAGS))
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
     bs = 32
 
-    for epoch in range(4):
+    for epoch in range(1):
         model.train()
         order = torch.randperm(train_x.shape[0])
         run = 0.0

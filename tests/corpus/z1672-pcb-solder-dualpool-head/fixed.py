@@ -82,7 +82,7 @@ def tag_f1(logits, targets, thr=0.5):
 
 
 def main():
-    train_x, train_y = make_fake_aoi_batch(96)
+    train_x, train_y = make_fake_aoi_batch(32)
     val_x, val_y = make_fake_aoi_batch(32)
 
     model = SolderJointNet()
@@ -91,7 +91,7 @@ def main():
     optim = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
 
     batch_size = 16
-    for epoch in range(3):
+    for epoch in range(1):
         model.train()
         perm = torch.randperm(train_x.size(0))
         running = 0.0

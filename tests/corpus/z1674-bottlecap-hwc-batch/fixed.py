@@ -84,13 +84,13 @@ def evaluate(model, frames, labels):
 
 
 def main():
-    train_frames, train_labels = build_split(96)
-    val_frames, val_labels = build_split(48)
+    train_frames, train_labels = build_split(32)
+    val_frames, val_labels = build_split(16)
     model = CapNet()
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True)
     loss_fn = nn.CrossEntropyLoss()
 
-    for epoch in range(3):
+    for epoch in range(1):
         model.train()
         order = rng.permutation(len(train_frames))
         epoch_loss = 0.0

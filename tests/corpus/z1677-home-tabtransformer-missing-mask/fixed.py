@@ -112,7 +112,7 @@ def run():
 
     bs = 64
     n_train = tr[0].size(0)
-    for epoch in range(4):
+    for epoch in range(1):
         model.train()
         order = torch.randperm(n_train)
         running = 0.0

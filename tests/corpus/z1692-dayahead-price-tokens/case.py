@@ -40,7 +40,7 @@ class PriceQuantizer:
         return self.centers[ids] * scale
 
 
-def simulate_auction(n_days=160):
+def simulate_auction(n_days=50):
     hours = np.arange(n_days * 24)
     hod = hours % 24
     dow = (hours // 24) % 7
@@ -79,7 +79,7 @@ def build_model(quant, seq_len):
     return GPT2LMHeadModel(cfg)
 
 
-def train(model, seqs, epochs=3, batch=32):
+def train(model, seqs, epochs=1, batch=32):
     n_ctx = CONTEXT_DAYS * 24 + 1
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3)
     for ep in range(epochs):
@@ -120,7 +120,7 @@ def main():
     model.eval()
     n_ctx = CONTEXT_DAYS * 24 + 1
     errs = []
-    for k in range(n_train, min(n_train + 10, len(seqs))):
+    for k in range(n_train, min(n_train + 2, len(seqs))):
         pred = forecast_day(model, quant, seqs[k, :n_ctx], scales[k])
         actual = price[(k + CONTEXT_DAYS) * 24:(k + CONTEXT_DAYS + 1) * 24]
         errs.append(np.abs(pred - actual).mean())

@@ -16,7 +16,7 @@ rng = np.random.default_rng(7)
 LOOKBACK_H = 168
 LOADING_BANDS_PCT = (80.0, 100.0, 120.0)
 N_UNITS = 18
-N_DAYS = 90
+N_DAYS = 30
 
 
 def simulate_fleet():
@@ -89,7 +89,7 @@ def main():
 
     model = PeakBandNet(n_bands=len(LOADING_BANDS_PCT) + 1)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-    for epoch in range(4):
+    for epoch in range(1):
         model.train()
         running = 0.0
         for xb, cb, yb in train_dl:

@@ -82,7 +82,7 @@ class SubstationForecaster(nn.Module):
         return self.head(z)
 
 
-def train(model, loader, epochs=2):
+def train(model, loader, epochs=1):
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
     loss_fn = nn.SmoothL1Loss(beta=0.5)
     for ep in range(epochs):
@@ -112,8 +112,8 @@ def evaluate(model, loader):
 
 
 if __name__ == "__main__":
-    feats, cal = synth_substation(24 * 120)
-    split_h = 24 * 100
+    feats, cal = synth_substation(24 * 40)
+    split_h = 24 * 30
     train_ds = DayAheadWindows(feats[:split_h], cal[:split_h], LOOKBACK_H, HORIZON_H)
     val_ds = DayAheadWindows(feats[split_h - LOOKBACK_H:], cal[split_h - LOOKBACK_H:], LOOKBACK_H, HORIZON_H)
     print(f"{len(train_ds)} train days, {len(val_ds)} val days")

@@ -16,7 +16,7 @@ rng = np.random.default_rng(11)
 QH_PER_HOUR = 4
 PRICE_LAGS_DAYS = 7
 QUANTILES = torch.tensor([0.1, 0.5, 0.9])
-N_DAYS = 200
+N_DAYS = 60
 
 
 def synth_market(n_days):
@@ -71,7 +71,7 @@ def pinball(pred, target, quantiles):
     return torch.maximum(quantiles * diff, (quantiles - 1) * diff).mean()
 
 
-def fit(model, lags, fund, target, epochs=30, batch=32):
+def fit(model, lags, fund, target, epochs=10, batch=32):
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     n = len(target)
     for ep in range(epochs):

@@ -64,7 +64,7 @@ config = GPT2Config(
 )
 chef = AutoModelForCausalLM.from_config(config)
 
-blocks = pack_recipes(RECIPES * 4, CONTEXT)
+blocks = pack_recipes(RECIPES * 2, CONTEXT)
 print(f"packed {blocks.shape[0]} blocks of {CONTEXT} tokens")
 
 optim = torch.optim.AdamW(chef.parameters(), lr=3e-3)

@@ -16,7 +16,7 @@ class TaggerConfig:
     n_seq_classes: int = 2    # promoter-containing or not
     batch_size: int = 8
     lr: float = 3e-3
-    epochs: int = 4
+    epochs: int = 1
     tag_weight: float = 1.0
 
 
@@ -113,7 +113,7 @@ class MultiTaskRunner:
 if __name__ == "__main__":
     torch.manual_seed(0)
     cfg = TaggerConfig()
-    train = torch.utils.data.DataLoader(GenomeDataset(cfg, 96, 1), batch_size=cfg.batch_size, shuffle=True)
+    train = torch.utils.data.DataLoader(GenomeDataset(cfg, 32, 1), batch_size=cfg.batch_size, shuffle=True)
     valid = torch.utils.data.DataLoader(GenomeDataset(cfg, 32, 2), batch_size=cfg.batch_size)
     runner = MultiTaskRunner(cfg)
     runner.fit(train)

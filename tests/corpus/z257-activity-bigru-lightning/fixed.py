@@ -64,7 +64,7 @@ class ActivityRecognizer(L.LightningModule):
 if __name__ == "__main__":
     L.seed_everything(0, verbose=False)
     hp = HParams()
-    x, y = synth_windows(20, hp.window)
+    x, y = synth_windows(3, hp.window)
     loader = DataLoader(TensorDataset(x, y), batch_size=16, shuffle=True)
     model = ActivityRecognizer(hp)
     trainer = L.Trainer(

@@ -71,10 +71,10 @@ config = T5Config(vocab_size=len(kmer_to_id), d_model=32, d_kv=16, d_ff=64, num_
 clf = PromoterClassifier(config)
 optimizer = torch.optim.AdamW(clf.parameters(), lr=1e-3)
 
-train = make_promoter_set(64)
+train = make_promoter_set(16)
 valid = make_promoter_set(16)
 
-for epoch in range(3):
+for epoch in range(1):
     clf.train()
     order = list(range(len(train["sequence"])))
     random.shuffle(order)

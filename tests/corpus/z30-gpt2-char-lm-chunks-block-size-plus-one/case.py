@@ -28,7 +28,7 @@ config = GPT2Config(vocab_size=len(chars), n_positions=BLOCK_SIZE, n_embd=32, n_
 model = GPT2LMHeadModel(config)
 optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
 
-for it in range(50):
+for it in range(5):
     chunk = get_batch(data)
     out = model(input_ids=chunk, labels=chunk)
     out.loss.backward()

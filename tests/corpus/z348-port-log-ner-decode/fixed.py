@@ -11,7 +11,7 @@ CFG = {
     "max_seq_len": 40,
     "hidden": 32,
     "batch_size": 8,
-    "train_steps": 30,
+    "train_steps": 10,
     "lr": 5e-4,
     "seed": 11,
 }

@@ -28,7 +28,7 @@ def fake_progression(era_idx):
     return [random.choice(ROOTS) + random.choice(allowed) for _ in range(n)]
 
 
-def build_corpus(n_pieces=160):
+def build_corpus(n_pieces=32):
     corpus = []
     for _ in range(n_pieces):
         era = random.randrange(len(ERAS))
@@ -74,7 +74,7 @@ class EraClassifier(nn.Module):
         return self.head(h[:, 0])
 
 
-def train(model, corpus, epochs=2, batch_size=16, lr=3e-4):
+def train(model, corpus, epochs=1, batch_size=16, lr=3e-4):
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     model.train()
     for epoch in range(epochs):

@@ -96,7 +96,7 @@ crit = nn.CrossEntropyLoss(ignore_index=PAD_TGT)
 
 log = {}
 step = 0
-for e in range(20):
+for e in range(2):
     tot = 0.0
     for xb, yb in batches(recs, bs=4):
         logits = model(xb)

@@ -86,7 +86,7 @@ def forward(ids, am):
 
 
 batch_sz = 8
-for epoch in range(6):
+for epoch in range(1):
     perm = rng.permutation(n_shot)
     loss_sum = 0.0
     for i0 in range(0, n_shot, batch_sz):

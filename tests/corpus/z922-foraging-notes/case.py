@@ -80,7 +80,7 @@ def step_04_build_model(ctx):
     return "GRU tagger built"
 
 
-def step_05_train(ctx, epochs=40):
+def step_05_train(ctx, epochs=4):
     model = ctx["model"]
     opt = torch.optim.Adam(model.parameters(), lr=0.02)
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_TAG)

@@ -108,7 +108,7 @@ def extract_spans(pred, lengths, cfg):
 
 
 def main():
-    cfg = load_cfg({"train.epochs": 8, "data.max_len": 24})
+    cfg = load_cfg({"train.epochs": 2, "data.max_len": 24})
     random.seed(cfg.train.seed)
     torch.manual_seed(cfg.train.seed)
 
