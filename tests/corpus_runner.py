@@ -165,7 +165,7 @@ def run_case(case: Path | str, script: str | None = None, check_fix: bool = True
 
 
 def run_cases_batched(cases: Iterable[Path | str], jobs: int = 2, check_fix: bool = True,
-                      timeout: float = 900) -> list[CaseResult]:
+                      timeout: float = 1800) -> list[CaseResult]:
     """run_case for every case, in `jobs` fresh interpreters (this file's command line) that take the next
     case as soon as they finish one (a queue, so a worker with slow training loops does not hold up the
     rest); results in the order given.  The cases that train inside a library's loop (seconds each, and

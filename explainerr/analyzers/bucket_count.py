@@ -61,7 +61,7 @@ def bins_counted_as_edges(ctx: Context, n_classes: int | None) -> BinCount | Non
                 stmt = src.statement_at(tree, count.lineno)
                 text = src.segment(file, count.args[0]) if len(count.args) == 1 else None
                 if src.call_name(count) == "len" and isinstance(stmt, ast.Assign) and text in texts \
-                        and not src.contains(call, count.lineno):
+                        and not src.contains(call, count.lineno) and not _in_arithmetic(stmt, count):
                     found.append(BinCount(file=file, stmt=stmt, count=count, edges=text,
                                           binning=src.segment(file, call), binning_line=call.lineno,
                                           per_edge=_per_edge(tree, file, stmt, text)))
@@ -69,6 +69,11 @@ def bins_counted_as_edges(ctx: Context, n_classes: int | None) -> BinCount | Non
         return None
     held = [v for fr in ctx.user_frames() for k, v in fr.lengths.items() if k == found[0].edges.rpartition(".")[2]]
     return found[0] if not held or n_classes is None or held[0] == n_classes else None
+
+
+def _in_arithmetic(stmt: ast.stmt, count: ast.Call) -> bool:
+    """The count is part of a sum or difference (`len(edges) - 1`): the classes are not counted as the edges."""
+    return any(isinstance(n, ast.BinOp) and count in (n.left, n.right) for n in ast.walk(stmt))
 
 
 def _per_edge(tree: ast.Module, file: str, count: ast.stmt, edges: str) -> str | None:

@@ -21,6 +21,7 @@ from .zipped import zipped_key_order
 from .operands import (
     TARGET_NAMES,
     describe_library_loss,
+    indexed_by_labels,
     loss_model,
     loss_operands,
     passed_in,
@@ -69,6 +70,11 @@ LABELY = re.compile(r"label|target|tag|\by\b|gold", re.I)
 def label_out_of_range(ctx: Context) -> Finding | None:
     target = ctx.int_group("target")
     logits_op, labels_op = loss_operands(ctx)
+    if ctx.groups.get("size") is not None:  # "index 33 is out of bounds for dimension 1 with size 30"
+        picked = indexed_by_labels(ctx)
+        if picked is None or ctx.int_group("size") != picked[0].seen.shape[1]:
+            return None
+        logits_op, labels_op = picked
     logits = logits_op.seen
     if logits is None or len(logits.shape) < 2 or target is None:
         return None

@@ -34,6 +34,8 @@ BROADCAST_LOSSES = {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft
 
 @analyzer("text-loss-labels")
 def loss_labels(ctx: Context) -> Finding | None:
+    if ctx.groups.get("size") is not None:
+        return None  # an index past dimension 1: a class label only where live tensors show the index is the labels
     if "must match the size of tensor b" in ctx.message and not any(
             fr.function in BROADCAST_LOSSES for fr in ctx.frames):
         return None  # a broadcast of predictions against targets is the labels' length only inside such a loss

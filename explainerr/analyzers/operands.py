@@ -181,3 +181,60 @@ def passed_in(ctx: Context, t: TensorFacts | None) -> tuple[str, int] | None:
     if arg is None or arg.text == t.expr:
         return None
     return arg.text, caller.line
+
+
+_ONE_HOT_BY_INDEX = ("scatter", "scatter_", "scatter_add", "scatter_add_", "gather")
+_LIKE = ("zeros_like", "ones_like", "empty_like", "full_like", "new_zeros", "new_ones", "new_full", "new_empty")
+
+
+def indexed_by_labels(ctx: Context) -> tuple[Operand, Operand] | None:
+    """(scores, labels) when the user's failing call picks one entry per row of a (rows, classes) score tensor
+    by class index, along dimension 1: `torch.zeros_like(cos).scatter_(1, target.view(-1, 1), 1.0)` (a one-hot
+    of the labels, as margin heads and hand-written label smoothing make it) or `logp.gather(1, y.unsqueeze(1))`
+    (a hand-written NLL).  The index is the labels: a 1-D integer tensor with one value per row, given a last
+    axis; the score tensor is the receiver, or the tensor a `*_like` / `new_*` call copies the shape of."""
+    frame = ctx.user
+    if frame is None or frame.node is None or ctx.raise_frames():
+        return None
+    try:
+        node = ast.parse(frame.node.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _ONE_HOT_BY_INDEX and len(node.args) >= 2):
+        return None
+    dim = node.args[0]
+    if not (isinstance(dim, ast.Constant) and dim.value in (1, -1)):
+        return None
+    receiver = node.func.value
+    if isinstance(receiver, ast.Call):  # `torch.zeros_like(cos)`, `cos.new_zeros(cos.shape)`
+        name = receiver.func.attr if isinstance(receiver.func, ast.Attribute) else getattr(receiver.func, "id", "")
+        if name not in _LIKE:
+            return None
+        receiver = receiver.func.value if name.startswith("new_") else (receiver.args[0] if receiver.args else None)
+    if isinstance(receiver, ast.Name) and _made_by_factory(frame, receiver.id):
+        return None  # `soft = torch.full((b, num_classes), e)`: its width is a size of its own, maybe the wrong one
+    scores = frame.tensor(ast.unparse(receiver)) if receiver is not None else None
+    index = node.args[1]
+    while isinstance(index, ast.Call) and isinstance(index.func, ast.Attribute) and index.func.attr in (
+            "view", "reshape", "unsqueeze", "long", "to"):
+        index = index.func.value
+    if isinstance(index, ast.Subscript) and isinstance(index.slice, ast.Tuple):  # `y[:, None]`
+        index = index.value
+    labels = frame.tensor(ast.unparse(index))
+    if scores is None or labels is None or len(scores.shape) != 2 or not labels.is_integer \
+            or tuple(labels.shape) not in ((scores.shape[0],), (scores.shape[0], 1)):
+        return None
+    return Operand(seen=scores, user=scores), Operand(seen=labels, user=labels)
+
+
+_FACTORIES = re.compile(r"(^|\.)(zeros|ones|full|empty|rand|randn|tensor)$")
+
+
+def _made_by_factory(frame: FrameFacts, name: str) -> bool:
+    """`name` is made in the frame's file by a tensor factory given its sizes (`torch.full((n, k), v)`), not
+    computed from the scores."""
+    from .. import source as src
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, name, frame.line) if tree is not None else None
+    return made is not None and isinstance(made.value, ast.Call) and bool(_FACTORIES.search(src.call_name(made.value)))

@@ -283,12 +283,29 @@ def _code(line: str) -> str:
     return line.strip()[:comment.start[1]] if comment else line.strip()
 
 
+_EXPAND_SIZES = re.compile(r"Target sizes: \[(?P<target>[\d, ]+)\]\.\s+Tensor sizes: \[(?P<tensor>[\d, ]+)\]")
+
+
+def _expanded_without_axis(message: str) -> bool:
+    """An `expand` whose tensor's sizes are the leading sizes of the target's ("Target sizes: [8, 30, 32].
+    Tensor sizes: [8, 30]"): the tensor lacks the trailing axis that would broadcast (`unsqueeze(-1)`), and no
+    length differs."""
+    m = _EXPAND_SIZES.search(message)
+    if m is None:
+        return False
+    target = [int(x) for x in m.group("target").split(",")]
+    tensor = [int(x) for x in m.group("tensor").split(",")]
+    return 2 <= len(tensor) < len(target) and target[:len(tensor)] == tensor
+
+
 @analyzer("text-mask-operand")
 def mask_operand(ctx: Context) -> Finding | None:
     """A size mismatch on a line that combines something named like a mask; when it was raised inside a
     library's attention, the mask the user's call passed in."""
     if ctx.groups.get("index") is not None:
         return None  # an index past a dimension: from the text alone, nothing ties it to a mask's length
+    if _expanded_without_axis(ctx.message):
+        return None  # `mask.expand(h.size())` of a (b, s) mask to (b, s, d): the lengths agree, an axis is missing
     from .masks import padding_mask_as_attn_mask
     if padding_mask_as_attn_mask(ctx):
         return None  # a (batch, seq) padding mask in the (seq, seq) slot: the right length, the wrong parameter

@@ -30,7 +30,7 @@ _PAD_COLLATE = """def pad_collate(examples):
 
     if isinstance(examples[0], Mapping):
         return {{name: pad([e[name] for e in examples]{by_key}) for name in examples[0]}}
-    return [pad(list(field){by_position}) for i, field in enumerate(zip(*examples))]
+    return [{as_list}pad(list(field){by_position}) for i, field in enumerate(zip(*examples))]
 """
 _LOSSES = {"CrossEntropyLoss": "cross_entropy", "NLLLoss": "nll_loss"}
 _TARGET_WRAPPERS = ("reshape", "view", "flatten", "long", "to", "contiguous", "squeeze")
@@ -69,7 +69,13 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     by_key = f", {_choice('name', keyed)} else {pad}" if keyed else ""
     by_position = f", {_choice('i', placed)} else {pad}" if placed else ""
     doc = "; the loss targets with the loss's ignore index" if targets else ""
-    helper = _PAD_COLLATE.format(pad_default=f"={pad}", by_key=by_key, by_position=by_position, doc=doc)
+    listed = sorted(k for k in per_example_fields(src.tree_of(file), name) if k not in placed)
+    as_list = "" if not listed else (f"list(field) if i == {listed[0]} else " if len(listed) == 1
+                                     else f"list(field) if i in {tuple(listed)} else ")
+    if listed:
+        doc += "; the fields the loop walks one example at a time are left a list"
+    helper = _PAD_COLLATE.format(pad_default=f"={pad}", by_key=by_key, by_position=by_position, doc=doc,
+                                 as_list=as_list)
     e = src.LineEditor.for_node(file, stmt).add_keywords(call, "collate_fn=pad_collate")
     made = e.edit()
     if made is None:
@@ -121,7 +127,7 @@ def _every_loader(f: Finding, calls: list[tuple[str, ast.Call]]) -> list[Edit]:
     if first is None:
         return []
     pad = f.values.get("pad_value", "").replace(", padding_value=", "") or "0"
-    helper = _PAD_COLLATE.format(pad_default=f"={pad}", by_key="", by_position="", doc="")
+    helper = _PAD_COLLATE.format(pad_default=f"={pad}", by_key="", by_position="", doc="", as_list="")
     at = min([first.lineno] + [d.lineno for d in getattr(first, "decorator_list", [])])
     if at > 1 and not files.line(file, at - 1).strip():  # into the blank line before it: the helper alone
         at, text = at - 1, helper + "\n"
@@ -266,6 +272,54 @@ def target_keys(tree: ast.Module | None, loader: str | None = None) -> dict[str 
             if k is not None:
                 out[k] = ignore
     return out
+
+
+def per_example_fields(tree: ast.Module | None, loader: str | None) -> set[int]:
+    """Positions of the loader's batch fields that the code walks one example at a time (`for t in targets`,
+    `enumerate(targets)`, `zip(..., targets)`), in the loop over the loader or in a function of the file that
+    the loop hands the field to (`render_targets(targets)`): a list of the examples' own values (a detection
+    target dict per image), not one padded tensor."""
+    if tree is None or not loader:
+        return set()
+    funcs = {n.name: n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    out: set[int] = set()
+    for loop in (n for n in ast.walk(tree) if isinstance(n, ast.For)):
+        it, target = loop.iter, loop.target
+        if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args and \
+                isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            it, target = it.args[0], target.elts[1]
+        if ast.unparse(it) != loader or not isinstance(target, ast.Tuple):
+            continue
+        for k, e in enumerate(target.elts):
+            if isinstance(e, ast.Name) and _only_walked(loop, e.id, funcs):
+                out.add(k)
+    return out
+
+
+def _only_walked(loop: ast.For, name: str, funcs: dict[str, ast.AST]) -> bool:
+    """Every read of `name` in the loop's body walks it (`for t in name`, `enumerate(name)`) or hands it to a
+    function of the file that walks its parameter; a use as a tensor (`name.to(...)`, `model(name)`) keeps it one."""
+    walkers = {id(a) for n in ast.walk(loop) for it in [n.iter if isinstance(n, (ast.For, ast.comprehension))
+                                                          and n is not loop else None] if it is not None
+               for a in (it.args if isinstance(it, ast.Call) and src.call_name(it) in ("enumerate", "zip") else [it])}
+    handed = {id(a) for c in src.calls(loop) if src.call_name(c) in funcs
+              for j, a in enumerate(c.args) if j < len(funcs[src.call_name(c)].args.args)
+              and _walked(funcs[src.call_name(c)], funcs[src.call_name(c)].args.args[j].arg)}
+    reads = [n for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Name) and n.id == name
+             and isinstance(n.ctx, ast.Load)]
+    return bool(reads) and all(id(n) in walkers or id(n) in handed for n in reads)
+
+
+def _walked(scope: ast.AST, name: str) -> bool:
+    """`scope` iterates `name` itself: `for t in name`, `enumerate(name)`, `zip(..., name)`."""
+    for n in ast.walk(scope):
+        it = n.iter if isinstance(n, (ast.For, ast.comprehension)) else None
+        if it is None:
+            continue
+        items = it.args if isinstance(it, ast.Call) and src.call_name(it) in ("enumerate", "zip") else [it]
+        if any(isinstance(a, ast.Name) and a.id == name for a in items):
+            return True
+    return False
 
 
 def _unpacked_at(tree: ast.Module, loader: str, name: str) -> int | None:

@@ -71,6 +71,14 @@ def index_long(ctx: Context, f: Finding) -> Located:
             simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
             editor.replace(value, f"{text}.long()" if simple else f"({text}).long()")
             continue
+        field = _tensor_dataset_field(*_name_in(ctx, t.expr, ctx.frames[t.frame])) if origin is None else None
+        if field is not None:  # `for x, ids in loader` of `DataLoader(TensorDataset(xs, all_ids))`: `all_ids` made long
+            file, at = field
+            editor = editors.setdefault((file, at.lineno), src.LineEditor.for_node(file, at))
+            simple = isinstance(at.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+            text = src.segment(file, at.value)
+            editor.replace(at.value, f"{text}.long()" if simple else f"({text}).long()")
+            continue
         if origin is None or stmt is None or not isinstance(stmt, ast.Assign):
             use_site.append(t)
             continue
@@ -146,6 +154,59 @@ ROWS_MADE_APART = fact("rows-made-apart", "the index is rows (`rows_read`) of a 
 NAN_FILLED = fact("nan-filled", "the ids were float because missing values were filled in (`filled`, line "
                                 "`filled_line`): a float array stays float after the fill")
 _FILLS = ("fillna", "nan_to_num")
+
+
+def _name_in(ctx: Context, expr: str, frame: Any) -> str:
+    """The frame and name `expr` has where its value was made: followed through the parameters it fills, as
+    `Context.origin` follows them (`idx` of `positives(self, idx)` called as `bank.positives(wid)`: `wid`)."""
+    for _ in range(6):
+        if not expr.isidentifier() or expr not in frame.params:
+            break
+        caller = ctx._caller(frame)
+        arg = next((a for a in caller.call_args if a.param == expr), None) if caller is not None else None
+        if arg is None or not arg.text.isidentifier():
+            break
+        expr, frame = arg.text, caller
+    return frame, expr
+
+
+def _tensor_dataset_field(frame: Any, name: str) -> tuple[str, ast.Assign] | None:
+    """The assignment of the tensor a batch field `name` comes from, when the loop around the frame's line that
+    binds it unpacks the batches of a DataLoader built on `TensorDataset(a, b, ...)` in the same scope (`for x,
+    ids in loader:`, `ids` at position 1: `b`) and that tensor is made by a plain assignment before the
+    DataLoader: every batch field is rows of it."""
+    tree = src.tree_of(frame.file)
+    loop = next((n for n in reversed(src.path_to(tree, frame.line)) if isinstance(n, ast.For)
+                 and name in src.names_in(n.target)), None) if tree is not None and name.isidentifier() else None
+    if loop is None:
+        return None
+    target, it = loop.target, loop.iter
+    if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args and \
+            isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        it, target = it.args[0], target.elts[1]
+    if tree is None or not isinstance(it, ast.Name) or not isinstance(target, ast.Tuple):
+        return None
+    names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+    made = src.last_assignment(tree, it.id, loop.lineno)
+    call = made.value if made is not None else None
+    if not isinstance(call, ast.Call) or not src.call_name(call).endswith("DataLoader") or not call.args:
+        return None
+    data = call.args[0]
+    if isinstance(data, ast.Name):
+        d = src.last_assignment(tree, data.id, made.stmt.lineno)
+        data = d.value if d is not None else None
+    if not isinstance(data, ast.Call) or not src.call_name(data).endswith("TensorDataset") \
+            or len(data.args) != len(names) or any(isinstance(a, ast.Starred) for a in data.args):
+        return None
+    hits = [k for k, n in enumerate(names) if n == name]
+    field = data.args[hits[0]] if len(hits) == 1 else None
+    if not isinstance(field, ast.Name):
+        return None
+    at = src.last_assignment(tree, field.id, made.stmt.lineno)
+    if at is None or not isinstance(at.stmt, ast.Assign) or at.stmt.value is not at.value \
+            or len(at.stmt.targets) != 1 or not isinstance(at.stmt.targets[0], ast.Name):
+        return None
+    return frame.file, at.stmt
 
 
 def _fill_cast(node: ast.AST) -> str | None:

@@ -519,6 +519,8 @@ def _flatten_at_caller(ctx: Context, fr, logits: str, labels: str | None, classe
         return []
     if _called_again_read_once(fr, logits, labels):
         return []  # the helper only hands them to the loss, and other places call it: flattened inside it, once
+    if _read_with_other_params(fr, logits, labels):
+        return []  # the helper's other lines pair them with its other arguments, which keep their shape: inside
     caller = ctx._caller(fr)
     args = {a.param: a.text for a in caller.call_args} if caller is not None else {}
     found = failing_statement(caller) if caller is not None else None
@@ -549,6 +551,53 @@ def _called_again_read_once(fr, *params: str) -> bool:
     stmt = found[1]
     return all(all(src.contains(stmt, n.lineno) for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == p
                    and isinstance(n.ctx, ast.Load)) for p in params)
+
+
+def _read_with_other_params(fr, *params: str) -> bool:
+    """A statement of the function of frame `fr` other than the failing one reads one of `params` (or a name
+    made from one, `pos = labels > 0`) together with another of its parameters (`box_out[pos]`): flattening
+    `params` where the function is called would leave that other argument in the old shape."""
+    tree = src.tree_of(fr.file)
+    fn = src.enclosing_scope(tree, fr.line) if tree is not None else None
+    found = failing_statement(fr)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or found is None:
+        return False
+    failing = found[1]
+    others = {a.arg for a in fn.args.args + fn.args.kwonlyargs} - set(params) - {"self", "cls"}
+    derived = set(params)
+    for stmt in (n for n in ast.walk(fn) if isinstance(n, ast.stmt) and n is not fn and n is not failing
+                 and not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
+                                        ast.While, ast.With, ast.Try))):
+        read = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if read & derived and read & others:
+            return True
+        if read & derived and isinstance(stmt, ast.Assign):
+            derived |= {n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return False
+
+
+def _binned_source(fr, name: str) -> ast.Assign | None:
+    """The assignment of the labels' source when `name` is made once from rows of another name (`ytr =
+    torch.tensor(y[itr])`) that is itself made once by a binning call (`y = np.digitize(Re, edges)`) and read
+    by other statements too (the other splits, an evaluation): the bins, shifted where they are made."""
+    from ..analyzers.bucket_count import _BINNING
+    tree = src.tree_of(fr.file)
+    if tree is None or not name.isidentifier():
+        return None
+    scope = src.enclosing_scope(tree, fr.line)
+    made = src.assignments(tree, name, scope)
+    if len(made) != 1:
+        return None
+    for source in dict.fromkeys(src.names_in(made[0].value)):
+        theirs = src.assignments(tree, source, scope)
+        if len(theirs) != 1 or not isinstance(theirs[0].stmt, ast.Assign) or theirs[0].stmt.value is not theirs[0].value \
+                or not isinstance(theirs[0].value, ast.Call) or not _BINNING.search(src.call_name(theirs[0].value)):
+            continue
+        readers = {src.statement_at(tree, n.lineno) for n in ast.walk(scope) if isinstance(n, ast.Name)
+                   and n.id == source and isinstance(n.ctx, ast.Load)}
+        if len(readers - {made[0].stmt}) >= 1:
+            return theirs[0].stmt
+    return None
 
 
 def _made_once_read_again(fr, stmt: ast.stmt, name: str) -> ast.Assign | None:
@@ -622,6 +671,9 @@ def label_range(ctx: Context, f: Finding) -> Located:
         fr = loss_frame(ctx, labels.expr)
         found = failing_statement(fr) if fr else None
         once = _made_once_read_again(fr, found[1], labels.expr) if fr is not None and found is not None else None
+        binned = _binned_source(fr, labels.expr) if fr is not None and once is None else None
+        if binned is not None:  # `y = np.digitize(...)`, split into `ytr`, `yva`: every split 0-based at once
+            once = binned
         if once is not None:  # the other reads (an accuracy, a report) need the labels 0-based too
             return edits_of(src.LineEditor.for_node(fr.file, once).replace(
                 once.value, f"{src.segment(fr.file, once.value)} - 1")), None

@@ -67,14 +67,14 @@ class ChartTrainer:
 
 
 def main():
-    train_x, train_y = make_rows(160)
+    train_x, train_y = make_rows(48)
     val_x, val_y = make_rows(40)
     train_loader = DataLoader(TensorDataset(train_x, train_y), batch_size=16, shuffle=True)
     val_loader = DataLoader(TensorDataset(val_x, val_y), batch_size=20)
     print(f"train rows: {len(train_x)}, val rows: {len(val_x)}, stitches per row: {ROW_LEN}")
 
     trainer = ChartTrainer(StitchTagger(len(STITCHES), len(ROLES)), train_loader, val_loader)
-    for epoch in range(4):
+    for epoch in range(1):
         train_loss = trainer.train_epoch()
         val_loss, val_acc = trainer.validate()
         print(f"epoch {epoch}: train {train_loss:.3f} | val {val_loss:.3f} acc {val_acc:.2%}")

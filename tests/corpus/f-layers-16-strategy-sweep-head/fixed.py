@@ -70,7 +70,7 @@ def run_trial(settings, tokenizer, batch, targets):
     model = LogbookClassifier(settings, tokenizer.vocab_size, len(LABELS))
     opt = torch.optim.AdamW(model.parameters(), lr=settings.lr)
     loss_fn = nn.CrossEntropyLoss()
-    for _ in range(15):
+    for _ in range(3):
         opt.zero_grad()
         logits = model(batch["input_ids"], batch["attention_mask"])
         loss = loss_fn(logits, targets)

@@ -54,7 +54,7 @@ model = PlaylistMoodEncoder()
 optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
 loss_fn = nn.CrossEntropyLoss()
 
-for epoch in range(3):
+for epoch in range(1):
     model.train()
     correct = 0
     for ids, moods in loader:

@@ -14,7 +14,7 @@ class ECGConfig:
     n_rhythms: int = 4
     batch_size: int = 4
     lr: float = 1e-3
-    epochs: int = 2
+    epochs: int = 1
 
 
 class SyntheticECG(Dataset):

@@ -12,7 +12,7 @@ CONFIG = {
     "batch_size": 32,
     "hidden": 48,
     "lr": 3e-3,
-    "epochs": 2,
+    "epochs": 1,
 }
 
 

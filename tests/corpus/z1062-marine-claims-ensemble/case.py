@@ -27,7 +27,7 @@ class Checkpoint:
         self.path, self.year = path, year
 
     @classmethod
-    def train_and_save(cls, root, year, rows, tokenizer, steps=30):
+    def train_and_save(cls, root, year, rows, tokenizer, steps=3):
         labels = sorted({y for _, y in rows})
         cfg = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1,
                          num_attention_heads=2, intermediate_size=64, max_position_embeddings=64,

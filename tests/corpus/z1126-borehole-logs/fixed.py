@@ -133,7 +133,7 @@ def main():
     model = AquiferHead(cfg)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     crit = nn.CrossEntropyLoss()
-    for epoch in range(3):
+    for epoch in range(1):
         seen, correct = 0, 0
         for ids, attn, wet in loader:
             logits = model(ids, attn)

@@ -69,7 +69,7 @@ for k, held_out in enumerate(folds):
     model, opt, train_dl, eval_dl = accelerator.prepare(model, opt, train_dl, eval_dl)
 
     model.train()
-    for _ in range(3):
+    for _ in range(1):
         for batch in train_dl:
             loss = model(**batch).loss
             accelerator.backward(loss)

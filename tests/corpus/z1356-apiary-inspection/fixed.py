@@ -76,7 +76,7 @@ def run_one(tokenizer, taxonomy, max_len, outdir):
     model = BertForSequenceClassification(cfg)
 
     args = TrainingArguments(
-        output_dir=outdir, per_device_train_batch_size=4, num_train_epochs=2,
+        output_dir=outdir, per_device_train_batch_size=4, num_train_epochs=1,
         learning_rate=1e-3, save_strategy="no", logging_strategy="no",
         use_cpu=True, seed=7, disable_tqdm=True, report_to=[],
     )

@@ -64,7 +64,7 @@ def train_v2(deploy_dir):
                         num_labels=len(QUEUES), id2label=dict(enumerate(QUEUES)),
                         label2id={q: i for i, q in enumerate(QUEUES)})
     model = BertForSequenceClassification(config)
-    args = TrainingArguments(output_dir=os.path.join(deploy_dir, "runs"), num_train_epochs=20,
+    args = TrainingArguments(output_dir=os.path.join(deploy_dir, "runs"), num_train_epochs=14,
                              per_device_train_batch_size=4, learning_rate=5e-3, use_cpu=True,
                              report_to="none", save_strategy="no", logging_steps=10,
                              disable_tqdm=True)

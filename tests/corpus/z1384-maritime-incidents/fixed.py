@@ -15,7 +15,7 @@ import torch.nn.functional as F
 def configure():
     os.environ.setdefault("ENSEMBLE_SEEDS", "7,19")
     os.environ.setdefault("MAX_LEN", "24")
-    os.environ.setdefault("TRAIN_STEPS", "30")
+    os.environ.setdefault("TRAIN_STEPS", "5")
 
 
 def env_int(name, default):
@@ -116,7 +116,7 @@ def main():
     configure()
     seeds = env_list("ENSEMBLE_SEEDS", "7", cast=int)
     max_len = env_int("MAX_LEN", 24)
-    steps = env_int("TRAIN_STEPS", 30)
+    steps = env_int("TRAIN_STEPS", 5)
 
     tokenizer = WordTokenizer([t for t, _ in REPORTS] + EVAL_REPORTS, max_len)
     members = [train_member(s, tokenizer, steps) for s in seeds]

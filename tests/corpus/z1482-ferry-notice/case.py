@@ -95,7 +95,7 @@ model = BartForConditionalGeneration(config)
 LP_TABLE = gnmt_table(CFG.max_new_tokens, CFG.lp_alpha)
 
 args = Seq2SeqTrainingArguments(output_dir=tempfile.mkdtemp(), per_device_train_batch_size=4,
-                                num_train_epochs=40, learning_rate=5e-3, logging_steps=20,
+                                num_train_epochs=4, learning_rate=5e-3, logging_steps=20,
                                 save_strategy="no", report_to=[], use_cpu=True, seed=3,
                                 disable_tqdm=True)
 trainer = Seq2SeqTrainer(model=model, args=args, train_dataset=TelegramSet(TELEGRAMS, tok),

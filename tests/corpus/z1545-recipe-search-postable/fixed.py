@@ -97,7 +97,7 @@ def main():
     card_ids = vocab.encode_batch(cards, max_len=MAX_POSITIONS)
     print("query batch", tuple(query_ids.shape), "card batch", tuple(card_ids.shape))
 
-    for step in range(20):
+    for step in range(4):
         loss = info_nce(query_tower(query_ids), recipe_tower(card_ids))
         opt.zero_grad()
         loss.backward()

@@ -55,7 +55,7 @@ class AbstractEncoder(nn.Module):
         return F.normalize(self.out(torch.cat([h[0], h[1]], dim=-1)), dim=-1)
 
 
-def in_batch_round(model, opt, steps=25):
+def in_batch_round(model, opt, steps=5):
     citing = [ABSTRACTS[a] for a, _ in CITATIONS]
     cited = [ABSTRACTS[b] for _, b in CITATIONS]
     for _ in range(steps):
@@ -79,7 +79,7 @@ def mine_hard_negatives(model, per_query=2):
     return mined
 
 
-def hard_negative_round(model, opt, mined, steps=25):
+def hard_negative_round(model, opt, mined, steps=5):
     for _ in range(steps):
         total = 0.0
         for src, dst in random.sample(CITATIONS, len(CITATIONS)):

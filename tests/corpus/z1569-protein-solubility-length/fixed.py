@@ -84,7 +84,7 @@ net = SolubilityModel(len(residue_tok), bench_std.shape[1], len(outcome_enc.clas
 opt = torch.optim.Adam(net.parameters(), lr=1e-3)
 loss_fn = nn.CrossEntropyLoss()
 
-for epoch in range(3):
+for epoch in range(1):
     net.train()
     perm = rng.permutation(tr_idx)
     total = 0.0

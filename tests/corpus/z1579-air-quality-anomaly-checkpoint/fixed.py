@@ -47,7 +47,7 @@ class SensorAutoencoder(nn.Module):
         return self.decoder(self.encoder(x))
 
 
-def train_autoencoder(net, x, epochs=40, batch=64):
+def train_autoencoder(net, x, epochs=8, batch=64):
     opt = torch.optim.Adam(net.parameters(), lr=5e-3)
     for ep in range(epochs):
         order = torch.randperm(len(x))

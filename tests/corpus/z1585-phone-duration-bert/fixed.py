@@ -92,7 +92,7 @@ def main():
     print("batch", tuple(phone_ids.shape), "phone vocab", config.vocab_size)
 
     model.train()
-    for step in range(40):
+    for step in range(10):
         pred = model(phone_ids, phone_mask)
         loss = masked_mse(pred, log_dur, phone_mask)
         opt.zero_grad()

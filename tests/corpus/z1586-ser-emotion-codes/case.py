@@ -92,7 +92,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     print(f"{len(clips)} clips, {len(EMOTION_NAMES)} emotions")
 
-    for epoch in range(3):
+    for epoch in range(1):
         total, correct, running = 0, 0, 0.0
         for mel, frame_lens, emotions in loader:
             logits = model(mel, frame_lens)

@@ -111,7 +111,7 @@ def main():
 
     model = SleepStager(CFG)
     optim = torch.optim.Adam(model.parameters(), lr=CFG["lr"])
-    for ep in range(2):
+    for ep in range(1):
         tr_loss, tr_acc = run_epoch(model, train_loader, optim)
         va_loss, va_acc = run_epoch(model, val_loader)
         print(f"epoch {ep}: train {tr_loss:.3f}/{tr_acc:.2f}  val {va_loss:.3f}/{va_acc:.2f}")

@@ -104,11 +104,11 @@ class EventDecoder(nn.Module):
 def main():
     rng = random.Random(3)
     torch.manual_seed(3)
-    songs = [synth_song(rng) for _ in range(120)]
+    songs = [synth_song(rng) for _ in range(36)]
     model = EventDecoder()
     optim = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-    for epoch in range(2):
+    for epoch in range(1):
         rng.shuffle(songs)
         running = 0.0
         steps = 0

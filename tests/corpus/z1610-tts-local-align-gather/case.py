@@ -93,7 +93,7 @@ def main():
     model = TinyAcousticModel()
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
 
-    for step in range(60):
+    for step in range(20):
         pick = torch.randint(0, phone_seq.size(0), (4,))
         pred = model(phone_seq[pick], mels.size(1))
         loss = F.l1_loss(pred, mels[pick])

@@ -107,7 +107,7 @@ def train():
     model = MelodyLM(hparams)
     optim = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-    for step in range(20):
+    for step in range(4):
         idx = torch.randint(0, phrases.size(0), (16,), generator=gen)
         batch = phrases[idx]
         context, nxt = batch[:, :-1], batch[:, 1:]

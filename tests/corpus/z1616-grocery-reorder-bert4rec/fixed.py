@@ -95,7 +95,7 @@ optim = torch.optim.AdamW(model.parameters(), lr=3e-3)
 loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
 
 order = list(range(len(encoded)))
-for epoch in range(2):
+for epoch in range(1):
     random.shuffle(order)
     model.train()
     running = 0.0

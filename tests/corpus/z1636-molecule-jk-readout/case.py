@@ -88,7 +88,7 @@ def main():
     train_mols, test_mols = MOLECULES[:6], MOLECULES[6:]
     batch_size = 3
 
-    for epoch in range(20):
+    for epoch in range(4):
         model.train()
         perm = torch.randperm(len(train_mols)).tolist()
         total = 0.0

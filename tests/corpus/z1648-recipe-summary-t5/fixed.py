@@ -103,7 +103,7 @@ def main():
     optim = torch.optim.AdamW(model.parameters(), lr=3e-3)
 
     model.train()
-    for epoch in range(20):
+    for epoch in range(5):
         total = 0.0
         for batch in loader:
             out = model(

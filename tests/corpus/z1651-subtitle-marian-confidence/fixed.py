@@ -44,7 +44,7 @@ class CueVocab:
         return ids, ids.ne(self.pad).long()
 
 
-def train(model, vocab, epochs=80):
+def train(model, vocab, epochs=20):
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
     model.train()
     for ep in range(epochs):

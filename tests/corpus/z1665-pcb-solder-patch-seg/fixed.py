@@ -81,7 +81,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batch = 8
 
-    for epoch in range(4):
+    for epoch in range(1):
         model.train()
         order = torch.randperm(len(train_x))
         running = 0.0

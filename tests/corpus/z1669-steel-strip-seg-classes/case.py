@@ -87,8 +87,8 @@ def per_class_iou(pred, target, n_classes):
 
 
 def main():
-    train_imgs, train_masks = make_split(64)
-    val_imgs, val_masks = make_split(24)
+    train_imgs, train_masks = make_split(16)
+    val_imgs, val_masks = make_split(8)
     n_classes = len(CLASS_TO_ID)
     model = StripSegNet(n_classes)
     opt = torch.optim.Adam(model.parameters(), lr=5e-3)

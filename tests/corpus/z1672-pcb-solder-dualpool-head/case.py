@@ -82,8 +82,8 @@ def tag_f1(logits, targets, thr=0.5):
 
 
 def main():
-    train_x, train_y = make_fake_aoi_batch(32)
-    val_x, val_y = make_fake_aoi_batch(32)
+    train_x, train_y = make_fake_aoi_batch(16)
+    val_x, val_y = make_fake_aoi_batch(16)
 
     model = SolderJointNet()
     pos_weight = torch.full((len(DEFECT_TAGS),), 2.0)

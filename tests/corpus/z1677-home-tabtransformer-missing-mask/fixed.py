@@ -26,7 +26,7 @@ LEVELS = {
 MISSING, UNSEEN = 0, 1
 
 
-def make_bordereau(path, n_rows=900):
+def make_bordereau(path, n_rows=300):
     with open(path, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["policy_ref"] + CAT_FIELDS + NUM_FIELDS + ["claimed"])
         w.writeheader()
@@ -34,7 +34,7 @@ def make_bordereau(path, n_rows=900):
             row = {"policy_ref": f"HB{100000 + i}"}
             for f in CAT_FIELDS:
                 # later policies come from a new broker using extra codes
-                pool = LEVELS[f] + (["other"] if i > 750 else [])
+                pool = LEVELS[f] + (["other"] if i > 250 else [])
                 row[f] = "" if random.random() < 0.12 else random.choice(pool)
             row["sum_insured"] = round(random.uniform(150_000, 900_000), -3)
             row["building_age"] = random.randint(0, 180)

@@ -103,7 +103,7 @@ def main():
     criterion = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
     optim = torch.optim.Adam(model.parameters(), lr=2e-3)
 
-    for epoch in range(5):
+    for epoch in range(1):
         model.train()
         perm = torch.randperm(len(y_tr))
         running = 0.0

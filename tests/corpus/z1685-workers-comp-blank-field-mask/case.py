@@ -107,7 +107,7 @@ def main():
     optim = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-4)
     crit = nn.BCEWithLogitsLoss()
 
-    for ep in range(4):
+    for ep in range(1):
         net.train()
         order = torch.randperm(n_train)
         for b in range(0, n_train, 50):

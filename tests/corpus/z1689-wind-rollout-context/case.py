@@ -53,7 +53,7 @@ class CausalWindModel(nn.Module):
         return self.out(h).squeeze(-1)
 
 
-def train(model, x, y, epochs=4, batch=32):
+def train(model, x, y, epochs=1, batch=32):
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     for ep in range(epochs):
         perm = torch.randperm(x.size(0))
@@ -90,7 +90,7 @@ def rollout(model, history, n_ahead):
 def main():
     scada = simulate_scada(60 * 24 * STEPS_PER_HOUR)
     train_part, test_part = scada[:-2000], scada[-2000:]
-    x, y = windows(train_part, CONTEXT_STEPS, stride=16)
+    x, y = windows(train_part, CONTEXT_STEPS, stride=64)
     print("train windows:", tuple(x.shape))
 
     model = CausalWindModel(n_inputs=2, d_model=32, max_len=CONTEXT_STEPS)

@@ -82,7 +82,7 @@ def main():
 
     model = GateStationSeq2Seq()
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    for epoch in range(5):
+    for epoch in range(1):
         model.train()
         pred = model(past[:n_train], cal_past[:n_train], cal_future[:n_train],
                      hdd_ahead[:n_train], target=future[:n_train])

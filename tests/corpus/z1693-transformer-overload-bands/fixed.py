@@ -15,7 +15,7 @@ rng = np.random.default_rng(7)
 
 LOOKBACK_H = 168
 LOADING_BANDS_PCT = (80.0, 100.0, 120.0)
-N_UNITS = 18
+N_UNITS = 6
 N_DAYS = 30
 
 

@@ -14,7 +14,7 @@ rng = np.random.default_rng(21)
 LOOKBACK = 72
 HORIZON = 24
 N_SUBSTATIONS = 12
-N_HOURS = 24 * 75
+N_HOURS = 24 * 20
 
 
 def simulate_network():
@@ -88,7 +88,7 @@ def main():
 
     model = HeatDemandNet()
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    for epoch in range(3):
+    for epoch in range(1):
         model.train()
         for b in train_idx.split(128):
             pred = model(data["meter"][b], data["obs"][b], data["temp"][b], data["cal"][b])

@@ -69,7 +69,7 @@ print(f"packed {blocks.shape[0]} blocks of {CONTEXT} tokens")
 
 optim = torch.optim.AdamW(chef.parameters(), lr=3e-3)
 chef.train()
-for epoch in range(3):
+for epoch in range(1):
     order = torch.randperm(blocks.shape[0])
     for start in range(0, len(order), 4):
         chunk = blocks[order[start:start + 4]]

@@ -72,7 +72,7 @@ val_dl = DataLoader(val_ds, batch_size=16)
 model = GRUForecaster(n_feat=telemetry.shape[1])
 optim = torch.optim.Adam(model.parameters(), lr=3e-3)
 
-for epoch in range(5):
+for epoch in range(1):
     tr = run_epoch(model, train_dl, optim)
     va = run_epoch(model, val_dl)
     print(f"epoch {epoch}: train rmse {tr:.3f}  val rmse {va:.3f}")

@@ -59,7 +59,7 @@ class ActivityGRU(L.LightningModule):
 
 if __name__ == "__main__":
     L.seed_everything(7, verbose=False)
-    x_tr, y_tr = synth_windows(20, seed=1)
+    x_tr, y_tr = synth_windows(8, seed=1)
     x_va, y_va = synth_windows(5, seed=2)
     train_dl = DataLoader(TensorDataset(x_tr, y_tr), batch_size=16, shuffle=True)
     val_dl = DataLoader(TensorDataset(x_va, y_va), batch_size=32)

@@ -16,7 +16,7 @@ class DraftConfig:
         self.dropout = 0.2
         self.batch_size = 8
         self.lr = 2e-3
-        self.epochs = 5
+        self.epochs = 2
         self.seed = 21
 
 
@@ -62,7 +62,7 @@ class DraftNet(nn.Module):
         return self.head(feats).squeeze(-1)
 
 
-train_ds, val_ds = simulate_matches(400), simulate_matches(100)
+train_ds, val_ds = simulate_matches(100), simulate_matches(100)
 train_dl = DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True)
 val_dl = DataLoader(val_ds, batch_size=64)
 

@@ -59,8 +59,8 @@ def to_batch(rows, tokenizer, label2id):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n-logs", type=int, default=400)
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--n-logs", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--cutoff", default="2023-11-01")
     args = parser.parse_args()

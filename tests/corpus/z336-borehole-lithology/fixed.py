@@ -40,7 +40,7 @@ class LogConfig:
     hidden: int = 32
     min_count: int = 2
     batch_size: int = 16
-    epochs: int = 3
+    epochs: int = 1
     lr: float = 3e-3
 
 

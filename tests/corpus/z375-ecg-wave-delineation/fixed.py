@@ -12,7 +12,7 @@ import torch.nn.functional as F
 FS = 250                 # sampling rate, Hz
 WINDOW_S = 2.0
 WAVE_CLASSES = ["bg", "P", "QRS", "T"]
-HPARAMS = dict(channels=16, kernel=9, batch=8, steps=40, lr=5e-3, seed=3)
+HPARAMS = dict(channels=16, kernel=9, batch=8, steps=10, lr=5e-3, seed=3)
 
 
 def synth_ecg(n_records, gen):

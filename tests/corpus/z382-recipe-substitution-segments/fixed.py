@@ -26,7 +26,7 @@ BAD_SWAPS = ["ketchup", "vinegar", "gelatin", "mustard", "salt", "cornflakes"]
 
 @dataclass
 class SwapConfig:
-    n_examples: int = 320
+    n_examples: int = 64
     max_len: int = 16
     hidden: int = 32
     layers: int = 1

@@ -17,7 +17,7 @@ from transformers import (BertConfig, BertForSequenceClassification, BertTokeniz
 @dataclass
 class RunConfig:
     seed: int = 7
-    n_reports: int = 240
+    n_reports: int = 80
     holdout_frac: float = 0.25
     max_len: int = 40
     hidden: int = 32

@@ -15,13 +15,13 @@ from torch.utils.data import DataLoader, Dataset
 
 def parse_args():
     p = argparse.ArgumentParser()
-    p.add_argument("--n-sessions", type=int, default=512)
+    p.add_argument("--n-sessions", type=int, default=128)
     p.add_argument("--n-pages", type=int, default=300)
     p.add_argument("--max-steps", type=int, default=24)
     p.add_argument("--emb-dim", type=int, default=32)
     p.add_argument("--hidden", type=int, default=48)
     p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--seed", type=int, default=11)
     return p.parse_args()

@@ -15,7 +15,7 @@ ACTIVITIES = ["walking", "stairs_up", "stairs_down", "cycling", "sitting", "rowi
 N_CHANNELS = 6
 WINDOW = 64
 BATCH = 8
-EPOCHS = 2
+EPOCHS = 1
 
 torch.manual_seed(7)
 random.seed(7)

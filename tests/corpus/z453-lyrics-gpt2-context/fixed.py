@@ -77,7 +77,7 @@ loader = DataLoader(songs, batch_size=4, shuffle=True, collate_fn=collate,
 optim = torch.optim.AdamW(model.parameters(), lr=1e-3)
 
 model.train()
-for epoch in range(2):
+for epoch in range(1):
     total = 0.0
     for step, batch in enumerate(loader):
         out = model(**batch)
@@ -90,6 +90,6 @@ for epoch in range(2):
 model.eval()
 prompt = torch.tensor([[tok.bos_id] + [tok.stoi[c] for c in "love "]])
 with torch.no_grad():
-    sample = model.generate(prompt, max_new_tokens=40, do_sample=True, top_k=10,
+    sample = model.generate(prompt, max_new_tokens=10, do_sample=True, top_k=10,
                             pad_token_id=tok.pad_id)
 print(tok.decode(sample[0].tolist()))

@@ -49,7 +49,7 @@ def save_tiny_encoder(sentences):
     return folder
 
 
-def make_pairs(contexts, n_pairs=40):
+def make_pairs(contexts, n_pairs=16):
     labelled = [(s, intent) for intent, group in contexts.items() for s in group]
     pairs = []
     for _ in range(n_pairs):
@@ -72,7 +72,7 @@ train_loss = losses.CosineSimilarityLoss(embedder)
 
 embedder.old_fit(
     train_objectives=[(train_loader, train_loss)],
-    epochs=2,
+    epochs=1,
     warmup_steps=2,
     show_progress_bar=False,
 )

@@ -65,7 +65,7 @@ src_ids.shape
 
 
 model.train()
-for step in range(30):
+for step in range(5):
     out = model(input_ids=src_ids, attention_mask=src.attention_mask, labels=labels)
     out.loss.backward()
     opt.step(); opt.zero_grad()

@@ -50,7 +50,7 @@ for p in teacher.parameters():
 student.to(DEVICE)
 optimizer = torch.optim.Adam(student.parameters(), lr=1e-3)
 
-steps = 20
+steps = 4
 for step in range(steps):
     u = unlabelled_x[torch.randperm(len(unlabelled_x))[:16]].to(DEVICE)
     x, y = labelled_x.to(DEVICE), labelled_y.to(DEVICE)

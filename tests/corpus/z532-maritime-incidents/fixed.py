@@ -70,7 +70,7 @@ class TinyEncoder(nn.Module):
         return self.head(h[:, 0])
 
 
-def train(model, batch_ids, targets, epochs=60, lr=3e-3):
+def train(model, batch_ids, targets, epochs=20, lr=3e-3):
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     model.train()
     for ep in range(epochs):

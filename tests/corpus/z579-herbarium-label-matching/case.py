@@ -67,7 +67,7 @@ def export_tiny_encoder(out_dir, vocab):
     return out_dir
 
 
-def make_pairs(labels, descriptions, repeat=6):
+def make_pairs(labels, descriptions, repeat=3):
     """Positive pairs get 1.0, shuffled negatives get 0.0."""
     pairs = []
     for _ in range(repeat):

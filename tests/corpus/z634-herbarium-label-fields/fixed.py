@@ -111,7 +111,7 @@ print("logits", tuple(logits.shape), "loss", F.cross_entropy(logits, batch["fiel
 
 # %%
 opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
-for epoch in range(20):
+for epoch in range(5):
     total = 0.0
     for batch in batches(lines, 4, collate_fn):
         logits = model(batch["tok"], batch["keep"])

@@ -61,7 +61,7 @@ class Experiment:
     merge_organic: bool = True
     min_count: int = 1
     lr: float = 5e-3
-    epochs: int = 15
+    epochs: int = 2
     batch_size: int = 4
     dropout: float = 0.2
     seeds: list = field(default_factory=lambda: [11, 23, 47])

@@ -52,9 +52,9 @@ class Experiment:
     use_hand_marker: bool = False
     lr: float = 5e-4
     warmup_steps: int = 0
-    epochs: int = 3
+    epochs: int = 1
     attn_dropout: float = 0.1
-    seeds: tuple = (1, 2)
+    seeds: tuple = (1,)
 
 
 def encode_split(tok, exp):
