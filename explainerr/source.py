@@ -247,6 +247,16 @@ def names_in(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
 
 
+def unpacked_batches(loop: ast.For) -> tuple[ast.expr, ast.expr]:
+    """The iterable a `for` loop unpacks and its target, through `enumerate`: (`loader`, `x, y`) for both
+    `for x, y in loader` and `for step, (x, y) in enumerate(loader)`."""
+    it, target = loop.iter, loop.target
+    if isinstance(it, ast.Call) and call_name(it) == "enumerate" and it.args and \
+            isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        return it.args[0], target.elts[1]
+    return it, target
+
+
 def signed_terms(node: ast.AST, sign: int = 1) -> list[tuple[int, ast.AST]]:
     """The signed terms of a sum (`a + b - 1` → [(1, a), (1, b), (-1, 1)]); [(sign, node)] for anything else."""
     if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))):

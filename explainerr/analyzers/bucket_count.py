@@ -19,7 +19,7 @@ EDGES_WITH_LIMITS = fact("edges-with-limits", "the labels are bins of `bins_call
                                               "a value at the upper limit gets bin `n_classes`; the inner edges "
                                               "(`edges_fixed`) give one bin per class")
 PER_EDGE = fact("per-edge", "another collection beside the count is made one item per edge (`per_edge`)")
-_BINNING = re.compile(r"(^|\.)(bucketize|digitize|searchsorted|bisect|bisect_left|bisect_right)$")
+BINNING_CALL = re.compile(r"(^|\.)(bucketize|digitize|searchsorted|bisect|bisect_left|bisect_right)$")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def bins_counted_as_edges(ctx: Context, n_classes: int | None) -> BinCount | Non
         tree = src.tree_of(file)
         for call in src.calls(tree) if tree is not None else ():
             name = src.call_name(call)
-            if not _BINNING.search(name) or len(call.args) < 2:
+            if not BINNING_CALL.search(name) or len(call.args) < 2:
                 continue
             edges = call.args[0] if name.endswith(("searchsorted", "bisect", "bisect_left", "bisect_right")) \
                 else call.args[1]

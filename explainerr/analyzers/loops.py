@@ -153,8 +153,9 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                                         helper_call=frame.node or helper[0].function)
                 bound = found.values.get("bound_value") if found is not None else None
                 if isinstance(bound, int) and reduced_over(ctx, frame, base, bound, size) \
-                        and not _indexed_alike(frame, loop, var, base, size):
-                    return None  # the indexed value was reduced over the dimension the loop walks
+                        and not found.values.get("walked"):
+                    return None  # the indexed value was reduced over the dimension the loop walks, and no other
+                    # value the loop walks has its length (`probe_ids[i]` beside `nearest[i]`: the bound is odd)
                 if found is not None and (not isinstance(bound, int) or bound > size):
                     from .drop_last import dropped_last
                     if dropped_last(ctx, found, tensor, bound - size if isinstance(bound, int) else None):
@@ -173,19 +174,6 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
 _MODULE_LIST_INDEX = re.compile(r"index -?\d+ is out of range")
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
-
-
-def _indexed_alike(frame: FrameFacts, loop: ast.For, var: str, base: str, size: int | None) -> bool:
-    """Another tensor of the frame that the loop's body reads at `[var]` too, with the failing size along its
-    first dimension (`probe_ids[i]` beside `nearest[i]`, both 12 long): the loop's values agree on the size,
-    and the bound is the odd one out, whatever made the indexed value."""
-    for node in ast.walk(loop):
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and node.slice.id == var:
-            other = ast.unparse(node.value)
-            t = frame.tensor(other) if other != base else None
-            if t is not None and t.shape and t.shape[0] == size:
-                return True
-    return False
 
 
 def _table_made_swapped(ctx: Context, tensor: TensorFacts | None, dim: int | None, index: int, parts: list) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .. import source as src
@@ -304,17 +305,17 @@ def _mask_length_differs(ctx: Context) -> Finding | None:
     if met is None and ctx.raise_frames():
         return _mask_from_library(ctx, frame, sizes)
     # raised by the user's own operator: the operands on the line are the tensors that met, and none is a mask
-    if met is not None and _missing_trailing_axis(met.mask, met.other):
+    if met is not None and missing_trailing_axis(met.mask.shape, met.other.shape):
         return None  # (batch, seq) against (batch, seq, hidden): the lengths agree, the mask lacks an axis
     return _finding(ctx, met) if met is not None else None
 
 
-def _missing_trailing_axis(mask: TensorFacts, other: TensorFacts) -> bool:
+def missing_trailing_axis(mask: Sequence[int], other: Sequence[int]) -> bool:
     """The mask's whole shape is the leading part of the other tensor's (a (8, 30) mask against (8, 30, 32)
     hidden states): its batch and length are the other's; only the trailing axis a broadcast needs
     (`unsqueeze(-1)`) is missing, so no length differs."""
-    n = len(mask.shape)
-    return 2 <= n < len(other.shape) and tuple(other.shape[:n]) == tuple(mask.shape)
+    n = len(mask)
+    return 2 <= n < len(other) and tuple(other[:n]) == tuple(mask)
 
 
 def _passed_sizes(ctx: Context, frame: FrameFacts) -> tuple[int, int] | None:

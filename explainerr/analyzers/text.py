@@ -288,14 +288,11 @@ _EXPAND_SIZES = re.compile(r"Target sizes: \[(?P<target>[\d, ]+)\]\.\s+Tensor si
 
 def _expanded_without_axis(message: str) -> bool:
     """An `expand` whose tensor's sizes are the leading sizes of the target's ("Target sizes: [8, 30, 32].
-    Tensor sizes: [8, 30]"): the tensor lacks the trailing axis that would broadcast (`unsqueeze(-1)`), and no
-    length differs."""
+    Tensor sizes: [8, 30]"): masks.missing_trailing_axis, read from the message."""
+    from .masks import missing_trailing_axis
     m = _EXPAND_SIZES.search(message)
-    if m is None:
-        return False
-    target = [int(x) for x in m.group("target").split(",")]
-    tensor = [int(x) for x in m.group("tensor").split(",")]
-    return 2 <= len(tensor) < len(target) and target[:len(tensor)] == tensor
+    return m is not None and missing_trailing_axis([int(x) for x in m.group("tensor").split(",")],
+                                                   [int(x) for x in m.group("target").split(",")])
 
 
 @analyzer("text-mask-operand")

@@ -284,10 +284,7 @@ def per_example_fields(tree: ast.Module | None, loader: str | None) -> set[int]:
     funcs = {n.name: n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     out: set[int] = set()
     for loop in (n for n in ast.walk(tree) if isinstance(n, ast.For)):
-        it, target = loop.iter, loop.target
-        if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args and \
-                isinstance(target, ast.Tuple) and len(target.elts) == 2:
-            it, target = it.args[0], target.elts[1]
+        it, target = src.unpacked_batches(loop)
         if ast.unparse(it) != loader or not isinstance(target, ast.Tuple):
             continue
         for k, e in enumerate(target.elts):
@@ -328,10 +325,7 @@ def _unpacked_at(tree: ast.Module, loader: str, name: str) -> int | None:
     for n in src.nodes(tree, ast.For):
         if not isinstance(n, ast.For):
             continue
-        it, target = n.iter, n.target
-        if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args and \
-                isinstance(target, ast.Tuple) and len(target.elts) == 2:
-            it, target = it.args[0], target.elts[1]
+        it, target = src.unpacked_batches(n)
         if ast.unparse(it) == loader and isinstance(target, ast.Tuple):
             hits = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name]
             if hits:

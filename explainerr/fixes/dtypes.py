@@ -156,7 +156,7 @@ NAN_FILLED = fact("nan-filled", "the ids were float because missing values were 
 _FILLS = ("fillna", "nan_to_num")
 
 
-def _name_in(ctx: Context, expr: str, frame: Any) -> str:
+def _name_in(ctx: Context, expr: str, frame: Any) -> tuple[Any, str]:
     """The frame and name `expr` has where its value was made: followed through the parameters it fills, as
     `Context.origin` follows them (`idx` of `positives(self, idx)` called as `bank.positives(wid)`: `wid`)."""
     for _ in range(6):
@@ -180,10 +180,7 @@ def _tensor_dataset_field(frame: Any, name: str) -> tuple[str, ast.Assign] | Non
                  and name in src.names_in(n.target)), None) if tree is not None and name.isidentifier() else None
     if loop is None:
         return None
-    target, it = loop.target, loop.iter
-    if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args and \
-            isinstance(target, ast.Tuple) and len(target.elts) == 2:
-        it, target = it.args[0], target.elts[1]
+    it, target = src.unpacked_batches(loop)
     if tree is None or not isinstance(it, ast.Name) or not isinstance(target, ast.Tuple):
         return None
     names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]

@@ -580,7 +580,7 @@ def _binned_source(fr, name: str) -> ast.Assign | None:
     """The assignment of the labels' source when `name` is made once from rows of another name (`ytr =
     torch.tensor(y[itr])`) that is itself made once by a binning call (`y = np.digitize(Re, edges)`) and read
     by other statements too (the other splits, an evaluation): the bins, shifted where they are made."""
-    from ..analyzers.bucket_count import _BINNING
+    from ..analyzers.bucket_count import BINNING_CALL
     tree = src.tree_of(fr.file)
     if tree is None or not name.isidentifier():
         return None
@@ -591,7 +591,7 @@ def _binned_source(fr, name: str) -> ast.Assign | None:
     for source in dict.fromkeys(src.names_in(made[0].value)):
         theirs = src.assignments(tree, source, scope)
         if len(theirs) != 1 or not isinstance(theirs[0].stmt, ast.Assign) or theirs[0].stmt.value is not theirs[0].value \
-                or not isinstance(theirs[0].value, ast.Call) or not _BINNING.search(src.call_name(theirs[0].value)):
+                or not isinstance(theirs[0].value, ast.Call) or not BINNING_CALL.search(src.call_name(theirs[0].value)):
             continue
         readers = {src.statement_at(tree, n.lineno) for n in ast.walk(scope) if isinstance(n, ast.Name)
                    and n.id == source and isinstance(n.ctx, ast.Load)}
