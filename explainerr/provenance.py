@@ -379,6 +379,11 @@ def _helper_lines(frame: FrameFacts, fn: ast.FunctionDef, expr: str, steps: list
     function = name or fn.name
     if position is not None and isinstance(value, ast.Tuple) and position < len(value.elts):
         value = value.elts[position]
+    elif position is not None and isinstance(value, ast.Name):  # `batches.append((words, tags))`, `return batches`
+        rows = [c.args[0] for c in src.calls(fn) if isinstance(c.func, ast.Attribute) and c.func.attr == "append"
+                and isinstance(c.func.value, ast.Name) and c.func.value.id == value.id and len(c.args) == 1
+                and isinstance(c.args[0], ast.Tuple) and position < len(c.args[0].elts)]
+        value = rows[0].elts[position] if len(rows) == 1 else value
     read = re.fullmatch(r'\w+\["(\w+)"\]', expr)
     key = read.group(1) if read else entry
     tree = frame_tree(frame)

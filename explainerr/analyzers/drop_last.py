@@ -37,6 +37,9 @@ def dropped_last(ctx: Context, f: Finding, short: TensorFacts | None, missing: i
         if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend")
                and isinstance(n.func.value, ast.Name) and n.func.value.id == root for n in ast.walk(loop)):
             places.append((frame.file, loop))
+            made = src.last_assignment(tree, loop.iter.id, loop.lineno) if isinstance(loop.iter, ast.Name) else None
+            if made is not None and isinstance(made.stmt, ast.Assign):  # `for xb, _ in test_loader:`
+                places.append((frame.file, made.stmt))
     for file, stmt in places:
         tree = src.tree_of(file)
         calls = [stmt.iter] if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) else \

@@ -336,6 +336,30 @@ def _name_source(f: Finding, site) -> None:
         f.facts.add(SIZE_NAME_SOURCE)
         f.values.update(size_name=site.node.id, size_source=src.segment(site.file, given),
                         size_source_line=given.lineno)
+        from .kept_ids import kept_ids_finding
+        kept = kept_ids_finding(site.file, tree, given)
+        if kept is not None:  # `n = len(train_speakers)`, the labels `spk[isin(spk, train_speakers)]`
+            f.merge(kept)
+
+
+def _kept_ids_by_name(ctx: Context, f: Finding, n_classes: int) -> None:
+    """The one name of the user frames holding the number of classes and written `len(kept)`, for a classifier
+    whose size is passed where no size keyword or Linear shows it (`Head(dim, num_speakers)`)."""
+    from .classes import user_files
+    from .kept_ids import kept_ids_finding
+    found = []
+    for name in ctx.scalar_names(n_classes):
+        for file in user_files(ctx):
+            tree = src.tree_of(file)
+            made = src.assignments(tree, name) if tree is not None and name.isidentifier() else ()
+            if len(made) == 1:
+                kept = kept_ids_finding(file, tree, made[0].value)
+                if kept is not None:
+                    found.append((name, file, made[0], kept))
+    if len(found) == 1:
+        name, file, made, kept = found[0]
+        f.merge(kept)
+        f.values.update(size_name=name, size_source=src.segment(file, made.value), size_source_line=made.value.lineno)
 
 
 def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: int, need: int,
@@ -394,6 +418,8 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         if found is not None and found.name not in (bound_names(site.file, site.line) or {found.name}):
             f.values["label_set_fix"] = str(found.length)  # the map is not in reach where the size is set
     f.hints.update(site=site, label_set=found, need=need)
+    if "kept-ids" not in f.facts:
+        _kept_ids_by_name(ctx, f, n_classes)
     _map_grew(ctx, f, n_classes)
     from .grown_after_model import GROWN_AFTER_MODEL, facts_of, grown_after_model
     grown = grown_after_model(ctx) if MAP_GREW not in f.facts else None

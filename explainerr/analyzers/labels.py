@@ -36,6 +36,7 @@ from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, leaf, padded_apart, skipped_apart, stacked_parts
+from .own_longest import labels_own_longest
 from .pad_targets import aligned_records_apart, pad_targets, padded_by_library
 from .parallel_lists import labels_one_part, part_left_out, specials_left_out
 from .operands import (
@@ -589,6 +590,8 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         pass  # next-token targets cut from the inputs, while the model got every input step
     elif pad_targets(ctx, f, labels, ids):
         pass  # one function of the user's pads the labels to another target than the inputs
+    elif labels_own_longest(ctx, f, labels, ids):
+        pass  # a helper pads the labels to their own longest, the inputs are padded to a constant
     elif aligned_records_apart(ctx, labels, ids):
         return None  # (no reading: the analyzer gives no diagnosis, see labels_vs_logits)
     elif TOKENIZER in scene_facts(ctx):

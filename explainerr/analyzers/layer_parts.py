@@ -70,6 +70,32 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
     return None
 
 
+def container_item_site(ctx: Context, root: str, index: str, classes: tuple[str, ...], position: int,
+                        param: str) -> SizeSite | None:
+    """The size argument of item `index` of the Sequential / ModuleList the user's code assigns to `root` (a
+    plain name, `intent_head = nn.Sequential(nn.Dropout(0.1), nn.Linear(...))`, or `self.<attr>`), when the
+    user's frame calls that container and the raising layer is its item."""
+    attr = root[len("self."):] if root.startswith("self.") else root
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        found = []
+        for n in src.nodes(tree, ast.Assign) if tree is not None else ():
+            if not any((isinstance(t, ast.Name) and t.id == root) or (
+                    isinstance(t, ast.Attribute) and t.attr == attr and root.startswith("self.")
+                    and isinstance(t.value, ast.Name) and t.value.id == "self") for t in n.targets):
+                continue
+            call = _item(n.value, [index])
+            if isinstance(call, ast.Call) and src.call_name(call).split(".")[-1] in classes:
+                kw = src.keyword(call, param)
+                arg = kw.value if kw is not None else (call.args[position] if len(call.args) > position else None)
+                if arg is not None:
+                    found.append(SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call),
+                                          call=call))
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
 def _built_elsewhere(tree: ast.Module, stored: ast.Assign) -> tuple[ast.stmt, ast.AST | None]:
     """For `self.head = head` from `__init__`'s parameter: the statement that built what the construction passes
     (`head = nn.Sequential(...)`), or the one return of the user's builder it calls (`head = build_head(...)`),

@@ -21,7 +21,7 @@ from .classes import SizeSite, keyword_site, layer_site, module_defs, static_int
 from .label_range import CONFIG_FIELD
 from .mode_width import mode_width
 from .raw_weights import trained_weight, weight_site
-from .layer_parts import count_expr, joined_parts, layer_path, own_layer_site, path_expr, static_count
+from .layer_parts import container_item_site, count_expr, joined_parts, layer_path, own_layer_site, path_expr, static_count
 from .sentence_width import owner_site, previous_module, sentence_width
 
 ENCODER_HIDDEN = fact("encoder-hidden", "a transformers encoder in the frames has hidden_size equal to the input's "
@@ -109,10 +109,14 @@ def layer_input_width(ctx: Context) -> Finding | None:
         return None  # windows cut with their size and step swapped: as long as the step, the layer is right
     if inp is not None and fixed_rows_flatten(ctx, inp, want):
         return None  # flattened into a fixed number of rows: a smaller batch was folded, the layer is right
+    item_of = None  # `intent_head(x)` of `intent_head = nn.Sequential(..., nn.Linear(...))`: the item's root
+    if name is not None and name.isdigit() and len(path) <= 1 and direct and frame is not None:
+        called = re.match(r"\s*((?:self\.)?\w+)\s*\(", frame.node or "")
+        item_of = called.group(1) if called else None
     f = Finding()
     out = ctx.int_group("m2c")
     local = name is not None and frame is not None and any(m.expr == name for m in frame.modules)
-    f.values.update(layer=weight or path_expr(path) or (name if local else f"self.{name}" if name and not name.isdigit()
+    f.values.update(layer=weight or path_expr(path) or (f"{item_of}[{name}]" if item_of else None) or (name if local else f"self.{name}" if name and not name.isdigit()
                                                         else f"the {cls} layer"),
                     layer_name=name or cls.lower(),
                     layer_cls=cls, size_attr=attr, in_features=want, hidden=got,
@@ -144,6 +148,8 @@ def layer_input_width(ctx: Context) -> Finding | None:
         f.hints.update(layer_name=name, in_features=want, hidden=got, site=None)
         return f
     own = own_layer_site(ctx, path, tuple(LAYERS), position, param)
+    if own is None and item_of is not None:
+        own = container_item_site(ctx, item_of, name, tuple(LAYERS), position, param)
     site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name,
                       ident=layer.ident if layer is not None else None,
                       built=own.call if own is not None and len(path) > 1 else None) or \

@@ -7,6 +7,7 @@ collator's constructor call."""
 from __future__ import annotations
 
 import ast
+import re
 from typing import NamedTuple
 
 from .. import source as src
@@ -29,7 +30,8 @@ class ItemPadding(NamedTuple):
 
 
 def pad_list(node: ast.AST, pad: int) -> ast.expr | None:
-    """`n` of `[pad] * n` or `n * [pad]` (the padding value written as a number or a constant's name)."""
+    """`n` of `[pad] * n` or `n * [pad]` (the padding value written as a number, a constant's name or a setting
+    named like an ignore or pad value)."""
     if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
         return None
     lst = next((s for s in (node.left, node.right) if isinstance(s, ast.List)), None)
@@ -38,7 +40,8 @@ def pad_list(node: ast.AST, pad: int) -> ast.expr | None:
     e = lst.elts[0]
     value = -e.operand.value if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub) and isinstance(
         e.operand, ast.Constant) else getattr(e, "value", None) if isinstance(e, ast.Constant) else None
-    if not (value == pad or (isinstance(e, ast.Name) and e.id.isupper())):
+    if not (value == pad or (isinstance(e, ast.Name) and e.id.isupper()) or (
+            isinstance(e, ast.Attribute) and re.search(r"(?i)ignore|pad", e.attr))):  # `CFG.ignore_index`
         return None
     return node.right if lst is node.left else node.left
 

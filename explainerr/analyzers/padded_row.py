@@ -17,11 +17,11 @@ PADDED_ROW = fact("padded-row", "the loop walks row `row` of the batch tensor `p
 
 def padded_row(frame: FrameFacts, f: Finding, loop: ast.For, tensor: TensorFacts, size: int, source: str,
                width: int | None) -> bool:
-    """Adds the fact when `tensor` (one dimension, `size` < `width`) is the item of an enclosing
+    """Adds the fact when `tensor` (`size` < `width` rows: a sequence, or a sequence of vectors) is the item of an enclosing
     `for row, item in enumerate(items)` (or `items[row]`), and the loop body indexes `source` (a tensor of the
     frame at least two dimensions, `width` wide in dimension 1, one row per item) as `source[row, var]`."""
     var = f.values.get("var")
-    if len(tensor.shape) != 1 or width is None or size >= width or not var:
+    if not tensor.shape or tensor.shape[0] != size or width is None or size >= width or not var:
         return False
     row = _row_of(frame, loop, tensor.expr)
     if row is None:

@@ -19,6 +19,41 @@ PADDED_TO_MAX = fact("padded-to-max", "the labels are padded to `max_expr` (`lab
                                       "pads the inputs only to the longest text (`padding_was`)")
 
 
+COLLATE_LONGEST = fact("collate-longest", "the tokenizer call (line `tok_line`) cuts the texts at `max_length="
+                                          "max_expr` without padding them and the collate function pads them to "
+                                          "`longest_name = longest_was` (line `longest_line`)")
+
+
+def _collate_longest(file: str, tree: ast.Module, ctx: Context, widths: dict) -> list:
+    """(file, call, the width's assignment, the max_length keyword, the labels' padding) for a tokenizer call
+    that truncates to `max_length=X` and pads nothing, while a function of the file sizes the batch it fills by
+    its longest example (`longest = max(len(it["ids"]) for it in items)` then `torch.full((n, longest), pad)`)."""
+    from ..fixes import tokenizes
+    out = []
+    for call in (c for c in src.calls(tree) if tokenizes(c, ctx, tree)):
+        padding, most, cut = (src.keyword(call, k) for k in ("padding", "max_length", "truncation"))
+        if most is None or cut is None or (padding is not None and not (
+                isinstance(padding.value, ast.Constant) and padding.value.value in (False, "do_not_pad"))):
+            continue
+        made = widths.get(" ".join(ast.unparse(most.value).split()))
+        sized = [a for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                 and isinstance(a.value, ast.Call) and src.call_name(a.value) == "max"
+                 and any(isinstance(c, ast.Call) and src.call_name(c) == "len" for c in ast.walk(a.value))
+                 and _fills_batch(tree, a)]
+        if made is not None and len(sized) == 1:
+            out.append((file, call, sized[0], most, made))
+    return out
+
+
+def _fills_batch(tree: ast.Module, a: ast.Assign) -> bool:
+    """The width `a` binds sizes a (rows, width) tensor made in the same function (`torch.full((n, width), p)`)."""
+    name, scope = a.targets[0].id, src.enclosing_scope(tree, a.lineno)
+    return isinstance(scope, ast.FunctionDef) and any(
+        src.call_name(c).split(".")[-1] in ("full", "zeros", "ones", "empty") and c.args
+        and isinstance(c.args[0], ast.Tuple) and any(isinstance(e, ast.Name) and e.id == name for e in c.args[0].elts)
+        for c in src.calls(scope))
+
+
 def padded_to_max(ctx: Context, pad: int) -> Finding | None:
     """The finding when exactly one tokenizer call of the user's files pads to the longest text with
     `max_length=X` and the labels are padded with `pad` to `X - len(...)` somewhere in those files (X the same
@@ -42,9 +77,17 @@ def padded_to_max(ctx: Context, pad: int) -> Finding | None:
             made = widths.get(" ".join(ast.unparse(most.value).split()))
             if made is not None:
                 found.append((file, call, longest, most, made))
+        found += _collate_longest(file, tree, ctx, widths)
     if len(found) != 1:
         return None
     file, call, longest, most, made = found[0]
+    if isinstance(longest, ast.Assign):  # the collate function's `longest = max(len(...) ...)`
+        f = Finding(facts={PADDED_TO_MAX, COLLATE_LONGEST})
+        f.values.update(max_expr=src.segment(file, most.value), label_pad=" ".join(src.segment(file, made).split()),
+                        label_pad_line=made.lineno, tok_line=call.lineno, longest_line=longest.lineno,
+                        longest_name=longest.targets[0].id, longest_was=src.segment(file, longest.value))
+        f.hints["collate_longest"] = (file, longest, most.value)
+        return f
     f = Finding(facts={PADDED_TO_MAX})
     f.values.update(max_expr=src.segment(file, most.value), label_pad=" ".join(src.segment(file, made).split()),
                     label_pad_line=made.lineno, tok_line=call.lineno,

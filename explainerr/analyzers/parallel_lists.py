@@ -124,6 +124,8 @@ def specials_left_out(ctx: Context, surplus: int) -> Finding | None:
                 for lab in comps:
                     if lab is not ids.stmt and _same_record(inner[0], lab.value):
                         found.append((file, ids, lab))
+    if not found:
+        return _specials_in_helpers(ctx, surplus)
     if len(found) != 1:
         return None
     file, ids, lab = found[0]
@@ -136,6 +138,26 @@ def specials_left_out(ctx: Context, surplus: int) -> Finding | None:
                     missing=" and ".join(f"`{src.segment(file, p)}`" for p in ids.parts if isinstance(p, ast.List)),
                     labels_fixed=" + ".join(pieces), surplus=surplus)
     f.hints["part_left_out"] = (file, lab, f.values["labels_fixed"])
+    f.confidence = "high"
+    return f
+
+
+def _specials_in_helpers(ctx: Context, surplus: int) -> Finding | None:
+    """The ids' and the labels' helpers called side by side for one record (helper_specials.py)."""
+    from .helper_specials import helper_specials, holder
+    pair = helper_specials(ctx, surplus)
+    if pair is None:
+        return None
+    file, ids_fn, lab_fn, comp, parts = pair
+    skip = _ignore_name(src.tree_of(file))
+    pieces = [src.segment(file, comp) if isinstance(p, ast.ListComp) else f"[{', '.join([skip] * len(p.elts))}]"
+              for p in parts]
+    f = Finding(facts={SPECIALS_LEFT_OUT})
+    f.values.update(labels_made=lab_fn.name, labels_line=lab_fn.lineno, ids_made=ids_fn.name, ids_line=ids_fn.lineno,
+                    missing=" and ".join(f"`{src.segment(file, e)}`" for p in parts if isinstance(p, ast.List)
+                                         for e in p.elts),
+                    labels_fixed=" + ".join(pieces), surplus=surplus)
+    f.hints["part_left_out"] = (file, holder(comp), f.values["labels_fixed"])
     f.confidence = "high"
     return f
 

@@ -65,6 +65,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(node, f"{logits}[:, :-{shift}]")), None
     if "shifted-window" in f.facts:
         return _shorter_windows(f), None
+    if "labels-own-longest" in f.facts:  # `longest = max(len(t) ...)` → the inputs' constant
+        file, width, const = f.hints["own_longest"]
+        return edits_of(src.LineEditor.for_node(file, width).replace(width.value, const)), None
     if "pad-targets" in f.facts and "padded" not in f.variants:  # labels padded short of the inputs' target
         file, stmt, count, new = f.hints["pad_targets"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(count, new)), None
@@ -395,6 +398,9 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(width, new))
     if "padded-items" in f.facts:
         return _items_unpadded(f)
+    if "collate-longest" in f.facts:
+        file, longest, most = f.hints["collate_longest"]
+        return edits_of(src.LineEditor.for_node(file, longest).replace(longest.value, src.segment(file, most)))
     if "padded-to-max" in f.facts:
         file, padding = f.hints["padded_to_max"]
         tree = src.tree_of(file)
@@ -661,6 +667,11 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "map-grew" in f.facts or "shifted-past-names" in f.facts or "set-again" in f.facts:
         return [], None  # a number written at the model would break again on the next new label: said in words
     if "one-based" in variants and made is not None:
+        if made.zero_based is None and isinstance(made.start, ast.Dict):  # ids written out: each one less
+            e = src.LineEditor.for_node(made.file, made.stmt)
+            for v in made.start.values:
+                e.replace(v, str(v.value - 1))
+            return edits_of(e), None
         if made.zero_based is None:
             return [], None
         return edits_of(src.LineEditor.for_node(made.file, made.stmt).replace(made.start, made.zero_based)), None
@@ -730,6 +741,9 @@ def label_range(ctx: Context, f: Finding) -> Located:
             return marked, None
     if "sentinel" in f.facts:
         return _skip_sentinel(ctx, f), None
+    if "too-few-classes" in variants and "kept-ids" in f.facts:
+        k = f.hints["kept_ids"]
+        return edits_of(src.LineEditor.for_node(k.file, k.stmt).replace(k.picked, f.values["renumbered"])), None
     if "too-few-classes" in variants:
         return size_edit(f, reserved=bool(f.facts & {"reserved-first", "fallback-class"})), None
     return [], None

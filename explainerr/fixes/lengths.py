@@ -694,6 +694,12 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         file, stmt, call, inner = f.hints["dropped_last"]
         if inner is not None:
             return _helper_drop_last(file, stmt, call, inner), None
+        spread = f.values.get("drop_from", "")
+        kw = next((k for k in call.keywords if k.arg is None and isinstance(k.value, ast.Name)
+                   and f"`{k.value.id}`" in spread), None)
+        if kw is not None:  # `**loader_kwargs` holds drop_last=True: that one call overrides it
+            return edits_of(src.LineEditor.for_node(file, stmt).replace(
+                kw.value, f'{{**{kw.value.id}, "drop_last": False}}')), None
         return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "drop_last=False")), None
     if "overwritten-per-batch" in f.facts:
         return _collected_over_batches(f), None
@@ -725,8 +731,8 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return [], None
     if f.hints.get("enumerated"):  # `enumerate(seq)` counts the items of `seq`: walk only those that fit
         return _enumerate_fitting(ctx, frame, f), None
-    coarser = _coarser_steps(frame, f)
-    if coarser:
+    coarser = _coarser_steps(frame, f) if not {"padded-row", "padded-row-passed"} & f.facts else []
+    if coarser:  # (not for a padded row: what the loop runs past is the row's padding)
         return coarser, None
     offset = f.hints.get("offset") or 0
     terms = f.hints.get("offset_terms") or []

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import re
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import provenance
 from .. import source as src
@@ -26,6 +26,11 @@ MASK_WIDTH_OF_IDS = fact("mask-width-of-ids", "the fix makes the mask's position
                                               "the ids of the same batch have, instead of `mask_width_old`")
 
 
+MASK_HELPER_LONGEST = fact("mask-helper-longest", "the fix gives the mask helper `mask_helper` the width "
+                                                  "`mask_width_new` the inputs were padded to, instead of `longest`")
+MASK_FROM_PADDED_IDS = fact("mask-from-padded-ids", "the fix makes the mask from the padded ids, `mask_from_ids`, "
+                                                    "instead of `mask_helper`(`mask_given`), which measures the items "
+                                                    "otherwise than `ids_helper` pads them")
 MASK_HELPER_WIDTH = fact("mask-helper-width", "the fix passes the ids' width `mask_width_new` to the mask helper "
                                               "`mask_helper` as `width_param`, which it leaves out")
 
@@ -90,9 +95,103 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         found = _same_batch_mask(ctx, f)
         if found:
             return found, None
-    found = _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or _mask_construction(ctx, f) \
+    found = _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or _mask_from_padded_ids(ctx, f) \
+        or _mask_construction(ctx, f) \
         or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+_PAD_NAME = re.compile(r"(?i)pad")
+
+
+def _pad_value(fn: ast.FunctionDef) -> ast.expr | None:
+    """The one padding value of `fn`'s `[PAD] * (...)` lists, written as a name or a setting named like a pad."""
+    found = {ast.unparse(n.left.elts[0] if isinstance(n.left, ast.List) else n.right.elts[0]): n
+             for n in ast.walk(fn) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult)
+             for lst in [n.left if isinstance(n.left, ast.List) else n.right if isinstance(n.right, ast.List) else None]
+             if lst is not None and len(lst.elts) == 1 and isinstance(lst.elts[0], (ast.Name, ast.Attribute))
+             and _PAD_NAME.search(src.last_name(lst.elts[0]))}
+    if len(found) != 1:
+        return None
+    n = next(iter(found.values()))
+    return n.left.elts[0] if isinstance(n.left, ast.List) else n.right.elts[0]
+
+
+def _marks_padding(fn: ast.FunctionDef) -> bool | None:
+    """True when `fn` fills its mask with ones and writes False/0 over the real positions (True marks padding),
+    False when it fills zeros and writes True/1 (True marks tokens); None when it cannot be told."""
+    filled = {src.call_name(c).split(".")[-1] for c in src.calls(fn)} & {"ones", "zeros"}
+    written = {w.value.value for w in src.statements(fn, nested=True) if isinstance(w, ast.Assign)
+               and isinstance(w.targets[0], ast.Subscript) and isinstance(w.value, ast.Constant)}
+    if filled == {"ones"} and written <= {False, 0} and written:
+        return True
+    if filled == {"zeros"} and written <= {True, 1} and written:
+        return False
+    return None
+
+
+def _mask_from_padded_ids(ctx: Context, f: Finding) -> list[Edit]:
+    """A mask made by a helper of the file from the same items as the ids (`pad_mask = padding_mask(notes)` beside
+    `tokens = pad_batch(notes)`), which measures them otherwise than the ids' helper pads them (before an
+    encoding adds tokens): the mask helper returns the mask of the padded ids themselves, where they hold the pad
+    value the ids' helper writes (`return pad_batch(note_lists) == PAD_ID`, or `!=` for a mask that marks the
+    tokens), so every call of it agrees with the ids.  Not for an ids' helper that draws at random."""
+    from ..provenance import origin_statement, trace, user_function
+    mask, other = f.hints.get("mask"), f.hints.get("other")
+    if mask is None or other is None:
+        return []
+    made = [origin_statement(o) for o in trace(ctx, mask)[:1]]
+    stmt = made[0] if made else None
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call)):
+        return []
+    file = next((o.file for o in trace(ctx, mask)[:1]), None)
+    tree = src.tree_of(file) if file else None
+    helper = user_function(tree, stmt.value, stmt.lineno) if tree is not None else None
+    marks = _marks_padding(helper) if isinstance(helper, ast.FunctionDef) else None
+    if marks is None:
+        return []
+    given = src.segment(file, stmt.value.args[0]) if stmt.value.args else None
+    for o in trace(ctx, other):
+        ids = origin_statement(o)
+        if not (o.file == file and isinstance(ids, ast.Assign) and len(ids.targets) == 1
+                and isinstance(ids.targets[0], ast.Name) and isinstance(ids.value, ast.Call) and ids.value.args
+                and src.segment(file, ids.value.args[0]) == given and ids.lineno < stmt.lineno
+                and src.enclosing_scope(tree, ids.lineno) is src.enclosing_scope(tree, stmt.lineno)):
+            continue
+        padder = user_function(tree, ids.value, ids.lineno)
+        pad = _pad_value(padder) if isinstance(padder, ast.FunctionDef) else None
+        if pad is None or src.last_name(pad) not in (bound_names(file, stmt.lineno) or set()) | {
+                n.id for n in src.nodes(tree, ast.Name)}:
+            continue
+        cast = {"bool": "", "int64": ".long()", "float32": ".float()"}.get(str(mask.dtype).replace("torch.", ""))
+        if cast is None or _draws_at_random(padder):
+            return []
+        params = [a.arg for a in helper.args.args]
+        if len(params) != 1 or len(padder.args.args) != 1 or len(stmt.value.args) != 1 or stmt.value.keywords:
+            return []
+        test = f"{src.call_name(ids.value)}({params[0]}) {'==' if marks else '!='} {src.segment(file, pad)}"
+        new = f"({test}){cast}" if cast else test
+        body = _Span(helper.body[0].lineno, helper.body[0].col_offset, helper.body[-1].end_lineno,
+                     helper.body[-1].end_col_offset)
+        f.facts.add(MASK_FROM_PADDED_IDS)
+        f.values.update(mask_helper=src.call_name(stmt.value), ids_helper=src.call_name(ids.value),
+                        mask_from_ids=new, mask_given=given)
+        return edits_of(src.LineEditor.for_node(file, helper).replace(body, f"return {new}"))
+    return []
+
+
+class _Span(NamedTuple):
+    """Positions of a run of statements, for LineEditor.replace."""
+    lineno: int
+    col_offset: int
+    end_lineno: int | None
+    end_col_offset: int | None
+
+
+def _draws_at_random(fn: ast.FunctionDef) -> bool:
+    """`fn` calls something random (an augmentation): calling it a second time gives other items."""
+    return any(re.search(r"(?i)rand|shuffle|choice|sample|dropout", src.call_name(c)) for c in src.calls(fn))
 
 
 def _frozen_width(ctx: Context, f: Finding) -> list[Edit]:
@@ -1015,6 +1114,8 @@ def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
     tree = src.tree_of(o.file)
     stmt = src.statement_at(tree, o.line) if tree is not None else None
     width = _arange_width(stmt) if stmt is not None else None
+    if other is not None and other_len in other.shape and width is None and stmt is not None:
+        return _longest_in_helper(ctx, f, o, tree, stmt)
     if other is None or other_len not in other.shape or width is None:
         return []
     for p in provenance.trace(ctx, other):
@@ -1025,6 +1126,48 @@ def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
             return edits_of(src.LineEditor.for_node(o.file, stmt).replace(width, length))
     padded = _padded_beside(tree, stmt)
     return edits_of(src.LineEditor.for_node(o.file, stmt).replace(width, padded)) if padded else []
+
+
+def _longest_of_param(node: ast.AST, params: set[str]) -> bool:
+    """`lens.max()`, `max(lens)`, `int(np.max(lens))`: the longest of a parameter's values."""
+    return any(isinstance(c, ast.Call) and src.call_name(c).split(".")[-1] == "max"
+               and set(src.names_in(c)) & params for c in ast.walk(node))
+
+
+def _longest_in_helper(ctx: Context, f: Finding, o: Any, tree: ast.Module, stmt: ast.stmt) -> list[Edit]:
+    """The mask made by a helper of the file called once (`m = level_mask(lens)`) that sizes it by the longest
+    of its lengths (`np.arange(lens.max())`), in a function that pads the tensor the mask must fit to a width
+    of its own (`x = pad_stack(rows, NZMAX)`, a setting as long as that tensor): the helper takes the width as a
+    parameter and the call passes the one the tensor was padded to."""
+    other, other_len, file = f.hints["other"], f.hints["other_len"], o.file
+    from ..provenance import user_function
+    helpers = [(c, fn) for c in src.calls(stmt) for fn in [user_function(tree, c, stmt.lineno)]
+               if isinstance(fn, ast.FunctionDef) and not c.keywords]
+    if len(helpers) != 1 or len(src.callers_of(tree, helpers[0][1])) != 1:
+        return []
+    call, fn = helpers[0]
+    params = {a.arg for a in fn.args.args}
+    sized = [c.args[0] for c in _ranges(fn) if _longest_of_param(c.args[0], params)]
+    if len(sized) != 1 or len(fn.args.args) != len(call.args) or fn.args.vararg or fn.args.kwonlyargs \
+            or fn.args.defaults or "width" in {n.id for n in src.nodes(fn, ast.Name)} | params:
+        return []
+    settings = set(ctx.scalar_names(other_len))
+    made = [src.statement_at(tree, p.line) for p in provenance.trace(ctx, other)
+            if p.file == file and p.function == o.function and p.line < stmt.lineno]
+    widths = [n.id for a in made if isinstance(a, ast.Assign) for n in ast.walk(a.value)
+              if isinstance(n, ast.Name) and n.id in settings]
+    if len(set(widths)) != 1:
+        return []
+    inside = src.LineEditor.for_node(file, fn).replace(fn.args.args[-1], f"{fn.args.args[-1].arg}, width")
+    inside.replace(sized[0], "width")
+    at_call = src.LineEditor.for_node(file, stmt).replace(call.args[-1], f"{src.segment(file, call.args[-1])}, "
+                                                                          f"{widths[0]}")
+    found = edits_of(inside) + edits_of(at_call)
+    if len(found) != 2:
+        return []
+    f.facts.add(MASK_HELPER_LONGEST)
+    f.values.update(mask_helper=fn.name, longest=src.segment(file, sized[0]), mask_width_new=widths[0])
+    return found
 
 
 def _padded_beside(tree: ast.Module, stmt: ast.stmt) -> str | None:

@@ -34,14 +34,54 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
                         and a.value is call and isinstance(a.targets[0], ast.Name)), None)
             if enc is None:
                 continue
+            aligned = [lp for lp in src.nodes(scope, ast.For) if isinstance(lp.iter, ast.Call)
+                       and isinstance(lp.iter.func, ast.Attribute) and lp.iter.func.attr == "word_ids"
+                       and src.segment(file, lp.iter.func.value) == enc]
+            if aligned:  # the labels are aligned to the pieces already: only a width of words can be wrong
+                found = _cut_to_word_width(f, file, scope, call, enc, aligned)
+                if found:
+                    return found, None
+                continue
             found = _per_word_comprehension(file, scope, call, enc, f) or _from_tag_list(
                 ctx, f, file, scope, call, enc)
             if found:
                 return found, None
-        found = _through_lambdas(f, file, tree) or _skipped_pieces(f, file, tree)
+        found = _through_lambdas(f, file, tree) or _skipped_pieces(f, file, tree) or _pieces_per_word(f, file, tree)
         if found:
             return found, None
     return [], None
+
+
+def _cut_to_word_width(f: Finding, file: str, scope: ast.AST, call: ast.Call, enc: str, aligned: list) -> list:
+    """Labels aligned to the pieces (`for wid in enc.word_ids(b): row.append(...)`) then cut or padded to a width
+    counted in words (`pad_to = max(len(words) for words in word_lists) + 2`, `row = row[:pad_to] + [-100] *
+    (pad_to - len(row))`): the width becomes the encoding's own, `enc["input_ids"].size(1)` (`len(...[0])` for
+    lists)."""
+    rows = {c.func.value.id for lp in aligned for c in src.calls(lp) if isinstance(c.func, ast.Attribute)
+            and c.func.attr == "append" and isinstance(c.func.value, ast.Name)}
+    widths = set()
+    for st in src.statements(scope, nested=True):
+        if st.lineno <= call.lineno or not (isinstance(st, (ast.Assign, ast.AugAssign)) and (
+                {n for n in src.names_in(st.targets[0] if isinstance(st, ast.Assign) else st.target)} & rows)):
+            continue
+        for n in ast.walk(st.value):
+            if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and isinstance(n.left, ast.Name) \
+                    and isinstance(n.right, ast.Call) and src.call_name(n.right) == "len":
+                widths.add(n.left.id)
+    if len(widths) != 1:
+        return []
+    width = widths.pop()
+    made = [a for a in src.statements(scope, nested=True) if isinstance(a, ast.Assign) and len(a.targets) == 1
+            and isinstance(a.targets[0], ast.Name) and a.targets[0].id == width]
+    if len(made) != 1 or enc in src.names_in(made[0].value) or not any(
+            isinstance(c, ast.Call) and src.call_name(c) == "len" for c in ast.walk(made[0].value)):
+        return []
+    tensors = src.keyword(call, "return_tensors")
+    own = f'{enc}["input_ids"].size(1)' if tensors is not None else f'len({enc}["input_ids"][0])'
+    f.facts.add(WORD_WIDTH)
+    f.values.update(word_width=width, word_width_was=src.segment(file, made[0].value), word_width_line=made[0].lineno,
+                    word_width_new=own)
+    return edits_of(src.LineEditor.for_node(file, made[0]).replace(made[0].value, own))
 
 
 def _skipped_pieces(f: Finding, file: str, tree: ast.Module) -> list:
@@ -66,6 +106,82 @@ def _skipped_pieces(f: Finding, file: str, tree: ast.Module) -> list:
         f.facts.add(SKIPPED_PIECES)
         f.values.update(skipped_into=labels, skip_line=skip.lineno)
         return edits_of(e)
+    return []
+
+
+_SPLITS = frozenset({"tokenize", "encode", "convert_tokens_to_ids"})
+
+
+def _splits_words(node: ast.AST, pieces: set[str]) -> bool:
+    """`node` holds a word's pieces: it names one of `pieces` or calls a tokenizer's `tokenize`/`encode`/
+    `convert_tokens_to_ids` or reads `["input_ids"]` of a call."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id in pieces:
+            return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _SPLITS:
+            return True
+        if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Call) and isinstance(n.slice, ast.Constant) \
+                and n.slice.value == "input_ids":
+            return True
+    return False
+
+
+def _grown(stmt: ast.stmt) -> tuple[str, str, ast.expr] | None:
+    """(list, "extend" or "append", value) for `xs.extend(v)`, `xs += v`, `xs.append(v)`, `xs += [v]`."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
+            and stmt.value.func.attr in ("extend", "append") and isinstance(stmt.value.func.value, ast.Name) \
+            and len(stmt.value.args) == 1 and not stmt.value.keywords:
+        return stmt.value.func.value.id, stmt.value.func.attr, stmt.value.args[0]
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Name):
+        if isinstance(stmt.value, ast.List) and len(stmt.value.elts) == 1:
+            return stmt.target.id, "append", stmt.value.elts[0]
+        return stmt.target.id, "extend", stmt.value
+    return None
+
+
+def _ignore_value(file: str, scope: ast.AST, labels: str, loop: ast.For) -> str:
+    """The value the labels get for the positions around the words (`tags = [IGNORE]`, `tags.append(IGNORE)`
+    after the loop): a constant or a setting, not a lookup; -100, the losses' default ignore index, otherwise."""
+    for st in src.statements(scope, nested=True):
+        if src.contains(loop, st.lineno):
+            continue
+        value = None
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
+                and st.targets[0].id == labels and isinstance(st.value, ast.List) and len(st.value.elts) == 1:
+            value = st.value.elts[0]
+        grown = _grown(st)
+        if grown and grown[0] == labels and grown[1] == "append":
+            value = grown[2]
+        if isinstance(value, (ast.Constant, ast.Attribute, ast.Name, ast.UnaryOp)):
+            return src.segment(file, value)
+    return "-100"
+
+
+def _pieces_per_word(f: Finding, file: str, tree: ast.Module) -> list:
+    """A loop over the words that adds all of a word's pieces to the ids (`ids.extend(tok.convert_tokens_to_ids(
+    pieces))`, `ids += tok.encode(word, add_special_tokens=False)`) but one label to the labels
+    (`tags.append(TAG2ID[tag])`): the labels get one entry per word, the ids one per piece. The word's label goes
+    to its first piece and its other pieces get the value the labels use around the words (the ignore index)."""
+    for loop in src.nodes(tree, ast.For):
+        pieces = {st.targets[0].id for st in loop.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+                  and isinstance(st.targets[0], ast.Name) and _splits_words(st.value, set())}
+        grown = [(st, g) for st in loop.body if (g := _grown(st))]
+        extended = [(st, g) for st, g in grown if g[1] == "extend" and _splits_words(g[2], pieces)]
+        appended = [(st, g) for st, g in grown if g[1] == "append" and not _splits_words(g[2], pieces)]
+        if len(extended) != 1 or len(appended) != 1 or extended[0][1][0] == appended[0][1][0]:
+            continue
+        ids_arg = extended[0][1][2]
+        used = [n for n in src.names_in(ids_arg) if n in pieces]
+        count = f"len({used[0]})" if used else f"len({src.segment(file, ids_arg)})"
+        stmt, (labels, _, value) = appended[0]
+        ignore = _ignore_value(file, src.enclosing_scope(tree, loop.lineno), labels, loop)
+        label = src.segment(file, value)
+        new = (f"{labels} += [{label}] + [{ignore}] * ({count} - 1)" if isinstance(stmt, ast.AugAssign)
+               else f"{labels}.extend([{label}] + [{ignore}] * ({count} - 1))")
+        edit = src.LineEditor.for_node(file, stmt).replace(stmt, new)
+        f.facts.add(PIECES_ONE_LABEL)
+        f.values.update(piece_ids=extended[0][1][0], word_labels=labels, piece_label=new, piece_line=stmt.lineno)
+        return edits_of(edit)
     return []
 
 
@@ -271,6 +387,10 @@ def _one_sentence(tree: ast.Module, call: ast.Call) -> bool:
 
 SKIPPED_PIECES = fact("skipped-pieces", "an alignment loop over word ids skips pieces (line `skip_line`) instead of "
                                         "giving them -100 in `skipped_into`")
+PIECES_ONE_LABEL = fact("pieces-one-label", "a loop adds every piece of a word to `piece_ids` but one label to "
+                                             "`word_labels` (line `piece_line`)")
+WORD_WIDTH = fact("word-width", "labels aligned to the pieces are cut or padded to `word_width` = `word_width_was` "
+                                "(line `word_width_line`), a width counted in words")
 WORD_PADDING = fact("word-padding", "the word labels are padded to a number of words, `word_padding` (line "
                                     "`word_padding_line`), not to the tokens")
 
