@@ -185,18 +185,21 @@ def batch_votes(ctx: Context, first: TensorFacts, first_len: int, second: Tensor
     return votes
 
 
-def lineage(ctx: Context, t: TensorFacts, steps: int = 4) -> list[TensorFacts]:
+def lineage(ctx: Context, t: TensorFacts, steps: int = 4, through_updates: bool = False) -> list[TensorFacts]:
     """The user's tensors `t` was computed from: the tensors read by its assignments (and by the arguments
-    that filled its parameter), followed back a few steps."""
+    that filled its parameter), followed back a few steps; with `through_updates`, also past an assignment that
+    updates the name from itself (`emb = self.down(emb)`) to the value it had before."""
     out: list[TensorFacts] = []
-    todo = [(t.expr, ctx.frames[t.frame])]
+    todo: list[tuple[str, FrameFacts, int | None]] = [(t.expr, ctx.frames[t.frame], None)]
     while todo and steps > 0:
         steps -= 1
-        expr, frame = todo.pop(0)
-        found = _made(ctx, expr, frame)
+        expr, frame, before = todo.pop(0)
+        found = _made(ctx, expr, frame, before)
         if found is None:
             continue
         ofr, value = found
+        if through_updates and ofr is frame and expr in src.names_in(value) and hasattr(value, "lineno"):
+            todo.append((expr, frame, value.lineno))  # `emb = self.down(emb)`: on to the value it had before
         for n in ast.walk(value):
             if not isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)):
                 continue
@@ -204,30 +207,35 @@ def lineage(ctx: Context, t: TensorFacts, steps: int = 4) -> list[TensorFacts]:
             u = ofr.tensor(text)
             if u is not None and u.ident != t.ident and all(u.ident != o.ident for o in out):
                 out.append(u)
-                todo.append((u.expr, ofr))
+                todo.append((u.expr, ofr, None))
     return out
 
 
-def _made(ctx: Context, name: str, frame: FrameFacts) -> tuple[FrameFacts, ast.AST] | None:
-    """The value `name` held at the frame's line: its last assignment before that line (the failing line
-    itself has not run), or the caller's argument for a parameter."""
+def _made(ctx: Context, name: str, frame: FrameFacts, before: int | None = None) -> tuple[FrameFacts, ast.AST] | None:
+    """The value `name` held at the frame's line (or at line `before`): its last assignment before that line
+    (the failing line itself has not run), or the caller's argument for a parameter."""
     if not name.isidentifier():
         return None
     tree = src.tree_of(frame.file)
     if tree is None:
         return None
+    line = before or frame.line
+    scope = src.enclosing_scope(tree, frame.line)
+    made = [a for a in src.assignments(tree, name, scope, before=line) if a.stmt.lineno < line]
+    if made:
+        return frame, made[-1].value
     if name in frame.params:
         found = ctx.origin(name, frame)
         return (found[0], found[2]) if found is not None and found[2] is not None else None
-    scope = src.enclosing_scope(tree, frame.line)
-    made = [a for a in src.assignments(tree, name, scope, before=frame.line) if a.stmt.lineno < frame.line]
-    return (frame, made[-1].value) if made else None
+    return None
 
 
-def changed_from(ctx: Context, t: TensorFacts, length: int, other_length: int) -> list[TensorFacts]:
+def changed_from(ctx: Context, t: TensorFacts, length: int, other_length: int,
+                 through_updates: bool = False) -> list[TensorFacts]:
     """Tensors `t` (of `length`) was made from that have `other_length` instead: its length changed on the way
     (a module that adds positions, a slice), so it is the one that left its batch."""
-    return [u for u in lineage(ctx, t) if other_length in u.shape[1:] and length not in u.shape[1:]]
+    return [u for u in lineage(ctx, t, through_updates=through_updates)
+            if other_length in u.shape[1:] and length not in u.shape[1:]]
 
 
 def _is_parameter(ctx: Context, f: FrameFacts, t: TensorFacts) -> bool:

@@ -87,6 +87,12 @@ def float_index(ctx: Context) -> Finding | None:
             if t is not None and t.is_float and t not in candidates:
                 candidates.append(t)
                 indexed[name] = target
+        if not candidates:  # `pat["flair"][crop]` of `crop = (slice(z - H, z + H), ...)`: the float scalars in it
+            for name, target in names.items():
+                for t in _scalars_behind(user, name):
+                    if t not in candidates:
+                        candidates.append(t)
+                        indexed[t.expr] = target
         if candidates and all(c.frame == user.index for c in candidates):
             _also_indexing(user, tables, candidates, indexed)
     if not candidates and user is not None:
@@ -437,6 +443,23 @@ def _also_indexing(user: FrameFacts, tables: Collection[str], candidates: list[T
         if t is not None and t.is_float and t not in candidates and name.isidentifier():
             candidates.append(t)
             indexed[name] = target
+
+
+def _scalars_behind(user: FrameFacts, name: str) -> list[TensorFacts]:
+    """The single-element float tensors of the frame that the index `name` was built from, when `name` is no
+    tensor itself (`crop = (slice(z - HALF, z + HALF), ...)`: `z`): a slice bound or an index taken from one."""
+    if user.tensor(name) is not None or not name.isidentifier():
+        return []
+    tree = src.tree_of(user.file)
+    made = src.last_assignment(tree, name, user.line) if tree is not None else None
+    if made is None:
+        return []
+    out = []
+    for n in dict.fromkeys(src.names_in(made.value)):
+        t = user.tensor(n)
+        if t is not None and t.is_float and t.numel == 1:
+            out.append(t)
+    return out
 
 
 def _names_used_as_index(text: str, tables: Collection[str] = ()) -> dict[str, str]:

@@ -609,5 +609,16 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
         return f
     if not _made_apart(ctx, f, mask, other, mask_len, other_len):
         from .reshaped import mask_follows
-        mask_follows(ctx, f, mask, other, mask_len, other_len)
+        if not mask_follows(ctx, f, mask, other, mask_len, other_len):
+            _other_changed(ctx, f, mask, other, mask_len, other_len)
     return f
+
+
+def _other_changed(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts, mask_len: int,
+                   other_len: int) -> None:
+    """The tensor the mask meets was made from tensors of the mask's length and changed length on the way (a
+    strided layer, a pooling), the mask was not: hint `other_changed`, for the fix that takes the mask down the
+    same way (fixes/masks.py, `_downsampled_mask`)."""
+    if changed_from(ctx, other, other_len, mask_len, through_updates=True) and \
+            not changed_from(ctx, mask, mask_len, other_len, through_updates=True):
+        f.hints["other_changed"] = True

@@ -71,9 +71,14 @@ def index_long(ctx: Context, f: Finding) -> Located:
             simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
             editor.replace(value, f"{text}.long()" if simple else f"({text}).long()")
             continue
-        field = _tensor_dataset_field(*_name_in(ctx, t.expr, ctx.frames[t.frame])) if origin is None else None
+        field = _tensor_dataset_field(*_name_in(ctx, t.expr, ctx.frames[t.frame])) \
+            if origin is None or not isinstance(stmt, ast.Assign) else None
+        if field is not None and isinstance(field[1].targets[0], ast.Tuple):  # `tokens, segs = build(...)`
+            file, at, name = field
+            inserted.setdefault((file, at.lineno), (file, at, []))[2].append((name, t))
+            continue
         if field is not None:  # `for x, ids in loader` of `DataLoader(TensorDataset(xs, all_ids))`: `all_ids` made long
-            file, at = field
+            file, at = field[:2]
             editor = editors.setdefault((file, at.lineno), src.LineEditor.for_node(file, at))
             simple = isinstance(at.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
             text = src.segment(file, at.value)
@@ -170,11 +175,12 @@ def _name_in(ctx: Context, expr: str, frame: Any) -> tuple[Any, str]:
     return frame, expr
 
 
-def _tensor_dataset_field(frame: Any, name: str) -> tuple[str, ast.Assign] | None:
+def _tensor_dataset_field(frame: Any, name: str) -> tuple[str, ast.Assign, str] | None:
     """The assignment of the tensor a batch field `name` comes from, when the loop around the frame's line that
     binds it unpacks the batches of a DataLoader built on `TensorDataset(a, b, ...)` in the same scope (`for x,
     ids in loader:`, `ids` at position 1: `b`) and that tensor is made by a plain assignment before the
-    DataLoader: every batch field is rows of it."""
+    DataLoader: every batch field is rows of it (also `TensorDataset(tokens[:split], ...)`; the tensor unpacked
+    from a helper's result, `tokens, segs = build(...)`, is given with its name to be cast after that line)."""
     tree = src.tree_of(frame.file)
     loop = next((n for n in reversed(src.path_to(tree, frame.line)) if isinstance(n, ast.For)
                  and name in src.names_in(n.target)), None) if tree is not None and name.isidentifier() else None
@@ -197,13 +203,16 @@ def _tensor_dataset_field(frame: Any, name: str) -> tuple[str, ast.Assign] | Non
         return None
     hits = [k for k, n in enumerate(names) if n == name]
     field = data.args[hits[0]] if len(hits) == 1 else None
+    if isinstance(field, ast.Subscript) and isinstance(field.value, ast.Name):
+        field = field.value  # `TensorDataset(tokens[:split], ...)`: rows of `tokens`
     if not isinstance(field, ast.Name):
         return None
     at = src.last_assignment(tree, field.id, made.stmt.lineno)
-    if at is None or not isinstance(at.stmt, ast.Assign) or at.stmt.value is not at.value \
-            or len(at.stmt.targets) != 1 or not isinstance(at.stmt.targets[0], ast.Name):
+    if at is None or not isinstance(at.stmt, ast.Assign) or len(at.stmt.targets) != 1 or not (
+            (isinstance(at.stmt.targets[0], ast.Name) and at.stmt.value is at.value)
+            or (isinstance(at.stmt.targets[0], ast.Tuple) and field.id in src.names_in(at.stmt.targets[0]))):
         return None
-    return frame.file, at.stmt
+    return frame.file, at.stmt, field.id
 
 
 def _fill_cast(node: ast.AST) -> str | None:

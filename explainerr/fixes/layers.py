@@ -80,7 +80,53 @@ def linear_in(ctx: Context, f: Finding) -> Located:
             ctx, site, hidden) or str(hidden)
     if value.isdigit() and _varies_per_pass(site):
         return [], None  # a width computed anew on each pass of a loop (per fold): one number would break the next
+    if value.isdigit():
+        at_caller = _param_shared(f, site, value)
+        if at_caller is not None:  # `nn.LayerNorm(fused_dim)` beside `nn.Linear(fused_dim, 128)`: given by the caller
+            return at_caller, None
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
+
+
+_KEEPS_WIDTH = ("LayerNorm", "BatchNorm1d", "RMSNorm")
+SIZED_BY_CALLER = fact("sized-by-caller", "the layer's size is the parameter `param` of `owner`, which sizes other "
+                                          "layers too: the caller passes `param_value` instead (line `caller_line`)")
+
+
+def _param_shared(f: Finding, site, value: str) -> list[Edit] | None:
+    """The size is a parameter of the function that builds the layer, a width-keeping layer (`nn.LayerNorm(
+    fused_dim)`) whose chain reads it again (`nn.Sequential(nn.LayerNorm(fused_dim), nn.Linear(fused_dim, 128))`):
+    a number written at the layer would leave the next one behind, so the one call that gives the parameter gives
+    `value` instead."""
+    tree = src.tree_of(site.file)
+    if tree is None or not isinstance(site.node, ast.Name):
+        return None
+    fn = src.enclosing_scope(tree, site.node.lineno)
+    if not isinstance(fn, ast.FunctionDef) or site.node.id not in [a.arg for a in fn.args.args]:
+        return None
+    reads = [n for n in src.nodes(fn, ast.Name) if n.id == site.node.id and isinstance(n.ctx, ast.Load)]
+    layer = next((c for c in src.calls(site.stmt) if any(a is site.node for a in c.args)
+                  or any(k.value is site.node for k in c.keywords)), None)
+    chain = next((c for c in src.calls(site.stmt) if src.call_name(c).split(".")[-1] == "Sequential"
+                  and layer is not None and any(a is layer for a in c.args)), None)
+    if len(reads) < 2 or chain is None or src.call_name(layer).split(".")[-1] not in _KEEPS_WIDTH \
+            or not all(src.contains(chain, n.lineno) for n in reads):
+        return None  # only a width-keeping layer whose width the next layers of its chain read too
+    owner = src.enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
+    target = owner if owner is not None else fn
+    calls = [c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == target.name]
+    if len(calls) != 1:
+        return None
+    call = calls[0]
+    params = [a.arg for a in fn.args.args][1 if owner is not None else 0:]
+    kw = src.keyword(call, site.node.id)
+    arg = kw.value if kw is not None else (call.args[params.index(site.node.id)]
+                                           if params.index(site.node.id) < len(call.args) else None)
+    stmt = src.statement_at(tree, call.lineno)
+    if arg is None or stmt is None:
+        return None
+    f.facts.add(SIZED_BY_CALLER)
+    f.values.update(param=site.node.id, owner=target.name, param_value=value, caller_line=stmt.lineno)
+    return edits_of(src.LineEditor.for_node(site.file, stmt).replace(arg, value))
 
 
 def _varies_per_pass(site) -> bool:

@@ -72,15 +72,47 @@ def truncate(ctx: Context, f: Finding) -> Located:
         given = static_int(ctx, src.tree_of(file), maxlen.value)
         if isinstance(given, int) and given <= limit:
             return [], None  # the call already truncates within the limit: rewriting it would change nothing
+    named = _limit_name(ctx, file, call, limit)
+    edits = _truncated(file, call, named)
+    return edits + _same_tokenizer_untruncated(file, call, named) if edits else [], None
+
+
+def _truncated(file: str, call: ast.Call, limit: str) -> list[Edit]:
+    """The tokenizer call with `truncation=True, max_length=<limit>` (set or added)."""
+    trunc, maxlen = src.keyword(call, "truncation"), src.keyword(call, "max_length")
     e = src.LineEditor.for_node(file, call)
     if trunc is not None:
         e.replace(trunc.value, "True")
     if maxlen is not None:
-        e.replace(maxlen.value, str(limit))
+        e.replace(maxlen.value, limit)
     add = ([] if trunc is not None else ["truncation=True"]) + ([] if maxlen is not None else [f"max_length={limit}"])
     if add:
         e.add_keywords(call, ", ".join(add))
-    return edits_of(e), None
+    return edits_of(e)
+
+
+def _limit_name(ctx: Context, file: str, call: ast.Call, limit: int) -> str:
+    """The one upper-case name holding the model's limit and bound where the tokenizer is called (`MAX_SEQ`,
+    which also sized the model), else the number."""
+    from .checks import bound_names
+    bound = bound_names(file, call.lineno) or set()
+    names = [c for c in ctx.scalar_names(limit) if c.isidentifier() and c.isupper() and c in bound]
+    return names[0] if len(names) == 1 else str(limit)
+
+
+def _same_tokenizer_untruncated(file: str, call: ast.Call, limit: str) -> list[Edit]:
+    """The other calls of the same tokenizer in the file that make tensors (`return_tensors=`) and do not truncate
+    (an evaluation batch): they give the model the same too-long inputs once this call is fixed."""
+    tree = src.tree_of(file)
+    func = src.segment(file, call.func)
+    out: list[Edit] = []
+    for other in src.calls(tree) if tree is not None else ():
+        trunc = src.keyword(other, "truncation")
+        if other is call or src.segment(file, other.func) != func or src.keyword(other, "return_tensors") is None \
+                or (trunc is not None and not (isinstance(trunc.value, ast.Constant) and not trunc.value.value)):
+            continue
+        out += _truncated(file, other, limit)
+    return out
 
 
 def _within(ctx: Context, setting: tuple, limit: int) -> bool:
@@ -726,7 +758,8 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         file, node, text = f.hints["collected"]
         return edits_of(src.LineEditor(file, node.lineno, node.end_lineno or node.lineno).replace(node, text)), None
     if "indexed-is-odd" in f.facts:
-        return (_mask_from_ids(ctx, f) or _computed_from_loop_sequence(ctx, f) or _walk_the_kept(f)), None
+        return (_mask_from_ids(ctx, f) or _subset_to_loop(ctx, f) or _computed_from_loop_sequence(ctx, f)
+                or _walk_the_kept(f)), None
     if frame is None or bound is None:
         return [], None
     if f.hints.get("enumerated"):  # `enumerate(seq)` counts the items of `seq`: walk only those that fit
@@ -917,6 +950,44 @@ def _mask_from_ids(ctx: Context, f: Finding) -> list[Edit]:
         return []
     new = f"({ids[0].expr} != {pad}){_CASTS.get(t.dtype, '')}"
     return edits_of(src.LineEditor.for_node(oframe.file, a.stmt).replace(a.value, new))
+
+
+def _subset_to_loop(ctx: Context, f: Finding) -> list[Edit]:
+    """The tensor was computed from a part of the sequence the loop walks (`val_dice = score(model, val_cases)`,
+    `val_cases = [patients[i] for i in perm[:3]]`, as long as the tensor) while the caller hands the loop the
+    whole (`summarize(patients, val_dice)`): the caller hands it that part instead."""
+    found = _outer_assignment(ctx, f)
+    source, frame, size = f.hints.get("bound_source"), f.hints.get("frame"), f.values.get("size")
+    if found is None or not source or frame is None or not isinstance(size, int):
+        return []
+    oframe, a, _ = found
+    if not isinstance(a.value, ast.Call):
+        return []
+    name, at, arg = source, frame, None
+    while name in at.params and at.index != oframe.index:
+        caller = ctx._caller(at)
+        arg = next((x for x in caller.call_args if x.param == name), None) if caller else None
+        if arg is None or not arg.text.isidentifier():
+            return []
+        name, at = arg.text, caller
+    if at.index != oframe.index or arg is None:
+        return []
+    tree = src.tree_of(oframe.file)
+    parts = [x.id for x in [*a.value.args, *(k.value for k in a.value.keywords)] if isinstance(x, ast.Name)
+             and oframe.lengths.get(x.id) == size and x.id != name
+             for made in [src.last_assignment(tree, x.id, a.stmt.lineno)] if made is not None
+             and name in src.names_in(made.value)]
+    stmt = src.statement_at(tree, oframe.line) if tree is not None else None
+    given = [n for n in src.nodes(stmt, ast.Name) if n.id == name] if stmt is not None else []
+    if len(set(parts)) != 1 or len(given) != 1:
+        return []
+    f.facts.add(SUBSET_TO_LOOP)
+    f.values.update(whole=name, part=parts[0], part_line=stmt.lineno)
+    return edits_of(src.LineEditor.for_node(oframe.file, stmt).replace(given[0], parts[0]))
+
+
+SUBSET_TO_LOOP = fact("subset-to-loop", "the indexed tensor was computed for `part`, a part of `whole`, which the "
+                                        "caller hands the loop (line `part_line`)")
 
 
 def _computed_from_loop_sequence(ctx: Context, f: Finding) -> list[Edit]:

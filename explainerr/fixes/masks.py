@@ -31,6 +31,8 @@ MASK_HELPER_LONGEST = fact("mask-helper-longest", "the fix gives the mask helper
 MASK_FROM_PADDED_IDS = fact("mask-from-padded-ids", "the fix makes the mask from the padded ids, `mask_from_ids`, "
                                                     "instead of `mask_helper`(`mask_given`), which measures the items "
                                                     "otherwise than `ids_helper` pads them")
+MASK_OF_IDS_HERE = fact("mask-of-ids-here", "the fix makes the mask from the padded ids `ids_name` where "
+                                            "`mask_helper`(`mask_given`) was called: `mask_from_ids`")
 MASK_HELPER_WIDTH = fact("mask-helper-width", "the fix passes the ids' width `mask_width_new` to the mask helper "
                                               "`mask_helper` as `width_param`, which it leaves out")
 
@@ -87,6 +89,10 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     if "other-is-odd" in f.facts:
         return (_drop_added_positions(ctx, f) or _downsampled_mask(ctx, f) or _mask_for_prepended(ctx, f)
                 or _prepended_by_caller(ctx, f) or _mask_per_token(ctx, f)), None
+    if f.hints.get("other_changed"):  # the tensor the mask meets went through a strided layer, the mask did not
+        found = _downsampled_mask(ctx, f)
+        if found:
+            return found, None
     prepended = _mask_for_prepended(ctx, f) or _prepended_by_caller(ctx, f) or _mask_per_token(ctx, f) \
         or _mask_joined_like_ids(ctx, f)
     if prepended:
@@ -119,7 +125,21 @@ def _pad_value(fn: ast.FunctionDef) -> ast.expr | None:
 
 def _marks_padding(fn: ast.FunctionDef) -> bool | None:
     """True when `fn` fills its mask with ones and writes False/0 over the real positions (True marks padding),
-    False when it fills zeros and writes True/1 (True marks tokens); None when it cannot be told."""
+    False when it fills zeros and writes True/1 (True marks tokens); for a mask returned as a comparison of
+    positions with lengths, True for `arange(n) >= lengths` and False for `arange(n) < lengths`; None when it
+    cannot be told."""
+    returned = [st.value for st in fn.body if isinstance(st, ast.Return) and isinstance(st.value, ast.Compare)]
+    if len(returned) == 1 and len(returned[0].ops) == 1:
+        cmp = returned[0]
+        names = {n.id for n in ast.walk(cmp.left) if isinstance(n, ast.Name)}
+        made = {a.targets[0].id: a.value for a in fn.body if isinstance(a, ast.Assign) and len(a.targets) == 1
+                and isinstance(a.targets[0], ast.Name)}
+        left_positions = any(src.call_name(c).split(".")[-1] == "arange" for n in [cmp.left, *(
+            made[x] for x in names if x in made)] for c in ast.walk(n) if isinstance(c, ast.Call))
+        op = type(cmp.ops[0])
+        if op in (ast.GtE, ast.Gt, ast.Lt, ast.LtE):
+            at_or_past = op in (ast.GtE, ast.Gt)
+            return at_or_past if left_positions else not at_or_past
     filled = {src.call_name(c).split(".")[-1] for c in src.calls(fn)} & {"ones", "zeros"}
     written = {w.value.value for w in src.statements(fn, nested=True) if isinstance(w, ast.Assign)
                and isinstance(w.targets[0], ast.Subscript) and isinstance(w.value, ast.Constant)}
@@ -178,7 +198,43 @@ def _mask_from_padded_ids(ctx: Context, f: Finding) -> list[Edit]:
         f.values.update(mask_helper=src.call_name(stmt.value), ids_helper=src.call_name(ids.value),
                         mask_from_ids=new, mask_given=given)
         return edits_of(src.LineEditor.for_node(file, helper).replace(body, f"return {new}"))
-    return []
+    return _mask_of_ids_here(ctx, f, file, tree, stmt, marks)
+
+
+def _mask_of_ids_here(ctx: Context, f: Finding, file: str, tree: ast.Module, stmt: ast.Assign,
+                      marks: bool) -> list[Edit]:
+    """The mask made by a helper from lengths (`pad = lengths_to_pad_mask(lengths)`) in a function that holds
+    the batch's ids (`tok_ids`, as wide as the tensor the mask meets), padded by a helper of the user's with
+    its pad value (`rows.append(ids + [PAD] * (width - len(ids)))`): the mask is made from those ids there
+    (`pad = tok_ids == PAD`), whatever the lengths counted."""
+    from ..provenance import origin_statement, trace, user_function
+    mask, other_len = f.hints["mask"], f.hints.get("other_len")
+    frame = next((fr for fr in ctx.user_frames() if fr.file == file and src.enclosing_scope(tree, fr.line)
+                  is src.enclosing_scope(tree, stmt.lineno)), None)
+    if frame is None or not mask.shape:
+        return []
+    bound = bound_names(file, stmt.lineno) or set()
+    ids = [t for t in frame.tensors if t.expr.isidentifier() and t.expr in bound and t.is_integer
+           and len(t.shape) == 2 and t.shape == (mask.shape[0], other_len)]
+    if len(ids) != 1:
+        return []
+    pads = set()
+    for o in trace(ctx, ids[0]):
+        made = origin_statement(o)
+        for call in src.calls(made) if made is not None else ():
+            helper = user_function(src.tree_of(o.file), call, made.lineno)
+            pad = _pad_value(helper) if isinstance(helper, ast.FunctionDef) else None
+            if pad is not None and src.last_name(pad) in bound | {n.id for n in src.nodes(tree, ast.Name)}:
+                pads.add(src.segment(o.file, pad))
+    cast = {"bool": "", "int64": ".long()", "float32": ".float()"}.get(str(mask.dtype).replace("torch.", ""))
+    if len(pads) != 1 or cast is None:
+        return []
+    test = f"{ids[0].expr} {'==' if marks else '!='} {pads.pop()}"
+    new = f"({test}){cast}" if cast else test
+    f.facts.add(MASK_OF_IDS_HERE)
+    f.values.update(mask_helper=src.call_name(stmt.value), mask_from_ids=new, mask_given=src.segment(
+        file, stmt.value.args[0]) if stmt.value.args else "", ids_name=ids[0].expr)
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, new))
 
 
 class _Span(NamedTuple):
@@ -842,10 +898,11 @@ def _downsampled_mask(ctx: Context, f: Finding) -> list[Edit]:
     output, the mask is taken at every k-th position and cut to the output's length
     (`self.pool(frames, sample_mask)` → `self.pool(frames, sample_mask[:, ::4][:, :frames.size(1)])`)."""
     mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
-    if not (isinstance(mask_len, int) and isinstance(other_len, int) and other_len > 1
-            and mask_len % other_len == 0 and mask_len // other_len >= 2):
+    if not (isinstance(mask_len, int) and isinstance(other_len, int) and 1 < other_len < mask_len):
         return []
-    k = mask_len // other_len
+    k = round(mask_len / other_len)  # a stride k gives floor or ceil of mask_len / k positions (padding, kernel)
+    if k < 2 or other_len not in (mask_len // k, -(-mask_len // k)):
+        return []
     for frame in ctx.user_frames():
         found = failing_statement(frame)
         tree = src.tree_of(frame.file)
@@ -856,9 +913,13 @@ def _downsampled_mask(ctx: Context, f: Finding) -> list[Edit]:
         scope = src.enclosing_scope(tree, frame.line)
         for t in short:
             made = src.assignments(tree, t.expr, scope, before=frame.line)  # `frames = self.rnn(frames)` too
-            modules = [c for a in made for c in src.calls(a.value) if isinstance(c.func, ast.Attribute)
-                       and isinstance(c.func.value, ast.Name)]
-            strided = [(c, s) for c in modules for s in [_stride_of(tree, src.segment(frame.file, c.func))] if s]
+            strided = []
+            for a in reversed(made):  # the latest assignment with a strided module: the last change of length
+                modules = [c for c in src.calls(a.value) if isinstance(c.func, ast.Attribute)
+                           and isinstance(c.func.value, ast.Name)]
+                strided = [(c, s) for c in modules for s in [_stride_of(tree, src.segment(frame.file, c.func))] if s]
+                if strided:
+                    break
             if len(strided) != 1 or len(passed) != 1:
                 continue
             module, stride = strided[0]
@@ -869,6 +930,11 @@ def _downsampled_mask(ctx: Context, f: Finding) -> list[Edit]:
             f.values.update(strided=src.segment(frame.file, module.func), stride_text=stride, every=k,
                             mask_arg=passed[0].text)
             text = f"{src.segment(frame.file, node)}[:, ::{k}][:, :{t.expr}.size(1)]"
+            later = [n for n in src.nodes(scope, ast.Name) if isinstance(node, ast.Name) and n.id == node.id
+                     and n.lineno > (found[1].end_lineno or found[1].lineno)]
+            if later:  # the mask is read again after this call (a pooling over the same positions): rebound
+                e = src.insert_before(frame.file, found[1], f"{node.id} = {text}")
+                return [e] if e else []
             return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(node, text))
     return []
 
