@@ -87,7 +87,7 @@ def helper_specials(ctx: Context, surplus: int):
                     comp = _returned(lab_fn) if lab_fn is not ids_fn else None
                     if isinstance(comp, ast.ListComp):
                         found.append((file, ids_fn, lab_fn, comp, parts))
-    unique = {(id(a), id(b)): x for x in found for a, b in [(x[1], x[2])]}
+    unique = {(id(x[1]), id(x[2])): x for x in found}
     return next(iter(unique.values())) if len(unique) == 1 else None
 
 

@@ -17,6 +17,7 @@ from ..model import Edit, FrameFacts
 from ..settings_text import read_key, setting_edit
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 from .checks import bound_names
+from .window_labels import labels_per_window
 from .word_labels import align_word_labels
 
 
@@ -48,6 +49,9 @@ def _derive_again(kept) -> list[Edit]:
 @locator("label-length")
 def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
+    windows = labels_per_window(ctx, f)
+    if windows:  # one label per text for a prediction per window: each window takes its text's label
+        return windows, None
     if "kept-by-replace" in f.facts and "kept" in f.hints:
         return _derive_again(f.hints["kept"]), None
     if "zip-cut" in f.facts and f.hints.get("zip_cut") is not None and f.hints["zip_cut"].fill:
