@@ -247,6 +247,19 @@ def names_in(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
 
 
+def list_growth(stmt: ast.stmt) -> tuple[str, str, ast.expr] | None:
+    """(list, "extend" or "append", value) for `xs.extend(v)`, `xs += v`, `xs.append(v)`, `xs += [v]`."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
+            and stmt.value.func.attr in ("extend", "append") and isinstance(stmt.value.func.value, ast.Name) \
+            and len(stmt.value.args) == 1 and not stmt.value.keywords:
+        return stmt.value.func.value.id, stmt.value.func.attr, stmt.value.args[0]
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Name):
+        if isinstance(stmt.value, ast.List) and len(stmt.value.elts) == 1:
+            return stmt.target.id, "append", stmt.value.elts[0]
+        return stmt.target.id, "extend", stmt.value
+    return None
+
+
 def unpacked_batches(loop: ast.For) -> tuple[ast.expr, ast.expr]:
     """The iterable a `for` loop unpacks and its target, through `enumerate`: (`loader`, `x, y`) for both
     `for x, y in loader` and `for step, (x, y) in enumerate(loader)`."""

@@ -40,21 +40,12 @@ def built_parts(fn: ast.FunctionDef) -> list[ast.expr] | None:
         return _flat(value) if isinstance(value, ast.BinOp) else None
     name, parts = value.id, None
     for st in fn.body:
+        grown = src.list_growth(st)
         if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
                 and st.targets[0].id == name:
             parts = _flat(st.value)
-        elif isinstance(st, ast.AugAssign) and isinstance(st.target, ast.Name) and st.target.id == name \
-                and isinstance(st.op, ast.Add) and parts is not None:
-            parts += _flat(st.value)
-        elif isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Attribute) \
-                and isinstance(st.value.func.value, ast.Name) and st.value.func.value.id == name and parts is not None:
-            call = st.value
-            if call.func.attr == "append" and len(call.args) == 1:
-                parts.append(ast.List(elts=[call.args[0]], ctx=ast.Load()))
-            elif call.func.attr == "extend" and len(call.args) == 1:
-                parts += _flat(call.args[0])
-            else:
-                return None
+        elif grown is not None and grown[0] == name and parts is not None:
+            parts += [ast.List(elts=[grown[2]], ctx=ast.Load())] if grown[1] == "append" else _flat(grown[2])
         elif name in {n.id for n in ast.walk(st) if isinstance(n, ast.Name)} and not isinstance(st, ast.Return):
             return None  # changed otherwise (an insert, a slice): the parts are not known
     return parts

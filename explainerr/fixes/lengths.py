@@ -952,6 +952,19 @@ def _mask_from_ids(ctx: Context, f: Finding) -> list[Edit]:
     return edits_of(src.LineEditor.for_node(oframe.file, a.stmt).replace(a.value, new))
 
 
+def _named_where_made(ctx: Context, name: str, frame: FrameFacts, oframe: FrameFacts) -> tuple[str, bool] | None:
+    """The loop's sequence `name` of `frame`, followed through the parameters it fills out to `oframe`, where the
+    indexed tensor was made: (its name there, whether a caller handed it in); None when it cannot be followed."""
+    at, handed = frame, False
+    while name in at.params and at.index != oframe.index:
+        caller = ctx._caller(at)
+        arg = next((x for x in caller.call_args if x.param == name), None) if caller else None
+        if arg is None or not arg.text.isidentifier():
+            return None
+        name, at, handed = arg.text, caller, True
+    return (name, handed) if at.index == oframe.index else None
+
+
 def _subset_to_loop(ctx: Context, f: Finding) -> list[Edit]:
     """The tensor was computed from a part of the sequence the loop walks (`val_dice = score(model, val_cases)`,
     `val_cases = [patients[i] for i in perm[:3]]`, as long as the tensor) while the caller hands the loop the
@@ -963,15 +976,10 @@ def _subset_to_loop(ctx: Context, f: Finding) -> list[Edit]:
     oframe, a, _ = found
     if not isinstance(a.value, ast.Call):
         return []
-    name, at, arg = source, frame, None
-    while name in at.params and at.index != oframe.index:
-        caller = ctx._caller(at)
-        arg = next((x for x in caller.call_args if x.param == name), None) if caller else None
-        if arg is None or not arg.text.isidentifier():
-            return []
-        name, at = arg.text, caller
-    if at.index != oframe.index or arg is None:
+    walked = _named_where_made(ctx, source, frame, oframe)
+    if walked is None or not walked[1]:
         return []
+    name = walked[0]
     tree = src.tree_of(oframe.file)
     parts = [x.id for x in [*a.value.args, *(k.value for k in a.value.keywords)] if isinstance(x, ast.Name)
              and oframe.lengths.get(x.id) == size and x.id != name
@@ -1000,15 +1008,10 @@ def _computed_from_loop_sequence(ctx: Context, f: Finding) -> list[Edit]:
     oframe, a, _ = found
     if not isinstance(a.value, ast.Call):
         return []
-    name, at = source, frame
-    while name in at.params and at.index != oframe.index:  # the loop's sequence, named where the tensor is made
-        caller = ctx._caller(at)
-        arg = next((x for x in caller.call_args if x.param == name), None) if caller else None
-        if arg is None or not arg.text.isidentifier():
-            return []
-        name, at = arg.text, caller
-    if at.index != oframe.index:
+    walked = _named_where_made(ctx, source, frame, oframe)
+    if walked is None:
         return []
+    name = walked[0]
     tree = src.tree_of(oframe.file)
     made = src.last_assignment(tree, name, a.stmt.lineno) if tree is not None else None
     if made is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import re
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import provenance
 from .. import source as src
@@ -184,7 +184,7 @@ def _mask_from_padded_ids(ctx: Context, f: Finding) -> list[Edit]:
         if pad is None or src.last_name(pad) not in (bound_names(file, stmt.lineno) or set()) | {
                 n.id for n in src.nodes(tree, ast.Name)}:
             continue
-        cast = {"bool": "", "int64": ".long()", "float32": ".float()"}.get(str(mask.dtype).replace("torch.", ""))
+        cast = _cast_to(mask)
         if cast is None or _draws_at_random(padder):
             return []
         params = [a.arg for a in helper.args.args]
@@ -192,8 +192,8 @@ def _mask_from_padded_ids(ctx: Context, f: Finding) -> list[Edit]:
             return []
         test = f"{src.call_name(ids.value)}({params[0]}) {'==' if marks else '!='} {src.segment(file, pad)}"
         new = f"({test}){cast}" if cast else test
-        body = _Span(helper.body[0].lineno, helper.body[0].col_offset, helper.body[-1].end_lineno,
-                     helper.body[-1].end_col_offset)
+        body = SimpleNamespace(lineno=helper.body[0].lineno, col_offset=helper.body[0].col_offset,
+                               end_lineno=helper.body[-1].end_lineno, end_col_offset=helper.body[-1].end_col_offset)
         f.facts.add(MASK_FROM_PADDED_IDS)
         f.values.update(mask_helper=src.call_name(stmt.value), ids_helper=src.call_name(ids.value),
                         mask_from_ids=new, mask_given=given)
@@ -226,7 +226,7 @@ def _mask_of_ids_here(ctx: Context, f: Finding, file: str, tree: ast.Module, stm
             pad = _pad_value(helper) if isinstance(helper, ast.FunctionDef) else None
             if pad is not None and src.last_name(pad) in bound | {n.id for n in src.nodes(tree, ast.Name)}:
                 pads.add(src.segment(o.file, pad))
-    cast = {"bool": "", "int64": ".long()", "float32": ".float()"}.get(str(mask.dtype).replace("torch.", ""))
+    cast = _cast_to(mask)
     if len(pads) != 1 or cast is None:
         return []
     test = f"{ids[0].expr} {'==' if marks else '!='} {pads.pop()}"
@@ -237,12 +237,10 @@ def _mask_of_ids_here(ctx: Context, f: Finding, file: str, tree: ast.Module, stm
     return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, new))
 
 
-class _Span(NamedTuple):
-    """Positions of a run of statements, for LineEditor.replace."""
-    lineno: int
-    col_offset: int
-    end_lineno: int | None
-    end_col_offset: int | None
+def _cast_to(mask: Any) -> str | None:
+    """What a comparison (a bool tensor) needs to get the mask's dtype: nothing for bool, `.long()`, `.float()`;
+    None for another dtype."""
+    return {"bool": "", "int64": ".long()", "float32": ".float()"}.get(str(mask.dtype).replace("torch.", ""))
 
 
 def _draws_at_random(fn: ast.FunctionDef) -> bool:

@@ -126,19 +126,6 @@ def _splits_words(node: ast.AST, pieces: set[str]) -> bool:
     return False
 
 
-def _grown(stmt: ast.stmt) -> tuple[str, str, ast.expr] | None:
-    """(list, "extend" or "append", value) for `xs.extend(v)`, `xs += v`, `xs.append(v)`, `xs += [v]`."""
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
-            and stmt.value.func.attr in ("extend", "append") and isinstance(stmt.value.func.value, ast.Name) \
-            and len(stmt.value.args) == 1 and not stmt.value.keywords:
-        return stmt.value.func.value.id, stmt.value.func.attr, stmt.value.args[0]
-    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Name):
-        if isinstance(stmt.value, ast.List) and len(stmt.value.elts) == 1:
-            return stmt.target.id, "append", stmt.value.elts[0]
-        return stmt.target.id, "extend", stmt.value
-    return None
-
-
 def _ignore_value(file: str, scope: ast.AST, labels: str, loop: ast.For) -> str:
     """The value the labels get for the positions around the words (`tags = [IGNORE]`, `tags.append(IGNORE)`
     after the loop): a constant or a setting, not a lookup; -100, the losses' default ignore index, otherwise."""
@@ -149,7 +136,7 @@ def _ignore_value(file: str, scope: ast.AST, labels: str, loop: ast.For) -> str:
         if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
                 and st.targets[0].id == labels and isinstance(st.value, ast.List) and len(st.value.elts) == 1:
             value = st.value.elts[0]
-        grown = _grown(st)
+        grown = src.list_growth(st)
         if grown and grown[0] == labels and grown[1] == "append":
             value = grown[2]
         if isinstance(value, (ast.Constant, ast.Attribute, ast.Name, ast.UnaryOp)):
@@ -165,7 +152,7 @@ def _pieces_per_word(f: Finding, file: str, tree: ast.Module) -> list:
     for loop in src.nodes(tree, ast.For):
         pieces = {st.targets[0].id for st in loop.body if isinstance(st, ast.Assign) and len(st.targets) == 1
                   and isinstance(st.targets[0], ast.Name) and _splits_words(st.value, set())}
-        grown = [(st, g) for st in loop.body if (g := _grown(st))]
+        grown = [(st, g) for st in loop.body if (g := src.list_growth(st))]
         extended = [(st, g) for st, g in grown if g[1] == "extend" and _splits_words(g[2], pieces)]
         appended = [(st, g) for st, g in grown if g[1] == "append" and not _splits_words(g[2], pieces)]
         if len(extended) != 1 or len(appended) != 1 or extended[0][1][0] == appended[0][1][0]:
