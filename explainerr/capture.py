@@ -282,6 +282,18 @@ def _locate(tb: types.TracebackType) -> tuple[Any, ast.AST | None]:
         return None, None
 
 
+def _bound_not_read(stmt: ast.AST) -> frozenset[str]:
+    """The plain names the executing statement assigns and does not read (`out` of `out = model(**batch)`): the
+    statement has not finished, so what they hold is an earlier pass's value, not part of the failing step."""
+    if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
+        return frozenset()
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    bound = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    read = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+    read |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return frozenset(bound - read)
+
+
 def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                  next_code: types.CodeType | None, next_codes: list[types.CodeType],
                  arrays: bool = False, devices: bool = False) -> FrameFacts:
@@ -292,6 +304,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
     node_text = statement = None
     node_lines = statement_lines = None
     call_args: tuple[CallArg, ...] = ()
+    stale: frozenset[str] = frozenset()
     if deep and not library:
         ex, node = _locate(tb)
         if ex is not None:
@@ -317,6 +330,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
                     st = _node_text(ex, stmts[0])
                     if st:
                         statement, statement_lines = st
+                    stale = _bound_not_read(stmts[0])
             except Exception:
                 pass
     col = _Collector(i, arrays, split=devices and not library)
@@ -326,7 +340,7 @@ def _frame_facts(i: int, tb: types.TracebackType, library: bool, deep: bool,
     if deep:
         f_locals = safety.frame_locals(frame)
         for name, value in safety.dict_items_ends(f_locals, MAX_NAMES_PER_FRAME - MAX_LAST_NAMES, MAX_LAST_NAMES):
-            if type(name) is not str:
+            if type(name) is not str or name in stale:
                 continue
             col.add(name, value)
             s = _scalar(name, value)

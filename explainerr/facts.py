@@ -87,7 +87,8 @@ class Context:
         for f in self.user_frames():
             hits = [u for u in f.tensors if u.ident == t.ident]
             if hits:
-                return sorted(hits, key=lambda u: (not u.expr.isidentifier(), len(u.expr)))[0]
+                left = _left_by_ended_loop(f, hits) if len(hits) > 1 else set()
+                return sorted(hits, key=lambda u: (u.expr in left, not u.expr.isidentifier(), len(u.expr)))[0]
         return None
 
     def call_arg_tensor(self, frame: FrameFacts, params: tuple[str, ...]) -> tuple[Any, TensorFacts | None]:
@@ -364,3 +365,15 @@ def getter_reads(file: str, text: str) -> str | None:
             return None
         reads.add(ret.attr)
     return f"{m.group(1)}.{reads.pop()}" if len(reads) == 1 else None
+
+
+def _left_by_ended_loop(frame: FrameFacts, hits: list[TensorFacts]) -> set[str]:
+    """The plain names among `hits` that a `for` loop which ended before the frame's line left behind (`value`
+    after `for key, value in batch.items(): print(...)`): an alias of the tensor, not the name the code uses."""
+    from .analyzers.not_this_batch import _ended_loop_binding
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return set()
+    here = {n for lp in src.enclosing_loops(tree, frame.line) for n in src.names_in(lp.target)}
+    return {u.expr for u in hits if u.expr.isidentifier() and u.expr not in here
+            and _ended_loop_binding(tree, u.expr, frame.line) is not None}

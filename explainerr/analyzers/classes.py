@@ -773,14 +773,17 @@ def _head_of(tree: ast.Module, fn: ast.FunctionDef, name: str) -> set[str]:
 
 
 def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, param: str,
-               attr: str | None = None, ident: int | None = None, built: ast.Call | None = None) -> SizeSite | None:
+               attr: str | None = None, ident: int | None = None, built: ast.Call | None = None,
+               path: tuple[str, ...] = ()) -> SizeSite | None:
     """The argument (position `argument`, keyword `param`) of a layer constructor (`classes`: Linear, Conv1d,
     ...) that is `n`, preferring the layer assigned to `self.<attr>`: a literal or an expression where it is
     written, a constant's assignment when the argument is a plain constant; an `__init__` parameter is
     followed to the call sites of its class (the call that passes it, or the one that leaves it at its
     default).  With `ident`, a constructor whose size is not plain from the text (`cfg.hidden_size`) is the
     layer's when it is assigned to a name under which a user frame holds that very layer.  With `built` (the
-    constructor known from the layer's place in the user's module, an item of a Sequential), only that one."""
+    constructor known from the layer's place in the user's module, an item of a Sequential), only that one.  With
+    `path` (the attribute names from the user's module down to the layer, two or more), a constructor assigned to
+    `self.<name>` for a name off that path built another layer and is passed over."""
     hits: list[tuple[str, ast.Module, ast.Call, ast.AST, bool]] = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
@@ -796,6 +799,10 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
             stmt = src.statement_at(tree, call.lineno)
             named = attr is not None and isinstance(stmt, ast.Assign) and any(
                 isinstance(t, ast.Attribute) and t.attr == attr for t in stmt.targets)
+            if len(path) >= 2 and isinstance(stmt, ast.Assign) and stmt.value is call and all(
+                    isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                    and t.attr not in path for t in stmt.targets):
+                continue  # `self.proj = nn.Linear(...)`: a layer of its own, not on the raising layer's path
             hits.append((file, tree, call, arg, named))
     if built is not None and any(h[2] is built for h in hits):  # known by its place: only its constructor
         hits = [h for h in hits if h[2] is built]

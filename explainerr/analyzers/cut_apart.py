@@ -135,6 +135,57 @@ def mask_cut_apart(ctx: Context, f: Finding, mask_len: int, other_len: int) -> b
     return False
 
 
+MASK_LEFT_UNCUT = fact("mask-left-uncut", "line `cut_line` cuts `cut_names` to `cut_slice` before they are "
+                                          "returned, but not `mask_name`, returned as the mask `mask_entry`")
+
+
+def mask_left_uncut(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
+    """A function returning a batch mapping rebinds the inputs' names to a cut of themselves (`tok, seg =
+    tok[:, :longest], seg[:, :longest]`) and returns the mask's name as it was made: the mask keeps the uncut
+    width.  The edit gives the mask's entry the same cut.  Only when the mask is the longer one."""
+    from .collators import returned_mappings
+    if mask_len <= other_len:
+        return False
+    mask_text = str(f.values.get("mask") or "")
+    for file, tree, fn, _ret, items in returned_mappings(ctx):
+        names = {key: e.id for key, e in items.items() if isinstance(e, ast.Name)}
+        cut = {}  # name -> (statement, its slice's text) for `name = name[...]` cuts in the function
+        for st in src.statements(fn):
+            if not isinstance(st, ast.Assign) or len(st.targets) != 1:
+                continue
+            t, v = st.targets[0], st.value
+            pairs = list(zip(t.elts, v.elts)) if isinstance(t, ast.Tuple) and isinstance(v, ast.Tuple) and \
+                len(t.elts) == len(v.elts) else [(t, v)]
+            for a, b in pairs:
+                if isinstance(a, ast.Name) and isinstance(b, ast.Subscript) and isinstance(b.value, ast.Name) \
+                        and b.value.id == a.id and _slices(b.slice):
+                    cut[a.id] = (st, src.segment(file, b.slice))
+        for key, name in names.items():
+            if f'"{key}"' not in mask_text and f"'{key}'" not in mask_text or name in cut:
+                continue
+            done = [(n, cut[n]) for k, n in names.items() if k != key and n in cut]
+            slices = {c[1] for _, c in done}
+            if not done or len(slices) != 1 or len({c[0].lineno for _, c in done}) != 1:
+                continue
+            made = src.assignments(tree, name, fn)
+            if not made or made[-1].stmt.lineno > done[0][1][0].lineno:
+                continue  # the mask is made after the cut: not one left out of it
+            cut_slice = slices.pop()
+            f.facts.add(MASK_LEFT_UNCUT)
+            f.values.update(cut_line=done[0][1][0].lineno, cut_names=", ".join(f"`{n}`" for n, _ in done),
+                            cut_slice=f"[{cut_slice}]", mask_name=name, mask_entry=key,
+                            mask_cut=f"{name}[{cut_slice}]")
+            f.hints["mask_cut_apart"] = (file, _ret, items[key], f"{name}[{cut_slice}]")
+            f.confidence = "high"
+            return True
+    return False
+
+
+def _slices(node: ast.AST) -> bool:
+    parts = node.elts if isinstance(node, ast.Tuple) else [node]
+    return any(isinstance(p, ast.Slice) for p in parts)
+
+
 def _made_from(tree: ast.Module, fn: ast.FunctionDef, entry: ast.AST) -> list[ast.stmt]:
     """The assignments in `fn` that `entry` depends on, through the names they bind."""
     out: list[ast.stmt] = []

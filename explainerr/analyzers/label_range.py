@@ -883,7 +883,8 @@ def _argument_text(ctx: Context) -> str | None:
     return arg.text if arg is not None and not arg.text.startswith("*") else None
 
 
-_NO_CLASS = re.compile(r"ignore|void|nodata|no_data|unlabel|nolabel|no_label|invalid|missing|skip|sentinel", re.I)
+_NO_CLASS = re.compile(r"ignore|void|nodata|no_data|unlabel|nolabel|no_label|invalid|missing|skip|sentinel|"
+                       r"no_?answer|unanswer|no_?span|null|absent", re.I)
 
 
 def sentinel_marker(ctx: Context, value: int) -> str | None:
@@ -899,14 +900,25 @@ def sentinel_marker(ctx: Context, value: int) -> str | None:
             if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
                 continue
             name = a.targets[0].id
-            if isinstance(a.value, ast.Constant) and a.value.value == value and type(a.value.value) is int \
-                    and (_NO_CLASS.search(name) or (name.isupper() and _fills_with(tree, name))):
+            held = _module_int(tree, a.value)
+            if held == value and (_NO_CLASS.search(name) or (name.isupper() and _fills_with(tree, name))):
                 found.append(name)
             elif isinstance(a.value, ast.Dict):
                 found += [f'{name}["{k.value}"]' for k, v in zip(a.value.keys, a.value.values)
                           if isinstance(k, ast.Constant) and isinstance(k.value, str) and _NO_CLASS.search(k.value)
                           and isinstance(v, ast.Constant) and type(v.value) is int and v.value == value]
     return found[0] if len(found) == 1 else None
+
+
+def _module_int(tree: ast.Module, node: ast.AST, depth: int = 0) -> int | None:
+    """The int `node` holds: a literal, or a module constant bound once to one (`NO_ANSWER_POS = MAX_LEN`)."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name) and depth < 3:
+        bound = [a.value for a in tree.body if isinstance(a, ast.Assign) and len(a.targets) == 1
+                 and isinstance(a.targets[0], ast.Name) and a.targets[0].id == node.id]
+        return _module_int(tree, bound[0], depth + 1) if len(bound) == 1 else None
+    return None
 
 
 def _fills_with(tree: ast.Module, name: str) -> bool:

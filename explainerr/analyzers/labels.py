@@ -273,8 +273,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         name = re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None
         reading = filtered_sibling(ctx, name) or filtered_in_builders(ctx, name)
     if reading is None and a < b:
+        from .grown_apart import grown_apart
         reading = (choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
-                   or fixed_batch_labels(ctx, labels, logits, a))
+                   or fixed_batch_labels(ctx, labels, logits, a) or grown_apart(ctx))
     if not multi:  # decoder inputs and labels from one tensor, shifted on one side only: read from the source
         from .decoder_shift import decoder_shift
         reading = decoder_shift(ctx, a, b) or reading
@@ -563,6 +564,10 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
     e = evidence(ids)
     if e:
         f.evidence.append(e)
+    from ..fixes.piece_labels import per_word_beside_pieces
+    if labels.shape[1] < ids.shape[1] and TOKENIZER in scene_facts(ctx) and per_word_beside_pieces(ctx) is not None:
+        f.facts.add(WORD_LABELS)  # ids built per piece in a loop, the labels per word apart from it
+        return f
     specials = specials_left_out(ctx, ids.shape[1] - labels.shape[1]) if labels.shape[1] < ids.shape[1] else None
     apart = padded_apart(ctx, ids.expr, labels) if specials is None else None
     if specials is not None:

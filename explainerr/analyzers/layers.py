@@ -152,7 +152,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
         own = container_item_site(ctx, item_of, name, tuple(LAYERS), position, param)
     site = layer_site(ctx, tuple(k for k, v in LAYERS.items() if v[0] == attr), want, position, param, name,
                       ident=layer.ident if layer is not None else None,
-                      built=own.call if own is not None and len(path) > 1 else None) or \
+                      built=own.call if own is not None and len(path) > 1 else None, path=tuple(path)) or \
         keyword_site(ctx, want, (param, "in_features", "input_size", "in_channels", "embed_dim", "input_dim", "in_dim"),
                      follow_names=False) or own
     if site is None and weight is not None:  # `F.linear(h, params["W_out"])`: where that weight is made

@@ -583,6 +583,11 @@ def position_overflow(ctx: Context) -> Finding | None:
         field = None  # a table of the user's own beside the model (sentence positions), not the model's positions
     max_pos = cfg[field] if field else max_pos
     f.values.update(seq_len=seq if seq is not None else "?", max_positions=max_pos)
+    # only negative values fail (the largest fits): no sequence is too long, the values are not counted positions
+    negative_only = fail.ids is not None and fail.ids.min is not None and fail.ids.min < 0 and \
+        fail.ids.max is not None and isinstance(fail.num_embeddings, int) and fail.ids.max < fail.num_embeddings
+    if field is not None and negative_only:
+        return None
     if field is not None:
         f.facts.add(CONFIG_FIELD)
         f.values["config_field"] = field
@@ -593,7 +598,7 @@ def position_overflow(ctx: Context) -> Finding | None:
     elif fail.name:
         from .relative import relative_distances
         relative = relative_distances(ctx, fail, f)
-        if not relative and _not_positions(fail, seq):
+        if not relative and (negative_only or _not_positions(fail, seq)):
             return None
         if not relative and _past_own_axis(ctx, fail):
             return None  # values beyond their own axis's length, not counted from arange: not positions of it

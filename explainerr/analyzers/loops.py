@@ -28,6 +28,8 @@ from .truncated_words import words_truncated
 from .ctor_bound import given_to_constructor
 from .overwritten import overwritten_per_batch
 from .padded_row import padded_row, padded_row_passed
+from .picked_items import whole_beside_picked
+from .longest_of_items import longest_of_items
 from .span_sum import span_past_end
 from .scene import DATALOADER
 
@@ -52,6 +54,7 @@ IN_HELPER = fact("in-helper", "the index is read in a helper (`helper`, line `he
                              "its variable (`helper_call`); `index_expr` is the helper's `helper_index` in the "
                              "loop's names")
 SHORT_OF_SIZE = fact("short-of-size", "the loop bound is computed from the indexed tensor's size, less something")
+PLAIN_SEQUENCE = fact("plain-sequence", "the indexed sequence is a plain list or tuple (`list index out of range`)")
 VALUES = fact("values", "the loop variable takes stored values (positions), not a range")
 
 
@@ -69,14 +72,23 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     frame = ctx.user
     index, dim, size = ctx.int_group("index"), ctx.int_group("dim"), ctx.int_group("size")
     listed = size is None and bool(_MODULE_LIST_INDEX.fullmatch(ctx.message.strip()))
-    if frame is None or index is None or (size is None and not listed) or frame.node is None or (
-            ctx.raise_frames() and not listed):
+    plain = _PLAIN_SEQUENCE_INDEX.fullmatch(ctx.message.strip())
+    if frame is None or frame.node is None:
         return None
-    tree = src.tree_of(frame.file)
     try:
         node = ast.parse(frame.node.strip(), mode="eval").body
     except SyntaxError:
         return None
+    sequence = None
+    if plain is not None and not ctx.raise_frames():  # `offsets[e]` of a list: the frame holds its length and `e`
+        read = _plain_index(frame, node)
+        if read is None:
+            return None
+        index, size, sequence = read
+        dim = 0
+    if index is None or (size is None and not listed) or (ctx.raise_frames() and not listed):
+        return None
+    tree = src.tree_of(frame.file)
     if listed:  # `layers[i]` of an nn.ModuleList / Sequential: its number of modules is the size
         held = next((m for m in frame.modules if isinstance(node, ast.Subscript)
                      and m.expr == ast.unparse(node.value)), None)
@@ -96,7 +108,7 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
             helper = (frame, ast.unparse(node))
             frame, tree, node, loops = inlined
     base = ast.unparse(node.value)
-    tensor = frame.tensor(base)
+    tensor = frame.tensor(base) or sequence
     from .swapped_args import made_by_swapped_call
     if made_by_swapped_call(ctx, tensor):
         return None  # made by the user's function given its arguments in each other's places: its axes are swapped
@@ -141,6 +153,10 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                     found.hints["offset_terms"] = _offset_terms(part, var, spans)
                 if found is not None and listed:
                     found.values["size_expr"] = f"len({base})"
+                if found is not None and sequence is not None and tensor is sequence:
+                    if VALUES in found.facts:
+                        return None  # a list read at stored values (class ids into names): not a loop's bound
+                    found.facts.add(PLAIN_SEQUENCE)
                 from .length_units import LENGTHS_OTHER_UNIT, lengths_other_unit
                 other_unit = lengths_other_unit(ctx, frame, loop, size) if found is not None else None
                 if other_unit is not None:  # the caller walks lengths counted in another unit than the tensor's
@@ -172,6 +188,38 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
 
 #: nn.ModuleList / Sequential's own message for an index past its modules.
 _MODULE_LIST_INDEX = re.compile(r"index -?\d+ is out of range")
+_PLAIN_SEQUENCE_INDEX = re.compile(r"(list|tuple) index out of range")
+
+
+def _plain_index(frame: FrameFacts, node: ast.AST) -> tuple[int, int, TensorFacts] | None:
+    """For `seq[i]` or `seq[i + k]` failing on a plain list or tuple (whose message names no number): the index
+    (from the frame's scalars), the length (`len` of the exact builtin, read with the frame) and the sequence
+    described as a one-dimensional `TensorFacts` of dtype `list`, so the loop's reading treats it as any
+    indexed sequence."""
+    if not isinstance(node, ast.Subscript) or isinstance(node.slice, (ast.Tuple, ast.Slice)):
+        return None
+    base = ast.unparse(node.value)
+    size = frame.lengths.get(base)
+    index = _int_value(node.slice, frame)
+    if not isinstance(size, int) or index is None or not 0 <= size <= index:
+        return None
+    return index, size, TensorFacts(expr=base, shape=(size,), dtype="list", device="", frame=frame.index,
+                                    numel=size)
+
+
+def _int_value(node: ast.AST, frame: FrameFacts) -> int | None:
+    """An expression's value from the frame's plain int names and integer constants (`e`, `i + 1`, `t - k`)."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name):
+        v = frame.scalars.get(node.id)
+        return v if type(v) is int else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        a, b = _int_value(node.left, frame), _int_value(node.right, frame)
+        if a is None or b is None:
+            return None
+        return a + b if isinstance(node.op, ast.Add) else a - b
+    return None
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
@@ -427,14 +475,6 @@ def _inlined_in_caller(ctx: Context, frame: FrameFacts, node: ast.Subscript) -> 
     return caller, tree, inlined, loops
 
 
-def _int_value(node: ast.AST, frame: FrameFacts) -> int | None:
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if isinstance(node, ast.Name) and type(frame.scalars.get(node.id)) is int:
-        return frame.scalars[node.id]  # type: ignore[return-value]
-    return None
-
-
 def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: int, index_expr: str, base: str,
              tensor: TensorFacts | None, index: int, dim: int | None, size: int) -> Finding:
     f = Finding()
@@ -445,7 +485,8 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         f.evidence.append(e)
     f.hints.update(loop=loop, tensor=base, dim=dim, frame=frame, var=var, offset=offset)
     # how the script reads the indexed thing's size: a numpy array has `.shape[d]`, a tensor `.size(d)`
-    f.values["size_expr"] = f"{base}.shape[{dim}]" if tensor is not None and tensor.is_array else f"{base}.size({dim})"
+    f.values["size_expr"] = f"len({base})" if tensor is not None and tensor.dtype == "list" else \
+        f"{base}.shape[{dim}]" if tensor is not None and tensor.is_array else f"{base}.size({dim})"
     overwritten = overwritten_per_batch(ctx, frame, tensor, index_expr)
     if overwritten is not None:  # the indexed rows are another batch's: no bound on this loop is right
         f.merge(overwritten)
@@ -469,6 +510,10 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         return f
     else:
         stop = it.args[0] if len(it.args) == 1 else it.args[1]
+    if isinstance(stop, ast.Call) and src.call_name(stop) == "min" and len(stop.args) >= 2 and not stop.keywords:
+        # `min(s + span, n_positions)`: the loop stops at the smallest; a size among them is what runs past
+        sized = [a for a in stop.args if _evaluate(ctx, frame, a)[2] == "size"]
+        stop = sized[0] if len(sized) == 1 else stop
     bound = read_bound(ctx, frame, stop)
     f.values.update(bound=bound.text,
                     loop_header=f"for {src.segment(frame.file, loop.target)} in {src.segment(frame.file, it)}")
@@ -485,6 +530,8 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
                                          note=(f"from the length of `{bound.source}`" if isinstance(stop, ast.BinOp)
                                                else f"the length of `{bound.source}`") if bound.source else None))
     f.hints["bound"] = stop
+    if longest_of_items(frame, f, loop, stop, base):
+        return f  # the longest of several sequences, each read at every step: the shorter ones run out
     if bound.kind == "constant":
         f.facts.add(CONSTANT_BOUND)
         f.confidence = "high" if bound.value is not None and bound.value > size else f.confidence
@@ -710,6 +757,8 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     if padded_row(frame, f, loop, tensor, size, bound.source, bound.value) or \
             padded_row_passed(ctx, frame, f, tensor, size, bound.source, bound.value):
         return  # the example's own length is the bound: what the loop skips is padding
+    if whole_beside_picked(ctx, frame, f, tensor, size, bound.source, bound.value):
+        return  # the bound counts every item of a collection, the tensor only the items a selection picked
     walked = _walked_with(frame, loop, var, tensor)
     agree = [t for t in walked if bound.value in t.shape and size not in t.shape]
     source_walked = any(isinstance(n, ast.Subscript) and _indexed_by(n.slice, var)

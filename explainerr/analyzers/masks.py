@@ -58,6 +58,8 @@ def mask_like(ctx: Context, frame: FrameFacts, t: TensorFacts, node: ast.AST, as
             if _spread(value) and ofr is frame and (_summed_as_divisor(frame, t.expr) or (
                     u is not None and u.ident != t.ident and _summed_as_divisor(frame, u.expr))):
                 return True  # `w = keep.unsqueeze(-1)` (or `keep = keep.unsqueeze(-1)`), summed to divide a mean
+    if _MASKY.search(t.expr) and t.is_float and frame.statement and re.search(r"\bsum\(", frame.statement):
+        return True  # `(scores * mask).sum(-1)`: a float mask named as one, weighing a sum
     return _spread(node) and (bool(_MASKY.search(t.expr)) or _summed_as_divisor(frame, t.expr))
 
 
@@ -231,8 +233,9 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     if f is not None and _over_classes(ctx, f.hints.get("other_len")):
         return None  # the other tensor's length there is the head's classes, not a sequence: no mask of tokens
     if f is not None and isinstance(f.hints.get("mask_len"), int) and isinstance(f.hints.get("other_len"), int):
-        from .cut_apart import mask_cut_apart
-        mask_cut_apart(ctx, f, f.hints["mask_len"], f.hints["other_len"])
+        from .cut_apart import mask_cut_apart, mask_left_uncut
+        mask_cut_apart(ctx, f, f.hints["mask_len"], f.hints["other_len"]) or \
+            mask_left_uncut(ctx, f, f.hints["mask_len"], f.hints["other_len"])
     return f
 
 
@@ -326,6 +329,7 @@ def _passed_sizes(ctx: Context, frame: FrameFacts) -> tuple[int, int] | None:
     _, mask = ctx.call_arg_tensor(frame, MASK_PARAMS)
     mask = mask or ctx.library_tensor(*MASK_PARAMS)
     _, inputs = ctx.call_arg_tensor(frame, INPUT_PARAMS)
+    inputs = inputs or ctx.library_tensor(*INPUT_PARAMS)  # `self.encoder(self.proj(x), ...)`: the layer's own input
     if mask is None or inputs is None or len(mask.shape) != 2 or len(inputs.shape) < 2:
         return None
     seq = inputs.shape[1] if inputs.shape[0] == mask.shape[0] else inputs.shape[0]
@@ -398,6 +402,58 @@ def _batch_at_model_entry(ctx: Context, sizes: tuple[int, int]) -> Met | None:
     return None
 
 
+MASK_NOT_SHIFTED = fact("mask-not-shifted", "`other` is computed from `shifted` (line `shifted_line`), a shifted "
+                                            "slice of a tensor as long as the mask, which keeps every position")
+
+
+def _not_shifted(ctx: Context, f: Finding, met: Met) -> bool:
+    """The tensor the mask meets is one position shorter than the mask and was made, in the frame's function,
+    from a slice that drops the first or the last position (`tokens[:, 1:]`, `logits[:, :-1]`) of a tensor as long
+    as the mask: the next-token scores of a sequence the mask was made for.  The mask takes the same slice as the
+    positions that are scored (`[:, 1:]` when the targets are the shifted tokens)."""
+    frame = ctx.user
+    if frame is None or met.mask_len - met.other_len != 1 or not met.other.expr.isidentifier() or frame.library:
+        return False
+    tree = src.tree_of(frame.file)
+    made = src.last_assignment(tree, met.other.expr, frame.line) if tree is not None else None
+    if made is None:
+        return False
+    slices = {}
+    todo, seen = [made], set()
+    while todo:  # the assignment, and those of the names it reads in the same function
+        a = todo.pop()
+        if id(a.stmt) in seen:
+            continue
+        seen.add(id(a.stmt))
+        for n in ast.walk(a.value):
+            if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Tuple) and len(n.slice.elts) >= 2:
+                cut = n.slice.elts[1]
+                t = frame.tensor(src.segment(frame.file, n.value))
+                if isinstance(cut, ast.Slice) and cut.step is None and t is not None and len(t.shape) >= 2 \
+                        and t.shape[1] == met.mask_len:
+                    low = cut.lower.value if isinstance(cut.lower, ast.Constant) else None
+                    up = cut.upper.operand.value if isinstance(cut.upper, ast.UnaryOp) and isinstance(
+                        cut.upper.op, ast.USub) and isinstance(cut.upper.operand, ast.Constant) else None
+                    if low == 1 and cut.upper is None:
+                        slices["[:, 1:]"] = (n, a.stmt.lineno)
+                    elif up == 1 and cut.lower is None:
+                        slices["[:, :-1]"] = (n, a.stmt.lineno)
+            if isinstance(n, ast.Name) and n.id != met.other.expr:
+                inner = src.last_assignment(tree, n.id, a.stmt.lineno)
+                if inner is not None and src.enclosing_scope(tree, inner.stmt.lineno) is src.enclosing_scope(
+                        tree, frame.line):
+                    todo.append(inner)
+    cut = "[:, 1:]" if "[:, 1:]" in slices else "[:, :-1]" if "[:, :-1]" in slices else None
+    if cut is None:
+        return False
+    node, line = slices[cut]
+    f.facts.add(MASK_NOT_SHIFTED)
+    f.values.update(shifted=src.segment(frame.file, node), shifted_line=line, mask_shifted=f"{met.mask.expr}{cut}")
+    f.hints["mask_not_shifted"] = (frame.file, met.mask_node, f"{src.segment(frame.file, met.mask_node)}{cut}")
+    f.confidence = "high"
+    return True
+
+
 def _finding(ctx: Context, met: Met) -> Finding:
     mask, other, mask_len, other_len = met.mask, met.other, met.mask_len, met.other_len
     f = Finding()
@@ -418,6 +474,8 @@ def _finding(ctx: Context, met: Met) -> Finding:
     f.hints.update(mask=mask, mask_outer=outer, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, other_node=met.other_node)
     if _made_apart(ctx, f, mask, other, mask_len, other_len):
+        return f
+    if _not_shifted(ctx, f, met):
         return f
     batch = mask.shape[0] if len(mask.shape) >= 2 else None
     votes = batch_votes(ctx, mask, mask_len, other, other_len, batch)

@@ -33,6 +33,8 @@ def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
         return None
     here = src.enclosing_loops(tree, frame.line)
     made = src.last_assignment(tree, t.expr, frame.line)
+    if _reached_live(tree, frame, t):
+        return None  # the same tensor under a name of this pass (`batch["labels"]`): the leftover only aliases it
     if here and not any(t.expr in src.names_in(lp.target) for lp in here):
         ended = _ended_loop_binding(tree, t.expr, frame.line)
         if ended is not None and (made is None or made.stmt.lineno < ended.lineno):
@@ -45,6 +47,22 @@ def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
         if set(src.names_in(loop.target)) & set(src.names_in(made.value)):
             return " ".join(src.segment(frame.file, made.stmt).split())
     return None
+
+
+def _reached_live(tree: ast.Module, frame, t: TensorFacts) -> bool:
+    """The frame reaches the tensor `t` also through another expression (`batch["labels"]` beside the `value`
+    a printing loop over `batch.items()` left behind) whose root name no ended loop binds or assigns."""
+    for u in frame.tensors:
+        if u.ident != t.ident or u.expr == t.expr or not t.ident:
+            continue
+        root = re.split(r"[\[.]", u.expr, maxsplit=1)[0]
+        if not root.isidentifier() or root == t.expr or _ended_loop_binding(tree, root, frame.line) is not None:
+            continue
+        made = src.last_assignment(tree, root, frame.line)
+        if made is None or not any((lp.end_lineno or lp.lineno) < frame.line
+                                   for lp in src.enclosing_loops(tree, made.stmt.lineno)):
+            return True
+    return False
 
 
 def _ended_loop_binding(tree: ast.Module, name: str, line: int) -> ast.For | None:

@@ -40,7 +40,8 @@ def padded_row(frame: FrameFacts, f: Finding, loop: ast.For, tensor: TensorFacts
         return False
     if not any(isinstance(n, ast.Subscript) and ast.unparse(n.value) == source and isinstance(n.slice, ast.Tuple)
                and len(n.slice.elts) >= 2 and ast.unparse(n.slice.elts[0]) == row_var
-               and var in src.names_in(n.slice.elts[1]) for n in ast.walk(loop)):
+               and var in src.names_in(n.slice.elts[1]) for n in ast.walk(loop)) \
+            and not _row_walked(frame, loop, source, row_var, var):
         return False
     f.facts.add(PADDED_ROW)
     f.values.update(row=row_var, items=items, padded=source)
@@ -59,8 +60,11 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
         return None
     if isinstance(node, ast.Name):  # `ref = refs[b]` in the loop over the rows
         made = src.last_assignment(tree, node.id, frame.line)
-        if made is not None and isinstance(made.value, ast.Subscript):
-            node = made.value
+        value = made.value if made is not None else None
+        if isinstance(value, ast.Call) and src.call_name(value) in _AS_SEQUENCE and value.args:
+            value = value.args[0]  # `offs = torch.tensor(offsets[w])`: the item, as a tensor
+        if isinstance(value, ast.Subscript):
+            node = value
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):
         return node.slice.id, ast.unparse(node.value)
     while isinstance(node, ast.Attribute) or (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)):
@@ -75,6 +79,29 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
                 and outer.iter.args):
             return index.id, src.segment(frame.file, outer.iter.args[0])
     return None
+
+
+_AS_SEQUENCE = {"torch.tensor", "torch.as_tensor", "torch.LongTensor", "np.array", "np.asarray", "numpy.array",
+                "numpy.asarray", "list", "tuple"}
+
+
+def _row_walked(frame: FrameFacts, loop: ast.For, source: str, row_var: str, var: str) -> bool:
+    """The loop reads `x[var]` where `x` is row `row_var` of `source`, taken before the loop (`probs =
+    scores[w].softmax(-1)`: a row of the batch, transformed elementwise along it)."""
+    tree = src.tree_of(frame.file)
+    if tree is None:
+        return False
+    read = {ast.unparse(n.value) for n in ast.walk(loop) if isinstance(n, ast.Subscript)
+            and var in src.names_in(n.slice if not isinstance(n.slice, ast.Tuple) else n.slice.elts[0])}
+    for name in read:
+        made = src.last_assignment(tree, name, loop.lineno) if name.isidentifier() else None
+        if made is None:
+            continue
+        rows = [n for n in ast.walk(made.value) if isinstance(n, ast.Subscript) and ast.unparse(n.value) == source
+                and ast.unparse(n.slice) == row_var]
+        if rows:
+            return True
+    return False
 
 
 PADDED_ROW_PASSED = fact("padded-row-passed", "`bound_source` is one row of the padded batch `batch` (zipped with "
@@ -96,6 +123,8 @@ def padded_row_passed(ctx, frame: FrameFacts, f: Finding, tensor: TensorFacts, s
     tree = src.tree_of(caller.file) if caller is not None else None
     if tree is None or not row or not item:
         return False
+    if _rows_of_one_example(ctx, caller, tree, f, row, item, width):
+        return True
     stmt = src.statement_at(tree, caller.line)
     comps = [n for n in ast.walk(stmt) if isinstance(n, ast.comprehension)] if stmt is not None else []
     for loop in [*src.enclosing_loops(tree, caller.line), *comps]:  # `for` statements and comprehensions
@@ -114,6 +143,34 @@ def padded_row_passed(ctx, frame: FrameFacts, f: Finding, tensor: TensorFacts, s
         if items is not None and len(items.shape) >= 2 and items.shape[1] == width:
             return False  # the examples' side is padded the same: not their own lengths
         f.facts.add(PADDED_ROW_PASSED)
-        f.values.update(batch=batch_text, items=items_text, row=row)
+        f.values.update(batch=batch_text, items=items_text, row=row, paired="one `zip` over the examples")
         return True
     return False
+
+
+def _rows_of_one_example(ctx, caller: FrameFacts, tree: ast.Module, f: Finding, row: str, item: str,
+                         width: int) -> bool:
+    """The caller passes `batch[w]` and `items[w]` (the same variable `w` of a loop around the call): `batch` a
+    tensor of the caller `width` wide in dimension 1, `items` not such a tensor and, where its length is known,
+    one item per row of `batch`."""
+    try:
+        r, i = ast.parse(row, mode="eval").body, ast.parse(item, mode="eval").body
+    except SyntaxError:
+        return False
+    if not (isinstance(r, ast.Subscript) and isinstance(i, ast.Subscript) and isinstance(r.slice, ast.Name)
+            and isinstance(i.slice, ast.Name) and r.slice.id == i.slice.id):
+        return False
+    var = r.slice.id
+    if not any(var in src.names_in(loop.target) for loop in src.enclosing_loops(tree, caller.line)):
+        return False
+    batch_text, items_text = ast.unparse(r.value), ast.unparse(i.value)
+    batch, items = caller.tensor(batch_text), caller.tensor(items_text)
+    if batch is None or len(batch.shape) < 2 or batch.shape[1] != width:
+        return False
+    if items is not None and (len(items.shape) < 2 or items.shape[1] == width or items.shape[0] != batch.shape[0]):
+        return False
+    if items is None and caller.lengths.get(items_text, batch.shape[0]) != batch.shape[0]:
+        return False
+    f.facts.add(PADDED_ROW_PASSED)
+    f.values.update(batch=batch_text, items=items_text, row=row, paired=f"the same index `{var}`")
+    return True

@@ -79,7 +79,7 @@ def mask_before_specials(ctx: Context, f: Finding, mask_len: int, other_len: int
                 continue
             scope = src.enclosing_scope(tree, stmt.lineno)
             for a in src.statements(scope):
-                if (a.lineno < stmt.lineno and isinstance(a, ast.Assign) and len(a.targets) == 1
+                if (a is not stmt and isinstance(a, ast.Assign) and len(a.targets) == 1
                         and isinstance(a.targets[0], ast.Name) and a.targets[0].id != piece.id
                         and _added_around(a.value, piece.id) == k):
                     found.append((Sized(file, stmt, piece, a.targets[0].id), a, node))
@@ -91,8 +91,15 @@ def mask_before_specials(ctx: Context, f: Finding, mask_len: int, other_len: int
                     mask_line=sized.stmt.lineno, n_added=k, ids_name=sized.ids,
                     ids_made=" ".join(src.segment(sized.file, ids_made.value).split()), ids_line=ids_made.lineno)
     f.hints["mask_before_specials"] = sized
+    if ids_made.lineno > sized.stmt.lineno:  # the ids are made after the mask: count the added tokens in it
+        f.facts.add(MASK_MADE_FIRST)
+        f.values["mask_counted"] = f"len({sized.len_arg.id}) + {k}"
     f.confidence = "high"  # the two lines differ by exactly the positions the message says
     return True
+
+
+MASK_MADE_FIRST = fact("mask-made-first", "the mask is made before the ids it should cover (`mask_counted` counts "
+                                          "the added tokens)")
 
 
 IDS_FRAMED_ALONE = fact("ids-framed-alone", "a record's ids get `n_added` tokens around them (`framed`, line "

@@ -88,7 +88,14 @@ _POSITION_WORDS = frozenset({"step", "steps", "timestep", "timesteps", "rel", "r
                              "distances", "offset", "offsets", "where"})
 
 
+#: A layout model's tables of box coordinates (LayoutLM's `x_position_embeddings`, `h_position_embeddings`, ...):
+#: they are looked up with a box's coordinates, never with the places of a sequence.
+_BOX_TABLE = re.compile(r"(?:^|\.)[xyhw]_position_embeddings$")
+
+
 def _role(table: str, ids: str) -> str:
+    if _BOX_TABLE.search(table):
+        return "box"
     text = f"{table} {ids}".lower()
     words = set(re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", f"{table} {ids}").lower()))
     if "token_type" in text or "segment" in text or "type_emb" in text or words & _SEGMENT_WORDS:

@@ -171,6 +171,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         file, stmt, moved, other = f.hints["reordered_sibling"]
         text = reorder_together(file, stmt, moved, other)
         return (edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, text)) if text else []), None
+    if "grown-apart" in f.facts:  # the labels' part takes the mask the inputs' part was kept by
+        file, stmt, part, text = f.hints["grown_apart"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(part, text)), None
     if "filtered-sibling" in f.facts:
         file, kept, plain = f.hints["filtered_sibling"]
         text = filter_like(file, kept, plain)
@@ -692,6 +695,11 @@ def label_range(ctx: Context, f: Finding) -> Located:
         if once is not None:  # the other reads (an accuracy, a report) need the labels 0-based too
             return edits_of(src.LineEditor.for_node(fr.file, once).replace(
                 once.value, f"{src.segment(fr.file, once.value)} - 1")), None
+        shared = _loop_over_heads(fr) if fr is not None and found is not None else None
+        if shared is not None:  # the line serves every head: the other heads' labels may well start at 0
+            f.facts.add(SHARED_BY_HEADS)
+            f.values.update(heads_loop=shared)
+            return [], None
         if fr is not None and found is not None:
             node = find_expr(fr.file, found[1], labels.expr)
             if node is not None:
@@ -753,6 +761,22 @@ def label_range(ctx: Context, f: Finding) -> Located:
     return [], None
 
 
+SHARED_BY_HEADS = fact("shared-by-heads", "the failing line runs in `heads_loop`, once per head picked by the "
+                                          "loop's variable, so it serves the labels of every head")
+
+
+def _loop_over_heads(fr) -> str | None:
+    """The header of the loop around the failing line whose variable picks the module that makes the predictions
+    (`for task, batch in batches.items(): logits = heads[task](...)`): the line serves several heads' labels."""
+    tree = src.tree_of(fr.file)
+    for loop in src.enclosing_loops(tree, fr.line) if tree is not None else []:
+        names = set(src.names_in(loop.target))
+        for call in (n for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Call)):
+            if isinstance(call.func, ast.Subscript) and set(src.names_in(call.func.slice)) & names:
+                return f"for {src.segment(fr.file, loop.target)} in {src.segment(fr.file, loop.iter)}"
+    return None
+
+
 def _skip_sentinel(ctx: Context, f: Finding) -> list:
     """`ignore_index=<marker>` for the loss that failed: a functional loss called on the failing line
     (`F.cross_entropy(...)`), or the constructor of the loss object called there (`criterion =
@@ -784,7 +808,13 @@ def _skip_sentinel(ctx: Context, f: Finding) -> list:
             ignore = marker if marker and set(re.findall(r"[A-Za-z_]\w*", marker.split("[")[0])) <= bound else str(target)
             f.facts.add("skip-marker")
             f.values["ignore"] = ignore
-            return edits_of(src.LineEditor.for_node(fr.file, stmt).add_keywords(loss, f"ignore_index={ignore}"))
+            editor = src.LineEditor.for_node(fr.file, stmt).add_keywords(loss, f"ignore_index={ignore}")
+            if stmt is found[1]:  # the same loss beside it in the statement (start and end targets): skip it there too
+                for other in src.calls(stmt):
+                    if other is not loss and src.call_name(other) == src.call_name(loss) \
+                            and src.keyword(other, "ignore_index") is None:
+                        editor = editor.add_keywords(other, f"ignore_index={ignore}")
+            return edits_of(editor)
     return []
 
 
@@ -965,6 +995,9 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     chosen = _chosen_by_caller(f, site, need, found)
     if chosen:
         return chosen
+    named = _count_named_once(site, value)
+    if named:  # `n_morph = len(unique(y))` read by every model the script builds: set the count where it is made
+        return named
     e = src.LineEditor.for_node(site.file, site.stmt)
     if site.node is None and site.call is not None and site.kind == "checkpoint":
         # a checkpoint's classifier of another size is replaced, not loaded
@@ -975,6 +1008,26 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     elif site.node is not None:
         e.replace(site.node, value)
     return edits_of(e)
+
+
+def _count_named_once(site, value: str) -> list:
+    """The classifier's size is a plain name of the scope (`MorphNet(n_morph)`) assigned once before it and read
+    by other lines too (another model built with it, a metric): the edit sets it where it is assigned, when
+    `value` reads only names bound there."""
+    tree = src.tree_of(site.file)
+    if tree is None or not isinstance(site.node, ast.Name):
+        return []
+    scope = src.enclosing_scope(tree, site.line)
+    made = src.assignments(tree, site.node.id, scope)
+    if len(made) != 1 or made[0].augmented or not isinstance(made[0].stmt, ast.Assign) \
+            or made[0].stmt.lineno >= site.line:
+        return []
+    reads = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == site.node.id
+             and isinstance(n.ctx, ast.Load) and n is not site.node]
+    bound = bound_names(site.file, made[0].stmt.lineno) or set()
+    if not reads or not set(re.findall(r"[A-Za-z_]\w*", value)) - {"len"} <= bound:
+        return []
+    return edits_of(src.LineEditor.for_node(site.file, made[0].stmt).replace(made[0].value, value))
 
 
 def _chosen_by_caller(f: Finding, site, need: object, found) -> list:

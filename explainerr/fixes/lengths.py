@@ -735,6 +735,15 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "drop_last=False")), None
     if "overwritten-per-batch" in f.facts:
         return _collected_over_batches(f), None
+    if "longest-of-items" in f.facts:
+        file, inner, first, text = f.hints["longest_of_items"]  # shown with its loop's header: `continue` needs it
+        return edits_of(src.LineEditor(file, inner.lineno, first.end_lineno or first.lineno).replace(first, text)), None
+    if "picked-items" in f.facts:
+        file, stmt, replacements = f.hints["picked_items"]
+        editor = src.LineEditor.for_node(file, stmt)
+        for node, text in replacements:
+            editor = editor.replace(node, text)
+        return edits_of(editor), None
     if frame is not None and f.hints.get("offset_twice"):
         return _index_without_offset(frame, f), None
     if frame is not None and values is not None:
@@ -774,9 +783,34 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     loop, var = f.hints.get("loop"), f.hints.get("var")
     others = {ast.unparse(n.value) for n in ast.walk(loop) if isinstance(n, ast.Subscript) and var in
               src.names_in(n.slice) and ast.unparse(n.value) != f.hints.get("tensor")} if loop is not None else set()
-    if others and "constant-bound" not in f.facts and not {"padded-row", "padded-row-passed"} & f.facts:  # the loop walks other sequences too: stop at the shorter
+    padded = bool({"padded-row", "padded-row-passed"} & f.facts)
+    if others and "constant-bound" not in f.facts and not padded:  # the loop walks other sequences too: stop at the shorter
         new = f"min({src.segment(frame.file, bound)}, {new})"
+    named = _bound_named_once(frame, bound) if padded else None
+    from .checks import bound_names
+    if named is not None and not set(src.names_in(ast.parse(new, mode="eval"))) - {"len"} <= (
+            bound_names(frame.file, named.stmt.lineno) or set()):
+        named = None  # the example is bound only inside the loop, after the name is set: bound the loop itself
+    if named is not None:  # `n_positions = start_row.size(0)`: every loop bounded by the name stops at the example
+        return edits_of(src.LineEditor.for_node(frame.file, named.stmt).replace(named.value, new)), None
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+def _bound_named_once(frame: FrameFacts, bound: ast.AST) -> src.Assignment | None:
+    """The one plain assignment of the name `bound` in its function, when it reads a size (`x.size(0)`,
+    `x.shape[1]`, `len(x)`) and no later line rebinds it."""
+    tree = src.tree_of(frame.file)
+    if tree is None or not isinstance(bound, ast.Name):
+        return None
+    found = src.assignments(tree, bound.id, src.enclosing_scope(tree, bound.lineno))
+    if len(found) != 1 or found[0].augmented or not isinstance(found[0].stmt, ast.Assign) \
+            or found[0].stmt.lineno >= bound.lineno:
+        return None
+    value = found[0].value
+    sized = (isinstance(value, ast.Call) and (src.call_name(value) == "len" or (
+        isinstance(value.func, ast.Attribute) and value.func.attr == "size"))) or (
+        isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "shape")
+    return found[0] if sized else None
 
 
 COARSER_STEPS = fact("coarser-steps", "the loop's bound is an exact multiple k of the indexed tensor's size, and "

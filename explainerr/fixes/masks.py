@@ -42,7 +42,11 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     """When the mask fits its batch and the other tensor does not: the other tensor without the positions a
     module added.  Else the batch's own mask in the call, else the constant that sized the mask, else a slice
     of the (longer) mask to the inputs' length where it is used."""
-    if "mask-cut-apart" in f.facts:
+    if "mask-not-shifted" in f.facts:
+        file, node, text = f.hints["mask_not_shifted"]
+        stmt = src.statement_at(src.tree_of(file), node.lineno)
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if {"mask-cut-apart", "mask-left-uncut"} & f.facts:
         file, stmt, node, text = f.hints["mask_cut_apart"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "mask-follows" in f.facts and f.hints.get("mapping_cut"):
@@ -60,6 +64,10 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _reorder_mask_too(f), None
     if "mask-before-specials" in f.facts:
         sized = f.hints["mask_before_specials"]
+        if "mask-made-first" in f.facts:  # `len(ids)` is not bound yet where the mask is made
+            call = next(n for n in ast.walk(sized.stmt) if isinstance(n, ast.Call) and sized.len_arg in n.args)
+            return edits_of(src.LineEditor.for_node(sized.file, sized.stmt).replace(
+                call, f"({f.values['mask_counted']})")), None
         return edits_of(src.LineEditor.for_node(sized.file, sized.stmt).replace(sized.len_arg, sized.ids)), None
     if "ids-framed-alone" in f.facts:  # the record's mask framed like its ids, in the same update
         file, stmt, call, text = f.hints["ids_framed_alone"]
@@ -1198,6 +1206,24 @@ def _longest_of_param(node: ast.AST, params: set[str]) -> bool:
                and set(src.names_in(c)) & params for c in ast.walk(node))
 
 
+def _padding_width(tree: ast.Module, stmt: ast.stmt, helpers: list[ast.Call]) -> list[str]:
+    """The width the inputs are padded to beside the mask helper's calls: a name the other calls of the statement
+    are given (`pad_to(seqs, width, pad_id)`), assigned in the function before it as the longest of something
+    (`width = max(len(s) for s in seqs)`)."""
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    out = []
+    for call in src.calls(stmt):
+        if any(call is h for h in helpers) or any(src.contains(h, call.lineno) and call in list(ast.walk(h))
+                                                  for h in helpers):
+            continue
+        for a in call.args:
+            made = src.last_assignment(tree, a.id, stmt.lineno) if isinstance(a, ast.Name) else None
+            if made is not None and src.enclosing_scope(tree, made.stmt.lineno) is scope and any(
+                    isinstance(c, ast.Call) and src.call_name(c) == "max" for c in ast.walk(made.value)):
+                out.append(a.id)
+    return out
+
+
 def _longest_in_helper(ctx: Context, f: Finding, o: Any, tree: ast.Module, stmt: ast.stmt) -> list[Edit]:
     """The mask made by a helper of the file called once (`m = level_mask(lens)`) that sizes it by the longest
     of its lengths (`np.arange(lens.max())`), in a function that pads the tensor the mask must fit to a width
@@ -1206,26 +1232,29 @@ def _longest_in_helper(ctx: Context, f: Finding, o: Any, tree: ast.Module, stmt:
     other, other_len, file = f.hints["other"], f.hints["other_len"], o.file
     from ..provenance import user_function
     helpers = [(c, fn) for c in src.calls(stmt) for fn in [user_function(tree, c, stmt.lineno)]
-               if isinstance(fn, ast.FunctionDef) and not c.keywords]
-    if len(helpers) != 1 or len(src.callers_of(tree, helpers[0][1])) != 1:
-        return []
-    call, fn = helpers[0]
+               if isinstance(fn, ast.FunctionDef) and not c.keywords
+               and any(_longest_of_param(r.args[0], {a.arg for a in fn.args.args}) for r in _ranges(fn))]
+    if not helpers or len({id(fn) for _, fn in helpers}) != 1 \
+            or len(src.callers_of(tree, helpers[0][1])) != len(helpers):
+        return []  # one helper, every call of which is in this statement (the mask of each side of a pair)
+    calls, fn = [c for c, _ in helpers], helpers[0][1]
     params = {a.arg for a in fn.args.args}
     sized = [c.args[0] for c in _ranges(fn) if _longest_of_param(c.args[0], params)]
-    if len(sized) != 1 or len(fn.args.args) != len(call.args) or fn.args.vararg or fn.args.kwonlyargs \
-            or fn.args.defaults or "width" in {n.id for n in src.nodes(fn, ast.Name)} | params:
+    if len(sized) != 1 or any(len(fn.args.args) != len(c.args) for c in calls) or fn.args.vararg \
+            or fn.args.kwonlyargs or fn.args.defaults or "width" in {n.id for n in src.nodes(fn, ast.Name)} | params:
         return []
     settings = set(ctx.scalar_names(other_len))
     made = [src.statement_at(tree, p.line) for p in provenance.trace(ctx, other)
             if p.file == file and p.function == o.function and p.line < stmt.lineno]
     widths = [n.id for a in made if isinstance(a, ast.Assign) for n in ast.walk(a.value)
-              if isinstance(n, ast.Name) and n.id in settings]
+              if isinstance(n, ast.Name) and n.id in settings] or _padding_width(tree, stmt, calls)
     if len(set(widths)) != 1:
         return []
     inside = src.LineEditor.for_node(file, fn).replace(fn.args.args[-1], f"{fn.args.args[-1].arg}, width")
     inside.replace(sized[0], "width")
-    at_call = src.LineEditor.for_node(file, stmt).replace(call.args[-1], f"{src.segment(file, call.args[-1])}, "
-                                                                          f"{widths[0]}")
+    at_call = src.LineEditor.for_node(file, stmt)
+    for call in calls:
+        at_call.replace(call.args[-1], f"{src.segment(file, call.args[-1])}, {widths[0]}")
     found = edits_of(inside) + edits_of(at_call)
     if len(found) != 2:
         return []

@@ -16,6 +16,7 @@ from .. import files, source as src
 from ..analyzers import Finding, fact
 from ..facts import Context
 from . import Located, edits_of
+from .piece_labels import labels_beside_pieces
 
 _LABEL_NAME = re.compile(r"label|tag", re.I)
 _IMPORTS_TORCH = re.compile(r"^\s*import torch\b", re.M)
@@ -43,13 +44,13 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
                     return found, None
                 continue
             found = _per_word_comprehension(file, scope, call, enc, f) or _from_tag_list(
-                ctx, f, file, scope, call, enc)
+                ctx, f, file, scope, call, enc) or _filled_per_word(f, file, scope, call, enc)
             if found:
                 return found, None
         found = _through_lambdas(f, file, tree) or _skipped_pieces(f, file, tree) or _pieces_per_word(f, file, tree)
         if found:
             return found, None
-    return [], None
+    return labels_beside_pieces(ctx, f), None
 
 
 def _cut_to_word_width(f: Finding, file: str, scope: ast.AST, call: ast.Call, enc: str, aligned: list) -> list:
@@ -501,3 +502,54 @@ def _row_loop(file: str, tree: ast.Module, a: ast.Assign, tags: str) -> tuple[st
         header.replace(loop.target, f"{index}, {target}").replace(it, f"enumerate({src.segment(file, it)})")
         return index, edits_of(header)
     return None
+
+
+FILLED_PER_WORD = fact("filled-per-word", "`filled` is made `words_wide` wide (line `filled_line`) and each row gets "
+                                          "the example's word labels from position 0 (line `fill_line`)")
+
+
+def _filled_per_word(f: Finding, file: str, scope: ast.AST, call: ast.Call, enc: str) -> list:
+    """Labels made as a tensor counted in words (`tags = torch.full((len(rows), longest), -100)`, `longest` the
+    most words of a sentence) and filled row by row from position 0 (`tags[i, :len(t)] = torch.tensor(t)`): the
+    tensor takes the encoding's shape and each row puts a word's label at the positions `word_ids(i)` gives it."""
+    if src.keyword(call, "return_tensors") is None:
+        return []
+    for loop in src.nodes(scope, ast.For):
+        if loop.lineno < call.lineno or len(loop.body) != 1 or not isinstance(loop.body[0], ast.Assign):
+            continue
+        fill = loop.body[0]
+        target = fill.targets[0] if len(fill.targets) == 1 else None
+        if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                and isinstance(target.slice, ast.Tuple) and len(target.slice.elts) == 2
+                and isinstance(target.slice.elts[0], ast.Name) and isinstance(target.slice.elts[1], ast.Slice)
+                and target.slice.elts[1].lower is None and target.slice.elts[0].id in src.names_in(loop.target)):
+            continue
+        value = fill.value
+        if isinstance(value, ast.Call) and src.call_name(value) in ("torch.tensor", "torch.as_tensor", "torch.LongTensor") \
+                and len(value.args) == 1:
+            value = value.args[0]
+        if not set(src.names_in(value)) & set(src.names_in(loop.target)):
+            continue  # not the example's own labels
+        name, row = target.value.id, target.slice.elts[0].id
+        made = [a for a in src.statements(scope) if isinstance(a, ast.Assign) and len(a.targets) == 1
+                and isinstance(a.targets[0], ast.Name) and a.targets[0].id == name and a.lineno < loop.lineno]
+        if len(made) != 1 or not isinstance(made[0].value, ast.Call) or not made[0].value.args \
+                or not isinstance(made[0].value.args[0], ast.Tuple) or len(made[0].value.args[0].elts) != 2:
+            continue
+        shape = made[0].value.args[0]
+        width = shape.elts[1]
+        if enc in src.names_in(width):
+            continue  # already the encoding's width
+        line = files.line(file, fill.lineno)
+        indent = line[: len(line) - len(line.lstrip())]
+        values = src.segment(file, value)
+        values = values if isinstance(value, ast.Name) else f"({values})"
+        new_fill = (f"for pos, word in enumerate({enc}.word_ids({row})):\n{indent}    if word is not None:\n"
+                    f"{indent}        {name}[{row}, pos] = {values}[word]")
+        e1 = src.LineEditor.for_node(file, made[0]).replace(shape, f'{enc}["input_ids"].shape')
+        e2 = src.LineEditor.for_node(file, fill).replace(fill, new_fill)
+        f.facts.add(FILLED_PER_WORD)
+        f.values.update(filled=name, words_wide=src.segment(file, width), filled_line=made[0].lineno,
+                        fill_line=fill.lineno)
+        return edits_of(e1) + edits_of(e2)
+    return []
