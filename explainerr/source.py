@@ -270,6 +270,13 @@ def unpacked_batches(loop: ast.For) -> tuple[ast.expr, ast.expr]:
     return it, target
 
 
+def summed_terms(node: ast.AST) -> list[ast.AST]:
+    """The operands of a chain of `+` (`[cls] + ids + [sep]` → the three parts), in order; [node] otherwise."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return summed_terms(node.left) + summed_terms(node.right)
+    return [node]
+
+
 def signed_terms(node: ast.AST, sign: int = 1) -> list[tuple[int, ast.AST]]:
     """The signed terms of a sum (`a + b - 1` → [(1, a), (1, b), (-1, 1)]); [(sign, node)] for anything else."""
     if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub))):

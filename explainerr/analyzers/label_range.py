@@ -900,7 +900,7 @@ def sentinel_marker(ctx: Context, value: int) -> str | None:
             if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
                 continue
             name = a.targets[0].id
-            held = _module_int(tree, a.value)
+            held = static_int(ctx, tree, a.value)  # a literal, or a constant (`NO_ANSWER = MAX_LEN`)
             if held == value and (_NO_CLASS.search(name) or (name.isupper() and _fills_with(tree, name))):
                 found.append(name)
             elif isinstance(a.value, ast.Dict):
@@ -908,17 +908,6 @@ def sentinel_marker(ctx: Context, value: int) -> str | None:
                           if isinstance(k, ast.Constant) and isinstance(k.value, str) and _NO_CLASS.search(k.value)
                           and isinstance(v, ast.Constant) and type(v.value) is int and v.value == value]
     return found[0] if len(found) == 1 else None
-
-
-def _module_int(tree: ast.Module, node: ast.AST, depth: int = 0) -> int | None:
-    """The int `node` holds: a literal, or a module constant bound once to one (`NO_ANSWER_POS = MAX_LEN`)."""
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if isinstance(node, ast.Name) and depth < 3:
-        bound = [a.value for a in tree.body if isinstance(a, ast.Assign) and len(a.targets) == 1
-                 and isinstance(a.targets[0], ast.Name) and a.targets[0].id == node.id]
-        return _module_int(tree, bound[0], depth + 1) if len(bound) == 1 else None
-    return None
 
 
 def _fills_with(tree: ast.Module, name: str) -> bool:

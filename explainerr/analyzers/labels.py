@@ -259,7 +259,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
                    or _one_hot(logits_op, labels, a) or collator_shift(ctx) or _decoder(ctx, logits, labels)
                    or _token_labels(ctx, logits_op, labels, a, b, logits)
                    or _pooled_for_flat_labels(ctx, logits, labels, labels_op, a, b)
-                   or (shifted_window(ctx) if a > b else None) or _positions(ctx, labels, logits)
+                   or (shifted_window(ctx) if a > b else None) or _finer_labels(ctx, labels, logits, a, b)
+                   or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
                    or (skipped_apart(ctx) if a < b else None)
                    or stacked_parts(ctx, logits, a, b))
@@ -401,6 +402,9 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
     if labels.shape[1] == logits.shape[1] + 1 and (source is not None or _fed_without_last(ctx, labels.expr)):
         kind = SHIFTED
     elif labels.shape[1] > logits.shape[1] and labels.min is not None and labels.min < 0:
+        finer = _finer_labels(ctx, labels, logits, logits.shape[1], labels.shape[1])
+        if finer is not None:  # a whole multiple of the predictions, and the model pools or strides by it
+            return finer
         kind = PADDED
     if kind is None:
         return None
@@ -550,6 +554,15 @@ def _pooled_for_flat_labels(ctx: Context, logits: TensorFacts | None, labels: Te
         if arg is not None:
             found.values["labels"] = re.sub(r"\.(view|reshape)\(-1\)$|\.flatten\(\)$", "", arg.text.strip())
     return found
+
+
+def _finer_labels(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | None, a: int, b: int) -> Finding | None:
+    """Per-step labels beside predictions of a model that pools or strides along the steps (coarser_predictions)."""
+    if labels is None or logits is None or a >= b or len(labels.shape) != 2 or len(logits.shape) != 3 \
+            or labels.shape[0] != logits.shape[0]:
+        return None
+    from .coarser_predictions import coarser_predictions
+    return coarser_predictions(ctx, labels, logits.shape[1])
 
 
 def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | None) -> Finding | None:

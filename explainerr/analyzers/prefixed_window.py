@@ -169,6 +169,8 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
     seq = seq_len if seq_len is not None else (ids.shape[-1] if ids is not None and ids.shape else None)
     k = seq - limit if isinstance(seq, int) else 0
     span = _span(ctx, limit) if 0 < k <= 4 else None
+    if span is None and 0 < k <= 4 and budget_fills_limit(ctx, f, k, limit):
+        return True  # parts cut to budgets that fill the table, and k tokens put around them
     if span is None and 0 < k < limit:  # pieces of a floor-counted split are shorter than twice the size
         from .chunk_count import floor_chunks
         return floor_chunks(ctx, f)
@@ -199,3 +201,62 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
     f.hints["prefixed_window"] = (span, fixed)
     f.confidence = "high"
     return True
+
+
+BUDGET_FILLS_LIMIT = fact("budget-fills-limit", "the sequence `seq_made` (line `seq_line`) adds `n_added` tokens to "
+                                                "parts cut to budgets, one of which, `budget_name` (line "
+                                                "`budget_line`), is the model's limit less the others")
+#: Config attributes that hold a model's number of positions.
+_LIMIT_ATTRS = ("n_positions", "max_position_embeddings", "n_ctx", "block_size")
+
+
+def budget_fills_limit(ctx: Context, f: Finding, k: int, limit: int) -> bool:
+    """Adds the fact and the hint `prefixed_window` (a Span, its fixed text) when one line of the user's files
+    joins literal token lists holding `k` tokens with parts cut by named budgets (`ids[:max_comment]`, directly
+    or through a name assigned the cut), and exactly one of those budgets is assigned from the model's limit
+    (`max_comment = cfg.n_positions - PROMPT_BUDGET`): the budgets fill the table and leave no room for the k."""
+    hits = []
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for node in src.nodes(tree, ast.BinOp) if tree is not None else ():
+            terms = src.summed_terms(node)
+            if len(terms) < 3:
+                continue
+            lists = [t for t in terms if isinstance(t, ast.List)]
+            if sum(_static_len(t) or 0 for t in lists) != k or any(_static_len(t) is None for t in lists):
+                continue
+            budgets = {n for t in terms if t not in lists for n in _budget_names(tree, t, node.lineno)}
+            sets = [a for name in budgets for a in src.assignments(tree, name)
+                    if any(isinstance(n, ast.Attribute) and n.attr in _LIMIT_ATTRS for n in ast.walk(a.value))]
+            if len(sets) == 1 and isinstance(sets[0].stmt, ast.Assign) and not sets[0].augmented:
+                hits.append((file, node, sets[0]))
+    if len({id(h[2].stmt) for h in hits}) != 1:
+        return False
+    file, node, budget = hits[0]
+    text = src.segment(file, budget.value)
+    fixed = f"{text} - {k}" if not isinstance(budget.value, ast.Constant) else str(limit - k)
+    name = src.segment(file, budget.stmt.targets[0])
+    f.facts.add(BUDGET_FILLS_LIMIT)
+    f.facts.discard("grow-table")
+    f.values.update(seq_made=" ".join(src.segment(file, node).split()), seq_line=node.lineno, n_added=k,
+                    tokens=f"{k} token{'s' if k != 1 else ''}", budget_name=name, budget_was=text,
+                    budget_line=budget.stmt.lineno, budget_fixed=f"{name} = {fixed}")
+    f.hints["prefixed_window"] = (Span(file, budget.stmt, budget.value, text), fixed)
+    f.confidence = "high"
+    return True
+
+
+def _budget_names(tree: ast.Module, term: ast.AST, line: int) -> set[str]:
+    """The names a part is cut by: `ids[:n]`, `ids[-n:]`, or a name assigned such a cut before `line`."""
+    if isinstance(term, ast.Name):
+        made = src.last_assignment(tree, term.id, line)
+        term = made.value if made is not None else term
+    if not (isinstance(term, ast.Subscript) and isinstance(term.slice, ast.Slice)):
+        return set()
+    out = set()
+    for bound in (term.slice.lower, term.slice.upper):
+        if isinstance(bound, ast.UnaryOp) and isinstance(bound.op, ast.USub):
+            bound = bound.operand
+        if isinstance(bound, ast.Name):
+            out.add(bound.id)
+    return out

@@ -4,7 +4,7 @@ positions shorter than its ids.  Read from the user's source: both lines, in one
 from __future__ import annotations
 
 import ast
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 from .. import source as src
 from ..facts import Context
@@ -40,18 +40,10 @@ def _ones_of_len(node: ast.AST) -> ast.Name | None:
     return None
 
 
-def _terms(node: ast.AST) -> Iterator[ast.AST]:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        yield from _terms(node.left)
-        yield from _terms(node.right)
-    else:
-        yield node
-
-
 def _added_around(value: ast.AST, name: str) -> int | None:
     """For `[cls] + f(name) + [sep]`: how many elements the literal lists add around the one term that reads
     `name`; None for another shape."""
-    terms = list(_terms(value))
+    terms = src.summed_terms(value)
     reading = [t for t in terms if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(t))]
     if len(terms) < 2 or len(reading) != 1 or isinstance(reading[0], ast.List):
         return None
@@ -124,7 +116,7 @@ def _record_keys(tree: ast.Module) -> set[str]:
 def _framed(file: str, value: ast.AST, field: str, record: str) -> list[ast.AST] | None:
     """The terms of `[cls] + rec.ids + [sep]` (or `rec["ids"]`) when exactly one reads the record's field and
     the rest are list displays."""
-    terms = list(_terms(value))
+    terms = src.summed_terms(value)
     own = {f"{record}.{field}", f'{record}["{field}"]', f"{record}['{field}']"}
     reading = [t for t in terms if src.segment(file, t) in own]
     if len(terms) < 2 or len(reading) != 1 or not all(isinstance(t, ast.List) for t in terms if t is not reading[0]):

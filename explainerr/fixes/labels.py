@@ -171,6 +171,8 @@ def label_length(ctx: Context, f: Finding) -> Located:
         file, stmt, moved, other = f.hints["reordered_sibling"]
         text = reorder_together(file, stmt, moved, other)
         return (edits_of(src.LineEditor.for_node(file, stmt).replace(stmt, text)) if text else []), None
+    if "labels-finer" in f.facts:  # where the labels are made, and every line that reads them: said in words
+        return [], None
     if "grown-apart" in f.facts:  # the labels' part takes the mask the inputs' part was kept by
         file, stmt, part, text = f.hints["grown_apart"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(part, text)), None

@@ -33,7 +33,7 @@ WALK_KEPT = fact("walk-kept", "the indexed tensor was made from a filtered copy 
 
 @locator("truncate")
 def truncate(ctx: Context, f: Finding) -> Located:
-    if "prefixed-window" in f.facts:
+    if {"prefixed-window", "budget-fills-limit"} & f.facts:
         return _room_for_added(f), None
     if "floor-chunks" in f.facts:
         file, stmt, floor, ceiling = f.hints["floor_chunks"]
@@ -229,7 +229,7 @@ def _pad_before_cat(frame: FrameFacts, stmt: ast.stmt, call: ast.Call, dim: int)
 @locator("positions")
 def positions(ctx: Context, f: Finding) -> Located:
     """A table of the user's own grown where its module is built; else the input truncated to it."""
-    if "prefixed-window" in f.facts:
+    if {"prefixed-window", "budget-fills-limit"} & f.facts:
         return _room_for_added(f), None
     if "floor-chunks" in f.facts:
         file, stmt, floor, ceiling = f.hints["floor_chunks"]

@@ -18,8 +18,10 @@ from . import edits_of
 LABELS_APART = fact("labels-apart-from-pieces", "the loop on line `pieces_loop_line` adds every piece of each word "
                                                 "to `piece_ids` while `word_labels_made` (line `word_labels_line`) "
                                                 "makes one label per word")
-_SPLITS = frozenset({"tokenize", "encode", "convert_tokens_to_ids"})
-_LABEL_KEY = re.compile(r"label|tag", re.I)
+#: A tokenizer's methods that turn a word into its pieces (or their ids).
+SPLITS = frozenset({"tokenize", "encode", "convert_tokens_to_ids"})
+#: Names (and dict keys) that hold labels.
+LABEL_NAME = re.compile(r"label|tag", re.I)
 
 
 def labels_beside_pieces(ctx: Context, f: Finding) -> list:
@@ -48,7 +50,7 @@ def per_word_beside_pieces(ctx: Context) -> tuple[str, ast.stmt, ast.ListComp, s
 def _split_call(node: ast.AST) -> ast.Call | None:
     """The outermost call of a tokenizer's `tokenize`/`encode`/`convert_tokens_to_ids` in `node`."""
     for n in ast.walk(node):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _SPLITS:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in SPLITS:
             return n
     return None
 
@@ -109,11 +111,11 @@ def _label_comps(scope: ast.AST, loop: ast.For) -> list[tuple[ast.stmt, ast.List
         if src.contains(loop, st.lineno):
             continue
         if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
-                and _LABEL_KEY.search(st.targets[0].id):
+                and LABEL_NAME.search(st.targets[0].id):
             values = [st.value]
         else:
             values = [v for d in ast.walk(st) if isinstance(d, ast.Dict) for k, v in zip(d.keys, d.values)
-                      if isinstance(k, ast.Constant) and isinstance(k.value, str) and _LABEL_KEY.search(k.value)]
+                      if isinstance(k, ast.Constant) and isinstance(k.value, str) and LABEL_NAME.search(k.value)]
         for v in values:
             out += [(st, c) for c in ast.walk(v) if isinstance(c, ast.ListComp) and len(c.generators) == 1
                     and not c.generators[0].ifs and not c.generators[0].is_async and _split_call(c.elt) is None]
@@ -185,16 +187,10 @@ def _wrapped_in_specials(stmt: ast.stmt, comp: ast.ListComp) -> tuple[int, int] 
     for n in ast.walk(stmt):
         if not isinstance(n, ast.BinOp) or not isinstance(n.op, ast.Add):
             continue
-        terms = _flat_sum(n)
+        terms = src.summed_terms(n)
         if comp not in terms:
             continue
         k = terms.index(comp)
         if all(isinstance(t, ast.List) and len(t.elts) == 1 for i, t in enumerate(terms) if i != k):
             return k, len(terms) - k - 1
     return None
-
-
-def _flat_sum(node: ast.AST) -> list[ast.AST]:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _flat_sum(node.left) + _flat_sum(node.right)
-    return [node]

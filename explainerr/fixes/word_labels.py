@@ -16,9 +16,8 @@ from .. import files, source as src
 from ..analyzers import Finding, fact
 from ..facts import Context
 from . import Located, edits_of
-from .piece_labels import labels_beside_pieces
+from .piece_labels import LABEL_NAME, SPLITS, labels_beside_pieces
 
-_LABEL_NAME = re.compile(r"label|tag", re.I)
 _IMPORTS_TORCH = re.compile(r"^\s*import torch\b", re.M)
 
 
@@ -110,7 +109,6 @@ def _skipped_pieces(f: Finding, file: str, tree: ast.Module) -> list:
     return []
 
 
-_SPLITS = frozenset({"tokenize", "encode", "convert_tokens_to_ids"})
 
 
 def _splits_words(node: ast.AST, pieces: set[str]) -> bool:
@@ -119,7 +117,7 @@ def _splits_words(node: ast.AST, pieces: set[str]) -> bool:
     for n in ast.walk(node):
         if isinstance(n, ast.Name) and n.id in pieces:
             return True
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _SPLITS:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in SPLITS:
             return True
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Call) and isinstance(n.slice, ast.Constant) \
                 and n.slice.value == "input_ids":
@@ -222,7 +220,7 @@ def _label_assignments(scope: ast.AST, after: int) -> list[ast.Assign]:
 
     def named(a: ast.Assign) -> bool:
         t = a.targets[0]
-        return bool((isinstance(t, ast.Name) and _LABEL_NAME.search(t.id)) or (
+        return bool((isinstance(t, ast.Name) and LABEL_NAME.search(t.id)) or (
             isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "labels"))
     def count(a: ast.Assign) -> bool:  # `width = max(len(t) for t in tags)`: a number, not labels
         return isinstance(a.value, ast.Call) and src.call_name(a.value) in ("max", "min", "len", "sum", "int")
