@@ -370,10 +370,9 @@ def getter_reads(file: str, text: str) -> str | None:
 def _left_by_ended_loop(frame: FrameFacts, hits: list[TensorFacts]) -> set[str]:
     """The plain names among `hits` that a `for` loop which ended before the frame's line left behind (`value`
     after `for key, value in batch.items(): print(...)`): an alias of the tensor, not the name the code uses."""
-    from .analyzers.not_this_batch import _ended_loop_binding
     tree = src.tree_of(frame.file)
     if tree is None:
         return set()
     here = {n for lp in src.enclosing_loops(tree, frame.line) for n in src.names_in(lp.target)}
     return {u.expr for u in hits if u.expr.isidentifier() and u.expr not in here
-            and _ended_loop_binding(tree, u.expr, frame.line) is not None}
+            and src.ended_loop_binding(tree, u.expr, frame.line) is not None}

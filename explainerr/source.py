@@ -270,6 +270,15 @@ def unpacked_batches(loop: ast.For) -> tuple[ast.expr, ast.expr]:
     return it, target
 
 
+def ended_loop_binding(tree: ast.Module, name: str, line: int) -> ast.For | None:
+    """The last `for` loop of the scope around `line` that ended before it and binds `name` in its header
+    (`for feats, labels in train_loader`), with no loop around `line` binding it again."""
+    scope = enclosing_scope(tree, line)
+    loops = [n for n in ast.walk(scope) if isinstance(n, ast.For) and (n.end_lineno or n.lineno) < line
+             and name in names_in(n.target) and enclosing_scope(tree, n.lineno) is scope]
+    return max(loops, key=lambda n: n.lineno) if loops else None
+
+
 def summed_terms(node: ast.AST) -> list[ast.AST]:
     """The operands of a chain of `+` (`[cls] + ids + [sep]` → the three parts), in order; [node] otherwise."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):

@@ -36,7 +36,7 @@ def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
     if _reached_live(tree, frame, t):
         return None  # the same tensor under a name of this pass (`batch["labels"]`): the leftover only aliases it
     if here and not any(t.expr in src.names_in(lp.target) for lp in here):
-        ended = _ended_loop_binding(tree, t.expr, frame.line)
+        ended = src.ended_loop_binding(tree, t.expr, frame.line)
         if ended is not None and (made is None or made.stmt.lineno < ended.lineno):
             return f"for {src.segment(frame.file, ended.target)} in {src.segment(frame.file, ended.iter)}"
     if not here or made is None or made.stmt.lineno >= frame.line:
@@ -56,22 +56,13 @@ def _reached_live(tree: ast.Module, frame, t: TensorFacts) -> bool:
         if u.ident != t.ident or u.expr == t.expr or not t.ident:
             continue
         root = re.split(r"[\[.]", u.expr, maxsplit=1)[0]
-        if not root.isidentifier() or root == t.expr or _ended_loop_binding(tree, root, frame.line) is not None:
+        if not root.isidentifier() or root == t.expr or src.ended_loop_binding(tree, root, frame.line) is not None:
             continue
         made = src.last_assignment(tree, root, frame.line)
         if made is None or not any((lp.end_lineno or lp.lineno) < frame.line
                                    for lp in src.enclosing_loops(tree, made.stmt.lineno)):
             return True
     return False
-
-
-def _ended_loop_binding(tree: ast.Module, name: str, line: int) -> ast.For | None:
-    """The last `for` loop of the scope around `line` that ended before it and binds `name` in its header
-    (`for feats, labels in train_loader`), with no loop around `line` binding it again."""
-    scope = src.enclosing_scope(tree, line)
-    loops = [n for n in ast.walk(scope) if isinstance(n, ast.For) and (n.end_lineno or n.lineno) < line
-             and name in src.names_in(n.target) and src.enclosing_scope(tree, n.lineno) is scope]
-    return max(loops, key=lambda n: n.lineno) if loops else None
 
 
 def computed_from_stale(ctx: Context, t: TensorFacts | None) -> str | None:

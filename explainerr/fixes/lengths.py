@@ -22,7 +22,7 @@ from . import (
     statement_of,
     tokenizer_call_for,
 )
-from .checks import later_writes
+from .checks import bound_names, later_writes
 from .collate import loader_collate
 from .settings import env_variable, set_edits
 
@@ -94,7 +94,6 @@ def _truncated(file: str, call: ast.Call, limit: str) -> list[Edit]:
 def _limit_name(ctx: Context, file: str, call: ast.Call, limit: int) -> str:
     """The one upper-case name holding the model's limit and bound where the tokenizer is called (`MAX_SEQ`,
     which also sized the model), else the number."""
-    from .checks import bound_names
     bound = bound_names(file, call.lineno) or set()
     names = [c for c in ctx.scalar_names(limit) if c.isidentifier() and c.isupper() and c in bound]
     return names[0] if len(names) == 1 else str(limit)
@@ -787,7 +786,6 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if others and "constant-bound" not in f.facts and not padded:  # the loop walks other sequences too: stop at the shorter
         new = f"min({src.segment(frame.file, bound)}, {new})"
     named = _bound_named_once(frame, bound) if padded else None
-    from .checks import bound_names
     if named is not None and not set(src.names_in(ast.parse(new, mode="eval"))) - {"len"} <= (
             bound_names(frame.file, named.stmt.lineno) or set()):
         named = None  # the example is bound only inside the loop, after the name is set: bound the loop itself
