@@ -448,12 +448,13 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
         item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None) \
             if cls is not None else None
         if item is not None:
-            _helper_lines(frame, item, expr, steps, name=f"{cls.name}.__getitem__")
-            return _stored_argument(cls, item, dataset, expr)
+            _helper_lines(frame, item, expr, steps, name=f"{cls.name}.__getitem__", position=position)
+            return _stored_argument(cls, item, dataset, expr, position)
     return None
 
 
-def _stored_argument(cls: ast.ClassDef, item: ast.FunctionDef, made: ast.Call, expr: str) -> str | None:
+def _stored_argument(cls: ast.ClassDef, item: ast.FunctionDef, made: ast.Call, expr: str,
+                     position: int | None = None) -> str | None:
     """`__getitem__` returns (for the entry `expr` reads) a row of the one attribute `self.tok` that `__init__`
     stores from its parameter `tok`: the name the construction `made` passes there (`token_matrix` of
     `LogDataset(token_matrix[idx], ...)`)."""
@@ -461,6 +462,8 @@ def _stored_argument(cls: ast.ClassDef, item: ast.FunctionDef, made: ast.Call, e
     if len(returns) != 1:
         return None
     value = returns[0]
+    if position is not None and isinstance(value, ast.Tuple) and position < len(value.elts):
+        value = value.elts[position]  # `for x, y in loader`: the item at the unpacked place
     read = re.fullmatch(r'\w+\["(\w+)"\]', expr)
     if isinstance(value, ast.Dict):  # the entry `batch["tok"]` reads, or the one the parameter `tok` is named after
         value = src.dict_item(value, read.group(1) if read else expr)

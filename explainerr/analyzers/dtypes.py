@@ -22,6 +22,8 @@ PACKED = fact("packed-with-floats", "the index is a column or item of a float te
 LEGACY_CONSTRUCTOR = fact("legacy-constructor", "the index was made by `torch.Tensor(data)`, which always makes "
                           "the default float dtype and takes no dtype=")
 EDIT_DTYPE = fact("edit-dtype", "the fix gives the constructor that made the index an integer dtype")
+ROUNDED_FLOAT = fact("rounded-float", "the index is made by `rounded` (line `rounded_line`), which rounds to whole "
+                                      "numbers and keeps the float dtype of its input")
 DIVISION = fact("division", "the index is computed with `/`, which always gives floats")
 FLOAT_LITERALS = fact("float-literals", "the index is built from float numbers (`torch.tensor([0.0, 2.0])`)")
 SPACED_POSITIONS = fact("spaced-positions", "the index is computed inline by linspace/logspace, whose values are "
@@ -37,7 +39,7 @@ CAST_EVERY_ENTRY = fact("cast-every-entry", "a comprehension over the batch's en
 #: function form (`torch.gather(x, 1, idx)`) has it one place later.
 _INDEX_ARG = {"gather": 1, "index_select": 1, "scatter": 1, "scatter_": 1, "scatter_add": 1, "scatter_add_": 1,
               "index_add": 1, "index_add_": 1, "index_fill": 1, "index_fill_": 1, "index_copy": 1, "index_copy_": 1,
-              "take": 0, "take_along_dim": 1}
+              "take": 0, "take_along_dim": 1, "index_put": 0, "index_put_": 0, "put": 0, "put_": 0}
 _FUNCTIONS_FIRST = ("one_hot", "embedding", "embedding_bag")
 
 
@@ -126,7 +128,7 @@ def float_index(ctx: Context) -> Finding | None:
             f.evidence.append(e)
     _float_story(ctx, f, bad, fr, origin)
     f.hints.update(tensors=candidates, origin=origin)
-    f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED, DIVISION, FLOAT_LITERALS,
+    f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED, DIVISION, FLOAT_LITERALS, ROUNDED_FLOAT,
                                         SPACED_POSITIONS, CAST_EVERY_ENTRY} else "medium"
     return f
 
@@ -262,6 +264,17 @@ def _made_for_key(ctx: Context, f: Finding, key: str) -> bool:
 _FLOAT_DRAWS = ("bernoulli", "rand", "rand_like", "randn", "randn_like", "sigmoid", "softmax", "dropout")
 
 
+#: Calls that round to whole numbers and keep a float input's dtype.
+_ROUNDING = ("floor", "round", "ceil", "trunc", "floor_divide")
+
+
+def _rounds_keeping_float(call: ast.Call) -> bool:
+    """`torch.div(a, b, rounding_mode="floor")`, `torch.floor(x)`, `x.round()`: whole numbers of a float
+    tensor's dtype (no integer dtype given, no `.long()` after)."""
+    last = src.call_name(call).rpartition(".")[2]
+    return (last == "div" and src.keyword(call, "rounding_mode") is not None) or last in _ROUNDING
+
+
 def _float_arithmetic(f: Finding, file: str, stmt: ast.stmt, value: ast.expr) -> bool:
     """`input_ids * keep + unk_id * (1 - keep)` where `keep` was made by a float-valued call in the same scope
     (`torch.bernoulli(...)`): the arithmetic makes the ids float.  Adds the float-operand story and the hint
@@ -322,7 +335,16 @@ def _column_taken(traced: list, made: ast.stmt) -> bool:
             break
         names |= grown
     return any(isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in names
-               and isinstance(n.ctx, ast.Load) for stmt in later for n in ast.walk(stmt))
+               and isinstance(n.ctx, ast.Load) and _takes_columns(n) for stmt in later for n in ast.walk(stmt))
+
+
+def _takes_columns(node: ast.Subscript) -> bool:
+    """`table[:, -1]`, `table[:, 2:4]`, `table[0]`: part of the table's columns (or one row).  A shift along
+    the sequence (`grid[:, :-1]`, `grid[:, 1:]`, every column but an open end) keeps the same values."""
+    if not isinstance(node.slice, ast.Tuple):
+        return not isinstance(node.slice, ast.Slice)
+    return any(not isinstance(e, ast.Slice) or (e.lower is not None and e.upper is not None)
+               for e in node.slice.elts[1:])
 
 
 def _cast_to_float_later(traced: list, made: ast.stmt) -> bool:
@@ -372,6 +394,13 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
                 if not _column_taken(traced, stmt):  # the whole result is the index: give it an integer dtype
                     f.hints["made"] = (file, stmt, call)
                 return
+    for file, stmt in traced:  # `torch.div(x, size, rounding_mode="floor")`: whole numbers, still floats
+        rounding = next((c for c in src.calls(stmt) if _rounds_keeping_float(c)), None)
+        if rounding is not None and isinstance(stmt, ast.Assign) and stmt.value is rounding:
+            f.facts.add(ROUNDED_FLOAT)
+            f.values.update(rounded=one_line(file, rounding), rounded_line=stmt.lineno)
+            f.hints["float_at"] = (file, stmt, rounding)
+            return
     for file, stmt in traced:  # ids computed with a float tensor (`ids * (1 - chosen) + mask_id * chosen`)
         if isinstance(stmt, ast.Assign) and _float_arithmetic(f, file, stmt, stmt.value):
             return

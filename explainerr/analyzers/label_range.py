@@ -211,21 +211,74 @@ def label_out_of_range(ctx: Context) -> Finding | None:
                 if isinstance(hi, int) and fitting_map_beside(ctx, n_classes, hi):
                     return None  # mapped with another task's label map, beside one that fits the head
                 few = _too_few(ctx, f, model, n_classes, need, primary=True)
-                if _no_label_a_class(few, lo, hi, n_classes, labels):
-                    return None  # raw values (a count, a code) none of which is a class, and nothing counts that many
-                from .argmax_labels import labels_from_argmax
-                if labels_from_argmax(ctx, few.hints.get("site"), few.hints.get("label_set")):
-                    return None  # argmax positions over another axis, for a head sized by the class names
-                from .reduced_classes import counted_after_reducing
-                if isinstance(hi, int) and counted_after_reducing(ctx, few.hints.get("site"), hi, n_classes):
-                    return None  # positions in the class list before it was reduced, for a head sized after
-                f.merge(few)
+                if not _offset_block(ctx, f, lo, hi, n_classes):  # (ids of a block of a larger numbering)
+                    if _no_label_a_class(few, lo, hi, n_classes, labels):
+                        return None  # raw values (a count, a code) none of which is a class, and nothing counts so many
+                    from .argmax_labels import labels_from_argmax
+                    if labels_from_argmax(ctx, few.hints.get("site"), few.hints.get("label_set")):
+                        return None  # argmax positions over another axis, for a head sized by the class names
+                    from .reduced_classes import counted_after_reducing
+                    if isinstance(hi, int) and counted_after_reducing(ctx, few.hints.get("site"), hi, n_classes):
+                        return None  # positions in the class list before it was reduced, for a head sized after
+                    f.merge(few)
     column = dataset_column(ctx, labels)
     f.hints.update(labels=labels, seen_labels=seen, per_example=seen is not None and len(seen.shape) == 1
                    and seen.shape[0] == logits.shape[0] and len(logits.shape) == 2,
                    n_classes=n_classes, max_label=hi, target=target,
                    trace=[column] if column is not None else [])
     return f
+
+
+LABELS_OFFSET = fact("labels-offset", "the head is sized `len(value_list)`, a list of the consecutive ids "
+                                      "`value_list_items`, and every label is one of them: ids of a larger numbering, "
+                                      "to be shifted down by `offset_expr` (`offset`)")
+
+
+def _offset_block(ctx: Context, f: Finding, lo: object, hi: object, n_classes: int) -> bool:
+    """Every label is past the head's classes, and the head is sized by a literal list of n_classes consecutive
+    ids that holds every label (`num_parts = len(SEG_CLASSES[CATEGORY])`, `[12, 13, 14, 15]`): the labels are
+    ids of a numbering shared with other groups; this head's classes are them less the list's first id."""
+    from .label_shift import name_list_sizing
+    if not (isinstance(lo, int) and isinstance(hi, int)) or lo < n_classes:
+        return False
+    listed = name_list_sizing(ctx, n_classes, of=int)
+    values = (f"len({listed[0]})", listed[1]) if listed is not None else _counted_entry(ctx, n_classes)
+    if values is None:
+        return False
+    sized_by, items = values
+    name = sized_by.rpartition("len(")[2][:-1]
+    first = min(items)
+    if sorted(items) != list(range(first, first + n_classes)) or not first <= lo <= hi < first + n_classes:
+        return False
+    f.facts.add(LABELS_OFFSET)
+    f.values.update(value_list=name, sized_by=sized_by, value_list_items=f"{first}..{first + n_classes - 1}",
+                    offset=first,
+                    offset_expr=f"{name}[0]" if items[0] == first else str(first))
+    f.confidence = "high"
+    return True
+
+
+def _counted_entry(ctx: Context, n_classes: int) -> tuple[str, list[int]] | None:
+    """The one `len(TABLE[KEY])` of the user's files (a count, `num_parts = len(SEG_CLASSES[CATEGORY])`) whose
+    entry is a literal list of n_classes ints: its text and its ints."""
+    from .label_shift import _dict_entry_list
+    found: dict[str, list[int]] = {}
+    counted: dict[str, str] = {}
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        for call in src.calls(tree) if tree is not None else ():
+            if src.call_name(call) == "len" and len(call.args) == 1:
+                items = _dict_entry_list(tree, call.args[0])
+                if items is not None and len(items) == n_classes:
+                    found[src.segment(fr.file, call.args[0])] = items
+                    stmt = src.statement_at(tree, call.lineno)
+                    if isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 \
+                            and isinstance(stmt.targets[0], ast.Name):
+                        counted[src.segment(fr.file, call.args[0])] = stmt.targets[0].id
+    if len(found) != 1:
+        return None
+    name, items = next(iter(found.items()))
+    return (f"{counted[name]}` = `len({name})" if name in counted else f"len({name})"), items
 
 
 def _no_label_a_class(few: Finding, lo: object, hi: object, n_classes: int, labels) -> bool:

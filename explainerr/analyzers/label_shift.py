@@ -195,6 +195,9 @@ def name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str,
                     if items is not None and len(items) == n_classes:
                         return src.segment(file, v.args[0]), items
                     continue
+                entry = _dict_entry_list(tree, v.args[0]) if of is int else None
+                if entry is not None and len(entry) == n_classes:  # `len(SEG_CLASSES[CATEGORY])`: one entry's list
+                    return src.segment(file, v.args[0]), entry
                 if not isinstance(v.args[0], ast.Name):
                     continue
                 name = v.args[0].id
@@ -205,6 +208,28 @@ def name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str,
                     if (isinstance(a.value, (ast.List, ast.Tuple, ast.Dict)) and items and len(items) == n_classes
                             and all(isinstance(e, ast.Constant) and type(e.value) is of for e in items)):
                         return name, [e.value for e in items]  # type: ignore[attr-defined]
+    return None
+
+
+def _dict_entry_list(tree: ast.Module, node: ast.AST) -> list[int] | None:
+    """`TABLE[KEY]` where TABLE is a module-level dict literal of int lists and KEY a string literal or a module
+    constant holding one, neither changed in place: that entry's ints."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
+        return None
+    key = node.slice
+    if isinstance(key, ast.Name):
+        made = [a for a in src.assignments(tree, key.id, tree)]
+        key = made[0].value if len(made) == 1 else None
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)) or _mutated(tree, node.value.id):
+        return None
+    tables = src.assignments(tree, node.value.id, tree)
+    table = tables[0].value if len(tables) == 1 else None
+    if not isinstance(table, ast.Dict):
+        return None
+    for k, v in zip(table.keys, table.values):
+        if isinstance(k, ast.Constant) and k.value == key.value and isinstance(v, (ast.List, ast.Tuple)) and v.elts \
+                and all(isinstance(e, ast.Constant) and type(e.value) is int for e in v.elts):
+            return [e.value for e in v.elts]
     return None
 
 

@@ -56,6 +56,10 @@ SWAPPED_OPERAND = fact("swapped-operand", "the call that gets the layer's result
 BIDIRECTIONAL = fact("bidirectional-rnn", "the input comes from a bidirectional RNN (`rnn`) whose hidden size "
                                          "(`rnn_hidden`) the layer was built for: its two directions side by side "
                                          "are twice as wide")
+WEIGHT_SHAPE_SWAPPED = fact("weight-shape-swapped", "the layer's size is the first of two names unpacked from another "
+                                                  "layer's weight shape (`unpacked`, line `unpacked_line`): a Linear "
+                                                  "stores its weight as (out_features, in_features), so that name "
+                                                  "holds `weight_of`'s output width (the fix swaps the two names)")
 #: Config fields that hold the width of a transformers encoder's output, by model family.
 HIDDEN_FIELDS = ("hidden_size", "dim", "d_model", "n_embd")
 
@@ -171,6 +175,7 @@ def layer_input_width(ctx: Context) -> Finding | None:
         f.facts.add(SIZE_FROM_CALL if site.kind == "argument" else SIZE_WRITTEN)
         f.values.update(site=site.text, site_line=site.line)
         _size_named(f, site)
+        _weight_shape_swapped(f, site)
         _size_set_again(f, site, want, got)
         _read_before_made(f, site)
         sentence_width(ctx, f, site, got)
@@ -491,3 +496,34 @@ def _size_named(f: Finding, site) -> None:
     f.facts.add(SIZE_NAMED)
     f.values.update(size_name=node.id, size_made=" ".join(src.segment(site.file, made[0].value).split()),
                     size_made_line=made[0].stmt.lineno)
+
+
+def _weight_shape_swapped(f: Finding, site) -> None:
+    """`in_dim, out_dim = base.weight.shape` and then `nn.Linear(in_dim, ...)`: a Linear's weight is (out_features,
+    in_features), so the first name unpacked holds the wrapped layer's output width, not its input's.  Adds the
+    fact and the hint `weight_swap` (file, the unpacking statement) for a fix that swaps the two names."""
+    node, tree = site.node, src.tree_of(site.file)
+    if not isinstance(node, ast.Name) or tree is None:
+        return
+    made = src.assignments(tree, node.id, src.enclosing_scope(tree, site.line), before=site.line)
+    stmt = made[-1].stmt if made else None
+    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Tuple):
+        return
+    names = stmt.targets[0].elts
+    value = stmt.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "size" \
+            and not value.args:
+        value = value.func.value
+    elif isinstance(value, ast.Attribute) and value.attr == "shape":
+        value = value.value
+    else:
+        return
+    if len(names) != 2 or not all(isinstance(n, ast.Name) for n in names) or names[0].id != node.id \
+            or not (isinstance(value, ast.Attribute) and value.attr == "weight"):
+        return
+    f.facts.discard(SIZE_NAMED)
+    f.facts.add(WEIGHT_SHAPE_SWAPPED)
+    f.values.update(unpacked=" ".join(src.segment(site.file, stmt).split()), unpacked_line=stmt.lineno,
+                    weight_of=src.segment(site.file, value.value), in_name=names[0].id, out_name=names[1].id)
+    f.hints["weight_swap"] = (site.file, stmt)
+    f.confidence = "high"

@@ -154,11 +154,41 @@ def _positions_written(ctx: Context, f: Finding) -> None:
         f.facts.add(POSITIONS_WRITTEN)
         f.values.update(positions_site=f"max_position_embeddings={' '.join(src.segment(file, kw.value).split())}",
                         positions_line=kw.value.lineno)
+        handed = _handed_by_caller(src.tree_of(file), kw.value)
+        if handed is not None:  # `max_position_embeddings=max_positions`, a parameter: what the one caller gives
+            param, arg = handed
+            f.values.update(positions_site=f"{param}={' '.join(src.segment(file, arg).split())}",
+                            positions_line=arg.lineno)
         given = src.kwargs_item(src.tree_of(file), kw.value)
         if given is not None:  # `kwargs.get("positions", 512)`: what the caller hands for it
             key = kw.value.slice.value if isinstance(kw.value, ast.Subscript) else kw.value.args[0].value
             f.values.update(positions_site=f"{key}={' '.join(src.segment(file, given).split())}",
                             positions_line=given.lineno)
+
+
+def _handed_by_caller(tree: ast.Module, value: ast.expr) -> tuple[str, ast.expr] | None:
+    """`value` is a parameter of the class (its `__init__`) or function it is read in, built or called once in
+    the file with an expression for it (not a plain literal): the parameter and that expression."""
+    if not isinstance(value, ast.Name):
+        return None
+    fn = next((n for n in reversed(src.path_to(tree, value.lineno)) if isinstance(n, ast.FunctionDef)), None)
+    if fn is None:
+        return None
+    params = [a.arg for a in fn.args.args]
+    owner = src.enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
+    name = owner.name if owner is not None else fn.name
+    params = params[1:] if params[:1] in (["self"], ["cls"]) else params
+    if value.id not in params:
+        return None
+    calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == name]
+    if len(calls) != 1:
+        return None
+    at = params.index(value.id)
+    kw = src.keyword(calls[0], value.id)
+    arg = kw.value if kw is not None else calls[0].args[at] if at < len(calls[0].args) else None
+    if arg is None or isinstance(arg, ast.Constant) or any(isinstance(a, ast.Starred) for a in calls[0].args):
+        return None
+    return value.id, arg
 
 
 def _gathered_positions(ctx: Context) -> Finding | None:
@@ -593,8 +623,10 @@ def position_overflow(ctx: Context) -> Finding | None:
         f.values["config_field"] = field
         f.confidence = "high" if isinstance(seq, int) and seq > max_pos else f.confidence
         if user_ids is not None and isinstance(max_pos, int) and not grows_in_loop(ctx, f, user_ids, max_pos, field):
-            from .prefixed_window import prefixed_window
-            prefixed_window(ctx, f, user_ids, max_pos)
+            from .prefixed_window import prefix_embedded, prefixed_window
+            positions = fail.ids.shape[-1] if fail.ids is not None and fail.ids.shape else None
+            if not prefix_embedded(ctx, f, user_ids, max_pos, positions):
+                prefixed_window(ctx, f, user_ids, max_pos)
     elif fail.name:
         from .relative import relative_distances
         relative = relative_distances(ctx, fail, f)

@@ -107,6 +107,11 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
         if inlined is not None:  # a helper given the loop's variable: read its index in the caller's loop
             helper = (frame, ast.unparse(node))
             frame, tree, node, loops = inlined
+        elif isinstance(size, int):  # a callback given its index where a loop registered it
+            from .registered_index import registered_index
+            registered = registered_index(ctx, frame, node, index, size)
+            if registered is not None:
+                return registered
     base = ast.unparse(node.value)
     tensor = frame.tensor(base) or sequence
     from .swapped_args import made_by_swapped_call
@@ -163,6 +168,14 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                     found.facts.add(LENGTHS_OTHER_UNIT)
                     found.values.update(other_unit[0])
                     found.hints["other_unit"] = other_unit[1]
+                elif found is not None:
+                    from .length_units import LENGTHS_CONVERTED_ELSEWHERE, lengths_converted_elsewhere
+                    converted = lengths_converted_elsewhere(ctx, frame, loop, size)
+                    if converted is not None:  # the caller's file converts these lengths elsewhere, not here
+                        found.facts.add(LENGTHS_CONVERTED_ELSEWHERE)
+                        found.values.update(converted[0])
+                        found.hints["converted"] = converted[1]
+                        found.confidence = "high"
                 if found is not None and helper is not None:
                     found.facts.add(IN_HELPER)
                     found.values.update(helper=helper[0].function, helper_index=helper[1], helper_line=helper[0].line,

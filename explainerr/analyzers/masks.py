@@ -233,9 +233,11 @@ def mask_length_differs(ctx: Context) -> Finding | None:
     if f is not None and _over_classes(ctx, f.hints.get("other_len")):
         return None  # the other tensor's length there is the head's classes, not a sequence: no mask of tokens
     if f is not None and isinstance(f.hints.get("mask_len"), int) and isinstance(f.hints.get("other_len"), int):
+        from .counted_words import words_for_pieces
         from .cut_apart import mask_cut_apart, mask_left_uncut
         mask_cut_apart(ctx, f, f.hints["mask_len"], f.hints["other_len"]) or \
-            mask_left_uncut(ctx, f, f.hints["mask_len"], f.hints["other_len"])
+            mask_left_uncut(ctx, f, f.hints["mask_len"], f.hints["other_len"]) or \
+            words_for_pieces(ctx, f, f.hints["mask_len"], f.hints["other_len"])
     return f
 
 

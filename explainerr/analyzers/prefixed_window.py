@@ -260,3 +260,74 @@ def _budget_names(tree: ast.Module, term: ast.AST, line: int) -> set[str]:
         if isinstance(bound, ast.Name):
             out.add(bound.id)
     return out
+
+
+PREFIX_EMBEDDED = fact("prefix-embedded", "`grown` is made (`grown_made`, line `grown_line`) by putting `added` "
+                                          "(`n_added` positions) beside the embeddings of `padded`, which are "
+                                          "`budget_name` = the model's limit long (line `budget_line`)")
+
+
+def prefix_embedded(ctx: Context, f: Finding, ids: TensorFacts | None, limit: int, positions: int | None) -> bool:
+    """The model was given embeddings longer than the ids the user's code padded to the model's limit: a frame of
+    the user's joins learned vectors to the ids' embeddings along the sequence (`torch.cat([prefix, emb], dim=1)`,
+    soft prompts, prefix tuning), k positions more, and the length the ids are padded or cut to is a name assigned
+    from the config's number of positions.  Adds the fact and the hint `prefixed_window` (the budget's Span, its
+    value less the k added positions, named by a constant holding k where the budget's function reads one)."""
+    if ids is None or not ids.shape or not isinstance(positions, int) or ids.shape[-1] != limit or positions <= limit:
+        return False
+    k = positions - limit
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        if tree is None:
+            continue
+        for t in fr.tensors:
+            if len(t.shape) < 3 or t.shape[1] != positions or not t.expr.isidentifier():
+                continue
+            made = src.last_assignment(tree, t.expr, fr.line)
+            parts = _parts(made.value) if made is not None else None
+            same = [p for p in parts or [] if isinstance(p, ast.Name) and (fr.tensor(p.id) is not None)
+                    and len(fr.tensor(p.id).shape) >= 2 and fr.tensor(p.id).shape[1] == limit]
+            if not parts or len(same) != 1 or len(parts) < 2:
+                continue
+            budget = _limit_budget(ctx, limit)
+            if budget is None:
+                return False
+            file, stmt = budget
+            added = [p for p in parts if p is not same[0]]
+            named = next((n for n in ctx.scalar_names(k, _frame_of(ctx, file, stmt)) if n.isupper()), None)
+            text = src.segment(file, stmt.value)
+            fixed = f"{text} - {named or k}"
+            name = src.segment(file, stmt.targets[0])
+            f.facts.add(PREFIX_EMBEDDED)
+            f.facts.discard("grow-table")
+            f.values.update(grown=t.expr, grown_made=" ".join(src.segment(fr.file, made.value).split()),
+                            grown_line=made.stmt.lineno, added=", ".join(src.segment(fr.file, p) for p in added),
+                            n_added=k, ids=t.expr, padded=ids.expr, budget_name=name, budget_was=text, budget_line=stmt.lineno,
+                            budget_fixed=f"{name} = {fixed}", seq_len=positions)
+            f.hints["prefixed_window"] = (Span(file, stmt, stmt.value, text), fixed)
+            f.confidence = "high"
+            return True
+    return False
+
+
+def _limit_budget(ctx: Context, limit: int) -> tuple[str, ast.Assign] | None:
+    """The one assignment in the user's frames of a name holding `limit` from the config's number of positions
+    (`max_len = lm.config.n_positions`)."""
+    found = []
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        for name in ctx.scalar_names(limit, fr) if tree is not None else ():
+            made = src.last_assignment(tree, name, fr.line)
+            if made is not None and isinstance(made.stmt, ast.Assign) and len(made.stmt.targets) == 1 \
+                    and any(isinstance(n, ast.Attribute) and n.attr in _LIMIT_ATTRS for n in ast.walk(made.value)):
+                found.append((fr.file, made.stmt))
+    unique = {(file, stmt.lineno): (file, stmt) for file, stmt in found}
+    return next(iter(unique.values())) if len(unique) == 1 else None
+
+
+def _frame_of(ctx: Context, file: str, stmt: ast.stmt):
+    """The user frame whose function holds `stmt`."""
+    tree = src.tree_of(file)
+    scope = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+    return next((fr for fr in ctx.user_frames() if fr.file == file and tree is not None
+                 and src.enclosing_scope(tree, fr.line) is scope), None)

@@ -121,6 +121,12 @@ def from_arange(ctx: Context, frame, name: str, base, depth: int) -> bool:
     return any(n.id != name and from_arange(ctx, frame, n.id, base, depth + 1) for n in leaves)
 
 
+def _in_embedding_forward(frame) -> bool:
+    """The frame is nn.Embedding's own forward: its `self` is the table, whatever subclass a library made of it
+    (`TrOCRScaledWordEmbedding`, which scales the rows it looks up)."""
+    return frame.function == "forward" and frame.file.replace("\\", "/").endswith("torch/nn/modules/sparse.py")
+
+
 def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
     """The embedding lookup that raised, from the raising frames (F.embedding or nn.Embedding.forward)."""
     ids = num = None
@@ -135,7 +141,8 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
             if w is not None and w.shape:
                 num = num or w.shape[0]
         for m in f.modules:
-            if m.expr == "self" and (m.cls in ("Embedding", "EmbeddingBag") or m.cls.endswith("PositionalEmbedding")) \
+            if m.expr == "self" and (m.cls in ("Embedding", "EmbeddingBag") or m.cls.endswith("PositionalEmbedding")
+                                     or _in_embedding_forward(f)) \
                     and module is None:  # (a model's own subclass: BART's learned positions, offset by 2)
                 module = m
     if module is not None:

@@ -24,7 +24,10 @@ def index_long(ctx: Context, f: Finding) -> Located:
     float_at = f.hints.get("float_at")
     if float_at:  # the ids become float where they are computed with a float tensor: made long right there
         file, stmt, value = float_at
-        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"({src.segment(file, value)}).long()")), None
+        text = src.segment(file, value)
+        simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{text}.long()" if simple
+                                                                    else f"({text}).long()")), None
     spaced = f.hints.get("spaced")
     if spaced:  # evenly spaced positions: rounded to the nearest whole position, then made integers
         file, stmt, call = spaced

@@ -675,6 +675,8 @@ def label_range(ctx: Context, f: Finding) -> Located:
             return moved, None
     if "map-grew" in f.facts or "shifted-past-names" in f.facts or "set-again" in f.facts:
         return [], None  # a number written at the model would break again on the next new label: said in words
+    if "labels-offset" in variants:  # ids of a larger numbering: shifted by the group's first id where made
+        return _shift_where_made(ctx, labels, f.values["offset_expr"]), None
     if "one-based" in variants and made is not None:
         if made.zero_based is None and isinstance(made.start, ast.Dict):  # ids written out: each one less
             e = src.LineEditor.for_node(made.file, made.stmt)
@@ -834,6 +836,32 @@ def _example_label(ctx: Context) -> tuple[str, ast.stmt, ast.expr] | None:
                 if stmt is not None:
                     found.append((file, stmt, kw.value))
     return found[0] if len(found) == 1 else None
+
+
+def _shift_where_made(ctx: Context, labels, by: str) -> list:
+    """`value - by` at the deepest plain assignment the labels' provenance reaches (`seg = data[:, 6].astype(...)`
+    in a Dataset's `__getitem__`), when every name of `by` is bound there."""
+    from ..provenance import trace
+    if labels is None:
+        return []
+    made = None
+    for step in trace(ctx, labels):
+        tree = src.tree_of(step.file)
+        stmt = src.statement_at(tree, step.line) if tree is not None else None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and not any(src.call_name(c).endswith(("DataLoader", "Dataset")) for c in src.calls(stmt)):
+            made = (step.file, stmt)  # the last one along the steps: where the values were made
+    if made is None:
+        return []
+    file, stmt = made
+    names = set(re.findall(r"[A-Za-z_]\w*", by))
+    if not names <= (bound_names(file, stmt.lineno) or set()):
+        return []
+    value = stmt.value
+    text = src.segment(file, value)
+    simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{text} - {by}" if simple
+                                                                else f"({text}) - {by}"))
 
 
 def _minus_one(file: str, stmt: ast.stmt, value: ast.expr) -> list:

@@ -36,6 +36,13 @@ def linear_in(ctx: Context, f: Finding) -> Located:
     if "layer-replaced" in f.facts:
         made = src.remove_statement(*f.hints["replaced"])
         return ([made] if made else []), None
+    if "weight-shape-swapped" in f.facts:  # `in_dim, out_dim = base.weight.shape` read the other way round
+        file, stmt = f.hints["weight_swap"]
+        first, second = stmt.targets[0].elts
+        e = src.LineEditor.for_node(file, stmt)
+        e.replace(first, second.id)
+        e.replace(second, first.id)
+        return edits_of(e), None
     site, hidden = f.hints.get("site"), f.hints.get("hidden")
     if site is None or site.node is None or not isinstance(hidden, int):
         return [], None
@@ -66,6 +73,10 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         passed = _defaulted_term(f, site, hidden, f.hints.get("in_features"))
         if passed:
             return passed, None
+    if value is None:  # `nn.LSTM(channels * feat_h, ...)` with `feat_h = img_h // 4`, `img_h` left at its default
+        defaulted = _defaulted_param(ctx, f, site, hidden, f.hints.get("in_features"))
+        if defaulted:
+            return defaulted, None
     if value is None and "owner-sized" in f.facts:  # `k * embedding_dimension` in the library's module
         from ..analyzers.classes import static_int
         given, want = static_int(ctx, src.tree_of(site.file), site.node), f.hints.get("in_features")
@@ -84,10 +95,16 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         at_caller = _param_shared(f, site, value)
         if at_caller is not None:  # `nn.LayerNorm(fused_dim)` beside `nn.Linear(fused_dim, 128)`: given by the caller
             return at_caller, None
+    scaled = _scaled_at_caller(f, site, value)
+    if scaled is not None:  # `d_model` sizes the class's other layers too: scaled where it is given
+        return scaled, None
     return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, value)), None
 
 
 _KEEPS_WIDTH = ("LayerNorm", "BatchNorm1d", "RMSNorm")
+EDIT_DEFAULTED_PARAM = fact("edit-defaulted-param", "the fix passes `param`=`param_given` where `builder` is built "
+                                                    "(line `call_line`): left out, the parameter keeps its default "
+                                                    "`param_default`, which sizes the layer")
 SIZED_BY_CALLER = fact("sized-by-caller", "the layer's size is the parameter `param` of `owner`, which sizes other "
                                           "layers too: the caller passes `param_value` instead (line `caller_line`)")
 
@@ -111,6 +128,18 @@ def _param_shared(f: Finding, site, value: str) -> list[Edit] | None:
     if len(reads) < 2 or chain is None or src.call_name(layer).split(".")[-1] not in _KEEPS_WIDTH \
             or not all(src.contains(chain, n.lineno) for n in reads):
         return None  # only a width-keeping layer whose width the next layers of its chain read too
+    given = _the_call_giving(tree, fn, site.node.id)
+    if given is None:
+        return None
+    stmt, arg, owner = given
+    f.facts.add(SIZED_BY_CALLER)
+    f.values.update(param=site.node.id, owner=owner, param_value=value, caller_line=stmt.lineno)
+    return edits_of(src.LineEditor.for_node(site.file, stmt).replace(arg, value))
+
+
+def _the_call_giving(tree: ast.Module, fn: ast.FunctionDef, param: str) -> tuple[ast.stmt, ast.expr, str] | None:
+    """The one call in the file that builds `fn`'s class (for an `__init__`) or calls `fn`, when it gives `param`
+    an argument: (its statement, the argument, the class's or function's name)."""
     owner = src.enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
     target = owner if owner is not None else fn
     calls = [c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == target.name]
@@ -118,15 +147,44 @@ def _param_shared(f: Finding, site, value: str) -> list[Edit] | None:
         return None
     call = calls[0]
     params = [a.arg for a in fn.args.args][1 if owner is not None else 0:]
-    kw = src.keyword(call, site.node.id)
-    arg = kw.value if kw is not None else (call.args[params.index(site.node.id)]
-                                           if params.index(site.node.id) < len(call.args) else None)
+    kw = src.keyword(call, param)
+    at = params.index(param) if param in params else len(call.args)
+    arg = kw.value if kw is not None else (call.args[at] if at < len(call.args) else None)
     stmt = src.statement_at(tree, call.lineno)
-    if arg is None or stmt is None:
+    if arg is None or stmt is None or isinstance(arg, ast.Starred):
         return None
+    return stmt, arg, target.name
+
+
+#: Facts of an input whose width the layers before it make (both directions of an RNN, parts joined).
+_MADE_INSIDE = frozenset({"bidirectional-rnn", "concatenated", "parts-per-item", "layers-plus-embeddings"})
+
+
+def _scaled_at_caller(f: Finding, site, value: str) -> list[Edit] | None:
+    """The size is a parameter of the class or function that builds the layer (`nn.Linear(d_model, n_experts)`),
+    read again by its other layers, and the fix scales it (`2 * d_model`): the one call that gives the parameter
+    passes the scaled width instead (`SwitchFFN(d_model=2 * cfg.hidden_size)`), so every layer sized by it
+    agrees, rather than one layer of the reusable code."""
+    tree = src.tree_of(site.file)
+    if tree is None or not isinstance(site.node, ast.Name) or value.isdigit() or f.facts & _MADE_INSIDE:
+        return None  # (a width the class's own layers make from the same parameter scales with it)
+    name = site.node.id
+    fn = src.enclosing_scope(tree, site.node.lineno)
+    if not isinstance(fn, ast.FunctionDef) or name not in [a.arg for a in fn.args.args] \
+            or not re.search(rf"\b{name}\b", value):
+        return None
+    reads = [n for n in src.nodes(fn, ast.Name) if n.id == name and isinstance(n.ctx, ast.Load)]
+    given = _the_call_giving(tree, fn, name) if len(reads) >= 2 else None
+    if given is None:
+        return None
+    stmt, arg, owner = given
+    text = src.segment(site.file, arg)
+    if not isinstance(arg, (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)):
+        text = f"({text})"
+    scaled = re.sub(rf"\b{name}\b", lambda _: text, value)
     f.facts.add(SIZED_BY_CALLER)
-    f.values.update(param=site.node.id, owner=target.name, param_value=value, caller_line=stmt.lineno)
-    return edits_of(src.LineEditor.for_node(site.file, stmt).replace(arg, value))
+    f.values.update(param=name, owner=owner, param_value=scaled, caller_line=stmt.lineno)
+    return edits_of(src.LineEditor.for_node(site.file, stmt).replace(arg, scaled))
 
 
 def _varies_per_pass(site) -> bool:
@@ -448,6 +506,56 @@ def _defaulted_term(f: Finding, site, hidden: int, current: object) -> list:
     f.values.update(term=terms[0].id, missing=hidden - current, builder=fn.name, size_name=site.node.id)
     editor = src.LineEditor.for_node(site.file, stmt)
     return edits_of(editor.add_keywords(calls[0], f"{terms[0].id}={hidden - current}"))
+
+
+def _defaulted_param(ctx: Context, f: Finding, site, hidden: int, current: object) -> list:
+    """The layer's size is computed in a class's `__init__` (or a builder function) from a parameter its one call
+    in the file leaves at its default (`PlateCRNN(num_classes)` with `img_h=32`), and exactly one int constant of
+    the file, given to that parameter, makes the size the input's width: that call passes it (`img_h=STRIP_H`),
+    rather than a number written into the reusable code."""
+    tree = src.tree_of(site.file)
+    fn = src.enclosing_scope(tree, site.line) if tree is not None else None
+    if not isinstance(fn, ast.FunctionDef) or not isinstance(current, int) or site.node is None:
+        return []
+    owner = src.enclosing_class(tree, fn.lineno) if fn.name == "__init__" else None
+    builder = owner.name if owner is not None else fn.name
+    calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == builder]
+    if len(calls) != 1 or any(k.arg is None for k in calls[0].keywords) or \
+            any(isinstance(a, ast.Starred) for a in calls[0].args):
+        return []
+    params = [a.arg for a in fn.args.args]
+    params = params[1:] if params[:1] in (["self"], ["cls"]) else params
+    given = {params[i] for i in range(min(len(params), len(calls[0].args)))} | {k.arg for k in calls[0].keywords}
+    defaults = {k: v.value for k, v in src.param_defaults(fn).items() if isinstance(v, ast.Constant)
+                and type(v.value) is int and k not in given}
+
+    def size_with(values: dict[str, int]) -> int | None:
+        known = dict(values)
+        for stmt in sorted(src.statements(fn), key=lambda st: st.lineno):
+            if stmt.lineno >= site.line:
+                break
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                v = static_int(ctx, tree, stmt.value, known)
+                if v is not None:
+                    known[stmt.targets[0].id] = v
+        return static_int(ctx, tree, site.node, known)
+
+    if not defaults or size_with(defaults) != current:
+        return []  # the size is not read from these defaults as far as the source shows
+    constants = {name: a.value.value for name, a in module_defs(tree).items() if isinstance(a.value, ast.Constant)
+                 and type(a.value.value) is int and name.isupper()}
+    hits = [(param, name) for param in defaults for name, v in constants.items()
+            if v != defaults[param] and size_with({**defaults, param: v}) == hidden]
+    if len(hits) != 1:
+        return []
+    param, name = hits[0]
+    stmt = src.statement_at(tree, calls[0].lineno)
+    if stmt is None:
+        return []
+    f.facts.add(EDIT_DEFAULTED_PARAM)
+    f.values.update(param=param, param_default=defaults[param], param_given=name, param_value=constants[name],
+                    builder=builder, call_line=calls[0].lineno)
+    return edits_of(src.LineEditor.for_node(site.file, stmt).add_keywords(calls[0], f"{param}={name}"))
 
 
 def _local_sum(site) -> ast.Assign | None:

@@ -33,7 +33,7 @@ WALK_KEPT = fact("walk-kept", "the indexed tensor was made from a filtered copy 
 
 @locator("truncate")
 def truncate(ctx: Context, f: Finding) -> Located:
-    if {"prefixed-window", "budget-fills-limit"} & f.facts:
+    if {"prefixed-window", "budget-fills-limit", "prefix-embedded"} & f.facts:
         return _room_for_added(f), None
     if "floor-chunks" in f.facts:
         file, stmt, floor, ceiling = f.hints["floor_chunks"]
@@ -707,6 +707,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if "lengths-other-unit" in f.facts:  # the caller walks the lengths of the indexed tensor's unit
         u = f.hints["other_unit"]
         return edits_of(src.LineEditor.for_node(u.file, u.stmt).replace(u.node, u.meant)), None
+    if "lengths-converted-elsewhere" in f.facts:  # the lengths converted as the user's code does elsewhere
+        c = f.hints["converted"]
+        return edits_of(src.LineEditor.for_node(c.file, c.stmt).replace(c.node, c.text)), None
     if "dataset-length" in f.facts:
         counted = f.hints.get("dataset_length")
         if counted is None:

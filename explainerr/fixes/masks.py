@@ -42,6 +42,10 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     """When the mask fits its batch and the other tensor does not: the other tensor without the positions a
     module added.  Else the batch's own mask in the call, else the constant that sized the mask, else a slice
     of the (longer) mask to the inputs' length where it is used."""
+    if "counts-words" in f.facts:  # `n = len(PROMPT.split())` where the prompt is the text's pieces
+        count = f.hints["counts_words"]
+        return edits_of(src.LineEditor.for_node(count.file, count.stmt).replace(
+            count.stmt.value, f"len({count.pieces})")), None
     if "mask-not-shifted" in f.facts:
         file, node, text = f.hints["mask_not_shifted"]
         stmt = src.statement_at(src.tree_of(file), node.lineno)

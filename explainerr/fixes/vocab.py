@@ -966,10 +966,13 @@ def _config_by_other_attribute(f: Finding, file: str, tree: ast.Module) -> list:
         return []
     kw = src.keyword(calls[0], "vocab_size")
     node = kw.value
-    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+    counted = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" \
+        and len(node.args) == 1  # `len(codec.charset)`: a count of one list of the object
+    attr = node.args[0] if counted else node
+    if not (isinstance(attr, ast.Attribute) and isinstance(attr.value, ast.Name)):
         return []
-    made = src.last_assignment(tree, node.value.id, calls[0].lineno)
-    made_all = [made] if made is not None else src.assignments(tree, node.value.id)  # a parameter: every binding
+    made = src.last_assignment(tree, attr.value.id, calls[0].lineno)
+    made_all = [made] if made is not None else src.assignments(tree, attr.value.id)  # a parameter: every binding
     built = set()
     for m in made_all:
         call = m.value
@@ -980,11 +983,14 @@ def _config_by_other_attribute(f: Finding, file: str, tree: ast.Module) -> list:
     cls = next((c for c in tree.body if isinstance(c, ast.ClassDef) and built == {c.name}), None)
     if cls is None:
         return []
-    maps = {t.attr for a in src.nodes(cls, ast.Assign) for t in a.targets if isinstance(t, ast.Attribute)
-            and isinstance(t.value, ast.Name) and t.value.id == "self" and _numbers_items(a.value)}
-    if len(maps) != 1 or node.attr in maps:
-        return []
-    id_map = f"{node.value.id}.{maps.pop()}"
+    numbering = [(t.attr, a.value) for a in src.nodes(cls, ast.Assign) for t in a.targets
+                 if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                 and _numbers_items(a.value)]
+    maps = {name for name, _ in numbering}
+    numbered = {ast.unparse(v.generators[0].iter.args[0]) for _, v in numbering if v.generators[0].iter.args}
+    if len(maps) != 1 or attr.attr in maps or (counted and f"self.{attr.attr}" in numbered):
+        return []  # (the count of the very list the map numbers is every id it gives)
+    id_map = f"{attr.value.id}.{maps.pop()}"
     f.facts.add(CONFIG_FROM_ID_MAP)
     f.values.update(id_map=id_map, vocab_size_was=src.segment(file, node), vocab_size_line=node.lineno)
     return edits_of(src.LineEditor.for_node(file, calls[0]).replace(node, f"len({id_map})"))

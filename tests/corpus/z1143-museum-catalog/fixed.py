@@ -99,7 +99,7 @@ def main():
         objectives.append((loader, heads[name]))
         print(f"{name}: {len(loader.dataset)} pairs, {TASKS[name].num_labels} classes")
 
-    model.old_fit(train_objectives=objectives, epochs=2, warmup_steps=1, show_progress_bar=False,
+    model.old_fit(train_objectives=objectives, epochs=1, warmup_steps=1, show_progress_bar=False,
                   optimizer_params={"lr": 5e-4})
 
     for name in TASKS:

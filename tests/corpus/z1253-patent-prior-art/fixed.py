@@ -106,5 +106,5 @@ def main(argv=None):
 
 if __name__ == "__main__":
     out_dir = os.path.join(tempfile.mkdtemp(), "prior-art-biencoder")
-    main(["train", "--out", out_dir, "--max-len", "24", "--epochs", "3"])
+    main(["train", "--out", out_dir, "--max-len", "24", "--epochs", "1"])
     main(["evaluate", "--model-dir", out_dir, "--top-k", "3"])

@@ -48,7 +48,7 @@ net = VentNet(len(CHANNELS), len(EVENTS))
 opt = torch.optim.Adam(net.parameters(), lr=3e-3)
 
 # %%
-for epoch in range(5):
+for epoch in range(1):
     net.train()
     perm = torch.randperm(len(tr_x))
     for b in range(0, len(perm), 16):

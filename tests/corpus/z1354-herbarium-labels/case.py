@@ -63,7 +63,7 @@ def build_classifier(tokenizer):
     return BertForSequenceClassification(cfg)
 
 
-def sweep_point(workdir, max_len, add_markers, epochs=3):
+def sweep_point(workdir, max_len, add_markers, epochs=1):
     tok = make_tokenizer(workdir, add_markers)
     loader = DataLoader(SHEETS, batch_size=4, shuffle=True,
                         collate_fn=partial(collate, tokenizer=tok, max_len=max_len))

@@ -40,7 +40,7 @@ NEW_TICKETS = [
 
 GRID = dict(max_len=[48, 24], heads=[2, 3], lr=[2e-3, 5e-3])
 HIDDEN = 32
-EPOCHS = 3
+EPOCHS = 1
 
 
 class Router(nn.Module):

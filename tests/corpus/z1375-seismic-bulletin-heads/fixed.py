@@ -50,7 +50,7 @@ def encode(texts, vocab):
     return torch.tensor([r + [PAD] * (width - len(r)) for r in rows])
 
 
-def fit_logit_scale(logits, target, steps=60):
+def fit_logit_scale(logits, target, steps=2):
     log_s = torch.zeros(logits.size(1), requires_grad=True)
     opt = torch.optim.Adam([log_s], lr=0.05)
     for _ in range(steps):
@@ -60,7 +60,7 @@ def fit_logit_scale(logits, target, steps=60):
     return log_s.detach().exp()
 
 
-def train_and_export(out_dir, epochs=40):
+def train_and_export(out_dir, epochs=2):
     words = sorted({w for text, _, _ in BULLETINS for w in text.split()})
     vocab = {w: i + 3 for i, w in enumerate(words)}
     cfg = {"vocab": vocab, "dim": 32, "max_len": 32,

@@ -92,7 +92,7 @@ for text, _ in SURVEY_NOTES:
 enc_cfg = {"vocab_size": len(vocab), "emb_dim": 24, "hidden": 48, "bidirectional": True, "dropout": 0.1}
 clf = DefectClassifier(enc_cfg, len(DEFECT_CODES))
 opt = torch.optim.Adam(clf.parameters(), lr=3e-3)
-for epoch in range(6):
+for epoch in range(1):
     for ids, lengths, codes in batches(SURVEY_NOTES, vocab, size=4):
         target = torch.tensor([DEFECT_CODES.index(c) for c in codes])
         loss = F.cross_entropy(clf(ids, lengths), target)
@@ -116,7 +116,7 @@ print(f"[grading] loaded encoder (epoch {ckpt['epoch']}); new: {result.missing_k
       f"skipped: {result.unexpected_keys}")
 
 opt = torch.optim.Adam(grader.parameters(), lr=1e-3)
-for epoch in range(8):
+for epoch in range(1):
     running = 0.0
     for ids, lengths, grades in batches(GRADED_NOTES, ckpt["vocab"], size=3):
         pred = grader(ids, lengths)

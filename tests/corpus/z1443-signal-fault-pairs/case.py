@@ -88,7 +88,7 @@ def main():
     loader = DataLoader(examples, shuffle=True, batch_size=4)
     softmax_loss = losses.SoftmaxLoss(st_model, st_model.get_embedding_dimension(),
                                       num_labels=len(rel_enc.classes_))
-    st_model.old_fit(train_objectives=[(loader, softmax_loss)], epochs=2, warmup_steps=0,
+    st_model.old_fit(train_objectives=[(loader, softmax_loss)], epochs=1, warmup_steps=0,
                      optimizer_params={"lr": 1e-3}, show_progress_bar=False)
     print("training done")
 

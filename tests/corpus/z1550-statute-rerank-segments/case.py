@@ -46,7 +46,7 @@ def embed(encoder, tok, texts):
     return F.normalize(cls, dim=-1)
 
 
-def train_bi_encoder(encoder, tok, steps=6):
+def train_bi_encoder(encoder, tok, steps=1):
     opt = torch.optim.AdamW(encoder.parameters(), lr=5e-4)
     for step in range(steps):
         q = embed(encoder, tok, QUESTIONS)
@@ -59,7 +59,7 @@ def train_bi_encoder(encoder, tok, steps=6):
     print(f"bi-encoder loss after {steps} steps: {loss.item():.4f}")
 
 
-def train_reranker(reranker, tok, shortlist, steps=4):
+def train_reranker(reranker, tok, shortlist, steps=1):
     pairs_q, pairs_p, labels = [], [], []
     for qi, cands in enumerate(shortlist):
         for pi in cands:

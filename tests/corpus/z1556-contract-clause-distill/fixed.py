@@ -104,7 +104,7 @@ def distill_loss(s_logits, t_logits, gold, temperature=2.0, alpha=0.5):
 optimizer = torch.optim.AdamW(student.parameters(), lr=5e-4)
 batch_size = 8
 student.train()
-for epoch in range(2):
+for epoch in range(1):
     order = torch.randperm(len(contract_clauses)).tolist()
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]

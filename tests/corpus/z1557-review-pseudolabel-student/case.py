@@ -31,7 +31,7 @@ def fake_review():
     return " ".join(random.choice(pool) for _ in range(random.randint(6, 18)))
 
 
-unlabeled_reviews = [fake_review() for _ in range(48)]
+unlabeled_reviews = [fake_review() for _ in range(16)]
 
 teacher_config = BertConfig(
     vocab_size=tok.vocab_size,
@@ -91,7 +91,7 @@ with torch.no_grad():
 opt = torch.optim.AdamW(shop_student.parameters(), lr=3e-4)
 n_student_steps = (len(unlabeled_reviews) + STUDENT_BS - 1) // STUDENT_BS
 shop_student.train()
-for epoch in range(2):
+for epoch in range(1):
     running = 0.0
     for step in range(n_student_steps):
         texts = unlabeled_reviews[batch_slice(step, STUDENT_BS)]

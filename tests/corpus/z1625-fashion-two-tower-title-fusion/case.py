@@ -37,7 +37,7 @@ def make_catalogue():
     return [" ".join(random.sample(WORDS, random.randint(3, 6))) for _ in range(N_PRODUCTS)]
 
 
-def make_clicks(n=400):
+def make_clicks(n=64):
     rows = []
     for _ in range(n):
         user = random.randrange(N_USERS)
@@ -96,7 +96,7 @@ def main():
     opt = torch.optim.Adam(list(items.parameters()) + list(users.parameters()), lr=2e-3)
 
     batch_size = 32
-    for epoch in range(2):
+    for epoch in range(1):
         random.shuffle(clicks)
         total = 0.0
         for start in range(0, len(clicks), batch_size):

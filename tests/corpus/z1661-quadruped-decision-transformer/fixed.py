@@ -17,7 +17,7 @@ EMBED = 64
 MAX_EP_LEN = 200
 
 
-def make_logged_episodes(n_eps=24):
+def make_logged_episodes(n_eps=8):
     """Synthetic stand-in for teleop / MPC logs of trotting."""
     episodes = []
     for _ in range(n_eps):
@@ -93,7 +93,7 @@ episodes = make_logged_episodes()
 model = GaitDT()
 opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
 
-for step in range(15):
+for step in range(1):
     S, A, R, ts, pad_mask = window_batch(episodes, batch_size=16)
     pred = model(S, A, R, ts, pad_mask)
     loss = masked_action_loss(pred, A, pad_mask)

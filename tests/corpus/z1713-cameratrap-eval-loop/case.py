@@ -10,7 +10,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 SPECIES = ["deer", "boar", "fox", "badger"]
 NUM_CLASSES = len(SPECIES) + 1          # + background at index 0
-IMG = 96
+IMG = 48
 STRIDE = 16
 ANCHOR_SIZES = (24.0, 40.0, 64.0)
 EVAL_BATCH = 8

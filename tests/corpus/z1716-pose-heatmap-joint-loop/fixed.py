@@ -100,13 +100,13 @@ def decode_argmax(heatmaps):
 
 
 def main():
-    train_set = make_fake_crops(16)
+    train_set = make_fake_crops(8)
     model = SimpleBaseline(num_joints=len(LSP_JOINTS))
     n_out = model.final.out_channels
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     batch_size = 8
-    for epoch in range(2):
+    for epoch in range(1):
         total = 0.0
         for start in range(0, len(train_set), batch_size):
             imgs, hms, wts = collate(train_set[start:start + batch_size], n_out)

@@ -104,7 +104,7 @@ def main():
     out = TILE // DOWN
     model = NucleusNet()
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-    for it in range(4):
+    for it in range(1):
         tiles, hms, whs, offs, inds, masks = [], [], [], [], [], []
         for _ in range(4):
             img, ctr, size = synth_tile()

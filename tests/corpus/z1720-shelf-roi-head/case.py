@@ -123,7 +123,7 @@ def main():
         for t in targets
     ])
 
-    for step in range(3):
+    for step in range(1):
         cls_logits, box_deltas = model(images, rois)
         loss_cls = F.cross_entropy(cls_logits, roi_labels)
         per_cls = box_deltas.view(-1, len(SKU_CLASSES), 4)

@@ -22,7 +22,7 @@ class GaitConfig:
     probe_per_subject: int = 2
     embed_dim: int = 16
     margin: float = 0.3
-    train_steps: int = 20
+    train_steps: int = 2
     eval_bs: int = 8
     lr: float = 1e-3
     seed: int = 3

@@ -18,8 +18,8 @@ class ProtoConfig:
     k_shot: int = 2
     n_query: int = 3
     eval_way: int = 3
-    train_episodes: int = 8
-    eval_episodes: int = 4
+    train_episodes: int = 2
+    eval_episodes: int = 2
     max_len: int = 16
     hidden: int = 32
     lr: float = 3e-4

@@ -23,7 +23,7 @@ class SpeakerConfig:
     margin: float = 0.3
     scale: float = 30.0
     batch_size: int = 32
-    epochs: int = 3
+    epochs: int = 1
     lr: float = 1e-3
     seed: int = 3
 

@@ -42,7 +42,7 @@ def rand_ic():
     return sum(ci * np.sin(ki * np.pi * x) for ci, ki in zip(c, k))
 
 
-nsamp = 24
+nsamp = 6
 U, P = [], []
 for i in range(nsamp):
     a, w = rng.uniform(0.5, 2.0), rng.uniform(1.0, 6.0)
@@ -89,7 +89,7 @@ pt = Tsn[:-1].expand(ntr, nsnap - 1).reshape(-1)
 
 mdl = Stepper()
 opt = torch.optim.Adam(mdl.parameters(), lr=2e-3)
-for ep in range(3):
+for ep in range(1):
     perm = torch.randperm(u0.shape[0])
     for j in range(0, len(perm), 128):
         ix = perm[j:j + 128]

@@ -12,7 +12,7 @@ torch.manual_seed(0)
 rng = np.random.default_rng(3)
 
 wd = tempfile.mkdtemp()
-nsta_all, nday = 37, 300
+nsta_all, nday = 37, 60
 
 
 def write_network(path):
@@ -75,12 +75,12 @@ class StationSet(nn.Module):
 G = torch.from_numpy(geo)
 S = torch.from_numpy(sst_n)
 V = torch.from_numpy(valid)
-ntr = 240
+ntr = 40
 
 mdl = StationSet()
 opt = torch.optim.Adam(mdl.parameters(), lr=1e-3)
 mdl.train()
-for ep in range(2):
+for ep in range(1):
     days = torch.randperm(ntr)
     tot = 0.0
     for j in range(0, ntr, 20):

@@ -11,7 +11,7 @@ rng = np.random.default_rng(11)
 
 n = 24
 h = 1.0 / (n - 1)
-nsamp = 48
+nsamp = 12
 m1 = m2 = 6
 
 
@@ -98,7 +98,7 @@ class FNO2d(nn.Module):
 
 At = torch.from_numpy((Acoef - a_mu) / a_sd).unsqueeze(1)
 Ut = torch.from_numpy(Usol / u_sd).unsqueeze(1)
-ntr = 40
+ntr = 10
 
 mdl = FNO2d()
 opt = torch.optim.Adam(mdl.parameters(), lr=3e-3)
@@ -109,7 +109,7 @@ def rel_l2(p, y):
     return (torch.linalg.norm((p - y).flatten(1), dim=1) / torch.linalg.norm(y.flatten(1), dim=1)).mean()
 
 
-for ep in range(40):
+for ep in range(1):
     perm = torch.randperm(ntr)
     for j in range(0, ntr, 10):
         ix = perm[j:j + 10]

@@ -46,7 +46,7 @@ def rand_ic(nm=4):
     return u0 / np.abs(u0).max()
 
 
-ntr = 2
+ntr = 1
 U = np.stack([solve(rand_ic()) for _ in range(ntr)])   # (ntr, nsnap, nx)
 print("train traj:", U.shape)
 
@@ -73,7 +73,7 @@ class Stepper(nn.Module):
 mdl = Stepper()
 opt = torch.optim.Adam(mdl.parameters(), lr=2e-3)
 nb = 128
-for it in range(20):
+for it in range(5):
     ib = torch.randint(0, Xa.shape[0], (nb,))
     loss = ((mdl(Xa[ib]) - Ya[ib]) ** 2).mean()
     opt.zero_grad()
@@ -83,7 +83,7 @@ for it in range(20):
         print(f"it {it:4d}  mse {loss.item():.3e}")
 
 # autoregressive rollout on unseen ICs
-nte = 3
+nte = 1
 U_te = torch.tensor(np.stack([solve(rand_ic()) for _ in range(nte)]),
                     dtype=torch.float32).transpose(0, 1)     # (nsnap, nte, nx)
 

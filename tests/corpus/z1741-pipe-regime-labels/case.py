@@ -48,7 +48,7 @@ def feats(u):
     return np.concatenate([[np.log(ti), sk, np.log(ku)], np.log(bands + 1e-12)])
 
 
-N = 900
+N = 150
 Re = 10 ** rng.uniform(np.log10(500), np.log10(1.5e4), size=N)
 F = np.stack([feats(record(r)[1]) for r in Re])
 y = np.digitize(Re, re_edges)
@@ -57,7 +57,7 @@ mu, sd = F.mean(0), F.std(0) + 1e-8
 F = (F - mu) / sd
 
 perm = rng.permutation(N)
-itr, ite = perm[:700], perm[700:]
+itr, ite = perm[:120], perm[120:]
 Xtr = torch.tensor(F[itr], dtype=torch.float32)
 ytr = torch.tensor(y[itr], dtype=torch.long)
 Xte = torch.tensor(F[ite], dtype=torch.float32)
@@ -73,7 +73,7 @@ opt = torch.optim.Adam(clf.parameters(), lr=3e-3, weight_decay=1e-4)
 crit = nn.CrossEntropyLoss()
 
 bs = 64
-for ep in range(4):
+for ep in range(1):
     p = torch.randperm(Xtr.shape[0])
     tot = 0.0
     for i in range(0, Xtr.shape[0], bs):

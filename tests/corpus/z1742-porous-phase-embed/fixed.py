@@ -10,7 +10,7 @@ rng = np.random.default_rng(2)
 
 # 2D micro-structure surrogate: phase map (pore / quartz / clay) + porosity field -> log k_eff
 n = 32
-nsmp = 256
+nsmp = 48
 n_ph = 3
 k_ph = np.array([1.0, 1e-4, 1e-2])   # intrinsic phase permeabilities (scaled)
 
@@ -89,7 +89,7 @@ class KNet(nn.Module):
 net = KNet()
 opt = torch.optim.Adam(net.parameters(), lr=2e-3)
 bs = 32
-for ep in range(2):
+for ep in range(1):
     p = torch.randperm(ntr)
     ls = []
     for i in range(0, ntr, bs):

@@ -12,7 +12,7 @@ LEVS = [1000, 850]            # pressure levels stacked as extra channels
 NLAT, NLON = 32, 64
 P = 4                         # patch size
 D = 96
-NT = 40                       # time steps in the synthetic archive
+NT = 9                       # time steps in the synthetic archive
 
 
 def synth_archive(nt, nlat, nlon):
@@ -87,7 +87,7 @@ opt = torch.optim.AdamW(net.parameters(), lr=3e-4, weight_decay=1e-4)
 Xt = torch.from_numpy(np.ascontiguousarray(X))
 Yt = torch.from_numpy(np.ascontiguousarray(Y))
 bs = 8
-for ep in range(3):
+for ep in range(1):
     perm = torch.randperm(Xt.shape[0])
     tot = 0.0
     for i in range(0, len(perm), bs):
@@ -104,7 +104,7 @@ for ep in range(3):
 net.eval()
 state = xn[-1:].copy()
 with torch.no_grad():
-    for k in range(4):
+    for k in range(1):
         inp = torch.from_numpy(add_static(state, stat))
         state = state + net(inp).numpy()
 fc = state * sd + mu

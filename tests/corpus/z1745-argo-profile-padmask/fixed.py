@@ -79,7 +79,7 @@ def batch(ps):
 
 
 bs = 16
-for ep in range(4):
+for ep in range(1):
     idx = rng.permutation(ntr)
     ls = []
     for k in range(0, ntr, bs):

@@ -9,7 +9,7 @@ np.random.seed(0)
 torch.manual_seed(0)
 
 N = 32
-NTR, NTE = 100, 20
+NTR, NTE = 20, 4
 MODES = 12
 WIDTH = 16
 
@@ -91,7 +91,7 @@ def relL2(a, b):
     return (torch.linalg.norm((a - b).flatten(1), dim=1) / torch.linalg.norm(b.flatten(1), dim=1)).mean()
 
 
-for ep in range(2):
+for ep in range(1):
     perm = torch.randperm(NTR)
     for i in range(0, NTR, 10):
         j = perm[i:i + 10]

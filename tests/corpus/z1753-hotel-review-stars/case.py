@@ -20,7 +20,7 @@ class CFG:
     seed = 7
     folds = 4
     run_folds = [0, 1]
-    epochs = 2
+    epochs = 1
     bs = 8
     max_len = 48
     lr = 5e-4

@@ -121,8 +121,8 @@ def main():
     model = BertForSequenceClassification(config)
 
     collate = build_collate(tokenizer)
-    train_loader = DataLoader(PromoterWindows(24), batch_size=BATCH, shuffle=True, collate_fn=collate)
-    valid_loader = DataLoader(PromoterWindows(8), batch_size=BATCH, collate_fn=collate)
+    train_loader = DataLoader(PromoterWindows(4), batch_size=BATCH, shuffle=True, collate_fn=collate)
+    valid_loader = DataLoader(PromoterWindows(4), batch_size=BATCH, collate_fn=collate)
 
     train(model, train_loader)
     print(f"validation accuracy {evaluate(model, valid_loader):.3f}")

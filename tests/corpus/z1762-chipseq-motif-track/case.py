@@ -61,7 +61,7 @@ def make_split(n):
     return seqs, x, torch.tensor(labels, dtype=torch.float)
 
 
-def fit(model, x, y, epochs=30, lr=1e-2):
+def fit(model, x, y, epochs=3, lr=1e-2):
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     for epoch in range(epochs):
         perm = torch.randperm(len(y))
@@ -89,8 +89,8 @@ def export_track(model, peak_name, onehot, filt, fh):
 
 
 def main():
-    train_seqs, x_train, y_train = make_split(256)
-    _, x_test, y_test = make_split(64)
+    train_seqs, x_train, y_train = make_split(64)
+    _, x_test, y_test = make_split(16)
 
     model = MotifScanner()
     fit(model, x_train, y_train)

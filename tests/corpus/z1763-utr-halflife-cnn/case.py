@@ -84,7 +84,7 @@ def pearson(a, b):
 def main():
     workdir = tempfile.mkdtemp(prefix="utr_halflife_")
     table = os.path.join(workdir, "utr_half_life.tsv")
-    simulate_utr_table(table, 300)
+    simulate_utr_table(table, 64)
     utrs, half_lives = load_utr_table(table)
 
     x = torch.stack([encode_utr(u) for u in utrs])
@@ -96,7 +96,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     loss_fn = nn.MSELoss()
 
-    for epoch in range(8):
+    for epoch in range(1):
         model.train()
         total = 0.0
         for batch_x, batch_y in train_loader:

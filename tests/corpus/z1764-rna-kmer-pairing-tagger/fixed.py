@@ -72,7 +72,7 @@ def tokens_to_pairing(seq, token_pred, k=K):
     return "".join(pairing)
 
 
-def train(model, train_set, epochs=6, bs=16):
+def train(model, train_set, epochs=1, bs=16):
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
     for ep in range(epochs):
@@ -109,7 +109,7 @@ def evaluate(model, records):
 
 def main():
     train_set = [random_hairpin(random.randint(5, 9), random.randint(3, 7)) for _ in range(256)]
-    held_out = [random_hairpin(random.randint(5, 9), random.randint(3, 7)) for _ in range(32)]
+    held_out = [random_hairpin(random.randint(5, 9), random.randint(3, 7)) for _ in range(4)]
     model = KmerTagger(len(KMER_VOCAB))
     print(f"{len(KMER_VOCAB)} k-mers, {len(train_set)} training hairpins")
     train(model, train_set)

@@ -90,15 +90,15 @@ def main():
     cds = random_cds(60)
     protein = translate(cds)
     wt = torch.tensor([[AA_INDEX[a] for a in protein]])
-    dms = build_dms(cds, 400)
+    dms = build_dms(cds, 80)
     random.shuffle(dms)
-    train_set, test_set = dms[:320], dms[320:]
+    train_set, test_set = dms[:64], dms[64:]
     print(f"protein length {len(protein)}, {len(train_set)} train / {len(test_set)} test variants")
 
     model = ResidueEffectModel()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     mse = nn.MSELoss()
-    for epoch in range(3):
+    for epoch in range(1):
         model.train()
         total = 0.0
         for site, alt, score in batches(train_set, 32):

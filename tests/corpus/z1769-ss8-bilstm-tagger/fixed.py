@@ -98,7 +98,7 @@ def q8_accuracy(logits, states):
 
 def main():
     cfg = TaggerConfig()
-    train_chains = [fake_chain() for _ in range(64)]
+    train_chains = [fake_chain() for _ in range(32)]
     val_chains = [fake_chain() for _ in range(16)]
 
     train_loader = torch.utils.data.DataLoader(train_chains, batch_size=16, shuffle=True, collate_fn=collate_chains)
@@ -108,7 +108,7 @@ def main():
     opt = torch.optim.Adam(tagger.parameters(), lr=2e-3)
     criterion = nn.CrossEntropyLoss(ignore_index=IGNORE_STATE)
 
-    for epoch in range(3):
+    for epoch in range(1):
         tagger.train()
         for residues, states, lengths in train_loader:
             logits = tagger(residues, lengths)

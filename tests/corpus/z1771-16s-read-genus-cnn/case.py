@@ -98,8 +98,8 @@ def evaluate(model, loader):
 
 def main():
     references = [make_reference(READ_LEN) for _ in GENERA]
-    train_set = build_split(references, reads_per_genus=40)
-    val_set = build_split(references, reads_per_genus=8)
+    train_set = build_split(references, reads_per_genus=8)
+    val_set = build_split(references, reads_per_genus=2)
 
     train_loader = torch.utils.data.DataLoader(train_set, batch_size=BATCH_SIZE, shuffle=True)
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=BATCH_SIZE)
@@ -107,7 +107,7 @@ def main():
     model = GenusCNN(n_genera=len(GENERA))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-    for epoch in range(4):
+    for epoch in range(1):
         model.train()
         epoch_loss = 0.0
         for batch_idx, (x, y) in enumerate(train_loader):

@@ -58,7 +58,7 @@ def make_split(per_class, noise):
     return torch.cat(imgs).unsqueeze(1), torch.cat(labels)
 
 
-train_imgs, train_labels = make_split(per_class=40, noise=0.1)
+train_imgs, train_labels = make_split(per_class=8, noise=0.1)
 test_imgs, test_labels = make_split(per_class=13, noise=0.15)
 print("train:", tuple(train_imgs.shape), "test:", tuple(test_imgs.shape))
 
@@ -84,7 +84,7 @@ class GlyphNet(nn.Module):
 net = GlyphNet()
 optim = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
 
-for epoch in range(10):
+for epoch in range(1):
     net.train()
     epoch_loss = 0.0
     for imgs, labels in train_loader:

@@ -71,7 +71,7 @@ tagger = LoopTagger(len(word2idx), len(tag2idx))
 criterion = nn.CrossEntropyLoss(ignore_index=0)
 optim = torch.optim.Adam(tagger.parameters(), lr=0.01)
 
-for epoch in range(60):
+for epoch in range(2):
     tagger.train()
     scores = tagger(train_words)
     loss = criterion(scores.reshape(-1, len(tag2idx)), train_tags.reshape(-1))

@@ -99,7 +99,7 @@ def main():
     criterion = nn.CrossEntropyLoss(weight=class_weights)
     optim = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
 
-    for epoch in range(3):
+    for epoch in range(1):
         model.train()
         running = 0.0
         for stacks, slice_labels in train_dl:

@@ -99,7 +99,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3)
     loss_fn = nn.CrossEntropyLoss()
 
-    for epoch in range(3):
+    for epoch in range(1):
         model.train()
         for video, frame_pad_mask, dx in train_dl:
             loss = loss_fn(model(video, frame_pad_mask), dx)

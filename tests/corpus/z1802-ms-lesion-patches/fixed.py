@@ -85,9 +85,9 @@ class LesionNet3D(nn.Module):
         return self.out(self.body(x))
 
 
-patients = [synth_patient(int(rng.integers(4, 8))) for _ in range(10)]
-train_ds = LesionPatchDataset(patients[:7])
-val_ds = LesionPatchDataset(patients[7:])
+patients = [synth_patient(int(rng.integers(4, 8))) for _ in range(4)]
+train_ds = LesionPatchDataset(patients[:3])
+val_ds = LesionPatchDataset(patients[3:])
 print(f"train lesions: {len(train_ds)}, val lesions: {len(val_ds)}")
 
 model = LesionNet3D()
@@ -96,7 +96,7 @@ bce = nn.BCEWithLogitsLoss()
 train_dl = DataLoader(train_ds, batch_size=8, shuffle=True)
 val_dl = DataLoader(val_ds, batch_size=16)
 
-for epoch in range(4):
+for epoch in range(1):
     model.train()
     for patch, enh in train_dl:
         opt.zero_grad()

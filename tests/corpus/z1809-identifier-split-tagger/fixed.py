@@ -103,14 +103,14 @@ def split_with_tags(ident, tags):
 
 def main():
     corpus = []
-    for _ in range(400):
+    for _ in range(80):
         ident, chunks = synth_identifier()
         corpus.append((ident, tag_identifier(ident, chunks)))
-    train, held_out = corpus[:360], corpus[360:]
+    train, held_out = corpus[:72], corpus[72:]
 
     model = SplitTagger(len(CHARS))
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-    for epoch in range(4):
+    for epoch in range(1):
         random.shuffle(train)
         model.train()
         total = 0.0

@@ -95,7 +95,7 @@ def main():
     temperature = 0.05
 
     paired_code = code_mat[gold_positions]
-    for step in range(60):
+    for step in range(5):
         q = query_enc(query_mat)
         c = code_enc(paired_code)
         sim = q @ c.T / temperature

@@ -101,7 +101,7 @@ def main():
     q_ids, q_len = encode_batch(queries, vocab)
     c_ids, c_len = encode_batch(snippets, vocab)
 
-    for step in range(20):
+    for step in range(2):
         encoder.train()
         loss = contrastive_loss(encoder(q_ids, q_len), encoder(c_ids, c_len))
         optim.zero_grad()

@@ -80,7 +80,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=1e-2, weight_decay=1e-4)
     bce = nn.BCEWithLogitsLoss()
 
-    for epoch in range(30):
+    for epoch in range(1):
         model.train()
         shuffle = torch.randperm(len(train_idx))
         epoch_loss = 0.0

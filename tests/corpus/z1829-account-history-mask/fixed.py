@@ -88,7 +88,7 @@ def main():
     optim = torch.optim.Adam(model.parameters(), lr=1e-3)
     criterion = nn.BCEWithLogitsLoss()
 
-    for epoch in range(3):
+    for epoch in range(1):
         model.train()
         random.shuffle(train_accts)
         running = 0.0

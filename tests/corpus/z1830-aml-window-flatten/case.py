@@ -7,7 +7,7 @@ import torch.nn as nn
 torch.manual_seed(3)
 random.seed(3)
 
-N_ACCOUNTS = 180
+N_ACCOUNTS = 30
 N_DAYS = 90
 WINDOW_DAYS = 14
 STRIDE_DAYS = 7
@@ -89,7 +89,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))
 
-    for epoch in range(5):
+    for epoch in range(1):
         model.train()
         order = torch.randperm(x_train.shape[0])
         epoch_loss = 0.0

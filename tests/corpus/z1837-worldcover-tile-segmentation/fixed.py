@@ -15,7 +15,7 @@ CLASS_CODES = [10, 20, 30, 40, 50, 60, 80, 90]
 CLASS_NAMES = ["tree", "shrub", "grass", "crop", "built", "bare", "water", "wetland"]
 NUM_CLASSES = len(CLASS_CODES)
 BANDS = ["B02", "B03", "B04", "B08", "B11", "B12"]
-SCENE_SIZE = 384
+SCENE_SIZE = 256
 TILE = 64
 
 
@@ -91,7 +91,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=5e-3)
     criterion = nn.CrossEntropyLoss()
 
-    for epoch in range(6):
+    for epoch in range(1):
         model.train()
         shuffled = train_idx[torch.randperm(len(train_idx))]
         running = 0.0

@@ -10,7 +10,7 @@ from transformers import BertConfig, BertForSequenceClassification
 
 torch.manual_seed(11)
 
-N_PARCELS = 320
+N_PARCELS = 80
 N_DATES = 20            # 12-day repeat over the wet season
 DB_MIN, DB_MAX = -30.0, 5.0
 N_BINS = 64
@@ -92,7 +92,7 @@ def main():
     model = BertForSequenceClassification(config)
     optim = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
 
-    for epoch in range(8):
+    for epoch in range(1):
         model.train()
         epoch_loss = 0.0
         for tok_b, seg_b, mask_b, y_b in train_loader:

@@ -17,7 +17,7 @@ CFG = {
     "seed": 3,
     "hidden": 48,
     "max_seq_length": 32,
-    "n_pairs": 120,
+    "n_pairs": 32,
     "batch_size": 16,
     "epochs": 1,
     "pooling": ["mean", "max"],

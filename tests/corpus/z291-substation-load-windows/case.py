@@ -91,12 +91,12 @@ def train(args):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--substations", type=int, default=6)
+    parser.add_argument("--substations", type=int, default=2)
     parser.add_argument("--days", type=int, default=14)
     parser.add_argument("--lookback", type=int, default=24)
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=7)
     train(parser.parse_args())

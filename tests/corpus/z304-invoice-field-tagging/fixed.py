@@ -37,10 +37,10 @@ def fake_invoice_line():
     return tokens + [0] * pad, tags + [-100] * pad
 
 
-lines = [fake_invoice_line() for _ in range(160)]
+lines = [fake_invoice_line() for _ in range(48)]
 all_tokens = torch.tensor([t for t, _ in lines])
 all_tags = torch.tensor([g for _, g in lines])
-split = 128
+split = 32
 train_dl = DataLoader(TensorDataset(all_tokens[:split], all_tags[:split]), batch_size=BATCH, shuffle=True)
 valid_dl = DataLoader(TensorDataset(all_tokens[split:], all_tags[split:]), batch_size=BATCH)
 

@@ -84,7 +84,7 @@ def build_loaders(args):
 
 def parse_args():
     p = argparse.ArgumentParser()
-    p.add_argument("--n-windows", type=int, default=48)
+    p.add_argument("--n-windows", type=int, default=24)
     p.add_argument("--window-len", type=int, default=128)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--hidden-dim", type=int, default=48)

@@ -80,7 +80,7 @@ def related_pair():
 
 
 train_examples = []
-for _ in range(96):
+for _ in range(16):
     left, right, label = related_pair()
     train_examples.append(InputExample(texts=[left, right], label=label))
 

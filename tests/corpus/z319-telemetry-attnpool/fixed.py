@@ -18,8 +18,8 @@ CFG = {
     "max_len": 40,
     "batch_size": 8,
     "lr": 3e-3,
-    "epochs": 2,
-    "n_runs": 96,
+    "epochs": 1,
+    "n_runs": 16,
 }
 
 

@@ -24,7 +24,7 @@ def fake_nights(n_epochs, n_subjects=5):
     return signal.unsqueeze(1), hr.unsqueeze(1), stage, subject
 
 
-train_set = TensorDataset(*fake_nights(320))
+train_set = TensorDataset(*fake_nights(32))
 val_set = TensorDataset(*fake_nights(100))
 train_loader = DataLoader(train_set, batch_size=BATCH, shuffle=True)
 val_loader = DataLoader(val_set, batch_size=BATCH)

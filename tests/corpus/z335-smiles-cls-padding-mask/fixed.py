@@ -16,7 +16,7 @@ CONFIG = {
     "n_layers": 2,
     "ff_dim": 96,
     "batch_size": 12,
-    "epochs": 2,
+    "epochs": 1,
     "lr": 3e-4,
     "seed": 11,
 }

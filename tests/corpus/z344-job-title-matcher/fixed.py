@@ -91,7 +91,7 @@ def main():
         encoder_dir = build_encoder_dir(tmp)
         model = build_model(encoder_dir)
 
-        train_examples = make_pairs(96, rng)
+        train_examples = make_pairs(16, rng)
         loader = DataLoader(train_examples, shuffle=True, batch_size=CFG["batch_size"])
         objective = losses.CosineSimilarityLoss(model)
 

@@ -30,7 +30,7 @@ class CatalogConfig:
     n_shelves: int = len(TAXONOMY)
     n_subgenres: int = max(len(subs) for subs in TAXONOMY.values())
     batch_size: int = 16
-    epochs: int = 3
+    epochs: int = 1
     lr: float = 3e-3
     seed: int = 7
 

@@ -14,10 +14,10 @@ import torch.nn as nn
 def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--n-tracks", type=int, default=300)
-    p.add_argument("--n-sessions", type=int, default=1200)
+    p.add_argument("--n-sessions", type=int, default=200)
     p.add_argument("--context", type=int, default=6)
     p.add_argument("--dim", type=int, default=32)
-    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--eval-topk", type=int, default=5)
     p.add_argument("--report-at", type=int, nargs="+", default=[1, 5, 10])

@@ -15,7 +15,7 @@ CONFIG = {
     "max_len": 32,
     "batch_size": 8,
     "lr": 1e-2,
-    "steps": 30,
+    "steps": 2,
     "seed": 3,
 }
 ROUTES = ["distress", "navigation_warning", "weather", "routine_traffic"]
@@ -97,7 +97,7 @@ def main():
             print(f"step {step:3d}  loss {loss.item():.4f}")
 
     model.eval()
-    test = fake_transcripts(64, rng)
+    test = fake_transcripts(16, rng)
     texts, labels = zip(*test)
     with torch.no_grad():
         enc = tokenizer(list(texts), padding=True, return_tensors="pt").to(device)

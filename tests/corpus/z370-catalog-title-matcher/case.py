@@ -18,7 +18,7 @@ CFG = {
     "max_seq_length": 24,
     "proj_dim": 16,
     "batch_size": 16,
-    "n_pairs": 160,
+    "n_pairs": 32,
     "seed": 3,
 }
 

@@ -16,7 +16,7 @@ from transformers import (BertConfig, BertForSequenceClassification, BertTokeniz
 
 CFG = {
     "seed": 7,
-    "n_reports": 240,
+    "n_reports": 80,
     "max_len": 32,
     "num_severities": 5,
     "epochs": 1,

@@ -68,7 +68,7 @@ print(f"registered {n_added} fitment markers; tokenizer size {len(word_embedding
 pooling = models.Pooling(word_embedding_model.get_word_embedding_dimension(), pooling_mode="mean")
 embedder = SentenceTransformer(modules=[word_embedding_model, pooling], device="cpu")
 
-train_pairs = build_pairs(256, rng)
+train_pairs = build_pairs(32, rng)
 train_loader = DataLoader(train_pairs, shuffle=True, batch_size=16)
 train_loss = losses.CosineSimilarityLoss(embedder)
 

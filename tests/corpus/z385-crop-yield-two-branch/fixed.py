@@ -16,7 +16,7 @@ CFG = {
     "tab_hidden": 32,
     "fused_hidden": 128,
     "batch_size": 8,
-    "epochs": 2,
+    "epochs": 1,
     "lr": 1e-3,
 }
 
@@ -72,7 +72,7 @@ class YieldNet(nn.Module):
 
 
 def train(cfg):
-    ds = FieldPatches(64, cfg)
+    ds = FieldPatches(16, cfg)
     loader = DataLoader(ds, batch_size=cfg["batch_size"], shuffle=True)
     model = YieldNet(cfg)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"])

@@ -80,10 +80,10 @@ def main():
     model = BertForSequenceClassification(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=5e-4)
 
-    chats = [fake_chat() for _ in range(96)]
+    chats = [fake_chat() for _ in range(16)]
     batch_size = 8
     model.train()
-    for epoch in range(2):
+    for epoch in range(1):
         random.shuffle(chats)
         epoch_loss = 0.0
         for start in range(0, len(chats), batch_size):

@@ -61,7 +61,7 @@ def training_batch(batch_size=8, block=48):
 
 
 model.train()
-for step in range(5):
+for step in range(1):
     batch = training_batch()
     out = model(input_ids=batch, labels=batch)
     optimizer.zero_grad()

@@ -15,11 +15,11 @@ import torch.nn.functional as F
 def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--n-tracks", type=int, default=300)
-    p.add_argument("--n-sessions", type=int, default=900)
+    p.add_argument("--n-sessions", type=int, default=180)
     p.add_argument("--dim", type=int, default=32)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--eval-batch-size", type=int, default=32)
-    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--k", type=int, default=20)
     p.add_argument("--seed", type=int, default=5)
     return p.parse_args([])

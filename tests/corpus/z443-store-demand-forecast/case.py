@@ -8,7 +8,7 @@ import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
 
 # ----------------------------------------------------------------- features.py
-def synth_sales(n_stores=5, n_days=70, rng=None):
+def synth_sales(n_stores=2, n_days=70, rng=None):
     """Daily unit sales per store: trend + weekly seasonality + promo spikes + noise."""
     rng = rng or np.random.default_rng(0)
     days = np.arange(n_days)
@@ -84,7 +84,7 @@ def main():
     p.add_argument("--lookback", type=int, default=28)
     p.add_argument("--horizon", type=int, default=7)
     p.add_argument("--hidden", type=int, default=64)
-    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--batch-size", type=int, default=32)
     args = p.parse_args()
 

@@ -16,11 +16,11 @@ CHORD_NAMES = [f"{r}:{q}" for q in ("maj", "min") for r in
 
 def get_args():
     p = argparse.ArgumentParser()
-    p.add_argument("--n-clips", type=int, default=24)
+    p.add_argument("--n-clips", type=int, default=8)
     p.add_argument("--frames", type=int, default=32)
     p.add_argument("--hidden", type=int, default=48)
     p.add_argument("--batch-size", type=int, default=4)
-    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=7)
     return p.parse_args()
@@ -96,7 +96,7 @@ def main():
     torch.manual_seed(args.seed)
 
     train_ds = ChromaClips(args.n_clips, args.frames, seed=args.seed)
-    val_ds = ChromaClips(8, args.frames, seed=args.seed + 1)
+    val_ds = ChromaClips(4, args.frames, seed=args.seed + 1)
     train_dl = DataLoader(train_ds, batch_size=args.batch_size, shuffle=True)
     val_dl = DataLoader(val_ds, batch_size=args.batch_size)
 

@@ -70,8 +70,8 @@ def run_epoch(model, loader, optimizer=None):
     return total_loss / seen, correct / seen
 
 
-rows = make_headlines(48)
-train_rows, val_rows = rows[:36], rows[36:]
+rows = make_headlines(24)
+train_rows, val_rows = rows[:18], rows[18:]
 tokenizer = build_tokenizer(rows)
 
 config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
@@ -83,7 +83,7 @@ train_loader = DataLoader(train_rows, batch_size=6, shuffle=True, collate_fn=col
 val_loader = DataLoader(val_rows, batch_size=6, collate_fn=collate)
 optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)
 
-for epoch in range(3):
+for epoch in range(1):
     tr_loss, tr_acc = run_epoch(model, train_loader, optimizer)
     va_loss, va_acc = run_epoch(model, val_loader)
     print(f"epoch {epoch}: train {tr_loss:.3f}/{tr_acc:.2f}  val {va_loss:.3f}/{va_acc:.2f}")

@@ -18,8 +18,8 @@ def parse_args():
     p.add_argument("--n-mels", type=int, default=32)
     p.add_argument("--frames", type=int, default=48)
     p.add_argument("--hidden", type=int, default=40)
-    p.add_argument("--songs", type=int, default=16)
-    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--songs", type=int, default=4)
+    p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--seed", type=int, default=3)
     return p.parse_args()
 

@@ -108,7 +108,7 @@ def main():
 
     dm = FaultReports(tok)
     model = FaultClassifier(tok.vocab_size)
-    trainer = L.Trainer(max_epochs=8, accelerator="cpu", logger=False, enable_checkpointing=False,
+    trainer = L.Trainer(max_epochs=1, accelerator="cpu", logger=False, enable_checkpointing=False,
                         enable_progress_bar=False, enable_model_summary=False,
                         default_root_dir=workdir)
     trainer.fit(model, datamodule=dm)

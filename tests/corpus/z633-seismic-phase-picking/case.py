@@ -49,7 +49,7 @@ def make_trace(p_at, s_at, length):
     return trace, tags
 
 waves, tags = [], []
-for _ in range(24):
+for _ in range(8):
     p = int(torch.randint(20, 80, (1,)))
     s = p + int(torch.randint(40, 90, (1,)))
     w, y = make_trace(p, s, cfg.window)

@@ -91,7 +91,7 @@ def main():
                      num_attention_heads=2, intermediate_size=64, max_position_embeddings=64,
                      num_labels=len(CHAPTERS))
     model = BertForSequenceClassification(cfg)
-    args = TrainingArguments(output_dir=tempfile.mkdtemp(), num_train_epochs=12, learning_rate=3e-3,
+    args = TrainingArguments(output_dir=tempfile.mkdtemp(), num_train_epochs=4, learning_rate=3e-3,
                              per_device_train_batch_size=8, per_device_eval_batch_size=8,
                              save_strategy="no", report_to=[], use_cpu=True, disable_tqdm=True,
                              logging_strategy="no", seed=11)

@@ -43,7 +43,7 @@ class Experiment:
     dropout: float = 0.1
     label_smoothing: float = 0.0
     lr: float = 1e-2
-    epochs: int = 2
+    epochs: int = 1
     batch_size: int = 3
     grad_clip: float = 1.0
     seeds: tuple = (7, 8, 9)
