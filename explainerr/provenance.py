@@ -84,6 +84,8 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             _writes_since(frame, tree, scope, name, a.stmt.lineno, line, t.expr, steps)
             _add(steps, frame, a.stmt, t.expr)
             followed.add(id(a.stmt))
+            if isinstance(a.value, ast.Attribute) and isinstance(a.value.value, ast.Name):
+                _instance_attribute(tree, frame, ast.unparse(a.value), steps)  # `ts = sched.ddim_ts`: set in its class
             passed = _prepared(a.stmt, name)
             if passed is not None:  # `model, loader = accelerator.prepare(model, loader)`: the same object, wrapped
                 name, line = passed, a.stmt.lineno

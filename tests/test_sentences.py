@@ -23,7 +23,7 @@ CLAIMS: list[tuple[str, set[str]]] = [
      {"transformers-model", "config-field"}),
     (r"resize_token_embeddings|add_tokens|added tokens", {"added-tokens", "resized-after-load"}),
     (r"DataLoader|collate", {"dataloader", "collator-width", "labels-per-batch-size", "collator-shift", "padded-widths",
-                             "padded-items", "dropped-last", "mask-collated", "pad-targets",
+                             "padded-items", "dropped-last", "mask-collated", "pad-targets", "stacked-beside-padded",
                              "labels-cut-in-collate"}),
     (r"(?i)last(,)? (smaller |partial |shorter )?batch|final batch", {"partial-batch", "labels-per-batch-size", "dropped-last"}),
     (r"-100|ignore[_ ]index", {"negative", "ignore-index", "sentinel", "skipped-pieces"}),

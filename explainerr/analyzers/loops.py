@@ -781,7 +781,9 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
         votes = batch_votes(ctx, tensor, size, agree[0] if agree else tensor, bound.value, batch)
         if votes.first:
             return  # other tensors of the batch have the indexed tensor's length: no side wins
-        agree += [t for t in votes.second if all(t.ident != a.ident for a in agree)]
+        read = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name)}  # a tensor the loop never reads votes not
+        agree += [t for t in votes.second if all(t.ident != a.ident for a in agree)
+                  and re.split(r"[\[.]", t.expr, maxsplit=1)[0] in read]
     if not agree and not source_walked:
         return
     computed = _computed_shorter(ctx, frame, tensor, size, bound.value)

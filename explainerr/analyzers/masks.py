@@ -249,7 +249,8 @@ def _over_classes(ctx: Context, length: object) -> bool:
     heads = any(m.attrs.get("out_features") == length or m.config.get("num_labels") == length
                 for fr in ctx.frames for m in fr.modules)
     tokens = any(t.is_integer and len(t.shape) == 2 and t.shape[1] == length for fr in ctx.frames for t in fr.tensors)
-    return heads and not tokens
+    hidden = any(m.config.get("hidden_size") == length for fr in ctx.frames for m in fr.modules)
+    return heads and not tokens and not hidden  # (a layer giving the model's hidden size is no head of classes)
 
 
 def padding_mask_as_attn_mask(ctx: Context) -> bool:
@@ -503,6 +504,9 @@ def _finding(ctx: Context, met: Met) -> Finding:
             f.values.update(agree=names(votes.second + [t for t in mask_from if t not in votes.second]))
         if other_len > mask_len:
             padded_widths(ctx, f, mask)
+        elif other_len < mask_len:
+            from .padded_widths import stacked_beside_padded
+            stacked_beside_padded(ctx, f, mask)
         if consts and not votes.first:  # the mask's width is a constant of the user's; nothing else has it
             f.confidence = "high"
     return f
@@ -666,6 +670,9 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
     f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
     if other_len > mask_len and padded_widths(ctx, f, mask):
+        return f
+    from .padded_widths import stacked_beside_padded
+    if other_len < mask_len and stacked_beside_padded(ctx, f, mask):
         return f
     if not _made_apart(ctx, f, mask, other, mask_len, other_len):
         from .reshaped import mask_follows

@@ -65,6 +65,9 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
             value = value.args[0]  # `offs = torch.tensor(offsets[w])`: the item, as a tensor
         if isinstance(value, ast.Subscript):
             node = value
+        sized = _sized_by_item(value)
+        if sized is not None:  # `smoothed = torch.empty(n_real)`: as long as the item of the loop over lengths
+            node = ast.Name(id=sized)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):
         return node.slice.id, ast.unparse(node.value)
     while isinstance(node, ast.Attribute) or (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)):
@@ -78,6 +81,18 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
                 and isinstance(outer.iter, ast.Call) and src.call_name(outer.iter) == "enumerate"
                 and outer.iter.args):
             return index.id, src.segment(frame.file, outer.iter.args[0])
+    return None
+
+
+#: Tensor constructors whose first argument is the length.
+_SIZED = ("torch.empty", "torch.zeros", "torch.ones", "torch.full", "np.zeros", "np.empty", "np.ones", "np.full")
+
+
+def _sized_by_item(value: ast.AST | None) -> str | None:
+    """`torch.empty(n_real, ...)`: the plain name a constructor takes its length from."""
+    if isinstance(value, ast.Call) and src.call_name(value) in _SIZED and value.args \
+            and isinstance(value.args[0], ast.Name):
+        return value.args[0].id
     return None
 
 

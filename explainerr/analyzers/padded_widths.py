@@ -6,6 +6,7 @@ row is not already that width.  Read from the user's source: the DataLoader's `c
 from __future__ import annotations
 
 import ast
+import re
 
 from .. import source as src
 from ..facts import Context
@@ -42,11 +43,13 @@ def _width_rule(call: ast.Call) -> str | None:
     return None
 
 
-def padded_widths(ctx: Context, f: Finding, mask: TensorFacts) -> bool:
-    """Adds the fact, and the hint `padded_widths` = (file, the mask's pad_sequence statement, its name, the
-    batch's name, pad value), when the loop that unpacks the mask from a DataLoader gets it from a collate
-    function that pads the batch beside it to another width rule."""
+def _collated_returns(ctx: Context, mask: TensorFacts):
+    """For each loop of the user's files that unpacks the mask from a DataLoader with a collate function returning
+    one tuple: (file, tree, the collate function, its return, the mask's local name there)."""
     names = {t.expr for t in ctx.all_user_names(mask)} | {mask.expr}
+    inverted = re.fullmatch(r"~\s*(\w+)", mask.expr)  # `~valid` passed as a padding mask: the mask is `valid`
+    if inverted:
+        names.add(inverted.group(1))
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
@@ -59,23 +62,61 @@ def padded_widths(ctx: Context, f: Finding, mask: TensorFacts) -> bool:
                 if fn is not None else []
             if len(rets) != 1 or slot >= len(rets[0].value.elts) or not isinstance(rets[0].value.elts[slot], ast.Name):
                 continue
-            local = rets[0].value.elts[slot].id
-            mask_made = src.assignments(tree, local, fn, before=rets[0].lineno)
-            seq = mask_made[-1].value if mask_made else None
-            if not (isinstance(seq, ast.Call) and src.call_name(seq).split(".")[-1] == "pad_sequence"):
+            yield file, tree, fn, rets[0], rets[0].value.elts[slot].id
+
+
+def padded_widths(ctx: Context, f: Finding, mask: TensorFacts) -> bool:
+    """Adds the fact, and the hint `padded_widths` = (file, the mask's pad_sequence statement, its name, the
+    batch's name, pad value), when the loop that unpacks the mask from a DataLoader gets it from a collate
+    function that pads the batch beside it to another width rule."""
+    for file, tree, fn, ret, local in _collated_returns(ctx, mask):
+        mask_made = src.assignments(tree, local, fn, before=ret.lineno)
+        seq = mask_made[-1].value if mask_made else None
+        if not (isinstance(seq, ast.Call) and src.call_name(seq).split(".")[-1] == "pad_sequence"):
+            continue
+        for other in (e for e in ret.value.elts if isinstance(e, ast.Name) and e.id != local):
+            other_made = src.assignments(tree, other.id, fn, before=ret.lineno)
+            call = other_made[-1].value if other_made else None
+            rule = _width_rule(call) if isinstance(call, ast.Call) else None
+            if rule is None:
                 continue
-            for other in (e for e in rets[0].value.elts if isinstance(e, ast.Name) and e.id != local):
-                other_made = src.assignments(tree, other.id, fn, before=rets[0].lineno)
-                call = other_made[-1].value if other_made else None
-                rule = _width_rule(call) if isinstance(call, ast.Call) else None
-                if rule is None:
-                    continue
-                pad = src.keyword(seq, "padding_value")
-                f.facts.add(PADDED_WIDTHS)
-                f.values.update(collate=fn.name, batch_name=other.id, width_rule=rule, mask_local=local,
-                                batch_call=" ".join(src.segment(file, call).split()), collate_line=fn.lineno)
-                f.hints["padded_widths"] = (file, mask_made[-1].stmt, local, other.id,
-                                            src.segment(file, pad.value) if pad is not None else "0")
-                f.confidence = "high"
-                return True
+            pad = src.keyword(seq, "padding_value")
+            f.facts.add(PADDED_WIDTHS)
+            f.values.update(collate=fn.name, batch_name=other.id, width_rule=rule, mask_local=local,
+                            batch_call=" ".join(src.segment(file, call).split()), collate_line=fn.lineno)
+            f.hints["padded_widths"] = (file, mask_made[-1].stmt, local, other.id,
+                                        src.segment(file, pad.value) if pad is not None else "0")
+            f.confidence = "high"
+            return True
+    return False
+
+
+STACKED_BESIDE_PADDED = fact("stacked-beside-padded", "the collate function `collate` stacks the masks `mask_local` "
+                                                      "(`mask_made`) at the width they were made, while it pads "
+                                                      "`batch_name` with pad_sequence to the batch's longest item")
+
+
+def stacked_beside_padded(ctx: Context, f: Finding, mask: TensorFacts) -> bool:
+    """Adds the fact, and the hint `stacked_beside_padded` = (file, the mask's statement, its value, the cut
+    text), when the mask comes out of a collate function that stacks per-item masks (`torch.stack(valid)`, each as
+    wide as a fixed capacity) beside items it pads with `pad_sequence` to the longest one: the mask is wider than
+    its batch whenever the longest item is shorter than the capacity; cut it there to the padded width."""
+    for file, tree, fn, ret, local in _collated_returns(ctx, mask):
+        mask_made = src.assignments(tree, local, fn, before=ret.lineno)
+        stacked = mask_made[-1].value if mask_made else None
+        if not (isinstance(stacked, ast.Call) and src.call_name(stacked).split(".")[-1] == "stack"):
+            continue
+        padded = [e.id for e in ret.value.elts if isinstance(e, ast.Name) and e.id != local
+                  for a in src.assignments(tree, e.id, fn, before=ret.lineno)[-1:]
+                  if isinstance(a.value, ast.Call) and src.call_name(a.value).split(".")[-1] == "pad_sequence"
+                  and src.keyword(a.value, "batch_first") is not None]
+        if len(padded) != 1:
+            continue
+        text = src.segment(file, stacked)
+        f.facts.add(STACKED_BESIDE_PADDED)
+        f.values.update(collate=fn.name, collate_line=fn.lineno, mask_local=local, batch_name=padded[0],
+                        mask_made=" ".join(text.split()), mask_cut=f"{text}[:, :{padded[0]}.shape[1]]")
+        f.hints["stacked_beside_padded"] = (file, mask_made[-1].stmt, stacked, f.values["mask_cut"])
+        f.confidence = "high"
+        return True
     return False

@@ -17,7 +17,28 @@ REGISTERED_INDEX = fact("registered-index", "the index `var` is the value `bound
                                             "callback when `loop_header` registered it: a number of the items of "
                                             "`registered_over`, while `tensor` holds `size` items")
 REGISTERED_SOME = fact("registered-some", "only the items for which `registered_if` holds get a callback")
+REGISTERED_EVERY = fact("registered-every", "the items that get a callback are every k-th (`registered_if`): the "
+                                            "callback's place among them is `position`")
 _PARTIALS = ("partial", "functools.partial")
+
+
+def _every(test: ast.AST, var: str) -> tuple[str, int | None] | None:
+    """`var % k == r` with r plainly below k (a literal below a literal k, `k - 1`, 0): the items kept are r, r + k,
+    r + 2k, ..., so an item's place among them is `var // k`.  (k's text, k's value when it is a literal.)"""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return None
+    left, r = test.left, test.comparators[0]
+    if not (isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mod) and isinstance(left.left, ast.Name)
+            and left.left.id == var):
+        return None
+    k = left.right
+    value = k.value if isinstance(k, ast.Constant) and type(k.value) is int and k.value > 0 else None
+    below = (isinstance(r, ast.Constant) and type(r.value) is int and 0 <= r.value and (value is None or r.value < value)
+             and (value is not None or r.value == 0)) or (
+        isinstance(r, ast.BinOp) and isinstance(r.op, ast.Sub) and ast.unparse(r.left) == ast.unparse(k)
+        and isinstance(r.right, ast.Constant) and type(r.right.value) is int and r.right.value >= 1)
+    return (ast.unparse(k), value) if below else None
+
 
 
 def registered_index(ctx: Context, frame: FrameFacts, node: ast.Subscript, index: int, size: int) -> Finding | None:
@@ -62,6 +83,12 @@ def registered_index(ctx: Context, frame: FrameFacts, node: ast.Subscript, index
         if guard is not None:
             f.facts.add(REGISTERED_SOME)
             f.values["registered_if"] = ast.unparse(guard.test)
+            every = _every(guard.test, given.id)
+            if every is not None and (every[1] is None or index // every[1] < size):  # `i % k == r`: places `i // k`
+                f.facts.add(REGISTERED_EVERY)
+                position = f"{given.id} // {every[0]}"
+                f.values["position"] = position
+                f.hints["registered_position"] = (frame.file, src.statement_at(tree, call.lineno), given, position)
         f.evidence.append(value_evidence(node.slice.id, index))
         f.evidence.append(value_evidence(f"len({ast.unparse(node.value)})", size))
         return f

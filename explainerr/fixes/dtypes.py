@@ -139,8 +139,10 @@ def index_long(ctx: Context, f: Finding) -> Located:
             continue
         key = (frame.file, stmt.lineno)
         editor = editors.setdefault(key, src.LineEditor.for_node(frame.file, stmt))
-        simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-        editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
+        for part in _cast_parts(node):  # `a if c else None`: each branch that holds a tensor
+            text = src.segment(frame.file, part)
+            simple = isinstance(part, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+            editor.replace(part, f"{text}.long()" if simple else f"({text}).long()")
     edits = [e for ed in editors.values() for e in edits_of(ed)]
     for file, stmt, named in inserted.values():
         order = src.names_in(stmt.targets[0])  # as the unpacking lists them
@@ -154,6 +156,15 @@ def index_long(ctx: Context, f: Finding) -> Located:
     rebound = _cast_before(ctx, use_site)
     edits += [rebound] if rebound is not None else at_use_sites(ctx, use_site, "{}.long()")
     return edits, None
+
+
+def _cast_parts(node: ast.AST) -> list[ast.AST]:
+    """The parts of a value a cast goes on: the branches of a conditional expression that are not `None` (a
+    cast on the whole would call `.long()` on None), else the value itself."""
+    if isinstance(node, ast.IfExp):
+        return [p for b in (node.body, node.orelse) if not (isinstance(b, ast.Constant) and b.value is None)
+                for p in _cast_parts(b)]
+    return [node]
 
 
 ROWS_MADE_APART = fact("rows-made-apart", "the index is rows (`rows_read`) of a float array a helper returned, made "

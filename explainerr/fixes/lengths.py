@@ -707,6 +707,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if "lengths-other-unit" in f.facts:  # the caller walks the lengths of the indexed tensor's unit
         u = f.hints["other_unit"]
         return edits_of(src.LineEditor.for_node(u.file, u.stmt).replace(u.node, u.meant)), None
+    if "registered-every" in f.facts:  # every k-th item got a callback: its place among them is `i // k`
+        file, stmt, given, position = f.hints["registered_position"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(given, position)), None
     if "lengths-converted-elsewhere" in f.facts:  # the lengths converted as the user's code does elsewhere
         c = f.hints["converted"]
         return edits_of(src.LineEditor.for_node(c.file, c.stmt).replace(c.node, c.text)), None

@@ -81,6 +81,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return ([e] if e else []), None
     if "padded-widths" in f.facts:
         return _pad_mask_to_batch(f), None
+    if "stacked-beside-padded" in f.facts:  # fixed-width masks stacked beside items padded to the longest
+        file, stmt, stacked, cut = f.hints["stacked_beside_padded"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(stacked, cut)), None
     if "mask-counts-words" in f.facts:
         return _mask_from_encoding(ctx, f), None
     if "record-length" in f.facts:
@@ -1000,6 +1003,9 @@ def _mask_slice(ctx: Context, f: Finding) -> list[Edit]:
         return []
     stmt = found[1]
     last = len(other.shape) - 1 - tuple(other.shape)[::-1].index(other_len)  # the sequence: the last such dim
+    dim = f.values.get("dim")
+    if str(dim).isdigit() and int(dim) < len(other.shape) and other.shape[int(dim)] == other_len:
+        last = int(dim)  # the dimension the sizes failed at, when more than one has that length
     length = f"{other.expr}.size({last})"
     held = mask.expr.lstrip("~")  # a batch's attribute read again later (`batch.keep` in a pooling step); not `self.`'s
     own_frame = frame.index == ctx.report.user_frame

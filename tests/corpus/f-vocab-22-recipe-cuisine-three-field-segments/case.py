@@ -50,7 +50,7 @@ def main():
                         num_attention_heads=2, intermediate_size=64, max_position_embeddings=64,
                         type_vocab_size=2, num_labels=len(CUISINES))
     model = BertForSequenceClassification(config)
-    rows = [make_recipe(rnd) for _ in range(96)]
+    rows = [make_recipe(rnd) for _ in range(32)]
     encoded = [encode(tokenizer, r) for r, _ in rows]
     input_ids = torch.tensor([e[0] for e in encoded])
     token_type_ids = torch.tensor([e[1] for e in encoded])

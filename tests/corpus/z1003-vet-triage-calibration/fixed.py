@@ -28,7 +28,7 @@ class Cfg:
     n_levels: int = 5
     n_bins: int = 10
     dim: int = 32
-    epochs: int = 30
+    epochs: int = 3
     seed: int = 5
 
 
@@ -89,7 +89,7 @@ class Pipeline:
         with torch.no_grad():
             self.dev_logits = self.net(ids, pad)
         log_t = torch.zeros(1, requires_grad=True)
-        opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=50)
+        opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=5)
 
         def closure():
             opt.zero_grad()

@@ -116,7 +116,7 @@ cfg = BertConfig(vocab_size=TOK.vocab_size, hidden_size=32, num_hidden_layers=1,
 model = BertForTokenClassification(cfg)
 
 args = TrainingArguments(output_dir=tempfile.mkdtemp(), per_device_train_batch_size=4,
-                         per_device_eval_batch_size=3, num_train_epochs=2, learning_rate=5e-4,
+                         per_device_eval_batch_size=3, num_train_epochs=1, learning_rate=5e-4,
                          save_strategy="no", logging_steps=2, remove_unused_columns=False,
                          use_cpu=True, disable_tqdm=True, report_to=[])
 trainer = Trainer(model=model, args=args, train_dataset=train_rows, eval_dataset=eval_rows,

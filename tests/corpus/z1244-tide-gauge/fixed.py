@@ -129,5 +129,5 @@ def main(argv=None):
 
 if __name__ == "__main__":
     ckpt_dir = os.path.join(tempfile.mkdtemp(), "tidenotes-ckpt")
-    main(["train", "--ckpt", ckpt_dir, "--epochs", "2"])
+    main(["train", "--ckpt", ckpt_dir, "--epochs", "1"])
     main(["evaluate", "--ckpt", ckpt_dir, "--batch-size", "2"])

@@ -128,8 +128,8 @@ def main(argv=None):
 if __name__ == "__main__":
     runs = tempfile.mkdtemp(prefix="harbour-runs-")
     main(["train", "--task", "doctype", "--run-dir", os.path.join(runs, "doctype-v2"),
-          "--max-len", "24", "--epochs", "4"])
+          "--max-len", "24", "--epochs", "1"])
     main(["train", "--task", "severity", "--run-dir", os.path.join(runs, "severity-v1"),
-          "--max-len", "24", "--epochs", "4"])
+          "--max-len", "24", "--epochs", "1"])
     main(["evaluate", "--task", "severity", "--checkpoint", os.path.join(runs, "severity-v1"),
           "--max-len", "24"])

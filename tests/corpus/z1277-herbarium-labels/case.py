@@ -65,7 +65,7 @@ encoder = TinyEncoder(len(vocab), D_MODEL)
 head = nn.Linear(D_MODEL, len(FAMILIES))
 opt = torch.optim.AdamW(list(encoder.parameters()) + list(head.parameters()), lr=3e-3)
 
-for epoch in range(30):
+for epoch in range(3):
     encoder.train()
     loss = F.cross_entropy(head(encoder(X)), y_family)
     opt.zero_grad(); loss.backward(); opt.step()
@@ -79,7 +79,7 @@ with torch.no_grad():
     feats = encoder(X)
 head = nn.Linear(D_MODEL, 2)
 probe_opt = torch.optim.SGD(head.parameters(), lr=0.5)
-for _ in range(50):
+for _ in range(5):
     probe_loss = F.cross_entropy(head(feats), y_flowering)
     probe_opt.zero_grad(); probe_loss.backward(); probe_opt.step()
 print("flowering probe acc", (head(feats).argmax(-1) == y_flowering).float().mean().item())

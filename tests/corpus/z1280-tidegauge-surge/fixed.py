@@ -46,7 +46,7 @@ class EncoderSettings:
 @dataclass
 class TrainSettings:
     lr: float = 5e-4
-    epochs: int = 3
+    epochs: int = 1
     batch_size: int = 3
     seed: int = 7
     risk_levels: List[str] = field(default_factory=lambda: list(RISK_LEVELS))

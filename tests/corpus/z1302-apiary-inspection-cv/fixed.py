@@ -23,7 +23,7 @@ data:
 train:
   <<: *base
   folds_to_run: 3
-  steps: 10
+  steps: 2
   lr: 2.0e-3
 ensemble:
   members: ${train.folds_to_run}

@@ -91,7 +91,7 @@ def main():
     make_batch = functools.partial(collate, vocab=vocab)
     recent = deque(maxlen=4)
 
-    for epoch in range(20):
+    for epoch in range(2):
         model.train()
         for part in chunks(TRAIN_LOG, 4):
             word_ids, keep, gold = make_batch(part)

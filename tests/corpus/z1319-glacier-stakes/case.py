@@ -27,7 +27,7 @@ class TaggerConfig:
 
     SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 
-    def __init__(self, tags, window=32, embed_dim=16, hidden=24, batch_size=3, epochs=4):
+    def __init__(self, tags, window=32, embed_dim=16, hidden=24, batch_size=3, epochs=1):
         self.tags = list(tags)
         self.window = window
         self.embed_dim = embed_dim

@@ -23,7 +23,7 @@ NOTES = [
 ]
 NEW_SHIFT = ["float near selvedge", "slub in weft after bobbin change", "end snapped at reed",
              "broken end loom 7", "float across panel"]
-DEFAULTS = {"labels": ["broken_end", "float", "slub"], "n_folds": 3, "hidden": 32, "epochs": 2,
+DEFAULTS = {"labels": ["broken_end", "float", "slub"], "n_folds": 3, "hidden": 32, "epochs": 1,
             "lr": 1e-3, "batch": 4}
 
 

@@ -36,7 +36,7 @@ class PagerChannel(enum.IntEnum):
 class DispatchSettings(NamedTuple):
     hidden: int = 32
     lr: float = 3e-3
-    epochs: int = 3
+    epochs: int = 1
     batch_size: int = 4
     page_above: float = 0.2
 

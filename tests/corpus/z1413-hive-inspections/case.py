@@ -34,7 +34,7 @@ class RunConfig:
     heads: int = 2
     layers: int = 1
     lr: float = 3e-3
-    epochs: int = 4
+    epochs: int = 1
     batch_size: int = 2
 
 

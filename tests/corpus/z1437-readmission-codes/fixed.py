@@ -28,7 +28,7 @@ STAYS = [
 
 EMB_DIM = 32
 BATCH = 8
-EPOCHS = 5
+EPOCHS = 1
 
 
 def encode_stay(codes, enc, known):

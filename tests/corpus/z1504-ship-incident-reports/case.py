@@ -32,7 +32,7 @@ TRAIN = [
 ]
 EVAL_TSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "incidents_eval.tsv")
 
-cfg = SimpleNamespace(max_len=24, epochs=3, lr=5e-4, batch=4)
+cfg = SimpleNamespace(max_len=24, epochs=1, lr=5e-4, batch=4)
 
 
 def read_tsv(path):

@@ -19,7 +19,7 @@ DEFAULTS = {
     "window": 16,
     "channels": 3,
     "hidden": 24,
-    "epochs": 30,
+    "epochs": 3,
     "lr": 0.01,
     "threshold_sigma": 2.5,
     "seed": 7,

@@ -59,7 +59,7 @@ def maxsim(q_tok, q_pad, d_tok, d_pad):
     return best.sum(dim=-1)
 
 
-def train(enc, epochs=30):
+def train(enc, epochs=3):
     opt = torch.optim.Adam(enc.parameters(), lr=2e-3)
     q_ids, q_pad = to_ids(HUMMED)
     d_ids, d_pad = to_ids([line for _, line in LYRIC_LINES])

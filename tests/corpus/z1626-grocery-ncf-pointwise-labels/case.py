@@ -23,7 +23,7 @@ NEG_PER_POS = 4
 EMB = 16
 
 
-def simulate_orders(n_orders=180):
+def simulate_orders(n_orders=60):
     aisle_of = rng.integers(0, N_AISLES, size=N_PRODUCTS)
     popularity = rng.zipf(1.6, size=N_PRODUCTS).clip(max=200).astype(float)
     orders = []
@@ -96,7 +96,7 @@ def hit_rate(model, orders, k=10):
 
 def main():
     orders, aisle_of, popularity = simulate_orders()
-    train_orders, test_orders = orders[:160], orders[160:]
+    train_orders, test_orders = orders[:50], orders[50:]
     pairs = ImplicitPairs(train_orders, popularity)
     print(f"{len(pairs)} training pairs ({NEG_PER_POS} negatives per positive)")
     loader = DataLoader(pairs, batch_size=256, shuffle=True)

@@ -72,8 +72,8 @@ def class_weights(labels, n):
 
 
 def main():
-    train_x, train_y = build_split(64)
-    val_x, val_y = build_split(16)
+    train_x, train_y = build_split(16)
+    val_x, val_y = build_split(4)
     weights = class_weights(train_y, len(REGION_NAMES))
     print("patch label counts:", torch.bincount(train_y.flatten()).tolist())
 

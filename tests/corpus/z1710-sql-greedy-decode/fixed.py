@@ -97,7 +97,7 @@ def main():
 
     ids, att, lab = training_batch(tok)
     model.train()
-    for step in range(30):
+    for step in range(3):
         loss = model(input_ids=ids, attention_mask=att, labels=lab).loss
         loss.backward()
         opt.step()

@@ -16,7 +16,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 @dataclass
 class BankConfig:
-    n_windows: int = 240
+    n_windows: int = 48
     n_activities: int = 6
     window_len: int = 64
     emb_dim: int = 32

@@ -102,7 +102,7 @@ def main():
     model = TileNet()
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     pos_weight = torch.tensor((len(ds) - ds.labels.sum()) / max(ds.labels.sum(), 1.0))
-    for epoch in range(4):
+    for epoch in range(1):
         model.train()
         tot = 0.0
         for x, y in dl:

@@ -71,7 +71,7 @@ def next_step_logits(model, skill, right):
     return logits[:, :-1].gather(-1, nxt).squeeze(-1)  # (B, T-1)
 
 
-def train(model, skill, right, n_steps, epochs=15):
+def train(model, skill, right, n_steps, epochs=3):
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     bce = nn.BCEWithLogitsLoss(reduction="none")
     T = skill.size(1)

@@ -9,7 +9,7 @@ CFG = {
     "n_patrons": 300,
     "n_books": 800,
     "n_genres": 12,
-    "n_loans": 4000,
+    "n_loans": 600,
     "dim": 16,
     "batch_size": 256,
     "epochs": 3,

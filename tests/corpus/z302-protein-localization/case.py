@@ -43,7 +43,7 @@ class ProteinDataset(Dataset):
 
 
 class LocalizationData(pl.LightningDataModule):
-    def __init__(self, n_train=256, n_val=64, max_len=80, batch_size=16):
+    def __init__(self, n_train=32, n_val=16, max_len=80, batch_size=16):
         super().__init__()
         self.n_train = n_train
         self.n_val = n_val

@@ -107,8 +107,8 @@ def main():
     model = build_model(tokenizer, args.hidden)
 
     tokenizer.add_special_tokens({"additional_special_tokens": PLACEHOLDERS})
-    train_ds = LogDataset(make_logs(200, seed=1), tokenizer, args.max_length)
-    eval_ds = LogDataset(make_logs(50, seed=2), tokenizer, args.max_length)
+    train_ds = LogDataset(make_logs(48, seed=1), tokenizer, args.max_length)
+    eval_ds = LogDataset(make_logs(16, seed=2), tokenizer, args.max_length)
 
     training_args = TrainingArguments(
         output_dir=os.path.join(workdir, "out"),

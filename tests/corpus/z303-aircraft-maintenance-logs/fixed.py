@@ -108,8 +108,8 @@ def main():
 
     tokenizer.add_special_tokens({"additional_special_tokens": PLACEHOLDERS})
     model.resize_token_embeddings(len(tokenizer))
-    train_ds = LogDataset(make_logs(200, seed=1), tokenizer, args.max_length)
-    eval_ds = LogDataset(make_logs(50, seed=2), tokenizer, args.max_length)
+    train_ds = LogDataset(make_logs(48, seed=1), tokenizer, args.max_length)
+    eval_ds = LogDataset(make_logs(16, seed=2), tokenizer, args.max_length)
 
     training_args = TrainingArguments(
         output_dir=os.path.join(workdir, "out"),

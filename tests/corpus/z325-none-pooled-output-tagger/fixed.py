@@ -94,7 +94,7 @@ def main():
                         num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
     model = IngredientTagger(config, num_tags=len(TAGS))
 
-    train_ds = RecipeLines(tokenizer, 96)
+    train_ds = RecipeLines(tokenizer, 16)
     args = TrainingArguments(
         output_dir=os.path.join(workdir, "out"),
         per_device_train_batch_size=8,

@@ -30,7 +30,7 @@ def fake_log(rare_rate):
 
 
 # older surveys from the coastal district, newer ones from the uplands
-train_logs = [fake_log(0.0) for _ in range(240)]
+train_logs = [fake_log(0.0) for _ in range(48)]
 val_logs = [fake_log(0.15) for _ in range(60)]
 
 

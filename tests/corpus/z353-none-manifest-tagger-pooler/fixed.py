@@ -90,7 +90,7 @@ def main():
                         num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
     model = ManifestTagger(config, num_tags=len(TAGS))
 
-    train_set = ManifestLines(tokenizer, 64)
+    train_set = ManifestLines(tokenizer, 16)
     args = TrainingArguments(
         output_dir=os.path.join(workdir, "out"),
         per_device_train_batch_size=8,

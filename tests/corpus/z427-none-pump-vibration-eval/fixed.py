@@ -60,7 +60,7 @@ def evaluate(model, loader, criterion):
 def train(args):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    x_tr, y_tr = synth_windows(512, args.window, args.channels, rng)
+    x_tr, y_tr = synth_windows(128, args.window, args.channels, rng)
     x_va, y_va = synth_windows(128, args.window, args.channels, rng)
     train_loader = DataLoader(TensorDataset(x_tr, y_tr), batch_size=args.batch_size, shuffle=True)
     val_loader = DataLoader(TensorDataset(x_va, y_va), batch_size=args.batch_size * 2)

@@ -75,7 +75,7 @@ for k in range(K):
     model = BagOfWords(vocab_size=len(itos), num_classes=len(np.unique(y_train)))
     train_dl = DataLoader(list(zip(train_idx, y_train)), batch_size=4, shuffle=True, collate_fn=collate)
     val_dl = DataLoader(list(zip(val_idx, y_val)), batch_size=4, collate_fn=collate)
-    trainer = L.Trainer(max_epochs=3, accelerator="cpu", logger=False, enable_checkpointing=False,
+    trainer = L.Trainer(max_epochs=1, accelerator="cpu", logger=False, enable_checkpointing=False,
                         enable_progress_bar=False, enable_model_summary=False)
     trainer.fit(model, train_dl, val_dl)
     scores.append(trainer.validate(model, val_dl, verbose=False)[0]["val_acc"])

@@ -23,7 +23,7 @@ class Cfg:
     d_model = 32
     n_heads = 4
     n_layers = 1
-    steps = 30
+    steps = 3
     lr = 2e-3
 
 
