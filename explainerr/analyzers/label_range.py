@@ -242,11 +242,11 @@ def _offset_block(ctx: Context, f: Finding, lo: object, hi: object, n_classes: i
     if not (isinstance(lo, int) and isinstance(hi, int)) or lo < n_classes:
         return False
     listed = name_list_sizing(ctx, n_classes, of=int)
-    values = (f"len({listed[0]})", listed[1]) if listed is not None else _counted_entry(ctx, n_classes)
+    values = (listed[0], listed[1], None) if listed is not None else _counted_entry(ctx, n_classes)
     if values is None:
         return False
-    sized_by, items = values
-    name = sized_by.rpartition("len(")[2][:-1]
+    name, items, count_name = values
+    sized_by = f"{count_name}` = `len({name})" if count_name else f"len({name})"
     first = min(items)
     if sorted(items) != list(range(first, first + n_classes)) or not first <= lo <= hi < first + n_classes:
         return False
@@ -258,27 +258,29 @@ def _offset_block(ctx: Context, f: Finding, lo: object, hi: object, n_classes: i
     return True
 
 
-def _counted_entry(ctx: Context, n_classes: int) -> tuple[str, list[int]] | None:
+def _counted_entry(ctx: Context, n_classes: int) -> tuple[str, list[int], str | None] | None:
     """The one `len(TABLE[KEY])` of the user's files (a count, `num_parts = len(SEG_CLASSES[CATEGORY])`) whose
-    entry is a literal list of n_classes ints: its text and its ints."""
-    from .label_shift import _dict_entry_list
-    found: dict[str, list[int]] = {}
-    counted: dict[str, str] = {}
+    entry is a literal list of n_classes ints: its text, its ints, and the name the count is assigned to (or
+    None)."""
+    from .label_shift import dict_entry_list
+    found: dict[str, tuple[list[int], str | None]] = {}
     for fr in ctx.user_frames():
         tree = src.tree_of(fr.file)
         for call in src.calls(tree) if tree is not None else ():
-            if src.call_name(call) == "len" and len(call.args) == 1:
-                items = _dict_entry_list(tree, call.args[0])
-                if items is not None and len(items) == n_classes:
-                    found[src.segment(fr.file, call.args[0])] = items
-                    stmt = src.statement_at(tree, call.lineno)
-                    if isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 \
-                            and isinstance(stmt.targets[0], ast.Name):
-                        counted[src.segment(fr.file, call.args[0])] = stmt.targets[0].id
+            if src.call_name(call) != "len" or len(call.args) != 1:
+                continue
+            items = dict_entry_list(tree, call.args[0])
+            if items is None or len(items) != n_classes:
+                continue
+            stmt = src.statement_at(tree, call.lineno)
+            named = stmt.targets[0].id if isinstance(stmt, ast.Assign) and stmt.value is call \
+                and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) else None
+            text = src.segment(fr.file, call.args[0])
+            found[text] = (items, named or (found[text][1] if text in found else None))
     if len(found) != 1:
         return None
-    name, items = next(iter(found.items()))
-    return (f"{counted[name]}` = `len({name})" if name in counted else f"len({name})"), items
+    text, (items, named) = next(iter(found.items()))
+    return text, items, named
 
 
 def _no_label_a_class(few: Finding, lo: object, hi: object, n_classes: int, labels) -> bool:

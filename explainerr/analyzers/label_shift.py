@@ -195,7 +195,7 @@ def name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str,
                     if items is not None and len(items) == n_classes:
                         return src.segment(file, v.args[0]), items
                     continue
-                entry = _dict_entry_list(tree, v.args[0]) if of is int else None
+                entry = dict_entry_list(tree, v.args[0]) if of is int else None
                 if entry is not None and len(entry) == n_classes:  # `len(SEG_CLASSES[CATEGORY])`: one entry's list
                     return src.segment(file, v.args[0]), entry
                 if not isinstance(v.args[0], ast.Name):
@@ -211,7 +211,7 @@ def name_list_sizing(ctx: Context, n_classes: int, of: type = str) -> tuple[str,
     return None
 
 
-def _dict_entry_list(tree: ast.Module, node: ast.AST) -> list[int] | None:
+def dict_entry_list(tree: ast.Module, node: ast.AST) -> list[int] | None:
     """`TABLE[KEY]` where TABLE is a module-level dict literal of int lists and KEY a string literal or a module
     constant holding one, neither changed in place: that entry's ints."""
     if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):

@@ -24,10 +24,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
     float_at = f.hints.get("float_at")
     if float_at:  # the ids become float where they are computed with a float tensor: made long right there
         file, stmt, value = float_at
-        text = src.segment(file, value)
-        simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, f"{text}.long()" if simple
-                                                                    else f"({text}).long()")), None
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, cast_text(file, value))), None
     spaced = f.hints.get("spaced")
     if spaced:  # evenly spaced positions: rounded to the nearest whole position, then made integers
         file, stmt, call = spaced
@@ -60,9 +57,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
         if stored is not None:  # `self.table[ids]` whose table a caller computed and handed to the constructor
             file, stmt = stored
             editor = editors.setdefault((file, stmt.lineno), src.LineEditor.for_node(file, stmt))
-            text = src.segment(file, stmt.value)
-            simple = isinstance(stmt.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-            editor.replace(stmt.value, f"{text}.long()" if simple else f"({text}).long()")
+            editor.replace(stmt.value, cast_text(file, stmt.value))
             continue
         origin = ctx.origin(t.expr, ctx.frames[t.frame])
         stmt = statement_of(origin[0], origin[2]) if origin is not None and origin[2] is not None else None
@@ -70,9 +65,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
         if entry is not None:  # `batch["pages"]`: long where the Dataset gives that entry, for every loop reading it
             file, stmt, value = entry
             editor = editors.setdefault((file, stmt.lineno), src.LineEditor.for_node(file, stmt))
-            text = src.segment(file, value)
-            simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-            editor.replace(value, f"{text}.long()" if simple else f"({text}).long()")
+            editor.replace(value, cast_text(file, value))
             continue
         field = _tensor_dataset_field(*_name_in(ctx, t.expr, ctx.frames[t.frame])) \
             if origin is None or not isinstance(stmt, ast.Assign) else None
@@ -83,9 +76,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
         if field is not None:  # `for x, ids in loader` of `DataLoader(TensorDataset(xs, all_ids))`: `all_ids` made long
             file, at = field[:2]
             editor = editors.setdefault((file, at.lineno), src.LineEditor.for_node(file, at))
-            simple = isinstance(at.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-            text = src.segment(file, at.value)
-            editor.replace(at.value, f"{text}.long()" if simple else f"({text}).long()")
+            editor.replace(at.value, cast_text(file, at.value))
             continue
         if origin is None or stmt is None or not isinstance(stmt, ast.Assign):
             use_site.append(t)
@@ -100,10 +91,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
             siblings = _sibling_rows(ctx, frame, node, stmt) if isinstance(node, ast.Subscript) else []
             for at, how in [(made_stmt, cast), *siblings]:
                 editor = editors.setdefault((file, at.lineno), src.LineEditor.for_node(file, at))
-                value = at.value
-                simple = isinstance(value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-                text = src.segment(file, value)
-                editor.replace(value, f"{text}{how}" if simple else f"({text}){how}")
+                editor.replace(at.value, cast_text(file, at.value, how))
             continue
         if isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value and isinstance(node, ast.Call):
             # unpacked from a helper's result: cast where it was made
@@ -112,11 +100,8 @@ def index_long(ctx: Context, f: Finding) -> Located:
                 use_site.append(t)
                 continue
             file, stmt = made
-            node, text = stmt.value, src.segment(file, stmt.value)
-            key = (file, stmt.lineno)
-            editor = editors.setdefault(key, src.LineEditor.for_node(file, stmt))
-            simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-            editor.replace(node, f"{text}.long()" if simple else f"({text}).long()")
+            editor = editors.setdefault((file, stmt.lineno), src.LineEditor.for_node(file, stmt))
+            editor.replace(stmt.value, cast_text(file, stmt.value))
             continue
         column = _column_made(ctx, t) if isinstance(stmt.targets[0], ast.Tuple) and isinstance(node, ast.Name) \
             else None
@@ -125,9 +110,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
             if (file, at.lineno) in editors:
                 continue  # `src` and `dst` both come from it: cast once
             editor = editors.setdefault((file, at.lineno), src.LineEditor.for_node(file, at))
-            simple = isinstance(at.value, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-            text = src.segment(file, at.value)
-            editor.replace(at.value, f"{text}{cast}" if simple else f"({text}){cast}")
+            editor.replace(at.value, cast_text(file, at.value, cast))
             continue
         if isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value:
             # unpacked from a batch: the one name is cast after the unpacking, not the whole batch
@@ -140,9 +123,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
         key = (frame.file, stmt.lineno)
         editor = editors.setdefault(key, src.LineEditor.for_node(frame.file, stmt))
         for part in _cast_parts(node):  # `a if c else None`: each branch that holds a tensor
-            text = src.segment(frame.file, part)
-            simple = isinstance(part, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
-            editor.replace(part, f"{text}.long()" if simple else f"({text}).long()")
+            editor.replace(part, cast_text(frame.file, part))
     edits = [e for ed in editors.values() for e in edits_of(ed)]
     for file, stmt, named in inserted.values():
         order = src.names_in(stmt.targets[0])  # as the unpacking lists them
@@ -156,6 +137,17 @@ def index_long(ctx: Context, f: Finding) -> Located:
     rebound = _cast_before(ctx, use_site)
     edits += [rebound] if rebound is not None else at_use_sites(ctx, use_site, "{}.long()")
     return edits, None
+
+
+#: Values a method call can follow without parentheses.
+_PLAIN = (ast.Name, ast.Subscript, ast.Attribute, ast.Call)
+
+
+def cast_text(file: str, node: ast.AST, cast: str = ".long()") -> str:
+    """`node`'s source with `cast` after it (`ids.long()`), parenthesised unless it is a name, an item, an
+    attribute or a call (`(a * b).long()`)."""
+    text = src.segment(file, node)
+    return f"{text}{cast}" if isinstance(node, _PLAIN) else f"({text}){cast}"
 
 
 def _cast_parts(node: ast.AST) -> list[ast.AST]:
