@@ -108,7 +108,31 @@ def edges_with_limits(ctx: Context, n_classes: int | None) -> tuple[str, ast.stm
             text = src.segment(file, edges)
             sizes = {t.shape[0] for fr in ctx.user_frames() for t in fr.tensors if t.expr == text and len(t.shape) == 1}
             sizes |= {v for fr in ctx.user_frames() for k, v in fr.lengths.items() if k == text}
+            if not sizes and isinstance(edges, ast.Name):  # a closure's edges, in no frame now: their `linspace`
+                counted = _written_count(ctx, tree, edges.id, call.lineno)
+                sizes = {counted} if counted is not None else set()
             stmt = src.statement_at(tree, call.lineno)
             if sizes == {n_classes + 1} and stmt is not None:
                 found.append((file, stmt, edges, src.segment(file, call)))
     return found[0] if len(found) == 1 else None
+
+
+def _written_count(ctx: Context, tree: ast.Module, name: str, line: int) -> int | None:
+    """The number of values of `name = torch.linspace(lo, hi, steps)` (or `np.linspace`) assigned in a function
+    around `line`: `steps` as the text gives it, a parameter of that function valued at its one call."""
+    from .classes import static_int
+    for fn in reversed([n for n in src.path_to(tree, line) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]):
+        made = [a for a in src.assignments(tree, name, fn) if a.stmt.lineno < line and not a.augmented]
+        if not made:
+            continue
+        value = made[-1].value
+        if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "linspace"):
+            return None
+        steps = src.keyword(value, "steps")
+        steps = steps.value if steps is not None else value.args[2] if len(value.args) > 2 else None
+        if steps is None:
+            return None
+        given = {p: v for p in src.names_in(steps) for arg in [src.sole_argument(tree, fn, p)]
+                 if arg is not None and (v := static_int(ctx, tree, arg)) is not None}
+        return static_int(ctx, tree, steps, given)
+    return None

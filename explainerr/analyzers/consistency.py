@@ -52,6 +52,17 @@ def operand_shape(frame: FrameFacts, node: ast.AST) -> tuple[int, ...] | None:
         d = _const(args[0])
         d = d + len(inner) + 1 if d < 0 else d
         return inner[:d] + (1,) + inner[d:] if 0 <= d <= len(inner) else None
+    if name in ("transpose", "swapaxes") and len(args) == 2 and None not in (_const(args[0]), _const(args[1])):
+        a, b = (d + len(inner) if d < 0 else d for d in (_const(args[0]), _const(args[1])))
+        if not (0 <= a < len(inner) and 0 <= b < len(inner)):
+            return None
+        out = list(inner)
+        out[a], out[b] = out[b], out[a]
+        return tuple(out)
+    if name == "expand" and len(args) == len(inner) and len(args) > 1:  # `x.expand(-1, n, -1)`: -1 keeps a size
+        sizes = [inner[i] if _const(a) == -1 else _const(a) if _const(a) is not None else _scalar(frame, a)
+                 for i, a in enumerate(args)]
+        return tuple(sizes) if all(type(x) is int and x >= 0 for x in sizes) else None
     if name in ("expand", "expand_as", "view_as", "reshape_as"):
         if name == "expand" and len(args) == 1 and isinstance(args[0], ast.Call):
             target = args[0]
@@ -80,6 +91,12 @@ def expand_source_shape(frame: FrameFacts, node: ast.AST) -> tuple[int, ...] | N
             "expand", "expand_as"):
         return operand_shape(frame, node.func.value)
     return None
+
+
+def _scalar(frame: FrameFacts, node: ast.AST) -> int | None:
+    """The int a plain name holds in the frame (`n` of `x.expand(-1, n, -1)`)."""
+    value = frame.scalars.get(node.id) if isinstance(node, ast.Name) else None
+    return value if type(value) is int else None
 
 
 def _const(node: ast.AST | None) -> int | None:

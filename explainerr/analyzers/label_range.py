@@ -431,6 +431,14 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         found = _map_looked_up(ctx, main.hints.get("labels_made"), need)
     if found is not None and _catch_all_map(found):
         found = None  # `defaultdict(lambda: len(kept))` holds every key it met, most of them the one catch-all id
+    from .label_radix import LABEL_RADIX, radix_labels
+    radix = radix_labels(ctx, need) if found is None else None
+    if radix is not None and radix.count > n_classes:  # `tonic + len(PITCH_CLASSES) * MODES.index(mode)`
+        f.facts.add(LABEL_RADIX)
+        f.values.update(radix_fn=radix.fn, radix_expr=radix.expr, radix_line=radix.line, radix_count=radix.count_text,
+                        radix_digits=radix.digits, radix_unit=radix.unit)
+        f.hints["radix"] = radix
+        need = radix.count
     if found is not None:
         f.facts.add(LABEL_SET)
         f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")

@@ -251,6 +251,7 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
             skipped_apart(ctx) if in_shape[0] < tg_shape[0] else None)
     else:
         from .cut_by_helper import cut_by_helper
+        from .repeat_factor import repeat_factor
         from .sliced_unlike import sliced_unlike
         reading = ((sliced_unlike(ctx, labels) if labels is not None and len(labels.shape) == 1 else None)
                    or (cut_by_helper(ctx, labels) if a < b else None)
@@ -263,7 +264,7 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
                    or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
                    or (skipped_apart(ctx) if a < b else None)
-                   or stacked_parts(ctx, logits, a, b))
+                   or stacked_parts(ctx, logits, a, b) or repeat_factor(ctx, a, b))
     if reading is None and not multi and labels is not None and len(labels.shape) == 2 and logits is not None:
         ids = _ids_beside(ctx, labels, logits.shape[1] if len(logits.shape) == 3 else None)
         if ids is not None and aligned_records_apart(ctx, labels, ids):

@@ -60,14 +60,36 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
             value = _entry(n.value, key) if key else n.value
             if isinstance(value, ast.Name):  # `self.head = head`, handed to the constructor: where it was built
                 n, value = _built_elsewhere(tree, n)
-            call = _item(value, path[1:]) if value is not None else None
+            call = _item(value, path[1:], tree) if value is not None else None
             if not isinstance(call, ast.Call) or src.call_name(call).split(".")[-1] not in classes:
                 continue
             kw = src.keyword(call, param)
             arg = kw.value if kw is not None else (call.args[position] if len(call.args) > position else None)
-            if arg is not None:
-                return SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call), call=call)
+            if arg is None:
+                continue
+            at = src.statement_at(tree, call.lineno)
+            if at is not None and not src.contains(n, call.lineno):  # added to a list the container is made of
+                first = _first_pass_value(tree, call, arg)
+                n, arg = first if first is not None else (at, arg)
+            return SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call), call=call)
     return None
+
+
+def _first_pass_value(tree: ast.Module, call: ast.Call, arg: ast.AST) -> tuple[ast.stmt, ast.AST] | None:
+    """For a layer built on a loop's first pass, `nn.Linear(prev, width)` under `for width in widths:` with
+    `prev = width` later in the loop: the statement before the loop that gives `prev` its first value and
+    that value (`layers, prev = [], head_in` gives `head_in`)."""
+    loops = src.enclosing_loops(tree, call.lineno)
+    if not isinstance(arg, ast.Name) or not loops:
+        return None
+    loop = loops[-1]
+    if not any(a.stmt.lineno > call.lineno for a in src.assignments(tree, arg.id, loop)):
+        return None  # not carried from one pass to the next
+    scope = src.enclosing_scope(tree, loop.lineno)
+    before = [a for a in src.assignments(tree, arg.id, scope, before=loop.lineno) if a.stmt.lineno < loop.lineno]
+    if not before or before[-1].augmented:
+        return None
+    return before[-1].stmt, before[-1].value
 
 
 def container_item_site(ctx: Context, root: str, index: str, classes: tuple[str, ...], position: int,
@@ -123,16 +145,57 @@ def _entry(value: ast.AST, key: str) -> ast.AST | None:
     return None
 
 
-def _item(value: ast.AST, rest: list[str]) -> ast.AST | None:
+def _item(value: ast.AST, rest: list[str], tree: ast.Module | None = None) -> ast.AST | None:
     for p in rest:
         if not (p.isdigit() and isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _INDEXED):
             return None
         items = value.args[0].elts if (len(value.args) == 1 and isinstance(value.args[0], (ast.List, ast.Tuple))) \
             else value.args
+        if len(items) == 1 and isinstance(items[0], ast.Starred) and isinstance(items[0].value, ast.Name) \
+                and tree is not None:  # `nn.Sequential(*layers)`: the items the function put into `layers`
+            items = grown_items(tree, items[0].value.id, value.lineno)
         if any(isinstance(i, ast.Starred) for i in items) or int(p) >= len(items):
             return None
         value = items[int(p)]
     return value
+
+
+def grown_items(tree: ast.Module, name: str, line: int) -> list[ast.expr]:
+    """The items the function around `line` puts into the list `name` before `line`, in order, as far as
+    their places are known: its literal (`layers = [...]`, `layers, prev = [], d`), each append or extend of
+    a literal after it (`layers += [nn.Linear(...), nn.ReLU()]`), and a loop's items once, those of its first
+    pass (a loop whose body only adds to the list); nothing after that loop has a known place."""
+    scope = src.enclosing_scope(tree, line)
+    items: list[ast.expr] | None = None
+    for stmt in getattr(scope, "body", []):
+        if stmt.lineno >= line:
+            break
+        if isinstance(stmt, ast.Assign):
+            value = next((a.value for a in src.assignments(tree, name, scope) if a.stmt is stmt), None)
+            if value is not None:
+                items = list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else None
+            continue
+        if items is None:
+            continue
+        if isinstance(stmt, ast.For):
+            grown = [g for g in map(src.list_growth, stmt.body) if g is not None and g[0] == name]
+            others = [b for b in stmt.body if src.list_growth(b) is None or src.list_growth(b)[0] != name]
+            if not grown or stmt.orelse or any(isinstance(n, ast.Name) and n.id == name
+                                               for b in others for n in ast.walk(b)):
+                return items
+            for _, how, v in grown:
+                if how == "extend" and not isinstance(v, (ast.List, ast.Tuple)):
+                    return items
+                items.extend(v.elts if how == "extend" else [v])
+            return items
+        grown = src.list_growth(stmt)
+        if grown is not None and grown[0] == name:
+            if grown[1] == "extend" and not isinstance(grown[2], (ast.List, ast.Tuple)):
+                return items
+            items.extend(grown[2].elts if grown[1] == "extend" else [grown[2]])
+        elif any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt)):
+            return items  # handed elsewhere, or grown in a way not read: later places unknown
+    return items or []
 
 
 def joined_parts(file: str, tree: ast.Module, value: ast.AST, line: int) -> tuple[ast.Call, ast.AST | None] | None:

@@ -521,6 +521,12 @@ def _self_setting(tree: ast.Module, node: ast.Attribute) -> ast.Constant | None:
 def _field_default(tree: ast.Module, holder: str, field: str) -> ast.Constant | None:
     """The int default of `field` written in the body of the file's class that `holder` is (`Spec.max_len`) or
     the one instance of (`spec = Spec()`, no call passing `field`): `max_len: int = 128` / `max_len = 128`."""
+    value = field_default_value(tree, holder, field)
+    return value if isinstance(value, ast.Constant) and type(value.value) is int else None
+
+
+def field_default_value(tree: ast.Module, holder: str, field: str) -> ast.expr | None:
+    """The default of `field` as written (any expression) in the class `_field_default` finds for `holder`."""
     classes = {c.name: c for c in src.nodes(tree, ast.ClassDef)}
     cls = classes.get(holder)
     if cls is None:
@@ -531,8 +537,7 @@ def _field_default(tree: ast.Module, holder: str, field: str) -> ast.Constant | 
         if cls is None or made[0].args or src.keyword(made[0], field) is not None or any(
                 k.arg is None for k in made[0].keywords):
             return None
-    value = src.class_field(cls, field)
-    return value if isinstance(value, ast.Constant) and type(value.value) is int else None
+    return src.class_field(cls, field)
 
 
 def _cut_line(ctx: Context, f: Finding, table: TensorFacts) -> None:

@@ -41,6 +41,10 @@ OTHER_SIZE = fact("other-size", "the loop is bounded by the size of another sequ
 COMPUTED_SHORTER = fact("computed-shorter", "the indexed tensor is computed (`computed_by`, line `computed_line`) "
                                             "from a tensor of the loop's length (`computed_from`) and has a length "
                                             "of its own")
+CLAMPED = fact("clamped-index", "the index `clamped_var` is `clamp_made` (line `clamp_line`): it reaches the loop's "
+                                 "last value, one below the bound")
+DIFFERENCED = fact("differenced", "the indexed tensor is a difference of consecutive steps of `diff_base` "
+                                  "(`diff_made`, line `diff_line`), `diff_k` fewer than its base by construction")
 INDEXED_IS_ODD = fact("indexed-is-odd", "the indexed tensor disagrees with the rest of its batch; the loop's "
                                         "length is the batch's")
 DATASET_SIZE = fact("dataset-size", "the number of examples the DataLoader batches is known")
@@ -120,6 +124,16 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     if dim is not None and 0 <= dim < len(parts) and len(parts) > 1:  # the message names the failing position
         parts = [parts[dim]] + [p for k, p in enumerate(parts) if k != dim]
+    if loops and index >= size:  # `start + k` for `k in range(self.chunk_len)`: a window read at a stored start
+        from .stored_positions import windowed_store
+        stored = windowed_store(frame, tree, loops, parts, base, tensor, index, dim, size)
+        if stored is not None:
+            return stored
+    clamped = None
+    if isinstance(node.slice, ast.Name):  # `j = min(t + k, n_steps - 1)` then `x[j]`: the loop that `n_steps` bounds
+        unclamped = _unclamped(tree, frame, node.slice, loops)
+        if unclamped is not None:
+            clamped, parts = unclamped, [ast.Name(id=unclamped[2], ctx=ast.Load())]
     loops, spans = _sized_loop_first(ctx, frame, loops, parts)
     for loop in loops:
         targets = src.names_in(loop.target)
@@ -139,6 +153,10 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 if offset == 0 and one_of_sibling_tables(tree, base, frame.line):
                     return None  # keys of a sibling table's list, looked up in this one
                 found = _finding(ctx, frame, loop, var, offset, ast.unparse(node), base, tensor, index, dim, size)
+                if found is not None and clamped is not None:
+                    found.facts.add(CLAMPED)
+                    found.values.update(clamped_var=node.slice.id, clamp_made=clamped[0], clamp_line=clamped[1])
+                    found.hints["clamped"] = True
                 if found is not None and VALUES in found.facts and _table_made_swapped(ctx, tensor, dim, index, parts):
                     return None  # a table made (b, a) and filled [a, b]: its sizes are swapped, not the values
                 from .binned_values import values_binned
@@ -384,6 +402,29 @@ def _counted(tree: ast.Module, line: int) -> bool:
     stmt = src.statement_at(tree, line)
     return isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Subscript) and \
         isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, (int, float))
+
+
+def _unclamped(tree: ast.Module, frame: FrameFacts, name: ast.Name, loops: list[ast.For]) -> tuple[str, int, str] | None:
+    """For an index `j` assigned in the loops as `min(<expr>, B - 1)` where `B` stops one of them (`for t in
+    range(B)`): the clamp's text, its line and that loop's variable; `j` goes as far as that variable does."""
+    if not loops:
+        return None
+    made = [a for a in src.assignments(tree, name.id, loops[0], before=frame.line)]
+    value = made[-1].value if made and not made[-1].augmented else None
+    if not (isinstance(value, ast.Call) and src.call_name(value) == "min" and len(value.args) == 2
+            and not value.keywords):
+        return None
+    for arg in value.args:
+        if not (isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Sub) and isinstance(arg.right, ast.Constant)
+                and arg.right.value == 1):
+            continue
+        top = ast.unparse(arg.left)
+        for loop in loops:
+            it = loop.iter
+            if isinstance(it, ast.Call) and src.call_name(it) == "range" and len(it.args) == 1 \
+                    and ast.unparse(it.args[0]) == top and isinstance(loop.target, ast.Name):
+                return " ".join(src.segment(frame.file, value).split()), made[-1].stmt.lineno, loop.target.id
+    return None
 
 
 def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts,
@@ -762,6 +803,14 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     tensor is the odd one out; else the bound only counts something else, and the tensor's own size bounds
     the loop."""
     var = f.values["var"]
+    from .passed_list import PASSED_OTHER_LIST, passed_other_list
+    passed = passed_other_list(ctx, frame, tensor, size, bound.source, bound.value)
+    if passed is not None:  # `len(roster)` of a list a caller passed instead of the one the tensor was built for
+        f.facts.add(PASSED_OTHER_LIST)
+        f.values.update(param=bound.source, passed=passed.passed, meant=passed.meant, passed_call=passed.call,
+                        passed_line=passed.stmt.lineno)
+        f.hints["passed_list"] = passed
+        return
     if whole_per_batch(frame, f, loop, bound.source) or collected_fewer(ctx, frame, f, loop, bound.source,
                                                                           f.values["tensor"]) or \
             (not _walks_other_items(loop, var, tensor.expr if tensor is not None else "", bound.source)
@@ -786,6 +835,13 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
                   and re.split(r"[\[.]", t.expr, maxsplit=1)[0] in read]
     if not agree and not source_walked:
         return
+    differenced = _differenced(ctx, frame, tensor, size, bound.value)
+    if differenced is not None:  # `speed = x[1:] - x[:-1]`: one step fewer by construction; the loop stops earlier
+        made, base, k, line = differenced
+        f.facts.add(DIFFERENCED)
+        f.values.update(diff_made=made, diff_base=base, diff_k=k, diff_line=line)
+        f.hints["differenced"] = k
+        return
     computed = _computed_shorter(ctx, frame, tensor, size, bound.value)
     if computed is not None:  # `forecast = model(past)`: the computation gives its own length, the loop follows it
         f.facts.add(COMPUTED_SHORTER)
@@ -798,6 +854,43 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     if source_walked and bound.source and _deduplicated_rows(f, frame, tensor, bound.source, var, size):
         return  # the rows map to the items: no narrower loop is an other reading
     f.alternatives.append(Finding(facts={OTHER_SIZE, BAND_AID}, confidence="low"))
+
+
+def _differenced(ctx: Context, frame: FrameFacts, tensor: TensorFacts, size: int,
+                 bound: int | None) -> tuple[str, str, int, int] | None:
+    """The indexed tensor is made as a difference of steps `k` apart of one base of the loop's length
+    (`x[1:] - x[:-1]`, `x[k:] - x[:-k]`, `torch.diff(x)`, `x.diff()`, scaled or not): `k` = the loop's length
+    minus its own.  The text that made it, the base, `k` and its line."""
+    found = ctx.origin(tensor.expr, frame) if bound is not None else None
+    if found is None or found[2] is None:
+        return None
+    ofr, _, node = found
+    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):  # `(...) * FPS`
+        node = node.left if isinstance(node.left, (ast.BinOp, ast.Call)) else node.right
+    base = k = None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and all(
+            isinstance(x, ast.Subscript) for x in (node.left, node.right)):
+        a, b = node.left, node.right
+        if ast.unparse(a.value) == ast.unparse(b.value) and isinstance(a.slice, ast.Slice) and isinstance(b.slice, ast.Slice):
+            lo, hi = a.slice, b.slice
+            start = lo.lower.value if isinstance(lo.lower, ast.Constant) and lo.upper is None and lo.step is None else None
+            stop = -hi.upper.operand.value if hi.lower is None and hi.step is None and isinstance(
+                hi.upper, ast.UnaryOp) and isinstance(hi.upper.op, ast.USub) and isinstance(hi.upper.operand,
+                                                                                           ast.Constant) else None
+            if type(start) is int and start > 0 and stop == -start:
+                base, k = ast.unparse(a.value), start
+    elif isinstance(node, ast.Call) and src.call_name(node).split(".")[-1] == "diff":
+        owner = node.args[0] if src.call_name(node) in ("torch.diff", "np.diff", "numpy.diff") and node.args \
+            else node.func.value if isinstance(node.func, ast.Attribute) else None
+        if owner is not None and not node.keywords and len(node.args) <= (1 if owner is not getattr(
+                node.func, "value", None) else 0):
+            base, k = ast.unparse(owner), 1
+    if base is None or bound - size != k:
+        return None
+    t = ofr.tensor(base)
+    if t is not None and (not t.shape or t.shape[0] != bound):
+        return None
+    return " ".join(src.segment(ofr.file, found[2]).split()), base, k, found[2].lineno
 
 
 def _computed_shorter(ctx: Context, frame: FrameFacts, tensor: TensorFacts, size: int,

@@ -57,6 +57,72 @@ def stored_positions(frame: FrameFacts, tree: ast.Module, parts: list[ast.AST], 
     return None
 
 
+STORED_SIZE_OTHER = fact("stored-size-other", "the range that stores the positions stops by `size_name` = `size_read` "
+                                              "(line `size_line`), the size of another entry (`sized_entry`) than "
+                                              "the one read (`tensor`)")
+
+
+def windowed_store(frame: FrameFacts, tree: ast.Module, loops: list[ast.For], parts: list[ast.AST], base: str,
+                   tensor: TensorFacts | None, index: int, dim: int | None, size: int) -> Finding | None:
+    """`ep["actions"][start + k] for k in range(self.chunk_len)` with `start` a stored position: the window's
+    loop is a fixed span (its last `k` is `self.chunk_len - 1`), so the read is the stored position plus that
+    span; what runs past the end is the stored range, not the window."""
+    spans = {lp.target.id: lp.iter.args[0] for lp in loops if isinstance(lp.target, ast.Name)
+             and isinstance(lp.iter, ast.Call) and src.call_name(lp.iter) == "range" and len(lp.iter.args) == 1}
+    for part in parts:
+        terms = src.signed_terms(part) if isinstance(part, ast.BinOp) else []
+        spanned = [t.id for sign, t in terms if sign > 0 and isinstance(t, ast.Name) and t.id in spans]
+        stored = [t.id for sign, t in terms if sign > 0 and isinstance(t, ast.Name) and t.id not in spans]
+        if len(terms) != 2 or len(spanned) != 1 or len(stored) != 1 or stored_range(tree, frame.line, stored[0]) is None:
+            continue
+        last = ast.BinOp(left=spans[spanned[0]], op=ast.Sub(), right=ast.Constant(1))
+        read = ast.BinOp(left=ast.Name(id=stored[0], ctx=ast.Load()), op=ast.Add(), right=last)
+        f = stored_positions(frame, tree, [read], base, tensor, index, dim, size)
+        if f is not None:
+            f.values["index_expr"] = " ".join(ast.unparse(part).split())
+            _stored_size_other(f, frame.file, tree, frame.line, stored[0], base)
+        return f
+    return None
+
+
+def _stored_size_other(f: Finding, file: str, tree: ast.Module, line: int, var: str, base: str) -> None:
+    """The stored range stops by a name sized from another entry of the record than the one read
+    (`n_frames = ep["wrist_emb"].shape[0]` where the read is `ep["actions"][...]`): that entry's key is the fix."""
+    try:
+        read = ast.parse(base, mode="eval").body
+    except SyntaxError:
+        return
+    if not (isinstance(read, ast.Subscript) and isinstance(read.slice, ast.Constant) and isinstance(read.slice.value, str)):
+        return
+    found = stored_range(tree, line, var)
+    if found is None:
+        return
+    builder, _, rng, _ = found
+    stop = rng.args[0] if len(rng.args) == 1 else rng.args[1]
+    for _, t in src.signed_terms(stop):
+        if not isinstance(t, ast.Name):
+            continue
+        made = src.assignments(tree, t.id, builder, before=rng.lineno)
+        value = made[-1].value if made and not made[-1].augmented else None
+        sized = value.value.value if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) \
+            and value.value.attr == "shape" else value.args[0] if isinstance(value, ast.Call) and src.call_name(
+            value) == "len" and value.args else value.func.value if isinstance(value, ast.Call) and isinstance(
+            value.func, ast.Attribute) and value.func.attr == "size" else None
+        if not (isinstance(sized, ast.Subscript) and isinstance(sized.slice, ast.Constant)
+                and isinstance(sized.slice.value, str) and ast.unparse(sized.value) == ast.unparse(read.value)
+                and sized.slice.value != read.slice.value):
+            continue
+        quote = src.segment(file, sized.slice)[0]
+        key = f"{quote}{read.slice.value}{quote}"
+        f.facts.add(STORED_SIZE_OTHER)
+        f.values.update(size_name=t.id, size_read=src.segment(file, value), size_line=made[-1].stmt.lineno,
+                        sized_entry=src.segment(file, sized), size_fixed=src.segment(file, value).replace(
+                            src.segment(file, sized.slice), key, 1))
+        f.hints["stored_size"] = (file, made[-1].stmt, sized.slice, key)
+        f.hints.pop("stored_stop", None)
+        return
+
+
 def stored_range(tree: ast.Module, line: int, var: str) -> tuple[ast.FunctionDef, str, ast.Call, str] | None:
     """(the method that stores them, the range's variable, the `range(...)` call, the stored list's attribute)
     when `var`, read on `line` of a method, is a position unpacked from a list its class fills from that range."""

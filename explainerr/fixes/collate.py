@@ -5,10 +5,11 @@ the fields the script gives a classification loss as its target are padded with 
 from __future__ import annotations
 
 import ast
+import re
 
 from .. import files
 from .. import source as src
-from ..analyzers import Finding
+from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit
 from . import Located
@@ -38,6 +39,9 @@ _TARGET_WRAPPERS = ("reshape", "view", "flatten", "long", "to", "contiguous", "s
 
 def loader_collate(ctx: Context, f: Finding) -> Located:
     """The DataLoader's call gets `collate_fn=pad_collate`, the helper written just before its statement."""
+    padded = _pad_fixed_cut(ctx, f)
+    if padded:  # `window = seq[:WINDOW + 1]` in `__getitem__`: the shorter ones padded to that length there
+        return padded, None
     frame = ctx.user
     tree = src.tree_of(frame.file) if frame else None
     loader, built = f.hints.get("loader"), f.hints.get("loader_call")
@@ -88,6 +92,55 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     if not src.parses_in_file(edit.file, edit.start_line, edit.end_line, edit.replacement):
         return [], None
     return [edit] + _later_loaders(file, stmt), None
+
+
+FIXED_CUT = fact("fixed-cut", "the dataset's `__getitem__` cuts each sequence to a fixed length (`cut_stmt`, line "
+                              "`cut_line`) but never pads the shorter ones to it; `pad_name` names the padding id")
+
+
+def _pad_fixed_cut(ctx: Context, f: Finding) -> list[Edit]:
+    """The user's one Dataset cuts a list to a fixed length in `__getitem__` (`window = self.games[idx][:N + 1]`,
+    `N` a module constant), then makes a tensor of it: sequences shorter than the cut stay shorter, so the
+    default collate cannot stack them.  The list is padded to the cut's length right after the cut, with the
+    one padding id the module names (`PAD_TOKEN`)."""
+    from ..analyzers.classes import module_defs
+    from ..batches import user_datasets
+    found = user_datasets(ctx)
+    if len(found) != 1:
+        return []
+    file, cls = found[0]
+    tree = src.tree_of(file)
+    get = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
+    if tree is None or get is None:
+        return []
+    defs = module_defs(tree)
+    pads = [n for n, a in defs.items() if re.search(r"(^|_)PAD(_|$)", n) and n.isupper()]
+    if len(pads) != 1:
+        return []
+    for stmt in get.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Subscript) and isinstance(stmt.value.slice, ast.Slice)):
+            continue
+        cut = stmt.value.slice
+        if cut.lower is not None or cut.step is not None or cut.upper is None or not all(
+                n in defs for n in src.names_in(cut.upper)) or not src.names_in(cut.upper):
+            continue
+        name = stmt.targets[0].id
+        later = [c for c in src.calls(get) if c.lineno > stmt.lineno and src.call_name(c) in (
+            "torch.tensor", "torch.LongTensor", "torch.as_tensor") and c.args and isinstance(c.args[0], ast.Name)
+            and c.args[0].id == name]
+        if not later:
+            continue
+        said = src.segment(file, cut.upper)
+        size = said if re.fullmatch(r"\w+", said) else f"({said})"
+        made = src.insert_after(file, stmt, f"{name} = {name} + [{pads[0]}] * ({size} - len({name}))")
+        if made is None:
+            return []
+        f.facts.add(FIXED_CUT)
+        f.values.update(cut_stmt=" ".join(src.segment(file, stmt).split()), cut_line=stmt.lineno, pad_name=pads[0],
+                        cut_len=said)
+        return [made]
+    return []
 
 
 def _earlier_loaders(file: str, stmt: ast.stmt) -> list[ast.Call]:

@@ -145,6 +145,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "shifted-one-side" in f.facts:  # the side left unshifted shifted like the other
         file, stmt, node, text = f.hints["shifted_one_side"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if "repeat-factor" in f.facts:  # each label repeated as many times as the predictions have steps per label
+        file, stmt, factor, name = f.hints["repeat_factor"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(factor, name)), None
     if "part-count" in f.facts:  # the count of a block of labels set from the part it labels
         file, stmt, value, new = f.hints["part_count"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(value, new)), None
@@ -1011,6 +1014,9 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
         value = f"{src.segment(site.file, site.node)} + 1"
     if found is not None and found.name in (bound_names(site.file, site.line) or set()):
         value = f"len({found.name})"
+    elif f.hints.get("radix") is not None and set(src.names_in(ast.parse(f.hints["radix"].count_text, mode="eval"))) \
+            - {"len"} <= (bound_names(site.file, site.line) or set()):
+        value = f.hints["radix"].count_text  # `len(PITCH_CLASSES) * len(MODES)`: every label the function makes
     elif found is not None and (numbered := _numbered_from(found)) is not None and all(
             n in (bound_names(site.file, site.line) or set()) for n in src.names_in(ast.parse(numbered, mode="eval"))):
         value = f"len({numbered})"  # `label_to_id` made later from `cfg.data.label_names`: that list is in reach

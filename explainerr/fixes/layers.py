@@ -340,12 +340,40 @@ def _swapped_term(ctx: Context, f: Finding, site, hidden: int) -> list[Edit]:
     part = next(p for p, w in parts if w == width and p not in {q for q, x in parts if x in values[:i] + values[i + 1:]})
     if len(names) > 1:  # several hold that width: the one named after the part (`act_dim` for `act`)
         names = [n for n in names if n.lower().startswith(part.split(".")[-1].lower())]
+    if not names:  # `cfg.point_dims[-1]` where the part is as wide as `cfg.point_dims[0]`
+        names = [n for n in [_sibling_item(site.file, tree, terms[i], width)] if n is not None]
     if len(names) != 1:
         return []
     f.facts.add(SWAPPED_TERM)
     f.values.update(term=src.segment(site.file, terms[i]), term_value=values[i], term_fixed=names[0], part=part,
                     part_width=width, sum_text=" ".join(src.segment(site.file, node).split()))
     return edits_of(src.LineEditor.for_node(site.file, stmt).replace(terms[i], names[0]))
+
+
+def _sibling_item(file: str, tree: ast.Module, term: ast.AST, width: int) -> str | None:
+    """`cfg.point_dims[0]` for the term `cfg.point_dims[-1]` when the tuple's items are written (a module
+    constant, or the default of a settings class's field) and exactly one other item is `width`."""
+    from ..analyzers.consistency import _const
+    from ..analyzers.lengths import field_default_value
+    if not (isinstance(term, ast.Subscript) and _const(term.slice) is not None):
+        return None
+    base = term.value
+    if isinstance(base, ast.Name):
+        made = module_defs(tree).get(base.id)
+        written = made.value if made is not None else None
+    elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name):
+        written = field_default_value(tree, base.value.id, base.attr)
+    else:
+        written = None
+    if not isinstance(written, (ast.Tuple, ast.List)) or not all(
+            isinstance(e, ast.Constant) and type(e.value) is int for e in written.elts):
+        return None
+    items = [e.value for e in written.elts]
+    at = [k for k, v in enumerate(items) if v == width]
+    now = _const(term.slice)
+    if len(at) != 1 or not -len(items) <= now < len(items) or at[0] == now % len(items):
+        return None
+    return f"{src.segment(file, base)}[{at[0]}]"
 
 
 WRAPPED_WIDTH = fact("wrapped-width", "the layer's module wraps another layer (`wrapped`, kept as `wrapped_attr`) "
@@ -392,6 +420,7 @@ def _wrapped_width(ctx: Context, f: Finding, site, hidden: int) -> str | None:
 def _joined_widths(ctx: Context, name: str) -> list[tuple[str, int]] | None:
     """The parts `name` joins side by side (`torch.cat([z, act], dim=-1)` where it is made, in a user frame that
     holds them) and their widths, the last dimension of each; None unless every part is a tensor there."""
+    from ..analyzers.consistency import operand_shape
     from ..analyzers.layer_parts import joined_parts
     for frame in ctx.user_frames():
         tree = src.tree_of(frame.file)
@@ -402,16 +431,15 @@ def _joined_widths(ctx: Context, name: str) -> list[tuple[str, int]] | None:
         cat = joined[0]
         dim = src.keyword(cat, "dim")
         dim = dim.value if dim is not None else cat.args[1] if len(cat.args) > 1 else None
-        out = []
-        for elt in cat.args[0].elts:
-            text = src.segment(frame.file, elt)
-            t = frame.tensor(text)
-            if t is None or not t.shape:
+        out, ndim = [], None
+        for elt in cat.args[0].elts:  # `z`, `feats[0].transpose(1, 2)`, `g.unsqueeze(1).expand(-1, n, -1)`
+            shape = operand_shape(frame, elt)
+            if not shape:
                 return None
-            out.append((text, int(t.shape[-1])))
+            out.append((src.segment(frame.file, elt), int(shape[-1])))
+            ndim = len(shape) if ndim is None else ndim
         at = dim.value if isinstance(dim, ast.Constant) else -dim.operand.value if isinstance(
             dim, ast.UnaryOp) and isinstance(dim.op, ast.USub) and isinstance(dim.operand, ast.Constant) else None
-        ndim = len(frame.tensor(src.segment(frame.file, cat.args[0].elts[0])).shape)
         return out if at in (-1, ndim - 1) else None
     return None
 

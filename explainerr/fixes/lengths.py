@@ -59,7 +59,10 @@ def truncate(ctx: Context, f: Finding) -> Located:
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
     if hit is None:
         collated = _collator_length(ctx, limit) or _constructed_without_length(ctx, limit)
-        return (collated, None) if collated else _slice_ids(ctx, f, limit)
+        if collated:
+            return collated, None
+        sliced = _slice_ids(ctx, f, limit)
+        return sliced if sliced[0] else (_cut_dataset_items(ctx, _bound_name(ctx, limit)), None)
     file, call = hit
     trunc, maxlen = src.keyword(call, "truncation"), src.keyword(call, "max_length")
     if maxlen is not None and isinstance(maxlen.value, ast.Attribute) and isinstance(maxlen.value.value, ast.Name) \
@@ -314,8 +317,7 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
         # `inputs, targets = mask_tokens(ids)`: the call's result is unpacked, not one tensor; a helper that pads
         # the rows to the longest of the sequences it is given gets its sequences cut, whatever it returns
         return (_cut_in_padding_helper(ctx, oframe.file, node, limit) if isinstance(node, ast.Call) else []), None
-    consts = [c for c in ctx.scalar_names(limit) if c.isupper() and re.search(r"LEN|POS|MAX|SEQ|CONTEXT|TOKEN", c)]
-    bound = consts[0] if consts else str(limit)  # a constant that only equals the limit (`STRIDE`) is not named
+    bound = _bound_name(ctx, limit)
     if any(isinstance(n, ast.Call) and src.call_name(n).split(".")[-1] == "arange" for n in ast.walk(node)):
         # positions counted from the input's length: cutting them leaves the input as long; cut the token
         # lists where the user's code encodes them
@@ -337,6 +339,59 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     for other in _given_beside(oframe, stmt, node, tensor.shape[-1] if tensor is not None and tensor.shape else None):
         e.replace(other, f"{src.segment(oframe.file, other)}{cut}")  # the mask handed with the ids: cut the same
     return edits_of(e), None
+
+
+def _bound_name(ctx: Context, limit: int) -> str:
+    """The constant that names the model's number of positions (`MAX_LEN`, `BLOCK_SIZE`), else the number: a
+    constant that only equals it (`STRIDE`) is not named."""
+    consts = [c for c in ctx.scalar_names(limit) if c.isupper()
+              and re.search(r"LEN|POS|MAX|SEQ|CONTEXT|CTX|TOKEN|BLOCK", c)]
+    return consts[0] if consts else str(limit)
+
+
+_TO_TENSOR = ("tensor", "LongTensor", "as_tensor")
+
+
+def _cut_dataset_items(ctx: Context, bound: str) -> list[Edit]:
+    """The user's one Dataset returns `self.<items>[i]` from `__getitem__`, a list its code fills with one
+    `self.<items>.append(seq)`: each sequence is cut to `bound` where it is added (`torch.tensor(tokens[:bound])`),
+    so every batch padded from them stays within the model's positions."""
+    from ..batches import user_datasets
+    found = user_datasets(ctx)
+    if len(found) != 1:
+        return []
+    file, cls = found[0]
+    get = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
+    returns = [r for r in src.statements(get) if isinstance(r, ast.Return)] if get is not None else []
+    value = returns[0].value if len(returns) == 1 else None
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
+            and isinstance(value.value.value, ast.Name) and value.value.value.id == "self"):
+        return []
+    attr = value.value.attr
+    added = []
+    for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+        for stmt in src.statements(fn):
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append" \
+                    and len(call.args) == 1 and not call.keywords and src.segment(file, call.func.value) == f"self.{attr}":
+                added.append((stmt, call.args[0]))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and src.segment(file, stmt.targets[0]) == \
+                    f"self.{attr}" and isinstance(stmt.value, ast.ListComp):  # `self.items = [(enc(x), y) for ...]`
+                added.append((stmt, stmt.value.elt))
+    if len(added) != 1:
+        return []
+    stmt, seq = added[0]
+    if isinstance(seq, ast.Tuple):  # `(vocab.encode(plies), res)`: the one item the item's sequence is made by
+        made = [e for e in seq.elts if isinstance(e, ast.Call)]
+        if len(made) != 1:
+            return []
+        seq = made[0]
+    if isinstance(seq, ast.Call) and src.call_name(seq).split(".")[-1] in _TO_TENSOR and len(seq.args) == 1 \
+            and isinstance(seq.args[0], (ast.Name, ast.Subscript, ast.Attribute)):
+        seq = seq.args[0]  # `torch.tensor(tokens)`: the list cut before it becomes a tensor
+    elif not isinstance(seq, (ast.Name, ast.Subscript, ast.Attribute, ast.Call)):
+        return []
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(seq, f"{src.segment(file, seq)}[:{bound}]"))
 
 
 def _cut_in_padding_helper(ctx: Context, file: str, call: ast.Call, limit: int) -> list[Edit]:
@@ -719,6 +774,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
             return [], None
         file, value, fixed = counted
         return edits_of(src.LineEditor.for_node(file, value).replace(value, fixed)), None
+    if "stored-size-other" in f.facts:  # the range's size read from the entry the reads index
+        file, stmt, key, text = f.hints["stored_size"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(key, text)), None
     if "stored-positions" in f.facts:
         if "stored_stop" not in f.hints:
             return [], None
@@ -771,6 +829,19 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if "collected-fewer" in f.facts:
         file, node, text = f.hints["collected"]
         return edits_of(src.LineEditor(file, node.lineno, node.end_lineno or node.lineno).replace(node, text)), None
+    if "passed-other-list" in f.facts:  # the caller gives the list the indexed tensor was built for
+        passed = f.hints["passed_list"]
+        return edits_of(src.LineEditor.for_node(passed.file, passed.stmt).replace(passed.node, passed.meant)), None
+    if "differenced" in f.facts and frame is not None and bound is not None:  # stops where the differences end
+        named = _bound_named_once(frame, bound) if f.hints.get("clamped") else None
+        if named is not None:  # `n_steps` bounds the loop and the clamp of the index: set where it is defined
+            value = src.segment(frame.file, named.value)
+            return edits_of(src.LineEditor.for_node(frame.file, named.stmt).replace(
+                named.value, f"{value} - {f.hints['differenced']}")), None
+        text = src.segment(frame.file, bound)
+        text = text if re.fullmatch(r"[\w.()\[\]]+", text) else f"({text})"
+        return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(
+            bound, f"{text} - {f.hints['differenced']}")), None
     if "indexed-is-odd" in f.facts:
         return (_mask_from_ids(ctx, f) or _subset_to_loop(ctx, f) or _computed_from_loop_sequence(ctx, f)
                 or _walk_the_kept(f)), None

@@ -87,7 +87,7 @@ def vocab(ctx: Context, f: Finding) -> Located:
                   _pad_instead,
                   _negative_fallback, _tokenizer_vocab,
                   _filtered_rows, _close_vocab, _encode_before_table, _special_past_size, _specials_past_config_size,
-                  _grow_table, _config_numbering, _bound_maker):
+                  _grow_table, _config_numbering, _built_before_vocab, _ranges_past_offset, _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
@@ -579,6 +579,61 @@ def _numbering_vocab(ctx: Context, f: Finding, file: str, line: int, top: int, n
     return None
 
 
+BUILT_BEFORE_VOCAB = fact("built-before-vocab", "`built_stmt` (line `built_line`) sizes the table with `len(old_vocab)` "
+                                                "({num_embeddings}) before `new_vocab` is made from it (line `new_line`), "
+                                                "with {new_len} entries; the ids are numbered by `new_vocab`")
+
+
+def _built_before_vocab(ctx: Context, f: Finding) -> Located:
+    """`model = make_model(len(base_vocab), ...)`, then `remi_vocab = extend(base_vocab, ...)` in the same function,
+    and the ids numbered by `remi_vocab` (on their lines, with at least one entry per id seen): the model is built
+    after the larger vocabulary is made, from its length (moved, when nothing between reads the model)."""
+    from ..provenance import origins
+    num, top = f.hints.get("num_embeddings"), f.hints.get("max_id")
+    ids = str(f.values.get("ids") or "")
+    if type(num) is not int or type(top) is not int or top < num:
+        return [], None
+    tensors = [t for fr in ctx.user_frames() for t in fr.tensors if t.expr == ids]
+    steps = " ".join(o.source for o in (origins(ctx, tensors[:1]) if tensors else ()))
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        scope = src.enclosing_scope(tree, fr.line) if tree is not None else None
+        for st in getattr(scope, "body", []) if not isinstance(scope, ast.Module) else []:
+            sized = _sized_by_len(st, fr.lengths, num)
+            if sized is None:
+                continue
+            old = sized
+            for a in (x for x in getattr(scope, "body", []) if isinstance(x, ast.Assign) and x.lineno > st.lineno
+                      and len(x.targets) == 1 and isinstance(x.targets[0], ast.Name)):
+                new = a.targets[0].id
+                length = fr.lengths.get(new)
+                if length is None or length <= top or not re.search(rf"(?<![\w.]){re.escape(new)}(?!\w)", steps) \
+                        or old not in src.names_in(a.value):
+                    continue
+                model = st.targets[0].id if isinstance(st, ast.Assign) and isinstance(st.targets[0], ast.Name) else None
+                between = [x for x in scope.body if st.lineno < x.lineno <= a.lineno]
+                if model is None or any(model in src.names_in(x) for x in between):
+                    return [], None
+                moved_text = src.with_name_replaced(fr.file, st, old, new)  # the whole statement, one line
+                f.facts.add(BUILT_BEFORE_VOCAB)
+                f.values.update(built_stmt=" ".join(src.segment(fr.file, st).split()), built_line=st.lineno,
+                                old_vocab=old, new_vocab=new, new_line=a.lineno, new_len=length, needed=length)
+                moved = [src.remove_statement(fr.file, st), src.insert_after(fr.file, a, moved_text)] if moved_text else []
+                return ([m for m in moved if m is not None] if moved and all(moved) else []), None
+    return [], None
+
+
+def _sized_by_len(st: ast.stmt, lengths, num: int) -> str | None:
+    """X of a statement `m = build(len(X), ...)` whose `len(X)` is the table's size."""
+    if not (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call)):
+        return None
+    for arg in [*st.value.args, *(k.value for k in st.value.keywords)]:
+        if isinstance(arg, ast.Call) and src.call_name(arg) == "len" and len(arg.args) == 1 and isinstance(
+                arg.args[0], ast.Name) and lengths.get(arg.args[0].id) == num:
+            return arg.args[0].id
+    return None
+
+
 def _where_in(file: str, line: int) -> str:
     scope = src.scope_name(file, line)
     return f"line {line} in `{scope}`" if scope else f"line {line}"
@@ -664,6 +719,95 @@ def _readable_offset(tree: ast.Module, other: ast.AST, line: int, at: tuple[str,
         other = made[0].value
     names = {n.id for n in ast.walk(other) if isinstance(n, ast.Name)} - {"len", "max", "min"}
     return ast.unparse(other) if names <= bound else None
+
+
+RANGES_PAST_OFFSET = fact("ranges-past-offset", "the table is sized `size_name` = `size_sum` (line `size_line`), "
+                                                "the sum of the id ranges, while the ids of the last range start at "
+                                                "`range_offset` ({offset_value}), past ids reserved before the first "
+                                                "range: `size_fixed` ({needed}) rows hold them")
+SIZE_MOVED = fact("size-moved-after-offset", "the fix moves the size's definition after the offset it reads")
+_OFFSET_WORD = re.compile(r"OFFSET|START|BASE|FIRST|BEGIN")
+
+
+def _ranges_past_offset(ctx: Context, f: Finding) -> Located:
+    """`VOCAB_SIZE = N_NOTE_ON + N_NOTE_OFF + N_VELOCITY` (module constants) sizing the table, while each range's
+    ids start at its own offset constant (`VELOCITY_OFFSET = TIME_SHIFT_OFFSET + N_TIME_SHIFT`, the first one past
+    reserved ids): the table needs the last range's offset plus its count.  The size is set so where it is
+    defined, moved after that offset when the offset comes later in the file."""
+    num, top = f.hints.get("num_embeddings"), f.hints.get("max_id")
+    if type(num) is not int or type(top) is not int or top < num:
+        return [], None
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        defs = _module_assigns(tree) if tree is not None else {}
+        for name, a in defs.items():
+            terms = src.signed_terms(a.value) if isinstance(a.value, ast.BinOp) else []
+            if _module_int(tree, defs, a.value) != num or len(terms) < 2 or any(
+                    sign < 0 or not isinstance(t, ast.Name) or t.id not in defs for sign, t in terms):
+                continue
+            last = max(((t.id, o) for _, t in terms for o in _offsets_of(defs, t.id)),
+                       key=lambda p: _module_int(tree, defs, defs[p[1]].value) or -1, default=None)
+            if last is None:
+                continue
+            count, offset = last
+            start = _module_int(tree, defs, defs[offset].value)
+            size = _module_int(tree, defs, defs[count].value)
+            if start is None or size is None or not top < start + size or start + size <= num:
+                continue
+            fixed = f"{offset} + {count}"
+            f.facts.add(RANGES_PAST_OFFSET)
+            f.values.update(size_name=name, size_sum=" ".join(src.segment(file, a.value).split()), size_line=a.lineno,
+                            range_offset=offset, offset_value=start, size_fixed=fixed, needed=start + size)
+            made = defs[offset]
+            if made.lineno < a.lineno:
+                return edits_of(src.LineEditor.for_node(file, a).replace(a.value, fixed)), None
+            if _read_at_module_level(tree, name, a.lineno, made.lineno):
+                return [], None
+            f.facts.add(SIZE_MOVED)
+            moved = [src.remove_statement(file, a), src.insert_after(file, made, f"{name} = {fixed}")]
+            return ([e for e in moved if e is not None] if all(moved) else []), None
+    return [], None
+
+
+def _module_assigns(tree: ast.Module) -> dict[str, ast.Assign]:
+    """`NAME = value` statements of the module's top level, one target each, by name (the last one wins)."""
+    return {st.targets[0].id: st for st in tree.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+            and isinstance(st.targets[0], ast.Name)}
+
+
+def _module_int(tree: ast.Module, defs: dict[str, ast.Assign], node: ast.AST, depth: int = 0) -> int | None:
+    """The int a module-level expression of constants holds: literals, `len(<literal collection>)`, names of
+    such constants, + - * // of them."""
+    from ..analyzers.classes import static_len
+    if depth > 20:
+        return None
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name) and node.id in defs:
+        return _module_int(tree, defs, defs[node.id].value, depth + 1)
+    if isinstance(node, ast.Call) and src.call_name(node) == "len" and len(node.args) == 1:
+        arg = node.args[0]
+        value = defs[arg.id].value if isinstance(arg, ast.Name) and arg.id in defs else arg
+        return static_len(value, {k: v for k, v in defs.items()})[0]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+        a, b = _module_int(tree, defs, node.left, depth + 1), _module_int(tree, defs, node.right, depth + 1)
+        if a is None or b is None or (isinstance(node.op, ast.FloorDiv) and not b):
+            return None
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a // b if b else 0)
+    return None
+
+
+def _offsets_of(defs: dict[str, ast.Assign], count: str) -> list[str]:
+    """The offset constants named after the range `count` counts (`VELOCITY_OFFSET` for `N_VELOCITY`)."""
+    stem = re.sub(r"^(NUM_|N_|NB_)|(_COUNT|_SIZE|_N|S)$", "", count)
+    return [n for n in defs if n != count and stem and stem in n and _OFFSET_WORD.search(n.replace(stem, ""))]
+
+
+def _read_at_module_level(tree: ast.Module, name: str, after: int, before: int) -> bool:
+    """A top-level statement between the two lines reads `name` (moving its definition past them breaks it)."""
+    return any(after < st.lineno <= before and any(isinstance(n, ast.Name) and n.id == name and isinstance(
+        n.ctx, ast.Load) for n in ast.walk(st)) for st in tree.body if not isinstance(
+        st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
 
 
 def _bound_maker(ctx: Context, f: Finding) -> Located:
@@ -765,6 +909,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
                             or handed_in(tree, call, m.group(1), last_add)):
                     return edits_of(_sized_alike_too(file, call, kw, f"len({m.group(1)})")), None
                 elif not m and (counted := _counted_before_adds(f, file, tree, call, kw.value, last_add)):
+                    return counted, None
+                elif not m and (counted := _list_counted_at_caller(ctx, f, file, tree, call, kw.value, last_add)):
                     return counted, None
         for call in src.calls(tree) if last_add is not None else ():
             handed = base_size_handed(tree, call, last_add)  # `Model(cfg, vocab_size=dm.tokenizer.vocab_size)`
@@ -1062,6 +1208,66 @@ def _counted_before_adds(f: Finding, file: str, tree: ast.Module, call: ast.Call
     f.facts.add(CONFIG_BEFORE_ADDS)
     f.values.update(tokenizer=tok, vocab_size_was=value.id, vocab_size_line=call.lineno)
     return edits_of(src.LineEditor.for_node(file, call).replace(value, f"len({tok})"))
+
+
+LIST_COUNTED_AT_CALLER = fact("list-counted-at-caller", "the config's vocab_size is the parameter `size_param` of "
+                                                        "`builder`, given `len(vocab_list)` by its call (line "
+                                                        "`caller_line`): the list `tokenizer` was built from, without "
+                                                        "the tokens added to `tokenizer` since")
+
+
+def _list_counted_at_caller(ctx: Context, f: Finding, file: str, tree: ast.Module, call: ast.Call, value: ast.expr,
+                            last_add: ast.Call | None) -> list:
+    """`BertConfig(vocab_size=n_tokens)` in `build_model(n_tokens)`, called as `build_model(len(move_vocab))`, or
+    `vocab_size=len(vocab)` in `make_model(vocab)` (which reads `vocab` only for its length), called as
+    `make_model(opcode_vocab)`, where a tokenizer made from that list is bound (`tokenizer =
+    make_tokenizer(move_vocab)`, or from the vocabulary file written from it): the call gives the tokenizer,
+    whose length counts every token it makes (added tokens, the special tokens of its file)."""
+    fn = src.enclosing_scope(tree, call.lineno)
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return []
+    counted = value.args[0] if isinstance(value, ast.Call) and src.call_name(value) == "len" and len(value.args) == 1 \
+        and isinstance(value.args[0], ast.Name) else None
+    if counted is not None:  # `len(vocab)` of a parameter read for nothing else: the caller's list is given whole
+        reads = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == counted.id]
+        given = src.sole_argument(tree, fn, counted.id) if len(reads) == 1 else None
+        listed = given.id if isinstance(given, ast.Name) else None
+        replaced, new = given, "{tok}"
+    elif isinstance(value, ast.Name) and last_add is not None:
+        given = src.sole_argument(tree, fn, value.id)
+        ok = isinstance(given, ast.Call) and src.call_name(given) == "len" and len(given.args) == 1 \
+            and isinstance(given.args[0], ast.Name)
+        listed = given.args[0].id if ok else None
+        replaced, new = given, "len({tok})"
+    else:
+        return []
+    if listed is None or replaced is None:
+        return []
+    toks = {o.expr for fr in ctx.user_frames() for o in fr.objects if o.kind == "tokenizer" and o.expr.isidentifier()}
+    scope = src.enclosing_scope(tree, replaced.lineno)
+    made = [t for t in toks for a in src.assignments(tree, t, scope, before=replaced.lineno)[-1:]
+            if _made_from(tree, scope, a.value, listed, replaced.lineno)]
+    stmt = src.statement_at(tree, replaced.lineno)
+    if len(made) != 1 or stmt is None:
+        return []
+    tok = made[0]
+    f.facts.add(LIST_COUNTED_AT_CALLER)
+    f.values.update(size_param=(counted or value).id, builder=fn.name, vocab_list=listed, caller_line=replaced.lineno,
+                    tokenizer=tok)
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(replaced, new.format(tok=tok)))
+
+
+def _made_from(tree: ast.Module, scope: ast.AST, value: ast.AST, listed: str, line: int) -> bool:
+    """`value` reads `listed`, or a name whose last assignment before `line` does (`vocab_path =
+    write_vocab(tmp, listed)` for `BertTokenizer(vocab_path)`)."""
+    names = src.names_in(value)
+    if listed in names:
+        return True
+    for n in names:
+        made = src.assignments(tree, n, scope, before=line)
+        if made and listed in src.names_in(made[-1].value):
+            return True
+    return False
 
 
 def _config_sized_apart(ctx: Context, f: Finding, file: str, tree: ast.Module) -> list:
