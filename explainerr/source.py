@@ -247,6 +247,17 @@ def names_in(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
 
 
+def measured(value: ast.AST | None) -> ast.expr | None:
+    """`X` of a size read: `X.shape[d]`, `X.size(d)`, `X.size()`, `len(X)`; None for anything else."""
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "shape":
+        return value.value.value
+    if isinstance(value, ast.Call) and call_name(value) == "len" and len(value.args) == 1:
+        return value.args[0]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "size":
+        return value.func.value
+    return None
+
+
 def list_growth(stmt: ast.stmt) -> tuple[str, str, ast.expr] | None:
     """(list, "extend" or "append", value) for `xs.extend(v)`, `xs += v`, `xs.append(v)`, `xs += [v]`."""
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \

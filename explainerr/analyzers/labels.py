@@ -678,10 +678,31 @@ def _width(ctx: Context, in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -
         f.values.update(site=site.text, site_line=site.line)
         f.facts.add({"default": SIZE_LEFT_DEFAULT, "checkpoint": SIZE_FROM_CHECKPOINT}.get(site.kind, SIZE_SET_AT))
     f.hints.update(site=site, label_set=found, need=columns)
+    inferred = _one_hot_inferred(ctx) if columns < outputs else None
+    if inferred is not None:  # `F.one_hot(ids)` without num_classes: as wide as the batch's largest id allows
+        f.facts.add(ONE_HOT_INFERRED)
+        f.values.update(one_hot_call=" ".join(src.segment(inferred[0], inferred[1]).split()),
+                        one_hot_line=inferred[1].lineno)
+        f.hints["one_hot_inferred"] = inferred
+        return f
     f.confidence = "high" if found is not None and site is not None and site.kind in (
         "keyword", "assignment", "layer", "constant", "argument") else "medium"
     f.evidence.append(value_evidence("outputs of the model", outputs))
     return f
+
+
+ONE_HOT_INFERRED = fact("one-hot-inferred", "the label columns are made by `one_hot_call` (line `one_hot_line`) "
+                                            "without num_classes: as many as the largest class id of the batch "
+                                            "plus one")
+
+
+def _one_hot_inferred(ctx: Context) -> tuple[str, ast.Call] | None:
+    """The one `F.one_hot(ids)` of the user's files that leaves out `num_classes` (file, call)."""
+    found = [(file, c) for file in dict.fromkeys(fr.file for fr in ctx.user_frames())
+             for tree in [src.tree_of(file)] if tree is not None for c in src.calls(tree)
+             if src.call_name(c).split(".")[-1] == "one_hot" and len(c.args) == 1
+             and src.keyword(c, "num_classes") is None and not any(k.arg is None for k in c.keywords)]
+    return found[0] if len(found) == 1 else None
 
 
 def _extra_dim(in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -> Finding | None:

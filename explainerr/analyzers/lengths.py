@@ -101,6 +101,8 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
                     and t.shape[table.shape.index(limit)] == seq), None)
     if ids is None and not (max_pos or tables):
         return None
+    if lib is not None and ids is not None and len(lib.shape) >= 2 and lib.shape[1] <= limit and seq not in lib.shape:
+        return None  # the ids the model got fit its positions: the longer size is another input's (a mask)
     from .layout import examples_joined_along_sequence
     if examples_joined_along_sequence(ctx, ids):
         return None  # the batch's examples were joined end to end into one long row: not one long text

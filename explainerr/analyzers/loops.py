@@ -43,6 +43,9 @@ COMPUTED_SHORTER = fact("computed-shorter", "the indexed tensor is computed (`co
                                             "of its own")
 CLAMPED = fact("clamped-index", "the index `clamped_var` is `clamp_made` (line `clamp_line`): it reaches the loop's "
                                  "last value, one below the bound")
+BOUND_IS_ODD = fact("bound-is-odd", "the loop walks the bound's own sequence (`bound_source`) and several others "
+                                    "(`peers`) that all have the indexed tensor's length: the bound's sequence is the "
+                                    "one made for another length")
 DIFFERENCED = fact("differenced", "the indexed tensor is a difference of consecutive steps of `diff_base` "
                                   "(`diff_made`, line `diff_line`), `diff_k` fewer than its base by construction")
 INDEXED_IS_ODD = fact("indexed-is-odd", "the indexed tensor disagrees with the rest of its batch; the loop's "
@@ -834,6 +837,15 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
         agree += [t for t in votes.second if all(t.ident != a.ident for a in agree)
                   and re.split(r"[\[.]", t.expr, maxsplit=1)[0] in read]
     if not agree and not source_walked:
+        return
+    peers = [t for t in walked if t.shape[dim:dim + 1] == (size,) and bound.value not in t.shape] \
+        if dim is not None and bound.value is not None else []
+    if peers and source_walked and len(peers) + 1 > len(agree) and \
+            all(re.split(r"[\[.]", t.expr, maxsplit=1)[0] == bound.source for t in agree):
+        # `mjd` beside `flux` and `flux_err` cut together: the bound's own sequence is the one left uncut
+        f.facts.add(BOUND_IS_ODD)
+        f.values.update(peers=names([tensor, *peers]), bound_source=bound.source)
+        f.hints.update(bound_source=bound.source, bound_value=bound.value)
         return
     differenced = _differenced(ctx, frame, tensor, size, bound.value)
     if differenced is not None:  # `speed = x[1:] - x[:-1]`: one step fewer by construction; the loop stops earlier

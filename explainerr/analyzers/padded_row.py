@@ -61,8 +61,10 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
     if isinstance(node, ast.Name):  # `ref = refs[b]` in the loop over the rows
         made = src.last_assignment(tree, node.id, frame.line)
         value = made.value if made is not None else None
-        if isinstance(value, ast.Call) and src.call_name(value) in _AS_SEQUENCE and value.args:
-            value = value.args[0]  # `offs = torch.tensor(offsets[w])`: the item, as a tensor
+        if isinstance(value, ast.Call) and src.call_name(value) in _AS_SEQUENCE | _ELEMENTWISE and value.args:
+            value = value.args[0]  # `offs = torch.tensor(offsets[w])`, `torch.log1p(minutes)`: the item, as long
+            if isinstance(value, ast.Name):
+                node = value
         if isinstance(value, ast.Subscript):
             node = value
         sized = _sized_by_item(value)
@@ -77,6 +79,8 @@ def _row_of(frame: FrameFacts, loop: ast.For, expr: str) -> tuple[str, str] | No
         if outer is loop or not (isinstance(outer.target, ast.Tuple) and len(outer.target.elts) == 2):
             continue
         index, item = outer.target.elts
+        if isinstance(item, ast.Tuple) and any(isinstance(e, ast.Name) and e.id == expr for e in item.elts):
+            item = ast.Name(id=expr)  # `for r, (_, _, minutes) in enumerate(recipes)`: a field of the item
         if (isinstance(index, ast.Name) and isinstance(item, ast.Name) and item.id == expr
                 and isinstance(outer.iter, ast.Call) and src.call_name(outer.iter) == "enumerate"
                 and outer.iter.args):
@@ -95,6 +99,10 @@ def _sized_by_item(value: ast.AST | None) -> str | None:
         return value.args[0].id
     return None
 
+
+#: Elementwise functions: their result is as long as their argument.
+_ELEMENTWISE = {"torch.log1p", "torch.log", "torch.exp", "torch.sqrt", "torch.abs", "torch.sigmoid", "torch.tanh",
+                "torch.expm1", "np.log1p", "np.log", "np.exp", "np.sqrt", "np.abs"}
 
 _AS_SEQUENCE = {"torch.tensor", "torch.as_tensor", "torch.LongTensor", "np.array", "np.asarray", "numpy.array",
                 "numpy.asarray", "list", "tuple"}

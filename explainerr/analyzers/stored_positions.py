@@ -104,10 +104,7 @@ def _stored_size_other(f: Finding, file: str, tree: ast.Module, line: int, var: 
             continue
         made = src.assignments(tree, t.id, builder, before=rng.lineno)
         value = made[-1].value if made and not made[-1].augmented else None
-        sized = value.value.value if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) \
-            and value.value.attr == "shape" else value.args[0] if isinstance(value, ast.Call) and src.call_name(
-            value) == "len" and value.args else value.func.value if isinstance(value, ast.Call) and isinstance(
-            value.func, ast.Attribute) and value.func.attr == "size" else None
+        sized = src.measured(value)  # `ep["wrist_emb"]` of `ep["wrist_emb"].shape[0]`
         if not (isinstance(sized, ast.Subscript) and isinstance(sized.slice, ast.Constant)
                 and isinstance(sized.slice.value, str) and ast.unparse(sized.value) == ast.unparse(read.value)
                 and sized.slice.value != read.slice.value):

@@ -189,6 +189,8 @@ def label_length(ctx: Context, f: Finding) -> Located:
         return align_word_labels(ctx, f)
     if "token-labels" in f.facts and "lm-collator" in f.facts and f.values.get("mlm_cls"):
         return _swap_model_class(ctx, f.hints.get("model"), f.values["mlm_cls"]), None
+    if "one-hot-inferred" in f.facts:  # the encoding given the model's number of outputs
+        return _one_hot_width(f), None
     if "label-width" in f.facts:
         return size_edit(f), None
     if "token-logits" in f.facts:
@@ -999,6 +1001,21 @@ def _range_over(node: ast.AST, names: ast.AST) -> bool:
     return isinstance(node, ast.Call) and src.call_name(node) == "range" and len(node.args) == 1 and isinstance(
         node.args[0], ast.Call) and src.call_name(node.args[0]) == "len" and len(node.args[0].args) == 1 and \
         ast.dump(node.args[0].args[0]) == ast.dump(names)
+
+
+def _one_hot_width(f: Finding) -> list:
+    """`num_classes=` added to the `one_hot` call: the expression that sizes the model where it is readable
+    there (`len(CUISINES)`), else the number of outputs."""
+    file, call = f.hints["one_hot_inferred"]
+    site, outputs = f.hints.get("site"), f.values.get("n_outputs")
+    value = str(outputs)
+    if site is not None and site.node is not None and not isinstance(site.node, ast.Constant):
+        text = src.segment(site.file, site.node)
+        names = set(src.names_in(site.node)) - {"len"}
+        if site.file == file and names and names <= (bound_names(file, call.lineno) or set()):
+            value = text
+    f.values["one_hot_classes"] = value
+    return edits_of(src.LineEditor.for_node(file, call).add_keywords(call, f"num_classes={value}"))
 
 
 def size_edit(f: Finding, reserved: bool = False) -> list:

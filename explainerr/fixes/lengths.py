@@ -829,6 +829,8 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if "collected-fewer" in f.facts:
         file, node, text = f.hints["collected"]
         return edits_of(src.LineEditor(file, node.lineno, node.end_lineno or node.lineno).replace(node, text)), None
+    if "bound-is-odd" in f.facts:  # the caller hands the loop the part the others were made for; else in words
+        return (_subset_to_loop(ctx, f) or _walk_the_kept(f)), None
     if "passed-other-list" in f.facts:  # the caller gives the list the indexed tensor was built for
         passed = f.hints["passed_list"]
         return edits_of(src.LineEditor.for_node(passed.file, passed.stmt).replace(passed.node, passed.meant)), None
@@ -881,11 +883,7 @@ def _bound_named_once(frame: FrameFacts, bound: ast.AST) -> src.Assignment | Non
     if len(found) != 1 or found[0].augmented or not isinstance(found[0].stmt, ast.Assign) \
             or found[0].stmt.lineno >= bound.lineno:
         return None
-    value = found[0].value
-    sized = (isinstance(value, ast.Call) and (src.call_name(value) == "len" or (
-        isinstance(value.func, ast.Attribute) and value.func.attr == "size"))) or (
-        isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "shape")
-    return found[0] if sized else None
+    return found[0] if src.measured(found[0].value) is not None else None
 
 
 COARSER_STEPS = fact("coarser-steps", "the loop's bound is an exact multiple k of the indexed tensor's size, and "
