@@ -90,30 +90,43 @@ def run_py(args: list[str], cwd: Path | str | None = None, env: dict[str, str] |
 
 
 @pytest.fixture(scope="session")
-def corpus_results(tmp_path_factory):
-    """Every case of tests/corpus run once, analysed, its edits applied and the fixed copy re-run, in two
-    interpreters (tests/corpus_runner.py).  Under pytest-xdist the first worker that needs it runs it and
-    leaves it in the run's shared temporary folder; the other reads it there (waiting if it is still running)."""
+def corpus_results(request, tmp_path_factory):
+    """Every case of tests/corpus that a selected test names, run once, analysed, its edits applied and the
+    fixed copy re-run, in two interpreters (tests/corpus_runner.py).  Under pytest-xdist the first worker that
+    needs it runs it and leaves it in the run's shared temporary folder; the other reads it there (waiting if it
+    is still running): every worker selects the same tests, so they name the same cases."""
     import dataclasses
     import json
+    wanted = _named_cases(request.session.items)
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return _run_corpus()
+        return _run_corpus(wanted)
     from filelock import FileLock
     from corpus_runner import CaseResult
     shared = tmp_path_factory.getbasetemp().parent / "corpus_results.json"
     with FileLock(str(shared) + ".lock"):
         if shared.is_file():
             return {name: CaseResult(**r) for name, r in json.loads(shared.read_text()).items()}
-        results = _run_corpus()
+        results = _run_corpus(wanted)
         shared.write_text(json.dumps({name: dataclasses.asdict(r) for name, r in results.items()}))
         return results
 
 
-def _run_corpus():
+def _named_cases(items) -> set[str]:
+    """The corpus cases the selected tests of the corpus files take as their parameter."""
+    out: set[str] = set()
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        value = params.get("name", params.get("case")) if item.path.name in (_CORPUS_FIRST, *_CORPUS_LATER) else None
+        if value is not None and Path(str(value)).parent.name in ("corpus", ""):
+            out.add(Path(str(value)).name)
+    return out
+
+
+def _run_corpus(wanted: set[str]):
     from bench.corpus import read_meta
     from corpus_runner import cases_in, run_cases_batched
     cases = [c for c in cases_in(ROOT / "tests" / "corpus")
-             if not missing_requirements(read_meta(c))]
+             if c.name in wanted and not missing_requirements(read_meta(c))]
     return {r.name: r for r in run_cases_batched(cases, jobs=2)}
 
 

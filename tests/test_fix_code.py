@@ -14,7 +14,8 @@ import pytest
 from explainerr.fixes.checks import names_bound_by, undefined_in_code, undefined_names
 from explainerr.model import Edit
 
-from test_corpus import CORPUS, POSITIVE
+from corpus_sample import marked
+from test_corpus import CORPUS, META, POSITIVE
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*\}(?!\})")
 
@@ -79,7 +80,7 @@ def _problems(name: str, report: dict) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("name", POSITIVE)
+@pytest.mark.parametrize("name", marked(POSITIVE, META))
 def test_fix_code_is_the_scripts_own(corpus_results, name):
     report = corpus_results[name].report
     assert report is not None
