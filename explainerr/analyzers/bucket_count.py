@@ -51,6 +51,12 @@ def bins_counted_as_edges(ctx: Context, n_classes: int | None) -> BinCount | Non
                     "tensor", "as_tensor", "array", "asarray", "list", "sorted"):
                 edges = edges.args[0]
             texts = {src.segment(file, edges)}
+            if isinstance(edges, ast.Attribute) and isinstance(edges.value, ast.Name) and edges.value.id == "self":
+                held = _attribute_value(tree, edges.attr)  # `self.bins = np.asarray(cfg["demand_bins"])`
+                if held is not None:
+                    texts.add(src.segment(file, held))
+            keys = {_setting_key(e) for e in [edges] + [ast.parse(t, mode="eval").body for t in texts
+                                                       if _parses(t)]} - {None}
             if isinstance(edges, ast.Name):  # `bisect_right(boundaries, x)` with `boundaries=BOUNDS` the default
                 fn = src.enclosing_scope(tree, edges.lineno)
                 default = src.param_defaults(fn).get(edges.id) if isinstance(fn, ast.FunctionDef) else None
@@ -60,7 +66,8 @@ def bins_counted_as_edges(ctx: Context, n_classes: int | None) -> BinCount | Non
             for count in src.calls(tree):  # `n_bins = len(EDGES)`, `HP = {"n_bins": len(EDGES)}`
                 stmt = src.statement_at(tree, count.lineno)
                 text = src.segment(file, count.args[0]) if len(count.args) == 1 else None
-                if src.call_name(count) == "len" and isinstance(stmt, ast.Assign) and text in texts \
+                if src.call_name(count) == "len" and isinstance(stmt, ast.Assign) and (
+                        text in texts or (len(count.args) == 1 and _setting_key(count.args[0]) in keys)) \
                         and not src.contains(call, count.lineno) and not _in_arithmetic(stmt, count):
                     found.append(BinCount(file=file, stmt=stmt, count=count, edges=text,
                                           binning=src.segment(file, call), binning_line=call.lineno,
@@ -69,6 +76,35 @@ def bins_counted_as_edges(ctx: Context, n_classes: int | None) -> BinCount | Non
         return None
     held = [v for fr in ctx.user_frames() for k, v in fr.lengths.items() if k == found[0].edges.rpartition(".")[2]]
     return found[0] if not held or n_classes is None or held[0] == n_classes else None
+
+
+def _attribute_value(tree: ast.Module, attr: str) -> ast.expr | None:
+    """What the one `self.<attr> = ...` of the file holds, through `np.asarray(...)` / `torch.tensor(...)`."""
+    made = [a.value for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1 and isinstance(
+        a.targets[0], ast.Attribute) and a.targets[0].attr == attr and isinstance(a.targets[0].value, ast.Name)
+            and a.targets[0].value.id == "self"]
+    if len(made) != 1:
+        return None
+    value = made[0]
+    if isinstance(value, ast.Call) and value.args and src.call_name(value).rpartition(".")[2] in (
+            "tensor", "as_tensor", "array", "asarray", "list", "sorted"):
+        value = value.args[0]
+    return value
+
+
+def _setting_key(node: ast.AST) -> str | None:
+    """`demand_bins` of `cfg["demand_bins"]` / `CFG["demand_bins"]`: a settings entry, whatever holds it."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text, mode="eval")
+        return True
+    except SyntaxError:
+        return False
 
 
 def _in_arithmetic(stmt: ast.stmt, count: ast.Call) -> bool:

@@ -37,6 +37,9 @@ class LabelSet:
     line: int
     made_from: str | None = None  # the collection a map made in a function numbers (`{d: i for i, d in
     # enumerate(departments)}`): where the classes are listed
+    count: str | None = None  # how the code counts its classes, when not `len(name)`: a map of several keys to
+    # each class id (`{1: 0, 2: 0, 21: 3}`) counts `len(set(name.values()))`
+    keys: int | None = None  # that map's number of keys
 
 
 @dataclass
@@ -176,8 +179,17 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
             if base is not None and base in defs:
                 name, a = base, defs[base]
             best = scored.get(name)
+            ids = _class_ids(a.value) if base is None and isinstance(a.value, ast.Dict) and len(
+                a.value.keys) == length else None
+            if ids is not None and len(ids) < length:  # several keys for one class: the classes are its values
+                if len(ids) < at_least or (exactly is not None and len(ids) != exactly):
+                    continue
+                found = LabelSet(name=name, length=len(ids), file=file, line=a.lineno,
+                                 count=f"len(set({name}.values()))", keys=length)
+            else:
+                found = LabelSet(name=name, length=length, file=file, line=a.lineno)
             if best is None or best[0] < score:
-                scored[name] = (score, LabelSet(name=name, length=length, file=file, line=a.lineno))
+                scored[name] = (score, found)
     for fr in ctx.user_frames():  # a map made inside a function from the data (`cat2id = index(rows)`)
         tree = src.tree_of(fr.file)
         scope = src.enclosing_scope(tree, fr.line) if tree is not None else None
@@ -199,8 +211,40 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
         return None
     ranked = sorted(scored.values(), key=lambda s: -s[0])
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+        ranked = _without_inverses(ranked)
+    if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         return None
     return ranked[0][1]
+
+
+def _without_inverses(ranked: list[tuple[int, LabelSet]]) -> list[tuple[int, LabelSet]]:
+    """Drops a map made by inverting another of the list (`id2label = {i: n for n, i in label2id.items()}`): the
+    two count the same classes, and the one the labels are looked up in is the original."""
+    names = {ls.name for _, ls in ranked}
+    out = []
+    for score, ls in ranked:
+        tree = src.tree_of(ls.file)
+        a = module_defs(tree).get(ls.name) if tree is not None else None
+        comp = a.value if a is not None else None
+        it = comp.generators[0].iter if isinstance(comp, ast.DictComp) and len(comp.generators) == 1 else None
+        source = it.func.value.id if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) \
+            and it.func.attr == "items" and isinstance(it.func.value, ast.Name) else None
+        if source is not None and source not in names and tree is not None:  # `label2id`, counted as its names
+            _, source = static_len(module_defs(tree)[source].value, module_defs(tree)) \
+                if source in module_defs(tree) else (None, None)
+        if source is None or source not in names - {ls.name}:
+            out.append((score, ls))
+    return out or ranked
+
+
+def _class_ids(value: ast.AST) -> set[int] | None:
+    """The class ids a dict display maps its keys to (`{1: 0, 2: 0, 4: 1}` → {0, 1}), when every value is a
+    literal int and they number 0..k-1; None for anything else."""
+    if not isinstance(value, ast.Dict) or not value.values or not all(
+            isinstance(v, ast.Constant) and type(v.value) is int for v in value.values):
+        return None
+    ids = {v.value for v in value.values}
+    return ids if ids == set(range(len(ids))) else None
 
 
 def numbered_from(file: str, value: ast.AST) -> str | None:

@@ -73,6 +73,10 @@ def two_devices(ctx: Context) -> Finding | None:
     devs, odd = message_devices(ctx.message)
     if _TYPES.search(ctx.message) and not devs:
         return None  # the same device, other dtypes: not a device mistake
+    from .meta_device import meta_device
+    found = meta_device(ctx, devs)
+    if found is not None:  # a module built on meta left there, or a device read from it too early
+        return found
     meant = target_device(ctx)
     for finder in (_unregistered, _part, _model_inputs, _attribute, _odd_operand):
         f = finder(ctx, meant, devs)
@@ -233,6 +237,8 @@ def _odd_operand(ctx: Context, meant: tuple[str, str] | None, devs: list[str]) -
             f.facts |= story.facts
             f.hints.update(story.hints)
             f.confidence = "high" if stray or story.hints.get("made") else "medium"
+            from .device_cache import cached_across
+            cached_across(ctx, f)
         else:
             f.facts.add("odd-operand")
             if not stray:  # only the message names the other device: say what it means in general

@@ -517,3 +517,62 @@ def _one_per_item_of(fn: ast.FunctionDef) -> tuple[str, ast.Return, ast.ListComp
     if g.ifs or not isinstance(g.iter, ast.Name) or g.iter.id not in params or not isinstance(g.target, ast.Name):
         return None
     return g.iter.id, returns[0], comps[0]
+
+
+REFILTERED_ALONE = fact("refiltered-alone", "`kept` and `unfiltered` are made item for item from `source`; "
+                                            "later `kept` alone is filtered by `condition` (line `kept_line`)")
+
+
+def refiltered_alone(ctx: Context, labels: str | None) -> Finding | None:
+    """`texts = [...]` and `labels = [...]` made from the same rows, then `texts = [t for t in texts if COND]`
+    with the labels left whole: from the first dropped text on, the labels no longer line up.  The labels are
+    filtered by the same condition, read on their texts, just before (`labels = [y for t, y in zip(texts,
+    labels) if COND]`)."""
+    def labely(name: str) -> bool:  # the loss's labels by name, or named as labels (`y_val` taken from `labels`)
+        return name == labels or bool(_LABELY.search(name))
+
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        scopes = [tree, *src.nodes(tree, ast.FunctionDef, ast.AsyncFunctionDef)] if tree is not None else []
+        for scope in scopes:
+            stmts = [s for s in src.statements(scope) if isinstance(s, ast.Assign) and len(s.targets) == 1
+                     and isinstance(s.targets[0], ast.Name)]
+            for st in stmts:
+                comp, name = st.value, st.targets[0].id
+                if not (isinstance(comp, ast.ListComp) and len(comp.generators) == 1 and comp.generators[0].ifs
+                        and isinstance(comp.generators[0].iter, ast.Name) and comp.generators[0].iter.id == name
+                        and isinstance(comp.generators[0].target, ast.Name) and isinstance(comp.elt, ast.Name)
+                        and comp.elt.id == comp.generators[0].target.id):
+                    continue
+                before = [s for s in stmts if s.lineno < st.lineno]
+                made = next((s for s in reversed(before) if s.targets[0].id == name), None)
+                rows = _walked(made.value) if made is not None else None
+                if rows is None:
+                    continue
+                for other in before:
+                    o = other.targets[0].id
+                    if o == name or not labely(o) or _walked(other.value) != rows or any(
+                            s.targets[0].id == o for s in stmts if other.lineno < s.lineno):
+                        continue
+                    found.append((file, st, comp, name, o, rows))
+    if len(found) != 1:
+        return None
+    file, st, comp, name, other, rows = found[0]
+    g = comp.generators[0]
+    cond = " ".join(f"if {src.segment(file, c)}" for c in g.ifs)
+    item = g.target.id
+    label = next(n for n in ("y", "label", "label_") if n not in set(src.names_in(comp)) | {name, other})
+    text = f"{other} = [{label} for {item}, {label} in zip({name}, {other}) {cond}]"
+    return Finding(facts={REFILTERED_ALONE}, values={
+        "kept": name, "kept_line": st.lineno, "unfiltered": other, "source": rows,
+        "condition": " and ".join(src.segment(file, c) for c in g.ifs), "refiltered": text},
+        hints={"refiltered_alone": (file, st, text)})
+
+
+def _walked(value: ast.AST) -> str | None:
+    """The rows a one-loop comprehension walks (`opinions` of `[o["facts"] for o in opinions]`)."""
+    comps = [c for c in ast.walk(value) if isinstance(c, _COMPS) and len(c.generators) == 1]
+    if len(comps) != 1 or comps[0].generators[0].ifs or not _rows(comps[0].generators[0].iter):
+        return None
+    return ast.unparse(comps[0].generators[0].iter)

@@ -31,6 +31,10 @@ from .operands import (
 NEGATIVE = fact("negative", "the bad values are negative (a label or an id below 0)")
 ONE_BASED = fact("one-based", "the labels run from 1 to the number of classes: they are 1-based")
 TOO_FEW = fact("too-few-classes", "the data has more classes than the classifier has outputs")
+COUNTED_PRESENT = fact("counted-present", "the number of outputs counts the distinct labels present in "
+                                          "`counted_in`, not the classes there are")
+LABEL_SET_MANY = fact("label-set-many", "`label_set` maps `label_set_keys` keys to `label_set_len` class ids, "
+                                        "several keys to one class: its classes are its distinct values")
 LABEL_SET = fact("label-set", "a collection in the user's code names the classes (`label_set`, `label_set_len`)")
 SIZE_NAME_SOURCE = fact("size-name-source", "the name the number of outputs is set with holds a value written "
                                            "elsewhere (`size_name` = `size_source`, line `size_source_line`)")
@@ -441,7 +445,10 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         need = radix.count
     if found is not None:
         f.facts.add(LABEL_SET)
-        f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
+        f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=found.count or f"len({found.name})")
+        if found.count:
+            f.facts.add(LABEL_SET_MANY)
+            f.values["label_set_keys"] = found.keys
         need = found.length
         if found.made_from and found.made_from != found.name:
             f.facts.add(LABEL_SET_FROM)
@@ -469,6 +476,10 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         site = keyword_site(ctx, n_classes)
     if site is not None:
         f.values.update(site=site.text, site_line=site.line)
+        seen = re.search(r"len\((?:torch\.unique|np\.unique|numpy\.unique|set|sorted\(set)\((.+?)\)\)", site.text)
+        if seen:  # `num_labels = len(torch.unique(train_ds.tensors[2]))`: the classes one split happens to hold
+            f.facts.add(COUNTED_PRESENT)
+            f.values["counted_in"] = seen.group(1)
         f.facts.add({"default": SIZE_LEFT_DEFAULT, "checkpoint": SIZE_FROM_CHECKPOINT}.get(site.kind, SIZE_SET_AT))
         _field_of_settings(f, site)
         from .env_setting import ENV_SETTING, env_setting, env_values

@@ -16,6 +16,7 @@ from .classes import config_site, keyword_site, label_set, linear_site
 from .label_range import (
     CONFIG_FIELD,
     LABEL_SET,
+    LABEL_SET_MANY,
     LABELY,
     SIZE_FROM_CHECKPOINT,
     SIZE_LEFT_DEFAULT,
@@ -25,7 +26,14 @@ from .batch_sized import fixed_batch_labels
 from .choice_flags import choice_flags
 from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
-from .filtered import filtered_in_builders, filtered_sibling, islice_restarts, reordered_sibling, split_unlike
+from .filtered import (
+    filtered_in_builders,
+    filtered_sibling,
+    islice_restarts,
+    refiltered_alone,
+    reordered_sibling,
+    split_unlike,
+)
 from .reduction import all_pairs, labels_reduced_over_batch, pairwise_swapped
 from .layout import fixed_rows_fold, kept_dim, squeezed_batch, transposed_scores
 from .not_this_batch import (computed_from_stale, drawn_before_loop, drawn_twice, global_for_parameter, left_from_loop,
@@ -271,9 +279,14 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
             return None  # labels made per piece, each side padded to its own longest: a record got another's labels
     if reading is None and not multi and a > b:  # label rows transposed with `zip`, cut to the shortest row
         reading = _zip_cut(ctx)
+    if reading is None and not multi and a > b and (labels is None or len(labels.shape) == 1):
+        from .flattened_apart import flattened_apart
+        reading = flattened_apart(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
         name = re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None
-        reading = filtered_sibling(ctx, name) or filtered_in_builders(ctx, name)
+        from .masked_apart import rows_filtered_apart
+        reading = filtered_sibling(ctx, name) or filtered_in_builders(ctx, name) or refiltered_alone(ctx, name) \
+            or rows_filtered_apart(ctx)
     if reading is None and a < b:
         from .grown_apart import grown_apart
         reading = (choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
@@ -422,8 +435,8 @@ def _decoder(ctx: Context, logits: TensorFacts | None, labels: TensorFacts | Non
     if kind == PADDED and ids is not None:
         _padded_where(ctx, f, labels, ids)
         _kept_width(ctx, f)
-    elif kind == PADDED:  # no integer ids beside them (audio frames, features): the collate function may tell
-        _cut_in_collate(ctx, f, labels, logits.shape[1])
+    elif kind == PADDED and not _masked_apart(ctx, f):  # no integer ids beside them (audio frames, features):
+        _cut_in_collate(ctx, f, labels, logits.shape[1])  # the collate function may tell
     return f
 
 
@@ -463,9 +476,20 @@ def _kept_width(ctx: Context, f: Finding) -> None:
         f.merge(kept)
 
 
+def _masked_apart(ctx: Context, f: Finding) -> bool:
+    """The example's sequence kept by a mask where it is read, its labels returned whole (masked_apart.py)."""
+    from .masked_apart import masked_apart
+    masked = masked_apart(ctx)
+    if masked is not None:
+        f.merge(masked)
+    return masked is not None
+
+
 def _padded_where(ctx: Context, f: Finding, labels: TensorFacts, ids: TensorFacts) -> None:
     """Where labels padded past the batch were padded: the user's collate function (both are its keys), or the
     user's Dataset when a library's collator made the batch."""
+    if _masked_apart(ctx, f):
+        return
     keys = [re.fullmatch(r'\w+\["(\w+)"\]', t.expr) for t in (labels, ids)]
     if all(keys) and cut_apart(ctx, f, keys[0].group(1), keys[1].group(1)):
         return
@@ -665,7 +689,10 @@ def _width(ctx: Context, in_shape: tuple[int, ...], tg_shape: tuple[int, ...]) -
     found = label_set(ctx, exactly=columns)
     if found is not None:
         f.facts.add(LABEL_SET)
-        f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=f"len({found.name})")
+        f.values.update(label_set=found.name, label_set_len=found.length, label_set_fix=found.count or f"len({found.name})")
+        if found.count:
+            f.facts.add(LABEL_SET_MANY)
+            f.values["label_set_keys"] = found.keys
     model = loss_model(ctx)
     site = None
     if model is not None and model.config.get("num_labels") == outputs:

@@ -138,7 +138,9 @@ def layer_input_width(ctx: Context) -> Finding | None:
     if cls.startswith("Conv") and len(shape) in (3, 4) and shape[-1] == want and inp is not None:
         f.facts.add(CHANNELS_LAST)
         moved = f"{inp.expr}.transpose(1, 2)" if len(shape) == 3 else f"{inp.expr}.permute(0, 3, 1, 2)"
-        f.values.update(input_shape="(" + ", ".join(map(str, shape)) + ")", moved=moved)
+        f.values.update(input_shape="(" + ", ".join(map(str, shape)) + ")", moved=moved,
+                        layout="(batch, channels, length)" if len(shape) == 3 else "(batch, channels, height, width)",
+                        first_axis="positions" if len(shape) == 3 else "rows")
         f.hints.update(channels_last=(inp, moved))
         f.confidence = "high"
         return f

@@ -837,6 +837,17 @@ def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int |
         if setting_line(table.frame.file, table.size.attr, rows) is not None:
             table.kind, table.name = "settings-text", table.size.attr
             f.values["size_param"] = table.name
+    if table.kind == "other" and isinstance(table.size, ast.Attribute) and isinstance(table.size.value, ast.Name) \
+            and isinstance(rows, int):  # `nn.Embedding(cfg.max_positions, d)`, `max_positions: int = 104` in the class
+        tree = src.tree_of(table.frame.file)
+        default = _field_default(tree, table.size.value.id, table.size.attr) if tree is not None else None
+        padded = any(t.is_integer and t.min == 0 and t.max != seq - 1 and seq in t.shape[1:]  # not the positions
+                     for fr in ctx.user_frames() for t in fr.tensors)
+        if default is not None and default.value == rows and not padded:  # (a padded batch: its length varies,
+            # and a table grown to this batch's length would fail on a longer one)
+            table.kind, table.name = "field", table.size.attr
+            f.values["size_param"] = table.name
+            f.hints["table_field"] = (table.frame.file, default)
     f.hints["table"] = table
     if not isinstance(seq, int) or table.loads_weights or table.kind == "other":
         if table.loads_weights:

@@ -237,8 +237,42 @@ def mask_length_differs(ctx: Context) -> Finding | None:
         from .cut_apart import mask_cut_apart, mask_left_uncut
         mask_cut_apart(ctx, f, f.hints["mask_len"], f.hints["other_len"]) or \
             mask_left_uncut(ctx, f, f.hints["mask_len"], f.hints["other_len"]) or \
-            words_for_pieces(ctx, f, f.hints["mask_len"], f.hints["other_len"])
+            words_for_pieces(ctx, f, f.hints["mask_len"], f.hints["other_len"]) or \
+            _mask_padded_to_max(ctx, f, mask, f.hints["mask_len"], f.hints["other_len"]) or \
+            _frames_unlike_conv(ctx, f)
     return f
+
+
+def _frames_unlike_conv(ctx: Context, f: Finding) -> bool:
+    """The mask's frames counted otherwise than the user's strided convolution makes them (conv_frames.py)."""
+    from .conv_frames import conv_frames
+    found = conv_frames(ctx, f.hints["mask_len"], f.hints["other_len"])
+    if found is not None:
+        f.merge(found)
+    return found is not None
+
+
+def _mask_padded_to_max(ctx: Context, f: Finding, mask, mask_len: int, other_len: int) -> bool:
+    """The mask is the wider one and the user's code pads masks with 0 to `X - len(row)` while the one tokenizer
+    call with `max_length=X` pads the ids only to each batch's longest text (padded_to_max.py): the ids are
+    padded to that same maximum."""
+    if mask is None or mask_len <= other_len or mask.min != 0 or {"mask-cut-apart", "mask-left-uncut"} & f.facts:
+        return False
+    from .padded_to_max import COLLATE_LONGEST, padded_to_max
+    found = padded_to_max(ctx, 0)
+    if found is None or COLLATE_LONGEST in found.facts:
+        return False
+    f.merge(found)
+    file, _ = found.hints["padded_to_max"]
+    tree = src.tree_of(file)
+    fn = src.enclosing_scope(tree, found.values["label_pad_line"]) if tree is not None else None
+    if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        f.facts.add(MASK_PAD_FN)
+        f.values["mask_pad_fn"] = fn.name
+    return True
+
+
+MASK_PAD_FN = fact("mask-pad-fn", "the mask's padding to the maximum is written in the user's function `mask_pad_fn`")
 
 
 def _over_classes(ctx: Context, length: object) -> bool:

@@ -17,8 +17,14 @@ _SPLIT = re.compile(r"(?i)(?<![a-z])(train|training|val|valid|validation|dev|tes
 _SAME = {"training": "train", "valid": "val", "validation": "val", "dev": "val", "eval": "val"}
 
 
+_COUNTED = re.compile(r"(?i)\b(?:n|num|len|count|size)\s+(?:train|training|val|valid|validation|dev|test|eval|holdout)\b"
+                      r"|\b(?:train|training|val|valid|validation|dev|test|eval|holdout)\s+(?:size|len|count|frac|"
+                      r"fraction|ratio|pct|n)\b")
+
+
 def _words(text: str) -> set[str]:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text.replace("_", " "))  # `devSet`, `testRows`: camelCase parts
+    spaced = _COUNTED.sub(" ", spaced)  # `Y[n_train:]`, `train_size`: a count that bounds a slice names no split
     return {_SAME.get(w.lower(), w.lower()) for w in _SPLIT.findall(spaced)}
 
 

@@ -29,7 +29,7 @@ class TableSize:
     stmt: ast.stmt                     # `self.<attr> = nn.Embedding(...)`
     call_text: str                     # `nn.Embedding(max_length, hid_dim)`
     size: ast.AST                      # the size argument
-    kind: str                          # "param" | "constant" | "literal" | "settings-text" | "other"
+    kind: str                          # "param" | "constant" | "literal" | "settings-text" | "field" | "other"
     name: str | None = None            # the parameter or constant name
     default: ast.AST | None = None     # the parameter's default
     builds: list[tuple[str, ast.Call]] = field(default_factory=list)  # (file, call) that build the module

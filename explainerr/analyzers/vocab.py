@@ -483,7 +483,12 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         f.values.update(facts_of(grew))
         f.hints["map_grew_after_table"] = grew
     elif _one_attribute_per_example(fail, named or _argument_of(ctx, fail.name), cfg):
-        return None  # one value of an attribute per example (a task, a weekday, a rank) in its own table: not tokens
+        numbered = _numbering_map(ctx, fail, named or _argument_of(ctx, fail.name))
+        if numbered is None:
+            return None  # one value of an attribute per example (a task, a weekday, a rank) in its own table
+        f.facts.add(NUMBERED_BY_MAP)  # ids numbered by a map of the user's with more entries than the table
+        f.values.update(id_map=numbered[0], id_map_len=numbered[1])
+        f.hints["id_map"] = numbered
     if "vocab_size" in cfg and fail.num_embeddings in (None, cfg["vocab_size"]):  # the config sizes this table
         f.values["vocab_size"] = cfg["vocab_size"]
         f.evidence.append(value_evidence("config.vocab_size", cfg["vocab_size"]))
@@ -540,6 +545,32 @@ def _one_attribute_per_example(fail: EmbeddingFailure, named, cfg: dict) -> bool
     table = (fail.name or "").rpartition(".")[2]
     return bool(leaf and table) and not _TOKENISH.search(leaf) and not _TOKENISH.search(table) and not any(
         _TOKENISH.search(n.rpartition(".")[2]) for n in fail.names)
+
+
+NUMBERED_BY_MAP = fact("numbered-by-map", "the ids are numbered by the user's map `id_map` (`id_map_len` entries, "
+                                          "named for them), which holds more entries than the table has rows")
+
+
+def _numbering_map(ctx: Context, fail: EmbeddingFailure, named) -> tuple[str, int] | None:
+    """The one map of a user frame named for the ids (`sku_to_idx` for `sku`), used to look entries up, with more
+    entries than the table has rows and one for the largest id: the ids are its numbers, so the table is sized
+    too small for it (sized by another count), not given a value of another attribute."""
+    ids, rows = fail.ids, fail.num_embeddings
+    expr = (named.expr if named is not None else ids.expr if ids is not None else "") or ""
+    leaf = re.split(r"[.\[\]\"']+", re.sub(r"\[[^\]\"']*\]$", "", expr).strip("]\"'"))[-1]
+    if ids is None or ids.max is None or rows is None or len(leaf) < 2:
+        return None
+    from .classes import _uses
+    found = {}
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        for name, n in fr.lengths.items():
+            if name != leaf and leaf in name and n > rows and ids.max < n and tree is not None \
+                    and "maps" in _uses(tree, name):
+                found[name] = n
+    if len(found) > 1:  # `sku_to_idx` beside `sku_dept`: the one named as a numbering
+        found = {k: v for k, v in found.items() if re.search(r"(?i)(idx|index|ids?$|2id|_to_i|vocab|stoi)", k)}
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
 def _no_id_a_row(fail: EmbeddingFailure, cfg: dict) -> bool:

@@ -19,6 +19,14 @@ MOVED_WHERE_HANDED = fact("moved-where-handed", "the fix moves the tensor where 
 
 @locator("to-device")
 def to_device(ctx: Context, f: Finding) -> Located:
+    loaded = f.hints.get("loaded_without_assign")
+    if loaded:  # the loaded tensors replace the meta parameters
+        file, stmt, call = loaded
+        return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "assign=True")), None
+    early = f.hints.get("device_read_early")
+    if early:  # the device read from the module replaced by the one it is materialised on
+        file, stmt, node, new = early
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
     hit = f.hints.get("device_kw")
     if hit:  # the device named apart is read from the operand it meets
         file, stmt, node, new = hit

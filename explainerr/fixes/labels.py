@@ -49,6 +49,11 @@ def _derive_again(kept) -> list[Edit]:
 @locator("label-length")
 def label_length(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
+    if "masked-apart" in f.facts:  # the labels kept by the mask that keeps their sequence
+        if "masked_apart" not in f.hints:
+            return [], None
+        file, stmt, node, text = f.hints["masked_apart"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     windows = labels_per_window(ctx, f)
     if windows:  # one label per text for a prediction per window: each window takes its text's label
         return windows, None
@@ -179,6 +184,22 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "grown-apart" in f.facts:  # the labels' part takes the mask the inputs' part was kept by
         file, stmt, part, text = f.hints["grown_apart"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(part, text)), None
+    if "rows-filtered-apart" in f.facts:  # the labels kept by the same mask, in the same statement
+        file, stmt, adds = f.hints["rows_filtered_apart"]
+        if adds is None:
+            made = src.insert_after(file, stmt, f"{f.values['unfiltered']} = {f.values['unfiltered_fixed']}")
+            return ([made] if made else []), None
+        e = src.LineEditor.for_node(file, stmt)
+        for node, text in adds:
+            e.insert_after(node, text)
+        return edits_of(e), None
+    if "refiltered-alone" in f.facts:  # the labels filtered by the same condition, before the texts are
+        file, stmt, text = f.hints["refiltered_alone"]
+        made = src.insert_before(file, stmt, text)
+        return ([made] if made else []), None
+    if "flattened-apart" in f.facts:  # one label per item of the inner list, as the inputs
+        file, stmt, comp, text = f.hints["flattened_apart"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(comp, text)), None
     if "filtered-sibling" in f.facts:
         file, kept, plain = f.hints["filtered_sibling"]
         text = filter_like(file, kept, plain)
@@ -1030,7 +1051,7 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     if reserved and isinstance(site.node, ast.Call) and src.call_name(site.node) == "len":
         value = f"{src.segment(site.file, site.node)} + 1"
     if found is not None and found.name in (bound_names(site.file, site.line) or set()):
-        value = f"len({found.name})"
+        value = found.count or f"len({found.name})"
     elif f.hints.get("radix") is not None and set(src.names_in(ast.parse(f.hints["radix"].count_text, mode="eval"))) \
             - {"len"} <= (bound_names(site.file, site.line) or set()):
         value = f.hints["radix"].count_text  # `len(PITCH_CLASSES) * len(MODES)`: every label the function makes
@@ -1040,7 +1061,7 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     shared = _class_setting(site)
     if shared is not None:  # `CFG.num_classes`, read elsewhere too (an out-of-fold table): set where it is defined
         bound = found is not None and found.name in (bound_names(site.file, shared.lineno) or set())
-        value = f"len({found.name})" if bound else str(need)
+        value = (found.count or f"len({found.name})") if bound else str(need)
         return edits_of(src.LineEditor.for_node(site.file, shared).replace(shared.value, value))
     written = _written_setting(f, site, need)
     if written is not None:  # `num_labels=cfg["num_labels"]` from `yaml.safe_load(SETTINGS)`: set in the text
@@ -1102,7 +1123,7 @@ def _chosen_by_caller(f: Finding, site, need: object, found) -> list:
             or src.contains(fn, given.lineno):
         return []
     if found is not None and found.name in (bound_names(site.file, given.lineno) or set()) and found.length == need:
-        value = f"len({found.name})"
+        value = found.count or f"len({found.name})"
     elif isinstance(given, ast.Call) and src.call_name(given) == "len":
         value = f"{src.segment(site.file, given)} + {need - current}"
     else:

@@ -20,7 +20,7 @@ from . import Located, edits_of, failing_statement, find_expr, locator
 @locator("linear-in")
 def linear_in(ctx: Context, f: Finding) -> Located:
     if "channels-last" in f.facts:
-        return _channels_first(ctx, *f.hints["channels_last"]), None
+        return _channels_first(ctx, f, *f.hints["channels_last"]), None
     if "swapped-operand" in f.facts:
         file, stmt, arg, partner = f.hints["swap"]
         e = src.LineEditor.for_node(file, stmt)
@@ -83,6 +83,8 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         factor = want // given if isinstance(given, int) and given and isinstance(want, int) and not want % given else None
         if factor and hidden % factor == 0:
             value = str(hidden // factor)  # the parameter is scaled by the module: give it the unscaled width
+    if value is None:
+        value = _sibling_layer_width(ctx, f, site, hidden)
     if value is None:
         value = _per_item(f, site) or _scaled(ctx, site, hidden, f.hints.get("in_features"))
     if value is None:
@@ -216,6 +218,45 @@ def _splatted_default(site, want: object, hidden: int) -> list[Edit]:
         return []
     stmt = src.statement_at(tree, given.lineno)
     return edits_of(src.LineEditor.for_node(site.file, stmt).replace(given, str(hidden))) if stmt is not None else []
+
+
+SIBLING_LAYER = fact("sibling-layer", "another layer built beside this one, `sibling_layer`, takes an input "
+                                      "`sibling_width` wide, written with the size this layer was given")
+_INPUT_SIZES = ("in_features", "in_channels", "input_size", "embed_dim")
+
+
+def _sibling_layer_width(ctx: Context, f: Finding, site, hidden: int) -> str | None:
+    """`nn.Linear(cfg.num_filter_maps, ...)` beside `self.final = nn.Linear(cfg.num_filter_maps *
+    len(cfg.kernel_sizes), ...)` in the same function, and the live `self.final` takes the width this layer is
+    given: the sibling's expression, which already names how the width is made."""
+    tree = src.tree_of(site.file)
+    fn = src.enclosing_scope(tree, site.line) if tree is not None else None
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    written = src.segment(site.file, site.node)
+    live = {m.expr: m for fr in ctx.frames for m in fr.modules}
+    found = {}
+    for st in src.statements(fn):
+        if st is site.stmt or not (isinstance(st, ast.Assign) and len(st.targets) == 1
+                                   and isinstance(st.value, ast.Call) and st.value.args):
+            continue
+        width = st.value.args[0]
+        if not isinstance(width, ast.BinOp) or not any(
+                n is not width and src.segment(site.file, n) == written for n in ast.walk(width)):
+            continue
+        name = src.segment(site.file, st.targets[0])
+        module = live.get(name)
+        sizes = [module.attrs.get(a) for a in _INPUT_SIZES] if module is not None else []
+        if hidden in sizes:
+            found[src.segment(site.file, width)] = name
+    if len(found) != 1:
+        return None
+    text, name = found.popitem()
+    if not readable_at(site.file, site.line, text):
+        return None
+    f.facts.add(SIBLING_LAYER)
+    f.values.update(sibling_layer=name, sibling_width=text)
+    return text
 
 
 def _sibling_field(ctx: Context, f: Finding, site, hidden: int) -> str | None:
@@ -692,13 +733,65 @@ def _known_int(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
     return value
 
 
-def _channels_first(ctx: Context, inp, moved: str) -> list:
-    """The convolution's input moved to (batch, channels, ...) where the layer is called."""
+ITEM_MOVED = fact("item-moved", "the batch is a stack of the items `dataset`.__getitem__ returns "
+                                "(line `item_line`), each channels-last as well: moved there, as `item_moved`")
+
+
+def _channels_first(ctx: Context, f: Finding, inp, moved: str) -> list:
+    """The convolution's input moved to (batch, channels, ...): where the user's Dataset makes each item, when
+    the batch is a DataLoader's stack of them (every call of the model gets it so), else where the layer is
+    called."""
     frame = ctx.frames[inp.frame]
     found = failing_statement(frame)
     if found is None:
         return []
+    at_item = _item_channels_first(ctx, frame, found[1], inp)
+    if at_item:
+        f.facts.add(ITEM_MOVED)
+        f.values.update(at_item[1])
+        return at_item[0]
     node = find_expr(frame.file, found[1], inp.expr)
     if node is None:
         return []
     return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(node, moved))
+
+
+def _item_channels_first(ctx: Context, frame, stmt: ast.stmt, inp) -> tuple[list, dict] | None:
+    """`for imgs, y in loader:` around the failing line, `loader` a DataLoader without its own `collate_fn`
+    over the user's one Dataset, whose `__getitem__` returns `img, label`: each item is channels-last too,
+    (H, W, C), and is moved to (C, H, W) where it is returned (after any per-channel normalisation)."""
+    from ..batches import user_datasets
+    tree = src.tree_of(frame.file)
+    if tree is None or not inp.expr.isidentifier() or len(inp.shape) not in (3, 4):
+        return None
+    loops = [n for n in src.path_to(tree, stmt.lineno) if isinstance(n, ast.For) and n is not stmt]
+    loop = next((n for n in reversed(loops) if inp.expr in src.names_in(n.target)), None)
+    if loop is None or not isinstance(loop.iter, ast.Name):
+        return None
+    target = loop.target
+    place = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == inp.expr] \
+        if isinstance(target, ast.Tuple) else None
+    if place is not None and len(place) != 1:
+        return None
+    made = [n for n in src.nodes(tree, ast.Call) if src.call_name(n).split(".")[-1] == "DataLoader"]
+    if not made or any(k.arg == "collate_fn" for n in made for k in n.keywords) or any(len(n.args) > 4 for n in made):
+        return None
+    found = user_datasets(ctx)
+    if len(found) != 1:
+        return None
+    file, cls = found[0]
+    get = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
+    returns = [r for r in src.statements(get) if isinstance(r, ast.Return)] if get is not None else []
+    if len(returns) != 1 or returns[0].value is None:
+        return None
+    value = returns[0].value
+    if place is not None:
+        if not isinstance(value, ast.Tuple) or len(value.elts) != len(target.elts):
+            return None
+        value = value.elts[place[0]]
+    move = ".permute(2, 0, 1)" if len(inp.shape) == 4 else ".transpose(0, 1)"
+    atom = isinstance(value, (ast.Name, ast.Call, ast.Attribute, ast.Subscript))
+    text = src.segment(file, value) if atom else f"({src.segment(file, value)})"
+    edits = edits_of(src.LineEditor.for_node(file, returns[0]).replace(value, text + move))
+    return (edits, {"dataset": cls.name, "item_line": returns[0].lineno, "item_moved": text + move}) if edits \
+        else None

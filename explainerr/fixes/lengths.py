@@ -57,12 +57,17 @@ def truncate(ctx: Context, f: Finding) -> Located:
     hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
     if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
+    if hit is None and "config-field" in f.facts:  # embedded inputs to a model built here: the table grown
+        grown = _grow_config_positions(ctx, f)
+        if grown:
+            return grown, None
     if hit is None:
         collated = _collator_length(ctx, limit) or _constructed_without_length(ctx, limit)
         if collated:
             return collated, None
         sliced = _slice_ids(ctx, f, limit)
-        return sliced if sliced[0] else (_cut_dataset_items(ctx, _bound_name(ctx, limit)), None)
+        bound = _bound_name(ctx, limit, f.values.get("positions_site"))
+        return sliced if sliced[0] else (_cut_dataset_items(ctx, bound), None)
     file, call = hit
     trunc, maxlen = src.keyword(call, "truncation"), src.keyword(call, "max_length")
     if maxlen is not None and isinstance(maxlen.value, ast.Attribute) and isinstance(maxlen.value.value, ast.Name) \
@@ -78,6 +83,82 @@ def truncate(ctx: Context, f: Finding) -> Located:
     named = _limit_name(ctx, file, call, limit)
     edits = _truncated(file, call, named)
     return edits + _same_tokenizer_untruncated(file, call, named) if edits else [], None
+
+
+POSITIONS_GROWN = fact("positions-grown", "the model is built from its config in the user's code (nothing loads a "
+                                          "checkpoint) and gets `inputs_embeds`: the position table is given "
+                                          "`seq_len` positions where its size is written, `grown_site`")
+
+
+def _grow_config_positions(ctx: Context, f: Finding) -> list[Edit]:
+    """Already-embedded inputs (`encoder(inputs_embeds=tokens)`: patches, frames) for a model built from a
+    config of the user's (`BertConfig(..., max_position_embeddings=mcfg["max_position_embeddings"])`, no
+    `from_pretrained` anywhere): cutting them would drop part of the signal, and the table is the user's to
+    size, so the number is raised where it is written (the literal of the settings dict the class is given)."""
+    need = f.values.get("seq_len")
+    if not isinstance(need, int):
+        return []
+    found, embedded = [], False
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            name = src.call_name(call)
+            if name.endswith("from_pretrained"):
+                return []
+            embedded = embedded or src.keyword(call, "inputs_embeds") is not None
+            kw = src.keyword(call, "max_position_embeddings")
+            if kw is not None and src.is_config_call(call):
+                found.append((file, tree, kw.value))
+    if not embedded or len(found) != 1:
+        return []
+    file, tree, node = found[0]
+    written = _literal_behind(tree, node)
+    if written is None:
+        return []
+    f.facts.add(POSITIONS_GROWN)
+    stmt = src.statement_at(tree, written.lineno)
+    line = files.line(file, written.lineno).split("#")[0].strip().rstrip(",")
+    f.values["grown_site"] = f"`{line}` (line {written.lineno})" if len(line) < 80 else f"line {written.lineno}"
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(written, str(need))) if stmt is not None else []
+
+
+def _literal_behind(tree: ast.Module, node: ast.expr) -> ast.Constant | None:
+    """The int literal a setting's expression reads: itself, a module constant, or `P["key"]` / `P.key` where `P`
+    is a parameter of the class (or function) around it, built once with a module-level dict or settings name."""
+    from ..analyzers.classes import module_defs
+    defs = module_defs(tree)
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node
+    if isinstance(node, ast.Name) and node.id in defs:
+        return _literal_behind(tree, defs[node.id].value)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.value, ast.Name):
+        holder = _handed_name(tree, node.value, defs)
+        value = defs[holder].value if holder in defs else None
+        item = src.dict_item(value, node.slice.value) if isinstance(value, ast.Dict) else None
+        return item if isinstance(item, ast.Constant) and type(item.value) is int else None
+    return None
+
+
+def _handed_name(tree: ast.Module, name: ast.Name, defs: dict) -> str | None:
+    """The module-level name `name` stands for: itself, or what the one construction of the class (or call of the
+    function) whose parameter it is hands it."""
+    if name.id in defs:
+        return name.id
+    fn = src.enclosing_scope(tree, name.lineno)
+    if not isinstance(fn, ast.FunctionDef):
+        return None
+    params = [a.arg for a in fn.args.args]
+    owner = next((c for c in src.nodes(tree, ast.ClassDef) if fn in c.body), None)
+    callee = owner.name if owner is not None and fn.name == "__init__" else fn.name
+    if name.id not in params:
+        return None
+    pos = params.index(name.id) - (1 if owner is not None else 0)
+    calls = [c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == callee]
+    if len(calls) != 1:
+        return None
+    kw = src.keyword(calls[0], name.id)
+    arg = kw.value if kw is not None else calls[0].args[pos] if 0 <= pos < len(calls[0].args) else None
+    return arg.id if isinstance(arg, ast.Name) and arg.id in defs else None
 
 
 def _truncated(file: str, call: ast.Call, limit: str) -> list[Edit]:
@@ -285,6 +366,9 @@ def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
         return []
     if table.kind == "literal":
         return edits_of(src.LineEditor.for_node(table.frame.file, table.stmt).replace(table.size, str(needed)))
+    if table.kind == "field" and f.hints.get("table_field"):  # the settings class's default for the size
+        file, default = f.hints["table_field"]
+        return edits_of(src.LineEditor.for_node(file, default).replace(default, str(needed)))
     if table.kind == "settings-text":  # `max_positions: 64` in the settings text the script parses
         from ..settings_text import setting_edit
         edit = setting_edit(table.frame.file, table.name, f.values.get("num_embeddings") or 0, needed)
@@ -317,7 +401,7 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
         # `inputs, targets = mask_tokens(ids)`: the call's result is unpacked, not one tensor; a helper that pads
         # the rows to the longest of the sequences it is given gets its sequences cut, whatever it returns
         return (_cut_in_padding_helper(ctx, oframe.file, node, limit) if isinstance(node, ast.Call) else []), None
-    bound = _bound_name(ctx, limit)
+    bound = _bound_name(ctx, limit, f.values.get("positions_site"))
     if any(isinstance(n, ast.Call) and src.call_name(n).split(".")[-1] == "arange" for n in ast.walk(node)):
         # positions counted from the input's length: cutting them leaves the input as long; cut the token
         # lists where the user's code encodes them
@@ -341,11 +425,14 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     return edits_of(e), None
 
 
-def _bound_name(ctx: Context, limit: int) -> str:
-    """The constant that names the model's number of positions (`MAX_LEN`, `BLOCK_SIZE`), else the number: a
-    constant that only equals it (`STRIDE`) is not named."""
-    consts = [c for c in ctx.scalar_names(limit) if c.isupper()
-              and re.search(r"LEN|POS|MAX|SEQ|CONTEXT|CTX|TOKEN|BLOCK", c)]
+def _bound_name(ctx: Context, limit: int, site: object = None) -> str:
+    """The constant that names the model's number of positions: the one that sized the table
+    (`max_position_embeddings=CLIP_FRAMES`, `site`), else one named for it (`MAX_LEN`, `BLOCK_SIZE`), else the
+    number: a constant that only equals it (`STRIDE`) is not named."""
+    given = str(site).partition("=")[2] if site else ""
+    consts = [c for c in ctx.scalar_names(limit) if c.isupper() and c.isidentifier()
+              and (c == given or re.search(r"LEN|POS|MAX|SEQ|CONTEXT|CTX|TOKEN|BLOCK", c))]
+    consts.sort(key=lambda c: c != given)
     return consts[0] if consts else str(limit)
 
 
@@ -366,7 +453,7 @@ def _cut_dataset_items(ctx: Context, bound: str) -> list[Edit]:
     value = returns[0].value if len(returns) == 1 else None
     if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
             and isinstance(value.value.value, ast.Name) and value.value.value.id == "self"):
-        return []
+        return _cut_where_item_is_read(file, get, value, bound) if get is not None and value is not None else []
     attr = value.value.attr
     added = []
     for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
@@ -392,6 +479,34 @@ def _cut_dataset_items(ctx: Context, bound: str) -> list[Edit]:
     elif not isinstance(seq, (ast.Name, ast.Subscript, ast.Attribute, ast.Call)):
         return []
     return edits_of(src.LineEditor.for_node(file, stmt).replace(seq, f"{src.segment(file, seq)}[:{bound}]"))
+
+
+def _cut_where_item_is_read(file: str, get: ast.FunctionDef, returned: ast.expr, bound: str) -> list[Edit]:
+    """`__getitem__` reads its item once (`keypoints, gloss = self.items[idx]`) and returns a sequence made from one
+    of the names read (`return feats.flatten(1), gloss`, `feats` made from `keypoints`): that name is cut to
+    `bound` right where it is read (`keypoints = keypoints[:CLIP_FRAMES]`), before anything is made from it."""
+    reads = [st for st in get.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+             and isinstance(st.value, ast.Subscript) and isinstance(st.value.value, ast.Attribute)
+             and isinstance(st.value.value.value, ast.Name) and st.value.value.value.id == "self"]
+    if len(reads) != 1:
+        return []
+    read = reads[0]
+    target = read.targets[0]
+    names = [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts if isinstance(e, ast.Name)] \
+        if isinstance(target, ast.Tuple) else []
+    first = returned.elts[0] if isinstance(returned, ast.Tuple) and returned.elts else returned
+    if isinstance(target, ast.Name) and first is not returned:
+        return []  # one item read whole, several things returned: which part is the sequence is not written
+    made_from = set(src.names_in(first))
+    later = [st for st in get.body if isinstance(st, ast.Assign) and st.lineno > read.lineno]
+    for st in reversed(later):  # what the returned sequence is made from, back to the read
+        if any(t in made_from for tgt in st.targets for t in src.names_in(tgt)):
+            made_from |= set(src.names_in(st.value))
+    cut = [n for n in names if n in made_from]
+    if len(cut) != 1:
+        return []
+    made = src.insert_after(file, read, f"{cut[0]} = {cut[0]}[:{bound}]")
+    return [made] if made else []
 
 
 def _cut_in_padding_helper(ctx: Context, file: str, call: ast.Call, limit: int) -> list[Edit]:
@@ -830,7 +945,7 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         file, node, text = f.hints["collected"]
         return edits_of(src.LineEditor(file, node.lineno, node.end_lineno or node.lineno).replace(node, text)), None
     if "bound-is-odd" in f.facts:  # the caller hands the loop the part the others were made for; else in words
-        return (_subset_to_loop(ctx, f) or _walk_the_kept(f)), None
+        return (_subset_to_loop(ctx, f) or _walk_the_kept(f) or _filtered_like_sibling(ctx, f)), None
     if "passed-other-list" in f.facts:  # the caller gives the list the indexed tensor was built for
         passed = f.hints["passed_list"]
         return edits_of(src.LineEditor.for_node(passed.file, passed.stmt).replace(passed.node, passed.meant)), None
@@ -849,6 +964,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
                 or _walk_the_kept(f)), None
     if frame is None or bound is None:
         return [], None
+    moved = _measured_after_filter(frame, f)
+    if moved:
+        return moved, None
     if f.hints.get("enumerated"):  # `enumerate(seq)` counts the items of `seq`: walk only those that fit
         return _enumerate_fitting(ctx, frame, f), None
     coarser = _coarser_steps(frame, f) if not {"padded-row", "padded-row-passed"} & f.facts else []
@@ -871,6 +989,56 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if named is not None:  # `n_positions = start_row.size(0)`: every loop bounded by the name stops at the example
         return edits_of(src.LineEditor.for_node(frame.file, named.stmt).replace(named.value, new)), None
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+MEASURED_BEFORE_FILTER = fact("measured-before-filter", "the loop's bound `bound` is measured (line `bound_line`) "
+                                                        "before `filter_made` (line `filter_line`) keeps only the "
+                                                        "entries where `keep`, and `tensor` is one of those kept")
+
+
+def _measured_after_filter(frame: FrameFacts, f: Finding) -> list[Edit]:
+    """`n = x.shape[0]` measured, then `layer = event["layer"][keep]` with `keep` a bool tensor as long as `n`, then
+    `for i in range(n)` indexing `layer`: the size is measured where the filter has run (the line moved after the
+    last filter with the bool mask, reading the indexed tensor), so the loop and every other use of `n` count
+    what was kept."""
+    bound, tensor, loop = f.hints.get("bound"), f.hints.get("tensor"), f.hints.get("loop")
+    steps, dim = f.values.get("bound_value"), f.hints.get("dim")
+    if not isinstance(bound, ast.Name) or not isinstance(tensor, str) or not tensor.isidentifier() or loop is None \
+            or type(steps) is not int or dim != 0:
+        return []
+    named = _bound_named_once(frame, bound)
+    tree = src.tree_of(frame.file)
+    if named is None or tree is None:
+        return []
+    scope = src.enclosing_scope(tree, loop.lineno)
+    block = [st for st in getattr(scope, "body", []) if named.stmt.lineno <= st.lineno <= loop.lineno]
+    if not block or block[0] is not named.stmt:
+        return []  # the bound and the loop in one block of the function, the filters between them
+    def kept_by(st: ast.stmt) -> str | None:
+        if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                and isinstance(st.value, ast.Subscript) and isinstance(st.value.slice, ast.Name)):
+            return None
+        mask = frame.tensor(st.value.slice.id)
+        return st.value.slice.id if mask is not None and mask.dtype.endswith("bool") and mask.shape[:1] == (steps,) \
+            else None
+    filters = [st for st in block[1:] if kept_by(st)]
+    if not any(st.targets[0].id == tensor for st in filters):
+        return []
+    last = filters[-1]
+    if any(bound.id in src.names_in(st) for st in block[1:] if st.lineno <= last.lineno):
+        return []  # read before the filter too: moving it would change that use
+    removed = src.remove_statement(frame.file, named.stmt)
+    added = src.insert_after(frame.file, last, f"{bound.id} = {tensor}.shape[0]")
+    if removed is None or added is None:
+        return []
+    first = next(st for st in filters if st.targets[0].id == tensor)
+    keep_made = src.last_assignment(tree, kept_by(first), first.lineno)
+    f.facts.add(MEASURED_BEFORE_FILTER)
+    f.values["keep_made"] = " ".join(src.segment(frame.file, keep_made.stmt).split()) if keep_made else kept_by(first)
+    f.values.update(bound_line=named.stmt.lineno, bound_made=" ".join(src.segment(frame.file, named.stmt).split()),
+                    filter_made=" ".join(src.segment(frame.file, first).split()), filter_line=first.lineno,
+                    keep=kept_by(first), bound_new=f"{bound.id} = {tensor}.shape[0]", last_filter_line=last.lineno)
+    return [removed, added]
 
 
 def _bound_named_once(frame: FrameFacts, bound: ast.AST) -> src.Assignment | None:
@@ -1142,6 +1310,64 @@ def _kept_from(value: ast.AST) -> str | None:
             isinstance(value.generators[0].iter, ast.Name):
         return value.generators[0].iter.id
     return None
+
+
+LIST_LEFT_UNFILTERED = fact("list-left-unfiltered", "`whole` (`whole_len` items) is the list `siblings` was made "
+                                                    "from item by item; `siblings` is filtered with `keep` (line "
+                                                    "`keep_line`), `whole` is not, and the loop's sequence comes "
+                                                    "from `whole`")
+
+
+def _filtered_like_sibling(ctx: Context, f: Finding) -> list[Edit]:
+    """The loop's sequence comes (through the callers' arguments) from a list `catalog` of the scope where an array
+    made item by item from that list (`waves = np.stack([synth(r) for r in catalog])`) is filtered by a boolean
+    mask (`X = waves[keep]`): the list is filtered by the same mask where the loop's sequence is taken from it
+    (`catalog[n:]` → `[item for item, kept in zip(catalog, keep) if kept][n:]`)."""
+    name, at = f.hints.get("bound_source"), f.hints.get("frame")
+    while at is not None and name in at.params:
+        caller = ctx._caller(at)
+        arg = next((x for x in caller.call_args if x.param == name), None) if caller else None
+        if arg is None or not arg.text.isidentifier():
+            return []
+        name, at = arg.text, caller
+    tree = src.tree_of(at.file) if at is not None and name else None
+    if tree is None:
+        return []
+    scope = src.enclosing_scope(tree, at.line)
+    made = src.last_assignment(tree, name, at.line)
+    if made is None or not isinstance(made.stmt, ast.Assign):
+        return []
+    lists = {n.id for n in ast.walk(made.value) if isinstance(n, ast.Name) and n.id in at.lengths}
+    stmts = src.statements(scope)
+    found = []
+    for whole in lists:
+        aligned = {a.targets[0].id for a in stmts if isinstance(a, ast.Assign) and len(a.targets) == 1
+                   and isinstance(a.targets[0], ast.Name) and any(
+                       isinstance(c, ast.comprehension) and whole in src.names_in(c.iter) for c in ast.walk(a.value))}
+        for a in stmts:
+            if not isinstance(a, ast.Assign) or a.lineno >= made.stmt.lineno:
+                continue
+            for filt in ast.walk(a.value):  # `X = torch.from_numpy(waves[keep])`
+                if not (isinstance(filt, ast.Subscript) and isinstance(filt.value, ast.Name)
+                        and filt.value.id in aligned and isinstance(filt.slice, ast.Name)):
+                    continue
+                keep = src.last_assignment(tree, filt.slice.id, a.lineno)
+                if keep is not None and isinstance(keep.value, ast.Compare):
+                    found.append((whole, filt.value.id, filt.slice.id, keep))
+    if len({(w, k) for w, _, k, _ in found}) != 1:
+        return []
+    whole, sibling, keep, kept_at = found[0]
+    used = set(src.names_in(made.value))
+    item, flag = ("item", "kept") if not {"item", "kept"} & used else ("item_", "kept_")
+    nodes = [n for n in ast.walk(made.value) if isinstance(n, ast.Name) and n.id == whole]
+    if len(nodes) != 1:
+        return []
+    f.facts.add(LIST_LEFT_UNFILTERED)
+    text = f"[{item} for {item}, {flag} in zip({whole}, {keep}) if {flag}]"
+    f.values.update(whole=whole, whole_len=at.lengths[whole], siblings=sibling, keep=keep, keep_line=kept_at.stmt.lineno,
+                    keep_made=" ".join(src.segment(at.file, kept_at.stmt).split()), taken=name,
+                    taken_line=made.stmt.lineno, whole_filtered=text)
+    return edits_of(src.LineEditor.for_node(at.file, made.stmt).replace(nodes[0], text))
 
 
 def _walk_the_kept(f: Finding) -> list[Edit]:

@@ -46,6 +46,16 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         count = f.hints["counts_words"]
         return edits_of(src.LineEditor.for_node(count.file, count.stmt).replace(
             count.stmt.value, f"len({count.pieces})")), None
+    if "conv-frames" in f.facts:  # the frames counted as the convolution makes them, everywhere
+        file, changes = f.hints["conv_frames"]
+        out = []
+        for stmt, node, text in changes:
+            out += edits_of(src.LineEditor.for_node(file, stmt).replace(node, text))
+        return (out if len(out) == len(changes) else []), None
+    if "padded-to-max" in f.facts:  # the ids padded to the maximum the mask is padded to
+        file, padding = f.hints["padded_to_max"]
+        stmt = src.statement_at(src.tree_of(file), padding.lineno)
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(padding, '"max_length"')), None
     if "mask-not-shifted" in f.facts:
         file, node, text = f.hints["mask_not_shifted"]
         stmt = src.statement_at(src.tree_of(file), node.lineno)

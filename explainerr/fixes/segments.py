@@ -113,7 +113,7 @@ def token_type(ctx: Context, f: Finding) -> Located:
                             f.values["wrapped"] = f"{idx.id} % {n}"
                             return edits_of(e), None
         for call in src.calls(tree):
-            if not (src.is_config_call(call) and isinstance(needed, int)):
+            if not (src.is_config_call(call) and isinstance(needed, int)) or _own_class_without(tree, call):
                 continue
             kw = src.keyword(call, "type_vocab_size")
             e = src.LineEditor.for_node(file, call)
@@ -356,7 +356,7 @@ def _config_sized_per_part(tree: ast.Module, file: str, f: Finding, parts: ast.A
     needed = f.values.get("needed")
     if not isinstance(needed, int):
         return []
-    configs = [c for c in src.calls(tree) if src.is_config_call(c)]
+    configs = [c for c in src.calls(tree) if src.is_config_call(c) and not _own_class_without(tree, c)]
     if len(configs) != 1 or any(src.call_name(c).endswith("from_pretrained") and "Tokenizer" not in src.call_name(c)
                                 for c in src.calls(tree)):
         return []
@@ -446,7 +446,7 @@ def _config_sized_per_field(tree: ast.Module, file: str, f: Finding, loop: ast.F
     needed = f.values.get("needed")
     if not isinstance(needed, int) or not _per_field(loop):
         return []
-    configs = [c for c in src.calls(tree) if src.is_config_call(c)]
+    configs = [c for c in src.calls(tree) if src.is_config_call(c) and not _own_class_without(tree, c)]
     if len(configs) != 1 or any(src.call_name(c).endswith("from_pretrained") and "Tokenizer" not in src.call_name(c)
                                 for c in src.calls(tree)):
         return []
@@ -576,3 +576,18 @@ def _keyword_for_slot(ctx: Context, f: Finding) -> list[Edit]:
                 e.replace(call.args[position], f"{intended}={text}")
                 return edits_of(e)
     return []
+
+
+def _own_class_without(tree: ast.Module, call: ast.Call, field: str = "type_vocab_size") -> bool:
+    """`SceneEncoderConfig()` of a class the file defines (a dataclass of the user's settings) that has no
+    `field`: not the transformers config, and the keyword would not be accepted."""
+    name = src.call_name(call).split(".")[-1]
+    cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == name), None)
+    if cls is None:
+        return False
+    fields = {t.target.id for t in cls.body if isinstance(t, ast.AnnAssign) and isinstance(t.target, ast.Name)}
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    params = {a.arg for a in init.args.args + init.args.kwonlyargs} if init is not None else set()
+    takes_any = init is not None and init.args.kwarg is not None
+    return field not in fields | params and not takes_any and not any(
+        "PretrainedConfig" in ast.unparse(b) or "PreTrainedConfig" in ast.unparse(b) for b in cls.bases)

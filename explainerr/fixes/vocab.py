@@ -15,6 +15,7 @@ from ..analyzers import BAND_AID, Finding, fact
 from ..analyzers.idsource import table_constructor
 from ..facts import Context
 from ..model import Edit
+from .checks import bound_names
 from . import (
     Located,
     edits_of,
@@ -519,6 +520,9 @@ def _grow_table(ctx: Context, f: Finding) -> Located:
             stmt, size = site.stmt, site.node
     text = src.segment(file, size)
     new = _offset_size(ctx, f, text, num) or _numbering_vocab(ctx, f, file, stmt.lineno, top, num)
+    numbered = f.hints.get("id_map")
+    if numbered is not None and numbered[0] in (bound_names(file, stmt.lineno) or set()):
+        new = f"len({numbered[0]})"  # the map that numbered the ids, one row per entry
     if new is None and 0 < top - num + 1 <= 2:
         new = f"{text} + {top - num + 1}" if not isinstance(size, ast.Constant) else str(top + 1)
     if new is None:
