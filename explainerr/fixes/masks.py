@@ -1211,6 +1211,10 @@ def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
     if other is None or other_len not in other.shape or width is None:
         return []
     for p in provenance.trace(ctx, other):
+        layers = {m.expr for fr in ctx.user_frames() if fr.function == p.function for m in fr.modules
+                  if m.cls.startswith("Conv") or "Pool" in m.cls}  # a layer that changes the sequence's length
+        if any(re.search(rf"(?<![\w.]){re.escape(m)}\s*\(", p.source or "") for m in layers):
+            break  # made by a layer from another tensor (`self.framer(wav)`): that tensor's sizes are not its own
         made = src.statement_at(tree, p.line) if p.file == o.file and p.function == o.function else None
         if isinstance(made, ast.Assign) and len(made.targets) == 1 and isinstance(made.targets[0], ast.Name) \
                 and made.lineno < stmt.lineno:

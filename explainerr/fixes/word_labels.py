@@ -42,8 +42,8 @@ def align_word_labels(ctx: Context, f: Finding) -> Located:
                 if found:
                     return found, None
                 continue
-            found = _per_word_comprehension(file, scope, call, enc, f) or _from_tag_list(
-                ctx, f, file, scope, call, enc) or _filled_per_word(f, file, scope, call, enc)
+            found = _per_word_comprehension(file, scope, call, enc, f) or _filled_per_word(
+                f, file, scope, call, enc) or _from_tag_list(ctx, f, file, scope, call, enc)
             if found:
                 return found, None
         found = _through_lambdas(f, file, tree) or _skipped_pieces(f, file, tree) or _pieces_per_word(f, file, tree)
@@ -513,9 +513,10 @@ def _filled_per_word(f: Finding, file: str, scope: ast.AST, call: ast.Call, enc:
     if src.keyword(call, "return_tensors") is None:
         return []
     for loop in src.nodes(scope, ast.For):
-        if loop.lineno < call.lineno or len(loop.body) != 1 or not isinstance(loop.body[0], ast.Assign):
+        if loop.lineno < call.lineno or not isinstance(loop.body[-1], ast.Assign):
             continue
-        fill = loop.body[0]
+        fill = loop.body[-1]  # (after lines that make the example's labels: `tag_ids = [...]`)
+        local = {n for st in loop.body[:-1] if isinstance(st, ast.Assign) for t in st.targets for n in src.names_in(t)}
         target = fill.targets[0] if len(fill.targets) == 1 else None
         if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
                 and isinstance(target.slice, ast.Tuple) and len(target.slice.elts) == 2
@@ -526,7 +527,7 @@ def _filled_per_word(f: Finding, file: str, scope: ast.AST, call: ast.Call, enc:
         if isinstance(value, ast.Call) and src.call_name(value) in ("torch.tensor", "torch.as_tensor", "torch.LongTensor") \
                 and len(value.args) == 1:
             value = value.args[0]
-        if not set(src.names_in(value)) & set(src.names_in(loop.target)):
+        if not set(src.names_in(value)) & (set(src.names_in(loop.target)) | local):
             continue  # not the example's own labels
         name, row = target.value.id, target.slice.elts[0].id
         made = [a for a in src.statements(scope) if isinstance(a, ast.Assign) and len(a.targets) == 1
