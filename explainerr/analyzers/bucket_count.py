@@ -50,13 +50,12 @@ def bins_counted_as_edges(ctx: Context, n_classes: int | None) -> BinCount | Non
             if isinstance(edges, ast.Call) and edges.args and src.call_name(edges).rpartition(".")[2] in (
                     "tensor", "as_tensor", "array", "asarray", "list", "sorted"):
                 edges = edges.args[0]
-            texts = {src.segment(file, edges)}
+            forms = [edges]
             if isinstance(edges, ast.Attribute) and isinstance(edges.value, ast.Name) and edges.value.id == "self":
                 held = _attribute_value(tree, edges.attr)  # `self.bins = np.asarray(cfg["demand_bins"])`
-                if held is not None:
-                    texts.add(src.segment(file, held))
-            keys = {_setting_key(e) for e in [edges] + [ast.parse(t, mode="eval").body for t in texts
-                                                       if _parses(t)]} - {None}
+                forms += [held] if held is not None else []
+            texts = {src.segment(file, e) for e in forms}
+            keys = {_setting_key(e) for e in forms} - {None}
             if isinstance(edges, ast.Name):  # `bisect_right(boundaries, x)` with `boundaries=BOUNDS` the default
                 fn = src.enclosing_scope(tree, edges.lineno)
                 default = src.param_defaults(fn).get(edges.id) if isinstance(fn, ast.FunctionDef) else None
@@ -97,14 +96,6 @@ def _setting_key(node: ast.AST) -> str | None:
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
         return node.slice.value
     return None
-
-
-def _parses(text: str) -> bool:
-    try:
-        ast.parse(text, mode="eval")
-        return True
-    except SyntaxError:
-        return False
 
 
 def _in_arithmetic(stmt: ast.stmt, count: ast.Call) -> bool:

@@ -60,9 +60,8 @@ def conv_frames(ctx: Context, mask_len: int, other_len: int) -> Finding | None:
                 if src.contains(fn, conv.lineno) or (owner is not tree and src.contains(owner, fn.lineno)):
                     continue
                 counts = [(n, length) for n in ast.walk(fn) for length in [_counted(n, stride.id)] if length is not None]
-                counts = [(n, length) for n, length in counts if not any(
-                    m is not n and src.contains(m, n.lineno) and _counted(m, stride.id) is not None
-                    and n in list(ast.walk(m)) for m, _ in counts)]
+                inner = {id(x) for m, _ in counts for x in ast.walk(m) if x is not m}  # `L // HOP` inside `ceil(L / HOP)`
+                counts = [(n, length) for n, length in counts if id(n) not in inner]
                 if counts:
                     found.append((file, conv, kernel, stride, fn, counts))
     if len(found) != 1:

@@ -7,12 +7,12 @@ The fix keeps the labels by the same mask where they are returned."""
 from __future__ import annotations
 
 import ast
-import re
 
 from .. import source as src
 from ..facts import Context
 from . import Finding, fact
 from .classes import user_files
+from .filtered import _LABELY
 
 MASKED_APART = fact("masked-apart", "`fn` keeps the entries of `kept` where `mask` (`mask_made`, line `mask_line`) "
                                     "but returns `unfiltered`, read by the same index, whole")
@@ -73,7 +73,6 @@ def masked_apart(ctx: Context) -> Finding | None:
 
 ROWS_FILTERED_APART = fact("rows-filtered-apart", "`filtered` are kept where `mask` (line `filter_line`), but "
                                                   "`unfiltered`, made from the same `source`, is not")
-_LABELY = re.compile(r"(?i)label|target|tag|\by\b|gold|score|class")
 
 
 def _filters(st: ast.stmt) -> tuple[list[str], str] | None:
