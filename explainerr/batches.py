@@ -40,6 +40,18 @@ def user_datasets(ctx: Context) -> list[tuple[str, ast.ClassDef]]:
     return out
 
 
+def sole_getitem(ctx: Context) -> tuple[str, ast.Module, ast.FunctionDef] | None:
+    """(file, tree, `__getitem__`) of the user's one Dataset behind the failing batch, when there is exactly one
+    and it defines `__getitem__`."""
+    found = user_datasets(ctx)
+    if len(found) != 1:
+        return None
+    file, cls = found[0]
+    tree = src.tree_of(file)
+    get = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
+    return (file, tree, get) if tree is not None and get is not None else None
+
+
 def _only_dataset_class(files: list[str]) -> list[tuple[str, ast.ClassDef]]:
     """The one class of the user's files that subclasses a `...Dataset` and defines `__getitem__`; none when
     there are several."""

@@ -18,6 +18,8 @@ EDGES_WITH_LIMITS = fact("edges-with-limits", "the labels are bins of `bins_call
                                               "`n_edges` values, the outer limits included, for `n_classes` classes: "
                                               "a value at the upper limit gets bin `n_classes`; the inner edges "
                                               "(`edges_fixed`) give one bin per class")
+EDGES_ONE_SUBTRACTED = fact("edges-one-subtracted", "1 is subtracted from the bins (`bins_call - 1`), so the "
+                                                    "lower limit is already counted away; only the upper one must go")
 PER_EDGE = fact("per-edge", "another collection beside the count is made one item per edge (`per_edge`)")
 BINNING_CALL = re.compile(r"(^|\.)(bucketize|digitize|searchsorted|bisect|bisect_left|bisect_right)$")
 
@@ -139,9 +141,33 @@ def edges_with_limits(ctx: Context, n_classes: int | None) -> tuple[str, ast.stm
                 counted = _written_count(ctx, tree, edges.id, call.lineno)
                 sizes = {counted} if counted is not None else set()
             stmt = src.statement_at(tree, call.lineno)
+            if not sizes and isinstance(edges, ast.Name):  # `EDGES = np.array([0.0, 0.25, ...])` at the top
+                counted = _module_literal_count(tree, edges.id)
+                sizes = {counted} if counted is not None else set()
             if sizes == {n_classes + 1} and stmt is not None:
-                found.append((file, stmt, edges, src.segment(file, call)))
+                found.append((file, stmt, edges, src.segment(file, call), _one_subtracted(stmt, call)))
     return found[0] if len(found) == 1 else None
+
+
+def _one_subtracted(stmt: ast.stmt, call: ast.Call) -> bool:
+    """`np.digitize(x, edges) - 1`: the bins are shifted down by one (the lower limit counted as a boundary)."""
+    return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and n.left is call
+               and isinstance(n.right, ast.Constant) and n.right.value == 1 for n in ast.walk(stmt))
+
+
+def _module_literal_count(tree: ast.Module, name: str) -> int | None:
+    """The number of values of the one top-level `name = [...]` (or `np.array([...])`, `torch.tensor([...])`)."""
+    made = [st.value for st in tree.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+            and isinstance(st.targets[0], ast.Name) and st.targets[0].id == name]
+    if len(made) != 1:
+        return None
+    value = made[0]
+    if isinstance(value, ast.Call) and len(value.args) == 1 and src.call_name(value).rpartition(".")[2] in (
+            "tensor", "as_tensor", "array", "asarray"):
+        value = value.args[0]
+    if isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        return len(value.elts)
+    return None
 
 
 def _written_count(ctx: Context, tree: ast.Module, name: str, line: int) -> int | None:

@@ -521,7 +521,7 @@ def looped_setting(ctx: Context, tree: ast.Module, call: ast.Call, arg: ast.AST,
     return (table, found[0]) if len(found) == 1 else None
 
 
-def _holds_layer(ctx: Context, file: str, stmt: ast.stmt, ident: int) -> bool:
+def _holds_layer(ctx: Context, file: str, stmt: ast.stmt, ident: int, call: ast.Call | None = None) -> bool:
     """`stmt` assigns a plain name (or returns the value of a builder function whose call is assigned to one)
     that a user frame of `file`, at or after the statement, holds the module `ident` under (or under the same name
     as an attribute of `self`: the layer handed to a model's constructor, which stores it)."""
@@ -533,6 +533,11 @@ def _holds_layer(ctx: Context, file: str, stmt: ast.stmt, ident: int) -> bool:
             names = [a.targets[0].id for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1
                      and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Call)
                      and fn in src.called_functions(tree, a.value)]
+            chain = stmt.value
+            if call is not None and isinstance(chain, ast.Call) and src.call_name(chain).split(".")[-1] == \
+                    "Sequential" and any(a is call for a in chain.args):  # `return nn.Sequential(nn.Linear(...), ...)`
+                at = next(i for i, a in enumerate(chain.args) if a is call)
+                names = [f"{n}.{at}" for n in names]  # the modules of a frame are named `head.0`
             return any(fr.file == file and m.expr in names and m.ident == ident
                        for fr in ctx.user_frames() for m in fr.modules)
     return any(fr.file == file and m.ident == ident and (
@@ -867,7 +872,7 @@ def layer_site(ctx: Context, classes: tuple[str, ...], n: int, argument: int, pa
             if nstmt is not None:
                 return SizeSite(file=file, stmt=nstmt, kind="assignment", node=nested,
                                 text=f"{src.segment(file, arg)}={src.segment(file, nested)}")
-        if value is None and ident is not None and _holds_layer(ctx, file, stmt, ident):
+        if value is None and ident is not None and _holds_layer(ctx, file, stmt, ident, call):
             return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))
         if value is None and (named or len(hits) == 1) and _set_in_settings_text(file, arg, n):
             return SizeSite(file=file, stmt=stmt, kind="layer", node=arg, text=src.segment(file, call))

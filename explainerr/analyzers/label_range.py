@@ -516,7 +516,7 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
     kept = kept_size(ctx, lambda name: bool(_LABEL_NAME.search(name) or re.match(r"(num|n)_", name)))
     if kept is not None:
         f.merge(kept)
-    from .bucket_count import BINS_ONE_MORE, EDGES_WITH_LIMITS, PER_EDGE, bins_counted_as_edges, edges_with_limits
+    from .bucket_count import BINS_ONE_MORE, EDGES_ONE_SUBTRACTED, EDGES_WITH_LIMITS, PER_EDGE, bins_counted_as_edges, edges_with_limits
     bins = bins_counted_as_edges(ctx, n_classes) if need == n_classes + 1 else None
     if bins is not None:  # `bucketize(x, edges)` gives len(edges) + 1 bins: the count is one short
         f.facts.add(BINS_ONE_MORE)
@@ -531,10 +531,13 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
             f.values["per_edge"] = bins.per_edge
     limits = edges_with_limits(ctx, n_classes) if bins is None and need == n_classes + 1 else None
     if limits is not None:  # `bucketize(x, edges)` over N + 1 edges, the limits included, for N classes
-        file, _, edges, call = limits
+        file, _, edges, call, shifted = limits
         text = src.segment(file, edges)
         f.facts.add(EDGES_WITH_LIMITS)
         f.values.update(bins_call=call, edges=text, n_edges=n_classes + 1, edges_fixed=f"{text}[1:-1]")
+        if shifted:  # `digitize(x, edges) - 1`: the lower limit already counted away; only the upper one dropped
+            f.facts.add(EDGES_ONE_SUBTRACTED)
+            f.values["edges_fixed"] = f"{text}[:-1]"
         f.hints["edges_with_limits"] = limits
     tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
         site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels") or (

@@ -45,6 +45,7 @@ from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, leaf, padded_apart, skipped_apart, stacked_parts
 from .own_longest import labels_own_longest
+from .label_pad_width import labels_padded_other_max
 from .pad_targets import aligned_records_apart, pad_targets, padded_by_library
 from .parallel_lists import labels_one_part, part_left_out, specials_left_out
 from .operands import (
@@ -279,14 +280,21 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
             return None  # labels made per piece, each side padded to its own longest: a record got another's labels
     if reading is None and not multi and a > b:  # label rows transposed with `zip`, cut to the shortest row
         reading = _zip_cut(ctx)
+    if reading is None and a > b:  # frame labels counted `n // hop` beside a centred STFT's `1 + n // hop`
+        from .stft_frames import stft_frames
+        reading = stft_frames(ctx)
     if reading is None and not multi and a > b and (labels is None or len(labels.shape) == 1):
         from .flattened_apart import flattened_apart
         reading = flattened_apart(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
         name = re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None
         from .masked_apart import rows_filtered_apart
+        from .dropped_beside import dropped_beside
         reading = filtered_sibling(ctx, name) or filtered_in_builders(ctx, name) or refiltered_alone(ctx, name) \
-            or rows_filtered_apart(ctx)
+            or rows_filtered_apart(ctx) or dropped_beside(ctx, None)
+        if reading is None:
+            from .appended_before_skip import appended_before_skip
+            reading = appended_before_skip(ctx)
     if reading is None and a < b:
         from .grown_apart import grown_apart
         reading = (choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
@@ -619,6 +627,8 @@ def _positions(ctx: Context, labels: TensorFacts | None, logits: TensorFacts | N
         f.hints["padded_apart"] = stmts
     elif padded_by_library(ctx, f, labels, ids):
         pass  # the inputs padded by a library call, the labels by hand to a width of their own
+    elif labels_padded_other_max(ctx, f, labels, ids):
+        pass  # the labels padded to another setting than the tokenizer's max_length
     elif labels.shape[1] > ids.shape[1] and labels.min is not None and labels.min < 0:
         # wider than the batch and padded with a negative label: padded to a fixed length, not made per word
         f.facts.add(PADDED)

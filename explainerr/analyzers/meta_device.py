@@ -22,6 +22,12 @@ LOADED_WITHOUT_ASSIGN = fact("loaded-without-assign", "`module` is built on the 
                                                       "without `assign=True`")
 META_OPERANDS = fact("meta-operands", "the failing line's operands `on_meta` are on meta, `elsewhere` on "
                                       "`other_device`")
+UNSAVED_BUFFERS = fact("unsaved-buffers", "`module` is built on meta (`built`, line `built_line`) and loaded with "
+                                          "`load` (line `load_line`), but its buffers `buffers` are registered with "
+                                          "`persistent=False`: not in the checkpoint, they stay on meta")
+LOADED_PARTLY = fact("loaded-partly", "`module` is built on meta (`built`, line `built_line`) and loaded with `load` "
+                                      "(line `load_line`): `strict=False` lets the checkpoint leave tensors out, and "
+                                      "those are never replaced, so they stay on meta")
 DEVICE_FIXED = fact("device-fixed", "the device `module` is materialised on, `device_fixed`, can be read where "
                                     "`device_name` is")
 DEVICE_READ_EARLY = fact("device-read-early", "`device_name` is read from `module`'s parameters (line `read_line`) "
@@ -59,6 +65,12 @@ def meta_device(ctx: Context, devs: list[str]) -> Finding | None:
     if "meta" not in devs:
         return None
     f = _loaded_without_assign(ctx) or _device_read_early(ctx)
+    if f is None:  # a loss or tensor made in the block that builds the module on meta, left there
+        from .devices import _operands
+        from .meta_block import meta_block_finding
+        on_meta = [o.expr for fr in ctx.user_frames()[:3] for o in _operands(ctx, fr) if o.device == "meta"]
+        f = _unsaved_buffers(ctx, on_meta) or _loaded_partly(ctx) or meta_block_finding(ctx, on_meta) \
+            if on_meta else None
     if f is not None:
         _operands_on_meta(ctx, f)
     return f
@@ -110,6 +122,63 @@ def _loaded_without_assign(ctx: Context) -> Finding | None:
                     built_line=built.lineno, load=" ".join(src.segment(file, call).split()), load_line=call.lineno,
                     load_fixed=" ".join(src.segment(file, call).split())[:-1] + ", assign=True)")
     f.hints["loaded_without_assign"] = (file, stmt, call)
+    return f
+
+
+def _unsaved_buffers(ctx: Context, on_meta: list[str]) -> Finding | None:
+    """A module built on meta and loaded with `load_state_dict(..., assign=True)`, whose operand on meta is a
+    buffer registered with `persistent=False`: not in the checkpoint, so nothing replaces it and it stays on
+    meta.  The edit builds the module off meta (the block's body, without the `with`)."""
+    attrs = {e.split(".", 1)[1].split("[")[0] for e in on_meta if e.startswith("self.") and e.count(".") == 1}
+    unsaved = set()
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            kw = src.keyword(call, "persistent")
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "register_buffer" and call.args \
+                    and isinstance(call.args[0], ast.Constant) and kw is not None \
+                    and isinstance(kw.value, ast.Constant) and kw.value.value is False:
+                unsaved.add(call.args[0].value)
+    left = sorted(attrs & unsaved)
+    f = _assigned_on_meta(ctx, UNSAVED_BUFFERS) if left else None
+    if f is not None:
+        f.values["buffers"] = ", ".join(f"`{b}`" for b in left)
+    return f
+
+
+def _loaded_partly(ctx: Context) -> Finding | None:
+    """A module built on meta and loaded with `load_state_dict(..., strict=False, assign=True)`: whatever the
+    checkpoint does not hold (a new head) is not replaced and stays on meta."""
+    return _assigned_on_meta(ctx, LOADED_PARTLY, strict=False)
+
+
+def _assigned_on_meta(ctx: Context, fact_name: str, strict: bool | None = None) -> Finding | None:
+    """The one `M.load_state_dict(..., assign=True)` (with `strict=False` when `strict` is False) of a module `M`
+    built on meta: the finding `fact_name` with where it was built and loaded; the edit builds it off meta."""
+    found = []
+    for file, scope in _scopes(ctx):
+        for call in src.walk_scope(scope):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "load_state_dict" and isinstance(call.func.value, ast.Name)):
+                continue
+            assign, given = src.keyword(call, "assign"), src.keyword(call, "strict")
+            if not (assign is not None and isinstance(assign.value, ast.Constant) and assign.value.value is True):
+                continue
+            if strict is False and not (given is not None and isinstance(given.value, ast.Constant)
+                                        and given.value.value is False):
+                continue
+            built = _built_on_meta(scope, call.func.value.id)
+            if built is not None:
+                found.append((file, call, built))
+    if len(found) != 1:
+        return None
+    file, call, built = found[0]
+    head = built.items[0].context_expr if isinstance(built, ast.With) else built
+    f = Finding(facts={fact_name}, confidence="high")
+    f.values.update(module=call.func.value.id, built=" ".join(src.segment(file, head).split()),
+                    built_line=built.lineno, load=" ".join(src.segment(file, call).split()), load_line=call.lineno)
+    if isinstance(built, ast.With) and len(built.items) == 1:
+        f.hints["unsaved_buffers"] = (file, built)
     return f
 
 

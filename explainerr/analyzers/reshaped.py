@@ -86,6 +86,8 @@ def _entries_of(ctx: Context, mask: TensorFacts, other: TensorFacts,
     frame = ctx.frames[mask.frame]
     ids = [t for t in frame.tensors if t.is_integer and len(t.shape) == 2 and t.shape[1] == other_len
            and t.shape[0] == mask.shape[0]]
+    if len(ids) > 1:  # the ids beside other integer tensors as wide (`token_type_ids`): the one that met the mask
+        ids = [t for t in ids if t.expr == other.expr]
     m = entry(mask)
     o = entry(ids[0]) if len(ids) == 1 else None
     if m is None or o is None or m.split("[")[0] != o.split("[")[0]:

@@ -70,10 +70,15 @@ def mask_before_specials(ctx: Context, f: Finding, mask_len: int, other_len: int
             if stmt is None:
                 continue
             scope = src.enclosing_scope(tree, stmt.lineno)
+            per_piece = {a.targets[0].id for a in src.statements(scope) if isinstance(a, ast.Assign)
+                         and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                         and isinstance(a.value, ast.ListComp) and len(a.value.generators) == 1
+                         and not a.value.generators[0].ifs and isinstance(a.value.generators[0].iter, ast.Name)
+                         and a.value.generators[0].iter.id == piece.id}  # `ids = [vocab[t] for t in tokens]`
             for a in src.statements(scope):
                 if (a is not stmt and isinstance(a, ast.Assign) and len(a.targets) == 1
                         and isinstance(a.targets[0], ast.Name) and a.targets[0].id != piece.id
-                        and _added_around(a.value, piece.id) == k):
+                        and any(_added_around(a.value, name) == k for name in {piece.id} | per_piece)):
                     found.append((Sized(file, stmt, piece, a.targets[0].id), a, node))
     if len(found) != 1:
         return False
@@ -83,6 +88,7 @@ def mask_before_specials(ctx: Context, f: Finding, mask_len: int, other_len: int
                     mask_line=sized.stmt.lineno, n_added=k, ids_name=sized.ids,
                     ids_made=" ".join(src.segment(sized.file, ids_made.value).split()), ids_line=ids_made.lineno)
     f.hints["mask_before_specials"] = sized
+    f.hints["mask_before_specials_ids"] = ids_made
     if ids_made.lineno > sized.stmt.lineno:  # the ids are made after the mask: count the added tokens in it
         f.facts.add(MASK_MADE_FIRST)
         f.values["mask_counted"] = f"len({sized.len_arg.id}) + {k}"

@@ -13,6 +13,8 @@ from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit
 from . import Located
+from .crops import pad_guarded_crop
+from .pad_option import pad_option_left_out
 
 _PAD_COLLATE = """def pad_collate(examples):
     \"\"\"Pad each field's variable-length sequences to the longest in the batch{doc}.\"\"\"
@@ -39,7 +41,7 @@ _TARGET_WRAPPERS = ("reshape", "view", "flatten", "long", "to", "contiguous", "s
 
 def loader_collate(ctx: Context, f: Finding) -> Located:
     """The DataLoader's call gets `collate_fn=pad_collate`, the helper written just before its statement."""
-    padded = _pad_fixed_cut(ctx, f)
+    padded = _pad_fixed_cut(ctx, f) or pad_guarded_crop(ctx, f) or pad_option_left_out(ctx, f)
     if padded:  # `window = seq[:WINDOW + 1]` in `__getitem__`: the shorter ones padded to that length there
         return padded, None
     frame = ctx.user
@@ -104,15 +106,11 @@ def _pad_fixed_cut(ctx: Context, f: Finding) -> list[Edit]:
     default collate cannot stack them.  The list is padded to the cut's length right after the cut, with the
     one padding id the module names (`PAD_TOKEN`)."""
     from ..analyzers.classes import module_defs
-    from ..batches import user_datasets
-    found = user_datasets(ctx)
-    if len(found) != 1:
+    from ..batches import sole_getitem
+    item = sole_getitem(ctx)
+    if item is None:
         return []
-    file, cls = found[0]
-    tree = src.tree_of(file)
-    get = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
-    if tree is None or get is None:
-        return []
+    file, tree, get = item
     defs = module_defs(tree)
     pads = [n for n, a in defs.items() if re.search(r"(^|_)PAD(_|$)", n) and n.isupper()]
     if len(pads) != 1:

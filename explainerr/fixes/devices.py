@@ -23,6 +23,12 @@ def to_device(ctx: Context, f: Finding) -> Located:
     if loaded:  # the loaded tensors replace the meta parameters
         file, stmt, call = loaded
         return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "assign=True")), None
+    unsaved = f.hints.get("unsaved_buffers")
+    if unsaved:  # built off meta: the buffers the checkpoint does not hold are made for real
+        return _without_block(*unsaved), None
+    block = f.hints.get("made_in_meta_block")
+    if block:  # what the meta block made beside the module, made after the module is materialised instead
+        return _made_after_materialised(block), None
     early = f.hints.get("device_read_early")
     if early:  # the device read from the module replaced by the one it is materialised on
         file, stmt, node, new = early
@@ -80,10 +86,38 @@ def _hoist_part(ctx: Context, f: Finding) -> list[Edit]:
     bound = {n for stmt in block.body[:block.body.index(made)] for t in getattr(stmt, "targets", [])
              for n in src.names_in(t)}
     bound |= {n for i in block.items if i.optional_vars is not None for n in src.names_in(i.optional_vars)}
-    if reads & bound:
-        return []
+    if reads & bound:  # it reads what the block made first (`backbone.out_dim`): made right after the block
+        later = block.body[block.body.index(made) + 1:]
+        made_names = {n for t in getattr(made, "targets", []) for n in src.names_in(t)}
+        if any(made_names & set(src.names_in(st)) for st in later):
+            return []
+        moved = _after_block(file, block, made)
+        if moved:
+            f.facts.add(MADE_AFTER_BLOCK)
+        return moved
     e = src.hoist_before(file, block, made)
     return [e] if e else []
+
+
+MADE_AFTER_BLOCK = fact("made-after-block", "the fix makes the submodule right after the device block, since it "
+                                            "reads names the block makes")
+
+
+def _after_block(file: str, block: ast.With, made: ast.stmt) -> list[Edit]:
+    """`made` taken out of `block` and written right after it, at the block's indentation."""
+    from .. import files
+    first, last = block.lineno, block.end_lineno or block.lineno
+    skip = set(range(made.lineno, (made.end_lineno or made.lineno) + 1))
+    if len(skip) >= last - first:
+        return []  # the block's only statement: nothing would stay in it
+    head = files.line(file, first)
+    indent = head[: len(head) - len(head.lstrip())]
+    text = src.segment(file, made).replace("\n" + " " * (made.col_offset - len(indent)), "\n")
+    kept = "".join(files.line(file, n) for n in range(first, last + 1) if n not in skip).rstrip("\n")
+    replacement = kept + "\n" + indent + text
+    if not src.parses_in_file(file, first, last, replacement):
+        return []
+    return [Edit(file=file, start_line=first, end_line=last, replacement=replacement)]
 
 
 def _attach_moved(ctx: Context, f: Finding) -> list[Edit]:
@@ -225,13 +259,26 @@ def _register_buffer(ctx: Context, f: Finding) -> list[Edit]:
     cls = src.enclosing_class(tree, frame.line) if tree is not None else None
     if cls is None:
         return []
-    for n in ast.walk(cls):
-        if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute)
-                and n.targets[0].attr == attr and isinstance(n.targets[0].value, ast.Name)
-                and n.targets[0].value.id == "self"):
-            value = src.segment(frame.file, n.value)
-            return edits_of(src.LineEditor.for_node(frame.file, n).replace(n, f'self.register_buffer("{attr}", {value})'))
-    return []
+    stray = frame.tensor(f"self.{attr}")
+    attrs = [attr] + [t.expr[5:] for t in frame.tensors if stray is not None and t.expr.startswith("self.")
+                      and t.expr[5:].isidentifier() and t.expr[5:] != attr and t.device == stray.device]
+    registered = {c.args[0].value for c in src.calls(cls) if isinstance(c.func, ast.Attribute)
+                  and c.func.attr == "register_buffer" and c.args and isinstance(c.args[0], ast.Constant)}
+    attrs = [a for a in attrs if a == attr or a not in registered]
+    edits: list[Edit] = []  # the other plain tensor attributes left on the same device are registered too
+    for name in attrs:
+        for n in ast.walk(cls):
+            if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute)
+                    and n.targets[0].attr == name and isinstance(n.targets[0].value, ast.Name)
+                    and n.targets[0].value.id == "self"):
+                value = src.segment(frame.file, n.value)
+                edits += edits_of(src.LineEditor.for_node(frame.file, n).replace(
+                    n, f'self.register_buffer("{name}", {value})'))
+                break
+        else:
+            if name == attr:
+                return []
+    return edits
 
 
 def _module_container(ctx: Context, f: Finding) -> list[Edit]:
@@ -250,3 +297,54 @@ def _module_container(ctx: Context, f: Finding) -> list[Edit]:
     inner = "" if empty else src.segment(file, stmt.value)
     f.values["wrapped"] = f"{nn}.{holder}({inner})"
     return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, f.values["wrapped"]))
+
+
+def _made_after_materialised(hit) -> list[Edit]:
+    """The statements a device block made after its module are taken out of the block and written after the
+    module's `to_empty` line, at the block's indentation; the one that made the operand on meta gets
+    `.to(<the device to_empty is given>)`, so it is where the module is whatever the default device."""
+    from .. import files
+    first, last = hit.block.lineno, hit.after.end_lineno or hit.after.lineno
+    skip = {n for st in hit.moved for n in range(st.lineno, (st.end_lineno or st.lineno) + 1)}
+    kept = [files.line(hit.file, n) for n in range(first, last + 1) if n not in skip]
+    head = files.line(hit.file, first)
+    indent = head[: len(head) - len(head.lstrip())]
+    moved = []
+    for st in hit.moved:
+        text = src.segment(hit.file, st)
+        if st is hit.failing:
+            value = src.segment(hit.file, st.value)
+            simple = isinstance(st.value, (ast.Call, ast.Name, ast.Attribute, ast.Subscript))
+            text = text[: len(text) - len(value)] + (f"{value}.to({hit.device})" if simple
+                                                     else f"({value}).to({hit.device})")
+            if not text.endswith(f".to({hit.device})"):
+                return []
+        moved.append(indent + text.replace("\n" + " " * (st.col_offset - len(indent)), "\n") + "\n")
+    handed = []
+    for st in hit.handed:  # made before the module and read by its build: made before the block instead
+        skip |= set(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+        text = src.segment(hit.file, st)
+        handed.append(indent + text.replace("\n" + " " * (st.col_offset - len(indent)), "\n") + "\n")
+    kept = [files.line(hit.file, n) for n in range(first, last + 1) if n not in skip]
+    replacement = "".join(handed) + "".join(kept).rstrip("\n") + ("\n" + "".join(moved).rstrip("\n") if moved else "")
+    if not src.parses_in_file(hit.file, first, last, replacement):
+        return []
+    return [Edit(file=hit.file, start_line=first, end_line=last, replacement=replacement)]
+
+
+def _without_block(file: str, block: ast.With) -> list[Edit]:
+    """The `with` statement replaced by its body, dedented to the `with`'s own indentation."""
+    from .. import files
+    first, last = block.lineno, block.end_lineno or block.lineno
+    head = files.line(file, first)
+    indent = len(head) - len(head.lstrip())
+    body_first = block.body[0].lineno
+    inner = files.line(file, body_first)
+    shift = len(inner) - len(inner.lstrip()) - indent
+    if shift <= 0 or body_first <= first:
+        return []
+    lines = [files.line(file, n) for n in range(body_first, last + 1)]
+    replacement = "".join(ln[shift:] if ln[:shift].strip() == "" else ln for ln in lines).rstrip("\n")
+    if not src.parses_in_file(file, first, last, replacement):
+        return []
+    return [Edit(file=file, start_line=first, end_line=last, replacement=replacement)]

@@ -61,6 +61,12 @@ def index_long(ctx: Context, f: Finding) -> Located:
             continue
         origin = ctx.origin(t.expr, ctx.frames[t.frame])
         stmt = statement_of(origin[0], origin[2]) if origin is not None and origin[2] is not None else None
+        returned = _returned_items(ctx, t) if origin is None else []
+        if returned:  # `for seq, nxt in loader` of a Dataset returning `(torch.from_numpy(seq), ...)`: long there
+            for file, at, value in returned:
+                editor = editors.setdefault((file, at.lineno), src.LineEditor.for_node(file, at))
+                editor.replace(value, cast_text(file, value))
+            continue
         entry = _dataset_entry(ctx, origin[1] if origin is not None else t.expr)
         if entry is not None:  # `batch["pages"]`: long where the Dataset gives that entry, for every loop reading it
             file, stmt, value = entry
@@ -489,6 +495,42 @@ def _global_returned(ctx: Context, held: Any, unpacked: ast.Assign, name: str) -
     made = [a for a in src.assignments(tree, item.id, tree) if isinstance(a.stmt, ast.Assign)
             and len(a.stmt.targets) == 1 and isinstance(a.stmt.targets[0], ast.Name)]
     return (last.file, made[-1].stmt) if len(made) == 1 else None
+
+
+def _returned_items(ctx: Context, t: Any) -> list[tuple[str, ast.stmt, ast.expr]]:
+    """The ids unpacked by position from a loader's batches (`for seq, nxt in loader`) trace back to a user
+    Dataset's `return torch.from_numpy(seq), torch.as_tensor(nxt)`: that item, and each other item of the same
+    return whose batch field the loop gives a classification loss as its target while it is a float tensor
+    (the next error if left as it is)."""
+    from ..provenance import trace
+    from .collate import target_keys
+    steps = trace(ctx, t)
+    if len(steps) < 2 or not steps[-1].function.endswith("__getitem__"):
+        return []
+    last, first = steps[-1], steps[0]
+    tree = src.tree_of(last.file)
+    ret = src.statement_at(tree, last.line) if tree is not None else None
+    if not isinstance(ret, ast.Return) or not isinstance(ret.value, ast.Tuple):
+        return []
+    items = ret.value.elts
+    holding = [i for i, e in enumerate(items) if any(isinstance(n, ast.Name) and n.id == last.expr
+                                                     for n in ast.walk(e))]
+    if len(holding) != 1 or not isinstance(items[holding[0]], (ast.Call, ast.Name, ast.Subscript, ast.Attribute)):
+        return []
+    out = [(last.file, ret, items[holding[0]])]
+    ftree = src.tree_of(first.file)
+    loop = next((n for n in src.nodes(ftree, ast.For) if n.lineno == first.line), None) if ftree is not None else None
+    frame = next((fr for fr in ctx.user_frames() if fr.file == first.file and fr.function == first.function), None)
+    if isinstance(loop, ast.For) and frame is not None:
+        it, target = src.unpacked_batches(loop)
+        if isinstance(target, ast.Tuple) and len(target.elts) == len(items):
+            for k in target_keys(ftree, ast.unparse(it)):
+                other = target.elts[k] if isinstance(k, int) and k != holding[0] else None
+                held = frame.tensor(other.id) if isinstance(other, ast.Name) else None
+                if held is not None and held.dtype.startswith("torch.float") and isinstance(
+                        items[k], (ast.Call, ast.Name, ast.Subscript, ast.Attribute)):
+                    out.append((last.file, ret, items[k]))
+    return out
 
 
 def _dataset_entry(ctx: Context, text: str) -> tuple[str, ast.stmt, ast.expr] | None:

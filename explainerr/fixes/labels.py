@@ -77,6 +77,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "labels-own-longest" in f.facts:  # `longest = max(len(t) ...)` → the inputs' constant
         file, width, const = f.hints["own_longest"]
         return edits_of(src.LineEditor.for_node(file, width).replace(width.value, const)), None
+    if "labels-padded-other-max" in f.facts:  # the labels' pad width → the tokenizer's max_length
+        file, stmt, width, new = f.hints["labels_padded_other_max"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(width, new)), None
     if "pad-targets" in f.facts and "padded" not in f.variants:  # labels padded short of the inputs' target
         file, stmt, count, new = f.hints["pad_targets"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(count, new)), None
@@ -200,6 +203,17 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "flattened-apart" in f.facts:  # one label per item of the inner list, as the inputs
         file, stmt, comp, text = f.hints["flattened_apart"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(comp, text)), None
+    if "stft-frames" in f.facts:  # the labels counted as the centred STFT counts its frames
+        file, stmt = f.hints["stft_frames"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, f.values["frames_fixed"])), None
+    if "appended-before-skip" in f.facts:  # the label collected after the skip, like the inputs
+        file, appended, after = f.hints["appended_before_skip"]  # written before the first statement past the skip
+        moved = [src.remove_statement(file, appended), src.insert_before(file, after, src.segment(file, appended))]
+        return ([e for e in moved if e is not None] if all(moved) else []), None
+    if "filtered-sibling" in f.facts and "dropped_beside" in f.hints:  # the labels filtered right after the call
+        file, stmt, text = f.hints["dropped_beside"]
+        made = src.insert_after(file, stmt, text)
+        return ([made] if made else []), None
     if "filtered-sibling" in f.facts:
         file, kept, plain = f.hints["filtered_sibling"]
         text = filter_like(file, kept, plain)
@@ -689,7 +703,7 @@ def label_range(ctx: Context, f: Finding) -> Located:
         bins = f.hints["bins"]
         return edits_of(src.LineEditor.for_node(bins.file, bins.stmt).replace(bins.count, f.values["bins_fixed"])), None
     if "edges-with-limits" in f.facts and "edges_with_limits" in f.hints:  # the inner edges: one bin per class
-        file, stmt, edges, _ = f.hints["edges_with_limits"]
+        file, stmt, edges, *_ = f.hints["edges_with_limits"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(edges, f.values["edges_fixed"])), None
     if "grown-after-model" in f.facts and "grown_after" in f.hints:
         moved = _filled_first(f.hints["grown_after"])

@@ -675,6 +675,8 @@ def _scaled(ctx: Context, site, hidden: int, current: int | None = None) -> str 
     for const, other in ((node.left, node.right), (node.right, node.left)):
         if isinstance(const, ast.Constant) and type(const.value) is int:
             unit = static_int(ctx, tree, other)
+            if unit is None and current and const.value and current % const.value == 0:
+                unit = current // const.value  # `3 * cfg["hidden_size"]` built as 96: the unit is 32
             if unit and hidden % unit == 0:
                 return f"{hidden // unit} * {src.segment(site.file, other)}"
     for unit_node, count_node in ((node.left, node.right), (node.right, node.left)):

@@ -24,6 +24,8 @@ from . import (
 )
 from .checks import bound_names, later_writes
 from .collate import loader_collate
+from .kept_by_helper import kept_by_helper_too
+from .pad_option import pad_key_left_out
 from .settings import env_variable, set_edits
 
 
@@ -298,6 +300,16 @@ def _constructed_without_length(ctx: Context, limit: int) -> list[Edit]:
     return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={limit}"))
 
 
+def _made_per_key(frame: FrameFacts, stmt: ast.stmt) -> bool:
+    """`out[key] = torch.tensor(values)` inside `for key in ...`: the statement makes one tensor per field."""
+    tree = src.tree_of(frame.file)
+    loops = [n for n in src.path_to(tree, stmt.lineno) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)] \
+        if tree is not None else []
+    keys = {loop.target.id for loop in loops}
+    return isinstance(stmt, ast.Assign) and any(
+        isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Name) and t.slice.id in keys for t in stmt.targets)
+
+
 def _pad_before_cat(frame: FrameFacts, stmt: ast.stmt, call: ast.Call, dim: int) -> src.LineEditor:
     """`torch.cat(outs)` → `torch.cat([F.pad(t, (..., 0, longest - t.size(dim))) for t in outs])`."""
     items = src.segment(frame.file, call.args[0])
@@ -519,8 +531,11 @@ def _cut_in_padding_helper(ctx: Context, file: str, call: ast.Call, limit: int) 
         return []
     fn = fns[0]
     params = {a.arg for a in fn.args.args + fn.args.posonlyargs + fn.args.kwonlyargs}
-    padded = {p for n in ast.walk(fn) if isinstance(n, ast.Call) and src.call_name(n) == "max"
-              for p in [_lengths_of(n)] if p in params}
+    longest = {p for n in ast.walk(fn) if isinstance(n, ast.Call) and src.call_name(n) == "max"
+               for p in [_lengths_of(n)] if p}
+    padded = longest & params
+    if not padded and len(longest) == 1:
+        return _cut_local_sequences(ctx, file, fn, longest.pop(), limit)
     if len(padded) != 1:
         return []
     seqs = padded.pop()
@@ -537,6 +552,19 @@ def _cut_in_padding_helper(ctx: Context, file: str, call: ast.Call, limit: int) 
     item = "s" if "s" not in {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)} | {seqs, bound} else "seq_"
     made = src.insert_before(file, first, f"{seqs} = [{item}[:{bound}] for {item} in {seqs}]")
     return [made] if made else []
+
+
+def _cut_local_sequences(ctx: Context, file: str, fn: ast.FunctionDef, seqs: str, limit: int) -> list[Edit]:
+    """The helper pads to the longest of a list it makes itself, once, by a comprehension of calls (`seqs =
+    [self.encode(q, c) for q, c in zip(queries, contexts)]`): each sequence is cut where it is made
+    (`self.encode(q, c)[:48]`), so the batch it pads never outgrows the model's positions."""
+    made = [st for st in src.statements(fn) if isinstance(st, ast.Assign) and len(st.targets) == 1
+            and isinstance(st.targets[0], ast.Name) and st.targets[0].id == seqs]
+    if len(made) != 1 or not isinstance(made[0].value, ast.ListComp) or not isinstance(made[0].value.elt, ast.Call):
+        return []
+    elt = made[0].value.elt
+    bound = _bound_name(ctx, limit)
+    return edits_of(src.LineEditor.for_node(file, made[0]).replace(elt, f"{src.segment(file, elt)}[:{bound}]"))
 
 
 def _cut_source_list(file: str, tree: ast.Module, fn: ast.FunctionDef, call: ast.Call, seqs: str,
@@ -701,7 +729,12 @@ def pad(ctx: Context, f: Finding) -> Located:
     found = failing_statement(frame) if frame else None
     if frame is None or found is None:
         return [], None
+    keyed = pad_key_left_out(ctx, f)
+    if keyed:  # the collate pads only the keys of its table, and this one is not among them
+        return keyed, None
     _, stmt = found
+    if _made_per_key(frame, stmt):
+        return [], None  # one tensor per field in a loop over the fields: padding every field alike would not fit
     for call in src.calls(stmt):
         name = src.call_name(call)
         if name.endswith(".cat") and call.args and isinstance(f.hints.get("pad_dim"), int):
@@ -961,7 +994,7 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
             bound, f"{text} - {f.hints['differenced']}")), None
     if "indexed-is-odd" in f.facts:
         return (_mask_from_ids(ctx, f) or _subset_to_loop(ctx, f) or _computed_from_loop_sequence(ctx, f)
-                or _walk_the_kept(f)), None
+                or _walk_the_kept(f) or kept_by_helper_too(ctx, f)), None
     if frame is None or bound is None:
         return [], None
     moved = _measured_after_filter(frame, f)

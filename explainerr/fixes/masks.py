@@ -21,6 +21,7 @@ from . import (
     locator,
     statement_of,
 )
+from .mask_prefix import helper_width_beside
 
 MASK_WIDTH_OF_IDS = fact("mask-width-of-ids", "the fix makes the mask's positions `arange(mask_width_new)`, the width "
                                               "the ids of the same batch have, instead of `mask_width_old`")
@@ -78,6 +79,11 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _reorder_mask_too(f), None
     if "mask-before-specials" in f.facts:
         sized = f.hints["mask_before_specials"]
+        ids_made = f.hints.get("mask_before_specials_ids")
+        if "mask-made-first" in f.facts and ids_made is not None:  # ids framed under a condition: mask after it
+            moved = _mask_after_ids(f, sized, ids_made)
+            if moved:
+                return moved, None
         if "mask-made-first" in f.facts:  # `len(ids)` is not bound yet where the mask is made
             call = next(n for n in ast.walk(sized.stmt) if isinstance(n, ast.Call) and sized.len_arg in n.args)
             return edits_of(src.LineEditor.for_node(sized.file, sized.stmt).replace(
@@ -130,6 +136,43 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         or _mask_construction(ctx, f) \
         or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
+
+
+MASK_AFTER_IDS = fact("mask-after-ids", "the fix makes the mask after the block that frames the ids (line "
+                                        "`ids_block_line`), from the ids themselves: `mask_after`")
+
+
+def _mask_after_ids(f: Finding, sized: Any, ids_made: ast.Assign) -> list[Edit]:
+    """The ids are framed inside a block (`if add_special_tokens:`) after the mask: the mask's statement moves
+    after that block, counted on the ids themselves (`mask = [1] * len(ids)`), so it follows either branch."""
+    tree = src.tree_of(sized.file)
+    scope = src.enclosing_scope(tree, sized.stmt.lineno) if tree is not None else None
+    body = next((b for b in _blocks(scope) if sized.stmt in b), None)
+    holder = next((st for st in body or [] if st is not ids_made and src.contains(st, ids_made.lineno)), None)
+    if holder is None or holder.lineno < sized.stmt.lineno:
+        return []
+    arg = sized.len_arg
+    if arg.lineno != sized.stmt.lineno or arg.end_lineno != arg.lineno:
+        return []
+    text = src.segment(sized.file, sized.stmt)
+    at, end = arg.col_offset - sized.stmt.col_offset, arg.end_col_offset - sized.stmt.col_offset
+    text = text[:at] + sized.ids + text[end:]
+    removed, added = src.remove_statement(sized.file, sized.stmt), src.insert_after(sized.file, holder, text)
+    if not (removed and added):
+        return []
+    f.facts.add(MASK_AFTER_IDS)
+    f.values.update(ids_block_line=holder.lineno, mask_after=text)
+    return [removed, added]
+
+
+def _blocks(scope: Any) -> list[list[ast.stmt]]:
+    out = []
+    for node in ast.walk(scope) if scope is not None else ():
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                out.append(block)
+    return out
 
 
 _PAD_NAME = re.compile(r"(?i)pad")
@@ -573,6 +616,9 @@ def _prepends(stmt: ast.stmt, name: str, frame: Any = None, length: int | None =
     v = getattr(stmt, "value", None)
     if frame is not None and isinstance(v, ast.BinOp) and isinstance(v.op, ast.Add):  # `+ self.pos` after it
         v = next((side for side in (v.left, v.right) if isinstance(side, ast.Call)), v)
+    if frame is not None and isinstance(v, ast.Call) and len(v.args) == 1 and not v.keywords and isinstance(
+            v.args[0], ast.Call) and src.call_name(v.args[0]).split(".")[-1] in ("cat", "concat"):
+        v = v.args[0]  # `self.pos(torch.cat([token, steps], dim=1))`: a layer that keeps the length around it
     if not (isinstance(v, ast.Call) and src.call_name(v).split(".")[-1] in ("cat", "concat") and v.args
             and isinstance(v.args[0], (ast.List, ast.Tuple)) and len(v.args[0].elts) >= 2):
         return False
@@ -600,6 +646,9 @@ def _prepended_in_module(tree: ast.Module, a, line: int):
             and any(ast.unparse(t) == name for t in n.targets)]
     defs = [d for d in src.nodes(tree, ast.ClassDef) if made and d.name == made[0]]
     forward = next((f for d in defs[:1] for f in d.body if isinstance(f, ast.FunctionDef) and f.name == "forward"), None)
+    if not made:  # `x = self.embed(...)`: a method of the same class that puts the token in front
+        forward = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == name[5:]), None)
+        made = [name] if forward is not None else []
     if len(made) != 1 or forward is None:
         return None
     returned = [r.value for r in src.nodes(forward, ast.Return) if r.value is not None]
@@ -1156,6 +1205,11 @@ def _collated_width(ctx: Context, f: Finding, mask: Any) -> list[Edit]:
             made = src.assignments(tree, value.id, fn, before=ret.lineno) if isinstance(value, ast.Name) else []
             stmt = made[-1].stmt if made else None
             width = _arange_width(stmt) if stmt is not None else None
+            if width is None and stmt is not None:  # `mask = lengths_to_mask(lengths, W)` beside ids W + k wide
+                from types import SimpleNamespace
+                helped = helper_width_beside(ctx, f, SimpleNamespace(file=file, function=fn.name), tree, stmt)
+                if helped:
+                    return helped
             padded = _padded_beside(tree, stmt) if width is not None else None
             if padded:
                 found.append((edits_of(src.LineEditor.for_node(file, stmt).replace(width, padded)),
@@ -1207,7 +1261,7 @@ def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
     stmt = src.statement_at(tree, o.line) if tree is not None else None
     width = _arange_width(stmt) if stmt is not None else None
     if other is not None and other_len in other.shape and width is None and stmt is not None:
-        return _longest_in_helper(ctx, f, o, tree, stmt)
+        return _longest_in_helper(ctx, f, o, tree, stmt) or helper_width_beside(ctx, f, o, tree, stmt)
     if other is None or other_len not in other.shape or width is None:
         return []
     for p in provenance.trace(ctx, other):

@@ -961,10 +961,32 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         if anchor is None:
             continue
         if undefined_in_code(line, file, anchor.lineno + 1):
+            named = _returned_as(tree, last_add, tok)
+            line = f"{target}.resize_token_embeddings(len({named}))" if named else line
+        if undefined_in_code(line, file, anchor.lineno + 1):
             return [], None  # the tokens are added where the model is not in reach: said in words only
         e = src.insert_after(file, anchor, line)
         return ([e], line) if e else ([], None)  # (the line alone would be shown where its names are not bound)
     return [], None
+
+
+def _returned_as(tree: ast.Module, add: ast.Call, tok: str) -> str | None:
+    """The name the caller gives the tokenizer a helper adds tokens to and returns (`tok` of `def
+    build_tokenizer(...)` that ends `return tok`, called once as `tokenizer = build_tokenizer(path)`)."""
+    fn = src.enclosing_scope(tree, add.lineno)
+    if not isinstance(fn, ast.FunctionDef) or not tok.isidentifier():
+        return None
+    returns = [r for r in src.nodes(fn, ast.Return) if r.value is not None]
+    if not returns or not all(isinstance(r.value, ast.Name) and r.value.id == tok for r in returns):
+        return None
+    calls = [c for c in src.calls(tree) if isinstance(c.func, ast.Name) and c.func.id == fn.name]
+    if len(calls) != 1:
+        return None
+    stmt = src.statement_at(tree, calls[0].lineno)
+    if isinstance(stmt, ast.Assign) and stmt.value is calls[0] and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], ast.Name):
+        return stmt.targets[0].id
+    return None
 
 
 def _sized_alike_too(file: str, call: ast.Call, kw: ast.keyword, new: str) -> src.LineEditor:

@@ -1,0 +1,108 @@
+"""Fix for items cropped to a fixed length only when they are longer: `__getitem__` crops a long item
+(`if n > W: x = x[:, s:s + W]`) and returns a short one as it is, so the default collate meets items of
+different lengths.  The short item is padded up to the crop's length right after the crop, along the axis the
+crop cuts, with numpy or torch as the item is."""
+from __future__ import annotations
+
+import ast
+
+from .. import source as src
+from ..analyzers import Finding, fact
+from ..facts import Context
+from ..model import Edit
+
+CROP_UNPADDED = fact("crop-unpadded", "the dataset's `__getitem__` crops an item to `crop_len` only when it is "
+                                      "longer (`crop_test`, line `crop_line`) and returns a shorter one unpadded")
+
+
+def pad_guarded_crop(ctx: Context, f: Finding) -> list[Edit]:
+    """The user's one Dataset crops `x` under `if <length> > W:` (no else), along one axis of a slice whose
+    bound reads `W`: `x` padded to `W` along that axis right after the `if`."""
+    from ..batches import sole_getitem
+    item = sole_getitem(ctx)
+    if item is None:
+        return []
+    file, tree, get = item
+    hits = [hit for st in ast.walk(get) if isinstance(st, ast.If) and not st.orelse
+            for hit in [_crop_under(file, st)] if hit is not None]
+    if len(hits) != 1:
+        return []
+    guard, name, axis, width = hits[0]
+    text = _pad_text(tree, get, guard, name, axis, width)
+    made = src.insert_after(file, guard, text) if text else None
+    if made is None:
+        return []
+    f.facts.add(CROP_UNPADDED)
+    f.values.update(crop_len=width, crop_test=f"if {src.segment(file, guard.test)}:", crop_line=guard.lineno)
+    return [made]
+
+
+def _crop_under(file: str, guard: ast.If) -> tuple[ast.If, str, int, str] | None:
+    """(guard, name, axis, width) for `if A > W:` (or `W < A`, `>=`) whose body sets `x = x[..., s:s + W]`."""
+    test = guard.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, (ast.Gt, ast.GtE)):
+        width = right
+    elif isinstance(op, (ast.Lt, ast.LtE)):
+        width = left
+    else:
+        return None
+    said = src.segment(file, width)
+    if not said or isinstance(width, ast.Constant) and not isinstance(width.value, int):
+        return None
+    for st in guard.body:
+        if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                and isinstance(st.value, ast.Subscript) and isinstance(st.value.value, ast.Name)
+                and st.value.value.id == st.targets[0].id):
+            continue
+        parts = st.value.slice.elts if isinstance(st.value.slice, ast.Tuple) else [st.value.slice]
+        cuts = [i for i, p in enumerate(parts) if isinstance(p, ast.Slice) and p.upper is not None
+                and said in src.segment(file, p.upper)]
+        if len(cuts) != 1:
+            continue
+        at = cuts[0]
+        ellipsis = any(isinstance(p, ast.Constant) and p.value is Ellipsis for p in parts[:at])
+        if ellipsis and at != len(parts) - 1:
+            return None
+        return guard, st.targets[0].id, -1 if ellipsis else at, said
+    return None
+
+
+def _pad_text(tree: ast.Module, get: ast.FunctionDef, guard: ast.If, x: str, axis: int, width: str) -> str | None:
+    """`x = np.pad(x, ...)` when `x` is a numpy array where it is later made a tensor, else the torch pad."""
+    w = width if width.replace(".", "").replace("_", "").isalnum() else f"({width})"
+    numpy = _alias(tree, "numpy")
+    later = [c for c in src.calls(get) if c.lineno > (guard.end_lineno or guard.lineno)
+             and any(isinstance(a, ast.Name) and a.id == x for n in c.args for a in ast.walk(n))]
+    as_array = numpy and any(src.call_name(c).split(".")[-1] in ("from_numpy", "ascontiguousarray", "asarray")
+                             or src.call_name(c).startswith(numpy + ".") for c in later)
+    if as_array:
+        if axis == -1:
+            widths = f"[(0, 0)] * ({x}.ndim - 1) + [(0, {w} - {x}.shape[-1])]"
+        else:  # the axes before the cut written out, those after it counted from the array's own
+            before = "(0, 0), " * axis
+            widths = f"[{before}(0, {w} - {x}.shape[{axis}])] + [(0, 0)] * ({x}.ndim - {axis + 1})"
+        return f"{x} = {numpy}.pad({x}, {widths})"
+    functional = _alias(tree, "torch.nn.functional") or "torch.nn.functional"
+    if axis == -1:
+        widths = f"(0, {w} - {x}.shape[-1])"
+    else:
+        widths = f"[0, 0] * ({x}.dim() - {axis + 1}) + [0, {w} - {x}.shape[{axis}]]"
+    return f"{x} = {functional}.pad({x}, {widths})"
+
+
+def _alias(tree: ast.Module, module: str) -> str | None:
+    """The name `module` is bound to at the top of the file (`import numpy as np` → `np`)."""
+    for st in tree.body:
+        if isinstance(st, ast.Import):
+            for a in st.names:
+                if a.name == module:
+                    return a.asname or (module if "." not in module else None)
+        elif isinstance(st, ast.ImportFrom) and st.module and "." in module and not st.level:
+            parent, _, leaf = module.rpartition(".")
+            for a in st.names:
+                if st.module == parent and a.name == leaf:
+                    return a.asname or leaf
+    return None
