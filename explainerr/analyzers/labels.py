@@ -288,6 +288,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         reading = flattened_apart(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)
     if reading is None and not multi and a < b and (labels is None or len(labels.shape) == 1):
         name = re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None
+        entry = re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", labels.expr) if labels else None
+        name = None if entry else name  # `batch["labels"]`: the batch is not the labels; known by their name
         from .masked_apart import rows_filtered_apart
         from .dropped_beside import dropped_beside
         reading = filtered_sibling(ctx, name) or filtered_in_builders(ctx, name) or refiltered_alone(ctx, name) \

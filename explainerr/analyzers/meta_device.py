@@ -40,7 +40,10 @@ def _meta_context(item: ast.withitem) -> bool:
     if not isinstance(call, ast.Call):
         return False
     name = src.call_name(call).split(".")[-1]
-    return name == "init_empty_weights" or "'meta'" in ast.unparse(call) and name in ("device", "init_on_device")
+    chosen = name == "device" and len(call.args) == 1 and not isinstance(call.args[0], ast.Constant)
+    # `torch.device(cfg.init_device)`: a device chosen by a setting, meta when the message names meta
+    return name == "init_empty_weights" or chosen or "'meta'" in ast.unparse(call) and name in (
+        "device", "init_on_device")
 
 
 def _built_on_meta(scope: ast.AST, name: str) -> ast.stmt | None:

@@ -616,7 +616,7 @@ def _prepends(stmt: ast.stmt, name: str, frame: Any = None, length: int | None =
     v = getattr(stmt, "value", None)
     if frame is not None and isinstance(v, ast.BinOp) and isinstance(v.op, ast.Add):  # `+ self.pos` after it
         v = next((side for side in (v.left, v.right) if isinstance(side, ast.Call)), v)
-    if frame is not None and isinstance(v, ast.Call) and len(v.args) == 1 and not v.keywords and isinstance(
+    if isinstance(v, ast.Call) and len(v.args) == 1 and not v.keywords and isinstance(
             v.args[0], ast.Call) and src.call_name(v.args[0]).split(".")[-1] in ("cat", "concat"):
         v = v.args[0]  # `self.pos(torch.cat([token, steps], dim=1))`: a layer that keeps the length around it
     if not (isinstance(v, ast.Call) and src.call_name(v).split(".")[-1] in ("cat", "concat") and v.args

@@ -16,6 +16,7 @@ from ..analyzers.idsource import table_constructor
 from ..facts import Context
 from ..model import Edit
 from .checks import bound_names
+from .count_beside import count_beside_list
 from . import (
     Located,
     edits_of,
@@ -88,7 +89,8 @@ def vocab(ctx: Context, f: Finding) -> Located:
                   _pad_instead,
                   _negative_fallback, _tokenizer_vocab,
                   _filtered_rows, _close_vocab, _encode_before_table, _special_past_size, _specials_past_config_size,
-                  _grow_table, _config_numbering, _built_before_vocab, _ranges_past_offset, _bound_maker):
+                  count_beside_list, _grow_table, _config_numbering, _built_before_vocab, _ranges_past_offset,
+                  _bound_maker):
         made = build(ctx, f)
         if made[0] or made[1]:
             return made
