@@ -1,4 +1,4 @@
-"""Two ways a module built without memory (on the `meta` device) stays there or leaves a stale device behind,
+"""Ways a module built without memory (on the `meta` device) stays there or leaves a stale device behind,
 read from the user's source when the message names `meta` (nothing runs):
 
 - built under `init_empty_weights()` / `with torch.device("meta"):` / `device="meta"` and then given weights with
@@ -6,7 +6,11 @@ read from the user's source when the message names `meta` (nothing runs):
   stays on meta.  The fix adds `assign=True` (the loaded tensors replace the parameters).
 - a device read from the module (`device = next(model.parameters()).device`) before the module is materialised
   with `model.to_empty(device=X)`: the read gives `meta`, and every tensor later made with `device=device` stays
-  there.  The fix reads the device the module is materialised on, `X`, when `X` can be read at that line."""
+  there.  The fix reads the device the module is materialised on, `X`, when `X` can be read at that line.
+- loaded with `assign=True`, but with buffers registered `persistent=False` (never in a checkpoint) or with
+  `strict=False` (the checkpoint may leave tensors out): what is not replaced stays on meta.  The fix builds the
+  module off meta (the block's body without the `with`).
+- tensors made in the block beside the module (meta_block.py)."""
 from __future__ import annotations
 
 import ast

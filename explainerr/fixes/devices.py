@@ -1,7 +1,9 @@
 """Fixes for devices, at the line that left the odd operand behind (analyzers/placement.py): the inputs moved
 where they are made (or right before the call), a dropped `.to()` kept, the model moved where it is made,
-`device=` given to the constructor that made a tensor on the CPU, a plain tensor attribute registered as a
-buffer, layers kept in a Python list or dict wrapped in `nn.ModuleList` / `nn.ModuleDict`."""
+`device=` given to the constructor that made a tensor on the CPU, the plain tensor attributes left behind
+registered as buffers, layers kept in a Python list or dict wrapped in `nn.ModuleList` / `nn.ModuleDict`; for
+the meta device (analyzers/meta_device.py, meta_block.py): `assign=True`, the device read after `to_empty`, a
+module built off meta, and what a meta block made beside its module made outside the block."""
 from __future__ import annotations
 
 import ast
@@ -112,9 +114,8 @@ def _after_block(file: str, block: ast.With, made: ast.stmt) -> list[Edit]:
         return []  # the block's only statement: nothing would stay in it
     head = files.line(file, first)
     indent = head[: len(head) - len(head.lstrip())]
-    text = src.segment(file, made).replace("\n" + " " * (made.col_offset - len(indent)), "\n")
     kept = "".join(files.line(file, n) for n in range(first, last + 1) if n not in skip).rstrip("\n")
-    replacement = kept + "\n" + indent + text
+    replacement = kept + "\n" + _at_indent(file, made, indent)
     if not src.parses_in_file(file, first, last, replacement):
         return []
     return [Edit(file=file, start_line=first, end_line=last, replacement=replacement)]
@@ -305,13 +306,12 @@ def _made_after_materialised(hit) -> list[Edit]:
     `.to(<the device to_empty is given>)`, so it is where the module is whatever the default device."""
     from .. import files
     first, last = hit.block.lineno, hit.after.end_lineno or hit.after.lineno
-    skip = {n for st in hit.moved for n in range(st.lineno, (st.end_lineno or st.lineno) + 1)}
-    kept = [files.line(hit.file, n) for n in range(first, last + 1) if n not in skip]
+    skip = {n for st in hit.moved + hit.handed for n in range(st.lineno, (st.end_lineno or st.lineno) + 1)}
     head = files.line(hit.file, first)
     indent = head[: len(head) - len(head.lstrip())]
     moved = []
     for st in hit.moved:
-        text = src.segment(hit.file, st)
+        text = _at_indent(hit.file, st, indent)
         if st is hit.failing:
             value = src.segment(hit.file, st.value)
             simple = isinstance(st.value, (ast.Call, ast.Name, ast.Attribute, ast.Subscript))
@@ -319,12 +319,9 @@ def _made_after_materialised(hit) -> list[Edit]:
                                                      else f"({value}).to({hit.device})")
             if not text.endswith(f".to({hit.device})"):
                 return []
-        moved.append(indent + text.replace("\n" + " " * (st.col_offset - len(indent)), "\n") + "\n")
-    handed = []
-    for st in hit.handed:  # made before the module and read by its build: made before the block instead
-        skip |= set(range(st.lineno, (st.end_lineno or st.lineno) + 1))
-        text = src.segment(hit.file, st)
-        handed.append(indent + text.replace("\n" + " " * (st.col_offset - len(indent)), "\n") + "\n")
+        moved.append(text + "\n")
+    # made before the module and read by its build: made before the block instead
+    handed = [_at_indent(hit.file, st, indent) + "\n" for st in hit.handed]
     kept = [files.line(hit.file, n) for n in range(first, last + 1) if n not in skip]
     replacement = "".join(handed) + "".join(kept).rstrip("\n") + ("\n" + "".join(moved).rstrip("\n") if moved else "")
     if not src.parses_in_file(hit.file, first, last, replacement):
@@ -348,3 +345,9 @@ def _without_block(file: str, block: ast.With) -> list[Edit]:
     if not src.parses_in_file(file, first, last, replacement):
         return []
     return [Edit(file=file, start_line=first, end_line=last, replacement=replacement)]
+
+
+def _at_indent(file: str, st: ast.stmt, indent: str) -> str:
+    """The text of statement `st`, every line shifted so that its first line starts at `indent`."""
+    text = src.segment(file, st)
+    return indent + text.replace("\n" + " " * (st.col_offset - len(indent)), "\n")

@@ -34,7 +34,7 @@ def kept_by_helper_too(ctx: Context, f: Finding) -> list[Edit]:
     fns = src.called_functions(tree, call)
     if len(fns) != 1:
         return []
-    condition = _keep_condition(oframe.file, fns[0], call, oframe.file)
+    condition = _keep_condition(oframe.file, fns[0], call)
     if condition is None:
         return []
     roots = {_root(a) for a in ast.walk(ast.parse(condition, mode="eval")) if isinstance(a, (ast.Subscript,
@@ -55,7 +55,7 @@ def kept_by_helper_too(ctx: Context, f: Finding) -> list[Edit]:
     return found
 
 
-def _keep_condition(file: str, fn: ast.FunctionDef, call: ast.Call, call_file: str) -> str | None:
+def _keep_condition(file: str, fn: ast.FunctionDef, call: ast.Call) -> str | None:
     """The helper returns `param[keep]` with `keep` a comparison of its parameters (assigned once, or inline):
     that comparison with each parameter replaced by what the call gives it."""
     if call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
@@ -82,7 +82,7 @@ def _keep_condition(file: str, fn: ast.FunctionDef, call: ast.Call, call_file: s
     for n in sorted(names, key=lambda n: n.col_offset, reverse=True):  # each parameter as the call gives it
         if n.id in given:
             a, b = n.col_offset - keep.col_offset, n.end_col_offset - keep.col_offset
-            arg = src.segment(call_file, given[n.id])
+            arg = src.segment(file, given[n.id])
             text = text[:a] + (arg if isinstance(given[n.id], (ast.Name, ast.Subscript, ast.Attribute, ast.Call,
                                                                  ast.Constant)) else f"({arg})") + text[b:]
     return text
