@@ -75,7 +75,10 @@ def _block_beside(file: str, tree: ast.Module, scope: ast.AST, block: ast.With, 
         if not moved and not (handed and {t.id for s in handed for t in s.targets} <= read):
             return None  # nothing else made in the block, or something made before the module it does not take
         made = {t.id for s in moved for t in s.targets}
-        failing = [s for s in moved if made & roots and {t.id for t in s.targets} & roots]
+        via = {n for s in stmts if isinstance(s, ast.Assign) and {t.id for t in s.targets
+                                                                  if isinstance(t, ast.Name)} & roots
+               for n in src.names_in(s.value)} & made  # `criterion = Loss(weight=w)` after the block, `w` made in it
+        failing = [s for s in moved if {t.id for t in s.targets} & (roots | via)]
         between = [s for s in stmts if s.lineno <= empty.lineno]
         if moved and len(failing) != 1 or any(n in made for s in between for n in src.names_in(s)):
             return None  # what the block made is read before the module is materialised: not movable
