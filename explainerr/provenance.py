@@ -93,7 +93,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             if position is None and isinstance(a.stmt, ast.Assign) and len(a.stmt.targets) == 1:
                 position = _unpacked_position(a.stmt.targets[0], name)  # `codes, flags = prepare(rows)`
             entry = entry_read(a.value) or entry  # `gold = inputs.pop("labels")`: the batch's "labels"
-            name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps, position), a.stmt.lineno
+            name, line = _follow(frame, tree, a.value, a.stmt, t.expr, steps, position, entry), a.stmt.lineno
             position = None
             continue
         if loop is not None:
@@ -103,7 +103,7 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
             while isinstance(it, ast.Call) and src.call_name(it) in ("enumerate", "tqdm", "tqdm.tqdm") and it.args:
                 it = it.args[0]
             if isinstance(it, ast.Call) and src.call_name(it).split(".")[-1] == "DataLoader":
-                stored = _loader_lines(frame, tree, it, t.expr, steps, position)  # `for batch in DataLoader(...)`
+                stored = _loader_lines(frame, tree, it, t.expr, steps, position, entry)  # `for batch in DataLoader(...)`
                 if stored is None:
                     break
                 name, line = stored, loop.lineno  # `LogDataset(token_matrix[idx], ...)`: on to `token_matrix`
@@ -261,8 +261,9 @@ def _unpacked_position(target: ast.AST, name: str) -> int | None:
 
 
 def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt, expr: str,
-            steps: list[Origin], position: int | None = None) -> str | None:
-    """After an assignment: the name to keep following, having added a helper's or a DataLoader's lines."""
+            steps: list[Origin], position: int | None = None, entry: str | None = None) -> str | None:
+    """After an assignment: the name to keep following, having added a helper's or a DataLoader's lines (of
+    the batch's `entry` when one was read)."""
     while (isinstance(value, ast.Call) and _CONVERSIONS.match(src.call_name(value)) and value.args
            and isinstance(value.args[0], (ast.Call, ast.Name, ast.Subscript))):
         value = value.args[0]  # `torch.from_numpy(build(...))`: the values were made by `build`
@@ -276,10 +277,10 @@ def _follow(frame: FrameFacts, tree: ast.Module, value: ast.AST, stmt: ast.stmt,
     if isinstance(value, ast.Call):
         helper = user_function(tree, value, stmt.lineno)
         if helper is not None:
-            _helper_lines(frame, helper, expr, steps, position=position)
+            _helper_lines(frame, helper, expr, steps, position=position, entry=entry)
             return None
         if src.call_name(value).split(".")[-1] == "DataLoader":
-            return _loader_lines(frame, tree, value, expr, steps, position)
+            return _loader_lines(frame, tree, value, expr, steps, position, entry)
         if _FACTORY.match(src.call_name(value)):
             return None  # made here (torch.zeros, torch.tensor, np.array): the line itself is the origin
         if entry_read(value) is not None and isinstance(value.func.value, ast.Name):  # type: ignore[attr-defined]
@@ -418,17 +419,18 @@ def _in_function(o: Origin, function: str) -> Origin:
 
 
 def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str, steps: list[Origin],
-                  position: int | None = None) -> str | None:
+                  position: int | None = None, entry: str | None = None) -> str | None:
     """A DataLoader's collate function's return (a function, a method of a helper object, or `self.<method>`
     of the class that builds the DataLoader), else its dataset class's `__getitem__` return; then, when that
     return reads one array the constructor stored from an argument, the name that argument reads (returned, to
-    follow on where the DataLoader is made)."""
+    follow on where the DataLoader is made).  `entry` is the key of the batch that was read (`batch["gloss_ids"]`)
+    when `expr` does not name it."""
     kw = src.keyword(call, "collate_fn")
     if kw is not None and isinstance(kw.value, ast.Call):  # a factory's product, or a partial of a function
         from .analyzers.collators import collate_def
         fn = collate_def(tree, call)
         if fn is not None:
-            _helper_lines(frame, fn, expr, steps, position=position)
+            _helper_lines(frame, fn, expr, steps, position=position, entry=entry)
             return None
     if kw is not None and isinstance(kw.value, (ast.Name, ast.Attribute)):
         v = kw.value
@@ -437,7 +439,7 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
             if isinstance(v.value, ast.Name) and v.value.id == "self" else _instance_method(tree, v.value.id, v.attr) \
             if isinstance(v.value, ast.Name) else None
         if fn is not None:
-            _helper_lines(frame, fn, expr, steps, position=position)
+            _helper_lines(frame, fn, expr, steps, position=position, entry=entry)
         return None
     dataset = call.args[0] if call.args else (src.keyword(call, "dataset").value if src.keyword(call, "dataset")
                                              else None)
@@ -450,7 +452,8 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
         item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None) \
             if cls is not None else None
         if item is not None:
-            _helper_lines(frame, item, expr, steps, name=f"{cls.name}.__getitem__", position=position)
+            _helper_lines(frame, item, expr, steps, name=f"{cls.name}.__getitem__", position=position,
+                          entry=entry)
             return _stored_argument(cls, item, dataset, expr, position)
     return None
 

@@ -503,11 +503,12 @@ def _names_used_as_index(text: str, tables: Collection[str] = ()) -> dict[str, s
 
 
 def _index_names(tree: ast.AST, tables: Collection[str]) -> dict[str, str]:
-    """`_names_used_as_index` of a parsed tree."""
+    """`_names_used_as_index` of a parsed tree.  A name read only for an attribute (`frames.device` in
+    `self.pos(torch.arange(T, device=frames.device))`) is not an index."""
     out: dict[str, str] = {}
     for n in ast.walk(tree):
         if isinstance(n, ast.Subscript):
-            for x in ast.walk(n.slice):
+            for x in _index_parts(n.slice):
                 if isinstance(x, ast.Name):
                     out.setdefault(x.id, ast.unparse(n.value))
                 elif isinstance(x, ast.Attribute) and _dotted(x):  # `t_hidden[self.layer_idx]`: a stored index
@@ -516,12 +517,24 @@ def _index_names(tree: ast.AST, tables: Collection[str]) -> dict[str, str]:
             arg, target = (n.args[0], ast.unparse(n.func)) if n.args and ast.unparse(n.func) in tables else \
                 _index_argument(n)
             if arg is not None:
-                for x in ast.walk(arg):
+                for x in _index_parts(arg):
                     if isinstance(x, ast.Name):
                         out.setdefault(x.id, target)
                     elif isinstance(x, ast.Attribute) and _dotted(x):  # `self.pop_bucket[ids]`: a stored table
                         out.setdefault(ast.unparse(x), target)
     return out
+
+
+def _index_parts(node: ast.AST) -> list[ast.AST]:
+    """The nodes of an index expression, less the names read only for one of their attributes other than a
+    stored table (`frames` of `frames.device`, of `x.shape[1]`)."""
+    bases = {id(a.value) for a in ast.walk(node) if isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name)
+             and a.attr in _NOT_VALUES}
+    return [x for x in ast.walk(node) if id(x) not in bases]
+
+
+#: Attributes that read something about a tensor, not its values.
+_NOT_VALUES = {"device", "dtype", "shape", "ndim", "size", "numel", "is_cuda", "requires_grad", "layout"}
 
 
 def _dotted(node: ast.AST) -> bool:

@@ -807,8 +807,27 @@ def classes_not_in_dim_1(ctx: Context) -> Finding | None:
     if named is not None:
         f.facts.add(CLASSES_NAMED)
         f.values["class_names"] = named[0]
+    loss = _loss_module_called(ctx)
+    if loss is not None:
+        f.facts.add(LOSS_MODULE)
+        f.values.update(loss_name=loss.expr, loss_cls=loss.cls)
     f.hints.update(logits=ul, labels=ut)
     return f
+
+
+LOSS_MODULE = fact("loss-module", "the loss is called as `loss_name`, an `nn.loss_cls` the user built")
+
+
+def _loss_module_called(ctx: Context):
+    """The loss module the user's failing statement calls (`criterion(logits, tags)` of `criterion =
+    nn.CrossEntropyLoss(...)`)."""
+    user = ctx.user
+    if user is None:
+        return None
+    text = user.statement or user.source or ""
+    found = [m for m in user.modules if m.cls in ("CrossEntropyLoss", "NLLLoss")
+             and re.search(r"(?<![\w.])" + re.escape(m.expr) + r"\s*\(", text)]
+    return found[0] if len(found) == 1 else None
 
 
 def _class_count_name(ctx: Context, n: int) -> str | None:

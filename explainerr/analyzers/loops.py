@@ -847,6 +847,11 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
         f.values.update(peers=names([tensor, *peers]), bound_source=bound.source)
         f.hints.update(bound_source=bound.source, bound_value=bound.value)
         return
+    if peers and agree and _tables_for_part(loop, var, [tensor, *peers], agree):
+        # `flex_lo[ch]`, `flex_hi[ch]` beside `rec[:, ch]`: per-channel tables made for some of the channels
+        f.facts.add(TABLES_FOR_PART)
+        f.values.update(tables=names([tensor, *peers]), columns=names(agree))
+        return
     differenced = _differenced(ctx, frame, tensor, size, bound.value)
     if differenced is not None:  # `speed = x[1:] - x[:-1]`: one step fewer by construction; the loop stops earlier
         made, base, k, line = differenced
@@ -985,6 +990,26 @@ def _deduplicated_rows(f: Finding, frame: FrameFacts, tensor: TensorFacts, seq: 
             f.confidence = "high"
         return True
     return False
+
+
+TABLES_FOR_PART = fact("tables-for-part", "the loop reads one entry of each of `tables` (all of one length, "
+                                          "shorter than the bound) for a column of `columns`: tables made for "
+                                          "the first columns only")
+
+
+def _tables_for_part(loop: ast.For, var: str, tables: list[TensorFacts], columns: list[TensorFacts]) -> bool:
+    """Every short tensor is 1-D and read as `table[var]`, every long one has two dimensions or more and is
+    read as `x[:, var]`: per-column tables (calibration bounds, weights) that cover only some columns."""
+    if any(len(t.shape) != 1 for t in tables) or any(len(t.shape) < 2 for t in columns):
+        return False
+    reads: dict[str, set[str]] = {}
+    for n in ast.walk(loop):
+        if isinstance(n, ast.Subscript) and _indexed_by(n.slice, var):
+            kind = "entry" if isinstance(n.slice, ast.Name) else "column" if isinstance(n.slice, ast.Tuple) and \
+                len(n.slice.elts) == 2 and isinstance(n.slice.elts[0], ast.Slice) and isinstance(n.slice.elts[1], ast.Name) \
+                else "other"
+            reads.setdefault(ast.unparse(n.value), set()).add(kind)
+    return all(reads.get(t.expr) == {"entry"} for t in tables) and all(reads.get(t.expr) == {"column"} for t in columns)
 
 
 def _walked_with(frame: FrameFacts, loop: ast.For, var: str, tensor: TensorFacts) -> list[TensorFacts]:

@@ -10,7 +10,8 @@ read from the user's source when the message names `meta` (nothing runs):
 - loaded with `assign=True`, but with buffers registered `persistent=False` (never in a checkpoint) or with
   `strict=False` (the checkpoint may leave tensors out): what is not replaced stays on meta.  The fix builds the
   module off meta (the block's body without the `with`).
-- tensors made in the block beside the module (meta_block.py)."""
+- tensors made in the block beside the module, and a module built in the block for a dry run and then used
+  as the real one (meta_block.py)."""
 from __future__ import annotations
 
 import ast
@@ -38,23 +39,28 @@ DEVICE_READ_EARLY = fact("device-read-early", "`device_name` is read from `modul
                                               "before `materialised` (line `materialised_line`) moves it off meta")
 
 
-def _meta_context(item: ast.withitem) -> bool:
-    """`init_empty_weights()`, `init_on_device(torch.device("meta"))`, `torch.device("meta")` as a context."""
+def meta_context(item: ast.withitem) -> bool:
+    """`init_empty_weights()`, `torch.device("meta")` or `init_on_device(torch.device("meta"))` as a context, or
+    either given a device chosen by a setting (`torch.device(cfg.init_device)`), meta when the message names meta."""
     call = item.context_expr
     if not isinstance(call, ast.Call):
         return False
     name = src.call_name(call).split(".")[-1]
-    chosen = name == "device" and len(call.args) == 1 and not isinstance(call.args[0], ast.Constant)
-    # `torch.device(cfg.init_device)`: a device chosen by a setting, meta when the message names meta
-    return name == "init_empty_weights" or chosen or "'meta'" in ast.unparse(call) and name in (
-        "device", "init_on_device")
+    if name == "init_empty_weights":
+        return True
+    if name not in ("device", "init_on_device"):
+        return False
+    chosen = len(call.args) == 1 and not isinstance(call.args[0], ast.Constant) and not (
+        isinstance(call.args[0], ast.Call) and isinstance(call.args[0].args[0] if call.args[0].args else None,
+                                                           ast.Constant))
+    return chosen or "'meta'" in ast.unparse(call)
 
 
 def _built_on_meta(scope: ast.AST, name: str) -> ast.stmt | None:
     """The statement of `scope` that builds `name` on the meta device: inside a meta context, or with
     `device="meta"`."""
     for w in src.nodes(scope, ast.With):
-        if any(_meta_context(i) for i in w.items):
+        if any(meta_context(i) for i in w.items):
             for st in src.statements(w):
                 if isinstance(st, ast.Assign) and any(name in src.names_in(t) for t in st.targets) \
                         and isinstance(st.value, ast.Call):
@@ -74,10 +80,10 @@ def meta_device(ctx: Context, devs: list[str]) -> Finding | None:
     f = _loaded_without_assign(ctx) or _device_read_early(ctx)
     if f is None:  # a loss or tensor made in the block that builds the module on meta, left there
         from .devices import _operands
-        from .meta_block import meta_block_finding
+        from .meta_block import meta_block_finding, probed_in_meta_block
         on_meta = [o.expr for fr in ctx.user_frames()[:3] for o in _operands(ctx, fr) if o.device == "meta"]
         f = _unsaved_buffers(ctx, on_meta) or _loaded_partly(ctx) or meta_block_finding(ctx, on_meta) \
-            if on_meta else None
+            or probed_in_meta_block(ctx) if on_meta else None
     if f is not None:
         _operands_on_meta(ctx, f)
     return f

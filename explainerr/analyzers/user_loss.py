@@ -20,9 +20,18 @@ SIZE_READ_OFF_OTHER = fact("size-read-off-other", "the predictions' length is `s
                                                   "`size_from`, not off the targets (`target_source`)")
 
 
+LIBRARY_LOSS = fact("library-loss", "the loss is the library's `loss_fn`, which broadcasts the predictions against "
+                                    "the targets")
+
+
 @analyzer("user-loss-lengths")
 def user_loss_lengths(ctx: Context) -> Finding | None:
     a, b, dim = ctx.int_group("a"), ctx.int_group("b"), ctx.int_group("dim")
+    if a is not None and b is not None and dim and a != b:
+        from .label_text import BROADCAST_LOSSES
+        loss = next((fr for fr in ctx.raise_frames() if fr.function in BROADCAST_LOSSES), None)
+        if loss is not None:
+            return _library_loss_lengths(ctx, loss.function, a, b, dim)
     frame = ctx.user
     if frame is None or ctx.raise_frames() or None in (a, b, dim) or dim == 0 or a == b:
         return None
@@ -51,6 +60,35 @@ def user_loss_lengths(ctx: Context) -> Finding | None:
         if e:
             f.evidence.append(e)
     _size_read_off_other(ctx, f, n_pred, n_target, pred.shape.index(n_pred), args[target.expr])
+    return f
+
+
+def _library_loss_lengths(ctx: Context, loss_fn: str, a: int, b: int, dim: int) -> Finding | None:
+    """`F.mse_loss(pred, soc)` (or a loss module that calls it) with predictions and targets of one shape but
+    for their lengths at `dim` past the batch, when the source shows why: the function that makes an example
+    cuts its inputs and not its targets (cut_in_maker.py).  Without such a reading the predictions' length is
+    the model's design (a horizon, an embedding width), not the labels' length, and nothing is said."""
+    from .cut_in_maker import cut_in_maker
+    from .operands import loss_operands
+    pred_op, target_op = loss_operands(ctx)
+    pred, target = pred_op.seen, target_op.seen
+    if pred is None or target is None or len(pred.shape) != len(target.shape) or dim >= len(pred.shape):
+        return None
+    if pred.shape[dim] != a or target.shape[dim] != b or any(
+            x != y for i, (x, y) in enumerate(zip(pred.shape, target.shape)) if i != dim):
+        return None
+    reading = cut_in_maker(ctx, a, b) if dim == 1 else None
+    if reading is None:
+        return None  # predictions of another length than the targets (a horizon, a width) by design: not the labels
+    pred_user, target_user = pred_op.user or pred, target_op.user or target
+    f = Finding(facts={LIBRARY_LOSS})
+    f.values.update(loss_fn=loss_fn, pred=pred_user.expr, target=target_user.expr, n_pred=a, n_target=b, dim=dim,
+                    pred_shape=_shape(pred), target_shape=_shape(target))
+    for t in (pred_user, target_user):
+        e = evidence(t)
+        if e:
+            f.evidence.append(e)
+    f.merge(reading)
     return f
 
 

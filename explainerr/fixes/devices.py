@@ -28,6 +28,11 @@ def to_device(ctx: Context, f: Finding) -> Located:
     unsaved = f.hints.get("unsaved_buffers")
     if unsaved:  # built off meta: the buffers the checkpoint does not hold are made for real
         return _without_block(*unsaved), None
+    probed = f.hints.get("probed_in_meta_block")
+    if probed:  # the module the block built for a dry run, built again after it for real use
+        file, block, text = probed
+        added = src.insert_after(file, block, text)
+        return ([added] if added is not None else []), None
     block = f.hints.get("made_in_meta_block")
     if block:  # what the meta block made beside the module, made after the module is materialised instead
         return _made_after_materialised(block), None
@@ -340,8 +345,8 @@ def _without_block(file: str, block: ast.With) -> list[Edit]:
     shift = len(inner) - len(inner.lstrip()) - indent
     if shift <= 0 or body_first <= first:
         return []
-    lines = [files.line(file, n) for n in range(body_first, last + 1)]
-    replacement = "".join(ln[shift:] if ln[:shift].strip() == "" else ln for ln in lines).rstrip("\n")
+    lines = "".join(files.line(file, n) for n in range(body_first, last + 1))
+    replacement = _shifted(lines, shift).rstrip("\n")
     if not src.parses_in_file(file, first, last, replacement):
         return []
     return [Edit(file=file, start_line=first, end_line=last, replacement=replacement)]
@@ -349,5 +354,13 @@ def _without_block(file: str, block: ast.With) -> list[Edit]:
 
 def _at_indent(file: str, st: ast.stmt, indent: str) -> str:
     """The text of statement `st`, every line shifted so that its first line starts at `indent`."""
-    text = src.segment(file, st)
-    return indent + text.replace("\n" + " " * (st.col_offset - len(indent)), "\n")
+    first, _, rest = src.segment(file, st).partition("\n")
+    return indent + first + ("\n" + _shifted(rest, st.col_offset - len(indent)) if rest else "")
+
+
+def _shifted(text: str, by: int) -> str:
+    """`text` with every line moved `by` columns to the left (to the right when negative); a line with fewer
+    leading spaces than that keeps its own."""
+    if by < 0:
+        return "".join(" " * -by + ln if ln.strip() else ln for ln in text.splitlines(True))
+    return "".join(ln[by:] if ln[:by].strip() == "" else ln for ln in text.splitlines(True))

@@ -489,7 +489,13 @@ PER_TOKEN_LOSS = fact("per-token-loss", "the loss is called with reduction='none
 
 @locator("user-loss-size")
 def user_loss_size(ctx: Context, f: Finding) -> Located:
-    """`delivery_periods = fund.shape[1]` → `target_n.shape[1]`: the predictions' length read off the targets."""
+    """`delivery_periods = fund.shape[1]` → `target_n.shape[1]`: the predictions' length read off the targets;
+    `return feats, cycle["soc"]` → `cycle["soc"][1:]`: the targets cut like the inputs where the example is made."""
+    if "cut_in_maker" in f.hints:  # the targets cut like the inputs where the example is made
+        file, node, text = f.hints["cut_in_maker"]
+        tree = src.tree_of(file)
+        stmt = src.statement_at(tree, node.lineno) if tree is not None else None
+        return (edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)) if stmt is not None else []), None
     if "size_read" not in f.hints:
         return [], None
     file, stmt, base, target = f.hints["size_read"]

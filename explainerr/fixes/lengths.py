@@ -25,6 +25,7 @@ from . import (
 from .checks import bound_names, later_writes
 from .collate import loader_collate
 from .kept_by_helper import kept_by_helper_too
+from .trimmed_by_helper import trimmed_by_helper_too
 from .pad_option import pad_key_left_out
 from .settings import env_variable, set_edits
 
@@ -118,10 +119,36 @@ def _grow_config_positions(ctx: Context, f: Finding) -> list[Edit]:
     if written is None:
         return []
     f.facts.add(POSITIONS_GROWN)
+    crop = _crop_bound(ctx, need)
+    if crop is not None:  # the sequences are cut to a longer bound where they are made: a later batch can reach it
+        f.facts.add(CROPPED_LONGER)
+        need = crop[1]
+        f.values.update(crop_name=crop[0], crop_read=crop[2], crop_line=crop[3])
+    f.values["grown_to"] = need
     stmt = src.statement_at(tree, written.lineno)
     line = files.line(file, written.lineno).split("#")[0].strip().rstrip(",")
     f.values["grown_site"] = f"`{line}` (line {written.lineno})" if len(line) < 80 else f"line {written.lineno}"
     return edits_of(src.LineEditor.for_node(file, stmt).replace(written, str(need))) if stmt is not None else []
+
+
+CROPPED_LONGER = fact("cropped-longer", "the sequences are cut to `crop_name` = `grown_to` items where they are made "
+                                      "(`crop_read`, line `crop_line`), more than this batch's `seq_len`")
+
+
+def _crop_bound(ctx: Context, need: int) -> tuple[str, int, str, int] | None:
+    """(name, value, the slice as written, line) of the one bound the user's files cut sequences to, `x[:name]`,
+    when a live frame of the user's holds `name` as an integer larger than `need`."""
+    found = {}
+    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
+        tree = src.tree_of(file)
+        for n in src.nodes(tree, ast.Subscript) if tree is not None else ():
+            s = n.slice
+            if not (isinstance(s, ast.Slice) and s.lower is None and s.step is None and isinstance(s.upper, ast.Name)):
+                continue
+            values = {v for fr in ctx.user_frames() for v in [fr.scalars.get(s.upper.id)] if type(v) is int}
+            if len(values) == 1 and next(iter(values)) > need:
+                found.setdefault(s.upper.id, (s.upper.id, next(iter(values)), src.segment(file, n), n.lineno))
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _literal_behind(tree: ast.Module, node: ast.expr) -> ast.Constant | None:
@@ -790,9 +817,35 @@ def _sibling_stacks(ctx: Context, frame, stmt: ast.stmt, call: ast.Call, pv: str
                 if _per_item_entry(ctx, c.args[0]) is False:
                     continue  # one value per example (a label): stacked as it is
                 arg = src.segment(frame.file, c.args[0])
+                ignored = _ignored_target(tree, c.args[0])
+                value = f", padding_value={ignored}" if ignored is not None else pv
                 out += edits_of(src.LineEditor.for_node(frame.file, s).replace(
-                    c, f"torch.nn.utils.rnn.pad_sequence({arg}, batch_first=True{pv})"))
+                    c, f"torch.nn.utils.rnn.pad_sequence({arg}, batch_first=True{value})"))
     return out
+
+
+def _ignored_target(tree: ast.Module, items: ast.AST) -> str | None:
+    """For `[b["phases"] for b in batch]`: the `ignore_index` of a cross-entropy loss of the file that is given
+    `...["phases"]` as its targets (as written; -100 when the loss keeps PyTorch's default), so the padded
+    positions of the labels are left out of the loss."""
+    from .collate import _ignore_index
+    elt = items.elt if isinstance(items, (ast.ListComp, ast.GeneratorExp)) else None
+    if not (isinstance(elt, ast.Subscript) and isinstance(elt.slice, ast.Constant) and isinstance(elt.slice.value, str)):
+        return None
+    key = elt.slice.value
+    losses = {}
+    for a in src.nodes(tree, ast.Assign):
+        if len(a.targets) == 1 and isinstance(a.targets[0], (ast.Name, ast.Attribute)) and isinstance(a.value, ast.Call) \
+                and src.call_name(a.value).split(".")[-1] == "CrossEntropyLoss":
+            losses[ast.unparse(a.targets[0])] = _ignore_index(a.value)
+    for c in src.nodes(tree, ast.Call):
+        name = ast.unparse(c.func)
+        given = _ignore_index(c) if name.split(".")[-1] == "cross_entropy" else losses.get(name)
+        if given is not None and len(c.args) >= 2 and any(
+                isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant) and n.slice.value == key
+                for n in ast.walk(c.args[1])):
+            return given
+    return None
 
 
 def _per_item_entry(ctx: Context, items: ast.AST) -> bool | None:
@@ -832,6 +885,8 @@ def _sequence_value(value: ast.AST) -> bool | None:
     name = src.call_name(value).split(".")[-1]
     if name in _ONE_VALUE_CALLS:
         return False
+    if name == "from_numpy":  # an array: a sequence, as far as the source tells
+        return True
     if name in _DRAWN:  # drawn with a size: a sequence, unless the size is `()`
         return not (value.args and isinstance(value.args[0], ast.Tuple) and not value.args[0].elts)
     if value.args:
@@ -993,8 +1048,8 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(
             bound, f"{text} - {f.hints['differenced']}")), None
     if "indexed-is-odd" in f.facts:
-        return (_mask_from_ids(ctx, f) or _subset_to_loop(ctx, f) or _computed_from_loop_sequence(ctx, f)
-                or _walk_the_kept(f) or kept_by_helper_too(ctx, f)), None
+        return (_mask_from_ids(ctx, f) or _subset_to_loop(ctx, f) or trimmed_by_helper_too(ctx, f)
+                or _computed_from_loop_sequence(ctx, f) or _walk_the_kept(f) or kept_by_helper_too(ctx, f)), None
     if frame is None or bound is None:
         return [], None
     moved = _measured_after_filter(frame, f)
@@ -1013,7 +1068,8 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     others = {ast.unparse(n.value) for n in ast.walk(loop) if isinstance(n, ast.Subscript) and var in
               src.names_in(n.slice) and ast.unparse(n.value) != f.hints.get("tensor")} if loop is not None else set()
     padded = bool({"padded-row", "padded-row-passed"} & f.facts)
-    if others and "constant-bound" not in f.facts and not padded:  # the loop walks other sequences too: stop at the shorter
+    if others and "constant-bound" not in f.facts and not padded and "tables-for-part" not in f.facts:
+        # the loop walks other sequences too: stop at the shorter
         new = f"min({src.segment(frame.file, bound)}, {new})"
     named = _bound_named_once(frame, bound) if padded else None
     if named is not None and not set(src.names_in(ast.parse(new, mode="eval"))) - {"len"} <= (
@@ -1320,6 +1376,8 @@ def _computed_from_loop_sequence(ctx: Context, f: Finding) -> list[Edit]:
     if walked is None:
         return []
     name = walked[0]
+    if name in src.names_in(a.stmt.targets[0]) if isinstance(a.stmt, ast.Assign) else False:
+        return []  # made by the same call as the indexed tensor: not something to compute it from
     tree = src.tree_of(oframe.file)
     made = src.last_assignment(tree, name, a.stmt.lineno) if tree is not None else None
     if made is None:
