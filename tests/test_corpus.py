@@ -117,13 +117,14 @@ def test_no_false_alarm(corpus_results, name):
 
 
 def test_the_default_run_keeps_hand_written_cases_gaps_and_every_group():
-    """The cases left to `-m corpus_all` are held-out `z*` scripts without a known gap, each group of (pattern,
-    library) keeps a case in the default run, and the default run keeps most of the corpus."""
+    """The cases left to `-m corpus_all` are held-out `z*` scripts without a known gap or with only a mention
+    gap, each group of (pattern, library) keeps a case in the default run, and the default run keeps two cases in
+    five of the corpus or more."""
     from corpus_sample import group_firsts, in_default_run
     firsts = group_firsts(META)
     left = [c for c in ALL_CASES if not in_default_run(c, META[c], firsts)]
-    assert left and all(c.startswith("z") and not META[c].get("known_gaps") for c in left)
+    assert left and all(c.startswith("z") and (META[c].get("known_gaps") or ["mention"]) == ["mention"] for c in left)
     kept_groups = {(META[c]["pattern"], META[c].get("library")) for c in ALL_CASES if in_default_run(c, META[c], firsts)}
     assert kept_groups == {(META[c]["pattern"], META[c].get("library")) for c in ALL_CASES}
-    assert len(left) < len(ALL_CASES) / 2
+    assert len(ALL_CASES) - len(left) >= 0.4 * len(ALL_CASES)
 

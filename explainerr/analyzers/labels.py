@@ -299,7 +299,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
             reading = appended_before_skip(ctx)
     if reading is None and a < b:
         from .grown_apart import grown_apart
-        reading = (choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
+        from .windowed_apart import windowed_apart
+        reading = (windowed_apart(ctx, a, b) or choice_flags(ctx, labels, a, b) or chunked_apart(ctx, labels, a, b)
                    or fixed_batch_labels(ctx, labels, logits, a) or grown_apart(ctx))
     if not multi:  # decoder inputs and labels from one tensor, shifted on one side only: read from the source
         from .decoder_shift import decoder_shift

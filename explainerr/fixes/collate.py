@@ -28,7 +28,11 @@ _PAD_COLLATE = """def pad_collate(examples):
         if isinstance(values[0], (list, tuple)):
             values = [torch.tensor(v) for v in values]
         if isinstance(values[0], torch.Tensor) and values[0].dim() > 0:
-            return torch.nn.utils.rnn.pad_sequence(list(values), batch_first=True, padding_value=value)
+            varying = [d for d in range(values[0].dim()) if len({{v.shape[d] for v in values}}) > 1]
+            d = varying[0] if len(varying) == 1 else 0  # (channels, steps) items: padded along the steps
+            moved = [v.movedim(d, 0) for v in values]
+            padded = torch.nn.utils.rnn.pad_sequence(moved, batch_first=True, padding_value=value)
+            return padded.movedim(1, d + 1)
         return torch.utils.data.default_collate(list(values))
 
     if isinstance(examples[0], Mapping):

@@ -54,6 +54,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
             return [], None
         file, stmt, node, text = f.hints["masked_apart"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if "windowed-apart" in f.facts:  # the labels cut to the step each window of the inputs ends on
+        file, stmt, node, text = f.hints["windowed_apart"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     windows = labels_per_window(ctx, f)
     if windows:  # one label per text for a prediction per window: each window takes its text's label
         return windows, None

@@ -730,46 +730,79 @@ def _mask_joined_like_ids(ctx: Context, f: Finding) -> list[Edit]:
     """A collate function returning `{"input_ids": ids, "attention_mask": enc["attention_mask"], ...}` where `ids`
     was joined along the positions from pieces of `enc["input_ids"]` and inserted tokens (`torch.cat([ids[:, :1],
     marker[:, None], ids[:, 1:]], dim=1)`): the mask is joined the same way, its own pieces where the ids took
-    theirs and ones (attended) for each inserted piece."""
+    theirs and ones (attended) for each inserted piece.  Likewise for a function that returns them in a tuple."""
     from ..analyzers.collators import returned_mappings
     mask, other = f.hints.get("mask"), f.hints.get("other")
     keys = [re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", _as_given(ctx, t)) if t is not None else None
             for t in (mask, other)]
-    if not all(keys):
-        return []
-    mask_key, ids_key = keys[0].group(1), keys[1].group(1)
     found = []
-    for file, tree, fn, ret, items in returned_mappings(ctx):
+    for file, tree, fn, ret, items in returned_mappings(ctx) if all(keys) else ():
+        mask_key, ids_key = keys[0].group(1), keys[1].group(1)  # type: ignore[union-attr]
         ids, given = items.get(ids_key), items.get(mask_key)
         made = src.assignments(tree, ids.id, fn, before=ret.lineno) if isinstance(ids, ast.Name) else []
         joined = made[-1].value if len(made) == 1 else None
         if not (isinstance(joined, ast.Call) and src.call_name(joined).split(".")[-1] in ("cat", "concat")
                 and joined.args and isinstance(joined.args[0], (ast.List, ast.Tuple)) and given is not None):
             continue
-        dim = src.keyword(joined, "dim")
-        dim = dim.value if dim is not None else (joined.args[1] if len(joined.args) > 1 else None)
-        if not (isinstance(dim, ast.Constant) and dim.value in (1, -1)):
-            continue
-        if not (isinstance(given, ast.Subscript) and isinstance(given.slice, ast.Constant)):
-            continue
-        parts = [src.segment(file, e) for e in joined.args[0].elts]
-        base = src.segment(file, given.value)  # `enc` of `enc["attention_mask"]`: the ids' pieces read `enc[...]`
-        read = {m.group(0) for part in parts for m in re.finditer(re.escape(base) + r"\[[\"'](\w+)[\"']\]", part)}
-        if len(read) != 1 or next(iter(read)) == src.segment(file, given):
-            continue  # the mask is not read off the encoding the ids' pieces come from
-        source = next(iter(read))
-        own = [source in part for part in parts]
-        if not any(own) or all(own):
-            continue
-        pieces = [part.replace(source, src.segment(file, given)) if mine else f"torch.ones_like({part})"
-                  for part, mine in zip(parts, own)]
-        found.append((file, ret, given, f"torch.cat([{', '.join(pieces)}], dim={dim.value})", fn, made[-1]))
+        text = _joined_alike(file, joined, given)
+        if text is not None:
+            found.append((file, ret, given, text, fn, made[-1]))
+    found += _returned_beside_joined(ctx) if not found else []
     if len(found) != 1:
         return []
     file, ret, given, text, fn, made = found[0]
     f.facts.add(MASK_JOINED_LIKE_IDS)
     f.values.update(collator=fn.name, ids_made=" ".join(src.segment(file, made.stmt).split()))
     return edits_of(src.LineEditor.for_node(file, ret).replace(given, text))
+
+
+def _joined_alike(file: str, joined: ast.Call, given: ast.AST) -> str | None:
+    """`given` (`enc["attention_mask"]`) joined like the ids `joined` (`torch.cat([tags, enc["input_ids"]],
+    dim=1)`): its own piece where the ids read the encoding, ones (attended) for every inserted piece."""
+    dim = src.keyword(joined, "dim")
+    dim = dim.value if dim is not None else (joined.args[1] if len(joined.args) > 1 else None)
+    if not (isinstance(dim, ast.Constant) and dim.value in (1, -1)):
+        return None
+    if not (isinstance(given, ast.Subscript) and isinstance(given.slice, ast.Constant)):
+        return None
+    parts = [src.segment(file, e) for e in joined.args[0].elts]
+    base = src.segment(file, given.value)  # `enc` of `enc["attention_mask"]`: the ids' pieces read `enc[...]`
+    read = {m.group(0) for part in parts for m in re.finditer(re.escape(base) + r"\[[\"'](\w+)[\"']\]", part)}
+    if len(read) != 1 or next(iter(read)) == src.segment(file, given):
+        return None  # the mask is not read off the encoding the ids' pieces come from
+    source = next(iter(read))
+    own = [source in part for part in parts]
+    if not any(own) or all(own):
+        return None
+    pieces = [part.replace(source, src.segment(file, given)) if mine else f"torch.ones_like({part})"
+              for part, mine in zip(parts, own)]
+    return f"torch.cat([{', '.join(pieces)}], dim={dim.value})"
+
+
+def _returned_beside_joined(ctx: Context) -> list[tuple]:
+    """The one function of the user's files that returns a tuple holding ids joined along the positions from an
+    encoding's ids and inserted tokens (`input_ids = torch.cat([tags, enc["input_ids"]], dim=1)`) beside that
+    encoding's mask as it was (`return input_ids, enc["attention_mask"], labels`)."""
+    from ..analyzers.classes import user_files
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            rets = [r for r in src.nodes(fn, ast.Return) if isinstance(r.value, ast.Tuple)]
+            for ret in rets:
+                masks = [e for e in ret.value.elts if isinstance(e, ast.Subscript) and isinstance(e.slice, ast.Constant)
+                         and "mask" in str(e.slice.value)]
+                for ids in (e for e in ret.value.elts if isinstance(e, ast.Name)):
+                    made = src.assignments(tree, ids.id, fn, before=ret.lineno)
+                    joined = made[-1].value if len(made) == 1 else None
+                    if not (isinstance(joined, ast.Call) and src.call_name(joined).split(".")[-1] in ("cat", "concat")
+                            and joined.args and isinstance(joined.args[0], (ast.List, ast.Tuple))):
+                        continue
+                    for given in masks:
+                        text = _joined_alike(file, joined, given)
+                        if text is not None:
+                            found.append((file, ret, given, text, fn, made[-1]))
+    return found if len(found) == 1 else []
 
 
 _WINDOWING = ("unfold", "as_strided")

@@ -51,7 +51,20 @@ def trimmed_by_helper_too(ctx: Context, f: Finding) -> list:
 
 def _made_beside(tree: ast.Module, a: src.Assignment, whole: str, kept: str | None) -> tuple[src.Assignment, src.Assignment] | None:
     """The assignments that make the indexed array and the bounding sequence: `a` and the one of `whole` in
-    the same function, or, when one statement takes both from a helper's returned tuple, the helper's own."""
+    the same function, or, when one statement takes both from a helper's returned tuple, the helper's own.
+    A transform both went through alike (`y_z, mu, sd = standardise(yields)` beside `f_z, _, _ =
+    standardise(feed)`) is stepped over, to where `yields` and `feed` were made."""
+    for _ in range(3):
+        if a is None or whole in [t.id for t in _target_names(a.stmt)]:
+            break
+        w = src.last_assignment(tree, whole, _scope_end(tree, a.stmt))
+        pair = _alike(a, w)
+        if pair is None:
+            break
+        kept, whole = pair
+        a = src.last_assignment(tree, kept, a.stmt.lineno)
+    if a is None:
+        return None
     names = [t.id for t in _target_names(a.stmt)]
     if whole in names and isinstance(a.stmt, ast.Assign) and isinstance(a.stmt.targets[0], ast.Tuple) \
             and isinstance(a.value, ast.Call):
@@ -67,26 +80,48 @@ def _made_beside(tree: ast.Module, a: src.Assignment, whole: str, kept: str | No
         k = src.last_assignment(tree, kept_inner, rets[0].lineno)
         w = src.last_assignment(tree, whole_inner, rets[0].lineno)
         return (k, w) if k is not None and w is not None and _single(k) and _single(w) else None
-    w = src.last_assignment(tree, whole, a.stmt.lineno)
+    w = src.last_assignment(tree, whole, _scope_end(tree, a.stmt))
     if w is None or not _single(a) or not _single(w) or src.enclosing_scope(tree, w.stmt.lineno) is not \
             src.enclosing_scope(tree, a.stmt.lineno):
         return None
     return a, w
 
 
+def _scope_end(tree: ast.Module, stmt: ast.stmt) -> int:
+    """The last line of the function around `stmt` (the bounding sequence may be made after the indexed one)."""
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    return getattr(scope, "end_lineno", None) or stmt.lineno
+
+
+def _alike(a: src.Assignment, w: src.Assignment | None) -> tuple[str, str] | None:
+    """(the names given) when both are `<targets> = f(<one name>)` of one function `f`."""
+    def call(x: src.Assignment | None) -> ast.Call | None:
+        v = x.value if x is not None else None
+        return v if isinstance(v, ast.Call) and len(v.args) == 1 and isinstance(v.args[0], ast.Name) \
+            and not v.keywords else None
+    ca, cw = call(a), call(w)
+    if ca is None or cw is None or ast.dump(ca.func) != ast.dump(cw.func) or ca.args[0].id == cw.args[0].id:
+        return None
+    return ca.args[0].id, cw.args[0].id
+
+
 def _cut_of(fn: ast.FunctionDef) -> str | None:
-    """`n:` of a helper whose one statement returns a slice of its first parameter (`return series[n:]`), a
-    bound that is a parameter with a default said as that default."""
+    """`n:` of a helper whose one statement returns a slice of its first parameter cut in one dimension
+    (`return series[n:]`, `return x[:, n:]`), a bound that is a parameter with a default said as that default."""
     params = [p.arg for p in fn.args.args]
     body = [st for st in fn.body if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))]
     if len(params) < 1 or len(body) != 1 or not isinstance(body[0], ast.Return):
         return None
     ret = body[0].value
-    if not (isinstance(ret, ast.Subscript) and isinstance(ret.value, ast.Name) and ret.value.id == params[0]
-            and isinstance(ret.slice, ast.Slice) and ret.slice.step is None):
+    if not (isinstance(ret, ast.Subscript) and isinstance(ret.value, ast.Name) and ret.value.id == params[0]):
         return None
+    parts = ret.slice.elts if isinstance(ret.slice, ast.Tuple) else [ret.slice]
+    cuts = [p for p in parts if isinstance(p, ast.Slice) and (p.lower is not None or p.upper is not None)]
+    whole = [p for p in parts if isinstance(p, ast.Slice) and p.lower is None and p.upper is None and p.step is None]
+    if len(cuts) != 1 or cuts[0].step is not None or len(cuts) + len(whole) != len(parts):
+        return None  # `x[n:]`, `x[:, n:]`: one dimension cut, the others whole
     defaults = dict(zip(params[len(params) - len(fn.args.defaults):], fn.args.defaults))
-    return _said(ret.slice, defaults)
+    return ", ".join(_said(p, defaults) for p in parts)
 
 
 def _said(cut: ast.Slice, defaults: dict[str, ast.expr]) -> str:
