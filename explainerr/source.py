@@ -798,6 +798,22 @@ def _given_by_caller(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDe
     return given.value if given is not None else splatted_keyword(tree, callers[0], key, depth)
 
 
+def returned_mask(fn: ast.FunctionDef) -> tuple[ast.Return, ast.expr] | None:
+    """(the return, the mask) when `fn`'s one return is `x[keep]` with `keep` a comparison, a negation, a boolean
+    or an arithmetic expression, written inline or as a name assigned it once in `fn`."""
+    rets = [r for r in nodes(fn, ast.Return) if r.value is not None]
+    if len(rets) != 1 or not isinstance(rets[0].value, ast.Subscript):
+        return None
+    keep = rets[0].value.slice
+    if isinstance(keep, ast.Name):
+        made = [st.value for st in statements(fn) if isinstance(st, ast.Assign) and len(st.targets) == 1
+                and isinstance(st.targets[0], ast.Name) and st.targets[0].id == keep.id]
+        keep = made[0] if len(made) == 1 else None
+    if not isinstance(keep, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.BinOp)):
+        return None
+    return rets[0], keep
+
+
 def called_functions(tree: ast.Module, call: ast.Call) -> list[ast.FunctionDef]:
     """The functions of the file a call may run: those named like the callee's last part (`build_model`,
     `builder.build_model`), or, for a lookup in a module-level dict of functions (`BUILDERS[name](...)`),

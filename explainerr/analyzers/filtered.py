@@ -126,10 +126,12 @@ def filtered_sibling(ctx: Context, labels: str | None) -> Finding | None:
     """The one pair of comprehensions over the same rows, in one scope of the user's files, where the
     filtered one does not make labels and the unfiltered one does: it is assigned to `labels` (the user's
     name of the loss's labels), or, when that is not known, named like labels."""
+    behind = _names_behind(ctx, labels) if labels not in (None, "self") else set()
+
     def labely(name: str) -> bool:
         if labels is None or labels == "self":  # not known, or an attribute of an object: by its name
             return bool(_LABELY.search(name.rpartition(".")[2]))
-        return name == labels
+        return name == labels or name in behind  # `y = labels_t[a:b]` of `labels_t = torch.tensor(labels)`
 
     def filtered(m: Sibling) -> bool:
         return bool(m.comp.generators[0].ifs) or m.condition is not None
@@ -415,26 +417,22 @@ def filtered_in_builders(ctx: Context, labels: str | None) -> Finding | None:
     else:
         passed = set()
 
-    def labely(name: str) -> bool:
+    def labely(name: str, tree: ast.Module) -> bool:
         if labels not in (None, "self"):
-            return name == labels
+            return name == labels or name in _read_by(tree, labels, ctx.user) or bool(
+                _LABELY.search(name) or re.match(r"y(_|\d|$)", name))
         return name in passed or bool(_LABELY.search(name))
 
     found = []
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        if tree is None:
-            continue
-        defs = {fn.name: fn for fn in src.nodes(tree, ast.FunctionDef)}
+    for file, tree, defs in _user_defs(ctx):
         drops = {n: d for n, fn in defs.items() if (d := _drops_items_of(file, fn)) is not None}
         plain = {n: p for n, fn in defs.items() if (p := _one_per_item_of(fn)) is not None}
         if not drops or not plain:
             continue
         for scope in [tree, *defs.values()]:
             made = []  # (builder, rows text, statement, made text)
-            for st in src.statements(scope):
-                call = st.value if isinstance(st, ast.Assign) and len(st.targets) == 1 else None
-                name = src.call_name(call) if isinstance(call, ast.Call) else ""
+            for st, call in _builder_calls(scope):
+                name = src.call_name(call)
                 param = (drops.get(name) or plain.get(name) or (None,))[0]
                 fn = defs.get(name)
                 if param is None or fn is None:
@@ -446,12 +444,14 @@ def filtered_in_builders(ctx: Context, labels: str | None) -> Finding | None:
                     made.append((name, src.segment(file, arg), st, src.segment(file, st.targets[0])))
             for b_in, rows, st_in, x in made:
                 for b_lab, rows2, st_lab, y in made:
-                    if b_in in drops and b_lab in plain and b_in != b_lab and rows == rows2 and labely(y):
+                    if b_in in drops and b_lab in plain and b_in != b_lab and rows == rows2 and labely(y, tree):
                         found.append((file, b_in, b_lab, rows, st_in, x, st_lab, y))
     if len({(f[1], f[2]) for f in found}) > 1 and ctx.user is not None and ctx.user.call_args:
         fed = _fed_from(ctx.user, ctx.user.call_args[0].text.strip())  # the predictions' inputs: `net(x_cat, ...)`
         found = [f for f in found if fed & {n.id for n in ast.walk(f[4].targets[0]) if isinstance(n, ast.Name)}]
     pairs = {(f[1], f[2]) for f in found}
+    if not pairs:
+        return _masked_in_builders(ctx, labely)
     if len(pairs) != 1:
         return None
     file, b_in, b_lab, rows, st_in, x, st_lab, y = found[0]
@@ -471,6 +471,122 @@ def filtered_in_builders(ctx: Context, labels: str | None) -> Finding | None:
         "helper": b_in, "kept": x, "kept_line": st_in.lineno, "source": rows, "unfiltered": y,
         "unfiltered_line": st_lab.lineno, "condition": keep},
         hints={"filtered_sibling": (file, kept, labels_made)})
+
+
+def _masked_in_builders(ctx: Context, labely) -> Finding | None:
+    """`X_all = torch.from_numpy(build_features(flights))` beside `y_all = ...(build_targets(flights))`: the
+    features' builder returns its array indexed by a boolean mask of its parameter (`keep = ~fl["cancelled"]`,
+    `return X[keep]`), the targets' builder returns every item (no mask, no loop): the targets' return gets the
+    same mask, in its own parameter's name."""
+    found = []
+    for file, tree, defs in _user_defs(ctx):
+        masked = {n: m for n, fn in defs.items() if (m := _masked_return(file, fn)) is not None}
+        whole = {n: w for n, fn in defs.items() if n not in masked and (w := _whole_return(fn)) is not None}
+        if not masked or not whole:
+            continue
+        for scope in [tree, *defs.values()]:
+            made = []  # (builder, the argument's text, statement, target)
+            for st, call in _builder_calls(scope):
+                name = src.call_name(call)
+                if (name in masked or name in whole) and len(call.args) == 1 and not call.keywords:
+                    made.append((name, src.segment(file, call.args[0]), st, src.segment(file, st.targets[0])))
+            for b_in, arg, st_in, x in made:
+                for b_lab, arg2, st_lab, y in made:
+                    if b_in in masked and b_lab in whole and arg == arg2 and labely(y, tree):
+                        found.append((file, masked[b_in], whole[b_lab], b_in, arg, st_in, x, st_lab, y))
+    if len(found) != 1:
+        return None
+    file, (param, keep, _), (lab_param, ret), b_in, arg, st_in, x, st_lab, y = found[0]
+    cond = ast.parse(keep, mode="eval")
+    for n in ast.walk(cond):
+        if isinstance(n, ast.Name) and n.id == param:
+            n.id = lab_param
+    value = src.segment(file, ret.value)
+    simple = isinstance(ret.value, (ast.Name, ast.Call, ast.Attribute, ast.Subscript))
+    text = f"{value if simple else '(' + value + ')'}[{ast.unparse(cond)}]"
+    return Finding(facts={FILTERED_SIBLING, FILTERED_IN_HELPER}, values={
+        "helper": b_in, "kept": x, "kept_line": st_in.lineno, "source": arg, "unfiltered": y,
+        "unfiltered_line": st_lab.lineno, "condition": keep},
+        hints={"filtered_return": (file, ret, ret.value, text)})
+
+
+def _masked_return(file: str, fn: ast.FunctionDef) -> tuple[str, str, ast.Return] | None:
+    """(its one parameter, the mask as written, the return) when `fn` of one parameter returns `X[keep]` with
+    `keep` a boolean expression of that parameter alone (inline, or a name assigned it once)."""
+    params = [a.arg for a in fn.args.args]
+    found = src.returned_mask(fn)
+    if len(params) != 1 or found is None:
+        return None
+    ret, keep = found
+    names = {n.id for n in ast.walk(keep) if isinstance(n, ast.Name)}
+    if params[0] not in names or not names <= {params[0], "np", "numpy", "torch"}:
+        return None
+    return params[0], src.segment(file, keep), ret
+
+
+def _whole_return(fn: ast.FunctionDef) -> tuple[str, ast.Return] | None:
+    """(its one parameter, the return) when `fn` of one parameter has one return and no loop, comprehension or
+    boolean indexing: a value for every item it is given."""
+    params = [a.arg for a in fn.args.args]
+    rets = [r for r in src.nodes(fn, ast.Return) if r.value is not None]
+    if len(params) != 1 or len(rets) != 1 or any(isinstance(n, (ast.For, ast.While, ast.ListComp, ast.GeneratorExp,
+                                                                   ast.DictComp)) for n in ast.walk(fn)):
+        return None
+    if any(isinstance(n, ast.Subscript) and isinstance(n.slice, (ast.UnaryOp, ast.Compare, ast.BoolOp))
+           for n in ast.walk(fn)):
+        return None
+    return params[0], rets[0]
+
+
+def _names_behind(ctx: Context, name: str, depth: int = 3) -> set[str]:
+    """The names the labels' value was made from, a few assignments back in the loss's frame (`labels_t` and
+    `labels` for `y = labels_t[start:stop]` of `labels_t = torch.tensor(labels)`)."""
+    frame = ctx.user
+    tree = src.tree_of(frame.file) if frame is not None else None
+    if tree is None or not name.isidentifier():
+        return set()
+    out, todo = set(), [name]
+    for _ in range(depth):
+        nxt = []
+        for n in todo:
+            made = src.last_assignment(tree, n, frame.line)
+            for m in src.names_in(made.value) if made is not None else ():
+                if m not in out and m != n:
+                    out.add(m)
+                    nxt.append(m)
+        todo = nxt
+    return out
+
+
+def _user_defs(ctx: Context):
+    """(file, tree, its functions by name) for each of the user's files that parses."""
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is not None:
+            yield file, tree, {fn.name: fn for fn in src.nodes(tree, ast.FunctionDef)}
+
+
+def _builder_calls(scope: ast.AST):
+    """(statement, call) for each `x = builder(...)` of the scope, through a conversion around it
+    (`torch.from_numpy(encode_target(rows))`: the builder inside)."""
+    for st in src.statements(scope):
+        call = st.value if isinstance(st, ast.Assign) and len(st.targets) == 1 else None
+        while isinstance(call, ast.Call) and src.call_name(call).split(".")[-1] in _CONVERSIONS \
+                and len(call.args) == 1 and isinstance(call.args[0], ast.Call):
+            call = call.args[0]
+        if isinstance(call, ast.Call):
+            yield st, call
+
+
+_CONVERSIONS = ("from_numpy", "tensor", "as_tensor", "asarray", "array", "FloatTensor", "LongTensor")
+
+
+def _read_by(tree: ast.Module, labels: str, frame) -> set[str]:
+    """The names the labels' last assignment reads (`y` of `y_tr, y_va = y[tr], y[va]`): labels cut from them."""
+    if frame is None or not labels.isidentifier():
+        return set()
+    made = src.last_assignment(tree, labels, frame.line)
+    return set(src.names_in(made.value)) if made is not None else set()
 
 
 def _fed_from(frame, name: str) -> set[str]:

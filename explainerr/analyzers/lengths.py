@@ -815,6 +815,9 @@ def _limit_expr(ctx: Context, frame, field: str | None, limit: int) -> str:
     return str(limit)
 
 
+_LABELISH = re.compile(r"lab|target|tag|gold|^y(_|\d|$)", re.I)
+
+
 def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int | None = None) -> None:
     """A position table built in the user's module: name what sizes it, and plan to grow it where the module
     is built (the root cause) unless weights are loaded into it, with truncation as the other reading."""
@@ -842,6 +845,8 @@ def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int |
         tree = src.tree_of(table.frame.file)
         default = _field_default(tree, table.size.value.id, table.size.attr) if tree is not None else None
         padded = any(t.is_integer and t.min == 0 and t.max != seq - 1 and seq in t.shape[1:]  # not the positions
+                     and not (t.max is not None and t.max <= 1)  # nor 0/1 flags (masks)
+                     and not _LABELISH.search(t.expr.split(".")[-1])  # nor per-step labels
                      for fr in ctx.user_frames() for t in fr.tensors)
         if default is not None and default.value == rows and not padded:  # (a padded batch: its length varies,
             # and a table grown to this batch's length would fail on a longer one)

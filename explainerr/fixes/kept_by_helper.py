@@ -63,17 +63,10 @@ def _keep_condition(file: str, fn: ast.FunctionDef, call: ast.Call) -> str | Non
     params = [a.arg for a in fn.args.args]
     if len(params) != len(call.args):
         return None
-    rets = [r for r in src.nodes(fn, ast.Return) if r.value is not None]
-    if len(rets) != 1 or not isinstance(rets[0].value, ast.Subscript) or not isinstance(rets[0].value.value, ast.Name) \
-            or rets[0].value.value.id not in params:
+    found = src.returned_mask(fn)
+    if found is None or not isinstance(found[0].value.value, ast.Name) or found[0].value.value.id not in params:
         return None
-    keep = rets[0].value.slice
-    if isinstance(keep, ast.Name):
-        made = [st.value for st in src.statements(fn) if isinstance(st, ast.Assign) and len(st.targets) == 1
-                and isinstance(st.targets[0], ast.Name) and st.targets[0].id == keep.id]
-        keep = made[0] if len(made) == 1 else None
-    if not isinstance(keep, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.BinOp)):
-        return None
+    keep = found[1]
     given = dict(zip(params, call.args))
     names = [n for n in ast.walk(keep) if isinstance(n, ast.Name)]
     if not {n.id for n in names} <= set(params) | {"np", "torch", "math"} or keep.lineno != keep.end_lineno:

@@ -217,6 +217,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         file, stmt, text = f.hints["dropped_beside"]
         made = src.insert_after(file, stmt, text)
         return ([made] if made else []), None
+    if "filtered-sibling" in f.facts and "filtered_return" in f.hints:  # the targets' builder masked alike
+        file, stmt, node, text = f.hints["filtered_return"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "filtered-sibling" in f.facts:
         file, kept, plain = f.hints["filtered_sibling"]
         text = filter_like(file, kept, plain)
