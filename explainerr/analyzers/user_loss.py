@@ -4,7 +4,11 @@ forecast horizon, a sequence) than the targets hold.  The function is a loss bec
 `.backward()` on what it returns; the predictions are the parameter its caller fills with a model's output.
 Where the predictions' length was chosen is read from the source: a name that holds it (`delivery_periods =
 fund.shape[1]`) given to the model's constructor, read off another tensor than the targets' (whose own length
-is the targets'): the edit reads it off the targets."""
+is the targets'): the edit reads it off the targets.
+
+The same disagreement inside a library loss that broadcasts its operands (`F.mse_loss(pred, target)`, at a
+dimension past the batch) is the labels' length only when the source says why: the function that makes each
+example cuts its inputs but returns its targets whole (cut_in_maker.py); otherwise nothing is said."""
 from __future__ import annotations
 
 import ast

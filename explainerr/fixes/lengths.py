@@ -14,6 +14,7 @@ from ..facts import Context
 from ..model import Edit, FrameFacts
 from . import (
     Located,
+    _cuts_text,
     edits_of,
     failing_statement,
     frame_at,
@@ -85,7 +86,7 @@ def truncate(ctx: Context, f: Finding) -> Located:
             return [], None  # the call already truncates within the limit: rewriting it would change nothing
     named = _limit_name(ctx, file, call, limit)
     edits = _truncated(file, call, named)
-    return edits + _same_tokenizer_untruncated(file, call, named) if edits else [], None
+    return edits + _same_tokenizer_untruncated(ctx, file, call, named) if edits else [], None
 
 
 POSITIONS_GROWN = fact("positions-grown", "the model is built from its config in the user's code (nothing loads a "
@@ -137,13 +138,20 @@ CROPPED_LONGER = fact("cropped-longer", "the sequences are cut to `crop_name` = 
 
 def _crop_bound(ctx: Context, need: int) -> tuple[str, int, str, int] | None:
     """(name, value, the slice as written, line) of the one bound the user's files cut sequences to, `x[:name]`,
-    when a live frame of the user's holds `name` as an integer larger than `need`."""
+    when a live frame of the user's holds `name` as an integer larger than `need`.  Only a cut made where an
+    item is prepared counts (a parameter of a helper cut, `kp[:max_frames]`, or a cut in `__getitem__` or a
+    collate function), not a split of a dataset (`rows[:n_train]`)."""
     found = {}
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         for n in src.nodes(tree, ast.Subscript) if tree is not None else ():
             s = n.slice
             if not (isinstance(s, ast.Slice) and s.lower is None and s.step is None and isinstance(s.upper, ast.Name)):
+                continue
+            fn = src.enclosing_scope(tree, n.lineno)
+            if not isinstance(fn, ast.FunctionDef) or not (
+                    fn.name == "__getitem__" or "collate" in fn.name
+                    or isinstance(n.value, ast.Name) and n.value.id in {a.arg for a in fn.args.args}):
                 continue
             values = {v for fr in ctx.user_frames() for v in [fr.scalars.get(s.upper.id)] if type(v) is int}
             if len(values) == 1 and next(iter(values)) > need:
@@ -212,15 +220,17 @@ def _limit_name(ctx: Context, file: str, call: ast.Call, limit: int) -> str:
     return names[0] if len(names) == 1 else str(limit)
 
 
-def _same_tokenizer_untruncated(file: str, call: ast.Call, limit: str) -> list[Edit]:
-    """The other calls of the same tokenizer in the file that make tensors (`return_tensors=`) and do not truncate
-    (an evaluation batch): they give the model the same too-long inputs once this call is fixed."""
+def _same_tokenizer_untruncated(ctx: Context, file: str, call: ast.Call, limit: str) -> list[Edit]:
+    """The other tokenizer calls in the file that make tensors (`return_tensors=`) and do not truncate (an
+    evaluation batch, the same tokenizer under another name in a collator): they give the model the same
+    too-long inputs once this call is fixed."""
     tree = src.tree_of(file)
     func = src.segment(file, call.func)
     out: list[Edit] = []
     for other in src.calls(tree) if tree is not None else ():
         trunc = src.keyword(other, "truncation")
-        if other is call or src.segment(file, other.func) != func or src.keyword(other, "return_tensors") is None \
+        same = src.segment(file, other.func) == func or _cuts_text(other, ctx, tree)  # `self.tok(...)`, `tokenizer(...)`
+        if other is call or not same or src.keyword(other, "return_tensors") is None \
                 or (trunc is not None and not (isinstance(trunc.value, ast.Constant) and not trunc.value.value)):
             continue
         out += _truncated(file, other, limit)
