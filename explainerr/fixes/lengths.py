@@ -1067,6 +1067,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return moved, None
     if f.hints.get("enumerated"):  # `enumerate(seq)` counts the items of `seq`: walk only those that fit
         return _enumerate_fitting(ctx, frame, f), None
+    passed = _setting_passed_as_bound(ctx, frame, f)
+    if passed:  # the caller hands the function a setting as the bound, and the data as the indexed tensor
+        return passed, None
     coarser = _coarser_steps(frame, f) if not {"padded-row", "padded-row-passed"} & f.facts else []
     if coarser:  # (not for a padded row: what the loop runs past is the row's padding)
         return coarser, None
@@ -1168,10 +1171,17 @@ def _coarser_steps(frame: FrameFacts, f: Finding) -> list[Edit]:
             or type(size) is not int or size < 2 or steps % size or steps // size < 2:
         return []
     k = steps // size
+    bound = f.hints.get("bound")
+    bound_name = bound.id if isinstance(bound, ast.Name) else None
+    tree = src.tree_of(frame.file)
     read_alike = []  # the other tensors the loop indexes by `var`, at the place of `var` in their subscripts
     for n in ast.walk(loop):
         if not isinstance(n, ast.Subscript) or ast.unparse(n.value) == tensor:
             continue
+        made = src.last_assignment(tree, ast.unparse(n.value), loop.lineno) \
+            if tree is not None and isinstance(n.value, ast.Name) else None
+        if bound_name and made is not None and bound_name in src.names_in(made.value):
+            continue  # `feats = torch.zeros(n_steps, 3)`: sized by the bound itself, no evidence of its length
         parts = n.slice.elts if isinstance(n.slice, ast.Tuple) else [n.slice]
         at = next((i for i, p in enumerate(parts) if isinstance(p, ast.Name) and p.id == var), None)
         t = frame.tensor(ast.unparse(n.value)) if at is not None else None
@@ -1189,6 +1199,54 @@ def _coarser_steps(frame: FrameFacts, f: Finding) -> list[Edit]:
     f.facts.add(COARSER_STEPS)
     f.values.update(per_entry=k, coarse_index=f"{var} // {k}")
     return edits_of(src.LineEditor.for_node(frame.file, found[1]).replace(index, f"{var} // {k}"))
+
+
+SETTING_PASSED_AS_BOUND = fact("setting-passed-as-bound", "the loop's bound `bound` is a parameter that also sizes "
+                                                          "`sized`; the caller gives it `passed` (line `caller_line`), "
+                                                          "a setting, while `tensor` is given `tensor_arg`: the caller "
+                                                          "gives the data's own length instead")
+
+
+def _setting_passed_as_bound(ctx: Context, frame: FrameFacts, f: Finding) -> list[Edit]:
+    """`def features(weight_day, n_steps): feats = torch.zeros(n_steps, 3); for t in range(1, n_steps): ...
+    weight_day[t]`, called as `features(weight[d], cfg["steps_per_day"])`: the bound is a setting handed in beside
+    the data it walks, and it sizes what the function makes too, so bounding the loop alone would leave that
+    made for the setting.  The caller passes the data's own length (`weight[d].shape[0]`)."""
+    bound, tensor, dim = f.hints.get("bound"), f.hints.get("tensor"), f.hints.get("dim")
+    tree = src.tree_of(frame.file)
+    if not (isinstance(bound, ast.Name) and bound.id in frame.params and isinstance(tensor, str)
+            and tensor in frame.params and isinstance(dim, int) and tree is not None):
+        return []
+    scope = src.enclosing_scope(tree, frame.line)
+    sized = [st for st in src.statements(scope) if isinstance(st, ast.Assign) and len(st.targets) == 1
+             and isinstance(st.targets[0], ast.Name) and isinstance(st.value, ast.Call)
+             and bound.id in src.names_in(st.value) and st.lineno < frame.line]
+    caller = ctx._caller(frame)
+    if not sized or caller is None or caller.library:
+        return []
+    args = {a.param: a.text.strip() for a in caller.call_args if a.param}
+    given, data = args.get(bound.id), args.get(tensor)
+    if not given or not data or not re.fullmatch(r"[\w.]+(\[[^\[\]]+\])*", data):
+        return []
+    try:
+        node = ast.parse(given, mode="eval").body
+    except SyntaxError:
+        return []
+    if not isinstance(node, (ast.Subscript, ast.Attribute, ast.Constant)) or set(src.names_in(node)) & set(
+            src.names_in(ast.parse(data, mode="eval"))) - {"self", "cfg", "config", "CFG"}:
+        return []  # not a setting: the caller already reads it off the data
+    ctree = src.tree_of(caller.file)
+    stmt = src.statement_at(ctree, caller.line) if ctree is not None else None
+    call = next((c for c in src.calls(stmt) if any(ast.unparse(a) == ast.unparse(node) for a in c.args)
+                 and frame.function == src.call_name(c).split(".")[-1]), None) if stmt is not None else None
+    arg = next((a for a in call.args if ast.unparse(a) == ast.unparse(node)), None) if call is not None else None
+    if arg is None:
+        return []
+    new = f"{data}.shape[{dim}]"
+    f.facts.add(SETTING_PASSED_AS_BOUND)
+    f.values.update(sized=sized[0].targets[0].id, passed=given, caller_line=caller.line, tensor_arg=data,
+                    data_length=new)
+    return edits_of(src.LineEditor.for_node(caller.file, stmt).replace(arg, new))
 
 
 def _enumerate_fitting(ctx: Context, frame: FrameFacts, f: Finding) -> list[Edit]:
