@@ -798,6 +798,13 @@ def _given_by_caller(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDe
     return given.value if given is not None else splatted_keyword(tree, callers[0], key, depth)
 
 
+def root_name(node: ast.AST) -> str | None:
+    """`batch` of `batch["ids"][0].T`: the name under a chain of subscripts and attributes, if any."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def returned_mask(fn: ast.FunctionDef) -> tuple[ast.Return, ast.expr] | None:
     """(the return, the mask) when `fn`'s one return is `x[keep]` with `keep` a comparison, a negation, a boolean
     or an arithmetic expression, written inline or as a name assigned it once in `fn`."""

@@ -70,7 +70,8 @@ def _cut_pair(file: str, fn: ast.FunctionDef, extra: int) -> tuple | None:
                             for n in seen_tg):
         return None
     params = {a.arg for a in fn.args.args}
-    reads = [n for n in ast.walk(targets) if isinstance(n, (ast.Subscript, ast.Name)) and _root(n) in params | set(local)
+    known = params | set(local)
+    reads = [n for n in ast.walk(targets) if isinstance(n, (ast.Subscript, ast.Name)) and src.root_name(n) in known
              and not isinstance(getattr(n, "ctx", None), ast.Store)]
     outer = [n for n in reads if not any(n is not m and n in set(ast.walk(m)) for m in reads)]
     return (file, fn, cuts, outer[0], lower) if len(outer) == 1 else None
@@ -85,11 +86,6 @@ def _expanded(node: ast.AST, local: dict[str, ast.AST], depth: int = 4) -> list[
             out.extend(_expanded(local[n.id], {k: v for k, v in local.items() if k != n.id}, depth - 1))
     return out
 
-
-def _root(node: ast.AST) -> str | None:
-    while isinstance(node, (ast.Subscript, ast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
 
 
 def _called(tree: ast.Module, name: str) -> bool:

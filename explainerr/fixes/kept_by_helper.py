@@ -37,9 +37,9 @@ def kept_by_helper_too(ctx: Context, f: Finding) -> list[Edit]:
     condition = _keep_condition(oframe.file, fns[0], call)
     if condition is None:
         return []
-    roots = {_root(a) for a in ast.walk(ast.parse(condition, mode="eval")) if isinstance(a, (ast.Subscript,
+    roots = {src.root_name(a) for a in ast.walk(ast.parse(condition, mode="eval")) if isinstance(a, (ast.Subscript,
                                                                                           ast.Attribute))} - {None}
-    if _root(read) is None or _root(read) not in roots:
+    if src.root_name(read) is None or src.root_name(read) not in roots:
         return []  # the mask is not read from the record the bounding array comes from
     stmt = src.statement_at(tree, read.lineno)
     if stmt is None:
@@ -80,8 +80,3 @@ def _keep_condition(file: str, fn: ast.FunctionDef, call: ast.Call) -> str | Non
                                                                  ast.Constant)) else f"({arg})") + text[b:]
     return text
 
-
-def _root(node: ast.AST) -> str | None:
-    while isinstance(node, (ast.Subscript, ast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
