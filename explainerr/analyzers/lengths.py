@@ -844,10 +844,11 @@ def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int |
             and isinstance(rows, int):  # `nn.Embedding(cfg.max_positions, d)`, `max_positions: int = 104` in the class
         tree = src.tree_of(table.frame.file)
         default = _field_default(tree, table.size.value.id, table.size.attr) if tree is not None else None
-        padded = any(t.is_integer and t.min == 0 and t.max != seq - 1 and seq in t.shape[1:]  # not the positions
-                     and not (t.max is not None and t.max <= 1)  # nor 0/1 flags (masks)
-                     and not _LABELISH.search(t.expr.split(".")[-1])  # nor per-step labels
-                     for fr in ctx.user_frames() for t in fr.tensors)
+        others = [t for fr in ctx.user_frames() for t in fr.tensors if t.is_integer and t.min == 0
+                  and t.max != seq - 1 and seq in t.shape[1:] and not (t.max is not None and t.max <= 1)]
+        padded = any(not _LABELISH.search(t.expr.split(".")[-1]) for t in others)  # not positions, 0/1 masks, labels
+        if others and not padded:  # told from padded ids by their name only: the facts do not decide
+            f.hints["labels_by_name"] = True
         if default is not None and default.value == rows and not padded:  # (a padded batch: its length varies,
             # and a table grown to this batch's length would fail on a longer one)
             table.kind, table.name = "field", table.size.attr
@@ -859,7 +860,7 @@ def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int |
             f.facts.add(WEIGHTS_LOADED)
         return
     f.values["needed"] = seq
-    f.confidence = "high"
+    f.confidence = "medium" if f.hints.get("labels_by_name") else "high"
     truncate = Finding(values=dict(f.values), facts=set(f.facts) - {GROW_TABLE}, hints=dict(f.hints),
                        confidence="medium")
     f.facts.add(GROW_TABLE)
