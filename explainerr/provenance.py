@@ -447,6 +447,17 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
         made = src.assignments(tree, dataset.id, src.enclosing_scope(tree, call.lineno), before=call.lineno)
         if made and isinstance(made[-1].value, ast.Call) and isinstance(made[-1].value.func, ast.Name):
             dataset = made[-1].value
+        if made and isinstance(made[-1].value, ast.Call) and position is not None and \
+                src.call_name(made[-1].value).split(".")[-1] == "TensorDataset":
+            _add(steps, frame, made[-1].stmt, expr)
+            dataset = made[-1].value
+    if isinstance(dataset, ast.Call) and src.call_name(dataset).split(".")[-1] == "TensorDataset" and \
+            position is not None and position < len(dataset.args) and not dataset.keywords:
+        part = dataset.args[position]  # `TensorDataset(src[n:], tgt[n:])`: a batch's k-th tensor is rows of the k-th
+        while isinstance(part, ast.Subscript) and not (isinstance(part.slice, ast.Constant)
+                                                       and isinstance(part.slice.value, str)):
+            part = part.value  # (rows of it; not an entry of a dict, `cache["mask"]`: no name holds that)
+        return part.id if isinstance(part, ast.Name) else None
     if isinstance(dataset, ast.Call) and isinstance(dataset.func, ast.Name):
         cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == dataset.func.id), None)
         item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None) \

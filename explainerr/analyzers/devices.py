@@ -16,7 +16,7 @@ from ..facts import Context
 from ..model import FrameFacts, ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .cuda import CUDA
-from .device_kw import device_named_apart
+from .device_kw import device_left_out, device_named_apart
 from .part_devices import part_left_apart
 from .placement import (
     Story,
@@ -246,8 +246,9 @@ def _odd_operand(ctx: Context, meant: tuple[str, str] | None, devs: list[str]) -
                 if len(devs) >= 2:
                     f.values.update(dev_a=devs[0], dev_b=devs[1])
             f.confidence = "medium"
-            apart = device_named_apart(fr, [o.tensor for o in stray if o.tensor is not None],
-                                       [o.tensor for o in ops if o not in stray and o.tensor is not None])
+            stray_t = [o.tensor for o in stray if o.tensor is not None]
+            main_t = [o.tensor for o in ops if o not in stray and o.tensor is not None]
+            apart = device_named_apart(fr, stray_t, main_t) or device_left_out(fr, stray_t, main_t)
             if apart is not None:
                 f.merge(apart)
         f.hints.update(frame=fr, stray=[o.tensor for o in stray if o.tensor is not None])

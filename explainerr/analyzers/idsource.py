@@ -329,8 +329,8 @@ _REPORTS = re.compile(r"(^|\.)(print|pprint|info|debug|warning|warn|error|log|wr
 def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[ast.expr, str] | None:
     """(the argument, the tokenizer's expression) of `Model(cfg, vocab_size=dm.tokenizer.vocab_size)` (or
     `Model(tok.vocab_size, cfg)`): a tokenizer's base size handed to a call other than a config's, while the
-    tokens were added (`add`) in another function that the file's own code ran before it (the object holding the
-    tokenizer already had them)."""
+    tokens were added (`add`) to that tokenizer earlier in the same function, or in another function that the
+    file's own code ran before it (the object holding the tokenizer already had them)."""
     if _REPORTS.search(src.call_name(call)):
         return None  # `print("vocab:", tok.vocab_size)`: a size shown, not one anything is built with
     kw = src.keyword(call, "vocab_size") or next((k for k in call.keywords if isinstance(k.value, ast.Attribute)
@@ -339,9 +339,13 @@ def base_size_handed(tree: ast.Module, call: ast.Call, add: ast.Call) -> tuple[a
                                                   and a.attr == "vocab_size"]
     value = given[0] if len(given) == 1 else None
     m = re.fullmatch(r"(.+)\.vocab_size", ast.unparse(value)) if value is not None else None
-    if (m is None or src.is_config_call(call) or not tokenizer_like(m.group(1))
-            or src.enclosing_scope(tree, call.lineno) is src.enclosing_scope(tree, add.lineno)
-            or not (added_before(tree, add, call.lineno) or _made_by_adder(tree, add, m.group(1), call.lineno))):
+    if m is None or src.is_config_call(call) or not tokenizer_like(m.group(1)):
+        return None
+    if src.enclosing_scope(tree, call.lineno) is src.enclosing_scope(tree, add.lineno):
+        # added earlier in the same function, to the tokenizer whose base size is handed on
+        return (value, m.group(1)) if add.lineno < call.lineno and \
+            src.call_name(add).rsplit(".", 1)[0] == m.group(1) else None
+    if not (added_before(tree, add, call.lineno) or _made_by_adder(tree, add, m.group(1), call.lineno)):
         return None
     return value, m.group(1)
 

@@ -278,6 +278,10 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         ids = _ids_beside(ctx, labels, logits.shape[1] if len(logits.shape) == 3 else None)
         if ids is not None and aligned_records_apart(ctx, labels, ids):
             return None  # labels made per piece, each side padded to its own longest: a record got another's labels
+    if reading is None and not multi and labels is not None and len(labels.shape) == 2 and labels.shape[0] and \
+            a % labels.shape[0] == 0:  # per-step labels cut over another window than the inputs
+        from .window_unlike import window_unlike
+        reading = window_unlike(ctx, labels, a // labels.shape[0], labels.shape[1])
     if reading is None and not multi and a > b:  # label rows transposed with `zip`, cut to the shortest row
         reading = _zip_cut(ctx)
     if reading is None and a > b:  # frame labels counted `n // hop` beside a centred STFT's `1 + n // hop`

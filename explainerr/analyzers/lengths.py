@@ -835,6 +835,14 @@ def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int |
             f.values["size_default"] = src.segment(table.frame.file, table.default)
     elif table.kind == "constant":
         f.facts.add(TABLE_CONSTANT)
+    if isinstance(table.size, ast.Attribute) and isinstance(rows, int) and isinstance(seq, int) and \
+            not table.loads_weights:  # `max_len=mon.window_min` beside `window_min * 60 // sample_period_s` steps
+        from .table_units import table_other_unit
+        unit = table_other_unit(ctx, table.size.attr, rows, seq)
+        if unit is not None:
+            f.merge(unit)
+            f.hints["table"] = table
+            return
     if table.kind == "other" and isinstance(table.size, ast.Attribute) and isinstance(rows, int):
         from ..settings_text import setting_line  # `nn.Embedding(m.max_positions, d)`, `max_positions: 64` in YAML
         if setting_line(table.frame.file, table.size.attr, rows) is not None:
@@ -860,6 +868,18 @@ def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int |
             f.facts.add(WEIGHTS_LOADED)
         return
     f.values["needed"] = seq
+    from .cut_option import CUT_OPTION_LEFT_OUT, length_option_left_out
+    left_out = length_option_left_out(ctx)
+    if left_out:  # the data's own class can cut its items and is never asked to: that cut, the table kept
+        file, _, call, param = left_out[0]
+        f.facts.add(CUT_OPTION_LEFT_OUT)
+        f.values.update(option_cls=src.call_name(call), option_param=param,
+                        option_given=src.segment(table.frame.file, table.size) if table.size is not None else "")
+        grow = Finding(values=dict(f.values), facts=(set(f.facts) - {CUT_OPTION_LEFT_OUT}) | {GROW_TABLE},
+                       hints=dict(f.hints), confidence="low")
+        f.confidence = "medium"
+        f.alternatives.append(grow)
+        return
     f.confidence = "medium" if f.hints.get("labels_by_name") else "high"
     truncate = Finding(values=dict(f.values), facts=set(f.facts) - {GROW_TABLE}, hints=dict(f.hints),
                        confidence="medium")

@@ -141,7 +141,8 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     for loop in loops:
         targets = src.names_in(loop.target)
         for part in parts:
-            var, offset = _var_and_offset(part, targets, frame, spans)
+            var, offset = _var_and_offset(part, targets, frame, spans,
+                                          index if part is parts[0] and (dim is not None or len(parts) == 1) else None)
             if var is not None:
                 source = _iterated_for(loop, var)
                 if offset == 0 and source is not None and indices_reduced_over(ctx, frame, source, size):
@@ -431,9 +432,11 @@ def _unclamped(tree: ast.Module, frame: FrameFacts, name: ast.Name, loops: list[
 
 
 def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts,
-                    spans: dict[str, tuple[int, str]] | None = None) -> tuple[str | None, int]:
+                    spans: dict[str, tuple[int, str]] | None = None, index: int | None = None) -> tuple[str | None, int]:
     """`i` → (i, 0); `i + 1` / `1 + i` → (i, 1); `i - 1` → (i, -1); `i + ctx + h - 1` with known numbers →
     (i, ctx + h - 1), a fixed span's variable (`spans`: `h` of `for h in range(K)`) at its last value K - 1;
+    one term of unknown value (`cfg.context_len + k`) is what the failing `index` leaves once the variable's
+    value and the known terms are taken off;
     a call of the user's given the variable (a lookup) → (None, 0); anything else with the variable → (i, 0)."""
     spans = spans or {}
     if isinstance(part, ast.Name) and part.id in targets:
@@ -451,6 +454,10 @@ def _var_and_offset(part: ast.AST, targets: list[str], frame: FrameFacts,
                  for sign, t in terms if (sign, t) not in var]
         if len(var) == 1 and var[0][0] == 1 and all(k is not None for _, k in known):
             return var[0][1].id, sum(sign * k for sign, k in known)  # type: ignore[operator]
+        at = frame.scalars.get(var[0][1].id) if len(var) == 1 and var[0][0] == 1 else None
+        if index is not None and type(at) is int and [k for _, k in known].count(None) == 1 and \
+                all(sign == 1 for sign, k in known if k is None):
+            return var[0][1].id, index - at  # the unknown term is what the failing index leaves
     hit = [n for n in src.names_in(part) if n in targets]
     return (hit[0], 0) if hit else (None, 0)
 
@@ -825,7 +832,7 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
     if whole_beside_picked(ctx, frame, f, tensor, size, bound.source, bound.value):
         return  # the bound counts every item of a collection, the tensor only the items a selection picked
     walked = _walked_with(frame, loop, var, tensor)
-    agree = [t for t in walked if bound.value in t.shape and size not in t.shape]
+    agree = [t for t in walked if bound.value in t.shape and size not in t.shape and not _sized_by_bound(frame, loop, t)]
     source_walked = any(isinstance(n, ast.Subscript) and _indexed_by(n.slice, var)
                         and ast.unparse(n.value) == bound.source for n in ast.walk(loop))
     batch = tensor.shape[0] if dim and len(tensor.shape) >= 2 else None
@@ -835,7 +842,7 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
             return  # other tensors of the batch have the indexed tensor's length: no side wins
         read = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name)}  # a tensor the loop never reads votes not
         agree += [t for t in votes.second if all(t.ident != a.ident for a in agree)
-                  and re.split(r"[\[.]", t.expr, maxsplit=1)[0] in read]
+                  and re.split(r"[\[.]", t.expr, maxsplit=1)[0] in read and not _sized_by_bound(frame, loop, t)]
     if not agree and not source_walked:
         return
     peers = [t for t in walked if t.shape[dim:dim + 1] == (size,) and bound.value not in t.shape] \
@@ -852,6 +859,10 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
         f.facts.add(TABLES_FOR_PART)
         f.values.update(tables=names([tensor, *peers]), columns=names(agree))
         return
+    if source_walked and not peers and all(re.split(r"[\[.]", t.expr, maxsplit=1)[0] == bound.source for t in agree):
+        # only the bound's own sequence beside the tensor, one of each length: the facts do not decide which (unless
+        # the fix finds where one of them was cut apart from the other: one_against_one in fixes/lengths.py)
+        f.hints["one_against_one"] = True
     differenced = _differenced(ctx, frame, tensor, size, bound.value)
     if differenced is not None:  # `speed = x[1:] - x[:-1]`: one step fewer by construction; the loop stops earlier
         made, base, k, line = differenced
@@ -1010,6 +1021,18 @@ def _tables_for_part(loop: ast.For, var: str, tables: list[TensorFacts], columns
                 else "other"
             reads.setdefault(ast.unparse(n.value), set()).add(kind)
     return all(reads.get(t.expr) == {"entry"} for t in tables) and all(reads.get(t.expr) == {"column"} for t in columns)
+
+
+def _sized_by_bound(frame: FrameFacts, loop: ast.For, t: TensorFacts) -> bool:
+    """`t` is made, before the loop, with the loop's own bound among its sizes (`orders = torch.zeros(n, n_days)`
+    beside `for d in range(n_days)`): its length follows the bound and says nothing of which length is right."""
+    bound = loop.iter.args[-1] if isinstance(loop.iter, ast.Call) and src.call_name(loop.iter) == "range" \
+        and loop.iter.args and len(loop.iter.args) <= 2 else None
+    tree = src.tree_of(frame.file)
+    if not isinstance(bound, ast.Name) or tree is None or not re.fullmatch(r"\w+", t.expr):
+        return False
+    made = src.last_assignment(tree, t.expr, loop.lineno)
+    return made is not None and isinstance(made.value, ast.Call) and bound.id in src.names_in(made.value)
 
 
 def _walked_with(frame: FrameFacts, loop: ast.For, var: str, tensor: TensorFacts) -> list[TensorFacts]:

@@ -64,16 +64,17 @@ def _block_beside(file: str, tree: ast.Module, scope: ast.AST, block: ast.With, 
             continue
         moved, handed = tuple(body[at + 1:]), tuple(body[:at])
         if not all(isinstance(s, ast.Assign) and all(isinstance(t, ast.Name) for t in s.targets)
-                   for s in moved + handed):
+                   for s in handed) or not all(_binds_nothing(s) or isinstance(s, ast.Assign) and all(
+                       isinstance(t, ast.Name) for t in s.targets) for s in moved):
             return None
         read = set(src.names_in(body[at]))
         if not moved and not (handed and {t.id for s in handed for t in s.targets} <= read):
             return None  # nothing else made in the block, or something made before the module it does not take
-        made = {t.id for s in moved for t in s.targets}
+        made = {t.id for s in moved for t in getattr(s, "targets", ())}
         via = {n for s in stmts if isinstance(s, ast.Assign) and {t.id for t in s.targets
                                                                   if isinstance(t, ast.Name)} & roots
                for n in src.names_in(s.value)} & made  # `criterion = Loss(weight=w)` after the block, `w` made in it
-        failing = [s for s in moved if {t.id for t in s.targets} & (roots | via)]
+        failing = [s for s in moved if {t.id for t in getattr(s, "targets", ())} & (roots | via)]
         between = [s for s in stmts if s.lineno <= empty.lineno]
         if moved and len(failing) != 1 or any(n in made for s in between for n in src.names_in(s)):
             return None  # what the block made is read before the module is materialised: not movable
@@ -88,12 +89,20 @@ def _block_beside(file: str, tree: ast.Module, scope: ast.AST, block: ast.With, 
     return None
 
 
+def _binds_nothing(st: ast.stmt) -> bool:
+    """A check or a report that binds no name (`if n_params > cap: raise ...`, `print(...)`): it can move with
+    the statements around it."""
+    return isinstance(st, (ast.If, ast.Expr, ast.Assert)) and not any(
+        isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.With)) for n in ast.walk(st))
+
+
 def meta_block_finding(ctx: Context, on_meta: list[str]) -> Finding | None:
     roots = {e.split(".")[0].split("[")[0] for e in on_meta}
     hit = made_in_meta_block(ctx, roots)
     if hit is None:
         return None
-    names = list(dict.fromkeys(t.id for s in hit.moved + hit.handed for t in s.targets))
+    said = (hit.failing,) if hit.failing is not None else hit.moved + hit.handed  # not a count made beside it
+    names = list(dict.fromkeys(t.id for s in said for t in getattr(s, "targets", ())))
     call = next(c for c in ast.walk(hit.after) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
                 and c.func.attr == "to_empty")
     f = Finding(facts={MADE_IN_META_BLOCK}, confidence="high")

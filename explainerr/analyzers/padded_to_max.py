@@ -18,6 +18,9 @@ PADDED_TO_MAX = fact("padded-to-max", "the labels are padded to `max_expr` (`lab
                                       "while the tokenizer call (line `tok_line`) that has `max_length=max_expr` "
                                       "pads the inputs only to the longest text (`padding_was`)")
 
+PADDED_APART = fact("padded-apart", "the encodings are cut at `max_length=max_expr` (line `tok_line`) but padded "
+                                    "apart by `pad_call` (line `pad_line`), only to each batch's longest")
+
 
 COLLATE_LONGEST = fact("collate-longest", "the tokenizer call (line `tok_line`) cuts the texts at `max_length="
                                           "max_expr` without padding them and the collate function pads them to "
@@ -77,7 +80,7 @@ def padded_to_max(ctx: Context, pad: int) -> Finding | None:
             made = widths.get(" ".join(ast.unparse(most.value).split()))
             if made is not None:
                 found.append((file, call, longest, most, made))
-        found += _collate_longest(file, tree, ctx, widths)
+        found += _collate_longest(file, tree, ctx, widths) + _padded_apart(file, tree, ctx, widths)
     if len(found) != 1:
         return None
     file, call, longest, most, made = found[0]
@@ -92,5 +95,29 @@ def padded_to_max(ctx: Context, pad: int) -> Finding | None:
     f.values.update(max_expr=src.segment(file, most.value), label_pad=" ".join(src.segment(file, made).split()),
                     label_pad_line=made.lineno, tok_line=call.lineno,
                     padding_was=f"padding={src.segment(file, longest.value)}")
+    if src.keyword(call, "max_length") is None:  # `tok.pad(feats, padding=True)`: the maximum is given to it too
+        f.facts.add(PADDED_APART)
+        f.values.update(padding_to=f'"max_length", max_length={src.segment(file, most.value)}',
+                        pad_call=" ".join(src.segment(file, call).split()), pad_line=call.lineno,
+                        tok_line=most.value.lineno)
     f.hints["padded_to_max"] = (file, longest.value)
     return f
+
+
+def _padded_apart(file: str, tree: ast.Module, ctx: Context, widths: dict) -> list:
+    """(file, the pad call, its padding keyword, the cutting call's max_length keyword, the labels' padding) for
+    encodings cut at `max_length=X` by the one tokenizer call of the file that encodes text, then padded apart,
+    only to each batch's longest, by `tok.pad(feats, padding=True)` with no maximum of its own, while the labels
+    are padded to `X - len(...)`."""
+    from ..fixes import tokenizes
+    made = [c for c in src.calls(tree) if tokenizes(c, ctx, tree)]
+    cutting = [c for c in made if src.call_name(c).split(".")[-1] != "pad"]
+    pads = [c for c in made if src.call_name(c).split(".")[-1] == "pad" and src.keyword(c, "max_length") is None]
+    if len(cutting) != 1 or len(pads) != 1:
+        return []
+    most, longest = src.keyword(cutting[0], "max_length"), src.keyword(pads[0], "padding")
+    if most is None or src.keyword(cutting[0], "padding") is not None or longest is None or not (
+            isinstance(longest.value, ast.Constant) and longest.value.value in (True, "longest")):
+        return []
+    pad_to = widths.get(" ".join(ast.unparse(most.value).split()))
+    return [(file, pads[0], longest, most, pad_to)] if pad_to is not None else []

@@ -57,10 +57,10 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
         file, call = built
         stmt = src.statement_at(src.tree_of(file), call.lineno)
     elif tree is not None and loader:
-        a = src.last_assignment(tree, loader, frame.line)
-        if a is None or not isinstance(a.value, ast.Call) or not src.call_name(a.value).endswith("DataLoader"):
+        call = _made_loader(tree, loader, frame.line)
+        if call is None:
             return [], None
-        file, call, stmt = frame.file, a.value, a.stmt
+        file, stmt = frame.file, src.statement_at(tree, call.lineno)
     else:
         return [], None
     if stmt is None or src.keyword(call, "collate_fn") is not None:
@@ -171,6 +171,14 @@ def _later_loaders(file: str, stmt: ast.stmt) -> list[Edit]:
         if made is not None:
             edits.append(made)
     return edits
+
+
+def _made_loader(tree: ast.Module, loader: str, line: int) -> ast.Call | None:
+    """The DataLoader call that made `loader` read at `line`: its assignment there, or, for a parameter of the
+    function the loop is in (`def train_one_epoch(model, loader, ...)`), what the one caller handed it."""
+    a = src.last_assignment(tree, loader, line)
+    made = a.value if a is not None else src.name_source(tree, ast.Name(id=loader, lineno=line, col_offset=0))
+    return made if isinstance(made, ast.Call) and src.call_name(made).endswith("DataLoader") else None
 
 
 def _every_loader(f: Finding, calls: list[tuple[str, ast.Call]]) -> list[Edit]:

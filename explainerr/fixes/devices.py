@@ -40,6 +40,10 @@ def to_device(ctx: Context, f: Finding) -> Located:
     if early:  # the device read from the module replaced by the one it is materialised on
         file, stmt, node, new = early
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
+    left_out = f.hints.get("device_left_out")
+    if left_out:  # the helper's own `device` parameter given the operand's device
+        file, stmt, call, keyword = left_out
+        return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, keyword)), None
     hit = f.hints.get("device_kw")
     if hit:  # the device named apart is read from the operand it meets
         file, stmt, node, new = hit

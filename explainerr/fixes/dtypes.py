@@ -543,7 +543,39 @@ def _dataset_entry(ctx: Context, text: str) -> tuple[str, ast.stmt, ast.expr] | 
     entry = item_entry(ctx, m.group(1))
     if entry is None or (isinstance(entry[2], ast.Call) and src.keyword(entry[2], "dtype") is not None):
         return None
+    if not _makes_tensor(entry[2]):  # `self.species[idx]` of whatever array: the collate's tensor of it, cast there
+        return _collated_tensor(ctx, m.group(1)) or entry
     return entry
+
+
+_TORCH_MAKES = re.compile(r"^(torch\.)?(tensor|as_tensor|from_numpy|stack|cat|LongTensor|FloatTensor|Tensor)$")
+
+
+def _makes_tensor(node: ast.AST) -> bool:
+    """`node` is plainly a torch tensor: made by a torch constructor, or such a call's method (`.float()`)."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            not src.call_name(node).startswith(("torch.", "np.", "numpy.")):
+        node = node.func.value
+    return isinstance(node, ast.Call) and src.call_name(node).startswith("torch.") and \
+        bool(_TORCH_MAKES.match(src.call_name(node)))
+
+
+def _collated_tensor(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.expr] | None:
+    """(file, statement, value) where the one user collate function given to a DataLoader makes the batch's
+    `key` a tensor with a torch constructor (`"species": torch.as_tensor(np.array([b["species"] for b in
+    batch]))`): the place the values become a tensor, whatever the Dataset held them as."""
+    from ..analyzers.classes import user_files
+    from ..analyzers.collators import collate_def
+    from ..batches import _entry_in
+    found = {}
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            fn = collate_def(tree, call) if src.call_name(call).endswith("DataLoader") else None
+            hit = _entry_in(tree, fn, key) if fn is not None else None
+            if hit is not None and _makes_tensor(hit[1]):
+                found[(file, hit[0].lineno)] = (file, *hit)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _stored_from_caller(ctx: Context, t) -> tuple[str, ast.Assign] | None:

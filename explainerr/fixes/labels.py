@@ -112,6 +112,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "pooled-head" in f.facts and "pooled_head" in f.hints:
         file, stmt, node, text = f.hints["pooled_head"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if "window-unlike" in f.facts:  # the labels cut over the inputs' window where the example is made
+        file, stmt, node, new = f.hints["window_unlike"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
     if labels is not None and len(labels.shape) == 2:
         for make in (_shifted_targets, _padded_labels):
             edits = make(ctx, f)
@@ -460,7 +463,8 @@ def _padded_labels(ctx: Context, f: Finding) -> list:
         file, padding = f.hints["padded_to_max"]
         tree = src.tree_of(file)
         stmt = (src.statement_at(tree, padding.lineno) if tree is not None else None) or padding  # the whole call
-        return edits_of(src.LineEditor.for_node(file, stmt).replace(padding, '"max_length"'))
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(padding, f.values.get("padding_to",
+                                                                                         '"max_length"')))
     if "labels-cut-in-collate" in f.facts:
         file, ret, item, new = f.hints["cut_in_collate"]
         return edits_of(src.LineEditor.for_node(file, ret).replace(item, new))
@@ -526,7 +530,8 @@ def class_dim(ctx: Context, f: Finding) -> Located:
     if at_caller:
         return at_caller, None
     stmt = found[1]
-    node = find_expr(fr.file, stmt, logits.expr)
+    given = [a for c in src.calls(stmt) for a in c.args if find_expr(fr.file, a, logits.expr) is a]
+    node = given[0] if given else find_expr(fr.file, stmt, logits.expr)  # the loss's argument, not a copy beside it
     target = find_expr(fr.file, stmt, labels.expr) if labels is not None else None
     if node is None:
         return [], None

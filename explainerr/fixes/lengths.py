@@ -66,7 +66,8 @@ def truncate(ctx: Context, f: Finding) -> Located:
         if grown:
             return grown, None
     if hit is None:
-        collated = _collator_length(ctx, limit) or _constructed_without_length(ctx, limit)
+        collated = _collator_length(ctx, limit) or _constructed_without_length(ctx, limit,
+                                                                                 f.values.get("option_given"))
         if collated:
             return collated, None
         sliced = _slice_ids(ctx, f, limit)
@@ -312,29 +313,19 @@ def _length_left_out(cls: ast.ClassDef, call: ast.Call, unset: bool = False) -> 
     return length[0]
 
 
-def _constructed_without_length(ctx: Context, limit: int) -> list[Edit]:
-    """The one construction in the user's files of a user class whose `__init__` takes a maximum length that
-    defaults to None (`TextVectorizer(lowercase=True)` of `def __init__(self, lowercase=True, max_length=None)`),
-    read by its methods, and left out there: with no length the class keeps every token (or pads to the longest
-    text), so the construction passes the model's limit."""
-    from ..analyzers.classes import user_files
-    found = []
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        classes = {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)} if tree is not None else {}
-        for call in src.calls(tree) if tree is not None else ():
-            cls = classes.get(call.func.id) if isinstance(call.func, ast.Name) else None
-            param = _length_left_out(cls, call, unset=True) if cls is not None else None
-            read = param is not None and any(
-                isinstance(n, ast.Attribute) and n.attr.startswith(param) and isinstance(n.value, ast.Name)
-                and n.value.id == "self" and isinstance(n.ctx, ast.Load) for n in ast.walk(cls))
-            stmt = src.statement_at(tree, call.lineno)
-            if read and stmt is not None:
-                found.append((file, stmt, call, param))
-    if len(found) != 1:
-        return []
-    file, stmt, call, param = found[0]
-    return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={limit}"))
+def _constructed_without_length(ctx: Context, limit: int, named: str | None = None) -> list[Edit]:
+    """Every construction of the user class whose `__init__` takes a maximum length that defaults to None
+    (`TextVectorizer(lowercase=True)` of `def __init__(self, lowercase=True, max_length=None)`), read by its
+    methods, when all of them leave it out (cut_option): with no length the class keeps every token (or pads to
+    the longest text), so each construction passes the model's limit, by the setting that sized the table
+    (`named`, `cfg.max_len`) where that name is bound at the call."""
+    from ..analyzers.cut_option import length_option_left_out
+    out = []
+    for file, stmt, call, param in length_option_left_out(ctx):
+        bound = bound_names(file, call.lineno) or set()
+        given = named if named and src.root_name(ast.parse(named, mode="eval").body) in bound else str(limit)
+        out += edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={given}"))
+    return out
 
 
 def _made_per_key(frame: FrameFacts, stmt: ast.stmt) -> bool:
@@ -368,6 +359,9 @@ def positions(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor.for_node(file, stmt).replace(floor, ceiling)), None
     if "grow-table" in f.facts:
         return _grow_table(ctx, f), None
+    if "table-other-unit" in f.facts:  # the setting given the table in the data's unit, as the script converts it
+        file, stmt, value, text = f.hints["table_other_unit"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, text)), None
     if "grows-in-loop" in f.facts:
         from .windows import last_positions
         return last_positions(ctx, f), None
@@ -471,6 +465,10 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     e = src.LineEditor.for_node(oframe.file, stmt).replace(node, new)
     for other in _given_beside(oframe, stmt, node, tensor.shape[-1] if tensor is not None and tensor.shape else None):
         e.replace(other, f"{src.segment(oframe.file, other)}{cut}")  # the mask handed with the ids: cut the same
+    if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Tuple) and any(e_ is node for e_ in stmt.value.elts):
+        for other in stmt.value.elts:  # `tgt_in, tgt_out = tgt[:, :-1], tgt[:, 1:]`: the shifted pair cut alike
+            if other is not node and src.root_name(other) == src.root_name(node) and src.root_name(node):
+                e.replace(other, f"{src.segment(oframe.file, other)}{cut}")
     return edits_of(e), None
 
 
@@ -1058,8 +1056,11 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(
             bound, f"{text} - {f.hints['differenced']}")), None
     if "indexed-is-odd" in f.facts:
-        return (_mask_from_ids(ctx, f) or _subset_to_loop(ctx, f) or trimmed_by_helper_too(ctx, f)
-                or _computed_from_loop_sequence(ctx, f) or _walk_the_kept(f) or kept_by_helper_too(ctx, f)), None
+        built = (_mask_from_ids(ctx, f) or _subset_to_loop(ctx, f) or trimmed_by_helper_too(ctx, f)
+                 or _computed_from_loop_sequence(ctx, f) or _walk_the_kept(f) or kept_by_helper_too(ctx, f))
+        if built or not f.hints.get("one_against_one"):
+            return built, None
+        f.facts.add(ONE_AGAINST_ONE)  # no story of where one was cut: said so, and the loop bounded by both
     if frame is None or bound is None:
         return [], None
     moved = _measured_after_filter(frame, f)
@@ -1091,6 +1092,11 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if named is not None:  # `n_positions = start_row.size(0)`: every loop bounded by the name stops at the example
         return edits_of(src.LineEditor.for_node(frame.file, named.stmt).replace(named.value, new)), None
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+ONE_AGAINST_ONE = fact("one-against-one", "the loop walks only the bound's own sequence beside the indexed "
+                                          "tensor, one of each length, and no line was found where one of them was "
+                                          "cut: nothing says which was made for the wrong length")
 
 
 MEASURED_BEFORE_FILTER = fact("measured-before-filter", "the loop's bound `bound` is measured (line `bound_line`) "

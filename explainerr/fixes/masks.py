@@ -56,7 +56,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     if "padded-to-max" in f.facts:  # the ids padded to the maximum the mask is padded to
         file, padding = f.hints["padded_to_max"]
         stmt = src.statement_at(src.tree_of(file), padding.lineno)
-        return edits_of(src.LineEditor.for_node(file, stmt).replace(padding, '"max_length"')), None
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(padding, f.values.get("padding_to",
+                                                                                         '"max_length"'))), None
     if "mask-not-shifted" in f.facts:
         file, node, text = f.hints["mask_not_shifted"]
         stmt = src.statement_at(src.tree_of(file), node.lineno)
@@ -1563,8 +1564,12 @@ def _read_again(frame, stmt: ast.stmt, name: str) -> bool:
         return False
     scope = src.enclosing_scope(tree, stmt.lineno)
     end = stmt.end_lineno or stmt.lineno
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and n.lineno > end
-               for n in src.walk_scope(scope))
+    later = [n for n in src.walk_scope(scope) if isinstance(n, ast.Name) and n.id == name
+             and isinstance(n.ctx, ast.Load) and n.lineno > end]
+    subtracted = [n for n in src.walk_scope(scope) if getattr(n, "lineno", 0) > end and (  # `1 - mask`: bool cannot
+        isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and any(o in later for o in (n.left, n.right))
+        or isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub) and n.operand in later)]
+    return bool(later) and not subtracted
 
 
 def _same_hand_over(frame, stmt: ast.stmt, node: ast.AST, new: str) -> list:
