@@ -1,7 +1,7 @@
 """A Dataset that tokenizes one text per item with `padding=True` (or "longest"): that pads to the longest text
 of the same call, the text itself, so every item keeps its own length and a default collate cannot stack them.
 `padding="max_length"` pads each item to the `max_length` the call already gives.  Read from the user's
-Dataset's `__getitem__`."""
+Dataset's `__getitem__`, or its other methods that encode the examples one by one in a loop."""
 from __future__ import annotations
 
 import ast
@@ -21,14 +21,14 @@ def padding_per_item(ctx: Context, f: Finding) -> bool:
     from ..fixes import is_tokenizer_call
     found = []
     for file, cls in user_datasets(ctx):
-        item = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__getitem__"), None)
         tree = src.tree_of(file)
-        for call in (c for c in src.walk_scope(item) if isinstance(c, ast.Call)) if item and tree else ():
-            pad, length = src.keyword(call, "padding"), src.keyword(call, "max_length")
-            if pad is None or length is None or not is_tokenizer_call(call, ctx):
-                continue
-            if isinstance(pad.value, ast.Constant) and pad.value.value in (True, "longest"):
-                found.append((file, cls.name, call, pad.value, length.value))
+        for method in (n for n in cls.body if isinstance(n, ast.FunctionDef)) if tree else ():
+            for call in _one_text_calls(method):
+                pad, length = src.keyword(call, "padding"), src.keyword(call, "max_length")
+                if pad is None or length is None or not is_tokenizer_call(call, ctx):
+                    continue
+                if isinstance(pad.value, ast.Constant) and pad.value.value in (True, "longest"):
+                    found.append((file, f"{cls.name}.{method.name}", call, pad.value, length.value))
     if len(found) != 1:
         return False
     file, cls_name, call, pad, length = found[0]
@@ -37,11 +37,23 @@ def padding_per_item(ctx: Context, f: Finding) -> bool:
         return False
     f.facts.add(PADDING_PER_ITEM)
     f.values.update(item_call=" ".join(src.segment(file, call).split()), item_line=call.lineno,
-                    item_dataset=f"{cls_name}.__getitem__", item_padding=src.segment(file, pad),
+                    item_dataset=cls_name, item_padding=src.segment(file, pad),
                     item_max_length=src.segment(file, length))
     f.hints["padding_per_item"] = (file, stmt, pad)
     f.confidence = "high"
     return True
+
+
+def _one_text_calls(method: ast.FunctionDef):
+    """The calls of `method` that encode one item's text: any in `__getitem__`; in another method (`__init__`
+    encoding the examples one by one), those inside a `for` loop whose first argument is not a list of texts."""
+    if method.name == "__getitem__":
+        yield from (c for c in src.walk_scope(method) if isinstance(c, ast.Call))
+        return
+    for loop in (n for n in src.walk_scope(method) if isinstance(n, ast.For)):
+        for c in ast.walk(loop):
+            if isinstance(c, ast.Call) and c.args and not isinstance(c.args[0], (ast.List, ast.ListComp, ast.Tuple)):
+                yield c
 
 
 UNTRUNCATED = fact("pad-without-truncation", "`cut_call` (line `cut_line`) pads to max_length = `cut_length` "

@@ -282,6 +282,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
             a % labels.shape[0] == 0:  # per-step labels cut over another window than the inputs
         from .window_unlike import window_unlike
         reading = window_unlike(ctx, labels, a // labels.shape[0], labels.shape[1])
+    if reading is None and not multi and a != b:  # labels sized by one setting, predictions by another
+        from .setting_apart import setting_apart
+        reading = setting_apart(ctx, a, b)
     if reading is None and not multi and a > b:  # label rows transposed with `zip`, cut to the shortest row
         reading = _zip_cut(ctx)
     if reading is None and a > b:  # frame labels counted `n // hop` beside a centred STFT's `1 + n // hop`

@@ -863,6 +863,14 @@ def _other_size(ctx: Context, f: Finding, frame: FrameFacts, loop: ast.For, tens
         # only the bound's own sequence beside the tensor, one of each length: the facts do not decide which (unless
         # the fix finds where one of them was cut apart from the other: one_against_one in fixes/lengths.py)
         f.hints["one_against_one"] = True
+    if bound.value is not None and bound.value - size == 1 and _differenced(ctx, frame, tensor, size, bound.value) \
+            is None:  # `gaps = np.diff(fill_days)` where the example is made, walked beside the fills themselves
+        from .diffed_upstream import diffed_upstream
+        diffed = diffed_upstream(ctx, tensor)
+        if diffed is not None:
+            f.merge(diffed)
+            f.values["tensor"] = tensor.expr
+            return
     differenced = _differenced(ctx, frame, tensor, size, bound.value)
     if differenced is not None:  # `speed = x[1:] - x[:-1]`: one step fewer by construction; the loop stops earlier
         made, base, k, line = differenced

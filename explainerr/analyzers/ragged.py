@@ -140,6 +140,9 @@ def ragged_sequences(ctx: Context) -> Finding | None:
         if not padded_unlike(ctx, f, (int(g["a"]), int(g["b"])) if both else None) and collator is None and \
                 not padding_per_item(ctx, f):
             trainer_default_collator(ctx, f)
+    else:  # the user's own stacking of what a Dataset encoded one text at a time
+        from .item_padding import padding_per_item
+        padding_per_item(ctx, f)
     nums = [int(x) for x in re.findall(r"\d+", f"{f.values.get('len_a')} {f.values.get('len_b')}")]
     if len(nums) == 2 and not {"padded-unlike", "padding-per-item"} & f.facts:
         from .item_padding import padded_not_truncated

@@ -112,6 +112,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "pooled-head" in f.facts and "pooled_head" in f.hints:
         file, stmt, node, text = f.hints["pooled_head"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
+    if "setting-apart" in f.facts:  # the Dataset given the setting the model's predictions are sized by
+        file, stmt, node, new = f.hints["setting_apart"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
     if "window-unlike" in f.facts:  # the labels cut over the inputs' window where the example is made
         file, stmt, node, new = f.hints["window_unlike"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None

@@ -15,6 +15,7 @@ from ..analyzers.layers import SIBLING_FIELD, encoder_size_expr
 from ..facts import Context
 from ..model import Edit
 from . import Located, edits_of, failing_statement, find_expr, locator
+from .field_swapped import field_swapped
 
 
 @locator("linear-in")
@@ -77,6 +78,10 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         defaulted = _defaulted_param(ctx, f, site, hidden, f.hints.get("in_features"))
         if defaulted:
             return defaulted, None
+    if value is None:  # `spatial = cfg.image_size // 8` where the layer is fed `cfg.crop_size` images
+        swapped_field = field_swapped(f, site, hidden)
+        if swapped_field:
+            return swapped_field, None
     if value is None and "owner-sized" in f.facts:  # `k * embedding_dimension` in the library's module
         from ..analyzers.classes import static_int
         given, want = static_int(ctx, src.tree_of(site.file), site.node), f.hints.get("in_features")

@@ -1055,6 +1055,9 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
         text = text if re.fullmatch(r"[\w.()\[\]]+", text) else f"({text})"
         return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(
             bound, f"{text} - {f.hints['differenced']}")), None
+    if "diffed-upstream" in f.facts:  # the differences given a first step of zero, so they keep the length
+        file, stmt, call, text = f.hints["diffed_upstream"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(call, text)), None
     if "indexed-is-odd" in f.facts:
         built = (_mask_from_ids(ctx, f) or _subset_to_loop(ctx, f) or trimmed_by_helper_too(ctx, f)
                  or _computed_from_loop_sequence(ctx, f) or _walk_the_kept(f) or kept_by_helper_too(ctx, f))
