@@ -447,6 +447,12 @@ def _loader_lines(frame: FrameFacts, tree: ast.Module, call: ast.Call, expr: str
         made = src.assignments(tree, dataset.id, src.enclosing_scope(tree, call.lineno), before=call.lineno)
         if made and isinstance(made[-1].value, ast.Call) and isinstance(made[-1].value.func, ast.Name):
             dataset = made[-1].value
+        if isinstance(dataset, ast.Call) and src.call_name(dataset) in ("random_split", "Subset") and \
+                dataset.args and isinstance(dataset.args[0], ast.Name):  # a split of a Dataset: its items are that one's
+            whole = src.assignments(tree, dataset.args[0].id, src.enclosing_scope(tree, call.lineno),
+                                    before=dataset.lineno)
+            if whole and isinstance(whole[-1].value, ast.Call) and isinstance(whole[-1].value.func, ast.Name):
+                dataset = whole[-1].value
         if made and isinstance(made[-1].value, ast.Call) and position is not None and \
                 src.call_name(made[-1].value).split(".")[-1] == "TensorDataset":
             _add(steps, frame, made[-1].stmt, expr)

@@ -282,12 +282,28 @@ def labels_maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, as
         if isinstance(value, ast.Tuple):  # `return ids, torch.tensor(labels)`: the one part made from values
             made = [e for e in value.elts if isinstance(e, ast.Call) and _MAKERS.match(src.call_name(e))
                     and re.search(r"label|target|tag|gold|\by\b", src.segment(step.file, e) or "", re.I)]
+            stored = [e for e in value.elts if isinstance(e, ast.Subscript) and isinstance(e.value, ast.Attribute)
+                      and isinstance(e.value.value, ast.Name) and e.value.value.id == "self"
+                      and re.search(r"label|target|tag|gold|^y$|^y_", e.value.attr, re.I)]
+            if not made and len(stored) == 1:  # `return self.x[i], self.y[i]`: where the class stores `self.y`
+                kept = _stored_maker(tree, stmt, stored[0].value.attr)
+                if kept is not None:
+                    return (step.file, *kept)
             value = made[0] if len(made) == 1 else value
         if isinstance(value, ast.Dict):
             value = src.dict_item(value, key)
         if isinstance(value, ast.Call) and _MAKERS.match(src.call_name(value)):
             return step.file, stmt, value
     return None
+
+
+def _stored_maker(tree: ast.Module, at: ast.stmt, attr: str) -> tuple[ast.stmt, ast.AST] | None:
+    """(statement, call) of the one `self.<attr> = <tensor or array constructor>` of the class around `at`."""
+    cls = src.enclosing_class(tree, at.lineno)
+    sets = src.self_assignments(cls, attr) if cls is not None else []
+    if len(sets) != 1 or not isinstance(sets[0].value, ast.Call) or not _MAKERS.match(src.call_name(sets[0].value)):
+        return None
+    return sets[0], sets[0].value
 
 
 STACKED_PARTS = fact("stacked-parts", "the predictions were made from `n_parts` tensors of `n_labels` rows each, "

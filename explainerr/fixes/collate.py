@@ -12,7 +12,7 @@ from .. import source as src
 from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit
-from . import Located
+from . import Located, edits_of
 from .crops import pad_guarded_crop
 from .pad_option import pad_option_left_out
 
@@ -65,6 +65,13 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
         return [], None
     if stmt is None or src.keyword(call, "collate_fn") is not None:
         return [], None
+    given = _collate_given_elsewhere(file, call)
+    if given is not None:  # the file's other DataLoader has the user's own collate function: this one gets it too
+        f.facts.add(COLLATE_ELSEWHERE)
+        f.values.update(collate_elsewhere=given, loader_text=" ".join(src.segment(file, call).split()),
+                        loader_line=call.lineno, pads_with=" (with `pad_sequence`)" if "pad_sequence" in
+                        src.text_of(file) else "")
+        return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"collate_fn={given}")), None
     tokenizer = _encodings_tokenizer(ctx, file, call, stmt)
     if tokenizer is not None:  # the examples are a tokenizer's encodings: its own padding collator
         return _padding_collator(file, call, stmt, tokenizer), None
@@ -171,6 +178,34 @@ def _later_loaders(file: str, stmt: ast.stmt) -> list[Edit]:
         if made is not None:
             edits.append(made)
     return edits
+
+
+COLLATE_ELSEWHERE = fact("collate-elsewhere", "another DataLoader of the file is given the user's own "
+                                              "`collate_elsewhere`, the one that failed (`loader_text`, line "
+                                              "`loader_line`) none")
+
+
+def _collate_given_elsewhere(file: str, call: ast.Call) -> str | None:
+    """The one collate function of the file's own (a name it defines, bound where `call` is) that the file's other
+    DataLoader calls are given (`DataLoader(val_ds, collate_fn=collate_posts)` beside the failing
+    `DataLoader(train_ds)`), when it pads (`pad_sequence`, or a fill to the longest item)."""
+    tree = src.tree_of(file)
+    if tree is None:
+        return None
+    defs = {n.name: n for n in src.nodes(tree, ast.FunctionDef)}
+    given = {ast.unparse(kw.value) for c in src.calls(tree) if c is not call and src.call_name(c).endswith("DataLoader")
+             for kw in [src.keyword(c, "collate_fn")] if kw is not None}
+    own = [g for g in given if g in defs and _pads(defs[g])]
+    from .checks import bound_names
+    if len(own) != 1 or len(given) != 1 or own[0] not in (bound_names(file, call.lineno) or set()):
+        return None
+    return own[0]
+
+
+def _pads(fn: ast.FunctionDef) -> bool:
+    """The function pads what it collates: `pad_sequence`, `F.pad`, or a tensor filled to the longest item."""
+    text = ast.unparse(fn)
+    return bool(re.search(r"pad_sequence|\bpad\(|max\(\s*len\(|\.pad\(|max\(.*\.size\(|max\(.*\.shape", text))
 
 
 def _made_loader(tree: ast.Module, loader: str, line: int) -> ast.Call | None:

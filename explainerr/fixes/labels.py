@@ -702,6 +702,16 @@ def _rows_of(stmt: ast.AST, node: ast.AST) -> ast.AST:
         node = parent
 
 
+ONE_BASED_AT_MAKER = fact("one-based-at-maker", "the labels are made 0-based where they are made (`maker_text`, "
+                                                "line `maker_line`), so every loop over the loader reads them so")
+
+
+def _batches_of_loader(ctx: Context, labels) -> bool:
+    """The labels are a field of a DataLoader's batches (their provenance goes through the loader's construction)."""
+    from ..provenance import trace
+    return any(re.search(r"\bDataLoader\(", o.source or "") for o in trace(ctx, labels))
+
+
 @locator("label-range")
 def label_range(ctx: Context, f: Finding) -> Located:
     labels = f.hints.get("labels")
@@ -750,6 +760,12 @@ def label_range(ctx: Context, f: Finding) -> Located:
         entry = _library_batch_entry(ctx, labels)
         if entry is not None:  # read off a batch a library's loop built: 0-based where the Dataset gives them
             return _minus_one(*entry), None
+        made = labels_maker(ctx, labels)
+        if made is not None and _batches_of_loader(ctx, labels):  # every loop over the loader reads them: 0-based
+            file, stmt, call = made  # where the labels are made, not at this one loss
+            f.facts.add(ONE_BASED_AT_MAKER)
+            f.values.update(maker_text=" ".join(src.segment(file, call).split()), maker_line=stmt.lineno)
+            return edits_of(src.LineEditor.for_node(file, stmt).replace(call, f"{src.segment(file, call)} - 1")), None
         fr = loss_frame(ctx, labels.expr)
         found = failing_statement(fr) if fr else None
         once = _made_once_read_again(fr, found[1], labels.expr) if fr is not None and found is not None else None

@@ -133,7 +133,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         found = _same_batch_mask(ctx, f)
         if found:
             return found, None
-    found = _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or _mask_from_padded_ids(ctx, f) \
+    found = _mask_key_left_out(ctx, f) or _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or \
+        _mask_from_padded_ids(ctx, f) \
         or _mask_construction(ctx, f) \
         or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
@@ -141,6 +142,47 @@ def mask_length(ctx: Context, f: Finding) -> Located:
 
 MASK_AFTER_IDS = fact("mask-after-ids", "the fix makes the mask after the block that frames the ids (line "
                                         "`ids_block_line`), from the ids themselves: `mask_after`")
+
+
+MASK_KEY_LEFT_OUT = fact("mask-key-left-out", "`key_loop` (line `key_loop_line`) cuts each of the keys it lists "
+                                              "alike, and `mask_key` is not among them")
+
+
+def _mask_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
+    """`for key in ("input_ids", "token_type_ids", "labels"): features[key] = features[key][:, :max_len]`: the one
+    loop of the user's files over a tuple of keys that cuts every listed entry alike, listing the ids' key but not
+    the mask's (`attention_mask`, which the file names too): the mask's key is added to the tuple."""
+    mask = f.hints.get("mask")
+    key = re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", mask.expr) if mask is not None else None
+    mask_key = key.group(1) if key else (mask.expr if mask is not None and mask.expr.isidentifier() else None)
+    if mask_key is None:
+        return []
+    from ..analyzers.classes import user_files
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for loop in src.nodes(tree, ast.For) if tree is not None else ():
+            keys = loop.iter.elts if isinstance(loop.iter, (ast.Tuple, ast.List)) else []
+            if not keys or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys) or \
+                    not isinstance(loop.target, ast.Name) or mask_key in [k.value for k in keys]:
+                continue
+            var = loop.target.id
+            cuts = [st for st in loop.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+                    and isinstance(st.targets[0], ast.Subscript) and ast.unparse(st.targets[0].slice) == var
+                    and isinstance(st.value, ast.Subscript) and isinstance(st.value.value, ast.Subscript)
+                    and ast.unparse(st.value.value) == ast.unparse(st.targets[0])]
+            named = any(isinstance(n, ast.Constant) and n.value == mask_key for n in ast.walk(tree))
+            if len(cuts) == len(loop.body) == 1 and named and any("ids" in k.value for k in keys):
+                found.append((file, loop))
+    if len(found) != 1:
+        return []
+    file, loop = found[0]
+    last = loop.iter.elts[-1]
+    f.facts.add(MASK_KEY_LEFT_OUT)
+    f.values.update(key_loop=" ".join(src.segment(file, loop.iter).split()), key_loop_line=loop.lineno,
+                    mask_key=mask_key)
+    return edits_of(src.LineEditor.for_node(file, loop).replace(
+        last, f"{src.segment(file, last)}, \"{mask_key}\""))
 
 
 def _mask_after_ids(f: Finding, sized: Any, ids_made: ast.Assign) -> list[Edit]:
