@@ -21,7 +21,7 @@ CLAIMS: list[tuple[str, set[str]]] = [
                                                                                              "words-truncated", "mask-of-other-encoding"}),
     (r"max_position_embeddings|\bconfig\b|Config\b|from_pretrained|type_vocab_size|\bvocab_size\b",
      {"transformers-model", "config-field"}),
-    (r"resize_token_embeddings|add_tokens|added tokens", {"added-tokens", "resized-after-load"}),
+    (r"resize_token_embeddings|add_tokens|added tokens", {"added-tokens", "resized-after-load", "resized-to-tokenizer"}),
     (r"DataLoader|collate", {"dataloader", "collator-width", "labels-per-batch-size", "collator-shift", "padded-widths",
                              "padded-items", "dropped-last", "mask-collated", "pad-targets", "stacked-beside-padded",
                              "labels-cut-in-collate"}),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .. import source as src
 from ..facts import Context
@@ -1058,3 +1059,29 @@ def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, pa
             return SizeSite(file=file, stmt=stmt, kind="default", call=use, keyword=param,
                             text=src.segment(file, use))
     return None
+
+
+def settings_class_of(tree: ast.Module, name: str) -> ast.ClassDef | None:
+    """The file's class that every `name = Cls()` of the file builds, with no arguments (the settings object handed
+    around as `cfg`), in whichever function."""
+    classes = {k.name: k for k in src.nodes(tree, ast.ClassDef)}
+    made = {a.value.func.id for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1
+            and isinstance(a.targets[0], ast.Name) and a.targets[0].id == name and isinstance(a.value, ast.Call)
+            and isinstance(a.value.func, ast.Name) and a.value.func.id in classes and not a.value.args
+            and not a.value.keywords}
+    return classes[made.pop()] if len(made) == 1 else None
+
+
+def literal_defaults(cls: ast.ClassDef) -> dict[str, Any]:
+    """The annotated fields of a settings class whose defaults are ints or tuples/lists of ints, by name."""
+    out: dict[str, Any] = {}
+    for st in cls.body:
+        if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name) and st.value is not None:
+            try:
+                v = ast.literal_eval(st.value)
+            except ValueError:
+                continue
+            if type(v) is int or isinstance(v, (tuple, list)) and all(type(x) is int for x in v):
+                out[st.target.id] = v
+    return out
+

@@ -50,15 +50,9 @@ def setting_apart(ctx: Context, n_pred: int, n_target: int) -> Finding | None:
 
 def _int_fields(tree: ast.Module, holder: str) -> dict[str, int]:
     """The int defaults of the settings class `holder` is the one instance of (`cfg = Config()`), by field."""
-    classes = {c.name: c for c in src.nodes(tree, ast.ClassDef)}
-    made = [a.value for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
-            and a.targets[0].id == holder]  # in whichever function: the one settings object of that name
-    if len(made) != 1 or not isinstance(made[0], ast.Call) or not isinstance(made[0].func, ast.Name) or \
-            made[0].func.id not in classes or made[0].args or made[0].keywords:
-        return {}
-    return {st.target.id: st.value.value for st in classes[made[0].func.id].body
-            if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name)
-            and isinstance(st.value, ast.Constant) and type(st.value.value) is int}
+    from .classes import literal_defaults, settings_class_of
+    cls = settings_class_of(tree, holder)
+    return {k: v for k, v in literal_defaults(cls).items() if type(v) is int} if cls is not None else {}
 
 
 def _sizes_model(tree: ast.Module, field: str, calls: tuple[str, ...] = ()) -> bool:

@@ -23,7 +23,7 @@ def window_unlike(ctx: Context, labels: TensorFacts, n_pred: int, n_target: int)
     from ..provenance import _unpacked_position
     frame = ctx.user
     tree = src.tree_of(frame.file) if frame is not None else None
-    name = src.root_name(ast.parse(labels.expr, mode="eval").body) if labels.expr.isidentifier() else None
+    name = labels.expr if labels.expr.isidentifier() else None  # the name the training loop unpacks
     if tree is None or name is None or n_pred == n_target:
         return None
     places = [(loop.target, _unpacked_position(loop.target, name)) for loop in src.enclosing_loops(tree, frame.line)]

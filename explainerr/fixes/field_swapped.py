@@ -23,9 +23,10 @@ def field_swapped(f: Finding, site, hidden: int) -> list[Edit]:
     fn = src.enclosing_scope(tree, site.line) if tree is not None else None
     if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or site.node is None:
         return []
+    from ..analyzers.classes import literal_defaults, settings_class_of
     from .layers import _annotated_class
-    holders = {a.arg: c for a in fn.args.args for c in [_annotated_class(tree, fn, a.arg) or _made_as(tree, a.arg)]
-               if c is not None}
+    holders = {a.arg: c for a in fn.args.args
+               for c in [_annotated_class(tree, fn, a.arg) or settings_class_of(tree, a.arg)] if c is not None}
     if not holders:
         return []
     local = {st.targets[0].id: st for st in src.statements(fn) if isinstance(st, ast.Assign) and len(st.targets) == 1
@@ -33,7 +34,7 @@ def field_swapped(f: Finding, site, hidden: int) -> list[Edit]:
     reads = [(n, site.stmt) for n in ast.walk(site.node)] + [
         (n, local[name.id]) for name in ast.walk(site.node) if isinstance(name, ast.Name) and name.id in local
         for n in ast.walk(local[name.id].value)]
-    fields = {h: _fields(cls) for h, cls in holders.items()}
+    fields = {h: literal_defaults(cls) for h, cls in holders.items()}
     found = []
     for node, stmt in reads:
         if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in fields
@@ -52,20 +53,6 @@ def field_swapped(f: Finding, site, hidden: int) -> list[Edit]:
                     swap_read_value=fields[node.value.id][node.attr], swap_other=f"{node.value.id}.{other}",
                     swap_other_value=value, swap_stmt=" ".join(src.segment(site.file, stmt).split()))
     return edits_of(src.LineEditor.for_node(site.file, stmt).replace(node, f"{node.value.id}.{other}"))
-
-
-def _fields(cls: ast.ClassDef) -> dict[str, Any]:
-    """The settings class's field defaults that are int or tuples/lists of ints, by name."""
-    out: dict[str, Any] = {}
-    for st in cls.body:
-        if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name) and st.value is not None:
-            try:
-                v = ast.literal_eval(st.value)
-            except ValueError:
-                continue
-            if type(v) is int or isinstance(v, (tuple, list)) and all(type(x) is int for x in v):
-                out[st.target.id] = v
-    return out
 
 
 def _value(node: ast.AST, fields: dict, local: dict, swap: dict[int, int], depth: int = 0) -> Any:
@@ -97,12 +84,3 @@ def _value(node: ast.AST, fields: dict, local: dict, swap: dict[int, int], depth
         return op() if op else None
     return None
 
-
-def _made_as(tree: ast.Module, name: str) -> ast.ClassDef | None:
-    """The file's class that every `name = Cls()` of the file builds (the settings object handed around as `cfg`)."""
-    classes = {c.name: c for c in src.nodes(tree, ast.ClassDef)}
-    made = {a.value.func.id for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1
-            and isinstance(a.targets[0], ast.Name) and a.targets[0].id == name and isinstance(a.value, ast.Call)
-            and isinstance(a.value.func, ast.Name) and a.value.func.id in classes and not a.value.args
-            and not a.value.keywords}
-    return classes[made.pop()] if len(made) == 1 else None

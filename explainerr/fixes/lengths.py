@@ -9,6 +9,7 @@ from typing import Any
 from .. import files
 from .. import source as src
 from ..analyzers import Finding, fact
+from ..analyzers.cut_option import length_left_out
 from ..analyzers.tables import param_position
 from ..facts import Context
 from ..model import Edit, FrameFacts
@@ -262,7 +263,6 @@ def _env_read(tree: ast.Module | None, node: ast.AST) -> ast.expr | None:
     return None
 
 
-_LENGTH_PARAM = re.compile(r"(?i)^max_?(len|length|seq_len|seq_length|tokens|positions)$")
 
 
 def _collator_length(ctx: Context, limit: int) -> list[Edit]:
@@ -289,28 +289,13 @@ def _collator_length(ctx: Context, limit: int) -> list[Edit]:
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)) or stmt is None:
                 continue
             cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == call.func.id), None)
-            param = _length_left_out(cls, call) if cls is not None else None
+            param = length_left_out(cls, call) if cls is not None else None
             if param is not None:
                 found.append((file, stmt, call, param))
     if len(found) != 1:
         return []
     file, stmt, call, param = found[0]
     return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={limit}"))
-
-
-def _length_left_out(cls: ast.ClassDef, call: ast.Call, unset: bool = False) -> str | None:
-    """The one maximum-length parameter of `cls.__init__` (`max_length`, `max_len`, ...) that `call` leaves out
-    (by keyword and by position); with `unset`, only one that defaults to None."""
-    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
-    if init is None:
-        return None
-    params = [a.arg for a in init.args.args[1:]]
-    defaults = src.param_defaults(init)
-    length = [q for q in params if _LENGTH_PARAM.match(q) and (not unset or (
-        isinstance(defaults.get(q), ast.Constant) and defaults[q].value is None))]
-    if len(length) != 1 or src.keyword(call, length[0]) is not None or len(call.args) > params.index(length[0]):
-        return None
-    return length[0]
 
 
 def _constructed_without_length(ctx: Context, limit: int, named: str | None = None) -> list[Edit]:
@@ -785,7 +770,11 @@ def pad(ctx: Context, f: Finding) -> Located:
                 new = f"torch.nn.utils.rnn.pad_sequence([{comp}], batch_first=True{pv})"
             else:
                 new = f"torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in {arg}], batch_first=True{pv})"
-            edits = edits_of(src.LineEditor.for_node(frame.file, stmt).replace(call, new))
+            e = src.LineEditor.for_node(frame.file, stmt).replace(call, new)
+            if name.endswith("stack"):  # `{"bases": stack(...), "qual": stack(...)}`: the same items' other fields
+                for other, text in _stacks_beside(ctx, frame, stmt, call, pv):
+                    e.replace(other, text)
+            edits = edits_of(e)
             if name.endswith("stack"):
                 edits += _sibling_stacks(ctx, frame, stmt, call, pv)
             return edits, None
@@ -804,6 +793,34 @@ def _items_of(ctx: Context, frame, node: ast.AST, tree: ast.Module, line: int) -
         if made is not None and isinstance(made.value, (ast.ListComp, ast.GeneratorExp)):
             return _items_of(ctx, frame, made.value, tree, line)
     return set()
+
+
+def _stacks_beside(ctx: Context, frame, stmt: ast.stmt, call: ast.Call, pv: str) -> list[tuple[ast.Call, str]]:
+    """The other `torch.stack` calls of the same statement over the same items whose entry the Dataset gives as a
+    sequence (`"qual": torch.stack([b["qual"] for b in batch])` beside the failing `"bases"`), each with its
+    padded text: they have the same lengths and fail next."""
+    tree = src.tree_of(frame.file)
+    items = _items_of(ctx, frame, call.args[0], tree, stmt.lineno) if tree is not None else set()
+    out = []
+    for c in src.calls(stmt) if items else ():
+        if c is call or not src.call_name(c).endswith("stack") or not c.args or \
+                not _items_of(ctx, frame, c.args[0], tree, stmt.lineno) & items:
+            continue
+        if _per_item_entry(ctx, c.args[0]) is not True and not _measured(stmt, c.args[0]):
+            continue  # nothing says each example's entry is a sequence (the collate measuring its length does)
+        ignored = _ignored_target(tree, c.args[0])
+        value = f", padding_value={ignored}" if ignored is not None else pv
+        out.append((c, f"torch.nn.utils.rnn.pad_sequence({src.segment(frame.file, c.args[0])}, batch_first=True{value})"))
+    return out
+
+
+def _measured(stmt: ast.stmt, items: ast.AST) -> bool:
+    """The statement takes the length of each item's entry that `items` stacks (`len(b["qual"])` beside
+    `torch.stack([b["qual"] for b in batch])`): the entry is a sequence."""
+    elt = items.elt if isinstance(items, (ast.ListComp, ast.GeneratorExp)) else None
+    text = ast.unparse(elt) if elt is not None else None
+    return text is not None and any(isinstance(n, ast.Call) and src.call_name(n) == "len" and n.args
+                                    and ast.unparse(n.args[0]) == text for n in ast.walk(stmt))
 
 
 def _sibling_stacks(ctx: Context, frame, stmt: ast.stmt, call: ast.Call, pv: str) -> list[Edit]:

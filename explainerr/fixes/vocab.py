@@ -927,7 +927,8 @@ def _tokenizer_vocab(ctx: Context, f: Finding) -> Located:
         if last_add is None:
             sized = _config_sized_apart(ctx, f, file, tree) or _saved_config_resized(ctx, f, file, tree) or \
                 _factory_sized_apart(ctx, f, file, tree) or \
-                _config_beside_vocab_file(f, file, tree) or _config_by_other_attribute(f, file, tree)
+                _config_beside_vocab_file(f, file, tree) or _config_by_other_attribute(f, file, tree) or \
+                _resized_to_tokenizer(f, file, tree)
             if sized:
                 return sized, None
         if last_add is None or any(src.call_name(c).endswith("resize_token_embeddings") for c in src.calls(tree)):
@@ -1128,6 +1129,47 @@ def _config_beside_vocab_file(f: Finding, file: str, tree: ast.Module) -> list:
     f.values.update(vocab_list=listed, vocab_size_was=" ".join(src.segment(file, kw.value).split()),
                     vocab_size_line=kw.value.lineno)
     return edits_of(src.LineEditor.for_node(file, call).replace(kw.value, f"len({listed})"))
+
+
+RESIZED_TO_TOKENIZER = fact("resized-to-tokenizer", "the model is built from a config sized by `vocab_size_was` "
+                                                    "(line `vocab_size_line`), apart from the one tokenizer of the "
+                                                    "file, `tokenizer_name`, whose ids it is given")
+
+
+def _resized_to_tokenizer(f: Finding, file: str, tree: ast.Module) -> list:
+    """The one `...Config(vocab_size=<expr>)` of the file reads no tokenizer, the file builds exactly one tokenizer
+    (`tok = BertTokenizer(path)`) and one model from that config (`model = build_model(CFG)`, or the class
+    called with it) where the tokenizer's name is bound: the model's embeddings are resized to `len(tok)` right
+    after it is built (its weights are the config's random ones, nothing is lost)."""
+    from ..analyzers.idsource import tokenizer_like
+    calls = [c for c in src.calls(tree) if src.is_config_call(c) and src.keyword(c, "vocab_size")]
+    toks = [a for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+            and isinstance(a.value, ast.Call) and re.search(r"Tokenizer(Fast)?$|^AutoTokenizer\.from_pretrained$|"
+                                                             r"Tokenizer(Fast)?\.from_pretrained$", src.call_name(a.value))]
+    loads = any(src.call_name(c).split(".")[-1] in ("load_state_dict", "from_pretrained") and "Tokenizer" not in
+                src.call_name(c) for c in src.calls(tree))
+    own = {c.name for c in src.nodes(tree, ast.ClassDef)}
+    if len(calls) != 1 or len(toks) != 1 or loads or src.call_name(toks[0].value).split(".")[0] in own:
+        return []  # (weights loaded into the model are not the config's; the user's own tokenizer class has no len)
+    kw, tok = src.keyword(calls[0], "vocab_size"), toks[0].targets[0].id
+    if any(tokenizer_like(n) or n == tok for n in src.names_in(kw.value)):
+        return []
+    config_fn = src.enclosing_scope(tree, calls[0].lineno)
+    builders = {config_fn.name} if isinstance(config_fn, ast.FunctionDef) else set()
+    built = [a for a in src.nodes(tree, ast.Assign) if len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+             and isinstance(a.value, ast.Call) and (src.call_name(a.value) in builders or
+                                                    (not builders and calls[0] in list(ast.walk(a.value))))
+             and a.lineno > toks[0].lineno and src.enclosing_scope(tree, a.lineno) is src.enclosing_scope(tree, toks[0].lineno)]
+    if len(built) != 1:
+        return []
+    model = built[0].targets[0].id
+    made = src.insert_after(file, built[0], f"{model}.resize_token_embeddings(len({tok}))")
+    if made is None:
+        return []
+    f.facts.add(RESIZED_TO_TOKENIZER)
+    f.values.update(vocab_size_was=" ".join(src.segment(file, kw.value).split()), vocab_size_line=kw.value.lineno,
+                    tokenizer_name=tok, model_name=model, model_line=built[0].lineno)
+    return [made]
 
 
 def _config_by_other_attribute(f: Finding, file: str, tree: ast.Module) -> list:
