@@ -47,9 +47,11 @@ def diffed_upstream(ctx: Context, tensor: TensorFacts) -> Finding | None:
         return None
     file, st, call = next(iter(calls.values()))
     base = src.segment(file, call.args[0])
+    module = src.call_name(call).rsplit(".", 1)[0]
+    first = f"{base}[..., :1]" if module == "torch" else f"{module}.asarray({base})[..., :1]"  # (a list too)
     f = Finding(facts={DIFFED_UPSTREAM})
     f.values.update(diff_call=" ".join(src.segment(file, call).split()), diff_line=call.lineno,
-                    diff_fixed=f"{src.call_name(call)}({base}, prepend={base}[..., :1])")
+                    diff_fixed=f"{src.call_name(call)}({base}, prepend={first})")
     f.hints["diffed_upstream"] = (file, st, call, f.values["diff_fixed"])
     return f
 
