@@ -50,9 +50,10 @@ def _one_text_calls(method: ast.FunctionDef):
     if method.name == "__getitem__":
         yield from (c for c in src.walk_scope(method) if isinstance(c, ast.Call))
         return
-    for loop in (n for n in src.walk_scope(method) if isinstance(n, ast.For)):
-        for c in ast.walk(loop):
-            if isinstance(c, ast.Call) and c.args and not isinstance(c.args[0], (ast.List, ast.ListComp, ast.Tuple)):
+    for loop in (n for n in src.walk_scope(method) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)):
+        for c in ast.walk(loop):  # a field of the item the loop walks (`ep["instruction"]`), not a chunk of texts
+            if isinstance(c, ast.Call) and c.args and isinstance(c.args[0], (ast.Subscript, ast.Attribute)) and \
+                    src.root_name(c.args[0]) == loop.target.id:
                 yield c
 
 

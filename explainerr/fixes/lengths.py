@@ -808,9 +808,7 @@ def _stacks_beside(ctx: Context, frame, stmt: ast.stmt, call: ast.Call, pv: str)
             continue
         if _per_item_entry(ctx, c.args[0]) is not True and not _measured(stmt, c.args[0]):
             continue  # nothing says each example's entry is a sequence (the collate measuring its length does)
-        ignored = _ignored_target(tree, c.args[0])
-        value = f", padding_value={ignored}" if ignored is not None else pv
-        out.append((c, f"torch.nn.utils.rnn.pad_sequence({src.segment(frame.file, c.args[0])}, batch_first=True{value})"))
+        out.append((c, _padded_stack(frame.file, tree, c.args[0], pv)))
     return out
 
 
@@ -841,12 +839,17 @@ def _sibling_stacks(ctx: Context, frame, stmt: ast.stmt, call: ast.Call, pv: str
             if src.call_name(c).endswith("stack") and c.args and _items_of(ctx, frame, c.args[0], tree, s.lineno) & items:
                 if _per_item_entry(ctx, c.args[0]) is False:
                     continue  # one value per example (a label): stacked as it is
-                arg = src.segment(frame.file, c.args[0])
-                ignored = _ignored_target(tree, c.args[0])
-                value = f", padding_value={ignored}" if ignored is not None else pv
                 out += edits_of(src.LineEditor.for_node(frame.file, s).replace(
-                    c, f"torch.nn.utils.rnn.pad_sequence({arg}, batch_first=True{value})"))
+                    c, _padded_stack(frame.file, tree, c.args[0], pv)))
     return out
+
+
+def _padded_stack(file: str, tree: ast.Module, items: ast.AST, pv: str) -> str:
+    """`pad_sequence(<items>, batch_first=True, ...)` for a stack of per-item tensors: padded with the loss's
+    ignore index when they are its targets, else with the batch's pad value (`pv`)."""
+    ignored = _ignored_target(tree, items)
+    value = f", padding_value={ignored}" if ignored is not None else pv
+    return f"torch.nn.utils.rnn.pad_sequence({src.segment(file, items)}, batch_first=True{value})"
 
 
 def _ignored_target(tree: ast.Module, items: ast.AST) -> str | None:
