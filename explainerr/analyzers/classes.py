@@ -151,6 +151,18 @@ def _uses(tree: ast.Module, name: str) -> set[str]:
     return out
 
 
+def _numbered(tree: ast.Module, name: str) -> bool:
+    """`{c: i for i, c in enumerate(name)}` somewhere in the file: the items of `name` are numbered as ids."""
+    for d in src.nodes(tree, ast.DictComp):
+        gen = d.generators[0]
+        if len(d.generators) == 1 and isinstance(gen.iter, ast.Call) and src.call_name(gen.iter) == "enumerate" \
+                and gen.iter.args and isinstance(gen.iter.args[0], ast.Name) and gen.iter.args[0].id == name \
+                and isinstance(gen.target, ast.Tuple) and len(gen.target.elts) == 2 \
+                and ast.unparse(d.value) == ast.unparse(gen.target.elts[0]):
+            return True
+    return False
+
+
 def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> LabelSet | None:
     """The collection naming the classes (see the module docstring), with at least `at_least` items (or
     exactly `exactly`): a module-level one, or a map a user frame made and holds, used to map and named as classes
@@ -174,6 +186,8 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
             if length is None or length < at_least or (exactly is not None and length != exactly):
                 continue
             uses = _uses(tree, name)
+            if _numbered(tree, name):  # a module-level list numbered into a map (`{c: i for i, c in enumerate(C)}`)
+                uses.add("maps")
             if not ("maps" in uses or (named and uses & {"iterates", "counts"})):
                 continue
             score = 2 * ("maps" in uses) + named + (length == at_least)
@@ -204,13 +218,16 @@ def label_set(ctx: Context, at_least: int = 1, exactly: int | None = None) -> La
                 continue
             held = any(isinstance(n.value, ast.Attribute) and n.value.attr == name and isinstance(n.ctx, ast.Load)
                        for n in src.nodes(tree, ast.Subscript))  # `self.label_index[c]` once it is handed on
-            if "maps" in _uses(tree, name) or held:
+            if "maps" in _uses(tree, name) or held or _numbered(tree, name):  # (numbered where it is handed on)
                 scored[name] = (2 + 1 + (length == at_least), LabelSet(
                     name=name, length=length, file=fr.file, line=made[-1].stmt.lineno,
                     made_from=numbered_from(fr.file, made[-1].value)))
     if not scored:
         return None
     ranked = sorted(scored.values(), key=lambda s: -s[0])
+    if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:  # a list and the map a function numbers it into: the map
+        numbered = {ls.made_from for _, ls in ranked if ls.made_from}
+        ranked = [r for r in ranked if r[1].name not in numbered or r[0] < ranked[0][0]] or ranked
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         ranked = _without_inverses(ranked)
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:

@@ -63,13 +63,14 @@ def float_index(ctx: Context) -> Finding | None:
         # tensor the user's failing call passed in
         passed = [t for a in user.call_args for t in [user.tensor(a.text)] if t is not None and t.is_float
                   and t.numel == lib.numel]
-        if not passed:  # a slice of the user's float tensor passed in (`table(codes[..., i])`): that tensor
-            roots = [(a, re.match(r"([\w.]+)\[", a.text)) for a in user.call_args]
-            passed = [t for _, m in roots if m for t in [user.tensor(m.group(1))] if t is not None and t.is_float
+        if not passed:  # a slice of the user's float tensor passed in (`table(codes[..., i])`,
+            # `emb(batch["cats"][:, 0])`): that tensor
+            roots = [(a, root) for a in user.call_args for root in _subscripted(a.text)]
+            passed = [t for _, r in roots for t in [user.tensor(r)] if t is not None and t.is_float
                       and lib.numel and t.numel % lib.numel == 0
                       and tuple(t.shape[:len(lib.shape)]) == tuple(lib.shape)]
             if not passed:  # rows of it selected (`model(input_ids=all_ids[pick], ...)`): same dtype, same rows' shape
-                rows = [(a, t) for a, m in roots if m for t in [user.tensor(m.group(1))] if t is not None
+                rows = [(a, t) for a, r in roots for t in [user.tensor(r)] if t is not None
                         and t.dtype == lib.dtype and len(t.shape) == len(lib.shape) >= 2
                         and tuple(t.shape[1:]) == tuple(lib.shape[1:])]
                 named = [t for a, t in rows if a.param and (a.param.endswith("ids") or a.param in ("input", "indices"))]
@@ -131,6 +132,21 @@ def float_index(ctx: Context) -> Finding | None:
     f.confidence = "high" if f.facts & {DEFAULT_DTYPE, FLOAT_OPERAND, PACKED, DIVISION, FLOAT_LITERALS, ROUNDED_FLOAT,
                                         SPACED_POSITIONS, CAST_EVERY_ENTRY} else "medium"
     return f
+
+
+def _subscripted(text: str) -> list[str]:
+    """The tensors an argument is a subscript of, as written, innermost first: `batch["cats"]` and then `batch`
+    for `batch["cats"][:, 0]`."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return []
+    out = []
+    while isinstance(node, ast.Subscript):
+        node = node.value
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            out.append(text.strip()[node.col_offset:node.end_col_offset])
+    return out
 
 
 VALUES_NOT_INDICES = fact("values-not-indices", "the float ids take in `part`, made as `taken` (the values of a "

@@ -166,7 +166,8 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.facts.add(SENTINEL)  # a value the code names as "not a class" (`CONFIG["nodata_label"]` = 255)
         f.values["marker"] = marker
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
-    elif lo is not None and 1 <= lo < hi == n_classes and label_set(ctx, exactly=hi + 1) is None \
+    elif lo is not None and 1 <= lo < hi == n_classes and _zero_would_show(labels, lo, n_classes) \
+            and label_set(ctx, exactly=hi + 1) is None \
             and not _made_zero_based(ctx, labels) and not _reserved_first(ctx, f) \
             and not _fallback_past_list(ctx, f, hi) and not _enum_from_zero(ctx, hi + 1):
         f.facts.add(ONE_BASED)
@@ -496,8 +497,10 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         _kept_ids_by_name(ctx, f, n_classes)
     _map_grew(ctx, f, n_classes)
     from .grown_after_model import GROWN_AFTER_MODEL, facts_of, grown_after_model
-    grown = grown_after_model(ctx) if MAP_GREW not in f.facts else None
+    grown = grown_after_model(ctx) if MAP_GREW not in f.facts or f.hints.get("map_grew_via") else None
     if grown is not None:  # `sync_label_lists(SPECS, rows)` after `model = Model(..., SPECS)`
+        f.facts.discard(MAP_GREW)  # (the statement that grows it, after the model, says more than the count)
+        f.hints.pop("map_grew_via", None)
         f.facts.add(GROWN_AFTER_MODEL)
         f.values.update(facts_of(grown))
         f.hints["grown_after"] = grown
@@ -882,14 +885,34 @@ def _sizes_a_layer(ctx: Context, name: str) -> bool:
     return False
 
 
+def _zero_would_show(labels, lo: int, n_classes: int) -> bool:
+    """No label is 0 says the labels are 1-based only when a 0 would likely show among them: a handful of
+    classes, the smallest label 1 (both ends of 1..n seen), or at least twice as many labels as classes.  Of 32
+    labels out of 396 classes, none is 0 under any numbering."""
+    numel = getattr(labels, "numel", None)
+    return n_classes <= _FEW_CLASSES or lo == 1 or (isinstance(numel, int) and numel >= 2 * n_classes)
+
+
+#: Up to this many classes, a batch's labels reach down near the first class whatever their numbering.
+_FEW_CLASSES = 20
+
+
 def _map_grew(ctx: Context, f: Finding, n_classes: int) -> None:
     """`num_labels=len(label2id)` read from a label map that is filled in place and holds more entries now than
-    the classifier has outputs: entries were added after the model was built."""
+    the classifier has outputs: entries were added after the model was built.  The size site the analysis found
+    (`nn.Linear(4, n_kinds)` of `n_kinds = len(kind_ids)`) counts too."""
+    site = f.hints.get("site")
     for file in user_files(ctx):
         tree = src.tree_of(file)
-        for kw in (k for c in (src.calls(tree) if tree is not None else ()) for k in c.keywords
-                   if k.arg in ("num_labels", "num_classes", "n_classes", "out_features")):
-            v = kw.value
+        read_at = [(k.arg, k.value) for c in (src.calls(tree) if tree is not None else ()) for k in c.keywords
+                   if k.arg and _CLASS_COUNT_KW.fullmatch(k.arg)]
+        if site is not None and site.file == file and isinstance(site.node, (ast.Name, ast.Call)):
+            read_at.append((None, site.node))
+        for arg, v in read_at:
+            via = None
+            if isinstance(v, ast.Name):  # `n_cls=NUM_CLASSES` of `NUM_CLASSES = len(mat2idx)`
+                counted = src.last_assignment(tree, v.id, v.lineno)
+                via, v = (v.id, counted.value) if counted is not None and counted.value is not None else (None, v)
             if not (isinstance(v, ast.Call) and src.call_name(v) == "len" and len(v.args) == 1
                     and isinstance(v.args[0], ast.Name)):
                 continue
@@ -903,9 +926,15 @@ def _map_grew(ctx: Context, f: Finding, n_classes: int) -> None:
                 if now > n_classes:
                     stmt = src.statement_at(tree, v.lineno)
                     f.facts.add(MAP_GREW)
-                    f.values.update(grown_map=name, grown_len=now, read_as=f"{kw.arg}=len({read})", read_name=read,
+                    if via is not None:  # the count was taken into a name before: the model reads that later
+                        f.hints["map_grew_via"] = via
+                    f.values.update(grown_map=name, grown_len=now, read_name=read,
+                                    read_as=f"{arg}=len({read})" if arg else f"len({read})",
                                     read_line=stmt.lineno if stmt is not None else v.lineno)
                     return
+
+
+_CLASS_COUNT_KW = re.compile(r"(num|n)_?(labels?|classes|class|cls|outputs?|out|targets)|out_features|classes")
 
 
 def _maps_made_from(tree: ast.Module, name: str) -> list[str]:

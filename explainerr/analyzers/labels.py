@@ -24,6 +24,7 @@ from .label_range import (
 )
 from .batch_sized import fixed_batch_labels
 from .choice_flags import choice_flags
+from .classes_read_second import CLASSES_READ_SECOND, classes_read_second
 from .chunked import chunked_apart
 from .collators import collator_shift, collator_width
 from .filtered import (
@@ -820,6 +821,13 @@ def classes_not_in_dim_1(ctx: Context) -> Finding | None:
         f.facts.add(LOSS_MODULE)
         f.values.update(loss_name=loss.expr, loss_cls=loss.cls)
     f.hints.update(logits=ul, labels=ut)
+    read = classes_read_second(ctx, ul.expr if ul else None)
+    if read is not None:  # the model's output is read with its classes at dimension 1 elsewhere: forward's layout
+        f.facts.add(CLASSES_READ_SECOND)
+        f.values.update(model_cls=read.model_cls, reader=src.segment(read.file, read.reader),
+                        reader_line=read.reader.lineno, returned=src.segment(read.file, read.returns[0].value),
+                        return_line=read.returns[0].lineno)
+        f.hints["read_second"] = read
     return f
 
 

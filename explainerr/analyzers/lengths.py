@@ -13,6 +13,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
+from .added_in_module import ADDED_IN_MODULE, tokens_added
 
 CONFIG_FIELD = fact("config-field", "the limit is a field of the model's config (max_position_embeddings, "
                                     "type_vocab_size, vocab_size, num_labels)")
@@ -313,6 +314,9 @@ def _sliced_length(f: Finding, tree: ast.Module, file: str, limit: int) -> bool:
             upper, less = upper.left, upper.right.value
         given = src.name_source(tree, upper) if isinstance(upper, ast.Name) else None
         value = int_constant(tree, given if given is not None else upper)
+        seq = f.values.get("seq_len")
+        if isinstance(seq, int) and value is not None and value.value > 8 * seq:
+            continue  # a cut of 16000 items (an audio clip's samples) is not what made 102 positions: another unit
         if value is not None and value.value > limit:
             found.append((sub, upper, given, value, less))
     if len(found) != 1:
@@ -863,6 +867,14 @@ def _own_table(ctx: Context, f: Finding, attr: str, seq: int | None, rows: int |
             f.values["size_param"] = table.name
             f.hints["table_field"] = (table.frame.file, default)
     f.hints["table"] = table
+    added = tokens_added(ctx, table, rows, seq)
+    if added is not None:  # the module's own [CLS] cat: the table needs that many rows more, not this batch's length
+        size = src.segment(table.frame.file, table.size)
+        f.facts.add(ADDED_IN_MODULE)
+        f.values.update(added="a token" if added[0] == 1 else f"{added[0]} tokens", added_at=src.segment(table.frame.file, added[1]), added_line=added[1].lineno,
+                        table_rows=rows, table_fixed=f"{size} + {added[0]}", input_len=seq - added[0])
+        f.confidence = "high"
+        return
     if not isinstance(seq, int) or table.loads_weights or table.kind == "other":
         if table.loads_weights:
             f.facts.add(WEIGHTS_LOADED)

@@ -256,10 +256,10 @@ def _mask_padded_to_max(ctx: Context, f: Finding, mask, mask_len: int, other_len
     """The mask is the wider one and the user's code pads masks with 0 to `X - len(row)` while the one tokenizer
     call with `max_length=X` pads the ids only to each batch's longest text (padded_to_max.py): the ids are
     padded to that same maximum."""
-    if mask is None or mask_len <= other_len or mask.min != 0 or {"mask-cut-apart", "mask-left-uncut"} & f.facts:
+    if mask is None or mask_len <= other_len or mask.min not in (0, None) or {"mask-cut-apart", "mask-left-uncut"} & f.facts:
         return False
     from .padded_to_max import COLLATE_LONGEST, padded_to_max
-    found = padded_to_max(ctx, 0)
+    found = padded_to_max(ctx, 0, helpers=True)
     if found is None or COLLATE_LONGEST in found.facts:
         return False
     f.merge(found)

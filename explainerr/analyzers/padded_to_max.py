@@ -57,7 +57,31 @@ def _fills_batch(tree: ast.Module, a: ast.Assign) -> bool:
         for c in src.calls(scope))
 
 
-def padded_to_max(ctx: Context, pad: int) -> Finding | None:
+_FACTORIES = ("zeros", "ones", "full", "empty")
+
+
+def _helper_widths(tree: ast.Module) -> dict[str, ast.Call]:
+    """Calls of the file's own functions that give one of their parameters as a dimension of a tensor they make
+    (`build_move_mask(plies, cfg.max_len)` of `def build_move_mask(plies, length): torch.zeros(len(plies),
+    length)`): the text of the width given, and the call."""
+    sizing = {}
+    for fn in src.nodes(tree, ast.FunctionDef):
+        params = [a.arg for a in fn.args.args]
+        for c in src.calls(fn):
+            if src.call_name(c).split(".")[-1] in _FACTORIES:
+                dims = c.args[0].elts if len(c.args) == 1 and isinstance(c.args[0], (ast.Tuple, ast.List)) else c.args
+                used = [params.index(d.id) for d in dims if isinstance(d, ast.Name) and d.id in params]
+                if used:
+                    sizing[fn.name] = used[-1]
+    out = {}
+    for c in src.calls(tree):
+        at = sizing.get(src.call_name(c))
+        if at is not None and at < len(c.args) and not isinstance(c.args[at], ast.Constant):
+            out.setdefault(" ".join(ast.unparse(c.args[at]).split()), c)
+    return out
+
+
+def padded_to_max(ctx: Context, pad: int, helpers: bool = False) -> Finding | None:
     """The finding when exactly one tokenizer call of the user's files pads to the longest text with
     `max_length=X` and the labels are padded with `pad` to `X - len(...)` somewhere in those files (X the same
     text): hint `padded_to_max` = (file, the padding keyword's value node)."""
@@ -72,6 +96,9 @@ def padded_to_max(ctx: Context, pad: int) -> Finding | None:
             count = pad_list(n, pad)
             if isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub):
                 widths.setdefault(" ".join(ast.unparse(count.left).split()), n)
+        if helpers:  # a mask made by the user's helper at the width it is given (`build_mask(rows, max_len)`)
+            for k, v in _helper_widths(tree).items():
+                widths.setdefault(k, v)
         for call in (c for c in src.calls(tree) if tokenizes(c, ctx, tree)):
             longest, most = src.keyword(call, "padding"), src.keyword(call, "max_length")
             if longest is None or most is None or not (isinstance(longest.value, ast.Constant)

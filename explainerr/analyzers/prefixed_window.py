@@ -80,7 +80,8 @@ def _span(ctx: Context, limit: int) -> Span | None:
             made = src.last_assignment(tree, name, fr.line)
             if made is None or not isinstance(made.stmt, ast.Assign) or len(made.stmt.targets) != 1:
                 continue
-            if not _added_somewhere(tree, name) or _sizes_something(tree, name):
+            sliced = _sliced_by(tree, name)  # (a window slice is edited itself: the name may size the table too)
+            if not (_added_somewhere(tree, name) or sliced) or (_sizes_something(tree, name) and not sliced):
                 continue
             return Span(fr.file, made.stmt, made.value, src.segment(fr.file, made.value))
     return None
@@ -92,6 +93,31 @@ def _added_somewhere(tree: ast.Module, name: str) -> bool:
     names = {name} | _parameters_given(tree, name)
     return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add) and any(
         isinstance(o, ast.Name) and o.id in names for o in (n.left, n.right)) for n in ast.walk(tree))
+
+
+def _window_bound(sl: ast.Slice, names: set[str]) -> ast.AST | None:
+    """The bound of a window slice that is a name of `names` alone: `x[-span:]` (the last `span` items, its
+    lower bound) or `x[:span]` (the first ones, its upper bound)."""
+    if sl.step is not None:
+        return None
+    if sl.upper is None and isinstance(sl.lower, ast.UnaryOp) and isinstance(sl.lower.op, ast.USub) and \
+            isinstance(sl.lower.operand, ast.Name) and sl.lower.operand.id in names:
+        return sl.lower
+    if sl.lower is None and isinstance(sl.upper, ast.Name) and sl.upper.id in names:
+        return sl.upper
+    return None
+
+
+def _sliced_by(tree: ast.Module, name: str) -> bool:
+    """`x[-name:]` or `x[:name]` somewhere in the file: windows `name` long."""
+    return any(_window_bound(n, {name}) is not None for n in src.nodes(tree, ast.Slice))
+
+
+def _read_apart(tree: ast.Module, name: str) -> bool:
+    """`name` is read somewhere other than inside a slice (`max_plies: int = MAX_PLIES` sizes a table with it):
+    changing its value would change that too."""
+    inside = {id(x) for sl in src.nodes(tree, ast.Slice) for x in ast.walk(sl)}
+    return any(isinstance(n.ctx, ast.Load) and id(n) not in inside for n in src.nodes(tree, ast.Name) if n.id == name)
 
 
 def _parameters_given(tree: ast.Module, name: str) -> set[str]:
@@ -147,7 +173,8 @@ def _joined_anywhere(ctx: Context, span: Span, k: int) -> tuple[str, ast.stmt, a
         for node in ast.walk(tree):
             found = _made_by_parts(node) if isinstance(node, (ast.BinOp, ast.Call)) else None
             upper = found[0].slice.upper if found else None  # type: ignore[union-attr]
-            if found and upper is not None and names & set(src.names_in(upper)):
+            if found and ((upper is not None and names & set(src.names_in(upper)))
+                          or _window_bound(found[0].slice, names) is not None):  # type: ignore[arg-type]
                 joined.append((node, found))
         outer = [(n, fd) for n, fd in joined if not any(o is not n and _inside(n, o) for o, _ in joined)]
         for node, (piece, added) in outer:
@@ -183,6 +210,26 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
         if anywhere is None:
             return False
         file, stmt, value, piece = anywhere
+    target = span.stmt.targets[0]
+    bound = _window_bound(piece.slice, {target.id}) if isinstance(piece.slice, ast.Slice) and isinstance(
+        target, ast.Name) else None
+    tree = src.tree_of(file)
+    if bound is not None and tree is not None and _read_apart(tree, target.id):
+        # the span sizes something else too (the table): the window's own slice is what leaves room
+        new = f"-({target.id} - {k})" if isinstance(bound, ast.UnaryOp) else f"{target.id} - {k}"
+        span = Span(file, stmt, bound, src.segment(file, bound))
+        sliced = src.segment(file, piece)
+        f.facts.add(PREFIXED_WINDOW)
+        f.facts.discard("grow-table")
+        f.values.update(window_is=f"`{src.segment(file, stmt.targets[0])}` is made as" if isinstance(
+                            stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is value
+                        else "Each window is made as", window_made=" ".join(src.segment(file, value).split()),
+                        window_line=stmt.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
+                        sliced=src.segment(file, piece.value), span_name=target.id,
+                        span_fixed=sliced.replace(span.text, new, 1), span_line=stmt.lineno, seq_len=seq)
+        f.hints["prefixed_window"] = (span, new)
+        f.confidence = "high"
+        return True
     fixed = f"{span.text} - {k}" if isinstance(span.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
         isinstance(span.value, ast.BinOp) and isinstance(span.value.op, (ast.Add, ast.Sub))) else (
         str(limit - k) if isinstance(span.value, ast.Constant) else f"({span.text}) - {k}")

@@ -112,7 +112,8 @@ def _size_kind(found: TableSize, fn: ast.FunctionDef, tree: ast.Module) -> None:
 
 
 def _builds(ctx: Context, cls_name: str) -> list[tuple[str, ast.Call]]:
-    """Calls that build class `cls_name` in the user's files (`Encoder(vocab)`, `models.Encoder(...)`)."""
+    """Calls that build class `cls_name` in the user's files (`Encoder(vocab)`, `models.Encoder(...)`, and
+    `partial(Encoder, max_len=24)`, whose keywords are the constructor's)."""
     out: list[tuple[str, ast.Call]] = []
     for file in dict.fromkeys(f.file for f in ctx.user_frames()):
         tree = src.tree_of(file)
@@ -121,6 +122,9 @@ def _builds(ctx: Context, cls_name: str) -> list[tuple[str, ast.Call]]:
         for call in src.calls(tree):
             name = src.call_name(call)
             if name == cls_name or name.endswith("." + cls_name):
+                out.append((file, call))
+            elif name.rpartition(".")[2] == "partial" and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)) \
+                    and ast.unparse(call.args[0]).rpartition(".")[2] == cls_name:
                 out.append((file, call))
     return out
 

@@ -13,6 +13,7 @@ from ..analyzers import Finding, fact
 from ..facts import Context
 from ..model import Edit
 from . import Located, edits_of
+from .collate_unpassed import collate_left_out
 from .crops import pad_guarded_crop
 from .pad_option import pad_option_left_out
 
@@ -37,6 +38,8 @@ _PAD_COLLATE = """def pad_collate(examples):
 
     if isinstance(examples[0], Mapping):
         return {{name: pad([e[name] for e in examples]{by_key}) for name in examples[0]}}
+    if isinstance(examples[0], torch.Tensor):  # one tensor per example
+        return pad(list(examples))
     return [{as_list}pad(list(field){by_position}) for i, field in enumerate(zip(*examples))]
 """
 _LOSSES = {"CrossEntropyLoss": "cross_entropy", "NLLLoss": "nll_loss"}
@@ -63,7 +66,9 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
         file, stmt = frame.file, src.statement_at(tree, call.lineno)
     else:
         return [], None
-    if stmt is None or src.keyword(call, "collate_fn") is not None:
+    if stmt is not None and src.keyword(call, "collate_fn") is not None:  # `collate_fn=collate_fn`, left None
+        return collate_left_out(f, file, call, _pads), None
+    if stmt is None:
         return [], None
     given = _collate_given_elsewhere(file, call)
     if given is not None:  # the file's other DataLoader has the user's own collate function: this one gets it too
@@ -213,7 +218,17 @@ def _made_loader(tree: ast.Module, loader: str, line: int) -> ast.Call | None:
     function the loop is in (`def train_one_epoch(model, loader, ...)`), what the one caller handed it."""
     a = src.last_assignment(tree, loader, line)
     made = a.value if a is not None else src.name_source(tree, ast.Name(id=loader, lineno=line, col_offset=0))
+    if isinstance(made, ast.Call) and not src.call_name(made).endswith("DataLoader"):
+        made = _returned_loader(tree, made)  # `loader = make_loader(tracks)`: the DataLoader it returns
     return made if isinstance(made, ast.Call) and src.call_name(made).endswith("DataLoader") else None
+
+
+def _returned_loader(tree: ast.Module, call: ast.Call) -> ast.Call | None:
+    """The DataLoader call the file's function `call` calls returns, when it has one return, of one."""
+    fn = next((d for d in src.nodes(tree, ast.FunctionDef) if d.name == src.call_name(call)), None)
+    returns = [r for r in ast.walk(fn) if isinstance(r, ast.Return)] if fn is not None else []
+    value = returns[0].value if len(returns) == 1 else None
+    return value if isinstance(value, ast.Call) and src.call_name(value).endswith("DataLoader") else None
 
 
 def _every_loader(f: Finding, calls: list[tuple[str, ast.Call]]) -> list[Edit]:

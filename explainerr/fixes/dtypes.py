@@ -9,6 +9,7 @@ from typing import Any
 from .. import source as src
 from ..analyzers import Finding, fact
 from ..facts import Context
+from .checks import bound_names
 from . import Located, at_use_site, at_use_sites, edits_of, failing_statement, locator, statement_of
 
 
@@ -71,7 +72,10 @@ def index_long(ctx: Context, f: Finding) -> Located:
         if entry is not None:  # `batch["pages"]`: long where the Dataset gives that entry, for every loop reading it
             file, stmt, value = entry
             editor = editors.setdefault((file, stmt.lineno), src.LineEditor.for_node(file, stmt))
-            editor.replace(value, cast_text(file, value))
+            if _makes_tensor(value) or "torch" not in (bound_names(file, stmt.lineno) or set()):
+                editor.replace(value, cast_text(file, value))
+            else:  # `row["region_code"]` of a numpy record: a numpy scalar has no `.long()`; the collate stacks tensors
+                editor.replace(value, f"torch.as_tensor({src.segment(file, value)}).long()")
             continue
         field = _tensor_dataset_field(*_name_in(ctx, t.expr, ctx.frames[t.frame])) \
             if origin is None or not isinstance(stmt, ast.Assign) else None

@@ -17,6 +17,7 @@ from ..model import Edit, FrameFacts
 from ..settings_text import read_key, setting_edit
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 from .checks import bound_names
+from .label_splits import fill_from_every_split
 from .window_labels import labels_per_window
 from .word_labels import align_word_labels
 
@@ -524,6 +525,15 @@ def class_dim(ctx: Context, f: Finding) -> Located:
     logits, labels = f.hints.get("logits"), f.hints.get("labels")
     if logits is None:
         return [], None
+    read = f.hints.get("read_second")
+    if read is not None:  # `return self.head(h)` → `return self.head(h).transpose(1, 2)` in the model's forward
+        edits = []
+        for r in read.returns:
+            text = src.segment(read.file, r.value)
+            simple = isinstance(r.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))
+            edits += edits_of(src.LineEditor.for_node(read.file, r).replace(
+                r.value, f"{text if simple else f'({text})'}.transpose(1, 2)"))
+        return edits, None
     fr = loss_frame(ctx, logits.expr)
     found = failing_statement(fr) if fr else None
     if fr is None or found is None:
@@ -743,6 +753,15 @@ def label_range(ctx: Context, f: Finding) -> Located:
                 f.facts.add(BUILT_AFTER)
         if moved:
             return moved, None
+    if "map-grew" in f.facts and "site" in f.hints and f.hints["site"] is not None:  # numbered from one split
+        filled = fill_from_every_split(f, f.hints["site"].file, f.values["read_name"], f.values["read_line"])
+        if filled:
+            return filled, None
+    found = f.hints.get("label_set")
+    counted_late = "map-grew" in f.facts and f.hints.get("map_grew_via") and found is not None and \
+        f.hints.get("site") is not None and found.name in (bound_names(f.hints["site"].file, f.hints["site"].line) or set())
+    if counted_late:  # `NUM_LABELS = len(id2label)` taken before the map grew: the model counts the map itself
+        return size_edit(f), None
     if "map-grew" in f.facts or "shifted-past-names" in f.facts or "set-again" in f.facts:
         return [], None  # a number written at the model would break again on the next new label: said in words
     if "labels-offset" in variants:  # ids of a larger numbering: shifted by the group's first id where made

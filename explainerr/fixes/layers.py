@@ -16,6 +16,7 @@ from ..facts import Context
 from ..model import Edit
 from . import Located, edits_of, failing_statement, find_expr, locator
 from .field_swapped import field_swapped
+from .counted_by_hand import counted_by_hand
 
 
 @locator("linear-in")
@@ -88,6 +89,10 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         factor = want // given if isinstance(given, int) and given and isinstance(want, int) and not want % given else None
         if factor and hidden % factor == 0:
             value = str(hidden // factor)  # the parameter is scaled by the module: give it the unscaled width
+    if value is None:  # `n_meta: int = 3` beside the `META_COLUMNS` the features are built from
+        counted = counted_by_hand(f, site, hidden, f.hints.get("in_features"))
+        if counted:
+            return counted, None
     if value is None:
         value = _sibling_layer_width(ctx, f, site, hidden)
     if value is None:

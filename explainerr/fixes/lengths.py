@@ -120,7 +120,7 @@ def _grow_config_positions(ctx: Context, f: Finding) -> list[Edit]:
     file, tree, node = found[0]
     written = _literal_behind(tree, node)
     if written is None:
-        return []
+        return _grow_computed_positions(f, file, tree, node, need)
     f.facts.add(POSITIONS_GROWN)
     crop = _crop_bound(ctx, need)
     if crop is not None:  # the sequences are cut to a longer bound where they are made: a later batch can reach it
@@ -159,6 +159,25 @@ def _crop_bound(ctx: Context, need: int) -> tuple[str, int, str, int] | None:
             if len(values) == 1 and next(iter(values)) > need:
                 found.setdefault(s.upper.id, (s.upper.id, next(iter(values)), src.segment(file, n), n.lineno))
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _grow_computed_positions(f: Finding, file: str, tree: ast.Module, node: ast.expr, need: int) -> list[Edit]:
+    """`max_position_embeddings=MAX_POSITIONS` of `MAX_POSITIONS = SEGMENT_SAMPLES // HOP + 1`, a module constant
+    computed from others: the missing positions added where it is computed (`+ 1` → `+ 2`)."""
+    from ..analyzers.classes import module_defs
+    have = f.values.get("max_positions")
+    made = module_defs(tree).get(node.id) if isinstance(node, ast.Name) else None
+    if made is None or not isinstance(have, int) or not 0 < need - have <= 4 or isinstance(made.value, ast.Constant):
+        return []
+    k, value = need - have, made.value
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and isinstance(value.right, ast.Constant) \
+            and type(value.right.value) is int:
+        text = f"{src.segment(file, value.left)} + {value.right.value + k}"
+    else:
+        text = f"{src.segment(file, value)} + {k}"
+    f.facts.add(POSITIONS_GROWN)
+    f.values.update(grown_to=need, grown_site=f"`{node.id} = {text}` (line {made.lineno})")
+    return edits_of(src.LineEditor.for_node(file, made).replace(value, text))
 
 
 def _literal_behind(tree: ast.Module, node: ast.expr) -> ast.Constant | None:
@@ -342,6 +361,10 @@ def positions(ctx: Context, f: Finding) -> Located:
     if "floor-chunks" in f.facts:
         file, stmt, floor, ceiling = f.hints["floor_chunks"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(floor, ceiling)), None
+    if "added-in-module" in f.facts:  # `nn.Embedding(cfg.max_len, d)` → `cfg.max_len + 1` for the module's [CLS]
+        table = f.hints["table"]
+        return edits_of(src.LineEditor.for_node(table.frame.file, table.stmt).replace(table.size,
+                                                                                        f.values["table_fixed"])), None
     if "grow-table" in f.facts:
         return _grow_table(ctx, f), None
     if "table-other-unit" in f.facts:  # the setting given the table in the data's unit, as the script converts it
@@ -376,10 +399,11 @@ def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
                 continue
             e = src.LineEditor.for_node(file, stmt)
             kw = src.keyword(call, table.name)
+            at = None if pos is None else pos + (src.call_name(call).rpartition(".")[2] == "partial")  # partial(Cls, ...)
             if kw is not None:
                 e.replace(kw.value, str(needed))
-            elif pos is not None and len(call.args) > pos and not any(isinstance(a, ast.Starred) for a in call.args):
-                e.replace(call.args[pos], str(needed))
+            elif at is not None and len(call.args) > at and not any(isinstance(a, ast.Starred) for a in call.args):
+                e.replace(call.args[at], str(needed))
             else:
                 e.add_keywords(call, f"{table.name}={needed}")
             edits += edits_of(e)

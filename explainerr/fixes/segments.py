@@ -112,9 +112,9 @@ def token_type(ctx: Context, f: Finding) -> Located:
                             f.facts.add("edit-wrap-segments")
                             f.values["wrapped"] = f"{idx.id} % {n}"
                             return edits_of(e), None
-        for call in src.calls(tree):
+        for call in sorted(src.calls(tree), key=lambda c: src.keyword(c, "type_vocab_size") is None):
             if not (src.is_config_call(call) and isinstance(needed, int)) or _own_class_without(tree, call):
-                continue
+                continue  # (the config call that sets type_vocab_size first)
             kw = src.keyword(call, "type_vocab_size")
             e = src.LineEditor.for_node(file, call)
             f.facts.add("edit-size-segments")
@@ -584,10 +584,26 @@ def _own_class_without(tree: ast.Module, call: ast.Call, field: str = "type_voca
     name = src.call_name(call).split(".")[-1]
     cls = next((n for n in src.nodes(tree, ast.ClassDef) if n.name == name), None)
     if cls is None:
-        return False
+        tuple_fields = _namedtuple_fields(tree, name)
+        return tuple_fields is not None and field not in tuple_fields
     fields = {t.target.id for t in cls.body if isinstance(t, ast.AnnAssign) and isinstance(t.target, ast.Name)}
     init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
     params = {a.arg for a in init.args.args + init.args.kwonlyargs} if init is not None else set()
     takes_any = init is not None and init.args.kwarg is not None
     return field not in fields | params and not takes_any and not any(
         "PretrainedConfig" in ast.unparse(b) or "PreTrainedConfig" in ast.unparse(b) for b in cls.bases)
+
+
+def _namedtuple_fields(tree: ast.Module, name: str) -> set[str] | None:
+    """The fields of `name = namedtuple("Name", [...])` (or a "a b c" string) written in the file; None when the
+    file makes `name` no such way."""
+    for st in tree.body:
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
+                and st.targets[0].id == name and isinstance(st.value, ast.Call) \
+                and src.call_name(st.value).rpartition(".")[2] == "namedtuple" and len(st.value.args) >= 2:
+            try:
+                listed = ast.literal_eval(st.value.args[1])
+            except ValueError:
+                return None
+            return set(listed.replace(",", " ").split()) if isinstance(listed, str) else set(map(str, listed))
+    return None
