@@ -52,31 +52,28 @@ def _annotated(tree: ast.Module, node: ast.Attribute, classes: dict) -> ast.Clas
 
 def _collections(tree: ast.Module, length: int) -> list[str]:
     """The module-level collections written in the file with `length` entries that the code iterates (`for k
-    in META_COLUMNS`, `INDEX_FNS.values()`) and whose length nothing takes yet."""
+    in META_COLUMNS`, `INDEX_FNS.values()`, `enumerate(COLS)`) and whose length nothing takes yet."""
+    walked = set()  # what loops and comprehensions iterate, and the receivers and arguments of calls they iterate
+    for it in [g.iter for g in src.nodes(tree, ast.comprehension)] + [f.iter for f in src.nodes(tree, ast.For)]:
+        walked.add(id(it))
+        if isinstance(it, ast.Call):
+            walked |= {id(a) for a in it.args} | ({id(it.func.value)} if isinstance(it.func, ast.Attribute) else set())
+    counted = {c.args[0].id for c in src.calls(tree) if src.call_name(c) == "len" and c.args
+               and isinstance(c.args[0], ast.Name)}
     found = []
     for name, st in module_defs(tree).items():
-        if not isinstance(st.value, _DISPLAYS) or len(getattr(st.value, "elts", None) or getattr(
+        if not isinstance(st.value, _DISPLAYS) or name in counted or len(getattr(st.value, "elts", None) or getattr(
                 st.value, "keys", [])) != length:
             continue
-        reads = [n for n in src.nodes(tree, ast.Name) if n.id == name and isinstance(n.ctx, ast.Load)]
-        iterated = {id(g.iter) for g in src.nodes(tree, ast.comprehension)} | {id(f.iter) for f in src.nodes(tree, ast.For)}
-        walked = any(id(r) in iterated or any(id(p) in iterated for p in _parents_call(tree, r)) for r in reads)
-        counted = any(src.call_name(c) == "len" and c.args and isinstance(c.args[0], ast.Name)
-                      and c.args[0].id == name for c in src.calls(tree))
-        if walked and not counted:
+        if any(n.id == name and isinstance(n.ctx, ast.Load) and id(n) in walked for n in src.nodes(tree, ast.Name)):
             found.append(name)
     return found
 
 
-def _parents_call(tree: ast.Module, name: ast.Name) -> list[ast.AST]:
-    """`INDEX_FNS.values()` / `enumerate(INDEX_FNS)` around a read of the name: what a loop iterates."""
-    return [c for c in src.calls(tree) if (isinstance(c.func, ast.Attribute) and c.func.value is name)
-            or any(a is name for a in c.args)]
-
-
 def counted_by_hand(f, site, hidden: int, in_features: int | None) -> list[Edit]:
     """`n_meta: int = 3` → `n_meta: int = len(META_COLUMNS)` for the one term of the layer's size whose number,
-    raised by what the layer is short of, is the length of the one collection the file iterates."""
+    raised by what the layer is short of, is the length of the one collection the file iterates; the number
+    itself when the collection is written after the count (`len()` would read a name not yet bound)."""
     tree = src.tree_of(site.file)
     if tree is None or site.node is None or not isinstance(in_features, int) or hidden == in_features:
         return []
@@ -96,7 +93,7 @@ def counted_by_hand(f, site, hidden: int, in_features: int | None) -> list[Edit]
     said, stmt, const, counted = picks[0]
     made = module_defs(tree)[counted]
     fixed = f"len({counted})" if made.lineno < stmt.lineno else str(const.value + hidden - in_features)
-    edit = src.LineEditor.for_node(site.file, stmt).replace(const, fixed).edit()  # (the number, before the list)
+    edit = src.LineEditor.for_node(site.file, stmt).replace(const, fixed).edit()
     if edit is None:
         return []
     f.facts.add(COUNTED_BY_HAND)
