@@ -187,3 +187,4 @@ def test_labels_without_a_zero_are_not_called_1_based_when_few_of_many_classes_a
         loss = F.cross_entropy(scores, labels)
     """)
     assert "1-based" not in res.stderr
+

@@ -15,6 +15,7 @@ from ..model import Edit
 from . import Located, edits_of
 from .collate_unpassed import collate_left_out
 from .crops import pad_guarded_crop
+from .window_tail import full_windows_only
 from .pad_option import pad_option_left_out
 
 _PAD_COLLATE = """def pad_collate(examples):
@@ -48,7 +49,8 @@ _TARGET_WRAPPERS = ("reshape", "view", "flatten", "long", "to", "contiguous", "s
 
 def loader_collate(ctx: Context, f: Finding) -> Located:
     """The DataLoader's call gets `collate_fn=pad_collate`, the helper written just before its statement."""
-    padded = _pad_fixed_cut(ctx, f) or pad_guarded_crop(ctx, f) or pad_option_left_out(ctx, f)
+    padded = _pad_fixed_cut(ctx, f) or pad_guarded_crop(ctx, f) or pad_option_left_out(ctx, f) or \
+        _full_windows(ctx, f)
     if padded:  # `window = seq[:WINDOW + 1]` in `__getitem__`: the shorter ones padded to that length there
         return padded, None
     frame = ctx.user
@@ -155,6 +157,13 @@ def _pad_fixed_cut(ctx: Context, f: Finding) -> list[Edit]:
                         cut_len=said)
         return [made]
     return []
+
+
+def _full_windows(ctx: Context, f: Finding) -> list[Edit]:
+    """The user's one Dataset stores window starts up to the end of each sequence (fixes/window_tail.py)."""
+    from ..batches import user_datasets
+    found = user_datasets(ctx)
+    return full_windows_only(f, *found[0]) if len(found) == 1 else []
 
 
 def _earlier_loaders(file: str, stmt: ast.stmt) -> list[ast.Call]:
