@@ -485,10 +485,20 @@ def callers_of(tree: ast.Module, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> 
         name = call_name(c).rpartition(".")[2]
         if name == callee:
             direct.append(c)
-        elif name == "partial" and c.args and isinstance(c.args[0], (ast.Name, ast.Attribute)) and (
-                c.args[0].id if isinstance(c.args[0], ast.Name) else c.args[0].attr) == callee:
-            prepared.append(ast.copy_location(ast.Call(func=c.args[0], args=c.args[1:], keywords=c.keywords), c))
+        else:
+            made = prepared_call(c, callee)
+            if made is not None:
+                prepared.append(made)
     return direct + prepared
+
+
+def prepared_call(c: ast.Call, callee: str) -> ast.Call | None:
+    """`make_head(width)` for `partial(make_head, width)` (or `functools.partial(models.Head, ...)`): the call the
+    partial prepares, its arguments the partial's own nodes at the partial's place; None for any other call."""
+    if call_name(c).rpartition(".")[2] == "partial" and c.args and isinstance(c.args[0], (ast.Name, ast.Attribute)) \
+            and (c.args[0].id if isinstance(c.args[0], ast.Name) else c.args[0].attr) == callee:
+        return ast.copy_location(ast.Call(func=c.args[0], args=c.args[1:], keywords=c.keywords), c)
+    return None
 
 
 def sole_argument(tree: ast.Module, fn: ast.AST, param: str) -> ast.expr | None:

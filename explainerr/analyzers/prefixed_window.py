@@ -211,30 +211,19 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
             return False
         file, stmt, value, piece = anywhere
     target = span.stmt.targets[0]
-    bound = _window_bound(piece.slice, {target.id}) if isinstance(piece.slice, ast.Slice) and isinstance(
-        target, ast.Name) else None
-    tree = src.tree_of(file)
-    if bound is not None and tree is not None and _read_apart(tree, target.id):
-        # the span sizes something else too (the table): the window's own slice is what leaves room
-        new = f"-({target.id} - {k})" if isinstance(bound, ast.UnaryOp) else f"{target.id} - {k}"
-        span = Span(file, stmt, bound, src.segment(file, bound))
-        sliced = src.segment(file, piece)
-        f.facts.add(PREFIXED_WINDOW)
-        f.facts.discard("grow-table")
-        f.values.update(window_is=f"`{src.segment(file, stmt.targets[0])}` is made as" if isinstance(
-                            stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is value
-                        else "Each window is made as", window_made=" ".join(src.segment(file, value).split()),
-                        window_line=stmt.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
-                        sliced=src.segment(file, piece.value), span_name=target.id,
-                        span_fixed=sliced.replace(span.text, new, 1), span_line=stmt.lineno, seq_len=seq)
-        f.hints["prefixed_window"] = (span, new)
-        f.confidence = "high"
-        return True
-    fixed = f"{span.text} - {k}" if isinstance(span.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
-        isinstance(span.value, ast.BinOp) and isinstance(span.value.op, (ast.Add, ast.Sub))) else (
-        str(limit - k) if isinstance(span.value, ast.Constant) else f"({span.text}) - {k}")
-    target = span.stmt.targets[0]
     name = target.id if isinstance(target, ast.Name) else src.segment(span.file, target)
+    bound = _window_bound(piece.slice, {name}) if isinstance(piece.slice, ast.Slice) else None
+    tree = src.tree_of(file)
+    if bound is not None and tree is not None and _read_apart(tree, name):
+        # the span sizes something else too (the table): the window's own slice is what leaves room
+        fixed = f"-({name} - {k})" if isinstance(bound, ast.UnaryOp) else f"{name} - {k}"
+        span = Span(file, stmt, bound, src.segment(file, bound))
+        shown, shown_line = src.segment(file, piece).replace(span.text, fixed, 1), stmt.lineno
+    else:
+        fixed = f"{span.text} - {k}" if isinstance(span.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or (
+            isinstance(span.value, ast.BinOp) and isinstance(span.value.op, (ast.Add, ast.Sub))) else (
+            str(limit - k) if isinstance(span.value, ast.Constant) else f"({span.text}) - {k}")
+        shown, shown_line = f"{name} = {fixed}", span.stmt.lineno
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is value:
         window_is = f"`{src.segment(file, stmt.targets[0])}` is made as"
     else:
@@ -244,7 +233,7 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
     f.values.update(window_is=window_is, window_made=" ".join(src.segment(file, value).split()),
                     window_line=stmt.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
                     sliced=src.segment(file, piece.value), span_name=name,
-                    span_fixed=f"{name} = {fixed}", span_line=span.stmt.lineno, seq_len=seq)
+                    span_fixed=shown, span_line=shown_line, seq_len=seq)
     f.hints["prefixed_window"] = (span, fixed)
     f.confidence = "high"
     return True

@@ -123,9 +123,8 @@ def _builds(ctx: Context, cls_name: str) -> list[tuple[str, ast.Call]]:
             name = src.call_name(call)
             if name == cls_name or name.endswith("." + cls_name):
                 out.append((file, call))
-            elif name.rpartition(".")[2] == "partial" and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)) \
-                    and ast.unparse(call.args[0]).rpartition(".")[2] == cls_name:
-                out.append((file, call))
+            elif (prepared := src.prepared_call(call, cls_name)) is not None:
+                out.append((file, prepared))
     return out
 
 

@@ -399,11 +399,10 @@ def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
                 continue
             e = src.LineEditor.for_node(file, stmt)
             kw = src.keyword(call, table.name)
-            at = None if pos is None else pos + (src.call_name(call).rpartition(".")[2] == "partial")  # partial(Cls, ...)
             if kw is not None:
                 e.replace(kw.value, str(needed))
-            elif at is not None and len(call.args) > at and not any(isinstance(a, ast.Starred) for a in call.args):
-                e.replace(call.args[at], str(needed))
+            elif pos is not None and len(call.args) > pos and not any(isinstance(a, ast.Starred) for a in call.args):
+                e.replace(call.args[pos], str(needed))
             else:
                 e.add_keywords(call, f"{table.name}={needed}")
             edits += edits_of(e)
