@@ -188,3 +188,308 @@ def test_labels_without_a_zero_are_not_called_1_based_when_few_of_many_classes_a
     """)
     assert "1-based" not in res.stderr
 
+
+
+_MONTHS = """
+    import torch
+
+    def month_of(stamp):
+        year, month = {parse}
+        return year, month
+
+    stamps = ["2024-01-15", "2024-06-30", "2024-12-02"]
+    per_month = torch.zeros(12)
+    for stamp in stamps:
+        _, m = month_of(stamp)
+        per_month[m] += 1
+    print(per_month.sum().item())
+"""
+
+
+def test_a_number_read_from_text_that_reaches_the_size_counts_from_zero_where_it_is_read(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", _MONTHS.replace("{parse}", "int(stamp[:4]), int(stamp[5:7])"))
+    assert res.report["diagnosis"]["confidence"] == "medium"
+    # the helper returns a tuple built inline: follow the tuple item, not the whole result
+    assert _edited_lines(res) == ["year, month = int(stamp[:4]), int(stamp[5:7]) - 1"]
+    assert res.fixed, res.fix_error
+
+
+def test_a_number_made_by_arithmetic_is_not_called_counted_from_one(tmp_path):
+    # `int(len(stamp) / 10 * 12)` makes a number rather than reading one: no claim about counting from one
+    res = run_case(tmp_path, script=textwrap.dedent(_MONTHS.replace("{parse}", "0, int(len(stamp) / 10 * 12)")),
+                   meta={"pattern": "loop-out-of-bounds"})
+    said = res.report["diagnosis"] or {}
+    assert "count from one" not in f"{said.get('summary')} {said.get('explanation')} {said.get('title')}"
+
+
+def test_a_dataset_built_without_the_length_option_its_sibling_gets_is_given_it(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.utils.data import DataLoader, Dataset
+
+        WIDTH = 6
+
+        class Clips(Dataset):
+            def __init__(self, clips, pad_to=None):
+                self.clips, self.pad_to = clips, pad_to
+
+            def __len__(self):
+                return len(self.clips)
+
+            def __getitem__(self, k):
+                c = self.clips[k][: self.pad_to] if self.pad_to else self.clips[k]
+                if self.pad_to:
+                    c = c + [0] * (self.pad_to - len(c))
+                return torch.tensor(c)
+
+        def score(dl):
+            return sum(float(x.float().mean()) for x in dl)
+
+        fit = Clips([[1, 2, 3], [4, 5], [6]], pad_to=WIDTH)
+        held = Clips([[1, 2], [3, 4, 5, 6], [7]])
+        print(score(DataLoader(fit, batch_size=3)))
+        held_dl = DataLoader(held, batch_size=3)
+        print(score(held_dl))
+    """)
+    assert _edited_lines(res) == ["held = Clips([[1, 2], [3, 4, 5, 6], [7]], pad_to=WIDTH)"]
+    assert res.fixed, res.fix_error
+
+
+def test_a_mask_sized_by_a_setting_in_the_collate_follows_the_longest_row_it_fills(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        import torch
+        import torch.nn as nn
+        from torch.nn.utils.rnn import pad_sequence
+
+        SETTINGS = {"max_items": 7}
+
+        def gather(examples):
+            cap = SETTINGS["max_items"]
+            hide = torch.ones(len(examples), cap, dtype=torch.bool)
+            for r, ex in enumerate(examples):
+                hide[r, :len(ex)] = False
+            return pad_sequence(examples, batch_first=True), hide
+
+        att = nn.MultiheadAttention(4, 1, batch_first=True)
+        feats, hide = gather([torch.randn(3, 4), torch.randn(5, 4)])
+        out, _ = att(feats, feats, feats, key_padding_mask=hide)
+        print(out.shape)
+    """)
+    assert _edited_lines(res) == ['cap = max(len(ex) for ex in examples)']
+    assert res.fixed, res.fix_error
+
+
+def test_float_ids_from_a_numpy_buffer_a_helper_returns_are_made_integers_there(tmp_path):
+    res = _run(tmp_path, "index-dtype", """
+        import numpy as np
+        import torch
+        import torch.nn as nn
+
+        class Bag(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.emb = nn.Embedding(20, 4)
+
+            def forward(self, tokens, weights):
+                return (self.emb(tokens) * weights.unsqueeze(-1)).sum(1)
+
+        def to_grid(rows, width):
+            grid = np.zeros((len(rows), width))
+            for r, row in enumerate(rows):
+                grid[r, :len(row)] = row
+            return torch.from_numpy(grid), torch.ones(len(rows), width)
+
+        toks, w = to_grid([[1, 2], [3]], 3)
+        batch = {"tokens": toks, "weights": w}
+        print(Bag()(**batch).shape)
+    """)
+    assert res.report["diagnosis"]["confidence"] == "high"
+    assert _edited_lines(res) == ["grid = np.zeros((len(rows), width), dtype=np.int64)"]
+    assert res.fixed, res.fix_error
+
+
+def test_a_class_switch_that_starts_the_ids_at_one_is_turned_off_by_default(tmp_path):
+    res = _run(tmp_path, "label-out-of-range", """
+        from dataclasses import dataclass
+        import torch
+        import torch.nn.functional as F
+
+        @dataclass
+        class Tags:
+            names: list
+            skip_background: bool = True
+
+            @property
+            def ids(self):
+                shift = 1 if self.skip_background else 0
+                return {n: k + shift for k, n in enumerate(self.names)}
+
+        tags = Tags(["road", "roof", "tree", "water"])
+        gold = torch.tensor([tags.ids[n] for n in ["road", "tree", "water", "roof", "water"]])
+        scores = torch.randn(5, len(tags.names))
+        print(F.cross_entropy(scores, gold).item())
+    """)
+    assert _edited_lines(res) == ["skip_background: bool = False"]
+    assert res.fixed, res.fix_error
+
+
+def test_an_item_padded_only_when_shorter_is_cut_when_longer(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        import torch.nn.functional as F
+        from torch.utils.data import DataLoader, Dataset
+
+        class Beats(Dataset):
+            def __init__(self, series, span):
+                self.series, self.span = series, span
+
+            def __len__(self):
+                return len(self.series)
+
+            def __getitem__(self, k):
+                x = torch.tensor(self.series[k], dtype=torch.float32)
+                if x.shape[0] < self.span:
+                    x = F.pad(x, (0, self.span - x.shape[0]))
+                return x
+
+        data = Beats([[1.0] * 5, [2.0] * 9, [3.0] * 4], span=6)
+        for batch in DataLoader(data, batch_size=3):
+            print(batch.shape)
+    """)
+    assert _edited_lines(res)[-1].split("\n")[-1].strip() == "x = x[..., :self.span]"
+    assert res.fixed, res.fix_error
+
+
+def test_a_mask_from_its_own_tokenizer_call_is_padded_like_the_ids(tmp_path):
+    vocab = tmp_path / "v.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "b", "c", "d"]) + "\n")
+    res = _run(tmp_path, "mask-length-mismatch", f"""
+        import torch
+        from transformers import BertConfig, BertModel, BertTokenizer
+
+        tok = BertTokenizer({str(vocab)!r})
+        LIMIT = 12
+        docs = ["a b", "a b c d a", "c"]
+        ids = tok(docs, padding="max_length", truncation=True, max_length=LIMIT, return_tensors="pt").input_ids
+        attention = lambda texts: tok(texts, padding=True, return_tensors="pt").attention_mask
+        net = BertModel(BertConfig(vocab_size=8, hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                                   intermediate_size=16, max_position_embeddings=16))
+        print(net(input_ids=ids, attention_mask=attention(docs)).last_hidden_state.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert any("max_length=LIMIT" in line and "attention_mask" in line for line in _edited_lines(res))
+
+
+def test_a_position_table_sized_below_the_cut_the_inputs_get_follows_the_cut(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        import torch
+        from transformers import BertConfig, BertModel
+
+        class Hp:
+            train_steps = 20
+            longest = 64
+
+        class Reader(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = BertModel(BertConfig(vocab_size=4, hidden_size=8, num_hidden_layers=1,
+                                                 num_attention_heads=2, intermediate_size=16,
+                                                 max_position_embeddings=Hp.train_steps))
+
+            def forward(self, x):
+                return self.body(inputs_embeds=x).last_hidden_state
+
+        series = torch.randn(1, 50, 8)[:, : Hp.longest]
+        print(Reader()(series).shape)
+    """)
+    assert len(res.edits) == 1 and "max_position_embeddings=Hp.longest" in res.edits[0]["replacement"]
+    assert res.fixed, res.fix_error
+
+
+def test_frames_counted_past_what_unfold_makes_are_counted_as_unfold_does(tmp_path):
+    res = _run(tmp_path, "label-length-mismatch", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        SIZE, STEP = 50, 25
+
+        def n_windows(length):
+            return 1 + length // STEP
+
+        sig = torch.randn(1000)
+        windows = sig.unfold(0, SIZE, STEP)
+        head = nn.Linear(SIZE, 1)
+        tags = torch.zeros(n_windows(sig.shape[0]))
+        print(F.binary_cross_entropy_with_logits(head(windows).squeeze(-1), tags).item())
+    """)
+    assert _edited_lines(res) == ["return 1 + (length - SIZE) // STEP"]
+    assert res.fixed, res.fix_error
+
+
+def test_a_size_taken_as_the_largest_value_gets_one_more_for_position_zero(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", """
+        import numpy as np
+        import torch
+
+        visits = np.array([3, 0, 5, 2])
+        width = max(visits)
+        seen = torch.zeros(len(visits), width)
+        for row, v in enumerate(visits):
+            seen[row, v] = 1.0
+        print(seen.sum())
+    """)
+    assert _edited_lines(res) == ["width = max(visits) + 1"]
+    assert res.fixed, res.fix_error
+
+
+def test_an_unknown_bucket_at_the_maps_length_is_a_vocabulary_overflow(tmp_path):
+    res = _run(tmp_path, "token-id-out-of-vocab", """
+        import torch
+        import torch.nn as nn
+
+        class Lookup:
+            def __init__(self, keys):
+                self.names = sorted(set(keys))
+                self.index = {k: i for i, k in enumerate(self.names)}
+
+            def __call__(self, k):
+                return self.index.get(k, len(self.names))
+
+        shops = Lookup(["north", "south", "east"])
+        table = nn.Embedding(len(shops.names), 4)
+        ids = torch.tensor([shops(s) for s in ["north", "west"]])
+        print(table(ids).shape)
+    """)
+    assert "len(shops.names)" in " ".join(_edited_lines(res)) and "+ 1" in " ".join(_edited_lines(res))
+    assert res.fixed, res.fix_error
+
+
+def test_float_id_columns_of_a_helper_with_a_dtype_parameter_ask_it_for_long(tmp_path):
+    res = _run(tmp_path, "index-dtype", """
+        import numpy as np
+        import torch
+        import torch.nn as nn
+
+        def as_t(a, dtype=None):
+            t = torch.from_numpy(np.ascontiguousarray(a))
+            return t if dtype is None else t.to(dtype)
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a, self.b = nn.Embedding(5, 2), nn.Embedding(7, 2)
+
+            def forward(self, feats):
+                return torch.cat([self.a(feats["shop"]), self.b(feats["item"])], -1)
+
+        def columns(grid):
+            return {"shop": as_t(grid[:, 0]), "item": as_t(grid[:, 1]), "price": as_t(grid[:, 2])}
+
+        grid = np.array([[1, 2, 0.5], [3, 6, 0.1]], dtype=np.float32)
+        print(Net()(columns(grid)).shape)
+    """)
+    edited = " ".join(_edited_lines(res))
+    assert 'as_t(grid[:, 0], dtype=torch.long)' in edited and 'as_t(grid[:, 1], dtype=torch.long)' in edited
+    assert 'as_t(grid[:, 2], dtype' not in edited
+    assert res.fixed, res.fix_error

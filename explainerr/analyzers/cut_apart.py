@@ -107,9 +107,12 @@ def mask_cut_apart(ctx: Context, f: Finding, mask_len: int, other_len: int) -> b
     from .collators import returned_mappings
     if mask_len <= other_len:
         return False
+    keys = _mask_keys(ctx, f)
     for file, tree, fn, _ret, items in returned_mappings(ctx):
         made_of = {key: _made_from(tree, fn, entry) for key, entry in items.items()}
         for key, made in made_of.items():
+            if key not in keys if keys else "mask" not in str(key).lower():
+                continue  # another entry than the mask (the targets, the ids)
             cuts = [n for other, stmts in made_of.items() if other != key for s in stmts for n in ast.walk(s)
                     if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.slice, ast.Slice)
                     and n.slice.lower is None and n.slice.step is None and n.slice.upper is not None]
@@ -133,6 +136,23 @@ def mask_cut_apart(ctx: Context, f: Finding, mask_len: int, other_len: int) -> b
                 f.confidence = "high"
                 return True
     return False
+
+
+def _mask_keys(ctx: Context, f: Finding) -> set[str]:
+    """The batch keys the failing mask is read from: in its own text (`batch["item_mask"]`) or in what the
+    callers hand it (`masked_mean(h, batch["item_mask"])` for the parameter `m`), a few calls up."""
+    import re
+    mask = f.hints.get("mask")
+    texts = [str(f.values.get("mask") or "")]
+    if mask is not None:
+        frame, expr = ctx.frames[mask.frame], mask.expr.lstrip("~")
+        for _ in range(3):
+            given = ctx.origin(expr, frame) if expr.isidentifier() else None
+            if given is None:
+                break
+            frame, expr = given[0], given[1].strip()
+            texts.append(expr)
+    return {m for t in texts for m in re.findall(r"\[[\"'](\w+)[\"']\]", t)}
 
 
 MASK_LEFT_UNCUT = fact("mask-left-uncut", "line `cut_line` cuts `cut_names` to `cut_slice` before they are "

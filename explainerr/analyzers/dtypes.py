@@ -254,11 +254,11 @@ def _fed_by_library(ctx: Context, lib: TensorFacts) -> Finding | None:
     return f
 
 
-def _made_for_key(ctx: Context, f: Finding, key: str) -> bool:
+def _made_for_key(ctx: Context, f: Finding, key: str, deep: bool = False) -> bool:
     """Adds the default-dtype story when the user's code makes the batch entry `key` with a constructor called
     without dtype= (key_makers.key_values)."""
     from .key_makers import key_values
-    for file, stmt, value in key_values(ctx, key):
+    for file, stmt, value in key_values(ctx, key, deep):
         if _float_arithmetic(f, file, stmt, value):
             return True
         for call in src.calls(value):
@@ -425,6 +425,12 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
         key = entry_key(bad.expr)
         if key:  # an entry of a batch a library loop made: where the user's code makes that entry
             _made_for_key(ctx, f, key)
+        elif bad.expr in fr.params and _spread_by_caller(ctx, fr):  # `forward(input_ids, ...)` given `**batch`
+            _made_for_key(ctx, f, bad.expr, deep=True)
+        return
+    from .reordered import entry_key
+    key = entry_key(origin[1])
+    if key and _made_for_key(ctx, f, key, deep=True):  # `batch["input_ids"]`: where the user makes that entry
         return
     frame, text, node = origin
     floats = [t for t in frame.tensors if t.is_float and t.expr.isidentifier()]
@@ -465,6 +471,12 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
         f.facts.add(FLOAT_OPERAND)
 
 
+def _spread_by_caller(ctx: Context, fr: FrameFacts) -> bool:
+    """The user's caller of `fr` calls it with a spread mapping (`self.model(**batch)`)."""
+    caller = ctx._caller(fr)
+    return caller is not None and not caller.library and "**" in (caller.node or "")
+
+
 def _float_literals(node: ast.AST) -> bool:
     """`torch.tensor([0.0, 2.0])` / `np.array([1, 2.5])`: a constructor given float numbers (or no dtype)."""
     for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
@@ -484,10 +496,17 @@ def _also_indexing(user: FrameFacts, tables: Collection[str], candidates: list[T
     if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return
     for name, target in _index_names(fn, tables).items():
-        t = user.tensor(name)
-        if t is not None and t.is_float and t not in candidates and name.isidentifier():
+        t = user.tensor(name) or user.tensor(name.replace("'", '"')) or user.tensor(name.replace('"', "'"))
+        if t is not None and t.is_float and t not in candidates and (name.isidentifier() or _keyed_text(name)):
             candidates.append(t)
-            indexed[name] = target
+            indexed[t.expr] = target
+
+
+def _keyed_text(text: str) -> bool:
+    try:
+        return _keyed(ast.parse(text, mode="eval").body)
+    except SyntaxError:
+        return False
 
 
 def _scalars_behind(user: FrameFacts, name: str) -> list[TensorFacts]:
@@ -530,15 +549,26 @@ def _index_names(tree: ast.AST, tables: Collection[str]) -> dict[str, str]:
                 elif isinstance(x, ast.Attribute) and _dotted(x):  # `t_hidden[self.layer_idx]`: a stored index
                     out.setdefault(ast.unparse(x), ast.unparse(n.value))
         elif isinstance(n, ast.Call):
-            arg, target = (n.args[0], ast.unparse(n.func)) if n.args and ast.unparse(n.func) in tables else \
-                _index_argument(n)
+            callee = ast.unparse(n.func)
+            arg, target = (n.args[0], callee) if n.args and callee in tables else _index_argument(n)
+            if arg is not None and tables and callee.startswith("self.") and callee not in tables \
+                    and target == callee:
+                continue  # `self.patch_embed(chips)`: a module of the frame that is no embedding table
             if arg is not None:
+                if _keyed(arg):  # `self.sku_emb(batch["sku"])`: a batch's entry
+                    out.setdefault(ast.unparse(arg), target)
                 for x in _index_parts(arg):
                     if isinstance(x, ast.Name):
                         out.setdefault(x.id, target)
                     elif isinstance(x, ast.Attribute) and _dotted(x):  # `self.pop_bucket[ids]`: a stored table
                         out.setdefault(ast.unparse(x), target)
     return out
+
+
+def _keyed(node: ast.AST) -> bool:
+    """`batch["sku"]`: a name's entry under a written key."""
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) \
+        and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
 
 
 def _index_parts(node: ast.AST) -> list[ast.AST]:

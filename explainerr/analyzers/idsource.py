@@ -467,11 +467,18 @@ def _len_as_default(ctx: Context) -> dict[str, Any] | None:
                 owner, fallback = src.segment(f, n.body.value), n.orelse
             else:
                 continue
+            counted = src.segment(f, fallback.args[0]) if isinstance(fallback, ast.Call) and fallback.args else None
             if (isinstance(fallback, ast.Call) and src.call_name(fallback) == "len" and len(fallback.args) == 1
-                    and src.segment(f, fallback.args[0]) == owner):
+                    and (counted == owner or _same_owner(counted, owner))):
                 found.append({"unk_default": " ".join(src.segment(f, n).split()), "unk_map": owner,
+                              "unk_len": f"len({counted})",
                               "unk_default_line": n.lineno, "unk_default_in": src.scope_name(f, n.lineno) or "<module>"})
     return found[0] if len(found) == 1 else None
+
+
+def _same_owner(a: str | None, b: str) -> bool:
+    """`self.itos` beside `self.stoi`: two collections one object keeps (a map and its inverse list)."""
+    return a is not None and "." in a and "." in b and a.rpartition(".")[0] == b.rpartition(".")[0]
 
 
 def unbounded_maker(ctx: Context, ids: TensorFacts) -> Story | None:

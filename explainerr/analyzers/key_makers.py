@@ -45,10 +45,12 @@ def _called_instance(tree: ast.Module, name: str) -> ast.FunctionDef | None:
     return None
 
 
-def key_values(ctx: Context, key: str) -> Iterator[tuple[str, ast.stmt, ast.expr]]:
+def key_values(ctx: Context, key: str, deep: bool = False) -> Iterator[tuple[str, ast.stmt, ast.expr]]:
     """(file, statement, value) of every place in the user's files that makes `key`'s value: the value itself,
     the assignments of the names it uses (`buf` of `torch.from_numpy(buf)`, the element of a tuple assignment
-    that gives it) and of what a user function it calls returns."""
+    that gives it) and of what a user function it calls returns.  With `deep`, then the places further back
+    (`ids = torch.from_numpy(buf)` ← `buf = np.zeros(...)`; `ids, mask = self.pad(...)` ← the first item
+    `pad` returns), a few steps at most."""
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
@@ -64,10 +66,41 @@ def key_values(ctx: Context, key: str) -> Iterator[tuple[str, ast.stmt, ast.expr
                 if a is not None and a.stmt is not stmt:
                     yield file, a.stmt, a.value
             for call in (c for c in ast.walk(value) if isinstance(c, ast.Call)):
-                fn = defs.get(src.call_name(call)) or _called_instance(tree, src.call_name(call))
+                name = src.call_name(call)
+                fn = defs.get(name) or _called_instance(tree, name) or (  # `self._targets(...)`: the method
+                    defs.get(name[5:]) if deep and name.startswith("self.") else None)
                 if fn is not None:
                     for r in src.nodes(fn, ast.Return):
                         if r.value is not None and not isinstance(r.value, ast.Name):
                             yield file, r, r.value
                     for a in _returned_assignments(fn):
                         yield file, a, a.value
+            if deep:
+                yield from ((file, s, v) for s, v in _further_back(tree, defs, value, value.lineno, 3))
+
+
+def _further_back(tree: ast.Module, defs: dict[str, ast.FunctionDef], value: ast.AST, line: int,
+                  depth: int) -> Iterator[tuple[ast.stmt, ast.expr]]:
+    """The statements that made the names `value` reads, and what they read in turn, `depth` steps back: a
+    tuple item unpacked from a call of the user's function follows that function's return at the same place."""
+    if depth <= 0:
+        return
+    for name in dict.fromkeys(n.id for n in ast.walk(value) if isinstance(n, ast.Name)):
+        a = src.last_assignment(tree, name, line)
+        if a is None or a.stmt.lineno >= line:
+            continue
+        yield a.stmt, a.value
+        made = a.value
+        target = a.stmt.targets[0] if isinstance(a.stmt, ast.Assign) and len(a.stmt.targets) == 1 else None
+        if isinstance(target, ast.Tuple) and isinstance(made, ast.Call):  # `ids, mask = self.pad_ids(...)`
+            at = [e.id if isinstance(e, ast.Name) else None for e in target.elts].index(name) \
+                if name in [e.id for e in target.elts if isinstance(e, ast.Name)] else None
+            fn = defs.get(src.call_name(made).rpartition(".")[2])
+            rets = [r for r in src.nodes(fn, ast.Return) if r.value is not None] if fn is not None else []
+            if at is not None and len(rets) == 1 and isinstance(rets[0].value, ast.Tuple) \
+                    and at < len(rets[0].value.elts):
+                item = rets[0].value.elts[at]
+                yield rets[0], item
+                yield from _further_back(tree, defs, item, rets[0].lineno, depth - 1)
+            continue
+        yield from _further_back(tree, defs, made, a.stmt.lineno, depth - 1)

@@ -202,8 +202,17 @@ def maker(ctx: Context, t: TensorFacts | None) -> tuple[str, ast.stmt, ast.Call]
     key = leaf(t.expr)
     if found is None and (key == "labels" or re.search(r"\[[\"']\w+[\"']\]$", t.expr)):
         # `batch["target"]` a library collated from the Dataset
-        return _made_in_dataset(ctx, key) or _made_in_collator(ctx, key)
+        return _made_in_dataset(ctx, key) or _made_in_collator(ctx, key) or _made_for_key(ctx, key)
     return found
+
+
+def _made_for_key(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.Call] | None:
+    """The one tensor-making call that the user's code gives the batch key `key` its value with, followed into
+    the function that returns it (`batch["labels"] = self._targets(tags)` → `return torch.tensor(...)`)."""
+    from .key_makers import key_values
+    found = [(file, stmt, value) for file, stmt, value in key_values(ctx, key, deep=True)
+             if isinstance(value, ast.Call) and makes_tensor(value)]
+    return found[0] if len({(f, s.lineno) for f, s, _ in found}) == 1 else None
 
 
 _LABEL_KEYS = ("label", "labels", "target", "targets")

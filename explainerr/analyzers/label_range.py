@@ -61,6 +61,8 @@ OFFSET_SUBTRACTED = fact("offset-subtracted", "the labels are made by subtractin
 MARKER_NAMED = fact("marker-named", "an UPPER_CASE name in the user's code holds the negative label (`marker`)")
 ONE_BASED_MAP = fact("one-based-map", "a label map in the user's code numbers the classes from 1 (`id_map`, line "
                                        "`id_map_line`, by `id_map_start`)")
+ONE_BASED_SWITCH = fact("one-based-switch", "the map adds an offset a switch of its class sets, and the switch's "
+                                             "default turns it on (`id_map_via`)")
 RESERVED_FIRST = fact("reserved-first", "the label list is built with an entry before the class names "
                                          "(`reserved_list` = `reserved_made`, line `reserved_line`) and numbered from 0")
 VALUE_LIST = fact("value-list", "the classifier is sized `len(value_list)`, a literal collection of the label values "
@@ -183,6 +185,10 @@ def label_out_of_range(ctx: Context) -> Finding | None:
             f.facts.add(ONE_BASED_MAP)
             f.values.update(id_map=made.name, id_map_line=made.line,
                             id_map_start=src.segment(made.file, made.start))
+            if made.via is not None:  # a switch the map reads starts it at 1
+                f.facts.add(ONE_BASED_SWITCH)
+                f.values.update(id_map_via=made.via, id_map_start=ast.unparse(made.stmt.target) + " = "
+                                + src.segment(made.file, made.start))
             f.hints["one_based_map"] = made
             inverse = inverse_map(made)
             if inverse is not None:

@@ -398,6 +398,8 @@ class OneBasedMap:
     count: int
     start: ast.AST
     zero_based: str | None
+    #: how the map comes to start at 1 when it is not written in the map itself (a switch it reads)
+    via: str | None = None
 
 
 def one_based_map(ctx: Context, count: int) -> OneBasedMap | None:
@@ -416,6 +418,11 @@ def one_based_map(ctx: Context, count: int) -> OneBasedMap | None:
             hit = _counts_from_one(file, n.value, defs, count)
             if hit is not None:
                 found.append(OneBasedMap(n.targets[0].id, file, n.lineno, n, count, *hit))
+        for fn in src.nodes(tree, ast.FunctionDef):  # `def label2id(self): return {lab: i + offset ...}`
+            rets = [r for r in src.nodes(fn, ast.Return) if r.value is not None]
+            hit = _offset_from_switch(file, tree, fn, rets[0], count) if len(rets) == 1 else None
+            if hit is not None:
+                found.append(hit)
     if not found:  # ids read from the data's keys: where the numbering comes in, when the labels say 1-based
         found = [m for m in (_ids_from_keys(file, n) for file in user_files(ctx) for tree in [src.tree_of(file)]
                              if tree is not None for n in src.nodes(tree, ast.Assign)) if m is not None]
@@ -451,10 +458,61 @@ def _ids_from_keys(file: str, n: ast.Assign) -> OneBasedMap | None:
         zero = (f"{{{i}: {src.segment(file, n.value.value)} for {i}, {key.id} in "
                 f"enumerate({src.segment(file, gen.iter)})}}")
         return OneBasedMap(n.targets[0].id, file, n.lineno, n, 0, n.value, zero)
+    value = n.value.value
+    if isinstance(value, ast.Call) and src.call_name(value) == "int" and len(value.args) == 1 \
+            and isinstance(value.args[0], ast.Subscript) and isinstance(value.args[0].value, ast.Name) \
+            and value.args[0].value.id in src.names_in(gen.target):
+        # `{r["intent"]: int(r["intent_id"]) for r in rows}`: the ids are a column of the data, read as numbers
+        return OneBasedMap(n.targets[0].id, file, n.lineno, n, 0, value, f"{src.segment(file, value)} - 1")
     if not (isinstance(key, ast.Call) and src.call_name(key) == "int" and len(key.args) == 1
             and isinstance(key.args[0], ast.Name) and key.args[0].id in src.names_in(n.value.generators[0].target)):
         return None
     return OneBasedMap(n.targets[0].id, file, n.lineno, n, 0, key, f"{src.segment(file, key)} - 1")
+
+
+def _offset_from_switch(file: str, tree: ast.Module, fn: ast.FunctionDef, ret: ast.Return,
+                        count: int) -> OneBasedMap | None:
+    """A map a method returns, `{lab: i + offset for i, lab in enumerate(self.labels)}`, where `offset = 1 if
+    self.reserve_null else 0` and the class's field `reserve_null` defaults to True, and `len(self.labels)` is
+    read elsewhere in the file (the classes are counted on the same collection): the switch's default starts
+    the ids at 1, and counting from 0 is that default turned off, when no construction of the class sets it."""
+    value = ret.value
+    if not (isinstance(value, ast.DictComp) and len(value.generators) == 1 and not value.generators[0].ifs):
+        return None
+    gen = value.generators[0]
+    it = gen.iter
+    if not (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1
+            and isinstance(gen.target, ast.Tuple) and isinstance(gen.target.elts[0], ast.Name)):
+        return None
+    listed = src.last_name(it.args[0])  # `len(self.labels)` or `len(scheme.labels)`: the classes counted on it
+    if not any(src.call_name(c) == "len" and len(c.args) == 1 and src.last_name(c.args[0]) == listed
+               for c in src.calls(tree)):
+        return None
+    index = gen.target.elts[0].id
+    added = value.value
+    if not (isinstance(added, ast.BinOp) and isinstance(added.op, ast.Add) and isinstance(added.left, ast.Name)
+            and added.left.id == index and isinstance(added.right, ast.Name)):
+        return None
+    made = src.assignments(tree, added.right.id, fn, before=ret.lineno)
+    switch = made[0].value if len(made) == 1 else None
+    if not (isinstance(switch, ast.IfExp) and isinstance(switch.body, ast.Constant) and switch.body.value == 1
+            and isinstance(switch.orelse, ast.Constant) and switch.orelse.value == 0
+            and isinstance(switch.test, ast.Attribute) and isinstance(switch.test.value, ast.Name)
+            and switch.test.value.id == "self"):
+        return None
+    cls = src.enclosing_class(tree, fn.lineno)
+    field = next((n for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+                  and n.target.id == switch.test.attr), None) if cls is not None else None
+    if field is None or not (isinstance(field.value, ast.Constant) and field.value.value is True):
+        return None
+    fields = [n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
+    if any(src.keyword(c, switch.test.attr) is not None or any(k.arg is None for k in c.keywords)
+           or len(c.args) > fields.index(switch.test.attr)
+           for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == cls.name):
+        return None  # a construction sets the switch: its default is not what numbers these ids
+    via = (f"`{added.right.id} = {ast.unparse(switch)}` and `{switch.test.attr}` defaults to True "
+           f"(line {field.lineno})")
+    return OneBasedMap(fn.name, file, ret.lineno, field, count, field.value, "False", via=via)
 
 
 def _counts_from_one(file: str, value: ast.AST, defs: dict, count: int) -> tuple[ast.AST, str | None] | None:

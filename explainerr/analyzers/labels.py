@@ -291,6 +291,9 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
     if reading is None and a > b:  # frame labels counted `n // hop` beside a centred STFT's `1 + n // hop`
         from .stft_frames import stft_frames
         reading = stft_frames(ctx)
+    if reading is None and a != b:  # frames counted `1 + n // hop` beside frames that `unfold` makes
+        from .stft_frames import unfold_frames
+        reading = unfold_frames(ctx)
     if reading is None and not multi and a > b and (labels is None or len(labels.shape) == 1):
         from .flattened_apart import flattened_apart
         reading = flattened_apart(ctx, re.split(r"[\[.]", labels.expr, maxsplit=1)[0] if labels else None)

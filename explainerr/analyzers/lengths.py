@@ -157,6 +157,7 @@ def _positions_written(ctx: Context, f: Finding) -> None:
         f.facts.add(POSITIONS_WRITTEN)
         f.values.update(positions_site=f"max_position_embeddings={' '.join(src.segment(file, kw.value).split())}",
                         positions_line=kw.value.lineno)
+        f.hints["positions_kw"] = (file, kw.value)
         handed = _handed_by_caller(src.tree_of(file), kw.value)
         if handed is not None:  # `max_position_embeddings=max_positions`, a parameter: what the one caller gives
             param, arg = handed

@@ -127,6 +127,10 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     if dim is not None and 0 <= dim < len(parts) and len(parts) > 1:  # the message names the failing position
         parts = [parts[dim]] + [p for k, p in enumerate(parts) if k != dim]
+    from .max_as_size import max_as_size
+    largest = max_as_size(frame, tree, base, index, dim, size) if isinstance(size, int) else None
+    if largest is not None:  # sized by the largest value, read at that value: one position short
+        return largest
     if loops and index >= size:  # `start + k` for `k in range(self.chunk_len)`: a window read at a stored start
         from .stored_positions import windowed_store
         stored = windowed_store(frame, tree, loops, parts, base, tensor, index, dim, size)
@@ -213,6 +217,10 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                         found.alternatives.clear()
                         found.confidence = "high"
                 return found
+    from .counted_from_one import counted_from_one
+    one_based = counted_from_one(frame, tree, parts, base, index, dim, size) if isinstance(size, int) else None
+    if one_based is not None:  # a number parsed from text, counted from one, used as a position
+        return one_based
     if not loops:
         from .dataset_length import dataset_length
         from .stored_positions import stored_positions

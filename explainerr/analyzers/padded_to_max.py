@@ -67,6 +67,11 @@ def _helper_widths(tree: ast.Module) -> dict[str, ast.Call]:
     sizing = {}
     for fn in src.nodes(tree, ast.FunctionDef):
         params = [a.arg for a in fn.args.args]
+        for n in src.nodes(fn, ast.BinOp):  # `seq + [value] * (length - len(seq))`: a list padded to `length`
+            count = n.right if isinstance(n.left, ast.List) else n.left if isinstance(n.right, ast.List) else None
+            if isinstance(n.op, ast.Mult) and isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub) \
+                    and isinstance(count.left, ast.Name) and count.left.id in params:
+                sizing[fn.name] = params.index(count.left.id)
         for c in src.calls(fn):
             if src.call_name(c).split(".")[-1] in _FACTORIES:
                 dims = c.args[0].elts if len(c.args) == 1 and isinstance(c.args[0], (ast.Tuple, ast.List)) else c.args

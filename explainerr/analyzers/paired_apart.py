@@ -136,10 +136,13 @@ def sorted_values_zipped(ctx: Context) -> tuple[str, int] | None:
     through a local name): the i-th record meets the values of the i-th smallest key, not its own."""
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
+        top = next((fr.line for fr in ctx.frames if fr.file == file and fr.function == "<module>"), None)
         for scope in [tree, *src.nodes(tree, ast.FunctionDef)] if tree is not None else ():
             for call in src.calls(scope):
                 if src.call_name(call) != "zip" or len(call.args) != 2:
                     continue
+                if top is not None and call.lineno > top and src.enclosing_scope(tree, call.lineno) is tree:
+                    continue  # module-level code after the line that failed: it never ran
                 made = []
                 for a in call.args:
                     held = src.last_assignment(tree, a.id, call.lineno) if isinstance(a, ast.Name) else None

@@ -66,3 +66,42 @@ def _value(ctx: Context, tree: ast.Module, node: ast.AST) -> int | None:
         given = src.sole_argument(tree, fn, node.id) if isinstance(fn, ast.FunctionDef) else None
         value = static_int(ctx, tree, given) if given is not None else None
     return value
+
+
+UNFOLD_FRAMES = fact("unfold-frames", "`frames_made` (line `frames_line`) counts `1 + n // hop` frames, while "
+                                      "`unfold_call` (line `unfold_line`) makes `1 + (n - size) // hop`")
+
+
+def unfold_frames(ctx: Context) -> Finding | None:
+    """A count of frames written `1 + n // H` (returned, or assigned) where the user's files frame signals with
+    `x.unfold(dim, W, H)` (one such call, the same H): unfold makes only `1 + (n - W) // H` frames, the last
+    window having to fit whole, so the count runs W // H frames past them.  The count becomes `1 + (n - W) // H`."""
+    unfolds, counts = [], []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        for call in src.calls(tree):
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "unfold" and len(call.args) == 3:
+                unfolds.append((file, call, _value(ctx, tree, call.args[2]), call.args[1]))
+        for node in src.nodes(tree, ast.BinOp):
+            if isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and node.left.value == 1 \
+                    and isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.FloorDiv) \
+                    and not isinstance(node.right.left, ast.BinOp):
+                stmt = src.statement_at(tree, node.lineno)
+                if isinstance(stmt, (ast.Return, ast.Assign)) and stmt.value is node:
+                    counts.append((file, tree, stmt, node))
+    if len(unfolds) != 1 or unfolds[0][2] is None:
+        return None
+    ufile, call, hop, size = unfolds[0]
+    counts = [c for c in counts if _value(ctx, c[1], c[3].right.right) == hop]
+    if len(counts) != 1:
+        return None
+    file, tree, stmt, node = counts[0]
+    n, h = src.segment(file, node.right.left), src.segment(file, node.right.right)
+    f = Finding(facts={UNFOLD_FRAMES}, confidence="medium")
+    f.values.update(frames_made=" ".join(src.segment(file, stmt).split()), frames_line=stmt.lineno,
+                    unfold_call=" ".join(src.segment(ufile, call).split()), unfold_line=call.lineno,
+                    frames_fixed=f"1 + ({n} - {src.segment(ufile, size)}) // {h}")
+    f.hints["unfold_frames"] = (file, stmt, node)
+    return f

@@ -484,11 +484,14 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         f.hints["map_grew_after_table"] = grew
     elif _one_attribute_per_example(fail, named or _argument_of(ctx, fail.name), cfg):
         numbered = _numbering_map(ctx, fail, named or _argument_of(ctx, fail.name))
-        if numbered is None:
+        from .idsource import _len_as_default
+        bucket = fail.ids is not None and fail.ids.max == fail.num_embeddings and _len_as_default(ctx) is not None
+        if numbered is None and not bucket:
             return None  # one value of an attribute per example (a task, a weekday, a rank) in its own table
-        f.facts.add(NUMBERED_BY_MAP)  # ids numbered by a map of the user's with more entries than the table
-        f.values.update(id_map=numbered[0], id_map_len=numbered[1])
-        f.hints["id_map"] = numbered
+        if numbered is not None:  # (else the map's own length is the id of a missing key: an unknown bucket)
+            f.facts.add(NUMBERED_BY_MAP)  # ids numbered by a map of the user's with more entries than the table
+            f.values.update(id_map=numbered[0], id_map_len=numbered[1])
+            f.hints["id_map"] = numbered
     if "vocab_size" in cfg and fail.num_embeddings in (None, cfg["vocab_size"]):  # the config sizes this table
         f.values["vocab_size"] = cfg["vocab_size"]
         f.evidence.append(value_evidence("config.vocab_size", cfg["vocab_size"]))

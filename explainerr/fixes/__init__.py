@@ -94,12 +94,33 @@ def joined_code(edits: list[Edit]) -> str:
             return together
         except SyntaxError:
             continue
+    completed = dedent("\n".join(_with_statement_rest(e).rstrip("\n") for e in ordered))
+    try:  # an edit of the first line of a longer statement: shown with the statement's unchanged rest
+        ast.parse(completed)
+        return completed
+    except SyntaxError:
+        pass
     elided = _bodies_elided(together)  # a changed `def` header, then lines after its body: `...` for the body
     try:
         ast.parse(elided)
         return elided
     except SyntaxError:
         return "\n".join(dedent(e.replacement) for e in edits)
+
+
+def _with_statement_rest(e: Edit) -> str:
+    """The edit's replacement followed by the lines of its statement after the edit (a comprehension whose
+    first line the edit changes and whose `if` clause is on the next line)."""
+    from .. import files
+    tree = src.tree_of(e.file)
+    stmt = src.statement_at(tree, e.start_line) if tree is not None else None
+    end = getattr(stmt, "end_lineno", None) if stmt is not None and stmt.lineno == e.start_line \
+        and not isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.FunctionDef, ast.ClassDef, ast.Try)) \
+        else None
+    if end is None or end <= e.end_line:
+        return e.replacement
+    return e.replacement.rstrip("\n") + "\n" + "\n".join(files.line(e.file, n).rstrip("\n")
+                                                      for n in range(e.end_line + 1, end + 1))
 
 
 def _bodies_elided(code: str) -> str:

@@ -14,8 +14,9 @@ from ..facts import Context
 from ..model import Edit
 from . import Located, edits_of
 from .collate_unpassed import collate_left_out
-from .crops import pad_guarded_crop
+from .crops import crop_guarded_pad, pad_guarded_crop
 from .window_tail import full_windows_only
+from .option_elsewhere import option_given_elsewhere
 from .pad_option import pad_option_left_out
 
 _PAD_COLLATE = """def pad_collate(examples):
@@ -49,25 +50,31 @@ _TARGET_WRAPPERS = ("reshape", "view", "flatten", "long", "to", "contiguous", "s
 
 def loader_collate(ctx: Context, f: Finding) -> Located:
     """The DataLoader's call gets `collate_fn=pad_collate`, the helper written just before its statement."""
-    padded = _pad_fixed_cut(ctx, f) or pad_guarded_crop(ctx, f) or pad_option_left_out(ctx, f) or \
-        _full_windows(ctx, f)
+    padded = _pad_fixed_cut(ctx, f) or pad_guarded_crop(ctx, f) or crop_guarded_pad(ctx, f) or \
+        pad_option_left_out(ctx, f) or _full_windows(ctx, f)
     if padded:  # `window = seq[:WINDOW + 1]` in `__getitem__`: the shorter ones padded to that length there
         return padded, None
     frame = ctx.user
     tree = src.tree_of(frame.file) if frame else None
     loader, built = f.hints.get("loader"), f.hints.get("loader_call")
-    if f.hints.get("loader_calls"):
-        return _every_loader(f, f.hints["loader_calls"]), None
+    if f.hints.get("loader_calls"):  # several loaders: the one whose dataset left out its sibling's option
+        given = [e for file, call in f.hints["loader_calls"] for e in option_given_elsewhere(f, file, call)]
+        return (given if len(given) == 1 else _every_loader(f, f.hints["loader_calls"])), None
     if built is not None:  # the DataLoader a library iterated: its call in the user's file
         file, call = built
         stmt = src.statement_at(src.tree_of(file), call.lineno)
     elif tree is not None and loader:
-        call = _made_loader(tree, loader, frame.line)
+        file, call = frame.file, _made_loader(tree, loader, frame.line)
+        if call is None and loader in frame.params:  # a parameter: the loader the live caller handed it
+            file, tree, call = _handed_loader(ctx, frame, loader)
         if call is None:
             return [], None
-        file, stmt = frame.file, src.statement_at(tree, call.lineno)
+        stmt = src.statement_at(tree, call.lineno)
     else:
         return [], None
+    given_elsewhere = option_given_elsewhere(f, file, call) if stmt is not None else []
+    if given_elsewhere:  # `SmilesDataset(..., max_len=MAX_LEN)` elsewhere: this loader's dataset built without it
+        return given_elsewhere, None
     if stmt is not None and src.keyword(call, "collate_fn") is not None:  # `collate_fn=collate_fn`, left None
         return collate_left_out(f, file, call, _pads), None
     if stmt is None:
@@ -230,6 +237,18 @@ def _made_loader(tree: ast.Module, loader: str, line: int) -> ast.Call | None:
     if isinstance(made, ast.Call) and not src.call_name(made).endswith("DataLoader"):
         made = _returned_loader(tree, made)  # `loader = make_loader(tracks)`: the DataLoader it returns
     return made if isinstance(made, ast.Call) and src.call_name(made).endswith("DataLoader") else None
+
+
+def _handed_loader(ctx: Context, frame, param: str) -> tuple[str, ast.Module | None, ast.Call | None]:
+    """(file, tree, DataLoader call) for the loader the user's caller of `frame` gives its parameter `param`
+    as a plain name (`run_epoch(model, val_loader)`), when a function is called with several loaders."""
+    caller = ctx._caller(frame)
+    arg = next((a for a in caller.call_args if a.param == param), None) \
+        if caller is not None and not caller.library else None
+    tree = src.tree_of(caller.file) if arg is not None and arg.text.isidentifier() else None
+    if tree is None:
+        return frame.file, None, None
+    return caller.file, tree, _made_loader(tree, arg.text, caller.line)
 
 
 def _returned_loader(tree: ast.Module, call: ast.Call) -> ast.Call | None:

@@ -5,6 +5,7 @@ crop cuts, with numpy or torch as the item is."""
 from __future__ import annotations
 
 import ast
+from typing import Any, Callable
 
 from .. import source as src
 from ..analyzers import Finding, fact
@@ -18,16 +19,10 @@ CROP_UNPADDED = fact("crop-unpadded", "the dataset's `__getitem__` crops an item
 def pad_guarded_crop(ctx: Context, f: Finding) -> list[Edit]:
     """The user's one Dataset crops `x` under `if <length> > W:` (no else), along one axis of a slice whose
     bound reads `W`: `x` padded to `W` along that axis right after the `if`."""
-    from ..batches import sole_getitem
-    item = sole_getitem(ctx)
-    if item is None:
+    found = _sole_guard(ctx, _crop_under)
+    if found is None:
         return []
-    file, tree, get = item
-    hits = [hit for st in ast.walk(get) if isinstance(st, ast.If) and not st.orelse
-            for hit in [_crop_under(file, st)] if hit is not None]
-    if len(hits) != 1:
-        return []
-    guard, name, axis, width = hits[0]
+    file, tree, get, (guard, name, axis, width) = found
     text = _pad_text(tree, get, guard, name, axis, width)
     made = src.insert_after(file, guard, text) if text else None
     if made is None:
@@ -35,6 +30,19 @@ def pad_guarded_crop(ctx: Context, f: Finding) -> list[Edit]:
     f.facts.add(CROP_UNPADDED)
     f.values.update(crop_len=width, crop_test=f"if {src.segment(file, guard.test)}:", crop_line=guard.lineno)
     return [made]
+
+
+def _sole_guard(ctx: Context, reader: Callable[[str, ast.If], Any]) -> tuple[str, ast.Module, ast.AST, Any] | None:
+    """(file, tree, `__getitem__`, what `reader` reads) for the one `if` without `else` of the user's one
+    Dataset's `__getitem__` that `reader` recognises."""
+    from ..batches import sole_getitem
+    item = sole_getitem(ctx)
+    if item is None:
+        return None
+    file, tree, get = item
+    hits = [hit for st in ast.walk(get) if isinstance(st, ast.If) and not st.orelse
+            for hit in [reader(file, st)] if hit is not None]
+    return (file, tree, get, hits[0]) if len(hits) == 1 else None
 
 
 def _crop_under(file: str, guard: ast.If) -> tuple[ast.If, str, int, str] | None:
@@ -105,4 +113,51 @@ def _alias(tree: ast.Module, module: str) -> str | None:
             for a in st.names:
                 if st.module == parent and a.name == leaf:
                     return a.asname or leaf
+    return None
+
+
+PAD_UNCROPPED = fact("pad-uncropped", "the dataset's `__getitem__` pads an item up to `crop_len` only when it is "
+                                      "shorter (`crop_test`, line `crop_line`) and returns a longer one uncut")
+
+
+def crop_guarded_pad(ctx: Context, f: Finding) -> list[Edit]:
+    """The user's one Dataset pads `x` under `if <length> < W:` (no else) with an assignment that reads `W`
+    (`x = F.pad(x, (0, W - n))`, `x = x + [pad] * (W - len(x))`): a longer `x` keeps its length, so `x` is cut
+    to `W` right after the `if`, along the axis the padding extends."""
+    found = _sole_guard(ctx, _pad_under)
+    if found is None:
+        return []
+    file, _tree, _get, (guard, name, cut, width) = found
+    made = src.insert_after(file, guard, f"{name} = {name}[{cut}]")
+    if made is None:
+        return []
+    f.facts.add(PAD_UNCROPPED)
+    f.values.update(crop_len=width, crop_test=f"if {src.segment(file, guard.test)}:", crop_line=guard.lineno,
+                    crop_text=f"{name} = {name}[{cut}]")
+    return [made]
+
+
+def _pad_under(file: str, guard: ast.If) -> tuple[ast.If, str, str, str] | None:
+    """(guard, name, slice text, width) for `if A < W:` (or `W > A`, `<=`) whose body sets `x` from itself and
+    `W`: a call (a pad along the last axis, `[..., :W]`) or a list concatenation (`[:W]`)."""
+    test = guard.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    width = right if isinstance(op, (ast.Lt, ast.LtE)) else left if isinstance(op, (ast.Gt, ast.GtE)) else None
+    said = src.segment(file, width) if width is not None else None
+    if not said or isinstance(width, ast.Constant) and not isinstance(width.value, int):
+        return None
+    w = said if said.replace(".", "").replace("_", "").isalnum() else f"({said})"
+    for st in guard.body:
+        if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)):
+            continue
+        x = st.targets[0].id
+        reads = {n.id for n in ast.walk(st.value) if isinstance(n, ast.Name)}
+        if x not in reads or said not in src.segment(file, st.value):
+            continue
+        if isinstance(st.value, ast.Call) and "pad" in src.call_name(st.value).rsplit(".", 1)[-1]:
+            return guard, x, f"..., :{w}", said
+        if isinstance(st.value, ast.BinOp) and isinstance(st.value.op, ast.Add):
+            return guard, x, f":{w}", said
     return None

@@ -72,7 +72,9 @@ def index_long(ctx: Context, f: Finding) -> Located:
         if entry is not None:  # `batch["pages"]`: long where the Dataset gives that entry, for every loop reading it
             file, stmt, value = entry
             editor = editors.setdefault((file, stmt.lineno), src.LineEditor.for_node(file, stmt))
-            if _makes_tensor(value) or "torch" not in (bound_names(file, stmt.lineno) or set()):
+            if _dtype_param_left(file, value):  # `to_tensor(col)` of `def to_tensor(a, dtype=None)`: asked for long
+                editor.add_keywords(value, "dtype=torch.long")
+            elif _makes_tensor(value) or "torch" not in (bound_names(file, stmt.lineno) or set()):
                 editor.replace(value, cast_text(file, value))
             else:  # `row["region_code"]` of a numpy record: a numpy scalar has no `.long()`; the collate stacks tensors
                 editor.replace(value, f"torch.as_tensor({src.segment(file, value)}).long()")
@@ -580,6 +582,20 @@ def _collated_tensor(ctx: Context, key: str) -> tuple[str, ast.stmt, ast.expr] |
             if hit is not None and _makes_tensor(hit[1]):
                 found[(file, hit[0].lineno)] = (file, *hit)
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _dtype_param_left(file: str, value: ast.AST) -> bool:
+    """`value` calls the user's one function of that name, which takes a `dtype` parameter with a default, and
+    leaves it out: the function makes the tensor, and is asked for the integer dtype there."""
+    tree = src.tree_of(file)
+    if tree is None or not isinstance(value, ast.Call) or src.keyword(value, "dtype") is not None \
+            or any(isinstance(a, ast.Starred) for a in value.args) or any(k.arg is None for k in value.keywords):
+        return False
+    fns = src.called_functions(tree, value)
+    if len(fns) != 1 or "dtype" not in src.param_defaults(fns[0]):
+        return False
+    params = [a.arg for a in fns[0].args.args]
+    return params.index("dtype") >= len(value.args) and "torch" in (bound_names(file, value.lineno) or set())
 
 
 def _stored_from_caller(ctx: Context, t) -> tuple[str, ast.Assign] | None:

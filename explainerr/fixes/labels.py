@@ -213,6 +213,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "flattened-apart" in f.facts:  # one label per item of the inner list, as the inputs
         file, stmt, comp, text = f.hints["flattened_apart"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(comp, text)), None
+    if "unfold-frames" in f.facts:  # frames counted as `unfold` makes them
+        file, stmt, node = f.hints["unfold_frames"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, f.values["frames_fixed"])), None
     if "stft-frames" in f.facts:  # the labels counted as the centred STFT counts its frames
         file, stmt = f.hints["stft_frames"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(stmt.value, f.values["frames_fixed"])), None

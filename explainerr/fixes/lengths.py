@@ -13,6 +13,8 @@ from ..analyzers.cut_option import length_left_out
 from ..analyzers.tables import param_position
 from ..facts import Context
 from ..model import Edit, FrameFacts
+from .cut_beyond_table import table_for_cut
+from ..analyzers.stft_frames import unfold_frames
 from . import (
     Located,
     _cuts_text,
@@ -373,6 +375,9 @@ def positions(ctx: Context, f: Finding) -> Located:
     if "grows-in-loop" in f.facts:
         from .windows import last_positions
         return last_positions(ctx, f), None
+    cut = table_for_cut(ctx, f)
+    if cut:  # the inputs are cut to another setting of the same object: the table follows that cut
+        return cut, None
     if "embedded-sequence" in f.facts:
         return [], None  # patches or frames: cutting them drops part of the input; said in words
     return truncate(ctx, f)
@@ -1016,6 +1021,12 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if "lengths-other-unit" in f.facts:  # the caller walks the lengths of the indexed tensor's unit
         u = f.hints["other_unit"]
         return edits_of(src.LineEditor.for_node(u.file, u.stmt).replace(u.node, u.meant)), None
+    if "max-as-size" in f.facts:  # positions 0..m need m + 1 entries
+        file, setting = f.hints["max_as_size"]
+        return edits_of(src.LineEditor.for_node(file, setting).replace(setting.value, f.values["size_fixed"])), None
+    if "counted-from-one" in f.facts:  # the number read from text counts from zero where it is read
+        where = f.hints["from_one"]
+        return edits_of(src.LineEditor.for_node(where.file, where.stmt).replace(where.call, f.values["fixed"])), None
     if "registered-every" in f.facts:  # every k-th item got a callback: its place among them is `i // k`
         file, stmt, given, position = f.hints["registered_position"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(given, position)), None
@@ -1106,6 +1117,11 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
                  or _computed_from_loop_sequence(ctx, f) or _walk_the_kept(f) or kept_by_helper_too(ctx, f))
         if built or not f.hints.get("one_against_one"):
             return built, None
+        counted = unfold_frames(ctx)
+        if counted is not None:  # the bound's own sequence counts frames otherwise than `unfold` makes them
+            f.merge(counted)
+            file, stmt, node = counted.hints["unfold_frames"]
+            return edits_of(src.LineEditor.for_node(file, stmt).replace(node, counted.values["frames_fixed"])), None
         f.facts.add(ONE_AGAINST_ONE)  # no story of where one was cut: said so, and the loop bounded by both
     if frame is None or bound is None:
         return [], None

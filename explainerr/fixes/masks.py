@@ -13,6 +13,7 @@ from ..facts import Context
 from ..model import Edit, FrameFacts
 from .checks import bound_names
 from .frozen_default import frozen_default
+from .mask_padding import mask_padded_apart
 from . import (
     Located,
     edits_of,
@@ -136,7 +137,8 @@ def mask_length(ctx: Context, f: Finding) -> Located:
     found = _mask_key_left_out(ctx, f) or _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or \
         _mask_from_padded_ids(ctx, f) \
         or _mask_construction(ctx, f) \
-        or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f)
+        or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f) \
+        or mask_padded_apart(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
 
 
@@ -162,7 +164,8 @@ def _mask_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for loop in src.nodes(tree, ast.For) if tree is not None else ():
-            keys = loop.iter.elts if isinstance(loop.iter, (ast.Tuple, ast.List)) else []
+            listed = _listed_keys(tree, loop)
+            keys = listed.elts if listed is not None else []
             if not keys or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys) or \
                     not isinstance(loop.target, ast.Name) or mask_key in [k.value for k in keys]:
                 continue
@@ -173,16 +176,30 @@ def _mask_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
                     and ast.unparse(st.value.value) == ast.unparse(st.targets[0])]
             named = any(isinstance(n, ast.Constant) and n.value == mask_key for n in ast.walk(tree))
             if len(cuts) == len(loop.body) == 1 and named and any("ids" in k.value for k in keys):
-                found.append((file, loop))
+                found.append((file, loop, listed))
     if len(found) != 1:
         return []
-    file, loop = found[0]
-    last = loop.iter.elts[-1]
+    file, loop, listed = found[0]
+    last = listed.elts[-1]
     f.facts.add(MASK_KEY_LEFT_OUT)
     f.values.update(key_loop=" ".join(src.segment(file, loop.iter).split()), key_loop_line=loop.lineno,
-                    mask_key=mask_key)
-    return edits_of(src.LineEditor.for_node(file, loop).replace(
+                    key_list_line=listed.lineno, mask_key=mask_key)
+    stmt = src.statement_at(src.tree_of(file), listed.lineno) if listed is not loop.iter else loop
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(
         last, f"{src.segment(file, last)}, \"{mask_key}\""))
+
+
+def _listed_keys(tree: ast.Module, loop: ast.For) -> ast.Tuple | ast.List | None:
+    """The tuple or list of keys a loop walks: written in its header, or the one value of the module constant
+    (`for key in TRIM_KEYS`) or class attribute (`for key in self.TRIM_KEYS`) it names."""
+    it = loop.iter
+    if isinstance(it, ast.Attribute) and isinstance(it.value, ast.Name) and it.value.id == "self":
+        cls = src.enclosing_class(tree, loop.lineno)
+        it = src.class_field(cls, it.attr) if cls is not None else None
+    elif isinstance(it, ast.Name):
+        made = src.assignments(tree, it.id, tree)
+        it = made[0].value if len(made) == 1 and src.statement_at(tree, made[0].stmt.lineno) in tree.body else None
+    return it if isinstance(it, (ast.Tuple, ast.List)) else None
 
 
 def _mask_after_ids(f: Finding, sized: Any, ids_made: ast.Assign) -> list[Edit]:
@@ -776,11 +793,10 @@ def _mask_joined_like_ids(ctx: Context, f: Finding) -> list[Edit]:
     theirs and ones (attended) for each inserted piece.  Likewise for a function that returns them in a tuple."""
     from ..analyzers.collators import returned_mappings
     mask, other = f.hints.get("mask"), f.hints.get("other")
-    keys = [re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", _as_given(ctx, t)) if t is not None else None
-            for t in (mask, other)]
+    keys = [_given_key(ctx, t) if t is not None else None for t in (mask, other)]
     found = []
     for file, tree, fn, ret, items in returned_mappings(ctx) if all(keys) else ():
-        mask_key, ids_key = keys[0].group(1), keys[1].group(1)  # type: ignore[union-attr]
+        mask_key, ids_key = keys
         ids, given = items.get(ids_key), items.get(mask_key)
         made = src.assignments(tree, ids.id, fn, before=ret.lineno) if isinstance(ids, ast.Name) else []
         joined = made[-1].value if len(made) == 1 else None
@@ -797,6 +813,18 @@ def _mask_joined_like_ids(ctx: Context, f: Finding) -> list[Edit]:
     f.facts.add(MASK_JOINED_LIKE_IDS)
     f.values.update(collator=fn.name, ids_made=" ".join(src.segment(file, made.stmt).split()))
     return edits_of(src.LineEditor.for_node(file, ret).replace(given, text))
+
+
+def _given_key(ctx: Context, t: Any) -> str | None:
+    """The batch key a tensor was handed under: `batch["attention_mask"]` as given, or a parameter of its frame
+    filled from a spread batch (`self.encoder(**batch)` → `attention_mask`)."""
+    m = re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", _as_given(ctx, t))
+    if m is not None:
+        return m.group(1)
+    frame = ctx.frames[t.frame]
+    caller = ctx._caller(frame)
+    spread = caller is not None and "**" in (caller.node or "")
+    return t.expr if t.expr.isidentifier() and t.expr in frame.params and spread else None
 
 
 def _joined_alike(file: str, joined: ast.Call, given: ast.AST) -> str | None:
@@ -1274,13 +1302,20 @@ def _collated_width(ctx: Context, f: Finding, mask: Any) -> list[Edit]:
     items = [u for fr in ctx.user_frames() for u in fr.tensors if u.shape[-1:] == (width,) and len(u.shape) == 2]
     keys = {m.group(1) for u in [mask, *items] for m in [re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", u.expr)] if m}
     keys |= {u.expr for u in items if u.expr in ctx.frames[u.frame].params}  # `forward(**batch)`: named by key
+    own = re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", mask.expr)
+    own_key = own.group(1) if own else mask.expr  # rows filled up to each item's length: the mask's own only
     found = []
     for file, tree, fn, ret, items in returned_mappings(ctx):
         for key in keys:
-            value = items.get(key)
+            value = _unwrapped(items.get(key))
             made = src.assignments(tree, value.id, fn, before=ret.lineno) if isinstance(value, ast.Name) else []
             stmt = made[-1].stmt if made else None
             width = _arange_width(stmt) if stmt is not None else None
+            rows = _rows_filled_to(fn, value.id, width) if width is not None and isinstance(value, ast.Name) \
+                and key == own_key else None
+            if rows is not None and _padded_beside(tree, stmt) is None:  # no padded batch here: the longest row
+                found.append(_width_set(file, tree, fn, stmt, width, rows, key))
+                continue
             if width is None and stmt is not None:  # `mask = lengths_to_mask(lengths, W)` beside ids W + k wide
                 from types import SimpleNamespace
                 helped = helper_width_beside(ctx, f, SimpleNamespace(file=file, function=fn.name), tree, stmt)
@@ -1291,11 +1326,74 @@ def _collated_width(ctx: Context, f: Finding, mask: Any) -> list[Edit]:
                 found.append((edits_of(src.LineEditor.for_node(file, stmt).replace(width, padded)),
                               dict(mask_key=key, collator=fn.name, mask_made=" ".join(src.segment(file, stmt).split()),
                                    mask_line=stmt.lineno, width=src.segment(file, width), padded_width=padded)))
+    if len(found) > 1 and any("rows_filled" in v for _, v in found):
+        found = [(e, v) for e, v in found if "rows_filled" in v]  # the mask's own rows, not a sibling's width
     if len(found) != 1 or not found[0][0]:
         return []
-    f.facts.add(MASK_COLLATED)
+    f.facts.add(MASK_ROWS_LONGEST if "rows_filled" in found[0][1] else MASK_COLLATED)
     f.values.update(found[0][1])
     return found[0][0]
+
+
+MASK_ROWS_LONGEST = fact("mask-rows-longest", "the batch's `mask_key` is made in the user's collate function "
+                                              "`collator` `width` wide, a setting, and filled row by row up to each "
+                                              "item's own length: the batch's width is `rows_filled`")
+
+
+def _unwrapped(value: ast.AST | None) -> ast.AST | None:
+    """The array a returned entry is made of: `torch.from_numpy(pad_mask)`, `torch.tensor(m)`, `m.bool()` → `m`."""
+    while isinstance(value, ast.Call):
+        if src.call_name(value) in ("torch.from_numpy", "torch.tensor", "torch.as_tensor") and len(value.args) == 1:
+            value = value.args[0]
+        elif isinstance(value.func, ast.Attribute) and value.func.attr in ("bool", "long", "float") and not value.args:
+            value = value.func.value
+        else:
+            break
+    return value
+
+
+def _rows_filled_to(fn: ast.FunctionDef, name: str, width: ast.expr) -> str | None:
+    """`max(len(doc.clauses) for doc in contracts)` when `fn` marks row `i` of `name` up to `len(X)` with a constant
+    in a loop `for i, doc in enumerate(contracts)` (`pad_mask[i, :len(doc.clauses)] = False`), and the width is a setting
+    rather than anything measured on the items: the longest row is the batch's own width."""
+    if any(isinstance(n, ast.Call) and src.call_name(n) in ("len", "max") for n in ast.walk(width)):
+        return None
+    for loop in src.nodes(fn, ast.For):
+        it = loop.iter
+        if not (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1
+                and isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2
+                and all(isinstance(e, ast.Name) for e in loop.target.elts)):
+            continue
+        i, item = (e.id for e in loop.target.elts)
+        for st in src.nodes(loop, ast.Assign):
+            tgt = st.targets[0]
+            if not (isinstance(tgt, ast.Subscript) and isinstance(tgt.value, ast.Name) and tgt.value.id == name
+                    and isinstance(tgt.slice, ast.Tuple) and len(tgt.slice.elts) == 2):
+                continue
+            row, cut = tgt.slice.elts
+            if not (isinstance(st.value, ast.Constant) and st.value.value in (True, False, 0, 1)):
+                continue  # a mask's row is marked with a constant; a row given the item's own values is data
+            if isinstance(row, ast.Name) and row.id == i and isinstance(cut, ast.Slice) and cut.lower is None \
+                    and cut.step is None and isinstance(cut.upper, ast.Call) and src.call_name(cut.upper) == "len" \
+                    and item in src.names_in(cut.upper):
+                return f"max({ast.unparse(cut.upper)} for {item} in {ast.unparse(it.args[0])})"
+    return None
+
+
+def _width_set(file: str, tree: ast.Module, fn: ast.FunctionDef, stmt: ast.stmt, width: ast.expr, rows: str,
+               key: str) -> tuple[list[Edit], dict]:
+    """The edit that gives the mask its batch's longest row: where a plain name `width` is set in `fn` (so the
+    other arrays made with it follow), else in the mask's own statement."""
+    values = dict(mask_key=key, collator=fn.name, mask_made=" ".join(src.segment(file, stmt).split()),
+                  mask_line=stmt.lineno, width=src.segment(file, width), padded_width=rows, rows_filled=rows,
+                  replaced=src.segment(file, width))
+    if isinstance(width, ast.Name):
+        set_ = src.assignments(tree, width.id, fn, before=stmt.lineno)
+        if len(set_) == 1 and not set_[0].augmented and isinstance(set_[0].stmt, ast.Assign):
+            values.update(mask_made=" ".join(src.segment(file, set_[0].stmt).split()), mask_line=set_[0].stmt.lineno,
+                          replaced=src.segment(file, set_[0].value))
+            return edits_of(src.LineEditor.for_node(file, set_[0].stmt).replace(set_[0].value, rows)), values
+    return edits_of(src.LineEditor.for_node(file, stmt).replace(width, rows)), values
 
 
 def _arange_width(stmt: ast.stmt) -> ast.expr | None:
@@ -1310,7 +1408,8 @@ def _arange_width(stmt: ast.stmt) -> ast.expr | None:
     return _filled_width(stmt.value)
 
 
-_EMPTY_MAKERS = {"torch.zeros", "torch.ones", "torch.full", "torch.empty"}
+_EMPTY_MAKERS = {"torch.zeros", "torch.ones", "torch.full", "torch.empty", "np.zeros", "np.ones", "np.full",
+                 "np.empty", "numpy.zeros", "numpy.ones", "numpy.full", "numpy.empty"}
 
 
 def _filled_width(value: ast.expr) -> ast.expr | None:
@@ -1319,7 +1418,7 @@ def _filled_width(value: ast.expr) -> ast.expr | None:
     if not (isinstance(value, ast.Call) and src.call_name(value) in _EMPTY_MAKERS and value.args):
         return None
     sizes = value.args[0].elts if isinstance(value.args[0], (ast.Tuple, ast.List)) else \
-        value.args if src.call_name(value) != "torch.full" else []
+        value.args if src.call_name(value) not in ("torch.full", "np.full", "numpy.full") else []
     if len(sizes) != 2 or any(isinstance(x, ast.Starred) for x in sizes):
         return None
     width = sizes[1]
@@ -1338,6 +1437,13 @@ def _width_beside(ctx: Context, f: Finding, o: Any) -> list[Edit]:
     width = _arange_width(stmt) if stmt is not None else None
     if other is not None and other_len in other.shape and width is None and stmt is not None:
         return _longest_in_helper(ctx, f, o, tree, stmt) or helper_width_beside(ctx, f, o, tree, stmt)
+    fn = src.enclosing_scope(tree, stmt.lineno) if width is not None else None
+    rows = _rows_filled_to(fn, stmt.targets[0].id, width) if isinstance(fn, ast.FunctionDef) else None
+    if rows is not None and _padded_beside(tree, stmt) is None:  # filled row by row: the longest row's width
+        edits, values = _width_set(o.file, tree, fn, stmt, width, rows, stmt.targets[0].id)
+        f.facts.add(MASK_ROWS_LONGEST)
+        f.values.update(values)
+        return edits
     if other is None or other_len not in other.shape or width is None:
         return []
     for p in provenance.trace(ctx, other):

@@ -1,0 +1,77 @@
+"""Fix for a Dataset built without a length option that another construction of the same class is given:
+`val_ds = SmilesDataset(val_smi, val_y, vocab)` beside `SmilesDataset(train_smi, train_y, vocab,
+max_len=MAX_LEN)`, where `__init__` takes `max_len=None`.  The failing DataLoader's dataset keeps each item at its
+own length; the construction gets the option as the other construction writes it.  Read from the user's
+source: the DataLoader's call, the construction of its dataset, the class's `__init__` and its other
+constructions."""
+from __future__ import annotations
+
+import ast
+import re
+
+from .. import source as src
+from ..analyzers import Finding, fact
+from ..model import Edit
+
+OPTION_ELSEWHERE = fact("option-given-elsewhere", "the DataLoader's dataset `option_target` is built without "
+                                                  "`option_param` (None by default), which the other construction "
+                                                  "of `option_cls` (line `option_other_line`) gives")
+
+#: options that decide how long an item comes out: a length to pad or cut to, or a switch to pad.
+_LENGTH_OPTION = re.compile(r"(?i)max_?len|length|seq_?len|pad|width|truncat")
+
+
+def _dataset_of(call: ast.Call) -> ast.Name | None:
+    given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "dataset"), None)
+    return given if isinstance(given, ast.Name) else None
+
+
+def _given(call: ast.Call, params: list[str], name: str) -> ast.expr | None:
+    """What `call` gives parameter `name` (by keyword or by position), None when it leaves it out."""
+    kw = src.keyword(call, name)
+    if kw is not None:
+        return kw.value
+    at = params.index(name)
+    return call.args[at] if at < len(call.args) else None
+
+
+def option_given_elsewhere(f: Finding, file: str, loader: ast.Call) -> list[Edit]:
+    """The edit that gives the loader's dataset construction the one length option another construction of
+    its class gives, written the same way; [] when there is no such single option."""
+    tree = src.tree_of(file)
+    dataset = _dataset_of(loader)
+    if tree is None or dataset is None:
+        return []
+    made = src.last_assignment(tree, dataset.id, loader.lineno)
+    built = made.value if made is not None else None
+    if not (isinstance(built, ast.Call) and isinstance(built.func, ast.Name)) or any(
+            isinstance(a, ast.Starred) for a in built.args) or any(k.arg is None for k in built.keywords):
+        return []
+    cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == built.func.id), None)
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
+        if cls is not None else None
+    if init is None:
+        return []
+    params = [a.arg for a in init.args.args[1:]]
+    defaults = src.param_defaults(init)
+    others = [c for c in src.calls(tree) if isinstance(c.func, ast.Name) and c.func.id == cls.name
+              and c is not built and not any(k.arg is None for k in c.keywords)]
+    found = []
+    for p in params:
+        d = defaults.get(p)
+        if not (_LENGTH_OPTION.search(p) and isinstance(d, ast.Constant) and d.value in (None, False)) \
+                or _given(built, params, p) is not None:
+            continue
+        texts = {ast.unparse(v) for v in (_given(c, params, p) for c in others) if v is not None}
+        if len(texts) == 1 and all(_given(c, params, p) is not None for c in others):
+            found.append((p, texts.pop()))
+    if len(found) != 1 or not others:
+        return []
+    param, text = found[0]
+    edit = src.LineEditor.for_node(file, made.stmt).add_keywords(built, f"{param}={text}").edit()
+    if edit is None:
+        return []
+    f.facts.add(OPTION_ELSEWHERE)
+    f.values.update(option_target=dataset.id, option_cls=cls.name, option_param=param, option_text=text,
+                    option_line=made.stmt.lineno, option_other_line=others[0].lineno)
+    return [edit]
