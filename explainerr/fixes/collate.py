@@ -58,8 +58,8 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     tree = src.tree_of(frame.file) if frame else None
     loader, built = f.hints.get("loader"), f.hints.get("loader_call")
     if f.hints.get("loader_calls"):  # several loaders: the one whose dataset left out its sibling's option
-        given = [e for file, call in f.hints["loader_calls"] for e in option_given_elsewhere(f, file, call)]
-        return (given if len(given) == 1 else _every_loader(f, f.hints["loader_calls"])), None
+        given = option_given_elsewhere(f, f.hints["loader_calls"])
+        return (given or _every_loader(f, f.hints["loader_calls"])), None
     if built is not None:  # the DataLoader a library iterated: its call in the user's file
         file, call = built
         stmt = src.statement_at(src.tree_of(file), call.lineno)
@@ -72,7 +72,7 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
         stmt = src.statement_at(tree, call.lineno)
     else:
         return [], None
-    given_elsewhere = option_given_elsewhere(f, file, call) if stmt is not None else []
+    given_elsewhere = option_given_elsewhere(f, [(file, call)]) if stmt is not None else []
     if given_elsewhere:  # `SmilesDataset(..., max_len=MAX_LEN)` elsewhere: this loader's dataset built without it
         return given_elsewhere, None
     if stmt is not None and src.keyword(call, "collate_fn") is not None:  # `collate_fn=collate_fn`, left None

@@ -18,7 +18,7 @@ OPTION_ELSEWHERE = fact("option-given-elsewhere", "the DataLoader's dataset `opt
                                                   "of `option_cls` (line `option_other_line`) gives")
 
 #: options that decide how long an item comes out: a length to pad or cut to, or a switch to pad.
-_LENGTH_OPTION = re.compile(r"(?i)max_?len|length|seq_?len|pad|width|truncat")
+_LENGTH_OPTION = re.compile(r"(?i)max|len|pad|width|truncat|size|limit|cap")
 
 
 def _dataset_of(call: ast.Call) -> ast.Name | None:
@@ -35,23 +35,34 @@ def _given(call: ast.Call, params: list[str], name: str) -> ast.expr | None:
     return call.args[at] if at < len(call.args) else None
 
 
-def option_given_elsewhere(f: Finding, file: str, loader: ast.Call) -> list[Edit]:
-    """The edit that gives the loader's dataset construction the one length option another construction of
-    its class gives, written the same way; [] when there is no such single option."""
+def option_given_elsewhere(f: Finding, loaders: list[tuple[str, ast.Call]]) -> list[Edit]:
+    """The edit that gives the dataset construction of one of `loaders` (file, DataLoader call) the one length
+    option another construction of its class gives, written the same way; [] unless exactly one loader's
+    dataset leaves such an option out.  The finding gets the fact and its values only then."""
+    found = [hit for file, call in loaders for hit in [_left_out(file, call)] if hit is not None]
+    if len(found) != 1:
+        return []
+    edit, values = found[0]
+    f.facts.add(OPTION_ELSEWHERE)
+    f.values.update(values)
+    return [edit]
+
+
+def _left_out(file: str, loader: ast.Call) -> tuple[Edit, dict] | None:
     tree = src.tree_of(file)
     dataset = _dataset_of(loader)
     if tree is None or dataset is None:
-        return []
+        return None
     made = src.last_assignment(tree, dataset.id, loader.lineno)
     built = made.value if made is not None else None
     if not (isinstance(built, ast.Call) and isinstance(built.func, ast.Name)) or any(
             isinstance(a, ast.Starred) for a in built.args) or any(k.arg is None for k in built.keywords):
-        return []
+        return None
     cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == built.func.id), None)
     init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
         if cls is not None else None
     if init is None:
-        return []
+        return None
     params = [a.arg for a in init.args.args[1:]]
     defaults = src.param_defaults(init)
     others = [c for c in src.calls(tree) if isinstance(c.func, ast.Name) and c.func.id == cls.name
@@ -66,12 +77,10 @@ def option_given_elsewhere(f: Finding, file: str, loader: ast.Call) -> list[Edit
         if len(texts) == 1 and all(_given(c, params, p) is not None for c in others):
             found.append((p, texts.pop()))
     if len(found) != 1 or not others:
-        return []
+        return None
     param, text = found[0]
     edit = src.LineEditor.for_node(file, made.stmt).add_keywords(built, f"{param}={text}").edit()
     if edit is None:
-        return []
-    f.facts.add(OPTION_ELSEWHERE)
-    f.values.update(option_target=dataset.id, option_cls=cls.name, option_param=param, option_text=text,
-                    option_line=made.stmt.lineno, option_other_line=others[0].lineno)
-    return [edit]
+        return None
+    return edit, dict(option_target=dataset.id, option_cls=cls.name, option_param=param, option_text=text,
+                      option_line=made.stmt.lineno, option_other_line=others[0].lineno)
