@@ -493,3 +493,20 @@ def test_float_id_columns_of_a_helper_with_a_dtype_parameter_ask_it_for_long(tmp
     assert 'as_t(grid[:, 0], dtype=torch.long)' in edited and 'as_t(grid[:, 1], dtype=torch.long)' in edited
     assert 'as_t(grid[:, 2], dtype' not in edited
     assert res.fixed, res.fix_error
+
+
+def test_windows_started_up_to_the_end_of_a_signal_stop_where_a_whole_one_fits(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.utils.data import DataLoader
+
+        def chunks(sig, n, hop):
+            for s in range(0, len(sig), hop):
+                yield sig[s:s + n]
+
+        pieces = list(chunks(torch.arange(20.0), 8, 4))
+        for batch in DataLoader(pieces, batch_size=6):
+            print(batch.shape)
+    """)
+    assert _edited_lines(res) == ["for s in range(0, len(sig) - n + 1, hop):"]
+    assert res.fixed, res.fix_error

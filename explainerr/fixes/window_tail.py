@@ -60,3 +60,73 @@ def full_windows_only(f, file: str, cls: ast.ClassDef) -> list[Edit]:
                     starts_fixed=starts_fixed)
     return [Edit(file=file, start_line=lineno, end_line=lineno,
                  replacement=line.rstrip("\n").replace(header, starts_fixed, 1))]
+
+
+TILES_PAST_EDGE = fact("tiles-past-edge", "the loops `tile_loops` (line `tiles_line`) start tiles up to the edge of "
+                                          "the array while the tiles are cut `tile_cut`: the last ones are shorter")
+
+
+def _tile_loops(fn: ast.FunctionDef, file: str) -> list[tuple[ast.For, str]]:
+    """`for r in range(0, h, stride)` loops of `fn` whose bodies cut `x[..., r:r + size, ...]`: each loop with
+    the width of its cut, as written."""
+    out = []
+    for loop in src.nodes(fn, ast.For):
+        it = loop.iter
+        if not (isinstance(loop.target, ast.Name) and isinstance(it, ast.Call) and src.call_name(it) == "range"
+                and len(it.args) == 3 and isinstance(it.args[0], ast.Constant) and it.args[0].value == 0
+                and not isinstance(it.args[1], ast.BinOp)):
+            continue
+        widths = set()
+        for sub in src.nodes(loop, ast.Subscript):
+            if _grouped_list(fn, sub.value):
+                continue  # `by_len[start:start + batch_size]`: a list of examples split into groups, not a sequence
+            for sl in (sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]):
+                if isinstance(sl, ast.Slice) and isinstance(sl.lower, ast.Name) and sl.lower.id == loop.target.id \
+                        and isinstance(sl.upper, ast.BinOp) and isinstance(sl.upper.op, ast.Add) \
+                        and isinstance(sl.upper.left, ast.Name) and sl.upper.left.id == loop.target.id:
+                    widths.add(src.segment(file, sl.upper.right))
+        if len(widths) == 1:
+            out.append((loop, widths.pop()))
+    return out
+
+
+def _grouped_list(fn: ast.FunctionDef, base: ast.AST) -> bool:
+    """`base` is a list the function builds (`sorted(...)`, `list(...)`, a list display or comprehension): its
+    slices are groups of items, whose last one is merely smaller, not cut windows of one sequence."""
+    if not isinstance(base, ast.Name):
+        return False
+    made = [n.value for n in src.nodes(fn, ast.Assign) if any(isinstance(t, ast.Name) and t.id == base.id
+                                                            for t in n.targets)]
+    return any(isinstance(v, (ast.List, ast.ListComp)) or (isinstance(v, ast.Call) and src.call_name(v) in (
+        "sorted", "list", "range")) for v in made)
+
+
+def tiles_to_edge(f, files_of_user: list[str]) -> list[Edit]:
+    """`range(0, h, stride)` → `range(0, h - size + 1, stride)` for the loops of the user's one function that
+    starts tiles (or windows) up to the end of an axis and cuts `x[r:r + size]` from each start, every such loop
+    of that function edited (rows and columns alike)."""
+    found = []
+    for file in files_of_user:
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            loops = _tile_loops(fn, file)
+            if loops:
+                found.append((file, fn, loops))
+    if len(found) != 1:
+        return []
+    file, fn, loops = found[0]
+    edits: list[Edit] = []
+    for loop, width in loops:
+        stop = loop.iter.args[1]
+        was = src.segment(file, stop)
+        edit = src.LineEditor.for_node(file, loop.iter).replace(stop, f"{was} - {width} + 1").edit()
+        if edit is None:
+            return []
+        edits.append(edit)
+    f.facts.add(TILES_PAST_EDGE)
+    f.values.update(tile_loops=", ".join(f"`for {lp.target.id} in {src.segment(file, lp.iter)}`" for lp, _ in loops),
+                    tiles_line=loops[0][0].lineno,
+                    tile_cut=", ".join(f"`{lp.target.id}:{lp.target.id} + {w}`" for lp, w in loops),
+                    tiles_fixed=", ".join(f"`range(0, {src.segment(file, lp.iter.args[1])} - {w} + 1, ...)`"
+                                          for lp, w in loops))
+    return edits
