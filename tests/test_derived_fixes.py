@@ -510,3 +510,32 @@ def test_windows_started_up_to_the_end_of_a_signal_stop_where_a_whole_one_fits(t
     """)
     assert _edited_lines(res) == ["for s in range(0, len(sig) - n + 1, hop):"]
     assert res.fixed, res.fix_error
+
+
+def test_a_keyword_only_dtype_parameter_of_the_helper_is_asked_for_long_too(tmp_path):
+    res = _run(tmp_path, "index-dtype", """
+        import numpy as np
+        import torch
+        import torch.nn as nn
+
+        def as_t(a, *, dtype=None):
+            t = torch.from_numpy(np.ascontiguousarray(a))
+            return t if dtype is None else t.to(dtype)
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a, self.b = nn.Embedding(5, 2), nn.Embedding(7, 2)
+
+            def forward(self, feats):
+                return torch.cat([self.a(feats["shop"]), self.b(feats["item"])], -1)
+
+        def columns(grid):
+            return {"shop": as_t(grid[:, 0]), "item": as_t(grid[:, 1]), "price": as_t(grid[:, 2])}
+
+        grid = np.array([[1, 2, 0.5], [3, 6, 0.1]], dtype=np.float32)
+        print(Net()(columns(grid)).shape)
+    """)
+    edited = " ".join(_edited_lines(res))
+    assert 'as_t(grid[:, 0], dtype=torch.long)' in edited and 'as_t(grid[:, 1], dtype=torch.long)' in edited
+    assert res.fixed, res.fix_error

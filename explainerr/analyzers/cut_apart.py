@@ -5,6 +5,7 @@ Read from the user's source."""
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from .. import source as src
@@ -141,7 +142,6 @@ def mask_cut_apart(ctx: Context, f: Finding, mask_len: int, other_len: int) -> b
 def _mask_keys(ctx: Context, f: Finding) -> set[str]:
     """The batch keys the failing mask is read from: in its own text (`batch["item_mask"]`) or in what the
     callers hand it (`masked_mean(h, batch["item_mask"])` for the parameter `m`), a few calls up."""
-    import re
     mask = f.hints.get("mask")
     texts = [str(f.values.get("mask") or "")]
     if mask is not None:

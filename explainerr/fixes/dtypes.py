@@ -594,8 +594,9 @@ def _dtype_param_left(file: str, value: ast.AST) -> bool:
     fns = src.called_functions(tree, value)
     if len(fns) != 1 or "dtype" not in src.param_defaults(fns[0]):
         return False
-    params = [a.arg for a in fns[0].args.args]
-    return params.index("dtype") >= len(value.args) and "torch" in (bound_names(file, value.lineno) or set())
+    params = [a.arg for a in (*fns[0].args.posonlyargs, *fns[0].args.args)]
+    given_by_place = "dtype" in params and params.index("dtype") < len(value.args)  # (a keyword-only one never is)
+    return not given_by_place and "torch" in (bound_names(file, value.lineno) or set())
 
 
 def _stored_from_caller(ctx: Context, t) -> tuple[str, ast.Assign] | None:
