@@ -16,7 +16,6 @@ Where unit files are kept, and with which keys, is knowledge_cache.py's business
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Iterable, Sequence
 
 from . import prefilter

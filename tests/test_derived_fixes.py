@@ -539,3 +539,340 @@ def test_a_keyword_only_dtype_parameter_of_the_helper_is_asked_for_long_too(tmp_
     edited = " ".join(_edited_lines(res))
     assert 'as_t(grid[:, 0], dtype=torch.long)' in edited and 'as_t(grid[:, 1], dtype=torch.long)' in edited
     assert res.fixed, res.fix_error
+
+
+def test_a_label_map_left_at_its_default_while_the_settings_hold_another_value_gets_the_setting(tmp_path):
+    res = _run(tmp_path, "label-out-of-range", """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        DEFAULT_GRAIN = "fine"
+
+        class Settings:
+            grain = "coarse"
+            epochs = 1
+
+            @property
+            def n_classes(self):
+                return 3 if self.grain == "coarse" else 5
+
+        def make_label_index(grain=DEFAULT_GRAIN):
+            names = ["neg", "neu", "pos"] if grain == "coarse" else ["vneg", "neg", "neu", "pos", "vpos"]
+            return {n: i for i, n in enumerate(names)}
+
+        def run(settings: Settings):
+            label_index = make_label_index()
+            head = nn.Linear(6, settings.n_classes)
+            gold = ["neg", "pos", "neu", "pos"]
+            y = torch.tensor([label_index[g] for g in gold])
+            for _ in range(settings.epochs):
+                loss = F.cross_entropy(head(torch.randn(4, 6)), y)
+                print(loss.item())
+
+        run(Settings())
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["label_index = make_label_index(grain=settings.grain)"]
+
+
+def test_ids_padded_to_the_longest_beside_a_mask_helper_given_a_width_are_padded_to_that_width(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        from pathlib import Path
+
+        import torch
+        import torch.nn as nn
+        from transformers import BertTokenizer
+
+        WORDS = ["alpha", "beta", "gamma", "delta", "eps"]
+        vocab = Path("vocab.txt")
+        vocab.write_text("\\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS) + "\\n")
+        tok = BertTokenizer(str(vocab))
+        CFG = {"width": 12}
+
+        def keep_mask(word_lists, width):
+            m = torch.zeros(len(word_lists), width)
+            for r, ws in enumerate(word_lists):
+                m[r, :min(len(ws) + 2, width)] = 1
+            return m
+
+        def encode(texts, cfg):
+            enc = tok(texts, padding="longest", return_tensors="pt")
+            return enc["input_ids"], keep_mask([t.split() for t in texts], cfg["width"])
+
+        emb = nn.Embedding(tok.vocab_size, 8)
+        ids, mask = encode(["alpha beta", "gamma delta eps beta"], CFG)
+        pooled = (emb(ids) * mask.unsqueeze(-1)).sum(1)
+        print(pooled.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert any('padding="max_length", max_length=cfg["width"], truncation=True' in line
+               for line in _edited_lines(res)), res.edits
+
+
+def test_a_sum_counting_a_whole_enum_where_the_part_is_built_over_a_slice_of_it_counts_the_slice(tmp_path):
+    res = _run(tmp_path, "hidden-size-mismatch", """
+        from enum import Enum
+
+        import torch
+        import torch.nn as nn
+
+        class Band(Enum):
+            RED = 0
+            GREEN = 1
+            BLUE = 2
+            NIR = 3
+            SWIR = 4
+
+        OPTICAL = tuple(b.name for b in Band)[:3]
+
+        def band_means(pixels):
+            return torch.stack([pixels[name].mean(dim=1) for name in OPTICAL], dim=1)
+
+        class Scorer(nn.Module):
+            def __init__(self, emb_dim=16):
+                super().__init__()
+                self.enc = nn.Linear(4, emb_dim)
+                self.head = nn.Linear(emb_dim + len(Band), 2)
+
+            def forward(self, x, means):
+                return self.head(torch.cat([self.enc(x), means], dim=1))
+
+        pixels = {b.name: torch.rand(8, 30) for b in Band}
+        print(Scorer()(torch.randn(8, 4), band_means(pixels)).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["self.head = nn.Linear(emb_dim + len(OPTICAL), 2)"]
+
+
+def test_windows_cut_from_sequences_a_shorter_filter_kept_are_filtered_by_the_window(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.utils.data import DataLoader, Dataset
+
+        SPAN = 20
+        SHORTEST = 8
+
+        class Clips(Dataset):
+            def __init__(self, tracks, span):
+                self.tracks, self.span = tracks, span
+
+            def __len__(self):
+                return len(self.tracks)
+
+            def __getitem__(self, k):
+                x = self.tracks[k]
+                begin = max(0, (len(x) - self.span) // 2)
+                return x[begin:begin + self.span]
+
+        torch.manual_seed(1)
+        tracks = [torch.randn(n, 3) for n in (30, 12, 25, 9, 40, 22)]
+        kept = [t for t in tracks if len(t) >= SHORTEST]
+        for clip in DataLoader(Clips(kept, SPAN), batch_size=3):
+            print(clip.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["kept = [t for t in tracks if len(t) >= SPAN]"]
+
+
+def test_ids_numbered_from_one_by_a_map_sized_table_get_one_more_row(tmp_path):
+    res = _run(tmp_path, "token-id-out-of-vocab", """
+        import torch
+        import torch.nn as nn
+
+        STATIONS = ["north", "south", "east", "west", "harbour"]
+        station_index = {name: k + 1 for k, name in enumerate(STATIONS)}
+
+        class Net(nn.Module):
+            def __init__(self, n_station):
+                super().__init__()
+                self.station = nn.Embedding(n_station, 4)
+                self.out = nn.Linear(4, 1)
+
+            def forward(self, s):
+                return self.out(self.station(s))
+
+        readings = ["north", "harbour", "east", "harbour"]
+        net = Net(len(station_index))
+        print(net(torch.tensor([station_index[r] for r in readings])).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["net = Net(len(station_index) + 1)"]
+
+
+def test_bins_of_digitize_over_edges_with_both_limits_use_the_inner_edges(tmp_path):
+    res = _run(tmp_path, "label-out-of-range", """
+        import numpy as np
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        LEVELS = 4
+        rng = np.random.default_rng(3)
+        load = rng.gamma(2.0, 1.5, size=64)
+        cuts = np.quantile(load, np.linspace(0, 1, LEVELS + 1))
+        grade = np.digitize(load, cuts)
+        x = torch.tensor(rng.normal(size=(64, 5)), dtype=torch.float32)
+        head = nn.Linear(5, LEVELS)
+        print(F.cross_entropy(head(x), torch.as_tensor(grade, dtype=torch.long)).item())
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["grade = np.digitize(load, cuts[1:-1])"]
+
+
+def test_a_per_row_count_one_too_high_behind_divmod_is_lowered_where_it_is_written(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", """
+        import torch
+        from torch.utils.data import DataLoader, Dataset
+
+        class Sensors(Dataset):
+            def __init__(self, table, hist):
+                self.table, self.hist = table, hist
+                self.per_unit = table.shape[1] - hist + 1
+
+            def __len__(self):
+                return self.table.shape[0] * self.per_unit
+
+            def __getitem__(self, i):
+                unit, pos = divmod(i, self.per_unit)
+                return self.table[unit, pos:pos + self.hist], self.table[unit, pos + self.hist]
+
+        table = torch.randn(3, 50)
+        for x, y in DataLoader(Sensors(table, 10), batch_size=16):
+            print(x.shape, y.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["self.per_unit = table.shape[1] - hist"]
+
+
+def test_a_mask_helper_given_a_setting_beside_ids_padded_to_another_width_gets_the_ids_width(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        from functools import partial
+        from pathlib import Path
+
+        import torch
+        from transformers import BertConfig, BertModel, BertTokenizer
+
+        WORDS = ["up", "down", "flat", "gap", "halt"]
+        Path("vocab.txt").write_text("\\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS) + "\\n")
+        tok = BertTokenizer("vocab.txt")
+        SETTINGS = {"events": 10}
+
+        def span_mask(counts, width):
+            return (torch.arange(width)[None, :] < counts[:, None]).long()
+
+        def batchify(texts, tokenizer, pad_to):
+            enc = tokenizer(texts, padding="max_length", truncation=True, max_length=pad_to, return_tensors="pt")
+            counts = torch.tensor([len(t.split()) + 2 for t in texts])
+            return enc["input_ids"], span_mask(counts, SETTINGS["events"])
+
+        encode = partial(batchify, tokenizer=tok, pad_to=SETTINGS["events"] + 2)
+        model = BertModel(BertConfig(vocab_size=10, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                                     intermediate_size=32, max_position_embeddings=32))
+        ids, mask = encode(["up down gap", "flat halt up down"])
+        print(model(input_ids=ids, attention_mask=mask).last_hidden_state.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert any("span_mask(counts, pad_to)" in line for line in _edited_lines(res)), res.edits
+
+
+def test_a_batch_of_records_cut_by_the_batch_size_is_no_cut_of_the_pieces(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        from pathlib import Path
+
+        import torch
+        from transformers import BertConfig, BertModel, BertTokenizer
+
+        WORDS = ["red", "blue", "green", "wool", "silk", "coat", "hat"]
+        Path("vocab.txt").write_text("\\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS) + "\\n")
+        tok = BertTokenizer("vocab.txt")
+        POSITIONS = 8
+        model = BertModel(BertConfig(vocab_size=12, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                                     intermediate_size=32, max_position_embeddings=POSITIONS))
+
+        def batches(pairs, size=32):
+            for s in range(0, len(pairs), size):
+                rows = pairs[s:s + size]
+                names = [n for _, n in rows]
+                yield tok(names, padding="max_length", truncation=True, max_length=POSITIONS, return_tensors="pt")
+
+        catalog = [(0, "red wool coat"), (1, "blue silk hat blue silk hat red wool coat green")]
+        for enc in batches(catalog):
+            model(**enc)
+        full = tok([n for _, n in catalog], padding=True, return_tensors="pt")
+        print(model(**full).last_hidden_state.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert not any("size=" in line for line in _edited_lines(res)), res.edits
+
+
+def test_a_float_field_passed_again_later_in_the_function_is_cast_there_too(tmp_path):
+    res = _run(tmp_path, "index-dtype", """
+        from typing import NamedTuple
+
+        import torch
+        import torch.nn as nn
+
+        class Pair(NamedTuple):
+            left: torch.Tensor
+            right: torch.Tensor
+
+        class Scorer(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.table = nn.Embedding(20, 4)
+
+            def forward(self, p: Pair):
+                a = (self.table(p.left) * self.table(p.right)).sum(-1)
+                b = self.table(p.left).norm(dim=-1)
+                return a / b
+
+        log = torch.tensor([[1, 4, 0.5], [3, 7, 1.0], [2, 9, 0.25]])
+        print(Scorer()(Pair(log[:, 0], log[:, 1])).shape)
+    """)
+    assert res.fixed, res.fix_error
+
+
+def test_a_loop_numbering_its_items_from_one_and_indexing_with_the_number_counts_from_zero(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", """
+        import torch
+
+        CHANNELS = ["ecg", "resp", "spo2"]
+        signals = {name: torch.randn(50) for name in CHANNELS}
+        stacked = torch.zeros(len(CHANNELS), 50)
+        for row, name in enumerate(CHANNELS, 1):
+            stacked[row] = signals[name]
+        print(stacked.mean(dim=1))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res)[0].startswith("for row, name in enumerate(CHANNELS):")
+
+
+def test_sequences_made_the_tables_size_plus_the_overshoot_lose_the_extra(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        import torch
+        import torch.nn as nn
+
+        class Settings:
+            steps = 16
+            width = 8
+
+        def chop(series, size):
+            return [series[i:i + size] for i in range(0, len(series) - size + 1, size)]
+
+        class Encoder(nn.Module):
+            def __init__(self, s):
+                super().__init__()
+                self.inp = nn.Linear(1, s.width)
+                self.where = nn.Embedding(s.steps, s.width)
+
+            def forward(self, x):
+                pos = torch.arange(x.size(1)).unsqueeze(0)
+                return self.inp(x.unsqueeze(-1)) + self.where(pos)
+
+        s = Settings()
+        pieces = torch.stack(chop(torch.randn(200), s.steps + 2))
+        print(Encoder(s)(pieces).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["pieces = torch.stack(chop(torch.randn(200), s.steps))"]

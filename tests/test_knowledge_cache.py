@@ -320,7 +320,7 @@ def test_an_explanation_imports_only_what_its_patterns_name(tmp_path):
     assert "yaml" not in out["modules"]
     assert "explainerr.analyzers.masks" in out["modules"]
     for idle in ("explainerr.analyzers.devices", "explainerr.analyzers.dtypes", "explainerr.fixes.devices",
-                 "explainerr.fixes.dtypes", "explainerr.fixes.labels"):
+                 "explainerr.fixes.dtypes", "explainerr.fixes.label_range"):
         assert idle not in out["modules"], idle
     assert "yaml" in json.loads(first.stdout)["modules"]
 

@@ -20,6 +20,9 @@ EDGES_WITH_LIMITS = fact("edges-with-limits", "the labels are bins of `bins_call
                                               "(`edges_fixed`) give one bin per class")
 EDGES_ONE_SUBTRACTED = fact("edges-one-subtracted", "1 is subtracted from the bins (`bins_call - 1`), so the "
                                                     "lower limit is already counted away; only the upper one must go")
+DIGITIZED_FROM_ONE = fact("digitized-from-one", "the bins come from `np.digitize` over all the edges, which numbers "
+                                                "the bins between them from 1: the values get 1..`n_classes` and the "
+                                                "upper limit `n_classes` + 1")
 PER_EDGE = fact("per-edge", "another collection beside the count is made one item per edge (`per_edge`)")
 BINNING_CALL = re.compile(r"(^|\.)(bucketize|digitize|searchsorted|bisect|bisect_left|bisect_right)$")
 
@@ -171,21 +174,33 @@ def _module_literal_count(tree: ast.Module, name: str) -> int | None:
 
 
 def _written_count(ctx: Context, tree: ast.Module, name: str, line: int) -> int | None:
-    """The number of values of `name = torch.linspace(lo, hi, steps)` (or `np.linspace`) assigned in a function
-    around `line`: `steps` as the text gives it, a parameter of that function valued at its one call."""
-    from .classes import static_int
+    """The number of values of `name = torch.linspace(lo, hi, steps)` (or `np.linspace`, or the quantiles
+    `np.quantile(x, np.linspace(0, 1, steps))`) assigned in a function around `line`, else at the module's top
+    level: `steps` as the text gives it, a parameter of that function valued at its one call."""
+    from .classes import module_defs, static_int
     for fn in reversed([n for n in src.path_to(tree, line) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]):
         made = [a for a in src.assignments(tree, name, fn) if a.stmt.lineno < line and not a.augmented]
         if not made:
             continue
-        value = made[-1].value
-        if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "linspace"):
-            return None
-        steps = src.keyword(value, "steps")
-        steps = steps.value if steps is not None else value.args[2] if len(value.args) > 2 else None
+        steps = _steps(made[-1].value)
         if steps is None:
             return None
         given = {p: v for p in src.names_in(steps) for arg in [src.sole_argument(tree, fn, p)]
                  if arg is not None and (v := static_int(ctx, tree, arg)) is not None}
         return static_int(ctx, tree, steps, given)
-    return None
+    top = module_defs(tree).get(name)
+    steps = _steps(top.value) if top is not None and top.lineno < line else None
+    return static_int(ctx, tree, steps) if steps is not None else None
+
+
+_QUANTILES = ("quantile", "nanquantile", "percentile", "nanpercentile")
+
+
+def _steps(value: ast.AST) -> ast.expr | None:
+    """The `steps` of `linspace(lo, hi, steps)`, also as the levels of a quantile call."""
+    if isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] in _QUANTILES and len(value.args) > 1:
+        value = value.args[1]
+    if not (isinstance(value, ast.Call) and src.call_name(value).split(".")[-1] == "linspace"):
+        return None
+    steps = src.keyword(value, "steps") or src.keyword(value, "num")
+    return steps.value if steps is not None else value.args[2] if len(value.args) > 2 else None

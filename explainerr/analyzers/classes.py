@@ -76,18 +76,41 @@ def user_calls(ctx: Context):
 # --- label sets ----------------------------------------------------------------------------------------
 
 def module_defs(tree: ast.Module) -> dict[str, ast.Assign]:
+    """name -> the module-level statement that binds it to one value (`N = 5`; an annotated `N: int = 5` is given
+    as an Assign at the same place, holding the same value node)."""
     out: dict[str, ast.Assign] = {}
     for n in tree.body:
         if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
             out[n.targets[0].id] = n
+        elif isinstance(n, ast.AnnAssign) and n.value is not None and isinstance(n.target, ast.Name):
+            out[n.target.id] = _as_assign(n)
     return out
 
 
-def static_len(node: ast.AST, defs: dict[str, ast.Assign], depth: int = 0) -> tuple[int | None, str | None]:
+_AS_ASSIGN: dict[int, ast.Assign] = {}
+
+
+def _as_assign(n: ast.AnnAssign) -> ast.Assign:
+    """One Assign per annotated statement (the same object on every call, so identity checks hold)."""
+    made = _AS_ASSIGN.get(id(n))
+    if made is None or made.value is not n.value:
+        made = ast.copy_location(ast.Assign(targets=[n.target], value=n.value), n)
+        made.end_lineno, made.end_col_offset = n.end_lineno, n.end_col_offset
+        _AS_ASSIGN[id(n)] = made
+    return made
+
+
+def static_len(node: ast.AST, defs: dict[str, ast.Assign], depth: int = 0,
+               enums: dict[str, int] | None = None) -> tuple[int | None, str | None]:
     """(length as written, the collection it is derived from) of a collection expression; (None, None)
-    when the length is not plain from the text."""
+    when the length is not plain from the text.  With `enums` (class name → members), a comprehension over an
+    Enum class and a slice with constant bounds of a known length are counted too."""
     if depth > 4:
         return None, None
+    if enums is not None:
+        counted = _enum_counted(node, defs, depth, enums)
+        if counted is not None:
+            return counted, None
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         if any(isinstance(e, ast.Starred) for e in node.elts):
             return None, None
@@ -103,24 +126,53 @@ def static_len(node: ast.AST, defs: dict[str, ast.Assign], depth: int = 0) -> tu
                 and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
             return len(node.func.value.value.split()), None
         if name in ("list", "tuple", "sorted", "dict", "enumerate") and len(node.args) == 1:
-            return static_len(node.args[0], defs, depth + 1)
+            return static_len(node.args[0], defs, depth + 1, enums)
         if name == "map" and len(node.args) == 2:  # `map(reversed, enumerate(NAMES))`: one item per name
-            return static_len(node.args[1], defs, depth + 1)
+            return static_len(node.args[1], defs, depth + 1, enums)
         if name == "zip" and len(node.args) == 2 and isinstance(node.args[1], ast.Call) and \
                 src.call_name(node.args[1]) == "range" and len(node.args[1].args) == 1 and \
                 ast.dump(node.args[1].args[0]) == ast.dump(ast.Call(ast.Name("len", ast.Load()), [node.args[0]], [])):
-            return static_len(node.args[0], defs, depth + 1)  # `zip(NAMES, range(len(NAMES)))`
+            return static_len(node.args[0], defs, depth + 1, enums)  # `zip(NAMES, range(len(NAMES)))`
     if isinstance(node, (ast.DictComp, ast.ListComp)) and len(node.generators) == 1 and not node.generators[0].ifs:
         it = node.generators[0].iter
         if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args:
             it = it.args[0]
         if isinstance(it, ast.Name) and it.id in defs:
-            n, base = static_len(defs[it.id].value, defs, depth + 1)
+            n, base = static_len(defs[it.id].value, defs, depth + 1, enums)
             return n, base or it.id
     if isinstance(node, ast.Name) and node.id in defs:
-        n, base = static_len(defs[node.id].value, defs, depth + 1)
+        n, base = static_len(defs[node.id].value, defs, depth + 1, enums)
         return n, base or node.id
     return None, None
+
+
+def enum_sizes(tree: ast.Module) -> dict[str, int]:
+    """The number of members of each Enum class of the module, as written (`A = "A"` lines of its body)."""
+    out = {}
+    for cls in src.nodes(tree, ast.ClassDef):
+        if any(ast.unparse(b).split(".")[-1] in ("Enum", "IntEnum", "StrEnum") for b in cls.bases):
+            out[cls.name] = sum(1 for s in cls.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+                                and isinstance(s.targets[0], ast.Name) and not s.targets[0].id.startswith("_"))
+    return out
+
+
+def _enum_counted(node: ast.AST, defs: dict[str, ast.Assign], depth: int, enums: dict[str, int]) -> int | None:
+    """`tuple(aa.name for aa in AminoAcid)` → the Enum's members; `X[:20]` → min(len(X), 20)."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.step is None:
+        lo, hi = node.slice.lower, node.slice.upper
+        whole = static_len(node.value, defs, depth + 1, enums)[0]
+        if whole is None or any(b is not None and not (isinstance(b, ast.Constant) and type(b.value) is int)
+                                for b in (lo, hi)):
+            return None
+        return len(range(whole)[slice(lo.value if lo else None, hi.value if hi else None)])
+    if isinstance(node, ast.Call) and src.call_name(node) in ("list", "tuple", "sorted") and len(node.args) == 1:
+        node = node.args[0]
+    if isinstance(node, (ast.GeneratorExp, ast.ListComp)) and len(node.generators) == 1 \
+            and not node.generators[0].ifs and isinstance(node.generators[0].iter, ast.Name):
+        return enums.get(node.generators[0].iter.id)
+    if isinstance(node, ast.Name) and node.id in enums:
+        return enums[node.id]
+    return None
 
 
 def _uses(tree: ast.Module, name: str) -> set[str]:
@@ -602,7 +654,7 @@ def static_int(ctx: Context, tree: ast.Module, node: ast.AST, given: dict[str, i
     if isinstance(node, ast.Call) and src.call_name(node) == "len" and node.args:
         if isinstance(node.args[0], ast.Name) and _mutated(tree, node.args[0].id):
             return None  # filled after it was written (`word2id.setdefault(w, len(word2id))`): not plain
-        return static_len(node.args[0], module_defs(tree))[0]
+        return static_len(node.args[0], module_defs(tree), enums=enum_sizes(tree))[0]
     return None
 
 
@@ -1054,14 +1106,17 @@ def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, pa
     if p is None:
         return _function_argument(ctx, file, tree, call, param, n)
     pos = p.position
+    aliases = _partials_of(tree, p.cls.name)  # `make_model = partial(BarForecaster, n_venues=...)`
     for use in src.calls(tree):
-        if src.call_name(use).split(".")[-1] != p.cls.name:
+        called = src.call_name(use).split(".")[-1]
+        if called != p.cls.name and called not in aliases:
             continue
         stmt = src.statement_at(tree, use.lineno)
         if stmt is None:
             continue
         kw = src.keyword(use, param)
-        given = kw.value if kw is not None else (use.args[pos] if len(use.args) > pos else None)
+        by_place = use.args[pos] if len(use.args) > pos and called == p.cls.name else None
+        given = kw.value if kw is not None else by_place
         text = src.segment(file, use)
         if given is None:  # `BulletinClassifier(**cfg)`: the value the dict (or the caller's caller) holds
             given = src.splatted_keyword(tree, use, param)
@@ -1076,6 +1131,14 @@ def _argument_site(ctx: Context, file: str, tree: ast.Module, call: ast.Call, pa
             return SizeSite(file=file, stmt=stmt, kind="default", call=use, keyword=param,
                             text=src.segment(file, use))
     return None
+
+
+def _partials_of(tree: ast.Module, cls: str) -> set[str]:
+    """The names the module binds to `partial(cls, ...)` (functools.partial of the class)."""
+    return {a.targets[0].id for a in tree.body if isinstance(a, ast.Assign) and len(a.targets) == 1
+            and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Call)
+            and src.call_name(a.value).split(".")[-1] == "partial" and a.value.args
+            and isinstance(a.value.args[0], ast.Name) and a.value.args[0].id == cls}
 
 
 def settings_class_of(tree: ast.Module, name: str) -> ast.ClassDef | None:

@@ -24,6 +24,31 @@ _KEEP_SHAPE = CASTS | {"contiguous", "detach", "clone", "cpu", "cuda", "requires
 _REDUCE = {"sum", "mean", "max", "min", "amax", "amin", "prod", "any", "all", "argmax", "logsumexp"}
 
 
+_SHAPE_KEEPING_LAYERS = frozenset({"ReLU", "GELU", "Tanh", "Sigmoid", "Dropout", "LayerNorm", "Identity", "SiLU",
+                                   "LeakyReLU"})
+
+
+def _layer_output(frame: FrameFacts, node: ast.AST) -> tuple[int, ...] | None:
+    """The shape a layer the frame holds gives for one input of known shape: `self.enc(x)` of a Linear is x's
+    shape with the last size its out_features; an Embedding adds its embedding_dim; activations, dropout and
+    normalisation keep it."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
+        return None
+    layer = src.segment(frame.file, node.func) if hasattr(node.func, "lineno") else ast.unparse(node.func)
+    module = next((m for m in frame.modules if m.expr == layer), None)
+    if module is None:
+        return None
+    inner = operand_shape(frame, node.args[0])
+    if not inner:
+        return None
+    out, dim = module.attrs.get("out_features"), module.attrs.get("embedding_dim")
+    if module.cls == "Linear" and type(out) is int and inner[-1] == module.attrs.get("in_features"):
+        return (*inner[:-1], out)
+    if module.cls == "Embedding" and type(dim) is int:
+        return (*inner, dim)
+    return inner if module.cls in _SHAPE_KEEPING_LAYERS else None
+
+
 def operand_shape(frame: FrameFacts, node: ast.AST) -> tuple[int, ...] | None:
     """The shape `node` (an expression of the frame's failing line) has, when it can be computed."""
     text = src.segment(frame.file, node) if hasattr(node, "lineno") else ast.unparse(node)
@@ -40,6 +65,9 @@ def operand_shape(frame: FrameFacts, node: ast.AST) -> tuple[int, ...] | None:
         return _broadcast(left, right) if left is not None and right is not None else None
     if isinstance(node, ast.UnaryOp):
         return operand_shape(frame, node.operand)
+    layered = _layer_output(frame, node)
+    if layered is not None:
+        return layered
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return None
     name, owner, args = node.func.attr, node.func.value, node.args

@@ -2,7 +2,7 @@
 comprehension that calls `spec.label_id(name)` (a method that appends a name it has not seen), or a loop that
 numbers a new class into the map itself (`label_to_id[x] = len(label_to_id)`), runs after `model = Model(...,
 SPECS)`, so the heads were sized before the list held every class and the new classes' ids are past their
-outputs.  The fix that holds for every later class fills the list first (fixes/labels.py: the statement moved
+outputs.  The fix that holds for every later class fills the list first (fixes/label_range.py: the statement moved
 before the model's construction, or the construction moved after it).  Read from the user's source (nothing
 runs)."""
 from __future__ import annotations

@@ -3,7 +3,8 @@ model built with too few classes, or 1-based labels), or a negative one (an "unl
 ignore index).  Where the number of outputs is decided is read here and in the modules it calls: bins counted as
 their edges (bucket_count.py), a derived field `replace(...)` copied (kept_by_replace.py), a class attribute a
 subclass overrides (class_attrs.py), a global set again after the model was built, a settings text's line; scores
-of queries against candidates are no classifier (similarity_scores.py)."""
+of queries against candidates are no classifier (similarity_scores.py).  Whether the user's code numbers the
+classes from zero is read in label_numbering.py, the labels that mark "no class" in label_markers.py."""
 from __future__ import annotations
 
 import ast
@@ -14,7 +15,9 @@ from ..facts import Context
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
 from .classes import (_LABEL_NAME, LabelSet, _field_default, _mutated, class_name, config_site, keyword_site, label_set,
-                      layer_site, linear_site, module_defs, static_int, static_len, user_files)
+                      layer_site, linear_site, static_int, user_files)
+from .label_markers import class_markers, negative_written, sentinel_marker
+from .label_numbering import enumerated_labels, label_lines, made_zero_based, subscripted_names
 from .label_sources import dataset_column, inverse_map, one_based_map
 from .growing_map import catch_all_default
 from .zipped import zipped_key_order
@@ -168,9 +171,11 @@ def label_out_of_range(ctx: Context) -> Finding | None:
         f.facts.add(SENTINEL)  # a value the code names as "not a class" (`CONFIG["nodata_label"]` = 255)
         f.values["marker"] = marker
         f.alternatives.append(_too_few(ctx, f, model, n_classes, need, primary=False))
+    elif lo is not None and 1 <= lo and hi in (n_classes, n_classes + 1) and _digitized_over_limits(ctx, n_classes):
+        f.merge(_too_few(ctx, f, model, n_classes, n_classes + 1, primary=True))  # 1..N from `digitize(x, edges)`
     elif lo is not None and 1 <= lo < hi == n_classes and _zero_would_show(labels, lo, n_classes) \
             and label_set(ctx, exactly=hi + 1) is None \
-            and not _made_zero_based(ctx, labels) and not _reserved_first(ctx, f) \
+            and not made_zero_based(ctx, labels) and not _reserved_first(ctx, f) \
             and not _fallback_past_list(ctx, f, hi) and not _enum_from_zero(ctx, hi + 1):
         f.facts.add(ONE_BASED)
         from .enum_labels import ENUM_FROM_ONE, enum_from_one
@@ -310,7 +315,7 @@ def _map_looked_up(ctx: Context, labels: TensorFacts | None, need: int) -> Label
     """The map a user frame holds that the lines making the labels look each label up in (`queue_index[q]`,
     `queue_index = {name: i for i, name in enumerate(...)}`), when it has at least `need` entries: it names the
     classes."""
-    read = _subscripted(_label_lines(ctx, labels))
+    read = subscripted_names(label_lines(ctx, labels))
     found = []
     for fr in ctx.user_frames():
         tree = src.tree_of(fr.file)
@@ -320,29 +325,6 @@ def _map_looked_up(ctx: Context, labels: TensorFacts | None, need: int) -> Label
                 found.append(LabelSet(name=name, length=fr.lengths[name], file=fr.file, line=made[-1].stmt.lineno))
     names = {s.name for s in found}
     return found[0] if len(names) == 1 else None
-
-
-def _numbers_from_zero(line: str) -> bool:
-    """Whether a line of code makes a map numbering items from 0: `{x: i for i, x in enumerate(xs)}` (no start)."""
-    try:
-        tree = ast.parse(line.strip())
-    except SyntaxError:
-        return False
-    return any(isinstance(n, ast.DictComp) and isinstance(n.value, ast.Name) and _enumerated(n) is not None
-               for n in ast.walk(tree))
-
-
-def _enumerated(comp: ast.AST) -> ast.expr | None:
-    """`seq` of `{x: i for i, x in enumerate(seq)}`: a map numbering the items of `seq` from 0."""
-    if not (isinstance(comp, ast.DictComp) and len(comp.generators) == 1):
-        return None
-    gen = comp.generators[0]
-    it, target = gen.iter, gen.target
-    if (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1 and not it.keywords
-            and isinstance(target, ast.Tuple) and len(target.elts) == 2
-            and ast.unparse(comp.value) == ast.unparse(target.elts[0])):
-        return it.args[0]
-    return None
 
 
 def _labels_of_another_loss(ctx: Context, logits_op) -> bool:
@@ -460,6 +442,15 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         if found.made_from and found.made_from != found.name:
             f.facts.add(LABEL_SET_FROM)
             f.values.update(label_set_from=found.made_from, label_set_line=found.line)
+        from .setting_not_passed import SETTING_NOT_PASSED, setting_not_passed
+        left = setting_not_passed(ctx, found)
+        if left is not None:  # `label_map = build_label_map()` while `settings.scheme` differs from its default
+            f.facts.add(SETTING_NOT_PASSED)
+            f.values.update(map_call=" ".join(src.segment(left.file, left.call).split()), map_line=left.stmt.lineno,
+                            left_param=left.param, left_default=src.segment(left.file, left.default),
+                            holder=left.holder, setting_value=src.segment(left.file, left.value),
+                            derived=left.derived, derived_line=left.derived_line, passed=f"{left.param}={left.holder}.{left.param}")
+            f.hints["setting_not_passed"] = left
         named = class_name(found, main.values["max_label"]) if isinstance(main.values.get("max_label"), int) \
             else None
         if named:
@@ -547,13 +538,26 @@ def _too_few(ctx: Context, main: Finding, model: ModuleFacts | None, n_classes: 
         if shifted:  # `digitize(x, edges) - 1`: the lower limit already counted away; only the upper one dropped
             f.facts.add(EDGES_ONE_SUBTRACTED)
             f.values["edges_fixed"] = f"{text}[:-1]"
+        elif re.search(r"(^|\.)digitize\(", call):  # numbered 1..N between the edges, N + 1 at the upper limit
+            from .bucket_count import DIGITIZED_FROM_ONE
+            f.facts.add(DIGITIZED_FROM_ONE)
+            f.values.update(n_bins_past=n_classes + 1)
         f.hints["edges_with_limits"] = limits
     tied = (found is not None and found.length == (main.values.get("max_label") or -1) + 1) or (
         site is not None and site.kind == "default" and f.values.get("size_field") == "num_labels") or (
-        MAP_GREW in f.facts) or (BINS_ONE_MORE in f.facts and PER_EDGE not in f.facts) or GROWN_AFTER_MODEL in f.facts
+        MAP_GREW in f.facts) or (BINS_ONE_MORE in f.facts and PER_EDGE not in f.facts) or GROWN_AFTER_MODEL in f.facts \
+        or "digitized-from-one" in f.facts  # the edges' count and the labels 1..N decide it
     tied = (tied or ATTR_OVERRIDDEN in f.facts) and SET_AGAIN not in f.facts  # which value the model should have is the user's choice
     f.confidence = "high" if tied and primary else "medium" if primary else "low"
     return f
+
+
+def _digitized_over_limits(ctx: Context, n_classes: int) -> bool:
+    """The labels are `np.digitize(x, edges)` (nothing subtracted) over `n_classes + 1` edges, both limits
+    included: numbered 1..N between the edges, so they look 1-based, and N + 1 at the upper limit."""
+    from .bucket_count import edges_with_limits
+    found = edges_with_limits(ctx, n_classes)
+    return found is not None and not found[4] and re.search(r"(^|\.)digitize\(", found[3]) is not None
 
 
 def _catch_all_map(found: LabelSet) -> bool:
@@ -607,150 +611,6 @@ def _field_of_settings(f: Finding, site) -> None:
     f.facts.add(SIZE_FROM_FIELD)
     f.values.update(field_read=src.segment(site.file, site.node), field_of=f"{cls.name}.{field.target.id}",
                     field_default=" ".join(src.segment(site.file, field.value).split()), field_line=field.lineno)
-
-
-def _made_zero_based(ctx: Context, labels: TensorFacts | None) -> bool:
-    """The labels are made by a position in a list (`names.index(x)`) on the lines that made them (their
-    provenance, or the user's Dataset's for a batch a library built): 0-based by construction, so labels
-    from 1 up are not a 1-based numbering, whatever this batch holds."""
-    lines = _label_lines(ctx, labels)
-    return any(re.search(r"\.index\(", line) for line in lines) or _indexed_in_class_list(ctx) or \
-        enumerated_labels(ctx) is not None or _looked_up_in_map_from_zero(ctx, lines) or _label_map_from_zero(ctx) \
-        or _binned_labels(ctx) or _label_dict_from_zero(ctx)
-
-
-def _label_dict_from_zero(ctx: Context) -> bool:
-    """The user's files write their label maps as dict displays of numbers (`LABEL2ID = {"queenright": 0, ...}`,
-    named like labels), and each numbers its classes 0..n-1: the labels are 0-based by construction, even when a
-    Dataset looks them up under another name (`self.label_map[cond]`)."""
-    from .classes import _LABEL_NAME
-    starts = []
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        for name, a in (module_defs(tree) if tree is not None else {}).items():
-            value = a.value
-            if not (_LABEL_NAME.search(name) and isinstance(value, ast.Dict) and value.values):
-                continue
-            numbers = [v.value for v in value.values if isinstance(v, ast.Constant) and type(v.value) is int]
-            if len(numbers) == len(value.values):
-                starts.append(sorted(numbers) == list(range(len(numbers))))
-    return bool(starts) and all(starts)
-
-
-def _binned_labels(ctx: Context) -> bool:
-    """The labels are bins of a `bucketize`/`digitize` whose count the code writes as its edges: bins count from
-    0 (below the first edge), so labels from 1 up are not a 1-based numbering."""
-    from .bucket_count import bins_counted_as_edges
-    return bins_counted_as_edges(ctx, None) is not None
-
-
-def _label_map_from_zero(ctx: Context) -> bool:
-    """The one map of the user's files that numbers labels (`index = {name: i for i, name in
-    enumerate(sorted(set(findings)))}` in `make_label_encoder`, or assigned to a label-named variable) counts
-    from 0, and none counts from 1: the labels are 0-based by construction, whatever one batch holds."""
-    from .classes import _LABEL_NAME
-    found = []
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        for comp in src.nodes(tree, ast.DictComp) if tree is not None else ():
-            stmt = src.statement_at(tree, comp.lineno)
-            scope = src.enclosing_scope(tree, comp.lineno)
-            names = [getattr(scope, "name", "")] + [src.segment(file, t) for t in getattr(stmt, "targets", ())]
-            if any(_LABEL_NAME.search(n) for n in names if n):
-                found.append(_enumerated(comp) is not None and isinstance(comp.value, ast.Name))
-    return len(found) == 1 and found[0]
-
-
-def _label_lines(ctx: Context, labels: TensorFacts | None) -> list[str]:
-    """The source lines that made the labels: their provenance (unless a library frame holds them), and the
-    user's Dataset's for a batch a library built."""
-    from ..batches import dataset_origin
-    from ..provenance import origins
-    steps = list(origins(ctx, [labels])) if labels is not None and not ctx.frames[labels.frame].library else []
-    steps += dataset_origin(ctx, "labels", "labels")
-    return [o.source for o in steps]
-
-
-def _subscripted(lines: list[str]) -> set[str]:
-    """The names the lines look an item up in (`FAULT_CODES` of `FAULT_CODES[r[1]]`), not those read with a
-    written key (`HP["hidden"]` reads a setting)."""
-    return {m.group(1) for line in lines for m in re.finditer(r"\b([A-Za-z_]\w*)\[(?![\"'])", line)}
-
-
-def _looked_up_in_map_from_zero(ctx: Context, lines: list[str]) -> bool:
-    """The labels are read from a map of the user's whose values are numbers from 0: a module-level one
-    (`FAULT_CODES[r[1]]` with `{"leak": 0, "corrosion": 1, ...}`), or one made on the labels' lines by numbering
-    a list (`{name: i for i, name in enumerate(profile["queues"])}`): 0-based by construction."""
-    if any(_numbers_from_zero(line) for line in lines):
-        return True
-    read = _subscripted(lines)
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        defs = module_defs(tree) if tree is not None else {}
-        for name in read & set(defs):
-            value = defs[name].value
-            numbers = [v.value for v in value.values if isinstance(v, ast.Constant) and type(v.value) is int] \
-                if isinstance(value, ast.Dict) else []
-            if numbers and len(numbers) == len(value.values) and min(numbers) == 0:
-                return True
-    return False
-
-
-def enumerated_labels(ctx: Context) -> LabelSet | None:
-    """Every `"labels": ids[name]` entry of the user's files (a dict literal's or an item written) looks its value up
-    in a map numbered by `enumerate` from 0 (`ids = {name: i for i, name in enumerate(NAMES)}`): 0-based, and the
-    sequence enumerated (a module-level one of known length) names the classes."""
-    looked = []
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        for n in src.nodes(tree, ast.Dict, ast.Assign) if tree is not None else ():
-            if isinstance(n, ast.Dict):
-                looked += [(tree, v) for k, v in zip(n.keys, n.values)
-                           if isinstance(k, ast.Constant) and k.value in ("labels", "label")]
-            elif len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript) and isinstance(
-                    n.targets[0].slice, ast.Constant) and n.targets[0].slice.value in ("labels", "label"):
-                looked.append((tree, n.value))
-    seqs = {_enumeration_lookup(tree, v) for tree, v in looked}
-    if not looked or None in seqs or len(seqs) != 1:
-        return None
-    seq = seqs.pop()
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        defs = module_defs(tree) if tree is not None else {}
-        length = static_len(defs[seq].value, defs)[0] if seq in defs else None
-        if length is not None:
-            return LabelSet(name=seq, length=length, file=file, line=defs[seq].lineno)
-    return LabelSet(name=seq, length=0, file="", line=0)
-
-
-def _enumeration_lookup(tree: ast.Module, value: ast.expr) -> str | None:
-    """`seq` of `ids[x]` or `ids.get(x, ...)` where `ids` is assigned only `{x: i for i, x in enumerate(seq)}`."""
-    if isinstance(value, ast.Subscript):
-        table = value.value
-    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
-        table = value.func.value
-    else:
-        return None
-    made = src.assignments(tree, table.id, None) if isinstance(table, ast.Name) else []
-    comp = made[0].value if len(made) == 1 else None
-    seq = _enumerated(comp)
-    return ast.unparse(seq) if seq is not None and not comp.generators[0].ifs else None  # type: ignore[union-attr]
-
-
-_CLASS_LIST = re.compile(r"label|class|categor|names|tags?\b|materials?|kinds?|types?", re.I)
-
-
-def _indexed_in_class_list(ctx: Context) -> bool:
-    """The user's files number examples by their place in a list of class names (`label_names.index(mat)`, not
-    shifted by `+ 1`): the labels are 0-based by construction, even where the traced lines do not show it."""
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        shifted = {id(n.left) for n in src.nodes(tree, ast.BinOp) if isinstance(n.op, ast.Add)} if tree else set()
-        for call in src.calls(tree) if tree is not None else ():
-            if (isinstance(call.func, ast.Attribute) and call.func.attr == "index" and len(call.args) == 1
-                    and _CLASS_LIST.search(src.last_name(call.func.value)) and id(call) not in shifted):
-                return True
-    return False
 
 
 FALLBACK_CLASS = fact("fallback-class", "the label map's default for what it does not hold (`fallback`, line "
@@ -819,34 +679,6 @@ def _reserved_first(ctx: Context, f: Finding) -> bool:
 
 
 _SIZE_KEYWORDS = re.compile(r"(?i)^(num_|n_)?(labels|classes|outputs|out_features|out_dim|categories|tags)$")
-
-
-def negative_written(ctx: Context, target: object) -> bool:
-    """Whether the user's files write the negative label as a literal (`-1`, a marker a label can be given)."""
-    if not isinstance(target, int) or target >= 0:
-        return True
-    for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
-        tree = src.tree_of(file)
-        for parent in src.nodes(tree, ast.AST) if tree is not None else ():
-            for child in ast.iter_child_nodes(parent):
-                if isinstance(child, ast.UnaryOp) and isinstance(child.op, ast.USub) and isinstance(
-                        child.operand, ast.Constant) and child.operand.value == -target and not _an_axis(parent, child):
-                    return True
-    return False
-
-
-_AXIS_CALLS = frozenset({"view", "reshape", "argmax", "argmin", "size", "softmax", "log_softmax", "sum", "mean", "max",
-                         "min", "flatten", "unsqueeze", "squeeze", "transpose", "permute", "cat", "stack", "gather",
-                         "topk", "sort", "expand", "split", "chunk", "norm", "cumsum", "roll", "flip", "narrow"})
-
-
-def _an_axis(parent: ast.AST, child: ast.AST) -> bool:
-    """`-1` as a dimension or a position (`argmax(-1)`, `view(-1)`, `x[-1]`, `dim=-1`), not a value."""
-    if isinstance(parent, (ast.Subscript, ast.Slice, ast.Tuple)):
-        return True
-    if isinstance(parent, ast.keyword):
-        return parent.arg in ("dim", "axis", "dims")
-    return isinstance(parent, ast.Call) and src.call_name(parent).rpartition(".")[2] in _AXIS_CALLS
 
 
 def _offset_subtracted(ctx: Context, f: Finding, expr: str | None) -> None:
@@ -993,74 +825,6 @@ def _argument_text(ctx: Context) -> str | None:
     call = ctx.user
     arg = next((a for a in call.call_args if a.param in TARGET_NAMES), None) if call is not None else None
     return arg.text if arg is not None and not arg.text.startswith("*") else None
-
-
-_NO_CLASS = re.compile(r"ignore|void|nodata|no_data|unlabel|nolabel|no_label|invalid|missing|skip|sentinel|"
-                       r"no_?answer|unanswer|no_?span|null|absent", re.I)
-
-
-def sentinel_marker(ctx: Context, value: int) -> str | None:
-    """How the user's code names the label `value` when it names it as no class: a module constant
-    (`IGNORE_LABEL = 255`) or an entry of a module-level dict (`CONFIG["nodata_label"]`) holding that number, named
-    like a marker of pixels or examples to skip; or a module constant of that value the code uses to fill what has
-    no class (`tags.append(NO_ANNOTATION)`, `tags + [NO_ANNOTATION] * pad`).  None when there is none, or more
-    than one."""
-    found = []
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        for a in tree.body if tree is not None else []:
-            if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
-                continue
-            name = a.targets[0].id
-            held = static_int(ctx, tree, a.value)  # a literal, or a constant (`NO_ANSWER = MAX_LEN`)
-            if held == value and (_NO_CLASS.search(name) or (name.isupper() and _fills_with(tree, name))):
-                found.append(name)
-            elif isinstance(a.value, ast.Dict):
-                found += [f'{name}["{k.value}"]' for k, v in zip(a.value.keys, a.value.values)
-                          if isinstance(k, ast.Constant) and isinstance(k.value, str) and _NO_CLASS.search(k.value)
-                          and isinstance(v, ast.Constant) and type(v.value) is int and v.value == value]
-    return found[0] if len(found) == 1 else None
-
-
-def _fills_with(tree: ast.Module, name: str) -> bool:
-    """`name` is appended to a list (`tags.append(NAME)`) or repeated to pad one (`[NAME] * n`) somewhere in the file."""
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" and \
-                len(n.args) == 1 and isinstance(n.args[0], ast.Name) and n.args[0].id == name:
-            return True
-        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult) and any(
-                isinstance(x, ast.List) and len(x.elts) == 1 and isinstance(x.elts[0], ast.Name) and x.elts[0].id == name
-                for x in (n.left, n.right)):
-            return True
-    return False
-
-
-def marker_constants(tree: ast.Module, value: int) -> list[tuple[str, ast.Assign]]:
-    """(`NAME` or `Cls.NAME`, its assignment) of the upper-case constants set to `value` at module level or in a
-    class body of the file (`MISSING = -1` of `class StatusEncoder`) and read somewhere in it."""
-    def equals(node: ast.AST) -> bool:
-        return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(
-            node.operand, ast.Constant) and type(node.operand.value) is int and -node.operand.value == value \
-            or isinstance(node, ast.Constant) and type(node.value) is int and node.value == value
-
-    found = []
-    for owner, body in [(None, tree.body), *((c.name, c.body) for c in tree.body if isinstance(c, ast.ClassDef))]:
-        for a in body:
-            if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name) \
-                    and a.targets[0].id.isupper() and len(a.targets[0].id) > 1 and equals(a.value):
-                name = a.targets[0].id
-                read = any(isinstance(n, ast.Attribute) and n.attr == name or isinstance(n, ast.Name)
-                           and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(tree))
-                if read:
-                    found.append((f"{owner}.{name}" if owner else name, a))
-    return found
-
-
-def class_markers(ctx: Context, value: int) -> list[str]:
-    """The one class-body constant of the user's files set to `value` (`StatusEncoder.MISSING`), as a marker."""
-    found = [name for file in user_files(ctx) if (tree := src.tree_of(file)) is not None
-             for name, _ in marker_constants(tree, value) if "." in name]
-    return found if len(found) == 1 else []
 
 
 def _scores_of_one_output_model(ctx: Context) -> bool:

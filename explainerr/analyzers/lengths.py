@@ -293,6 +293,19 @@ def _length_setting(ctx: Context, f: Finding, limit: int, ids: TensorFacts | Non
         _capped(f, file, said, node, None)
 
 
+def _rows_of_records(tree: ast.Module, sub: ast.Subscript) -> bool:
+    """The slice is bound to a name that its scope then walks item by item, unpacking each item into several names
+    (`for _, i in rows`): it holds records (examples), not the pieces of one sequence."""
+    stmt = src.statement_at(tree, sub.lineno)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is sub and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    name = stmt.targets[0].id
+    scope = src.enclosing_scope(tree, sub.lineno)
+    return any(isinstance(n, (ast.For, ast.comprehension)) and isinstance(n.iter, ast.Name) and n.iter.id == name
+               and isinstance(n.target, ast.Tuple) for n in ast.walk(scope))
+
+
 _PIECES_CALL = re.compile(r"(tokeni[sz]e|encode\w*|convert_tokens_to_ids|split)$")
 
 
@@ -308,6 +321,8 @@ def _sliced_length(f: Finding, tree: ast.Module, file: str, limit: int) -> bool:
                                    cut.upper is not None and isinstance(sub.value, ast.Call) and
                                    _PIECES_CALL.search(src.call_name(sub.value))):
             continue
+        if window is not None and _rows_of_records(tree, sub):
+            continue  # `rows = clicks[s:s + batch_size]` then `for _, i in rows`: a batch of records, not pieces
         upper = window if window is not None else cut.upper
         less = 0
         if isinstance(upper, ast.BinOp) and isinstance(upper.op, ast.Sub) and isinstance(upper.right, ast.Constant) \

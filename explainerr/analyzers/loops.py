@@ -63,6 +63,8 @@ IN_HELPER = fact("in-helper", "the index is read in a helper (`helper`, line `he
 SHORT_OF_SIZE = fact("short-of-size", "the loop bound is computed from the indexed tensor's size, less something")
 PLAIN_SEQUENCE = fact("plain-sequence", "the indexed sequence is a plain list or tuple (`list index out of range`)")
 VALUES = fact("values", "the loop variable takes stored values (positions), not a range")
+ENUMERATED_FROM_ONE = fact("enumerated-from-one", "the loop numbers its items from 1 (`loop_header`), so its "
+                                                  "variable reaches the size of the dimension it indexes")
 
 
 @dataclass
@@ -224,8 +226,10 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
     if not loops:
         from .dataset_length import dataset_length
         from .stored_positions import stored_positions
+        from .per_row_count import per_row_count
         return stored_positions(frame, tree, parts, base, tensor, index, dim, size) or \
-            dataset_length(frame, tree, parts, base, tensor, index, dim, size)
+            dataset_length(frame, tree, parts, base, tensor, index, dim, size) or \
+            per_row_count(frame, tree, parts, base, index, dim, size)
     return span_past_end(frame, tree, loops, parts, base, tensor, index, dim, size)
 
 
@@ -570,6 +574,15 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
     if offset > 0:
         _offset_applied_twice(ctx, f, frame, base, dim, offset)
     it = loop.iter
+    start = _enumerate_start(loop, var)
+    if start is not None and offset == 0 and index == size:  # `enumerate(names, start=1)` reaches the size itself
+        f.facts.add(ENUMERATED_FROM_ONE)
+        f.values.update(loop_header=f"for {src.segment(frame.file, loop.target)} in {src.segment(frame.file, it)}",
+                        start=src.segment(frame.file, start), last=size - 1,
+                        enumerate_fixed=f"enumerate({src.segment(frame.file, it.args[0])})")
+        f.hints["enumerate_start"] = (frame.file, loop, it)
+        f.confidence = "high"
+        return f
     counted = _enumerated(loop, var)
     if counted is not None:  # `for i, x in enumerate(seq)`: `i` runs over range(len(seq))
         stop = ast.Call(func=ast.Name(id="len", ctx=ast.Load()), args=[counted], keywords=[])
@@ -640,6 +653,18 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
             f.facts.add(OTHER_SIZE)
             f.values["bound_source"] = bound.source
     return f
+
+
+def _enumerate_start(loop: ast.For, var: str) -> ast.expr | None:
+    """The start (1) of `for var, item in enumerate(seq, start=1)` (or `enumerate(seq, 1)`)."""
+    it, target = loop.iter, loop.target
+    if not (isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and it.args
+            and isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name)
+            and target.elts[0].id == var):
+        return None
+    kw = src.keyword(it, "start")
+    start = kw.value if kw is not None else it.args[1] if len(it.args) > 1 else None
+    return start if isinstance(start, ast.Constant) and start.value == 1 else None
 
 
 def _enumerated(loop: ast.For, var: str) -> ast.AST | None:

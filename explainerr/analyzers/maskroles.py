@@ -167,7 +167,7 @@ def polarity(ctx: Context, frame: FrameFacts, node: ast.AST, depth: int = 0) -> 
             return _invert(polarity(ctx, frame, node.args[0], depth + 1), node)
     key = _attention_mask_key(node)
     if key:
-        return KEEP, f"an `attention_mask` is 1 for the real tokens and 0 for the padding"
+        return KEEP, "an `attention_mask` is 1 for the real tokens and 0 for the padding"
     if isinstance(node, ast.Name):
         found = ctx.origin(node.id, frame)
         if found is not None and found[2] is not None and found[2] is not node:
@@ -178,7 +178,7 @@ def polarity(ctx: Context, frame: FrameFacts, node: ast.AST, depth: int = 0) -> 
 
 def _filled_over_tokens(ctx: Context, frame: FrameFacts, node: ast.AST) -> tuple[str, str] | None:
     """KEEP for a mask whose making (its provenance) writes 1 over each row's own length: `keep[i, :len(ids)] = 1`
-    on a tensor of zeros marks the real tokens."""
+    on a tensor of zeros marks the real tokens; PAD for one that writes 1 past it, `pad[i, len(ids):] = 1`."""
     from ..provenance import origin_statement, trace
     text = ast.unparse(node) if isinstance(node, (ast.Name, ast.Subscript)) else None
     seen = (frame.tensor(text) or frame.tensor(text.replace("'", '"'))) if text else None  # `b["keep"]` as written
@@ -193,6 +193,9 @@ def _filled_over_tokens(ctx: Context, frame: FrameFacts, node: ast.AST) -> tuple
         if any(isinstance(p, ast.Slice) and p.lower is None and isinstance(p.upper, ast.Call)
                and src.call_name(p.upper) == "len" for p in parts):
             return KEEP, f"`{' '.join(src.segment(o.file, stmt).split())}` marks each row's real tokens with 1"
+        if any(isinstance(p, ast.Slice) and p.upper is None and isinstance(p.lower, ast.Call)
+               and src.call_name(p.lower) == "len" for p in parts):  # `pad[i, len(ids):] = 1`: the padding
+            return PAD, f"`{' '.join(src.segment(o.file, stmt).split())}` marks each row's padding with 1"
     return None
 
 

@@ -113,7 +113,23 @@ def _operand_tensor(frame: FrameFacts, node: ast.AST) -> TensorFacts | None:
         node = node.left if isinstance(node, ast.Compare) else node.operand
     b = maskroles.base(node)
     text = src.segment(frame.file, b) if hasattr(b, "lineno") else ast.unparse(b)
-    return frame.tensor(text)
+    return frame.tensor(text) or _embedded(frame, b, text)
+
+
+def _embedded(frame: FrameFacts, node: ast.AST, text: str) -> TensorFacts | None:
+    """`emb(ids)` of an Embedding the frame holds, on ids it holds: the vectors it gives, (*ids.shape, dim), as a
+    stand-in tensor of the line (nothing runs: the shape is the ids' and the layer's)."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
+        return None
+    layer = src.segment(frame.file, node.func) if hasattr(node.func, "lineno") else ast.unparse(node.func)
+    module = next((m for m in frame.modules if m.expr == layer and m.cls == "Embedding"), None)
+    arg = node.args[0]
+    ids = frame.tensor(src.segment(frame.file, arg) if hasattr(arg, "lineno") else ast.unparse(arg))
+    dim = module.attrs.get("embedding_dim") if module is not None else None
+    if ids is None or not ids.is_integer or type(dim) is not int:
+        return None
+    return TensorFacts(expr=text, shape=(*ids.shape, dim), dtype="torch.float32", device=ids.device,
+                       frame=ids.frame, numel=ids.numel * dim, ident=-id(node))
 
 
 def _pairs(node: ast.AST) -> list[tuple[ast.AST, ast.AST, str]]:
@@ -224,7 +240,7 @@ def mask_length_differs(ctx: Context) -> Finding | None:
         return None  # the mask fits the inputs as laid out; the layer reads them time-major (batch_first off)
     if mask is not None and other is not None and _unsqueezed_elsewhere(ctx, mask, other):
         return None  # the mask fits the states; its new axis went in another place than theirs (unsqueeze(1))
-    from .not_this_batch import left_from_loop
+    from .not_this_batch import left_from_loop_in_any_frame as left_from_loop
     if mask is not None and other is not None and (left_from_loop(ctx, mask) or left_from_loop(ctx, other)):
         return None  # one of them is another loop's last batch: stale, not made with the wrong length
     from .swapped_args import mask_in_other_parameter

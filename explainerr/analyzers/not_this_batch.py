@@ -49,6 +49,23 @@ def left_from_loop(ctx: Context, t: TensorFacts | None) -> str | None:
     return None
 
 
+def left_from_loop_in_any_frame(ctx: Context, t: TensorFacts | None) -> str | None:
+    """`left_from_loop` for `t` under each name a user frame holds it by (a parameter `mask` of `forward` is the
+    caller's `mask`, which the training loop's header bound and the evaluation loop reads)."""
+    if t is None:
+        return None
+    found = left_from_loop(ctx, t)
+    if found or not t.ident:
+        return found
+    for fr in ctx.user_frames():
+        for u in fr.tensors:
+            if u.ident == t.ident and u is not t and u.frame != t.frame:
+                found = left_from_loop(ctx, u)
+                if found:
+                    return found
+    return None
+
+
 def _reached_live(tree: ast.Module, frame, t: TensorFacts) -> bool:
     """The frame reaches the tensor `t` also through another expression (`batch["labels"]` beside the `value`
     a printing loop over `batch.items()` left behind) whose root name no ended loop binds or assigns."""

@@ -7,6 +7,7 @@ text of their shared maximum."""
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 from .. import source as src
 from ..facts import Context
@@ -21,6 +22,11 @@ PADDED_TO_MAX = fact("padded-to-max", "the labels are padded to `max_expr` (`lab
 PADDED_APART = fact("padded-apart", "the encodings are cut at `max_length=max_expr` (line `tok_line`) but padded "
                                     "apart by `pad_call` (line `pad_line`), only to each batch's longest")
 
+
+WIDTH_ONLY_IN_MASK = fact("width-only-in-mask", "the mask is made `max_expr` wide by the user's helper "
+                                                "(`label_pad`, line `label_pad_line`) while the tokenizer call beside "
+                                                "it (line `tok_line`) pads the ids to each batch's longest text "
+                                                "(`padding_was`) and is given no `max_length`")
 
 COLLATE_LONGEST = fact("collate-longest", "the tokenizer call (line `tok_line`) cuts the texts at `max_length="
                                           "max_expr` without padding them and the collate function pads them to "
@@ -60,10 +66,11 @@ def _fills_batch(tree: ast.Module, a: ast.Assign) -> bool:
 _FACTORIES = ("zeros", "ones", "full", "empty")
 
 
-def _helper_widths(tree: ast.Module) -> dict[str, ast.Call]:
+def _helper_widths(tree: ast.Module, every: bool = False) -> Any:
     """Calls of the file's own functions that give one of their parameters as a dimension of a tensor they make
     (`build_move_mask(plies, cfg.max_len)` of `def build_move_mask(plies, length): torch.zeros(len(plies),
-    length)`): the text of the width given, and the call."""
+    length)`): the text of the width given, and the call; with `every`, each such call and the position of its
+    width argument."""
     sizing = {}
     for fn in src.nodes(tree, ast.FunctionDef):
         params = [a.arg for a in fn.args.args]
@@ -73,17 +80,21 @@ def _helper_widths(tree: ast.Module) -> dict[str, ast.Call]:
                     and isinstance(count.left, ast.Name) and count.left.id in params:
                 sizing[fn.name] = params.index(count.left.id)
         for c in src.calls(fn):
+            if src.call_name(c).split(".")[-1] == "arange" and len(c.args) == 1 and isinstance(c.args[0], ast.Name) \
+                    and c.args[0].id in params:  # `torch.arange(width)[None, :] < lengths[:, None]`
+                sizing[fn.name] = params.index(c.args[0].id)
             if src.call_name(c).split(".")[-1] in _FACTORIES:
                 dims = c.args[0].elts if len(c.args) == 1 and isinstance(c.args[0], (ast.Tuple, ast.List)) else c.args
                 used = [params.index(d.id) for d in dims if isinstance(d, ast.Name) and d.id in params]
                 if used:
                     sizing[fn.name] = used[-1]
-    out = {}
+    out, calls = {}, []
     for c in src.calls(tree):
         at = sizing.get(src.call_name(c))
         if at is not None and at < len(c.args) and not isinstance(c.args[at], ast.Constant):
             out.setdefault(" ".join(ast.unparse(c.args[at]).split()), c)
-    return out
+            calls.append((c, at))
+    return calls if every else out
 
 
 def padded_to_max(ctx: Context, pad: int, helpers: bool = False) -> Finding | None:
@@ -104,6 +115,7 @@ def padded_to_max(ctx: Context, pad: int, helpers: bool = False) -> Finding | No
         if helpers:  # a mask made by the user's helper at the width it is given (`build_mask(rows, max_len)`)
             for k, v in _helper_widths(tree).items():
                 widths.setdefault(k, v)
+            found += _width_only_in_helper(file, tree, ctx)
         for call in (c for c in src.calls(tree) if tokenizes(c, ctx, tree)):
             longest, most = src.keyword(call, "padding"), src.keyword(call, "max_length")
             if longest is None or most is None or not (isinstance(longest.value, ast.Constant)
@@ -127,13 +139,44 @@ def padded_to_max(ctx: Context, pad: int, helpers: bool = False) -> Finding | No
     f.values.update(max_expr=src.segment(file, most.value), label_pad=" ".join(src.segment(file, made).split()),
                     label_pad_line=made.lineno, tok_line=call.lineno,
                     padding_was=f"padding={src.segment(file, longest.value)}")
-    if src.keyword(call, "max_length") is None:  # `tok.pad(feats, padding=True)`: the maximum is given to it too
+    if not isinstance(most, ast.keyword):  # the width is the mask helper's argument alone
+        f.facts.add(WIDTH_ONLY_IN_MASK)
+        cut = "" if src.keyword(call, "truncation") is not None else ", truncation=True"
+        f.values["padding_to"] = f'"max_length", max_length={src.segment(file, most.value)}{cut}'
+    elif src.keyword(call, "max_length") is None:  # `tok.pad(feats, padding=True)`: the maximum is given to it too
         f.facts.add(PADDED_APART)
         f.values.update(padding_to=f'"max_length", max_length={src.segment(file, most.value)}',
                         pad_call=" ".join(src.segment(file, call).split()), pad_line=call.lineno,
                         tok_line=most.value.lineno)
     f.hints["padded_to_max"] = (file, longest.value)
     return f
+
+
+def _width_only_in_helper(file: str, tree: ast.Module, ctx: Context) -> list:
+    """(file, the tokenizer call, its padding keyword, a stand-in keyword holding the width, the helper's call) for
+    a tokenizer call that pads to the longest text with no `max_length`, in a function that also calls one helper
+    of the file making a tensor at the width it is given (`ambiguity_mask(kmer_lists, cfg.max_tokens)`)."""
+    from types import SimpleNamespace
+
+    from ..fixes import tokenizes
+    out = []
+    sized = _helper_calls(tree)
+    for call in (c for c in src.calls(tree) if tokenizes(c, ctx, tree)):
+        longest = src.keyword(call, "padding")
+        if src.keyword(call, "max_length") is not None or longest is None or not (
+                isinstance(longest.value, ast.Constant) and longest.value.value in (True, "longest")):
+            continue
+        scope = src.enclosing_scope(tree, call.lineno)
+        beside = [(c, w) for c, w in sized if src.enclosing_scope(tree, c.lineno) is scope]
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and len(beside) == 1:
+            out.append((file, call, longest, SimpleNamespace(value=beside[0][1]), beside[0][0]))
+    return out
+
+
+def _helper_calls(tree: ast.Module) -> list[tuple[ast.Call, ast.expr]]:
+    """Every call of a helper of the file that makes a tensor at the width it is given, with that width."""
+    by_text = _helper_widths(tree, every=True)
+    return [(c, c.args[at]) for c, at in by_text]
 
 
 def _padded_apart(file: str, tree: ast.Module, ctx: Context, widths: dict) -> list:

@@ -48,9 +48,9 @@ def pooled_head(ctx: Context, logits: TensorFacts | None) -> Finding | None:
     head = value if _self_call(value) else None
     if head is None or len(head.args) != 1:
         return None
-    inner, parent = head.args[0], head
+    inner = head.args[0]
     while _self_call(inner) and len(inner.args) == 1:  # `self.region_head(self.dropout(feats))`
-        inner, parent = inner.args[0], inner
+        inner = inner.args[0]
     if not isinstance(inner, ast.Name):
         return None
     pooled = assigned_once(forward, inner.id)

@@ -36,6 +36,20 @@ def _chained_lengths(ctx: Context) -> list[str]:
     return []
 
 
+def _window_cause_found(ctx: Context) -> bool:
+    """The one Dataset's windows come out short for a reason its source shows: starts up to the end of each
+    sequence (fixes/window_tail.py) or sequences a filter kept although shorter than a window
+    (fixes/short_sources.py).  Then the mistake is named, and the fix is there, not in padding."""
+    from ..batches import user_datasets
+    from ..fixes.short_sources import short_sources
+    from ..fixes.window_tail import full_windows_only
+    found = user_datasets(ctx)
+    if len(found) != 1:
+        return False
+    scratch = Finding()
+    return bool(full_windows_only(scratch, *found[0]) or short_sources(ctx, scratch, *found[0]))
+
+
 @analyzer("ragged-sequences")
 def ragged_sequences(ctx: Context) -> Finding | None:
     """Rows of different lengths made into one tensor: by the user's own `torch.tensor`/`torch.stack`, by a
@@ -82,7 +96,7 @@ def ragged_sequences(ctx: Context) -> Finding | None:
     in_collate = any(_COLLATE_FILE.search(fr.file) or _HF_COLLATOR.search(fr.file) for fr in ctx.raise_frames())
     collated = loader is not None and in_collate
     from .fixed_spans import clipped_windows
-    if in_collate and clipped_windows(ctx):
+    if in_collate and clipped_windows(ctx) and not _window_cause_found(ctx):
         return None  # fixed-width windows that ran past the end of their series: no padding is the cure
     built = dataset = None
     if in_collate and not collated:  # the batch was made by a library's loop (Trainer, Lightning, Accelerate)

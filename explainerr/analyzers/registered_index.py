@@ -11,7 +11,7 @@ import ast
 from .. import source as src
 from ..facts import Context
 from ..model import FrameFacts
-from . import Finding, evidence, fact, value_evidence
+from . import Finding, fact, value_evidence
 
 REGISTERED_INDEX = fact("registered-index", "the index `var` is the value `bound_call` (line `bound_line`) gave the "
                                             "callback when `loop_header` registered it: a number of the items of "

@@ -4,7 +4,6 @@ helper that aligns the labels, so every long example gets more labels than input
 call the first call's truncation.  Read from the user's source."""
 from __future__ import annotations
 
-import ast
 
 from .. import source as src
 from ..facts import Context

@@ -92,7 +92,6 @@ class EmbeddingFailure:
 def _counted_positions(ctx: Context, ids: TensorFacts) -> bool:
     """The looked-up ids are positions whatever the table is called: the user made them with `torch.arange`
     (`steps = torch.arange(x.size(0))`, also reshaped or expanded), or passed such a call directly."""
-    import ast
     from .maskroles import base
     user = ctx.user_name(ids)
     if user is None or not user.expr.isidentifier():
@@ -486,8 +485,15 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         numbered = _numbering_map(ctx, fail, named or _argument_of(ctx, fail.name))
         from .idsource import _len_as_default
         bucket = fail.ids is not None and fail.ids.max == fail.num_embeddings and _len_as_default(ctx) is not None
-        if numbered is None and not bucket:
+        from .ids_from_one import NUMBERED_FROM_ONE, ids_from_one
+        one = ids_from_one(ctx, fail.ids, fail.num_embeddings, (named.expr if named is not None else "")
+                           or (fail.ids.expr if fail.ids is not None else ""), named or fail.user_ids) \
+            if numbered is None else None
+        if numbered is None and not bucket and one is None:
             return None  # one value of an attribute per example (a task, a weekday, a rank) in its own table
+        if one is not None:  # `{t: i for i, t in enumerate(names, start=1)}` looked up in `len(map)` rows
+            f.facts.add(NUMBERED_FROM_ONE)
+            f.values.update(id_map=one.name, id_map_len=one.length, id_map_start=one.start, id_map_line=one.line)
         if numbered is not None:  # (else the map's own length is the id of a missing key: an unknown bucket)
             f.facts.add(NUMBERED_BY_MAP)  # ids numbered by a map of the user's with more entries than the table
             f.values.update(id_map=numbered[0], id_map_len=numbered[1])

@@ -122,6 +122,14 @@ def _specials(call: ast.Call) -> str:
     return " and adds special tokens around the text"
 
 
+def _given_with_width(tree: ast.Module, fn: ast.FunctionDef, name: str) -> bool:
+    """`name` is an argument of a call in `fn` of the file's helper that makes a tensor at a width it is given
+    (`span_mask(counts, width)`)."""
+    from .padded_to_max import _helper_calls
+    return any(src.enclosing_scope(tree, c.lineno) is fn and any(isinstance(a, ast.Name) and a.id == name
+                                                                  for a in c.args) for c, _ in _helper_calls(tree))
+
+
 def mask_counts_words(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
     """Adds the fact and the hint `mask_counts_words` (a WordCounted) when exactly one function of the user's
     files makes ids with a tokenizer call and, after it, a mask from the texts' word counts (a local named as a
@@ -148,6 +156,8 @@ def mask_counts_words(ctx: Context, f: Finding, mask_len: int, other_len: int) -
                         and a.lineno > ids[0].lineno
                         and ("mask" in a.targets[0].id.lower() or (file, a.lineno) in traced)):
                     continue
+                if "mask" not in a.targets[0].id.lower() and _given_with_width(tree, fn, a.targets[0].id):
+                    continue  # counts handed to a helper with a width of its own: the width sizes the mask
                 count = _word_count(a.value, splits) or next(
                     (counted[n] for n in src.names_in(a.value) if n in counted), None) or _counted_in_helper(tree, a)
                 if count is not None:  # the first: later ones are made from it (`model(ids, keep)`)

@@ -5,8 +5,9 @@ A builder is registered with `@locator("name")` and named by a pattern's `fix.lo
 made with source.LineEditor (an edit whose result does not parse is dropped) and, when no edit could be
 placed, optional code that shows the idea with the user's own names.  `named(name)` imports only the module
 that defines a builder (known from the compiled knowledge, see compiled.py).  The builders live with their family:
-lengths.py, masks.py, labels.py, vocab.py, dtypes.py, devices.py, layers.py; settings.py finds where a setting the
-edits change is really written (a `**kw` caller, an environment variable's defaults).
+lengths.py, masks.py, label_lengths.py, class_dim.py, label_range.py, vocab.py, dtypes.py, devices.py, layers.py;
+settings.py finds where a setting the edits change is really written (a `**kw` caller, an environment variable's
+defaults).
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def locator(name: str) -> Callable[[Callable[[Context, Finding], Located]], Call
 
 def load_all() -> dict[str, Callable[[Context, Finding], Located]]:
     """Every builder, by name (importing the family modules registers them)."""
-    from . import devices, dtypes, labels, layers, lengths, masks, segments, vocab  # noqa: F401
+    from . import (class_dim, devices, dtypes, label_lengths, label_range, layers, lengths, masks,  # noqa: F401
+                   segments, vocab)
     return LOCATORS
 
 
@@ -380,7 +382,33 @@ def at_use_sites(ctx: Context, tensors: list[Any], template: str) -> list[Edit]:
         for node, t in hits:
             e.replace(node, template.format(t.expr))
         edits += edits_of(e) if hits else []
+        if hits and not all(t.expr.isidentifier() for t in group):
+            edits += later_arguments(frame, found[1], [t.expr for t in group], template)
     return edits
+
+
+def later_arguments(frame: FrameFacts, stmt: ast.stmt, texts: list[str], template: str) -> list[Edit]:
+    """The same change where a later statement of the function passes one of `texts` (`b.users`, an attribute or
+    item that cannot be bound anew) as an argument again (`self.score(b.users, b.neg)`, `self.user_emb(b.users)`):
+    the next call would fail the same way."""
+    tree = src.tree_of(frame.file)
+    scope = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return []
+    end = stmt.end_lineno or stmt.lineno
+    out: list[Edit] = []
+    for later in src.statements(scope, nested=True):
+        if later.lineno <= end or isinstance(later, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.If,
+                                                      ast.With, ast.Try)):
+            continue
+        args = [a for c in src.calls(later) for a in c.args if src.segment(frame.file, a) in texts]
+        if not args:
+            continue
+        e = src.LineEditor.for_node(frame.file, later)
+        for a in args:
+            e.replace(a, template.format(src.segment(frame.file, a)))
+        out += edits_of(e)
+    return out
 
 
 def model_with_config(ctx: Context) -> str | None:

@@ -15,6 +15,7 @@ from ..model import Edit
 from . import Located, edits_of
 from .collate_unpassed import collate_left_out
 from .crops import crop_guarded_pad, pad_guarded_crop
+from .short_sources import short_sources
 from .window_tail import full_windows_only, tiles_to_edge
 from .option_elsewhere import option_given_elsewhere
 from .pad_option import pad_option_left_out
@@ -171,7 +172,8 @@ def _full_windows(ctx: Context, f: Finding) -> list[Edit]:
     from ..analyzers.classes import user_files
     from ..batches import user_datasets
     found = user_datasets(ctx)
-    return (full_windows_only(f, *found[0]) if len(found) == 1 else []) or tiles_to_edge(f, user_files(ctx))
+    return (full_windows_only(f, *found[0]) or short_sources(ctx, f, *found[0]) if len(found) == 1 else []) \
+        or tiles_to_edge(f, user_files(ctx))
 
 
 def _earlier_loaders(file: str, stmt: ast.stmt) -> list[ast.Call]:

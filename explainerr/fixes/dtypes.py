@@ -10,7 +10,7 @@ from .. import source as src
 from ..analyzers import Finding, fact
 from ..facts import Context
 from .checks import bound_names
-from . import Located, at_use_site, at_use_sites, edits_of, failing_statement, locator, statement_of
+from . import Located, at_use_site, at_use_sites, edits_of, failing_statement, later_arguments, locator, statement_of
 
 
 @locator("index-long")
@@ -53,6 +53,7 @@ def index_long(ctx: Context, f: Finding) -> Located:
     editors: dict[tuple[str, int], src.LineEditor] = {}
     use_site: list[Any] = []
     inserted: dict[tuple[str, int], tuple[str, ast.stmt, list[tuple[str, Any]]]] = {}
+    later: dict[tuple[str, int], tuple[Any, ast.stmt, set[str]]] = {}
     for t in f.hints.get("tensors") or []:
         stored = _stored_from_caller(ctx, t)
         if stored is not None:  # `self.table[ids]` whose table a caller computed and handed to the constructor
@@ -136,7 +137,11 @@ def index_long(ctx: Context, f: Finding) -> Located:
         editor = editors.setdefault(key, src.LineEditor.for_node(frame.file, stmt))
         for part in _cast_parts(node):  # `a if c else None`: each branch that holds a tensor
             editor.replace(part, cast_text(frame.file, part))
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and node is not getattr(stmt, "value", None):
+            later.setdefault(key, (frame, stmt, set()))[2].add(src.segment(frame.file, node))  # `b.users` again
     edits = [e for ed in editors.values() for e in edits_of(ed)]
+    for frame, stmt, texts in later.values():
+        edits += later_arguments(frame, stmt, sorted(texts), "{}.long()")
     for file, stmt, named in inserted.values():
         order = src.names_in(stmt.targets[0])  # as the unpacking lists them
         named.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))

@@ -358,7 +358,7 @@ def _swapped_term(ctx: Context, f: Finding, site, hidden: int) -> list[Edit]:
     current, name = f.hints.get("in_features"), f.values.get("input")
     signed = src.signed_terms(node) if isinstance(node, ast.BinOp) else []
     if tree is None or type(current) is not int or len(signed) < 2 or any(sign < 0 for sign, _ in signed) \
-            or not isinstance(name, str) or not name.isidentifier():
+            or not isinstance(name, str):
         return []
     parts = _joined_widths(ctx, name)
     terms = [t for _, t in signed]
@@ -389,6 +389,8 @@ def _swapped_term(ctx: Context, f: Finding, site, hidden: int) -> list[Edit]:
         n for n, a in module_defs(tree).items() if n not in written and isinstance(a.value, ast.Constant)
         and type(a.value.value) is int and a.value.value == width]
     part = next(p for p, w in parts if w == width and p not in {q for q, x in parts if x in values[:i] + values[i + 1:]})
+    if not names and isinstance(terms[i], ast.Call) and src.call_name(terms[i]) == "len" and terms[i].args:
+        names = _subset_lengths(tree, terms[i].args[0], width)  # `len(AminoAcid)` → `len(STANDARD)`
     if len(names) > 1:  # several hold that width: the one named after the part (`act_dim` for `act`)
         names = [n for n in names if n.lower().startswith(part.split(".")[-1].lower())]
     if not names:  # `cfg.point_dims[-1]` where the part is as wide as `cfg.point_dims[0]`
@@ -399,6 +401,23 @@ def _swapped_term(ctx: Context, f: Finding, site, hidden: int) -> list[Edit]:
     f.values.update(term=src.segment(site.file, terms[i]), term_value=values[i], term_fixed=names[0], part=part,
                     part_width=width, sum_text=" ".join(src.segment(site.file, node).split()))
     return edits_of(src.LineEditor.for_node(site.file, stmt).replace(terms[i], names[0]))
+
+
+def _subset_lengths(tree: ast.Module, whole: ast.expr, width: int) -> list[str]:
+    """`len(STANDARD)` for the term `len(AminoAcid)` when the module makes `STANDARD` from `AminoAcid` (a part of
+    it: `tuple(aa.name for aa in AminoAcid)[:20]`) with `width` items as written: the collection the part was
+    built over, derived from the one the sum counts."""
+    from ..analyzers.classes import enum_sizes, static_len
+    if not isinstance(whole, ast.Name):
+        return []
+    defs = module_defs(tree)
+    out = []
+    for name, a in defs.items():
+        if name == whole.id or not any(isinstance(n, ast.Name) and n.id == whole.id for n in ast.walk(a.value)):
+            continue
+        if static_len(a.value, defs, enums=enum_sizes(tree))[0] == width:
+            out.append(f"len({name})")
+    return out
 
 
 def _sibling_item(file: str, tree: ast.Module, term: ast.AST, width: int) -> str | None:
@@ -437,7 +456,6 @@ def _wrapped_width(ctx: Context, f: Finding, site, hidden: int) -> str | None:
     `self.base` (a Linear taking the input's `hidden` features) and builds `nn.Linear(d_model, rank)` beside it:
     the adapter takes the width of the layer it wraps, `getattr(parent, name).in_features`, whichever layer
     that is (a wrapper applied to several layers: one number would break the others)."""
-    tree = src.tree_of(site.file)
     layer = f.hints.get("layer_name")
     for frame in ctx.user_frames():
         if not any(m.expr == f"self.{layer}" for m in frame.modules):
@@ -475,8 +493,14 @@ def _joined_widths(ctx: Context, name: str) -> list[tuple[str, int]] | None:
     from ..analyzers.layer_parts import joined_parts
     for frame in ctx.user_frames():
         tree = src.tree_of(frame.file)
-        made = src.last_assignment(tree, name, frame.line) if tree is not None else None
-        joined = joined_parts(frame.file, tree, made.value, made.stmt.lineno) if made is not None else None
+        if name.isidentifier():
+            made = src.last_assignment(tree, name, frame.line) if tree is not None else None
+            joined = joined_parts(frame.file, tree, made.value, made.stmt.lineno) if made is not None else None
+        else:  # the layer is given the join itself: `self.head(torch.cat([pooled, comp], dim=-1))`
+            stmt = src.statement_at(tree, frame.line) if tree is not None else None
+            inline = next((c for c in src.calls(stmt) if " ".join(ast.unparse(c).split()) == " ".join(name.split())),
+                          None) if stmt is not None else None
+            joined = joined_parts(frame.file, tree, inline, frame.line) if inline is not None else None
         if joined is None or joined[1] is not None or not isinstance(joined[0].args[0], (ast.List, ast.Tuple)):
             continue
         cat = joined[0]

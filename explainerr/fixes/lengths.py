@@ -14,6 +14,7 @@ from ..analyzers.tables import param_position
 from ..facts import Context
 from ..model import Edit, FrameFacts
 from .cut_beyond_table import table_for_cut
+from .length_past_table import length_past_table
 from ..analyzers.stft_frames import unfold_frames
 from . import (
     Located,
@@ -367,6 +368,10 @@ def positions(ctx: Context, f: Finding) -> Located:
         table = f.hints["table"]
         return edits_of(src.LineEditor.for_node(table.frame.file, table.stmt).replace(table.size,
                                                                                         f.values["table_fixed"])), None
+    past = length_past_table(ctx, f)
+    if past:  # the sequences are made the table's own size plus the overshoot: a larger table grows them too
+        f.facts.discard("grow-table")
+        return past, None
     if "grow-table" in f.facts:
         return _grow_table(ctx, f), None
     if "table-other-unit" in f.facts:  # the setting given the table in the data's unit, as the script converts it
@@ -430,6 +435,15 @@ def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
         edit = setting_edit(table.frame.file, table.name, f.values.get("num_embeddings") or 0, needed)
         return [edit] if edit is not None else []
     return []
+
+
+def _indexes_only(loop: ast.For, var: str) -> bool:
+    """Every read of `var` in the loop's body is an index (`grid[:, var]`, `grid[b, var, t]`)."""
+    reads = [n for st in loop.body for n in ast.walk(st) if isinstance(n, ast.Name) and n.id == var
+             and isinstance(n.ctx, ast.Load)]
+    indexes = {id(e) for st in loop.body for s in ast.walk(st) if isinstance(s, ast.Subscript)
+               for e in ([s.slice] + (list(s.slice.elts) if isinstance(s.slice, ast.Tuple) else []))}
+    return bool(reads) and all(id(n) in indexes for n in reads)
 
 
 def statement_of_file(file: str, node: ast.AST) -> ast.stmt | None:
@@ -1033,6 +1047,15 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if "lengths-converted-elsewhere" in f.facts:  # the lengths converted as the user's code does elsewhere
         c = f.hints["converted"]
         return edits_of(src.LineEditor.for_node(c.file, c.stmt).replace(c.node, c.text)), None
+    if "enumerated-from-one" in f.facts:  # `enumerate(names, start=1)` → `enumerate(names)` when only indexing
+        file, loop, it = f.hints["enumerate_start"]
+        var = loop.target.elts[0].id
+        if not _indexes_only(loop, var):
+            return [], None  # the count is also read as a number (printed, stored): said in words
+        return edits_of(src.LineEditor.for_node(file, loop).replace(it, f.values["enumerate_fixed"])), None
+    if "per-row-count" in f.facts:  # the count of positions per row written one (or more) too high
+        file, stmt, value, fixed = f.hints["per_row_count"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, fixed)), None
     if "dataset-length" in f.facts:
         counted = f.hints.get("dataset_length")
         if counted is None:
@@ -1234,7 +1257,7 @@ def _coarser_steps(frame: FrameFacts, f: Finding) -> list[Edit]:
     long): 48 is exactly 24 × 2, so `hdd_fc` holds one entry per 24 steps (days against hours), and step `t`
     reads its entry `t // 24`; bounding the loop at 2 would drop 46 of the steps the other tensors hold."""
     loop, var, tensor = f.hints.get("loop"), f.hints.get("var"), f.hints.get("tensor")
-    steps, size, dim = f.values.get("bound_value"), f.values.get("size"), f.hints.get("dim")
+    steps, size = f.values.get("bound_value"), f.values.get("size")
     if loop is None or not var or not tensor or f.hints.get("offset") or type(steps) is not int \
             or type(size) is not int or size < 2 or steps % size or steps // size < 2:
         return []

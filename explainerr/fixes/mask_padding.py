@@ -18,6 +18,10 @@ MASK_PADDED_APART = fact("mask-padded-apart", "the mask is read off its own toke
                                               "`mask_call_line`), padded `mask_padding`, while the ids' call (line "
                                               "`ids_call_line`) pads to `ids_max`")
 
+MASK_WIDTH_UNLIKE_IDS = fact("mask-width-unlike-ids", "`mask_helper_call` (line `mask_helper_line`) makes the mask "
+                                                      "`mask_width` wide, while the tokenizer call beside it (line "
+                                                      "`ids_call_line`) pads the ids to `max_length=ids_max`")
+
 _SETTINGS = ("padding", "truncation", "max_length")
 
 
@@ -73,4 +77,46 @@ def mask_padded_apart(ctx: Context, f: Finding) -> list[Edit]:
                         mask_padding=f"with `padding={src.segment(file, src.keyword(mask, 'padding').value)}`"
                         if _padding(mask) else "without padding",
                         ids_call_line=ids.lineno, ids_max=src.segment(file, src.keyword(ids, "max_length").value))
+    return made
+
+
+def helper_width_unlike_ids(ctx: Context, f: Finding) -> list[Edit]:
+    """`lengths_to_mask(lengths, cfg.max_events)` in the function whose tokenizer call pads the ids to
+    `max_length=max_len`, another width: the helper is given the ids' width, where the ids' width is readable
+    there.  Only when the two widths, where the frames or the text tell them, are the mask's and the ids'."""
+    from ..analyzers.classes import static_int, user_files
+    from ..analyzers.padded_to_max import _helper_calls
+    from .checks import bound_names
+    mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        sized = _helper_calls(tree)
+        for call in (c for c in src.calls(tree) if tokenizes(c, ctx, tree)):
+            most = src.keyword(call, "max_length")
+            if most is None or _padding(call) not in ("'max_length'", '"max_length"'):
+                continue
+            scope = src.enclosing_scope(tree, call.lineno)
+            beside = [(c, w) for c, w in sized if src.enclosing_scope(tree, c.lineno) is scope]
+            if len(beside) != 1 or ast.dump(beside[0][1]) == ast.dump(most.value):
+                continue
+            helper, width = beside[0]
+            w, m = static_int(ctx, tree, width), static_int(ctx, tree, most.value)
+            if w not in (None, mask_len) or m not in (None, other_len):
+                continue
+            found.append((file, tree, call, most.value, helper, width))
+    if len(found) != 1:
+        return []
+    file, tree, call, ids_max, helper, width = found[0]
+    text = src.segment(file, ids_max)
+    if not set(src.names_in(ids_max)) <= (bound_names(file, helper.lineno) or set()):
+        return []
+    stmt = src.statement_at(tree, helper.lineno)
+    made = edits_of(src.LineEditor.for_node(file, stmt).replace(width, text)) if stmt is not None else []
+    if made:
+        f.facts.add(MASK_WIDTH_UNLIKE_IDS)
+        f.values.update(mask_helper_call=" ".join(src.segment(file, helper).split()), mask_helper_line=helper.lineno,
+                        mask_width=src.segment(file, width), ids_call_line=call.lineno, ids_max=text)
     return made

@@ -13,7 +13,7 @@ from ..facts import Context
 from ..model import Edit, FrameFacts
 from .checks import bound_names
 from .frozen_default import frozen_default
-from .mask_padding import mask_padded_apart
+from .mask_padding import helper_width_unlike_ids, mask_padded_apart
 from . import (
     Located,
     edits_of,
@@ -138,7 +138,7 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         _mask_from_padded_ids(ctx, f) \
         or _mask_construction(ctx, f) \
         or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f) \
-        or mask_padded_apart(ctx, f)
+        or mask_padded_apart(ctx, f) or helper_width_unlike_ids(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
 
 
@@ -816,9 +816,10 @@ def _mask_joined_like_ids(ctx: Context, f: Finding) -> list[Edit]:
 
 
 def _given_key(ctx: Context, t: Any) -> str | None:
-    """The batch key a tensor was handed under: `batch["attention_mask"]` as given, or a parameter of its frame
-    filled from a spread batch (`self.encoder(**batch)` → `attention_mask`)."""
-    m = re.fullmatch(r"\w+\[[\"'](\w+)[\"']\]", _as_given(ctx, t))
+    """The batch key a tensor was handed under: `batch["attention_mask"]` as given (rows of it too,
+    `batch["attention_mask"][idx]`), or a parameter of its frame filled from a spread batch
+    (`self.encoder(**batch)` → `attention_mask`)."""
+    m = re.fullmatch(r"\w+\[[\"'](\w+)[\"']\](?:\[[^\[\]]*\])*", _as_given(ctx, t))  # also `b["mask"][idx]`
     if m is not None:
         return m.group(1)
     frame = ctx.frames[t.frame]

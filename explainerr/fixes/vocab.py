@@ -386,7 +386,7 @@ def _encode_before_table(ctx: Context, f: Finding) -> Located:
     grew = f.hints.get("map_grew_after_table")
     if grew is None:
         return [], None
-    from .labels import _filled_first
+    from .label_range import _filled_first
     return _filled_first(grew), None
 
 
