@@ -5,14 +5,12 @@ one past the table.  The table needs `len(map) + 1` rows.  Read from the user's 
 (nothing runs)."""
 from __future__ import annotations
 
-import ast
 import re
 from typing import NamedTuple
 
 from .. import source as src
 from ..facts import Context
 from . import fact
-from .classes import module_defs, user_files
 
 NUMBERED_FROM_ONE = fact("numbered-from-one", "`id_map` numbers its `id_map_len` entries from 1 (`id_map_start`), "
                                               "and the table has one row per entry: the largest id is one past it")
@@ -30,25 +28,15 @@ def ids_from_one(ctx: Context, ids, rows: int | None, expr: str, user=None) -> F
     lines that made them (`torch.tensor([station_index[r] for r in readings])`), that numbers exactly `rows`
     entries 1..rows, when the largest id is `rows`.  `user`: the ids as a user frame holds them (their lines)."""
     from ..provenance import origins
-    from .label_sources import _counts_from_one
+    from .label_sources import maps_from_one
     leaf = re.split(r"[.\[\]\"']+", re.sub(r"\[[^\]\"']*\]$", "", expr or "").strip("]\"'"))[-1]
     if ids is None or ids.max != rows or not isinstance(rows, int) or rows < 2:
         return None
     steps = " ".join(o.source or "" for o in origins(ctx, [user or ids]))
     found = []
-    for file in user_files(ctx):
-        tree = src.tree_of(file)
-        if tree is None:
-            continue
-        defs = module_defs(tree)
-        for n in src.nodes(tree, ast.Assign):
-            if len(n.targets) != 1 or not isinstance(n.targets[0], ast.Name):
-                continue
-            name = n.targets[0].id
-            named = len(leaf) >= 2 and name != leaf and leaf.lower() in name.lower()
-            if not named and not re.search(rf"(?<![\w.]){re.escape(name)}\s*\[", steps):
-                continue
-            hit = _counts_from_one(file, n.value, defs, rows)
-            if hit is not None:
-                found.append(FromOne(name, rows, " ".join(src.segment(file, hit[0]).split()), n.lineno))
+    for file, n, hit in maps_from_one(ctx, rows):
+        name = n.targets[0].id
+        named = len(leaf) >= 2 and name != leaf and leaf.lower() in name.lower()
+        if named or re.search(rf"(?<![\w.]){re.escape(name)}\s*\[", steps):
+            found.append(FromOne(name, rows, " ".join(src.segment(file, hit[0]).split()), n.lineno))
     return found[0] if len(found) == 1 else None

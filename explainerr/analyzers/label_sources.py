@@ -406,18 +406,11 @@ def one_based_map(ctx: Context, count: int) -> OneBasedMap | None:
     """The one label map of the user's files that gives `count` classes the ids 1..count: a comprehension
     over `enumerate(xs, start=1)` (or `enumerate(xs, 1)`), one whose id is `i + 1`, or a dict literal whose
     values are exactly 1..count.  None when there is none or more than one."""
-    found = []
+    found = [OneBasedMap(n.targets[0].id, file, n.lineno, n, count, *hit) for file, n, hit in maps_from_one(ctx, count)]
     for file in user_files(ctx):
         tree = src.tree_of(file)
         if tree is None:
             continue
-        defs = module_defs(tree)
-        for n in src.nodes(tree, ast.Assign):
-            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)):
-                continue
-            hit = _counts_from_one(file, n.value, defs, count)
-            if hit is not None:
-                found.append(OneBasedMap(n.targets[0].id, file, n.lineno, n, count, *hit))
         for fn in src.nodes(tree, ast.FunctionDef):  # `def label2id(self): return {lab: i + offset ...}`
             rets = [r for r in src.nodes(fn, ast.Return) if r.value is not None]
             hit = _offset_from_switch(file, tree, fn, rets[0], count) if len(rets) == 1 else None
@@ -513,6 +506,23 @@ def _offset_from_switch(file: str, tree: ast.Module, fn: ast.FunctionDef, ret: a
     via = (f"`{added.right.id} = {ast.unparse(switch)}` and `{switch.test.attr}` defaults to True "
            f"(line {field.lineno})")
     return OneBasedMap(fn.name, file, ret.lineno, field, count, field.value, "False", via=via)
+
+
+def maps_from_one(ctx: Context, count: int) -> list[tuple[str, ast.Assign, tuple[ast.AST, str | None]]]:
+    """(file, assignment, (the start as written, the numbered collection)) of every `name = <map>` of the user's
+    files that gives `count` entries the ids 1..count (`_counts_from_one`)."""
+    out = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        if tree is None:
+            continue
+        defs = module_defs(tree)
+        for n in src.nodes(tree, ast.Assign):
+            if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                hit = _counts_from_one(file, n.value, defs, count)
+                if hit is not None:
+                    out.append((file, n, hit))
+    return out
 
 
 def _counts_from_one(file: str, value: ast.AST, defs: dict, count: int) -> tuple[ast.AST, str | None] | None:
