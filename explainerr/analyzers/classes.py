@@ -87,16 +87,14 @@ def module_defs(tree: ast.Module) -> dict[str, ast.Assign]:
     return out
 
 
-_AS_ASSIGN: dict[int, ast.Assign] = {}
-
-
 def _as_assign(n: ast.AnnAssign) -> ast.Assign:
-    """One Assign per annotated statement (the same object on every call, so identity checks hold)."""
-    made = _AS_ASSIGN.get(id(n))
-    if made is None or made.value is not n.value:
+    """One Assign per annotated statement, kept on the statement itself (the same object on every call, so
+    identity checks hold, and it lives exactly as long as the parsed tree)."""
+    made = getattr(n, "_as_assign", None)
+    if made is None:
         made = ast.copy_location(ast.Assign(targets=[n.target], value=n.value), n)
         made.end_lineno, made.end_col_offset = n.end_lineno, n.end_col_offset
-        _AS_ASSIGN[id(n)] = made
+        n._as_assign = made  # type: ignore[attr-defined]
     return made
 
 
