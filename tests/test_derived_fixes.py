@@ -876,3 +876,19 @@ def test_sequences_made_the_tables_size_plus_the_overshoot_lose_the_extra(tmp_pa
     """)
     assert res.fixed, res.fix_error
     assert _edited_lines(res) == ["pieces = torch.stack(chop(torch.randn(200), s.steps))"]
+
+
+def test_an_index_after_an_ellipsis_is_bounded_by_the_last_axis_not_the_reported_one(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", """
+        import math
+
+        import torch
+
+        CHANNELS = 5
+        readings = torch.randn(4, 30, 4) * 4
+        for c in range(CHANNELS):
+            readings[..., c] = torch.remainder(readings[..., c] + math.pi, 2 * math.pi) - math.pi
+        print(readings.abs().max())
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["for c in range(readings.size(-1)):"]

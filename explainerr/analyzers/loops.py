@@ -561,8 +561,9 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
         f.evidence.append(e)
     f.hints.update(loop=loop, tensor=base, dim=dim, frame=frame, var=var, offset=offset)
     # how the script reads the indexed thing's size: a numpy array has `.shape[d]`, a tensor `.size(d)`
+    axis = _axis_after_ellipsis(tensor, index_expr, var, dim, size)
     f.values["size_expr"] = f"len({base})" if tensor is not None and tensor.dtype == "list" else \
-        f"{base}.shape[{dim}]" if tensor is not None and tensor.is_array else f"{base}.size({dim})"
+        f"{base}.shape[{axis}]" if tensor is not None and tensor.is_array else f"{base}.size({axis})"
     overwritten = overwritten_per_batch(ctx, frame, tensor, index_expr)
     if overwritten is not None:  # the indexed rows are another batch's: no bound on this loop is right
         f.merge(overwritten)
@@ -653,6 +654,26 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
             f.facts.add(OTHER_SIZE)
             f.values["bound_source"] = bound.source
     return f
+
+
+def _axis_after_ellipsis(tensor: TensorFacts | None, index_expr: str, var: str, dim: int | None, size: int):
+    """The axis the loop's variable indexes, as the script would name it: the message's `dim`, except for an
+    index written after an ellipsis (`q[..., j]` of a (B, T, 6) tensor, which torch reports as dimension 1) when the
+    tensor's size there is not the message's: counted from the end, where that size is."""
+    try:
+        node = ast.parse(index_expr, mode="eval").body
+    except SyntaxError:
+        return dim
+    parts = node.slice.elts if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple) else []
+    shape = tensor.shape if tensor is not None else ()
+    if not isinstance(dim, int) or not shape or not parts or (dim < len(shape) and shape[dim] == size):
+        return dim
+    ell = [k for k, p in enumerate(parts) if isinstance(p, ast.Constant) and p.value is Ellipsis]
+    at = [k for k, p in enumerate(parts) if var in src.names_in(p)]
+    if len(ell) != 1 or len(at) != 1 or at[0] < ell[0]:
+        return dim
+    back = at[0] - len(parts)
+    return back if -len(shape) <= back and shape[back] == size else dim
 
 
 def _enumerate_start(loop: ast.For, var: str) -> ast.expr | None:
