@@ -28,7 +28,7 @@ _SHAPE_KEEPING_LAYERS = frozenset({"ReLU", "GELU", "Tanh", "Sigmoid", "Dropout",
                                    "LeakyReLU"})
 
 
-def _layer_output(frame: FrameFacts, node: ast.AST) -> tuple[int, ...] | None:
+def layer_output(frame: FrameFacts, node: ast.AST) -> tuple[int, ...] | None:
     """The shape a layer the frame holds gives for one input of known shape: `self.enc(x)` of a Linear is x's
     shape with the last size its out_features; an Embedding adds its embedding_dim; activations, dropout and
     normalisation keep it."""
@@ -65,7 +65,7 @@ def operand_shape(frame: FrameFacts, node: ast.AST) -> tuple[int, ...] | None:
         return _broadcast(left, right) if left is not None and right is not None else None
     if isinstance(node, ast.UnaryOp):
         return operand_shape(frame, node.operand)
-    layered = _layer_output(frame, node)
+    layered = layer_output(frame, node)
     if layered is not None:
         return layered
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):

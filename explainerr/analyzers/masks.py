@@ -117,19 +117,20 @@ def _operand_tensor(frame: FrameFacts, node: ast.AST) -> TensorFacts | None:
 
 
 def _embedded(frame: FrameFacts, node: ast.AST, text: str) -> TensorFacts | None:
-    """`emb(ids)` of an Embedding the frame holds, on ids it holds: the vectors it gives, (*ids.shape, dim), as a
-    stand-in tensor of the line (nothing runs: the shape is the ids' and the layer's)."""
+    """`emb(ids)` of an Embedding the frame holds, on ids it holds: the vectors it gives (their shape from
+    consistency.layer_output), as a stand-in tensor of the line (nothing runs)."""
+    from .consistency import layer_output
     if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
         return None
     layer = src.segment(frame.file, node.func) if hasattr(node.func, "lineno") else ast.unparse(node.func)
-    module = next((m for m in frame.modules if m.expr == layer and m.cls == "Embedding"), None)
     arg = node.args[0]
     ids = frame.tensor(src.segment(frame.file, arg) if hasattr(arg, "lineno") else ast.unparse(arg))
-    dim = module.attrs.get("embedding_dim") if module is not None else None
-    if ids is None or not ids.is_integer or type(dim) is not int:
+    shape = layer_output(frame, node)
+    if ids is None or not ids.is_integer or shape is None or not any(
+            m.expr == layer and m.cls == "Embedding" for m in frame.modules):
         return None
-    return TensorFacts(expr=text, shape=(*ids.shape, dim), dtype="torch.float32", device=ids.device,
-                       frame=ids.frame, numel=ids.numel * dim, ident=-id(node))
+    return TensorFacts(expr=text, shape=shape, dtype="torch.float32", device=ids.device, frame=ids.frame,
+                       numel=ids.numel * shape[-1], ident=-id(node))
 
 
 def _pairs(node: ast.AST) -> list[tuple[ast.AST, ast.AST, str]]:

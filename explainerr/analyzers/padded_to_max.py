@@ -7,7 +7,6 @@ text of their shared maximum."""
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from .. import source as src
 from ..facts import Context
@@ -66,11 +65,10 @@ def _fills_batch(tree: ast.Module, a: ast.Assign) -> bool:
 _FACTORIES = ("zeros", "ones", "full", "empty")
 
 
-def _helper_widths(tree: ast.Module, every: bool = False) -> Any:
-    """Calls of the file's own functions that give one of their parameters as a dimension of a tensor they make
-    (`build_move_mask(plies, cfg.max_len)` of `def build_move_mask(plies, length): torch.zeros(len(plies),
-    length)`): the text of the width given, and the call; with `every`, each such call and the position of its
-    width argument."""
+def width_helper_calls(tree: ast.Module) -> list[tuple[ast.Call, ast.expr]]:
+    """Every call of the file's own functions that give one of their parameters as a dimension of a tensor they
+    make (`build_move_mask(plies, cfg.max_len)` of `def build_move_mask(plies, length): torch.zeros(len(plies),
+    length)`), with the width it gives."""
     sizing = {}
     for fn in src.nodes(tree, ast.FunctionDef):
         params = [a.arg for a in fn.args.args]
@@ -88,13 +86,16 @@ def _helper_widths(tree: ast.Module, every: bool = False) -> Any:
                 used = [params.index(d.id) for d in dims if isinstance(d, ast.Name) and d.id in params]
                 if used:
                     sizing[fn.name] = used[-1]
-    out, calls = {}, []
-    for c in src.calls(tree):
-        at = sizing.get(src.call_name(c))
-        if at is not None and at < len(c.args) and not isinstance(c.args[at], ast.Constant):
-            out.setdefault(" ".join(ast.unparse(c.args[at]).split()), c)
-            calls.append((c, at))
-    return calls if every else out
+    return [(c, c.args[at]) for c in src.calls(tree) for at in [sizing.get(src.call_name(c))]
+            if at is not None and at < len(c.args) and not isinstance(c.args[at], ast.Constant)]
+
+
+def _helper_widths(tree: ast.Module) -> dict[str, ast.Call]:
+    """The text of each width `width_helper_calls` gives, and its first call."""
+    out: dict[str, ast.Call] = {}
+    for c, width in width_helper_calls(tree):
+        out.setdefault(" ".join(ast.unparse(width).split()), c)
+    return out
 
 
 def padded_to_max(ctx: Context, pad: int, helpers: bool = False) -> Finding | None:
@@ -160,7 +161,7 @@ def _width_only_in_helper(file: str, tree: ast.Module, ctx: Context) -> list:
 
     from ..fixes import tokenizes
     out = []
-    sized = _helper_calls(tree)
+    sized = width_helper_calls(tree)
     for call in (c for c in src.calls(tree) if tokenizes(c, ctx, tree)):
         longest = src.keyword(call, "padding")
         if src.keyword(call, "max_length") is not None or longest is None or not (
@@ -171,12 +172,6 @@ def _width_only_in_helper(file: str, tree: ast.Module, ctx: Context) -> list:
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and len(beside) == 1:
             out.append((file, call, longest, SimpleNamespace(value=beside[0][1]), beside[0][0]))
     return out
-
-
-def _helper_calls(tree: ast.Module) -> list[tuple[ast.Call, ast.expr]]:
-    """Every call of a helper of the file that makes a tensor at the width it is given, with that width."""
-    by_text = _helper_widths(tree, every=True)
-    return [(c, c.args[at]) for c, at in by_text]
 
 
 def _padded_apart(file: str, tree: ast.Module, ctx: Context, widths: dict) -> list:

@@ -125,9 +125,9 @@ def _specials(call: ast.Call) -> str:
 def _given_with_width(tree: ast.Module, fn: ast.FunctionDef, name: str) -> bool:
     """`name` is an argument of a call in `fn` of the file's helper that makes a tensor at a width it is given
     (`span_mask(counts, width)`)."""
-    from .padded_to_max import _helper_calls
+    from .padded_to_max import width_helper_calls
     return any(src.enclosing_scope(tree, c.lineno) is fn and any(isinstance(a, ast.Name) and a.id == name
-                                                                  for a in c.args) for c, _ in _helper_calls(tree))
+                                                                  for a in c.args) for c, _ in width_helper_calls(tree))
 
 
 def mask_counts_words(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:

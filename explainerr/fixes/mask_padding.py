@@ -85,7 +85,7 @@ def helper_width_unlike_ids(ctx: Context, f: Finding) -> list[Edit]:
     `max_length=max_len`, another width: the helper is given the ids' width, where the ids' width is readable
     there.  Only when the two widths, where the frames or the text tell them, are the mask's and the ids'."""
     from ..analyzers.classes import static_int, user_files
-    from ..analyzers.padded_to_max import _helper_calls
+    from ..analyzers.padded_to_max import width_helper_calls
     from .checks import bound_names
     mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
     found = []
@@ -93,7 +93,7 @@ def helper_width_unlike_ids(ctx: Context, f: Finding) -> list[Edit]:
         tree = src.tree_of(file)
         if tree is None:
             continue
-        sized = _helper_calls(tree)
+        sized = width_helper_calls(tree)
         for call in (c for c in src.calls(tree) if tokenizes(c, ctx, tree)):
             most = src.keyword(call, "max_length")
             if most is None or _padding(call) not in ("'max_length'", '"max_length"'):
