@@ -83,6 +83,8 @@ def _marked(source: str, markers: str) -> str | None:
 
 def _exception_type(name: str) -> str | None:
     short = name.rsplit(".", 1)[-1]
+    if short == "error" and "." in name:  # a module's own lowercase class: `struct.error`, `re.error`, `zlib.error`
+        return short
     return short if _EXC_NAME.search(short) or short in _BASES else None
 
 

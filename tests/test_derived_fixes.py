@@ -892,3 +892,373 @@ def test_an_index_after_an_ellipsis_is_bounded_by_the_last_axis_not_the_reported
     """)
     assert res.fixed, res.fix_error
     assert _edited_lines(res) == ["for c in range(readings.size(-1)):"]
+
+
+def test_a_loader_without_the_padding_function_its_sibling_is_given_gets_that_one(tmp_path):
+    # the user's own function fills a zero tensor as wide as the longest row and returns a mask the model reads:
+    # a generic padding function would not make the mask, so the sibling loader's function is the fix
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.utils.data import DataLoader
+
+        def fill_rows(pairs):
+            widths = torch.tensor([len(x) for x, _ in pairs])
+            out = torch.zeros(len(pairs), int(widths.max()), 3)
+            for r, (x, _) in enumerate(pairs):
+                out[r, :len(x)] = x
+            keep = torch.arange(out.size(1))[None, :] < widths[:, None]
+            return out, keep, torch.tensor([y for _, y in pairs])
+
+        def score(x, keep):
+            return (x.sum(-1) * keep).sum(1)
+
+        g = torch.Generator().manual_seed(1)
+        tracks = [(torch.randn(int(n), 3, generator=g), k % 2) for k, n in enumerate(torch.randint(4, 9, (12,), generator=g))]
+        fit = DataLoader(tracks[:8], batch_size=4, collate_fn=fill_rows)
+        held = DataLoader(tracks[8:], batch_size=4)
+        for x, keep, y in fit:
+            score(x, keep)
+        for x, keep, y in held:
+            print(score(x, keep))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["held = DataLoader(tracks[8:], batch_size=4, collate_fn=fill_rows)"]
+    assert res.report["diagnosis"]["confidence"] == "high"
+
+
+def test_inputs_kept_whole_beside_targets_shifted_by_one_drop_their_last_step(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        import torch
+        import torch.nn as nn
+
+        SPAN = 10
+
+        class Next(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.tok = nn.Embedding(50, 8)
+                self.where = nn.Embedding(SPAN, 8)
+                self.head = nn.Linear(8, 50)
+
+            def forward(self, ids):
+                return self.head(self.tok(ids) + self.where(torch.arange(ids.size(1))))
+
+        stream = torch.randint(0, 50, (80,))
+        pairs = []
+        for at in range(0, 60, SPAN):
+            piece = stream[at:at + SPAN + 1]
+            src, tgt = piece, piece[1:]
+            pairs.append((src, tgt))
+        net = Next()
+        xs, ys = map(torch.stack, zip(*pairs))
+        print(nn.functional.cross_entropy(net(xs).transpose(1, 2), ys))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["src, tgt = piece[:-1], piece[1:]"]
+
+
+def test_labels_aligned_on_a_call_padded_to_a_maximum_make_the_batch_call_pad_there_too(tmp_path):
+    res = _run(tmp_path, "label-length-mismatch", """
+        from pathlib import Path
+
+        import torch
+        from transformers import BertConfig, BertForTokenClassification, BertTokenizer
+
+        WORDS = ["the", "cat", "sat", "on", "mat", "dog", "ran"]
+        Path("vocab.txt").write_text("\\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS) + "\\n")
+        tok = BertTokenizer("vocab.txt")
+        WIDTH = 12
+
+        def tags_for(words, tags):
+            enc = tok(words, is_split_into_words=True, truncation=True, padding="max_length", max_length=WIDTH)
+            return [-100 if w is None else tags[w] for w in enc.word_ids()]
+
+        class Batcher:
+            def __call__(self, rows):
+                enc = tok([w for w, _ in rows], is_split_into_words=True, padding="longest", return_tensors="pt")
+                enc["labels"] = torch.tensor([tags_for(w, t) for w, t in rows])
+                return enc
+
+        model = BertForTokenClassification(BertConfig(vocab_size=12, hidden_size=16, num_hidden_layers=1,
+                                                      num_attention_heads=2, intermediate_size=32, num_labels=3))
+        rows = [(["the", "cat", "sat"], [0, 1, 2]), (["the", "dog", "ran", "on", "mat"], [0, 1, 2, 0, 1])]
+        print(model(**Batcher()(rows)).loss)
+    """)
+    assert res.fixed, res.fix_error
+    assert any('padding="max_length", max_length=WIDTH' in line for line in _edited_lines(res)), res.edits
+
+
+def test_values_binned_by_their_largest_value_get_the_divisor_one_more(tmp_path):
+    # brightness 0..255 into LEVELS classes by `int(b / 255 * LEVELS)`: 255 itself lands one class past the last
+    res = _run(tmp_path, "label-out-of-range", """
+        import torch
+        import torch.nn as nn
+
+        LEVELS = 8
+
+        def level_of(brightness):
+            return int(brightness / 255 * LEVELS)
+
+        pixels = [0, 17, 120, 200, 254, 255, 31, 90]
+        feats = torch.tensor([[p / 255.0] for p in pixels])
+        target = torch.tensor([level_of(p) for p in pixels])
+        head = nn.Linear(1, LEVELS)
+        print(nn.CrossEntropyLoss()(head(feats), target))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["return int(brightness / 256 * LEVELS)"]
+    assert res.report["diagnosis"]["confidence"] == "high"
+
+
+def test_a_padding_mask_made_from_the_whole_sequence_beside_its_shifted_inputs_takes_the_shift(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        import torch
+        import torch.nn as nn
+
+        PAD = 0
+
+        def make_batch(rows):
+            width = max(len(r) for r in rows)
+            seq = torch.tensor([r + [PAD] * (width - len(r)) for r in rows])
+            return {"inputs": seq[:, :-1], "gold": seq[:, 1:], "pads": seq == PAD}
+
+        class Reader(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.emb = nn.Embedding(20, 8)
+                self.mix = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)
+
+            def forward(self, inputs, gold, pads):
+                return self.mix(self.emb(inputs), src_key_padding_mask=pads)
+
+        print(Reader()(**make_batch([[1, 5, 6, 7, 2], [1, 9, 2]])).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert any('"pads": seq[:, :-1] == PAD' in line for line in _edited_lines(res)), res.edits
+
+
+def test_a_count_without_the_reserved_entries_its_sibling_counts_gets_them(tmp_path):
+    res = _run(tmp_path, "token-id-out-of-vocab", """
+        import torch
+        import torch.nn as nn
+
+        RESERVED = ["<pad>", "<s>", "</s>"]
+        CHORDS = ["C", "F", "G", "Am", "Dm"]
+        NOTES = ["c", "d", "e", "f", "g", "a", "b"]
+        sizes = {"chords": len(CHORDS) + 3, "notes": len(NOTES)}
+        note_id = {n: i for i, n in enumerate(RESERVED + NOTES)}
+
+        melody = nn.Embedding(sizes["notes"], 4)
+        harmony = nn.Embedding(sizes["chords"], 4)
+        tune = torch.tensor([[note_id[n] for n in "cdefgab"]])
+        print(melody(tune).shape, harmony(torch.tensor([[3, 4]])).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ['sizes = {"chords": len(CHORDS) + 3, "notes": len(NOTES) + 3}']
+
+
+def test_a_vocabulary_whose_len_leaves_out_its_reserved_ids_counts_them(tmp_path):
+    res = _run(tmp_path, "token-id-out-of-vocab", """
+        import torch
+        import torch.nn as nn
+
+        RESERVED = ("<pad>", "<unk>")
+
+        class Lexicon:
+            def __init__(self, words):
+                self.words = sorted(set(words))
+                self.index = {w: k + len(RESERVED) for k, w in enumerate(self.words)}
+
+            def __len__(self):
+                return len(self.words)
+
+        lex = Lexicon("we sort the list then we return the list".split())
+        table = nn.Embedding(len(lex), 6)
+        ids = torch.tensor([[lex.index[w] for w in ["we", "return", "the", "list"]]])
+        print(table(ids).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["return len(RESERVED) + len(self.words)"]
+
+
+def test_a_field_only_cut_beside_a_padded_sibling_is_padded_by_the_same_helper(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.utils.data import DataLoader, Dataset
+
+        def fit(seq, n, fill=0):
+            seq = seq[:n]
+            return seq + [fill] * (n - len(seq))
+
+        class Pairs(Dataset):
+            def __init__(self, rows):
+                self.rows = rows
+
+            def __len__(self):
+                return len(self.rows)
+
+            def __getitem__(self, i):
+                head, body = self.rows[i]
+                a = fit(head, 4)
+                b = body[:6]
+                return torch.tensor(a), torch.tensor(b)
+
+        rows = [([1, 2], [3, 4, 5, 6, 7, 8, 9]), ([5], [6, 7])]
+        for a, b in DataLoader(Pairs(rows), batch_size=2):
+            print(a.shape, b.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["b = fit(body, 6)"]
+
+
+def test_a_mask_helper_left_at_its_default_width_gets_the_ids_width(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        from pathlib import Path
+
+        import torch
+        from transformers import BertTokenizer
+
+        WORDS = ["def", "return", "self", "x", "y", "if", "else"]
+        Path("vocab.txt").write_text("\\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS) + "\\n")
+        tok = BertTokenizer("vocab.txt")
+        WIDEST = 20
+
+        def keyword_flags(ids, keep, width=WIDEST):
+            rows = [[1.0 if i in keep else 0.0 for i in row.tolist()] for row in ids]
+            return torch.tensor([r + [0.0] * (width - len(r)) for r in rows])
+
+        def encode(texts, limit):
+            enc = tok(texts, padding="max_length", truncation=True, max_length=limit, return_tensors="pt")
+            return enc["input_ids"], keyword_flags(enc["input_ids"], {5, 6})
+
+        ids, keyword_mask = encode(["def x return y", "if x else y"], 12)
+        hidden = torch.randn(2, ids.size(1), 4)
+        print((hidden * keyword_mask.unsqueeze(-1)).sum(1))
+    """)
+    assert res.fixed, res.fix_error
+    assert any('keyword_flags(enc["input_ids"], {5, 6}, width=limit)' in line for line in _edited_lines(res)), res.edits
+
+
+def test_a_self_numbering_map_handed_through_a_class_is_read_without_adding(tmp_path):
+    res = _run(tmp_path, "token-id-out-of-vocab", """
+        from collections import defaultdict
+
+        import torch
+        import torch.nn as nn
+
+        UNK_ID = 1
+
+        def index_words(lines):
+            ids = defaultdict(lambda: len(ids))
+            ids["<pad>"], ids["<unk>"]
+            for line in lines:
+                for w in line.split():
+                    ids[w]
+            return ids
+
+        class Encoder:
+            def __init__(self, table):
+                self.table = table
+
+            def __call__(self, line):
+                return torch.tensor([self.table[w] for w in line.split()])
+
+        words = index_words(["red fox", "blue fox"])
+        embed = nn.Embedding(len(words), 4)
+        enc = Encoder(words)
+        for line in ["red fox", "green fox"]:
+            ids = enc(line)
+            print(embed(ids).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["return torch.tensor([self.table.get(w, UNK_ID) for w in line.split()])"]
+
+
+def test_line_numbers_of_the_ast_module_used_as_rows_count_from_zero(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", """
+        import ast
+
+        import torch
+
+        SOURCE = "x = 1\\ny = x + 2\\nprint(y)\\n"
+
+        def call_rows(code):
+            rows = []
+            for node in ast.walk(ast.parse(code)):
+                if isinstance(node, ast.Call):
+                    at = node.lineno
+                    rows.append(at)
+            return rows
+
+        per_line = torch.zeros(len(SOURCE.splitlines()))
+        for r in call_rows(SOURCE):
+            per_line[r] += 1
+        print(per_line)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["at = node.lineno - 1"]
+
+
+def test_a_window_loop_leaves_room_for_the_steps_its_inner_loop_reads_ahead(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", """
+        import torch
+
+        LOOKBACK, AHEAD = 6, 2
+        load = torch.rand(3, 40)
+        pairs = []
+        for s in range(load.shape[1] - LOOKBACK + 1):
+            past = load[:, s:s + LOOKBACK]
+            future = []
+            for j in range(AHEAD):
+                future.append(load[:, s + LOOKBACK + j])
+            pairs.append((past, torch.stack(future, 1)))
+        print(len(pairs))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["for s in range(load.shape[1] - LOOKBACK - AHEAD + 1):"]
+    assert res.report["diagnosis"]["confidence"] == "high"
+
+
+def test_a_mask_of_per_word_flags_gets_places_for_the_tokens_the_tokenizer_adds(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        from pathlib import Path
+
+        import torch
+        from transformers import BertConfig, BertModel, BertTokenizer
+
+        WORDS = ["up", "down", "left", "right", "stop"]
+        Path("vocab.txt").write_text("\\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS) + "\\n")
+        tok = BertTokenizer("vocab.txt")
+        model = BertModel(BertConfig(vocab_size=10, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                                     intermediate_size=32))
+
+        def batch_of(moves):
+            enc = tok([" ".join(m) for m in moves], padding=True, return_tensors="pt")
+            valid = torch.tensor([[w != "stop" for w in m] for m in moves]).long()
+            return {"input_ids": enc["input_ids"], "attention_mask": valid}
+
+        batch = batch_of([["up", "left", "stop"], ["down", "down", "right"]])
+        print(model(**batch).last_hidden_state.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert any("torch.nn.functional.pad(" in line and "(1, 1), value=1)" in line for line in _edited_lines(res)), res.edits
+
+
+def test_classes_counted_from_one_split_give_way_to_the_scripts_own_list(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", """
+        import torch
+        import torch.nn as nn
+
+        GRADES = ["benign", "low", "mid", "high", "severe"]
+
+        def per_grade_scores(scores):
+            return {g: scores[:, k].mean().item() for k, g in enumerate(GRADES)}
+
+        train_y = torch.tensor([0, 1, 2, 3, 1, 0])
+        k_out = len(set(train_y.tolist()))
+        head = nn.Linear(4, k_out)
+        scores = head(torch.randn(6, 4)).softmax(-1)
+        print(per_grade_scores(scores))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["k_out = len(GRADES)"]

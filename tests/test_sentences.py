@@ -17,7 +17,7 @@ from explainerr.knowledge import load_knowledge
 
 #: term (regex) → facts any one of which licenses a sentence that uses it.
 CLAIMS: list[tuple[str, set[str]]] = [
-    (r"(?i)tokeni[sz]|word ?pieces?|sub-?words?|word_ids|special tokens|\[CLS\]|\[SEP\]", {"tokenizer", "mask-padded-apart", "stale-encoding", "padded-unlike", "tokenizer-limit", "retokenized-untruncated", "padded-to-max", "mask-counts-words", "counts-words",
+    (r"(?i)tokeni[sz]|word ?pieces?|sub-?words?|word_ids|special tokens|\[CLS\]|\[SEP\]", {"tokenizer", "line-numbered", "mask-without-specials", "mask-padded-apart", "stale-encoding", "padded-unlike", "tokenizer-limit", "retokenized-untruncated", "padded-to-max", "mask-counts-words", "counts-words",
                                                                                              "words-truncated", "mask-of-other-encoding"}),
     (r"max_position_embeddings|\bconfig\b|Config\b|from_pretrained|type_vocab_size|\bvocab_size\b",
      {"transformers-model", "config-field"}),

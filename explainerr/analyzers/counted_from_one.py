@@ -8,6 +8,7 @@ finding is medium."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from .. import source as src
@@ -93,17 +94,53 @@ def parsed_from_one(frame: FrameFacts, tree: ast.Module, part: ast.AST, index: i
     return None
 
 
+LINE_NUMBERED = fact("line-numbered", "the index `var` takes its values from `made`, a line number of the `tokenize` "
+                                      "or `ast` module, which count lines from one")
+_IMPORTS_LINES = re.compile(r"^\s*(?:import|from)\s+(?:tokenize|ast)\b", re.M)
+
+
+def _line_number(node: ast.AST) -> bool:
+    """`tok.start[0]` / `tok.end[0]` (a token's row) or `node.lineno` / `node.end_lineno`."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in ("lineno", "end_lineno")
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and \
+        node.value.attr in ("start", "end") and isinstance(node.slice, ast.Constant) and node.slice.value == 0
+
+
+def line_numbered(frame: FrameFacts, tree: ast.Module, part: ast.AST, index: int, size: int) -> Parsed | None:
+    """Where the index `part`, a variable of a loop over stored numbers (`for pos, row in enumerate(rows)`) equal
+    to the size, got its values: the one line number of the file (`lineno = tok.start[0]`) that the `tokenize` or
+    `ast` module it imports counts from one."""
+    if index != size or index <= 0 or not isinstance(part, ast.Name) or frame.scalars.get(part.id) != index \
+            or not src.mentions(frame.file, _IMPORTS_LINES):
+        return None
+    loops = [n for n in src.path_to(tree, frame.line) if isinstance(n, ast.For)
+             and part.id in {x.id for x in ast.walk(n.target) if isinstance(x, ast.Name)}]
+    if not loops or isinstance(loops[-1].iter, ast.Call) and src.call_name(loops[-1].iter) == "range":
+        return None
+    reads = [(st, st.value) for st in src.nodes(tree, ast.Assign) if len(st.targets) == 1
+             and isinstance(st.targets[0], ast.Name) and _line_number(st.value)]
+    if len(reads) != 1:
+        return None
+    stmt, value = reads[0]
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    return Parsed(frame.file, stmt, value, getattr(scope, "name", None))  # type: ignore[arg-type]
+
+
 def counted_from_one(frame: FrameFacts, tree: ast.Module, parts: list[ast.AST], base: str, index: int,
                      dim: int | None, size: int) -> Finding | None:
     """The finding when the failing position (`parts[0]`) is an int parsed from text that reaches the size."""
     if not parts:
         return None
     where = parsed_from_one(frame, tree, parts[0], index, size)
+    lines = where is None and (where := line_numbered(frame, tree, parts[0], index, size)) is not None
     if where is None:
         return None
     made = ast.unparse(where.call)
     f = Finding(confidence="medium")
     f.facts.add(COUNTED_FROM_ONE)
+    if lines:
+        f.facts.add(LINE_NUMBERED)
     f.values.update(var=ast.unparse(parts[0]), index=index, size=size, dim=dim if dim is not None else 0,
                     tensor=base, last=size - 1, made=made, made_line=where.stmt.lineno, fixed=f"{made} - 1")
     if where.function is not None:

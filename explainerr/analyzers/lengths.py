@@ -108,7 +108,8 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     if examples_joined_along_sequence(ctx, ids):
         return None  # the batch's examples were joined end to end into one long row: not one long text
     f = Finding()
-    f.values.update(seq_len=seq, max_positions=limit, ids=ids.expr if ids else "input_ids",
+    given = "inputs_embeds" if ids is None and ctx.library_tensor("inputs_embeds") is not None else "input_ids"
+    f.values.update(seq_len=seq, max_positions=limit, ids=ids.expr if ids else given,
                     batch=_root(ids.expr) if ids else "the batch")
     e = evidence(ids)
     if e:
@@ -626,7 +627,10 @@ def position_overflow(ctx: Context) -> Finding | None:
     seq = (fail.ids.max + 1) if fail.ids and fail.ids.max is not None else None
     # the user's token ids: the longest sequence among user tensors named like ids
     user_ids = _passed_ids(ctx) or _user_token_ids(ctx)
-    if user_ids is not None and user_ids.shape:
+    apart = user_ids is not None and bool(user_ids.shape) and isinstance(seq, int) and fail.ids is not None and \
+        bool(fail.ids.shape) and fail.ids.shape[-1] == seq and user_ids.shape[-1] != seq
+    # positions 0..n-1 of n items beside ids of another length: those ids are not the sequence the positions number
+    if user_ids is not None and user_ids.shape and not apart:
         seq = user_ids.shape[-1]
         f.values["ids"] = user_ids.expr
         f.hints["ids_root"] = re.split(r"[\[.]", user_ids.expr, maxsplit=1)[0]
@@ -666,7 +670,7 @@ def position_overflow(ctx: Context) -> Finding | None:
         if not relative and _one_per_example(fail, user_ids):
             return None  # one id per example (a window's or a segment's number), not a position of each token
         _own_table(ctx, f, fail.name.rsplit(".", 1)[-1], None if relative else seq, rows=fail.num_embeddings)
-        looked_up = user_ids or fail.user_ids
+        looked_up = (None if apart else user_ids) or fail.user_ids
         if looked_up is not None and isinstance(fail.num_embeddings, int) and \
                 grows_in_loop(ctx, f, looked_up, fail.num_embeddings, None):
             f.facts.discard(GROW_TABLE)  # a longer table only moves the failure a few steps later

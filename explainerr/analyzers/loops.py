@@ -143,6 +143,11 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
         unclamped = _unclamped(tree, frame, node.slice, loops)
         if unclamped is not None:
             clamped, parts = unclamped, [ast.Name(id=unclamped[2], ctx=ast.Load())]
+    if loops and parts and isinstance(size, int) and index >= size:  # a window loop short of its reads ahead
+        from .window_room import window_room
+        room = window_room(ctx, frame, loops, parts[0], base, index, dim, size)
+        if room is not None:
+            return room
     loops, spans = _sized_loop_first(ctx, frame, loops, parts)
     for loop in loops:
         targets = src.names_in(loop.target)
@@ -168,7 +173,8 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                     found.values.update(clamped_var=node.slice.id, clamp_made=clamped[0], clamp_line=clamped[1])
                     found.hints["clamped"] = True
                 if found is not None and VALUES in found.facts and _table_made_swapped(ctx, tensor, dim, index, parts):
-                    return None  # a table made (b, a) and filled [a, b]: its sizes are swapped, not the values
+                    return _lines_from_one(frame, tree, parts, base, index, dim, size)  # else a table made (b, a)
+                    # and filled [a, b]: its sizes are swapped, not the values
                 from .binned_values import values_binned
                 if found is not None and VALUES in found.facts and values_binned(tree, loop.iter):
                     return None  # bins of a scaled, rounded score: not positions of any sequence
@@ -177,7 +183,8 @@ def loop_bound_exceeds(ctx: Context) -> Finding | None:
                 if found is not None and VALUES in found.facts and _written_settings(tree, loop.iter):
                     return None  # values written in the file's own settings tables, not positions computed for a text
                 if found is not None and VALUES in found.facts and _counted(tree, frame.line):
-                    return None  # `cm[g, p] += 1`: a table counting values, sized for other values than it meets
+                    return _lines_from_one(frame, tree, parts, base, index, dim, size)  # else `cm[g, p] += 1`: a
+                    # table counting values, sized for other values than it meets
                 from .filtered import positions_of_whole_on_reduced
                 if found is not None and VALUES in found.facts and positions_of_whole_on_reduced(
                         tree, frame, loop, var, base, size):
@@ -269,6 +276,13 @@ def _int_value(node: ast.AST, frame: FrameFacts) -> int | None:
     return None
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _lines_from_one(frame, tree: ast.Module, parts: list, base: str, index: int, dim, size) -> Finding | None:
+    """Values of a loop that are line numbers counted from one (counted_from_one.line_numbered), else nothing."""
+    from .counted_from_one import LINE_NUMBERED, counted_from_one
+    found = counted_from_one(frame, tree, parts, base, index, dim, size) if isinstance(size, int) else None
+    return found if found is not None and LINE_NUMBERED in found.facts else None
 
 
 def _table_made_swapped(ctx: Context, tensor: TensorFacts | None, dim: int | None, index: int, parts: list) -> bool:
@@ -583,6 +597,12 @@ def _finding(ctx: Context, frame: FrameFacts, loop: ast.For, var: str, offset: i
                         enumerate_fixed=f"enumerate({src.segment(frame.file, it.args[0])})")
         f.hints["enumerate_start"] = (frame.file, loop, it)
         f.confidence = "high"
+        return f
+    from .classes_from_data import classes_from_data
+    tree = src.tree_of(frame.file)
+    if offset == 0 and tree is not None and classes_from_data(ctx, f, tree, it, size):
+        f.values["bound"] = src.segment(frame.file, it)
+        f.confidence = "high"  # the script's own list of classes is longer than the count taken from data
         return f
     counted = _enumerated(loop, var)
     if counted is not None:  # `for i, x in enumerate(seq)`: `i` runs over range(len(seq))

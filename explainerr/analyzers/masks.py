@@ -11,6 +11,7 @@ from ..facts import Context
 from ..model import FrameFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, maskroles
 from .consistency import batch_votes, changed_from, names, operand_shape, size_at
+from .mask_unshifted_in_batch import mask_unshifted_in_batch
 from .padded_widths import padded_widths
 from .reordered import reordered_apart
 from .stale_encoding import stale_encoding
@@ -529,7 +530,8 @@ def _finding(ctx: Context, met: Met) -> Finding:
                    consts=consts, other_node=met.other_node)
     if _made_apart(ctx, f, mask, other, mask_len, other_len):
         return f
-    if _not_shifted(ctx, f, met):
+    if _not_shifted(ctx, f, met) or (met.mask_len - met.other_len == 1 and mask_unshifted_in_batch(
+            ctx, f, met.mask.expr, met.other.expr)):
         return f
     batch = mask.shape[0] if len(mask.shape) >= 2 else None
     votes = batch_votes(ctx, mask, mask_len, other, other_len, batch)
@@ -675,6 +677,25 @@ _NAMED_MASK = re.compile(r"key_padd(?:ed|ing)_mask|attn_mask")
 _KEY_PADDING = ("key_padding_mask", "src_key_padding_mask", "tgt_key_padding_mask", "memory_key_padding_mask")
 
 
+def _paired_key_mask(frame, sizes: tuple[int, int], mask_len: int) -> tuple:
+    """(argument, tensor) of the one key padding mask of an `nn.Transformer`-style call whose own sequence has the
+    length the check expected: `src_key_padding_mask` and `memory_key_padding_mask` mask `src`,
+    `tgt_key_padding_mask` masks `tgt`.  Two masks of one width (a source and a target padded to the same length)
+    are told apart by the sequence each one masks."""
+    other_len = sizes[1] if mask_len == sizes[0] else sizes[0]
+    picks = []
+    for a in frame.call_args:
+        side = {"memory": "src"}.get(a.param.split("_")[0], a.param.split("_")[0]) if a.param in _KEY_PADDING else None
+        mask = frame.tensor(a.text.strip()) if side else None
+        seq = next((b for b in frame.call_args if b.param == side), None)
+        if mask is None or not mask.shape or mask.shape[-1] != mask_len or seq is None:
+            continue
+        read = [frame.tensor(n) for n in re.findall(r"[A-Za-z_][\w.]*", seq.text)]
+        if any(t is not None and len(t.shape) >= 2 and t.shape[1] == other_len for t in read):
+            picks.append((a, mask))
+    return picks[0] if len({id(a) for a, _ in picks}) == 1 else (None, None)
+
+
 def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Finding | None:
     """The user's call passed a mask (`attention_mask=...`) that a library combined with inputs of another
     length: the mask and the inputs are named by the call's own argument text."""
@@ -689,6 +710,8 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
     arg, base = next(((a, t) for p in order for a in frame.call_args if a.param == p
                       for t in [frame.tensor(a.text.strip())] if t is not None and t.ident == lib_mask.ident),
                      (None, None)) or (None, None)
+    if arg is None:  # the library made its own copy of the mask (`_canonical_mask`): the argument by its pairing
+        arg, base = _paired_key_mask(frame, sizes, lib_mask.shape[-1]) if named else (None, None)
     if arg is None:
         arg, base = ctx.call_arg_tensor(frame, order)
     if arg is None:
@@ -720,6 +743,8 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
             f.evidence.append(e)
     f.hints.update(mask=mask, mask_outer=mask, other=other, other_len=other_len, mask_len=mask_len,
                    consts=consts, mask_arg=arg, other_arg=oarg, other_base=obase)
+    if mask_len - other_len == 1 and mask_unshifted_in_batch(ctx, f, mask.expr, other.expr):
+        return f
     if other_len > mask_len and padded_widths(ctx, f, mask):
         return f
     from .padded_widths import stacked_beside_padded

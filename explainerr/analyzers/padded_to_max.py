@@ -65,10 +65,9 @@ def _fills_batch(tree: ast.Module, a: ast.Assign) -> bool:
 _FACTORIES = ("zeros", "ones", "full", "empty")
 
 
-def width_helper_calls(tree: ast.Module) -> list[tuple[ast.Call, ast.expr]]:
-    """Every call of the file's own functions that give one of their parameters as a dimension of a tensor they
-    make (`build_move_mask(plies, cfg.max_len)` of `def build_move_mask(plies, length): torch.zeros(len(plies),
-    length)`), with the width it gives."""
+def sizing_params(tree: ast.Module) -> dict[str, tuple[ast.FunctionDef, int]]:
+    """The file's own functions that give one of their parameters as a dimension of a tensor they make, with that
+    parameter's place: a list padded to it, `torch.arange(width)`, or a factory's size."""
     sizing = {}
     for fn in src.nodes(tree, ast.FunctionDef):
         params = [a.arg for a in fn.args.args]
@@ -76,18 +75,42 @@ def width_helper_calls(tree: ast.Module) -> list[tuple[ast.Call, ast.expr]]:
             count = n.right if isinstance(n.left, ast.List) else n.left if isinstance(n.right, ast.List) else None
             if isinstance(n.op, ast.Mult) and isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub) \
                     and isinstance(count.left, ast.Name) and count.left.id in params:
-                sizing[fn.name] = params.index(count.left.id)
+                sizing[fn.name] = (fn, params.index(count.left.id))
         for c in src.calls(fn):
             if src.call_name(c).split(".")[-1] == "arange" and len(c.args) == 1 and isinstance(c.args[0], ast.Name) \
                     and c.args[0].id in params:  # `torch.arange(width)[None, :] < lengths[:, None]`
-                sizing[fn.name] = params.index(c.args[0].id)
+                sizing[fn.name] = (fn, params.index(c.args[0].id))
             if src.call_name(c).split(".")[-1] in _FACTORIES:
                 dims = c.args[0].elts if len(c.args) == 1 and isinstance(c.args[0], (ast.Tuple, ast.List)) else c.args
                 used = [params.index(d.id) for d in dims if isinstance(d, ast.Name) and d.id in params]
                 if used:
-                    sizing[fn.name] = used[-1]
+                    sizing[fn.name] = (fn, used[-1])
+    return sizing
+
+
+def width_helper_calls(tree: ast.Module) -> list[tuple[ast.Call, ast.expr]]:
+    """Every call of the file's own functions that give one of their parameters as a dimension of a tensor they
+    make (`build_move_mask(plies, cfg.max_len)` of `def build_move_mask(plies, length): torch.zeros(len(plies),
+    length)`), with the width it gives."""
+    sizing = {name: at for name, (_, at) in sizing_params(tree).items()}
     return [(c, c.args[at]) for c in src.calls(tree) for at in [sizing.get(src.call_name(c))]
             if at is not None and at < len(c.args) and not isinstance(c.args[at], ast.Constant)]
+
+
+def width_helper_defaults(tree: ast.Module) -> list[tuple[ast.Call, str, ast.expr]]:
+    """Every call of such a function that leaves its width to the parameter's default (`build_mask(ids, idents)`
+    of `def build_mask(ids, idents, max_len=MAX_SEQ_LEN)`): (the call, the parameter, its default)."""
+    out = []
+    for name, (fn, at) in sizing_params(tree).items():
+        param = fn.args.args[at].arg
+        default = src.param_defaults(fn).get(param)
+        if default is None:
+            continue
+        skip = 1 if fn.args.args[0].arg == "self" else 0
+        out += [(c, param, default) for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == name
+                and len(c.args) <= at - skip and src.keyword(c, param) is None
+                and not any(k.arg is None for k in c.keywords)]
+    return out
 
 
 def _helper_widths(tree: ast.Module) -> dict[str, ast.Call]:
@@ -126,6 +149,8 @@ def padded_to_max(ctx: Context, pad: int, helpers: bool = False) -> Finding | No
             if made is not None:
                 found.append((file, call, longest, most, made))
         found += _collate_longest(file, tree, ctx, widths) + _padded_apart(file, tree, ctx, widths)
+        if not helpers:
+            found += _aligned_apart(file, tree, ctx)
     if len(found) != 1:
         return None
     file, call, longest, most, made = found[0]
@@ -146,9 +171,11 @@ def padded_to_max(ctx: Context, pad: int, helpers: bool = False) -> Finding | No
         f.values["padding_to"] = f'"max_length", max_length={src.segment(file, most.value)}{cut}'
     elif src.keyword(call, "max_length") is None:  # `tok.pad(feats, padding=True)`: the maximum is given to it too
         f.facts.add(PADDED_APART)
+        fn = src.enclosing_scope(src.tree_of(file), call.lineno)
         f.values.update(padding_to=f'"max_length", max_length={src.segment(file, most.value)}',
                         pad_call=" ".join(src.segment(file, call).split()), pad_line=call.lineno,
-                        tok_line=most.value.lineno)
+                        tok_line=most.value.lineno, pad_where=f", in `{fn.name}`" if isinstance(
+                            fn, (ast.FunctionDef, ast.AsyncFunctionDef)) else "")
     f.hints["padded_to_max"] = (file, longest.value)
     return f
 
@@ -191,3 +218,31 @@ def _padded_apart(file: str, tree: ast.Module, ctx: Context, widths: dict) -> li
         return []
     pad_to = widths.get(" ".join(ast.unparse(most.value).split()))
     return [(file, pads[0], longest, most, pad_to)] if pad_to is not None else []
+
+
+def _aligned_apart(file: str, tree: ast.Module, ctx: Context) -> list:
+    """(file, the padding call, its padding keyword, the aligning call's max_length keyword, the aligning call) for
+    labels aligned on one tokenizer call's `word_ids()` that pads to `max_length=X` (so every label row is X long),
+    while the one other tokenizer call of the file, the one that makes the batch's inputs (a collate function's),
+    pads only to each batch's longest text and has no maximum."""
+    from ..fixes import tokenizes
+    made = [c for c in src.calls(tree) if tokenizes(c, ctx, tree)]
+    aligned = [c for c in made if _pads_to_max(c) and _reads_word_ids(tree, c)]
+    longest = [c for c in made if c not in aligned and src.keyword(c, "max_length") is None
+               and (kw := src.keyword(c, "padding")) is not None
+               and isinstance(kw.value, ast.Constant) and kw.value.value in (True, "longest")]
+    if len(aligned) != 1 or len(longest) != 1:
+        return []
+    return [(file, longest[0], src.keyword(longest[0], "padding"), src.keyword(aligned[0], "max_length"), aligned[0])]
+
+
+def _pads_to_max(call: ast.Call) -> bool:
+    kw, most = src.keyword(call, "padding"), src.keyword(call, "max_length")
+    return most is not None and kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value == "max_length"
+
+
+def _reads_word_ids(tree: ast.Module, call: ast.Call) -> bool:
+    """The function that makes `call` reads `word_ids()` off an encoding: labels aligned on its pieces."""
+    scope = src.enclosing_scope(tree, call.lineno)
+    return isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        src.call_name(c).split(".")[-1] == "word_ids" for c in src.calls(scope))

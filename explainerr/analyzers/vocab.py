@@ -641,7 +641,8 @@ def _too_large_story(ctx: Context, f: Finding, fail: EmbeddingFailure) -> bool:
         f.values.update(story.values)
         f.facts |= story.facts
         f.hints.update(story.hints)
-        return True
+        from .idsource import ONE_SHORT
+        return story.facts != {ONE_SHORT}  # an id one past the table, whatever made it, decides nothing
     if not (ctx.config() or _uses_tokenizer(ctx)):
         f.facts.add(OWN_VOCAB)
     return False

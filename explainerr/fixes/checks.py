@@ -48,6 +48,9 @@ def bound_names(file: str, line: int) -> set[str] | None:
                     out |= _target_names(item.optional_vars)
         elif isinstance(n, ast.ExceptHandler) and n.name:
             out.add(n.name)
+        elif isinstance(n, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            for gen in n.generators:  # `[tok(ex["tgt"], ...)\n for ex in batch]`: the element's line reads `ex`
+                out |= _target_names(gen.target)
     return out
 
 

@@ -14,7 +14,7 @@ from ..facts import Context
 from ..model import Edit
 from . import Located, edits_of
 from .collate_unpassed import collate_left_out
-from .crops import crop_guarded_pad, pad_guarded_crop
+from .crops import crop_guarded_pad, cut_beside_padded, pad_guarded_crop
 from .short_sources import short_sources
 from .window_tail import full_windows_only, tiles_to_edge
 from .option_elsewhere import option_given_elsewhere
@@ -51,7 +51,7 @@ _TARGET_WRAPPERS = ("reshape", "view", "flatten", "long", "to", "contiguous", "s
 
 def loader_collate(ctx: Context, f: Finding) -> Located:
     """The DataLoader's call gets `collate_fn=pad_collate`, the helper written just before its statement."""
-    padded = _pad_fixed_cut(ctx, f) or pad_guarded_crop(ctx, f) or crop_guarded_pad(ctx, f) or \
+    padded = _pad_fixed_cut(ctx, f) or cut_beside_padded(ctx, f) or pad_guarded_crop(ctx, f) or crop_guarded_pad(ctx, f) or \
         pad_option_left_out(ctx, f) or _full_windows(ctx, f)
     if padded:  # `window = seq[:WINDOW + 1]` in `__getitem__`: the shorter ones padded to that length there
         return padded, None
@@ -83,6 +83,7 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
     given = _collate_given_elsewhere(file, call)
     if given is not None:  # the file's other DataLoader has the user's own collate function: this one gets it too
         f.facts.add(COLLATE_ELSEWHERE)
+        f.confidence = "high"  # the user's own padding function, given to the other loader: the facts decide
         f.values.update(collate_elsewhere=given, loader_text=" ".join(src.segment(file, call).split()),
                         loader_line=call.lineno, pads_with=" (with `pad_sequence`)" if "pad_sequence" in
                         src.text_of(file) else "")
@@ -227,9 +228,14 @@ def _collate_given_elsewhere(file: str, call: ast.Call) -> str | None:
 
 
 def _pads(fn: ast.FunctionDef) -> bool:
-    """The function pads what it collates: `pad_sequence`, `F.pad`, or a tensor filled to the longest item."""
+    """The function pads what it collates: `pad_sequence`, `F.pad`, or a tensor filled to the longest item
+    (`T = int(lengths.max())` and rows written into a slice of a tensor made that wide, `out[i, :n] = seq`)."""
     text = ast.unparse(fn)
-    return bool(re.search(r"pad_sequence|\bpad\(|max\(\s*len\(|\.pad\(|max\(.*\.size\(|max\(.*\.shape", text))
+    if re.search(r"pad_sequence|\bpad\(|max\(\s*len\(|\.pad\(|max\(.*\.size\(|max\(.*\.shape", text):
+        return True
+    return bool(re.search(r"\.max\(|\bmax\(", text)) and any(
+        isinstance(t, ast.Subscript) and any(isinstance(s, ast.Slice) for s in ast.walk(t.slice))
+        for a in ast.walk(fn) if isinstance(a, ast.Assign) for t in a.targets)
 
 
 def _made_loader(tree: ast.Module, loader: str, line: int) -> ast.Call | None:

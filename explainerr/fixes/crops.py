@@ -161,3 +161,40 @@ def _pad_under(file: str, guard: ast.If) -> tuple[ast.If, str, str, str] | None:
         if isinstance(st.value, ast.BinOp) and isinstance(st.value.op, ast.Add):
             return guard, x, f":{w}", said
     return None
+
+
+CUT_BESIDE_PADDED = fact("cut-beside-padded", "the dataset's `__getitem__` pads one field with `pad_helper` "
+                                              "(`padded_stmt`, line `padded_line`) but only cuts another "
+                                              "(`cut_stmt`, line `cut_line`), so that one keeps each item's length")
+
+
+def cut_beside_padded(ctx: Context, f: Finding) -> list[Edit]:
+    """The user's one Dataset makes one field with its own padding function, `q = pad_to(seq, Q_LEN)`, and a
+    sibling field only cut, `c = seq2[:C_LEN]`: the cut field is padded by the same function to its own cut,
+    `pad_to(seq2, C_LEN)` (the function pads to a parameter it is given: analyzers/padded_to_max)."""
+    from ..analyzers.padded_to_max import sizing_params
+    from ..batches import sole_getitem
+    item = sole_getitem(ctx)
+    if item is None:
+        return []
+    file, tree, get = item
+    sizing = sizing_params(tree)
+    helpers = [c for c in src.calls(get) if sizing.get(src.call_name(c), (None, -1))[1] == 1 and len(c.args) == 2
+               and not c.keywords]
+    names = {src.call_name(c) for c in helpers}
+    cuts = [s for s in src.statements(get) if isinstance(s, ast.Assign) and len(s.targets) == 1
+            and isinstance(s.value, ast.Subscript) and isinstance(s.value.slice, ast.Slice)
+            and s.value.slice.lower is None and s.value.slice.step is None and s.value.slice.upper is not None]
+    if len(names) != 1 or len(cuts) != 1:
+        return []
+    helper, cut = helpers[0], cuts[0]
+    seq, width = src.segment(file, cut.value.value), src.segment(file, cut.value.slice.upper)
+    made = src.LineEditor.for_node(file, cut).replace(cut.value, f"{src.call_name(helper)}({seq}, {width})").edit()
+    if made is None:
+        return []
+    padded = src.statement_at(tree, helper.lineno)
+    f.facts.add(CUT_BESIDE_PADDED)
+    f.values.update(pad_helper=src.call_name(helper), padded_stmt=" ".join(src.segment(file, padded).split()),
+                    padded_line=helper.lineno, cut_stmt=" ".join(src.segment(file, cut).split()),
+                    cut_line=cut.lineno, cut_fixed=f"{src.call_name(helper)}({seq}, {width})")
+    return [made]

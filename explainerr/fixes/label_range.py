@@ -15,6 +15,8 @@ from ..settings_text import read_key, setting_edit
 from . import Located, edits_of, failing_statement, find_expr, locator, loss_frame
 from .checks import bound_names
 from .label_splits import fill_from_every_split
+from .offset_left_out import offset_left_out
+from .quantized_past_count import quantized_past_count
 
 
 def _derive_again(kept) -> list[Edit]:
@@ -92,6 +94,13 @@ def label_range(ctx: Context, f: Finding) -> Located:
     if "setting-not-passed" in f.facts and "setting_not_passed" in f.hints:  # the map made for the run's setting
         left = f.hints["setting_not_passed"]
         return edits_of(src.LineEditor.for_node(left.file, left.stmt).add_keywords(left.call, f.values["passed"])), None
+    quantized = quantized_past_count(ctx, f, f.values.get("max_label"), f.values.get("n_classes"))
+    if quantized:  # `vel * BINS // 127`: the largest value gets bin BINS
+        return quantized, None
+    max_label = f.values.get("max_label")
+    offset = offset_left_out(ctx, f, f.values.get("n_classes"), max_label + 1 if type(max_label) is int else None)
+    if offset:  # `tgt_vocab=len(TGT_WORDS)` beside `src_vocab=len(SRC_WORDS) + 4`
+        return offset, None
     if "zipped-key-order" in f.facts:
         file, loop, keys_node, source = f.hints["zipped"]
         return edits_of(src.LineEditor.for_node(file, loop.iter).replace(keys_node, source)), None
@@ -506,6 +515,8 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     named = _count_named_once(site, value)
     if named:  # `n_morph = len(unique(y))` read by every model the script builds: set the count where it is made
         return named
+    if _reused_parameter(site):
+        return []  # a literal in a helper the file calls several times would size every layer it makes
     e = src.LineEditor.for_node(site.file, site.stmt)
     if site.node is None and site.call is not None and site.kind == "checkpoint":
         # a checkpoint's classifier of another size is replaced, not loaded
@@ -516,6 +527,15 @@ def size_edit(f: Finding, reserved: bool = False) -> list:
     elif site.node is not None:
         e.replace(site.node, value)
     return edits_of(e)
+
+
+def _reused_parameter(site) -> bool:
+    """The size is a parameter of a helper function (not a constructor) that the file calls more than once:
+    `nn.Conv3d(cout, cout, 3)` in `def block(cin, cout)`, used for every stage of a network."""
+    tree = src.tree_of(site.file)
+    fn = src.enclosing_scope(tree, site.line) if tree is not None else None
+    return isinstance(site.node, ast.Name) and isinstance(fn, ast.FunctionDef) and fn.name != "__init__" and \
+        site.node.id in [a.arg for a in fn.args.args] and len(src.callers_of(tree, fn)) > 1
 
 
 def _count_named_once(site, value: str) -> list:

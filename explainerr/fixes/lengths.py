@@ -15,6 +15,7 @@ from ..facts import Context
 from ..model import Edit, FrameFacts
 from .cut_beyond_table import table_for_cut
 from .length_past_table import length_past_table
+from .shifted_pair import shifted_pair
 from ..analyzers.stft_frames import unfold_frames
 from . import (
     Located,
@@ -65,6 +66,10 @@ def truncate(ctx: Context, f: Finding) -> Located:
     hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
     if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
+    if hit is None:  # `inputs = chunk` beside `targets = chunk[1:]`: the inputs drop the window's last step
+        paired = shifted_pair(ctx, f)
+        if paired:
+            return paired, None
     if hit is None and "config-field" in f.facts:  # embedded inputs to a model built here: the table grown
         grown = _grow_config_positions(ctx, f)
         if grown:
@@ -368,7 +373,7 @@ def positions(ctx: Context, f: Finding) -> Located:
         table = f.hints["table"]
         return edits_of(src.LineEditor.for_node(table.frame.file, table.stmt).replace(table.size,
                                                                                         f.values["table_fixed"])), None
-    past = length_past_table(ctx, f)
+    past = shifted_pair(ctx, f) or length_past_table(ctx, f)
     if past:  # the sequences are made the table's own size plus the overshoot: a larger table grows them too
         f.facts.discard("grow-table")
         return past, None
@@ -1038,6 +1043,12 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if "max-as-size" in f.facts:  # positions 0..m need m + 1 entries
         file, setting = f.hints["max_as_size"]
         return edits_of(src.LineEditor.for_node(file, setting).replace(setting.value, f.values["size_fixed"])), None
+    if "classes-from-data" in f.facts:  # the classes counted by the script's own list, not from one split's data
+        file, stmt, value, text = f.hints["classes_from_data"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(value, text)), None
+    if "window-room" in f.facts:  # the outer window loop leaves room for the inner loop's reads
+        file, _, bound, fixed = f.hints["window_room"]
+        return edits_of(src.LineEditor(file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, fixed)), None
     if "counted-from-one" in f.facts:  # the number read from text counts from zero where it is read
         where = f.hints["from_one"]
         return edits_of(src.LineEditor.for_node(where.file, where.stmt).replace(where.call, f.values["fixed"])), None

@@ -22,6 +22,9 @@ MASK_WIDTH_UNLIKE_IDS = fact("mask-width-unlike-ids", "`mask_helper_call` (line 
                                                       "`mask_width` wide, while the tokenizer call beside it (line "
                                                       "`ids_call_line`) pads the ids to `max_length=ids_max`")
 
+MASK_WIDTH_DEFAULT = fact("mask-width-default", "the mask helper's call leaves its `width_param` at the default "
+                                                "`mask_width`")
+
 _SETTINGS = ("padding", "truncation", "max_length")
 
 
@@ -85,7 +88,7 @@ def helper_width_unlike_ids(ctx: Context, f: Finding) -> list[Edit]:
     `max_length=max_len`, another width: the helper is given the ids' width, where the ids' width is readable
     there.  Only when the two widths, where the frames or the text tell them, are the mask's and the ids'."""
     from ..analyzers.classes import static_int, user_files
-    from ..analyzers.padded_to_max import width_helper_calls
+    from ..analyzers.padded_to_max import width_helper_calls, width_helper_defaults
     from .checks import bound_names
     mask_len, other_len = f.hints.get("mask_len"), f.hints.get("other_len")
     found = []
@@ -100,6 +103,12 @@ def helper_width_unlike_ids(ctx: Context, f: Finding) -> list[Edit]:
                 continue
             scope = src.enclosing_scope(tree, call.lineno)
             beside = [(c, w) for c, w in sized if src.enclosing_scope(tree, c.lineno) is scope]
+            left = [(c, p, d) for c, p, d in width_helper_defaults(tree) if src.enclosing_scope(tree, c.lineno) is scope]
+            if not beside and len(left) == 1:  # `build_mask(ids, idents)`: the width left to its default
+                helper, param, default = left[0]
+                if static_int(ctx, tree, default) == mask_len and static_int(ctx, tree, most.value) in (None, other_len):
+                    found.append((file, tree, call, most.value, helper, (param, default)))
+                continue
             if len(beside) != 1 or ast.dump(beside[0][1]) == ast.dump(most.value):
                 continue
             helper, width = beside[0]
@@ -114,9 +123,21 @@ def helper_width_unlike_ids(ctx: Context, f: Finding) -> list[Edit]:
     if not set(src.names_in(ids_max)) <= (bound_names(file, helper.lineno) or set()):
         return []
     stmt = src.statement_at(tree, helper.lineno)
-    made = edits_of(src.LineEditor.for_node(file, stmt).replace(width, text)) if stmt is not None else []
+    if stmt is None:
+        return []
+    editor = src.LineEditor.for_node(file, stmt)
+    if isinstance(width, tuple):  # the parameter left at its default: given the ids' width by keyword
+        param, default = width
+        made = edits_of(editor.add_keywords(helper, f"{param}={text}"))
+        said = src.segment(file, default)
+        if made:
+            f.facts.add(MASK_WIDTH_DEFAULT)
+            f.values["width_param"] = param
+    else:
+        made = edits_of(editor.replace(width, text))
+        said = src.segment(file, width)
     if made:
         f.facts.add(MASK_WIDTH_UNLIKE_IDS)
         f.values.update(mask_helper_call=" ".join(src.segment(file, helper).split()), mask_helper_line=helper.lineno,
-                        mask_width=src.segment(file, width), ids_call_line=call.lineno, ids_max=text)
+                        mask_width=said, ids_call_line=call.lineno, ids_max=text)
     return made

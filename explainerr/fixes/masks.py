@@ -14,6 +14,7 @@ from ..model import Edit, FrameFacts
 from .checks import bound_names
 from .frozen_default import frozen_default
 from .mask_padding import helper_width_unlike_ids, mask_padded_apart
+from .mask_specials import mask_without_specials
 from . import (
     Located,
     edits_of,
@@ -138,7 +139,7 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         _mask_from_padded_ids(ctx, f) \
         or _mask_construction(ctx, f) \
         or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f) \
-        or mask_padded_apart(ctx, f) or helper_width_unlike_ids(ctx, f)
+        or mask_padded_apart(ctx, f) or helper_width_unlike_ids(ctx, f) or mask_without_specials(ctx, f)
     return (found, None) if found else (_mask_slice(ctx, f), None)
 
 
@@ -1171,16 +1172,19 @@ def _mask_slice(ctx: Context, f: Finding) -> list[Edit]:
     if str(dim).isdigit() and int(dim) < len(other.shape) and other.shape[int(dim)] == other_len:
         last = int(dim)  # the dimension the sizes failed at, when more than one has that length
     length = f"{other.expr}.size({last})"
+    cut = f"[..., :{length}]"
+    if len(mask.shape) >= 2 and mask.shape[-2] == mask_len != other.shape[0]:  # square (causal): both axes positions
+        cut = f"[..., :{length}, :{length}]"
     held = mask.expr.lstrip("~")  # a batch's attribute read again later (`batch.keep` in a pooling step); not `self.`'s
     own_frame = frame.index == ctx.report.user_frame
     if (mask.expr.isidentifier() or re.fullmatch(r"(?!self\.)\w+(\.\w+)+", held)) and own_frame \
             and frame.tensor(other.expr) is not None:
-        made = src.insert_before(frame.file, stmt, f"{held} = {held}[..., :{length}]")
+        made = src.insert_before(frame.file, stmt, f"{held} = {held}{cut}")
         return [made] if made else []
     node = find_expr(frame.file, stmt, mask.expr)
     if node is None:
         return []
-    return edits_of(src.LineEditor.for_node(frame.file, stmt).replace(node, f"{mask.expr}[..., :{length}]"))
+    return edits_of(src.LineEditor.for_node(frame.file, stmt).replace(node, f"{mask.expr}{cut}"))
 
 
 def _mask_construction(ctx: Context, f: Finding) -> list[Edit]:

@@ -17,6 +17,9 @@ from ..facts import Context
 from ..model import Edit
 from .checks import bound_names
 from .count_beside import count_beside_list
+from .len_without_offset import len_without_offset
+from .offset_left_out import offset_left_out
+from .quantized_past_count import quantized_past_count
 from . import (
     Located,
     edits_of,
@@ -69,23 +72,23 @@ def _read_without_adding(ctx: Context, f: Finding) -> Located:
     """`vocab[w]` read in a function after the model was sized with `len(vocab)` → `vocab.get(w, vocab["<unk>"])`,
     when the code writes a key for unknown words; no edit otherwise (the words say what to do)."""
     grows = f.hints.get("growing_map")
-    if grows is None or grows.unk is None:
+    if grows is None or (grows.unk is None and grows.unk_const is None):
         return [], None
     edits: list[Edit] = []
     for sub in grows.lookups:
         stmt = src.statement_at(src.tree_of(grows.file), sub.lineno)
         if stmt is None:
             continue
-        key = src.segment(grows.file, sub.slice)
-        edits += edits_of(src.LineEditor.for_node(grows.file, stmt).replace(
-            sub, f"{grows.name}.get({key}, {grows.name}[{grows.unk!r}])"))
+        key, holder = src.segment(grows.file, sub.slice), src.segment(grows.file, sub.value)
+        unknown = grows.unk_const or f"{holder}[{grows.unk!r}]"
+        edits += edits_of(src.LineEditor.for_node(grows.file, stmt).replace(sub, f"{holder}.get({key}, {unknown})"))
     return edits, None
 
 
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_decoder_inputs,
+    for build in (_quantized, _offset_left_out, _len_without_offset, _read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_decoder_inputs,
                   _pad_instead,
                   _negative_fallback, _tokenizer_vocab,
                   _filtered_rows, _close_vocab, _encode_before_table, _special_past_size, _specials_past_config_size,
@@ -104,6 +107,22 @@ def vocab(ctx: Context, f: Finding) -> Located:
         return [], None
     f.facts.add(BAND_AID)
     return [], code
+
+
+def _offset_left_out(ctx: Context, f: Finding) -> Located:
+    """`vocab=len(WORDS)` beside `other_vocab=len(OTHER) + 4`: the reserved ids left out of this count."""
+    top = f.values.get("max_id")
+    return offset_left_out(ctx, f, f.values.get("num_embeddings"), top + 1 if type(top) is int else None), None
+
+
+def _len_without_offset(ctx: Context, f: Finding) -> Located:
+    """`__len__` returning `len(self.tokens)` of a class numbering them from `len(SPECIALS)`."""
+    return len_without_offset(ctx, f), None
+
+
+def _quantized(ctx: Context, f: Finding) -> Located:
+    """`vel * BINS // 127` gives bin BINS at the largest value: the id one past a table that counts BINS bins."""
+    return quantized_past_count(ctx, f, f.values.get("max_id"), f.values.get("num_embeddings")), None
 
 
 def _shift_unmasked(ctx: Context, f: Finding) -> Located:
