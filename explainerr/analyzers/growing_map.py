@@ -82,13 +82,13 @@ def _plumbed(file: str) -> GrowingMap | None:
                and not isinstance(src.statement_at(tree, s.lineno), ast.Expr) and made_growing(tree, s.value)]
     if not sized or not lookups:
         return None
-    unk = [n for n in (module_names(tree)) if _UNK.fullmatch(n) or re.fullmatch(r"(?i)unk(_?(id|idx|index))?", n)]
+    unk = [n for n in _module_names(tree) if _UNK.fullmatch(n) or re.fullmatch(r"(?i)unk(_?(id|idx|index))?", n)]
     const = unk[0] if len(unk) == 1 and all(unk[0] in (bound_names(file, s.lineno) or set()) for s in lookups) else None
     return GrowingMap(file=file, name=_self_numbering(made[0]) or "", made=made[0], sized=sized[0],
                       lookups=lookups, unk_const=const)
 
 
-def module_names(tree: ast.Module) -> list[str]:
+def _module_names(tree: ast.Module) -> list[str]:
     """The names the module's top-level statements bind (plain and tuple assignments)."""
     out = []
     for st in tree.body:

@@ -627,9 +627,10 @@ def position_overflow(ctx: Context) -> Finding | None:
     seq = (fail.ids.max + 1) if fail.ids and fail.ids.max is not None else None
     # the user's token ids: the longest sequence among user tensors named like ids
     user_ids = _passed_ids(ctx) or _user_token_ids(ctx)
+    # positions 0..n-1 of n items beside ids of another length: those ids are not the sequence the positions number
+    # (they still tell whether the positions run along the batch, below)
     apart = user_ids is not None and bool(user_ids.shape) and isinstance(seq, int) and fail.ids is not None and \
         bool(fail.ids.shape) and fail.ids.shape[-1] == seq and user_ids.shape[-1] != seq
-    # positions 0..n-1 of n items beside ids of another length: those ids are not the sequence the positions number
     if user_ids is not None and user_ids.shape and not apart:
         seq = user_ids.shape[-1]
         f.values["ids"] = user_ids.expr

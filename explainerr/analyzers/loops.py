@@ -278,7 +278,8 @@ def _int_value(node: ast.AST, frame: FrameFacts) -> int | None:
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-def _lines_from_one(frame, tree: ast.Module, parts: list, base: str, index: int, dim, size) -> Finding | None:
+def _lines_from_one(frame: FrameFacts, tree: ast.Module, parts: list, base: str, index: int, dim: int | None,
+                    size: int | None) -> Finding | None:
     """Values of a loop that are line numbers counted from one (counted_from_one.line_numbered), else nothing."""
     from .counted_from_one import LINE_NUMBERED, counted_from_one
     found = counted_from_one(frame, tree, parts, base, index, dim, size) if isinstance(size, int) else None

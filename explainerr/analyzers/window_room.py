@@ -7,6 +7,7 @@ loops' bounds and the index's other terms evaluated from the frame's ints), chec
 from __future__ import annotations
 
 import ast
+import operator
 
 from .. import source as src
 from ..model import FrameFacts
@@ -15,6 +16,9 @@ from . import Finding, fact
 WINDOW_ROOM = fact("window-room", "`outer_header` (line `outer_line`) leaves room for the reads of `index_expr` "
                                   "up to `inner_var` = 0 only, while `inner_header` takes `inner_var` up to "
                                   "`inner_len` - 1: the outer bound must subtract `inner_len`")
+
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv}
 
 
 def _value(node: ast.AST, scalars: dict) -> int | None:
@@ -28,11 +32,11 @@ def _value(node: ast.AST, scalars: dict) -> int | None:
     if isinstance(node, ast.Name):
         v = scalars.get(node.id)
         return v if type(v) is int else None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
         a, b = _value(node.left, scalars), _value(node.right, scalars)
         if a is None or b is None or (isinstance(node.op, ast.FloorDiv) and b == 0):
             return None
-        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a // b if b else 0)
+        return _OPS[type(node.op)](a, b)
     return None
 
 

@@ -5,6 +5,7 @@ crop cuts, with numpy or torch as the item is."""
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, Callable
 
 from .. import source as src
@@ -188,6 +189,11 @@ def cut_beside_padded(ctx: Context, f: Finding) -> list[Edit]:
     if len(names) != 1 or len(cuts) != 1:
         return []
     helper, cut = helpers[0], cuts[0]
+    from ..analyzers.classes import static_int
+    cut_to = static_int(ctx, tree, cut.value.slice.upper)
+    seen = {int(n) for k in ("len_a", "len_b") for n in re.findall(r"\d+", str(f.values.get(k, "")))}
+    if isinstance(cut_to, int) and seen and cut_to not in seen:
+        return []  # the rows that met are not of the cut field: a long one would have been cut to its bound
     seq, width = src.segment(file, cut.value.value), src.segment(file, cut.value.slice.upper)
     made = src.LineEditor.for_node(file, cut).replace(cut.value, f"{src.call_name(helper)}({seq}, {width})").edit()
     if made is None:
