@@ -1262,3 +1262,27 @@ def test_classes_counted_from_one_split_give_way_to_the_scripts_own_list(tmp_pat
     """)
     assert res.fixed, res.fix_error
     assert _edited_lines(res) == ["k_out = len(GRADES)"]
+
+
+def test_a_crop_clamped_at_its_end_is_clamped_at_its_start_instead(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.utils.data import DataLoader, Dataset
+
+        class Clips(Dataset):
+            def __init__(self, wave, onsets, width):
+                self.wave, self.onsets, self.width = wave, onsets, width
+
+            def __len__(self):
+                return len(self.onsets)
+
+            def __getitem__(self, i):
+                lo = max(self.onsets[i] - self.width // 4, 0)
+                hi = min(lo + self.width, self.wave.numel())
+                return self.wave[lo:hi]
+
+        for clip in DataLoader(Clips(torch.randn(100), [10, 50, 95], 16), batch_size=3):
+            print(clip.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["lo = min(max(self.onsets[i] - self.width // 4, 0), self.wave.numel() - self.width)"]

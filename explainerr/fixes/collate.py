@@ -14,7 +14,7 @@ from ..facts import Context
 from ..model import Edit
 from . import Located, edits_of
 from .collate_unpassed import collate_left_out
-from .crops import crop_guarded_pad, cut_beside_padded, pad_guarded_crop
+from .crops import crop_guarded_pad, cut_beside_padded, pad_guarded_crop, stop_clamped
 from .short_sources import short_sources
 from .window_tail import full_windows_only, tiles_to_edge
 from .option_elsewhere import option_given_elsewhere
@@ -51,7 +51,8 @@ _TARGET_WRAPPERS = ("reshape", "view", "flatten", "long", "to", "contiguous", "s
 
 def loader_collate(ctx: Context, f: Finding) -> Located:
     """The DataLoader's call gets `collate_fn=pad_collate`, the helper written just before its statement."""
-    padded = _pad_fixed_cut(ctx, f) or cut_beside_padded(ctx, f) or pad_guarded_crop(ctx, f) or crop_guarded_pad(ctx, f) or \
+    padded = _pad_fixed_cut(ctx, f) or cut_beside_padded(ctx, f) or stop_clamped(ctx, f) or pad_guarded_crop(ctx, f) or \
+        crop_guarded_pad(ctx, f) or \
         pad_option_left_out(ctx, f) or _full_windows(ctx, f)
     if padded:  # `window = seq[:WINDOW + 1]` in `__getitem__`: the shorter ones padded to that length there
         return padded, None

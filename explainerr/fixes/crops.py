@@ -204,3 +204,48 @@ def cut_beside_padded(ctx: Context, f: Finding) -> list[Edit]:
                     padded_line=helper.lineno, cut_stmt=" ".join(src.segment(file, cut).split()),
                     cut_line=cut.lineno, cut_fixed=f"{src.call_name(helper)}({seq}, {width})")
     return [made]
+
+
+STOP_CLAMPED = fact("stop-clamped", "`start_stmt` (line `start_line`) keeps the crop's start inside the array but "
+                                    "`stop_stmt` clamps its end to `dim_expr`: a crop near the far edge comes out short")
+
+
+def _call_of(node: ast.AST, name: str) -> list[ast.expr] | None:
+    return node.args if isinstance(node, ast.Call) and src.call_name(node) == name and len(node.args) == 2 \
+        and not node.keywords else None
+
+
+def stop_clamped(ctx: Context, f: Finding) -> list[Edit]:
+    """`start = max(c - s // 2, 0)` then `stop = min(start + s, dim)`: a window near the far edge is cut short, so
+    the items differ in length.  The start is clamped instead, `min(max(c - s // 2, 0), dim - s)`, and every crop
+    keeps its size.  Only when the user's files hold exactly one such pair of lines."""
+    from ..analyzers.classes import user_files
+    found = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for block in (getattr(n, "body") for n in (ast.walk(tree) if tree is not None else ())
+                      if isinstance(getattr(n, "body", None), list)):
+            starts = {s.targets[0].id: s for s in block if isinstance(s, ast.Assign) and len(s.targets) == 1
+                      and isinstance(s.targets[0], ast.Name) and (args := _call_of(s.value, "max")) is not None
+                      and any(isinstance(a, ast.Constant) and a.value == 0 for a in args)}
+            for s in block:
+                args = _call_of(s.value, "min") if isinstance(s, ast.Assign) else None
+                if not args or not isinstance(args[0], ast.BinOp) or not isinstance(args[0].op, ast.Add):
+                    continue
+                grown = args[0]
+                if isinstance(grown.left, ast.Name) and grown.left.id in starts:
+                    found.append((file, starts[grown.left.id], s, grown.right, args[1]))
+    if len(found) != 1:
+        return []
+    file, start, stop, size, dim = found[0]
+    size_text = src.segment(file, size)
+    size_text = size_text if isinstance(size, (ast.Name, ast.Attribute, ast.Constant)) else f"({size_text})"
+    fixed = f"min({src.segment(file, start.value)}, {src.segment(file, dim)} - {size_text})"
+    made = src.LineEditor.for_node(file, start).replace(start.value, fixed).edit()
+    if made is None:
+        return []
+    f.facts.add(STOP_CLAMPED)
+    f.values.update(start_stmt=" ".join(src.segment(file, start).split()), start_line=start.lineno,
+                    stop_stmt=" ".join(src.segment(file, stop).split()), dim_expr=src.segment(file, dim),
+                    start_fixed=fixed)
+    return [made]
