@@ -1286,3 +1286,248 @@ def test_a_crop_clamped_at_its_end_is_clamped_at_its_start_instead(tmp_path):
     """)
     assert res.fixed, res.fix_error
     assert _edited_lines(res) == ["lo = min(max(self.onsets[i] - self.width // 4, 0), self.wave.numel() - self.width)"]
+
+
+def test_a_table_with_a_row_per_value_seen_is_sized_by_the_count_its_ids_range_over(tmp_path):
+    # ids counted with torch.arange over every store are store ids, not positions: the table counts them all
+    res = _run(tmp_path, "token-id-out-of-vocab", """
+        import torch
+        import torch.nn as nn
+
+        N_STORES = 12
+
+        class StoreModel(nn.Module):
+            def __init__(self, dim, n_stores=4):
+                super().__init__()
+                self.store_vec = nn.Embedding(n_stores, dim)
+                self.head = nn.Linear(dim, 1)
+
+            def forward(self, store_ids):
+                return self.head(self.store_vec(store_ids)).squeeze(-1)
+
+        sales = [(s, float(s) * 2.0) for s in (0, 3, 3, 7, 1, 5, 2, 4, 6, 8)]
+        stores = set(s for s, _ in sales)
+        n_known = len(stores)
+        model = StoreModel(8, n_stores=n_known)
+        every_store = torch.arange(N_STORES)
+        print(model(every_store).shape, n_known)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["n_known = N_STORES"]
+    assert "9 of them" in res.report["diagnosis"]["explanation"]
+
+
+def test_a_padding_helper_left_at_its_default_width_gets_the_width_its_caller_pads_to(tmp_path):
+    res = _run(tmp_path, "label-length-mismatch", """
+        import torch
+        import torch.nn.functional as F
+
+        def fill(tags, size=20):
+            return tags[:size] + [-100] * (size - len(tags[:size]))
+
+        def make_row(ids, tags, width=8):
+            ids = ids[:width]
+            row_ids = ids + [0] * (width - len(ids))
+            return row_ids, fill(tags)
+
+        rows = [make_row([5, 6, 7], [1, 0, 2]), make_row([3, 4], [2, 2])]
+        ids = torch.tensor([r[0] for r in rows])
+        tags = torch.tensor([r[1] for r in rows])
+        scores = torch.randn(ids.shape[0], ids.shape[1], 3)
+        print(F.cross_entropy(scores.reshape(-1, 3), tags.reshape(-1), ignore_index=-100))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["return row_ids, fill(tags, size=width)"]
+
+
+def test_a_key_the_collate_stacks_is_listed_with_the_keys_it_pads(tmp_path):
+    # the loop's key is read from the items' entries whose shapes met: a string local named `key` is not reported
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.nn.utils.rnn import pad_sequence
+
+        PADDED = ["tokens", "tags"]
+        FILL = {"tokens": 0, "tags": -1, "spans": 0}
+
+        def gather(items):
+            out = {}
+            for key in items[0]:
+                column = [item[key] for item in items]
+                if key in PADDED:
+                    out[key] = pad_sequence(column, batch_first=True, padding_value=FILL[key])
+                else:
+                    out[key] = torch.stack(column)
+            return out
+
+        items = [{"tokens": torch.ones(n, dtype=torch.long), "tags": torch.zeros(n, dtype=torch.long),
+                  "spans": torch.zeros(n, 2)} for n in (3, 6)]
+        print({k: v.shape for k, v in gather(items).items()})
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ['PADDED = ["tokens", "tags", "spans"]']
+
+
+def test_a_mask_of_ones_is_counted_from_the_ids_of_its_record(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        import torch
+
+        def record(words, split):
+            pieces = [101]
+            for w in words:
+                pieces.extend(split(w))
+            pieces.append(102)
+            keep = [1] * (len(words) + 2)
+            return {"ids": pieces, "keep": keep}
+
+        recs = [record(["ab", "cde"], lambda w: [7] * len(w))]
+        ids = torch.tensor([r["ids"] for r in recs])
+        keep = torch.tensor([r["keep"] for r in recs])
+        batch = {"ids": ids, "keep": keep}
+        emb = torch.nn.Embedding(200, 4)(batch["ids"])
+        print((emb * batch["keep"].unsqueeze(-1)).sum(1))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["keep = [1] * (len(pieces))"]
+
+
+def test_windows_sliced_by_a_default_as_long_as_the_table_leave_room_for_the_tokens_added(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        import torch
+        import torch.nn as nn
+
+        LIMIT = 10
+
+        def chunks(seq, size=LIMIT):
+            for at in range(0, len(seq), size):
+                yield [1] + seq[at:at + size] + [2]
+
+        class Enc(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.tok = nn.Embedding(50, 4)
+                self.pos = nn.Embedding(LIMIT, 4)
+
+            def forward(self, ids):
+                return self.tok(ids) + self.pos(torch.arange(ids.shape[1]))
+
+        rows = [c for c in chunks(list(range(3, 30)))]
+        width = max(len(r) for r in rows)
+        rows = [r + [0] * (width - len(r)) for r in rows]
+        print(Enc()(torch.tensor(rows)).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["def chunks(seq, size=LIMIT - 2):"]
+
+
+def test_a_batch_entry_the_collate_does_not_pad_like_its_siblings_gets_the_batch_width(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        import torch
+
+        CAP = 16
+
+        def to_batch(recs):
+            longest = max(len(r["ids"]) for r in recs)
+            grow = lambda xs: xs + [0] * (longest - len(xs))
+            return {"ids": torch.tensor([grow(r["ids"]) for r in recs]),
+                    "answerable": torch.tensor([r["answerable"] for r in recs]).bool()}
+
+        recs = [{"ids": [4] * n, "answerable": [1] * n + [0] * (CAP - n)} for n in (5, 9)]
+        b = to_batch(recs)
+        scores = torch.randn(b["ids"].shape)
+        print(scores.masked_fill(~b["answerable"], -1e4).argmax(-1))
+    """)
+    assert res.fixed, res.fix_error
+    assert [line.splitlines()[-1].strip() for line in _edited_lines(res)] == [
+        '"answerable": torch.tensor([r["answerable"][:longest] for r in recs]).bool()}']
+
+
+def test_ids_split_off_a_float_tensor_are_cast_once_where_it_is_read(tmp_path):
+    res = _run(tmp_path, "index-dtype", """
+        import torch
+        import torch.nn as nn
+
+        class Corners(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.col = nn.Embedding(101, 4)
+                self.row = nn.Embedding(101, 4)
+
+            def forward(self, corners):
+                left, top = corners.unbind(-1)
+                return self.col(left) + self.row(top)
+
+        def scale(points, size):
+            return points / size * 100
+
+        pts = scale(torch.tensor([[10.0, 20.0], [30.0, 40.0]]), 50.0)
+        print(Corners()(pts).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert len(res.edits) == 1 and ".long()" in _edited_lines(res)[0]
+
+
+def test_labels_made_in_a_loop_over_the_texts_a_tokenizer_cut_into_windows_walk_the_windows(tmp_path):
+    vocab = tmp_path / "v.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "w", "x", "y", "z"]) + "\n")
+    res = _run(tmp_path, "label-length-mismatch", f"""
+        import torch
+        import torch.nn.functional as F
+        from transformers import BertTokenizer
+
+        tok = BertTokenizer({str(vocab)!r})
+        records = [("w x", "y z " * 12, 3), ("x", "z y " * 3, 1)]
+
+        def featurize(recs):
+            enc = tok([q for q, _, _ in recs], [c for _, c, _ in recs], truncation="only_second",
+                      max_length=12, stride=2, return_overflowing_tokens=True, padding="max_length")
+            owners = enc["overflow_to_sample_mapping"]
+            enc["first"] = []
+            for n, (q, c, at) in enumerate(recs):
+                enc["first"].append(at if at < 12 else 0)
+            return enc
+
+        enc = featurize(records)
+        scores = torch.randn(len(enc["input_ids"]), 12)
+        print(F.cross_entropy(scores, torch.tensor(enc["first"])))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["for n, (q, c, at) in enumerate(recs[j] for j in owners):"]
+
+
+def test_a_list_made_without_the_length_option_its_sibling_call_gives_gets_it(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.utils.data import DataLoader, Dataset
+
+        WIDTH = 6
+
+        def rows_of(lengths, fill_to=None):
+            out = []
+            for n in lengths:
+                row = list(range(1, n + 1))
+                if fill_to is not None:
+                    row = row + [0] * (fill_to - n)
+                out.append(torch.tensor(row))
+            return out
+
+        class Rows(Dataset):
+            def __init__(self, rows):
+                self.rows = rows
+
+            def __len__(self):
+                return len(self.rows)
+
+            def __getitem__(self, i):
+                return self.rows[i]
+
+        fit_rows = rows_of([2, 5, 3], fill_to=WIDTH)
+        held_rows = rows_of([4, 1])
+        fit_loader = DataLoader(Rows(fit_rows), batch_size=2)
+        held_loader = DataLoader(Rows(held_rows), batch_size=2)
+        for batch in fit_loader:
+            print(batch.shape)
+        for batch in held_loader:
+            print(batch.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["held_rows = rows_of([4, 1], fill_to=WIDTH)"]

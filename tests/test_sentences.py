@@ -18,7 +18,7 @@ from explainerr.knowledge import load_knowledge
 #: term (regex) → facts any one of which licenses a sentence that uses it.
 CLAIMS: list[tuple[str, set[str]]] = [
     (r"(?i)tokeni[sz]|word ?pieces?|sub-?words?|word_ids|special tokens|\[CLS\]|\[SEP\]", {"tokenizer", "line-numbered", "mask-without-specials", "mask-padded-apart", "stale-encoding", "padded-unlike", "tokenizer-limit", "retokenized-untruncated", "padded-to-max", "mask-counts-words", "counts-words",
-                                                                                             "words-truncated", "mask-of-other-encoding"}),
+                                                                                             "words-truncated", "mask-of-other-encoding", "labels-per-text-loop"}),
     (r"max_position_embeddings|\bconfig\b|Config\b|from_pretrained|type_vocab_size|\bvocab_size\b",
      {"transformers-model", "config-field"}),
     (r"resize_token_embeddings|add_tokens|added tokens", {"added-tokens", "resized-after-load", "resized-to-tokenizer"}),

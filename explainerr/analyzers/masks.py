@@ -12,7 +12,7 @@ from ..model import FrameFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, maskroles
 from .consistency import batch_votes, changed_from, names, operand_shape, size_at
 from .mask_unshifted_in_batch import mask_unshifted_in_batch
-from .padded_widths import padded_widths
+from .padded_widths import PADDED_WIDTHS as PADDED_WIDTHS_FACT, STACKED_BESIDE_PADDED as STACKED_FACT, padded_widths
 from .reordered import reordered_apart
 from .stale_encoding import stale_encoding
 
@@ -560,6 +560,9 @@ def _finding(ctx: Context, met: Met) -> Finding:
         elif other_len < mask_len:
             from .padded_widths import stacked_beside_padded
             stacked_beside_padded(ctx, f, mask)
+        if not f.facts & {PADDED_WIDTHS_FACT, STACKED_FACT}:
+            from .entry_unpadded import entry_unpadded
+            entry_unpadded(ctx, f, mask, mask_len, other_len)
         if consts and not votes.first:  # the mask's width is a constant of the user's; nothing else has it
             f.confidence = "high"
     return f
@@ -749,6 +752,9 @@ def _mask_passed_to_library(ctx: Context, frame, sizes: tuple[int, int]) -> Find
         return f
     from .padded_widths import stacked_beside_padded
     if other_len < mask_len and stacked_beside_padded(ctx, f, mask):
+        return f
+    from .entry_unpadded import entry_unpadded
+    if entry_unpadded(ctx, f, mask, mask_len, other_len):
         return f
     if not _made_apart(ctx, f, mask, other, mask_len, other_len):
         from .reshaped import mask_follows

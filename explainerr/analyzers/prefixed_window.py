@@ -198,6 +198,8 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
     span = _span(ctx, limit) if 0 < k <= 4 else None
     if span is None and 0 < k <= 4 and budget_fills_limit(ctx, f, k, limit):
         return True  # parts cut to budgets that fill the table, and k tokens put around them
+    if span is None and 0 < k <= 4 and window_param_default(ctx, f, k, limit, seq):
+        return True  # `def windows(ids, max_len=MAX_TOKENS)` slicing `max_len` items and adding k around them
     if span is None and 0 < k < limit:  # pieces of a floor-counted split are shorter than twice the size
         from .chunk_count import floor_chunks
         return floor_chunks(ctx, f)
@@ -367,3 +369,64 @@ def _frame_of(ctx: Context, file: str, stmt: ast.stmt):
     scope = src.enclosing_scope(tree, stmt.lineno) if tree is not None else None
     return next((fr for fr in ctx.user_frames() if fr.file == file and tree is not None
                  and src.enclosing_scope(tree, fr.line) is scope), None)
+
+
+def window_param_default(ctx: Context, f: Finding, k: int, limit: int, seq: object) -> bool:
+    """Adds the fact when a function of the user's slices windows by a parameter left at its default, the model's
+    limit (`def page_windows(ids, max_len=MAX_TOKENS)`, called without `max_len`), and joins k tokens to each
+    slice (`[cls] + ids[chunk] + [sep]`, `chunk = slice(start, start + max_len)`): the default is made k
+    smaller, where it is written, since the name it reads sizes the table too.  Only when exactly one such
+    function exists, and no call of the function gives the parameter."""
+    from .classes import static_int, user_files
+    hits = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            defaults = src.param_defaults(fn)
+            for param, default in defaults.items():
+                if static_int(ctx, tree, default) != limit:
+                    continue
+                calls = [c for c in src.calls(tree) if src.call_name(c).rpartition(".")[2] == fn.name]
+                names = [a.arg for a in fn.args.args]
+                at = names.index(param) if param in names else len(names)
+                if not calls or any(src.keyword(c, param) is not None or len(c.args) > at or any(
+                        k_.arg is None for k_ in c.keywords) for c in calls):
+                    continue
+                joined = _joined_by_param(fn, param, k)  # (the ids' join first; the fields beside it alike)
+                if joined:
+                    hits.append((file, fn, param, default, joined[0]))
+    if len(hits) != 1:
+        return False
+    file, fn, param, default, (node, piece) = hits[0]
+    text = src.segment(file, default)
+    fixed = f"{text} - {k}" if not isinstance(default, ast.Constant) else str(limit - k)
+    f.facts.add(PREFIXED_WINDOW)
+    f.facts.discard("grow-table")
+    f.values.update(window_is="Each window is made as", window_made=" ".join(src.segment(file, node).split()),
+                    window_line=node.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
+                    sliced=src.segment(file, piece.value), span_name=param, span_fixed=f"{param}={fixed}",
+                    span_line=default.lineno, seq_len=seq)
+    f.hints["prefixed_window"] = (Span(file, default, default, text), fixed)
+    f.confidence = "high"
+    return True
+
+
+def _joined_by_param(fn: ast.FunctionDef, param: str, k: int) -> list[tuple[ast.AST, ast.Subscript]]:
+    """The outermost joins in `fn` of k literal tokens with one slice whose end reads `param` (`ids[s:s + n]`, or
+    `ids[chunk]` with `chunk = slice(s, s + n)` in `fn`)."""
+    cuts = {a.targets[0].id: a.value for a in src.statements(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1
+            and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Call)
+            and src.call_name(a.value) == "slice" and len(a.value.args) == 2}
+    found = []
+    for node in ast.walk(fn):
+        parts = _parts(node) if isinstance(node, (ast.BinOp, ast.Call)) else None
+        if not parts:
+            continue
+        pieces = [p for p in parts if isinstance(p, ast.Subscript) and (
+            (isinstance(p.slice, ast.Slice) and p.slice.upper is not None and param in src.names_in(p.slice.upper))
+            or (isinstance(p.slice, ast.Name) and p.slice.id in cuts
+                and param in src.names_in(cuts[p.slice.id].args[1])))]
+        rest = [_static_len(p) for p in parts if p not in pieces]
+        if len(pieces) == 1 and None not in rest and sum(rest) == k:  # type: ignore[arg-type]
+            found.append((node, pieces[0]))
+    return [(n, p) for n, p in found if not any(o is not n and _inside(n, o) for o, _ in found)]

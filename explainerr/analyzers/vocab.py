@@ -18,6 +18,7 @@ from .. import source as src
 from ..facts import Context, shape_text
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
+from .seen_count import SIZED_BY_SEEN, counted_over, facts_of_seen, seen_count
 from .idsource import (
     growing_vocab,
     labels_twin,
@@ -159,7 +160,8 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
         name = m.group(1) if m else None
     cfg = ctx.config()
     role = "vocab"
-    if ids is not None and _counted_positions(ctx, ids):
+    if ids is not None and _counted_positions(ctx, ids) and not (
+            name and not _POSITION.search(name.rsplit(".", 1)[-1]) and seen_count(ctx, name) is not None):
         role = "position"
     elif name and _POSITION.search(name.rsplit(".", 1)[-1]):
         role = "position"
@@ -477,10 +479,19 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         return None  # raw values (a year, a database id), none of them a row of the user's table: not a vocabulary
     from .map_grew_after_table import MAP_GREW_AFTER_TABLE, facts_of, map_grew_after_table
     grew = map_grew_after_table(ctx, fail.num_embeddings, fail.ids.max if fail.ids is not None else None)
+    seen = seen_count(ctx, fail.name) if fail.name and fail.ids is not None and _counted_positions(ctx, fail.ids) \
+        else None
+    if seen is not None:
+        counted_over(ctx, fail.ids, seen)
+        seen = seen if seen.all_count else None
     if grew is not None:  # numbered by a map that met more keys after it sized the table: a vocabulary
         f.facts.add(MAP_GREW_AFTER_TABLE)
         f.values.update(facts_of(grew))
         f.hints["map_grew_after_table"] = grew
+    elif seen is not None:  # a table with a row per value seen, ids counted over every one
+        f.facts.add(SIZED_BY_SEEN)
+        f.values.update(facts_of_seen(seen))
+        f.hints["seen_count"] = seen
     elif _one_attribute_per_example(fail, named or _argument_of(ctx, fail.name), cfg):
         numbered = _numbering_map(ctx, fail, named or _argument_of(ctx, fail.name))
         from .idsource import _len_as_default

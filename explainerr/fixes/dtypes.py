@@ -54,7 +54,12 @@ def index_long(ctx: Context, f: Finding) -> Located:
     use_site: list[Any] = []
     inserted: dict[tuple[str, int], tuple[str, ast.stmt, list[tuple[str, Any]]]] = {}
     later: dict[tuple[str, int], tuple[Any, ast.stmt, set[str]]] = {}
+    done: set[tuple[int, str]] = set()
     for t in f.hints.get("tensors") or []:
+        t = _unpacked_base(ctx, t) or t  # `x0, y0, x1, y1 = boxes.unbind(-1)`: the float tensor they come from
+        if (t.frame, t.expr) in done:
+            continue
+        done.add((t.frame, t.expr))
         stored = _stored_from_caller(ctx, t)
         if stored is not None:  # `self.table[ids]` whose table a caller computed and handed to the constructor
             file, stmt = stored
@@ -351,6 +356,26 @@ def _cast_floating_only(file: str, stmt: ast.stmt, comp: ast.DictComp, call: ast
     e = src.LineEditor.for_node(file, stmt)
     e.replace(comp.value, f"{whole} if {value}.is_floating_point() else {plain}")
     return edits_of(e)
+
+
+_SPLITS = ("unbind", "split", "chunk", "tensor_split", "hsplit", "vsplit")
+
+
+def _unpacked_base(ctx: Context, t):
+    """For ids unpacked from a float tensor of the same frame by one of its own methods (`x0, y0, x1, y1 =
+    boxes.unbind(-1)`, `a, b = pair.chunk(2, -1)`), that tensor: its values are the ids' values, so it is
+    made integer where it is made, once for all the names."""
+    origin = ctx.origin(t.expr, ctx.frames[t.frame]) if t.expr.isidentifier() else None
+    if origin is None or origin[2] is None:
+        return None
+    frame, _, node = origin
+    stmt = statement_of(frame, node)
+    if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Tuple) and node is stmt.value
+            and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SPLITS
+            and isinstance(node.func.value, ast.Name)):
+        return None
+    base = frame.tensor(node.func.value.id)
+    return base if base is not None and base.is_float else None
 
 
 def _made_in_helper(ctx: Context, t) -> tuple[str, ast.Assign] | None:

@@ -11,9 +11,10 @@ from ..analyzers.filtered import filter_like
 from ..analyzers.operands import user_model_name
 from ..facts import Context
 from ..model import Edit, FrameFacts
+from .width_left_default import width_left_default
 from . import Located, edits_of, failing_statement, find_expr, locator
 from .checks import bound_names
-from .window_labels import labels_per_window
+from .window_labels import labels_loop_per_text, labels_per_window
 from .word_labels import align_word_labels
 from .label_range import _derive_again, _one_hot_width, size_edit
 
@@ -51,6 +52,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     windows = labels_per_window(ctx, f)
     if windows:  # one label per text for a prediction per window: each window takes its text's label
         return windows, None
+    looped = labels_loop_per_text(ctx, f)
+    if looped:  # the labels made in a loop over the texts the tokenizer cut into windows: loop over the windows
+        return looped, None
     if "kept-by-replace" in f.facts and "kept" in f.hints:
         return _derive_again(f.hints["kept"]), None
     if "zip-cut" in f.facts and f.hints.get("zip_cut") is not None and f.hints["zip_cut"].fill:
@@ -110,6 +114,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
         file, stmt, node, new = f.hints["window_unlike"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(node, new)), None
     if labels is not None and len(labels.shape) == 2:
+        left = width_left_default(ctx, f, f.values.get("seq_labels"), f.values.get("seq_logits"))
+        if left:  # `pad_labels(label_ids)` at its default width where the ids are padded to the function's own
+            return left, None
         for make in (_shifted_targets, _padded_labels):
             edits = make(ctx, f)
             if edits:

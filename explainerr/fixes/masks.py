@@ -15,6 +15,7 @@ from .checks import bound_names
 from .frozen_default import frozen_default
 from .mask_padding import helper_width_unlike_ids, mask_padded_apart
 from .mask_specials import mask_without_specials
+from .ones_counted_apart import ones_counted_apart
 from . import (
     Located,
     edits_of,
@@ -100,6 +101,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return ([e] if e else []), None
     if "padded-widths" in f.facts:
         return _pad_mask_to_batch(f), None
+    if "entry-unpadded" in f.facts:  # the collate's other entries are padded row by row, the mask's not
+        file, stmt, row, new = f.hints["entry_unpadded"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(row, new)), None
     if "stacked-beside-padded" in f.facts:  # fixed-width masks stacked beside items padded to the longest
         file, stmt, stacked, cut = f.hints["stacked_beside_padded"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(stacked, cut)), None
@@ -136,7 +140,7 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         if found:
             return found, None
     found = _mask_key_left_out(ctx, f) or _windowed_like_ids(ctx, f) or _mask_rows_like_ids(ctx) or \
-        _mask_from_padded_ids(ctx, f) \
+        _mask_from_padded_ids(ctx, f) or ones_counted_apart(ctx, f) \
         or _mask_construction(ctx, f) \
         or _width_constant_swapped(ctx, f) or _mask_like_allocated_ids(ctx, f) or _frozen_width(ctx, f) \
         or mask_padded_apart(ctx, f) or helper_width_unlike_ids(ctx, f) or mask_without_specials(ctx, f)

@@ -1,4 +1,5 @@
-"""Fix for a Dataset built without a length option that another construction of the same class is given:
+"""Fix for a Dataset (or the list it is built from) made without a length option that another call of the same
+class or function is given:
 `val_ds = SmilesDataset(val_smi, val_y, vocab)` beside `SmilesDataset(train_smi, train_y, vocab,
 max_len=MAX_LEN)`, where `__init__` takes `max_len=None`.  The failing DataLoader's dataset keeps each item at its
 own length; the construction gets the option as the other construction writes it.  Read from the user's
@@ -18,12 +19,7 @@ OPTION_ELSEWHERE = fact("option-given-elsewhere", "the DataLoader's dataset `opt
                                                   "of `option_cls` (line `option_other_line`) gives")
 
 #: options that decide how long an item comes out: a length to pad or cut to, or a switch to pad.
-_LENGTH_OPTION = re.compile(r"(?i)max|len|pad|width|truncat|size|limit|cap")
-
-
-def _dataset_of(call: ast.Call) -> ast.Name | None:
-    given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "dataset"), None)
-    return given if isinstance(given, ast.Name) else None
+_LENGTH_OPTION = re.compile(r"(?i)max|len|pad|fill|width|truncat|size|limit|cap")
 
 
 def _given(call: ast.Call, params: list[str], name: str) -> ast.expr | None:
@@ -49,23 +45,52 @@ def option_given_elsewhere(f: Finding, loaders: list[tuple[str, ast.Call]]) -> l
 
 
 def _left_out(file: str, loader: ast.Call) -> tuple[Edit, dict] | None:
+    """The construction of the loader's dataset, or else the one call of the user's that made an argument of it
+    (`FeatureSet(dev_feats)` of `dev_feats = build_features(dev_examples)`), leaving out the option."""
     tree = src.tree_of(file)
-    dataset = _dataset_of(loader)
-    if tree is None or dataset is None:
+    given = loader.args[0] if loader.args else next((k.value for k in loader.keywords if k.arg == "dataset"), None)
+    if tree is None or given is None:
         return None
-    made = src.last_assignment(tree, dataset.id, loader.lineno)
-    built = made.value if made is not None else None
-    if not (isinstance(built, ast.Call) and isinstance(built.func, ast.Name)) or any(
-            isinstance(a, ast.Starred) for a in built.args) or any(k.arg is None for k in built.keywords):
+    if isinstance(given, ast.Call):  # `DataLoader(FeatureSet(dev_feats), ...)`: built on the loader's line
+        stmt, built, target = src.statement_at(tree, loader.lineno), given, src.segment(file, given)
+    elif isinstance(given, ast.Name):
+        made = src.last_assignment(tree, given.id, loader.lineno)
+        stmt, built, target = (made.stmt, made.value, given.id) if made is not None else (None, None, "")
+    else:
+        return None
+    if stmt is None or not isinstance(built, ast.Call):
+        return None
+    hit = _call_left_out(file, tree, stmt, built, target)
+    if hit is not None:
+        return hit
+    hits = []
+    for arg in (a for a in built.args if isinstance(a, ast.Name)):
+        feeds = src.last_assignment(tree, arg.id, stmt.lineno)
+        if feeds is not None and isinstance(feeds.value, ast.Call):
+            hit = _call_left_out(file, tree, feeds.stmt, feeds.value, arg.id)
+            if hit is not None:
+                hits.append(hit)
+    return hits[0] if len(hits) == 1 else None
+
+
+def _call_left_out(file: str, tree: ast.Module, stmt: ast.stmt, built: ast.Call,
+                   target: str) -> tuple[Edit, dict] | None:
+    """`built`, a call of a class or function of the file, leaves out the one length option (None or False by
+    default) that every other call of it gives, written the same way in each: the edit that gives it."""
+    if not isinstance(built.func, ast.Name) or any(isinstance(a, ast.Starred) for a in built.args) or any(
+            k.arg is None for k in built.keywords):
         return None
     cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == built.func.id), None)
-    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
-        if cls is not None else None
+    if cls is not None:
+        init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        params = [a.arg for a in init.args.args[1:]] if init is not None else []
+    else:
+        init = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == built.func.id), None)
+        params = [a.arg for a in init.args.args] if init is not None else []
     if init is None:
         return None
-    params = [a.arg for a in init.args.args[1:]]
     defaults = src.param_defaults(init)
-    others = [c for c in src.calls(tree) if isinstance(c.func, ast.Name) and c.func.id == cls.name
+    others = [c for c in src.calls(tree) if isinstance(c.func, ast.Name) and c.func.id == built.func.id
               and c is not built and not any(k.arg is None for k in c.keywords)]
     found = []
     for p in params:
@@ -79,8 +104,8 @@ def _left_out(file: str, loader: ast.Call) -> tuple[Edit, dict] | None:
     if len(found) != 1 or not others:
         return None
     param, text = found[0]
-    edit = src.LineEditor.for_node(file, made.stmt).add_keywords(built, f"{param}={text}").edit()
+    edit = src.LineEditor.for_node(file, stmt).add_keywords(built, f"{param}={text}").edit()
     if edit is None:
         return None
-    return edit, dict(option_target=dataset.id, option_cls=cls.name, option_param=param, option_text=text,
-                      option_line=made.stmt.lineno, option_other_line=others[0].lineno)
+    return edit, dict(option_target=target, option_cls=built.func.id, option_param=param, option_text=text,
+                      option_line=stmt.lineno, option_other_line=others[0].lineno)

@@ -70,6 +70,8 @@ def _gates_padding(fn: ast.FunctionDef, param: str) -> bool:
 
 PAD_KEY_LEFT_OUT = fact("pad-key-left-out", "the collate pads only the keys of `pad_table` (line `pad_table_line`), "
                                             "and the batch's key `pad_key` is not one of them")
+PAD_KEY_LISTED = fact("pad-key-listed", "the keys the collate pads are listed by name in `pad_table`, without "
+                                        "`pad_key`")
 
 
 def pad_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
@@ -84,6 +86,8 @@ def pad_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
     loops = [n for n in src.path_to(tree, frame.line) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
     for loop in reversed(loops):
         key = frame.scalars.get(loop.target.id)
+        if not isinstance(key, str):  # (a string local named `key` is not reported: it may hold a secret)
+            key = _key_by_shapes(frame, loop, f)
         if not isinstance(key, str):
             continue
         guards = [n for n in ast.walk(loop) if isinstance(n, ast.If) and isinstance(n.test, ast.Compare)
@@ -95,6 +99,8 @@ def pad_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
         table = guards[0].test.comparators[0].id
         made = [st for st in tree.body if isinstance(st, ast.Assign) and len(st.targets) == 1
                 and isinstance(st.targets[0], ast.Name) and st.targets[0].id == table]
+        if len(made) == 1 and isinstance(made[0].value, (ast.Tuple, ast.List, ast.Set)) and made[0].value.elts:
+            return _key_listed(ctx, f, frame.file, tree, guards[0], made[0], key)
         if len(made) != 1 or not isinstance(made[0].value, ast.Dict) or not made[0].value.keys:
             return []
         d = made[0].value
@@ -111,3 +117,55 @@ def pad_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
         f.values.update(pad_table=table, pad_table_line=made[0].lineno, pad_key=key, pad_key_value=value)
         return [edit]
     return []
+
+
+def _key_listed(ctx: Context, f: Finding, file: str, tree: ast.Module, guard: ast.If, made: ast.Assign,
+                key: str) -> list[Edit]:
+    """`if key in PAD_KEYS:` of `PAD_KEYS = ("input_ids", "labels")`, a module-level collection of key names: the
+    key being stacked is added to it, when every value its padding branch reads per key (`PAD_VALUES[key]`)
+    has an entry for it."""
+    names = made.value.elts
+    if not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in names) or key in [
+            k.value for k in names]:
+        return []
+    for n in (n for st in guard.body for n in ast.walk(st)):
+        if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Name) and n.slice.id == ast.unparse(
+                guard.test.left) and isinstance(n.value, ast.Name):
+            table = next((st.value for st in tree.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+                          and isinstance(st.targets[0], ast.Name) and st.targets[0].id == n.value.id), None)
+            if table is None or not isinstance(n.ctx, ast.Load):
+                continue  # `batch[key] = ...`: the batch written, not a table of the module read
+            if not isinstance(table, ast.Dict) or key not in [k.value for k in table.keys
+                                                             if isinstance(k, ast.Constant)]:
+                return []  # the padding branch would read an entry the key has not got
+    quote = '"' if '"' in src.segment(file, names[-1])[:1] else "'"
+    e = src.LineEditor.for_node(file, made).insert_after(names[-1], f", {quote}{key}{quote}")
+    edit = e.edit()
+    if edit is None:
+        return []
+    f.facts.add(PAD_KEY_LEFT_OUT)
+    f.facts.add(PAD_KEY_LISTED)
+    f.values.update(pad_table=made.targets[0].id, pad_table_line=made.lineno, pad_key=key)
+    return [edit]
+
+
+def _key_by_shapes(frame, loop: ast.For, f: Finding) -> str | None:
+    """The key the loop is at, read from the items' tensors: `for key in items[0]:` over dicts whose entries the
+    frame holds (`items[1]["bbox"]`), the one key whose entries have both shapes that met in the failing call."""
+    it = loop.iter
+    while isinstance(it, ast.Subscript) or (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute)
+                                            and it.func.attr == "keys"):
+        it = it.value if isinstance(it, ast.Subscript) else it.func.value
+    if not isinstance(it, ast.Name):
+        return None
+    met = {tuple(int(x) for x in re.findall(r"-?\d+", str(f.values.get(k, "")))) for k in ("len_a", "len_b")}
+    if len(met) != 2 or () in met:
+        return None
+    shapes: dict[str, set[tuple[int, ...]]] = {}
+    pattern = re.compile(re.escape(it.id) + r"""\[\d+\]\[["'](\w+)["']\]$""")
+    for t in frame.tensors:
+        m = pattern.match(t.expr)
+        if m:
+            shapes.setdefault(m.group(1), set()).add(tuple(t.shape))
+    keys = [k for k, seen in shapes.items() if met <= seen]
+    return keys[0] if len(keys) == 1 else None

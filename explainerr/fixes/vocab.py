@@ -19,6 +19,7 @@ from .checks import bound_names
 from .count_beside import count_beside_list
 from .len_without_offset import len_without_offset
 from .offset_left_out import offset_left_out
+from .seen_count import count_all
 from .quantized_past_count import quantized_past_count
 from . import (
     Located,
@@ -88,7 +89,7 @@ def _read_without_adding(ctx: Context, f: Finding) -> Located:
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_quantized, _offset_left_out, _len_without_offset, _read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_decoder_inputs,
+    for build in (_quantized, _seen_count, _offset_left_out, _len_without_offset, _read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_decoder_inputs,
                   _pad_instead,
                   _negative_fallback, _tokenizer_vocab,
                   _filtered_rows, _close_vocab, _encode_before_table, _special_past_size, _specials_past_config_size,
@@ -107,6 +108,11 @@ def vocab(ctx: Context, f: Finding) -> Located:
         return [], None
     f.facts.add(BAND_AID)
     return [], code
+
+
+def _seen_count(ctx: Context, f: Finding) -> Located:
+    """`num_nodes = len(sensors_seen)` sizing a table looked up with `torch.arange(cfg.n_sensors)`."""
+    return count_all(ctx, f), None
 
 
 def _offset_left_out(ctx: Context, f: Finding) -> Located:

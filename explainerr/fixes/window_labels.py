@@ -60,3 +60,74 @@ def labels_per_window(ctx: Context, f: Finding) -> list[Edit]:
         f.confidence = "high"
         return edits_of(src.LineEditor.for_node(fr.file, found[1]).replace(node, fixed))
     return []
+
+
+LABELS_PER_TEXT_LOOP = fact("labels-per-text-loop", "`loop_header` (line `loop_line`) makes the labels once per "
+                                                    "text of `texts`, while the tokenizer call (line `tok_line`) cut "
+                                                    "them into windows (`return_overflowing_tokens=True`)")
+
+
+def labels_loop_per_text(ctx: Context, f: Finding) -> list[Edit]:
+    """The function that cuts texts into windows with a tokenizer call (`return_overflowing_tokens=True`) makes
+    the labels in a loop over the texts (`for i, ex in enumerate(examples):`, `examples` the list the call's
+    texts come from), one per text, while the model gets one row per window: the loop walks the windows
+    instead, each taking its text, `enumerate(examples[j] for j in sample_map)` (the window map the function
+    keeps, or reads off the encoding).  Only when the labels are fewer than the predictions, and the loop is the
+    one loop of that function over that list that appends."""
+    from . import is_tokenizer_call
+    n_logits, n_labels = f.values.get("n_logits"), f.values.get("n_labels")
+    if not (isinstance(n_logits, int) and isinstance(n_labels, int) and n_labels < n_logits):
+        return []
+    from ..analyzers.classes import user_files
+    hits = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            calls = [c for c in src.calls(fn) if is_tokenizer_call(c, ctx) and any(
+                k.arg == "return_overflowing_tokens" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in c.keywords)]
+            if len(calls) != 1:
+                continue
+            call = calls[0]
+            texts = {n for a in [*call.args, *(k.value for k in call.keywords if k.arg in ("text", "text_pair"))]
+                     for n in src.names_in(a)}
+            loops = []
+            for loop in (n for n in ast.walk(fn) if isinstance(n, ast.For) and n.lineno > call.lineno):
+                it = loop.iter
+                if isinstance(it, ast.Call) and src.call_name(it) == "enumerate" and len(it.args) == 1:
+                    it = it.args[0]
+                appends = any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                              and c.func.attr == "append" for c in ast.walk(loop))
+                if isinstance(it, ast.Name) and it.id in texts and appends:
+                    loops.append((loop, it))
+            if len(loops) != 1:
+                continue
+            owner = _window_map(tree, fn, loops[0][0].lineno)
+            if owner is None:
+                enc = src.statement_at(tree, call.lineno)
+                if not (isinstance(enc, ast.Assign) and len(enc.targets) == 1 and isinstance(enc.targets[0], ast.Name)):
+                    continue
+                if any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "pop"
+                       and c.args and isinstance(c.args[0], ast.Constant) and c.args[0].value == _MAP_KEY
+                       for c in ast.walk(fn)):
+                    continue  # popped later than the loop reads it
+                owner = f'{enc.targets[0].id}["{_MAP_KEY}"]'
+            hits.append((file, tree, fn, call, loops[0][0], loops[0][1], owner))
+    if len(hits) != 1:
+        return []
+    file, tree, fn, call, loop, texts, owner = hits[0]
+    bound = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)} | {a.arg for a in fn.args.args}
+    var = next(v for v in ("j", "w", "win", "window_i", "_j") if v not in bound)
+    new = f"{texts.id}[{var}] for {var} in {owner}"
+    editor = src.LineEditor(file, loop.lineno, loop.lineno)
+    if loop.iter is texts:
+        editor.replace(texts, f"({new})")
+    else:
+        editor.replace(texts, new)
+    made = edits_of(editor)
+    if made:
+        f.facts.add(LABELS_PER_TEXT_LOOP)
+        f.values.update(loop_header=f"for {src.segment(file, loop.target)} in {src.segment(file, loop.iter)}",
+                        loop_line=loop.lineno, texts=texts.id, tok_line=call.lineno, window_map=owner,
+                        loop_fixed=f"{texts.id}[{var}] for {var} in {owner}")
+    return made
