@@ -1531,3 +1531,112 @@ def test_a_list_made_without_the_length_option_its_sibling_call_gives_gets_it(tm
     """)
     assert res.fixed, res.fix_error
     assert _edited_lines(res) == ["held_rows = rows_of([4, 1], fill_to=WIDTH)"]
+
+
+def test_a_batch_entry_cut_where_it_is_used_is_cut_once_for_every_line_that_reads_it(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        import torch
+
+        def spans(batch, head):
+            first, last = head(batch["ids"]).unbind(-1)
+            first = first.masked_fill(~batch["allowed"], -1e4)
+            last = last.masked_fill(~batch["allowed"], -1e4)
+            return first.argmax(-1), last.argmax(-1)
+
+        head = lambda ids: torch.randn(ids.shape[0], ids.shape[1], 2)
+        rows = [[3, 4, 5], [6, 7, 0]]
+        allowed = torch.zeros(2, 10, dtype=torch.bool)
+        allowed[:, 1:3] = True
+        print(spans({"ids": torch.tensor(rows), "allowed": allowed}, head))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res)[0].startswith('batch["allowed"] = batch["allowed"][..., :')
+
+
+def test_a_table_whose_size_setting_also_feeds_the_data_is_grown_alone(tmp_path):
+    # growing the setting would lengthen the windows with the table: the table alone gets the row
+    res = _run(tmp_path, "sequence-too-long", """
+        from dataclasses import dataclass
+
+        import torch
+        import torch.nn as nn
+
+        @dataclass
+        class Opts:
+            steps: int = 5
+            dim: int = 4
+
+        def windows(series, steps):
+            return [series[s:s + steps + 1] for s in range(0, len(series) - steps - 1, steps)]
+
+        class Net(nn.Module):
+            def __init__(self, opts):
+                super().__init__()
+                self.when = nn.Embedding(opts.steps, opts.dim)
+
+            def forward(self, x):
+                return x.unsqueeze(-1) + self.when(torch.arange(x.shape[1]))
+
+        opts = Opts()
+        batch = torch.stack(windows(torch.randn(40), opts.steps))
+        print(Net(opts)(batch).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["self.when = nn.Embedding(opts.steps + 1, opts.dim)"]
+
+
+def test_a_float_mask_a_batch_carries_is_made_bool_where_the_batch_is_made(tmp_path):
+    res = _run(tmp_path, "mask-dtype", """
+        import torch
+
+        def groups(sizes, width):
+            for chunk in (sizes[:2], sizes[2:]):
+                holes = torch.zeros(len(chunk), width)
+                for r, n in enumerate(chunk):
+                    for c in range(n, width):
+                        holes[r, c] = 1
+                yield {"scores": torch.randn(len(chunk), width), "holes": holes}
+
+        def top(scores, holes):
+            return scores.masked_fill(holes, -1e9).argmax(-1)
+
+        def spread(scores, holes):
+            return scores.masked_fill(holes, 0.0).std(-1)
+
+        for g in groups([2, 3, 1, 4], 4):
+            print(top(g["scores"], g["holes"]), spread(g["scores"], g["holes"]))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["holes = torch.zeros(len(chunk), width, dtype=torch.bool)"]
+
+
+def test_a_layer_name_two_classes_share_is_read_in_the_class_that_ran(tmp_path):
+    res = _run(tmp_path, "hidden-size-mismatch", """
+        import torch
+        import torch.nn as nn
+
+        EXTRA = 2
+        SIDE = ["age", "height", "weight"]
+
+        class Left(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.mix = nn.Sequential(nn.Linear(d, 8), nn.ReLU())
+
+            def forward(self, x):
+                return self.mix(x)
+
+        class Right(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.mix = nn.Sequential(nn.Linear(d + EXTRA, 8), nn.ReLU())
+
+            def forward(self, x, side):
+                return self.mix(torch.cat([x, side], -1))
+
+        x = torch.randn(3, 6)
+        side = torch.randn(3, len(SIDE))
+        print(Left(6)(x).shape, Right(6)(x, side).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert all("Left" not in line and "nn.Linear(d, 8)" not in line for line in _edited_lines(res))

@@ -51,6 +51,7 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
         return None
     attr, _, key = path[0].partition("[")  # `parts["classifier"]`: an entry of a ModuleDict
     key = key.rstrip("]").strip("\"'")
+    found: list[tuple[str | None, SizeSite]] = []
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for n in src.nodes(tree, ast.Assign) if tree is not None else ():
@@ -71,8 +72,17 @@ def own_layer_site(ctx: Context, path: list[str], classes: tuple[str, ...], posi
             if at is not None and not src.contains(n, call.lineno):  # added to a list the container is made of
                 first = _first_pass_value(tree, call, arg)
                 n, arg = first if first is not None else (at, arg)
-            return SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call), call=call)
-    return None
+            cls = src.enclosing_class(tree, n.lineno)
+            found.append((cls.name if cls is not None else None,
+                          SizeSite(file=file, stmt=n, kind="layer", node=arg, text=src.segment(file, call), call=call)))
+    # two classes with a layer of that name (`self.proj` of a query tower and of a product tower): the one of the
+    # class whose method ran, the innermost user frame's first
+    running = [fr.self_class for fr in reversed(ctx.user_frames()) if fr.self_class]
+    for cls_name in running:
+        hit = next((site for name, site in found if name == cls_name), None)
+        if hit is not None:
+            return hit
+    return found[0][1] if found else None
 
 
 def _first_pass_value(tree: ast.Module, call: ast.Call, arg: ast.AST) -> tuple[ast.stmt, ast.AST] | None:

@@ -221,6 +221,14 @@ def _mask_argument(ctx: Context, frame: FrameFacts) -> Finding | None:
         _rewrite(f, origin[0].index, origin[1], f"{_wrap_text(right, onode.right)} == 0", onode)
     else:
         _rewrite(f, use_frame, text, f"{_wrap_text(text, mask_node)}.bool()")
+        from .mask_factory import MADE_BOOL_AT_FACTORY, mask_factory
+        factory = mask_factory(ctx, made) if not invert else None
+        if factory is not None:  # a batch entry made by a torch factory: made bool there, for every reader
+            file, stmt, call = factory
+            f.facts.add(MADE_BOOL_AT_FACTORY)
+            f.values.update(factory_key=made, factory_call=" ".join(src.segment(file, call).split()),
+                            factory_line=call.lineno)
+            f.hints["mask_factory"] = factory
     if pol is None and means in ("fill", "ignore"):
         other = f.values["other_fixed"]
         f.alternatives.append(Finding(

@@ -399,6 +399,34 @@ def _room_for_added(f: Finding) -> list[Edit]:
     return edits_of(src.LineEditor.for_node(span.file, span.stmt).replace(span.value, fixed))
 
 
+TABLE_GROWN_ALONE = fact("table-grown-alone", "the setting that sizes the table (`setting_read`) is also given to "
+                                              "`setting_call` (line `setting_call_line`), so the table alone is grown")
+_READS_ONLY = re.compile(r"(^|\.)(print|format|info|debug|warning|log|write|append)$")
+
+
+def _setting_feeds_data(ctx: Context, table) -> tuple[str, ast.Call] | None:
+    """The table's size setting (`cfg.num_frames`, a constant `MAX_LEN`) is also an argument of another call of
+    the user's files than the table's (`Sampler(cfg.num_frames, stride)`), one that is not a print or a log:
+    growing the setting would grow what that call makes too.  Returns (file, that call)."""
+    from ..analyzers.classes import user_files
+    size = table.size
+    key = (size.attr if isinstance(size, ast.Attribute) else size.id if isinstance(size, ast.Name) else None)
+    if key is None:
+        return None
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            if call is getattr(table.stmt, "value", None) or _READS_ONLY.search(src.call_name(call)):
+                continue
+            for a in [*call.args, *(k.value for k in call.keywords)]:
+                if a is size:
+                    continue
+                if (isinstance(a, ast.Attribute) and a.attr == key and isinstance(size, ast.Attribute)) or (
+                        isinstance(a, ast.Name) and a.id == key and isinstance(size, ast.Name)):
+                    return file, call
+    return None
+
+
 def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
     """`Encoder(vocab)` → `Encoder(vocab, max_length=40)` for a table sized by an `__init__` parameter; the
     constant or the number itself when the table is sized by one."""
@@ -422,6 +450,16 @@ def _grow_table(ctx: Context, f: Finding) -> list[Edit]:
                 e.add_keywords(call, f"{table.name}={needed}")
             edits += edits_of(e)
         return edits
+    fed = _setting_feeds_data(ctx, table) if table.kind in ("constant", "field") else None
+    if fed is not None:
+        over = needed - (f.values.get("num_embeddings") or needed)
+        if over <= 0:
+            return []  # (the setting also sizes the data: growing it would grow the sequences with the table)
+        f.facts.add(TABLE_GROWN_ALONE)
+        f.values.update(setting_read=src.segment(table.frame.file, table.size),
+                        setting_call=" ".join(src.segment(fed[0], fed[1]).split()), setting_call_line=fed[1].lineno)
+        return edits_of(src.LineEditor.for_node(table.frame.file, table.stmt).replace(
+            table.size, f"{src.segment(table.frame.file, table.size)} + {over}"))
     if table.kind == "constant":
         tree = src.tree_of(table.frame.file)
         made = [n for n in (tree.body if tree else []) if isinstance(n, ast.Assign) and len(n.targets) == 1

@@ -1179,9 +1179,10 @@ def _mask_slice(ctx: Context, f: Finding) -> list[Edit]:
     cut = f"[..., :{length}]"
     if len(mask.shape) >= 2 and mask.shape[-2] == mask_len != other.shape[0]:  # square (causal): both axes positions
         cut = f"[..., :{length}, :{length}]"
-    held = mask.expr.lstrip("~")  # a batch's attribute read again later (`batch.keep` in a pooling step); not `self.`'s
+    held = mask.expr.lstrip("~")  # a batch's attribute or entry read again later (`batch.keep` in a pooling step,
+    # `batch["keep"]` on the next line too), cut once before the line; not `self.`'s
     own_frame = frame.index == ctx.report.user_frame
-    if (mask.expr.isidentifier() or re.fullmatch(r"(?!self\.)\w+(\.\w+)+", held)) and own_frame \
+    if (mask.expr.isidentifier() or re.fullmatch(r"(?!self\.)\w+(\.\w+)+|\w+\[[\"']\w+[\"']\]", held)) and own_frame \
             and frame.tensor(other.expr) is not None:
         made = src.insert_before(frame.file, stmt, f"{held} = {held}{cut}")
         return [made] if made else []
@@ -1687,6 +1688,12 @@ def mask_bool(ctx: Context, f: Finding) -> Located:
     """The rewrite the analyzer planned (analyzers/maskdtype.py): a cast dropped where the mask was made,
     `1 - mask` → `~mask`, or the mask turned bool (or inverted, when the op wants True on the padding)
     where it is handed over."""
+    factory = f.hints.get("mask_factory")
+    if factory is not None:  # the batch entry made bool by the torch factory that makes it
+        file, stmt, call = factory
+        made = edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "dtype=torch.bool"))
+        if made:
+            return made, None
     plan = f.hints.get("rewrite")
     if not plan:
         return [], None
