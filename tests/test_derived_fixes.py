@@ -1640,3 +1640,132 @@ def test_a_layer_name_two_classes_share_is_read_in_the_class_that_ran(tmp_path):
     """)
     assert res.fixed, res.fix_error
     assert all("Left" not in line and "nn.Linear(d, 8)" not in line for line in _edited_lines(res))
+
+
+def test_a_numpy_mask_of_another_dtype_is_made_bool_where_the_batch_is_made(tmp_path):
+    res = _run(tmp_path, "mask-dtype", """
+        import numpy as np
+        import torch
+
+        def pack(rows):
+            width = max(len(r) for r in rows)
+            vals = torch.zeros(len(rows), width)
+            blank = np.zeros((len(rows), width), dtype=np.int8)
+            for i, r in enumerate(rows):
+                vals[i, :len(r)] = torch.tensor(r)
+                blank[i, len(r):] = 1
+            return {"vals": vals, "blank": torch.from_numpy(blank)}
+
+        b = pack([[1.0, 2.0], [3.0, 4.0, 5.0]])
+        print(b["vals"].masked_fill(b["blank"], float("nan")).nanmean(-1))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["blank = np.zeros((len(rows), width), dtype=bool)"]
+
+
+def test_a_sequence_cut_to_the_tables_setting_then_given_a_token_is_cut_one_shorter(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        from types import SimpleNamespace
+
+        import torch
+        import torch.nn as nn
+
+        def prepare(codes, opts):
+            body = [c % 50 + 2 for c in codes][: opts.span]
+            return body + [1]
+
+        class Reader(nn.Module):
+            def __init__(self, opts):
+                super().__init__()
+                self.sym = nn.Embedding(60, 4)
+                self.place = nn.Embedding(opts.span, 4)
+
+            def forward(self, ids):
+                return self.sym(ids) + self.place(torch.arange(ids.shape[1]))
+
+        opts = SimpleNamespace(span=6)
+        ids = torch.tensor([prepare(range(100, 120), opts)])
+        print(Reader(opts)(ids).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["body = [c % 50 + 2 for c in codes][: opts.span - 1]"]
+
+
+def test_a_call_left_without_the_length_its_sibling_call_gives_is_given_it_for_the_position_table(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        import torch
+        import torch.nn as nn
+
+        SPAN = 8
+
+        def encode_all(docs, cap=None):
+            out = []
+            for d in docs:
+                ids = [ord(c) % 20 for c in d]
+                out.append(ids[:cap] if cap is not None else ids)
+            return out
+
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.tok = nn.Embedding(20, 4)
+                self.pos = nn.Embedding(SPAN, 4)
+
+            def forward(self, ids):
+                return self.tok(ids) + self.pos(torch.arange(ids.shape[1]))
+
+        fit = encode_all(["abcdefghijkl", "mnopqrstuvwx"], cap=SPAN)
+        check = encode_all(["abcdefghijkl", "mnopqrstuvwx"])
+        model = Model()
+        print(model(torch.tensor(fit)).shape, model(torch.tensor(check)).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ['check = encode_all(["abcdefghijkl", "mnopqrstuvwx"], cap=SPAN)']
+
+
+def test_a_model_sized_by_the_count_a_selector_was_asked_for_is_sized_by_what_it_kept(tmp_path):
+    res = _run(tmp_path, "hidden-size-mismatch", """
+        import numpy as np
+        import torch
+        import torch.nn as nn
+
+        WANTED = 24
+
+        def strongest(table, k):
+            order = np.argsort(-table.var(0))[:k]
+            return order[table[:, order].mean(0) > 1.0]
+
+        table = np.abs(np.random.default_rng(0).normal(size=(30, 40)))
+        table[:, ::2] *= 3.0
+        table[:, 1::4] *= 0.01
+        cols = strongest(table, WANTED)
+        feats = torch.tensor(table[:, cols], dtype=torch.float32)
+        net = nn.Sequential(nn.Linear(WANTED, 4), nn.ReLU(), nn.Linear(4, 1))
+        print(net(feats).shape, len(cols))
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["net = nn.Sequential(nn.Linear(len(cols), 4), nn.ReLU(), nn.Linear(4, 1))"]
+
+
+def test_inputs_cut_to_the_table_where_they_are_given_are_cut_with_their_mask_at_every_call(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        import torch
+        from transformers import BertConfig, BertModel
+
+        net = BertModel(BertConfig(vocab_size=30, hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                                   intermediate_size=16, max_position_embeddings=16))
+
+        def make(n):
+            ids = torch.randint(5, 30, (2, n))
+            return {"ids": ids, "keep": torch.ones_like(ids)}
+
+        def pooled(ids, keep):
+            return net(input_ids=ids, attention_mask=keep).last_hidden_state[:, 0]
+
+        b = make(20)
+        out = pooled(b["ids"], b["keep"])
+        b = make(20)
+        print(out.shape, pooled(b["ids"], b["keep"]).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert len(res.edits) == 2 and all('b["keep"][:, :' in line for line in _edited_lines(res))

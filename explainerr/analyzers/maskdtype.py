@@ -222,12 +222,14 @@ def _mask_argument(ctx: Context, frame: FrameFacts) -> Finding | None:
     else:
         _rewrite(f, use_frame, text, f"{_wrap_text(text, mask_node)}.bool()")
         from .mask_factory import MADE_BOOL_AT_FACTORY, mask_factory
-        factory = mask_factory(ctx, made) if not invert else None
+        held = made or mask.expr  # the batch's entry as handed over, or as read right where it failed
+        factory = mask_factory(ctx, held) if not invert else None
         if factory is not None:  # a batch entry made by a torch factory: made bool there, for every reader
             file, stmt, call = factory
             f.facts.add(MADE_BOOL_AT_FACTORY)
-            f.values.update(factory_key=made, factory_call=" ".join(src.segment(file, call).split()),
-                            factory_line=call.lineno)
+            f.values.update(factory_key=held, factory_call=" ".join(src.segment(file, call).split()),
+                            factory_line=call.lineno, factory_dtype="dtype=torch.bool" if src.call_name(
+                                call).startswith("torch.") else "dtype=bool")
             f.hints["mask_factory"] = factory
     if pol is None and means in ("fill", "ignore"):
         other = f.values["other_fixed"]

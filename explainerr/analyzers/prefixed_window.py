@@ -200,6 +200,8 @@ def prefixed_window(ctx: Context, f: Finding, ids: TensorFacts | None, limit: in
         return True  # parts cut to budgets that fill the table, and k tokens put around them
     if span is None and 0 < k <= 4 and window_param_default(ctx, f, k, limit, seq):
         return True  # `def windows(ids, max_len=MAX_TOKENS)` slicing `max_len` items and adding k around them
+    if span is None and 0 < k <= 4 and cut_to_table_then_joined(ctx, f, k, seq):
+        return True  # `ids = x[:cfg.max_len]; return [CLS] + ids` beside `nn.Embedding(cfg.max_len, d)`
     if span is None and 0 < k < limit:  # pieces of a floor-counted split are shorter than twice the size
         from .chunk_count import floor_chunks
         return floor_chunks(ctx, f)
@@ -430,3 +432,60 @@ def _joined_by_param(fn: ast.FunctionDef, param: str, k: int) -> list[tuple[ast.
         if len(pieces) == 1 and None not in rest and sum(rest) == k:  # type: ignore[arg-type]
             found.append((node, pieces[0]))
     return [(n, p) for n, p in found if not any(o is not n and _inside(n, o) for o, _ in found)]
+
+
+def _same_setting(a: ast.AST, b: ast.AST) -> bool:
+    """`cfg.max_len` and `self.cfg.max_len` (or two plain names alike): the same setting read off its holder."""
+    if isinstance(a, ast.Attribute) and isinstance(b, ast.Attribute):
+        return a.attr == b.attr
+    return isinstance(a, ast.Name) and isinstance(b, ast.Name) and a.id == b.id
+
+
+def cut_to_table_then_joined(ctx: Context, f: Finding, k: int, seq: object) -> bool:
+    """Adds the fact when one function of the user's cuts a sequence to the setting that sizes the position table
+    (`ids = grams(text)[: cfg.max_len]` beside `nn.Embedding(cfg.max_len, d)`) and then joins k literal tokens to
+    the cut (`return [CLS] + ids`): every long sequence comes out k past the table.  The cut leaves room for them
+    (`[: cfg.max_len - k]`).  Only when exactly one such cut exists in the user's files."""
+    from .classes import user_files
+    table = f.hints.get("table")
+    size = getattr(table, "size", None)
+    if size is None or isinstance(size, ast.Constant):
+        return False
+    hits = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for fn in src.nodes(tree, ast.FunctionDef) if tree is not None else ():
+            for node in ast.walk(fn):
+                parts = _parts(node) if isinstance(node, ast.BinOp) else None
+                if not parts:
+                    continue
+                cuts = []
+                for p in parts:
+                    cut = p
+                    if isinstance(p, ast.Name):
+                        made = src.assignments(tree, p.id, fn, before=node.lineno)
+                        cut = made[-1].value if len(made) == 1 else None
+                    if isinstance(cut, ast.Subscript) and isinstance(cut.slice, ast.Slice) and cut.slice.lower is None \
+                            and cut.slice.upper is not None and cut.slice.step is None \
+                            and _same_setting(cut.slice.upper, size):
+                        cuts.append((p, cut))
+                rest = [_static_len(p) for p in parts if p not in [c[0] for c in cuts]]
+                if len(cuts) == 1 and None not in rest and sum(rest) == k:  # type: ignore[arg-type]
+                    hits.append((file, node, cuts[0][1]))
+    if len({(file, id(cut)) for file, _, cut in hits}) != 1:
+        return False
+    file, node, cut = hits[0]
+    bound = cut.slice.upper
+    text = src.segment(file, bound)
+    stmt = src.statement_at(src.tree_of(file), cut.lineno)
+    if stmt is None:
+        return False
+    f.facts.add(PREFIXED_WINDOW)
+    f.facts.discard("grow-table")
+    f.values.update(window_is="Each sequence is made as", window_made=" ".join(src.segment(file, node).split()),
+                    window_line=node.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
+                    sliced=src.segment(file, cut.value), span_name=text, span_fixed=f"[: {text} - {k}]",
+                    span_line=cut.lineno, seq_len=seq)
+    f.hints["prefixed_window"] = (Span(file, stmt, bound, text), f"{text} - {k}")
+    f.confidence = "high"
+    return True

@@ -14,6 +14,7 @@ from ..analyzers.layer_parts import readable_at
 from ..analyzers.layers import SIBLING_FIELD, encoder_size_expr
 from ..facts import Context
 from ..model import Edit
+from .requested_count import requested_count
 from . import Located, edits_of, failing_statement, find_expr, locator
 from .field_swapped import field_swapped
 from .counted_by_hand import counted_by_hand
@@ -46,8 +47,11 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         e.replace(second, first.id)
         return edits_of(e), None
     site, hidden = f.hints.get("site"), f.hints.get("hidden")
-    if site is None or site.node is None or not isinstance(hidden, int):
-        return [], None
+    if site is None or site.node is None or not isinstance(hidden, int) or isinstance(site.node, (ast.Name,
+                                                                                                   ast.Attribute)):
+        kept = requested_count(ctx, f)  # a selector kept fewer items than the count the layer was sized by
+        if kept or site is None or site.node is None or not isinstance(hidden, int):
+            return kept, None
     if f.hints.get("mode_sized"):  # the width follows a mode: size the layer by the same choice
         return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, f.hints["mode_sized"])), None
     value = encoder_size_expr(ctx, site, hidden, f.values.get("hidden_field", "hidden_size")) \

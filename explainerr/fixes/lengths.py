@@ -63,6 +63,10 @@ def truncate(ctx: Context, f: Finding) -> Located:
         limit = f.hints.get("length_setting_value", limit)  # room left for the tokens added around the cut
         value = f"min({src.segment(file, node)}, {limit})" if f.hints.get("length_setting_capped") else str(limit)
         return edits_of(src.LineEditor.for_node(file, owner).replace(node, value)), None
+    from .option_elsewhere import length_option_given_elsewhere
+    given = length_option_given_elsewhere(ctx, f, limit)
+    if given:  # `tokenize(test, vocab)` beside `tokenize(train, vocab, max_len=CONTEXT)`: the option given here too
+        return given, None
     hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
     if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
@@ -377,6 +381,12 @@ def positions(ctx: Context, f: Finding) -> Located:
     if past:  # the sequences are made the table's own size plus the overshoot: a larger table grows them too
         f.facts.discard("grow-table")
         return past, None
+    rows = f.values.get("num_embeddings") or f.values.get("max_positions")
+    from .option_elsewhere import length_option_given_elsewhere
+    given = length_option_given_elsewhere(ctx, f, rows) if isinstance(rows, int) else []
+    if given:  # `encode(check)` beside `encode(fit, cap=SPAN)`: the cut the other call asks for, the table kept
+        f.facts.discard("grow-table")
+        return given, None
     if "grow-table" in f.facts:
         return _grow_table(ctx, f), None
     if "table-other-unit" in f.facts:  # the setting given the table in the data's unit, as the script converts it
@@ -533,13 +543,36 @@ def _slice_ids(ctx: Context, f: Finding, limit: int) -> Located:
     simple = isinstance(node, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
     new = f"{text}{cut}" if simple else f"({text}){cut}"
     e = src.LineEditor.for_node(oframe.file, stmt).replace(node, new)
-    for other in _given_beside(oframe, stmt, node, tensor.shape[-1] if tensor is not None and tensor.shape else None):
+    beside = _given_beside(oframe, stmt, node, tensor.shape[-1] if tensor is not None and tensor.shape else None)
+    for other in beside:
         e.replace(other, f"{src.segment(oframe.file, other)}{cut}")  # the mask handed with the ids: cut the same
     if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Tuple) and any(e_ is node for e_ in stmt.value.elts):
         for other in stmt.value.elts:  # `tgt_in, tgt_out = tgt[:, :-1], tgt[:, 1:]`: the shifted pair cut alike
             if other is not node and src.root_name(other) == src.root_name(node) and src.root_name(node):
                 e.replace(other, f"{src.segment(oframe.file, other)}{cut}")
-    return edits_of(e), None
+    return edits_of(e) + _same_call_cut(oframe.file, stmt, node, [node, *beside], cut), None
+
+
+def _same_call_cut(file: str, stmt: ast.stmt, node: ast.AST, cut_args: list[ast.AST], cut: str) -> list[Edit]:
+    """The other calls of the file to the same callee with the same argument texts (`ranker(b["input_ids"], ...)`
+    again for the evaluation batch): they get the same cut, or the script fails there next."""
+    tree = src.tree_of(file)
+    call = next((c for c in ast.walk(stmt) if isinstance(c, ast.Call) and any(a is node for a in c.args)), None)
+    if tree is None or call is None or not src.call_name(call):
+        return []
+    texts = {src.segment(file, a) for a in cut_args}
+    out: list[Edit] = []
+    for other in src.calls(tree):
+        held = src.statement_at(tree, other.lineno)
+        if other is call or held is None or held is stmt or src.call_name(other) != src.call_name(call):
+            continue
+        args = [a for a in [*other.args, *(k.value for k in other.keywords)] if src.segment(file, a) in texts]
+        if args:
+            e = src.LineEditor.for_node(file, held)
+            for a in args:
+                e.replace(a, f"{src.segment(file, a)}{cut}")
+            out += edits_of(e)
+    return out
 
 
 def _bound_name(ctx: Context, limit: int, site: object = None) -> str:
@@ -730,7 +763,8 @@ def _given_beside(frame, stmt: ast.stmt, node: ast.AST, length: int | None) -> l
         if a is node:
             continue
         root = a.value if isinstance(a, ast.Subscript) else a
-        t = frame.tensor(src.segment(frame.file, root)) if isinstance(root, (ast.Name, ast.Attribute)) else None
+        t = frame.tensor(src.segment(frame.file, a)) if isinstance(a, ast.Subscript) else None  # `b["mask"]`
+        t = t or (frame.tensor(src.segment(frame.file, root)) if isinstance(root, (ast.Name, ast.Attribute)) else None)
         if t is not None and len(t.shape) >= 2 and t.shape[-1] == length and isinstance(a, (ast.Name, ast.Subscript)):
             out.append(a)
     return out

@@ -1691,7 +1691,11 @@ def mask_bool(ctx: Context, f: Finding) -> Located:
     factory = f.hints.get("mask_factory")
     if factory is not None:  # the batch entry made bool by the torch factory that makes it
         file, stmt, call = factory
-        made = edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, "dtype=torch.bool"))
+        kind = "torch.bool" if src.call_name(call).startswith("torch.") else "bool"
+        given = src.keyword(call, "dtype")
+        editor = src.LineEditor.for_node(file, stmt)
+        made = edits_of(editor.replace(given.value, kind) if given is not None else
+                        editor.add_keywords(call, f"dtype={kind}"))
         if made:
             return made, None
     plan = f.hints.get("rewrite")

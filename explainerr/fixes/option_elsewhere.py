@@ -104,8 +104,40 @@ def _call_left_out(file: str, tree: ast.Module, stmt: ast.stmt, built: ast.Call,
     if len(found) != 1 or not others:
         return None
     param, text = found[0]
+    from .checks import bound_names
+    known = bound_names(file, stmt.lineno)
+    if known is not None and not set(src.names_in(ast.parse(text, mode="eval").body)) <= known:
+        return None  # the other call's value reads names this line does not have (`settings` of another scope)
     edit = src.LineEditor.for_node(file, stmt).add_keywords(built, f"{param}={text}").edit()
     if edit is None:
         return None
     return edit, dict(option_target=target, option_cls=built.func.id, option_param=param, option_text=text,
                       option_line=stmt.lineno, option_other_line=others[0].lineno)
+
+
+def length_option_given_elsewhere(ctx, f: Finding, limit: int) -> list[Edit]:
+    """Sequences longer than the model's `limit`: the one call of a user's function or class in the user's files
+    that leaves out a length option every other call of it gives (`tokenize_cells(expr[test_idx], vocab)` beside
+    `tokenize_cells(expr[train_idx], vocab, max_len=CONTEXT)`), the option's value being at most `limit`."""
+    from ..analyzers.classes import static_int, user_files
+    hits = []
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        for call in src.calls(tree) if tree is not None else ():
+            if not isinstance(call.func, ast.Name):
+                continue
+            stmt = src.statement_at(tree, call.lineno)
+            target = ast.unparse(stmt.targets[0]) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                else src.segment(file, call)
+            hit = _call_left_out(file, tree, stmt, call, target) if stmt is not None else None
+            if hit is None:
+                continue
+            value = static_int(ctx, tree, ast.parse(hit[1]["option_text"], mode="eval").body)
+            if value is not None and 0 < value <= limit:
+                hits.append(hit)
+    if len(hits) != 1:
+        return []
+    edit, values = hits[0]
+    f.facts.add(OPTION_ELSEWHERE)
+    f.values.update(values)
+    return [edit]
