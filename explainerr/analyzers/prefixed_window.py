@@ -402,14 +402,8 @@ def window_param_default(ctx: Context, f: Finding, k: int, limit: int, seq: obje
     file, fn, param, default, (node, piece) = hits[0]
     text = src.segment(file, default)
     fixed = f"{text} - {k}" if not isinstance(default, ast.Constant) else str(limit - k)
-    f.facts.add(PREFIXED_WINDOW)
-    f.facts.discard("grow-table")
-    f.values.update(window_is="Each window is made as", window_made=" ".join(src.segment(file, node).split()),
-                    window_line=node.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
-                    sliced=src.segment(file, piece.value), span_name=param, span_fixed=f"{param}={fixed}",
-                    span_line=default.lineno, seq_len=seq)
-    f.hints["prefixed_window"] = (Span(file, default, default, text), fixed)
-    f.confidence = "high"
+    _room_story(f, file, node, piece, k, seq, "Each window is made as", param, f"{param}={fixed}", default.lineno,
+                (Span(file, default, default, text), fixed))
     return True
 
 
@@ -480,12 +474,19 @@ def cut_to_table_then_joined(ctx: Context, f: Finding, k: int, seq: object) -> b
     stmt = src.statement_at(src.tree_of(file), cut.lineno)
     if stmt is None:
         return False
-    f.facts.add(PREFIXED_WINDOW)
-    f.facts.discard("grow-table")
-    f.values.update(window_is="Each sequence is made as", window_made=" ".join(src.segment(file, node).split()),
-                    window_line=node.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
-                    sliced=src.segment(file, cut.value), span_name=text, span_fixed=f"[: {text} - {k}]",
-                    span_line=cut.lineno, seq_len=seq)
-    f.hints["prefixed_window"] = (Span(file, stmt, bound, text), f"{text} - {k}")
-    f.confidence = "high"
+    _room_story(f, file, node, cut, k, seq, "Each sequence is made as", text, f"[: {text} - {k}]", cut.lineno,
+                (Span(file, stmt, bound, text), f"{text} - {k}"))
     return True
+
+
+def _room_story(f: Finding, file: str, node: ast.AST, piece: ast.Subscript, k: int, seq: object, window_is: str,
+                span_name: str, span_fixed: str, span_line: int, hint: tuple[Span, str]) -> None:
+    """The prefixed-window fact, its values and the edit's hint, for a join `node` of k tokens with `piece`."""
+    f.facts.add(PREFIXED_WINDOW)
+    f.facts.discard("grow-table")  # a larger table would hold the windows, but the span is what was meant
+    f.values.update(window_is=window_is, window_made=" ".join(src.segment(file, node).split()),
+                    window_line=node.lineno, n_added=k, tokens=f"{k} token{'s' if k != 1 else ''}",
+                    sliced=src.segment(file, piece.value), span_name=span_name, span_fixed=span_fixed,
+                    span_line=span_line, seq_len=seq)
+    f.hints["prefixed_window"] = hint
+    f.confidence = "high"

@@ -35,10 +35,14 @@ def option_given_elsewhere(f: Finding, loaders: list[tuple[str, ast.Call]]) -> l
     """The edit that gives the dataset construction of one of `loaders` (file, DataLoader call) the one length
     option another construction of its class gives, written the same way; [] unless exactly one loader's
     dataset leaves such an option out.  The finding gets the fact and its values only then."""
-    found = [hit for file, call in loaders for hit in [_left_out(file, call)] if hit is not None]
-    if len(found) != 1:
+    return _the_one(f, [hit for file, call in loaders for hit in [_left_out(file, call)] if hit is not None])
+
+
+def _the_one(f: Finding, hits: list[tuple[Edit, dict]]) -> list[Edit]:
+    """The edit of the one hit, with the fact and its values added to the finding; [] unless exactly one."""
+    if len(hits) != 1:
         return []
-    edit, values = found[0]
+    edit, values = hits[0]
     f.facts.add(OPTION_ELSEWHERE)
     f.values.update(values)
     return [edit]
@@ -135,9 +139,4 @@ def length_option_given_elsewhere(ctx, f: Finding, limit: int) -> list[Edit]:
             value = static_int(ctx, tree, ast.parse(hit[1]["option_text"], mode="eval").body)
             if value is not None and 0 < value <= limit:
                 hits.append(hit)
-    if len(hits) != 1:
-        return []
-    edit, values = hits[0]
-    f.facts.add(OPTION_ELSEWHERE)
-    f.values.update(values)
-    return [edit]
+    return _the_one(f, hits)
