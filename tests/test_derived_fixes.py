@@ -1769,3 +1769,63 @@ def test_inputs_cut_to_the_table_where_they_are_given_are_cut_with_their_mask_at
     """)
     assert res.fixed, res.fix_error
     assert len(res.edits) == 2 and all('b["keep"][:, :' in line for line in _edited_lines(res))
+
+
+def test_a_cast_comparison_mask_that_later_arithmetic_needs_keeps_its_cast(tmp_path):
+    res = _run(tmp_path, "mask-dtype", """
+        import torch
+
+        def attend(scores, lengths):
+            t = scores.shape[-1]
+            pad = (torch.arange(t)[None, :] >= lengths[:, None]).float()
+            weights = scores.masked_fill(pad, -1e9).softmax(-1)
+            return weights * (1.0 - pad)
+
+        print(attend(torch.randn(2, 5), torch.tensor([3, 5])))
+    """)
+    assert res.fixed, res.fix_error
+    assert not any(line.startswith("pad = ") for line in _edited_lines(res))
+
+
+def test_a_loader_without_the_graph_batching_function_its_sibling_gets_is_given_it(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        import torch
+        from torch.utils.data import DataLoader
+
+        def join_graphs(items):
+            nodes, links, shift = [], [], 0
+            for x, e in items:
+                nodes.append(x)
+                links.append(e + shift)
+                shift += x.shape[0]
+            return torch.cat(nodes), torch.cat(links, dim=1)
+
+        graphs = [(torch.randn(n, 3), torch.randint(0, n, (2, n))) for n in (3, 5, 4, 6)]
+        fit = DataLoader(graphs[:2], batch_size=2, collate_fn=join_graphs)
+        held = DataLoader(graphs[2:], batch_size=2)
+        for nodes, links in fit:
+            print(nodes.shape, links.shape)
+        for nodes, links in held:
+            print(nodes.shape, links.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["held = DataLoader(graphs[2:], batch_size=2, collate_fn=join_graphs)"]
+
+
+def test_a_length_measured_on_the_training_split_alone_is_measured_over_every_split(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        import torch
+        from transformers import BertConfig, BertModel
+
+        train_rows = [list(range(5, 5 + n)) for n in (6, 9, 7)]
+        test_rows = [list(range(5, 5 + n)) for n in (8, 12)]
+        longest = max(len(r) for r in train_rows)
+        net = BertModel(BertConfig(vocab_size=40, hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                                   intermediate_size=16, max_position_embeddings=longest))
+        for rows in (train_rows, test_rows):
+            width = max(len(r) for r in rows)
+            ids = torch.tensor([r + [0] * (width - len(r)) for r in rows])
+            print(net(ids).last_hidden_state.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["longest = max(len(r) for r in [*train_rows, *test_rows])"]

@@ -196,7 +196,7 @@ def _mask_argument(ctx: Context, frame: FrameFacts) -> Finding | None:
         f.facts.add(INVERTED_FOR_OP)
         return _rewrite(f, use_frame, text, f"{_wrap_text(text, mask_node)} == 0")
     if onode is not None and strip_casts(onode) is not onode and is_boolean_expr(strip_casts(onode)) and \
-            _complement(mask_node) is None:
+            _complement(mask_node) is None and not _computed_with_later(origin[0], onode):
         # a comparison cast to another dtype: drop the cast where it was made (the values keep their meaning)
         f.facts.add(CAST_FROM_BOOL)
         f.confidence = "high"
@@ -237,6 +237,26 @@ def _mask_argument(ctx: Context, frame: FrameFacts) -> Finding | None:
             values={"fixed": other, "why": f"if `{text}` is 1 for the real tokens"}, confidence="low",
             facts={MASK_ARGUMENT, KEEP_MASK, INVERTED_FOR_OP}, hints={"rewrite": (use_frame, text, other, None)}))
     return f
+
+
+def _computed_with_later(frame: FrameFacts, made: ast.AST) -> bool:
+    """The name assigned `made` (`pad_mask = (...).float()`) is computed with later in its scope (`1.0 - pad_mask`,
+    `x * pad_mask`): the cast is what makes that arithmetic work, so it is kept."""
+    tree = src.tree_of(frame.file)
+    stmt = src.statement_at(tree, made.lineno) if tree is not None and hasattr(made, "lineno") else None
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    name = stmt.targets[0].id
+    scope = src.enclosing_scope(tree, stmt.lineno)
+    for n in src.walk_scope(scope):
+        if getattr(n, "lineno", 0) <= stmt.lineno:
+            continue
+        operands = (n.left, n.right) if isinstance(n, ast.BinOp) and not isinstance(
+            n.op, (ast.BitAnd, ast.BitOr, ast.BitXor)) else (n.operand,) if isinstance(n, ast.UnaryOp) and isinstance(
+            n.op, ast.USub) else ()
+        if any(isinstance(o, ast.Name) and o.id == name for o in operands):
+            return True
+    return False
 
 
 def _complement(node: ast.AST | None) -> ast.AST | None:

@@ -87,7 +87,8 @@ def loader_collate(ctx: Context, f: Finding) -> Located:
         f.confidence = "high"  # the user's own padding function, given to the other loader: the facts decide
         f.values.update(collate_elsewhere=given, loader_text=" ".join(src.segment(file, call).split()),
                         loader_line=call.lineno, pads_with=" (with `pad_sequence`)" if "pad_sequence" in
-                        src.text_of(file) else "")
+                        src.text_of(file) else "", collate_does="pads" if _pads_rows(file, given) else
+                        "joins items of different sizes into one batch")
         return edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"collate_fn={given}")), None
     tokenizer = _encodings_tokenizer(ctx, file, call, stmt)
     if tokenizer is not None:  # the examples are a tokenizer's encodings: its own padding collator
@@ -228,12 +229,22 @@ def _collate_given_elsewhere(file: str, call: ast.Call) -> str | None:
     return own[0]
 
 
+def _pads_rows(file: str, name: str) -> bool:
+    """The file's function `name` pads (not only joins items, as graphs are batched)."""
+    fn = next((n for n in src.nodes(src.tree_of(file), ast.FunctionDef) if n.name == name), None)
+    return fn is not None and bool(re.search(r"pad_sequence|\bpad\(|\.pad\(|max\(", ast.unparse(fn)))
+
+
 def _pads(fn: ast.FunctionDef) -> bool:
     """The function pads what it collates: `pad_sequence`, `F.pad`, or a tensor filled to the longest item
-    (`T = int(lengths.max())` and rows written into a slice of a tensor made that wide, `out[i, :n] = seq`)."""
+    (`T = int(lengths.max())` and rows written into a slice of a tensor made that wide, `out[i, :n] = seq`); or
+    it joins items of different sizes into one batch the way graphs are batched (`torch.cat` of the node lists,
+    the edges shifted by a running offset)."""
     text = ast.unparse(fn)
     if re.search(r"pad_sequence|\bpad\(|max\(\s*len\(|\.pad\(|max\(.*\.size\(|max\(.*\.shape", text):
         return True
+    if re.search(r"\btorch\.cat\(", text) and re.search(r"\boffset\b|\+=", text):
+        return True  # items of different sizes joined into one batch (graphs: nodes concatenated, edges offset)
     return bool(re.search(r"\.max\(|\bmax\(", text)) and any(
         isinstance(t, ast.Subscript) and any(isinstance(s, ast.Slice) for s in ast.walk(t.slice))
         for a in ast.walk(fn) if isinstance(a, ast.Assign) for t in a.targets)

@@ -17,6 +17,7 @@ from .cut_beyond_table import table_for_cut
 from .length_past_table import length_past_table
 from .shifted_pair import shifted_pair
 from ..analyzers.stft_frames import unfold_frames
+from .split_measured import measured_on_one_split
 from . import (
     Located,
     _cuts_text,
@@ -67,6 +68,9 @@ def truncate(ctx: Context, f: Finding) -> Located:
     given = length_option_given_elsewhere(ctx, f, limit)
     if given:  # `tokenize(test, vocab)` beside `tokenize(train, vocab, max_len=CONTEXT)`: the option given here too
         return given, None
+    measured = measured_on_one_split(ctx, f)
+    if measured:  # `max(... for u in train_set)` sizes the positions: measured over every split
+        return measured, None
     hit = tokenizer_call_for(ctx, f.hints.get("ids_root"), frame_at(ctx, f.hints.get("ids_frame")))
     if hit is not None and src.call_name(hit[1]).split(".")[-1][:1].isupper():
         hit = None  # `BertTokenizer(vocab_file)` builds a tokenizer; it does not tokenize
