@@ -53,13 +53,12 @@ def entry_unpadded(ctx: Context, f: Finding, mask: TensorFacts, mask_len: int, o
             own = _rows(entries[key.group(1)])
             if own is None or not isinstance(fn, ast.FunctionDef):
                 continue
-            padders = {src.call_name(r.elt) for k, v in entries.items() if k != key.group(1)
-                       for r in [_rows(v)] if r is not None and isinstance(r.elt, ast.Call)}
-            padders = {p for p in padders if p and _pad_width(fn, p) is not None}
+            called = {src.call_name(r.elt) for k, v in entries.items() if k != key.group(1)
+                      for r in [_rows(v)] if r is not None and isinstance(r.elt, ast.Call)}
+            padders = {p: w for p in called if p for w in [_pad_width(fn, p)] if w is not None}
             if len(padders) != 1 or (isinstance(own.elt, ast.Call) and src.call_name(own.elt) in padders):
                 continue
-            pad = padders.pop()
-            width = _pad_width(fn, pad)
+            pad, width = padders.popitem()
             row = src.segment(file, own.elt)
             new = f"{row}[:{width}]" if mask_len > other_len else f"{pad}({row})"
             hits.append((file, src.statement_at(tree, own.elt.lineno), own.elt, new, fn.name, pad, width))

@@ -60,20 +60,24 @@ def mask_factory(ctx: Context, made: str | None) -> tuple[str, ast.stmt, ast.Cal
     return file, made_at[0].stmt, call
 
 
-def _arithmetic_on(ctx: Context, names: set[str], key: str) -> bool:
-    """Some line of the user's files does arithmetic (`1 - m`, `m * x`, `-m`) with a name of `names` or with the
-    batch's entry `key` (`batch["pad_mask"]`)."""
-    from .classes import user_files
+def computed_with(n: ast.AST) -> tuple[ast.AST, ...]:
+    """The operands `n` computes with: both sides of arithmetic (`1 - m`, `m * x`; not `&`, `|`, `^`, which a
+    bool mask takes) and the operand of a negation (`-m`); () for any other node."""
+    if isinstance(n, ast.BinOp) and not isinstance(n.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+        return n.left, n.right
+    if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
+        return (n.operand,)
+    return ()
 
-    def held(n: ast.AST) -> bool:
-        return (isinstance(n, ast.Name) and n.id in names) or (
-            isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant) and n.slice.value == key)
+
+def _arithmetic_on(ctx: Context, names: set[str], key: str) -> bool:
+    """Some line of the user's files computes with a name of `names` or with the batch's entry `key`
+    (`batch["pad_mask"]`)."""
+    from .classes import user_files
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for n in ast.walk(tree) if tree is not None else ():
-            if isinstance(n, ast.BinOp) and not isinstance(n.op, (ast.BitAnd, ast.BitOr, ast.BitXor)) and (
-                    held(n.left) or held(n.right)):
-                return True
-            if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub) and held(n.operand):
+            if any((isinstance(o, ast.Name) and o.id in names) or (isinstance(o, ast.Subscript) and isinstance(
+                    o.slice, ast.Constant) and o.slice.value == key) for o in computed_with(n)):
                 return True
     return False

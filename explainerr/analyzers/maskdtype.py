@@ -246,17 +246,10 @@ def _computed_with_later(frame: FrameFacts, made: ast.AST) -> bool:
     stmt = src.statement_at(tree, made.lineno) if tree is not None and hasattr(made, "lineno") else None
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return False
+    from .mask_factory import computed_with
     name = stmt.targets[0].id
-    scope = src.enclosing_scope(tree, stmt.lineno)
-    for n in src.walk_scope(scope):
-        if getattr(n, "lineno", 0) <= stmt.lineno:
-            continue
-        operands = (n.left, n.right) if isinstance(n, ast.BinOp) and not isinstance(
-            n.op, (ast.BitAnd, ast.BitOr, ast.BitXor)) else (n.operand,) if isinstance(n, ast.UnaryOp) and isinstance(
-            n.op, ast.USub) else ()
-        if any(isinstance(o, ast.Name) and o.id == name for o in operands):
-            return True
-    return False
+    return any(isinstance(o, ast.Name) and o.id == name for n in src.walk_scope(src.enclosing_scope(tree, stmt.lineno))
+               if getattr(n, "lineno", 0) > stmt.lineno for o in computed_with(n))
 
 
 def _complement(node: ast.AST | None) -> ast.AST | None:

@@ -26,8 +26,6 @@ class SeenCount:
     count_name: str | None       # `num_nodes`, the name the count was stored in
     seen: str                    # `sensors_seen`
     all_count: str | None = None     # `cfg.n_sensors` of the ids' `torch.arange(cfg.n_sensors)`
-    all_file: str | None = None
-    all_line: int | None = None
 
 
 def seen_count(ctx: Context, table: str) -> SeenCount | None:
@@ -63,12 +61,12 @@ def counted_over(ctx: Context, ids, seen: SeenCount) -> None:
     if isinstance(call, ast.Call) and src.call_name(call).split(".")[-1] == "arange" and len(call.args) == 1 \
             and not call.keywords:
         seen.all_count = src.segment(found[0].file, call.args[0])
-        seen.all_file, seen.all_line = found[0].file, call.lineno
 
 
 def facts_of_seen(seen: SeenCount) -> dict:
-    return {"all_count": seen.all_count, "count_name": seen.count_name or src.segment(seen.file, seen.count), "count_line": seen.count.lineno,
-            "count_expr": src.segment(seen.file, seen.count), "seen": seen.seen}
+    count = src.segment(seen.file, seen.count)
+    return {"all_count": seen.all_count, "count_name": seen.count_name or count, "count_line": seen.count.lineno,
+            "count_expr": count, "seen": seen.seen}
 
 
 def _distinct(file: str, node: ast.AST, line: int, name: str | None, depth: int) -> SeenCount | None:

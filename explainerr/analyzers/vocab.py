@@ -18,7 +18,7 @@ from .. import source as src
 from ..facts import Context, shape_text
 from ..model import ModuleFacts, TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .seen_count import SIZED_BY_SEEN, counted_over, facts_of_seen, seen_count
+from .seen_count import SIZED_BY_SEEN, SeenCount, counted_over, facts_of_seen, seen_count
 from .idsource import (
     growing_vocab,
     labels_twin,
@@ -88,6 +88,7 @@ class EmbeddingFailure:
     name: str | None                 # attribute name of the table in its parent module
     role: str                        # "vocab" | "position" | "token_type"
     names: tuple[str, ...] = ()      # every user name of the table object (`embedding`, a parameter `emb`)
+    seen: SeenCount | None = None    # a table with a row per value seen, the ids counted over every entity
 
 
 def _counted_positions(ctx: Context, ids: TensorFacts) -> bool:
@@ -160,8 +161,9 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
         name = m.group(1) if m else None
     cfg = ctx.config()
     role = "vocab"
-    if ids is not None and _counted_positions(ctx, ids) and not (
-            name and not _POSITION.search(name.rsplit(".", 1)[-1]) and seen_count(ctx, name) is not None):
+    counted = ids is not None and _counted_positions(ctx, ids)
+    seen = seen_count(ctx, name) if counted and name and not _POSITION.search(name.rsplit(".", 1)[-1]) else None
+    if counted and seen is None:
         role = "position"
     elif name and _POSITION.search(name.rsplit(".", 1)[-1]):
         role = "position"
@@ -184,7 +186,7 @@ def embedding_failure(ctx: Context) -> EmbeddingFailure | None:
     names = tuple(dict.fromkeys(m.expr for f in ctx.user_frames() for m in f.modules
                                 if module is not None and m.ident == module.ident))
     return EmbeddingFailure(ids=ids, user_ids=user_ids, num_embeddings=int(num) if num else None,
-                            name=name, role=role, names=names)
+                            name=name, role=role, names=names, seen=seen)
 
 
 def _ids_exceed(fail: EmbeddingFailure) -> bool | None:
@@ -479,8 +481,7 @@ def vocab_overflow(ctx: Context) -> Finding | None:
         return None  # raw values (a year, a database id), none of them a row of the user's table: not a vocabulary
     from .map_grew_after_table import MAP_GREW_AFTER_TABLE, facts_of, map_grew_after_table
     grew = map_grew_after_table(ctx, fail.num_embeddings, fail.ids.max if fail.ids is not None else None)
-    seen = seen_count(ctx, fail.name) if fail.name and fail.ids is not None and _counted_positions(ctx, fail.ids) \
-        else None
+    seen = fail.seen
     if seen is not None:
         counted_over(ctx, fail.ids, seen)
         seen = seen if seen.all_count else None

@@ -47,11 +47,10 @@ def linear_in(ctx: Context, f: Finding) -> Located:
         e.replace(second, first.id)
         return edits_of(e), None
     site, hidden = f.hints.get("site"), f.hints.get("hidden")
-    if site is None or site.node is None or not isinstance(hidden, int) or isinstance(site.node, (ast.Name,
-                                                                                                   ast.Attribute)):
-        kept = requested_count(ctx, f)  # a selector kept fewer items than the count the layer was sized by
-        if kept or site is None or site.node is None or not isinstance(hidden, int):
-            return kept, None
+    unsized = site is None or site.node is None or not isinstance(hidden, int)
+    kept = requested_count(ctx, f) if unsized or isinstance(site.node, (ast.Name, ast.Attribute)) else []
+    if kept or unsized:  # a selector kept fewer items than the count the layer was sized by
+        return kept, None
     if f.hints.get("mode_sized"):  # the width follows a mode: size the layer by the same choice
         return edits_of(src.LineEditor.for_node(site.file, site.stmt).replace(site.node, f.hints["mode_sized"])), None
     value = encoder_size_expr(ctx, site, hidden, f.values.get("hidden_field", "hidden_size")) \

@@ -17,6 +17,7 @@ from .cut_beyond_table import table_for_cut
 from .length_past_table import length_past_table
 from .shifted_pair import shifted_pair
 from ..analyzers.stft_frames import unfold_frames
+from .option_elsewhere import length_option_given_elsewhere
 from .split_measured import measured_on_one_split
 from . import (
     Located,
@@ -64,7 +65,6 @@ def truncate(ctx: Context, f: Finding) -> Located:
         limit = f.hints.get("length_setting_value", limit)  # room left for the tokens added around the cut
         value = f"min({src.segment(file, node)}, {limit})" if f.hints.get("length_setting_capped") else str(limit)
         return edits_of(src.LineEditor.for_node(file, owner).replace(node, value)), None
-    from .option_elsewhere import length_option_given_elsewhere
     given = length_option_given_elsewhere(ctx, f, limit)
     if given:  # `tokenize(test, vocab)` beside `tokenize(train, vocab, max_len=CONTEXT)`: the option given here too
         return given, None
@@ -386,7 +386,6 @@ def positions(ctx: Context, f: Finding) -> Located:
         f.facts.discard("grow-table")
         return past, None
     rows = f.values.get("num_embeddings") or f.values.get("max_positions")
-    from .option_elsewhere import length_option_given_elsewhere
     given = length_option_given_elsewhere(ctx, f, rows) if isinstance(rows, int) else []
     if given:  # `encode(check)` beside `encode(fit, cap=SPAN)`: the cut the other call asks for, the table kept
         f.facts.discard("grow-table")

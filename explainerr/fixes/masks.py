@@ -1691,7 +1691,7 @@ def mask_bool(ctx: Context, f: Finding) -> Located:
     factory = f.hints.get("mask_factory")
     if factory is not None:  # the batch entry made bool by the torch factory that makes it
         file, stmt, call = factory
-        kind = "torch.bool" if src.call_name(call).startswith("torch.") else "bool"
+        kind = f.values["factory_dtype"].removeprefix("dtype=")
         given = src.keyword(call, "dtype")
         editor = src.LineEditor.for_node(file, stmt)
         made = edits_of(editor.replace(given.value, kind) if given is not None else

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 
-
 from .. import source as src
 from ..analyzers import Finding, fact
 from ..facts import Context

@@ -89,8 +89,8 @@ def _read_without_adding(ctx: Context, f: Finding) -> Located:
 @locator("vocab")
 def vocab(ctx: Context, f: Finding) -> Located:
     """The edit at the line that made the bad ids; else a band-aid at the use, said to be one."""
-    for build in (_quantized, _seen_count, _offset_left_out, _len_without_offset, _read_without_adding, _clone_alias, _drop_decoder_inputs, _shift_unmasked, _pad_decoder_inputs,
-                  _pad_instead,
+    for build in (_quantized, _seen_count, _offset_left_out, _len_without_offset, _read_without_adding, _clone_alias,
+                  _drop_decoder_inputs, _shift_unmasked, _pad_decoder_inputs, _pad_instead,
                   _negative_fallback, _tokenizer_vocab,
                   _filtered_rows, _close_vocab, _encode_before_table, _special_past_size, _specials_past_config_size,
                   count_beside_list, _grow_table, _config_numbering, _built_before_vocab, _ranges_past_offset,

@@ -47,10 +47,10 @@ def width_left_default(ctx: Context, f: Finding, wrong: object, right: object) -
     made = edits_of(src.LineEditor.for_node(file, stmt).add_keywords(call, f"{param}={name}"))
     if made:
         f.facts.add(HELPER_WIDTH_DEFAULT)
+        said = f"`{src.segment(file, default)}`"
         f.values.update(helper_call=" ".join(src.segment(file, call).split()), helper_line=call.lineno,
-                        width_param=param, width_wrong=wrong, width_default=f"`{src.segment(file, default)}`" if isinstance(
-                            default, ast.Constant) else f"`{src.segment(file, default)}` = {wrong}",
-                        scope_fn=scope.name, scope_width=name, width_right=right)
+                        width_param=param, width_wrong=wrong, scope_fn=scope.name, scope_width=name, width_right=right,
+                        width_default=said if isinstance(default, ast.Constant) else f"{said} = {wrong}")
     return made
 
 
