@@ -137,6 +137,16 @@ def trace(ctx: Context, t: TensorFacts) -> list[Origin]:
                 name = _follow(caller, made[0], made[1], made[2], t.expr, steps)
                 frame, line = caller, caller.line
                 continue
+            attr = re.fullmatch(r"self\.(\w+)", arg.text)
+            caller_tree = src.tree_of(caller.file) if attr is not None and not caller.library else None
+            if caller_tree is not None:  # `to_bones(x, self.parent_idx)`: on to where the instance stored it
+                stored = _self_attribute(caller, caller_tree, attr.group(1), t.expr, steps)
+                passed = _constructor_argument(ctx, caller, caller_tree, stored, t.expr, steps) \
+                    if stored is not None else None
+                if passed is None:
+                    break
+                name, frame, line = passed
+                continue
             name, frame, line = root_name(arg.text), caller, caller.line
             continue
         outer = _closure_frame(ctx, frame, tree, scope, name)
@@ -592,6 +602,8 @@ def _constructor_argument(ctx: Context, frame: FrameFacts, tree: ast.Module,
     with that frame and the constructor's line (the constructor's line is added to the steps)."""
     cls, value = stored
     init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    while isinstance(value, ast.Call) and _CONVERSIONS.match(src.call_name(value)) and len(value.args) == 1:
+        value = value.args[0]  # `self.register_buffer("parents", torch.from_numpy(parents))`: the parameter given
     if init is None or not isinstance(value, ast.Name):
         return None
     params = [a.arg for a in init.args.args][1:]
@@ -614,6 +626,11 @@ def _constructor_argument(ctx: Context, frame: FrameFacts, tree: ast.Module,
                 if stmt is not None:
                     _add(steps, caller, stmt, expr)
                 return arg.id, caller, call.lineno
+            stmt = src.statement_at(caller_tree, call.lineno)
+            if isinstance(arg, ast.Call) and stmt is not None:  # `Smoother(chain_links(6))`: into the helper
+                _add(steps, caller, stmt, expr)
+                name = _follow(caller, caller_tree, arg, stmt, expr, steps)
+                return (name, caller, call.lineno) if name else None
     return None
 
 

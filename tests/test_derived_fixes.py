@@ -1829,3 +1829,212 @@ def test_a_length_measured_on_the_training_split_alone_is_measured_over_every_sp
     """)
     assert res.fixed, res.fix_error
     assert _edited_lines(res) == ["longest = max(len(r) for r in [*train_rows, *test_rows])"]
+
+
+def test_ctc_labels_past_the_heads_vocab_size_size_the_config_with_the_tokenizer(tmp_path):
+    res = _run(tmp_path, "label-out-of-range", """
+        import json
+        from pathlib import Path
+        import torch
+        from transformers import HubertConfig, HubertForCTC, Wav2Vec2CTCTokenizer
+
+        letters = list("abcdefgh")
+        table = {"<pad>": 0, "<unk>": 1, "|": 2, **{c: i + 3 for i, c in enumerate(letters)}}
+        where = Path(__file__).with_name("chars.json")
+        where.write_text(json.dumps(table))
+        chars = Wav2Vec2CTCTokenizer(str(where), unk_token="<unk>", pad_token="<pad>", word_delimiter_token="|")
+        torch.manual_seed(0)
+        cfg = HubertConfig(vocab_size=len(letters), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                           intermediate_size=32, conv_dim=(16, 16), conv_stride=(5, 4), conv_kernel=(10, 8),
+                           num_conv_pos_embeddings=8, num_conv_pos_embedding_groups=2, mask_time_prob=0.0,
+                           pad_token_id=chars.pad_token_id)
+        asr = HubertForCTC(cfg)
+        words = ["bad cafe", "head"]
+        targets = [torch.tensor(chars(w).input_ids) for w in words]
+        labels = torch.nn.utils.rnn.pad_sequence(targets, batch_first=True, padding_value=-100)
+        wave = torch.randn(2, 1600)
+        print(asr(wave, labels=labels).loss.item())
+    """)
+    assert res.fixed, res.fix_error
+    assert any(line.startswith("cfg = HubertConfig(vocab_size=len(chars),") for line in _edited_lines(res)), res.edits
+
+
+def test_a_token_the_module_puts_before_a_config_models_positions_gets_room_in_the_config(tmp_path):
+    res = _run(tmp_path, "sequence-too-long", """
+        import torch
+        import torch.nn as nn
+        from transformers import BertConfig, BertModel
+
+        WINDOW = 24
+        enc_cfg = BertConfig(vocab_size=8, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                             intermediate_size=32, max_position_embeddings=WINDOW)
+
+        class SeriesClassifier(nn.Module):
+            def __init__(self, cfg, n_feat):
+                super().__init__()
+                self.inp = nn.Linear(n_feat, cfg.hidden_size)
+                self.summary = nn.Parameter(torch.zeros(1, 1, cfg.hidden_size))
+                self.encoder = BertModel(cfg, add_pooling_layer=False)
+
+            def forward(self, series):
+                h = self.inp(series)
+                h = torch.cat((self.summary.repeat(h.size(0), 1, 1), h), -2)
+                return self.encoder(inputs_embeds=h).last_hidden_state[:, 0]
+
+        net = SeriesClassifier(enc_cfg, 5)
+        print(net(torch.randn(3, WINDOW, 5)).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert any("max_position_embeddings=WINDOW + 1" in line for line in _edited_lines(res)), res.edits
+
+
+def test_labels_walking_another_enumeration_of_the_inputs_items_walk_the_inputs_list(tmp_path):
+    res = _run(tmp_path, "label-length-mismatch", """
+        import itertools
+        import torch
+        import torch.nn.functional as F
+
+        def build(queries, docs):
+            combos = list(itertools.product(queries, docs))
+            feats = torch.stack([torch.tensor([float(len(q)), float(len(d))]) for q, d in combos])
+            targets = torch.tensor([int(q[0] == d[0]) for q, d in zip(queries, docs)])
+            return feats, targets
+
+        scorer = torch.nn.Linear(2, 2)
+        x, y = build(["apple", "bolt", "cart"], ["axe", "bin", "cup"])
+        print(F.cross_entropy(scorer(x), y).item())
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["targets = torch.tensor([int(q[0] == d[0]) for q, d in combos])"]
+
+
+def test_a_float_table_stored_as_a_buffer_and_handed_to_a_helper_is_made_integer_where_it_is_made(tmp_path):
+    res = _run(tmp_path, "index-dtype", """
+        import numpy as np
+        import torch
+        import torch.nn as nn
+
+        def chain_links(n):
+            prev = np.empty(n)
+            prev[0] = 0
+            for i in range(1, n):
+                prev[i] = i - 1
+            return prev
+
+        def gather_prev(h, idx):
+            return torch.index_select(h, 1, idx)
+
+        class Smoother(nn.Module):
+            def __init__(self, links):
+                super().__init__()
+                self.register_buffer("links", torch.as_tensor(links))
+
+            def forward(self, h):
+                return h - gather_prev(h, self.links)
+
+        net = Smoother(chain_links(6))
+        print(net(torch.randn(2, 6)).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["prev = np.empty(n, dtype=np.int64)"]
+
+
+def test_a_float_batch_entry_computed_into_an_index_is_made_integer_where_the_collate_makes_it(tmp_path):
+    res = _run(tmp_path, "index-dtype", """
+        import torch
+        import torch.nn as nn
+
+        def collate(rows):
+            picks = torch.empty(len(rows), 3)
+            for i, r in enumerate(rows):
+                picks[i] = torch.tensor(r["slots"])
+            return {"x": torch.stack([r["x"] for r in rows]), "picks": picks}
+
+        class Picker(nn.Module):
+            def forward(self, x, picks):
+                where = picks.unsqueeze(-1).expand(-1, -1, x.size(-1))
+                return torch.gather(x, 1, where).sum(1)
+
+        rows = [{"x": torch.randn(7, 4), "slots": [0, 2, 5]} for _ in range(3)]
+        print(Picker()(**collate(rows)).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["picks = torch.empty(len(rows), 3, dtype=torch.long)"]
+
+
+def test_a_mask_left_out_of_the_keys_a_comprehension_cuts_is_listed_there(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        import torch
+        import torch.nn as nn
+
+        CUT = ["tokens", "types"]
+        layer = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)
+        emb = nn.Embedding(20, 8)
+        batch = {"tokens": torch.randint(1, 20, (3, 12)), "types": torch.zeros(3, 12, dtype=torch.long),
+                 "pad": torch.zeros(3, 12, dtype=torch.bool)}
+        width = 9
+        batch = {name: (t[:, :width] if name in CUT else t) for name, t in batch.items()}
+        print(layer(emb(batch["tokens"]), src_key_padding_mask=batch["pad"]).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ['CUT = ["tokens", "types", "pad"]']
+
+
+def test_segment_ids_numbered_over_the_parts_of_a_collection_size_the_config_by_its_length(tmp_path):
+    res = _run(tmp_path, "token-type-out-of-range", """
+        import torch
+        from transformers import BertConfig, BertModel
+
+        SENSORS = ("accel", "gyro", "mag", "baro", "temp")
+        settings = {"kinds": 3}
+
+        def collate(n_steps, n_rows):
+            kinds = len(SENSORS)
+            seg = torch.arange(kinds).repeat(n_steps)
+            return seg.unsqueeze(0).expand(n_rows, -1)
+
+        cfg = BertConfig(vocab_size=8, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                         intermediate_size=32, type_vocab_size=settings["kinds"])
+        enc = BertModel(cfg)
+        types = collate(4, 2)
+        print(enc(input_ids=torch.ones_like(types), token_type_ids=types).last_hidden_state.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert any("type_vocab_size=len(SENSORS)" in line for line in _edited_lines(res)), res.edits
+
+
+def test_padding_to_the_longest_left_as_a_settings_default_in_a_per_item_call_pads_to_max_length(tmp_path):
+    res = _run(tmp_path, "unpadded-batch", """
+        from dataclasses import dataclass
+        from pathlib import Path
+        import torch
+        from torch.utils.data import DataLoader, Dataset
+        from transformers import BertTokenizer
+
+        words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "red", "fox", "runs", "far", "away", "now"]
+        vocab = Path(__file__).with_name("words.txt")
+        vocab.write_text("\\n".join(words))
+
+        @dataclass
+        class Opts:
+            width: int = 12
+            pad: object = "longest"
+
+        class Lines(Dataset):
+            def __init__(self, lines, tok, opts):
+                self.lines, self.tok, self.opts = lines, tok, opts
+
+            def __len__(self):
+                return len(self.lines)
+
+            def __getitem__(self, i):
+                enc = self.tok(self.lines[i], max_length=self.opts.width, truncation=True,
+                               padding=self.opts.pad, return_tensors="pt")
+                return enc["input_ids"].squeeze(0)
+
+        data = Lines(["red fox", "red fox runs far away", "now"], BertTokenizer(str(vocab)), Opts())
+        for ids in DataLoader(data, batch_size=3):
+            print(ids.shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ['pad: object = "max_length"']

@@ -1,10 +1,13 @@
 """Tokens a user's module adds to its own input before it reads its position table: a `torch.cat` along the
 sequence in a method of the class that owns the table (`torch.cat([cls, h], dim=1)` for a [CLS] vector),
 while the input `forward` received is no longer than the table.  The table then needs as many more rows as
-the module adds, whatever the data's own length cap: its size grows by that number where it is built."""
+the module adds, whatever the data's own length cap: its size grows by that number where it is built.  The same
+holds for a transformers model the module holds (`self.bert`, built from a config of the user's): its
+`max_position_embeddings` grows by that number where the config is written."""
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from .. import source as src
 from ..facts import Context
@@ -60,4 +63,55 @@ def tokens_added(ctx: Context, table, rows: int | None, seq: int | None) -> tupl
         shorter = [n for n in lengths if n < seq]
         if shorter and max(shorter) <= rows and 0 < seq - max(shorter) <= 4:
             return seq - max(shorter), cat
+    return None
+
+
+ADDED_BEFORE_POSITIONS = fact("added-before-positions", "a module of the user's adds `added` token(s) to its input "
+                                                        "(`added_at`, line `added_line`) before the transformers model "
+                                                        "it holds reads its positions, and the input its `forward` "
+                                                        "received fits them: the config's `max_position_embeddings` "
+                                                        "(`positions_was`, line `positions_line`) gets room for them")
+
+
+@dataclass
+class AddedBeforePositions:
+    added: int
+    cat: ast.Call
+    cls: str
+    file: str
+    stmt: ast.stmt
+    size: ast.expr
+
+
+def config_tokens_added(ctx: Context, rows: int, seq: int) -> AddedBeforePositions | None:
+    """The module whose `forward` ran puts its own tensor beside its input along the sequence (`torch.cat([
+    self.cls_frame.expand(B, -1, -1), emb], dim=1)`) and the input it received is no longer than the model's
+    `rows` positions, while `seq` reached them: the one config call of the user's files that gives
+    `max_position_embeddings=` (nothing loaded with `from_pretrained`) is where the room goes."""
+    if seq <= rows:
+        return None
+    for fr in ctx.user_frames():
+        tree = src.tree_of(fr.file)
+        if fr.function != "forward" or not fr.self_class or tree is None:
+            continue
+        cls = next((c for c in src.nodes(tree, ast.ClassDef) if c.name == fr.self_class), None)
+        cat = _sequence_cat(cls) if cls is not None else None
+        if cat is None or not _reads_own_tensor(cls, cat):
+            continue
+        lengths = [t.shape[1] for t in fr.tensors if t.expr in fr.params and len(t.shape) >= 2]
+        shorter = [n for n in lengths if n < seq]
+        if not shorter or max(shorter) > rows or not 0 < seq - max(shorter) <= 4:
+            continue
+        sites = []
+        for file in dict.fromkeys(f.file for f in ctx.user_frames()):
+            t = src.tree_of(file)
+            for call in src.calls(t) if t is not None else ():
+                if src.call_name(call).endswith("from_pretrained"):
+                    return None
+                kw = src.keyword(call, "max_position_embeddings")
+                if kw is not None and src.is_config_call(call):
+                    sites.append((file, src.statement_at(t, call.lineno), kw.value))
+        if len(sites) != 1 or sites[0][1] is None:
+            return None
+        return AddedBeforePositions(seq - max(shorter), cat, cls.name, *sites[0])
     return None

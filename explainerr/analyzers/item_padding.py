@@ -9,7 +9,10 @@ import ast
 from .. import source as src
 from ..facts import Context
 from . import Finding, fact
+from .classes import _field_default
 
+PADDING_SETTING = fact("padding-setting", "the padding that call gets is a setting's default, `padding_field` (line "
+                                          "`padding_field_line`), that no construction changes")
 PADDING_PER_ITEM = fact("padding-per-item", "`item_call` in `dataset` tokenizes one text per item with "
                                             "padding to the longest of the call: nothing is padded")
 
@@ -28,18 +31,30 @@ def padding_per_item(ctx: Context, f: Finding) -> bool:
                 if pad is None or length is None or not is_tokenizer_call(call, ctx):
                     continue
                 if isinstance(pad.value, ast.Constant) and pad.value.value in (True, "longest"):
-                    found.append((file, f"{cls.name}.{method.name}", call, pad.value, length.value))
+                    found.append((file, f"{cls.name}.{method.name}", call, pad.value, length.value, None))
+                    continue
+                field = _field_default(tree, pad.value)  # `padding=self.cfg.padding` of `padding: object = True`
+                if field is not None and isinstance(field.value, ast.Constant) and field.value.value in (True, "longest"):
+                    found.append((file, f"{cls.name}.{method.name}", call, pad.value, length.value, field))
     if len(found) != 1:
         return False
-    file, cls_name, call, pad, length = found[0]
-    stmt = src.statement_at(src.tree_of(file), call.lineno)
+    file, cls_name, call, pad, length, field = found[0]
+    tree = src.tree_of(file)
+    stmt = src.statement_at(tree, call.lineno)
     if stmt is None:
         return False
     f.facts.add(PADDING_PER_ITEM)
+    length_field = _field_default(tree, length)
+    given = length_field.value if length_field is not None else length
     f.values.update(item_call=" ".join(src.segment(file, call).split()), item_line=call.lineno,
                     item_dataset=cls_name, item_padding=src.segment(file, pad),
-                    item_max_length=src.segment(file, length))
+                    item_max_length=src.segment(file, length) + (
+                        f"` = `{given.value}" if given is not length and isinstance(given, ast.Constant) else ""))
     f.hints["padding_per_item"] = (file, stmt, pad)
+    if field is not None:  # the padding is a setting's default: the default is what is changed
+        f.facts.add(PADDING_SETTING)
+        f.values.update(padding_field=" ".join(src.segment(file, field).split()), padding_field_line=field.lineno)
+        f.hints["padding_per_item"] = (file, field, field.value)
     f.confidence = "high"
     return True
 

@@ -45,6 +45,7 @@ from .label_text import BROADCAST_LOSSES
 from .retokenized import retokenized_untruncated
 from .label_dtype import picked_multi_label
 from .label_sources import filtered_apart, leaf, padded_apart, skipped_apart, stacked_parts
+from .iterated_apart import iterated_apart
 from .own_longest import labels_own_longest
 from .label_pad_width import labels_padded_other_max
 from .pad_targets import aligned_records_apart, pad_targets, padded_by_library
@@ -258,7 +259,8 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
         f.facts.add(ELEMENTWISE)
         f.values.update(input_shape=shape_text(in_shape), target_shape=shape_text(tg_shape))
         reading = _width(ctx, in_shape, tg_shape) or _extra_dim(in_shape, tg_shape) or (
-            skipped_apart(ctx) if in_shape[0] < tg_shape[0] else None)
+            skipped_apart(ctx) if in_shape[0] < tg_shape[0] else None) or (
+            iterated_apart(ctx) if in_shape[0] != tg_shape[0] else None)
     else:
         from .cut_by_helper import cut_by_helper
         from .repeat_factor import repeat_factor
@@ -274,7 +276,7 @@ def labels_vs_logits(ctx: Context) -> Finding | None:
                    or _positions(ctx, labels, logits)
                    or (filtered_apart(ctx) if a < b and labels is not None and len(labels.shape) == 1 else None)
                    or (skipped_apart(ctx) if a < b else None)
-                   or stacked_parts(ctx, logits, a, b) or repeat_factor(ctx, a, b))
+                   or stacked_parts(ctx, logits, a, b) or repeat_factor(ctx, a, b) or iterated_apart(ctx))
     if reading is None and not multi and labels is not None and len(labels.shape) == 2 and logits is not None:
         ids = _ids_beside(ctx, labels, logits.shape[1] if len(logits.shape) == 3 else None)
         if ids is not None and aligned_records_apart(ctx, labels, ids):

@@ -13,7 +13,7 @@ from .. import source as src
 from ..facts import Context
 from ..model import TensorFacts
 from . import Finding, analyzer, evidence, fact, value_evidence
-from .added_in_module import ADDED_IN_MODULE, tokens_added
+from .added_in_module import ADDED_BEFORE_POSITIONS, ADDED_IN_MODULE, config_tokens_added, tokens_added
 
 CONFIG_FIELD = fact("config-field", "the limit is a field of the model's config (max_position_embeddings, "
                                     "type_vocab_size, vocab_size, num_labels)")
@@ -92,6 +92,9 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
         return None
     lib = ctx.library_tensor("input_ids")
     ids = ctx.user_name(lib) if lib is not None else None
+    embeds = ctx.library_tensor("inputs_embeds") if lib is None else None
+    if ids is None and embeds is not None and len(embeds.shape) >= 2 and embeds.shape[1] == seq:
+        ids = ctx.user_name(embeds)  # the model got embedded inputs: they are the sequence, not a mask beside them
     if ids is None:
         cands = [t for f in ctx.user_frames() for t in f.tensors if t.shape and seq in t.shape and t.is_integer]
         ids = cands[0] if cands else None
@@ -121,6 +124,16 @@ def sequence_exceeds_positions(ctx: Context) -> Finding | None:
     if max_pos == limit:
         f.facts.add(CONFIG_FIELD)
         f.evidence.append(value_evidence("config.max_position_embeddings", limit))
+        added = config_tokens_added(ctx, limit, seq)
+        if added is not None:  # the user's module puts its own [CLS] before the model's positions: room for it
+            size = src.segment(added.file, added.size)
+            f.facts.add(ADDED_BEFORE_POSITIONS)
+            f.values.update(added="a token" if added.added == 1 else f"{added.added} tokens", table_cls=added.cls,
+                            added_at=src.segment(added.file, added.cat), added_line=added.cat.lineno,
+                            input_len=seq - added.added, positions_was=size, positions_line=added.size.lineno,
+                            table_fixed=f"{size} + {added.added}")
+            f.hints["added_before_positions"] = added
+            f.confidence = "high"
         _length_setting(ctx, f, limit, ids)
         _positions_written(ctx, f)
     elif limit not in table_of:

@@ -141,6 +141,9 @@ def label_length(ctx: Context, f: Finding) -> Located:
     if "column-targets" in f.facts:  # the targets count the rows of the scores
         c = f.hints["column_targets"]
         return edits_of(src.LineEditor.for_node(c.file, c.stmt).replace(c.node, c.rows)), None
+    if "iterated-apart" in f.facts:  # the labels walk the items the inputs walk
+        file, stmt, node, text = f.hints["iterated_apart"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "skipped-apart" in f.facts:
         file, stmt, gen, keep = f.hints["skipped_apart"]
         e = src.LineEditor.for_node(file, stmt)

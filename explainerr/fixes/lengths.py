@@ -377,6 +377,9 @@ def positions(ctx: Context, f: Finding) -> Located:
     if "floor-chunks" in f.facts:
         file, stmt, floor, ceiling = f.hints["floor_chunks"]
         return edits_of(src.LineEditor.for_node(file, stmt).replace(floor, ceiling)), None
+    if "added-before-positions" in f.facts:  # `max_position_embeddings=cfg["max_frames"]` → `... + 1`
+        added = f.hints["added_before_positions"]
+        return edits_of(src.LineEditor.for_node(added.file, added.stmt).replace(added.size, f.values["table_fixed"])), None
     if "added-in-module" in f.facts:  # `nn.Embedding(cfg.max_len, d)` → `cfg.max_len + 1` for the module's [CLS]
         table = f.hints["table"]
         return edits_of(src.LineEditor.for_node(table.frame.file, table.stmt).replace(table.size,

@@ -182,16 +182,50 @@ def _mask_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
             named = any(isinstance(n, ast.Constant) and n.value == mask_key for n in ast.walk(tree))
             if len(cuts) == len(loop.body) == 1 and named and any("ids" in k.value for k in keys):
                 found.append((file, loop, listed))
+        for comp, names in _cut_if_listed(tree) if tree is not None else ():
+            listed = _listed_keys(tree, ast.For(target=ast.Name("k"), iter=names, body=[], orelse=[]))
+            keys = [k.value for k in listed.elts if isinstance(k, ast.Constant)] if listed is not None else []
+            named = any(isinstance(n, ast.Constant) and n.value == mask_key for n in ast.walk(tree))
+            longer = isinstance(f.values.get("mask_len"), int) and isinstance(f.values.get("other_len"), int) \
+                and f.values["mask_len"] > f.values["other_len"]  # the cut shortened the others, not the mask
+            if listed is not None and len(keys) == len(listed.elts) and mask_key not in keys and named and longer:
+                found.append((file, comp, listed))
     if len(found) != 1:
         return []
     file, loop, listed = found[0]
     last = listed.elts[-1]
     f.facts.add(MASK_KEY_LEFT_OUT)
-    f.values.update(key_loop=" ".join(src.segment(file, loop.iter).split()), key_loop_line=loop.lineno,
-                    key_list_line=listed.lineno, mask_key=mask_key)
-    stmt = src.statement_at(src.tree_of(file), listed.lineno) if listed is not loop.iter else loop
+    if isinstance(loop, ast.DictComp):  # `{k: (v[:, :n] if k in SEQ_KEYS else v) for k, v in batch.items()}`
+        f.facts.add(KEYS_TESTED)
+        f.values["key_test"] = " ".join(src.segment(file, loop).split())
+    walked = loop.iter if isinstance(loop, ast.For) else loop.value.test.comparators[0]
+    f.values.update(key_loop=" ".join(src.segment(file, walked).split()),
+                    key_loop_line=loop.lineno, key_list_line=listed.lineno, mask_key=mask_key)
+    stmt = src.statement_at(src.tree_of(file), listed.lineno) if listed is not walked else loop
     return edits_of(src.LineEditor.for_node(file, stmt).replace(
         last, f"{src.segment(file, last)}, \"{mask_key}\""))
+
+
+KEYS_TESTED = fact("keys-tested", "the keys are cut by a test of membership in the list, `key_test`")
+
+
+def _cut_if_listed(tree: ast.Module):
+    """(comprehension, the list's node) of `{k: (v[:, :n] if k in KEYS else v) for k, v in batch.items()}`: a dict
+    comprehension over a mapping's items that cuts the entries whose key the list holds and keeps the others."""
+    for comp in src.nodes(tree, ast.DictComp):
+        gen = comp.generators[0] if len(comp.generators) == 1 else None
+        target = gen.target if gen is not None else None
+        if not (isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name)
+                                                                                for e in target.elts)):
+            continue
+        key, value = target.elts[0].id, target.elts[1].id
+        test = comp.value.test if isinstance(comp.value, ast.IfExp) else None
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In) \
+                and isinstance(test.left, ast.Name) and test.left.id == key \
+                and isinstance(comp.value.body, ast.Subscript) and isinstance(comp.value.body.value, ast.Name) \
+                and comp.value.body.value.id == value and isinstance(comp.value.orelse, ast.Name) \
+                and comp.value.orelse.id == value:
+            yield comp, test.comparators[0]
 
 
 def _listed_keys(tree: ast.Module, loop: ast.For) -> ast.Tuple | ast.List | None:

@@ -17,6 +17,10 @@ from .settings import set_edits, written_at
 from .vocab import _grow_table
 from . import Located, edits_of, frame_at, locator, tokenizer_call_for
 
+SEGMENTS_SET_AT = fact("segments-set-at", "the config call of the user's file gives `type_vocab_size=seg_was` (line "
+                                          "`seg_site_line`)")
+SEGMENTS_PER_PART = fact("segments-per-part", "the segment ids number the parts of a collection with `arange`: the fix "
+                                              "sizes the table `size_expr`")
 SEGMENTS_MAPPED = fact("segments-mapped", "the segment ids are written from a map of the module numbered 0..k-1: the "
                                           "fix sizes the table for every entry of it (`size_expr`)")
 
@@ -119,11 +123,19 @@ def token_type(ctx: Context, f: Finding) -> Located:
             e = src.LineEditor.for_node(file, call)
             f.facts.add("edit-size-segments")
             f.confidence = "medium"  # more segments is a guess at what the ids were meant to be
+            if kw is not None:
+                f.facts.add(SEGMENTS_SET_AT)
+                f.values.update(seg_was=src.segment(file, kw.value), seg_site_line=kw.value.lineno)
             mapped = _segment_map(tree, file, call.lineno, needed) or _segment_enum(tree, needed)
+            parts = _segment_arange(ctx, f, tree, file, call.lineno, needed) if mapped is None else None
             if mapped is not None:  # segment ids written from `ROLE_IDS[role]`: one row per entry of the map
                 f.values["size_expr"] = mapped
                 f.facts.add(SEGMENTS_MAPPED)
                 needed = mapped
+            elif parts is not None:  # `torch.arange(n_parts)` of `n_parts = len(BODY_PARTS)`: one row per part
+                f.values["size_expr"] = parts
+                f.facts.add(SEGMENTS_PER_PART)
+                needed = parts
             if kw is None:
                 return edits_of(e.add_keywords(call, f"type_vocab_size={needed}")), None
             written = written_at(tree, kw.value)
@@ -193,6 +205,37 @@ def _segment_map(tree: ast.Module, file: str, line: int, needed: int) -> str | N
     if size < needed:
         return None
     return f"len({name})" if name in (bound_names(file, line) or set()) else str(size)
+
+
+def _segment_arange(ctx: Context, f: Finding, tree: ast.Module, file: str, line: int, needed: int) -> str | None:
+    """`len(BODY_PARTS)` when the batch's segment ids are numbered by `torch.arange(n_parts)` (repeated over the
+    steps) where `n_parts = len(BODY_PARTS)`, a module-level collection of `needed` items or more bound at
+    `line`: one segment per part, as many as the collection has."""
+    from ..analyzers.classes import module_defs, static_len
+    from ..analyzers.key_makers import key_values
+    from ..analyzers.reordered import entry_key
+    from .checks import bound_names
+    from ..analyzers.idsource import _traced_statements
+    key = entry_key(str(f.values.get("ids") or "")) or "token_type_ids"
+    defs = module_defs(tree)
+    user = f.hints.get("user_ids")
+    made = [(k, st) for k, st, _ in key_values(ctx, key, deep=True)] + list(
+        _traced_statements(ctx, [user] if user is not None else []))
+    for kfile, stmt in made:
+        if kfile != file:
+            continue
+        for call in (c for c in src.calls(stmt) if src.call_name(c).rpartition(".")[2] == "arange" and len(c.args) == 1):
+            counted = call.args[0]
+            if isinstance(counted, ast.Name):  # `n_parts` of `n_parts = len(BODY_PARTS)` in the same function
+                made = src.assignments(tree, counted.id, src.enclosing_scope(tree, stmt.lineno), before=stmt.lineno)
+                counted = made[-1].value if made else counted
+            if isinstance(counted, ast.Call) and src.call_name(counted) == "len" and len(counted.args) == 1 \
+                    and isinstance(counted.args[0], ast.Name) and counted.args[0].id in defs:
+                name = counted.args[0].id
+                size = static_len(defs[name].value, defs)[0]
+                if isinstance(size, int) and size >= needed and name in (bound_names(file, line) or set()):
+                    return f"len({name})"
+    return None
 
 
 def _segment_enum(tree: ast.Module, needed: int) -> str | None:

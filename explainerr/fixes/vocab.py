@@ -69,6 +69,20 @@ EDIT_SHIFT_UNMASKED = fact("edit-shift-unmasked", "decoder inputs are shifted by
                                                     "shifts the ids before that (`unmasked`)")
 
 
+@locator("ctc-head")
+def ctc_head(ctx: Context, f: Finding) -> Located:
+    """CTC labels past the head: the config's `vocab_size=` takes `len(tokenizer)`, the one tokenizer in the
+    frames, in the file that builds the config."""
+    from ..analyzers.classes import user_files
+    for file in user_files(ctx):
+        tree = src.tree_of(file)
+        made = _config_sized_apart(ctx, f, file, tree) if tree is not None else []
+        if made:
+            f.facts.add("tokenizer")
+            return made, None
+    return [], None
+
+
 def _read_without_adding(ctx: Context, f: Finding) -> Located:
     """`vocab[w]` read in a function after the model was sized with `len(vocab)` → `vocab.get(w, vocab["<unk>"])`,
     when the code writes a key for unknown words; no edit otherwise (the words say what to do)."""
