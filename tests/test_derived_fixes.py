@@ -2038,3 +2038,35 @@ def test_padding_to_the_longest_left_as_a_settings_default_in_a_per_item_call_pa
     """)
     assert res.fixed, res.fix_error
     assert _edited_lines(res) == ['pad: object = "max_length"']
+
+
+def test_ids_rounded_in_a_helper_whose_results_a_collate_appends_are_made_integer_where_rounded(tmp_path):
+    res = _run(tmp_path, "index-dtype", """
+        import torch
+        import torch.nn as nn
+        from torch.nn.utils.rnn import pad_sequence
+
+        def to_bins(values, n_bins=10):
+            scaled = (values - values.min()) / (values.max() - values.min() + 1e-9)
+            bins = torch.round(scaled * (n_bins - 1))
+            return bins + 1
+
+        def collate(series):
+            rows = []
+            for s in series:
+                rows.append(to_bins(s))
+            return {"codes": pad_sequence(rows, batch_first=True)}
+
+        class Coder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.table = nn.Embedding(12, 4)
+
+            def forward(self, codes):
+                return self.table(codes).mean(1)
+
+        batch = collate([torch.randn(5), torch.randn(3)])
+        print(Coder()(**batch).shape)
+    """)
+    assert res.fixed, res.fix_error
+    assert _edited_lines(res) == ["bins = torch.round(scaled * (n_bins - 1)).long()"]

@@ -258,8 +258,14 @@ def _made_for_key(ctx: Context, f: Finding, key: str, deep: bool = False) -> boo
     """Adds the default-dtype story when the user's code makes the batch entry `key` with a constructor called
     without dtype= (key_makers.key_values)."""
     from .key_makers import key_values
-    for file, stmt, value in key_values(ctx, key, deep):
+    for file, stmt, value in key_values(ctx, key, deep, helpers=deep):
         if _float_arithmetic(f, file, stmt, value):
+            return True
+        rounding = value if isinstance(value, ast.Call) and _rounds_keeping_float(value) else None
+        if rounding is not None and isinstance(stmt, ast.Assign) and stmt.value is rounding:
+            f.facts.add(ROUNDED_FLOAT)  # `cell = torch.floor(...)`: whole numbers, still floats
+            f.values.update(rounded=one_line(file, rounding), rounded_line=stmt.lineno)
+            f.hints["float_at"] = (file, stmt, rounding)
             return True
         for call in src.calls(value):
             dtype = dataflow.default_dtype(call)

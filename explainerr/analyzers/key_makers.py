@@ -45,12 +45,14 @@ def _called_instance(tree: ast.Module, name: str) -> ast.FunctionDef | None:
     return None
 
 
-def key_values(ctx: Context, key: str, deep: bool = False) -> Iterator[tuple[str, ast.stmt, ast.expr]]:
+def key_values(ctx: Context, key: str, deep: bool = False,
+               helpers: bool = False) -> Iterator[tuple[str, ast.stmt, ast.expr]]:
     """(file, statement, value) of every place in the user's files that makes `key`'s value: the value itself,
     the assignments of the names it uses (`buf` of `torch.from_numpy(buf)`, the element of a tuple assignment
     that gives it) and of what a user function it calls returns.  With `deep`, then the places further back
     (`ids = torch.from_numpy(buf)` ← `buf = np.zeros(...)`; `ids, mask = self.pad(...)` ← the first item
-    `pad` returns), a few steps at most."""
+    `pad` returns), a few steps at most; with `helpers` too, further back through what the user's functions called
+    there return and the items appended to a list (`rows.append(to_bins(s))` → `to_bins`'s return)."""
     for file in dict.fromkeys(fr.file for fr in ctx.user_frames()):
         tree = src.tree_of(file)
         if tree is None:
@@ -76,20 +78,44 @@ def key_values(ctx: Context, key: str, deep: bool = False) -> Iterator[tuple[str
                     for a in _returned_assignments(fn):
                         yield file, a, a.value
             if deep:
-                yield from ((file, s, v) for s, v in _further_back(tree, defs, value, value.lineno, 3))
+                yield from ((file, s, v) for s, v in _further_back(tree, defs, value, value.lineno, 5 if helpers else 3,
+                                                                           helpers))
+
+
+def _appended(tree: ast.Module, name: str, made: ast.stmt, line: int) -> Iterator[tuple[ast.stmt, ast.expr]]:
+    """(statement, item) of every `name.append(item)` between the list's assignment `made` and `line`, in the
+    function around it: the items the list holds."""
+    if not (isinstance(made, ast.Assign) and isinstance(getattr(made, "value", None), (ast.List, ast.Tuple))):
+        return
+    for call in src.calls(src.enclosing_scope(tree, made.lineno)):
+        if made.lineno < call.lineno < line and isinstance(call.func, ast.Attribute) and call.func.attr == "append" \
+                and isinstance(call.func.value, ast.Name) and call.func.value.id == name and len(call.args) == 1:
+            st = src.statement_at(tree, call.lineno)
+            if st is not None:
+                yield st, call.args[0]
 
 
 def _further_back(tree: ast.Module, defs: dict[str, ast.FunctionDef], value: ast.AST, line: int,
-                  depth: int) -> Iterator[tuple[ast.stmt, ast.expr]]:
+                  depth: int, helpers: bool = False) -> Iterator[tuple[ast.stmt, ast.expr]]:
     """The statements that made the names `value` reads, and what they read in turn, `depth` steps back: a
     tuple item unpacked from a call of the user's function follows that function's return at the same place."""
     if depth <= 0:
         return
+    calls = [c for c in ast.walk(value) if isinstance(c, ast.Call)] if helpers else []
+    for call in calls:  # `voxelize(xyz)`: what the user's function returns
+        fn = defs.get(src.call_name(call))
+        for r in src.nodes(fn, ast.Return) if fn is not None else ():
+            if r.value is not None:
+                yield r, r.value
+                yield from _further_back(tree, defs, r.value, r.lineno, depth - 1, helpers)
     for name in dict.fromkeys(n.id for n in ast.walk(value) if isinstance(n, ast.Name)):
         a = src.last_assignment(tree, name, line)
         if a is None or a.stmt.lineno >= line:
             continue
         yield a.stmt, a.value
+        for st, item in _appended(tree, name, a.stmt, line) if helpers else ():  # `rows.append(...)` fills `rows`
+            yield st, item
+            yield from _further_back(tree, defs, item, st.lineno, depth - 1, helpers)
         made = a.value
         target = a.stmt.targets[0] if isinstance(a.stmt, ast.Assign) and len(a.stmt.targets) == 1 else None
         if isinstance(target, ast.Tuple) and isinstance(made, ast.Call):  # `ids, mask = self.pad_ids(...)`
@@ -101,6 +127,6 @@ def _further_back(tree: ast.Module, defs: dict[str, ast.FunctionDef], value: ast
                     and at < len(rets[0].value.elts):
                 item = rets[0].value.elts[at]
                 yield rets[0], item
-                yield from _further_back(tree, defs, item, rets[0].lineno, depth - 1)
+                yield from _further_back(tree, defs, item, rets[0].lineno, depth - 1, helpers)
             continue
-        yield from _further_back(tree, defs, made, a.stmt.lineno, depth - 1)
+        yield from _further_back(tree, defs, made, a.stmt.lineno, depth - 1, helpers)
