@@ -2070,3 +2070,46 @@ def test_ids_rounded_in_a_helper_whose_results_a_collate_appends_are_made_intege
     """)
     assert res.fixed, res.fix_error
     assert _edited_lines(res) == ["bins = torch.round(scaled * (n_bins - 1)).long()"]
+
+
+def test_a_loop_over_a_modules_own_list_built_from_a_count_that_sizes_other_parts_gets_no_cut(tmp_path):
+    res = _run(tmp_path, "loop-out-of-bounds", """
+        import torch
+        import torch.nn as nn
+
+        class PerField(nn.Module):
+            def __init__(self, sizes, width=8):
+                super().__init__()
+                self.tables = nn.ModuleList([nn.Embedding(n, width) for n in sizes])
+                self.field_bias = nn.Parameter(torch.zeros(len(sizes), width))
+
+            def forward(self, codes):
+                parts = [self.tables[j](codes[:, j]) for j in range(len(self.tables))]
+                return torch.stack(parts, 1) + self.field_bias
+
+        net = PerField([5, 7, 4, 9])
+        print(net(torch.randint(0, 4, (2, 3))).shape)
+    """)
+    # cutting the loop to the 3 columns would leave `field_bias` with 4 rows: no edit, the words say where
+    assert res.edits == []
+    assert "PerField([5, 7, 4, 9])" in res.report["diagnosis"]["explanation"]
+
+
+def test_mask_rows_appended_without_the_slots_of_the_tokens_framing_the_ids_get_the_frame(tmp_path):
+    res = _run(tmp_path, "mask-length-mismatch", """
+        import torch
+        import torch.nn as nn
+
+        START, END = 1, 2
+        layer = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)
+        emb = nn.Embedding(30, 8)
+        rows, keep = [], []
+        for rec in [[5, 6, 0, 7], [8, 0, 9, 10]]:
+            rows.append([START, START] + [t for t in rec] + [END])
+            keep.append([v == 0 for v in rec])
+        ids, pad = torch.tensor(rows), torch.tensor(keep)
+        print(layer(emb(ids), src_key_padding_mask=pad).shape)
+    """)
+    assert res.fixed, res.fix_error
+    # a key padding mask marks padding with True: the frame's slots are kept, False
+    assert _edited_lines(res) == ["keep.append([False] * 2 + [v == 0 for v in rec] + [False])"]

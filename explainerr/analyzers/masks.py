@@ -595,7 +595,7 @@ def _made_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts,
     function that pads the mask to another target than the ids, or returns the ids cut and the mask not."""
     from .captured_mask import captured_mask
     from .sequence_first import sequence_first
-    from .special_tokens import ids_framed_alone, mask_before_specials
+    from .special_tokens import ids_framed_alone, mask_before_specials, mask_rows_unframed
     from .word_counted import mask_counts_words
     from .pad_targets import pad_targets
     from .record_length import record_length
@@ -604,6 +604,7 @@ def _made_apart(ctx: Context, f: Finding, mask: TensorFacts, other: TensorFacts,
     return (stale_encoding(ctx, f, mask, other) or mask_of_other_encoding(ctx, f, mask, other)
             or captured_mask(ctx, f, mask, other) or reordered_apart(ctx, f, mask, other)
             or mask_before_specials(ctx, f, mask_len, other_len) or ids_framed_alone(ctx, f, mask_len, other_len)
+            or mask_rows_unframed(ctx, f, mask_len, other_len)
             or sequence_first(ctx, f, mask, other)
             or mask_counts_words(ctx, f, mask_len, other_len) or pad_targets(ctx, f, mask, other)
             or cut_in_mapping(ctx, f, mask, other) or entry_lengthened(ctx, f, mask, other, mask_len, other_len)

@@ -4,6 +4,7 @@ positions shorter than its ids.  Read from the user's source: both lines, in one
 from __future__ import annotations
 
 import ast
+import re
 from typing import NamedTuple
 
 from .. import source as src
@@ -180,4 +181,59 @@ def ids_framed_alone(ctx: Context, f: Finding, mask_len: int, other_len: int) ->
                     mask_field=mask, mask_framed=framed)
     f.hints["ids_framed_alone"] = (file, stmt, call, f"{mask}={framed}" if kind == "keyword" else f"{read} = {framed}")
     f.confidence = "high"  # the update adds exactly the positions the message says to the ids alone
+    return True
+
+
+_MASK_ROWS = re.compile(r"(?i)mask|keep|att|pad|valid|visible")
+MASK_ROWS_UNFRAMED = fact("mask-rows-unframed", "in one loop, `ids_rows` gets each example's ids framed by special "
+                                                "tokens (`ids_made`, line `ids_line`) while `mask_rows` gets a row "
+                                                "without their slots (`mask_made`, line `mask_line`)")
+
+
+def _frame_of(value: ast.AST) -> tuple[int, int] | None:
+    """(tokens before, tokens after) the one non-literal term of `[cls] + cell_ids + [sep]`."""
+    terms = src.summed_terms(value)
+    inner = [i for i, t in enumerate(terms) if not isinstance(t, ast.List)]
+    if len(terms) < 2 or len(inner) != 1:
+        return None
+    before = sum(len(t.elts) for t in terms[:inner[0]])
+    after = sum(len(t.elts) for t in terms[inner[0] + 1:])
+    return (before, after) if before + after else None
+
+
+def mask_rows_unframed(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
+    """One loop of the user's files appends each example's ids framed by literal tokens (`ids.append([cls] +
+    cell_ids + [sep])`) and, to a list named as a mask, a row built without those slots (`masks.append([0 if
+    missing else 1 for c in COLS])`), the rows `other_len - mask_len` apart: the mask row gets the same frame of
+    ones.  Adds the fact and the hint `mask_rows_unframed` = (file, statement, row node, framed row text)."""
+    from .classes import user_files
+    k = other_len - mask_len
+    found = []
+    for file in user_files(ctx) if k > 0 else ():
+        tree = src.tree_of(file)
+        for loop in src.nodes(tree, ast.For) if tree is not None else ():
+            appends = [(st, c) for st in loop.body if isinstance(st, ast.Expr) and isinstance(c := st.value, ast.Call)
+                       and isinstance(c.func, ast.Attribute) and c.func.attr == "append"
+                       and isinstance(c.func.value, ast.Name) and len(c.args) == 1]
+            framed = [(st, c, fr) for st, c in appends if (fr := _frame_of(c.args[0])) and sum(fr) == k]
+            rows = [(st, c) for st, c in appends if _MASK_ROWS.search(c.func.value.id) and _frame_of(c.args[0]) is None
+                    and isinstance(c.args[0], (ast.ListComp, ast.List))]
+            if len(framed) == 1 and len(rows) == 1:
+                found.append((file, framed[0], rows[0]))
+    if len(found) != 1:
+        return False
+    file, (ids_st, ids_call, (before, after)), (row_st, row_call) = found[0]
+    row = row_call.args[0]
+    arg = f.hints.get("mask_arg")
+    padding = "padding" in str(getattr(arg, "param", "") or "")  # True marks padding: the frame is kept, False
+    item = row.elt if isinstance(row, ast.ListComp) else (row.elts[0] if row.elts else None)
+    keep = ("False" if padding else "True") if isinstance(item, ast.Compare) else ("0" if padding else "1")
+    text = " + ".join(p for p in ([f"[{keep}] * {before}" if before > 1 else f"[{keep}]"] if before else []) +
+                      [src.segment(file, row)] + ([f"[{keep}] * {after}" if after > 1 else f"[{keep}]"] if after else []))
+    f.facts.add(MASK_ROWS_UNFRAMED)
+    f.values.update(ids_rows=ids_call.func.value.id, mask_rows=row_call.func.value.id, n_added=k,
+                    ids_made=" ".join(src.segment(file, ids_call.args[0]).split()), ids_line=ids_st.lineno,
+                    mask_made=" ".join(src.segment(file, row).split()), mask_line=row_st.lineno, mask_framed=text)
+    f.hints["mask_rows_unframed"] = (file, row_st, row, text)
+    f.confidence = "high"  # the rows differ by exactly the tokens that frame the ids
     return True

@@ -1248,6 +1248,8 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     coarser = _coarser_steps(frame, f) if not {"padded-row", "padded-row-passed"} & f.facts else []
     if coarser:  # (not for a padded row: what the loop runs past is the row's padding)
         return coarser, None
+    if _model_built_for_count(frame, f):  # the module's parts are all sized by the count: a cut loop breaks them
+        return [], None
     offset = f.hints.get("offset") or 0
     terms = f.hints.get("offset_terms") or []
     less = "".join(f" {'-' if sign > 0 else '+'} {t}" for sign, t in terms) if terms else f" - {offset}"
@@ -1266,6 +1268,56 @@ def loop_bound(ctx: Context, f: Finding) -> Located:
     if named is not None:  # `n_positions = start_row.size(0)`: every loop bounded by the name stops at the example
         return edits_of(src.LineEditor.for_node(frame.file, named.stmt).replace(named.value, new)), None
     return edits_of(src.LineEditor(frame.file, bound.lineno, bound.end_lineno or bound.lineno).replace(bound, new)), None
+
+
+MODEL_BUILT_FOR_COUNT = fact("model-built-for-count", "the loop is bounded by `count_attr`, built in "
+                                                      "`model_cls.__init__` from its parameter `count_param`, which "
+                                                      "also sizes other parts there (line `others_lines`)")
+
+
+_MODULE_LISTS = re.compile(r"(ModuleList|ParameterList|ModuleDict|Sequential)$")
+_LAYER_CALL = re.compile(r"(^|\.)(Parameter|Linear|Embedding|Conv\w*|LayerNorm|randn|zeros|ones|empty)$")
+
+
+def _model_built_for_count(frame: FrameFacts, f: Finding) -> bool:
+    """`for i in range(len(self.embeds))` of a module whose `__init__` builds `self.embeds` from a parameter
+    (`cardinalities`) that also sizes other parts (`nn.Parameter(torch.randn(len(cardinalities), dim))`): the model
+    was built for another count than the data has, so bounding the loop by the data would leave those parts
+    sized for the old count.  Adds the fact (and where the class is constructed, when it is once) for words."""
+    bound = f.hints.get("bound")
+    attr = bound.args[0] if isinstance(bound, ast.Call) and src.call_name(bound) == "len" and len(bound.args) == 1 \
+        else None
+    tree = src.tree_of(frame.file)
+    if not (isinstance(attr, ast.Attribute) and isinstance(attr.value, ast.Name) and attr.value.id == "self") \
+            or tree is None:
+        return False
+    cls = src.enclosing_class(tree, frame.line)
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
+        if cls is not None else None
+    made = [st for st in src.statements(init, nested=True) if isinstance(st, ast.Assign) and any(
+        isinstance(t, ast.Attribute) and t.attr == attr.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+        for t in st.targets)] if init is not None else []
+    if len(made) != 1 or not (isinstance(made[0].value, ast.Call) and _MODULE_LISTS.search(
+            src.call_name(made[0].value))):
+        return False  # a list of the module's layers, not any list an object keeps
+    counted = [g.iter for g in ast.walk(made[0].value) if isinstance(g, ast.comprehension)] + [
+        a for c in ast.walk(made[0].value) if isinstance(c, ast.Call) and src.call_name(c) == "len" for a in c.args]
+    used = {a.arg for a in init.args.args[1:]} & {n for c in counted for n in src.names_in(c)}  # what counts it
+    if len(used) != 1:
+        return False
+    param = used.pop()
+    others = [st for st in src.statements(init, nested=True) if st is not made[0] and param in src.names_in(st)
+              and isinstance(st, ast.Assign) and any(_LAYER_CALL.search(src.call_name(c)) for c in src.calls(st))]
+    if not others:
+        return False
+    f.facts.add(MODEL_BUILT_FOR_COUNT)
+    f.values.update(model_cls=cls.name, count_param=param, count_attr=src.segment(frame.file, attr),
+                    others_lines=", ".join(str(n) for n in sorted({st.lineno for st in others})))
+    built = [c for c in src.calls(tree) if src.call_name(c).split(".")[-1] == cls.name]
+    if len(built) == 1:
+        f.values.update(ctor_where=f" (`{' '.join(src.segment(frame.file, built[0]).split())}`, line "
+                                   f"{built[0].lineno})")
+    return True
 
 
 ONE_AGAINST_ONE = fact("one-against-one", "the loop walks only the bound's own sequence beside the indexed "

@@ -81,6 +81,9 @@ def mask_length(ctx: Context, f: Finding) -> Located:
         return _pass_mask_along(f), None
     if "reordered-apart" in f.facts:
         return _reorder_mask_too(f), None
+    if "mask-rows-unframed" in f.facts:  # the mask row framed by ones like the ids by their special tokens
+        file, stmt, node, text = f.hints["mask_rows_unframed"]
+        return edits_of(src.LineEditor.for_node(file, stmt).replace(node, text)), None
     if "mask-before-specials" in f.facts:
         sized = f.hints["mask_before_specials"]
         ids_made = f.hints.get("mask_before_specials_ids")
