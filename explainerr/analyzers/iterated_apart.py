@@ -32,7 +32,8 @@ def _walked(fn: ast.AST) -> list[tuple[ast.stmt, ast.comprehension]]:
 
 
 def _made_from(fn: ast.AST, node: ast.expr, before: int) -> tuple[ast.Call, ast.stmt] | None:
-    """The call a walked expression stands for: itself, `list(call)`, or a name last assigned one of those."""
+    """(call, its statement) a walked name stands for: the name's last assignment before `before` in `fn`, a call
+    or `list(call)` / `tuple(call)`; None for anything else."""
     if isinstance(node, ast.Name):
         made = [st for st in src.statements(fn) if isinstance(st, ast.Assign) and st.lineno < before
                 and any(isinstance(t, ast.Name) and t.id == node.id for t in st.targets)]

@@ -172,7 +172,7 @@ def _mask_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
     for file in user_files(ctx):
         tree = src.tree_of(file)
         for loop in src.nodes(tree, ast.For) if tree is not None else ():
-            listed = _listed_keys(tree, loop)
+            listed = _listed_keys(tree, loop.iter)
             keys = listed.elts if listed is not None else []
             if not keys or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys) or \
                     not isinstance(loop.target, ast.Name) or mask_key in [k.value for k in keys]:
@@ -186,7 +186,7 @@ def _mask_key_left_out(ctx: Context, f: Finding) -> list[Edit]:
             if len(cuts) == len(loop.body) == 1 and named and any("ids" in k.value for k in keys):
                 found.append((file, loop, listed))
         for comp, names in _cut_if_listed(tree) if tree is not None else ():
-            listed = _listed_keys(tree, ast.For(target=ast.Name("k"), iter=names, body=[], orelse=[]))
+            listed = _listed_keys(tree, names)
             keys = [k.value for k in listed.elts if isinstance(k, ast.Constant)] if listed is not None else []
             named = any(isinstance(n, ast.Constant) and n.value == mask_key for n in ast.walk(tree))
             longer = isinstance(f.values.get("mask_len"), int) and isinstance(f.values.get("other_len"), int) \
@@ -231,12 +231,12 @@ def _cut_if_listed(tree: ast.Module):
             yield comp, test.comparators[0]
 
 
-def _listed_keys(tree: ast.Module, loop: ast.For) -> ast.Tuple | ast.List | None:
-    """The tuple or list of keys a loop walks: written in its header, or the one value of the module constant
-    (`for key in TRIM_KEYS`) or class attribute (`for key in self.TRIM_KEYS`) it names."""
-    it = loop.iter
+def _listed_keys(tree: ast.Module, it: ast.expr) -> ast.Tuple | ast.List | None:
+    """The tuple or list of keys `it` stands for (a loop's header, the right side of `k in KEYS`): itself, or the one
+    value of the module constant (`TRIM_KEYS`) or class attribute (`self.TRIM_KEYS`) it names."""
+    line = it.lineno
     if isinstance(it, ast.Attribute) and isinstance(it.value, ast.Name) and it.value.id == "self":
-        cls = src.enclosing_class(tree, loop.lineno)
+        cls = src.enclosing_class(tree, line)
         it = src.class_field(cls, it.attr) if cls is not None else None
     elif isinstance(it, ast.Name):
         made = src.assignments(tree, it.id, tree)
