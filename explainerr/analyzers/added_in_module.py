@@ -59,10 +59,19 @@ def tokens_added(ctx: Context, table, rows: int | None, seq: int | None) -> tupl
     for fr in ctx.user_frames():
         if fr.function != "forward" or fr.self_class != table.cls.name:
             continue
-        lengths = [t.shape[1] for t in fr.tensors if t.expr in fr.params and len(t.shape) >= 2]
-        shorter = [n for n in lengths if n < seq]
-        if shorter and max(shorter) <= rows and 0 < seq - max(shorter) <= 4:
-            return seq - max(shorter), cat
+        added = _added_to_input(fr, rows, seq)
+        if added is not None:
+            return added, cat
+    return None
+
+
+def _added_to_input(fr, rows: int, seq: int) -> int | None:
+    """How many positions `forward` (frame `fr`) added to the longest input it received that fits `rows`, when
+    that input is shorter than `seq` by a few (1..4); None otherwise."""
+    lengths = [t.shape[1] for t in fr.tensors if t.expr in fr.params and len(t.shape) >= 2]
+    shorter = [n for n in lengths if n < seq]
+    if shorter and max(shorter) <= rows and 0 < seq - max(shorter) <= 4:
+        return seq - max(shorter)
     return None
 
 
@@ -98,9 +107,8 @@ def config_tokens_added(ctx: Context, rows: int, seq: int) -> AddedBeforePositio
         cat = _sequence_cat(cls) if cls is not None else None
         if cat is None or not _reads_own_tensor(cls, cat):
             continue
-        lengths = [t.shape[1] for t in fr.tensors if t.expr in fr.params and len(t.shape) >= 2]
-        shorter = [n for n in lengths if n < seq]
-        if not shorter or max(shorter) > rows or not 0 < seq - max(shorter) <= 4:
+        added = _added_to_input(fr, rows, seq)
+        if added is None:
             continue
         sites = []
         for file in dict.fromkeys(f.file for f in ctx.user_frames()):
@@ -113,5 +121,5 @@ def config_tokens_added(ctx: Context, rows: int, seq: int) -> AddedBeforePositio
                     sites.append((file, src.statement_at(t, call.lineno), kw.value))
         if len(sites) != 1 or sites[0][1] is None:
             return None
-        return AddedBeforePositions(seq - max(shorter), cat, cls.name, *sites[0])
+        return AddedBeforePositions(added, cat, cls.name, *sites[0])
     return None

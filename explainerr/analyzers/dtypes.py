@@ -475,8 +475,8 @@ def _float_story(ctx: Context, f: Finding, bad: TensorFacts, fr: FrameFacts,
     if source is not None:
         f.values.update(float_source=source.expr, float_source_dtype=dtype_text(source.dtype))
         f.facts.add(FLOAT_OPERAND)
-        if source.expr in frame.params:  # handed in as a batch entry: where the user's code makes that entry
-            _made_for_key(ctx, f, source.expr, deep=True)
+        if source.expr in frame.params and any(_spread_by_caller(ctx, fr_) for fr_ in ctx.user_frames()):
+            _made_for_key(ctx, f, source.expr, deep=True)  # handed down from a `model(**batch)`: where it is made
 
 
 def _spread_by_caller(ctx: Context, fr: FrameFacts) -> bool:

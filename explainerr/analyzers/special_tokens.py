@@ -201,6 +201,23 @@ def _frame_of(value: ast.AST) -> tuple[int, int] | None:
     return (before, after) if before + after else None
 
 
+_INVERTS = re.compile(r"~|logical_not|==\s*0\b|\.eq\(0\)|\b1\s*-|\bnot\b")
+
+
+def _inverted_after(tree: ast.Module, file: str, loop: ast.For, rows: str) -> bool:
+    """A statement after the loop reads `rows`, or a name made from it, through an inversion (`~torch.tensor(keep)`,
+    `1 - mask`, `== 0`): the rows' 1s need not mean "kept" where the mask is used, so the frame's value is unknown."""
+    scope = src.enclosing_scope(tree, loop.lineno)
+    names = {rows}
+    for st in src.statements(scope):
+        if st.lineno <= (loop.end_lineno or loop.lineno) or not names & set(src.names_in(st)):
+            continue
+        if _INVERTS.search(src.segment(file, st)):
+            return True
+        names |= {t.id for t in getattr(st, "targets", []) if isinstance(t, ast.Name)}
+    return False
+
+
 def mask_rows_unframed(ctx: Context, f: Finding, mask_len: int, other_len: int) -> bool:
     """One loop of the user's files appends each example's ids framed by literal tokens (`ids.append([cls] +
     cell_ids + [sep])`) and, to a list named as a mask, a row built without those slots (`masks.append([0 if
@@ -218,7 +235,7 @@ def mask_rows_unframed(ctx: Context, f: Finding, mask_len: int, other_len: int) 
             framed = [(st, c, fr) for st, c in appends if (fr := _frame_of(c.args[0])) and sum(fr) == k]
             rows = [(st, c) for st, c in appends if _MASK_ROWS.search(c.func.value.id) and _frame_of(c.args[0]) is None
                     and isinstance(c.args[0], (ast.ListComp, ast.List))]
-            if len(framed) == 1 and len(rows) == 1:
+            if len(framed) == 1 and len(rows) == 1 and not _inverted_after(tree, file, loop, rows[0][1].func.value.id):
                 found.append((file, framed[0], rows[0]))
     if len(found) != 1:
         return False

@@ -123,7 +123,8 @@ def token_type(ctx: Context, f: Finding) -> Located:
             e = src.LineEditor.for_node(file, call)
             f.facts.add("edit-size-segments")
             f.confidence = "medium"  # more segments is a guess at what the ids were meant to be
-            if kw is not None:
+            if kw is not None and sum(src.keyword(c, "type_vocab_size") is not None and src.is_config_call(c)
+                                      for c in src.calls(tree)) == 1:  # the one place the size is given
                 f.facts.add(SEGMENTS_SET_AT)
                 f.values.update(seg_was=src.segment(file, kw.value), seg_site_line=kw.value.lineno)
             mapped = _segment_map(tree, file, call.lineno, needed) or _segment_enum(tree, needed)
